@@ -1,0 +1,7 @@
+"""Run the command line with `python -m l2h_site`."""
+
+import sys
+
+from l2h_site.cli import main
+
+sys.exit(main())

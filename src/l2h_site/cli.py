@@ -1,0 +1,124 @@
+"""The `l2h` command: parse arguments, call one function, map the result to an exit code.
+
+Exit codes: 0 ok, 1 content problems, 2 usage or environment errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from l2h_site import __version__
+from l2h_site.build import build, check_site
+from l2h_site.diagnostics import (
+    Diagnostic,
+    L2hError,
+    format_github,
+    format_json,
+    format_markdown,
+    format_text,
+    is_failure,
+    wants_colour,
+)
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="l2h", description="Build and check a living literature review.")
+    parser.add_argument("--version", action="version", version=f"l2h {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--root", type=Path, default=Path("."), help="folder of the review (default: .)")
+        p.add_argument("--config", type=Path, default=None, help="config file (default: ROOT/l2h.yml)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    p_build = sub.add_parser("build", help="check the papers and write the site")
+    common(p_build)
+    p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
+    p_build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    p_check = sub.add_parser("check", help="validate papers and taxonomy without building")
+    common(p_check)
+    p_check.add_argument("paths", nargs="*", type=Path, help="only report on these files")
+    p_check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+    except L2hError as exc:
+        print(f"l2h: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("l2h: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    if diagnostics:
+        sys.stderr.write(format_text(diagnostics, colour=wants_colour(sys.stderr)))
+
+
+def _build(args: argparse.Namespace) -> int:
+    if not args.root.is_dir():
+        raise L2hError(f"{args.root} is not a folder")
+    result = build(args.root, out_dir=args.out, strict=args.strict, config_file=args.config)
+    _print_diagnostics(result.diagnostics)
+    if not result.written:
+        print("l2h: build failed; the previous site was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        papers = len(result.check.papers)
+        print(f"l2h: built {len(result.pages)} files ({papers} papers) into {result.out_dir} "
+              f"in {result.seconds:.2f} s")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    if not args.root.is_dir():
+        raise L2hError(f"{args.root} is not a folder")
+    result = check_site(args.root, args.config)
+    diagnostics = result.diagnostics
+    if args.paths:
+        root = result.config.root
+        wanted = set()
+        for path in args.paths:
+            resolved = path.resolve()
+            if not resolved.exists():
+                raise L2hError(f"{path} does not exist")
+            try:
+                wanted.add(resolved.relative_to(root).as_posix())
+            except ValueError as exc:
+                raise L2hError(f"{path} is outside the review at {root}") from exc
+        diagnostics = [d for d in diagnostics if d.path in wanted or any(w in d.message for w in wanted)]
+    if args.format == "json":
+        sys.stdout.write(format_json(diagnostics))
+    elif args.format == "github":
+        sys.stdout.write(format_github(diagnostics))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(format_markdown(diagnostics))
+    else:
+        if diagnostics:
+            sys.stdout.write(format_text(diagnostics, colour=wants_colour(sys.stdout)))
+        else:
+            print(f"l2h: {len(result.papers)} papers checked, no problems found")
+    return EXIT_CONTENT if is_failure(diagnostics, args.strict) else EXIT_OK

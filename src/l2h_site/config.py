@@ -1,0 +1,68 @@
+"""Load l2h.yml into a Config; every key is optional and checked."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.model import Config
+from l2h_site.textutil import closest
+from l2h_site.yamlsafe import load_yaml
+
+CONFIG_NAME = "l2h.yml"
+
+
+def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, list[Diagnostic]]:
+    """Read the site config, returning defaults for what it leaves out and diagnostics for mistakes."""
+    root = root.resolve()
+    path = config_file if config_file is not None else root / CONFIG_NAME
+    if config_file is not None:
+        root = path.resolve().parent
+    default = Config(root=root)
+    if not path.exists():
+        return default, []
+    rel = path.name
+    diagnostics: list[Diagnostic] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        return default, [error(rel, 0, 0, "config-unreadable", f"cannot read {rel}: {exc}",
+                               "save the file as UTF-8 text")]
+    doc = load_yaml(text)
+    for p in doc.problems:
+        diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
+    if diagnostics:
+        return default, diagnostics
+    data = doc.value if doc.value is not None else {}
+    if not isinstance(data, dict):
+        return default, [error(rel, 1, 1, "config-not-mapping", f"{rel} must be a mapping of settings",
+                               "write settings as 'key: value' lines, e.g. title: My Review")]
+    fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "root"}
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        line, column = doc.key_positions.get((key,), (1, 1))
+        if key not in fields:
+            suggestion = closest(str(key), fields)
+            hint = f'did you mean "{suggestion}"?' if suggestion else f"known settings: {', '.join(sorted(fields))}"
+            diagnostics.append(error(rel, line, column, "config-unknown-key", f'unknown setting "{key}"', hint))
+            continue
+        expected = type(getattr(default, key))
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            vline, vcol = doc.positions.get((key,), (line, column))
+            diagnostics.append(error(
+                rel, vline, vcol, "config-type",
+                f'setting "{key}" must be a {expected.__name__}, got {type(value).__name__} {value!r}',
+                "quote text values" if expected is str else f"write {key}: true or {key}: false"))
+            continue
+        values[str(key)] = value
+    base_url = values.get("base_url")
+    if isinstance(base_url, str):
+        if not base_url.startswith(("https://", "http://")):
+            line, column = doc.positions.get(("base_url",), (1, 1))
+            diagnostics.append(error(rel, line, column, "config-base-url",
+                                     f'base_url "{base_url}" is not an http(s) URL',
+                                     "write the absolute address, e.g. https://learning2hash.github.io/"))
+        elif not base_url.endswith("/"):
+            values["base_url"] = base_url + "/"
+    return dataclasses.replace(default, **values), diagnostics  # type: ignore[arg-type]

@@ -1,0 +1,98 @@
+"""Build the SiteContext: everything templates need, computed once from the papers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from l2h_site.diagnostics import Diagnostic, warning
+from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
+from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """A paper with what templates show of it precomputed."""
+
+    paper: Paper
+    """The paper itself."""
+    title_html: str
+    """Title as safe HTML, math as MathML."""
+    title_text: str
+    """Title as plain text, for <title> and metadata."""
+    summary_html: str
+    """Summary as sanitised HTML."""
+    url: str
+    """Site path of the paper page, e.g. publications/weiss2008spectral/."""
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """All that the render stage needs; nothing in it is mutated after it is built."""
+
+    config: Config
+    """Site settings."""
+    taxonomy: Taxonomy
+    """The controlled vocabulary."""
+    papers: tuple[PaperView, ...]
+    """Every paper, newest first, then by key."""
+    by_key: dict[str, PaperView]
+    """Papers by key."""
+    tag_papers: dict[str, tuple[PaperView, ...]]
+    """Canonical tag -> its papers, newest first."""
+    facet_papers: dict[tuple[str, str], tuple[PaperView, ...]]
+    """(facet, value) -> its papers, newest first."""
+    venues: tuple[tuple[str, int], ...]
+    """Venues with their paper counts, most papers first."""
+    years: tuple[int, ...]
+    """Years with papers, newest first."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Extra markdown pages (resources, contributing) as safe HTML, by name."""
+
+    def tag(self, name: str) -> TagDef:
+        """Return the definition of a canonical tag."""
+        return next(t for t in self.taxonomy.tags if t.name == name)
+
+    def facet_value(self, facet: Facet, value_id: str) -> FacetValue:
+        """Return a facet's value definition."""
+        value = facet.value(value_id)
+        assert value is not None
+        return value
+
+
+def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
+    return tuple(sorted(views, key=lambda v: (-v.paper.year, v.paper.key)))
+
+
+def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
+                  renderer: MarkdownRenderer | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+    """Render summaries and index the papers by tag, facet, venue and year."""
+    renderer = renderer or MarkdownRenderer()
+    diagnostics: list[Diagnostic] = []
+    views = []
+    for paper in sorted(papers, key=lambda p: p.key):
+        summary_html, failures = renderer.render(paper.summary)
+        for latex in failures:
+            diagnostics.append(warning(paper.source, paper.summary_line, 1, "math-error",
+                                       f"cannot read the math {latex[:60]!r}; it is shown as code",
+                                       "check the LaTeX: braces balanced, commands spelled right"))
+        views.append(PaperView(paper=paper, title_html=render_inline(paper.title), title_text=plain_text(paper.title),
+                               summary_html=summary_html, url=f"publications/{paper.key}/"))
+    ordered = _newest_first(views)
+    tag_papers = {t.name: tuple(v for v in ordered if t.name in v.paper.tags) for t in taxonomy.tags}
+    facet_papers = {(f.id, value.id): tuple(v for v in ordered if value.id in v.paper.facets.get(f.id, ()))
+                    for f in taxonomy.facets for value in f.values}
+    venue_counts = Counter(v.paper.venue for v in ordered if v.paper.venue)
+    venues = tuple(sorted(venue_counts.items(), key=lambda item: (-item[1], item[0].lower())))
+    years = tuple(sorted({v.paper.year for v in ordered}, reverse=True))
+    pages = {}
+    for name, relative in (("resources", config.resources), ("contributing", config.contributing)):
+        path: Path = config.path(relative)
+        if path.is_file():
+            html, _ = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8"))
+            pages[name] = html
+    return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key={v.paper.key: v for v in ordered},
+                       tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
+                       pages=pages), diagnostics

@@ -1,0 +1,153 @@
+"""Diagnostics: problems in a user's content, reported as values, never raised."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in one file, with a concrete fix."""
+
+    path: str
+    """File the problem is in, relative to the site root, with forward slashes."""
+    line: int
+    """1-based line number; 0 when the problem concerns the whole file."""
+    column: int
+    """1-based column number; 0 when unknown."""
+    severity: Severity
+    """`error` fails the build; `warning` fails it only with --strict; `note` never does."""
+    code: str
+    """Stable identifier of the kind of problem, documented in CONTRIBUTING.md."""
+    message: str
+    """What is wrong, naming the field and the bad value."""
+    hint: str = ""
+    """One concrete fix, in the contributor's words; empty when there is nothing to add."""
+
+
+class L2hError(Exception):
+    """An environment or usage failure that is not a problem in the content."""
+
+
+def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Make an error diagnostic."""
+    return Diagnostic(path, line, column, "error", code, message, hint)
+
+
+def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Make a warning diagnostic."""
+    return Diagnostic(path, line, column, "warning", code, message, hint)
+
+
+def note(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Make a note: information that never fails a build."""
+    return Diagnostic(path, line, column, "note", code, message, hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by file, line and column, dropping exact repeats."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+
+
+def is_failure(diagnostics: Iterable[Diagnostic], strict: bool) -> bool:
+    """Tell whether these diagnostics fail a build."""
+    failing = {"error", "warning"} if strict else {"error"}
+    return any(d.severity in failing for d in diagnostics)
+
+
+def _location(d: Diagnostic) -> str:
+    if d.line and d.column:
+        return f"{d.path}:{d.line}:{d.column}"
+    if d.line:
+        return f"{d.path}:{d.line}"
+    return d.path
+
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "note": "\033[1;36m"}
+
+
+def format_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
+    """Format diagnostics for people, one block per problem, and a count at the end."""
+    lines = []
+    for d in diagnostics:
+        severity = f"{_COLOURS[d.severity]}{d.severity}\033[0m" if colour else d.severity
+        lines.append(f"{_location(d)}: {severity}[{d.code}]: {d.message}")
+        if d.hint:
+            lines.append(f"  help: {d.hint}")
+    if diagnostics:
+        lines.append(summary_line(diagnostics))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
+    """Count errors and warnings in one line."""
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    files = len({d.path for d in diagnostics if d.severity != "note"})
+    plural = "s" if files != 1 else ""
+    return f"{errors} error(s), {warnings} warning(s) in {files} file{plural}"
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """Format diagnostics as the documented JSON shape (version 1)."""
+    payload = {
+        "version": 1,
+        "errors": sum(d.severity == "error" for d in diagnostics),
+        "warnings": sum(d.severity == "warning" for d in diagnostics),
+        "diagnostics": [asdict(d) for d in diagnostics],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """Format diagnostics as GitHub Actions workflow commands."""
+    out = []
+    for d in diagnostics:
+        command = {"error": "error", "warning": "warning", "note": "notice"}[d.severity]
+        props = [f"file={_escape_property(d.path)}"]
+        if d.line:
+            props.append(f"line={d.line}")
+        if d.column:
+            props.append(f"col={d.column}")
+        props.append(f"title={_escape_property(d.code)}")
+        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        out.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def format_markdown(diagnostics: Sequence[Diagnostic]) -> str:
+    """Format diagnostics as a markdown table, for a GitHub job summary."""
+    if not diagnostics:
+        return "### l2h check\n\nNo problems found.\n"
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = ["### l2h check", "", summary_line(diagnostics), "",
+            "| location | severity | code | message | fix |", "|---|---|---|---|---|"]
+    for d in diagnostics:
+        rows.append(f"| `{cell(_location(d))}` | {d.severity} | `{d.code}` | {cell(d.message)} | {cell(d.hint)} |")
+    return "\n".join(rows) + "\n"
+
+
+def wants_colour(stream: object) -> bool:
+    """Tell whether a stream is a terminal that should get colour."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and stream is not None and stream in (sys.stdout, sys.stderr)

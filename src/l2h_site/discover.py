@@ -1,0 +1,51 @@
+"""Find the paper files, and report whatever else sits in the papers folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.model import SourceFile
+
+PAPER_SUFFIXES = (".md", ".markdown")
+"""Extensions of paper files; `.markdown` is what the Jekyll reviews use."""
+
+IGNORED_NAMES = frozenset({".gitkeep"})
+
+
+def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """List paper files in sorted order; anything that is not a paper is an error."""
+    rel_dir = _relative(papers_dir, root)
+    if not papers_dir.is_dir():
+        return [], [error(rel_dir, 0, 0, "papers-missing", f"the papers folder {rel_dir}/ does not exist",
+                          "create it, or set papers_dir in l2h.yml")]
+    sources: list[SourceFile] = []
+    diagnostics: list[Diagnostic] = []
+    with os.scandir(papers_dir) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = f"{rel_dir}/{entry.name}"
+            if entry.name in IGNORED_NAMES:
+                continue
+            if entry.is_symlink():
+                diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
+                                         "replace the link with the file itself"))
+                continue
+            if entry.is_dir():
+                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{rel}/ is a folder; {rel_dir}/ must be flat",
+                                         f"move its paper files directly into {rel_dir}/"))
+                continue
+            stem, dot, suffix = entry.name.rpartition(".")
+            if not dot or f".{suffix}" not in PAPER_SUFFIXES:
+                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
+                                         f"paper files end in .md; rename it to <key>.md or move it out of {rel_dir}/"))
+                continue
+            sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=stem))
+    return sources, diagnostics
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

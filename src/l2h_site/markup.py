@@ -1,0 +1,150 @@
+"""Turn contributor markdown into safe HTML: math to MathML at build time, then sanitised.
+
+Math is protected from Markdown by pymdownx.arithmatex, converted to MathML by latex2mathml
+(no script and no request to another site), and everything is passed through nh3 so that
+raw HTML from a pull request never reaches the page as live markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+from functools import lru_cache
+
+import latex2mathml.converter
+import markdown
+import nh3
+
+MATHML_TAGS = frozenset({
+    "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac",
+    "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded",
+    "mphantom", "menclose", "merror", "semantics", "annotation", "mfenced",
+})
+_MATH_ATTRIBUTES = {"display", "xmlns", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace",
+                    "accent", "accentunder", "columnalign", "rowalign", "columnspacing", "rowspacing",
+                    "linethickness", "minsize", "maxsize", "movablelimits", "notation", "width", "height",
+                    "depth", "symmetric", "largeop", "form", "scriptlevel", "displaystyle", "open", "close",
+                    "separators", "encoding"}
+ALLOWED_TAGS = frozenset({
+    "p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "span",
+    "div", "dl", "dt", "dd", "abbr", "del", "ins", "kbd",
+}) | MATHML_TAGS
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    **{f"h{n}": {"id"} for n in range(2, 7)},
+    "th": {"align"},
+    "td": {"align"},
+    "span": {"class"},
+    "div": {"class"},
+    "code": {"class"},
+    **{tag: set(_MATH_ATTRIBUTES) for tag in MATHML_TAGS},
+}
+URL_SCHEMES = {"http", "https"}
+
+_MATH_SPAN = re.compile(r'<(span|div) class="arithmatex">\\[(\[](.*?)\\[)\]]</\1>', re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$")
+
+
+@lru_cache(maxsize=4096)
+def latex_to_mathml(latex: str, display: bool) -> str | None:
+    """Convert LaTeX to MathML, or None when latex2mathml cannot read it."""
+    try:
+        return latex2mathml.converter.convert(latex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - latex2mathml raises many kinds; any means 'unreadable'
+        return None
+
+
+def sanitise(fragment: str, trusted: bool = False) -> str:
+    """Keep only harmless markup: known tags and attributes, and http(s) links.
+
+    Trusted fragments (the repository's own pages) may also link within the site and
+    give headings an id to link to.
+    """
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_filter_trusted if trusted else _filter_attribute,
+    )
+
+
+def _filter_trusted(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        scheme = urlsplit(value).scheme.lower() if "\\" not in value else "bad"
+        return value if scheme in ("http", "https", "") and not value.startswith("//") else None
+    if attribute == "id":
+        return value if re.fullmatch(r"[a-z0-9_-]+", value) else None
+    return _filter_attribute(tag, attribute, value)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return None
+    if attribute == "href":
+        return value if re.match(r"https?://[^\s]", value) else None
+    if attribute == "class" and tag in ("span", "div", "code"):
+        return value if re.fullmatch(r"(math|math-error|language-[a-z0-9+-]+)", value) else None
+    return value
+
+
+class MarkdownRenderer:
+    """Render summaries; one instance is reused across papers for speed."""
+
+    def __init__(self, trusted: bool = False) -> None:
+        self.trusted = trusted
+        self._md = markdown.Markdown(
+            extensions=["pymdownx.arithmatex", "tables", "sane_lists", *(["toc"] if trusted else [])],
+            extension_configs={"pymdownx.arithmatex": {"generic": True, "smart_dollar": True}},
+            output_format="html",
+        )
+
+    def render(self, text: str) -> tuple[str, list[str]]:
+        """Render markdown to safe HTML; also return the math expressions that could not be read."""
+        self._md.reset()
+        if len(text) > 1 and _too_deep(text):
+            return f"<p>{html.escape(text)}</p>", ["the summary nests quotes or brackets too deeply"]
+        try:
+            rendered = self._md.convert(text)
+        except RecursionError:
+            return f"<p>{html.escape(text)}</p>", ["the summary nests quotes or brackets too deeply"]
+        failures: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            latex = html.unescape(match.group(2)).strip()
+            display = match.group(1) == "div"
+            mathml = latex_to_mathml(latex, display)
+            if mathml is None:
+                failures.append(latex)
+                return f'<code class="math-error">{html.escape(latex)}</code>'
+            return mathml
+
+        return sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), failures
+
+
+def _too_deep(text: str) -> bool:
+    """Tell whether markdown nesting would make the parser recurse too far."""
+    return bool(re.search(r"(>\s*){40,}|(\[){40,}|(\(){200,}", text))
+
+
+def render_inline(text: str) -> str:
+    """Render a title: text escaped, $…$ as MathML; the result is safe HTML."""
+    parts = []
+    last = 0
+    for match in _INLINE_MATH.finditer(text):
+        parts.append(html.escape(text[last:match.start()], quote=False))
+        mathml = latex_to_mathml(match.group(1), False)
+        parts.append(mathml if mathml is not None else html.escape(match.group(0), quote=False))
+        last = match.end()
+    parts.append(html.escape(text[last:], quote=False))
+    return sanitise("".join(parts))
+
+
+def plain_text(text: str) -> str:
+    """Title as plain text for <title>, feeds and BibTeX: math kept as its LaTeX source."""
+    return _INLINE_MATH.sub(lambda m: m.group(1), text)

@@ -1,0 +1,185 @@
+"""The data model: plain frozen dataclasses that know nothing of the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Config:
+    """Site settings from l2h.yml; every key is optional."""
+
+    root: Path
+    """Folder that holds l2h.yml; every other path is relative to it."""
+    title: str = "Learning to Hash"
+    """Site title, shown in the header and in the browser tab."""
+    tagline: str = "A living literature review of learning to hash and nearest-neighbour search"
+    """One line under the title on the home page."""
+    description: str = (
+        "A curated, community-maintained review of hashing and approximate "
+        "nearest-neighbour search papers."
+    )
+    """Meta description of the site, for search engines and link previews."""
+    base_url: str = "https://example.org/"
+    """Absolute URL the site is served from, ending in a slash; used in the sitemap and feeds."""
+    repository: str = ""
+    """URL of the source repository, for 'edit this page' links; empty for none."""
+    papers_dir: str = "papers"
+    """Folder of paper files."""
+    taxonomy: str = "taxonomy.yml"
+    """The controlled vocabulary file."""
+    templates_dir: str = "templates"
+    """Folder of Jinja templates."""
+    static_dir: str = "static"
+    """Folder of static assets, copied to /static/."""
+    output_dir: str = "_site"
+    """Folder the site is written to."""
+    resources: str = "resources.md"
+    """Markdown file rendered as the resources page; missing means no page."""
+    contributing: str = "CONTRIBUTING.md"
+    """Markdown file rendered as the contributing page; missing means no page."""
+    search: bool = True
+    """Build a Pagefind full-text search index."""
+
+    def path(self, relative: str) -> Path:
+        """Resolve a configured path against the site root."""
+        return (self.root / relative).resolve()
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A paper file as found on disk, before it is read."""
+
+    path: Path
+    """Absolute path of the file."""
+    relpath: str
+    """Path relative to the site root, with forward slashes, for messages."""
+    key: str
+    """File name without extension: the paper's key and URL slug."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An external link of a paper."""
+
+    name: str
+    """Label shown to readers, e.g. 'Code' or 'PDF'."""
+    url: str
+    """Absolute http(s) URL."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of the review, as its file says it, normalised."""
+
+    key: str
+    """Unique key, the file name without extension, e.g. weiss2008spectral."""
+    source: str
+    """Path of the file relative to the site root."""
+    title: str
+    """Title as published; may contain $...$ math."""
+    authors: tuple[str, ...]
+    """Full author list, 'First Last' each."""
+    year: int
+    """Year of publication."""
+    venue: str | None = None
+    """Conference or journal short name; None when unknown or a preprint without venue."""
+    tags: tuple[str, ...] = ()
+    """Canonical tags from the taxonomy, in file order, without repeats."""
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Facet name to its values (one value for single-valued facets)."""
+    links: tuple[Link, ...] = ()
+    """External links, in file order."""
+    arxiv: str | None = None
+    """arXiv identifier, e.g. 1509.02897."""
+    doi: str | None = None
+    """Digital Object Identifier, e.g. 10.1109/TPAMI.2010.57."""
+    added: dt.date | None = None
+    """Date the paper was added to the review, if the file says."""
+    summary: str = ""
+    """Markdown summary (the body of the file)."""
+    summary_line: int = 1
+    """File line on which the summary starts, for messages about it."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Front-matter keys l2h does not model (legacy citations, short_authors, ...)."""
+
+
+@dataclass(frozen=True)
+class TagDef:
+    """A tag of the controlled vocabulary."""
+
+    name: str
+    """Canonical spelling."""
+    description: str
+    """What the tag means, for newcomers."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings accepted and reported as this tag."""
+    slug: str = ""
+    """URL slug of the tag page."""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One allowed value of a facet."""
+
+    id: str
+    """Value as written in paper files, e.g. 'unsupervised'."""
+    label: str
+    """Human label, e.g. 'Unsupervised learning to hash'."""
+    description: str
+    """What the value means."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A named property of a method with a closed set of values."""
+
+    id: str
+    """Key used in paper files, e.g. 'family'."""
+    label: str
+    """Human label, e.g. 'Method family'."""
+    description: str
+    """What the facet describes."""
+    required: bool
+    """Whether every paper must set it."""
+    multiple: bool
+    """Whether a paper may give a list of values."""
+    values: tuple[FacetValue, ...]
+    """Allowed values, in taxonomy order."""
+
+    def value(self, value_id: str) -> FacetValue | None:
+        """Return the allowed value with this id, if any."""
+        for v in self.values:
+            if v.id == value_id:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The controlled vocabulary every paper is validated against."""
+
+    tags: tuple[TagDef, ...]
+    """Tags, in taxonomy order."""
+    facets: tuple[Facet, ...]
+    """Facets, in taxonomy order."""
+
+    def facet(self, facet_id: str) -> Facet | None:
+        """Return the facet with this id, if any."""
+        for f in self.facets:
+            if f.id == facet_id:
+                return f
+        return None
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One output file, rendered in memory."""
+
+    path: str
+    """Output path relative to the output folder, with forward slashes."""
+    content: bytes
+    """File contents."""

@@ -1,0 +1,484 @@
+"""Parse one paper file into a Paper: split front matter, load YAML, read every field.
+
+Both spellings of the fields read into the same model: l2h's own (`venue`, `links`) and
+the Jekyll reviews' (`conference`/`journal`, `additional_links`, `bibkey`, `layout`, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from l2h_site.diagnostics import Diagnostic, error, warning
+from l2h_site.model import Link, Paper, SourceFile
+from l2h_site.textutil import closest
+from l2h_site.yamlsafe import YamlDoc, load_yaml
+
+MAX_FILE_BYTES = 256 * 1024
+"""Largest paper file accepted."""
+MAX_SUMMARY_CHARS = 20_000
+"""Longest summary accepted; a summary is two to four sentences."""
+MAX_TAGS = 20
+"""Most tags one paper may carry."""
+MAX_AUTHORS = 500
+"""Most authors one paper may list."""
+MAX_TITLE_CHARS = 500
+"""Longest title accepted."""
+
+KNOWN_FIELDS = frozenset({
+    "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
+    "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
+})
+LEGACY_EXTRA = frozenset({"citations", "short_authors"})
+"""Legacy fields kept in `extra` without a warning."""
+
+NO_VENUE = frozenset({"", "no venue", "none", "n/a", "na", "-", "unknown", "null"})
+_ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_LINK_NAMES = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "paper": "Paper", "doi": "DOI",
+               "video": "Video", "slides": "Slides", "poster": "Poster", "dataset": "Dataset",
+               "data": "Data", "website": "Website", "project": "Project", "blog": "Blog"}
+
+
+@dataclass
+class ParsedPaper:
+    """A parsed paper and where each of its fields was written."""
+
+    paper: Paper
+    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    """Field path -> (line, column) in the file."""
+
+
+def parse_paper(source: SourceFile, facet_ids: frozenset[str] = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
+    """Read one paper file; return the paper (None when unusable) and every problem found."""
+    rel = source.relpath
+    try:
+        size = source.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [error(rel, 0, 0, "file-too-large",
+                                f"file is {size:,} bytes; a paper file may be at most {MAX_FILE_BYTES:,}",
+                                "keep the summary to a few sentences; link to the paper for the rest")]
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}",
+                            "check the file's permissions")]
+    return parse_paper_bytes(data, source, facet_ids)
+
+
+def parse_paper_bytes(data: bytes, source: SourceFile,
+                      facet_ids: frozenset[str] = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
+    """Parse the bytes of a paper file; see parse_paper."""
+    rel = source.relpath
+    diagnostics: list[Diagnostic] = []
+    text, problem = _decode(data, rel)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        diagnostics.append(warning(rel, 1, 1, "utf8-bom", "file starts with a byte-order mark (BOM)",
+                                   "save the file as UTF-8 without BOM"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            line = text.count("\n", 0, text.index("\r")) + 1
+            return None, diagnostics + [error(rel, line, 0, "cr-line-endings",
+                                              "file uses lone CR characters as line endings",
+                                              "save the file with LF (or CRLF) line endings")]
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, diagnostics + [error(
+            rel, 1, 1, "missing-front-matter", "file does not start with front matter",
+            "start the file with a line '---', then the fields (title: …), then another '---'")]
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        return None, diagnostics + [error(
+            rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
+            "add a line '---' after the last field, before the summary")]
+    doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
+    for p in doc.problems:
+        diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
+    if doc.problems:
+        return None, diagnostics
+    if not isinstance(doc.value, dict):
+        kind = "empty" if doc.value is None else f"a {type(doc.value).__name__}"
+        return None, diagnostics + [error(
+            rel, 2 if doc.value is not None else 1, 1, "front-matter-not-mapping",
+            f"front matter is {kind}, not a set of fields",
+            "write one 'field: value' per line, e.g. title: Spectral Hashing")]
+    reader = _Reader(rel, source.key, doc, facet_ids, closing)
+    paper = reader.read(body="\n".join(lines[closing + 1:]))
+    diagnostics.extend(reader.diagnostics)
+    if paper is None:
+        return None, diagnostics
+    return ParsedPaper(paper, reader.positions()), diagnostics
+
+
+def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, error(rel, 0, 0, "not-utf8", "file is encoded as UTF-16", "save the file as UTF-8")
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return None, error(rel, data.count(b"\n", 0, offset) + 1, 0, "binary-file",
+                           f"file contains a NUL byte at byte offset {offset}; it is not a text file",
+                           "paper files are UTF-8 text; remove the binary content")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, error(rel, line, 0, "not-utf8",
+                           f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+                           "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")
+    return None, None
+
+
+def split_authors(text: str) -> list[str]:
+    """Split an author string written as 'A, B and C' or 'A; B; C' into names."""
+    parts = re.split(r";", text) if ";" in text else re.split(r",", text)
+    names: list[str] = []
+    for part in parts:
+        names.extend(re.split(r"\s+and\s+|\s*&\s*", part.strip()))
+    return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
+
+
+def check_url(url: str) -> str | None:
+    """Return why a URL is not a safe absolute http(s) link, or None when it is."""
+    if any(ord(c) < 33 or ord(c) == 127 for c in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "it is not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "only http(s) links are allowed" if parts.scheme else "it is not an absolute http(s) URL"
+    if parts.scheme != parts.scheme.lower():
+        return "write the scheme in lowercase"
+    if not parts.netloc or "&" in parts.netloc or "\\" in url:
+        return "it has no valid host name"
+    return None
+
+
+class _Reader:
+    """Reads the fields of one front-matter mapping, recording problems as it goes."""
+
+    def __init__(self, rel: str, key: str, doc: YamlDoc, facet_ids: frozenset[str], closing: int) -> None:
+        self.rel = rel
+        self.key = key
+        self.doc = doc
+        self.data: dict[str, Any] = doc.value
+        self.facet_ids = facet_ids
+        self.closing = closing
+        self.diagnostics: list[Diagnostic] = []
+
+    def positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
+        out = dict(self.doc.positions)
+        for path, pos in self.doc.key_positions.items():
+            out.setdefault(path, pos)
+            out[("key",) + path] = pos
+        return out
+
+    def at(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
+        if key:
+            return self.doc.key_positions.get(path, (1, 1))
+        return self.doc.positions.get(path, self.doc.key_positions.get(path, (1, 1)))
+
+    def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+        line, column = self.at(path, key)
+        self.diagnostics.append(error(self.rel, line, column, code, message, hint))
+
+    def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+        line, column = self.at(path, key)
+        self.diagnostics.append(warning(self.rel, line, column, code, message, hint))
+
+    def string(self, path: tuple[Any, ...], value: Any, what: str) -> str | None:
+        """Read a text value, taking the source text of plain scalars YAML read as something else."""
+        if isinstance(value, str):
+            return value
+        raw = self.doc.raw.get(path)
+        if raw is not None and not isinstance(value, (list, dict)):
+            self.warn(path, "yaml-coercion",
+                      f"{what} {raw} is read by YAML as {_yaml_kind(value)}, not as text",
+                      f'quote it: "{raw}"')
+            return raw
+        self.fail(path, "wrong-type", f"{what} must be text, got {_yaml_kind(value)}",
+                  "write a single line of text, in double quotes if it contains ': '")
+        return None
+
+    def read(self, body: str) -> Paper | None:
+        data = self.data
+        for name in data:
+            if not isinstance(name, str):
+                self.fail((name,), "wrong-type", f"field name {name!r} is not text",
+                          "field names are words like title or year", key=True)
+        title = self.title()
+        authors = self.authors()
+        year = self.year()
+        venue = self.venue()
+        tags = self.tags()
+        facets = self.facets()
+        links = self.links()
+        arxiv = self.identifier("arxiv", _ARXIV, ("arxiv:", "https://arxiv.org/abs/", "http://arxiv.org/abs/"),
+                                "an arXiv id like 1509.02897 (or hep-th/9901001)")
+        doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"),
+                              "a DOI like 10.1109/TPAMI.2012.193")
+        added = self.added()
+        extra = self.extra()
+        summary = body.strip("\n")
+        if len(summary) > MAX_SUMMARY_CHARS:
+            self.diagnostics.append(error(self.rel, self.closing + 2, 1, "summary-too-long",
+                                          f"summary is {len(summary):,} characters; at most {MAX_SUMMARY_CHARS:,} are allowed",
+                                          "write two to four sentences in your own words"))
+            summary = ""
+        elif not summary.strip():
+            self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
+                                            "the paper has no summary",
+                                            "after the closing '---', write two to four sentences in your own words"))
+        if title is None or authors is None or year is None or any(d.severity == "error" for d in self.diagnostics):
+            return None
+        leading = len(body) - len(body.lstrip("\n"))
+        return Paper(key=self.key, source=self.rel, title=title, authors=tuple(authors), year=year, venue=venue,
+                     tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
+                     summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
+
+    def title(self) -> str | None:
+        if "title" not in self.data:
+            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no title",
+                                          'add a line such as title: "Spectral Hashing" to the front matter'))
+            return None
+        value = self.string(("title",), self.data["title"], "title")
+        if value is None:
+            return None
+        value = re.sub(r"\s+", " ", value).strip()
+        if not value:
+            self.fail(("title",), "empty-field", "title is empty", "write the paper's title as published")
+            return None
+        if len(value) > MAX_TITLE_CHARS:
+            self.fail(("title",), "field-too-long", f"title is {len(value)} characters; at most {MAX_TITLE_CHARS}",
+                      "write the paper's title as published")
+            return None
+        return value
+
+    def authors(self) -> list[str] | None:
+        name = "authors" if "authors" in self.data else "author" if "author" in self.data else None
+        if name is None:
+            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no authors",
+                                          "add a line such as authors: Yair Weiss, Antonio Torralba, Rob Fergus"))
+            return None
+        value = self.data[name]
+        names: list[str] = []
+        if isinstance(value, str):
+            names = split_authors(value)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                text = self.string((name, i), item, "author")
+                if text is not None:
+                    names.extend(split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()])
+        else:
+            self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {_yaml_kind(value)}",
+                      "write authors: First Author, Second Author")
+            return None
+        names = [n for n in names if n]
+        if not names:
+            self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
+            return None
+        if len(names) > MAX_AUTHORS:
+            self.fail((name,), "field-too-long", f"{len(names)} authors; at most {MAX_AUTHORS} are allowed",
+                      "list the authors as published")
+            return None
+        if any(re.fullmatch(r"(et\.? al\.?|others)", n, re.IGNORECASE) for n in names):
+            self.warn((name,), "incomplete-authors", '"et al." in the author list',
+                      "list every author as published")
+            names = [n for n in names if not re.fullmatch(r"(et\.? al\.?|others)", n, re.IGNORECASE)] or names
+        return names
+
+    def year(self) -> int | None:
+        if "year" not in self.data:
+            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no year",
+                                          "add a line such as year: 2008"))
+            return None
+        value = self.data["year"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = repr(value) if not isinstance(value, str) else f'"{value}"'
+            hint = (f"write the year as a number without quotes: year: {value.strip()}"
+                    if isinstance(value, str) and value.strip().isdigit() else "write the four-digit year, e.g. year: 2008")
+            self.fail(("year",), "wrong-type", f"year must be a whole number, got {shown}", hint)
+            return None
+        this_year = dt.date.today().year
+        if not 1900 <= value <= this_year + 1:
+            self.fail(("year",), "year-range", f"year {value} is outside 1900–{this_year + 1}",
+                      "write the year the paper was published")
+            return None
+        return value
+
+    def venue(self) -> str | None:
+        present = [n for n in ("venue", "conference", "journal") if n in self.data]
+        values: list[tuple[str, str]] = []
+        for name in present:
+            value = self.data[name]
+            if value is None:
+                continue
+            text = self.string((name,), value, name)
+            if text is not None and text.strip().lower() not in NO_VENUE:
+                values.append((name, re.sub(r"\s+", " ", text).strip()))
+        if len({v for _, v in values}) > 1:
+            self.warn((values[1][0],), "conflicting-venue",
+                      f"the paper gives two venues: {values[0][0]} \"{values[0][1]}\" and {values[1][0]} \"{values[1][1]}\"",
+                      f"keep one; l2h shows \"{values[0][1]}\"", key=True)
+        if not values:
+            return None
+        venue = values[0][1]
+        return "arXiv" if venue.lower() in ("arxiv", "arxiv preprint", "corr") else venue
+
+    def tags(self) -> list[str]:
+        if "tags" not in self.data or self.data["tags"] is None:
+            self.warn(("tags",) if "tags" in self.data else (), "no-tags", "the paper has no tags",
+                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]",
+                      key=True)
+            return []
+        value = self.data["tags"]
+        if isinstance(value, str):
+            parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+            self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"',
+                      f"write tags: [{', '.join(parts)}]")
+            return []
+        if not isinstance(value, list):
+            self.fail(("tags",), "wrong-type", f"tags must be a list, got {_yaml_kind(value)}",
+                      "write tags: [First Tag, Second Tag]")
+            return []
+        if len(value) > MAX_TAGS:
+            self.fail(("tags",), "too-many-tags", f"{len(value)} tags; a paper may have at most {MAX_TAGS}",
+                      "keep the few tags that best describe the paper")
+            return []
+        if not value:
+            self.warn(("tags",), "no-tags", "the paper has no tags",
+                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]")
+        tags: list[str] = []
+        for i, item in enumerate(value):
+            text = self.string(("tags", i), item, "tag")
+            if text is None:
+                continue
+            text = re.sub(r"\s+", " ", text).strip()
+            if not text:
+                self.fail(("tags", i), "empty-field", "empty tag", "remove the empty entry from tags")
+            elif text in tags:
+                self.warn(("tags", i), "duplicate-tag", f'tag "{text}" is listed twice', "remove the repeat")
+            else:
+                tags.append(text)
+        return tags
+
+    def facets(self) -> dict[str, tuple[str, ...]]:
+        facets: dict[str, tuple[str, ...]] = {}
+        for name in sorted(self.facet_ids & set(self.data)):
+            value = self.data[name]
+            if isinstance(value, list):
+                items = [self.string((name, i), v, name) for i, v in enumerate(value)]
+                facets[name] = tuple(v.strip() for v in items if v is not None)
+            elif value is None:
+                facets[name] = ()
+            else:
+                text = self.string((name,), value, name)
+                if text is not None:
+                    facets[name] = (text.strip(),)
+        return facets
+
+    def links(self) -> list[Link]:
+        links: list[Link] = []
+        for name in ("links", "additional_links"):
+            if name not in self.data or self.data[name] is None:
+                continue
+            value = self.data[name]
+            if not isinstance(value, list):
+                self.fail((name,), "wrong-type", f"{name} must be a list of name/url pairs, got {_yaml_kind(value)}",
+                          f"write {name}:\\n  - name: Code\\n    url: https://github.com/…")
+                continue
+            for i, item in enumerate(value):
+                if not isinstance(item, dict) or "url" not in item:
+                    self.fail((name, i), "wrong-type", f"each entry of {name} needs a name and a url",
+                              "write '- name: Code' and, below it, '  url: https://…'")
+                    continue
+                url = self.string((name, i, "url"), item.get("url"), "url")
+                label = self.string((name, i, "name"), item.get("name", "Link"), "link name") or "Link"
+                if url is None:
+                    continue
+                url = url.strip()
+                problem = check_url(url)
+                if problem:
+                    self.fail((name, i, "url"), "unsafe-url", f'link "{_clip(url)}" is rejected: {problem}',
+                              "give the full https:// address of the page")
+                    continue
+                label = re.sub(r"\s+", " ", label).strip() or "Link"
+                links.append(Link(name=_LINK_NAMES.get(label.lower(), label), url=url))
+        return links
+
+    def identifier(self, name: str, pattern: re.Pattern[str], prefixes: tuple[str, ...], example: str) -> str | None:
+        if name not in self.data or self.data[name] is None:
+            return None
+        text = self.string((name,), self.data[name], name)
+        if text is None:
+            return None
+        text = text.strip()
+        for prefix in prefixes:
+            if text.lower().startswith(prefix.lower()):
+                text = text[len(prefix):]
+        if not pattern.match(text):
+            self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}',
+                      f"write {example}, or remove the line if you are not sure")
+            return None
+        return text
+
+    def added(self) -> dt.date | None:
+        if "added" not in self.data or self.data["added"] is None:
+            return None
+        value = self.data["added"]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {value!r}",
+                  "write added: YYYY-MM-DD, or remove the line (git history is used)")
+        return None
+
+    def extra(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        for name, value in self.data.items():
+            if not isinstance(name, str) or name in KNOWN_FIELDS - LEGACY_EXTRA or name in self.facet_ids:
+                continue
+            if name == "bibkey":
+                continue
+            extra[name] = value
+            if name not in LEGACY_EXTRA:
+                guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
+                hint = (f'did you mean "{guess}"?' if guess else
+                        "remove it, or see CONTRIBUTING.md for the fields l2h reads")
+                self.warn((name,), "unknown-field", f'unknown field "{name}" is ignored', hint, key=True)
+        bibkey = self.data.get("bibkey")
+        if bibkey is not None and str(bibkey) != self.key:
+            self.warn(("bibkey",), "bibkey-mismatch", f'bibkey "{bibkey}" differs from the file name "{self.key}"',
+                      "remove the bibkey line; the file name is the key")
+        return extra
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the text {value!r}"
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = text.encode("unicode_escape").decode("ascii") if any(ord(c) < 32 for c in text) else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,143 @@
+"""Render the site in memory: Jinja templates over the SiteContext, plus static files."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import jinja2
+from markupsafe import Markup
+
+from l2h_site import __version__
+from l2h_site.context import SiteContext
+from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.model import RenderedPage
+
+
+def relative_url(page_path: str, target: str) -> str:
+    """Link from one output file to a site path ('' is the home page; a trailing / a folder)."""
+    depth = page_path.count("/")
+    prefix = "../" * depth
+    if target in ("", "/"):
+        return prefix or "./"
+    return prefix + target.lstrip("/")
+
+
+@jinja2.pass_context
+def _url(ctx: jinja2.runtime.Context, target: str) -> str:
+    return relative_url(ctx["page_path"], target)
+
+
+@jinja2.pass_context
+def _absolute_url(ctx: jinja2.runtime.Context, target: str) -> str:
+    base: str = ctx["site"].config.base_url
+    path = target.lstrip("/")
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base + path
+
+
+def _scholar(title: str) -> str:
+    return "https://scholar.google.com/scholar?q=" + quote_plus(title)
+
+
+def _semantic_scholar(title: str) -> str:
+    return "https://www.semanticscholar.org/search?q=" + quote_plus(title)
+
+
+def _authors(names: tuple[str, ...]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _tojson_attr(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Create the Jinja environment; every filter and global is registered here."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(url=_url, absolute_url=_absolute_url, l2h_version=__version__)
+    env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=_authors,
+                       jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"))
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    return env
+
+
+class _Renderer:
+    def __init__(self, site: SiteContext, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+        self.pages: list[RenderedPage] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.templates_rel = site.config.templates_dir.rstrip("/")
+
+    def page(self, path: str, template: str, **values: Any) -> None:
+        try:
+            html = self.env.get_template(template).render(site=self.site, page_path=path, **values)
+        except jinja2.TemplateSyntaxError as exc:
+            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
+                                          "template-syntax", f"template error: {exc.message}",
+                                          "fix the Jinja syntax on this line"))
+            return
+        except jinja2.TemplateNotFound as exc:
+            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
+                                          f"template {exc.name} does not exist",
+                                          f"restore {exc.name} in {self.templates_rel}/"))
+            return
+        except jinja2.UndefinedError as exc:
+            self.diagnostics.append(error(f"{self.templates_rel}/{template}", 0, 0, "template-undefined",
+                                          f"while rendering {path}: {exc.message}",
+                                          "check the variable's spelling in the template"))
+            return
+        self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
+
+
+def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]]:
+    """Render every page of the site in memory, in a fixed order."""
+    config = site.config
+    env = make_environment(config.path(config.templates_dir))
+    r = _Renderer(site, env)
+    r.page("index.html", "home.html")
+    r.page("papers/index.html", "papers.html")
+    for view in site.papers:
+        r.page(f"publications/{view.paper.key}/index.html", "paper.html", view=view)
+    r.page("tags/index.html", "tags.html")
+    for tag in site.taxonomy.tags:
+        r.page(f"tags/{tag.slug}/index.html", "tag.html", tag=tag, papers=site.tag_papers[tag.name])
+    r.page("taxonomy/index.html", "taxonomy.html")
+    for facet in site.taxonomy.facets:
+        for value in facet.values:
+            r.page(f"taxonomy/{facet.id}/{value.id}/index.html", "facet_value.html", facet=facet, value=value,
+                   papers=site.facet_papers[(facet.id, value.id)])
+    for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
+        if name in site.pages:
+            r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
+    r.page("404.html", "404.html")
+    r.pages.extend(_static_files(config.path(config.static_dir)))
+    r.page("sitemap.xml", "sitemap.xml", urls=sorted(
+        p.path for p in r.pages if p.path.endswith(".html") and p.path != "404.html"))
+    r.pages.append(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    return r.pages, r.diagnostics
+
+
+def _static_files(static_dir: Path) -> list[RenderedPage]:
+    if not static_dir.is_dir():
+        return []
+    pages = []
+    for path in sorted(static_dir.rglob("*")):
+        if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+            rel = posixpath.join("static", path.relative_to(static_dir).as_posix())
+            pages.append(RenderedPage(rel, path.read_bytes()))
+    return pages

@@ -1,0 +1,168 @@
+"""Load taxonomy.yml, the controlled vocabulary, and check that it is itself well formed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
+from l2h_site.textutil import normalise_term, slugify
+from l2h_site.yamlsafe import YamlDoc, load_yaml
+
+RESERVED_FIELDS = frozenset({
+    "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
+    "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
+    "key", "summary", "extra", "source",
+})
+"""Paper fields a facet may not be named after."""
+
+_FACET_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_VALUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+EMPTY = Taxonomy(tags=(), facets=())
+
+
+class _Checker:
+    def __init__(self, rel: str, doc: YamlDoc) -> None:
+        self.rel = rel
+        self.doc = doc
+        self.diagnostics: list[Diagnostic] = []
+
+    def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+        positions = self.doc.key_positions if key else self.doc.positions
+        line, column = positions.get(path, self.doc.positions.get(path, (1, 1)))
+        self.diagnostics.append(error(self.rel, line, column, code, message, hint))
+
+    def text(self, data: dict[str, Any], path: tuple[Any, ...], name: str, required: bool = True) -> str:
+        value = data.get(name)
+        if value is None:
+            if required:
+                self.fail(path, "taxonomy-missing", f"{'/'.join(map(str, path))} has no {name}",
+                          f"add '{name}: …' with a short {name}", key=True)
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(path + (name,), "taxonomy-type", f"{'/'.join(map(str, path + (name,)))} must be text",
+                      "write a sentence, in quotes if it contains ': '")
+            return ""
+        return value.strip()
+
+    def flag(self, data: dict[str, Any], path: tuple[Any, ...], name: str) -> bool:
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(path + (name,), "taxonomy-type", f"{'/'.join(map(str, path + (name,)))} must be true or false",
+                      f"write {name}: true or {name}: false")
+            return False
+        return value
+
+    def mapping(self, value: Any, path: tuple[Any, ...], what: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(path, "taxonomy-type", f"{what} must be a mapping", "indent its entries under it as 'name: …'")
+            return {}
+        return value
+
+    def known_keys(self, data: dict[str, Any], path: tuple[Any, ...], allowed: set[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.fail(path + (key,), "taxonomy-unknown-key",
+                          f"unknown key '{key}' in {'/'.join(map(str, path)) or 'taxonomy'}",
+                          f"allowed keys: {', '.join(sorted(allowed))}", key=True)
+
+
+def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
+    """Read and check the taxonomy file; on errors the taxonomy returned is empty."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return EMPTY, [error(rel, 0, 0, "taxonomy-missing-file", f"{rel} does not exist",
+                             "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
+    except (UnicodeDecodeError, OSError) as exc:
+        return EMPTY, [error(rel, 0, 0, "taxonomy-unreadable", f"cannot read {rel}: {exc}", "save it as UTF-8 text")]
+    doc = load_yaml(text)
+    if doc.problems:
+        return EMPTY, [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
+    check = _Checker(rel, doc)
+    root = check.mapping(doc.value, (), "the taxonomy")
+    check.known_keys(root, (), {"tags", "facets"})
+    facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
+    tags = _tags(check, check.mapping(root.get("tags"), ("tags",), "tags"))
+    if check.diagnostics:
+        return EMPTY, check.diagnostics
+    return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []
+
+
+def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
+    facets = []
+    for facet_id, body in data.items():
+        path = ("facets", facet_id)
+        if not isinstance(facet_id, str) or not _FACET_ID.match(facet_id):
+            check.fail(path, "taxonomy-name", f"facet name '{facet_id}' is not a lowercase identifier",
+                       "use lowercase letters, digits and '_', e.g. code_type", key=True)
+            continue
+        if facet_id in RESERVED_FIELDS:
+            check.fail(path, "taxonomy-name", f"facet name '{facet_id}' is already a paper field",
+                       "choose another name", key=True)
+            continue
+        body = check.mapping(body, path, f"facet '{facet_id}'")
+        check.known_keys(body, path, {"label", "description", "required", "multiple", "values"})
+        values = []
+        raw_values = check.mapping(body.get("values"), path + ("values",), f"values of facet '{facet_id}'")
+        if not raw_values:
+            check.fail(path, "taxonomy-missing", f"facet '{facet_id}' has no values", "add a 'values:' mapping", key=True)
+        for value_id, vbody in raw_values.items():
+            vpath = path + ("values", value_id)
+            if not isinstance(value_id, str) or not _VALUE_ID.match(value_id):
+                check.fail(vpath, "taxonomy-name", f"value '{value_id}' of facet '{facet_id}' is not a lowercase identifier",
+                           "use lowercase letters, digits and '-', e.g. semi-supervised", key=True)
+                continue
+            vbody = check.mapping(vbody, vpath, f"value '{value_id}'")
+            check.known_keys(vbody, vpath, {"label", "description"})
+            values.append(FacetValue(id=value_id, label=check.text(vbody, vpath, "label"),
+                                     description=check.text(vbody, vpath, "description")))
+        facets.append(Facet(
+            id=facet_id, label=check.text(body, path, "label"), description=check.text(body, path, "description"),
+            required=check.flag(body, path, "required"), multiple=check.flag(body, path, "multiple"),
+            values=tuple(values)))
+    return facets
+
+
+def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
+    tags: list[TagDef] = []
+    spellings: dict[str, str] = {}
+    slugs: dict[str, str] = {}
+    for name, body in data.items():
+        path = ("tags", name)
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            check.fail(path, "taxonomy-name", f"tag name {name!r} must be non-empty text without surrounding spaces",
+                       "write the tag as it should be shown, e.g. Image Retrieval", key=True)
+            continue
+        body = check.mapping(body, path, f"tag '{name}'")
+        check.known_keys(body, path, {"description", "aliases"})
+        aliases = body.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
+                       "write aliases: [Other Spelling, Another]")
+            aliases = []
+        slug = slugify(name)
+        if not slug:
+            check.fail(path, "taxonomy-name", f"tag '{name}' has no letters or digits for its URL",
+                       "spell the tag with letters or digits", key=True)
+        elif slug in slugs:
+            check.fail(path, "tag-slug-collision",
+                       f"tag '{name}' and tag '{slugs[slug]}' would both be published at /tags/{slug}/",
+                       "rename one of them so that their letters and digits differ", key=True)
+        else:
+            slugs[slug] = name
+        for spelling in [name, *aliases]:
+            norm = normalise_term(spelling)
+            if norm in spellings and spellings[norm] != name:
+                check.fail(path, "tag-drift",
+                           f"'{spelling}' (tag '{name}') is a variant spelling of tag '{spellings[norm]}'",
+                           f"merge them: keep '{spellings[norm]}' and list '{spelling}' under its aliases", key=True)
+            spellings.setdefault(norm, name)
+        tags.append(TagDef(name=name, description=check.text(body, path, "description"),
+                           aliases=tuple(a.strip() for a in aliases), slug=slug))
+    return tags

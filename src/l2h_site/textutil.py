@@ -1,0 +1,59 @@
+"""Small text helpers shared by the stages: slugs, ASCII folding, spelling hints."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def ascii_fold(text: str) -> str:
+    """Strip diacritics and drop what is not ASCII: 'Jégou' -> 'Jegou'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str) -> str:
+    """Make a URL slug: lowercase ASCII words joined by hyphens ('C++' -> 'c')."""
+    return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")
+
+
+def normalise_term(text: str) -> str:
+    """Reduce a tag to a form that ignores case, plurals, hyphens and -ise/-ize spellings."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    out = []
+    for word in words:
+        word = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", word)
+        word = re.sub(r"ys(e|ed|es|ing)$", r"yz\1", word)
+        word = word.replace("our", "or") if word.endswith("our") else word
+        if len(word) > 3 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return "".join(out)
+
+
+def closest(value: str, candidates: Iterable[str]) -> str | None:
+    """Return the candidate most like value, if one is close enough to suggest."""
+    pool = list(candidates)
+    target = normalise_term(value)
+    for candidate in pool:
+        if normalise_term(candidate) == target:
+            return candidate
+    lowered = {c.lower(): c for c in pool}
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[match[0]] if match else None
+
+
+def quote_list(values: Iterable[str], limit: int = 12) -> str:
+    """Format values as a short quoted list for a message."""
+    items = [f'"{v}"' for v in values]
+    if len(items) > limit:
+        items = items[:limit] + [f"… ({len(items) - limit} more)"]
+    return ", ".join(items)

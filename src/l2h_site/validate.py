@@ -1,0 +1,179 @@
+"""Check parsed papers against the taxonomy and against each other."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from l2h_site.diagnostics import Diagnostic, error, note, warning
+from l2h_site.model import Paper, Taxonomy
+from l2h_site.parse import ParsedPaper
+from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
+
+KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
+"""<firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
+TITLE_STOPWORDS = frozenset("a an the on of in at to for and or with from by via towards toward".split())
+PLACEHOLDERS = re.compile(r"^(todo|tbd|tba|fixme|xxx|optional|placeholder|n/?a|\?+|<[^>]*>|\.\.\.|…)$|^https?://blah|"
+                          r"\b(TODO|FIXME)\b", re.IGNORECASE)
+
+
+def derive_key(authors: Sequence[str], year: int, title: str) -> str:
+    """Derive a paper's key: first author's last name, year and first word of the title."""
+    last = authors[0].split()[-1] if authors and authors[0].split() else "anon"
+    lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
+    words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
+    return f"{lastname}{year}{words[0] if words else 'untitled'}"
+
+
+class TagIndex:
+    """Resolves tag spellings to canonical tags, and suggests fixes for unknown ones."""
+
+    def __init__(self, taxonomy: Taxonomy, usage: Counter[str]) -> None:
+        self.canonical = {t.name: t.name for t in taxonomy.tags}
+        self.aliases = {a.lower(): t.name for t in taxonomy.tags for a in (*t.aliases, t.name)}
+        self.normalised = {normalise_term(a): t.name for t in taxonomy.tags for a in (*t.aliases, t.name)}
+        self.usage = usage
+
+    def used(self, tag: str) -> str:
+        count = self.usage.get(tag, 0)
+        return f" (used by {count} paper{'s' if count != 1 else ''})"
+
+
+def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> tuple[Paper, list[Diagnostic]]:
+    """Check one paper's key, tags, facets and values; return it with canonical tags."""
+    paper = parsed.paper
+    rel = paper.source
+    diagnostics: list[Diagnostic] = []
+
+    def at(path: tuple[object, ...]) -> tuple[int, int]:
+        return parsed.positions.get(path, parsed.positions.get(("key",) + path, (1, 1)))
+
+    if not KEY_FORM.match(paper.key):
+        diagnostics.append(error(rel, 0, 0, "key-form", f'file name "{paper.key}" is not a valid paper key',
+                                 f'name the file {derive_key(paper.authors, paper.year, paper.title)}.md '
+                                 "(first author's last name, year, first word of the title, lowercase)"))
+    else:
+        diagnostics.extend(_check_key_agrees(paper, at))
+
+    canonical_tags: list[str] = []
+    for i, tag in enumerate(paper.tags):
+        line, column = at(("tags", i))
+        if tag in tags.canonical:
+            canonical_tags.append(tag)
+        elif tag.lower() in tags.aliases:
+            target = tags.aliases[tag.lower()]
+            diagnostics.append(note(rel, line, column, "tag-alias", f'tag "{tag}" is read as "{target}"',
+                                    f'write "{target}" to say it directly'))
+            canonical_tags.append(target)
+        elif normalise_term(tag) in tags.normalised:
+            target = tags.normalised[normalise_term(tag)]
+            diagnostics.append(error(rel, line, column, "tag-drift",
+                                     f'tag "{tag}" is a variant spelling of the existing tag "{target}"',
+                                     f'write "{target}"{tags.used(target)}'))
+        else:
+            guess = closest(tag, tags.canonical)
+            hint = (f'did you mean "{guess}"?{tags.used(guess)}' if guess else
+                    "use a tag listed in taxonomy.yml, or propose a new one there with a description")
+            diagnostics.append(error(rel, line, column, "unknown-tag", f'tag "{tag}" is not in taxonomy.yml', hint))
+    canonical_tags = list(dict.fromkeys(canonical_tags))
+
+    for facet in taxonomy.facets:
+        values = paper.facets.get(facet.id)
+        allowed = [v.id for v in facet.values]
+        if not values:
+            if facet.required:
+                example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
+                diagnostics.append(error(rel, 1, 1, "missing-facet", f'required facet "{facet.id}" ({facet.label}) is not set',
+                                         f"add a line such as {example}; allowed: {quote_list(allowed)}"))
+            continue
+        if len(values) > 1 and not facet.multiple:
+            line, column = at((facet.id,))
+            diagnostics.append(error(rel, line, column, "facet-single", f'facet "{facet.id}" takes one value, got {len(values)}',
+                                     f"keep the one value that fits best: {facet.id}: {values[0]}"))
+        for i, value in enumerate(values):
+            if facet.value(value) is None:
+                line, column = at((facet.id, i) if (facet.id, i) in parsed.positions else (facet.id,))
+                guess = closest(value, allowed)
+                hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
+                diagnostics.append(error(rel, line, column, "unknown-facet-value",
+                                         f'"{value}" is not a value of facet "{facet.id}" ({facet.label})', hint))
+        if len(set(values)) != len(values):
+            line, column = at((facet.id,))
+            diagnostics.append(warning(rel, line, column, "duplicate-facet-value",
+                                       f'facet "{facet.id}" lists a value twice', "remove the repeat"))
+
+    diagnostics.extend(_check_placeholders(paper, at))
+    return dataclasses.replace(paper, tags=tuple(canonical_tags)), diagnostics
+
+
+def _check_key_agrees(paper: Paper, at: object) -> list[Diagnostic]:
+    expected = derive_key(paper.authors, paper.year, paper.title)
+    match = re.match(r"^([a-z]+)([0-9]{4})", paper.key)
+    assert match
+    name, year = match.group(1), int(match.group(2))
+    exp_name = re.match(r"^[a-z]+", expected)
+    problems = []
+    if exp_name and name != exp_name.group(0):
+        problems.append(f'first author "{paper.authors[0]}"')
+    if year != paper.year:
+        problems.append(f"year {paper.year}")
+    if not problems:
+        return []
+    return [warning(paper.source, 0, 0, "key-mismatch",
+                    f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter',
+                    f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)")]
+
+
+def _check_placeholders(paper: Paper, at: object) -> list[Diagnostic]:
+    found = []
+    fields: list[tuple[str, str]] = [("title", paper.title), ("venue", paper.venue or "")]
+    fields += [("authors", a) for a in paper.authors]
+    fields += [("links", link.url) for link in paper.links] + [("links", link.name) for link in paper.links]
+    for name, value in fields:
+        if value and PLACEHOLDERS.search(value.strip()):
+            found.append(error(paper.source, *_pos(at, name), "placeholder",
+                               f'{name} still holds the placeholder "{value}"',
+                               f"replace it with the real {name}, or remove the line if it is optional"))
+    if PLACEHOLDERS.search(paper.summary) and re.search(r"\b(TODO|FIXME)\b", paper.summary):
+        found.append(error(paper.source, paper.summary_line, 1, "placeholder", "summary still holds a TODO",
+                           "write two to four sentences in your own words"))
+    return found
+
+
+def _pos(at: object, name: str) -> tuple[int, int]:
+    return at((name,))  # type: ignore[operator, no-any-return]
+
+
+def normalise_title(title: str) -> str:
+    """Reduce a title to its words, for spotting the same paper twice."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
+    return " ".join(normalise_term(w) for w in words if w not in TITLE_STOPWORDS)
+
+
+def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
+    """Find problems between papers: one key twice, or the same paper under two keys."""
+    diagnostics: list[Diagnostic] = []
+    groups: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[("key", paper.key)].append(paper)
+        if paper.arxiv:
+            groups[("arXiv id", re.sub(r"v\d+$", "", paper.arxiv))].append(paper)
+        if paper.doi:
+            groups[("DOI", paper.doi.lower())].append(paper)
+        groups[("title", normalise_title(paper.title))].append(paper)
+    for (kind, value), members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        for paper in members:
+            others = ", ".join(p.source for p in members if p is not paper)
+            if kind == "key":
+                diagnostics.append(error(paper.source, 0, 0, "duplicate-key", f'key "{value}" is also used by {others}',
+                                         "keep one file per paper; delete or rename the other"))
+            else:
+                what = f'the same {kind} "{value}"' if kind != "title" else "a near-identical title"
+                diagnostics.append(error(paper.source, 0, 0, "duplicate-paper",
+                                         f"{others} has {what}: the same paper appears twice",
+                                         "keep one of the files and delete the other (merge any extra links or tags)"))
+    return diagnostics
