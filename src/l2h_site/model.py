@@ -99,6 +99,8 @@ class Paper:
     """Digital Object Identifier, e.g. 10.1109/TPAMI.2010.57."""
     added: dt.date | None = None
     """Date the paper was added to the review, if the file says."""
+    distinct_from: tuple[str, ...] = ()
+    """Keys of papers with a near-identical title that are nevertheless different papers."""
     summary: str = ""
     """Markdown summary (the body of the file)."""
     summary_line: int = 1

@@ -31,6 +31,7 @@ MAX_TITLE_CHARS = 500
 KNOWN_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
     "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
+    "distinct_from",
 })
 LEGACY_EXTRA = frozenset({"citations", "short_authors"})
 """Legacy fields kept in `extra` without a warning."""
@@ -225,6 +226,7 @@ class _Reader:
         doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"),
                               "a DOI like 10.1109/TPAMI.2012.193")
         added = self.added()
+        distinct = self.distinct_from()
         extra = self.extra()
         summary = body.strip("\n")
         if len(summary) > MAX_SUMMARY_CHARS:
@@ -240,7 +242,7 @@ class _Reader:
             return None
         leading = len(body) - len(body.lstrip("\n"))
         return Paper(key=self.key, source=self.rel, title=title, authors=tuple(authors), year=year, venue=venue,
-                     tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
+                     tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added, distinct_from=distinct,
                      summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
 
     def title(self) -> str | None:
@@ -428,6 +430,16 @@ class _Reader:
                       f"write {example}, or remove the line if you are not sure")
             return None
         return text
+
+    def distinct_from(self) -> tuple[str, ...]:
+        value = self.data.get("distinct_from")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(("distinct_from",), "wrong-type", "distinct_from must be a list of paper keys",
+                      "write distinct_from: [otherkey2006title]")
+            return ()
+        return tuple(value)
 
     def added(self) -> dt.date | None:
         if "added" not in self.data or self.data["added"] is None:

@@ -97,11 +97,27 @@ class _Renderer:
                                           f"restore {exc.name} in {self.templates_rel}/"))
             return
         except jinja2.UndefinedError as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{template}", 0, 0, "template-undefined",
-                                          f"while rendering {path}: {exc.message}",
+            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                          "template-undefined", f"while rendering {path}: {exc.message}",
                                           "check the variable's spelling in the template"))
             return
+        except Exception as exc:  # noqa: BLE001 - a broken template must not end in a traceback
+            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                          "template-error", f"while rendering {path}: {type(exc).__name__}: {exc}",
+                                          "fix the template expression on this line"))
+            return
         self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
+
+
+def _template_line(exc: BaseException) -> int:
+    """Find the template line an exception was raised from, from Jinja's traceback frames."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".html"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]]:

@@ -14,7 +14,7 @@ from l2h_site.yamlsafe import YamlDoc, load_yaml
 RESERVED_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
     "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
-    "key", "summary", "extra", "source",
+    "key", "summary", "extra", "source", "distinct_from",
 })
 """Paper fields a facet may not be named after."""
 

@@ -163,7 +163,16 @@ def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
         if paper.doi:
             groups[("DOI", paper.doi.lower())].append(paper)
         groups[("title", normalise_title(paper.title))].append(paper)
+    keys = {paper.key for paper in papers}
+    for paper in papers:
+        for other in paper.distinct_from:
+            if other not in keys:
+                diagnostics.append(warning(paper.source, 0, 0, "unknown-key",
+                                           f'distinct_from names "{other}", which is not a paper of the review',
+                                           "remove it, or correct the key"))
     for (kind, value), members in sorted(groups.items()):
+        if kind == "title":
+            members = _without_declared_distinct(members)
         if len(members) < 2:
             continue
         for paper in members:
@@ -177,3 +186,10 @@ def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
                                          f"{others} has {what}: the same paper appears twice",
                                          "keep one of the files and delete the other (merge any extra links or tags)"))
     return diagnostics
+
+
+def _without_declared_distinct(members: list[Paper]) -> list[Paper]:
+    """Drop from a same-title group the papers declared distinct from every other member."""
+    def distinct(a: Paper, b: Paper) -> bool:
+        return b.key in a.distinct_from or a.key in b.distinct_from
+    return [p for p in members if not all(distinct(p, q) for q in members if q is not p)]
