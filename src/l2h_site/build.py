@@ -11,6 +11,7 @@ from l2h_site.config import load_config
 from l2h_site.context import SiteContext, build_context
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
+from l2h_site.linkcheck import check_pages
 from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
 from l2h_site.parse import ParsedPaper, parse_paper
 from l2h_site.render import render_site
@@ -52,7 +53,7 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
     diagnostics += problems
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
-    facet_ids = frozenset(f.id for f in taxonomy.facets)
+    facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
     parsed: list[ParsedPaper] = []
     for source in sources:
         result, problems = parse_paper(source, facet_ids)
@@ -73,8 +74,11 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
-          write: bool = True) -> BuildResult:
-    """Check the content and, if it passes, render the site and swap it into the output folder."""
+          write: bool = True, check_links: bool = False) -> BuildResult:
+    """Check the content and, if it passes, render the site and swap it into the output folder.
+
+    With check_links, a broken internal link or #anchor is an error and the site is not written.
+    """
     started = time.perf_counter()
     check = check_site(root, config_file)
     result = BuildResult(check=check)
@@ -82,6 +86,9 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
         return result
     context, problems = build_context(check.config, check.taxonomy, check.papers)
     pages, render_problems = render_site(context)
+    if check_links:
+        site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
+        render_problems = render_problems + check_pages(pages, check.config.base_url, f"{site_name}/")
     check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
     result.pages = pages
     if is_failure(check.diagnostics, strict) or not write:

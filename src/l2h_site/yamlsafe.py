@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
 
 try:  # the C composer is several times faster; the pure one behaves the same
@@ -30,6 +32,13 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
+
+_KEY_KINDS = {
+    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+"""What YAML reads a plain, unquoted key as when it is not text."""
 
 Path = tuple[Any, ...]
 
@@ -58,8 +67,12 @@ class YamlDoc:
     raw: dict[Path, str] = field(default_factory=dict)
     """Key path -> source text of a plain scalar that YAML did not read as a string."""
     problems: list[YamlProblem] = field(default_factory=list)
+    nontext_keys: dict[Path, str] = field(default_factory=dict)
+    """Key path -> what YAML reads a plain key as ('a number', 'a boolean', ...) when it is not text."""
     first_line: int = 1
     """File line of the document's first line."""
+    text: str = ""
+    """The document's source text."""
 
     def at(self, line: int, column: int) -> tuple[int, int]:
         """Turn a 0-based document position into a 1-based file position."""
@@ -102,7 +115,7 @@ def _syntax_hint(problem: str, source_line: str) -> str:
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     """Load one YAML document strictly; problems are returned, never raised."""
-    doc = YamlDoc(first_line=first_line)
+    doc = YamlDoc(first_line=first_line, text=text)
     lines = text.split("\n")
     for number, source_line in enumerate(lines):
         indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
@@ -119,14 +132,26 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         line = mark.line if mark else 0
         column = mark.column if mark else 0
         problem = str(exc.problem or exc.context or "invalid YAML")
+        if "maximum nesting depth" in problem:  # libyaml's own limit, far above MAX_DEPTH
+            doc.problem(line, column, "yaml-too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels",
+                        "flatten the structure")
+            return doc
         source_line = lines[line] if line < len(lines) else ""
         doc.problem(line, column, "yaml-syntax", f"invalid YAML: {problem}",
                                         _syntax_hint(problem, source_line))
         return doc
-    except yaml.YAMLError as exc:  # e.g. a reader error on a non-printable character
-        mark = getattr(exc, "position", None)
-        doc.problem(0, 0, "yaml-syntax", f"invalid YAML: {exc}",
-                                        "remove control characters from the file")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. a control character
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)  # exc.position counts bytes in libyaml
+        position = found.start() if found else 0
+        line = text.count("\n", 0, position)
+        column = position - (text.rfind("\n", 0, position) + 1)
+        character = found.group(0)[0] if found else chr(exc.character) if isinstance(exc.character, int) else "?"
+        doc.problem(line, column, "yaml-syntax",
+                    f"invalid YAML: the non-printable character U+{ord(character):04X} is not allowed",
+                    "delete the invisible character (retype the text if needed)")
+        return doc
+    except yaml.YAMLError as exc:
+        doc.problem(0, 0, "yaml-syntax", f"invalid YAML: {exc}", "check the file's characters and indentation")
         return doc
     except RecursionError:
         doc.problem(0, 0, "yaml-too-deep", "YAML nesting is too deep",
@@ -159,6 +184,16 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                                         "flatten the structure")
         return None
     if isinstance(node, yaml.ScalarNode):
+        if node.style == '"':
+            source = doc.text[node.start_mark.index:node.end_mark.index]
+            latex = re.search(r"\\[a-zA-Z]{2,}", source)
+            if latex:
+                doc.problem(line, column, "yaml-escape",
+                            f"inside double quotes YAML reads \"{latex.group(0)}\" as an escape sequence, "
+                            "not as LaTeX",
+                            "use single quotes around this value (write a ' inside it as ''), "
+                            "or double each backslash")
+                return None
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
         try:
@@ -188,6 +223,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                                             "remove the '!' tag")
             continue
         key = key_node.value
+        if key_node.tag in _KEY_KINDS and not key_node.style:
+            doc.nontext_keys[path + (key,)] = _KEY_KINDS[key_node.tag]
         if key in result:
             first = doc.key_positions.get(path + (key,), (0, 0))
             doc.problem(

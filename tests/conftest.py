@@ -1,0 +1,81 @@
+"""Shared fixtures: write small review trees on disk and build them for real."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+"""The repository root: its templates, static files and taxonomy are used by the tests."""
+
+MINIMAL_TAXONOMY = """\
+facets:
+  family:
+    label: Method family
+    description: The broad approach.
+    required: true
+    values:
+      unsupervised: {label: Unsupervised, description: Learned without labels.}
+      supervised: {label: Supervised, description: Learned from labels.}
+  modality:
+    label: Data modality
+    description: The kind of data.
+    multiple: true
+    values:
+      image: {label: Image, description: Images.}
+      text: {label: Text, description: Text.}
+tags:
+  Image Retrieval:
+    description: Retrieval of images.
+  Transformers:
+    description: Transformer backbones.
+    aliases: [Transformer]
+  Quantisation:
+    description: Codebooks.
+"""
+
+GOOD_PAPER = """\
+---
+title: Spectral Hashing
+authors: Yair Weiss, Antonio Torralba, Rob Fergus
+venue: NeurIPS
+year: 2008
+tags: [Image Retrieval]
+family: unsupervised
+modality: [image]
+---
+Codes from thresholded eigenfunctions of the graph Laplacian.
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write files (path -> text or bytes) under root and return root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Make a review tree with the repository's templates and static files plus the given files."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        root = tmp_path / "review"
+        root.mkdir(exist_ok=True)
+        for folder in ("templates", "static"):
+            if not (root / folder).exists():
+                shutil.copytree(REPO / folder, root / folder)
+        defaults: dict[str, str | bytes] = {"taxonomy.yml": MINIMAL_TAXONOMY}
+        defaults.update(files)
+        return write_tree(root, defaults)
+
+    return make

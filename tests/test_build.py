@@ -1,0 +1,122 @@
+"""Whole builds: the golden site, the repository's own site, determinism and atomic replacement."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from l2h_site.build import build
+from l2h_site.cli import main
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+GOLDEN = HERE / "sites" / "golden"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Map every file under folder to its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_golden_site(tmp_path: Path) -> None:
+    """Build tests/sites/golden and compare it file by file with its expected/ folder.
+
+    After an intended change of output, regenerate with:
+
+        L2H_REGENERATE=1 python -m pytest tests/test_build.py -k golden
+
+    and review `git diff tests/sites/golden/expected` before committing.
+    """
+    out = tmp_path / "out"
+    result = build(GOLDEN, out_dir=out, strict=True)
+    assert [d for d in result.diagnostics if d.severity != "note"] == []
+    assert result.written
+    actual = snapshot(out)
+    expected_dir = GOLDEN / "expected"
+    if os.environ.get("L2H_REGENERATE"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+    expected = snapshot(expected_dir)
+    assert sorted(actual) == sorted(expected), "the set of output files differs"
+    for name in sorted(expected):
+        if actual[name] != expected[name]:
+            diff = difflib.unified_diff(expected[name].decode(errors="replace").splitlines(),
+                                        actual[name].decode(errors="replace").splitlines(),
+                                        f"expected/{name}", f"actual/{name}", lineterm="")
+            pytest.fail(f"{name} differs from the golden copy:\n" + "\n".join(list(diff)[:80]))
+
+
+def test_golden_site_reads_legacy_file_fully(tmp_path: Path) -> None:
+    result = build(GOLDEN, out_dir=tmp_path / "out", strict=True)
+    paper = next(p for p in result.check.papers if p.key == "doe2019learning")
+    assert paper.title == "Learning $\\ell_p$ codes: a <b>legacy</b> file"
+    assert paper.authors == ("Jane Doe", "John Roe")
+    assert paper.venue == "arXiv"
+    assert paper.tags == ("Transformers",)
+    assert [(link.name, link.url) for link in paper.links] == [
+        ("arXiv", "https://arxiv.org/abs/1901.00001"), ("Code", "https://github.com/example/code")]
+    assert paper.extra == {"citations": 12}
+    page = (tmp_path / "out" / "publications" / "doe2019learning" / "index.html").read_text()
+    assert "<script>alert" not in page
+    assert "javascript:" not in page
+    assert "&lt;b&gt;legacy&lt;/b&gt;" in page
+    assert "<math" in page
+
+
+def test_repository_site_builds_clean_under_strict(tmp_path: Path) -> None:
+    result = build(REPO, out_dir=tmp_path / "site", strict=True)
+    problems = [d for d in result.diagnostics if d.severity != "note"]
+    assert problems == [], "\n".join(f"{d.path}:{d.line}: {d.code}: {d.message}" for d in problems)
+    assert result.written
+    assert len(result.check.papers) >= 40
+    for key in ("weiss2008spectral", "gong2011iterative", "jegou2011product", "indyk1998approximate"):
+        assert (tmp_path / "site" / "publications" / key / "index.html").is_file()
+    for page in ("index.html", "papers/index.html", "tags/index.html", "taxonomy/index.html", "404.html",
+                 "sitemap.xml", "robots.txt", "resources/index.html", "contributing/index.html"):
+        assert (tmp_path / "site" / page).is_file(), page
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(REPO, out_dir=tmp_path / "a", strict=True)
+    build(REPO, out_dir=tmp_path / "b", strict=True)
+    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_rebuild_replaces_previous_site_and_removes_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(GOLDEN, out_dir=out, strict=True)
+    (out / "stale.html").write_text("old")
+    build(GOLDEN, out_dir=out, strict=True)
+    assert not (out / "stale.html").exists()
+    assert (out / ".l2h-site").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folders are left next to the site"
+
+
+def test_refuses_to_replace_a_folder_l2h_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    code = main(["build", "--root", str(GOLDEN), "--out", str(out)])
+    assert code == 2
+    assert "refusing to replace" in capsys.readouterr().err
+    assert (out / "thesis.tex").read_text() == "precious"
+
+
+def test_refuses_to_write_over_the_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "review"
+    shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected"))
+    (root / "l2h.yml").write_text("search: false\ntemplates_dir: " + str(REPO / "templates") +
+                                  "\nstatic_dir: " + str(REPO / "static") + "\n")
+    for target in (root, root / "papers", root.parent):
+        code = main(["build", "--root", str(root), "--out", str(target)])
+        assert code == 2, target
+    err = capsys.readouterr().err
+    assert "it would replace the project folder" in err
+    assert "it overlaps" in err
+    assert (root / "papers" / "weiss2008spectral.md").is_file()
