@@ -23,6 +23,7 @@ from l2h_site.diagnostics import (
     is_failure,
     wants_colour,
 )
+from l2h_site.scope import scope_diagnostics
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -97,17 +98,7 @@ def _check(args: argparse.Namespace) -> int:
     result = check_site(args.root, args.config)
     diagnostics = result.diagnostics
     if args.paths:
-        root = result.config.root
-        wanted = set()
-        for path in args.paths:
-            resolved = path.resolve()
-            if not resolved.exists():
-                raise L2hError(f"{path} does not exist")
-            try:
-                wanted.add(resolved.relative_to(root).as_posix())
-            except ValueError as exc:
-                raise L2hError(f"{path} is outside the review at {root}") from exc
-        diagnostics = [d for d in diagnostics if d.path in wanted or any(w in d.message for w in wanted)]
+        diagnostics = scope_diagnostics(diagnostics, result.config, args.paths)
     if args.format == "json":
         sys.stdout.write(format_json(diagnostics))
     elif args.format == "github":
@@ -120,5 +111,6 @@ def _check(args: argparse.Namespace) -> int:
         if diagnostics:
             sys.stdout.write(format_text(diagnostics, colour=wants_colour(sys.stdout)))
         else:
-            print(f"l2h: {len(result.papers)} papers checked, no problems found")
+            checked = f"{len(args.paths)} file(s)" if args.paths else f"{len(result.papers)} papers"
+            print(f"l2h: {checked} checked, no problems found")
     return EXIT_CONTENT if is_failure(diagnostics, args.strict) else EXIT_OK

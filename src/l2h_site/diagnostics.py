@@ -30,15 +30,18 @@ class Diagnostic:
     """What is wrong, naming the field and the bad value."""
     hint: str = ""
     """One concrete fix, in the contributor's words; empty when there is nothing to add."""
+    related: tuple[str, ...] = ()
+    """Other files the problem involves (e.g. the other copy of a duplicate paper), sorted."""
 
 
 class L2hError(Exception):
     """An environment or usage failure that is not a problem in the content."""
 
 
-def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+def error(path: str, line: int, column: int, code: str, message: str, hint: str = "",
+          related: tuple[str, ...] = ()) -> Diagnostic:
     """Make an error diagnostic."""
-    return Diagnostic(path, line, column, "error", code, message, hint)
+    return Diagnostic(path, line, column, "error", code, message, hint, related)
 
 
 def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -46,9 +49,10 @@ def warning(path: str, line: int, column: int, code: str, message: str, hint: st
     return Diagnostic(path, line, column, "warning", code, message, hint)
 
 
-def note(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+def note(path: str, line: int, column: int, code: str, message: str, hint: str = "",
+         related: tuple[str, ...] = ()) -> Diagnostic:
     """Make a note: information that never fails a build."""
-    return Diagnostic(path, line, column, "note", code, message, hint)
+    return Diagnostic(path, line, column, "note", code, message, hint, related)
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -101,7 +105,7 @@ def format_json(diagnostics: Sequence[Diagnostic]) -> str:
         "version": 1,
         "errors": sum(d.severity == "error" for d in diagnostics),
         "warnings": sum(d.severity == "warning" for d in diagnostics),
-        "diagnostics": [asdict(d) for d in diagnostics],
+        "diagnostics": [{**asdict(d), "related": list(d.related)} for d in diagnostics],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 

@@ -32,7 +32,8 @@ class TagIndex:
 
     def __init__(self, taxonomy: Taxonomy, usage: Counter[str]) -> None:
         self.canonical = {t.name: t.name for t in taxonomy.tags}
-        self.aliases = {a.lower(): t.name for t in taxonomy.tags for a in (*t.aliases, t.name)}
+        # Aliases are accepted only as declared; any other variant (even of case) is drift.
+        self.aliases = {a: t.name for t in taxonomy.tags for a in t.aliases}
         self.normalised = {normalise_term(a): t.name for t in taxonomy.tags for a in (*t.aliases, t.name)}
         self.usage = usage
 
@@ -62,8 +63,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         line, column = at(("tags", i))
         if tag in tags.canonical:
             canonical_tags.append(tag)
-        elif tag.lower() in tags.aliases:
-            target = tags.aliases[tag.lower()]
+        elif is_placeholder(tag):
+            diagnostics.append(error(rel, line, column, "placeholder", f'tags still holds the placeholder "{tag}"',
+                                     "replace it with tags from taxonomy.yml"))
+        elif tag in tags.aliases:
+            target = tags.aliases[tag]
             diagnostics.append(note(rel, line, column, "tag-alias", f'tag "{tag}" is read as "{target}"',
                                     f'write "{target}" to say it directly'))
             canonical_tags.append(target)
@@ -93,8 +97,12 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             diagnostics.append(error(rel, line, column, "facet-single", f'facet "{facet.id}" takes one value, got {len(values)}',
                                      f"keep the one value that fits best: {facet.id}: {values[0]}"))
         for i, value in enumerate(values):
-            if facet.value(value) is None:
-                line, column = at((facet.id, i) if (facet.id, i) in parsed.positions else (facet.id,))
+            line, column = at((facet.id, i) if (facet.id, i) in parsed.positions else (facet.id,))
+            if is_placeholder(value):
+                diagnostics.append(error(rel, line, column, "placeholder",
+                                         f'{facet.id} still holds the placeholder "{value}"',
+                                         f"choose one of {quote_list(allowed)}"))
+            elif facet.value(value) is None:
                 guess = closest(value, allowed)
                 hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
                 diagnostics.append(error(rel, line, column, "unknown-facet-value",
@@ -126,13 +134,18 @@ def _check_key_agrees(paper: Paper, at: object) -> list[Diagnostic]:
                     f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)")]
 
 
+def is_placeholder(value: str) -> bool:
+    """Tell whether a value is left over from a template ("TODO", "Optional", https://blah/…)."""
+    return bool(PLACEHOLDERS.search(value.strip()))
+
+
 def _check_placeholders(paper: Paper, at: object) -> list[Diagnostic]:
     found = []
     fields: list[tuple[str, str]] = [("title", paper.title), ("venue", paper.venue or "")]
     fields += [("authors", a) for a in paper.authors]
     fields += [("links", link.url) for link in paper.links] + [("links", link.name) for link in paper.links]
     for name, value in fields:
-        if value and PLACEHOLDERS.search(value.strip()):
+        if value and is_placeholder(value):
             found.append(error(paper.source, *_pos(at, name), "placeholder",
                                f'{name} still holds the placeholder "{value}"',
                                f"replace it with the real {name}, or remove the line if it is optional"))
@@ -176,15 +189,17 @@ def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
         if len(members) < 2:
             continue
         for paper in members:
-            others = ", ".join(p.source for p in members if p is not paper)
+            related = tuple(sorted(p.source for p in members if p is not paper))
+            others = ", ".join(related)
             if kind == "key":
                 diagnostics.append(error(paper.source, 0, 0, "duplicate-key", f'key "{value}" is also used by {others}',
-                                         "keep one file per paper; delete or rename the other"))
+                                         "keep one file per paper; delete or rename the other", related))
             else:
                 what = f'the same {kind} "{value}"' if kind != "title" else "a near-identical title"
                 diagnostics.append(error(paper.source, 0, 0, "duplicate-paper",
                                          f"{others} has {what}: the same paper appears twice",
-                                         "keep one of the files and delete the other (merge any extra links or tags)"))
+                                         "keep one of the files and delete the other (merge any extra links or tags)",
+                                         related))
     return diagnostics
 
 

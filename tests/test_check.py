@@ -1,0 +1,268 @@
+"""`l2h check`: each check's exact message, the scope of `check PATHS`, and the three output formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from l2h_site.cli import main
+from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
+
+Site = Callable[[dict[str, "str | bytes"]], Path]
+
+
+def paper(title: str = "Spectral Hashing", authors: str = "Yair Weiss, Antonio Torralba", year: int = 2008,
+          extra: str = "", tags: str = "[Image Retrieval]", family: str = "unsupervised") -> str:
+    """Write a valid paper file, with extra front-matter lines inserted before the closing ---."""
+    return (f'---\ntitle: "{title}"\nauthors: {authors}\nvenue: NeurIPS\nyear: {year}\ntags: {tags}\n'
+            f"family: {family}\n{extra}---\nA summary in our own words.\n")
+
+
+def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["check", "--root", str(root), *args])
+    return code, capsys.readouterr().out
+
+
+def test_clean_review_passes(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper()})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 papers checked, no problems found\n")
+
+
+def test_same_arxiv_id_twice_reports_both_files(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({
+        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.00001\"\n"),
+        "papers/weiss2008other.md": paper(title="Other Words", extra="arxiv: \"0801.00001v2\"\n"),
+    })
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008other.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice\n'
+        "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
+        'papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008other.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice\n'
+        "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+
+
+def test_same_doi_in_other_case_is_a_duplicate(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({
+        "papers/weiss2008spectral.md": paper(extra="doi: 10.1000/ABC\n"),
+        "papers/weiss2008other.md": paper(title="Other Words", extra="doi: https://doi.org/10.1000/abc\n"),
+    })
+    code, out = run(root, "--format", "json", capsys=capsys)
+    found = json.loads(out)["diagnostics"]
+    assert code == 1
+    assert [(d["path"], d["code"], d["message"], d["related"]) for d in found] == [
+        ("papers/weiss2008other.md", "duplicate-paper",
+         'papers/weiss2008spectral.md has the same DOI "10.1000/abc": the same paper appears twice',
+         ["papers/weiss2008spectral.md"]),
+        ("papers/weiss2008spectral.md", "duplicate-paper",
+         'papers/weiss2008other.md has the same DOI "10.1000/abc": the same paper appears twice',
+         ["papers/weiss2008other.md"]),
+    ]
+
+
+def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    files: dict[str, str | bytes] = {
+        "papers/indyk1998approximate.md": paper("Approximate Nearest Neighbors: Towards Removing the Curse",
+                                                "Piotr Indyk", 1998),
+        "papers/indyk2012approximate.md": paper("Approximate nearest neighbor - towards removing the curse",
+                                                "Piotr Indyk", 2012),
+    }
+    code, out = run(site(files), capsys=capsys)
+    assert code == 1
+    assert ("papers/indyk1998approximate.md: error[duplicate-paper]: papers/indyk2012approximate.md has a "
+            "near-identical title: the same paper appears twice\n") in out
+    assert "papers/indyk2012approximate.md: error[duplicate-paper]: papers/indyk1998approximate.md" in out
+    files["papers/indyk2012approximate.md"] = paper(
+        "Approximate nearest neighbor - towards removing the curse", "Piotr Indyk", 2012,
+        extra="distinct_from: [indyk1998approximate]\n")
+    assert run(site(files), capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("tag", "canonical", "used"), [
+    ("Transformers ", "Transformers", 0),  # not drift: whitespace is trimmed
+    ("transformers", "Transformers", 0),
+    ("Quantization", "Quantisation", 0),
+    ("Image-Retrieval", "Image Retrieval", 1),
+    ("image retrievals", "Image Retrieval", 1),
+])
+def test_tag_drift_is_an_error_with_the_existing_spelling(
+        site: Site, capsys: pytest.CaptureFixture[str], tag: str, canonical: str, used: int) -> None:
+    root = site({
+        "papers/weiss2008spectral.md": paper(),
+        "papers/jegou2011product.md": paper("Product Quantization", "Herve Jegou", 2011, tags=f'["{tag}"]'),
+    })
+    code, out = run(root, capsys=capsys)
+    if tag.strip() == canonical:
+        assert (code, out) == (0, "l2h: 2 papers checked, no problems found\n")
+        return
+    count = f" (used by {used} paper)" if used == 1 else ""
+    assert code == 1
+    assert out == (
+        f'papers/jegou2011product.md:6:8: error[tag-drift]: tag "{tag}" is a variant spelling of the existing '
+        f'tag "{canonical}"\n'
+        f'  help: write "{canonical}"{count}\n'
+        "1 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_declared_alias_is_accepted_and_reported_as_its_canonical_tag(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(tags="[Transformer]")})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/weiss2008spectral.md:6:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
+        '  help: write "Transformers" to say it directly\n'
+        "0 error(s), 0 warning(s) in 0 files\n"))
+
+
+def test_unknown_tag_suggests_the_closest(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(tags="[Image Retreival]")})
+    assert run(root, capsys=capsys) == (1, (
+        'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
+        '  help: did you mean "Image Retrieval"?\n'
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_key_disagreeing_with_year_or_first_author_is_a_warning(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/torralba2009spectral.md": paper()})
+    expected = (
+        'papers/torralba2009spectral.md: warning[key-mismatch]: file name "torralba2009spectral" does not match '
+        'the first author "Yair Weiss" and year 2008 of the front matter\n'
+        "  help: rename the file to weiss2008spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
+        "0 error(s), 1 warning(s) in 1 file\n")
+    assert run(root, capsys=capsys) == (0, expected)
+    assert run(root, "--strict", capsys=capsys) == (1, expected)
+
+
+def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": (
+        "---\ntitle: Spectral Hashing\nauthors: Yair Weiss\nvenue: TODO\nyear: 2008\ntags: [TODO]\n"
+        "family: TODO\nlinks:\n  - name: Optional\n    url: https://blah/blah\n---\nTODO: summary.\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:4:8: error[placeholder]: venue still holds the placeholder "TODO"\n'
+        "  help: replace it with the real venue, or remove the line if it is optional\n"
+        'papers/weiss2008spectral.md:6:8: error[placeholder]: tags still holds the placeholder "TODO"\n'
+        "  help: replace it with tags from taxonomy.yml\n"
+        'papers/weiss2008spectral.md:7:9: error[placeholder]: family still holds the placeholder "TODO"\n'
+        '  help: choose one of "unsupervised", "supervised"\n'
+        'papers/weiss2008spectral.md:9:3: error[placeholder]: links still holds the placeholder "Optional"\n'
+        "  help: replace it with the real links, or remove the line if it is optional\n"
+        'papers/weiss2008spectral.md:9:3: error[placeholder]: links still holds the placeholder "https://blah/blah"\n'
+        "  help: replace it with the real links, or remove the line if it is optional\n"
+        "papers/weiss2008spectral.md:12:1: error[placeholder]: summary still holds a TODO\n"
+        "  help: write two to four sentences in your own words\n"
+        "6 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x", "papers/.DS_Store": b"\x00",
+                 "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/.DS_Store: error[not-a-paper]: .DS_Store is not a paper file\n"
+        "  help: paper files end in .md; rename it to <key>.md or move it out of papers/\n"
+        "papers/notes.txt: error[not-a-paper]: notes.txt is not a paper file\n"
+        "  help: paper files end in .md; rename it to <key>.md or move it out of papers/\n"
+        "papers/old: error[not-a-paper]: papers/old/ is a folder; papers/ must be flat\n"
+        "  help: move its paper files directly into papers/\n"
+        "3 error(s), 0 warning(s) in 3 files\n")
+
+
+def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_them(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({
+        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.00001\"\n"),
+        "papers/weiss2008copy.md": paper(title="Copy", extra="arxiv: \"0801.00001\"\n"),
+        "papers/broken2020paper.md": "no front matter\n",
+        "papers/stray.txt": "x",
+    })
+    code, out = run(root, str(root / "papers/weiss2008copy.md"), capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[::2] == [
+        'papers/weiss2008copy.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice',
+        'papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice',
+        "2 error(s), 0 warning(s) in 2 files",
+    ]
+    code, out = run(root, str(root / "papers/broken2020paper.md"), capsys=capsys)
+    assert code == 1 and out.startswith("papers/broken2020paper.md:1:1: error[missing-front-matter]:")
+    assert "stray" not in out and "weiss" not in out
+    code, out = run(root, str(root / "papers"), capsys=capsys)
+    assert code == 1 and "stray.txt" in out and "broken2020paper" in out
+
+
+def test_check_paths_always_reports_a_broken_taxonomy(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": "tags: [\n"})
+    code, out = run(root, str(root / "papers/weiss2008spectral.md"), capsys=capsys)
+    assert code == 1 and out.startswith("taxonomy.yml:")
+
+
+def test_check_paths_outside_the_papers_folder_is_a_usage_error(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "draft.md": paper()})
+    assert main(["check", "--root", str(root), str(root / "draft.md")]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: {root / 'draft.md'} is not in the papers folder papers/; move the paper there, then check it\n")
+    assert main(["check", "--root", str(root), str(root / "papers/missing.md")]) == 2
+    assert capsys.readouterr().err == f"l2h: error: {root / 'papers/missing.md'} does not exist\n"
+
+
+def test_github_format_escapes_percent_cr_and_lf_and_writes_the_step_summary(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(tags='["100% Recall"]'),
+                 "papers/torralba2009spectral.md": paper(title="Other")})
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out = run(root, "--format", "github", capsys=capsys)
+    assert code == 1
+    assert out == (
+        "::warning file=papers/torralba2009spectral.md,title=key-mismatch::file name \"torralba2009spectral\" "
+        "does not match the first author \"Yair Weiss\" and year 2008 of the front matter%0Arename the file to "
+        "weiss2008other.md, unless the key is kept on purpose (e.g. a preprint year)\n"
+        "::error file=papers/weiss2008spectral.md,line=6,col=8,title=unknown-tag::tag \"100%25 Recall\" is not "
+        "in taxonomy.yml%0Ause a tag listed in taxonomy.yml, or propose a new one there with a description\n")
+    assert summary.read_text(encoding="utf-8") == (
+        "### l2h check\n\n1 error(s), 1 warning(s) in 2 files\n\n"
+        "| location | severity | code | message | fix |\n|---|---|---|---|---|\n"
+        "| `papers/torralba2009spectral.md` | warning | `key-mismatch` | file name \"torralba2009spectral\" does "
+        "not match the first author \"Yair Weiss\" and year 2008 of the front matter | rename the file to "
+        "weiss2008other.md, unless the key is kept on purpose (e.g. a preprint year) |\n"
+        "| `papers/weiss2008spectral.md:6:8` | error | `unknown-tag` | tag \"100% Recall\" is not in taxonomy.yml "
+        "| use a tag listed in taxonomy.yml, or propose a new one there with a description |\n")
+
+
+def test_github_format_escapes_every_special_character() -> None:
+    d = Diagnostic("papers/a,b:c.md", 3, 4, "note", "co:de", "50%\r\nnext", "fix\nit")
+    assert format_github([d]) == "::notice file=papers/a%2Cb%3Ac.md,line=3,col=4,title=co%3Ade::50%25%0D%0Anext%0Afix%0Ait\n"
+    assert format_markdown([]) == "### l2h check\n\nNo problems found.\n"
+
+
+def test_json_format_is_the_documented_shape(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(tags="[Transformer]", family="nonsense")})
+    code, out = run(root, "--format", "json", capsys=capsys)
+    assert code == 1
+    assert json.loads(out) == {
+        "version": 1,
+        "errors": 1,
+        "warnings": 0,
+        "diagnostics": [
+            {"path": "papers/weiss2008spectral.md", "line": 6, "column": 8, "severity": "note", "code": "tag-alias",
+             "message": 'tag "Transformer" is read as "Transformers"', "hint": 'write "Transformers" to say it directly',
+             "related": []},
+            {"path": "papers/weiss2008spectral.md", "line": 7, "column": 9, "severity": "error",
+             "code": "unknown-facet-value", "message": '"nonsense" is not a value of facet "family" (Method family)',
+             "hint": 'allowed: "unsupervised", "supervised"', "related": []},
+        ],
+    }
+    assert run(site({"papers/weiss2008spectral.md": paper()}), "--format", "json", capsys=capsys) == (
+        0, '{\n  "version": 1,\n  "errors": 0,\n  "warnings": 0,\n  "diagnostics": []\n}\n')
