@@ -16,6 +16,8 @@ import latex2mathml.converter
 import markdown
 import nh3
 
+from l2h_site.parse import find_deep_nesting
+
 MATHML_TAGS = frozenset({
     "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac",
     "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded",
@@ -107,12 +109,13 @@ class MarkdownRenderer:
     def render(self, text: str) -> tuple[str, list[str]]:
         """Render markdown to safe HTML; also return the math expressions that could not be read."""
         self._md.reset()
-        if len(text) > 1 and _too_deep(text):
-            return f"<p>{html.escape(text)}</p>", ["the summary nests quotes or brackets too deeply"]
+        # parse.py rejects such summaries with a diagnostic; this guard only keeps markdown from recursing
+        if find_deep_nesting(text) is not None:
+            return f"<p>{html.escape(text)}</p>", []
         try:
-            rendered = self._md.convert(text)
+            rendered = self._md.convert(_separate_display_math(text))
         except RecursionError:
-            return f"<p>{html.escape(text)}</p>", ["the summary nests quotes or brackets too deeply"]
+            return f"<p>{html.escape(text)}</p>", []
         failures: list[str] = []
 
         def replace(match: re.Match[str]) -> str:
@@ -127,9 +130,33 @@ class MarkdownRenderer:
         return sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), failures
 
 
-def _too_deep(text: str) -> bool:
-    """Tell whether markdown nesting would make the parser recurse too far."""
-    return bool(re.search(r"(>\s*){40,}|(\[){40,}|(\(){200,}", text))
+_INLINE_DISPLAY = re.compile(r"(?<![$\\])\$\$(?!\$)([^\n$]+?)\$\$")
+
+
+def _separate_display_math(text: str) -> str:
+    """Give $$…$$ blocks the blank lines arithmatex needs; $$…$$ inside a sentence stays inline.
+
+    The Jekyll reviews render with MathJax, where $$…$$ is display math wherever it stands;
+    arithmatex only sees it as a block when it is a paragraph of its own.
+    """
+    out: list[str] = []
+    in_block = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if in_block:
+            out.append(line)
+            if stripped.endswith("$$"):
+                out.append("")
+                in_block = False
+        elif (stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4
+              and "$$" not in stripped[2:-2]):
+            out.extend(["", line, ""])
+        elif stripped == "$$" or (stripped.startswith("$$") and "$$" not in stripped[2:]):
+            out.extend(["", line])
+            in_block = True
+        else:
+            out.append(_INLINE_DISPLAY.sub(lambda m: "$\\displaystyle " + m.group(1) + "$", line))
+    return "\n".join(out)
 
 
 def render_inline(text: str) -> str:

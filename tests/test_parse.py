@@ -1,0 +1,136 @@
+"""Unit tests of the parse stage: both field spellings read into one model, problems as values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from l2h_site.diagnostics import Diagnostic
+from l2h_site.model import SourceFile
+from l2h_site.parse import ParsedPaper, check_url, parse_paper_bytes, split_authors
+
+FACETS = frozenset({"family", "modality"})
+
+
+def parse(text: str | bytes, name: str = "weiss2008spectral.md") -> tuple[ParsedPaper | None, list[Diagnostic]]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    source = SourceFile(path=Path("/nowhere") / name, relpath=f"papers/{name}", key=name.rsplit(".", 1)[0])
+    return parse_paper_bytes(data, source, FACETS)
+
+
+def codes(diagnostics: list[Diagnostic]) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+LEGACY = (
+    "---\r\n"
+    "layout: publication\r\n"
+    "title: Deep Hashing for Compact Binary Codes\r\n"
+    "authors: Venice Erin Liong, Jiwen Lu, Gang Wang, Pierre Moulin, Jie Zhou\r\n"
+    "conference: CVPR\r\n"
+    "year: 2015\r\n"
+    "bibkey: liong2015deep\r\n"
+    "citations: 900\r\n"
+    "short_authors: Liong et al.\r\n"
+    "additional_links:\r\n"
+    "   - {name: \"Paper\", url: \"https://example.org/liong.pdf\"}\r\n"
+    "tags: [\"CNN\"]\r\n"
+    "---\r\n"
+    "A summary.\r\n"
+)
+
+
+def test_legacy_jekyll_file_reads_fully() -> None:
+    parsed, diagnostics = parse(LEGACY, "liong2015deep.markdown")
+    assert diagnostics == []
+    assert parsed is not None
+    paper = parsed.paper
+    assert paper.key == "liong2015deep"
+    assert paper.authors == ("Venice Erin Liong", "Jiwen Lu", "Gang Wang", "Pierre Moulin", "Jie Zhou")
+    assert paper.venue == "CVPR"
+    assert [(link.name, link.url) for link in paper.links] == [("Paper", "https://example.org/liong.pdf")]
+    assert paper.extra == {"citations": 900, "short_authors": "Liong et al."}
+    assert paper.summary == "A summary."
+    assert paper.summary_line == 14
+
+
+@pytest.mark.parametrize("venue_line, expected", [
+    ("conference:", None), ("conference: ''", None), ("journal: No Venue", None),
+    ("journal: Arxiv", "arXiv"), ("venue: arxiv", "arXiv"), ("journal: TPAMI", "TPAMI"),
+])
+def test_legacy_venues(venue_line: str, expected: str | None) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{venue_line}\n---\nS\n")
+    assert diagnostics == []
+    assert parsed is not None and parsed.paper.venue == expected
+
+
+@pytest.mark.parametrize("authors, expected", [
+    ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+    ("Doe, Jane; Roe, John", ["Doe, Jane", "Roe, John"]),
+    ("Jane  Doe ,John Roe", ["Jane Doe", "John Roe"]),
+])
+def test_split_authors(authors: str, expected: list[str]) -> None:
+    assert split_authors(authors) == expected
+
+
+def test_authors_as_yaml_list() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors:\n  - Jane Doe\n  - John Roe\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.authors == ("Jane Doe", "John Roe")
+
+
+def test_missing_tags_is_a_warning_not_a_lost_paper() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\n---\nS\n")
+    assert parsed is not None and parsed.paper.tags == ()
+    assert [(d.severity, d.code, d.message) for d in diagnostics] == [("warning", "no-tags", "the paper has no tags")]
+
+
+def test_facets_read_as_tuples_and_lists() -> None:
+    parsed, _ = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\nfamily: supervised\n"
+                      "modality: [image, text]\n---\nS\n")
+    assert parsed is not None
+    assert parsed.paper.facets == {"family": ("supervised",), "modality": ("image", "text")}
+
+
+def test_unquoted_arxiv_id_keeps_its_digits_and_warns() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\narxiv: 1405.2340\n---\nS\n")
+    assert parsed is not None and parsed.paper.arxiv == "1405.2340"
+    assert [(d.line, d.code, d.hint) for d in diagnostics] == [(6, "yaml-coercion", 'quote it: "1405.2340"')]
+
+
+def test_arxiv_url_and_doi_url_are_normalised() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n"
+                                "arxiv: https://arxiv.org/abs/1509.02897\ndoi: https://doi.org/10.1109/TPAMI.2012.193\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert (parsed.paper.arxiv, parsed.paper.doi) == ("1509.02897", "10.1109/TPAMI.2012.193")
+
+
+def test_every_problem_of_a_file_is_reported_at_once() -> None:
+    parsed, diagnostics = parse("---\ntitle: '  '\nauthors: {}\nyear: 2019.5\ntags: [X]\n---\nS\n")
+    assert parsed is None
+    assert [(d.line, d.code) for d in diagnostics] == [(2, "empty-field"), (3, "wrong-type"), (4, "wrong-type")]
+    assert diagnostics[2].message == "year must be a whole number, got 2019.5"
+
+
+def test_summary_position_counts_blank_lines() -> None:
+    parsed, _ = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n\n\nS\n")
+    assert parsed is not None and parsed.paper.summary_line == 9
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("https://example.org/a?b=c#d", None),
+    ("http://example.org", None),
+    ("javascript:alert(1)", "only http(s) links are allowed"),
+    ("JaVaScRiPt:alert(1)", "only http(s) links are allowed"),
+    ("data:text/html,<script>", "only http(s) links are allowed"),
+    ("vbscript:msgbox", "only http(s) links are allowed"),
+    ("/relative/path", "it is not an absolute http(s) URL"),
+    ("https://exa mple.org", "it contains spaces or control characters"),
+    ("https://example.org/\x07", "it contains spaces or control characters"),
+    ("HTTPS://example.org", None),
+    ("https://", "it has no valid host name"),
+])
+def test_check_url(url: str, problem: str | None) -> None:
+    assert check_url(url) == problem

@@ -1,0 +1,191 @@
+"""Unit tests of the small stages: strict YAML, taxonomy, config, markup and the writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from l2h_site.config import load_config
+from l2h_site.markup import MarkdownRenderer, plain_text, render_inline, sanitise
+from l2h_site.model import RenderedPage
+from l2h_site.taxonomy import load_taxonomy
+from l2h_site.textutil import normalise_term, slugify
+from l2h_site.validate import derive_key
+from l2h_site.write import MARKER, check_page_paths, write_site
+from l2h_site.yamlsafe import load_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# --- strict YAML -----------------------------------------------------------------------------
+
+def test_yaml_positions_are_file_lines() -> None:
+    doc = load_yaml("title: T\ntags:\n  - a\n  - b\n", first_line=2)
+    assert doc.value == {"title": "T", "tags": ["a", "b"]}
+    assert doc.positions[("tags", 1)] == (5, 5)
+    assert doc.key_positions[("tags",)] == (3, 1)
+
+
+def test_yaml_alias_bomb_is_rejected_without_expansion() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    doc = load_yaml(bomb)
+    assert {p.code for p in doc.problems} == {"yaml-alias"}
+
+
+def test_yaml_python_tag_is_rejected_and_nothing_runs() -> None:
+    doc = load_yaml("x: !!python/object/apply:os.system ['touch /tmp/l2h-pwned']\n")
+    assert [p.code for p in doc.problems] == ["yaml-tag"]
+    assert not Path("/tmp/l2h-pwned").exists()
+
+
+def test_yaml_merge_key_is_rejected() -> None:
+    doc = load_yaml("base: {a: 1}\nother:\n  <<: {a: 2}\n")
+    assert [p.code for p in doc.problems] == ["yaml-alias"]
+
+
+def test_yaml_deep_nesting_is_rejected() -> None:
+    doc = load_yaml("x: " + "[" * 30 + "]" * 30 + "\n")
+    assert [p.code for p in doc.problems] == ["yaml-too-deep"]
+
+
+# --- taxonomy --------------------------------------------------------------------------------
+
+def test_repository_taxonomy_loads() -> None:
+    taxonomy, diagnostics = load_taxonomy(REPO / "taxonomy.yml", "taxonomy.yml")
+    assert diagnostics == []
+    family = taxonomy.facet("family")
+    assert family is not None and family.required and not family.multiple
+    assert {"data-independent", "unsupervised", "supervised", "semi-supervised", "quantisation", "graph",
+            "learned-index", "survey"} <= {v.id for v in family.values}
+    assert all(t.description for t in taxonomy.tags)
+
+
+def test_taxonomy_facet_named_like_a_field_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.yml"
+    path.write_text("facets:\n  year:\n    label: Y\n    description: D\n    values: {a: {label: A, description: D}}\ntags: {}\n")
+    _, diagnostics = load_taxonomy(path, "taxonomy.yml")
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (2, "taxonomy-name", "facet name 'year' is already a paper field")]
+
+
+def test_taxonomy_missing_file(tmp_path: Path) -> None:
+    _, diagnostics = load_taxonomy(tmp_path / "taxonomy.yml", "taxonomy.yml")
+    assert [d.code for d in diagnostics] == ["taxonomy-missing-file"]
+
+
+@pytest.mark.parametrize("a, b", [("Transformer", "Transformers"), ("Quantisation", "Quantization"),
+                                  ("Graph Based ANN", "Graph-based ANN"), ("hashing", "Hashing")])
+def test_tag_drift_normal_form(a: str, b: str) -> None:
+    assert normalise_term(a) == normalise_term(b)
+
+
+def test_distinct_tags_stay_distinct() -> None:
+    assert normalise_term("Image Retrieval") != normalise_term("Video Retrieval")
+    assert slugify("C++") == slugify("C") == "c"
+
+
+# --- config ----------------------------------------------------------------------------------
+
+def test_config_defaults_without_file(tmp_path: Path) -> None:
+    config, diagnostics = load_config(tmp_path)
+    assert diagnostics == [] and config.output_dir == "_site" and config.root == tmp_path.resolve()
+
+
+def test_config_type_errors(tmp_path: Path) -> None:
+    (tmp_path / "l2h.yml").write_text("title: 42\nsearch: maybe\nbase_url: https://x.org\n")
+    config, diagnostics = load_config(tmp_path)
+    assert [(d.line, d.code) for d in diagnostics] == [(1, "config-type"), (2, "config-type")]
+    assert (config.title, config.search, config.base_url) == ("Learning to Hash", True, "https://x.org/")
+
+
+def test_config_base_url_gets_trailing_slash(tmp_path: Path) -> None:
+    (tmp_path / "l2h.yml").write_text("base_url: https://x.org/review\n")
+    config, _ = load_config(tmp_path)
+    assert config.base_url == "https://x.org/review/"
+
+
+# --- markup ----------------------------------------------------------------------------------
+
+def test_math_survives_markdown_and_becomes_mathml() -> None:
+    html, failures = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$ and $$\\|y\\|_2^2$$ here.\n$$\n\\sum_i x_i\n$$\nEnd.")
+    assert failures == []
+    assert html.count("<math") == 3
+    assert html.count('display="block"') == 1 and "displaystyle" in html and "$" not in html
+    assert "<mi>x</mi>" in html and "{" in html
+
+
+def test_unreadable_math_is_shown_as_code_and_reported() -> None:
+    html, failures = MarkdownRenderer().render(r"Broken $\frac{1}{$ math")
+    assert failures == [r"\frac{1}{"]
+    assert '<code class="math-error">' in html
+
+
+@pytest.mark.parametrize("markdown", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<iframe src="https://evil.example"></iframe>',
+    '<svg onload="alert(1)"></svg>', "[x](javascript:alert(1))", "![x](javascript:alert(1))",
+    '<a href="JaVaScRiPt:alert(1)">x</a>', '<a href="&#106;avascript:alert(1)">x</a>',
+    "<!-- <script>alert(1)</script> -->", r"$\text{</script><script>alert(1)</script>}$",
+])
+def test_hostile_markup_is_neutralised(markdown: str) -> None:
+    html, _ = MarkdownRenderer().render(markdown)
+    lowered = html.lower()
+    assert "<script" not in lowered and "onerror" not in lowered and "onload" not in lowered
+    assert "javascript:" not in lowered and "<iframe" not in lowered and "<img" not in lowered
+
+
+def test_http_links_survive_with_safe_rel() -> None:
+    html, _ = MarkdownRenderer().render("[code](https://github.com/x/y)")
+    assert 'href="https://github.com/x/y"' in html and 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_relative_links_only_in_trusted_pages() -> None:
+    assert "href" not in MarkdownRenderer().render("[p](../papers/)")[0]
+    assert 'href="../papers/"' in MarkdownRenderer(trusted=True).render("[p](../papers/)")[0]
+    assert "javascript" not in MarkdownRenderer(trusted=True).render("[p](javascript:x)")[0]
+
+
+def test_title_rendering_escapes_and_keeps_math() -> None:
+    html = render_inline(r"Learning $\ell_p$ <b>codes</b>")
+    assert html.startswith("Learning <math") and "&lt;b&gt;codes&lt;/b&gt;" in html
+    assert plain_text(r"Learning $\ell_p$ codes") == r"Learning \ell_p codes"
+    assert sanitise('<a href="javascript:x" onclick="y">z</a>') == '<a rel="noopener noreferrer nofollow">z</a>'
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("authors, year, title, key", [
+    (["Yair Weiss"], 2008, "Spectral Hashing", "weiss2008spectral"),
+    (["Tim Kraska"], 2018, "The Case for Learned Index Structures", "kraska2018case"),
+    (["Hervé Jégou"], 2011, "Product Quantization for Nearest Neighbor Search", "jegou2011product"),
+    (["Mayur Datar"], 2004, "Locality-Sensitive Hashing Scheme Based on p-Stable Distributions", "datar2004locality"),
+    (["Andrei Z. Broder"], 1997, "On the Resemblance and Containment of Documents", "broder1997resemblance"),
+])
+def test_derive_key(authors: list[str], year: int, title: str, key: str) -> None:
+    assert derive_key(authors, year, title) == key
+
+
+# --- writer ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "a/../../b", "a\\b", "con/index.html", "C:/x", "a//b", ""])
+def test_unsafe_output_paths_are_refused(path: str) -> None:
+    assert check_page_paths([RenderedPage(path, b"")]) != []
+
+
+def test_case_and_unicode_collisions_are_refused() -> None:
+    pages = [RenderedPage("tags/a/index.html", b""), RenderedPage("tags/A/index.html", b""),
+             RenderedPage("publications/caf\u00e9/index.html", b""), RenderedPage("publications/cafe\u0301/index.html", b"")]
+    assert len(check_page_paths(pages)) == 2
+
+
+def test_interrupted_build_leftovers_are_cleaned(tmp_path: Path) -> None:
+    root = tmp_path / "review"
+    root.mkdir()
+    leftover = tmp_path / "._site.l2h-tmp-999999"
+    leftover.mkdir()
+    (leftover / MARKER).write_text("")
+    (leftover / "half.html").write_text("half")
+    write_site([RenderedPage("index.html", b"ok")], tmp_path / "_site", root)
+    assert not leftover.exists()
+    assert (tmp_path / "_site" / "index.html").read_bytes() == b"ok"
