@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     common(p_check)
     p_check.add_argument("paths", nargs="*", type=Path, help="only report on these files")
     p_check.add_argument("--format", choices=("text", "json", "github"), default="text")
+
+    p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change")
+    common(p_serve)
+    p_serve.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p_serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
+    p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")
+    p_serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
 
 
@@ -62,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "serve":
+            return _serve(args)
     except L2hError as exc:
         print(f"l2h: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -114,3 +124,13 @@ def _check(args: argparse.Namespace) -> int:
             checked = f"{len(args.paths)} file(s)" if args.paths else f"{len(result.papers)} papers"
             print(f"l2h: {checked} checked, no problems found")
     return EXIT_CONTENT if is_failure(diagnostics, args.strict) else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from l2h_site.serve import serve  # imported here: the server's libraries are not needed to build
+
+    if not args.root.is_dir():
+        raise L2hError(f"{args.root} is not a folder")
+    serve(args.root, config_file=args.config, out_dir=args.out, host=args.host, port=args.port,
+          allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict)
+    return EXIT_OK

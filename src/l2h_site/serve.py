@@ -1,0 +1,444 @@
+"""`l2h serve`: build, serve the output folder, rebuild on change and reload the browser.
+
+livereload (and the tornado server under it) is used only in this module: its websocket
+handler and its browser script carry the reload; the files are served by a handler of our
+own that answers only for files inside the output folder.
+
+A failed rebuild never stops the server: the last good site stays on disk and is served,
+with the diagnostics laid over every page and printed in the terminal. The next good build
+reloads the browser into the fixed site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ipaddress
+import mimetypes
+import os
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, TextIO
+from urllib.parse import unquote
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+
+from l2h_site.build import build
+from l2h_site.config import CONFIG_NAME, load_config
+from l2h_site.diagnostics import L2hError, format_text
+from l2h_site.model import Config
+from l2h_site.write import MARKER
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEBOUNCE_SECONDS = 0.3
+"""Quiet time after the last change before a rebuild: a burst of saves is one rebuild."""
+POLL_SECONDS = 0.15
+"""How often the watched files are looked at."""
+BUSY_WAIT_SECONDS = 60.0
+"""Longest a request waits for a running build to finish before it is answered anyway."""
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether a host name or address only accepts connections from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_host(host: str, allow_remote: bool) -> str | None:
+    """Refuse a non-loopback host without allow_remote; return the warning to print, if any."""
+    if is_loopback(host):
+        return None
+    if not allow_remote:
+        raise L2hError(f"refusing to serve on {host}: other machines could reach the development server; "
+                       f"use --host {DEFAULT_HOST}, or add --allow-remote if you really mean it")
+    return (f"l2h: warning: serving on {host}: anyone who can reach this machine can read the site; "
+            "the development server is not hardened for the internet")
+
+
+@dataclass
+class BuildOutcome:
+    """The result of one build of the dev server."""
+
+    ok: bool
+    """Whether the site was written."""
+    report: str = ""
+    """Diagnostics (or the failure) as text, for the terminal and the browser overlay."""
+    files: int = 0
+    """Files written, when ok."""
+    seconds: float = 0.0
+    """Time the build took."""
+
+
+@dataclass
+class SiteBuilder:
+    """Runs builds for the server and remembers the outcome of the last one."""
+
+    root: Path
+    config_file: Path | None = None
+    out_dir: Path | None = None
+    strict: bool = False
+    last: BuildOutcome = field(default_factory=lambda: BuildOutcome(ok=False))
+    builds: int = 0
+    """Number of builds run so far (good or bad)."""
+    good_builds: int = 0
+    """Number of builds that wrote the site."""
+    busy: bool = False
+    """True while a build runs (the output folder may be mid-swap)."""
+    config: Config | None = None
+
+    def output_dir(self) -> Path:
+        """Return the folder the site is written to and served from."""
+        if self.out_dir is not None:
+            return self.out_dir.resolve()
+        config = self.config or load_config(self.root, self.config_file)[0]
+        return config.path(config.output_dir)
+
+    def watched_paths(self) -> list[Path]:
+        """Every source whose change can change the site."""
+        config = self.config or load_config(self.root, self.config_file)[0]
+        config_path = self.config_file.resolve() if self.config_file is not None else config.root / CONFIG_NAME
+        names = (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
+                 config.resources, config.contributing)
+        return sorted({config_path, *(config.path(n) for n in names)})
+
+    def rebuild(self) -> BuildOutcome:
+        """Build the site; a failure is recorded and reported, never raised."""
+        started = time.perf_counter()
+        self.busy = True
+        try:
+            result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file)
+            self.config = result.check.config
+            report = format_text(result.diagnostics) if result.diagnostics else ""
+            outcome = BuildOutcome(ok=result.written, report=report, files=len(result.pages))
+        except L2hError as exc:
+            outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
+        except Exception:  # noqa: BLE001 - a bug in a build must not end the server
+            outcome = BuildOutcome(ok=False, report="l2h: internal error while building:\n" + traceback.format_exc())
+        finally:
+            self.busy = False
+        outcome.seconds = time.perf_counter() - started
+        self.builds += 1
+        self.good_builds += outcome.ok
+        self.last = outcome
+        return outcome
+
+
+def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    """Map every file under the given paths to (modification time, size); hidden folders are skipped."""
+    found: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if not path.is_dir():
+            found[str(path)] = (st.st_mtime_ns, st.st_size)
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                full = os.path.join(folder, name)
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    continue
+                found[full] = (st.st_mtime_ns, st.st_size)
+    return found
+
+
+class Watcher:
+    """Polls the sources and calls back once per burst of changes, after a quiet period."""
+
+    def __init__(self, paths: Callable[[], list[Path]], on_change: Callable[[], None],
+                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS) -> None:
+        self.paths = paths
+        self.on_change = on_change
+        self.debounce = debounce
+        self.poll = poll
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="l2h-watcher", daemon=True)
+        self._watched: list[Path] = []
+        self._last: dict[str, tuple[int, int]] = {}
+
+    def prime(self) -> None:
+        """Record the sources as they are now: later changes are measured against this."""
+        self._watched = self.paths()
+        self._last = snapshot(self._watched)
+
+    def start(self) -> None:
+        """Start watching in a background thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching and wait for a running rebuild to finish."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        watched, last = self._watched, self._last
+        while not self._stop.wait(self.poll):
+            current = snapshot(watched)
+            if current == last:
+                continue
+            quiet_since = time.monotonic()
+            while not self._stop.wait(self.poll):
+                newer = snapshot(watched)
+                if newer != current:
+                    current, quiet_since = newer, time.monotonic()
+                elif time.monotonic() - quiet_since >= self.debounce:
+                    break
+            if self._stop.is_set():
+                return
+            last = current
+            self.on_change()
+            if self.paths() != watched:  # the config moved a folder: watch the new set
+                watched = self.paths()
+                last = snapshot(watched)
+
+
+def resolve_request(out_dir: Path, raw_path: str) -> Path | None:
+    """Map a request path to a file inside out_dir, or None: no traversal, no hidden files, no listing."""
+    try:
+        path = unquote(raw_path.split("?", 1)[0].split("#", 1)[0], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in path or "\\" in path or not path.startswith("/"):
+        return None
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or p.startswith(".") for p in parts):
+        return None
+    base = out_dir.resolve()
+    target = base.joinpath(*parts) if parts else base
+    if target.is_dir():
+        target = target / "index.html"
+    try:
+        resolved = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_relative_to(base) or not resolved.is_file() or resolved.name == MARKER:
+        return None
+    return resolved
+
+
+_OVERLAY_STYLE = (
+    "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
+    "background:rgba(20,0,0,.92);color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace"
+)
+
+
+def overlay_html(report: str) -> str:
+    """Render the diagnostics of a failed build as an overlay laid over the last good page."""
+    return (f'<div id="l2h-error-overlay" role="alert" style="{_OVERLAY_STYLE}">'
+            '<button type="button" onclick="this.parentNode.remove()" style="float:right">Dismiss</button>'
+            "<h1 style=\"font-size:1.2rem;color:#ff8080\">l2h: the last change broke the build</h1>"
+            "<p>Still showing the last good site. Fix the problems below and save: the page reloads.</p>"
+            f"<pre style=\"white-space:pre-wrap\">{html.escape(report)}</pre></div>")
+
+
+def error_page(report: str, reload_script: str) -> str:
+    """Render a whole page for a failed build when there is no good site to show."""
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>l2h: build failed</title>"
+            f"{reload_script}</head><body>{overlay_html(report)}</body></html>\n")
+
+
+def inject(body: bytes, head: str, overlay: str) -> bytes:
+    """Put the reload script before </head> and the overlay (if any) after <body…>."""
+    text = body.decode("utf-8", errors="surrogateescape")
+    lower = text.lower()
+    at = lower.find("</head>")
+    if at >= 0:
+        text = text[:at] + head + text[at:]
+        lower = text.lower()
+    if overlay:
+        start = lower.find("<body")
+        end = lower.find(">", start) + 1 if start >= 0 else 0
+        text = text[:end] + overlay + text[end:]
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+class _SiteHandler(tornado.web.RequestHandler):
+    """Serve files of the output folder, with the reload script and any error overlay."""
+
+    server: DevServer
+
+    def initialize(self, server: DevServer) -> None:
+        self.server = server
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.clear_header("Server")
+
+    async def head(self, *args: Any) -> None:
+        await self.get(*args)
+
+    async def get(self, *args: Any) -> None:
+        builder = self.server.builder
+        waited = 0.0
+        while builder.busy and waited < BUSY_WAIT_SECONDS:  # answer from the finished site, not a half-swapped one
+            await asyncio.sleep(0.02)
+            waited += 0.02
+        last = builder.last
+        out = builder.output_dir()
+        path = self.request.path
+        found = resolve_request(out, path)
+        if found is not None and found.name == "index.html" and not path.endswith(("/", "index.html")):
+            self.redirect(path + "/", permanent=False)  # a folder's relative links need the slash
+            return
+        status = 200
+        if found is None:
+            missing = resolve_request(out, "/404.html")
+            if missing is None and not last.ok:
+                self._send(500, "text/html; charset=utf-8", error_page(last.report, self.server.script).encode())
+                return
+            if missing is None:
+                self._send(404, "text/plain; charset=utf-8", b"404: not found\n")
+                return
+            found, status = missing, 404
+        try:
+            body = found.read_bytes()
+        except OSError:
+            self._send(404, "text/plain; charset=utf-8", b"404: not found\n")
+            return
+        ctype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            body = inject(body, self.server.script, "" if last.ok else overlay_html(last.report))
+        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
+            ctype += "; charset=utf-8"
+        self._send(status, ctype, body)
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", ctype)
+        if self.request.method == "HEAD":
+            self.set_header("Content-Length", str(len(body)))
+            self.finish()
+        else:
+            self.finish(body)
+
+
+class DevServer:
+    """The development server: a builder, a watcher and an HTTP server in one."""
+
+    def __init__(self, builder: SiteBuilder, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS,
+                 out: TextIO | None = None) -> None:
+        self.builder = builder
+        self.host = host
+        self.port = port
+        self.out = out or sys.stderr
+        self.watcher = Watcher(builder.watched_paths, self._rebuild, debounce, poll)
+        self.script = ""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped: asyncio.Event | None = None
+        self.ready = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """Address of the home page."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def browsers(self) -> int:
+        """Number of browser tabs connected for live reload."""
+        return len(LiveReloadHandler.waiters)
+
+    def _report(self, outcome: BuildOutcome, first: bool) -> None:
+        if outcome.report:
+            self.out.write(outcome.report)
+        if outcome.ok:
+            verb = "built" if first else "rebuilt"
+            self.out.write(f"l2h: {verb} {outcome.files} files in {outcome.seconds:.2f} s\n")
+        else:
+            self.out.write("l2h: build failed; still serving the last good site\n")
+        self.out.flush()
+
+    def _rebuild(self) -> None:
+        self.out.write("l2h: change detected, rebuilding\n")
+        outcome = self.builder.rebuild()
+        self._report(outcome, first=False)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(LiveReloadHandler.reload_waiters, "*")
+
+    def run(self, open_browser: bool = False) -> None:
+        """Build, then serve until stop() or Ctrl-C."""
+        self.watcher.prime()  # before the build, so that an edit during it is not missed
+        self._report(self.builder.rebuild(), first=True)
+        try:
+            asyncio.run(self._serve(open_browser))
+        finally:
+            self.watcher.stop()
+            self.ready.set()
+
+    def stop(self) -> None:
+        """Ask a running server to shut down (from any thread)."""
+        loop, stopped = self._loop, self._stopped
+        if loop is not None and stopped is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(stopped.set)
+
+    async def _serve(self, open_browser: bool) -> None:
+        LiveReloadHandler.live_css = False
+        LiveReloadHandler.watcher = SimpleNamespace(filepath="*")  # reload_waiters logs watcher.filepath
+        app = tornado.web.Application([
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/.*", _SiteHandler, {"server": self}),
+        ])
+        http = tornado.httpserver.HTTPServer(app)
+        try:
+            sockets = tornado.netutil.bind_sockets(self.port, address=self.host)
+        except OSError as exc:
+            raise L2hError(f"cannot listen on {self.host}:{self.port}: {exc.strerror}; "
+                           "choose another port with --port") from exc
+        http.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        self.script = f'<script src="/livereload.js?port={self.port}"></script>'
+        self._loop = asyncio.get_running_loop()
+        self._stopped = asyncio.Event()
+        self.watcher.start()
+        self.out.write(f"l2h: serving {self.url} (Ctrl-C to stop)\n")
+        self.out.flush()
+        self.ready.set()
+        if open_browser:
+            webbrowser.open(self.url)
+        try:
+            await self._stopped.wait()
+        finally:
+            http.stop()
+            for waiter in list(LiveReloadHandler.waiters):
+                waiter.close()
+            await http.close_all_connections()
+
+
+def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = None, host: str = DEFAULT_HOST,
+          port: int = DEFAULT_PORT, allow_remote: bool = False, open_browser: bool = False,
+          strict: bool = False) -> None:
+    """Run `l2h serve` until Ctrl-C."""
+    warning = check_host(host, allow_remote)
+    if warning:
+        print(warning, file=sys.stderr)
+    server = DevServer(SiteBuilder(root=root, config_file=config_file, out_dir=out_dir, strict=strict),
+                       host=host, port=port)
+    try:
+        server.run(open_browser=open_browser)
+    except KeyboardInterrupt:
+        pass
+    print("l2h: server stopped", file=sys.stderr)

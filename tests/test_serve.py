@@ -1,0 +1,359 @@
+"""`l2h serve`: real servers on free ports, real HTTP requests, real file edits."""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from l2h_site.diagnostics import L2hError
+from l2h_site.serve import DevServer, SiteBuilder, check_host, is_loopback, resolve_request
+
+
+def _shared_fixtures() -> Any:
+    """Load tests/conftest.py by path (another conftest.py may shadow the module name)."""
+    spec = importlib.util.spec_from_file_location("l2h_tests_conftest", Path(__file__).parent / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GOOD_PAPER: str = _shared_fixtures().GOOD_PAPER
+BROKEN_PAPER = GOOD_PAPER.replace("tags: [Image Retrieval]", "tags: [Image Retreival]")
+SECRET = "TOP-SECRET-NOT-IN-THE-SITE"
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll until predicate() is true; fail the test if it never is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    """Send one request with the path exactly as given (no client-side normalisation)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+class Running:
+    """A DevServer running in a thread, with what it printed."""
+
+    def __init__(self, root: Path, debounce: float = 0.2) -> None:
+        self.root = root
+        self.log = io.StringIO()
+        self.server = DevServer(SiteBuilder(root=root), port=0, debounce=debounce, poll=0.05, out=self.log)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        assert self.server.ready.wait(60)
+        self.port = self.server.port
+
+    @property
+    def builds(self) -> int:
+        return self.server.builder.builds
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        return get(self.port, path)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def serving(site: Callable[[dict[str, str | bytes]], Path]) -> Iterator[Callable[..., Running]]:
+    started: list[Running] = []
+
+    def start(files: dict[str, str | bytes], debounce: float = 0.2) -> Running:
+        running = Running(site(files), debounce)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+def paper_page(running: Running) -> str:
+    return running.get("/publications/weiss2008spectral/")[2]
+
+
+def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    status, headers, body = running.get("/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert f'<script src="/livereload.js?port={running.port}"></script></head>' in body
+    status, _, body = running.get("/publications/weiss2008spectral/")
+    assert status == 200 and "Spectral Hashing" in body and "l2h-error-overlay" not in body
+    status, headers, _ = running.get("/static/style.css")
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
+    status, _, body = running.get("/livereload.js")
+    assert status == 200 and "LiveReload" in body
+    assert (running.root / "_site" / "index.html").is_file()
+    assert "l2h: built " in running.log.getvalue()
+
+
+def test_a_folder_without_its_slash_redirects(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    status, headers, _ = running.get("/papers")
+    assert status == 302 and headers["location"] == "/papers/"
+
+
+def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
+        serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    paper.write_text(BROKEN_PAPER, encoding="utf-8")
+    wait_for(lambda: "l2h-error-overlay" in paper_page(running))
+    status, _, body = running.get("/publications/weiss2008spectral/")
+    assert status == 200
+    assert "<h1" in body and "Spectral Hashing" in body  # the old page is still there, under the overlay
+    assert ("papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag &quot;Image Retreival&quot; "
+            "is not in taxonomy.yml") in body
+    log = running.log.getvalue()
+    assert 'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml' in log
+    assert "l2h: build failed; still serving the last good site" in log
+
+    paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Revisited"), encoding="utf-8")
+    wait_for(lambda: "Spectral Hashing Revisited" in paper_page(running))
+    assert "l2h-error-overlay" not in paper_page(running)
+    assert running.log.getvalue().count("l2h: rebuilt ") == 1
+
+
+def test_overlay_escapes_what_the_diagnostics_quote(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    paper.write_text(GOOD_PAPER.replace("tags: [Image Retrieval]", "tags: [\"<script>alert(1)</script>\"]"),
+                     encoding="utf-8")
+    wait_for(lambda: "l2h-error-overlay" in paper_page(running))
+    body = paper_page(running)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)" not in body
+
+
+def test_first_build_failing_shows_an_error_page(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": BROKEN_PAPER})
+    status, _, body = running.get("/")
+    assert status == 500
+    assert 'id="l2h-error-overlay"' in body and "error[unknown-tag]" in body
+    assert f'<script src="/livereload.js?port={running.port}"></script>' in body
+    (running.root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER, encoding="utf-8")
+    wait_for(lambda: running.get("/")[0] == 200)
+    assert "l2h-error-overlay" not in running.get("/")[2]
+
+
+def test_template_and_taxonomy_changes_rebuild(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    footer = running.root / "templates" / "base.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</main>", "</main><p>edited-template</p>"),
+                      encoding="utf-8")
+    wait_for(lambda: "edited-template" in running.get("/")[2])
+    taxonomy = running.root / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("Retrieval of images.", "Pictures-found."),
+                        encoding="utf-8")
+    wait_for(lambda: "Pictures-found." in running.get("/tags/")[2])
+
+
+def test_a_burst_of_changes_is_one_rebuild(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER}, debounce=1.0)
+    before = running.builds
+    for i in range(6):
+        key = f"weiss2008spectral{'abcdef'[i]}"
+        words = ("graph cuts", "binary codes", "random rotations", "anchor graphs", "product codebooks", "trees")
+        (running.root / "papers" / f"{key}.md").write_text(
+            GOOD_PAPER.replace("Spectral Hashing", f"Spectral Hashing {i}").replace(
+                "Codes from thresholded eigenfunctions", f"A summary about {words[i]}"), encoding="utf-8")
+    wait_for(lambda: running.builds > before)
+    time.sleep(1.5)  # give a second rebuild the chance to (wrongly) happen
+    assert running.builds == before + 1
+    assert "Spectral Hashing 5" in running.get("/papers/")[2]
+
+
+@pytest.mark.parametrize("path", [
+    "/../secret.txt",
+    "/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E%2Fsecret.txt",
+    "/..%2fsecret.txt",
+    "/papers/..%2f..%2fsecret.txt",
+    "/static/%2e%2e/%2e%2e/secret.txt",
+    "/static/..%5c..%5csecret.txt",
+    "/%252e%252e/secret.txt",
+    "/%c0%ae%c0%ae/secret.txt",
+    "/secret.txt%00.html",
+    "//secret.txt",
+    "/.l2h-site",
+    "/papers/../../secret.txt",
+])
+def test_no_file_outside_the_output_folder_is_served(serving: Callable[..., Running], path: str) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER, "secret.txt": SECRET})
+    status, _, body = running.get(path)
+    assert status == 404
+    assert SECRET not in body
+
+
+def test_a_symlink_out_of_the_site_is_not_followed(serving: Callable[..., Running], tmp_path: Path) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER, "secret.txt": SECRET})
+    (running.root / "_site" / "leak.txt").symlink_to(running.root / "secret.txt")
+    status, _, body = running.get("/leak.txt")
+    assert status == 404 and SECRET not in body
+
+
+def test_a_folder_without_index_is_not_listed(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert (running.root / "_site" / "static").is_dir()
+    assert not (running.root / "_site" / "static" / "index.html").exists()
+    not_found = running.get("/no-such-page/")
+    assert not_found[0] == 404
+    for path in ("/static/", "/static", "/publications/"):
+        status, _, body = running.get(path)
+        assert status == 404, path
+        assert body == not_found[2], path  # the site's 404 page, not a listing
+
+
+def test_resolve_request_stays_inside(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("x")
+    (tmp_path / "outside.txt").write_text("x")
+    assert resolve_request(out, "/a/") == (out / "a" / "index.html").resolve()
+    assert resolve_request(out, "/a/index.html?x=1") == (out / "a" / "index.html").resolve()
+    assert resolve_request(out, "/outside.txt") is None
+    assert resolve_request(out, "/a/%2e%2e/%2e%2e/outside.txt") is None
+    assert resolve_request(out, "/%ff") is None
+
+
+def test_hosts_other_machines_can_reach_need_allow_remote() -> None:
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert is_loopback(host) and check_host(host, False) is None
+    with pytest.raises(L2hError) as exc:
+        check_host("0.0.0.0", False)
+    assert str(exc.value) == ("refusing to serve on 0.0.0.0: other machines could reach the development server; "
+                              "use --host 127.0.0.1, or add --allow-remote if you really mean it")
+    assert check_host("0.0.0.0", True) == (
+        "l2h: warning: serving on 0.0.0.0: anyone who can reach this machine can read the site; "
+        "the development server is not hardened for the internet")
+
+
+def _l2h(*args: str) -> list[str]:
+    return [sys.executable, "-m", "l2h_site", *args]
+
+
+def test_cli_refuses_a_remote_host_without_the_flag(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    done = subprocess.run(_l2h("serve", "--root", str(root), "--host", "0.0.0.0", "--port", "0"),
+                          check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("l2h: error: refusing to serve on 0.0.0.0:")
+    assert not (root / "_site").exists()
+
+
+def test_cli_serves_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"}
+    proc = subprocess.Popen(_l2h("serve", "--root", str(root), "--port", "0"), stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stderr is not None
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if "serving" in line:
+                break
+        match = re.search(r"l2h: serving http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)", "".join(lines))
+        assert match, lines
+        status, _, body = get(int(match.group(1)), "/publications/weiss2008spectral/")
+        assert status == 200 and "Spectral Hashing" in body
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=30)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert rest.endswith("l2h: server stopped\n")
+    assert "Traceback" not in rest
+
+
+def run_outside_asyncio(func: Callable[[], None]) -> None:
+    """Run func in a fresh thread: Playwright's sync API refuses a thread with a running event loop."""
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            func()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(180)
+    if failures:
+        raise failures[0]
+    assert not thread.is_alive(), "the browser did not finish"
+
+
+def _chromium() -> str | None:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None and os.environ.get("CI"):
+        pytest.fail("chromium is required on CI")
+    return path
+
+
+def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Running]) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+    def drive() -> None:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=args)
+            try:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{running.port}/publications/weiss2008spectral/")
+                page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
+                                       " && window.LiveReload.connector._connectionDesired")
+                wait_for(lambda: running.server.browsers > 0)
+                paper.write_text(BROKEN_PAPER, encoding="utf-8")
+                page.wait_for_selector("#l2h-error-overlay", timeout=30_000)
+                assert "error[unknown-tag]" in page.inner_text("#l2h-error-overlay")
+                assert "Spectral Hashing" in page.inner_text("main")
+                paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Fixed"), encoding="utf-8")
+                page.wait_for_function("() => document.body.innerText.includes('Spectral Hashing Fixed')",
+                                       timeout=30_000)
+                assert page.query_selector("#l2h-error-overlay") is None
+            finally:
+                browser.close()
+
+    run_outside_asyncio(drive)
