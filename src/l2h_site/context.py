@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, warning
+from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
+from l2h_site.related import related_papers
+from l2h_site.stats import MapPoint, topic_map
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ class SiteContext:
     """Years with papers, newest first."""
     pages: dict[str, str] = field(default_factory=dict)
     """Extra markdown pages (resources, contributing) as safe HTML, by name."""
+    related: dict[str, tuple[PaperView, ...]] = field(default_factory=dict)
+    """Paper key -> its most similar papers, most similar first."""
+    added: dict[str, dt.date] = field(default_factory=dict)
+    """Paper key -> date it was added to the review, where known."""
+    topic_map: tuple[MapPoint, ...] = ()
+    """Every paper placed on a 2-D map of topics, by key."""
 
     def tag(self, name: str) -> TagDef:
         """Return the definition of a canonical tag."""
@@ -93,6 +103,9 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
         if path.is_file():
             html, _ = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8"))
             pages[name] = html
-    return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key={v.paper.key: v for v in ordered},
+    by_key = {v.paper.key: v for v in ordered}
+    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers).items()}
+    return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
-                       pages=pages), diagnostics
+                       pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers),
+                       topic_map=topic_map(papers)), diagnostics

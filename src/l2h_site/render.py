@@ -11,10 +11,13 @@ from urllib.parse import quote, quote_plus
 import jinja2
 from markupsafe import Markup
 
-from l2h_site import __version__
+from l2h_site import __version__, cite
 from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.feed import atom_date, feed_papers
 from l2h_site.model import RenderedPage
+from l2h_site.search import finder_records, index_search
+from l2h_site.stats import review_stats
 
 
 def relative_url(page_path: str, target: str) -> str:
@@ -68,9 +71,11 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url=_url, absolute_url=_absolute_url, l2h_version=__version__)
+    env.globals.update(url=_url, absolute_url=_absolute_url, l2h_version=__version__,
+                       scholarly_article=cite.scholarly_article)
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=_authors,
-                       jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"))
+                       jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
+                       summary_text=cite.summary_text, atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
@@ -126,7 +131,7 @@ def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]
     env = make_environment(config.path(config.templates_dir))
     r = _Renderer(site, env)
     r.page("index.html", "home.html")
-    r.page("papers/index.html", "papers.html")
+    r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
     for view in site.papers:
         r.page(f"publications/{view.paper.key}/index.html", "paper.html", view=view)
     r.page("tags/index.html", "tags.html")
@@ -140,8 +145,19 @@ def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]
     for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
         if name in site.pages:
             r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
+    r.page("stats/index.html", "stats.html", stats=review_stats(p.paper for p in site.papers))
+    r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
+        [v.paper for v in site.papers], site.added)])
+    by_key = sorted(site.papers, key=lambda v: v.paper.key)
+    r.pages.append(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
+    r.pages.append(RenderedPage("papers.json", cite.csl_file(
+        [cite.csl_item(v.paper, config.base_url + v.url) for v in by_key]).encode()))
     r.page("404.html", "404.html")
     r.pages.extend(_static_files(config.path(config.static_dir)))
+    if config.search:
+        found, problems = index_search(r.pages)
+        r.pages.extend(found)
+        r.diagnostics.extend(problems)
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
         p.path for p in r.pages if p.path.endswith(".html") and p.path != "404.html"))
     r.pages.append(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))

@@ -1,0 +1,61 @@
+"""Related papers: TF-IDF cosine similarity over each paper's text and classification.
+
+Computed once per build, in blocks so that 20,000 papers never need an n×n matrix in memory.
+Ties are broken by paper key, so the result depends only on the papers, never on timing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from l2h_site.model import Paper
+
+BLOCK = 1024
+"""Rows of the similarity matrix computed at a time (memory: BLOCK × papers floats)."""
+
+
+def paper_document(paper: Paper) -> str:
+    """Make the text TF-IDF sees for a paper: title, summary, tags and facet values as tokens."""
+    tags = " ".join("tag_" + _token(t) for t in paper.tags)
+    facets = " ".join(f"{name}_{_token(v)}" for name, values in sorted(paper.facets.items()) for v in values)
+    return f"{paper.title} {paper.title} {paper.summary} {tags} {tags} {facets}"
+
+
+def _token(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def related_papers(papers: Sequence[Paper], count: int = 5) -> dict[str, tuple[str, ...]]:
+    """Map each paper key to the keys of its most similar papers, most similar first."""
+    ordered = sorted(papers, key=lambda p: p.key)
+    keys = [p.key for p in ordered]
+    result: dict[str, tuple[str, ...]] = {k: () for k in keys}
+    if len(ordered) < 2 or count <= 0:
+        return result
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
+                                 dtype=np.float64)
+    try:
+        matrix = vectorizer.fit_transform([paper_document(p) for p in ordered])
+    except ValueError:  # every document is empty or stop words only: nothing to compare
+        return result
+    transposed = matrix.T.tocsc()
+    n = len(keys)
+    index = np.arange(n)
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        scores = (matrix[start:stop] @ transposed).toarray()
+        scores = np.round(scores, 9)  # equal scores compare equal whatever the summation order
+        scores[np.arange(stop - start), index[start:stop]] = -1.0
+        for row in range(stop - start):
+            line = scores[row]
+            candidates = np.flatnonzero(line > 0)
+            if candidates.size == 0:
+                continue
+            # Sort by score descending, then by key (= index) ascending; lexsort's last key is primary.
+            best = candidates[np.lexsort((candidates, -line[candidates]))][:count]
+            result[keys[start + row]] = tuple(keys[i] for i in best)
+    return result

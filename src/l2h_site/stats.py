@@ -1,0 +1,149 @@
+"""Numbers about the review for the stats page, and the 2-D topic map of all papers.
+
+Everything here is computed at build time and drawn by the templates as inline SVG; the
+map uses TF-IDF → truncated SVD → t-SNE with a fixed seed, so it needs no model download and
+two builds of the same papers draw the same map.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from l2h_site.model import Paper
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart, in SVG user units."""
+
+    label: str
+    """Label under the bar, e.g. the year."""
+    count: int
+    """The value the bar shows."""
+    x: float
+    """Left edge."""
+    y: float
+    """Top edge."""
+    width: float
+    """Width."""
+    height: float
+    """Height."""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A vertical bar chart ready to draw."""
+
+    bars: tuple[Bar, ...]
+    """The bars, left to right."""
+    width: float
+    """Width of the drawing."""
+    height: float
+    """Height of the plot area (labels go below it)."""
+    maximum: int
+    """Largest value, the top of the scale."""
+
+
+def bar_chart(counts: Sequence[tuple[str, int]], width: float = 720.0, height: float = 200.0) -> BarChart:
+    """Lay out a bar chart of (label, count) pairs, in the given order."""
+    if not counts:
+        return BarChart(bars=(), width=width, height=height, maximum=0)
+    maximum = max(c for _, c in counts) or 1
+    slot = width / len(counts)
+    gap = min(2.0, slot * 0.15)
+    bars = []
+    for i, (label, count) in enumerate(counts):
+        h = height * count / maximum
+        bars.append(Bar(label=label, count=count, x=round(i * slot + gap / 2, 2), y=round(height - h, 2),
+                        width=round(slot - gap, 2), height=round(h, 2)))
+    return BarChart(bars=tuple(bars), width=width, height=height, maximum=maximum)
+
+
+def papers_per_year(papers: Sequence[Paper]) -> list[tuple[str, int]]:
+    """Count papers per year, every year from the first to the last (empty years count 0)."""
+    counts = Counter(p.year for p in papers)
+    if not counts:
+        return []
+    return [(str(y), counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)]
+
+
+def top_counts(values: Sequence[str], limit: int | None = None) -> list[tuple[str, int]]:
+    """Count values, most frequent first, ties alphabetically."""
+    ranked = sorted(Counter(values).items(), key=lambda item: (-item[1], item[0].lower(), item[0]))
+    return ranked if limit is None else ranked[:limit]
+
+
+@dataclass(frozen=True)
+class ReviewStats:
+    """What the stats page shows."""
+
+    per_year: BarChart
+    """Papers per year of publication."""
+    facets: dict[str, list[tuple[str, int]]]
+    """Facet id -> (value id, papers) pairs, most papers first."""
+    venues: list[tuple[str, int]]
+    """Venues with their papers, most papers first."""
+    tags: list[tuple[str, int]]
+    """The most used tags with their papers."""
+
+
+def review_stats(papers: Iterable[Paper], top: int = 25) -> ReviewStats:
+    """Count the papers per year, facet value, venue and tag."""
+    papers = list(papers)
+    facet_ids = sorted({f for p in papers for f in p.facets})
+    return ReviewStats(
+        per_year=bar_chart(papers_per_year(papers)),
+        facets={f: top_counts([v for p in papers for v in p.facets.get(f, ())]) for f in facet_ids},
+        venues=top_counts([p.venue for p in papers if p.venue], top),
+        tags=top_counts([t for p in papers for t in p.tags], top),
+    )
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A paper on the topic map, in coordinates 0..1."""
+
+    key: str
+    """The paper's key."""
+    x: float
+    """Horizontal position, 0 left to 1 right."""
+    y: float
+    """Vertical position, 0 top to 1 bottom."""
+
+
+def topic_map(papers: Sequence[Paper], seed: int = 0) -> tuple[MapPoint, ...]:
+    """Place every paper on a plane so that papers about similar things lie close together."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.manifold import TSNE
+
+    from l2h_site.related import paper_document
+
+    ordered = sorted(papers, key=lambda p: p.key)
+    n = len(ordered)
+    if n == 0:
+        return ()
+    if n < 4:  # too few papers for t-SNE: spread them on a line
+        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
+    try:
+        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+            [paper_document(p) for p in ordered])
+    except ValueError:  # no words at all
+        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
+    components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
+    if tfidf.shape[1] > components:
+        reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
+    else:
+        reduced = tfidf.toarray()
+    reduced = np.asarray(reduced, dtype=np.float64)
+    perplexity = float(min(30, max(2, (n - 1) // 3)))
+    coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                  max_iter=1000, n_jobs=1).fit_transform(reduced)
+    low = coords.min(axis=0)
+    span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
+    scaled = (coords - low) / span
+    return tuple(MapPoint(p.key, round(float(x), 4), round(float(y), 4)) for p, (x, y) in zip(ordered, scaled))

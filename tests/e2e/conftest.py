@@ -1,0 +1,159 @@
+"""Browser fixtures: build a small review for real, serve it on 127.0.0.1, drive headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from l2h_site.build import build
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+TAXONOMY = """\
+facets:
+  family:
+    label: Method family
+    description: The broad approach.
+    required: true
+    values:
+      unsupervised: {label: Unsupervised, description: Learned without labels.}
+      supervised: {label: Supervised, description: Learned from labels.}
+      quantisation: {label: Quantisation, description: Codebooks.}
+  modality:
+    label: Data modality
+    description: The kind of data.
+    multiple: true
+    values:
+      image: {label: Image, description: Images.}
+      text: {label: Text, description: Text.}
+tags:
+  Image Retrieval:
+    description: Retrieval of images.
+  Deep Learning:
+    description: Neural networks.
+  Cross-Modal:
+    description: Across modalities.
+"""
+
+# key: (title, authors, venue, year, tags, family, modality, summary)
+PAPERS = {
+    "weiss2008spectral": ("Spectral Hashing", "Yair Weiss, Antonio Torralba, Rob Fergus", "NeurIPS", 2008,
+                          ["Image Retrieval"], "unsupervised", ["image"],
+                          "Codes from thresholded eigenfunctions of the graph Laplacian."),
+    "gong2011iterative": ("Iterative Quantization: A Procrustean Approach", "Yunchao Gong, Svetlana Lazebnik",
+                          "CVPR", 2011, ["Image Retrieval"], "unsupervised", ["image"],
+                          "Rotates PCA-projected data to minimise the binary quantisation error of the codes."),
+    "jegou2011product": ("Product Quantization for Nearest Neighbor Search", "Hervé Jégou, Matthijs Douze",
+                         "TPAMI", 2011, [], "quantisation", ["image"],
+                         "Splits vectors into subvectors, each quantised with its own small codebook."),
+    "liu2012supervised": ("Supervised Hashing with Kernels", "Wei Liu, Jun Wang", "CVPR", 2012,
+                          ["Image Retrieval"], "supervised", ["image"],
+                          "Kernel hash functions fitted to pairwise labels via code inner products."),
+    "cao2017hashnet": ("HashNet: Deep Learning to Hash by Continuation", "Zhangjie Cao, Mingsheng Long",
+                       "ICCV", 2017, ["Deep Learning", "Image Retrieval"], "supervised", ["image"],
+                       "A deep network whose sign activation is approached by continuation."),
+    "jiang2017deep": ("Deep Cross-Modal Hashing", "Qing-Yuan Jiang, Wu-Jun Li", "CVPR", 2017,
+                      ["Deep Learning", "Cross-Modal"], "supervised", ["image", "text"],
+                      "Learns image and text hash codes end to end from pairwise similarity."),
+    "shen2018unsupervised": ("Unsupervised Deep Hashing with Similarity-Adaptive Optimisation",
+                             "Fumin Shen, Yan Xu", "TPAMI", 2018, ["Deep Learning"], "unsupervised", ["image"],
+                             "Alternates between updating binary codes and a deep hash network, unsupervised."),
+    "chaidaroon2017variational": ("Variational Deep Semantic Hashing for Text Documents",
+                                  "Suthee Chaidaroon, Yi Fang", "SIGIR", 2017, ["Deep Learning"], "unsupervised",
+                                  ["text"], "A variational autoencoder produces semantic hash codes for documents."),
+}
+
+
+def paper_file(title: str, authors: str, venue: str, year: int, tags: list[str], family: str,
+               modality: list[str], summary: str) -> str:
+    """Write one paper file in the review's format."""
+    return (f"---\ntitle: \"{title}\"\nauthors: {authors}\nvenue: {venue}\nyear: {year}\n"
+            f"tags: [{', '.join(tags)}]\nfamily: {family}\nmodality: [{', '.join(modality)}]\n---\n{summary}\n")
+
+
+def make_review(root: Path) -> Path:
+    """Write the e2e review: the repository's templates and static files plus PAPERS."""
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    (root / "papers").mkdir()
+    for key, fields in PAPERS.items():
+        (root / "papers" / f"{key}.md").write_text(paper_file(*fields), encoding="utf-8")
+    return root
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the e2e review once per session and return its output folder."""
+    root = make_review(tmp_path_factory.mktemp("e2e") / "review")
+    result = build(root, out_dir=root / "_site")
+    assert result.written, [d.message for d in result.diagnostics]
+    return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 from a thread; yield its address."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Launch headless Debian Chromium through Playwright (fails instead of skipping under CI)."""
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "the Python package playwright is not installed"
+    if missing is None and not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if missing is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests need Chromium: {missing}")
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh page in its own context, allowed to use the clipboard."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors

@@ -1,0 +1,169 @@
+"""The all-papers page, paper pages and stats page in a real headless Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+ALL = 8
+
+
+def visible_keys(page: Any) -> list[str]:
+    """Keys of the papers the reader sees, in display order."""
+    return page.eval_on_selector_all(
+        "#finder-results li.paper-item, #all-papers li.paper-item",
+        "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.key)")
+
+
+def wait_count(page: Any, count: int) -> None:
+    """Wait until the finder shows this many papers and the status says so."""
+    expect(page.locator("#finder")).to_have_attribute("data-count", str(count))
+    expect(page.locator("#finder-status")).to_contain_text(f"{count} ")
+
+
+def test_search_as_you_type_finds_title_author_and_summary_words(page: Any, base_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.locator("#f-q").press_sequentially("procrustean")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["gong2011iterative"]
+    assert page.url.endswith("papers/?q=procrustean")
+    page.fill("#f-q", "jegou")  # author with the accent folded away
+    wait_count(page, 1)
+    assert visible_keys(page) == ["jegou2011product"]
+    page.fill("#f-q", "eigenfunctions")  # only in the summary: found through the Pagefind index
+    wait_count(page, 1)
+    assert visible_keys(page) == ["weiss2008spectral"]
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers matching “eigenfunctions”.")
+    assert any("/pagefind/fragment/" in url for url in requested)  # the summary match came from Pagefind
+    assert not any(url.endswith("/papers.json") for url in requested)  # no fallback download was needed
+    assert all(url.startswith(base_url) for url in requested)  # no third-party requests
+
+
+def test_tag_facet_and_year_range_combine(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.select_option("#f-tag", "Deep Learning")
+    wait_count(page, 4)
+    page.select_option("#f-facet-family", "supervised")
+    wait_count(page, 2)
+    assert sorted(visible_keys(page)) == ["cao2017hashnet", "jiang2017deep"]
+    page.select_option("#f-facet-modality", "text")
+    wait_count(page, 1)
+    page.select_option("#f-facet-modality", "")
+    page.select_option("#f-facet-family", "unsupervised")
+    page.fill("#f-from", "2018")
+    page.fill("#f-to", "2020")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["shen2018unsupervised"]
+    assert "tag=Deep+Learning" in page.url and "family=unsupervised" in page.url
+    assert "from=2018" in page.url and "to=2020" in page.url
+    # Year groups without a match are hidden; the match's group shows its filtered count.
+    expect(page.locator("#y2017")).to_be_hidden()
+    expect(page.locator("#y2018 .count")).to_have_text("1")
+
+
+def test_sort_by_title_venue_and_year(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.select_option("#f-sort", "title")
+    expect(page.locator("#finder-results")).to_be_visible()
+    assert visible_keys(page) == ["jiang2017deep", "cao2017hashnet", "gong2011iterative", "jegou2011product",
+                                  "weiss2008spectral", "liu2012supervised", "shen2018unsupervised",
+                                  "chaidaroon2017variational"]
+    page.select_option("#f-sort", "oldest")
+    assert visible_keys(page)[:2] == ["weiss2008spectral", "gong2011iterative"]
+    page.select_option("#f-sort", "venue")
+    keys = visible_keys(page)
+    assert keys[:3] == ["jiang2017deep", "liu2012supervised", "gong2011iterative"]  # CVPR, newest first
+    assert keys[-2:] == ["shen2018unsupervised", "jegou2011product"]  # TPAMI
+    page.select_option("#f-sort", "year")
+    expect(page.locator("#all-papers")).to_be_visible()
+    assert visible_keys(page)[0] == "shen2018unsupervised"
+
+
+def test_shared_url_restores_the_view_and_back_forward_work(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/?q=hashing&tag=Image+Retrieval&sort=title")
+    wait_count(page, 3)
+    expect(page.locator("#f-q")).to_have_value("hashing")
+    expect(page.locator("#f-tag")).to_have_value("Image Retrieval")
+    expect(page.locator("#f-sort")).to_have_value("title")
+    first = visible_keys(page)
+    assert first == ["cao2017hashnet", "weiss2008spectral", "liu2012supervised"]
+    page.reload()
+    wait_count(page, 3)
+    assert visible_keys(page) == first
+    page.select_option("#f-facet-family", "supervised")
+    wait_count(page, 2)
+    page.go_back()
+    wait_count(page, 3)
+    expect(page.locator("#f-facet-family")).to_have_value("")
+    page.go_forward()
+    wait_count(page, 2)
+    expect(page.locator("#f-facet-family")).to_have_value("supervised")
+
+
+def test_without_javascript_every_paper_is_listed_by_year(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "papers/?q=nothing-matches")
+        expect(page.locator("#finder")).to_be_hidden()
+        assert page.locator("#all-papers li.paper-item").count() == ALL
+        years = page.eval_on_selector_all(".year-heading", "hs => hs.map(h => h.id)")
+        assert years == ["y2018", "y2017", "y2012", "y2011", "y2008"]
+        page.click("text=Spectral Hashing")
+        expect(page.locator("h1")).to_have_text("Spectral Hashing")
+    finally:
+        context.close()
+
+
+def test_controls_are_labelled_and_keyboard_usable(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    for control in ("Search the papers", "Tag", "Method family", "Data modality", "Venue", "From year", "To year",
+                    "Sort by"):
+        expect(page.get_by_label(control, exact=True)).to_be_visible()
+    page.get_by_label("Search the papers").focus()
+    page.keyboard.type("cross")
+    wait_count(page, 1)
+    page.keyboard.press("Tab")  # to the tag select
+    expect(page.locator("#f-tag")).to_be_focused()
+
+
+def test_open_a_related_paper(page: Any, base_url: str) -> None:
+    page.goto(base_url + "publications/cao2017hashnet/")
+    related = page.locator(".related li.paper-item a.paper-title")
+    assert 1 <= related.count() <= 5
+    target = related.first.get_attribute("href")
+    title = related.first.inner_text()
+    related.first.click()
+    expect(page.locator("h1")).to_have_text(title)
+    assert target is not None and page.url.endswith(target.replace("../", ""))
+
+
+def test_copy_bibtex(page: Any, base_url: str) -> None:
+    page.goto(base_url + "publications/weiss2008spectral/")
+    button = page.get_by_role("button", name="Copy BibTeX")
+    button.click()
+    expect(page.locator(".copy-status")).to_have_text("BibTeX copied to the clipboard.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@inproceedings{weiss2008spectral,")
+    assert "author = {Yair Weiss and Antonio Torralba and Rob Fergus}" in copied
+
+
+def test_topic_map_point_links_and_highlights_on_hover(page: Any, base_url: str) -> None:
+    page.goto(base_url + "stats/")
+    points = page.locator(".topic-map a.map-point")
+    assert points.count() == ALL
+    point = page.locator('.topic-map a.map-point[data-key="weiss2008spectral"]')
+    assert point.locator("title").text_content() == "Spectral Hashing (2008)"
+    circle = point.locator("circle")
+    before = circle.evaluate("c => getComputedStyle(c).strokeWidth")
+    circle.hover()
+    expect(circle).not_to_have_css("stroke-width", before)
+    point.click()
+    expect(page.locator("h1")).to_have_text("Spectral Hashing")
