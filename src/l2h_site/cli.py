@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from l2h_site import __version__
+from l2h_site import __version__, importer, new, schema
 from l2h_site.build import build, check_site
 from l2h_site.diagnostics import (
     Diagnostic,
@@ -24,6 +24,9 @@ from l2h_site.diagnostics import (
     wants_colour,
 )
 from l2h_site.scope import scope_diagnostics
+
+# Contributor tools: each module declares its options (add_arguments) and runs them (run).
+TOOLS = {"new": new, "import": importer, "schema": schema}
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
     p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")
     p_serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+
+    for name, module in TOOLS.items():
+        p_tool = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p_tool.add_argument("--root", type=Path, default=Path("."), help="folder of the review (default: .)")
+        module.add_arguments(p_tool)
     return parser
 
 
@@ -72,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command in TOOLS:
+            return int(TOOLS[args.command].run(args))
     except L2hError as exc:
         print(f"l2h: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

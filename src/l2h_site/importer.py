@@ -1,0 +1,250 @@
+"""`l2h import`: bring many papers in at once, from a BibTeX file or a Jekyll review's `_publications/`.
+
+Nothing is lost silently: every entry is either written, skipped because the review already has
+it (and listed), or reported as not converted, with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from l2h_site.bibtex import PaperDraft, read_bibtex
+from l2h_site.build import CheckResult, check_site
+from l2h_site.diagnostics import L2hError
+from l2h_site.discover import PAPER_SUFFIXES
+from l2h_site.model import SourceFile, Taxonomy
+from l2h_site.new import PaperIndex, dump_yaml, render_paper, write_new_file
+from l2h_site.parse import parse_paper_bytes
+from l2h_site.textutil import normalise_term
+from l2h_site.validate import KEY_FORM, derive_key
+
+HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"
+PROPOSAL_NAME = "taxonomy.proposed.yml"
+TAG_TODO = "TODO: describe this tag in one sentence"
+
+
+@dataclass
+class ImportReport:
+    """What an import did with every entry it found."""
+
+    written: list[str] = field(default_factory=list)
+    """Paper files written, relative to the review."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(entry, what it shares with which paper of the review or earlier entry)."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(entry, why it could not be converted)."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(entry, something the maintainer should look at in a written paper)."""
+    tag_groups: dict[str, Counter[str]] = field(default_factory=dict)
+    """Proposed canonical tag -> the spellings found and how many papers use each."""
+    proposal: str | None = None
+    """The taxonomy proposal file written, relative to the review."""
+
+
+@dataclass
+class _Item:
+    origin: str
+    key: str
+    draft: PaperDraft
+
+
+def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportReport:
+    """Write one paper file per BibTeX entry that the review does not have yet."""
+    try:
+        text = bib_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise L2hError(f"cannot read {bib_file}: {exc}") from exc
+    check = check_site(root)
+    drafts, problems = read_bibtex(text, bib_file.name)
+    report = ImportReport(failed=[(p.where, p.reason) for p in problems])
+    items = [_Item(d.source, derive_key(d.authors, d.year or 0, d.title or ""), d) for d in drafts]
+    _write_all(check, _select_new(check, items, report), report, placeholders=True, dry_run=dry_run)
+    return report
+
+
+def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_name: str = PROPOSAL_NAME) -> ImportReport:
+    """Convert a Jekyll review's _publications/ into paper files and propose the tags it uses."""
+    pubs = site_dir / "_publications" if (site_dir / "_publications").is_dir() else site_dir
+    if not pubs.is_dir():
+        raise L2hError(f"{site_dir} is neither a Jekyll site with _publications/ nor such a folder")
+    check = check_site(root)
+    report = ImportReport()
+    facet_ids = frozenset(f.id for f in check.taxonomy.facets)
+    items: list[_Item] = []
+    for path in sorted(p for p in pubs.rglob("*") if not p.is_dir()):
+        rel = path.relative_to(pubs.parent).as_posix()
+        if path.is_symlink():
+            report.failed.append((rel, "a symbolic link; copy the file itself in"))
+        elif path.suffix not in PAPER_SUFFIXES:
+            report.failed.append((rel, f"not a paper file (only {', '.join(PAPER_SUFFIXES)} are read)"))
+        else:
+            item = _read_jekyll(path, rel, facet_ids, report)
+            if item is not None:
+                items.append(item)
+    items = _select_new(check, items, report)
+    mapping = _propose_tags(items, check.taxonomy, report)
+    for item in items:
+        item.draft.tags = list(dict.fromkeys(mapping.get(t, t) for t in item.draft.tags))
+    _write_all(check, items, report, placeholders=False, dry_run=dry_run)
+    missing = [f.id for f in check.taxonomy.facets if f.required]
+    if missing and report.written:
+        report.notes.append(("all imported papers", (f"set the required facets ({', '.join(missing)}); "
+                                                    "`l2h check` lists each one")))
+    if report.tag_groups and not dry_run:
+        target = root / proposal_name
+        target.write_text(_proposal_text(report.tag_groups), encoding="utf-8", newline="\n")
+        report.proposal = proposal_name
+    return report
+
+
+def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: ImportReport) -> _Item | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.failed.append((rel, f"cannot read it: {exc.strerror}"))
+        return None
+    parsed, diagnostics = parse_paper_bytes(data, SourceFile(path=path, relpath=rel, key=path.stem), facet_ids)
+    if parsed is None:
+        reasons = [(f"line {d.line}: " if d.line else "") + d.message + (f" ({d.hint})" if d.hint else "")
+                   for d in diagnostics if d.severity == "error"]
+        report.failed.append((rel, "; ".join(reasons) or "not a paper"))
+        return None
+    paper = parsed.paper
+    for d in diagnostics:
+        if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "yaml-coercion", "incomplete-authors"):
+            report.notes.append((rel, d.message))
+    if not KEY_FORM.match(paper.key):
+        report.notes.append((rel, (f'key "{paper.key}" is kept because it is the page URL; `l2h check` will ask to '
+                                  f"rename it to {derive_key(paper.authors, paper.year, paper.title)}")))
+    draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
+                       tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
+                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), summary=paper.summary, source=rel)
+    return _Item(rel, paper.key, draft)
+
+
+def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> dict[str, str]:
+    """Map every tag spelling found to one canonical spelling; group the new ones for the maintainer."""
+    known = {normalise_term(s): t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    exact = {s: t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    usage = Counter(tag for item in items for tag in item.draft.tags)
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    mapping: dict[str, str] = {}
+    for tag, count in usage.items():
+        if tag in exact:
+            mapping[tag] = exact[tag]
+        elif normalise_term(tag) in known:
+            mapping[tag] = known[normalise_term(tag)]
+        else:
+            groups[normalise_term(tag)][tag] = count
+    for spellings in groups.values():
+        canonical = min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for spelling in spellings:
+            mapping[spelling] = canonical
+        report.tag_groups[canonical] = spellings
+    report.tag_groups = dict(sorted(report.tag_groups.items(), key=lambda kv: kv[0].lower()))
+    return mapping
+
+
+def _proposal_text(groups: dict[str, Counter[str]]) -> str:
+    lines = ["# Tags found by `l2h import jekyll` that taxonomy.yml does not have yet.",
+             "# Spellings that differ only by case, plural, hyphen or -ise/-ize are grouped under the",
+             "# most used one, and the imported papers use that spelling. Check each group, write a",
+             "# description, then move the entries under `tags:` in taxonomy.yml.",
+             "#"]
+    for canonical, spellings in groups.items():
+        found = ", ".join(f"{s} ({n} paper{'s' if n != 1 else ''})"
+                          for s, n in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"#   {canonical} <- {found}")
+    data = {"tags": {canonical: {"description": TAG_TODO,
+                                 **({"aliases": sorted(s for s in spellings if s != canonical)}
+                                    if len(spellings) > 1 else {})}
+                     for canonical, spellings in groups.items()}}
+    body = dump_yaml(data)
+    return "\n".join(lines) + "\n" + body
+
+
+def _select_new(check: CheckResult, items: list[_Item], report: ImportReport) -> list[_Item]:
+    """Drop (and list) the items the review already has, or that repeat an earlier item, by key or identity."""
+    config = check.config
+    papers_dir = config.path(config.papers_dir)
+    index = PaperIndex.of(check.papers)
+    on_disk = {name.rsplit(".", 1)[0] for name in (os.listdir(papers_dir) if papers_dir.is_dir() else [])}
+    selected = []
+    # Published versions first, so that of a preprint and its published twin the published one is kept.
+    for item in sorted(items, key=lambda i: (not i.draft.venue or i.draft.venue == "arXiv", i.key, i.origin)):
+        rel = f"{config.papers_dir}/{item.key}.md"
+        found = index.find(item.key, item.draft) or ((rel, "key") if item.key in on_disk else None)
+        if found:
+            report.skipped.append((item.origin, f"same {found[1]} as {found[0]}"))
+            continue
+        index.add(item.key, f"{item.origin} (imported as {rel})", item.draft)
+        selected.append(item)
+    return selected
+
+
+def _write_all(check: CheckResult, items: list[_Item], report: ImportReport, placeholders: bool,
+               dry_run: bool) -> None:
+    config = check.config
+    papers_dir = config.path(config.papers_dir)
+    for item in sorted(items, key=lambda i: i.key):
+        rel = f"{config.papers_dir}/{item.key}.md"
+        if not dry_run:
+            papers_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                write_new_file(papers_dir / f"{item.key}.md", render_paper(item.draft, check.taxonomy, placeholders))
+            except OSError as exc:
+                report.failed.append((item.origin, f"cannot write {rel}: {exc.strerror}"))
+                continue
+        report.written.append(rel)
+
+
+def format_report(report: ImportReport, dry_run: bool = False) -> str:
+    """Describe an import for the maintainer: what was written, skipped, not converted, and to check."""
+    verb = "would import" if dry_run else "imported"
+    lines = [(f"l2h: {verb} {len(report.written)} paper(s), skipped {len(report.skipped)} already present, "
+             f"could not convert {len(report.failed)}")]
+    if report.skipped:
+        lines.append("skipped (already in the review, or earlier in the input):")
+        lines += [f"  {origin}: {why}" for origin, why in report.skipped]
+    if report.failed:
+        lines.append("not converted (fix and import again):")
+        lines += [f"  {origin}: {why}" for origin, why in report.failed]
+    if report.notes:
+        lines.append("to check by hand:")
+        lines += [f"  {origin}: {what}" for origin, what in report.notes]
+    if report.tag_groups:
+        where = f"written to {report.proposal}" if report.proposal else "not written (dry run)"
+        merged = sum(1 for s in report.tag_groups.values() if len(s) > 1)
+        lines.append(f"{len(report.tag_groups)} new tag(s), {merged} merged from variant spellings; "
+                     f"taxonomy proposal {where}")
+    return "\n".join(lines) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare `l2h import bibtex FILE` and `l2h import jekyll DIR`."""
+    sub = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    p_bib = sub.add_parser("bibtex", help="one paper per BibTeX entry, skipping those already present")
+    p_bib.add_argument("file", type=Path, help="a .bib file")
+    p_jekyll = sub.add_parser("jekyll", help="migrate a Jekyll review's _publications/ into papers/")
+    p_jekyll.add_argument("dir", type=Path, help="the Jekyll site, or its _publications/ folder")
+    p_jekyll.add_argument("--proposal", default=PROPOSAL_NAME, help=f"taxonomy proposal file (default: {PROPOSAL_NAME})")
+    for p in (p_bib, p_jekyll):
+        p.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="folder of the review (default: .)")
+        p.add_argument("--dry-run", action="store_true", help="report what would be done; write nothing")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run an import; 1 when some entries could not be converted."""
+    if not args.root.is_dir():
+        raise L2hError(f"{args.root} is not a folder")
+    if args.source == "bibtex":
+        report = import_bibtex(args.root, args.file, args.dry_run)
+    else:
+        report = import_jekyll(args.root, args.dir, args.dry_run, args.proposal)
+    sys.stdout.write(format_report(report, args.dry_run))
+    return 1 if report.failed else 0

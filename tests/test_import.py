@@ -1,0 +1,164 @@
+"""`l2h import bibtex` and `l2h import jekyll`: every entry written, skipped or reported; tags proposed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from l2h_site.build import check_site
+from l2h_site.cli import main
+
+Site = Callable[[dict[str, "str | bytes"]], Path]
+FIXTURES = Path(__file__).parent / "fixtures"
+JEKYLL = FIXTURES / "jekyll"
+FACETS_ONLY = (FIXTURES / "taxonomy-facets-only.yml").read_text(encoding="utf-8")
+"""A fresh review: the facets are decided, the tags are to come from the import."""
+SPECTRAL = (FIXTURES / "papers/weiss2008spectral.md").read_text(encoding="utf-8")
+
+JEKYLL_REPORT = """\
+l2h: imported 6 paper(s), skipped 1 already present, could not convert 2
+skipped (already in the review, or earlier in the input):
+  _publications/dubey2021vision.markdown: same arXiv id as _publications/dubey2022vision.markdown (imported as papers/dubey2022vision.md)
+not converted (fix and import again):
+  _publications/broken2020colon.markdown: line 3: invalid YAML: mapping values are not allowed in this context (quote the value of 'title': it contains ': ', e.g. title: "Hashing: The Unquoted Colon")
+  _publications/notes.txt: not a paper file (only .md, .markdown are read)
+to check by hand:
+  _publications/ge2013optimized.md: bibkey "ge2013opq" differs from the file name "ge2013optimized"
+  all imported papers: set the required facets (family); `l2h check` lists each one
+4 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
+"""  # noqa: E501
+
+PROPOSAL = """\
+# Tags found by `l2h import jekyll` that taxonomy.yml does not have yet.
+# Spellings that differ only by case, plural, hyphen or -ise/-ize are grouped under the
+# most used one, and the imported papers use that spelling. Check each group, write a
+# description, then move the entries under `tags:` in taxonomy.yml.
+#
+#   Image Retrieval <- Image Retrieval (4 papers)
+#   Quantisation <- Quantisation (1 paper), Quantization (1 paper)
+#   Transformer <- Transformer (1 paper), Transformers (1 paper)
+#   Unsupervised <- Unsupervised (1 paper)
+tags:
+  Image Retrieval:
+    description: 'TODO: describe this tag in one sentence'
+  Quantisation:
+    description: 'TODO: describe this tag in one sentence'
+    aliases: [Quantization]
+  Transformer:
+    description: 'TODO: describe this tag in one sentence'
+    aliases: [Transformers]
+  Unsupervised:
+    description: 'TODO: describe this tag in one sentence'
+"""
+
+
+def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "jekyll", str(JEKYLL), "--root", str(root)]) == 1
+    assert capsys.readouterr().out == JEKYLL_REPORT
+    assert (root / "taxonomy.proposed.yml").read_text(encoding="utf-8") == PROPOSAL
+    assert sorted(p.name for p in (root / "papers").iterdir()) == [
+        "chen2022transhash.md", "dubey2022vision.md", "ge2013optimized.md", "jegou2011product.md",
+        "salakhutdinov2009semantic.md", "weiss2008spectral.md"]
+    # CRLF, conference, additional_links, bibkey, layout and citations become the l2h fields.
+    assert (root / "papers/weiss2008spectral.md").read_bytes() == (
+        b"---\ntitle: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\nvenue: NIPS\nyear: 2008\n"
+        b"tags: [Unsupervised, Image Retrieval]\nlinks:\n- name: Code\n  url: https://example.org/spectral-hashing\n"
+        b"---\nCodes from thresholded eigenfunctions of a graph Laplacian.\n")
+    # Empty venue and missing tags: no venue line, no tags line; journal becomes venue; variants unified.
+    assert (root / "papers/salakhutdinov2009semantic.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Semantic Hashing\nauthors: Ruslan Salakhutdinov, Geoffrey Hinton\nyear: 2009\n---\n"
+        "A deep autoencoder whose binary bottleneck addresses documents.\n")
+    assert "venue: TPAMI\n" in (root / "papers/jegou2011product.md").read_text(encoding="utf-8")
+    assert "tags: [Quantisation]\n" in (root / "papers/ge2013optimized.md").read_text(encoding="utf-8")
+    assert "tags: [Transformer, Image Retrieval]\n" in (root / "papers/dubey2022vision.md").read_text(encoding="utf-8")
+
+    # Once the maintainer accepts the proposal, only the facets are left to fill in.
+    taxonomy = FACETS_ONLY.replace("tags: {}\n", (root / "taxonomy.proposed.yml").read_text(encoding="utf-8"))
+    (root / "taxonomy.yml").write_text(taxonomy, encoding="utf-8")
+    result = check_site(root)
+    assert len(result.papers) == 6
+    assert sorted({(d.code, d.severity) for d in result.diagnostics}) == [
+        ("missing-facet", "error"), ("no-tags", "warning")]
+    assert [d.path for d in result.diagnostics if d.code == "no-tags"] == ["papers/salakhutdinov2009semantic.md"]
+
+
+def test_jekyll_import_never_loses_a_paper_silently(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    main(["import", "jekyll", str(JEKYLL / "_publications"), "--root", str(root)])
+    out = capsys.readouterr().out
+    for source in sorted((JEKYLL / "_publications").iterdir()):
+        named = out.count(f"_publications/{source.name}:")
+        written = (root / "papers" / f"{source.stem}.md").exists()
+        assert named + written >= 1, source.name
+
+
+def test_jekyll_import_maps_variants_onto_the_existing_taxonomy(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert main(["import", "jekyll", str(JEKYLL), "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "  _publications/weiss2008spectral.markdown: same key as papers/weiss2008spectral.md\n" in out
+    assert "new tag" not in out  # every tag is known or a variant of a known one; Unsupervised came with weiss
+    assert not (root / "taxonomy.proposed.yml").exists()
+    assert "tags: [Transformers, Image Retrieval]\n" in (root / "papers/dubey2022vision.md").read_text(encoding="utf-8")
+    assert "tags: [Quantisation]\n" in (root / "papers/ge2013optimized.md").read_text(encoding="utf-8")
+    tag_codes = {d.code for d in check_site(root).diagnostics} & {"unknown-tag", "tag-drift", "tag-alias"}
+    assert tag_codes == set()
+
+
+def test_importing_twice_skips_everything_the_first_run_wrote(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    main(["import", "jekyll", str(JEKYLL), "--root", str(root)])
+    before = {p.name: p.read_bytes() for p in (root / "papers").iterdir()}
+    capsys.readouterr()
+    main(["import", "jekyll", str(JEKYLL), "--root", str(root)])
+    assert capsys.readouterr().out.startswith(
+        "l2h: imported 0 paper(s), skipped 7 already present, could not convert 2\n")
+    assert {p.name: p.read_bytes() for p in (root / "papers").iterdir()} == before
+
+
+def test_dry_run_writes_nothing(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "jekyll", str(JEKYLL), "--root", str(root), "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("l2h: would import 6 paper(s)")
+    assert out.endswith("taxonomy proposal not written (dry run)\n")
+    assert not (root / "papers").exists() and not (root / "taxonomy.proposed.yml").exists()
+
+
+def test_bibtex_import_skips_and_lists_papers_already_present(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert main(["import", "bibtex", str(FIXTURES / "refs.bib"), "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        "l2h: imported 3 paper(s), skipped 2 already present, could not convert 1\n"
+        "skipped (already in the review, or earlier in the input):\n"
+        "  refs.bib entry weiss2008spectral: same key as papers/weiss2008spectral.md\n"
+        "  refs.bib entry muller2019copy: same DOI as refs.bib entry muller2019m (imported as "
+        "papers/muller2019muller.md)\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib entry noyear: no year\n")
+    andoni = (root / "papers/andoni2015optimal.md").read_text(encoding="utf-8")
+    assert andoni.startswith(
+        "---\ntitle: 'Optimal Data-Dependent Hashing: the $\\ell_2$ case, and beyond'\n"
+        "authors: Alexandr Andoni, Ilya Razenshteyn\nvenue: arXiv\nyear: 2015\ntags: [TODO]\nfamily: TODO\n"
+        "arxiv: '1501.01062'\n")
+    jegou = (root / "papers/jegou2008hamming.md").read_text(encoding="utf-8")
+    assert "title: Hamming Embedding and Weak Geometric Consistency for Large Scale Image Search\n" in jegou
+    assert "authors: Hervé Jégou, Matthijs Douze, Cordelia Schmid\n" in jegou
+    result = check_site(root)
+    assert len(result.papers) == 4
+    placeholders = sorted({d.path for d in result.diagnostics if d.code == "placeholder"})
+    assert placeholders == ["papers/andoni2015optimal.md", "papers/jegou2008hamming.md", "papers/muller2019muller.md"]
+    assert not [d for d in result.diagnostics if re.match(r"yaml|wrong-type|duplicate", d.code)]
+
+
+def test_import_of_a_missing_folder_is_a_usage_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({})
+    assert main(["import", "jekyll", str(root / "nowhere"), "--root", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: {root / 'nowhere'} is neither a Jekyll site with _publications/ nor such a folder\n")

@@ -1,0 +1,218 @@
+"""`l2h new`: scaffold a paper from flags, BibTeX, or recorded arXiv / Crossref responses (never the network)."""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from l2h_site import new
+from l2h_site.cli import main
+from l2h_site.model import SourceFile
+from l2h_site.parse import parse_paper
+
+Site = Callable[[dict[str, "str | bytes"]], Path]
+FIXTURES = Path(__file__).parent / "fixtures"
+SPECTRAL = (FIXTURES / "papers/weiss2008spectral.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every fetch fail as if offline, and record the URLs asked for."""
+    asked: list[str] = []
+
+    def offline(url: str) -> bytes:
+        asked.append(url)
+        raise urllib.error.URLError("network is off in tests")
+
+    monkeypatch.setattr(new, "fetch_url", offline)
+    return asked
+
+
+def recorded(responses: dict[str, str]) -> Callable[[str], bytes]:
+    """Serve fixture files for the URLs the real APIs would be asked."""
+    def fetch(url: str) -> bytes:
+        if url not in responses:
+            raise urllib.error.HTTPError(url, 404, "Not Found", None, None)  # type: ignore[arg-type]
+        return (FIXTURES / responses[url]).read_bytes()
+    return fetch
+
+
+def run(root: Path, *args: str) -> int:
+    return main(["new", "--root", str(root), *args])
+
+
+def test_from_flags_writes_placeholders_and_prints_next_steps(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Optimal Data-Dependent Hashing: the $\\ell_2$ case", "--authors",
+               "Alexandr Andoni and Ilya Razenshteyn", "--year", "2015", "--venue", "STOC",
+               "--tag", "Image Retrieval", "--tag", "Transformer", "--arxiv", "1501.01062", "--no-fetch") == 0
+    assert capsys.readouterr().out == (
+        "l2h: not fetching metadata for arXiv 1501.01062 (--no-fetch); using the flags you gave\n"
+        "l2h: wrote papers/andoni2015optimal.md\n"
+        "next steps:\n"
+        "  1. replace each TODO (family) with values from taxonomy.yml; the comments in the file list the allowed ones\n"
+        "  2. write the summary: two to four sentences in your own words\n"
+        "  3. run `l2h check papers/andoni2015optimal.md` until it reports no problems\n"
+        "  4. commit papers/andoni2015optimal.md and open a pull request\n")
+    assert (root / "papers/andoni2015optimal.md").read_text(encoding="utf-8") == (
+        "---\n"
+        "title: 'Optimal Data-Dependent Hashing: the $\\ell_2$ case'\n"
+        "authors: Alexandr Andoni, Ilya Razenshteyn\n"
+        "venue: STOC\n"
+        "year: 2015\n"
+        "tags: [Image Retrieval, Transformer]\n"
+        "family: TODO\n"
+        "arxiv: '1501.01062'\n"
+        "# family (Method family): unsupervised | supervised\n"
+        "# optional: modality (Data modality): image | text\n"
+        "---\n"
+        "TODO: in two to four sentences of your own, say what the paper does and why it matters.\n")
+    assert main(["check", "--root", str(root), str(root / "papers/andoni2015optimal.md")]) == 1
+    assert capsys.readouterr().out == (
+        'papers/andoni2015optimal.md:6:25: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
+        '  help: write "Transformers" to say it directly\n'
+        'papers/andoni2015optimal.md:7:9: error[placeholder]: family still holds the placeholder "TODO"\n'
+        '  help: choose one of "unsupervised", "supervised"\n'
+        "papers/andoni2015optimal.md:12:1: error[placeholder]: summary still holds a TODO\n"
+        "  help: write two to four sentences in your own words\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
+@pytest.mark.parametrize("title", [
+    "Hashing: A Survey", "$\\ell_p$-norm hashing with \\emph{{braces}}", "It's \"quoted\" # not a comment",
+    "- starts like a list", "yes", "2019", "@ at sign", "[brackets] and {braces}", "Jégou’s “quotes” — dash",
+    "100% recall: 'single' quotes", "ends with colon:", "*star* & ampersand",
+])
+def test_titles_round_trip_through_the_parser(site: Site, capsys: pytest.CaptureFixture[str], title: str) -> None:
+    root = site({})
+    assert run(root, "--title", title, "--authors", "Ann Lee", "--year", "2020", "--facet", "family=supervised",
+               "--tag", "Image Retrieval") == 0
+    written = next((root / "papers").glob("*.md"))
+    parsed, diagnostics = parse_paper(SourceFile(written, f"papers/{written.name}", written.stem),
+                                      frozenset({"family", "modality"}))
+    assert parsed is not None, diagnostics
+    assert parsed.paper.title == title
+    assert parsed.paper.facets == {"family": ("supervised",)}
+    assert [d.code for d in diagnostics] == []
+
+
+def test_from_bibtex_on_stdin_turns_latex_accents_into_unicode(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({})
+    entry = (FIXTURES / "refs.bib").read_text(encoding="utf-8").split("@inproceedings{muller2019m")[1].split("@misc")[0]
+    monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{muller2019m" + entry))
+    assert run(root, "--bibtex", "-", "--facet", "family=supervised", "--facet", "modality=image,text") == 0
+    assert (root / "papers/muller2019muller.md").read_text(encoding="utf-8") == (
+        "---\n"
+        "title: Müller's Çode and ångström ßearch\n"
+        "authors: Jörg Müller, Søren Østergaard\n"
+        "venue: SIGIR\n"
+        "year: 2019\n"
+        "tags: [TODO]\n"
+        "family: supervised\n"
+        "modality: [image, text]\n"
+        "doi: 10.1000/same\n"
+        "---\n"
+        "TODO: in two to four sentences of your own, say what the paper does and why it matters.\n")
+
+
+def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({})
+    assert run(root, "--bibtex", str(FIXTURES / "refs.bib")) == 2
+    assert capsys.readouterr().err == "l2h: error: the BibTeX input entry noyear: no year\n"
+    two = root / "two.bib"
+    two.write_text("@misc{a, title={A}, author={Lee, Ann}, year={2020}}\n@misc{b, title={B}, author={Lee, Ann}, "
+                   "year={2021}}\n", encoding="utf-8")
+    assert run(root, "--bibtex", str(two)) == 2
+    assert capsys.readouterr().err == (
+        "l2h: error: the BibTeX input holds 2 entries; `l2h new` takes one (use `l2h import bibtex FILE.bib` for many)\n")
+
+
+def test_from_a_recorded_arxiv_response(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({})
+    fetch = recorded({"https://export.arxiv.org/api/query?id_list=1501.01062": "arxiv_1501.01062.xml"})
+    options = new.NewOptions(arxiv="1501.01062", tags=["Image Retrieval"], facets=["family=unsupervised"])
+    said: list[str] = []
+    path = new.new_paper(root, options, fetch=fetch, say=said.append)
+    assert said[:2] == ["l2h: read the metadata of arXiv 1501.01062", "l2h: wrote papers/andoni2015optimal.md"]
+    assert path.read_text(encoding="utf-8") == (
+        "---\n"
+        "title: Optimal Data-Dependent Hashing for Approximate Near Neighbors\n"
+        "authors: Alexandr Andoni, Ilya Razenshteyn\n"
+        "year: 2015\n"
+        "tags: [Image Retrieval]\n"
+        "family: unsupervised\n"
+        "arxiv: '1501.01062'\n"
+        "doi: 10.1145/2746539.2746553\n"
+        "# optional: modality (Data modality): image | text\n"
+        "---\n"
+        "TODO: in two to four sentences of your own, say what the paper does and why it matters.\n")
+
+
+def test_from_a_recorded_crossref_response_flags_win(site: Site) -> None:
+    root = site({})
+    fetch = recorded({"https://api.crossref.org/works/10.1109/TPAMI.2010.57": "crossref_10.1109_TPAMI.2010.57.json"})
+    options = new.NewOptions(doi="10.1109/TPAMI.2010.57", venue="TPAMI")
+    path = new.new_paper(root, options, fetch=fetch, say=lambda _: None)
+    assert path.name == "jegou2011product.md"
+    text = path.read_text(encoding="utf-8")
+    assert "title: Product Quantization for Nearest Neighbor Search\n" in text
+    assert "authors: Hervé Jégou, Matthijs Douze, Cordelia Schmid\nvenue: TPAMI\nyear: 2011\n" in text
+
+
+def test_unknown_arxiv_id_falls_back_to_flags(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({})
+    fetch = recorded({"https://export.arxiv.org/api/query?id_list=9999.99999": "arxiv_not_found.xml"})
+    said: list[str] = []
+    with pytest.raises(new.L2hError, match=r"^cannot name the paper without --title and --authors and --year"):
+        new.new_paper(root, new.NewOptions(arxiv="9999.99999"), fetch=fetch, say=said.append)
+    assert said == ["l2h: could not fetch the metadata of arXiv 9999.99999: the arXiv API has no paper 9999.99999; "
+                    "using the flags you gave (--title, --authors, --year, --venue)"]
+
+
+def test_offline_says_so_and_uses_the_flags(site: Site, capsys: pytest.CaptureFixture[str],
+                                            no_network: list[str]) -> None:
+    root = site({})
+    assert run(root, "--doi", "10.1109/TPAMI.2010.57", "--title", "Product Quantization", "--authors",
+               "Hervé Jégou", "--year", "2011") == 0
+    assert no_network == ["https://api.crossref.org/works/10.1109/TPAMI.2010.57"]
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "l2h: could not fetch the metadata of DOI 10.1109/TPAMI.2010.57: cannot reach Crossref (network is off in "
+        "tests); using the flags you gave (--title, --authors, --year, --venue)\nl2h: wrote papers/jegou2011product.md\n")
+    assert run(root, "--arxiv", "1501.01062") == 2
+    assert capsys.readouterr().err == (
+        "l2h: error: cannot name the paper without --title and --authors and --year; give them as flags\n")
+
+
+def test_refuses_to_overwrite_or_to_add_a_paper_twice(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    before = (root / "papers/weiss2008spectral.md").read_bytes()
+    assert run(root, "--title", "Spectral hashing", "--authors", "Yair Weiss", "--year", "2008") == 2
+    assert capsys.readouterr().err == (
+        "l2h: error: this paper is already in the review as papers/weiss2008spectral.md (same key); "
+        "refusing to overwrite it (edit that file instead)\n")
+    assert run(root, "--title", "Other", "--authors", "Ann Lee", "--year", "2008", "--arxiv", "0801.00001v2",
+               "--no-fetch") == 2
+    assert capsys.readouterr().err.endswith(
+        "already in the review as papers/weiss2008spectral.md (same arXiv id); refusing to overwrite it "
+        "(edit that file instead)\n")
+    assert (root / "papers/weiss2008spectral.md").read_bytes() == before
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+
+def test_facet_flags_are_checked_against_the_taxonomy(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({})
+    base = ["--title", "T", "--authors", "Ann Lee", "--year", "2020"]
+    assert run(root, *base, "--facet", "family=unsupervized") == 2
+    assert capsys.readouterr().err == (
+        'l2h: error: "unsupervized" is not a value of facet "family"; allowed: "unsupervised", "supervised"\n')
+    assert run(root, *base, "--facet", "familly=supervised") == 2
+    assert capsys.readouterr().err == (
+        'l2h: error: --facet "familly=supervised" is not ID=VALUE with ID one of "family", "modality"; '
+        'did you mean "family"?\n')
+    assert not (root / "papers").exists() or not list((root / "papers").iterdir())
