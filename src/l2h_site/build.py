@@ -17,7 +17,7 @@ from l2h_site.parse import ParsedPaper, parse_paper
 from l2h_site.render import render_site
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import write_site
+from l2h_site.write import restore_interrupted, write_site
 
 
 @dataclass
@@ -82,6 +82,8 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     started = time.perf_counter()
     check = check_site(root, config_file)
     result = BuildResult(check=check)
+    if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
+        restore_interrupted(out_dir if out_dir is not None else check.config.path(check.config.output_dir))
     if is_failure(check.diagnostics, strict):
         return result
     context, problems = build_context(check.config, check.taxonomy, check.papers)

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     common(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
     p_build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p_build.add_argument("--check-links", action="store_true",
+                         help="fail the build if an internal link or #anchor points at nothing")
 
     p_check = sub.add_parser("check", help="validate papers and taxonomy without building")
     common(p_check)
@@ -100,7 +102,8 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 def _build(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
-    result = build(args.root, out_dir=args.out, strict=args.strict, config_file=args.config)
+    out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links)
     _print_diagnostics(result.diagnostics)
     if not result.written:
         print("l2h: build failed; the previous site was left as it was", file=sys.stderr)

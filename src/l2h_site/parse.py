@@ -23,6 +23,9 @@ MAX_SUMMARY_CHARS = 20_000
 """Longest summary accepted; a summary is two to four sentences."""
 MAX_TAGS = 20
 """Most tags one paper may carry."""
+MAX_NESTING = 40
+"""Longest run of '>' quote markers or '[' brackets in a summary (markdown recurses on each one)."""
+_DEEP_NESTING = re.compile(rf"(>[ \t]*){{{MAX_NESTING + 1},}}|\[{{{MAX_NESTING + 1},}}|\({{{5 * MAX_NESTING},}}")
 MAX_AUTHORS = 500
 """Most authors one paper may list."""
 MAX_TITLE_CHARS = 500
@@ -121,6 +124,8 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, error(rel, 0, 0, "not-utf8", "file is encoded as UTF-16", "save the file as UTF-8")
+    if _looks_utf16(data[:64]):
+        return None, error(rel, 0, 0, "not-utf8", "file is encoded as UTF-16", "save the file as UTF-8")
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, error(rel, data.count(b"\n", 0, offset) + 1, 0, "binary-file",
@@ -134,6 +139,18 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
                            f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
                            "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")
     return None, None
+
+
+def find_deep_nesting(text: str) -> int | None:
+    """Return the offset of the first run of markup nested deeper than MAX_NESTING, if any."""
+    match = _DEEP_NESTING.search(text)
+    return match.start() if match else None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """Tell UTF-16 text saved without a byte-order mark: a NUL in every other byte, and only there."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return len(head) >= 8 and min(even, odd) == 0 and max(even, odd) >= len(head) // 4
 
 
 def split_authors(text: str) -> list[str]:
@@ -211,9 +228,9 @@ class _Reader:
     def read(self, body: str) -> Paper | None:
         data = self.data
         for name in data:
-            if not isinstance(name, str):
-                self.fail((name,), "wrong-type", f"field name {name!r} is not text",
-                          "field names are words like title or year", key=True)
+            if (name,) in self.doc.nontext_keys:
+                self.fail((name,), "yaml-key", f"field name {name} is not text: YAML reads it as "
+                          f"{self.doc.nontext_keys[(name,)]}", "field names are words like title or year", key=True)
         title = self.title()
         authors = self.authors()
         year = self.year()
@@ -233,6 +250,12 @@ class _Reader:
             self.diagnostics.append(error(self.rel, self.closing + 2, 1, "summary-too-long",
                                           f"summary is {len(summary):,} characters; at most {MAX_SUMMARY_CHARS:,} are allowed",
                                           "write two to four sentences in your own words"))
+            summary = ""
+        elif (deep := find_deep_nesting(body)) is not None:
+            line = self.closing + 2 + body.count("\n", 0, deep)
+            self.diagnostics.append(error(self.rel, line, deep - body.rfind("\n", 0, deep), "summary-too-deep",
+                                          f"summary nests quotes or brackets more than {MAX_NESTING} levels deep",
+                                          "write plain sentences; a summary needs no deeply nested quotes or lists"))
             summary = ""
         elif not summary.strip():
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
@@ -456,7 +479,8 @@ class _Reader:
     def extra(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         for name, value in self.data.items():
-            if not isinstance(name, str) or name in KNOWN_FIELDS - LEGACY_EXTRA or name in self.facet_ids:
+            if (not isinstance(name, str) or (name,) in self.doc.nontext_keys
+                    or name in KNOWN_FIELDS - LEGACY_EXTRA or name in self.facet_ids):
                 continue
             if name == "bibkey":
                 continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
-from l2h_site.textutil import normalise_term, slugify
+from l2h_site.textutil import WINDOWS_RESERVED, normalise_term, slugify
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 RESERVED_FIELDS = frozenset({
@@ -150,6 +150,9 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
         if not slug:
             check.fail(path, "taxonomy-name", f"tag '{name}' has no letters or digits for its URL",
                        "spell the tag with letters or digits", key=True)
+        elif slug in WINDOWS_RESERVED:
+            check.fail(path, "taxonomy-name", f"tag '{name}' would be published at /tags/{slug}/, a name Windows reserves",
+                       "rename the tag, e.g. spell it out in full", key=True)
         elif slug in slugs:
             check.fail(path, "tag-slug-collision",
                        f"tag '{name}' and tag '{slugs[slug]}' would both be published at /tags/{slug}/",

@@ -9,6 +9,10 @@ from collections.abc import Iterable
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10))})
+"""File names Windows reserves, with any extension: a site with such a path cannot be checked out there."""
+
 
 def ascii_fold(text: str) -> str:
     """Strip diacritics and drop what is not ASCII: 'Jégou' -> 'Jegou'."""

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
+from l2h_site.textutil import WINDOWS_RESERVED
 
 MARKER = ".l2h-site"
 """File that marks a folder as a site written by l2h, safe to replace."""
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) -> None:
@@ -54,7 +54,7 @@ def check_page_paths(pages: Sequence[RenderedPage]) -> list[str]:
                 or any(ord(c) < 32 for c in path) or ":" in path):
             problems.append(f"output path {path!r} is not a plain path inside the site")
             continue
-        if any(part.split(".")[0].lower() in _RESERVED for part in parts):
+        if any(part.split(".")[0].lower() in WINDOWS_RESERVED for part in parts):
             problems.append(f"output path {path!r} uses a name reserved on Windows")
             continue
         folded = unicodedata.normalize("NFC", path).casefold()
@@ -72,10 +72,19 @@ def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protect
     if problems:
         raise L2hError("; ".join(problems))
     out = out_dir.resolve()
+    try:
+        return _swap_in(pages, out)
+    except OSError as exc:
+        raise L2hError(f"cannot write the site to {out_dir}: {exc.strerror or exc} "
+                       f"({exc.filename or out}); the previous site was left as it was") from exc
+
+
+def _swap_in(pages: Sequence[RenderedPage], out: Path) -> int:
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(parent, out.name)
     tmp = parent / f".{out.name}.l2h-tmp-{os.getpid()}"
+    old = parent / f".{out.name}.l2h-old-{os.getpid()}"
     total = 0
     try:
         tmp.mkdir()
@@ -88,7 +97,6 @@ def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protect
                 made.add(target.parent)
             target.write_bytes(page.content)
             total += len(page.content)
-        old = parent / f".{out.name}.l2h-old-{os.getpid()}"
         if out.exists():
             out.rename(old)
         tmp.rename(out)
@@ -96,12 +104,30 @@ def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protect
             shutil.rmtree(old)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old.is_dir() and not out.exists():
+            old.rename(out)
         raise
     return total
 
 
+def restore_interrupted(out_dir: Path) -> bool:
+    """Put back the previous site if a build was killed between its two renames; tell if it did.
+
+    Such a build leaves the old site under its temporary -old- name and no site at all.
+    """
+    out = out_dir.resolve()
+    if out.exists() or out.is_symlink() or not out.parent.is_dir():
+        return False
+    for old in sorted(out.parent.glob(f".{out.name}.l2h-old-*")):
+        if old.is_dir() and not old.is_symlink() and (old / MARKER).is_file():
+            old.rename(out)
+            return True
+    return False
+
+
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Delete temporary folders left by an interrupted build (they carry the marker)."""
+    restore_interrupted(parent / name)
     for prefix in (f".{name}.l2h-tmp-", f".{name}.l2h-old-"):
         for leftover in parent.glob(prefix + "*"):
             if leftover.is_dir() and not leftover.is_symlink() and (leftover / MARKER).is_file():

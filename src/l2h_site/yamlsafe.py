@@ -126,6 +126,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     if doc.problems:
         return doc
     try:
+        if ("&" in text or "*" in text) and _find_aliases(text, doc):
+            return doc
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -162,6 +164,24 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     seen: set[int] = set()
     doc.value = _walk(node, (), doc, seen, 0)
     return doc
+
+
+def _find_aliases(text: str, doc: YamlDoc) -> bool:
+    """Report each line that defines an anchor (&name) or uses an alias (*name), where it is written.
+
+    The composed graph shares one node between an anchor and its aliases, so only the parser's
+    events know where an alias stands; nothing is composed or expanded when one is found.
+    """
+    lines: set[int] = set()
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            if mark.line not in lines:
+                lines.add(mark.line)
+                doc.problem(mark.line, mark.column, "yaml-alias",
+                            "YAML anchors and aliases (&name / *name) are not allowed",
+                            "write the value out in full instead of referring to an anchor")
+    return bool(lines)
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int) -> Any:

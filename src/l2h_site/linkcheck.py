@@ -1,0 +1,105 @@
+"""Check that every internal link and #anchor of a rendered site resolves; nothing is fetched.
+
+Works on the pages in memory (before they are written) or on a folder already on disk, so
+that `l2h build --check-links` can refuse to publish a site with a broken link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.model import RenderedPage
+
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
+                   "iframe": "src", "source": "src", "video": "src", "audio": "src", "form": "action"}
+"""Element -> the attribute holding a URL that the checker follows."""
+IMPLICIT_ANCHORS = frozenset({"", "top"})
+"""Fragments every HTML page has without an element carrying the id (HTML: 'top' scrolls to the start)."""
+
+
+class _PageScanner(HTMLParser):
+    """Collect the ids of one page and its links with their (line, column)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        attribute = LINK_ATTRIBUTES.get(tag)
+        if attribute and attribute in values:
+            line, offset = self.getpos()
+            self.links.append((values[attribute], line, offset + 1))
+
+    handle_startendtag = handle_starttag
+
+
+def _scan(content: bytes) -> _PageScanner:
+    scanner = _PageScanner()
+    scanner.feed(content.decode("utf-8", errors="replace"))
+    scanner.close()
+    return scanner
+
+
+def _internal_target(page: str, href: str, base_url: str) -> tuple[str, str] | None:
+    """Resolve a link to (site path, fragment), or None when it leaves the site."""
+    if base_url and href.startswith(base_url):
+        href = "/" + href[len(base_url):]
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("//"):
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return page, unquote(parts.fragment)
+    joined = path if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+    target = posixpath.normpath(joined).lstrip("/")
+    if joined.endswith("/") or target == ".":
+        target = posixpath.join("" if target == "." else target, "index.html")
+    if target.startswith("../") or target == "..":
+        target = "/" + target  # outside the site: reported as missing
+    return target, unquote(parts.fragment)
+
+
+def check_pages(pages: Iterable[RenderedPage], base_url: str = "", prefix: str = "") -> list[Diagnostic]:
+    """Report every internal link or #anchor of the HTML pages that points at nothing."""
+    contents = {page.path: page.content for page in pages}
+    scanned = {path: _scan(content) for path, content in sorted(contents.items()) if path.endswith(".html")}
+    folders = {posixpath.dirname(path) for path in contents}
+    diagnostics = []
+    for page, scanner in scanned.items():
+        for href, line, column in scanner.links:
+            resolved = _internal_target(page, href, base_url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            if target not in contents and target + "/index.html" in contents:
+                target += "/index.html"
+            where = f"{prefix}{page}"
+            if target not in contents:
+                hint = ("the folder exists but has no index.html" if target.removesuffix("/index.html") in folders
+                        else "fix the link in the template or page that produced it")
+                diagnostics.append(error(where, line, column, "broken-link",
+                                         f'link "{href}" points to {target.lstrip("/")}, which is not in the site', hint))
+            elif fragment not in IMPLICIT_ANCHORS and target in scanned and fragment not in scanned[target].ids:
+                diagnostics.append(error(where, line, column, "broken-anchor",
+                                         f'link "{href}" points to #{fragment}, but {target} has no element with that id',
+                                         "give the target element that id, or fix the link"))
+    return diagnostics
+
+
+def check_folder(site_dir: Path, base_url: str = "", prefix: str | None = None) -> list[Diagnostic]:
+    """Report broken internal links of a site already written to a folder."""
+    pages: Sequence[RenderedPage] = [
+        RenderedPage(path.relative_to(site_dir).as_posix(), path.read_bytes())
+        for path in sorted(site_dir.rglob("*")) if path.is_file()]
+    return check_pages(pages, base_url, f"{site_dir.as_posix().rstrip('/')}/" if prefix is None else prefix)

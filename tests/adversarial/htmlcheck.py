@@ -1,0 +1,69 @@
+"""Find live script in rendered pages by parsing them as a browser would (html5lib), not by regex."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import html5lib
+
+DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json"})
+"""Script types a browser never runs: the templates' JSON data blocks."""
+FORBIDDEN_ELEMENTS = frozenset({"iframe", "frame", "object", "embed", "base", "applet"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "srcset", "poster", "background", "data",
+                            "xlink:href", "srcdoc", "cite", "ping"})
+_DANGEROUS = re.compile(r"^(javascript|data|vbscript|livescript|mocha):", re.IGNORECASE)
+_STRIPPED = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _is_site_script(src: str, page_path: str) -> bool:
+    """Tell whether src is a relative link from this page to a script of the site's own static/ folder."""
+    prefix = "../" * page_path.count("/")
+    return src.startswith(prefix + "static/") and src.endswith(".js") and ".." not in src[len(prefix):] \
+        and ":" not in src and "//" not in src
+
+
+def unsafe_markup(html: bytes | str, page_path: str) -> list[str]:
+    """Return a description of every executable thing in a page that the site itself did not put there.
+
+    Allowed: <script src> of the site's static/*.js, and JSON data blocks (a title that broke out
+    of one would show up here as a second, inline <script>).
+    """
+    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    problems = []
+    for element in document.iter():
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            continue
+        tag = _local(element.tag).lower()
+        attributes = {_local(k).lower(): v for k, v in element.attrib.items()}
+        if tag == "script":
+            src = attributes.get("src", "")
+            inert = attributes.get("type", "").strip().lower() in DATA_SCRIPT_TYPES and not src
+            if not inert and not (src and _is_site_script(src, page_path) and not (element.text or "").strip()):
+                problems.append(f"<script src={src!r}> {(element.text or '')[:60]!r}")
+        elif tag in FORBIDDEN_ELEMENTS:
+            problems.append(f"<{tag}> element")
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            problems.append("<meta http-equiv=refresh>")
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}={value[:60]!r}> event handler")
+            elif name in URL_ATTRIBUTES or name == "href":
+                if _DANGEROUS.match(_STRIPPED.sub("", value)):
+                    problems.append(f"<{tag} {name}={value[:60]!r}> dangerous URL")
+    return problems
+
+
+def unsafe_pages(pages: Iterable[tuple[str, bytes]]) -> dict[str, list[str]]:
+    """Check every HTML page of a site; return page path -> problems, only for pages that have any."""
+    found = {}
+    for path, content in pages:
+        if path.endswith(".html"):
+            problems = unsafe_markup(content, path)
+            if problems:
+                found[path] = problems
+    return found
