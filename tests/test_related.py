@@ -80,3 +80,12 @@ def test_stats_count_years_values_and_tags() -> None:
     assert [b.height for b in chart.bars] == [50.0, 0.0, 100.0]
     assert chart.maximum == 2
     assert bar_chart([]).bars == ()
+
+
+def test_two_papers_sharing_words_are_related_to_each_other() -> None:
+    assert related_papers(CORPUS[:2]) == {"opq": ("pq",), "pq": ("opq",)}
+
+
+def test_ties_are_broken_by_key() -> None:
+    twins = [paper(k, "Same title", "same summary") for k in ("c", "a", "b")]
+    assert related_papers(twins, count=1) == {"a": ("b",), "b": ("a",), "c": ("a",)}

@@ -37,24 +37,30 @@ def related_papers(papers: Sequence[Paper], count: int = 5) -> dict[str, tuple[s
     if len(ordered) < 2 or count <= 0:
         return result
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
-                                 dtype=np.float64)
+                                 max_df=0.5 if len(ordered) >= 20 else 1.0,
+                                 dtype=np.float32)
     try:
         matrix = vectorizer.fit_transform([paper_document(p) for p in ordered])
     except ValueError:  # every document is empty or stop words only: nothing to compare
         return result
     transposed = matrix.T.tocsc()
     n = len(keys)
-    index = np.arange(n)
+    k = min(count, n - 1)
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         scores = (matrix[start:stop] @ transposed).toarray()
-        scores = np.round(scores, 9)  # equal scores compare equal whatever the summation order
-        scores[np.arange(stop - start), index[start:stop]] = -1.0
-        for row in range(stop - start):
+        scores = np.round(scores, 6)  # equal scores compare equal whatever the summation order
+        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0
+        # The k-th best score of each row; every paper scoring at least that is a candidate, so ties
+        # at the cut are all seen and then broken by key, never by the partition's internal order.
+        kth = np.partition(scores, -k, axis=1)[:, -k]
+        rows, cols = np.nonzero((scores >= kth[:, None]) & (scores > 0))
+        if rows.size == 0:
+            continue
+        bounds = np.flatnonzero(np.diff(rows)) + 1
+        for first, candidates in zip(np.concatenate(([0], bounds)), np.split(cols, bounds)):
+            row = int(rows[first])
             line = scores[row]
-            candidates = np.flatnonzero(line > 0)
-            if candidates.size == 0:
-                continue
             # Sort by score descending, then by key (= index) ascending; lexsort's last key is primary.
             best = candidates[np.lexsort((candidates, -line[candidates]))][:count]
             result[keys[start + row]] = tuple(keys[i] for i in best)
