@@ -188,10 +188,10 @@ def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_the
     code, out = run(root, str(root / "papers/weiss2008copy.md"), capsys=capsys)
     assert code == 1
     assert out.splitlines()[::2] == [
-        'papers/weiss2008copy.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice',
-        'papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice',
+        ('papers/weiss2008copy.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice'),
+        ('papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
+        '"0801.00001": the same paper appears twice'),
         "2 error(s), 0 warning(s) in 2 files",
     ]
     code, out = run(root, str(root / "papers/broken2020paper.md"), capsys=capsys)

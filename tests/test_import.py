@@ -29,7 +29,7 @@ to check by hand:
   _publications/ge2013optimized.md: bibkey "ge2013opq" differs from the file name "ge2013optimized"
   all imported papers: set the required facets (family); `l2h check` lists each one
 4 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
-"""  # noqa: E501
+"""
 
 PROPOSAL = """\
 # Tags found by `l2h import jekyll` that taxonomy.yml does not have yet.

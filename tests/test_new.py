@@ -170,8 +170,8 @@ def test_unknown_arxiv_id_falls_back_to_flags(site: Site, capsys: pytest.Capture
     said: list[str] = []
     with pytest.raises(new.L2hError, match=r"^cannot name the paper without --title and --authors and --year"):
         new.new_paper(root, new.NewOptions(arxiv="9999.99999"), fetch=fetch, say=said.append)
-    assert said == ["l2h: could not fetch the metadata of arXiv 9999.99999: the arXiv API has no paper 9999.99999; "
-                    "using the flags you gave (--title, --authors, --year, --venue)"]
+    assert said == [("l2h: could not fetch the metadata of arXiv 9999.99999: the arXiv API has no paper 9999.99999; "
+                    "using the flags you gave (--title, --authors, --year, --venue)")]
 
 
 def test_offline_says_so_and_uses_the_flags(site: Site, capsys: pytest.CaptureFixture[str],
