@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from l2h_site.model import Paper
 
@@ -115,11 +117,25 @@ class MapPoint:
     """Vertical position, 0 top to 1 bottom."""
 
 
+def _embed(tfidf: Any, n: int, seed: int) -> Any:
+    """Reduce TF-IDF rows to 2-D: truncated SVD to at most 50 dimensions, then t-SNE."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.manifold import TSNE
+
+    components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
+    if tfidf.shape[1] > components:
+        reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
+    else:
+        reduced = tfidf.toarray()
+    reduced = np.asarray(reduced, dtype=np.float64)
+    perplexity = float(min(30, max(2, (n - 1) // 3)))
+    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                max_iter=1000, n_jobs=1).fit_transform(reduced)
+
+
 def topic_map(papers: Sequence[Paper], seed: int = 0) -> tuple[MapPoint, ...]:
     """Place every paper on a plane so that papers about similar things lie close together."""
-    from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.manifold import TSNE
 
     from l2h_site.related import paper_document
 
@@ -134,15 +150,9 @@ def topic_map(papers: Sequence[Paper], seed: int = 0) -> tuple[MapPoint, ...]:
             [paper_document(p) for p in ordered])
     except ValueError:  # no words at all
         return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
-    components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
-    if tfidf.shape[1] > components:
-        reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
-    else:
-        reduced = tfidf.toarray()
-    reduced = np.asarray(reduced, dtype=np.float64)
-    perplexity = float(min(30, max(2, (n - 1) // 3)))
-    coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                  max_iter=1000, n_jobs=1).fit_transform(reduced)
+    # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).
+    with threadpool_limits(limits=1):
+        coords = _embed(tfidf, n, seed)
     low = coords.min(axis=0)
     span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
     scaled = (coords - low) / span
