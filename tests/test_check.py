@@ -266,3 +266,34 @@ def test_json_format_is_the_documented_shape(site: Site, capsys: pytest.CaptureF
     }
     assert run(site({"papers/weiss2008spectral.md": paper()}), "--format", "json", capsys=capsys) == (
         0, '{\n  "version": 1,\n  "errors": 0,\n  "warnings": 0,\n  "diagnostics": []\n}\n')
+
+
+def test_one_key_twice_and_a_symlink_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/weiss2008spectral.markdown": paper(),
+                 "elsewhere.md": paper()})
+    (root / "papers/weiss2008link.md").symlink_to(root / "elsewhere.md")
+    code, out = run(root, str(root / "papers/weiss2008spectral.md"), capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.markdown: error[duplicate-key]: key "weiss2008spectral" is also used by '
+        "papers/weiss2008spectral.md\n"
+        "  help: keep one file per paper; delete or rename the other\n"
+        'papers/weiss2008spectral.md: error[duplicate-key]: key "weiss2008spectral" is also used by '
+        "papers/weiss2008spectral.markdown\n"
+        "  help: keep one file per paper; delete or rename the other\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+    code, out = run(root, str(root / "papers/weiss2008link.md"), capsys=capsys)
+    assert (code, out) == (1, (
+        "papers/weiss2008link.md: error[symlink]: paper files may not be symbolic links\n"
+        "  help: replace the link with the file itself\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_key_not_in_the_key_form_names_the_derived_key(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/Spectral-Hashing.md": paper()})
+    code, out = run(root, capsys=capsys)
+    assert (code, out) == (1, (
+        'papers/Spectral-Hashing.md: error[key-form]: file name "Spectral-Hashing" is not a valid paper key\n'
+        "  help: name the file weiss2008spectral.md (first author's last name, year, first word of the title, "
+        "lowercase)\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))

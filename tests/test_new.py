@@ -135,7 +135,8 @@ def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.Captur
 def test_from_a_recorded_arxiv_response(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({})
     fetch = recorded({"https://export.arxiv.org/api/query?id_list=1501.01062": "arxiv_1501.01062.xml"})
-    options = new.NewOptions(arxiv="1501.01062", tags=["Image Retrieval"], facets=["family=unsupervised"])
+    options = new.NewOptions(arxiv="https://arxiv.org/abs/1501.01062", tags=["Image Retrieval"],
+                             facets=["family=unsupervised"])
     said: list[str] = []
     path = new.new_paper(root, options, fetch=fetch, say=said.append)
     assert said[:2] == ["l2h: read the metadata of arXiv 1501.01062", "l2h: wrote papers/andoni2015optimal.md"]

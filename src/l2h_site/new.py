@@ -268,6 +268,8 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
                        say: Callable[[str], None]) -> PaperDraft:
     """Combine BibTeX or fetched metadata with the flags; flags win where both say something."""
     draft = PaperDraft()
+    options.arxiv = _strip_prefix(options.arxiv, ("arxiv:", "https://arxiv.org/abs/", "http://arxiv.org/abs/"))
+    options.doi = _strip_prefix(options.doi, ("doi:", "https://doi.org/", "http://doi.org/", "https://dx.doi.org/"))
     if options.bibtex is not None:
         drafts, problems = read_bibtex(options.bibtex, "the BibTeX input")
         if problems:
@@ -300,6 +302,17 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     if missing:
         raise L2hError(f"cannot name the paper without {' and '.join(missing)}; give them as flags")
     return draft
+
+
+def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
+    """Accept an id the way people paste it: arXiv:1509.02897, https://doi.org/10.…"""
+    if not ident:
+        return None
+    ident = ident.strip()
+    for prefix in prefixes:
+        if ident.lower().startswith(prefix):
+            return ident[len(prefix):]
+    return ident
 
 
 def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
