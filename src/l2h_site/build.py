@@ -13,6 +13,7 @@ from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
+from l2h_site.parallel import map_ordered
 from l2h_site.parse import ParsedPaper, parse_paper
 from l2h_site.render import render_site
 from l2h_site.taxonomy import load_taxonomy
@@ -55,8 +56,7 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
     diagnostics += problems
     facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
     parsed: list[ParsedPaper] = []
-    for source in sources:
-        result, problems = parse_paper(source, facet_ids)
+    for result, problems in map_ordered(lambda source: parse_paper(source, facet_ids), sources):
         diagnostics += problems
         if result is not None:
             parsed.append(result)

@@ -12,6 +12,7 @@ from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
+from l2h_site.parallel import map_ordered
 from l2h_site.related import related_papers
 from l2h_site.stats import MapPoint, topic_map
 
@@ -82,8 +83,9 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     renderer = renderer or MarkdownRenderer()
     diagnostics: list[Diagnostic] = []
     views = []
-    for paper in sorted(papers, key=lambda p: p.key):
-        summary_html, failures = renderer.render(paper.summary)
+    by_key_order = sorted(papers, key=lambda p: p.key)
+    summaries = map_ordered(lambda paper: renderer.render(paper.summary), by_key_order)
+    for paper, (summary_html, failures) in zip(by_key_order, summaries):
         for latex in failures:
             diagnostics.append(warning(paper.source, paper.summary_line, 1, "math-error",
                                        f"cannot read the math {latex[:60]!r}; it is shown as code",

@@ -16,6 +16,7 @@ from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.model import RenderedPage
+from l2h_site.parallel import map_ordered
 from l2h_site.search import finder_records, index_search
 from l2h_site.stats import review_stats
 
@@ -113,6 +114,20 @@ class _Renderer:
             return
         self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
 
+    def many(self, jobs: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Render independent pages (path, template, values), on every core when there are many."""
+
+        def one(job: tuple[str, str, dict[str, Any]]) -> tuple[list[RenderedPage], list[Diagnostic]]:
+            pages, diagnostics = len(self.pages), len(self.diagnostics)
+            self.page(job[0], job[1], **job[2])
+            done = self.pages[pages:], self.diagnostics[diagnostics:]
+            del self.pages[pages:], self.diagnostics[diagnostics:]  # the caller adds them, in order
+            return done
+
+        for pages, diagnostics in map_ordered(one, jobs):
+            self.pages += pages
+            self.diagnostics += diagnostics
+
 
 def _template_line(exc: BaseException) -> int:
     """Find the template line an exception was raised from, from Jinja's traceback frames."""
@@ -132,8 +147,7 @@ def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]
     r = _Renderer(site, env)
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
-    for view in site.papers:
-        r.page(f"publications/{view.paper.key}/index.html", "paper.html", view=view)
+    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
     r.page("tags/index.html", "tags.html")
     for tag in site.taxonomy.tags:
         r.page(f"tags/{tag.slug}/index.html", "tag.html", tag=tag, papers=site.tag_papers[tag.name])

@@ -1,0 +1,77 @@
+"""Parallel builds: a worker pool must write exactly the bytes a single process writes."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("l2h_bench_generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Build in a fresh process (a pool is only used by a single-threaded process)."""
+    return subprocess.run([sys.executable, "-m", "l2h_site", "build", "--out", str(out)], cwd=root,
+                          env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=600)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> None:
+    root = _generator().generate(120, tmp_path / "review", seed=7)
+    # one paper with math latex2mathml cannot read: its warning must come out the same way too
+    (root / "papers" / "zzbroken2020math.md").write_text(
+        "---\ntitle: Broken Math\nauthors: Ann Zzbroken\nvenue: CVPR\nyear: 2020\ntags: [Theory]\n"
+        "family: unsupervised\nlearning: shallow\nmodality: [image]\ncodes: binary\n---\n"
+        "A summary with $\\frac{1}{$ broken math.\n", encoding="utf-8")
+    serial = _build(root, tmp_path / "serial", L2H_JOBS="1")
+    parallel = _build(root, tmp_path / "parallel", L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="2")
+    assert serial.returncode == 0, serial.stderr
+    assert parallel.returncode == 0, parallel.stderr
+    assert "error[" not in serial.stderr
+    assert serial.stderr == parallel.stderr
+    serial_files, parallel_files = _tree(tmp_path / "serial"), _tree(tmp_path / "parallel")
+    assert len(serial_files) > 120
+    assert serial_files.keys() == parallel_files.keys()
+    different = [path for path in serial_files if serial_files[path] != parallel_files[path]]
+    assert different == [], [(p, serial_files[p][:0]) for p in different]
+
+
+def test_the_pool_is_used_above_the_threshold_and_not_below() -> None:
+    script = ("import os; from l2h_site.parallel import map_ordered, is_parallel; "
+              "pids = set(map_ordered(lambda _: os.getpid(), range(40))); "
+              "print(is_parallel(40), is_parallel(1), os.getpid() in pids, "
+              "map_ordered(lambda x: x * x, list(range(9))))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                          env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "10"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True False False [0, 1, 4, 9, 16, 25, 36, 49, 64]\n"
+
+
+def test_small_reviews_stay_in_one_process() -> None:
+    script = ("import os; from l2h_site.parallel import map_ordered; "
+              "print(set(map_ordered(lambda _: os.getpid(), range(40))) == {os.getpid()})")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                          env={**os.environ, "L2H_JOBS": "2"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True\n"
+
+
+def test_the_benchmark_corpus_is_deterministic(tmp_path: Path) -> None:
+    generate = _generator().generate
+    first, second = generate(40, tmp_path / "a", seed=3), generate(40, tmp_path / "b", seed=3)
+    assert _tree(first / "papers") == _tree(second / "papers")
+    assert _tree(first / "papers") != _tree(generate(40, tmp_path / "c", seed=4) / "papers")
