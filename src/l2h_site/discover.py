@@ -27,6 +27,12 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
             rel = f"{rel_dir}/{entry.name}"
             if entry.name in IGNORED_NAMES:
                 continue
+            if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in entry.name):
+                shown = entry.name.encode("unicode_escape").decode("ascii")  # never print raw escapes to a terminal
+                diagnostics.append(error(f"{rel_dir}/{shown}", 0, 0, "not-a-paper",
+                                         f"file name {shown} contains control characters",
+                                         "rename it to <key>.md, e.g. weiss2008spectral.md"))
+                continue
             if entry.is_symlink():
                 diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
                                          "replace the link with the file itself"))

@@ -42,6 +42,11 @@ _KEY_KINDS = {
 
 Path = tuple[Any, ...]
 
+_LATEX_IN_DOUBLE_QUOTES = re.compile(
+    r"(?<!\\)(?:\\\\)*"  # an even number of backslashes (escaped backslashes), then one more:
+    r"(\\(?!u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})[a-zA-Z]{2,})")  # not a \uXXXX-style escape
+"""A LaTeX command such as \\frac inside double quotes, where YAML reads '\\f' as an escape."""
+
 
 @dataclass(frozen=True)
 class YamlProblem:
@@ -206,10 +211,10 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     if isinstance(node, yaml.ScalarNode):
         if node.style == '"':
             source = doc.text[node.start_mark.index:node.end_mark.index]
-            latex = re.search(r"\\[a-zA-Z]{2,}", source)
+            latex = _LATEX_IN_DOUBLE_QUOTES.search(source)
             if latex:
                 doc.problem(line, column, "yaml-escape",
-                            f"inside double quotes YAML reads \"{latex.group(0)}\" as an escape sequence, "
+                            f"inside double quotes YAML reads \"{latex.group(1)}\" as an escape sequence, "
                             "not as LaTeX",
                             "use single quotes around this value (write a ' inside it as ''), "
                             "or double each backslash")

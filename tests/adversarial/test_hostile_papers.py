@@ -170,6 +170,9 @@ CASES = [
     Case("key-windows-reserved", {"papers/con.md": GOOD_PAPER, "papers/nul.md": OTHER_PAPER},
          ['papers/con.md: error[key-form]: file name "con" is not a valid paper key',
           'papers/nul.md: error[key-form]: file name "nul" is not a valid paper key'], removed=(P,)),
+    Case("key-terminal-escape", {"papers/weiss2008\x1b[2Jspectral\n.md": GOOD_PAPER},
+         ["papers/weiss2008\\x1b[2Jspectral\\n.md: error[not-a-paper]: "
+          "file name weiss2008\\x1b[2Jspectral\\n.md contains control characters"]),
     Case("key-case-collision", {"papers/Weiss2008spectral.md": OTHER_PAPER},
          ['papers/Weiss2008spectral.md: error[key-form]: file name "Weiss2008spectral" is not a valid paper key']),
     Case("key-nfc-nfd-collision", {f"papers/weiss2008{CAFE_NFC.lower()}.md": OTHER_PAPER,
@@ -223,8 +226,8 @@ def write_case(root: Path, case: Case) -> None:
 
 @pytest.fixture
 def built(site: Callable[[dict[str, str | bytes]], Path]) -> tuple[Path, dict[str, bytes]]:
-    """A review with one valid paper, already built once into _site by the real CLI."""
-    root = site({P: GOOD_PAPER})
+    """A review with one valid paper, already built once into _site by the real CLI (search off: faster)."""
+    root = site({P: GOOD_PAPER, "l2h.yml": "search: false\n"})
     code, _, err = run_cli("build", "--root", str(root), "-q")
     assert (code, err) == (0, "")
     return root, snapshot(root / "_site")
@@ -240,7 +243,7 @@ def test_hostile_input_fails_cleanly(case: Case, built: tuple[Path, dict[str, by
     assert "Traceback" not in err and out == ""
     assert err.endswith("l2h: build failed; the previous site was left as it was\n")
     assert snapshot(root / "_site") == before, "the previous site was changed"
-    assert sorted(p.name for p in root.iterdir()) == sorted({"_site", "papers", "static", "templates", "taxonomy.yml"})
+    assert sorted(p.name for p in root.iterdir()) == sorted({"_site", "l2h.yml", "papers", "static", "templates", "taxonomy.yml"})
 
 
 def test_symlink_pointing_outside_is_refused(built: tuple[Path, dict[str, bytes]]) -> None:
