@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from adversarial.harness import FIELDS, PAPER, paper
+from adversarial.htmlcheck import unsafe_pages
+from conftest import MINIMAL_TAXONOMY, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import l2h_site.render
-from adversarial.harness import FIELDS, PAPER, paper
-from adversarial.htmlcheck import unsafe_pages
-from conftest import MINIMAL_TAXONOMY, REPO
 from l2h_site.build import build
 from l2h_site.diagnostics import is_failure
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import html5lib
 import pytest
-
 from adversarial.harness import PAPER, diagnostic_lines, run_cli, snapshot
 from adversarial.htmlcheck import unsafe_pages
 from conftest import GOOD_PAPER, REPO
+
 from l2h_site.build import build
 from l2h_site.linkcheck import check_folder, check_pages
 from l2h_site.model import RenderedPage

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_PAPER, MINIMAL_TAXONOMY
 
 from adversarial.harness import PAPER, diagnostic_lines, paper, run_cli, snapshot
-from conftest import GOOD_PAPER, MINIMAL_TAXONOMY
 
 P = PAPER
 Files = dict[str, "str | bytes | Callable[[], bytes]"]
@@ -139,14 +139,14 @@ CASES = [
     Case("url-javascript-mixed-case", {P: paper(link("JaVaScRiPt:alert(1)"))},
          [f'{P}:11:10: error[unsafe-url]: link "JaVaScRiPt:alert(1)" is rejected: only http(s) links are allowed']),
     Case("url-javascript-entity", {P: paper(link('"&#106;avascript&#58;alert(1)"'))},
-         [f'{P}:11:10: error[unsafe-url]: link "&#106;avascript&#58;alert(1)" is rejected: '
-          "it is not an absolute http(s) URL"]),
+         [(f'{P}:11:10: error[unsafe-url]: link "&#106;avascript&#58;alert(1)" is rejected: '
+          "it is not an absolute http(s) URL")]),
     Case("url-javascript-tab", {P: paper(link("'java\tscript:alert(1)'"))},
-         [f'{P}:11:10: error[unsafe-url]: link "java\\tscript:alert(1)" is rejected: '
-          "it contains spaces or control characters"]),
+         [(f'{P}:11:10: error[unsafe-url]: link "java\\tscript:alert(1)" is rejected: '
+          "it contains spaces or control characters")]),
     Case("url-data", {P: paper(link('"data:text/html,<script>alert(1)</script>"'))},
-         [f'{P}:11:10: error[unsafe-url]: link "data:text/html,<script>alert(1)</script>" is rejected: '
-          "only http(s) links are allowed"]),
+         [(f'{P}:11:10: error[unsafe-url]: link "data:text/html,<script>alert(1)</script>" is rejected: '
+          "only http(s) links are allowed")]),
     Case("url-vbscript", {P: paper(link("VBScript:MsgBox(1)"))},
          [f'{P}:11:10: error[unsafe-url]: link "VBScript:MsgBox(1)" is rejected: only http(s) links are allowed']),
     Case("url-relative", {P: paper(link("../../etc/passwd"))},
@@ -154,8 +154,8 @@ CASES = [
     Case("url-protocol-relative", {P: paper(link("//evil.example/x"))},
          [f'{P}:11:10: error[unsafe-url]: link "//evil.example/x" is rejected: it is not an absolute http(s) URL']),
     Case("url-space", {P: paper(link('"https://exa mple.org/"'))},
-         [f'{P}:11:10: error[unsafe-url]: link "https://exa mple.org/" is rejected: '
-          "it contains spaces or control characters"]),
+         [(f'{P}:11:10: error[unsafe-url]: link "https://exa mple.org/" is rejected: '
+          "it contains spaces or control characters")]),
     Case("url-control-character", {P: paper(link('"https://example.org/\\x07"'))},
          [f"{P}:11:10: error[control-character]: url contains the control character U+0007"]),
     Case("arxiv-javascript", {P: paper('arxiv: "javascript:alert(1)"\n')},
@@ -171,16 +171,16 @@ CASES = [
          ['papers/con.md: error[key-form]: file name "con" is not a valid paper key',
           'papers/nul.md: error[key-form]: file name "nul" is not a valid paper key'], removed=(P,)),
     Case("key-terminal-escape", {"papers/weiss2008\x1b[2Jspectral\n.md": GOOD_PAPER},
-         ["papers/weiss2008\\x1b[2Jspectral\\n.md: error[not-a-paper]: "
-          "file name weiss2008\\x1b[2Jspectral\\n.md contains control characters"]),
+         [("papers/weiss2008\\x1b[2Jspectral\\n.md: error[not-a-paper]: "
+          "file name weiss2008\\x1b[2Jspectral\\n.md contains control characters")]),
     Case("key-case-collision", {"papers/Weiss2008spectral.md": OTHER_PAPER},
          ['papers/Weiss2008spectral.md: error[key-form]: file name "Weiss2008spectral" is not a valid paper key']),
     Case("key-nfc-nfd-collision", {f"papers/weiss2008{CAFE_NFC.lower()}.md": OTHER_PAPER,
                                    f"papers/weiss2008{CAFE_NFD.lower()}.md": THIRD_PAPER},
-         sorted([f'papers/weiss2008{CAFE_NFC.lower()}.md: error[key-form]: file name "weiss2008{CAFE_NFC.lower()}" '
-                 "is not a valid paper key",
-                 f'papers/weiss2008{CAFE_NFD.lower()}.md: error[key-form]: file name "weiss2008{CAFE_NFD.lower()}" '
-                 "is not a valid paper key"])),
+         sorted([(f'papers/weiss2008{CAFE_NFC.lower()}.md: error[key-form]: file name "weiss2008{CAFE_NFC.lower()}" '
+                 "is not a valid paper key"),
+                 (f'papers/weiss2008{CAFE_NFD.lower()}.md: error[key-form]: file name "weiss2008{CAFE_NFD.lower()}" '
+                 "is not a valid paper key")])),
     Case("bibkey-absolute-path", {P: paper("bibkey: /etc/passwd\n")},
          [f'{P}:9:9: warning[bibkey-mismatch]: bibkey "/etc/passwd" differs from the file name "weiss2008spectral"'],
          strict=True),
@@ -192,11 +192,11 @@ CASES = [
           "taxonomy.yml:26:3: error[tag-slug-collision]: tag 'a;b' and tag 'a,b' would both be published at /tags/a-b/"]),
     Case("tag-slug-collision-nfc-nfd", {"taxonomy.yml": MINIMAL_TAXONOMY + f"  {CAFE_NFC}:\n{TAG}  {CAFE_NFD}:\n{TAG}"},
          [f"taxonomy.yml:26:3: error[tag-drift]: '{CAFE_NFD}' (tag '{CAFE_NFD}') is a variant spelling of tag '{CAFE_NFC}'",
-          f"taxonomy.yml:26:3: error[tag-slug-collision]: tag '{CAFE_NFD}' and tag '{CAFE_NFC}' would both be "
-          "published at /tags/cafe/"]),
+          (f"taxonomy.yml:26:3: error[tag-slug-collision]: tag '{CAFE_NFD}' and tag '{CAFE_NFC}' would both be "
+          "published at /tags/cafe/")]),
     Case("tag-windows-reserved", {"taxonomy.yml": MINIMAL_TAXONOMY + f"  CON:\n{TAG}"},
-         ["taxonomy.yml:24:3: error[taxonomy-name]: tag 'CON' would be published at /tags/con/, "
-          "a name Windows reserves"]),
+         [("taxonomy.yml:24:3: error[taxonomy-name]: tag 'CON' would be published at /tags/con/, "
+          "a name Windows reserves")]),
     Case("tag-dot-dot", {"taxonomy.yml": MINIMAL_TAXONOMY + f"  '..':\n{TAG}"},
          ["taxonomy.yml:24:3: error[taxonomy-name]: tag '..' has no letters or digits for its URL"]),
     # --- Markdown that cannot be rendered safely, and summaries over the limits -------------

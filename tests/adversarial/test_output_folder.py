@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_PAPER
 
 from adversarial.harness import PAPER, run_cli, snapshot
-from conftest import GOOD_PAPER
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def review(site: Callable[[dict[str, str | bytes]], Path]) -> Path:
 
 def cli_subprocess(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m l2h_site` as a user would."""
-    return subprocess.run([sys.executable, "-m", "l2h_site", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "l2h_site", *args], capture_output=True, text=True, check=False,
                           env={**os.environ, **(env or {})}, timeout=300)
 
 
