@@ -56,8 +56,12 @@ class ParsedPaper:
     """Field path -> (line, column) in the file."""
 
 
-def parse_paper(source: SourceFile, facet_ids: frozenset[str] = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
-    """Read one paper file; return the paper (None when unusable) and every problem found."""
+def parse_paper(source: SourceFile, facet_ids: frozenset[str] | None = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
+    """Read one paper file; return the paper (None when unusable) and every problem found.
+
+    facet_ids names the taxonomy's facets; None means the taxonomy could not be read, and
+    then fields l2h does not know are kept without a warning.
+    """
     rel = source.relpath
     try:
         size = source.path.stat().st_size
@@ -73,7 +77,7 @@ def parse_paper(source: SourceFile, facet_ids: frozenset[str] = frozenset()) -> 
 
 
 def parse_paper_bytes(data: bytes, source: SourceFile,
-                      facet_ids: frozenset[str] = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
+                      facet_ids: frozenset[str] | None = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
     """Parse the bytes of a paper file; see parse_paper."""
     rel = source.relpath
     diagnostics: list[Diagnostic] = []
@@ -172,8 +176,6 @@ def check_url(url: str) -> str | None:
         return "it is not a valid URL"
     if parts.scheme.lower() not in ("http", "https"):
         return "only http(s) links are allowed" if parts.scheme else "it is not an absolute http(s) URL"
-    if parts.scheme != parts.scheme.lower():
-        return "write the scheme in lowercase"
     if not parts.netloc or "&" in parts.netloc or "\\" in url:
         return "it has no valid host name"
     return None
@@ -182,12 +184,13 @@ def check_url(url: str) -> str | None:
 class _Reader:
     """Reads the fields of one front-matter mapping, recording problems as it goes."""
 
-    def __init__(self, rel: str, key: str, doc: YamlDoc, facet_ids: frozenset[str], closing: int) -> None:
+    def __init__(self, rel: str, key: str, doc: YamlDoc, facet_ids: frozenset[str] | None, closing: int) -> None:
         self.rel = rel
         self.key = key
         self.doc = doc
         self.data: dict[str, Any] = doc.value
-        self.facet_ids = facet_ids
+        self.warn_unknown = facet_ids is not None
+        self.facet_ids = facet_ids or frozenset()
         self.closing = closing
         self.diagnostics: list[Diagnostic] = []
 
@@ -214,6 +217,11 @@ class _Reader:
     def string(self, path: tuple[Any, ...], value: Any, what: str) -> str | None:
         """Read a text value, taking the source text of plain scalars YAML read as something else."""
         if isinstance(value, str):
+            bad = next((c for c in value if (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) < 0xA0), None)
+            if bad is not None:
+                self.fail(path, "control-character", f"{what} contains the control character U+{ord(bad):04X}",
+                          "delete the invisible character (retype the text if needed)")
+                return None
             return value
         raw = self.doc.raw.get(path)
         if raw is not None and not isinstance(value, (list, dict)):
@@ -313,10 +321,12 @@ class _Reader:
             self.fail((name,), "field-too-long", f"{len(names)} authors; at most {MAX_AUTHORS} are allowed",
                       "list the authors as published")
             return None
-        if any(re.fullmatch(r"(et\.? al\.?|others)", n, re.IGNORECASE) for n in names):
+        etal = re.compile(r"\s*\b(et\.? al\.?|others)$", re.IGNORECASE)
+        if any(etal.search(n) for n in names):
             self.warn((name,), "incomplete-authors", '"et al." in the author list',
                       "list every author as published")
-            names = [n for n in names if not re.fullmatch(r"(et\.? al\.?|others)", n, re.IGNORECASE)] or names
+            names = [etal.sub("", n).strip() for n in names]
+            names = [n for n in names if n] or names
         return names
 
     def year(self) -> int | None:
@@ -331,9 +341,12 @@ class _Reader:
                     if isinstance(value, str) and value.strip().isdigit() else "write the four-digit year, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be a whole number, got {shown}", hint)
             return None
-        this_year = dt.date.today().year
-        if not 1900 <= value <= this_year + 1:
-            self.fail(("year",), "year-range", f"year {value} is outside 1900–{this_year + 1}",
+        if value < 1900:
+            self.fail(("year",), "year-range", f"year {value} is before 1900",
+                      "write the year the paper was published")
+            return None
+        if value > dt.date.today().year + 1:
+            self.fail(("year",), "year-range", f"year {value} is in the future",
                       "write the year the paper was published")
             return None
         return value
@@ -485,7 +498,7 @@ class _Reader:
             if name == "bibkey":
                 continue
             extra[name] = value
-            if name not in LEGACY_EXTRA:
+            if name not in LEGACY_EXTRA and self.warn_unknown:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")

@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from l2h_site.model import Paper
 
@@ -36,6 +35,8 @@ def related_papers(papers: Sequence[Paper], count: int = 5) -> dict[str, tuple[s
     result: dict[str, tuple[str, ...]] = {k: () for k in keys}
     if len(ordered) < 2 or count <= 0:
         return result
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
+
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
                                  max_df=0.5 if len(ordered) >= 20 else 1.0,
                                  dtype=np.float32)

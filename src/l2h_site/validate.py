@@ -39,7 +39,7 @@ class TagIndex:
 
     def used(self, tag: str) -> str:
         count = self.usage.get(tag, 0)
-        return f" (used by {count} paper{'s' if count != 1 else ''})"
+        return f" (used by {count} paper{'s' if count != 1 else ''})" if count else ""
 
 
 def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> tuple[Paper, list[Diagnostic]]:
@@ -184,6 +184,8 @@ def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
                                            f'distinct_from names "{other}", which is not a paper of the review',
                                            "remove it, or correct the key"))
     for (kind, value), members in sorted(groups.items()):
+        if kind != "key":
+            members = list({p.key: p for p in members}.values())  # one key twice is reported as such
         if kind == "title":
             members = _without_declared_distinct(members)
         if len(members) < 2:
