@@ -357,3 +357,18 @@ def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Runnin
                 browser.close()
 
     run_outside_asyncio(drive)
+
+
+def test_a_browser_is_opened_only_when_asked(site: Callable[[dict[str, str | bytes]], Path],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    for wanted in (False, True):
+        server = DevServer(SiteBuilder(root=root), port=0, out=io.StringIO())
+        thread = threading.Thread(target=server.run, kwargs={"open_browser": wanted}, daemon=True)
+        thread.start()
+        assert server.ready.wait(60)
+        server.stop()
+        thread.join(30)
+        assert opened == ([f"http://127.0.0.1:{server.port}/"] if wanted else [])

@@ -1,0 +1,86 @@
+"""Time each stage of one cold build in-process, without a profiler's overhead.
+
+    python benchmarks/stages.py 5000            # corpus from benchmarks/run.py's --work folder
+
+Wraps the pipeline's stage functions (and the corpus-wide computations inside them) with
+timers and prints where the time of one build goes. Run with L2H_JOBS=1 for a serial build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from run import corpus
+
+import l2h_site.build as build_module
+import l2h_site.context as context_module
+import l2h_site.render as render_module
+
+TIMES: dict[str, float] = defaultdict(float)
+
+
+def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap func so that its time is added to TIMES[name]."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            TIMES[name] += time.perf_counter() - started
+
+    return wrapper
+
+
+def instrument() -> None:
+    """Put timers around the stages this checkout has (missing ones are skipped)."""
+    targets = [
+        (build_module, "check_site", "check: config, taxonomy, parse, validate"),
+        (build_module, "build_context", "context: everything"),
+        (context_module, "map_ordered", "context: summaries (markdown, math, sanitise)"),
+        (context_module, "related_papers", "context: related papers"),
+        (context_module, "topic_map", "context: topic map"),
+        (context_module, "added_dates", "context: added dates (git)"),
+        (build_module, "render_site", "render: everything"),
+        (render_module, "map_ordered", "render: paper pages"),
+        (render_module, "index_search", "render: search index"),
+        (build_module, "write_site", "write"),
+        (build_module, "check_pages", "link check"),
+    ]
+    for module, attr, name in targets:
+        if hasattr(module, attr):
+            setattr(module, attr, timed(name, getattr(module, attr)))
+
+
+def main() -> None:
+    """Build one corpus cold and print the time of each stage."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
+    args = parser.parse_args()
+    root = corpus(args.n, args.seed, args.work)
+    shutil.rmtree(root / "_site", ignore_errors=True)
+    instrument()
+    started = time.perf_counter()
+    result = build_module.build(root)
+    total = time.perf_counter() - started
+    print(f"N = {args.n}: {'written' if result.written else 'NOT written'}, {len(result.pages):,} files, "
+          f"{total:.2f} s in build()")
+    for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
+        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {name}")
+
+
+if __name__ == "__main__":
+    main()
