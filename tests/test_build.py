@@ -36,10 +36,12 @@ def test_golden_site(tmp_path: Path) -> None:
     assert [d for d in result.diagnostics if d.severity != "note"] == []
     assert result.written
     actual = snapshot(out)
+    # The marker records the build's input fingerprint (versions, options): checked, not pinned.
+    assert actual.pop(".l2h-site").startswith(b"This folder is written by l2h")
     expected_dir = GOLDEN / "expected"
     if os.environ.get("L2H_REGENERATE"):
         shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir)
+        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".l2h-site"))
     expected = snapshot(expected_dir)
     assert sorted(actual) == sorted(expected), "the set of output files differs"
     for name in sorted(expected):
@@ -81,9 +83,11 @@ def test_repository_site_builds_clean_under_strict(tmp_path: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    build(REPO, out_dir=tmp_path / "a", strict=True)
-    build(REPO, out_dir=tmp_path / "b", strict=True)
-    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    first = build(REPO, out_dir=tmp_path / "site", strict=True, use_cache=False)
+    a = snapshot(tmp_path / "site")
+    second = build(REPO, out_dir=tmp_path / "site", strict=True, use_cache=False)
+    b = snapshot(tmp_path / "site")
+    assert first.written and second.written and not second.unchanged
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
 

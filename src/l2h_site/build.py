@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l2h_site.config import load_config
+from l2h_site.cache import BuildCache, digest, files_digest
+from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
+from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.parse import ParsedPaper, parse_paper
 from l2h_site.render import render_site
+from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import restore_interrupted, write_site
+from l2h_site.write import is_site_current, restore_interrupted, site_manifest, write_site
 
 
 @dataclass
@@ -29,6 +35,8 @@ class CheckResult:
     taxonomy: Taxonomy
     papers: list[Paper] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    paper_count: int = -1
+    """Number of papers when `papers` was not loaded (an unchanged build); -1 otherwise."""
 
 
 @dataclass
@@ -40,6 +48,10 @@ class BuildResult:
     written: bool = False
     out_dir: Path | None = None
     seconds: float = 0.0
+    unchanged: bool = False
+    """True when the output folder already held this exact build and nothing was rendered."""
+    page_count: int = 0
+    """Files in the site (set when the build was skipped as unchanged; else len(pages))."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -73,21 +85,60 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
                        diagnostics=sort_diagnostics(diagnostics))
 
 
+def build_fingerprint(config: Config, config_file: Path | None, **options: object) -> str:
+    """Hash everything a build's output can depend on: every input file, git history, versions, options."""
+    root = config.root
+    inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
+                                         config.resources, config.contributing)]
+    config_path = config_file if config_file is not None else root / CONFIG_NAME
+    history = git_added_dates(root, config.papers_dir)
+    return digest("build", files_digest([config_path, *inputs], root),
+                  sorted((path, day.isoformat()) for path, day in history.items()),
+                  dt.date.today().year, sys.version, _dependency_versions(),
+                  sorted((k, str(v)) for k, v in options.items()))
+
+
+def _dependency_versions() -> list[tuple[str, str]]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("jinja2", "markdown", "pymdown-extensions", "latex2mathml", "nh3", "pyyaml", "scikit-learn",
+                 "numpy", "scipy", "pagefind", "pagefind_bin"):
+        try:
+            found.append((name, version(name)))
+        except PackageNotFoundError:
+            found.append((name, "-"))
+    return found
+
+
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
-          write: bool = True, check_links: bool = False) -> BuildResult:
+          write: bool = True, check_links: bool = False, use_cache: bool = True) -> BuildResult:
     """Check the content and, if it passes, render the site and swap it into the output folder.
 
     With check_links, a broken internal link or #anchor is an error and the site is not written.
     """
     started = time.perf_counter()
+    config, _ = load_config(root, config_file)
+    cache = BuildCache(config.root) if use_cache else None
+    target = out_dir if out_dir is not None else config.path(config.output_dir)
+    stamp = build_fingerprint(config, config_file, strict=strict, check_links=check_links)
+    if cache is not None and write:
+        stored = cache.get_json("build", stamp)
+        if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
+            # Every input is as it was when this site was written: the site is already this build's output.
+            up_to_date = CheckResult(config=config, taxonomy=EMPTY_TAXONOMY,
+                                     diagnostics=[Diagnostic(**d) for d in stored["diagnostics"]])
+            up_to_date.paper_count = int(stored["papers"])
+            return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
+                               page_count=len(stored["manifest"]), seconds=time.perf_counter() - started)
     check = check_site(root, config_file)
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
         restore_interrupted(out_dir if out_dir is not None else check.config.path(check.config.output_dir))
     if is_failure(check.diagnostics, strict):
         return result
-    context, problems = build_context(check.config, check.taxonomy, check.papers)
-    pages, render_problems = render_site(context)
+    context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache)
+    pages, render_problems = render_site(context, cache)
     if check_links:
         site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
         render_problems = render_problems + check_pages(pages, check.config.base_url, f"{site_name}/")
@@ -99,7 +150,10 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     config = check.config
     out = out_dir if out_dir is not None else config.path(config.output_dir)
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    write_site(pages, out, config.root, protected)
+    write_site(pages, out, config.root, protected, stamp=stamp)
+    if cache is not None:
+        cache.put_json("build", stamp, {"manifest": site_manifest(pages), "papers": len(check.papers),
+                                        "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
     result.written = True
     result.out_dir = out
     result.seconds = time.perf_counter() - started

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     common(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
     p_build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p_build.add_argument("--no-cache", action="store_true",
+                         help="ignore and do not update the build cache in .l2h-cache/")
     p_build.add_argument("--check-links", action="store_true",
                          help="fail the build if an internal link or #anchor points at nothing")
 
@@ -103,15 +105,18 @@ def _build(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
     out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
-    result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links)
+    result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
+                   use_cache=not args.no_cache)
     _print_diagnostics(result.diagnostics)
     if not result.written:
         print("l2h: build failed; the previous site was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
-        papers = len(result.check.papers)
-        print(f"l2h: built {len(result.pages)} files ({papers} papers) into {result.out_dir} "
-              f"in {result.seconds:.2f} s")
+        papers = result.check.paper_count if result.unchanged else len(result.check.papers)
+        files = result.page_count if result.unchanged else len(result.pages)
+        verb = "site is up to date:" if result.unchanged else "built"
+        print(f"l2h: {verb} {files} files ({papers} papers) in {result.out_dir} "
+              f"({result.seconds:.2f} s)")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from l2h_site.cache import BuildCache
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
@@ -78,7 +79,8 @@ def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
 
 
 def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
-                  renderer: MarkdownRenderer | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+                  renderer: MarkdownRenderer | None = None,
+                  cache: BuildCache | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Render summaries and index the papers by tag, facet, venue and year."""
     renderer = renderer or MarkdownRenderer()
     diagnostics: list[Diagnostic] = []
@@ -110,4 +112,4 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
                        pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers),
-                       topic_map=topic_map(papers)), diagnostics
+                       topic_map=topic_map(papers, cache=cache)), diagnostics

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
+from l2h_site.cache import BuildCache
 from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
@@ -39,8 +40,7 @@ def _url(ctx: jinja2.runtime.Context, target: str) -> str:
 def _absolute_url(ctx: jinja2.runtime.Context, target: str) -> str:
     base: str = ctx["site"].config.base_url
     path = target.lstrip("/")
-    if path.endswith("index.html"):
-        path = path[: -len("index.html")]
+    path = path.removesuffix("index.html")
     return base + path
 
 
@@ -140,7 +140,7 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
-def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]]:
+def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
     """Render every page of the site in memory, in a fixed order."""
     config = site.config
     env = make_environment(config.path(config.templates_dir))
@@ -169,7 +169,7 @@ def render_site(site: SiteContext) -> tuple[list[RenderedPage], list[Diagnostic]
     r.page("404.html", "404.html")
     r.pages.extend(_static_files(config.path(config.static_dir)))
     if config.search:
-        found, problems = index_search(r.pages)
+        found, problems = index_search(r.pages, cache)
         r.pages.extend(found)
         r.diagnostics.extend(problems)
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(

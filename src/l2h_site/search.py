@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from l2h_site.cache import BuildCache, digest
 from l2h_site.context import PaperView
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.model import RenderedPage
@@ -32,12 +33,38 @@ def finder_records(papers: Sequence[PaperView]) -> list[dict[str, Any]]:
              "f": {name: list(values) for name, values in sorted(v.paper.facets.items())}} for v in papers]
 
 
-def index_search(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diagnostic]]:
-    """Build the Pagefind bundle for the paper pages; return its files as pages."""
+def index_search(pages: Sequence[RenderedPage],
+                 cache: BuildCache | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+    """Build the Pagefind bundle for the paper pages; return its files as pages.
+
+    The bundle depends only on the indexed pages and Pagefind's version, so it is cached
+    under their hash and reused while no paper page changes.
+    """
     try:
         from pagefind.index import PagefindIndex  # noqa: F401 - optional at import time
     except ImportError:
         return [], [_unavailable("the Python package pagefind is not installed")]
+    indexed = [p for p in pages if p.path.startswith("publications/") and p.path.endswith("/index.html")]
+    key = digest("pagefind", _pagefind_version(), [p.path for p in indexed], *(p.content for p in indexed))
+    if cache is not None:
+        stored = cache.get_files("pagefind", key)
+        if stored is not None:
+            return [RenderedPage(f"{SEARCH_DIR}/{name}", content) for name, content in stored], []
+    found, problems = _index(indexed)
+    if cache is not None and found and not problems:
+        cache.put_files("pagefind", key, [(p.path[len(SEARCH_DIR) + 1:], p.content) for p in found])
+    return found, problems
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("pagefind_bin") + "/" + version("pagefind")
+    except Exception:  # noqa: BLE001 - any failure only makes the key more specific
+        return "unknown"
+
+
+def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diagnostic]]:
     with tempfile.TemporaryDirectory(prefix="l2h-search-") as tmp:
         source = Path(tmp) / "site"
         bundle = Path(tmp) / "bundle"

@@ -7,6 +7,7 @@ two builds of the same papers draw the same map.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
 
 
@@ -117,26 +119,44 @@ class MapPoint:
     """Vertical position, 0 top to 1 bottom."""
 
 
+LARGE_MAP = 2000
+"""From this many papers on, t-SNE runs fewer, coarser iterations so that cold builds stay bearable."""
+
+
 def _embed(tfidf: Any, n: int, seed: int) -> Any:
-    """Reduce TF-IDF rows to 2-D: truncated SVD to at most 50 dimensions, then t-SNE."""
+    """Reduce TF-IDF rows to 2-D: truncated SVD to at most 50 dimensions, then t-SNE.
+
+    Identical rows are embedded once and share a position: t-SNE's Barnes-Hut code divides by
+    the spread of the points and crashes the process on degenerate input.
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.manifold import TSNE
 
     components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
     if tfidf.shape[1] > components:
-        reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
+        with warnings.catch_warnings():  # degenerate input divides by zero in a ratio we do not use
+            warnings.simplefilter("ignore", RuntimeWarning)
+            reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
     else:
         reduced = tfidf.toarray()
-    reduced = np.asarray(reduced, dtype=np.float64)
-    perplexity = float(min(30, max(2, (n - 1) // 3)))
-    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                max_iter=1000, n_jobs=1).fit_transform(reduced)
+    reduced = np.round(np.asarray(reduced, dtype=np.float64), 9)
+    unique, inverse = np.unique(reduced, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    m = len(unique)
+    if m < 4 or not np.isfinite(unique).all() or float(np.ptp(unique, axis=0).max()) == 0.0:
+        return np.column_stack([np.linspace(0, 1, n), np.full(n, 0.5)])
+    perplexity = float(min(30, max(2, (m - 1) // 3)))
+    large = m >= LARGE_MAP
+    coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                  max_iter=350 if large else 1000, angle=0.8 if large else 0.5, n_jobs=1).fit_transform(unique)
+    return coords[inverse]
 
 
-def topic_map(papers: Sequence[Paper], seed: int = 0) -> tuple[MapPoint, ...]:
-    """Place every paper on a plane so that papers about similar things lie close together."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
+    """Place every paper on a plane so that papers about similar things lie close together.
 
+    The result depends only on the papers' text and the seed, so it is cached under their hash.
+    """
     from l2h_site.related import paper_document
 
     ordered = sorted(papers, key=lambda p: p.key)
@@ -145,9 +165,24 @@ def topic_map(papers: Sequence[Paper], seed: int = 0) -> tuple[MapPoint, ...]:
         return ()
     if n < 4:  # too few papers for t-SNE: spread them on a line
         return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
+    documents = [paper_document(p) for p in ordered]
+    key = digest("topic-map", seed, LARGE_MAP, [p.key for p in ordered], documents)
+    if cache is not None:
+        stored = cache.get_json("topic-map", key)
+        if isinstance(stored, list) and len(stored) == n:
+            return tuple(MapPoint(p.key, float(x), float(y)) for p, (x, y) in zip(ordered, stored))
+    points = _compute_map(ordered, documents, seed)
+    if cache is not None:
+        cache.put_json("topic-map", key, [[pt.x, pt.y] for pt in points])
+    return points
+
+
+def _compute_map(ordered: Sequence[Paper], documents: list[str], seed: int) -> tuple[MapPoint, ...]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(ordered)
     try:
-        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-            [paper_document(p) for p in ordered])
+        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(documents)
     except ValueError:  # no words at all
         return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
     # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).

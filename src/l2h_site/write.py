@@ -65,21 +65,26 @@ def check_page_paths(pages: Sequence[RenderedPage]) -> list[str]:
     return problems
 
 
-def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protected: Sequence[Path] = ()) -> int:
-    """Write pages into a fresh folder and swap it in place of out_dir; return bytes written."""
+def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protected: Sequence[Path] = (),
+               stamp: str = "") -> int:
+    """Write pages into a fresh folder and swap it in place of out_dir; return bytes written.
+
+    The stamp (the build's input fingerprint) is recorded in the marker file, so that a later
+    build of the same inputs can tell the site is already up to date.
+    """
     check_output_dir(out_dir, root, protected)
     problems = check_page_paths(pages)
     if problems:
         raise L2hError("; ".join(problems))
     out = out_dir.resolve()
     try:
-        return _swap_in(pages, out)
+        return _swap_in(pages, out, stamp)
     except OSError as exc:
         raise L2hError(f"cannot write the site to {out_dir}: {exc.strerror or exc} "
                        f"({exc.filename or out}); the previous site was left as it was") from exc
 
 
-def _swap_in(pages: Sequence[RenderedPage], out: Path) -> int:
+def _swap_in(pages: Sequence[RenderedPage], out: Path, stamp: str = "") -> int:
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(parent, out.name)
@@ -88,7 +93,8 @@ def _swap_in(pages: Sequence[RenderedPage], out: Path) -> int:
     total = 0
     try:
         tmp.mkdir()
-        (tmp / MARKER).write_text("This folder is written by l2h and replaced by each build.\n", encoding="utf-8")
+        (tmp / MARKER).write_text("This folder is written by l2h and replaced by each build.\n"
+                                  + (f"build: {stamp}\n" if stamp else ""), encoding="utf-8")
         made: set[Path] = {tmp}
         for page in pages:
             target = tmp / page.path
@@ -134,3 +140,33 @@ def _remove_leftovers(parent: Path, name: str) -> None:
                 shutil.rmtree(leftover)
             elif leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir()):
                 leftover.rmdir()
+
+
+def site_manifest(pages: Sequence[RenderedPage]) -> list[tuple[str, int]]:
+    """List the files a build writes with their sizes, to recognise the site later."""
+    return sorted((page.path, len(page.content)) for page in pages)
+
+
+def is_site_current(out_dir: Path, stamp: str, manifest: Sequence[Sequence[object]]) -> bool:
+    """Tell whether out_dir is exactly the site a build with this stamp wrote, untouched since."""
+    try:
+        marker = (out_dir / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if f"build: {stamp}\n" not in marker:
+        return False
+    expected = {str(path): size for path, size in manifest}
+    found = 0
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = Path(folder) / name
+            rel = path.relative_to(out_dir).as_posix()
+            if rel == MARKER:
+                continue
+            found += 1
+            try:
+                if expected.get(rel) != path.lstat().st_size or path.is_symlink():
+                    return False
+            except OSError:
+                return False
+    return found == len(expected)

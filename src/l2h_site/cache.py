@@ -1,0 +1,129 @@
+"""A content-addressed build cache in .l2h-cache/: results of pure, slow steps, keyed by their inputs.
+
+Every entry is stored under the SHA-256 of everything its result depends on, l2h's version
+included, so a stale entry can only be missed, never used: changing any input changes the key.
+Entries are written to a temporary file and renamed, so an interrupted build leaves no torn entry;
+an unreadable entry is treated as missing. Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from l2h_site import __version__
+
+CACHE_DIR = ".l2h-cache"
+"""Folder of the cache, next to l2h.yml; ignored by git."""
+
+
+def digest(*parts: Any) -> str:
+    """Hash JSON-serialisable parts, with l2h's version, into a cache key."""
+    h = hashlib.sha256(__version__.encode())
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False).encode()
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class BuildCache:
+    """Read and write cache entries of one review; a disabled cache stores nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.folder = root / CACHE_DIR if root is not None else None
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        return self.folder / kind / key if self.folder is not None else None
+
+    def _slot(self, kind: str, key: str, keep: int) -> Path | None:
+        """Make room for a new entry of this kind and return where it goes."""
+        path = self._path(kind, key)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _prune(path.parent, keep=keep)
+        return path
+
+    def get_json(self, kind: str, key: str) -> Any | None:
+        """Return a stored JSON value, or None."""
+        path = self._path(kind, key)
+        if path is None:
+            return None
+        try:
+            return json.loads((path.with_suffix(".json")).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_json(self, kind: str, key: str, value: Any) -> None:
+        """Store a JSON value (best effort: a read-only disk only costs speed)."""
+        try:
+            path = self._slot(kind, key, keep=8)
+            if path is None:
+                return
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(value, handle, ensure_ascii=False)
+            os.replace(tmp, path.with_suffix(".json"))
+        except OSError:
+            pass
+
+    def get_files(self, kind: str, key: str) -> list[tuple[str, bytes]] | None:
+        """Return stored files as (relative path, bytes), or None."""
+        path = self._path(kind, key)
+        if path is None or not (path / ".complete").is_file():
+            return None
+        try:
+            names = json.loads((path / ".complete").read_text(encoding="utf-8"))
+            return [(name, (path / "files" / name).read_bytes()) for name in names]
+        except (OSError, ValueError):
+            return None
+
+    def put_files(self, kind: str, key: str, files: Sequence[tuple[str, bytes]]) -> None:
+        """Store files under one key; the entry counts only once it is complete."""
+        try:
+            path = self._slot(kind, key, keep=4)
+            if path is None:
+                return
+            tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+            for name, content in files:
+                target = tmp / "files" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            (tmp / ".complete").write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
+            if path.exists():
+                shutil.rmtree(path)
+            tmp.rename(path)
+        except OSError:
+            pass
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Keep only the newest entries of one kind, and drop temporary leftovers."""
+    entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in [p for p in entries if p.name.startswith(".tmp-")] + [p for p in entries if not p.name.startswith(".tmp-")][keep:]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def files_digest(paths: Iterable[Path], root: Path) -> list[tuple[str, str]]:
+    """Name and hash every file under the given files or folders, in sorted order."""
+    out = []
+    for top in paths:
+        candidates = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for path in candidates:
+            if path.is_file() or path.is_symlink():
+                try:
+                    data = path.read_bytes() if not path.is_symlink() else os.readlink(path).encode()
+                except OSError:
+                    data = b"<unreadable>"
+                rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+                out.append((rel, hashlib.sha256(data).hexdigest()))
+    return out

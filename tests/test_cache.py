@@ -1,0 +1,176 @@
+"""The build cache: an incremental build is byte-identical to a clean one, whatever was edited.
+
+Run the property test longer with L2H_CACHE_EXAMPLES=200 python -m pytest tests/test_cache.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from l2h_site.build import build
+from l2h_site.cache import BuildCache
+from l2h_site.model import Paper
+from l2h_site.stats import _compute_map, topic_map
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "sites" / "golden"
+
+EXTRA = {
+    "gong2011iterative": ("Iterative Quantization", "Yunchao Gong, Svetlana Lazebnik", 2011, "unsupervised",
+                          "A rotation of PCA-projected data makes binary codes lose less information."),
+    "norouzi2011minimal": ("Minimal Loss Hashing for Compact Binary Codes", "Mohammad Norouzi, David J. Fleet", 2011,
+                           "supervised", "A hinge-like loss on Hamming distances learns codes from similar pairs."),
+    "kulis2009learning": ("Learning to Hash with Binary Reconstructive Embeddings", "Brian Kulis, Trevor Darrell",
+                          2009, "unsupervised", "Codes whose Hamming distances reconstruct the original distances."),
+}
+
+
+def paper_text(key: str, title: str, authors: str, year: int, family: str, summary: str) -> str:
+    return (f"---\ntitle: {title}\nauthors: {authors}\nyear: {year}\nadded: 2024-03-01\ntags: [Image Retrieval]\n"
+            f"family: {family}\nmodality: [image]\n---\n{summary}\n")
+
+
+def make_site(tmp: Path) -> Path:
+    root = tmp / "review"
+    shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected"))
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "l2h.yml").write_text("title: Cache Review\nbase_url: https://cache.example.org/\n")
+    for key, fields in EXTRA.items():
+        (root / "papers" / f"{key}.md").write_text(paper_text(key, *fields))
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def papers_of(root: Path) -> list[Path]:
+    return sorted((root / "papers").iterdir())
+
+
+def edit_summary(root: Path, n: int) -> None:
+    path = papers_of(root)[n % len(papers_of(root))]
+    path.write_bytes(path.read_bytes() + f"\nAn added sentence about hashing number {n}.\n".encode())
+
+
+def edit_title(root: Path, n: int) -> None:
+    path = papers_of(root)[n % len(papers_of(root))]
+    text = path.read_bytes().decode()
+    path.write_bytes(text.replace("title: ", f"title: Revised {n} ", 1).encode())
+
+
+def add_paper(root: Path, n: int) -> None:
+    key = f"smith20{10 + n % 10}hashing{n}"
+    (root / "papers" / f"{key}.md").write_text(paper_text(
+        key, f"Hashing Study {n}", "Ann Smith", 2010 + n % 10, "supervised", f"Study {n} of learned binary codes."))
+
+
+def delete_paper(root: Path, n: int) -> None:
+    papers = papers_of(root)
+    if len(papers) > 2:
+        papers[n % len(papers)].unlink()
+
+
+def rename_paper(root: Path, n: int) -> None:
+    path = papers_of(root)[n % len(papers_of(root))]
+    path.rename(path.with_name(path.stem + "b" + path.suffix))
+
+
+def edit_template(root: Path, n: int) -> None:
+    path = root / "templates" / "404.html"
+    path.write_text(path.read_text() + f"{{# edit {n} #}}<!-- {n} -->\n")
+
+
+def edit_static(root: Path, n: int) -> None:
+    path = root / "static" / "style.css"
+    path.write_text(path.read_text() + f"/* edit {n} */\n")
+
+
+def edit_taxonomy(root: Path, n: int) -> None:
+    path = root / "taxonomy.yml"
+    path.write_text(path.read_text().replace("description: Retrieval of images.",
+                                             f"description: Retrieval of images ({n}).", 1)
+                    .replace(f"description: Retrieval of images ({n - 1}).", f"description: Retrieval of images ({n})."))
+
+
+def edit_config(root: Path, n: int) -> None:
+    (root / "l2h.yml").write_text(f"title: Cache Review {n}\nbase_url: https://cache.example.org/\n")
+
+
+OPERATIONS: list[Callable[[Path, int], None]] = [
+    edit_summary, edit_title, add_paper, delete_paper, rename_paper, edit_template, edit_static, edit_taxonomy,
+    edit_config]
+
+
+def assert_incremental_equals_clean(root: Path, tmp: Path, step: int) -> None:
+    incremental = build(root, out_dir=root / "_site")
+    clean = build(root, out_dir=tmp / f"clean{step}", use_cache=False)
+    assert incremental.written == clean.written
+    assert [d.code for d in incremental.diagnostics] == [d.code for d in clean.diagnostics]
+    if clean.written:
+        a, b = snapshot(root / "_site"), snapshot(tmp / f"clean{step}")
+        # the marker records each build's fingerprint, which includes its output folder
+        assert b"build: " in a.pop(".l2h-site") and b"build: " in b.pop(".l2h-site")
+        assert sorted(a) == sorted(b)
+        assert [name for name in a if a[name] != b[name]] == []
+    shutil.rmtree(tmp / f"clean{step}", ignore_errors=True)
+
+
+def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    assert_incremental_equals_clean(root, tmp_path, 0)
+    for step, operation in enumerate(OPERATIONS, start=1):
+        operation(root, step)
+        assert_incremental_equals_clean(root, tmp_path, step)
+    assert any((root / ".l2h-cache" / kind).is_dir() for kind in ("build", "pagefind", "topic-map"))
+
+
+@settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 50)), min_size=1, max_size=3))
+def test_random_edit_sequences(tmp_path_factory: object, steps: list[tuple[Callable[[Path, int], None], int]]) -> None:
+    tmp = Path(str(tmp_path_factory.mktemp("cache")))  # type: ignore[attr-defined]
+    root = make_site(tmp)
+    build(root, out_dir=root / "_site")
+    for i, (operation, n) in enumerate(steps):
+        operation(root, n)
+        assert_incremental_equals_clean(root, tmp, i)
+
+
+def test_unchanged_build_is_recognised_and_hand_edits_are_undone(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    first = build(root, out_dir=root / "_site")
+    before = snapshot(root / "_site")
+    second = build(root, out_dir=root / "_site")
+    assert (first.unchanged, second.unchanged) == (False, True)
+    assert snapshot(root / "_site") == before
+    (root / "_site" / "index.html").write_text("tampered")
+    third = build(root, out_dir=root / "_site")
+    assert not third.unchanged and snapshot(root / "_site") == before
+    (root / "_site" / "extra.html").write_text("stray")
+    fourth = build(root, out_dir=root / "_site")
+    assert not fourth.unchanged and snapshot(root / "_site") == before
+
+
+def test_cached_topic_map_equals_computed(tmp_path: Path) -> None:
+    papers = [Paper(key=f"p{i:02d}2020x", source="x", title=f"Hashing method {i % 5} codes", authors=("A B",),
+                    year=2020, summary=f"words {i % 3} binary codes retrieval {i % 7}") for i in range(12)]
+    cache = BuildCache(tmp_path)
+    first = topic_map(papers, cache=cache)
+    assert topic_map(papers, cache=cache) == first
+    assert first == _compute_map(sorted(papers, key=lambda p: p.key),
+                                 [__import__("l2h_site.related", fromlist=["x"]).paper_document(p)
+                                  for p in sorted(papers, key=lambda p: p.key)], 0)
+
+
+def test_identical_papers_do_not_crash_the_map() -> None:
+    papers = [Paper(key=f"p{i}2020x", source="x", title="Same", authors=("A B",), year=2020, summary="same words")
+              for i in range(7)]
+    assert len(topic_map(papers)) == 7
