@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import latex2mathml.converter
 import markdown

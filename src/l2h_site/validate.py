@@ -14,7 +14,8 @@ from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
 KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
 """<firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
-TITLE_STOPWORDS = frozenset("a an the on of in at to for and or with from by via towards toward".split())
+TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
+                             "by", "via", "towards", "toward"])
 PLACEHOLDERS = re.compile(r"^(todo|tbd|tba|fixme|xxx|optional|placeholder|n/?a|\?+|<[^>]*>|\.\.\.|…)$|^https?://blah|"
                           r"\b(TODO|FIXME)\b", re.IGNORECASE)
 

@@ -7,10 +7,9 @@ reject tags, aliases and duplicate keys, and tell where every value came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-
-import re
 
 import yaml
 
