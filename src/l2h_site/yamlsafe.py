@@ -180,7 +180,7 @@ def _find_aliases(text: str, doc: YamlDoc) -> bool:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             mark = event.start_mark
-            if mark.line not in lines:
+            if mark is not None and mark.line not in lines:
                 lines.add(mark.line)
                 doc.problem(mark.line, mark.column, "yaml-alias",
                             "YAML anchors and aliases (&name / *name) are not allowed",
