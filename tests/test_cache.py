@@ -174,3 +174,19 @@ def test_identical_papers_do_not_crash_the_map() -> None:
     papers = [Paper(key=f"p{i}2020x", source="x", title="Same", authors=("A B",), year=2020, summary="same words")
               for i in range(7)]
     assert len(topic_map(papers)) == 7
+
+
+def test_large_maps_place_unsampled_papers_near_similar_ones(monkeypatch: object) -> None:
+    import l2h_site.stats as stats
+
+    monkeypatch.setattr(stats, "LANDMARKS", 12)  # type: ignore[attr-defined]
+    topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
+              "proximity graph greedy search neighbours", "learned index model positions keys"]
+    papers = [Paper(key=f"p{i:03d}2020x", source="x", title=f"Method {i}", authors=("A B",), year=2020,
+                    summary=f"{topics[i % 4]} variant{i}") for i in range(40)]
+    first = topic_map(papers)
+    assert first == topic_map(papers)
+    assert all(0.0 <= p.x <= 1.0 and 0.0 <= p.y <= 1.0 for p in first)
+    centre = {t: [(p.x, p.y) for i, p in enumerate(first) if i % 4 == t] for t in range(4)}
+    spread = max(max(abs(x - centre[t][0][0]) + abs(y - centre[t][0][1]) for x, y in pts) for t, pts in centre.items())
+    assert spread < 0.8, "papers on one topic stay together on the map"

@@ -119,8 +119,11 @@ class MapPoint:
     """Vertical position, 0 top to 1 bottom."""
 
 
-LARGE_MAP = 2000
-"""From this many papers on, t-SNE runs fewer, coarser iterations so that cold builds stay bearable."""
+LANDMARKS = 1000
+"""Above this many distinct papers, t-SNE places a fixed-size sample and the rest are placed near
+their most similar sampled papers: t-SNE's cost grows faster than linearly and would dominate the build."""
+NEIGHBOURS = 5
+"""Sampled papers whose positions, weighted by similarity, place each other paper."""
 
 
 def _embed(tfidf: Any, n: int, seed: int) -> Any:
@@ -130,7 +133,6 @@ def _embed(tfidf: Any, n: int, seed: int) -> Any:
     the spread of the points and crashes the process on degenerate input.
     """
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.manifold import TSNE
 
     components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
     if tfidf.shape[1] > components:
@@ -145,11 +147,27 @@ def _embed(tfidf: Any, n: int, seed: int) -> Any:
     m = len(unique)
     if m < 4 or not np.isfinite(unique).all() or float(np.ptp(unique, axis=0).max()) == 0.0:
         return np.column_stack([np.linspace(0, 1, n), np.full(n, 0.5)])
-    perplexity = float(min(30, max(2, (m - 1) // 3)))
-    large = m >= LARGE_MAP
-    coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                  max_iter=350 if large else 1000, angle=0.8 if large else 0.5, n_jobs=1).fit_transform(unique)
-    return coords[inverse]
+    if m <= LANDMARKS:
+        return _tsne(unique, seed)[inverse]
+    sample = np.sort(np.random.default_rng(seed).choice(m, LANDMARKS, replace=False))
+    placed = np.empty((m, 2))
+    placed[sample] = _tsne(unique[sample], seed)
+    rest = np.setdiff1d(np.arange(m), sample)
+    norms = np.linalg.norm(unique, axis=1, keepdims=True)
+    unit = unique / np.where(norms > 0, norms, 1.0)
+    similarity = unit[rest] @ unit[sample].T
+    nearest = np.argsort(-similarity, axis=1, kind="stable")[:, :NEIGHBOURS]
+    weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None) + 1e-6
+    placed[rest] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+    return placed[inverse]
+
+
+def _tsne(points: Any, seed: int) -> Any:
+    from sklearn.manifold import TSNE
+
+    perplexity = float(min(30, max(2, (len(points) - 1) // 3)))
+    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                max_iter=1000, n_jobs=1).fit_transform(points)
 
 
 def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
@@ -166,7 +184,7 @@ def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None =
     if n < 4:  # too few papers for t-SNE: spread them on a line
         return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
     documents = [paper_document(p) for p in ordered]
-    key = digest("topic-map", seed, LARGE_MAP, [p.key for p in ordered], documents)
+    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, [p.key for p in ordered], documents)
     if cache is not None:
         stored = cache.get_json("topic-map", key)
         if isinstance(stored, list) and len(stored) == n:
