@@ -177,7 +177,7 @@ def test_identical_papers_do_not_crash_the_map() -> None:
 
 
 def test_large_maps_place_unsampled_papers_near_similar_ones(monkeypatch: object) -> None:
-    import l2h_site.stats as stats
+    from l2h_site import stats
 
     monkeypatch.setattr(stats, "LANDMARKS", 12)  # type: ignore[attr-defined]
     topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
@@ -188,5 +188,5 @@ def test_large_maps_place_unsampled_papers_near_similar_ones(monkeypatch: object
     assert first == topic_map(papers)
     assert all(0.0 <= p.x <= 1.0 and 0.0 <= p.y <= 1.0 for p in first)
     centre = {t: [(p.x, p.y) for i, p in enumerate(first) if i % 4 == t] for t in range(4)}
-    spread = max(max(abs(x - centre[t][0][0]) + abs(y - centre[t][0][1]) for x, y in pts) for t, pts in centre.items())
+    spread = max(max(abs(x - pts[0][0]) + abs(y - pts[0][1]) for x, y in pts) for t, pts in centre.items())
     assert spread < 0.8, "papers on one topic stay together on the map"
