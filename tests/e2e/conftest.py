@@ -157,3 +157,13 @@ def page(browser: object) -> Iterator[object]:
     finally:
         context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page_without_js(browser: object) -> Iterator[object]:
+    """A fresh page in its own context with JavaScript turned off."""
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

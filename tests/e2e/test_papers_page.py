@@ -7,6 +7,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 ALL = 8
+PAPER_KEYS = ["cao2017hashnet", "chaidaroon2017variational", "gong2011iterative", "jegou2011product", "jiang2017deep",
+              "liu2012supervised", "shen2018unsupervised", "weiss2008spectral"]
 
 
 def visible_keys(page: Any) -> list[str]:
@@ -14,6 +16,17 @@ def visible_keys(page: Any) -> list[str]:
     return page.eval_on_selector_all(
         "#finder-results li.paper-item, #all-papers li.paper-item",
         "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.key)")
+
+
+def tag_box(page: Any, name: str) -> Any:
+    """The checkbox of one tag in the finder."""
+    return page.locator(f'#f-tags input[type="checkbox"][value="{name}"]')
+
+
+def map_classes(page: Any) -> tuple[list[str], list[str]]:
+    """Keys of the all-papers map's points marked as matching, and of those dimmed."""
+    return (sorted(page.eval_on_selector_all("#finder-map a.map-point.is-match", "ps => ps.map(p => p.dataset.key)")),
+            sorted(page.eval_on_selector_all("#finder-map a.map-point.is-dimmed", "ps => ps.map(p => p.dataset.key)")))
 
 
 def wait_count(page: Any, count: int) -> None:
@@ -46,7 +59,7 @@ def test_search_as_you_type_finds_title_author_and_summary_words(page: Any, base
 def test_tag_facet_and_year_range_combine(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/")
     wait_count(page, ALL)
-    page.select_option("#f-tag", "Deep Learning")
+    tag_box(page, "Deep Learning").check()
     wait_count(page, 4)
     page.select_option("#f-facet-family", "supervised")
     wait_count(page, 2)
@@ -89,7 +102,8 @@ def test_shared_url_restores_the_view_and_back_forward_work(page: Any, base_url:
     page.goto(base_url + "papers/?q=hashing&tag=Image+Retrieval&sort=title")
     wait_count(page, 3)
     expect(page.locator("#f-q")).to_have_value("hashing")
-    expect(page.locator("#f-tag")).to_have_value("Image Retrieval")
+    expect(tag_box(page, "Image Retrieval")).to_be_checked()
+    expect(tag_box(page, "Deep Learning")).not_to_be_checked()
     expect(page.locator("#f-sort")).to_have_value("title")
     first = visible_keys(page)
     assert first == ["cao2017hashnet", "weiss2008spectral", "liu2012supervised"]
@@ -106,32 +120,39 @@ def test_shared_url_restores_the_view_and_back_forward_work(page: Any, base_url:
     expect(page.locator("#f-facet-family")).to_have_value("supervised")
 
 
-def test_without_javascript_every_paper_is_listed_by_year(browser: Any, base_url: str) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(base_url + "papers/?q=nothing-matches")
-        expect(page.locator("#finder")).to_be_hidden()
-        assert page.locator("#all-papers li.paper-item").count() == ALL
-        years = page.eval_on_selector_all(".year-heading", "hs => hs.map(h => h.id)")
-        assert years == ["y2018", "y2017", "y2012", "y2011", "y2008"]
-        page.click("text=Spectral Hashing")
-        expect(page.locator("h1")).to_have_text("Spectral Hashing")
-    finally:
-        context.close()
+def test_without_javascript_every_paper_is_listed_by_year(page_without_js: Any, base_url: str) -> None:
+    page = page_without_js
+    page.goto(base_url + "papers/?q=nothing-matches")
+    expect(page.locator("#finder")).to_be_hidden()
+    assert page.locator("#all-papers li.paper-item").count() == ALL
+    years = page.eval_on_selector_all(".year-heading", "hs => hs.map(h => h.id)")
+    assert years == ["y2018", "y2017", "y2012", "y2011", "y2008"]
+    page.locator("#all-papers").get_by_role("link", name="Spectral Hashing").click()
+    expect(page.locator("h1")).to_have_text("Spectral Hashing")
 
 
 def test_controls_are_labelled_and_keyboard_usable(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/")
     wait_count(page, ALL)
-    for control in ("Search the papers", "Tag", "Method family", "Data modality", "Venue", "From year", "To year",
+    for control in ("Search the papers", "Method family", "Data modality", "Venue", "From year", "To year",
                     "Sort by"):
         expect(page.get_by_label(control, exact=True)).to_be_visible()
     page.get_by_label("Search the papers").focus()
     page.keyboard.type("cross")
     wait_count(page, 1)
-    page.keyboard.press("Tab")  # to the tag select
-    expect(page.locator("#f-tag")).to_be_focused()
+    page.keyboard.press("Tab")  # to the first facet
+    expect(page.locator("#f-facet-family")).to_be_focused()
+    # The tags are a labelled group of labelled checkboxes, ticked with the space bar.
+    tags = page.get_by_role("group", name="Tags")
+    expect(tags).to_have_accessible_description("A paper must have every tag you tick.")
+    box = tags.get_by_role("checkbox", name="Cross-Modal (1)", exact=True)
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    wait_count(page, 1)
+    assert "tag=Cross-Modal" in page.url
+    page.keyboard.press("Tab")  # on to the next tag, in name order
+    expect(tags.get_by_role("checkbox", name="Deep Learning (4)", exact=True)).to_be_focused()
 
 
 def test_open_a_related_paper(page: Any, base_url: str) -> None:
@@ -166,4 +187,96 @@ def test_topic_map_point_links_and_highlights_on_hover(page: Any, base_url: str)
     circle.hover()
     expect(circle).not_to_have_css("stroke-width", before)
     point.click()
+    expect(page.locator("h1")).to_have_text("Spectral Hashing")
+
+
+def test_two_tags_must_all_match_and_combine_with_a_facet(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    tag_box(page, "Deep Learning").check()
+    wait_count(page, 4)
+    tag_box(page, "Image Retrieval").check()
+    wait_count(page, 1)  # both tags, not either (either would be 7)
+    assert visible_keys(page) == ["cao2017hashnet"]
+    page.select_option("#f-facet-family", "unsupervised")
+    wait_count(page, 0)
+    page.select_option("#f-facet-family", "supervised")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["cao2017hashnet"]
+    tag_box(page, "Image Retrieval").uncheck()
+    wait_count(page, 2)
+    assert sorted(visible_keys(page)) == ["cao2017hashnet", "jiang2017deep"]
+    tag_box(page, "Image Retrieval").check()
+    wait_count(page, 1)
+    assert page.url.endswith("papers/?tag=Deep+Learning&tag=Image+Retrieval&family=supervised")
+    page.reload()
+    wait_count(page, 1)
+    expect(tag_box(page, "Deep Learning")).to_be_checked()
+    expect(tag_box(page, "Image Retrieval")).to_be_checked()
+    expect(tag_box(page, "Cross-Modal")).not_to_be_checked()
+    expect(page.locator("#f-facet-family")).to_have_value("supervised")
+    page.go_back()  # before the second tag was ticked again
+    wait_count(page, 2)
+    expect(tag_box(page, "Image Retrieval")).not_to_be_checked()
+    expect(tag_box(page, "Deep Learning")).to_be_checked()
+    page.go_forward()
+    wait_count(page, 1)
+    expect(tag_box(page, "Image Retrieval")).to_be_checked()
+    # A shared URL with the tags in any order, and one unknown tag, gives the same view.
+    page.goto(base_url + "papers/?tag=Image+Retrieval&tag=No+Such+Tag&tag=Deep+Learning&family=supervised")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["cao2017hashnet"]
+    page.click("button[type=reset]")
+    wait_count(page, ALL)
+    expect(page.locator("#f-tags input:checked")).to_have_count(0)
+    assert page.url.endswith("papers/")
+
+
+def test_search_and_filters_highlight_the_topic_map(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    points = page.locator("#finder-map a.map-point")
+    assert points.count() == ALL
+    expect(points.first).to_be_hidden()  # the map is folded away until asked for
+    page.locator("#finder-map > summary").click()
+    expect(points.first).to_be_visible()
+    assert map_classes(page) == ([], [])  # nothing filtered: every point plain
+    plain = page.locator('#finder-map a.map-point[data-key="gong2011iterative"] circle').evaluate(
+        "c => getComputedStyle(c).fillOpacity")
+
+    tag_box(page, "Image Retrieval").check()
+    wait_count(page, 4)
+    image_retrieval = ["cao2017hashnet", "gong2011iterative", "liu2012supervised", "weiss2008spectral"]
+    assert map_classes(page) == (image_retrieval, sorted(set(PAPER_KEYS) - set(image_retrieval)))
+    expect(page.locator("#finder-map-count")).to_have_text(" — 4 of 8 highlighted")
+    dimmed = page.locator('#finder-map a.map-point[data-key="jegou2011product"] circle')
+    matched = page.locator('#finder-map a.map-point[data-key="gong2011iterative"] circle')
+    assert float(dimmed.evaluate("c => getComputedStyle(c).fillOpacity")) < float(plain)
+    assert float(matched.evaluate("c => getComputedStyle(c).fillOpacity")) >= float(plain)
+
+    page.locator("#f-q").press_sequentially("quantization")  # the tag and the query together
+    wait_count(page, 1)
+    assert map_classes(page) == (["gong2011iterative"], sorted(set(PAPER_KEYS) - {"gong2011iterative"}))
+    tag_box(page, "Image Retrieval").uncheck()  # the query alone: both quantisation papers
+    wait_count(page, 2)
+    assert map_classes(page)[0] == ["gong2011iterative", "jegou2011product"]
+    assert len(map_classes(page)[1]) == ALL - 2
+    page.fill("#f-q", "")
+    wait_count(page, ALL)
+    assert map_classes(page) == ([], [])
+    expect(page.locator("#finder-map-count")).to_have_text("")
+    # A point still opens its paper.
+    page.locator('#finder-map a.map-point[data-key="jegou2011product"]').click()
+    expect(page.locator("h1")).to_have_text("Product Quantization for Nearest Neighbor Search")
+
+
+def test_topic_map_on_the_papers_page_without_javascript(page_without_js: Any, base_url: str) -> None:
+    page = page_without_js
+    page.goto(base_url + "papers/?tag=Deep+Learning")
+    page.locator("#finder-map > summary").click()
+    points = page.locator("#finder-map a.map-point")
+    assert points.count() == ALL
+    expect(points.first).to_be_visible()
+    assert page.locator("#finder-map a.map-point.is-dimmed").count() == 0
+    page.locator('#finder-map a.map-point[data-key="weiss2008spectral"]').click()
     expect(page.locator("h1")).to_have_text("Spectral Hashing")

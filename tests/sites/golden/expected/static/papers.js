@@ -1,4 +1,5 @@
-// All-papers page: search as you type, combinable filters, sorting, state in the URL.
+// All-papers page: search as you type, combinable filters (several tags at once), sorting, state in
+// the URL, and the topic map's points highlighted for the papers that match.
 // Without JavaScript the page lists every paper grouped by year; this script only enhances it.
 (function () {
   "use strict";
@@ -14,6 +15,9 @@
   var fromInput = document.getElementById("f-from");
   var toInput = document.getElementById("f-to");
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
+  var tagBoxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="tag"]'));
+  var mapPoints = Array.prototype.slice.call(document.querySelectorAll("#finder-map a.map-point[data-key]"));
+  var mapCount = document.getElementById("finder-map-count");
   var scriptUrl = document.currentScript ? document.currentScript.src : location.href;
 
   var items = {};
@@ -49,7 +53,8 @@
 
   // ----- state <-> controls <-> URL -----
   function readControls() {
-    var state = { q: query.value.trim(), tag: form.elements.tag.value, venue: form.elements.venue.value,
+    var tags = tagBoxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    var state = { q: query.value.trim(), tags: tags, venue: form.elements.venue.value,
                   from: fromInput.value.trim(), to: toInput.value.trim(), sort: sortSelect.value, facets: {} };
     facetSelects.forEach(function (select) { if (select.value) state.facets[select.dataset.facet] = select.value; });
     return state;
@@ -62,7 +67,8 @@
 
   function writeControls(params) {
     query.value = params.get("q") || "";
-    setSelect(form.elements.tag, params.get("tag"));
+    var tags = params.getAll("tag");
+    tagBoxes.forEach(function (box) { box.checked = tags.indexOf(box.value) >= 0; });
     setSelect(form.elements.venue, params.get("venue"));
     fromInput.value = /^\d{1,4}$/.test(params.get("from") || "") ? params.get("from") : "";
     toInput.value = /^\d{1,4}$/.test(params.get("to") || "") ? params.get("to") : "";
@@ -73,7 +79,7 @@
   function toSearch(state) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
-    if (state.tag) params.set("tag", state.tag);
+    state.tags.forEach(function (tag) { params.append("tag", tag); });
     facetSelects.forEach(function (select) {
       var facet = select.dataset.facet;
       if (state.facets[facet]) params.set(facet, state.facets[facet]);
@@ -147,7 +153,9 @@
 
   // ----- filtering and display -----
   function matches(r, state, terms) {
-    if (state.tag && r.g.indexOf(state.tag) < 0) return false;
+    for (var i = 0; i < state.tags.length; i++) {
+      if (r.g.indexOf(state.tags[i]) < 0) return false;
+    }
     if (state.venue && r.v !== state.venue) return false;
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
     if (!isNaN(from) && r.y < from) return false;
@@ -219,12 +227,26 @@
       flat.hidden = false;
       grouped.hidden = true;
     }
+    highlightMap(shown, filtered);
     var text = filtered
       ? "Showing " + shown.length + " of " + records.length + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
       : "Showing all " + records.length + " papers.";
     announce(text);
     form.dataset.count = String(shown.length);
     return state;
+  }
+
+  // Mark the matching papers' points on the topic map and fade the rest; all plain when unfiltered.
+  function highlightMap(shown, filtered) {
+    if (!mapPoints.length) return;
+    var match = {};
+    shown.forEach(function (r) { match[r.k] = true; });
+    mapPoints.forEach(function (point) {
+      var hit = filtered && match[point.dataset.key] === true;
+      point.classList.toggle("is-match", hit);
+      point.classList.toggle("is-dimmed", filtered && !hit);
+    });
+    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + shown.length + " of " + records.length + " highlighted" : "";
   }
 
   // ----- events -----
