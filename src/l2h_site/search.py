@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gzip
 import tempfile
+import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -81,6 +84,22 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diag
                 pool.submit(asyncio.run, _run_pagefind(source, bundle)).result()
         except Exception as exc:  # noqa: BLE001 - the binary may be missing or fail; the site still works
             return [], [_unavailable(f"Pagefind failed: {type(exc).__name__}: {exc}")]
+        try:
+            found = _read_bundle(bundle)
+        except OSError as exc:
+            return [], [_unavailable(f"Pagefind failed: {exc}")]
+    return found, []
+
+
+def _read_bundle(bundle: Path) -> list[RenderedPage]:
+    """Read Pagefind's output once every file is whole.
+
+    Pagefind can answer that it has written its files while the last ones are still being
+    flushed (seen on a loaded machine: a truncated wasm file). Its data files are gzip streams,
+    so a file is whole when it decompresses and two reads agree; wait a little until they do.
+    """
+    previous: list[RenderedPage] | None = None
+    for _ in range(100):
         found = []
         for path in sorted(bundle.rglob("*")):
             if path.is_file():
@@ -88,7 +107,21 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diag
                 if rel.startswith("playground/") or _is_unused_ui(rel):
                     continue
                 found.append(RenderedPage(f"{SEARCH_DIR}/{rel}", path.read_bytes()))
-    return found, []
+        if found == previous and all(_is_whole(page.content) for page in found):
+            return found
+        previous = found
+        time.sleep(0.05)
+    raise OSError("Pagefind's output did not settle")
+
+
+def _is_whole(content: bytes) -> bool:
+    if not content.startswith(b"\x1f\x8b"):
+        return True
+    try:
+        gzip.decompress(content)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
 
 
 def _is_unused_ui(rel: str) -> bool:
