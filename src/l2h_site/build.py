@@ -85,13 +85,13 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
                        diagnostics=sort_diagnostics(diagnostics))
 
 
-def build_fingerprint(config: Config, config_file: Path | None, **options: object) -> str:
+def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.date],
+                      **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    history = git_added_dates(root, config.papers_dir)
     return digest("build", files_digest([config_path, *inputs], root),
                   sorted((path, day.isoformat()) for path, day in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
@@ -121,7 +121,8 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     config, _ = load_config(root, config_file)
     cache = BuildCache(config.root) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
-    stamp = build_fingerprint(config, config_file, strict=strict, check_links=check_links)
+    history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
+    stamp = build_fingerprint(config, config_file, history, strict=strict, check_links=check_links)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
@@ -134,10 +135,10 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     check = check_site(root, config_file)
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
-        restore_interrupted(out_dir if out_dir is not None else check.config.path(check.config.output_dir))
+        restore_interrupted(target)
     if is_failure(check.diagnostics, strict):
         return result
-    context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache)
+    context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache, history=history)
     pages, render_problems = render_site(context, cache)
     if check_links:
         site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
@@ -147,15 +148,13 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     if is_failure(check.diagnostics, strict) or not write:
         result.seconds = time.perf_counter() - started
         return result
-    config = check.config
-    out = out_dir if out_dir is not None else config.path(config.output_dir)
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    write_site(pages, out, config.root, protected, stamp=stamp)
+    write_site(pages, target, config.root, protected, stamp=stamp)
     if cache is not None:
         cache.put_json("build", stamp, {"manifest": site_manifest(pages), "papers": len(check.papers),
                                         "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
     result.written = True
-    result.out_dir = out
+    result.out_dir = target
     result.seconds = time.perf_counter() - started
     return result
 

@@ -80,7 +80,8 @@ def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
 
 def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                   renderer: MarkdownRenderer | None = None,
-                  cache: BuildCache | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+                  cache: BuildCache | None = None,
+                  history: dict[str, dt.date] | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Render summaries and index the papers by tag, facet, venue and year."""
     renderer = renderer or MarkdownRenderer()
     diagnostics: list[Diagnostic] = []
@@ -111,5 +112,5 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers).items()}
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
-                       pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers),
+                       pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers, history),
                        topic_map=topic_map(papers, cache=cache)), diagnostics

@@ -46,12 +46,14 @@ def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.date]:
     return dates
 
 
-def added_dates(root: Path, papers_dir: str, papers: Sequence[Paper]) -> dict[str, dt.date]:
-    """Map paper keys to the date each was added: its `added` field, else git history."""
+def added_dates(root: Path, papers_dir: str, papers: Sequence[Paper],
+                history: dict[str, dt.date] | None = None) -> dict[str, dt.date]:
+    """Map paper keys to the date each was added: its `added` field, else git history (read if not given)."""
     dates: dict[str, dt.date] = {p.key: p.added for p in papers if p.added is not None}
     missing = [p for p in papers if p.added is None]
     if missing:
-        history = git_added_dates(root, papers_dir)
+        if history is None:
+            history = git_added_dates(root, papers_dir)
         for paper in missing:
             if paper.source in history:
                 dates[paper.key] = history[paper.source]
