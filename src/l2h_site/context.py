@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from l2h_site.cache import BuildCache
@@ -63,9 +64,13 @@ class SiteContext:
     topic_map: tuple[MapPoint, ...] = ()
     """Every paper placed on a 2-D map of topics, by key."""
 
+    @cached_property
+    def _tag_defs(self) -> dict[str, TagDef]:
+        return {t.name: t for t in self.taxonomy.tags}
+
     def tag(self, name: str) -> TagDef:
-        """Return the definition of a canonical tag."""
-        return next(t for t in self.taxonomy.tags if t.name == name)
+        """Return the definition of a canonical tag (templates call this for every tag link)."""
+        return self._tag_defs[name]
 
     def facet_value(self, facet: Facet, value_id: str) -> FacetValue:
         """Return a facet's value definition."""
