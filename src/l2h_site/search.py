@@ -8,12 +8,8 @@ that the browser loads on demand, so a search downloads kilobytes even for 20,00
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import gzip
+import subprocess
 import tempfile
-import time
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,9 +40,9 @@ def index_search(pages: Sequence[RenderedPage],
     under their hash and reused while no paper page changes.
     """
     try:
-        from pagefind.index import PagefindIndex  # noqa: F401 - optional at import time
+        import pagefind_bin  # noqa: F401 - optional at import time
     except ImportError:
-        return [], [_unavailable("the Python package pagefind is not installed")]
+        return [], [_unavailable("the Python package pagefind[bin] is not installed")]
     indexed = [p for p in pages if p.path.startswith("publications/") and p.path.endswith("/index.html")]
     key = digest("pagefind", _pagefind_version(), [p.path for p in indexed], *(p.content for p in indexed))
     if cache is not None:
@@ -79,49 +75,13 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diag
         if not source.is_dir():
             return [], []
         try:
-            # A worker thread has no event loop yet, even when the caller runs one (e.g. under Playwright).
-            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(asyncio.run, _run_pagefind(source, bundle)).result()
-        except Exception as exc:  # noqa: BLE001 - the binary may be missing or fail; the site still works
+            _run_pagefind(source, bundle)
+        except (OSError, subprocess.SubprocessError, ImportError) as exc:  # the site still works without it
             return [], [_unavailable(f"Pagefind failed: {type(exc).__name__}: {exc}")]
-        try:
-            found = _read_bundle(bundle)
-        except OSError as exc:
-            return [], [_unavailable(f"Pagefind failed: {exc}")]
+        found = [RenderedPage(f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+                 for path in sorted(bundle.rglob("*"))
+                 if path.is_file() and not _is_unused_ui(path.relative_to(bundle).as_posix())]
     return found, []
-
-
-def _read_bundle(bundle: Path) -> list[RenderedPage]:
-    """Read Pagefind's output once every file is whole.
-
-    Pagefind can answer that it has written its files while the last ones are still being
-    flushed (seen on a loaded machine: a truncated wasm file). Its data files are gzip streams,
-    so a file is whole when it decompresses and two reads agree; wait a little until they do.
-    """
-    previous: list[RenderedPage] | None = None
-    for _ in range(100):
-        found = []
-        for path in sorted(bundle.rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(bundle).as_posix()
-                if rel.startswith("playground/") or _is_unused_ui(rel):
-                    continue
-                found.append(RenderedPage(f"{SEARCH_DIR}/{rel}", path.read_bytes()))
-        if found == previous and all(_is_whole(page.content) for page in found):
-            return found
-        previous = found
-        time.sleep(0.05)
-    raise OSError("Pagefind's output did not settle")
-
-
-def _is_whole(content: bytes) -> bool:
-    if not content.startswith(b"\x1f\x8b"):
-        return True
-    try:
-        gzip.decompress(content)
-    except (OSError, EOFError, zlib.error):
-        return False
-    return True
 
 
 def _is_unused_ui(rel: str) -> bool:
@@ -129,12 +89,21 @@ def _is_unused_ui(rel: str) -> bool:
     return "/" not in rel and rel.startswith(("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui."))
 
 
-async def _run_pagefind(source: Path, bundle: Path) -> None:
-    from pagefind.index import PagefindIndex
+def _run_pagefind(source: Path, bundle: Path) -> None:
+    """Run the Pagefind binary (shipped by the pagefind[bin] package) to completion.
 
-    async with PagefindIndex(config={"output_path": str(bundle), "force_language": "en",
-                                     "write_playground": False}) as index:
-        await index.add_directory(str(source), glob=INDEXED_GLOB)
+    Pagefind's Python service API is not used: closing it terminates the binary, which could cut
+    its last files short while they were still being written, and fetching the files through its
+    pipe deadlocks on large reviews. A process that exits has written everything.
+    """
+    from pagefind_bin import get_executable
+
+    completed = subprocess.run(
+        [str(get_executable()), "--site", str(source), "--output-path", str(bundle), "--glob", INDEXED_GLOB,
+         "--force-language", "en", "--silent"],
+        capture_output=True, text=True, timeout=1800, check=False)
+    if completed.returncode != 0:
+        raise OSError(f"pagefind exited with {completed.returncode}: {completed.stderr.strip()[:300]}")
 
 
 def _unavailable(reason: str) -> Diagnostic:
