@@ -52,6 +52,11 @@ Codes from thresholded eigenfunctions of the graph Laplacian.
 """
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Map every file under folder to its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write files (path -> text or bytes) under root and return root."""
     for rel, content in files.items():

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from l2h_site.build import build
 from l2h_site.cli import main
@@ -17,9 +18,6 @@ REPO = HERE.parent
 GOLDEN = HERE / "sites" / "golden"
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Map every file under folder to its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_golden_site(tmp_path: Path) -> None:
@@ -38,10 +36,13 @@ def test_golden_site(tmp_path: Path) -> None:
     actual = snapshot(out)
     # The marker records the build's input fingerprint (versions, options): checked, not pinned.
     assert actual.pop(".l2h-site").startswith(b"This folder is written by l2h")
+    # Static assets are copied verbatim: compared with their sources, not kept twice in expected/.
+    static = {name: actual.pop(name) for name in sorted(actual) if name.startswith("static/")}
+    assert static == {f"static/{name}": data for name, data in snapshot(REPO / "static").items()}
     expected_dir = GOLDEN / "expected"
     if os.environ.get("L2H_REGENERATE"):
         shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".l2h-site"))
+        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".l2h-site", "static"))
     expected = snapshot(expected_dir)
     assert sorted(actual) == sorted(expected), "the set of output files differs"
     for name in sorted(expected):

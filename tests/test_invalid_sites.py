@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from l2h_site.cli import main
 
@@ -25,9 +26,6 @@ SHARED = HERE / "sites" / "_shared"
 REPO = HERE.parent
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Map every file under folder to its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from conftest import snapshot
+
 from l2h_site.build import build
 from l2h_site.model import RenderedPage
 from l2h_site.search import finder_records, index_search
@@ -26,9 +28,6 @@ Codes from thresholded eigenfunctions of the graph Laplacian.
 """
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    """Map every file under folder to its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_build_writes_a_pagefind_bundle_of_the_paper_pages_reproducibly(site: Site) -> None:
@@ -36,7 +35,7 @@ def test_build_writes_a_pagefind_bundle_of_the_paper_pages_reproducibly(site: Si
     first = build(root, out_dir=root / "one")
     second = build(root, out_dir=root / "two")
     assert first.written and second.written and not first.diagnostics
-    one, two = files(root / "one"), files(root / "two")
+    one, two = snapshot(root / "one"), snapshot(root / "two")
     assert one == two
     bundle = sorted(path for path in one if path.startswith("pagefind/"))
     assert "pagefind/pagefind.js" in bundle and "pagefind/pagefind-entry.json" in bundle

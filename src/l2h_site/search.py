@@ -67,11 +67,10 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diag
     with tempfile.TemporaryDirectory(prefix="l2h-search-") as tmp:
         source = Path(tmp) / "site"
         bundle = Path(tmp) / "bundle"
-        for page in pages:
-            if page.path.startswith("publications/") and page.path.endswith("/index.html"):
-                target = source / page.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(page.content)
+        for page in pages:  # index_search passes only the paper pages
+            target = source / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.content)
         if not source.is_dir():
             return [], []
         try:
