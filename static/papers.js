@@ -1,14 +1,19 @@
 // All-papers page: search as you type, combinable filters (several tags at once), sorting, state in
 // the URL, and the topic map's points highlighted for the papers that match.
-// Without JavaScript the page lists every paper grouped by year; this script only enhances it.
+// Without JavaScript the page lists the papers grouped by year; this script only enhances it.
+//
+// The data is fetched in pieces so that a review of 20,000 papers stays light (see finder.py):
+// papers/finder.json (years, venues, tag and facet postings: what filtering needs), the cards of the
+// results on screen (papers/cards/<n>.json), the sort ranks on the first sort by title or venue,
+// and the Pagefind index plus each paper's Pagefind id on the first search.
 (function () {
   "use strict";
   var form = document.getElementById("finder");
-  var dataNode = document.getElementById("papers-data");
-  if (!form || !dataNode) return;
-  var records = JSON.parse(dataNode.textContent);
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var root = new URL(form.dataset.root || "../", location.href);
   var grouped = document.getElementById("all-papers");
-  var flat = document.getElementById("finder-results");
+  var results = document.getElementById("finder-results");
+  var more = document.getElementById("finder-more");
   var status = document.getElementById("finder-status");
   var query = document.getElementById("f-q");
   var sortSelect = document.getElementById("f-sort");
@@ -16,20 +21,76 @@
   var toInput = document.getElementById("f-to");
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
   var tagBoxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="tag"]'));
-  var mapPoints = Array.prototype.slice.call(document.querySelectorAll("#finder-map a.map-point[data-key]"));
+  var mapDetails = document.getElementById("finder-map");
   var mapCount = document.getElementById("finder-map-count");
-  var scriptUrl = document.currentScript ? document.currentScript.src : location.href;
+  var PAGE = parseInt(form.dataset.page, 10) || 100;  // results shown at first, and added by "Show more"
 
-  var items = {};
-  grouped.querySelectorAll("li.paper-item[data-key]").forEach(function (li) { items[li.dataset.key] = li; });
-  var sections = Array.prototype.slice.call(grouped.querySelectorAll(".year-group"));
-  sections.forEach(function (section) {
-    var count = section.querySelector(".year-heading .count");
-    if (count) count.dataset.total = count.textContent;
-  });
-
+  function siteUrl(path) { return new URL(path, root).href; }
+  function getJson(path) {
+    return fetch(siteUrl(path)).then(function (response) {
+      if (!response.ok) throw new Error(path + ": " + response.status);
+      return response.json();
+    });
+  }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function decodePosting(text, count) {
+    var member = new Uint8Array(count);
+    var at = 0;
+    if (text) text.split(",").forEach(function (gap) { at += parseInt(gap, 36); member[at] = 1; });
+    return member;
+  }
+
+  // ----- the data -----
+  var data = null;              // finder.json, decoded
+  var cardFiles = {};           // card file number -> promise of its rows
+  var ranks = null;             // promise of finder-sort.json
+  var texts = null;             // paper number -> folded text, when every card is loaded (small reviews)
+  var knownKeys = {};           // paper number -> key, of the cards loaded so far
+
+  function decode(raw) {
+    var n = raw.count;
+    var d = { count: n, cardSize: raw.cards, year: new Int16Array(n), venue: raw.venue, venues: raw.venues,
+              tags: {}, tagOrder: [], facets: {}, paperTags: [] };
+    var at = 0;
+    raw.years.forEach(function (run) { for (var k = 0; k < run[1]; k++) d.year[at++] = run[0]; });
+    for (var i = 0; i < n; i++) d.paperTags.push([]);
+    raw.tags.forEach(function (entry) {
+      var member = decodePosting(entry[2], n);
+      d.tags[entry[0]] = member;
+      d.tagOrder.push(entry[0]);
+      for (var i = 0; i < n; i++) if (member[i]) d.paperTags[i].push({ name: entry[0], slug: entry[1] });
+    });
+    Object.keys(raw.facets).forEach(function (facet) {
+      d.facets[facet] = {};
+      Object.keys(raw.facets[facet]).forEach(function (value) {
+        d.facets[facet][value] = decodePosting(raw.facets[facet][value], n);
+      });
+    });
+    return d;
+  }
+
+  function cardFile(k) {
+    if (!cardFiles[k]) {
+      cardFiles[k] = getJson("papers/cards/" + k + ".json");
+      cardFiles[k].catch(function () { delete cardFiles[k]; });
+    }
+    return cardFiles[k];
+  }
+
+  // Cards of the given paper numbers, as {number: [key, titleHtml, authors]}.
+  function cardsOf(numbers) {
+    var files = {};
+    numbers.forEach(function (i) { files[Math.floor(i / data.cardSize)] = true; });
+    var wanted = Object.keys(files).map(Number);
+    return Promise.all(wanted.map(cardFile)).then(function (loaded) {
+      var out = {};
+      wanted.forEach(function (k, j) {
+        loaded[j].forEach(function (row, offset) { out[k * data.cardSize + offset] = row; });
+      });
+      return out;
+    });
   }
 
   // Labels of facet values, so that "deep" or "Graph-based search" match the papers classified so.
@@ -41,15 +102,35 @@
     });
     facetLabels[select.dataset.facet] = labels;
   });
-  records.forEach(function (r, index) {
-    var words = [r.t, r.a, r.v, r.y].concat(r.g);
-    Object.keys(r.f).forEach(function (facet) {
-      r.f[facet].forEach(function (value) { words.push(value, (facetLabels[facet] || {})[value] || ""); });
+
+  function plainText(html) {
+    var node = document.createElement("span");
+    node.innerHTML = html;  // sanitised by the build (nh3); this node is never attached
+    return node.textContent;
+  }
+
+  // Every paper's title, authors, venue, year, tags and facet labels, folded: for matching words
+  // locally, which a small review (one card file) always does and a large one only without Pagefind.
+  function loadTexts() {
+    var all = [];
+    for (var k = 0; k * data.cardSize < data.count; k++) all.push(k * data.cardSize);
+    return cardsOf(all).then(function (cards) {
+      var out = [];
+      for (var i = 0; i < data.count; i++) {
+        var row = cards[i] || ["", "", ""];
+        knownKeys[i] = row[0];
+        var words = [plainText(row[1]), row[2], data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
+        data.paperTags[i].forEach(function (tag) { words.push(tag.name); });
+        Object.keys(data.facets).forEach(function (facet) {
+          Object.keys(data.facets[facet]).forEach(function (value) {
+            if (data.facets[facet][value][i]) words.push(value, (facetLabels[facet] || {})[value] || "");
+          });
+        });
+        out.push(fold(words.join(" \u0001 ")));
+      }
+      texts = out;
     });
-    r.text = fold(words.join(" \u0001 "));
-    r.order = index;
-    r.titleKey = fold(r.t);
-  });
+  }
 
   // ----- state <-> controls <-> URL -----
   function readControls() {
@@ -98,27 +179,29 @@
     if (push) history.pushState(null, "", target); else history.replaceState(null, "", target);
   }
 
-  // ----- full-text search through Pagefind (summaries), loaded on first use -----
+  // ----- full-text search through Pagefind, loaded on first use -----
   var pagefind = null;          // the module, false when unavailable
   var pagefindLoading = null;
-  var fullText = { q: "", keys: null };
+  var searchIds = {};           // Pagefind page id -> paper number
+  var fullText = { q: "", hits: null };
   var fullTextTimer = 0;
   var fullTextSeq = 0;
-  var abstracts = null;         // fallback when Pagefind is missing: abstracts from papers.json
+  var abstracts = null;         // fallback when Pagefind is missing: folded abstracts by key
 
   function loadPagefind() {
     if (!pagefindLoading) {
-      pagefindLoading = import(new URL("../pagefind/pagefind.js", scriptUrl).href).then(function (module) {
+      var ids = getJson("papers/finder-search.json").then(function (list) {
+        list.forEach(function (id, i) { if (id) searchIds[id] = i; });
+      }).catch(function () { /* each hit is then looked up through its fragment */ });
+      pagefindLoading = import(siteUrl("pagefind/pagefind.js")).then(function (module) {
         pagefind = module;
-        return module.options ? module.options({ excerptLength: 0 }) : null;
+        return Promise.all([module.options ? module.options({ excerptLength: 0 }) : null, ids]);
       }).catch(function () {
         pagefind = false;
-        return fetch(new URL("../papers.json", scriptUrl).href).then(function (response) {
-          return response.ok ? response.json() : [];
-        }).then(function (items) {
+        return Promise.all([texts ? null : loadTexts(), getJson("papers.json").then(function (items) {
           abstracts = {};
           items.forEach(function (item) { abstracts[item.id] = fold(item.abstract || ""); });
-        }).catch(function () { abstracts = {}; });
+        }).catch(function () { abstracts = {}; })]);
       });
     }
     return pagefindLoading;
@@ -129,59 +212,174 @@
     return match ? decodeURIComponent(match[1]) : null;
   }
 
+  // Paper numbers of every Pagefind hit: from the ids file; a hit it does not know costs a fragment.
+  function hitsOf(found) {
+    var hits = {};
+    var unknown = [];
+    found.forEach(function (r) {
+      if (Object.prototype.hasOwnProperty.call(searchIds, r.id)) hits[searchIds[r.id]] = true;
+      else unknown.push(r);
+    });
+    if (!unknown.length) return Promise.resolve(hits);
+    return Promise.all(unknown.slice(0, 200).map(function (r) { return r.data(); })).then(function (pages) {
+      var keys = {};
+      pages.forEach(function (page) { var key = keyOfUrl(page.url); if (key) keys[key] = true; });
+      var wanted = Object.keys(keys);
+      if (!wanted.length) return hits;
+      var all = [];
+      for (var k = 0; k * data.cardSize < data.count; k++) all.push(k * data.cardSize);
+      return cardsOf(all).then(function (cards) {
+        Object.keys(cards).forEach(function (i) { if (keys[cards[i][0]]) hits[i] = true; });
+        return hits;
+      });
+    });
+  }
+
   function searchFullText(q) {
     var seq = ++fullTextSeq;
     loadPagefind().then(function () {
       if (seq !== fullTextSeq) return null;
       if (!pagefind) {
-        fullText = { q: q, keys: null };
+        fullText = { q: q, hits: null };
         apply(false);
         return null;
       }
       return pagefind.search(q).then(function (search) {
-        var results = (search && search.results ? search.results : []).slice(0, 200);
-        return Promise.all(results.map(function (r) { return r.data(); }));
-      }).then(function (pages) {
+        return hitsOf(search && search.results ? search.results : []);
+      }).then(function (hits) {
         if (seq !== fullTextSeq) return;
-        var keys = {};
-        pages.forEach(function (page) { var key = keyOfUrl(page.url); if (key) keys[key] = true; });
-        fullText = { q: q, keys: keys };
+        fullText = { q: q, hits: hits };
         apply(false);
       });
     }).catch(function () { /* a failed search leaves the local matches */ });
   }
 
-  // ----- filtering and display -----
-  function matches(r, state, terms) {
-    for (var i = 0; i < state.tags.length; i++) {
-      if (r.g.indexOf(state.tags[i]) < 0) return false;
-    }
-    if (state.venue && r.v !== state.venue) return false;
+  // ----- filtering, sorting and display -----
+  function matcher(state) {
+    var terms = fold(state.q).split(/\s+/).filter(Boolean);
+    var tagSets = state.tags.map(function (tag) { return data.tags[tag] || new Uint8Array(data.count); });
+    var facetSets = Object.keys(state.facets).map(function (facet) {
+      return (data.facets[facet] || {})[state.facets[facet]] || new Uint8Array(data.count);
+    });
+    var venue = state.venue ? data.venues.indexOf(state.venue) : -2;
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
-    if (!isNaN(from) && r.y < from) return false;
-    if (!isNaN(to) && r.y > to) return false;
-    for (var facet in state.facets) {
-      if ((r.f[facet] || []).indexOf(state.facets[facet]) < 0) return false;
-    }
-    if (!terms.length) return true;
-    if (fullText.keys && fullText.q === state.q && fullText.keys[r.k]) return true;
-    var text = r.text;
-    if (abstracts && abstracts[r.k]) text = text + " " + abstracts[r.k];
-    return terms.every(function (term) { return text.indexOf(term) >= 0; });
+    var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
+    return function (i) {
+      for (var t = 0; t < tagSets.length; t++) if (!tagSets[t][i]) return false;
+      for (var f = 0; f < facetSets.length; f++) if (!facetSets[f][i]) return false;
+      if (venue !== -2 && data.venue[i] !== venue) return false;
+      if (!isNaN(from) && data.year[i] < from) return false;
+      if (!isNaN(to) && data.year[i] > to) return false;
+      if (!terms.length) return true;
+      if (hits && hits[i]) return true;
+      if (!texts) return false;
+      var text = texts[i];
+      if (abstracts) text = text + " " + (abstracts[knownKeys[i]] || "");
+      return terms.every(function (term) { return text.indexOf(term) >= 0; });
+    };
   }
 
-  function compare(sort) {
-    var byTitle = function (a, b) { return a.titleKey < b.titleKey ? -1 : a.titleKey > b.titleKey ? 1 : a.order - b.order; };
-    if (sort === "title") return byTitle;
-    if (sort === "oldest") return function (a, b) { return a.y - b.y || byTitle(a, b); };
-    if (sort === "venue") {
-      return function (a, b) {
-        if (!a.v !== !b.v) return a.v ? -1 : 1;
-        var va = fold(a.v), vb = fold(b.v);
-        return va < vb ? -1 : va > vb ? 1 : b.y - a.y || byTitle(a, b);
-      };
+  function sorted(numbers, sort) {
+    if (sort === "year") return Promise.resolve(numbers);
+    if (!ranks) {
+      ranks = getJson("papers/finder-sort.json");
+      ranks.catch(function () { ranks = null; });
     }
-    return function (a, b) { return a.order - b.order; };
+    return ranks.then(function (r) {
+      var out = numbers.slice();
+      if (sort === "title") out.sort(function (a, b) { return r.title[a] - r.title[b]; });
+      else if (sort === "venue") out.sort(function (a, b) { return r.venue[a] - r.venue[b]; });
+      else if (sort === "oldest") out.sort(function (a, b) { return data.year[a] - data.year[b] || r.title[a] - r.title[b]; });
+      return out;
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function card(i, row) {
+    var li = element("li", "paper-item");
+    li.dataset.key = row[0];
+    knownKeys[i] = row[0];
+    var link = element("a", "paper-title");
+    link.href = siteUrl("publications/" + encodeURIComponent(row[0]) + "/");
+    link.innerHTML = row[1];  // the title as sanitised HTML (math as MathML), made by the build
+    li.appendChild(link);
+    var meta = element("div", "paper-meta");
+    meta.appendChild(element("span", "authors", row[2]));
+    var venue = data.venue[i] >= 0 ? data.venues[data.venue[i]] + " \u00b7 " : "";
+    meta.appendChild(element("span", "venue-year", venue + data.year[i]));
+    li.appendChild(meta);
+    if (data.paperTags[i].length) {
+      var list = element("ul", "tag-list");
+      list.setAttribute("aria-label", "Tags");
+      data.paperTags[i].forEach(function (tag) {
+        var item = element("li");
+        var a = element("a", "tag", tag.name);
+        a.href = siteUrl("tags/" + tag.slug + "/");
+        item.appendChild(a);
+        list.appendChild(item);
+      });
+      li.appendChild(list);
+    }
+    return li;
+  }
+
+  function yearTotals() {
+    var totals = {};
+    for (var i = 0; i < data.count; i++) totals[data.year[i]] = (totals[data.year[i]] || 0) + 1;
+    return totals;
+  }
+
+  var view = { numbers: [], sort: "year", filtered: false, limit: PAGE };
+  var renderSeq = 0;
+
+  function render() {
+    var seq = ++renderSeq;
+    var shown = view.numbers.slice(0, view.limit);
+    return cardsOf(shown).then(function (cards) {
+      if (seq !== renderSeq) return;
+      var fragment = document.createDocumentFragment();
+      if (view.sort === "year") {
+        var counts = {};
+        view.numbers.forEach(function (i) { counts[data.year[i]] = (counts[data.year[i]] || 0) + 1; });
+        var totals = view.filtered ? counts : yearTotals();
+        var section = null, list = null, year = null;
+        shown.forEach(function (i) {
+          if (data.year[i] !== year) {
+            year = data.year[i];
+            section = element("section", "year-group");
+            section.setAttribute("aria-labelledby", "y" + year);
+            var heading = element("h2", "year-heading", year + " ");
+            heading.id = "y" + year;
+            heading.appendChild(element("span", "count", String(totals[year])));
+            section.appendChild(heading);
+            list = element("ul", "paper-list");
+            section.appendChild(list);
+            fragment.appendChild(section);
+          }
+          list.appendChild(card(i, cards[i]));
+        });
+      } else {
+        var flat = element("ol", "paper-list flat");
+        flat.setAttribute("aria-label", "Matching papers");
+        shown.forEach(function (i) { flat.appendChild(card(i, cards[i])); });
+        fragment.appendChild(flat);
+      }
+      results.textContent = "";
+      results.appendChild(fragment);
+      results.hidden = false;
+      if (grouped) { grouped.remove(); grouped = null; }
+      more.hidden = view.numbers.length <= view.limit;
+      results.dataset.sort = view.sort;
+      form.dataset.count = String(view.numbers.length);
+    }).catch(function () {
+      status.textContent = "The list of papers could not be loaded; reload the page to try again.";
+    });
   }
 
   var announceTimer = 0;
@@ -190,90 +388,100 @@
     announceTimer = setTimeout(function () { status.textContent = text; }, 250);
   }
 
+  var applySeq = 0;
   function apply(refetch) {
     var state = readControls();
-    var terms = fold(state.q).split(/\s+/).filter(Boolean);
     if (refetch) {
       clearTimeout(fullTextTimer);
       if (state.q && state.q !== fullText.q) {
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
       }
     }
-    var shown = records.filter(function (r) { return matches(r, state, terms); });
-    var filtered = shown.length !== records.length;
-    if (state.sort === "year") {
-      var visible = {};
-      shown.forEach(function (r) { visible[r.k] = true; });
-      Object.keys(items).forEach(function (key) { items[key].hidden = !visible[key]; });
-      sections.forEach(function (section) {
-        var count = section.querySelectorAll("li.paper-item:not([hidden])").length;
-        section.hidden = count === 0;
-        var badge = section.querySelector(".year-heading .count");
-        if (badge) badge.textContent = filtered ? count : badge.dataset.total;
-      });
-      flat.hidden = true;
-      flat.textContent = "";
-      grouped.hidden = false;
-    } else {
-      shown.sort(compare(state.sort));
-      var fragment = document.createDocumentFragment();
-      shown.forEach(function (r) {
-        var clone = items[r.k].cloneNode(true);
-        clone.hidden = false;
-        fragment.appendChild(clone);
-      });
-      flat.textContent = "";
-      flat.appendChild(fragment);
-      flat.hidden = false;
-      grouped.hidden = true;
-    }
-    highlightMap(shown, filtered);
-    var text = filtered
-      ? "Showing " + shown.length + " of " + records.length + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-      : "Showing all " + records.length + " papers.";
-    announce(text);
-    form.dataset.count = String(shown.length);
+    var match = matcher(state);
+    var numbers = [];
+    for (var i = 0; i < data.count; i++) if (match(i)) numbers.push(i);
+    var filtered = numbers.length !== data.count;
+    var seq = ++applySeq;
+    sorted(numbers, state.sort).then(function (ordered) {
+      if (seq !== applySeq) return;
+      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE };
+      highlightMap(numbers, filtered);
+      announce(filtered
+        ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
+        : "Showing all " + data.count + " papers.");
+      render();
+    }).catch(function () {
+      status.textContent = "Sorting is unavailable: its data could not be loaded.";
+    });
     return state;
   }
 
   // Mark the matching papers' points on the topic map and fade the rest; all plain when unfiltered.
-  function highlightMap(shown, filtered) {
-    if (!mapPoints.length) return;
-    var match = {};
-    shown.forEach(function (r) { match[r.k] = true; });
-    mapPoints.forEach(function (point) {
-      var hit = filtered && match[point.dataset.key] === true;
-      point.classList.toggle("is-match", hit);
-      point.classList.toggle("is-dimmed", filtered && !hit);
-    });
-    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + shown.length + " of " + records.length + " highlighted" : "";
+  var highlighted = { numbers: [], filtered: false };
+  function highlightMap(numbers, filtered) {
+    highlighted = { numbers: numbers, filtered: filtered };
+    if (!mapDetails) return;
+    var points = mapDetails.querySelectorAll("a.map-point[data-i]");
+    if (points.length) {
+      var match = new Uint8Array(data.count);
+      numbers.forEach(function (i) { match[i] = 1; });
+      Array.prototype.forEach.call(points, function (point) {
+        var hit = filtered && match[+point.dataset.i] === 1;
+        point.classList.toggle("is-match", hit);
+        point.classList.toggle("is-dimmed", filtered && !hit);
+      });
+    }
+    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + numbers.length + " of " + data.count + " highlighted" : "";
   }
 
   // ----- events -----
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    saveUrl(apply(true), true);
-  });
-  query.addEventListener("input", function () { saveUrl(apply(true), false); });
-  query.addEventListener("change", function () { saveUrl(readControls(), true); });
-  form.addEventListener("change", function (event) {
-    if (event.target === query) return;
-    saveUrl(apply(true), true);
-  });
-  [fromInput, toInput].forEach(function (input) {
-    input.addEventListener("input", function () { saveUrl(apply(true), false); });
-  });
-  form.addEventListener("reset", function () {
-    setTimeout(function () { fullText = { q: "", keys: null }; saveUrl(apply(true), true); }, 0);
-  });
-  window.addEventListener("popstate", function () {
-    writeControls(new URLSearchParams(location.search));
-    apply(true);
-  });
+  function listen() {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      saveUrl(apply(true), true);
+    });
+    query.addEventListener("input", function () { saveUrl(apply(true), false); });
+    query.addEventListener("change", function () { saveUrl(readControls(), true); });
+    form.addEventListener("change", function (event) {
+      if (event.target === query) return;
+      saveUrl(apply(true), true);
+    });
+    [fromInput, toInput].forEach(function (input) {
+      input.addEventListener("input", function () { saveUrl(apply(true), false); });
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { fullText = { q: "", hits: null }; saveUrl(apply(true), true); }, 0);
+    });
+    window.addEventListener("popstate", function () {
+      writeControls(new URLSearchParams(location.search));
+      apply(true);
+    });
+    more.querySelector("button").addEventListener("click", function () {
+      view.limit += PAGE;
+      render();
+    });
+    if (mapDetails && window.l2hMap) {
+      mapDetails.addEventListener("toggle", function () {
+        if (!mapDetails.open) return;
+        window.l2hMap.load(mapDetails.querySelector("figure.topic-map")).then(function () {
+          highlightMap(highlighted.numbers, highlighted.filtered);
+        }).catch(function () { /* the link to the map file stays */ });
+      });
+    }
+    // Warm up the search index while the reader looks at the page.
+    query.addEventListener("focus", function () { loadPagefind(); }, { once: true });
+  }
 
-  writeControls(new URLSearchParams(location.search));
-  form.hidden = false;
-  apply(true);
-  // Warm up the search index while the reader looks at the page.
-  query.addEventListener("focus", function () { loadPagefind(); }, { once: true });
+  getJson("papers/finder.json").then(function (raw) {
+    data = decode(raw);
+    // A small review's cards are one file: match words in titles and authors locally too.
+    return data.count <= data.cardSize ? loadTexts() : null;
+  }).then(function () {
+    writeControls(new URLSearchParams(location.search));
+    form.hidden = false;
+    listen();
+    apply(true);
+  }).catch(function () {
+    status.textContent = "Search and filters are unavailable: their data could not be loaded. Every paper is listed below by year.";
+  });
 })();

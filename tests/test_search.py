@@ -10,7 +10,7 @@ from conftest import snapshot
 
 from l2h_site.build import build
 from l2h_site.model import RenderedPage
-from l2h_site.search import finder_records, index_search
+from l2h_site.search import index_search
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -55,14 +55,3 @@ def test_search_false_builds_no_index(site: Site) -> None:
 
 def test_index_search_without_paper_pages_returns_nothing() -> None:
     assert index_search([RenderedPage("index.html", b"<html></html>")]) == ([], [])
-
-
-def test_finder_records_carry_what_the_papers_page_filters_on(site: Site) -> None:
-    root = site({"papers/weiss2008spectral.md": PAPER})
-    result = build(root, write=False)
-    page = next(p for p in result.pages if p.path == "papers/index.html").content.decode()
-    blob = page.split('<script type="application/json" id="papers-data">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(blob) == [{"k": "weiss2008spectral", "t": "Spectral Hashing", "a": "Yair Weiss, Antonio Torralba",
-                                 "v": "NeurIPS", "y": 2008, "g": ["Image Retrieval"],
-                                 "f": {"family": ["unsupervised"], "modality": ["image"]}}]
-    assert finder_records([]) == []

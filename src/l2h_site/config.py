@@ -52,8 +52,15 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
             vline, vcol = doc.positions.get((key,), (line, column))
             diagnostics.append(error(
                 rel, vline, vcol, "config-type",
-                f'setting "{key}" must be a {expected.__name__}, got {type(value).__name__} {value!r}',
-                "quote text values" if expected is str else f"write {key}: true or {key}: false"))
+                f'setting "{key}" must be {"a whole number" if expected is int else "a " + expected.__name__}, '
+                f"got {type(value).__name__} {value!r}",
+                "quote text values" if expected is str else f"write {key}: true or {key}: false" if expected is bool
+                else f"write a whole number, e.g. {key}: {getattr(default, key)}"))
+            continue
+        if expected is int and value < 1:
+            vline, vcol = doc.positions.get((key,), (line, column))
+            diagnostics.append(error(rel, vline, vcol, "config-range", f'setting "{key}" must be at least 1, got {value}',
+                                     f"write a whole number, e.g. {key}: {getattr(default, key)}"))
             continue
         values[str(key)] = value
     base_url = values.get("base_url")

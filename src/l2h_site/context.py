@@ -68,6 +68,16 @@ class SiteContext:
     def _tag_defs(self) -> dict[str, TagDef]:
         return {t.name: t for t in self.taxonomy.tags}
 
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        """Paper key -> its position in `papers`, the number the all-papers page's data uses."""
+        return {view.paper.key: i for i, view in enumerate(self.papers)}
+
+    @cached_property
+    def listed_in_full(self) -> bool:
+        """Whether the all-papers page lists every paper and draws the topic map inline."""
+        return len(self.papers) <= self.config.list_limit
+
     def tag(self, name: str) -> TagDef:
         """Return the definition of a canonical tag (templates call this for every tag link)."""
         return self._tag_defs[name]

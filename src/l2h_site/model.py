@@ -43,6 +43,9 @@ class Config:
     """Markdown file rendered as the contributing page; missing means no page."""
     search: bool = True
     """Build a Pagefind full-text search index."""
+    list_limit: int = 1000
+    """Papers the all-papers page lists in full (and draws on its topic map inline); a larger review
+    lists the newest ones there and every paper on the per-year pages, and loads the map on demand."""
 
     def path(self, relative: str) -> Path:
         """Resolve a configured path against the site root."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -16,10 +17,14 @@ from l2h_site.cache import BuildCache
 from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
+from l2h_site.finder import author_list, finder_files
 from l2h_site.model import RenderedPage
 from l2h_site.parallel import map_ordered
-from l2h_site.search import finder_records, index_search
+from l2h_site.search import index_search
 from l2h_site.stats import review_stats
+
+LATEST = 100
+"""Papers a review larger than list_limit lists on its all-papers page (the newest)."""
 
 
 def relative_url(page_path: str, target: str) -> str:
@@ -52,12 +57,6 @@ def _semantic_scholar(title: str) -> str:
     return "https://www.semanticscholar.org/search?q=" + quote_plus(title)
 
 
-def _authors(names: tuple[str, ...]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _tojson_attr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -74,7 +73,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(url=_url, absolute_url=_absolute_url, l2h_version=__version__,
                        scholarly_article=cite.scholarly_article)
-    env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=_authors,
+    env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        summary_text=cite.summary_text, atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -146,7 +145,11 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
     env = make_environment(config.path(config.templates_dir))
     r = _Renderer(site, env)
     r.page("index.html", "home.html")
-    r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
+    r.page("papers/index.html", "papers.html", latest=LATEST)
+    years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
+    for i, (year, group) in enumerate(years):
+        r.page(f"papers/{year}/index.html", "year.html", year=year, papers=group,
+               newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
     r.page("tags/index.html", "tags.html")
     for tag in site.taxonomy.tags:
@@ -168,10 +171,14 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
         [cite.csl_item(v.paper, config.base_url + v.url) for v in by_key]).encode()))
     r.page("404.html", "404.html")
     r.pages.extend(_static_files(config.path(config.static_dir)))
+    found: list[RenderedPage] = []
     if config.search:
         found, problems = index_search(r.pages, cache)
         r.pages.extend(found)
         r.diagnostics.extend(problems)
+    r.pages.extend(finder_files(site, found))
+    if site.topic_map:
+        r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
         p.path for p in r.pages if p.path.endswith(".html") and p.path != "404.html"))
     r.pages.append(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))

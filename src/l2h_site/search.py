@@ -12,10 +12,8 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from l2h_site.cache import BuildCache, digest
-from l2h_site.context import PaperView
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.model import RenderedPage
 
@@ -23,13 +21,6 @@ SEARCH_DIR = "pagefind"
 """Output folder of the search bundle, relative to the site."""
 INDEXED_GLOB = "publications/*/index.html"
 """The pages that are searchable: one per paper."""
-
-
-def finder_records(papers: Sequence[PaperView]) -> list[dict[str, Any]]:
-    """Return what the papers page filters on, one small record per paper, in page order."""
-    return [{"k": v.paper.key, "t": v.title_text, "a": ", ".join(v.paper.authors), "v": v.paper.venue or "",
-             "y": v.paper.year, "g": list(v.paper.tags),
-             "f": {name: list(values) for name, values in sorted(v.paper.facets.items())}} for v in papers]
 
 
 def index_search(pages: Sequence[RenderedPage],

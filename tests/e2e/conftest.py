@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from l2h_site import finder
 from l2h_site.build import build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,11 +98,27 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="session", params=["full", "paged"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """How the all-papers page is built: "full" lists every paper in the page (a small review);
+    "paged" is how a review larger than list_limit is built (here list_limit 3 and card files of 3
+    papers, so the 8 papers span several files): the page lists the newest papers and links the
+    per-year pages, the finder fetches cards as needed, and the topic map loads on demand."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the e2e review once per session and return its output folder."""
+def built_site(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Path:
+    """Build the e2e review once per session and mode and return its output folder."""
     root = make_review(tmp_path_factory.mktemp("e2e") / "review")
-    result = build(root, out_dir=root / "_site")
+    if mode == "paged":
+        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    saved = finder.CARDS
+    finder.CARDS = 3 if mode == "paged" else saved
+    try:
+        result = build(root, out_dir=root / "_site", use_cache=False)
+    finally:
+        finder.CARDS = saved
     assert result.written, [d.message for d in result.diagnostics]
     return root / "_site"
 

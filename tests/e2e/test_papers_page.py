@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 ALL = 8
@@ -12,7 +13,12 @@ PAPER_KEYS = ["cao2017hashnet", "chaidaroon2017variational", "gong2011iterative"
 
 
 def visible_keys(page: Any) -> list[str]:
-    """Keys of the papers the reader sees, in display order."""
+    """Keys of the papers the reader sees, in display order, after "Show more" until all are shown."""
+    more = page.locator("#finder-more")
+    while more.is_visible():
+        shown = page.locator("#finder-results li.paper-item").count()
+        more.get_by_role("button", name="Show more papers").click()
+        page.wait_for_function("n => document.querySelectorAll('#finder-results li.paper-item').length > n", arg=shown)
     return page.eval_on_selector_all(
         "#finder-results li.paper-item, #all-papers li.paper-item",
         "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.key)")
@@ -51,7 +57,9 @@ def test_search_as_you_type_finds_title_author_and_summary_words(page: Any, base
     wait_count(page, 1)
     assert visible_keys(page) == ["weiss2008spectral"]
     expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers matching “eigenfunctions”.")
-    assert any("/pagefind/fragment/" in url for url in requested)  # the summary match came from Pagefind
+    assert any("/pagefind/index/" in url for url in requested)  # the summary match came from Pagefind
+    assert any(url.endswith("/papers/finder-search.json") for url in requested)
+    assert not any("/pagefind/fragment/" in url for url in requested)  # hits map to papers by their ids
     assert not any(url.endswith("/papers.json") for url in requested)  # no fallback download was needed
     assert all(url.startswith(base_url) for url in requested)  # no third-party requests
 
@@ -94,7 +102,7 @@ def test_sort_by_title_venue_and_year(page: Any, base_url: str) -> None:
     assert keys[:3] == ["jiang2017deep", "liu2012supervised", "gong2011iterative"]  # CVPR, newest first
     assert keys[-2:] == ["shen2018unsupervised", "jegou2011product"]  # TPAMI
     page.select_option("#f-sort", "year")
-    expect(page.locator("#all-papers")).to_be_visible()
+    expect(page.locator("#finder-results .year-group").first).to_be_visible()
     assert visible_keys(page)[0] == "shen2018unsupervised"
 
 
@@ -120,14 +128,25 @@ def test_shared_url_restores_the_view_and_back_forward_work(page: Any, base_url:
     expect(page.locator("#f-facet-family")).to_have_value("supervised")
 
 
-def test_without_javascript_every_paper_is_listed_by_year(page_without_js: Any, base_url: str) -> None:
+def test_without_javascript_every_paper_is_listed_by_year(page_without_js: Any, base_url: str, mode: str) -> None:
     page = page_without_js
     page.goto(base_url + "papers/?q=nothing-matches")
     expect(page.locator("#finder")).to_be_hidden()
-    assert page.locator("#all-papers li.paper-item").count() == ALL
     years = page.eval_on_selector_all(".year-heading", "hs => hs.map(h => h.id)")
-    assert years == ["y2018", "y2017", "y2012", "y2011", "y2008"]
-    page.locator("#all-papers").get_by_role("link", name="Spectral Hashing").click()
+    if mode == "full":
+        assert page.locator("#all-papers li.paper-item").count() == ALL
+        assert years == ["y2018", "y2017", "y2012", "y2011", "y2008"]
+    else:  # the newest list_limit papers, then every paper through its year's page
+        assert visible_keys(page) == ["shen2018unsupervised", "cao2017hashnet", "chaidaroon2017variational"]
+        assert years == ["y2018", "y2017"]
+    year_links = page.locator(".year-index a")
+    assert year_links.all_inner_texts() == ["2018", "2017", "2012", "2011", "2008"]
+    year_links.get_by_text("2011", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Papers from 2011 2")
+    assert page.eval_on_selector_all("li.paper-item", "items => items.map(li => li.dataset.key)") == [
+        "gong2011iterative", "jegou2011product"]
+    page.get_by_role("link", name="2008 →").click()
+    page.get_by_role("link", name="Spectral Hashing").click()
     expect(page.locator("h1")).to_have_text("Spectral Hashing")
 
 
@@ -178,8 +197,9 @@ def test_copy_bibtex(page: Any, base_url: str) -> None:
 
 def test_topic_map_point_links_and_highlights_on_hover(page: Any, base_url: str) -> None:
     page.goto(base_url + "stats/")
+    page.locator("figure.topic-map").scroll_into_view_if_needed()  # a large review's map loads when in view
     points = page.locator(".topic-map a.map-point")
-    assert points.count() == ALL
+    expect(points).to_have_count(ALL)
     point = page.locator('.topic-map a.map-point[data-key="weiss2008spectral"]')
     assert point.locator("title").text_content() == "Spectral Hashing (2008)"
     circle = point.locator("circle")
@@ -232,13 +252,20 @@ def test_two_tags_must_all_match_and_combine_with_a_facet(page: Any, base_url: s
     assert page.url.endswith("papers/")
 
 
-def test_search_and_filters_highlight_the_topic_map(page: Any, base_url: str) -> None:
+def test_search_and_filters_highlight_the_topic_map(page: Any, base_url: str, mode: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(base_url + "papers/")
     wait_count(page, ALL)
     points = page.locator("#finder-map a.map-point")
-    assert points.count() == ALL
-    expect(points.first).to_be_hidden()  # the map is folded away until asked for
+    if mode == "full":
+        assert points.count() == ALL
+        expect(points.first).to_be_hidden()  # the map is folded away until asked for
+    else:
+        expect(points).to_have_count(0)  # a large review's map is a separate file, not fetched yet
+        assert not any(url.endswith("topic-map.svg") for url in requested)
     page.locator("#finder-map > summary").click()
+    expect(points).to_have_count(ALL)
     expect(points.first).to_be_visible()
     assert map_classes(page) == ([], [])  # nothing filtered: every point plain
     plain = page.locator('#finder-map a.map-point[data-key="gong2011iterative"] circle').evaluate(
@@ -270,13 +297,54 @@ def test_search_and_filters_highlight_the_topic_map(page: Any, base_url: str) ->
     expect(page.locator("h1")).to_have_text("Product Quantization for Nearest Neighbor Search")
 
 
-def test_topic_map_on_the_papers_page_without_javascript(page_without_js: Any, base_url: str) -> None:
+def test_topic_map_on_the_papers_page_without_javascript(page_without_js: Any, base_url: str, mode: str) -> None:
     page = page_without_js
     page.goto(base_url + "papers/?tag=Deep+Learning")
     page.locator("#finder-map > summary").click()
-    points = page.locator("#finder-map a.map-point")
+    if mode == "paged":  # the map is a separate drawing, linked
+        page.get_by_role("link", name="Open the topic map of 8 papers").click()
+        assert page.url.endswith("/papers/topic-map.svg")
+    points = page.locator("a.map-point")
     assert points.count() == ALL
     expect(points.first).to_be_visible()
-    assert page.locator("#finder-map a.map-point.is-dimmed").count() == 0
-    page.locator('#finder-map a.map-point[data-key="weiss2008spectral"]').click()
+    assert page.locator("a.map-point.is-dimmed").count() == 0
+    page.locator('a.map-point[data-key="weiss2008spectral"]').click()
     expect(page.locator("h1")).to_have_text("Spectral Hashing")
+
+
+def test_a_large_review_loads_only_what_the_view_needs(page: Any, base_url: str, mode: str) -> None:
+    """Paged mode: the page embeds no data; the finder fetches the card files of the results it shows,
+    the sort ranks on the first sort, and more results when asked."""
+    if mode != "paged":
+        pytest.skip("a small review's data is one card file, fetched at once; the tests above cover it")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url[len(base_url):]))
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    html = page.content()
+    assert "papers-data" not in html and "gong2011iterative" not in html  # the newest three only
+    shown = page.eval_on_selector_all("#finder-results li.paper-item", "items => items.map(li => li.dataset.key)")
+    assert shown == ["shen2018unsupervised", "cao2017hashnet", "chaidaroon2017variational"]
+    assert sorted(url for url in requested if url.startswith("papers/") and url.endswith(".json")) == [
+        "papers/cards/0.json", "papers/finder.json"]
+    more = page.get_by_role("button", name="Show more papers")
+    more.click()
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(6)
+    assert "papers/cards/1.json" in requested and "papers/cards/2.json" not in requested
+    more.click()
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(ALL)
+    expect(more).to_be_hidden()
+    assert "papers/finder-sort.json" not in requested
+    page.select_option("#f-sort", "title")
+    expect(page.locator("#finder-results ol.flat li.paper-item")).to_have_count(3)  # the first page again
+    assert "papers/finder-sort.json" in requested
+    assert visible_keys(page)[:2] == ["jiang2017deep", "cao2017hashnet"]
+    # A filter narrows the view; the rendered card shows the paper's facts from the data files.
+    tag_box(page, "Cross-Modal").check()
+    wait_count(page, 1)
+    item = page.locator("#finder-results li.paper-item")
+    expect(item.locator(".authors")).to_have_text("Qing-Yuan Jiang and Wu-Jun Li")
+    expect(item.locator(".venue-year")).to_have_text("CVPR · 2017")
+    assert item.locator(".tag").all_inner_texts() == ["Deep Learning", "Cross-Modal"]
+    item.get_by_role("link", name="Deep Cross-Modal Hashing").click()
+    expect(page.locator("h1")).to_have_text("Deep Cross-Modal Hashing")

@@ -1,0 +1,148 @@
+"""The data behind the all-papers page's finder, split so that no visitor downloads the whole review.
+
+The page fetches, in this order and only when needed:
+
+- ``papers/finder.json``: what filtering needs, for every paper, in page order (newest first):
+  the years as runs, a venue number per paper, and each tag's and facet value's papers as a
+  posting list (gaps between paper numbers, base 36, comma-separated). About 20 bytes a paper.
+- ``papers/cards/<n>.json``: what a result shows (key, title as sanitised HTML, authors) for papers
+  ``n*CARDS .. n*CARDS+CARDS-1``; only the cards of the results on screen are fetched.
+- ``papers/finder-sort.json``: each paper's rank by title and by venue, fetched on the first sort.
+- ``papers/finder-search.json``: each paper's Pagefind page id, fetched with the search index, so
+  that every search hit is mapped to its paper without loading the hit's fragment.
+
+All of it is computed from the SiteContext, sorted and serialised with fixed options: deterministic.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+from l2h_site.context import SiteContext
+from l2h_site.model import RenderedPage
+
+CARDS = 100
+"""Papers per card file: a page of results fetches one or two files in the default order."""
+SEARCH_PREFIX = "pagefind/fragment/"
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+_PUBLICATION = re.compile(r"^/?publications/([^/]+)/(?:index\.html)?$")
+
+
+def fold(text: str) -> str:
+    """Fold text for sorting as the page's script does: accents removed, lower case."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not 0x300 <= ord(c) <= 0x36F).lower()
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def posting(indices: Sequence[int]) -> str:
+    """Encode ascending paper numbers as base-36 gaps: [3, 4, 40] -> '3,1,10'."""
+    previous = 0
+    parts = []
+    for index in indices:
+        parts.append(_base36(index - previous))
+        previous = index
+    return ",".join(parts)
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def finder_index(site: SiteContext) -> dict[str, Any]:
+    """What the finder filters on, for every paper in page order."""
+    papers = site.papers
+    number = site.numbers
+    venues = sorted({v.paper.venue for v in papers if v.paper.venue})
+    venue_number = {name: i for i, name in enumerate(venues)}
+    tags = [[tag.name, tag.slug, posting([number[v.paper.key] for v in site.tag_papers[tag.name]])]
+            for tag in site.taxonomy.tags if site.tag_papers[tag.name]]
+    facets = {facet.id: {value.id: posting([number[v.paper.key] for v in site.facet_papers[(facet.id, value.id)]])
+                         for value in facet.values if site.facet_papers[(facet.id, value.id)]}
+              for facet in site.taxonomy.facets}
+    return {
+        "version": 1,
+        "count": len(papers),
+        "cards": CARDS,
+        "years": [[year, len(list(group))] for year, group in groupby(v.paper.year for v in papers)],
+        "venues": venues,
+        "venue": [venue_number[v.paper.venue] if v.paper.venue else -1 for v in papers],
+        "tags": tags,
+        "facets": facets,
+    }
+
+
+def sort_ranks(site: SiteContext) -> dict[str, list[int]]:
+    """Each paper's position when sorted by title, and by venue (no venue last, then newest first)."""
+    papers = site.papers
+    titles = [fold(v.title_text) for v in papers]
+    by_title = sorted(range(len(papers)), key=lambda i: (titles[i], i))
+    title_rank = [0] * len(papers)
+    for rank, i in enumerate(by_title):
+        title_rank[i] = rank
+    by_venue = sorted(range(len(papers)), key=lambda i: (not papers[i].paper.venue, fold(papers[i].paper.venue or ""),
+                                                         -papers[i].paper.year, title_rank[i]))
+    venue_rank = [0] * len(papers)
+    for rank, i in enumerate(by_venue):
+        venue_rank[i] = rank
+    return {"title": title_rank, "venue": venue_rank}
+
+
+def cards(site: SiteContext) -> list[list[list[str]]]:
+    """What each result shows, CARDS papers to a file: [key, title HTML, authors]."""
+    rows = [[v.paper.key, v.title_html, author_list(v.paper.authors)] for v in site.papers]
+    return [rows[start:start + CARDS] for start in range(0, len(rows), CARDS)] or [[]]
+
+
+def author_list(names: Sequence[str]) -> str:
+    """Join author names as a reader writes them: 'A, B and C'."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
+    """Each paper's Pagefind page id ('' where unknown), read from the bundle's fragment files.
+
+    A fragment is gzip-compressed JSON, after a signature, with the page's URL; its file name is
+    the id a search result carries. An unreadable fragment only costs the page one extra request.
+    """
+    by_key: dict[str, str] = {}
+    for page in bundle:
+        if not (page.path.startswith(SEARCH_PREFIX) and page.path.endswith(".pf_fragment")):
+            continue
+        try:
+            data = gzip.decompress(page.content)
+            data = data.removeprefix(_FRAGMENT_SIGNATURE)
+            url = json.loads(data.decode("utf-8")).get("url", "")
+        except (OSError, EOFError, ValueError, AttributeError):
+            continue
+        match = _PUBLICATION.match(str(url))
+        if match:
+            by_key[match.group(1)] = page.path[len(SEARCH_PREFIX):-len(".pf_fragment")]
+    return [by_key.get(v.paper.key, "") for v in site.papers]
+
+
+def finder_files(site: SiteContext, bundle: Sequence[RenderedPage] = ()) -> list[RenderedPage]:
+    """Every file of the finder's data, under papers/."""
+    files = [RenderedPage("papers/finder.json", _dump(finder_index(site))),
+             RenderedPage("papers/finder-sort.json", _dump(sort_ranks(site)))]
+    files += [RenderedPage(f"papers/cards/{n}.json", _dump(chunk)) for n, chunk in enumerate(cards(site))]
+    if bundle:
+        files.append(RenderedPage("papers/finder-search.json", _dump(search_ids(site, bundle))))
+    return files

@@ -1,0 +1,170 @@
+"""The all-papers page's data files (finder.py), per-year pages and the topic map file, built for real."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree
+
+from conftest import snapshot
+
+from l2h_site.build import build, check_site
+from l2h_site.diagnostics import format_text
+from l2h_site.finder import SEARCH_PREFIX, fold, posting
+
+Site = Callable[[dict[str, str | bytes]], Path]
+
+
+def paper(title: str, authors: str, year: int, tags: str, family: str, venue: str = "",
+          summary: str = "A summary of the method.") -> str:
+    """One paper file; venue left out when empty."""
+    venue_line = f"venue: {venue}\n" if venue else ""
+    return (f"---\ntitle: '{title}'\nauthors: {authors}\n{venue_line}year: {year}\ntags: [{tags}]\n"
+            f"family: {family}\nmodality: [image]\n---\n{summary}\n")
+
+
+PAPERS = {
+    "papers/weiss2008spectral.md": paper("Spectral Hashing", "Yair Weiss, Antonio Torralba, Rob Fergus", 2008,
+                                         "Image Retrieval", "unsupervised", "NeurIPS",
+                                         "Thresholded eigenfunctions of the graph Laplacian."),
+    "papers/jegou2011product.md": paper("Product Quantization for Nearest Neighbor Search", "Hervé Jégou", 2011,
+                                        "Quantisation", "unsupervised", "TPAMI",
+                                        "Subvectors quantised with small codebooks."),
+    "papers/gong2011iterative.md": paper("Iterative Quantization", "Yunchao Gong, Svetlana Lazebnik", 2011,
+                                         "Image Retrieval, Quantisation", "unsupervised", "CVPR",
+                                         "Rotates projected data to reduce quantisation error."),
+    "papers/doe2019eclair.md": paper("Éclair: $\\ell_1$ codes", "Jane Doe", 2019, "Transformers", "supervised",
+                                     summary="A preprint without a venue."),
+}
+ORDER = ["doe2019eclair", "gong2011iterative", "jegou2011product", "weiss2008spectral"]
+"""The page order: newest first, then by key; a paper's number is its position here."""
+
+
+def decode(text: str) -> list[int]:
+    """Decode a posting list as papers.js does."""
+    at, out = 0, []
+    for gap in filter(None, text.split(",")):
+        at += int(gap, 36)
+        out.append(at)
+    return out
+
+
+def test_posting_lists_are_base36_gaps_and_round_trip() -> None:
+    assert posting([]) == ""
+    assert posting([0]) == "0"
+    assert posting([3, 4, 40, 1339]) == "3,1,10,103"  # 1339 - 40 = 1299 = 1·36² + 0·36 + 3
+    numbers = [0, 1, 2, 35, 36, 1000, 19999]
+    assert decode(posting(numbers)) == numbers
+
+
+def test_fold_removes_accents_and_case_like_the_script() -> None:
+    assert fold("Éclair Jégou") == "eclair jegou"
+
+
+def built(site: Site, files: dict[str, str | bytes]) -> dict[str, bytes]:
+    root = site(files)
+    result = build(root, out_dir=root / "_site")
+    assert result.written, [d.message for d in result.diagnostics]
+    return snapshot(root / "_site")
+
+
+def test_finder_index_holds_what_filtering_needs_in_page_order(site: Site) -> None:
+    files = built(site, PAPERS)
+    index = json.loads(files["papers/finder.json"])
+    assert index["count"] == 4 and index["cards"] == 100 and index["version"] == 1
+    assert index["years"] == [[2019, 1], [2011, 2], [2008, 1]]
+    assert index["venues"] == ["CVPR", "NeurIPS", "TPAMI"]
+    assert [index["venues"][v] if v >= 0 else None for v in index["venue"]] == [None, "CVPR", "TPAMI", "NeurIPS"]
+    tags = {name: (slug, [ORDER[i] for i in decode(p)]) for name, slug, p in index["tags"]}
+    assert [name for name, _, _ in index["tags"]] == ["Image Retrieval", "Transformers", "Quantisation"]  # taxonomy order
+    assert tags["Image Retrieval"] == ("image-retrieval", ["gong2011iterative", "weiss2008spectral"])
+    assert tags["Quantisation"][1] == ["gong2011iterative", "jegou2011product"]
+    facets = {facet: {value: [ORDER[i] for i in decode(p)] for value, p in values.items()}
+              for facet, values in index["facets"].items()}
+    assert facets["family"] == {"supervised": ["doe2019eclair"],
+                                "unsupervised": ["gong2011iterative", "jegou2011product", "weiss2008spectral"]}
+    assert facets["modality"] == {"image": ORDER}
+    # What a result shows comes from the card files, in the same order.
+    cards = json.loads(files["papers/cards/0.json"])
+    assert [row[0] for row in cards] == ORDER and "papers/cards/1.json" not in files
+    assert cards[3] == ["weiss2008spectral", "Spectral Hashing", "Yair Weiss, Antonio Torralba and Rob Fergus"]
+    assert "<math" in cards[0][1]  # the title's math, as the paper page shows it
+
+
+def test_sort_ranks_order_by_folded_title_and_by_venue_with_none_last(site: Site) -> None:
+    ranks = json.loads(built(site, PAPERS)["papers/finder-sort.json"])
+    by = {name: [key for _, key in sorted(zip(ranks[name], ORDER))] for name in ("title", "venue")}
+    # "Éclair" sorts as "eclair", before "iterative"; a paper without a venue comes last.
+    assert by["title"] == ["doe2019eclair", "gong2011iterative", "jegou2011product", "weiss2008spectral"]
+    assert by["venue"] == ["gong2011iterative", "weiss2008spectral", "jegou2011product", "doe2019eclair"]
+
+
+def test_each_paper_is_mapped_to_its_pagefind_fragment(site: Site) -> None:
+    files = built(site, PAPERS)
+    ids = json.loads(files["papers/finder-search.json"])
+    assert len(ids) == 4 and len(set(ids)) == 4 and all(ids)
+    for key, page_id in zip(ORDER, ids):
+        fragment = gzip.decompress(files[f"{SEARCH_PREFIX}{page_id}.pf_fragment"]).removeprefix(b"pagefind_dcd")
+        assert json.loads(fragment)["url"] == f"/publications/{key}/"
+
+
+def test_without_search_there_is_no_ids_file_but_the_finder_works(site: Site) -> None:
+    files = built(site, {**PAPERS, "l2h.yml": "search: false\n"})
+    assert "papers/finder-search.json" not in files
+    assert "papers/finder.json" in files and "papers/cards/0.json" in files
+
+
+def test_year_pages_list_every_paper_of_their_year_with_links_to_the_next(site: Site) -> None:
+    files = built(site, PAPERS)
+    assert sorted(p for p in files if p.startswith("papers/") and p.endswith("/index.html")) == [
+        "papers/2008/index.html", "papers/2011/index.html", "papers/2019/index.html", "papers/index.html"]
+    page = files["papers/2011/index.html"].decode()
+    assert "<title>Papers from 2011 — " in page
+    assert page.count('class="paper-item"') == 2
+    assert 'href="../../publications/gong2011iterative/"' in page and 'href="../../publications/jegou2011product/"' in page
+    assert 'href="../../papers/2019/" rel="prev">← 2019' in page and 'href="../../papers/2008/" rel="next">2008 →' in page
+    assert "rel=\"prev\"" not in files["papers/2019/index.html"].decode()
+    sitemap = files["sitemap.xml"].decode()
+    assert "papers/2011/" in sitemap
+    listing = files["papers/index.html"].decode()
+    assert '<a href="../papers/2011/">2011</a> <span class="count">2</span>' in listing
+
+
+def test_topic_map_file_is_a_standalone_svg_of_every_paper(site: Site) -> None:
+    files = built(site, PAPERS)
+    svg = ElementTree.fromstring(files["papers/topic-map.svg"])
+    ns = "{http://www.w3.org/2000/svg}"
+    links = svg.findall(f"{ns}a")
+    assert sorted(a.get("data-key") or "" for a in links) == sorted(ORDER)
+    assert {a.get("data-key"): a.get("data-i") for a in links} == {key: str(i) for i, key in enumerate(ORDER)}
+    assert {a.get("href") for a in links} == {f"../publications/{key}/" for key in ORDER}
+    assert b'<?xml-stylesheet type="text/css" href="../static/style.css"?>' in files["papers/topic-map.svg"]
+
+
+def test_a_review_above_list_limit_lists_its_newest_papers_and_loads_the_map_on_demand(site: Site) -> None:
+    small = built(site, PAPERS)
+    assert small["papers/index.html"].count(b'class="paper-item"') == 4
+    assert b"data-map-src" not in small["papers/index.html"] and b"map-point" in small["stats/index.html"]
+    files = built(site, {**PAPERS, "l2h.yml": "list_limit: 2\n"})
+    listing = files["papers/index.html"].decode()
+    assert listing.count('class="paper-item"') == 2 and "The newest 2 of 4 papers" in listing
+    assert 'data-key="doe2019eclair"' in listing and 'data-key="jegou2011product"' not in listing
+    assert 'data-page="2"' in listing
+    for page in ("papers/index.html", "stats/index.html"):
+        html = files[page].decode()
+        assert "map-point" not in html and 'data-map-src="../papers/topic-map.svg"' in html
+        assert '<a href="../papers/topic-map.svg">Open the topic map of 4 papers</a>' in html
+        assert "static/map.js" in html
+    assert files["papers/2011/index.html"].count(b'class="paper-item"') == 2  # every paper still has a page
+
+
+def test_list_limit_must_be_a_positive_whole_number(site: Site) -> None:
+    for value, expected in (("0", 'l2h.yml:1:13: error[config-range]: setting "list_limit" must be at least 1, got 0'),
+                            ("many", ('l2h.yml:1:13: error[config-type]: setting "list_limit" must be a whole number, got '
+                                     "str 'many'"))):
+        root = site({**PAPERS, "l2h.yml": f"list_limit: {value}\n"})
+        found = [d for d in check_site(root).diagnostics if d.code.startswith("config")]
+        text = format_text(found)
+        assert text.splitlines()[:2] == [expected, "  help: write a whole number, e.g. list_limit: 1000"]
