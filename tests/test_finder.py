@@ -124,8 +124,9 @@ def test_year_pages_list_every_paper_of_their_year_with_links_to_the_next(site: 
     assert "<title>Papers from 2011 — " in page
     assert page.count('class="paper-item"') == 2
     assert 'href="../../publications/gong2011iterative/"' in page and 'href="../../publications/jegou2011product/"' in page
-    assert 'href="../../papers/2019/" rel="prev">← 2019' in page and 'href="../../papers/2008/" rel="next">2008 →' in page
-    assert "rel=\"prev\"" not in files["papers/2019/index.html"].decode()
+    assert '<a href="../../papers/2019/">← 2019</a>' in page and '<a href="../../papers/2008/">2008 →</a>' in page
+    assert "←" not in files["papers/2019/index.html"].decode()
+    assert 'class="pager"' not in page  # a list of one page has no page links
     sitemap = files["sitemap.xml"].decode()
     assert "papers/2011/" in sitemap
     listing = files["papers/index.html"].decode()
@@ -168,3 +169,26 @@ def test_list_limit_must_be_a_positive_whole_number(site: Site) -> None:
         found = [d for d in check_site(root).diagnostics if d.code.startswith("config")]
         text = format_text(found)
         assert text.splitlines()[:2] == [expected, "  help: write a whole number, e.g. list_limit: 1000"]
+
+
+def test_lists_longer_than_list_limit_are_split_into_linked_pages(site: Site) -> None:
+    files = built(site, {**PAPERS, "l2h.yml": "list_limit: 1\n"})
+    pages = sorted(p for p in files if p.startswith("taxonomy/family/unsupervised/"))
+    assert pages == ["taxonomy/family/unsupervised/2/index.html", "taxonomy/family/unsupervised/3/index.html",
+                     "taxonomy/family/unsupervised/index.html"]
+    first = files["taxonomy/family/unsupervised/index.html"].decode()
+    second = files["taxonomy/family/unsupervised/2/index.html"].decode()
+    # Each page lists one paper, says how many the whole list has, and links its neighbours.
+    assert first.count('class="paper-item"') == 1 and 'data-key="gong2011iterative"' in first
+    assert second.count('class="paper-item"') == 1 and 'data-key="jegou2011product"' in second
+    assert '<span class="count">3</span></h1>' in second
+    assert '<h2 id="y2011" class="year-heading">2011 <span class="count">2</span></h2>' in second  # the year's total
+    assert "<title>Unsupervised (page 2 of 3) — " in second and "<title>Unsupervised — " in first
+    assert '<a href="../../../../taxonomy/family/unsupervised/" rel="prev">← Newer</a>' in second
+    assert '<a href="../../../../taxonomy/family/unsupervised/3/" rel="next">Older →</a>' in second
+    assert '<span aria-current="page">2</span>' in second
+    assert 'rel="prev"' not in first
+    assert files["papers/2011/2/index.html"].count(b'class="paper-item"') == 1
+    assert files["tags/quantisation/2/index.html"].count(b'class="paper-item"') == 1
+    assert "tags/quantisation/3/index.html" not in files
+    assert b"taxonomy/family/unsupervised/3/" in files["sitemap.xml"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from markupsafe import Markup
 
 from l2h_site import __version__, cite
 from l2h_site.cache import BuildCache
-from l2h_site.context import SiteContext
+from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
@@ -80,6 +83,26 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paged list of papers is, and its neighbours."""
+
+    folder: str
+    """Site folder of the list's first page, e.g. tags/deep-learning."""
+    number: int
+    """This page's number, from 1."""
+    count: int
+    """How many pages the list has."""
+
+    def url(self, number: int) -> str:
+        """Site path of page `number`: the folder itself for page 1."""
+        return f"{self.folder}/" if number == 1 else f"{self.folder}/{number}/"
+
+    def path(self, number: int) -> str:
+        """Output file of page `number`."""
+        return self.url(number) + "index.html"
+
+
 class _Renderer:
     def __init__(self, site: SiteContext, env: jinja2.Environment) -> None:
         self.site = site
@@ -112,6 +135,16 @@ class _Renderer:
                                           "fix the template expression on this line"))
             return
         self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
+
+    def listing(self, folder: str, template: str, papers: Sequence[PaperView], **values: Any) -> None:
+        """Render a list of papers on pages of at most list_limit papers: folder/, folder/2/, ..."""
+        size = self.site.config.list_limit
+        chunks = [papers[start:start + size] for start in range(0, len(papers), size)] or [papers]
+        totals = Counter(view.paper.year for view in papers)
+        for number, chunk in enumerate(chunks, 1):
+            pager = Pager(folder=folder, number=number, count=len(chunks))
+            self.page(pager.path(number), template, papers=chunk, total=len(papers), year_totals=totals,
+                      pager=pager, **values)
 
     def many(self, jobs: list[tuple[str, str, dict[str, Any]]]) -> None:
         """Render independent pages (path, template, values), on every core when there are many."""
@@ -148,17 +181,17 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
     r.page("papers/index.html", "papers.html", latest=LATEST)
     years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
     for i, (year, group) in enumerate(years):
-        r.page(f"papers/{year}/index.html", "year.html", year=year, papers=group,
-               newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)
+        r.listing(f"papers/{year}", "year.html", group, year=year,
+                  newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
     r.page("tags/index.html", "tags.html")
     for tag in site.taxonomy.tags:
-        r.page(f"tags/{tag.slug}/index.html", "tag.html", tag=tag, papers=site.tag_papers[tag.name])
+        r.listing(f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], tag=tag)
     r.page("taxonomy/index.html", "taxonomy.html")
     for facet in site.taxonomy.facets:
         for value in facet.values:
-            r.page(f"taxonomy/{facet.id}/{value.id}/index.html", "facet_value.html", facet=facet, value=value,
-                   papers=site.facet_papers[(facet.id, value.id)])
+            r.listing(f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
+                      facet=facet, value=value)
     for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
         if name in site.pages:
             r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
