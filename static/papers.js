@@ -190,8 +190,14 @@
 
   function loadPagefind() {
     if (!pagefindLoading) {
-      var ids = getJson("papers/finder-search.json").then(function (list) {
-        list.forEach(function (id, i) { if (id) searchIds[id] = i; });
+      var ids = getJson("papers/finder-search.json").then(function (file) {
+        if (file.list) {
+          file.list.forEach(function (id, i) { if (id) searchIds[id] = i; });
+        } else {
+          for (var i = 0; i < data.count; i++) {
+            searchIds[file.prefix + file.digits.substr(i * file.width, file.width)] = i;
+          }
+        }
       }).catch(function () { /* each hit is then looked up through its fragment */ });
       pagefindLoading = import(siteUrl("pagefind/pagefind.js")).then(function (module) {
         pagefind = module;
@@ -279,13 +285,22 @@
     };
   }
 
+  function fixedWidth(packed) {
+    if (packed.numbers) return packed.numbers;
+    var out = new Int32Array(data.count);
+    for (var i = 0; i < data.count; i++) out[i] = parseInt(packed.digits.substr(i * packed.width, packed.width), 36);
+    packed.numbers = out;
+    return out;
+  }
+
   function sorted(numbers, sort) {
     if (sort === "year") return Promise.resolve(numbers);
     if (!ranks) {
       ranks = getJson("papers/finder-sort.json");
       ranks.catch(function () { ranks = null; });
     }
-    return ranks.then(function (r) {
+    return ranks.then(function (file) {
+      var r = { title: fixedWidth(file.title), venue: fixedWidth(file.venue) };
       var out = numbers.slice();
       if (sort === "title") out.sort(function (a, b) { return r.title[a] - r.title[b]; });
       else if (sort === "venue") out.sort(function (a, b) { return r.venue[a] - r.venue[b]; });

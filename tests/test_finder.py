@@ -6,13 +6,14 @@ import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from conftest import snapshot
 
 from l2h_site.build import build, check_site
 from l2h_site.diagnostics import format_text
-from l2h_site.finder import SEARCH_PREFIX, fold, posting
+from l2h_site.finder import SEARCH_PREFIX, fixed_width, fold, posting, search_id_file
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -59,6 +60,22 @@ def test_posting_lists_are_base36_gaps_and_round_trip() -> None:
     assert decode(posting(numbers)) == numbers
 
 
+def unpack(packed: dict[str, Any]) -> list[int]:
+    """Decode fixed-width base-36 numbers as papers.js does."""
+    width, digits = packed["width"], packed["digits"]
+    return [int(digits[i:i + width], 36) for i in range(0, len(digits), width)]
+
+
+def test_fixed_width_numbers_round_trip_and_ids_pack_only_when_uniform() -> None:
+    assert fixed_width([0, 35, 36, 46655]) == {"width": 3, "digits": "00000z010zzz"}
+    assert unpack(fixed_width([5, 1, 1295])) == [5, 1, 1295]
+    assert fixed_width([]) == {"width": 1, "digits": ""}
+    assert search_id_file(["en_015e31e", "en_111e7f6"]) == {"prefix": "en_", "width": 7, "digits": "015e31e111e7f6"}
+    assert search_id_file(["en_015e31e", ""]) == {"list": ["en_015e31e", ""]}  # a paper without an id
+    assert search_id_file(["en_015e31e", "en_11"]) == {"list": ["en_015e31e", "en_11"]}
+    assert search_id_file([]) == {"list": []}
+
+
 def test_fold_removes_accents_and_case_like_the_script() -> None:
     assert fold("Éclair Jégou") == "eclair jegou"
 
@@ -94,7 +111,9 @@ def test_finder_index_holds_what_filtering_needs_in_page_order(site: Site) -> No
 
 
 def test_sort_ranks_order_by_folded_title_and_by_venue_with_none_last(site: Site) -> None:
-    ranks = json.loads(built(site, PAPERS)["papers/finder-sort.json"])
+    packed = json.loads(built(site, PAPERS)["papers/finder-sort.json"])
+    assert packed["title"]["width"] == 1 and len(packed["title"]["digits"]) == 4
+    ranks = {name: unpack(packed[name]) for name in ("title", "venue")}
     by = {name: [key for _, key in sorted(zip(ranks[name], ORDER))] for name in ("title", "venue")}
     # "Éclair" sorts as "eclair", before "iterative"; a paper without a venue comes last.
     assert by["title"] == ["doe2019eclair", "gong2011iterative", "jegou2011product", "weiss2008spectral"]
@@ -103,7 +122,9 @@ def test_sort_ranks_order_by_folded_title_and_by_venue_with_none_last(site: Site
 
 def test_each_paper_is_mapped_to_its_pagefind_fragment(site: Site) -> None:
     files = built(site, PAPERS)
-    ids = json.loads(files["papers/finder-search.json"])
+    packed = json.loads(files["papers/finder-search.json"])
+    assert packed["prefix"] == "en_" and len(packed["digits"]) == 4 * packed["width"]
+    ids = [packed["prefix"] + packed["digits"][i * packed["width"]:(i + 1) * packed["width"]] for i in range(4)]
     assert len(ids) == 4 and len(set(ids)) == 4 and all(ids)
     for key, page_id in zip(ORDER, ids):
         fragment = gzip.decompress(files[f"{SEARCH_PREFIX}{page_id}.pf_fragment"]).removeprefix(b"pagefind_dcd")

@@ -7,9 +7,11 @@ The page fetches, in this order and only when needed:
   posting list (gaps between paper numbers, base 36, comma-separated). About 20 bytes a paper.
 - ``papers/cards/<n>.json``: what a result shows (key, title as sanitised HTML, authors) for papers
   ``n*CARDS .. n*CARDS+CARDS-1``; only the cards of the results on screen are fetched.
-- ``papers/finder-sort.json``: each paper's rank by title and by venue, fetched on the first sort.
+- ``papers/finder-sort.json``: each paper's rank by title and by venue, fetched on the first sort
+  (fixed-width base-36 digits run together: 3 characters a paper up to 46,656 papers).
 - ``papers/finder-search.json``: each paper's Pagefind page id, fetched with the search index, so
-  that every search hit is mapped to its paper without loading the hit's fragment.
+  that every search hit is mapped to its paper without loading the hit's fragment (the ids' hex
+  digits run together: 7 characters a paper).
 
 All of it is computed from the SiteContext, sorted and serialised with fixed options: deterministic.
 """
@@ -31,6 +33,7 @@ CARDS = 100
 """Papers per card file: a page of results fetches one or two files in the default order."""
 SEARCH_PREFIX = "pagefind/fragment/"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
+_SEARCH_ID = re.compile(r"^([a-z][a-z0-9-]*_)[0-9a-f]+$")
 _PUBLICATION = re.compile(r"^/?publications/([^/]+)/(?:index\.html)?$")
 
 
@@ -87,8 +90,19 @@ def finder_index(site: SiteContext) -> dict[str, Any]:
     }
 
 
-def sort_ranks(site: SiteContext) -> dict[str, list[int]]:
+def fixed_width(numbers: Sequence[int]) -> dict[str, Any]:
+    """Encode numbers as one string of equal-width base-36 digits (no separators): compact and fast to cut."""
+    width = max((len(_base36(n)) for n in numbers), default=1)
+    return {"width": width, "digits": "".join(_base36(n).rjust(width, "0") for n in numbers)}
+
+
+def sort_ranks(site: SiteContext) -> dict[str, Any]:
     """Each paper's position when sorted by title, and by venue (no venue last, then newest first)."""
+    title_rank, venue_rank = _ranks(site)
+    return {"title": fixed_width(title_rank), "venue": fixed_width(venue_rank)}
+
+
+def _ranks(site: SiteContext) -> tuple[list[int], list[int]]:
     papers = site.papers
     titles = [fold(v.title_text) for v in papers]
     by_title = sorted(range(len(papers)), key=lambda i: (titles[i], i))
@@ -100,7 +114,7 @@ def sort_ranks(site: SiteContext) -> dict[str, list[int]]:
     venue_rank = [0] * len(papers)
     for rank, i in enumerate(by_venue):
         venue_rank[i] = rank
-    return {"title": title_rank, "venue": venue_rank}
+    return title_rank, venue_rank
 
 
 def cards(site: SiteContext) -> list[list[list[str]]]:
@@ -114,6 +128,16 @@ def author_list(names: Sequence[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def search_id_file(ids: Sequence[str]) -> dict[str, Any]:
+    """Pack the ids: Pagefind's are a language prefix and a fixed number of hex digits, so the file is
+    the prefix and the digits run together; any other shape is kept as a list."""
+    match = _SEARCH_ID.match(ids[0]) if ids else None
+    if match and all(len(i) == len(ids[0]) and i.startswith(match.group(1)) and _SEARCH_ID.match(i) for i in ids):
+        prefix = match.group(1)
+        return {"prefix": prefix, "width": len(ids[0]) - len(prefix), "digits": "".join(i[len(prefix):] for i in ids)}
+    return {"list": list(ids)}
 
 
 def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
@@ -144,5 +168,5 @@ def finder_files(site: SiteContext, bundle: Sequence[RenderedPage] = ()) -> list
              RenderedPage("papers/finder-sort.json", _dump(sort_ranks(site)))]
     files += [RenderedPage(f"papers/cards/{n}.json", _dump(chunk)) for n, chunk in enumerate(cards(site))]
     if bundle:
-        files.append(RenderedPage("papers/finder-search.json", _dump(search_ids(site, bundle))))
+        files.append(RenderedPage("papers/finder-search.json", _dump(search_id_file(search_ids(site, bundle)))))
     return files
