@@ -180,6 +180,12 @@ def test_a_review_above_list_limit_lists_its_newest_papers_and_loads_the_map_on_
         assert '<a href="../papers/topic-map.svg">Open the topic map of 4 papers</a>' in html
         assert "static/map.js" in html
     assert files["papers/2011/index.html"].count(b'class="paper-item"') == 2  # every paper still has a page
+    # The taxonomy's comparison tables show each family's newest papers and link the rest.
+    taxonomy = files["taxonomy/index.html"].decode()
+    unsupervised = taxonomy.split('id="family-unsupervised"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="../taxonomy/family/unsupervised/">all 3 Unsupervised papers</a>' in unsupervised
+    assert unsupervised.count("<tr>") == 1 + 2  # the header and the newest two
+    assert "all 3 Unsupervised" not in small["taxonomy/index.html"].decode()
 
 
 def test_list_limit_must_be_a_positive_whole_number(site: Site) -> None:

@@ -27,7 +27,8 @@ from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 
 LATEST = 100
-"""Papers a review larger than list_limit lists on its all-papers page (the newest)."""
+"""Papers a review larger than list_limit shows on its all-papers page and per family in the taxonomy's
+comparison tables (the newest); the rest are on the paged year and facet-value pages."""
 
 
 def relative_url(page_path: str, target: str) -> str:
@@ -187,7 +188,7 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
     r.page("tags/index.html", "tags.html")
     for tag in site.taxonomy.tags:
         r.listing(f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], tag=tag)
-    r.page("taxonomy/index.html", "taxonomy.html")
+    r.page("taxonomy/index.html", "taxonomy.html", latest=LATEST)
     for facet in site.taxonomy.facets:
         for value in facet.values:
             r.listing(f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
