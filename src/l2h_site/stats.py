@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
+from l2h_site.vectors import VECTORS_VERSION, PaperVectors
 
 
 @dataclass(frozen=True)
@@ -170,43 +171,39 @@ def _tsne(points: Any, seed: int) -> Any:
                 max_iter=1000, n_jobs=1).fit_transform(points)
 
 
-def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
+def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None,
+              vectors: PaperVectors | None = None) -> tuple[MapPoint, ...]:
     """Place every paper on a plane so that papers about similar things lie close together.
 
     The result depends only on the papers' text and the seed, so it is cached under their hash.
     """
-    from l2h_site.related import paper_document
-
-    ordered = sorted(papers, key=lambda p: p.key)
-    n = len(ordered)
+    vectors = vectors if vectors is not None else PaperVectors(papers)
+    keys = vectors.keys
+    n = len(keys)
     if n == 0:
         return ()
     if n < 4:  # too few papers for t-SNE: spread them on a line
-        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
-    documents = [paper_document(p) for p in ordered]
-    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, [p.key for p in ordered], documents)
+        return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
+    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, VECTORS_VERSION, keys, vectors.documents)
     if cache is not None:
         stored = cache.get_json("topic-map", key)
         if isinstance(stored, list) and len(stored) == n:
-            return tuple(MapPoint(p.key, float(x), float(y)) for p, (x, y) in zip(ordered, stored))
-    points = _compute_map(ordered, documents, seed)
+            return tuple(MapPoint(k, float(x), float(y)) for k, (x, y) in zip(keys, stored))
+    points = _compute_map(vectors, seed)
     if cache is not None:
         cache.put_json("topic-map", key, [[pt.x, pt.y] for pt in points])
     return points
 
 
-def _compute_map(ordered: Sequence[Paper], documents: list[str], seed: int) -> tuple[MapPoint, ...]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(ordered)
-    try:
-        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(documents)
-    except ValueError:  # no words at all
-        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
+def _compute_map(vectors: PaperVectors, seed: int) -> tuple[MapPoint, ...]:
+    keys = vectors.keys
+    n = len(keys)
+    if vectors.matrix is None:  # no words at all
+        return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
     # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).
     with threadpool_limits(limits=1):
-        coords = _embed(tfidf, n, seed)
+        coords = _embed(vectors.matrix, n, seed)
     low = coords.min(axis=0)
     span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
     scaled = (coords - low) / span
-    return tuple(MapPoint(p.key, round(float(x), 4), round(float(y), 4)) for p, (x, y) in zip(ordered, scaled))
+    return tuple(MapPoint(k, round(float(x), 4), round(float(y), 4)) for k, (x, y) in zip(keys, scaled))
