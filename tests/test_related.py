@@ -140,3 +140,38 @@ def test_related_papers_accept_shared_vectors() -> None:
     vectors = PaperVectors(CORPUS)
     assert related_papers(CORPUS, vectors=vectors) == related_papers(CORPUS)
     assert topic_map(CORPUS, vectors=vectors) == topic_map(CORPUS)
+
+
+def test_papers_of_one_family_lie_closer_on_the_map_than_random_pairs(monkeypatch: object) -> None:
+    import random
+    from itertools import combinations
+
+    from l2h_site import stats
+
+    rng = random.Random(5)
+    words = {"quantisation": ["codebook", "subvector", "residual", "lookup", "centroid", "additive"],
+             "graph": ["proximity", "greedy", "navigable", "edges", "neighbourhood", "layers"],
+             "unsupervised": ["spectral", "laplacian", "eigenfunction", "threshold", "manifold", "bits"]}
+    shared = ["retrieval", "search", "binary", "large", "scale", "method", "results", "benchmark"]
+    corpus = [paper(f"p{i:03d}", f"{rng.choice(words[family]).title()} method {i}",
+                    " ".join(rng.choices(words[family], k=6) + rng.choices(shared, k=6)), family=family)
+              for i, family in enumerate(rng.choices(sorted(words), k=90))]
+    family = {p.key: p.facets["family"][0] for p in corpus}
+
+    def mean_distances(points: tuple[stats.MapPoint, ...]) -> tuple[float, float]:
+        same, every = [], []
+        for a, b in combinations(points, 2):
+            d = ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5
+            every.append(d)
+            if family[a.key] == family[b.key]:
+                same.append(d)
+        return sum(same) / len(same), sum(every) / len(every)
+
+    same, every = mean_distances(topic_map(corpus))
+    assert same < 0.6 * every
+    monkeypatch.setattr(stats, "LANDMARKS", 30)  # type: ignore[attr-defined]
+    monkeypatch.setattr(stats, "SVD_SAMPLE", 40)  # type: ignore[attr-defined]
+    sampled = topic_map(corpus)
+    assert sampled == topic_map(list(reversed(corpus)))
+    same, every = mean_distances(sampled)
+    assert same < 0.6 * every
