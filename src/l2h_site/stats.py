@@ -128,6 +128,8 @@ NEIGHBOURS = 5
 SVD_SAMPLE = 2000
 """Rows the truncated SVD is fitted on; every paper is then projected onto its components."""
 TSNE_ITERATIONS = 500
+PLACE_BLOCK = 2048
+"""Papers placed by similarity at a time."""
 """t-SNE iterations, the first 250 with early exaggeration: a sample of LANDMARKS settles well before 1,000."""
 
 
@@ -163,14 +165,17 @@ def _embed(tfidf: Any, n: int, seed: int) -> Any:
     rest = np.setdiff1d(np.arange(m), sample)
     norms = np.linalg.norm(unique, axis=1, keepdims=True)
     unit = (unique / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    similarity = np.round(unit[rest] @ unit[sample].T, 5)
-    # The most similar sampled papers: a partition, then a sort of the few by similarity and sample order.
+    landmarks = unit[sample].T
     count = min(NEIGHBOURS, len(sample) - 1)
-    nearest = np.argpartition(-similarity, count, axis=1)[:, :count]
-    nearest = np.take_along_axis(nearest, np.lexsort((nearest, -np.take_along_axis(similarity, nearest, axis=1))),
-                                 axis=1)
-    weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None).astype(np.float64) + 1e-6
-    placed[rest] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+    for start in range(0, len(rest), PLACE_BLOCK):  # in blocks: a rest × sample matrix at 20,000 papers is 40 MB
+        rows = rest[start:start + PLACE_BLOCK]
+        similarity = np.round(unit[rows] @ landmarks, 5)
+        # The most similar sampled papers: a partition, then a sort of the few by similarity and sample order.
+        nearest = np.argpartition(-similarity, count, axis=1)[:, :count]
+        nearest = np.take_along_axis(nearest, np.lexsort((nearest, -np.take_along_axis(similarity, nearest, axis=1))),
+                                     axis=1)
+        weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None).astype(np.float64) + 1e-6
+        placed[rows] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
     return placed[inverse]
 
 
