@@ -18,6 +18,7 @@ from l2h_site.build import build
 from l2h_site.cache import BuildCache
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
+from l2h_site.vectors import PaperVectors
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "sites" / "golden"
@@ -164,9 +165,7 @@ def test_cached_topic_map_equals_computed(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     first = topic_map(papers, cache=cache)
     assert topic_map(papers, cache=cache) == first
-    assert first == _compute_map(sorted(papers, key=lambda p: p.key),
-                                 [__import__("l2h_site.related", fromlist=["x"]).paper_document(p)
-                                  for p in sorted(papers, key=lambda p: p.key)], 0)
+    assert first == _compute_map(PaperVectors(papers), 0)
 
 
 def test_identical_papers_do_not_crash_the_map() -> None:

@@ -89,3 +89,89 @@ def test_two_papers_sharing_words_are_related_to_each_other() -> None:
 def test_ties_are_broken_by_key() -> None:
     twins = [paper(k, "Same title", "same summary") for k in ("c", "a", "b")]
     assert related_papers(twins, count=1) == {"a": ("b",), "b": ("a",), "c": ("a",)}
+
+
+def _generated_corpus(n: int, seed: int = 3) -> list[Paper]:
+    """Papers drawing words from a skewed vocabulary, so that some words are common and many rare."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}x" for i in range(400)]
+    weights = [1.0 / (i + 1) for i in range(len(vocabulary))]
+    return [paper(f"p{i:04d}", " ".join(rng.choices(vocabulary, weights, k=3)),
+                  " ".join(rng.choices(vocabulary, weights, k=rng.randint(0, 30))),
+                  family=rng.choice(["supervised", "unsupervised", "graph"])) for i in range(n)]
+
+
+def _brute_force(papers: list[Paper], count: int = 5) -> dict[str, tuple[str, ...]]:
+    """Rank every pair by its rounded cosine score, then by key: the definition related_papers implements."""
+    import numpy as np
+
+    from l2h_site.vectors import PaperVectors
+
+    vectors = PaperVectors(papers)
+    dense = vectors.matrix.toarray()
+    scores = np.round((dense @ dense.T).astype(np.float64), 6)
+    result = {}
+    for i, key in enumerate(vectors.keys):
+        ranked = sorted((j for j in range(len(papers)) if j != i and scores[i, j] > 0), key=lambda j: (-scores[i, j], j))
+        result[key] = tuple(vectors.keys[j] for j in ranked[:count])
+    return result
+
+
+def test_blocked_split_computation_equals_the_brute_force_ranking(monkeypatch: object) -> None:
+    from l2h_site import related
+
+    corpus = _generated_corpus(300)
+    expected = _brute_force(corpus)
+    assert related_papers(corpus) == expected
+    # Few dense columns (the rest through the sparse product), small blocks, and short chunks.
+    monkeypatch.setattr(related, "DENSE_BYTES", 4 * 300 * 8)  # type: ignore[attr-defined]
+    monkeypatch.setattr(related, "BLOCK_BYTES", 4 * 300 * 37)  # type: ignore[attr-defined]
+    monkeypatch.setattr(related, "CHUNK", 4)  # type: ignore[attr-defined]
+    assert related_papers(corpus) == expected
+    assert related_papers(corpus, count=1) == {key: keys[:1] for key, keys in expected.items()}
+    assert sum(1 for keys in expected.values() if len(keys) == 5) > 250
+
+
+def test_related_papers_accept_shared_vectors() -> None:
+    from l2h_site.vectors import PaperVectors
+
+    vectors = PaperVectors(CORPUS)
+    assert related_papers(CORPUS, vectors=vectors) == related_papers(CORPUS)
+    assert topic_map(CORPUS, vectors=vectors) == topic_map(CORPUS)
+
+
+def test_papers_of_one_family_lie_closer_on_the_map_than_random_pairs(monkeypatch: object) -> None:
+    import random
+    from itertools import combinations
+
+    from l2h_site import stats
+
+    rng = random.Random(5)
+    words = {"quantisation": ["codebook", "subvector", "residual", "lookup", "centroid", "additive"],
+             "graph": ["proximity", "greedy", "navigable", "edges", "neighbourhood", "layers"],
+             "unsupervised": ["spectral", "laplacian", "eigenfunction", "threshold", "manifold", "bits"]}
+    shared = ["retrieval", "search", "binary", "large", "scale", "method", "results", "benchmark"]
+    corpus = [paper(f"p{i:03d}", f"{rng.choice(words[family]).title()} method {i}",
+                    " ".join(rng.choices(words[family], k=6) + rng.choices(shared, k=6)), family=family)
+              for i, family in enumerate(rng.choices(sorted(words), k=90))]
+    family = {p.key: p.facets["family"][0] for p in corpus}
+
+    def mean_distances(points: tuple[stats.MapPoint, ...]) -> tuple[float, float]:
+        same, every = [], []
+        for a, b in combinations(points, 2):
+            d = ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5
+            every.append(d)
+            if family[a.key] == family[b.key]:
+                same.append(d)
+        return sum(same) / len(same), sum(every) / len(every)
+
+    same, every = mean_distances(topic_map(corpus))
+    assert same < 0.6 * every
+    monkeypatch.setattr(stats, "LANDMARKS", 30)  # type: ignore[attr-defined]
+    monkeypatch.setattr(stats, "SVD_SAMPLE", 40)  # type: ignore[attr-defined]
+    sampled = topic_map(corpus)
+    assert sampled == topic_map(list(reversed(corpus)))
+    same, every = mean_distances(sampled)
+    assert same < 0.6 * every

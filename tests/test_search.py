@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from conftest import snapshot
 
 from l2h_site.build import build
 from l2h_site.model import RenderedPage
-from l2h_site.search import index_search
+from l2h_site.search import _index, index_search, searchable_part
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -55,3 +56,35 @@ def test_search_false_builds_no_index(site: Site) -> None:
 
 def test_index_search_without_paper_pages_returns_nothing() -> None:
     assert index_search([RenderedPage("index.html", b"<html></html>")]) == ([], [])
+
+
+def test_searchable_part_is_the_pagefind_body_with_its_nested_elements() -> None:
+    page = (b'<!DOCTYPE html><html lang="en"><head><title>T</title><script>x</script></head><body><nav>menu</nav>'
+            b'<div data-pagefind-body><h1>Title</h1><div class="a"><div>deep</div></div><p>after</p></div>'
+            b'<section>cite</section><div>related</div></body></html>')
+    part = searchable_part(page)
+    assert b'<div data-pagefind-body><h1>Title</h1><div class="a"><div>deep</div></div><p>after</p></div>' in part
+    assert b"menu" not in part and b"cite" not in part and b"related" not in part and b"<script>" not in part
+    assert searchable_part(b"<html><body><p>no body marker</p></body></html>") == b"<html><body><p>no body marker</p></body></html>"
+    unclosed = b"<html><body><div data-pagefind-body><p>cut short"
+    assert searchable_part(unclosed) == unclosed
+
+
+def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
+    second = PAPER.replace("Spectral Hashing", "Semantic Hashing").replace("eigenfunctions", "autoencoders")
+    root = site({"papers/weiss2008spectral.md": PAPER, "papers/salakhutdinov2009semantic.md": second})
+    result = build(root, write=False)
+    pages = [p for p in result.pages if p.path.startswith("publications/")]
+    slim, problems = index_search(pages)
+    whole, _ = _index(pages)  # Pagefind on the whole pages, as before slimming
+    assert not problems
+    fragments = {p.path: p.content for p in slim if p.path.startswith("pagefind/fragment/")}
+    assert fragments == {p.path: p.content for p in whole if p.path.startswith("pagefind/fragment/")}
+    records = [json.loads(gzip.decompress(content)[len(b"pagefind_dcd"):]) for content in fragments.values()]
+    assert sorted(r["url"] for r in records) == ["/publications/salakhutdinov2009semantic/",
+                                                  "/publications/weiss2008spectral/"]
+    spectral = next(r for r in records if "spectral" in r["url"])
+    assert spectral["meta"]["title"] == "Spectral Hashing"
+    assert "Yair Weiss" in spectral["content"] and "eigenfunctions" in spectral["content"]
+    assert "Cite" not in spectral["content"]  # the BibTeX block is outside the indexed body
+    assert "Scholar" not in spectral["content"]  # the links every page has would match every search

@@ -17,6 +17,7 @@ from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.related import related_papers
 from l2h_site.stats import MapPoint, topic_map
+from l2h_site.vectors import PaperVectors
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,9 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
             html, _ = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8"))
             pages[name] = html
     by_key = {v.paper.key: v for v in ordered}
-    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers).items()}
+    vectors = PaperVectors(papers)  # one TF-IDF matrix for related papers and the topic map
+    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers, vectors=vectors).items()}
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
                        pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers, history),
-                       topic_map=topic_map(papers, cache=cache)), diagnostics
+                       topic_map=topic_map(papers, cache=cache, vectors=vectors)), diagnostics

@@ -1,68 +1,97 @@
 """Related papers: TF-IDF cosine similarity over each paper's text and classification.
 
-Computed once per build, in blocks so that 20,000 papers never need an n×n matrix in memory.
+Exact cosine scores, computed a block of rows at a time so that 20,000 papers never need an
+n×n matrix. The words most papers share go through one dense float32 matrix product (BLAS), the
+rarer ones through a sparse product, which is cheap because few pairs of papers share a rare
+word; words of a single paper are left out, since they add nothing to any pair's score.
 Ties are broken by paper key, so the result depends only on the papers, never on timing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from l2h_site.model import Paper
+from l2h_site.vectors import PaperVectors
 
-BLOCK = 1024
-"""Rows of the similarity matrix computed at a time (memory: BLOCK × papers floats)."""
-
-
-def paper_document(paper: Paper) -> str:
-    """Make the text TF-IDF sees for a paper: title, summary, tags and facet values as tokens."""
-    tags = " ".join("tag_" + _token(t) for t in paper.tags)
-    facets = " ".join(f"{name}_{_token(v)}" for name, values in sorted(paper.facets.items()) for v in values)
-    return f"{paper.title} {paper.title} {paper.summary} {tags} {tags} {facets}"
-
-
-def _token(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+BLOCK_BYTES = 32 << 20
+"""Memory for one block of scores (rows × papers float32)."""
+DENSE_BYTES = 32 << 20
+"""Memory for the dense part of the matrix (papers × most frequent words, float32)."""
+CHUNK = 64
+"""Scores per chunk whose maxima bound the k-th best score of a row from below."""
+DECIMALS = 6
+"""Scores are compared rounded, so equal scores compare equal whatever the summation order."""
 
 
-def related_papers(papers: Sequence[Paper], count: int = 5) -> dict[str, tuple[str, ...]]:
+def related_papers(papers: Sequence[Paper], count: int = 5,
+                   vectors: PaperVectors | None = None) -> dict[str, tuple[str, ...]]:
     """Map each paper key to the keys of its most similar papers, most similar first."""
-    ordered = sorted(papers, key=lambda p: p.key)
-    keys = [p.key for p in ordered]
+    vectors = vectors if vectors is not None else PaperVectors(papers)
+    keys = vectors.keys
     result: dict[str, tuple[str, ...]] = {k: () for k in keys}
-    if len(ordered) < 2 or count <= 0:
-        return result
-    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
-
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
-                                 max_df=0.5 if len(ordered) >= 20 else 1.0,
-                                 dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform([paper_document(p) for p in ordered])
-    except ValueError:  # every document is empty or stop words only: nothing to compare
-        return result
-    transposed = matrix.T.tocsc()
     n = len(keys)
+    if n < 2 or count <= 0 or vectors.matrix is None:
+        return result
+    dense, sparse, sparse_t = _split_columns(vectors.matrix)
     k = min(count, n - 1)
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
-        scores = (matrix[start:stop] @ transposed).toarray()
-        scores = np.round(scores, 6)  # equal scores compare equal whatever the summation order
-        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0
-        # The k-th best score of each row; every paper scoring at least that is a candidate, so ties
-        # at the cut are all seen and then broken by key, never by the partition's internal order.
-        kth = np.partition(scores, -k, axis=1)[:, -k]
-        rows, cols = np.nonzero((scores >= kth[:, None]) & (scores > 0))
-        if rows.size == 0:
-            continue
-        bounds = np.flatnonzero(np.diff(rows)) + 1
-        for first, candidates in zip(np.concatenate(([0], bounds)), np.split(cols, bounds)):
-            row = int(rows[first])
-            line = scores[row]
-            # Sort by score descending, then by key (= index) ascending; lexsort's last key is primary.
-            best = candidates[np.lexsort((candidates, -line[candidates]))][:count]
+    rows_per_block = max(1, min(n, BLOCK_BYTES // (4 * n)))
+    for start in range(0, n, rows_per_block):
+        stop = min(start + rows_per_block, n)
+        scores = dense[start:stop] @ dense.T
+        if sparse is not None:
+            extra = (sparse[start:stop] @ sparse_t).tocoo()
+            scores[extra.row, extra.col] += extra.data
+        scores[np.arange(stop - start), np.arange(start, stop)] = -1.0  # never related to itself
+        for row, best in _top(scores, k, count):
             result[keys[start + row]] = tuple(keys[i] for i in best)
     return result
+
+
+def _split_columns(matrix: Any) -> tuple[Any, Any, Any]:
+    """Split the TF-IDF columns into a dense array of the most frequent words and a sparse rest.
+
+    Returns (dense rows, sparse rows or None, sparse columns transposed or None).
+    """
+    n = matrix.shape[0]
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    shared = np.flatnonzero(frequency >= 2)
+    order = shared[np.lexsort((shared, -frequency[shared]))]  # most frequent first, ties by column
+    width = max(1, DENSE_BYTES // (4 * n))
+    dense = np.ascontiguousarray(matrix[:, np.sort(order[:width])].toarray(), dtype=np.float32)
+    if len(order) <= width:
+        return dense, None, None
+    sparse = matrix[:, np.sort(order[width:])].tocsr()
+    return dense, sparse, sparse.T.tocsr()
+
+
+def _top(scores: Any, k: int, count: int) -> list[tuple[int, Any]]:
+    """Return (row, best columns) for each row with a positive score: by rounded score, then column.
+
+    The k-th best score of a row is bounded from below by the k-th best maximum of its chunks of
+    CHUNK columns (k chunks each hold a score at least that high), and only chunks whose maximum
+    reaches the bound are scanned, so a row's scores are read once and never sorted. Every score
+    whose rounded value ties with the k-th best one is a candidate, so ties at the cut are broken
+    by column, never by chance.
+    """
+    n = scores.shape[1]
+    chunk = CHUNK if n >= 4 * CHUNK * k else 1
+    whole = n // chunk * chunk  # columns in whole chunks; the few after them are scanned directly
+    maxima = np.maximum.reduceat(scores[:, :whole], np.arange(0, whole, chunk), axis=1)
+    bound = np.partition(maxima, -k, axis=1)[:, -k] - 2 * 10.0 ** -DECIMALS
+    bound = np.maximum(bound, 0.4 * 10.0 ** -DECIMALS)  # a score that rounds to 0 relates nothing
+    hit_row, hit_chunk = np.nonzero(maxima >= bound[:, None])
+    columns = hit_chunk[:, None] * chunk + np.arange(chunk)
+    found = scores[hit_row[:, None], columns] >= bound[hit_row][:, None]
+    tail_row, tail_col = np.nonzero(scores[:, whole:] >= bound[:, None])
+    row = np.concatenate([np.broadcast_to(hit_row[:, None], columns.shape)[found], tail_row])
+    col = np.concatenate([columns[found], tail_col + whole])
+    value = np.round(scores[row, col].astype(np.float64), DECIMALS)
+    order = np.lexsort((col, -value, row))  # by row, then score descending, then column
+    row, col = row[order], col[order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
+    ends = np.r_[starts[1:], len(row)]
+    return [(int(row[s]), col[s:min(e, s + count)]) for s, e in zip(starts, ends)]

@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
+from l2h_site.vectors import VECTORS_VERSION, PaperVectors
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,17 @@ class MapPoint:
     """Vertical position, 0 top to 1 bottom."""
 
 
-LANDMARKS = 1000
+LANDMARKS = 500
 """Above this many distinct papers, t-SNE places a fixed-size sample and the rest are placed near
 their most similar sampled papers: t-SNE's cost grows faster than linearly and would dominate the build."""
 NEIGHBOURS = 5
 """Sampled papers whose positions, weighted by similarity, place each other paper."""
+SVD_SAMPLE = 2000
+"""Rows the truncated SVD is fitted on; every paper is then projected onto its components."""
+TSNE_ITERATIONS = 500
+PLACE_BLOCK = 2048
+"""Papers placed by similarity at a time."""
+"""t-SNE iterations, the first 250 with early exaggeration: a sample of LANDMARKS settles well before 1,000."""
 
 
 def _embed(tfidf: Any, n: int, seed: int) -> Any:
@@ -134,14 +141,17 @@ def _embed(tfidf: Any, n: int, seed: int) -> Any:
     """
     from sklearn.decomposition import TruncatedSVD
 
-    components = max(1, min(50, tfidf.shape[1] - 1, n - 1))
+    rng = np.random.default_rng(seed)
+    fit_rows = np.sort(rng.choice(n, SVD_SAMPLE, replace=False)) if n > SVD_SAMPLE else np.arange(n)
+    components = max(1, min(50, tfidf.shape[1] - 1, len(fit_rows) - 1))
     if tfidf.shape[1] > components:
         with warnings.catch_warnings():  # degenerate input divides by zero in a ratio we do not use
             warnings.simplefilter("ignore", RuntimeWarning)
-            reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(tfidf)
+            svd = TruncatedSVD(n_components=components, random_state=seed).fit(tfidf[fit_rows])
+        reduced = tfidf @ svd.components_.T.astype(np.float32)
     else:
         reduced = tfidf.toarray()
-    reduced = np.round(np.asarray(reduced, dtype=np.float64), 9)
+    reduced = np.round(np.asarray(reduced, dtype=np.float64), 6)
     unique, inverse = np.unique(reduced, axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
     m = len(unique)
@@ -149,16 +159,23 @@ def _embed(tfidf: Any, n: int, seed: int) -> Any:
         return np.column_stack([np.linspace(0, 1, n), np.full(n, 0.5)])
     if m <= LANDMARKS:
         return _tsne(unique, seed)[inverse]
-    sample = np.sort(np.random.default_rng(seed).choice(m, LANDMARKS, replace=False))
+    sample = np.sort(rng.choice(m, LANDMARKS, replace=False))
     placed = np.empty((m, 2))
     placed[sample] = _tsne(unique[sample], seed)
     rest = np.setdiff1d(np.arange(m), sample)
     norms = np.linalg.norm(unique, axis=1, keepdims=True)
-    unit = unique / np.where(norms > 0, norms, 1.0)
-    similarity = unit[rest] @ unit[sample].T
-    nearest = np.argsort(-similarity, axis=1, kind="stable")[:, :NEIGHBOURS]
-    weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None) + 1e-6
-    placed[rest] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+    unit = (unique / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    landmarks = unit[sample].T
+    count = min(NEIGHBOURS, len(sample) - 1)
+    for start in range(0, len(rest), PLACE_BLOCK):  # in blocks: a rest × sample matrix at 20,000 papers is 40 MB
+        rows = rest[start:start + PLACE_BLOCK]
+        similarity = np.round(unit[rows] @ landmarks, 5)
+        # The most similar sampled papers: a partition, then a sort of the few by similarity and sample order.
+        nearest = np.argpartition(-similarity, count, axis=1)[:, :count]
+        nearest = np.take_along_axis(nearest, np.lexsort((nearest, -np.take_along_axis(similarity, nearest, axis=1))),
+                                     axis=1)
+        weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None).astype(np.float64) + 1e-6
+        placed[rows] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
     return placed[inverse]
 
 
@@ -167,46 +184,43 @@ def _tsne(points: Any, seed: int) -> Any:
 
     perplexity = float(min(30, max(2, (len(points) - 1) // 3)))
     return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                max_iter=1000, n_jobs=1).fit_transform(points)
+                max_iter=TSNE_ITERATIONS, n_jobs=1).fit_transform(points)
 
 
-def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
+def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None,
+              vectors: PaperVectors | None = None) -> tuple[MapPoint, ...]:
     """Place every paper on a plane so that papers about similar things lie close together.
 
     The result depends only on the papers' text and the seed, so it is cached under their hash.
     """
-    from l2h_site.related import paper_document
-
-    ordered = sorted(papers, key=lambda p: p.key)
-    n = len(ordered)
+    vectors = vectors if vectors is not None else PaperVectors(papers)
+    keys = vectors.keys
+    n = len(keys)
     if n == 0:
         return ()
     if n < 4:  # too few papers for t-SNE: spread them on a line
-        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
-    documents = [paper_document(p) for p in ordered]
-    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, [p.key for p in ordered], documents)
+        return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
+    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, VECTORS_VERSION, keys,
+                 vectors.documents)
     if cache is not None:
         stored = cache.get_json("topic-map", key)
         if isinstance(stored, list) and len(stored) == n:
-            return tuple(MapPoint(p.key, float(x), float(y)) for p, (x, y) in zip(ordered, stored))
-    points = _compute_map(ordered, documents, seed)
+            return tuple(MapPoint(k, float(x), float(y)) for k, (x, y) in zip(keys, stored))
+    points = _compute_map(vectors, seed)
     if cache is not None:
         cache.put_json("topic-map", key, [[pt.x, pt.y] for pt in points])
     return points
 
 
-def _compute_map(ordered: Sequence[Paper], documents: list[str], seed: int) -> tuple[MapPoint, ...]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(ordered)
-    try:
-        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(documents)
-    except ValueError:  # no words at all
-        return tuple(MapPoint(p.key, round((i + 1) / (n + 1), 4), 0.5) for i, p in enumerate(ordered))
+def _compute_map(vectors: PaperVectors, seed: int) -> tuple[MapPoint, ...]:
+    keys = vectors.keys
+    n = len(keys)
+    if vectors.matrix is None:  # no words at all
+        return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
     # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).
     with threadpool_limits(limits=1):
-        coords = _embed(tfidf, n, seed)
+        coords = _embed(vectors.matrix, n, seed)
     low = coords.min(axis=0)
     span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
     scaled = (coords - low) / span
-    return tuple(MapPoint(p.key, round(float(x), 4), round(float(y), 4)) for p, (x, y) in zip(ordered, scaled))
+    return tuple(MapPoint(k, round(float(x), 4), round(float(y), 4)) for k, (x, y) in zip(keys, scaled))

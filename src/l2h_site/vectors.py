@@ -1,0 +1,57 @@
+"""TF-IDF vectors of the papers' text, computed once per build for related papers and the topic map.
+
+Both corpus-wide computations read the same matrix, so a build tokenises 20,000 summaries once.
+The matrix is computed lazily: a build whose topic map comes from the cache only pays for it
+when related papers need it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from l2h_site.model import Paper
+
+VECTORS_VERSION = 1
+"""Bump when paper_document or the vectoriser's settings change: cached results depend on them."""
+
+
+def paper_document(paper: Paper) -> str:
+    """Make the text TF-IDF sees for a paper: title, summary, tags and facet values as tokens."""
+    tags = " ".join("tag_" + _token(t) for t in paper.tags)
+    facets = " ".join(f"{name}_{_token(v)}" for name, values in sorted(paper.facets.items()) for v in values)
+    return f"{paper.title} {paper.title} {paper.summary} {tags} {tags} {facets}"
+
+
+def _token(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+class PaperVectors:
+    """The papers in key order, their documents, and (on first use) their TF-IDF matrix."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        ordered = sorted(papers, key=lambda p: p.key)
+        self.keys: tuple[str, ...] = tuple(p.key for p in ordered)
+        """Paper keys, sorted: row i of the matrix is paper keys[i]."""
+        self.documents: tuple[str, ...] = tuple(paper_document(p) for p in ordered)
+        """What TF-IDF reads of each paper, in key order."""
+
+    @cached_property
+    def matrix(self) -> Any | None:
+        """Return the L2-normalised float32 TF-IDF rows (scipy CSR), or None when no document has a word.
+
+        Words in more than half of the papers (of 20 or more) are dropped as uninformative.
+        """
+        from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
+
+        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
+                                     max_df=0.5 if len(self.documents) >= 20 else 1.0, dtype=np.float32)
+        try:
+            return vectorizer.fit_transform(self.documents)
+        except ValueError:  # every document is empty or stop words only
+            return None
