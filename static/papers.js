@@ -183,6 +183,7 @@
   var pagefind = null;          // the module, false when unavailable
   var pagefindLoading = null;
   var searchIds = {};           // Pagefind page id -> paper number
+  var bundles = [];             // folders of the search bundles after the first
   var fullText = { q: "", hits: null };
   var fullTextTimer = 0;
   var fullTextSeq = 0;
@@ -191,6 +192,7 @@
   function loadPagefind() {
     if (!pagefindLoading) {
       var ids = getJson("papers/finder-search.json").then(function (file) {
+        bundles = file.bundles || [];
         if (file.list) {
           file.list.forEach(function (id, i) { if (id) searchIds[id] = i; });
         } else {
@@ -202,6 +204,9 @@
       pagefindLoading = import(siteUrl("pagefind/pagefind.js")).then(function (module) {
         pagefind = module;
         return Promise.all([module.options ? module.options({ excerptLength: 0 }) : null, ids]);
+      }).then(function () {
+        // A large review's index is split into bundles (pagefind-1/, ...): search them all as one.
+        return Promise.all(bundles.map(function (folder) { return pagefind.mergeIndex(siteUrl(folder)); }));
       }).catch(function () {
         pagefind = false;
         return Promise.all([texts ? null : loadTexts(), getJson("papers.json").then(function (items) {

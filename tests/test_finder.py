@@ -13,7 +13,7 @@ from conftest import snapshot
 
 from l2h_site.build import build, check_site
 from l2h_site.diagnostics import format_text
-from l2h_site.finder import SEARCH_PREFIX, fixed_width, fold, posting, search_id_file
+from l2h_site.finder import fixed_width, fold, posting, search_id_file
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -74,6 +74,8 @@ def test_fixed_width_numbers_round_trip_and_ids_pack_only_when_uniform() -> None
     assert search_id_file(["en_015e31e", ""]) == {"list": ["en_015e31e", ""]}  # a paper without an id
     assert search_id_file(["en_015e31e", "en_11"]) == {"list": ["en_015e31e", "en_11"]}
     assert search_id_file([]) == {"list": []}
+    assert search_id_file(["en_015e31e"], ["pagefind-1/"]) == {"prefix": "en_", "width": 7, "digits": "015e31e",
+                                                               "bundles": ["pagefind-1/"]}
 
 
 def test_fold_removes_accents_and_case_like_the_script() -> None:
@@ -127,7 +129,7 @@ def test_each_paper_is_mapped_to_its_pagefind_fragment(site: Site) -> None:
     ids = [packed["prefix"] + packed["digits"][i * packed["width"]:(i + 1) * packed["width"]] for i in range(4)]
     assert len(ids) == 4 and len(set(ids)) == 4 and all(ids)
     for key, page_id in zip(ORDER, ids):
-        fragment = gzip.decompress(files[f"{SEARCH_PREFIX}{page_id}.pf_fragment"]).removeprefix(b"pagefind_dcd")
+        fragment = gzip.decompress(files[f"pagefind/fragment/{page_id}.pf_fragment"]).removeprefix(b"pagefind_dcd")
         assert json.loads(fragment)["url"] == f"/publications/{key}/"
 
 

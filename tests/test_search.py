@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import snapshot
 
+from l2h_site import search
 from l2h_site.build import build
 from l2h_site.model import RenderedPage
 from l2h_site.search import _index, index_search, searchable_part
@@ -79,7 +81,7 @@ def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
     whole, _ = _index(pages)  # Pagefind on the whole pages, as before slimming
     assert not problems
     fragments = {p.path: p.content for p in slim if p.path.startswith("pagefind/fragment/")}
-    assert fragments == {p.path: p.content for p in whole if p.path.startswith("pagefind/fragment/")}
+    assert fragments == {f"pagefind/{name}": content for name, content in whole if name.startswith("fragment/")}
     records = [json.loads(gzip.decompress(content)[len(b"pagefind_dcd"):]) for content in fragments.values()]
     assert sorted(r["url"] for r in records) == ["/publications/salakhutdinov2009semantic/",
                                                   "/publications/weiss2008spectral/"]
@@ -88,3 +90,34 @@ def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
     assert "Yair Weiss" in spectral["content"] and "eigenfunctions" in spectral["content"]
     assert "Cite" not in spectral["content"]  # the BibTeX block is outside the indexed body
     assert "Scholar" not in spectral["content"]  # the links every page has would match every search
+
+
+def test_a_large_review_is_indexed_in_bundles_each_cached_alone(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 papers: 3 bundles of at most about 2 pages
+    papers = {f"papers/paper{n}2008spectral.md": PAPER.replace("Spectral Hashing", f"Spectral Hashing {n}")
+              for n in range(5)}
+    root = site(papers)
+    result = build(root, out_dir=root / "_site")
+    assert result.written  # (warnings only: these keys do not follow the author-year-word convention)
+    files = snapshot(root / "_site")
+    folders = sorted({path.split("/", 1)[0] for path in files if path.startswith("pagefind")})
+    assert folders == ["pagefind", "pagefind-1", "pagefind-2"]
+    # Only the first bundle carries Pagefind's script; each has its own index and WebAssembly.
+    assert "pagefind/pagefind.js" in files and "pagefind-1/pagefind.js" not in files
+    assert all(f"{folder}/pagefind-entry.json" in files and f"{folder}/wasm.en.pagefind" in files for folder in folders)
+    urls = sorted(json.loads(gzip.decompress(content)[len(b"pagefind_dcd"):])["url"]
+                  for path, content in files.items() if "/fragment/" in path)
+    assert urls == [f"/publications/paper{n}2008spectral/" for n in range(5)]  # each paper in exactly one bundle
+    ids = json.loads(files["papers/finder-search.json"])
+    assert ids["bundles"] == ["pagefind-1/", "pagefind-2/"] and len(ids["digits"]) == 5 * ids["width"]
+    # Editing one paper rebuilds its bundle only: the others come from the cache unchanged.
+    calls: list[int] = []
+    real = search._index
+    monkeypatch.setattr(search, "_index", lambda pages: calls.append(len(pages)) or real(pages))
+    (root / "papers/paper32008spectral.md").write_text(PAPER.replace("eigenfunctions", "eigenvectors"), encoding="utf-8")
+    assert build(root, out_dir=root / "_site").written
+    assert len(calls) == 1
+    after = snapshot(root / "_site")
+    changed = sorted({p.split("/", 1)[0] for p in set(files) | set(after)
+                      if p.startswith("pagefind") and files.get(p) != after.get(p)})
+    assert len(changed) == 1

@@ -31,7 +31,8 @@ from l2h_site.model import RenderedPage
 
 CARDS = 100
 """Papers per card file: a page of results fetches one or two files in the default order."""
-SEARCH_PREFIX = "pagefind/fragment/"
+_FRAGMENT_PATH = re.compile(r"^pagefind(?:-[0-9]+)?/fragment/([^/]+)\.pf_fragment$")
+_EXTRA_BUNDLE = re.compile(r"^(pagefind-[0-9]+)/pagefind-entry\.json$")
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
 _SEARCH_ID = re.compile(r"^([a-z][a-z0-9-]*_)[0-9a-f]+$")
 _PUBLICATION = re.compile(r"^/?publications/([^/]+)/(?:index\.html)?$")
@@ -130,14 +131,22 @@ def author_list(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def search_id_file(ids: Sequence[str]) -> dict[str, Any]:
+def search_id_file(ids: Sequence[str], bundles: Sequence[str] = ()) -> dict[str, Any]:
     """Pack the ids: Pagefind's are a language prefix and a fixed number of hex digits, so the file is
-    the prefix and the digits run together; any other shape is kept as a list."""
+    the prefix and the digits run together; any other shape is kept as a list. `bundles` are the
+    folders of the search bundles after the first (pagefind-1/, ...), which the page merges."""
     match = _SEARCH_ID.match(ids[0]) if ids else None
+    packed: dict[str, Any] = {"list": list(ids)}
     if match and all(len(i) == len(ids[0]) and i.startswith(match.group(1)) and _SEARCH_ID.match(i) for i in ids):
         prefix = match.group(1)
-        return {"prefix": prefix, "width": len(ids[0]) - len(prefix), "digits": "".join(i[len(prefix):] for i in ids)}
-    return {"list": list(ids)}
+        packed = {"prefix": prefix, "width": len(ids[0]) - len(prefix), "digits": "".join(i[len(prefix):] for i in ids)}
+    return {**packed, "bundles": list(bundles)} if bundles else packed
+
+
+def extra_bundles(bundle: Sequence[RenderedPage]) -> list[str]:
+    """Folders of the search bundles after the first, in their order."""
+    found = [m.group(1) for m in map(_EXTRA_BUNDLE.match, (p.path for p in bundle)) if m]
+    return [f"{name}/" for name in sorted(found, key=lambda name: int(name.rsplit("-", 1)[1]))]
 
 
 def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
@@ -148,7 +157,8 @@ def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
     """
     by_key: dict[str, str] = {}
     for page in bundle:
-        if not (page.path.startswith(SEARCH_PREFIX) and page.path.endswith(".pf_fragment")):
+        fragment = _FRAGMENT_PATH.match(page.path)
+        if not fragment:
             continue
         try:
             data = gzip.decompress(page.content)
@@ -158,7 +168,7 @@ def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
             continue
         match = _PUBLICATION.match(str(url))
         if match:
-            by_key[match.group(1)] = page.path[len(SEARCH_PREFIX):-len(".pf_fragment")]
+            by_key[match.group(1)] = fragment.group(1)
     return [by_key.get(v.paper.key, "") for v in site.papers]
 
 
@@ -168,5 +178,6 @@ def finder_files(site: SiteContext, bundle: Sequence[RenderedPage] = ()) -> list
              RenderedPage("papers/finder-sort.json", _dump(sort_ranks(site)))]
     files += [RenderedPage(f"papers/cards/{n}.json", _dump(chunk)) for n, chunk in enumerate(cards(site))]
     if bundle:
-        files.append(RenderedPage("papers/finder-search.json", _dump(search_id_file(search_ids(site, bundle)))))
+        packed = search_id_file(search_ids(site, bundle), extra_bundles(bundle))
+        files.append(RenderedPage("papers/finder-search.json", _dump(packed)))
     return files

@@ -8,6 +8,7 @@ that the browser loads on demand, so a search downloads kilobytes even for 20,00
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -28,12 +29,16 @@ INDEXED_GLOB = "publications/*/index.html"
 
 def index_search(pages: Sequence[RenderedPage],
                  cache: BuildCache | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
-    """Build the Pagefind bundle for the paper pages; return its files as pages.
+    """Build the Pagefind bundles for the paper pages; return their files as pages.
 
     Pagefind is handed only the searchable part of each page (see searchable_part), under the
-    page's own path, so results link to the real pages. The bundle depends only on those parts
-    and Pagefind's version, so it is cached under their hash and reused while no paper's
-    searchable text changes (a changed list of related papers, say, does not rebuild it).
+    page's own path, so results link to the real pages. Pagefind holds about 80 KB per page
+    while it indexes, so a large review is indexed in bundles of at most SHARD_PAGES pages, one
+    Pagefind run at a time: the first in pagefind/, the others in pagefind-1/, pagefind-2/, ...,
+    which the page merges in the browser (Pagefind's mergeIndex). A paper's bundle follows from a
+    hash of its path, so adding or editing a paper changes one bundle. Each bundle depends only on
+    its pages' searchable parts and Pagefind's version, and is cached under their hash: a changed
+    list of related papers, say, rebuilds nothing.
     """
     try:
         import pagefind_bin  # noqa: F401 - optional at import time
@@ -41,15 +46,47 @@ def index_search(pages: Sequence[RenderedPage],
         return [], [_unavailable("the Python package pagefind[bin] is not installed")]
     indexed = [RenderedPage(p.path, searchable_part(p.content)) for p in pages
                if p.path.startswith("publications/") and p.path.endswith("/index.html")]
-    key = digest("pagefind", _pagefind_version(), [p.path for p in indexed], *(p.content for p in indexed))
-    if cache is not None:
-        stored = cache.get_files("pagefind", key)
+    found: list[RenderedPage] = []
+    for number, shard in enumerate(_shards(indexed)):
+        folder = bundle_folder(number)
+        key = digest("pagefind", _pagefind_version(), number, [p.path for p in shard], *(p.content for p in shard))
+        stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
         if stored is not None:
-            return [RenderedPage(f"{SEARCH_DIR}/{name}", content) for name, content in stored], []
-    found, problems = _index(indexed)
-    if cache is not None and found and not problems:
-        cache.put_files("pagefind", key, [(p.path[len(SEARCH_DIR) + 1:], p.content) for p in found])
-    return found, problems
+            found += [RenderedPage(f"{folder}/{name}", content) for name, content in stored]
+            continue
+        files, problems = _index(shard)
+        if problems:
+            return [], problems
+        kept = [(name, content) for name, content in files if number == 0 or not _is_runtime(name)]
+        if cache is not None and kept:
+            cache.put_files(f"pagefind-{number}", key, kept)
+        found += [RenderedPage(f"{folder}/{name}", content) for name, content in kept]
+    return found, []
+
+
+SHARD_PAGES = 4000
+"""Most pages indexed by one Pagefind run (its memory grows by about 80 KB a page)."""
+
+
+def bundle_folder(number: int) -> str:
+    """Site folder of search bundle `number`: pagefind, then pagefind-1, pagefind-2, ..."""
+    return SEARCH_DIR if number == 0 else f"{SEARCH_DIR}-{number}"
+
+
+def _shards(pages: Sequence[RenderedPage]) -> list[list[RenderedPage]]:
+    """Split the pages into as few bundles as SHARD_PAGES allows, each page by a hash of its path."""
+    count = max(1, -(-len(pages) // SHARD_PAGES))
+    if count == 1:
+        return [list(pages)] if pages else []
+    shards: list[list[RenderedPage]] = [[] for _ in range(count)]
+    for page in pages:
+        shards[int.from_bytes(hashlib.sha256(page.path.encode()).digest()[:8], "big") % count].append(page)
+    return [shard for shard in shards if shard]
+
+
+def _is_runtime(name: str) -> bool:
+    """Tell whether a bundle file is Pagefind's script, which only the first bundle needs to carry."""
+    return "/" not in name and name.startswith(("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js"))
 
 
 def searchable_part(page: bytes) -> bytes:
@@ -84,7 +121,8 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diagnostic]]:
+def _index(pages: Sequence[RenderedPage]) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
+    """Run Pagefind over these pages; return its bundle's files (name inside the bundle, bytes)."""
     with tempfile.TemporaryDirectory(prefix="l2h-search-", dir=_scratch_dir(sum(len(p.content) for p in pages))) as tmp:
         source = Path(tmp) / "site"
         bundle = Path(tmp) / "bundle"
@@ -98,8 +136,7 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[RenderedPage], list[Diag
             _run_pagefind(source, bundle)
         except (OSError, subprocess.SubprocessError, ImportError) as exc:  # the site still works without it
             return [], [_unavailable(f"Pagefind failed: {type(exc).__name__}: {exc}")]
-        found = [RenderedPage(f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
-                 for path in sorted(bundle.rglob("*"))
+        found = [(path.relative_to(bundle).as_posix(), path.read_bytes()) for path in sorted(bundle.rglob("*"))
                  if path.is_file() and not _is_unused_ui(path.relative_to(bundle).as_posix())]
     return found, []
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from l2h_site import finder
+from l2h_site import finder, search
 from l2h_site.build import build
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,9 +101,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session", params=["full", "paged"])
 def mode(request: pytest.FixtureRequest) -> str:
     """How the all-papers page is built: "full" lists every paper in the page (a small review);
-    "paged" is how a review larger than list_limit is built (here list_limit 3 and card files of 3
-    papers, so the 8 papers span several files): the page lists the newest papers and links the
-    per-year pages, the finder fetches cards as needed, and the topic map loads on demand."""
+    "paged" is how a review larger than list_limit is built (here list_limit 3, card files of 3
+    papers and search bundles of about 3 pages, so the 8 papers span several of each): the page lists
+    the newest papers and links the per-year pages, the finder fetches cards as needed, the search
+    merges the bundles, and the topic map loads on demand."""
     return str(request.param)
 
 
@@ -113,12 +114,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Path:
     root = make_review(tmp_path_factory.mktemp("e2e") / "review")
     if mode == "paged":
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
-    saved = finder.CARDS
-    finder.CARDS = 3 if mode == "paged" else saved
+    saved = finder.CARDS, search.SHARD_PAGES
+    if mode == "paged":  # several card files and several search bundles, merged in the browser
+        finder.CARDS, search.SHARD_PAGES = 3, 3
     try:
         result = build(root, out_dir=root / "_site", use_cache=False)
     finally:
-        finder.CARDS = saved
+        finder.CARDS, search.SHARD_PAGES = saved
     assert result.written, [d.message for d in result.diagnostics]
     return root / "_site"
 
