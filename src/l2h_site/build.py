@@ -18,8 +18,9 @@ from l2h_site.discover import discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
-from l2h_site.parallel import map_ordered
+from l2h_site.parallel import iter_ordered
 from l2h_site.parse import ParsedPaper, parse_paper
+from l2h_site.progress import QUIET, Progress
 from l2h_site.render import render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
@@ -51,7 +52,9 @@ class BuildResult:
     unchanged: bool = False
     """True when the output folder already held this exact build and nothing was rendered."""
     page_count: int = 0
-    """Files in the site (set when the build was skipped as unchanged; else len(pages))."""
+    """Files in the site that was written (or found up to date)."""
+    reused: int = 0
+    """Files taken from the build cache instead of being rendered again."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -59,7 +62,7 @@ class BuildResult:
         return self.check.diagnostics
 
 
-def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
+def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET) -> CheckResult:
     """Load and validate all content without rendering anything."""
     config, diagnostics = load_config(root, config_file)
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
@@ -68,7 +71,9 @@ def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
     diagnostics += problems
     facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
     parsed: list[ParsedPaper] = []
-    for result, problems in map_ordered(lambda source: parse_paper(source, facet_ids), sources):
+    progress.stage("reading papers", len(sources))
+    for result, problems in iter_ordered(lambda source: parse_paper(source, facet_ids), sources):
+        progress.advance()
         diagnostics += problems
         if result is not None:
             parsed.append(result)
@@ -112,11 +117,21 @@ def _dependency_versions() -> list[tuple[str, str]]:
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
-          write: bool = True, check_links: bool = False, use_cache: bool = True) -> BuildResult:
+          write: bool = True, check_links: bool = False, use_cache: bool = True,
+          progress: Progress = QUIET) -> BuildResult:
     """Check the content and, if it passes, render the site and swap it into the output folder.
 
     With check_links, a broken internal link or #anchor is an error and the site is not written.
+    Progress is told of each stage and page as the build goes.
     """
+    try:
+        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress)
+    finally:
+        progress.finish()
+
+
+def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
+           check_links: bool, use_cache: bool, progress: Progress) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = BuildCache(config.root) if use_cache else None
@@ -130,26 +145,29 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
             up_to_date = CheckResult(config=config, taxonomy=EMPTY_TAXONOMY,
                                      diagnostics=[Diagnostic(**d) for d in stored["diagnostics"]])
             up_to_date.paper_count = int(stored["papers"])
+            files = len(stored["manifest"])
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
-                               page_count=len(stored["manifest"]), seconds=time.perf_counter() - started)
-    check = check_site(root, config_file)
+                               page_count=files, reused=files, seconds=time.perf_counter() - started)
+    check = check_site(root, config_file, progress)
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
         restore_interrupted(target)
     if is_failure(check.diagnostics, strict):
         return result
+    progress.stage("preparing pages")
     context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache, history=history)
-    pages, render_problems = render_site(context, cache)
+    pages, render_problems = render_site(context, cache, progress)
     if check_links:
         site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
         render_problems = render_problems + check_pages(pages, check.config.base_url, f"{site_name}/")
     check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
     result.pages = pages
+    result.page_count = len(pages)
     if is_failure(check.diagnostics, strict) or not write:
         result.seconds = time.perf_counter() - started
         return result
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    write_site(pages, target, config.root, protected, stamp=stamp)
+    write_site(pages, target, config.root, protected, stamp=stamp, progress=progress)
     if cache is not None:
         cache.put_json("build", stamp, {"manifest": site_manifest(pages), "papers": len(check.papers),
                                         "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})

@@ -17,7 +17,8 @@ from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.model import RenderedPage
-from l2h_site.parallel import map_ordered
+from l2h_site.parallel import iter_ordered
+from l2h_site.progress import QUIET, Progress
 from l2h_site.search import finder_records, index_search
 from l2h_site.stats import review_stats
 
@@ -82,8 +83,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 
 class _Renderer:
-    def __init__(self, site: SiteContext, env: jinja2.Environment) -> None:
+    def __init__(self, site: SiteContext, env: jinja2.Environment, progress: Progress = QUIET) -> None:
         self.site = site
+        self.progress = progress
         self.env = env
         self.pages: list[RenderedPage] = []
         self.diagnostics: list[Diagnostic] = []
@@ -124,7 +126,9 @@ class _Renderer:
             del self.pages[pages:], self.diagnostics[diagnostics:]  # the caller adds them, in order
             return done
 
-        for pages, diagnostics in map_ordered(one, jobs):
+        self.progress.stage("rendering pages", len(jobs))
+        for pages, diagnostics in iter_ordered(one, jobs):
+            self.progress.advance()
             self.pages += pages
             self.diagnostics += diagnostics
 
@@ -140,11 +144,12 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
-def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+def render_site(site: SiteContext, cache: BuildCache | None = None,
+                progress: Progress = QUIET) -> tuple[list[RenderedPage], list[Diagnostic]]:
     """Render every page of the site in memory, in a fixed order."""
     config = site.config
     env = make_environment(config.path(config.templates_dir))
-    r = _Renderer(site, env)
+    r = _Renderer(site, env, progress)
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
@@ -169,6 +174,7 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
     r.page("404.html", "404.html")
     r.pages.extend(_static_files(config.path(config.static_dir)))
     if config.search:
+        progress.stage("indexing search")
         found, problems = index_search(r.pages, cache)
         r.pages.extend(found)
         r.diagnostics.extend(problems)

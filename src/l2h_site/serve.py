@@ -125,7 +125,7 @@ class SiteBuilder:
             self.config = result.check.config
             report = format_text(result.diagnostics) if result.diagnostics else ""
             outcome = BuildOutcome(ok=result.written, report=report,
-                                   files=result.page_count if result.unchanged else len(result.pages))
+                                   files=result.page_count)
         except L2hError as exc:
             outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
+from l2h_site.progress import QUIET, Progress
 from l2h_site.textutil import WINDOWS_RESERVED
 
 MARKER = ".l2h-site"
@@ -66,7 +67,7 @@ def check_page_paths(pages: Sequence[RenderedPage]) -> list[str]:
 
 
 def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protected: Sequence[Path] = (),
-               stamp: str = "") -> int:
+               stamp: str = "", progress: Progress = QUIET) -> int:
     """Write pages into a fresh folder and swap it in place of out_dir; return bytes written.
 
     The stamp (the build's input fingerprint) is recorded in the marker file, so that a later
@@ -78,13 +79,13 @@ def write_site(pages: Sequence[RenderedPage], out_dir: Path, root: Path, protect
         raise L2hError("; ".join(problems))
     out = out_dir.resolve()
     try:
-        return _swap_in(pages, out, stamp)
+        return _swap_in(pages, out, stamp, progress)
     except OSError as exc:
         raise L2hError(f"cannot write the site to {out_dir}: {exc.strerror or exc} "
                        f"({exc.filename or out}); the previous site was left as it was") from exc
 
 
-def _swap_in(pages: Sequence[RenderedPage], out: Path, stamp: str = "") -> int:
+def _swap_in(pages: Sequence[RenderedPage], out: Path, stamp: str, progress: Progress) -> int:
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(parent, out.name)
@@ -96,7 +97,9 @@ def _swap_in(pages: Sequence[RenderedPage], out: Path, stamp: str = "") -> int:
         (tmp / MARKER).write_text("This folder is written by l2h and replaced by each build.\n"
                                   + (f"build: {stamp}\n" if stamp else ""), encoding="utf-8")
         made: set[Path] = {tmp}
+        progress.stage("writing pages", len(pages))
         for page in pages:
+            progress.advance()
             target = tmp / page.path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
