@@ -76,7 +76,7 @@ def main() -> None:
     started = time.perf_counter()
     result = build_module.build(root)
     total = time.perf_counter() - started
-    print(f"N = {args.n}: {'written' if result.written else 'NOT written'}, {len(result.pages):,} files, "
+    print(f"N = {args.n}: {'written' if result.written else 'NOT written'}, {result.page_count:,} files, "
           f"{total:.2f} s in build()")
     for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
         print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {name}")

@@ -90,7 +90,7 @@ def test_a_forced_progress_line_shows_every_stage_on_stderr(
     out, err = capsys.readouterr()
     assert out.startswith("l2h: built ") and "\r" not in out
     stages = re.findall(r"\r\x1b\[Kl2h: ([a-z ]+?)(?:…| +\[)", err)
-    assert stages[0] == "reading papers" and "rendering pages" in stages and "writing pages" in stages
+    assert stages[0] == "reading papers" and "writing pages" in stages and "indexing search" in stages
     assert err.endswith("\r\x1b[K"), "the line is erased before the summary"
     assert f"{files_of(root / '_site'):,}/{files_of(root / '_site'):,}" in err.rpartition("writing pages")[2]
 

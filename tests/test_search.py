@@ -60,7 +60,7 @@ def test_index_search_without_paper_pages_returns_nothing() -> None:
 def test_finder_records_carry_what_the_papers_page_filters_on(site: Site) -> None:
     root = site({"papers/weiss2008spectral.md": PAPER})
     result = build(root, write=False)
-    page = next(p for p in result.pages if p.path == "papers/index.html").content.decode()
+    page = result.read("papers/index.html").decode()
     blob = page.split('<script type="application/json" id="papers-data">', 1)[1].split("</script>", 1)[0]
     assert json.loads(blob) == [{"k": "weiss2008spectral", "t": "Spectral Hashing", "a": "Yair Weiss, Antonio Torralba",
                                  "v": "NeurIPS", "y": 2008, "g": ["Image Retrieval"],

@@ -21,11 +21,11 @@ from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
 from l2h_site.parallel import iter_ordered
 from l2h_site.parse import ParsedPaper, parse_paper
 from l2h_site.progress import QUIET, Progress
-from l2h_site.render import render_site
+from l2h_site.render import PageList, render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import is_site_current, restore_interrupted, site_manifest, write_site
+from l2h_site.write import SiteWriter, is_site_current, restore_interrupted, site_manifest
 
 
 @dataclass
@@ -45,7 +45,8 @@ class BuildResult:
     """What a build did: the diagnostics, and the pages when it got that far."""
 
     check: CheckResult
-    pages: list[RenderedPage] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    """Output paths of the pages the build made, in the order they were made (not set when unchanged)."""
     written: bool = False
     out_dir: Path | None = None
     seconds: float = 0.0
@@ -55,6 +56,17 @@ class BuildResult:
     """Files in the site that was written (or found up to date)."""
     reused: int = 0
     """Files taken from the build cache instead of being rendered again."""
+
+    _sink: PageList | None = field(default=None, repr=False)
+    """The pages of a build that was not written, in memory."""
+
+    def read(self, path: str) -> bytes:
+        """Return the content of one page the build made: from the site on disk, or from memory if not written."""
+        if self._sink is not None:
+            return self._sink.read(path)
+        if not self.written or self.out_dir is None:
+            raise KeyError(f"{path}: the build wrote no site")
+        return (self.out_dir / path).read_bytes()
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -156,20 +168,31 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         return result
     progress.stage("preparing pages")
     context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache, history=history)
-    pages, render_problems = render_site(context, cache, progress)
-    if check_links:
-        site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
-        render_problems = render_problems + check_pages(pages, check.config.base_url, f"{site_name}/")
-    check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
-    result.pages = pages
-    result.page_count = len(pages)
-    if is_failure(check.diagnostics, strict) or not write:
+    site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
+    if not write:
+        sink = PageList()
+        render_problems = render_site(context, sink, cache, progress)
+        if check_links:
+            render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
+        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+        result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
         result.seconds = time.perf_counter() - started
         return result
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    write_site(pages, target, config.root, protected, stamp=stamp, progress=progress)
+    with SiteWriter(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+        render_problems = render_site(context, writer, cache, progress)
+        if check_links:  # read back from the temporary folder: the pages are not kept in memory
+            stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
+            render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")
+            del stored
+        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+        result.paths, result.page_count = writer.paths(), len(writer.sizes)
+        if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
+            result.seconds = time.perf_counter() - started
+            return result
+        writer.commit()
     if cache is not None:
-        cache.put_json("build", stamp, {"manifest": site_manifest(pages), "papers": len(check.papers),
+        cache.put_json("build", stamp, {"manifest": site_manifest(writer.sizes), "papers": len(check.papers),
                                         "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
     result.written = True
     result.out_dir = target

@@ -46,9 +46,9 @@ class Progress:
         self._drawn_at = 0.0
         self._shown = False
 
-    def stage(self, name: str, total: int = 0) -> None:
-        """Start a stage of total items (0: a stage without a count)."""
-        self.name, self.done, self.total = name, 0, total
+    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
+        """Start a stage of total items (0: a stage without a count), done of them already done."""
+        self.name, self.done, self.total = name, done, total
         self._draw(force=True)
 
     def advance(self, count: int = 1) -> None:

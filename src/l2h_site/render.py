@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, quote_plus
 
 import jinja2
@@ -82,55 +82,84 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+class PageSink(Protocol):
+    """Where rendered pages go as they are made: the site writer, or a list in memory."""
+
+    def add(self, page: RenderedPage) -> None:
+        """Take one rendered page."""
+
+    def paths(self) -> list[str]:
+        """Return the paths of the pages taken so far, in order."""
+
+    def read(self, path: str) -> bytes:
+        """Return the content of a page taken so far."""
+
+
+class PageList:
+    """A PageSink that keeps the pages in memory (for builds that write nothing, and for tests)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, RenderedPage] = {}
+
+    def add(self, page: RenderedPage) -> None:
+        """Keep one page (a later page of the same path replaces it)."""
+        self.pages[page.path] = page
+
+    def paths(self) -> list[str]:
+        """Return the paths of the pages kept, in order."""
+        return list(self.pages)
+
+    def read(self, path: str) -> bytes:
+        """Return the content of a kept page."""
+        return self.pages[path].content
+
+
 class _Renderer:
-    def __init__(self, site: SiteContext, env: jinja2.Environment, progress: Progress = QUIET) -> None:
+    def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink) -> None:
         self.site = site
-        self.progress = progress
         self.env = env
-        self.pages: list[RenderedPage] = []
+        self.sink = sink
         self.diagnostics: list[Diagnostic] = []
         self.templates_rel = site.config.templates_dir.rstrip("/")
 
     def page(self, path: str, template: str, **values: Any) -> None:
+        """Render one page and hand it to the sink."""
+        page, problems = self.render(path, template, values)
+        self.diagnostics += problems
+        if page is not None:
+            self.sink.add(page)
+
+    def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
+        """Render one page; a broken template is a diagnostic, not an exception."""
         try:
             html = self.env.get_template(template).render(site=self.site, page_path=path, **values)
         except jinja2.TemplateSyntaxError as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
-                                          "template-syntax", f"template error: {exc.message}",
-                                          "fix the Jinja syntax on this line"))
-            return
+            return None, [error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
+                                "template-syntax", f"template error: {exc.message}",
+                                "fix the Jinja syntax on this line")]
         except jinja2.TemplateNotFound as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
-                                          f"template {exc.name} does not exist",
-                                          f"restore {exc.name} in {self.templates_rel}/"))
-            return
+            return None, [error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
+                                f"template {exc.name} does not exist",
+                                f"restore {exc.name} in {self.templates_rel}/")]
         except jinja2.UndefinedError as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
-                                          "template-undefined", f"while rendering {path}: {exc.message}",
-                                          "check the variable's spelling in the template"))
-            return
+            return None, [error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                "template-undefined", f"while rendering {path}: {exc.message}",
+                                "check the variable's spelling in the template")]
         except Exception as exc:  # noqa: BLE001 - a broken template must not end in a traceback
-            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
-                                          "template-error", f"while rendering {path}: {type(exc).__name__}: {exc}",
-                                          "fix the template expression on this line"))
-            return
-        self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
+            return None, [error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                "template-error", f"while rendering {path}: {type(exc).__name__}: {exc}",
+                                "fix the template expression on this line")]
+        return RenderedPage(path=path, content=html.encode("utf-8")), []
 
     def many(self, jobs: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Render independent pages (path, template, values), on every core when there are many."""
+        """Render independent pages (path, template, values), on every core when there are many.
 
-        def one(job: tuple[str, str, dict[str, Any]]) -> tuple[list[RenderedPage], list[Diagnostic]]:
-            pages, diagnostics = len(self.pages), len(self.diagnostics)
-            self.page(job[0], job[1], **job[2])
-            done = self.pages[pages:], self.diagnostics[diagnostics:]
-            del self.pages[pages:], self.diagnostics[diagnostics:]  # the caller adds them, in order
-            return done
-
-        self.progress.stage("rendering pages", len(jobs))
-        for pages, diagnostics in iter_ordered(one, jobs):
-            self.progress.advance()
-            self.pages += pages
-            self.diagnostics += diagnostics
+        Each page goes to the sink as soon as it is back, in job order.
+        """
+        for page, problems in iter_ordered(lambda job: self.render(*job), jobs):
+            self.diagnostics += problems
+            if page is not None:
+                self.sink.add(page)
 
 
 def _template_line(exc: BaseException) -> int:
@@ -144,12 +173,14 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
-def render_site(site: SiteContext, cache: BuildCache | None = None,
-                progress: Progress = QUIET) -> tuple[list[RenderedPage], list[Diagnostic]]:
-    """Render every page of the site in memory, in a fixed order."""
+def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
+                progress: Progress = QUIET) -> list[Diagnostic]:
+    """Render every page of the site in a fixed order, handing each to the sink as it is made."""
     config = site.config
     env = make_environment(config.path(config.templates_dir))
-    r = _Renderer(site, env, progress)
+    r = _Renderer(site, env, sink)
+    progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
+                   + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
@@ -168,20 +199,43 @@ def render_site(site: SiteContext, cache: BuildCache | None = None,
     r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
         [v.paper for v in site.papers], site.added)])
     by_key = sorted(site.papers, key=lambda v: v.paper.key)
-    r.pages.append(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
-    r.pages.append(RenderedPage("papers.json", cite.csl_file(
+    sink.add(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
+    sink.add(RenderedPage("papers.json", cite.csl_file(
         [cite.csl_item(v.paper, config.base_url + v.url) for v in by_key]).encode()))
     r.page("404.html", "404.html")
-    r.pages.extend(_static_files(config.path(config.static_dir)))
+    for static in _static_files(config.path(config.static_dir)):
+        sink.add(static)
     if config.search:
         progress.stage("indexing search")
-        found, problems = index_search(r.pages, cache)
-        r.pages.extend(found)
+        found, problems = index_search(_indexed_pages(sink), cache)
         r.diagnostics.extend(problems)
+        progress.stage("writing pages", len(sink.paths()) + len(found) + 2, done=len(sink.paths()))
+        for page in found:
+            sink.add(page)
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-        p.path for p in r.pages if p.path.endswith(".html") and p.path != "404.html"))
-    r.pages.append(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
-    return r.pages, r.diagnostics
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html"))
+    sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    return r.diagnostics
+
+
+class _StoredPage(RenderedPage):
+    """A page already handed to a sink, whose content is read back only when asked for."""
+
+    def __init__(self, sink: PageSink, path: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_sink", sink)
+
+    @property
+    def content(self) -> bytes:
+        """Read the page back from the sink."""
+        sink: PageSink = object.__getattribute__(self, "_sink")
+        return sink.read(self.path)
+
+
+def _indexed_pages(sink: PageSink) -> list[RenderedPage]:
+    """Return the paper pages for the search index, read back one at a time when used."""
+    return [_StoredPage(sink, path) for path in sink.paths()
+            if path.startswith("publications/") and path.endswith("/index.html")]
 
 
 def _static_files(static_dir: Path) -> list[RenderedPage]:
