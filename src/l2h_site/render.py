@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 from pathlib import Path
@@ -12,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import BuildCache
+from l2h_site.cache import BuildCache, PageStore
 from l2h_site.context import SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
@@ -94,6 +95,12 @@ class PageSink(Protocol):
     def read(self, path: str) -> bytes:
         """Return the content of a page taken so far."""
 
+    def reuse(self, path: str, source: Path) -> None:
+        """Take a page unchanged from a file kept by the cache."""
+
+    def location(self, path: str) -> Path | None:
+        """Return the file a page taken so far was written to, if it was written to one."""
+
 
 class PageList:
     """A PageSink that keeps the pages in memory (for builds that write nothing, and for tests)."""
@@ -113,21 +120,47 @@ class PageList:
         """Return the content of a kept page."""
         return self.pages[path].content
 
+    def reuse(self, path: str, source: Path) -> None:
+        """Keep a page read from a file kept by the cache."""
+        self.add(RenderedPage(path, source.read_bytes()))
+
+    def location(self, path: str) -> Path | None:
+        """Pages in memory lie in no file."""
+        return None
+
+
+Job = tuple[str, str, dict[str, Any], Any]
+"""A page to render: path, template, values, and what it depends on beyond the site-wide inputs
+(None: render it every time). Whatever a page's template reads must be in its dependencies."""
+
 
 class _Renderer:
-    def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink) -> None:
+    def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink,
+                 store: PageStore | None = None) -> None:
         self.site = site
         self.env = env
         self.sink = sink
+        self.store = store
         self.diagnostics: list[Diagnostic] = []
         self.templates_rel = site.config.templates_dir.rstrip("/")
 
     def page(self, path: str, template: str, **values: Any) -> None:
         """Render one page and hand it to the sink."""
-        page, problems = self.render(path, template, values)
+        self.many([(path, template, values, None)])
+
+    def _key(self, job: Job) -> str | None:
+        if self.store is None or job[3] is None:
+            return None
+        return self.store.key(job[0], job[1], job[3])
+
+    def _take(self, page: RenderedPage | None, problems: list[Diagnostic], key: str | None) -> None:
         self.diagnostics += problems
-        if page is not None:
-            self.sink.add(page)
+        if page is None:
+            return
+        self.sink.add(page)
+        written = self.sink.location(page.path)
+        if key is not None and self.store is not None and written is not None and not problems:
+            self.store.keep(key, written)
 
     def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
         """Render one page; a broken template is a diagnostic, not an exception."""
@@ -151,15 +184,22 @@ class _Renderer:
                                 "fix the template expression on this line")]
         return RenderedPage(path=path, content=html.encode("utf-8")), []
 
-    def many(self, jobs: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Render independent pages (path, template, values), on every core when there are many.
+    def many(self, jobs: list[Job]) -> None:
+        """Render independent pages, on every core when there are many; reuse the cached ones.
 
-        Each page goes to the sink as soon as it is back, in job order.
+        Pages found in the cache go to the sink first, then each rendered page as soon as it is back.
         """
-        for page, problems in iter_ordered(lambda job: self.render(*job), jobs):
-            self.diagnostics += problems
-            if page is not None:
-                self.sink.add(page)
+        keys = [self._key(job) for job in jobs]
+        todo = []
+        for job, key in zip(jobs, keys):
+            found = self.store.find(key) if self.store is not None and key is not None else None
+            if found is not None:
+                self.sink.reuse(job[0], found)
+            else:
+                todo.append((job, key))
+        rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo)
+        for (_, key), (page, problems) in zip(todo, rendered):
+            self._take(page, problems, key)
 
 
 def _template_line(exc: BaseException) -> int:
@@ -174,24 +214,34 @@ def _template_line(exc: BaseException) -> int:
 
 
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
-                progress: Progress = QUIET) -> list[Diagnostic]:
-    """Render every page of the site in a fixed order, handing each to the sink as it is made."""
+                progress: Progress = QUIET, store: PageStore | None = None) -> list[Diagnostic]:
+    """Render every page of the site in a fixed order, handing each to the sink as it is made.
+
+    With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
+    from it instead of being rendered again; the pages about the whole review always are.
+    """
     config = site.config
     env = make_environment(config.path(config.templates_dir))
-    r = _Renderer(site, env, sink)
+    r = _Renderer(site, env, sink, store)
+    views = _view_digests(site) if store is not None else {}
+    common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
                    + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", finder=finder_records(site.papers))
-    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
+    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
+             store and (common, views[view.paper.key], [views[o.paper.key] for o in site.related.get(view.paper.key, ())],
+                        str(site.added.get(view.paper.key))))
+            for view in site.papers])
     r.page("tags/index.html", "tags.html")
-    for tag in site.taxonomy.tags:
-        r.page(f"tags/{tag.slug}/index.html", "tag.html", tag=tag, papers=site.tag_papers[tag.name])
+    r.many([(f"tags/{tag.slug}/index.html", "tag.html", {"tag": tag, "papers": site.tag_papers[tag.name]},
+             store and (common, [views[v.paper.key] for v in site.tag_papers[tag.name]]))
+            for tag in site.taxonomy.tags])
     r.page("taxonomy/index.html", "taxonomy.html")
-    for facet in site.taxonomy.facets:
-        for value in facet.values:
-            r.page(f"taxonomy/{facet.id}/{value.id}/index.html", "facet_value.html", facet=facet, value=value,
-                   papers=site.facet_papers[(facet.id, value.id)])
+    r.many([(f"taxonomy/{facet.id}/{value.id}/index.html", "facet_value.html",
+             {"facet": facet, "value": value, "papers": site.facet_papers[(facet.id, value.id)]},
+             store and (common, [views[v.paper.key] for v in site.facet_papers[(facet.id, value.id)]]))
+            for facet in site.taxonomy.facets for value in facet.values])
     for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
         if name in site.pages:
             r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
@@ -234,8 +284,13 @@ class _StoredPage(RenderedPage):
 
 def _indexed_pages(sink: PageSink) -> list[RenderedPage]:
     """Return the paper pages for the search index, read back one at a time when used."""
-    return [_StoredPage(sink, path) for path in sink.paths()
+    return [_StoredPage(sink, path) for path in sorted(sink.paths())
             if path.startswith("publications/") and path.endswith("/index.html")]
+
+
+def _view_digests(site: SiteContext) -> dict[str, str]:
+    """Hash each paper as templates see it (every field of the paper, its title and summary HTML, its URL)."""
+    return {view.paper.key: hashlib.sha256(repr(view).encode()).hexdigest() for view in site.papers}
 
 
 def _static_files(static_dir: Path) -> list[RenderedPage]:

@@ -125,6 +125,23 @@ class SiteWriter:
         self.bytes += len(page.content)
         self.progress.advance()
 
+    def reuse(self, path: str, source: Path) -> None:
+        """Put an unchanged page into the site from a file kept by the cache: a hard link, else a copy."""
+        target = self._target(path)
+        with self._errors():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+            size = target.stat().st_size
+        self.sizes[path] = size
+        self.bytes += size
+        self.progress.advance()
+
+    def location(self, path: str) -> Path:
+        """Return where a page written so far lies in the temporary folder."""
+        return self.tmp / path
+
     def _target(self, path: str) -> Path:
         """Check a new page's path and return where it goes, its folder made."""
         problem = check_page_path(path) or _collision(path, self._seen)
@@ -214,20 +231,28 @@ def _remove_leftovers(parent: Path, name: str) -> None:
                 leftover.rmdir()
 
 
-def site_manifest(sizes: dict[str, int]) -> list[tuple[str, int]]:
-    """List the files a build writes (path -> size) with their sizes, to recognise the site later."""
-    return sorted(sizes.items())
+def site_manifest(out_dir: Path, paths: Iterable[str]) -> list[tuple[str, int, int]]:
+    """List the files of a site just written with their sizes and modification times, to recognise it later."""
+    manifest = []
+    for path in sorted(paths):
+        st = (out_dir / path).lstat()
+        manifest.append((path, st.st_size, st.st_mtime_ns))
+    return manifest
 
 
 def is_site_current(out_dir: Path, stamp: str, manifest: Sequence[Sequence[object]]) -> bool:
-    """Tell whether out_dir is exactly the site a build with this stamp wrote, untouched since."""
+    """Tell whether out_dir is exactly the site a build with this stamp wrote, untouched since.
+
+    Every file must have the size and modification time it had when written: a page edited in place
+    (which would also change the build cache's hard link to it) makes the site out of date.
+    """
     try:
         marker = (out_dir / MARKER).read_text(encoding="utf-8")
     except OSError:
         return False
     if f"build: {stamp}\n" not in marker:
         return False
-    expected = {str(path): size for path, size in manifest}
+    expected = {str(entry[0]): list(entry[1:]) for entry in manifest}
     found = 0
     for folder, _, names in os.walk(out_dir):
         for name in names:
@@ -237,7 +262,8 @@ def is_site_current(out_dir: Path, stamp: str, manifest: Sequence[Sequence[objec
                 continue
             found += 1
             try:
-                if expected.get(rel) != path.lstat().st_size or path.is_symlink():
+                st = path.lstat()
+                if expected.get(rel) != [st.st_size, st.st_mtime_ns] or path.is_symlink():
                     return False
             except OSError:
                 return False
