@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +77,15 @@ def test_a_refused_path_midway_discards_the_temporary_folder(tmp_path: Path) -> 
     with pytest.raises(L2hError, match="is not a plain path"), SiteWriter(tmp_path / "_site", root) as writer:
         writer.add(RenderedPage("../escape.html", b""))
     assert not (tmp_path / "escape.html").exists() and leftovers(tmp_path) == []
+
+
+def test_the_dev_server_deletes_the_previous_site_in_the_background(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    first = build(root, background=True)
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
+    second = build(root, background=True)
+    for thread in threading.enumerate():
+        if thread.name == "l2h-tidy":
+            thread.join()
+    assert first.written and second.written and leftovers(root) == []
+    assert b"More words." in second.read("publications/weiss2008spectral/index.html")

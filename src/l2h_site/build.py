@@ -88,18 +88,25 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
     facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
-    parsed: list[ParsedPaper] = []
+    parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))
-    for result, problems in _parse_papers(sources, facet_ids, memo, progress):
+    for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress):
         diagnostics += problems
         if result is not None:
-            parsed.append(result)
+            parsed.append((key, result))
     papers: list[Paper] = []
     if taxonomy.tags or taxonomy.facets:
-        usage = Counter(tag for p in parsed for tag in p.paper.tags)
+        usage = Counter(tag for _, p in parsed for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
-        for item in parsed:
-            paper, problems = validate_paper(item, taxonomy, tags)
+        # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
+        against = digest("validate", repr(taxonomy), sorted(usage.items()))
+        for key, item in parsed:
+            known = memo.get(digest(against, key)) if memo is not None and key is not None else None
+            if known is None:
+                known = validate_paper(item, taxonomy, tags)
+                if memo is not None and key is not None:
+                    memo.put(digest(against, key), known)
+            paper, problems = known
             diagnostics += problems
             papers.append(paper)
         diagnostics += validate_corpus(papers)
@@ -108,12 +115,16 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
 
 
 def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,
-                  progress: Progress) -> list[tuple[ParsedPaper | None, list[Diagnostic]]]:
-    """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again."""
+                  progress: Progress) -> list[tuple[str | None, tuple[ParsedPaper | None, list[Diagnostic]]]]:
+    """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again.
+
+    Each result comes with the hash of the file it was parsed from (None without a memo).
+    """
     if memo is None:
-        return [_advanced(progress, r) for r in iter_ordered(lambda s: parse_paper(s, facet_ids), sources)]
+        return [(None, _advanced(progress, r)) for r in iter_ordered(lambda s: parse_paper(s, facet_ids), sources)]
     facets = sorted(facet_ids) if facet_ids is not None else None
     results: list[tuple[ParsedPaper | None, list[Diagnostic]] | None] = []
+    keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
     for source in sources:
         try:
@@ -127,6 +138,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
         else:
             progress.advance()
         results.append(found)
+        keys.append(key)
 
     def parse(item: tuple[int, SourceFile, bytes | None, str | None]) -> tuple[ParsedPaper | None, list[Diagnostic]]:
         _, source, data, _ = item
@@ -136,7 +148,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
         results[index] = _advanced(progress, result)
         if key is not None:
             memo.put(key, result)
-    return [r for r in results if r is not None]
+    return [(key, r) for key, r in zip(keys, results) if r is not None]
 
 
 def _advanced(progress: Progress, value: T) -> T:
@@ -213,23 +225,26 @@ def _dependency_versions() -> list[tuple[str, str]]:
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
           write: bool = True, check_links: bool = False, use_cache: bool = True,
-          progress: Progress = QUIET) -> BuildResult:
+          progress: Progress = QUIET, cache: BuildCache | None = None, background: bool = False) -> BuildResult:
     """Check the content and, if it passes, render the site and swap it into the output folder.
 
     With check_links, a broken internal link or #anchor is an error and the site is not written.
-    Progress is told of each stage and page as the build goes.
+    Progress is told of each stage and page as the build goes. A cache object given is used
+    instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds);
+    with background, the previous site is deleted by a thread after the swap.
     """
     try:
-        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress)
+        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache, background)
     finally:
         progress.finish()
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
-           check_links: bool, use_cache: bool, progress: Progress) -> BuildResult:
+           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
+           background: bool) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
-    cache = BuildCache(config.root) if use_cache else None
+    cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
     history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
@@ -246,7 +261,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             files = len(stored["manifest"])
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
                                page_count=files, reused=files, seconds=time.perf_counter() - started)
-    memo = Memo(cache, "papers") if cache is not None else None
+    memo = cache.memo("papers") if cache is not None else None
     check = check_site(root, config_file, progress, memo)
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
@@ -283,7 +298,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
             result.seconds = time.perf_counter() - started
             return result
-        writer.commit()
+        writer.commit(background)
     if store is not None:
         store.save()
     if cache is not None:

@@ -39,6 +39,15 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.folder = root / CACHE_DIR if root is not None else None
+        self._memos: dict[str, Memo] = {}
+
+    def memo(self, kind: str) -> Memo:
+        """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
+        if kind not in self._memos:
+            self._memos[kind] = Memo(self, kind)
+        memo = self._memos[kind]
+        memo.begin()
+        return memo
 
     def _path(self, kind: str, key: str) -> Path | None:
         return self.folder / kind / key if self.folder is not None else None
@@ -222,6 +231,10 @@ class Memo:
             except Exception:  # noqa: BLE001 - a torn or foreign file is an empty memo
                 self.entries = {}
 
+    def begin(self) -> None:
+        """Start a build: no entry is used yet."""
+        self.used, self.hits = {}, 0
+
     def get(self, key: str) -> Any | None:
         """Return the stored result for a key, or None."""
         found = self.entries.get(key)
@@ -246,4 +259,5 @@ class Memo:
                 pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
-            pass
+            return
+        self.entries, self.changed = dict(self.used), False

@@ -6,9 +6,11 @@ folder it did not create (it leaves a marker file in every site it writes).
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import shutil
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +22,8 @@ from l2h_site.model import RenderedPage
 from l2h_site.progress import QUIET, Progress
 from l2h_site.textutil import WINDOWS_RESERVED
 
+_SWAPS = itertools.count()
+"""Numbers the previous sites of one process, so that one still being deleted is never reused."""
 MARKER = ".l2h-site"
 """File that marks a folder as a site written by l2h, safe to replace."""
 
@@ -163,9 +167,13 @@ class SiteWriter:
             raise KeyError(path)
         return (self.tmp / path).read_bytes()
 
-    def commit(self) -> None:
-        """Record the stamp in the marker and swap the temporary folder in place of the site."""
-        old = self.out.parent / f".{self.out.name}.l2h-old-{os.getpid()}"
+    def commit(self, background: bool = False) -> None:
+        """Record the stamp in the marker and swap the temporary folder in place of the site.
+
+        The previous site is deleted after the swap; with background, by a thread, so that a
+        long-running process (the dev server) serves the new site without waiting for that.
+        """
+        old = self.out.parent / f".{self.out.name}.l2h-old-{os.getpid()}-{next(_SWAPS)}"
         with self._errors():
             if self.stamp:
                 with (self.tmp / MARKER).open("a", encoding="utf-8") as marker:
@@ -175,7 +183,9 @@ class SiteWriter:
                     self.out.rename(old)
                 self.tmp.rename(self.out)
                 self._open = False
-                if old.exists():
+                if old.exists() and background:
+                    threading.Thread(target=shutil.rmtree, args=(old, True), name="l2h-tidy", daemon=True).start()
+                elif old.exists():
                     shutil.rmtree(old)
             except BaseException:
                 if old.is_dir() and not self.out.exists():
@@ -226,7 +236,7 @@ def _remove_leftovers(parent: Path, name: str) -> None:
     for prefix in (f".{name}.l2h-tmp-", f".{name}.l2h-old-"):
         for leftover in parent.glob(prefix + "*"):
             if leftover.is_dir() and not leftover.is_symlink() and (leftover / MARKER).is_file():
-                shutil.rmtree(leftover)
+                shutil.rmtree(leftover, ignore_errors=True)  # a background deletion may be at it too
             elif leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir()):
                 leftover.rmdir()
 
