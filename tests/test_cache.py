@@ -136,8 +136,8 @@ OPERATIONS: list[Callable[[Path, int], None]] = [
     edit_config, edit_resources, tamper_site, damage_cache]
 
 
-def assert_incremental_equals_clean(root: Path, tmp: Path, step: int) -> BuildResult:
-    incremental = build(root, out_dir=root / "_site")
+def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:
+    incremental = build(root, out_dir=root / "_site", cache=cache, background=cache is not None)
     clean = build(root, out_dir=tmp / f"clean{step}", use_cache=False)
     assert incremental.written == clean.written
     assert [d.code for d in incremental.diagnostics] == [d.code for d in clean.diagnostics]
@@ -163,6 +163,15 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     assert 0 < reused["edit_summary"] < pages
     assert reused["edit_template"] == 0, "a template edit re-renders every page"
     assert any((root / ".l2h-cache" / kind).is_dir() for kind in ("build", "pagefind", "topic-map"))
+
+
+def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    cache = BuildCache(root)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    for step, operation in enumerate(OPERATIONS + OPERATIONS[::-1], start=1):
+        operation(root, step)
+        assert_incremental_equals_clean(root, tmp_path, step, cache)
 
 
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,
