@@ -1,6 +1,7 @@
 """Time each stage of one cold build in-process, without a profiler's overhead.
 
     python benchmarks/stages.py 5000            # corpus from benchmarks/run.py's --work folder
+    python benchmarks/stages.py 5000 --edit     # an incremental build after editing one paper
 
 Wraps the pipeline's stage functions (and the corpus-wide computations inside them) with
 timers and prints where the time of one build goes. Run with L2H_JOBS=1 for a serial build.
@@ -21,11 +22,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from run import corpus
+from run import corpus, edit_one_paper
 
 import l2h_site.build as build_module
+import l2h_site.cache as cache_module
 import l2h_site.context as context_module
 import l2h_site.render as render_module
+import l2h_site.write as write_module
 
 TIMES: dict[str, float] = defaultdict(float)
 
@@ -47,6 +50,10 @@ def instrument() -> None:
     """Put timers around the stages this checkout has (missing ones are skipped)."""
     targets = [
         (build_module, "check_site", "check: config, taxonomy, parse, validate"),
+        (build_module, "_parse_papers", "check: parse (memo by content)"),
+        (build_module, "_summaries", "context: summaries (memo by content)"),
+        (build_module, "build_fingerprint", "fingerprint: hash every input"),
+        (build_module, "git_added_dates", "git history"),
         (build_module, "build_context", "context: everything"),
         (context_module, "map_ordered", "context: summaries (markdown, math, sanitise)"),
         (context_module, "related_papers", "context: related papers"),
@@ -56,6 +63,9 @@ def instrument() -> None:
         (render_module, "map_ordered", "render: paper pages"),
         (render_module, "index_search", "render: search index"),
         (build_module, "write_site", "write"),
+        (write_module.SiteWriter, "commit", "write: swap the folders"),
+        (cache_module.PageStore, "save", "write: page cache index"),
+        (cache_module.Memo, "save", "write: memo of parsed papers and summaries"),
         (build_module, "check_pages", "link check"),
     ]
     for module, attr, name in targets:
@@ -69,15 +79,22 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
+    parser.add_argument("--edit", action="store_true", help="time the build after editing one paper instead")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
-    shutil.rmtree(root / "_site", ignore_errors=True)
+    if args.edit:
+        build_module.build(root)
+        edit_one_paper(root)
+    else:
+        shutil.rmtree(root / "_site", ignore_errors=True)
+        shutil.rmtree(root / ".l2h-cache", ignore_errors=True)
     instrument()
     started = time.perf_counter()
     result = build_module.build(root)
     total = time.perf_counter() - started
-    print(f"N = {args.n}: {'written' if result.written else 'NOT written'}, {len(result.pages):,} files, "
-          f"{total:.2f} s in build()")
+    print(f"N = {args.n}{' (one paper edited)' if args.edit else ' (cold)'}: "
+          f"{'written' if result.written else 'NOT written'}, {result.page_count:,} files "
+          f"({result.reused:,} from cache), {total:.2f} s in build()")
     for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
         print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {name}")
 

@@ -14,7 +14,7 @@ from conftest import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from l2h_site.build import build
+from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
@@ -104,13 +104,41 @@ def edit_config(root: Path, n: int) -> None:
     (root / "l2h.yml").write_text(f"title: Cache Review {n}\nbase_url: https://cache.example.org/\n")
 
 
+def edit_resources(root: Path, n: int) -> None:
+    path = root / "resources.md"
+    if n % 3 == 0:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(f"# Resources\n\nA list, version {n}.\n")
+
+
+def tamper_site(root: Path, n: int) -> None:
+    """Change a written page in place: the cache keeps pages as hard links to the site's files."""
+    pages = sorted((root / "_site" / "publications").glob("*/index.html")) if (root / "_site").is_dir() else []
+    if pages:
+        with pages[n % len(pages)].open("r+b") as handle:
+            handle.write(b"<!-- hand edit -->")
+
+
+def damage_cache(root: Path, n: int) -> None:
+    """Lose or garble parts of the cache: an entry that cannot be trusted is a miss, never wrong output."""
+    cache = root / ".l2h-cache"
+    if not cache.is_dir():
+        return
+    entries = sorted(p for p in (cache / "pages").glob("*") if p.name != "index.json") if (cache / "pages").is_dir() else []
+    if entries:
+        entries[n % len(entries)].unlink()
+    if (cache / "papers.pickle").is_file():
+        (cache / "papers.pickle").write_bytes(b"garbage" if n % 2 else b"")
+
+
 OPERATIONS: list[Callable[[Path, int], None]] = [
     edit_summary, edit_title, add_paper, delete_paper, rename_paper, edit_template, edit_static, edit_taxonomy,
-    edit_config]
+    edit_config, edit_resources, tamper_site, damage_cache]
 
 
-def assert_incremental_equals_clean(root: Path, tmp: Path, step: int) -> None:
-    incremental = build(root, out_dir=root / "_site")
+def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:
+    incremental = build(root, out_dir=root / "_site", cache=cache, background=cache is not None)
     clean = build(root, out_dir=tmp / f"clean{step}", use_cache=False)
     assert incremental.written == clean.written
     assert [d.code for d in incremental.diagnostics] == [d.code for d in clean.diagnostics]
@@ -121,15 +149,31 @@ def assert_incremental_equals_clean(root: Path, tmp: Path, step: int) -> None:
         assert sorted(a) == sorted(b)
         assert [name for name in a if a[name] != b[name]] == []
     shutil.rmtree(tmp / f"clean{step}", ignore_errors=True)
+    return incremental
 
 
 def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     root = make_site(tmp_path)
     assert_incremental_equals_clean(root, tmp_path, 0)
+    reused, written = {}, {}
     for step, operation in enumerate(OPERATIONS, start=1):
         operation(root, step)
-        assert_incremental_equals_clean(root, tmp_path, step)
+        result = assert_incremental_equals_clean(root, tmp_path, step)
+        reused[operation.__name__] = result.reused
+        written[operation.__name__] = result.page_count
+    # An edited paper re-renders its own page and the pages listing or relating it; the rest is reused.
+    assert 0 < reused["edit_summary"] < written["edit_summary"]
+    assert reused["edit_template"] == 0, "a template edit re-renders every page"
     assert any((root / ".l2h-cache" / kind).is_dir() for kind in ("build", "pagefind", "topic-map"))
+
+
+def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    cache = BuildCache(root)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    for step, operation in enumerate(OPERATIONS + OPERATIONS[::-1], start=1):
+        operation(root, step)
+        assert_incremental_equals_clean(root, tmp_path, step, cache)
 
 
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,

@@ -93,7 +93,7 @@ def check_build(root: Path, content: bytes) -> bool:
         assert is_failure(result.diagnostics, strict=False), "the build failed without an error diagnostic"
         return False
     pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert set(pages) == {page.path for page in result.pages} | {".l2h-site"}
+    assert set(pages) == set(result.paths) | {".l2h-site"}
     assert unsafe_pages(pages.items()) == {}
     return True
 

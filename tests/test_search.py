@@ -76,7 +76,7 @@ def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
     second = PAPER.replace("Spectral Hashing", "Semantic Hashing").replace("eigenfunctions", "autoencoders")
     root = site({"papers/weiss2008spectral.md": PAPER, "papers/salakhutdinov2009semantic.md": second})
     result = build(root, write=False)
-    pages = [p for p in result.pages if p.path.startswith("publications/")]
+    pages = [RenderedPage(path, result.read(path)) for path in result.paths if path.startswith("publications/")]
     slim, problems = index_search(pages)
     whole, _ = _index(pages)  # Pagefind on the whole pages, as before slimming
     assert not problems

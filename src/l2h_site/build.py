@@ -7,24 +7,30 @@ import datetime as dt
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from l2h_site.cache import BuildCache, digest, files_digest
+from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
-from l2h_site.model import Config, Paper, RenderedPage, Taxonomy
-from l2h_site.parallel import map_ordered
-from l2h_site.parse import ParsedPaper, parse_paper
-from l2h_site.render import render_site
+from l2h_site.markup import MarkdownRenderer
+from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
+from l2h_site.parallel import iter_ordered
+from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
+from l2h_site.progress import QUIET, Progress
+from l2h_site.render import PageList, render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import is_site_current, restore_interrupted, site_manifest, write_site
+from l2h_site.write import SiteWriter, check_output_dir, is_site_current, restore_interrupted, site_manifest
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,14 +50,28 @@ class BuildResult:
     """What a build did: the diagnostics, and the pages when it got that far."""
 
     check: CheckResult
-    pages: list[RenderedPage] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    """Output paths of the pages the build made, in the order they were made (not set when unchanged)."""
     written: bool = False
     out_dir: Path | None = None
     seconds: float = 0.0
     unchanged: bool = False
     """True when the output folder already held this exact build and nothing was rendered."""
     page_count: int = 0
-    """Files in the site (set when the build was skipped as unchanged; else len(pages))."""
+    """Files in the site that was written (or found up to date)."""
+    reused: int = 0
+    """Files taken from the build cache instead of being rendered again."""
+
+    _sink: PageList | None = field(default=None, repr=False)
+    """The pages of a build that was not written, in memory."""
+
+    def read(self, path: str) -> bytes:
+        """Return the content of one page the build made: from the site on disk, or from memory if not written."""
+        if self._sink is not None:
+            return self._sink.read(path)
+        if not self.written or self.out_dir is None:
+            raise KeyError(f"{path}: the build wrote no site")
+        return (self.out_dir / path).read_bytes()
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -59,30 +79,122 @@ class BuildResult:
         return self.check.diagnostics
 
 
-def check_site(root: Path, config_file: Path | None = None) -> CheckResult:
-    """Load and validate all content without rendering anything."""
+def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
+               memo: Memo | None = None) -> CheckResult:
+    """Load and validate all content without rendering anything; a memo keeps parsed files by content."""
     config, diagnostics = load_config(root, config_file)
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     diagnostics += problems
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
     facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
-    parsed: list[ParsedPaper] = []
-    for result, problems in map_ordered(lambda source: parse_paper(source, facet_ids), sources):
+    parsed: list[tuple[str | None, ParsedPaper]] = []
+    progress.stage("reading papers", len(sources))
+    for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress):
         diagnostics += problems
         if result is not None:
-            parsed.append(result)
+            parsed.append((key, result))
     papers: list[Paper] = []
     if taxonomy.tags or taxonomy.facets:
-        usage = Counter(tag for p in parsed for tag in p.paper.tags)
+        usage = Counter(tag for _, p in parsed for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
-        for item in parsed:
-            paper, problems = validate_paper(item, taxonomy, tags)
+        # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
+        against = digest("validate", repr(taxonomy), sorted(usage.items()))
+        for key, item in parsed:
+            known = memo.get(digest(against, key)) if memo is not None and key is not None else None
+            if known is None:
+                known = validate_paper(item, taxonomy, tags)
+                if memo is not None and key is not None:
+                    memo.put(digest(against, key), known)
+            paper, problems = known
             diagnostics += problems
             papers.append(paper)
         diagnostics += validate_corpus(papers)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
                        diagnostics=sort_diagnostics(diagnostics))
+
+
+def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,
+                  progress: Progress) -> list[tuple[str | None, tuple[ParsedPaper | None, list[Diagnostic]]]]:
+    """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again.
+
+    Each result comes with the hash of the file it was parsed from (None without a memo).
+    """
+    if memo is None:
+        return [(None, _advanced(progress, r)) for r in iter_ordered(lambda s: parse_paper(s, facet_ids), sources)]
+    facets = sorted(facet_ids) if facet_ids is not None else None
+    results: list[tuple[ParsedPaper | None, list[Diagnostic]] | None] = []
+    keys: list[str | None] = []
+    todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
+    for source in sources:
+        try:
+            data = source.path.read_bytes() if source.path.stat().st_size <= MAX_FILE_BYTES else None
+        except OSError:
+            data = None  # parse_paper reports it
+        key = digest("parse", str(source.path), source.relpath, source.key, facets, data) if data is not None else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            todo.append((len(results), source, data, key))
+        else:
+            progress.advance()
+        results.append(found)
+        keys.append(key)
+
+    def parse(item: tuple[int, SourceFile, bytes | None, str | None]) -> tuple[ParsedPaper | None, list[Diagnostic]]:
+        _, source, data, _ = item
+        return parse_paper_bytes(data, source, facet_ids) if data is not None else parse_paper(source, facet_ids)
+
+    for (index, _, _, key), result in zip(todo, iter_ordered(parse, todo)):
+        results[index] = _advanced(progress, result)
+        if key is not None:
+            memo.put(key, result)
+    return [(key, r) for key, r in zip(keys, results) if r is not None]
+
+
+def _advanced(progress: Progress, value: T) -> T:
+    progress.advance()
+    return value
+
+
+def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
+    """Return a summary renderer that knows every summary the memo had, and those it lacked, rendered now."""
+    known: dict[str, tuple[str, list[str]]] = {}
+    if memo is None:
+        return MarkdownRenderer()
+    missing = []
+    for text in dict.fromkeys(p.summary for p in papers):
+        found = memo.get(digest("summary", text))
+        if found is None:
+            missing.append(text)
+        else:
+            known[text] = found
+    renderer = MarkdownRenderer()
+    for text, result in zip(missing, iter_ordered(renderer.render, missing)):
+        known[text] = result
+        memo.put(digest("summary", text), result)
+    return _KnownSummaries(known)
+
+
+class _KnownSummaries(MarkdownRenderer):
+    """A summary renderer that answers from results already computed."""
+
+    def __init__(self, known: dict[str, tuple[str, list[str]]]) -> None:
+        super().__init__()
+        self.known = known
+
+    def render(self, text: str) -> tuple[str, list[str]]:
+        """Return the known result for text, else render it."""
+        found = self.known.get(text)
+        return found if found is not None else super().render(text)
+
+
+def page_inputs(config: Config, config_file: Path | None) -> str:
+    """Hash what every page can depend on besides its own data: config, taxonomy, templates, static, versions."""
+    inputs = [config.path(p) for p in (config.taxonomy, config.templates_dir, config.static_dir,
+                                         config.resources, config.contributing)]
+    config_path = config_file if config_file is not None else config.root / CONFIG_NAME
+    return digest("pages", files_digest([config_path, *inputs], config.root), dt.date.today().year, sys.version,
+                  _dependency_versions())
 
 
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.date],
@@ -112,16 +224,32 @@ def _dependency_versions() -> list[tuple[str, str]]:
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
-          write: bool = True, check_links: bool = False, use_cache: bool = True) -> BuildResult:
+          write: bool = True, check_links: bool = False, use_cache: bool = True,
+          progress: Progress = QUIET, cache: BuildCache | None = None, background: bool = False) -> BuildResult:
     """Check the content and, if it passes, render the site and swap it into the output folder.
 
     With check_links, a broken internal link or #anchor is an error and the site is not written.
+    Progress is told of each stage and page as the build goes. A cache object given is used
+    instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds);
+    with background, the previous site is deleted by a thread after the swap.
     """
+    try:
+        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache, background)
+    finally:
+        progress.finish()
+
+
+def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
+           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
+           background: bool) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
-    cache = BuildCache(config.root) if use_cache else None
+    cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
     history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
+    protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
+    if write:  # refuse a dangerous output folder before any work
+        check_output_dir(target, config.root, protected)
     stamp = build_fingerprint(config, config_file, history, strict=strict, check_links=check_links)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
@@ -130,28 +258,51 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
             up_to_date = CheckResult(config=config, taxonomy=EMPTY_TAXONOMY,
                                      diagnostics=[Diagnostic(**d) for d in stored["diagnostics"]])
             up_to_date.paper_count = int(stored["papers"])
+            files = len(stored["manifest"])
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
-                               page_count=len(stored["manifest"]), seconds=time.perf_counter() - started)
-    check = check_site(root, config_file)
+                               page_count=files, reused=files, seconds=time.perf_counter() - started)
+    memo = cache.memo("papers") if cache is not None else None
+    check = check_site(root, config_file, progress, memo)
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
         restore_interrupted(target)
     if is_failure(check.diagnostics, strict):
+        if memo is not None:
+            memo.save()
         return result
-    context, problems = build_context(check.config, check.taxonomy, check.papers, cache=cache, history=history)
-    pages, render_problems = render_site(context, cache)
-    if check_links:
-        site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
-        render_problems = render_problems + check_pages(pages, check.config.base_url, f"{site_name}/")
-    check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
-    result.pages = pages
-    if is_failure(check.diagnostics, strict) or not write:
+    progress.stage("preparing pages")
+    context, problems = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
+                                      cache=cache, history=history)
+    if memo is not None:
+        memo.save()
+    store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
+    site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
+    if not write:
+        sink = PageList()
+        render_problems = render_site(context, sink, cache, progress)
+        if check_links:
+            render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
+        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+        result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
         result.seconds = time.perf_counter() - started
         return result
-    protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    write_site(pages, target, config.root, protected, stamp=stamp)
+    with SiteWriter(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+        render_problems = render_site(context, writer, cache, progress, store)
+        if check_links:  # read back from the temporary folder: the pages are not kept in memory
+            stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
+            render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")
+            del stored
+        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+        result.paths, result.page_count = writer.paths(), len(writer.sizes)
+        result.reused = store.hits if store is not None else 0
+        if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
+            result.seconds = time.perf_counter() - started
+            return result
+        writer.commit(background)
+    if store is not None:
+        store.save()
     if cache is not None:
-        cache.put_json("build", stamp, {"manifest": site_manifest(pages), "papers": len(check.papers),
+        cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes), "papers": len(check.papers),
                                         "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
     result.written = True
     result.out_dir = target

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,15 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.folder = root / CACHE_DIR if root is not None else None
+        self._memos: dict[str, Memo] = {}
+
+    def memo(self, kind: str) -> Memo:
+        """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
+        if kind not in self._memos:
+            self._memos[kind] = Memo(self, kind)
+        memo = self._memos[kind]
+        memo.begin()
+        return memo
 
     def _path(self, kind: str, key: str) -> Path | None:
         return self.folder / kind / key if self.folder is not None else None
@@ -127,3 +137,127 @@ def files_digest(paths: Iterable[Path], root: Path) -> list[tuple[str, str]]:
                 rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
                 out.append((rel, hashlib.sha256(data).hexdigest()))
     return out
+
+
+class PageStore:
+    """Rendered pages kept between builds, each under the hash of exactly what it was rendered from.
+
+    A page is stored as a hard link to the file written into the site (no second copy), and
+    reused by linking it into the next site. The index records each entry's size and
+    modification time, so a file changed in place since (by hand, in the site) is not reused.
+    Entries the last build did not use are deleted when it is saved.
+    """
+
+    def __init__(self, cache: BuildCache, inputs: str) -> None:
+        self.inputs = inputs
+        """Digest of what every page depends on: templates, static files, taxonomy, config, versions."""
+        self.folder = cache.folder / "pages" if cache.folder is not None else None
+        self.index: dict[str, list[int]] = {}
+        self.used: dict[str, list[int]] = {}
+        self.hits = 0
+        if self.folder is not None:
+            try:
+                loaded = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
+                self.index = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                pass
+
+    def key(self, *parts: Any) -> str:
+        """Return the key of a page rendered from these parts (its path first) and the site-wide inputs."""
+        return digest("page", self.inputs, *parts)
+
+    def find(self, key: str) -> Path | None:
+        """Return the stored file for a key, if there is one, unchanged since it was stored."""
+        if self.folder is None or key not in self.index:
+            return None
+        path = self.folder / key
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if [st.st_size, st.st_mtime_ns] != self.index[key]:
+            return None
+        self.used[key] = self.index[key]
+        self.hits += 1
+        return path
+
+    def keep(self, key: str, written: Path) -> None:
+        """Store a page just written to the site under its key (best effort)."""
+        if self.folder is None:
+            return
+        path = self.folder / key
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+            os.link(written, path)
+            st = path.stat()
+        except OSError:
+            return
+        self.used[key] = [st.st_size, st.st_mtime_ns]
+
+    def save(self) -> None:
+        """Record the entries this build used and delete the others."""
+        if self.folder is None or not self.folder.is_dir() or self.used == self.index:
+            return
+        try:
+            for entry in os.scandir(self.folder):
+                if entry.name not in self.used and entry.name != "index.json":
+                    os.unlink(entry.path)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self.used, handle)
+            os.replace(tmp, self.folder / "index.json")
+        except OSError:
+            pass
+
+
+class Memo:
+    """A dictionary of results by content hash, kept in one file between builds (parsed papers, summaries).
+
+    Loaded once, consulted per item, saved with only the entries the last build used.
+    """
+
+    def __init__(self, cache: BuildCache, kind: str) -> None:
+        self.path = cache.folder / f"{kind}.pickle" if cache.folder is not None else None
+        self.entries: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.hits = 0
+        self.changed = False
+        if self.path is not None:
+            try:
+                with self.path.open("rb") as handle:
+                    loaded = pickle.load(handle)
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except Exception:  # noqa: BLE001 - a torn or foreign file is an empty memo
+                self.entries = {}
+
+    def begin(self) -> None:
+        """Start a build: no entry is used yet."""
+        self.used, self.hits = {}, 0
+
+    def get(self, key: str) -> Any | None:
+        """Return the stored result for a key, or None."""
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+            self.hits += 1
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        """Store a result for this build (and the next)."""
+        self.entries[key] = self.used[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the entries this build used, if they are not what the file holds (best effort)."""
+        if self.path is None or (not self.changed and self.used.keys() == self.entries.keys()):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            return
+        self.entries, self.changed = dict(self.used), False

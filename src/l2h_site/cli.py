@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from l2h_site import __version__, importer, new, schema
-from l2h_site.build import build, check_site
+from l2h_site.build import BuildResult, build, check_site
 from l2h_site.diagnostics import (
     Diagnostic,
     L2hError,
@@ -23,6 +23,7 @@ from l2h_site.diagnostics import (
     is_failure,
     wants_colour,
 )
+from l2h_site.progress import Progress, wants_progress
 from l2h_site.scope import scope_diagnostics
 
 # Contributor tools: each module declares its options (add_arguments) and runs them (run).
@@ -44,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="check the papers and write the site")
     common(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
-    p_build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p_build.add_argument("-q", "--quiet", action="store_true",
+                         help="print only problems (no progress bar, no summary)")
     p_build.add_argument("--no-cache", action="store_true",
                          help="ignore and do not update the build cache in .l2h-cache/")
     p_build.add_argument("--check-links", action="store_true",
@@ -105,19 +107,26 @@ def _build(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
     out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
-                   use_cache=not args.no_cache)
+                   use_cache=not args.no_cache, progress=progress)
     _print_diagnostics(result.diagnostics)
     if not result.written:
         print("l2h: build failed; the previous site was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
-        papers = result.check.paper_count if result.unchanged else len(result.check.papers)
-        files = result.page_count if result.unchanged else len(result.pages)
-        verb = "site is up to date:" if result.unchanged else "built"
-        print(f"l2h: {verb} {files} files ({papers} papers) in {result.out_dir} "
-              f"({result.seconds:.2f} s)")
+        print(build_summary(result))
     return EXIT_OK
+
+
+def build_summary(result: BuildResult) -> str:
+    """Describe a written build in one line: pages, papers, time, pages reused from the cache."""
+    papers = result.check.paper_count if result.unchanged else len(result.check.papers)
+    counts = f"{result.page_count:,} pages ({papers:,} papers)"
+    if result.unchanged:
+        return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"
+    return (f"l2h: built {counts} in {result.seconds:.2f} s ({result.reused:,} from cache) "
+            f"into {result.out_dir}")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -22,6 +22,9 @@ R = TypeVar("R")
 
 THRESHOLD = 1500
 """Fewest items worth a worker pool; override with the environment variable L2H_PARALLEL_THRESHOLD."""
+
+CHUNK_LIMIT = 250
+"""Most items a worker handles per task: results come back (and can be written away) in pieces this small."""
 
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The work of the current pool, inherited by its forked workers."""
@@ -59,18 +62,30 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
-def map_ordered(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """Apply func to every item and return the results in order, in parallel for many items."""
+def iter_ordered(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """Apply func to every item and yield the results in order as they come, in parallel for many items.
+
+    Results are yielded while the workers go on, so a caller can write each one away instead
+    of holding all of them.
+    """
     global _TASK
     if not is_parallel(len(items)):
-        return [func(item) for item in items]
+        for item in items:
+            yield func(item)
+        return
     jobs = job_count()
     size = max(1, -(-len(items) // (jobs * 4)))  # a few chunks per worker evens out slow ones
+    size = min(size, CHUNK_LIMIT)
     chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _TASK = (func, items)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_run_chunk, chunks, chunksize=1)
+            for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
+                yield from chunk
     finally:
         _TASK = None
-    return [result for chunk in results for result in chunk]
+
+
+def map_ordered(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """Apply func to every item and return the results in order, in parallel for many items."""
+    return list(iter_ordered(func, items))

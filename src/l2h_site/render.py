@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import posixpath
 from collections import Counter
@@ -9,20 +11,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, quote_plus
 
 import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import BuildCache
+from l2h_site.cache import BuildCache, PageStore
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
 from l2h_site.model import RenderedPage
-from l2h_site.parallel import map_ordered
+from l2h_site.parallel import iter_ordered
+from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 
@@ -104,62 +107,143 @@ class Pager:
         return self.url(number) + "index.html"
 
 
+class PageSink(Protocol):
+    """Where rendered pages go as they are made: the site writer, or a list in memory."""
+
+    def add(self, page: RenderedPage) -> None:
+        """Take one rendered page."""
+
+    def paths(self) -> list[str]:
+        """Return the paths of the pages taken so far, in order."""
+
+    def read(self, path: str) -> bytes:
+        """Return the content of a page taken so far."""
+
+    def reuse(self, path: str, source: Path) -> None:
+        """Take a page unchanged from a file kept by the cache."""
+
+    def location(self, path: str) -> Path | None:
+        """Return the file a page taken so far was written to, if it was written to one."""
+
+
+class PageList:
+    """A PageSink that keeps the pages in memory (for builds that write nothing, and for tests)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, RenderedPage] = {}
+
+    def add(self, page: RenderedPage) -> None:
+        """Keep one page (a later page of the same path replaces it)."""
+        self.pages[page.path] = page
+
+    def paths(self) -> list[str]:
+        """Return the paths of the pages kept, in order."""
+        return list(self.pages)
+
+    def read(self, path: str) -> bytes:
+        """Return the content of a kept page."""
+        return self.pages[path].content
+
+    def reuse(self, path: str, source: Path) -> None:
+        """Keep a page read from a file kept by the cache."""
+        self.add(RenderedPage(path, source.read_bytes()))
+
+    def location(self, path: str) -> Path | None:
+        """Pages in memory lie in no file."""
+        return None
+
+
+Job = tuple[str, str, dict[str, Any], Any]
+"""A page to render: path, template, values, and what it depends on beyond the site-wide inputs
+(None: render it every time). Whatever a page's template reads must be in its dependencies."""
+
+
 class _Renderer:
-    def __init__(self, site: SiteContext, env: jinja2.Environment) -> None:
+    def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink,
+                 store: PageStore | None = None) -> None:
         self.site = site
         self.env = env
-        self.pages: list[RenderedPage] = []
+        self.sink = sink
+        self.store = store
         self.diagnostics: list[Diagnostic] = []
         self.templates_rel = site.config.templates_dir.rstrip("/")
+        self.views = _view_digests(site) if store is not None else {}
 
     def page(self, path: str, template: str, **values: Any) -> None:
+        """Render one page and hand it to the sink."""
+        self.many([(path, template, values, None)])
+
+    def _key(self, job: Job) -> str | None:
+        if self.store is None or job[3] is None:
+            return None
+        return self.store.key(job[0], job[1], job[3])
+
+    def _take(self, page: RenderedPage | None, problems: list[Diagnostic], key: str | None) -> None:
+        self.diagnostics += problems
+        if page is None:
+            return
+        self.sink.add(page)
+        written = self.sink.location(page.path)
+        if key is not None and self.store is not None and written is not None and not problems:
+            self.store.keep(key, written)
+
+    def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
+        """Render one page; a broken template is a diagnostic, not an exception."""
         try:
             html = self.env.get_template(template).render(site=self.site, page_path=path, **values)
         except jinja2.TemplateSyntaxError as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
-                                          "template-syntax", f"template error: {exc.message}",
-                                          "fix the Jinja syntax on this line"))
-            return
+            return None, [error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
+                                "template-syntax", f"template error: {exc.message}",
+                                "fix the Jinja syntax on this line")]
         except jinja2.TemplateNotFound as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
-                                          f"template {exc.name} does not exist",
-                                          f"restore {exc.name} in {self.templates_rel}/"))
-            return
+            return None, [error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
+                                f"template {exc.name} does not exist",
+                                f"restore {exc.name} in {self.templates_rel}/")]
         except jinja2.UndefinedError as exc:
-            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
-                                          "template-undefined", f"while rendering {path}: {exc.message}",
-                                          "check the variable's spelling in the template"))
-            return
+            return None, [error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                "template-undefined", f"while rendering {path}: {exc.message}",
+                                "check the variable's spelling in the template")]
         except Exception as exc:  # noqa: BLE001 - a broken template must not end in a traceback
-            self.diagnostics.append(error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
-                                          "template-error", f"while rendering {path}: {type(exc).__name__}: {exc}",
-                                          "fix the template expression on this line"))
-            return
-        self.pages.append(RenderedPage(path=path, content=html.encode("utf-8")))
+            return None, [error(f"{self.templates_rel}/{template}", _template_line(exc), 0,
+                                "template-error", f"while rendering {path}: {type(exc).__name__}: {exc}",
+                                "fix the template expression on this line")]
+        return RenderedPage(path=path, content=html.encode("utf-8")), []
 
-    def listing(self, folder: str, template: str, papers: Sequence[PaperView], **values: Any) -> None:
-        """Render a list of papers on pages of at most list_limit papers: folder/, folder/2/, ..."""
+    def listing_jobs(self, folder: str, template: str, papers: Sequence[PaperView], depends: Any,
+                     **values: Any) -> list[Job]:
+        """Jobs rendering a list of papers on pages of at most list_limit papers: folder/, folder/2/, ...
+
+        Each page depends on `depends` (what the whole site shows, or None), on the papers it lists
+        (their view digests) and on the whole list's length, per-year counts and page count.
+        """
         size = self.site.config.list_limit
         chunks = [papers[start:start + size] for start in range(0, len(papers), size)] or [papers]
         totals = Counter(view.paper.year for view in papers)
+        jobs: list[Job] = []
         for number, chunk in enumerate(chunks, 1):
             pager = Pager(folder=folder, number=number, count=len(chunks))
-            self.page(pager.path(number), template, papers=chunk, total=len(papers), year_totals=totals,
-                      pager=pager, **values)
+            key = None if depends is None else (depends, dataclasses.astuple(pager), len(papers), sorted(totals.items()),
+                                                 [self.views[v.paper.key] for v in chunk])
+            jobs.append((pager.path(number), template,
+                         {"papers": chunk, "total": len(papers), "year_totals": totals, "pager": pager, **values}, key))
+        return jobs
 
-    def many(self, jobs: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Render independent pages (path, template, values), on every core when there are many."""
+    def many(self, jobs: list[Job]) -> None:
+        """Render independent pages, on every core when there are many; reuse the cached ones.
 
-        def one(job: tuple[str, str, dict[str, Any]]) -> tuple[list[RenderedPage], list[Diagnostic]]:
-            pages, diagnostics = len(self.pages), len(self.diagnostics)
-            self.page(job[0], job[1], **job[2])
-            done = self.pages[pages:], self.diagnostics[diagnostics:]
-            del self.pages[pages:], self.diagnostics[diagnostics:]  # the caller adds them, in order
-            return done
-
-        for pages, diagnostics in map_ordered(one, jobs):
-            self.pages += pages
-            self.diagnostics += diagnostics
+        Pages found in the cache go to the sink first, then each rendered page as soon as it is back.
+        """
+        keys = [self._key(job) for job in jobs]
+        todo = []
+        for job, key in zip(jobs, keys):
+            found = self.store.find(key) if self.store is not None and key is not None else None
+            if found is not None:
+                self.sink.reuse(job[0], found)
+            else:
+                todo.append((job, key))
+        rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo)
+        for (_, key), (page, problems) in zip(todo, rendered):
+            self._take(page, problems, key)
 
 
 def _template_line(exc: BaseException) -> int:
@@ -173,26 +257,38 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
-def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
-    """Render every page of the site in memory, in a fixed order."""
+def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
+                progress: Progress = QUIET, store: PageStore | None = None) -> list[Diagnostic]:
+    """Render every page of the site in a fixed order, handing each to the sink as it is made.
+
+    With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
+    from it instead of being rendered again; the pages about the whole review always are.
+    """
     config = site.config
     env = make_environment(config.path(config.templates_dir))
-    r = _Renderer(site, env)
+    r = _Renderer(site, env, sink, store)
+    views = r.views
+    common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
+    progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
+                   + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", latest=LATEST)
     years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
-    for i, (year, group) in enumerate(years):
-        r.listing(f"papers/{year}", "year.html", group, year=year,
-                  newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)
-    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view}) for view in site.papers])
+    r.many([job for i, (year, group) in enumerate(years) for job in r.listing_jobs(
+        f"papers/{year}", "year.html", group, store and (common, year, years[i - 1][0] if i > 0 else None,
+                                                         years[i + 1][0] if i + 1 < len(years) else None),
+        year=year, newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)])
+    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
+             store and (common, views[view.paper.key], [views[o.paper.key] for o in site.related.get(view.paper.key, ())],
+                        str(site.added.get(view.paper.key))))
+            for view in site.papers])
     r.page("tags/index.html", "tags.html")
-    for tag in site.taxonomy.tags:
-        r.listing(f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], tag=tag)
+    r.many([job for tag in site.taxonomy.tags for job in r.listing_jobs(
+        f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], store and (common, tag.name), tag=tag)])
     r.page("taxonomy/index.html", "taxonomy.html", latest=LATEST)
-    for facet in site.taxonomy.facets:
-        for value in facet.values:
-            r.listing(f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
-                      facet=facet, value=value)
+    r.many([job for facet in site.taxonomy.facets for value in facet.values for job in r.listing_jobs(
+        f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
+        store and (common, facet.id, value.id), facet=facet, value=value)])
     for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
         if name in site.pages:
             r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
@@ -200,23 +296,53 @@ def render_site(site: SiteContext, cache: BuildCache | None = None) -> tuple[lis
     r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
         [v.paper for v in site.papers], site.added)])
     by_key = sorted(site.papers, key=lambda v: v.paper.key)
-    r.pages.append(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
-    r.pages.append(RenderedPage("papers.json", cite.csl_file(
+    sink.add(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
+    sink.add(RenderedPage("papers.json", cite.csl_file(
         [cite.csl_item(v.paper, config.base_url + v.url) for v in by_key]).encode()))
     r.page("404.html", "404.html")
-    r.pages.extend(_static_files(config.path(config.static_dir)))
+    for static in _static_files(config.path(config.static_dir)):
+        sink.add(static)
     found: list[RenderedPage] = []
     if config.search:
-        found, problems = index_search(r.pages, cache)
-        r.pages.extend(found)
+        progress.stage("indexing search")
+        found, problems = index_search(_indexed_pages(sink), cache)
         r.diagnostics.extend(problems)
-    r.pages.extend(finder_files(site, found))
+    finder = finder_files(site, found)
+    progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + bool(site.topic_map) + 2,
+                   done=len(sink.paths()))
+    for page in found + finder:
+        sink.add(page)
     if site.topic_map:
         r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-        p.path for p in r.pages if p.path.endswith(".html") and p.path != "404.html"))
-    r.pages.append(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
-    return r.pages, r.diagnostics
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html"))
+    sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    return r.diagnostics
+
+
+class _StoredPage(RenderedPage):
+    """A page already handed to a sink, whose content is read back only when asked for."""
+
+    def __init__(self, sink: PageSink, path: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_sink", sink)
+
+    @property
+    def content(self) -> bytes:
+        """Read the page back from the sink."""
+        sink: PageSink = object.__getattribute__(self, "_sink")
+        return sink.read(self.path)
+
+
+def _indexed_pages(sink: PageSink) -> list[RenderedPage]:
+    """Return the paper pages for the search index, read back one at a time when used."""
+    return [_StoredPage(sink, path) for path in sorted(sink.paths())
+            if path.startswith("publications/") and path.endswith("/index.html")]
+
+
+def _view_digests(site: SiteContext) -> dict[str, str]:
+    """Hash each paper as templates see it (every field of the paper, its title and summary HTML, its URL)."""
+    return {view.paper.key: hashlib.sha256(repr(view).encode()).hexdigest() for view in site.papers}
 
 
 def _static_files(static_dir: Path) -> list[RenderedPage]:

@@ -34,6 +34,7 @@ import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from l2h_site.build import build
+from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.diagnostics import L2hError, format_text
 from l2h_site.model import Config
@@ -100,6 +101,8 @@ class SiteBuilder:
     busy: bool = False
     """True while a build runs (the output folder may be mid-swap)."""
     config: Config | None = None
+    cache: BuildCache | None = None
+    """The build cache, kept across rebuilds so that its memos stay in memory."""
 
     def output_dir(self) -> Path:
         """Return the folder the site is written to and served from."""
@@ -121,11 +124,14 @@ class SiteBuilder:
         started = time.perf_counter()
         self.busy = True
         try:
-            result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file)
+            if self.cache is None:
+                self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
+            result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
+                           cache=self.cache, background=True)
             self.config = result.check.config
             report = format_text(result.diagnostics) if result.diagnostics else ""
             outcome = BuildOutcome(ok=result.written, report=report,
-                                   files=result.page_count if result.unchanged else len(result.pages))
+                                   files=result.page_count)
         except L2hError as exc:
             outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server

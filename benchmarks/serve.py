@@ -1,0 +1,56 @@
+"""Time what `l2h serve` does after one paper is edited: the rebuild in a long-running process.
+
+    python benchmarks/serve.py 5000             # corpus from benchmarks/run.py's --work folder
+
+Builds once with the dev server's SiteBuilder (the cache stays in memory, as in `l2h serve`),
+then edits one paper's summary a few times, each time with new words (so that no corpus-wide
+result can come from the cache), and prints how long each rebuild took until the new site was
+on disk, with the stages that took the time. The file watcher's debounce (0.3 s) comes on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from run import corpus
+from stages import TIMES, instrument
+
+from l2h_site.serve import SiteBuilder
+
+
+def main() -> None:
+    """Build once, then time rebuilds after single-paper edits."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
+    parser.add_argument("--edits", type=int, default=3)
+    args = parser.parse_args()
+    root = corpus(args.n, args.seed, args.work)
+    builder = SiteBuilder(root=root)
+    first = builder.rebuild()
+    print(f"N = {args.n}: first build {first.seconds:.2f} s ({first.files:,} files)")
+    paper = sorted((root / "papers").iterdir())[args.n // 3]
+    original = paper.read_bytes()
+    instrument()
+    try:
+        for i in range(args.edits):
+            paper.write_bytes(original.rstrip(b"\n") + f"\nServe benchmark edit {time.time_ns()} {i}.\n".encode())
+            TIMES.clear()
+            outcome = builder.rebuild()
+            stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in
+                               sorted(TIMES.items(), key=lambda item: -item[1])[:8])
+            print(f"  edit {i + 1}: {outcome.seconds:.2f} s ({'ok' if outcome.ok else 'FAILED'}); {stages}")
+    finally:
+        paper.write_bytes(original)
+
+
+if __name__ == "__main__":
+    main()
