@@ -43,7 +43,8 @@ def make_site(tmp: Path) -> Path:
     shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected"))
     for folder in ("templates", "static"):
         shutil.copytree(REPO / folder, root / folder)
-    (root / "l2h.yml").write_text("title: Cache Review\nbase_url: https://cache.example.org/\n")
+    # list_limit 2: the year, tag and facet lists of these 5+ papers run over several pages, each cached alone.
+    (root / "l2h.yml").write_text("title: Cache Review\nbase_url: https://cache.example.org/\nlist_limit: 2\n")
     for key, fields in EXTRA.items():
         (root / "papers" / f"{key}.md").write_text(paper_text(key, *fields))
     return root
