@@ -372,3 +372,20 @@ def test_a_browser_is_opened_only_when_asked(site: Callable[[dict[str, str | byt
         server.stop()
         thread.join(30)
         assert opened == ([f"http://127.0.0.1:{server.port}/"] if wanted else [])
+
+
+def test_an_edited_paper_is_previewed_at_once_then_the_whole_site_follows(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    wait_for(lambda: running.server.builder.previewer is not None)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Previewed"), encoding="utf-8")
+    wait_for(lambda: "l2h: rebuilt " in running.log.getvalue())
+    log = running.log.getvalue()
+    preview = log.index("l2h: updated publications/weiss2008spectral/index.html\n")
+    assert "page(s) updated in" in log and preview < log.index("l2h: rebuilt ")
+    assert "Spectral Hashing Previewed" in paper_page(running)
+    assert "Spectral Hashing Previewed" in running.get("/papers/")[2]  # the lists come with the full build
+    # A broken edit is never previewed: the full build reports it and the last good site stays.
+    paper.write_text(BROKEN_PAPER, encoding="utf-8")
+    wait_for(lambda: "l2h-error-overlay" in paper_page(running))
+    assert running.log.getvalue().count("page(s) updated in") == 1

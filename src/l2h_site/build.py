@@ -61,6 +61,8 @@ class BuildResult:
     """Files in the site that was written (or found up to date)."""
     reused: int = 0
     """Files taken from the build cache instead of being rendered again."""
+    context: SiteContext | None = field(default=None, repr=False)
+    """What the pages were rendered from (set when the build rendered the site), for l2h serve's previews."""
 
     _sink: PageList | None = field(default=None, repr=False)
     """The pages of a build that was not written, in memory."""
@@ -306,6 +308,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                                         "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
     result.written = True
     result.out_dir = target
+    result.context = context
     result.seconds = time.perf_counter() - started
     return result
 

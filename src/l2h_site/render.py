@@ -246,6 +246,12 @@ class _Renderer:
             self._take(page, problems, key)
 
 
+def render_page(site: SiteContext, path: str, template: str, values: dict[str, Any],
+                env: jinja2.Environment) -> tuple[RenderedPage | None, list[Diagnostic]]:
+    """Render one page of the site on its own (l2h serve's preview of an edited paper)."""
+    return _Renderer(site, env, PageList()).render(path, template, values)
+
+
 def _template_line(exc: BaseException) -> int:
     """Find the template line an exception was raised from, from Jinja's traceback frames."""
     line = 0

@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,7 +38,8 @@ from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.diagnostics import L2hError, format_text
 from l2h_site.model import Config
-from l2h_site.write import MARKER
+from l2h_site.preview import Previewer
+from l2h_site.write import MARKER, replace_pages
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -103,6 +104,8 @@ class SiteBuilder:
     config: Config | None = None
     cache: BuildCache | None = None
     """The build cache, kept across rebuilds so that its memos stay in memory."""
+    previewer: Previewer | None = None
+    """Re-renders an edited paper's page against the last good build (None until a build rendered)."""
 
     def output_dir(self) -> Path:
         """Return the folder the site is written to and served from."""
@@ -129,6 +132,10 @@ class SiteBuilder:
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
                            cache=self.cache, background=True)
             self.config = result.check.config
+            if result.context is not None:
+                self.previewer = Previewer(result.context)
+            elif not result.written or not result.unchanged:
+                self.previewer = None
             report = format_text(result.diagnostics) if result.diagnostics else ""
             outcome = BuildOutcome(ok=result.written, report=report,
                                    files=result.page_count)
@@ -143,6 +150,32 @@ class SiteBuilder:
         self.good_builds += outcome.ok
         self.last = outcome
         return outcome
+
+
+    def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
+        """Swap the re-rendered pages of the edited papers into the served site, if that can be exact.
+
+        Returns None when only a full build can answer: no good build to start from, a change
+        other than to existing paper files, or a paper with errors (the full build reports them).
+        """
+        previewer = self.previewer
+        if previewer is None or not self.last.ok:
+            return None
+        started = time.perf_counter()
+        self.busy = True
+        try:
+            pages = previewer.pages(changed)
+            if pages is None:
+                return None
+            replace_pages(self.output_dir(), pages)
+        except L2hError:
+            return None
+        except Exception:  # noqa: BLE001 - a preview is an extra; the full build follows and reports
+            return None
+        finally:
+            self.busy = False
+        return BuildOutcome(ok=True, files=len(pages), seconds=time.perf_counter() - started,
+                            report="".join(f"l2h: updated {page.path}\n" for page in pages))
 
 
 def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
@@ -171,7 +204,7 @@ def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
 class Watcher:
     """Polls the sources and calls back once per burst of changes, after a quiet period."""
 
-    def __init__(self, paths: Callable[[], list[Path]], on_change: Callable[[], None],
+    def __init__(self, paths: Callable[[], list[Path]], on_change: Callable[[set[Path]], None],
                  debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS) -> None:
         self.paths = paths
         self.on_change = on_change
@@ -212,8 +245,9 @@ class Watcher:
                     break
             if self._stop.is_set():
                 return
+            changed = {Path(p) for p in set(last) | set(current) if last.get(p) != current.get(p)}
             last = current
-            self.on_change()
+            self.on_change(changed)
             if self.paths() != watched:  # the config moved a folder: watch the new set
                 watched = self.paths()
                 last = snapshot(watched)
@@ -377,10 +411,20 @@ class DevServer:
             self.out.write("l2h: build failed; still serving the last good site\n")
         self.out.flush()
 
-    def _rebuild(self) -> None:
-        self.out.write("l2h: change detected, rebuilding\n")
+    def _rebuild(self, changed: set[Path] | None = None) -> None:
+        preview = self.builder.preview(changed) if changed else None
+        if preview is not None:  # the edited papers' pages first, then the whole consistent site
+            self.out.write(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
+                           "rebuilding the rest (lists, related papers, search, topic map)\n")
+            self.out.flush()
+            self._reload()
+        else:
+            self.out.write("l2h: change detected, rebuilding\n")
         outcome = self.builder.rebuild()
         self._report(outcome, first=False)
+        self._reload()
+
+    def _reload(self) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(LiveReloadHandler.reload_waiters, "*")

@@ -215,6 +215,31 @@ def write_site(pages: Iterable[RenderedPage], out_dir: Path, root: Path, protect
     return writer.bytes
 
 
+def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
+    """Swap single pages into a site l2h wrote (the dev server's preview of an edited paper).
+
+    Each page is written to a temporary file beside its target and renamed over it, so a reader
+    never sees half a page, and a page the build cache keeps as a hard link is replaced, not changed.
+    """
+    out = out_dir.resolve()
+    if not (out / MARKER).is_file():
+        raise L2hError(f"refusing to update {out_dir}: it is not a site written by l2h (no {MARKER} file)")
+    problems = check_page_paths(pages)
+    if problems:
+        raise L2hError("; ".join(problems))
+    for page in pages:
+        target = out / page.path
+        if not target.parent.is_dir() or target.parent.is_symlink() or target.is_symlink():
+            raise L2hError(f"refusing to update {page.path}: its folder is not part of the site")
+        tmp = target.parent / f".{target.name}.l2h-tmp-{os.getpid()}"
+        try:
+            tmp.write_bytes(page.content)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise L2hError(f"cannot update {page.path}: {exc.strerror or exc}") from exc
+
+
 def restore_interrupted(out_dir: Path) -> bool:
     """Put back the previous site if a build was killed between its two renames; tell if it did.
 

@@ -1,0 +1,93 @@
+"""The dev server's fast first answer to an edited paper: its own page, re-rendered in milliseconds.
+
+A full incremental build of a large review takes seconds, most of them in corpus-wide steps (the
+search index, the topic map, related papers). When only paper files changed, `l2h serve` first
+re-renders each edited paper's page against the last build's context (its related papers, the
+lists and counts as they were), swaps those pages into the served site and reloads the browser;
+then it runs the full build, which replaces the whole site with one that is consistent again and
+reloads once more. A preview is only attempted when it can be exact for the edited page's own
+content: every changed file is an existing paper that parses and validates without errors (also
+against the other papers: no duplicate), under the same key; anything else (a new, deleted or broken paper, a template, the taxonomy) goes
+straight to the full build, which reports problems as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import jinja2
+
+from l2h_site.context import PaperView, SiteContext
+from l2h_site.diagnostics import is_failure
+from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
+from l2h_site.model import RenderedPage, SourceFile
+from l2h_site.parse import parse_paper
+from l2h_site.render import make_environment, render_page
+from l2h_site.validate import TagIndex, validate_corpus, validate_paper
+
+
+class Previewer:
+    """Re-renders single paper pages against the context of the last full build."""
+
+    def __init__(self, site: SiteContext) -> None:
+        self.site = site
+        self.env: jinja2.Environment = make_environment(site.config.path(site.config.templates_dir))
+        self.renderer = MarkdownRenderer()
+        self.tags = TagIndex(site.taxonomy, Counter(tag for view in site.papers for tag in view.paper.tags))
+        self.facet_ids = frozenset(f.id for f in site.taxonomy.facets) or None
+        self.sources = {view.paper.source: view.paper.key for view in site.papers}
+
+    def pages(self, changed: Iterable[Path]) -> list[RenderedPage] | None:
+        """Render the pages of the changed paper files, or None when a full build must answer instead."""
+        config = self.site.config
+        papers_dir = config.path(config.papers_dir)
+        found: list[RenderedPage] = []
+        for path in sorted(set(changed)):
+            try:
+                rel = path.resolve().relative_to(config.root.resolve()).as_posix()
+            except ValueError:
+                return None
+            key = self.sources.get(rel)
+            if key is None or path.resolve().parent != papers_dir or not path.is_file() or path.is_symlink():
+                return None  # not a known paper file: added, deleted, renamed, or not a paper at all
+            view = self._view(SourceFile(path=path, relpath=rel, key=key))
+            if view is None:
+                return None
+            page = self._render(view)
+            if page is None:
+                return None
+            found.append(page)
+        return found or None
+
+    def _view(self, source: SourceFile) -> PaperView | None:
+        parsed, problems = parse_paper(source, self.facet_ids)
+        if parsed is None or is_failure(problems, False):
+            return None
+        paper, problems = validate_paper(parsed, self.site.taxonomy, self.tags)
+        if is_failure(problems, False) or paper.key != source.key:
+            return None
+        others = [paper if v.paper.key == paper.key else v.paper for v in self.site.papers]
+        if is_failure(validate_corpus(others), False):  # e.g. the edit made it a duplicate of another paper
+            return None
+        summary_html, _ = self.renderer.render(paper.summary)
+        return PaperView(paper=paper, title_html=render_inline(paper.title), title_text=plain_text(paper.title),
+                         summary_html=summary_html, url=f"publications/{paper.key}/")
+
+    def _render(self, view: PaperView) -> RenderedPage | None:
+        site = self.site
+        key = view.paper.key
+        added = dict(site.added)
+        if view.paper.added is not None:
+            added[key] = view.paper.added
+        updated = dataclasses.replace(
+            site, papers=tuple(view if v.paper.key == key else v for v in site.papers),
+            by_key={**site.by_key, key: view}, added=added)
+        page, problems = render_page(updated, f"publications/{key}/index.html", "paper.html", {"view": view},
+                                     self.env)
+        if page is None or problems:
+            return None
+        self.site = updated
+        return page

@@ -1,0 +1,100 @@
+"""l2h serve's preview: an edited paper's page re-rendered against the last build, in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from l2h_site.build import build
+from l2h_site.diagnostics import L2hError
+from l2h_site.model import RenderedPage
+from l2h_site.preview import Previewer
+from l2h_site.write import replace_pages
+
+Site = Callable[[dict[str, str | bytes]], Path]
+
+
+def paper(title: str, summary: str, arxiv: str = "") -> str:
+    ident = f"arxiv: {arxiv}\n" if arxiv else ""
+    return (f"---\ntitle: {title}\nauthors: Yair Weiss, Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n{ident}"
+            f"tags: [Image Retrieval]\nfamily: unsupervised\nmodality: [image]\n---\n{summary}\n")
+
+
+FILES = {
+    "papers/weiss2008spectral.md": paper("Spectral Hashing", "Binary codes from eigenfunctions of a graph Laplacian."),
+    "papers/gong2008iterative.md": paper("Iterative Quantization", "Binary codes from a rotation of PCA projections."),
+}
+
+
+def built(site: Site) -> tuple[Path, Previewer]:
+    root = site(FILES)
+    result = build(root, out_dir=root / "_site")
+    assert result.written and result.context is not None
+    return root, Previewer(result.context)
+
+
+def test_the_preview_of_an_edit_is_the_page_the_full_build_then_writes(site: Site) -> None:
+    root, previewer = built(site)
+    path = root / "papers/weiss2008spectral.md"
+    path.write_text(paper("Spectral Hashing Revisited", "Binary codes from eigenfunctions of a graph Laplacian, "
+                          "now with $O(n)$ training."), encoding="utf-8")
+    pages = previewer.pages([path])
+    assert pages is not None and [p.path for p in pages] == ["publications/weiss2008spectral/index.html"]
+    assert b"Spectral Hashing Revisited" in pages[0].content and b"<math" in pages[0].content
+    replace_pages(root / "_site", pages)
+    assert (root / "_site/publications/weiss2008spectral/index.html").read_bytes() == pages[0].content
+    full = build(root, out_dir=root / "_site")
+    assert full.written
+    # The page depends on this paper and on its related paper, which the edit did not change.
+    assert (root / "_site/publications/weiss2008spectral/index.html").read_bytes() == pages[0].content
+
+
+def test_a_second_preview_builds_on_the_first(site: Site) -> None:
+    root, previewer = built(site)
+    path = root / "papers/gong2008iterative.md"
+    for n in range(2):
+        path.write_text(paper(f"Iterative Quantization {n}", "Binary codes from a rotation."), encoding="utf-8")
+        pages = previewer.pages([path])
+        assert pages is not None and f"Iterative Quantization {n}".encode() in pages[0].content
+
+
+@pytest.mark.parametrize("change", ["new paper", "deleted paper", "broken paper", "duplicate", "template",
+                                    "outside"])
+def test_only_a_full_build_answers_what_a_preview_cannot_get_exactly_right(site: Site, change: str) -> None:
+    root, previewer = built(site)
+    target = root / "papers/weiss2008spectral.md"
+    if change == "new paper":
+        target = root / "papers/kulis2009learning.md"
+        target.write_text(paper("Binary Reconstructive Embeddings", "Codes that keep distances."), encoding="utf-8")
+    elif change == "deleted paper":
+        target.unlink()
+    elif change == "broken paper":
+        target.write_text(paper("Spectral Hashing", "x").replace("Image Retrieval", "Image Retreival"), encoding="utf-8")
+    elif change == "duplicate":  # the edit makes it the same paper as the other file
+        target.write_text(paper("Iterative Quantization", "The same paper again."), encoding="utf-8")
+    elif change == "template":
+        target = root / "templates/paper.html"
+        target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        target = root.parent / "elsewhere.md"
+        target.write_text(FILES["papers/weiss2008spectral.md"], encoding="utf-8")
+    assert previewer.pages([target]) is None
+
+
+def test_pages_are_swapped_only_into_a_site_l2h_wrote(tmp_path: Path) -> None:
+    (tmp_path / "publications/x").mkdir(parents=True)
+    page = RenderedPage("publications/x/index.html", b"new")
+    with pytest.raises(L2hError, match="not a site written by l2h"):
+        replace_pages(tmp_path, [page])
+    (tmp_path / ".l2h-site").write_text("site\n", encoding="utf-8")
+    with pytest.raises(L2hError, match="is not a plain path inside the site"):
+        replace_pages(tmp_path, [RenderedPage("../escape.html", b"x")])
+    kept = tmp_path / "kept.html"
+    kept.write_bytes(b"old")
+    (tmp_path / "publications/x/index.html").hardlink_to(kept)  # as the page cache keeps pages
+    replace_pages(tmp_path, [page])
+    assert (tmp_path / "publications/x/index.html").read_bytes() == b"new"
+    assert kept.read_bytes() == b"old"  # the cached copy is replaced, never written through
+    assert sorted(p.name for p in (tmp_path / "publications/x").iterdir()) == ["index.html"]
