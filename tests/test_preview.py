@@ -11,6 +11,7 @@ from l2h_site.build import build
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.preview import Previewer
+from l2h_site.serve import SiteBuilder
 from l2h_site.write import replace_pages
 
 Site = Callable[[dict[str, str | bytes]], Path]
@@ -98,3 +99,17 @@ def test_pages_are_swapped_only_into_a_site_l2h_wrote(tmp_path: Path) -> None:
     assert (tmp_path / "publications/x/index.html").read_bytes() == b"new"
     assert kept.read_bytes() == b"old"  # the cached copy is replaced, never written through
     assert sorted(p.name for p in (tmp_path / "publications/x").iterdir()) == ["index.html"]
+
+
+def test_a_server_started_on_an_up_to_date_site_previews_the_first_edit(site: Site) -> None:
+    root = site(FILES)
+    assert build(root).written
+    marker = (root / "_site/.l2h-site").read_bytes()
+    builder = SiteBuilder(root=root)
+    assert builder.rebuild().ok and builder.previewer is not None
+    assert (root / "_site/.l2h-site").read_bytes() == marker  # the site was up to date: not rebuilt
+    path = root / "papers/gong2008iterative.md"
+    path.write_text(paper("Iterative Quantization Again", "Binary codes from a rotation."), encoding="utf-8")
+    outcome = builder.preview({path})
+    assert outcome is not None and outcome.files == 1
+    assert b"Iterative Quantization Again" in (root / "_site/publications/gong2008iterative/index.html").read_bytes()

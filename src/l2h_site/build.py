@@ -225,6 +225,24 @@ def _dependency_versions() -> list[tuple[str, str]]:
     return found
 
 
+def site_context(root: Path, config_file: Path | None = None, cache: BuildCache | None = None,
+                 strict: bool = False) -> SiteContext | None:
+    """Check the content and compute what the pages are rendered from, without rendering them.
+
+    For l2h serve started on a site that is already up to date: its previews of edited papers
+    need the context the site was built from. None when the content has errors.
+    """
+    config, _ = load_config(root, config_file)
+    memo = cache.memo("papers") if cache is not None else None
+    check = check_site(root, config_file, QUIET, memo)
+    if is_failure(check.diagnostics, strict):
+        return None
+    history = git_added_dates(config.root, config.papers_dir)
+    context, _ = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
+                               cache=cache, history=history)
+    return context
+
+
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
           write: bool = True, check_links: bool = False, use_cache: bool = True,
           progress: Progress = QUIET, cache: BuildCache | None = None, background: bool = False) -> BuildResult:

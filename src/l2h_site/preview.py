@@ -14,7 +14,7 @@ straight to the full build, which reports problems as usual.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,10 +23,10 @@ import jinja2
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import is_failure
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
-from l2h_site.model import RenderedPage, SourceFile
+from l2h_site.model import Paper, RenderedPage, SourceFile
 from l2h_site.parse import parse_paper
 from l2h_site.render import make_environment, render_page
-from l2h_site.validate import TagIndex, validate_corpus, validate_paper
+from l2h_site.validate import TagIndex, identities, validate_corpus, validate_paper
 
 
 class Previewer:
@@ -39,6 +39,13 @@ class Previewer:
         self.tags = TagIndex(site.taxonomy, Counter(tag for view in site.papers for tag in view.paper.tags))
         self.facet_ids = frozenset(f.id for f in site.taxonomy.facets) or None
         self.sources = {view.paper.source: view.paper.key for view in site.papers}
+        self._by_identity: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+        for view in site.papers:
+            for identity in identities(view.paper):
+                self._by_identity[identity].append(view.paper)
+        # Compile the templates and load the markdown extensions now, not on the first edit.
+        if site.papers:
+            render_page(site, site.papers[0].url + "index.html", "paper.html", {"view": site.papers[0]}, self.env)
 
     def pages(self, changed: Iterable[Path]) -> list[RenderedPage] | None:
         """Render the pages of the changed paper files, or None when a full build must answer instead."""
@@ -69,8 +76,11 @@ class Previewer:
         paper, problems = validate_paper(parsed, self.site.taxonomy, self.tags)
         if is_failure(problems, False) or paper.key != source.key:
             return None
-        others = [paper if v.paper.key == paper.key else v.paper for v in self.site.papers]
-        if is_failure(validate_corpus(others), False):  # e.g. the edit made it a duplicate of another paper
+        # Checked against the papers it could clash with (same key, id or title): e.g. an edit that
+        # makes it a duplicate of another paper. Clashes among the others were in the last good build.
+        clashes = {other.key: other for identity in identities(paper) for other in self._by_identity.get(identity, ())
+                   if other.key != paper.key}
+        if is_failure(validate_corpus([paper, *clashes.values()]), False):
             return None
         summary_html, _ = self.renderer.render(paper.summary)
         return PaperView(paper=paper, title_html=render_inline(paper.title), title_text=plain_text(paper.title),

@@ -33,7 +33,7 @@ import tornado.netutil
 import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from l2h_site.build import build
+from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.diagnostics import L2hError, format_text
@@ -132,9 +132,13 @@ class SiteBuilder:
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
                            cache=self.cache, background=True)
             self.config = result.check.config
-            if result.context is not None:
-                self.previewer = Previewer(result.context)
-            elif not result.written or not result.unchanged:
+            context = result.context
+            if context is None and result.unchanged and self.previewer is None:
+                # Started on a site already up to date: compute what it was built from, for previews.
+                context = site_context(self.root, self.config_file, self.cache, self.strict)
+            if context is not None:
+                self.previewer = Previewer(context)
+            elif not result.unchanged:
                 self.previewer = None
             report = format_text(result.diagnostics) if result.diagnostics else ""
             outcome = BuildOutcome(ok=result.written, report=report,

@@ -166,17 +166,24 @@ def normalise_title(title: str) -> str:
     return " ".join(normalise_term(w) for w in words if w not in TITLE_STOPWORDS)
 
 
+def identities(paper: Paper) -> list[tuple[str, str]]:
+    """What makes two files the same paper: the key, the arXiv id, the DOI, the normalised title."""
+    found = [("key", paper.key)]
+    if paper.arxiv:
+        found.append(("arXiv id", re.sub(r"v\d+$", "", paper.arxiv)))
+    if paper.doi:
+        found.append(("DOI", paper.doi.lower()))
+    found.append(("title", normalise_title(paper.title)))
+    return found
+
+
 def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
     """Find problems between papers: one key twice, or the same paper under two keys."""
     diagnostics: list[Diagnostic] = []
     groups: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for paper in papers:
-        groups[("key", paper.key)].append(paper)
-        if paper.arxiv:
-            groups[("arXiv id", re.sub(r"v\d+$", "", paper.arxiv))].append(paper)
-        if paper.doi:
-            groups[("DOI", paper.doi.lower())].append(paper)
-        groups[("title", normalise_title(paper.title))].append(paper)
+        for identity in identities(paper):
+            groups[identity].append(paper)
     keys = {paper.key for paper in papers}
     for paper in papers:
         for other in paper.distinct_from:
