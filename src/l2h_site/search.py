@@ -44,10 +44,11 @@ def index_search(pages: Sequence[RenderedPage],
         import pagefind_bin  # noqa: F401 - optional at import time
     except ImportError:
         return [], [_unavailable("the Python package pagefind[bin] is not installed")]
-    indexed = [RenderedPage(p.path, searchable_part(p.content)) for p in pages
-               if p.path.startswith("publications/") and p.path.endswith("/index.html")]
+    indexed = [p for p in pages if p.path.startswith("publications/") and p.path.endswith("/index.html")]
     found: list[RenderedPage] = []
-    for number, shard in enumerate(_shards(indexed)):
+    for number, pages_of_shard in enumerate(_shards(indexed)):
+        # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
+        shard = [RenderedPage(p.path, searchable_part(p.content)) for p in pages_of_shard]
         folder = bundle_folder(number)
         key = digest("pagefind", _pagefind_version(), number, [p.path for p in shard], *(p.content for p in shard))
         stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
