@@ -65,7 +65,7 @@ def index_search(pages: Sequence[RenderedPage],
     return found, []
 
 
-SHARD_PAGES = 4000
+SHARD_PAGES = 6000
 """Most pages indexed by one Pagefind run (its memory grows by about 80 KB a page)."""
 
 
