@@ -24,9 +24,13 @@ CONTENT = ("papers", "templates", "static", "taxonomy.yml", "l2h.yml", "CONTRIBU
 """What of the repository goes into its site."""
 
 
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the repository's own site into a temporary folder and return that folder."""
+@pytest.fixture(scope="module", params=["full", "paged"])
+def repo_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """Build the repository's own site into a temporary folder and return that folder.
+
+    "paged" builds it as a larger review is built (list_limit 20): the newest papers on the papers
+    page with per-year pages, year, tag and facet lists split into linked pages, the map on demand.
+    """
     root = tmp_path_factory.mktemp("repo") / "review"
     root.mkdir()
     for name in CONTENT:
@@ -35,6 +39,9 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copytree(source, root / name)
         elif source.is_file():
             shutil.copy(source, root / name)
+    if request.param == "paged":
+        with (root / "l2h.yml").open("a", encoding="utf-8") as settings:
+            settings.write("\nlist_limit: 20\n")
     result = build(root, root / "_site")
     errors = [d for d in result.diagnostics if d.severity == "error"]
     assert result.written, f"the repository's site does not build: {errors[:5]}"
