@@ -52,14 +52,16 @@
   function decode(raw) {
     var n = raw.count;
     var d = { count: n, cardSize: raw.cards, year: new Int16Array(n), venue: raw.venue, venues: raw.venues,
-              tags: {}, tagOrder: [], facets: {}, paperTags: [] };
+              tags: {}, facets: {}, paperTags: [], yearTotals: {} };
     var at = 0;
-    raw.years.forEach(function (run) { for (var k = 0; k < run[1]; k++) d.year[at++] = run[0]; });
+    raw.years.forEach(function (run) {
+      d.yearTotals[run[0]] = run[1];
+      for (var k = 0; k < run[1]; k++) d.year[at++] = run[0];
+    });
     for (var i = 0; i < n; i++) d.paperTags.push([]);
     raw.tags.forEach(function (entry) {
       var member = decodePosting(entry[2], n);
       d.tags[entry[0]] = member;
-      d.tagOrder.push(entry[0]);
       for (var i = 0; i < n; i++) if (member[i]) d.paperTags[i].push({ name: entry[0], slug: entry[1] });
     });
     Object.keys(raw.facets).forEach(function (facet) {
@@ -77,6 +79,13 @@
       cardFiles[k].catch(function () { delete cardFiles[k]; });
     }
     return cardFiles[k];
+  }
+
+  // The first paper number of every card file: asking cardsOf for these loads every card.
+  function allCards() {
+    var firsts = [];
+    for (var k = 0; k * data.cardSize < data.count; k++) firsts.push(k * data.cardSize);
+    return firsts;
   }
 
   // Cards of the given paper numbers, as {number: [key, titleHtml, authors]}.
@@ -112,9 +121,7 @@
   // Every paper's title, authors, venue, year, tags and facet labels, folded: for matching words
   // locally, which a small review (one card file) always does and a large one only without Pagefind.
   function loadTexts() {
-    var all = [];
-    for (var k = 0; k * data.cardSize < data.count; k++) all.push(k * data.cardSize);
-    return cardsOf(all).then(function (cards) {
+    return cardsOf(allCards()).then(function (cards) {
       var out = [];
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
@@ -237,9 +244,7 @@
       pages.forEach(function (page) { var key = keyOfUrl(page.url); if (key) keys[key] = true; });
       var wanted = Object.keys(keys);
       if (!wanted.length) return hits;
-      var all = [];
-      for (var k = 0; k * data.cardSize < data.count; k++) all.push(k * data.cardSize);
-      return cardsOf(all).then(function (cards) {
+      return cardsOf(allCards()).then(function (cards) {
         Object.keys(cards).forEach(function (i) { if (keys[cards[i][0]]) hits[i] = true; });
         return hits;
       });
@@ -349,12 +354,6 @@
     return li;
   }
 
-  function yearTotals() {
-    var totals = {};
-    for (var i = 0; i < data.count; i++) totals[data.year[i]] = (totals[data.year[i]] || 0) + 1;
-    return totals;
-  }
-
   var view = { numbers: [], sort: "year", filtered: false, limit: PAGE };
   var renderSeq = 0;
 
@@ -367,7 +366,7 @@
       if (view.sort === "year") {
         var counts = {};
         view.numbers.forEach(function (i) { counts[data.year[i]] = (counts[data.year[i]] || 0) + 1; });
-        var totals = view.filtered ? counts : yearTotals();
+        var totals = view.filtered ? counts : data.yearTotals;
         var section = null, list = null, year = null;
         shown.forEach(function (i) {
           if (data.year[i] !== year) {
@@ -395,7 +394,6 @@
       results.hidden = false;
       if (grouped) { grouped.remove(); grouped = null; }
       more.hidden = view.numbers.length <= view.limit;
-      results.dataset.sort = view.sort;
       form.dataset.count = String(view.numbers.length);
     }).catch(function () {
       status.textContent = "The list of papers could not be loaded; reload the page to try again.";

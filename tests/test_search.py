@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import GOOD_PAPER, snapshot
 
 from l2h_site import search
 from l2h_site.build import build
@@ -17,18 +17,7 @@ from l2h_site.search import _index, index_search, searchable_part
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
-PAPER = """\
----
-title: Spectral Hashing
-authors: Yair Weiss, Antonio Torralba
-venue: NeurIPS
-year: 2008
-tags: [Image Retrieval]
-family: unsupervised
-modality: [image]
----
-Codes from thresholded eigenfunctions of the graph Laplacian.
-"""
+PAPER = GOOD_PAPER
 
 
 

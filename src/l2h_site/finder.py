@@ -22,9 +22,11 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
+
+import numpy as np
 
 from l2h_site.context import SiteContext
 from l2h_site.model import RenderedPage
@@ -39,19 +41,14 @@ _PUBLICATION = re.compile(r"^/?publications/([^/]+)/(?:index\.html)?$")
 
 
 def fold(text: str) -> str:
-    """Fold text for sorting as the page's script does: accents removed, lower case."""
+    """Fold text for sorting: accents removed, lower case, other letters kept (unlike textutil.ascii_fold,
+    which drops them: a title in Greek or Chinese would sort as empty)."""
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not 0x300 <= ord(c) <= 0x36F).lower()
 
 
 def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
+    return np.base_repr(number, 36).lower()
 
 
 def posting(indices: Sequence[int]) -> str:
@@ -106,16 +103,18 @@ def sort_ranks(site: SiteContext) -> dict[str, Any]:
 def _ranks(site: SiteContext) -> tuple[list[int], list[int]]:
     papers = site.papers
     titles = [fold(v.title_text) for v in papers]
-    by_title = sorted(range(len(papers)), key=lambda i: (titles[i], i))
-    title_rank = [0] * len(papers)
-    for rank, i in enumerate(by_title):
-        title_rank[i] = rank
-    by_venue = sorted(range(len(papers)), key=lambda i: (not papers[i].paper.venue, fold(papers[i].paper.venue or ""),
-                                                         -papers[i].paper.year, title_rank[i]))
-    venue_rank = [0] * len(papers)
-    for rank, i in enumerate(by_venue):
-        venue_rank[i] = rank
+    title_rank = _rank(lambda i: (titles[i], i), len(papers))
+    venue_rank = _rank(lambda i: (not papers[i].paper.venue, fold(papers[i].paper.venue or ""),
+                                  -papers[i].paper.year, title_rank[i]), len(papers))
     return title_rank, venue_rank
+
+
+def _rank(key: Callable[[int], Any], count: int) -> list[int]:
+    """Each of `count` items' position when sorted by key(item number)."""
+    rank = [0] * count
+    for position, i in enumerate(sorted(range(count), key=key)):
+        rank[i] = position
+    return rank
 
 
 def cards(site: SiteContext) -> list[list[list[str]]]:

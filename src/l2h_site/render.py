@@ -278,7 +278,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
                    + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
     r.page("index.html", "home.html")
-    r.page("papers/index.html", "papers.html", latest=LATEST)
+    r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
     years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
     r.many([job for i, (year, group) in enumerate(years) for job in r.listing_jobs(
         f"papers/{year}", "year.html", group, store and (common, year, years[i - 1][0] if i > 0 else None,
@@ -291,7 +291,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.page("tags/index.html", "tags.html")
     r.many([job for tag in site.taxonomy.tags for job in r.listing_jobs(
         f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], store and (common, tag.name), tag=tag)])
-    r.page("taxonomy/index.html", "taxonomy.html", latest=LATEST)
+    r.page("taxonomy/index.html", "taxonomy.html", latest=min(LATEST, config.list_limit))
     r.many([job for facet in site.taxonomy.facets for value in facet.values for job in r.listing_jobs(
         f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
         store and (common, facet.id, value.id), facet=facet, value=value)])

@@ -172,9 +172,7 @@ class SiteBuilder:
             if pages is None:
                 return None
             replace_pages(self.output_dir(), pages)
-        except L2hError:
-            return None
-        except Exception:  # noqa: BLE001 - a preview is an extra; the full build follows and reports
+        except Exception:  # noqa: BLE001 - a preview is an extra (L2hError included); the full build follows and reports
             return None
         finally:
             self.busy = False
