@@ -10,8 +10,10 @@ timers and prints where the time of one build goes. Run with L2H_JOBS=1 for a se
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,6 +33,23 @@ import l2h_site.render as render_module
 import l2h_site.write as write_module
 
 TIMES: dict[str, float] = defaultdict(float)
+PEAKS: dict[str, tuple[int, int]] = {}  # stage -> (current RSS, peak RSS) in MB when it last ended
+RUNNING: list[str] = []  # the stages running now, innermost last
+HIGHEST: dict[str, int] = defaultdict(int)  # innermost stage -> highest RSS sampled while it ran, in MB
+
+
+def rss_mb() -> tuple[int, int]:
+    """This process's resident memory now and its peak so far, in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    now = pages * resource.getpagesize() // 2**20
+    return now, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def sample_memory(stop: threading.Event) -> None:
+    """Every 10 ms, note this process's RSS against the innermost stage running."""
+    while not stop.wait(0.01):
+        stage = RUNNING[-1] if RUNNING else "(between stages)"
+        HIGHEST[stage] = max(HIGHEST[stage], rss_mb()[0])
 
 
 def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -38,10 +57,13 @@ def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
+        RUNNING.append(name)
         try:
             return func(*args, **kwargs)
         finally:
+            RUNNING.pop()
             TIMES[name] += time.perf_counter() - started
+            PEAKS[name] = rss_mb()
 
     return wrapper
 
@@ -60,7 +82,8 @@ def instrument() -> None:
         (context_module, "topic_map", "context: topic map"),
         (context_module, "added_dates", "context: added dates (git)"),
         (build_module, "render_site", "render: everything"),
-        (render_module, "map_ordered", "render: paper pages"),
+        (render_module._Renderer, "many", "render: pages (a batch of one kind)"),
+        (render_module, "finder_files", "render: finder data and cards"),
         (render_module, "index_search", "render: search index"),
         (build_module, "write_site", "write"),
         (write_module.SiteWriter, "commit", "write: swap the folders"),
@@ -89,14 +112,26 @@ def main() -> None:
         shutil.rmtree(root / "_site", ignore_errors=True)
         shutil.rmtree(root / ".l2h-cache", ignore_errors=True)
     instrument()
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(stop,), daemon=True)
+    sampler.start()
     started = time.perf_counter()
     result = build_module.build(root)
     total = time.perf_counter() - started
+    stop.set()
+    sampler.join()
     print(f"N = {args.n}{' (one paper edited)' if args.edit else ' (cold)'}: "
           f"{'written' if result.written else 'NOT written'}, {result.page_count:,} files "
           f"({result.reused:,} from cache), {total:.2f} s in build()")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"  memory: this process peaked at {rss_mb()[1]} MB, its largest child (worker or Pagefind) at "
+          f"{children} MB; per stage: its RSS when it ended / the highest RSS sampled while it was the "
+          f"innermost stage running")
     for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {name}")
+        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {PEAKS[name][0]:5d} / {HIGHEST.get(name, 0):5d} MB"
+              f"  {name}")
+    if "(between stages)" in HIGHEST:
+        print(f"  highest RSS outside every stage above: {HIGHEST['(between stages)']} MB")
 
 
 if __name__ == "__main__":
