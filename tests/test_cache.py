@@ -6,6 +6,7 @@ Run the property test longer with L2H_CACHE_EXAMPLES=200 python -m pytest tests/
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from l2h_site.build import BuildResult, build
-from l2h_site.cache import BuildCache
+from l2h_site.cache import BuildCache, Memo
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
 from l2h_site.vectors import PaperVectors
@@ -151,6 +152,24 @@ def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: Bui
         assert [name for name in a if a[name] != b[name]] == []
     shutil.rmtree(tmp / f"clean{step}", ignore_errors=True)
     return incremental
+
+
+def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or_shorter(tmp_path: Path) -> None:
+    memo = Memo(BuildCache(tmp_path), "papers")
+    memo.begin()
+    for i in range(3):
+        memo.put(f"key{i}", ("value", i, {"shared": [i]}))
+    memo.save()
+    path = tmp_path / ".l2h-cache" / "papers.pickle"
+    again = Memo(BuildCache(tmp_path), "papers")
+    assert again.entries == {f"key{i}": ("value", i, {"shared": [i]}) for i in range(3)}
+    data = path.read_bytes()
+    path.write_bytes(data[:-5])  # an entry cut short is dropped, the whole ones before it are kept
+    assert Memo(BuildCache(tmp_path), "papers").entries == {f"key{i}": ("value", i, {"shared": [i]}) for i in range(2)}
+    path.write_bytes(pickle.dumps({"key0": "from an older l2h"}))
+    assert Memo(BuildCache(tmp_path), "papers").entries == {}
+    memo.release()
+    assert memo.entries == memo.used == {}
 
 
 def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:

@@ -226,8 +226,7 @@ class Memo:
         if self.path is not None:
             try:
                 with self.path.open("rb") as handle:
-                    loaded = pickle.load(handle)
-                self.entries = loaded if isinstance(loaded, dict) else {}
+                    self.entries = _read_entries(handle)
             except Exception:  # noqa: BLE001 - a torn or foreign file is an empty memo
                 self.entries = {}
 
@@ -256,8 +255,36 @@ class Memo:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _write_entries(handle, self.used)
             os.replace(tmp, self.path)
         except OSError:
             return
         self.entries, self.changed = dict(self.used), False
+
+    def release(self) -> None:
+        """Forget every entry (after save): a one-off build needs them no more, and frees their memory."""
+        self.entries, self.used = {}, {}
+
+
+MEMO_FORMAT = ("l2h-memo", 2)
+"""First record of a memo file; the entries follow as one (key, value) pickle each."""
+
+
+def _write_entries(handle: Any, entries: dict[str, Any]) -> None:
+    """Write entries one pickle each: one pickle of them all would index every object in memory while writing."""
+    pickle.dump(MEMO_FORMAT, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    for item in entries.items():
+        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_entries(handle: Any) -> dict[str, Any]:
+    """Read what _write_entries wrote; a file of another format is an empty memo, a cut one ends early."""
+    if pickle.load(handle) != MEMO_FORMAT:
+        return {}
+    entries: dict[str, Any] = {}
+    while True:
+        try:
+            key, value = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - the end of the file, or an entry cut short: keep the whole ones
+            return entries
+        entries[key] = value
