@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,17 @@ def test_summary_position_counts_blank_lines() -> None:
 ])
 def test_check_url(url: str, problem: str | None) -> None:
     assert check_url(url) == problem
+
+
+def test_positions_of_many_papers_share_their_paths_and_points() -> None:
+    first, _ = parse(LEGACY, "liong2015deep.markdown")
+    second, _ = parse(LEGACY.replace("Deep Hashing", "Deeper Hashing"), "liong2015deeper.markdown")
+    assert first is not None and second is not None
+    assert first.positions[("title",)] == (3, 8)
+    assert first.positions == second.positions
+    for (path, point), (other_path, other_point) in zip(first.positions.items(), second.positions.items()):
+        assert path is other_path and point is other_point
+    # also after the round trip through the memo file or a worker process
+    again = pickle.loads(pickle.dumps(first))
+    assert again == first
+    assert all(a is b for a, b in zip(again.positions, first.positions))
