@@ -20,6 +20,7 @@ from l2h_site.discover import discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
 from l2h_site.markup import MarkdownRenderer
+from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
 from l2h_site.parallel import iter_ordered
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
@@ -101,16 +102,18 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         usage = Counter(tag for _, p in parsed for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
-        against = digest("validate", repr(taxonomy), sorted(usage.items()))
+        against = digest("validate: tags and problems", repr(taxonomy), sorted(usage.items()))
         for key, item in parsed:
+            # The memo keeps what validation changes (the tags) and finds, not a second copy of the paper.
             known = memo.get(digest(against, key)) if memo is not None and key is not None else None
             if known is None:
-                known = validate_paper(item, taxonomy, tags)
+                paper, problems = validate_paper(item, taxonomy, tags)
+                known = (paper.tags, problems)
                 if memo is not None and key is not None:
                     memo.put(digest(against, key), known)
-            paper, problems = known
+            canonical_tags, problems = known
             diagnostics += problems
-            papers.append(paper)
+            papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
                        diagnostics=sort_diagnostics(diagnostics))
@@ -283,6 +286,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                                page_count=files, reused=files, seconds=time.perf_counter() - started)
     memo = cache.memo("papers") if cache is not None else None
     check = check_site(root, config_file, progress, memo)
+    release_freed_memory()  # what parsing the files left behind
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
         restore_interrupted(target)
@@ -295,6 +299,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                                       cache=cache, history=history)
     if memo is not None:
         memo.save()
+        if given is None:  # a one-off build: the parse results are saved and no longer needed
+            memo.release()
+    release_freed_memory()  # the parse results and the corpus-wide steps' temporaries
     store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
     site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
     if not write:

@@ -13,6 +13,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
+from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.related import related_papers
@@ -127,6 +128,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     by_key = {v.paper.key: v for v in ordered}
     vectors = PaperVectors(papers)  # one TF-IDF matrix for related papers and the topic map
     related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers, vectors=vectors).items()}
+    release_freed_memory()  # the score blocks of related papers
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
                        pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers, history),
