@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from l2h_site.build import build
-from l2h_site.cite import bibtex_entry, bibtex_escape, bibtex_file, csl_item, scholarly_article, summary_text
+from l2h_site.cite import bibtex_entry, bibtex_escape, bibtex_file, csl_file, csl_item, scholarly_article, summary_text
 from l2h_site.model import Paper
 
 Site = Callable[[dict[str, str | bytes]], Path]
@@ -83,6 +83,15 @@ def test_csl_item_and_summary_text() -> None:
     assert item["abstract"] == "See the code and O(n) time."
     assert "abstract" not in csl_item(paper(summary=""), "u")
     assert summary_text("") == ""
+
+
+def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
+    items = [csl_item(paper(key=f"k{i}", title='Ünïcode "quoted"\nand a new line', doi="10.1/x"), f"u{i}")
+             for i in range(3)]
+    for some in ([], items[:1], items):
+        text = csl_file(iter(some))  # encoded item by item, yet the bytes of one json.dumps of the list
+        assert text == json.dumps(some, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        assert json.loads(text) == some
 
 
 def test_scholarly_article_has_the_required_fields() -> None:

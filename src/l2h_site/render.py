@@ -23,6 +23,7 @@ from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
+from l2h_site.memory import release_freed_memory
 from l2h_site.model import RenderedPage
 from l2h_site.parallel import iter_ordered
 from l2h_site.progress import QUIET, Progress
@@ -244,6 +245,8 @@ class _Renderer:
         rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo)
         for (_, key), (page, problems) in zip(todo, rendered):
             self._take(page, problems, key)
+        if len(todo) > 100:
+            release_freed_memory()  # the rendered pages are on disk now
 
 
 def render_page(site: SiteContext, path: str, template: str, values: dict[str, Any],
@@ -304,7 +307,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     by_key = sorted(site.papers, key=lambda v: v.paper.key)
     sink.add(RenderedPage("papers.bib", cite.bibtex_file(v.paper for v in by_key).encode()))
     sink.add(RenderedPage("papers.json", cite.csl_file(
-        [cite.csl_item(v.paper, config.base_url + v.url) for v in by_key]).encode()))
+        cite.csl_item(v.paper, config.base_url + v.url) for v in by_key).encode()))
     r.page("404.html", "404.html")
     for static in _static_files(config.path(config.static_dir)):
         sink.add(static)
