@@ -17,7 +17,7 @@ import numpy as np
 from l2h_site.model import Paper
 from l2h_site.vectors import PaperVectors
 
-BLOCK_BYTES = 32 << 20
+BLOCK_BYTES = 8 << 20
 """Memory for one block of scores (rows × papers float32)."""
 DENSE_BYTES = 32 << 20
 """Memory for the dense part of the matrix (papers × most frequent words, float32)."""

@@ -65,8 +65,8 @@ def index_search(pages: Sequence[RenderedPage],
     return found, []
 
 
-SHARD_PAGES = 6000
-"""Most pages indexed by one Pagefind run (its memory grows by about 80 KB a page)."""
+SHARD_PAGES = 4000
+"""Most pages indexed by one Pagefind run: its memory grows by about 80 KB a page, so a run peaks near 320 MB."""
 
 
 def bundle_folder(number: int) -> str:
