@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py 5000            # corpus from benchmarks/run.py's --work folder
     python benchmarks/stages.py 5000 --edit     # an incremental build after editing one paper
+    python benchmarks/stages.py 20000 --memory  # and the memory of each stage (serial build)
 
 Wraps the pipeline's stage functions (and the corpus-wide computations inside them) with
 timers and prints where the time of one build goes. Run with L2H_JOBS=1 for a serial build.
@@ -103,6 +104,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
     parser.add_argument("--edit", action="store_true", help="time the build after editing one paper instead")
+    parser.add_argument("--memory", action="store_true",
+                        help="also sample memory per stage (a second thread: the build then runs serially)")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
     if args.edit:
@@ -114,12 +117,14 @@ def main() -> None:
     instrument()
     stop = threading.Event()
     sampler = threading.Thread(target=sample_memory, args=(stop,), daemon=True)
-    sampler.start()
+    if args.memory:  # l2h_site.parallel forks no workers from a process with a second thread
+        sampler.start()
     started = time.perf_counter()
     result = build_module.build(root)
     total = time.perf_counter() - started
     stop.set()
-    sampler.join()
+    if args.memory:
+        sampler.join()
     print(f"N = {args.n}{' (one paper edited)' if args.edit else ' (cold)'}: "
           f"{'written' if result.written else 'NOT written'}, {result.page_count:,} files "
           f"({result.reused:,} from cache), {total:.2f} s in build()")
@@ -128,8 +133,8 @@ def main() -> None:
           f"{children} MB; per stage: its RSS when it ended / the highest RSS sampled while it was the "
           f"innermost stage running")
     for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {PEAKS[name][0]:5d} / {HIGHEST.get(name, 0):5d} MB"
-              f"  {name}")
+        highest = f"{HIGHEST[name]:5d}" if name in HIGHEST else "    -"
+        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {PEAKS[name][0]:5d} / {highest} MB  {name}")
     if "(between stages)" in HIGHEST:
         print(f"  highest RSS outside every stage above: {HIGHEST['(between stages)']} MB")
 
