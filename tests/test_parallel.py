@@ -61,6 +61,19 @@ def test_the_pool_is_used_above_the_threshold_and_not_below() -> None:
     assert done.stdout == "True False False [0, 1, 4, 9, 16, 25, 36, 49, 64]\n"
 
 
+def test_few_items_of_much_work_use_the_pool_too() -> None:
+    # three list pages of 1,000 papers each are as much work as 3,000 paper pages
+    script = ("import os; from l2h_site.parallel import map_ordered, iter_ordered; "
+              "heavy = set(iter_ordered(lambda _: os.getpid(), range(3), work=3000)); "
+              "light = set(map_ordered(lambda _: os.getpid(), range(3))); "
+              "one = set(iter_ordered(lambda _: os.getpid(), range(1), work=3000)); "
+              "print(os.getpid() in heavy, light == one == {os.getpid()})")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                          env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "1500"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False True\n"
+
+
 def test_small_reviews_stay_in_one_process() -> None:
     script = ("import os; from l2h_site.parallel import map_ordered; "
               "print(set(map_ordered(lambda _: os.getpid(), range(40))) == {os.getpid()})")

@@ -62,14 +62,15 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
-def iter_ordered(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = None) -> Iterator[R]:
     """Apply func to every item and yield the results in order as they come, in parallel for many items.
 
     Results are yielded while the workers go on, so a caller can write each one away instead
-    of holding all of them.
+    of holding all of them. `work` counts the items' work in the units of the threshold (a
+    page listing 1,000 papers is 1,000 of them) where it is not one unit an item.
     """
     global _TASK
-    if not is_parallel(len(items)):
+    if len(items) < 2 or not is_parallel(len(items) if work is None else work):
         for item in items:
             yield func(item)
         return

@@ -242,10 +242,11 @@ class _Renderer:
                 self.sink.reuse(job[0], found)
             else:
                 todo.append((job, key))
-        rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo)
+        listed = sum(len(job[2].get("papers", ())) or 1 for job, _ in todo)  # a list page is as much work as its cards
+        rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo, work=listed)
         for (_, key), (page, problems) in zip(todo, rendered):
             self._take(page, problems, key)
-        if len(todo) > 100:
+        if listed > 100:
             release_freed_memory()  # the rendered pages are on disk now
 
 
