@@ -50,37 +50,33 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> Non
     assert different == [], [(p, serial_files[p][:0]) for p in different]
 
 
-def test_the_pool_is_used_above_the_threshold_and_not_below() -> None:
-    script = ("import os; from l2h_site.parallel import map_ordered, is_parallel; "
-              "pids = set(map_ordered(lambda _: os.getpid(), range(40))); "
-              "print(is_parallel(40), is_parallel(1), os.getpid() in pids, "
-              "map_ordered(lambda x: x * x, list(range(9))))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
-                          env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "10"}, timeout=120)
+def _run(script: str, **env: str) -> str:
+    """Run a script in a fresh, single-threaded process with these environment variables; return what it printed."""
+    done = subprocess.run([sys.executable, "-c", "import os; from l2h_site.parallel import *; " + script],
+                          capture_output=True, text=True, check=False, env={**os.environ, **env}, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "True False False [0, 1, 4, 9, 16, 25, 36, 49, 64]\n"
+    return done.stdout
+
+
+def test_the_pool_is_used_above_the_threshold_and_not_below() -> None:
+    printed = _run("pids = set(map_ordered(lambda _: os.getpid(), range(40))); "
+                   "print(is_parallel(40), is_parallel(1), os.getpid() in pids, "
+                   "map_ordered(lambda x: x * x, list(range(9))))", L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10")
+    assert printed == "True False False [0, 1, 4, 9, 16, 25, 36, 49, 64]\n"
 
 
 def test_few_items_of_much_work_use_the_pool_too() -> None:
     # three list pages of 1,000 papers each are as much work as 3,000 paper pages
-    script = ("import os; from l2h_site.parallel import map_ordered, iter_ordered; "
-              "heavy = set(iter_ordered(lambda _: os.getpid(), range(3), work=3000)); "
-              "light = set(map_ordered(lambda _: os.getpid(), range(3))); "
-              "one = set(iter_ordered(lambda _: os.getpid(), range(1), work=3000)); "
-              "print(os.getpid() in heavy, light == one == {os.getpid()})")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
-                          env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "1500"}, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "False True\n"
+    printed = _run("heavy = set(iter_ordered(lambda _: os.getpid(), range(3), work=3000)); "
+                   "light = set(map_ordered(lambda _: os.getpid(), range(3))); "
+                   "one = set(iter_ordered(lambda _: os.getpid(), range(1), work=3000)); "
+                   "print(os.getpid() in heavy, light == one == {os.getpid()})", L2H_JOBS="2",
+                   L2H_PARALLEL_THRESHOLD="1500")
+    assert printed == "False True\n"
 
 
 def test_small_reviews_stay_in_one_process() -> None:
-    script = ("import os; from l2h_site.parallel import map_ordered; "
-              "print(set(map_ordered(lambda _: os.getpid(), range(40))) == {os.getpid()})")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
-                          env={**os.environ, "L2H_JOBS": "2"}, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "True\n"
+    assert _run("print(set(map_ordered(lambda _: os.getpid(), range(40))) == {os.getpid()})", L2H_JOBS="2") == "True\n"
 
 
 def test_the_benchmark_corpus_is_deterministic(tmp_path: Path) -> None:
