@@ -8,7 +8,7 @@ Builds each synthetic corpus (see generate.py) with this checkout's l2h and prin
 page, on the first search, on the first sort by title or venue, and when opening the topic map; and
 the largest per-year page, which is what a reader without JavaScript loads. Pagefind's own index
 chunks are fetched per search term; one typical chunk per search bundle is counted (a review above
-6,000 papers has several bundles, merged in the browser).
+4,000 papers has several bundles, merged in the browser).
 """
 
 from __future__ import annotations
