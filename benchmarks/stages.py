@@ -30,6 +30,7 @@ from run import corpus, edit_one_paper
 import l2h_site.build as build_module
 import l2h_site.cache as cache_module
 import l2h_site.context as context_module
+import l2h_site.corpus as corpus_module
 import l2h_site.render as render_module
 import l2h_site.write as write_module
 
@@ -79,8 +80,8 @@ def instrument() -> None:
         (build_module, "git_added_dates", "git history"),
         (build_module, "build_context", "context: everything"),
         (context_module, "map_ordered", "context: summaries (markdown, math, sanitise)"),
-        (context_module, "related_papers", "context: related papers"),
-        (context_module, "topic_map", "context: topic map"),
+        (corpus_module.CorpusWide, "result", "context: related papers and topic map (wait for them)"),
+        (corpus_module, "compute", "context: related papers and topic map (in this process)"),
         (context_module, "added_dates", "context: added dates (git)"),
         (build_module, "render_site", "render: everything"),
         (render_module._Renderer, "many", "render: pages (a batch of one kind)"),

@@ -15,6 +15,7 @@ from typing import TypeVar
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
+from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
 from l2h_site.feed import git_added_dates
@@ -241,8 +242,9 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     if is_failure(check.diagnostics, strict):
         return None
     history = git_added_dates(config.root, config.papers_dir)
+    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
     context, _ = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                               cache=cache, history=history)
+                               cache=cache, history=history, corpus=corpus)
     return context
 
 
@@ -295,8 +297,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             memo.save()
         return result
     progress.stage("preparing pages")
+    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
     context, problems = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                                      cache=cache, history=history)
+                                      cache=cache, history=history, corpus=corpus)
     if memo is not None:
         memo.save()
         if given is None:  # a one-off build: the parse results are saved and no longer needed

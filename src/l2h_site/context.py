@@ -10,15 +10,14 @@ from functools import cached_property
 from pathlib import Path
 
 from l2h_site.cache import BuildCache
+from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
-from l2h_site.related import related_papers
-from l2h_site.stats import MapPoint, topic_map
-from l2h_site.vectors import PaperVectors
+from l2h_site.stats import MapPoint
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,14 @@ def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
 def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                   renderer: MarkdownRenderer | None = None,
                   cache: BuildCache | None = None,
-                  history: dict[str, dt.date] | None = None) -> tuple[SiteContext, list[Diagnostic]]:
-    """Render summaries and index the papers by tag, facet, venue and year."""
+                  history: dict[str, dt.date] | None = None,
+                  corpus: CorpusWide | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+    """Render summaries and index the papers by tag, facet, venue and year.
+
+    corpus is the related papers and topic map of these papers, if the caller started them already
+    (to overlap them with its own work); otherwise they are started here.
+    """
+    corpus = corpus if corpus is not None else CorpusWide(papers, cache)
     renderer = renderer or MarkdownRenderer()
     diagnostics: list[Diagnostic] = []
     views = []
@@ -126,10 +131,10 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
             html, _ = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8"))
             pages[name] = html
     by_key = {v.paper.key: v for v in ordered}
-    vectors = PaperVectors(papers)  # one TF-IDF matrix for related papers and the topic map
-    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_papers(papers, vectors=vectors).items()}
-    release_freed_memory()  # the score blocks of related papers
+    related_keys, points = corpus.result()
+    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_keys.items()}
+    release_freed_memory()  # the score blocks of related papers, when computed in this process
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
                        pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers, history),
-                       topic_map=topic_map(papers, cache=cache, vectors=vectors)), diagnostics
+                       topic_map=points), diagnostics

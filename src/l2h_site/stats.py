@@ -194,22 +194,44 @@ def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None =
     The result depends only on the papers' text and the seed, so it is cached under their hash.
     """
     vectors = vectors if vectors is not None else PaperVectors(papers)
+    points = stored_topic_map(vectors, seed, cache)
+    if points is None:
+        points = compute_topic_map(vectors, seed)
+        store_topic_map(vectors, seed, cache, points)
+    return points
+
+
+def compute_topic_map(vectors: PaperVectors, seed: int = 0) -> tuple[MapPoint, ...]:
+    """Compute the topic map of these papers (see topic_map), without the cache."""
     keys = vectors.keys
     n = len(keys)
     if n == 0:
         return ()
     if n < 4:  # too few papers for t-SNE: spread them on a line
         return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
-    key = digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, VECTORS_VERSION, keys,
-                 vectors.documents)
-    if cache is not None:
-        stored = cache.get_json("topic-map", key)
-        if isinstance(stored, list) and len(stored) == n:
-            return tuple(MapPoint(k, float(x), float(y)) for k, (x, y) in zip(keys, stored))
-    points = _compute_map(vectors, seed)
-    if cache is not None:
-        cache.put_json("topic-map", key, [[pt.x, pt.y] for pt in points])
-    return points
+    return _compute_map(vectors, seed)
+
+
+def _map_key(vectors: PaperVectors, seed: int) -> str:
+    return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, VECTORS_VERSION,
+                  vectors.keys, vectors.documents)
+
+
+def stored_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None) -> tuple[MapPoint, ...] | None:
+    """The topic map of these papers as the cache has it, or None."""
+    n = len(vectors.keys)
+    if n < 4 or cache is None:  # a map of so few papers costs nothing
+        return compute_topic_map(vectors, seed) if n < 4 else None
+    stored = cache.get_json("topic-map", _map_key(vectors, seed))
+    if isinstance(stored, list) and len(stored) == n:
+        return tuple(MapPoint(k, float(x), float(y)) for k, (x, y) in zip(vectors.keys, stored))
+    return None
+
+
+def store_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None, points: tuple[MapPoint, ...]) -> None:
+    """Keep a computed topic map in the cache."""
+    if cache is not None and len(points) >= 4:
+        cache.put_json("topic-map", _map_key(vectors, seed), [[pt.x, pt.y] for pt in points])
 
 
 def _compute_map(vectors: PaperVectors, seed: int) -> tuple[MapPoint, ...]:

@@ -41,6 +41,13 @@ class PaperVectors:
         self.documents: tuple[str, ...] = tuple(paper_document(p) for p in ordered)
         """What TF-IDF reads of each paper, in key order."""
 
+    @classmethod
+    def from_documents(cls, keys: Sequence[str], documents: Sequence[str]) -> PaperVectors:
+        """Vectors of documents already made by paper_document, in key order (corpus.py's child process)."""
+        vectors = cls(())
+        vectors.keys, vectors.documents = tuple(keys), tuple(documents)
+        return vectors
+
     @cached_property
     def matrix(self) -> Any | None:
         """Return the L2-normalised float32 TF-IDF rows (scipy CSR), or None when no document has a word.
