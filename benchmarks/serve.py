@@ -7,13 +7,14 @@ then edits one paper's summary a few times, each time with new words (so that no
 result can come from the cache), and prints how long the preview took until the edited paper's
 page was on disk (l2h serve reloads the browser then), and how long the rebuild of the whole site
 took until it was on disk, with the stages that took the time. The file watcher's debounce (0.3 s)
-comes on top of both.
+comes on top of both. As in l2h serve, the rebuilds run beside a second thread, so in one process.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def main() -> None:
     paper = sorted((root / "papers").iterdir())[args.n // 3]
     original = paper.read_bytes()
     instrument()
+    # l2h serve rebuilds while its file watcher thread runs, and a process with a second thread forks
+    # no workers (l2h_site.parallel): keep one waiting, so that the rebuilds here are served ones too.
+    watcher = threading.Event()
+    threading.Thread(target=watcher.wait, daemon=True).start()
     try:
         for i in range(args.edits):
             paper.write_bytes(original.rstrip(b"\n") + f"\nServe benchmark edit {time.time_ns()} {i}.\n".encode())
@@ -56,6 +61,7 @@ def main() -> None:
             print(f"  edit {i + 1}: preview: {shown}; whole site: {outcome.seconds:.2f} s "
                   f"({'ok' if outcome.ok else 'FAILED'}); {stages}")
     finally:
+        watcher.set()
         paper.write_bytes(original)
 
 
