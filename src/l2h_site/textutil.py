@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -25,6 +26,7 @@ def slugify(text: str) -> str:
     return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")
 
 
+@lru_cache(maxsize=16384)  # titles of a large review repeat the same few thousand words
 def normalise_term(text: str) -> str:
     """Reduce a tag to a form that ignores case, plurals, hyphens and -ise/-ize spellings."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
