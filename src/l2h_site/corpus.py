@@ -44,7 +44,7 @@ def compute(keys: Sequence[str], documents: Sequence[str], with_map: bool, seed:
 class CorpusWide:
     """Related papers and the topic map of a review, computed beside the rest of the build.
 
-    Creating one starts the work (in a child process for a large review); result() waits for it.
+    Creating one starts the work (in a child process for a large review); result(), called once, waits for it.
     """
 
     def __init__(self, papers: Sequence[Paper], cache: BuildCache | None = None, seed: int = 0,
@@ -68,6 +68,7 @@ class CorpusWide:
             store_topic_map(self.vectors, self.seed, self.cache, points)
             self.topic_map = points
         assert self.topic_map is not None
+        self.vectors = PaperVectors(())  # the documents (25 MB at 20,000 papers) are not needed any more
         return related, self.topic_map
 
 

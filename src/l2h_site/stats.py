@@ -218,10 +218,12 @@ def _map_key(vectors: PaperVectors, seed: int) -> str:
 
 
 def stored_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None) -> tuple[MapPoint, ...] | None:
-    """The topic map of these papers as the cache has it, or None."""
+    """The topic map of these papers as the cache has it (of fewer than 4, computed: a line), or None."""
     n = len(vectors.keys)
-    if n < 4 or cache is None:  # a map of so few papers costs nothing
-        return compute_topic_map(vectors, seed) if n < 4 else None
+    if n < 4:
+        return compute_topic_map(vectors, seed)
+    if cache is None:
+        return None
     stored = cache.get_json("topic-map", _map_key(vectors, seed))
     if isinstance(stored, list) and len(stored) == n:
         return tuple(MapPoint(k, float(x), float(y)) for k, (x, y) in zip(vectors.keys, stored))
