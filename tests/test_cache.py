@@ -11,10 +11,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from l2h_site import markup
 from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache, Memo
 from l2h_site.model import Paper
@@ -170,6 +172,20 @@ def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or
     assert Memo(BuildCache(tmp_path), "papers").entries == {}
     memo.release()
     assert memo.entries == memo.used == {}
+
+
+def test_an_edit_renders_only_the_edited_title_and_summary_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(tmp_path)
+    assert build(root).written
+    rendered: list[str] = []
+    monkeypatch.setattr(markup, "render_inline", lambda text: rendered.append(text) or markup.sanitise(text))
+    monkeypatch.setattr(markup.MarkdownRenderer, "render", lambda self, text: rendered.append(text) or ("<p></p>", []))
+    path = root / "papers" / "gong2011iterative.md"
+    path.write_text(path.read_text().replace("title: Iterative Quantization", "title: Iterative Quantisation")
+                    + "A second sentence.\n")
+    again = build(root)
+    assert again.written, again.diagnostics
+    assert sorted(rendered) == sorted(["Iterative Quantisation", EXTRA["gong2011iterative"][4] + "\nA second sentence."])
 
 
 def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:

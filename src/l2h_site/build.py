@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -33,6 +33,7 @@ from l2h_site.validate import TagIndex, validate_corpus, validate_paper
 from l2h_site.write import SiteWriter, check_output_dir, is_site_current, restore_interrupted, site_manifest
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -163,35 +164,48 @@ def _advanced(progress: Progress, value: T) -> T:
 
 
 def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
-    """Return a summary renderer that knows every summary the memo had, and those it lacked, rendered now."""
-    known: dict[str, tuple[str, list[str]]] = {}
+    """Return a renderer that knows every summary and title the memo had, and those it lacked, rendered now."""
     if memo is None:
         return MarkdownRenderer()
+    renderer = MarkdownRenderer()
+    summaries = _memoised(memo, "summary", [p.summary for p in papers], renderer.render)
+    titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title)
+    return _KnownSummaries(summaries, titles)
+
+
+def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str], R]) -> dict[str, R]:
+    """Map each distinct text to its rendering: from the memo, or rendered now (on every core) and memoised."""
+    known: dict[str, R] = {}
     missing = []
-    for text in dict.fromkeys(p.summary for p in papers):
-        found = memo.get(digest("summary", text))
+    for text in dict.fromkeys(texts):
+        found = memo.get(digest(kind, text))
         if found is None:
             missing.append(text)
         else:
             known[text] = found
-    renderer = MarkdownRenderer()
-    for text, result in zip(missing, iter_ordered(renderer.render, missing)):
+    for text, result in zip(missing, iter_ordered(render, missing)):
         known[text] = result
-        memo.put(digest("summary", text), result)
-    return _KnownSummaries(known)
+        memo.put(digest(kind, text), result)
+    return known
 
 
 class _KnownSummaries(MarkdownRenderer):
     """A summary renderer that answers from results already computed."""
 
-    def __init__(self, known: dict[str, tuple[str, list[str]]]) -> None:
+    def __init__(self, known: dict[str, tuple[str, list[str]]], titles: dict[str, str]) -> None:
         super().__init__()
         self.known = known
+        self.titles = titles
 
     def render(self, text: str) -> tuple[str, list[str]]:
         """Return the known result for text, else render it."""
         found = self.known.get(text)
         return found if found is not None else super().render(text)
+
+    def render_title(self, text: str) -> str:
+        """Return the known HTML of a title, else render it."""
+        found = self.titles.get(text)
+        return found if found is not None else super().render_title(text)
 
 
 def page_inputs(config: Config, config_file: Path | None) -> str:

@@ -13,7 +13,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
-from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
+from l2h_site.markup import MarkdownRenderer, plain_text
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
@@ -109,13 +109,14 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     diagnostics: list[Diagnostic] = []
     views = []
     by_key_order = sorted(papers, key=lambda p: p.key)
-    summaries = map_ordered(lambda paper: renderer.render(paper.summary), by_key_order)
-    for paper, (summary_html, failures) in zip(by_key_order, summaries):
+    rendered = map_ordered(lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)),
+                           by_key_order)
+    for paper, ((summary_html, failures), title_html) in zip(by_key_order, rendered):
         for latex in failures:
             diagnostics.append(warning(paper.source, paper.summary_line, 1, "math-error",
                                        f"cannot read the math {latex[:60]!r}; it is shown as code",
                                        "check the LaTeX: braces balanced, commands spelled right"))
-        views.append(PaperView(paper=paper, title_html=render_inline(paper.title), title_text=plain_text(paper.title),
+        views.append(PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
                                summary_html=summary_html, url=f"publications/{paper.key}/"))
     ordered = _newest_first(views)
     tag_papers = {t.name: tuple(v for v in ordered if t.name in v.paper.tags) for t in taxonomy.tags}

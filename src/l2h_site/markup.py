@@ -129,6 +129,10 @@ class MarkdownRenderer:
 
         return sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), failures
 
+    def render_title(self, text: str) -> str:
+        """Render a title (render_inline)."""
+        return render_inline(text)
+
 
 _INLINE_DISPLAY = re.compile(r"(?<![$\\])\$\$(?!\$)([^\n$]+?)\$\$")
 
