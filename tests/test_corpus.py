@@ -30,6 +30,15 @@ def test_the_child_process_gives_the_results_of_the_build_process() -> None:
     assert related == related_papers(PAPERS) and points == topic_map(PAPERS)
 
 
+def test_what_a_library_prints_in_the_child_does_not_spoil_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace("from l2h_site.corpus import compute; ",
+                                                                "from l2h_site.corpus import compute; print('chatter'); "))
+    child = CorpusWide(PAPERS, separate=True)
+    assert child._child is not None
+    found = corpus._finish(child._child)
+    assert found is not None and found[0] == related_papers(PAPERS)
+
+
 @pytest.mark.parametrize("breakage", ["child fails", "no interpreter"])
 def test_a_failed_child_is_replaced_by_the_work_in_process(monkeypatch: pytest.MonkeyPatch, breakage: str) -> None:
     if breakage == "child fails":

@@ -27,9 +27,11 @@ Results = tuple[dict[str, tuple[str, ...]], tuple[MapPoint, ...] | None]
 """Each paper's related paper keys, and the topic map (None when the cache already had it)."""
 
 _CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
+          "out, sys.stdout = sys.stdout.buffer, sys.stderr; "
           "from l2h_site.corpus import compute; pickle.dump(compute(job['keys'], job['documents'], job['map'], "
-          "job['seed']), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)")
-"""The child's program: read the job before importing anything slow, so that the parent's write never waits."""
+          "job['seed']), out, protocol=pickle.HIGHEST_PROTOCOL)")
+"""The child's program: read the job before importing anything slow, so that the parent's write never waits;
+anything a library prints goes to stderr, so that standard output carries only the results."""
 
 
 def compute(keys: Sequence[str], documents: Sequence[str], with_map: bool, seed: int) -> Results:
