@@ -101,9 +101,12 @@ class BuildCache:
             if path is None:
                 return
             tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+            made: set[Path] = set()
             for name, content in files:
                 target = tmp / "files" / name
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:  # a search bundle is thousands of files in a few folders
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(content)
             (tmp / ".complete").write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
             if path.exists():
