@@ -87,7 +87,6 @@ def instrument() -> None:
         (render_module._Renderer, "many", "render: pages (a batch of one kind)"),
         (render_module, "finder_files", "render: finder data and cards"),
         (render_module, "index_search", "render: search index"),
-        (build_module, "write_site", "write"),
         (write_module.SiteWriter, "commit", "write: swap the folders"),
         (cache_module.PageStore, "save", "write: page cache index"),
         (cache_module.Memo, "save", "write: memo of parsed papers and summaries"),

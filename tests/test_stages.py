@@ -12,7 +12,7 @@ from l2h_site.model import RenderedPage
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.textutil import normalise_term, slugify
 from l2h_site.validate import derive_key
-from l2h_site.write import MARKER, check_page_paths, write_site
+from l2h_site.write import MARKER, SiteWriter, check_page_paths
 from l2h_site.yamlsafe import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -186,6 +186,8 @@ def test_interrupted_build_leftovers_are_cleaned(tmp_path: Path) -> None:
     leftover.mkdir()
     (leftover / MARKER).write_text("")
     (leftover / "half.html").write_text("half")
-    write_site([RenderedPage("index.html", b"ok")], tmp_path / "_site", root)
+    with SiteWriter(tmp_path / "_site", root) as writer:
+        writer.add(RenderedPage("index.html", b"ok"))
+        writer.commit()
     assert not leftover.exists()
     assert (tmp_path / "_site" / "index.html").read_bytes() == b"ok"

@@ -224,7 +224,6 @@ class Memo:
         self.path = cache.folder / f"{kind}.pickle" if cache.folder is not None else None
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
-        self.hits = 0
         self.changed = False
         if self.path is not None:
             try:
@@ -235,14 +234,13 @@ class Memo:
 
     def begin(self) -> None:
         """Start a build: no entry is used yet."""
-        self.used, self.hits = {}, 0
+        self.used = {}
 
     def get(self, key: str) -> Any | None:
         """Return the stored result for a key, or None."""
         found = self.entries.get(key)
         if found is not None:
             self.used[key] = found
-            self.hits += 1
         return found
 
     def put(self, key: str, value: Any) -> None:

@@ -100,7 +100,6 @@ class SiteWriter:
         self.tmp = self.out.parent / f".{self.out.name}.l2h-tmp-{os.getpid()}"
         self.sizes: dict[str, int] = {}
         """Path -> size of every page written so far, in order."""
-        self.bytes = 0
         self._seen: dict[str, str] = {}
         self._made: set[Path] = set()
         self._open = False
@@ -126,7 +125,6 @@ class SiteWriter:
         with self._errors():
             self._target(page.path).write_bytes(page.content)
         self.sizes[page.path] = len(page.content)
-        self.bytes += len(page.content)
         self.progress.advance()
 
     def reuse(self, path: str, source: Path) -> None:
@@ -139,7 +137,6 @@ class SiteWriter:
                 shutil.copyfile(source, target)
             size = target.stat().st_size
         self.sizes[path] = size
-        self.bytes += size
         self.progress.advance()
 
     def location(self, path: str) -> Path:
@@ -199,20 +196,6 @@ class SiteWriter:
         except OSError as exc:
             raise L2hError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc} "
                            f"({exc.filename or self.out}); the previous site was left as it was") from exc
-
-
-def write_site(pages: Iterable[RenderedPage], out_dir: Path, root: Path, protected: Sequence[Path] = (),
-               stamp: str = "", progress: Progress = QUIET) -> int:
-    """Write pages into a fresh folder and swap it in place of out_dir; return bytes written.
-
-    The stamp (the build's input fingerprint) is recorded in the marker file, so that a later
-    build of the same inputs can tell the site is already up to date.
-    """
-    with SiteWriter(out_dir, root, protected, stamp, progress) as writer:
-        for page in pages:
-            writer.add(page)
-        writer.commit()
-    return writer.bytes
 
 
 def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
