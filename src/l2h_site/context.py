@@ -90,6 +90,12 @@ class SiteContext:
         return value
 
 
+def paper_view(paper: Paper, title_html: str, summary_html: str) -> PaperView:
+    """A paper as templates see it, from its rendered title and summary; its page is publications/<key>/."""
+    return PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
+                     summary_html=summary_html, url=f"publications/{paper.key}/")
+
+
 def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
     return tuple(sorted(views, key=lambda v: (-v.paper.year, v.paper.key)))
 
@@ -116,8 +122,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
             diagnostics.append(warning(paper.source, paper.summary_line, 1, "math-error",
                                        f"cannot read the math {latex[:60]!r}; it is shown as code",
                                        "check the LaTeX: braces balanced, commands spelled right"))
-        views.append(PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
-                               summary_html=summary_html, url=f"publications/{paper.key}/"))
+        views.append(paper_view(paper, title_html, summary_html))
     ordered = _newest_first(views)
     tag_papers = {t.name: tuple(v for v in ordered if t.name in v.paper.tags) for t in taxonomy.tags}
     facet_papers = {(f.id, value.id): tuple(v for v in ordered if value.id in v.paper.facets.get(f.id, ()))

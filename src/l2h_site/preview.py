@@ -20,9 +20,9 @@ from pathlib import Path
 
 import jinja2
 
-from l2h_site.context import PaperView, SiteContext
+from l2h_site.context import PaperView, SiteContext, paper_view
 from l2h_site.diagnostics import is_failure
-from l2h_site.markup import MarkdownRenderer, plain_text, render_inline
+from l2h_site.markup import MarkdownRenderer
 from l2h_site.model import Paper, RenderedPage, SourceFile
 from l2h_site.parse import parse_paper
 from l2h_site.render import make_environment, render_page
@@ -83,8 +83,7 @@ class Previewer:
         if is_failure(validate_corpus([paper, *clashes.values()]), False):
             return None
         summary_html, _ = self.renderer.render(paper.summary)
-        return PaperView(paper=paper, title_html=render_inline(paper.title), title_text=plain_text(paper.title),
-                         summary_html=summary_html, url=f"publications/{paper.key}/")
+        return paper_view(paper, self.renderer.render_title(paper.title), summary_html)
 
     def _render(self, view: PaperView) -> RenderedPage | None:
         site = self.site
