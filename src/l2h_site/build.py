@@ -255,11 +255,16 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     check = check_site(root, config_file, QUIET, memo)
     if is_failure(check.diagnostics, strict):
         return None
-    history = git_added_dates(config.root, config.papers_dir)
-    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
-    context, _ = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                               cache=cache, history=history, corpus=corpus)
+    context, _ = _context(check, cache, memo, git_added_dates(config.root, config.papers_dir))
     return context
+
+
+def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
+             history: dict[str, dt.date]) -> tuple[SiteContext, list[Diagnostic]]:
+    """Compute what the pages are rendered from, once the content passed its checks."""
+    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
+    return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
+                         cache=cache, history=history, corpus=corpus)
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
@@ -311,9 +316,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             memo.save()
         return result
     progress.stage("preparing pages")
-    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
-    context, problems = build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                                      cache=cache, history=history, corpus=corpus)
+    context, problems = _context(check, cache, memo, history)
     if memo is not None:
         memo.save()
         if given is None:  # a one-off build: the parse results are saved and no longer needed
