@@ -284,10 +284,13 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.page("index.html", "home.html")
     r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
     years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
-    r.many([job for i, (year, group) in enumerate(years) for job in r.listing_jobs(
-        f"papers/{year}", "year.html", group, store and (common, year, years[i - 1][0] if i > 0 else None,
-                                                         years[i + 1][0] if i + 1 < len(years) else None),
-        year=year, newer=years[i - 1][0] if i > 0 else None, older=years[i + 1][0] if i + 1 < len(years) else None)])
+    year_jobs: list[Job] = []
+    for i, (year, group) in enumerate(years):
+        newer = years[i - 1][0] if i > 0 else None
+        older = years[i + 1][0] if i + 1 < len(years) else None
+        year_jobs += r.listing_jobs(f"papers/{year}", "year.html", group, store and (common, year, newer, older),
+                                    year=year, newer=newer, older=older)
+    r.many(year_jobs)
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
              store and (common, views[view.paper.key], [views[o.paper.key] for o in site.related.get(view.paper.key, ())],
                         str(site.added.get(view.paper.key))))
@@ -315,7 +318,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     found: list[RenderedPage] = []
     if config.search:
         progress.stage("indexing search")
-        found, problems = index_search(_indexed_pages(sink), cache)
+        found, problems = index_search(_stored_pages(sink), cache)
         r.diagnostics.extend(problems)
     finder = finder_files(site, found)
     progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + bool(site.topic_map) + 2,
@@ -344,10 +347,9 @@ class _StoredPage(RenderedPage):
         return sink.read(self.path)
 
 
-def _indexed_pages(sink: PageSink) -> list[RenderedPage]:
-    """Return the paper pages for the search index, read back one at a time when used."""
-    return [_StoredPage(sink, path) for path in sorted(sink.paths())
-            if path.startswith("publications/") and path.endswith("/index.html")]
+def _stored_pages(sink: PageSink) -> list[RenderedPage]:
+    """Return the pages handed to the sink so far, each read back only when its content is used."""
+    return [_StoredPage(sink, path) for path in sorted(sink.paths())]
 
 
 def _view_digests(site: SiteContext) -> dict[str, str]:
