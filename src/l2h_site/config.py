@@ -48,19 +48,17 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
             diagnostics.append(error(rel, line, column, "config-unknown-key", f'unknown setting "{key}"', hint))
             continue
         expected = type(getattr(default, key))
+        vline, vcol = doc.positions.get((key,), (line, column))
+        number_hint = f"write a whole number, e.g. {key}: {getattr(default, key)}"
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            vline, vcol = doc.positions.get((key,), (line, column))
-            diagnostics.append(error(
-                rel, vline, vcol, "config-type",
-                f'setting "{key}" must be {"a whole number" if expected is int else "a " + expected.__name__}, '
-                f"got {type(value).__name__} {value!r}",
-                "quote text values" if expected is str else f"write {key}: true or {key}: false" if expected is bool
-                else f"write a whole number, e.g. {key}: {getattr(default, key)}"))
+            kind = "a whole number" if expected is int else f"a {expected.__name__}"
+            hint = {str: "quote text values", bool: f"write {key}: true or {key}: false"}.get(expected, number_hint)
+            diagnostics.append(error(rel, vline, vcol, "config-type",
+                                     f'setting "{key}" must be {kind}, got {type(value).__name__} {value!r}', hint))
             continue
         if expected is int and value < 1:
-            vline, vcol = doc.positions.get((key,), (line, column))
             diagnostics.append(error(rel, vline, vcol, "config-range", f'setting "{key}" must be at least 1, got {value}',
-                                     f"write a whole number, e.g. {key}: {getattr(default, key)}"))
+                                     number_hint))
             continue
         values[str(key)] = value
     base_url = values.get("base_url")

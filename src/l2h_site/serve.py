@@ -155,7 +155,6 @@ class SiteBuilder:
         self.last = outcome
         return outcome
 
-
     def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
         """Swap the re-rendered pages of the edited papers into the served site, if that can be exact.
 

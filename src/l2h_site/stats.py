@@ -128,9 +128,9 @@ NEIGHBOURS = 5
 SVD_SAMPLE = 2000
 """Rows the truncated SVD is fitted on; every paper is then projected onto its components."""
 TSNE_ITERATIONS = 500
+"""t-SNE iterations, the first 250 with early exaggeration: a sample of LANDMARKS settles well before 1,000."""
 PLACE_BLOCK = 2048
 """Papers placed by similarity at a time."""
-"""t-SNE iterations, the first 250 with early exaggeration: a sample of LANDMARKS settles well before 1,000."""
 
 
 def _embed(tfidf: Any, n: int, seed: int) -> Any:
