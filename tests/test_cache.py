@@ -142,7 +142,7 @@ OPERATIONS: list[Callable[[Path, int], None]] = [
 
 
 def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:
-    incremental = build(root, out_dir=root / "_site", cache=cache, background=cache is not None)
+    incremental = build(root, out_dir=root / "_site", cache=cache)
     clean = build(root, out_dir=tmp / f"clean{step}", use_cache=False)
     assert incremental.written == clean.written
     assert [d.code for d in incremental.diagnostics] == [d.code for d in clean.diagnostics]

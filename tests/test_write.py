@@ -1,24 +1,27 @@
-"""Writing the site: pages streamed into a temporary folder, swapped in whole, or not at all."""
+"""Writing the site: a new one swapped in whole, an existing one updated page by changed page, or not at all."""
 
 from __future__ import annotations
 
-import threading
+import errno
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import GOOD_PAPER, snapshot
 
+import l2h_site.write as write_module
 from l2h_site.build import build
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
-from l2h_site.write import MARKER, SiteWriter
+from l2h_site.write import MARKER, SiteWriter, restore_interrupted
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if ".l2h-tmp-" in p.name or ".l2h-old-" in p.name)
+    return sorted(p.name for p in folder.iterdir() if any(f".l2h-{kind}-" in p.name for kind in ("tmp", "old", "new")))
 
 
 def test_a_build_that_fails_after_writing_pages_leaves_the_previous_site(site: Site) -> None:
@@ -79,13 +82,78 @@ def test_a_refused_path_midway_discards_the_temporary_folder(tmp_path: Path) -> 
     assert not (tmp_path / "escape.html").exists() and leftovers(tmp_path) == []
 
 
-def test_the_dev_server_deletes_the_previous_site_in_the_background(site: Site) -> None:
-    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
-    first = build(root, background=True)
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+SECOND_PAPER = GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Revisited")
+
+
+def test_a_site_is_updated_page_by_changed_page(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/weiss2009spectral.md": SECOND_PAPER})
+    assert build(root).written
+    before, old = snapshot(root / "_site"), inodes(root / "_site")
     (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
-    second = build(root, background=True)
-    for thread in threading.enumerate():
-        if thread.name == "l2h-tidy":
-            thread.join()
-    assert first.written and second.written and leftovers(root) == []
-    assert b"More words." in second.read("publications/weiss2008spectral/index.html")
+    (root / "papers" / "weiss2009spectral.md").unlink()
+    result = build(root)
+    assert result.written and leftovers(root) == []
+    after, new = snapshot(root / "_site"), inodes(root / "_site")
+    assert b"More words." in after["publications/weiss2008spectral/index.html"]
+    assert not (root / "_site" / "publications" / "weiss2009spectral").exists(), "a deleted paper's folder goes too"
+    same = [path for path in after if path in before and after[path] == before[path]]
+    changed = [path for path in after if path not in before or after[path] != before[path]]
+    assert same and changed and "publications/weiss2008spectral/index.html" in changed
+    assert [path for path in same if new[path] != old[path]] == [], "an unchanged page is left as it was"
+    assert [path for path in changed if path in old and new[path] == old[path]] == [], "a changed page is a new file"
+    clean = build(root, out_dir=root / "clean", use_cache=False)
+    assert clean.written and snapshot(root / "clean").keys() == after.keys()
+    assert [p for p in after if p != MARKER and after[p] != snapshot(root / "clean")[p]] == []
+
+
+def test_an_update_removes_strays_and_never_follows_a_link_out_of_the_site(site: Site, tmp_path: Path) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    expected = snapshot(root / "_site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not the site's")
+    tags = min(p for p in (root / "_site" / "tags").iterdir() if p.is_dir())
+    shutil.rmtree(tags)
+    tags.symlink_to(outside, target_is_directory=True)
+    (root / "_site" / "stray" / "deep").mkdir(parents=True)
+    (root / "_site" / "stray" / "deep" / "page.html").write_text("stray")
+    (root / "_site" / "index.html").unlink()
+    (root / "_site" / "index.html").symlink_to(outside / "index.html")
+    assert build(root).written
+    assert snapshot(root / "_site") == expected
+    assert not tags.is_symlink() and not (root / "_site" / "index.html").is_symlink()
+    assert snapshot(outside) == {"index.html": b"not the site's"}
+
+
+def test_an_update_cut_short_while_moving_pages_in_is_finished_by_the_next_build(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/weiss2009spectral.md": SECOND_PAPER})
+    assert build(root).written
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
+    (root / "papers" / "weiss2009spectral.md").unlink()
+    assert build(root, out_dir=root / "clean").written
+    expected = snapshot(root / "clean")
+    moves: list[Path] = []
+    real_replace = os.replace
+
+    def crash_after_two(source: Path, target: Path) -> None:  # the process dies after moving two pages in
+        if len(moves) == 2:
+            raise OSError(errno.EIO, "simulated crash")
+        moves.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(write_module.os, "replace", crash_after_two)
+    with pytest.raises(L2hError, match="simulated crash"):
+        build(root)
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    assert len(moves) == 2 and [name for name in leftovers(root) if ".l2h-new-" in name]
+    half = snapshot(root / "_site")
+    assert half != expected and not (root / "_site" / "publications" / "weiss2009spectral").exists()
+    assert restore_interrupted(root / "_site")  # what every build does first, even one that then fails
+    assert leftovers(root) == []
+    assert snapshot(root / "_site") == expected

@@ -30,7 +30,7 @@ from l2h_site.render import PageList, render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import SiteWriter, check_output_dir, is_site_current, restore_interrupted, site_manifest
+from l2h_site.write import check_output_dir, is_site_current, open_site, restore_interrupted, site_manifest
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -269,23 +269,22 @@ def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
           write: bool = True, check_links: bool = False, use_cache: bool = True,
-          progress: Progress = QUIET, cache: BuildCache | None = None, background: bool = False) -> BuildResult:
-    """Check the content and, if it passes, render the site and swap it into the output folder.
+          progress: Progress = QUIET, cache: BuildCache | None = None) -> BuildResult:
+    """Check the content and, if it passes, render the site and write it to the output folder.
 
+    A new site is swapped in whole; a site l2h wrote before gets only the pages that changed (write.py).
     With check_links, a broken internal link or #anchor is an error and the site is not written.
     Progress is told of each stage and page as the build goes. A cache object given is used
-    instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds);
-    with background, the previous site is deleted by a thread after the swap.
+    instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds).
     """
     try:
-        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache, background)
+        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache)
     finally:
         progress.finish()
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
-           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
-           background: bool) -> BuildResult:
+           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
@@ -333,7 +332,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
         result.seconds = time.perf_counter() - started
         return result
-    with SiteWriter(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+    with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
         render_problems = render_site(context, writer, cache, progress, store)
         if check_links:  # read back from the temporary folder: the pages are not kept in memory
             stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
@@ -345,7 +344,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
             result.seconds = time.perf_counter() - started
             return result
-        writer.commit(background)
+        writer.commit()
     if store is not None:
         store.save()
     if cache is not None:

@@ -100,7 +100,7 @@ class SiteBuilder:
     good_builds: int = 0
     """Number of builds that wrote the site."""
     busy: bool = False
-    """True while a build runs (the output folder may be mid-swap)."""
+    """True while a build runs (the output folder may be mid-update)."""
     config: Config | None = None
     cache: BuildCache | None = None
     """The build cache, kept across rebuilds so that its memos stay in memory."""
@@ -130,7 +130,7 @@ class SiteBuilder:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
-                           cache=self.cache, background=True)
+                           cache=self.cache)
             self.config = result.check.config
             context = result.context
             if context is None and result.unchanged and self.previewer is None:
@@ -333,7 +333,7 @@ class _SiteHandler(tornado.web.RequestHandler):
     async def get(self, *args: Any) -> None:
         builder = self.server.builder
         waited = 0.0
-        while builder.busy and waited < BUSY_WAIT_SECONDS:  # answer from the finished site, not a half-swapped one
+        while builder.busy and waited < BUSY_WAIT_SECONDS:  # answer from the finished site, not a half-updated one
             await asyncio.sleep(0.02)
             waited += 0.02
         last = builder.last

@@ -1,16 +1,20 @@
-"""The only module that writes the site: into a temporary folder, then swapped in whole.
+"""The only module that writes the site: a new one whole, an existing one page by changed page.
 
-A failed or interrupted build never leaves a half-written site, and l2h never replaces a
-folder it did not create (it leaves a marker file in every site it writes).
+A new site is written into a temporary folder and swapped in whole (SiteWriter); a site l2h
+wrote before gets only the pages whose bytes changed, staged beside it and moved in at the end
+(SiteUpdater). Either way a failed build leaves the previous site as it was, an interrupted one
+is put right by the next build, and l2h never writes into a folder it did not create (it leaves a
+marker file in every site it writes).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import posixpath
 import shutil
-import threading
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -81,113 +85,60 @@ def _collision(path: str, seen: dict[str, str]) -> str | None:
     return None
 
 
-@final
-class SiteWriter:
-    """Write pages into a temporary folder as they are rendered; swap it in place of the site at the end.
+MARKER_TEXT = "This folder is written by l2h and replaced by each build.\n"
+"""The marker's first line; a build adds a line `build: <fingerprint>` when it commits."""
 
-    Used as a context manager: leaving the block without commit() (a failed build, an exception)
-    deletes the temporary folder and leaves the previous site as it was. Pages are written as they
-    come, so a build never holds the whole site in memory.
+
+class _SiteOutput:
+    """What both ways of writing the site share: the checks of the output folder and of every path.
+
+    Each writes into a folder of its own beside the site (.<site>.l2h-<kind>-<pid>), deleted when the
+    `with` block is left without commit().
     """
 
-    def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
-                 progress: Progress = QUIET) -> None:
+    def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path], stamp: str, progress: Progress,
+                 kind: str) -> None:
         check_output_dir(out_dir, root, protected)
         self.out_dir = out_dir
         self.out = out_dir.resolve()
+        self.tmp = self.out.parent / f".{self.out.name}.l2h-{kind}-{os.getpid()}"
         self.stamp = stamp
         self.progress = progress
-        self.tmp = self.out.parent / f".{self.out.name}.l2h-tmp-{os.getpid()}"
         self.sizes: dict[str, int] = {}
         """Path -> size of every page written so far, in order."""
         self._seen: dict[str, str] = {}
         self._made: set[Path] = set()
         self._open = False
 
-    def __enter__(self) -> SiteWriter:
-        with self._errors():
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            _remove_leftovers(self.out.parent, self.out.name)
-            self.tmp.mkdir()
-            self._open = True
-            self._made.add(self.tmp)
-            (self.tmp / MARKER).write_text("This folder is written by l2h and replaced by each build.\n",
-                                           encoding="utf-8")
-        return self
-
     def __exit__(self, *exc: object) -> None:
         if self._open:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self._open = False
 
-    def add(self, page: RenderedPage) -> None:
-        """Write one page into the temporary folder."""
-        with self._errors():
-            self._target(page.path).write_bytes(page.content)
-        self.sizes[page.path] = len(page.content)
-        self.progress.advance()
-
-    def reuse(self, path: str, source: Path) -> None:
-        """Put an unchanged page into the site from a file kept by the cache: a hard link, else a copy."""
-        target = self._target(path)
-        with self._errors():
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
-            size = target.stat().st_size
-        self.sizes[path] = size
-        self.progress.advance()
-
-    def location(self, path: str) -> Path:
-        """Return where a page written so far lies in the temporary folder."""
-        return self.tmp / path
-
-    def _target(self, path: str) -> Path:
-        """Check a new page's path and return where it goes, its folder made."""
+    def _check(self, path: str) -> None:
+        """Refuse a path outside the site, or one that collides with a page written before."""
         problem = check_page_path(path) or _collision(path, self._seen)
         if problem:
             raise L2hError(problem)
-        target = self.tmp / path
+
+    def _place(self, folder: Path, path: str) -> Path:
+        """Return where a page goes under folder, its parent folder made."""
+        target = folder / path
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         return target
 
+    def _marker(self) -> bytes:
+        return (MARKER_TEXT + (f"build: {self.stamp}\n" if self.stamp else "")).encode()
+
     def paths(self) -> list[str]:
         """Return the paths of the pages written so far, in the order they were written."""
         return list(self.sizes)
 
-    def read(self, path: str) -> bytes:
-        """Read back a page written so far."""
-        if path not in self.sizes:
-            raise KeyError(path)
-        return (self.tmp / path).read_bytes()
-
-    def commit(self, background: bool = False) -> None:
-        """Record the stamp in the marker and swap the temporary folder in place of the site.
-
-        The previous site is deleted after the swap; with background, by a thread, so that a
-        long-running process (the dev server) serves the new site without waiting for that.
-        """
-        old = self.out.parent / f".{self.out.name}.l2h-old-{os.getpid()}-{next(_SWAPS)}"
-        with self._errors():
-            if self.stamp:
-                with (self.tmp / MARKER).open("a", encoding="utf-8") as marker:
-                    marker.write(f"build: {self.stamp}\n")
-            try:
-                if self.out.exists():
-                    self.out.rename(old)
-                self.tmp.rename(self.out)
-                self._open = False
-                if old.exists() and background:
-                    threading.Thread(target=shutil.rmtree, args=(old, True), name="l2h-tidy", daemon=True).start()
-                elif old.exists():
-                    shutil.rmtree(old)
-            except BaseException:
-                if old.is_dir() and not self.out.exists():
-                    old.rename(self.out)
-                raise
+    def _done(self, path: str, size: int) -> None:
+        self.sizes[path] = size
+        self.progress.advance()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -196,6 +147,235 @@ class SiteWriter:
         except OSError as exc:
             raise L2hError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc} "
                            f"({exc.filename or self.out}); the previous site was left as it was") from exc
+
+
+@final
+class SiteWriter(_SiteOutput):
+    """Write pages into a temporary folder as they are rendered; swap it in place of the site at the end.
+
+    Used as a context manager: leaving the block without commit() (a failed build, an exception)
+    deletes the temporary folder and leaves the previous site as it was. Pages are written as they
+    come, so a build never holds the whole site in memory. For a new site; SiteUpdater updates one.
+    """
+
+    def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
+                 progress: Progress = QUIET) -> None:
+        super().__init__(out_dir, root, protected, stamp, progress, "tmp")
+
+    def __enter__(self) -> SiteWriter:
+        with self._errors():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(self.out.parent, self.out.name)
+            self.tmp.mkdir()
+            self._open = True
+            self._made.add(self.tmp)
+            (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return self
+
+    def add(self, page: RenderedPage) -> None:
+        """Write one page into the temporary folder."""
+        self._check(page.path)
+        with self._errors():
+            self._place(self.tmp, page.path).write_bytes(page.content)
+        self._done(page.path, len(page.content))
+
+    def reuse(self, path: str, source: Path) -> None:
+        """Put an unchanged page into the site from a file kept by the cache: a hard link, else a copy."""
+        self._check(path)
+        with self._errors():
+            self._done(path, _link(source, self._place(self.tmp, path)))
+
+    def location(self, path: str) -> Path:
+        """Return where a page written so far lies in the temporary folder."""
+        return self.tmp / path
+
+    def read(self, path: str) -> bytes:
+        """Read back a page written so far."""
+        if path not in self.sizes:
+            raise KeyError(path)
+        return (self.tmp / path).read_bytes()
+
+    def commit(self) -> None:
+        """Record the stamp in the marker and swap the temporary folder in place of the (empty) previous one."""
+        old = self.out.parent / f".{self.out.name}.l2h-old-{os.getpid()}-{next(_SWAPS)}"
+        with self._errors():
+            (self.tmp / MARKER).write_bytes(self._marker())
+            try:
+                if self.out.exists():
+                    self.out.rename(old)
+                self.tmp.rename(self.out)
+                self._open = False
+                if old.exists():
+                    shutil.rmtree(old)
+            except BaseException:
+                if old.is_dir() and not self.out.exists():
+                    old.rename(self.out)
+                raise
+
+
+STAGING = ".l2h-staging"
+"""File that marks a folder of pages staged by SiteUpdater (beside the site: .<site>.l2h-new-<pid>)."""
+JOURNAL = ".l2h-commit"
+"""File a SiteUpdater writes into its staging folder when it starts moving pages in: the pages to delete."""
+
+
+@final
+class SiteUpdater(_SiteOutput):
+    """Update a site l2h wrote, in place: only the pages whose bytes changed are written.
+
+    Rebuilding after one edit gives mostly the same pages; writing thousands of unchanged files
+    into a new folder cost seconds of file creation. Here a page equal to the one in the site is
+    left alone, and a changed or new one is staged in a folder beside the site. Leaving the block
+    without commit() deletes that folder: the site is as it was. commit() writes a journal (the
+    pages to delete) into the staging folder, then moves each staged page over its old version
+    (a rename: a reader gets the old page or the new one, never half of one; a page the build cache
+    keeps as a hard link is replaced, not changed) and deletes the pages the new site no longer has.
+    A build killed during that is finished by the next one (_remove_leftovers), so a site is
+    never left half old, half new past the next build.
+    """
+
+    def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
+                 progress: Progress = QUIET) -> None:
+        super().__init__(out_dir, root, protected, stamp, progress, "new")
+        self.staged = self.tmp / "site"
+        self.live: dict[str, os.stat_result] = {}
+        """Every file in the site when the update started (never following a link), by path."""
+        self._staged: set[str] = set()
+
+    def __enter__(self) -> SiteUpdater:
+        with self._errors():
+            _remove_leftovers(self.out.parent, self.out.name)
+            self.live = _files(self.out)
+            self.tmp.mkdir()
+            self._open = True
+            (self.tmp / STAGING).write_bytes(b"")
+        return self
+
+    def add(self, page: RenderedPage) -> None:
+        """Stage one page, unless the site has it with these bytes already."""
+        self._check(page.path)
+        with self._errors():
+            if not self._has(page.path, page.content):
+                self._place(self.staged, page.path).write_bytes(page.content)
+                self._staged.add(page.path)
+        self._done(page.path, len(page.content))
+
+    def reuse(self, path: str, source: Path) -> None:
+        """Put an unchanged page kept by the cache into the site, unless the site's file is that very file."""
+        self._check(path)
+        with self._errors():
+            current = self.live.get(path)
+            if current is not None and os.path.samestat(current, source.stat()):
+                self._done(path, current.st_size)
+                return
+            self._staged.add(path)
+            self._done(path, _link(source, self._place(self.staged, path)))
+
+    def location(self, path: str) -> Path:
+        """Return where a page written so far lies: staged, or in the site if it is unchanged."""
+        return self.staged / path if path in self._staged else self.out / path
+
+    def read(self, path: str) -> bytes:
+        """Read back a page written so far."""
+        if path not in self.sizes:
+            raise KeyError(path)
+        return self.location(path).read_bytes()
+
+    def commit(self) -> None:
+        """Move the staged pages into the site and delete the pages it no longer has (see the class)."""
+        with self._errors():
+            if self.live.get(MARKER) is None or not _has_bytes(self.out / MARKER, self.live[MARKER], self._marker()):
+                self._place(self.staged, MARKER).write_bytes(self._marker())
+            gone = sorted(set(self.live) - set(self.sizes) - {MARKER})
+            journal = self.tmp / f"{JOURNAL}.part"
+            journal.write_text(json.dumps(gone), encoding="utf-8")
+            journal.rename(self.tmp / JOURNAL)
+            self._open = False
+            _finish_update(self.tmp, self.out)
+
+    def _has(self, path: str, content: bytes) -> bool:
+        current = self.live.get(path)
+        return current is not None and _has_bytes(self.out / path, current, content)
+
+
+def open_site(out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
+              progress: Progress = QUIET) -> SiteWriter | SiteUpdater:
+    """Return the writer for a build: one that updates a site l2h wrote before, else one that swaps a new one in."""
+    if (out_dir / MARKER).is_file():
+        return SiteUpdater(out_dir, root, protected, stamp, progress)
+    return SiteWriter(out_dir, root, protected, stamp, progress)
+
+
+def _link(source: Path, target: Path) -> int:
+    """Hard-link source at target (a copy where links fail); return its size."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target.stat().st_size
+
+
+def _has_bytes(path: Path, st: os.stat_result, content: bytes) -> bool:
+    """Tell whether the regular file path (st: its lstat) holds exactly these bytes."""
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
+        return False
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _files(folder: Path) -> dict[str, os.stat_result]:
+    """Map every file under folder (symbolic links included as files, never followed) to its lstat."""
+    found: dict[str, os.stat_result] = {}
+
+    def scan(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+
+    if folder.is_dir():
+        scan(str(folder), "")
+    return found
+
+
+def _finish_update(tmp: Path, out: Path) -> None:
+    """Carry out a SiteUpdater's commit from its staging folder; safe to run again after an interruption.
+
+    Deletes the pages the journal lists (and the folders that leaves empty), moves every staged
+    page into the site, the marker with the new build's fingerprint last, then deletes the staging folder.
+    """
+    try:
+        gone = json.loads((tmp / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        gone = []
+    for rel in gone if isinstance(gone, list) else []:
+        if isinstance(rel, str) and check_page_path(rel) is None:
+            (out / rel).unlink(missing_ok=True)
+            _prune(out, (out / rel).parent)
+    staged = tmp / "site"
+    for rel, st in sorted(_files(staged).items(), key=lambda item: (item[0] == MARKER, item[0])):  # the marker last
+        if check_page_path(rel) is not None or not stat.S_ISREG(st.st_mode):
+            continue
+        target = out / rel
+        if target.is_dir() and not target.is_symlink():  # a folder of pages replaced by a page of that name
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / rel, target)
+    shutil.rmtree(tmp)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Delete folder and its parents up to the site's root while they are empty."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
@@ -224,27 +404,37 @@ def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
 
 
 def restore_interrupted(out_dir: Path) -> bool:
-    """Put back the previous site if a build was killed between its two renames; tell if it did.
+    """Put right a site whose build was killed while writing it; tell if there was one.
 
-    Such a build leaves the old site under its temporary -old- name and no site at all.
+    A swap killed between its two renames leaves the previous site under its -old- name and no
+    site at all: that is put back. An update killed while moving its pages in leaves its staging
+    folder with a journal: that is finished.
     """
     out = out_dir.resolve()
-    if out.exists() or out.is_symlink() or not out.parent.is_dir():
+    if not out.parent.is_dir():
         return False
-    for old in sorted(out.parent.glob(f".{out.name}.l2h-old-*")):
-        if old.is_dir() and not old.is_symlink() and (old / MARKER).is_file():
-            old.rename(out)
-            return True
-    return False
+    if not out.exists() and not out.is_symlink():
+        for old in sorted(out.parent.glob(f".{out.name}.l2h-old-*")):
+            if old.is_dir() and not old.is_symlink() and (old / MARKER).is_file():
+                old.rename(out)
+                return True
+        return False
+    finished = False
+    for staging in sorted(out.parent.glob(f".{out.name}.l2h-new-*")):
+        if (staging.is_dir() and not staging.is_symlink() and (staging / JOURNAL).is_file()
+                and (out / MARKER).is_file()):
+            _finish_update(staging, out)
+            finished = True
+    return finished
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
-    """Delete temporary folders left by an interrupted build (they carry the marker)."""
+    """Tidy what an interrupted build left beside the site (its temporary folders carry a marker)."""
     restore_interrupted(parent / name)
-    for prefix in (f".{name}.l2h-tmp-", f".{name}.l2h-old-"):
+    for prefix, mark in ((f".{name}.l2h-tmp-", MARKER), (f".{name}.l2h-old-", MARKER), (f".{name}.l2h-new-", STAGING)):
         for leftover in parent.glob(prefix + "*"):
-            if leftover.is_dir() and not leftover.is_symlink() and (leftover / MARKER).is_file():
-                shutil.rmtree(leftover, ignore_errors=True)  # a background deletion may be at it too
+            if leftover.is_dir() and not leftover.is_symlink() and (leftover / mark).is_file():
+                shutil.rmtree(leftover, ignore_errors=True)
             elif leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir()):
                 leftover.rmdir()
 

@@ -7,6 +7,7 @@ chosen point of the write (it prints a line and sleeps), then kill it with SIGKI
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -122,12 +123,14 @@ PAUSING_BUILD = textwrap.dedent("""\
     from l2h_site.cli import main
 
     pause_at = sys.argv.pop(1)
-    original = {"write_bytes": pathlib.Path.write_bytes, "rename": pathlib.Path.rename}
-    calls = {"write_bytes": 0, "rename": 0}
+    original = {"write_bytes": pathlib.Path.write_bytes, "rename": pathlib.Path.rename, "replace": os.replace}
+    calls = {"write_bytes": 0, "rename": 0, "replace": 0}
 
-    def pausing(name, count):
-        def method(self, *args):
-            result = original[name](self, *args)
+    def pausing(name, count, argument=0, where=""):
+        def method(*args):
+            result = original[name](*args)
+            if where not in str(args[argument]):
+                return result
             calls[name] += 1
             if calls[name] == count:
                 print("paused", flush=True)
@@ -135,9 +138,11 @@ PAUSING_BUILD = textwrap.dedent("""\
             return result
         return method
 
-    if pause_at == "write":   # after the fifth page is written into the temporary folder
-        pathlib.Path.write_bytes = pausing("write_bytes", 5)
-    else:                     # after the old site is moved aside, before the new one is moved in
+    if pause_at == "write":   # an update: after the first changed page is staged beside the site
+        pathlib.Path.write_bytes = pausing("write_bytes", 1, where="/._site.l2h-new-")
+    elif pause_at == "move":  # an update: after the first changed page is moved into the site
+        os.replace = pausing("replace", 1, argument=1, where="/_site/")
+    else:                     # a new site: after the folder it replaces is moved aside, before it is moved in
         pathlib.Path.rename = pausing("rename", 1)
     sys.exit(main(sys.argv[1:]))
 """)
@@ -157,30 +162,46 @@ def kill_build_at(root: Path, pause_at: str) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
-@pytest.mark.parametrize("pause_at", ["write", "swap"])
-def test_killed_build_never_half_replaces_the_site(review: Path, pause_at: str) -> None:
+def leftovers_of(review: Path) -> list[str]:
+    return sorted(p.name for p in review.iterdir() if ".l2h-" in p.name and p.name != ".l2h-cache")
+
+
+@pytest.mark.parametrize("pause_at", ["write", "move", "swap"])
+def test_killed_build_never_leaves_a_site_half_old_half_new(review: Path, pause_at: str) -> None:
+    if pause_at == "swap":  # a first build into an empty folder: the only case that swaps a folder in
+        shutil.rmtree(review / "_site")
+        (review / "_site").mkdir()
     old_site = snapshot(review / "_site")
     (review / PAPER).write_text(GOOD_PAPER.replace("Codes from", "New summary: codes from"))
     kill_build_at(review, pause_at)
+    new_summary = b"New summary: codes from"
 
-    leftovers = sorted(p.name for p in review.iterdir() if ".l2h-" in p.name and p.name != ".l2h-cache")
-    if pause_at == "write":  # the old site is in place, untouched; the half-written one is aside
+    if pause_at == "write":  # the old site is in place, untouched; the staged pages are aside
         assert snapshot(review / "_site") == old_site
-        assert [name.split("-tmp-")[0] for name in leftovers] == ["._site.l2h"]
-    else:  # the old site is whole under its temporary name, never mixed with the new one
+        assert [name.split("-new-")[0] for name in leftovers_of(review)] == ["._site.l2h"]
+    elif pause_at == "move":  # one changed page is in, the rest (and the journal saying what is left) aside
+        assert snapshot(review / "_site") != old_site
+        assert [name.split("-new-")[0] for name in leftovers_of(review)] == ["._site.l2h"]
+    else:  # the empty folder is aside, the new site whole beside it
         assert not (review / "_site").exists()
-        assert [name.split("-")[0] for name in leftovers] == ["._site.l2h", "._site.l2h"]
-        assert snapshot(review / leftovers[0]) == old_site  # -old- sorts before -tmp-
+        assert [name.split("-")[0] for name in leftovers_of(review)] == ["._site.l2h", "._site.l2h"]
 
-    # A failing build puts a site killed mid-swap back, and leaves it untouched.
+    # A build that fails on content first puts right what the killed one left, then writes nothing.
     (review / "papers" / "broken.md").write_text("not a paper\n")
     code, _, _ = run_cli("build", "--root", str(review))
     assert code == 1
-    assert snapshot(review / "_site") == old_site
+    mended = snapshot(review / "_site")
+    if pause_at == "move":  # the killed build had started moving pages in: that is finished, not undone
+        assert new_summary in mended["publications/weiss2008spectral/index.html"]
+        assert leftovers_of(review) == []
+    else:
+        assert mended == old_site
 
-    # A normal build then replaces it whole and clears every leftover.
+    # A normal build then writes the new site and clears every leftover.
     (review / "papers" / "broken.md").unlink()
     assert run_cli("build", "--root", str(review), "-q") == (0, "", "")
     new_site = snapshot(review / "_site")
-    assert b"New summary: codes from" in new_site["publications/weiss2008spectral/index.html"]
-    assert sorted(p.name for p in review.iterdir() if ".l2h-" in p.name and p.name != ".l2h-cache") == []
+    assert new_summary in new_site["publications/weiss2008spectral/index.html"]
+    assert leftovers_of(review) == []
+    if pause_at == "move":
+        assert mended == new_site
