@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,13 +62,52 @@ def test_the_topic_map_comes_from_the_cache_and_is_not_computed_again(tmp_path: 
     assert again.result() == expected
 
 
-def test_a_large_build_never_loads_scikit_learn_in_the_build_process(tmp_path: Path) -> None:
+def test_related_papers_come_from_the_cache_and_are_not_computed_again(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = BuildCache(tmp_path)
+    expected = CorpusWide(PAPERS, cache, separate=True).result()
+    again = CorpusWide(PAPERS, cache, separate=True)
+    assert again.related == expected[0] and again.topic_map == expected[1]
+    assert again._child is None, "with both results in the cache, no child is started"
+    monkeypatch.setattr("l2h_site.corpus.compute", lambda *_: pytest.fail("something was computed again"))
+    assert again.result() == expected
+    edited = [dataclasses.replace(PAPERS[0], summary=PAPERS[0].summary + " graph")] + PAPERS[1:]
+    assert CorpusWide(edited, cache).related is None, "an edited document misses the cache"
+    renamed = [dataclasses.replace(PAPERS[0], venue="Another Venue")] + PAPERS[1:]
+    assert CorpusWide(renamed, cache).related == expected[0], "a field TF-IDF does not read hits it"
+
+
+def test_an_edit_tf_idf_does_not_read_loads_no_scikit_learn(tmp_path: Path) -> None:
+    root = golden_review(tmp_path)
+    script = ("import sys; from pathlib import Path; from l2h_site.build import build; "
+              "result = build(Path(sys.argv[1])); print(result.written, 'sklearn' in sys.modules)")
+
+    def build_in_a_new_process() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=False,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert build_in_a_new_process() == ["True", "True"]  # a small review: computed in the build process
+    paper = next(p for p in sorted((root / "papers").iterdir()) if "\nvenue: " in p.read_text())
+    paper.write_text(re.sub(r"\nvenue: [^\n]*", "\nvenue: Another Venue", paper.read_text(), count=1))
+    assert build_in_a_new_process() == ["True", "False"]
+    paper.write_text(paper.read_text() + "\nA new sentence with new words: flamingo.\n")
+    assert build_in_a_new_process() == ["True", "True"]
+
+
+def golden_review(tmp_path: Path) -> Path:
     root = tmp_path / "review"
     shutil.copytree(REPO / "tests" / "sites" / "golden" / "papers", root / "papers")
     shutil.copy(REPO / "tests" / "sites" / "golden" / "taxonomy.yml", root)
     for folder in ("templates", "static"):
         shutil.copytree(REPO / folder, root / folder)
     (root / "l2h.yml").write_text("title: Golden Review\nbase_url: https://golden.example.org/review/\nsearch: false\n")
+    return root
+
+
+def test_a_large_build_never_loads_scikit_learn_in_the_build_process(tmp_path: Path) -> None:
+    root = golden_review(tmp_path)
     script = ("import sys; from pathlib import Path; from l2h_site.build import build; "
               "result = build(Path(sys.argv[1])); print(result.written, len(result.context.related), "
               "'sklearn' in sys.modules, 'scipy' in sys.modules)")

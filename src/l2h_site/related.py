@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
-from l2h_site.vectors import PaperVectors
+from l2h_site.vectors import PaperVectors, vector_inputs
 
 BLOCK_BYTES = 8 << 20
 """Memory for one block of scores (rows × papers float32)."""
@@ -27,7 +28,36 @@ DECIMALS = 6
 """Scores are compared rounded, so equal scores compare equal whatever the summation order."""
 
 
-def related_papers(papers: Sequence[Paper], count: int = 5,
+COUNT = 5
+"""Related papers listed per paper."""
+
+
+def stored_related(vectors: PaperVectors, cache: BuildCache | None) -> dict[str, tuple[str, ...]] | None:
+    """Each paper's related papers as the cache has them for exactly these papers' documents, or None.
+
+    They depend only on the papers' keys and TF-IDF documents, so an edit of anything else (a venue,
+    a link, an author, a template) finds them here and needs neither scikit-learn nor the computation.
+    """
+    stored = cache.get_json("related", _related_key(vectors)) if cache is not None else None
+    if not isinstance(stored, dict) or stored.keys() != set(vectors.keys):
+        return None
+    known = stored.keys()
+    if not all(isinstance(v, list) and all(isinstance(k, str) and k in known for k in v) for v in stored.values()):
+        return None
+    return {k: tuple(stored[k]) for k in vectors.keys}
+
+
+def store_related(vectors: PaperVectors, cache: BuildCache | None, related: dict[str, tuple[str, ...]]) -> None:
+    """Keep computed related papers in the cache."""
+    if cache is not None:
+        cache.put_json("related", _related_key(vectors), {k: list(v) for k, v in related.items()})
+
+
+def _related_key(vectors: PaperVectors) -> str:
+    return digest("related", COUNT, DECIMALS, CHUNK, vector_inputs(), vectors.keys, vectors.documents)
+
+
+def related_papers(papers: Sequence[Paper], count: int = COUNT,
                    vectors: PaperVectors | None = None) -> dict[str, tuple[str, ...]]:
     """Map each paper key to the keys of its most similar papers, most similar first."""
     vectors = vectors if vectors is not None else PaperVectors(papers)

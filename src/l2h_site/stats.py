@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
-from l2h_site.vectors import VECTORS_VERSION, PaperVectors
+from l2h_site.vectors import PaperVectors, vector_inputs
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def compute_topic_map(vectors: PaperVectors, seed: int = 0) -> tuple[MapPoint, .
 
 
 def _map_key(vectors: PaperVectors, seed: int) -> str:
-    return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, VECTORS_VERSION,
+    return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, vector_inputs(),
                   vectors.keys, vectors.documents)
 
 
