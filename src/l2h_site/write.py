@@ -230,7 +230,7 @@ class SiteUpdater(_SiteOutput):
     pages to delete) into the staging folder, then moves each staged page over its old version
     (a rename: a reader gets the old page or the new one, never half of one; a page the build cache
     keeps as a hard link is replaced, not changed) and deletes the pages the new site no longer has.
-    A build killed during that is finished by the next one (_remove_leftovers), so a site is
+    A build killed during that is finished by the next one (restore_interrupted), so a site is
     never left half old, half new past the next build.
     """
 
