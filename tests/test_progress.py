@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_PAPER
+from conftest import GOOD_PAPER, snapshot
 
 from l2h_site import progress as progress_module
 from l2h_site.cli import main
@@ -67,7 +67,8 @@ def test_a_real_build_prints_a_summary_and_no_bar_when_not_a_terminal(
     assert main(["build", "--root", str(root)]) == 0
     out, err = capsys.readouterr()
     pages = files_of(root / "_site")
-    assert out == f"l2h: built {pages:,} pages (1 papers) in {seconds(out)} s (0 from cache) into {root / '_site'}\n"
+    assert out == (f"l2h: built {pages:,} pages (1 papers) in {seconds(out)} s (0 from cache; {pages:,} written) "
+                   f"into {root / '_site'}\n")
     assert err == ""
     assert main(["build", "--root", str(root)]) == 0
     out, err = capsys.readouterr()
@@ -77,6 +78,17 @@ def test_a_real_build_prints_a_summary_and_no_bar_when_not_a_terminal(
     (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More.\n")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
+    before = snapshot(root / "_site")
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More and more.\n")
+    assert main(["build", "--root", str(root)]) == 0
+    out, _ = capsys.readouterr()
+    after = snapshot(root / "_site")
+    written = [path for path in after if before.get(path) != after[path] and path != ".l2h-site"]
+    deleted = [path for path in before if path not in after]  # search fragments are named by their content
+    reused = re.search(r"\((\d+) from cache; ", out)
+    assert reused and 0 < len(written) < pages, "an edit rewrites the pages it changes, not the site"
+    assert out == (f"l2h: built {len(after) - 1:,} pages (1 papers) in {seconds(out)} s ({reused.group(1)} from cache; "
+                   f"{len(written)} written{f', {len(deleted)} deleted' if deleted else ''}) into {root / '_site'}\n")
 
 
 def test_a_forced_progress_line_shows_every_stage_on_stderr(

@@ -64,6 +64,10 @@ class BuildResult:
     """Files in the site that was written (or found up to date)."""
     reused: int = 0
     """Files taken from the build cache instead of being rendered again."""
+    changed: int = 0
+    """Files written to the output folder: all of a new site's, only the changed and new ones of an updated site."""
+    deleted: int = 0
+    """Files an updated site no longer has, deleted from it."""
     context: SiteContext | None = field(default=None, repr=False)
     """What the pages were rendered from (set when the build rendered the site), for l2h serve's previews."""
 
@@ -345,6 +349,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.seconds = time.perf_counter() - started
             return result
         writer.commit()
+        result.changed, result.deleted = writer.changed, writer.deleted
     if store is not None:
         store.save()
     if cache is not None:

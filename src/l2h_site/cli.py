@@ -120,13 +120,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def build_summary(result: BuildResult) -> str:
-    """Describe a written build in one line: pages, papers, time, pages reused from the cache."""
+    """Describe a written build in one line: pages, papers, time, pages reused from the cache, files written."""
     papers = result.check.paper_count if result.unchanged else len(result.check.papers)
     counts = f"{result.page_count:,} pages ({papers:,} papers)"
     if result.unchanged:
         return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"
-    return (f"l2h: built {counts} in {result.seconds:.2f} s ({result.reused:,} from cache) "
-            f"into {result.out_dir}")
+    deleted = f", {result.deleted:,} deleted" if result.deleted else ""
+    return (f"l2h: built {counts} in {result.seconds:.2f} s ({result.reused:,} from cache; "
+            f"{result.changed:,} written{deleted}) into {result.out_dir}")
 
 
 def _check(args: argparse.Namespace) -> int:

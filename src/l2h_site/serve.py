@@ -81,7 +81,9 @@ class BuildOutcome:
     report: str = ""
     """Diagnostics (or the failure) as text, for the terminal and the browser overlay."""
     files: int = 0
-    """Files written, when ok."""
+    """Files in the site, when ok."""
+    changed: int = 0
+    """Files written to (or deleted from) the site on disk, when ok."""
     seconds: float = 0.0
     """Time the build took."""
 
@@ -141,8 +143,8 @@ class SiteBuilder:
             elif not result.unchanged:
                 self.previewer = None
             report = format_text(result.diagnostics) if result.diagnostics else ""
-            outcome = BuildOutcome(ok=result.written, report=report,
-                                   files=result.page_count)
+            outcome = BuildOutcome(ok=result.written, report=report, files=result.page_count,
+                                   changed=result.changed + result.deleted)
         except L2hError as exc:
             outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server
@@ -407,7 +409,8 @@ class DevServer:
             self.out.write(outcome.report)
         if outcome.ok:
             verb = "built" if first else "rebuilt"
-            self.out.write(f"l2h: {verb} {outcome.files} files in {outcome.seconds:.2f} s\n")
+            self.out.write(f"l2h: {verb} {outcome.files} files in {outcome.seconds:.2f} s "
+                           f"({outcome.changed} written or deleted)\n")
         else:
             self.out.write("l2h: build failed; still serving the last good site\n")
         self.out.flush()

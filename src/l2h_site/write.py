@@ -136,6 +136,16 @@ class _SiteOutput:
         """Return the paths of the pages written so far, in the order they were written."""
         return list(self.sizes)
 
+    @property
+    def changed(self) -> int:
+        """Files this writer puts into the site (all of them: a new site)."""
+        return len(self.sizes)
+
+    @property
+    def deleted(self) -> int:
+        """Files of the previous site this writer deletes (none: a new site replaces an empty folder)."""
+        return 0
+
     def _done(self, path: str, size: int) -> None:
         self.sizes[path] = size
         self.progress.advance()
@@ -286,12 +296,22 @@ class SiteUpdater(_SiteOutput):
         with self._errors():
             if self.live.get(MARKER) is None or not _has_bytes(self.out / MARKER, self.live[MARKER], self._marker()):
                 self._place(self.staged, MARKER).write_bytes(self._marker())
-            gone = sorted(set(self.live) - set(self.sizes) - {MARKER})
+            gone = sorted(set(self.live) - set(self.sizes) - {MARKER})  # self.deleted of them
             journal = self.tmp / f"{JOURNAL}.part"
             journal.write_text(json.dumps(gone), encoding="utf-8")
             journal.rename(self.tmp / JOURNAL)
             self._open = False
             _finish_update(self.tmp, self.out)
+
+    @property
+    def changed(self) -> int:
+        """Files this update writes or links into the site: the new and changed ones."""
+        return len(self._staged)
+
+    @property
+    def deleted(self) -> int:
+        """Files of the site the new one no longer has (known once the pages are all in)."""
+        return len(set(self.live) - set(self.sizes) - {MARKER})
 
     def _has(self, path: str, content: bytes) -> bool:
         current = self.live.get(path)
