@@ -1,6 +1,7 @@
 """Time what `l2h serve` does after one paper is edited: the rebuild in a long-running process.
 
     python benchmarks/serve.py 5000             # corpus from benchmarks/run.py's --work folder
+    python benchmarks/serve.py 5000 --idle 10   # and the CPU a running `l2h serve` uses while nothing changes
 
 Builds once with the dev server's SiteBuilder (the cache stays in memory, as in `l2h serve`),
 then edits one paper's summary a few times, each time with new words (so that no corpus-wide
@@ -13,6 +14,8 @@ comes on top of both. As in l2h serve, the rebuilds run beside a second thread, 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -35,8 +38,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--idle", type=float, default=0.0, help="also measure an idle l2h serve for this many seconds")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
+    if args.idle:
+        print(f"N = {args.n}: an idle l2h serve used {idle_cpu(root, args.idle):.1%} of one core "
+              f"over {args.idle:.0f} s (its file watcher)")
     builder = SiteBuilder(root=root)
     first = builder.rebuild()
     print(f"N = {args.n}: first build {first.seconds:.2f} s ({first.files:,} files)")
@@ -63,6 +70,31 @@ def main() -> None:
     finally:
         watcher.set()
         paper.write_bytes(original)
+
+
+def idle_cpu(root: Path, seconds: float) -> float:
+    """Start `l2h serve` on the corpus, wait until it serves, and return its CPU share while nothing changes."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0"],
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if "l2h: serving" in line:
+                break
+        time.sleep(1.0)  # let the first look at the files settle
+        before = cpu_seconds(server.pid)
+        time.sleep(seconds)
+        return (cpu_seconds(server.pid) - before) / seconds
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

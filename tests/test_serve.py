@@ -13,14 +13,24 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import l2h_site.serve as serve_module
 from l2h_site.diagnostics import L2hError
-from l2h_site.serve import DevServer, SiteBuilder, check_host, is_loopback, resolve_request
+from l2h_site.serve import (
+    POLL_SHARE,
+    DevServer,
+    SiteBuilder,
+    Watcher,
+    check_host,
+    is_loopback,
+    poll_pause,
+    resolve_request,
+)
 
 
 def _shared_fixtures() -> Any:
@@ -117,6 +127,22 @@ def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Run
     assert status == 200 and "LiveReload" in body
     assert (running.root / "_site" / "index.html").is_file()
     assert "l2h: built " in running.log.getvalue()
+
+
+def test_the_watcher_looks_less_often_at_a_review_that_takes_long_to_look_at(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert poll_pause(0.15, 0.002) == 0.15, "a small review is looked at every poll"
+    assert poll_pause(0.15, 0.12) == pytest.approx(0.12 * (1 / POLL_SHARE - 1)), "a large one at most POLL_SHARE"
+    real_snapshot = serve_module.snapshot
+
+    def slow_snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+        time.sleep(0.05)  # as long as stat-ing ~8,000 files takes here
+        return real_snapshot(paths)
+
+    monkeypatch.setattr(serve_module, "snapshot", slow_snapshot)
+    watcher = Watcher(lambda: [tmp_path], lambda changed: None, poll=0.05)
+    watcher.prime()
+    assert watcher.pause >= 0.05 * (1 / POLL_SHARE - 1)
 
 
 def test_a_folder_without_its_slash_redirects(serving: Callable[..., Running]) -> None:

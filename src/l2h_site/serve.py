@@ -46,7 +46,21 @@ DEFAULT_PORT = 8000
 DEBOUNCE_SECONDS = 0.3
 """Quiet time after the last change before a rebuild: a burst of saves is one rebuild."""
 POLL_SECONDS = 0.15
-"""How often the watched files are looked at."""
+"""How often the watched files are looked at (at most: see POLL_SHARE)."""
+POLL_SHARE = 0.1
+"""Most of one core the watcher may spend looking at the files while nothing happens.
+
+A look stats every watched file: 2 ms for this repository's 239 papers, 37 ms for 5,000 and 120 ms
+for 20,000 on the benchmark machine. Polling a large review every POLL_SECONDS would keep most of
+a core busy while the server idles; instead the pause after a look is at least POLL_SECONDS and at
+least (1 / POLL_SHARE - 1) times what the look took, so a change is seen within about 0.4 s at
+5,000 papers and 1.2 s at 20,000.
+"""
+
+
+def poll_pause(poll: float, look: float) -> float:
+    """Seconds to wait after a look at the files that took `look` seconds."""
+    return max(poll, look * (1 / POLL_SHARE - 1))
 BUSY_WAIT_SECONDS = 60.0
 """Longest a request waits for a running build to finish before it is answered anyway."""
 
@@ -217,11 +231,13 @@ class Watcher:
         self._thread = threading.Thread(target=self._run, name="l2h-watcher", daemon=True)
         self._watched: list[Path] = []
         self._last: dict[str, tuple[int, int]] = {}
+        self.pause = poll
+        """Seconds between two looks at the files, from the time the last look took (poll_pause)."""
 
     def prime(self) -> None:
         """Record the sources as they are now: later changes are measured against this."""
         self._watched = self.paths()
-        self._last = snapshot(self._watched)
+        self._last = self._look(self._watched)
 
     def start(self) -> None:
         """Start watching in a background thread."""
@@ -233,15 +249,22 @@ class Watcher:
         if self._thread.is_alive():
             self._thread.join()
 
+    def _look(self, watched: Sequence[Path]) -> dict[str, tuple[int, int]]:
+        """Snapshot the watched files, and set the pause before the next look (poll_pause)."""
+        started = time.monotonic()
+        found = snapshot(watched)
+        self.pause = poll_pause(self.poll, time.monotonic() - started)
+        return found
+
     def _run(self) -> None:
         watched, last = self._watched, self._last
-        while not self._stop.wait(self.poll):
-            current = snapshot(watched)
+        while not self._stop.wait(self.pause):
+            current = self._look(watched)
             if current == last:
                 continue
             quiet_since = time.monotonic()
-            while not self._stop.wait(self.poll):
-                newer = snapshot(watched)
+            while not self._stop.wait(self.pause):
+                newer = self._look(watched)
                 if newer != current:
                     current, quiet_since = newer, time.monotonic()
                 elif time.monotonic() - quiet_since >= self.debounce:
@@ -253,7 +276,7 @@ class Watcher:
             self.on_change(changed)
             if self.paths() != watched:  # the config moved a folder: watch the new set
                 watched = self.paths()
-                last = snapshot(watched)
+                last = self._look(watched)
 
 
 def resolve_request(out_dir: Path, raw_path: str) -> Path | None:
