@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,8 @@ def _generator() -> Any:
 
 
 def _build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Build in a fresh process (a pool is only used by a single-threaded process)."""
-    return subprocess.run([sys.executable, "-m", "l2h_site", "build", "--out", str(out)], cwd=root,
+    """Build in a fresh process (a pool is only used by a single-threaded process), rendering every page."""
+    return subprocess.run([sys.executable, "-m", "l2h_site", "build", "--no-cache", "--out", str(out)], cwd=root,
                           env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=600)
 
 
@@ -48,6 +49,15 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> Non
     assert serial_files.keys() == parallel_files.keys()
     different = [path for path in serial_files if serial_files[path] != parallel_files[path]]
     assert different == [], [(p, serial_files[p][:0]) for p in different]
+    # The workers also write the pages; into an existing site they stage only the changed ones.
+    paper = sorted((root / "papers").iterdir())[5]
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    updated = _build(root, tmp_path / "parallel", L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="2")
+    fresh = _build(root, tmp_path / "serial-again", L2H_JOBS="1")
+    assert updated.returncode == 0 and fresh.returncode == 0, updated.stderr + fresh.stderr
+    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "serial-again")
+    written = re.search(r"\(0 from cache; (\d+) written", updated.stdout)
+    assert written and 0 < int(written[1]) < len(parallel_files) // 2, updated.stdout
 
 
 def _run(script: str, **env: str) -> str:

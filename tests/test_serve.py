@@ -133,7 +133,7 @@ def test_the_watcher_looks_less_often_at_a_review_that_takes_long_to_look_at(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert poll_pause(0.15, 0.002) == 0.15, "a small review is looked at every poll"
     assert poll_pause(0.15, 0.12) == pytest.approx(0.12 * (1 / POLL_SHARE - 1)), "a large one at most POLL_SHARE"
-    real_snapshot = serve_module.snapshot
+    real_snapshot: Callable[[Sequence[Path]], dict[str, tuple[int, int]]] = serve_module.snapshot
 
     def slow_snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
         time.sleep(0.05)  # as long as stat-ing ~8,000 files takes here

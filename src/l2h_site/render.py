@@ -126,6 +126,12 @@ class PageSink(Protocol):
     def location(self, path: str) -> Path | None:
         """Return the file a page taken so far was written to, if it was written to one."""
 
+    def prepare(self, path: str, content: bytes) -> Any:
+        """Do what taking a page needs of its bytes (possibly in a worker process); return what record needs."""
+
+    def record(self, path: str, size: int, prepared: Any) -> None:
+        """Take a page prepared before (in the build process, in the order of the site)."""
+
 
 class PageList:
     """A PageSink that keeps the pages in memory (for builds that write nothing, and for tests)."""
@@ -153,6 +159,17 @@ class PageList:
         """Pages in memory lie in no file."""
         return None
 
+    def prepare(self, path: str, content: bytes) -> bytes:
+        """Pages in memory are kept by record: hand the bytes on."""
+        return content
+
+    def record(self, path: str, size: int, prepared: bytes) -> None:
+        """Keep a prepared page."""
+        self.add(RenderedPage(path, prepared))
+
+
+Made = tuple[tuple[str, int, Any] | None, list[Diagnostic]]
+"""A page rendered and prepared in the sink: (path, size, the sink's token) or None, and the problems."""
 
 Job = tuple[str, str, dict[str, Any], Any]
 """A page to render: path, template, values, and what it depends on beyond the site-wide inputs
@@ -179,14 +196,23 @@ class _Renderer:
             return None
         return self.store.key(job[0], job[1], job[3])
 
-    def _take(self, page: RenderedPage | None, problems: list[Diagnostic], key: str | None) -> None:
+    def _take(self, made: Made, key: str | None) -> None:
+        prepared, problems = made
         self.diagnostics += problems
-        if page is None:
+        if prepared is None:
             return
-        self.sink.add(page)
-        written = self.sink.location(page.path)
+        path, size, token = prepared
+        self.sink.record(path, size, token)
+        written = self.sink.location(path)
         if key is not None and self.store is not None and written is not None and not problems:
             self.store.keep(key, written)
+
+    def _make(self, path: str, template: str, values: dict[str, Any]) -> Made:
+        """Render one page and prepare it in the sink (in a worker, for many pages): only a token comes back."""
+        page, problems = self.render(path, template, values)
+        if page is None:
+            return None, problems
+        return (page.path, len(page.content), self.sink.prepare(page.path, page.content)), problems
 
     def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
         """Render one page; a broken template is a diagnostic, not an exception."""
@@ -243,9 +269,9 @@ class _Renderer:
             else:
                 todo.append((job, key))
         listed = sum(len(job[2].get("papers", ())) or 1 for job, _ in todo)  # a list page is as much work as its cards
-        rendered = iter_ordered(lambda item: self.render(*item[0][:3]), todo, work=listed)
-        for (_, key), (page, problems) in zip(todo, rendered):
-            self._take(page, problems, key)
+        made = iter_ordered(lambda item: self._make(*item[0][:3]), todo, work=listed)
+        for (_, key), page in zip(todo, made):
+            self._take(page, key)
         if listed > 100:
             release_freed_memory()  # the rendered pages are on disk now
 

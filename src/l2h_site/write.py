@@ -121,6 +121,29 @@ class _SiteOutput:
         if problem:
             raise L2hError(problem)
 
+    def add(self, page: RenderedPage) -> None:
+        """Write one page (see prepare and record, which this does in one go)."""
+        self.record(page.path, len(page.content), self.prepare(page.path, page.content))
+
+    def prepare(self, path: str, content: bytes) -> bool:
+        """Put one page's bytes on disk where commit() will take them from; tell whether anything was written.
+
+        Safe in a forked worker of the build (it changes nothing record() relies on), so that the
+        workers rendering pages also create their files, in parallel: creating thousands of small
+        files costs seconds on some disks. Every prepared page must then be record()ed, in order.
+        """
+        raise NotImplementedError
+
+    def record(self, path: str, size: int, written: bool) -> None:
+        """Count a prepared page as part of the site (in the build process, in the order of the site)."""
+        self._check(path)
+        self._done(path, size)
+
+    def _safe(self, path: str) -> None:
+        problem = check_page_path(path)
+        if problem:
+            raise L2hError(problem)
+
     def _place(self, folder: Path, path: str) -> Path:
         """Return where a page goes under folder, its parent folder made."""
         target = folder / path
@@ -182,12 +205,12 @@ class SiteWriter(_SiteOutput):
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return self
 
-    def add(self, page: RenderedPage) -> None:
+    def prepare(self, path: str, content: bytes) -> bool:
         """Write one page into the temporary folder."""
-        self._check(page.path)
+        self._safe(path)
         with self._errors():
-            self._place(self.tmp, page.path).write_bytes(page.content)
-        self._done(page.path, len(page.content))
+            self._place(self.tmp, path).write_bytes(content)
+        return True
 
     def reuse(self, path: str, source: Path) -> None:
         """Put an unchanged page into the site from a file kept by the cache: a hard link, else a copy."""
@@ -261,14 +284,20 @@ class SiteUpdater(_SiteOutput):
             (self.tmp / STAGING).write_bytes(b"")
         return self
 
-    def add(self, page: RenderedPage) -> None:
-        """Stage one page, unless the site has it with these bytes already."""
-        self._check(page.path)
+    def prepare(self, path: str, content: bytes) -> bool:
+        """Stage one page, unless the site has it with these bytes already; tell whether it was staged."""
+        self._safe(path)
         with self._errors():
-            if not self._has(page.path, page.content):
-                self._place(self.staged, page.path).write_bytes(page.content)
-                self._staged.add(page.path)
-        self._done(page.path, len(page.content))
+            if self._has(path, content):
+                return False
+            self._place(self.staged, path).write_bytes(content)
+        return True
+
+    def record(self, path: str, size: int, written: bool) -> None:
+        """Count a prepared page as part of the site, to be moved in at commit() if it was staged."""
+        super().record(path, size, written)
+        if written:
+            self._staged.add(path)
 
     def reuse(self, path: str, source: Path) -> None:
         """Put an unchanged page kept by the cache into the site, unless the site's file is that very file."""
