@@ -117,9 +117,8 @@ class _SiteOutput:
 
     def _check(self, path: str) -> None:
         """Refuse a path outside the site, or one that collides with a page written before."""
-        problem = check_page_path(path) or _collision(path, self._seen)
-        if problem:
-            raise L2hError(problem)
+        self._safe(path)
+        self._unique(path)
 
     def add(self, page: RenderedPage) -> None:
         """Write one page (see prepare and record, which this does in one go)."""
@@ -135,12 +134,20 @@ class _SiteOutput:
         raise NotImplementedError
 
     def record(self, path: str, size: int, written: bool) -> None:
-        """Count a prepared page as part of the site (in the build process, in the order of the site)."""
-        self._check(path)
+        """Count a prepared page as part of the site (in the build process, in the order of the site).
+
+        prepare() refused an unsafe path; what only the build process can tell is a collision.
+        """
+        self._unique(path)
         self._done(path, size)
 
     def _safe(self, path: str) -> None:
         problem = check_page_path(path)
+        if problem:
+            raise L2hError(problem)
+
+    def _unique(self, path: str) -> None:
+        problem = _collision(path, self._seen)
         if problem:
             raise L2hError(problem)
 
@@ -260,9 +267,9 @@ class SiteUpdater(_SiteOutput):
     into a new folder cost seconds of file creation. Here a page equal to the one in the site is
     left alone, and a changed or new one is staged in a folder beside the site. Leaving the block
     without commit() deletes that folder: the site is as it was. commit() writes a journal (the
-    pages to delete) into the staging folder, then moves each staged page over its old version
-    (a rename: a reader gets the old page or the new one, never half of one; a page the build cache
-    keeps as a hard link is replaced, not changed) and deletes the pages the new site no longer has.
+    pages to delete) into the staging folder, deletes the pages the new site no longer has, then
+    moves each staged page over its old version (a rename: a reader gets the old page or the new
+    one, never half of one; a page the build cache keeps as a hard link is replaced, not changed).
     A build killed during that is finished by the next one (restore_interrupted), so a site is
     never left half old, half new past the next build.
     """
@@ -323,11 +330,10 @@ class SiteUpdater(_SiteOutput):
     def commit(self) -> None:
         """Move the staged pages into the site and delete the pages it no longer has (see the class)."""
         with self._errors():
-            if self.live.get(MARKER) is None or not _has_bytes(self.out / MARKER, self.live[MARKER], self._marker()):
+            if not self._has(MARKER, self._marker()):
                 self._place(self.staged, MARKER).write_bytes(self._marker())
-            gone = sorted(set(self.live) - set(self.sizes) - {MARKER})  # self.deleted of them
             journal = self.tmp / f"{JOURNAL}.part"
-            journal.write_text(json.dumps(gone), encoding="utf-8")
+            journal.write_text(json.dumps(self._gone()), encoding="utf-8")
             journal.rename(self.tmp / JOURNAL)
             self._open = False
             _finish_update(self.tmp, self.out)
@@ -340,7 +346,11 @@ class SiteUpdater(_SiteOutput):
     @property
     def deleted(self) -> int:
         """Files of the site the new one no longer has (known once the pages are all in)."""
-        return len(set(self.live) - set(self.sizes) - {MARKER})
+        return len(self._gone())
+
+    def _gone(self) -> list[str]:
+        """The files of the site the new one no longer has, sorted."""
+        return sorted(set(self.live) - set(self.sizes) - {MARKER})
 
     def _has(self, path: str, content: bytes) -> bool:
         current = self.live.get(path)
