@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest
+from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
 from l2h_site.corpus import CorpusWide
@@ -234,17 +234,9 @@ def build_fingerprint(config: Config, config_file: Path | None, history: dict[st
                   sorted((k, str(v)) for k, v in options.items()))
 
 
-def _dependency_versions() -> list[tuple[str, str]]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("jinja2", "markdown", "pymdown-extensions", "latex2mathml", "nh3", "pyyaml", "scikit-learn",
-                 "numpy", "scipy", "pagefind", "pagefind_bin"):
-        try:
-            found.append((name, version(name)))
-        except PackageNotFoundError:
-            found.append((name, "-"))
-    return found
+def _dependency_versions() -> tuple[tuple[str, str], ...]:
+    return package_versions(("jinja2", "markdown", "pymdown-extensions", "latex2mathml", "nh3", "pyyaml",
+                             "scikit-learn", "numpy", "scipy", "pagefind", "pagefind_bin"))
 
 
 def site_context(root: Path, config_file: Path | None = None, cache: BuildCache | None = None,

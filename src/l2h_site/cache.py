@@ -15,6 +15,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,23 @@ from l2h_site import __version__
 
 CACHE_DIR = ".l2h-cache"
 """Folder of the cache, next to l2h.yml; ignored by git."""
+
+
+@cache
+def package_versions(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The installed version of each package ("-" if it is not installed), for cache keys.
+
+    Looked up once per process: a running build (or dev server) uses the code it imported.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append((name, version(name)))
+        except PackageNotFoundError:
+            found.append((name, "-"))
+    return tuple(found)
 
 
 def digest(*parts: Any) -> str:

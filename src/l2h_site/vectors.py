@@ -9,32 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache, cached_property
-from importlib.metadata import PackageNotFoundError, version
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from l2h_site import __version__
+from l2h_site.cache import package_versions
 from l2h_site.model import Paper
 
 VECTORS_VERSION = 1
 """Bump when paper_document or the vectoriser's settings change: cached results depend on them."""
 
 
-@cache
 def vector_inputs() -> tuple[Any, ...]:
-    """What results computed from the vectors depend on besides the papers, for their cache keys.
+    """What results computed from the vectors depend on besides the papers and l2h's version, for cache keys.
 
-    l2h's version and the numeric libraries': a new scikit-learn may weigh words differently.
+    The vectoriser's settings and the numeric libraries' versions: a new scikit-learn may weigh words differently.
     """
-    found: list[tuple[str, str]] = []
-    for name in ("scikit-learn", "numpy", "scipy"):
-        try:
-            found.append((name, version(name)))
-        except PackageNotFoundError:
-            found.append((name, "-"))
-    return VECTORS_VERSION, __version__, tuple(found)
+    return VECTORS_VERSION, package_versions(("scikit-learn", "numpy", "scipy"))
 
 
 def paper_document(paper: Paper) -> str:
