@@ -35,7 +35,7 @@ import l2h_site.render as render_module
 import l2h_site.write as write_module
 
 TIMES: dict[str, float] = defaultdict(float)
-PEAKS: dict[str, tuple[int, int]] = {}  # stage -> (current RSS, peak RSS) in MB when it last ended
+ENDED: dict[str, int] = {}  # stage -> this process's RSS in MB when it last ended
 RUNNING: list[str] = []  # the stages running now, innermost last
 HIGHEST: dict[str, int] = defaultdict(int)  # innermost stage -> highest RSS sampled while it ran, in MB
 
@@ -65,7 +65,7 @@ def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             RUNNING.pop()
             TIMES[name] += time.perf_counter() - started
-            PEAKS[name] = rss_mb()
+            ENDED[name] = rss_mb()[0]
 
     return wrapper
 
@@ -136,7 +136,7 @@ def main() -> None:
           f"innermost stage running")
     for name, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
         highest = f"{HIGHEST[name]:5d}" if name in HIGHEST else "    -"
-        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {PEAKS[name][0]:5d} / {highest} MB  {name}")
+        print(f"  {seconds:8.2f} s  {100 * seconds / total:5.1f} %  {ENDED[name]:5d} / {highest} MB  {name}")
     if "(between stages)" in HIGHEST:
         print(f"  highest RSS outside every stage above: {HIGHEST['(between stages)']} MB")
 
