@@ -2,6 +2,7 @@
 
     python benchmarks/serve.py 5000             # corpus from benchmarks/run.py's --work folder
     python benchmarks/serve.py 5000 --idle 10   # and the CPU a running `l2h serve` uses while nothing changes
+    python benchmarks/serve.py 5000 --browser   # instead: from saving a paper to a browser showing it
 
 Builds once with the dev server's SiteBuilder (the cache stays in memory, as in `l2h serve`),
 then edits one paper's summary a few times, each time with new words (so that no corpus-wide
@@ -9,12 +10,18 @@ result can come from the cache), and prints how long the preview took until the 
 page was on disk (l2h serve reloads the browser then), and how long the rebuild of the whole site
 took until it was on disk, with the stages that took the time. The file watcher's debounce (0.3 s)
 comes on top of both. As in l2h serve, the rebuilds run beside a second thread, so in one process.
+
+With --browser it instead starts a real `l2h serve` and opens the edited paper's page in headless
+Chromium (Playwright, /usr/bin/chromium), then times, for each edit, from the file's write to the
+browser showing the new words (the file watcher, the preview, the live reload and the page load
+together), and to the terminal reporting the whole site rebuilt.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -39,10 +46,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--idle", type=float, default=0.0, help="also measure an idle l2h serve for this many seconds")
+    parser.add_argument("--browser", action="store_true", help="also time save-to-browser in a real l2h serve")
+    parser.add_argument("--serve-args", default="", help="extra arguments for l2h serve (with --idle, --browser)")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
+    if args.browser:
+        print(f"N = {args.n}: save to browser, in l2h serve {args.serve_args}".rstrip())
+        in_browser(root, args.n, args.edits, args.serve_args.split())
+        return
     if args.idle:
-        print(f"N = {args.n}: an idle l2h serve used {idle_cpu(root, args.idle):.1%} of one core "
+        print(f"N = {args.n}: an idle l2h serve used {idle_cpu(root, args.idle, args.serve_args.split()):.1%} of one core "
               f"over {args.idle:.0f} s (its file watcher)")
     builder = SiteBuilder(root=root)
     first = builder.rebuild()
@@ -72,16 +85,68 @@ def main() -> None:
         paper.write_bytes(original)
 
 
-def idle_cpu(root: Path, seconds: float) -> float:
-    """Start `l2h serve` on the corpus, wait until it serves, and return its CPU share while nothing changes."""
+def start_server(root: Path, extra: list[str]) -> tuple[subprocess.Popen[str], str]:
+    """Start `l2h serve` (this checkout's code) on the corpus; return it and its address once it serves."""
     env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
-    server = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0"],
+    server = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0", *extra],
                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
-    try:
+    assert server.stderr is not None
+    for line in server.stderr:
+        if line.startswith("l2h: serving "):
+            return server, line.split()[2]
+    server.wait()
+    raise SystemExit(f"l2h serve ended with exit code {server.returncode} before serving")
+
+
+def in_browser(root: Path, n: int, edits: int, extra: list[str]) -> None:
+    """Time save-to-browser and save-to-whole-site in a real l2h serve with a headless Chromium page open."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = start_server(root, extra)
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
         assert server.stderr is not None
         for line in server.stderr:
-            if "l2h: serving" in line:
-                break
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+    paper = sorted((root / "papers").iterdir())[n // 3]
+    original = paper.read_bytes()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+            page = browser.new_page()
+            page.goto(f"{url}publications/{paper.stem}/")
+            page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
+                                   " && window.LiveReload.connector._connectionDesired")
+            time.sleep(1.0)
+            for i in range(edits):
+                words = f"Browser benchmark edit {time.time_ns()} {i}."
+                started = time.perf_counter()
+                paper.write_bytes(original.rstrip(b"\n") + f"\n{words}\n".encode())
+                page.wait_for_function(f"() => document.body.innerText.includes({words!r})", polling="raf",
+                                       timeout=600_000)
+                shown = time.perf_counter() - started
+                while True:
+                    at, line = lines.get(timeout=600)
+                    if line.startswith(("l2h: rebuilt ", "l2h: build failed")):
+                        break
+                print(f"  edit {i + 1}: in the browser after {shown * 1000:.0f} ms; "
+                      f"whole site after {at - started:.2f} s ({line.strip()})")
+                time.sleep(1.0)
+            browser.close()
+    finally:
+        paper.write_bytes(original)
+        server.terminate()
+        server.wait()
+
+
+def idle_cpu(root: Path, seconds: float, extra: list[str]) -> float:
+    """Start `l2h serve` on the corpus, wait until it serves, and return its CPU share while nothing changes."""
+    server, _ = start_server(root, extra)
+    try:
         time.sleep(1.0)  # let the first look at the files settle
         before = cpu_seconds(server.pid)
         time.sleep(seconds)

@@ -352,13 +352,12 @@ def _chromium() -> str | None:
     return path
 
 
-def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Running]) -> None:
+def in_browser(running: Running, check: Callable[[Any], None]) -> None:
+    """Open the paper's page in headless Chromium, wait until live reload is connected, then run check(page)."""
     chromium = _chromium()
     if chromium is None:
         pytest.skip("chromium is not installed")
     sync_api = pytest.importorskip("playwright.sync_api")
-    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
-    paper = running.root / "papers" / "weiss2008spectral.md"
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -371,18 +370,27 @@ def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Runnin
                 page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
                                        " && window.LiveReload.connector._connectionDesired")
                 wait_for(lambda: running.server.browsers > 0)
-                paper.write_text(BROKEN_PAPER, encoding="utf-8")
-                page.wait_for_selector("#l2h-error-overlay", timeout=30_000)
-                assert "error[unknown-tag]" in page.inner_text("#l2h-error-overlay")
-                assert "Spectral Hashing" in page.inner_text("main")
-                paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Fixed"), encoding="utf-8")
-                page.wait_for_function("() => document.body.innerText.includes('Spectral Hashing Fixed')",
-                                       timeout=30_000)
-                assert page.query_selector("#l2h-error-overlay") is None
+                check(page)
             finally:
                 browser.close()
 
     run_outside_asyncio(drive)
+
+
+def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    paper = running.root / "papers" / "weiss2008spectral.md"
+
+    def check(page: Any) -> None:
+        paper.write_text(BROKEN_PAPER, encoding="utf-8")
+        page.wait_for_selector("#l2h-error-overlay", timeout=30_000)
+        assert "error[unknown-tag]" in page.inner_text("#l2h-error-overlay")
+        assert "Spectral Hashing" in page.inner_text("main")
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Fixed"), encoding="utf-8")
+        page.wait_for_function("() => document.body.innerText.includes('Spectral Hashing Fixed')", timeout=30_000)
+        assert page.query_selector("#l2h-error-overlay") is None
+
+    in_browser(running, check)
 
 
 def test_a_browser_is_opened_only_when_asked(site: Callable[[dict[str, str | bytes]], Path],
@@ -415,3 +423,51 @@ def test_an_edited_paper_is_previewed_at_once_then_the_whole_site_follows(servin
     paper.write_text(BROKEN_PAPER, encoding="utf-8")
     wait_for(lambda: "l2h-error-overlay" in paper_page(running))
     assert running.log.getvalue().count("page(s) updated in") == 1
+
+
+def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make every later build of the dev server wait, once started, for the returned event (previews run at once)."""
+    gate = threading.Event()
+    real = serve_module.build
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert gate.wait(60), "the test never let the build go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", held)
+    return gate
+
+
+def test_the_edited_page_reaches_the_browser_while_the_rest_of_the_site_rebuilds(
+        serving: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    wait_for(lambda: running.server.builder.previewer is not None)
+    gate = _hold_builds(monkeypatch)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+
+    def check(page: Any) -> None:
+        builds = running.builds
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Seen Early"), encoding="utf-8")
+        try:
+            page.wait_for_function("() => document.querySelector('h1').innerText.includes('Seen Early')",
+                                   timeout=30_000)
+            # The reload was answered while the full rebuild ran (held here): the lists are still old.
+            assert running.builds == builds and not gate.is_set()
+            assert "Seen Early" not in running.get("/papers/")[2]
+        finally:
+            gate.set()
+        wait_for(lambda: "Seen Early" in running.get("/papers/")[2])
+
+    in_browser(running, check)
+
+
+def test_a_request_waits_while_the_site_on_disk_changes(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    answers: list[int] = []
+    with running.server.builder.site_lock:  # as a build's commit or a preview holds it
+        asker = threading.Thread(target=lambda: answers.append(running.get("/")[0]))
+        asker.start()
+        asker.join(0.5)
+        assert asker.is_alive() and not answers, "answered while the site was being changed"
+    asker.join(10)
+    assert answers == [200]

@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -265,22 +266,27 @@ def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
           write: bool = True, check_links: bool = False, use_cache: bool = True,
-          progress: Progress = QUIET, cache: BuildCache | None = None) -> BuildResult:
+          progress: Progress = QUIET, cache: BuildCache | None = None,
+          site_lock: AbstractContextManager[object] | None = None) -> BuildResult:
     """Check the content and, if it passes, render the site and write it to the output folder.
 
     A new site is swapped in whole; a site l2h wrote before gets only the pages that changed (write.py).
     With check_links, a broken internal link or #anchor is an error and the site is not written.
     Progress is told of each stage and page as the build goes. A cache object given is used
     instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds).
+    A site_lock given is held while the output folder changes, and only then: the dev server
+    answers requests from the site on disk while the rest of a build runs.
     """
     try:
-        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache)
+        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
+                      site_lock or nullcontext())
     finally:
         progress.finish()
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
-           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None) -> BuildResult:
+           check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
+           site_lock: AbstractContextManager[object]) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
@@ -305,7 +311,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     release_freed_memory()  # what parsing the files left behind
     result = BuildResult(check=check)
     if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
-        restore_interrupted(target)
+        with site_lock:
+            restore_interrupted(target)
     if is_failure(check.diagnostics, strict):
         if memo is not None:
             memo.save()
@@ -340,7 +347,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
             result.seconds = time.perf_counter() - started
             return result
-        writer.commit()
+        with site_lock:
+            writer.commit()
         result.changed, result.deleted = writer.changed, writer.deleted
     if store is not None:
         store.save()

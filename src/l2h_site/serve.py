@@ -57,7 +57,7 @@ least (1 / POLL_SHARE - 1) times what the look took, so a change is seen within 
 5,000 papers and 1.1 s at 20,000.
 """
 BUSY_WAIT_SECONDS = 60.0
-"""Longest a request waits for a running build to finish before it is answered anyway."""
+"""Longest a request waits for a build to finish changing the site on disk before it is answered anyway."""
 
 
 def poll_pause(poll: float, look: float) -> float:
@@ -115,8 +115,8 @@ class SiteBuilder:
     """Number of builds run so far (good or bad)."""
     good_builds: int = 0
     """Number of builds that wrote the site."""
-    busy: bool = False
-    """True while a build runs (the output folder may be mid-update)."""
+    site_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the output folder changes (a build's last step, a preview); requests wait for it, not for builds."""
     config: Config | None = None
     cache: BuildCache | None = None
     """The build cache, kept across rebuilds so that its memos stay in memory."""
@@ -141,12 +141,11 @@ class SiteBuilder:
     def rebuild(self) -> BuildOutcome:
         """Build the site; a failure is recorded and reported, never raised."""
         started = time.perf_counter()
-        self.busy = True
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
-                           cache=self.cache)
+                           cache=self.cache, site_lock=self.site_lock)
             self.config = result.check.config
             context = result.context
             if context is None and result.unchanged and self.previewer is None:
@@ -163,8 +162,6 @@ class SiteBuilder:
             outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server
             outcome = BuildOutcome(ok=False, report="l2h: internal error while building:\n" + traceback.format_exc())
-        finally:
-            self.busy = False
         outcome.seconds = time.perf_counter() - started
         self.builds += 1
         self.good_builds += outcome.ok
@@ -181,16 +178,14 @@ class SiteBuilder:
         if previewer is None or not self.last.ok:
             return None
         started = time.perf_counter()
-        self.busy = True
         try:
             pages = previewer.pages(changed)
             if pages is None:
                 return None
-            replace_pages(self.output_dir(), pages)
+            with self.site_lock:
+                replace_pages(self.output_dir(), pages)
         except Exception:  # noqa: BLE001 - a preview is an extra (L2hError included); the full build follows and reports
             return None
-        finally:
-            self.busy = False
         return BuildOutcome(ok=True, files=len(pages), seconds=time.perf_counter() - started,
                             report="".join(f"l2h: updated {page.path}\n" for page in pages))
 
@@ -356,11 +351,19 @@ class _SiteHandler(tornado.web.RequestHandler):
         await self.get(*args)
 
     async def get(self, *args: Any) -> None:
-        builder = self.server.builder
+        lock = self.server.builder.site_lock
         waited = 0.0
-        while builder.busy and waited < BUSY_WAIT_SECONDS:  # answer from the finished site, not a half-updated one
-            await asyncio.sleep(0.02)
-            waited += 0.02
+        while not (held := lock.acquire(blocking=False)) and waited < BUSY_WAIT_SECONDS:
+            await asyncio.sleep(0.005)  # a build is changing the site on disk: answer from the site it leaves
+            waited += 0.005
+        try:
+            self._answer()
+        finally:
+            if held:
+                lock.release()
+
+    def _answer(self) -> None:
+        builder = self.server.builder
         last = builder.last
         out = builder.output_dir()
         path = self.request.path
