@@ -177,6 +177,18 @@ def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.Capture
         "3 error(s), 0 warning(s) in 3 files\n")
 
 
+def test_editors_temporary_files_are_warnings(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/.weiss2008spectral.md.swp": b"\x00vim",
+                 "papers/weiss2008spectral.md~": paper(), "papers/#weiss2008spectral.md#": "emacs"})
+    code, out = run(root, capsys=capsys)
+    assert code == 0
+    help = "  help: it goes away when the editor closes the paper; never commit it\n"
+    assert out == "".join(f"papers/{name}: warning[editor-file]: {name} looks like an editor's temporary file; "
+                          f"it is not read\n{help}"
+                          for name in ("#weiss2008spectral.md#", ".weiss2008spectral.md.swp",
+                                       "weiss2008spectral.md~")) + "0 error(s), 3 warning(s) in 3 files\n"
+    assert run(root, "--strict", capsys=capsys)[0] == 1, "never committed: CI checks with --strict"
+
 def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_them(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({

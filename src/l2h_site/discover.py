@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import SourceFile
 
 PAPER_SUFFIXES = (".md", ".markdown")
 """Extensions of paper files; `.markdown` is what the Jekyll reviews use."""
 
 IGNORED_NAMES = frozenset({".gitkeep"})
+EDITOR_FILE = re.compile(r"^\..+\.sw[a-px]$|~$|^\.#|^#.*#$|^4913$|\.___jb_(?:old|tmp|bak)___$")
+"""Names editors give the swap, backup, lock and write-test files they keep beside a file being edited
+(vim, Emacs, JetBrains IDEs): a warning, not an error, and `l2h serve` does not rebuild when they change."""
+
+
+def is_editor_file(name: str) -> bool:
+    """Tell whether a file name is one an editor gives its temporary files (EDITOR_FILE)."""
+    return EDITOR_FILE.search(name) is not None
 
 
 def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
@@ -32,6 +41,11 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                 diagnostics.append(error(f"{rel_dir}/{shown}", 0, 0, "not-a-paper",
                                          f"file name {shown} contains control characters",
                                          "rename it to <key>.md, e.g. weiss2008spectral.md"))
+                continue
+            if is_editor_file(entry.name):
+                diagnostics.append(warning(rel, 0, 0, "editor-file",
+                                           f"{entry.name} looks like an editor's temporary file; it is not read",
+                                           "it goes away when the editor closes the paper; never commit it"))
                 continue
             if entry.is_symlink():
                 diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
