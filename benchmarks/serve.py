@@ -124,16 +124,24 @@ def in_browser(root: Path, n: int, edits: int, extra: list[str]) -> None:
             time.sleep(1.0)
             for i in range(edits):
                 words = f"Browser benchmark edit {time.time_ns()} {i}."
+                saved = time.time()
                 started = time.perf_counter()
                 paper.write_bytes(original.rstrip(b"\n") + f"\n{words}\n".encode())
                 page.wait_for_function(f"() => document.body.innerText.includes({words!r})", polling="raf",
                                        timeout=600_000)
                 shown = time.perf_counter() - started
+                loaded = page.evaluate("() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0]"
+                                       ".responseEnd, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]")
+                reloading = (f"reload began after {loaded[0] - saved * 1000:.0f} ms, page received "
+                             f"{loaded[1]:.0f} ms and parsed {loaded[2]:.0f} ms later")
+                swapped = "no preview"
                 while True:
                     at, line = lines.get(timeout=600)
+                    if " page(s) updated in " in line:
+                        swapped = f"page swapped in after {(at - started) * 1000:.0f} ms"
                     if line.startswith(("l2h: rebuilt ", "l2h: build failed")):
                         break
-                print(f"  edit {i + 1}: in the browser after {shown * 1000:.0f} ms; "
+                print(f"  edit {i + 1}: {swapped}; {reloading}; in the browser after {shown * 1000:.0f} ms; "
                       f"whole site after {at - started:.2f} s ({line.strip()})")
                 time.sleep(1.0)
             browser.close()

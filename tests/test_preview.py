@@ -95,9 +95,12 @@ def test_pages_are_swapped_only_into_a_site_l2h_wrote(tmp_path: Path) -> None:
     kept = tmp_path / "kept.html"
     kept.write_bytes(b"old")
     (tmp_path / "publications/x/index.html").hardlink_to(kept)  # as the page cache keeps pages
-    replace_pages(tmp_path, [page])
+    assert replace_pages(tmp_path, [page]) == ["publications/x/index.html"]
     assert (tmp_path / "publications/x/index.html").read_bytes() == b"new"
     assert kept.read_bytes() == b"old"  # the cached copy is replaced, never written through
+    inode = (tmp_path / "publications/x/index.html").stat().st_ino
+    assert replace_pages(tmp_path, [page]) == [], "a page that holds these bytes already is left alone"
+    assert (tmp_path / "publications/x/index.html").stat().st_ino == inode
     assert sorted(p.name for p in (tmp_path / "publications/x").iterdir()) == ["index.html"]
 
 

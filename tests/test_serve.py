@@ -140,7 +140,7 @@ def test_the_watcher_looks_less_often_at_a_review_that_takes_long_to_look_at(
         return real_snapshot(paths)
 
     monkeypatch.setattr(serve_module, "snapshot", slow_snapshot)
-    watcher = Watcher(lambda: [tmp_path], lambda changed: None, poll=0.05)
+    watcher = Watcher(lambda: [tmp_path], lambda changed: None, poll=0.05, events=False)
     watcher.prime()
     assert watcher.pause >= 0.05 * (1 / POLL_SHARE - 1)
 
@@ -157,6 +157,7 @@ def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
     paper = running.root / "papers" / "weiss2008spectral.md"
     paper.write_text(BROKEN_PAPER, encoding="utf-8")
     wait_for(lambda: "l2h-error-overlay" in paper_page(running))
+    wait_for(lambda: "l2h: build failed" in running.log.getvalue())
     status, _, body = running.get("/publications/weiss2008spectral/")
     assert status == 200
     assert "<h1" in body and "Spectral Hashing" in body  # the old page is still there, under the overlay
@@ -168,7 +169,8 @@ def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
 
     paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Revisited"), encoding="utf-8")
     wait_for(lambda: "Spectral Hashing Revisited" in paper_page(running))
-    assert "l2h-error-overlay" not in paper_page(running)
+    assert "l2h-error-overlay" not in paper_page(running)  # the fixed site is served as soon as it is in place
+    wait_for(lambda: "l2h: rebuilt " in running.log.getvalue())
     assert running.log.getvalue().count("l2h: rebuilt ") == 1
 
 
@@ -300,10 +302,12 @@ def test_cli_refuses_a_remote_host_without_the_flag(site: Callable[[dict[str, st
     assert not (root / "_site").exists()
 
 
-def test_cli_serves_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+@pytest.mark.parametrize("watching", [[], ["--poll"]], ids=["notified", "polling"])
+def test_cli_serves_rebuilds_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[str, str | bytes]], Path],
+                                                        watching: list[str]) -> None:
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"}
-    proc = subprocess.Popen(_l2h("serve", "--root", str(root), "--port", "0"), stderr=subprocess.PIPE,
+    proc = subprocess.Popen(_l2h("serve", "--root", str(root), "--port", "0", *watching), stderr=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stderr is not None
@@ -314,8 +318,12 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[str, str | 
                 break
         match = re.search(r"l2h: serving http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)", "".join(lines))
         assert match, lines
-        status, _, body = get(int(match.group(1)), "/publications/weiss2008spectral/")
+        port = int(match.group(1))
+        status, _, body = get(port, "/publications/weiss2008spectral/")
         assert status == 200 and "Spectral Hashing" in body
+        (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER.replace("Spectral Hashing", "Edited Hashing"),
+                                                              encoding="utf-8")
+        wait_for(lambda: "Edited Hashing" in get(port, "/papers/")[2])
         proc.send_signal(signal.SIGINT)
         rest = proc.communicate(timeout=30)[1]
     finally:
@@ -471,3 +479,23 @@ def test_a_request_waits_while_the_site_on_disk_changes(serving: Callable[..., R
         assert asker.is_alive() and not answers, "answered while the site was being changed"
     asker.join(10)
     assert answers == [200]
+
+
+def test_a_save_that_changes_no_page_reloads_no_browser(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    reloads: list[int] = []
+    real = running.server._reload
+
+    def counted() -> None:
+        reloads.append(1)
+        real()
+
+    running.server._reload = counted
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    builds = running.builds
+    paper.write_text(GOOD_PAPER, encoding="utf-8")  # saved again as it was
+    wait_for(lambda: running.builds > builds)
+    assert reloads == [] and "(0 written or deleted)" in running.log.getvalue(), running.log.getvalue()
+    paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Again"), encoding="utf-8")
+    wait_for(lambda: "Spectral Hashing Again" in running.get("/papers/")[2])
+    wait_for(lambda: len(reloads) == 2)  # the preview's, then the whole site's

@@ -267,7 +267,8 @@ def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
           write: bool = True, check_links: bool = False, use_cache: bool = True,
           progress: Progress = QUIET, cache: BuildCache | None = None,
-          site_lock: AbstractContextManager[object] | None = None) -> BuildResult:
+          site_lock: AbstractContextManager[object] | None = None,
+          on_commit: Callable[[], None] | None = None) -> BuildResult:
     """Check the content and, if it passes, render the site and write it to the output folder.
 
     A new site is swapped in whole; a site l2h wrote before gets only the pages that changed (write.py).
@@ -275,18 +276,19 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     Progress is told of each stage and page as the build goes. A cache object given is used
     instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds).
     A site_lock given is held while the output folder changes, and only then: the dev server
-    answers requests from the site on disk while the rest of a build runs.
+    answers requests from the site on disk while the rest of a build runs. on_commit is called,
+    still under the lock, once the new site is in place.
     """
     try:
         return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
-                      site_lock or nullcontext())
+                      site_lock or nullcontext(), on_commit)
     finally:
         progress.finish()
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
-           site_lock: AbstractContextManager[object]) -> BuildResult:
+           site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
@@ -349,6 +351,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             return result
         with site_lock:
             writer.commit()
+            if on_commit is not None:
+                on_commit()
         result.changed, result.deleted = writer.changed, writer.deleted
     if store is not None:
         store.save()

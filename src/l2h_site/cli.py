@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
     p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")
     p_serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    p_serve.add_argument("--poll", action="store_true",
+                         help="look at the files for changes instead of being told by the operating system "
+                              "(for network drives and shared folders of virtual machines or containers)")
 
     for name, module in TOOLS.items():
         p_tool = sub.add_parser(name, help=module.HELP, description=module.HELP)
@@ -160,5 +163,6 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
     serve(args.root, config_file=args.config, out_dir=args.out, host=args.host, port=args.port,
-          allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict)
+          allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict,
+          poll=args.poll)
     return EXIT_OK

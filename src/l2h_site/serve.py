@@ -16,6 +16,7 @@ import html
 import ipaddress
 import mimetypes
 import os
+import platform
 import sys
 import threading
 import time
@@ -37,25 +38,37 @@ from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.diagnostics import L2hError, format_text
+from l2h_site.discover import is_editor_file
 from l2h_site.model import Config
 from l2h_site.preview import Previewer
 from l2h_site.write import MARKER, replace_pages
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-DEBOUNCE_SECONDS = 0.3
-"""Quiet time after the last change before a rebuild: a burst of saves is one rebuild."""
-POLL_SECONDS = 0.15
-"""How often the watched files are looked at (at most: see POLL_SHARE)."""
-POLL_SHARE = 0.1
-"""Most of one core the watcher may spend looking at the files while nothing happens.
+DEBOUNCE_SECONDS = 0.025
+"""Quiet time after the last change before a rebuild: a burst of saves or a git checkout is one rebuild."""
+BULK_QUIET_SECONDS = 0.3
+"""Quiet time before a rebuild when more than one file changed (a checkout, a "save all"), instead of DEBOUNCE_SECONDS.
 
-A look stats every watched file: 2 ms for this repository's 239 papers, 37 ms for 5,000 and 120 ms
-for 20,000 on the benchmark machine. Polling a large review every POLL_SECONDS would keep most of
-a core busy while the server idles; instead the pause after a look is at least POLL_SECONDS and at
-least (1 / POLL_SHARE - 1) times what the look took, so a change is seen within about 0.35 s at
-5,000 papers and 1.1 s at 20,000.
+A single saved file is rebuilt after DEBOUNCE_SECONDS; a bulk change is waited out longer, so that a
+git checkout is one rebuild even when a busy machine pauses it for more than DEBOUNCE_SECONDS.
 """
+BURST_LIMIT_SECONDS = 2.0
+"""Longest a burst of file events that keeps coming is waited out before a rebuild starts anyway."""
+POLL_SECONDS = 0.15
+"""How often the watched files are looked at when polling (at most: see POLL_SHARE)."""
+POLL_SHARE = 0.1
+"""Most of one core the watcher may spend looking at the files while nothing happens, when polling.
+
+The watcher is told of changes by the operating system (watchfiles); it polls only with
+`l2h serve --poll` or where change notifications cannot be had. A look stats every watched file:
+2 ms for this repository's 239 papers, 37 ms for 5,000 and 120 ms for 20,000 on the benchmark
+machine. Polling a large review every POLL_SECONDS would keep most of a core busy while the server
+idles; instead the pause after a look is at least POLL_SECONDS and at least (1 / POLL_SHARE - 1)
+times what the look took, so a change is seen within about 0.35 s at 5,000 papers and 1.1 s at 20,000.
+"""
+RELOAD_GRACE_SECONDS = 1.0
+"""Longest the full build after a preview waits for the browsers to reload the previewed page."""
 BUSY_WAIT_SECONDS = 60.0
 """Longest a request waits for a build to finish changing the site on disk before it is answered anyway."""
 
@@ -145,7 +158,7 @@ class SiteBuilder:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
-                           cache=self.cache, site_lock=self.site_lock)
+                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed)
             self.config = result.check.config
             context = result.context
             if context is None and result.unchanged and self.previewer is None:
@@ -168,6 +181,10 @@ class SiteBuilder:
         self.last = outcome
         return outcome
 
+    def _committed(self) -> None:
+        """The new site is in place (the site lock is held): requests answered from now on show no overlay."""
+        self.last = BuildOutcome(ok=True)
+
     def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
         """Swap the re-rendered pages of the edited papers into the served site, if that can be exact.
 
@@ -183,15 +200,19 @@ class SiteBuilder:
             if pages is None:
                 return None
             with self.site_lock:
-                replace_pages(self.output_dir(), pages)
+                swapped = replace_pages(self.output_dir(), pages)
         except Exception:  # noqa: BLE001 - a preview is an extra (L2hError included); the full build follows and reports
             return None
-        return BuildOutcome(ok=True, files=len(pages), seconds=time.perf_counter() - started,
-                            report="".join(f"l2h: updated {page.path}\n" for page in pages))
+        return BuildOutcome(ok=True, files=len(swapped), seconds=time.perf_counter() - started,
+                            report="".join(f"l2h: updated {path}\n" for path in swapped))
 
 
 def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
-    """Map every file under the given paths to (modification time, size); hidden folders are skipped."""
+    """Map every file under the given paths to (modification time, size).
+
+    Hidden folders are skipped, and so are editors' temporary files (discover.is_editor_file): vim
+    rewrites its swap file every few seconds of typing, which must neither rebuild nor stop a preview.
+    """
     found: dict[str, tuple[int, int]] = {}
     for path in paths:
         try:
@@ -204,6 +225,8 @@ def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
+                if is_editor_file(name):
+                    continue
                 full = os.path.join(folder, name)
                 try:
                     st = os.stat(full)
@@ -213,36 +236,178 @@ def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
+def changed_files(last: dict[str, tuple[int, int]], current: dict[str, tuple[int, int]]) -> set[Path]:
+    """The files made, changed or deleted between two snapshot()s."""
+    return {Path(p) for p in set(last) | set(current) if last.get(p) != current.get(p)}
+
+
+def is_source(path: Path, watched: Sequence[Path]) -> bool:
+    """Tell whether a change at path can change what snapshot() sees of the watched paths."""
+    for source in watched:
+        if path == source or path in source.parents:  # a source, or a folder on the way to one (made, moved)
+            return True
+        if source in path.parents:  # inside a source folder, unless snapshot() skips it
+            return not (is_editor_file(path.name)
+                        or any(part.startswith(".") for part in path.relative_to(source).parts[:-1]))
+    return False
+
+
+def unreliable_notifications(watched: Sequence[Path]) -> str | None:
+    """Why the operating system's change notifications cannot be trusted for these sources, if they cannot."""
+    uname = platform.uname()
+    if "microsoft" in uname.release.lower() and any(path.parts[1:2] == ("mnt",) for path in watched):
+        return "WSL does not report changes to files on Windows drives"
+    return None
+
+
+def watch_roots(watched: Sequence[Path]) -> frozenset[tuple[str, bool, int, int]]:
+    """The folders to ask the operating system about, as (path, recursive, device, inode).
+
+    A source folder is watched with everything under it. A single file (l2h.yml, taxonomy.yml) is
+    watched through its folder, not recursively: editors often save by renaming a new file over the
+    old, which ends a watch on the file itself. A source that does not exist yet is watched through
+    its nearest existing folder, so that its creation is seen. The device and inode tell when a
+    folder was replaced (by a git checkout, say) and must be watched anew.
+    """
+    roots: set[tuple[str, bool, int, int]] = set()
+
+    def add(folder: Path, recursive: bool) -> None:
+        try:
+            st = folder.stat()
+        except OSError:
+            return
+        roots.add((str(folder), recursive, st.st_dev, st.st_ino))
+
+    for source in watched:
+        if source.is_dir():
+            add(source, True)
+        parent = source.parent
+        while not parent.is_dir() and parent != parent.parent:
+            parent = parent.parent
+        add(parent, False)
+    return frozenset(roots)
+
+
+class _Notifications:
+    """The operating system's notifications of changes to the sources (watchfiles' Rust notify backend).
+
+    Recursive and single-folder watches need one notifier each; each waits in its own thread and sets
+    `wake` when a change touches a source. Watching starts when the object is made (so a change made
+    after that is never missed) and raises if it cannot start.
+    """
+
+    def __init__(self, watched: Sequence[Path], wake: threading.Event, step: float) -> None:
+        from watchfiles._rust_notify import RustNotify  # the documented backend of watchfiles.watch()
+
+        self.roots = watch_roots(watched)
+        self.error: str | None = None
+        """Why notifications stopped coming, if they did (the watcher then polls)."""
+        self._watched = list(watched)
+        self._wake = wake
+        self._step = max(1, round(step * 1000))
+        self._stop = threading.Event()
+        self._notifiers: list[Any] = []
+        self._threads: list[threading.Thread] = []
+        try:
+            for recursive in (True, False):
+                folders = sorted(path for path, deep, _, _ in self.roots if deep == recursive)
+                if folders:
+                    self._notifiers.append(RustNotify(folders, False, False, 0, recursive, True))
+        except BaseException:
+            self.close()
+            raise
+        for notifier in self._notifiers:
+            thread = threading.Thread(target=self._listen, args=(notifier,), name="l2h-notify", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _listen(self, notifier: Any) -> None:
+        try:
+            while not self._stop.is_set():
+                changes = notifier.watch(round(BURST_LIMIT_SECONDS * 1000), self._step, 0, self._stop)
+                if isinstance(changes, set) and any(is_source(Path(path), self._watched) for _, path in changes):
+                    self._wake.set()
+        except Exception as exc:  # noqa: BLE001 - reported, and the watcher polls instead
+            if not self._stop.is_set():
+                self.error = f"{type(exc).__name__}: {exc}"
+                self._wake.set()
+
+    def close(self) -> None:
+        """Stop listening and release the operating system's watches."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+        for notifier in self._notifiers:
+            notifier.close()
+
+
 class Watcher:
-    """Polls the sources and calls back once per burst of changes, after a quiet period."""
+    """Watches the sources and calls back once per burst of changes, after a quiet period.
+
+    The operating system tells of changes (no work while nothing changes); each burst is then
+    measured by comparing snapshot()s, so what the callback gets does not depend on which events
+    were delivered. Where notifications cannot be had, or with events=False (`l2h serve --poll`),
+    the watcher polls instead, at most POLL_SHARE of a core.
+    """
 
     def __init__(self, paths: Callable[[], list[Path]], on_change: Callable[[set[Path]], None],
-                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS) -> None:
+                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS, events: bool = True,
+                 report: Callable[[str], None] = lambda line: None) -> None:
         self.paths = paths
         self.on_change = on_change
         self.debounce = debounce
         self.poll = poll
+        self.events = events
+        """Whether the operating system tells of changes (else the watcher polls)."""
+        self.report = report
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._notifications: _Notifications | None = None
         self._thread = threading.Thread(target=self._run, name="l2h-watcher", daemon=True)
         self._watched: list[Path] = []
         self._last: dict[str, tuple[int, int]] = {}
         self.pause = poll
-        """Seconds between two looks at the files, from the time the last look took (poll_pause)."""
+        """Seconds between two looks at the files when polling, from the time the last look took (poll_pause)."""
 
     def prime(self) -> None:
-        """Record the sources as they are now: later changes are measured against this."""
+        """Start watching, and record the sources as they are now: later changes are measured against this."""
         self._watched = self.paths()
+        why = unreliable_notifications(self._watched) if self.events else None
+        if why is not None:
+            self._poll_instead(why)
+        if self.events:
+            self._listen(self._watched)
         self._last = self._look(self._watched)
 
     def start(self) -> None:
-        """Start watching in a background thread."""
+        """Start calling back, in a background thread."""
         self._thread.start()
 
     def stop(self) -> None:
         """Stop watching and wait for a running rebuild to finish."""
         self._stop.set()
+        self._wake.set()
         if self._thread.is_alive():
             self._thread.join()
+        if self._notifications is not None:
+            self._notifications.close()
+            self._notifications = None
+
+    def _listen(self, watched: Sequence[Path]) -> None:
+        """Have the operating system tell of changes to these sources from now on (else fall back to polling)."""
+        previous = self._notifications
+        try:
+            self._notifications = _Notifications(watched, self._wake, self.debounce)
+        except Exception as exc:  # noqa: BLE001 - any failure to watch means polling, never a dead server
+            self._notifications = None
+            self._poll_instead(f"{type(exc).__name__}: {exc}")
+        if previous is not None:
+            previous.close()
+
+    def _poll_instead(self, why: str) -> None:
+        self.events = False
+        self.report(f"l2h: warning: the operating system does not tell of file changes here ({why}); "
+                    f"looking at the files instead (as with --poll)\n")
 
     def _look(self, watched: Sequence[Path]) -> dict[str, tuple[int, int]]:
         """Snapshot the watched files, and set the pause before the next look (poll_pause)."""
@@ -253,25 +418,54 @@ class Watcher:
 
     def _run(self) -> None:
         watched, last = self._watched, self._last
-        while not self._stop.wait(self.pause):
-            current = self._look(watched)
-            if current == last:
-                continue
-            quiet_since = time.monotonic()
-            while not self._stop.wait(self.pause):
-                newer = self._look(watched)
-                if newer != current:
-                    current, quiet_since = newer, time.monotonic()
-                elif time.monotonic() - quiet_since >= self.debounce:
-                    break
-            if self._stop.is_set():
+        while not self._stop.is_set():
+            current = self._next_burst(watched, last)
+            if current is None:
                 return
-            changed = {Path(p) for p in set(last) | set(current) if last.get(p) != current.get(p)}
-            last = current
-            self.on_change(changed)
+            if current != last:
+                changed = changed_files(last, current)
+                last = current
+                self.on_change(changed)
             if self.paths() != watched:  # the config moved a folder: watch the new set
-                watched = self.paths()
-                last = self._look(watched)
+                watched = self.paths()  # against the last look: what the build may not have seen there is a change
+            notifications = self._notifications
+            if self.events and (notifications is None or notifications.roots != watch_roots(watched)):
+                self._listen(watched)  # a folder was made, replaced or deleted: watch what is there now
+                self._wake.set()  # and look once: a change while no notifier listened is not missed
+
+    def _next_burst(self, watched: Sequence[Path], last: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]] | None:
+        """Wait for changes and then for a quiet period; return the files as they are then (None: stopped)."""
+        if self.events:
+            self._wake.wait()
+            quiet = self.debounce
+            while True:
+                while self._wake.wait(quiet) and not self._stop.is_set():
+                    self._wake.clear()
+                notifications = self._notifications
+                if self._stop.is_set():
+                    return None
+                if notifications is not None and notifications.error is not None:
+                    break
+                current = self._look(watched)
+                if quiet >= BULK_QUIET_SECONDS or len(changed_files(last, current)) < 2:
+                    return current
+                quiet = BULK_QUIET_SECONDS  # more than one file: maybe a checkout, which a busy machine may pause
+            notifications.close()
+            self._notifications = None
+            self._poll_instead(notifications.error)
+        current = last
+        while current == last:
+            if self._stop.wait(self.pause):
+                return None
+            current = self._look(watched)
+        quiet_since = time.monotonic()
+        while not self._stop.wait(self.pause):
+            newer = self._look(watched)
+            if newer != current:
+                current, quiet_since = newer, time.monotonic()
+            elif time.monotonic() - quiet_since >= self.debounce:
+                return current
+        return None
 
 
 def resolve_request(out_dir: Path, raw_path: str) -> Path | None:
@@ -407,13 +601,13 @@ class DevServer:
     """The development server: a builder, a watcher and an HTTP server in one."""
 
     def __init__(self, builder: SiteBuilder, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS,
+                 debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS, events: bool = True,
                  out: TextIO | None = None) -> None:
         self.builder = builder
         self.host = host
         self.port = port
         self.out = out or sys.stderr
-        self.watcher = Watcher(builder.watched_paths, self._rebuild, debounce, poll)
+        self.watcher = Watcher(builder.watched_paths, self._rebuild, debounce, poll, events, self._say)
         self.script = ""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
@@ -430,6 +624,10 @@ class DevServer:
         """Number of browser tabs connected for live reload."""
         return len(LiveReloadHandler.waiters)
 
+    def _say(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
     def _report(self, outcome: BuildOutcome, first: bool) -> None:
         if outcome.report:
             self.out.write(outcome.report)
@@ -443,16 +641,33 @@ class DevServer:
 
     def _rebuild(self, changed: set[Path] | None = None) -> None:
         preview = self.builder.preview(changed) if changed else None
-        if preview is not None:  # the edited papers' pages first, then the whole consistent site
+        if preview is not None and preview.files:  # the edited papers' pages first, then the whole consistent site
             self.out.write(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
                            "rebuilding the rest (lists, related papers, search, topic map)\n")
             self.out.flush()
-            self._reload()
+            self._reload_and_wait()
         else:
             self.out.write("l2h: change detected, rebuilding\n")
+        was_ok = self.builder.last.ok
         outcome = self.builder.rebuild()
         self._report(outcome, first=False)
+        if outcome.changed or not (outcome.ok and was_ok):  # a save that changed no page reloads nothing
+            self._reload()
+
+    def _reload_and_wait(self) -> None:
+        """Reload the browsers, and give them up to RELOAD_GRACE_SECONDS to load the page before the full build.
+
+        A browser that reloaded connects anew; the full build, started at once, would slow its requests
+        (and its rendering, on a small machine) by a tenth of a second or more.
+        """
+        before = set(LiveReloadHandler.waiters)
         self._reload()
+        deadline = time.monotonic() + RELOAD_GRACE_SECONDS
+        while before and time.monotonic() < deadline:
+            now = set(LiveReloadHandler.waiters)
+            if not now & before and len(now) >= len(before):
+                return
+            time.sleep(0.005)
 
     def _reload(self) -> None:
         loop = self._loop
@@ -511,13 +726,13 @@ class DevServer:
 
 def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, allow_remote: bool = False, open_browser: bool = False,
-          strict: bool = False) -> None:
+          strict: bool = False, poll: bool = False) -> None:
     """Run `l2h serve` until Ctrl-C."""
     warning = check_host(host, allow_remote)
     if warning:
         print(warning, file=sys.stderr)
     server = DevServer(SiteBuilder(root=root, config_file=config_file, out_dir=out_dir, strict=strict),
-                       host=host, port=port)
+                       host=host, port=port, events=not poll)
     try:
         server.run(open_browser=open_browser)
     except KeyboardInterrupt:

@@ -437,11 +437,12 @@ def _prune(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
-    """Swap single pages into a site l2h wrote (the dev server's preview of an edited paper).
+def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> list[str]:
+    """Swap single pages into a site l2h wrote (the dev server's preview of an edited paper); return those swapped.
 
     Each page is written to a temporary file beside its target and renamed over it, so a reader
     never sees half a page, and a page the build cache keeps as a hard link is replaced, not changed.
+    A page whose file already holds its bytes is left alone.
     """
     out = out_dir.resolve()
     if not (out / MARKER).is_file():
@@ -449,10 +450,16 @@ def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
     problems = check_page_paths(pages)
     if problems:
         raise L2hError("; ".join(problems))
+    swapped: list[str] = []
     for page in pages:
         target = out / page.path
         if not target.parent.is_dir() or target.parent.is_symlink() or target.is_symlink():
             raise L2hError(f"refusing to update {page.path}: its folder is not part of the site")
+        try:
+            if _has_bytes(target, target.lstat(), page.content):
+                continue
+        except OSError:
+            pass  # no such page yet
         tmp = target.parent / f".{target.name}.l2h-tmp-{os.getpid()}"
         try:
             tmp.write_bytes(page.content)
@@ -460,6 +467,8 @@ def replace_pages(out_dir: Path, pages: Sequence[RenderedPage]) -> None:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise L2hError(f"cannot update {page.path}: {exc.strerror or exc}") from exc
+        swapped.append(page.path)
+    return swapped
 
 
 def restore_interrupted(out_dir: Path) -> bool:
