@@ -260,31 +260,22 @@ def unreliable_notifications(watched: Sequence[Path]) -> str | None:
     return None
 
 
-def watch_roots(watched: Sequence[Path]) -> frozenset[tuple[str, bool, int, int]]:
-    """The folders to ask the operating system about, as (path, recursive, device, inode).
+def watch_roots(watched: Sequence[Path]) -> frozenset[tuple[Path, bool]]:
+    """The folders to ask the operating system about, as (folder, recursive).
 
     A source folder is watched with everything under it. A single file (l2h.yml, taxonomy.yml) is
     watched through its folder, not recursively: editors often save by renaming a new file over the
     old, which ends a watch on the file itself. A source that does not exist yet is watched through
-    its nearest existing folder, so that its creation is seen. The device and inode tell when a
-    folder was replaced (by a git checkout, say) and must be watched anew.
+    its nearest existing folder, so that its creation is seen.
     """
-    roots: set[tuple[str, bool, int, int]] = set()
-
-    def add(folder: Path, recursive: bool) -> None:
-        try:
-            st = folder.stat()
-        except OSError:
-            return
-        roots.add((str(folder), recursive, st.st_dev, st.st_ino))
-
+    roots: set[tuple[Path, bool]] = set()
     for source in watched:
         if source.is_dir():
-            add(source, True)
+            roots.add((source, True))
         parent = source.parent
         while not parent.is_dir() and parent != parent.parent:
             parent = parent.parent
-        add(parent, False)
+        roots.add((parent, False))
     return frozenset(roots)
 
 
@@ -293,7 +284,9 @@ class _Notifications:
 
     Recursive and single-folder watches need one notifier each; each waits in its own thread and sets
     `wake` when a change touches a source. Watching starts when the object is made (so a change made
-    after that is never missed) and raises if it cannot start.
+    after that is never missed) and raises if it cannot start. A change to a recursively watched
+    folder itself, or to a folder above it (deleted, moved, replaced by a checkout), makes the
+    object `stale`: its watch may have gone with the old folder, and a new folder is not watched.
     """
 
     def __init__(self, watched: Sequence[Path], wake: threading.Event, step: float) -> None:
@@ -302,6 +295,9 @@ class _Notifications:
         self.roots = watch_roots(watched)
         self.error: str | None = None
         """Why notifications stopped coming, if they did (the watcher then polls)."""
+        self.stale = False
+        """Whether a watched folder was changed itself, so that the folders must be watched anew."""
+        self._deep = [folder for folder, recursive in self.roots if recursive]
         self._watched = list(watched)
         self._wake = wake
         self._step = max(1, round(step * 1000))
@@ -310,7 +306,7 @@ class _Notifications:
         self._threads: list[threading.Thread] = []
         try:
             for recursive in (True, False):
-                folders = sorted(path for path, deep, _, _ in self.roots if deep == recursive)
+                folders = sorted(str(folder) for folder, deep in self.roots if deep == recursive)
                 if folders:
                     self._notifiers.append(RustNotify(folders, False, False, 0, recursive, True))
         except BaseException:
@@ -325,7 +321,10 @@ class _Notifications:
         try:
             while not self._stop.is_set():
                 changes = notifier.watch(round(BURST_LIMIT_SECONDS * 1000), self._step, 0, self._stop)
-                if isinstance(changes, set) and any(is_source(Path(path), self._watched) for _, path in changes):
+                paths = [Path(path) for _, path in changes] if isinstance(changes, set) else []
+                if any(path == folder or path in folder.parents for path in paths for folder in self._deep):
+                    self.stale = True  # set before wake: the watcher checks it after the look that wake starts
+                if any(is_source(path, self._watched) for path in paths):
                     self._wake.set()
         except Exception as exc:  # noqa: BLE001 - reported, and the watcher polls instead
             if not self._stop.is_set():
@@ -426,10 +425,10 @@ class Watcher:
                 changed = changed_files(last, current)
                 last = current
                 self.on_change(changed)
-            if self.paths() != watched:  # the config moved a folder: watch the new set
-                watched = self.paths()  # against the last look: what the build may not have seen there is a change
+            watched = self.paths()  # the config may have moved a folder; its files are measured against the last look
             notifications = self._notifications
-            if self.events and (notifications is None or notifications.roots != watch_roots(watched)):
+            if self.events and (notifications is None or notifications.stale
+                                or notifications.roots != watch_roots(watched)):
                 self._listen(watched)  # a folder was made, replaced or deleted: watch what is there now
                 self._wake.set()  # and look once: a change while no notifier listened is not missed
 
@@ -642,12 +641,11 @@ class DevServer:
     def _rebuild(self, changed: set[Path] | None = None) -> None:
         preview = self.builder.preview(changed) if changed else None
         if preview is not None and preview.files:  # the edited papers' pages first, then the whole consistent site
-            self.out.write(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
-                           "rebuilding the rest (lists, related papers, search, topic map)\n")
-            self.out.flush()
+            self._say(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
+                      "rebuilding the rest (lists, related papers, search, topic map)\n")
             self._reload_and_wait()
         else:
-            self.out.write("l2h: change detected, rebuilding\n")
+            self._say("l2h: change detected, rebuilding\n")
         was_ok = self.builder.last.ok
         outcome = self.builder.rebuild()
         self._report(outcome, first=False)
