@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_related import CORPUS, paper
@@ -33,12 +34,36 @@ def test_the_child_process_gives_the_results_of_the_build_process() -> None:
 
 
 def test_what_a_library_prints_in_the_child_does_not_spoil_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace("from l2h_site.corpus import compute; ",
-                                                                "from l2h_site.corpus import compute; print('chatter'); "))
+    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace("from l2h_site.corpus import run_job; ",
+                                                                "from l2h_site.corpus import run_job; print('chatter'); "))
     child = CorpusWide(PAPERS, separate=True)
     assert child._child is not None
-    found = corpus._finish(child._child)
-    assert found is not None and found[0] == related_papers(PAPERS)
+    assert child._child.result("related") == related_papers(PAPERS)
+    assert child._child.result("map") == topic_map(PAPERS)
+
+
+def test_related_papers_arrive_before_the_topic_map_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build renders the paper pages while the child still computes the topic map."""
+    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace(
+        "from l2h_site.corpus import run_job; ",
+        "from l2h_site.corpus import run_job; import l2h_site.corpus as c, time; "
+        "c.compute_topic_map = lambda v, s, f=c.compute_topic_map: (time.sleep(60), f(v, s))[1]; "))
+    work = CorpusWide(PAPERS, separate=True)
+    child = work._child
+    assert child is not None
+    assert work.related() == related_papers(PAPERS)
+    assert child.process.poll() is None, "the child is still computing the topic map"
+    work.close()
+    assert child.process.poll() is not None and not os.path.exists(child.folder.name), "closed: stopped, files gone"
+    assert work.topic_map() == topic_map(PAPERS), "a result the closed child did not give is computed in-process"
+
+
+def test_the_child_leaves_nothing_behind() -> None:
+    work = CorpusWide(PAPERS, separate=True)
+    child = work._child
+    assert child is not None
+    assert work.result() == (related_papers(PAPERS), topic_map(PAPERS))
+    assert work._child is None and child.process.returncode is not None and not os.path.exists(child.folder.name)
 
 
 @pytest.mark.parametrize("breakage", ["child fails", "no interpreter"])
@@ -54,10 +79,10 @@ def test_the_topic_map_comes_from_the_cache_and_is_not_computed_again(tmp_path: 
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     cache = BuildCache(tmp_path)
     first = CorpusWide(PAPERS, cache, separate=True)
-    assert first.topic_map is None
+    assert first.stored_map is None
     expected = first.result()
     again = CorpusWide(PAPERS, cache, separate=False)
-    assert again.topic_map == expected[1]
+    assert again.stored_map == expected[1]
     monkeypatch.setattr("l2h_site.corpus.compute_topic_map", lambda *_: pytest.fail("the map was computed again"))
     assert again.result() == expected
 
@@ -67,14 +92,15 @@ def test_related_papers_come_from_the_cache_and_are_not_computed_again(tmp_path:
     cache = BuildCache(tmp_path)
     expected = CorpusWide(PAPERS, cache, separate=True).result()
     again = CorpusWide(PAPERS, cache, separate=True)
-    assert again.related == expected[0] and again.topic_map == expected[1]
+    assert again.stored_related == expected[0] and again.stored_map == expected[1]
     assert again._child is None, "with both results in the cache, no child is started"
-    monkeypatch.setattr("l2h_site.corpus.compute", lambda *_: pytest.fail("something was computed again"))
+    for name in ("related_papers", "compute_topic_map"):
+        monkeypatch.setattr(f"l2h_site.corpus.{name}", lambda *_, **__: pytest.fail("something was computed again"))
     assert again.result() == expected
     edited = [dataclasses.replace(PAPERS[0], summary=PAPERS[0].summary + " graph")] + PAPERS[1:]
-    assert CorpusWide(edited, cache).related is None, "an edited document misses the cache"
+    assert CorpusWide(edited, cache, separate=False).stored_related is None, "an edited document misses the cache"
     renamed = [dataclasses.replace(PAPERS[0], venue="Another Venue")] + PAPERS[1:]
-    assert CorpusWide(renamed, cache).related == expected[0], "a field TF-IDF does not read hits it"
+    assert CorpusWide(renamed, cache).stored_related == expected[0], "a field TF-IDF does not read hits it"
 
 
 def test_an_edit_tf_idf_does_not_read_loads_no_scikit_learn(tmp_path: Path) -> None:
@@ -83,12 +109,13 @@ def test_an_edit_tf_idf_does_not_read_loads_no_scikit_learn(tmp_path: Path) -> N
               "result = build(Path(sys.argv[1])); print(result.written, 'sklearn' in sys.modules)")
 
     def build_in_a_new_process() -> list[str]:
+        env = {**os.environ, "L2H_JOBS": "1"}  # one core: computed in the build process, where the test sees it
         done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=False,
-                              timeout=300)
+                              env=env, timeout=300)
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert build_in_a_new_process() == ["True", "True"]  # a small review: computed in the build process
+    assert build_in_a_new_process() == ["True", "True"]
     paper = next(p for p in sorted((root / "papers").iterdir()) if "\nvenue: " in p.read_text())
     paper.write_text(re.sub(r"\nvenue: [^\n]*", "\nvenue: Another Venue", paper.read_text(), count=1))
     assert build_in_a_new_process() == ["True", "False"]
@@ -106,14 +133,50 @@ def golden_review(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_large_build_never_loads_scikit_learn_in_the_build_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threshold", ["2", "1500"], ids=["large", "small"])
+def test_a_build_on_two_cores_never_loads_scikit_learn_in_the_build_process(tmp_path: Path, threshold: str) -> None:
     root = golden_review(tmp_path)
     script = ("import sys; from pathlib import Path; from l2h_site.build import build; "
               "result = build(Path(sys.argv[1])); print(result.written, len(result.context.related), "
               "'sklearn' in sys.modules, 'scipy' in sys.modules)")
-    env = {**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"}  # a "large" review: the child is used
+    env = {**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": threshold}  # pages in a worker pool or not
     done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, env=env,
                           check=False, timeout=300)
     assert done.returncode == 0, done.stderr
     written, count, sklearn, scipy = done.stdout.split()
     assert (written, count, sklearn, scipy) == ("True", str(len(list((root / "papers").iterdir()))), "False", "False")
+
+
+def test_the_build_waits_for_each_result_only_where_a_page_needs_it(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Related papers just before the paper pages, the topic map after the search index: the child works meanwhile."""
+    from l2h_site import render
+    from l2h_site.build import build
+
+    root = golden_review(tmp_path)
+    (root / "l2h.yml").write_text("title: Golden Review\nbase_url: https://golden.example.org/review/\n")
+    events: list[str] = []
+
+    def recorded(name: str, func: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            events.append(name)
+            return func(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(CorpusWide, "related", recorded("related", CorpusWide.related))
+    monkeypatch.setattr(CorpusWide, "topic_map", recorded("map", CorpusWide.topic_map))
+    monkeypatch.setattr(render, "index_search", recorded("search", render.index_search))
+    many = render._Renderer.many
+
+    def render_many(self: Any, jobs: list[Any]) -> None:
+        events.extend(job[0] for job in jobs)
+        many(self, jobs)
+
+    monkeypatch.setattr(render._Renderer, "many", render_many)
+    result = build(root, write=False)
+    assert result.page_count > 0 and not [d for d in result.check.diagnostics if d.severity == "error"]
+    papers = [i for i, e in enumerate(events) if e.startswith("publications/")]
+    lists = [i for i, e in enumerate(events) if e.startswith(("tags/", "taxonomy/", "papers/2"))]
+    assert papers and lists and max(lists) < events.index("related") < min(papers)
+    assert max(papers) < events.index("search") < events.index("map") < events.index("papers/index.html")
+    assert events.count("related") == 1 and events.count("map") == 1

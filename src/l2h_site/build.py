@@ -253,6 +253,7 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     if is_failure(check.diagnostics, strict):
         return None
     context, _ = _context(check, cache, memo, git_added_dates(config.root, config.papers_dir))
+    context.related, context.topic_map  # noqa: B018 - wait for both here: a child left running is a zombie later
     return context
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +14,6 @@ from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, plain_text
-from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.stats import MapPoint
@@ -34,6 +33,23 @@ class PaperView:
     """Summary as sanitised HTML."""
     url: str
     """Site path of the paper page, e.g. publications/weiss2008spectral/."""
+
+
+class RelatedViews(Mapping[str, tuple[PaperView, ...]]):
+    """Paper key -> the views of its related papers, looked up when asked for (a preview asks for one paper's)."""
+
+    def __init__(self, keys: Mapping[str, tuple[str, ...]], by_key: Mapping[str, PaperView]) -> None:
+        self._keys = keys
+        self._by_key = by_key
+
+    def __getitem__(self, key: str) -> tuple[PaperView, ...]:
+        return tuple(self._by_key[k] for k in self._keys[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @dataclass(frozen=True)
@@ -58,12 +74,20 @@ class SiteContext:
     """Years with papers, newest first."""
     pages: dict[str, str] = field(default_factory=dict)
     """Extra markdown pages (resources, contributing) as safe HTML, by name."""
-    related: dict[str, tuple[PaperView, ...]] = field(default_factory=dict)
-    """Paper key -> its most similar papers, most similar first."""
     added: dict[str, dt.date] = field(default_factory=dict)
     """Paper key -> date it was added to the review, where known."""
-    topic_map: tuple[MapPoint, ...] = ()
-    """Every paper placed on a 2-D map of topics, by key."""
+    corpus: CorpusWide | None = field(default=None, repr=False, compare=False)
+    """Related papers and the topic map, still being computed while the first pages are rendered."""
+
+    @cached_property
+    def related(self) -> Mapping[str, tuple[PaperView, ...]]:
+        """Paper key -> its most similar papers, most similar first (waits until they are computed)."""
+        return RelatedViews(self.corpus.related() if self.corpus is not None else {}, self.by_key)
+
+    @cached_property
+    def topic_map(self) -> tuple[MapPoint, ...]:
+        """Every paper placed on a 2-D map of topics, by key (waits until it is computed)."""
+        return self.corpus.topic_map() if self.corpus is not None else ()
 
     @cached_property
     def _tag_defs(self) -> dict[str, TagDef]:
@@ -108,7 +132,8 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     """Render summaries and index the papers by tag, facet, venue and year.
 
     corpus is the related papers and topic map of these papers, if the caller started them already
-    (to overlap them with its own work); otherwise they are started here.
+    (to overlap them with its own work); otherwise they are started here. The context waits for each
+    only when it is first used (SiteContext.related, SiteContext.topic_map).
     """
     corpus = corpus if corpus is not None else CorpusWide(papers, cache)
     renderer = renderer or MarkdownRenderer()
@@ -137,10 +162,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
             html, _ = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8"))
             pages[name] = html
     by_key = {v.paper.key: v for v in ordered}
-    related_keys, points = corpus.result()
-    related = {key: tuple(by_key[k] for k in keys) for key, keys in related_keys.items()}
-    release_freed_memory()  # the score blocks of related papers, when computed in this process
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,
-                       pages=pages, related=related, added=added_dates(config.root, config.papers_dir, papers, history),
-                       topic_map=points), diagnostics
+                       pages=pages, added=added_dates(config.root, config.papers_dir, papers, history),
+                       corpus=corpus), diagnostics

@@ -48,6 +48,11 @@ def threshold() -> int:
     return int(configured) if configured.isdigit() else THRESHOLD
 
 
+def in_worker() -> bool:
+    """Tell whether this process is one of a pool's workers."""
+    return _IN_WORKER
+
+
 def is_parallel(count: int) -> bool:
     """Tell whether count items would be processed by a worker pool."""
     return (count >= max(threshold(), 2) and job_count() > 1 and not _IN_WORKER

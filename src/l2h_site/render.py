@@ -307,8 +307,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
                    + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
+    # Pages that need neither related papers nor the topic map come first: these two may still be computed.
     r.page("index.html", "home.html")
-    r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
     years = [(year, tuple(group)) for year, group in groupby(site.papers, key=lambda v: v.paper.year)]
     year_jobs: list[Job] = []
     for i, (year, group) in enumerate(years):
@@ -317,10 +317,6 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         year_jobs += r.listing_jobs(f"papers/{year}", "year.html", group, store and (common, year, newer, older),
                                     year=year, newer=newer, older=older)
     r.many(year_jobs)
-    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
-             store and (common, views[view.paper.key], [views[o.paper.key] for o in site.related.get(view.paper.key, ())],
-                        str(site.added.get(view.paper.key))))
-            for view in site.papers])
     r.page("tags/index.html", "tags.html")
     r.many([job for tag in site.taxonomy.tags for job in r.listing_jobs(
         f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], store and (common, tag.name), tag=tag)])
@@ -331,7 +327,6 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
         if name in site.pages:
             r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
-    r.page("stats/index.html", "stats.html", stats=review_stats(p.paper for p in site.papers))
     r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
         [v.paper for v in site.papers], site.added)])
     by_key = sorted(site.papers, key=lambda v: v.paper.key)
@@ -341,16 +336,25 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.page("404.html", "404.html")
     for static in _static_files(config.path(config.static_dir)):
         sink.add(static)
+    related = site.related  # waits for related papers: the paper pages show them
+    r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
+             store and (common, views[view.paper.key], [views[o.paper.key] for o in related.get(view.paper.key, ())],
+                        str(site.added.get(view.paper.key))))
+            for view in site.papers])
     found: list[RenderedPage] = []
     if config.search:
         progress.stage("indexing search")
         found, problems = index_search(_stored_pages(sink), cache)
         r.diagnostics.extend(problems)
     finder = finder_files(site, found)
-    progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + bool(site.topic_map) + 2,
+    progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
     for page in found + finder:
         sink.add(page)
+    # The topic map was computed beside the paper pages and the search index: its pages come last.
+    site.topic_map  # noqa: B018 - wait for it here, not inside a template
+    r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
+    r.page("stats/index.html", "stats.html", stats=review_stats(p.paper for p in site.papers))
     if site.topic_map:
         r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
