@@ -25,7 +25,7 @@ from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import RenderedPage
-from l2h_site.parallel import iter_ordered
+from l2h_site.parallel import iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
@@ -342,6 +342,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     found: list[RenderedPage] = []
+    if config.search and len(site.papers) >= threshold():
+        # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
+        site.topic_map  # noqa: B018
     if config.search:
         progress.stage("indexing search")
         found, problems = index_search(_stored_pages(sink), cache)
