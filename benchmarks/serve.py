@@ -82,6 +82,7 @@ def main() -> None:
                   f"({'ok' if outcome.ok else 'FAILED'}); {stages}")
     finally:
         watcher.set()
+        builder.close()
         paper.write_bytes(original)
 
 

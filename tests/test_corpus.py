@@ -16,7 +16,7 @@ from test_related import CORPUS, paper
 
 from l2h_site import corpus
 from l2h_site.cache import BuildCache
-from l2h_site.corpus import CorpusWide
+from l2h_site.corpus import CorpusWide, WarmChild
 from l2h_site.related import related_papers
 from l2h_site.stats import topic_map
 
@@ -188,3 +188,42 @@ def test_the_build_waits_for_each_result_only_where_a_page_needs_it(tmp_path: Pa
     assert max(papers) < events.index("map") < events.index("papers/index.html")
     assert (events.index("search") < events.index("map")) == (size == "small")
     assert events.count("related") == 1 and events.count("map") == 1
+
+
+def test_a_warm_child_runs_job_after_job_with_the_results_of_the_build_process() -> None:
+    warm = WarmChild()
+    try:
+        first = CorpusWide(PAPERS, warm=warm)
+        assert first._child is not None and first._child.owner is warm
+        process = warm.process
+        assert first.result() == (related_papers(PAPERS), topic_map(PAPERS))
+        edited = [dataclasses.replace(PAPERS[0], summary=PAPERS[0].summary + " graph spectral")] + PAPERS[1:]
+        second = CorpusWide(edited, warm=warm)
+        assert second.result() == (related_papers(edited), topic_map(edited))
+        assert warm.process is process and process is not None and process.poll() is None, "the same child, still up"
+        assert warm.jobs == 2
+    finally:
+        warm.stop()
+    assert process.poll() is not None, "stopped"
+
+
+def test_a_warm_child_busy_with_an_abandoned_job_or_dead_is_replaced() -> None:
+    warm = WarmChild()
+    try:
+        abandoned = CorpusWide(PAPERS, warm=warm)
+        first = warm.process
+        assert abandoned.related() == related_papers(PAPERS)
+        abandoned.close()  # the topic map was never waited for: the child still computes it, for nobody
+        assert warm.process is None and first is not None and first.poll() is not None
+        again = CorpusWide(PAPERS, warm=warm)
+        assert warm.process is not None and warm.process is not first
+        assert again.result() == (related_papers(PAPERS), topic_map(PAPERS))
+        retitled = [dataclasses.replace(p, title=p.title + " again") for p in PAPERS]
+        dying = CorpusWide(retitled, warm=warm)
+        second = warm.process
+        assert second is not None and second is not first
+        second.kill()  # the child dies while it computes: the build computes in-process instead
+        assert dying.result() == (related_papers(retitled), topic_map(retitled))
+        assert CorpusWide(PAPERS, warm=warm)._child is not None and warm.process not in (None, second), "a new child"
+    finally:
+        warm.stop()

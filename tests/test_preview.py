@@ -108,7 +108,7 @@ def test_a_server_started_on_an_up_to_date_site_previews_the_first_edit(site: Si
     root = site(FILES)
     assert build(root).written
     marker = (root / "_site/.l2h-site").read_bytes()
-    builder = SiteBuilder(root=root)
+    builder = SiteBuilder(root=root, keep_warm=False)
     assert builder.rebuild().ok and builder.previewer is not None
     assert (root / "_site/.l2h-site").read_bytes() == marker  # the site was up to date: not rebuilt
     path = root / "papers/gong2008iterative.md"

@@ -499,3 +499,27 @@ def test_a_save_that_changes_no_page_reloads_no_browser(serving: Callable[..., R
     paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Again"), encoding="utf-8")
     wait_for(lambda: "Spectral Hashing Again" in running.get("/papers/")[2])
     wait_for(lambda: len(reloads) == 2)  # the preview's, then the whole site's
+
+
+def test_rebuilds_share_one_warm_child_which_stops_with_the_server(site: Callable[[dict[str, str | bytes]], Path],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second of imports of scikit-learn is paid once per server, not once per rebuild."""
+    monkeypatch.setenv("L2H_JOBS", "2")  # the warm child is kept on a machine with two cores or more
+    topics = {"weiss2008spectral": "Spectral Hashing", "gong2008iterative": "Iterative Quantization",
+              "jegou2008product": "Product Quantization", "malkov2008graphs": "Navigable Small World Graphs",
+              "indyk2008sensitive": "Locality Sensitive Hashing"}
+    root = site({f"papers/{key}.md": GOOD_PAPER.replace("Spectral Hashing", title).replace(
+        "Codes from thresholded eigenfunctions", f"Codes about {title.lower()} from") for key, title in topics.items()})
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and builder.warm is not None
+        process = builder.warm.process
+        paper = root / "papers" / "weiss2008spectral.md"
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing of images"), encoding="utf-8")
+        assert builder.rebuild().ok
+        assert builder.warm.jobs == 2 and builder.warm.process is process and process is not None
+        assert process.poll() is None
+        assert "of images" in (root / "_site/publications/weiss2008spectral/index.html").read_text()
+    finally:
+        builder.close()
+    assert builder.warm is None and process.poll() is not None

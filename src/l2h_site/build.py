@@ -16,7 +16,7 @@ from typing import TypeVar
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
-from l2h_site.corpus import CorpusWide
+from l2h_site.corpus import CorpusWide, WarmChild
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import discover_papers
 from l2h_site.feed import git_added_dates
@@ -258,9 +258,9 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
 
 
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
-             history: dict[str, dt.date]) -> tuple[SiteContext, list[Diagnostic]]:
+             history: dict[str, dt.date], warm: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Compute what the pages are rendered from, once the content passed its checks."""
-    corpus = CorpusWide(check.papers, cache)  # related papers and the topic map, beside the summaries
+    corpus = CorpusWide(check.papers, cache, warm=warm)  # related papers and the topic map, beside the summaries
     return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
                          cache=cache, history=history, corpus=corpus)
 
@@ -269,7 +269,7 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
           write: bool = True, check_links: bool = False, use_cache: bool = True,
           progress: Progress = QUIET, cache: BuildCache | None = None,
           site_lock: AbstractContextManager[object] | None = None,
-          on_commit: Callable[[], None] | None = None) -> BuildResult:
+          on_commit: Callable[[], None] | None = None, warm: WarmChild | None = None) -> BuildResult:
     """Check the content and, if it passes, render the site and write it to the output folder.
 
     A new site is swapped in whole; a site l2h wrote before gets only the pages that changed (write.py).
@@ -278,18 +278,20 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     instead of a fresh one (the dev server keeps one, with its memos in memory, across rebuilds).
     A site_lock given is held while the output folder changes, and only then: the dev server
     answers requests from the site on disk while the rest of a build runs. on_commit is called,
-    still under the lock, once the new site is in place.
+    still under the lock, once the new site is in place. A warm child given computes related papers and the
+    topic map (the dev server keeps one, with scikit-learn loaded, across rebuilds).
     """
     try:
         return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
-                      site_lock or nullcontext(), on_commit)
+                      site_lock or nullcontext(), on_commit, warm)
     finally:
         progress.finish()
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
-           site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None) -> BuildResult:
+           site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
+           warm: WarmChild | None) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
@@ -321,7 +323,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             memo.save()
         return result
     progress.stage("preparing pages")
-    context, problems = _context(check, cache, memo, history)
+    context, problems = _context(check, cache, memo, history, warm)
     if memo is not None:
         memo.save()
         if given is None:  # a one-off build: the parse results are saved and no longer needed

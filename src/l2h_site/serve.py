@@ -37,9 +37,11 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, load_config
+from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text
 from l2h_site.discover import is_editor_file
 from l2h_site.model import Config
+from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
 from l2h_site.write import MARKER, replace_pages
 
@@ -135,6 +137,10 @@ class SiteBuilder:
     """The build cache, kept across rebuilds so that its memos stay in memory."""
     previewer: Previewer | None = None
     """Re-renders an edited paper's page against the last good build (None until a build rendered)."""
+    keep_warm: bool = True
+    """Keep a child process with scikit-learn loaded for related papers and the topic map (on two cores or more)."""
+    warm: WarmChild | None = None
+    """That child, once the first build started it; close() stops it."""
 
     def output_dir(self) -> Path:
         """Return the folder the site is written to and served from."""
@@ -157,8 +163,11 @@ class SiteBuilder:
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
+            if self.warm is None and self.keep_warm and job_count() > 1:
+                self.warm = WarmChild()
+                self.warm.start()  # it loads scikit-learn while this build checks the papers
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
-                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed)
+                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm)
             self.config = result.check.config
             context = result.context
             if context is None and result.unchanged and self.previewer is None:
@@ -180,6 +189,12 @@ class SiteBuilder:
         self.good_builds += outcome.ok
         self.last = outcome
         return outcome
+
+    def close(self) -> None:
+        """Stop the warm child, if one runs."""
+        if self.warm is not None:
+            self.warm.stop()
+            self.warm = None
 
     def _committed(self) -> None:
         """The new site is in place (the site lock is held): requests answered from now on show no overlay."""
@@ -675,11 +690,12 @@ class DevServer:
     def run(self, open_browser: bool = False) -> None:
         """Build, then serve until stop() or Ctrl-C."""
         self.watcher.prime()  # before the build, so that an edit during it is not missed
-        self._report(self.builder.rebuild(), first=True)
         try:
+            self._report(self.builder.rebuild(), first=True)
             asyncio.run(self._serve(open_browser))
         finally:
             self.watcher.stop()
+            self.builder.close()
             self.ready.set()
 
     def stop(self) -> None:
