@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_related import CORPUS, paper
@@ -147,47 +147,62 @@ def test_a_build_on_two_cores_never_loads_scikit_learn_in_the_build_process(tmp_
     assert (written, count, sklearn, scipy) == ("True", str(len(list((root / "papers").iterdir()))), "False", "False")
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
-def test_the_build_waits_for_each_result_only_where_a_page_needs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                    size: str) -> None:
+_RECORD_WAITS = """
+import json, sys, threading
+from pathlib import Path
+from l2h_site import render
+from l2h_site.build import build
+from l2h_site.corpus import CorpusWide
+
+events = []
+
+def recorded(name, func):
+    def wrapper(*args, **kwargs):
+        events.append(name)
+        return func(*args, **kwargs)
+    return wrapper
+
+CorpusWide.related = recorded("related", CorpusWide.related)
+CorpusWide.topic_map = recorded("map", CorpusWide.topic_map)
+render.index_search = recorded("search", render.index_search)
+many = render._Renderer.many
+render._Renderer.many = lambda self, jobs: (events.extend(job[0] for job in jobs), many(self, jobs))[1]
+if sys.argv[2] == "threads":  # as in l2h serve: a second thread, so no worker pool
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+result = build(Path(sys.argv[1]), write=False)
+print(json.dumps({"errors": sum(d.severity == "error" for d in result.check.diagnostics), "events": events}))
+"""
+"""Build a review in a fresh process (only a single-threaded one uses a worker pool) and print, in order, the
+pages rendered and when the build waited for related papers, the topic map and the search index."""
+
+
+@pytest.mark.parametrize("size", ["small", "large, pool", "large, threads"])
+def test_the_build_waits_for_each_result_only_where_a_page_needs_it(tmp_path: Path, size: str) -> None:
     """Related papers just before the paper pages, the topic map after them: the child works meanwhile.
 
     In a small review the search index is built before the topic map is waited for; in a large one
-    after, so that Pagefind and the child never hold their memory at the same time.
+    after, so that Pagefind and the child never hold their memory at the same time. A large review whose
+    pages a worker pool renders waits for both before any page, so that the pool's workers and the child
+    do not either; l2h serve's rebuilds (a second thread: no pool) wait where the pages need them.
     """
-    from l2h_site import render
-    from l2h_site.build import build
-
-    if size == "large":
-        monkeypatch.setenv("L2H_PARALLEL_THRESHOLD", "2")
     root = golden_review(tmp_path)
     (root / "l2h.yml").write_text("title: Golden Review\nbase_url: https://golden.example.org/review/\n")
-    events: list[str] = []
-
-    def recorded(name: str, func: Any) -> Any:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            events.append(name)
-            return func(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(CorpusWide, "related", recorded("related", CorpusWide.related))
-    monkeypatch.setattr(CorpusWide, "topic_map", recorded("map", CorpusWide.topic_map))
-    monkeypatch.setattr(render, "index_search", recorded("search", render.index_search))
-    many = render._Renderer.many
-
-    def render_many(self: Any, jobs: list[Any]) -> None:
-        events.extend(job[0] for job in jobs)
-        many(self, jobs)
-
-    monkeypatch.setattr(render._Renderer, "many", render_many)
-    result = build(root, write=False)
-    assert result.page_count > 0 and not [d for d in result.check.diagnostics if d.severity == "error"]
+    env = {**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2" if size.startswith("large") else "1500"}
+    done = subprocess.run([sys.executable, "-c", _RECORD_WAITS, str(root), size.split(", ")[-1]], capture_output=True,
+                          text=True, env=env, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    recorded = json.loads(done.stdout)
+    events: list[str] = recorded["events"]
+    assert recorded["errors"] == 0
     papers = [i for i, e in enumerate(events) if e.startswith("publications/")]
     lists = [i for i, e in enumerate(events) if e.startswith(("tags/", "taxonomy/", "papers/2"))]
-    assert papers and lists and max(lists) < events.index("related") < min(papers)
-    assert max(papers) < events.index("map") < events.index("papers/index.html")
-    assert (events.index("search") < events.index("map")) == (size == "small")
-    assert events.count("related") == 1 and events.count("map") == 1
+    assert papers and lists and events.count("related") == 1 and events.count("map") == 1
+    related, topic_map, search = events.index("related"), events.index("map"), events.index("search")
+    if size == "large, pool":
+        assert max(related, topic_map) < events.index("index.html")
+    else:
+        assert max(lists) < related < min(papers) and max(papers) < topic_map < events.index("papers/index.html")
+        assert (search < topic_map) == (size == "small")
 
 
 def test_a_warm_child_runs_job_after_job_with_the_results_of_the_build_process() -> None:
