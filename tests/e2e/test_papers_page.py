@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,6 +24,16 @@ def visible_keys(page: Any) -> list[str]:
     return page.eval_on_selector_all(
         "#finder-results li.paper-item, #all-papers li.paper-item",
         "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.key)")
+
+
+def keys_once(page: Any, check: Callable[[list[str]], bool], timeout: float = 15.0) -> list[str]:
+    """The visible keys once check accepts them (a new order is drawn after its data arrives), or at the timeout."""
+    deadline = time.monotonic() + timeout
+    keys = visible_keys(page)
+    while not check(keys) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+        keys = visible_keys(page)
+    return keys
 
 
 def tag_box(page: Any, name: str) -> Any:
@@ -94,14 +106,16 @@ def test_sort_by_title_venue_and_year(page: Any, base_url: str) -> None:
     wait_count(page, ALL)
     page.select_option("#f-sort", "title")
     expect(page.locator("#finder-results")).to_be_visible()
-    assert visible_keys(page) == ["jiang2017deep", "cao2017hashnet", "gong2011iterative", "jegou2011product",
-                                  "weiss2008spectral", "liu2012supervised", "shen2018unsupervised",
-                                  "chaidaroon2017variational"]
+    by_title = ["jiang2017deep", "cao2017hashnet", "gong2011iterative", "jegou2011product", "weiss2008spectral",
+                "liu2012supervised", "shen2018unsupervised", "chaidaroon2017variational"]
+    assert keys_once(page, lambda keys: keys == by_title) == by_title
     page.select_option("#f-sort", "oldest")
-    assert visible_keys(page)[:2] == ["weiss2008spectral", "gong2011iterative"]
+    assert keys_once(page, lambda keys: keys[:2] == ["weiss2008spectral", "gong2011iterative"])[:2] == [
+        "weiss2008spectral", "gong2011iterative"]
     page.select_option("#f-sort", "venue")
-    keys = visible_keys(page)
-    assert keys[:3] == ["jiang2017deep", "liu2012supervised", "gong2011iterative"]  # CVPR, newest first
+    by_venue = ["jiang2017deep", "liu2012supervised", "gong2011iterative"]  # CVPR, newest first
+    keys = keys_once(page, lambda keys: keys[:3] == by_venue)
+    assert keys[:3] == by_venue
     assert keys[-2:] == ["shen2018unsupervised", "jegou2011product"]  # TPAMI
     page.select_option("#f-sort", "year")
     expect(page.locator("#finder-results .year-group").first).to_be_visible()
