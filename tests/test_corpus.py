@@ -242,3 +242,13 @@ def test_a_warm_child_busy_with_an_abandoned_job_or_dead_is_replaced() -> None:
         assert CorpusWide(PAPERS, warm=warm)._child is not None and warm.process not in (None, second), "a new child"
     finally:
         warm.stop()
+
+
+def test_a_review_of_one_paper_starts_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("L2H_JOBS", "2")
+    monkeypatch.delitem(sys.modules, "sklearn", raising=False)  # as in a fresh build process
+    assert corpus.separate_by_default(2), "two papers would be computed in a child"
+    work = CorpusWide(PAPERS[:1])
+    assert work._child is None
+    related, points = work.result()
+    assert related == {PAPERS[0].key: ()} and [p.key for p in points] == [PAPERS[0].key]

@@ -143,8 +143,8 @@ class WarmChild:
 
 def separate_by_default(count: int) -> bool:
     """Tell whether the work for count papers goes to a child process when the caller does not say."""
-    if job_count() < 2 or in_worker():
-        return False
+    if count < 2 or job_count() < 2 or in_worker():
+        return False  # fewer than two papers: nothing to compute, scikit-learn is not even loaded
     return count >= threshold() or "sklearn" not in sys.modules
 
 
