@@ -30,7 +30,7 @@ def test_golden_site(tmp_path: Path) -> None:
     and review `git diff tests/sites/golden/expected` before committing.
     """
     out = tmp_path / "out"
-    result = build(GOLDEN, out_dir=out, strict=True)
+    result = build(GOLDEN, out_dir=out, strict=True, use_cache=False)
     assert [d for d in result.diagnostics if d.severity != "note"] == []
     assert result.written
     actual = snapshot(out)
@@ -54,7 +54,7 @@ def test_golden_site(tmp_path: Path) -> None:
 
 
 def test_golden_site_reads_legacy_file_fully(tmp_path: Path) -> None:
-    result = build(GOLDEN, out_dir=tmp_path / "out", strict=True)
+    result = build(GOLDEN, out_dir=tmp_path / "out", strict=True, use_cache=False)
     paper = next(p for p in result.check.papers if p.key == "doe2019learning")
     assert paper.title == "Learning $\\ell_p$ codes: a <b>legacy</b> file"
     assert paper.authors == ("Jane Doe", "John Roe")
@@ -95,9 +95,9 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_rebuild_replaces_previous_site_and_removes_stale_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(GOLDEN, out_dir=out, strict=True)
+    build(GOLDEN, out_dir=out, strict=True, use_cache=False)
     (out / "stale.html").write_text("old")
-    build(GOLDEN, out_dir=out, strict=True)
+    build(GOLDEN, out_dir=out, strict=True, use_cache=False)
     assert not (out / "stale.html").exists()
     assert (out / ".l2h-site").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folders are left next to the site"
@@ -107,7 +107,7 @@ def test_refuses_to_replace_a_folder_l2h_did_not_write(tmp_path: Path, capsys: p
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.tex").write_text("precious")
-    code = main(["build", "--root", str(GOLDEN), "--out", str(out)])
+    code = main(["build", "--root", str(GOLDEN), "--out", str(out), "--no-cache"])
     assert code == 2
     assert "refusing to replace" in capsys.readouterr().err
     assert (out / "thesis.tex").read_text() == "precious"
