@@ -10,6 +10,7 @@ import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import snapshot
@@ -43,7 +44,7 @@ def paper_text(key: str, title: str, authors: str, year: int, family: str, summa
 
 def make_site(tmp: Path) -> Path:
     root = tmp / "review"
-    shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected", ".l2h-cache"))
     for folder in ("templates", "static"):
         shutil.copytree(REPO / folder, root / folder)
     # list_limit 2: the year, tag and facet lists of these 5+ papers run over several pages, each cached alone.
@@ -134,6 +135,10 @@ def damage_cache(root: Path, n: int) -> None:
         entries[n % len(entries)].unlink()
     if (cache / "papers.pickle").is_file():
         (cache / "papers.pickle").write_bytes(b"garbage" if n % 2 else b"")
+    compiled = sorted((cache / "templates").glob("*.cache")) if (cache / "templates").is_dir() else []
+    if compiled:  # a compiled template cut short after Jinja's header, or replaced by garbage
+        damaged = compiled[n % len(compiled)]
+        damaged.write_bytes(damaged.read_bytes()[:12] if n % 2 else b"garbage")
 
 
 OPERATIONS: list[Callable[[Path, int], None]] = [
@@ -201,6 +206,25 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     assert 0 < reused["edit_summary"] < written["edit_summary"]
     assert reused["edit_template"] == 0, "a template edit re-renders every page"
     assert any((root / ".l2h-cache" / kind).is_dir() for kind in ("build", "pagefind", "topic-map"))
+    assert list((root / ".l2h-cache" / "templates").glob("*.cache")), "compiled templates are kept"
+
+
+def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(tmp_path)
+    (root / ".l2h-cache").mkdir()
+    (root / ".l2h-cache" / "templates").write_text("a file where the folder would go")
+    assert_incremental_equals_clean(root, tmp_path, 0)
+    (root / ".l2h-cache" / "templates").unlink()
+
+    def full_disk(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    # How Jinja writes a compiled template; the build's own files are written otherwise.
+    monkeypatch.setattr("jinja2.bccache.tempfile", SimpleNamespace(NamedTemporaryFile=full_disk))
+    edit_template(root, 1)
+    assert_incremental_equals_clean(root, tmp_path, 1)
+    assert not list((root / ".l2h-cache" / "templates").glob("*.cache"))
 
 
 def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:

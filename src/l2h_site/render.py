@@ -69,10 +69,22 @@ def _tojson_attr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Create the Jinja environment; every filter and global is registered here."""
+def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """Create the Jinja environment; every filter and global is registered here.
+
+    With a bytecode_dir (in the build cache), compiled templates are kept there and reused while their
+    source is unchanged (Jinja checks it): compiling the templates takes about 0.1 s of every build.
+    """
+    bytecode_cache = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = _BytecodeCache(str(bytecode_dir))
+        except OSError:  # a cache that cannot be written only costs the compilation
+            pass
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -86,6 +98,23 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
                        summary_text=cite.summary_text, atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache in a folder, where a damaged file or a failed write (a full disk, say) only costs a
+    recompilation."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - e.g. a file cut short after its header: compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 @dataclass(frozen=True)
@@ -301,7 +330,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     from it instead of being rendered again; the pages about the whole review always are.
     """
     config = site.config
-    env = make_environment(config.path(config.templates_dir))
+    env = make_environment(config.path(config.templates_dir),
+                           cache.folder / "templates" if cache is not None and cache.folder is not None else None)
     r = _Renderer(site, env, sink, store)
     views = r.views
     common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
