@@ -135,7 +135,7 @@ def damage_cache(root: Path, n: int) -> None:
         entries[n % len(entries)].unlink()
     if (cache / "papers.pickle").is_file():
         (cache / "papers.pickle").write_bytes(b"garbage" if n % 2 else b"")
-    compiled = sorted((cache / "templates").glob("*.cache")) if (cache / "templates").is_dir() else []
+    compiled = sorted((cache / "templates").rglob("*.cache")) if (cache / "templates").is_dir() else []
     if compiled:  # a compiled template cut short after Jinja's header, or replaced by garbage
         damaged = compiled[n % len(compiled)]
         damaged.write_bytes(damaged.read_bytes()[:12] if n % 2 else b"garbage")
@@ -206,7 +206,7 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     assert 0 < reused["edit_summary"] < written["edit_summary"]
     assert reused["edit_template"] == 0, "a template edit re-renders every page"
     assert any((root / ".l2h-cache" / kind).is_dir() for kind in ("build", "pagefind", "topic-map"))
-    assert list((root / ".l2h-cache" / "templates").glob("*.cache")), "compiled templates are kept"
+    assert list((root / ".l2h-cache" / "templates").rglob("*.cache")), "compiled templates are kept"
 
 
 def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_path: Path,
@@ -224,7 +224,16 @@ def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_
     monkeypatch.setattr("jinja2.bccache.tempfile", SimpleNamespace(NamedTemporaryFile=full_disk))
     edit_template(root, 1)
     assert_incremental_equals_clean(root, tmp_path, 1)
-    assert not list((root / ".l2h-cache" / "templates").glob("*.cache"))
+    assert not list((root / ".l2h-cache" / "templates").rglob("*.cache"))
+    monkeypatch.undo()
+    # Compiled by another version of l2h or Jinja, or with other settings: not read, and deleted.
+    foreign = root / ".l2h-cache" / "templates" / "0123456789abcdef"
+    foreign.mkdir()
+    for name in [p.name for p in (root / "templates").iterdir()]:
+        (foreign / f"{name}.cache").write_bytes(b"compiled elsewhere")
+    edit_template(root, 2)
+    assert_incremental_equals_clean(root, tmp_path, 2)
+    assert not foreign.exists() and list((root / ".l2h-cache" / "templates").rglob("*.cache"))
 
 
 def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:

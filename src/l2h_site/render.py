@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import posixpath
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import BuildCache, PageStore
+from l2h_site.cache import BuildCache, PageStore, digest
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.feed import atom_date, feed_papers
@@ -75,16 +76,8 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     With a bytecode_dir (in the build cache), compiled templates are kept there and reused while their
     source is unchanged (Jinja checks it): compiling the templates takes about 0.1 s of every build.
     """
-    bytecode_cache = None
-    if bytecode_dir is not None:
-        try:
-            bytecode_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = _BytecodeCache(str(bytecode_dir))
-        except OSError:  # a cache that cannot be written only costs the compilation
-            pass
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -97,7 +90,30 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        summary_text=cite.summary_text, atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    if bytecode_dir is not None:
+        env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
     return env
+
+
+def _bytecode_cache(env: jinja2.Environment, root: Path) -> jinja2.BytecodeCache | None:
+    """A bytecode cache in a folder of root named by what compiled code depends on besides a template's source
+    (which Jinja checks): the versions of l2h and Jinja and the environment's syntax settings. Other folders
+    of root, left by another version, are deleted."""
+    settings = (__version__, jinja2.__version__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                bool(env.autoescape), env.newline_sequence, sorted(env.extensions))
+    folder = root / digest("templates", *settings)[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for other in root.iterdir():
+            if other == folder:
+                continue
+            if other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+            else:
+                other.unlink(missing_ok=True)
+    except OSError:  # a cache that cannot be written only costs the compilation
+        return None
+    return _BytecodeCache(str(folder))
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
