@@ -34,8 +34,8 @@ def test_the_child_process_gives_the_results_of_the_build_process() -> None:
 
 
 def test_what_a_library_prints_in_the_child_does_not_spoil_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace("from l2h_site.corpus import run_job; ",
-                                                                "from l2h_site.corpus import run_job; print('chatter'); "))
+    monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace("from l2h_site.corpus import run_jobs; ",
+                                                                "from l2h_site.corpus import run_jobs; print('chatter'); "))
     child = CorpusWide(PAPERS, separate=True)
     assert child._child is not None
     assert child._child.result("related") == related_papers(PAPERS)
@@ -45,8 +45,8 @@ def test_what_a_library_prints_in_the_child_does_not_spoil_its_results(monkeypat
 def test_related_papers_arrive_before_the_topic_map_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The build renders the paper pages while the child still computes the topic map."""
     monkeypatch.setattr(corpus, "_CHILD", corpus._CHILD.replace(
-        "from l2h_site.corpus import run_job; ",
-        "from l2h_site.corpus import run_job; import l2h_site.corpus as c, time; "
+        "from l2h_site.corpus import run_jobs; ",
+        "from l2h_site.corpus import run_jobs; import l2h_site.corpus as c, time; "
         "c.compute_topic_map = lambda v, s, f=c.compute_topic_map: (time.sleep(60), f(v, s))[1]; "))
     work = CorpusWide(PAPERS, separate=True)
     child = work._child

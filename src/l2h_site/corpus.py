@@ -2,19 +2,19 @@
 
 Both read the papers' TF-IDF matrix (vectors.py) through scikit-learn and SciPy, which take a second
 to import, and the topic map's t-SNE takes another second or more. On a machine with more than one
-core they run in a separate Python process, started before the summaries are rendered, and the
-build waits for each result only where a page needs it: related papers before the paper pages,
-the topic map after the search index. A small review thereby builds in about half the time, and
-in a large one the build process never loads scikit-learn and SciPy (about 100 MB), nor keeps the
-memory the matrices fragmented, and every page worker forked from it is that much smaller.
+core they run in a separate Python process, started before the summaries are rendered, and a build
+without a worker pool waits for each result only where a page needs it (render.render_site): related
+papers before the paper pages, the topic map after them. A small review thereby builds in about a
+third less time, and in a large one the build process never loads scikit-learn and SciPy (about
+100 MB), nor keeps the memory the matrices fragmented, and every page worker forked from it is that
+much smaller.
 
 The child gets the papers' keys and documents, writes each result to a file of its own as soon as
-it has it, tells the build on its standard output, and exits: it holds no memory while the build
-goes on. It runs the same functions as the in-process path, so the results are the same bytes
-(tests/test_corpus.py, tests/test_parallel.py). If the child cannot start or fails, the work is
-done in-process. A process that has scikit-learn loaded already (a test run) computes a small review
-in-process: the import is what a child would save. The dev server keeps one child up between rebuilds
-(WarmChild), with scikit-learn loaded, and sends it a job per rebuild.
+it has it, tells the build on its standard output, and exits (a one-off build's child) or waits for
+the next job (l2h serve's, WarmChild). It runs the same functions as the in-process path, so the
+results are the same bytes (tests/test_corpus.py, tests/test_parallel.py). If the child cannot start
+or fails, the work is done in-process. A process that has scikit-learn loaded already (a test run)
+computes a small review in-process: the import is what a child would save.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ Related = dict[str, tuple[str, ...]]
 RESULTS = ("related", "map")
 """The child's results, in the order it computes them (related papers are needed first)."""
 
-_CHILD = ("import pickle, sys; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
+_CHILD = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); job = pickle.load(sys.stdin.buffer); "
           "out, sys.stdout = sys.stdout.buffer, sys.stderr; "
-          "from l2h_site.corpus import run_job; run_job(job, out)")
-"""The child's program: read the job before importing anything slow, so that the parent's write never waits;
+          "from l2h_site.corpus import run_jobs; run_jobs(job, sys.stdin.buffer, out)")
+"""The child's program: read the first job before importing anything slow, so that the parent's write never waits;
 anything a library prints goes to stderr, so that standard output carries only the names of finished results."""
 
 
@@ -63,70 +63,57 @@ def run_job(job: dict[str, Any], out: IO[bytes]) -> None:
             out.flush()
 
 
-_WARM_CHILD = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); "
-               "out, sys.stdout = sys.stdout.buffer, sys.stderr; "
-               "from l2h_site.corpus import run_jobs; run_jobs(sys.stdin.buffer, out)")
-"""The program of a child kept warm: it loads scikit-learn at once, then runs the jobs it is sent, one at a time."""
-
-
-def run_jobs(jobs: IO[bytes], out: IO[bytes]) -> None:
-    """Load what the jobs need, then run each job read from jobs until its end (a warm child's loop)."""
-    from sklearn.decomposition import TruncatedSVD  # noqa: F401 - imported now, while the server idles
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: F401
-    from sklearn.manifold import TSNE  # noqa: F401
-
+def run_jobs(job: dict[str, Any], jobs: IO[bytes], out: IO[bytes]) -> None:
+    """Run job, then each job read from jobs until their end (the child's loop: a one-off build's child gets one)."""
     while True:
+        run_job(job, out)
+        del job
+        release_freed_memory()
         try:
             job = pickle.load(jobs)
         except EOFError:
             return
-        run_job(job, out)
-        del job
-        release_freed_memory()
 
 
 class WarmChild:
-    """One child process that stays up between builds with scikit-learn loaded: l2h serve's rebuilds skip its
-    second of imports. Give it to CorpusWide; stop() it when done. If it dies, the next job starts a new one."""
+    """A child process that runs jobs one after another, with scikit-learn loaded after the first.
+
+    l2h serve keeps one up between rebuilds, so that a rebuild does not import scikit-learn again; a
+    one-off build gives its child a single job (last=True), after which the child exits. A job nobody
+    waits for any more, or a child that died, makes the next job start a new child. stop() ends it.
+    """
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.jobs = 0
-        self.current: _Child | None = None
+        self.current: _Job | None = None
 
-    def start(self) -> None:
-        """Start the child now (it loads scikit-learn while nothing else happens), unless it runs already."""
-        if self.process is not None and self.process.poll() is None:
-            return
-        self.process = None
-        try:
-            process = subprocess.Popen([sys.executable, "-c", _WARM_CHILD], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            assert process.stdin is not None
-            pickle.dump([p for p in sys.path if p], process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            process.stdin.flush()
-        except OSError:
-            return
-        self.process = process
-
-    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int) -> _Child | None:
-        """Send the child a job; None if no child can run it."""
+    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int, last: bool = False) -> _Job | None:
+        """Send the child a job (starting the child if none runs); None if no child can run it."""
         if self.current is not None and not self.current.complete:
             self.stop()  # still busy with a job nobody waits for: a fresh child is faster than waiting
-        self.start()
-        if self.process is None or self.process.stdin is None:
-            return None
+        if self.process is not None and self.process.poll() is not None:
+            self.stop()  # it died
         self.jobs += 1
         folder = tempfile.TemporaryDirectory(prefix="l2h-corpus-")
+        job = {"keys": vectors.keys, "documents": vectors.documents, "wanted": tuple(wanted), "seed": seed,
+               "folder": folder.name, "number": self.jobs}
         try:
-            pickle.dump(_job(vectors, wanted, seed, folder.name, self.jobs), self.process.stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            if self.process is None:
+                self.process = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+                                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                assert self.process.stdin is not None
+                pickle.dump([p for p in sys.path if p], self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            assert self.process.stdin is not None
+            pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.flush()
-        except OSError:  # the child died: compute in-process this time, start a new child next time
+            if last:
+                self.process.stdin.close()
+        except OSError:  # no interpreter to start, or the child died: compute in-process, a new child next time
             folder.cleanup()
             self.stop()
             return None
-        self.current = _Child(self.process, folder, self.jobs, wanted, owner=self)
+        self.current = _Job(self, self.process, folder, self.jobs, wanted, last)
         return self.current
 
     def stop(self) -> None:
@@ -152,8 +139,7 @@ class CorpusWide:
     """Related papers and the topic map of a review, computed beside the rest of the build.
 
     Creating one starts the work (in a child process on a machine with more than one core, or in the warm
-    child given); related()
-    and topic_map() each wait for their result. Each result the cache has for exactly these papers'
+    child given); related() and topic_map() each wait for their result. Each result the cache has for exactly these papers'
     documents is taken from it; with both there, no work is started and scikit-learn is not loaded at all.
     """
 
@@ -164,12 +150,12 @@ class CorpusWide:
         self.seed = seed
         self._related = stored_related(self.vectors, cache)
         self._map = stored_topic_map(self.vectors, seed, cache)
-        self._child: _Child | None = None
+        self._child: _Job | None = None
         wanted = [name for name, have in zip(RESULTS, (self._related, self._map)) if have is None]
         if wanted and warm is not None and separate is not False and not in_worker():
             self._child = warm.submit(self.vectors, wanted, seed)
         elif wanted and (separate if separate is not None else separate_by_default(len(self.vectors.keys))):
-            self._child = _Child.start(self.vectors, wanted, seed)
+            self._child = WarmChild().submit(self.vectors, wanted, seed, last=True)
 
     @property
     def stored_related(self) -> Related | None:
@@ -220,42 +206,21 @@ class CorpusWide:
             self.vectors = PaperVectors(())  # the documents (25 MB at 20,000 papers) are not needed any more
 
 
-def _job(vectors: PaperVectors, wanted: Sequence[str], seed: int, folder: str, number: int) -> dict[str, Any]:
-    return {"keys": vectors.keys, "documents": vectors.documents, "wanted": tuple(wanted), "seed": seed,
-            "folder": folder, "number": number}
-
-
-class _Child:
+class _Job:
     """One job of a child process, computed into a temporary folder; the child's standard output names each
     finished result with the job's number."""
 
-    def __init__(self, process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[str], number: int,
-                 wanted: Sequence[str], owner: WarmChild | None = None) -> None:
+    def __init__(self, owner: WarmChild, process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[str],
+                 number: int, wanted: Sequence[str], last: bool) -> None:
+        self.owner = owner
         self.process = process
         self.folder = folder
         self.number = number
         self.wanted = set(wanted)
-        self.owner = owner
-        """The warm child this job runs in, or None for a child of its own."""
+        self.last = last
+        """Whether the child gets no job after this one (a one-off build's child)."""
         self.finished: set[str] = set()
         self.ended = False
-
-    @classmethod
-    def start(cls, vectors: PaperVectors, wanted: Sequence[str], seed: int) -> _Child | None:
-        """Start a child of its own for one job; None if it cannot start."""
-        folder = tempfile.TemporaryDirectory(prefix="l2h-corpus-")
-        job = {"path": [p for p in sys.path if p], **_job(vectors, wanted, seed, folder.name, 0)}
-        try:
-            process = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL)
-            stdin: IO[bytes] | None = process.stdin
-            assert stdin is not None
-            with stdin:
-                pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:  # no interpreter to start, or it died at once: compute in-process
-            folder.cleanup()
-            return None
-        return cls(process, folder, 0, wanted)
 
     @property
     def complete(self) -> bool:
@@ -281,14 +246,8 @@ class _Child:
             return None
 
     def close(self) -> None:
-        """Stop the work if it is unfinished (the warm child too: it would compute for nobody) and remove the files."""
-        if self.owner is None:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process.wait()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-        elif not self.complete and self.owner.current is self:
+        """Remove the job's files, and stop the child if it has no more to do (it would compute for nobody)."""
+        if self.owner.current is self and (self.last or not self.complete):
             self.owner.stop()
         self.folder.cleanup()
 

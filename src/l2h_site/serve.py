@@ -165,7 +165,6 @@ class SiteBuilder:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
             if self.warm is None and self.keep_warm and job_count() > 1:
                 self.warm = WarmChild()
-                self.warm.start()  # it loads scikit-learn while this build checks the papers
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
                            cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm)
             self.config = result.check.config
