@@ -1,0 +1,109 @@
+"""Template errors point at the file and line that has them, once; the paper card is rendered once per paper."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import GOOD_PAPER, REPO, snapshot
+
+from l2h_site.build import build
+from l2h_site.diagnostics import Diagnostic
+
+Site = Callable[[dict[str, str | bytes]], Path]
+
+SECOND_PAPER = GOOD_PAPER.replace("Spectral Hashing", "Iterative Quantization").replace(
+    "Yair Weiss, Antonio Torralba, Rob Fergus", "Yunchao Gong, Svetlana Lazebnik").replace("2008", "2011")
+
+
+def _break(path: Path, old: str, new: str) -> int:
+    """Replace old by new in a template; return the line it is on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+def _built(site: Site) -> tuple[Path, dict[str, bytes]]:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/gong2011iterative.md": SECOND_PAPER})
+    assert build(root).written
+    return root, snapshot(root / "_site")
+
+
+def _fault(site: Site, template: str, old: str, new: str) -> tuple[Diagnostic, int]:
+    """Build, break a template, build again: the one problem reported and the line broken (the site is kept)."""
+    root, before = _built(site)
+    line = _break(root / "templates" / template, old, new)
+    result = build(root)
+    assert not result.written
+    assert snapshot(root / "_site") == before
+    [problem] = result.diagnostics
+    return problem, line
+
+
+def test_an_error_in_the_paper_card_is_reported_once_at_its_line(site: Site) -> None:
+    problem, line = _fault(site, "_card.html", "{{ p.year }}", "{{ p.year // 0 }}")
+    assert (problem.path, problem.line, problem.code) == ("templates/_card.html", line, "template-error")
+    # the home page, the all-papers page, the year, tag and facet-value pages and both paper pages show cards
+    assert problem.message.startswith("while rendering index.html and ")
+    assert "other pages: ZeroDivisionError" in problem.message
+
+
+def test_the_paper_card_sees_nothing_of_the_page_it_is_on(site: Site) -> None:
+    # It is rendered once per paper and folder depth and reused: a page's own variables would be wrong on the others.
+    problem, line = _fault(site, "_card.html", "{{ p.year }}", "{{ p.year }} {{ page_path }}")
+    assert (problem.path, problem.line, problem.code) == ("templates/_card.html", line, "template-undefined")
+    assert "'page_path' is undefined" in problem.message
+    assert "sees only view, site and url" in problem.hint
+
+
+def test_an_error_in_a_macro_names_the_macros_file_not_the_page_template(site: Site) -> None:
+    problem, line = _fault(site, "_macros.html", "{{ year }} <span", "{{ year.nope }} <span")
+    assert (problem.path, problem.line, problem.code) == ("templates/_macros.html", line, "template-undefined")
+
+
+def test_a_page_template_error_on_one_page_names_that_page(site: Site) -> None:
+    root, _ = _built(site)
+    line = _break(root / "templates" / "404.html", "{% block content %}", "{% block content %}{{ nothing.here }}")
+    [problem] = build(root).diagnostics
+    assert (problem.path, problem.line) == ("templates/404.html", line)
+    assert problem.message == "while rendering 404.html: 'nothing' is undefined"
+
+
+CARDS_IN_A_POOL = """
+import sys
+from pathlib import Path
+from l2h_site.build import site_context
+from l2h_site.parallel import is_parallel
+from l2h_site.render import PageList, _Renderer, make_environment
+site = site_context(Path(sys.argv[1]))
+r = _Renderer(site, make_environment(site.config.path(site.config.templates_dir)), PageList())
+jobs = [job for year in sorted({v.paper.year for v in site.papers})
+        for job in r.listing_jobs(f"papers/{year}", "year.html", [v for v in site.papers if v.paper.year == year],
+                                  None, year=year, newer=None, older=None)]
+r.many(jobs)
+serial = _Renderer(site, make_environment(site.config.path(site.config.templates_dir)), PageList())
+for path, template, values, _ in jobs:
+    page, problems = serial.render(path, template, values)
+    assert page is not None and not problems
+    assert r.sink.read(path) == page.content, path
+print(is_parallel(len(site.papers)), sorted(r.cards) == sorted((v.paper.key, 2) for v in site.papers))
+"""
+
+
+def test_a_worker_pool_gets_every_card_rendered_once_before_it_renders_the_pages(tmp_path: Path) -> None:
+    # The cards come back to the build process from a first pool, so that the pages' pool inherits all of them (a
+    # worker's own cards would die with it): the build process then holds one card per paper for these pages.
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = generate(60, tmp_path / "review", seed=5)
+    done = subprocess.run([sys.executable, "-c", CARDS_IN_A_POOL, str(root)], capture_output=True, text=True,
+                          check=False, timeout=300, env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True True\n"
