@@ -139,6 +139,10 @@ def damage_cache(root: Path, n: int) -> None:
     if compiled:  # a compiled template cut short after Jinja's header, or replaced by garbage
         damaged = compiled[n % len(compiled)]
         damaged.write_bytes(damaged.read_bytes()[:12] if n % 2 else b"garbage")
+    bundles = sorted(cache.glob("pagefind-*/*.files"))
+    if bundles:  # a stored search bundle cut short, or replaced by a pickle of something else
+        damaged = bundles[n % len(bundles)]
+        damaged.write_bytes(damaged.read_bytes()[:100] if n % 2 else pickle.dumps([("pagefind.js", "not bytes")]))
 
 
 OPERATIONS: list[Callable[[Path, int], None]] = [
@@ -159,6 +163,25 @@ def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: Bui
         assert [name for name in a if a[name] != b[name]] == []
     shutil.rmtree(tmp / f"clean{step}", ignore_errors=True)
     return incremental
+
+
+def test_stored_files_are_one_file_per_entry_and_a_damaged_one_is_a_miss(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    files = [("pagefind.js", b"js"), ("fragment/en_1.pf_fragment", bytes(range(256)))]
+    for number in range(6):
+        cache.put_files("pagefind-0", f"key{number}", files)
+        os.utime(tmp_path / ".l2h-cache" / "pagefind-0" / f"key{number}.files", (number, number))
+    stored = tmp_path / ".l2h-cache" / "pagefind-0"
+    assert sorted(p.name for p in stored.iterdir()) == [f"key{n}.files" for n in range(1, 6)]  # 4 older kept
+    assert cache.get_files("pagefind-0", "key5") == files
+    assert cache.get_files("pagefind-0", "key0") is None
+    entry = stored / "key5.files"
+    entry.write_bytes(entry.read_bytes()[:-3])
+    assert cache.get_files("pagefind-0", "key5") is None
+    for foreign in ({"pagefind.js": b"js"}, [("pagefind.js", "text")], [("a", b"b", b"c")], [(b"a", b"b")]):
+        entry.write_bytes(pickle.dumps(foreign))
+        assert cache.get_files("pagefind-0", "key5") is None
+    assert BuildCache(None).get_files("pagefind-0", "key5") is None
 
 
 def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or_shorter(tmp_path: Path) -> None:

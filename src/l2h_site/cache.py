@@ -104,32 +104,29 @@ class BuildCache:
     def get_files(self, kind: str, key: str) -> list[tuple[str, bytes]] | None:
         """Return stored files as (relative path, bytes), or None."""
         path = self._path(kind, key)
-        if path is None or not (path / ".complete").is_file():
+        if path is None:
             return None
         try:
-            names = json.loads((path / ".complete").read_text(encoding="utf-8"))
-            return [(name, (path / "files" / name).read_bytes()) for name in names]
-        except (OSError, ValueError):
+            files = pickle.loads(path.with_suffix(".files").read_bytes())
+        except Exception:  # noqa: BLE001 - missing, cut short or garbled: any means 'not stored'
             return None
+        if not isinstance(files, list) or not all(
+                isinstance(f, tuple) and len(f) == 2 and isinstance(f[0], str) and isinstance(f[1], bytes)
+                for f in files):
+            return None
+        return files
 
     def put_files(self, kind: str, key: str, files: Sequence[tuple[str, bytes]]) -> None:
-        """Store files under one key; the entry counts only once it is complete."""
+        """Store files under one key, as one file: a search bundle is thousands of small files, and creating and
+        later deleting each of them in the cache cost up to a second per bundle on a journaled disk."""
         try:
             path = self._slot(kind, key, keep=4)
             if path is None:
                 return
-            tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-            made: set[Path] = set()
-            for name, content in files:
-                target = tmp / "files" / name
-                if target.parent not in made:  # a search bundle is thousands of files in a few folders
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                target.write_bytes(content)
-            (tmp / ".complete").write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
-            if path.exists():
-                shutil.rmtree(path)
-            tmp.rename(path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(list(files), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path.with_suffix(".files"))
         except OSError:
             pass
 
