@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_related import CORPUS, paper
@@ -150,6 +151,7 @@ def test_a_build_on_two_cores_never_loads_scikit_learn_in_the_build_process(tmp_
 _RECORD_WAITS = """
 import json, sys, threading
 from pathlib import Path
+from typing import Any
 from l2h_site import render
 from l2h_site.build import build
 from l2h_site.corpus import CorpusWide
@@ -252,3 +254,61 @@ def test_a_review_of_one_paper_starts_no_child(monkeypatch: pytest.MonkeyPatch) 
     assert work._child is None
     related, points = work.result()
     assert related == {PAPERS[0].key: ()} and [p.key for p in points] == [PAPERS[0].key]
+
+
+_RECORD_EARLY_CHILD = """
+import json, sys
+from pathlib import Path
+from typing import Any
+import l2h_site.build as build_module
+from l2h_site.corpus import WarmChild
+
+events, children = [], []
+preload, submit, check_site = WarmChild.preload, WarmChild.submit, build_module.check_site
+
+def recorded_preload(self):
+    children.append(self)
+    events.append("preload")
+    return preload(self)
+
+def recorded_submit(self, *args, **kwargs):
+    events.append("job" if self.process is not None else "job for a new child")
+    return submit(self, *args, **kwargs)
+
+WarmChild.preload, WarmChild.submit = recorded_preload, recorded_submit
+build_module.check_site = lambda *args, **kwargs: (events.append("check"), check_site(*args, **kwargs))[1]
+result = build_module.build(Path(sys.argv[1]), use_cache=sys.argv[2] != "no-cache")
+print(json.dumps({"written": result.written, "events": events,
+                  "running": [child.process is not None and child.process.poll() is None for child in children]}))
+"""
+"""Build in a fresh process (the test process may have scikit-learn loaded, and then builds a small review
+in-process) and print whether the site was written, the order of the child's start, the checks and its job, and
+whether each child started early still runs once the build returned."""
+
+
+def _early_child_events(root: Path, cache: str = "cache") -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", _RECORD_EARLY_CHILD, str(root), cache], capture_output=True,
+                          text=True, env={**os.environ, "L2H_JOBS": "2"}, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+def test_a_build_with_nothing_cached_starts_the_child_before_checking_the_papers(tmp_path: Path) -> None:
+    root = golden_review(tmp_path)
+    # From nothing: the child imports scikit-learn while the papers are checked, then gets its job, and exits.
+    assert _early_child_events(root) == {"written": True, "events": ["preload", "check", "job"], "running": [False]}
+    assert _early_child_events(root, "no-cache")["events"] == ["preload", "check", "job"]
+    # With related papers in the cache, an edit that changes no TF-IDF document needs no child at all...
+    paper = min((root / "papers").iterdir())
+    paper.write_text(re.sub(r"\nvenue: [^\n]*", "\nvenue: Another Venue", paper.read_text(), count=1))
+    assert _early_child_events(root) == {"written": True, "events": ["check"], "running": []}
+    # ...and one that does starts it after the checks, as before.
+    paper.write_text(paper.read_text() + "\nA new sentence with new words: flamingo.\n")
+    assert _early_child_events(root)["events"] == ["check", "job for a new child"]
+
+
+def test_a_child_started_early_for_a_build_that_fails_its_checks_is_stopped(tmp_path: Path) -> None:
+    root = golden_review(tmp_path)
+    (root / "papers" / "broken2020.md").write_text("---\ntitle: [unclosed\n---\nA summary.\n", encoding="utf-8")
+    assert _early_child_events(root) == {"written": False, "events": ["preload", "check"], "running": [False]}

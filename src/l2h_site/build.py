@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 import time
 from collections import Counter
@@ -16,9 +17,9 @@ from typing import TypeVar
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context
-from l2h_site.corpus import CorpusWide, WarmChild
+from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
-from l2h_site.discover import discover_papers
+from l2h_site.discover import PAPER_SUFFIXES, discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
 from l2h_site.markup import MarkdownRenderer
@@ -257,6 +258,23 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     return context
 
 
+def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
+    """In a build with nothing cached (from nothing, or --no-cache), start the child for related papers and the topic
+    map before the papers are checked, so that it imports scikit-learn meanwhile (1 s); it exits after its job.
+    A build with a cache may find both results there (an edit of a venue, say) and starts it only if it needs it."""
+    if cache is not None and cache.folder is not None and (cache.folder / "related").is_dir():
+        return None
+    try:
+        count = sum(1 for entry in os.scandir(config.path(config.papers_dir)) if entry.name.endswith(PAPER_SUFFIXES))
+    except OSError:
+        return None
+    if not separate_by_default(count):
+        return None
+    child = WarmChild(one_job=True)
+    child.preload()
+    return child
+
+
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
              history: dict[str, dt.date], warm: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Compute what the pages are rendered from, once the content passed its checks."""
@@ -311,62 +329,67 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             files = len(stored["manifest"])
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
                                page_count=files, reused=files, seconds=time.perf_counter() - started)
-    memo = cache.memo("papers") if cache is not None else None
-    check = check_site(root, config_file, progress, memo)
-    release_freed_memory()  # what parsing the files left behind
-    result = BuildResult(check=check)
-    if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
-        with site_lock:
-            restore_interrupted(target)
-    if is_failure(check.diagnostics, strict):
+    early = _early_child(config, cache) if warm is None else None
+    try:
+        memo = cache.memo("papers") if cache is not None else None
+        check = check_site(root, config_file, progress, memo)
+        release_freed_memory()  # what parsing the files left behind
+        result = BuildResult(check=check)
+        if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
+            with site_lock:
+                restore_interrupted(target)
+        if is_failure(check.diagnostics, strict):
+            if memo is not None:
+                memo.save()
+            return result
+        progress.stage("preparing pages")
+        context, problems = _context(check, cache, memo, history, warm or early)
         if memo is not None:
             memo.save()
-        return result
-    progress.stage("preparing pages")
-    context, problems = _context(check, cache, memo, history, warm)
-    if memo is not None:
-        memo.save()
-        if given is None:  # a one-off build: the parse results are saved and no longer needed
-            memo.release()
-    release_freed_memory()  # the parse results and the corpus-wide steps' temporaries
-    store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
-    site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
-    if not write:
-        sink = PageList()
-        render_problems = render_site(context, sink, cache, progress)
-        if check_links:
-            render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
-        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
-        result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
-        result.seconds = time.perf_counter() - started
-        return result
-    with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
-        render_problems = render_site(context, writer, cache, progress, store)
-        if check_links:  # read back from the temporary folder: the pages are not kept in memory
-            stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
-            render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")
-            del stored
-        check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
-        result.paths, result.page_count = writer.paths(), len(writer.sizes)
-        result.reused = store.hits if store is not None else 0
-        if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
+            if given is None:  # a one-off build: the parse results are saved and no longer needed
+                memo.release()
+        release_freed_memory()  # the parse results and the corpus-wide steps' temporaries
+        store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
+        site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
+        if not write:
+            sink = PageList()
+            render_problems = render_site(context, sink, cache, progress)
+            if check_links:
+                render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
+            check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+            result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
             result.seconds = time.perf_counter() - started
             return result
-        with site_lock:
-            writer.commit()
-            if on_commit is not None:
-                on_commit()
-        result.changed, result.deleted = writer.changed, writer.deleted
-    if store is not None:
-        store.save()
-    if cache is not None:
-        cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes), "papers": len(check.papers),
-                                        "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
-    result.written = True
-    result.out_dir = target
-    result.context = context
-    result.seconds = time.perf_counter() - started
-    return result
+        with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+            render_problems = render_site(context, writer, cache, progress, store)
+            if check_links:  # read back from the temporary folder: the pages are not kept in memory
+                stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
+                render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")
+                del stored
+            check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
+            result.paths, result.page_count = writer.paths(), len(writer.sizes)
+            result.reused = store.hits if store is not None else 0
+            if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
+                result.seconds = time.perf_counter() - started
+                return result
+            with site_lock:
+                writer.commit()
+                if on_commit is not None:
+                    on_commit()
+            result.changed, result.deleted = writer.changed, writer.deleted
+        if store is not None:
+            store.save()
+        if cache is not None:
+            cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes), "papers": len(check.papers),
+                                            "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
+        result.written = True
+        result.out_dir = target
+        result.context = context
+        result.seconds = time.perf_counter() - started
+        return result
+    finally:
+        if early is not None and early.current is None:  # started, but given no job: the checks failed, say
+            early.stop()
 
 
 __all__ = ["BuildResult", "CheckResult", "SiteContext", "build", "check_site"]
