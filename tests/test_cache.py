@@ -262,6 +262,7 @@ def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_
 def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:
     root = make_site(tmp_path)
     cache = BuildCache(root)
+    cache.exports = {}  # as the dev server's cache: each paper's BibTeX and CSL-JSON kept between rebuilds
     assert_incremental_equals_clean(root, tmp_path, 0, cache)
     for step, operation in enumerate(OPERATIONS + OPERATIONS[::-1], start=1):
         operation(root, step)

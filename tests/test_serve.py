@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import l2h_site.serve as serve_module
+from l2h_site.build import build
 from l2h_site.diagnostics import L2hError
 from l2h_site.serve import (
     POLL_SHARE,
@@ -523,3 +524,42 @@ def test_rebuilds_share_one_warm_child_which_stops_with_the_server(site: Callabl
     finally:
         builder.close()
     assert builder.warm is None and process.poll() is not None
+
+
+def test_rebuilds_make_the_exports_of_changed_papers_only(site: Callable[[dict[str, str | bytes]], Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """papers.bib and papers.json reuse the last rebuild's entries of the papers whose view did not change."""
+    import l2h_site.cite as cite_module
+
+    monkeypatch.setenv("L2H_JOBS", "1")
+    titles = {"weiss2008spectral": "Spectral Hashing", "gong2008iterative": "Iterative Quantization",
+              "jegou2008product": "Product Quantization"}
+    root = site({f"papers/{key}.md": GOOD_PAPER.replace("Spectral Hashing", title) for key, title in titles.items()})
+    made: list[str] = []
+    csl_item = cite_module.csl_item
+
+    def counted(paper: Any, url: str) -> Any:
+        made.append(paper.key)
+        return csl_item(paper, url)
+
+    monkeypatch.setattr(cite_module, "csl_item", counted)
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and sorted(made) == sorted(titles)
+        made.clear()
+        paper = root / "papers" / "gong2008iterative.md"
+        paper.write_text(paper.read_text(encoding="utf-8").replace("year: 2008", "year: 2011"), encoding="utf-8")
+        assert builder.rebuild().ok and made == ["gong2008iterative"]
+        exported = (root / "_site" / "papers.json").read_bytes(), (root / "_site" / "papers.bib").read_bytes()
+        made.clear()
+        config = root / "l2h.yml"
+        config.write_text("base_url: https://elsewhere.example.org/\n", encoding="utf-8")
+        assert builder.rebuild().ok and sorted(made) == sorted(titles)  # every item holds the base URL
+        config.unlink()
+        made.clear()
+        assert builder.rebuild().ok and sorted(made) == sorted(titles)  # only the last rebuild's entries are kept
+    finally:
+        builder.close()
+    fresh = build(root, out_dir=root / "fresh", use_cache=False)
+    assert fresh.written and exported == ((root / "fresh" / "papers.json").read_bytes(),
+                                          (root / "fresh" / "papers.bib").read_bytes())

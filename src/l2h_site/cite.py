@@ -100,7 +100,12 @@ def bibtex_entry(paper: Paper) -> str:
 
 def bibtex_file(papers: Iterable[Paper]) -> str:
     """Format many papers as one .bib file, sorted by key."""
-    return "\n".join(bibtex_entry(p) for p in sorted(papers, key=lambda p: p.key))
+    return bibtex_join(bibtex_entry(p) for p in sorted(papers, key=lambda p: p.key))
+
+
+def bibtex_join(entries: Iterable[str]) -> str:
+    """Join BibTeX entries (in the order given) into one .bib file."""
+    return "\n".join(entries)
 
 
 def summary_text(markdown: str) -> str:
@@ -153,9 +158,18 @@ def csl_file(items: Iterable[dict[str, Any]]) -> str:
     Each item is encoded on its own: json encodes an indented list in Python, piece by piece,
     and for 20,000 papers those pieces took more memory than everything else of the build.
     """
-    encoded = [" " + json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n ")
-               for item in items]
-    return "[\n" + ",\n".join(encoded) + "\n]\n" if encoded else "[]\n"
+    return csl_join(csl_encode(item) for item in items)
+
+
+def csl_encode(item: dict[str, Any]) -> str:
+    """Encode one CSL-JSON item as csl_file puts it in the list."""
+    return " " + json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n ")
+
+
+def csl_join(encoded: Iterable[str]) -> str:
+    """Join encoded CSL-JSON items (in the order given) into one file."""
+    items = list(encoded)
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
 def scholarly_article(paper: Paper, page_url: str) -> dict[str, Any]:
