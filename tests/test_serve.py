@@ -526,6 +526,29 @@ def test_rebuilds_share_one_warm_child_which_stops_with_the_server(site: Callabl
     assert builder.warm is None and process.poll() is not None
 
 
+def test_a_server_started_on_a_built_review_loads_scikit_learn_before_the_first_edit(
+        site: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With related papers and the topic map in the cache, the first build needs no child; the first edit of a
+    summary does, and finds one started (and importing scikit-learn) with the server."""
+    monkeypatch.setenv("L2H_JOBS", "2")
+    titles = {"weiss2008spectral": "Spectral Hashing", "gong2008iterative": "Iterative Quantization",
+              "jegou2008product": "Product Quantization"}
+    root = site({f"papers/{key}.md": GOOD_PAPER.replace("Spectral Hashing", title) for key, title in titles.items()})
+    assert build(root).written  # the cache now has both results
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and builder.warm is not None
+        process = builder.warm.process
+        assert builder.warm.jobs == 0 and process is not None and process.poll() is None
+        paper = root / "papers" / "gong2008iterative.md"
+        paper.write_text(paper.read_text(encoding="utf-8") + "\nProduct codes and rotations.\n", encoding="utf-8")
+        assert builder.rebuild().ok
+        assert builder.warm.jobs == 1 and builder.warm.process is process and process.poll() is None
+    finally:
+        builder.close()
+    assert process.poll() is not None
+
+
 def test_rebuilds_make_the_exports_of_changed_papers_only(site: Callable[[dict[str, str | bytes]], Path],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """papers.bib and papers.json reuse the last rebuild's entries of the papers whose view did not change."""

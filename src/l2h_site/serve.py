@@ -166,6 +166,9 @@ class SiteBuilder:
                 self.cache.exports = {}  # kept between rebuilds: see render._exports
             if self.warm is None and self.keep_warm and job_count() > 1:
                 self.warm = WarmChild()
+                # scikit-learn loads now, beside this build, not on the first edit that needs it (the cache may
+                # have this build's related papers and topic map: then the first edit of a summary paid 1 s more)
+                self.warm.preload()
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
                            cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm)
             self.config = result.check.config
