@@ -286,25 +286,43 @@ in-process) and print whether the site was written, the order of the child's sta
 whether each child started early still runs once the build returned."""
 
 
-def _early_child_events(root: Path, cache: str = "cache") -> dict[str, Any]:
+def _early_child_events(root: Path, cache: str = "cache", large: bool = False) -> dict[str, Any]:
+    env = {**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2" if large else "1500"}
     done = subprocess.run([sys.executable, "-c", _RECORD_EARLY_CHILD, str(root), cache], capture_output=True,
-                          text=True, env={**os.environ, "L2H_JOBS": "2"}, check=False, timeout=300)
+                          text=True, env=env, check=False, timeout=300)
     assert done.returncode == 0, done.stderr
     found: dict[str, Any] = json.loads(done.stdout)
     return found
 
 
-def test_a_build_with_nothing_cached_starts_the_child_before_checking_the_papers(tmp_path: Path) -> None:
+def test_a_build_likely_to_need_the_child_starts_it_before_checking_the_papers(tmp_path: Path) -> None:
     root = golden_review(tmp_path)
     # From nothing: the child imports scikit-learn while the papers are checked, then gets its job, and exits.
     assert _early_child_events(root) == {"written": True, "events": ["preload", "check", "job"], "running": [False]}
     assert _early_child_events(root, "no-cache")["events"] == ["preload", "check", "job"]
-    # With related papers in the cache, an edit that changes no TF-IDF document needs no child at all...
-    paper = min((root / "papers").iterdir())
+    # With related papers in the cache, a build after an edit of no paper starts no child...
+    template = root / "templates" / "404.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _early_child_events(root, large=True) == {"written": True, "events": ["check"], "running": []}
+    # ...nor does a small review after an edit of a paper: its checks are too short to be worth it...
+    paper = root / "papers" / "weiss2008spectral.md"
     paper.write_text(re.sub(r"\nvenue: [^\n]*", "\nvenue: Another Venue", paper.read_text(), count=1))
     assert _early_child_events(root) == {"written": True, "events": ["check"], "running": []}
-    # ...and one that does starts it after the checks, as before.
+    # ...but a large one does: if the edit changed no TF-IDF document (a venue), the child gets no job and is
+    # stopped; otherwise it gets its job, and so after a paper is added.
+    paper.write_text(re.sub(r"\nvenue: [^\n]*", "\nvenue: A Third Venue", paper.read_text(), count=1))
+    assert _early_child_events(root, large=True) == {"written": True, "events": ["preload", "check"],
+                                                     "running": [False]}
     paper.write_text(paper.read_text() + "\nA new sentence with new words: flamingo.\n")
+    assert _early_child_events(root, large=True) == {"written": True, "events": ["preload", "check", "job"],
+                                                     "running": [False]}
+    added = root / "papers" / "smith2021graph.md"
+    added.write_text("---\ntitle: Graph Codes for Retrieval\nauthors: Ann Smith\nvenue: CVPR\nyear: 2021\n"
+                     "tags: [Image Retrieval]\nfamily: unsupervised\nmodality: [image]\n---\n"
+                     "Binary codes from a neighbourhood graph, learned without labels.\n", encoding="utf-8")
+    assert _early_child_events(root, large=True)["events"] == ["preload", "check", "job"]
+    # a small review started it after the checks, as before
+    added.write_text(added.read_text(encoding="utf-8") + "\nAnd a last sentence: heron.\n", encoding="utf-8")
     assert _early_child_events(root)["events"] == ["check", "job for a new child"]
 
 

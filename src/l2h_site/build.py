@@ -25,7 +25,7 @@ from l2h_site.linkcheck import check_pages
 from l2h_site.markup import MarkdownRenderer
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
-from l2h_site.parallel import iter_ordered
+from l2h_site.parallel import iter_ordered, threshold
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
 from l2h_site.progress import QUIET, Progress
 from l2h_site.render import PageList, render_site
@@ -259,16 +259,21 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
 
 
 def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
-    """In a build with nothing cached (from nothing, or --no-cache), start the child for related papers and the topic
-    map before the papers are checked, so that it imports scikit-learn meanwhile (1 s); it exits after its job.
-    A build with a cache may find both results there (an edit of a venue, say) and starts it only if it needs it."""
-    if cache is not None and cache.folder is not None and (cache.folder / "related").is_dir():
-        return None
+    """Start the child for related papers and the topic map before the papers are checked, so that it imports
+    scikit-learn meanwhile (1 s), when it will likely be needed: nothing is cached (a build from nothing, or
+    --no-cache), or, in a large review (where checking takes a second or more), a paper file or the folder (a paper
+    added, deleted or renamed) changed since related papers were last stored. It exits after its job; one that
+    gets none (a venue edited: both results are still in the cache) is stopped once that is known."""
+    papers = config.path(config.papers_dir)
+    stored = cache.folder / "related" if cache is not None and cache.folder is not None else None
     try:
-        count = sum(1 for entry in os.scandir(config.path(config.papers_dir)) if entry.name.endswith(PAPER_SUFFIXES))
+        since = max((e.stat().st_mtime for e in os.scandir(stored)), default=None) if stored and stored.is_dir() else None
+        names = [entry for entry in os.scandir(papers) if entry.name.endswith(PAPER_SUFFIXES)]
+        likely = since is None or (len(names) >= threshold() and (
+            papers.stat().st_mtime > since or any(entry.stat().st_mtime > since for entry in names)))
     except OSError:
         return None
-    if not separate_by_default(count):
+    if not likely or not separate_by_default(len(names)):
         return None
     child = WarmChild(one_job=True)
     child.preload()
@@ -344,6 +349,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             return result
         progress.stage("preparing pages")
         context, problems = _context(check, cache, memo, history, warm or early)
+        if early is not None and early.current is None:  # both results were in the cache: stop it importing now
+            early.stop()
         if memo is not None:
             memo.save()
             if given is None:  # a one-off build: the parse results are saved and no longer needed
