@@ -99,8 +99,8 @@ class WarmChild:
     """A child process that runs jobs one after another, with scikit-learn loaded after the first.
 
     l2h serve keeps one up between rebuilds, so that a rebuild does not import scikit-learn again; a
-    one-off build gives its child a single job (last=True), after which the child exits. A job nobody
-    waits for any more, or a child that died, makes the next job start a new child. stop() ends it.
+    one-off build's child (one_job=True) gets a single job, after which it exits. A job nobody waits for
+    any more, or a child that died, makes the next job start a new child. stop() ends it.
     """
 
     def __init__(self, one_job: bool = False) -> None:
@@ -108,7 +108,7 @@ class WarmChild:
         self.jobs = 0
         self.current: _Job | None = None
         self.one_job = one_job
-        """Whether the child exits after its first job (a one-off build's child started early: see preload)."""
+        """Whether the child exits after its first job (a one-off build's)."""
 
     def preload(self) -> None:
         """Start the child now and have it import scikit-learn until its job comes: a cold build knows it will need
@@ -133,24 +133,23 @@ class WarmChild:
             self.process.stdin.close()
         return self.process
 
-    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int, last: bool = False) -> _Job | None:
+    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int) -> _Job | None:
         """Send the child a job (starting the child if none runs); None if no child can run it."""
         if self.current is not None and not self.current.complete:
             self.stop()  # still busy with a job nobody waits for: a fresh child is faster than waiting
         if self.process is not None and self.process.poll() is not None:
             self.stop()  # it died
         self.jobs += 1
-        last = last or self.one_job
         folder = tempfile.TemporaryDirectory(prefix="l2h-corpus-")
         job = {"keys": vectors.keys, "documents": vectors.documents, "wanted": tuple(wanted), "seed": seed,
                "folder": folder.name, "number": self.jobs}
         try:
-            process = self._send(job, last)
+            process = self._send(job, last=self.one_job)
         except OSError:  # no interpreter to start, or the child died: compute in-process, a new child next time
             folder.cleanup()
             self.stop()
             return None
-        self.current = _Job(self, process, folder, self.jobs, wanted, last)
+        self.current = _Job(self, process, folder, self.jobs, wanted, self.one_job)
         return self.current
 
     def stop(self) -> None:
@@ -192,7 +191,7 @@ class CorpusWide:
         if wanted and warm is not None and separate is not False and not in_worker():
             self._child = warm.submit(self.vectors, wanted, seed)
         elif wanted and (separate if separate is not None else separate_by_default(len(self.vectors.keys))):
-            self._child = WarmChild().submit(self.vectors, wanted, seed, last=True)
+            self._child = WarmChild(one_job=True).submit(self.vectors, wanted, seed)
 
     @property
     def stored_related(self) -> Related | None:
