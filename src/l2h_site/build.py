@@ -28,6 +28,7 @@ from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
 from l2h_site.parallel import iter_ordered, threshold
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
 from l2h_site.progress import QUIET, Progress
+from l2h_site.related import related_stored_at
 from l2h_site.render import PageList, render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
@@ -265,9 +266,8 @@ def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
     added, deleted or renamed) changed since related papers were last stored. It exits after its job; one that
     gets none (a venue edited: both results are still in the cache) is stopped once that is known."""
     papers = config.path(config.papers_dir)
-    stored = cache.folder / "related" if cache is not None and cache.folder is not None else None
+    since = related_stored_at(cache)
     try:
-        since = max((e.stat().st_mtime for e in os.scandir(stored)), default=None) if stored and stored.is_dir() else None
         names = [entry for entry in os.scandir(papers) if entry.name.endswith(PAPER_SUFFIXES)]
         likely = since is None or (len(names) >= threshold() and (
             papers.stat().st_mtime > since or any(entry.stat().st_mtime > since for entry in names)))

@@ -81,6 +81,14 @@ class BuildCache:
             _prune(path.parent, keep=keep)
         return path
 
+    def newest(self, kind: str) -> float | None:
+        """Return when the newest entry of this kind was stored (its modification time), or None if there is none."""
+        folder = self.folder / kind if self.folder is not None else None
+        try:
+            return max((entry.stat().st_mtime for entry in os.scandir(folder)), default=None) if folder else None
+        except OSError:
+            return None
+
     def get_json(self, kind: str, key: str) -> Any | None:
         """Return a stored JSON value, or None."""
         path = self._path(kind, key)

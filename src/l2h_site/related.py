@@ -32,6 +32,11 @@ COUNT = 5
 """Related papers listed per paper."""
 
 
+def related_stored_at(cache: BuildCache | None) -> float | None:
+    """When related papers (of any papers) were last stored in the cache, or None if never."""
+    return cache.newest("related") if cache is not None else None
+
+
 def stored_related(vectors: PaperVectors, cache: BuildCache | None) -> dict[str, tuple[str, ...]] | None:
     """Each paper's related papers as the cache has them for exactly these papers' documents, or None.
 
