@@ -133,8 +133,9 @@ def damage_cache(root: Path, n: int) -> None:
     entries = sorted(p for p in (cache / "pages").glob("*") if p.name != "index.json") if (cache / "pages").is_dir() else []
     if entries:
         entries[n % len(entries)].unlink()
-    if (cache / "papers.pickle").is_file():
-        (cache / "papers.pickle").write_bytes(b"garbage" if n % 2 else b"")
+    for memo in ("papers.pickle", "exports.pickle"):
+        if (cache / memo).is_file():
+            (cache / memo).write_bytes(b"garbage" if n % 2 else b"")
     compiled = sorted((cache / "templates").rglob("*.cache")) if (cache / "templates").is_dir() else []
     if compiled:  # a compiled template cut short after Jinja's header, or replaced by garbage
         damaged = compiled[n % len(compiled)]
@@ -262,7 +263,6 @@ def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_
 def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:
     root = make_site(tmp_path)
     cache = BuildCache(root)
-    cache.exports = {}  # as the dev server's cache: each paper's BibTeX and CSL-JSON kept between rebuilds
     assert_incremental_equals_clean(root, tmp_path, 0, cache)
     for step, operation in enumerate(OPERATIONS + OPERATIONS[::-1], start=1):
         operation(root, step)

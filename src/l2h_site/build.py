@@ -368,7 +368,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.seconds = time.perf_counter() - started
             return result
         with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
-            render_problems = render_site(context, writer, cache, progress, store)
+            render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None)
             if check_links:  # read back from the temporary folder: the pages are not kept in memory
                 stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
                 render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")

@@ -58,9 +58,6 @@ class BuildCache:
     def __init__(self, root: Path | None) -> None:
         self.folder = root / CACHE_DIR if root is not None else None
         self._memos: dict[str, Memo] = {}
-        self.exports: dict[tuple[str, str], tuple[str, str]] | None = None
-        """Each paper's BibTeX entry and CSL-JSON item by its view's digest and the base URL, from the last build,
-        in memory; None (not kept) but for the dev server's cache, which outlives its builds."""
 
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""

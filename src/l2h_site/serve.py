@@ -163,7 +163,6 @@ class SiteBuilder:
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
-                self.cache.exports = {}  # kept between rebuilds: see render._exports
             if self.warm is None and self.keep_warm and job_count() > 1:
                 self.warm = WarmChild()
                 # scikit-learn loads now, beside this build, not on the first edit that needs it (the cache may
