@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -66,12 +67,26 @@ def is_failure(diagnostics: Iterable[Diagnostic], strict: bool) -> bool:
     return any(d.severity in failing for d in diagnostics)
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""Characters that must not reach a terminal or a log as they are: control characters (an escape sequence
+could clear the screen or forge a line) and invisible or bidirectional formatting characters (they would
+hide or reorder the text they are in)."""
+
+
+def visible(text: str) -> str:
+    """Show the unsafe characters of untrusted text as escapes (\\x1b, \\u202e), so that a file name,
+    field name or value quoted in a message prints as what it is."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
+                       else f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _location(d: Diagnostic) -> str:
+    path = visible(d.path)
     if d.line and d.column:
-        return f"{d.path}:{d.line}:{d.column}"
+        return f"{path}:{d.line}:{d.column}"
     if d.line:
-        return f"{d.path}:{d.line}"
-    return d.path
+        return f"{path}:{d.line}"
+    return path
 
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "note": "\033[1;36m"}
@@ -82,9 +97,9 @@ def format_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
     lines = []
     for d in diagnostics:
         severity = f"{_COLOURS[d.severity]}{d.severity}\033[0m" if colour else d.severity
-        lines.append(f"{_location(d)}: {severity}[{d.code}]: {d.message}")
+        lines.append(f"{_location(d)}: {severity}[{d.code}]: {visible(d.message)}")
         if d.hint:
-            lines.append(f"  help: {d.hint}")
+            lines.append(f"  help: {visible(d.hint)}")
     if diagnostics:
         lines.append(summary_line(diagnostics))
     return "\n".join(lines) + ("\n" if lines else "")
@@ -111,7 +126,7 @@ def format_json(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -140,7 +155,7 @@ def format_markdown(diagnostics: Sequence[Diagnostic]) -> str:
         return "### l2h check\n\nNo problems found.\n"
 
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return visible(text.replace("|", "\\|").replace("\n", " "))
 
     rows = ["### l2h check", "", summary_line(diagnostics), "",
             "| location | severity | code | message | fix |", "|---|---|---|---|---|"]

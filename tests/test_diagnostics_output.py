@@ -1,0 +1,50 @@
+"""What a diagnostic prints: untrusted text from a paper file reaches the terminal and CI logs escaped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from l2h_site.cli import main
+
+Site = Callable[[dict[str, "str | bytes"]], Path]
+
+HOSTILE = '"\\e[2J\\e[31mEVIL\\r\\nfake: ok"'  # YAML double quotes: ESC [2J clears a terminal, CR LF forges a line
+PAPER = ('---\ntitle: "Spectral Hashing"\nauthors: Yair Weiss, Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n'
+         f"tags: [Image Retrieval]\nfamily: unsupervised\n{HOSTILE}: 1\n---\nA summary in our own words.\n")
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    main(["check", "--root", str(root), *args])
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("form", ["text", "github"])
+def test_a_field_name_with_escape_sequences_is_printed_escaped(
+        site: Site, capsys: pytest.CaptureFixture[str], form: str) -> None:
+    root = site({"papers/weiss2008spectral.md": PAPER})
+    out = check(root, capsys, "--format", form)
+    assert "\x1b" not in out and "\r" not in out
+    assert "\\x1b[2J\\x1b[31mEVIL" in out
+    assert "fake: ok" in out  # on the same line as the rest of the message
+    assert not any(line.startswith("fake") for line in out.splitlines())
+
+
+def test_bidirectional_and_invisible_characters_are_shown_as_escapes(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": PAPER.replace(HOSTILE, '"evil\u202etxt.md\u200b"')})
+    out = check(root, capsys)
+    assert "\u202e" not in out and "\u200b" not in out
+    assert "evil\\u202etxt.md\\u200b" in out
+
+
+def test_json_keeps_the_exact_text(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON is for programs: its escapes already make control characters safe, and the text stays exact."""
+    root = site({"papers/weiss2008spectral.md": PAPER})
+    out = check(root, capsys, "--format", "json")
+    assert "\x1b" not in out
+    messages = [d["message"] for d in json.loads(out)["diagnostics"]]
+    assert any("\x1b[2J\x1b[31mEVIL\r\nfake: ok" in m for m in messages)
