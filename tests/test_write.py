@@ -158,3 +158,34 @@ def test_an_update_cut_short_while_moving_pages_in_is_finished_by_the_next_build
     assert restore_interrupted(root / "_site")  # what every build does first, even one that then fails
     assert leftovers(root) == []
     assert snapshot(root / "_site") == expected
+
+
+def test_a_second_build_of_one_site_waits_for_the_first(site: Site, tmp_path: Path) -> None:
+    """Two builds writing one site at once (l2h build beside l2h serve) would tidy away each other's staging
+    folders: the second waits, says so, and then builds."""
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    page = root / "templates" / "page.html"
+    page.write_text(page.read_text() + "\n")  # the next build has work to do
+    log = tmp_path / "stderr.txt"
+    held = os.open(root, os.O_RDONLY)  # what a first build holds: the folder the site is in
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with log.open("w") as err:
+            second = subprocess.Popen([sys.executable, "-m", "l2h_site", "build", "--root", str(root), "--quiet"],
+                                      stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + 120
+        while "waiting for it to finish" not in log.read_text() and second.poll() is None:
+            assert time.monotonic() < deadline, "the second build neither waited nor finished"
+            time.sleep(0.05)
+        assert second.poll() is None, f"the second build did not wait: {log.read_text()}"
+        assert f"another l2h build is writing {root / '_site'}" in log.read_text()
+    finally:
+        os.close(held)
+    assert second.wait(timeout=300) == 0
+    assert build(root).unchanged  # the second build wrote the site

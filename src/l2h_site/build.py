@@ -9,7 +9,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +33,7 @@ from l2h_site.render import PageList, render_site
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import check_output_dir, is_site_current, open_site, restore_interrupted, site_manifest
+from l2h_site.write import check_output_dir, exclusive, is_site_current, open_site, restore_interrupted, site_manifest
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -305,8 +305,9 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     topic map (the dev server keeps one, with scikit-learn loaded, across rebuilds).
     """
     try:
-        return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
-                      site_lock or nullcontext(), on_commit, warm)
+        with ExitStack() as held:
+            return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
+                          site_lock or nullcontext(), on_commit, warm, held)
     finally:
         progress.finish()
 
@@ -314,15 +315,16 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
-           warm: WarmChild | None) -> BuildResult:
+           warm: WarmChild | None, held: ExitStack) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
     history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
     protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
-    if write:  # refuse a dangerous output folder before any work
+    if write:  # refuse a dangerous output folder before any work; then hold it until this build is done
         check_output_dir(target, config.root, protected)
+        held.enter_context(exclusive(target))
     stamp = build_fingerprint(config, config_file, history, strict=strict, check_links=check_links)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)

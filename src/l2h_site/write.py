@@ -15,8 +15,9 @@ import os
 import posixpath
 import shutil
 import stat
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import final
@@ -494,6 +495,39 @@ def restore_interrupted(out_dir: Path) -> bool:
             _finish_update(staging, out)
             finished = True
     return finished
+
+
+@contextmanager
+def exclusive(out_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the output folder for one build at a time, across processes (l2h build beside l2h serve, say).
+
+    Two builds writing one site would each tidy away the other's staging folder as a leftover. The
+    lock is flock() on the folder the site is in, so it leaves no file behind and is released
+    when the process ends however it ends. Another build waits; `waiting` is called once first.
+    Without flock (not a POSIX system) there is no lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    parent = next(folder for folder in out_dir.resolve().parents if folder.is_dir())  # it may be made later
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            (waiting or _say_waiting(out_dir))()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _say_waiting(out_dir: Path) -> Callable[[], None]:
+    def say() -> None:
+        print(f"l2h: another l2h build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
+    return say
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
