@@ -94,3 +94,25 @@ def test_the_benchmark_corpus_is_deterministic(tmp_path: Path) -> None:
     first, second = generate(40, tmp_path / "a", seed=3), generate(40, tmp_path / "b", seed=3)
     assert _tree(first / "papers") == _tree(second / "papers")
     assert _tree(first / "papers") != _tree(generate(40, tmp_path / "c", seed=4) / "papers")
+
+
+def test_ctrl_c_stops_the_pool_without_a_traceback_from_each_worker() -> None:
+    """Ctrl-C goes to every process of the terminal's group; the workers leave it to the build process."""
+    import signal
+    import time
+
+    script = ("import time; from l2h_site.parallel import map_ordered\n"
+              "try:\n    map_ordered(lambda _: time.sleep(60), range(40))\n"
+              "except KeyboardInterrupt:\n    raise SystemExit(130)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"})
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while len(children.read_text().split()) < 2:  # both workers forked
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.3)  # and running their first item
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "ForkPoolWorker" not in err and "Traceback" not in err, err

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -59,6 +60,12 @@ def is_parallel(count: int) -> bool:
             and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1)
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that only the build
+    process stops (and stops its pool), instead of each worker printing its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     global _IN_WORKER
     _IN_WORKER = True
@@ -85,7 +92,7 @@ def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = 
     chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _TASK = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
                 yield from chunk
     finally:
