@@ -87,8 +87,32 @@ def test_a_real_build_prints_a_summary_and_no_bar_when_not_a_terminal(
     deleted = [path for path in before if path not in after]  # search fragments are named by their content
     reused = re.search(r"\((\d+) from cache; ", out)
     assert reused and 0 < len(written) < pages, "an edit rewrites the pages it changes, not the site"
+    named = ", ".join(sorted(deleted)[:3]) + (f" and {len(deleted) - 3} more" if len(deleted) > 3 else "")
     assert out == (f"l2h: built {len(after) - 1:,} pages (1 papers) in {seconds(out)} s ({reused.group(1)} from cache; "
-                   f"{len(written)} written{f', {len(deleted)} deleted' if deleted else ''}) into {root / '_site'}\n")
+                   f"{len(written)} written{f', {len(deleted)} deleted: {named}' if deleted else ''}) "
+                   f"into {root / '_site'}\n")
+
+
+def test_the_summary_names_the_files_a_build_deleted_and_a_failed_build_says_what_it_left(
+        site: Callable[[dict[str, str | bytes]], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """A file put into the site by hand (a CNAME, say) is not l2h's: the build deletes it, and says which."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    broken = GOOD_PAPER.replace("year: 2008", "year: 20o8")
+    (root / "papers" / "weiss2008spectral.md").write_text(broken)
+    assert main(["build", "--root", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err.endswith("l2h: build failed; no site was written\n")
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER)
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    capsys.readouterr()
+    for name in ("CNAME", "notes.txt", "a.txt", "z.txt"):
+        (root / "_site" / name).write_text("by hand\n")
+    assert main(["build", "--root", str(root)]) == 0
+    out, _ = capsys.readouterr()
+    assert "0 written, 4 deleted: CNAME, a.txt, notes.txt and 1 more) into" in out
+    assert not (root / "_site" / "CNAME").exists()
+    (root / "papers" / "weiss2008spectral.md").write_text(broken)
+    assert main(["build", "--root", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err.endswith("l2h: build failed; the previous site was left as it was\n")
 
 
 def test_a_forced_progress_line_shows_every_stage_on_stderr(

@@ -71,6 +71,10 @@ class BuildResult:
     """Files written to the output folder: all of a new site's, only the changed and new ones of an updated site."""
     deleted: int = 0
     """Files an updated site no longer has, deleted from it."""
+    deleted_paths: tuple[str, ...] = ()
+    """Those files, sorted."""
+    had_site: bool = False
+    """The output folder held a site before this build (which a failed build leaves as it was)."""
     context: SiteContext | None = field(default=None, repr=False)
     """What the pages were rendered from (set when the build rendered the site), for l2h serve's previews."""
 
@@ -341,7 +345,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         memo = cache.memo("papers") if cache is not None else None
         check = check_site(root, config_file, progress, memo)
         release_freed_memory()  # what parsing the files left behind
-        result = BuildResult(check=check)
+        result = BuildResult(check=check, had_site=write and target.is_dir())
         if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
             with site_lock:
                 restore_interrupted(target)
@@ -385,7 +389,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 writer.commit()
                 if on_commit is not None:
                     on_commit()
-            result.changed, result.deleted = writer.changed, writer.deleted
+            result.changed, result.deleted_paths = writer.changed, tuple(writer.gone)
+            result.deleted = len(result.deleted_paths)
         if store is not None:
             store.save()
         if cache is not None:

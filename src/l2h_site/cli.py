@@ -115,7 +115,8 @@ def _build(args: argparse.Namespace) -> int:
                    use_cache=not args.no_cache, progress=progress)
     _print_diagnostics(result.diagnostics)
     if not result.written:
-        print("l2h: build failed; the previous site was left as it was", file=sys.stderr)
+        print("l2h: build failed; the previous site was left as it was" if result.had_site else
+              "l2h: build failed; no site was written", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         print(build_summary(result))
@@ -128,7 +129,8 @@ def build_summary(result: BuildResult) -> str:
     counts = f"{result.page_count:,} pages ({papers:,} papers)"
     if result.unchanged:
         return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"
-    deleted = f", {result.deleted:,} deleted" if result.deleted else ""
+    shown = ", ".join(result.deleted_paths[:3]) + (f" and {result.deleted - 3:,} more" if result.deleted > 3 else "")
+    deleted = f", {result.deleted:,} deleted: {shown}" if result.deleted else ""
     return (f"l2h: built {counts} in {result.seconds:.2f} s ({result.reused:,} from cache; "
             f"{result.changed:,} written{deleted}) into {result.out_dir}")
 

@@ -175,7 +175,12 @@ class _SiteOutput:
     @property
     def deleted(self) -> int:
         """Files of the previous site this writer deletes (none: a new site replaces an empty folder)."""
-        return 0
+        return len(self.gone)
+
+    @property
+    def gone(self) -> list[str]:
+        """The files of the previous site this writer deletes, sorted."""
+        return []
 
     def _done(self, path: str, size: int) -> None:
         self.sizes[path] = size
@@ -345,9 +350,9 @@ class SiteUpdater(_SiteOutput):
         return len(self._staged)
 
     @property
-    def deleted(self) -> int:
-        """Files of the site the new one no longer has (known once the pages are all in)."""
-        return len(self._gone())
+    def gone(self) -> list[str]:
+        """Files of the site the new one no longer has, sorted (known once the pages are all in)."""
+        return self._gone()
 
     def _gone(self) -> list[str]:
         """The files of the site the new one no longer has, sorted."""
