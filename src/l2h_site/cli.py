@@ -6,10 +6,13 @@ Exit codes: 0 ok, 1 content problems, 2 usage or environment errors.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
 from l2h_site.build import BuildResult, build, check_site
@@ -32,8 +35,38 @@ TOOLS = {"new": new, "import": importer, "schema": schema}
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="l2h", description="Build and check a living literature review.")
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a "did you mean" for a mistyped command or option (argparse has one from Python 3.14)."""
+
+    words: Sequence[str] = ()
+    """The command line being parsed."""
+
+    def error(self, message: str) -> NoReturn:
+        wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if wrong:
+            choices = re.findall(r"'([^']*)'", wrong.group(2)) or [c.strip() for c in wrong.group(2).split(",")]
+            message = f"unknown command '{wrong.group(1)}'; the commands are {', '.join(choices)}"
+            message += _did_you_mean(wrong.group(1), choices)
+        unknown = re.match(r"unrecognized arguments: (.*)$", message)
+        if unknown:
+            commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
+                        for name, p in a.choices.items()}
+            used = [commands[w] for w in self.words if w in commands][:1]  # the options of the command given
+            parsers = [self, *(used or commands.values())]
+            options = sorted({o for parser in parsers for action in parser._actions for o in action.option_strings})
+            first = unknown.group(1).split()[0]
+            message += _did_you_mean(first.split("=")[0], options) if first.startswith("-") else ""
+        super().error(message)
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    close.sort(key=lambda c: sorted(c) != sorted(word))  # stable: two letters swapped wins a tie (--prot: --port)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="l2h", description="Build and check a living literature review.")
     parser.add_argument("--version", action="version", version=f"l2h {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -78,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
+    parser.words = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -1,4 +1,5 @@
-"""What a diagnostic prints: untrusted text from a paper file reaches the terminal and CI logs escaped."""
+"""What the command prints: untrusted text from a paper file reaches the terminal escaped; a mistyped
+command or option gets a suggestion."""
 
 from __future__ import annotations
 
@@ -48,3 +49,18 @@ def test_json_keeps_the_exact_text(site: Site, capsys: pytest.CaptureFixture[str
     assert "\x1b" not in out
     messages = [d["message"] for d in json.loads(out)["diagnostics"]]
     assert any("\x1b[2J\x1b[31mEVIL\r\nfake: ok" in m for m in messages)
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["buld"], ("unknown command 'buld'; the commands are build, check, serve, new, import, schema; "
+                "did you mean 'build'?")),
+    (["frobnicate"], "unknown command 'frobnicate'; the commands are build, check, serve, new, import, schema\n"),
+    (["build", "--strcit"], "unrecognized arguments: --strcit; did you mean '--strict'?"),
+    (["serve", "--prot", "9000"], "unrecognized arguments: --prot 9000; did you mean '--port'?"),
+    (["check", "--formta=json"], "unrecognized arguments: --formta=json; did you mean '--format'?"),
+    (["build", "--zzz"], "unrecognized arguments: --zzz\n"),
+])
+def test_a_mistyped_command_or_option_gets_a_suggestion(
+        argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert f"l2h: error: {said}" in capsys.readouterr().err
