@@ -189,3 +189,21 @@ def test_a_second_build_of_one_site_waits_for_the_first(site: Site, tmp_path: Pa
         os.close(held)
     assert second.wait(timeout=300) == 0
     assert build(root).unchanged  # the second build wrote the site
+
+
+def test_static_links_and_unpublishable_names_are_reported_not_skipped(site: Site, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the review\n")
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "static/con.js": "x\n", "static/a:b.css": "y\n"})
+    (root / "static" / "linked.txt").symlink_to(secret)
+    result = build(root)
+    assert not result.written
+    found = {(d.path, d.severity, d.code) for d in result.diagnostics}
+    assert found == {("static/con.js", "error", "static-name"), ("static/a:b.css", "error", "static-name"),
+                     ("static/linked.txt", "warning", "static-link")}
+    (root / "static" / "con.js").unlink()
+    (root / "static" / "a:b.css").unlink()
+    result = build(root)
+    assert result.written and [d.code for d in result.diagnostics] == ["static-link"]
+    assert not (root / "_site" / "static" / "linked.txt").exists()
+    assert (root / "_site" / "static" / "style.css").is_file()

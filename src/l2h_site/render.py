@@ -23,7 +23,7 @@ from markupsafe import Markup
 from l2h_site import __version__, cite
 from l2h_site.cache import BuildCache, Memo, PageStore, digest
 from l2h_site.context import PaperView, SiteContext
-from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
 from l2h_site.memory import release_freed_memory
@@ -32,6 +32,7 @@ from l2h_site.parallel import is_parallel, iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
+from l2h_site.write import check_page_path
 
 LATEST = 100
 """Papers a review larger than list_limit shows on its all-papers page and per family in the taxonomy's
@@ -473,7 +474,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     sink.add(RenderedPage("papers.bib", cite.bibtex_join(bib).encode()))
     sink.add(RenderedPage("papers.json", cite.csl_join(csl).encode()))
     r.page("404.html", "404.html")
-    for static in _static_files(config.path(config.static_dir)):
+    statics, problems = _static_files(config.path(config.static_dir), config.static_dir)
+    r.diagnostics.extend(problems)
+    for static in statics:
         sink.add(static)
     related = site.related  # waits for related papers: the paper pages show them
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
@@ -550,12 +553,30 @@ def _view_digests(site: SiteContext) -> dict[str, str]:
     return {view.paper.key: hashlib.sha256(repr(view).encode()).hexdigest() for view in site.papers}
 
 
-def _static_files(static_dir: Path) -> list[RenderedPage]:
+def _static_files(static_dir: Path, shown: str) -> tuple[list[RenderedPage], list[Diagnostic]]:
+    """The files of the static folder, copied to static/; hidden files (.DS_Store) are left out.
+
+    A symbolic link is not followed (it could point anywhere on the maintainer's machine) and a name
+    that could not be published everywhere is refused: each is a diagnostic, not a silent omission.
+    """
     if not static_dir.is_dir():
-        return []
+        return [], []
     pages = []
+    problems: list[Diagnostic] = []
     for path in sorted(static_dir.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        source = posixpath.join(shown.rstrip("/"), path.relative_to(static_dir).as_posix())
+        if path.is_symlink():
+            problems.append(warning(source, 0, 0, "static-link", f"{source} is a symbolic link; it is not copied",
+                                    "copy the file itself into the folder instead of linking to it"))
+        elif path.is_file():
             rel = posixpath.join("static", path.relative_to(static_dir).as_posix())
-            pages.append(RenderedPage(rel, path.read_bytes()))
-    return pages
+            unsafe = check_page_path(rel)
+            if unsafe:
+                problems.append(error(source, 0, 0, "static-name", f"{source} cannot be published: {unsafe}",
+                                      "rename it with letters, digits, '-', '_' and '.' only, avoiding names "
+                                      "Windows reserves (con, aux, nul, com1, ...)"))
+            else:
+                pages.append(RenderedPage(rel, path.read_bytes()))
+    return pages, problems
