@@ -46,6 +46,13 @@ _LATEX_IN_DOUBLE_QUOTES = re.compile(
     r"(\\(?!u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})[a-zA-Z]{2,})")  # not a \uXXXX-style escape
 """A LaTeX command such as \\frac inside double quotes, where YAML reads '\\f' as an escape."""
 
+_MAPPING_VALUE_PREFIX = re.compile(r" *(?:- +)*[^\s#'\"{}\[\],&*!|>%@`-][^#]*?: *")
+"""What stands on a line before a value of a block mapping: indentation, list dashes, then 'key: '."""
+_ITEM_PREFIX = re.compile(r" *(?:- +)+")
+"""What stands on a line before an item of a block list: indentation and '- '."""
+_DROPPED_COMMENT = re.compile(r"[ \t]+#")
+"""The gap and '#' that make YAML drop the rest of a line after a plain value."""
+
 
 @dataclass(frozen=True)
 class YamlProblem:
@@ -93,6 +100,19 @@ class _Constructor(yaml.SafeLoader):
 
 
 _CONSTRUCTOR = _Constructor("")
+
+
+def _quoted(text: str) -> str:
+    """Write text as a double-quoted YAML value."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _value_prefix(source_line: str, column: int) -> str | None:
+    """The 'key:' or '-' before the value that starts at column, or None if none stands there."""
+    before = source_line[:column]
+    if _MAPPING_VALUE_PREFIX.fullmatch(before) or _ITEM_PREFIX.fullmatch(before):
+        return before.strip()
+    return None
 
 
 def _syntax_hint(problem: str, source_line: str) -> str:
@@ -228,8 +248,13 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             doc.raw[path] = node.value
         return value
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
+        items = [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
+        if not node.flow_style:  # in a [flow list] a ' #' ends the line on purpose, or breaks the list
+            for item in node.value:
+                _find_dropped_comment(item, "the list item", doc)
+        return items
     result: dict[Any, Any] = {}
+    in_block = isinstance(node, yaml.MappingNode) and not node.flow_style
     for key_node, value_node in node.value:
         kline, kcol = key_node.start_mark.line, key_node.start_mark.column
         if not isinstance(key_node, yaml.ScalarNode):
@@ -258,4 +283,31 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
         result[key] = _walk(value_node, path + (key,), doc, seen, depth + 1)
+        if in_block:
+            _find_dropped_comment(value_node, key, doc)
     return result
+
+
+def _find_dropped_comment(node: yaml.Node, name: str, doc: YamlDoc) -> None:
+    """Report a plain value followed on its line by ' #...', which YAML drops as a comment.
+
+    A contributor who writes `title: Hashing #1 Method` means the whole text; a comment on its own
+    line, or after a quoted value or a [list], is left alone. An empty value is reported only when
+    the '#' is glued to text (`venue: #CVPR`), since `venue: # to do` is a comment by intent.
+    """
+    if not isinstance(node, yaml.ScalarNode) or node.style:
+        return
+    end = node.end_mark.index
+    line_end = doc.text.find("\n", end)
+    rest = doc.text[end:] if line_end < 0 else doc.text[end:line_end]
+    gap = _DROPPED_COMMENT.match(rest)
+    if not gap or (not node.value and rest[gap.end():gap.end() + 1] in ("", " ", "\t")):
+        return
+    intended = (node.value + rest).strip()
+    shown = f'would be "{node.value}"' if node.value else "would be empty"
+    source_line = doc.text.split("\n")[node.start_mark.line]
+    prefix = _value_prefix(source_line, node.start_mark.column)
+    doc.problem(node.end_mark.line, node.end_mark.column + gap.end() - 1, "yaml-comment",
+                f'the text after " #" is read by YAML as a comment and dropped: {name} {shown}',
+                f"quote the whole value: {prefix + ' ' if prefix else ''}{_quoted(intended)} "
+                "(or, if it is a note, move it to a line of its own)")

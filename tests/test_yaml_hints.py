@@ -1,0 +1,79 @@
+"""The YAML stage's diagnostics for contributors' typical slips: the right line and column, and a fix that works."""
+
+from __future__ import annotations
+
+from l2h_site.yamlsafe import YamlProblem, load_yaml
+
+
+def problems(text: str) -> list[YamlProblem]:
+    """Load front matter as parse.py does (its first line is the file's line 2) and return the problems."""
+    return load_yaml(text, first_line=2).problems
+
+
+def only(text: str) -> YamlProblem:
+    """The one problem reported for text."""
+    found = problems(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- a ' #' after a plain value --------------------------------------------------------------
+
+
+def test_text_after_space_hash_is_reported_not_dropped() -> None:
+    p = only("title: Hashing #1 Method\nyear: 2020\n")
+    assert (p.line, p.column, p.code) == (2, 16, "yaml-comment")
+    assert p.message == 'the text after " #" is read by YAML as a comment and dropped: title would be "Hashing"'
+    assert p.hint.startswith('quote the whole value: title: "Hashing #1 Method"')
+
+
+def test_comment_hint_escapes_quotes_and_backslashes() -> None:
+    p = only('title: A "B" \\C #2\n')
+    assert p.hint.startswith('quote the whole value: title: "A \\"B\\" \\\\C #2"')
+
+
+def test_comment_after_a_list_item_is_reported() -> None:
+    p = only("tags:\n  - Hashing #1\n  - LSH\n")
+    assert (p.line, p.column, p.code) == (3, 13, "yaml-comment")
+    assert 'the list item would be "Hashing"' in p.message
+    assert p.hint.startswith('quote the whole value: - "Hashing #1"')
+
+
+def test_comment_after_a_nested_value_is_reported() -> None:
+    p = only("links:\n  - name: Code #2\n    url: https://example.org\n")
+    assert (p.line, p.column) == (3, 16)
+    assert p.hint.startswith('quote the whole value: - name: "Code #2"')
+
+
+def test_comment_after_a_value_continued_on_the_next_line_is_reported() -> None:
+    p = only("title: Spectral\n  Hashing #1\n")
+    assert (p.line, p.column, p.code) == (3, 11, "yaml-comment")
+    assert 'title would be "Spectral Hashing"' in p.message
+    assert p.hint.startswith('quote the whole value: title: "Spectral Hashing #1"')
+
+
+def test_hash_glued_to_an_empty_value_is_reported() -> None:
+    p = only("venue: #CVPR\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-comment")
+    assert "venue would be empty" in p.message
+    assert p.hint.startswith('quote the whole value: venue: "#CVPR"')
+
+
+def test_real_comments_are_not_reported() -> None:
+    text = ("# a comment on its own line\n"
+            "title: Hashing\n"
+            "  # an indented comment\n"
+            'venue: "CVPR" # after a double-quoted value\n'
+            "note: 'x' # after a single-quoted value\n"
+            "tags: [A, B]  # after a flow list\n"
+            "links: {name: x}  # after a flow mapping\n"
+            "more: [A, B, # inside a flow list\n"
+            "  C]\n"
+            "venue_note: # an empty value, then a comment\n"
+            "summary: |\n"
+            "  a block with #1 inside # kept\n"
+            "hashtag: C#\n")
+    doc = load_yaml(text)
+    assert doc.problems == []
+    assert doc.value["summary"] == "a block with #1 inside # kept\n"
+    assert doc.value["hashtag"] == "C#"
