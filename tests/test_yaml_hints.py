@@ -77,3 +77,72 @@ def test_real_comments_are_not_reported() -> None:
     assert doc.problems == []
     assert doc.value["summary"] == "a block with #1 inside # kept\n"
     assert doc.value["hashtag"] == "C#"
+
+
+# --- a quote or bracket left open --------------------------------------------------------------
+
+FIELDS = "authors: Yair Weiss\nyear: 2008\nfamily: unsupervised\nlearning: shallow\ntags: [LSH]\nurl: https://x.org\nbibkey: w08\n"
+"""Seven plain fields, lines 3-9 of the file when they follow a first field on line 2."""
+
+
+def test_quote_left_open_before_other_fields_points_at_the_quote() -> None:
+    p = only('title: "Unclosed Quote Hashing\n' + FIELDS + 'venue: "CVPR"\n')
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-syntax")
+    assert "double quote opened here" in p.message
+    assert p.hint == 'close the double quote opened here: title: "Unclosed Quote Hashing"'
+
+
+def test_quote_left_open_in_the_last_field_points_at_the_quote() -> None:
+    p = only("venue: CVPR\n" + FIELDS + 'title: "Unclosed Quote Hashing\n')
+    assert (p.line, p.column, p.code) == (10, 8, "yaml-syntax")
+    assert "never closed" in p.message
+    assert p.hint == 'close the double quote opened here: title: "Unclosed Quote Hashing"'
+
+
+def test_single_quote_left_open_points_at_the_quote() -> None:
+    p = only("title: 'Unclosed\nauthors: Miles O'Brien\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-syntax")
+    assert p.hint == "close the single quote opened here: title: 'Unclosed'"
+
+
+def test_quote_left_open_in_a_list_item_points_at_the_quote() -> None:
+    p = only('tags:\n  - "LSH\n  - Graphs\nyear: 2008\n')
+    assert (p.line, p.column) == (3, 5)
+    assert p.hint == 'close the double quote opened here: - "LSH"'
+
+
+def test_bracket_left_open_points_at_the_bracket() -> None:
+    p = only("title: T\nauthors: A\nyear: 2020\ntags: [A, B\nvenue: X\n")
+    assert (p.line, p.column, p.code) == (5, 7, "yaml-syntax")
+    assert "'[' opened here" in p.message
+    assert p.hint == "close the bracket opened here: tags: [A, B]"
+
+
+def test_bracket_left_open_in_the_last_field_points_at_the_bracket() -> None:
+    p = only("title: T\nlinks: {name: Code, url: https://x.org\n")
+    assert (p.line, p.column) == (3, 8)
+    assert p.hint == "close the brace opened here: links: {name: Code, url: https://x.org}"
+
+
+def test_multi_line_quoted_value_is_not_blamed_for_a_later_error() -> None:
+    p = only('summary: "one\n  two"\ntitle: Hashing: Codes\n')
+    assert (p.line, p.column) == (4, 15)
+    assert "quote the value of 'title'" in p.hint
+
+
+def test_block_scalar_is_not_blamed_for_a_later_error() -> None:
+    p = only('note: |\n  say "hi\ntitle: Hashing: Codes\n')
+    assert (p.line, p.column) == (4, 15)
+    assert "quote the value of 'title'" in p.hint
+
+
+def test_closed_quotes_do_not_move_an_error() -> None:
+    p = only('venue: "CVPR"\ntitle: Hashing: Codes\n')
+    assert (p.line, p.column) == (3, 15)
+
+
+def test_list_over_several_lines_left_open_points_at_the_bracket() -> None:
+    p = only("tags: [A, B,\n  C, D\nyear: 2020\n")
+    assert (p.line, p.column) == (2, 7)
+    assert p.message.endswith("so YAML reads the lines after it into this list")
+    assert p.hint == "close the bracket opened here with ']' after the last item"

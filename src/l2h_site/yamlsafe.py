@@ -162,6 +162,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             doc.problem(line, column, "yaml-too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels",
                         "flatten the structure")
             return doc
+        opener = _unclosed_opener(exc, text, lines)
+        if opener is not None:
+            doc.problem(*opener)
+            return doc
         source_line = lines[line] if line < len(lines) else ""
         doc.problem(line, column, "yaml-syntax", f"invalid YAML: {problem}",
                                         _syntax_hint(problem, source_line))
@@ -188,6 +192,76 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     seen: set[int] = set()
     doc.value = _walk(node, (), doc, seen, 0)
     return doc
+
+
+_OPENERS = {'"': ("double quote", '"'), "'": ("single quote", "'"), "[": ("bracket", "]"), "{": ("brace", "}")}
+"""What each opening character is called in a hint, and what closes it."""
+_FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping")
+
+
+def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
+                     lines: list[str]) -> tuple[int, int, str, str, str] | None:
+    """Blame the quote or bracket left open that made the parser fail further down, if one did.
+
+    Returns the arguments of YamlDoc.problem. PyYAML reports where it gave up: after a quote left
+    open it reads the next fields into the value, up to the next quote, and fails there. A quoted
+    value or [list] that runs onto a line indented no deeper than its own line has swallowed the
+    fields that follow; one continued on deeper-indented lines is multi-line on purpose and not blamed.
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    end = problem.index if problem is not None else len(text)
+    opener = _runaway_quote(text, lines, end)
+    never_closed = False
+    if opener is None and context is not None:
+        at_end = problem is None or problem.index >= len(text.rstrip())
+        if exc.context == "while scanning a quoted scalar":
+            opener, never_closed = (context.line, context.column), True
+        elif exc.context in _FLOW_CONTEXTS and problem is not None and (
+                at_end or _runs_over(lines, context.line, problem.line)):
+            opener, never_closed = (context.line, context.column), at_end
+    if opener is None or opener[0] >= len(lines) or opener[1] >= len(lines[opener[0]]):
+        return None
+    line, column = opener
+    source_line = lines[line]
+    char = source_line[column]
+    if char not in _OPENERS:
+        return None
+    name, closer = _OPENERS[char]
+    shown, value = (name, "value") if char in "\"'" else (f"'{char}'", "list" if char == "[" else "mapping")
+    message = (f"invalid YAML: the {shown} opened here is never closed" if never_closed else
+               f"invalid YAML: the {shown} opened here is not closed on its line, "
+               f"so YAML reads the lines after it into this {value}")
+    written = source_line.strip()
+    if char in "[{":
+        written = re.sub(r"\s+#.*$", "", written)
+        if written.endswith(","):  # a list written over several lines: where it should end is not known
+            hint = f"close the {name} opened here with '{closer}' after the last item"
+            return line, column, "yaml-syntax", message, hint
+    return line, column, "yaml-syntax", message, f"close the {name} opened here: {written}{closer}"
+
+
+def _runaway_quote(text: str, lines: list[str], end: int) -> tuple[int, int] | None:
+    """Find the first quoted value, starting before index end, that swallowed the lines after its own."""
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start = token.start_mark
+            if start is None or start.index >= end:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark is not None \
+                    and token.end_mark.line > start.line and _runs_over(lines, start.line, token.end_mark.line):
+                return start.line, start.column
+    except yaml.YAMLError:  # the scanner stops where the document breaks; what came before is all we need
+        pass
+    return None
+
+
+def _runs_over(lines: list[str], first: int, last: int) -> bool:
+    """Tell whether a value begun on line first continues, by line last, on a line indented no deeper."""
+    if first >= len(lines):
+        return False
+    depth = len(lines[first]) - len(lines[first].lstrip(" "))
+    return any(line.strip() and len(line) - len(line.lstrip(" ")) <= depth
+               for line in lines[first + 1:last + 1])
 
 
 def _find_aliases(text: str, doc: YamlDoc) -> bool:
