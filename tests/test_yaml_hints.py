@@ -146,3 +146,59 @@ def test_list_over_several_lines_left_open_points_at_the_bracket() -> None:
     assert (p.line, p.column) == (2, 7)
     assert p.message.endswith("so YAML reads the lines after it into this list")
     assert p.hint == "close the bracket opened here with ']' after the last item"
+
+
+# --- a value that starts with a YAML indicator -------------------------------------------------
+
+GENUINE = "write the value out in full instead of referring to an anchor"
+
+
+def test_ampersand_starting_a_title_asks_for_quotes() -> None:
+    p = only("title: &Amp Hashing\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-alias")
+    assert p.hint == 'quote the value: title: "&Amp Hashing"'
+
+
+def test_star_starting_a_title_asks_for_quotes_once() -> None:
+    p = only("title: *Star Hashing\nyear: 2020\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-alias")
+    assert p.hint == 'quote the value: title: "*Star Hashing"'
+
+
+def test_star_alone_naming_no_anchor_asks_for_quotes() -> None:
+    p = only("title: *Star\n")
+    assert (p.line, p.column, p.hint) == (2, 8, 'quote the value: title: "*Star"')
+
+
+def test_bang_starting_a_title_asks_for_quotes() -> None:
+    p = only("title: !Bang Hashing\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-tag")
+    assert p.hint == 'quote the value: title: "!Bang Hashing"'
+
+
+def test_indicator_starting_a_list_item_asks_for_quotes() -> None:
+    p = only('tags:\n  - &Amp Hashing "LSH"\n')
+    assert (p.line, p.column) == (3, 5)
+    assert p.hint == 'quote the value: - "&Amp Hashing \\"LSH\\""'
+
+
+def test_characters_yaml_reserves_ask_for_quotes() -> None:
+    p = only("title: @Home Hashing\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-syntax")
+    assert p.hint == 'quote the value: title: "@Home Hashing"'
+    p = only("title: *, Hashing\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-syntax")
+    assert p.hint == 'quote the value: title: "*, Hashing"'
+
+
+def test_genuine_anchors_and_aliases_keep_their_message() -> None:
+    found = problems("base: &b\n  a: 1\nx: *b\nvenue_copy: &v NeurIPS\nalso: *v\n")
+    assert [(p.line, p.column, p.code, p.hint) for p in found] == [
+        (2, 7, "yaml-alias", GENUINE), (4, 4, "yaml-alias", GENUINE),
+        (5, 13, "yaml-alias", GENUINE), (6, 7, "yaml-alias", GENUINE)]
+
+
+def test_genuine_tags_keep_their_message() -> None:
+    p = only("x: !!python/object/apply:os.system ['touch pwned']\n")
+    assert p.code == "yaml-tag"
+    assert p.hint == "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings"

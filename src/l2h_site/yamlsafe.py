@@ -162,13 +162,18 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             doc.problem(line, column, "yaml-too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels",
                         "flatten the structure")
             return doc
+        if mark is not None and any(p.line == doc.at(line, 0)[0] for p in doc.problems):
+            return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         opener = _unclosed_opener(exc, text, lines)
         if opener is not None:
             doc.problem(*opener)
             return doc
+        if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
+            line, column = exc.context_mark.line, exc.context_mark.column
+        meant = _indicator_meant_as_text(lines, line, column)
         source_line = lines[line] if line < len(lines) else ""
         doc.problem(line, column, "yaml-syntax", f"invalid YAML: {problem}",
-                                        _syntax_hint(problem, source_line))
+                    f"quote the value: {meant}" if meant else _syntax_hint(problem, source_line))
         return doc
     except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. a control character
         found = yaml.reader.Reader.NON_PRINTABLE.search(text)  # exc.position counts bytes in libyaml
@@ -268,18 +273,81 @@ def _find_aliases(text: str, doc: YamlDoc) -> bool:
     """Report each line that defines an anchor (&name) or uses an alias (*name), where it is written.
 
     The composed graph shares one node between an anchor and its aliases, so only the parser's
-    events know where an alias stands; nothing is composed or expanded when one is found.
+    events know where an alias stands; nothing is composed or expanded when one is found. A syntax
+    error met on the way is raised after the lines found so far are reported.
     """
+    events: list[yaml.NodeEvent] = []
+    failure: yaml.MarkedYAMLError | None = None
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                events.append(event)
+    except yaml.MarkedYAMLError as exc:
+        failure = exc
+    used = {event.anchor for event in events if isinstance(event, yaml.AliasEvent)}
+    defined = {event.anchor for event in events if not isinstance(event, yaml.AliasEvent)}
     lines: set[int] = set()
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            mark = event.start_mark
-            if mark is not None and mark.line not in lines:
-                lines.add(mark.line)
-                doc.problem(mark.line, mark.column, "yaml-alias",
-                            "YAML anchors and aliases (&name / *name) are not allowed",
-                            "write the value out in full instead of referring to an anchor")
+    source_lines = text.split("\n")
+    for event in events:
+        mark = event.start_mark
+        if mark is not None and mark.line not in lines:
+            lines.add(mark.line)
+            meant = _alias_meant_as_text(event, source_lines, defined, used)
+            doc.problem(mark.line, mark.column, "yaml-alias",
+                        "YAML anchors and aliases (&name / *name) are not allowed",
+                        f"quote the value: {meant}" if meant else
+                        "write the value out in full instead of referring to an anchor")
+    if failure is not None:
+        raise failure
     return bool(lines)
+
+
+def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
+                         defined: set[str | None], used: set[str | None]) -> str | None:
+    """The quoted line to write when '&' or '*' starts a value that is text, not an anchor or alias.
+
+    `title: &Amp Hashing` is text: the anchor is followed by words and nothing refers to it, as is
+    `title: *Star Hashing` (words after the alias) or `title: *Star` (no such anchor).
+    """
+    start, end = event.start_mark, event.end_mark
+    if start is None or end is None or end.line != start.line:
+        return None
+    source_line = lines[start.line]
+    prefix = _value_prefix(source_line, start.column)
+    if prefix is None:
+        return None
+    if isinstance(event, yaml.AliasEvent):
+        rest = source_line[end.column:].strip()
+        if rest.startswith("#") or not rest:
+            if event.anchor in defined:
+                return None
+            return f"{prefix} {_quoted(source_line[start.column:end.column])}"
+    elif not (isinstance(event, yaml.ScalarEvent) and not event.style and event.value and event.anchor not in used):
+        return None
+    return f"{prefix} {_quoted(source_line[start.column:].rstrip())}"
+
+
+def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
+    """The quoted line to write when '!' starts a plain value that is text (`title: !Bang Hashing`), not a tag.
+
+    Only local tags (one '!') on a one-line plain value count; `!!python/...` is never text.
+    """
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(node, yaml.ScalarNode) or node.style or not node.tag.startswith("!") \
+            or start is None or end is None or end.line != start.line:
+        return None
+    source_line = doc.text.split("\n")[start.line]
+    prefix = _value_prefix(source_line, start.column)
+    return None if prefix is None else f"{prefix} {_quoted(source_line[start.column:end.column])}"
+
+
+def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | None:
+    """The quoted line to write when a value starts with a character YAML reserves (@, `, %, &, *)."""
+    source_line = lines[line] if line < len(lines) else ""
+    if source_line[column:column + 1] not in ("@", "`", "%", "&", "*"):
+        return None
+    prefix = _value_prefix(source_line, column)
+    return None if prefix is None else f"{prefix} {_quoted(source_line[column:].rstrip())}"
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int) -> Any:
@@ -292,8 +360,10 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         return None
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
+        meant = _tag_meant_as_text(node, doc)
         doc.problem(
             line, column, "yaml-tag", f"YAML tag '{node.tag}' is not allowed",
+            f"quote the value: {meant}" if meant else
             "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings")
         return None
     if depth > MAX_DEPTH:
