@@ -202,3 +202,30 @@ def test_genuine_tags_keep_their_message() -> None:
     p = only("x: !!python/object/apply:os.system ['touch pwned']\n")
     assert p.code == "yaml-tag"
     assert p.hint == "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings"
+
+
+# --- a field indented by mistake ---------------------------------------------------------------
+
+
+def test_indented_field_after_a_plain_value_asks_to_unindent_it() -> None:
+    p = only("title: Foo\n  authors: John Doe\nyear: 2020\n")
+    assert (p.line, p.column, p.code) == (3, 3, "yaml-syntax")
+    assert "'authors:' is indented" in p.message
+    assert p.hint == "write 'authors:' at the start of the line, like the other fields"
+
+
+def test_indented_field_after_a_quoted_value_asks_to_unindent_it() -> None:
+    p = only('title: "Foo"\n\n   authors: John Doe\n')
+    assert (p.line, p.column) == (4, 4)
+    assert p.hint == "write 'authors:' at the start of the line, like the other fields"
+
+
+def test_indented_field_in_a_list_of_links_asks_to_align_it() -> None:
+    p = only("links:\n  - name: Code\n      url: https://x.org\n")
+    assert (p.line, p.column) == (4, 7)
+    assert p.hint == "indent 'url:' by 4 spaces, like 'name:' above it"
+
+
+def test_colon_in_an_unindented_value_keeps_its_hint() -> None:
+    p = only("title: Foo\nauthors: John: Doe\n")
+    assert "quote the value of 'authors'" in p.hint

@@ -168,6 +168,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if opener is not None:
             doc.problem(*opener)
             return doc
+        indented = _indented_field(lines, line)
+        if indented is not None:
+            doc.problem(*indented)
+            return doc
         if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
             line, column = exc.context_mark.line, exc.context_mark.column
         meant = _indicator_meant_as_text(lines, line, column)
@@ -197,6 +201,36 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     seen: set[int] = set()
     doc.value = _walk(node, (), doc, seen, 0)
     return doc
+
+
+_FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
+"""A line that starts a field: indentation, list dashes, 'key:', and the value if it is on the line."""
+_INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
+"""A line that starts with spaces, then 'key:'."""
+
+
+def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a field indented deeper than the field above it, when that field already has its value.
+
+    Returns the arguments of YamlDoc.problem. YAML reads the indented line as the value above
+    continued, then fails at its ': '; the fix is the indentation, not quotes.
+    """
+    here = _INDENTED_KEY.fullmatch(lines[line]) if line < len(lines) else None
+    if here is None:
+        return None
+    above = next((text for text in reversed(lines[:line]) if text.strip() and not text.lstrip().startswith("#")), "")
+    field = _FIELD_LINE.fullmatch(above)
+    value = (field["value"] or "").strip() if field else ""
+    if field is None or not value or value[0] in "#|>":
+        return None
+    depth = len(field["indent"]) + len(field["dashes"])
+    if len(here["indent"]) <= depth:
+        return None
+    key, other = here["key"], field["key"]
+    hint = (f"write '{key}:' at the start of the line, like the other fields" if depth == 0 else
+            f"indent '{key}:' by {depth} spaces, like '{other}:' above it")
+    return (line, len(here["indent"]), "yaml-syntax",
+            f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
 
 
 _OPENERS = {'"': ("double quote", '"'), "'": ("single quote", "'"), "[": ("bracket", "]"), "{": ("brace", "}")}
