@@ -229,3 +229,44 @@ def test_indented_field_in_a_list_of_links_asks_to_align_it() -> None:
 def test_colon_in_an_unindented_value_keeps_its_hint() -> None:
     p = only("title: Foo\nauthors: John: Doe\n")
     assert "quote the value of 'authors'" in p.hint
+
+
+# --- a quote inside a quoted value -------------------------------------------------------------
+
+APOSTROPHE = "write each ' inside the value twice: title: 'It''s Hashing', or use double quotes: title: \"It's Hashing\""
+
+
+def test_apostrophe_inside_single_quotes_asks_to_double_it() -> None:
+    p = only("title: 'It's Hashing'\nyear: 2020\n")
+    assert (p.line, p.column, p.code) == (2, 11, "yaml-syntax")
+    assert "ends the single-quoted value early" in p.message
+    assert p.hint == APOSTROPHE
+
+
+def test_apostrophe_before_other_single_quotes_is_blamed_on_its_line() -> None:
+    p = only("year: 2020\ntitle: 'It's Hashing'\nvenue: 'CVPR'\n")
+    assert (p.line, p.column, p.hint) == (3, 11, APOSTROPHE)
+
+
+def test_apostrophe_in_an_unclosed_single_quote_asks_to_double_it() -> None:
+    p = only("title: 'It's Hashing\n")
+    assert (p.line, p.column, p.hint) == (2, 11, APOSTROPHE)
+
+
+def test_apostrophes_already_doubled_are_kept() -> None:
+    p = only("title: 'Don''t say it's'\n")
+    assert (p.line, p.column) == (2, 22)
+    assert "title: 'Don''t say it''s'" in p.hint and "title: \"Don't say it's\"" in p.hint
+
+
+def test_double_quote_inside_double_quotes_asks_to_escape_it() -> None:
+    p = only('title: "The "Best" Hashing"\n')
+    assert (p.line, p.column, p.code) == (2, 13, "yaml-syntax")
+    assert p.hint == ('write \\" for each " inside the value: title: "The \\"Best\\" Hashing", '
+                      "or use single quotes: title: 'The \"Best\" Hashing'")
+
+
+def test_value_starting_with_a_doubled_apostrophe_is_read_to_its_real_end() -> None:
+    p = only("title: '''Quoted'' isn't'\n")
+    assert (p.line, p.column) == (2, 23)
+    assert "title: '''Quoted'' isn''t'" in p.hint

@@ -172,6 +172,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if indented is not None:
             doc.problem(*indented)
             return doc
+        early = _quote_closed_early(lines, line, column)
+        if early is not None:
+            doc.problem(*early)
+            return doc
         if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
             line, column = exc.context_mark.line, exc.context_mark.column
         meant = _indicator_meant_as_text(lines, line, column)
@@ -231,6 +235,46 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"indent '{key}:' by {depth} spaces, like '{other}:' above it")
     return (line, len(here["indent"]), "yaml-syntax",
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
+
+
+def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a quote inside a quoted value that ends it early (`title: 'It's Hashing'`), when YAML failed after it.
+
+    Returns the arguments of YamlDoc.problem, with both ways to write the value.
+    """
+    source_line = lines[line] if line < len(lines) else ""
+    start = next((i for i, char in enumerate(source_line)
+                  if char in "'\"" and _value_prefix(source_line, i) is not None), None)
+    if start is None:
+        return None
+    prefix, value = source_line[:start].strip(), source_line[start:].rstrip()
+    quote, end = value[0], 1
+    while end < len(value):  # find where YAML ends the quoted value: skip \" escapes and '' pairs
+        if quote == '"' and value[end] == "\\" or quote == "'" and value.startswith("''", end):
+            end += 2
+        elif value[end] == quote:
+            break
+        else:
+            end += 1
+    rest = value[end + 1:].strip()
+    if end >= len(value) or start + end > column or not rest or rest.startswith("#"):
+        return None
+    inner = value[1:-1] if value[-1] == quote and len(value) > end + 1 else value[1:]
+    if quote == "'":
+        text = inner.replace("''", "'")
+        doubled = text.replace("'", "''")
+        hint = (f"write each ' inside the value twice: {prefix} '{doubled}', "
+                f"or use double quotes: {prefix} {_quoted(text)}")
+    else:
+        escaped = re.sub(r'(?<!\\)((?:\\\\)*)"', r'\1\\"', inner)
+        doubled = inner.replace("'", "''")
+        hint = f'write \\" for each " inside the value: {prefix} "{escaped}"'
+        if "\\" not in inner:  # in single quotes a backslash would mean itself, not an escape
+            hint += f", or use single quotes: {prefix} '{doubled}'"
+    name = "single" if quote == "'" else "double"
+    return (line, start + end, "yaml-syntax",
+            f"invalid YAML: this {quote} ends the {name}-quoted value early, so YAML cannot read the rest of the line",
+            hint)
 
 
 _OPENERS = {'"': ("double quote", '"'), "'": ("single quote", "'"), "[": ("bracket", "]"), "{": ("brace", "}")}
