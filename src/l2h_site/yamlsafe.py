@@ -204,6 +204,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         return doc
     seen: set[int] = set()
     doc.value = _walk(node, (), doc, seen, 0)
+    if "#" in text:
+        _find_dropped_comments(node, doc)
     return doc
 
 
@@ -470,13 +472,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             doc.raw[path] = node.value
         return value
     if isinstance(node, yaml.SequenceNode):
-        items = [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
-        if not node.flow_style:  # in a [flow list] a ' #' ends the line on purpose, or breaks the list
-            for item in node.value:
-                _find_dropped_comment(item, "the list item", doc)
-        return items
+        return [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
-    in_block = isinstance(node, yaml.MappingNode) and not node.flow_style
     for key_node, value_node in node.value:
         kline, kcol = key_node.start_mark.line, key_node.start_mark.column
         if not isinstance(key_node, yaml.ScalarNode):
@@ -505,9 +502,22 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
         result[key] = _walk(value_node, path + (key,), doc, seen, depth + 1)
-        if in_block:
-            _find_dropped_comment(value_node, key, doc)
     return result
+
+
+def _find_dropped_comments(root: yaml.Node, doc: YamlDoc) -> None:
+    """Report each plain value of a block mapping or list that YAML cuts short at a ' #'."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        # in a [flow list] a ' #' either ends a line of a list written over several, or breaks it
+        if not isinstance(node, yaml.CollectionNode) or node.flow_style or depth > MAX_DEPTH:
+            continue
+        children = [("the list item", item) for item in node.value] if isinstance(node, yaml.SequenceNode) else [
+            (str(key.value), value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        for name, child in children:
+            _find_dropped_comment(child, name, doc)
+        stack.extend((child, depth + 1) for _, child in reversed(children))
 
 
 def _find_dropped_comment(node: yaml.Node, name: str, doc: YamlDoc) -> None:
