@@ -270,3 +270,9 @@ def test_value_starting_with_a_doubled_apostrophe_is_read_to_its_real_end() -> N
     p = only("title: '''Quoted'' isn't'\n")
     assert (p.line, p.column) == (2, 23)
     assert "title: '''Quoted'' isn''t'" in p.hint
+
+
+def test_text_after_a_whole_quoted_value_is_not_taken_for_an_inner_quote() -> None:
+    p = only('venue: "CVPR" 2008\n')
+    assert (p.line, p.column) == (2, 15)
+    assert "for each" not in p.hint

@@ -52,6 +52,10 @@ _ITEM_PREFIX = re.compile(r" *(?:- +)+")
 """What stands on a line before an item of a block list: indentation and '- '."""
 _DROPPED_COMMENT = re.compile(r"[ \t]+#")
 """The gap and '#' that make YAML drop the rest of a line after a plain value."""
+_FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
+"""A line that starts a field: indentation, list dashes, 'key:', and the value if it is on the line."""
+_INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
+"""A line that starts with spaces, then 'key:'."""
 
 
 @dataclass(frozen=True)
@@ -209,12 +213,6 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     return doc
 
 
-_FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
-"""A line that starts a field: indentation, list dashes, 'key:', and the value if it is on the line."""
-_INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
-"""A line that starts with spaces, then 'key:'."""
-
-
 def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
     """Blame a field indented deeper than the field above it, when that field already has its value.
 
@@ -261,7 +259,10 @@ def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, 
     rest = value[end + 1:].strip()
     if end >= len(value) or start + end > column or not rest or rest.startswith("#"):
         return None
-    inner = value[1:-1] if value[-1] == quote and len(value) > end + 1 else value[1:]
+    closed = value[-1] == quote and len(value) > end + 1
+    if not closed and not (quote == "'" and value[end - 1].isalpha() and value[end + 1].isalpha()):
+        return None  # `venue: "CVPR" 2008` is not a quote inside a value; `title: 'It's` is an apostrophe
+    inner = value[1:-1] if closed else value[1:]
     if quote == "'":
         text = inner.replace("''", "'")
         doubled = text.replace("'", "''")
