@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import latex2mathml.converter
 import markdown
 import nh3
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from l2h_site.parse import find_deep_nesting
 
@@ -107,7 +108,7 @@ class MarkdownRenderer:
     def __init__(self, trusted: bool = False) -> None:
         self.trusted = trusted
         self._md = markdown.Markdown(
-            extensions=["pymdownx.arithmatex", "tables", "sane_lists", *(["toc"] if trusted else [])],
+            extensions=["pymdownx.arithmatex", "fenced_code", "tables", "sane_lists", *(["toc"] if trusted else [])],
             extension_configs={"pymdownx.arithmatex": {"generic": True, "smart_dollar": True}},
             output_format="html",
         )
@@ -147,8 +148,20 @@ def _separate_display_math(text: str) -> str:
     """Give $$…$$ blocks the blank lines arithmatex needs; $$…$$ inside a sentence stays inline.
 
     The Jekyll reviews render with MathJax, where $$…$$ is display math wherever it stands;
-    arithmatex only sees it as a block when it is a paragraph of its own.
+    arithmatex only sees it as a block when it is a paragraph of its own. Fenced code blocks
+    are left as written: their dollars are code, not math.
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads it, so that its fences are found
+    parts = []
+    last = 0
+    for fenced in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        parts += [_separate_in_prose(text[last:fenced.start()]), fenced.group(0)]
+        last = fenced.end()
+    parts.append(_separate_in_prose(text[last:]))
+    return "".join(parts)
+
+
+def _separate_in_prose(text: str) -> str:
     out: list[str] = []
     in_block = False
     for line in text.split("\n"):

@@ -40,6 +40,8 @@ SUMMARIES = {
     "attribute-breakout": '<a href="https://example.org/" title="x" onmouseover="alert(1)">x</a> `<b onclick=x>`',
     "object-embed": '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
     "nested-parser-confusion": "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    "fenced-code": "```html\n<script>alert(1)</script><img src=x onerror=alert(1)>\n```\n\n"
+                   "~~~\n</code></pre><script>alert(2)</script>\n~~~",
     "deep-but-allowed": ">" * 40 + " quoted " + "[" * 40 + " text",
 }
 
