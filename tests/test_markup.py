@@ -2,23 +2,93 @@
 
 from __future__ import annotations
 
+import pytest
+
 from l2h_site.markup import MarkdownRenderer
 
 
 def test_fenced_code_is_shown_escaped_with_its_language() -> None:
-    html, failures = MarkdownRenderer().render(
+    rendered = MarkdownRenderer().render(
         "Hash with:\n\n```python\ncodes = x @ w > 0  # $not math$\n<script>alert(1)</script> <b>x</b>\n```\n\nDone.")
-    assert html == ('<p>Hash with:</p>\n<pre><code class="language-python">codes = x @ w &gt; 0  # $not math$\n'
+    assert rendered.html == ('<p>Hash with:</p>\n<pre><code class="language-python">codes = x @ w &gt; 0  # $not math$\n'
                     "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;\n</code></pre>\n<p>Done.</p>")
-    assert failures == []
+    assert rendered.notes == ()  # code is shown, nothing of it removed
 
 
 def test_display_math_inside_a_fence_stays_code() -> None:
-    html, _ = MarkdownRenderer().render("~~~\n$$x$$\n$$\ny\n$$\n~~~\nThen $$z$$ and\n$$\nw\n$$")
+    html = MarkdownRenderer().render("~~~\n$$x$$\n$$\ny\n$$\n~~~\nThen $$z$$ and\n$$\nw\n$$").html
     assert html.startswith("<pre><code>$$x$$\n$$\ny\n$$\n</code></pre>\n<p>Then <math")
     assert html.count("<math") == 2 and html.count('display="block"') == 1
 
 
 def test_unclosed_fence_is_text() -> None:
-    html, _ = MarkdownRenderer().render("```\nx $y$")
+    html = MarkdownRenderer().render("```\nx $y$").html
     assert html.startswith("<p>```\nx <math")
+
+
+STRIPPED = {
+    "script": ("Before <script>alert(1)</script> after.", 1, 8,
+               "<script> is not allowed in a summary and was removed with what it contains",
+               "summaries are plain prose with links and math: remove the <script>"),
+    "img": ('Text\nwith <IMG src="https://x.org/a.png"> here.', 2, 6,
+            "<img> is not allowed in a summary and was removed",
+            "summaries are plain prose with links and math: remove the <img>"),
+    "markdown-image": ("Text\n\nA figure: ![plot](https://x.org/a.png)", 3, 11,
+                       "an image ![…](…) is not allowed in a summary and was removed",
+                       ("summaries are plain prose with links and math: remove the image, or link to it with "
+                       "[words](https://…)")),
+    "iframe": ('Framed <iframe src="https://evil.example/"></iframe>.', 1, 8,
+               "<iframe> is not allowed in a summary and was removed; its text is kept",
+               "summaries are plain prose with links and math: remove the <iframe>"),
+    "javascript-link": ("See\n[the code](javascript:alert(1)).", 2, 12,
+                        "the link to 'javascript:alert(1)' was removed, its text kept: it is not a web address",
+                        "links must start with https:// (or http://): write the full address"),
+    "data-link": ("[x](data:text/html,hi)", 1, 5,
+                  "the link to 'data:text/html,hi' was removed, its text kept: it is not a web address",
+                  "links must start with https:// (or http://): write the full address"),
+    "relative-link": ("As in [the other paper](../jegou2011product/).", 1, 25,
+                      "the link to '../jegou2011product/' was removed, its text kept: it is not a web address",
+                      "links must start with https:// (or http://): write the full address"),
+    "html-link": ('<a href="mailto:a@b.org">mail</a>', 1, 10,
+                  "the link to 'mailto:a@b.org' was removed, its text kept: it is not a web address",
+                  "links must start with https:// (or http://): write the full address"),
+    "markdown-heading": ("# Spectral hashing\n\nCodes.", 1, 1,
+                         "a top-level heading '# …' is not allowed in a summary and was removed; its text is kept",
+                         ("summaries are plain prose with links and math: write the heading's words as a sentence, "
+                         "or make it a '## …' heading")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRIPPED))
+def test_what_the_sanitiser_removes_is_noted_where_it_was_written(name: str) -> None:
+    markdown, line, column, message, hint = STRIPPED[name]
+    notes = MarkdownRenderer().render(markdown).notes
+    assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [
+        ("summary-stripped", line, column, message, hint)]
+
+
+def test_each_kind_of_removal_is_noted_once_with_a_count() -> None:
+    notes = MarkdownRenderer().render("<img src=a> <img src=b> [x](../a) [y](../a) <script>1</script>").notes
+    assert [n.message for n in notes] == [
+        "<img> is not allowed in a summary and was removed (2 times)",
+        "<script> is not allowed in a summary and was removed with what it contains",
+        "the link to '../a' was removed, its text kept (2 times): it is not a web address",
+    ]
+
+
+@pytest.mark.parametrize("markdown", [
+    "Plain *prose* with **bold**, `<script>` as code, <b>HTML</b> x<sup>2</sup> and <br> a break.",
+    '[code](https://github.com/x/y "t") <https://x.org> <a href="http://x.org" onclick="y" style="z">x</a>',
+    '<span style="color: red">attributes the sanitiser drops</span> <abbr title="locality">LSH</abbr>',
+    "## A heading\n\n- a list\n- of items\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code",
+    "Math $x^2$ and $$\\sum_i x_i$$ and\n$$\n\\frac{a}{b}\n$$",
+    "```html\n<img src=x onerror=alert(1)> <a href='javascript:x'>x</a>\n```",
+    "A comment <!-- for reviewers --> is not shown, as meant.",
+])
+def test_harmless_markup_is_not_noted(markdown: str) -> None:
+    assert MarkdownRenderer().render(markdown).notes == ()
+
+
+def test_trusted_pages_may_link_within_the_site() -> None:
+    assert MarkdownRenderer(trusted=True).render("[papers](../papers/)").notes == ()
+    assert len(MarkdownRenderer(trusted=True).render("[x](javascript:x)").notes) == 1

@@ -109,17 +109,19 @@ def test_config_base_url_gets_trailing_slash(tmp_path: Path) -> None:
 # --- markup ----------------------------------------------------------------------------------
 
 def test_math_survives_markdown_and_becomes_mathml() -> None:
-    html, failures = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$ and $$\\|y\\|_2^2$$ here.\n$$\n\\sum_i x_i\n$$\nEnd.")
-    assert failures == []
+    rendered = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$ and $$\\|y\\|_2^2$$ here.\n$$\n\\sum_i x_i\n$$\nEnd.")
+    html = rendered.html
+    assert rendered.notes == ()
     assert html.count("<math") == 3
     assert html.count('display="block"') == 1 and "displaystyle" in html and "$" not in html
     assert "<mi>x</mi>" in html and "{" in html
 
 
 def test_unreadable_math_is_shown_as_code_and_reported() -> None:
-    html, failures = MarkdownRenderer().render(r"Broken $\frac{1}{$ math")
-    assert failures == [r"\frac{1}{"]
-    assert '<code class="math-error">' in html
+    rendered = MarkdownRenderer().render(r"Broken $\frac{1}{$ math")
+    assert [(n.code, n.line, n.message) for n in rendered.notes] == [
+        ("math-error", 1, r"cannot read the math '\\frac{1}{'; it is shown as code")]
+    assert '<code class="math-error">' in rendered.html
 
 
 @pytest.mark.parametrize("markdown", [
@@ -129,21 +131,21 @@ def test_unreadable_math_is_shown_as_code_and_reported() -> None:
     "<!-- <script>alert(1)</script> -->", r"$\text{</script><script>alert(1)</script>}$",
 ])
 def test_hostile_markup_is_neutralised(markdown: str) -> None:
-    html, _ = MarkdownRenderer().render(markdown)
+    html = MarkdownRenderer().render(markdown).html
     lowered = html.lower()
     assert "<script" not in lowered and "onerror" not in lowered and "onload" not in lowered
     assert "javascript:" not in lowered and "<iframe" not in lowered and "<img" not in lowered
 
 
 def test_http_links_survive_with_safe_rel() -> None:
-    html, _ = MarkdownRenderer().render("[code](https://github.com/x/y)")
+    html = MarkdownRenderer().render("[code](https://github.com/x/y)").html
     assert 'href="https://github.com/x/y"' in html and 'rel="noopener noreferrer nofollow"' in html
 
 
 def test_relative_links_only_in_trusted_pages() -> None:
-    assert "href" not in MarkdownRenderer().render("[p](../papers/)")[0]
-    assert 'href="../papers/"' in MarkdownRenderer(trusted=True).render("[p](../papers/)")[0]
-    assert "javascript" not in MarkdownRenderer(trusted=True).render("[p](javascript:x)")[0]
+    assert "href" not in MarkdownRenderer().render("[p](../papers/)").html
+    assert 'href="../papers/"' in MarkdownRenderer(trusted=True).render("[p](../papers/)").html
+    assert "javascript" not in MarkdownRenderer(trusted=True).render("[p](javascript:x)").html
 
 
 def test_title_rendering_escapes_and_keeps_math() -> None:

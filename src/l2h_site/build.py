@@ -22,7 +22,7 @@ from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import check_pages
-from l2h_site.markup import MarkdownRenderer
+from l2h_site.markup import MarkdownRenderer, Rendered
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
 from l2h_site.parallel import iter_ordered, threshold
@@ -179,7 +179,7 @@ def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
     if memo is None:
         return MarkdownRenderer()
     renderer = MarkdownRenderer()
-    summaries = _memoised(memo, "summary", [p.summary for p in papers], renderer.render)
+    summaries = _memoised(memo, "summary: html and notes", [p.summary for p in papers], renderer.render)
     titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title)
     return _KnownSummaries(summaries, titles)
 
@@ -203,12 +203,12 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
 class _KnownSummaries(MarkdownRenderer):
     """A summary renderer that answers from results already computed."""
 
-    def __init__(self, known: dict[str, tuple[str, list[str]]], titles: dict[str, str]) -> None:
+    def __init__(self, known: dict[str, Rendered], titles: dict[str, str]) -> None:
         super().__init__()
         self.known = known
         self.titles = titles
 
-    def render(self, text: str) -> tuple[str, list[str]]:
+    def render(self, text: str) -> Rendered:
         """Return the known result for text, else render it."""
         found = self.known.get(text)
         return found if found is not None else super().render(text)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import latex2mathml.converter
@@ -102,6 +105,32 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something of a summary that is not shown as its contributor wrote it, for a warning."""
+
+    code: str
+    """Diagnostic code: math-error or summary-stripped."""
+    line: int
+    """Line of the markdown it is on, from 1."""
+    column: int
+    """Column on that line, from 1."""
+    message: str
+    """What is not shown, naming it."""
+    hint: str
+    """One concrete fix."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Markdown rendered to safe HTML, with what of it is not shown as written."""
+
+    html: str
+    """Sanitised HTML, math as MathML."""
+    notes: tuple[Note, ...] = ()
+    """Markup the sanitiser removed and math that could not be read, in that order."""
+
+
 class MarkdownRenderer:
     """Render summaries; one instance is reused across papers for speed."""
 
@@ -113,32 +142,106 @@ class MarkdownRenderer:
             output_format="html",
         )
 
-    def render(self, text: str) -> tuple[str, list[str]]:
-        """Render markdown to safe HTML; also return the math expressions that could not be read."""
+    def render(self, text: str) -> Rendered:
+        """Render markdown to safe HTML; note what the sanitiser removed and the math that could not be read."""
         self._md.reset()
         # parse.py rejects such summaries with a diagnostic; this guard only keeps markdown from recursing
         if find_deep_nesting(text) is not None:
-            return f"<p>{html.escape(text)}</p>", []
+            return Rendered(f"<p>{html.escape(text)}</p>")
         try:
             rendered = self._md.convert(_separate_display_math(text))
         except RecursionError:
-            return f"<p>{html.escape(text)}</p>", []
-        failures: list[str] = []
+            return Rendered(f"<p>{html.escape(text)}</p>")
+        notes = removed_markup(text, rendered, self.trusted)
 
         def replace(match: re.Match[str]) -> str:
             latex = html.unescape(match.group(2)).strip()
             display = match.group(1) == "div"
             mathml = latex_to_mathml(latex, display)
             if mathml is None:
-                failures.append(latex)
+                notes.append(Note("math-error", 1, 1, f"cannot read the math {latex[:60]!r}; it is shown as code",
+                                  "check the LaTeX: braces balanced, commands spelled right"))
                 return f'<code class="math-error">{html.escape(latex)}</code>'
             return mathml
 
-        return sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), failures
+        return Rendered(sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), tuple(notes))
 
     def render_title(self, text: str) -> str:
         """Render a title (render_inline)."""
         return render_inline(text)
+
+
+class _StartTags(HTMLParser):
+    """The start tags of an HTML fragment, in order, with their attributes (character references resolved)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+_MARKDOWN_SPELLING = {
+    "img": ("an image ![…](…)", re.compile(r"!\["), "remove the image, or link to it with [words](https://…)"),
+    "h1": ("a top-level heading '# …'", re.compile(r"^ {0,3}#(?!#)|^=+[ \t]*$", re.MULTILINE),
+           "write the heading's words as a sentence, or make it a '## …' heading"),
+}
+"""The elements Markdown itself makes that the sanitiser removes: how a contributor writes them, where, the fix."""
+_CONTENT_REMOVED = frozenset({"script", "style"})
+"""Elements the sanitiser removes with their content (nh3's clean_content_tags); it keeps the text of others."""
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note]:
+    """Note what the sanitiser will remove of the contributor's markup: the elements it does not allow, and the
+    href of links to anything but a web address (their text stays). fragment is text as Markdown rendered it.
+
+    Markdown makes only allowed elements but those of _MARKDOWN_SPELLING, and no link the contributor did not
+    write, so nothing is noted for its own markup, nor for attributes the sanitiser drops (the element stays).
+    """
+    parser = _StartTags()
+    parser.feed(fragment)
+    parser.close()
+    keep = _filter_trusted if trusted else _filter_attribute
+    elements: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    for tag, attributes in parser.tags:
+        href = attributes.get("href")
+        if tag not in ALLOWED_TAGS:
+            elements[tag] += 1
+        elif tag == "a" and href is not None and keep(tag, "href", href) is None:
+            links[href] += 1
+    notes = []
+    for tag, count in elements.items():
+        times = f" ({count} times)" if count > 1 else ""
+        written = re.compile(f"<{re.escape(tag)}(?![^\\s/>])", re.IGNORECASE)
+        what, where, remedy = f"<{tag}>", _find(text, written), f"remove the <{tag}>"
+        if where is None and tag in _MARKDOWN_SPELLING:
+            what, spelling, remedy = _MARKDOWN_SPELLING[tag]
+            where = _find(text, spelling)
+        line, column = where or (1, 1)
+        kept = ("" if tag in _VOID else " with what it contains" if tag in _CONTENT_REMOVED
+                else "; its text is kept")
+        notes.append(Note("summary-stripped", line, column,
+                          f"{what} is not allowed in a summary and was removed{times}{kept}",
+                          f"summaries are plain prose with links and math: {remedy}"))
+    for href, count in links.items():
+        times = f" ({count} times)" if count > 1 else ""
+        line, column = _find(text, re.compile(re.escape(href))) or (1, 1)
+        notes.append(Note("summary-stripped", line, column,
+                          f"the link to {href[:60]!r} was removed, its text kept{times}: it is not a web address",
+                          "links must start with https:// (or http://): write the full address"))
+    return notes
+
+
+def _find(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+    """Line and column (from 1) of the first match of pattern in text, if any."""
+    match = pattern.search(text)
+    if match is None:
+        return None
+    start = match.start()
+    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
 
 
 _INLINE_DISPLAY = re.compile(r"(?<![$\\])\$\$(?!\$)([^\n$]+?)\$\$")

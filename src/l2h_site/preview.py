@@ -82,8 +82,7 @@ class Previewer:
                    if other.key != paper.key}
         if is_failure(validate_corpus([paper, *clashes.values()]), False):
             return None
-        summary_html, _ = self.renderer.render(paper.summary)
-        return paper_view(paper, self.renderer.render_title(paper.title), summary_html)
+        return paper_view(paper, self.renderer.render_title(paper.title), self.renderer.render(paper.summary).html)
 
     def _render(self, view: PaperView) -> RenderedPage | None:
         site = self.site

@@ -13,7 +13,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from adversarial.harness import PAPER, paper, run_cli, snapshot
+from adversarial.harness import PAPER, diagnostic_lines, paper, run_cli, snapshot
 from adversarial.htmlcheck import unsafe_markup, unsafe_pages
 
 PAGE = "publications/weiss2008spectral/index.html"
@@ -96,3 +96,15 @@ def test_hostile_field_renders_inert(name: str, build_paper: Callable[[str], tup
     assert code == 0, err
     assert unsafe_pages(pages.items()) == {}
     assert b"<script>alert" not in pages[PAGE]
+
+
+def test_removed_markup_is_reported_with_file_and_line(build_paper: Callable[[str], tuple[int, str, dict[str, bytes]]]) -> None:
+    code, err, pages = build_paper(paper(body="Codes.\n\nSee <img src=x> and [the code](javascript:alert(1)).\n"))
+    assert code == 0, err
+    assert diagnostic_lines(err) == [
+        "papers/weiss2008spectral.md:12:5: warning[summary-stripped]: <img> is not allowed in a summary and was removed",
+        ("papers/weiss2008spectral.md:12:32: warning[summary-stripped]: the link to 'javascript:alert(1)' was removed, "
+        "its text kept: it is not a web address"),
+    ]
+    assert "help: links must start with https:// (or http://): write the full address" in err
+    assert b">the code</a>" in pages[PAGE]
