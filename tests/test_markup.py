@@ -52,6 +52,9 @@ STRIPPED = {
     "html-link": ('<a href="mailto:a@b.org">mail</a>', 1, 10,
                   "the link to 'mailto:a@b.org' was removed, its text kept: it is not a web address",
                   "links must start with https:// (or http://): write the full address"),
+    "stray-end-tag": ("A summary with </script> in it.", 1, 16,
+                      "<script> is not allowed in a summary and was removed with what it contains",
+                      "summaries are plain prose with links and math: remove the <script>"),
     "markdown-heading": ("# Spectral hashing\n\nCodes.", 1, 1,
                          "a top-level heading '# …' is not allowed in a summary and was removed; its text is kept",
                          ("summaries are plain prose with links and math: write the heading's words as a sentence, "
@@ -84,6 +87,7 @@ def test_each_kind_of_removal_is_noted_once_with_a_count() -> None:
     "Math $x^2$ and $$\\sum_i x_i$$ and\n$$\n\\frac{a}{b}\n$$",
     "```html\n<img src=x onerror=alert(1)> <a href='javascript:x'>x</a>\n```",
     "A comment <!-- for reviewers --> is not shown, as meant.",
+    "Stray end tags of allowed elements: a </p> b </b>.",
 ])
 def test_harmless_markup_is_not_noted(markdown: str) -> None:
     assert MarkdownRenderer().render(markdown).notes == ()

@@ -171,15 +171,23 @@ class MarkdownRenderer:
         return render_inline(text)
 
 
-class _StartTags(HTMLParser):
-    """The start tags of an HTML fragment, in order, with their attributes (character references resolved)."""
+class _Tags(HTMLParser):
+    """The start tags of an HTML fragment, in order, with their attributes (character references resolved), and
+    end tags that close no element (a stray </script>, which the sanitiser removes as well)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._opened: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
+        self._opened.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._opened:
+            self.tags.append((tag, {}))
+            self._opened.add(tag)
 
 
 _MARKDOWN_SPELLING = {
@@ -200,7 +208,7 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
     Markdown makes only allowed elements but those of _MARKDOWN_SPELLING, and no link the contributor did not
     write, so nothing is noted for its own markup, nor for attributes the sanitiser drops (the element stays).
     """
-    parser = _StartTags()
+    parser = _Tags()
     parser.feed(fragment)
     parser.close()
     keep = _filter_trusted if trusted else _filter_attribute
@@ -215,7 +223,7 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
     notes = []
     for tag, count in elements.items():
         times = f" ({count} times)" if count > 1 else ""
-        written = re.compile(f"<{re.escape(tag)}(?![^\\s/>])", re.IGNORECASE)
+        written = re.compile(f"</?{re.escape(tag)}(?![^\\s/>])", re.IGNORECASE)
         what, where, remedy = f"<{tag}>", _find(text, written), f"remove the <{tag}>"
         if where is None and tag in _MARKDOWN_SPELLING:
             what, spelling, remedy = _MARKDOWN_SPELLING[tag]
