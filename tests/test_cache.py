@@ -208,7 +208,7 @@ def test_an_edit_renders_only_the_edited_title_and_summary_again(tmp_path: Path,
     assert build(root).written
     rendered: list[str] = []
     monkeypatch.setattr(markup, "render_inline", lambda text: rendered.append(text) or markup.sanitise(text))
-    monkeypatch.setattr(markup.MarkdownRenderer, "render", lambda self, text: rendered.append(text) or markup.Rendered("<p></p>"))
+    monkeypatch.setattr(markup.MarkdownRenderer, "render", lambda self, text: rendered.append(text) or markup.Rendered("<p></p>", ""))
     path = root / "papers" / "gong2011iterative.md"
     path.write_text(path.read_text().replace("title: Iterative Quantization", "title: Iterative Quantisation")
                     + "A second sentence.\n")

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from l2h_site.build import build
-from l2h_site.cite import bibtex_entry, bibtex_escape, bibtex_file, csl_file, csl_item, scholarly_article, summary_text
+from l2h_site.cite import bibtex_entry, bibtex_escape, bibtex_file, csl_file, csl_item, scholarly_article
 from l2h_site.model import Paper
 
 Site = Callable[[dict[str, str | bytes]], Path]
@@ -73,20 +73,18 @@ def test_bibtex_file_is_sorted_by_key() -> None:
     assert text.index("{aa2001,") < text.index("{zz2020,")
 
 
-def test_csl_item_and_summary_text() -> None:
-    item = csl_item(paper(doi="10.1/x", summary="See [the code](https://x.org) and $O(n)$ time."),
-                    "https://example.org/publications/weiss2008spectral/")
+def test_csl_item() -> None:
+    item = csl_item(paper(doi="10.1/x"), "https://example.org/publications/weiss2008spectral/", "Codes from O(n) time.")
     assert item["type"] == "paper-conference"
     assert item["author"][0] == {"given": "Yair", "family": "Weiss"}
     assert item["issued"] == {"date-parts": [[2008]]}
     assert item["DOI"] == "10.1/x"
-    assert item["abstract"] == "See the code and O(n) time."
-    assert "abstract" not in csl_item(paper(summary=""), "u")
-    assert summary_text("") == ""
+    assert item["abstract"] == "Codes from O(n) time."
+    assert "abstract" not in csl_item(paper(summary=""), "u", "")
 
 
 def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
-    items = [csl_item(paper(key=f"k{i}", title='Ünïcode "quoted"\nand a new line', doi="10.1/x"), f"u{i}")
+    items = [csl_item(paper(key=f"k{i}", title='Ünïcode "quoted"\nand a new line', doi="10.1/x"), f"u{i}", "")
              for i in range(3)]
     for some in ([], items[:1], items):
         text = csl_file(iter(some))  # encoded item by item, yet the bytes of one json.dumps of the list
@@ -95,7 +93,7 @@ def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
 
 
 def test_scholarly_article_has_the_required_fields() -> None:
-    data = scholarly_article(paper(doi="10.1/x"), "https://example.org/p/")
+    data = scholarly_article(paper(doi="10.1/x"), "https://example.org/p/", "")
     assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
     assert data["author"] == [{"@type": "Person", "name": "Yair Weiss"}, {"@type": "Person", "name": "Antonio Torralba"}]
     assert data["datePublished"] == "2008"
@@ -149,10 +147,45 @@ def test_built_paper_page_has_parseable_jsonld_and_meta(site: Site) -> None:
     data = json.loads(parser.jsonld[0])
     assert data["name"] == "</script><script>alert(1)</script> & 'quotes'"
     assert data["author"][1]["name"] == 'Bob "B" Lee'
-    assert data["abstract"] == "A summary with </script> in it."
+    assert data["abstract"] == "A summary with in it."  # as the page shows it: the stray </script> is removed
     assert parser.meta["og:title"] == "</script><script>alert(1)</script> & 'quotes'"
     assert parser.meta["twitter:card"] == "summary"
     assert parser.meta["citation_author"] == "Ann O'Neil"
     items = json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == ["oneil2020script"]
     assert (root / "_site/papers.bib").read_text(encoding="utf-8").startswith("@inproceedings{oneil2020script,")
+
+
+MARKED_UP = """\
+---
+title: Spectral Hashing
+authors: Yair Weiss
+venue: NeurIPS
+year: 2008
+added: 2024-01-15
+tags: [Image Retrieval]
+family: unsupervised
+---
+Codes are **thresholded** <script>alert(4)</script>[eigenfunctions](https://x.org/e) of $\\|y\\|^2$,
+see <img src=x onerror=alert(5)> `<b>`:
+
+- one &amp; two
+- <b>three</b>
+"""
+PLAIN = "Codes are thresholded eigenfunctions of \\|y\\|^2, see <b>: one & two three"
+
+
+def test_abstracts_and_descriptions_are_the_plain_text_of_the_sanitised_summary(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": MARKED_UP})
+    assert build(root, out_dir=root / "_site").written
+    html = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["abstract"] == PLAIN
+    assert parser.meta["og:description"] == PLAIN
+    assert parser.meta["twitter:description"] == PLAIN
+    assert [item["abstract"] for item in json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))] == [PLAIN]
+    feed = (root / "_site/feed.xml").read_text(encoding="utf-8")
+    assert f'<summary type="text">NeurIPS 2008. {PLAIN.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}' \
+           "</summary>" in feed
+    assert "abstract" not in (root / "_site/papers.bib").read_text(encoding="utf-8")  # BibTeX has no abstract field

@@ -46,6 +46,7 @@ def test_feed_lists_dated_papers_newest_first_and_parses_back(site: Site) -> Non
     assert first.find(ATOM + "category").get("term") == "Image Retrieval"  # type: ignore[union-attr]
     assert "<script" not in first.findtext(ATOM + "content", "")  # the summary HTML was sanitised
     assert "&amp; more" in first.findtext(ATOM + "content", "")
+    assert first.findtext(ATOM + "summary") == "CVPR 2021. A summary of Beta with & more."  # its plain text
     home = (root / "_site/index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="application/atom+xml"' in home and 'href="feed.xml"' in home
     paper_page = (root / "_site/publications/author2021beta/index.html").read_text(encoding="utf-8")

@@ -96,3 +96,16 @@ def test_harmless_markup_is_not_noted(markdown: str) -> None:
 def test_trusted_pages_may_link_within_the_site() -> None:
     assert MarkdownRenderer(trusted=True).render("[papers](../papers/)").notes == ()
     assert len(MarkdownRenderer(trusted=True).render("[x](javascript:x)").notes) == 1
+
+
+def test_plain_text_is_the_text_of_the_sanitised_html_on_one_line() -> None:
+    rendered = MarkdownRenderer().render(
+        "Codes **from** [eigenfunctions](https://x.org) <script>alert(1)</script><u>of</u> `<b>` &amp; more.\n\n"
+        "- one\n- two<br>three\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx < y\n```")
+    assert rendered.text == "Codes from eigenfunctions of <b> & more. one two three a b 1 2 x < y"
+
+
+def test_plain_text_shows_math_as_its_latex() -> None:
+    text = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$, $$\\|y\\|_2^2$$ inline,\n$$\n\\sum_i x_i\n$$\n"
+                                     "and $\\frac{1}{$ unread.").text
+    assert text == r"Points \{x_i\}_{i=1}^n, \|y\|_2^2 inline, \sum_i x_i and \frac{1}{ unread."

@@ -561,9 +561,9 @@ def test_rebuilds_make_the_exports_of_changed_papers_only(site: Callable[[dict[s
     made: list[str] = []
     csl_item = cite_module.csl_item
 
-    def counted(paper: Any, url: str) -> Any:
+    def counted(paper: Any, url: str, abstract: str) -> Any:
         made.append(paper.key)
-        return csl_item(paper, url)
+        return csl_item(paper, url, abstract)
 
     monkeypatch.setattr(cite_module, "csl_item", counted)
     builder = SiteBuilder(root=root)

@@ -26,8 +26,6 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
                    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$"}
 _BIBTEX_SPECIAL_RE = re.compile(r"[\\{}&%#_~^$]")
 _INLINE_MATH = re.compile(r"\$([^$\n]+)\$")
-_LINE_MARKUP = re.compile(r"^[ \t]*(?:[>#]+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE)
-_INLINE_MARKUP = re.compile(r"[*`]+")
 
 
 def is_journal(venue: str | None) -> bool:
@@ -108,13 +106,6 @@ def bibtex_join(entries: Iterable[str]) -> str:
     return "\n".join(entries)
 
 
-def summary_text(markdown: str) -> str:
-    """Reduce a markdown summary to one line of plain text for abstracts and meta tags."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = _INLINE_MARKUP.sub("", _LINE_MARKUP.sub("", plain_text(text)))
-    return " ".join(text.split())
-
-
 def _person(name: str) -> dict[str, str]:
     parts = name.rsplit(" ", 1)
     if len(parts) == 1:
@@ -122,8 +113,11 @@ def _person(name: str) -> dict[str, str]:
     return {"given": parts[0], "family": parts[1]}
 
 
-def csl_item(paper: Paper, page_url: str) -> dict[str, Any]:
-    """Describe a paper as a CSL-JSON item (the format of Zotero, Pandoc and citeproc)."""
+def csl_item(paper: Paper, page_url: str, abstract: str) -> dict[str, Any]:
+    """Describe a paper as a CSL-JSON item (the format of Zotero, Pandoc and citeproc).
+
+    abstract is the summary as plain text (PaperView.summary_text): never its markdown, which may hold raw HTML.
+    """
     item: dict[str, Any] = {
         "id": bibtex_key(paper),
         "type": _csl_type(paper.venue),
@@ -138,7 +132,6 @@ def csl_item(paper: Paper, page_url: str) -> dict[str, Any]:
         item["DOI"] = paper.doi
     if paper.arxiv:
         item["number"] = f"arXiv:{paper.arxiv}"
-    abstract = summary_text(paper.summary)
     if abstract:
         item["abstract"] = abstract
     if paper.tags:
@@ -172,8 +165,8 @@ def csl_join(encoded: Iterable[str]) -> str:
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
-def scholarly_article(paper: Paper, page_url: str) -> dict[str, Any]:
-    """Describe a paper as schema.org ScholarlyArticle JSON-LD."""
+def scholarly_article(paper: Paper, page_url: str, abstract: str) -> dict[str, Any]:
+    """Describe a paper as schema.org ScholarlyArticle JSON-LD; abstract is the summary as plain text."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -194,7 +187,6 @@ def scholarly_article(paper: Paper, page_url: str) -> dict[str, Any]:
         same_as.append("https://arxiv.org/abs/" + paper.arxiv)
     if same_as:
         data["sameAs"] = same_as
-    abstract = summary_text(paper.summary)
     if abstract:
         data["abstract"] = abstract
     if paper.tags:

@@ -13,7 +13,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
-from l2h_site.markup import MarkdownRenderer, plain_text
+from l2h_site.markup import MarkdownRenderer, Rendered, plain_text
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.stats import MapPoint
@@ -31,6 +31,8 @@ class PaperView:
     """Title as plain text, for <title> and metadata."""
     summary_html: str
     """Summary as sanitised HTML."""
+    summary_text: str
+    """Summary as one line of plain text (of the sanitised HTML; math as LaTeX), for abstracts, feeds and meta tags."""
     url: str
     """Site path of the paper page, e.g. publications/weiss2008spectral/."""
 
@@ -114,10 +116,10 @@ class SiteContext:
         return value
 
 
-def paper_view(paper: Paper, title_html: str, summary_html: str) -> PaperView:
+def paper_view(paper: Paper, title_html: str, summary: Rendered) -> PaperView:
     """A paper as templates see it, from its rendered title and summary; its page is publications/<key>/."""
     return PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
-                     summary_html=summary_html, url=f"publications/{paper.key}/")
+                     summary_html=summary.html, summary_text=summary.text, url=f"publications/{paper.key}/")
 
 
 def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
@@ -146,7 +148,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
         for found in summary.notes:
             diagnostics.append(warning(paper.source, paper.summary_line + found.line - 1, found.column, found.code,
                                        found.message, found.hint))
-        views.append(paper_view(paper, title_html, summary.html))
+        views.append(paper_view(paper, title_html, summary))
     ordered = _newest_first(views)
     # one pass over the papers, not one per tag and facet value (87 passes over 5,000 papers took 0.2 s)
     tagged: dict[str, list[PaperView]] = {t.name: [] for t in taxonomy.tags}

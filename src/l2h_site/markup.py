@@ -127,6 +127,8 @@ class Rendered:
 
     html: str
     """Sanitised HTML, math as MathML."""
+    text: str
+    """The text of the sanitised HTML on one line, math as its LaTeX source: for abstracts, feeds and meta tags."""
     notes: tuple[Note, ...] = ()
     """Markup the sanitiser removed and math that could not be read, in that order."""
 
@@ -147,12 +149,14 @@ class MarkdownRenderer:
         self._md.reset()
         # parse.py rejects such summaries with a diagnostic; this guard only keeps markdown from recursing
         if find_deep_nesting(text) is not None:
-            return Rendered(f"<p>{html.escape(text)}</p>")
+            return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         try:
             rendered = self._md.convert(_separate_display_math(text))
         except RecursionError:
-            return Rendered(f"<p>{html.escape(text)}</p>")
+            return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         notes = removed_markup(text, rendered, self.trusted)
+        # The text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
+        source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted))
 
         def replace(match: re.Match[str]) -> str:
             latex = html.unescape(match.group(2)).strip()
@@ -164,11 +168,32 @@ class MarkdownRenderer:
                 return f'<code class="math-error">{html.escape(latex)}</code>'
             return mathml
 
-        return Rendered(sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), tuple(notes))
+        return Rendered(sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), source, tuple(notes))
 
     def render_title(self, text: str) -> str:
         """Render a title (render_inline)."""
         return render_inline(text)
+
+
+def _latex_source(match: re.Match[str]) -> str:
+    """A formula of Markdown's output as its escaped LaTeX, without the \\displaystyle _separate_display_math gives."""
+    latex = html.escape(re.sub(r"^\\displaystyle\s*", "", html.unescape(match.group(2)).strip()), quote=False)
+    return f" {latex} " if match.group(1) == "div" else latex  # display math is a block of its own
+
+
+_BLOCK_START = re.compile(r"<(?:br|hr|/?(?:p|pre|blockquote|ul|ol|li|h[2-6]|table|thead|tbody|tr|th|td|div|dl|dt|dd))\b")
+
+
+def html_text(fragment: str) -> str:
+    """Return the text of sanitised HTML on one line: tags removed, blocks kept apart, whitespace collapsed."""
+    spaced = _BLOCK_START.sub(lambda m: " " + m.group(0), fragment)
+    return " ".join(html.unescape(_text_cleaner().clean(spaced)).split())
+
+
+@lru_cache(maxsize=1)
+def _text_cleaner() -> nh3.Cleaner:
+    """nh3 keeping no tag: the text of a fragment, escaped (what a browser shows of it, without its markup)."""
+    return nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 
 
 class _Tags(HTMLParser):

@@ -82,7 +82,7 @@ class Previewer:
                    if other.key != paper.key}
         if is_failure(validate_corpus([paper, *clashes.values()]), False):
             return None
-        return paper_view(paper, self.renderer.render_title(paper.title), self.renderer.render(paper.summary).html)
+        return paper_view(paper, self.renderer.render_title(paper.title), self.renderer.render(paper.summary))
 
     def _render(self, view: PaperView) -> RenderedPage | None:
         site = self.site

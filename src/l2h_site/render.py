@@ -92,7 +92,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
                        scholarly_article=cite.scholarly_article)
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
-                       summary_text=cite.summary_text, atom_date=atom_date)
+                       atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
@@ -521,7 +521,8 @@ def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],
         key = f"{__version__} {base_url} {digests[view.paper.key]}" if memo is not None else ""
         entry = memo.get(key) if memo is not None else None
         if entry is None:
-            entry = (cite.bibtex_entry(view.paper), cite.csl_encode(cite.csl_item(view.paper, base_url + view.url)))
+            entry = (cite.bibtex_entry(view.paper), cite.csl_encode(cite.csl_item(view.paper, base_url + view.url,
+                                                                                      view.summary_text)))
             if memo is not None:
                 memo.put(key, entry)
         bib.append(entry[0])
