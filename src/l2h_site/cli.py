@@ -202,3 +202,7 @@ def _serve(args: argparse.Namespace) -> int:
           allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict,
           poll=args.poll)
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
