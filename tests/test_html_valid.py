@@ -117,7 +117,7 @@ def test_build_check_links_fails_on_a_broken_link(site: Callable[[dict[str, str 
     code, _, err = run_cli("build", "--root", str(root), "--check-links")
     lines = diagnostic_lines(err)
     assert [line.split(": ", 1)[1] for line in lines] == [
-        'error[broken-link]: link "nowhere/" points to nowhere/index.html, which is not in the site',
+        'error[broken-link]: link "/nowhere/" points to nowhere/index.html, which is not in the site',
         'error[broken-anchor]: link "#no-such-id" points to #no-such-id, but 404.html has no element with that id',
     ]
     assert all(line.startswith("_site/404.html:") for line in lines)

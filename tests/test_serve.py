@@ -266,6 +266,19 @@ def test_a_folder_without_index_is_not_listed(serving: Callable[..., Running]) -
         assert body == not_found[2], path  # the site's 404 page, not a listing
 
 
+def test_a_site_with_a_base_path_is_served_there_too(serving: Callable[..., Running]) -> None:
+    """The 404 page's links are rooted at base_url's path (/review/...): l2h serve answers them, and the root still."""
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER,
+                       "l2h.yml": "base_url: https://example.org/review/\nsearch: false\n"})
+    status, _, body = running.get("/review/publications/typo/")
+    assert status == 404 and 'href="/review/static/style.css"' in body
+    assert running.get("/review/static/style.css")[0] == 200
+    assert running.get("/review/publications/weiss2008spectral/")[0] == 200
+    status, headers, _ = running.get("/review")
+    assert status == 302 and headers["location"] == "/review/"
+    assert running.get("/")[0] == 200 and running.get("/static/style.css")[0] == 200
+
+
 def test_resolve_request_stays_inside(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     (out / "a").mkdir(parents=True)

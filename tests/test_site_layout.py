@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import GOOD_PAPER, REPO
+
+from l2h_site.build import build
+from l2h_site.config import base_path
+from l2h_site.linkcheck import check_pages
+from l2h_site.model import RenderedPage
+from l2h_site.render import rooted_url
+from l2h_site.serve import resolve_site_request
 
 
 def test_python_m_cli_runs_the_command_line(tmp_path: Path,
@@ -23,3 +32,45 @@ def test_python_m_cli_runs_the_command_line(tmp_path: Path,
     usage = subprocess.run([sys.executable, "-m", "l2h_site.cli", "build", "--no-such-option"], capture_output=True,
                            text=True, env=env, check=False, timeout=300)
     assert usage.returncode == 2
+
+
+def _links(html: str) -> list[str]:
+    """Every href and src of a page, in order."""
+    return re.findall(r'\b(?:href|src)="([^"]*)"', html)
+
+
+@pytest.mark.parametrize(("base_url", "root"), [("https://example.org/", "/"),
+                                                ("https://example.org/review/", "/review/")])
+def test_404_page_links_are_rooted_at_the_base_path(site: Callable[[dict[str, str | bytes]], Path],
+                                                    base_url: str, root: str) -> None:
+    """A host serves 404.html at any missing address (/publications/typo/): its links and assets cannot be relative."""
+    review = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": f"base_url: {base_url}\nsearch: false\n"})
+    result = build(review, out_dir=review / "_site", use_cache=False)
+    assert result.written
+    out = review / "_site"
+    page = (out / "404.html").read_text(encoding="utf-8")
+    links = [link for link in _links(page) if not link.startswith(("#", "https://"))]
+    assert f'<link rel="stylesheet" href="{root}static/style.css">' in page
+    assert f'href="{root}papers/"' in page and f'href="{root}"' in page
+    for link in links:
+        assert link.startswith(root), link
+        assert resolve_site_request(out, link, root) is not None, link  # as l2h serve answers it
+        assert (out / link[len(root):]).resolve().is_relative_to(out.resolve())
+    # every other page keeps relative links, so the site can be opened from any folder
+    assert 'href="../static/style.css"' in (out / "papers" / "index.html").read_text(encoding="utf-8")
+
+
+def test_rooted_url_and_base_path() -> None:
+    assert base_path("https://example.org") == "/"
+    assert base_path("https://example.org/review/") == "/review/"
+    assert rooted_url("https://example.org/review/", "static/style.css") == "/review/static/style.css"
+    assert rooted_url("https://example.org/", "") == "/"
+
+
+def test_link_checker_follows_links_rooted_at_the_base_path() -> None:
+    pages = [RenderedPage("404.html", b'<!doctype html><title>t</title><link rel="stylesheet" href="/review/static/s.css">'
+                                      b'<a href="/review/">home</a> <a href="/review/nowhere/">x</a>'),
+             RenderedPage("index.html", b"<!doctype html><title>t</title>"),
+             RenderedPage("static/s.css", b"")]
+    assert [d.message for d in check_pages(pages, "https://example.org/review/")] == [
+        'link "/review/nowhere/" points to nowhere/index.html, which is not in the site']

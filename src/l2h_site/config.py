@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Config
@@ -11,6 +12,12 @@ from l2h_site.textutil import closest
 from l2h_site.yamlsafe import load_yaml
 
 CONFIG_NAME = "l2h.yml"
+
+
+def base_path(base_url: str) -> str:
+    """Return the path part of base_url, from and to a slash: "/" for https://x.org/, "/review/" for .../review/."""
+    path = urlsplit(base_url).path.strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, list[Diagnostic]]:

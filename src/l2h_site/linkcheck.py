@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from l2h_site.config import base_path
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import RenderedPage
 
@@ -55,6 +56,8 @@ def _internal_target(page: str, href: str, base_url: str) -> tuple[str, str] | N
     """Resolve a link to (site path, fragment), or None when it leaves the site."""
     if base_url and href.startswith(base_url):
         href = "/" + href[len(base_url):]
+    elif base_url and href.startswith(root := base_path(base_url)):  # rooted at the host (the 404 page's links)
+        href = "/" + href[len(root):]
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("//"):
         return None

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from l2h_site import __version__, cite
 from l2h_site.cache import BuildCache, Memo, PageStore, digest
+from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.feed import atom_date, feed_papers
@@ -46,6 +47,11 @@ def relative_url(page_path: str, target: str) -> str:
     if target in ("", "/"):
         return prefix or "./"
     return prefix + target.lstrip("/")
+
+
+def rooted_url(base_url: str, target: str) -> str:
+    """Link to a site path from the root of the host, under base_url's path: for pages served at any depth (404)."""
+    return base_path(base_url) + target.lstrip("/")
 
 
 @jinja2.pass_context
@@ -473,7 +479,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             exported.release()
     sink.add(RenderedPage("papers.bib", cite.bibtex_join(bib).encode()))
     sink.add(RenderedPage("papers.json", cite.csl_join(csl).encode()))
-    r.page("404.html", "404.html")
+    # Hosts serve 404.html at any missing address, however deep: its links cannot be relative.
+    r.page("404.html", "404.html", url=partial(rooted_url, config.base_url))
     statics, problems = _static_files(config.path(config.static_dir), config.static_dir)
     r.diagnostics.extend(problems)
     for static in statics:

@@ -36,7 +36,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
-from l2h_site.config import CONFIG_NAME, load_config
+from l2h_site.config import CONFIG_NAME, base_path, load_config
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text
 from l2h_site.discover import is_editor_file
@@ -508,6 +508,19 @@ def resolve_request(out_dir: Path, raw_path: str) -> Path | None:
     return resolved
 
 
+def resolve_site_request(out_dir: Path, raw_path: str, base: str = "/") -> Path | None:
+    """Map a request path to a file inside out_dir, under the site's base path (e.g. /review/) or the root.
+
+    The site is served at the root, as before, and also at base_url's path, where the links of 404.html
+    (rooted at that path, since a host serves it at any depth) point.
+    """
+    if base != "/" and (raw_path + "/").startswith(base):
+        found = resolve_request(out_dir, "/" + raw_path[len(base):])
+        if found is not None:
+            return found
+    return resolve_request(out_dir, raw_path)
+
+
 _OVERLAY_STYLE = (
     "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
     "background:rgba(20,0,0,.92);color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace"
@@ -577,7 +590,8 @@ class _SiteHandler(tornado.web.RequestHandler):
         last = builder.last
         out = builder.output_dir()
         path = self.request.path
-        found = resolve_request(out, path)
+        base = base_path(builder.config.base_url) if builder.config is not None else "/"
+        found = resolve_site_request(out, path, base)
         if found is not None and found.name == "index.html" and not path.endswith(("/", "index.html")):
             self.redirect(path + "/", permanent=False)  # a folder's relative links need the slash
             return

@@ -20,9 +20,17 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
+_ROOTED_STATIC = re.compile(r"/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*static/")
+"""The start of a link to the site's static/ folder rooted at its base path, as the 404 page links it."""
+
+
 def _is_site_script(src: str, page_path: str) -> bool:
-    """Tell whether src is a relative link from this page to a script of the site's own static/ folder."""
+    """Tell whether src is a link from this page to a script of the site's own static/ folder: relative, or
+    (on 404.html, which hosts serve at any depth) rooted at the site's base path."""
     prefix = "../" * page_path.count("/")
+    rooted = _ROOTED_STATIC.match(src) if page_path == "404.html" else None
+    if rooted:
+        prefix = rooted.group(0).removesuffix("static/")
     return src.startswith(prefix + "static/") and src.endswith(".js") and ".." not in src[len(prefix):] \
         and ":" not in src and "//" not in src
 
