@@ -14,6 +14,7 @@ from conftest import GOOD_PAPER, REPO
 
 from l2h_site.build import build
 from l2h_site.config import base_path
+from l2h_site.context import split_title
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import RenderedPage
 from l2h_site.render import rooted_url
@@ -74,3 +75,28 @@ def test_link_checker_follows_links_rooted_at_the_base_path() -> None:
              RenderedPage("static/s.css", b"")]
     assert [d.message for d in check_pages(pages, "https://example.org/review/")] == [
         'link "/review/nowhere/" points to nowhere/index.html, which is not in the site']
+
+
+def test_markdown_pages_have_one_h1_from_their_title_line(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """A page's leading `# Title` becomes its <h1> (and <title>), shown once; a page without one gets a default."""
+    review = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "search: false\n",
+                   "resources.md": "\n# Reading list #\n\nStart here.\n\n## Surveys\n\nSome.\n",
+                   "CONTRIBUTING.md": "Open a pull request.\n\n# Not a title: the first line is text\n"})
+    assert build(review, out_dir=review / "_site", use_cache=False).written
+    resources = (review / "_site" / "resources" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Reading list — " in resources
+    assert re.findall(r"<h1\b[^>]*>(.*?)</h1>", resources) == ["Reading list"]
+    assert resources.count("Reading list") == 2  # the <title> and the <h1>, not again as text
+    assert re.search(r'<h1>Reading list</h1>\s*<p>Start here.</p>\s*<h2 id="surveys">Surveys</h2>', resources)
+    contributing = (review / "_site" / "contributing" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h1\b[^>]*>(.*?)</h1>", contributing) == ["Contributing"]
+    assert "<p>Open a pull request.</p>" in contributing
+
+
+def test_split_title() -> None:
+    assert split_title("# Resources\n\nText.\n") == ("Resources", "\nText.\n")
+    assert split_title("\n\n  # Closed #  \nText") == ("Closed", "Text")
+    assert split_title("## Section\nText") == (None, "## Section\nText")
+    assert split_title("#hashtag\nText") == (None, "#hashtag\nText")
+    assert split_title("Text\n# Later\n") == (None, "Text\n# Later\n")
+    assert split_title("    # code\n") == (None, "    # code\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,29 @@ class PaperView:
     """Summary as one line of plain text (of the sanitised HTML; math as LaTeX), for abstracts, feeds and meta tags."""
     url: str
     """Site path of the paper page, e.g. publications/weiss2008spectral/."""
+
+
+@dataclass(frozen=True)
+class ExtraPage:
+    """A markdown page of the repository (resources, contributing) as templates see it."""
+
+    title: str
+    """The page's title as plain text: its leading `# Title` line, else a default."""
+    html: str
+    """The rest of the page as safe HTML."""
+
+
+_LEADING_H1 = re.compile(r"\A(?:[ \t]*\n)*[ ]{0,3}#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)")
+"""A first line (after blank ones) that is a level-one ATX heading, with its optional closing #s."""
+
+
+def split_title(markdown: str) -> tuple[str | None, str]:
+    """Split a page's leading `# Title` line from the rest of its markdown: the page template shows the title as
+    its one <h1> (the sanitiser drops h1 from markdown, which left the words of the heading as bare text)."""
+    match = _LEADING_H1.match(markdown)
+    if match is None or not match.group("title").strip():
+        return None, markdown
+    return match.group("title").strip(), markdown[match.end():]
 
 
 class RelatedViews(Mapping[str, tuple[PaperView, ...]]):
@@ -74,8 +98,8 @@ class SiteContext:
     """Venues with their paper counts, most papers first."""
     years: tuple[int, ...]
     """Years with papers, newest first."""
-    pages: dict[str, str] = field(default_factory=dict)
-    """Extra markdown pages (resources, contributing) as safe HTML, by name."""
+    pages: dict[str, ExtraPage] = field(default_factory=dict)
+    """Extra markdown pages (resources, contributing), by name."""
     added: dict[str, dt.date] = field(default_factory=dict)
     """Paper key -> date it was added to the review, where known."""
     corpus: CorpusWide | None = field(default=None, repr=False, compare=False)
@@ -167,10 +191,13 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     venues = tuple(sorted(venue_counts.items(), key=lambda item: (-item[1], item[0].lower())))
     years = tuple(sorted({v.paper.year for v in ordered}, reverse=True))
     pages = {}
-    for name, relative in (("resources", config.resources), ("contributing", config.contributing)):
+    for name, relative, default in (("resources", config.resources, "Resources"),
+                                    ("contributing", config.contributing, "Contributing")):
         path: Path = config.path(relative)
         if path.is_file():
-            pages[name] = MarkdownRenderer(trusted=True).render(path.read_text(encoding="utf-8")).html
+            title, text = split_title(path.read_text(encoding="utf-8"))
+            html = MarkdownRenderer(trusted=True).render(text).html
+            pages[name] = ExtraPage(title=plain_text(title) if title else default, html=html)
     by_key = {v.paper.key: v for v in ordered}
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,

@@ -466,9 +466,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.many([job for facet in site.taxonomy.facets for value in facet.values for job in r.listing_jobs(
         f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
         store and (common, facet.id, value.id), facet=facet, value=value)])
-    for name, title in (("resources", "Resources"), ("contributing", "Contributing")):
-        if name in site.pages:
-            r.page(f"{name}/index.html", "page.html", title=title, body=Markup(site.pages[name]), name=name)
+    for name, extra in site.pages.items():
+        r.page(f"{name}/index.html", "page.html", title=extra.title, body=Markup(extra.html), name=name)
     r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
         [v.paper for v in site.papers], site.added)])
     exported = cache.memo("exports") if cache is not None and views else None
