@@ -100,3 +100,30 @@ def test_split_title() -> None:
     assert split_title("#hashtag\nText") == (None, "#hashtag\nText")
     assert split_title("Text\n# Later\n") == (None, "Text\n# Later\n")
     assert split_title("    # code\n") == (None, "    # code\n")
+
+
+def _current(html: str) -> list[tuple[str, str]]:
+    """(label, aria-current) of the main navigation's current items."""
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<a href="[^"]*" aria-current="([a-z]+)">([^<]*)</a>', nav)
+
+
+def test_navigation_marks_the_section_and_paper_breadcrumb_links_its_year(
+        site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    review = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "search: false\n"})
+    assert build(review, out_dir=review / "_site", use_cache=False).written
+    out = review / "_site"
+
+    def read(path: str) -> str:
+        return (out / path).read_text(encoding="utf-8")
+
+    assert _current(read("papers/index.html")) == [("page", "Papers")]
+    assert _current(read("papers/2008/index.html")) == [("true", "Papers")]
+    assert _current(read("publications/weiss2008spectral/index.html")) == [("true", "Papers")]
+    assert _current(read("tags/index.html")) == [("page", "Tags")]
+    assert _current(read("tags/image-retrieval/index.html")) == [("true", "Tags")]
+    assert _current(read("index.html")) == [] and _current(read("404.html")) == []
+    paper = read("publications/weiss2008spectral/index.html")
+    assert ('<p class="breadcrumb"><a href="../../papers/">Papers</a> / <a href="../../papers/2008/">2008</a></p>'
+            in paper)
+    assert (out / "papers" / "2008" / "index.html").is_file()
