@@ -19,6 +19,7 @@ from l2h_site.linkcheck import check_pages
 from l2h_site.model import RenderedPage
 from l2h_site.render import rooted_url
 from l2h_site.serve import resolve_site_request
+from l2h_site.taxonomy import load_taxonomy
 
 
 def test_python_m_cli_runs_the_command_line(tmp_path: Path,
@@ -139,3 +140,65 @@ def test_markdown_page_tables_scroll_in_their_own_box(site: Callable[[dict[str, 
     assert page.count("</table></div>") == 2
     assert wrap_tables("<p>x</p><table><tr><td>1</td></tr></table>") == (
         '<p>x</p><div class="table-scroll"><table><tr><td>1</td></tr></table></div>')
+
+
+def _declarations(css: str, selector: str) -> dict[str, str]:
+    """The custom properties (--name: value) declared in the first rule of css with exactly this selector."""
+    start = css.index(selector + " {") + len(selector) + 2
+    body = css[start:css.index("}", start)]
+    return dict(re.findall(r"(--[\w-]+):\s*([^;]+);", body))
+
+
+def _luminance(colour: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour with channels in 0..255."""
+    r, g, b = (c / 255 for c in colour)
+    r, g, b = ((c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4) for c in (r, g, b))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    value = hex_colour.strip().lstrip("#")
+    assert len(value) == 6, hex_colour
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def contrast(foreground: tuple[float, float, float], background: tuple[float, float, float]) -> float:
+    """WCAG contrast ratio of two colours."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_ratio_matches_wcag_examples() -> None:
+    assert round(contrast(_rgb("#000000"), _rgb("#ffffff")), 2) == 21.0
+    assert round(contrast(_rgb("#767676"), _rgb("#ffffff")), 2) == 4.54
+    assert round(contrast(_rgb("#d9822b"), _rgb("#ffffff")), 2) == 2.93  # the old orange, reported by the audit
+
+
+def test_topic_map_family_colours_have_3_to_1_contrast_in_both_themes() -> None:
+    """Each family colour of the topic map and its legend stands out (WCAG 1.4.11: 3:1 for graphics) against the
+    map's surface and the page, in the light theme and both ways to the dark one, also blended as the map's
+    semi-transparent dots are."""
+    css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
+    light = _declarations(css, ":root")
+    dark_by_preference = _declarations(css, '  :root:not([data-theme="light"])')
+    dark_by_choice = _declarations(css, ':root[data-theme="dark"]')
+    families = [f"--fam-{i}" for i in range(10)]
+    assert dark_by_preference == dark_by_choice
+    for i, name in enumerate(families):
+        assert f".fam-{i} {{ --c: var({name}); }}" in css
+    opacity = float(re.search(r"\.map-point circle \{[^}]*fill-opacity: ([\d.]+);", css).group(1))  # type: ignore[union-attr]
+    failures = []
+    for theme, values in (("light", light), ("dark", dark_by_choice)):
+        for name in families:
+            colour = _rgb(values[name])
+            for background_name in ("--surface", "--bg"):
+                background = _rgb(values[background_name])
+                dot = tuple(opacity * c + (1 - opacity) * b for c, b in zip(colour, background))
+                for shown, as_what in ((colour, "swatch"), (dot, "map dot")):
+                    ratio = contrast(shown, background)  # type: ignore[arg-type]
+                    if ratio < 3:
+                        failures.append(f"{theme} {name} {values[name]} as {as_what} on {background_name}: {ratio:.2f}:1")
+    assert failures == []
+    taxonomy, _ = load_taxonomy(REPO / "taxonomy.yml", "taxonomy.yml")
+    family = taxonomy.facet("family")
+    assert family is not None and len(family.values) <= len(families)  # every family of the review has a colour
