@@ -267,7 +267,11 @@
         fullText = { q: q, hits: hits };
         apply(false);
       });
-    }).catch(function () { /* a failed search leaves the local matches */ });
+    }).catch(function () {  // a failed search leaves the local matches
+      if (seq !== fullTextSeq) return;
+      fullText = { q: q, hits: null };
+      apply(false);
+    });
   }
 
   // ----- filtering, sorting and display -----
@@ -354,7 +358,7 @@
     return li;
   }
 
-  var view = { numbers: [], sort: "year", filtered: false, limit: PAGE };
+  var view = { numbers: [], sort: "year", filtered: false, limit: PAGE, empty: null };
   var renderSeq = 0;
 
   function render() {
@@ -383,12 +387,13 @@
           }
           list.appendChild(card(i, cards[i]));
         });
-      } else {
+      } else if (view.numbers.length) {
         var flat = element("ol", "paper-list flat");
         flat.setAttribute("aria-label", "Matching papers");
         shown.forEach(function (i) { flat.appendChild(card(i, cards[i])); });
         fragment.appendChild(flat);
       }
+      if (view.empty) fragment.appendChild(emptyState(view.empty));
       results.textContent = "";
       results.appendChild(fragment);
       results.hidden = false;
@@ -398,6 +403,30 @@
     }).catch(function () {
       status.textContent = "The list of papers could not be loaded; reload the page to try again.";
     });
+  }
+
+  // What the reader sees when nothing matches: why, and a way out.
+  function emptyState(message) {
+    var box = element("div", "finder-empty");
+    box.appendChild(element("p", "", message));
+    var clear = element("button", "button secondary small", "Clear the search and filters");
+    clear.type = "button";
+    clear.addEventListener("click", function () {
+      form.reset();
+      query.focus();  // this button goes away with the results it was part of
+    });
+    var line = element("p");
+    line.appendChild(clear);
+    box.appendChild(line);
+    return box;
+  }
+
+  function noMatches(state) {
+    var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
+    if (from > to) return "No papers match: the From year, " + from + ", is after the To year, " + to + ".";
+    var filters = state.tags.length || Object.keys(state.facets).length || state.venue || state.from || state.to;
+    if (!state.q) return "No papers match these filters.";
+    return "No papers match \u201c" + state.q + "\u201d" + (filters ? " with these filters." : ".");
   }
 
   var announceTimer = 0;
@@ -411,10 +440,15 @@
     var state = readControls();
     if (refetch) {
       clearTimeout(fullTextTimer);
+      fullTextSeq++;  // an answer to an earlier query is of no use now
       if (state.q && state.q !== fullText.q) {
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
       }
     }
+    // Until the full-text search answers, the papers shown are those matched locally (if any): the
+    // status is busy, so that a screen reader waits for the answer, and "no papers" is not said yet.
+    var searching = !!state.q && state.q !== fullText.q;
+    if (searching) status.setAttribute("aria-busy", "true"); else status.removeAttribute("aria-busy");
     var match = matcher(state);
     var numbers = [];
     for (var i = 0; i < data.count; i++) if (match(i)) numbers.push(i);
@@ -422,11 +456,12 @@
     var seq = ++applySeq;
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
-      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE };
+      var empty = numbers.length || searching ? null : noMatches(state);
+      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE, empty: empty };
       highlightMap(numbers, filtered);
-      announce(filtered
+      announce(empty || (filtered
         ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + data.count + " papers.");
+        : "Showing all " + data.count + " papers."));
       render();
     }).catch(function () {
       status.textContent = "Sorting is unavailable: its data could not be loaded.";

@@ -48,9 +48,11 @@ def map_classes(page: Any) -> tuple[list[str], list[str]]:
 
 
 def wait_count(page: Any, count: int) -> None:
-    """Wait until the finder shows this many papers and the status says so."""
+    """Wait until the finder has finished searching, shows this many papers and the status says so."""
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#finder")).to_have_attribute("data-count", str(count))
-    expect(page.locator("#finder-status")).to_contain_text(f"{count} ")
+    expect(page.locator("#finder-status")).to_contain_text("No papers match" if count == 0 else f"{count} ")
+
 
 
 def test_search_as_you_type_finds_title_author_and_summary_words(page: Any, base_url: str, mode: str) -> None:
@@ -364,3 +366,26 @@ def test_a_large_review_loads_only_what_the_view_needs(page: Any, base_url: str,
     assert item.locator(".tag").all_inner_texts() == ["Deep Learning", "Cross-Modal"]
     item.get_by_role("link", name="Deep Cross-Modal Hashing").click()
     expect(page.locator("h1")).to_have_text("Deep Cross-Modal Hashing")
+
+
+def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
+    wait_count(page, 0)
+    results = page.get_by_role("region", name="Matching papers")
+    expect(results).to_contain_text("No papers match \u201cwavelet\u201d with these filters.")
+    results.get_by_role("button", name="Clear the search and filters").click()
+    wait_count(page, ALL)
+    expect(page.locator("#f-q")).to_have_value("")
+    expect(page.locator("#f-q")).to_be_focused()
+    expect(tag_box(page, "Deep Learning")).not_to_be_checked()
+    assert page.url.endswith("/papers/")
+    page.go_back()
+    wait_count(page, 0)
+
+    page.goto(base_url + "papers/?from=2020&to=2010")
+    wait_count(page, 0)
+    expect(results).to_contain_text("No papers match: the From year, 2020, is after the To year, 2010.")
+    expect(page.locator("#finder-status")).to_have_text("No papers match: the From year, 2020, is after the To year, 2010.")
+    results.get_by_role("button", name="Clear the search and filters").click()
+    wait_count(page, ALL)
+    expect(page.locator("#f-from")).to_have_value("")
