@@ -35,6 +35,13 @@
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  function startsAny(list, text) {
+    return list.some(function (item) { return item.lastIndexOf(text, 0) === 0; });
+  }
+  // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
+  var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+  function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
+
   function decodePosting(text, count) {
     var member = new Uint8Array(count);
     var at = 0;
@@ -251,6 +258,88 @@
     });
   }
 
+  // Which papers have the words of a query. Pagefind (1.x, find_word_extensions in pagefind_web's
+  // search.rs) matches a word with every indexed word that starts with it, and when there is none, with
+  // the longest indexed word that the query word starts with: "blockchain" finds "block", "zebra" and
+  // "zzzxqy" the initial of "Andrei Z. Broder", "c++" the initial "C.". A word that matches nothing at all
+  // is left out of a query of several words ("spectral wavelet" finds what "spectral" finds). Neither can
+  // be turned off, and Pagefind's answers do not say which word matched. So the finder searches each word
+  // on its own, keeps only the papers that every word matched, and drops a word's hits that came from that
+  // fallback, except where the rest of the word is (the start of) an ending that Pagefind's stemmer cuts
+  // off the indexed words: "quantizati" falls back to "quantiz", the stem of "quantization", and search as
+  // you type should go on finding those papers. Hits are told apart by what Pagefind itself answers (see
+  // wordResults), so no fragment is loaded; a whole query in quotes is a phrase, which Pagefind matches
+  // exactly and never by that fallback.
+  var PROBE = "~";          // Pagefind keeps it in a query, and no indexed word contains it
+  var ENDINGS = ["s", "es", "ies", "ied", "ed", "edly", "e", "er", "ers", "y", "ly", "ing", "ings", "ingly", "ion", "ions",
+                 "ation", "ations", "ational", "ization", "izations", "isation", "isations", "ize", "izes", "ized",
+                 "izing", "izer", "izers", "ise", "ises", "ised", "ising", "iser", "isers", "ity", "ities", "ive",
+                 "ively", "al", "ally", "ality", "ance", "ence", "ent", "ently", "ant", "ment", "ments", "ness", "ful",
+                 "ic", "ical", "ically", "ous", "ously", "able", "ably", "ible", "ism", "ist", "ists", "ate", "ates",
+                 "ated", "ating", "ator", "ators"];
+  var LONGEST_ENDING = 8;   // "izations"
+  var SHORTEST_STEM = 3;    // "zen" does not fall back to "z"
+
+  function searchPagefind(text) {
+    return pagefind.search(text).then(function (search) { return search && search.results ? search.results : []; });
+  }
+  function locations(result) { return result.words.join(","); }
+  function intersection(lists) {
+    return lists.slice(1).reduce(function (kept, list) {
+      var ids = {};
+      list.forEach(function (r) { ids[r.id] = true; });
+      return kept.filter(function (r) { return ids[r.id]; });
+    }, lists[0] || []);
+  }
+
+  // The papers that have a word (folded, without punctuation), or a word that starts with it.
+  // The same word followed by PROBE can never start an indexed word, so Pagefind always falls back for it,
+  // to the same indexed word as for the word alone if that fell back too: a hit found at the same
+  // locations by both came from that fallback, or has the word itself (nothing longer starting with it).
+  function wordResults(word) {
+    return Promise.all([searchPagefind(word), searchPagefind(word + PROBE)]).then(function (found) {
+      var fallback = {};
+      found[1].forEach(function (r) { fallback[r.id] = locations(r); });
+      var kept = [], unsure = [];
+      found[0].forEach(function (r) { (fallback[r.id] === locations(r) ? unsure : kept).push(r); });
+      return unsure.length ? withFallbacks(word, kept, unsure) : kept;
+    });
+  }
+
+  // `kept` and those of the `unsure` hits that have the word itself, or else the hits where the rest of
+  // the word after the indexed word Pagefind fell back to is an ending. That indexed word's length shows
+  // in Pagefind's answers: the word cut to k letters and followed by PROBE falls back to it, at the same
+  // locations, as long as k is not shorter than it. A large review's index is in several bundles, each
+  // falling back on its own: where some bundle has the word or words that start with it, the fallback
+  // hits of the others are dropped, as a single index would not have fallen back.
+  function withFallbacks(word, kept, unsure) {
+    var accepted = kept.slice();
+    function step(k, pending) {
+      var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
+      if (!pending.length || k < 0 || (length < word.length && accepted.length) ||
+          word.length - length > LONGEST_ENDING || (length < SHORTEST_STEM && length < word.length)) {
+        return Promise.resolve(accepted);
+      }
+      return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
+        var at = {};
+        found.forEach(function (r) { at[r.id] = locations(r); });
+        var still = pending.filter(function (r) {
+          if (at[r.id] === locations(r)) return true;
+          if (length === word.length || startsAny(ENDINGS, word.slice(length))) accepted.push(r);
+          return false;
+        });
+        return step(k - 1, still);
+      });
+    }
+    return step(word.length - 1, unsure);
+  }
+
+  function fullTextResults(q) {
+    if (/^\s*".+"\s*$/.test(q)) return searchPagefind(q);  // a phrase
+    var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
+    return Promise.all(terms.map(wordResults)).then(intersection);
+  }
+
   function searchFullText(q) {
     var seq = ++fullTextSeq;
     loadPagefind().then(function () {
@@ -260,9 +349,7 @@
         apply(false);
         return null;
       }
-      return pagefind.search(q).then(function (search) {
-        return hitsOf(search && search.results ? search.results : []);
-      }).then(function (hits) {
+      return fullTextResults(q).then(hitsOf).then(function (hits) {
         if (seq !== fullTextSeq) return;
         fullText = { q: q, hits: hits };
         apply(false);

@@ -54,6 +54,14 @@ def wait_count(page: Any, count: int) -> None:
     expect(page.locator("#finder-status")).to_contain_text("No papers match" if count == 0 else f"{count} ")
 
 
+def search_for(page: Any, query: str, count: int) -> list[str]:
+    """Replace the query, wait until the finder shows `count` papers for it; return their keys."""
+    page.fill("#f-q", query)
+    wait_count(page, count)
+    if query:
+        expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
+    return sorted(visible_keys(page))
+
 
 def test_search_as_you_type_finds_title_author_and_summary_words(page: Any, base_url: str, mode: str) -> None:
     requested: list[str] = []
@@ -366,6 +374,31 @@ def test_a_large_review_loads_only_what_the_view_needs(page: Any, base_url: str,
     assert item.locator(".tag").all_inner_texts() == ["Deep Learning", "Cross-Modal"]
     item.get_by_role("link", name="Deep Cross-Modal Hashing").click()
     expect(page.locator("h1")).to_have_text("Deep Cross-Modal Hashing")
+
+
+def test_words_that_match_nothing_find_nothing(page: Any, base_url: str) -> None:
+    """Pagefind matches a word it has no indexed word for with the longest indexed word the query word
+    starts with ("deepfake" with "deep"), and leaves out of a query of several words a word it has
+    not indexed at all: neither may show papers that do not have the words."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    for query in ("deepfake", "hashnetwork", "spectral wavelet", "zebra", "kubernetes", "c++"):
+        assert search_for(page, query, 0) == []
+        expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
+    # Search as you type still matches the start of words, and words whose ending is being typed.
+    page.fill("#f-q", "")
+    wait_count(page, ALL)
+    page.locator("#f-q").press_sequentially("quant")
+    wait_count(page, 2)
+    assert sorted(visible_keys(page)) == ["gong2011iterative", "jegou2011product"]
+    assert search_for(page, "quantizati", 2) == ["gong2011iterative", "jegou2011product"]
+    assert search_for(page, "hashn", 1) == ["cao2017hashnet"]
+    assert search_for(page, "procrustean rotates", 1) == ["gong2011iterative"]
+    # Authors with or without accents, phrases and years.
+    assert search_for(page, "jégou", 1) == ["jegou2011product"]
+    assert search_for(page, "Jegou douze", 1) == ["jegou2011product"]
+    assert search_for(page, '"cross-modal hashing"', 1) == ["jiang2017deep"]
+    assert search_for(page, "2011", 2) == ["gong2011iterative", "jegou2011product"]
 
 
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
