@@ -35,9 +35,49 @@
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  // Other spellings of a (folded) word, British and American: -ise/-ize, -isation/-ization, -yse/-yze,
+  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"). The taxonomy and
+  // most summaries are in British spelling and most titles in American, so a search looks for both.
+  // -ise and -our are listed roots or need a stem of three letters, so that "four" stays "four"; an
+  // alternative that is no word ("precize") only costs a search that finds nothing.
+  var IZE_TAILS = ["e", "es", "ed", "ing", "er", "ers", "ation", "ations", "able"];
+  var YZE_TAILS = ["e", "es", "ed", "ing", "er", "ers"];
+  var OUR_ROOTS = ["armo", "behavio", "colo", "endeavo", "favo", "flavo", "harbo", "hono", "humo", "labo", "neighbo",
+                   "odo", "rigo", "rumo", "savo", "tumo", "vapo", "vigo"];
+  var TRE_ROOTS = ["calib", "cent", "fib", "lust", "meag", "met", "sab", "somb", "spect", "theat"];
+  var TRE_ENDINGS = { re: "er", res: "ers", red: "ered", ring: "ering", er: "re", ers: "res", ered: "red", ering: "ring" };
+  var ENSE_ROOTS = ["defen", "licen", "offen", "preten"];
+  var ENSE_ENDINGS = { ce: "se", ces: "ses", se: "ce", ses: "ces" };
   function startsAny(list, text) {
     return list.some(function (item) { return item.lastIndexOf(text, 0) === 0; });
   }
+  function spellings(word) {
+    var out = [word];
+    function add(other) { if (out.indexOf(other) < 0) out.push(other); }
+    for (var i = 3; i < word.length - 1; i++) {
+      var letter = word.charAt(i), next = word.charAt(i + 1), tail = word.slice(i + 2);
+      if ((next === "s" || next === "z") && ((letter === "i" && startsAny(IZE_TAILS, tail)) ||
+                                             (letter === "y" && word.charAt(i - 1) === "l" && startsAny(YZE_TAILS, tail)))) {
+        add(word.slice(0, i + 1) + (next === "s" ? "z" : "s") + tail);
+      }
+    }
+    OUR_ROOTS.forEach(function (root) {
+      if (word.lastIndexOf(root, 0) !== 0) return;
+      var rest = word.slice(root.length);
+      if (rest === "u" || rest.lastIndexOf("ur", 0) === 0) add(root + rest.slice(1));
+      else if (rest.charAt(0) === "r") add(root + "u" + rest);
+    });
+    TRE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && TRE_ENDINGS.hasOwnProperty(rest)) add(root + TRE_ENDINGS[rest]);
+    });
+    ENSE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && ENSE_ENDINGS.hasOwnProperty(rest)) add(root + ENSE_ENDINGS[rest]);
+    });
+    return out;
+  }
+
   // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
@@ -284,6 +324,10 @@
     return pagefind.search(text).then(function (search) { return search && search.results ? search.results : []; });
   }
   function locations(result) { return result.words.join(","); }
+  function union(lists) {
+    var seen = {};
+    return [].concat.apply([], lists).filter(function (r) { return seen[r.id] ? false : (seen[r.id] = true); });
+  }
   function intersection(lists) {
     return lists.slice(1).reduce(function (kept, list) {
       var ids = {};
@@ -335,9 +379,16 @@
   }
 
   function fullTextResults(q) {
-    if (/^\s*".+"\s*$/.test(q)) return searchPagefind(q);  // a phrase
+    if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling
+      var words = q.trim().slice(1, -1).trim().split(/\s+/);
+      var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
+      var phrases = ['"' + words.join(" ") + '"', '"' + other.join(" ") + '"'];
+      return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
+    }
     var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
-    return Promise.all(terms.map(wordResults)).then(intersection);
+    return Promise.all(terms.map(function (term) {
+      return Promise.all(spellings(term).map(wordResults)).then(union);
+    })).then(intersection);
   }
 
   function searchFullText(q) {
@@ -363,7 +414,7 @@
 
   // ----- filtering, sorting and display -----
   function matcher(state) {
-    var terms = fold(state.q).split(/\s+/).filter(Boolean);
+    var terms = fold(state.q).split(/\s+/).filter(Boolean).map(spellings);  // each word in each spelling
     var tagSets = state.tags.map(function (tag) { return data.tags[tag] || new Uint8Array(data.count); });
     var facetSets = Object.keys(state.facets).map(function (facet) {
       return (data.facets[facet] || {})[state.facets[facet]] || new Uint8Array(data.count);
@@ -382,7 +433,9 @@
       if (!texts) return false;
       var text = texts[i];
       if (abstracts) text = text + " " + (abstracts[knownKeys[i]] || "");
-      return terms.every(function (term) { return text.indexOf(term) >= 0; });
+      return terms.every(function (term) {
+        return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
+      });
     };
   }
 

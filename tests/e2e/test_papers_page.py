@@ -401,6 +401,22 @@ def test_words_that_match_nothing_find_nothing(page: Any, base_url: str) -> None
     assert search_for(page, "2011", 2) == ["gong2011iterative", "jegou2011product"]
 
 
+def test_british_and_american_spellings_find_the_same_papers(page: Any, base_url: str) -> None:
+    """Summaries and the taxonomy are in British spelling, many titles in American: either finds both."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    assert search_for(page, "optimization", 1) == ["shen2018unsupervised"]  # the title says "Optimisation"
+    assert search_for(page, "optimisation", 1) == ["shen2018unsupervised"]
+    assert search_for(page, "minimize", 1) == ["gong2011iterative"]  # the summary says "minimise"
+    assert search_for(page, "nearest neighbour", 1) == ["jegou2011product"]  # the title says "Neighbor"
+    assert search_for(page, "neighbour", 1) == ["jegou2011product"]
+    assert search_for(page, '"nearest neighbour search"', 1) == ["jegou2011product"]
+    both = ["gong2011iterative", "jegou2011product"]
+    assert search_for(page, "quantization", 2) == both
+    assert search_for(page, "quantisation", 2) == both
+    assert search_for(page, "quantised", 2) == both  # the titles say "Quantization"
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
