@@ -227,10 +227,24 @@
     return text ? "?" + text : "";
   }
 
-  function saveUrl(state, push) {
+  // The URL follows the view. Each committed change is a step in the history: a choice in a list or a
+  // box ticked, and a query or year once it is committed (Enter, or leaving the field). While one is
+  // typed, its first keystroke adds the step and the next ones update it, so Back returns to the view
+  // before the typing, not to each letter. how: "commit", "typing" or "replace" (the same step).
+  var typing = false;           // the step of the query or year being typed is in the history
+  function saveUrl(state, how) {
     var target = location.pathname + toSearch(state) + location.hash;
-    if (target === location.pathname + location.search + location.hash) return;
-    if (push) history.pushState(null, "", target); else history.replaceState(null, "", target);
+    var same = target === location.pathname + location.search + location.hash;
+    if (how === "replace") {
+      if (!same) history.replaceState(null, "", target);
+    } else if (how === "typing") {
+      if (same) return;
+      if (typing) history.replaceState(null, "", target); else history.pushState(null, "", target);
+      typing = true;
+    } else {
+      typing = false;
+      if (!same) history.pushState(null, "", target);
+    }
   }
 
   // ----- full-text search through Pagefind, loaded on first use -----
@@ -631,21 +645,30 @@
   function listen() {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      saveUrl(apply(true), true);
+      saveUrl(apply(true), "commit");
     });
-    query.addEventListener("input", function () { saveUrl(apply(true), false); });
-    query.addEventListener("change", function () { saveUrl(readControls(), true); });
+    // Enter commits a query or a year (the form has several fields and no submit button, so it is not
+    // submitted).
+    [query, fromInput, toInput].forEach(function (input) {
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || event.isComposing) return;
+        saveUrl(readControls(), "commit");
+      });
+    });
+    query.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
+    query.addEventListener("change", function () { saveUrl(readControls(), "commit"); });
     form.addEventListener("change", function (event) {
       if (event.target === query) return;
-      saveUrl(apply(true), true);
+      saveUrl(apply(true), "commit");
     });
     [fromInput, toInput].forEach(function (input) {
-      input.addEventListener("input", function () { saveUrl(apply(true), false); });
+      input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
     });
     form.addEventListener("reset", function () {
-      setTimeout(function () { fullText = { q: "", hits: null }; saveUrl(apply(true), true); }, 0);
+      setTimeout(function () { fullText = { q: "", hits: null }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {
+      typing = false;
       writeControls(new URLSearchParams(location.search));
       apply(true);
     });

@@ -417,6 +417,55 @@ def test_british_and_american_spellings_find_the_same_papers(page: Any, base_url
     assert search_for(page, "quantised", 2) == both  # the titles say "Quantization"
 
 
+def test_committed_searches_and_years_are_history_steps(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    page.get_by_role("link", name="Browse all papers").click()
+    wait_count(page, ALL)
+    search = page.get_by_label("Search the papers")
+    search.click()
+    page.keyboard.type("spectral")
+    page.keyboard.press("Enter")
+    wait_count(page, 1)
+    page.keyboard.press("Tab")
+    search.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("product quantization")
+    page.keyboard.press("Tab")  # the query is committed when the search box loses focus
+    wait_count(page, 1)
+    expect(page.locator("#finder-status")).to_contain_text("product quantization")
+    assert visible_keys(page) == ["jegou2011product"]
+    page.fill("#f-from", "2012")
+    page.locator("#f-from").press("Tab")
+    wait_count(page, 0)
+    assert page.url.endswith("papers/?q=product+quantization&from=2012")
+
+    page.go_back()
+    wait_count(page, 1)
+    expect(page.locator("#f-from")).to_have_value("")
+    expect(search).to_have_value("product quantization")
+    page.go_back()
+    wait_count(page, 1)
+    expect(search).to_have_value("spectral")
+    expect(page.locator("#finder-status")).to_contain_text("spectral")
+    assert visible_keys(page) == ["weiss2008spectral"]
+    page.go_back()
+    wait_count(page, ALL)
+    expect(search).to_have_value("")
+    assert page.url.endswith("/papers/")
+    page.go_back()
+    expect(page.get_by_role("link", name="Browse all papers")).to_be_visible()  # the home page
+    page.go_forward()
+    wait_count(page, ALL)
+    page.go_forward()
+    wait_count(page, 1)
+    expect(search).to_have_value("spectral")
+    expect(page.locator("#finder-status")).to_contain_text("spectral")
+    page.go_forward()
+    page.go_forward()
+    wait_count(page, 0)
+    expect(page.locator("#f-from")).to_have_value("2012")
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
