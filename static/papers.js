@@ -648,11 +648,14 @@
       saveUrl(apply(true), "commit");
     });
     // Enter commits a query or a year (the form has several fields and no submit button, so it is not
-    // submitted).
+    // submitted) and asks for the results: they are brought into view if they are below the fold. The
+    // focus stays in the field, and typing on scrolls it back into view.
     [query, fromInput, toInput].forEach(function (input) {
       input.addEventListener("keydown", function (event) {
         if (event.key !== "Enter" || event.isComposing) return;
         saveUrl(readControls(), "commit");
+        var top = results.hidden ? null : results.getBoundingClientRect().top;
+        if (top !== null && top > window.innerHeight * 0.75) results.scrollIntoView({ block: "start" });
       });
     });
     query.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
@@ -698,6 +701,7 @@
     listen();
     apply(true);
   }).catch(function () {
+    form.parentNode.insertBefore(status, form.nextSibling);  // the form stays hidden
     status.textContent = "Search and filters are unavailable: their data could not be loaded. Every paper is listed below by year.";
   });
 })();

@@ -466,6 +466,24 @@ def test_committed_searches_and_years_are_history_steps(page: Any, base_url: str
     expect(page.locator("#f-from")).to_have_value("2012")
 
 
+def test_the_count_is_under_the_search_box_and_enter_shows_the_results(page: Any, base_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.locator("#f-q").press_sequentially("spectral")
+    wait_count(page, 1)
+    status = page.locator("#finder-status")
+    expect(status).to_be_in_viewport()
+    assert status.bounding_box()["y"] < page.locator("#f-facet-family").bounding_box()["y"]  # right under the box
+    assert page.evaluate("window.scrollY") == 0  # typing never scrolls
+    page.set_viewport_size({"width": 1280, "height": 500})  # the results are below the fold
+    first = page.locator("#finder-results li.paper-item").first
+    expect(first).not_to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(first).to_be_in_viewport()
+    expect(page.locator("#f-q")).to_be_focused()
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
