@@ -195,9 +195,9 @@
     return state;
   }
 
-  function setSelect(select, value) {
+  function setSelect(select, value, otherwise) {
     select.value = value || "";
-    if (select.value !== (value || "")) select.value = "";
+    if (select.value !== (value || "") || select.selectedIndex < 0) select.value = otherwise || "";
   }
 
   function writeControls(params) {
@@ -207,7 +207,7 @@
     setSelect(form.elements.venue, params.get("venue"));
     fromInput.value = /^\d{1,4}$/.test(params.get("from") || "") ? params.get("from") : "";
     toInput.value = /^\d{1,4}$/.test(params.get("to") || "") ? params.get("to") : "";
-    setSelect(sortSelect, params.get("sort") || "year");
+    setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
     facetSelects.forEach(function (select) { setSelect(select, params.get(select.dataset.facet)); });
   }
 
@@ -699,7 +699,7 @@
     writeControls(new URLSearchParams(location.search));
     form.hidden = false;
     listen();
-    apply(true);
+    saveUrl(apply(true), "replace");  // the URL of what is shown: without what was unknown or ignored
   }).catch(function () {
     form.parentNode.insertBefore(status, form.nextSibling);  // the form stays hidden
     status.textContent = "Search and filters are unavailable: their data could not be loaded. Every paper is listed below by year.";

@@ -484,6 +484,16 @@ def test_the_count_is_under_the_search_box_and_enter_shows_the_results(page: Any
     expect(page.locator("#f-q")).to_be_focused()
 
 
+def test_an_unknown_sort_falls_back_to_newest_first(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/?sort=bogus&tag=Deep+Learning")
+    wait_count(page, 4)
+    expect(page.locator("#f-sort")).to_have_value("year")
+    assert page.locator("#f-sort").evaluate("select => select.selectedIndex") == 0
+    assert page.url.endswith("papers/?tag=Deep+Learning")
+    assert visible_keys(page) == ["shen2018unsupervised", "cao2017hashnet", "chaidaroon2017variational",
+                                  "jiang2017deep"]
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
