@@ -683,6 +683,10 @@
       mapDetails.addEventListener("toggle", function () {
         if (!mapDetails.open) return;
         window.l2hMap.load(mapDetails.querySelector("figure.topic-map")).then(function () {
+          // The same papers are in the list: a tab stop per dot would only be in the way.
+          Array.prototype.forEach.call(mapDetails.querySelectorAll("a.map-point"), function (point) {
+            point.setAttribute("tabindex", "-1");
+          });
           highlightMap(highlighted.numbers, highlighted.filtered);
         }).catch(function () { /* the link to the map file stays */ });
       });

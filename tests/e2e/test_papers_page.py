@@ -333,6 +333,8 @@ def test_topic_map_on_the_papers_page_without_javascript(page_without_js: Any, b
     points = page.locator("a.map-point")
     assert points.count() == ALL
     expect(points.first).to_be_visible()
+    if mode == "full":  # the dots are no tab stops: the list below has the same papers
+        assert page.locator('a.map-point[tabindex="-1"]').count() == ALL
     assert page.locator("a.map-point.is-dimmed").count() == 0
     page.locator('a.map-point[data-key="weiss2008spectral"]').click()
     expect(page.locator("h1")).to_have_text("Spectral Hashing")
@@ -515,3 +517,15 @@ def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     results.get_by_role("button", name="Clear the search and filters").click()
     wait_count(page, ALL)
     expect(page.locator("#f-from")).to_have_value("")
+
+
+def test_the_topic_map_adds_no_tab_stops(page: Any, base_url: str) -> None:
+    """Each dot is a paper that the list shows too: tabbing through 20,000 dots helps nobody."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    summary = page.locator("#finder-map > summary")
+    summary.click()
+    expect(page.locator("#finder-map a.map-point")).to_have_count(ALL)
+    summary.focus()
+    page.keyboard.press("Tab")
+    expect(page.locator(".year-index a").first).to_be_focused()
