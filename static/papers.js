@@ -463,6 +463,10 @@
 
   function sorted(numbers, sort) {
     if (sort === "year") return Promise.resolve(numbers);
+    // Within a year both year orders keep the page's order, the server's (by citation key).
+    if (sort === "oldest") {
+      return Promise.resolve(numbers.slice().sort(function (a, b) { return data.year[a] - data.year[b] || a - b; }));
+    }
     if (!ranks) {
       ranks = getJson("papers/finder-sort.json");
       ranks.catch(function () { ranks = null; });
@@ -472,7 +476,6 @@
       var out = numbers.slice();
       if (sort === "title") out.sort(function (a, b) { return r.title[a] - r.title[b]; });
       else if (sort === "venue") out.sort(function (a, b) { return r.venue[a] - r.venue[b]; });
-      else if (sort === "oldest") out.sort(function (a, b) { return data.year[a] - data.year[b] || r.title[a] - r.title[b]; });
       return out;
     });
   }

@@ -529,3 +529,16 @@ def test_the_topic_map_adds_no_tab_stops(page: Any, base_url: str) -> None:
     summary.focus()
     page.keyboard.press("Tab")
     expect(page.locator(".year-index a").first).to_be_focused()
+
+
+def test_papers_of_a_year_keep_their_order_in_both_year_sorts(page: Any, base_url: str) -> None:
+    """Within a year, papers are in the order the page lists them without JavaScript (by citation key)."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    newest = ["shen2018unsupervised", "cao2017hashnet", "chaidaroon2017variational", "jiang2017deep",
+              "liu2012supervised", "gong2011iterative", "jegou2011product", "weiss2008spectral"]
+    assert visible_keys(page) == newest
+    oldest = ["weiss2008spectral", "gong2011iterative", "jegou2011product", "liu2012supervised",
+              "cao2017hashnet", "chaidaroon2017variational", "jiang2017deep", "shen2018unsupervised"]
+    page.select_option("#f-sort", "oldest")
+    assert keys_once(page, lambda keys: keys == oldest, timeout=5) == oldest
