@@ -309,3 +309,28 @@ def test_key_not_in_the_key_form_names_the_derived_key(site: Site, capsys: pytes
         "  help: name the file weiss2008spectral.md (first author's last name, year, first word of the title, "
         "lowercase)\n"
         "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "tags:\n", "tags: {}\nfacets: {}\n"])
+def test_an_empty_taxonomy_is_an_error_and_the_papers_are_not_claimed_checked(
+        site: Site, capsys: pytest.CaptureFixture[str], text: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/jegou2011product.md": paper("Product Quantization",
+                                                                                              "Herve Jegou", 2011),
+                 "taxonomy.yml": text})
+    assert run(root, capsys=capsys) == (1, (
+        "taxonomy.yml:1:1: error[taxonomy-empty]: taxonomy.yml declares no tags and no facets\n"
+        "  help: add a 'tags:' section with the review's tags (and a 'facets:' section if it uses facets); "
+        "see CONTRIBUTING.md\n"
+        "1 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 2 papers were not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    assert main(["build", "--root", str(root)]) == 1
+    assert not (root / "_site").exists(), "an empty taxonomy must not publish an empty review"
+
+
+def test_an_empty_papers_folder_is_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/.gitkeep": ""})
+    assert run(root, capsys=capsys) == (0, (
+        "papers: warning[no-papers]: papers/ holds no paper files\n"
+        "  help: add a paper as papers/<key>.md (see CONTRIBUTING.md), or set papers_dir in l2h.yml if the papers "
+        "are elsewhere\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))

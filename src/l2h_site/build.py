@@ -49,6 +49,8 @@ class CheckResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     paper_count: int = -1
     """Number of papers when `papers` was not loaded (an unchanged build); -1 otherwise."""
+    unchecked: int = 0
+    """Paper files that could not be checked against the taxonomy because it has errors."""
 
 
 @dataclass
@@ -101,9 +103,10 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     config, diagnostics = load_config(root, config_file)
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     diagnostics += problems
+    usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
-    facet_ids = frozenset(f.id for f in taxonomy.facets) if taxonomy.tags or taxonomy.facets else None
+    facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))
     for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress):
@@ -111,7 +114,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         if result is not None:
             parsed.append((key, result))
     papers: list[Paper] = []
-    if taxonomy.tags or taxonomy.facets:
+    if usable:
         usage = Counter(tag for _, p in parsed for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
@@ -129,7 +132,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
             papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
-                       diagnostics=sort_diagnostics(diagnostics))
+                       diagnostics=sort_diagnostics(diagnostics), unchecked=0 if usable else len(sources))
 
 
 def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
-from l2h_site.build import BuildResult, build, check_site
+from l2h_site.build import BuildResult, CheckResult, build, check_site
 from l2h_site.diagnostics import (
     Diagnostic,
     L2hError,
@@ -148,6 +148,8 @@ def _build(args: argparse.Namespace) -> int:
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)
     _print_diagnostics(result.diagnostics)
+    if result.check.unchecked:
+        print(unchecked_line(result.check), file=sys.stderr)
     if not result.written:
         print("l2h: build failed; the previous site was left as it was" if result.had_site else
               "l2h: build failed; no site was written", file=sys.stderr)
@@ -169,6 +171,13 @@ def build_summary(result: BuildResult) -> str:
             f"{result.changed:,} written{deleted}) into {result.out_dir}")
 
 
+def unchecked_line(result: CheckResult) -> str:
+    """Say that the papers were not checked against the taxonomy, which has errors."""
+    count = result.unchecked
+    return (f"l2h: {count:,} paper{'s were' if count != 1 else ' was'} not checked against {result.config.taxonomy}, "
+            "which has errors; fix them and check again")
+
+
 def _check(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
@@ -187,6 +196,8 @@ def _check(args: argparse.Namespace) -> int:
     else:
         if diagnostics:
             sys.stdout.write(format_text(diagnostics, colour=wants_colour(sys.stdout)))
+            if result.unchecked:
+                print(unchecked_line(result))
         else:
             checked = f"{len(args.paths)} file(s)" if args.paths else f"{len(result.papers)} papers"
             print(f"l2h: {checked} checked, no problems found")

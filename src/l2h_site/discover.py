@@ -61,6 +61,10 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                                          f"paper files end in .md; rename it to <key>.md or move it out of {rel_dir}/"))
                 continue
             sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=stem))
+    if not sources:
+        diagnostics.append(warning(rel_dir, 0, 0, "no-papers", f"{rel_dir}/ holds no paper files",
+                                   f"add a paper as {rel_dir}/<key>.md (see CONTRIBUTING.md), or set papers_dir "
+                                   "in l2h.yml if the papers are elsewhere"))
     return sources, diagnostics
 
 

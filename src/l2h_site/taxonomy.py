@@ -89,6 +89,11 @@ def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
     check.known_keys(root, (), {"tags", "facets"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
     tags = _tags(check, check.mapping(root.get("tags"), ("tags",), "tags"))
+    if not tags and not facets and not check.diagnostics:
+        # Without a vocabulary no paper could be checked, and a build would publish a review of none.
+        check.diagnostics.append(error(rel, 1, 1, "taxonomy-empty", f"{rel} declares no tags and no facets",
+                                       "add a 'tags:' section with the review's tags (and a 'facets:' section "
+                                       "if it uses facets); see CONTRIBUTING.md"))
     if check.diagnostics:
         return EMPTY, check.diagnostics
     return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []
