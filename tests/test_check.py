@@ -334,3 +334,53 @@ def test_an_empty_papers_folder_is_a_warning(site: Site, capsys: pytest.CaptureF
         "  help: add a paper as papers/<key>.md (see CONTRIBUTING.md), or set papers_dir in l2h.yml if the papers "
         "are elsewhere\n"
         "0 error(s), 1 warning(s) in 1 file\n"))
+
+
+def test_a_paper_with_errors_is_still_checked_against_the_taxonomy(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(year=19999, tags="[Image Retreival]", family="unsupervisd",
+                                                      extra="doi: notadoi\nmodality: [image, TODO]\n"),
+                 "papers/jegou2011product.md": paper("Product Quantization", "Herve Jegou", 2011,
+                                                     extra="family: supervised\nmodality: [sound]\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in out.splitlines() if not line.startswith(" ")][:-1] == [
+        ["papers/jegou2011product.md:8:1", "error[duplicate-key]"],
+        ["papers/jegou2011product.md:9:12", "error[unknown-facet-value]"],
+        ["papers/weiss2008spectral.md:5:7", "error[year-range]"],
+        ["papers/weiss2008spectral.md:6:8", "error[unknown-tag]"],
+        ["papers/weiss2008spectral.md:7:9", "error[unknown-facet-value]"],
+        ["papers/weiss2008spectral.md:8:6", "error[doi-format]"],
+        ["papers/weiss2008spectral.md:9:19", "error[placeholder]"],
+    ]
+    assert 'tag "Image Retreival" is not in taxonomy.yml\n  help: did you mean "Image Retrieval"?' in out
+    assert '"unsupervisd" is not a value of facet "family" (Method family)\n  help: did you mean "unsupervised"?' in out
+    # Neither paper is published, and the key is not judged against a year that could not be read.
+    assert "key-mismatch" not in out and main(["build", "--root", str(root)]) == 1
+
+
+def test_an_unreadable_facet_value_is_not_also_reported_missing(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(family="{a: b}")})
+    assert run(root, capsys=capsys) == (1, (
+        "papers/weiss2008spectral.md:7:9: error[wrong-type]: family must be text, got a mapping\n"
+        "  help: write a single line of text, in double quotes if it contains ': '\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": (
+        "tags:\n  A:\n    description: a\n  A:\n    description: b\n  Lonely:\n    aliases: [x]\n"
+        "facets:\n  family:\n    label: F\n    description: f\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "taxonomy.yml:4:3: error[duplicate-key]: key 'A' appears twice (first on line 2)\n"
+        "  help: keep one 'A:' line and delete the other; YAML would silently keep only the last\n"
+        "taxonomy.yml:6:3: error[taxonomy-missing]: tags/Lonely has no description\n"
+        "  help: add 'description: …' with a short description\n"
+        "taxonomy.yml:9:3: error[taxonomy-missing]: facet 'family' has no values\n"
+        "  help: add a 'values:' mapping\n"
+        "3 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")

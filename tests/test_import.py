@@ -162,3 +162,18 @@ def test_import_of_a_missing_folder_is_a_usage_error(site: Site, capsys: pytest.
     assert main(["import", "jekyll", str(root / "nowhere"), "--root", str(root)]) == 2
     assert capsys.readouterr().err == (
         f"l2h: error: {root / 'nowhere'} is neither a Jekyll site with _publications/ nor such a folder\n")
+
+
+def test_jekyll_import_reports_a_paper_with_a_bad_field_instead_of_writing_it(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    source = tmp_path / "_publications"
+    source.mkdir()
+    (source / "weiss2008spectral.markdown").write_text(
+        "---\ntitle: Spectral Hashing\nauthors: Yair Weiss\nyear: 2008\ndoi: notadoi\ntags: [Hashing]\n---\nS\n",
+        encoding="utf-8")
+    assert main(["import", "jekyll", str(source), "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert ('  _publications/weiss2008spectral.markdown: line 5: doi "notadoi" is not a DOI (write a DOI like '
+            "10.1109/TPAMI.2012.193, or remove the line if you are not sure)\n") in out
+    assert not (root / "papers/weiss2008spectral.md").exists()

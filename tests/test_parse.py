@@ -110,7 +110,9 @@ def test_arxiv_url_and_doi_url_are_normalised() -> None:
 
 def test_every_problem_of_a_file_is_reported_at_once() -> None:
     parsed, diagnostics = parse("---\ntitle: '  '\nauthors: {}\nyear: 2019.5\ntags: [X]\n---\nS\n")
-    assert parsed is None
+    assert parsed is not None and not parsed.complete, "kept for checking, never for the site"
+    assert parsed.unread == {"title", "authors", "year"}
+    assert (parsed.paper.title, parsed.paper.authors, parsed.paper.year, parsed.paper.tags) == ("", (), 0, ("X",))
     assert [(d.line, d.code) for d in diagnostics] == [(2, "empty-field"), (3, "wrong-type"), (4, "wrong-type")]
     assert diagnostics[2].message == "year must be a whole number, got 2019.5"
 
@@ -149,3 +151,12 @@ def test_positions_of_many_papers_share_their_paths_and_points() -> None:
     again = pickle.loads(pickle.dumps(first))
     assert again == first
     assert all(a is b for a, b in zip(again.positions, first.positions))
+
+
+def test_a_paper_with_a_duplicate_key_is_still_read_for_checking() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\ntags: [Y]\nfamily: [a, !!binary x]\n"
+                                "---\nS\n")
+    assert [(d.line, d.code) for d in diagnostics] == [(6, "duplicate-key"), (7, "yaml-tag")]
+    assert parsed is not None and not parsed.complete
+    assert parsed.paper.tags == ("X",) and parsed.paper.facets == {"family": ("a",)}
+    assert parsed.unread == {"family"}, "the value YAML could not read is not reported a second time"

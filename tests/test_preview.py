@@ -61,8 +61,8 @@ def test_a_second_preview_builds_on_the_first(site: Site) -> None:
         assert pages is not None and f"Iterative Quantization {n}".encode() in pages[0].content
 
 
-@pytest.mark.parametrize("change", ["new paper", "deleted paper", "broken paper", "duplicate", "template",
-                                    "outside"])
+@pytest.mark.parametrize("change", ["new paper", "deleted paper", "broken paper", "bad field", "duplicate",
+                                    "template", "outside"])
 def test_only_a_full_build_answers_what_a_preview_cannot_get_exactly_right(site: Site, change: str) -> None:
     root, previewer = built(site)
     target = root / "papers/weiss2008spectral.md"
@@ -73,6 +73,8 @@ def test_only_a_full_build_answers_what_a_preview_cannot_get_exactly_right(site:
         target.unlink()
     elif change == "broken paper":
         target.write_text(paper("Spectral Hashing", "x").replace("Image Retrieval", "Image Retreival"), encoding="utf-8")
+    elif change == "bad field":  # the file has an error, though the paper still reads for checking
+        target.write_text(paper("Spectral Hashing", "x", arxiv="not-an-id"), encoding="utf-8")
     elif change == "duplicate":  # the edit makes it the same paper as the other file
         target.write_text(paper("Iterative Quantization", "The same paper again."), encoding="utf-8")
     elif change == "template":

@@ -115,7 +115,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
             parsed.append((key, result))
     papers: list[Paper] = []
     if usable:
-        usage = Counter(tag for _, p in parsed for tag in p.paper.tags)
+        usage = Counter(tag for _, p in parsed if p.complete for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
         against = digest("validate: tags and problems", repr(taxonomy), sorted(usage.items()))
@@ -129,7 +129,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                     memo.put(digest(against, key), known)
             canonical_tags, problems = known
             diagnostics += problems
-            papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
+            if item.complete:  # a paper with errors was checked only to report all its problems at once
+                papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
                        diagnostics=sort_diagnostics(diagnostics), unchecked=0 if usable else len(sources))
@@ -152,7 +153,9 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
             data = source.path.read_bytes() if source.path.stat().st_size <= MAX_FILE_BYTES else None
         except OSError:
             data = None  # parse_paper reports it
-        key = digest("parse", str(source.path), source.relpath, source.key, facets, data) if data is not None else None
+        # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
+        key = (digest("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, data)
+               if data is not None else None)
         found = memo.get(key) if key is not None else None
         if found is None:
             todo.append((len(results), source, data, key))

@@ -109,7 +109,7 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
         report.failed.append((rel, f"cannot read it: {exc.strerror}"))
         return None
     parsed, diagnostics = parse_paper_bytes(data, SourceFile(path=path, relpath=rel, key=path.stem), facet_ids)
-    if parsed is None:
+    if parsed is None or not parsed.complete:
         reasons = [(f"line {d.line}: " if d.line else "") + d.message + (f" ({d.hint})" if d.hint else "")
                    for d in diagnostics if d.severity == "error"]
         report.failed.append((rel, "; ".join(reasons) or "not a paper"))

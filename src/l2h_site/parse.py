@@ -54,6 +54,12 @@ class ParsedPaper:
     paper: Paper
     positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
     """Field path -> (line, column) in the file; equal paths and positions are one shared object."""
+    complete: bool = True
+    """False when the file has errors: the paper is still checked against the taxonomy, so that every
+    problem is reported at once, but it is never published."""
+    unread: frozenset[str] = frozenset()
+    """Fields that are missing or could not be read (an error says why); the paper holds placeholders
+    for them: an empty title, no authors, year 0."""
 
     def __post_init__(self) -> None:
         self.positions = _shared_positions(self.positions)
@@ -79,7 +85,10 @@ def _shared_positions(positions: dict[tuple[Any, ...], tuple[int, int]]) -> dict
 
 
 def parse_paper(source: SourceFile, facet_ids: frozenset[str] | None = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
-    """Read one paper file; return the paper (None when unusable) and every problem found.
+    """Read one paper file; return the paper and every problem found.
+
+    The paper is None when the file has no readable fields at all, and incomplete (`complete`
+    False) when it has errors: then it is good only for checking, never for the site.
 
     facet_ids names the taxonomy's facets; None means the taxonomy could not be read, and
     then fields l2h does not know are kept without a warning.
@@ -131,7 +140,7 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
-    if doc.problems:
+    if doc.problems and not isinstance(doc.value, dict):
         return None, diagnostics
     if not isinstance(doc.value, dict):
         kind = "empty" if doc.value is None else f"a {type(doc.value).__name__}"
@@ -142,9 +151,8 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     reader = _Reader(rel, source.key, doc, facet_ids, closing)
     paper = reader.read(body="\n".join(lines[closing + 1:]))
     diagnostics.extend(reader.diagnostics)
-    if paper is None:
-        return None, diagnostics
-    return ParsedPaper(paper, reader.positions()), diagnostics
+    complete = not any(d.severity == "error" for d in diagnostics)
+    return ParsedPaper(paper, reader.positions(), complete, frozenset(reader.unread)), diagnostics
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -215,6 +223,10 @@ class _Reader:
         self.facet_ids = facet_ids or frozenset()
         self.closing = closing
         self.diagnostics: list[Diagnostic] = []
+        # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
+        problems = {(p.line, p.column) for p in doc.problems}
+        self.broken = {path for path, point in doc.positions.items() if path and point in problems}
+        self.unread: set[str] = {str(path[0]) for path in self.broken}
 
     def positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
         out = dict(self.doc.positions)
@@ -229,10 +241,20 @@ class _Reader:
         return self.doc.positions.get(path, self.doc.key_positions.get(path, (1, 1)))
 
     def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+        if path:
+            self.unread.add(str(path[0]))
+        if path in self.broken:
+            return
         line, column = self.at(path, key)
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
+    def missing(self, name: str, message: str, hint: str) -> None:
+        self.diagnostics.append(error(self.rel, 1, 1, "missing-field", message, hint))
+        self.unread.add(name)
+
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+        if path in self.broken:
+            return
         line, column = self.at(path, key)
         self.diagnostics.append(warning(self.rel, line, column, code, message, hint))
 
@@ -255,7 +277,8 @@ class _Reader:
                   "write a single line of text, in double quotes if it contains ': '")
         return None
 
-    def read(self, body: str) -> Paper | None:
+    def read(self, body: str) -> Paper:
+        """Read every field; a field that is missing or wrong is recorded in `unread` and read as a placeholder."""
         data = self.data
         for name in data:
             if (name,) in self.doc.nontext_keys:
@@ -291,17 +314,15 @@ class _Reader:
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
                                             "the paper has no summary",
                                             "after the closing '---', write two to four sentences in your own words"))
-        if title is None or authors is None or year is None or any(d.severity == "error" for d in self.diagnostics):
-            return None
         leading = len(body) - len(body.lstrip("\n"))
-        return Paper(key=self.key, source=self.rel, title=title, authors=tuple(authors), year=year, venue=venue,
-                     tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added, distinct_from=distinct,
-                     summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
+        return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()), year=year or 0,
+                     venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
+                     distinct_from=distinct, summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
 
     def title(self) -> str | None:
         if "title" not in self.data:
-            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no title",
-                                          'add a line such as title: "Spectral Hashing" to the front matter'))
+            self.missing("title", "the paper has no title",
+                         'add a line such as title: "Spectral Hashing" to the front matter')
             return None
         value = self.string(("title",), self.data["title"], "title")
         if value is None:
@@ -319,8 +340,8 @@ class _Reader:
     def authors(self) -> list[str] | None:
         name = "authors" if "authors" in self.data else "author" if "author" in self.data else None
         if name is None:
-            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no authors",
-                                          "add a line such as authors: Yair Weiss, Antonio Torralba, Rob Fergus"))
+            self.missing("authors", "the paper has no authors",
+                         "add a line such as authors: Yair Weiss, Antonio Torralba, Rob Fergus")
             return None
         value = self.data[name]
         names: list[str] = []
@@ -353,8 +374,7 @@ class _Reader:
 
     def year(self) -> int | None:
         if "year" not in self.data:
-            self.diagnostics.append(error(self.rel, 1, 1, "missing-field", "the paper has no year",
-                                          "add a line such as year: 2008"))
+            self.missing("year", "the paper has no year", "add a line such as year: 2008")
             return None
         value = self.data["year"]
         if isinstance(value, bool) or not isinstance(value, int):

@@ -82,9 +82,11 @@ def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
     except (UnicodeDecodeError, OSError) as exc:
         return EMPTY, [error(rel, 0, 0, "taxonomy-unreadable", f"cannot read {rel}: {exc}", "save it as UTF-8 text")]
     doc = load_yaml(text)
-    if doc.problems:
-        return EMPTY, [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
-    check = _Checker(rel, doc)
+    problems = [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
+    if problems and not isinstance(doc.value, dict):
+        return EMPTY, problems
+    check = _Checker(rel, doc)  # still read after a problem such as a duplicate key, to report everything at once
+    check.diagnostics += problems
     root = check.mapping(doc.value, (), "the taxonomy")
     check.known_keys(root, (), {"tags", "facets"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))

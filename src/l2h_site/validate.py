@@ -16,6 +16,8 @@ KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
 """<firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
                              "by", "via", "towards", "toward"])
+KEY_FIELDS = frozenset({"title", "authors", "author", "year"})
+"""The fields a paper's key is derived from."""
 PLACEHOLDERS = re.compile(r"^(todo|tbd|tba|fixme|xxx|optional|placeholder|n/?a|\?+|<[^>]*>|\.\.\.|…)$|^https?://blah|"
                           r"\b(TODO|FIXME)\b", re.IGNORECASE)
 
@@ -44,7 +46,11 @@ class TagIndex:
 
 
 def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> tuple[Paper, list[Diagnostic]]:
-    """Check one paper's key, tags, facets and values; return it with canonical tags."""
+    """Check one paper's key, tags, facets and values; return it with canonical tags.
+
+    An incomplete paper (one with parse errors) is checked too, so that all its problems are reported
+    at once, except for what depends on fields it could not read: the key needs its title, authors and year.
+    """
     paper = parsed.paper
     rel = paper.source
     diagnostics: list[Diagnostic] = []
@@ -52,7 +58,9 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     def at(path: tuple[object, ...]) -> tuple[int, int]:
         return parsed.positions.get(path, parsed.positions.get(("key",) + path, (1, 1)))
 
-    if not KEY_FORM.match(paper.key):
+    if parsed.unread & KEY_FIELDS:
+        pass  # the key is checked against these fields once they can be read
+    elif not KEY_FORM.match(paper.key):
         diagnostics.append(error(rel, 0, 0, "key-form", f'file name "{paper.key}" is not a valid paper key',
                                  f'name the file {derive_key(paper.authors, paper.year, paper.title)}.md '
                                  "(first author's last name, year, first word of the title, lowercase)"))
@@ -88,7 +96,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         values = paper.facets.get(facet.id)
         allowed = [v.id for v in facet.values]
         if not values:
-            if facet.required:
+            if facet.required and facet.id not in parsed.unread:  # an unreadable value has its own error
                 example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
                 diagnostics.append(error(rel, 1, 1, "missing-facet", f'required facet "{facet.id}" ({facet.label}) is not set',
                                          f"add a line such as {example}; allowed: {quote_list(allowed)}"))
