@@ -160,3 +160,37 @@ def test_a_paper_with_a_duplicate_key_is_still_read_for_checking() -> None:
     assert parsed is not None and not parsed.complete
     assert parsed.paper.tags == ("X",) and parsed.paper.facets == {"family": ("a",)}
     assert parsed.unread == {"family"}, "the value YAML could not read is not reported a second time"
+
+
+@pytest.mark.parametrize("authors, read_as, fix", [
+    ("Weiss, Yair and Torralba, Antonio", '4 names, "Weiss", "Yair", "Torralba", "Antonio"',
+     "Yair Weiss, Antonio Torralba"),
+    ("Doe, J.", '2 names, "Doe", "J."', "J. Doe"),
+    ("Weiss, Yair", '2 names, "Weiss", "Yair"', "Yair Weiss"),
+    ("Doe, J.-P., Roe, K. L.", '4 names, "Doe", "J.-P.", "Roe", "K. L."', "J.-P. Doe, K. L. Roe"),
+    ("Jégou, Hervé; Douze, Matthijs", '2 names, "Jégou, Hervé", "Douze, Matthijs"', "Hervé Jégou, Matthijs Douze"),
+])
+def test_bibtex_style_authors_are_an_error_with_the_list_rewritten(authors: str, read_as: str, fix: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: {authors}\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert [(d.line, d.column, d.code) for d in diagnostics] == [(3, 10, "authors-bibtex-style")]
+    assert diagnostics[0].message == (f'authors "{authors}" are written "Last, First" as in BibTeX; l2h would read '
+                                      f"them as {read_as}")
+    assert diagnostics[0].hint == f"write each name first name first: authors: {fix}"
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("authors", [
+    "Jane Doe, John Roe and Ann Poe", "A. Andoni, P. Indyk", "Suhas Jayaram Subramanya, Devvrit, Rohan Kadekodi",
+    "Martin Luther King, Jr., Jane Doe", "Jane Doe & John Roe",
+])
+def test_author_lines_that_are_not_bibtex_style_are_read_as_before(authors: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: {authors}\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert list(parsed.paper.authors) == split_authors(authors)
+
+
+def test_author_beside_authors_is_ignored_with_a_warning() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: Ann Lee\nauthor: Bo Li\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert [(d.line, d.column, d.severity, d.code, d.message) for d in diagnostics] == [
+        (4, 1, "warning", "conflicting-authors", "the paper gives both authors and author; author is ignored")]
+    assert parsed is not None and parsed.paper.authors == ("Ann Lee",)

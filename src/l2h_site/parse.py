@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, Paper, SourceFile
-from l2h_site.textutil import closest
+from l2h_site.textutil import closest, quote_list
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -196,6 +196,45 @@ def split_authors(text: str) -> list[str]:
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
 
 
+_INITIALS = re.compile(r"^(?!(?:Jr|Sr)\.$)(?:[A-ZÀ-ÖØ-Þ][a-z]?\.[\s-]*)+$|^[A-ZÀ-ÖØ-Þ]$")
+"""Given names written as initials: 'J.', 'J. R.', 'J.-P.', 'Th.', 'J'; not the suffixes 'Jr.' and 'Sr.'."""
+
+
+def bibtex_names(text: str) -> list[str] | None:
+    """Return the names of an author line written as BibTeX's 'Last, First' pairs, first name first; else None.
+
+    Caught: 'Weiss, Yair and Torralba, Antonio', 'Doe, J.' (a part that is only initials), 'Weiss, Yair'
+    (one-word parts, two by two) and 'Doe, Jane; Roe, John'. split_authors would read each of them wrongly.
+    """
+    if ";" in text:
+        parts = [p.strip() for p in text.split(";") if p.strip()]
+        if not any(p.count(",") == 1 for p in parts):
+            return None
+        return [_first_name_first(p) if p.count(",") == 1 else p for p in parts]
+    if "," not in text:
+        return None
+    pairs = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", text) if p.strip()]
+    if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):
+        return [_first_name_first(p) for p in pairs]
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    two_by_two = len(parts) % 2 == 0 and all(" " not in p for p in parts)
+    names: list[str] = []
+    i = 0
+    while i < len(parts):
+        if i + 1 < len(parts) and (two_by_two or _INITIALS.match(parts[i + 1])):
+            names.append(f"{parts[i + 1]} {parts[i]}")
+            i += 2
+        else:
+            names.append(parts[i])
+            i += 1
+    return names if len(names) < len(parts) else None
+
+
+def _first_name_first(name: str) -> str:
+    last, _, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}"
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -343,10 +382,23 @@ class _Reader:
             self.missing("authors", "the paper has no authors",
                          "add a line such as authors: Yair Weiss, Antonio Torralba, Rob Fergus")
             return None
+        if name == "authors" and "author" in self.data:
+            self.warn(("author",), "conflicting-authors", "the paper gives both authors and author; author is ignored",
+                      "delete the author line (after moving any name missing from authors into it)", key=True)
         value = self.data[name]
         names: list[str] = []
         if isinstance(value, str):
-            names = split_authors(value)
+            text = self.string((name,), value, name)
+            if text is None:
+                return None
+            flipped = bibtex_names(text)
+            if flipped is not None:
+                self.fail((name,), "authors-bibtex-style",
+                          f'{name} "{_clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
+                          f"{len(split_authors(text))} names, {quote_list(split_authors(text), 6)}",
+                          f"write each name first name first: {name}: {', '.join(flipped)}")
+                return flipped
+            names = split_authors(text)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 text = self.string((name, i), item, "author")
