@@ -194,3 +194,23 @@ def test_author_beside_authors_is_ignored_with_a_warning() -> None:
     assert [(d.line, d.column, d.severity, d.code, d.message) for d in diagnostics] == [
         (4, 1, "warning", "conflicting-authors", "the paper gives both authors and author; author is ignored")]
     assert parsed is not None and parsed.paper.authors == ("Ann Lee",)
+
+
+@pytest.mark.parametrize("field, value, what, character", [
+    ("title", '"Spectral\u200bHashing"', "title", "the invisible character U+200B (zero width space)"),
+    ("authors", '"Yair Weiss\u200c, Antonio Torralba"', "authors", "the invisible character U+200C (zero width non-joiner)"),
+    ("venue", '"NeurIPS\u2060"', "venue", "the invisible character U+2060 (word joiner)"),
+    ("tags", '["Kernel\u200dMethods"]', "tag", "the invisible character U+200D (zero width joiner)"),
+    ("family", '"\u202esupervised"', "family", "the invisible character U+202E (right-to-left override)"),
+    ("modality", '["image\u2069"]', "modality", "the invisible character U+2069 (pop directional isolate)"),
+    ("title", '"Spectral\ufeffHashing"', "title", "the invisible character U+FEFF (zero width no-break space)"),
+    ("title", '"Spectral\\a Hashing"', "title", "the control character U+0007"),
+])
+def test_invisible_characters_in_text_fields_are_errors_that_name_them(
+        field: str, value: str, what: str, character: str) -> None:
+    fields = {"title": "T", "authors": "A B", "year": "2000", "tags": "[X]", field: value}
+    parsed, diagnostics = parse("---\n" + "".join(f"{k}: {v}\n" for k, v in fields.items()) + "---\nS\n")
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (list(fields).index(field) + 2, "control-character", f"{what} contains {character}")]
+    assert diagnostics[0].hint == "delete the invisible character (retype the text if needed)"
+    assert parsed is not None and not parsed.complete

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, Paper, SourceFile
-from l2h_site.textutil import closest, quote_list
+from l2h_site.textutil import closest, invisible_character, quote_list
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -300,9 +300,9 @@ class _Reader:
     def string(self, path: tuple[Any, ...], value: Any, what: str) -> str | None:
         """Read a text value, taking the source text of plain scalars YAML read as something else."""
         if isinstance(value, str):
-            bad = next((c for c in value if (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) < 0xA0), None)
-            if bad is not None:
-                self.fail(path, "control-character", f"{what} contains the control character U+{ord(bad):04X}",
+            invisible = invisible_character(value)
+            if invisible is not None:
+                self.fail(path, "control-character", f"{what} contains {invisible}",
                           "delete the invisible character (retype the text if needed)")
                 return None
             return value

@@ -8,7 +8,7 @@ from typing import Any
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
-from l2h_site.textutil import WINDOWS_RESERVED, normalise_term, slugify
+from l2h_site.textutil import WINDOWS_RESERVED, invisible_character, normalise_term, slugify
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 RESERVED_FIELDS = frozenset({
@@ -45,6 +45,11 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.fail(path + (name,), "taxonomy-type", f"{'/'.join(map(str, path + (name,)))} must be text",
                       "write a sentence, in quotes if it contains ': '")
+            return ""
+        invisible = invisible_character(value)
+        if invisible is not None:
+            self.fail(path + (name,), "control-character", f"{'/'.join(map(str, path + (name,)))} contains {invisible}",
+                      "delete the invisible character (retype the text if needed)")
             return ""
         return value.strip()
 
@@ -146,6 +151,11 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             check.fail(path, "taxonomy-name", f"tag name {name!r} must be non-empty text without surrounding spaces",
                        "write the tag as it should be shown, e.g. Image Retrieval", key=True)
             continue
+        invisible = invisible_character(name)
+        if invisible is not None:  # it would look like the tag it may be a variant of
+            check.fail(path, "control-character", f"tag name '{name}' contains {invisible}",
+                       "delete the invisible character (retype the name if needed)", key=True)
+            continue
         body = check.mapping(body, path, f"tag '{name}'")
         check.known_keys(body, path, {"description", "aliases"})
         aliases = body.get("aliases", [])
@@ -153,6 +163,13 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
                        "write aliases: [Other Spelling, Another]")
             aliases = []
+        for i, alias in enumerate(aliases):
+            invisible = invisible_character(alias)
+            if invisible is not None:
+                check.fail(path + ("aliases", i), "control-character",
+                           f"alias '{alias}' of tag '{name}' contains {invisible}",
+                           "delete the invisible character (retype the alias if needed)")
+        aliases = [a for a in aliases if invisible_character(a) is None]
         slug = slugify(name)
         if not slug:
             check.fail(path, "taxonomy-name", f"tag '{name}' has no letters or digits for its URL",

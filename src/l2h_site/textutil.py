@@ -15,6 +15,23 @@ WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in r
 """File names Windows reserves, with any extension: a site with such a path cannot be checked out there."""
 
 
+def invisible_character(text: str) -> str | None:
+    """Name the first character of text that cannot be seen, if any: a control character other than tab and
+    newline, or a format character (zero-width space and joiners, bidirectional controls, the BOM, soft hyphen).
+
+    Such a character makes two spellings look the same ("Kernel\u200bMethods"), or, for the bidirectional
+    controls, shows text in another order than it is read.
+    """
+    for c in text:
+        code = ord(c)
+        if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0:
+            return f"the control character U+{code:04X}"
+        if unicodedata.category(c) == "Cf":
+            name = unicodedata.name(c, "").lower()
+            return f"the invisible character U+{code:04X}" + (f" ({name})" if name else "")
+    return None
+
+
 def ascii_fold(text: str) -> str:
     """Strip diacritics and drop what is not ASCII: 'Jégou' -> 'Jegou'."""
     decomposed = unicodedata.normalize("NFKD", text)
