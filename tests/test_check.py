@@ -398,3 +398,13 @@ def test_an_invisible_character_in_a_taxonomy_tag_is_named_not_reported_as_drift
         "character U+200B (zero width space)\n"
         "  help: delete the invisible character (retype the name if needed)\n"
         "1 error(s)")
+
+
+def test_a_setting_of_the_wrong_type_is_described_in_plain_words(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "l2h.yml": "search: yes please\ntitle: 2019-01-01\n"})
+    assert run(root, capsys=capsys) == (1, (
+        'l2h.yml:1:9: error[config-type]: setting "search" must be true or false, got the text "yes please"\n'
+        "  help: write search: true or search: false\n"
+        'l2h.yml:2:8: error[config-type]: setting "title" must be text, got a date (2019-01-01)\n'
+        "  help: quote text values\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))

@@ -193,7 +193,7 @@ def test_a_review_above_list_limit_lists_its_newest_papers_and_loads_the_map_on_
 def test_list_limit_must_be_a_positive_whole_number(site: Site) -> None:
     for value, expected in (("0", 'l2h.yml:1:13: error[config-range]: setting "list_limit" must be at least 1, got 0'),
                             ("many", ('l2h.yml:1:13: error[config-type]: setting "list_limit" must be a whole number, got '
-                                     "str 'many'"))):
+                                     'the text "many"'))):
         root = site({**PAPERS, "l2h.yml": f"list_limit: {value}\n"})
         found = [d for d in check_site(root).diagnostics if d.code.startswith("config")]
         text = format_text(found)

@@ -114,7 +114,7 @@ def test_every_problem_of_a_file_is_reported_at_once() -> None:
     assert parsed.unread == {"title", "authors", "year"}
     assert (parsed.paper.title, parsed.paper.authors, parsed.paper.year, parsed.paper.tags) == ("", (), 0, ("X",))
     assert [(d.line, d.code) for d in diagnostics] == [(2, "empty-field"), (3, "wrong-type"), (4, "wrong-type")]
-    assert diagnostics[2].message == "year must be a whole number, got 2019.5"
+    assert diagnostics[2].message == "year must be a whole number, got the number 2019.5"
 
 
 def test_summary_position_counts_blank_lines() -> None:
@@ -213,4 +213,22 @@ def test_invisible_characters_in_text_fields_are_errors_that_name_them(
     assert [(d.line, d.code, d.message) for d in diagnostics] == [
         (list(fields).index(field) + 2, "control-character", f"{what} contains {character}")]
     assert diagnostics[0].hint == "delete the invisible character (retype the text if needed)"
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("year, message, hint", [
+    ("0x7E3", "year must be written in plain digits, got 0x7E3 (YAML reads it as the number 2019)",
+     "write the four-digit year in plain digits, e.g. year: 2008"),
+    ("2_019", "year must be written in plain digits, got 2_019 (YAML reads it as the number 2019)", "write year: 2019"),
+    ("33:39", "year must be written in plain digits, got 33:39 (YAML reads it as the number 2019)",
+     "write the four-digit year in plain digits, e.g. year: 2008"),
+    ("true", "year must be a whole number, got a true/false value (true)", "write the four-digit year, e.g. year: 2008"),
+    ("2019-05-01", "year must be a whole number, got a date (2019-05-01)", "write the four-digit year, e.g. year: 2008"),
+    ("", "year must be a whole number, got an empty value", "write the four-digit year, e.g. year: 2008"),
+    ("[2019]", "year must be a whole number, got a list", "write the four-digit year, e.g. year: 2008"),
+    ('"2019"', 'year must be a whole number, got the text "2019"', "write the year as a number without quotes: year: 2019"),
+])
+def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(4, "wrong-type", message, hint)]
     assert parsed is not None and not parsed.complete

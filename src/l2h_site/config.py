@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Config
-from l2h_site.textutil import closest
+from l2h_site.textutil import closest, describe_value
 from l2h_site.yamlsafe import load_yaml
 
 CONFIG_NAME = "l2h.yml"
@@ -58,10 +58,10 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
         vline, vcol = doc.positions.get((key,), (line, column))
         number_hint = f"write a whole number, e.g. {key}: {getattr(default, key)}"
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            kind = "a whole number" if expected is int else f"a {expected.__name__}"
+            kind = {str: "text", bool: "true or false"}.get(expected, "a whole number")
             hint = {str: "quote text values", bool: f"write {key}: true or {key}: false"}.get(expected, number_hint)
             diagnostics.append(error(rel, vline, vcol, "config-type",
-                                     f'setting "{key}" must be {kind}, got {type(value).__name__} {value!r}', hint))
+                                     f'setting "{key}" must be {kind}, got {describe_value(value)}', hint))
             continue
         if expected is int and value < 1:
             diagnostics.append(error(rel, vline, vcol, "config-range", f'setting "{key}" must be at least 1, got {value}',

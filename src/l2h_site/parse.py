@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, Paper, SourceFile
-from l2h_site.textutil import closest, invisible_character, quote_list
+from l2h_site.textutil import closest, describe_value, invisible_character, quote_list
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -309,10 +309,10 @@ class _Reader:
         raw = self.doc.raw.get(path)
         if raw is not None and not isinstance(value, (list, dict)):
             self.warn(path, "yaml-coercion",
-                      f"{what} {raw} is read by YAML as {_yaml_kind(value)}, not as text",
+                      f"{what} {raw} is read by YAML as {describe_value(value)}, not as text",
                       f'quote it: "{raw}"')
             return raw
-        self.fail(path, "wrong-type", f"{what} must be text, got {_yaml_kind(value)}",
+        self.fail(path, "wrong-type", f"{what} must be text, got {describe_value(value)}",
                   "write a single line of text, in double quotes if it contains ': '")
         return None
 
@@ -405,7 +405,7 @@ class _Reader:
                 if text is not None:
                     names.extend(split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()])
         else:
-            self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {_yaml_kind(value)}",
+            self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {describe_value(value)}",
                       "write authors: First Author, Second Author")
             return None
         names = [n for n in names if n]
@@ -430,10 +430,18 @@ class _Reader:
             return None
         value = self.data["year"]
         if isinstance(value, bool) or not isinstance(value, int):
-            shown = repr(value) if not isinstance(value, str) else f'"{value}"'
-            hint = (f"write the year as a number without quotes: year: {value.strip()}"
-                    if isinstance(value, str) and value.strip().isdigit() else "write the four-digit year, e.g. year: 2008")
-            self.fail(("year",), "wrong-type", f"year must be a whole number, got {shown}", hint)
+            hint = (f"write the year as a number without quotes: year: {int(value)}"
+                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip())
+                    else "write the four-digit year, e.g. year: 2008")
+            self.fail(("year",), "wrong-type", f"year must be a whole number, got {describe_value(value)}", hint)
+            return None
+        raw = self.doc.raw.get(("year",), str(value))
+        if not re.fullmatch(r"[0-9]+", raw):  # YAML 1.1 also reads 0x7E3, 2_019, +2019 and 33:39 as 2019
+            plain = raw.replace("_", "").lstrip("+")
+            hint = (f"write year: {value}" if plain.isdigit() and int(plain) == value else
+                    "write the four-digit year in plain digits, e.g. year: 2008")
+            self.fail(("year",), "wrong-type", f"year must be written in plain digits, got {raw} "
+                      f"(YAML reads it as the number {value})", hint)
             return None
         if value < 1900:
             self.fail(("year",), "year-range", f"year {value} is before 1900",
@@ -477,7 +485,7 @@ class _Reader:
                       f"write tags: [{', '.join(parts)}]")
             return []
         if not isinstance(value, list):
-            self.fail(("tags",), "wrong-type", f"tags must be a list, got {_yaml_kind(value)}",
+            self.fail(("tags",), "wrong-type", f"tags must be a list, got {describe_value(value)}",
                       "write tags: [First Tag, Second Tag]")
             return []
         if len(value) > MAX_TAGS:
@@ -523,7 +531,7 @@ class _Reader:
                 continue
             value = self.data[name]
             if not isinstance(value, list):
-                self.fail((name,), "wrong-type", f"{name} must be a list of name/url pairs, got {_yaml_kind(value)}",
+                self.fail((name,), "wrong-type", f"{name} must be a list of name/url pairs, got {describe_value(value)}",
                           f"write {name}:\\n  - name: Code\\n    url: https://github.com/…")
                 continue
             for i, item in enumerate(value):
@@ -579,7 +587,7 @@ class _Reader:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {value!r}",
+        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {describe_value(value)}",
                   "write added: YYYY-MM-DD, or remove the line (git history is used)")
         return None
 
@@ -602,24 +610,6 @@ class _Reader:
             self.warn(("bibkey",), "bibkey-mismatch", f'bibkey "{bibkey}" differs from the file name "{self.key}"',
                       "remove the bibkey line; the file name is the key")
         return extra
-
-
-def _yaml_kind(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value!r}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"the text {value!r}"
 
 
 def _clip(text: str, limit: int = 80) -> str:

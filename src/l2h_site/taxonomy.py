@@ -8,7 +8,7 @@ from typing import Any
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
-from l2h_site.textutil import WINDOWS_RESERVED, invisible_character, normalise_term, slugify
+from l2h_site.textutil import WINDOWS_RESERVED, describe_value, invisible_character, normalise_term, slugify
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 RESERVED_FIELDS = frozenset({
@@ -56,7 +56,8 @@ class _Checker:
     def flag(self, data: dict[str, Any], path: tuple[Any, ...], name: str) -> bool:
         value = data.get(name, False)
         if not isinstance(value, bool):
-            self.fail(path + (name,), "taxonomy-type", f"{'/'.join(map(str, path + (name,)))} must be true or false",
+            self.fail(path + (name,), "taxonomy-type",
+                      f"{'/'.join(map(str, path + (name,)))} must be true or false, got {describe_value(value)}",
                       f"write {name}: true or {name}: false")
             return False
         return value

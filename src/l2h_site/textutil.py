@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -80,3 +82,22 @@ def quote_list(values: Iterable[str], limit: int = 12) -> str:
     if len(items) > limit:
         items = items[:limit] + [f"… ({len(items) - limit} more)"]
     return ", ".join(items)
+
+
+def describe_value(value: Any) -> str:
+    """Say what a value read from YAML is, in a contributor's words: 'a true/false value (true)', 'a date (…)'."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"a date and time ({value.isoformat(sep=' ')})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f'the text "{value}"'
