@@ -33,17 +33,17 @@ def test_clean_review_passes(site: Site, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_same_arxiv_id_twice_reports_both_files(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({
-        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.00001\"\n"),
-        "papers/weiss2008other.md": paper(title="Other Words", extra="arxiv: \"0801.00001v2\"\n"),
+        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.0001\"\n"),
+        "papers/weiss2008other.md": paper(title="Other Words", extra="arxiv: \"0801.0001v2\"\n"),
     })
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
         'papers/weiss2008other.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice\n'
+        '"0801.0001": the same paper appears twice\n'
         "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
         'papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008other.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice\n'
+        '"0801.0001": the same paper appears twice\n'
         "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
         "2 error(s), 0 warning(s) in 2 files\n")
 
@@ -192,8 +192,8 @@ def test_editors_temporary_files_are_warnings(site: Site, capsys: pytest.Capture
 def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_them(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({
-        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.00001\"\n"),
-        "papers/weiss2008copy.md": paper(title="Copy", extra="arxiv: \"0801.00001\"\n"),
+        "papers/weiss2008spectral.md": paper(extra="arxiv: \"0801.0001\"\n"),
+        "papers/weiss2008copy.md": paper(title="Copy", extra="arxiv: \"0801.0001\"\n"),
         "papers/broken2020paper.md": "no front matter\n",
         "papers/stray.txt": "x",
     })
@@ -201,9 +201,9 @@ def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_the
     assert code == 1
     assert out.splitlines()[::2] == [
         ('papers/weiss2008copy.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice'),
+        '"0801.0001": the same paper appears twice'),
         ('papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
-        '"0801.00001": the same paper appears twice'),
+        '"0801.0001": the same paper appears twice'),
         "2 error(s), 0 warning(s) in 2 files",
     ]
     code, out = run(root, str(root / "papers/broken2020paper.md"), capsys=capsys)
@@ -408,3 +408,15 @@ def test_a_setting_of_the_wrong_type_is_described_in_plain_words(site: Site, cap
         'l2h.yml:2:8: error[config-type]: setting "title" must be text, got a date (2019-01-01)\n'
         "  help: quote text values\n"
         "2 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = "".join(line[3:] + "\n" for line in text.split("```yaml\n", 1)[1].split("```", 1)[0].splitlines())
+    assert "arxiv:" not in example and "doi:" not in example, "a copied identifier would be another paper's"
+    assert "https URLs only" not in text and "or in the future" not in text, "http links and next year are accepted"
+    root = site({"papers/weiss2008spectral.md": example,
+                 "taxonomy.yml": (repo / "taxonomy.yml").read_text(encoding="utf-8")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 papers checked, no problems found\n")

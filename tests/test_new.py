@@ -197,7 +197,7 @@ def test_refuses_to_overwrite_or_to_add_a_paper_twice(site: Site, capsys: pytest
     assert capsys.readouterr().err == (
         "l2h: error: this paper is already in the review as papers/weiss2008spectral.md (same key); "
         "refusing to overwrite it (edit that file instead)\n")
-    assert run(root, "--title", "Other", "--authors", "Ann Lee", "--year", "2008", "--arxiv", "0801.00001v2",
+    assert run(root, "--title", "Other", "--authors", "Ann Lee", "--year", "2008", "--arxiv", "0801.0001v2",
                "--no-fetch") == 2
     assert capsys.readouterr().err.endswith(
         "already in the review as papers/weiss2008spectral.md (same arXiv id); refusing to overwrite it "

@@ -232,3 +232,35 @@ def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(4, "wrong-type", message, hint)]
     assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("arxiv, why", [
+    ("1234.56789", ": there is no month 34"),
+    ("0801.00001", ": ids before 2015 have 4 digits after the dot"),
+    ("1501.0001", ": ids from 2015 on have 5 digits after the dot"),
+    ("0612.0001", ": new-style ids begin in April 2007 (0704)"),
+    ("hep-th/9913001", ": there is no month 13"),
+    ("12345.6789", ""),
+])
+def test_an_arxiv_id_that_cannot_exist_is_an_error(arxiv: str, why: str) -> None:
+    parsed, diagnostics = parse(f'---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\narxiv: "{arxiv}"\n---\nS\n')
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (6, "arxiv-format", f'arxiv "{arxiv}" is not an arXiv id{why}')]
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("arxiv", ["0704.0001", "1412.9999", "1501.00001", "2312.12345v3", "hep-th/9901001",
+                                   "math.GT/0309136"])
+def test_arxiv_ids_that_can_exist_are_read(arxiv: str) -> None:
+    parsed, diagnostics = parse(f'---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\narxiv: "{arxiv}"\n---\nS\n')
+    assert diagnostics == [] and parsed is not None and parsed.paper.arxiv == arxiv
+
+
+def test_next_year_is_accepted_as_the_docs_say() -> None:
+    import datetime as dt
+    next_year = dt.date.today().year + 1
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {next_year}\ntags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None and parsed.complete
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {next_year + 1}\ntags: [X]\n---\nS\n")
+    assert [d.code for d in diagnostics] == ["year-range"]
+

@@ -235,6 +235,32 @@ def _first_name_first(name: str) -> str:
     return f"{first.strip()} {last.strip()}"
 
 
+def arxiv_problem(arxiv: str) -> str | None:
+    """Return why an id of the arXiv form cannot exist (its month, year or number of digits), or None when it can.
+
+    Old-style ids (1991 to March 2007) are archive/YYMMNNN; new-style ones YYMM.NNNN from April 2007,
+    and YYMM.NNNNN from January 2015.
+    """
+    match = re.search(r"^(\d\d)(\d\d)\.(\d+)|/(\d\d)(\d\d)", arxiv)
+    if match is None:
+        return None
+    new_style = match.group(1) is not None
+    year, month = (match.group(1), match.group(2)) if new_style else (match.group(4), match.group(5))
+    when = int(year + month)
+    if not 1 <= int(month) <= 12:
+        return f"there is no month {month}"
+    if not new_style:
+        return None if when >= 9100 or when <= 703 else "old-style ids end in March 2007 (0703)"
+    digits = len(match.group(3))
+    if when < 704:
+        return "new-style ids begin in April 2007 (0704)"
+    if when < 1501 and digits != 4:
+        return "ids before 2015 have 4 digits after the dot"
+    if when >= 1501 and digits != 5:
+        return "ids from 2015 on have 5 digits after the dot"
+    return None
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -564,10 +590,14 @@ class _Reader:
             if text.lower().startswith(prefix.lower()):
                 text = text[len(prefix):]
         if not pattern.match(text):
-            self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}',
-                      f"write {example}, or remove the line if you are not sure")
-            return None
-        return text
+            why = ""
+        elif name == "arxiv" and (problem := arxiv_problem(text)):
+            why = f": {problem}"
+        else:
+            return text
+        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}',
+                  f"write {example}, or remove the line if you are not sure")
+        return None
 
     def distinct_from(self) -> tuple[str, ...]:
         value = self.data.get("distinct_from")
