@@ -39,10 +39,10 @@ def test_same_arxiv_id_twice_reports_both_files(site: Site, capsys: pytest.Captu
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
-        'papers/weiss2008other.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
+        'papers/weiss2008other.md:8:8: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
         '"0801.0001": the same paper appears twice\n'
         "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
-        'papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008other.md has the same arXiv id '
+        'papers/weiss2008spectral.md:8:8: error[duplicate-paper]: papers/weiss2008other.md has the same arXiv id '
         '"0801.0001": the same paper appears twice\n'
         "  help: keep one of the files and delete the other (merge any extra links or tags)\n"
         "2 error(s), 0 warning(s) in 2 files\n")
@@ -76,9 +76,9 @@ def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
     }
     code, out = run(site(files), capsys=capsys)
     assert code == 1
-    assert ("papers/indyk1998approximate.md: error[duplicate-paper]: papers/indyk2012approximate.md has a "
+    assert ("papers/indyk1998approximate.md:2:8: error[duplicate-paper]: papers/indyk2012approximate.md has a "
             "near-identical title: the same paper appears twice\n") in out
-    assert "papers/indyk2012approximate.md: error[duplicate-paper]: papers/indyk1998approximate.md" in out
+    assert "papers/indyk2012approximate.md:2:8: error[duplicate-paper]: papers/indyk1998approximate.md" in out
     files["papers/indyk2012approximate.md"] = paper(
         "Approximate nearest neighbor - towards removing the curse", "Piotr Indyk", 2012,
         extra="distinct_from: [indyk1998approximate]\n")
@@ -132,7 +132,7 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/torralba2009spectral.md": paper()})
     expected = (
-        'papers/torralba2009spectral.md: warning[key-mismatch]: file name "torralba2009spectral" does not match '
+        'papers/torralba2009spectral.md:3:10: warning[key-mismatch]: file name "torralba2009spectral" does not match '
         'the first author "Yair Weiss" and year 2008 of the front matter\n'
         "  help: rename the file to weiss2008spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
         "0 error(s), 1 warning(s) in 1 file\n")
@@ -200,9 +200,9 @@ def test_check_paths_reports_the_files_and_the_cross_file_problems_involving_the
     code, out = run(root, str(root / "papers/weiss2008copy.md"), capsys=capsys)
     assert code == 1
     assert out.splitlines()[::2] == [
-        ('papers/weiss2008copy.md: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
+        ('papers/weiss2008copy.md:8:8: error[duplicate-paper]: papers/weiss2008spectral.md has the same arXiv id '
         '"0801.0001": the same paper appears twice'),
-        ('papers/weiss2008spectral.md: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
+        ('papers/weiss2008spectral.md:8:8: error[duplicate-paper]: papers/weiss2008copy.md has the same arXiv id '
         '"0801.0001": the same paper appears twice'),
         "2 error(s), 0 warning(s) in 2 files",
     ]
@@ -238,7 +238,7 @@ def test_github_format_escapes_percent_cr_and_lf_and_writes_the_step_summary(
     code, out = run(root, "--format", "github", capsys=capsys)
     assert code == 1
     assert out == (
-        "::warning file=papers/torralba2009spectral.md,title=key-mismatch::file name \"torralba2009spectral\" "
+        "::warning file=papers/torralba2009spectral.md,line=3,col=10,title=key-mismatch::file name \"torralba2009spectral\" "
         "does not match the first author \"Yair Weiss\" and year 2008 of the front matter%0Arename the file to "
         "weiss2008other.md, unless the key is kept on purpose (e.g. a preprint year)\n"
         "::error file=papers/weiss2008spectral.md,line=6,col=8,title=unknown-tag::tag \"100%25 Recall\" is not "
@@ -246,7 +246,7 @@ def test_github_format_escapes_percent_cr_and_lf_and_writes_the_step_summary(
     assert summary.read_text(encoding="utf-8") == (
         "### l2h check\n\n1 error(s), 1 warning(s) in 2 files\n\n"
         "| location | severity | code | message | fix |\n|---|---|---|---|---|\n"
-        "| `papers/torralba2009spectral.md` | warning | `key-mismatch` | file name \"torralba2009spectral\" does "
+        "| `papers/torralba2009spectral.md:3:10` | warning | `key-mismatch` | file name \"torralba2009spectral\" does "
         "not match the first author \"Yair Weiss\" and year 2008 of the front matter | rename the file to "
         "weiss2008other.md, unless the key is kept on purpose (e.g. a preprint year) |\n"
         "| `papers/weiss2008spectral.md:6:8` | error | `unknown-tag` | tag \"100% Recall\" is not in taxonomy.yml "
@@ -420,3 +420,42 @@ def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers
     root = site({"papers/weiss2008spectral.md": example,
                  "taxonomy.yml": (repo / "taxonomy.yml").read_text(encoding="utf-8")})
     assert run(root, capsys=capsys) == (0, "l2h: 1 papers checked, no problems found\n")
+
+
+def test_a_paper_with_a_distinct_from_key_not_in_the_review_is_warned_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(extra="distinct_from: [weiss2008spectral, nobody2000x]\n")})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/weiss2008spectral.md:8:36: warning[unknown-key]: distinct_from names "nobody2000x", which is not a '
+        "paper of the review\n"
+        "  help: remove it, or correct the key\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
+@pytest.mark.parametrize("name", ["taxonomy.yml", "l2h.yml"])
+def test_a_taxonomy_or_config_that_is_not_utf8_is_reported_at_its_line_and_column(
+        site: Site, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), name: b"tags:\n  Caf\xe9:\n    description: x\n"})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    kind = "taxonomy" if name == "taxonomy.yml" else "config"
+    assert out.startswith(
+        f"{name}:2:6: error[{kind}-unreadable]: cannot read {name}: byte 0xe9 is not UTF-8\n"
+        "  help: save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)\n")
+
+
+@pytest.mark.parametrize(("added", "expected"), [
+    ("  Image retrieval:\n    description: Again.\n",
+     "taxonomy.yml:24:3: error[tag-drift]: 'Image retrieval' (tag 'Image retrieval') is a variant spelling of tag "
+     "'Image Retrieval'\n  help: merge them: keep 'Image Retrieval' and list 'Image retrieval' under its aliases\n"),
+    ("  Quantisation++:\n    description: Another.\n",
+     "taxonomy.yml:24:3: error[tag-slug-collision]: tag 'Quantisation++' and tag 'Quantisation' would both be "
+     "published at /tags/quantisation/\n  help: rename one of them so that their letters and digits differ\n"),
+])
+def test_a_tag_that_clashes_with_another_is_reported_once(
+        site: Site, capsys: pytest.CaptureFixture[str], added: str, expected: str) -> None:
+    from conftest import MINIMAL_TAXONOMY
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": MINIMAL_TAXONOMY + added})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out.startswith(expected + "1 error(s)")

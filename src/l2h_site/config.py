@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Config
-from l2h_site.textutil import closest, describe_value
+from l2h_site.textutil import closest, decode_utf8, describe_value
 from l2h_site.yamlsafe import load_yaml
 
 CONFIG_NAME = "l2h.yml"
@@ -32,16 +32,22 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     rel = path.name
     diagnostics: list[Diagnostic] = []
     try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as exc:
-        return default, [error(rel, 0, 0, "config-unreadable", f"cannot read {rel}: {exc}",
-                               "save the file as UTF-8 text")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return default, [error(rel, 0, 0, "config-unreadable", f"cannot read {rel}: {exc.strerror}",
+                               "check that it is a file you may read")]
+    text, bad = decode_utf8(data)
+    if text is None:
+        assert bad is not None
+        line, column, what = bad
+        return default, [error(rel, line, column, "config-unreadable", f"cannot read {rel}: {what}",
+                               "save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")]
     doc = load_yaml(text)
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
-    if diagnostics:
+    if diagnostics and not isinstance(doc.value, dict):
         return default, diagnostics
-    data = doc.value if doc.value is not None else {}
+    data = doc.value  # still read after a problem such as a duplicate key, to report everything at once if doc.value is not None else {}
     if not isinstance(data, dict):
         return default, [error(rel, 1, 1, "config-not-mapping", f"{rel} must be a mapping of settings",
                                "write settings as 'key: value' lines, e.g. title: My Review")]

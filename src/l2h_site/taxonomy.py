@@ -8,7 +8,14 @@ from typing import Any
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
-from l2h_site.textutil import WINDOWS_RESERVED, describe_value, invisible_character, normalise_term, slugify
+from l2h_site.textutil import (
+    WINDOWS_RESERVED,
+    decode_utf8,
+    describe_value,
+    invisible_character,
+    normalise_term,
+    slugify,
+)
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 RESERVED_FIELDS = frozenset({
@@ -81,12 +88,19 @@ class _Checker:
 def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
     """Read and check the taxonomy file; on errors the taxonomy returned is empty."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return EMPTY, [error(rel, 0, 0, "taxonomy-missing-file", f"{rel} does not exist",
                              "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
-    except (UnicodeDecodeError, OSError) as exc:
-        return EMPTY, [error(rel, 0, 0, "taxonomy-unreadable", f"cannot read {rel}: {exc}", "save it as UTF-8 text")]
+    except OSError as exc:
+        return EMPTY, [error(rel, 0, 0, "taxonomy-unreadable", f"cannot read {rel}: {exc.strerror}",
+                             "check that it is a file you may read")]
+    text, bad = decode_utf8(data)
+    if text is None:
+        assert bad is not None
+        line, column, what = bad
+        return EMPTY, [error(rel, line, column, "taxonomy-unreadable", f"cannot read {rel}: {what}",
+                             "save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")]
     doc = load_yaml(text)
     problems = [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
     if problems and not isinstance(doc.value, dict):
@@ -172,21 +186,28 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
                            "delete the invisible character (retype the alias if needed)")
         aliases = [a for a in aliases if invisible_character(a) is None]
         slug = slugify(name)
+        clash = slugs.get(slug) if slug else None
+        # Reported once: 'Image retrieval' beside 'Image Retrieval' is a variant spelling (tag-drift), whose fix,
+        # an alias, also frees the address; 'C' beside 'C++' differs in punctuation: only the address clashes.
+        variant = clash is not None and spellings.get(normalise_term(name)) == clash and _marks(name) == _marks(clash)
         if not slug:
             check.fail(path, "taxonomy-name", f"tag '{name}' has no letters or digits for its URL",
                        "spell the tag with letters or digits", key=True)
         elif slug in WINDOWS_RESERVED:
             check.fail(path, "taxonomy-name", f"tag '{name}' would be published at /tags/{slug}/, a name Windows reserves",
                        "rename the tag, e.g. spell it out in full", key=True)
-        elif slug in slugs:
-            check.fail(path, "tag-slug-collision",
-                       f"tag '{name}' and tag '{slugs[slug]}' would both be published at /tags/{slug}/",
-                       "rename one of them so that their letters and digits differ", key=True)
+        elif clash is not None:
+            if not variant:
+                check.fail(path, "tag-slug-collision",
+                           f"tag '{name}' and tag '{clash}' would both be published at /tags/{slug}/",
+                           "rename one of them so that their letters and digits differ", key=True)
         else:
             slugs[slug] = name
         for spelling in [name, *aliases]:
             norm = normalise_term(spelling)
-            if norm in spellings and spellings[norm] != name:
+            if spelling == name and clash is not None and spellings.get(norm) == clash and not variant:
+                pass  # reported above as tag-slug-collision
+            elif norm in spellings and spellings[norm] != name:
                 check.fail(path, "tag-drift",
                            f"'{spelling}' (tag '{name}') is a variant spelling of tag '{spellings[norm]}'",
                            f"merge them: keep '{spellings[norm]}' and list '{spelling}' under its aliases", key=True)
@@ -194,3 +215,8 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
         tags.append(TagDef(name=name, description=check.text(body, path, "description"),
                            aliases=tuple(a.strip() for a in aliases), slug=slug))
     return tags
+
+
+def _marks(name: str) -> str:
+    """Return the punctuation of a tag name, what its URL slug leaves out besides spaces and hyphens."""
+    return re.sub(r"[\w\s-]", "", name)

@@ -34,6 +34,16 @@ def invisible_character(text: str) -> str | None:
     return None
 
 
+def decode_utf8(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
+    """Decode UTF-8 text; when it is not, return None and where it fails: (line, column, what), 1-based."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start:exc.start].decode("utf-8", "replace")) + 1
+        return None, (data.count(b"\n", 0, exc.start) + 1, column, f"byte 0x{data[exc.start]:02x} is not UTF-8")
+
+
 def ascii_fold(text: str) -> str:
     """Strip diacritics and drop what is not ASCII: 'Jégou' -> 'Jegou'."""
     decomposed = unicodedata.normalize("NFKD", text)

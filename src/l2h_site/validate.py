@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import Paper, Taxonomy
@@ -55,7 +55,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     rel = paper.source
     diagnostics: list[Diagnostic] = []
 
-    def at(path: tuple[object, ...]) -> tuple[int, int]:
+    def at(*path: object) -> tuple[int, int]:
         return parsed.positions.get(path, parsed.positions.get(("key",) + path, (1, 1)))
 
     if parsed.unread & KEY_FIELDS:
@@ -65,11 +65,12 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                  f'name the file {derive_key(paper.authors, paper.year, paper.title)}.md '
                                  "(first author's last name, year, first word of the title, lowercase)"))
     else:
-        diagnostics.extend(_check_key_agrees(paper, at))
+        diagnostics.extend(_check_key_agrees(paper, at("authors" if ("authors",) in parsed.positions else "author"),
+                                             at("year")))
 
     canonical_tags: list[str] = []
     for i, tag in enumerate(paper.tags):
-        line, column = at(("tags", i))
+        line, column = at("tags", i)
         if tag in tags.canonical:
             canonical_tags.append(tag)
         elif is_placeholder(tag):
@@ -102,11 +103,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                          f"add a line such as {example}; allowed: {quote_list(allowed)}"))
             continue
         if len(values) > 1 and not facet.multiple:
-            line, column = at((facet.id,))
+            line, column = at(facet.id)
             diagnostics.append(error(rel, line, column, "facet-single", f'facet "{facet.id}" takes one value, got {len(values)}',
                                      f"keep the one value that fits best: {facet.id}: {values[0]}"))
         for i, value in enumerate(values):
-            line, column = at((facet.id, i) if (facet.id, i) in parsed.positions else (facet.id,))
+            line, column = at(facet.id, i) if (facet.id, i) in parsed.positions else at(facet.id)
             if is_placeholder(value):
                 diagnostics.append(error(rel, line, column, "placeholder",
                                          f'{facet.id} still holds the placeholder "{value}"',
@@ -117,7 +118,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                 diagnostics.append(error(rel, line, column, "unknown-facet-value",
                                          f'"{value}" is not a value of facet "{facet.id}" ({facet.label})', hint))
         if len(set(values)) != len(values):
-            line, column = at((facet.id,))
+            line, column = at(facet.id)
             diagnostics.append(warning(rel, line, column, "duplicate-facet-value",
                                        f'facet "{facet.id}" lists a value twice', "remove the repeat"))
 
@@ -125,7 +126,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     return dataclasses.replace(paper, tags=tuple(canonical_tags)), diagnostics
 
 
-def _check_key_agrees(paper: Paper, at: object) -> list[Diagnostic]:
+def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int]) -> list[Diagnostic]:
     expected = derive_key(paper.authors, paper.year, paper.title)
     match = re.match(r"^([a-z]+)([0-9]{4})", paper.key)
     assert match
@@ -138,7 +139,8 @@ def _check_key_agrees(paper: Paper, at: object) -> list[Diagnostic]:
         problems.append(f"year {paper.year}")
     if not problems:
         return []
-    return [warning(paper.source, 0, 0, "key-mismatch",
+    line, column = authors_at if problems[0].startswith("first") else year_at
+    return [warning(paper.source, line, column, "key-mismatch",
                     f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter',
                     f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)")]
 
@@ -148,24 +150,20 @@ def is_placeholder(value: str) -> bool:
     return bool(PLACEHOLDERS.search(value.strip()))
 
 
-def _check_placeholders(paper: Paper, at: object) -> list[Diagnostic]:
+def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
     found = []
     fields: list[tuple[str, str]] = [("title", paper.title), ("venue", paper.venue or "")]
     fields += [("authors", a) for a in paper.authors]
     fields += [("links", link.url) for link in paper.links] + [("links", link.name) for link in paper.links]
     for name, value in fields:
         if value and is_placeholder(value):
-            found.append(error(paper.source, *_pos(at, name), "placeholder",
+            found.append(error(paper.source, *at(name), "placeholder",
                                f'{name} still holds the placeholder "{value}"',
                                f"replace it with the real {name}, or remove the line if it is optional"))
     if PLACEHOLDERS.search(paper.summary) and re.search(r"\b(TODO|FIXME)\b", paper.summary):
         found.append(error(paper.source, paper.summary_line, 1, "placeholder", "summary still holds a TODO",
                            "write two to four sentences in your own words"))
     return found
-
-
-def _pos(at: object, name: str) -> tuple[int, int]:
-    return at((name,))  # type: ignore[operator, no-any-return]
 
 
 def normalise_title(title: str) -> str:
@@ -185,18 +183,30 @@ def identities(paper: Paper) -> list[tuple[str, str]]:
     return found
 
 
-def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
-    """Find problems between papers: one key twice, or the same paper under two keys."""
+FIELD_OF_IDENTITY = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}
+
+
+def validate_corpus(papers: Sequence[Paper],
+                    positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None) -> list[Diagnostic]:
+    """Find problems between papers: one key twice, or the same paper under two keys.
+
+    positions maps a paper's source file to where its fields are written (ParsedPaper.positions), for the
+    line of each problem; without it, problems are reported for the whole file.
+    """
     diagnostics: list[Diagnostic] = []
+
+    def at(paper: Paper, *path: object) -> tuple[int, int]:
+        return (positions or {}).get(paper.source, {}).get(path, (0, 0))
+
     groups: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for paper in papers:
         for identity in identities(paper):
             groups[identity].append(paper)
     keys = {paper.key for paper in papers}
     for paper in papers:
-        for other in paper.distinct_from:
+        for i, other in enumerate(paper.distinct_from):
             if other not in keys:
-                diagnostics.append(warning(paper.source, 0, 0, "unknown-key",
+                diagnostics.append(warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
                                            f'distinct_from names "{other}", which is not a paper of the review',
                                            "remove it, or correct the key"))
     for (kind, value), members in sorted(groups.items()):
@@ -214,7 +224,7 @@ def validate_corpus(papers: Sequence[Paper]) -> list[Diagnostic]:
                                          "keep one file per paper; delete or rename the other", related))
             else:
                 what = f'the same {kind} "{value}"' if kind != "title" else "a near-identical title"
-                diagnostics.append(error(paper.source, 0, 0, "duplicate-paper",
+                diagnostics.append(error(paper.source, *at(paper, FIELD_OF_IDENTITY[kind]), "duplicate-paper",
                                          f"{others} has {what}: the same paper appears twice",
                                          "keep one of the files and delete the other (merge any extra links or tags)",
                                          related))
