@@ -459,3 +459,21 @@ def test_a_tag_that_clashes_with_another_is_reported_once(
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out.startswith(expected + "1 error(s)")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  family:\n", "  aux:\n",
+     "taxonomy.yml:2:3: error[taxonomy-name]: facet 'aux' would be published at /taxonomy/aux/, a name Windows "
+     "reserves\n  help: rename the facet, e.g. spell it out in full\n"),
+    ("      supervised:", "      com1:",
+     "taxonomy.yml:8:7: error[taxonomy-name]: value 'com1' of facet 'family' would be published at "
+     "/taxonomy/family/com1/, a name Windows reserves\n  help: rename the value, e.g. spell it out in full\n"),
+])
+def test_a_facet_or_value_named_like_a_windows_device_is_a_taxonomy_error(
+        site: Site, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str) -> None:
+    from conftest import MINIMAL_TAXONOMY
+    root = site({"papers/weiss2008spectral.md": paper(family="com1"),
+                 "taxonomy.yml": MINIMAL_TAXONOMY.replace(old, new, 1)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1 and out.startswith(expected + "1 error(s)")
+    assert main(["build", "--root", str(root)]) == 1, "a content error (exit 1), not a usage error without a line"

@@ -133,6 +133,11 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
             check.fail(path, "taxonomy-name", f"facet name '{facet_id}' is already a paper field",
                        "choose another name", key=True)
             continue
+        if facet_id in WINDOWS_RESERVED:
+            check.fail(path, "taxonomy-name",
+                       f"facet '{facet_id}' would be published at /taxonomy/{facet_id}/, a name Windows reserves",
+                       "rename the facet, e.g. spell it out in full", key=True)
+            continue
         body = check.mapping(body, path, f"facet '{facet_id}'")
         check.known_keys(body, path, {"label", "description", "required", "multiple", "values"})
         values = []
@@ -144,6 +149,11 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
             if not isinstance(value_id, str) or not _VALUE_ID.match(value_id):
                 check.fail(vpath, "taxonomy-name", f"value '{value_id}' of facet '{facet_id}' is not a lowercase identifier",
                            "use lowercase letters, digits and '-', e.g. semi-supervised", key=True)
+                continue
+            if value_id in WINDOWS_RESERVED:
+                check.fail(vpath, "taxonomy-name", f"value '{value_id}' of facet '{facet_id}' would be published at "
+                           f"/taxonomy/{facet_id}/{value_id}/, a name Windows reserves",
+                           "rename the value, e.g. spell it out in full", key=True)
                 continue
             vbody = check.mapping(vbody, vpath, f"value '{value_id}'")
             check.known_keys(vbody, vpath, {"label", "description"})
