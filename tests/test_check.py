@@ -163,18 +163,16 @@ def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pyte
 
 
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x", "papers/.DS_Store": b"\x00",
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
-        "papers/.DS_Store: error[not-a-paper]: .DS_Store is not a paper file\n"
-        "  help: paper files end in .md; rename it to <key>.md or move it out of papers/\n"
         "papers/notes.txt: error[not-a-paper]: notes.txt is not a paper file\n"
         "  help: paper files end in .md; rename it to <key>.md or move it out of papers/\n"
         "papers/old: error[not-a-paper]: papers/old/ is a folder; papers/ must be flat\n"
         "  help: move its paper files directly into papers/\n"
-        "3 error(s), 0 warning(s) in 3 files\n")
+        "2 error(s), 0 warning(s) in 2 files\n")
 
 
 def test_editors_temporary_files_are_warnings(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -477,3 +475,23 @@ def test_a_facet_or_value_named_like_a_windows_device_is_a_taxonomy_error(
     code, out = run(root, capsys=capsys)
     assert code == 1 and out.startswith(expected + "1 error(s)")
     assert main(["build", "--root", str(root)]) == 1, "a content error (exit 1), not a usage error without a line"
+
+
+def test_operating_system_files_are_warnings_not_papers(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/.DS_Store": b"\x00\x00\x00\x01Bud1",
+                 "papers/Thumbs.db": b"\xd0\xcf", "papers/desktop.ini": "[.ShellClassInfo]\n",
+                 "papers/._weiss2008spectral.md": b"\x00\x05\x16\x07"})
+    code, out = run(root, capsys=capsys)
+    assert code == 0
+    assert out == (
+        "papers/.DS_Store: warning[os-file]: .DS_Store is a file macOS's Finder keeps; it is not read\n"
+        "  help: delete it, and add .DS_Store to .gitignore so that it is never committed\n"
+        "papers/._weiss2008spectral.md: warning[os-file]: ._weiss2008spectral.md is a file macOS keeps extended "
+        "attributes in; it is not read\n"
+        "  help: delete it, and add ._* to .gitignore so that it is never committed\n"
+        "papers/Thumbs.db: warning[os-file]: Thumbs.db is a file Windows keeps thumbnails in; it is not read\n"
+        "  help: delete it, and add Thumbs.db to .gitignore so that it is never committed\n"
+        "papers/desktop.ini: warning[os-file]: desktop.ini is a file Windows keeps folder settings in; it is not read\n"
+        "  help: delete it, and add desktop.ini to .gitignore so that it is never committed\n"
+        "0 error(s), 4 warning(s) in 4 files\n")
+    assert run(root, "--strict", capsys=capsys)[0] == 1, "never committed: CI checks with --strict"

@@ -18,6 +18,19 @@ EDITOR_FILE = re.compile(r"^\..+\.sw[a-px]$|~$|^\.#|^#.*#$|^4913$|\.___jb_(?:old
 (vim, Emacs, JetBrains IDEs): a warning, not an error, and `l2h serve` does not rebuild when they change."""
 
 
+OS_FILES = {".ds_store": "macOS's Finder keeps", "thumbs.db": "Windows keeps thumbnails in",
+            "ehthumbs.db": "Windows keeps thumbnails in", "desktop.ini": "Windows keeps folder settings in",
+            ".directory": "KDE keeps folder settings in"}
+"""Files an operating system's file manager leaves in folders it shows (names lowercased), and what they are."""
+
+
+def os_file_kind(name: str) -> str | None:
+    """Say what an operating system's metadata file is (OS_FILES, or macOS's '._' companion files), else None."""
+    if name.startswith("._"):
+        return "macOS keeps extended attributes in"
+    return OS_FILES.get(name.lower())
+
+
 def is_editor_file(name: str) -> bool:
     """Tell whether a file name is one an editor gives its temporary files (EDITOR_FILE)."""
     return EDITOR_FILE.search(name) is not None
@@ -46,6 +59,12 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                 diagnostics.append(warning(rel, 0, 0, "editor-file",
                                            f"{entry.name} looks like an editor's temporary file; it is not read",
                                            "it goes away when the editor closes the paper; never commit it"))
+                continue
+            kind = os_file_kind(entry.name)
+            if kind is not None:
+                ignore = "._*" if entry.name.startswith("._") else entry.name
+                diagnostics.append(warning(rel, 0, 0, "os-file", f"{entry.name} is a file {kind}; it is not read",
+                                           f"delete it, and add {ignore} to .gitignore so that it is never committed"))
                 continue
             if entry.is_symlink():
                 diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
