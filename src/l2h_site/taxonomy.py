@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -229,4 +230,4 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
 
 def _marks(name: str) -> str:
     """Return the punctuation of a tag name, what its URL slug leaves out besides spaces and hyphens."""
-    return re.sub(r"[\w\s-]", "", name)
+    return re.sub(r"[\w\s-]", "", unicodedata.normalize("NFC", name))
