@@ -444,11 +444,11 @@ def test_a_taxonomy_or_config_that_is_not_utf8_is_reported_at_its_line_and_colum
 
 @pytest.mark.parametrize(("added", "expected"), [
     ("  Image retrieval:\n    description: Again.\n",
-     "taxonomy.yml:24:3: error[tag-drift]: 'Image retrieval' (tag 'Image retrieval') is a variant spelling of tag "
-     "'Image Retrieval'\n  help: merge them: keep 'Image Retrieval' and list 'Image retrieval' under its aliases\n"),
+     ("taxonomy.yml:24:3: error[tag-drift]: 'Image retrieval' (tag 'Image retrieval') is a variant spelling of tag "
+     "'Image Retrieval'\n  help: merge them: keep 'Image Retrieval' and list 'Image retrieval' under its aliases\n")),
     ("  Quantisation++:\n    description: Another.\n",
-     "taxonomy.yml:24:3: error[tag-slug-collision]: tag 'Quantisation++' and tag 'Quantisation' would both be "
-     "published at /tags/quantisation/\n  help: rename one of them so that their letters and digits differ\n"),
+     ("taxonomy.yml:24:3: error[tag-slug-collision]: tag 'Quantisation++' and tag 'Quantisation' would both be "
+     "published at /tags/quantisation/\n  help: rename one of them so that their letters and digits differ\n")),
 ])
 def test_a_tag_that_clashes_with_another_is_reported_once(
         site: Site, capsys: pytest.CaptureFixture[str], added: str, expected: str) -> None:
@@ -461,11 +461,11 @@ def test_a_tag_that_clashes_with_another_is_reported_once(
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("  family:\n", "  aux:\n",
-     "taxonomy.yml:2:3: error[taxonomy-name]: facet 'aux' would be published at /taxonomy/aux/, a name Windows "
-     "reserves\n  help: rename the facet, e.g. spell it out in full\n"),
+     ("taxonomy.yml:2:3: error[taxonomy-name]: facet 'aux' would be published at /taxonomy/aux/, a name Windows "
+     "reserves\n  help: rename the facet, e.g. spell it out in full\n")),
     ("      supervised:", "      com1:",
-     "taxonomy.yml:8:7: error[taxonomy-name]: value 'com1' of facet 'family' would be published at "
-     "/taxonomy/family/com1/, a name Windows reserves\n  help: rename the value, e.g. spell it out in full\n"),
+     ("taxonomy.yml:8:7: error[taxonomy-name]: value 'com1' of facet 'family' would be published at "
+     "/taxonomy/family/com1/, a name Windows reserves\n  help: rename the value, e.g. spell it out in full\n")),
 ])
 def test_a_facet_or_value_named_like_a_windows_device_is_a_taxonomy_error(
         site: Site, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str) -> None:
