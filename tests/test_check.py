@@ -495,3 +495,19 @@ def test_operating_system_files_are_warnings_not_papers(site: Site, capsys: pyte
         "  help: delete it, and add desktop.ini to .gitignore so that it is never committed\n"
         "0 error(s), 4 warning(s) in 4 files\n")
     assert run(root, "--strict", capsys=capsys)[0] == 1, "never committed: CI checks with --strict"
+
+
+@pytest.mark.parametrize("config", ["", "# no settings\n"])
+def test_an_empty_config_is_fine(site: Site, capsys: pytest.CaptureFixture[str], config: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "l2h.yml": config})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 papers checked, no problems found\n")
+
+
+def test_a_config_with_a_duplicate_key_is_still_checked_in_full(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "l2h.yml": "title: A\ntitle: B\nsearch: maybe\n"})
+    assert run(root, capsys=capsys) == (1, (
+        "l2h.yml:2:1: error[duplicate-key]: key 'title' appears twice (first on line 1)\n"
+        "  help: keep one 'title:' line and delete the other; YAML would silently keep only the last\n"
+        'l2h.yml:3:9: error[config-type]: setting "search" must be true or false, got the text "maybe"\n'
+        "  help: write search: true or search: false\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))

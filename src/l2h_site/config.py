@@ -45,9 +45,9 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     doc = load_yaml(text)
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
-    if diagnostics and not isinstance(doc.value, dict):
+    if diagnostics and not isinstance(doc.value, dict):  # after a problem such as a duplicate key, still read the rest
         return default, diagnostics
-    data = doc.value  # still read after a problem such as a duplicate key, to report everything at once if doc.value is not None else {}
+    data = doc.value if doc.value is not None else {}
     if not isinstance(data, dict):
         return default, [error(rel, 1, 1, "config-not-mapping", f"{rel} must be a mapping of settings",
                                "write settings as 'key: value' lines, e.g. title: My Review")]
