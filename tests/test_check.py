@@ -384,7 +384,7 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
 
 
-def test_an_invisible_character_in_a_taxonomy_tag_is_named_not_reported_as_drift(
+def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     from conftest import MINIMAL_TAXONOMY
     taxonomy = MINIMAL_TAXONOMY + "  Image\u200bRetrieval:\n    description: Again.\n    aliases: [\"Im\u202eages\"]\n"
@@ -392,7 +392,7 @@ def test_an_invisible_character_in_a_taxonomy_tag_is_named_not_reported_as_drift
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out.startswith(
-        "taxonomy.yml:24:3: error[control-character]: tag name 'Image\u200bRetrieval' contains the invisible "
+        "taxonomy.yml:24:3: error[control-character]: tag name 'Image\\u200bRetrieval' contains the invisible "
         "character U+200B (zero width space)\n"
         "  help: delete the invisible character (retype the name if needed)\n"
         "1 error(s)")
