@@ -72,9 +72,13 @@ def test_real_comments_are_not_reported() -> None:
             "venue_note: # an empty value, then a comment\n"
             "summary: |\n"
             "  a block with #1 inside # kept\n"
-            "hashtag: C#\n")
+            "hashtag: C#\n"
+            "search: true  # a flag loses nothing to a comment\n"
+            "list_limit: 1000 # nor does a number\n"
+            "year: 2008 # as published\n")
     doc = load_yaml(text)
     assert doc.problems == []
+    assert (doc.value["search"], doc.value["list_limit"], doc.value["year"]) == (True, 1000, 2008)
     assert doc.value["summary"] == "a block with #1 inside # kept\n"
     assert doc.value["hashtag"] == "C#"
 

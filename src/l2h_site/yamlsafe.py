@@ -525,10 +525,12 @@ def _find_dropped_comment(node: yaml.Node, name: str, doc: YamlDoc) -> None:
     """Report a plain value followed on its line by ' #...', which YAML drops as a comment.
 
     A contributor who writes `title: Hashing #1 Method` means the whole text; a comment on its own
-    line, or after a quoted value or a [list], is left alone. An empty value is reported only when
+    line, or after a quoted value, a [list], a number or true/false, is left alone. An empty value is reported only when
     the '#' is glued to text (`venue: #CVPR`), since `venue: # to do` is a comment by intent.
     """
     if not isinstance(node, yaml.ScalarNode) or node.style:
+        return
+    if node.value and node.tag != "tag:yaml.org,2002:str":  # `search: true  # note`: a number or flag loses nothing
         return
     end = node.end_mark.index
     line_end = doc.text.find("\n", end)
