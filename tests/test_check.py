@@ -412,7 +412,7 @@ def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     repo = Path(__file__).resolve().parent.parent
     text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    example = "".join(line[3:] + "\n" for line in text.split("```yaml\n", 1)[1].split("```", 1)[0].splitlines())
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert "arxiv:" not in example and "doi:" not in example, "a copied identifier would be another paper's"
     assert "https URLs only" not in text and "or in the future" not in text, "http links and next year are accepted"
     root = site({"papers/weiss2008spectral.md": example,

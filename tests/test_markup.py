@@ -109,3 +109,15 @@ def test_plain_text_shows_math_as_its_latex() -> None:
     text = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$, $$\\|y\\|_2^2$$ inline,\n$$\n\\sum_i x_i\n$$\n"
                                      "and $\\frac{1}{$ unread.").text
     assert text == r"Points \{x_i\}_{i=1}^n, \|y\|_2^2 inline, \sum_i x_i and \frac{1}{ unread."
+
+
+@pytest.mark.parametrize("name", ["CONTRIBUTING.md", "resources.md"])
+def test_the_repositorys_own_pages_show_every_code_block_as_code(name: str) -> None:
+    """Python-Markdown reads a fence only at the start of a block, not indented inside a list item, where
+    GitHub reads one too: the pages keep their fences outside lists, and this keeps them there."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / name).read_text(encoding="utf-8")
+    html = MarkdownRenderer(trusted=True).render(text).html
+    assert "```" not in html and "~~~" not in html
+    assert html.count("<pre><code") == text.count("```") // 2 + text.count("~~~") // 2
