@@ -118,9 +118,14 @@ def test_what_the_build_does_not_read_is_ignored(watching: Watching) -> None:
         (watching.root / "papers" / "a.md").read_bytes()
     for name in (".a.md.swp", "a.md~", "4913", ".#a.md", "#a.md#"):  # what vim and Emacs keep beside a file
         (watching.root / "papers" / name).write_bytes(b"editor state")
+    (watching.root / "static").mkdir(exist_ok=True)
+    for name in (".DS_Store", "Thumbs.db", "._a.md"):  # what Finder and Explorer keep in a folder
+        (watching.root / "papers" / name).write_bytes(b"folder view state")
+        (watching.root / "static" / name).write_bytes(b"folder view state")
     watching.nothing()
     (watching.root / "papers" / "a.md").write_text("edited", encoding="utf-8")
     (watching.root / "papers" / ".a.md.swp").write_bytes(b"editor state, later")
+    (watching.root / "papers" / ".DS_Store").write_bytes(b"folder view state, later")
     assert watching.next() == {Path("papers/a.md")}, "the paper alone, so that its page can be previewed"
 
 
@@ -222,6 +227,8 @@ def test_which_changes_are_sources(tmp_path: Path) -> None:
     assert is_source(tmp_path / "papers" / "a.md", watched)
     assert is_source(tmp_path / "papers" / ".a.md", watched), "a file the build would report"
     assert not is_source(tmp_path / "papers" / ".a.md.swp", watched), "an editor's swap file"
+    assert not is_source(tmp_path / "content" / "static" / ".DS_Store", watched), "Finder's folder settings"
+    assert not is_source(tmp_path / "papers" / "Thumbs.db", watched), "Explorer's thumbnails"
     assert not is_source(tmp_path / "papers" / ".git" / "index", watched), "inside a hidden folder"
     assert is_source(tmp_path / "taxonomy.yml", watched)
     assert is_source(tmp_path / "content", watched), "a folder on the way to a source"

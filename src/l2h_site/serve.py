@@ -39,7 +39,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text
-from l2h_site.discover import is_editor_file
+from l2h_site.discover import is_editor_file, os_file_kind
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
@@ -229,6 +229,7 @@ def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
 
     Hidden folders are skipped, and so are editors' temporary files (discover.is_editor_file): vim
     rewrites its swap file every few seconds of typing, which must neither rebuild nor stop a preview.
+    So are the operating system's (discover.os_file_kind): Finder rewrites .DS_Store as a folder is browsed.
     """
     found: dict[str, tuple[int, int]] = {}
     for path in paths:
@@ -242,7 +243,7 @@ def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
-                if is_editor_file(name):
+                if is_editor_file(name) or os_file_kind(name):
                     continue
                 full = os.path.join(folder, name)
                 try:
@@ -264,7 +265,7 @@ def is_source(path: Path, watched: Sequence[Path]) -> bool:
         if path == source or path in source.parents:  # a source, or a folder on the way to one (made, moved)
             return True
         if source in path.parents:  # inside a source folder, unless snapshot() skips it
-            return not (is_editor_file(path.name)
+            return not (is_editor_file(path.name) or os_file_kind(path.name)
                         or any(part.startswith(".") for part in path.relative_to(source).parts[:-1]))
     return False
 
