@@ -217,3 +217,20 @@ def test_facet_flags_are_checked_against_the_taxonomy(site: Site, capsys: pytest
         'l2h: error: --facet "familly=supervised" is not ID=VALUE with ID one of "family", "modality"; '
         'did you mean "family"?\n')
     assert not (root / "papers").exists() or not list((root / "papers").iterdir())
+
+
+def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Torralba, Antonio and Fergus, Rob", "--authors",
+               "Weiss, Y.", "--year", "2008", "--venue", "CVPR", "--no-fetch") == 0
+    out = capsys.readouterr().out
+    assert ("read --authors \"Torralba, Antonio and Fergus, Rob\" as 'Last, First' pairs: Antonio Torralba, "
+            "Rob Fergus (if that is wrong") in out
+    assert "read --authors \"Weiss, Y.\" as 'Last, First' pairs: Y. Weiss" in out
+    written = (root / "papers" / "torralba2008small.md").read_text(encoding="utf-8")
+    assert "authors: Antonio Torralba, Rob Fergus, Y. Weiss\n" in written
+    parsed, problems = parse_paper(SourceFile(path=root / "papers" / "torralba2008small.md",
+                                              relpath="papers/torralba2008small.md", key="torralba2008small"))
+    assert parsed is not None and parsed.paper.authors == ("Antonio Torralba", "Rob Fergus", "Y. Weiss")
+    assert not [p for p in problems if p.code == "authors-bibtex-style"]

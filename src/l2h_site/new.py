@@ -26,7 +26,7 @@ from l2h_site.bibtex import PaperDraft, read_bibtex
 from l2h_site.build import check_site
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import Paper, Taxonomy
-from l2h_site.parse import split_authors
+from l2h_site.parse import bibtex_names, split_authors
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import derive_key, normalise_title
 
@@ -264,6 +264,16 @@ class NewOptions:
     fetch: bool = True
 
 
+def _author_flag(text: str, say: Callable[[str], None]) -> list[str]:
+    """The names of one --authors flag; BibTeX's 'Last, First' pairs are turned round, and the turn is shown."""
+    names = bibtex_names(text)
+    if names is None:
+        return split_authors(text)
+    say(f"l2h: read --authors \"{text}\" as 'Last, First' pairs: {', '.join(names)} "
+        "(if that is wrong, write the names first name first, separated by commas)")
+    return names
+
+
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
                        say: Callable[[str], None]) -> PaperDraft:
     """Combine BibTeX or fetched metadata with the flags; flags win where both say something."""
@@ -290,7 +300,7 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
                 say(f"l2h: could not fetch the metadata of {ident}: {exc}; using the flags you gave "
                     "(--title, --authors, --year, --venue)")
     draft.title = re.sub(r"\s+", " ", options.title).strip() if options.title else draft.title
-    draft.authors = [a for text in options.authors for a in split_authors(text)] or draft.authors
+    draft.authors = [a for text in options.authors for a in _author_flag(text, say)] or draft.authors
     draft.year = options.year or draft.year
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
