@@ -106,6 +106,31 @@ def test_config_base_url_gets_trailing_slash(tmp_path: Path) -> None:
     assert config.base_url == "https://x.org/review/"
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ('"https://exa mple.org/"', "contains a space, which an address cannot hold"),
+    ("'https://x.org/\"><script>'", "contains the character '\"', which an address cannot hold"),
+    ("https://x.org/<b>", "contains the character '<', which an address cannot hold"),
+    ("https:///review/", "names no host"),
+    ("https://x.org/?page=1", "has a ?query or #fragment"),
+    ('"https://x.org/#top"', "has a ?query or #fragment"),
+    ("https://x.org:http/", "has a port that is not a number"),
+    ("ftp://x.org/", "is not an http(s) URL"),
+])
+def test_a_base_url_that_is_not_a_plain_address_is_an_error(tmp_path: Path, value: str, problem: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"title: A review\nbase_url: {value}\n")
+    _, diagnostics = load_config(tmp_path)
+    [found] = diagnostics
+    assert (found.code, found.line, found.column) == ("config-base-url", 2, 11)
+    assert problem in found.message and "https://learning2hash.github.io/" in found.hint
+
+
+@pytest.mark.parametrize("value", ["https://x.org/", "http://localhost:8000/review/", "https://x.org/a-b_c~d/%C3%A9/"])
+def test_plain_addresses_are_fine(tmp_path: Path, value: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"base_url: {value}\n")
+    config, diagnostics = load_config(tmp_path)
+    assert diagnostics == [] and config.base_url == value
+
+
 # --- markup ----------------------------------------------------------------------------------
 
 def test_math_survives_markdown_and_becomes_mathml() -> None:

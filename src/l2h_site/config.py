@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,29 @@ from l2h_site.textutil import closest, decode_utf8, describe_value
 from l2h_site.yamlsafe import load_yaml
 
 CONFIG_NAME = "l2h.yml"
+
+
+_NOT_IN_AN_ADDRESS = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """Say why base_url is not the plain http(s) address of a site (it goes into every page's links), or None."""
+    if not base_url.startswith(("https://", "http://")):
+        return "is not an http(s) URL"
+    bad = _NOT_IN_AN_ADDRESS.search(base_url)
+    if bad:
+        shown = "a space" if bad.group(0) == " " else f"the character {bad.group(0)!r}"
+        return f"contains {shown}, which an address cannot hold"
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        return "names no host"
+    if parts.query or parts.fragment or base_url.endswith(("?", "#")):
+        return "has a ?query or #fragment; the site's address ends with its folder"
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "has a port that is not a number"
+    return None
 
 
 def base_path(base_url: str) -> str:
@@ -76,10 +100,10 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
         values[str(key)] = value
     base_url = values.get("base_url")
     if isinstance(base_url, str):
-        if not base_url.startswith(("https://", "http://")):
+        problem = base_url_problem(base_url)
+        if problem:
             line, column = doc.positions.get(("base_url",), (1, 1))
-            diagnostics.append(error(rel, line, column, "config-base-url",
-                                     f'base_url "{base_url}" is not an http(s) URL',
+            diagnostics.append(error(rel, line, column, "config-base-url", f'base_url "{base_url}" {problem}',
                                      "write the absolute address, e.g. https://learning2hash.github.io/"))
         elif not base_url.endswith("/"):
             values["base_url"] = base_url + "/"
