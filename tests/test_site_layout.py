@@ -202,3 +202,16 @@ def test_topic_map_family_colours_have_3_to_1_contrast_in_both_themes() -> None:
     taxonomy, _ = load_taxonomy(REPO / "taxonomy.yml", "taxonomy.yml")
     family = taxonomy.facet("family")
     assert family is not None and len(family.values) <= len(families)  # every family of the review has a colour
+
+
+def test_the_diagram_and_brand_colours_have_3_to_1_contrast_in_both_themes() -> None:
+    """The home page's diagram draws points and buckets in --c1, --c2 and --c3 on the page (WCAG 1.4.11)."""
+    css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
+    light = _declarations(css, ":root")
+    dark = _declarations(css, ':root[data-theme="dark"]')
+    failures = [f"{theme} {name} on {background}: {contrast(_rgb(colour), _rgb(values[background])):.2f}:1"
+                for theme, values in (("light", light), ("dark", {**light, **dark}))
+                for name in ("--c1", "--c2", "--c3") for colour in [values[name]]
+                for background in ("--bg", "--surface")
+                if contrast(_rgb(colour), _rgb(values[background])) < 3]
+    assert failures == []
