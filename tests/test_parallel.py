@@ -7,8 +7,11 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -116,3 +119,31 @@ def test_ctrl_c_stops_the_pool_without_a_traceback_from_each_worker() -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "ForkPoolWorker" not in err and "Traceback" not in err, err
+
+
+def test_every_pool_a_build_starts_is_run_to_its_end(
+        site: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool left unfinished is closed by the garbage collector, and a Ctrl-C while it stops its workers there is
+    printed as 'Exception ignored' and swallowed: the build went on and exited 0. Every caller consumes it to the end."""
+    from conftest import GOOD_PAPER
+
+    import l2h_site.build as build_module
+    import l2h_site.render as render_module
+    from l2h_site import parallel
+    from l2h_site.build import build
+
+    started: list[str] = []
+    ended: list[str] = []
+
+    def tracked(func: Any, items: Any, work: int | None = None) -> Any:
+        started.append(repr(func))
+        yield from parallel.iter_ordered(func, items, work)
+        ended.append(repr(func))  # reached only when the caller asks for more after the last item
+
+    monkeypatch.setattr(build_module, "iter_ordered", tracked)
+    monkeypatch.setattr(render_module, "iter_ordered", tracked)
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER,
+                 "papers/torralba2008small.md": GOOD_PAPER.replace("Spectral Hashing", "Small Codes")})
+    assert build(root).written
+    assert len(started) >= 3  # parsing, summaries, pages
+    assert sorted(ended) == sorted(started)

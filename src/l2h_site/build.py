@@ -168,7 +168,9 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
         _, source, data, _ = item
         return parse_paper_bytes(data, source, facet_ids) if data is not None else parse_paper(source, facet_ids)
 
-    for (index, _, _, key), result in zip(todo, iter_ordered(parse, todo)):
+    # strict: the pool generator runs to its end here, so that its workers are stopped in the normal flow, where a
+    # Ctrl-C raises; closed later by the garbage collector, a Ctrl-C while it stopped them was ignored
+    for (index, _, _, key), result in zip(todo, iter_ordered(parse, todo), strict=True):
         results[index] = _advanced(progress, result)
         if key is not None:
             memo.put(key, result)
@@ -200,7 +202,7 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
             missing.append(text)
         else:
             known[text] = found
-    for text, result in zip(missing, iter_ordered(render, missing)):
+    for text, result in zip(missing, iter_ordered(render, missing), strict=True):  # to its end (see above)
         known[text] = result
         memo.put(digest(kind, text), result)
     return known

@@ -268,7 +268,7 @@ class _Renderer:
                        for job in jobs for view in job[2].get("papers", ())}.items())
         wanted = [(key, view) for key, view in wanted if key not in self.cards]
         made = iter_ordered(lambda item: self._card_or_none(item[0][1], item[1]), wanted)
-        for (key, _), html in zip(wanted, made):
+        for (key, _), html in zip(wanted, made, strict=True):  # the pool stops in the normal flow (build._parse_papers)
             if html is not None:
                 self.cards[key] = Markup(html)
 
@@ -372,7 +372,7 @@ class _Renderer:
         if is_parallel(listed):
             self._prepare_cards([job for job, _ in todo])
         made = iter_ordered(lambda item: self._make(*item[0][:3]), todo, work=listed)
-        for (_, key), page in zip(todo, made):
+        for (_, key), page in zip(todo, made, strict=True):  # the pool stops in the normal flow (build._parse_papers)
             self._take(page, key)
         if listed > 100:
             release_freed_memory()  # the rendered pages are on disk now
