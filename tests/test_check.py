@@ -430,6 +430,16 @@ def test_a_paper_with_a_distinct_from_key_not_in_the_review_is_warned_at_its_lin
         "0 error(s), 1 warning(s) in 1 file\n"))
 
 
+def test_distinct_from_naming_a_paper_with_errors_is_no_false_alarm(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """The broken paper's own errors are reported on it; the paper that names it is fine."""
+    root = site({"papers/weiss2008spectral.md": paper(extra="distinct_from: [weiss2008other]\n"),
+                 "papers/weiss2008other.md": paper(title="Other Words", year=19999)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert "unknown-key" not in out and "papers/weiss2008spectral.md" not in out
+    assert out.startswith("papers/weiss2008other.md:5:7: error[year-range]: year 19999 is in the future\n")
+
+
 @pytest.mark.parametrize("name", ["taxonomy.yml", "l2h.yml"])
 def test_a_taxonomy_or_config_that_is_not_utf8_is_reported_at_its_line_and_column(
         site: Site, capsys: pytest.CaptureFixture[str], name: str) -> None:

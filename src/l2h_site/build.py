@@ -131,7 +131,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
             diagnostics += problems
             if item.complete:  # a paper with errors was checked only to report all its problems at once
                 papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
-        diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed})
+        diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
+                                       file_keys={source.key for source in sources})
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
                        diagnostics=sort_diagnostics(diagnostics), unchecked=0 if usable else len(sources))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import Paper, Taxonomy
@@ -187,11 +187,14 @@ FIELD_OF_IDENTITY = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}
 
 
 def validate_corpus(papers: Sequence[Paper],
-                    positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None) -> list[Diagnostic]:
+                    positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None,
+                    file_keys: Collection[str] = ()) -> list[Diagnostic]:
     """Find problems between papers: one key twice, or the same paper under two keys.
 
     positions maps a paper's source file to where its fields are written (ParsedPaper.positions), for the
-    line of each problem; without it, problems are reported for the whole file.
+    line of each problem; without it, problems are reported for the whole file. file_keys are the keys of
+    every paper file, also of those that have errors of their own: a distinct_from naming one of them is fine
+    (its own errors are reported on it, not on every paper that names it).
     """
     diagnostics: list[Diagnostic] = []
 
@@ -202,7 +205,7 @@ def validate_corpus(papers: Sequence[Paper],
     for paper in papers:
         for identity in identities(paper):
             groups[identity].append(paper)
-    keys = {paper.key for paper in papers}
+    keys = {paper.key for paper in papers} | set(file_keys)
     for paper in papers:
         for i, other in enumerate(paper.distinct_from):
             if other not in keys:
