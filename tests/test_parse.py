@@ -227,6 +227,8 @@ def test_invisible_characters_in_text_fields_are_errors_that_name_them(
     ("", "year must be a whole number, got an empty value", "write the four-digit year, e.g. year: 2008"),
     ("[2019]", "year must be a whole number, got a list", "write the four-digit year, e.g. year: 2008"),
     ('"2019"', 'year must be a whole number, got the text "2019"', "write the year as a number without quotes: year: 2019"),
+    ("02015", "year must be written in plain digits, got 02015 (YAML reads it as the number 1037)",
+     "write year: 2015"),
 ])
 def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str, message: str, hint: str) -> None:
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
@@ -241,6 +243,8 @@ def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str
     ("0612.0001", ": new-style ids begin in April 2007 (0704)"),
     ("hep-th/9913001", ": there is no month 13"),
     ("12345.6789", ""),
+    ("9912.12345", ": it is dated 2099-12, which has not come yet"),
+    ("3001.00001", ": it is dated 2030-01, which has not come yet"),
 ])
 def test_an_arxiv_id_that_cannot_exist_is_an_error(arxiv: str, why: str) -> None:
     parsed, diagnostics = parse(f'---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\narxiv: "{arxiv}"\n---\nS\n')

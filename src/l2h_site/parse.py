@@ -258,6 +258,8 @@ def arxiv_problem(arxiv: str) -> str | None:
         return "ids before 2015 have 4 digits after the dot"
     if when >= 1501 and digits != 5:
         return "ids from 2015 on have 5 digits after the dot"
+    if when > int(dt.date.today().strftime("%y%m")):
+        return f"it is dated 20{year}-{month}, which has not come yet"
     return None
 
 
@@ -462,9 +464,10 @@ class _Reader:
             self.fail(("year",), "wrong-type", f"year must be a whole number, got {describe_value(value)}", hint)
             return None
         raw = self.doc.raw.get(("year",), str(value))
-        if not re.fullmatch(r"[0-9]+", raw):  # YAML 1.1 also reads 0x7E3, 2_019, +2019 and 33:39 as 2019
-            plain = raw.replace("_", "").lstrip("+")
+        if not re.fullmatch(r"[1-9][0-9]*", raw):  # YAML 1.1 also reads 0x7E3, 2_019, +2019 and 33:39 as 2019,
+            plain = raw.replace("_", "").lstrip("+")  # and 02015 as the octal number 1037
             hint = (f"write year: {value}" if plain.isdigit() and int(plain) == value else
+                    f"write year: {int(plain)}" if plain.isdigit() and int(plain) else
                     "write the four-digit year in plain digits, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be written in plain digits, got {raw} "
                       f"(YAML reads it as the number {value})", hint)
