@@ -169,14 +169,24 @@ def test_a_paper_with_a_duplicate_key_is_still_read_for_checking() -> None:
     ("Weiss, Yair", '2 names, "Weiss", "Yair"', "Yair Weiss"),
     ("Doe, J.-P., Roe, K. L.", '4 names, "Doe", "J.-P.", "Roe", "K. L."', "J.-P. Doe, K. L. Roe"),
     ("Jégou, Hervé; Douze, Matthijs", '2 names, "Jégou, Hervé", "Douze, Matthijs"', "Hervé Jégou, Matthijs Douze"),
+    ("OpenAI, DeepMind", '2 names, "OpenAI", "DeepMind"', "DeepMind OpenAI"),
 ])
 def test_bibtex_style_authors_are_an_error_with_the_list_rewritten(authors: str, read_as: str, fix: str) -> None:
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: {authors}\nyear: 2000\ntags: [X]\n---\nS\n")
     assert [(d.line, d.column, d.code) for d in diagnostics] == [(3, 10, "authors-bibtex-style")]
     assert diagnostics[0].message == (f'authors "{authors}" are written "Last, First" as in BibTeX; l2h would read '
                                       f"them as {read_as}")
-    assert diagnostics[0].hint == f"write each name first name first: authors: {fix}"
+    names = split_authors(authors)
+    other = "" if ";" in authors else (f" (or, if they are {len(names)} names after all, organisations say, a list: "
+                                       f"authors: [{', '.join(names)}])")
+    assert diagnostics[0].hint == f"write each name first name first: authors: {fix}{other}"
     assert parsed is not None and not parsed.complete
+
+
+def test_one_word_names_written_as_a_list_are_read_as_they_are() -> None:
+    """The way out the hint offers when the names are organisations, not 'Last, First' pairs."""
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: [OpenAI, DeepMind]\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None and parsed.paper.authors == ("OpenAI", "DeepMind")
 
 
 @pytest.mark.parametrize("authors", [

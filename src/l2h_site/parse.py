@@ -230,6 +230,13 @@ def bibtex_names(text: str) -> list[str] | None:
     return names if len(names) < len(parts) else None
 
 
+def _as_a_list(field: str, names: list[str]) -> str:
+    """The other reading of a 'Last, First'-looking line, as a list: one-word names such as organisations."""
+    if any("," in n for n in names):
+        return ""
+    return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: [{', '.join(names)}])"
+
+
 def _first_name_first(name: str) -> str:
     last, _, first = name.partition(",")
     return f"{first.strip()} {last.strip()}"
@@ -424,7 +431,8 @@ class _Reader:
                 self.fail((name,), "authors-bibtex-style",
                           f'{name} "{_clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
                           f"{len(split_authors(text))} names, {quote_list(split_authors(text), 6)}",
-                          f"write each name first name first: {name}: {', '.join(flipped)}")
+                          f"write each name first name first: {name}: {', '.join(flipped)}"
+                          + _as_a_list(name, split_authors(text)))
                 return flipped
             names = split_authors(text)
         elif isinstance(value, list):
