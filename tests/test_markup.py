@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from l2h_site.markup import MarkdownRenderer
@@ -121,3 +123,29 @@ def test_the_repositorys_own_pages_show_every_code_block_as_code(name: str) -> N
     html = MarkdownRenderer(trusted=True).render(text).html
     assert "```" not in html and "~~~" not in html
     assert html.count("<pre><code") == text.count("```") // 2 + text.count("~~~") // 2
+
+
+def test_a_papers_summary_text_is_that_of_its_html_with_math_as_latex_however_it_is_made() -> None:
+    """The text is kept only for summaries with math and made from the HTML for the others, when asked:
+    either way it must be the text of the sanitised HTML with each formula as its LaTeX source, for every
+    summary of the review and for math, a math error, markup and an empty summary."""
+    from pathlib import Path
+
+    from l2h_site import markup
+    from l2h_site.build import check_site
+    from l2h_site.context import paper_view
+
+    renderer = MarkdownRenderer()
+    papers = check_site(Path(__file__).resolve().parent.parent).papers
+    extra = [dataclasses.replace(papers[0], summary=s) for s in (
+        "Plain words, **bold** and a [link](https://example.org/).", "Math $x_i^2$ inline and $$\\sum_i x_i$$ shown.",
+        "Broken math $\\frac{1}{$ stays.", "", "<b>kept</b> and <script>gone()</script> text")]
+    with_math = 0
+    for paper in [*papers, *extra]:
+        renderer._md.reset()
+        raw = renderer._md.convert(markup._separate_display_math(paper.summary))  # what render() sanitises
+        expected = markup.html_text(markup.sanitise(markup._MATH_SPAN.sub(markup._latex_source, raw)))
+        view = paper_view(paper, paper.title, renderer.render(paper.summary))
+        assert view.summary_text == expected, paper.source
+        with_math += bool(view.own_text)
+    assert 0 < with_math < len(papers) // 2  # both ways are exercised

@@ -188,7 +188,7 @@ def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
     if memo is None:
         return MarkdownRenderer()
     renderer = MarkdownRenderer()
-    summaries = _memoised(memo, "summary: html, text and notes", [p.summary for p in papers], renderer.render)
+    summaries = _memoised(memo, "summary: html, own text and notes", [p.summary for p in papers], renderer.render)
     titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title)
     return _KnownSummaries(summaries, titles)
 

@@ -14,7 +14,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
-from l2h_site.markup import MarkdownRenderer, Rendered, plain_text
+from l2h_site.markup import MarkdownRenderer, Rendered, html_text, plain_text
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.stats import MapPoint
@@ -32,10 +32,19 @@ class PaperView:
     """Title as plain text, for <title> and metadata."""
     summary_html: str
     """Summary as sanitised HTML."""
-    summary_text: str
-    """Summary as one line of plain text (of the sanitised HTML; math as LaTeX), for abstracts, feeds and meta tags."""
     url: str
     """Site path of the paper page, e.g. publications/weiss2008spectral/."""
+    own_text: str = ""
+    """The summary's text where it is not that of its HTML (Rendered.own_text): a summary with math."""
+
+    @property
+    def summary_text(self) -> str:
+        """Summary as one line of plain text (of the sanitised HTML; math as LaTeX), for abstracts, feeds and meta tags.
+
+        Made when asked for (see Rendered.text): it is read once a paper, for its page (mostly in a worker
+        process) and its exports.
+        """
+        return self.own_text or html_text(self.summary_html)
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,7 @@ class SiteContext:
 def paper_view(paper: Paper, title_html: str, summary: Rendered) -> PaperView:
     """A paper as templates see it, from its rendered title and summary; its page is publications/<key>/."""
     return PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
-                     summary_html=summary.html, summary_text=summary.text, url=f"publications/{paper.key}/")
+                     summary_html=summary.html, url=f"publications/{paper.key}/", own_text=summary.own_text)
 
 
 def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:

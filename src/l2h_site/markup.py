@@ -127,10 +127,19 @@ class Rendered:
 
     html: str
     """Sanitised HTML, math as MathML."""
-    text: str
-    """The text of the sanitised HTML on one line, math as its LaTeX source: for abstracts, feeds and meta tags."""
+    own_text: str = ""
+    """The text, where it is not that of the HTML: a summary with math (MathML shown, LaTeX written)."""
     notes: tuple[Note, ...] = ()
     """Markup the sanitiser removed and math that could not be read, in that order."""
+
+    @property
+    def text(self) -> str:
+        """The text of the sanitised HTML on one line, math as its LaTeX source: for abstracts, feeds and meta tags.
+
+        Made from the HTML when asked for, unless the summary has math: kept for every paper, and sent back
+        from the workers that render summaries, the texts cost the build process 20-30 MB at 20,000 papers.
+        """
+        return self.own_text or html_text(self.html)
 
 
 class MarkdownRenderer:
@@ -155,8 +164,9 @@ class MarkdownRenderer:
         except RecursionError:
             return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         notes = removed_markup(text, rendered, self.trusted)
-        # The text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
-        source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted))
+        # With math, the text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
+        source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted)) \
+            if _MATH_SPAN.search(rendered) else ""
 
         def replace(match: re.Match[str]) -> str:
             latex = html.unescape(match.group(2)).strip()
