@@ -7,7 +7,8 @@ from l2h_site.yamlsafe import YamlProblem, load_yaml
 
 def problems(text: str) -> list[YamlProblem]:
     """Load front matter as parse.py does (its first line is the file's line 2) and return the problems."""
-    return load_yaml(text, first_line=2).problems
+    found: list[YamlProblem] = load_yaml(text, first_line=2).problems
+    return found
 
 
 def only(text: str) -> YamlProblem:
