@@ -12,7 +12,7 @@ import pytest
 from conftest import GOOD_PAPER, snapshot
 
 import l2h_site.write as write_module
-from l2h_site.build import build
+from l2h_site.build import build, check_site
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.write import MARKER, SiteWriter, restore_interrupted
@@ -201,6 +201,8 @@ def test_static_links_and_unpublishable_names_are_reported_not_skipped(site: Sit
     found = {(d.path, d.severity, d.code) for d in result.diagnostics}
     assert found == {("static/con.js", "error", "static-name"), ("static/a:b.css", "error", "static-name"),
                      ("static/linked.txt", "warning", "static-link")}
+    assert len(result.diagnostics) == 3  # once each, though both the checks and the pages look at static/
+    assert {(d.path, d.severity, d.code) for d in check_site(root).diagnostics} == found  # l2h check says so too
     (root / "static" / "con.js").unlink()
     (root / "static" / "a:b.css").unlink()
     result = build(root)

@@ -29,7 +29,7 @@ from l2h_site.parallel import iter_ordered, threshold
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
 from l2h_site.progress import QUIET, Progress
 from l2h_site.related import related_stored_at
-from l2h_site.render import PageList, render_site
+from l2h_site.render import PageList, render_site, static_files
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
@@ -106,6 +106,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
+    diagnostics += static_files(config.path(config.static_dir), config.static_dir)[1]  # names the build would refuse
     facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))

@@ -480,10 +480,10 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     sink.add(RenderedPage("papers.json", cite.csl_join(csl).encode()))
     # Hosts serve 404.html at any missing address, however deep: its links cannot be relative.
     r.page("404.html", "404.html", url=partial(rooted_url, config.base_url))
-    statics, problems = _static_files(config.path(config.static_dir), config.static_dir)
+    statics, problems = static_files(config.path(config.static_dir), config.static_dir)
     r.diagnostics.extend(problems)
-    for static in statics:
-        sink.add(static)
+    for rel, path in statics:
+        sink.add(RenderedPage(rel, path.read_bytes()))
     related = site.related  # waits for related papers: the paper pages show them
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
              store and (common, views[view.paper.key], [views[o.paper.key] for o in related.get(view.paper.key, ())],
@@ -560,15 +560,16 @@ def _view_digests(site: SiteContext) -> dict[str, str]:
     return {view.paper.key: hashlib.sha256(repr(view).encode()).hexdigest() for view in site.papers}
 
 
-def _static_files(static_dir: Path, shown: str) -> tuple[list[RenderedPage], list[Diagnostic]]:
-    """The files of the static folder, copied to static/; hidden files (.DS_Store) are left out.
+def static_files(static_dir: Path, shown: str) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """The files of the static folder and their paths in the site (under static/); hidden files (.DS_Store) are
+    left out. `l2h check` reports the same problems as the build.
 
     A symbolic link is not followed (it could point anywhere on the maintainer's machine) and a name
     that could not be published everywhere is refused: each is a diagnostic, not a silent omission.
     """
     if not static_dir.is_dir():
         return [], []
-    pages = []
+    files = []
     problems: list[Diagnostic] = []
     for path in sorted(static_dir.rglob("*")):
         if path.name.startswith("."):
@@ -585,5 +586,5 @@ def _static_files(static_dir: Path, shown: str) -> tuple[list[RenderedPage], lis
                                       "rename it with letters, digits, '-', '_' and '.' only, avoiding names "
                                       "Windows reserves (con, aux, nul, com1, ...)"))
             else:
-                pages.append(RenderedPage(rel, path.read_bytes()))
-    return pages, problems
+                files.append((rel, path))
+    return files, problems
