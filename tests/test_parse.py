@@ -224,6 +224,10 @@ def test_invisible_characters_in_text_fields_are_errors_that_name_them(
         (list(fields).index(field) + 2, "control-character", f"{what} contains {character}")]
     assert diagnostics[0].hint == "delete the invisible character (retype the text if needed)"
     assert parsed is not None and not parsed.complete
+    source = f"{field}: {value}"
+    written = [i for i, c in enumerate(source) if c in "\u200b\u200c\u2060\u200d\u202e\u2069\ufeff"]
+    # at the character itself; written as an escape (\\a), at the start of the value
+    assert diagnostics[0].column == (written[0] + 1 if written else len(field) + 3)
 
 
 @pytest.mark.parametrize("year, message, hint", [

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, Paper, SourceFile
-from l2h_site.textutil import closest, describe_value, invisible_character, quote_list
+from l2h_site.textutil import closest, describe_value, first_invisible, invisible_character, quote_list
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -314,12 +314,20 @@ class _Reader:
             return self.doc.key_positions.get(path, (1, 1))
         return self.doc.positions.get(path, self.doc.key_positions.get(path, (1, 1)))
 
-    def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
+    def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False,
+             character: str | None = None) -> None:
+        """Record an error at the value of path (or its key); with a character, at that character of the value
+        where the file holds it as written (not as an escape such as \\u200b)."""
         if path:
             self.unread.add(str(path[0]))
         if path in self.broken:
             return
         line, column = self.at(path, key)
+        if character is not None:
+            lines = self.doc.text.split("\n")
+            index = line - self.doc.first_line
+            found = lines[index].find(character, column - 1) if 0 <= index < len(lines) else -1
+            column = found + 1 if found >= 0 else column
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
     def missing(self, name: str, message: str, hint: str) -> None:
@@ -338,7 +346,7 @@ class _Reader:
             invisible = invisible_character(value)
             if invisible is not None:
                 self.fail(path, "control-character", f"{what} contains {invisible}",
-                          "delete the invisible character (retype the text if needed)")
+                          "delete the invisible character (retype the text if needed)", character=first_invisible(value))
                 return None
             return value
         raw = self.doc.raw.get(path)

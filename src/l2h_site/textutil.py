@@ -24,13 +24,22 @@ def invisible_character(text: str) -> str | None:
     Such a character makes two spellings look the same ("Kernel\u200bMethods"), or, for the bidirectional
     controls, shows text in another order than it is read.
     """
+    c = first_invisible(text)
+    if c is None:
+        return None
+    code = ord(c)
+    if unicodedata.category(c) != "Cf":
+        return f"the control character U+{code:04X}"
+    name = unicodedata.name(c, "").lower()
+    return f"the invisible character U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def first_invisible(text: str) -> str | None:
+    """The first character of text that invisible_character names, or None."""
     for c in text:
         code = ord(c)
-        if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0:
-            return f"the control character U+{code:04X}"
-        if unicodedata.category(c) == "Cf":
-            name = unicodedata.name(c, "").lower()
-            return f"the invisible character U+{code:04X}" + (f" ({name})" if name else "")
+        if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0 or unicodedata.category(c) == "Cf":
+            return c
     return None
 
 
