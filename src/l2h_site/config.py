@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Config
-from l2h_site.textutil import closest, decode_utf8, describe_value
-from l2h_site.yamlsafe import load_yaml
+from l2h_site.textutil import closest, describe_value
+from l2h_site.yamlsafe import load_yaml_file
 
 CONFIG_NAME = "l2h.yml"
 
@@ -51,22 +51,12 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     if config_file is not None:
         root = path.resolve().parent
     default = Config(root=root)
-    if not path.exists():
-        return default, []
     rel = path.name
     diagnostics: list[Diagnostic] = []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return default, [error(rel, 0, 0, "config-unreadable", f"cannot read {rel}: {exc.strerror}",
-                               "check that it is a file you may read")]
-    text, bad = decode_utf8(data)
-    if text is None:
-        assert bad is not None
-        line, column, what = bad
-        return default, [error(rel, line, column, "config-unreadable", f"cannot read {rel}: {what}",
-                               "save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")]
-    doc = load_yaml(text)
+        doc = load_yaml_file(path, rel, "config-unreadable")
+    except FileNotFoundError:  # every setting is optional, and so is the file
+        return default, []
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
     if diagnostics and not isinstance(doc.value, dict):  # after a problem such as a duplicate key, still read the rest

@@ -11,13 +11,12 @@ from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
 from l2h_site.textutil import (
     WINDOWS_RESERVED,
-    decode_utf8,
     describe_value,
     invisible_character,
     normalise_term,
     slugify,
 )
-from l2h_site.yamlsafe import YamlDoc, load_yaml
+from l2h_site.yamlsafe import YamlDoc, load_yaml_file
 
 RESERVED_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
@@ -89,20 +88,10 @@ class _Checker:
 def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
     """Read and check the taxonomy file; on errors the taxonomy returned is empty."""
     try:
-        data = path.read_bytes()
+        doc = load_yaml_file(path, rel, "taxonomy-unreadable")
     except FileNotFoundError:
         return EMPTY, [error(rel, 0, 0, "taxonomy-missing-file", f"{rel} does not exist",
                              "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
-    except OSError as exc:
-        return EMPTY, [error(rel, 0, 0, "taxonomy-unreadable", f"cannot read {rel}: {exc.strerror}",
-                             "check that it is a file you may read")]
-    text, bad = decode_utf8(data)
-    if text is None:
-        assert bad is not None
-        line, column, what = bad
-        return EMPTY, [error(rel, line, column, "taxonomy-unreadable", f"cannot read {rel}: {what}",
-                             "save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")]
-    doc = load_yaml(text)
     problems = [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
     if problems and not isinstance(doc.value, dict):
         return EMPTY, problems

@@ -7,11 +7,14 @@ reject tags, aliases and duplicate keys, and tell where every value came from.
 
 from __future__ import annotations
 
+import pathlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from l2h_site.textutil import decode_utf8
 
 try:  # the C composer is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader
@@ -139,6 +142,26 @@ def _syntax_hint(problem: str, source_line: str) -> str:
     if stripped.startswith("#") or " #" in stripped:
         return "quote values that contain ' #': YAML reads the rest of the line as a comment"
     return "check the quoting and indentation of this line; wrap values with special characters in double quotes"
+
+
+def load_yaml_file(path: pathlib.Path, rel: str, unreadable: str) -> YamlDoc:
+    """Load a YAML file (l2h.yml, taxonomy.yml) strictly; a file that cannot be read or is not UTF-8 is a problem
+    with the code `unreadable` and no value. A missing file raises FileNotFoundError: whether that is a mistake
+    is the caller's to say."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return YamlDoc(problems=[YamlProblem(0, 0, unreadable, f"cannot read {rel}: {exc.strerror}",
+                                             "check that it is a file you may read")])
+    text, bad = decode_utf8(data)
+    if text is None:
+        assert bad is not None
+        line, column, what = bad
+        return YamlDoc(problems=[YamlProblem(line, column, unreadable, f"cannot read {rel}: {what}",
+                                             "save it as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")])
+    return load_yaml(text)
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
