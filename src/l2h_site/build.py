@@ -71,10 +71,8 @@ class BuildResult:
     """Files taken from the build cache instead of being rendered again."""
     changed: int = 0
     """Files written to the output folder: all of a new site's, only the changed and new ones of an updated site."""
-    deleted: int = 0
-    """Files an updated site no longer has, deleted from it."""
     deleted_paths: tuple[str, ...] = ()
-    """Those files, sorted."""
+    """Files an updated site no longer has, deleted from it, sorted."""
     had_site: bool = False
     """The output folder held a site before this build (which a failed build leaves as it was)."""
     context: SiteContext | None = field(default=None, repr=False)
@@ -82,6 +80,11 @@ class BuildResult:
 
     _sink: PageList | None = field(default=None, repr=False)
     """The pages of a build that was not written, in memory."""
+
+    @property
+    def deleted(self) -> int:
+        """Number of files an updated site no longer has."""
+        return len(self.deleted_paths)
 
     def read(self, path: str) -> bytes:
         """Return the content of one page the build made: from the site on disk, or from memory if not written."""
@@ -400,7 +403,6 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 if on_commit is not None:
                     on_commit()
             result.changed, result.deleted_paths = writer.changed, tuple(writer.gone)
-            result.deleted = len(result.deleted_paths)
         if store is not None:
             store.save()
         if cache is not None:

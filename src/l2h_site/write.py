@@ -17,7 +17,7 @@ import shutil
 import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import final
@@ -173,13 +173,8 @@ class _SiteOutput:
         return len(self.sizes)
 
     @property
-    def deleted(self) -> int:
-        """Files of the previous site this writer deletes (none: a new site replaces an empty folder)."""
-        return len(self.gone)
-
-    @property
     def gone(self) -> list[str]:
-        """The files of the previous site this writer deletes, sorted."""
+        """The files of the previous site this writer deletes, sorted (none: a new site replaces an empty folder)."""
         return []
 
     def _done(self, path: str, size: int) -> None:
@@ -339,7 +334,7 @@ class SiteUpdater(_SiteOutput):
             if not self._has(MARKER, self._marker()):
                 self._place(self.staged, MARKER).write_bytes(self._marker())
             journal = self.tmp / f"{JOURNAL}.part"
-            journal.write_text(json.dumps(self._gone()), encoding="utf-8")
+            journal.write_text(json.dumps(self.gone), encoding="utf-8")
             journal.rename(self.tmp / JOURNAL)
             self._open = False
             _finish_update(self.tmp, self.out)
@@ -352,10 +347,6 @@ class SiteUpdater(_SiteOutput):
     @property
     def gone(self) -> list[str]:
         """Files of the site the new one no longer has, sorted (known once the pages are all in)."""
-        return self._gone()
-
-    def _gone(self) -> list[str]:
-        """The files of the site the new one no longer has, sorted."""
         return sorted(set(self.live) - set(self.sizes) - {MARKER})
 
     def _has(self, path: str, content: bytes) -> bool:
@@ -503,12 +494,12 @@ def restore_interrupted(out_dir: Path) -> bool:
 
 
 @contextmanager
-def exclusive(out_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def exclusive(out_dir: Path) -> Iterator[None]:
     """Hold the output folder for one build at a time, across processes (l2h build beside l2h serve, say).
 
     Two builds writing one site would each tidy away the other's staging folder as a leftover. The
     lock is flock() on the folder the site is in, so it leaves no file behind and is released
-    when the process ends however it ends. Another build waits; `waiting` is called once first.
+    when the process ends however it ends. Another build says it waits, and waits.
     Without flock (not a POSIX system) there is no lock.
     """
     try:
@@ -522,17 +513,11 @@ def exclusive(out_dir: Path, waiting: Callable[[], None] | None = None) -> Itera
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            (waiting or _say_waiting(out_dir))()
+            print(f"l2h: another l2h build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
-
-
-def _say_waiting(out_dir: Path) -> Callable[[], None]:
-    def say() -> None:
-        print(f"l2h: another l2h build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
-    return say
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
