@@ -324,8 +324,7 @@ class _Reader:
             return
         line, column = self.at(path, key)
         if character is not None:
-            lines = self.doc.text.split("\n")
-            index = line - self.doc.first_line
+            lines, index = self.doc.lines, line - self.doc.first_line
             found = lines[index].find(character, column - 1) if 0 <= index < len(lines) else -1
             column = found + 1 if found >= 0 else column
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pathlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -92,6 +93,11 @@ class YamlDoc:
     text: str = ""
     """The document's source text."""
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The source text's lines (0-based, as PyYAML's marks count them)."""
+        return self.text.split("\n")
+
     def at(self, line: int, column: int) -> tuple[int, int]:
         """Turn a 0-based document position into a 1-based file position."""
         return line + self.first_line, column + 1
@@ -112,6 +118,13 @@ _CONSTRUCTOR = _Constructor("")
 def _quoted(text: str) -> str:
     """Write text as a double-quoted YAML value."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _quoted_line(source_line: str, column: int, text: str) -> str | None:
+    """The line to write with text, the value that starts at column, double-quoted; None if no 'key:' or '-' is
+    before it (then it is not the value of a field or a list item)."""
+    prefix = _value_prefix(source_line, column)
+    return None if prefix is None else f"{prefix} {_quoted(text)}"
 
 
 def _value_prefix(source_line: str, column: int) -> str | None:
@@ -167,7 +180,7 @@ def load_yaml_file(path: pathlib.Path, rel: str, unreadable: str) -> YamlDoc:
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     """Load one YAML document strictly; problems are returned, never raised."""
     doc = YamlDoc(first_line=first_line, text=text)
-    lines = text.split("\n")
+    lines = doc.lines
     for number, source_line in enumerate(lines):
         indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
         if "\t" in indent:
@@ -391,12 +404,11 @@ def _find_aliases(text: str, doc: YamlDoc) -> bool:
     used = {event.anchor for event in events if isinstance(event, yaml.AliasEvent)}
     defined = {event.anchor for event in events if not isinstance(event, yaml.AliasEvent)}
     lines: set[int] = set()
-    source_lines = text.split("\n")
     for event in events:
         mark = event.start_mark
         if mark is not None and mark.line not in lines:
             lines.add(mark.line)
-            meant = _alias_meant_as_text(event, source_lines, defined, used)
+            meant = _alias_meant_as_text(event, doc.lines, defined, used)
             doc.problem(mark.line, mark.column, "yaml-alias",
                         "YAML anchors and aliases (&name / *name) are not allowed",
                         f"quote the value: {meant}" if meant else
@@ -417,18 +429,15 @@ def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
     if start is None or end is None or end.line != start.line:
         return None
     source_line = lines[start.line]
-    prefix = _value_prefix(source_line, start.column)
-    if prefix is None:
-        return None
     if isinstance(event, yaml.AliasEvent):
         rest = source_line[end.column:].strip()
         if rest.startswith("#") or not rest:
             if event.anchor in defined:
                 return None
-            return f"{prefix} {_quoted(source_line[start.column:end.column])}"
+            return _quoted_line(source_line, start.column, source_line[start.column:end.column])
     elif not (isinstance(event, yaml.ScalarEvent) and not event.style and event.value and event.anchor not in used):
         return None
-    return f"{prefix} {_quoted(source_line[start.column:].rstrip())}"
+    return _quoted_line(source_line, start.column, source_line[start.column:].rstrip())
 
 
 def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
@@ -440,9 +449,8 @@ def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
     if not isinstance(node, yaml.ScalarNode) or node.style or not node.tag.startswith("!") \
             or start is None or end is None or end.line != start.line:
         return None
-    source_line = doc.text.split("\n")[start.line]
-    prefix = _value_prefix(source_line, start.column)
-    return None if prefix is None else f"{prefix} {_quoted(source_line[start.column:end.column])}"
+    source_line = doc.lines[start.line]
+    return _quoted_line(source_line, start.column, source_line[start.column:end.column])
 
 
 def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | None:
@@ -450,8 +458,7 @@ def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | 
     source_line = lines[line] if line < len(lines) else ""
     if source_line[column:column + 1] not in ("@", "`", "%", "&", "*"):
         return None
-    prefix = _value_prefix(source_line, column)
-    return None if prefix is None else f"{prefix} {_quoted(source_line[column:].rstrip())}"
+    return _quoted_line(source_line, column, source_line[column:].rstrip())
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int) -> Any:
@@ -563,8 +570,7 @@ def _find_dropped_comment(node: yaml.Node, name: str, doc: YamlDoc) -> None:
         return
     intended = (node.value + rest).strip()
     shown = f'would be "{node.value}"' if node.value else "would be empty"
-    source_line = doc.text.split("\n")[node.start_mark.line]
-    prefix = _value_prefix(source_line, node.start_mark.column)
+    prefix = _value_prefix(doc.lines[node.start_mark.line], node.start_mark.column)
     doc.problem(node.end_mark.line, node.end_mark.column + gap.end() - 1, "yaml-comment",
                 f'the text after " #" is read by YAML as a comment and dropped: {name} {shown}',
                 f"quote the whole value: {prefix + ' ' if prefix else ''}{_quoted(intended)} "
