@@ -14,7 +14,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
-from l2h_site.markup import MarkdownRenderer, Rendered, html_text, plain_text
+from l2h_site.markup import MarkdownRenderer, Rendered, plain_text
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import map_ordered
 from l2h_site.stats import MapPoint
@@ -41,10 +41,10 @@ class PaperView:
     def summary_text(self) -> str:
         """Summary as one line of plain text (of the sanitised HTML; math as LaTeX), for abstracts, feeds and meta tags.
 
-        Made when asked for (see Rendered.text): it is read once a paper, for its page (mostly in a worker
+        Made when asked for, as Rendered.text is: it is read once a paper, for its page (mostly in a worker
         process) and its exports.
         """
-        return self.own_text or html_text(self.summary_html)
+        return Rendered(self.summary_html, self.own_text).text
 
 
 @dataclass(frozen=True)

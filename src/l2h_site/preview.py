@@ -71,7 +71,7 @@ class Previewer:
 
     def _view(self, source: SourceFile) -> PaperView | None:
         parsed, problems = parse_paper(source, self.facet_ids)
-        if parsed is None or not parsed.complete or is_failure(problems, False):
+        if parsed is None or not parsed.complete:  # complete: the file has no error
             return None
         paper, problems = validate_paper(parsed, self.site.taxonomy, self.tags)
         if is_failure(problems, False) or paper.key != source.key:
