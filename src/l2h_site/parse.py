@@ -433,15 +433,14 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
+            names = split_authors(text)
             flipped = bibtex_names(text)
             if flipped is not None:
                 self.fail((name,), "authors-bibtex-style",
                           f'{name} "{_clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
-                          f"{len(split_authors(text))} names, {quote_list(split_authors(text), 6)}",
-                          f"write each name first name first: {name}: {', '.join(flipped)}"
-                          + _as_a_list(name, split_authors(text)))
+                          f"{len(names)} names, {quote_list(names, 6)}",
+                          f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
-            names = split_authors(text)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 text = self.string((name, i), item, "author")
@@ -481,8 +480,7 @@ class _Reader:
         raw = self.doc.raw.get(("year",), str(value))
         if not re.fullmatch(r"[1-9][0-9]*", raw):  # YAML 1.1 also reads 0x7E3, 2_019, +2019 and 33:39 as 2019,
             plain = raw.replace("_", "").lstrip("+")  # and 02015 as the octal number 1037
-            hint = (f"write year: {value}" if plain.isdigit() and int(plain) == value else
-                    f"write year: {int(plain)}" if plain.isdigit() and int(plain) else
+            hint = (f"write year: {int(plain)}" if plain.isdigit() and int(plain) else
                     "write the four-digit year in plain digits, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be written in plain digits, got {raw} "
                       f"(YAML reads it as the number {value})", hint)
