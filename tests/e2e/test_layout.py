@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ import pytest
 
 from l2h_site.build import build
 
-from .conftest import REPO, make_review
+from .conftest import REPO, make_review, serving
 
 PAGES = {
     "home": "",
@@ -64,15 +62,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
     result = build(root, out_dir=root / "_site", use_cache=False)
     assert result.written, [d.message for d in result.diagnostics]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(root / "_site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(root / "_site", _PagesHandler) as address:
+        yield address
 
 
 @pytest.mark.parametrize("width", [320, 375])
