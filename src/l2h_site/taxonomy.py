@@ -178,13 +178,16 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
                        "write aliases: [Other Spelling, Another]")
             aliases = []
+        readable = []
         for i, alias in enumerate(aliases):
             invisible = invisible_character(alias)
-            if invisible is not None:
+            if invisible is None:
+                readable.append(alias)
+            else:
                 check.fail(path + ("aliases", i), "control-character",
                            f"alias '{alias}' of tag '{name}' contains {invisible}",
                            "delete the invisible character (retype the alias if needed)")
-        aliases = [a for a in aliases if invisible_character(a) is None]
+        aliases = readable
         slug = slugify(name)
         clash = slugs.get(slug) if slug else None
         # Reported once: 'Image retrieval' beside 'Image Retrieval' is a variant spelling (tag-drift), whose fix,
