@@ -19,8 +19,12 @@ def visible_keys(page: Any) -> list[str]:
     more = page.locator("#finder-more")
     while more.is_visible():
         shown = page.locator("#finder-results li.paper-item").count()
+        drawn = page.locator("#finder-results > *").first.element_handle()
         more.get_by_role("button", name="Show more papers").click()
-        page.wait_for_function("n => document.querySelectorAll('#finder-results li.paper-item').length > n", arg=shown)
+        # More papers, or the list drawn anew (a new order that arrived after the click starts again at one page):
+        # then the loop asks for more again.
+        page.wait_for_function("([n, drawn]) => document.querySelectorAll('#finder-results li.paper-item').length > n"
+                               " || !drawn.isConnected", arg=[shown, drawn])
     return page.eval_on_selector_all(
         "#finder-results li.paper-item, #all-papers li.paper-item",
         "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.key)")
