@@ -144,9 +144,15 @@ def test_math_survives_markdown_and_becomes_mathml() -> None:
 
 def test_unreadable_math_is_shown_as_code_and_reported() -> None:
     rendered = MarkdownRenderer().render(r"Broken $\frac{1}{$ math")
-    assert [(n.code, n.line, n.message) for n in rendered.notes] == [
-        ("math-error", 1, r"cannot read the math '\\frac{1}{'; it is shown as code")]
+    assert [(n.code, n.line, n.column, n.message) for n in rendered.notes] == [
+        ("math-error", 1, 9, r"cannot read the math '\frac{1}{'; it is shown as code")]
     assert '<code class="math-error">' in rendered.html
+
+
+def test_unreadable_math_is_reported_where_it_is_written() -> None:
+    rendered = MarkdownRenderer().render("First line $x$.\n\nThen display math\n$$\n\\frac{a}{\n$$\nand more.")
+    assert [(n.code, n.line, n.column) for n in rendered.notes] == [("math-error", 5, 1)]
+    assert "cannot read the math '\\frac{a}{'" in rendered.notes[0].message
 
 
 @pytest.mark.parametrize("markdown", [

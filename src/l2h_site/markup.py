@@ -173,7 +173,10 @@ class MarkdownRenderer:
             display = match.group(1) == "div"
             mathml = latex_to_mathml(latex, display)
             if mathml is None:
-                notes.append(Note("math-error", 1, 1, f"cannot read the math {latex[:60]!r}; it is shown as code",
+                written = re.sub(r"^\\displaystyle\s*", "", latex)  # as the contributor wrote it
+                line, column = _find(text, re.compile(re.escape(written))) or (1, 1)
+                notes.append(Note("math-error", line, column,
+                                  f"cannot read the math '{written[:60]}'; it is shown as code",
                                   "check the LaTeX: braces balanced, commands spelled right"))
                 return f'<code class="math-error">{html.escape(latex)}</code>'
             return mathml
