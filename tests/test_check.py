@@ -521,3 +521,54 @@ def test_a_config_with_a_duplicate_key_is_still_checked_in_full(site: Site, caps
         'l2h.yml:3:9: error[config-type]: setting "search" must be true or false, got the text "maybe"\n'
         "  help: write search: true or search: false\n"
         "2 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_check_warns_of_what_a_summary_would_lose_as_the_build_does(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    summary = ("A summary in our own words.\n\nIt ends <script>alert(1)</script> here,\n"
+               "with ![a figure](https://example.org/f.png) and $\\frac{1}{$ math.\n")
+    root = site({"papers/weiss2008spectral.md": paper().replace("A summary in our own words.\n", summary),
+                 # a paper with an error is checked in full: its summary too
+                 "papers/jegou2011product.md": paper("Product Quantization", "Herve Jegou", 19999).replace(
+                     "A summary in our own words.\n", "Codes.\n\nSee [this](javascript:alert(1)).\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in out.splitlines() if not line.startswith(" ")][:-1] == [
+        ["papers/jegou2011product.md:5:7", "error[year-range]"],
+        ["papers/jegou2011product.md:11:12", "warning[summary-stripped]"],
+        ["papers/weiss2008spectral.md:11:9", "warning[summary-stripped]"],
+        ["papers/weiss2008spectral.md:12:6", "warning[summary-stripped]"],
+        ["papers/weiss2008spectral.md:12:50", "warning[math-error]"],
+    ]
+    assert "cannot read the math '\\frac{1}{'; it is shown as code" in out
+    (root / "papers/jegou2011product.md").unlink()
+    code, out = run(root, "--format", "json", capsys=capsys)
+    checked = [(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(out)["diagnostics"]]
+    assert code == 0 and len(checked) == 3 and run(root, "--strict", capsys=capsys)[0] == 1
+    # the build warns of the same things at the same places
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    built = [line.split(": ", 2)[:2] for line in capsys.readouterr().err.splitlines() if "warning[" in line]
+    assert built == [[f"{path}:{line}:{column}", f"warning[{code}]"] for path, line, column, code in checked]
+
+
+def test_check_paths_renders_only_those_papers_summaries(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from l2h_site.markup import MarkdownRenderer
+
+    rendered: list[str] = []
+    original = MarkdownRenderer.render
+
+    def render(self: MarkdownRenderer, text: str):  # type: ignore[no-untyped-def]
+        rendered.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", render)
+    root = site({"papers/weiss2008spectral.md": paper().replace("our own words", "<b>bold</b> <script>x</script>"),
+                 "papers/jegou2011product.md": paper("Product Quantization", "Herve Jegou", 2011).replace(
+                     "our own words", "<iframe></iframe>")})
+    code, out = run(root, "--strict", str(root / "papers/jegou2011product.md"), capsys=capsys)
+    assert code == 1 and out.count("warning[summary-stripped]") == 1 and "<iframe>" in out
+    assert rendered == ["A summary in <iframe></iframe>."]
+    rendered.clear()
+    code, out = run(root, capsys=capsys)
+    assert code == 0 and out.count("warning[summary-stripped]") == 2 and len(rendered) == 2

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config
-from l2h_site.context import SiteContext, build_context
+from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers
@@ -101,8 +101,12 @@ class BuildResult:
 
 
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
-               memo: Memo | None = None) -> CheckResult:
-    """Load and validate all content without rendering anything; a memo keeps parsed files by content."""
+               memo: Memo | None = None, summaries: Callable[[str], bool] | None = None) -> CheckResult:
+    """Load and validate all content without rendering pages; a memo keeps parsed files by content.
+
+    summaries selects paper files (by path from the root) whose summaries are rendered too, to warn of what
+    the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
+    """
     config, diagnostics = load_config(root, config_file)
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     diagnostics += problems
@@ -137,6 +141,13 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                 papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
                                        file_keys={source.key for source in sources})
+    if summaries is not None:  # papers with errors too: every problem of a file at once
+        readable = [item.paper for _, item in parsed
+                    if summaries(item.paper.source) and "summary" not in item.unread and item.paper.summary.strip()]
+        renderer = MarkdownRenderer()
+        for paper, summary in zip(readable, iter_ordered(renderer.render, [p.summary for p in readable]),
+                                  strict=True):  # to its end (see _parse_papers)
+            diagnostics += summary_warnings(paper, summary)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
                        diagnostics=sort_diagnostics(diagnostics), unchecked=0 if usable else len(sources))
 

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
 from l2h_site.build import BuildResult, CheckResult, build, check_site
+from l2h_site.config import load_config
 from l2h_site.diagnostics import (
     Diagnostic,
     L2hError,
@@ -27,7 +28,7 @@ from l2h_site.diagnostics import (
     wants_colour,
 )
 from l2h_site.progress import Progress, wants_progress
-from l2h_site.scope import scope_diagnostics
+from l2h_site.scope import paths_filter, scope_diagnostics
 
 # Contributor tools: each module declares its options (add_arguments) and runs them (run).
 TOOLS = {"new": new, "import": importer, "schema": schema}
@@ -181,7 +182,9 @@ def unchecked_line(result: CheckResult) -> str:
 def _check(args: argparse.Namespace) -> int:
     if not args.root.is_dir():
         raise L2hError(f"{args.root} is not a folder")
-    result = check_site(args.root, args.config)
+    # the summaries of the files asked about are rendered too, to warn of what the site would not show
+    selected = paths_filter(load_config(args.root, args.config)[0], args.paths) if args.paths else None
+    result = check_site(args.root, args.config, summaries=selected or (lambda _: True))
     diagnostics = result.diagnostics
     if args.paths:
         diagnostics = scope_diagnostics(diagnostics, result.config, args.paths)

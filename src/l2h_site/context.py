@@ -161,6 +161,12 @@ def paper_view(paper: Paper, title_html: str, summary: Rendered) -> PaperView:
                      summary_html=summary.html, url=f"publications/{paper.key}/", own_text=summary.own_text)
 
 
+def summary_warnings(paper: Paper, summary: Rendered) -> list[Diagnostic]:
+    """Warn of what of a paper's summary is not shown as written (removed markup, unreadable math), at its line."""
+    return [warning(paper.source, paper.summary_line + found.line - 1, found.column, found.code, found.message,
+                    found.hint) for found in summary.notes]
+
+
 def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
     return tuple(sorted(views, key=lambda v: (-v.paper.year, v.paper.key)))
 
@@ -184,9 +190,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     rendered = map_ordered(lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)),
                            by_key_order)
     for paper, (summary, title_html) in zip(by_key_order, rendered):
-        for found in summary.notes:
-            diagnostics.append(warning(paper.source, paper.summary_line + found.line - 1, found.column, found.code,
-                                       found.message, found.hint))
+        diagnostics += summary_warnings(paper, summary)
         views.append(paper_view(paper, title_html, summary))
     ordered = _newest_first(views)
     # one pass over the papers, not one per tag and facet value (87 passes over 5,000 papers took 0.2 s)

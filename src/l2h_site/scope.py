@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, L2hError
@@ -13,12 +13,24 @@ def scope_diagnostics(diagnostics: Sequence[Diagnostic], config: Config,
                       paths: Sequence[Path]) -> list[Diagnostic]:
     """Keep the diagnostics of the given files, the cross-file ones that involve them, and site-wide ones.
 
-    Naming the review, its papers folder, taxonomy.yml or l2h.yml selects everything, since a change
-    there can affect every paper. Problems in taxonomy.yml and l2h.yml are always kept: while they
-    stand, the papers cannot be fully checked.
+    Problems in taxonomy.yml and l2h.yml are always kept: while they stand, the papers cannot be fully checked.
     """
+    selected = paths_filter(config, paths)
+    if selected is None:
+        return list(diagnostics)
     root = config.root.resolve()
     site_wide = {_relative(config.path(config.taxonomy), root), _relative(config.path("l2h.yml"), root)}
+    return [d for d in diagnostics if d.path in site_wide or selected(d.path) or any(map(selected, d.related))]
+
+
+def paths_filter(config: Config, paths: Sequence[Path]) -> Callable[[str], bool] | None:
+    """Return a test of whether a file (its path from the review's root) is one of paths or in one of them.
+
+    None when paths select everything: naming the review, its papers folder, taxonomy.yml or l2h.yml, since
+    a change there can affect every paper. A path that does not exist or is outside the papers folder is
+    an L2hError.
+    """
+    root = config.root.resolve()
     everything = {root, config.path(config.papers_dir)} | {config.path(config.taxonomy), config.path("l2h.yml")}
     papers_dir = config.path(config.papers_dir)
     wanted: set[str] = set()
@@ -27,17 +39,16 @@ def scope_diagnostics(diagnostics: Sequence[Diagnostic], config: Config,
         if not resolved.exists() and not path.is_symlink():
             raise L2hError(f"{path} does not exist")
         if resolved in everything:
-            return list(diagnostics)
+            return None
         if papers_dir not in resolved.parents and papers_dir not in path.absolute().parents:
             raise L2hError(f"{path} is not in the papers folder {config.papers_dir}/; "
                            f"move the paper there, then check it")
         wanted.add(_relative(path.absolute().parent, root) + "/" + path.name)
 
-    def involves(d: Diagnostic) -> bool:
-        return (d.path in site_wide or d.path in wanted or any(d.path.startswith(w + "/") for w in wanted)
-                or any(r in wanted for r in d.related))
+    def selected(rel: str) -> bool:
+        return rel in wanted or any(rel.startswith(w + "/") for w in wanted)
 
-    return [d for d in diagnostics if involves(d)]
+    return selected
 
 
 def _relative(path: Path, root: Path) -> str:
