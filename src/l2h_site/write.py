@@ -499,7 +499,8 @@ def exclusive(out_dir: Path) -> Iterator[None]:
 
     Two builds writing one site would each tidy away the other's staging folder as a leftover. The
     lock is flock() on the folder the site is in, so it leaves no file behind and is released
-    when the process ends however it ends. Another build says it waits, and waits.
+    when the process ends however it ends. Another build says it waits, and waits; so does a build of another
+    site in the same folder (`--out /tmp/a` beside `--out /tmp/b`), and the message says which folder.
     Without flock (not a POSIX system) there is no lock.
     """
     try:
@@ -513,7 +514,8 @@ def exclusive(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"l2h: another l2h build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
+            print(f"l2h: another l2h build is writing a site in {parent}; waiting for it to finish", file=sys.stderr,
+                  flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
