@@ -593,6 +593,7 @@
   }
 
   var applySeq = 0;
+  var moreAsked = 0;  // "Show more" clicks since the order being loaded was asked for: kept in the new list
   function apply(refetch) {
     var state = readControls();
     if (refetch) {
@@ -611,10 +612,11 @@
     for (var i = 0; i < data.count; i++) if (match(i)) numbers.push(i);
     var filtered = numbers.length !== data.count;
     var seq = ++applySeq;
+    moreAsked = 0;
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
       var empty = numbers.length || searching ? null : noMatches(state);
-      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE, empty: empty };
+      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
       announce(empty || (filtered
         ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
@@ -680,6 +682,7 @@
     });
     more.querySelector("button").addEventListener("click", function () {
       view.limit += PAGE;
+      moreAsked++;
       render();
     });
     if (mapDetails && window.l2hMap) {

@@ -546,3 +546,27 @@ def test_papers_of_a_year_keep_their_order_in_both_year_sorts(page: Any, base_ur
               "cao2017hashnet", "chaidaroon2017variational", "jiang2017deep", "shen2018unsupervised"]
     page.select_option("#f-sort", "oldest")
     assert keys_once(page, lambda keys: keys == oldest, timeout=5) == oldest
+
+
+def test_show_more_clicked_while_a_new_order_loads_is_kept(page: Any, base_url: str, mode: str) -> None:
+    """A reader who asks for more papers while the sort data is on its way gets them in the new order."""
+    if mode != "paged":
+        pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
+    held: list[Any] = []
+    page.route("**/finder-sort.json", lambda route: held.append(route))  # answered when the test says so
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    items = page.locator("#finder-results li.paper-item")
+    expect(items).to_have_count(3)
+    page.select_option("#f-sort", "title")
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the page did not ask for finder-sort.json"
+        page.wait_for_timeout(20)
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    expect(items).to_have_count(6)  # more of the list as it was, while the new order loads
+    held[0].continue_()
+    expect(page.locator("#finder-results ol.flat li.paper-item")).to_have_count(6)  # the new order, as long
+    assert page.eval_on_selector_all("#finder-results li.paper-item", "items => items.map(li => li.dataset.key)") == [
+        "jiang2017deep", "cao2017hashnet", "gong2011iterative", "jegou2011product", "weiss2008spectral",
+        "liu2012supervised"]
