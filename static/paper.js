@@ -23,10 +23,14 @@
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     var status = button.parentNode.querySelector(".copy-status");
     if (!source) return;
+    var label = button.textContent, restore = 0;
     button.hidden = false;
     button.addEventListener("click", function () {
       copyText(source.textContent).then(function () {
+        // "Copied" for a moment; then the button says again what it does (the status line keeps the news).
         button.textContent = "Copied";
+        clearTimeout(restore);
+        restore = setTimeout(function () { button.textContent = label; }, 2000);
         if (status) status.textContent = "BibTeX copied to the clipboard.";
       }, function () {
         var range = document.createRange();

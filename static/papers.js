@@ -554,6 +554,7 @@
       results.textContent = "";
       results.appendChild(fragment);
       results.hidden = false;
+      results.classList.remove("is-stale");
       if (grouped) { grouped.remove(); grouped = null; }
       more.hidden = view.numbers.length <= view.limit;
       form.dataset.count = String(view.numbers.length);
@@ -586,10 +587,15 @@
     return "No papers match \u201c" + state.q + "\u201d" + (filters ? " with these filters." : ".");
   }
 
+  // The status changes 250 ms after the last change asked for (no count per keystroke), and its busy state
+  // with it: a screen reader told that the search is done reads the final count, never one still pending.
   var announceTimer = 0;
-  function announce(text) {
+  function announce(text, busy) {
     clearTimeout(announceTimer);
-    announceTimer = setTimeout(function () { status.textContent = text; }, 250);
+    announceTimer = setTimeout(function () {
+      status.textContent = text;
+      if (!busy) status.removeAttribute("aria-busy");
+    }, 250);
   }
 
   var applySeq = 0;
@@ -606,13 +612,20 @@
     // Until the full-text search answers, the papers shown are those matched locally (if any): the
     // status is busy, so that a screen reader waits for the answer, and "no papers" is not said yet.
     var searching = !!state.q && state.q !== fullText.q;
-    if (searching) status.setAttribute("aria-busy", "true"); else status.removeAttribute("aria-busy");
+    if (searching) status.setAttribute("aria-busy", "true");
     var match = matcher(state);
     var numbers = [];
     for (var i = 0; i < data.count; i++) if (match(i)) numbers.push(i);
     var filtered = numbers.length !== data.count;
     var seq = ++applySeq;
     moreAsked = 0;
+    if (searching && !numbers.length) {
+      // Nothing matched here yet (a large review matches words only through the search index): the results
+      // of the last view stay, faded, until the search answers, rather than an empty list and a count of 0.
+      results.classList.add("is-stale");
+      announce("Searching for \u201c" + state.q + "\u201d\u2026", true);
+      return state;
+    }
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
       var empty = numbers.length || searching ? null : noMatches(state);
@@ -620,7 +633,7 @@
       highlightMap(numbers, filtered);
       announce(empty || (filtered
         ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + data.count + " papers."));
+        : "Showing all " + data.count + " papers."), searching);
       render();
     }).catch(function () {
       status.textContent = "Sorting is unavailable: its data could not be loaded.";
@@ -680,10 +693,19 @@
       writeControls(new URLSearchParams(location.search));
       apply(true);
     });
-    more.querySelector("button").addEventListener("click", function () {
+    var moreButton = more.querySelector("button");
+    moreButton.addEventListener("click", function () {
+      var first = view.limit;  // the first paper this click adds
       view.limit += PAGE;
       moreAsked++;
-      render();
+      render().then(function () {
+        // The last click hides the button it was pressed on: the focus goes to the first paper it added,
+        // not back to the top of the page.
+        if (!more.hidden || (document.activeElement !== moreButton && document.activeElement !== document.body)) return;
+        var added = results.querySelectorAll("li.paper-item")[first];
+        var link = added && added.querySelector("a.paper-title");
+        if (link) link.focus();
+      });
     });
     if (mapDetails && window.l2hMap) {
       mapDetails.addEventListener("toggle", function () {
@@ -697,6 +719,14 @@
         }).catch(function () { /* the link to the map file stays */ });
       });
     }
+    // On paper, every result of a small review (all its cards are here already, so they are drawn before the
+    // page is laid out for printing); a large review prints the results shown.
+    window.addEventListener("beforeprint", function () {
+      if (texts && view.limit < view.numbers.length) {
+        view.limit = view.numbers.length;
+        render();
+      }
+    });
     // Warm up the search index while the reader looks at the page.
     query.addEventListener("focus", function () { loadPagefind(); }, { once: true });
   }
@@ -708,6 +738,8 @@
   }).then(function () {
     writeControls(new URLSearchParams(location.search));
     form.hidden = false;
+    var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
+    if (mapNote) mapNote.hidden = false;
     listen();
     saveUrl(apply(true), "replace");  // the URL of what is shown: without what was unknown or ignored
   }).catch(function () {

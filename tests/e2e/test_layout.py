@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from l2h_site.build import build
 
@@ -114,3 +115,90 @@ def test_anchor_targets_are_not_hidden_under_the_sticky_header(page: Any, site_u
     page.keyboard.press("Enter")  # the skip link
     header = page.locator(".site-header").bounding_box()
     assert page.locator("main").bounding_box()["y"] >= header["y"] + header["height"]
+
+
+def test_keyboard_focus_is_never_hidden_under_the_sticky_header(page: Any, site_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 500})
+    for path in ("resources/", "contributing/", "papers/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.evaluate("""() => [...document.querySelectorAll("a[href], button, input, select, summary")]
+            .filter(el => el.getBoundingClientRect().height).pop().focus()""")  # the page's last control
+        hidden = []
+        for _ in range(40):  # backwards through the page, as a keyboard user going up
+            page.keyboard.press("Shift+Tab")
+            box = page.evaluate("""() => {
+                const el = document.activeElement, header = document.querySelector(".site-header");
+                if (!el || el === document.body || header.contains(el) || el.matches(".skip-link")) return null;
+                const r = el.getBoundingClientRect();
+                const below = header.getBoundingClientRect().bottom;
+                // all of it in view below the header; of a box taller than that room (a long code block), a part
+                const shown = r.height <= innerHeight - below ? r.top >= below - 0.5 : r.bottom > below + 16;
+                return r.height && !shown ? [el.outerHTML.slice(0, 80), r.top, below] : null;
+            }""")
+            if box is not None:
+                hidden.append(box)
+        assert hidden == [], path
+
+
+@pytest.mark.parametrize("theme", ["system", "chosen"])
+def test_printed_pages_are_dark_on_white_without_the_controls(page: Any, site_url: str, theme: str) -> None:
+    page.emulate_media(media="print", color_scheme="dark")
+    if theme == "chosen":
+        page.add_init_script("localStorage.setItem('l2h-theme', 'dark')")
+    page.goto(site_url + "publications/gong2011iterative/")
+    colours = page.evaluate("""() => [document.body, document.querySelector("h1"), document.querySelector(".breadcrumb a")]
+        .map(el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor])""")
+    assert colours[0] == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    assert colours[1][0] == "rgb(0, 0, 0)" and colours[2][0] == "rgb(29, 63, 158)"
+    assert page.locator(".site-header").is_hidden() and page.locator("button[data-copy-target]").is_hidden()
+    arxiv = page.locator(".link-list a", has_text="arXiv")
+    if arxiv.count():
+        assert "arxiv.org/abs/" in arxiv.evaluate("a => getComputedStyle(a, '::after').content")
+    page.goto(site_url + "papers/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#finder").is_hidden() and page.locator("#finder-map").is_hidden()
+    title = page.locator("a.paper-title").first
+    assert title.evaluate("a => getComputedStyle(a).color") == "rgb(0, 0, 0)"
+
+
+def test_a_review_whose_cards_are_all_loaded_prints_every_paper_of_the_list(page: Any, site_url: str) -> None:
+    """Here "paged" shows 3 papers and has "Show more", but its 8 cards are one file, loaded at once."""
+    page.goto(site_url + "papers/")
+    page.wait_for_load_state("networkidle")
+    results = page.locator("#finder-results li.paper-item")
+    expect(results.first).to_be_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser does before printing
+    assert results.count() == 8
+    expect(page.locator("#finder-more")).to_be_hidden()
+
+
+def test_the_stats_map_can_be_skipped_by_keyboard(page: Any, site_url: str) -> None:
+    page.goto(site_url + "stats/")
+    page.locator("figure.topic-map").scroll_into_view_if_needed()
+    expect(page.locator(".topic-map a.map-point")).to_have_count(8)
+    skip = page.get_by_role("link", name="Skip the map's 8 links")
+    skip.focus()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("#topic-map-end")).to_be_focused()  # just after the map's last dot
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.topic-map') === null")
+
+
+def test_the_theme_toggle_says_whether_the_dark_theme_is_on(browser: Any, site_url: str) -> None:
+    for scheme, initially in (("light", "false"), ("dark", "true")):
+        context = browser.new_context(color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.goto(site_url)
+            toggle = page.get_by_role("button", name="Dark theme")
+            expect(toggle).to_have_attribute("aria-pressed", initially)
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-pressed", "true" if initially == "false" else "false")
+            page.reload()  # the choice is kept
+            expect(page.get_by_role("button", name="Dark theme")).to_have_attribute(
+                "aria-pressed", "true" if initially == "false" else "false")
+        finally:
+            context.close()

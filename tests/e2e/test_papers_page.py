@@ -223,6 +223,9 @@ def test_copy_bibtex(page: Any, base_url: str) -> None:
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("@inproceedings{weiss2008spectral,")
     assert "author = {Yair Weiss and Antonio Torralba and Rob Fergus}" in copied
+    same = page.locator("button[data-copy-target]")
+    expect(same).to_have_text("Copied")
+    expect(same).to_have_text("Copy BibTeX", timeout=5000)  # then it says again what it does
 
 
 def test_topic_map_point_links_and_highlights_on_hover(page: Any, base_url: str) -> None:
@@ -570,3 +573,61 @@ def test_show_more_clicked_while_a_new_order_loads_is_kept(page: Any, base_url: 
     assert page.eval_on_selector_all("#finder-results li.paper-item", "items => items.map(li => li.dataset.key)") == [
         "jiang2017deep", "cao2017hashnet", "gong2011iterative", "jegou2011product", "weiss2008spectral",
         "liu2012supervised"]
+
+
+def test_the_last_show_more_leaves_the_focus_on_the_first_paper_it_added(page: Any, base_url: str, mode: str) -> None:
+    if mode != "paged":
+        pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    items = page.locator("#finder-results li.paper-item")
+    button = page.locator("#finder-more").get_by_role("button", name="Show more papers")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(items).to_have_count(6)
+    expect(button).to_be_focused()  # still there: the focus stays on it
+    page.keyboard.press("Enter")
+    expect(items).to_have_count(ALL)
+    expect(page.locator("#finder-more")).to_be_hidden()
+    expect(items.nth(6).locator("a.paper-title")).to_be_focused()  # not the page's start
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#finder-results') !== null")
+
+
+def test_a_pending_search_never_shows_a_count_it_has_not_found(page: Any, base_url: str, mode: str) -> None:
+    """While the search index answers, the last results stay (faded) and the status says it is searching; the
+    busy state ends together with the final count, so a screen reader never reads one still pending."""
+    if mode != "paged":
+        pytest.skip("a small review matches words in the page at once: the tests above cover it")
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.evaluate("""() => {
+        window.statusLog = [];
+        const status = document.getElementById("finder-status");
+        const record = () => window.statusLog.push([status.textContent, status.getAttribute("aria-busy"),
+            document.querySelectorAll("#finder-results li.paper-item").length]);
+        new MutationObserver(record).observe(status, {childList: true, characterData: true, subtree: true,
+                                                       attributes: true, attributeFilter: ["aria-busy"]});
+    }""")
+    page.route("**/pagefind/**", lambda route: (page.wait_for_timeout(400), route.continue_()))  # a slow network
+    page.fill("#f-q", "spectral")
+    expect(page.locator("#finder-results")).to_have_class("is-stale")
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(3)  # the last results, not an empty list
+    wait_count(page, 1)
+    log = page.evaluate("window.statusLog")
+    assert not [entry for entry in log if entry[0].startswith("Showing 0")], log
+    # every text written while not busy is a final count
+    assert all(busy == "true" or text == "Showing 1 of 8 papers matching \u201cspectral\u201d." or
+               text.startswith("Showing all") for text, busy, _ in log), log
+    expect(page.locator("#finder-results")).not_to_have_class("is-stale")
+
+
+def test_the_map_promises_highlighting_only_with_the_filters(page: Any, page_without_js: Any, base_url: str) -> None:
+    note = "The papers that match the search and filters are highlighted"
+    page_without_js.goto(base_url + "papers/")
+    assert page_without_js.locator("#finder-map-note").is_hidden()
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.locator("#finder-map summary").click()
+    expect(page.locator("#finder-map")).to_contain_text(note)
+    expect(page.locator("#finder-map-note")).to_be_visible()
