@@ -150,6 +150,49 @@ def test_a_folder_without_its_slash_redirects(serving: Callable[..., Running]) -
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     status, headers, _ = running.get("/papers")
     assert status == 302 and headers["location"] == "/papers/"
+    status, headers, _ = running.get("/papers?tag=Image+Retrieval&sort=title")  # the finder's state is kept
+    assert status == 302 and headers["location"] == "/papers/?tag=Image+Retrieval&sort=title"
+    status, headers, _ = running.get("//papers")  # "//papers/" would send a browser to the host "papers"
+    assert status == 302 and headers["location"] == "/papers/"
+
+
+def test_requests_for_another_host_name_are_refused(serving: Callable[..., Running]) -> None:
+    """A web page whose host name an attacker points at 127.0.0.1 (DNS rebinding) reads nothing."""
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+
+    def status_for(host: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        try:
+            conn.putrequest("GET", "/", skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
+
+    assert status_for("attacker.example") == (400, "400: this server answers to 127.0.0.1, not to attacker.example\n")
+    assert status_for(f"attacker.example:{running.port}")[0] == 400
+    for host in (f"127.0.0.1:{running.port}", f"localhost:{running.port}", "localhost", f"[::1]:{running.port}"):
+        assert status_for(host)[0] == 200, host
+
+
+def test_no_etag_not_even_that_of_an_empty_body_for_head(serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    status, headers, body = get(running.port, "/", "HEAD")
+    assert status == 200 and body == "" and "etag" not in headers
+    assert int(headers["content-length"]) == len(running.get("/")[2].encode())
+    assert "etag" not in running.get("/")[1]
+
+
+def test_a_config_that_moves_the_site_onto_sources_leaves_the_last_site_served(
+        serving: Callable[..., Running]) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    (running.root / "l2h.yml").write_text("output_dir: papers\n", encoding="utf-8")
+    wait_for(lambda: "refusing to write the site to" in running.log.getvalue())
+    assert running.get("/weiss2008spectral.md")[0] == 404  # not the sources
+    status, _, body = running.get("/publications/weiss2008spectral/")
+    assert status == 200 and "Spectral Hashing" in body and "l2h-error-overlay" in body
 
 
 def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
@@ -190,6 +233,8 @@ def test_first_build_failing_shows_an_error_page(serving: Callable[..., Running]
     running = serving({"papers/weiss2008spectral.md": BROKEN_PAPER})
     status, _, body = running.get("/")
     assert status == 500
+    assert "l2h: build failed; there is no site to serve yet: the pages show what to fix" in running.log.getvalue()
+    assert running.get("/static/style.css")[0] == 500  # no site: every address shows what to fix
     assert 'id="l2h-error-overlay"' in body and "error[unknown-tag]" in body
     assert f'<script src="/livereload.js?port={running.port}"></script>' in body
     (running.root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER, encoding="utf-8")
@@ -314,6 +359,34 @@ def test_cli_refuses_a_remote_host_without_the_flag(site: Callable[[dict[str, st
     assert done.returncode == 2
     assert done.stderr.startswith("l2h: error: refusing to serve on 0.0.0.0:")
     assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize("out", ["/", "papers", "."])
+def test_cli_refuses_to_serve_a_folder_it_would_not_write(site: Callable[[dict[str, str | bytes]], Path],
+                                                          out: str) -> None:
+    """`--out /` once built nothing, then served the whole file system; `--out papers` served the sources."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    done = subprocess.run(_l2h("serve", "--root", str(root), "--out", out, "--port", "0"), cwd=root,
+                          check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"l2h: error: refusing to write the site to {out}")
+    assert "serving" not in done.stderr and "built" not in done.stderr
+
+
+def test_cli_says_the_port_is_taken_before_building(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    import socket
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(_l2h("serve", "--root", str(root), "--port", str(port)),
+                              check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (f"l2h: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+                           "another program listens on it; choose another port with --port\n")
+    assert not (root / "_site").exists()  # no build ran
 
 
 @pytest.mark.parametrize("watching", [[], ["--poll"]], ids=["notified", "polling"])

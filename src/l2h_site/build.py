@@ -340,6 +340,11 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
         progress.finish()
 
 
+def source_folders(config: Config) -> list[Path]:
+    """The folders of sources that a site must never be written over (nor served from)."""
+    return [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
+
+
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
@@ -349,7 +354,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
     history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
-    protected = [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
+    protected = source_folders(config)
     if write:  # refuse a dangerous output folder before any work; then hold it until this build is done
         check_output_dir(target, config.root, protected)
         held.enter_context(exclusive(target))

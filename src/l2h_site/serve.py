@@ -12,11 +12,13 @@ reloads the browser into the fixed site.
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import ipaddress
 import mimetypes
 import os
 import platform
+import socket
 import sys
 import threading
 import time
@@ -34,7 +36,7 @@ import tornado.netutil
 import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from l2h_site.build import build, site_context
+from l2h_site.build import build, site_context, source_folders
 from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config
 from l2h_site.corpus import WarmChild
@@ -43,7 +45,7 @@ from l2h_site.discover import is_editor_file, os_file_kind
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
-from l2h_site.write import MARKER, replace_pages
+from l2h_site.write import MARKER, check_output_dir, replace_pages
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -141,9 +143,19 @@ class SiteBuilder:
     """Keep a child process with scikit-learn loaded for related papers and the topic map (on two cores or more)."""
     warm: WarmChild | None = None
     """That child, once the first build started it; close() stops it."""
+    served: Path | None = None
+    """The folder requests are answered from: the last that a build wrote a site to (or, at the start, the
+    output folder if it holds a site l2h wrote). Never a folder a build refused to write, such as / or papers/."""
+
+    def check_output(self) -> None:
+        """Refuse an output folder that l2h would refuse to write (L2hError); serve the site it holds, if any."""
+        config = self.config or load_config(self.root, self.config_file)[0]
+        check_output_dir(self.out_dir or self.output_dir(), config.root, source_folders(config))  # named as given
+        out = self.output_dir()
+        self.served = out if (out / MARKER).is_file() else None
 
     def output_dir(self) -> Path:
-        """Return the folder the site is written to and served from."""
+        """Return the folder the site is written to (and, once written, served from: see `served`)."""
         if self.out_dir is not None:
             return self.out_dir.resolve()
         config = self.config or load_config(self.root, self.config_file)[0]
@@ -171,6 +183,8 @@ class SiteBuilder:
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
                            cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm)
             self.config = result.check.config
+            if result.written and result.out_dir is not None:
+                self.served = result.out_dir.resolve()
             context = result.context
             if context is None and result.unchanged and self.previewer is None:
                 # Started on a site already up to date: compute what it was built from, for previews.
@@ -201,6 +215,7 @@ class SiteBuilder:
     def _committed(self) -> None:
         """The new site is in place (the site lock is held): requests answered from now on show no overlay."""
         self.last = BuildOutcome(ok=True)
+        self.served = self.output_dir()
 
     def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
         """Swap the re-rendered pages of the edited papers into the served site, if that can be exact.
@@ -216,8 +231,10 @@ class SiteBuilder:
             pages = previewer.pages(changed)
             if pages is None:
                 return None
+            if self.served is None:
+                return None
             with self.site_lock:
-                swapped = replace_pages(self.output_dir(), pages)
+                swapped = replace_pages(self.served, pages)
         except Exception:  # noqa: BLE001 - a preview is an extra (L2hError included); the full build follows and reports
             return None
         return BuildOutcome(ok=True, files=len(swapped), seconds=time.perf_counter() - started,
@@ -571,6 +588,18 @@ class _SiteHandler(tornado.web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.clear_header("Server")
 
+    def compute_etag(self) -> str | None:
+        """No ETag: nothing is cached (no-store), and a HEAD request's would be that of an empty body."""
+        return None
+
+    def prepare(self) -> None:
+        """Answer only requests addressed to this server: a web page that points its own host name at 127.0.0.1
+        (DNS rebinding) must not read the site, nor whatever else a mistaken output folder would hold."""
+        if not self.server.accepts_host(self.request.host_name):
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"400: this server answers to {self.server.host}, not to {self.request.host_name}\n")
+
     async def head(self, *args: Any) -> None:
         await self.get(*args)
 
@@ -589,12 +618,17 @@ class _SiteHandler(tornado.web.RequestHandler):
     def _answer(self) -> None:
         builder = self.server.builder
         last = builder.last
-        out = builder.output_dir()
+        out = builder.served
+        if out is None:  # no site yet: the first build failed
+            self._send(500, "text/html; charset=utf-8", error_page(last.report, self.server.script).encode())
+            return
         path = self.request.path
         base = base_path(builder.config.base_url) if builder.config is not None else "/"
         found = resolve_site_request(out, path, base)
         if found is not None and found.name == "index.html" and not path.endswith(("/", "index.html")):
-            self.redirect(path + "/", permanent=False)  # a folder's relative links need the slash
+            # a folder's relative links need the slash; "//papers/" would send the browser to the host "papers"
+            query = f"?{self.request.query}" if self.request.query else ""
+            self.redirect("/" + path.lstrip("/") + "/" + query, permanent=False)
             return
         status = 200
         if found is None:
@@ -633,10 +667,11 @@ class DevServer:
 
     def __init__(self, builder: SiteBuilder, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  debounce: float = DEBOUNCE_SECONDS, poll: float = POLL_SECONDS, events: bool = True,
-                 out: TextIO | None = None) -> None:
+                 out: TextIO | None = None, allow_remote: bool = False) -> None:
         self.builder = builder
         self.host = host
         self.port = port
+        self.allow_remote = allow_remote
         self.out = out or sys.stderr
         self.watcher = Watcher(builder.watched_paths, self._rebuild, debounce, poll, events, self._say)
         self.script = ""
@@ -649,6 +684,12 @@ class DevServer:
         """Address of the home page."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/"
+
+    def accepts_host(self, name: str) -> bool:
+        """Tell whether a request's Host names this server: a loopback name or the address it listens on (any
+        name when it serves other machines, with --allow-remote, which may reach it by any name)."""
+        name = name.strip("[]").lower()
+        return self.allow_remote or is_loopback(name) or name == self.host.strip("[]").lower()
 
     @property
     def browsers(self) -> int:
@@ -666,8 +707,10 @@ class DevServer:
             verb = "built" if first else "rebuilt"
             self.out.write(f"l2h: {verb} {outcome.files} files in {outcome.seconds:.2f} s "
                            f"({outcome.changed} written or deleted)\n")
-        else:
+        elif self.builder.served is not None:
             self.out.write("l2h: build failed; still serving the last good site\n")
+        else:
+            self.out.write("l2h: build failed; there is no site to serve yet: the pages show what to fix\n")
         self.out.flush()
 
     def _rebuild(self, changed: set[Path] | None = None) -> None:
@@ -708,8 +751,12 @@ class DevServer:
         """Build, then serve until stop() or Ctrl-C."""
         self.watcher.prime()  # before the build, so that an edit during it is not missed
         try:
+            # Before building: a folder l2h would refuse to write is never served, and a port that cannot be had
+            # is known before a build that may take a minute (and could otherwise rewrite another server's site).
+            self.builder.check_output()
+            sockets = self._bind()
             self._report(self.builder.rebuild(), first=True)
-            asyncio.run(self._serve(open_browser))
+            asyncio.run(self._serve(sockets, open_browser))
         finally:
             self.watcher.stop()
             self.builder.close()
@@ -721,7 +768,19 @@ class DevServer:
         if loop is not None and stopped is not None and not loop.is_closed():
             loop.call_soon_threadsafe(stopped.set)
 
-    async def _serve(self, open_browser: bool) -> None:
+    def _bind(self) -> list[Any]:
+        try:
+            return tornado.netutil.bind_sockets(self.port, address=self.host)
+        except socket.gaierror as exc:
+            raise L2hError(f"cannot listen on {self.host}: {exc.strerror}; check the name given to --host") from exc
+        except OSError as exc:
+            fix = ("another program listens on it; choose another port with --port"
+                   if exc.errno == errno.EADDRINUSE else
+                   "ports below 1024 need privileges; choose another port with --port"
+                   if exc.errno == errno.EACCES else "choose another port with --port, or another --host")
+            raise L2hError(f"cannot listen on {self.host}:{self.port}: {exc.strerror}; {fix}") from exc
+
+    async def _serve(self, sockets: list[Any], open_browser: bool) -> None:
         LiveReloadHandler.live_css = False
         LiveReloadHandler.watcher = SimpleNamespace(filepath="*")  # reload_waiters logs watcher.filepath
         app = tornado.web.Application([
@@ -730,11 +789,6 @@ class DevServer:
             (r"/.*", _SiteHandler, {"server": self}),
         ])
         http = tornado.httpserver.HTTPServer(app)
-        try:
-            sockets = tornado.netutil.bind_sockets(self.port, address=self.host)
-        except OSError as exc:
-            raise L2hError(f"cannot listen on {self.host}:{self.port}: {exc.strerror}; "
-                           "choose another port with --port") from exc
         http.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         self.script = f'<script src="/livereload.js?port={self.port}"></script>'
@@ -763,7 +817,7 @@ def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = No
     if warning:
         print(warning, file=sys.stderr)
     server = DevServer(SiteBuilder(root=root, config_file=config_file, out_dir=out_dir, strict=strict),
-                       host=host, port=port, events=not poll)
+                       host=host, port=port, events=not poll, allow_remote=allow_remote)
     try:
         server.run(open_browser=open_browser)
     except KeyboardInterrupt:
