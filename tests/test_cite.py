@@ -260,7 +260,7 @@ see <img src=x onerror=alert(5)> `<b>`:
 - one &amp; two
 - <b>three</b>
 """
-PLAIN = "Codes are thresholded eigenfunctions of \\|y\\|^2, see <b>: one & two three"
+PLAIN = "Codes are thresholded eigenfunctions of $\\|y\\|^2$, see <b>: one & two three"
 
 
 def test_abstracts_and_descriptions_are_the_plain_text_of_the_sanitised_summary(site: Site) -> None:
