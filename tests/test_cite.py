@@ -8,11 +8,32 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from l2h_site.build import build
-from l2h_site.cite import bibtex_entry, bibtex_escape, bibtex_file, csl_file, csl_item, scholarly_article
-from l2h_site.model import Paper
+from l2h_site.bibtex import read_bibtex
+from l2h_site.build import build, check_site
+from l2h_site.cite import (
+    bibtex_entry,
+    bibtex_escape,
+    bibtex_file,
+    csl_file,
+    csl_item,
+    scholarly_article,
+    split_name,
+)
+from l2h_site.diagnostics import format_text
+from l2h_site.model import Link, Paper
 
 Site = Callable[[dict[str, str | bytes]], Path]
+GOOD = """\
+---
+title: Spectral Hashing
+authors: Yair Weiss
+venue: NeurIPS
+year: 2008
+tags: [Image Retrieval]
+family: unsupervised
+---
+Codes from thresholded eigenfunctions.
+"""
 
 
 def paper(**changes: object) -> Paper:
@@ -74,17 +95,78 @@ def test_bibtex_file_is_sorted_by_key() -> None:
 
 
 def test_csl_item() -> None:
-    item = csl_item(paper(doi="10.1/x"), "https://example.org/publications/weiss2008spectral/", "Codes from O(n) time.")
+    item = csl_item(paper(doi="10.1/x"), "Codes from O(n) time.")
     assert item["type"] == "paper-conference"
     assert item["author"][0] == {"given": "Yair", "family": "Weiss"}
     assert item["issued"] == {"date-parts": [[2008]]}
     assert item["DOI"] == "10.1/x"
     assert item["abstract"] == "Codes from O(n) time."
-    assert "abstract" not in csl_item(paper(summary=""), "u", "")
+    assert "URL" not in item and "number" not in item  # no address of its own: not the review's page instead
+    assert "abstract" not in csl_item(paper(summary=""), "")
+
+
+def test_csl_url_is_the_papers_own_address_and_the_arxiv_id_a_number_of_preprints_only() -> None:
+    published = csl_item(paper(venue="ICML", arxiv="2401.14732"), "")
+    assert published["URL"] == "https://arxiv.org/abs/2401.14732"
+    assert "number" not in published and "publisher" not in published  # APA printed "Article arXiv:…"
+    assert (published["type"], published["container-title"]) == ("paper-conference", "ICML")
+    for venue in ("arXiv", None):
+        preprint = csl_item(paper(venue=venue, arxiv="2401.14732"), "")
+        assert {k: preprint[k] for k in ("type", "publisher", "number", "URL")} == {
+            "type": "article", "publisher": "arXiv", "number": "arXiv:2401.14732",
+            "URL": "https://arxiv.org/abs/2401.14732"}
+        assert "container-title" not in preprint
+    links = (Link("Code", "https://github.com/x/y"), Link("PDF", "https://x.org/a.pdf"), Link("Paper", "https://x.org/"))
+    assert csl_item(paper(links=links), "")["URL"] == "https://x.org/a.pdf"  # the first that leads to the paper
+    assert "URL" not in csl_item(paper(links=links[:1]), "")
+    assert csl_item(paper(venue="TPAMI"), "")["type"] == "article-journal"
+    assert csl_item(paper(venue=None), "")["type"] == "article"
+
+
+def test_names_are_split_as_bibtex_reads_first_von_last() -> None:
+    assert split_name("Anton van den Hengel") == ("Anton", "van den", "Hengel", "")
+    assert split_name("Jan C. van Gemert") == ("Jan C.", "van", "Gemert", "")
+    assert split_name("Jean-Pierre de la Fontaine") == ("Jean-Pierre", "de la", "Fontaine", "")
+    assert split_name("Guy L. Steele Jr.") == ("Guy L.", "", "Steele", "Jr.")
+    assert split_name("Ludwig van Beethoven III") == ("Ludwig", "van", "Beethoven", "III")
+    assert split_name("Yair Weiss") == ("Yair", "", "Weiss", "")
+    assert split_name("Nicolas Le Scouarnec") == ("Nicolas Le", "", "Scouarnec", "")  # capitalised: ambiguous
+    assert split_name("Plato") == ("", "", "Plato", "")
+    authors = ("Anton van den Hengel", "Guy L. Steele Jr.", "Plato", "Étienne de Vries")
+    assert csl_item(paper(authors=authors), "")["author"] == [
+        {"given": "Anton", "non-dropping-particle": "van den", "family": "Hengel"},
+        {"given": "Guy L.", "family": "Steele", "suffix": "Jr."},
+        {"literal": "Plato"},
+        {"given": "Étienne", "non-dropping-particle": "de", "family": "Vries"}]
+    entry = bibtex_entry(paper(authors=authors))
+    assert "  author = {Anton van den Hengel and Steele, Jr., Guy L. and Plato and Étienne de Vries},\n" in entry
+    drafts, problems = read_bibtex("@article{k, title={T}, year={2020}, author={" + entry.split("author = {")[1]
+                                   .split("},\n")[0] + "}}")
+    assert problems == [] and drafts[0].authors == list(authors)  # BibTeX reads back the names written
+
+
+def test_bibtex_writes_doi_eprint_and_url_verbatim() -> None:
+    entry = bibtex_entry(paper(doi="10.1007/978-3-030-58545-7_19", arxiv="2003.00001"))
+    assert "  doi = {10.1007/978-3-030-58545-7_19},\n  eprint = {2003.00001},\n  archiveprefix = {arXiv}\n" in entry
+    assert "url" not in entry  # the DOI and the arXiv id lead to the paper
+    linked = bibtex_entry(paper(links=(Link("Code", "https://github.com/x/y"), Link("Paper", "https://x.org/a_b%20c#d"))))
+    assert linked.endswith("  year = {2008},\n  url = {https://x.org/a_b%20c#d}\n}\n")
+    # parse.py keeps braces and backslashes out of DOIs (and links); should one get in, it cannot unbalance the entry
+    odd = bibtex_entry(paper(doi="10.1/a}b{c\\d"))
+    assert "  doi = {10.1/a%7Db%7Bc%5Cd}\n" in odd and _balanced(odd)
+    assert "  url = {https://x.org/%7Bx%7D}\n" in bibtex_entry(paper(links=(Link("Paper", "https://x.org/{x}"),)))
+
+
+def test_a_doi_with_a_brace_or_backslash_is_rejected(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD.replace("year: 2008", "year: 2008\ndoi: '10.1109/CVPR}2008'")})
+    assert format_text(check_site(root).diagnostics) == (
+        'papers/weiss2008spectral.md:6:6: error[doi-format]: doi "10.1109/CVPR}2008" is not a DOI: it contains "}", '
+        "which would break its BibTeX entry\n  help: write a DOI like 10.1109/TPAMI.2012.193, or remove the line if "
+        "you are not sure\n1 error(s), 0 warning(s) in 1 file\n")
 
 
 def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
-    items = [csl_item(paper(key=f"k{i}", title='Ünïcode "quoted"\nand a new line', doi="10.1/x"), f"u{i}", "")
+    items = [csl_item(paper(key=f"k{i}", title='Ünïcode "quoted"\nand a new line', doi="10.1/x"), "")
              for i in range(3)]
     for some in ([], items[:1], items):
         text = csl_file(iter(some))  # encoded item by item, yet the bytes of one json.dumps of the list
@@ -98,6 +180,12 @@ def test_scholarly_article_has_the_required_fields() -> None:
     assert data["author"] == [{"@type": "Person", "name": "Yair Weiss"}, {"@type": "Person", "name": "Antonio Torralba"}]
     assert data["datePublished"] == "2008"
     assert data["sameAs"] == ["https://doi.org/10.1/x"]
+    # isPartOf must be a CreativeWork: a conference is the event the paper was published at
+    assert data["publication"] == {"@type": "PublicationEvent", "name": "NeurIPS"} and "isPartOf" not in data
+    assert scholarly_article(paper(venue="TPAMI"), "u", "")["isPartOf"] == {"@type": "Periodical", "name": "TPAMI"}
+    preprint = scholarly_article(paper(venue="arXiv", arxiv="1509.02897"), "u", "")
+    assert preprint["publisher"] == {"@type": "Organization", "name": "arXiv"}
+    assert "publication" not in preprint and "isPartOf" not in preprint
 
 
 class _Scripts(HTMLParser):
@@ -172,7 +260,7 @@ see <img src=x onerror=alert(5)> `<b>`:
 - one &amp; two
 - <b>three</b>
 """
-PLAIN = "Codes are thresholded eigenfunctions of \\|y\\|^2, see <b>: one & two three"
+PLAIN = "Codes are thresholded eigenfunctions of $\\|y\\|^2$, see <b>: one & two three"
 
 
 def test_abstracts_and_descriptions_are_the_plain_text_of_the_sanitised_summary(site: Site) -> None:
@@ -189,3 +277,90 @@ def test_abstracts_and_descriptions_are_the_plain_text_of_the_sanitised_summary(
     assert f'<summary type="text">NeurIPS 2008. {PLAIN.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}' \
            "</summary>" in feed
     assert "abstract" not in (root / "_site/papers.bib").read_text(encoding="utf-8")  # BibTeX has no abstract field
+
+
+CITED = {
+    "papers/vandenhengel2020steele.md": """\
+---
+title: Hashing with $\\ell_p$ codes
+authors: Anton van den Hengel, Guy L. Steele Jr.
+venue: ECCV
+year: 2020
+doi: 10.1007/978-3-030-58545-7_19
+arxiv: '2003.00010'
+tags: [Image Retrieval]
+family: supervised
+---
+A summary.
+""",
+    "papers/roe2021preprint.md": """\
+---
+title: A Preprint
+authors: Jane Roe
+year: 2021
+arxiv: '2101.00001'
+tags: [Image Retrieval]
+family: supervised
+---
+""",
+    "papers/doe2019linked.md": """\
+---
+title: A Linked Paper
+authors: John Doe
+venue: TPAMI
+year: 2019
+links:
+  - {name: code, url: "https://github.com/doe/code"}
+  - {name: pdf, url: "https://example.org/doe_2019.pdf"}
+tags: [Image Retrieval]
+family: supervised
+---
+""",
+}
+
+
+def test_built_exports_cite_each_paper_by_its_own_address(site: Site) -> None:
+    """papers.json and papers.bib of a real build: the paper's own URL (never the review's page), the arXiv id as
+    a preprint's number only, particles and suffixes of names, the DOI written as it is."""
+    root = site(CITED)
+    assert build(root, out_dir=root / "_site").written
+    items = {i["id"]: i for i in json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))}
+    assert items["vandenhengel2020steele"] == {
+        "id": "vandenhengel2020steele", "type": "paper-conference", "title": "Hashing with \\ell_p codes",
+        "author": [{"given": "Anton", "non-dropping-particle": "van den", "family": "Hengel"},
+                   {"given": "Guy L.", "family": "Steele", "suffix": "Jr."}],
+        "issued": {"date-parts": [[2020]]}, "URL": "https://arxiv.org/abs/2003.00010", "container-title": "ECCV",
+        "DOI": "10.1007/978-3-030-58545-7_19", "abstract": "A summary.", "keyword": "Image Retrieval"}
+    assert items["roe2021preprint"] == {
+        "id": "roe2021preprint", "type": "article", "title": "A Preprint", "author": [{"given": "Jane", "family": "Roe"}],
+        "issued": {"date-parts": [[2021]]}, "URL": "https://arxiv.org/abs/2101.00001", "publisher": "arXiv",
+        "number": "arXiv:2101.00001", "keyword": "Image Retrieval"}
+    assert items["doe2019linked"]["URL"] == "https://example.org/doe_2019.pdf"
+    assert (root / "_site/papers.bib").read_text(encoding="utf-8") == """\
+@article{doe2019linked,
+  title = {{A Linked Paper}},
+  author = {John Doe},
+  journal = {TPAMI},
+  year = {2019},
+  url = {https://example.org/doe_2019.pdf}
+}
+
+@misc{roe2021preprint,
+  title = {{A Preprint}},
+  author = {Jane Roe},
+  year = {2021},
+  eprint = {2101.00001},
+  archiveprefix = {arXiv}
+}
+
+@inproceedings{vandenhengel2020steele,
+  title = {{Hashing with $\\ell_p$ codes}},
+  author = {Anton van den Hengel and Steele, Jr., Guy L.},
+  booktitle = {ECCV},
+  year = {2020},
+  doi = {10.1007/978-3-030-58545-7_19},
+  eprint = {2003.00010},
+  archiveprefix = {arXiv}
+}
+"""
+    assert "learning2hash" not in json.dumps(items) and "example.org/publications" not in json.dumps(items)

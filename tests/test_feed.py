@@ -61,21 +61,33 @@ def test_feed_without_dates_is_still_valid(site: Site) -> None:
     assert feed.findtext(ATOM + "updated") == "1970-01-01T00:00:00Z"
 
 
+def utc(*parts: int) -> dt.datetime:
+    """A time in UTC."""
+    return dt.datetime(*parts, tzinfo=dt.timezone.utc)
+
+
 def test_feed_papers_order_and_size() -> None:
-    papers = [Paper(key=k, source="", title=k, authors=("A",), year=2000) for k in ("b", "a", "c")]
-    dates = {"a": dt.date(2024, 1, 1), "b": dt.date(2024, 1, 1), "c": dt.date(2023, 1, 1)}
-    assert [p.key for p in feed_papers(papers, dates)] == ["a", "b", "c"]
-    assert [p.key for p in feed_papers(papers, dates, size=1)] == ["a"]
+    papers = [Paper(key=k, source="", title=k, authors=("A",), year=2000) for k in ("b", "a", "c", "d")]
+    dates = {"a": utc(2024, 1, 1, 9), "b": utc(2024, 1, 1, 9), "c": utc(2023, 1, 1), "d": utc(2024, 1, 1, 17, 41)}
+    assert [p.key for p in feed_papers(papers, dates)] == ["d", "a", "b", "c"]  # same time (one commit): by key
+    assert [p.key for p in feed_papers(papers, dates, size=1)] == ["d"]
+
+
+def git_in(folder: Path) -> Callable[..., None]:
+    """Run git in folder, with a fixed identity and the commit time given as date= (no user config read)."""
+    def git(*args: str, date: str = "2024-01-01T12:00:00+00:00") -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "t",
+               "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin", "HOME": str(folder),
+               "GIT_CONFIG_NOSYSTEM": "1"}
+        subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, env=env)
+
+    return git
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_added_dates_come_from_git_when_the_file_has_none(tmp_path: Path) -> None:
-    def git(*args: str, date: str = "2024-01-01T12:00:00+00:00") -> None:
-        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "t",
-               "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-               "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True, env=env)
-
+    git = git_in(tmp_path)
     git("init", "-q")
     (tmp_path / "papers").mkdir()
     (tmp_path / "papers/a.md").write_text("a", encoding="utf-8")
@@ -85,13 +97,49 @@ def test_added_dates_come_from_git_when_the_file_has_none(tmp_path: Path) -> Non
     (tmp_path / "papers/a.md").write_text("a2", encoding="utf-8")
     git("add", "papers")
     git("commit", "-q", "-m", "b", date="2024-04-05T10:00:00+00:00")
-    assert git_added_dates(tmp_path, "papers") == {"papers/a.md": dt.date(2023, 2, 3),
-                                                   "papers/b.md": dt.date(2024, 4, 5)}
+    assert git_added_dates(tmp_path, "papers") == {"papers/a.md": utc(2023, 2, 3, 10),
+                                                   "papers/b.md": utc(2024, 4, 5, 10)}
     papers = [Paper(key="a", source="papers/a.md", title="A", authors=("A",), year=2000),
               Paper(key="b", source="papers/b.md", title="B", authors=("A",), year=2000, added=dt.date(2020, 1, 1)),
               Paper(key="c", source="papers/c.md", title="C", authors=("A",), year=2000)]
-    assert added_dates(tmp_path, "papers", papers) == {"a": dt.date(2023, 2, 3), "b": dt.date(2020, 1, 1)}
+    assert added_dates(tmp_path, "papers", papers) == {"a": utc(2023, 2, 3, 10), "b": utc(2020, 1, 1)}
 
 
 def test_no_git_repository_means_no_dates(tmp_path: Path) -> None:
     assert git_added_dates(tmp_path, "papers") == {}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_feed_orders_papers_added_on_one_day_by_commit_time(site: Site) -> None:
+    """Two commits of one day: the later one's papers come first though their keys sort last, each entry is
+    published at its commit's time (in UTC, whatever the committer's zone), and an `added:` date of that day
+    counts as its start, 00:00 UTC, so it comes after both. Rewriting the history to other times of the same
+    day makes the next (cached) build follow it."""
+    root = site({"papers/aaa2020first.md": paper_text("First", 2020),
+                 "papers/bbb2020second.md": paper_text("Second", 2020),
+                 "papers/ccc2020dated.md": paper_text("Dated", 2020, "2026-11-28")})
+    git = git_in(root)
+    git("init", "-q")
+    git("add", "taxonomy.yml", "papers/aaa2020first.md", "papers/ccc2020dated.md")
+    git("commit", "-q", "-m", "first", date="2026-11-28T16:42:05+00:00")
+    (root / "papers/zzz2021newest.md").write_text(paper_text("Newest", 2021), encoding="utf-8")
+    (root / "papers/yyy2021newer.md").write_text(paper_text("Newer", 2021), encoding="utf-8")
+    git("add", "papers")
+    git("commit", "-q", "-m", "second", date="2026-11-28T19:41:30+02:00")  # 17:41:30 UTC
+
+    def entries() -> list[tuple[str | None, str | None, str | None]]:
+        assert build(root, out_dir=root / "_site").written
+        feed = ET.parse(root / "_site/feed.xml").getroot()
+        return [(feed.findtext(ATOM + "updated"), None, None)] + [
+            (e.findtext(ATOM + "title"), e.findtext(ATOM + "published"), e.findtext(ATOM + "updated"))
+            for e in feed.findall(ATOM + "entry")]
+
+    assert entries() == [("2026-11-28T17:41:30Z", None, None),
+                         ("Second", "2026-11-28T17:41:30Z", "2026-11-28T17:41:30Z"),
+                         ("Newer", "2026-11-28T17:41:30Z", "2026-11-28T17:41:30Z"),
+                         ("Newest", "2026-11-28T17:41:30Z", "2026-11-28T17:41:30Z"),
+                         ("First", "2026-11-28T16:42:05Z", "2026-11-28T16:42:05Z"),
+                         ("Dated", "2026-11-28T00:00:00Z", "2026-11-28T00:00:00Z")]
+    git("commit", "-q", "--amend", "-m", "second, later", date="2026-11-28T21:00:00+00:00")
+    assert entries()[:2] == [("2026-11-28T21:00:00Z", None, None),
+                             ("Second", "2026-11-28T21:00:00Z", "2026-11-28T21:00:00Z")]

@@ -107,10 +107,12 @@ def test_plain_text_is_the_text_of_the_sanitised_html_on_one_line() -> None:
     assert rendered.text == "Codes from eigenfunctions of <b> & more. one two three a b 1 2 x < y"
 
 
-def test_plain_text_shows_math_as_its_latex() -> None:
+def test_plain_text_shows_math_as_its_latex_between_the_dollars_it_was_written_with() -> None:
+    """Recognisably math in abstracts, feeds and meta descriptions: not bare commands run into the words."""
     text = MarkdownRenderer().render("Points $\\{x_i\\}_{i=1}^n$, $$\\|y\\|_2^2$$ inline,\n$$\n\\sum_i x_i\n$$\n"
-                                     "and $\\frac{1}{$ unread.").text
-    assert text == r"Points \{x_i\}_{i=1}^n, \|y\|_2^2 inline, \sum_i x_i and \frac{1}{ unread."
+                                     "and $\\frac{1}{$ unread; $h(x)=\\mathrm{sign}(r^\\top x)$ costs $5 and $6.").text
+    assert text == (r"Points $\{x_i\}_{i=1}^n$, $$\|y\|_2^2$$ inline, $$\sum_i x_i$$ and $\frac{1}{$ unread; "
+                    r"$h(x)=\mathrm{sign}(r^\top x)$ costs $5 and $6.")
 
 
 @pytest.mark.parametrize("name", ["CONTRIBUTING.md", "resources.md"])

@@ -90,6 +90,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("tags as text", {"tags": "Image Retrieval"}, "wrong-type"),
     ("bad arXiv id", {"arxiv": "not-an-id"}, "arxiv-format"),
     ("bad DOI", {"doi": "11.1/x"}, "doi-format"),
+    ("DOI with a brace", {"doi": "10.1000/a}b"}, "doi-format"),
     ("javascript link", {"links": [{"name": "Code", "url": "javascript:alert(1)"}]}, "unsafe-url"),
     ("unknown field", {"venu": "NeurIPS"}, "unknown-field"),
 ]

@@ -60,6 +60,9 @@ def test_404_page_links_are_rooted_at_the_base_path(site: Callable[[dict[str, st
         assert (out / link[len(root):]).resolve().is_relative_to(out.resolve())
     # every other page keeps relative links, so the site can be opened from any folder
     assert 'href="../static/style.css"' in (out / "papers" / "index.html").read_text(encoding="utf-8")
+    # it is served at every missing address: noindex, and the canonical page of none (every other page is its own)
+    assert '<meta name="robots" content="noindex">' in page and 'rel="canonical"' not in page
+    assert f'<link rel="canonical" href="{base_url}papers/">' in (out / "papers" / "index.html").read_text(encoding="utf-8")
 
 
 def test_rooted_url_and_base_path() -> None:

@@ -252,7 +252,7 @@ def page_inputs(config: Config, config_file: Path | None) -> str:
                   _dependency_versions())
 
 
-def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.date],
+def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
                       **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options."""
     root = config.root
@@ -260,7 +260,7 @@ def build_fingerprint(config: Config, config_file: Path | None, history: dict[st
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
     return digest("build", files_digest([config_path, *inputs], root),
-                  sorted((path, day.isoformat()) for path, day in history.items()),
+                  sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
                   sorted((k, str(v)) for k, v in options.items()))
 
@@ -309,7 +309,7 @@ def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
 
 
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
-             history: dict[str, dt.date], warm: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+             history: dict[str, dt.datetime], warm: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Compute what the pages are rendered from, once the content passed its checks."""
     corpus = CorpusWide(check.papers, cache, warm=warm)  # related papers and the topic map, beside the summaries
     return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),

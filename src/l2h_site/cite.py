@@ -26,6 +26,11 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
                    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$"}
 _BIBTEX_SPECIAL_RE = re.compile(r"[\\{}&%#_~^$]")
 _INLINE_MATH = re.compile(r"\$([^$\n]+)\$")
+_UNSAFE_VERBATIM = re.compile(r"[{}\\\s]")
+_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+"""Last words of a name that are a suffix ("Guy L. Steele Jr."), not the family name."""
+_PAPER_LINKS = ("Paper", "PDF", "arXiv")
+"""Names of the links (as parse.py spells them) that lead to the paper itself, in no order: the first one counts."""
 
 
 def is_journal(venue: str | None) -> bool:
@@ -65,6 +70,58 @@ def _is_balanced(text: str) -> bool:
     return depth == 0
 
 
+def bibtex_verbatim(text: str) -> str:
+    """Write a DOI, arXiv id or URL as BibTeX reads verbatim fields (biblatex's doi, eprint, url): unescaped, with
+    only braces, backslashes and spaces, which could unbalance or alter the entry, percent-encoded.
+
+    parse.py lets none of them into a DOI or link and the arXiv id is digits and letters; this is the last guard.
+    """
+    return _UNSAFE_VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), text)
+
+
+def paper_url(paper: Paper) -> str | None:
+    """Return the paper's own address: its arXiv abstract page, else its first Paper, PDF or arXiv link, else None."""
+    if paper.arxiv:
+        return "https://arxiv.org/abs/" + paper.arxiv
+    return next((link.url for link in paper.links if link.name in _PAPER_LINKS), None)
+
+
+def is_preprint_paper(paper: Paper) -> bool:
+    """Tell whether a paper is cited as a preprint: its venue is arXiv, or it has none but an arXiv id."""
+    return is_preprint(paper.venue) or (not paper.venue and paper.arxiv is not None)
+
+
+def split_name(name: str) -> tuple[str, str, str, str]:
+    """Split a "First von Last Jr." name into (given, particle, family, suffix) as BibTeX reads "First von Last".
+
+    The particle is the words from the first to the last one that starts with a lowercase letter ("van den" of
+    "Anton van den Hengel"), never the last word; without one, the family name is the last word. A trailing
+    Jr./Sr./II/III/IV is the suffix. A one-word name is all family name.
+    """
+    words = name.split()
+    suffix = words.pop() if len(words) > 2 and words[-1] in _SUFFIXES else ""
+    lower = [i for i, word in enumerate(words[:-1]) if _is_lowercase(word)]
+    if lower:
+        start, end = lower[0], lower[-1] + 1
+    else:
+        start = end = max(len(words) - 1, 0)
+    return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix
+
+
+def _is_lowercase(word: str) -> bool:
+    letter = next((c for c in word if c.isalpha()), "")
+    return letter.islower()
+
+
+def bibtex_name(name: str) -> str:
+    """Write an author for BibTeX: "First von Last", or "von Last, Jr., First" when the name has a suffix."""
+    given, particle, family, suffix = split_name(name)
+    if not suffix:
+        return bibtex_escape(name)
+    return ", ".join(bibtex_escape(part) for part in (" ".join(filter(None, (particle, family))), suffix, given)
+                     if part)
+
+
 def bibtex_key(paper: Paper) -> str:
     """Return the citation key: the paper's key with only BibTeX-safe characters."""
     return re.sub(r"[^A-Za-z0-9_:.\-]", "", paper.key) or "paper"
@@ -74,7 +131,7 @@ def bibtex_entry(paper: Paper) -> str:
     """Format one paper as a BibTeX entry (ends with a newline)."""
     fields: list[tuple[str, str]] = [
         ("title", "{" + bibtex_escape(paper.title) + "}"),
-        ("author", " and ".join(bibtex_escape(a) for a in paper.authors)),
+        ("author", " and ".join(bibtex_name(a) for a in paper.authors)),
     ]
     if is_preprint(paper.venue):
         kind = "misc"
@@ -89,9 +146,11 @@ def bibtex_entry(paper: Paper) -> str:
         kind = "misc"
     fields.append(("year", str(paper.year)))
     if paper.doi:
-        fields.append(("doi", bibtex_escape(paper.doi)))
+        fields.append(("doi", bibtex_verbatim(paper.doi)))
     if paper.arxiv:
-        fields += [("eprint", bibtex_escape(paper.arxiv)), ("archiveprefix", "arXiv")]
+        fields += [("eprint", bibtex_verbatim(paper.arxiv)), ("archiveprefix", "arXiv")]
+    elif not paper.doi and (url := paper_url(paper)):  # the DOI or the arXiv id already lead to the paper
+        fields.append(("url", bibtex_verbatim(url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{bibtex_key(paper)},\n{body}\n}}\n"
 
@@ -107,31 +166,39 @@ def bibtex_join(entries: Iterable[str]) -> str:
 
 
 def _person(name: str) -> dict[str, str]:
-    parts = name.rsplit(" ", 1)
-    if len(parts) == 1:
+    given, particle, family, suffix = split_name(name)
+    if not given and not particle:
         return {"literal": name}
-    return {"given": parts[0], "family": parts[1]}
+    person = {"given": given, "non-dropping-particle": particle, "family": family, "suffix": suffix}
+    return {field: value for field, value in person.items() if value}
 
 
-def csl_item(paper: Paper, page_url: str, abstract: str) -> dict[str, Any]:
+def csl_item(paper: Paper, abstract: str) -> dict[str, Any]:
     """Describe a paper as a CSL-JSON item (the format of Zotero, Pandoc and citeproc).
 
+    URL is the paper's own address (paper_url), not its page in the review, which styles would print as where the
+    paper is available. A preprint is an article published by arXiv with its id as number (as Zotero exports one);
+    a published paper's arXiv id is left out: styles print number as an article number.
     abstract is the summary as plain text (PaperView.summary_text): never its markdown, which may hold raw HTML.
     """
     item: dict[str, Any] = {
         "id": bibtex_key(paper),
-        "type": _csl_type(paper.venue),
+        "type": "article" if is_preprint_paper(paper) else _csl_type(paper.venue),
         "title": plain_text(paper.title),
         "author": [_person(a) for a in paper.authors],
         "issued": {"date-parts": [[paper.year]]},
-        "URL": page_url,
     }
-    if paper.venue:
+    url = paper_url(paper)
+    if url:
+        item["URL"] = url
+    if is_preprint_paper(paper):
+        item["publisher"] = "arXiv"
+        if paper.arxiv:
+            item["number"] = f"arXiv:{paper.arxiv}"
+    elif paper.venue:
         item["container-title"] = paper.venue
     if paper.doi:
         item["DOI"] = paper.doi
-    if paper.arxiv:
-        item["number"] = f"arXiv:{paper.arxiv}"
     if abstract:
         item["abstract"] = abstract
     if paper.tags:
@@ -140,7 +207,7 @@ def csl_item(paper: Paper, page_url: str, abstract: str) -> dict[str, Any]:
 
 
 def _csl_type(venue: str | None) -> str:
-    if not venue or is_preprint(venue):
+    if not venue:
         return "article"
     return "article-journal" if is_journal(venue) else "paper-conference"
 
@@ -176,9 +243,13 @@ def scholarly_article(paper: Paper, page_url: str, abstract: str) -> dict[str, A
         "datePublished": str(paper.year),
         "url": page_url,
     }
-    if paper.venue:
-        data["isPartOf"] = {"@type": "Periodical" if is_journal(paper.venue) else "PublicationEvent",
-                            "name": paper.venue}
+    # isPartOf must be a CreativeWork (a journal); a conference is an event, which is what `publication` holds
+    if is_preprint_paper(paper):
+        data["publisher"] = {"@type": "Organization", "name": "arXiv"}
+    elif paper.venue and is_journal(paper.venue):
+        data["isPartOf"] = {"@type": "Periodical", "name": paper.venue}
+    elif paper.venue:
+        data["publication"] = {"@type": "PublicationEvent", "name": paper.venue}
     same_as = []
     if paper.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi}

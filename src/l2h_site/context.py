@@ -115,8 +115,8 @@ class SiteContext:
     """Years with papers, newest first."""
     pages: dict[str, ExtraPage] = field(default_factory=dict)
     """Extra markdown pages (resources, contributing), by name."""
-    added: dict[str, dt.date] = field(default_factory=dict)
-    """Paper key -> date it was added to the review, where known."""
+    added: dict[str, dt.datetime] = field(default_factory=dict)
+    """Paper key -> time (UTC) it was added to the review, where known (feed.added_dates)."""
     corpus: CorpusWide | None = field(default=None, repr=False, compare=False)
     """Related papers and the topic map, still being computed while the first pages are rendered."""
 
@@ -174,7 +174,7 @@ def _newest_first(views: Sequence[PaperView]) -> tuple[PaperView, ...]:
 def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                   renderer: MarkdownRenderer | None = None,
                   cache: BuildCache | None = None,
-                  history: dict[str, dt.date] | None = None,
+                  history: dict[str, dt.datetime] | None = None,
                   corpus: CorpusWide | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Render summaries and index the papers by tag, facet, venue and year.
 

@@ -1,8 +1,12 @@
 """When papers were added to the review, and the Atom feed of the newest ones.
 
-A paper's `added` date comes from its file; when the file does not say, from the commit that
+A paper's `added` time comes from its file; when the file does not say, from the commit that
 first added the file (one `git log` for all papers); when neither is known, it has none and is
 left out of the feed. The feed never reads the clock, so builds stay reproducible.
+
+Git gives the commit's full time, so that papers added by several commits of one day come newest
+first; an `added:` date in a file (a day, no time) counts as the start of that day, 00:00 UTC: it
+sorts after every paper committed later that day, and the feed shows it at midnight as before.
 """
 
 from __future__ import annotations
@@ -18,38 +22,46 @@ from l2h_site.model import Paper
 
 FEED_SIZE = 50
 """Number of newest papers listed in feed.xml."""
-_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COMMIT_LINE = re.compile(r"^\x00(\d+)$")
+"""The line git log writes for each commit (--format=%x00%ct): NUL, which no path printed by git holds, and the
+commit time in seconds since 1970."""
 
 
-def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.date]:
-    """Return the date each file under papers_dir was first committed, by path relative to root."""
+def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.datetime]:
+    """Return the time (UTC) each file under papers_dir was first committed, by path relative to root."""
     git = shutil.which("git")
     if git is None:
         return {}
     try:
         completed = subprocess.run(
-            [git, "-C", str(root), "log", "--relative", "--diff-filter=A", "--no-renames", "--format=%cs",
+            [git, "-C", str(root), "log", "--relative", "--diff-filter=A", "--no-renames", "--format=%x00%ct",
              "--name-only", "--", papers_dir],
             capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
         return {}
     if completed.returncode != 0:
         return {}
-    dates: dict[str, dt.date] = {}
-    current: dt.date | None = None
+    dates: dict[str, dt.datetime] = {}
+    current: dt.datetime | None = None
     for line in completed.stdout.splitlines():
         line = line.strip()
-        if _DATE_LINE.match(line):
-            current = dt.date.fromisoformat(line)
+        commit = _COMMIT_LINE.match(line)
+        if commit:
+            current = dt.datetime.fromtimestamp(int(commit.group(1)), tz=dt.timezone.utc)
         elif line and current is not None:
             dates[line] = current  # log is newest first: the last one seen is the first addition
     return dates
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Return the time an `added:` date stands for: the start of that day, 00:00 UTC."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
 def added_dates(root: Path, papers_dir: str, papers: Sequence[Paper],
-                history: dict[str, dt.date] | None = None) -> dict[str, dt.date]:
-    """Map paper keys to the date each was added: its `added` field, else git history (read if not given)."""
-    dates: dict[str, dt.date] = {p.key: p.added for p in papers if p.added is not None}
+                history: dict[str, dt.datetime] | None = None) -> dict[str, dt.datetime]:
+    """Map paper keys to the time each was added: its `added` field, else git history (read if not given)."""
+    dates = {p.key: start_of_day(p.added) for p in papers if p.added is not None}
     missing = [p for p in papers if p.added is None]
     if missing:
         if history is None:
@@ -60,12 +72,12 @@ def added_dates(root: Path, papers_dir: str, papers: Sequence[Paper],
     return dates
 
 
-def feed_papers(papers: Sequence[Paper], added: dict[str, dt.date], size: int = FEED_SIZE) -> list[Paper]:
-    """Return the papers for the feed: dated ones, newest addition first, then by key."""
+def feed_papers(papers: Sequence[Paper], added: dict[str, dt.datetime], size: int = FEED_SIZE) -> list[Paper]:
+    """Return the papers for the feed: dated ones, newest addition first, then (one commit's papers) by key."""
     dated = [p for p in papers if p.key in added]
-    return sorted(dated, key=lambda p: (-added[p.key].toordinal(), p.key))[:size]
+    return sorted(dated, key=lambda p: (-added[p.key].timestamp(), p.key))[:size]
 
 
-def atom_date(date: dt.date) -> str:
-    """Format a date as an Atom (RFC 3339) timestamp at midnight UTC."""
-    return date.isoformat() + "T00:00:00Z"
+def atom_date(moment: dt.datetime) -> str:
+    """Format a time as an Atom (RFC 3339) timestamp in UTC, to the second."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

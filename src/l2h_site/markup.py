@@ -134,7 +134,8 @@ class Rendered:
 
     @property
     def text(self) -> str:
-        """The text of the sanitised HTML on one line, math as its LaTeX source: for abstracts, feeds and meta tags.
+        """The text of the sanitised HTML on one line, math as its LaTeX source in $…$ or $$…$$: for abstracts, feeds
+        and meta tags.
 
         Made from the HTML when asked for, unless the summary has math: kept for every paper, and sent back
         from the workers that render summaries, the texts cost the build process 20-30 MB at 20,000 papers.
@@ -189,9 +190,18 @@ class MarkdownRenderer:
 
 
 def _latex_source(match: re.Match[str]) -> str:
-    """A formula of Markdown's output as its escaped LaTeX, without the \\displaystyle _separate_display_math gives."""
-    latex = html.escape(re.sub(r"^\\displaystyle\s*", "", html.unescape(match.group(2)).strip()), quote=False)
-    return f" {latex} " if match.group(1) == "div" else latex  # display math is a block of its own
+    """A formula of Markdown's output as its escaped LaTeX between the dollars it was written with: $…$ inline,
+    $$…$$ for display math (the \\displaystyle _separate_display_math gives $$…$$ within a sentence dropped).
+
+    The delimiters keep the plain text (abstracts, feeds, meta descriptions) recognisably math, as TeX readers
+    and MathJax-rendering sites know it, rather than bare commands run into the words around them.
+    """
+    source = html.unescape(match.group(2)).strip()
+    within_sentence = re.match(r"\\displaystyle\s*", source)
+    latex = html.escape(source[within_sentence.end():] if within_sentence else source, quote=False)
+    if match.group(1) == "div":
+        return f" $${latex}$$ "  # display math is a block of its own
+    return f"$${latex}$$" if within_sentence else f"${latex}$"
 
 
 _BLOCK_START = re.compile(r"<(?:br|hr|/?(?:p|pre|blockquote|ul|ol|li|h[2-6]|table|thead|tbody|tr|th|td|div|dl|dt|dd))\b")

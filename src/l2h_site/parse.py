@@ -607,6 +607,8 @@ class _Reader:
                 text = text[len(prefix):]
         if not pattern.match(text):
             why = ""
+        elif name == "doi" and (unsafe := re.search(r"[{}\\]", text)):  # they would unbalance a BibTeX entry
+            why = f': it contains "{unsafe.group(0)}", which would break its BibTeX entry'
         elif name == "arxiv" and (problem := arxiv_problem(text)):
             why = f": {problem}"
         else:

@@ -22,6 +22,7 @@ import jinja2
 
 from l2h_site.context import PaperView, SiteContext, paper_view
 from l2h_site.diagnostics import is_failure
+from l2h_site.feed import start_of_day
 from l2h_site.markup import MarkdownRenderer
 from l2h_site.model import Paper, RenderedPage, SourceFile
 from l2h_site.parse import parse_paper
@@ -89,7 +90,7 @@ class Previewer:
         key = view.paper.key
         added = dict(site.added)
         if view.paper.added is not None:
-            added[key] = view.paper.added
+            added[key] = start_of_day(view.paper.added)
         updated = dataclasses.replace(
             site, papers=tuple(view if v.paper.key == key else v for v in site.papers),
             by_key={**site.by_key, key: view}, added=added)

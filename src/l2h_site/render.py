@@ -527,8 +527,7 @@ def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],
         key = f"{__version__} {base_url} {digests[view.paper.key]}" if memo is not None else ""
         entry = memo.get(key) if memo is not None else None
         if entry is None:
-            entry = (cite.bibtex_entry(view.paper), cite.csl_encode(cite.csl_item(view.paper, base_url + view.url,
-                                                                                      view.summary_text)))
+            entry = (cite.bibtex_entry(view.paper), cite.csl_encode(cite.csl_item(view.paper, view.summary_text)))
             if memo is not None:
                 memo.put(key, entry)
         bib.append(entry[0])
