@@ -325,3 +325,36 @@ def test_large_maps_place_unsampled_papers_near_similar_ones(monkeypatch: object
     centre = {t: [(p.x, p.y) for i, p in enumerate(first) if i % 4 == t] for t in range(4)}
     spread = max(max(abs(x - pts[0][0]) + abs(y - pts[0][1]) for x, y in pts) for t, pts in centre.items())
     assert spread < 0.8, "papers on one topic stay together on the map"
+
+
+def test_changed_l2h_code_of_the_same_version_reuses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator lives in the review's repository: a `git pull` changes its code, not its version number."""
+    import subprocess
+    import sys
+
+    import l2h_site
+    from l2h_site import cache
+
+    copy = tmp_path / "code" / "l2h_site"
+    shutil.copytree(Path(l2h_site.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def code_version() -> str:
+        return subprocess.run([sys.executable, "-c", "from l2h_site.cache import CODE_VERSION; print(CODE_VERSION)"],
+                              env={**os.environ, "PYTHONPATH": str(copy.parent)}, cwd=tmp_path, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    assert code_version() == cache.CODE_VERSION  # the same files: the same identity
+    feed = copy / "feed.py"
+    feed.write_text(feed.read_text() + "\n# a change\n")
+    changed = code_version()
+    assert changed != cache.CODE_VERSION and changed.startswith(l2h_site.__version__ + "+")
+
+    root = make_site(tmp_path)
+    build(root, out_dir=root / "_site")
+    site = snapshot(root / "_site")
+    assert build(root, out_dir=root / "_site").unchanged
+    monkeypatch.setattr(cache, "CODE_VERSION", changed)
+    after = build(root, out_dir=root / "_site")
+    assert not after.unchanged and after.reused == 0  # nothing the other code made is used
+    site.pop(".l2h-site")  # the marker holds the build's fingerprint, which names the code
+    assert {name: data for name, data in snapshot(root / "_site").items() if name != ".l2h-site"} == site

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import BuildCache, Memo, PageStore, digest
+from l2h_site.cache import CODE_VERSION, BuildCache, Memo, PageStore, digest
 from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error, warning
@@ -109,7 +109,7 @@ def _bytecode_cache(env: jinja2.Environment, root: Path) -> jinja2.BytecodeCache
     """A bytecode cache in a folder of root named by what compiled code depends on besides a template's source
     (which Jinja checks): the versions of l2h and Jinja and the environment's syntax settings. Other folders
     of root, left by another version, are deleted."""
-    settings = (__version__, jinja2.__version__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+    settings = (CODE_VERSION, jinja2.__version__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
                 bool(env.autoescape), env.newline_sequence, sorted(env.extensions))
     folder = root / digest("templates", *settings)[:16]
     try:
@@ -524,7 +524,7 @@ def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],
     """
     bib, csl = [], []
     for view in views:
-        key = f"{__version__} {base_url} {digests[view.paper.key]}" if memo is not None else ""
+        key = f"{CODE_VERSION} {base_url} {digests[view.paper.key]}" if memo is not None else ""
         entry = memo.get(key) if memo is not None else None
         if entry is None:
             entry = (cite.bibtex_entry(view.paper), cite.csl_encode(cite.csl_item(view.paper, view.summary_text)))
