@@ -209,3 +209,78 @@ def test_static_links_and_unpublishable_names_are_reported_not_skipped(site: Sit
     assert result.written and [d.code for d in result.diagnostics] == ["static-link"]
     assert not (root / "_site" / "static" / "linked.txt").exists()
     assert (root / "_site" / "static" / "style.css").is_file()
+
+
+def test_an_update_that_cannot_be_finished_is_an_error_naming_the_folder_not_a_traceback(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
+    real_replace = os.replace
+    target = root / "_site" / "publications" / "weiss2008spectral" / "index.html"
+
+    def read_only(source: Path, to: Path) -> None:  # as os.replace fails in a folder that cannot be written
+        raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(to))
+
+    monkeypatch.setattr(write_module.os, "replace", read_only)
+    with pytest.raises(L2hError) as first:
+        build(root)
+    # the message names the file in the site that could not be replaced, not l2h's staging copy
+    prefix = f"cannot write the site to {root / '_site'}: Permission denied ({root / '_site'}/"
+    assert str(first.value).startswith(prefix) and str(first.value).endswith("); the previous site was left as it was")
+    failed = str(first.value)[len(prefix) - len(f"{root / '_site'}/"):].split(")")[0]
+    assert Path(failed).parent.is_dir() and ".l2h-new-" not in failed
+    with pytest.raises(L2hError) as again:  # the next build tries to finish the update first
+        build(root)
+    assert str(again.value) == (f"cannot finish putting right {root / '_site'}, which an earlier build left half "
+                                f"written: Permission denied ({failed}); make it writable, then build again")
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    assert build(root).written and "More words." in target.read_text()
+    assert leftovers(root) == []
+
+
+def test_a_temporary_folder_of_a_process_that_is_gone_is_tidied_away_without_its_marker(site: Site) -> None:
+    """A build killed before it wrote the marker into its temporary folder left it for good."""
+    import subprocess
+    import sys
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    dead = root / f"._site.l2h-tmp-{gone}"
+    (dead / "papers" / "1999").mkdir(parents=True)
+    (dead / "papers" / "1999" / "index.html").write_text("half a page")
+    alive = root / f"._site.l2h-tmp-{os.getppid()}"  # a running process's: maybe a build that is not done
+    (alive / "papers").mkdir(parents=True)
+    (alive / "papers" / "index.html").write_text("a page")
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
+    assert build(root).written
+    assert leftovers(root) == [alive.name]
+
+
+@pytest.mark.parametrize(("out", "why"), [
+    (".git/site", "it is inside .git, which git manages"),
+    (".l2h-cache/site", "it is inside .l2h-cache, which l2h's build cache manages"),
+    ("_site/inner", "it is inside the site in {root}/_site, whose next build would delete it"),
+])
+def test_an_output_folder_that_git_the_cache_or_another_site_owns_is_refused(site: Site, out: str, why: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    (root / ".git").mkdir()
+    assert build(root).written
+    with pytest.raises(L2hError) as refused:
+        build(root, out_dir=root / out)
+    assert str(refused.value).startswith(f"refusing to write the site to {root / out}: {why.format(root=root)}")
+    assert not (root / out).exists()
+
+
+def test_an_empty_folder_in_the_site_makes_it_out_of_date_and_goes(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    expected = snapshot(root / "_site")
+    (root / "_site" / "stray" / "deeper").mkdir(parents=True)
+    (root / "_site" / "papers" / "empty").mkdir()
+    result = build(root)
+    assert not result.unchanged
+    assert not (root / "_site" / "stray").exists() and not (root / "_site" / "papers" / "empty").exists()
+    assert snapshot(root / "_site") == expected and build(root).unchanged

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import final
 
+from l2h_site.cache import CACHE_DIR
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.progress import QUIET, Progress
@@ -47,6 +48,14 @@ def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) 
         if out == p or p in out.parents or out in p.parents:
             raise L2hError(f"refusing to write the site to {out_dir}: it overlaps {path}, which holds sources; "
                            "choose a separate folder such as _site")
+    for managed, by in ((root / ".git", "git"), (root / CACHE_DIR, "l2h's build cache")):
+        if out == managed or managed in out.parents:
+            raise L2hError(f"refusing to write the site to {out_dir}: it is inside {managed.name}, which {by} "
+                           "manages; choose a separate folder such as _site")
+    holder = next((folder for folder in out.parents if (folder / MARKER).is_file()), None)
+    if holder is not None:
+        raise L2hError(f"refusing to write the site to {out_dir}: it is inside the site in {holder}, whose next "
+                       "build would delete it; choose a folder outside that site")
     if out.exists() and not out.is_dir():
         raise L2hError(f"refusing to write the site to {out_dir}: it is a file, not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -187,7 +196,7 @@ class _SiteOutput:
             yield
         except OSError as exc:
             raise L2hError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc} "
-                           f"({exc.filename or self.out}); the previous site was left as it was") from exc
+                           f"({_failed_path(exc) or self.out}); the previous site was left as it was") from exc
 
 
 @final
@@ -281,12 +290,14 @@ class SiteUpdater(_SiteOutput):
         self.staged = self.tmp / "site"
         self.live: dict[str, os.stat_result] = {}
         """Every file in the site when the update started (never following a link), by path."""
+        self.empty: list[Path] = []
+        """Folders of the site that held nothing when the update started: no page makes one, so they go."""
         self._staged: set[str] = set()
 
     def __enter__(self) -> SiteUpdater:
         with self._errors():
             _remove_leftovers(self.out.parent, self.out.name)
-            self.live = _files(self.out)
+            self.live = _files(self.out, self.empty)
             self.tmp.mkdir()
             self._open = True
             (self.tmp / STAGING).write_bytes(b"")
@@ -338,6 +349,8 @@ class SiteUpdater(_SiteOutput):
             journal.rename(self.tmp / JOURNAL)
             self._open = False
             _finish_update(self.tmp, self.out)
+            for folder in self.empty:  # deepest first; one a page has moved into since stays
+                _prune(self.out, folder)
 
     @property
     def changed(self) -> int:
@@ -381,17 +394,22 @@ def _has_bytes(path: Path, st: os.stat_result, content: bytes) -> bool:
         return False
 
 
-def _files(folder: Path) -> dict[str, os.stat_result]:
-    """Map every file under folder (symbolic links included as files, never followed) to its lstat."""
+def _files(folder: Path, empty: list[Path] | None = None) -> dict[str, os.stat_result]:
+    """Map every file under folder (symbolic links included as files, never followed) to its lstat; add the
+    folders that hold nothing at all to empty, if given, deepest first."""
     found: dict[str, os.stat_result] = {}
 
     def scan(directory: str, prefix: str) -> None:
+        held = False
         with os.scandir(directory) as entries:
             for entry in entries:
+                held = True
                 if entry.is_dir(follow_symlinks=False):
                     scan(entry.path, f"{prefix}{entry.name}/")
                 else:
                     found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+        if not held and empty is not None and prefix:
+            empty.append(Path(directory))
 
     if folder.is_dir():
         scan(str(folder), "")
@@ -475,7 +493,19 @@ def restore_interrupted(out_dir: Path) -> bool:
     site at all: that is put back. An update killed while moving its pages in leaves its staging
     folder with a journal: that is finished.
     """
-    out = out_dir.resolve()
+    try:
+        return _restore(out_dir.resolve())
+    except OSError as exc:
+        raise L2hError(f"cannot finish putting right {out_dir}, which an earlier build left half written: "
+                       f"{exc.strerror or exc} ({_failed_path(exc)}); make it writable, then build again") from exc
+
+
+def _failed_path(exc: OSError) -> str:
+    """The path an OSError is about: for a move, where to (the source is l2h's own staging folder)."""
+    return str(exc.filename2 or exc.filename or "")
+
+
+def _restore(out: Path) -> bool:
     if not out.parent.is_dir():
         return False
     if not out.exists() and not out.is_symlink():
@@ -523,14 +553,31 @@ def exclusive(out_dir: Path) -> Iterator[None]:
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
-    """Tidy what an interrupted build left beside the site (its temporary folders carry a marker)."""
+    """Tidy what an interrupted build left beside the site: its temporary folders, which carry a marker, or
+    (killed before it wrote the marker) are named after a process that no longer runs."""
     restore_interrupted(parent / name)
     for prefix, mark in ((f".{name}.l2h-tmp-", MARKER), (f".{name}.l2h-old-", MARKER), (f".{name}.l2h-new-", STAGING)):
         for leftover in parent.glob(prefix + "*"):
-            if leftover.is_dir() and not leftover.is_symlink() and (leftover / mark).is_file():
+            if not leftover.is_dir() or leftover.is_symlink():
+                continue
+            if (leftover / mark).is_file() or _of_a_gone_process(leftover.name[len(prefix):]):
                 shutil.rmtree(leftover, ignore_errors=True)
-            elif leftover.is_dir() and not leftover.is_symlink() and not any(leftover.iterdir()):
+            elif not any(leftover.iterdir()):
                 leftover.rmdir()
+
+
+def _of_a_gone_process(suffix: str) -> bool:
+    """Tell whether a temporary folder's suffix (after l2h-tmp-, -old- or -new-) names a process that is gone."""
+    pid = suffix.split("-")[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False
 
 
 def site_manifest(out_dir: Path, paths: Iterable[str]) -> list[tuple[str, int, int]]:
@@ -556,7 +603,9 @@ def is_site_current(out_dir: Path, stamp: str, manifest: Sequence[Sequence[objec
         return False
     expected = {str(entry[0]): list(entry[1:]) for entry in manifest}
     found = 0
-    for folder, _, names in os.walk(out_dir):
+    for folder, folders, names in os.walk(out_dir):
+        if not names and not folders and Path(folder) != out_dir:
+            return False  # an empty folder, which no build makes
         for name in names:
             path = Path(folder) / name
             rel = path.relative_to(out_dir).as_posix()

@@ -70,7 +70,8 @@ def test_out_at_git_folder_is_refused(review: Path) -> None:
     before = snapshot(review)
     code, _, err = run_cli("build", "--root", str(review), "--out", str(review / ".git"))
     assert code == 2
-    assert err.startswith(f"l2h: error: refusing to replace {review / '.git'}: it is not empty and was not written by l2h")
+    assert err.startswith(f"l2h: error: refusing to write the site to {review / '.git'}: it is inside .git, which git "
+                          "manages")
     assert snapshot(review) == before
 
 
