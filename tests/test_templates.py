@@ -135,17 +135,34 @@ def test_a_template_syntax_error_is_reported_with_the_content_errors_by_check_an
     assert capsys.readouterr().err == expected + "l2h: build failed; no site was written\n"
 
 
-def test_a_build_compiles_each_template_once(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The check compiles every template (for its syntax errors); rendering uses what it compiled.
-    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/gong2011iterative.md": SECOND_PAPER})
-    compiled: list[str | None] = []
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The names of the templates Jinja compiles (from source, not from a bytecode cache) while the test runs."""
+    names: list[str | None] = []
     original = jinja2.Environment.compile
 
     def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        compiled.append(name)
+        names.append(name)
         return original(self, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_a_build_compiles_each_template_once(site: Site, compiled: list[str | None]) -> None:
+    # The check compiles every template (for its syntax errors); rendering uses what it compiled.
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/gong2011iterative.md": SECOND_PAPER})
     assert build(root, use_cache=False).written
     templates = sorted(p.name for p in (root / "templates").iterdir())
     assert sorted(compiled) == templates
+
+
+def test_check_reuses_the_templates_a_build_compiled_and_makes_no_cache(site: Site, compiled: list[str | None]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main(["check", "--root", str(root)]) == 0
+    assert not (root / ".l2h-cache").exists(), "l2h check writes nothing"
+    assert len(compiled) == len(list((root / "templates").iterdir()))
+    assert build(root).written
+    compiled.clear()
+    assert main(["check", "--root", str(root)]) == 0
+    assert compiled == [], "the build's compiled templates are in .l2h-cache/templates"

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
 from l2h_site.build import BuildResult, CheckResult, build, check_site
+from l2h_site.cache import CACHE_DIR, BuildCache
 from l2h_site.config import load_config
 from l2h_site.diagnostics import (
     Diagnostic,
@@ -225,9 +226,12 @@ def unchecked_text(result: CheckResult) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     _review_folder(args.root, args.config)
+    config = load_config(args.root, args.config)[0]
     # the summaries of the files asked about are rendered too, to warn of what the site would not show
-    selected = paths_filter(load_config(args.root, args.config)[0], args.paths) if args.paths else None
-    result = check_site(args.root, args.config, summaries=selected or (lambda _: True))
+    selected = paths_filter(config, args.paths) if args.paths else None
+    # a review built before has compiled templates in its cache: a check reuses them, and makes no cache
+    cache = BuildCache(config.root) if (config.root / CACHE_DIR).is_dir() else None
+    result = check_site(args.root, args.config, summaries=selected or (lambda _: True), cache=cache)
     diagnostics = result.diagnostics
     if args.paths:
         diagnostics = scope_diagnostics(diagnostics, result.config, args.paths)
