@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +57,12 @@ Codes from thresholded eigenfunctions of the graph Laplacian.
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Map every file under folder to its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def git(root: Path, *args: str) -> None:
+    """Run git in root, as a user without any git configuration."""
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   check=True, env={"PATH": os.environ["PATH"], "HOME": str(root), "GIT_CONFIG_NOSYSTEM": "1"})
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

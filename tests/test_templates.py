@@ -7,10 +7,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jinja2
+import pytest
 from conftest import GOOD_PAPER, REPO, snapshot
 
 from l2h_site.build import build
+from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic
 
 Site = Callable[[dict[str, str | bytes]], Path]
@@ -107,3 +111,58 @@ def test_a_worker_pool_gets_every_card_rendered_once_before_it_renders_the_pages
                           check=False, timeout=300, env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"})
     assert done.returncode == 0, done.stderr
     assert done.stdout == "True True\n"
+
+
+def test_a_template_syntax_error_is_reported_with_the_content_errors_by_check_and_build(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/bad2020x.md": "---\ntitle: [\n---\n",
+                 "l2h.yml": "titel: x\n"})
+    line = _break(root / "templates" / "tag.html", "{% block content %}", "{% block content %}{% if %}")
+    (root / "templates" / ".tag.html.swp").write_bytes(b"{% if")  # an editor's swap file is no template
+    expected = (
+        'l2h.yml:1:1: error[config-unknown-key]: unknown setting "titel"\n'
+        '  help: did you mean "title"?\n'
+        "papers/bad2020x.md:3:1: error[yaml-syntax]: invalid YAML: did not find expected node content\n"
+        "  help: check the quoting and indentation of this line; wrap values with special characters in double "
+        "quotes\n"
+        f"templates/tag.html:{line}: error[template-syntax]: template error: Expected an expression, got 'end of "
+        "statement block'\n"
+        "  help: fix the Jinja syntax on this line\n"
+        "3 error(s), 0 warning(s) in 3 files\n")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out == expected
+    assert main(["build", "--root", str(root), "-q"]) == 1
+    assert capsys.readouterr().err == expected + "l2h: build failed; no site was written\n"
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The names of the templates Jinja compiles (from source, not from a bytecode cache) while the test runs."""
+    names: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        names.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_a_build_compiles_each_template_once(site: Site, compiled: list[str | None]) -> None:
+    # The check compiles every template (for its syntax errors); rendering uses what it compiled.
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/gong2011iterative.md": SECOND_PAPER})
+    assert build(root, use_cache=False).written
+    templates = sorted(p.name for p in (root / "templates").iterdir())
+    assert sorted(compiled) == templates
+
+
+def test_check_reuses_the_templates_a_build_compiled_and_makes_no_cache(site: Site, compiled: list[str | None]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main(["check", "--root", str(root)]) == 0
+    assert not (root / ".l2h-cache").exists(), "l2h check writes nothing"
+    assert len(compiled) == len(list((root / "templates").iterdir()))
+    assert build(root).written
+    compiled.clear()
+    assert main(["check", "--root", str(root)]) == 0
+    assert compiled == [], "the build's compiled templates are in .l2h-cache/templates"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import jinja2
+
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config
 from l2h_site.context import SiteContext, build_context, summary_warnings
@@ -29,7 +31,7 @@ from l2h_site.parallel import iter_ordered, threshold
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
 from l2h_site.progress import QUIET, Progress
 from l2h_site.related import related_stored_at
-from l2h_site.render import PageList, render_site, static_files
+from l2h_site.render import PageList, compile_templates, render_site, site_environment, static_files
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
@@ -51,6 +53,8 @@ class CheckResult:
     """Number of papers when `papers` was not loaded (an unchanged build); -1 otherwise."""
     unchecked: int = 0
     """Paper files that could not be checked against the taxonomy because it has errors."""
+    templates: jinja2.Environment | None = field(default=None, repr=False)
+    """The Jinja environment holding the templates the check compiled, for rendering them without compiling again."""
 
 
 @dataclass
@@ -101,13 +105,17 @@ class BuildResult:
 
 
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
-               memo: Memo | None = None, summaries: Callable[[str], bool] | None = None) -> CheckResult:
-    """Load and validate all content without rendering pages; a memo keeps parsed files by content.
+               memo: Memo | None = None, summaries: Callable[[str], bool] | None = None,
+               cache: BuildCache | None = None) -> CheckResult:
+    """Load and validate all content and compile the templates, without rendering pages; a memo keeps parsed
+    files by content, a cache the compiled templates.
 
     summaries selects paper files (by path from the root) whose summaries are rendered too, to warn of what
     the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
     """
     config, diagnostics = load_config(root, config_file)
+    templates = site_environment(config, cache)  # compiled now (0.1 s), so that their errors come with the rest
+    diagnostics += compile_templates(templates, config.templates_dir)
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     diagnostics += problems
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
@@ -148,8 +156,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         for paper, summary in zip(readable, iter_ordered(renderer.render, [p.summary for p in readable]),
                                   strict=True):  # to its end (see _parse_papers)
             diagnostics += summary_warnings(paper, summary)
-    return CheckResult(config=config, taxonomy=taxonomy, papers=papers,
-                       diagnostics=sort_diagnostics(diagnostics), unchecked=0 if usable else len(sources))
+    return CheckResult(config=config, taxonomy=taxonomy, papers=papers, diagnostics=sort_diagnostics(diagnostics),
+                       unchecked=0 if usable else len(sources), templates=templates)
 
 
 def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,
@@ -279,7 +287,7 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     """
     config, _ = load_config(root, config_file)
     memo = cache.memo("papers") if cache is not None else None
-    check = check_site(root, config_file, QUIET, memo)
+    check = check_site(root, config_file, QUIET, memo, cache=cache)
     if is_failure(check.diagnostics, strict):
         return None
     context, _ = _context(check, cache, memo, git_added_dates(config.root, config.papers_dir))
@@ -372,7 +380,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     early = _early_child(config, cache) if warm is None else None
     try:
         memo = cache.memo("papers") if cache is not None else None
-        check = check_site(root, config_file, progress, memo)
+        check = check_site(root, config_file, progress, memo, cache=cache)
         release_freed_memory()  # what parsing the files left behind
         result = BuildResult(check=check, had_site=write and target.is_dir())
         if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
@@ -395,7 +403,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
         if not write:
             sink = PageList()
-            render_problems = render_site(context, sink, cache, progress)
+            render_problems = render_site(context, sink, cache, progress, env=check.templates)
             if check_links:
                 render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
             check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
@@ -403,7 +411,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.seconds = time.perf_counter() - started
             return result
         with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
-            render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None)
+            render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None,
+                                          env=check.templates)
             if check_links:  # read back from the temporary folder: the pages are not kept in memory
                 stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
                 render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
 from l2h_site.build import BuildResult, CheckResult, build, check_site
+from l2h_site.cache import CACHE_DIR, BuildCache
 from l2h_site.config import load_config
 from l2h_site.diagnostics import (
     Diagnostic,
@@ -25,10 +26,12 @@ from l2h_site.diagnostics import (
     format_markdown,
     format_text,
     is_failure,
+    relocate,
     wants_colour,
 )
 from l2h_site.progress import Progress, wants_progress
 from l2h_site.scope import paths_filter, scope_diagnostics
+from l2h_site.vcs import git_toplevel
 
 # Contributor tools: each module declares its options (add_arguments) and runs them (run).
 TOOLS = {"new": new, "import": importer, "schema": schema}
@@ -66,6 +69,13 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _port(text: str) -> int:
+    """Read a TCP port number, 0-65535 (0 picks a free one); argparse makes the error a usage error (exit 2)."""
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number: give one from 0 to 65535")
+    return int(text)
+
+
 def _parser() -> _Parser:
     parser = _Parser(prog="l2h", description="Build and check a living literature review.")
     parser.add_argument("--version", action="version", version=f"l2h {__version__}")
@@ -95,7 +105,7 @@ def _parser() -> _Parser:
     common(p_serve)
     p_serve.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p_serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
+    p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 0-65535; 0 picks a free one")
     p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")
     p_serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     p_serve.add_argument("--poll", action="store_true",
@@ -124,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "schema":
+            _review_folder(args.root)
         if args.command in TOOLS:
             return int(TOOLS[args.command].run(args))
     except L2hError as exc:
@@ -136,19 +148,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def _review_folder(root: Path, config: Path | None = None) -> None:
+    """Refuse a review folder that is not one, and a config file named but missing (the default one is optional)."""
+    if not root.is_dir():
+        raise L2hError(f"{root} is not a folder")
+    if config is not None and not config.exists():
+        raise L2hError(f"config file {config} does not exist")
+
+
+def _under(root: Path, base: Path | None) -> str:
+    """Return the review's root as a folder path relative to base ('' if it is base, or not inside it)."""
+    if base is None:
+        return ""
+    try:
+        rel = root.resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+def _from_here(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
+    """Show diagnostics' paths from the working folder when the review is inside it (`l2h check --root b1`
+    prints b1/papers/…), else from the review's root, as they are made."""
+    try:
+        here: Path | None = Path.cwd()
+    except OSError:  # the working folder was deleted
+        here = None
+    return relocate(diagnostics, _under(root, here))
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     if diagnostics:
         sys.stderr.write(format_text(diagnostics, colour=wants_colour(sys.stderr)))
 
 
 def _build(args: argparse.Namespace) -> int:
-    if not args.root.is_dir():
-        raise L2hError(f"{args.root} is not a folder")
+    _review_folder(args.root, args.config)
     out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)
-    _print_diagnostics(result.diagnostics)
+    _print_diagnostics(_from_here(result.diagnostics, result.check.config.root))
     if result.check.unchecked:
         print(unchecked_line(result.check), file=sys.stderr)
     if not result.written:
@@ -174,44 +214,64 @@ def build_summary(result: BuildResult) -> str:
 
 def unchecked_line(result: CheckResult) -> str:
     """Say that the papers were not checked against the taxonomy, which has errors."""
+    return f"l2h: {unchecked_text(result)}"
+
+
+def unchecked_text(result: CheckResult) -> str:
+    """Say that the papers were not checked against the taxonomy, which has errors (without the 'l2h: ')."""
     count = result.unchecked
-    return (f"l2h: {count:,} paper{'s were' if count != 1 else ' was'} not checked against {result.config.taxonomy}, "
+    return (f"{count:,} paper{'s were' if count != 1 else ' was'} not checked against {result.config.taxonomy}, "
             "which has errors; fix them and check again")
 
 
 def _check(args: argparse.Namespace) -> int:
-    if not args.root.is_dir():
-        raise L2hError(f"{args.root} is not a folder")
+    _review_folder(args.root, args.config)
+    config = load_config(args.root, args.config)[0]
     # the summaries of the files asked about are rendered too, to warn of what the site would not show
-    selected = paths_filter(load_config(args.root, args.config)[0], args.paths) if args.paths else None
-    result = check_site(args.root, args.config, summaries=selected or (lambda _: True))
+    selected = paths_filter(config, args.paths) if args.paths else None
+    # a review built before has compiled templates in its cache: a check reuses them, and makes no cache
+    cache = BuildCache(config.root) if (config.root / CACHE_DIR).is_dir() else None
+    result = check_site(args.root, args.config, summaries=selected or (lambda _: True), cache=cache)
     diagnostics = result.diagnostics
     if args.paths:
         diagnostics = scope_diagnostics(diagnostics, result.config, args.paths)
-    if args.format == "json":
-        sys.stdout.write(format_json(diagnostics))
+    notices = [unchecked_text(result)] if result.unchecked else []
+    if args.format == "json":  # paths from the review's root, as documented
+        sys.stdout.write(format_json(diagnostics, unchecked=result.unchecked))
     elif args.format == "github":
-        sys.stdout.write(format_github(diagnostics))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(format_markdown(diagnostics))
+        # GitHub attaches an annotation to the file at that path from the repository's root
+        in_repository = relocate(diagnostics, _under(result.config.root, git_toplevel(result.config.root)))
+        sys.stdout.write(format_github(in_repository, notices))
+        _write_step_summary(format_markdown(in_repository, notices))
     else:
         if diagnostics:
-            sys.stdout.write(format_text(diagnostics, colour=wants_colour(sys.stdout)))
-            if result.unchecked:
+            sys.stdout.write(format_text(_from_here(diagnostics, result.config.root),
+                                         colour=wants_colour(sys.stdout)))
+            if notices:
                 print(unchecked_line(result))
         else:
-            checked = f"{len(args.paths)} file(s)" if args.paths else f"{len(result.papers)} papers"
-            print(f"l2h: {checked} checked, no problems found")
+            count = sum(map(selected, (p.source for p in result.papers))) if selected else len(result.papers)
+            print(f"l2h: {count:,} paper{'s' if count != 1 else ''} checked, no problems found")
     return EXIT_CONTENT if is_failure(diagnostics, args.strict) else EXIT_OK
+
+
+def _write_step_summary(text: str) -> None:
+    """Append to the GitHub job summary when $GITHUB_STEP_SUMMARY names it; warn if it cannot be written."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:  # the annotations are printed: the check itself is done
+        print(f"l2h: warning: cannot write the job summary to GITHUB_STEP_SUMMARY={summary}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from l2h_site.serve import serve  # imported here: the server's libraries are not needed to build
 
-    if not args.root.is_dir():
-        raise L2hError(f"{args.root} is not a folder")
+    _review_folder(args.root, args.config)
     serve(args.root, config_file=args.config, out_dir=args.out, host=args.host, port=args.port,
           allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict,
           poll=args.poll)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.diagnostics import Diagnostic, L2hError, error
 from l2h_site.model import Config
 from l2h_site.textutil import closest, describe_value
+from l2h_site.write import check_output_dir
 from l2h_site.yamlsafe import load_yaml_file
 
 CONFIG_NAME = "l2h.yml"
@@ -45,7 +47,11 @@ def base_path(base_url: str) -> str:
 
 
 def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, list[Diagnostic]]:
-    """Read the site config, returning defaults for what it leaves out and diagnostics for mistakes."""
+    """Read the site config, returning defaults for what it leaves out and diagnostics for mistakes.
+
+    The default l2h.yml is optional; a config_file given must exist (else L2hError): a mistyped --config
+    would otherwise build with the defaults.
+    """
     root = root.resolve()
     path = config_file if config_file is not None else root / CONFIG_NAME
     if config_file is not None:
@@ -55,7 +61,9 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     diagnostics: list[Diagnostic] = []
     try:
         doc = load_yaml_file(path, rel, "config-unreadable")
-    except FileNotFoundError:  # every setting is optional, and so is the file
+    except FileNotFoundError:  # every setting is optional, and so is the file, unless it was named
+        if config_file is not None:
+            raise L2hError(f"config file {config_file} does not exist") from None
         return default, []
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
@@ -97,4 +105,15 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
                                      "write the absolute address, e.g. https://learning2hash.github.io/"))
         elif not base_url.endswith("/"):
             values["base_url"] = base_url + "/"
-    return dataclasses.replace(default, **values), diagnostics  # type: ignore[arg-type]
+    config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
+    if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
+        try:
+            check_output_dir(config.path(config.output_dir), root,
+                             [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)])
+        except L2hError as exc:
+            line, column = doc.positions.get(("output_dir",), (1, 1))
+            said = str(exc).replace(f"{root}{os.sep}", "")  # the folders inside the review, as l2h.yml names them
+            diagnostics.append(error(rel, line, column, "config-output-dir", f'output_dir "{config.output_dir}": {said}',
+                                     "set output_dir to a folder of its own, such as _site"))
+            config = dataclasses.replace(config, output_dir=default.output_dir)
+    return config, diagnostics

@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
@@ -114,12 +114,26 @@ def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
     return f"{errors} error(s), {warnings} warning(s) in {files} file{plural}"
 
 
-def format_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """Format diagnostics as the documented JSON shape (version 1)."""
+def relocate(diagnostics: Sequence[Diagnostic], prefix: str) -> list[Diagnostic]:
+    """Put prefix (a folder, ending in /) before the relative path of each diagnostic and of the files it relates
+    to: paths relative to the review's root become relative to a folder above it."""
+    if not prefix:
+        return list(diagnostics)
+
+    def moved(path: str) -> str:
+        return path if path.startswith("/") else prefix + path
+
+    return [replace(d, path=moved(d.path), related=tuple(map(moved, d.related))) for d in diagnostics]
+
+
+def format_json(diagnostics: Sequence[Diagnostic], unchecked: int = 0) -> str:
+    """Format diagnostics as the documented JSON shape (version 1); unchecked counts the papers not checked
+    against the taxonomy, which has errors."""
     payload = {
         "version": 1,
         "errors": sum(d.severity == "error" for d in diagnostics),
         "warnings": sum(d.severity == "warning" for d in diagnostics),
+        "unchecked": unchecked,
         "diagnostics": [{**asdict(d), "related": list(d.related)} for d in diagnostics],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -133,8 +147,8 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """Format diagnostics as GitHub Actions workflow commands."""
+def format_github(diagnostics: Sequence[Diagnostic], notices: Sequence[str] = ()) -> str:
+    """Format diagnostics as GitHub Actions workflow commands, then notices about the whole check (no file)."""
     out = []
     for d in diagnostics:
         command = {"error": "error", "warning": "warning", "note": "notice"}[d.severity]
@@ -146,18 +160,20 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
         props.append(f"title={_escape_property(d.code)}")
         message = d.message + (f"\n{d.hint}" if d.hint else "")
         out.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
+    out += [f"::notice title=l2h check::{_escape_data(text)}" for text in notices]
     return "\n".join(out) + ("\n" if out else "")
 
 
-def format_markdown(diagnostics: Sequence[Diagnostic]) -> str:
-    """Format diagnostics as a markdown table, for a GitHub job summary."""
+def format_markdown(diagnostics: Sequence[Diagnostic], notices: Sequence[str] = ()) -> str:
+    """Format diagnostics as a markdown table, for a GitHub job summary, after notices about the whole check."""
+    said = "".join(f"{visible(text)}\n\n" for text in notices)
     if not diagnostics:
-        return "### l2h check\n\nNo problems found.\n"
+        return f"### l2h check\n\n{said}No problems found.\n"
 
     def cell(text: str) -> str:
         return visible(text.replace("|", "\\|").replace("\n", " "))
 
-    rows = ["### l2h check", "", summary_line(diagnostics), "",
+    rows = ["### l2h check", "", said + summary_line(diagnostics), "",
             "| location | severity | code | message | fix |", "|---|---|---|---|---|"]
     for d in diagnostics:
         rows.append(f"| `{cell(_location(d))}` | {d.severity} | `{d.code}` | {cell(d.message)} | {cell(d.hint)} |")

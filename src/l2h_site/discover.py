@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
 
-from l2h_site.diagnostics import Diagnostic, error, warning
+from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import SourceFile
+from l2h_site.vcs import git_tracked
 
 PAPER_SUFFIXES = (".md", ".markdown")
 """Extensions of paper files; `.markdown` is what the Jekyll reviews use."""
@@ -15,7 +17,7 @@ PAPER_SUFFIXES = (".md", ".markdown")
 IGNORED_NAMES = frozenset({".gitkeep"})
 EDITOR_FILE = re.compile(r"^\..+\.sw[a-px]$|~$|^\.#|^#.*#$|^4913$|\.___jb_(?:old|tmp|bak)___$")
 """Names editors give the swap, backup, lock and write-test files they keep beside a file being edited
-(vim, Emacs, JetBrains IDEs): a warning, not an error, and `l2h serve` does not rebuild when they change."""
+(vim, Emacs, JetBrains IDEs): not an error (see junk_severity), and `l2h serve` does not rebuild when they change."""
 
 
 OS_FILES = {".ds_store": "macOS's Finder keeps", "thumbs.db": "Windows keeps thumbnails in",
@@ -56,15 +58,15 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                                          "rename it to <key>.md, e.g. weiss2008spectral.md"))
                 continue
             if is_editor_file(entry.name):
-                diagnostics.append(warning(rel, 0, 0, "editor-file",
-                                           f"{entry.name} looks like an editor's temporary file; it is not read",
-                                           "it goes away when the editor closes the paper; never commit it"))
+                diagnostics.append(note(rel, 0, 0, "editor-file",
+                                        f"{entry.name} looks like an editor's temporary file; it is not read",
+                                        "it goes away when the editor closes the paper; never commit it"))
                 continue
             kind = os_file_kind(entry.name)
             if kind is not None:
                 ignore = "._*" if entry.name.startswith("._") else entry.name
-                diagnostics.append(warning(rel, 0, 0, "os-file", f"{entry.name} is a file {kind}; it is not read",
-                                           f"delete it, and add {ignore} to .gitignore so that it is never committed"))
+                diagnostics.append(note(rel, 0, 0, "os-file", f"{entry.name} is a file {kind}; it is not read",
+                                        f"delete it, and add {ignore} to .gitignore so that it is never committed"))
                 continue
             if entry.is_symlink():
                 diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
@@ -84,7 +86,38 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
         diagnostics.append(warning(rel_dir, 0, 0, "no-papers", f"{rel_dir}/ holds no paper files",
                                    f"add a paper as {rel_dir}/<key>.md (see CONTRIBUTING.md), or set papers_dir "
                                    "in l2h.yml if the papers are elsewhere"))
-    return sources, diagnostics
+    return sources, junk_severity(diagnostics, root)
+
+
+JUNK = frozenset({"editor-file", "os-file"})
+"""Codes of the files editors and operating systems leave beside the papers."""
+
+
+def junk_severity(diagnostics: list[Diagnostic], root: Path) -> list[Diagnostic]:
+    """Make the notes about editors' and operating systems' files warnings (which --strict turns into errors) where
+    they may be committed junk: files git tracks, or, in a review that is not a git repository, any under CI.
+
+    A swap file exists while a paper is open in an editor, and Finder makes .DS_Store as a folder is browsed:
+    a local `l2h build --strict` or `l2h serve --strict` must not fail because of them. What CI must stop is
+    the junk a pull request commits, and git knows which files those are (`git ls-files`). Without git, CI's
+    checkout holds only what was committed, so there every such file counts.
+    """
+    junk = [d.path for d in diagnostics if d.code in JUNK]
+    if not junk:
+        return diagnostics
+    tracked = git_tracked(root, junk)
+    in_git = tracked is not None
+    if tracked is None:
+        tracked = set(junk) if os.environ.get("CI", "").lower() not in ("", "0", "false") else set()
+    return [dataclasses.replace(d, severity="warning", hint=_committed_hint(d) if in_git else d.hint)
+            if d.code in JUNK and d.path in tracked else d for d in diagnostics]
+
+
+def _committed_hint(d: Diagnostic) -> str:
+    """The fix for an editor's or operating system's file that git tracks."""
+    if d.code == "editor-file":  # the editor still needs it while the paper is open: out of git only
+        return f"it is committed: take it out of git with git rm --cached {d.path}; never commit it"
+    return d.hint.replace("delete it,", f"it is committed: delete it with git rm {d.path},", 1)
 
 
 def _relative(path: Path, root: Path) -> str:

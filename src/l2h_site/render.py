@@ -28,7 +28,7 @@ from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files
 from l2h_site.memory import release_freed_memory
-from l2h_site.model import RenderedPage
+from l2h_site.model import Config, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
@@ -103,6 +103,44 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
     return env
+
+
+def site_environment(config: Config, cache: BuildCache | None = None) -> jinja2.Environment:
+    """Create the Jinja environment of a site's templates, keeping compiled ones in the build cache if given."""
+    return make_environment(config.path(config.templates_dir),
+                            cache.folder / "templates" if cache is not None and cache.folder is not None else None)
+
+
+TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".svg", ".txt", ".j2", ".jinja", ".jinja2")
+"""Files of the templates folder that compile_templates compiles."""
+
+
+def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagnostic]:
+    """Compile every template of the environment's folder, reporting syntax errors as diagnostics.
+
+    This is part of checking a site (build and `l2h check`), so that template errors are reported with the
+    content's, not after them; the environment keeps the compiled templates for rendering.
+    Hidden files (an editor's swap file) are skipped.
+    """
+    problems: list[Diagnostic] = []
+    rel = templates_rel.rstrip("/")
+    names = env.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)
+                               and not any(part.startswith(".") for part in name.split("/")))
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(template_syntax_error(exc, rel, name))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(error(f"{rel}/{name}", 0, 0, "template-error", f"template {name} cannot be read: {exc}",
+                                  "save it as UTF-8 text"))
+    return problems
+
+
+def template_syntax_error(exc: jinja2.TemplateSyntaxError, templates_rel: str, template: str) -> Diagnostic:
+    """Report a template's syntax error at its file and line (the file may be one the template imports)."""
+    return error(f"{templates_rel}/{exc.name or template}", exc.lineno or 0, 0, "template-syntax",
+                 f"template error: {exc.message}", "fix the Jinja syntax on this line")
 
 
 def _bytecode_cache(env: jinja2.Environment, root: Path) -> jinja2.BytecodeCache | None:
@@ -311,9 +349,7 @@ class _Renderer:
             html = self.env.get_template(template).render(site=self.site, page_path=path,
                                                           paper_card=partial(self.card, path.count("/")), **values)
         except jinja2.TemplateSyntaxError as exc:
-            return None, [error(f"{self.templates_rel}/{exc.name or template}", exc.lineno or 0, 0,
-                                "template-syntax", f"template error: {exc.message}",
-                                "fix the Jinja syntax on this line")]
+            return None, [template_syntax_error(exc, self.templates_rel, template)]
         except jinja2.TemplateNotFound as exc:
             return None, [error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
                                 f"template {exc.name} does not exist",
@@ -429,17 +465,18 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
-                progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False) -> list[Diagnostic]:
+                progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False,
+                env: jinja2.Environment | None = None) -> list[Diagnostic]:
     """Render every page of the site in a fixed order, handing each to the sink as it is made.
 
     With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
     from it instead of being rendered again; the pages about the whole review always are (each paper's
     exports come from the cache's memo). keep_memos: the caller keeps the cache between builds (l2h
-    serve), so the memo stays in memory.
+    serve), so the memo stays in memory. An environment given is used instead of a new one: the check phase
+    compiled the templates into it (compile_templates).
     """
     config = site.config
-    env = make_environment(config.path(config.templates_dir),
-                           cache.folder / "templates" if cache is not None and cache.folder is not None else None)
+    env = env if env is not None else site_environment(config, cache)
     r = _Renderer(site, env, sink, store)
     views = r.views
     common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site

@@ -58,12 +58,14 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     def at(*path: object) -> tuple[int, int]:
         return parsed.positions.get(path, parsed.positions.get(("key",) + path, (1, 1)))
 
-    if parsed.unread & KEY_FIELDS:
-        pass  # the key is checked against these fields once they can be read
-    elif not KEY_FORM.match(paper.key):
+    if not KEY_FORM.match(paper.key):
+        # the name to suggest is derived from the title, authors and year: without them, the form is described
+        name = "<key>" if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title)
         diagnostics.append(error(rel, 0, 0, "key-form", f'file name "{paper.key}" is not a valid paper key',
-                                 f'name the file {derive_key(paper.authors, paper.year, paper.title)}.md '
-                                 "(first author's last name, year, first word of the title, lowercase)"))
+                                 f"name the file {name}.md (first author's last name, year, first word of the "
+                                 "title, lowercase)" + (", e.g. weiss2008spectral.md" if name == "<key>" else "")))
+    elif parsed.unread & KEY_FIELDS:
+        pass  # the key is checked against these fields once they can be read
     else:
         diagnostics.extend(_check_key_agrees(paper, at("authors" if ("authors",) in parsed.positions else "author"),
                                              at("year")))
