@@ -177,3 +177,76 @@ def test_jekyll_import_reports_a_paper_with_a_bad_field_instead_of_writing_it(
     assert ('  _publications/weiss2008spectral.markdown: line 5: doi "notadoi" is not a DOI (write a DOI like '
             "10.1109/TPAMI.2012.193, or remove the line if you are not sure)\n") in out
     assert not (root / "papers/weiss2008spectral.md").exists()
+
+
+CAPITALISED = "@Article{roe2018scaling,\n  Title = {Scaling Hashing},\n  Author = {Roe, Jane and Poe, Ed},\n  Year = {2018},\n  Journal = {TPAMI}\n}\n"
+
+
+def test_bibtex_field_names_are_case_insensitive(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"cap.bib": CAPITALISED})
+    assert main(["import", "bibtex", str(root / "cap.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: imported 1 paper(s), skipped 0 already present, could not convert 0\n"
+    assert (root / "papers/roe2018scaling.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Scaling Hashing\nauthors: Jane Roe, Ed Poe\nvenue: TPAMI\nyear: 2018\n")
+
+
+BIB_DETAILS = r"""@string{conf = "Proc. " # "SIGIR"}
+@inproceedings{lee2018using,
+  title = "Using String Macros " # "Concatenated",
+  author = {Ann Lee},
+  year = 2018,
+  booktitle = conf # " 2018",
+  eprint = {arXiv:1802.01234v2}
+}
+
+@article{kim2019hashing,
+  title = {Hashing in $\mathcal{O}(n)$ Time with {GPU}s},
+  author = {Bo Kim},
+  year = {2019},
+  eprint = {1903.01234}, archivePrefix = {arXiv}
+}
+
+@article{broken2020oops,
+  title = {Oops, author = {Cy Doe},
+  year = {2020}
+
+@article{han2020other,
+  title = {Other},
+  author = {Di Han},
+  year = {2020},
+  eprint = {hal-01234567}, archivePrefix = {HAL}
+}
+"""
+
+
+def test_bibtex_conversion_resolves_concatenation_keeps_math_and_reads_eprints(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"refs.bib": BIB_DETAILS})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""  # bibtexparser's own log line is not printed beside the report
+    assert captured.out == (
+        "l2h: imported 3 paper(s), skipped 0 already present, could not convert 1\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib line 17: cannot parse the entry: Unexpected block start: `@article`. Was still looking for "
+        "field-value closing `}` (check that its braces { } and quotes \" are balanced)\n")
+    assert (root / "papers/lee2018using.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Using String Macros Concatenated\nauthors: Ann Lee\nvenue: Proc. SIGIR 2018\nyear: 2018\n"
+        "tags: [TODO]\nfamily: TODO\narxiv: '1802.01234'\n")
+    kim = (root / "papers/kim2019hashing.md").read_text(encoding="utf-8")
+    assert kim.startswith("---\ntitle: Hashing in $\\mathcal{O}(n)$ Time with GPUs\n")
+    assert "arxiv: '1903.01234'\n" in kim
+    assert "arxiv" not in (root / "papers/han2020other.md").read_text(encoding="utf-8")
+
+
+def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"latin.bib": "@article{x,\n  title = {Caf\u00e9 Hashing},\n}\n".encode("latin-1")})
+    bib = root / "latin.bib"
+    assert main(["import", "bibtex", str(bib), "--root", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: cannot read {bib}: line 2, column 15: byte 0xe9 is not UTF-8; save it as UTF-8 "
+        f"(for a Latin-1 file: iconv -f latin1 -t utf-8 {bib} > latin-utf8.bib)\n")
+    assert not (root / "papers").exists()
+    assert main(["new", "--bibtex", str(bib), "--root", str(root)]) == 2
+    assert capsys.readouterr().err.startswith(f"l2h: error: cannot read {bib}: line 2, column 15: byte 0xe9")

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l2h_site.bibtex import PaperDraft, read_bibtex
+from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
@@ -55,10 +55,7 @@ class _Item:
 
 def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportReport:
     """Write one paper file per BibTeX entry that the review does not have yet."""
-    try:
-        text = bib_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise L2hError(f"cannot read {bib_file}: {exc}") from exc
+    text = read_bib_file(bib_file)
     check = check_site(root)
     drafts, problems = read_bibtex(text, bib_file.name)
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from l2h_site.bibtex import PaperDraft, read_bibtex
+from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import check_site
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import Paper, Taxonomy
@@ -388,10 +388,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bibtex == "-":
         bibtex = sys.stdin.read()
     elif args.bibtex:
-        try:
-            bibtex = Path(args.bibtex).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise L2hError(f"cannot read {args.bibtex}: {exc}") from exc
+        bibtex = read_bib_file(Path(args.bibtex))
     options = NewOptions(title=args.title, authors=args.authors, year=args.year, venue=args.venue, tags=args.tag,
                          facets=args.facet, arxiv=args.arxiv, doi=args.doi, bibtex=bibtex,
                          fetch=not args.no_fetch)
