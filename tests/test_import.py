@@ -27,8 +27,9 @@ not converted (fix and import again):
   _publications/notes.txt: not a paper file (only .md, .markdown are read)
 to check by hand:
   _publications/ge2013optimized.md: bibkey "ge2013opq" differs from the file name "ge2013optimized"
+  tag "Unsupervised": is a facet value: 1 paper set family: unsupervised instead
   all imported papers: set the required facets (family); `l2h check` lists each one
-4 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
+3 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
 """
 
 PROPOSAL = """\
@@ -40,7 +41,6 @@ PROPOSAL = """\
 #   Image Retrieval <- Image Retrieval (4 papers)
 #   Quantisation <- Quantisation (1 paper), Quantization (1 paper)
 #   Transformer <- Transformer (1 paper), Transformers (1 paper)
-#   Unsupervised <- Unsupervised (1 paper)
 tags:
   Image Retrieval:
     description: 'TODO: describe this tag in one sentence'
@@ -50,8 +50,6 @@ tags:
   Transformer:
     description: 'TODO: describe this tag in one sentence'
     aliases: [Transformers]
-  Unsupervised:
-    description: 'TODO: describe this tag in one sentence'
 """
 
 
@@ -64,10 +62,11 @@ def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
     assert sorted(p.name for p in (root / "papers").iterdir()) == [
         "chen2022transhash.md", "dubey2022vision.md", "ge2013optimized.md", "jegou2011product.md",
         "salakhutdinov2009semantic.md", "weiss2008spectral.md"]
-    # CRLF, conference, additional_links, bibkey, layout and citations become the l2h fields.
+    # CRLF, conference, additional_links, bibkey, layout and citations become the l2h fields; the tag
+    # "Unsupervised" names a value of the facet family, and becomes it.
     assert (root / "papers/weiss2008spectral.md").read_bytes() == (
         b"---\ntitle: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\nvenue: NIPS\nyear: 2008\n"
-        b"tags: [Unsupervised, Image Retrieval]\nlinks:\n- name: Code\n  url: https://example.org/spectral-hashing\n"
+        b"tags: [Image Retrieval]\nfamily: unsupervised\nlinks:\n- name: Code\n  url: https://example.org/spectral-hashing\n"
         b"---\nCodes from thresholded eigenfunctions of a graph Laplacian.\n")
     # Empty venue and missing tags: no venue line, no tags line; journal becomes venue; variants unified.
     assert (root / "papers/salakhutdinov2009semantic.md").read_text(encoding="utf-8") == (
@@ -102,7 +101,7 @@ def test_jekyll_import_maps_variants_onto_the_existing_taxonomy(
     root = site({"papers/weiss2008spectral.md": SPECTRAL})
     assert main(["import", "jekyll", str(JEKYLL), "--root", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "  _publications/weiss2008spectral.markdown: same key as papers/weiss2008spectral.md\n" in out
+    assert "  _publications/weiss2008spectral.markdown: same key and title as papers/weiss2008spectral.md\n" in out
     assert "new tag" not in out  # every tag is known or a variant of a known one; Unsupervised came with weiss
     assert not (root / "taxonomy.proposed.yml").exists()
     assert "tags: [Transformers, Image Retrieval]\n" in (root / "papers/dubey2022vision.md").read_text(encoding="utf-8")
@@ -137,7 +136,7 @@ def test_bibtex_import_skips_and_lists_papers_already_present(site: Site, capsys
     assert capsys.readouterr().out == (
         "l2h: imported 3 paper(s), skipped 2 already present, could not convert 1\n"
         "skipped (already in the review, or earlier in the input):\n"
-        "  refs.bib entry weiss2008spectral: same key as papers/weiss2008spectral.md\n"
+        "  refs.bib entry weiss2008spectral: same key and title as papers/weiss2008spectral.md\n"
         "  refs.bib entry muller2019copy: same DOI as refs.bib entry muller2019m (imported as "
         "papers/muller2019muller.md)\n"
         "not converted (fix and import again):\n"
@@ -177,3 +176,168 @@ def test_jekyll_import_reports_a_paper_with_a_bad_field_instead_of_writing_it(
     assert ('  _publications/weiss2008spectral.markdown: line 5: doi "notadoi" is not a DOI (write a DOI like '
             "10.1109/TPAMI.2012.193, or remove the line if you are not sure)\n") in out
     assert not (root / "papers/weiss2008spectral.md").exists()
+
+
+CAPITALISED = "@Article{roe2018scaling,\n  Title = {Scaling Hashing},\n  Author = {Roe, Jane and Poe, Ed},\n  Year = {2018},\n  Journal = {TPAMI}\n}\n"
+
+
+def test_bibtex_field_names_are_case_insensitive(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"cap.bib": CAPITALISED})
+    assert main(["import", "bibtex", str(root / "cap.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: imported 1 paper(s), skipped 0 already present, could not convert 0\n"
+    assert (root / "papers/roe2018scaling.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Scaling Hashing\nauthors: Jane Roe, Ed Poe\nvenue: TPAMI\nyear: 2018\n")
+
+
+BIB_DETAILS = r"""@string{conf = "Proc. " # "SIGIR"}
+@inproceedings{lee2018using,
+  title = "Using String Macros " # "Concatenated",
+  author = {Ann Lee},
+  year = 2018,
+  booktitle = conf # " 2018",
+  eprint = {arXiv:1802.01234v2}
+}
+
+@article{kim2019hashing,
+  title = {Hashing in $\mathcal{O}(n)$ Time with {GPU}s},
+  author = {Bo Kim},
+  year = {2019},
+  eprint = {1903.01234}, archivePrefix = {arXiv}
+}
+
+@article{broken2020oops,
+  title = {Oops, author = {Cy Doe},
+  year = {2020}
+
+@article{han2020other,
+  title = {Other},
+  author = {Di Han},
+  year = {2020},
+  eprint = {hal-01234567}, archivePrefix = {HAL}
+}
+"""
+
+
+def test_bibtex_conversion_resolves_concatenation_keeps_math_and_reads_eprints(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"refs.bib": BIB_DETAILS})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""  # bibtexparser's own log line is not printed beside the report
+    assert captured.out == (
+        "l2h: imported 3 paper(s), skipped 0 already present, could not convert 1\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib line 17: cannot parse the entry: Unexpected block start: `@article`. Was still looking for "
+        "field-value closing `}` (check that its braces { } and quotes \" are balanced)\n")
+    assert (root / "papers/lee2018using.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Using String Macros Concatenated\nauthors: Ann Lee\nvenue: Proc. SIGIR 2018\nyear: 2018\n"
+        "tags: [TODO]\nfamily: TODO\narxiv: '1802.01234'\n")
+    kim = (root / "papers/kim2019hashing.md").read_text(encoding="utf-8")
+    assert kim.startswith("---\ntitle: Hashing in $\\mathcal{O}(n)$ Time with GPUs\n")
+    assert "arxiv: '1903.01234'\n" in kim
+    assert "arxiv" not in (root / "papers/han2020other.md").read_text(encoding="utf-8")
+
+
+def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"latin.bib": "@article{x,\n  title = {Caf\u00e9 Hashing},\n}\n".encode("latin-1")})
+    bib = root / "latin.bib"
+    assert main(["import", "bibtex", str(bib), "--root", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: cannot read {bib}: line 2, column 15: byte 0xe9 is not UTF-8; save it as UTF-8 "
+        f"(for a Latin-1 file: iconv -f latin1 -t utf-8 {bib} > latin-utf8.bib)\n")
+    assert not (root / "papers").exists()
+    assert main(["new", "--bibtex", str(bib), "--root", str(root)]) == 2
+    assert capsys.readouterr().err.startswith(f"l2h: error: cannot read {bib}: line 2, column 15: byte 0xe9")
+
+
+def test_bibtex_import_gives_a_different_paper_with_a_taken_key_the_next_free_key(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL, "more.bib": (
+        "@article{a, title={Spectral Graph Partitioning Revisited}, author={Weiss, Yair}, year={2008}}\n"
+        "@article{b, title={Spectral Clustering of Codes}, author={Weiss, Yair}, year={2008}}\n")})
+    assert main(["import", "bibtex", str(root / "more.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "l2h: imported 2 paper(s), skipped 0 already present, could not convert 0\n"
+        "to check by hand:\n"
+        "  more.bib entry a: key weiss2008spectral is taken by papers/weiss2008spectral.md, a different paper; "
+        "imported as papers/weiss2008spectralb.md\n"
+        "  more.bib entry b: key weiss2008spectral is taken by papers/weiss2008spectral.md, a different paper; "
+        "imported as papers/weiss2008spectralc.md\n")
+    assert (root / "papers/weiss2008spectralc.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Spectral Clustering of Codes\n")
+
+
+def test_jekyll_import_keeps_keys_and_reports_a_clash_of_different_papers_as_not_converted(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    pubs = tmp_path / "jek" / "_publications"
+    (pubs / "sub").mkdir(parents=True)
+    (pubs / "smith2019deep.md").write_text("---\ntitle: Deep Codes\nauthors: Ann Smith\nyear: 2019\n---\nA.\n",
+                                           encoding="utf-8")
+    (pubs / "sub/smith2019deep.md").write_text("---\ntitle: Deep Trees\nauthors: Bo Smith\nyear: 2019\n---\nB.\n",
+                                               encoding="utf-8")
+    assert main(["import", "jekyll", str(pubs.parent), "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "l2h: imported 1 paper(s), skipped 0 already present, could not convert 1\n"
+        "not converted (fix and import again):\n"
+        "  _publications/sub/smith2019deep.md: key smith2019deep is taken by _publications/smith2019deep.md "
+        "(imported as papers/smith2019deep.md), a different paper; rename one of them (e.g. to smith2019deepb) "
+        "and import again\n")
+    assert "skipped (already" not in out
+
+
+@pytest.mark.parametrize("proposal, message", [
+    ("taxonomy.yml", ("--proposal taxonomy.yml is the taxonomy; the proposal is never written over it (leave out "
+                     "--proposal to write taxonomy.proposed.yml)")),
+    ("l2h.yml", ("--proposal l2h.yml is the config; the proposal is never written over it (leave out --proposal to "
+                "write taxonomy.proposed.yml)")),
+    ("papers/new.yml", ("--proposal papers/new.yml is in papers/, where every file is read as a paper; choose a file "
+                       "outside it (default: taxonomy.proposed.yml)")),
+    ("taxonomy.proposed.yml", ("taxonomy.proposed.yml already exists; refusing to overwrite it (merge it into "
+                              "taxonomy.yml or delete it, or give another file with --proposal)")),
+    ("README.md", ("README.md already exists; refusing to overwrite it (merge it into taxonomy.yml or delete it, or "
+                  "give another file with --proposal)")),
+    ("nodir/x.yml", "cannot write the taxonomy proposal to nodir/x.yml: the folder {root}/nodir does not exist"),
+])
+def test_the_proposal_never_overwrites_a_file_and_is_checked_before_any_paper_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str], proposal: str, message: str) -> None:
+    files = {"taxonomy.yml": FACETS_ONLY, "l2h.yml": "title: Mine\n", "taxonomy.proposed.yml": "KEEP ME\n",
+             "README.md": "KEEP ME\n"}
+    root = site(files)
+    assert main(["import", "jekyll", str(JEKYLL), "--root", str(root), "--proposal", proposal]) == 2
+    assert capsys.readouterr().err == f"l2h: error: {message.format(root=root)}\n"
+    assert not (root / "papers").exists()
+    assert {name: (root / name).read_text(encoding="utf-8") for name in files} == files
+
+
+def test_jekyll_tags_group_ices_plurals_prefer_title_case_and_become_facet_values(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY.replace(
+        "      supervised: {label: Supervised, description: Learned from labels.}\n",
+        "      supervised: {label: Supervised, description: Learned from labels.}\n"
+        "      survey: {label: Survey or benchmark, description: Surveys.}\n"
+        "  learning:\n    label: Learning\n    description: Depth.\n    values:\n"
+        "      deep: {label: Deep, description: Deep networks.}\n")})
+    pubs = tmp_path / "_publications"
+    pubs.mkdir()
+    tags = {"a2019a": "[HASHING, Learned Index]", "b2019b": "[Hashing, Learned-Indices]",
+            "c2019c": "[hashing, learned indexes]", "d2019d": "[Deep Learning, Survey Paper]"}
+    for key, tag_list in tags.items():
+        (pubs / f"{key}.md").write_text(f"---\ntitle: {key}\nauthors: Ann Lee\nyear: 2019\ntags: {tag_list}\n---\nS.\n",
+                                        encoding="utf-8")
+    assert main(["import", "jekyll", str(pubs), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "l2h: imported 4 paper(s), skipped 0 already present, could not convert 0\n"
+        "to check by hand:\n"
+        '  tag "Survey Paper": is a facet value: 1 paper set family: survey instead\n'
+        '  tag "Deep Learning": is a facet value: 1 paper set learning: deep instead\n'
+        "  all imported papers: set the required facets (family); `l2h check` lists each one\n"
+        "2 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml\n")
+    proposal = (root / "taxonomy.proposed.yml").read_text(encoding="utf-8")
+    assert "#   Hashing <- HASHING (1 paper), Hashing (1 paper), hashing (1 paper)\n" in proposal
+    assert ("#   Learned Index <- Learned Index (1 paper), Learned-Indices (1 paper), learned indexes (1 paper)\n"
+            in proposal)
+    assert (root / "papers/d2019d.md").read_text(encoding="utf-8") == (
+        "---\ntitle: d2019d\nauthors: Ann Lee\nyear: 2019\nfamily: survey\nlearning: deep\n---\nS.\n")

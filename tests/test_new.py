@@ -138,7 +138,8 @@ def test_from_a_recorded_arxiv_response(site: Site, capsys: pytest.CaptureFixtur
     options = new.NewOptions(arxiv="https://arxiv.org/abs/1501.01062", tags=["Image Retrieval"],
                              facets=["family=unsupervised"])
     said: list[str] = []
-    path = new.new_paper(root, options, fetch=fetch, say=said.append)
+    path, problems = new.new_paper(root, options, fetch=fetch, say=said.append)
+    assert path is not None and problems == []
     assert said[:2] == ["l2h: read the metadata of arXiv 1501.01062", "l2h: wrote papers/andoni2015optimal.md"]
     assert path.read_text(encoding="utf-8") == (
         "---\n"
@@ -158,8 +159,8 @@ def test_from_a_recorded_crossref_response_flags_win(site: Site) -> None:
     root = site({})
     fetch = recorded({"https://api.crossref.org/works/10.1109/TPAMI.2010.57": "crossref_10.1109_TPAMI.2010.57.json"})
     options = new.NewOptions(doi="10.1109/TPAMI.2010.57", venue="TPAMI")
-    path = new.new_paper(root, options, fetch=fetch, say=lambda _: None)
-    assert path.name == "jegou2011product.md"
+    path, _ = new.new_paper(root, options, fetch=fetch, say=lambda _: None)
+    assert path is not None and path.name == "jegou2011product.md"
     text = path.read_text(encoding="utf-8")
     assert "title: Product Quantization for Nearest Neighbor Search\n" in text
     assert "authors: Hervé Jégou, Matthijs Douze, Cordelia Schmid\nvenue: TPAMI\nyear: 2011\n" in text
@@ -167,11 +168,11 @@ def test_from_a_recorded_crossref_response_flags_win(site: Site) -> None:
 
 def test_unknown_arxiv_id_falls_back_to_flags(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({})
-    fetch = recorded({"https://export.arxiv.org/api/query?id_list=9999.99999": "arxiv_not_found.xml"})
+    fetch = recorded({"https://export.arxiv.org/api/query?id_list=2101.99999": "arxiv_not_found.xml"})
     said: list[str] = []
     with pytest.raises(new.L2hError, match=r"^cannot name the paper without --title and --authors and --year"):
-        new.new_paper(root, new.NewOptions(arxiv="9999.99999"), fetch=fetch, say=said.append)
-    assert said == [("l2h: could not fetch the metadata of arXiv 9999.99999: the arXiv API has no paper 9999.99999; "
+        new.new_paper(root, new.NewOptions(arxiv="2101.99999"), fetch=fetch, say=said.append)
+    assert said == [("l2h: could not fetch the metadata of arXiv 2101.99999: the arXiv API has no paper 2101.99999; "
                     "using the flags you gave (--title, --authors, --year, --venue)")]
 
 
@@ -195,28 +196,51 @@ def test_refuses_to_overwrite_or_to_add_a_paper_twice(site: Site, capsys: pytest
     before = (root / "papers/weiss2008spectral.md").read_bytes()
     assert run(root, "--title", "Spectral hashing", "--authors", "Yair Weiss", "--year", "2008") == 2
     assert capsys.readouterr().err == (
-        "l2h: error: this paper is already in the review as papers/weiss2008spectral.md (same key); "
-        "refusing to overwrite it (edit that file instead)\n")
+        "l2h: error: this paper is already in the review as papers/weiss2008spectral.md (same key and title); "
+        "refusing to add it twice (edit that file instead)\n")
     assert run(root, "--title", "Other", "--authors", "Ann Lee", "--year", "2008", "--arxiv", "0801.0001v2",
                "--no-fetch") == 2
     assert capsys.readouterr().err.endswith(
-        "already in the review as papers/weiss2008spectral.md (same arXiv id); refusing to overwrite it "
+        "already in the review as papers/weiss2008spectral.md (same arXiv id); refusing to add it twice "
         "(edit that file instead)\n")
     assert (root / "papers/weiss2008spectral.md").read_bytes() == before
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 
 
-def test_facet_flags_are_checked_against_the_taxonomy(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "T", "--authors", "Ann Lee", "--year", "1800", "--facet", "family=unsupervized",
+               "--facet", "familly=supervised", "--tag", "Image Retreival", "--tag", "Transformer",
+               "--venue", "TODO") == 1
+    assert capsys.readouterr() == ("", (
+        '--facet: error[unknown-facet]: "familly=supervised" is not ID=VALUE with ID one of "family", "modality"\n'
+        '  help: did you mean "family"?\n'
+        "--year: error[year-range]: year 1800 is before 1900\n"
+        "  help: write the year the paper was published\n"
+        '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
+        '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
+        '--facet: error[unknown-facet-value]: "unsupervized" is not a value of facet "family" (Method family)\n'
+        '  help: did you mean "unsupervised"?\n'
+        "--venue: error[placeholder]: venue still holds the placeholder \"TODO\"\n"
+        "  help: replace it with the real venue, or remove the line if it is optional\n"
+        "l2h: nothing written: 5 problem(s); fix them and run `l2h new` again\n"))
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+
+def test_a_malformed_arxiv_id_is_reported_before_anything_is_fetched(
+        site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
     root = site({})
-    base = ["--title", "T", "--authors", "Ann Lee", "--year", "2020"]
-    assert run(root, *base, "--facet", "family=unsupervized") == 2
-    assert capsys.readouterr().err == (
-        'l2h: error: "unsupervized" is not a value of facet "family"; allowed: "unsupervised", "supervised"\n')
-    assert run(root, *base, "--facet", "familly=supervised") == 2
-    assert capsys.readouterr().err == (
-        'l2h: error: --facet "familly=supervised" is not ID=VALUE with ID one of "family", "modality"; '
-        'did you mean "family"?\n')
-    assert not (root / "papers").exists() or not list((root / "papers").iterdir())
+    assert run(root, "--arxiv", "bogus") == 1
+    assert capsys.readouterr() == ("", (
+        '--arxiv: error[arxiv-format]: arxiv "bogus" is not an arXiv id\n'
+        "  help: write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure\n"
+        "l2h: nothing written: 1 problem(s); fix them and run `l2h new` again\n"))
+    assert no_network == []
+    assert run(root, "--arxiv", "1513.01234", "--title", "T", "--authors", "Ann Lee", "--year", "2015") == 1
+    assert capsys.readouterr().err.startswith(
+        '--arxiv: error[arxiv-format]: arxiv "1513.01234" is not an arXiv id: there is no month 13\n')
+    assert no_network == [] and not (root / "papers").exists()
 
 
 def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(
@@ -234,3 +258,34 @@ def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(
                                               relpath="papers/torralba2008small.md", key="torralba2008small"))
     assert parsed is not None and parsed.paper.authors == ("Antonio Torralba", "Rob Fergus", "Y. Weiss")
     assert not [p for p in problems if p.code == "authors-bibtex-style"]
+
+
+def test_a_different_paper_whose_key_is_taken_gets_the_next_free_key(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    args = ["--authors", "Yair Weiss", "--year", "2008", "--facet", "family=supervised", "--no-fetch"]
+    assert run(root, "--title", "Spectral Graph Partitioning Revisited", *args) == 0
+    assert capsys.readouterr().out.startswith(
+        "l2h: the key weiss2008spectral is taken by papers/weiss2008spectral.md, a different paper; using "
+        "weiss2008spectralb (CONTRIBUTING.md: \"if the key is taken by another paper, add b\")\n"
+        "l2h: wrote papers/weiss2008spectralb.md\n")
+    assert run(root, "--title", "Spectral Clustering of Codes", *args) == 0
+    assert "using weiss2008spectralc" in capsys.readouterr().out
+    assert run(root, "--title", "Spectral Graph Partitioning, Revisited", *args) == 2  # the same paper again
+    assert capsys.readouterr().err == (
+        "l2h: error: this paper is already in the review as papers/weiss2008spectralb.md (same title); "
+        "refusing to add it twice (edit that file instead)\n")
+    assert sorted(p.name for p in (root / "papers").iterdir()) == [
+        "weiss2008spectral.md", "weiss2008spectralb.md", "weiss2008spectralc.md"]
+
+
+@pytest.mark.parametrize("command", [["new", "--title", "T", "--authors", "Ann Lee", "--year", "2020"],
+                                     ["import", "bibtex", str(FIXTURES / "refs.bib")],
+                                     ["import", "jekyll", str(FIXTURES / "jekyll")]])
+def test_a_broken_taxonomy_stops_new_and_both_imports_alike(
+        site: Site, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    root = site({"taxonomy.yml": "tags: [\n"})
+    assert main([*command, "--root", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        "l2h: error: taxonomy.yml is missing or broken; run `l2h check` to see its errors, and fix them first\n")
+    assert sorted(p.name for p in root.iterdir()) == ["static", "taxonomy.yml", "templates"]

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import bibtexparser
 from bibtexparser import middlewares as mw
+from bibtexparser.library import Library
+from bibtexparser.model import Block, Entry
 
+from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link
 from l2h_site.parse import check_url
+from l2h_site.textutil import decode_utf8
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})",
                             re.IGNORECASE)
 _DOI_IN_TEXT = re.compile(r"(10\.\d{4,9}/\S+)")
+_ARXIV_EPRINT = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
+"""An eprint field holding an arXiv id, as exporters write it with or without archivePrefix: arXiv:1802.01234v2."""
+_MATH = re.compile(r"((?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$.+?(?<!\\)\$)", re.DOTALL)
+"""Inline and display math, whose braces are LaTeX syntax ($\\mathcal{O}(n)$), not BibTeX's capital protection."""
 
 
 @dataclass
@@ -53,21 +66,150 @@ class BibProblem:
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace and drop the braces BibTeX uses to protect capitals."""
-    text = re.sub(r"(?<!\\)[{}]", "", text)
+    """Collapse whitespace and drop the braces BibTeX uses to protect capitals (those inside math are kept)."""
+    parts = _MATH.split(text)
+    text = "".join(part if i % 2 else re.sub(r"(?<!\\)[{}]", "", part) for i, part in enumerate(parts))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def read_bib_file(path: Path) -> str:
+    """Read a .bib file as UTF-8; say where it is not, and how to convert it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise L2hError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    text, bad = decode_utf8(data)
+    if text is None:
+        assert bad is not None
+        line, column, what = bad
+        raise L2hError(f"cannot read {path}: line {line}, column {column}: {what}; save it as UTF-8 (for a Latin-1 "
+                       f"file: iconv -f latin1 -t utf-8 {path} > {path.stem}-utf8.bib)")
+    return text.removeprefix("\ufeff")
+
+
+class _ResolveConcatenation(mw.BlockMiddleware):
+    """Resolve BibTeX's `#` concatenation (`title = "A " # macro`), which bibtexparser 2.1 leaves as written.
+
+    It runs after bibtexparser has replaced single @string references and before it removes the enclosing
+    braces or quotes; a value naming an unknown macro is left as it is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=True)
+
+    def transform_entry(self, entry: Entry, library: Library) -> Block | Collection[Block] | None:
+        macros = {key.lower(): str(s.value) for key, s in library.strings_dict.items()}
+        for item in entry.fields:
+            if isinstance(item.value, str) and "#" in item.value:
+                resolved = _concatenate(item.value, macros)
+                if resolved is not None:
+                    item.value = "{" + resolved + "}"
+        return entry
+
+
+def _concatenate(value: str, macros: dict[str, str], depth: int = 0) -> str | None:
+    """Evaluate `"text" # {text} # 2019 # macro`; None when it is not such an expression or names an unknown macro."""
+    parts: list[str] = []
+    pos, end = 0, len(value)
+    while True:
+        while pos < end and value[pos].isspace():
+            pos += 1
+        if pos >= end:
+            return None
+        if value[pos] in "{\"":
+            close = _closing(value, pos)
+            if close is None:
+                return None
+            parts.append(value[pos + 1:close])
+            pos = close + 1
+        else:
+            word = re.match(r"[^\s#\"{}(),=]+", value[pos:])
+            if word is None:
+                return None
+            name = word.group(0)
+            pos += len(name)
+            if name.isdigit():
+                parts.append(name)
+            elif name.lower() in macros and depth < 8:
+                inner = macros[name.lower()]
+                text = _concatenate(inner, macros, depth + 1) if "#" in inner else _unenclosed(inner)
+                if text is None:
+                    return None
+                parts.append(text)
+            else:
+                return None
+        while pos < end and value[pos].isspace():
+            pos += 1
+        if pos >= end:
+            return "".join(parts)
+        if value[pos] != "#":
+            return None
+        pos += 1
+
+
+def _closing(value: str, start: int) -> int | None:
+    """Index of the brace or quote that closes the one at start (quotes close only outside braces)."""
+    depth = 0
+    for i in range(start + 1, len(value)):
+        char = value[i]
+        if value[i - 1] == "\\":
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return i if value[start] == "{" else None
+            depth -= 1
+        elif char == '"' and depth == 0 and value[start] == '"':
+            return i
+    return None
+
+
+def _unenclosed(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] + value[-1] in ("{}", '""') and _closing(value, 0) == len(value) - 1:
+        return value[1:-1]
+    return value
+
+
+@contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """Keep bibtexparser's own log lines and warnings off the terminal: its problems are reported as BibProblems."""
+    logger = logging.getLogger("bibtexparser")
+    propagate = logger.propagate
+    handler = logging.NullHandler()
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _block_problem(origin: str, block: Block) -> BibProblem:
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or error or type(error).__name__).strip().replace("\n", " ")
+    return BibProblem(f"{origin} line {(block.start_line or 0) + 1}",
+                      f"cannot parse the entry: {reason} (check that its braces {{ }} and quotes \" are balanced)")
 
 
 def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], list[BibProblem]]:
     """Parse BibTeX text into drafts, in file order; entries lacking title, authors or year are problems."""
-    library = bibtexparser.parse_string(text, append_middleware=[  # type: ignore[attr-defined]
-        mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()])
-    problems = [BibProblem(f"{origin} line {(block.start_line or 0) + 1}", f"cannot parse the block: {block.error}")
-                for block in library.failed_blocks]
+    # Field names are case-insensitive in BibTeX (JabRef writes Author =): lowercase them before the
+    # middlewares that look for `author`; `#` concatenation is resolved before the enclosing is removed.
+    stack = [mw.NormalizeFieldKeys(), mw.ResolveStringReferencesMiddleware(), _ResolveConcatenation(),
+             mw.RemoveEnclosingMiddleware(), mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(),
+             mw.SplitNameParts()]
+    with _quiet_bibtexparser():
+        library = bibtexparser.parse_string(text, parse_stack=stack)  # type: ignore[attr-defined]
+    problems = [_block_problem(origin, block) for block in library.failed_blocks]
     drafts: list[PaperDraft] = []
     for entry in library.entries:
         where = f"{origin} entry {entry.key}"
-        fields = {k.lower(): v for k, v in entry.fields_dict.items()}
+        fields = entry.fields_dict
         draft = PaperDraft(source=where)
         missing = []
         if "title" in fields and clean_text(str(fields["title"].value)):
@@ -110,8 +252,10 @@ def _identifiers(draft: PaperDraft, fields: dict[str, str]) -> None:
     if fields.get("doi"):
         found = _DOI_IN_TEXT.search(fields["doi"])
         draft.doi = found.group(1) if found else None
-    if fields.get("eprint") and fields.get("archiveprefix", "").lower() == "arxiv":
-        draft.arxiv = re.sub(r"v\d+$", "", fields["eprint"])
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    eprint = _ARXIV_EPRINT.match(fields.get("eprint", "").strip())
+    if eprint and prefix == "arxiv":
+        draft.arxiv = eprint.group(1)
     for name in ("journal", "url", "note", "howpublished"):
         found = _ARXIV_IN_TEXT.search(fields.get(name, ""))
         if draft.arxiv is None and found:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l2h_site.bibtex import PaperDraft, read_bibtex
+from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
+from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
-from l2h_site.model import SourceFile, Taxonomy
-from l2h_site.new import PaperIndex, dump_yaml, render_paper, write_new_file
+from l2h_site.model import Facet, FacetValue, SourceFile, Taxonomy
+from l2h_site.new import PaperIndex, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import normalise_term
 from l2h_site.validate import KEY_FORM, derive_key
@@ -55,15 +57,13 @@ class _Item:
 
 def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportReport:
     """Write one paper file per BibTeX entry that the review does not have yet."""
-    try:
-        text = bib_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise L2hError(f"cannot read {bib_file}: {exc}") from exc
+    text = read_bib_file(bib_file)
     check = check_site(root)
+    usable_taxonomy(check)
     drafts, problems = read_bibtex(text, bib_file.name)
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])
     items = [_Item(d.source, derive_key(d.authors, d.year or 0, d.title or ""), d) for d in drafts]
-    _write_all(check, _select_new(check, items, report), report, placeholders=True, dry_run=dry_run)
+    _write_all(check, _select_new(check, items, report, keep_keys=False), report, placeholders=True, dry_run=dry_run)
     return report
 
 
@@ -74,6 +74,10 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
         raise L2hError(f"{site_dir} is neither a Jekyll site with _publications/ nor such a folder")
     check = check_site(root)
     report = ImportReport()
+    if any(d.code == "taxonomy-missing-file" for d in check.diagnostics):
+        report.notes.append((check.config.taxonomy, "does not exist yet: every tag found is proposed as new"))
+    else:
+        usable_taxonomy(check)
     facet_ids = frozenset(f.id for f in check.taxonomy.facets)
     items: list[_Item] = []
     for path in sorted(p for p in pubs.rglob("*") if not p.is_dir()):
@@ -86,20 +90,45 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
             item = _read_jekyll(path, rel, facet_ids, report)
             if item is not None:
                 items.append(item)
-    items = _select_new(check, items, report)
+    items = _select_new(check, items, report, keep_keys=True)
+    _facet_tags(items, check.taxonomy, report)
     mapping = _propose_tags(items, check.taxonomy, report)
     for item in items:
         item.draft.tags = list(dict.fromkeys(mapping.get(t, t) for t in item.draft.tags))
+    # The proposal's file is checked before any paper is written, so that a refusal leaves the review as it was.
+    target = proposal_target(check, root, proposal_name) if report.tag_groups else None
     _write_all(check, items, report, placeholders=False, dry_run=dry_run)
     missing = [f.id for f in check.taxonomy.facets if f.required]
     if missing and report.written:
         report.notes.append(("all imported papers", (f"set the required facets ({', '.join(missing)}); "
                                                     "`l2h check` lists each one")))
-    if report.tag_groups and not dry_run:
-        target = root / proposal_name
-        target.write_text(_proposal_text(report.tag_groups), encoding="utf-8", newline="\n")
-        report.proposal = proposal_name
+    if target is not None and not dry_run:
+        try:
+            write_new_file(target, _proposal_text(report.tag_groups))
+            report.proposal = proposal_name
+        except OSError as exc:
+            report.failed.append((proposal_name, f"cannot write the taxonomy proposal: {exc.strerror or exc}"))
     return report
+
+
+def proposal_target(check: CheckResult, root: Path, name: str) -> Path:
+    """Where the taxonomy proposal may be written: a new file, in an existing folder, not among the sources."""
+    config = check.config
+    target = root / name
+    resolved = target.resolve()
+    protected = {config.path(config.taxonomy).resolve(): "the taxonomy", (root / CONFIG_NAME).resolve(): "the config"}
+    if resolved in protected:
+        raise L2hError(f"--proposal {name} is {protected[resolved]}; the proposal is never written over it "
+                       f"(leave out --proposal to write {PROPOSAL_NAME})")
+    if resolved.is_relative_to(config.path(config.papers_dir).resolve()):
+        raise L2hError(f"--proposal {name} is in {config.papers_dir}/, where every file is read as a paper; "
+                       f"choose a file outside it (default: {PROPOSAL_NAME})")
+    if target.exists() or target.is_symlink():
+        raise L2hError(f"{name} already exists; refusing to overwrite it (merge it into {config.taxonomy} or "
+                       "delete it, or give another file with --proposal)")
+    if not target.parent.is_dir():
+        raise L2hError(f"cannot write the taxonomy proposal to {name}: the folder {target.parent} does not exist")
+    return target
 
 
 def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: ImportReport) -> _Item | None:
@@ -129,7 +158,7 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
 
 def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> dict[str, str]:
     """Map every tag spelling found to one canonical spelling; group the new ones for the maintainer."""
-    known = {normalise_term(s): t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    known = {_group_key(s): t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
     exact = {s: t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
     usage = Counter(tag for item in items for tag in item.draft.tags)
     groups: dict[str, Counter[str]] = defaultdict(Counter)
@@ -137,17 +166,65 @@ def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) 
     for tag, count in usage.items():
         if tag in exact:
             mapping[tag] = exact[tag]
-        elif normalise_term(tag) in known:
-            mapping[tag] = known[normalise_term(tag)]
+        elif _group_key(tag) in known:
+            mapping[tag] = known[_group_key(tag)]
         else:
-            groups[normalise_term(tag)][tag] = count
+            groups[_group_key(tag)][tag] = count
     for spellings in groups.values():
-        canonical = min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        # the most used spelling; of equally used ones, Title Case before ALL CAPS before lower case
+        canonical = min(spellings.items(), key=lambda kv: (-kv[1], _case_rank(kv[0]), kv[0]))[0]
         for spelling in spellings:
             mapping[spelling] = canonical
         report.tag_groups[canonical] = spellings
     report.tag_groups = dict(sorted(report.tag_groups.items(), key=lambda kv: kv[0].lower()))
     return mapping
+
+
+def _group_key(tag: str) -> str:
+    """normalise_term, with the Latin plural -ices read as -ex/-ix too: Learned-Indices, Learned Index."""
+    return normalise_term(re.sub(r"(?i)\b(\w{2,}?)(?:ices|exes|ixes|ex|ix)\b", r"\1ix", tag))
+
+
+def _case_rank(spelling: str) -> int:
+    if spelling[:1].isupper() and not spelling.isupper():
+        return 0
+    return 1 if spelling.isupper() else 2
+
+
+def _facet_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> None:
+    """Turn tags that name a facet value (Deep Learning, Cross Modal, Survey Paper) into that facet value."""
+    known = {_group_key(s) for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    values: dict[str, list[tuple[Facet, FacetValue]]] = defaultdict(list)
+    for facet in taxonomy.facets:
+        for value in facet.values:
+            forms = {value.id, value.label, f"{value.id} {facet.id}", f"{value.label} {facet.label}"}
+            for form in {_group_key(f) for f in forms}:
+                values[form].append((facet, value))
+    moved: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        for tag in list(item.draft.tags):
+            form = _group_key(re.sub(r"(?i)[\s-]+(papers?|methods?|approach(es)?)$", "", tag))
+            found = values.get(form, []) if _group_key(tag) not in known else []
+            if len(found) != 1:
+                if len(found) > 1:
+                    report.notes.append((item.origin, (f'tag "{tag}" is a value of the facets '
+                                         f"{' and '.join(f.id for f, _ in found)}; it is kept as a tag for now")))
+                continue
+            facet, value = found[0]
+            chosen = item.draft.facets.setdefault(facet.id, [])
+            item.draft.tags.remove(tag)
+            if value.id in chosen:
+                continue
+            if chosen and not facet.multiple:
+                report.notes.append((item.origin, (f'tag "{tag}" is the value "{value.id}" of facet "{facet.id}", '
+                                     f'which this paper sets to "{chosen[0]}"; the tag is dropped')))
+                continue
+            chosen.append(value.id)
+            moved[f"{facet.id}: {value.id}"][tag] += 1
+    for target, tags in sorted(moved.items()):
+        for tag, count in sorted(tags.items()):
+            report.notes.append((f'tag "{tag}"', (f"is a facet value: {count} paper{'s' if count != 1 else ''} "
+                                 f"set {target} instead")))
 
 
 def _proposal_text(groups: dict[str, Counter[str]]) -> str:
@@ -168,8 +245,12 @@ def _proposal_text(groups: dict[str, Counter[str]]) -> str:
     return "\n".join(lines) + "\n" + body
 
 
-def _select_new(check: CheckResult, items: list[_Item], report: ImportReport) -> list[_Item]:
-    """Drop (and list) the items the review already has, or that repeat an earlier item, by key or identity."""
+def _select_new(check: CheckResult, items: list[_Item], report: ImportReport, keep_keys: bool) -> list[_Item]:
+    """Drop (and list) the items the review already has, or that repeat an earlier item (validate.identities).
+
+    A different paper whose key is taken gets the next free key (keyb, keyc, …), unless keys are kept (Jekyll
+    keys are page addresses): then it is not converted, and the report says so.
+    """
     config = check.config
     papers_dir = config.path(config.papers_dir)
     index = PaperIndex.of(check.papers)
@@ -177,12 +258,22 @@ def _select_new(check: CheckResult, items: list[_Item], report: ImportReport) ->
     selected = []
     # Published versions first, so that of a preprint and its published twin the published one is kept.
     for item in sorted(items, key=lambda i: (not i.draft.venue or i.draft.venue == "arXiv", i.key, i.origin)):
-        rel = f"{config.papers_dir}/{item.key}.md"
-        found = index.find(item.key, item.draft) or ((rel, "key") if item.key in on_disk else None)
+        found = index.same_paper(draft_paper(item.draft, item.key, item.origin))
         if found:
             report.skipped.append((item.origin, f"same {found[1]} as {found[0]}"))
             continue
-        index.add(item.key, f"{item.origin} (imported as {rel})", item.draft)
+        key = index.free_key(item.key, on_disk)
+        if key != item.key:
+            holder = index.holder(item.key) or f"{config.papers_dir}/{item.key}.md (a file with errors)"
+            if keep_keys:
+                report.failed.append((item.origin, (f"key {item.key} is taken by {holder}, a different paper; "
+                                      f"rename one of them (e.g. to {key}) and import again")))
+                continue
+            report.notes.append((item.origin, (f"key {item.key} is taken by {holder}, a different paper; "
+                                 f"imported as {config.papers_dir}/{key}.md")))
+            item.key = key
+        rel = f"{config.papers_dir}/{item.key}.md"
+        index.add(draft_paper(item.draft, item.key, rel), f"{item.origin} (imported as {rel})")
         selected.append(item)
     return selected
 

@@ -7,6 +7,7 @@ known filled in and an explicit placeholder (`TODO`, which `l2h check` rejects) 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import json
 import re
@@ -15,20 +16,21 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from l2h_site.bibtex import PaperDraft, read_bibtex
-from l2h_site.build import check_site
-from l2h_site.diagnostics import L2hError
-from l2h_site.model import Paper, Taxonomy
-from l2h_site.parse import bibtex_names, split_authors
+from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
+from l2h_site.build import CheckResult, check_site
+from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
+from l2h_site.model import Paper, SourceFile, Taxonomy
+from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors
 from l2h_site.textutil import closest, quote_list
-from l2h_site.validate import derive_key, normalise_title
+from l2h_site.validate import TagIndex, derive_key, identities, validate_paper
 
 HELP = "scaffold a paper file from flags, a BibTeX entry, an arXiv id or a DOI"
 Fetch = Callable[[str], bytes]
@@ -124,42 +126,60 @@ def _clean_html(text: str) -> str:
 
 @dataclass
 class PaperIndex:
-    """The papers already in the review, to refuse or skip a paper that is there under any key."""
+    """The papers already in the review, by what makes two files the same paper (validate.identities)."""
 
-    keys: dict[str, str] = field(default_factory=dict)
-    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    found: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, value) -> where that paper is, e.g. ('DOI', '10.1109/…') -> 'papers/jegou2011product.md'."""
 
     @classmethod
     def of(cls, papers: Iterable[Paper]) -> PaperIndex:
         """Index existing papers by key, arXiv id, DOI and normalised title."""
         index = cls()
         for paper in papers:
-            index.add(paper.key, paper.source, PaperDraft(title=paper.title, arxiv=paper.arxiv, doi=paper.doi))
+            index.add(paper, paper.source)
         return index
 
-    def add(self, key: str, source: str, draft: PaperDraft) -> None:
-        """Record a paper written under this key."""
-        self.keys.setdefault(key, source)
-        for kind in self._kinds(draft):
-            self.ids.setdefault(kind, source)
+    def add(self, paper: Paper, source: str) -> None:
+        """Record a paper, found or written at source."""
+        for identity in identities(paper):
+            self.found.setdefault(identity, source)
 
-    def find(self, key: str, draft: PaperDraft) -> tuple[str, str] | None:
-        """Say where this paper already is and what it shares with it (key, arXiv id, DOI, title), or None."""
-        if key in self.keys:
-            return self.keys[key], "key"
-        for kind in self._kinds(draft):
-            if kind in self.ids:
-                return self.ids[kind], kind[0]
-        return None
+    def same_paper(self, paper: Paper) -> tuple[str, str] | None:
+        """Say where this paper already is and what it shares with it ('key and DOI'), or None.
 
-    @staticmethod
-    def _kinds(draft: PaperDraft) -> list[tuple[str, str]]:
-        kinds = [("title", normalise_title(draft.title))] if draft.title else []
-        if draft.arxiv:
-            kinds.append(("arXiv id", re.sub(r"v\d+$", "", draft.arxiv)))
-        if draft.doi:
-            kinds.append(("DOI", draft.doi.lower()))
-        return kinds
+        Only the arXiv id, the DOI and the title say that two files are the same paper; a key alone does not.
+        """
+        shared = [(kind, self.found[(kind, value)]) for kind, value in identities(paper) if (kind, value) in self.found]
+        if not any(kind != "key" for kind, _ in shared):
+            return None
+        where = next(source for kind, source in shared if kind != "key")
+        return where, " and ".join(kind for kind, source in shared if source == where)
+
+    def holder(self, key: str) -> str | None:
+        """The paper that has this key, or None."""
+        return self.found.get(("key", key), None)
+
+    def free_key(self, key: str, taken: Collection[str] = ()) -> str:
+        """The key itself when it is free, else the first free one of keyb, keyc, … (as CONTRIBUTING.md says)."""
+        for suffix in ["", *(chr(c) for c in range(ord("b"), ord("z") + 1))]:
+            candidate = f"{key}{suffix}"
+            if self.holder(candidate) is None and candidate not in taken:
+                return candidate
+        raise L2hError(f"the keys {key} to {key}z are all taken; choose the file name yourself")
+
+
+def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
+    """The identity of a draft as a Paper, for comparing it with the papers of the review."""
+    return Paper(key=key, source=source, title=draft.title or "", authors=tuple(draft.authors), year=draft.year or 0,
+                 arxiv=draft.arxiv, doi=draft.doi)
+
+
+def usable_taxonomy(check: CheckResult) -> Taxonomy:
+    """The review's taxonomy; refuse (L2hError) when it is missing or has errors, since nothing can be checked."""
+    rel = check.config.taxonomy
+    if is_failure([d for d in check.diagnostics if d.path == rel], False):
+        raise L2hError(f"{rel} is missing or broken; run `l2h check` to see its errors, and fix them first")
+    return check.taxonomy
 
 
 def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = True) -> dict[str, Any]:
@@ -179,7 +199,7 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
         if not values and not (placeholders and facet.required):
             continue
         values = values or [PLACEHOLDER]
-        data[facet.id] = list(values) if facet.multiple else values[0]
+        data[facet.id] = list(values) if facet.multiple or len(values) > 1 else values[0]
     if draft.arxiv:
         data["arxiv"] = draft.arxiv
     if draft.doi:
@@ -228,23 +248,25 @@ def write_new_file(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def parse_facet_flags(flags: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[str]]:
-    """Turn --facet id=value flags into facet values, checking both against the taxonomy."""
+def parse_facet_flags(flags: Sequence[str], taxonomy: Taxonomy) -> tuple[dict[str, list[str]], list[Diagnostic]]:
+    """Turn --facet id=value flags into facet values; a flag naming no facet of the taxonomy is a problem.
+
+    The values are checked with the rest of the paper (validate_paper), which suggests the value meant.
+    """
     facets: dict[str, list[str]] = {}
+    problems: list[Diagnostic] = []
     for flag in flags:
         facet_id, eq, value = flag.partition("=")
         facet = taxonomy.facet(facet_id.strip())
         if not eq or facet is None:
             ids = [f.id for f in taxonomy.facets]
             guess = closest(facet_id, ids)
-            raise L2hError(f'--facet "{flag}" is not ID=VALUE with ID one of {quote_list(ids)}'
-                           + (f'; did you mean "{guess}"?' if guess else ""))
-        allowed = [v.id for v in facet.values]
+            problems.append(error("--facet", 0, 0, "unknown-facet", f'"{flag}" is not ID=VALUE with ID one of '
+                                  f"{quote_list(ids)}", f'did you mean "{guess}"?' if guess else ""))
+            continue
         for item in (v.strip() for v in value.split(",") if v.strip()):
-            if item not in allowed:
-                raise L2hError(f'"{item}" is not a value of facet "{facet.id}"; allowed: {quote_list(allowed, 20)}')
             facets.setdefault(facet.id, []).append(item)
-    return facets
+    return facets, problems
 
 
 @dataclass
@@ -274,16 +296,34 @@ def _author_flag(text: str, say: Callable[[str], None]) -> list[str]:
     return names
 
 
+def identifier_problems(options: NewOptions) -> list[Diagnostic]:
+    """Check the form of --arxiv and --doi with the parser's own check, before anything is fetched."""
+    given = {name: value for name, value in (("arxiv", options.arxiv), ("doi", options.doi)) if value}
+    if not given:
+        return []
+    text = "---\n" + dump_yaml(given) + "---\n"
+    _, diagnostics = parse_paper_bytes(text.encode("utf-8"), SourceFile(Path("new.md"), "new.md", "new"), None)
+    return [dataclasses.replace(d, path="--" + d.code.removesuffix("-format"), line=0, column=0)
+            for d in diagnostics if d.code in ("arxiv-format", "doi-format")]
+
+
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
-                       say: Callable[[str], None]) -> PaperDraft:
-    """Combine BibTeX or fetched metadata with the flags; flags win where both say something."""
+                       say: Callable[[str], None]) -> tuple[PaperDraft | None, list[Diagnostic]]:
+    """Combine BibTeX or fetched metadata with the flags; flags win where both say something.
+
+    Returns the draft and the problems of the flags found so far; no draft when its title, authors or year
+    are unknown because an identifier was malformed (it is not looked up).
+    """
     draft = PaperDraft()
     options.arxiv = _strip_prefix(options.arxiv, ("arxiv:", "https://arxiv.org/abs/", "http://arxiv.org/abs/"))
     options.doi = _strip_prefix(options.doi, ("doi:", "https://doi.org/", "http://doi.org/", "https://dx.doi.org/"))
+    problems = identifier_problems(options)
+    for problem in problems:  # a malformed id is neither fetched nor written
+        setattr(options, problem.path.removeprefix("--"), None)
     if options.bibtex is not None:
-        drafts, problems = read_bibtex(options.bibtex, "the BibTeX input")
-        if problems:
-            raise L2hError("; ".join(f"{p.where}: {p.reason}" for p in problems))
+        drafts, unread = read_bibtex(options.bibtex, "the BibTeX input")
+        if unread:
+            raise L2hError("; ".join(f"{p.where}: {p.reason}" for p in unread))
         if len(drafts) != 1:
             raise L2hError(f"the BibTeX input holds {len(drafts)} entries; `l2h new` takes one "
                            "(use `l2h import bibtex FILE.bib` for many)")
@@ -304,14 +344,70 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.year = options.year or draft.year
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
-    draft.facets.update(parse_facet_flags(options.facets, taxonomy))
+    facets, facet_problems = parse_facet_flags(options.facets, taxonomy)
+    draft.facets.update(facets)
+    problems += facet_problems
     draft.arxiv = options.arxiv or draft.arxiv
     draft.doi = options.doi or draft.doi
     missing = [f"--{name}" for name, value in (("title", draft.title), ("authors", draft.authors),
                                                 ("year", draft.year)) if not value]
+    if missing and problems:
+        return None, problems
     if missing:
         raise L2hError(f"cannot name the paper without {' and '.join(missing)}; give them as flags")
-    return draft
+    return draft, problems
+
+
+_FLAGS = {"title": "--title", "authors": "--authors", "year": "--year", "venue": "--venue", "tags": "--tag",
+          "arxiv": "--arxiv", "doi": "--doi"}
+
+
+def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, options: NewOptions) -> list[Diagnostic]:
+    """Check the file `l2h new` would write as `l2h check` would; return its errors, each named by its flag.
+
+    The TODO placeholders l2h writes on purpose (tags, facets, summary) are not problems yet.
+    """
+    taxonomy = check.taxonomy
+    text = render_paper(draft, taxonomy)
+    facet_ids = frozenset(f.id for f in taxonomy.facets)
+    parsed, diagnostics = parse_paper_bytes(text.encode("utf-8"), source, facet_ids)
+    if parsed is not None:
+        usage = Counter(tag for paper in check.papers for tag in paper.tags)
+        diagnostics += validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))[1]
+    lines = text.split("\n")
+    found = []
+    for d in diagnostics:
+        name = _field_at(lines, d.line)
+        if d.severity != "error" or (d.code == "placeholder" and name in {"tags", "summary", *facet_ids}):
+            continue
+        flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
+        given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
+        found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source,
+                                         line=0, column=0))
+    return found
+
+
+def _field_at(lines: Sequence[str], line: int) -> str:
+    """The front-matter field written on a line of a generated paper file ('summary' below it)."""
+    closing = lines.index("---", 1)
+    if line > closing + 1:
+        return "summary"
+    for text in reversed(lines[1:line]):
+        match = re.match(r"([A-Za-z_][\w-]*):", text)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def format_problems(problems: Sequence[Diagnostic]) -> str:
+    """Describe what keeps `l2h new` from writing the file: every problem, named by its flag, with its fix."""
+    lines = []
+    for d in problems:
+        lines.append(f"{visible(d.path)}: {d.severity}[{d.code}]: {visible(d.message)}")
+        if d.hint:
+            lines.append(f"  help: {visible(d.hint)}")
+    lines.append(f"l2h: nothing written: {len(problems)} problem(s); fix them and run `l2h new` again")
+    return "\n".join(lines) + "\n"
 
 
 def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
@@ -326,24 +422,37 @@ def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
 
 
 def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
-              say: Callable[[str], None] = print) -> Path:
-    """Write papers/<key>.md for one new paper and print the next steps; return its path."""
+              say: Callable[[str], None] = print) -> tuple[Path | None, list[Diagnostic]]:
+    """Write papers/<key>.md for one new paper and print the next steps; return its path.
+
+    Nothing is written when what was given has problems that `l2h check` would report (other than the TODO
+    placeholders): they are returned, all at once, instead of a path.
+    """
     fetch = fetch or fetch_url  # looked up at call time, so that tests can replace it
     check = check_site(root)
-    config, taxonomy = check.config, check.taxonomy
-    if not taxonomy.facets and not taxonomy.tags:
-        raise L2hError(f"{config.taxonomy} is missing or broken; run `l2h check` first")
-    draft = draft_from_options(options, taxonomy, fetch, say)
+    config = check.config
+    taxonomy = usable_taxonomy(check)
+    draft, problems = draft_from_options(options, taxonomy, fetch, say)
+    if draft is None:
+        return None, problems
     assert draft.title and draft.year
-    key = derive_key(draft.authors, draft.year, draft.title)
+    base = derive_key(draft.authors, draft.year, draft.title)
     papers_dir = config.path(config.papers_dir)
-    rel = f"{config.papers_dir}/{key}.md"
-    existing = PaperIndex.of(check.papers).find(key, draft)
-    if existing is None and (papers_dir / f"{key}.md").exists():
-        existing = (rel, "key")
+    index = PaperIndex.of(check.papers)
+    existing = index.same_paper(draft_paper(draft, base, ""))
     if existing:
         raise L2hError(f"this paper is already in the review as {existing[0]} (same {existing[1]}); "
-                       "refusing to overwrite it (edit that file instead)")
+                       "refusing to add it twice (edit that file instead)")
+    on_disk = {path.stem for path in papers_dir.iterdir()} if papers_dir.is_dir() else set()
+    key = index.free_key(base, on_disk)
+    rel = f"{config.papers_dir}/{key}.md"
+    problems += check_draft(draft, SourceFile(papers_dir / f"{key}.md", rel, key), check, options)
+    if problems:
+        return None, problems
+    if key != base:
+        holder = index.holder(base) or f"{config.papers_dir}/{base}.md (a file with errors)"
+        say(f"l2h: the key {base} is taken by {holder}, a different paper; using {key} (CONTRIBUTING.md: "
+            "\"if the key is taken by another paper, add b\")")
     text = render_paper(draft, taxonomy)
     papers_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -361,7 +470,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     say(f"  {step}. write the summary: two to four sentences in your own words")
     say(f"  {step + 1}. run `l2h check {rel}` until it reports no problems")
     say(f"  {step + 2}. commit {rel} and open a pull request")
-    return papers_dir / f"{key}.md"
+    return papers_dir / f"{key}.md", []
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -388,12 +497,12 @@ def run(args: argparse.Namespace) -> int:
     if args.bibtex == "-":
         bibtex = sys.stdin.read()
     elif args.bibtex:
-        try:
-            bibtex = Path(args.bibtex).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise L2hError(f"cannot read {args.bibtex}: {exc}") from exc
+        bibtex = read_bib_file(Path(args.bibtex))
     options = NewOptions(title=args.title, authors=args.authors, year=args.year, venue=args.venue, tags=args.tag,
                          facets=args.facet, arxiv=args.arxiv, doi=args.doi, bibtex=bibtex,
                          fetch=not args.no_fetch)
-    new_paper(args.root, options)
+    path, problems = new_paper(args.root, options)
+    if path is None:
+        sys.stderr.write(format_problems(problems))
+        return 1
     return 0
