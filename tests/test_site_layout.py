@@ -90,7 +90,7 @@ def test_markdown_pages_have_one_h1_from_their_title_line(site: Callable[[dict[s
     resources = (review / "_site" / "resources" / "index.html").read_text(encoding="utf-8")
     assert "<title>Reading list — " in resources
     assert re.findall(r"<h1\b[^>]*>(.*?)</h1>", resources) == ["Reading list"]
-    assert resources.count("Reading list") == 2  # the <title> and the <h1>, not again as text
+    assert resources.split("<body>")[1].count("Reading list") == 1  # the <h1>, not again as text
     assert re.search(r'<h1>Reading list</h1>\s*<p>Start here.</p>\s*<h2 id="surveys">Surveys</h2>', resources)
     contributing = (review / "_site" / "contributing" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<h1\b[^>]*>(.*?)</h1>", contributing) == ["Contributing"]
@@ -218,3 +218,37 @@ def test_the_diagram_and_brand_colours_have_3_to_1_contrast_in_both_themes() -> 
                 for background in ("--bg", "--surface")
                 if contrast(_rgb(colour), _rgb(values[background])) < 3]
     assert failures == []
+
+
+def test_every_page_has_its_own_description_and_a_link_preview(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """Tag, facet and year pages describe themselves (107 pages shared the site's description), and every page
+    but the 404 page carries OpenGraph tags, a paper page its own."""
+    import html as html_module
+
+    second = GOOD_PAPER.replace("Spectral Hashing", "Hashing & <Codes>").replace("2008", "2009")
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/weiss2009hashing.md": second,
+                 "l2h.yml": "title: A Review\nbase_url: https://review.example.org/\n"})
+    result = build(root)
+    assert result.written, [d.message for d in result.diagnostics]
+    out = root / "_site"
+
+    def meta(page: str) -> dict[str, str]:
+        text = (out / page).read_text(encoding="utf-8")
+        found = re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', text)
+        return {name: html_module.unescape(value) for name, value in found}
+
+    tag = meta("tags/image-retrieval/index.html")
+    assert tag["description"] == "2 papers tagged Image Retrieval: Retrieval of images."
+    facet = meta("taxonomy/family/unsupervised/index.html")
+    assert facet["description"] == "2 papers of method family “Unsupervised”: Learned without labels."
+    assert meta("papers/2009/index.html")["description"] == "The 1 paper from 2009 in A Review."
+    for page in ("index.html", "papers/index.html", "tags/image-retrieval/index.html", "papers/2009/index.html",
+                 "stats/index.html"):
+        found = meta(page)
+        assert found["og:type"] == "website" and found["og:description"] == found["description"], page
+        assert found["og:url"] == "https://review.example.org/" + page.removesuffix("index.html"), page
+    assert meta("tags/image-retrieval/index.html")["og:title"] == "Image Retrieval — A Review"
+    paper = meta("publications/weiss2009hashing/index.html")
+    assert paper["og:type"] == "article" and paper["og:title"] == "Hashing & <Codes>"
+    assert (out / "publications/weiss2009hashing/index.html").read_text().count('property="og:type"') == 1
+    assert not [name for name in meta("404.html") if name.startswith("og:")]
