@@ -43,7 +43,7 @@ def paper(**changes: object) -> Paper:
                                      "year": 2008, "venue": "NeurIPS", "tags": ("Image Retrieval",),
                                      "summary": "Codes from *thresholded* eigenfunctions."}
     values.update(changes)
-    return Paper(**values)  # type: ignore[arg-type]
+    return Paper(**values)
 
 
 def test_bibtex_entry_of_a_conference_paper() -> None:
@@ -279,7 +279,7 @@ def test_abstracts_and_descriptions_are_the_plain_text_of_the_sanitised_summary(
     assert "abstract" not in (root / "_site/papers.bib").read_text(encoding="utf-8")  # BibTeX has no abstract field
 
 
-CITED = {
+CITED: dict[str, str | bytes] = {
     "papers/vandenhengel2020steele.md": """\
 ---
 title: Hashing with $\\ell_p$ codes

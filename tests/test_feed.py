@@ -61,9 +61,9 @@ def test_feed_without_dates_is_still_valid(site: Site) -> None:
     assert feed.findtext(ATOM + "updated") == "1970-01-01T00:00:00Z"
 
 
-def utc(*parts: int) -> dt.datetime:
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
     """A time in UTC."""
-    return dt.datetime(*parts, tzinfo=dt.timezone.utc)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone.utc)
 
 
 def test_feed_papers_order_and_size() -> None:
