@@ -185,6 +185,26 @@ def test_no_etag_not_even_that_of_an_empty_body_for_head(serving: Callable[..., 
     assert "etag" not in running.get("/")[1]
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["notified", "polling"])
+def test_a_site_folder_deleted_by_hand_is_built_again_when_asked_for(site: Callable[[dict[str, str | bytes]], Path],
+                                                                      poll: bool) -> None:
+    log = io.StringIO()
+    server = DevServer(SiteBuilder(root=site({"papers/weiss2008spectral.md": GOOD_PAPER})), port=0, debounce=0.1,
+                       poll=0.05, events=not poll, out=log)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert server.ready.wait(60)
+        shutil.rmtree(server.builder.root / "_site")
+        status, _, body = get(server.port, "/")
+        assert status == 503 and "is gone; building it again" in body and "livereload.js" in body
+        wait_for(lambda: get(server.port, "/")[0] == 200)  # asked again and again meanwhile, as a browser may
+        assert (server.builder.root / "_site" / "publications" / "weiss2008spectral" / "index.html").is_file()
+    finally:
+        server.stop()
+        thread.join(30)
+
+
 def test_a_config_that_moves_the_site_onto_sources_leaves_the_last_site_served(
         serving: Callable[..., Running]) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})

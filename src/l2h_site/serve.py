@@ -396,6 +396,7 @@ class Watcher:
         self.report = report
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._forced = threading.Event()
         self._notifications: _Notifications | None = None
         self._thread = threading.Thread(target=self._run, name="l2h-watcher", daemon=True)
         self._watched: list[Path] = []
@@ -416,6 +417,15 @@ class Watcher:
     def start(self) -> None:
         """Start calling back, in a background thread."""
         self._thread.start()
+
+    def force(self) -> None:
+        """Call back once soon even if no source changed (with no changed files: a full rebuild).
+
+        Asking again before that call changes nothing: each wake-up would restart the quiet period.
+        """
+        if not self._forced.is_set():
+            self._forced.set()
+            self._wake.set()
 
     def stop(self) -> None:
         """Stop watching and wait for a running rebuild to finish."""
@@ -456,7 +466,8 @@ class Watcher:
             current = self._next_burst(watched, last)
             if current is None:
                 return
-            if current != last:
+            if current != last or self._forced.is_set():
+                self._forced.clear()
                 changed = changed_files(last, current)
                 last = current
                 self.on_change(changed)
@@ -489,6 +500,8 @@ class Watcher:
             self._poll_instead(notifications.error)
         current = last
         while current == last:
+            if self._forced.is_set():
+                return current
             if self._stop.wait(self.pause):
                 return None
             current = self._look(watched)
@@ -554,9 +567,9 @@ def overlay_html(report: str) -> str:
             f"<pre style=\"white-space:pre-wrap\">{html.escape(report)}</pre></div>")
 
 
-def error_page(report: str, reload_script: str) -> str:
+def error_page(report: str, reload_script: str, title: str = "l2h: build failed") -> str:
     """Render a whole page for a failed build when there is no good site to show."""
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>l2h: build failed</title>"
+    return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"{reload_script}</head><body>{overlay_html(report)}</body></html>\n")
 
 
@@ -621,6 +634,12 @@ class _SiteHandler(tornado.web.RequestHandler):
         out = builder.served
         if out is None:  # no site yet: the first build failed
             self._send(500, "text/html; charset=utf-8", error_page(last.report, self.server.script).encode())
+            return
+        if not out.is_dir():  # deleted by hand (rm -rf _site): built again, and the browser reloads into it
+            self.server.watcher.force()
+            self._send(503, "text/html; charset=utf-8", error_page(
+                f"l2h: the site folder {out} is gone; building it again\n", self.server.script,
+                "l2h: building the site again").encode())
             return
         path = self.request.path
         base = base_path(builder.config.base_url) if builder.config is not None else "/"
