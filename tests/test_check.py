@@ -288,6 +288,9 @@ def test_github_format_escapes_every_special_character() -> None:
     d = Diagnostic("papers/a,b:c.md", 3, 4, "note", "co:de", "50%\r\nnext", "fix\nit")
     assert format_github([d]) == "::notice file=papers/a%2Cb%3Ac.md,line=3,col=4,title=co%3Ade::50%25%0D%0Anext%0Afix%0Ait\n"
     assert format_markdown([]) == "### l2h check\n\nNo problems found.\n"
+    odd = Diagnostic("papers/we`ird|x``.md", 1, 1, "error", "key-form", "bad", "rename it")
+    assert format_markdown([odd]).splitlines()[-1] == (
+        "| ``` papers/we`ird\\|x``.md:1:1 ``` | error | `key-form` | bad | rename it |")  # a backtick ends no span
 
 
 def test_json_format_is_the_documented_shape(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -173,10 +173,14 @@ def format_markdown(diagnostics: Sequence[Diagnostic], notices: Sequence[str] = 
     def cell(text: str) -> str:
         return visible(text.replace("|", "\\|").replace("\n", " "))
 
+    def code(text: str) -> str:  # a code span that a backtick in the text cannot end (CommonMark: a longer fence)
+        fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+        return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
     rows = ["### l2h check", "", said + summary_line(diagnostics), "",
             "| location | severity | code | message | fix |", "|---|---|---|---|---|"]
     for d in diagnostics:
-        rows.append(f"| `{cell(_location(d))}` | {d.severity} | `{d.code}` | {cell(d.message)} | {cell(d.hint)} |")
+        rows.append(f"| {code(cell(_location(d)))} | {d.severity} | `{d.code}` | {cell(d.message)} | {cell(d.hint)} |")
     return "\n".join(rows) + "\n"
 
 
