@@ -21,6 +21,7 @@
   var toInput = document.getElementById("f-to");
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
   var tagBoxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="tag"]'));
+  var ticked = document.getElementById("f-tags-ticked");
   var mapDetails = document.getElementById("finder-map");
   var mapCount = document.getElementById("finder-map-count");
   var PAGE = parseInt(form.dataset.page, 10) || 100;  // results shown at first, and added by "Show more"
@@ -598,10 +599,33 @@
     }, 250);
   }
 
+  // The ticked tags, above their box: one may be scrolled out of its view. Each unticks its tag.
+  function showTicked(tags) {
+    if (!ticked) return;
+    ticked.textContent = "";
+    tags.forEach(function (tag, k) {
+      var chip = element("button", "chip", tag);
+      chip.type = "button";
+      chip.setAttribute("aria-label", "Untick " + tag);
+      chip.appendChild(element("span", "chip-x", " \u00d7")).setAttribute("aria-hidden", "true");
+      chip.addEventListener("click", function () {
+        var box = tagBoxes.filter(function (b) { return b.value === tag; })[0];
+        if (!box) return;
+        box.checked = false;
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // as if unticked in the box
+        var next = ticked.querySelectorAll("button.chip")[Math.min(k, tags.length - 2)];
+        (next || box).focus();  // the chip is gone: the next one, or the box it stood for
+      });
+      ticked.appendChild(chip);
+    });
+    ticked.hidden = !tags.length;
+  }
+
   var applySeq = 0;
   var moreAsked = 0;  // "Show more" clicks since the order being loaded was asked for: kept in the new list
   function apply(refetch) {
     var state = readControls();
+    showTicked(state.tags);
     if (refetch) {
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now

@@ -631,3 +631,25 @@ def test_the_map_promises_highlighting_only_with_the_filters(page: Any, page_wit
     page.locator("#finder-map summary").click()
     expect(page.locator("#finder-map")).to_contain_text(note)
     expect(page.locator("#finder-map-note")).to_be_visible()
+
+
+def test_ticked_tags_show_above_their_box_and_untick_from_there(page: Any, base_url: str) -> None:
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    chips = page.locator("#f-tags-ticked button.chip")
+    expect(page.locator("#f-tags-ticked")).to_be_hidden()
+    tag_box(page, "Deep Learning").check()
+    tag_box(page, "Image Retrieval").check()
+    expect(chips).to_have_text(["Deep Learning \u00d7", "Image Retrieval \u00d7"])
+    expect(page.get_by_role("button", name="Untick Deep Learning")).to_be_visible()
+    page.get_by_role("button", name="Untick Deep Learning").click()
+    expect(tag_box(page, "Deep Learning")).not_to_be_checked()
+    expect(chips).to_have_text(["Image Retrieval \u00d7"])
+    expect(chips.first).to_be_focused()  # the next chip: the keyboard stays where it was
+    assert "Deep+Learning" not in page.url and "tag=Image+Retrieval" in page.url
+    chips.first.press("Enter")
+    expect(page.locator("#f-tags-ticked")).to_be_hidden()
+    expect(tag_box(page, "Image Retrieval")).to_be_focused()
+    wait_count(page, ALL)
+    page.goto(base_url + "papers/?tag=Image+Retrieval")  # a shared address shows its tags too
+    expect(chips).to_have_text(["Image Retrieval \u00d7"])
