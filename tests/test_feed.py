@@ -105,6 +105,27 @@ def test_added_dates_come_from_git_when_the_file_has_none(tmp_path: Path) -> Non
     assert added_dates(tmp_path, "papers", papers) == {"a": utc(2023, 2, 3, 10), "b": utc(2020, 1, 1)}
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_renamed_paper_keeps_the_time_it_was_first_added(tmp_path: Path) -> None:
+    """A key corrected by renaming the file is not a new paper: the feed would list it again, dated today."""
+    git = git_in(tmp_path)
+    git("init", "-q")
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers/smith2022results.md").write_text("a paper\n" * 20, encoding="utf-8")
+    git("add", "papers")
+    git("commit", "-q", "-m", "add", date="2023-02-03T10:00:00+00:00")
+    git("mv", "papers/smith2022results.md", "papers/smith2021results.md")
+    git("commit", "-q", "-m", "the conference year", date="2024-04-05T10:00:00+00:00")
+    git("mv", "papers/smith2021results.md", "papers/smith2021challenge.md")
+    (tmp_path / "papers/other2024x.md").write_text("another paper\n", encoding="utf-8")
+    git("add", "papers")
+    git("commit", "-q", "-m", "again", date="2024-05-06T10:00:00+00:00")
+    assert git_added_dates(tmp_path, "papers") == {"papers/smith2021challenge.md": utc(2023, 2, 3, 10),
+                                                   "papers/smith2021results.md": utc(2023, 2, 3, 10),
+                                                   "papers/smith2022results.md": utc(2023, 2, 3, 10),
+                                                   "papers/other2024x.md": utc(2024, 5, 6, 10)}
+
+
 def test_no_git_repository_means_no_dates(tmp_path: Path) -> None:
     assert git_added_dates(tmp_path, "papers") == {}
 

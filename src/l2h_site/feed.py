@@ -28,28 +28,48 @@ commit time in seconds since 1970."""
 
 
 def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.datetime]:
-    """Return the time (UTC) each file under papers_dir was first committed, by path relative to root."""
+    """Return the time (UTC) each file under papers_dir was first committed, by path relative to root.
+
+    A file renamed since (a key corrected: papers/simhadri2022results.md to simhadri2021results.md) keeps the
+    time its first name was added: the paper is not new, and the feed does not list it again.
+    """
     git = shutil.which("git")
     if git is None:
         return {}
     try:
         completed = subprocess.run(
-            [git, "-C", str(root), "log", "--relative", "--diff-filter=A", "--no-renames", "--format=%x00%ct",
-             "--name-only", "--", papers_dir],
+            [git, "-C", str(root), "log", "--relative", "--diff-filter=AR", "-M", "--format=%x00%ct",
+             "--name-status", "--", papers_dir],
             capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
         return {}
     if completed.returncode != 0:
         return {}
-    dates: dict[str, dt.datetime] = {}
+    added: dict[str, dt.datetime] = {}
+    renamed: dict[str, str] = {}
+    """New name -> the name it had before its last rename."""
     current: dt.datetime | None = None
     for line in completed.stdout.splitlines():
-        line = line.strip()
-        commit = _COMMIT_LINE.match(line)
+        commit = _COMMIT_LINE.match(line.strip())
         if commit:
             current = dt.datetime.fromtimestamp(int(commit.group(1)), tz=dt.timezone.utc)
-        elif line and current is not None:
-            dates[line] = current  # log is newest first: the last one seen is the first addition
+            continue
+        status, _, paths = line.partition("\t")
+        if current is None or not paths:
+            continue
+        if status == "A":
+            added[paths] = current  # log is newest first: the last one seen is the first addition
+        elif status.startswith("R") and "\t" in paths:
+            old, new = paths.split("\t", 1)
+            renamed.setdefault(new, old)  # the newest rename to a name made the file there now
+    dates: dict[str, dt.datetime] = {}
+    for path in [*added, *renamed]:
+        name, seen = path, set()
+        while name not in added and name in renamed and name not in seen:
+            seen.add(name)
+            name = renamed[name]
+        if name in added:
+            dates.setdefault(path, added[name])
     return dates
 
 
