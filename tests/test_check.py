@@ -118,7 +118,8 @@ def test_declared_alias_is_accepted_and_reported_as_its_canonical_tag(
     assert run(root, capsys=capsys) == (0, (
         'papers/weiss2008spectral.md:6:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
         '  help: write "Transformers" to say it directly\n'
-        "0 error(s), 0 warning(s) in 0 files\n"))
+        "1 note(s), no errors or warnings\n"
+        "l2h: 1 paper checked, no problems found\n"))
 
 
 def test_unknown_tag_suggests_the_closest(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,7 +186,8 @@ def test_editors_temporary_files_are_notes_that_never_fail_a_local_strict_check(
     expected = "".join(f"papers/{name}: note[editor-file]: {name} looks like an editor's temporary file; "
                        f"it is not read\n{help}"
                        for name in ("#weiss2008spectral.md#", ".weiss2008spectral.md.swp",
-                                    "weiss2008spectral.md~")) + "0 error(s), 0 warning(s) in 0 files\n"
+                                    "weiss2008spectral.md~")) + (
+        "3 note(s), no errors or warnings\nl2h: 1 paper checked, no problems found\n")
     assert run(root, capsys=capsys) == (0, expected)
     assert run(root, "--strict", capsys=capsys) == (0, expected), "a paper open in vim must not fail --strict"
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 0
@@ -542,7 +544,7 @@ def test_operating_system_files_are_notes_not_papers(
         "  help: delete it, and add Thumbs.db to .gitignore so that it is never committed\n"
         "papers/desktop.ini: note[os-file]: desktop.ini is a file Windows keeps folder settings in; it is not read\n"
         "  help: delete it, and add desktop.ini to .gitignore so that it is never committed\n"
-        "0 error(s), 0 warning(s) in 0 files\n")
+        "4 note(s), no errors or warnings\nl2h: 1 paper checked, no problems found\n")
     assert run(root, "--strict", capsys=capsys)[0] == 0, "Finder makes .DS_Store as the folder is browsed"
 
 

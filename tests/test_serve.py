@@ -225,6 +225,7 @@ def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
     status, _, body = running.get("/publications/weiss2008spectral/")
     assert status == 200
     assert "<h1" in body and "Spectral Hashing" in body  # the old page is still there, under the overlay
+    assert "Still showing the last good site." in body
     assert ("papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag &quot;Image Retreival&quot; "
             "is not in taxonomy.yml") in body
     log = running.log.getvalue()
@@ -255,6 +256,7 @@ def test_first_build_failing_shows_an_error_page(serving: Callable[..., Running]
     assert status == 500
     assert "l2h: build failed; there is no site to serve yet: the pages show what to fix" in running.log.getvalue()
     assert running.get("/static/style.css")[0] == 500  # no site: every address shows what to fix
+    assert "There is no site to show yet." in body and "Still showing" not in body
     assert 'id="l2h-error-overlay"' in body and "error[unknown-tag]" in body
     assert f'<script src="/livereload.js?port={running.port}"></script>' in body
     (running.root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER, encoding="utf-8")

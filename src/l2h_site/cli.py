@@ -249,7 +249,7 @@ def _check(args: argparse.Namespace) -> int:
                                          colour=wants_colour(sys.stdout)))
             if notices:
                 print(unchecked_line(result))
-        else:
+        if all(d.severity == "note" for d in diagnostics) and not notices:  # notes (an editor's swap file) only
             count = sum(map(selected, (p.source for p in result.papers))) if selected else len(result.papers)
             print(f"l2h: {count:,} paper{'s' if count != 1 else ''} checked, no problems found")
     return EXIT_CONTENT if is_failure(diagnostics, args.strict) else EXIT_OK

@@ -106,9 +106,11 @@ def format_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
 
 
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
-    """Count errors and warnings in one line."""
+    """Count errors and warnings in one line (only notes: count those)."""
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = sum(d.severity == "warning" for d in diagnostics)
+    if not errors and not warnings:
+        return f"{len(diagnostics)} note(s), no errors or warnings"
     files = len({d.path for d in diagnostics if d.severity != "note"})
     plural = "s" if files != 1 else ""
     return f"{errors} error(s), {warnings} warning(s) in {files} file{plural}"

@@ -558,19 +558,20 @@ _OVERLAY_STYLE = (
 )
 
 
-def overlay_html(report: str) -> str:
-    """Render the diagnostics of a failed build as an overlay laid over the last good page."""
+def overlay_html(report: str, kept: bool = True) -> str:
+    """Render the diagnostics of a failed build as an overlay laid over the last good page (kept), or alone."""
+    shown = "Still showing the last good site." if kept else "There is no site to show yet."
     return (f'<div id="l2h-error-overlay" role="alert" style="{_OVERLAY_STYLE}">'
             '<button type="button" onclick="this.parentNode.remove()" style="float:right">Dismiss</button>'
             "<h1 style=\"font-size:1.2rem;color:#ff8080\">l2h: the last change broke the build</h1>"
-            "<p>Still showing the last good site. Fix the problems below and save: the page reloads.</p>"
+            f"<p>{shown} Fix the problems below and save: the page reloads.</p>"
             f"<pre style=\"white-space:pre-wrap\">{html.escape(report)}</pre></div>")
 
 
 def error_page(report: str, reload_script: str, title: str = "l2h: build failed") -> str:
     """Render a whole page for a failed build when there is no good site to show."""
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"{reload_script}</head><body>{overlay_html(report)}</body></html>\n")
+            f"{reload_script}</head><body>{overlay_html(report, kept=False)}</body></html>\n")
 
 
 def inject(body: bytes, head: str, overlay: str) -> bytes:
