@@ -22,6 +22,7 @@
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
   var tagBoxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="tag"]'));
   var ticked = document.getElementById("f-tags-ticked");
+  var printNote = document.getElementById("finder-print-note");
   var mapDetails = document.getElementById("finder-map");
   var mapCount = document.getElementById("finder-map-count");
   var PAGE = parseInt(form.dataset.page, 10) || 100;  // results shown at first, and added by "Show more"
@@ -559,6 +560,11 @@
       if (grouped) { grouped.remove(); grouped = null; }
       more.hidden = view.numbers.length <= view.limit;
       form.dataset.count = String(view.numbers.length);
+      if (printNote) {  // on paper, say that the list goes on (a large review prints what is shown)
+        printNote.hidden = more.hidden;
+        printNote.textContent = "The first " + Math.min(view.limit, view.numbers.length) + " of " +
+          view.numbers.length + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
+      }
     }).catch(function () {
       status.textContent = "The list of papers could not be loaded; reload the page to try again.";
     });

@@ -173,7 +173,8 @@ def test_requests_for_another_host_name_are_refused(serving: Callable[..., Runni
 
     assert status_for("attacker.example") == (400, "400: this server answers to 127.0.0.1, not to attacker.example\n")
     assert status_for(f"attacker.example:{running.port}")[0] == 400
-    for host in (f"127.0.0.1:{running.port}", f"localhost:{running.port}", "localhost", f"[::1]:{running.port}"):
+    for host in (f"127.0.0.1:{running.port}", f"localhost:{running.port}", "localhost", f"[::1]:{running.port}",
+                 f"localhost.:{running.port}"):
         assert status_for(host)[0] == 200, host
 
 

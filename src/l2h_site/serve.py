@@ -708,7 +708,7 @@ class DevServer:
     def accepts_host(self, name: str) -> bool:
         """Tell whether a request's Host names this server: a loopback name or the address it listens on (any
         name when it serves other machines, with --allow-remote, which may reach it by any name)."""
-        name = name.strip("[]").lower()
+        name = name.strip("[]").lower().rstrip(".")  # "localhost." is localhost, fully qualified
         return self.allow_remote or is_loopback(name) or name == self.host.strip("[]").lower()
 
     @property

@@ -653,3 +653,21 @@ def test_ticked_tags_show_above_their_box_and_untick_from_there(page: Any, base_
     wait_count(page, ALL)
     page.goto(base_url + "papers/?tag=Image+Retrieval")  # a shared address shows its tags too
     expect(chips).to_have_text(["Image Retrieval \u00d7"])
+
+
+def test_a_printed_large_review_says_that_its_list_goes_on(page: Any, base_url: str, mode: str) -> None:
+    if mode != "paged":
+        pytest.skip("a small review prints its whole list (tests/e2e/test_layout.py)")
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    note = page.locator("#finder-print-note")
+    expect(note).to_be_hidden()  # on screen, "Show more" says it
+    page.emulate_media(media="print")
+    expect(note).to_be_visible()
+    expect(note).to_have_text(f"The first 3 of 8 papers; the full list is at {base_url}papers/ and its pages per year.")
+    page.emulate_media(media="screen")
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(ALL)
+    page.emulate_media(media="print")
+    expect(note).to_be_hidden()  # all of it is shown
