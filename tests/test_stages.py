@@ -76,13 +76,16 @@ def test_taxonomy_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("a, b", [("Transformer", "Transformers"), ("Quantisation", "Quantization"),
-                                  ("Graph Based ANN", "Graph-based ANN"), ("hashing", "Hashing")])
+                                  ("Graph Based ANN", "Graph-based ANN"), ("hashing", "Hashing"),
+                                  ("Learned Indices", "Learned-Index"), ("learned indexes", "Learned Index"),
+                                  ("Vertices", "vertex"), ("Matrices", "Matrix")])
 def test_tag_drift_normal_form(a: str, b: str) -> None:
     assert normalise_term(a) == normalise_term(b)
 
 
 def test_distinct_tags_stay_distinct() -> None:
     assert normalise_term("Image Retrieval") != normalise_term("Video Retrieval")
+    assert normalise_term("Index") != normalise_term("Indexing") and normalise_term("Apex") != normalise_term("Ape")
     assert slugify("C++") == slugify("C") == "c"
 
 

@@ -158,7 +158,7 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
 
 def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> dict[str, str]:
     """Map every tag spelling found to one canonical spelling; group the new ones for the maintainer."""
-    known = {_group_key(s): t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    known = {normalise_term(s): t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
     exact = {s: t.name for t in taxonomy.tags for s in (t.name, *t.aliases)}
     usage = Counter(tag for item in items for tag in item.draft.tags)
     groups: dict[str, Counter[str]] = defaultdict(Counter)
@@ -166,10 +166,10 @@ def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) 
     for tag, count in usage.items():
         if tag in exact:
             mapping[tag] = exact[tag]
-        elif _group_key(tag) in known:
-            mapping[tag] = known[_group_key(tag)]
+        elif normalise_term(tag) in known:
+            mapping[tag] = known[normalise_term(tag)]
         else:
-            groups[_group_key(tag)][tag] = count
+            groups[normalise_term(tag)][tag] = count
     for spellings in groups.values():
         # the most used spelling; of equally used ones, Title Case before ALL CAPS before lower case
         canonical = min(spellings.items(), key=lambda kv: (-kv[1], _case_rank(kv[0]), kv[0]))[0]
@@ -180,11 +180,6 @@ def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) 
     return mapping
 
 
-def _group_key(tag: str) -> str:
-    """normalise_term, with the Latin plural -ices read as -ex/-ix too: Learned-Indices, Learned Index."""
-    return normalise_term(re.sub(r"(?i)\b(\w{2,}?)(?:ices|exes|ixes|ex|ix)\b", r"\1ix", tag))
-
-
 def _case_rank(spelling: str) -> int:
     if spelling[:1].isupper() and not spelling.isupper():
         return 0
@@ -193,18 +188,18 @@ def _case_rank(spelling: str) -> int:
 
 def _facet_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> None:
     """Turn tags that name a facet value (Deep Learning, Cross Modal, Survey Paper) into that facet value."""
-    known = {_group_key(s) for t in taxonomy.tags for s in (t.name, *t.aliases)}
+    known = {normalise_term(s) for t in taxonomy.tags for s in (t.name, *t.aliases)}
     values: dict[str, list[tuple[Facet, FacetValue]]] = defaultdict(list)
     for facet in taxonomy.facets:
         for value in facet.values:
             forms = {value.id, value.label, f"{value.id} {facet.id}", f"{value.label} {facet.label}"}
-            for form in {_group_key(f) for f in forms}:
+            for form in {normalise_term(f) for f in forms}:
                 values[form].append((facet, value))
     moved: dict[str, Counter[str]] = defaultdict(Counter)
     for item in items:
         for tag in list(item.draft.tags):
-            form = _group_key(re.sub(r"(?i)[\s-]+(papers?|methods?|approach(es)?)$", "", tag))
-            found = values.get(form, []) if _group_key(tag) not in known else []
+            form = normalise_term(re.sub(r"(?i)[\s-]+(papers?|methods?|approach(es)?)$", "", tag))
+            found = values.get(form, []) if normalise_term(tag) not in known else []
             if len(found) != 1:
                 if len(found) > 1:
                     report.notes.append((item.origin, (f'tag "{tag}" is a value of the facets '

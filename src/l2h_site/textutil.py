@@ -66,10 +66,12 @@ def slugify(text: str) -> str:
 
 @lru_cache(maxsize=16384)  # titles of a large review repeat the same few thousand words
 def normalise_term(text: str) -> str:
-    """Reduce a tag to a form that ignores case, plurals, hyphens and -ise/-ize spellings."""
+    """Reduce a tag to a form that ignores case, plurals (Latin -ices too: Learned Indices, Learned Index),
+    hyphens and -ise/-ize spellings."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
     out = []
     for word in words:
+        word = re.sub(r"^([a-z0-9]{2,}?)(?:ices|exes|ixes|ex|ix)$", r"\1ix", word)
         word = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", word)
         word = re.sub(r"ys(e|ed|es|ing)$", r"yz\1", word)
         word = word.replace("our", "or") if word.endswith("our") else word
