@@ -17,7 +17,7 @@ from typing import TypeVar
 import jinja2
 
 from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
-from l2h_site.config import CONFIG_NAME, load_config
+from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
@@ -346,11 +346,6 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
                           site_lock or nullcontext(), on_commit, warm, held)
     finally:
         progress.finish()
-
-
-def source_folders(config: Config) -> list[Path]:
-    """The folders of sources that a site must never be written over (nor served from)."""
-    return [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
 
 
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,

@@ -40,6 +40,11 @@ def base_url_problem(base_url: str) -> str | None:
     return None
 
 
+def source_folders(config: Config) -> list[Path]:
+    """The folders of sources that a site must never be written over (nor served from)."""
+    return [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
+
+
 def base_path(base_url: str) -> str:
     """Return the path part of base_url, from and to a slash: "/" for https://x.org/, "/review/" for .../review/."""
     path = urlsplit(base_url).path.strip("/")
@@ -108,8 +113,7 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
     if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
         try:
-            check_output_dir(config.path(config.output_dir), root,
-                             [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)])
+            check_output_dir(config.path(config.output_dir), root, source_folders(config))
         except L2hError as exc:
             line, column = doc.positions.get(("output_dir",), (1, 1))
             said = str(exc).replace(f"{root}{os.sep}", "")  # the folders inside the review, as l2h.yml names them

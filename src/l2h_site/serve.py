@@ -36,9 +36,9 @@ import tornado.netutil
 import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from l2h_site.build import build, site_context, source_folders
+from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
-from l2h_site.config import CONFIG_NAME, base_path, load_config
+from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text
 from l2h_site.discover import is_editor_file, os_file_kind
