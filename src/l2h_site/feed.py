@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from l2h_site.model import Paper
+from l2h_site.vcs import git_output
 
 FEED_SIZE = 50
 """Number of newest papers listed in feed.xml."""
@@ -33,23 +32,15 @@ def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.datetime]:
     A file renamed since (a key corrected: papers/simhadri2022results.md to simhadri2021results.md) keeps the
     time its first name was added: the paper is not new, and the feed does not list it again.
     """
-    git = shutil.which("git")
-    if git is None:
-        return {}
-    try:
-        completed = subprocess.run(
-            [git, "-C", str(root), "log", "--relative", "--diff-filter=AR", "-M", "--format=%x00%ct",
-             "--name-status", "--", papers_dir],
-            capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if completed.returncode != 0:
+    log = git_output(root, "log", "--relative", "--diff-filter=AR", "-M", "--format=%x00%ct", "--name-status", "--",
+                     papers_dir)
+    if log is None:
         return {}
     added: dict[str, dt.datetime] = {}
     renamed: dict[str, str] = {}
     """New name -> the name it had before its last rename."""
     current: dt.datetime | None = None
-    for line in completed.stdout.splitlines():
+    for line in log.splitlines():
         commit = _COMMIT_LINE.match(line.strip())
         if commit:
             current = dt.datetime.fromtimestamp(int(commit.group(1)), tz=dt.timezone.utc)

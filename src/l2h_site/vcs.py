@@ -1,4 +1,5 @@
-"""Ask git about the review's folder: where its repository starts, and which files it tracks.
+"""Ask git about the review's folder: where its repository starts, which files it tracks, and (feed.py) when
+each paper file was added.
 
 A review need not be in a git repository, and git need not be installed: then each answer is None.
 """
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _git(folder: Path, *args: str) -> str | None:
+def git_output(folder: Path, *args: str) -> str | None:
     """Run git in folder; its output, or None when git is missing or says the folder is not in a repository."""
     git = shutil.which("git")
     if git is None:
@@ -26,7 +27,7 @@ def _git(folder: Path, *args: str) -> str | None:
 
 def git_toplevel(folder: Path) -> Path | None:
     """Return the root of the git working tree folder is in, or None."""
-    out = _git(folder, "rev-parse", "--show-toplevel")
+    out = git_output(folder, "rev-parse", "--show-toplevel")
     return Path(out.strip()) if out and out.strip() else None
 
 
@@ -36,7 +37,7 @@ def git_tracked(root: Path, paths: Sequence[str]) -> set[str] | None:
     if not paths:
         return set()
     # run in root, ls-files names the files relative to it
-    out = _git(root, "ls-files", "-z", "--", *(f":(literal){p}" for p in paths))
+    out = git_output(root, "ls-files", "-z", "--", *(f":(literal){p}" for p in paths))
     if out is None:
         return None
     listed = {name for name in out.split("\0") if name}
