@@ -148,12 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _review_folder(root: Path, config: Path | None = None) -> None:
-    """Refuse a review folder that is not one, and a config file named but missing (the default one is optional)."""
+def _review_folder(root: Path) -> None:
+    """Refuse a review folder that is not one (a config file named but missing is load_config's to refuse)."""
     if not root.is_dir():
         raise L2hError(f"{root} is not a folder")
-    if config is not None and not config.exists():
-        raise L2hError(f"config file {config} does not exist")
 
 
 def _under(root: Path, base: Path | None) -> str:
@@ -183,7 +181,7 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    _review_folder(args.root, args.config)
+    _review_folder(args.root)
     out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
@@ -225,7 +223,7 @@ def unchecked_text(result: CheckResult) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    _review_folder(args.root, args.config)
+    _review_folder(args.root)
     config = load_config(args.root, args.config)[0]
     # the summaries of the files asked about are rendered too, to warn of what the site would not show
     selected = paths_filter(config, args.paths) if args.paths else None
@@ -271,7 +269,7 @@ def _write_step_summary(text: str) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from l2h_site.serve import serve  # imported here: the server's libraries are not needed to build
 
-    _review_folder(args.root, args.config)
+    _review_folder(args.root)
     serve(args.root, config_file=args.config, out_dir=args.out, host=args.host, port=args.port,
           allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict,
           poll=args.poll)
