@@ -149,8 +149,8 @@ class SiteBuilder:
 
     def check_output(self) -> None:
         """Refuse an output folder that l2h would refuse to write (L2hError); serve the site it holds, if any."""
-        config = self.config or load_config(self.root, self.config_file)[0]
-        check_output_dir(self.out_dir or self.output_dir(), config.root, source_folders(config))  # named as given
+        self.config = self.config or load_config(self.root, self.config_file)[0]  # read once, here and below
+        check_output_dir(self.out_dir or self.output_dir(), self.config.root, source_folders(self.config))  # as given
         out = self.output_dir()
         self.served = out if (out / MARKER).is_file() else None
 
