@@ -517,8 +517,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     sink.add(RenderedPage("papers.json", cite.csl_join(csl).encode()))
     # Hosts serve 404.html at any missing address, however deep: its links cannot be relative.
     r.page("404.html", "404.html", url=partial(rooted_url, config.base_url))
-    statics, problems = static_files(config.path(config.static_dir), config.static_dir)
-    r.diagnostics.extend(problems)
+    statics, _ = static_files(config.path(config.static_dir), config.static_dir)  # check_site reported its problems
     for rel, path in statics:
         sink.add(RenderedPage(rel, path.read_bytes()))
     related = site.related  # waits for related papers: the paper pages show them
