@@ -47,6 +47,8 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> Non
     assert parallel.returncode == 0, parallel.stderr
     assert "error[" not in serial.stderr
     assert serial.stderr == parallel.stderr
+    # the parallel build lets go of its papers before indexing the search: it still counts them
+    assert "(121 papers)" in serial.stdout and "(121 papers)" in parallel.stdout, parallel.stdout
     serial_files, parallel_files = _tree(tmp_path / "serial"), _tree(tmp_path / "parallel")
     assert len(serial_files) > 120
     assert serial_files.keys() == parallel_files.keys()
@@ -86,6 +88,28 @@ def test_few_items_of_much_work_use_the_pool_too() -> None:
                    "print(os.getpid() in heavy, light == one == {os.getpid()})", L2H_JOBS="2",
                    L2H_PARALLEL_THRESHOLD="1500")
     assert printed == "False True\n"
+
+
+def test_fresh_workers_take_over_after_a_few_chunks_and_the_order_is_kept() -> None:
+    # a worker's copy of the build process's memory grows with every page it touches: it is replaced after a while
+    printed = _run("import l2h_site.parallel as p; p.ROUND_CHUNKS = 1; "
+                   "done = list(iter_ordered(lambda i: (i, os.getpid()), range(40))); "
+                   "print([i for i, _ in done] == list(range(40)), len({pid for _, pid in done}), "
+                   "os.getpid() in {pid for _, pid in done})", L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10")
+    ordered, workers, here = printed.split()
+    # 8 chunks of 5 in 4 rounds of one chunk for each of 2 workers: one pool's 2 workers would be 2 processes
+    assert (ordered, here) == ("True", "False") and 4 <= int(workers) <= 8, printed
+
+
+def test_cores_reserved_for_another_process_are_left_to_it() -> None:
+    # while the child computing related papers keeps a core busy, the summaries are rendered without a pool
+    printed = _run("\nwith reserve_cores(1): two = set(map_ordered(lambda _: os.getpid(), range(40)))\n"
+                   "print(two == {os.getpid()}, os.getpid() in set(map_ordered(lambda _: os.getpid(), range(40))))",
+                   L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10")
+    assert printed == "True False\n"
+    printed = _run("\nwith reserve_cores(1): three = set(map_ordered(lambda _: os.getpid(), range(40)))\n"
+                   "print(job_count(), len(three) <= 2, os.getpid() in three)", L2H_JOBS="3", L2H_PARALLEL_THRESHOLD="10")
+    assert printed == "3 True False\n"
 
 
 def test_small_reviews_stay_in_one_process() -> None:

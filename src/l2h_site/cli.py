@@ -200,7 +200,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def build_summary(result: BuildResult) -> str:
     """Describe a written build in one line: pages, papers, time, pages reused from the cache, files written."""
-    papers = result.check.paper_count if result.unchanged else len(result.check.papers)
+    papers = result.check.count
     counts = f"{result.page_count:,} pages ({papers:,} papers)"
     if result.unchanged:
         return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"

@@ -194,6 +194,11 @@ class CorpusWide:
             self._child = WarmChild(one_job=True).submit(self.vectors, wanted, seed)
 
     @property
+    def computing(self) -> bool:
+        """Tell whether a child process is working on a result not received yet (it keeps a core busy)."""
+        return self._child is not None and (self._related is None or self._map is None)
+
+    @property
     def stored_related(self) -> Related | None:
         """Related papers as far as known without waiting: from the cache, or received already."""
         return self._related

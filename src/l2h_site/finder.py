@@ -148,7 +148,7 @@ def extra_bundles(bundle: Sequence[RenderedPage]) -> list[str]:
     return [f"{name}/" for name in sorted(found, key=lambda name: int(name.rsplit("-", 1)[1]))]
 
 
-def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
+def search_ids(keys: Sequence[str], bundle: Sequence[RenderedPage]) -> list[str]:
     """Each paper's Pagefind page id ('' where unknown), read from the bundle's fragment files.
 
     A fragment is gzip-compressed JSON, after a signature, with the page's URL; its file name is
@@ -168,15 +168,18 @@ def search_ids(site: SiteContext, bundle: Sequence[RenderedPage]) -> list[str]:
         match = _PUBLICATION.match(str(url))
         if match:
             by_key[match.group(1)] = fragment.group(1)
-    return [by_key.get(v.paper.key, "") for v in site.papers]
+    return [by_key.get(key, "") for key in keys]
 
 
-def finder_files(site: SiteContext, bundle: Sequence[RenderedPage] = ()) -> list[RenderedPage]:
-    """Every file of the finder's data, under papers/."""
+def finder_files(site: SiteContext) -> list[RenderedPage]:
+    """Every file of the finder's data, under papers/, but the search ids (finder_search_file)."""
     files = [RenderedPage("papers/finder.json", _dump(finder_index(site))),
              RenderedPage("papers/finder-sort.json", _dump(sort_ranks(site)))]
     files += [RenderedPage(f"papers/cards/{n}.json", _dump(chunk)) for n, chunk in enumerate(cards(site))]
-    if bundle:
-        packed = search_id_file(search_ids(site, bundle), extra_bundles(bundle))
-        files.append(RenderedPage("papers/finder-search.json", _dump(packed)))
     return files
+
+
+def finder_search_file(keys: Sequence[str], bundle: Sequence[RenderedPage]) -> RenderedPage:
+    """The finder's file of each paper's search id (keys: the papers in the site's order) and the bundles' folders."""
+    return RenderedPage("papers/finder-search.json", _dump(search_id_file(search_ids(keys, bundle),
+                                                                          extra_bundles(bundle))))

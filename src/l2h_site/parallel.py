@@ -11,11 +11,13 @@ process runs a single thread (the dev server rebuilds from a watcher thread, ser
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -27,20 +29,40 @@ THRESHOLD = 1500
 CHUNK_LIMIT = 250
 """Most items a worker handles per task: results come back (and can be written away) in pieces this small."""
 
+ROUND_CHUNKS = 8
+"""Chunks a worker handles before it is replaced by a fresh one, forked again from the build process."""
+
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The work of the current pool, inherited by its forked workers."""
 _IN_WORKER = False
+_RESERVED = 0
+"""Cores left to other processes of this build for now (see reserve_cores)."""
 
 
 def job_count() -> int:
-    """Number of worker processes to use: L2H_JOBS if set, else the cores this process may run on."""
+    """Number of worker processes to use: L2H_JOBS if set, else the cores this process may run on, less those
+    reserved for other processes of the build (reserve_cores)."""
     configured = os.environ.get("L2H_JOBS", "").strip()
     if configured.isdigit() and int(configured) > 0:
-        return int(configured)
+        return max(1, int(configured) - _RESERVED)
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return max(1, cores - _RESERVED)
+
+
+@contextmanager
+def reserve_cores(count: int) -> Iterator[None]:
+    """Leave `count` cores to another busy process of the build (the child computing related papers) while the
+    block runs: a pool gets that many workers fewer, and with fewer than two left the work is done in this
+    process. More workers than free cores would not finish sooner, and each holds its own memory."""
+    global _RESERVED
+    _RESERVED += count
+    try:
+        yield
+    finally:
+        _RESERVED -= count
 
 
 def threshold() -> int:
@@ -91,12 +113,18 @@ def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = 
     size = min(size, CHUNK_LIMIT)
     chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _TASK = (func, items)
+    gc.freeze()  # the workers' collections then leave the inherited objects alone, and their pages shared
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
-            for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
-                yield from chunk
+        # A worker's memory grows as it touches the objects it inherited (each page it touches becomes its own
+        # copy): fresh workers are forked for every ROUND_CHUNKS chunks each (20,000 papers: 170 -> 140 MB a worker).
+        step = jobs * ROUND_CHUNKS
+        for first in range(0, len(chunks), step):
+            with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+                for chunk in pool.imap(_run_chunk, chunks[first:first + step], chunksize=1):
+                    yield from chunk
     finally:
         _TASK = None
+        gc.unfreeze()
 
 
 def map_ordered(func: Callable[[T], R], items: Sequence[T]) -> list[R]:

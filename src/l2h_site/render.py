@@ -26,7 +26,7 @@ from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.feed import atom_date, feed_papers
-from l2h_site.finder import author_list, finder_files
+from l2h_site.finder import author_list, finder_files, finder_search_file
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
@@ -466,14 +466,15 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
                 progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False,
-                env: jinja2.Environment | None = None) -> list[Diagnostic]:
+                env: jinja2.Environment | None = None, search_later: bool = False) -> list[Diagnostic]:
     """Render every page of the site in a fixed order, handing each to the sink as it is made.
 
     With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
     from it instead of being rendered again; the pages about the whole review always are (each paper's
     exports come from the cache's memo). keep_memos: the caller keeps the cache between builds (l2h
     serve), so the memo stays in memory. An environment given is used instead of a new one: the check phase
-    compiled the templates into it (compile_templates).
+    compiled the templates into it (compile_templates). search_later: the caller indexes the search itself
+    (render_search), once it has let go of the site's context.
     """
     config = site.config
     env = env if env is not None else site_environment(config, cache)
@@ -526,18 +527,15 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
-    found: list[RenderedPage] = []
-    if config.search and len(site.papers) >= threshold():
-        # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
-        site.topic_map  # noqa: B018
-    if config.search:
-        progress.stage("indexing search")
-        found, problems = index_search(_stored_pages(sink), cache)
-        r.diagnostics.extend(problems)
-    finder = finder_files(site, found)
-    progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + 5,  # and the five pages below
+    if config.search and not search_later:
+        if len(site.papers) >= threshold():
+            # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
+            site.topic_map  # noqa: B018
+        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress)
+    finder = finder_files(site)
+    progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
-    for page in found + finder:
+    for page in finder:
         sink.add(page)
     # The topic map was computed beside the paper pages and the search index: its pages come last.
     site.topic_map  # noqa: B018 - wait for it here, not inside a template
@@ -549,6 +547,24 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         p for p in sink.paths() if p.endswith(".html") and p != "404.html"))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
+
+
+def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None = None,
+                  progress: Progress = QUIET) -> list[Diagnostic]:
+    """Index the paper pages the sink holds and hand it the search bundles and the finder's search ids.
+
+    keys are the papers in the order of the site's list (the finder's ids follow it). Only the sink's pages are
+    needed: a large build calls this last, after it released its papers, so that the build process holds less
+    beside Pagefind.
+    """
+    progress.stage("indexing search")
+    found, problems = index_search(_stored_pages(sink), cache)
+    if found:
+        found.append(finder_search_file(keys, found))
+    progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))
+    for page in found:
+        sink.add(page)
+    return problems
 
 
 def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],
