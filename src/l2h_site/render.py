@@ -526,13 +526,17 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
+    # A renamed paper's old addresses send readers on to its page; they are no pages of their own (no search
+    # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
+    moved = redirects(site)
+    r.many([(address, "redirect.html", {"view": view}, None) for address, view in moved.items()])
     found: list[RenderedPage] = []
     if config.search and len(site.papers) >= threshold():
         # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
         site.topic_map  # noqa: B018
     if config.search:
         progress.stage("indexing search")
-        found, problems = index_search(_stored_pages(sink), cache)
+        found, problems = index_search([page for page in _stored_pages(sink) if page.path not in moved], cache)
         r.diagnostics.extend(problems)
     finder = finder_files(site, found)
     progress.stage("writing pages", len(sink.paths()) + len(found) + len(finder) + 5,  # and the five pages below
@@ -546,9 +550,16 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     if site.topic_map:
         r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-        p for p in sink.paths() if p.endswith(".html") and p != "404.html"))
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
+
+
+def redirects(site: SiteContext) -> dict[str, PaperView]:
+    """The old address of each renamed paper (publications/<former key>/index.html) and the paper it now has,
+    by address."""
+    moved = {f"publications/{former}/index.html": view for view in site.papers for former in view.paper.former_keys}
+    return dict(sorted(moved.items()))
 
 
 def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],
