@@ -84,8 +84,26 @@ def delete_paper(root: Path, n: int) -> None:
 
 
 def rename_paper(root: Path, n: int) -> None:
+    """Rename a paper; every other time, as a maintainer would, keep its old address (a redirect page)."""
     path = papers_of(root)[n % len(papers_of(root))]
-    path.rename(path.with_name(path.stem + "b" + path.suffix))
+    renamed = path.with_name(path.stem + "b" + path.suffix)
+    path.rename(renamed)
+    if n % 2 == 0:
+        text = renamed.read_bytes().decode()  # as bytes: the legacy file keeps its CRLF line endings
+        if "former_keys: [" in text:
+            text = text.replace("former_keys: [", f"former_keys: [{path.stem}, ", 1)
+        else:
+            text = text.replace("\ntitle: ", f"\nformer_keys: [{path.stem}]\ntitle: ", 1)
+        renamed.write_bytes(text.encode())
+
+
+def forget_former_keys(root: Path, n: int) -> None:
+    """Drop a paper's old addresses: their redirect pages go."""
+    with_former = [path for path in papers_of(root) if "former_keys: [" in path.read_text()]
+    if with_former:
+        path = with_former[n % len(with_former)]
+        lines = path.read_bytes().decode().splitlines(keepends=True)
+        path.write_bytes("".join(line for line in lines if not line.startswith("former_keys: [")).encode())
 
 
 def edit_template(root: Path, n: int) -> None:
@@ -147,8 +165,8 @@ def damage_cache(root: Path, n: int) -> None:
 
 
 OPERATIONS: list[Callable[[Path, int], None]] = [
-    edit_summary, edit_title, add_paper, delete_paper, rename_paper, edit_template, edit_static, edit_taxonomy,
-    edit_config, edit_resources, tamper_site, damage_cache]
+    edit_summary, edit_title, add_paper, delete_paper, rename_paper, forget_former_keys, edit_template, edit_static,
+    edit_taxonomy, edit_config, edit_resources, tamper_site, damage_cache]
 
 
 def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:

@@ -93,6 +93,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("DOI with a brace", {"doi": "10.1000/a}b"}, "doi-format"),
     ("javascript link", {"links": [{"name": "Code", "url": "javascript:alert(1)"}]}, "unsafe-url"),
     ("unknown field", {"venu": "NeurIPS"}, "unknown-field"),
+    ("malformed former key", {"former_keys": ["Weiss-2008"]}, "former-key-form"),
+    ("former keys as text", {"former_keys": "weiss2007spectral"}, "wrong-type"),
 ]
 
 
@@ -113,7 +115,8 @@ def test_schema_and_check_agree_on_bad_front_matter(site: Site, case: str, chang
 def test_schema_and_check_agree_on_good_front_matter(site: Site) -> None:
     data = {**GOOD, "tags": ["Transformer"], "arxiv": "1509.02897v2", "doi": "https://doi.org/10.1000/x",
             "links": [{"name": "Code", "url": "https://example.org/code"}], "added": dt.date(2024, 5, 31),
-            "conference": "NIPS", "bibkey": "weiss2008spectral", "layout": "publication"}
+            "conference": "NIPS", "bibkey": "weiss2008spectral", "layout": "publication",
+            "former_keys": ["weiss2007spectral"]}
     text = "---\n" + yaml.safe_dump(data, sort_keys=False) + "---\nA summary.\n"
     root = site({"papers/weiss2008spectral.md": text})
     assert [d for d in check_site(root).diagnostics if d.severity != "note"] == []

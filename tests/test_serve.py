@@ -240,6 +240,19 @@ def test_broken_paper_keeps_the_last_good_site_with_an_overlay_then_recovers(
     assert running.log.getvalue().count("l2h: rebuilt ") == 1
 
 
+def test_a_renamed_papers_old_address_is_served_as_its_redirect_page(serving: Callable[..., Running]) -> None:
+    moved = GOOD_PAPER.replace("year: 2008\n", "year: 2008\nformer_keys: [weiss2007spectral]\n")
+    running = serving({"papers/weiss2008spectral.md": moved})
+    status, headers, body = running.get("/publications/weiss2007spectral/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert '<meta http-equiv="refresh" content="0; url=../../publications/weiss2008spectral/">' in body
+    assert f'<script src="/livereload.js?port={running.port}"></script></head>' in body
+    assert running.get("/publications/weiss2007spectral")[1]["location"] == "/publications/weiss2007spectral/"
+    # the old key dropped: the page goes with the next rebuild
+    (running.root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER, encoding="utf-8")
+    wait_for(lambda: running.get("/publications/weiss2007spectral/")[0] == 404)
+
+
 def test_overlay_escapes_what_the_diagnostics_quote(serving: Callable[..., Running]) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     paper = running.root / "papers" / "weiss2008spectral.md"

@@ -155,7 +155,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
             if item.complete:  # a paper with errors was checked only to report all its problems at once
                 papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
-                                       file_keys={source.key for source in sources})
+                                       file_keys={source.key: source.relpath for source in sources})
     if summaries is not None:  # papers with errors too: every problem of a file at once
         readable = [item.paper for _, item in parsed
                     if summaries(item.paper.source) and "summary" not in item.unread and item.paper.summary.strip()]

@@ -7,6 +7,7 @@ that `l2h build --check-links` can refuse to publish a site with a broken link.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +22,10 @@ LINK_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src",
 """Element -> the attribute holding a URL that the checker follows."""
 IMPLICIT_ANCHORS = frozenset({"", "top"})
 """Fragments every HTML page has without an element carrying the id (HTML: 'top' scrolls to the start)."""
+
+
+_REFRESH_URL = re.compile(r"\s*\d+\s*[;,]\s*url\s*=\s*(\S+)\s*$", re.IGNORECASE)
+"""The URL a <meta http-equiv="refresh" content="0; url=..."> sends the browser to."""
 
 
 class _PageScanner(HTMLParser):
@@ -38,9 +43,13 @@ class _PageScanner(HTMLParser):
         if tag == "a" and "name" in values:
             self.ids.add(values["name"])
         attribute = LINK_ATTRIBUTES.get(tag)
-        if attribute and attribute in values:
+        target = values.get(attribute) if attribute else None
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":  # a renamed paper's old address
+            refresh = _REFRESH_URL.match(values.get("content", ""))
+            target = refresh.group(1).strip("'\"") if refresh else None
+        if target is not None:
             line, offset = self.getpos()
-            self.links.append((values[attribute], line, offset + 1))
+            self.links.append((target, line, offset + 1))
 
     handle_startendtag = handle_starttag
 

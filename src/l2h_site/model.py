@@ -104,6 +104,8 @@ class Paper:
     """Date the paper was added to the review, if the file says."""
     distinct_from: tuple[str, ...] = ()
     """Keys of papers with a near-identical title that are nevertheless different papers."""
+    former_keys: tuple[str, ...] = ()
+    """Keys the paper had before its file was renamed: each old address redirects to its page."""
     summary: str = ""
     """Markdown summary (the body of the file)."""
     summary_line: int = 1

@@ -34,7 +34,7 @@ MAX_TITLE_CHARS = 500
 KNOWN_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
     "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
-    "distinct_from",
+    "distinct_from", "former_keys",
 })
 LEGACY_EXTRA = frozenset({"citations", "short_authors"})
 """Legacy fields kept in `extra` without a warning."""
@@ -378,6 +378,7 @@ class _Reader:
                               "a DOI like 10.1109/TPAMI.2012.193")
         added = self.added()
         distinct = self.distinct_from()
+        former = self.former_keys()
         extra = self.extra()
         summary = body.strip("\n")
         if len(summary) > MAX_SUMMARY_CHARS:
@@ -398,7 +399,7 @@ class _Reader:
         leading = len(body) - len(body.lstrip("\n"))
         return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()), year=year or 0,
                      venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
-                     distinct_from=distinct, summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
+                     distinct_from=distinct, former_keys=former, summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
 
     def title(self) -> str | None:
         if "title" not in self.data:
@@ -626,6 +627,29 @@ class _Reader:
                       "write distinct_from: [otherkey2006title]")
             return ()
         return tuple(value)
+
+    def former_keys(self) -> tuple[str, ...]:
+        value = self.data.get("former_keys")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            example = _clip(value.strip(), 60) if isinstance(value, str) and value.strip() else "oldkey2006title"
+            self.fail(("former_keys",), "wrong-type",
+                      f"former_keys must be a list of the paper's old keys, got {describe_value(value)}",
+                      f"write former_keys: [{example}]")
+            return ()
+        keys: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.fail(("former_keys", i), "wrong-type",
+                          f"each entry of former_keys must be a paper key, got {describe_value(item)}",
+                          "write the file name the paper had, without .md, e.g. former_keys: [weiss2008spectral]")
+            elif item in keys:
+                self.warn(("former_keys", i), "duplicate-former-key", f'former key "{item}" is listed twice',
+                          "remove the repeat")
+            else:
+                keys.append(item)
+        return tuple(keys)
 
     def added(self) -> dt.date | None:
         if "added" not in self.data or self.data["added"] is None:

@@ -527,6 +527,10 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
+    # A renamed paper's old addresses send readers on to its page; they are no pages of their own (no search
+    # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
+    moved = redirects(site)
+    r.many([(address, "redirect.html", {"view": view}, None) for address, view in moved.items()])
     if config.search and not search_later:
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
@@ -544,7 +548,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     if site.topic_map:
         r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-        p for p in sink.paths() if p.endswith(".html") and p != "404.html"))
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
 
@@ -558,13 +562,21 @@ def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None 
     beside Pagefind.
     """
     progress.stage("indexing search")
-    found, problems = index_search(_stored_pages(sink), cache)
+    papers = {f"publications/{key}/index.html" for key in keys}  # not the old addresses of renamed papers
+    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache)
     if found:
         found.append(finder_search_file(keys, found))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))
     for page in found:
         sink.add(page)
     return problems
+
+
+def redirects(site: SiteContext) -> dict[str, PaperView]:
+    """The old address of each renamed paper (publications/<former key>/index.html) and the paper it now has,
+    by address."""
+    moved = {f"publications/{former}/index.html": view for view in site.papers for former in view.paper.former_keys}
+    return dict(sorted(moved.items()))
 
 
 def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],

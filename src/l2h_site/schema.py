@@ -17,6 +17,7 @@ from l2h_site.diagnostics import format_text
 from l2h_site.model import Facet, Taxonomy
 from l2h_site.parse import MAX_AUTHORS, MAX_TAGS, MAX_TITLE_CHARS
 from l2h_site.taxonomy import load_taxonomy
+from l2h_site.validate import KEY_FORM
 
 HELP = "print the JSON Schema (draft-07) of a paper's front matter, generated from taxonomy.yml"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -79,6 +80,10 @@ def paper_schema(taxonomy: Taxonomy) -> dict[str, Any]:
         "added": {"type": ["string", "null"], "format": "date", "description": "Date added, YYYY-MM-DD"},
         "distinct_from": {"type": "array", "items": {"type": "string"},
                           "description": "Keys of papers with a near-identical title that are different papers"},
+        "former_keys": {"type": ["array", "null"], "uniqueItems": True,
+                        "items": {"type": "string", "pattern": KEY_FORM.pattern},
+                        "description": "Keys the paper had before its file was renamed; each old address "
+                                       "redirects to the paper's page"},
         "bibkey": {"type": "string", "description": "Legacy Jekyll key; the file name is the key"},
         "layout": {"type": "string", "description": "Legacy Jekyll layout; ignored"},
         "citations": {"description": "Legacy Jekyll citation count; ignored"},

@@ -21,7 +21,7 @@ from l2h_site.yamlsafe import YamlDoc, load_yaml_file
 RESERVED_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
     "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
-    "key", "summary", "extra", "source", "distinct_from",
+    "key", "summary", "extra", "source", "distinct_from", "former_keys",
 })
 """Paper fields a facet may not be named after."""
 

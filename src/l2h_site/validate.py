@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import Paper, Taxonomy
@@ -69,6 +69,17 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     else:
         diagnostics.extend(_check_key_agrees(paper, at("authors" if ("authors",) in parsed.positions else "author"),
                                              at("year")))
+
+    for i, former in enumerate(paper.former_keys):
+        if former == paper.key:
+            diagnostics.append(error(rel, *at("former_keys", i), "former-key-own",
+                                     f'former_keys lists "{former}", the paper\'s own key',
+                                     "remove it: only the keys the file had before it was renamed belong there"))
+        elif not KEY_FORM.match(former):
+            diagnostics.append(error(rel, *at("former_keys", i), "former-key-form",
+                                     f'former key "{former}" is not a valid paper key',
+                                     "write the file name the paper had, without .md: lowercase letters, a year and "
+                                     "a word, e.g. weiss2008spectral"))
 
     canonical_tags: list[str] = []
     for i, tag in enumerate(paper.tags):
@@ -190,13 +201,13 @@ FIELD_OF_IDENTITY = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}
 
 def validate_corpus(papers: Sequence[Paper],
                     positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None,
-                    file_keys: Collection[str] = ()) -> list[Diagnostic]:
+                    file_keys: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find problems between papers: one key twice, or the same paper under two keys.
 
     positions maps a paper's source file to where its fields are written (ParsedPaper.positions), for the
-    line of each problem; without it, problems are reported for the whole file. file_keys are the keys of
-    every paper file, also of those that have errors of their own: a distinct_from naming one of them is fine
-    (its own errors are reported on it, not on every paper that names it).
+    line of each problem; without it, problems are reported for the whole file. file_keys maps the key of
+    every paper file to its path, also of those that have errors of their own: a distinct_from naming one of them
+    is fine (its own errors are reported on it, not on every paper that names it), a former key naming one is not.
     """
     diagnostics: list[Diagnostic] = []
 
@@ -207,13 +218,15 @@ def validate_corpus(papers: Sequence[Paper],
     for paper in papers:
         for identity in identities(paper):
             groups[identity].append(paper)
-    keys = {paper.key for paper in papers} | set(file_keys)
+    files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
+    keys = set(files)
     for paper in papers:
         for i, other in enumerate(paper.distinct_from):
             if other not in keys:
                 diagnostics.append(warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
                                            f'distinct_from names "{other}", which is not a paper of the review',
                                            "remove it, or correct the key"))
+    diagnostics += _check_former_keys(papers, files, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -233,6 +246,39 @@ def validate_corpus(papers: Sequence[Paper],
                                          f"{others} has {what}: the same paper appears twice",
                                          "keep one of the files and delete the other (merge any extra links or tags)",
                                          related))
+    return diagnostics
+
+
+def _check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
+                       at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find former keys whose old address is taken: by a paper file (files: key -> path), or claimed by another
+    paper too.
+
+    A former key equal to the paper's own key, or not of the form of a key, is reported by validate_paper.
+    """
+    diagnostics: list[Diagnostic] = []
+    claims: dict[str, list[tuple[Paper, int]]] = defaultdict(list)
+    for paper in papers:
+        for i, former in enumerate(paper.former_keys):
+            if former == paper.key:
+                continue
+            owner = files.get(former)
+            if owner is not None:
+                diagnostics.append(error(paper.source, *at(paper, "former_keys", i), "former-key-taken",
+                                         f'former key "{former}" is the key of {owner}: its address cannot redirect '
+                                         "here", "remove it from former_keys, or, if that file is an old copy of "
+                                         "this paper, delete that file", (owner,)))
+            else:
+                claims[former].append((paper, i))
+    for former, claimants in sorted(claims.items()):
+        if len(claimants) < 2:
+            continue
+        for paper, i in claimants:
+            related = tuple(sorted(p.source for p, _ in claimants if p is not paper))
+            diagnostics.append(error(paper.source, *at(paper, "former_keys", i), "former-key-claimed",
+                                     f'former key "{former}" is also claimed by {", ".join(related)}',
+                                     "keep it on the one paper that had this key: an old address redirects to "
+                                     "one page", related))
     return diagnostics
 
 

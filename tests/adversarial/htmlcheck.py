@@ -35,6 +35,14 @@ def _is_site_script(src: str, page_path: str) -> bool:
         and ":" not in src and "//" not in src
 
 
+def _is_site_redirect(content: str, page_path: str) -> bool:
+    """Tell whether a refresh is a renamed paper's old address sending the browser to the paper's page: at once,
+    to a relative link from this page to a paper page of the site."""
+    prefix = "../" * page_path.count("/")
+    return re.fullmatch(rf"0; url={re.escape(prefix)}publications/[a-z0-9]+/", content) is not None \
+        and re.fullmatch(r"publications/[a-z0-9]+/index\.html", page_path) is not None
+
+
 def unsafe_markup(html: bytes | str, page_path: str) -> list[str]:
     """Return a description of every executable thing in a page that the site itself did not put there.
 
@@ -55,8 +63,9 @@ def unsafe_markup(html: bytes | str, page_path: str) -> list[str]:
                 problems.append(f"<script src={src!r}> {(element.text or '')[:60]!r}")
         elif tag in FORBIDDEN_ELEMENTS:
             problems.append(f"<{tag}> element")
-        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
-            problems.append("<meta http-equiv=refresh>")
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh" \
+                and not _is_site_redirect(attributes.get("content", ""), page_path):
+            problems.append(f"<meta http-equiv=refresh content={attributes.get('content', '')[:60]!r}>")
         for name, value in attributes.items():
             if name.startswith("on"):
                 problems.append(f"<{tag} {name}={value[:60]!r}> event handler")
