@@ -96,7 +96,8 @@ def instrument() -> None:
         (write_module.SiteUpdater, "commit", "write: move the changed pages in"),
         (cache_module.PageStore, "save", "write: page cache index"),
         (cache_module.Memo, "save", "write: memo of parsed papers and summaries"),
-        (build_module, "check_pages", "link check"),
+        (build_module, "find_broken_links", "link check"),
+        (build_module.LinkSources, "locate", "link check: find the sources of broken links"),
     ]
     for module, attr, name in targets:
         if hasattr(module, attr):

@@ -117,10 +117,12 @@ def test_build_check_links_fails_on_a_broken_link(site: Callable[[dict[str, str 
     code, _, err = run_cli("build", "--root", str(root), "--check-links")
     lines = diagnostic_lines(err)
     assert [line.split(": ", 1)[1] for line in lines] == [
-        'error[broken-link]: link "/nowhere/" points to nowhere/index.html, which is not in the site',
-        'error[broken-anchor]: link "#no-such-id" points to #no-such-id, but 404.html has no element with that id',
+        ('error[broken-link]: link "/nowhere/" points to nowhere/index.html, which is not in the site '
+        "(in the built page _site/404.html)"),
+        ('error[broken-anchor]: link "#no-such-id" points to #no-such-id, but 404.html has no element with that id '
+        "(in the built page _site/404.html)"),
     ]
-    assert all(line.startswith("_site/404.html:") for line in lines)
+    assert [line.split(": ", 1)[0] for line in lines] == ["templates/404.html:2:75", "templates/404.html:2:105"]
     assert code == 1
     assert snapshot(root / "_site") == before
     # Without --check-links the same site builds: the checker is opt-in.

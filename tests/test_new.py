@@ -220,12 +220,46 @@ def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
         "  help: write the year the paper was published\n"
         '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
         '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
+        '--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
+        '  help: write "Transformers" to say it directly\n'
         '--facet: error[unknown-facet-value]: "unsupervized" is not a value of facet "family" (Method family)\n'
         '  help: did you mean "unsupervised"?\n'
         "--venue: error[placeholder]: venue still holds the placeholder \"TODO\"\n"
         "  help: replace it with the real venue, or remove the line if it is optional\n"
-        "l2h: nothing written: 5 problem(s); fix them and run `l2h new` again\n"))
+        "l2h: nothing written: 5 error(s); fix them and run `l2h new` again\n"))
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+
+def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `l2h check` would say of the paper beside its errors (a warning, a note) is said at once, not after
+    the errors are fixed; a paper written with warnings is written, and they are said too."""
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    warned = ('--authors: warning[incomplete-authors]: "et al." in the author list\n'
+              "  help: list every author as published\n")
+    noted = ('--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
+             '  help: write "Transformers" to say it directly\n')
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee, others", "--year", "2008",
+               "--tag", "Image Retreival", "--tag", "Transformer", "--no-fetch") == 1
+    assert capsys.readouterr() == ("", (
+        warned
+        + '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
+        '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
+        + noted
+        + "l2h: nothing written: 1 error(s) and 1 warning(s); fix them and run `l2h new` again\n"))
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee, others", "--year", "2008",
+               "--tag", "Transformer", "--no-fetch") == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("l2h: wrote papers/lee2008small.md\n")
+    assert err == (warned + noted + "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, "
+                   "before `l2h build --strict` or CI fails on them\n")
+    # l2h check says the same of the file (and of its TODOs, which l2h new wrote on purpose)
+    assert main(["check", "--root", str(root), str(root / "papers/lee2008small.md")]) == 1
+    said = capsys.readouterr().out
+    assert ('papers/lee2008small.md:3:10: warning[incomplete-authors]: "et al." in the author list\n' in said
+            and 'papers/lee2008small.md:5:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n' in said)
 
 
 def test_a_malformed_arxiv_id_is_reported_before_anything_is_fetched(
@@ -235,7 +269,7 @@ def test_a_malformed_arxiv_id_is_reported_before_anything_is_fetched(
     assert capsys.readouterr() == ("", (
         '--arxiv: error[arxiv-format]: arxiv "bogus" is not an arXiv id\n'
         "  help: write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure\n"
-        "l2h: nothing written: 1 problem(s); fix them and run `l2h new` again\n"))
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n"))
     assert no_network == []
     assert run(root, "--arxiv", "1513.01234", "--title", "T", "--authors", "Ann Lee", "--year", "2015") == 1
     assert capsys.readouterr().err.startswith(

@@ -708,3 +708,29 @@ def test_rebuilds_make_the_exports_of_changed_papers_only(site: Callable[[dict[s
     fresh = build(root, out_dir=root / "fresh", use_cache=False)
     assert fresh.written and exported == ((root / "fresh" / "papers.json").read_bytes(),
                                           (root / "fresh" / "papers.bib").read_bytes())
+
+
+def test_the_terminal_names_files_from_the_working_folder_and_the_overlay_from_the_review(
+        site: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `l2h build --root review` prints review/papers/…, so does `l2h serve --root review` in the terminal; the
+    browser's overlay has no working folder and names the files as the review does."""
+    root = site({"papers/weiss2008spectral.md": BROKEN_PAPER})
+    monkeypatch.chdir(root.parent)
+    log = io.StringIO()
+    builder = SiteBuilder(root=Path("review"), keep_warm=False)
+    server = DevServer(builder, port=0, out=log)
+    outcome = builder.rebuild()
+    server._report(outcome, first=True)
+    problem = 'error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml'
+    assert log.getvalue().splitlines()[0] == f"review/papers/weiss2008spectral.md:6:8: {problem}"
+    assert outcome.overlay.splitlines()[0] == f"papers/weiss2008spectral.md:6:8: {problem}"
+    assert outcome.report.splitlines()[1:] == outcome.overlay.splitlines()[1:]  # the help and count lines
+    # from the review's own folder, both name the files alike; from a folder elsewhere, the terminal too
+    for here in (root, root.parent.parent / "elsewhere"):
+        here.mkdir(exist_ok=True)
+        monkeypatch.chdir(here)
+        outcome = SiteBuilder(root=root, keep_warm=False).rebuild()
+        assert outcome.report == outcome.overlay and outcome.report.startswith("papers/weiss2008spectral.md:6:8: ")
+    cli = subprocess.run([sys.executable, "-m", "l2h_site", "build", "--root", "review", "-q"], cwd=root.parent,
+                         capture_output=True, text=True, check=False)
+    assert cli.stderr.splitlines()[0] == log.getvalue().splitlines()[0]  # as build prints it

@@ -46,7 +46,7 @@ def test_a_broken_link_found_by_check_links_leaves_the_previous_site(site: Site)
     page.write_text(page.read_text().replace("{% block content %}", '{% block content %}<a href="nowhere/">x</a>', 1))
     result = build(root, check_links=True)
     assert not result.written
-    assert [(d.path, d.code) for d in result.diagnostics] == [("_site/404.html", "broken-link")]
+    assert [(d.path, d.line, d.code) for d in result.diagnostics] == [("templates/404.html", 7, "broken-link")]
     assert snapshot(root / "_site") == before
     assert leftovers(root) == []
 

@@ -24,7 +24,8 @@ from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers
 from l2h_site.feed import git_added_dates
-from l2h_site.linkcheck import check_pages
+from l2h_site.linkcheck import find_broken_links
+from l2h_site.linksource import LinkSources
 from l2h_site.markup import MarkdownRenderer, Rendered
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
@@ -356,6 +357,14 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
         progress.finish()
 
 
+def _shown_folder(folder: Path, root: Path) -> str:
+    """Name a folder in messages as diagnostics name files: from the review's folder when inside it, else in full."""
+    try:
+        return folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return folder.resolve().as_posix()
+
+
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
@@ -404,22 +413,26 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 memo.release()
         release_freed_memory()  # the parse results and the corpus-wide steps' temporaries
         store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
-        site_name = (out_dir if out_dir is not None else Path(check.config.output_dir)).as_posix().rstrip("/")
+        site_name = _shown_folder(target, config.root)
+        templates: dict[str, str] = {}  # page -> its template, for the link check to name it
+        sources = LinkSources(context, check.templates or site_environment(config, cache), templates,
+                              config_file if config_file is not None else config.root / CONFIG_NAME) if check_links else None
         if not write:
             sink = PageList()
-            render_problems = render_site(context, sink, cache, progress, env=check.templates)
-            if check_links:
-                render_problems += check_pages(sink.pages.values(), check.config.base_url, f"{site_name}/")
+            render_problems = render_site(context, sink, cache, progress, env=check.templates, templates=templates)
+            if sources is not None:
+                render_problems += sources.locate(find_broken_links(sink.pages.values(), config.base_url), sink.read,
+                                                  site_name)
             check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
             result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
             result.seconds = time.perf_counter() - started
             return result
         with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
-            # A large one-off build lets go of its papers before Pagefind runs: at 20,000 papers the build process
-            # held 300 MB beside Pagefind's 310 MB, and after this 170 MB.
-            search_later = config.search and given is None and is_parallel(len(check.papers))
+            # A large one-off build lets go of its papers before Pagefind runs (20,000 papers: the build process held
+            # 280-310 MB beside Pagefind's 315 MB, now 190-220 MB); not with --check-links, which names their lines.
+            search_later = config.search and given is None and sources is None and is_parallel(len(check.papers))
             render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None,
-                                          env=check.templates, search_later=search_later)
+                                          env=check.templates, templates=templates, search_later=search_later)
             if search_later:
                 keys = [view.paper.key for view in context.papers]
                 check.paper_count, check.papers, context = len(check.papers), [], None
@@ -427,10 +440,11 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 release_freed_memory()
                 render_problems += render_search(keys, writer, cache, progress)
                 del keys
-            if check_links:  # read back from the temporary folder: the pages are not kept in memory
+            if sources is not None:  # read back from the temporary folder: the pages are not kept in memory
                 stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]
-                render_problems += check_pages(stored, check.config.base_url, f"{site_name}/")
+                broken = find_broken_links(stored, config.base_url)
                 del stored
+                render_problems += sources.locate(broken, writer.read, site_name)
             check.diagnostics = sort_diagnostics(check.diagnostics + problems + render_problems)
             result.paths, result.page_count = writer.paths(), len(writer.sizes)
             result.reused = store.hits if store is not None else 0

@@ -21,10 +21,12 @@ from l2h_site.config import load_config
 from l2h_site.diagnostics import (
     Diagnostic,
     L2hError,
+    folder_under,
     format_github,
     format_json,
     format_markdown,
     format_text,
+    from_here,
     is_failure,
     relocate,
     wants_colour,
@@ -154,27 +156,6 @@ def _review_folder(root: Path) -> None:
         raise L2hError(f"{root} is not a folder")
 
 
-def _under(root: Path, base: Path | None) -> str:
-    """Return the review's root as a folder path relative to base ('' if it is base, or not inside it)."""
-    if base is None:
-        return ""
-    try:
-        rel = root.resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError):
-        return ""
-    return "" if rel == "." else rel + "/"
-
-
-def _from_here(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
-    """Show diagnostics' paths from the working folder when the review is inside it (`l2h check --root b1`
-    prints b1/papers/…), else from the review's root, as they are made."""
-    try:
-        here: Path | None = Path.cwd()
-    except OSError:  # the working folder was deleted
-        here = None
-    return relocate(diagnostics, _under(root, here))
-
-
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     if diagnostics:
         sys.stderr.write(format_text(diagnostics, colour=wants_colour(sys.stderr)))
@@ -186,7 +167,7 @@ def _build(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)
-    _print_diagnostics(_from_here(result.diagnostics, result.check.config.root))
+    _print_diagnostics(from_here(result.diagnostics, result.check.config.root))
     if result.check.unchecked:
         print(unchecked_line(result.check), file=sys.stderr)
     if not result.written:
@@ -238,12 +219,12 @@ def _check(args: argparse.Namespace) -> int:
         sys.stdout.write(format_json(diagnostics, unchecked=result.unchecked))
     elif args.format == "github":
         # GitHub attaches an annotation to the file at that path from the repository's root
-        in_repository = relocate(diagnostics, _under(result.config.root, git_toplevel(result.config.root)))
+        in_repository = relocate(diagnostics, folder_under(result.config.root, git_toplevel(result.config.root)))
         sys.stdout.write(format_github(in_repository, notices))
         _write_step_summary(format_markdown(in_repository, notices))
     else:
         if diagnostics:
-            sys.stdout.write(format_text(_from_here(diagnostics, result.config.root),
+            sys.stdout.write(format_text(from_here(diagnostics, result.config.root),
                                          colour=wants_colour(sys.stdout)))
             if notices:
                 print(unchecked_line(result))

@@ -55,6 +55,12 @@ class ExtraPage:
     """The page's title as plain text: its leading `# Title` line, else a default."""
     html: str
     """The rest of the page as safe HTML."""
+    source: str = ""
+    """The markdown file, from the review's folder (for diagnostics)."""
+    markdown: str = ""
+    """The markdown the HTML was rendered from: the file without its title line."""
+    first_line: int = 1
+    """Line of the file that markdown starts at."""
 
 
 _LEADING_H1 = re.compile(r"\A(?:[ \t]*\n)*[ ]{0,3}#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)")
@@ -214,9 +220,12 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                                     ("contributing", config.contributing, "Contributing")):
         path: Path = config.path(relative)
         if path.is_file():
-            title, text = split_title(path.read_text(encoding="utf-8"))
+            written = path.read_text(encoding="utf-8")
+            title, text = split_title(written)
             html = MarkdownRenderer(trusted=True).render(text).html
-            pages[name] = ExtraPage(title=plain_text(title) if title else default, html=wrap_tables(html))
+            pages[name] = ExtraPage(title=plain_text(title) if title else default, html=wrap_tables(html),
+                                    source=relative, markdown=text,
+                                    first_line=1 + written[:len(written) - len(text)].count("\n"))
     by_key = {v.paper.key: v for v in ordered}
     return SiteContext(config=config, taxonomy=taxonomy, papers=ordered, by_key=by_key,
                        tag_papers=tag_papers, facet_papers=facet_papers, venues=venues, years=years,

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
@@ -126,6 +127,27 @@ def relocate(diagnostics: Sequence[Diagnostic], prefix: str) -> list[Diagnostic]
         return path if path.startswith("/") else prefix + path
 
     return [replace(d, path=moved(d.path), related=tuple(map(moved, d.related))) for d in diagnostics]
+
+
+def folder_under(root: Path, base: Path | None) -> str:
+    """Return the review's root as a folder path relative to base ('' if it is base, or not inside it)."""
+    if base is None:
+        return ""
+    try:
+        rel = root.resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+def from_here(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
+    """Show diagnostics' paths from the working folder when the review is inside it (`l2h check --root b1`
+    prints b1/papers/…), else from the review's root, as they are made: how build, check and serve print them."""
+    try:
+        here: Path | None = Path.cwd()
+    except OSError:  # the working folder was deleted
+        here = None
+    return relocate(diagnostics, folder_under(root, here))
 
 
 def format_json(diagnostics: Sequence[Diagnostic], unchecked: int = 0) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from l2h_site.config import base_path
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import RenderedPage
+from l2h_site.textutil import closest
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
                    "iframe": "src", "source": "src", "video": "src", "audio": "src", "form": "action"}
@@ -82,12 +84,38 @@ def _internal_target(page: str, href: str, base_url: str) -> tuple[str, str] | N
     return target, unquote(parts.fragment)
 
 
-def check_pages(pages: Iterable[RenderedPage], base_url: str = "", prefix: str = "") -> list[Diagnostic]:
-    """Report every internal link or #anchor of the HTML pages that points at nothing."""
+@dataclass(frozen=True)
+class BrokenLink:
+    """An internal link or #anchor of a built page that points at nothing, where it is on that page."""
+
+    page: str
+    """The page, as a path in the site."""
+    line: int
+    """Line of the page the link is on, from 1."""
+    column: int
+    """Column of the link's element on that line, from 1."""
+    href: str
+    """The link as the page has it (character references resolved)."""
+    target: str
+    """The site path it points to (and #fragment, for broken-anchor)."""
+    code: str
+    """broken-link or broken-anchor."""
+    message: str
+    """What is wrong, naming the link and its target."""
+    hint: str
+    """A fix that holds wherever the link came from."""
+
+    def diagnostic(self, prefix: str = "") -> Diagnostic:
+        """Report the link at its place in the built page (prefix: the site's folder, ending in /)."""
+        return error(f"{prefix}{self.page}", self.line, self.column, self.code, self.message, self.hint)
+
+
+def find_broken_links(pages: Iterable[RenderedPage], base_url: str = "") -> list[BrokenLink]:
+    """Find every internal link or #anchor of the HTML pages that points at nothing, in page order."""
     contents = {page.path: page.content for page in pages}
     scanned = {path: _scan(content) for path, content in sorted(contents.items()) if path.endswith(".html")}
     folders = {posixpath.dirname(path) for path in contents}
-    diagnostics = []
+    found = []
     for page, scanner in scanned.items():
         for href, line, column in scanner.links:
             resolved = _internal_target(page, href, base_url)
@@ -96,17 +124,23 @@ def check_pages(pages: Iterable[RenderedPage], base_url: str = "", prefix: str =
             target, fragment = resolved
             if target not in contents and target + "/index.html" in contents:
                 target += "/index.html"
-            where = f"{prefix}{page}"
             if target not in contents:
                 hint = ("the folder exists but has no index.html" if target.removesuffix("/index.html") in folders
                         else "fix the link in the template or page that produced it")
-                diagnostics.append(error(where, line, column, "broken-link",
-                                         f'link "{href}" points to {target.lstrip("/")}, which is not in the site', hint))
+                found.append(BrokenLink(page, line, column, href, target.lstrip("/"), "broken-link",
+                                        f'link "{href}" points to {target.lstrip("/")}, which is not in the site', hint))
             elif fragment not in IMPLICIT_ANCHORS and target in scanned and fragment not in scanned[target].ids:
-                diagnostics.append(error(where, line, column, "broken-anchor",
-                                         f'link "{href}" points to #{fragment}, but {target} has no element with that id',
-                                         "give the target element that id, or fix the link"))
-    return diagnostics
+                close = closest(fragment, scanned[target].ids)
+                found.append(BrokenLink(page, line, column, href, f"{target}#{fragment}", "broken-anchor",
+                                        f'link "{href}" points to #{fragment}, but {target} has no element with that id',
+                                        f'did you mean "#{close}"?' if close else
+                                        "give the target element that id, or fix the link"))
+    return found
+
+
+def check_pages(pages: Iterable[RenderedPage], base_url: str = "", prefix: str = "") -> list[Diagnostic]:
+    """Report every internal link or #anchor of the HTML pages that points at nothing, at its place in the page."""
+    return [broken.diagnostic(prefix) for broken in find_broken_links(pages, base_url)]
 
 
 def check_folder(site_dir: Path, base_url: str = "", prefix: str | None = None) -> list[Diagnostic]:

@@ -363,7 +363,8 @@ _FLAGS = {"title": "--title", "authors": "--authors", "year": "--year", "venue":
 
 
 def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, options: NewOptions) -> list[Diagnostic]:
-    """Check the file `l2h new` would write as `l2h check` would; return its errors, each named by its flag.
+    """Check the file `l2h new` would write as `l2h check` would; return its errors, warnings and notes, each named
+    by its flag.
 
     The TODO placeholders l2h writes on purpose (tags, facets, summary) are not problems yet.
     """
@@ -378,7 +379,7 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
     found = []
     for d in diagnostics:
         name = _field_at(lines, d.line)
-        if d.severity != "error" or (d.code == "placeholder" and name in {"tags", "summary", *facet_ids}):
+        if d.code == "placeholder" and name in {"tags", "summary", *facet_ids}:
             continue
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
@@ -399,14 +400,25 @@ def _field_at(lines: Sequence[str], line: int) -> str:
     return ""
 
 
-def format_problems(problems: Sequence[Diagnostic]) -> str:
-    """Describe what keeps `l2h new` from writing the file: every problem, named by its flag, with its fix."""
+def format_problems(problems: Sequence[Diagnostic], written: str | None = None) -> str:
+    """Describe the problems of a new paper, each named by its flag, with its fix: those that keep `l2h new` from
+    writing the file, with its warnings and notes, so that all are fixed at once; or those of the file written."""
     lines = []
     for d in problems:
         lines.append(f"{visible(d.path)}: {d.severity}[{d.code}]: {visible(d.message)}")
         if d.hint:
             lines.append(f"  help: {visible(d.hint)}")
-    lines.append(f"l2h: nothing written: {len(problems)} problem(s); fix them and run `l2h new` again")
+    errors = sum(d.severity == "error" for d in problems)
+    warnings = sum(d.severity == "warning" for d in problems)
+    if written is not None:
+        if warnings:
+            lines.append(f"l2h: {written} was written with {warnings} warning(s): fix them too, "
+                         "before `l2h build --strict` or CI fails on them")
+    elif warnings:
+        lines.append(f"l2h: nothing written: {errors} error(s) and {warnings} warning(s); "
+                     "fix them and run `l2h new` again")
+    else:
+        lines.append(f"l2h: nothing written: {errors} error(s); fix them and run `l2h new` again")
     return "\n".join(lines) + "\n"
 
 
@@ -423,10 +435,10 @@ def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
 
 def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
               say: Callable[[str], None] = print) -> tuple[Path | None, list[Diagnostic]]:
-    """Write papers/<key>.md for one new paper and print the next steps; return its path.
+    """Write papers/<key>.md for one new paper and print the next steps; return its path and its warnings and notes.
 
-    Nothing is written when what was given has problems that `l2h check` would report (other than the TODO
-    placeholders): they are returned, all at once, instead of a path.
+    Nothing is written when what was given has errors that `l2h check` would report (other than the TODO
+    placeholders): they are returned, all at once with the warnings and notes, instead of a path.
     """
     fetch = fetch or fetch_url  # looked up at call time, so that tests can replace it
     check = check_site(root)
@@ -447,7 +459,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     key = index.free_key(base, on_disk)
     rel = f"{config.papers_dir}/{key}.md"
     problems += check_draft(draft, SourceFile(papers_dir / f"{key}.md", rel, key), check, options)
-    if problems:
+    if is_failure(problems, False):
         return None, problems
     if key != base:
         holder = index.holder(base) or f"{config.papers_dir}/{base}.md (a file with errors)"
@@ -470,7 +482,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     say(f"  {step}. write the summary: two to four sentences in your own words")
     say(f"  {step + 1}. run `l2h check {rel}` until it reports no problems")
     say(f"  {step + 2}. commit {rel} and open a pull request")
-    return papers_dir / f"{key}.md", []
+    return papers_dir / f"{key}.md", problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -505,4 +517,6 @@ def run(args: argparse.Namespace) -> int:
     if path is None:
         sys.stderr.write(format_problems(problems))
         return 1
+    if problems:
+        sys.stderr.write(format_problems(problems, written=path.relative_to(args.root).as_posix()))
     return 0

@@ -39,6 +39,9 @@ LATEST = 100
 """Papers a review larger than list_limit shows on its all-papers page and per family in the taxonomy's
 comparison tables (the newest); the rest are on the paged year and facet-value pages."""
 
+CARD_TEMPLATE = "_card.html"
+"""The template of one paper in a list, rendered once per paper and folder depth (_Renderer.card)."""
+
 
 def relative_url(page_path: str, target: str) -> str:
     """Link from one output file to a site path ('' is the home page; a trailing / a folder)."""
@@ -281,6 +284,8 @@ class _Renderer:
         self.views = _view_digests(site) if store is not None else {}
         self.cards: dict[tuple[str, int], Markup] = {}
         """_card.html of each paper (by key) on pages that many folders deep, rendered once."""
+        self.templates: dict[str, str] = {}
+        """Page path -> the template it is rendered from (or was, when the store had it)."""
 
     def card(self, depth: int, view: PaperView) -> Markup:
         """One paper in a list on a page `depth` folders deep: _card.html, rendered the first time it is asked for.
@@ -294,7 +299,7 @@ class _Renderer:
         html = self.cards.get(key)
         if html is None:
             folder = "x/" * depth
-            html = self.cards[key] = Markup(self.env.get_template("_card.html").render(
+            html = self.cards[key] = Markup(self.env.get_template(CARD_TEMPLATE).render(
                 view=view, site=self.site, url=lambda target: relative_url(folder, target)))
         return html
 
@@ -357,7 +362,7 @@ class _Renderer:
         except jinja2.UndefinedError as exc:
             name, line = self._where(exc, template)
             hint = ("the paper card sees only view, site and url: it is rendered once and shown on many pages"
-                    if name == "_card.html" else "check the variable's spelling in the template")
+                    if name == CARD_TEMPLATE else "check the variable's spelling in the template")
             return None, [error(f"{self.templates_rel}/{name}", line, 0, "template-undefined",
                                 f"while rendering {path}: {exc.message}", hint)]
         except Exception as exc:  # noqa: BLE001 - a broken template must not end in a traceback
@@ -397,6 +402,7 @@ class _Renderer:
         Pages found in the cache go to the sink first, then each rendered page as soon as it is back.
         """
         keys = [self._key(job) for job in jobs]
+        self.templates.update((job[0], job[1]) for job in jobs)
         todo = []
         for job, key in zip(jobs, keys):
             found = self.store.find(key) if self.store is not None and key is not None else None
@@ -466,14 +472,16 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
                 progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False,
-                env: jinja2.Environment | None = None, search_later: bool = False) -> list[Diagnostic]:
+                env: jinja2.Environment | None = None, templates: dict[str, str] | None = None,
+                search_later: bool = False) -> list[Diagnostic]:
     """Render every page of the site in a fixed order, handing each to the sink as it is made.
 
     With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
     from it instead of being rendered again; the pages about the whole review always are (each paper's
     exports come from the cache's memo). keep_memos: the caller keeps the cache between builds (l2h
     serve), so the memo stays in memory. An environment given is used instead of a new one: the check phase
-    compiled the templates into it (compile_templates). search_later: the caller indexes the search itself
+    compiled the templates into it (compile_templates). templates, if given, is filled with the template of each
+    page rendered from one (for the link check to name it). search_later: the caller indexes the search itself
     (render_search), once it has let go of the site's context.
     """
     config = site.config
@@ -550,6 +558,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
         p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
+    if templates is not None:
+        templates.update(r.templates)
     return _once_per_fault(r.diagnostics)
 
 

@@ -40,7 +40,7 @@ from l2h_site.build import build, site_context
 from l2h_site.cache import BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
-from l2h_site.diagnostics import L2hError, format_text
+from l2h_site.diagnostics import L2hError, format_text, from_here
 from l2h_site.discover import is_editor_file, os_file_kind
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
@@ -110,13 +110,22 @@ class BuildOutcome:
     ok: bool
     """Whether the site was written."""
     report: str = ""
-    """Diagnostics (or the failure) as text, for the terminal and the browser overlay."""
+    """Diagnostics (or the failure) as text for the terminal: files named from the working folder, as `l2h build`
+    and `l2h check` name them."""
+    overlay: str = ""
+    """The same for the browser's overlay: files named from the review's folder. The page has no working folder,
+    and these names stay the same however the server was started, as in `--format json` and the repository."""
     files: int = 0
     """Files in the site, when ok."""
     changed: int = 0
     """Files written to (or deleted from) the site on disk, when ok."""
     seconds: float = 0.0
     """Time the build took."""
+
+
+def _failed(report: str) -> BuildOutcome:
+    """A build that ended in an error other than the content's: the same text for the terminal and the page."""
+    return BuildOutcome(ok=False, report=report, overlay=report)
 
 
 @dataclass
@@ -193,13 +202,13 @@ class SiteBuilder:
                 self.previewer = Previewer(context)
             elif not result.unchanged:
                 self.previewer = None
-            report = format_text(result.diagnostics) if result.diagnostics else ""
-            outcome = BuildOutcome(ok=result.written, report=report, files=result.page_count,
-                                   changed=result.changed + result.deleted)
+            outcome = BuildOutcome(ok=result.written, files=result.page_count, changed=result.changed + result.deleted,
+                                   report=format_text(from_here(result.diagnostics, result.check.config.root)),
+                                   overlay=format_text(result.diagnostics))
         except L2hError as exc:
-            outcome = BuildOutcome(ok=False, report=f"l2h: error: {exc}\n")
+            outcome = _failed(f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server
-            outcome = BuildOutcome(ok=False, report="l2h: internal error while building:\n" + traceback.format_exc())
+            outcome = _failed("l2h: internal error while building:\n" + traceback.format_exc())
         outcome.seconds = time.perf_counter() - started
         self.builds += 1
         self.good_builds += outcome.ok
@@ -634,7 +643,7 @@ class _SiteHandler(tornado.web.RequestHandler):
         last = builder.last
         out = builder.served
         if out is None:  # no site yet: the first build failed
-            self._send(500, "text/html; charset=utf-8", error_page(last.report, self.server.script).encode())
+            self._send(500, "text/html; charset=utf-8", error_page(last.overlay, self.server.script).encode())
             return
         if not out.is_dir():  # deleted by hand (rm -rf _site): built again, and the browser reloads into it
             self.server.watcher.force()
@@ -654,7 +663,7 @@ class _SiteHandler(tornado.web.RequestHandler):
         if found is None:
             missing = resolve_request(out, "/404.html")
             if missing is None and not last.ok:
-                self._send(500, "text/html; charset=utf-8", error_page(last.report, self.server.script).encode())
+                self._send(500, "text/html; charset=utf-8", error_page(last.overlay, self.server.script).encode())
                 return
             if missing is None:
                 self._send(404, "text/plain; charset=utf-8", b"404: not found\n")
@@ -667,7 +676,7 @@ class _SiteHandler(tornado.web.RequestHandler):
             return
         ctype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if ctype == "text/html":
-            body = inject(body, self.server.script, "" if last.ok else overlay_html(last.report))
+            body = inject(body, self.server.script, "" if last.ok else overlay_html(last.overlay))
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
             ctype += "; charset=utf-8"
         self._send(status, ctype, body)
