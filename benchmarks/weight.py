@@ -8,7 +8,7 @@ Builds each synthetic corpus (see generate.py) with this checkout's l2h and prin
 page, on the first search, on the first sort by title or venue, and when opening the topic map; and
 the largest per-year page, which is what a reader without JavaScript loads. Pagefind's own index
 chunks are fetched per search term; one typical chunk per search bundle is counted (a review above
-4,000 papers has several bundles, merged in the browser).
+2,000 papers has several bundles, merged in the browser, which load the first bundle's WebAssembly only).
 """
 
 from __future__ import annotations
@@ -41,17 +41,17 @@ def groups(site: Path) -> dict[str, list[str]]:
     search: list[str] = []
     if (site / "pagefind").is_dir():
         search = ["papers/finder-search.json", "pagefind/pagefind.js"]
-        for bundle in sorted(site.glob("pagefind*")):  # each bundle's entry, metadata, WebAssembly, a chunk
+        search.append("pagefind/wasm.en.pagefind")  # merged bundles use the first bundle's WebAssembly
+        for bundle in sorted(site.glob("pagefind*")):  # each bundle's entry, metadata and a chunk
             chunks = sorted(bundle.glob("index/*.pf_index"), key=lambda p: p.stat().st_size)
-            files = [bundle / "pagefind-entry.json", bundle / "wasm.en.pagefind", *bundle.glob("*.pf_meta"),
-                     *([chunks[len(chunks) // 2]] if chunks else [])]
+            files = [bundle / "pagefind-entry.json", *bundle.glob("*.pf_meta"), *([chunks[len(chunks) // 2]] if chunks else [])]
             search += [p.relative_to(site).as_posix() for p in files]
     years = sorted(site.glob("papers/[0-9]*/index.html"), key=lambda p: p.stat().st_size)
     return {
         "open the page (HTML, CSS, JS, filter data, first cards)":
             ["papers/index.html", "static/style.css", "static/theme.js", "static/map.js", "static/papers.js",
              "papers/finder.json", "papers/cards/0.json"],
-        "first search (Pagefind runtime; per bundle: entry, meta, wasm, a chunk)": search,
+        "first search (Pagefind runtime and WebAssembly; per bundle: entry, meta, a chunk)": search,
         "first sort by title or venue": ["papers/finder-sort.json"],
         "open the topic map": ["papers/topic-map.svg"] if (site / "papers/topic-map.svg").is_file() else [],
         "largest year page (no JavaScript)": [years[-1].relative_to(site).as_posix()] if years else [],

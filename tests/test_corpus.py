@@ -73,7 +73,10 @@ def test_a_failed_child_is_replaced_by_the_work_in_process(monkeypatch: pytest.M
         monkeypatch.setattr(corpus, "_CHILD", "import sys; sys.stdin.buffer.read(); sys.exit(3)")
     else:
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-    assert CorpusWide(PAPERS, separate=True).result() == (related_papers(PAPERS), topic_map(PAPERS))
+    work = CorpusWide(PAPERS, separate=True)
+    # the documents went to the child, and this process let go of them: the work in process makes them again
+    assert (work.vectors._documents is None) == (breakage == "child fails")
+    assert work.result() == (related_papers(PAPERS), topic_map(PAPERS))
 
 
 def test_the_topic_map_comes_from_the_cache_and_is_not_computed_again(tmp_path: Path,

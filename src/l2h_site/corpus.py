@@ -192,6 +192,8 @@ class CorpusWide:
             self._child = warm.submit(self.vectors, wanted, seed)
         elif wanted and (separate if separate is not None else separate_by_default(len(self.vectors.keys))):
             self._child = WarmChild(one_job=True).submit(self.vectors, wanted, seed)
+        if self._child is not None:
+            self.vectors.forget_documents()  # the child has them
 
     @property
     def computing(self) -> bool:

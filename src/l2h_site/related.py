@@ -59,7 +59,7 @@ def store_related(vectors: PaperVectors, cache: BuildCache | None, related: dict
 
 
 def _related_key(vectors: PaperVectors) -> str:
-    return digest("related", COUNT, DECIMALS, CHUNK, vector_inputs(), vectors.keys, vectors.documents)
+    return digest("related", COUNT, DECIMALS, CHUNK, vector_inputs(), vectors.fingerprint)
 
 
 def related_papers(papers: Sequence[Paper], count: int = COUNT,

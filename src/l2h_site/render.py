@@ -524,6 +524,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             exported.release()
     sink.add(RenderedPage("papers.bib", cite.bibtex_join(bib).encode()))
     sink.add(RenderedPage("papers.json", cite.csl_join(csl).encode()))
+    del bib, csl  # 35 MB at 20,000 papers, not to be held while the paper pages are rendered
     # Hosts serve 404.html at any missing address, however deep: its links cannot be relative.
     r.page("404.html", "404.html", url=partial(rooted_url, config.base_url))
     statics, _ = static_files(config.path(config.static_dir), config.static_dir)  # check_site reported its problems

@@ -65,8 +65,12 @@ def index_search(pages: Sequence[RenderedPage],
     return found, []
 
 
-SHARD_PAGES = 4000
-"""Most pages indexed by one Pagefind run: its memory grows by about 80 KB a page, so a run peaks near 320 MB."""
+SHARD_PAGES = 2000
+"""Most pages indexed by one Pagefind run: its memory grows by about 80 KB a page, so a run peaks near 165 MB.
+
+With 4,000 (320 MB), Pagefind and the build process held 500 MB together at 20,000 papers. More bundles cost a
+reader little: the page merges them, and merged bundles share the first one's WebAssembly (see _is_runtime); each
+adds its entry file and one index chunk per word searched."""
 
 
 def bundle_folder(number: int) -> str:
@@ -86,8 +90,9 @@ def _shards(pages: Sequence[RenderedPage]) -> list[list[RenderedPage]]:
 
 
 def _is_runtime(name: str) -> bool:
-    """Tell whether a bundle file is Pagefind's script, which only the first bundle needs to carry."""
-    return "/" not in name and name.startswith(("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js"))
+    """Tell whether a bundle file is Pagefind's script or WebAssembly, which only the first bundle needs to carry:
+    Pagefind's mergeIndex loads no WebAssembly for a merged bundle (it uses the first one's)."""
+    return "/" not in name and name.startswith(("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js", "wasm."))
 
 
 def searchable_part(page: bytes) -> bytes:

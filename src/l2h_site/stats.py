@@ -214,7 +214,7 @@ def compute_topic_map(vectors: PaperVectors, seed: int = 0) -> tuple[MapPoint, .
 
 def _map_key(vectors: PaperVectors, seed: int) -> str:
     return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, vector_inputs(),
-                  vectors.keys, vectors.documents)
+                  vectors.fingerprint)
 
 
 def stored_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None) -> tuple[MapPoint, ...] | None:

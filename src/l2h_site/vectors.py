@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from l2h_site.cache import package_versions
+from l2h_site.cache import digest, package_versions
 from l2h_site.model import Paper
 
 VECTORS_VERSION = 1
@@ -47,15 +47,33 @@ class PaperVectors:
         ordered = sorted(papers, key=lambda p: p.key)
         self.keys: tuple[str, ...] = tuple(p.key for p in ordered)
         """Paper keys, sorted: row i of the matrix is paper keys[i]."""
-        self.documents: tuple[str, ...] = tuple(paper_document(p) for p in ordered)
-        """What TF-IDF reads of each paper, in key order."""
+        self._papers: tuple[Paper, ...] = tuple(ordered)
+        self._documents: tuple[str, ...] | None = tuple(paper_document(p) for p in ordered)
 
     @classmethod
     def from_documents(cls, keys: Sequence[str], documents: Sequence[str]) -> PaperVectors:
         """Vectors of documents already made by paper_document, in key order (corpus.py's child process)."""
         vectors = cls(())
-        vectors.keys, vectors.documents = tuple(keys), tuple(documents)
+        vectors.keys, vectors._documents = tuple(keys), tuple(documents)
         return vectors
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """What TF-IDF reads of each paper, in key order (made again if they were forgotten)."""
+        if self._documents is None:
+            self._documents = tuple(paper_document(p) for p in self._papers)
+        return self._documents
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the keys and the documents, which results computed from the vectors depend on."""
+        return digest("vectors", self.keys, self.documents)
+
+    def forget_documents(self) -> None:
+        """Let go of the documents (25 MB at 20,000 papers) while another process computes from them; they are
+        made again from the papers if this process needs them after all."""
+        self.fingerprint  # noqa: B018 - kept: cache keys need it
+        self._documents = None
 
     @cached_property
     def matrix(self) -> Any | None:
