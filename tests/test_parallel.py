@@ -112,6 +112,22 @@ def test_cores_reserved_for_another_process_are_left_to_it() -> None:
     assert printed == "3 True False\n"
 
 
+def test_summaries_known_before_the_context_are_looked_up_without_a_pool(tmp_path: Path) -> None:
+    # With a cache, every summary is rendered (or found) before the context is built, which only looks them up:
+    # forking workers to look up 20,000 summaries held 200 MB for nothing.
+    root = _generator().generate(30, tmp_path / "review", seed=3)
+    script = ("import sys, l2h_site.context as c; from pathlib import Path; from l2h_site.build import build; "
+              "calls = []; real = c.map_ordered; c.map_ordered = lambda f, items: (calls.append(len(items)), "
+              "real(f, items))[1]; build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=sys.argv[3] == 'cache'); "
+              "print(calls)")
+    for cache, expected in (("cache", "[]"), ("no cache", "[30]")):
+        done = subprocess.run([sys.executable, "-c", script, str(root), str(tmp_path / cache), cache],
+                              capture_output=True, text=True, check=False, timeout=300,
+                              env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"})
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == expected, (cache, done.stdout)
+
+
 def test_small_reviews_stay_in_one_process() -> None:
     assert _run("print(set(map_ordered(lambda _: os.getpid(), range(40))) == {os.getpid()})", L2H_JOBS="2") == "True\n"
 

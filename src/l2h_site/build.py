@@ -243,6 +243,8 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
 class _KnownSummaries(MarkdownRenderer):
     """A summary renderer that answers from results already computed."""
 
+    precomputed = True  # looking them up is no work for a pool of processes (20,000 papers: 200 MB for nothing)
+
     def __init__(self, known: dict[str, Rendered], titles: dict[str, str]) -> None:
         super().__init__()
         self.known = known
@@ -325,9 +327,13 @@ def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
 
 
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
-             history: dict[str, dt.datetime], warm: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
-    """Compute what the pages are rendered from, once the content passed its checks."""
-    corpus = CorpusWide(check.papers, cache, warm=warm)  # related papers and the topic map, beside the summaries
+             history: dict[str, dt.datetime], warm: WarmChild | None = None,
+             early: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+    """Compute what the pages are rendered from, once the content passed its checks. early: a child started before
+    the checks in case it was needed, which is stopped at once if it gets no job."""
+    corpus = CorpusWide(check.papers, cache, warm=warm or early)  # related papers and the map, beside the summaries
+    if early is not None and early.current is None:  # both results were in the cache: stop it importing now
+        early.stop()
     if corpus.computing:
         release_freed_memory()  # the documents sent to the child
     with reserve_cores(1 if corpus.computing else 0):  # 20,000 papers: -100 MB, no slower (the child is longer)
@@ -406,9 +412,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             return result
         progress.stage("preparing pages")
         context: SiteContext | None
-        context, problems = _context(check, cache, memo, history, warm or early)
-        if early is not None and early.current is None:  # both results were in the cache: stop it importing now
-            early.stop()
+        context, problems = _context(check, cache, memo, history, warm, early)
         if memo is not None:
             memo.save()
             if given is None:  # a one-off build: the parse results are saved and no longer needed

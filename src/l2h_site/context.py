@@ -193,8 +193,8 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     diagnostics: list[Diagnostic] = []
     views = []
     by_key_order = sorted(papers, key=lambda p: p.key)
-    rendered = map_ordered(lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)),
-                           by_key_order)
+    rendered = (map_ordered if not renderer.precomputed else lambda f, items: list(map(f, items)))(
+        lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)), by_key_order)
     for paper, (summary, title_html) in zip(by_key_order, rendered):
         diagnostics += summary_warnings(paper, summary)
         views.append(paper_view(paper, title_html, summary))

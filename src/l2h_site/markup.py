@@ -146,6 +146,9 @@ class Rendered:
 class MarkdownRenderer:
     """Render summaries; one instance is reused across papers for speed."""
 
+    precomputed = False
+    """True for a renderer that only looks up results computed before (build._KnownSummaries)."""
+
     def __init__(self, trusted: bool = False) -> None:
         self.trusted = trusted
         self._md = markdown.Markdown(
