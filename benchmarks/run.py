@@ -57,7 +57,9 @@ def tree_pss_mb(pid: int) -> float:
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
                     break
-            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+            # the children of every thread: a pool's helper threads may start processes too
+            todo += [int(c) for task in Path(f"/proc/{current}/task").iterdir()
+                     for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
     return total / 1024
@@ -68,7 +70,7 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
 
     Forked workers share most of their memory with the build process, so RSS counts those pages in
     every process; PSS splits each shared page between the processes that map it, so their sum is
-    what the build occupies. It is sampled every quarter of a second (Linux only; 0 elsewhere).
+    what the build occupies. It is sampled every tenth of a second (Linux only; 0 elsewhere).
     """
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV)
@@ -83,7 +85,7 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        if polls % 50 == 0:  # reading every process's page tables costs CPU: not too often
+        if polls % 20 == 0:  # reading every process's page tables costs CPU: ten times a second
             total = max(total, tree_pss_mb(proc.pid))
         polls += 1
         time.sleep(0.005)
