@@ -11,12 +11,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import l2h_site.build as build_module
+import l2h_site.cache as cache_module
 from l2h_site import markup
 from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache, Memo
@@ -219,6 +222,34 @@ def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or
     assert Memo(BuildCache(tmp_path), "papers").entries == {}
     memo.release()
     assert memo.entries == memo.used == {}
+
+
+def test_a_memo_written_by_other_code_of_l2h_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every key holds CODE_VERSION, so none of its entries could be used: loading them only took memory
+    memo = Memo(BuildCache(tmp_path), "papers")
+    memo.put("key", "value")
+    memo.save()
+    assert Memo(BuildCache(tmp_path), "papers").entries == {"key": "value"}
+    monkeypatch.setattr(cache_module, "CODE_VERSION", "another l2h")
+    assert Memo(BuildCache(tmp_path), "papers").entries == {}
+
+
+def test_a_one_off_build_lets_go_of_the_parsed_papers_memo_before_the_summaries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(tmp_path)
+    build(root)  # fills both memos
+    seen: list[tuple[int, int]] = []
+    real = build_module._context
+
+    def context(check: Any, cache: BuildCache | None, *rest: Any) -> Any:
+        assert cache is not None
+        seen.append((len(cache.memo("papers").entries), len(cache.memo("summaries").entries)))
+        return real(check, cache, *rest)
+
+    monkeypatch.setattr(build_module, "_context", context)
+    edit_summary(root, 1)
+    assert build(root).written
+    assert len(seen) == 1 and seen[0][0] == 0 and seen[0][1] > 0, seen  # saved and released; summaries loaded
 
 
 def test_an_edit_renders_only_the_edited_title_and_summary_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -300,7 +300,8 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     check = check_site(root, config_file, QUIET, memo, cache=cache)
     if is_failure(check.diagnostics, strict):
         return None
-    context, _ = _context(check, cache, memo, git_added_dates(config.root, config.papers_dir))
+    rendered = cache.memo("summaries") if cache is not None else None
+    context, _ = _context(check, cache, rendered, git_added_dates(config.root, config.papers_dir))
     context.related, context.topic_map  # noqa: B018 - wait for both here: a child left running is a zombie later
     return context
 
@@ -401,23 +402,26 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     try:
         memo = cache.memo("papers") if cache is not None else None
         check = check_site(root, config_file, progress, memo, cache=cache)
+        if memo is not None:
+            memo.save()
+            if given is None:  # a one-off build: the parse results are saved and no longer needed
+                memo.release()
         release_freed_memory()  # what parsing the files left behind
         result = BuildResult(check=check, had_site=write and target.is_dir())
         if write:  # a build killed mid-swap leaves no site: put the previous one back even if this build fails
             with site_lock:
                 restore_interrupted(target)
         if is_failure(check.diagnostics, strict):
-            if memo is not None:
-                memo.save()
             return result
         progress.stage("preparing pages")
         context: SiteContext | None
-        context, problems = _context(check, cache, memo, history, warm, early)
-        if memo is not None:
-            memo.save()
-            if given is None:  # a one-off build: the parse results are saved and no longer needed
-                memo.release()
-        release_freed_memory()  # the parse results and the corpus-wide steps' temporaries
+        rendered = cache.memo("summaries") if cache is not None else None
+        context, problems = _context(check, cache, rendered, history, warm, early)
+        if rendered is not None:
+            rendered.save()
+            if given is None:
+                rendered.release()
+        release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
         store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
         site_name = _shown_folder(target, config.root)
         templates: dict[str, str] = {}  # page -> its template, for the link check to name it

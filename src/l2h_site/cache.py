@@ -308,19 +308,22 @@ class Memo:
 
 
 MEMO_FORMAT = ("l2h-memo", 2)
-"""First record of a memo file; the entries follow as one (key, value) pickle each."""
+"""First record of a memo file, with the CODE_VERSION that wrote it; the entries follow as one (key, value) pickle
+each."""
 
 
 def _write_entries(handle: Any, entries: dict[str, Any]) -> None:
     """Write entries one pickle each: one pickle of them all would index every object in memory while writing."""
-    pickle.dump(MEMO_FORMAT, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump((*MEMO_FORMAT, CODE_VERSION), handle, protocol=pickle.HIGHEST_PROTOCOL)
     for item in entries.items():
         pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_entries(handle: Any) -> dict[str, Any]:
-    """Read what _write_entries wrote; a file of another format is an empty memo, a cut one ends early."""
-    if pickle.load(handle) != MEMO_FORMAT:
+    """Read what _write_entries wrote; a file of another format is an empty memo, a cut one ends early. So is a
+    file l2h's code of another version wrote: none of its keys (digest) can match, and loading them took 100 MB
+    at 20,000 papers for nothing."""
+    if pickle.load(handle) != (*MEMO_FORMAT, CODE_VERSION):
         return {}
     entries: dict[str, Any] = {}
     while True:
