@@ -69,6 +69,11 @@ class PaperVectors:
         """A hash of the keys and the documents, which results computed from the vectors depend on."""
         return digest("vectors", self.keys, self.documents)
 
+    def keep_only_the_matrix(self) -> None:
+        """Let go of the documents and papers once the matrix is made (in a process that needs nothing else)."""
+        self.matrix  # noqa: B018 - made now if it was not
+        self._papers, self._documents = (), ()
+
     def forget_documents(self) -> None:
         """Let go of the documents (25 MB at 20,000 papers) while another process computes from them; they are
         made again from the papers if this process needs them after all."""
