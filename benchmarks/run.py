@@ -47,20 +47,25 @@ class Run:
 
 
 def tree_pss_mb(pid: int) -> float:
-    """The memory a process and its descendants use together now: the sum of their PSS (shared pages split)."""
+    """The memory a process and its descendants use together now: the sum of their PSS (shared pages split).
+
+    A child started with vfork() shares its parent's memory until it runs its program, and reports the very
+    same figures meanwhile: it is not counted twice.
+    """
     total = 0
-    todo = [pid]
+    todo: list[tuple[int, tuple[int, int] | None]] = [(pid, None)]
     while todo:
-        current = todo.pop()
+        current, parents = todo.pop()
         try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-                    break
+            sizes = {line.split(":")[0]: int(line.split()[1])
+                     for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]}
+            mine = (sizes.get("Rss", 0), sizes.get("Pss", 0))
+            if mine != parents:
+                total += mine[1]
             # the children of every thread: a pool's helper threads may start processes too
-            todo += [int(c) for task in Path(f"/proc/{current}/task").iterdir()
+            todo += [(int(c), mine) for task in Path(f"/proc/{current}/task").iterdir()
                      for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
     return total / 1024
 
