@@ -62,7 +62,7 @@ def test_a_broken_link_of_a_template_a_paper_link_a_static_page_or_the_repositor
                                "    url: https://example.org/slides/spectral.pdf\n")
     root = site({"papers/weiss2008spectral.md": paper, "static/demo.html":
                  "<!doctype html><title>Demo</title>\n<p><a href=\"../papers/\">all</a> <a href=\"missing.html\">x</a>\n",
-                 "l2h.yml": "base_url: https://example.org/\nsearch: false\nrepository: github.com/me/review\n"})
+                 "l2h.yml": "base_url: https://example.org/\nsearch: false\nrepository: https://example.org/code/review\n"})
     tag = root / "templates" / "tag.html"
     tag.write_text(tag.read_text(encoding="utf-8").replace(
         "{% block content %}", "{% block content %}<a href=\"{{ url('nowhere/') }}\">x</a>", 1), encoding="utf-8")
@@ -70,15 +70,16 @@ def test_a_broken_link_of_a_template_a_paper_link_a_static_page_or_the_repositor
     missing.write_text(missing.read_text(encoding="utf-8").replace(
         "{% block content %}", '{% block content %}\n<a href="#no-such-id">y</a>', 1), encoding="utf-8")
     code, _, err = run_cli("build", "--root", str(root), "--check-links")
+    # (a repository that is no http(s) address is refused in l2h.yml: tests/sites/invalid/config-repository)
     repository = ('error[broken-link]: link "{href}" points to {target}, which is not in the site '
                   "(in the built page _site/{page})\n"
-                  "  help: write repository as the absolute address of the repository, e.g. https://github.com/OWNER/REPO\n")
+                  "  help: point repository at the repository's own web address, e.g. https://github.com/OWNER/REPO\n")
     assert (code, err) == (1, (
-        "l2h.yml:3:13: " + repository.format(href="github.com/me/review", target="github.com/me/review",
+        "l2h.yml:3:13: " + repository.format(href="https://example.org/code/review", target="code/review",
                                              page="404.html and 14 other pages")
         + "l2h.yml:3:13: " + repository.format(
-            href="github.com/me/review/blob/main/papers/weiss2008spectral.md",
-            target="publications/weiss2008spectral/github.com/me/review/blob/main/papers/weiss2008spectral.md",
+            href="https://example.org/code/review/blob/main/papers/weiss2008spectral.md",
+            target="code/review/blob/main/papers/weiss2008spectral.md",
             page="publications/weiss2008spectral/index.html")
         + 'papers/weiss2008spectral.md:11:10: error[broken-link]: link "https://example.org/slides/spectral.pdf" '
         "points to slides/spectral.pdf, which is not in the site "

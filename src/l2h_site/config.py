@@ -20,17 +20,25 @@ CONFIG_NAME = "l2h.yml"
 _NOT_IN_AN_ADDRESS = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
 
 
-def base_url_problem(base_url: str) -> str | None:
-    """Say why base_url is not the plain http(s) address of a site (it goes into every page's links), or None."""
-    if not base_url.startswith(("https://", "http://")):
+def web_address_problem(url: str) -> str | None:
+    """Say why url is not an absolute http(s) address with a host, or None."""
+    if not url.startswith(("https://", "http://")):
         return "is not an http(s) URL"
-    bad = _NOT_IN_AN_ADDRESS.search(base_url)
+    bad = _NOT_IN_AN_ADDRESS.search(url)
     if bad:
         shown = "a space" if bad.group(0) == " " else f"the character {bad.group(0)!r}"
         return f"contains {shown}, which an address cannot hold"
-    parts = urlsplit(base_url)
-    if not parts.hostname:
+    if not urlsplit(url).hostname:
         return "names no host"
+    return None
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """Say why base_url is not the plain http(s) address of a site (it goes into every page's links), or None."""
+    problem = web_address_problem(base_url)
+    if problem:
+        return problem
+    parts = urlsplit(base_url)
     if parts.query or parts.fragment or base_url.endswith(("?", "#")):
         return "has a ?query or #fragment; the site's address ends with its folder"
     try:
@@ -110,6 +118,14 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
                                      "write the absolute address, e.g. https://learning2hash.github.io/"))
         elif not base_url.endswith("/"):
             values["base_url"] = base_url + "/"
+    repository = values.get("repository")
+    if isinstance(repository, str) and repository:  # it goes into a link on every page, as written
+        problem = web_address_problem(repository)
+        if problem:
+            line, column = doc.positions.get(("repository",), (1, 1))
+            diagnostics.append(error(rel, line, column, "config-repository", f'repository "{repository}" {problem}',
+                                     "write the repository's web address, e.g. https://github.com/OWNER/REPO, "
+                                     "or leave it out"))
     config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
     if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
         try:

@@ -117,7 +117,7 @@ class LinkSources:
         if config.repository and link.href.startswith(config.repository):
             line, column = _find(_read(self.config_file), config.repository, 0) or (0, 0)
             return Origin(self.config_file.name, line, column,
-                          "write repository as the absolute address of the repository, e.g. https://github.com/OWNER/REPO")
+                          "point repository at the repository's own web address, e.g. https://github.com/OWNER/REPO")
         template = self.templates.get(link.page)
         if template is None and link.page.startswith("static/"):  # copied as it is
             source = posixpath.join(config.static_dir.rstrip("/"), link.page.removeprefix("static/"))
