@@ -262,6 +262,16 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
             and 'papers/lee2008small.md:5:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n' in said)
 
 
+def test_the_key_is_made_from_the_authors_without_et_al(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the file's own check reads the authors without "et al.": the key l2h new makes must agree with it
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee et al.", "--year", "2008",
+               "--tag", "Image Retrieval", "--no-fetch") == 0
+    assert capsys.readouterr().out.startswith("l2h: wrote papers/lee2008small.md\n")
+    assert main(["check", "--root", str(root), str(root / "papers/lee2008small.md")]) == 1  # its TODOs
+    assert "key-mismatch" not in capsys.readouterr().out
+
+
 def test_a_malformed_arxiv_id_is_reported_before_anything_is_fetched(
         site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
     root = site({})

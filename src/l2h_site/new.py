@@ -28,7 +28,7 @@ from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
-from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors
+from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, validate_paper
 
@@ -448,7 +448,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     if draft is None:
         return None, problems
     assert draft.title and draft.year
-    base = derive_key(draft.authors, draft.year, draft.title)
+    base = derive_key(without_et_al(draft.authors), draft.year, draft.title)  # the key the file's check expects
     papers_dir = config.path(config.papers_dir)
     index = PaperIndex.of(check.papers)
     existing = index.same_paper(draft_paper(draft, base, ""))

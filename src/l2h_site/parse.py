@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -68,6 +69,16 @@ class ParsedPaper:
         """Share the positions of a paper read back from the memo or a worker process, too."""
         self.__dict__.update(state)
         self.positions = _shared_positions(self.positions)
+
+
+ET_AL = re.compile(r"\s*\b(et\.? al\.?|others)$", re.IGNORECASE)
+"""An author list cut short: "Ann Lee et al.", "and others"."""
+
+
+def without_et_al(names: Sequence[str]) -> list[str]:
+    """The names without a trailing "et al." (the key and the page use the names that are there)."""
+    kept = [ET_AL.sub("", n).strip() for n in names]
+    return [n for n in kept if n] or list(names)
 
 
 _SHARED: dict[Any, Any] = {}
@@ -459,12 +470,10 @@ class _Reader:
             self.fail((name,), "field-too-long", f"{len(names)} authors; at most {MAX_AUTHORS} are allowed",
                       "list the authors as published")
             return None
-        etal = re.compile(r"\s*\b(et\.? al\.?|others)$", re.IGNORECASE)
-        if any(etal.search(n) for n in names):
+        if any(ET_AL.search(n) for n in names):
             self.warn((name,), "incomplete-authors", '"et al." in the author list',
                       "list every author as published")
-            names = [etal.sub("", n).strip() for n in names]
-            names = [n for n in names if n] or names
+            names = without_et_al(names)
         return names
 
     def year(self) -> int | None:
