@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from adversarial.harness import run_cli
 from conftest import GOOD_PAPER
+from test_invalid_sites import run_cli
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
 
