@@ -243,7 +243,7 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
 class _KnownSummaries(MarkdownRenderer):
     """A summary renderer that answers from results already computed."""
 
-    precomputed = True  # looking them up is no work for a pool of processes (20,000 papers: 200 MB for nothing)
+    precomputed = True  # looking them up is no work for a pool of processes (build_context)
 
     def __init__(self, known: dict[str, Rendered], titles: dict[str, str]) -> None:
         super().__init__()
