@@ -21,7 +21,7 @@ from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, pa
 from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
-from l2h_site.diagnostics import Diagnostic, is_failure, sort_diagnostics
+from l2h_site.diagnostics import Diagnostic, folder_under, is_failure, sort_diagnostics
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import find_broken_links
@@ -366,14 +366,6 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
         progress.finish()
 
 
-def _shown_folder(folder: Path, root: Path) -> str:
-    """Name a folder in messages as diagnostics name files: from the review's folder when inside it, else in full."""
-    try:
-        return folder.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return folder.resolve().as_posix()
-
-
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
@@ -423,10 +415,12 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
         store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
-        site_name = _shown_folder(target, config.root)
-        templates: dict[str, str] = {}  # page -> its template, for the link check to name it
-        sources = LinkSources(context, check.templates or site_environment(config, cache), templates,
-                              config_file if config_file is not None else config.root / CONFIG_NAME) if check_links else None
+        # named in messages as diagnostics name files: from the review's folder when inside it, else in full
+        site_name = folder_under(target, config.root).rstrip("/") or target.resolve().as_posix()
+        templates: dict[str, str] | None = {} if check_links else None  # page -> its template, for the link check
+        sources = None if templates is None else LinkSources(
+            context, check.templates or site_environment(config, cache), templates,
+            config_file if config_file is not None else config.root / CONFIG_NAME)
         if not write:
             sink = PageList()
             render_problems = render_site(context, sink, cache, progress, env=check.templates, templates=templates)

@@ -140,6 +140,12 @@ def folder_under(root: Path, base: Path | None) -> str:
     return "" if rel == "." else rel + "/"
 
 
+def and_other_pages(first: str, pages: int) -> str:
+    """Name the first of the pages a fault was found on and count the rest: "a.html and 2 other pages"."""
+    others = pages - 1
+    return f"{first} and {others} other page{'s' if others > 1 else ''}" if others > 0 else first
+
+
 def from_here(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
     """Show diagnostics' paths from the working folder when the review is inside it (`l2h check --root b1`
     prints b1/papers/…), else from the review's root, as they are made: how build, check and serve print them."""

@@ -26,7 +26,7 @@ import jinja2.meta
 
 from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext
-from l2h_site.diagnostics import Diagnostic, error
+from l2h_site.diagnostics import Diagnostic, and_other_pages, error
 from l2h_site.linkcheck import BrokenLink
 from l2h_site.render import CARD_TEMPLATE
 from l2h_site.textutil import closest
@@ -90,8 +90,8 @@ class LinkSources:
                 origins[key] = origin
         out = []
         for key, links in faults.items():
-            first, others = links[0], len(links) - 1
-            where = f"{site_name}/{first.page}" + (f" and {others} other page{'s' if others > 1 else ''}" if others else "")
+            first = links[0]
+            where = and_other_pages(f"{site_name}/{first.page}", len(links))
             origin = origins[key]
             seen = "" if origin.path == f"{site_name}/{first.page}" else f" (in the built page {where})"
             out.append(error(origin.path, origin.line, origin.column, first.code, first.message + seen, origin.hint))

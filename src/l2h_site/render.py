@@ -24,7 +24,7 @@ from l2h_site import __version__, cite
 from l2h_site.cache import CODE_VERSION, BuildCache, Memo, PageStore, digest
 from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext
-from l2h_site.diagnostics import Diagnostic, error, warning
+from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files, finder_search_file
 from l2h_site.memory import release_freed_memory
@@ -274,7 +274,7 @@ Job = tuple[str, str, dict[str, Any], Any]
 
 class _Renderer:
     def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink,
-                 store: PageStore | None = None) -> None:
+                 store: PageStore | None = None, templates: dict[str, str] | None = None) -> None:
         self.site = site
         self.env = env
         self.sink = sink
@@ -284,8 +284,8 @@ class _Renderer:
         self.views = _view_digests(site) if store is not None else {}
         self.cards: dict[tuple[str, int], Markup] = {}
         """_card.html of each paper (by key) on pages that many folders deep, rendered once."""
-        self.templates: dict[str, str] = {}
-        """Page path -> the template it is rendered from (or was, when the store had it)."""
+        self.templates = templates
+        """Page path -> the template it is rendered from (or was, when the store had it), if asked for."""
 
     def card(self, depth: int, view: PaperView) -> Markup:
         """One paper in a list on a page `depth` folders deep: _card.html, rendered the first time it is asked for.
@@ -402,7 +402,8 @@ class _Renderer:
         Pages found in the cache go to the sink first, then each rendered page as soon as it is back.
         """
         keys = [self._key(job) for job in jobs]
-        self.templates.update((job[0], job[1]) for job in jobs)
+        if self.templates is not None:
+            self.templates.update((job[0], job[1]) for job in jobs)
         todo = []
         for job, key in zip(jobs, keys):
             found = self.store.find(key) if self.store is not None and key is not None else None
@@ -464,8 +465,7 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             out.append(item)
             continue
         path, line, code, message, hint = item
-        first, others = pages[item][0], len(pages[item]) - 1
-        where = f"{first} and {others} other page{'s' if others > 1 else ''}" if others else first
+        where = and_other_pages(pages[item][0], len(pages[item]))
         out.append(error(path, line, 0, code, f"while rendering {where}: {message}", hint))
     return out
 
@@ -486,7 +486,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     """
     config = site.config
     env = env if env is not None else site_environment(config, cache)
-    r = _Renderer(site, env, sink, store)
+    r = _Renderer(site, env, sink, store, templates)
     views = r.views
     common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
@@ -559,8 +559,6 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
         p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
-    if templates is not None:
-        templates.update(r.templates)
     return _once_per_fault(r.diagnostics)
 
 
