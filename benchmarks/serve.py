@@ -78,6 +78,7 @@ def main() -> None:
             outcome = builder.rebuild()
             stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in
                                sorted(TIMES.items(), key=lambda item: -item[1])[:8])
+            builder.save_memos()  # as l2h serve does, once the browsers were told to reload: not in the time
             print(f"  edit {i + 1}: preview: {shown}; whole site: {outcome.seconds:.2f} s "
                   f"({'ok' if outcome.ok else 'FAILED'}); {stages}")
     finally:

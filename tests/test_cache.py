@@ -5,6 +5,7 @@ Run the property test longer with L2H_CACHE_EXAMPLES=200 python -m pytest tests/
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 import l2h_site.build as build_module
 import l2h_site.cache as cache_module
+import l2h_site.render as render_module
 from l2h_site import markup
 from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache, Memo
@@ -309,13 +311,82 @@ def test_compiled_templates_that_cannot_be_kept_cost_only_their_compilation(tmp_
     assert not foreign.exists() and list((root / ".l2h-cache" / "templates").rglob("*.cache"))
 
 
-def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path) -> None:
+def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # As l2h serve keeps it: memos written after each build, cards and file hashes kept in memory. Every file
+    # edited here was written within a second of being hashed, which FileHashes would read again each time:
+    # trusted here, so that this test goes through its memory (a build takes longer than a clock tick).
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
     root = make_site(tmp_path)
-    cache = BuildCache(root)
+    cache = BuildCache(root, save_later=True)
     assert_incremental_equals_clean(root, tmp_path, 0, cache)
     for step, operation in enumerate(OPERATIONS + OPERATIONS[::-1], start=1):
         operation(root, step)
         assert_incremental_equals_clean(root, tmp_path, step, cache)
+        cache.save_memos()
+    assert cache.cards and cache.hashes.known
+
+
+def test_file_hashes_read_a_file_again_only_when_it_changed_or_may_have(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    paper, target = tmp_path / "paper.md", tmp_path / "target.md"
+    paper.write_bytes(b"first")
+    target.write_bytes(b"pointed at")
+    (tmp_path / "link.md").symlink_to(target)
+    hashes = cache_module.FileHashes()
+    for _ in range(2):  # just written: it may change again within the same tick of the file system's clock
+        assert hashes.of(paper) == hashlib.sha256(b"first").hexdigest()
+    assert reads == ["paper.md", "paper.md"] and not hashes.known
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)  # as if written long ago
+    reads.clear()
+    assert [hashes.of(paper) for _ in range(3)] == [hashlib.sha256(b"first").hexdigest()] * 3
+    assert reads == ["paper.md"]
+    paper.write_bytes(b"second, longer")
+    assert hashes.of(paper) == hashlib.sha256(b"second, longer").hexdigest() and reads == ["paper.md", "paper.md"]
+    # A link is hashed with what it points at, every time: that file may change without the link changing.
+    link = hashes.of(tmp_path / "link.md")
+    target.write_bytes(b"pointed at, changed")
+    assert hashes.of(tmp_path / "link.md") not in (link, hashlib.sha256(b"pointed at, changed").hexdigest())
+    # files_digest: every file and link under a folder, in order of their paths, with these hashes.
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_bytes(b"a")
+    (tmp_path / "sub-b.md").write_bytes(b"b")
+    assert [name for name, _ in cache_module.files_digest([tmp_path], tmp_path, hashes)] == [
+        "link.md", "paper.md", "sub/a.md", "sub-b.md", "target.md"]
+    assert dict(cache_module.files_digest([tmp_path], tmp_path, hashes))["paper.md"] == hashes.of(paper)
+
+
+def test_the_dev_server_reads_only_the_changed_papers_and_renders_only_their_cards(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)  # see the test above
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert build(root, cache=cache).written
+    cache.save_memos()
+    reads: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    cards: list[str] = []
+    keep = render_module._Renderer._keep_card
+    monkeypatch.setattr(render_module._Renderer, "_keep_card",
+                        lambda self, depth, view, html: cards.append(view.paper.key) or keep(self, depth, view, html))
+    path = root / "papers" / "gong2011iterative.md"
+    path.write_text(path.read_text().replace("year: 2011", "year: 2012"))
+    assert build(root, cache=cache).written
+    assert {name for name in reads if name.endswith(".md")} == {"gong2011iterative.md"}  # hashed, then parsed
+    assert cards and set(cards) == {"gong2011iterative"}  # at each depth its lists are on
+    cache.save_memos()
+    # Memos are kept in memory and written when the dev server says so.
+    memo = root / ".l2h-cache" / "papers.pickle"
+    written = memo.stat().st_mtime_ns
+    edit_summary(root, 1)
+    assert build(root, cache=cache).written and memo.stat().st_mtime_ns == written
+    cache.save_memos()
+    assert memo.stat().st_mtime_ns != written
+    assert sorted(Memo(BuildCache(root), "papers").entries) == sorted(cache._memos["papers"].entries)
 
 
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,

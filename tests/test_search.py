@@ -112,3 +112,27 @@ def test_a_large_review_is_indexed_in_bundles_each_cached_alone(site: Site, monk
     changed = sorted({p.split("/", 1)[0] for p in set(files) | set(after)
                       if p.startswith("pagefind") and files.get(p) != after.get(p)})
     assert len(changed) == 1
+
+
+def test_the_dev_server_splits_the_search_into_smaller_bundles_and_a_build_puts_them_back(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """l2h serve indexes again only the edited paper's bundle after a save, so its bundles are small; the site
+    `l2h build` writes after it has the published layout again (the option is part of the build's fingerprint)."""
+    assert search.bundle_pages_for_editing(5_000) == 250 and search.bundle_pages_for_editing(20_000) == 625
+    monkeypatch.setattr(search, "EDITING_PAGES", 2)  # 5 papers: 3 bundles in l2h serve, 1 otherwise
+    root = site({f"papers/paper{n}2008spectral.md": PAPER.replace("Spectral Hashing", f"Spectral Hashing {n}")
+                 for n in range(5)})
+
+    def bundles() -> list[str]:
+        return sorted(path.name for path in (root / "_site").iterdir() if path.name.startswith("pagefind"))
+
+    assert build(root, out_dir=root / "_site", serving=True).written
+    assert bundles() == ["pagefind", "pagefind-1", "pagefind-2"]
+    assert json.loads((root / "_site/papers/finder-search.json").read_bytes())["bundles"] == ["pagefind-1/",
+                                                                                               "pagefind-2/"]
+    published = build(root, out_dir=root / "_site")
+    assert published.written and not published.unchanged and bundles() == ["pagefind"]
+    assert build(root, out_dir=root / "clean", use_cache=False).written
+    served, clean = snapshot(root / "_site"), snapshot(root / "clean")
+    served.pop(".l2h-site"), clean.pop(".l2h-site")  # each records its own output folder
+    assert served == clean

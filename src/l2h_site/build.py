@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import os
 import sys
 import time
@@ -17,7 +18,7 @@ from typing import TypeVar
 
 import jinja2
 
-from l2h_site.cache import BuildCache, Memo, PageStore, digest, files_digest, package_versions
+from l2h_site.cache import BuildCache, FileHashes, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
@@ -34,6 +35,7 @@ from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper
 from l2h_site.progress import QUIET, Progress
 from l2h_site.related import related_stored_at
 from l2h_site.render import PageList, compile_templates, render_search, render_site, site_environment, static_files
+from l2h_site.search import bundle_pages_for_editing
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
@@ -133,7 +135,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))
-    for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress):
+    for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress,
+                                                 cache.hashes if cache is not None else None):
         diagnostics += problems
         if result is not None:
             parsed.append((key, result))
@@ -169,8 +172,10 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
 
 
 def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,
-                  progress: Progress) -> list[tuple[str | None, tuple[ParsedPaper | None, list[Diagnostic]]]]:
-    """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again.
+                  progress: Progress, hashes: FileHashes | None = None,
+                  ) -> list[tuple[str | None, tuple[ParsedPaper | None, list[Diagnostic]]]]:
+    """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again (nor read, if hashes
+    know it unchanged).
 
     Each result comes with the hash of the file it was parsed from (None without a memo).
     """
@@ -181,13 +186,20 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
     keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
     for source in sources:
+        data, content = None, None
         try:
-            data = source.path.read_bytes() if source.path.stat().st_size <= MAX_FILE_BYTES else None
+            st = source.path.stat()
+            if st.st_size <= MAX_FILE_BYTES:  # else parse_paper reports it
+                content = hashes.get(source.path, st) if hashes is not None else None  # not read again if known
+                if content is None:
+                    data = source.path.read_bytes()
+                    content = (hashes.remember(source.path, st, data) if hashes is not None
+                               else hashlib.sha256(data).hexdigest())
         except OSError:
-            data = None  # parse_paper reports it
+            data, content = None, None  # parse_paper reports it
         # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
-        key = (digest("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, data)
-               if data is not None else None)
+        key = (digest("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
+               if content is not None else None)
         found = memo.get(key) if key is not None else None
         if found is None:
             todo.append((len(results), source, data, key))
@@ -261,23 +273,23 @@ class _KnownSummaries(MarkdownRenderer):
         return found if found is not None else super().render_title(text)
 
 
-def page_inputs(config: Config, config_file: Path | None) -> str:
+def page_inputs(config: Config, config_file: Path | None, hashes: FileHashes | None = None) -> str:
     """Hash what every page can depend on besides its own data: config, taxonomy, templates, static, versions."""
     inputs = [config.path(p) for p in (config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else config.root / CONFIG_NAME
-    return digest("pages", files_digest([config_path, *inputs], config.root), dt.date.today().year, sys.version,
+    return digest("pages", files_digest([config_path, *inputs], config.root, hashes), dt.date.today().year, sys.version,
                   _dependency_versions())
 
 
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
-                      **options: object) -> str:
+                      hashes: FileHashes | None = None, **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    return digest("build", files_digest([config_path, *inputs], root),
+    return digest("build", files_digest([config_path, *inputs], root, hashes),
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
                   sorted((k, str(v)) for k, v in options.items()))
@@ -346,7 +358,8 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
           write: bool = True, check_links: bool = False, use_cache: bool = True,
           progress: Progress = QUIET, cache: BuildCache | None = None,
           site_lock: AbstractContextManager[object] | None = None,
-          on_commit: Callable[[], None] | None = None, warm: WarmChild | None = None) -> BuildResult:
+          on_commit: Callable[[], None] | None = None, warm: WarmChild | None = None,
+          serving: bool = False) -> BuildResult:
     """Check the content and, if it passes, render the site and write it to the output folder.
 
     A new site is swapped in whole; a site l2h wrote before gets only the pages that changed (write.py).
@@ -356,12 +369,13 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
     A site_lock given is held while the output folder changes, and only then: the dev server
     answers requests from the site on disk while the rest of a build runs. on_commit is called,
     still under the lock, once the new site is in place. A warm child given computes related papers and the
-    topic map (the dev server keeps one, with scikit-learn loaded, across rebuilds).
+    topic map (the dev server keeps one, with scikit-learn loaded, across rebuilds). serving: the site is for l2h
+    serve, where an edit should show soon: its search is split into smaller bundles (search.bundle_pages_for_editing).
     """
     try:
         with ExitStack() as held:
             return _build(root, out_dir, strict, config_file, write, check_links, use_cache, progress, cache,
-                          site_lock or nullcontext(), on_commit, warm, held)
+                          site_lock or nullcontext(), on_commit, warm, serving, held)
     finally:
         progress.finish()
 
@@ -369,7 +383,7 @@ def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_
 def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | None, write: bool,
            check_links: bool, use_cache: bool, progress: Progress, given: BuildCache | None,
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
-           warm: WarmChild | None, held: ExitStack) -> BuildResult:
+           warm: WarmChild | None, serving: bool, held: ExitStack) -> BuildResult:
     started = time.perf_counter()
     config, _ = load_config(root, config_file)
     cache = (given or BuildCache(config.root)) if use_cache else None
@@ -379,7 +393,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     if write:  # refuse a dangerous output folder before any work; then hold it until this build is done
         check_output_dir(target, config.root, protected)
         held.enter_context(exclusive(target))
-    stamp = build_fingerprint(config, config_file, history, strict=strict, check_links=check_links)
+    stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strict=strict,
+                              check_links=check_links, serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
@@ -414,7 +429,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             if given is None:
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
-        store = PageStore(cache, page_inputs(config, config_file)) if cache is not None else None
+        store = PageStore(cache, page_inputs(config, config_file, cache.hashes)) if cache is not None else None
         # named in messages as diagnostics name files: from the review's folder when inside it, else in full
         site_name = folder_under(target, config.root).rstrip("/") or target.resolve().as_posix()
         templates: dict[str, str] | None = {} if check_links else None  # page -> its template, for the link check
@@ -435,14 +450,16 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             # A large one-off build lets go of its papers before Pagefind runs (20,000 papers: the build process held
             # 280-310 MB beside Pagefind's 315 MB, now 190-220 MB); not with --check-links, which names their lines.
             search_later = config.search and given is None and sources is None and is_parallel(len(check.papers))
+            bundle_pages = bundle_pages_for_editing(len(check.papers)) if serving else None
             render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None,
-                                          env=check.templates, templates=templates, search_later=search_later)
+                                          env=check.templates, templates=templates, search_later=search_later,
+                                          bundle_pages=bundle_pages)
             if search_later:
                 keys = [view.paper.key for view in context.papers]
                 check.paper_count, check.papers, context = len(check.papers), [], None
                 gc.collect()  # views and papers refer to each other
                 release_freed_memory()
-                render_problems += render_search(keys, writer, cache, progress)
+                render_problems += render_search(keys, writer, cache, progress, bundle_pages)
                 del keys
             if sources is not None:  # read back from the temporary folder: the pages are not kept in memory
                 stored = [RenderedPage(path, writer.read(path)) for path in writer.paths()]

@@ -274,7 +274,8 @@ Job = tuple[str, str, dict[str, Any], Any]
 
 class _Renderer:
     def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink,
-                 store: PageStore | None = None, templates: dict[str, str] | None = None) -> None:
+                 store: PageStore | None = None, templates: dict[str, str] | None = None,
+                 kept_cards: dict[tuple[str, str, int], str] | None = None) -> None:
         self.site = site
         self.env = env
         self.sink = sink
@@ -284,6 +285,10 @@ class _Renderer:
         self.views = _view_digests(site) if store is not None else {}
         self.cards: dict[tuple[str, int], Markup] = {}
         """_card.html of each paper (by key) on pages that many folders deep, rendered once."""
+        self.kept_cards = kept_cards if store is not None else None
+        """Cards of earlier builds (l2h serve), by what they were rendered from (_lasting): what its cards show of
+        the whole site, the paper's view digest and the depth; updated with this build's."""
+        self.card_inputs = digest("card", store.inputs, len(site.papers), sorted(site.pages)) if store else ""
         self.templates = templates
         """Page path -> the template it is rendered from (or was, when the store had it), if asked for."""
 
@@ -296,12 +301,38 @@ class _Renderer:
         those lists took a third of the pages' time at 5,000 papers.
         """
         key = (view.paper.key, depth)
-        html = self.cards.get(key)
+        html = self.cards.get(key) or self._kept_card(depth, view)
         if html is None:
             folder = "x/" * depth
-            html = self.cards[key] = Markup(self.env.get_template(CARD_TEMPLATE).render(
-                view=view, site=self.site, url=lambda target: relative_url(folder, target)))
+            html = self._keep_card(depth, view, Markup(self.env.get_template(CARD_TEMPLATE).render(
+                view=view, site=self.site, url=lambda target: relative_url(folder, target))))
         return html
+
+    def _lasting(self, depth: int, view: PaperView) -> tuple[str, str, int]:
+        """The key of a card among the kept ones: like a list page's (listing_jobs), what the whole site shows and
+        the paper's view digest, and the depth."""
+        return self.card_inputs, self.views[view.paper.key], depth
+
+    def _kept_card(self, depth: int, view: PaperView) -> Markup | None:
+        """A card an earlier build rendered from the same inputs (l2h serve), now also this build's."""
+        found = self.kept_cards.get(self._lasting(depth, view)) if self.kept_cards is not None else None
+        if found is None:
+            return None
+        self.cards[(view.paper.key, depth)] = html = Markup(found)
+        return html
+
+    def _keep_card(self, depth: int, view: PaperView, html: Markup) -> Markup:
+        self.cards[(view.paper.key, depth)] = html
+        if self.kept_cards is not None:
+            self.kept_cards[self._lasting(depth, view)] = str(html)
+        return html
+
+    def forget_other_cards(self) -> None:
+        """Keep only the kept cards of the papers as they are now (their view digests), from this build's inputs."""
+        if self.kept_cards is not None:
+            current = set(self.views.values())
+            for key in [k for k in self.kept_cards if k[0] != self.card_inputs or k[1] not in current]:
+                del self.kept_cards[key]
 
     def _prepare_cards(self, jobs: list[Job]) -> None:
         """Render the cards the list pages among jobs show and are not rendered yet, in a worker pool when there are
@@ -309,11 +340,11 @@ class _Renderer:
         again the cards the other workers rendered (and a later pool, the cards of an earlier one)."""
         wanted = list({(view.paper.key, job[0].count("/")): view
                        for job in jobs for view in job[2].get("papers", ())}.items())
-        wanted = [(key, view) for key, view in wanted if key not in self.cards]
+        wanted = [(key, view) for key, view in wanted if key not in self.cards and self._kept_card(key[1], view) is None]
         made = iter_ordered(lambda item: self._card_or_none(item[0][1], item[1]), wanted)
-        for (key, _), html in zip(wanted, made, strict=True):  # the pool stops in the normal flow (build._parse_papers)
+        for (key, view), html in zip(wanted, made, strict=True):  # the pool stops in the normal flow (build._parse_papers)
             if html is not None:
-                self.cards[key] = Markup(html)
+                self._keep_card(key[1], view, Markup(html))
 
     def _card_or_none(self, depth: int, view: PaperView) -> str | None:
         try:
@@ -473,20 +504,21 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
                 progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False,
                 env: jinja2.Environment | None = None, templates: dict[str, str] | None = None,
-                search_later: bool = False) -> list[Diagnostic]:
+                search_later: bool = False, bundle_pages: int | None = None) -> list[Diagnostic]:
     """Render every page of the site in a fixed order, handing each to the sink as it is made.
 
     With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
     from it instead of being rendered again; the pages about the whole review always are (each paper's
     exports come from the cache's memo). keep_memos: the caller keeps the cache between builds (l2h
-    serve), so the memo stays in memory. An environment given is used instead of a new one: the check phase
+    serve), so the memo stays in memory, and so do the papers' cards (BuildCache.cards). An environment given is used instead of a new one: the check phase
     compiled the templates into it (compile_templates). templates, if given, is filled with the template of each
     page rendered from one (for the link check to name it). search_later: the caller indexes the search itself
-    (render_search), once it has let go of the site's context.
+    (render_search), once it has let go of the site's context. bundle_pages: the most pages of a search bundle, if
+    not search.SHARD_PAGES.
     """
     config = site.config
     env = env if env is not None else site_environment(config, cache)
-    r = _Renderer(site, env, sink, store, templates)
+    r = _Renderer(site, env, sink, store, templates, cache.cards if cache is not None and keep_memos else None)
     views = r.views
     common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
@@ -536,6 +568,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
+    r.forget_other_cards()
     # A renamed paper's old addresses send readers on to its page; they are no pages of their own (no search
     # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
     moved = redirects(site)
@@ -544,7 +577,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
             site.topic_map  # noqa: B018
-        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress)
+        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages)
     finder = finder_files(site)
     progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
@@ -563,7 +596,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
 
 
 def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None = None,
-                  progress: Progress = QUIET) -> list[Diagnostic]:
+                  progress: Progress = QUIET, bundle_pages: int | None = None) -> list[Diagnostic]:
     """Index the paper pages the sink holds and hand it the search bundles and the finder's search ids.
 
     keys are the papers in the order of the site's list (the finder's ids follow it). Only the sink's pages are
@@ -572,7 +605,7 @@ def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None 
     """
     progress.stage("indexing search")
     papers = {f"publications/{key}/index.html" for key in keys}  # not the old addresses of renamed papers
-    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache)
+    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages)
     if found:
         found.append(finder_search_file(keys, found))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))

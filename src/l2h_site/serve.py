@@ -183,14 +183,16 @@ class SiteBuilder:
         started = time.perf_counter()
         try:
             if self.cache is None:
-                self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root)
+                self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root,
+                                        save_later=True)
             if self.warm is None and self.keep_warm and job_count() > 1:
                 self.warm = WarmChild()
                 # scikit-learn loads now, beside this build, not on the first edit that needs it (the cache may
                 # have this build's related papers and topic map: then the first edit of a summary paid 1 s more)
                 self.warm.preload()
             result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
-                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm)
+                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm,
+                           serving=True)
             self.config = result.check.config
             if result.written and result.out_dir is not None:
                 self.served = result.out_dir.resolve()
@@ -215,8 +217,15 @@ class SiteBuilder:
         self.last = outcome
         return outcome
 
+    def save_memos(self) -> None:
+        """Write the cache's memos, which builds keep in memory (BuildCache.save_later): after each build, once the
+        browsers were told to reload, so that the next `l2h build` or `l2h serve` finds them."""
+        if self.cache is not None:
+            self.cache.save_memos()
+
     def close(self) -> None:
-        """Stop the warm child, if one runs."""
+        """Stop the warm child, if one runs, and write the memos."""
+        self.save_memos()
         if self.warm is not None:
             self.warm.stop()
             self.warm = None
@@ -755,6 +764,7 @@ class DevServer:
         self._report(outcome, first=False)
         if outcome.changed or not (outcome.ok and was_ok):  # a save that changed no page reloads nothing
             self._reload()
+        self.builder.save_memos()  # once the browsers were told: it is not in the way of the new site
 
     def _reload_and_wait(self) -> None:
         """Reload the browsers, and give them up to RELOAD_GRACE_SECONDS to load the page before the full build.
@@ -785,6 +795,7 @@ class DevServer:
             self.builder.check_output()
             sockets = self._bind()
             self._report(self.builder.rebuild(), first=True)
+            self.builder.save_memos()
             asyncio.run(self._serve(sockets, open_browser))
         finally:
             self.watcher.stop()
