@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from l2h_site.build import check_site
+from l2h_site.build import build, check_site
 from l2h_site.cli import main
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
@@ -341,3 +342,89 @@ def test_jekyll_tags_group_ices_plurals_prefer_title_case_and_become_facet_value
             in proposal)
     assert (root / "papers/d2019d.md").read_text(encoding="utf-8") == (
         "---\ntitle: d2019d\nauthors: Ann Lee\nyear: 2019\nfamily: survey\nlearning: deep\n---\nS.\n")
+
+
+REDIRECTS_REPORT = """\
+l2h: imported 4 paper(s), skipped 0 already present, could not convert 0
+to check by hand:
+  _publications/jegou2011product.md: redirect_from "/publications/2010_preprint_pq/" is not carried over: "2010_preprint_pq" is not a paper key (lowercase letters, a year and a word), which former_keys needs; redirect it on the web server if links to it must keep working
+  _publications/kulis2009learning.md: redirect_from must be a path or a list of paths, got a mapping: it is not carried over
+  _publications/weiss2008spectral.markdown: redirect_from "/publications/weiss2008spectral" is the paper's own address: there is nothing to carry over
+  _publications/weiss2008spectral.markdown: redirect_from "/spectral.html" is not carried over: l2h keeps only the old addresses of papers, /publications/<key>/ (former_keys); redirect it on the web server if links to it must keep working
+  tag "Supervised": is a facet value: 1 paper set family: supervised instead
+  tag "Unsupervised": is a facet value: 3 papers set family: unsupervised instead
+  all imported papers: set the required facets (family); `l2h check` lists each one
+"""
+
+
+def test_jekyll_redirect_from_becomes_former_keys_whose_old_addresses_redirect(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "jekyll", str(FIXTURES / "jekyll-redirects"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == REDIRECTS_REPORT
+    # /publications/<key>/ with or without the slash or index.html, also under the old site's baseurl (/hashing)
+    assert (root / "papers/weiss2008spectral.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\nvenue: NIPS\nyear: 2008\n"
+        "family: unsupervised\nformer_keys: [weiss2007spectral, weiss2008spectralhashing]\n---\n"
+        "Codes from thresholded eigenfunctions of a graph Laplacian.\n")
+    assert "former_keys: [gong2010iterative]\n" in (root / "papers/gong2011iterative.md").read_text(encoding="utf-8")
+    assert "former_keys: [jegou2010product]\n" in (root / "papers/jegou2011product.md").read_text(encoding="utf-8")
+    assert "former_keys" not in (root / "papers/kulis2009learning.md").read_text(encoding="utf-8")
+    # The imported review builds, and every old paper address sends readers to the paper's page.
+    result = build(root)
+    assert result.written and {d.severity for d in result.diagnostics} == {"warning"}  # no tags yet
+    moved = {p.parent.name: p.read_text(encoding="utf-8") for p in (root / "_site/publications").glob("*/index.html")
+             if "This paper has moved" in p.read_text(encoding="utf-8")}
+    assert {old: re.findall(r'content="0; url=\.\./\.\./publications/([a-z0-9]+)/"', page)
+            for old, page in moved.items()} == {
+        "weiss2007spectral": ["weiss2008spectral"], "weiss2008spectralhashing": ["weiss2008spectral"],
+        "gong2010iterative": ["gong2011iterative"], "jegou2010product": ["jegou2011product"]}
+
+
+CONFLICTS_REPORT = """\
+l2h: imported 3 paper(s), skipped 1 already present, could not convert 0
+skipped (already in the review, or earlier in the input):
+  _publications/weiss2008spectral.markdown: same key and title as papers/weiss2008spectral.md
+to check by hand:
+  _publications/weiss2008spectral.markdown: its old addresses (redirect_from) are not carried over, as it is skipped: add former_keys: [weiss2007spectral] to papers/weiss2008spectral.md if they must keep working
+  papers/weiss2008spectral.md: former key "jegou2011product" is the key of papers/jegou2011product.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
+  _publications/kulis2009learning.md: former key "gong2011iterative" is the key of papers/gong2011iterative.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
+  _publications/kulis2009learning.md: former key "weiss2008spectral" is the key of papers/weiss2008spectral.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
+  _publications/gong2011iterative.md: former key "gong2010iterative" is also claimed by papers/kulis2009learning.md (keep it on the one paper that had this key: an old address redirects to one page)
+  _publications/kulis2009learning.md: former key "gong2010iterative" is also claimed by papers/gong2011iterative.md (keep it on the one paper that had this key: an old address redirects to one page)
+"""
+
+
+def test_jekyll_redirects_that_clash_are_listed_and_written_for_check_to_report(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A former key that is another paper's key, or that two papers claim: listed now, reported by `l2h check`."""
+    review = SPECTRAL.replace("tags: [Image Retrieval]\n", "").replace("arxiv:", "former_keys: [jegou2011product]\narxiv:")
+    root = site({"taxonomy.yml": FACETS_ONLY, "papers/weiss2008spectral.md": review})
+    assert main(["import", "jekyll", str(FIXTURES / "jekyll-redirect-conflicts"), "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out == CONFLICTS_REPORT + "  all imported papers: set the required facets (family); `l2h check` lists each one\n"
+    assert (root / "papers/weiss2008spectral.md").read_text(encoding="utf-8") == review  # never written over
+    assert [(d.path, d.line, d.column, d.code) for d in check_site(root).diagnostics if d.code.startswith("former")] == [
+        ("papers/gong2011iterative.md", 6, 15, "former-key-claimed"),
+        ("papers/kulis2009learning.md", 6, 15, "former-key-taken"),
+        ("papers/kulis2009learning.md", 6, 34, "former-key-claimed"),
+        ("papers/kulis2009learning.md", 6, 53, "former-key-taken"),
+        ("papers/weiss2008spectral.md", 7, 15, "former-key-taken")]
+
+
+@pytest.mark.parametrize("config, note", [
+    ("baseurl: [a\n", "cannot read the old site's baseurl (line 1: invalid YAML"),
+    ("- a list\n", "cannot read the old site's baseurl (it holds a list, not settings)"),
+    ("baseurl: ''\n", None),
+])
+def test_jekyll_redirects_are_read_from_the_root_when_the_baseurl_is_not_known(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path, config: str, note: str | None) -> None:
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    jekyll = tmp_path / "jek"
+    shutil.copytree(FIXTURES / "jekyll-redirects/_publications", jekyll / "_publications")
+    (jekyll / "_config.yml").write_text(config, encoding="utf-8")
+    assert main(["import", "jekyll", str(jekyll), "--root", str(root), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert (f"  _config.yml: {note}" in out) if note else "_config.yml" not in out
+    assert ('  _publications/weiss2008spectral.markdown: redirect_from "/hashing/publications/weiss2008spectralhashing/'
+            'index.html" is not carried over: l2h keeps only the old addresses of papers') in out

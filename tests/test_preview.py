@@ -17,9 +17,9 @@ from l2h_site.write import replace_pages
 Site = Callable[[dict[str, str | bytes]], Path]
 
 
-def paper(title: str, summary: str, arxiv: str = "") -> str:
+def paper(title: str, summary: str, arxiv: str = "", extra: str = "") -> str:
     ident = f"arxiv: {arxiv}\n" if arxiv else ""
-    return (f"---\ntitle: {title}\nauthors: Yair Weiss, Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n{ident}"
+    return (f"---\ntitle: {title}\nauthors: Yair Weiss, Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n{ident}{extra}"
             f"tags: [Image Retrieval]\nfamily: unsupervised\nmodality: [image]\n---\n{summary}\n")
 
 
@@ -29,8 +29,8 @@ FILES = {
 }
 
 
-def built(site: Site) -> tuple[Path, Previewer]:
-    root = site(FILES)
+def built(site: Site, files: dict[str, str | bytes] | None = None) -> tuple[Path, Previewer]:
+    root = site(files or FILES)
     result = build(root, out_dir=root / "_site")
     assert result.written and result.context is not None
     return root, Previewer(result.context)
@@ -84,6 +84,29 @@ def test_only_a_full_build_answers_what_a_preview_cannot_get_exactly_right(site:
         target = root.parent / "elsewhere.md"
         target.write_text(FILES["papers/weiss2008spectral.md"], encoding="utf-8")
     assert previewer.pages([target]) is None
+
+
+@pytest.mark.parametrize("former", ["gong2008iterative", "weiss2007spectral"], ids=["taken", "claimed"])
+def test_an_edit_whose_former_key_clashes_is_left_to_the_full_build(site: Site, former: str) -> None:
+    """The key of another paper, or an old address another paper claims: the full build reports it, as for errors."""
+    files: dict[str, str | bytes] = {**FILES, "papers/gong2008iterative.md": paper(
+        "Iterative Quantization", "Binary codes.", extra="former_keys: [weiss2007spectral]\n")}
+    root, previewer = built(site, files)
+    target = root / "papers/weiss2008spectral.md"
+    target.write_text(paper("Spectral Hashing", "x", extra=f"former_keys: [{former}]\n"), encoding="utf-8")
+    assert previewer.pages([target]) is None
+    result = build(root, out_dir=root / "_site")
+    code = "former-key-taken" if former == "gong2008iterative" else "former-key-claimed"
+    assert not result.written and code in {d.code for d in result.diagnostics}
+
+
+def test_an_edit_that_adds_a_free_former_key_is_previewed(site: Site) -> None:
+    root, previewer = built(site)
+    target = root / "papers/weiss2008spectral.md"
+    target.write_text(paper("Spectral Hashing", "Renamed.", extra="former_keys: [weiss2007spectral]\n"),
+                      encoding="utf-8")
+    pages = previewer.pages([target])
+    assert pages is not None and [p.path for p in pages] == ["publications/weiss2008spectral/index.html"]
 
 
 def test_pages_are_swapped_only_into_a_site_l2h_wrote(tmp_path: Path) -> None:

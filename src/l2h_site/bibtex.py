@@ -51,6 +51,8 @@ class PaperDraft:
     """DOI without the https://doi.org/ prefix."""
     links: list[Link] = field(default_factory=list)
     """External links."""
+    former_keys: list[str] = field(default_factory=list)
+    """Keys the paper had before (its old addresses, publications/<key>/, redirect to its page)."""
     summary: str = ""
     """Markdown summary; empty for a placeholder."""
     source: str = ""

@@ -22,12 +22,17 @@ from l2h_site.discover import PAPER_SUFFIXES
 from l2h_site.model import Facet, FacetValue, SourceFile, Taxonomy
 from l2h_site.new import PaperIndex, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
 from l2h_site.parse import parse_paper_bytes
-from l2h_site.textutil import normalise_term
-from l2h_site.validate import KEY_FORM, derive_key
+from l2h_site.textutil import describe_value, normalise_term
+from l2h_site.validate import KEY_FORM, check_former_keys, derive_key
+from l2h_site.yamlsafe import load_yaml_file
 
 HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"
 PROPOSAL_NAME = "taxonomy.proposed.yml"
 TAG_TODO = "TODO: describe this tag in one sentence"
+REDIRECT_FIELD = "redirect_from"
+"""The jekyll-redirect-from plugin's field: the old paths of a page, which redirect to it."""
+PAPER_ADDRESS = re.compile(r"^/?publications/([^/?#]+)(?:/|/index\.html)?$")
+"""An old path l2h can serve for a former key: /publications/<key>/, with or without the slash or index.html."""
 
 
 @dataclass
@@ -53,6 +58,8 @@ class _Item:
     origin: str
     key: str
     draft: PaperDraft
+    redirects: object = None
+    """The value of the Jekyll file's redirect_from, as read (None when it has none)."""
 
 
 def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportReport:
@@ -90,7 +97,12 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
             item = _read_jekyll(path, rel, facet_ids, report)
             if item is not None:
                 items.append(item)
+    if any(item.redirects is not None for item in items):
+        baseurl = _jekyll_baseurl(pubs, report)
+        for item in items:
+            _carry_redirects(item, baseurl, report)
     items = _select_new(check, items, report, keep_keys=True)
+    _note_former_key_clashes(check, items, report)
     _facet_tags(items, check.taxonomy, report)
     mapping = _propose_tags(items, check.taxonomy, report)
     for item in items:
@@ -145,6 +157,8 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
         return None
     paper = parsed.paper
     for d in diagnostics:
+        if d.code == "unknown-field" and d.message.startswith(f'unknown field "{REDIRECT_FIELD}"'):
+            continue  # carried over as former keys (_carry_redirects)
         if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "yaml-coercion", "incomplete-authors"):
             report.notes.append((rel, d.message))
     if not KEY_FORM.match(paper.key):
@@ -152,8 +166,84 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
                                   f"rename it to {derive_key(paper.authors, paper.year, paper.title)}")))
     draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
-                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), summary=paper.summary, source=rel)
-    return _Item(rel, paper.key, draft)
+                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), former_keys=list(paper.former_keys),
+                       summary=paper.summary, source=rel)
+    return _Item(rel, paper.key, draft, paper.extra.get(REDIRECT_FIELD))
+
+
+def _jekyll_baseurl(pubs: Path, report: ImportReport) -> str:
+    """Read the old site's baseurl from its _config.yml: '' when it has none (or the folder is no Jekyll site)."""
+    if pubs.name != "_publications":
+        return ""
+    try:
+        doc = load_yaml_file(pubs.parent / "_config.yml", "_config.yml", "config-unreadable")
+    except FileNotFoundError:
+        return ""
+    if not isinstance(doc.value, dict):
+        why = (f"line {doc.problems[0].line}: {doc.problems[0].message}" if doc.problems
+               else f"it holds {describe_value(doc.value)}, not settings")
+        report.notes.append(("_config.yml", (f"cannot read the old site's baseurl ({why}); redirect_from paths are "
+                                             "read from the site's root")))
+        return ""
+    value = doc.value.get("baseurl")
+    return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""
+
+
+def _carry_redirects(item: _Item, baseurl: str, report: ImportReport) -> None:
+    """Turn the paper's jekyll-redirect-from paths into former keys; report each one that cannot become one.
+
+    A path is read as the plugin reads it, from the old site's baseurl: /publications/<key>/ is the address of a
+    paper l2h serves. The same path written with the baseurl in front is read so too.
+    """
+    value = item.redirects
+    if value is None:
+        return
+    if not isinstance(value, (str, list)):
+        report.notes.append((item.origin, (f"{REDIRECT_FIELD} must be a path or a list of paths, got "
+                                           f"{describe_value(value)}: it is not carried over")))
+        return
+    for path in [value] if isinstance(value, str) else value:
+        if not isinstance(path, str):
+            report.notes.append((item.origin, (f"{REDIRECT_FIELD} lists {describe_value(path)}, not a path: "
+                                               "it is not carried over")))
+            continue
+        path = path.strip()
+        shown = path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+        match = PAPER_ADDRESS.match(path)
+        if match is None and baseurl and path.startswith(baseurl + "/"):
+            match = PAPER_ADDRESS.match(path[len(baseurl):])
+        if match is None:
+            report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is not carried over: l2h keeps only the '
+                                               "old addresses of papers, /publications/<key>/ (former_keys); "
+                                               "redirect it on the web server if links to it must keep working")))
+        elif match.group(1) == item.key:
+            report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is the paper\'s own address: there is '
+                                               "nothing to carry over")))
+        elif not KEY_FORM.match(match.group(1)):
+            report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is not carried over: "{match.group(1)}" '
+                                               "is not a paper key (lowercase letters, a year and a word), which "
+                                               "former_keys needs; redirect it on the web server if links to it "
+                                               "must keep working")))
+        elif match.group(1) not in item.draft.former_keys:
+            item.draft.former_keys.append(match.group(1))
+
+
+def _note_former_key_clashes(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
+    """List the former keys that `l2h check` will refuse once the items are written: the key of another paper, or
+    claimed by another paper too (validate.check_former_keys), so that the maintainer sees them now."""
+    config = check.config
+    papers_dir = config.path(config.papers_dir)
+    imported = {f"{config.papers_dir}/{item.key}.md": item for item in items}
+    drafts = [draft_paper(item.draft, item.key, rel) for rel, item in imported.items()]
+    names = sorted(os.listdir(papers_dir)) if papers_dir.is_dir() else []
+    files = {name.rsplit(".", 1)[0]: f"{config.papers_dir}/{name}" for name in names
+             if Path(name).suffix in PAPER_SUFFIXES}
+    files.update((paper.key, paper.source) for paper in [*check.papers, *drafts])
+    for d in check_former_keys([*check.papers, *drafts], files, lambda *_: (0, 0)):
+        if d.path in imported:
+            report.notes.append((imported[d.path].origin, f"{d.message} ({d.hint})"))
+        elif any(path in imported for path in d.related):
+            report.notes.append((d.path, f"{d.message} ({d.hint})"))
 
 
 def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> dict[str, str]:
@@ -249,6 +339,7 @@ def _select_new(check: CheckResult, items: list[_Item], report: ImportReport, ke
     config = check.config
     papers_dir = config.path(config.papers_dir)
     index = PaperIndex.of(check.papers)
+    by_source = {paper.source: paper for paper in check.papers}
     on_disk = {name.rsplit(".", 1)[0] for name in (os.listdir(papers_dir) if papers_dir.is_dir() else [])}
     selected = []
     # Published versions first, so that of a preprint and its published twin the published one is kept.
@@ -256,6 +347,12 @@ def _select_new(check: CheckResult, items: list[_Item], report: ImportReport, ke
         found = index.same_paper(draft_paper(item.draft, item.key, item.origin))
         if found:
             report.skipped.append((item.origin, f"same {found[1]} as {found[0]}"))
+            kept = by_source.get(found[0])
+            lost = [k for k in item.draft.former_keys if kept is None or k not in (kept.key, *kept.former_keys)]
+            if lost:
+                report.notes.append((item.origin, (f"its old addresses ({REDIRECT_FIELD}) are not carried over, as "
+                                                   f"it is skipped: add former_keys: [{', '.join(lost)}] to "
+                                                   f"{found[0]} if they must keep working")))
             continue
         key = index.free_key(item.key, on_disk)
         if key != item.key:

@@ -171,7 +171,7 @@ class PaperIndex:
 def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
     """The identity of a draft as a Paper, for comparing it with the papers of the review."""
     return Paper(key=key, source=source, title=draft.title or "", authors=tuple(draft.authors), year=draft.year or 0,
-                 arxiv=draft.arxiv, doi=draft.doi)
+                 arxiv=draft.arxiv, doi=draft.doi, former_keys=tuple(draft.former_keys))
 
 
 def usable_taxonomy(check: CheckResult) -> Taxonomy:
@@ -206,6 +206,8 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
         data["doi"] = draft.doi
     if draft.links:
         data["links"] = [{"name": link.name, "url": link.url} for link in draft.links]
+    if draft.former_keys:
+        data["former_keys"] = list(draft.former_keys)
     return data
 
 

@@ -7,7 +7,8 @@ lists and counts as they were), swaps those pages into the served site and reloa
 then it runs the full build, which replaces the whole site with one that is consistent again and
 reloads once more. A preview is only attempted when it can be exact for the edited page's own
 content: every changed file is an existing paper that parses and validates without errors (also
-against the other papers: no duplicate), under the same key; anything else (a new, deleted or broken paper, a template, the taxonomy) goes
+against the other papers: no duplicate, no former key that is another paper's key or that another paper
+claims), under the same key; anything else (a new, deleted or broken paper, a template, the taxonomy) goes
 straight to the full build, which reports problems as usual.
 """
 
@@ -77,13 +78,27 @@ class Previewer:
         paper, problems = validate_paper(parsed, self.site.taxonomy, self.tags)
         if is_failure(problems, False) or paper.key != source.key:
             return None
-        # Checked against the papers it could clash with (same key, id or title): e.g. an edit that
-        # makes it a duplicate of another paper. Clashes among the others were in the last good build.
+        # Checked against the papers it could clash with (same key, id or title; a former key that is another
+        # paper's key or that another paper claims too): e.g. an edit that makes it a duplicate of another paper.
+        # Clashes among the others were in the last good build.
         clashes = {other.key: other for identity in identities(paper) for other in self._by_identity.get(identity, ())
                    if other.key != paper.key}
+        clashes.update((other.key, other) for other in self._former_key_clashes(paper))
         if is_failure(validate_corpus([paper, *clashes.values()]), False):
             return None
         return paper_view(paper, self.renderer.render_title(paper.title), self.renderer.render(paper.summary))
+
+    def _former_key_clashes(self, paper: Paper) -> list[Paper]:
+        """The other papers whose key is one of paper's former keys, or that list one of them as well.
+
+        Looked up in the site as it is now (previews included), as validate_corpus would see it.
+        """
+        if not paper.former_keys:
+            return []
+        former = set(paper.former_keys)
+        taken = [self.site.by_key[key].paper for key in sorted(former & self.site.by_key.keys())]
+        claimed = [view.paper for view in self.site.papers if not former.isdisjoint(view.paper.former_keys)]
+        return [other for other in (*taken, *claimed) if other.key != paper.key]
 
     def _render(self, view: PaperView) -> RenderedPage | None:
         site = self.site

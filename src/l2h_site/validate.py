@@ -226,7 +226,7 @@ def validate_corpus(papers: Sequence[Paper],
                 diagnostics.append(warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
                                            f'distinct_from names "{other}", which is not a paper of the review',
                                            "remove it, or correct the key"))
-    diagnostics += _check_former_keys(papers, files, at)
+    diagnostics += check_former_keys(papers, files, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -249,8 +249,8 @@ def validate_corpus(papers: Sequence[Paper],
     return diagnostics
 
 
-def _check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
-                       at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
+                      at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
     """Find former keys whose old address is taken: by a paper file (files: key -> path), or claimed by another
     paper too.
 
