@@ -24,7 +24,7 @@ import l2h_site.cache as cache_module
 import l2h_site.render as render_module
 from l2h_site import markup
 from l2h_site.build import BuildResult, build
-from l2h_site.cache import BuildCache, Memo
+from l2h_site.cache import BuildCache, Memo, PageStore
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
 from l2h_site.vectors import PaperVectors
@@ -234,6 +234,22 @@ def test_a_memo_written_by_other_code_of_l2h_is_not_loaded(tmp_path: Path, monke
     assert Memo(BuildCache(tmp_path), "papers").entries == {"key": "value"}
     monkeypatch.setattr(cache_module, "CODE_VERSION", "another l2h")
     assert Memo(BuildCache(tmp_path), "papers").entries == {}
+
+
+def test_the_page_index_of_other_code_of_l2h_is_not_loaded_and_its_pages_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(tmp_path)
+    assert build(root).written
+    pages = root / ".l2h-cache" / "pages"
+    stored = {p.name for p in pages.iterdir()} - {"index.json"}
+    assert stored and PageStore(BuildCache(root), "inputs").index.keys() == stored
+    monkeypatch.setattr(cache_module, "CODE_VERSION", "another l2h")  # its keys could not match: not held
+    assert PageStore(BuildCache(root), "inputs").index == {}
+    monkeypatch.undo()
+    (root / "l2h.yml").write_text((root / "l2h.yml").read_text().replace("Cache Review", "Other Review"))
+    again = build(root)  # every page changes: none of the stored ones is used, and they are deleted
+    assert again.written and again.reused == 0
+    assert not stored & {p.name for p in pages.iterdir()}
 
 
 def test_a_one_off_build_lets_go_of_the_parsed_papers_memo_before_the_summaries(

@@ -29,10 +29,12 @@ THRESHOLD = 1500
 CHUNK_LIMIT = 250
 """Most items a worker handles per task: results come back (and can be written away) in pieces this small."""
 
-ROUND_CHUNKS = 4
+ROUND_CHUNKS = 2
 """Chunks a worker handles before it is replaced by a fresh one, forked again from the build process. At 20,000
 papers the two page workers grew to 170 MB each in one pool; forked afresh every 8 chunks they reached 140 MB,
-every 4 chunks about 125 MB (each new pair costs two forks and a moment of one idle core)."""
+every 4 chunks about 125 MB (each new pair costs two forks and a moment of one idle core). Every 2 chunks, the
+first build after an upgrade of l2h (which renders every page into the existing site) peaks at 379 MB, all
+processes together, instead of about 400 MB."""
 
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The work of the current pool, inherited by its forked workers."""

@@ -327,6 +327,10 @@ class _Renderer:
             self.kept_cards[self._lasting(depth, view)] = str(html)
         return html
 
+    def forget_cards(self, keep_depth: int) -> None:
+        """Let go of the cards for pages of other depths than keep_depth (this build renders no more of those)."""
+        self.cards = {key: html for key, html in self.cards.items() if key[1] == keep_depth}
+
     def forget_other_cards(self) -> None:
         """Keep only the kept cards of the papers as they are now (their view digests), from this build's inputs."""
         if self.kept_cards is not None:
@@ -562,6 +566,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     statics, _ = static_files(config.path(config.static_dir), config.static_dir)  # check_site reported its problems
     for rel, path in statics:
         sink.add(RenderedPage(rel, path.read_bytes()))
+    r.forget_cards(keep_depth=2)  # the paper pages show only cards of their depth: the others are not held meanwhile
     related = site.related  # waits for related papers: the paper pages show them
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
              store and (common, views[view.paper.key], [views[o.paper.key] for o in related.get(view.paper.key, ())],
