@@ -304,6 +304,27 @@ def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(
     assert not [p for p in problems if p.code == "authors-bibtex-style"]
 
 
+def test_one_word_authors_that_read_as_last_first_pairs_are_not_written_as_a_list(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with '&' makes l2h new write the authors as a list; one that `l2h check` would warn of as split
+    'Last, First' pairs is not written at all."""
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "@inproceedings{w, title={Small Codes}, author={Weiss and Yair and {Procter \\& Gamble}}, year={2008}}\n"))
+    assert run(root, "--bibtex", "-", "--no-fetch") == 1
+    assert capsys.readouterr().err == (
+        'the BibTeX input entry w: error[authors-split-pairs]: authors "Weiss", "Yair" look like a "Last, First" '
+        "pair split in two: l2h reads them as 2 authors\n"
+        '  help: write each name as one item, first name first: authors: [Yair Weiss, "Procter & Gamble"] (or, if '
+        'they are 2 names after all, organisations say, quote each: authors: ["Weiss", "Yair", "Procter & Gamble"])\n'
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "@inproceedings{w, title={Small Codes}, author={Weiss, Yair and {Procter \\& Gamble}}, year={2008}}\n"))
+    assert run(root, "--bibtex", "-", "--no-fetch") == 0
+    assert "authors: [Yair Weiss, Procter & Gamble]\n" in (root / "papers/weiss2008small.md").read_text(encoding="utf-8")
+
+
 def test_a_different_paper_whose_key_is_taken_gets_the_next_free_key(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": SPECTRAL})
