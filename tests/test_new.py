@@ -262,6 +262,16 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
             and 'papers/lee2008small.md:5:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n' in said)
 
 
+def test_a_paper_written_with_warnings_in_the_working_folder_is_named_from_it(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    monkeypatch.chdir(root)  # no --root: the review is "."
+    assert main(["new", "--title", "Small Codes", "--authors", "Ann Lee et al.", "--year", "2008", "--no-fetch"]) == 0
+    assert capsys.readouterr().err.endswith(
+        "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, before `l2h build --strict` or CI "
+        "fails on them\n")
+
+
 def test_the_key_is_made_from_the_authors_without_et_al(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # the file's own check reads the authors without "et al.": the key l2h new makes must agree with it
     root = site({"papers/weiss2008spectral.md": SPECTRAL})

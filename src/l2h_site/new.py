@@ -520,5 +520,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(format_problems(problems))
         return 1
     if problems:
-        sys.stderr.write(format_problems(problems, written=path.relative_to(args.root).as_posix()))
+        sys.stderr.write(format_problems(problems, written=path.relative_to(args.root.resolve()).as_posix()))
     return 0
