@@ -142,6 +142,29 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
     assert run(root, "--strict", capsys=capsys) == (1, expected)
 
 
+def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_at_the_authors_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(authors="[Weiss, Yair, Torralba, Antonio]"),
+                 "papers/doe2019learning.md": paper("Learning", "[Doe, J., Ann Lee]", 2019)})
+    expected = (
+        'papers/doe2019learning.md:3:10: error[authors-split-pairs]: authors "Doe", "J." are a "Last, First" pair '
+        'split in two: "J." is initials, not an author\n'
+        "  help: write each name as one item, first name first: authors: [J. Doe, Ann Lee]\n"
+        'papers/weiss2008spectral.md:3:10: warning[authors-split-pairs]: authors "Weiss", "Yair", "Torralba", '
+        '"Antonio" look like 2 "Last, First" pairs split in two: l2h reads them as 4 authors\n'
+        "  help: write each name as one item, first name first: authors: [Yair Weiss, Antonio Torralba] (or, if they "
+        'are 4 names after all, organisations say, quote each: authors: ["Weiss", "Yair", "Torralba", "Antonio"])\n'
+        "1 error(s), 1 warning(s) in 2 files\n")
+    assert run(root, capsys=capsys) == (1, expected)
+    (root / "papers/doe2019learning.md").write_text(paper("Learning", "[J. Doe, Ann Lee]", 2019), encoding="utf-8")
+    warned = expected.split("papers/weiss")[1].replace("1 error(s), 1 warning(s) in 2 files", "0 error(s), 1 warning(s) in 1 file")
+    assert run(root, capsys=capsys) == (0, "papers/weiss" + warned)
+    assert run(root, "--strict", capsys=capsys) == (1, "papers/weiss" + warned)
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors='["Weiss", "Yair", "Torralba", "Antonio"]'),
+                                                      encoding="utf-8")
+    assert run(root, "--strict", capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
 def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": (
         "---\ntitle: Spectral Hashing\nauthors: Yair Weiss\nvenue: TODO\nyear: 2008\ntags: [TODO]\n"

@@ -6,9 +6,11 @@ External links are never fetched. `l2h build --check-links` runs the same link c
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import html5lib
 import pytest
@@ -63,6 +65,54 @@ def test_every_page_is_valid_html5(repo_site: Path) -> None:
         except html5lib.html5parser.ParseError as exc:
             invalid[page.relative_to(repo_site).as_posix()] = f"{exc} at {parser.errors[0][0] if parser.errors else '?'}"
     assert invalid == {}
+
+
+_SCROLLS = re.compile(r"([^{}]+)\{[^}]*\boverflow(?:-[xy])?:\s*(?:auto|scroll)")
+"""A rule of style.css that lets a box scroll: its selectors."""
+_FOCUSABLE = frozenset({"a", "button", "input", "select", "summary", "textarea"})
+
+
+def _scrolling_selectors() -> set[str]:
+    """The selectors of the boxes style.css lets scroll (`pre`, `.table-scroll`, …), outside @media lines."""
+    css = re.sub(r"/\*.*?\*/", "", (REPO / "static" / "style.css").read_text(encoding="utf-8"), flags=re.DOTALL)
+    css = re.sub(r"@media[^{]*\{", "", css)
+    return {sel.strip() for match in _SCROLLS.finditer(css) for sel in match.group(1).split(",")}
+
+
+def _is_tab_stop(el: ElementTree.Element) -> bool:
+    tabindex = el.get("tabindex")
+    if tabindex is not None:
+        return tabindex.lstrip("-").isdigit() and int(tabindex) >= 0
+    tag = el.tag.rsplit("}", 1)[-1]
+    return tag in _FOCUSABLE and (tag != "a" or el.get("href") is not None) and el.get("type") != "hidden"
+
+
+def test_every_box_that_may_scroll_is_reached_by_keyboard_and_named(repo_site: Path) -> None:
+    """axe's scrollable-region-focusable on every page: a box that style.css lets scroll (a code block, a wide table,
+    the BibTeX entry, the tag list, the chart and the map on a phone) is a tab stop or holds one, so that a keyboard
+    can scroll it; a box that is a tab stop and not a code block has a name."""
+    selectors = _scrolling_selectors()
+    assert all(re.fullmatch(r"[a-z]+|\.[a-z-]+", s) for s in selectors), f"teach this test the selector: {selectors}"
+    seen: set[str] = set()
+    unreachable, unnamed = [], []
+    for path in html_pages(repo_site):
+        root = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+        ids = {el.get("id") for el in root.iter() if el.get("id")}
+        for el in root.iter():
+            classes = (el.get("class") or "").split()
+            kinds = {s for s in selectors if s == el.tag or s.startswith(".") and s[1:] in classes}
+            if not kinds:
+                continue
+            seen |= kinds
+            where = f"{path.relative_to(repo_site).as_posix()}: <{el.tag} class={el.get('class')!r}>"
+            if not any(_is_tab_stop(e) for e in el.iter()):
+                unreachable.append(where)
+            elif _is_tab_stop(el) and (el.tag != "pre" or el.get("role")):
+                named = el.get("aria-label") or el.get("aria-labelledby") in ids
+                if not named:
+                    unnamed.append(where)
+    assert seen == selectors, "every kind of box is on some page of the site"
+    assert unreachable == [] and unnamed == []
 
 
 def test_strict_parser_rejects_broken_html() -> None:

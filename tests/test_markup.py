@@ -12,14 +12,14 @@ from l2h_site.markup import MarkdownRenderer
 def test_fenced_code_is_shown_escaped_with_its_language() -> None:
     rendered = MarkdownRenderer().render(
         "Hash with:\n\n```python\ncodes = x @ w > 0  # $not math$\n<script>alert(1)</script> <b>x</b>\n```\n\nDone.")
-    assert rendered.html == ('<p>Hash with:</p>\n<pre><code class="language-python">codes = x @ w &gt; 0  # $not math$\n'
+    assert rendered.html == ('<p>Hash with:</p>\n<pre tabindex="0"><code class="language-python">codes = x @ w &gt; 0  # $not math$\n'
                     "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;\n</code></pre>\n<p>Done.</p>")
     assert rendered.notes == ()  # code is shown, nothing of it removed
 
 
 def test_display_math_inside_a_fence_stays_code() -> None:
     html = MarkdownRenderer().render("~~~\n$$x$$\n$$\ny\n$$\n~~~\nThen $$z$$ and\n$$\nw\n$$").html
-    assert html.startswith("<pre><code>$$x$$\n$$\ny\n$$\n</code></pre>\n<p>Then <math")
+    assert html.startswith('<pre tabindex="0"><code>$$x$$\n$$\ny\n$$\n</code></pre>\n<p>Then <math')
     assert html.count("<math") == 2 and html.count('display="block"') == 1
 
 
@@ -124,7 +124,7 @@ def test_the_repositorys_own_pages_show_every_code_block_as_code(name: str) -> N
     text = (Path(__file__).resolve().parent.parent / name).read_text(encoding="utf-8")
     html = MarkdownRenderer(trusted=True).render(text).html
     assert "```" not in html and "~~~" not in html
-    assert html.count("<pre><code") == text.count("```") // 2 + text.count("~~~") // 2
+    assert html.count('<pre tabindex="0"><code') == text.count("```") // 2 + text.count("~~~") // 2
 
 
 def test_a_papers_summary_text_is_that_of_its_html_with_math_as_latex_however_it_is_made() -> None:
@@ -151,3 +151,32 @@ def test_a_papers_summary_text_is_that_of_its_html_with_math_as_latex_however_it
         assert view.summary_text == expected, paper.source
         with_math += bool(view.own_text)
     assert 0 < with_math < len(papers) // 2  # both ways are exercised
+
+
+def test_a_summarys_table_is_a_named_box_that_a_keyboard_reaches_and_scrolls() -> None:
+    """axe's scrollable-region-focusable: a box that may scroll sideways is a tab stop, and a table's box has a name."""
+    html = MarkdownRenderer().render("Results:\n\n| bits | mAP |\n|---|---|\n| 32 | 0.5 |\n").html
+    assert html == ('<p>Results:</p>\n<div class="table-scroll" role="region" tabindex="0" '
+                    'aria-label="Table in the summary"><table>\n<thead>\n<tr>\n<th>bits</th>\n<th>mAP</th>\n</tr>\n'
+                    "</thead>\n<tbody>\n<tr>\n<td>32</td>\n<td>0.5</td>\n</tr>\n</tbody>\n</table></div>")
+
+
+def test_each_of_a_summarys_tables_and_code_blocks_is_reached_and_no_contributor_markup_names_one() -> None:
+    """The sanitiser drops the attributes a contributor writes (an id on a heading, a tabindex, a class): the
+    names and tab stops are l2h's own."""
+    html = MarkdownRenderer().render(
+        '<h2 id="forged">Tables</h2>\n\n| a |\n|---|\n| 1 |\n\n```\nlong code\n```\n\n'
+        '<pre tabindex="-1" class="table-scroll">raw</pre>\n\n<table aria-label="x"><tr><td>2</td></tr></table>\n').html
+    assert "forged" not in html and 'tabindex="-1"' not in html and 'aria-label="x"' not in html
+    assert html.count('<pre tabindex="0">') == 2 and html.count("<pre") == 2
+    assert html.count('<div class="table-scroll" role="region" tabindex="0" ') == 2
+    assert 'aria-label="Table 1 of 2 in the summary"><table>\n<thead>' in html
+    assert 'aria-label="Table 2 of 2 in the summary"><table><tbody><tr><td>2</td></tr></tbody></table></div>' in html
+    assert html.count("</table></div>") == 2
+
+
+def test_a_table_of_the_repositorys_own_pages_is_named_by_the_heading_it_follows() -> None:
+    html = MarkdownRenderer(trusted=True).render("| x |\n|---|\n| 1 |\n\n## Diagnostic codes\n\n| a |\n|---|\n| 2 |\n").html
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table 1 of 2 on this page"><table>' in html
+    assert ('<h2 id="diagnostic-codes">Diagnostic codes</h2>\n<div class="table-scroll" role="region" tabindex="0" '
+            'aria-labelledby="diagnostic-codes"><table>') in html

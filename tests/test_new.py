@@ -262,6 +262,16 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
             and 'papers/lee2008small.md:5:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n' in said)
 
 
+def test_a_paper_written_with_warnings_in_the_working_folder_is_named_from_it(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    monkeypatch.chdir(root)  # no --root: the review is "."
+    assert main(["new", "--title", "Small Codes", "--authors", "Ann Lee et al.", "--year", "2008", "--no-fetch"]) == 0
+    assert capsys.readouterr().err.endswith(
+        "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, before `l2h build --strict` or CI "
+        "fails on them\n")
+
+
 def test_the_key_is_made_from_the_authors_without_et_al(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # the file's own check reads the authors without "et al.": the key l2h new makes must agree with it
     root = site({"papers/weiss2008spectral.md": SPECTRAL})
@@ -302,6 +312,27 @@ def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(
                                               relpath="papers/torralba2008small.md", key="torralba2008small"))
     assert parsed is not None and parsed.paper.authors == ("Antonio Torralba", "Rob Fergus", "Y. Weiss")
     assert not [p for p in problems if p.code == "authors-bibtex-style"]
+
+
+def test_one_word_authors_that_read_as_last_first_pairs_are_not_written_as_a_list(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with '&' makes l2h new write the authors as a list; one that `l2h check` would warn of as split
+    'Last, First' pairs is not written at all."""
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "@inproceedings{w, title={Small Codes}, author={Weiss and Yair and {Procter \\& Gamble}}, year={2008}}\n"))
+    assert run(root, "--bibtex", "-", "--no-fetch") == 1
+    assert capsys.readouterr().err == (
+        'the BibTeX input entry w: error[authors-split-pairs]: authors "Weiss", "Yair" look like a "Last, First" '
+        "pair split in two: l2h reads them as 2 authors\n"
+        '  help: write each name as one item, first name first: authors: [Yair Weiss, "Procter & Gamble"] (or, if '
+        'they are 2 names after all, organisations say, quote each: authors: ["Weiss", "Yair", "Procter & Gamble"])\n'
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "@inproceedings{w, title={Small Codes}, author={Weiss, Yair and {Procter \\& Gamble}}, year={2008}}\n"))
+    assert run(root, "--bibtex", "-", "--no-fetch") == 0
+    assert "authors: [Yair Weiss, Procter & Gamble]\n" in (root / "papers/weiss2008small.md").read_text(encoding="utf-8")
 
 
 def test_a_different_paper_whose_key_is_taken_gets_the_next_free_key(

@@ -162,31 +162,93 @@ def test_a_paper_with_a_duplicate_key_is_still_read_for_checking() -> None:
     assert parsed.unread == {"family"}, "the value YAML could not read is not reported a second time"
 
 
-@pytest.mark.parametrize("authors, read_as, fix", [
+@pytest.mark.parametrize("authors, read_as, fix, other", [
     ("Weiss, Yair and Torralba, Antonio", '4 names, "Weiss", "Yair", "Torralba", "Antonio"',
-     "Yair Weiss, Antonio Torralba"),
-    ("Doe, J.", '2 names, "Doe", "J."', "J. Doe"),
-    ("Weiss, Yair", '2 names, "Weiss", "Yair"', "Yair Weiss"),
-    ("Doe, J.-P., Roe, K. L.", '4 names, "Doe", "J.-P.", "Roe", "K. L."', "J.-P. Doe, K. L. Roe"),
-    ("Jégou, Hervé; Douze, Matthijs", '2 names, "Jégou, Hervé", "Douze, Matthijs"', "Hervé Jégou, Matthijs Douze"),
-    ("OpenAI, DeepMind", '2 names, "OpenAI", "DeepMind"', "DeepMind OpenAI"),
+     "Yair Weiss, Antonio Torralba", '["Weiss", "Yair", "Torralba", "Antonio"]'),
+    ("Doe, J.", '2 names, "Doe", "J."', "J. Doe", None),
+    ("Weiss, Yair", '2 names, "Weiss", "Yair"', "Yair Weiss", '["Weiss", "Yair"]'),
+    ("Doe, J.-P., Roe, K. L.", '4 names, "Doe", "J.-P.", "Roe", "K. L."', "J.-P. Doe, K. L. Roe", None),
+    ("Jégou, Hervé; Douze, Matthijs", '2 names, "Jégou, Hervé", "Douze, Matthijs"', "Hervé Jégou, Matthijs Douze",
+     None),
+    ("OpenAI, DeepMind", '2 names, "OpenAI", "DeepMind"', "DeepMind OpenAI", "[OpenAI, DeepMind]"),
 ])
-def test_bibtex_style_authors_are_an_error_with_the_list_rewritten(authors: str, read_as: str, fix: str) -> None:
+def test_bibtex_style_authors_are_an_error_with_the_list_rewritten(
+        authors: str, read_as: str, fix: str, other: str | None) -> None:
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: {authors}\nyear: 2000\ntags: [X]\n---\nS\n")
     assert [(d.line, d.column, d.code) for d in diagnostics] == [(3, 10, "authors-bibtex-style")]
     assert diagnostics[0].message == (f'authors "{authors}" are written "Last, First" as in BibTeX; l2h would read '
                                       f"them as {read_as}")
     names = split_authors(authors)
-    other = "" if ";" in authors else (f" (or, if they are {len(names)} names after all, organisations say, a list: "
-                                       f"authors: [{', '.join(names)}])")
-    assert diagnostics[0].hint == f"write each name first name first: authors: {fix}{other}"
+    said = f" (or, if they are {len(names)} names after all, organisations say, a list: authors: {other})" if other else ""
+    assert diagnostics[0].hint == f"write each name first name first: authors: {fix}{said}"
     assert parsed is not None and not parsed.complete
+    if other:  # the other reading, as the hint writes it, is read without a word
+        parsed, diagnostics = parse(f"---\ntitle: T\nauthors: {other}\nyear: 2000\ntags: [X]\n---\nS\n")
+        assert diagnostics == [] and parsed is not None and list(parsed.paper.authors) == names
 
 
-def test_one_word_names_written_as_a_list_are_read_as_they_are() -> None:
-    """The way out the hint offers when the names are organisations, not 'Last, First' pairs."""
-    parsed, diagnostics = parse("---\ntitle: T\nauthors: [OpenAI, DeepMind]\nyear: 2000\ntags: [X]\n---\nS\n")
-    assert diagnostics == [] and parsed is not None and parsed.paper.authors == ("OpenAI", "DeepMind")
+def list_paper(authors: str) -> str:
+    return f"---\ntitle: T\nauthors: {authors}\nyear: 2000\ntags: [X]\n---\nS\n"
+
+
+@pytest.mark.parametrize("authors, paired, pairs, fix, quoted", [
+    ("[Weiss, Yair]", '"Weiss", "Yair"', 'a "Last, First" pair', "[Yair Weiss]", '["Weiss", "Yair"]'),
+    ("[Weiss, Yair, Torralba, Antonio]", '"Weiss", "Yair", "Torralba", "Antonio"', '2 "Last, First" pairs',
+     "[Yair Weiss, Antonio Torralba]", '["Weiss", "Yair", "Torralba", "Antonio"]'),
+    ("[Yair Weiss, Torralba, Antonio, Rob Fergus]", '"Torralba", "Antonio"', 'a "Last, First" pair',
+     "[Yair Weiss, Antonio Torralba, Rob Fergus]", '[Yair Weiss, "Torralba", "Antonio", Rob Fergus]'),
+    ("[Mount, David M., Arya, Sunil]", '"Mount", "David M.", "Arya", "Sunil"', '2 "Last, First" pairs',
+     "[David M. Mount, Sunil Arya]", '["Mount", "David M.", "Arya", "Sunil"]'),
+    ("[Tepper, Mariano, Bhati, Ishwar Singh]", '"Tepper", "Mariano", "Bhati", "Ishwar Singh"',
+     '2 "Last, First" pairs', "[Mariano Tepper, Ishwar Singh Bhati]", '["Tepper", "Mariano", "Bhati", "Ishwar Singh"]'),
+    ("[LeCun, Yann, 'Smith, Jr., John']", '"LeCun", "Yann"', 'a "Last, First" pair',
+     '[Yann LeCun, "Smith, Jr., John"]', '["LeCun", "Yann", "Smith, Jr., John"]'),
+    ("\n  - Jégou\n  - Hervé", '"Jégou", "Hervé"', 'a "Last, First" pair', "[Hervé Jégou]", '["Jégou", "Hervé"]'),
+])
+def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_with_the_list_rewritten(
+        authors: str, paired: str, pairs: str, fix: str, quoted: str) -> None:
+    parsed, diagnostics = parse(list_paper(authors))
+    count = paired.count(", ") + 1
+    line, column = (4, 3) if authors.startswith("\n") else (3, 10)
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (line, column, "warning", "authors-split-pairs",
+         f"authors {paired} look like {pairs} split in two: l2h reads them as {count} authors",
+         (f"write each name as one item, first name first: authors: {fix} (or, if they are {count} names after "
+          f"all, organisations say, quote each: authors: {quoted})"))]
+    assert parsed is not None and parsed.complete, "a warning: the names may be one-word names, and are kept"
+    fixed, diagnostics = parse(list_paper(fix))
+    assert diagnostics == [] and fixed is not None and len(fixed.paper.authors) == len(parsed.paper.authors) - count // 2
+    kept, diagnostics = parse(list_paper(quoted))
+    assert diagnostics == [] and kept is not None and kept.paper.authors == parsed.paper.authors
+
+
+@pytest.mark.parametrize("authors, paired, pairs, initials, fix", [
+    ("[Doe, J.]", '"Doe", "J."', 'a "Last, First" pair', "J.", ("J. Doe",)),
+    ("[Doe, J.-P., Roe, K. L.]", '"Doe", "J.-P.", "Roe", "K. L."', '2 "Last, First" pairs', "J.-P.",
+     ("J.-P. Doe", "K. L. Roe")),
+    ("[Devvrit, Weiss, Y]", '"Weiss", "Y"', 'a "Last, First" pair', "Y", ("Devvrit", "Y Weiss")),
+    ('["Doe", "J."]', '"Doe", "J."', 'a "Last, First" pair', "J.", ("J. Doe",)),
+])
+def test_a_surname_and_initials_split_by_a_yaml_list_are_an_error(
+        authors: str, paired: str, pairs: str, initials: str, fix: tuple[str, ...]) -> None:
+    """Initials alone are no one's name: the pair is sure, quoted or not."""
+    parsed, diagnostics = parse(list_paper(authors))
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (3, 10, "error", "authors-split-pairs",
+         f'authors {paired} are {pairs} split in two: "{initials}" is initials, not an author',
+         f"write each name as one item, first name first: authors: [{', '.join(fix)}]")]
+    assert parsed is not None and not parsed.complete and parsed.paper.authors == fix
+
+
+@pytest.mark.parametrize("authors", [
+    "[OpenAI, DeepMind]", "[IBM, Google Research]", '["Mausam", "Devvrit"]', "['Mausam', 'Devvrit']",
+    "[Suhas Jayaram Subramanya, Devvrit, Rohan Kadekodi]", "[Weiss, Yair, Torralba]", "[Devvrit, Rohan Kadekodi]",
+    "[Weiss; Yair]", "[Yair Weiss, J. R. Doe, Ann Lee]", "[Martin Luther King, Jr., Ann Lee]", "[Weiss, Yair Weiss]",
+])
+def test_one_word_names_that_are_not_split_pairs_are_read_as_they_are(authors: str) -> None:
+    """Mononymous authors (Devvrit), organisations, names quoted each to say they are whole, odd runs."""
+    parsed, diagnostics = parse(list_paper(authors))
+    assert diagnostics == [] and parsed is not None
 
 
 @pytest.mark.parametrize("authors", [

@@ -14,7 +14,7 @@ from conftest import GOOD_PAPER, REPO
 
 from l2h_site.build import build
 from l2h_site.config import base_path
-from l2h_site.context import split_title, wrap_tables
+from l2h_site.context import split_title
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import RenderedPage
 from l2h_site.render import rooted_url
@@ -133,16 +133,18 @@ def test_navigation_marks_the_section_and_paper_breadcrumb_links_its_year(
     assert (out / "papers" / "2008" / "index.html").is_file()
 
 
-def test_markdown_page_tables_scroll_in_their_own_box(site: Callable[[dict[str, str | bytes]], Path]) -> None:
-    """A wide table of a page scrolls sideways inside .table-scroll instead of widening the page on a phone."""
+def test_markdown_page_tables_scroll_in_their_own_named_box_that_a_keyboard_reaches(
+        site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """A wide table of a page scrolls sideways inside .table-scroll instead of widening the page on a phone; the box
+    is a tab stop with a name (the heading it follows), so that a keyboard can scroll it too."""
     review = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "search: false\n",
-                   "resources.md": "# Resources\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText.\n\n| c |\n|---|\n| 3 |\n"})
+                   "resources.md": "# Resources\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Codes\n\n| c |\n|---|\n| 3 |\n"})
     assert build(review, out_dir=review / "_site", use_cache=False).written
     page = (review / "_site" / "resources" / "index.html").read_text(encoding="utf-8")
-    assert page.count('<div class="table-scroll"><table>') == 2
+    assert page.count('<div class="table-scroll" role="region" tabindex="0" ') == 2
+    assert 'tabindex="0" aria-label="Table 1 of 2 on this page"><table>' in page
+    assert '<h2 id="codes">Codes</h2>\n<div class="table-scroll" role="region" tabindex="0" aria-labelledby="codes"><table>' in page
     assert page.count("</table></div>") == 2
-    assert wrap_tables("<p>x</p><table><tr><td>1</td></tr></table>") == (
-        '<p>x</p><div class="table-scroll"><table><tr><td>1</td></tr></table></div>')
 
 
 def _declarations(css: str, selector: str) -> dict[str, str]:

@@ -76,12 +76,6 @@ def split_title(markdown: str) -> tuple[str | None, str]:
     return match.group("title").strip(), markdown[match.end():]
 
 
-def wrap_tables(html: str) -> str:
-    """Put each table of a page's sanitised HTML (which gives tables no attributes) in a box that scrolls sideways,
-    so that a wide table does not widen the page on a phone."""
-    return html.replace("<table>", '<div class="table-scroll"><table>').replace("</table>", "</table></div>")
-
-
 class RelatedViews(Mapping[str, tuple[PaperView, ...]]):
     """Paper key -> the views of its related papers, looked up when asked for (a preview asks for one paper's)."""
 
@@ -224,7 +218,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
             written = path.read_text(encoding="utf-8")
             title, text = split_title(written)
             html = MarkdownRenderer(trusted=True).render(text).html
-            pages[name] = ExtraPage(title=plain_text(title) if title else default, html=wrap_tables(html),
+            pages[name] = ExtraPage(title=plain_text(title) if title else default, html=html,
                                     source=relative, markdown=text,
                                     first_line=1 + written[:len(written) - len(text)].count("\n"))
     by_key = {v.paper.key: v for v in ordered}

@@ -185,11 +185,45 @@ class MarkdownRenderer:
                 return f'<code class="math-error">{html.escape(latex)}</code>'
             return mathml
 
-        return Rendered(sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted), source, tuple(notes))
+        safe = sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted)
+        return Rendered(focusable_boxes(safe, "on this page" if self.trusted else "in the summary"), source,
+                        tuple(notes))
 
     def render_title(self, text: str) -> str:
         """Render a title (render_inline)."""
         return render_inline(text)
+
+
+_BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>')
+"""What focusable_boxes changes, and the headings with an id (the repository's own pages) that name a table."""
+
+
+def focusable_boxes(fragment: str, where: str) -> str:
+    """Let a keyboard reach and scroll the boxes of sanitised HTML that may scroll sideways (axe's
+    scrollable-region-focusable): each table goes in a box that scrolls (div.table-scroll, so that a wide table
+    does not widen the page on a phone), named and focusable, and each code block (pre) becomes focusable.
+
+    A table's box is named by the heading it follows where that heading has an id (the repository's own pages,
+    never a summary); else by its place, where: "Table in the summary", "Table 2 of 3 in the summary". The
+    sanitiser leaves no attribute on <table> and <pre>, so each is found as it is written here.
+    """
+    tables = fragment.count("<table>")
+    heading: str | None = None
+    number = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal heading, number
+        if match.group("heading"):
+            heading = match.group("heading")
+            return match.group(0)
+        if match.group(0) == "<pre>":
+            return '<pre tabindex="0">'
+        number += 1
+        name = (f'aria-labelledby="{heading}"' if heading else
+                f'aria-label="Table {f"{number} of {tables} " if tables > 1 else ""}{html.escape(where)}"')
+        return f'<div class="table-scroll" role="region" tabindex="0" {name}><table>'
+
+    return _BOX.sub(replace, fragment).replace("</table>", "</table></div>")
 
 
 def _latex_source(match: re.Match[str]) -> str:

@@ -245,7 +245,80 @@ def _as_a_list(field: str, names: list[str]) -> str:
     """The other reading of a 'Last, First'-looking line, as a list: one-word names such as organisations."""
     if any("," in n for n in names):
         return ""
-    return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: [{', '.join(names)}])"
+    pairs = split_pairs(names, [False] * len(names))
+    if any(_INITIALS.match(names[j]) for _, j in pairs):
+        return ""  # initials are not a name: there is no other reading
+    paired = {i for pair in pairs for i in pair}  # quoted, the list reads them as whole names
+    items = [f'"{n}"' if i in paired else _flow_item(n) for i, n in enumerate(names)]
+    return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: [{', '.join(items)}])"
+
+
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}:#&*!|>'\"%@`]|^[-?\s]|\s$")
+"""What makes a name need quotes inside a YAML [flow list]."""
+
+
+def _is_name_word(word: str, given: bool) -> bool:
+    """Tell whether one word can be a surname ('Weiss', 'LeCun', "O'Neil", 'Jones-Smith') or, with given, a given
+    name ('Yair', 'Jean-Pierre'): capitalised letters; a surname may have a capital inside, never at its end."""
+    for part in re.split("[-'\u2019]", word):
+        if not (part.isalpha() and part[0].isupper() and part[-1].islower() or len(part) == 1 and part.isupper()):
+            return False
+        if given and not part[1:].islower() and len(part) > 1:
+            return False
+    return True
+
+
+def _is_given_name(item: str) -> bool:
+    """Tell whether an item of a list can be a given name alone: 'Yair', 'J.', 'J. R.', 'David M.'."""
+    first, _, rest = item.partition(" ")
+    return bool(_INITIALS.match(item)) or _is_name_word(first, given=True) and (not rest or bool(_INITIALS.match(rest)))
+
+
+def split_pairs(items: Sequence[str], quoted: Sequence[bool]) -> list[tuple[int, int]]:
+    """Find 'Last, First' pairs that YAML read as two items of a list of authors ([Weiss, Yair] for Yair Weiss):
+    the indexes of the surname and the given name of each, in list order.
+
+    Caught: a one-word item followed by initials ([Doe, J.]), and a run of an even number of items that read as
+    surname and given name two by two ([Weiss, Yair, Torralba, Antonio], [Mount, David M.]). Not caught: one-word
+    names on their own or in odd runs (a mononymous author such as Devvrit), names that are not capitalised words
+    (OpenAI, IBM), and one-word names the contributor quoted, each, to say that they are whole names
+    (["Mausam", "Devvrit"]). A list whose every other item, from the first, is a one-word surname is taken as pairs
+    whole once one of its pairs is caught: [Tepper, Mariano, Bhati, Ishwar Singh].
+    """
+    def surname(i: int) -> bool:
+        return " " not in items[i] and _is_name_word(items[i], given=False) and not _INITIALS.match(items[i])
+
+    def kind(i: int) -> str | None:  # of the pair items[i], items[i + 1]
+        if not surname(i) or not _is_given_name(items[i + 1]):
+            return None
+        if _INITIALS.match(items[i + 1]):
+            return "initials"
+        return None if quoted[i] and quoted[i + 1] else "words"
+
+    whole = len(items) % 2 == 0 and all(surname(j) for j in range(0, len(items), 2))
+    if whole and any(kind(j) for j in range(0, len(items), 2)):
+        return [(j, j + 1) for j in range(0, len(items), 2)]
+    pairs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(items):
+        end = i  # the run of items that can be part of a pair
+        while end < len(items) and (surname(end) or _is_given_name(items[end])):
+            end += 1
+        two_by_two = (end - i) % 2 == 0 and all(kind(j) for j in range(i, end, 2))
+        while i < end:
+            found = kind(i) if i + 1 < end else None
+            if found == "initials" or (found and two_by_two):
+                pairs.append((i, i + 1))
+                i += 2
+            else:
+                i += 1
+        i = max(i, end + 1)
+    return pairs
+
+
+def _flow_item(name: str) -> str:
+    """Write a name as an item of a YAML [flow list], in double quotes if it needs them."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if _FLOW_SPECIAL.search(name) else name
 
 
 def _first_name_first(name: str) -> str:
@@ -454,10 +527,17 @@ class _Reader:
                           f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
         elif isinstance(value, list):
+            quoted: list[bool] = []
             for i, item in enumerate(value):
                 text = self.string((name, i), item, "author")
                 if text is not None:
-                    names.extend(split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()])
+                    found = [n for n in (split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()]) if n]
+                    names.extend(found)
+                    # names a ';' separates within an item are whole names by intent, as quoted ones are
+                    quoted.extend([self.is_quoted((name, i)) or ";" in text] * len(found))
+            pairs = split_pairs(names, quoted)
+            if pairs:
+                names = self.split_pairs(name, names, pairs)
         else:
             self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {describe_value(value)}",
                       "write authors: First Author, Second Author")
@@ -474,6 +554,36 @@ class _Reader:
             self.warn((name,), "incomplete-authors", '"et al." in the author list',
                       "list every author as published")
             names = without_et_al(names)
+        return names
+
+    def is_quoted(self, path: tuple[Any, ...]) -> bool:
+        """Tell whether the value at path is written in quotes."""
+        line, column = self.at(path)
+        index = line - self.doc.first_line
+        lines = self.doc.lines
+        return 0 <= index < len(lines) and lines[index][column - 1:column] in ('"', "'")
+
+    def split_pairs(self, name: str, names: list[str], pairs: Sequence[tuple[int, int]]) -> list[str]:
+        """Report 'Last, First' pairs split apart in a list of authors; return the names as the paper keeps them:
+        turned round when the pairs are sure (initials), else as written (they may be one-word names)."""
+        paired = [names[i] for pair in pairs for i in pair]
+        starts = {first: second for first, second in pairs}
+        seconds = set(starts.values())
+        fixed = [f"{names[starts[i]]} {n}" if i in starts else n for i, n in enumerate(names) if i not in seconds]
+        what = 'a "Last, First" pair' if len(pairs) == 1 else f'{len(pairs)} "Last, First" pairs'
+        initials = next((names[j] for _, j in pairs if _INITIALS.match(names[j])), None)
+        message = (f"{name} {quote_list(paired, 6)} {'are' if initials else 'look like'} {what} split in two: "
+                   + (f'"{initials}" is initials, not an author' if initials else
+                      f"l2h reads them as {len(paired)} authors"))
+        hint = f"write each name as one item, first name first: {name}: [{', '.join(map(_flow_item, fixed))}]"
+        if initials:
+            self.fail((name,), "authors-split-pairs", message, hint)
+            return fixed
+        alone = {i for pair in pairs for i in pair}
+        kept = [f'"{n}"' if i in alone else _flow_item(n) for i, n in enumerate(names)]
+        self.warn((name,), "authors-split-pairs", message,
+                  f"{hint} (or, if they are {len(paired)} names after all, organisations say, quote each: "
+                  f"{name}: [{', '.join(kept)}])")
         return names
 
     def year(self) -> int | None:

@@ -187,6 +187,42 @@ def test_the_stats_map_can_be_skipped_by_keyboard(page: Any, site_url: str) -> N
     assert page.evaluate("document.activeElement.closest('.topic-map') === null")
 
 
+@pytest.mark.parametrize(("path", "box", "name"), [
+    ("publications/gong2011iterative/", "pre.bibtex", "BibTeX entry"),
+    ("contributing/", "#diagnostic-codes ~ .table-scroll", "Diagnostic codes"),
+    ("taxonomy/", ".table-scroll", "Unsupervised papers"),
+    ("stats/", "figure.chart", "Papers per year"),
+])
+def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_arrow_keys(
+        page: Any, site_url: str, path: str, box: str, name: str) -> None:
+    """axe's scrollable-region-focusable: on a phone, a keyboard user tabs to a box wider than the screen and
+    scrolls it, as a finger would."""
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    target = page.locator(box).first
+    assert target.evaluate("el => el.scrollWidth > el.clientWidth + 50"), "the box is wider than the screen"
+    start = target.evaluate("el => el.scrollLeft")
+    # the tab stop just before the box, as a keyboard user comes to it
+    target.evaluate("""box => [...document.querySelectorAll("a[href], button, input, select, summary, [tabindex]")]
+        .filter(el => el.tabIndex >= 0 && el.getClientRects().length
+                && box.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING && !el.contains(box))
+        .pop().focus()""")
+    page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+    assert page.evaluate("""() => { const el = document.activeElement;
+        const ref = el.getAttribute("aria-labelledby");
+        return ref ? document.getElementById(ref).textContent.trim() : el.getAttribute("aria-label"); }""") == name
+    onward = "ArrowLeft" if target.evaluate("el => getComputedStyle(el).direction") == "rtl" else "ArrowRight"
+    for _ in range(3):  # the chart starts at its right end, the newest years, and scrolls back to the oldest
+        page.keyboard.press(onward)
+    expect(target).to_be_focused()
+    target.evaluate("""(el, start) => new Promise(done => {  // scrolling by keys is smooth: wait for it
+        const moved = () => Math.abs(el.scrollLeft - start) >= 40 ? done() : requestAnimationFrame(moved);
+        moved(); setTimeout(done, 3000); })""", start)
+    assert abs(target.evaluate("el => el.scrollLeft") - start) >= 40
+
+
 def test_the_theme_toggle_says_whether_the_dark_theme_is_on(browser: Any, site_url: str) -> None:
     for scheme, initially in (("light", "false"), ("dark", "true")):
         context = browser.new_context(color_scheme=scheme)
