@@ -107,7 +107,9 @@ def test_cores_reserved_for_another_process_are_left_to_it() -> None:
                    "print(two == {os.getpid()}, os.getpid() in set(map_ordered(lambda _: os.getpid(), range(40))))",
                    L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10")
     assert printed == "True False\n"
-    printed = _run("\nwith reserve_cores(1): three = set(map_ordered(lambda _: os.getpid(), range(40)))\n"
+    # one round of workers (ROUND_CHUNKS), so that the processes seen are those working at the same time
+    printed = _run("import l2h_site.parallel as p; p.ROUND_CHUNKS = 100"
+                   "\nwith reserve_cores(1): three = set(map_ordered(lambda _: os.getpid(), range(40)))\n"
                    "print(job_count(), len(three) <= 2, os.getpid() in three)", L2H_JOBS="3", L2H_PARALLEL_THRESHOLD="10")
     assert printed == "3 True False\n"
 
