@@ -29,7 +29,7 @@ not converted (fix and import again):
 to check by hand:
   _publications/ge2013optimized.md: bibkey "ge2013opq" differs from the file name "ge2013optimized"
   tag "Unsupervised": is a facet value: 1 paper set family: unsupervised instead
-  all imported papers: set the required facets (family); `l2h check` lists each one
+  5 of the 6 imported papers: set the required facets (family); `l2h check` lists each one
 3 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
 """
 
@@ -334,7 +334,7 @@ def test_jekyll_tags_group_ices_plurals_prefer_title_case_and_become_facet_value
         "to check by hand:\n"
         '  tag "Survey Paper": is a facet value: 1 paper set family: survey instead\n'
         '  tag "Deep Learning": is a facet value: 1 paper set learning: deep instead\n'
-        "  all imported papers: set the required facets (family); `l2h check` lists each one\n"
+        "  3 of the 4 imported papers: set the required facets (family); `l2h check` lists each one\n"
         "2 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml\n")
     proposal = (root / "taxonomy.proposed.yml").read_text(encoding="utf-8")
     assert "#   Hashing <- HASHING (1 paper), Hashing (1 paper), hashing (1 paper)\n" in proposal
@@ -353,7 +353,6 @@ to check by hand:
   _publications/weiss2008spectral.markdown: redirect_from "/spectral.html" is not carried over: l2h keeps only the old addresses of papers, /publications/<key>/ (former_keys); redirect it on the web server if links to it must keep working
   tag "Supervised": is a facet value: 1 paper set family: supervised instead
   tag "Unsupervised": is a facet value: 3 papers set family: unsupervised instead
-  all imported papers: set the required facets (family); `l2h check` lists each one
 """
 
 

@@ -110,10 +110,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
     # The proposal's file is checked before any paper is written, so that a refusal leaves the review as it was.
     target = proposal_target(check, root, proposal_name) if report.tag_groups else None
     _write_all(check, items, report, placeholders=False, dry_run=dry_run)
-    missing = [f.id for f in check.taxonomy.facets if f.required]
-    if missing and report.written:
-        report.notes.append(("all imported papers", (f"set the required facets ({', '.join(missing)}); "
-                                                    "`l2h check` lists each one")))
+    _note_missing_facets(check, items, report)
     if target is not None and not dry_run:
         try:
             write_new_file(target, _proposal_text(report.tag_groups))
@@ -121,6 +118,21 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
         except OSError as exc:
             report.failed.append((proposal_name, f"cannot write the taxonomy proposal: {exc.strerror or exc}"))
     return report
+
+
+def _note_missing_facets(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
+    """List the written papers that lack a required facet (a Jekyll review has no facets, only tags)."""
+    written = set(report.written)
+    required = [f.id for f in check.taxonomy.facets if f.required]
+    imported = [item for item in items if f"{check.config.papers_dir}/{item.key}.md" in written]
+    lacking = [[f for f in required if not item.draft.facets.get(f)] for item in imported]
+    lacking = [facets for facets in lacking if facets]
+    if not lacking:
+        return
+    facets = [f for f in required if any(f in missing for missing in lacking)]
+    who = ("all imported papers" if len(lacking) == len(imported)
+           else f"{len(lacking)} of the {len(imported)} imported papers")
+    report.notes.append((who, f"set the required facets ({', '.join(facets)}); `l2h check` lists each one"))
 
 
 def proposal_target(check: CheckResult, root: Path, name: str) -> Path:
