@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Callable
@@ -427,3 +428,35 @@ def test_jekyll_redirects_are_read_from_the_root_when_the_baseurl_is_not_known(
     assert (f"  _config.yml: {note}" in out) if note else "_config.yml" not in out
     assert ('  _publications/weiss2008spectral.markdown: redirect_from "/hashing/publications/weiss2008spectralhashing/'
             'index.html" is not carried over: l2h keeps only the old addresses of papers') in out
+
+
+FIELDS_REPORT = """\
+l2h: imported 3 paper(s), skipped 0 already present, could not convert 0
+to check by hand:
+  _publications/kulis2009learning.md: the paper gives both authors and author; author is ignored
+  _publications/kulis2009learning.md: distinct_from names "kulis2009kernelized", which is not a paper of the review (remove it, or correct the key)
+  all imported papers: set the required facets (family); `l2h check` lists each one
+"""
+
+
+def test_jekyll_added_and_distinct_from_are_carried_over_and_unknown_keys_listed(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every field l2h reads is written, or its loss listed; a title declared distinct is no duplicate."""
+    review = SPECTRAL.replace("tags: [Image Retrieval]\n", "")
+    root = site({"taxonomy.yml": FACETS_ONLY, "papers/weiss2008spectral.md": review})
+    assert main(["import", "jekyll", str(FIXTURES / "jekyll-fields"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == FIELDS_REPORT
+    assert (root / "papers/jegou2011product.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Product Quantization for Nearest Neighbor Search\nauthors: Hervé Jégou, Matthijs Douze, "
+        "Cordelia Schmid\nvenue: TPAMI\nyear: 2011\nadded: 2019-05-31\ndistinct_from: [jegou2010product]\n---\n"
+        "Vectors split into subvectors, each quantised with its own codebook.\n")
+    assert (root / "papers/jegou2010product.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Product quantization for nearest-neighbor search\n")
+    kulis = (root / "papers/kulis2009learning.md").read_text(encoding="utf-8")
+    assert "authors: Brian Kulis, Trevor Darrell\n" in kulis
+    assert "distinct_from: [weiss2008spectral, kulis2009kernelized]\n" in kulis
+    # `l2h check` reads them as the Jekyll review meant them: two different papers, and one key to correct.
+    result = check_site(root)
+    assert [(d.path, d.line, d.column, d.code) for d in result.diagnostics
+            if d.code in ("unknown-key", "duplicate-paper")] == [("papers/kulis2009learning.md", 6, 36, "unknown-key")]
+    assert {p.key: p.added for p in result.papers}["jegou2011product"] == dt.date(2019, 5, 31)

@@ -23,7 +23,7 @@ from l2h_site.model import Facet, FacetValue, SourceFile, Taxonomy
 from l2h_site.new import PaperIndex, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
-from l2h_site.validate import KEY_FORM, check_former_keys, derive_key
+from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys, derive_key
 from l2h_site.yamlsafe import load_yaml_file
 
 HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"
@@ -102,7 +102,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
         for item in items:
             _carry_redirects(item, baseurl, report)
     items = _select_new(check, items, report, keep_keys=True)
-    _note_former_key_clashes(check, items, report)
+    _note_corpus_problems(check, items, report)
     _facet_tags(items, check.taxonomy, report)
     mapping = _propose_tags(items, check.taxonomy, report)
     for item in items:
@@ -171,14 +171,16 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
     for d in diagnostics:
         if d.code == "unknown-field" and d.message.startswith(f'unknown field "{REDIRECT_FIELD}"'):
             continue  # carried over as former keys (_carry_redirects)
-        if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "yaml-coercion", "incomplete-authors"):
+        if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "conflicting-authors", "yaml-coercion",
+                      "incomplete-authors"):
             report.notes.append((rel, d.message))
     if not KEY_FORM.match(paper.key):
         report.notes.append((rel, (f'key "{paper.key}" is kept because it is the page URL; `l2h check` will ask to '
                                   f"rename it to {derive_key(paper.authors, paper.year, paper.title)}")))
     draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
-                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), former_keys=list(paper.former_keys),
+                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), added=paper.added,
+                       distinct_from=list(paper.distinct_from), former_keys=list(paper.former_keys),
                        summary=paper.summary, source=rel)
     return _Item(rel, paper.key, draft, paper.extra.get(REDIRECT_FIELD))
 
@@ -240,9 +242,10 @@ def _carry_redirects(item: _Item, baseurl: str, report: ImportReport) -> None:
             item.draft.former_keys.append(match.group(1))
 
 
-def _note_former_key_clashes(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
-    """List the former keys that `l2h check` will refuse once the items are written: the key of another paper, or
-    claimed by another paper too (validate.check_former_keys), so that the maintainer sees them now."""
+def _note_corpus_problems(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
+    """List what `l2h check` will report between papers once the items are written, so that the maintainer sees it
+    now: a distinct_from that names no paper (validate.check_distinct_from), a former key that is the key of another
+    paper or that another paper claims too (validate.check_former_keys)."""
     config = check.config
     papers_dir = config.path(config.papers_dir)
     imported = {f"{config.papers_dir}/{item.key}.md": item for item in items}
@@ -250,8 +253,10 @@ def _note_former_key_clashes(check: CheckResult, items: list[_Item], report: Imp
     names = sorted(os.listdir(papers_dir)) if papers_dir.is_dir() else []
     files = {name.rsplit(".", 1)[0]: f"{config.papers_dir}/{name}" for name in names
              if Path(name).suffix in PAPER_SUFFIXES}
-    files.update((paper.key, paper.source) for paper in [*check.papers, *drafts])
-    for d in check_former_keys([*check.papers, *drafts], files, lambda *_: (0, 0)):
+    papers = [*check.papers, *drafts]
+    files.update((paper.key, paper.source) for paper in papers)
+    no_position = lambda *_: (0, 0)  # the report names the file, not the line
+    for d in check_distinct_from(drafts, files, no_position) + check_former_keys(papers, files, no_position):
         if d.path in imported:
             report.notes.append((imported[d.path].origin, f"{d.message} ({d.hint})"))
         elif any(path in imported for path in d.related):
