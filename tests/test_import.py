@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Callable
@@ -22,14 +23,14 @@ SPECTRAL = (FIXTURES / "papers/weiss2008spectral.md").read_text(encoding="utf-8"
 JEKYLL_REPORT = """\
 l2h: imported 6 paper(s), skipped 1 already present, could not convert 2
 skipped (already in the review, or earlier in the input):
-  _publications/dubey2021vision.markdown: same arXiv id as _publications/dubey2022vision.markdown (imported as papers/dubey2022vision.md)
+  _publications/dubey2021vision.markdown: same arXiv id as _publications/dubey2022vision.markdown (imported as papers/dubey2022vision.md); its old address redirects there (former_keys: [dubey2021vision])
 not converted (fix and import again):
   _publications/broken2020colon.markdown: line 3: invalid YAML: mapping values are not allowed in this context (quote the value of 'title': it contains ': ', e.g. title: "Hashing: The Unquoted Colon")
   _publications/notes.txt: not a paper file (only .md, .markdown are read)
 to check by hand:
   _publications/ge2013optimized.md: bibkey "ge2013opq" differs from the file name "ge2013optimized"
   tag "Unsupervised": is a facet value: 1 paper set family: unsupervised instead
-  all imported papers: set the required facets (family); `l2h check` lists each one
+  5 of the 6 imported papers: set the required facets (family); `l2h check` lists each one
 3 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml
 """
 
@@ -75,7 +76,9 @@ def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
         "A deep autoencoder whose binary bottleneck addresses documents.\n")
     assert "venue: TPAMI\n" in (root / "papers/jegou2011product.md").read_text(encoding="utf-8")
     assert "tags: [Quantisation]\n" in (root / "papers/ge2013optimized.md").read_text(encoding="utf-8")
-    assert "tags: [Transformer, Image Retrieval]\n" in (root / "papers/dubey2022vision.md").read_text(encoding="utf-8")
+    dubey = (root / "papers/dubey2022vision.md").read_text(encoding="utf-8")
+    assert "tags: [Transformer, Image Retrieval]\n" in dubey
+    assert "former_keys: [dubey2021vision]\n" in dubey  # the skipped preprint's address redirects to it
 
     # Once the maintainer accepts the proposal, only the facets are left to fill in.
     taxonomy = FACETS_ONLY.replace("tags: {}\n", (root / "taxonomy.proposed.yml").read_text(encoding="utf-8"))
@@ -334,7 +337,7 @@ def test_jekyll_tags_group_ices_plurals_prefer_title_case_and_become_facet_value
         "to check by hand:\n"
         '  tag "Survey Paper": is a facet value: 1 paper set family: survey instead\n'
         '  tag "Deep Learning": is a facet value: 1 paper set learning: deep instead\n'
-        "  all imported papers: set the required facets (family); `l2h check` lists each one\n"
+        "  3 of the 4 imported papers: set the required facets (family); `l2h check` lists each one\n"
         "2 new tag(s), 2 merged from variant spellings; taxonomy proposal written to taxonomy.proposed.yml\n")
     proposal = (root / "taxonomy.proposed.yml").read_text(encoding="utf-8")
     assert "#   Hashing <- HASHING (1 paper), Hashing (1 paper), hashing (1 paper)\n" in proposal
@@ -353,7 +356,6 @@ to check by hand:
   _publications/weiss2008spectral.markdown: redirect_from "/spectral.html" is not carried over: l2h keeps only the old addresses of papers, /publications/<key>/ (former_keys); redirect it on the web server if links to it must keep working
   tag "Supervised": is a facet value: 1 paper set family: supervised instead
   tag "Unsupervised": is a facet value: 3 papers set family: unsupervised instead
-  all imported papers: set the required facets (family); `l2h check` lists each one
 """
 
 
@@ -386,7 +388,7 @@ l2h: imported 3 paper(s), skipped 1 already present, could not convert 0
 skipped (already in the review, or earlier in the input):
   _publications/weiss2008spectral.markdown: same key and title as papers/weiss2008spectral.md
 to check by hand:
-  _publications/weiss2008spectral.markdown: its old addresses (redirect_from) are not carried over, as it is skipped: add former_keys: [weiss2007spectral] to papers/weiss2008spectral.md if they must keep working
+  _publications/weiss2008spectral.markdown: its old address /publications/weiss2007spectral/ is not carried over, as it is skipped: replace the line former_keys: [jegou2011product] of papers/weiss2008spectral.md with former_keys: [jegou2011product, weiss2007spectral] if it must keep working
   papers/weiss2008spectral.md: former key "jegou2011product" is the key of papers/jegou2011product.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
   _publications/kulis2009learning.md: former key "gong2011iterative" is the key of papers/gong2011iterative.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
   _publications/kulis2009learning.md: former key "weiss2008spectral" is the key of papers/weiss2008spectral.md: its address cannot redirect here (remove it from former_keys, or, if that file is an old copy of this paper, delete that file)
@@ -428,3 +430,95 @@ def test_jekyll_redirects_are_read_from_the_root_when_the_baseurl_is_not_known(
     assert (f"  _config.yml: {note}" in out) if note else "_config.yml" not in out
     assert ('  _publications/weiss2008spectral.markdown: redirect_from "/hashing/publications/weiss2008spectralhashing/'
             'index.html" is not carried over: l2h keeps only the old addresses of papers') in out
+
+
+FIELDS_REPORT = """\
+l2h: imported 3 paper(s), skipped 0 already present, could not convert 0
+to check by hand:
+  _publications/kulis2009learning.md: the paper gives both authors and author; author is ignored
+  _publications/kulis2009learning.md: distinct_from names "kulis2009kernelized", which is not a paper of the review (remove it, or correct the key)
+  all imported papers: set the required facets (family); `l2h check` lists each one
+"""
+
+
+def test_jekyll_added_and_distinct_from_are_carried_over_and_unknown_keys_listed(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every field l2h reads is written, or its loss listed; a title declared distinct is no duplicate."""
+    review = SPECTRAL.replace("tags: [Image Retrieval]\n", "")
+    root = site({"taxonomy.yml": FACETS_ONLY, "papers/weiss2008spectral.md": review})
+    assert main(["import", "jekyll", str(FIXTURES / "jekyll-fields"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == FIELDS_REPORT
+    assert (root / "papers/jegou2011product.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Product Quantization for Nearest Neighbor Search\nauthors: Hervé Jégou, Matthijs Douze, "
+        "Cordelia Schmid\nvenue: TPAMI\nyear: 2011\nadded: 2019-05-31\ndistinct_from: [jegou2010product]\n---\n"
+        "Vectors split into subvectors, each quantised with its own codebook.\n")
+    assert (root / "papers/jegou2010product.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: Product quantization for nearest-neighbor search\n")
+    kulis = (root / "papers/kulis2009learning.md").read_text(encoding="utf-8")
+    assert "authors: Brian Kulis, Trevor Darrell\n" in kulis
+    assert "distinct_from: [weiss2008spectral, kulis2009kernelized]\n" in kulis
+    # `l2h check` reads them as the Jekyll review meant them: two different papers, and one key to correct.
+    result = check_site(root)
+    assert [(d.path, d.line, d.column, d.code) for d in result.diagnostics
+            if d.code in ("unknown-key", "duplicate-paper")] == [("papers/kulis2009learning.md", 6, 36, "unknown-key")]
+    assert {p.key: p.added for p in result.papers}["jegou2011product"] == dt.date(2019, 5, 31)
+
+
+TWINS = {
+    "dubey2022vision.md": "title: Vision Transformer Hashing for Image Retrieval\nauthors: Shiv Ram Dubey\nvenue: ICME\n"
+                          "year: 2022\narxiv: '2109.12564'\n",
+    "dubey2021vision.md": "title: Vision Transformer Hashing for Image Retrieval (preprint)\nauthors: Shiv Ram Dubey\n"
+                          "year: 2021\narxiv: '2109.12564'\nredirect_from: /publications/dubey2021vit/\n",
+    "jegou2011product.md": "title: Product Quantization for Nearest Neighbor Search\nauthors: Hervé Jégou\n"
+                           "journal: TPAMI\nyear: 2011\n",
+    "jegou-pq-preprint.md": "title: Product quantization for nearest neighbor search\nauthors: Hervé Jégou\n"
+                            "year: 2010\n",
+    "gong2011iterative.md": "title: Iterative Quantization\nauthors: Yunchao Gong\nconference: CVPR\nyear: 2011\n",
+    "gong2010iterative.md": "title: Iterative Quantization\nauthors: Yunchao Gong\nconference: arXiv\nyear: 2010\n",
+    "kulis2009learning.md": "title: Binary Reconstructive Embeddings\nauthors: Brian Kulis\nconference: NIPS\n"
+                            "year: 2009\nredirect_from: /publications/gong2010iterative/\n",
+    "lee2020deep.md": "title: Deep Trees\nauthors: Ann Lee\nvenue: ICML\nyear: 2020\n",
+    "lee2019deep.md": "title: Deep Trees\nauthors: Ann Lee\nyear: 2019\n",
+    "weiss2007spectral.md": "title: Spectral Hashing (preprint)\nauthors: Yair Weiss\nyear: 2007\narxiv: '0801.0001'\n",
+}
+TWINS_REPORT = """\
+l2h: imported 5 paper(s), skipped 5 already present, could not convert 0
+skipped (already in the review, or earlier in the input):
+  _publications/dubey2021vision.md: same arXiv id as _publications/dubey2022vision.md (imported as papers/dubey2022vision.md); its old addresses redirect there (former_keys: [dubey2021vision, dubey2021vit])
+  _publications/gong2010iterative.md: same title as _publications/gong2011iterative.md (imported as papers/gong2011iterative.md)
+  _publications/jegou-pq-preprint.md: same title as _publications/jegou2011product.md (imported as papers/jegou2011product.md)
+  _publications/lee2019deep.md: same title as _publications/lee2020deep.md (imported as papers/lee2020deep.md)
+  _publications/weiss2007spectral.md: same arXiv id as papers/weiss2008spectral.md
+to check by hand:
+  _publications/gong2010iterative.md: its old address /publications/gong2010iterative/ is not carried over to papers/gong2011iterative.md: papers/kulis2009learning.md lists it in former_keys
+  _publications/jegou-pq-preprint.md: its old address /publications/jegou-pq-preprint/ is not carried over: "jegou-pq-preprint" is not a paper key (lowercase letters, a year and a word), which former_keys needs; redirect it on the web server if links to it must keep working
+  _publications/lee2019deep.md: its old address /publications/lee2019deep/ is not carried over to papers/lee2020deep.md: it is the address of papers/lee2019deep.md
+  _publications/weiss2007spectral.md: its old address /publications/weiss2007spectral/ is not carried over, as it is skipped: add the line former_keys: [weiss2007spectral] to papers/weiss2008spectral.md if it must keep working
+"""
+
+
+def test_the_address_of_a_skipped_twin_redirects_to_the_paper_kept_where_it_can(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A preprint skipped for its published version: its key and former keys become the kept paper's former keys,
+    unless they are not keys, are another paper's address or are claimed; for a paper of the review, the line to
+    write is listed."""
+    lee = "---\ntitle: Deep Codes\nauthors: Ann Lee\nyear: 2019\nfamily: supervised\n---\nOther.\n"
+    spectral = SPECTRAL.replace("tags: [Image Retrieval]\n", "")
+    root = site({"taxonomy.yml": FACETS_ONLY, "papers/weiss2008spectral.md": spectral, "papers/lee2019deep.md": lee})
+    pubs = tmp_path / "_publications"
+    pubs.mkdir()
+    for name, fields in TWINS.items():
+        (pubs / name).write_text(f"---\n{fields}family: unsupervised\n---\nS.\n", encoding="utf-8")
+    assert main(["import", "jekyll", str(pubs), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == TWINS_REPORT
+    assert "former_keys: [dubey2021vision, dubey2021vit]\n" in (root / "papers/dubey2022vision.md").read_text(
+        encoding="utf-8")
+    written = {p.name: p.read_text(encoding="utf-8") for p in sorted((root / "papers").iterdir())}
+    assert [name for name, text in written.items() if "former_keys" in text] == [
+        "dubey2022vision.md", "kulis2009learning.md"]
+    assert written["weiss2008spectral.md"] == spectral and written["lee2019deep.md"] == lee  # never written over
+    result = build(root)
+    assert result.written and not [d for d in result.diagnostics if d.code.startswith("former")]
+    moved = [p.parent.name for p in sorted((root / "_site/publications").glob("*/index.html"))
+             if 'content="0; url=../../publications/dubey2022vision/"' in p.read_text(encoding="utf-8")]
+    assert moved == ["dubey2021vision", "dubey2021vit"]

@@ -61,6 +61,33 @@ def test_a_second_preview_builds_on_the_first(site: Site) -> None:
         assert pages is not None and f"Iterative Quantization {n}".encode() in pages[0].content
 
 
+@pytest.mark.parametrize("weiss, gong, duplicate", [
+    (("Locality Sensitive Hashing", ""), ("Locality-Sensitive Hashing", ""), True),
+    (("Spectral Hashing", "0806.1234"), ("Iterative Quantization", "0806.1234"), True),
+    (("Spectral Hashing Revisited", ""), ("Spectral Hashing", ""), False),
+], ids=["title taken", "arxiv id taken", "old title freed"])
+def test_a_second_preview_checks_against_the_paper_as_the_first_one_left_it(
+        site: Site, weiss: tuple[str, str], gong: tuple[str, str], duplicate: bool) -> None:
+    """Two previews with no full build between them: the second sees the title and ids the first one gave."""
+    root, previewer = built(site)
+    first = root / "papers/weiss2008spectral.md"
+    first.write_text(paper(weiss[0], "Edited.", arxiv=weiss[1]), encoding="utf-8")
+    assert previewer.pages([first]) is not None
+    second = root / "papers/gong2008iterative.md"
+    second.write_text(paper(gong[0], "Edited too.", arxiv=gong[1]), encoding="utf-8")
+    assert (previewer.pages([second]) is None) == duplicate
+    result = build(root, out_dir=root / "_site")  # the full build agrees
+    assert result.written != duplicate and ("duplicate-paper" in {d.code for d in result.diagnostics}) == duplicate
+
+
+def test_of_two_papers_edited_at_once_into_one_the_second_is_left_to_the_full_build(site: Site) -> None:
+    root, previewer = built(site)
+    edited = [root / "papers/weiss2008spectral.md", root / "papers/gong2008iterative.md"]
+    for path in edited:
+        path.write_text(paper("Locality Sensitive Hashing", f"Edited {path.stem}."), encoding="utf-8")
+    assert previewer.pages(edited) is None
+
+
 @pytest.mark.parametrize("change", ["new paper", "deleted paper", "broken paper", "bad field", "duplicate",
                                     "template", "outside"])
 def test_only_a_full_build_answers_what_a_preview_cannot_get_exactly_right(site: Site, change: str) -> None:

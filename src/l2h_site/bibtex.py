@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import warnings
@@ -51,6 +52,10 @@ class PaperDraft:
     """DOI without the https://doi.org/ prefix."""
     links: list[Link] = field(default_factory=list)
     """External links."""
+    added: dt.date | None = None
+    """Date the paper joined the review; None to take it from git history."""
+    distinct_from: list[str] = field(default_factory=list)
+    """Keys of papers with a near-identical title that are different papers."""
     former_keys: list[str] = field(default_factory=list)
     """Keys the paper had before (its old addresses, publications/<key>/, redirect to its page)."""
     summary: str = ""

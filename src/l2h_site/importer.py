@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
@@ -19,11 +19,11 @@ from l2h_site.build import CheckResult, check_site
 from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
-from l2h_site.model import Facet, FacetValue, SourceFile, Taxonomy
+from l2h_site.model import Facet, FacetValue, Paper, SourceFile, Taxonomy
 from l2h_site.new import PaperIndex, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
-from l2h_site.validate import KEY_FORM, check_former_keys, derive_key
+from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys, derive_key
 from l2h_site.yamlsafe import load_yaml_file
 
 HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"
@@ -102,7 +102,12 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
         for item in items:
             _carry_redirects(item, baseurl, report)
     items = _select_new(check, items, report, keep_keys=True)
-    _note_former_key_clashes(check, items, report)
+    for item in items:
+        if not KEY_FORM.match(item.key):
+            suggested = derive_key(item.draft.authors, item.draft.year or 0, item.draft.title or "")
+            report.notes.append((item.origin, (f'key "{item.key}" is kept because it is the page URL; `l2h check` '
+                                               f"will ask to rename it to {suggested}")))
+    _note_corpus_problems(check, items, report)
     _facet_tags(items, check.taxonomy, report)
     mapping = _propose_tags(items, check.taxonomy, report)
     for item in items:
@@ -110,10 +115,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
     # The proposal's file is checked before any paper is written, so that a refusal leaves the review as it was.
     target = proposal_target(check, root, proposal_name) if report.tag_groups else None
     _write_all(check, items, report, placeholders=False, dry_run=dry_run)
-    missing = [f.id for f in check.taxonomy.facets if f.required]
-    if missing and report.written:
-        report.notes.append(("all imported papers", (f"set the required facets ({', '.join(missing)}); "
-                                                    "`l2h check` lists each one")))
+    _note_missing_facets(check, items, report)
     if target is not None and not dry_run:
         try:
             write_new_file(target, _proposal_text(report.tag_groups))
@@ -121,6 +123,21 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
         except OSError as exc:
             report.failed.append((proposal_name, f"cannot write the taxonomy proposal: {exc.strerror or exc}"))
     return report
+
+
+def _note_missing_facets(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
+    """List the written papers that lack a required facet (a Jekyll review has no facets, only tags)."""
+    written = set(report.written)
+    required = [f.id for f in check.taxonomy.facets if f.required]
+    imported = [item for item in items if f"{check.config.papers_dir}/{item.key}.md" in written]
+    lacking = [[f for f in required if not item.draft.facets.get(f)] for item in imported]
+    lacking = [facets for facets in lacking if facets]
+    if not lacking:
+        return
+    facets = [f for f in required if any(f in missing for missing in lacking)]
+    who = ("all imported papers" if len(lacking) == len(imported)
+           else f"{len(lacking)} of the {len(imported)} imported papers")
+    report.notes.append((who, f"set the required facets ({', '.join(facets)}); `l2h check` lists each one"))
 
 
 def proposal_target(check: CheckResult, root: Path, name: str) -> Path:
@@ -159,14 +176,13 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
     for d in diagnostics:
         if d.code == "unknown-field" and d.message.startswith(f'unknown field "{REDIRECT_FIELD}"'):
             continue  # carried over as former keys (_carry_redirects)
-        if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "yaml-coercion", "incomplete-authors"):
+        if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "conflicting-authors", "yaml-coercion",
+                      "incomplete-authors"):
             report.notes.append((rel, d.message))
-    if not KEY_FORM.match(paper.key):
-        report.notes.append((rel, (f'key "{paper.key}" is kept because it is the page URL; `l2h check` will ask to '
-                                  f"rename it to {derive_key(paper.authors, paper.year, paper.title)}")))
     draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
-                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), former_keys=list(paper.former_keys),
+                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), added=paper.added,
+                       distinct_from=list(paper.distinct_from), former_keys=list(paper.former_keys),
                        summary=paper.summary, source=rel)
     return _Item(rel, paper.key, draft, paper.extra.get(REDIRECT_FIELD))
 
@@ -228,22 +244,35 @@ def _carry_redirects(item: _Item, baseurl: str, report: ImportReport) -> None:
             item.draft.former_keys.append(match.group(1))
 
 
-def _note_former_key_clashes(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
-    """List the former keys that `l2h check` will refuse once the items are written: the key of another paper, or
-    claimed by another paper too (validate.check_former_keys), so that the maintainer sees them now."""
-    config = check.config
-    papers_dir = config.path(config.papers_dir)
-    imported = {f"{config.papers_dir}/{item.key}.md": item for item in items}
+def _note_corpus_problems(check: CheckResult, items: list[_Item], report: ImportReport) -> None:
+    """List what `l2h check` will report between papers once the items are written, so that the maintainer sees it
+    now: a distinct_from that names no paper (validate.check_distinct_from), a former key that is the key of another
+    paper or that another paper claims too (validate.check_former_keys)."""
+    imported = {f"{check.config.papers_dir}/{item.key}.md": item for item in items}
     drafts = [draft_paper(item.draft, item.key, rel) for rel, item in imported.items()]
-    names = sorted(os.listdir(papers_dir)) if papers_dir.is_dir() else []
-    files = {name.rsplit(".", 1)[0]: f"{config.papers_dir}/{name}" for name in names
-             if Path(name).suffix in PAPER_SUFFIXES}
-    files.update((paper.key, paper.source) for paper in [*check.papers, *drafts])
-    for d in check_former_keys([*check.papers, *drafts], files, lambda *_: (0, 0)):
+    papers = [*check.papers, *drafts]
+    files = _paper_files(check, papers)
+    for d in check_distinct_from(drafts, files, _no_position) + check_former_keys(papers, files, _no_position):
         if d.path in imported:
             report.notes.append((imported[d.path].origin, f"{d.message} ({d.hint})"))
         elif any(path in imported for path in d.related):
             report.notes.append((d.path, f"{d.message} ({d.hint})"))
+
+
+def _paper_files(check: CheckResult, papers: list[Paper]) -> dict[str, str]:
+    """The key of every paper file there will be -> its path: those on disk (also with errors), and papers."""
+    config = check.config
+    papers_dir = config.path(config.papers_dir)
+    names = sorted(os.listdir(papers_dir)) if papers_dir.is_dir() else []
+    files = {name.rsplit(".", 1)[0]: f"{config.papers_dir}/{name}" for name in names
+             if Path(name).suffix in PAPER_SUFFIXES}
+    files.update((paper.key, paper.source) for paper in papers)
+    return files
+
+
+def _no_position(*_: object) -> tuple[int, int]:
+    """Where a field is, for validate's checks of drafts: nowhere (the report names the file, not the line)."""
+    return 0, 0
 
 
 def _propose_tags(items: list[_Item], taxonomy: Taxonomy, report: ImportReport) -> dict[str, str]:
@@ -334,25 +363,21 @@ def _select_new(check: CheckResult, items: list[_Item], report: ImportReport, ke
     """Drop (and list) the items the review already has, or that repeat an earlier item (validate.identities).
 
     A different paper whose key is taken gets the next free key (keyb, keyc, …), unless keys are kept (Jekyll
-    keys are page addresses): then it is not converted, and the report says so.
+    keys are page addresses): then it is not converted, and the report says so, and the old addresses of a
+    skipped item go to the paper kept (_carry_skipped_addresses).
     """
     config = check.config
     papers_dir = config.path(config.papers_dir)
     index = PaperIndex.of(check.papers)
-    by_source = {paper.source: paper for paper in check.papers}
     on_disk = {name.rsplit(".", 1)[0] for name in (os.listdir(papers_dir) if papers_dir.is_dir() else [])}
     selected = []
+    twins: list[tuple[_Item, str, int]] = []
     # Published versions first, so that of a preprint and its published twin the published one is kept.
     for item in sorted(items, key=lambda i: (not i.draft.venue or i.draft.venue == "arXiv", i.key, i.origin)):
         found = index.same_paper(draft_paper(item.draft, item.key, item.origin))
         if found:
+            twins.append((item, found[0], len(report.skipped)))
             report.skipped.append((item.origin, f"same {found[1]} as {found[0]}"))
-            kept = by_source.get(found[0])
-            lost = [k for k in item.draft.former_keys if kept is None or k not in (kept.key, *kept.former_keys)]
-            if lost:
-                report.notes.append((item.origin, (f"its old addresses ({REDIRECT_FIELD}) are not carried over, as "
-                                                   f"it is skipped: add former_keys: [{', '.join(lost)}] to "
-                                                   f"{found[0]} if they must keep working")))
             continue
         key = index.free_key(item.key, on_disk)
         if key != item.key:
@@ -367,7 +392,70 @@ def _select_new(check: CheckResult, items: list[_Item], report: ImportReport, ke
         rel = f"{config.papers_dir}/{item.key}.md"
         index.add(draft_paper(item.draft, item.key, rel), f"{item.origin} (imported as {rel})")
         selected.append(item)
+    if keep_keys:
+        _carry_skipped_addresses(check, selected, twins, report)
     return selected
+
+
+def _carry_skipped_addresses(check: CheckResult, selected: list[_Item], twins: list[tuple[_Item, str, int]],
+                             report: ImportReport) -> None:
+    """Keep the old addresses of each skipped item, /publications/<key>/ and those of its former keys, working: as
+    former keys of the paper kept in its place where they are valid and free (validate.check_former_keys).
+
+    twins holds (skipped item, where the paper kept is, index of its line in report.skipped). An imported paper
+    gets them in its file (the skipped line says so); for a paper of the review, the line to write is listed.
+    """
+    config = check.config
+    imported = {f"{item.origin} (imported as {config.papers_dir}/{item.key}.md)": item for item in selected}
+    papers = {paper.source: paper for paper in check.papers}
+    papers.update((rel, draft_paper(item.draft, item.key, rel))
+                  for rel, item in ((f"{config.papers_dir}/{item.key}.md", item) for item in selected))
+    files = _paper_files(check, list(papers.values()))
+    for item, where, line in twins:
+        kept_item = imported.get(where)
+        rel = f"{config.papers_dir}/{kept_item.key}.md" if kept_item else where
+        kept = papers.get(rel)
+        if kept is None:
+            continue
+        had = kept.former_keys
+        carried = []
+        for key in dict.fromkeys((item.key, *item.draft.former_keys)):
+            if key == kept.key or key in kept.former_keys:
+                continue
+            address = f"/publications/{key}/"
+            if not KEY_FORM.match(key):
+                report.notes.append((item.origin, (f'its old address {address} is not carried over: "{key}" is not a '
+                                                   "paper key (lowercase letters, a year and a word), which "
+                                                   "former_keys needs; redirect it on the web server if links to it "
+                                                   "must keep working")))
+                continue
+            others = [paper for source, paper in papers.items() if source != rel]
+            trial = replace(kept, former_keys=(key,))
+            clash = next((d for d in check_former_keys([*others, trial], files, _no_position) if d.path == rel), None)
+            if clash is not None:
+                whose = (f"it is the address of {clash.related[0]}" if clash.code == "former-key-taken"
+                         else f"{', '.join(clash.related)} lists it in former_keys")
+                report.notes.append((item.origin, f"its old address {address} is not carried over to {rel}: {whose}"))
+                continue
+            carried.append(key)
+            kept = replace(kept, former_keys=(*kept.former_keys, key))
+            papers[rel] = kept
+        if not carried:
+            continue
+        keys = f"[{', '.join(carried)}]"
+        if kept_item is not None:
+            kept_item.draft.former_keys.extend(carried)
+            origin, why = report.skipped[line]
+            them = "its old addresses redirect" if len(carried) > 1 else "its old address redirects"
+            report.skipped[line] = (origin, f"{why}; {them} there (former_keys: {keys})")
+        else:
+            them = "they" if len(carried) > 1 else "it"
+            todo = (f"replace the line former_keys: [{', '.join(had)}] of {rel} with former_keys: "
+                    f"[{', '.join(kept.former_keys)}]" if had else f"add the line former_keys: {keys} to {rel}")
+            report.notes.append((item.origin, (f"its old address{'es' if len(carried) > 1 else ''} "
+                                               f"{', '.join(f'/publications/{k}/' for k in carried)} "
+                                               f"{'are' if len(carried) > 1 else 'is'} not carried over, as it is "
+                                               f"skipped: {todo} if {them} must keep working")))
 
 
 def _write_all(check: CheckResult, items: list[_Item], report: ImportReport, placeholders: bool,

@@ -30,7 +30,7 @@ from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visibl
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
 from l2h_site.textutil import closest, quote_list
-from l2h_site.validate import TagIndex, derive_key, identities, validate_paper
+from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
 
 HELP = "scaffold a paper file from flags, a BibTeX entry, an arXiv id or a DOI"
 Fetch = Callable[[str], bytes]
@@ -128,8 +128,9 @@ def _clean_html(text: str) -> str:
 class PaperIndex:
     """The papers already in the review, by what makes two files the same paper (validate.identities)."""
 
-    found: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(kind, value) -> where that paper is, e.g. ('DOI', '10.1109/…') -> 'papers/jegou2011product.md'."""
+    found: dict[tuple[str, str], list[tuple[str, Paper]]] = field(default_factory=dict)
+    """(kind, value) -> where each paper with it is, and the paper, e.g. ('DOI', '10.1109/…') ->
+    [('papers/jegou2011product.md', Paper(…))]."""
 
     @classmethod
     def of(cls, papers: Iterable[Paper]) -> PaperIndex:
@@ -142,14 +143,20 @@ class PaperIndex:
     def add(self, paper: Paper, source: str) -> None:
         """Record a paper, found or written at source."""
         for identity in identities(paper):
-            self.found.setdefault(identity, source)
+            self.found.setdefault(identity, []).append((source, paper))
 
     def same_paper(self, paper: Paper) -> tuple[str, str] | None:
         """Say where this paper already is and what it shares with it ('key and DOI'), or None.
 
-        Only the arXiv id, the DOI and the title say that two files are the same paper; a key alone does not.
+        Only the arXiv id, the DOI and the title say that two files are the same paper; a key alone does not, nor
+        does a title that one of the two declares distinct (distinct_from), as `l2h check` reads it.
         """
-        shared = [(kind, self.found[(kind, value)]) for kind, value in identities(paper) if (kind, value) in self.found]
+        shared = []
+        for kind, value in identities(paper):
+            sources = [source for source, other in self.found.get((kind, value), ())
+                       if kind != "title" or not is_declared_distinct(paper, other)]
+            if sources:
+                shared.append((kind, sources[0]))
         if not any(kind != "key" for kind, _ in shared):
             return None
         where = next(source for kind, source in shared if kind != "key")
@@ -157,7 +164,8 @@ class PaperIndex:
 
     def holder(self, key: str) -> str | None:
         """The paper that has this key, or None."""
-        return self.found.get(("key", key), None)
+        found = self.found.get(("key", key))
+        return found[0][0] if found else None
 
     def free_key(self, key: str, taken: Collection[str] = ()) -> str:
         """The key itself when it is free, else the first free one of keyb, keyc, … (as CONTRIBUTING.md says)."""
@@ -171,7 +179,8 @@ class PaperIndex:
 def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
     """The identity of a draft as a Paper, for comparing it with the papers of the review."""
     return Paper(key=key, source=source, title=draft.title or "", authors=tuple(draft.authors), year=draft.year or 0,
-                 arxiv=draft.arxiv, doi=draft.doi, former_keys=tuple(draft.former_keys))
+                 arxiv=draft.arxiv, doi=draft.doi, distinct_from=tuple(draft.distinct_from),
+                 former_keys=tuple(draft.former_keys))
 
 
 def usable_taxonomy(check: CheckResult) -> Taxonomy:
@@ -206,6 +215,10 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
         data["doi"] = draft.doi
     if draft.links:
         data["links"] = [{"name": link.name, "url": link.url} for link in draft.links]
+    if draft.added:
+        data["added"] = draft.added
+    if draft.distinct_from:
+        data["distinct_from"] = list(draft.distinct_from)
     if draft.former_keys:
         data["former_keys"] = list(draft.former_keys)
     return data

@@ -42,9 +42,9 @@ class Previewer:
         self.facet_ids = frozenset(f.id for f in site.taxonomy.facets) or None
         self.sources = {view.paper.source: view.paper.key for view in site.papers}
         self._by_identity: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+        """Each paper of self.site by its identities (validate.identities), kept current as previews change them."""
         for view in site.papers:
-            for identity in identities(view.paper):
-                self._by_identity[identity].append(view.paper)
+            self._index(view.paper)
         # Compile the templates and load the markdown extensions now, not on the first edit.
         if site.papers:
             render_page(site, site.papers[0].url + "index.html", "paper.html", {"view": site.papers[0]}, self.env)
@@ -113,5 +113,20 @@ class Previewer:
                                      self.env)
         if page is None or problems:
             return None
+        # The next preview, before any full build, checks against this paper as it is now: its title or ids.
+        self._unindex(site.by_key[key].paper)
+        self._index(view.paper)
         self.site = updated
         return page
+
+    def _index(self, paper: Paper) -> None:
+        for identity in identities(paper):
+            self._by_identity[identity].append(paper)
+
+    def _unindex(self, paper: Paper) -> None:
+        for identity in identities(paper):
+            others = [p for p in self._by_identity.get(identity, ()) if p.key != paper.key]
+            if others:
+                self._by_identity[identity] = others
+            else:
+                self._by_identity.pop(identity, None)

@@ -219,13 +219,7 @@ def validate_corpus(papers: Sequence[Paper],
         for identity in identities(paper):
             groups[identity].append(paper)
     files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
-    keys = set(files)
-    for paper in papers:
-        for i, other in enumerate(paper.distinct_from):
-            if other not in keys:
-                diagnostics.append(warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
-                                           f'distinct_from names "{other}", which is not a paper of the review',
-                                           "remove it, or correct the key"))
+    diagnostics += check_distinct_from(papers, files, at)
     diagnostics += check_former_keys(papers, files, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
@@ -247,6 +241,14 @@ def validate_corpus(papers: Sequence[Paper],
                                          "keep one of the files and delete the other (merge any extra links or tags)",
                                          related))
     return diagnostics
+
+
+def check_distinct_from(papers: Sequence[Paper], files: Mapping[str, str],
+                        at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find distinct_from entries that name no paper file (files: key -> path, also of files with errors)."""
+    return [warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
+                    f'distinct_from names "{other}", which is not a paper of the review', "remove it, or correct the key")
+            for paper in papers for i, other in enumerate(paper.distinct_from) if other not in files]
 
 
 def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
@@ -282,8 +284,11 @@ def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
     return diagnostics
 
 
+def is_declared_distinct(a: Paper, b: Paper) -> bool:
+    """Tell whether one of two papers names the other in distinct_from: then a near-identical title is no duplicate."""
+    return b.key in a.distinct_from or a.key in b.distinct_from
+
+
 def _without_declared_distinct(members: list[Paper]) -> list[Paper]:
     """Drop from a same-title group the papers declared distinct from every other member."""
-    def distinct(a: Paper, b: Paper) -> bool:
-        return b.key in a.distinct_from or a.key in b.distinct_from
-    return [p for p in members if not all(distinct(p, q) for q in members if q is not p)]
+    return [p for p in members if not all(is_declared_distinct(p, q) for q in members if q is not p)]
