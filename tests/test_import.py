@@ -522,3 +522,18 @@ def test_the_address_of_a_skipped_twin_redirects_to_the_paper_kept_where_it_can(
     moved = [p.parent.name for p in sorted((root / "_site/publications").glob("*/index.html"))
              if 'content="0; url=../../publications/dubey2022vision/"' in p.read_text(encoding="utf-8")]
     assert moved == ["dubey2021vision", "dubey2021vit"]
+
+
+def test_jekyll_authors_split_into_pairs_by_a_yaml_list_are_listed(
+        site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """authors: [Weiss, Yair, Torralba, Antonio] is imported as written (they may be four one-word names), and said."""
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    pubs = tmp_path / "_publications"
+    pubs.mkdir()
+    (pubs / "weiss2008spectral.md").write_text(
+        "---\ntitle: Spectral Hashing\nauthors: [Weiss, Yair, Torralba, Antonio]\nyear: 2008\nfamily: unsupervised\n"
+        "---\nS.\n", encoding="utf-8")
+    assert main(["import", "jekyll", str(pubs), "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert ('  _publications/weiss2008spectral.md: authors "Weiss", "Yair", "Torralba", "Antonio" look like 2 "Last, '
+            'First" pairs split in two: l2h reads them as 4 authors\n') in out, out

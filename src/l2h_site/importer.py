@@ -177,7 +177,7 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
         if d.code == "unknown-field" and d.message.startswith(f'unknown field "{REDIRECT_FIELD}"'):
             continue  # carried over as former keys (_carry_redirects)
         if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "conflicting-authors", "yaml-coercion",
-                      "incomplete-authors"):
+                      "incomplete-authors", "authors-split-pairs"):
             report.notes.append((rel, d.message))
     draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
