@@ -343,11 +343,22 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
     assert cache.cards and cache.hashes.known
 
 
-def test_file_hashes_read_a_file_again_only_when_it_changed_or_may_have(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files read from now on (Path.read_bytes), in order."""
     reads: list[str] = []
     real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+
+    def read_bytes(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return reads
+
+
+def test_file_hashes_read_a_file_again_only_when_it_changed_or_may_have(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = _files_read(monkeypatch)
     paper, target = tmp_path / "paper.md", tmp_path / "target.md"
     paper.write_bytes(b"first")
     target.write_bytes(b"pointed at")
@@ -382,13 +393,15 @@ def test_the_dev_server_reads_only_the_changed_papers_and_renders_only_their_car
     cache = BuildCache(root, save_later=True)
     assert build(root, cache=cache).written
     cache.save_memos()
-    reads: list[str] = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    reads = _files_read(monkeypatch)
     cards: list[str] = []
     keep = render_module._Renderer._keep_card
-    monkeypatch.setattr(render_module._Renderer, "_keep_card",
-                        lambda self, depth, view, html: cards.append(view.paper.key) or keep(self, depth, view, html))
+
+    def kept(self: Any, depth: int, view: Any, html: Any) -> Any:
+        cards.append(view.paper.key)
+        return keep(self, depth, view, html)
+
+    monkeypatch.setattr(render_module._Renderer, "_keep_card", kept)
     path = root / "papers" / "gong2011iterative.md"
     path.write_text(path.read_text().replace("year: 2011", "year: 2012"))
     assert build(root, cache=cache).written
