@@ -23,4 +23,35 @@
       show();
     });
   });
+  // A box that can scroll (code, a wide table, the BibTeX entry, the chart, the map) is a tab stop, so that a
+  // keyboard can scroll it: the page makes it one (tabindex="0"), which is right without JavaScript. Where it
+  // fits and cannot scroll it is a stop too many: it leaves the tab order while it fits, and comes back when the
+  // window narrows or its content grows.
+  document.addEventListener("DOMContentLoaded", function () {
+    var boxes = Array.prototype.slice.call(
+      document.querySelectorAll("pre[tabindex='0'], .table-scroll[tabindex='0'], figure[tabindex='0']"));
+    if (!boxes.length) return;
+    boxes.forEach(function (box) { box.dataset.scrollStop = ""; });  // the boxes looked after here
+    function update() {
+      boxes.forEach(function (box) {
+        if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) {
+          box.setAttribute("tabindex", "0");
+        } else if (document.activeElement !== box) {
+          box.removeAttribute("tabindex");
+        }
+      });
+    }
+    update();
+    var pending = 0;
+    function later() { clearTimeout(pending); pending = setTimeout(update, 100); }
+    window.addEventListener("resize", later);
+    window.addEventListener("load", update);  // fonts and images may widen a box's content
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(later);
+      boxes.forEach(function (box) {
+        observer.observe(box);
+        if (box.firstElementChild) observer.observe(box.firstElementChild);
+      });
+    }
+  });
 })();

@@ -223,6 +223,29 @@ def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_a
     assert abs(target.evaluate("el => el.scrollLeft") - start) >= 40
 
 
+SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [
+    box.tabIndex >= 0, box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1])"""
+
+
+def test_a_box_is_a_tab_stop_only_while_it_can_scroll(page: Any, site_url: str) -> None:
+    """A box that fits is no tab stop (one stop too many for a keyboard user); narrowed until it scrolls, it is one
+    again. Without JavaScript every such box is a tab stop (test_html_valid.py)."""
+    seen = set()
+    for path in ("publications/gong2011iterative/", "contributing/", "taxonomy/", "stats/"):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        wide = page.evaluate(SCROLL_STOPS)
+        assert wide and all(stop == scrolls for stop, scrolls in wide), (path, wide)
+        page.set_viewport_size({"width": 375, "height": 667})
+        page.wait_for_function(f"() => ({SCROLL_STOPS})().every(([stop, scrolls]) => stop === scrolls)")
+        narrow = page.evaluate(SCROLL_STOPS)
+        seen |= {("wide", stop) for stop, _ in wide} | {("narrow", stop) for stop, _ in narrow}
+        # a box that fitted the desktop and scrolls on the phone became a tab stop
+        seen |= {"came back" for (was, _), (now, _) in zip(wide, narrow) if not was and now}
+    assert {("wide", False), ("narrow", True), "came back"} <= seen, seen
+
+
 def test_the_theme_toggle_says_whether_the_dark_theme_is_on(browser: Any, site_url: str) -> None:
     for scheme, initially in (("light", "false"), ("dark", "true")):
         context = browser.new_context(color_scheme=scheme)

@@ -528,17 +528,27 @@ def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
 
 def test_the_topic_map_adds_one_tab_stop_not_one_per_dot(page: Any, base_url: str) -> None:
     """Each dot is a paper that the list shows too: tabbing through 20,000 dots helps nobody. The map's box is one
-    tab stop, to scroll it with the arrow keys where it is wider than the screen."""
+    tab stop where it is wider than the screen, to scroll it with the arrow keys, and none where it fits."""
     page.goto(base_url + "papers/")
     wait_count(page, ALL)
     summary = page.locator("#finder-map > summary")
     summary.click()
     expect(page.locator("#finder-map a.map-point")).to_have_count(ALL)
-    summary.focus()
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("figure", name="Topic map")).to_be_focused()
-    page.keyboard.press("Tab")
-    expect(page.locator(".year-index a").first).to_be_focused()
+    figure = page.get_by_role("figure", name="Topic map")
+    scrolling = []
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 700})
+        scrolls = figure.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+        page.wait_for_function("scrolls => (document.querySelector('#finder-map figure').tabIndex >= 0) === scrolls",
+                               arg=scrolls)
+        summary.focus()
+        page.keyboard.press("Tab")
+        if scrolls:
+            expect(figure).to_be_focused()
+            page.keyboard.press("Tab")
+        expect(page.locator(".year-index a").first).to_be_focused()
+        scrolling.append(scrolls)
+    assert scrolling[0] is False, "the map fits a desktop"
 
 
 def test_papers_of_a_year_keep_their_order_in_both_year_sorts(page: Any, base_url: str) -> None:
