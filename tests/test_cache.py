@@ -384,6 +384,13 @@ def test_file_hashes_read_a_file_again_only_when_it_changed_or_may_have(tmp_path
     assert [name for name, _ in cache_module.files_digest([tmp_path], tmp_path, hashes)] == [
         "link.md", "paper.md", "sub/a.md", "sub-b.md", "target.md"]
     assert dict(cache_module.files_digest([tmp_path], tmp_path, hashes))["paper.md"] == hashes.of(paper)
+    # Given every source, it forgets the files that are gone (a long l2h serve session deletes and renames some).
+    assert str(paper) in hashes.known
+    paper.unlink()
+    cache_module.files_digest([tmp_path], tmp_path, hashes)
+    assert str(paper) in hashes.known
+    cache_module.files_digest([tmp_path], tmp_path, hashes, forget_others=True)
+    assert str(paper) not in hashes.known and str(tmp_path / "sub-b.md") in hashes.known
 
 
 def test_the_dev_server_reads_only_the_changed_papers_and_renders_only_their_cards(

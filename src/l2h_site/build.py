@@ -289,7 +289,7 @@ def build_fingerprint(config: Config, config_file: Path | None, history: dict[st
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    return digest("build", files_digest([config_path, *inputs], root, hashes),
+    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True),
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
                   sorted((k, str(v)) for k, v in options.items()))

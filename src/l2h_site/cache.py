@@ -180,15 +180,21 @@ def _prune(folder: Path, keep: int) -> None:
             stale.unlink(missing_ok=True)
 
 
-def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None) -> list[tuple[str, str]]:
+def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None,
+                 forget_others: bool = False) -> list[tuple[str, str]]:
     """Name and hash every file under the given files or folders, in sorted order (a symbolic link by its target,
-    a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve)."""
+    a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve);
+    forget_others: these paths are every source, and hashes forget the files no longer among them."""
     known = hashes if hashes is not None else FileHashes()
     out = []
+    seen: set[str] = set()
     for top in paths:
         for path, entry in _files_under(top):
             rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
             out.append((rel, known.of(path, entry)))
+            seen.add(str(path))
+    if forget_others:
+        known.known = {name: value for name, value in known.known.items() if name in seen}
     return out
 
 

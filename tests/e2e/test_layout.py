@@ -230,7 +230,7 @@ SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map
 def test_a_box_is_a_tab_stop_only_while_it_can_scroll(page: Any, site_url: str) -> None:
     """A box that fits is no tab stop (one stop too many for a keyboard user); narrowed until it scrolls, it is one
     again. Without JavaScript every such box is a tab stop (test_html_valid.py)."""
-    seen = set()
+    seen: set[object] = set()
     for path in ("publications/gong2011iterative/", "contributing/", "taxonomy/", "stats/"):
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(site_url + path)
