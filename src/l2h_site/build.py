@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import hashlib
 import os
 import sys
 import time
@@ -185,16 +184,16 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
     results: list[tuple[ParsedPaper | None, list[Diagnostic]] | None] = []
     keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
+    known = hashes if hashes is not None else FileHashes()
     for source in sources:
         data, content = None, None
         try:
             st = source.path.stat()
             if st.st_size <= MAX_FILE_BYTES:  # else parse_paper reports it
-                content = hashes.get(source.path, st) if hashes is not None else None  # not read again if known
+                content = known.get(source.path, st)  # not read again if known unchanged
                 if content is None:
                     data = source.path.read_bytes()
-                    content = (hashes.remember(source.path, st, data) if hashes is not None
-                               else hashlib.sha256(data).hexdigest())
+                    content = known.remember(source.path, st, data)
         except OSError:
             data, content = None, None  # parse_paper reports it
         # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.

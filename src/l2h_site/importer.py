@@ -236,10 +236,8 @@ def _carry_redirects(item: _Item, baseurl: str, report: ImportReport) -> None:
             report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is the paper\'s own address: there is '
                                                "nothing to carry over")))
         elif not KEY_FORM.match(match.group(1)):
-            report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is not carried over: "{match.group(1)}" '
-                                               "is not a paper key (lowercase letters, a year and a word), which "
-                                               "former_keys needs; redirect it on the web server if links to it "
-                                               "must keep working")))
+            report.notes.append((item.origin, f'{REDIRECT_FIELD} "{shown}" is not carried over: '
+                                              + _not_a_key(match.group(1))))
         elif match.group(1) not in item.draft.former_keys:
             item.draft.former_keys.append(match.group(1))
 
@@ -268,6 +266,12 @@ def _paper_files(check: CheckResult, papers: list[Paper]) -> dict[str, str]:
              if Path(name).suffix in PAPER_SUFFIXES}
     files.update((paper.key, paper.source) for paper in papers)
     return files
+
+
+def _not_a_key(key: str) -> str:
+    """Why an old address cannot become a former key: its key is not in the form of one."""
+    return (f'"{key}" is not a paper key (lowercase letters, a year and a word), which former_keys needs; redirect it '
+            "on the web server if links to it must keep working")
 
 
 def _no_position(*_: object) -> tuple[int, int]:
@@ -424,10 +428,7 @@ def _carry_skipped_addresses(check: CheckResult, selected: list[_Item], twins: l
                 continue
             address = f"/publications/{key}/"
             if not KEY_FORM.match(key):
-                report.notes.append((item.origin, (f'its old address {address} is not carried over: "{key}" is not a '
-                                                   "paper key (lowercase letters, a year and a word), which "
-                                                   "former_keys needs; redirect it on the web server if links to it "
-                                                   "must keep working")))
+                report.notes.append((item.origin, f"its old address {address} is not carried over: " + _not_a_key(key)))
                 continue
             others = [paper for source, paper in papers.items() if source != rel]
             trial = replace(kept, former_keys=(key,))

@@ -248,9 +248,13 @@ def _as_a_list(field: str, names: list[str]) -> str:
     pairs = split_pairs(names, [False] * len(names))
     if any(_INITIALS.match(names[j]) for _, j in pairs):
         return ""  # initials are not a name: there is no other reading
-    paired = {i for pair in pairs for i in pair}  # quoted, the list reads them as whole names
-    items = [f'"{n}"' if i in paired else _flow_item(n) for i, n in enumerate(names)]
-    return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: [{', '.join(items)}])"
+    return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: {_quoted(names, pairs)})"
+
+
+def _quoted(names: Sequence[str], pairs: Sequence[tuple[int, int]]) -> str:
+    """The names as a YAML [flow list], those of the pairs quoted: quoted, the list reads them as whole names."""
+    paired = {i for pair in pairs for i in pair}
+    return "[" + ", ".join(f'"{n}"' if i in paired else _flow_item(n) for i, n in enumerate(names)) + "]"
 
 
 _FLOW_SPECIAL = re.compile(r"[,\[\]{}:#&*!|>'\"%@`]|^[-?\s]|\s$")
@@ -579,11 +583,9 @@ class _Reader:
         if initials:
             self.fail((name,), "authors-split-pairs", message, hint)
             return fixed
-        alone = {i for pair in pairs for i in pair}
-        kept = [f'"{n}"' if i in alone else _flow_item(n) for i, n in enumerate(names)]
         self.warn((name,), "authors-split-pairs", message,
                   f"{hint} (or, if they are {len(paired)} names after all, organisations say, quote each: "
-                  f"{name}: [{', '.join(kept)}])")
+                  f"{name}: {_quoted(names, pairs)})")
         return names
 
     def year(self) -> int | None:

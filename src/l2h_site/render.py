@@ -288,7 +288,9 @@ class _Renderer:
         self.kept_cards = kept_cards if store is not None else None
         """Cards of earlier builds (l2h serve), by what they were rendered from (_lasting): what its cards show of
         the whole site, the paper's view digest and the depth; updated with this build's."""
-        self.card_inputs = digest("card", store.inputs, len(site.papers), sorted(site.pages)) if store else ""
+        self.common = (len(site.papers), sorted(site.pages))
+        """What base.html shows of the whole site, which every cached page depends on."""
+        self.card_inputs = digest("card", store.inputs, self.common) if store else ""
         self.templates = templates
         """Page path -> the template it is rendered from (or was, when the store had it), if asked for."""
 
@@ -524,7 +526,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     env = env if env is not None else site_environment(config, cache)
     r = _Renderer(site, env, sink, store, templates, cache.cards if cache is not None and keep_memos else None)
     views = r.views
-    common = (len(site.papers), sorted(site.pages))  # what base.html shows of the whole site
+    common = r.common
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
                    + sum(len(f.values) for f in site.taxonomy.facets) + 12)  # about: the search bundle adds more
     if is_parallel(len(site.papers)):
