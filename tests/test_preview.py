@@ -158,13 +158,14 @@ def test_pages_are_swapped_only_into_a_site_l2h_wrote(tmp_path: Path) -> None:
 
 def test_a_server_started_on_an_up_to_date_site_previews_the_first_edit(site: Site) -> None:
     root = site(FILES)
-    assert build(root, serving=True).written  # as an earlier l2h serve left it (its search bundles are smaller)
-    marker = (root / "_site/.l2h-site").read_bytes()
+    served = root / ".l2h-cache/serve"
+    assert build(root, out_dir=served, serving=True).written  # as an earlier l2h serve left it
+    marker = (served / ".l2h-site").read_bytes()
     builder = SiteBuilder(root=root, keep_warm=False)
     assert builder.rebuild().ok and builder.previewer is not None
-    assert (root / "_site/.l2h-site").read_bytes() == marker  # the site was up to date: not rebuilt
+    assert (served / ".l2h-site").read_bytes() == marker  # the site was up to date: not rebuilt
     path = root / "papers/gong2008iterative.md"
     path.write_text(paper("Iterative Quantization Again", "Binary codes from a rotation."), encoding="utf-8")
     outcome = builder.preview({path})
     assert outcome is not None and outcome.files == 1
-    assert b"Iterative Quantization Again" in (root / "_site/publications/gong2008iterative/index.html").read_bytes()
+    assert b"Iterative Quantization Again" in (served / "publications/gong2008iterative/index.html").read_bytes()

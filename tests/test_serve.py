@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import l2h_site.search as search_module
 import l2h_site.serve as serve_module
 from l2h_site.build import build
 from l2h_site.diagnostics import L2hError
@@ -44,6 +45,7 @@ def _shared_fixtures() -> Any:
 
 
 GOOD_PAPER: str = _shared_fixtures().GOOD_PAPER
+snapshot: Callable[[Path], dict[str, bytes]] = _shared_fixtures().snapshot
 BROKEN_PAPER = GOOD_PAPER.replace("tags: [Image Retrieval]", "tags: [Image Retreival]")
 SECRET = "TOP-SECRET-NOT-IN-THE-SITE"
 
@@ -87,6 +89,11 @@ class Running:
     def builds(self) -> int:
         return self.server.builder.builds
 
+    @property
+    def site_dir(self) -> Path:
+        """The folder the server writes its site to (in the cache: never l2h build's _site)."""
+        return self.server.builder.output_dir()
+
     def get(self, path: str) -> tuple[int, dict[str, str], str]:
         return get(self.port, path)
 
@@ -126,7 +133,7 @@ def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Run
     assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
     status, _, body = running.get("/livereload.js")
     assert status == 200 and "LiveReload" in body
-    assert (running.root / "_site" / "index.html").is_file()
+    assert (running.site_dir / "index.html").is_file()
     assert "l2h: built " in running.log.getvalue()
 
 
@@ -196,11 +203,11 @@ def test_a_site_folder_deleted_by_hand_is_built_again_when_asked_for(site: Calla
     thread.start()
     try:
         assert server.ready.wait(60)
-        shutil.rmtree(server.builder.root / "_site")
+        shutil.rmtree(server.builder.output_dir())
         status, _, body = get(server.port, "/")
         assert status == 503 and "is gone; building it again" in body and "livereload.js" in body
         wait_for(lambda: get(server.port, "/")[0] == 200)  # asked again and again meanwhile, as a browser may
-        assert (server.builder.root / "_site" / "publications" / "weiss2008spectral" / "index.html").is_file()
+        assert (server.builder.output_dir() / "publications" / "weiss2008spectral" / "index.html").is_file()
     finally:
         server.stop()
         thread.join(30)
@@ -330,15 +337,15 @@ def test_no_file_outside_the_output_folder_is_served(serving: Callable[..., Runn
 
 def test_a_symlink_out_of_the_site_is_not_followed(serving: Callable[..., Running], tmp_path: Path) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER, "secret.txt": SECRET})
-    (running.root / "_site" / "leak.txt").symlink_to(running.root / "secret.txt")
+    (running.site_dir / "leak.txt").symlink_to(running.root / "secret.txt")
     status, _, body = running.get("/leak.txt")
     assert status == 404 and SECRET not in body
 
 
 def test_a_folder_without_index_is_not_listed(serving: Callable[..., Running]) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
-    assert (running.root / "_site" / "static").is_dir()
-    assert not (running.root / "_site" / "static" / "index.html").exists()
+    assert (running.site_dir / "static").is_dir()
+    assert not (running.site_dir / "static" / "index.html").exists()
     not_found = running.get("/no-such-page/")
     assert not_found[0] == 404
     for path in ("/static/", "/static", "/publications/"):
@@ -394,7 +401,7 @@ def test_cli_refuses_a_remote_host_without_the_flag(site: Callable[[dict[str, st
                           check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("l2h: error: refusing to serve on 0.0.0.0:")
-    assert not (root / "_site").exists()
+    assert not (root / "_site").exists() and not (root / ".l2h-cache" / "serve").exists()
 
 
 @pytest.mark.parametrize("out", ["/", "papers", "."])
@@ -422,7 +429,7 @@ def test_cli_says_the_port_is_taken_before_building(site: Callable[[dict[str, st
     assert done.returncode == 2
     assert done.stderr == (f"l2h: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
                            "another program listens on it; choose another port with --port\n")
-    assert not (root / "_site").exists()  # no build ran
+    assert not (root / "_site").exists() and not (root / ".l2h-cache" / "serve").exists()  # no build ran
 
 
 @pytest.mark.parametrize("watching", [[], ["--poll"]], ids=["notified", "polling"])
@@ -642,7 +649,7 @@ def test_rebuilds_share_one_warm_child_which_stops_with_the_server(site: Callabl
         assert builder.rebuild().ok
         assert builder.warm.jobs == 2 and builder.warm.process is process and process is not None
         assert process.poll() is None
-        assert "of images" in (root / "_site/publications/weiss2008spectral/index.html").read_text()
+        assert "of images" in (builder.output_dir() / "publications/weiss2008spectral/index.html").read_text()
     finally:
         builder.close()
     assert builder.warm is None and process.poll() is not None
@@ -695,7 +702,7 @@ def test_rebuilds_make_the_exports_of_changed_papers_only(site: Callable[[dict[s
         paper = root / "papers" / "gong2008iterative.md"
         paper.write_text(paper.read_text(encoding="utf-8").replace("year: 2008", "year: 2011"), encoding="utf-8")
         assert builder.rebuild().ok and made == ["gong2008iterative"]
-        exported = (root / "_site" / "papers.json").read_bytes(), (root / "_site" / "papers.bib").read_bytes()
+        exported = (builder.output_dir() / "papers.json").read_bytes(), (builder.output_dir() / "papers.bib").read_bytes()
         made.clear()
         config = root / "l2h.yml"
         config.write_text("base_url: https://elsewhere.example.org/\n", encoding="utf-8")
@@ -734,3 +741,44 @@ def test_the_terminal_names_files_from_the_working_folder_and_the_overlay_from_t
     cli = subprocess.run([sys.executable, "-m", "l2h_site", "build", "--root", "review", "-q"], cwd=root.parent,
                          capture_output=True, text=True, check=False)
     assert cli.stderr.splitlines()[0] == log.getvalue().splitlines()[0]  # as build prints it
+
+
+def test_serve_writes_its_own_site_and_leaves_the_one_l2h_build_wrote(site: Callable[[dict[str, str | bytes]], Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """l2h serve's site (smaller search bundles) is in the cache, so _site keeps the layout to publish, and switching
+    between the two commands finds each site up to date: no search file written, no Pagefind run."""
+    monkeypatch.setattr(search_module, "EDITING_PAGES", 1)  # 3 papers: 3 bundles in l2h serve (by a hash of each
+    # paper's path, two share one, so 2 are written), 1 in l2h build
+    titles = {"weiss2008spectral": "Spectral Hashing", "gong2008iterative": "Iterative Quantization",
+              "jegou2008product": "Product Quantization"}
+    root = site({f"papers/{key}.md": GOOD_PAPER.replace("Spectral Hashing", title) for key, title in titles.items()})
+    assert build(root).written
+    published = snapshot(root / "_site")
+    inodes = {path: path.stat().st_ino for path in (root / "_site").rglob("*")}
+    builder = SiteBuilder(root=root, keep_warm=False)
+    try:
+        assert builder.rebuild().ok
+        served = root / ".l2h-cache" / "serve"
+        assert builder.output_dir() == served.resolve() and builder.served == served.resolve()
+        assert sorted(p.name for p in served.iterdir() if p.name.startswith("pagefind")) == ["pagefind", "pagefind-1"]
+        paper = root / "papers" / "gong2008iterative.md"
+        paper.write_text(paper.read_text(encoding="utf-8") + "\nRotations of codes.\n", encoding="utf-8")
+        assert builder.rebuild().ok
+        assert b"Rotations of codes." in (served / "publications/gong2008iterative/index.html").read_bytes()
+    finally:
+        builder.close()
+    assert snapshot(root / "_site") == published  # not a byte of _site changed, no file was replaced
+    assert {path: path.stat().st_ino for path in (root / "_site").rglob("*")} == inodes
+    assert not build(root).unchanged  # the edit made in l2h serve: _site is brought up to date by l2h build
+    assert [p.name for p in (root / "_site").iterdir() if p.name.startswith("pagefind")] == ["pagefind"]
+    ran: list[int] = []
+    monkeypatch.setattr(search_module, "_index", lambda pages: ran.append(len(pages)) or ([], []))
+    assert build(root).unchanged  # l2h build again, after l2h serve: nothing to do
+    again = SiteBuilder(root=root, keep_warm=False)
+    try:
+        outcome = again.rebuild()  # l2h serve again, after l2h build: its site is up to date too
+        assert outcome.ok and outcome.changed == 0
+    finally:
+        again.close()
+    assert ran == []
+

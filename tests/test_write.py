@@ -191,6 +191,38 @@ def test_a_second_build_of_one_site_waits_for_the_first(site: Site, tmp_path: Pa
     assert build(root).unchanged  # the second build wrote the site
 
 
+def test_builds_of_two_sites_that_share_the_build_cache_wait_for_each_other(site: Site, tmp_path: Path) -> None:
+    """l2h serve writes its site into the cache's folder, l2h build into _site: different folders, one cache (its
+    memos, its page store). A build holds the cache's folder too, and another build of the review waits for it."""
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    log = tmp_path / "stderr.txt"
+    held = os.open(root / ".l2h-cache", os.O_RDONLY)  # what a build of another site of this review holds
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with log.open("w") as err:
+            second = subprocess.Popen([sys.executable, "-m", "l2h_site", "build", "--root", str(root), "--quiet",
+                                       "--out", str(elsewhere / "site")], stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + 120
+        while "waiting for it to finish" not in log.read_text() and second.poll() is None:
+            assert time.monotonic() < deadline, "the second build neither waited nor finished"
+            time.sleep(0.05)
+        assert second.poll() is None, f"the second build did not wait: {log.read_text()}"
+        assert log.read_text() == (f"l2h: another l2h build is using the build cache in {(root / '.l2h-cache').resolve()}; "
+                                   "waiting for it to finish\n")
+    finally:
+        os.close(held)
+    assert second.wait(timeout=300) == 0
+    assert (elsewhere / "site" / "index.html").is_file()
+
+
 def test_static_links_and_unpublishable_names_are_reported_not_skipped(site: Site, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("outside the review\n")

@@ -391,7 +391,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     protected = source_folders(config)
     if write:  # refuse a dangerous output folder before any work; then hold it until this build is done
         check_output_dir(target, config.root, protected)
-        held.enter_context(exclusive(target))
+        held.enter_context(exclusive(target, cache.folder if cache is not None else None))
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strict=strict,
                               check_links=check_links, serving=serving)
     if cache is not None and write:

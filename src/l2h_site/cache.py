@@ -25,6 +25,9 @@ from l2h_site import __version__
 
 CACHE_DIR = ".l2h-cache"
 """Folder of the cache, next to l2h.yml; ignored by git."""
+SERVE_DIR = "serve"
+"""The folder in the cache that l2h serve writes its site to, unless given --out: not the output folder of l2h build,
+so that switching between the two rewrites nothing, and the site to publish never has the server's search layout."""
 
 
 def _code_version() -> str:

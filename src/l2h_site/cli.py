@@ -105,7 +105,8 @@ def _parser() -> _Parser:
 
     p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change")
     common(p_serve)
-    p_serve.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
+    p_serve.add_argument("--out", type=Path, default=None,
+                         help="output folder (default: .l2h-cache/serve, so that _site stays as l2h build wrote it)")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 0-65535; 0 picks a free one")
     p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")

@@ -37,7 +37,7 @@ import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from l2h_site.build import build, site_context
-from l2h_site.cache import BuildCache
+from l2h_site.cache import CACHE_DIR, SERVE_DIR, BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text, from_here
@@ -164,11 +164,12 @@ class SiteBuilder:
         self.served = out if (out / MARKER).is_file() else None
 
     def output_dir(self) -> Path:
-        """Return the folder the site is written to (and, once written, served from: see `served`)."""
+        """Return the folder the site is written to (and, once written, served from: see `served`): the one given
+        (--out), else the cache's serve folder, never l2h build's output folder (see cache.SERVE_DIR)."""
         if self.out_dir is not None:
             return self.out_dir.resolve()
         config = self.config or load_config(self.root, self.config_file)[0]
-        return config.path(config.output_dir)
+        return config.root / CACHE_DIR / SERVE_DIR
 
     def watched_paths(self) -> list[Path]:
         """Every source whose change can change the site."""
@@ -190,7 +191,7 @@ class SiteBuilder:
                 # scikit-learn loads now, beside this build, not on the first edit that needs it (the cache may
                 # have this build's related papers and topic map: then the first edit of a summary paid 1 s more)
                 self.warm.preload()
-            result = build(self.root, out_dir=self.out_dir, strict=self.strict, config_file=self.config_file,
+            result = build(self.root, out_dir=self.output_dir(), strict=self.strict, config_file=self.config_file,
                            cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm,
                            serving=True)
             self.config = result.check.config

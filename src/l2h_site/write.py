@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, final
 
-from l2h_site.cache import CACHE_DIR
+from l2h_site.cache import CACHE_DIR, SERVE_DIR
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.progress import QUIET, Progress
@@ -49,7 +49,7 @@ def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) 
             raise L2hError(f"refusing to write the site to {out_dir}: it overlaps {path}, which holds sources; "
                            "choose a separate folder such as _site")
     for managed, by in ((root / ".git", "git"), (root / CACHE_DIR, "l2h's build cache")):
-        if out == managed or managed in out.parents:
+        if (out == managed or managed in out.parents) and out != root / CACHE_DIR / SERVE_DIR:
             raise L2hError(f"refusing to write the site to {out_dir}: it is inside {managed.name}, which {by} "
                            "manages; choose a separate folder such as _site")
     holder = next((folder for folder in out.parents if (folder / MARKER).is_file()), None)
@@ -543,12 +543,13 @@ def _restore(out: Path) -> bool:
 
 
 @contextmanager
-def exclusive(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for one build at a time, across processes (l2h build beside l2h serve, say).
+def exclusive(out_dir: Path, cache_dir: Path | None = None) -> Iterator[None]:
+    """Hold the output folder for one build at a time, across processes (l2h build beside l2h serve, say), and the
+    build cache, if given, which l2h build and l2h serve share although their sites are in different folders.
 
     Two builds writing one site would each tidy away the other's staging folder as a leftover. The
-    lock is flock() on the folder the site is in, so it leaves no file behind and is released
-    when the process ends however it ends. Another build says it waits, and waits; so does a build of another
+    lock is flock() on the folder the site is in (and on the cache's folder), so it leaves no file behind and is
+    released when the process ends however it ends. Another build says it waits, and waits; so does a build of another
     site in the same folder (`--out /tmp/a` beside `--out /tmp/b`), and the message says which folder.
     Without flock (not a POSIX system) there is no lock.
     """
@@ -557,18 +558,29 @@ def exclusive(out_dir: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    parent = next(folder for folder in out_dir.resolve().parents if folder.is_dir())  # it may be made later
-    fd = os.open(parent, os.O_RDONLY)
+    # Each folder once (flock on a second descriptor of a folder this process holds would wait for ever), in one
+    # order in every process (so that two builds never each hold what the other waits for).
+    site = _existing(out_dir.resolve().parent)
+    fds: list[int] = []
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"l2h: another l2h build is writing a site in {parent}; waiting for it to finish", file=sys.stderr,
-                  flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        for folder in sorted({site, *([_existing(cache_dir.resolve())] if cache_dir else [])}):
+            fds.append(os.open(folder, os.O_RDONLY))
+            try:
+                fcntl.flock(fds[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                doing = "writing a site" if folder == site else "using the build cache"
+                print(f"l2h: another l2h build is {doing} in {folder}; waiting for it to finish",
+                      file=sys.stderr, flush=True)
+                fcntl.flock(fds[-1], fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
+
+
+def _existing(folder: Path) -> Path:
+    """The folder, or the nearest of its parents that exists (the site's and the cache's may be made later)."""
+    return next(f for f in (folder, *folder.parents) if f.is_dir())
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
