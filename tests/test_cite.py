@@ -8,12 +8,18 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import bibtexparser
+import pytest
+from bibtexparser import middlewares as mw
+
 from l2h_site.bibtex import read_bibtex
 from l2h_site.build import build, check_site
 from l2h_site.cite import (
     bibtex_entry,
     bibtex_escape,
     bibtex_file,
+    bibtex_name,
+    citation_name,
     csl_file,
     csl_item,
     scholarly_article,
@@ -130,7 +136,6 @@ def test_names_are_split_as_bibtex_reads_first_von_last() -> None:
     assert split_name("Guy L. Steele Jr.") == ("Guy L.", "", "Steele", "Jr.")
     assert split_name("Ludwig van Beethoven III") == ("Ludwig", "van", "Beethoven", "III")
     assert split_name("Yair Weiss") == ("Yair", "", "Weiss", "")
-    assert split_name("Nicolas Le Scouarnec") == ("Nicolas Le", "", "Scouarnec", "")  # capitalised: ambiguous
     assert split_name("Plato") == ("", "", "Plato", "")
     authors = ("Anton van den Hengel", "Guy L. Steele Jr.", "Plato", "Étienne de Vries")
     assert csl_item(paper(authors=authors), "")["author"] == [
@@ -143,6 +148,43 @@ def test_names_are_split_as_bibtex_reads_first_von_last() -> None:
     drafts, problems = read_bibtex("@article{k, title={T}, year={2020}, author={" + entry.split("author = {")[1]
                                    .split("},\n")[0] + "}}")
     assert problems == [] and drafts[0].authors == list(authors)  # BibTeX reads back the names written
+
+
+@pytest.mark.parametrize("name, split, written", [
+    ("Nicolas Le Scouarnec", ("Nicolas", "", "Le Scouarnec", ""), "Le Scouarnec, Nicolas"),
+    ("Luc Van Gool", ("Luc", "", "Van Gool", ""), "Van Gool, Luc"),
+    ("Dimitri Van De Ville", ("Dimitri", "", "Van De Ville", ""), "Van De Ville, Dimitri"),
+    ("J. Di Stefano", ("J.", "", "Di Stefano", ""), "Di Stefano, J."),
+    ("Fernando De la Torre", ("Fernando", "De la", "Torre", ""), "De la Torre, Fernando"),
+    ("Jean de La Fontaine", ("Jean", "de", "La Fontaine", ""), "Jean de La Fontaine"),
+    ("Luc Van Gool Jr.", ("Luc", "", "Van Gool", "Jr."), "Van Gool, Jr., Luc"),
+    # not a particle: the first word is a given name, the last the family name, and Van before a Vietnamese family
+    # name a middle name
+    ("Quoc V. Le", ("Quoc V.", "", "Le", ""), "Quoc V. Le"),
+    ("Le Song", ("Le", "", "Song", ""), "Le Song"),
+    ("Yann LeCun", ("Yann", "", "LeCun", ""), "Yann LeCun"),
+    ("Hieu Van Nguyen", ("Hieu Van", "", "Nguyen", ""), "Hieu Van Nguyen"),
+    ("Anish Das Sarma", ("Anish Das", "", "Sarma", ""), "Anish Das Sarma"),
+    ("Laurens van der Maaten", ("Laurens", "van der", "Maaten", ""), "Laurens van der Maaten"),
+    ("Guy L. Steele Jr.", ("Guy L.", "", "Steele", "Jr."), "Steele, Jr., Guy L."),
+])
+def test_capitalised_particles_in_the_middle_of_a_name_begin_the_family_name_as_bibtex_reads_it(
+        name: str, split: tuple[str, str, str, str], written: str) -> None:
+    assert split_name(name) == split
+    assert bibtex_name(name) == written
+    library = bibtexparser.parse_string("@article{k, author={" + written + "}}",
+                                        append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    parts = library.entries[0]["author"][0]
+    assert tuple(" ".join(p) for p in (parts.first, parts.von, parts.last, parts.jr)) == split  # as BibTeX reads it
+    drafts, problems = read_bibtex("@article{k, title={T}, year={2020}, author={" + written + "}}")
+    assert problems == [] and drafts[0].authors == [name]  # and l2h reads it back as written
+
+
+def test_citation_author_is_family_name_first_where_the_family_name_is_more_than_its_last_word() -> None:
+    assert [citation_name(n) for n in ("Nicolas Le Scouarnec", "Anton van den Hengel", "Yair Weiss", "Quoc V. Le",
+                                       "Guy L. Steele Jr.", "Ludwig van Beethoven III", "Plato")] == [
+        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Yair Weiss", "Quoc V. Le", "Guy L. Steele Jr.",
+        "van Beethoven, Ludwig III", "Plato"]
 
 
 def test_bibtex_writes_doi_eprint_and_url_verbatim() -> None:
@@ -364,3 +406,33 @@ def test_built_exports_cite_each_paper_by_its_own_address(site: Site) -> None:
 }
 """
     assert "learning2hash" not in json.dumps(items) and "example.org/publications" not in json.dumps(items)
+
+
+LE_SCOUARNEC = """\
+---
+title: "Cache locality is not enough"
+authors: Fabien André, Anne-Marie Kermarrec, Nicolas Le Scouarnec
+venue: VLDB
+year: 2015
+tags: [Image Retrieval]
+family: unsupervised
+---
+A summary.
+"""
+
+
+def test_a_capitalised_compound_family_name_is_cited_whole_in_a_built_site(site: Site) -> None:
+    """papers.bib, papers.json and the page's citation_author tags of a real build give "Le Scouarnec" as the
+    family name, not "Scouarnec"."""
+    root = site({"papers/andre2015cache.md": LE_SCOUARNEC})
+    assert build(root, out_dir=root / "_site").written
+    assert "  author = {Fabien André and Anne-Marie Kermarrec and Le Scouarnec, Nicolas},\n" in (
+        root / "_site/papers.bib").read_text(encoding="utf-8")
+    items = json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))
+    assert items[0]["author"] == [{"given": "Fabien", "family": "André"}, {"given": "Anne-Marie", "family": "Kermarrec"},
+                                  {"given": "Nicolas", "family": "Le Scouarnec"}]
+    html = (root / "_site/publications/andre2015cache/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "Fabien André", "Anne-Marie Kermarrec", "Le Scouarnec, Nicolas"]
+    assert "  author = {Fabien André and Anne-Marie Kermarrec and Le Scouarnec, Nicolas},\n" in html  # its BibTeX
+    assert '<p class="byline">Fabien André, Anne-Marie Kermarrec and Nicolas Le Scouarnec</p>' in html  # as written

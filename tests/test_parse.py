@@ -204,6 +204,16 @@ def list_paper(authors: str) -> str:
     ("[LeCun, Yann, 'Smith, Jr., John']", '"LeCun", "Yann"', 'a "Last, First" pair',
      '[Yann LeCun, "Smith, Jr., John"]', '["LeCun", "Yann", "Smith, Jr., John"]'),
     ("\n  - Jégou\n  - Hervé", '"Jégou", "Hervé"', 'a "Last, First" pair', "[Hervé Jégou]", '["Jégou", "Hervé"]'),
+    # a surname after lowercase particles
+    ("[van der Maaten, Laurens, Hinton, Geoffrey]", '"van der Maaten", "Laurens", "Hinton", "Geoffrey"',
+     '2 "Last, First" pairs', "[Laurens van der Maaten, Geoffrey Hinton]",
+     '["van der Maaten", "Laurens", "Hinton", "Geoffrey"]'),
+    # a one-word name quoted is whole: the lists on either side of it are read on their own, and it stays quoted
+    ('[Weiss, Yair, "Devvrit", Torralba, Antonio]', '"Weiss", "Yair", "Torralba", "Antonio"', '2 "Last, First" pairs',
+     '[Yair Weiss, "Devvrit", Antonio Torralba]', '["Weiss", "Yair", "Devvrit", "Torralba", "Antonio"]'),
+    ('[Weiss, Yair, Torralba, Antonio, "Devvrit", Rob Fergus]', '"Weiss", "Yair", "Torralba", "Antonio"',
+     '2 "Last, First" pairs', '[Yair Weiss, Antonio Torralba, "Devvrit", Rob Fergus]',
+     '["Weiss", "Yair", "Torralba", "Antonio", "Devvrit", Rob Fergus]'),
 ])
 def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_with_the_list_rewritten(
         authors: str, paired: str, pairs: str, fix: str, quoted: str) -> None:
@@ -228,6 +238,8 @@ def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_with_the_list_rewri
      ("J.-P. Doe", "K. L. Roe")),
     ("[Devvrit, Weiss, Y]", '"Weiss", "Y"', 'a "Last, First" pair', "Y", ("Devvrit", "Y Weiss")),
     ('["Doe", "J."]', '"Doe", "J."', 'a "Last, First" pair', "J.", ("J. Doe",)),
+    ("[Hinton, G., van der Maaten, L. J. P.]", '"Hinton", "G.", "van der Maaten", "L. J. P."',
+     '2 "Last, First" pairs', "G.", ("G. Hinton", "L. J. P. van der Maaten")),
 ])
 def test_a_surname_and_initials_split_by_a_yaml_list_are_an_error(
         authors: str, paired: str, pairs: str, initials: str, fix: tuple[str, ...]) -> None:
@@ -244,6 +256,9 @@ def test_a_surname_and_initials_split_by_a_yaml_list_are_an_error(
     "[OpenAI, DeepMind]", "[IBM, Google Research]", '["Mausam", "Devvrit"]', "['Mausam', 'Devvrit']",
     "[Suhas Jayaram Subramanya, Devvrit, Rohan Kadekodi]", "[Weiss, Yair, Torralba]", "[Devvrit, Rohan Kadekodi]",
     "[Weiss; Yair]", "[Yair Weiss, J. R. Doe, Ann Lee]", "[Martin Luther King, Jr., Ann Lee]", "[Weiss, Yair Weiss]",
+    # a name with a particle is a whole name; a given name has neither a particle nor a capital inside a word
+    "[Laurens van der Maaten, Geoffrey Hinton]", "[Weiss, Yair, Devvrit, Yann LeCun]",
+    "[Weiss, Yair, Devvrit, Anton van den Hengel]",
 ])
 def test_one_word_names_that_are_not_split_pairs_are_read_as_they_are(authors: str) -> None:
     """Mononymous authors (Devvrit), organisations, names quoted each to say they are whole, odd runs."""

@@ -29,6 +29,16 @@ _INLINE_MATH = re.compile(r"\$([^$\n]+)\$")
 _UNSAFE_VERBATIM = re.compile(r"[{}\\\s]")
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 """Last words of a name that are a suffix ("Guy L. Steele Jr."), not the family name."""
+_FAMILY_PARTICLES = frozenset({"Al", "Da", "De", "Del", "Della", "Di", "Dos", "Du", "El", "La", "Le", "Ten", "Ter", "Van",
+                               "Von"})
+"""Capitalised words that begin a family name when they are neither the first word of a name nor its last:
+"Nicolas Le Scouarnec", "Luc Van Gool", "Dimitri Van De Ville". First, they are a given name ("Le Song"); last,
+the family name itself ("Quoc V. Le"). Left out: particles that are also given names or syllables of them in the
+middle of a name (Ben, Bin, Das, Des, Lo), and lowercase particles, which every word in lowercase already is."""
+_VIETNAMESE_FAMILIES = frozenset({"Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui",
+                                  "Do", "Ho", "Ngo", "Duong", "Ly"})
+"""The most common Vietnamese family names: before one of them as last word, Van and Le are middle names
+("Hieu Van Nguyen"), not the start of a family name."""
 _PAPER_LINKS = ("Paper", "PDF", "arXiv")
 """Names of the links (as parse.py spells them) that lead to the paper itself, in no order: the first one counts."""
 
@@ -92,19 +102,21 @@ def is_preprint_paper(paper: Paper) -> bool:
 
 
 def split_name(name: str) -> tuple[str, str, str, str]:
-    """Split a "First von Last Jr." name into (given, particle, family, suffix) as BibTeX reads "First von Last".
+    """Split a "First von Last Jr." name into (given, particle, family, suffix) as bibtex_name writes it for BibTeX.
 
-    The particle is the words from the first to the last one that starts with a lowercase letter ("van den" of
-    "Anton van den Hengel"), never the last word; without one, the family name is the last word. A trailing
-    Jr./Sr./II/III/IV is the suffix. A one-word name is all family name.
+    The family name starts at the first word that starts with a lowercase letter ("van den" of "Anton van den
+    Hengel"), or at a capitalised particle of _FAMILY_PARTICLES that is neither the first word nor the last ("Le
+    Scouarnec" of "Nicolas Le Scouarnec"), whichever comes first; else it is the last word. The particle is the
+    words of the family name up to the last lowercase one, never its last word: "van den", "De la" of "Fernando De
+    la Torre"; "Le Scouarnec" is all family name. A trailing Jr./Sr./II/III/IV is the suffix. A one-word name is
+    all family name.
     """
     words = name.split()
     suffix = words.pop() if len(words) > 2 and words[-1] in _SUFFIXES else ""
     lower = [i for i, word in enumerate(words[:-1]) if _is_lowercase(word)]
-    if lower:
-        start, end = lower[0], lower[-1] + 1
-    else:
-        start = end = max(len(words) - 1, 0)
+    capital = [i for i in range(1, len(words) - 1) if _is_family_particle(words, i)]
+    start = min(lower[:1] + capital[:1], default=max(len(words) - 1, 0))
+    end = lower[-1] + 1 if lower else start
     return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix
 
 
@@ -113,13 +125,32 @@ def _is_lowercase(word: str) -> bool:
     return letter.islower()
 
 
+def _is_family_particle(words: list[str], i: int) -> bool:
+    """Tell whether words[i], neither first nor last, is a capitalised particle that begins the family name."""
+    if words[i] not in _FAMILY_PARTICLES:
+        return False
+    return not (i == len(words) - 2 and words[i] in ("Van", "Le") and words[-1] in _VIETNAMESE_FAMILIES)
+
+
 def bibtex_name(name: str) -> str:
-    """Write an author for BibTeX: "First von Last", or "von Last, Jr., First" when the name has a suffix."""
+    """Write an author for BibTeX so that it reads split_name's split: "First von Last" where BibTeX reads that
+    alike, else "von Last, Jr., First" (a suffix, or a family name that begins with a capitalised word)."""
     given, particle, family, suffix = split_name(name)
-    if not suffix:
+    surname = " ".join(filter(None, (particle, family)))
+    if not suffix and (_is_lowercase(surname) or " " not in surname):
         return bibtex_escape(name)
-    return ", ".join(bibtex_escape(part) for part in (" ".join(filter(None, (particle, family))), suffix, given)
-                     if part)
+    return ", ".join(bibtex_escape(part) for part in (surname, suffix, given) if part)
+
+
+def citation_name(name: str) -> str:
+    """Write an author for a citation_author meta tag: "Family, Given" when the family name is more than its last
+    word ("van den Hengel, Anton", "Le Scouarnec, Nicolas"), which Google Scholar and Zotero read as written;
+    else the name as written ("Yair Weiss")."""
+    given, particle, family, suffix = split_name(name)
+    surname = " ".join(filter(None, (particle, family)))
+    if " " not in surname or not given:
+        return name
+    return f"{surname}, {given}" + (f" {suffix}" if suffix else "")
 
 
 def bibtex_key(paper: Paper) -> str:

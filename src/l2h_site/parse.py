@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -251,10 +251,11 @@ def _as_a_list(field: str, names: list[str]) -> str:
     return f" (or, if they are {len(names)} names after all, organisations say, a list: {field}: {_quoted(names, pairs)})"
 
 
-def _quoted(names: Sequence[str], pairs: Sequence[tuple[int, int]]) -> str:
-    """The names as a YAML [flow list], those of the pairs quoted: quoted, the list reads them as whole names."""
+def _quoted(names: Sequence[str], pairs: Sequence[tuple[int, int]], quoted: Sequence[bool] = ()) -> str:
+    """The names as a YAML [flow list], those of the pairs quoted: quoted, the list reads them as whole names.
+    Names quoted as written (quoted[i]) stay quoted."""
     paired = {i for pair in pairs for i in pair}
-    return "[" + ", ".join(f'"{n}"' if i in paired else _flow_item(n) for i, n in enumerate(names)) + "]"
+    return "[" + ", ".join(_flow_item(n, i in paired or i < len(quoted) and quoted[i]) for i, n in enumerate(names)) + "]"
 
 
 _FLOW_SPECIAL = re.compile(r"[,\[\]{}:#&*!|>'\"%@`]|^[-?\s]|\s$")
@@ -278,35 +279,69 @@ def _is_given_name(item: str) -> bool:
     return bool(_INITIALS.match(item)) or _is_name_word(first, given=True) and (not rest or bool(_INITIALS.match(rest)))
 
 
+def _is_surname(item: str) -> bool:
+    """Tell whether an item of a list can be a surname alone: one word ('Weiss', 'LeCun'), or one after lowercase
+    particles ('van der Maaten'), which no whole name begins with; not initials."""
+    *particles, last = item.split(" ")
+    return (all(p.isalpha() and p.islower() for p in particles) and _is_name_word(last, given=False)
+            and not _INITIALS.match(last))
+
+
+def _is_given_words(item: str) -> bool:
+    """Tell whether an item of a list can be a given name of several words: 'Ishwar Singh', 'Jon Louis', 'J. Robert';
+    not a name with a particle or a capital inside a word ('Anton van den Hengel', 'Yann LeCun')."""
+    return all(_INITIALS.match(word) or _is_name_word(word, given=True) for word in item.split(" "))
+
+
 def split_pairs(items: Sequence[str], quoted: Sequence[bool]) -> list[tuple[int, int]]:
     """Find 'Last, First' pairs that YAML read as two items of a list of authors ([Weiss, Yair] for Yair Weiss):
     the indexes of the surname and the given name of each, in list order.
 
-    Caught: a one-word item followed by initials ([Doe, J.]), and a run of an even number of items that read as
-    surname and given name two by two ([Weiss, Yair, Torralba, Antonio], [Mount, David M.]). Not caught: one-word
-    names on their own or in odd runs (a mononymous author such as Devvrit), names that are not capitalised words
-    (OpenAI, IBM), and one-word names the contributor quoted, each, to say that they are whole names
-    (["Mausam", "Devvrit"]). A list whose every other item, from the first, is a one-word surname is taken as pairs
-    whole once one of its pairs is caught: [Tepper, Mariano, Bhati, Ishwar Singh].
+    Caught: a surname followed by initials ([Doe, J.]), and a run of an even number of items that read as surname
+    and given name two by two ([Weiss, Yair, Torralba, Antonio], [Mount, David M.], [van der Maaten, Laurens]).
+    Not caught: one-word names on their own or in odd runs (a mononymous author such as Devvrit), names that are not
+    capitalised words (OpenAI, IBM), and one-word names the contributor quoted to say that they are whole names
+    (["Mausam", "Devvrit"]). Such a quoted name is never half of a pair, unless with initials; the items on either
+    side of it are read as lists of their own ([Weiss, Yair, "Devvrit", Torralba, Antonio] holds two pairs). A list,
+    or such a part of one, whose every other item, from the first, is a surname is taken as pairs whole once one of
+    its pairs is caught, if the other items can be given names: [Tepper, Mariano, Bhati, Ishwar Singh].
     """
-    def surname(i: int) -> bool:
-        return " " not in items[i] and _is_name_word(items[i], given=False) and not _INITIALS.match(items[i])
+    def is_whole(i: int) -> bool:  # a name its writer quoted; initials are no name, quoted or not
+        return quoted[i] and not _INITIALS.match(items[i])
 
     def kind(i: int) -> str | None:  # of the pair items[i], items[i + 1]
-        if not surname(i) or not _is_given_name(items[i + 1]):
+        if i + 1 >= len(items) or not _is_surname(items[i]) or not _is_given_name(items[i + 1]):
             return None
         if _INITIALS.match(items[i + 1]):
             return "initials"
-        return None if quoted[i] and quoted[i + 1] else "words"
+        return None if is_whole(i) or is_whole(i + 1) else "words"
 
-    whole = len(items) % 2 == 0 and all(surname(j) for j in range(0, len(items), 2))
-    if whole and any(kind(j) for j in range(0, len(items), 2)):
-        return [(j, j + 1) for j in range(0, len(items), 2)]
     pairs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(items):
+    start = i = 0
+    while i <= len(items):
+        if i < len(items) and not is_whole(i):
+            i += 1
+            continue
+        pairs += _pairs_between(items, start, i, kind)
+        if kind(i) == "initials":
+            pairs.append((i, i + 1))
+            i += 1
+        i += 1
+        start = i
+    return pairs
+
+
+def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[int], str | None]) -> list[tuple[int, int]]:
+    """Find the pairs of split_pairs among items[start:stop], where no name is written quoted."""
+    every_other = range(start, stop, 2)
+    if ((stop - start) % 2 == 0 and all(_is_surname(items[j]) and _is_given_words(items[j + 1]) for j in every_other)
+            and any(kind(j) for j in every_other)):
+        return [(j, j + 1) for j in every_other]
+    pairs: list[tuple[int, int]] = []
+    i = start
+    while i < stop:
         end = i  # the run of items that can be part of a pair
-        while end < len(items) and (surname(end) or _is_given_name(items[end])):
+        while end < stop and (_is_surname(items[end]) or _is_given_name(items[end])):
             end += 1
         two_by_two = (end - i) % 2 == 0 and all(kind(j) for j in range(i, end, 2))
         while i < end:
@@ -320,9 +355,9 @@ def split_pairs(items: Sequence[str], quoted: Sequence[bool]) -> list[tuple[int,
     return pairs
 
 
-def _flow_item(name: str) -> str:
-    """Write a name as an item of a YAML [flow list], in double quotes if it needs them."""
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if _FLOW_SPECIAL.search(name) else name
+def _flow_item(name: str, quote: bool = False) -> str:
+    """Write a name as an item of a YAML [flow list], in double quotes if it needs them or quote says so."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if quote or _FLOW_SPECIAL.search(name) else name
 
 
 def _first_name_first(name: str) -> str:
@@ -541,7 +576,7 @@ class _Reader:
                     quoted.extend([self.is_quoted((name, i)) or ";" in text] * len(found))
             pairs = split_pairs(names, quoted)
             if pairs:
-                names = self.split_pairs(name, names, pairs)
+                names = self.split_pairs(name, names, pairs, quoted)
         else:
             self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {describe_value(value)}",
                       "write authors: First Author, Second Author")
@@ -567,25 +602,28 @@ class _Reader:
         lines = self.doc.lines
         return 0 <= index < len(lines) and lines[index][column - 1:column] in ('"', "'")
 
-    def split_pairs(self, name: str, names: list[str], pairs: Sequence[tuple[int, int]]) -> list[str]:
+    def split_pairs(self, name: str, names: list[str], pairs: Sequence[tuple[int, int]],
+                    quoted: Sequence[bool]) -> list[str]:
         """Report 'Last, First' pairs split apart in a list of authors; return the names as the paper keeps them:
-        turned round when the pairs are sure (initials), else as written (they may be one-word names)."""
+        turned round when the pairs are sure (initials), else as written (they may be one-word names). The hints
+        keep the quotes of names written quoted."""
         paired = [names[i] for pair in pairs for i in pair]
         starts = {first: second for first, second in pairs}
         seconds = set(starts.values())
         fixed = [f"{names[starts[i]]} {n}" if i in starts else n for i, n in enumerate(names) if i not in seconds]
+        kept = [i not in starts and quoted[i] for i in range(len(names)) if i not in seconds]
         what = 'a "Last, First" pair' if len(pairs) == 1 else f'{len(pairs)} "Last, First" pairs'
         initials = next((names[j] for _, j in pairs if _INITIALS.match(names[j])), None)
         message = (f"{name} {quote_list(paired, 6)} {'are' if initials else 'look like'} {what} split in two: "
                    + (f'"{initials}" is initials, not an author' if initials else
                       f"l2h reads them as {len(paired)} authors"))
-        hint = f"write each name as one item, first name first: {name}: [{', '.join(map(_flow_item, fixed))}]"
+        hint = f"write each name as one item, first name first: {name}: [{', '.join(map(_flow_item, fixed, kept))}]"
         if initials:
             self.fail((name,), "authors-split-pairs", message, hint)
             return fixed
         self.warn((name,), "authors-split-pairs", message,
                   f"{hint} (or, if they are {len(paired)} names after all, organisations say, quote each: "
-                  f"{name}: {_quoted(names, pairs)})")
+                  f"{name}: {_quoted(names, pairs, quoted)})")
         return names
 
     def year(self) -> int | None:
