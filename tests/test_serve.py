@@ -563,6 +563,44 @@ def test_an_edited_paper_is_previewed_at_once_then_the_whole_site_follows(servin
     assert running.log.getvalue().count("page(s) updated in") == 1
 
 
+def test_a_server_started_on_an_up_to_date_site_serves_before_it_prepares_previews(
+        site: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found up to date, the site is served at once; what it was built from (which previews need: 1.5-2.5 s at
+    5,000 papers) is computed meanwhile, and the first edit waits for it and is previewed."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root, out_dir=root / ".l2h-cache" / "serve", serving=True).written  # as an earlier l2h serve left it
+    gate = threading.Event()
+    real = serve_module.site_context
+    calls: list[str] = []
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        calls.append(threading.current_thread().name)
+        assert gate.wait(60), "the test never let the previews go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "site_context", held)
+    log = io.StringIO()
+    server = DevServer(SiteBuilder(root=root), port=0, debounce=0.1, poll=0.05, out=log)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert server.ready.wait(60)
+        assert "l2h: built " in log.getvalue() and server.builder.previewer is None  # served, previews not ready
+        assert get(server.port, "/publications/weiss2008spectral/")[0] == 200
+        paper = root / "papers" / "weiss2008spectral.md"
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Previewed"), encoding="utf-8")
+        time.sleep(0.5)
+        assert "l2h: rebuilt " not in log.getvalue()  # the first edit waits for the previews
+        gate.set()
+        wait_for(lambda: "l2h: rebuilt " in log.getvalue())
+        assert "page(s) updated in" in log.getvalue() and calls == ["l2h-previews"]
+    finally:
+        gate.set()
+        server.stop()
+        thread.join(30)
+    assert not thread.is_alive()
+
+
 def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Make every later build of the dev server wait, once started, for the returned event (previews run at once)."""
     gate = threading.Event()

@@ -152,6 +152,8 @@ class SiteBuilder:
     """Keep a child process with scikit-learn loaded for related papers and the topic map (on two cores or more)."""
     warm: WarmChild | None = None
     """That child, once the first build started it; close() stops it."""
+    _previews_wanted: bool = False
+    """The last build found the site up to date and did not compute what it was built from (prepare_previews)."""
     served: Path | None = None
     """The folder requests are answered from: the last that a build wrote a site to (or, at the start, the
     output folder if it holds a site l2h wrote). Never a folder a build refused to write, such as / or papers/."""
@@ -179,8 +181,10 @@ class SiteBuilder:
                  config.resources, config.contributing)
         return sorted({config_path, *(config.path(n) for n in names)})
 
-    def rebuild(self) -> BuildOutcome:
-        """Build the site; a failure is recorded and reported, never raised."""
+    def rebuild(self, previews_later: bool = False) -> BuildOutcome:
+        """Build the site; a failure is recorded and reported, never raised. previews_later: if the site is found up
+        to date, what it was built from (for previews) is computed by prepare_previews, not here (l2h serve's start:
+        it serves meanwhile)."""
         started = time.perf_counter()
         try:
             if self.cache is None:
@@ -198,9 +202,11 @@ class SiteBuilder:
             if result.written and result.out_dir is not None:
                 self.served = result.out_dir.resolve()
             context = result.context
-            if context is None and result.unchanged and self.previewer is None:
+            self._previews_wanted = context is None and result.unchanged and self.previewer is None
+            if self._previews_wanted and not previews_later:
                 # Started on a site already up to date: compute what it was built from, for previews.
                 context = site_context(self.root, self.config_file, self.cache, self.strict)
+                self._previews_wanted = False
             if context is not None:
                 self.previewer = Previewer(context)
             elif not result.unchanged:
@@ -217,6 +223,19 @@ class SiteBuilder:
         self.good_builds += outcome.ok
         self.last = outcome
         return outcome
+
+    def prepare_previews(self) -> None:
+        """Compute what the site was built from, for previews, if the last build found it up to date and left that
+        for later (rebuild's previews_later). At 5,000 papers this takes 1.5-2.5 s, which l2h serve spends serving."""
+        if not (self._previews_wanted and self.last.ok):
+            return
+        self._previews_wanted = False
+        try:
+            context = site_context(self.root, self.config_file, self.cache, self.strict)
+        except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
+            return
+        if context is not None:
+            self.previewer = Previewer(context)
 
     def save_memos(self) -> None:
         """Write the cache's memos, which builds keep in memory (BuildCache.save_later): after each build, once the
@@ -717,6 +736,8 @@ class DevServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
         self.ready = threading.Event()
+        self._previews = threading.Thread(target=builder.prepare_previews, name="l2h-previews", daemon=True)
+        """Computes, while the server serves, what a site found up to date at the start was built from."""
 
     @property
     def url(self) -> str:
@@ -753,6 +774,8 @@ class DevServer:
         self.out.flush()
 
     def _rebuild(self, changed: set[Path] | None = None) -> None:
+        if self._previews.ident is not None:  # started: never beside a build, both use the builder's cache
+            self._previews.join()
         preview = self.builder.preview(changed) if changed else None
         if preview is not None and preview.files:  # the edited papers' pages first, then the whole consistent site
             self._say(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
@@ -795,11 +818,14 @@ class DevServer:
             # is known before a build that may take a minute (and could otherwise rewrite another server's site).
             self.builder.check_output()
             sockets = self._bind()
-            self._report(self.builder.rebuild(), first=True)
+            self._report(self.builder.rebuild(previews_later=True), first=True)
             self.builder.save_memos()
+            self._previews.start()  # before the watcher: its first rebuild waits for it
             asyncio.run(self._serve(sockets, open_browser))
         finally:
             self.watcher.stop()
+            if self._previews.ident is not None:
+                self._previews.join()
             self.builder.close()
             self.ready.set()
 
