@@ -23,13 +23,14 @@
       show();
     });
   });
-  // A box that can scroll (code, a wide table, the BibTeX entry, the chart, the map) is a tab stop, so that a
-  // keyboard can scroll it: the page makes it one (tabindex="0"), which is right without JavaScript. Where it
-  // fits and cannot scroll it is a stop too many: it leaves the tab order while it fits, and comes back when the
-  // window narrows or its content grows.
+  // A box that can scroll (code, a wide table or formula, the BibTeX entry, the chart, the map) is a tab stop, so
+  // that a keyboard can scroll it: the page makes it one (tabindex="0"), which is right without JavaScript. Where
+  // it fits and cannot scroll it is a stop too many: it leaves the tab order while it fits, and comes back when
+  // the window narrows or its content grows.
   document.addEventListener("DOMContentLoaded", function () {
     var boxes = Array.prototype.slice.call(
-      document.querySelectorAll("pre[tabindex='0'], .table-scroll[tabindex='0'], figure[tabindex='0']"));
+      document.querySelectorAll(
+        "pre[tabindex='0'], .table-scroll[tabindex='0'], .math-scroll[tabindex='0'], figure[tabindex='0']"));
     if (!boxes.length) return;
     boxes.forEach(function (box) { box.dataset.scrollStop = ""; });  // the boxes looked after here
     function update() {

@@ -180,3 +180,40 @@ def test_a_table_of_the_repositorys_own_pages_is_named_by_the_heading_it_follows
     assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table 1 of 2 on this page"><table>' in html
     assert ('<h2 id="diagnostic-codes">Diagnostic codes</h2>\n<div class="table-scroll" role="region" tabindex="0" '
             'aria-labelledby="diagnostic-codes"><table>') in html
+
+
+def test_a_display_formula_is_a_named_box_that_scrolls_and_inline_math_flows_in_its_sentence() -> None:
+    """A wide formula scrolls sideways inside its own box instead of widening the page on a phone; the box is a tab
+    stop with a name, so that a keyboard can scroll it. $$…$$ within a sentence, and $…$, stay in the sentence."""
+    html = MarkdownRenderer().render("The loss\n\n$$\nx^2\n$$\n\nis small, as $$y$$ and $z$ are.").html
+    assert html == (
+        '<p>The loss</p>\n<span class="math-scroll" role="region" tabindex="0" aria-label="Formula in the summary">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><msup><mi>x</mi><mn>2</mn></msup>'
+        "</mrow></math></span>\n<p>is small, as "
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mstyle displaystyle="true" '
+        'scriptlevel="0"><mi>y</mi></mstyle></mrow></math> and '
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>z</mi></mrow></math> are.</p>')
+
+
+def test_each_display_formula_gets_one_box_that_no_contributor_markup_forges() -> None:
+    """The sanitiser drops the class, role, tabindex and name a contributor writes on a span; display math written
+    as raw MathML gets l2h's box too, a span, which a paragraph may hold, around the outermost formula only, whatever
+    its attributes hold and however its display="block" is spelled."""
+    html = MarkdownRenderer().render(
+        '<span class="math-scroll" role="region" tabindex="-1" aria-label="x">forged</span>\n\n$$a$$\n\n'
+        'Raw <math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="</math>">c</mi></math>, '
+        '<math><mi>d</mi></math>.\n').html
+    assert html == (
+        '<p><span>forged</span></p>\n'
+        '<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 2 in the summary">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>a</mi></mrow></math></span>\n'
+        '<p>Raw <span class="math-scroll" role="region" tabindex="0" aria-label="Formula 2 of 2 in the summary">'
+        '<math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="&lt;/math&gt;">c</mi></math>'
+        "</span>, <math><mi>d</mi></math>.</p>")
+
+
+def test_a_formula_of_the_repositorys_own_pages_is_named_by_its_place_on_the_page() -> None:
+    html = MarkdownRenderer(trusted=True).render("## Objective\n\n$$a$$\n\n$$b$$\n").html
+    assert html.count('<span class="math-scroll" role="region" tabindex="0" ') == 2
+    assert 'aria-label="Formula 1 of 2 on this page"><math' in html and 'aria-label="Formula 2 of 2 on this page"' in html
+    assert html.count("</math></span>") == 2

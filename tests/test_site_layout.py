@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import html5lib
 import pytest
 from conftest import GOOD_PAPER, REPO
 
@@ -145,6 +146,33 @@ def test_markdown_page_tables_scroll_in_their_own_named_box_that_a_keyboard_reac
     assert 'tabindex="0" aria-label="Table 1 of 2 on this page"><table>' in page
     assert '<h2 id="codes">Codes</h2>\n<div class="table-scroll" role="region" tabindex="0" aria-labelledby="codes"><table>' in page
     assert page.count("</table></div>") == 2
+
+
+
+WIDE_FORMULA = (r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|_2^2 + \lambda \sum_{i,j} S_{ij} "
+                r"\|b_i - b_j\|^2 + \mu \|W^\top W - I\|_F^2 + \nu \sum_k \log\left(1 + e^{-y_k w^\top x_k}\right)")
+"""A formula some 700 px wide: twice a phone's screen."""
+
+
+def test_a_summarys_display_formula_scrolls_in_its_own_named_box_that_a_keyboard_reaches(
+        site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """A wide formula of a summary scrolls sideways inside span.math-scroll instead of widening the page on a phone;
+    the box is a tab stop named by its place, the page stays valid HTML and a second build writes it again."""
+    summary = f"Codes minimising\n\n$$\n{WIDE_FORMULA}\n$$\n\nover $b_i$ and $$W$$.\n"
+    review = site({"papers/weiss2008spectral.md": GOOD_PAPER.replace("Codes from thresholded eigenfunctions of the "
+                                                                     "graph Laplacian.\n", summary),
+                   "l2h.yml": "search: false\n"})
+    out = review / "_site" / "publications" / "weiss2008spectral" / "index.html"
+    assert build(review, out_dir=review / "_site", use_cache=False).written
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<math ") == 3 and page.count('display="block"') == 1
+    assert ('<p>Codes minimising</p>\n<span class="math-scroll" role="region" tabindex="0" '
+            'aria-label="Formula in the summary"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+            '<mrow><munderover><mo>∑</mo>') in page
+    assert page.count('<span class="math-scroll"') == 1 and page.count("</math></span>") == 1
+    html5lib.HTMLParser(strict=True).parse(page)
+    assert build(review, out_dir=review / "_site", use_cache=False).written
+    assert out.read_text(encoding="utf-8") == page
 
 
 def _declarations(css: str, selector: str) -> dict[str, str]:

@@ -194,36 +194,65 @@ class MarkdownRenderer:
         return render_inline(text)
 
 
-_BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>')
-"""What focusable_boxes changes, and the headings with an id (the repository's own pages) that name a table."""
+_BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>|</table>'
+                  r'|<(?P<end>/?)math\b(?P<attributes>(?:"[^"]*"|[^">])*)>')
+"""What focusable_boxes changes, the headings with an id (the repository's own pages) that name a table, and the
+start and end tags of math (quoted attribute values read whole, so that no '>' in them ends a tag early)."""
+_DISPLAY_BLOCK = re.compile(r'\sdisplay="block"', re.IGNORECASE)
+"""A math element's attribute that makes it display math (the value is ASCII case-insensitive, as browsers read it)."""
 
 
 def focusable_boxes(fragment: str, where: str) -> str:
     """Let a keyboard reach and scroll the boxes of sanitised HTML that may scroll sideways (axe's
-    scrollable-region-focusable): each table goes in a box that scrolls (div.table-scroll, so that a wide table
-    does not widen the page on a phone), named and focusable, and each code block (pre) becomes focusable.
+    scrollable-region-focusable): each table and each display formula goes in a box that scrolls, so that a wide
+    one does not widen the page on a phone, named and focusable; and each code block (pre) becomes focusable.
 
-    A table's box is named by the heading it follows where that heading has an id (the repository's own pages,
-    never a summary); else by its place, where: "Table in the summary", "Table 2 of 3 in the summary". The
-    sanitiser leaves no attribute on <table> and <pre>, so each is found as it is written here.
+    A table's box (div.table-scroll) is named by the heading it follows where that heading has an id (the
+    repository's own pages, never a summary); else by its place, where: "Table in the summary", "Table 2 of 3 in
+    the summary". A formula's box (span.math-scroll, shown as a block: display math may stand in a paragraph, where
+    a div may not) is named by its place: "Formula in the summary", "Formula 2 of 3 on this page". Inline math, and
+    math within a boxed formula, stays as it is. The sanitiser leaves no attribute on <table> and <pre>, and
+    escapes '<' and '>' in attribute values, so each tag is found as it is written here and none within another.
     """
-    tables = fragment.count("<table>")
+    boxed: dict[int, str] = {}  # where a formula's box opens or closes: before a math start tag, after its end tag
+    depth = boxed_at = 0  # math elements open; the depth of the formula whose box is open, or 0
+    for match in _BOX.finditer(fragment):
+        if match.group("end") == "/":
+            depth -= 1
+            if depth < boxed_at:
+                boxed[match.start()], boxed_at = "close", 0
+        elif match.group("end") == "":
+            depth += 1
+            if not boxed_at and _DISPLAY_BLOCK.search(match.group("attributes")):
+                boxed[match.start()], boxed_at = "open", depth
+    tables, formulas = fragment.count("<table>"), sum(kind == "open" for kind in boxed.values())
     heading: str | None = None
-    number = 0
+    table = formula = 0
+
+    def name(what: str, number: int, count: int) -> str:
+        return f'aria-label="{what} {f"{number} of {count} " if count > 1 else ""}{html.escape(where)}"'
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal heading, number
+        nonlocal heading, table, formula
+        tag = match.group(0)
         if match.group("heading"):
             heading = match.group("heading")
-            return match.group(0)
-        if match.group(0) == "<pre>":
+            return tag
+        if tag == "<pre>":
             return '<pre tabindex="0">'
-        number += 1
-        name = (f'aria-labelledby="{heading}"' if heading else
-                f'aria-label="Table {f"{number} of {tables} " if tables > 1 else ""}{html.escape(where)}"')
-        return f'<div class="table-scroll" role="region" tabindex="0" {name}><table>'
+        if tag == "<table>":
+            table += 1
+            label = f'aria-labelledby="{heading}"' if heading else name("Table", table, tables)
+            return f'<div class="table-scroll" role="region" tabindex="0" {label}><table>'
+        if tag == "</table>":
+            return "</table></div>"
+        kind = boxed.get(match.start())
+        if kind == "open":
+            formula += 1
+            return f'<span class="math-scroll" role="region" tabindex="0" {name("Formula", formula, formulas)}>{tag}'
+        return tag + "</span>" if kind == "close" else tag
 
-    return _BOX.sub(replace, fragment).replace("</table>", "</table></div>")
+    return _BOX.sub(replace, fragment)
 
 
 def _latex_source(match: re.Match[str]) -> str:

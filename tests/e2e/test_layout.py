@@ -52,6 +52,15 @@ class _PagesHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+SUMMARY_MATH = (
+    "It minimises\n\n$$\n"
+    r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|_2^2 + \lambda \sum_{i,j} S_{ij} \|b_i - b_j\|^2"
+    r" + \mu \|W^\top W - I\|_F^2"
+    "\n$$\n\nover the codes $b_i \\in \\{-1, 1\\}^c$ and the rotation $$W$$ of the data.\n")
+"""Added to the summary of the paper page of PAGES: a display formula some 500 px wide (a phone's screen and a half;
+it fits a desktop's) and inline math."""
+
+
 @pytest.fixture(scope="module", params=["full", "paged"])
 def site_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
     """Build the e2e review with the repository's Resources and Contributing pages (and, "paged", as a review
@@ -59,6 +68,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
     root = make_review(tmp_path_factory.mktemp("layout") / "review")
     for name in ("resources.md", "CONTRIBUTING.md"):
         shutil.copy(REPO / name, root / name)
+    itq = root / "papers" / "gong2011iterative.md"
+    itq.write_text(itq.read_text(encoding="utf-8") + SUMMARY_MATH, encoding="utf-8")
     if request.param == "paged":
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
     result = build(root, out_dir=root / "_site", use_cache=False)
@@ -192,6 +203,8 @@ def test_the_stats_map_can_be_skipped_by_keyboard(page: Any, site_url: str) -> N
     ("contributing/", "#diagnostic-codes ~ .table-scroll", "Diagnostic codes"),
     ("taxonomy/", ".table-scroll", "Unsupervised papers"),
     ("stats/", "figure.chart", "Papers per year"),
+    ("publications/gong2011iterative/", ".summary .math-scroll", "Formula in the summary"),
+    ("contributing/", ".math-scroll", "Formula on this page"),
 ])
 def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_arrow_keys(
         page: Any, site_url: str, path: str, box: str, name: str) -> None:
@@ -221,6 +234,35 @@ def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_a
         const moved = () => Math.abs(el.scrollLeft - start) >= 40 ? done() : requestAnimationFrame(moved);
         moved(); setTimeout(done, 3000); })""", start)
     assert abs(target.evaluate("el => el.scrollLeft") - start) >= 40
+
+
+def test_a_wide_formula_scrolls_in_its_own_box_and_the_page_does_not(page: Any, site_url: str) -> None:
+    """On a phone, a display formula wider than the screen scrolls sideways by itself, from its first symbol
+    (none of it out of reach to the left), and the page does not; inline math flows in its sentence. On a desktop,
+    where it fits, it is no tab stop; it becomes one as the window narrows."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "publications/gong2011iterative/")
+    page.wait_for_load_state("networkidle")
+    box = page.get_by_role("region", name="Formula in the summary")
+    assert box.evaluate("el => [el.scrollWidth <= el.clientWidth, el.tabIndex]") == [True, -1]
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.wait_for_function("() => document.querySelector('.summary .math-scroll').tabIndex === 0")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert box.evaluate("el => [el.scrollLeft, el.scrollWidth > el.clientWidth + 100, el.tabIndex]") == [0, True, 0]
+    assert box.evaluate("""el => el.querySelector("math").getBoundingClientRect().left
+        >= el.getBoundingClientRect().left""")
+    assert box.evaluate("el => el.getBoundingClientRect().right") <= 375
+    inline = page.locator(".summary p math")
+    assert inline.count() == 2
+    for math in inline.all():  # on a line with the word just before it or the one just after it, in their order
+        assert math.evaluate("""el => {
+            const letter = (text, at) => { const range = document.createRange();
+                range.setStart(text, at); range.setEnd(text, at + 1); return range.getBoundingClientRect(); };
+            const before = letter(el.previousSibling, el.previousSibling.length - 2), after = letter(el.nextSibling, 1);
+            const formula = el.getBoundingClientRect();
+            const level = word => formula.top < word.bottom && word.top < formula.bottom;
+            return el.closest(".math-scroll") === null && (level(before) && formula.left >= before.right - 1
+                || level(after) && formula.right <= after.left + 1); }""")
 
 
 SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [
