@@ -219,7 +219,9 @@ def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
 def test_scholarly_article_has_the_required_fields() -> None:
     data = scholarly_article(paper(doi="10.1/x"), "https://example.org/p/", "")
     assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
-    assert data["author"] == [{"@type": "Person", "name": "Yair Weiss"}, {"@type": "Person", "name": "Antonio Torralba"}]
+    assert data["author"] == [{"@type": "Person", "name": "Yair Weiss", "givenName": "Yair", "familyName": "Weiss"},
+                              {"@type": "Person", "name": "Antonio Torralba", "givenName": "Antonio",
+                               "familyName": "Torralba"}]
     assert data["datePublished"] == "2008"
     assert data["sameAs"] == ["https://doi.org/10.1/x"]
     # isPartOf must be a CreativeWork: a conference is the event the paper was published at
@@ -228,6 +230,24 @@ def test_scholarly_article_has_the_required_fields() -> None:
     preprint = scholarly_article(paper(venue="arXiv", arxiv="1509.02897"), "u", "")
     assert preprint["publisher"] == {"@type": "Organization", "name": "arXiv"}
     assert "publication" not in preprint and "isPartOf" not in preprint
+
+
+@pytest.mark.parametrize("name, person", [
+    ("Nicolas Le Scouarnec", {"givenName": "Nicolas", "familyName": "Le Scouarnec"}),
+    ("Anton van den Hengel", {"givenName": "Anton", "familyName": "van den Hengel"}),
+    ("Guy L. Steele Jr.", {"givenName": "Guy L.", "familyName": "Steele", "honorificSuffix": "Jr."}),
+    ("Quoc V. Le", {"givenName": "Quoc V.", "familyName": "Le"}),
+    ("Mausam", {}),  # a mononym, or an organisation: no split is known
+])
+def test_scholarly_article_gives_each_author_the_given_and_family_name_of_its_citations(
+        name: str, person: dict[str, str]) -> None:
+    """JSON-LD splits a name as papers.bib, papers.json and citation_author do, keeping it as written in name."""
+    data = scholarly_article(paper(authors=(name,)), "u", "")
+    assert data["author"] == [{"@type": "Person", "name": name, **person}]
+    if person:
+        csl = csl_item(paper(authors=(name,)), "")["author"][0]
+        assert person["familyName"] == " ".join(filter(None, (csl.get("non-dropping-particle"), csl["family"])))
+        assert (person["givenName"], person.get("honorificSuffix")) == (csl["given"], csl.get("suffix"))
 
 
 class _Scripts(HTMLParser):
@@ -436,3 +456,34 @@ def test_a_capitalised_compound_family_name_is_cited_whole_in_a_built_site(site:
         "Fabien André", "Anne-Marie Kermarrec", "Le Scouarnec, Nicolas"]
     assert "  author = {Fabien André and Anne-Marie Kermarrec and Le Scouarnec, Nicolas},\n" in html  # its BibTeX
     assert '<p class="byline">Fabien André, Anne-Marie Kermarrec and Nicolas Le Scouarnec</p>' in html  # as written
+
+
+NAMES = """\
+---
+title: Names
+authors: Nicolas Le Scouarnec, Anton van den Hengel, Guy L. Steele Jr., Mausam, Ann </script><b>O'Neil</b>
+venue: CVPR
+year: 2020
+tags: [Image Retrieval]
+family: supervised
+---
+A summary.
+"""
+
+
+def test_built_paper_page_jsonld_gives_each_person_its_given_and_family_name(site: Site) -> None:
+    """The JSON-LD of a real page, read back by json.loads of its script element, splits each name (escaped)."""
+    root = site({"papers/lescouarnec2020names.md": NAMES})
+    assert build(root, out_dir=root / "_site").written
+    html = (root / "_site/publications/lescouarnec2020names/index.html").read_text(encoding="utf-8")
+    assert "</script><b>" not in html
+    parser = _Scripts()
+    parser.feed(html)
+    assert [json.loads(text)["author"] for text in parser.jsonld] == [[
+        {"@type": "Person", "name": "Nicolas Le Scouarnec", "givenName": "Nicolas", "familyName": "Le Scouarnec"},
+        {"@type": "Person", "name": "Anton van den Hengel", "givenName": "Anton", "familyName": "van den Hengel"},
+        {"@type": "Person", "name": "Guy L. Steele Jr.", "givenName": "Guy L.", "familyName": "Steele",
+         "honorificSuffix": "Jr."},
+        {"@type": "Person", "name": "Mausam"},
+        {"@type": "Person", "name": "Ann </script><b>O'Neil</b>", "givenName": "Ann",
+         "familyName": "</script><b>O'Neil</b>"}]]

@@ -198,10 +198,29 @@ def bibtex_join(entries: Iterable[str]) -> str:
 
 def _person(name: str) -> dict[str, str]:
     given, particle, family, suffix = split_name(name)
-    if not given and not particle:
+    if not _is_split(given, particle):
         return {"literal": name}
     person = {"given": given, "non-dropping-particle": particle, "family": family, "suffix": suffix}
     return {field: value for field, value in person.items() if value}
+
+
+def _is_split(given: str, particle: str) -> bool:
+    """Tell whether split_name found more than a family name: a one-word name (a mononym, an organisation) is not
+    split, and is cited as written."""
+    return bool(given or particle)
+
+
+def _schema_person(name: str) -> dict[str, str]:
+    """Describe an author as a schema.org Person: its name as written and, where split_name splits it, givenName
+    and familyName (with the particle: "van den Hengel"; "Le Scouarnec") and a Jr./Sr./II/III/IV as
+    honorificSuffix, schema.org's only property for what follows a name. A one-word name has only its name."""
+    given, particle, family, suffix = split_name(name)
+    person = {"@type": "Person", "name": name}
+    if _is_split(given, particle):
+        parts = {"givenName": given, "familyName": " ".join(filter(None, (particle, family))),
+                 "honorificSuffix": suffix}
+        person.update((field, value) for field, value in parts.items() if value)
+    return person
 
 
 def csl_item(paper: Paper, abstract: str) -> dict[str, Any]:
@@ -270,7 +289,7 @@ def scholarly_article(paper: Paper, page_url: str, abstract: str) -> dict[str, A
         "@type": "ScholarlyArticle",
         "headline": plain_text(paper.title)[:110],
         "name": plain_text(paper.title),
-        "author": [{"@type": "Person", "name": a} for a in paper.authors],
+        "author": [_schema_person(a) for a in paper.authors],
         "datePublished": str(paper.year),
         "url": page_url,
     }
