@@ -19,6 +19,7 @@ from l2h_site.cite import (
     bibtex_escape,
     bibtex_file,
     bibtex_name,
+    citation_authors,
     citation_name,
     csl_file,
     csl_item,
@@ -182,9 +183,24 @@ def test_capitalised_particles_in_the_middle_of_a_name_begin_the_family_name_as_
 
 def test_citation_author_is_family_name_first_where_the_family_name_is_more_than_its_last_word() -> None:
     assert [citation_name(n) for n in ("Nicolas Le Scouarnec", "Anton van den Hengel", "Yair Weiss", "Quoc V. Le",
-                                       "Guy L. Steele Jr.", "Ludwig van Beethoven III", "Plato")] == [
-        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Yair Weiss", "Quoc V. Le", "Guy L. Steele Jr.",
-        "van Beethoven, Ludwig III", "Plato"]
+                                       "Plato")] == [
+        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Yair Weiss", "Quoc V. Le", "Plato"]
+
+
+def test_citation_author_of_a_name_with_a_suffix_is_family_given_suffix() -> None:
+    """Written as is, "Guy L. Steele Jr." is read by Zotero (whose last word is the family name) as family name
+    "Jr"; "Steele, Guy L., Jr." is the inverted form of RIS, which Zotero reads as Steele, Guy L."""
+    assert [citation_name(n) for n in ("Guy L. Steele Jr.", "Ludwig van Beethoven III", "Luc Van Gool Jr.")] == [
+        "Steele, Guy L., Jr.", "van Beethoven, Ludwig, III", "Van Gool, Luc, Jr."]
+
+
+def test_a_sole_author_is_never_written_as_zotero_would_read_two_authors() -> None:
+    """Zotero splits a lone citation_author tag at its commas when the words either side of the first both hold a
+    space: "van Gemert, Jan C." would be two authors, so a sole author is then written as is."""
+    assert citation_authors(["Jan C. van Gemert"]) == ["Jan C. van Gemert"]
+    assert citation_authors(["Jan C. van Gemert", "Yair Weiss"]) == ["van Gemert, Jan C.", "Yair Weiss"]
+    assert citation_authors(["Nicolas Le Scouarnec"]) == ["Le Scouarnec, Nicolas"]  # "Nicolas" holds no space
+    assert citation_authors(["Guy L. Steele Jr."]) == ["Steele, Guy L., Jr."]  # nor "Steele"
 
 
 def test_bibtex_writes_doi_eprint_and_url_verbatim() -> None:
@@ -471,8 +487,9 @@ A summary.
 """
 
 
-def test_built_paper_page_jsonld_gives_each_person_its_given_and_family_name(site: Site) -> None:
-    """The JSON-LD of a real page, read back by json.loads of its script element, splits each name (escaped)."""
+def test_built_paper_page_splits_each_name_in_its_jsonld_and_citation_author_tags(site: Site) -> None:
+    """The JSON-LD of a real page, read back by json.loads of its script element, and its citation_author tags split
+    each name as papers.bib does, escaped."""
     root = site({"papers/lescouarnec2020names.md": NAMES})
     assert build(root, out_dir=root / "_site").written
     html = (root / "_site/publications/lescouarnec2020names/index.html").read_text(encoding="utf-8")
@@ -487,3 +504,29 @@ def test_built_paper_page_jsonld_gives_each_person_its_given_and_family_name(sit
         {"@type": "Person", "name": "Mausam"},
         {"@type": "Person", "name": "Ann </script><b>O'Neil</b>", "givenName": "Ann",
          "familyName": "</script><b>O'Neil</b>"}]]
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Steele, Guy L., Jr.", "Mausam",
+        "Ann &lt;/script&gt;&lt;b&gt;O&#39;Neil&lt;/b&gt;"]
+
+
+SOLE = """\
+---
+title: Sole
+authors: Jan C. van Gemert
+year: 2020
+tags: [Image Retrieval]
+family: supervised
+---
+A summary.
+"""
+
+
+def test_a_sole_author_page_has_one_citation_author_that_zotero_reads_as_one(site: Site) -> None:
+    root = site({"papers/vangemert2020sole.md": SOLE})
+    assert build(root, out_dir=root / "_site").written
+    html = (root / "_site/publications/vangemert2020sole/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == ["Jan C. van Gemert"]
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["author"] == [{"@type": "Person", "name": "Jan C. van Gemert",
+                                                       "givenName": "Jan C.", "familyName": "van Gemert"}]
