@@ -19,6 +19,7 @@ from l2h_site.cite import (
     bibtex_escape,
     bibtex_file,
     bibtex_name,
+    citation_authors,
     citation_name,
     csl_file,
     csl_item,
@@ -182,9 +183,24 @@ def test_capitalised_particles_in_the_middle_of_a_name_begin_the_family_name_as_
 
 def test_citation_author_is_family_name_first_where_the_family_name_is_more_than_its_last_word() -> None:
     assert [citation_name(n) for n in ("Nicolas Le Scouarnec", "Anton van den Hengel", "Yair Weiss", "Quoc V. Le",
-                                       "Guy L. Steele Jr.", "Ludwig van Beethoven III", "Plato")] == [
-        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Yair Weiss", "Quoc V. Le", "Guy L. Steele Jr.",
-        "van Beethoven, Ludwig III", "Plato"]
+                                       "Plato")] == [
+        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Yair Weiss", "Quoc V. Le", "Plato"]
+
+
+def test_citation_author_of_a_name_with_a_suffix_is_family_given_suffix() -> None:
+    """Written as is, "Guy L. Steele Jr." is read by Zotero (whose last word is the family name) as family name
+    "Jr"; "Steele, Guy L., Jr." is the inverted form of RIS, which Zotero reads as Steele, Guy L."""
+    assert [citation_name(n) for n in ("Guy L. Steele Jr.", "Ludwig van Beethoven III", "Luc Van Gool Jr.")] == [
+        "Steele, Guy L., Jr.", "van Beethoven, Ludwig, III", "Van Gool, Luc, Jr."]
+
+
+def test_a_sole_author_is_never_written_as_zotero_would_read_two_authors() -> None:
+    """Zotero splits a lone citation_author tag at its commas when the words either side of the first both hold a
+    space: "van Gemert, Jan C." would be two authors, so a sole author is then written as is."""
+    assert citation_authors(["Jan C. van Gemert"]) == ["Jan C. van Gemert"]
+    assert citation_authors(["Jan C. van Gemert", "Yair Weiss"]) == ["van Gemert, Jan C.", "Yair Weiss"]
+    assert citation_authors(["Nicolas Le Scouarnec"]) == ["Le Scouarnec, Nicolas"]  # "Nicolas" holds no space
+    assert citation_authors(["Guy L. Steele Jr."]) == ["Steele, Guy L., Jr."]  # nor "Steele"
 
 
 def test_bibtex_writes_doi_eprint_and_url_verbatim() -> None:
@@ -219,7 +235,9 @@ def test_csl_file_is_the_indented_json_list_of_its_items() -> None:
 def test_scholarly_article_has_the_required_fields() -> None:
     data = scholarly_article(paper(doi="10.1/x"), "https://example.org/p/", "")
     assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
-    assert data["author"] == [{"@type": "Person", "name": "Yair Weiss"}, {"@type": "Person", "name": "Antonio Torralba"}]
+    assert data["author"] == [{"@type": "Person", "name": "Yair Weiss", "givenName": "Yair", "familyName": "Weiss"},
+                              {"@type": "Person", "name": "Antonio Torralba", "givenName": "Antonio",
+                               "familyName": "Torralba"}]
     assert data["datePublished"] == "2008"
     assert data["sameAs"] == ["https://doi.org/10.1/x"]
     # isPartOf must be a CreativeWork: a conference is the event the paper was published at
@@ -228,6 +246,24 @@ def test_scholarly_article_has_the_required_fields() -> None:
     preprint = scholarly_article(paper(venue="arXiv", arxiv="1509.02897"), "u", "")
     assert preprint["publisher"] == {"@type": "Organization", "name": "arXiv"}
     assert "publication" not in preprint and "isPartOf" not in preprint
+
+
+@pytest.mark.parametrize("name, person", [
+    ("Nicolas Le Scouarnec", {"givenName": "Nicolas", "familyName": "Le Scouarnec"}),
+    ("Anton van den Hengel", {"givenName": "Anton", "familyName": "van den Hengel"}),
+    ("Guy L. Steele Jr.", {"givenName": "Guy L.", "familyName": "Steele", "honorificSuffix": "Jr."}),
+    ("Quoc V. Le", {"givenName": "Quoc V.", "familyName": "Le"}),
+    ("Mausam", {}),  # a mononym, or an organisation: no split is known
+])
+def test_scholarly_article_gives_each_author_the_given_and_family_name_of_its_citations(
+        name: str, person: dict[str, str]) -> None:
+    """JSON-LD splits a name as papers.bib, papers.json and citation_author do, keeping it as written in name."""
+    data = scholarly_article(paper(authors=(name,)), "u", "")
+    assert data["author"] == [{"@type": "Person", "name": name, **person}]
+    if person:
+        csl = csl_item(paper(authors=(name,)), "")["author"][0]
+        assert person["familyName"] == " ".join(filter(None, (csl.get("non-dropping-particle"), csl["family"])))
+        assert (person["givenName"], person.get("honorificSuffix")) == (csl["given"], csl.get("suffix"))
 
 
 class _Scripts(HTMLParser):
@@ -436,3 +472,61 @@ def test_a_capitalised_compound_family_name_is_cited_whole_in_a_built_site(site:
         "Fabien André", "Anne-Marie Kermarrec", "Le Scouarnec, Nicolas"]
     assert "  author = {Fabien André and Anne-Marie Kermarrec and Le Scouarnec, Nicolas},\n" in html  # its BibTeX
     assert '<p class="byline">Fabien André, Anne-Marie Kermarrec and Nicolas Le Scouarnec</p>' in html  # as written
+
+
+NAMES = """\
+---
+title: Names
+authors: Nicolas Le Scouarnec, Anton van den Hengel, Guy L. Steele Jr., Mausam, Ann </script><b>O'Neil</b>
+venue: CVPR
+year: 2020
+tags: [Image Retrieval]
+family: supervised
+---
+A summary.
+"""
+
+
+def test_built_paper_page_splits_each_name_in_its_jsonld_and_citation_author_tags(site: Site) -> None:
+    """The JSON-LD of a real page, read back by json.loads of its script element, and its citation_author tags split
+    each name as papers.bib does, escaped."""
+    root = site({"papers/lescouarnec2020names.md": NAMES})
+    assert build(root, out_dir=root / "_site").written
+    html = (root / "_site/publications/lescouarnec2020names/index.html").read_text(encoding="utf-8")
+    assert "</script><b>" not in html
+    parser = _Scripts()
+    parser.feed(html)
+    assert [json.loads(text)["author"] for text in parser.jsonld] == [[
+        {"@type": "Person", "name": "Nicolas Le Scouarnec", "givenName": "Nicolas", "familyName": "Le Scouarnec"},
+        {"@type": "Person", "name": "Anton van den Hengel", "givenName": "Anton", "familyName": "van den Hengel"},
+        {"@type": "Person", "name": "Guy L. Steele Jr.", "givenName": "Guy L.", "familyName": "Steele",
+         "honorificSuffix": "Jr."},
+        {"@type": "Person", "name": "Mausam"},
+        {"@type": "Person", "name": "Ann </script><b>O'Neil</b>", "givenName": "Ann",
+         "familyName": "</script><b>O'Neil</b>"}]]
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "Le Scouarnec, Nicolas", "van den Hengel, Anton", "Steele, Guy L., Jr.", "Mausam",
+        "Ann &lt;/script&gt;&lt;b&gt;O&#39;Neil&lt;/b&gt;"]
+
+
+SOLE = """\
+---
+title: Sole
+authors: Jan C. van Gemert
+year: 2020
+tags: [Image Retrieval]
+family: supervised
+---
+A summary.
+"""
+
+
+def test_a_sole_author_page_has_one_citation_author_that_zotero_reads_as_one(site: Site) -> None:
+    root = site({"papers/vangemert2020sole.md": SOLE})
+    assert build(root, out_dir=root / "_site").written
+    html = (root / "_site/publications/vangemert2020sole/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == ["Jan C. van Gemert"]
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["author"] == [{"@type": "Person", "name": "Jan C. van Gemert",
+                                                       "givenName": "Jan C.", "familyName": "van Gemert"}]

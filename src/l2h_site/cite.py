@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from l2h_site.markup import plain_text
@@ -142,15 +142,27 @@ def bibtex_name(name: str) -> str:
     return ", ".join(bibtex_escape(part) for part in (surname, suffix, given) if part)
 
 
-def citation_name(name: str) -> str:
-    """Write an author for a citation_author meta tag: "Family, Given" when the family name is more than its last
-    word ("van den Hengel, Anton", "Le Scouarnec, Nicolas"), which Google Scholar and Zotero read as written;
-    else the name as written ("Yair Weiss")."""
+def citation_name(name: str, sole: bool = False) -> str:
+    """Write an author for a citation_author meta tag as Zotero (its Embedded Metadata translator) and Google Scholar
+    read it: "Family, Given" when the family name is more than its last word ("van den Hengel, Anton", "Le Scouarnec,
+    Nicolas"); "Family, Given, Suffix" when the name has a suffix ("Steele, Guy L., Jr.", the inverted form of RIS
+    and of style guides: as written, Zotero would take Jr. for the family name); else the name as written ("Yair
+    Weiss"), whose last word is the family name.
+
+    sole says the name is the paper's only author: Zotero reads a lone citation_author tag as a list of authors
+    separated by commas when the words either side of its first comma both hold a space ("van Gemert, Jan C." as
+    "van Gemert" and "Jan C."), so such a sole author is written as is: one author, family name its last word.
+    """
     given, particle, family, suffix = split_name(name)
     surname = " ".join(filter(None, (particle, family)))
-    if " " not in surname or not given:
+    if not given or (" " not in surname and not suffix) or (sole and " " in surname and " " in given):
         return name
-    return f"{surname}, {given}" + (f" {suffix}" if suffix else "")
+    return ", ".join(filter(None, (surname, given, suffix)))
+
+
+def citation_authors(names: Sequence[str]) -> list[str]:
+    """Write a paper's authors for its citation_author meta tags, one a tag, in order (see citation_name)."""
+    return [citation_name(name, sole=len(names) == 1) for name in names]
 
 
 def bibtex_key(paper: Paper) -> str:
@@ -198,10 +210,29 @@ def bibtex_join(entries: Iterable[str]) -> str:
 
 def _person(name: str) -> dict[str, str]:
     given, particle, family, suffix = split_name(name)
-    if not given and not particle:
+    if not _is_split(given, particle):
         return {"literal": name}
     person = {"given": given, "non-dropping-particle": particle, "family": family, "suffix": suffix}
     return {field: value for field, value in person.items() if value}
+
+
+def _is_split(given: str, particle: str) -> bool:
+    """Tell whether split_name found more than a family name: a one-word name (a mononym, an organisation) is not
+    split, and is cited as written."""
+    return bool(given or particle)
+
+
+def _schema_person(name: str) -> dict[str, str]:
+    """Describe an author as a schema.org Person: its name as written and, where split_name splits it, givenName
+    and familyName (with the particle: "van den Hengel"; "Le Scouarnec") and a Jr./Sr./II/III/IV as
+    honorificSuffix, schema.org's only property for what follows a name. A one-word name has only its name."""
+    given, particle, family, suffix = split_name(name)
+    person = {"@type": "Person", "name": name}
+    if _is_split(given, particle):
+        parts = {"givenName": given, "familyName": " ".join(filter(None, (particle, family))),
+                 "honorificSuffix": suffix}
+        person.update((field, value) for field, value in parts.items() if value)
+    return person
 
 
 def csl_item(paper: Paper, abstract: str) -> dict[str, Any]:
@@ -270,7 +301,7 @@ def scholarly_article(paper: Paper, page_url: str, abstract: str) -> dict[str, A
         "@type": "ScholarlyArticle",
         "headline": plain_text(paper.title)[:110],
         "name": plain_text(paper.title),
-        "author": [{"@type": "Person", "name": a} for a in paper.authors],
+        "author": [_schema_person(a) for a in paper.authors],
         "datePublished": str(paper.year),
         "url": page_url,
     }

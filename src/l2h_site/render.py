@@ -101,7 +101,8 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
                        scholarly_article=cite.scholarly_article)
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
-                       citation_name=cite.citation_name, atom_date=atom_date)
+                       citation_name=cite.citation_name, citation_authors=cite.citation_authors,
+                       atom_date=atom_date)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
