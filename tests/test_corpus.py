@@ -348,3 +348,33 @@ def test_a_child_started_early_for_a_build_that_fails_its_checks_is_stopped(tmp_
     root = golden_review(tmp_path)
     (root / "papers" / "broken2020.md").write_text("---\ntitle: [unclosed\n---\nA summary.\n", encoding="utf-8")
     assert _early_child_events(root) == {"written": False, "events": ["preload", "check"], "running": [False]}
+
+
+def test_a_warm_child_maps_a_review_larger_than_the_landmarks_as_the_build_process_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above LANDMARKS papers the child keeps the landmarks' documents when it lets go of the others (their own
+    TF-IDF places them), and after an edit of another paper gives the map the build process computes afresh."""
+    from l2h_site import stats
+
+    topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
+              "proximity graph greedy search neighbours", "learned index model positions keys"]
+    papers = [paper(f"p{i:04d}", f"Method {i}", f"{topics[i % 4]} variant{i % 37} words{i % 11} part{i % 5}")
+              for i in range(stats.LANDMARKS + 40)]
+    keys = sorted(p.key for p in papers)
+    landmarks = {keys[i] for i in stats.landmark_rows(keys)}
+    other = next(i for i, p in enumerate(papers) if p.key not in landmarks)
+    edited = [dataclasses.replace(p, summary=p.summary + " rotation codes") if i == other else p
+              for i, p in enumerate(papers)]
+    warm = WarmChild()
+    try:
+        for corpus_of_papers in (papers, edited):
+            found = CorpusWide(corpus_of_papers, warm=warm)
+            assert found._child is not None
+            with monkeypatch.context() as patched:  # the child's results, not the build process's fallback
+                patched.setattr(corpus, "compute_topic_map", lambda *_: pytest.fail("the child gave no map"))
+                result = found.result()
+            stats._LAST_TSNE.clear()
+            assert result == (related_papers(corpus_of_papers), topic_map(corpus_of_papers))
+        assert warm.jobs == 2
+    finally:
+        warm.stop()

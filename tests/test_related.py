@@ -170,8 +170,53 @@ def test_papers_of_one_family_lie_closer_on_the_map_than_random_pairs(monkeypatc
     same, every = mean_distances(topic_map(corpus))
     assert same < 0.6 * every
     monkeypatch.setattr(stats, "LANDMARKS", 30)  # type: ignore[attr-defined]
-    monkeypatch.setattr(stats, "SVD_SAMPLE", 40)  # type: ignore[attr-defined]
     sampled = topic_map(corpus)
     assert sampled == topic_map(list(reversed(corpus)))
     same, every = mean_distances(sampled)
     assert same < 0.6 * every
+
+
+def test_editing_a_paper_that_is_no_landmark_keeps_the_landmarks_t_sne(monkeypatch: object) -> None:
+    """Above LANDMARKS papers, t-SNE places the landmarks from their own TF-IDF, so an edit of any other paper gives
+    t-SNE the very same input, and a process that builds again (l2h serve's child) reuses its last result. The map
+    is the same as one computed afresh."""
+    import dataclasses
+
+    from sklearn.manifold import TSNE
+
+    from l2h_site import stats
+    from l2h_site.vectors import PaperVectors
+
+    monkeypatch.setattr(stats, "LANDMARKS", 12)  # type: ignore[attr-defined]
+    topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
+              "proximity graph greedy search neighbours", "learned index model positions keys"]
+    papers = [paper(f"p{i:03d}", f"Method {i}", f"{topics[i % 4]} variant{i} words{i % 7}") for i in range(40)]
+    fits: list[int] = []
+    fit = TSNE.fit_transform
+
+    def counted(self: TSNE, points: object, *args: object, **kwargs: object) -> object:
+        fits.append(1)
+        return fit(self, points, *args, **kwargs)
+
+    monkeypatch.setattr(TSNE, "fit_transform", counted)  # type: ignore[attr-defined]
+    keys = sorted(p.key for p in papers)
+    landmarks = {keys[i] for i in stats.landmark_rows(keys)}
+    assert len(landmarks) == 12 and stats.landmark_rows(keys) == stats.landmark_rows(keys)
+
+    def afresh(corpus: list[Paper]) -> tuple[stats.MapPoint, ...]:
+        stats._LAST_TSNE.clear()
+        return stats._compute_map(PaperVectors(corpus), 0)
+
+    first = afresh(papers)
+    assert len(fits) == 1
+    other = next(i for i, p in enumerate(papers) if p.key not in landmarks)
+    edited = [dataclasses.replace(p, summary=p.summary + " rotation codes") if i == other else p
+              for i, p in enumerate(papers)]
+    again = stats._compute_map(PaperVectors(edited), 0)
+    assert len(fits) == 1, "t-SNE ran again for an edit of a paper that is no landmark"
+    assert again != first and again == afresh(edited) and len(fits) == 2
+    one = next(i for i, p in enumerate(papers) if p.key in landmarks)
+    moved = [dataclasses.replace(p, summary=p.summary + " rotation codes") if i == one else p
+             for i, p in enumerate(edited)]
+    stats._compute_map(PaperVectors(moved), 0)
+    assert len(fits) == 3, "an edit of a landmark is a new t-SNE"

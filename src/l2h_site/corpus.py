@@ -34,7 +34,7 @@ from l2h_site.memory import release_freed_memory
 from l2h_site.model import Paper
 from l2h_site.parallel import in_worker, job_count, threshold
 from l2h_site.related import related_papers, store_related, stored_related
-from l2h_site.stats import MapPoint, compute_topic_map, store_topic_map, stored_topic_map
+from l2h_site.stats import MapPoint, compute_topic_map, landmark_rows, store_topic_map, stored_topic_map
 from l2h_site.vectors import PaperVectors
 
 Related = dict[str, tuple[str, ...]]
@@ -82,7 +82,8 @@ def run_job(job: dict[str, Any], out: IO[bytes]) -> None:
             out.write(f"{job['number']} {name}\n".encode())
             out.flush()
             del value
-            vectors.keep_only_the_matrix()  # 20,000 papers: 25 MB of documents, while the topic map is computed
+            # 20,000 papers: 25 MB of documents, while the topic map is computed (which reads its landmarks' own)
+            vectors.keep_only_the_matrix(landmark_rows(vectors.keys) if "map" in job["wanted"] else ())
             release_freed_memory()
 
 

@@ -7,6 +7,7 @@ two builds of the same papers draw the same map.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
-from l2h_site.vectors import PaperVectors, vector_inputs
+from l2h_site.vectors import PaperVectors, tfidf, vector_inputs
 
 
 @dataclass(frozen=True)
@@ -121,70 +122,96 @@ class MapPoint:
 
 
 LANDMARKS = 500
-"""Above this many distinct papers, t-SNE places a fixed-size sample and the rest are placed near
-their most similar sampled papers: t-SNE's cost grows faster than linearly and would dominate the build."""
+"""Above this many papers, t-SNE places a fixed set of papers, the landmarks (landmark_rows), and each other paper is
+placed near the landmarks most similar to it: t-SNE's cost grows faster than linearly and would dominate the build."""
 NEIGHBOURS = 5
-"""Sampled papers whose positions, weighted by similarity, place each other paper."""
-SVD_SAMPLE = 2000
-"""Rows the truncated SVD is fitted on; every paper is then projected onto its components."""
+"""Landmarks whose positions, weighted by similarity, place each other paper."""
 TSNE_ITERATIONS = 500
 """t-SNE iterations, the first 250 with early exaggeration: a sample of LANDMARKS settles well before 1,000."""
 PLACE_BLOCK = 2048
 """Papers placed by similarity at a time."""
+_LAST_TSNE: dict[str, Any] = {}
+"""The last t-SNE embedding this process computed, under the hash of its input (see _tsne)."""
 
 
-def _embed(tfidf: Any, n: int, seed: int) -> Any:
-    """Reduce TF-IDF rows to 2-D: truncated SVD to at most 50 dimensions, then t-SNE.
+def landmark_rows(keys: Sequence[str]) -> list[int]:
+    """The rows (in key order) of the papers t-SNE places: every paper of a review of at most LANDMARKS papers;
+    above, the LANDMARKS papers whose keys hash lowest. The choice, and the landmarks' own TF-IDF that t-SNE reads
+    (_embed_landmarks), depend on no other paper, so editing one of the others leaves their t-SNE as it was."""
+    if len(keys) <= LANDMARKS:
+        return list(range(len(keys)))
+    return sorted(sorted(range(len(keys)), key=lambda i: hashlib.sha256(keys[i].encode()).digest())[:LANDMARKS])
+
+
+def _reduce(matrix: Any, seed: int) -> Any:
+    """Reduce TF-IDF rows to at most 50 dimensions (truncated SVD fitted on them), rounded to 6 decimals."""
+    from sklearn.decomposition import TruncatedSVD
+
+    components = max(1, min(50, matrix.shape[1] - 1, matrix.shape[0] - 1))
+    if matrix.shape[1] > components:
+        with warnings.catch_warnings():  # degenerate input divides by zero in a ratio we do not use
+            warnings.simplefilter("ignore", RuntimeWarning)
+            svd = TruncatedSVD(n_components=components, random_state=seed).fit(matrix)
+        reduced = matrix @ svd.components_.T.astype(np.float32)
+    else:
+        reduced = matrix.toarray()
+    return np.round(np.asarray(reduced, dtype=np.float64), 6)
+
+
+def _embed(matrix: Any, seed: int) -> Any:
+    """Place TF-IDF rows in 2-D: truncated SVD, then t-SNE.
 
     Identical rows are embedded once and share a position: t-SNE's Barnes-Hut code divides by
     the spread of the points and crashes the process on degenerate input.
     """
-    from sklearn.decomposition import TruncatedSVD
-
-    rng = np.random.default_rng(seed)
-    fit_rows = np.sort(rng.choice(n, SVD_SAMPLE, replace=False)) if n > SVD_SAMPLE else np.arange(n)
-    components = max(1, min(50, tfidf.shape[1] - 1, len(fit_rows) - 1))
-    if tfidf.shape[1] > components:
-        with warnings.catch_warnings():  # degenerate input divides by zero in a ratio we do not use
-            warnings.simplefilter("ignore", RuntimeWarning)
-            svd = TruncatedSVD(n_components=components, random_state=seed).fit(tfidf[fit_rows])
-        reduced = tfidf @ svd.components_.T.astype(np.float32)
-    else:
-        reduced = tfidf.toarray()
-    reduced = np.round(np.asarray(reduced, dtype=np.float64), 6)
+    n = matrix.shape[0]
+    reduced = _reduce(matrix, seed)
     unique, inverse = np.unique(reduced, axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
-    m = len(unique)
-    if m < 4 or not np.isfinite(unique).all() or float(np.ptp(unique, axis=0).max()) == 0.0:
+    if len(unique) < 4 or not np.isfinite(unique).all() or float(np.ptp(unique, axis=0).max()) == 0.0:
         return np.column_stack([np.linspace(0, 1, n), np.full(n, 0.5)])
-    if m <= LANDMARKS:
-        return _tsne(unique, seed)[inverse]
-    sample = np.sort(rng.choice(m, LANDMARKS, replace=False))
-    placed = np.empty((m, 2))
-    placed[sample] = _tsne(unique[sample], seed)
-    rest = np.setdiff1d(np.arange(m), sample)
-    norms = np.linalg.norm(unique, axis=1, keepdims=True)
-    unit = (unique / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    landmarks = unit[sample].T
-    count = min(NEIGHBOURS, len(sample) - 1)
-    for start in range(0, len(rest), PLACE_BLOCK):  # in blocks: a rest × sample matrix at 20,000 papers is 40 MB
-        rows = rest[start:start + PLACE_BLOCK]
-        similarity = np.round(unit[rows] @ landmarks, 5)
-        # The most similar sampled papers: a partition, then a sort of the few by similarity and sample order.
+    return _tsne(unique, seed)[inverse]
+
+
+def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int) -> Any:
+    """Place the papers of a review larger than LANDMARKS: the landmarks by _embed of their own TF-IDF (weighed
+    by the landmarks alone), every other paper at the similarity-weighted mean of the NEIGHBOURS landmarks most
+    similar to it in the review's TF-IDF (matrix, vectors.matrix)."""
+    n = matrix.shape[0]
+    rows = np.array(landmark_rows(vectors.keys))
+    own = tfidf(vectors.documents_of(rows.tolist()))
+    placed = np.empty((n, 2))
+    placed[rows] = (_embed(own, seed) if own is not None else
+                    np.column_stack([np.linspace(0, 1, len(rows)), np.full(len(rows), 0.5)]))
+    rest = np.setdiff1d(np.arange(n), rows)
+    landmarks = matrix[rows].T.tocsc()
+    count = min(NEIGHBOURS, len(rows) - 1)
+    for start in range(0, len(rest), PLACE_BLOCK):  # in blocks: a rest × landmarks matrix at 20,000 papers is 40 MB
+        block = rest[start:start + PLACE_BLOCK]
+        similarity = np.round((matrix[block] @ landmarks).toarray(), 5)
+        # The most similar landmarks: a partition, then a sort of the few by similarity and landmark order.
         nearest = np.argpartition(-similarity, count, axis=1)[:, :count]
         nearest = np.take_along_axis(nearest, np.lexsort((nearest, -np.take_along_axis(similarity, nearest, axis=1))),
                                      axis=1)
         weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0.0, None).astype(np.float64) + 1e-6
-        placed[rows] = (weights[:, :, None] * placed[sample][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
-    return placed[inverse]
+        placed[block] = (weights[:, :, None] * placed[rows][nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+    return placed
 
 
 def _tsne(points: Any, seed: int) -> Any:
+    """t-SNE of these points; the last result is kept, under the hash of its input, for the next build of a process
+    that builds again (l2h serve's child): an edit of a paper that is no landmark does not change it."""
+    key = digest("t-SNE", seed, TSNE_ITERATIONS, list(points.shape), points.tobytes())
+    if key in _LAST_TSNE:
+        return _LAST_TSNE[key].copy()
     from sklearn.manifold import TSNE
 
     perplexity = float(min(30, max(2, (len(points) - 1) // 3)))
-    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                max_iter=TSNE_ITERATIONS, n_jobs=1).fit_transform(points)
+    found = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                 max_iter=TSNE_ITERATIONS, n_jobs=1).fit_transform(points)
+    _LAST_TSNE.clear()
+    _LAST_TSNE[key] = found.copy()
+    return found
 
 
 def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None,
@@ -213,7 +240,7 @@ def compute_topic_map(vectors: PaperVectors, seed: int = 0) -> tuple[MapPoint, .
 
 
 def _map_key(vectors: PaperVectors, seed: int) -> str:
-    return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, SVD_SAMPLE, TSNE_ITERATIONS, vector_inputs(),
+    return digest("topic-map", seed, LANDMARKS, NEIGHBOURS, TSNE_ITERATIONS, vector_inputs(),
                   vectors.fingerprint)
 
 
@@ -243,7 +270,7 @@ def _compute_map(vectors: PaperVectors, seed: int) -> tuple[MapPoint, ...]:
         return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
     # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).
     with threadpool_limits(limits=1):
-        coords = _embed(vectors.matrix, n, seed)
+        coords = _embed(vectors.matrix, seed) if n <= LANDMARKS else _embed_landmarks(vectors, vectors.matrix, seed)
     low = coords.min(axis=0)
     span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
     scaled = (coords - low) / span

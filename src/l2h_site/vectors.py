@@ -49,6 +49,8 @@ class PaperVectors:
         """Paper keys, sorted: row i of the matrix is paper keys[i]."""
         self._papers: tuple[Paper, ...] = tuple(ordered)
         self._documents: tuple[str, ...] | None = tuple(paper_document(p) for p in ordered)
+        self._kept: dict[int, str] = {}
+        """The documents keep_only_the_matrix kept, by row."""
 
     @classmethod
     def from_documents(cls, keys: Sequence[str], documents: Sequence[str]) -> PaperVectors:
@@ -69,10 +71,22 @@ class PaperVectors:
         """A hash of the keys and the documents, which results computed from the vectors depend on."""
         return digest("vectors", self.keys, self.documents)
 
-    def keep_only_the_matrix(self) -> None:
-        """Let go of the documents and papers once the matrix is made (in a process that needs nothing else)."""
+    def keep_only_the_matrix(self, keep: Sequence[int] = ()) -> None:
+        """Let go of the documents and papers once the matrix is made (in a process that needs nothing else), but
+        the documents of the rows in keep (the topic map's landmarks: see documents_of)."""
         self.matrix  # noqa: B018 - made now if it was not
+        if self._documents == () and self._kept:  # let go already
+            return
+        documents = self.documents
+        self._kept = {i: documents[i] for i in keep}
         self._papers, self._documents = (), ()
+
+    def documents_of(self, rows: Sequence[int]) -> list[str]:
+        """The documents of these rows (after keep_only_the_matrix, of rows it kept)."""
+        if self._documents == () and self._kept:
+            return [self._kept[i] for i in rows]
+        documents = self.documents
+        return [documents[i] for i in rows]
 
     def forget_documents(self) -> None:
         """Let go of the documents (25 MB at 20,000 papers) while another process computes from them; they are
@@ -86,11 +100,17 @@ class PaperVectors:
 
         Words in more than half of the papers (of 20 or more) are dropped as uninformative.
         """
-        from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
+        return tfidf(self.documents)
 
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
-                                     max_df=0.5 if len(self.documents) >= 20 else 1.0, dtype=np.float32)
-        try:
-            return vectorizer.fit_transform(self.documents)
-        except ValueError:  # every document is empty or stop words only
-            return None
+
+def tfidf(documents: Sequence[str]) -> Any | None:
+    """The L2-normalised float32 TF-IDF rows (scipy CSR) of these documents, weighed by them alone, or None when no
+    document has a word. Words in more than half of the documents (of 20 or more) are dropped as uninformative."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b",
+                                 max_df=0.5 if len(documents) >= 20 else 1.0, dtype=np.float32)
+    try:
+        return vectorizer.fit_transform(documents)
+    except ValueError:  # every document is empty or stop words only
+        return None
