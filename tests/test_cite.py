@@ -173,7 +173,7 @@ def test_capitalised_particles_in_the_middle_of_a_name_begin_the_family_name_as_
         name: str, split: tuple[str, str, str, str], written: str) -> None:
     assert split_name(name) == split
     assert bibtex_name(name) == written
-    library = bibtexparser.parse_string("@article{k, author={" + written + "}}",
+    library = bibtexparser.parse_string("@article{k, author={" + written + "}}",  # type: ignore[attr-defined]
                                         append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()])
     parts = library.entries[0]["author"][0]
     assert tuple(" ".join(p) for p in (parts.first, parts.von, parts.last, parts.jr)) == split  # as BibTeX reads it

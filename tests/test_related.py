@@ -205,7 +205,8 @@ def test_editing_a_paper_that_is_no_landmark_keeps_the_landmarks_t_sne(monkeypat
 
     def afresh(corpus: list[Paper]) -> tuple[stats.MapPoint, ...]:
         stats._LAST_TSNE.clear()
-        return stats._compute_map(PaperVectors(corpus), 0)
+        mapped: tuple[stats.MapPoint, ...] = stats._compute_map(PaperVectors(corpus), 0)
+        return mapped
 
     first = afresh(papers)
     assert len(fits) == 1

@@ -92,7 +92,7 @@ class Running:
     @property
     def site_dir(self) -> Path:
         """The folder the server writes its site to (in the cache: never l2h build's _site)."""
-        return self.server.builder.output_dir()
+        return Path(self.server.builder.output_dir())
 
     def get(self, path: str) -> tuple[int, dict[str, str], str]:
         return get(self.port, path)
@@ -810,7 +810,12 @@ def test_serve_writes_its_own_site_and_leaves_the_one_l2h_build_wrote(site: Call
     assert not build(root).unchanged  # the edit made in l2h serve: _site is brought up to date by l2h build
     assert [p.name for p in (root / "_site").iterdir() if p.name.startswith("pagefind")] == ["pagefind"]
     ran: list[int] = []
-    monkeypatch.setattr(search_module, "_index", lambda pages: ran.append(len(pages)) or ([], []))
+
+    def index(pages: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+        ran.append(len(pages))
+        return [], []
+
+    monkeypatch.setattr(search_module, "_index", index)
     assert build(root).unchanged  # l2h build again, after l2h serve: nothing to do
     again = SiteBuilder(root=root, keep_warm=False)
     try:
