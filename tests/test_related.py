@@ -221,3 +221,44 @@ def test_editing_a_paper_that_is_no_landmark_keeps_the_landmarks_t_sne(monkeypat
              for i, p in enumerate(edited)]
     stats._compute_map(PaperVectors(moved), 0)
     assert len(fits) == 3, "an edit of a landmark is a new t-SNE"
+
+
+def test_t_sne_is_kept_in_the_cache_in_its_own_type_and_a_damaged_entry_is_computed_again(
+        tmp_path: object, monkeypatch: object) -> None:
+    """The next l2h build (a new process) finds the t-SNE of unchanged landmarks in the cache: the same map, byte for
+    byte, without running t-SNE; a garbled entry is computed again."""
+    import json
+    from pathlib import Path
+
+    from sklearn.manifold import TSNE
+
+    from l2h_site import stats
+    from l2h_site.cache import BuildCache
+    from l2h_site.vectors import PaperVectors
+
+    assert isinstance(tmp_path, Path)
+    cache = BuildCache(tmp_path)
+    fits: list[int] = []
+    fit = TSNE.fit_transform
+
+    def counted(self: TSNE, points: object, *args: object, **kwargs: object) -> object:
+        fits.append(1)
+        return fit(self, points, *args, **kwargs)
+
+    monkeypatch.setattr(TSNE, "fit_transform", counted)  # type: ignore[attr-defined]
+    topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
+              "proximity graph greedy search neighbours", "learned index model positions keys"]
+    papers = [paper(f"p{i:03d}", f"Method {i}", f"{topics[i % 4]} variant{i} words{i % 7}") for i in range(30)]
+    stats._LAST_TSNE.clear()
+    first = stats.compute_topic_map(PaperVectors(papers), 0, cache)
+    stats._LAST_TSNE.clear()  # as in a new process
+    assert stats.compute_topic_map(PaperVectors(papers), 0, cache) == first and len(fits) == 1
+    stats._LAST_TSNE.clear()
+    assert stats.compute_topic_map(PaperVectors(papers), 0) == first and len(fits) == 2  # no cache: t-SNE again
+    entries = list((tmp_path / ".l2h-cache" / "t-sne").glob("*.json"))
+    assert len(entries) == 1 and json.loads(entries[0].read_text())["dtype"] == "float32"
+    for garbled in ('{"dtype": "float32", "points": [[1, 2]]}', '{"points": "x"}', "[]", "{"):
+        entries[0].write_text(garbled)
+        stats._LAST_TSNE.clear()
+        fits.clear()
+        assert stats.compute_topic_map(PaperVectors(papers), 0, cache) == first and len(fits) == 1

@@ -74,8 +74,8 @@ def run_job(job: dict[str, Any], out: IO[bytes]) -> None:
     folder = Path(job["folder"])
     for name in RESULTS:
         if name in job["wanted"]:
-            value = related_papers((), vectors=vectors) if name == "related" else compute_topic_map(vectors,
-                                                                                                    job["seed"])
+            value = (related_papers((), vectors=vectors) if name == "related" else
+                     compute_topic_map(vectors, job["seed"], BuildCache(Path(job["cache"])) if job.get("cache") else None))
             partial = folder / f"{name}.partial"
             partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             partial.replace(folder / name)
@@ -137,8 +137,10 @@ class WarmChild:
             self.process.stdin.close()
         return self.process
 
-    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int) -> _Job | None:
-        """Send the child a job (starting the child if none runs); None if no child can run it."""
+    def submit(self, vectors: PaperVectors, wanted: Sequence[str], seed: int, cache: BuildCache | None = None,
+               ) -> _Job | None:
+        """Send the child a job (starting the child if none runs); None if no child can run it. The child reads and
+        keeps results in the cache, if given, where they are its own (the topic map's t-SNE)."""
         if self.current is not None and not self.current.complete:
             self.stop()  # still busy with a job nobody waits for: a fresh child is faster than waiting
         if self.process is not None and self.process.poll() is not None:
@@ -146,7 +148,8 @@ class WarmChild:
         self.jobs += 1
         folder = tempfile.TemporaryDirectory(prefix="l2h-corpus-")
         job = {"keys": vectors.keys, "documents": vectors.documents, "wanted": tuple(wanted), "seed": seed,
-               "folder": folder.name, "number": self.jobs}
+               "folder": folder.name, "number": self.jobs,
+               "cache": str(cache.folder.parent) if cache is not None and cache.folder is not None else None}
         try:
             process = self._send(job, last=self.one_job)
         except OSError:  # no interpreter to start, or the child died: compute in-process, a new child next time
@@ -193,9 +196,9 @@ class CorpusWide:
         self._child: _Job | None = None
         wanted = [name for name, have in zip(RESULTS, (self._related, self._map)) if have is None]
         if wanted and warm is not None and separate is not False and not in_worker():
-            self._child = warm.submit(self.vectors, wanted, seed)
+            self._child = warm.submit(self.vectors, wanted, seed, cache)
         elif wanted and (separate if separate is not None else separate_by_default(len(self.vectors.keys))):
-            self._child = WarmChild(one_job=True).submit(self.vectors, wanted, seed)
+            self._child = WarmChild(one_job=True).submit(self.vectors, wanted, seed, cache)
         if self._child is not None:
             self.vectors.forget_documents()  # the child has them
 
@@ -231,7 +234,7 @@ class CorpusWide:
         if self._map is None:
             found = self._child.result("map") if self._child is not None else None
             if not _is_map(found, self.vectors.keys):
-                found = compute_topic_map(self.vectors, self.seed)
+                found = compute_topic_map(self.vectors, self.seed, self.cache)
             store_topic_map(self.vectors, self.seed, self.cache, found)
             self._map = found
             self._done()

@@ -158,7 +158,7 @@ def _reduce(matrix: Any, seed: int) -> Any:
     return np.round(np.asarray(reduced, dtype=np.float64), 6)
 
 
-def _embed(matrix: Any, seed: int) -> Any:
+def _embed(matrix: Any, seed: int, cache: BuildCache | None = None) -> Any:
     """Place TF-IDF rows in 2-D: truncated SVD, then t-SNE.
 
     Identical rows are embedded once and share a position: t-SNE's Barnes-Hut code divides by
@@ -170,10 +170,10 @@ def _embed(matrix: Any, seed: int) -> Any:
     inverse = np.asarray(inverse).reshape(-1)
     if len(unique) < 4 or not np.isfinite(unique).all() or float(np.ptp(unique, axis=0).max()) == 0.0:
         return np.column_stack([np.linspace(0, 1, n), np.full(n, 0.5)])
-    return _tsne(unique, seed)[inverse]
+    return _tsne(unique, seed, cache)[inverse]
 
 
-def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int) -> Any:
+def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int, cache: BuildCache | None = None) -> Any:
     """Place the papers of a review larger than LANDMARKS: the landmarks by _embed of their own TF-IDF (weighed
     by the landmarks alone), every other paper at the similarity-weighted mean of the NEIGHBOURS landmarks most
     similar to it in the review's TF-IDF (matrix, vectors.matrix)."""
@@ -181,7 +181,7 @@ def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int) -> Any:
     rows = np.array(landmark_rows(vectors.keys))
     own = tfidf(vectors.documents_of(rows.tolist()))
     placed = np.empty((n, 2))
-    placed[rows] = (_embed(own, seed) if own is not None else
+    placed[rows] = (_embed(own, seed, cache) if own is not None else
                     np.column_stack([np.linspace(0, 1, len(rows)), np.full(len(rows), 0.5)]))
     rest = np.setdiff1d(np.arange(n), rows)
     landmarks = matrix[rows].T.tocsc()
@@ -198,20 +198,35 @@ def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int) -> Any:
     return placed
 
 
-def _tsne(points: Any, seed: int) -> Any:
-    """t-SNE of these points; the last result is kept, under the hash of its input, for the next build of a process
-    that builds again (l2h serve's child): an edit of a paper that is no landmark does not change it."""
-    key = digest("t-SNE", seed, TSNE_ITERATIONS, list(points.shape), points.tobytes())
+def _tsne(points: Any, seed: int, cache: BuildCache | None = None) -> Any:
+    """t-SNE of these points, under the hash of its input: the last result is kept in the process (l2h serve's
+    child builds again and again), and in the cache, if given (for the next l2h build); an edit of a paper that is no
+    landmark does not change the input."""
+    key = digest("t-SNE", seed, TSNE_ITERATIONS, vector_inputs(), list(points.shape), points.tobytes())
     if key in _LAST_TSNE:
         return _LAST_TSNE[key].copy()
-    from sklearn.manifold import TSNE
+    found = _stored_tsne(cache.get_json("t-sne", key) if cache is not None else None, len(points))
+    if found is None:
+        from sklearn.manifold import TSNE
 
-    perplexity = float(min(30, max(2, (len(points) - 1) // 3)))
-    found = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
-                 max_iter=TSNE_ITERATIONS, n_jobs=1).fit_transform(points)
+        perplexity = float(min(30, max(2, (len(points) - 1) // 3)))
+        found = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed, learning_rate="auto",
+                     max_iter=TSNE_ITERATIONS, n_jobs=1).fit_transform(points)
+        if cache is not None:
+            cache.put_json("t-sne", key, {"dtype": str(found.dtype), "points": found.tolist()})
     _LAST_TSNE.clear()
     _LAST_TSNE[key] = found.copy()
     return found
+
+
+def _stored_tsne(stored: Any, count: int) -> Any | None:
+    """A t-SNE result as _tsne stores it, in its own type (float32: the map's arithmetic rounds as it did when t-SNE
+    ran), or None if none was stored or it is not one of count points."""
+    try:
+        found = np.array(stored["points"], dtype=np.dtype(stored["dtype"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return found if found.shape == (count, 2) and found.dtype.kind == "f" else None
 
 
 def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None = None,
@@ -223,20 +238,21 @@ def topic_map(papers: Sequence[Paper], seed: int = 0, cache: BuildCache | None =
     vectors = vectors if vectors is not None else PaperVectors(papers)
     points = stored_topic_map(vectors, seed, cache)
     if points is None:
-        points = compute_topic_map(vectors, seed)
+        points = compute_topic_map(vectors, seed, cache)
         store_topic_map(vectors, seed, cache, points)
     return points
 
 
-def compute_topic_map(vectors: PaperVectors, seed: int = 0) -> tuple[MapPoint, ...]:
-    """Compute the topic map of these papers (see topic_map), without the cache."""
+def compute_topic_map(vectors: PaperVectors, seed: int = 0, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
+    """Compute the topic map of these papers (see topic_map), not looking it up in the cache; t-SNE's part of it is
+    looked up and kept there (_tsne), if a cache is given."""
     keys = vectors.keys
     n = len(keys)
     if n == 0:
         return ()
     if n < 4:  # too few papers for t-SNE: spread them on a line
         return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
-    return _compute_map(vectors, seed)
+    return _compute_map(vectors, seed, cache)
 
 
 def _map_key(vectors: PaperVectors, seed: int) -> str:
@@ -263,14 +279,15 @@ def store_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None, 
         cache.put_json("topic-map", _map_key(vectors, seed), [[pt.x, pt.y] for pt in points])
 
 
-def _compute_map(vectors: PaperVectors, seed: int) -> tuple[MapPoint, ...]:
+def _compute_map(vectors: PaperVectors, seed: int, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
     keys = vectors.keys
     n = len(keys)
     if vectors.matrix is None:  # no words at all
         return tuple(MapPoint(k, round((i + 1) / (n + 1), 4), 0.5) for i, k in enumerate(keys))
     # One thread: t-SNE's OpenMP threads spin and stall badly when the machine is busy (CI, tests in parallel).
     with threadpool_limits(limits=1):
-        coords = _embed(vectors.matrix, seed) if n <= LANDMARKS else _embed_landmarks(vectors, vectors.matrix, seed)
+        coords = (_embed(vectors.matrix, seed, cache) if n <= LANDMARKS else
+                  _embed_landmarks(vectors, vectors.matrix, seed, cache))
     low = coords.min(axis=0)
     span = np.where(coords.max(axis=0) - low > 0, coords.max(axis=0) - low, 1.0)
     scaled = (coords - low) / span
