@@ -176,13 +176,26 @@ def test_papers_of_one_family_lie_closer_on_the_map_than_random_pairs(monkeypatc
     assert same < 0.6 * every
 
 
+def _count_t_sne_runs(monkeypatch: object) -> list[int]:
+    """Count the runs of scikit-learn's t-SNE from now on: a list that grows by one each run."""
+    from sklearn.manifold import TSNE
+
+    runs: list[int] = []
+    fit = TSNE.fit_transform
+
+    def counted(self: TSNE, points: object, *args: object, **kwargs: object) -> object:
+        runs.append(1)
+        return fit(self, points, *args, **kwargs)
+
+    monkeypatch.setattr(TSNE, "fit_transform", counted)  # type: ignore[attr-defined]
+    return runs
+
+
 def test_editing_a_paper_that_is_no_landmark_keeps_the_landmarks_t_sne(monkeypatch: object) -> None:
     """Above LANDMARKS papers, t-SNE places the landmarks from their own TF-IDF, so an edit of any other paper gives
     t-SNE the very same input, and a process that builds again (l2h serve's child) reuses its last result. The map
     is the same as one computed afresh."""
     import dataclasses
-
-    from sklearn.manifold import TSNE
 
     from l2h_site import stats
     from l2h_site.vectors import PaperVectors
@@ -191,14 +204,7 @@ def test_editing_a_paper_that_is_no_landmark_keeps_the_landmarks_t_sne(monkeypat
     topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
               "proximity graph greedy search neighbours", "learned index model positions keys"]
     papers = [paper(f"p{i:03d}", f"Method {i}", f"{topics[i % 4]} variant{i} words{i % 7}") for i in range(40)]
-    fits: list[int] = []
-    fit = TSNE.fit_transform
-
-    def counted(self: TSNE, points: object, *args: object, **kwargs: object) -> object:
-        fits.append(1)
-        return fit(self, points, *args, **kwargs)
-
-    monkeypatch.setattr(TSNE, "fit_transform", counted)  # type: ignore[attr-defined]
+    fits = _count_t_sne_runs(monkeypatch)
     keys = sorted(p.key for p in papers)
     landmarks = {keys[i] for i in stats.landmark_rows(keys)}
     assert len(landmarks) == 12 and stats.landmark_rows(keys) == stats.landmark_rows(keys)
@@ -230,22 +236,13 @@ def test_t_sne_is_kept_in_the_cache_in_its_own_type_and_a_damaged_entry_is_compu
     import json
     from pathlib import Path
 
-    from sklearn.manifold import TSNE
-
     from l2h_site import stats
     from l2h_site.cache import BuildCache
     from l2h_site.vectors import PaperVectors
 
     assert isinstance(tmp_path, Path)
     cache = BuildCache(tmp_path)
-    fits: list[int] = []
-    fit = TSNE.fit_transform
-
-    def counted(self: TSNE, points: object, *args: object, **kwargs: object) -> object:
-        fits.append(1)
-        return fit(self, points, *args, **kwargs)
-
-    monkeypatch.setattr(TSNE, "fit_transform", counted)  # type: ignore[attr-defined]
+    fits = _count_t_sne_runs(monkeypatch)
     topics = ["binary codes hamming spectral graph", "product quantisation codebook subvector lookup",
               "proximity graph greedy search neighbours", "learned index model positions keys"]
     papers = [paper(f"p{i:03d}", f"Method {i}", f"{topics[i % 4]} variant{i} words{i % 7}") for i in range(30)]
