@@ -287,3 +287,37 @@ def test_every_page_has_its_own_description_and_a_link_preview(site: Callable[[d
     assert (out / "publications/weiss2009hashing/index.html").read_text().count('property="og:type"') == 1
     assert not [name for name in meta("404.html") if name.startswith("og:")]
 
+
+def _rgba(value: str) -> tuple[tuple[float, float, float], float]:
+    """The colour and opacity of a CSS rgba(r, g, b, a)."""
+    match = re.fullmatch(r"rgba\((\d+), (\d+), (\d+), ([\d.]+)\)", value.strip())
+    assert match, value
+    red, green, blue, alpha = match.groups()
+    return (int(red), int(green), int(blue)), float(alpha)
+
+
+def test_the_shade_of_a_box_that_scrolls_shows_in_both_themes_and_keeps_text_readable() -> None:
+    """The shade at a side of a box that scrolls sideways is seen against the box's background (at its darkest, 1.2:1
+    or more), and text beneath it keeps 4.5:1 (WCAG 1.4.3): body text, links and muted text on the page and the
+    surface (formulas, tables, the chart's labels), body text on a code block's background; in the light theme and
+    both ways to the dark one."""
+    css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
+    light = _declarations(css, ":root")
+    dark_by_preference = _declarations(css, '  :root:not([data-theme="light"])')
+    dark_by_choice = _declarations(css, ':root[data-theme="dark"]')
+    assert dark_by_preference["--scroll-shade"] == dark_by_choice["--scroll-shade"]
+    shown = [("--text", "--bg"), ("--accent", "--bg"), ("--muted", "--bg"), ("--text", "--surface"),
+             ("--accent", "--surface"), ("--muted", "--surface"), ("--text", "--bg-alt")]
+    failures = []
+    for theme, values in (("light", light), ("dark", {**light, **dark_by_choice})):
+        shade, opacity = _rgba(values["--scroll-shade"])
+        for background_name in ("--bg", "--surface", "--bg-alt"):
+            background = _rgb(values[background_name])
+            shaded = tuple(opacity * s + (1 - opacity) * b for s, b in zip(shade, background))
+            if contrast(shaded, background) < 1.2:  # type: ignore[arg-type]
+                failures.append(f"{theme}: the shade is hardly seen on {background_name}")
+            for text_name in (text for text, on in shown if on == background_name):
+                ratio = contrast(_rgb(values[text_name]), shaded)  # type: ignore[arg-type]
+                if ratio < 4.5:
+                    failures.append(f"{theme}: {text_name} under the shade on {background_name}: {ratio:.2f}:1")
+    assert failures == []

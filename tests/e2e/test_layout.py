@@ -345,6 +345,69 @@ def _rgb_rows(png: bytes) -> list[bytes]:
     return rows
 
 
+def shades(box: Any) -> list[int]:
+    """How much a box's scroll shade darkens (or, dark theme, lightens) its left and its right edge: the largest
+    difference of a colour channel, within 16 px of each side, from the same box with a transparent shade. The rows
+    of a rounded box's corners are left out: there the shade tints the anti-aliased pixels of the curve (by up to 8
+    of 255) whatever it shows."""
+    box.scroll_into_view_if_needed()
+    x, y, width, height, corner = box.evaluate("""el => { const r = el.getBoundingClientRect();
+        return [r.left + scrollX, r.top + scrollY, r.width, r.height, parseFloat(getComputedStyle(el).borderTopLeftRadius)]; }""")
+    strips = [{"x": left, "y": y + corner, "width": 16, "height": min(height - 2 * corner, 300)}
+              for left in (x, x + width - 16)]
+    found = []
+    for strip in strips:
+        shown = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        box.evaluate("el => el.style.setProperty('--scroll-shade', 'transparent')")
+        plain = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        box.evaluate("el => el.style.removeProperty('--scroll-shade')")
+        found.append(max(abs(a - b) for row, other in zip(shown, plain) for a, b in zip(row, other)))
+    return found
+
+
+SEEN, UNSEEN = 12, 0
+"""What shades() says of the side of a box shaded (next to its edge it is some 22 of 255 darker or lighter) and of one
+not (no pixel changes)."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_where_it_fits(
+        browser: Any, site_url: str, scheme: str) -> None:
+    """On a phone, a box wider than the screen is shaded at its right edge, where more of it is, and not at its left
+    while it shows its start; scrolled to its end, the other way round. On a desktop, where the boxes fit, none is
+    shaded: every pixel is as it would be without the shades. On a screen of two pixels to the CSS pixel, as phones
+    have, where a box's fractional edges would show a hairline of shade."""
+    context = browser.new_context(color_scheme=scheme, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        boxes = {"publications/gong2011iterative/": [".summary .math-scroll", ".summary p:last-child .math-inline",
+                                                     "pre.bibtex"],
+                 "contributing/": ["pre", "#diagnostic-codes ~ .table-scroll"]}
+        for path, selectors in boxes.items():
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            for selector in selectors:
+                box = page.locator(selector).first
+                box.scroll_into_view_if_needed()
+                assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), selector
+                left, right = shades(box)
+                assert left <= UNSEEN and right >= SEEN, (selector, left, right)
+                box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+                left, right = shades(box)
+                assert left >= SEEN and right <= UNSEEN, (selector, left, right)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site_url + "publications/gong2011iterative/")
+        page.wait_for_load_state("networkidle")
+        fitting = page.locator(".summary .math-scroll, .summary .math-inline, pre.bibtex")
+        assert fitting.count() == 5
+        for box in fitting.all():
+            assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+            assert max(shades(box)) <= UNSEEN, box.evaluate("el => el.outerHTML.slice(0, 60)")
+    finally:
+        context.close()
+
+
 SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [box.tabIndex >= 0,
     getComputedStyle(box).overflowX !== "hidden" && box.scrollWidth > box.clientWidth + 1
     || getComputedStyle(box).overflowY !== "hidden" && box.scrollHeight > box.clientHeight + 1])"""
