@@ -26,19 +26,30 @@
   // A box that can scroll (code, a wide table or formula, the BibTeX entry, the chart, the map) is a tab stop, so
   // that a keyboard can scroll it: the page makes it one (tabindex="0"), which is right without JavaScript. Where
   // it fits and cannot scroll it is a stop too many: it leaves the tab order while it fits, and comes back when
-  // the window narrows or its content grows.
+  // the window narrows or its content grows. An inline formula that fits is read as part of its sentence: it also
+  // loses its role and name, which make a screen reader announce a region in the middle of the sentence.
   document.addEventListener("DOMContentLoaded", function () {
     var boxes = Array.prototype.slice.call(
-      document.querySelectorAll(
-        "pre[tabindex='0'], .table-scroll[tabindex='0'], .math-scroll[tabindex='0'], figure[tabindex='0']"));
+      document.querySelectorAll("pre[tabindex='0'], .table-scroll[tabindex='0'], .math-scroll[tabindex='0'], "
+        + ".math-inline[tabindex='0'], figure[tabindex='0']"));
     if (!boxes.length) return;
-    boxes.forEach(function (box) { box.dataset.scrollStop = ""; });  // the boxes looked after here
+    var names = boxes.map(function (box) {
+      box.dataset.scrollStop = "";  // the boxes looked after here
+      return box.classList.contains("math-inline") ? box.getAttribute("aria-label") : null;
+    });
+    function scrolls(box) {  // a box scrolls along an axis its overflow lets a reader scroll (not "hidden")
+      var style = getComputedStyle(box);
+      return style.overflowX !== "hidden" && box.scrollWidth > box.clientWidth + 1
+        || style.overflowY !== "hidden" && box.scrollHeight > box.clientHeight + 1;
+    }
     function update() {
-      boxes.forEach(function (box) {
-        if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) {
+      boxes.forEach(function (box, i) {
+        if (scrolls(box)) {
           box.setAttribute("tabindex", "0");
+          if (names[i]) { box.setAttribute("role", "region"); box.setAttribute("aria-label", names[i]); }
         } else if (document.activeElement !== box) {
           box.removeAttribute("tabindex");
+          if (names[i]) { box.removeAttribute("role"); box.removeAttribute("aria-label"); }
         }
       });
     }

@@ -19,13 +19,13 @@ def test_fenced_code_is_shown_escaped_with_its_language() -> None:
 
 def test_display_math_inside_a_fence_stays_code() -> None:
     html = MarkdownRenderer().render("~~~\n$$x$$\n$$\ny\n$$\n~~~\nThen $$z$$ and\n$$\nw\n$$").html
-    assert html.startswith('<pre tabindex="0"><code>$$x$$\n$$\ny\n$$\n</code></pre>\n<p>Then <math')
+    assert html.startswith('<pre tabindex="0"><code>$$x$$\n$$\ny\n$$\n</code></pre>\n<p>Then <span class="math-inline" ')
     assert html.count("<math") == 2 and html.count('display="block"') == 1
 
 
 def test_unclosed_fence_is_text() -> None:
     html = MarkdownRenderer().render("```\nx $y$").html
-    assert html.startswith("<p>```\nx <math")
+    assert html.startswith('<p>```\nx <span class="math-inline" ')
 
 
 STRIPPED = {
@@ -182,34 +182,61 @@ def test_a_table_of_the_repositorys_own_pages_is_named_by_the_heading_it_follows
             'aria-labelledby="diagnostic-codes"><table>') in html
 
 
-def test_a_display_formula_is_a_named_box_that_scrolls_and_inline_math_flows_in_its_sentence() -> None:
+def test_each_formula_is_a_named_box_that_scrolls_display_math_as_a_block_inline_math_in_its_sentence() -> None:
     """A wide formula scrolls sideways inside its own box instead of widening the page on a phone; the box is a tab
-    stop with a name, so that a keyboard can scroll it. $$…$$ within a sentence, and $…$, stay in the sentence."""
+    stop with a name, so that a keyboard can scroll it. Display math's box is a block (span.math-scroll); that of
+    $$…$$ within a sentence and of $…$ stays in the sentence (span.math-inline)."""
     html = MarkdownRenderer().render("The loss\n\n$$\nx^2\n$$\n\nis small, as $$y$$ and $z$ are.").html
     assert html == (
-        '<p>The loss</p>\n<span class="math-scroll" role="region" tabindex="0" aria-label="Formula in the summary">'
+        '<p>The loss</p>\n<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 3 in the summary">'
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><msup><mi>x</mi><mn>2</mn></msup>'
         "</mrow></math></span>\n<p>is small, as "
+        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula 2 of 3 in the summary">'
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mstyle displaystyle="true" '
-        'scriptlevel="0"><mi>y</mi></mstyle></mrow></math> and '
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>z</mi></mrow></math> are.</p>')
+        'scriptlevel="0"><mi>y</mi></mstyle></mrow></math></span> and '
+        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula 3 of 3 in the summary">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>z</mi></mrow></math></span> are.</p>')
 
 
-def test_each_display_formula_gets_one_box_that_no_contributor_markup_forges() -> None:
-    """The sanitiser drops the class, role, tabindex and name a contributor writes on a span; display math written
-    as raw MathML gets l2h's box too, a span, which a paragraph may hold, around the outermost formula only, whatever
-    its attributes hold and however its display="block" is spelled."""
+def test_a_single_inline_formula_is_named_without_a_number() -> None:
+    assert MarkdownRenderer().render("Codes $b$ only.").html == (
+        '<p>Codes <span class="math-inline" role="region" tabindex="0" aria-label="Formula in the summary">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>b</mi></mrow></math></span>'
+        " only.</p>")
+
+
+def test_each_formula_gets_one_box_that_no_contributor_markup_forges() -> None:
+    """The sanitiser drops the class, role, tabindex and name a contributor writes on a span; math written as raw
+    MathML gets l2h's box too, a span, which a paragraph may hold, around the outermost formula only, whatever its
+    attributes hold and however its display="block" is spelled."""
     html = MarkdownRenderer().render(
-        '<span class="math-scroll" role="region" tabindex="-1" aria-label="x">forged</span>\n\n$$a$$\n\n'
+        '<span class="math-scroll" role="region" tabindex="-1" aria-label="x">forged</span> '
+        '<span class="math-inline" tabindex="0">forged</span>\n\n$$a$$\n\n'
         'Raw <math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="</math>">c</mi></math>, '
         '<math><mi>d</mi></math>.\n').html
     assert html == (
-        '<p><span>forged</span></p>\n'
-        '<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 2 in the summary">'
+        '<p><span>forged</span> <span>forged</span></p>\n'
+        '<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 3 in the summary">'
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>a</mi></mrow></math></span>\n'
-        '<p>Raw <span class="math-scroll" role="region" tabindex="0" aria-label="Formula 2 of 2 in the summary">'
+        '<p>Raw <span class="math-scroll" role="region" tabindex="0" aria-label="Formula 2 of 3 in the summary">'
         '<math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="&lt;/math&gt;">c</mi></math>'
-        "</span>, <math><mi>d</mi></math>.</p>")
+        '</span>, <span class="math-inline" role="region" tabindex="0" aria-label="Formula 3 of 3 in the summary">'
+        "<math><mi>d</mi></math></span>.</p>")
+
+
+def test_math_within_a_link_gets_no_box() -> None:
+    """A link may hold no tab stop (HTML: no descendant with a tabindex): its math, inline or display, stays as it
+    is, and is not counted among the formulas of the summary."""
+    html = MarkdownRenderer().render(
+        '[the $\\ell_2$ case](https://example.org/l2) and <a href="https://example.org/x"><math display="block">'
+        "<mi>x</mi></math></a> <abbr title=\"a\">LSH</abbr>, then $y$.").html
+    assert html == (
+        '<p><a href="https://example.org/l2" rel="noopener noreferrer nofollow">the '
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><msub><mi>ℓ</mi><mn>2</mn></msub>'
+        '</mrow></math> case</a> and <a href="https://example.org/x" rel="noopener noreferrer nofollow">'
+        '<math display="block"><mi>x</mi></math></a> <abbr title="a">LSH</abbr>, then '
+        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula in the summary">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>y</mi></mrow></math></span>.</p>')
 
 
 def test_a_formula_of_the_repositorys_own_pages_is_named_by_its_place_on_the_page() -> None:

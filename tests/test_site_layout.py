@@ -154,22 +154,26 @@ WIDE_FORMULA = (r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|
 """A formula some 700 px wide: twice a phone's screen."""
 
 
-def test_a_summarys_display_formula_scrolls_in_its_own_named_box_that_a_keyboard_reaches(
+def test_a_summarys_formulas_scroll_in_their_own_named_boxes_that_a_keyboard_reaches(
         site: Callable[[dict[str, str | bytes]], Path]) -> None:
-    """A wide formula of a summary scrolls sideways inside span.math-scroll instead of widening the page on a phone;
-    the box is a tab stop named by its place, the page stays valid HTML and a second build writes it again."""
-    summary = f"Codes minimising\n\n$$\n{WIDE_FORMULA}\n$$\n\nover $b_i$ and $$W$$.\n"
+    """A wide formula of a summary scrolls sideways inside its own box instead of widening the page on a phone:
+    display math in span.math-scroll, inline math in span.math-inline; each box is a tab stop named by its place, the
+    page stays valid HTML and a second build writes it again."""
+    summary = f"Codes minimising\n\n$$\n{WIDE_FORMULA}\n$$\n\nover $b_i$ and $$W$$, that is ${WIDE_FORMULA}$.\n"
     review = site({"papers/weiss2008spectral.md": GOOD_PAPER.replace("Codes from thresholded eigenfunctions of the "
                                                                      "graph Laplacian.\n", summary),
                    "l2h.yml": "search: false\n"})
     out = review / "_site" / "publications" / "weiss2008spectral" / "index.html"
     assert build(review, out_dir=review / "_site", use_cache=False).written
     page = out.read_text(encoding="utf-8")
-    assert page.count("<math ") == 3 and page.count('display="block"') == 1
+    assert page.count("<math ") == 4 and page.count('display="block"') == 1
     assert ('<p>Codes minimising</p>\n<span class="math-scroll" role="region" tabindex="0" '
-            'aria-label="Formula in the summary"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+            'aria-label="Formula 1 of 4 in the summary"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
             '<mrow><munderover><mo>∑</mo>') in page
-    assert page.count('<span class="math-scroll"') == 1 and page.count("</math></span>") == 1
+    assert re.findall(r'<span class="math-inline" role="region" tabindex="0" aria-label="([^"]+)"><math '
+                      r'xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><m', page) == [
+        f"Formula {n} of 4 in the summary" for n in (2, 3, 4)]
+    assert page.count('<span class="math-') == 4 and page.count("</math></span>") == 4
     html5lib.HTMLParser(strict=True).parse(page)
     assert build(review, out_dir=review / "_site", use_cache=False).written
     assert out.read_text(encoding="utf-8") == page
@@ -282,3 +286,38 @@ def test_every_page_has_its_own_description_and_a_link_preview(site: Callable[[d
     assert paper["og:type"] == "article" and paper["og:title"] == "Hashing & <Codes>"
     assert (out / "publications/weiss2009hashing/index.html").read_text().count('property="og:type"') == 1
     assert not [name for name in meta("404.html") if name.startswith("og:")]
+
+
+def _rgba(value: str) -> tuple[tuple[float, float, float], float]:
+    """The colour and opacity of a CSS rgba(r, g, b, a)."""
+    match = re.fullmatch(r"rgba\((\d+), (\d+), (\d+), ([\d.]+)\)", value.strip())
+    assert match, value
+    red, green, blue, alpha = match.groups()
+    return (int(red), int(green), int(blue)), float(alpha)
+
+
+def test_the_shade_of_a_box_that_scrolls_shows_in_both_themes_and_keeps_text_readable() -> None:
+    """The shade at a side of a box that scrolls sideways is seen against the box's background (at its darkest, 1.2:1
+    or more), and text beneath it keeps 4.5:1 (WCAG 1.4.3): body text, links and muted text on the page and the
+    surface (formulas, tables, the chart's labels), body text on a code block's background; in the light theme and
+    both ways to the dark one."""
+    css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
+    light = _declarations(css, ":root")
+    dark_by_preference = _declarations(css, '  :root:not([data-theme="light"])')
+    dark_by_choice = _declarations(css, ':root[data-theme="dark"]')
+    assert dark_by_preference["--scroll-shade"] == dark_by_choice["--scroll-shade"]
+    shown = [("--text", "--bg"), ("--accent", "--bg"), ("--muted", "--bg"), ("--text", "--surface"),
+             ("--accent", "--surface"), ("--muted", "--surface"), ("--text", "--bg-alt")]
+    failures = []
+    for theme, values in (("light", light), ("dark", {**light, **dark_by_choice})):
+        shade, opacity = _rgba(values["--scroll-shade"])
+        for background_name in ("--bg", "--surface", "--bg-alt"):
+            background = _rgb(values[background_name])
+            shaded = tuple(opacity * s + (1 - opacity) * b for s, b in zip(shade, background))
+            if contrast(shaded, background) < 1.2:  # type: ignore[arg-type]
+                failures.append(f"{theme}: the shade is hardly seen on {background_name}")
+            for text_name in (text for text, on in shown if on == background_name):
+                ratio = contrast(_rgb(values[text_name]), shaded)  # type: ignore[arg-type]
+                if ratio < 4.5:
+                    failures.append(f"{theme}: {text_name} under the shade on {background_name}: {ratio:.2f}:1")
+    assert failures == []

@@ -194,38 +194,43 @@ class MarkdownRenderer:
         return render_inline(text)
 
 
-_BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>|</table>'
+_BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>|</table>|<(?P<link>/?)a\b[^>]*>'
                   r'|<(?P<end>/?)math\b(?P<attributes>(?:"[^"]*"|[^">])*)>')
-"""What focusable_boxes changes, the headings with an id (the repository's own pages) that name a table, and the
-start and end tags of math (quoted attribute values read whole, so that no '>' in them ends a tag early)."""
+"""What focusable_boxes changes, the headings with an id (the repository's own pages) that name a table, the start and
+end tags of links, and those of math (quoted attribute values read whole, so that no '>' in them ends a tag early)."""
 _DISPLAY_BLOCK = re.compile(r'\sdisplay="block"', re.IGNORECASE)
 """A math element's attribute that makes it display math (the value is ASCII case-insensitive, as browsers read it)."""
 
 
 def focusable_boxes(fragment: str, where: str) -> str:
     """Let a keyboard reach and scroll the boxes of sanitised HTML that may scroll sideways (axe's
-    scrollable-region-focusable): each table and each display formula goes in a box that scrolls, so that a wide
-    one does not widen the page on a phone, named and focusable; and each code block (pre) becomes focusable.
+    scrollable-region-focusable): each table and each formula goes in a box that scrolls, so that a wide one does not
+    widen the page on a phone, named and focusable; and each code block (pre) becomes focusable.
 
     A table's box (div.table-scroll) is named by the heading it follows where that heading has an id (the
     repository's own pages, never a summary); else by its place, where: "Table in the summary", "Table 2 of 3 in
-    the summary". A formula's box (span.math-scroll, shown as a block: display math may stand in a paragraph, where
-    a div may not) is named by its place: "Formula in the summary", "Formula 2 of 3 on this page". Inline math, and
-    math within a boxed formula, stays as it is. The sanitiser leaves no attribute on <table> and <pre>, and
-    escapes '<' and '>' in attribute values, so each tag is found as it is written here and none within another.
+    the summary". A display formula's box is span.math-scroll, shown as a block (display math may stand in a
+    paragraph, where a div may not); an inline formula's, span.math-inline, stays in its sentence and scrolls only
+    when the formula is wider than the line. Both are named by the formula's place among all formulas: "Formula in
+    the summary", "Formula 2 of 3 on this page". Math within a formula, or within a link (which may hold no tab
+    stop), stays as it is. The sanitiser leaves no attribute on <table> and <pre>, and escapes '<' and '>' in
+    attribute values, so each tag is found as it is written here and none within another.
     """
     boxed: dict[int, str] = {}  # where a formula's box opens or closes: before a math start tag, after its end tag
-    depth = boxed_at = 0  # math elements open; the depth of the formula whose box is open, or 0
+    depth = boxed_at = links = 0  # math elements open; the depth of the formula whose box is open, or 0; links open
     for match in _BOX.finditer(fragment):
-        if match.group("end") == "/":
+        if match.group("link") is not None:
+            links = max(0, links + (-1 if match.group("link") else 1))
+        elif match.group("end") == "/":
             depth -= 1
             if depth < boxed_at:
                 boxed[match.start()], boxed_at = "close", 0
         elif match.group("end") == "":
             depth += 1
-            if not boxed_at and _DISPLAY_BLOCK.search(match.group("attributes")):
-                boxed[match.start()], boxed_at = "open", depth
-    tables, formulas = fragment.count("<table>"), sum(kind == "open" for kind in boxed.values())
+            if not boxed_at and not links:
+                boxed[match.start()] = "math-scroll" if _DISPLAY_BLOCK.search(match.group("attributes")) else "math-inline"
+                boxed_at = depth
+    tables, formulas = fragment.count("<table>"), sum(kind != "close" for kind in boxed.values())
     heading: str | None = None
     table = formula = 0
 
@@ -247,10 +252,12 @@ def focusable_boxes(fragment: str, where: str) -> str:
         if tag == "</table>":
             return "</table></div>"
         kind = boxed.get(match.start())
-        if kind == "open":
+        if kind == "close":
+            return tag + "</span>"
+        if kind is not None:
             formula += 1
-            return f'<span class="math-scroll" role="region" tabindex="0" {name("Formula", formula, formulas)}>{tag}'
-        return tag + "</span>" if kind == "close" else tag
+            return f'<span class="{kind}" role="region" tabindex="0" {name("Formula", formula, formulas)}>{tag}'
+        return tag
 
     return _BOX.sub(replace, fragment)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
@@ -52,13 +54,13 @@ class _PagesHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-SUMMARY_MATH = (
-    "It minimises\n\n$$\n"
-    r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|_2^2 + \lambda \sum_{i,j} S_{ij} \|b_i - b_j\|^2"
-    r" + \mu \|W^\top W - I\|_F^2"
-    "\n$$\n\nover the codes $b_i \\in \\{-1, 1\\}^c$ and the rotation $$W$$ of the data.\n")
-"""Added to the summary of the paper page of PAGES: a display formula some 500 px wide (a phone's screen and a half;
-it fits a desktop's) and inline math."""
+WIDE_FORMULA = (r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|_2^2 + \lambda \sum_{i,j} S_{ij} "
+                r"\|b_i - b_j\|^2 + \mu \|W^\top W - I\|_F^2")
+SUMMARY_MATH = (f"It minimises\n\n$$\n{WIDE_FORMULA}\n$$\n\n"
+                "over the codes $b_i \\in \\{-1, 1\\}^c$ and the rotation $$W$$ of the data.\n\n"
+                f"On one line: ${WIDE_FORMULA}$ is the same.\n")
+"""Added to the summary of the paper page of PAGES: a formula some 500 px wide (a phone's screen and a half; it fits
+a desktop's) as display math and as inline math in a sentence, and short inline math."""
 
 
 @pytest.fixture(scope="module", params=["full", "paged"])
@@ -203,7 +205,8 @@ def test_the_stats_map_can_be_skipped_by_keyboard(page: Any, site_url: str) -> N
     ("contributing/", "#diagnostic-codes ~ .table-scroll", "Diagnostic codes"),
     ("taxonomy/", ".table-scroll", "Unsupervised papers"),
     ("stats/", "figure.chart", "Papers per year"),
-    ("publications/gong2011iterative/", ".summary .math-scroll", "Formula in the summary"),
+    ("publications/gong2011iterative/", ".summary .math-scroll", "Formula 1 of 4 in the summary"),
+    ("publications/gong2011iterative/", ".summary p:last-child .math-inline", "Formula 4 of 4 in the summary"),
     ("contributing/", ".math-scroll", "Formula on this page"),
 ])
 def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_arrow_keys(
@@ -238,12 +241,12 @@ def test_a_box_that_scrolls_sideways_is_reached_with_tab_and_scrolled_with_the_a
 
 def test_a_wide_formula_scrolls_in_its_own_box_and_the_page_does_not(page: Any, site_url: str) -> None:
     """On a phone, a display formula wider than the screen scrolls sideways by itself, from its first symbol
-    (none of it out of reach to the left), and the page does not; inline math flows in its sentence. On a desktop,
-    where it fits, it is no tab stop; it becomes one as the window narrows."""
+    (none of it out of reach to the left), and the page does not. On a desktop, where it fits, it is no tab stop;
+    it becomes one as the window narrows."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site_url + "publications/gong2011iterative/")
     page.wait_for_load_state("networkidle")
-    box = page.get_by_role("region", name="Formula in the summary")
+    box = page.get_by_role("region", name="Formula 1 of 4 in the summary")
     assert box.evaluate("el => [el.scrollWidth <= el.clientWidth, el.tabIndex]") == [True, -1]
     page.set_viewport_size({"width": 375, "height": 667})
     page.wait_for_function("() => document.querySelector('.summary .math-scroll').tabIndex === 0")
@@ -252,21 +255,163 @@ def test_a_wide_formula_scrolls_in_its_own_box_and_the_page_does_not(page: Any, 
     assert box.evaluate("""el => el.querySelector("math").getBoundingClientRect().left
         >= el.getBoundingClientRect().left""")
     assert box.evaluate("el => el.getBoundingClientRect().right") <= 375
-    inline = page.locator(".summary p math")
-    assert inline.count() == 2
-    for math in inline.all():  # on a line with the word just before it or the one just after it, in their order
-        assert math.evaluate("""el => {
-            const letter = (text, at) => { const range = document.createRange();
-                range.setStart(text, at); range.setEnd(text, at + 1); return range.getBoundingClientRect(); };
-            const before = letter(el.previousSibling, el.previousSibling.length - 2), after = letter(el.nextSibling, 1);
-            const formula = el.getBoundingClientRect();
-            const level = word => formula.top < word.bottom && word.top < formula.bottom;
-            return el.closest(".math-scroll") === null && (level(before) && formula.left >= before.right - 1
-                || level(after) && formula.right <= after.left + 1); }""")
 
 
-SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [
-    box.tabIndex >= 0, box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1])"""
+LEVEL_WITH_ITS_WORDS = """box => {  // on a line with the word just before it or the one just after it, in their order
+    const letter = (text, at) => { const range = document.createRange();
+        range.setStart(text, at); range.setEnd(text, at + 1); return range.getBoundingClientRect(); };
+    const before = letter(box.previousSibling, box.previousSibling.length - 2), after = letter(box.nextSibling, 1);
+    const formula = box.getBoundingClientRect();
+    const level = word => formula.top < word.bottom && word.top < formula.bottom;
+    return level(before) && formula.left >= before.right - 1 || level(after) && formula.right <= after.left + 1; }"""
+UNBOXED = """() => [...document.querySelectorAll(".summary .math-inline > math")].map(math => {
+    const box = math.parentElement, before = math.getBoundingClientRect();
+    box.replaceWith(math);  // the formula as it stands without its box
+    const after = math.getBoundingClientRect();
+    math.replaceWith(box); box.append(math);
+    return [box.className, ["top", "bottom", "left", "width"].every(side => before[side] === after[side])]; })"""
+
+
+def test_a_long_inline_formula_scrolls_in_its_line_and_short_inline_math_stays_as_it_was(
+        page: Any, site_url: str) -> None:
+    """On a phone, an inline formula wider than the line scrolls sideways inside its own box (from its first
+    symbol), which stays within the text's column, and the page does not; it is a tab stop, a region with a name.
+    Short inline math flows in its sentence: each of its symbols stands where it would without the box, on the
+    text's baseline, and its box, which fits, is no tab stop and no region. On a desktop the long one fits too."""
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(site_url + "publications/gong2011iterative/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    long, short = page.locator(".summary p:last-child .math-inline"), page.locator(".summary p:nth-last-child(2) .math-inline")
+    expect(long).to_have_attribute("aria-label", "Formula 4 of 4 in the summary")
+    assert long.evaluate("""el => [el.getAttribute("role"), el.tabIndex, el.scrollLeft, el.scrollWidth > el.clientWidth + 100,
+        el.querySelector("math").getBoundingClientRect().left >= el.getBoundingClientRect().left,
+        el.getBoundingClientRect().right <= el.closest("p").getBoundingClientRect().right]""") == [
+        "region", 0, 0, True, True, True]
+    assert short.count() == 2
+    for box in short.all():
+        assert box.evaluate("""el => [el.getAttribute("role"), el.getAttribute("aria-label"), el.tabIndex,
+            el.scrollWidth <= el.clientWidth]""") == [None, None, -1, True]
+        assert box.evaluate(LEVEL_WITH_ITS_WORDS)
+    assert page.evaluate(UNBOXED) == [["math-inline", True]] * 3
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("() => document.querySelector('.summary p:last-child .math-inline').tabIndex === -1")
+    assert long.evaluate("el => [el.getAttribute('role'), el.scrollWidth <= el.clientWidth]") == [None, True]
+    assert long.evaluate(LEVEL_WITH_ITS_WORDS)
+    assert page.evaluate(UNBOXED) == [["math-inline", True]] * 3
+    # and every symbol is drawn whole, as without the box: none is cut off at the box's top or bottom
+    lines = page.locator(".summary p:nth-last-child(-n+2)")
+    boxed = [_rgb_rows(line.screenshot(animations="disabled")) for line in lines.all()]
+    page.evaluate("""() => document.querySelectorAll(".summary .math-inline").forEach(box => box.replaceWith(...box.childNodes))""")
+    unboxed = [_rgb_rows(line.screenshot(animations="disabled")) for line in lines.all()]
+    assert [[len(shot), len(shot[0])] for shot in boxed] == [[len(shot), len(shot[0])] for shot in unboxed]
+    differences = [max(abs(a - b) for row, other in zip(*shots) for a, b in zip(row, other))
+                   for shots in zip(boxed, unboxed)]
+    assert differences == [0, 0]
+
+
+def _rgb_rows(png: bytes) -> list[bytes]:
+    """The rows of pixels of a screenshot, 3 bytes (red, green, blue) a pixel: an 8-bit RGB or RGBA PNG, not
+    interlaced, as Chromium writes it."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks, header = 8, [], b""
+    while at < len(png):
+        (length,), kind = struct.unpack(">I", png[at:at + 4]), png[at + 4:at + 8]
+        data, at = png[at + 8:at + 8 + length], at + 12 + length
+        header, chunks = (data, chunks) if kind == b"IHDR" else (header, chunks + [data] if kind == b"IDAT" else chunks)
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and not interlace, (depth, colour, interlace)
+    size = 3 if colour == 2 else 4
+    raw, stride = zlib.decompress(b"".join(chunks)), width * size
+    rows: list[bytes] = []
+    previous = bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - size] if x >= size else 0
+            up, corner = previous[x], previous[x - size] if x >= size else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))
+                line[x] = (line[x] + near[2]) & 255
+        previous = line
+        rows.append(bytes(line) if size == 3 else bytes(b for i, b in enumerate(line) if i % 4 != 3))
+    return rows
+
+
+def shades(box: Any) -> list[int]:
+    """How much a box's scroll shade darkens (or, dark theme, lightens) its left and its right edge: the largest
+    difference of a colour channel, within 16 px of each side, from the same box with a transparent shade. The rows
+    of a rounded box's corners are left out: there the shade tints the anti-aliased pixels of the curve (by up to 8
+    of 255) whatever it shows."""
+    box.scroll_into_view_if_needed()
+    x, y, width, height, corner = box.evaluate("""el => { const r = el.getBoundingClientRect();
+        return [r.left + scrollX, r.top + scrollY, r.width, r.height, parseFloat(getComputedStyle(el).borderTopLeftRadius)]; }""")
+    strips = [{"x": left, "y": y + corner, "width": 16, "height": min(height - 2 * corner, 300)}
+              for left in (x, x + width - 16)]
+    found = []
+    for strip in strips:
+        shown = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        box.evaluate("el => el.style.setProperty('--scroll-shade', 'transparent')")
+        plain = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        box.evaluate("el => el.style.removeProperty('--scroll-shade')")
+        found.append(max(abs(a - b) for row, other in zip(shown, plain) for a, b in zip(row, other)))
+    return found
+
+
+SEEN, UNSEEN = 12, 0
+"""What shades() says of the side of a box shaded (next to its edge it is some 22 of 255 darker or lighter) and of one
+not (no pixel changes)."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_where_it_fits(
+        browser: Any, site_url: str, scheme: str) -> None:
+    """On a phone, a box wider than the screen is shaded at its right edge, where more of it is, and not at its left
+    while it shows its start; scrolled to its end, the other way round. On a desktop, where the boxes fit, none is
+    shaded: every pixel is as it would be without the shades. On a screen of two pixels to the CSS pixel, as phones
+    have, where a box's fractional edges would show a hairline of shade."""
+    context = browser.new_context(color_scheme=scheme, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        boxes = {"publications/gong2011iterative/": [".summary .math-scroll", ".summary p:last-child .math-inline",
+                                                     "pre.bibtex"],
+                 "contributing/": ["pre", "#diagnostic-codes ~ .table-scroll"]}
+        for path, selectors in boxes.items():
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            for selector in selectors:
+                box = page.locator(selector).first
+                box.scroll_into_view_if_needed()
+                assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), selector
+                left, right = shades(box)
+                assert left <= UNSEEN and right >= SEEN, (selector, left, right)
+                box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+                left, right = shades(box)
+                assert left >= SEEN and right <= UNSEEN, (selector, left, right)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site_url + "publications/gong2011iterative/")
+        page.wait_for_load_state("networkidle")
+        fitting = page.locator(".summary .math-scroll, .summary .math-inline, pre.bibtex")
+        assert fitting.count() == 5
+        for box in fitting.all():
+            assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+            assert max(shades(box)) <= UNSEEN, box.evaluate("el => el.outerHTML.slice(0, 60)")
+    finally:
+        context.close()
+
+
+SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [box.tabIndex >= 0,
+    getComputedStyle(box).overflowX !== "hidden" && box.scrollWidth > box.clientWidth + 1
+    || getComputedStyle(box).overflowY !== "hidden" && box.scrollHeight > box.clientHeight + 1])"""
+"""Whether each box is a tab stop, and whether it can scroll (along an axis its overflow lets a reader scroll)."""
 
 
 def test_a_box_is_a_tab_stop_only_while_it_can_scroll(page: Any, site_url: str) -> None:
