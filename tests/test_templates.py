@@ -77,6 +77,24 @@ def test_a_page_template_error_on_one_page_names_that_page(site: Site) -> None:
     assert problem.message == "while rendering 404.html: 'nothing' is undefined"
 
 
+def test_links_in_loops_make_no_copy_of_the_page_context(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # url() and absolute_url() are bound to each page. Jinja calls a global that takes the template's context with a
+    # copy of that context made for the call when it is in a loop: every menu link of every page, every dot of the
+    # topic map (5,000 copies for that one file at 5,000 papers).
+    copies: list[str | None] = []
+    real = jinja2.runtime.Context.derived
+
+    def derived(self: jinja2.runtime.Context, locals: dict[str, Any] | None = None) -> jinja2.runtime.Context:
+        copies.append(self.name)
+        return real(self, locals)
+
+    monkeypatch.setattr(jinja2.runtime.Context, "derived", derived)
+    _, files = _built(site)
+    assert b'<a href="../tags/">Tags</a>' in files["papers/index.html"]  # links made in a loop, relative as before
+    assert b'<a href="../publications/weiss2008spectral/" class="map-point' in files["papers/topic-map.svg"]
+    assert copies == []
+
+
 CARDS_IN_A_POOL = """
 import sys
 from pathlib import Path
