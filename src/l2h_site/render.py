@@ -9,7 +9,7 @@ import posixpath
 import re
 import shutil
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -80,6 +80,20 @@ def _semantic_scholar(title: str) -> str:
     return "https://www.semanticscholar.org/search?q=" + quote_plus(title)
 
 
+def by_year(views: Iterable[PaperView]) -> list[tuple[int, list[PaperView]]]:
+    """Group papers by year, newest year first, each year's papers in the order given: what Jinja's
+    `groupby("paper.year")|reverse` makes, without its lookup of "paper" and "year" on each paper, which tries
+    view["paper"] first and catches the TypeError (10 ms for the all-papers page's 5,000 papers)."""
+    ordered = sorted(views, key=_year)  # stable, as Jinja's
+    groups = [(year, list(group)) for year, group in groupby(ordered, key=_year)]
+    groups.reverse()
+    return groups
+
+
+def _year(view: PaperView) -> int:
+    return view.paper.year
+
+
 def _tojson_attr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -104,7 +118,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        citation_name=cite.citation_name, citation_authors=cite.citation_authors,
-                       atom_date=atom_date)
+                       atom_date=atom_date, by_year=by_year)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
