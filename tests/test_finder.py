@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree
 
+import numpy as np
 from conftest import snapshot
+from hypothesis import given
+from hypothesis import strategies as st
 
 from l2h_site.build import build, check_site
+from l2h_site.context import PaperView
 from l2h_site.diagnostics import format_text
-from l2h_site.finder import fixed_width, fold, posting, search_id_file
+from l2h_site.finder import _base36, _ranks, fixed_width, fold, posting, search_id_file
+from l2h_site.model import Paper
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -82,6 +89,28 @@ def test_fold_removes_accents_and_case_like_the_script() -> None:
     assert fold("Éclair Jégou") == "eclair jegou"
 
 
+def _fold_by_character(text: str) -> str:
+    """fold as it was first written: decompose, drop every combining mark one character at a time, lower the case."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not 0x300 <= ord(c) <= 0x36F).lower()
+
+
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_fold_is_the_same_for_every_text_whether_ascii_or_not(text: str) -> None:
+    # ASCII text takes a short cut (nothing to decompose or remove); the rest a regular expression
+    assert fold(text) == _fold_by_character(text)
+
+
+@given(st.integers(min_value=-(36 ** 4), max_value=36 ** 6))
+def test_base36_writes_numbers_as_numpy_did(number: int) -> None:
+    assert _base36(number) == np.base_repr(number, 36).lower()
+
+
+def test_base36_at_the_edges_of_its_table() -> None:
+    assert [_base36(n) for n in (0, 35, 36, 1295, 1296, 1297, 46655, 46656, -1, -1296)] == [
+        "0", "z", "10", "zz", "100", "101", "zzz", "1000", "-1", "-100"]
+
+
 def built(site: Site, files: dict[str, str | bytes]) -> dict[str, bytes]:
     root = site(files)
     result = build(root, out_dir=root / "_site")
@@ -120,6 +149,17 @@ def test_sort_ranks_order_by_folded_title_and_by_venue_with_none_last(site: Site
     # "Éclair" sorts as "eclair", before "iterative"; a paper without a venue comes last.
     assert by["title"] == ["doe2019eclair", "gong2011iterative", "jegou2011product", "weiss2008spectral"]
     assert by["venue"] == ["gong2011iterative", "weiss2008spectral", "jegou2011product", "doe2019eclair"]
+
+
+def test_equal_sort_keys_keep_the_page_order() -> None:
+    # Titles equal once folded rank in page order (newest first), as do papers of one venue and year with them.
+    titles = [("c", "Hashing Codes", 2012), ("a", "hashing codes", 2011), ("b", "Háshing Codes", 2011),
+              ("d", "Anchor Graphs", 2011)]
+    views = tuple(PaperView(Paper(key, f"papers/{key}.md", title, ("A. Author",), year, venue="CVPR"), title, title, "",
+                            f"publications/{key}/") for key, title, year in titles)
+    title_rank, venue_rank = _ranks(SimpleNamespace(papers=views))  # type: ignore[arg-type]
+    assert title_rank == [1, 2, 3, 0]
+    assert venue_rank == [0, 2, 3, 1]  # one venue: newest first, then by title rank
 
 
 def test_each_paper_is_mapped_to_its_pagefind_fragment(site: Site) -> None:

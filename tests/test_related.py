@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from l2h_site.model import Paper
 from l2h_site.related import related_papers
 from l2h_site.stats import bar_chart, papers_per_year, review_stats, top_counts, topic_map
@@ -80,6 +82,14 @@ def test_stats_count_years_values_and_tags() -> None:
     assert [b.height for b in chart.bars] == [50.0, 0.0, 100.0]
     assert chart.maximum == 2
     assert bar_chart([]).bars == ()
+
+
+def test_stats_count_each_facet_over_the_papers_that_have_it() -> None:
+    corpus = [dataclasses.replace(paper("a", "A"), facets={"modality": ("text", "image"), "family": ("graph",)}),
+              dataclasses.replace(paper("b", "B"), facets={"family": ("graph",)}),
+              dataclasses.replace(paper("c", "C"), facets={"modality": ("image",), "code": ()})]
+    assert review_stats(corpus).facets == {"code": [], "family": [("graph", 2)],
+                                           "modality": [("image", 2), ("text", 1)]}
 
 
 def test_two_papers_sharing_words_are_related_to_each_other() -> None:

@@ -15,7 +15,10 @@ from conftest import GOOD_PAPER, REPO, snapshot
 
 from l2h_site.build import build
 from l2h_site.cli import main
+from l2h_site.context import PaperView
 from l2h_site.diagnostics import Diagnostic
+from l2h_site.model import Paper
+from l2h_site.render import by_year, make_environment
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -75,6 +78,37 @@ def test_a_page_template_error_on_one_page_names_that_page(site: Site) -> None:
     [problem] = build(root).diagnostics
     assert (problem.path, problem.line) == ("templates/404.html", line)
     assert problem.message == "while rendering 404.html: 'nothing' is undefined"
+
+
+def test_links_in_loops_make_no_copy_of_the_page_context(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # url() and absolute_url() are bound to each page. Jinja calls a global that takes the template's context with a
+    # copy of that context made for the call when it is in a loop: every menu link of every page, every dot of the
+    # topic map (5,000 copies for that one file at 5,000 papers).
+    copies: list[str | None] = []
+    real = jinja2.runtime.Context.derived
+
+    def derived(self: jinja2.runtime.Context, locals: dict[str, Any] | None = None) -> jinja2.runtime.Context:
+        copies.append(self.name)
+        return real(self, locals)
+
+    monkeypatch.setattr(jinja2.runtime.Context, "derived", derived)
+    _, files = _built(site)
+    assert b'<a href="../tags/">Tags</a>' in files["papers/index.html"]  # links made in a loop, relative as before
+    assert b'<a href="../publications/weiss2008spectral/" class="map-point' in files["papers/topic-map.svg"]
+    assert copies == []
+
+
+def test_by_year_groups_papers_as_jinjas_groupby_reversed() -> None:
+    env = make_environment(REPO / "templates")
+    years = [2011, 2008, 2011, 2019, 2008, 2011]
+    views = [PaperView(Paper(f"p{i}", f"papers/p{i}.md", "T", ("A",), year), "T", "T", "", f"publications/p{i}/")
+             for i, year in enumerate(years)]  # not in year order: the filter sorts, and keeps the order within a year
+    shown = "{% for year, group in papers|GROUP %}{{ year }}:{% for v in group %}{{ v.paper.key }} {% endfor %}" \
+            "({{ group|length }}) {% endfor %}"
+    expected = "2019:p3 (1) 2011:p0 p2 p5 (3) 2008:p1 p4 (2) "
+    assert env.from_string(shown.replace("GROUP", 'groupby("paper.year")|reverse')).render(papers=views) == expected
+    assert env.from_string(shown.replace("GROUP", "by_year")).render(papers=views) == expected
+    assert by_year([]) == []
 
 
 CARDS_IN_A_POOL = """

@@ -22,11 +22,9 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
-
-import numpy as np
 
 from l2h_site.context import SiteContext
 from l2h_site.model import RenderedPage
@@ -40,15 +38,32 @@ _SEARCH_ID = re.compile(r"^([a-z][a-z0-9-]*_)[0-9a-f]+$")
 _PUBLICATION = re.compile(r"^/?publications/([^/]+)/(?:index\.html)?$")
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+"""Combining diacritical marks, which fold removes after decomposing."""
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PAIRS = tuple(high + low for high in _DIGITS for low in _DIGITS)
+"""Every number below 36 ** 2 as two base-36 digits, by value: "00" to "zz"."""
+_SMALL = tuple(pair.lstrip("0") or "0" for pair in _PAIRS)
+"""The same numbers without leading zeros."""
+
+
 def fold(text: str) -> str:
     """Fold text for sorting: accents removed, lower case, other letters kept (unlike textutil.ascii_fold,
     which drops them: a title in Greek or Chinese would sort as empty)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not 0x300 <= ord(c) <= 0x36F).lower()
+    if text.isascii():  # nothing to decompose or remove: most titles, at a hundredth of the cost
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).lower()
 
 
 def _base36(number: int) -> str:
-    return np.base_repr(number, 36).lower()
+    """Write an integer in base 36, lower case (as numpy.base_repr, which took 1.5 µs a number: 60,000 of them at
+    5,000 papers)."""
+    if 0 <= number < len(_SMALL):
+        return _SMALL[number]
+    if number < 0:
+        return "-" + _base36(-number)
+    high, low = divmod(number, len(_PAIRS))
+    return _base36(high) + _PAIRS[low]
 
 
 def posting(indices: Sequence[int]) -> str:
@@ -90,8 +105,9 @@ def finder_index(site: SiteContext) -> dict[str, Any]:
 
 def fixed_width(numbers: Sequence[int]) -> dict[str, Any]:
     """Encode numbers as one string of equal-width base-36 digits (no separators): compact and fast to cut."""
-    width = max((len(_base36(n)) for n in numbers), default=1)
-    return {"width": width, "digits": "".join(_base36(n).rjust(width, "0") for n in numbers)}
+    coded = [_base36(n) for n in numbers]
+    width = max(map(len, coded), default=1)
+    return {"width": width, "digits": "".join(digits.rjust(width, "0") for digits in coded)}
 
 
 def sort_ranks(site: SiteContext) -> dict[str, Any]:
@@ -101,18 +117,17 @@ def sort_ranks(site: SiteContext) -> dict[str, Any]:
 
 
 def _ranks(site: SiteContext) -> tuple[list[int], list[int]]:
-    papers = site.papers
-    titles = [fold(v.title_text) for v in papers]
-    title_rank = _rank(lambda i: (titles[i], i), len(papers))
-    venue_rank = _rank(lambda i: (not papers[i].paper.venue, fold(papers[i].paper.venue or ""),
-                                  -papers[i].paper.year, title_rank[i]), len(papers))
+    papers = [view.paper for view in site.papers]
+    title_rank = _rank([fold(v.title_text) for v in site.papers])  # equal titles in page order: the sort is stable
+    folded = {venue: fold(venue) for venue in {p.venue or "" for p in papers}}
+    venue_rank = _rank([(not p.venue, folded[p.venue or ""], -p.year, rank) for p, rank in zip(papers, title_rank)])
     return title_rank, venue_rank
 
 
-def _rank(key: Callable[[int], Any], count: int) -> list[int]:
-    """Each of `count` items' position when sorted by key(item number)."""
-    rank = [0] * count
-    for position, i in enumerate(sorted(range(count), key=key)):
+def _rank(keys: Sequence[Any]) -> list[int]:
+    """Each item's position when the items are sorted by their keys (equal keys in item order)."""
+    rank = [0] * len(keys)
+    for position, i in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
         rank[i] = position
     return rank
 

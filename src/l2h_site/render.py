@@ -9,7 +9,7 @@ import posixpath
 import re
 import shutil
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -57,6 +57,11 @@ def rooted_url(base_url: str, target: str) -> str:
     return base_path(base_url) + target.lstrip("/")
 
 
+def absolute_url(base_url: str, target: str) -> str:
+    """Link to a site path in full, under base_url ('' is the home page; a folder's index.html is left out)."""
+    return base_url + target.lstrip("/").removesuffix("index.html")
+
+
 @jinja2.pass_context
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     return relative_url(ctx["page_path"], target)
@@ -64,10 +69,7 @@ def _url(ctx: jinja2.runtime.Context, target: str) -> str:
 
 @jinja2.pass_context
 def _absolute_url(ctx: jinja2.runtime.Context, target: str) -> str:
-    base: str = ctx["site"].config.base_url
-    path = target.lstrip("/")
-    path = path.removesuffix("index.html")
-    return base + path
+    return absolute_url(ctx["site"].config.base_url, target)
 
 
 def _scholar(title: str) -> str:
@@ -76,6 +78,20 @@ def _scholar(title: str) -> str:
 
 def _semantic_scholar(title: str) -> str:
     return "https://www.semanticscholar.org/search?q=" + quote_plus(title)
+
+
+def by_year(views: Iterable[PaperView]) -> list[tuple[int, list[PaperView]]]:
+    """Group papers by year, newest year first, each year's papers in the order given: what Jinja's
+    `groupby("paper.year")|reverse` makes, without its lookup of "paper" and "year" on each paper, which tries
+    view["paper"] first and catches the TypeError (10 ms for the all-papers page's 5,000 papers)."""
+    ordered = sorted(views, key=_year)  # stable, as Jinja's
+    groups = [(year, list(group)) for year, group in groupby(ordered, key=_year)]
+    groups.reverse()
+    return groups
+
+
+def _year(view: PaperView) -> int:
+    return view.paper.year
 
 
 def _tojson_attr(value: Any) -> str:
@@ -102,7 +118,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        citation_name=cite.citation_name, citation_authors=cite.citation_authors,
-                       atom_date=atom_date)
+                       atom_date=atom_date, by_year=by_year)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
@@ -389,8 +405,13 @@ class _Renderer:
     def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
         """Render one page; a broken template is a diagnostic, not an exception."""
         try:
-            html = self.env.get_template(template).render(site=self.site, page_path=path,
-                                                          paper_card=partial(self.card, path.count("/")), **values)
+            # url and absolute_url bound to this page: Jinja calls the globals (which take the template's context)
+            # with a copy of that context made for each call in a loop: every menu link of every page, every dot of
+            # the topic map (a sixth of its time).
+            html = self.env.get_template(template).render({
+                "site": self.site, "page_path": path, "paper_card": partial(self.card, path.count("/")),
+                "url": partial(relative_url, path), "absolute_url": partial(absolute_url, self.site.config.base_url),
+                **values})
         except jinja2.TemplateSyntaxError as exc:
             return None, [template_syntax_error(exc, self.templates_rel, template)]
         except jinja2.TemplateNotFound as exc:

@@ -100,10 +100,13 @@ class ReviewStats:
 def review_stats(papers: Iterable[Paper], top: int = 25) -> ReviewStats:
     """Count the papers per year, facet value, venue and tag."""
     papers = list(papers)
-    facet_ids = sorted({f for p in papers for f in p.facets})
+    values: dict[str, list[str]] = {}
+    for paper in papers:  # one pass over the papers, not one per facet
+        for facet, chosen in paper.facets.items():
+            values.setdefault(facet, []).extend(chosen)
     return ReviewStats(
         per_year=bar_chart(papers_per_year(papers)),
-        facets={f: top_counts([v for p in papers for v in p.facets.get(f, ())]) for f in facet_ids},
+        facets={f: top_counts(values[f]) for f in sorted(values)},
         venues=top_counts([p.venue for p in papers if p.venue], top),
         tags=top_counts([t for p in papers for t in p.tags], top),
     )
