@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE))
 from run import corpus
 from stages import TIMES, instrument
 
+from l2h_site.memory import set_aside_what_lasts
 from l2h_site.serve import SiteBuilder
 
 
@@ -59,6 +60,8 @@ def main() -> None:
               f"over {args.idle:.0f} s (its file watcher)")
     builder = SiteBuilder(root=root)
     first = builder.rebuild()
+    builder.save_memos()  # as l2h serve does after its first build
+    set_aside_what_lasts()
     print(f"N = {args.n}: first build {first.seconds:.2f} s ({first.files:,} files)")
     paper = sorted((root / "papers").iterdir())[args.n // 3]
     original = paper.read_bytes()
@@ -79,6 +82,7 @@ def main() -> None:
             stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in
                                sorted(TIMES.items(), key=lambda item: -item[1])[:8])
             builder.save_memos()  # as l2h serve does, once the browsers were told to reload: not in the time
+            set_aside_what_lasts()  # likewise
             print(f"  edit {i + 1}: preview: {shown}; whole site: {outcome.seconds:.2f} s "
                   f"({'ok' if outcome.ok else 'FAILED'}); {stages}")
     finally:

@@ -157,7 +157,7 @@ def test_equal_sort_keys_keep_the_page_order() -> None:
               ("d", "Anchor Graphs", 2011)]
     views = tuple(PaperView(Paper(key, f"papers/{key}.md", title, ("A. Author",), year, venue="CVPR"), title, title, "",
                             f"publications/{key}/") for key, title, year in titles)
-    title_rank, venue_rank = _ranks(SimpleNamespace(papers=views))  # type: ignore[arg-type]
+    title_rank, venue_rank = _ranks(SimpleNamespace(papers=views))
     assert title_rank == [1, 2, 3, 0]
     assert venue_rank == [0, 2, 3, 1]  # one venue: newest first, then by title rank
 

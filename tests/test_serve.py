@@ -601,6 +601,23 @@ def test_a_server_started_on_an_up_to_date_site_serves_before_it_prepares_previe
     assert not thread.is_alive()
 
 
+def test_what_lasts_between_rebuilds_is_left_out_of_their_garbage_collections(
+        serving: Callable[..., Running]) -> None:
+    """After each build, once the browsers were told, the server collects the garbage and sets what is alive aside
+    (gc.freeze), so that the next rebuild's full collections do not traverse the memos and the last context again;
+    a stopped server sets nothing aside any more."""
+    import gc
+
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    wait_for(lambda: gc.get_freeze_count() > 0)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Again"), encoding="utf-8")
+    wait_for(lambda: "l2h: rebuilt " in running.log.getvalue())
+    wait_for(lambda: gc.get_freeze_count() > 0)
+    running.stop()
+    assert gc.get_freeze_count() == 0
+
+
 def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Make every later build of the dev server wait, once started, for the returned event (previews run at once)."""
     gate = threading.Event()

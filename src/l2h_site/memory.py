@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 from functools import cache
 from typing import Any
 
@@ -30,3 +31,17 @@ def release_freed_memory() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def set_aside_what_lasts() -> None:
+    """Collect the garbage now, then leave every object alive out of later collections (gc.freeze), until the next call.
+
+    For a process that builds again and again (l2h serve): what lasts between its builds (the memos, the cache, the
+    last build's context: hundreds of thousands of objects at 5,000 papers) was traversed by every full collection
+    during each build, 3-4 of them, 0.26-0.40 s of a rebuild's CPU. Called after a build, once the browsers were
+    told to reload, the collection here is no longer in a rebuild's way; what a build lets go of in cycles is
+    collected at the next call.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import html
 import ipaddress
 import mimetypes
@@ -42,6 +43,7 @@ from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import L2hError, format_text, from_here
 from l2h_site.discover import is_editor_file, os_file_kind
+from l2h_site.memory import set_aside_what_lasts
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
@@ -789,6 +791,7 @@ class DevServer:
         if outcome.changed or not (outcome.ok and was_ok):  # a save that changed no page reloads nothing
             self._reload()
         self.builder.save_memos()  # once the browsers were told: it is not in the way of the new site
+        set_aside_what_lasts()  # nor is this
 
     def _reload_and_wait(self) -> None:
         """Reload the browsers, and give them up to RELOAD_GRACE_SECONDS to load the page before the full build.
@@ -820,6 +823,7 @@ class DevServer:
             sockets = self._bind()
             self._report(self.builder.rebuild(previews_later=True), first=True)
             self.builder.save_memos()
+            set_aside_what_lasts()
             self._previews.start()  # before the watcher: its first rebuild waits for it
             asyncio.run(self._serve(sockets, open_browser))
         finally:
@@ -827,6 +831,7 @@ class DevServer:
             if self._previews.ident is not None:
                 self._previews.join()
             self.builder.close()
+            gc.unfreeze()  # what set_aside_what_lasts left out of collections is garbage now
             self.ready.set()
 
     def stop(self) -> None:

@@ -314,7 +314,8 @@ def _rgb_rows(png: bytes) -> list[bytes]:
     """The rows of pixels of a screenshot, 3 bytes (red, green, blue) a pixel: an 8-bit RGB or RGBA PNG, not
     interlaced, as Chromium writes it."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    at, chunks, header = 8, [], b""
+    at, header = 8, b""
+    chunks: list[bytes] = []
     while at < len(png):
         (length,), kind = struct.unpack(">I", png[at:at + 4]), png[at + 4:at + 8]
         data, at = png[at + 8:at + 8 + length], at + 12 + length
