@@ -514,3 +514,25 @@ def test_changed_l2h_code_of_the_same_version_reuses_nothing(tmp_path: Path, mon
     assert not after.unchanged and after.reused == 0  # nothing the other code made is used
     site.pop(".l2h-site")  # the marker holds the build's fingerprint, which names the code
     assert {name: data for name, data in snapshot(root / "_site").items() if name != ".l2h-site"} == site
+
+
+def test_the_repositorys_own_pages_are_rendered_again_only_when_they_change(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Resources and Contributing pages come from the summaries' memo, by their text (CONTRIBUTING.md's markdown,
+    with its tables and math, took 30-60 ms of every build); an edit of one is rendered and shown."""
+    root = make_site(tmp_path)
+    (root / "CONTRIBUTING.md").write_text("# Contributing\n\nOpen a pull request.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert build(root).written
+    rendered: list[str] = []
+    render_page = markup.MarkdownRenderer.render_page
+
+    def counted(self: markup.MarkdownRenderer, text: str) -> str:
+        rendered.append(text)
+        return render_page(self, text)
+
+    monkeypatch.setattr(markup.MarkdownRenderer, "render_page", counted)
+    edit_summary(root, 1)
+    assert build(root).written and rendered == []
+    (root / "CONTRIBUTING.md").write_text("# Contributing\n\nOpen a pull request, please.\n")
+    assert build(root).written and rendered == ["\nOpen a pull request, please.\n"]  # that page alone
+    assert "Open a pull request, please." in (root / "_site/contributing/index.html").read_text()

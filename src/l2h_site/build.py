@@ -232,7 +232,7 @@ def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
     renderer = MarkdownRenderer()
     summaries = _memoised(memo, "summary: html, own text and notes", [p.summary for p in papers], renderer.render)
     titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title)
-    return _KnownSummaries(summaries, titles)
+    return _KnownSummaries(summaries, titles, memo)
 
 
 def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str], R]) -> dict[str, R]:
@@ -256,10 +256,11 @@ class _KnownSummaries(MarkdownRenderer):
 
     precomputed = True  # looking them up is no work for a pool of processes (build_context)
 
-    def __init__(self, known: dict[str, Rendered], titles: dict[str, str]) -> None:
+    def __init__(self, known: dict[str, Rendered], titles: dict[str, str], memo: Memo) -> None:
         super().__init__()
         self.known = known
         self.titles = titles
+        self.memo = memo
 
     def render(self, text: str) -> Rendered:
         """Return the known result for text, else render it."""
@@ -270,6 +271,16 @@ class _KnownSummaries(MarkdownRenderer):
         """Return the known HTML of a title, else render it."""
         found = self.titles.get(text)
         return found if found is not None else super().render_title(text)
+
+    def render_page(self, text: str) -> str:
+        """Return the memo's HTML of one of the repository's own pages, else render it into the memo (CONTRIBUTING.md,
+        with its tables and math, took 60 ms of every build)."""
+        key = digest("page: html", text)
+        found = self.memo.get(key)
+        if not isinstance(found, str):
+            found = super().render_page(text)
+            self.memo.put(key, found)
+        return found
 
 
 def page_inputs(config: Config, config_file: Path | None, hashes: FileHashes | None = None) -> str:

@@ -217,7 +217,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
         if path.is_file():
             written = path.read_text(encoding="utf-8")
             title, text = split_title(written)
-            html = MarkdownRenderer(trusted=True).render(text).html
+            html = renderer.render_page(text)
             pages[name] = ExtraPage(title=plain_text(title) if title else default, html=html,
                                     source=relative, markdown=text,
                                     first_line=1 + written[:len(written) - len(text)].count("\n"))

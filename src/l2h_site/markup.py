@@ -193,6 +193,10 @@ class MarkdownRenderer:
         """Render a title (render_inline)."""
         return render_inline(text)
 
+    def render_page(self, text: str) -> str:
+        """Render one of the repository's own pages (Resources, Contributing: trusted, headings get ids) to HTML."""
+        return MarkdownRenderer(trusted=True).render(text).html
+
 
 _BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>|</table>|<(?P<link>/?)a\b[^>]*>'
                   r'|<(?P<end>/?)math\b(?P<attributes>(?:"[^"]*"|[^">])*)>')

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import Paper, Taxonomy
@@ -179,8 +180,10 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]]) -> lis
     return found
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_title(title: str) -> str:
-    """Reduce a title to its words, for spotting the same paper twice."""
+    """Reduce a title to its words, for spotting the same paper twice (kept: l2h serve checks every paper's title after
+    each save, 0.1 s at 5,000 papers)."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
     return " ".join(normalise_term(w) for w in words if w not in TITLE_STOPWORDS)
 
