@@ -85,6 +85,9 @@ class BuildCache:
         were told to reload (at 5,000 papers, 0.15-0.2 s of each rebuild), and keeps them in memory meanwhile."""
         self.hashes = FileHashes()
         """Hashes of the review's files, by what lstat() says of them (in memory only)."""
+        self.searchable = FileHashes(by_ctime=False)
+        """Hashes of the searchable part of each paper page, by what lstat() says of its file (in memory only: l2h
+        serve's index_search reads only the pages that changed to find the search bundles to make again)."""
         self.cards: dict[tuple[str, str, int], str] = {}
         """The papers' cards on list pages, kept in memory between the builds of l2h serve (render._Renderer)."""
 
@@ -243,8 +246,15 @@ class FileHashes:
 
     RACY_NS = 2_000_000_000
 
-    def __init__(self) -> None:
+    def __init__(self, by_ctime: bool = True) -> None:
         self.known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.by_ctime = by_ctime
+        """Whether a file whose status changed (st_ctime) counts as changed: not for the site's own files, which the
+        page store's hard links change the status of, and which l2h replaces by renaming, never changes in place
+        (as PageStore.find, which trusts size and modification time)."""
+
+    def _signature(self, st: os.stat_result) -> tuple[int, int, int, int]:
+        return st.st_mtime_ns, st.st_ctime_ns if self.by_ctime else 0, st.st_size, st.st_ino
 
     def of(self, path: Path, st: os.stat_result | None = None) -> str:
         """The hash of a file's bytes (b"<unreadable>" if it cannot be read); a symbolic link's is that of where
@@ -273,8 +283,8 @@ class FileHashes:
     def remember(self, path: Path, st: os.stat_result, data: bytes) -> str:
         """Hash bytes read from a file after lstat() said st of it, and remember the hash unless the file is racy."""
         value = hashlib.sha256(data).hexdigest()
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > self.RACY_NS:
-            self.known[str(path)] = ((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino), value)
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns if self.by_ctime else 0) > self.RACY_NS:
+            self.known[str(path)] = (self._signature(st), value)
         else:
             self.known.pop(str(path), None)
         return value
@@ -282,8 +292,7 @@ class FileHashes:
     def get(self, path: Path, st: os.stat_result) -> str | None:
         """The remembered hash of a file, if lstat() still says st of it."""
         found = self.known.get(str(path))
-        return found[1] if found is not None and found[0] == (st.st_mtime_ns, st.st_ctime_ns, st.st_size,
-                                                                st.st_ino) else None
+        return found[1] if found is not None and found[0] == self._signature(st) else None
 
 
 class PageStore:

@@ -606,7 +606,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
             site.topic_map  # noqa: B018
-        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages)
+        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
+                                       keep_memos)
     finder = finder_files(site)
     progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
@@ -625,16 +626,19 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
 
 
 def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None = None,
-                  progress: Progress = QUIET, bundle_pages: int | None = None) -> list[Diagnostic]:
+                  progress: Progress = QUIET, bundle_pages: int | None = None, keep_memos: bool = False,
+                  ) -> list[Diagnostic]:
     """Index the paper pages the sink holds and hand it the search bundles and the finder's search ids.
 
     keys are the papers in the order of the site's list (the finder's ids follow it). Only the sink's pages are
     needed: a large build calls this last, after it released its papers, so that the build process holds less
-    beside Pagefind.
+    beside Pagefind. keep_memos: the caller keeps the cache between builds (l2h serve), which then remembers what
+    each page's file held for the search (index_search's locate).
     """
     progress.stage("indexing search")
     papers = {f"publications/{key}/index.html" for key in keys}  # not the old addresses of renamed papers
-    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages)
+    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages,
+                                   sink.location if keep_memos else None)
     if found:
         found.append(finder_search_file(keys, found))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))

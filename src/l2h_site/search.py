@@ -12,12 +12,13 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from l2h_site.cache import BuildCache, digest
+from l2h_site.cache import BuildCache, FileHashes, digest
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.model import RenderedPage
 
@@ -27,8 +28,8 @@ INDEXED_GLOB = "publications/*/index.html"
 """The pages that are searchable: one per paper."""
 
 
-def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
-                 bundle_pages: int | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None, bundle_pages: int | None = None,
+                 locate: Callable[[str], Path | None] | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
     """Build the Pagefind bundles for the paper pages; return their files as pages.
 
     Pagefind is handed only the searchable part of each page (see searchable_part), under the
@@ -39,23 +40,30 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
     hash of its path, so adding or editing a paper changes one bundle. Each bundle depends only on
     its pages' searchable parts and Pagefind's version, and is cached under their hash: a changed
     list of related papers, say, rebuilds nothing. bundle_pages: the most pages of a bundle, if not
-    SHARD_PAGES (l2h serve's are smaller: see bundle_pages_for_editing).
+    SHARD_PAGES (l2h serve's are smaller: see bundle_pages_for_editing). locate: where each page's file is, for a
+    cache kept between builds (l2h serve): the hash of a page's searchable part is then remembered by what lstat()
+    says of its file (BuildCache.searchable), and only the pages that changed are read again.
     """
     try:
         import pagefind_bin  # noqa: F401 - optional at import time
     except ImportError:
         return [], [_unavailable("the Python package pagefind[bin] is not installed")]
     indexed = [p for p in pages if p.path.startswith("publications/") and p.path.endswith("/index.html")]
+    known = cache.searchable if cache is not None and locate is not None else None
     found: list[RenderedPage] = []
     for number, pages_of_shard in enumerate(_shards(indexed, bundle_pages or SHARD_PAGES)):
         # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
-        shard = [RenderedPage(p.path, searchable_part(p.content)) for p in pages_of_shard]
+        parts: dict[str, bytes] = {}
+        hashes = [_part_hash(page, parts, locate, known) for page in pages_of_shard]
         folder = bundle_folder(number)
-        key = digest("pagefind", _pagefind_version(), number, [p.path for p in shard], *(p.content for p in shard))
+        key = digest("pagefind", _pagefind_version(), number, [p.path for p in pages_of_shard], hashes)
         stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
         if stored is not None:
             found += [RenderedPage(f"{folder}/{name}", content) for name, content in stored]
             continue
+        shard = [RenderedPage(p.path, parts[p.path] if p.path in parts else searchable_part(p.content))
+                 for p in pages_of_shard]
+        del parts
         files, problems = _index(shard)
         if problems:
             return [], problems
@@ -64,6 +72,27 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
             cache.put_files(f"pagefind-{number}", key, kept)
         found += [RenderedPage(f"{folder}/{name}", content) for name, content in kept]
     return found, []
+
+
+def _part_hash(page: RenderedPage, parts: dict[str, bytes], locate: Callable[[str], Path | None] | None,
+               known: FileHashes | None) -> str:
+    """The SHA-256 of a page's searchable part: remembered in known by its file's lstat(), else read, cut down and
+    kept in parts (for its bundle, if that must be made again). It is remembered under the page's path in the site,
+    not its file's: a new site is written into a temporary folder that then takes the site's place."""
+    where = locate(page.path) if locate is not None and known is not None else None
+    try:
+        st = where.lstat() if where is not None else None
+    except OSError:
+        st = None
+    regular = st is not None and stat.S_ISREG(st.st_mode)
+    if known is not None and where is not None and st is not None and regular:
+        remembered = known.get(Path(page.path), st)
+        if remembered is not None:
+            return remembered
+    part = parts[page.path] = searchable_part(page.content)
+    if known is not None and where is not None and st is not None and regular:
+        return known.remember(Path(page.path), st, part)
+    return hashlib.sha256(part).hexdigest()
 
 
 SHARD_PAGES = 2000
