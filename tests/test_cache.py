@@ -528,7 +528,8 @@ def test_the_repositorys_own_pages_are_rendered_again_only_when_they_change(tmp_
 
     def counted(self: markup.MarkdownRenderer, text: str) -> str:
         rendered.append(text)
-        return render_page(self, text)
+        html: str = render_page(self, text)
+        return html
 
     monkeypatch.setattr(markup.MarkdownRenderer, "render_page", counted)
     edit_summary(root, 1)

@@ -154,7 +154,8 @@ def test_the_dev_server_reads_again_only_the_pages_whose_files_changed_to_key_th
 
     def counted(page: bytes) -> bytes:
         cut.append(1)
-        return real(page)
+        part: bytes = real(page)
+        return part
 
     monkeypatch.setattr(search, "searchable_part", counted)
     builder = SiteBuilder(root=root, keep_warm=False)
