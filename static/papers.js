@@ -38,7 +38,8 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   // Other spellings of a (folded) word, British and American: -ise/-ize, -isation/-ization, -yse/-yze,
-  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"). The taxonomy and
+  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"), and -ogue/-og,
+  // -elled/-eled and a few whole words (grey/gray). The taxonomy and
   // most summaries are in British spelling and most titles in American, so a search looks for both.
   // -ise and -our are listed roots or need a stem of three letters, so that "four" stays "four"; an
   // alternative that is no word ("precize") only costs a search that finds nothing.
@@ -50,6 +51,16 @@
   var TRE_ENDINGS = { re: "er", res: "ers", red: "ered", ring: "ering", er: "re", ers: "res", ered: "red", ering: "ring" };
   var ENSE_ROOTS = ["defen", "licen", "offen", "preten"];
   var ENSE_ENDINGS = { ce: "se", ces: "ses", se: "ce", ses: "ces" };
+  var OGUE_ROOTS = ["analog", "catalog", "dialog", "epilog", "monolog"];  // "analogy" and "catalogs" stay
+  var OGUE_ENDINGS = { ue: "", ues: "s", ued: "ed", uing: "ing", "": "ue", s: "ues", ed: "ued", ing: "uing" };
+  // -elled/-eled, -alled/-aled ("modelled", "labelled", "signalled") after a stem of three letters or more;
+  // the other spelling of "spelled" ("speled") finds nothing.
+  var DOUBLE_L = /^(.{2,}[ae])(ll?)(ed|ing|ings|er|ers)$/;
+  // Whole words that no ending tells apart, both ways, and only once typed in full.
+  var WORD_PAIRS = { grey: "gray", greys: "grays", greyscale: "grayscale", artefact: "artifact",
+                     artefacts: "artifacts", ageing: "aging", judgement: "judgment", judgements: "judgments",
+                     programme: "program", programmes: "programs", sceptical: "skeptical" };
+  Object.keys(WORD_PAIRS).forEach(function (word) { WORD_PAIRS[WORD_PAIRS[word]] = word; });
   function startsAny(list, text) {
     return list.some(function (item) { return item.lastIndexOf(text, 0) === 0; });
   }
@@ -77,6 +88,13 @@
       var rest = word.slice(root.length);
       if (word.lastIndexOf(root, 0) === 0 && ENSE_ENDINGS.hasOwnProperty(rest)) add(root + ENSE_ENDINGS[rest]);
     });
+    OGUE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && OGUE_ENDINGS.hasOwnProperty(rest)) add(root + OGUE_ENDINGS[rest]);
+    });
+    var double = DOUBLE_L.exec(word);
+    if (double) add(double[1] + (double[2] === "l" ? "ll" : "l") + double[3]);
+    if (Object.prototype.hasOwnProperty.call(WORD_PAIRS, word)) add(WORD_PAIRS[word]);
     return out;
   }
 

@@ -109,3 +109,21 @@ def test_every_prefix_typed_finds_the_papers_the_whole_word_finds(page: Any, typ
             assert shown == found
         elif n >= 3:
             assert set(found) <= set(shown), (word[:n], shown)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("grey", ["hen2008grey", "ibis2009gray"]),
+    ("gray", ["hen2008grey", "ibis2009gray"]),
+    ("catalogue", ["hen2008grey", "ibis2009gray"]),
+    ("labelled", ["hen2008grey", "ibis2009gray"]),
+    ("labeled", ["hen2008grey", "ibis2009gray"]),
+    ("analogue", ["ibis2009gray"]),
+    ("centre", ["ibis2009gray"]),
+])
+def test_british_and_american_spellings_of_whole_words_and_endings(page: Any, typing_url: str, query: str,
+                                                                    found: list[str]) -> None:
+    """-ogue/-og, -elled/-eled, -tre/-ter and whole words that no ending tells apart (grey/gray)."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
