@@ -391,13 +391,17 @@
   // only the few words that really start so (compounds such as "quantization-based", names), not the
   // papers that the whole word will find. So a word also finds what its stem finds: its stem is the longest
   // start of it, of SHORTEST_STEM letters or more, that is an indexed word and is followed by (the start of)
-  // an ending. Where that ending is whole ("quantiz|ation", "hash|ing", "model|ling") Pagefind's stemmer
-  // cuts it off itself, and the word's results stay what they are: only an ending being typed widens them.
+  // an ending that starts with a vowel (or a doubled consonant). Where that ending is whole ("quantiz|ation",
+  // "hash|ing", "model|ling") Pagefind's stemmer cuts it off itself, and the word's results stay what they
+  // are: only an ending being typed widens them.
   // (Pagefind stems the stem too, "quantis" to "quanti", which would widen a whole word's results.)
   function wordResults(word) {
     function stemFrom(k) {
       if (k < SHORTEST_STEM || word.length - k > LONGEST_ENDING + 1) return Promise.resolve([]);
-      if (!isEndingAt(word, k)) return stemFrom(k - 1);
+      // An ending that starts with a consonant ("ness", "ment") is more often the next syllable of a
+      // longer word ("hashn" is "hashnet", not "hashness"), and does not widen.
+      var next = word.charAt(k);
+      if (!isEndingAt(word, k) || !(/[aeiouy]/.test(next) || next === word.charAt(k - 1))) return stemFrom(k - 1);
       return isIndexed(word.slice(0, k)).then(function (indexed) {
         if (!indexed) return stemFrom(k - 1);
         return isWholeEndingAt(word, k) ? [] : plainResults(word.slice(0, k));
