@@ -38,7 +38,8 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   // Other spellings of a (folded) word, British and American: -ise/-ize, -isation/-ization, -yse/-yze,
-  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"). The taxonomy and
+  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"), and -ogue/-og,
+  // -elled/-eled and a few whole words (grey/gray). The taxonomy and
   // most summaries are in British spelling and most titles in American, so a search looks for both.
   // -ise and -our are listed roots or need a stem of three letters, so that "four" stays "four"; an
   // alternative that is no word ("precize") only costs a search that finds nothing.
@@ -50,6 +51,16 @@
   var TRE_ENDINGS = { re: "er", res: "ers", red: "ered", ring: "ering", er: "re", ers: "res", ered: "red", ering: "ring" };
   var ENSE_ROOTS = ["defen", "licen", "offen", "preten"];
   var ENSE_ENDINGS = { ce: "se", ces: "ses", se: "ce", ses: "ces" };
+  var OGUE_ROOTS = ["analog", "catalog", "dialog", "epilog", "monolog"];  // "analogy" and "catalogs" stay
+  var OGUE_ENDINGS = { ue: "", ues: "s", ued: "ed", uing: "ing", "": "ue", s: "ues", ed: "ued", ing: "uing" };
+  // -elled/-eled, -alled/-aled ("modelled", "labelled", "signalled") after a stem of three letters or more;
+  // the other spelling of "spelled" ("speled") finds nothing.
+  var DOUBLE_L = /^(.{2,}[ae])(ll?)(ed|ing|ings|er|ers)$/;
+  // Whole words that no ending tells apart, both ways, and only once typed in full.
+  var WORD_PAIRS = { grey: "gray", greys: "grays", greyscale: "grayscale", artefact: "artifact",
+                     artefacts: "artifacts", ageing: "aging", judgement: "judgment", judgements: "judgments",
+                     programme: "program", programmes: "programs", sceptical: "skeptical" };
+  Object.keys(WORD_PAIRS).forEach(function (word) { WORD_PAIRS[WORD_PAIRS[word]] = word; });
   function startsAny(list, text) {
     return list.some(function (item) { return item.lastIndexOf(text, 0) === 0; });
   }
@@ -77,6 +88,13 @@
       var rest = word.slice(root.length);
       if (word.lastIndexOf(root, 0) === 0 && ENSE_ENDINGS.hasOwnProperty(rest)) add(root + ENSE_ENDINGS[rest]);
     });
+    OGUE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && OGUE_ENDINGS.hasOwnProperty(rest)) add(root + OGUE_ENDINGS[rest]);
+    });
+    var double = DOUBLE_L.exec(word);
+    if (double) add(double[1] + (double[2] === "l" ? "ll" : "l") + double[3]);
+    if (Object.prototype.hasOwnProperty.call(WORD_PAIRS, word)) add(WORD_PAIRS[word]);
     return out;
   }
 
@@ -333,7 +351,7 @@
                  "ively", "al", "ally", "ality", "ance", "ence", "ent", "ently", "ant", "ment", "ments", "ness", "ful",
                  "ic", "ical", "ically", "ous", "ously", "able", "ably", "ible", "ism", "ist", "ists", "ate", "ates",
                  "ated", "ating", "ator", "ators"];
-  var LONGEST_ENDING = 8;   // "izations"
+  var LONGEST_ENDING = 8;   // "izations" (one more letter after a doubled consonant)
   var SHORTEST_STEM = 3;    // "zen" does not fall back to "z"
 
   function searchPagefind(text) {
@@ -352,11 +370,62 @@
     }, lists[0] || []);
   }
 
+  // Whether the rest of a word after its first `length` letters is (the start of) an ending that Pagefind's
+  // stemmer cuts off, also after a doubled consonant ("model|ling" is "model" + "ing").
+  function isEndingAt(word, length) {
+    return endingAt(word, length, startsAny);
+  }
+  function isWholeEndingAt(word, length) {
+    return endingAt(word, length, function (list, rest) { return list.indexOf(rest) >= 0; });
+  }
+  function endingAt(word, length, test) {
+    var rest = word.slice(length);
+    if (test(ENDINGS, rest)) return true;
+    return rest.length > 0 && rest.charAt(0) === word.charAt(length - 1) && !/[aeiouy]/.test(rest.charAt(0)) &&
+      test(ENDINGS, rest.slice(1));
+  }
+
+  // The papers that have a word (folded, without punctuation), a word that starts with it, or the stem of
+  // the word being typed. Pagefind indexes stems ("quantiz" for "quantization") and matches the start of a
+  // query word only with the start of a stem, so while an ending is typed ("quantiza", "hashi") it finds
+  // only the few words that really start so (compounds such as "quantization-based", names), not the
+  // papers that the whole word will find. So a word also finds what its stem finds: its stem is the longest
+  // start of it, of SHORTEST_STEM letters or more, that is an indexed word and is followed by (the start of)
+  // an ending that starts with a vowel (or a doubled consonant). Where that ending is whole ("quantiz|ation",
+  // "hash|ing", "model|ling") Pagefind's stemmer cuts it off itself, and the word's results stay what they
+  // are: only an ending being typed widens them.
+  // (Pagefind stems the stem too, "quantis" to "quanti", which would widen a whole word's results.)
+  function wordResults(word) {
+    function stemFrom(k) {
+      if (k < SHORTEST_STEM || word.length - k > LONGEST_ENDING + 1) return Promise.resolve([]);
+      // An ending that starts with a consonant ("ness", "ment") is more often the next syllable of a
+      // longer word ("hashn" is "hashnet", not "hashness"), and does not widen.
+      var next = word.charAt(k);
+      if (!isEndingAt(word, k) || !(/[aeiouy]/.test(next) || next === word.charAt(k - 1))) return stemFrom(k - 1);
+      return isIndexed(word.slice(0, k)).then(function (indexed) {
+        if (!indexed) return stemFrom(k - 1);
+        return isWholeEndingAt(word, k) ? [] : plainResults(word.slice(0, k));
+      });
+    }
+    return Promise.all([plainResults(word), stemFrom(word.length - 1)]).then(union);
+  }
+
+  // Whether some bundle of the index has this very word: followed by PROBE, Pagefind falls back to the
+  // longest indexed word that it starts with, which is the word itself where a hit's locations differ from
+  // those of the word without its last letter.
+  function isIndexed(word) {
+    return Promise.all([searchPagefind(word + PROBE), searchPagefind(word.slice(0, -1) + PROBE)]).then(function (found) {
+      var shorter = {};
+      found[1].forEach(function (r) { shorter[r.id] = locations(r); });
+      return found[0].some(function (r) { return shorter[r.id] !== locations(r); });
+    });
+  }
+
   // The papers that have a word (folded, without punctuation), or a word that starts with it.
   // The same word followed by PROBE can never start an indexed word, so Pagefind always falls back for it,
   // to the same indexed word as for the word alone if that fell back too: a hit found at the same
   // locations by both came from that fallback, or has the word itself (nothing longer starting with it).
-  function wordResults(word) {
+  function plainResults(word) {
     return Promise.all([searchPagefind(word), searchPagefind(word + PROBE)]).then(function (found) {
       var fallback = {};
       found[1].forEach(function (r) { fallback[r.id] = locations(r); });
@@ -377,7 +446,7 @@
     function step(k, pending) {
       var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
       if (!pending.length || k < 0 || (length < word.length && accepted.length) ||
-          word.length - length > LONGEST_ENDING || (length < SHORTEST_STEM && length < word.length)) {
+          word.length - length > LONGEST_ENDING + 1 || (length < SHORTEST_STEM && length < word.length)) {
         return Promise.resolve(accepted);
       }
       return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
@@ -385,7 +454,7 @@
         found.forEach(function (r) { at[r.id] = locations(r); });
         var still = pending.filter(function (r) {
           if (at[r.id] === locations(r)) return true;
-          if (length === word.length || startsAny(ENDINGS, word.slice(length))) accepted.push(r);
+          if (length === word.length || isEndingAt(word, length)) accepted.push(r);
           return false;
         });
         return step(k - 1, still);

@@ -1,0 +1,129 @@
+"""Search as you type on the all-papers page: the count while a word is typed, and its spellings.
+
+The review here has its words in the summaries, which only the Pagefind index has (titles and authors
+are matched in the page too), and compounds such as "hashing-based", which Pagefind indexes whole: a
+word that starts so is what made "hashi" and "quantiza" find 1 paper where "hashing" finds 4.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from l2h_site import finder, search
+from l2h_site.build import build
+
+from .conftest import REPO, _QuietHandler, serving
+
+TAXONOMY = """\
+facets:
+  family:
+    label: Method family
+    description: The broad approach.
+    values:
+      binary: {label: Binary codes, description: Bits.}
+tags:
+  Survey:
+    description: An overview.
+"""
+
+# key: (title, year, summary)
+PAPERS = {
+    "ann2001compound": ("Alpha", 2001, "A hashing-based index with a quantization-based ranker."),
+    "bee2002hashing": ("Beta", 2002, "Learns codes by hashing images."),
+    "cat2003hashing": ("Gamma", 2003, "Semantic hashing of documents."),
+    "dog2004hashing": ("Delta", 2004, "Hashing with kernels, and a modelling study."),
+    "eel2005quant": ("Epsilon", 2005, "Iterative quantization of projected data."),
+    "fox2006quant": ("Zeta", 2006, "Minimises the quantisation error of the codes."),
+    "gnu2007models": ("Eta", 2007, "Statistical models of text; modeling topics."),
+    "hen2008grey": ("Theta", 2008, "Codes for grey-level images in a catalogue, with labelled pairs."),
+    "ibis2009gray": ("Iota", 2009, "Gray codes for an analog catalog of centers, with labeled data."),
+}
+
+
+def make_typing_review(root: Path) -> Path:
+    """Write this file's review: the repository's templates and static files plus PAPERS."""
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    (root / "papers").mkdir()
+    for key, (title, year, summary) in PAPERS.items():
+        (root / "papers" / f"{key}.md").write_text(
+            f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+            f"family: binary\n---\n{summary}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def typing_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build this review (in one card file and one search bundle, or in several of each, so that words are
+    matched through the search index only) and serve it."""
+    root = make_typing_review(tmp_path_factory.mktemp("typing") / "review")
+    saved = finder.CARDS, search.SHARD_PAGES
+    if request.param == "paged":
+        finder.CARDS, search.SHARD_PAGES = 3, 3
+    try:
+        result = build(root, out_dir=root / "_site", use_cache=False)
+    finally:
+        finder.CARDS, search.SHARD_PAGES = saved
+    assert result.written, [d.message for d in result.diagnostics]
+    with serving(root / "_site", _QuietHandler) as address:
+        yield address
+
+
+def shown_for(page: Any, query: str) -> list[str]:
+    """Keys of the papers the finder shows once it has answered this query (every one, not only a page)."""
+    page.wait_for_function(
+        """q => { const s = document.getElementById('finder-status');
+            return !s.hasAttribute('aria-busy') &&
+              (s.textContent.includes('\\u201c' + q + '\\u201d') || s.textContent.startsWith('Showing all')); }""",
+        arg=query)
+    expect(page.locator("#finder-more")).to_be_hidden()  # the review is smaller than a page of results
+    return sorted(page.eval_on_selector_all("#finder-results li.paper-item", "items => items.map(li => li.dataset.key)"))
+
+
+@pytest.mark.parametrize(("word", "found"), [
+    ("hashing", ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]),
+    ("quantization", ["ann2001compound", "eel2005quant", "fox2006quant"]),
+    ("quantisation", ["ann2001compound", "eel2005quant", "fox2006quant"]),
+    ("modelling", ["dog2004hashing", "gnu2007models"]),
+])
+def test_every_prefix_typed_finds_the_papers_the_whole_word_finds(page: Any, typing_url: str, word: str,
+                                                                   found: list[str]) -> None:
+    """What is guaranteed: while a word is typed letter by letter, from its third letter on, the papers
+    shown include every paper that the whole word finds, so the count never drops below the whole word's
+    count on the way to it (shorter starts match more words, and may find more)."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    query = page.locator("#f-q")
+    query.click()
+    for n, letter in enumerate(word, start=1):
+        query.press(letter)
+        shown = shown_for(page, word[:n])
+        if n == len(word):
+            assert shown == found
+        elif n >= 3:
+            assert set(found) <= set(shown), (word[:n], shown)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("grey", ["hen2008grey", "ibis2009gray"]),
+    ("gray", ["hen2008grey", "ibis2009gray"]),
+    ("catalogue", ["hen2008grey", "ibis2009gray"]),
+    ("labelled", ["hen2008grey", "ibis2009gray"]),
+    ("labeled", ["hen2008grey", "ibis2009gray"]),
+    ("analogue", ["ibis2009gray"]),
+    ("centre", ["ibis2009gray"]),
+])
+def test_british_and_american_spellings_of_whole_words_and_endings(page: Any, typing_url: str, query: str,
+                                                                    found: list[str]) -> None:
+    """-ogue/-og, -elled/-eled, -tre/-ter and whole words that no ending tells apart (grey/gray)."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
