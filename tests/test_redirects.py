@@ -102,10 +102,10 @@ def test_the_redirect_page_sends_readers_to_the_paper_and_is_no_page_of_its_own(
         site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     indexed: list[str] = []
 
-    def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None,
-                     bundle_pages: int | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+    def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None, bundle_pages: int | None = None,
+                     locate: Callable[[str], Path | None] | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
         indexed.extend(page.path for page in pages if page.path.startswith("publications/"))
-        return search.index_search(pages, cache, bundle_pages)
+        return search.index_search(pages, cache, bundle_pages, locate)
 
     monkeypatch.setattr(render, "index_search", index_search)
     root = site({
