@@ -62,16 +62,6 @@ def absolute_url(base_url: str, target: str) -> str:
     return base_url + target.lstrip("/").removesuffix("index.html")
 
 
-@jinja2.pass_context
-def _url(ctx: jinja2.runtime.Context, target: str) -> str:
-    return relative_url(ctx["page_path"], target)
-
-
-@jinja2.pass_context
-def _absolute_url(ctx: jinja2.runtime.Context, target: str) -> str:
-    return absolute_url(ctx["site"].config.base_url, target)
-
-
 def _scholar(title: str) -> str:
     return "https://scholar.google.com/scholar?q=" + quote_plus(title)
 
@@ -113,12 +103,10 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
         keep_trailing_newline=True,
         auto_reload=False,  # an environment serves one build (or one build's previews): no stat() per page
     )
-    env.globals.update(url=_url, absolute_url=_absolute_url, l2h_version=__version__,
-                       scholarly_article=cite.scholarly_article)
+    env.globals.update(l2h_version=__version__, scholarly_article=cite.scholarly_article)
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
-                       citation_name=cite.citation_name, citation_authors=cite.citation_authors,
-                       atom_date=atom_date, by_year=by_year)
+                       citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)
@@ -405,9 +393,9 @@ class _Renderer:
     def render(self, path: str, template: str, values: dict[str, Any]) -> tuple[RenderedPage | None, list[Diagnostic]]:
         """Render one page; a broken template is a diagnostic, not an exception."""
         try:
-            # url and absolute_url bound to this page: Jinja calls the globals (which take the template's context)
-            # with a copy of that context made for each call in a loop: every menu link of every page, every dot of
-            # the topic map (a sixth of its time).
+            # url and absolute_url are bound to this page, not globals that take the template's context: Jinja calls
+            # such a function with a copy of that context made for each call in a loop: every menu link of every
+            # page, every dot of the topic map (a sixth of its time).
             html = self.env.get_template(template).render({
                 "site": self.site, "page_path": path, "paper_card": partial(self.card, path.count("/")),
                 "url": partial(relative_url, path), "absolute_url": partial(absolute_url, self.site.config.base_url),
