@@ -79,20 +79,19 @@ def _part_hash(page: RenderedPage, parts: dict[str, bytes], locate: Callable[[st
     """The SHA-256 of a page's searchable part: remembered in known by its file's lstat(), else read, cut down and
     kept in parts (for its bundle, if that must be made again). It is remembered under the page's path in the site,
     not its file's: a new site is written into a temporary folder that then takes the site's place."""
-    where = locate(page.path) if locate is not None and known is not None else None
-    try:
-        st = where.lstat() if where is not None else None
-    except OSError:
-        st = None
-    regular = st is not None and stat.S_ISREG(st.st_mode)
-    if known is not None and where is not None and st is not None and regular:
-        remembered = known.get(Path(page.path), st)
-        if remembered is not None:
-            return remembered
-    part = parts[page.path] = searchable_part(page.content)
-    if known is not None and where is not None and st is not None and regular:
-        return known.remember(Path(page.path), st, part)
-    return hashlib.sha256(part).hexdigest()
+    st = None
+    if locate is not None and known is not None and (where := locate(page.path)) is not None:
+        try:
+            st = where.lstat()
+        except OSError:
+            pass
+    if st is None or not stat.S_ISREG(st.st_mode):  # no file to remember it by
+        return hashlib.sha256(parts.setdefault(page.path, searchable_part(page.content))).hexdigest()
+    assert known is not None
+    remembered = known.get(Path(page.path), st)
+    if remembered is not None:
+        return remembered
+    return known.remember(Path(page.path), st, parts.setdefault(page.path, searchable_part(page.content)))
 
 
 SHARD_PAGES = 2000
