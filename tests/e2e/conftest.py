@@ -115,8 +115,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Path:
     root = make_review(tmp_path_factory.mktemp("e2e") / "review")
     if mode == "paged":
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    return build_in_mode(root, mode)
+
+
+def build_in_mode(root: Path, mode: str) -> Path:
+    """Build a review into root/_site without the cache and return that folder; "paged": in several card files and
+    several search bundles (of 3), which the browser merges."""
     saved = finder.CARDS, search.SHARD_PAGES
-    if mode == "paged":  # several card files and several search bundles, merged in the browser
+    if mode == "paged":
         finder.CARDS, search.SHARD_PAGES = 3, 3
     try:
         result = build(root, out_dir=root / "_site", use_cache=False)

@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from l2h_site import finder, search
-from l2h_site.build import build
-
-from .conftest import REPO, _QuietHandler, serving
+from .conftest import REPO, _QuietHandler, build_in_mode, serving
 
 TAXONOMY = """\
 facets:
@@ -64,15 +61,7 @@ def typing_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     """Build this review (in one card file and one search bundle, or in several of each, so that words are
     matched through the search index only) and serve it."""
     root = make_typing_review(tmp_path_factory.mktemp("typing") / "review")
-    saved = finder.CARDS, search.SHARD_PAGES
-    if request.param == "paged":
-        finder.CARDS, search.SHARD_PAGES = 3, 3
-    try:
-        result = build(root, out_dir=root / "_site", use_cache=False)
-    finally:
-        finder.CARDS, search.SHARD_PAGES = saved
-    assert result.written, [d.message for d in result.diagnostics]
-    with serving(root / "_site", _QuietHandler) as address:
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
         yield address
 
 
