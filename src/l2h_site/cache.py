@@ -65,10 +65,20 @@ def package_versions(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def digest(*parts: Any) -> str:
-    """Hash JSON-serialisable parts, with l2h's code (CODE_VERSION), into a cache key."""
+    """Hash JSON-serialisable parts, with l2h's code (CODE_VERSION), into a cache key.
+
+    Each part is hashed with its kind and length, so that no two lists of parts hash alike. A string or bytes is
+    hashed as is: a build hashes about 85,000 parts after each edit at 5,000 papers, most of them strings.
+    """
     h = hashlib.sha256(CODE_VERSION.encode())
     for part in parts:
-        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False).encode()
+        if isinstance(part, str):
+            kind, data = b"s", part.encode()
+        elif isinstance(part, bytes):
+            kind, data = b"b", part
+        else:
+            kind, data = b"j", json.dumps(part, sort_keys=True, ensure_ascii=False).encode()
+        h.update(kind)
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()

@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import posixpath
+import re
 import shutil
 import stat
 import sys
@@ -63,12 +64,15 @@ def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) 
                        f"(no {MARKER} file); move its contents away or choose another folder")
 
 
+_NOT_IN_PATHS = re.compile(r"[\x00-\x1f\\:]")
+"""Characters no output path holds: control characters, backslashes and colons."""
+
+
 def check_page_path(path: str) -> str | None:
     """Return why an output path is unsafe (outside the site, reserved name), or None when it is fine."""
     norm = posixpath.normpath(path)
     parts = path.split("/")
-    if (not path or path.startswith("/") or "\\" in path or norm != path or ".." in parts
-            or any(ord(c) < 32 for c in path) or ":" in path):
+    if not path or path.startswith("/") or norm != path or ".." in parts or _NOT_IN_PATHS.search(path):
         return f"output path {path!r} is not a plain path inside the site"
     if any(part.split(".")[0].lower() in WINDOWS_RESERVED for part in parts):
         return f"output path {path!r} uses a name reserved on Windows"
@@ -614,8 +618,9 @@ def _of_a_gone_process(suffix: str) -> bool:
 def site_manifest(out_dir: Path, paths: Iterable[str]) -> list[tuple[str, int, int]]:
     """List the files of a site just written with their sizes and modification times, to recognise it later."""
     manifest = []
+    base = str(out_dir)
     for path in sorted(paths):
-        st = (out_dir / path).lstat()
+        st = os.lstat(os.path.join(base, path))  # not pathlib: 10,000 files at 5,000 papers, after every edit
         manifest.append((path, st.st_size, st.st_mtime_ns))
     return manifest
 
