@@ -344,15 +344,20 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
 
 
 def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files read from now on (Path.read_bytes), in order."""
+    """The names of the files read from now on (Path.read_bytes, and FileHashes' own reads), in order."""
     reads: list[str] = []
-    real = Path.read_bytes
+    real, real_read = Path.read_bytes, cache_module._read
 
     def read_bytes(self: Path) -> bytes:
         reads.append(self.name)
         return real(self)
 
+    def read(path: str | Path) -> bytes:
+        reads.append(os.path.basename(path))
+        return real_read(path)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(cache_module, "_read", read)
     return reads
 
 

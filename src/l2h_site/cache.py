@@ -200,30 +200,35 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
                  forget_others: bool = False) -> list[tuple[str, str]]:
     """Name and hash every file under the given files or folders, in sorted order (a symbolic link by its target,
     a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve);
-    forget_others: these paths are every source, and hashes forget the files no longer among them."""
+    forget_others: these paths are every source, and hashes forget the files no longer among them.
+
+    Paths are strings here, not pathlib's: every rebuild of l2h serve names each paper file twice (5,000 papers:
+    0.1 s with a Path for each).
+    """
     known = hashes if hashes is not None else FileHashes()
     out = []
     seen: set[str] = set()
+    under = os.path.join(str(root), "")
     for top in paths:
         for path, entry in _files_under(top):
-            rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-            out.append((rel, known.of(path, entry)))
-            seen.add(str(path))
+            rel = path.removeprefix(under)
+            out.append((rel.replace(os.sep, "/"), known.of(path, entry)))
+            seen.add(path)
     if forget_others:
         known.known = {name: value for name, value in known.known.items() if name in seen}
     return out
 
 
-def _files_under(top: Path) -> list[tuple[Path, os.stat_result | None]]:
+def _files_under(top: Path) -> list[tuple[str, os.stat_result | None]]:
     """Every file and symbolic link under the folder top (followed if top is a link), or top itself, sorted by
     path, each with its lstat()."""
     try:
         if not top.is_dir():
             st = top.lstat()
-            return [(top, st)] if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode) else []
+            return [(str(top), st)] if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode) else []
     except OSError:
         return []
-    found: list[tuple[Path, os.stat_result | None]] = []
+    found: list[tuple[str, os.stat_result | None]] = []
 
     def scan(folder: str) -> None:
         try:
@@ -235,12 +240,12 @@ def _files_under(top: Path) -> list[tuple[Path, os.stat_result | None]]:
                 if entry.is_dir(follow_symlinks=False):
                     scan(entry.path)
                 elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
-                    found.append((Path(entry.path), entry.stat(follow_symlinks=False)))
+                    found.append((entry.path, entry.stat(follow_symlinks=False)))
             except OSError:
-                found.append((Path(entry.path), None))
+                found.append((entry.path, None))
 
     scan(str(top))
-    found.sort(key=lambda item: item[0].parts)
+    found.sort(key=lambda item: item[0].split(os.sep))  # by the path's parts, as Path.parts sort
     return found
 
 
@@ -266,18 +271,18 @@ class FileHashes:
     def _signature(self, st: os.stat_result) -> tuple[int, int, int, int]:
         return st.st_mtime_ns, st.st_ctime_ns if self.by_ctime else 0, st.st_size, st.st_ino
 
-    def of(self, path: Path, st: os.stat_result | None = None) -> str:
+    def of(self, path: str | Path, st: os.stat_result | None = None) -> str:
         """The hash of a file's bytes (b"<unreadable>" if it cannot be read); a symbolic link's is that of where
         it points and of the bytes there, and is never remembered (the file it points to may change)."""
         try:
-            st = st if st is not None else path.lstat()
+            st = st if st is not None else os.lstat(path)
         except OSError:
             return hashlib.sha256(b"<unreadable>").hexdigest()
         if stat.S_ISLNK(st.st_mode):
             target = b""
             try:
                 target = os.readlink(path).encode()
-                data = path.read_bytes()
+                data = _read(path)
             except OSError:
                 data = b"<unreadable>"
             return hashlib.sha256(b"link " + target + b"\0" + data).hexdigest()
@@ -285,12 +290,12 @@ class FileHashes:
         if found is not None:
             return found
         try:
-            data = path.read_bytes()
+            data = _read(path)
         except OSError:
             data = b"<unreadable>"
         return self.remember(path, st, data)
 
-    def remember(self, path: Path, st: os.stat_result, data: bytes) -> str:
+    def remember(self, path: str | Path, st: os.stat_result, data: bytes) -> str:
         """Hash bytes read from a file after lstat() said st of it, and remember the hash unless the file is racy."""
         value = hashlib.sha256(data).hexdigest()
         if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns if self.by_ctime else 0) > self.RACY_NS:
@@ -299,10 +304,15 @@ class FileHashes:
             self.known.pop(str(path), None)
         return value
 
-    def get(self, path: Path, st: os.stat_result) -> str | None:
+    def get(self, path: str | Path, st: os.stat_result) -> str | None:
         """The remembered hash of a file, if lstat() still says st of it."""
         found = self.known.get(str(path))
         return found[1] if found is not None and found[0] == self._signature(st) else None
+
+
+def _read(path: str | Path) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 class PageStore:

@@ -86,6 +86,10 @@ class RelatedViews(Mapping[str, tuple[PaperView, ...]]):
     def __getitem__(self, key: str) -> tuple[PaperView, ...]:
         return tuple(self._by_key[k] for k in self._keys[key])
 
+    def keys_of(self, key: str) -> tuple[str, ...]:
+        """The keys of a paper's related papers, most similar first (none for a paper not known)."""
+        return self._keys.get(key, ())
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
@@ -121,7 +125,7 @@ class SiteContext:
     """Related papers and the topic map, still being computed while the first pages are rendered."""
 
     @cached_property
-    def related(self) -> Mapping[str, tuple[PaperView, ...]]:
+    def related(self) -> RelatedViews:
         """Paper key -> its most similar papers, most similar first (waits until they are computed)."""
         return RelatedViews(self.corpus.related() if self.corpus is not None else {}, self.by_key)
 

@@ -581,7 +581,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.forget_cards(keep_depth=2)  # the paper pages show only cards of their depth: the others are not held meanwhile
     related = site.related  # waits for related papers: the paper pages show them
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
-             store and (common, views[view.paper.key], [views[o.paper.key] for o in related.get(view.paper.key, ())],
+             store and (common, views[view.paper.key], [views[k] for k in related.keys_of(view.paper.key)],
                         str(site.added.get(view.paper.key))))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
