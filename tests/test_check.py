@@ -142,6 +142,24 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
     assert run(root, "--strict", capsys=capsys) == (1, expected)
 
 
+def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Das Sarma, Anish" keeps the key "Anish Das Sarma" always had (sarma...): marking the split renames no file;
+    "Steele, Jr., Guy L." gives steele..., not its suffix."""
+    root = site({"papers/sarma2008spectral.md": paper(authors='["Das Sarma, Anish"]'),
+                 "papers/steele2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                       authors="\n  - Steele, Jr., Guy L.\n  - Yair Weiss")})
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+    root = site({"papers/dassarma2008spectral.md": paper(authors='["Das Sarma, Anish"]')})
+    (root / "papers/sarma2008spectral.md").unlink()
+    (root / "papers/steele2009spectral.md").unlink()
+    assert run(root, capsys=capsys) == (0, (
+        'papers/dassarma2008spectral.md:3:10: warning[key-mismatch]: file name "dassarma2008spectral" does not match '
+        'the first author "Anish Das Sarma" of the front matter\n'
+        "  help: rename the file to sarma2008spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
 def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_at_the_authors_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(authors="[Weiss, Yair, Torralba, Antonio]"),
