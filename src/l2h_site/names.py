@@ -97,7 +97,7 @@ def read_family_given(text: str) -> NameSplit | NameProblem:
         marked = split_name(f"{family} {given}")
         return NameProblem(f'{said} reads "Family, Given", but "{given}" is a suffix, not a given name',
                            f'write it first name first, "{family} {given}", or mark where the family name starts: '
-                           f'"{_family_first(marked)}"')
+                           f'"{family_given(marked)}"')
     if suffix and given in SUFFIXES and suffix not in SUFFIXES:
         return NameProblem(f'{said} puts the suffix last; a name with two commas is read in BibTeX\'s order, '
                            '"Family, Jr., Given"', f'write "{family}, {given}, {suffix}"')
@@ -120,7 +120,7 @@ def _quoted(name: str) -> str:
     return json.dumps(name, ensure_ascii=False)
 
 
-def _family_first(split: NameSplit) -> str:
+def family_given(split: NameSplit) -> str:
     """Write a split as read_family_given reads it back: "Das Sarma, Anish", "Steele, Jr., Guy L."."""
     return ", ".join(part for part in (" ".join(filter(None, split[1:3])), split.suffix, split.given) if part)
 

@@ -8,8 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
+from l2h_site.names import family_given
 from l2h_site.parse import ParsedPaper
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
@@ -236,6 +238,7 @@ def validate_corpus(papers: Sequence[Paper],
     files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
     diagnostics += check_distinct_from(papers, files, at)
     diagnostics += check_former_keys(papers, files, at)
+    diagnostics += check_name_splits(papers, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -264,6 +267,28 @@ def check_distinct_from(papers: Sequence[Paper], files: Mapping[str, str],
     return [warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
                     f'distinct_from names "{other}", which is not a paper of the review', "remove it, or correct the key")
             for paper in papers for i, other in enumerate(paper.distinct_from) if other not in files]
+
+
+def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find an author whose name one file marks "Family, Given" ("Das Sarma, Anish") and another writes so that it
+    splits otherwise ("Anish Das Sarma", cited "Sarma"): the pages show one author, the citations two."""
+    marked: dict[str, tuple[NameSplit, str]] = {}
+    for paper in sorted(papers, key=lambda p: p.source):
+        for name, split in zip(paper.authors, paper.name_splits):
+            if split is not None:
+                marked.setdefault(name, (split, paper.source))
+    diagnostics: list[Diagnostic] = []
+    for paper in papers if marked else ():
+        line, column = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+        for name, split in zip(paper.authors, author_splits(paper)):
+            first, source = marked.get(name, (split, ""))
+            if split != first:
+                diagnostics.append(warning(paper.source, line, column, "author-split-differs",
+                                           f'author "{name}" is split "{family_given(split)}" here but '
+                                           f'"{family_given(first)}" in {source}: citations would name two people',
+                                           f'write it "{family_given(first)}" here too, as an item of a YAML list of '
+                                           f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
+    return diagnostics
 
 
 def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
