@@ -142,6 +142,45 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
     assert run(root, "--strict", capsys=capsys) == (1, expected)
 
 
+def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Das Sarma, Anish" keeps the key "Anish Das Sarma" always had (sarma...): marking the split renames no file;
+    "Steele, Jr., Guy L." gives steele..., not its suffix."""
+    root = site({"papers/sarma2008spectral.md": paper(authors='["Das Sarma, Anish"]'),
+                 "papers/steele2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                       authors="\n  - Steele, Jr., Guy L.\n  - Yair Weiss")})
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+    root = site({"papers/dassarma2008spectral.md": paper(authors='["Das Sarma, Anish"]')})
+    (root / "papers/sarma2008spectral.md").unlink()
+    (root / "papers/steele2009spectral.md").unlink()
+    assert run(root, capsys=capsys) == (0, (
+        'papers/dassarma2008spectral.md:3:10: warning[key-mismatch]: file name "dassarma2008spectral" does not match '
+        'the first author "Anish Das Sarma" of the front matter\n'
+        "  help: rename the file to sarma2008spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
+def test_a_name_marked_family_given_in_one_paper_and_split_otherwise_in_another_is_a_warning(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both pages show "Anish Das Sarma"; the citations of the unmarked one would name "Sarma, Anish Das"."""
+    root = site({"papers/aguerrebere2008spectral.md": paper(authors='\n  - Cecilia Aguerrebere\n  - Das Sarma, Anish'),
+                 "papers/manku2007detecting.md": paper(title="Detecting Near-Duplicates", year=2007,
+                                                       authors="Gurmeet Singh Manku, Anish Das Sarma"),
+                 "papers/sarma2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                      authors='["Das Sarma, Anish"]')})
+    expected = (
+        'papers/manku2007detecting.md:3:10: warning[author-split-differs]: author "Anish Das Sarma" is split '
+        '"Sarma, Anish Das" here but "Das Sarma, Anish" in papers/aguerrebere2008spectral.md: citations would name '
+        "two people\n"
+        '  help: write it "Das Sarma, Anish" here too, as an item of a YAML list of authors (or, if '
+        "papers/aguerrebere2008spectral.md splits it wrongly, correct it there)\n"
+        "0 error(s), 1 warning(s) in 1 file\n")
+    assert run(root, capsys=capsys) == (0, expected)
+    (root / "papers/manku2007detecting.md").write_text(
+        paper(title="Detecting Near-Duplicates", year=2007, authors='[Gurmeet Singh Manku, "Das Sarma, Anish"]'))
+    assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
+
+
 def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_at_the_authors_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(authors="[Weiss, Yair, Torralba, Antonio]"),

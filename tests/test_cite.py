@@ -530,3 +530,75 @@ def test_a_sole_author_page_has_one_citation_author_that_zotero_reads_as_one(sit
     parser.feed(html)
     assert json.loads(parser.jsonld[0])["author"] == [{"@type": "Person", "name": "Jan C. van Gemert",
                                                        "givenName": "Jan C.", "familyName": "van Gemert"}]
+
+
+MARKED = """\
+---
+title: Names
+authors:
+  - Das Sarma, Anish
+  - "van der Maaten, Laurens"
+  - Steele, Jr., Guy L.
+  - Anish Das Sarma
+venue: CVPR
+year: 2020
+tags: [Image Retrieval]
+family: supervised
+added: 2024-05-01
+---
+A summary.
+"""
+
+
+def test_names_written_family_given_are_shown_first_name_first_and_cited_by_their_split(site: Site) -> None:
+    """Every output of a real build: readers see "Anish Das Sarma"; papers.bib, papers.json, citation_author and the
+    JSON-LD all give the family name "Das Sarma" the file marks (the last author, written first name first, is cited
+    by split_name's guess, "Sarma")."""
+    root = site({"papers/sarma2020names.md": MARKED})
+    assert build(root, out_dir=root / "_site").written
+    shown = ["Anish Das Sarma", "Laurens van der Maaten", "Guy L. Steele Jr.", "Anish Das Sarma"]
+    byline = "Anish Das Sarma, Laurens van der Maaten, Guy L. Steele Jr. and Anish Das Sarma"
+    html = (root / "_site/publications/sarma2020names/index.html").read_text(encoding="utf-8")
+    assert f'<p class="byline">{byline}</p>' in html
+    assert f'<meta name="description" content="Names (2020) by {byline}">' in html
+    assert re.findall(r'<meta property="article:author" content="([^"]*)">', html) == shown
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "Das Sarma, Anish", "van der Maaten, Laurens", "Steele, Guy L., Jr.", "Anish Das Sarma"]
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["author"] == [
+        {"@type": "Person", "name": "Anish Das Sarma", "givenName": "Anish", "familyName": "Das Sarma"},
+        {"@type": "Person", "name": "Laurens van der Maaten", "givenName": "Laurens", "familyName": "van der Maaten"},
+        {"@type": "Person", "name": "Guy L. Steele Jr.", "givenName": "Guy L.", "familyName": "Steele",
+         "honorificSuffix": "Jr."},
+        {"@type": "Person", "name": "Anish Das Sarma", "givenName": "Anish Das", "familyName": "Sarma"}]
+    author = "Das Sarma, Anish and Laurens van der Maaten and Steele, Jr., Guy L. and Anish Das Sarma"
+    assert f"  author = {{{author}}},\n" in html  # the page's BibTeX
+    assert f"  author = {{{author}}},\n" in (root / "_site/papers.bib").read_text(encoding="utf-8")
+    library = bibtexparser.parse_string("@article{k, author={" + author + "}}",  # type: ignore[attr-defined]
+                                        append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    assert [tuple(" ".join(p) for p in (n.first, n.von, n.last, n.jr)) for n in library.entries[0]["author"]] == [
+        ("Anish", "", "Das Sarma", ""), ("Laurens", "van der", "Maaten", ""), ("Guy L.", "", "Steele", "Jr."),
+        ("Anish Das", "", "Sarma", "")]  # as BibTeX reads it
+    assert json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))[0]["author"] == [
+        {"given": "Anish", "family": "Das Sarma"}, {"given": "Laurens", "non-dropping-particle": "van der",
+                                                     "family": "Maaten"},
+        {"given": "Guy L.", "family": "Steele", "suffix": "Jr."}, {"given": "Anish Das", "family": "Sarma"}]
+    assert json.loads((root / "_site/papers/cards/0.json").read_text(encoding="utf-8"))[0][2] == byline
+    for listing in ("papers/index.html", "papers/2020/index.html", "tags/image-retrieval/index.html"):
+        assert f'<span class="authors">{byline}</span>' in (root / "_site" / listing).read_text(encoding="utf-8")
+    feed = (root / "_site/feed.xml").read_text(encoding="utf-8")
+    assert re.findall(r"<author><name>([^<]*)</name></author>", feed)[1:] == shown
+
+
+def test_a_sole_author_written_family_given_is_one_citation_author(site: Site) -> None:
+    root = site({"papers/sarma2020sole.md": SOLE.replace("authors: Jan C. van Gemert", 'authors: ["Das Sarma, Anish"]'),
+                 "papers/gemert2020sole.md": SOLE.replace("authors: Jan C. van Gemert",
+                                                          'authors: ["van Gemert, Jan C."]').replace("Sole", "Sole Too")})
+    assert build(root, out_dir=root / "_site").written
+    found = {}
+    for key in ("sarma2020sole", "gemert2020sole"):
+        html = (root / f"_site/publications/{key}/index.html").read_text(encoding="utf-8")
+        found[key] = re.findall(r'<meta name="citation_author" content="([^"]*)">', html)
+    # "Jan C." and "van Gemert" both hold a space: Zotero would read two authors, so the name is written as is
+    assert found == {"sarma2020sole": ["Das Sarma, Anish"], "gemert2020sole": ["Jan C. van Gemert"]}

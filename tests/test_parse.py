@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from l2h_site.diagnostics import Diagnostic
-from l2h_site.model import SourceFile
+from l2h_site.model import NameSplit, SourceFile
 from l2h_site.parse import ParsedPaper, check_url, parse_paper_bytes, split_authors
 
 FACETS = frozenset({"family", "modality"})
@@ -281,6 +281,86 @@ def test_author_beside_authors_is_ignored_with_a_warning() -> None:
     assert [(d.line, d.column, d.severity, d.code, d.message) for d in diagnostics] == [
         (4, 1, "warning", "conflicting-authors", "the paper gives both authors and author; author is ignored")]
     assert parsed is not None and parsed.paper.authors == ("Ann Lee",)
+
+
+@pytest.mark.parametrize("authors, shown, splits", [
+    ('["Cecilia Aguerrebere", "Das Sarma, Anish"]', ("Cecilia Aguerrebere", "Anish Das Sarma"),
+     (None, NameSplit("Anish", "", "Das Sarma", ""))),
+    # as BibTeX reads "von Last, First": the family part's lowercase words but its last are the particle
+    ('["van der Maaten, Laurens", Geoffrey Hinton]', ("Laurens van der Maaten", "Geoffrey Hinton"),
+     (NameSplit("Laurens", "van der", "Maaten", ""), None)),
+    ('["De la Torre, Fernando"]', ("Fernando De la Torre",), (NameSplit("Fernando", "De la", "Torre", ""),)),
+    # and "von Last, Jr, First"
+    ('["Steele, Jr., Guy L.", "King, Jr., Martin Luther"]', ("Guy L. Steele Jr.", "Martin Luther King Jr."),
+     (NameSplit("Guy L.", "", "Steele", "Jr."), NameSplit("Martin Luther", "", "King", "Jr."))),
+    # a block list needs no quotes; a ';' parts names within an item
+    ("\n  - Das Sarma, Anish\n  - Yair Weiss", ("Anish Das Sarma", "Yair Weiss"),
+     (NameSplit("Anish", "", "Das Sarma", ""), None)),
+    ('["Das Sarma, Anish; Weiss, Yair"]', ("Anish Das Sarma", "Yair Weiss"),
+     (NameSplit("Anish", "", "Das Sarma", ""), NameSplit("Yair", "", "Weiss", ""))),
+    ('["Doe, J.", "Das   Sarma ,  Anish "]', ("J. Doe", "Anish Das Sarma"),
+     (NameSplit("J.", "", "Doe", ""), NameSplit("Anish", "", "Das Sarma", ""))),
+])
+def test_a_list_item_written_family_given_marks_where_the_name_splits(
+        authors: str, shown: tuple[str, ...], splits: tuple[NameSplit | None, ...]) -> None:
+    """Shown first name first, with the split kept for citations."""
+    parsed, diagnostics = parse(list_paper(authors))
+    assert diagnostics == [] and parsed is not None and parsed.complete
+    assert (parsed.paper.authors, parsed.paper.name_splits) == (shown, splits)
+
+
+def test_a_family_given_item_after_et_al_and_beside_split_pairs_keeps_its_split() -> None:
+    """An item with a comma is never half of a "Last, First" pair, and the fix keeps it as written."""
+    parsed, diagnostics = parse(list_paper('[Weiss, Yair, Torralba, Antonio, "Das Sarma, Anish"]'))
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("authors-split-pairs", ('write each name as one item, first name first: authors: [Yair Weiss, Antonio '
+         'Torralba, "Das Sarma, Anish"] (or, if they are 4 names after all, organisations say, quote each: authors: '
+         '["Weiss", "Yair", "Torralba", "Antonio", "Das Sarma, Anish"])'))]
+    assert parsed is not None and parsed.paper.authors[-1] == "Anish Das Sarma"
+    assert parsed.paper.name_splits == (None, None, None, None, NameSplit("Anish", "", "Das Sarma", ""))
+    parsed, diagnostics = parse(list_paper('["Das Sarma, Anish", "Lee, Ann, et al."]'))
+    assert codes(diagnostics) == ["incomplete-authors"]
+    assert parsed is not None and parsed.paper.authors == ("Anish Das Sarma", "Ann Lee")
+    assert parsed.paper.name_splits == (NameSplit("Anish", "", "Das Sarma", ""), NameSplit("Ann", "", "Lee", ""))
+    for first_name_first in ("[Anish Das Sarma, Yair Weiss]", "Anish Das Sarma, Yair Weiss"):  # nothing is marked
+        parsed, diagnostics = parse(list_paper(first_name_first))
+        assert diagnostics == [] and parsed is not None and parsed.paper.name_splits == ()
+
+
+@pytest.mark.parametrize("item, message, hint", [
+    ("Steele, Guy L., Jr.",
+     "puts the suffix last; a name with two commas is read in BibTeX's order, \"Family, Jr., Given\"",
+     'write "Steele, Jr., Guy L."'),
+    ("Martin Luther King, Jr.", 'reads "Family, Given", but "Jr." is a suffix, not a given name',
+     ('write it first name first, "Martin Luther King Jr.", or mark where the family name starts: '
+     '"King, Jr., Martin Luther"')),
+    ("Anton van den Hengel, III", 'reads "Family, Given", but "III" is a suffix, not a given name',
+     ('write it first name first, "Anton van den Hengel III", or mark where the family name starts: '
+     '"van den Hengel, III, Anton"')),
+    ("Weiss, Yair, Torralba, Antonio",
+     'has 3 commas; one name written "Family, Given" has one, or two with a suffix ("Steele, Jr., Guy L.")',
+     'write each name as its own item: ["Weiss, Yair", "Torralba, Antonio"]'),
+    ("Weiss, Yair, Torralba, Antonio, Fergus",
+     'has 4 commas; one name written "Family, Given" has one, or two with a suffix ("Steele, Jr., Guy L.")',
+     'write one name an item, "Family, Given", "Family, Jr., Given" with a suffix, or first name first'),
+    ("Weiss, Yair, Torralba", 'has "Yair" between its commas, where a suffix belongs (Jr., Sr., II, III or IV)',
+     'write one name an item, "Family, Given", "Family, Jr., Given" with a suffix, or first name first'),
+    ("Das Sarma,", "has an empty part beside a comma",
+     'write both parts, "Family, Given" (as in "Das Sarma, Anish"), or the name first name first without a comma'),
+    (", Anish", "has an empty part beside a comma",
+     'write both parts, "Family, Given" (as in "Das Sarma, Anish"), or the name first name first without a comma'),
+    ("Steele, , Guy L.", "has an empty part beside a comma",
+     'write both parts, "Family, Given" (as in "Das Sarma, Anish"), or the name first name first without a comma'),
+    ("Weiss, Yair and Torralba, Antonio", 'holds 2 names joined by "and"',
+     'write each name as its own item: ["Weiss, Yair", "Torralba, Antonio"]'),
+])
+def test_a_list_item_with_commas_that_is_not_one_family_given_name_is_an_error(
+        item: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(list_paper(f'\n  - Yair Weiss\n  - "{item}"'))
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (5, 5, "error", "authors-family-given", f'author "{item}" {message}', hint)]
+    assert parsed is not None and not parsed.complete
+    assert parsed.paper.authors == ("Yair Weiss", item.strip()) and parsed.paper.name_splits == ()
 
 
 @pytest.mark.parametrize("field, value, what, character", [

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from l2h_site.markup import plain_text
-from l2h_site.model import Paper
+from l2h_site.model import NameSplit, Paper
+from l2h_site.names import is_lowercase, split_name
 
 JOURNALS = frozenset({
     "TPAMI", "IJCV", "TIP", "TKDE", "TMM", "TNNLS", "TCSVT", "TOIS", "TODS", "JMLR", "PR", "CACM", "JACM",
@@ -27,18 +28,6 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
 _BIBTEX_SPECIAL_RE = re.compile(r"[\\{}&%#_~^$]")
 _INLINE_MATH = re.compile(r"\$([^$\n]+)\$")
 _UNSAFE_VERBATIM = re.compile(r"[{}\\\s]")
-_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
-"""Last words of a name that are a suffix ("Guy L. Steele Jr."), not the family name."""
-_FAMILY_PARTICLES = frozenset({"Al", "Da", "De", "Del", "Della", "Di", "Dos", "Du", "El", "La", "Le", "Ten", "Ter", "Van",
-                               "Von"})
-"""Capitalised words that begin a family name when they are neither the first word of a name nor its last:
-"Nicolas Le Scouarnec", "Luc Van Gool", "Dimitri Van De Ville". First, they are a given name ("Le Song"); last,
-the family name itself ("Quoc V. Le"). Left out: particles that are also given names or syllables of them in the
-middle of a name (Ben, Bin, Das, Des, Lo), and lowercase particles, which every word in lowercase already is."""
-_VIETNAMESE_FAMILIES = frozenset({"Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui",
-                                  "Do", "Ho", "Ngo", "Duong", "Ly"})
-"""The most common Vietnamese family names: before one of them as last word, Van and Le are middle names
-("Hieu Van Nguyen"), not the start of a family name."""
 _PAPER_LINKS = ("Paper", "PDF", "arXiv")
 """Names of the links (as parse.py spells them) that lead to the paper itself, in no order: the first one counts."""
 
@@ -101,68 +90,54 @@ def is_preprint_paper(paper: Paper) -> bool:
     return is_preprint(paper.venue) or (not paper.venue and paper.arxiv is not None)
 
 
-def split_name(name: str) -> tuple[str, str, str, str]:
-    """Split a "First von Last Jr." name into (given, particle, family, suffix) as bibtex_name writes it for BibTeX.
-
-    The family name starts at the first word that starts with a lowercase letter ("van den" of "Anton van den
-    Hengel"), or at a capitalised particle of _FAMILY_PARTICLES that is neither the first word nor the last ("Le
-    Scouarnec" of "Nicolas Le Scouarnec"), whichever comes first; else it is the last word. The particle is the
-    words of the family name up to the last lowercase one, never its last word: "van den", "De la" of "Fernando De
-    la Torre"; "Le Scouarnec" is all family name. A trailing Jr./Sr./II/III/IV is the suffix. A one-word name is
-    all family name.
-    """
-    words = name.split()
-    suffix = words.pop() if len(words) > 2 and words[-1] in _SUFFIXES else ""
-    lower = [i for i, word in enumerate(words[:-1]) if _is_lowercase(word)]
-    capital = [i for i in range(1, len(words) - 1) if _is_family_particle(words, i)]
-    start = min(lower[:1] + capital[:1], default=max(len(words) - 1, 0))
-    end = lower[-1] + 1 if lower else start
-    return " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix
+def name_split(name: str, split: NameSplit | None = None) -> NameSplit:
+    """Return where a name splits: as its file marks it (split, from Paper.name_splits), else as split_name guesses."""
+    return split or split_name(name)
 
 
-def _is_lowercase(word: str) -> bool:
-    letter = next((c for c in word if c.isalpha()), "")
-    return letter.islower()
-
-
-def _is_family_particle(words: list[str], i: int) -> bool:
-    """Tell whether words[i], neither first nor last, is a capitalised particle that begins the family name."""
-    if words[i] not in _FAMILY_PARTICLES:
-        return False
-    return not (i == len(words) - 2 and words[i] in ("Van", "Le") and words[-1] in _VIETNAMESE_FAMILIES)
-
-
-def bibtex_name(name: str) -> str:
-    """Write an author for BibTeX so that it reads split_name's split: "First von Last" where BibTeX reads that
-    alike, else "von Last, Jr., First" (a suffix, or a family name that begins with a capitalised word)."""
-    given, particle, family, suffix = split_name(name)
+def bibtex_name(name: str, split: NameSplit | None = None) -> str:
+    """Write an author for BibTeX so that it reads the name's split (name_split): "First von Last" where BibTeX reads
+    that alike, else "von Last, Jr., First" (a suffix, a family name that begins with a capitalised word, or a split
+    the file marks that BibTeX would not read in the name first name first)."""
+    given, particle, family, suffix = name_split(name, split)
     surname = " ".join(filter(None, (particle, family)))
-    if not suffix and (_is_lowercase(surname) or " " not in surname):
+    guessed = split is None or split_name(name) == split  # as BibTeX splits "First von Last", if written so
+    if not suffix and (is_lowercase(surname) or " " not in surname) and guessed:
         return bibtex_escape(name)
     return ", ".join(bibtex_escape(part) for part in (surname, suffix, given) if part)
 
 
-def citation_name(name: str, sole: bool = False) -> str:
+def citation_name(name: str, sole: bool = False, split: NameSplit | None = None) -> str:
     """Write an author for a citation_author meta tag as Zotero (its Embedded Metadata translator) and Google Scholar
     read it: "Family, Given" when the family name is more than its last word ("van den Hengel, Anton", "Le Scouarnec,
     Nicolas"); "Family, Given, Suffix" when the name has a suffix ("Steele, Guy L., Jr.", the inverted form of RIS
     and of style guides: as written, Zotero would take Jr. for the family name); else the name as written ("Yair
-    Weiss"), whose last word is the family name.
+    Weiss"), whose last word is the family name. The split is the name's (name_split).
 
     sole says the name is the paper's only author: Zotero reads a lone citation_author tag as a list of authors
     separated by commas when the words either side of its first comma both hold a space ("van Gemert, Jan C." as
     "van Gemert" and "Jan C."), so such a sole author is written as is: one author, family name its last word.
     """
-    given, particle, family, suffix = split_name(name)
+    given, particle, family, suffix = name_split(name, split)
     surname = " ".join(filter(None, (particle, family)))
     if not given or (" " not in surname and not suffix) or (sole and " " in surname and " " in given):
         return name
     return ", ".join(filter(None, (surname, given, suffix)))
 
 
-def citation_authors(names: Sequence[str]) -> list[str]:
-    """Write a paper's authors for its citation_author meta tags, one a tag, in order (see citation_name)."""
-    return [citation_name(name, sole=len(names) == 1) for name in names]
+def citation_authors(names: Sequence[str], splits: Sequence[NameSplit | None] = ()) -> list[str]:
+    """Write a paper's authors for its citation_author meta tags, one a tag, in order (see citation_name); splits are
+    the paper's name_splits."""
+    return [citation_name(name, len(names) == 1, _split_at(splits, i)) for i, name in enumerate(names)]
+
+
+def _split_at(splits: Sequence[NameSplit | None], i: int) -> NameSplit | None:
+    return splits[i] if i < len(splits) else None
+
+
+def author_splits(paper: Paper) -> list[NameSplit]:
+    """Where each author's name splits, in order: as the file marks it, else as split_name guesses."""
+    return [name_split(name, _split_at(paper.name_splits, i)) for i, name in enumerate(paper.authors)]
 
 
 def bibtex_key(paper: Paper) -> str:
@@ -174,7 +149,7 @@ def bibtex_entry(paper: Paper) -> str:
     """Format one paper as a BibTeX entry (ends with a newline)."""
     fields: list[tuple[str, str]] = [
         ("title", "{" + bibtex_escape(paper.title) + "}"),
-        ("author", " and ".join(bibtex_name(a) for a in paper.authors)),
+        ("author", " and ".join(map(bibtex_name, paper.authors, author_splits(paper)))),
     ]
     if is_preprint(paper.venue):
         kind = "misc"
@@ -208,8 +183,8 @@ def bibtex_join(entries: Iterable[str]) -> str:
     return "\n".join(entries)
 
 
-def _person(name: str) -> dict[str, str]:
-    given, particle, family, suffix = split_name(name)
+def _person(name: str, split: NameSplit) -> dict[str, str]:
+    given, particle, family, suffix = split
     if not _is_split(given, particle):
         return {"literal": name}
     person = {"given": given, "non-dropping-particle": particle, "family": family, "suffix": suffix}
@@ -217,16 +192,16 @@ def _person(name: str) -> dict[str, str]:
 
 
 def _is_split(given: str, particle: str) -> bool:
-    """Tell whether split_name found more than a family name: a one-word name (a mononym, an organisation) is not
+    """Tell whether a split holds more than a family name: a one-word name (a mononym, an organisation) is not
     split, and is cited as written."""
     return bool(given or particle)
 
 
-def _schema_person(name: str) -> dict[str, str]:
-    """Describe an author as a schema.org Person: its name as written and, where split_name splits it, givenName
+def _schema_person(name: str, split: NameSplit) -> dict[str, str]:
+    """Describe an author as a schema.org Person: its name as written and, where it splits (author_splits), givenName
     and familyName (with the particle: "van den Hengel"; "Le Scouarnec") and a Jr./Sr./II/III/IV as
     honorificSuffix, schema.org's only property for what follows a name. A one-word name has only its name."""
-    given, particle, family, suffix = split_name(name)
+    given, particle, family, suffix = split
     person = {"@type": "Person", "name": name}
     if _is_split(given, particle):
         parts = {"givenName": given, "familyName": " ".join(filter(None, (particle, family))),
@@ -247,7 +222,7 @@ def csl_item(paper: Paper, abstract: str) -> dict[str, Any]:
         "id": bibtex_key(paper),
         "type": "article" if is_preprint_paper(paper) else _csl_type(paper.venue),
         "title": plain_text(paper.title),
-        "author": [_person(a) for a in paper.authors],
+        "author": list(map(_person, paper.authors, author_splits(paper))),
         "issued": {"date-parts": [[paper.year]]},
     }
     url = paper_url(paper)
@@ -301,7 +276,7 @@ def scholarly_article(paper: Paper, page_url: str, abstract: str) -> dict[str, A
         "@type": "ScholarlyArticle",
         "headline": plain_text(paper.title)[:110],
         "name": plain_text(paper.title),
-        "author": [_schema_person(a) for a in paper.authors],
+        "author": list(map(_schema_person, paper.authors, author_splits(paper))),
         "datePublished": str(paper.year),
         "url": page_url,
     }

@@ -46,9 +46,10 @@ def error(path: str, line: int, column: int, code: str, message: str, hint: str 
     return Diagnostic(path, line, column, "error", code, message, hint, related)
 
 
-def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "",
+            related: tuple[str, ...] = ()) -> Diagnostic:
     """Make a warning diagnostic."""
-    return Diagnostic(path, line, column, "warning", code, message, hint)
+    return Diagnostic(path, line, column, "warning", code, message, hint, related)
 
 
 def note(path: str, line: int, column: int, code: str, message: str, hint: str = "",

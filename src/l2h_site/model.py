@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,20 @@ class Link:
     """Absolute http(s) URL."""
 
 
+class NameSplit(NamedTuple):
+    """Where an author's name splits, as BibTeX reads it: "Laurens van der Maaten" is ("Laurens", "van der",
+    "Maaten", "")."""
+
+    given: str
+    """Given names, first name first: 'Laurens', 'Guy L.'; empty for a one-word name."""
+    particle: str
+    """Lowercase words that begin the family name ('van der'), cited before it; else empty."""
+    family: str
+    """Family name without its particle: 'Maaten', 'Das Sarma'."""
+    suffix: str
+    """'Jr.', 'Sr.', 'II', 'III' or 'IV'; else empty."""
+
+
 @dataclass(frozen=True)
 class Paper:
     """One paper of the review, as its file says it, normalised."""
@@ -85,7 +99,7 @@ class Paper:
     title: str
     """Title as published; may contain $...$ math."""
     authors: tuple[str, ...]
-    """Full author list, 'First Last' each."""
+    """Full author list, 'First Last' each (a name its file writes 'Family, Given' is here first name first)."""
     year: int
     """Year of publication."""
     venue: str | None = None
@@ -110,6 +124,10 @@ class Paper:
     """Markdown summary (the body of the file)."""
     summary_line: int = 1
     """File line on which the summary starts, for messages about it."""
+    name_splits: tuple[NameSplit | None, ...] = ()
+    """Where each author's name splits, in the order of authors, as its file marks it by writing the name 'Family,
+    Given' ('Das Sarma, Anish'); None for a name written first name first, which citations split themselves
+    (names.split_name). Empty when the file writes no name 'Family, Given'."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Front-matter keys l2h does not model (legacy citations, short_authors, ...)."""
 

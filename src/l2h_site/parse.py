@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
-from l2h_site.model import Link, Paper, SourceFile
+from l2h_site.model import Link, NameSplit, Paper, SourceFile
+from l2h_site.names import NameProblem, first_name_first, read_family_given
 from l2h_site.textutil import closest, describe_value, first_invisible, invisible_character, quote_list
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
@@ -77,8 +78,14 @@ ET_AL = re.compile(r"\s*\b(et\.? al\.?|others)$", re.IGNORECASE)
 
 def without_et_al(names: Sequence[str]) -> list[str]:
     """The names without a trailing "et al." (the key and the page use the names that are there)."""
-    kept = [ET_AL.sub("", n).strip() for n in names]
+    kept = [without_et_al_name(n) for n in names]
     return [n for n in kept if n] or list(names)
+
+
+def without_et_al_name(name: str) -> str:
+    """One name without a trailing "et al." and the comma before it ("Ann Lee, et al." is "Ann Lee")."""
+    bare = ET_AL.sub("", name).strip()
+    return bare.removesuffix(",").rstrip() if bare != name else bare
 
 
 _SHARED: dict[Any, Any] = {}
@@ -205,6 +212,16 @@ def split_authors(text: str) -> list[str]:
     for part in parts:
         names.extend(re.split(r"\s+and\s+|\s*&\s*", part.strip()))
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
+
+
+def first_names_first(names: Sequence[str]) -> tuple[list[str], tuple[NameSplit | None, ...]]:
+    """Turn the names of a list written "Family, Given" first name first; return them with where each splits (None for
+    a name written first name first; no splits at all when there is none). A name that is not one "Family, Given"
+    (read_family_given's problem) is kept as written."""
+    read = [read_family_given(n) if "," in n else None for n in names]
+    splits = tuple(split if isinstance(split, NameSplit) else None for split in read)
+    turned = [first_name_first(split) if split else n for n, split in zip(names, splits)]
+    return turned, splits if any(splits) else ()
 
 
 _INITIALS = re.compile(r"^(?!(?:Jr|Sr)\.$)(?:[A-ZÀ-ÖØ-Þ][a-z]?\.[\s-]*)+$|^[A-ZÀ-ÖØ-Þ]$")
@@ -420,6 +437,8 @@ class _Reader:
         self.facet_ids = facet_ids or frozenset()
         self.closing = closing
         self.diagnostics: list[Diagnostic] = []
+        self.name_splits: tuple[NameSplit | None, ...] = ()
+        """Where each author's name splits, as the file writes it "Family, Given" (Paper.name_splits)."""
         # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
@@ -520,7 +539,8 @@ class _Reader:
                                             "the paper has no summary",
                                             "after the closing '---', write two to four sentences in your own words"))
         leading = len(body) - len(body.lstrip("\n"))
-        return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()), year=year or 0,
+        return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()),
+                     name_splits=self.name_splits if authors else (), year=year or 0,
                      venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
                      distinct_from=distinct, former_keys=former, summary=summary, summary_line=self.closing + 2 + leading, extra=extra)
 
@@ -572,8 +592,12 @@ class _Reader:
                 if text is not None:
                     found = [n for n in (split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()]) if n]
                     names.extend(found)
-                    # names a ';' separates within an item are whole names by intent, as quoted ones are
-                    quoted.extend([self.is_quoted((name, i)) or ";" in text] * len(found))
+                    # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
+                    # is a name written "Family, Given", never half of a pair
+                    quoted.extend(self.is_quoted((name, i)) or ";" in text or "," in n for n in found)
+                    for problem in (read_family_given(n) for n in map(without_et_al_name, found) if "," in n):
+                        if isinstance(problem, NameProblem):
+                            self.fail((name, i), "authors-family-given", problem.message, problem.hint)
             pairs = split_pairs(names, quoted)
             if pairs:
                 names = self.split_pairs(name, names, pairs, quoted)
@@ -593,6 +617,8 @@ class _Reader:
             self.warn((name,), "incomplete-authors", '"et al." in the author list',
                       "list every author as published")
             names = without_et_al(names)
+        if isinstance(value, list):
+            names, self.name_splits = first_names_first(names)
         return names
 
     def is_quoted(self, path: tuple[Any, ...]) -> bool:

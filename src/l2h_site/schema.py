@@ -64,7 +64,8 @@ def paper_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     venue = {"type": ["string", "null"], "description": "Conference or journal short name, e.g. NeurIPS"}
     properties: dict[str, Any] = {
         "title": _text("Title as published; quote it if it contains ': '", MAX_TITLE_CHARS),
-        "authors": _authors("Every author as published: 'First Last, First Last' or a list"),
+        "authors": _authors("Every author as published: 'First Last, First Last' or a list, one name an item, "
+                            "'First Last' or, to mark where it splits, 'Family, Given'"),
         "author": _authors("Jekyll spelling of authors"),
         "year": {"type": "integer", "minimum": 1900, "description": "Year of publication, without quotes"},
         "venue": venue,

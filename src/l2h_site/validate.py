@@ -8,8 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
-from l2h_site.model import Paper, Taxonomy
+from l2h_site.model import NameSplit, Paper, Taxonomy
+from l2h_site.names import family_given
 from l2h_site.parse import ParsedPaper
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
@@ -23,12 +25,24 @@ PLACEHOLDERS = re.compile(r"^(todo|tbd|tba|fixme|xxx|optional|placeholder|n/?a|\
                           r"\b(TODO|FIXME)\b", re.IGNORECASE)
 
 
-def derive_key(authors: Sequence[str], year: int, title: str) -> str:
-    """Derive a paper's key: first author's last name, year and first word of the title."""
-    last = authors[0].split()[-1] if authors and authors[0].split() else "anon"
+def derive_key(authors: Sequence[str], year: int, title: str, first_split: NameSplit | None = None) -> str:
+    """Derive a paper's key: first author's last name, year and first word of the title.
+
+    The last name is the last word of the first author's name or, where its file writes the name "Family, Given"
+    (first_split), of the family name: "Das Sarma, Anish" gives "sarma", as "Anish Das Sarma" always has (the
+    family name whole, "dassarma", would break every existing key of such a paper), and "Steele, Jr., Guy L."
+    "steele", not the suffix.
+    """
+    words = (first_split.family if first_split else authors[0] if authors else "").split()
+    last = words[-1] if words else "anon"
     lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
     words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
     return f"{lastname}{year}{words[0] if words else 'untitled'}"
+
+
+def first_split(paper: Paper) -> NameSplit | None:
+    """Where the first author's name splits, if the paper's file writes it "Family, Given"."""
+    return paper.name_splits[0] if paper.name_splits else None
 
 
 class TagIndex:
@@ -61,7 +75,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
     if not KEY_FORM.match(paper.key):
         # the name to suggest is derived from the title, authors and year: without them, the form is described
-        name = "<key>" if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title)
+        name = "<key>" if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title, first_split(paper))
         diagnostics.append(error(rel, 0, 0, "key-form", f'file name "{paper.key}" is not a valid paper key',
                                  f"name the file {name}.md (first author's last name, year, first word of the "
                                  "title, lowercase)" + (", e.g. weiss2008spectral.md" if name == "<key>" else "")))
@@ -141,7 +155,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
 
 def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int]) -> list[Diagnostic]:
-    expected = derive_key(paper.authors, paper.year, paper.title)
+    expected = derive_key(paper.authors, paper.year, paper.title, first_split(paper))
     match = re.match(r"^([a-z]+)([0-9]{4})", paper.key)
     assert match
     name, year = match.group(1), int(match.group(2))
@@ -224,6 +238,7 @@ def validate_corpus(papers: Sequence[Paper],
     files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
     diagnostics += check_distinct_from(papers, files, at)
     diagnostics += check_former_keys(papers, files, at)
+    diagnostics += check_name_splits(papers, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -252,6 +267,28 @@ def check_distinct_from(papers: Sequence[Paper], files: Mapping[str, str],
     return [warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
                     f'distinct_from names "{other}", which is not a paper of the review', "remove it, or correct the key")
             for paper in papers for i, other in enumerate(paper.distinct_from) if other not in files]
+
+
+def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find an author whose name one file marks "Family, Given" ("Das Sarma, Anish") and another writes so that it
+    splits otherwise ("Anish Das Sarma", cited "Sarma"): the pages show one author, the citations two."""
+    marked: dict[str, tuple[NameSplit, str]] = {}
+    for paper in sorted(papers, key=lambda p: p.source):
+        for name, split in zip(paper.authors, paper.name_splits):
+            if split is not None:
+                marked.setdefault(name, (split, paper.source))
+    diagnostics: list[Diagnostic] = []
+    for paper in papers if marked else ():
+        line, column = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+        for name, split in zip(paper.authors, author_splits(paper)):
+            first, source = marked.get(name, (split, ""))
+            if split != first:
+                diagnostics.append(warning(paper.source, line, column, "author-split-differs",
+                                           f'author "{name}" is split "{family_given(split)}" here but '
+                                           f'"{family_given(first)}" in {source}: citations would name two people',
+                                           f'write it "{family_given(first)}" here too, as an item of a YAML list of '
+                                           f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
+    return diagnostics
 
 
 def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],

@@ -1,0 +1,130 @@
+"""People's names as paper files write them, and where each splits into given and family name.
+
+A name is written first name first ("Anish Das Sarma"), and split_name guesses its split; or, as one item of a YAML
+list, "Family, Given" as BibTeX writes it ("Das Sarma, Anish"), which says where it splits (read_family_given).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import NamedTuple
+
+from l2h_site.model import NameSplit
+
+SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+"""Last words of a name that are a suffix ("Guy L. Steele Jr."), not the family name."""
+_FAMILY_PARTICLES = frozenset({"Al", "Da", "De", "Del", "Della", "Di", "Dos", "Du", "El", "La", "Le", "Ten", "Ter", "Van",
+                               "Von"})
+"""Capitalised words that begin a family name when they are neither the first word of a name nor its last:
+"Nicolas Le Scouarnec", "Luc Van Gool", "Dimitri Van De Ville". First, they are a given name ("Le Song"); last,
+the family name itself ("Quoc V. Le"). Left out: particles that are also given names or syllables of them in the
+middle of a name (Ben, Bin, Das, Des, Lo), and lowercase particles, which every word in lowercase already is."""
+_VIETNAMESE_FAMILIES = frozenset({"Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui",
+                                  "Do", "Ho", "Ngo", "Duong", "Ly"})
+"""The most common Vietnamese family names: before one of them as last word, Van and Le are middle names
+("Hieu Van Nguyen"), not the start of a family name."""
+
+
+def split_name(name: str) -> NameSplit:
+    """Split a "First von Last Jr." name into (given, particle, family, suffix) as cite.bibtex_name writes it for
+    BibTeX.
+
+    The family name starts at the first word that starts with a lowercase letter ("van den" of "Anton van den
+    Hengel"), or at a capitalised particle of _FAMILY_PARTICLES that is neither the first word nor the last ("Le
+    Scouarnec" of "Nicolas Le Scouarnec"), whichever comes first; else it is the last word. The particle is the
+    words of the family name up to the last lowercase one, never its last word: "van den", "De la" of "Fernando De
+    la Torre"; "Le Scouarnec" is all family name. A trailing Jr./Sr./II/III/IV is the suffix. A one-word name is
+    all family name.
+    """
+    words = name.split()
+    suffix = words.pop() if len(words) > 2 and words[-1] in SUFFIXES else ""
+    lower = [i for i, word in enumerate(words[:-1]) if is_lowercase(word)]
+    capital = [i for i in range(1, len(words) - 1) if _is_family_particle(words, i)]
+    start = min(lower[:1] + capital[:1], default=max(len(words) - 1, 0))
+    end = lower[-1] + 1 if lower else start
+    return NameSplit(" ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix)
+
+
+def is_lowercase(word: str) -> bool:
+    """Tell whether a word starts, at its first letter, in lowercase: BibTeX takes it for a particle ("van")."""
+    letter = next((c for c in word if c.isalpha()), "")
+    return letter.islower()
+
+
+def _is_family_particle(words: list[str], i: int) -> bool:
+    """Tell whether words[i], neither first nor last, is a capitalised particle that begins the family name."""
+    if words[i] not in _FAMILY_PARTICLES:
+        return False
+    return not (i == len(words) - 2 and words[i] in ("Van", "Le") and words[-1] in _VIETNAMESE_FAMILIES)
+
+
+class NameProblem(NamedTuple):
+    """Why a name written with commas is not one name "Family, Given", and how to write it."""
+
+    message: str
+    """What is wrong, naming the name as written."""
+    hint: str
+    """One concrete fix."""
+
+
+def read_family_given(text: str) -> NameSplit | NameProblem:
+    """Read a name written "Family, Given" or, with a suffix, "Family, Jr., Given", as BibTeX reads "von Last,
+    First" and "von Last, Jr, First"; return its split, or the problem that keeps it from being one name.
+
+    As BibTeX does, the family part's words up to its last lowercase one, never its last word, are the particle:
+    "van der Maaten, Laurens" is particle "van der", family "Maaten"; "Das Sarma, Anish" is family "Das Sarma".
+    """
+    parts = [re.sub(r"\s+", " ", part).strip() for part in text.split(",")]
+    said = f'author "{text}"'
+    several = [name.strip() for name in re.split(r"\s+and\s+|\s*&\s*", text) if name.strip()]
+    if len(several) > 1:
+        return NameProblem(f'{said} holds {len(several)} names joined by "and"',
+                           f"write each name as its own item: [{', '.join(map(_quoted, several))}]")
+    if len(parts) > 3:
+        pairs = [", ".join(parts[i:i + 2]) for i in range(0, len(parts), 2)]
+        return NameProblem(f'{said} has {len(parts) - 1} commas; one name written "Family, Given" has one, or two '
+                           'with a suffix ("Steele, Jr., Guy L.")',
+                           f"write each name as its own item: [{', '.join(map(_quoted, pairs))}]"
+                           if len(parts) % 2 == 0 and all(parts) else _ONE_A_ITEM)
+    if not all(parts):
+        return NameProblem(f"{said} has an empty part beside a comma",
+                           'write both parts, "Family, Given" (as in "Das Sarma, Anish"), or the name first name '
+                           "first without a comma")
+    family, given = parts[0], parts[-1]
+    suffix = parts[1] if len(parts) == 3 else ""
+    if len(parts) == 2 and given in SUFFIXES:
+        marked = split_name(f"{family} {given}")
+        return NameProblem(f'{said} reads "Family, Given", but "{given}" is a suffix, not a given name',
+                           f'write it first name first, "{family} {given}", or mark where the family name starts: '
+                           f'"{family_given(marked)}"')
+    if suffix and given in SUFFIXES and suffix not in SUFFIXES:
+        return NameProblem(f'{said} puts the suffix last; a name with two commas is read in BibTeX\'s order, '
+                           '"Family, Jr., Given"', f'write "{family}, {given}, {suffix}"')
+    if suffix and suffix not in SUFFIXES:
+        return NameProblem(f'{said} has "{suffix}" between its commas, where a suffix belongs '
+                           f"({', '.join(_SUFFIX_WORDS[:-1])} or {_SUFFIX_WORDS[-1]})", _ONE_A_ITEM)
+    words = family.split()
+    lower = [i for i, word in enumerate(words[:-1]) if is_lowercase(word)]
+    end = lower[-1] + 1 if lower else 0
+    return NameSplit(given, " ".join(words[:end]), " ".join(words[end:]), suffix)
+
+
+_SUFFIX_WORDS = ("Jr.", "Sr.", "II", "III", "IV")
+"""The suffixes of SUFFIXES, as messages list them."""
+_ONE_A_ITEM = 'write one name an item, "Family, Given", "Family, Jr., Given" with a suffix, or first name first'
+
+
+def _quoted(name: str) -> str:
+    """Write a name as an item of a YAML [flow list], in double quotes (JSON's are YAML's)."""
+    return json.dumps(name, ensure_ascii=False)
+
+
+def family_given(split: NameSplit) -> str:
+    """Write a split as read_family_given reads it back: "Das Sarma, Anish", "Steele, Jr., Guy L."."""
+    return ", ".join(part for part in (" ".join(filter(None, split[1:3])), split.suffix, split.given) if part)
+
+
+def first_name_first(split: NameSplit) -> str:
+    """Write a name as readers read it, first name first: "Anish Das Sarma", "Guy L. Steele Jr."."""
+    return " ".join(part for part in split if part)
