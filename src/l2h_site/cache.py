@@ -151,7 +151,8 @@ class BuildCache:
                 return
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, ensure_ascii=False)
+                # dumps, not dump: json.dump encodes in Python, dumps in C (the site's manifest after each build)
+                handle.write(json.dumps(value, ensure_ascii=False))
             os.replace(tmp, path.with_suffix(".json"))
         except OSError:
             pass
@@ -385,7 +386,7 @@ class PageStore:
                     os.unlink(entry.path)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"code": CODE_VERSION, "pages": self.used}, handle)
+                handle.write(json.dumps({"code": CODE_VERSION, "pages": self.used}))  # in C, as put_json
             os.replace(tmp, self.folder / "index.json")
         except OSError:
             pass
