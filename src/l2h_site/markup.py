@@ -284,9 +284,9 @@ def focusable_boxes(fragment: str, where: str) -> str:
 
 PHONE_LINE = 12
 """How much an inline formula may hold and surely fit on a line of a phone's screen (is_wide_formula): 12
-characters, or ems of space, take at most some 200 px, where a line of 320 px screen holds 280 (a letter of 1.05em
-math is some 10 px wide, an operator with the space around it 20 px; a script is smaller, a fraction's parts are
-stacked)."""
+characters (an em of space counting as two) take at most some 250 px in Chromium (twelve blackboard-bold W, or
+twelve = with the space around them), where a line of a 320 px screen holds 280; a script is smaller, a fraction's
+parts are stacked."""
 _SPACE = re.compile(r'<(?:mspace|mpadded)\b[^>]*\swidth="(?P<width>[^"]*)"')
 _EMS = re.compile(r"\+?(\d*\.?\d+)em")
 
