@@ -26,16 +26,19 @@
   // A box that can scroll (code, a wide table or formula, the BibTeX entry, the chart, the map) is a tab stop, so
   // that a keyboard can scroll it: the page makes it one (tabindex="0"), which is right without JavaScript. Where
   // it fits and cannot scroll it is a stop too many: it leaves the tab order while it fits, and comes back when
-  // the window narrows or its content grows. An inline formula that fits is read as part of its sentence: it also
-  // loses its role and name, which make a screen reader announce a region in the middle of the sentence.
+  // the window narrows or its content grows. An inline formula is read as part of its sentence while it fits: its
+  // box has no role and name then, which would make a screen reader announce a region in the middle of the
+  // sentence. The page makes only a long one a named stop (markup.py); a short one's box keeps its name in
+  // data-label and becomes a stop here only should it scroll. A formula's box within a link is never a stop: a
+  // link may hold none, and the link is one.
   document.addEventListener("DOMContentLoaded", function () {
     var boxes = Array.prototype.slice.call(
       document.querySelectorAll("pre[tabindex='0'], .table-scroll[tabindex='0'], .math-scroll[tabindex='0'], "
-        + ".math-inline[tabindex='0'], figure[tabindex='0']"));
+        + ".math-inline, figure[tabindex='0']")).filter(function (box) { return !box.closest("a"); });
     if (!boxes.length) return;
     var names = boxes.map(function (box) {
       box.dataset.scrollStop = "";  // the boxes looked after here
-      return box.classList.contains("math-inline") ? box.getAttribute("aria-label") : null;
+      return box.classList.contains("math-inline") ? box.getAttribute("aria-label") || box.dataset.label : null;
     });
     function scrolls(box) {  // a box scrolls along an axis its overflow lets a reader scroll (not "hidden")
       var style = getComputedStyle(box);

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from l2h_site.build import build
@@ -51,6 +52,29 @@ def test_feed_lists_dated_papers_newest_first_and_parses_back(site: Site) -> Non
     assert '<link rel="alternate" type="application/atom+xml"' in home and 'href="feed.xml"' in home
     paper_page = (root / "_site/publications/author2021beta/index.html").read_text(encoding="utf-8")
     assert 'href="../../feed.xml"' in paper_page
+
+
+def test_feed_content_has_the_formulas_without_their_boxes_tab_stops_and_names(site: Site) -> None:
+    """The boxes' role, tabindex and names are for a browser's keyboard and screen reader, meaningless in a feed
+    reader: the feed's content has none (parsed back), and each formula, table and code block as on the page."""
+    summary = ("The loss\n\n$$\nx^2\n$$\n\nof $b$ and $a+b+c+d+e+f+g$, [in $y$](https://example.org/y).\n\n"
+               "| a |\n|---|\n| 1 |\n\n```\ncode\n```\n")
+    root = site({"papers/author2020alpha.md": paper_text("Alpha", 2020, "2024-03-01").replace(
+        "A summary of Alpha with <script>alert(1)</script> & more.\n", summary)})
+    assert build(root, out_dir=root / "_site", use_cache=False).written
+    page = (root / "_site/publications/author2020alpha/index.html").read_text(encoding="utf-8")
+    assert page.count(' tabindex="0"') == 5 and page.count(" data-label=") == 1  # the page's boxes are stops
+    feed = ET.parse(root / "_site/feed.xml").getroot()
+    content = html5lib.parse(feed.findtext(ATOM + "entry/" + ATOM + "content", ""), namespaceHTMLElements=False)
+    attributes = sorted({name for el in content.iter() for name in el.attrib
+                         if not str(el.tag).startswith("{http://www.w3.org/1998/Math/MathML}")})
+    assert attributes == ["class", "href", "rel"]
+    assert [(el.get("class"), [child.tag.rsplit("}", 1)[-1] for child in el]) for el in content.iter()
+            if el.get("class") in ("math-scroll", "math-inline", "table-scroll")] == [
+        ("math-scroll", ["math"]), ("math-inline", ["math"]), ("math-inline", ["math"]), ("math-inline", ["math"]),
+        ("table-scroll", ["table"])]
+    assert [el.tag for el in content.iter() if str(el.tag).endswith("}math")] == [
+        "{http://www.w3.org/1998/Math/MathML}math"] * 4
 
 
 def test_feed_without_dates_is_still_valid(site: Site) -> None:

@@ -6,7 +6,15 @@ import dataclasses
 
 import pytest
 
-from l2h_site.markup import MarkdownRenderer
+from l2h_site.markup import (
+    MarkdownRenderer,
+    is_wide_formula,
+    latex_to_mathml,
+    render_inline,
+    sanitise,
+    title_heading,
+    unfocusable_boxes,
+)
 
 
 def test_fenced_code_is_shown_escaped_with_its_language() -> None:
@@ -182,36 +190,60 @@ def test_a_table_of_the_repositorys_own_pages_is_named_by_the_heading_it_follows
             'aria-labelledby="diagnostic-codes"><table>') in html
 
 
+MATHML = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow>'
+"""How an inline formula's MathML starts."""
+
+
 def test_each_formula_is_a_named_box_that_scrolls_display_math_as_a_block_inline_math_in_its_sentence() -> None:
     """A wide formula scrolls sideways inside its own box instead of widening the page on a phone; the box is a tab
     stop with a name, so that a keyboard can scroll it. Display math's box is a block (span.math-scroll); that of
-    $$…$$ within a sentence and of $…$ stays in the sentence (span.math-inline)."""
-    html = MarkdownRenderer().render("The loss\n\n$$\nx^2\n$$\n\nis small, as $$y$$ and $z$ are.").html
+    $$…$$ within a sentence and of $…$ stays in the sentence (span.math-inline), and is a stop only where the formula
+    may be wider than a phone's line: a short one's keeps its name in data-label (for theme.js, should it scroll)."""
+    html = MarkdownRenderer().render("The loss\n\n$$\nx^2\n$$\n\nis small, as $$y$$ and $z$ are, and "
+                                     "$a+b+c+d+e+f+g$ too.").html
     assert html == (
-        '<p>The loss</p>\n<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 3 in the summary">'
+        '<p>The loss</p>\n<span class="math-scroll" role="region" tabindex="0" aria-label="Formula 1 of 4 in the summary">'
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><msup><mi>x</mi><mn>2</mn></msup>'
         "</mrow></math></span>\n<p>is small, as "
-        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula 2 of 3 in the summary">'
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mstyle displaystyle="true" '
+        f'<span class="math-inline" data-label="Formula 2 of 4 in the summary">{MATHML}<mstyle displaystyle="true" '
         'scriptlevel="0"><mi>y</mi></mstyle></mrow></math></span> and '
-        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula 3 of 3 in the summary">'
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>z</mi></mrow></math></span> are.</p>')
+        f'<span class="math-inline" data-label="Formula 3 of 4 in the summary">{MATHML}<mi>z</mi></mrow></math></span>'
+        ' are, and <span class="math-inline" role="region" tabindex="0" aria-label="Formula 4 of 4 in the summary">'
+        f"{MATHML}<mi>a</mi><mo>+</mo><mi>b</mi><mo>+</mo><mi>c</mi><mo>+</mo><mi>d</mi><mo>+</mo><mi>e</mi><mo>+</mo>"
+        "<mi>f</mi><mo>+</mo><mi>g</mi></mrow></math></span> too.</p>")
+
+
+@pytest.mark.parametrize(("latex", "wide"), [
+    ("a+b+c+d+e+f", False),  # 11 characters
+    ("a+b+c+d+e+fg", False),  # 12: PHONE_LINE
+    ("a+b+c+d+e+f+g", True),
+    ("\\text{twelve chars}", False),
+    ("\\text{thirteen char}", True),
+    ("a\\quad b\\quad c\\quad d ef", False),  # 6 characters, 3 ems of space counting 6
+    ("a\\quad b\\quad c\\quad d\\, ef", True),  # and a sixth of an em
+    ("a\\!b\\!c", False),  # space taken away
+    ("a\\hspace{2cm}b", True),  # space in another unit: may be any width
+    ("\\frac{a+b+c+d}{e+f+g+h}", True),  # stacked: some 8 characters wide, counted as 15 (more stops, never fewer)
+])
+def test_an_inline_formula_is_wide_when_it_may_not_fit_a_phones_line(latex: str, wide: bool) -> None:
+    mathml = latex_to_mathml(latex, False)
+    assert mathml is not None
+    assert is_wide_formula(sanitise(mathml)) is wide
 
 
 def test_a_single_inline_formula_is_named_without_a_number() -> None:
     assert MarkdownRenderer().render("Codes $b$ only.").html == (
-        '<p>Codes <span class="math-inline" role="region" tabindex="0" aria-label="Formula in the summary">'
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>b</mi></mrow></math></span>'
+        f'<p>Codes <span class="math-inline" data-label="Formula in the summary">{MATHML}<mi>b</mi></mrow></math></span>'
         " only.</p>")
 
 
 def test_each_formula_gets_one_box_that_no_contributor_markup_forges() -> None:
-    """The sanitiser drops the class, role, tabindex and name a contributor writes on a span; math written as raw
+    """The sanitiser drops the class, role, tabindex and names a contributor writes on a span; math written as raw
     MathML gets l2h's box too, a span, which a paragraph may hold, around the outermost formula only, whatever its
     attributes hold and however its display="block" is spelled."""
     html = MarkdownRenderer().render(
         '<span class="math-scroll" role="region" tabindex="-1" aria-label="x">forged</span> '
-        '<span class="math-inline" tabindex="0">forged</span>\n\n$$a$$\n\n'
+        '<span class="math-inline" tabindex="0" data-label="y">forged</span>\n\n$$a$$\n\n'
         'Raw <math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="</math>">c</mi></math>, '
         '<math><mi>d</mi></math>.\n').html
     assert html == (
@@ -220,23 +252,50 @@ def test_each_formula_gets_one_box_that_no_contributor_markup_forges() -> None:
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>a</mi></mrow></math></span>\n'
         '<p>Raw <span class="math-scroll" role="region" tabindex="0" aria-label="Formula 2 of 3 in the summary">'
         '<math display="BLOCK"><math display="block"><mi>b</mi></math><mi mathvariant="&lt;/math&gt;">c</mi></math>'
-        '</span>, <span class="math-inline" role="region" tabindex="0" aria-label="Formula 3 of 3 in the summary">'
+        '</span>, <span class="math-inline" data-label="Formula 3 of 3 in the summary">'
         "<math><mi>d</mi></math></span>.</p>")
 
 
-def test_math_within_a_link_gets_no_box() -> None:
-    """A link may hold no tab stop (HTML: no descendant with a tabindex): its math, inline or display, stays as it
-    is, and is not counted among the formulas of the summary."""
+def test_math_within_a_link_gets_a_box_that_is_no_tab_stop() -> None:
+    """A link may hold no tab stop (HTML: no descendant with a tabindex): its math, inline or display, gets a box
+    that scrolls (a long formula in a link would widen a phone's page) with no role, tabindex or name, and is not
+    counted among the formulas of the summary; theme.js leaves it so."""
     html = MarkdownRenderer().render(
         '[the $\\ell_2$ case](https://example.org/l2) and <a href="https://example.org/x"><math display="block">'
         "<mi>x</mi></math></a> <abbr title=\"a\">LSH</abbr>, then $y$.").html
     assert html == (
         '<p><a href="https://example.org/l2" rel="noopener noreferrer nofollow">the '
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><msub><mi>ℓ</mi><mn>2</mn></msub>'
-        '</mrow></math> case</a> and <a href="https://example.org/x" rel="noopener noreferrer nofollow">'
-        '<math display="block"><mi>x</mi></math></a> <abbr title="a">LSH</abbr>, then '
-        '<span class="math-inline" role="region" tabindex="0" aria-label="Formula in the summary">'
-        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>y</mi></mrow></math></span>.</p>')
+        f'<span class="math-inline">{MATHML}<msub><mi>ℓ</mi><mn>2</mn></msub>'
+        '</mrow></math></span> case</a> and <a href="https://example.org/x" rel="noopener noreferrer nofollow">'
+        '<span class="math-scroll"><math display="block"><mi>x</mi></math></span></a> <abbr title="a">LSH</abbr>, then '
+        f'<span class="math-inline" data-label="Formula in the summary">{MATHML}<mi>y</mi></mrow></math></span>.</p>')
+
+
+def test_a_titles_formulas_are_boxes_and_a_long_ones_a_tab_stop_only_in_the_paper_pages_heading() -> None:
+    """A title is a link's text in lists: its formulas' boxes scroll and are no tab stops; in the paper page's heading
+    a long one is a stop, as in a summary, without a name that would stand for the formula in the heading's."""
+    title = render_inline("Codes $b$ of $a+b+c+d+e+f+g$ <i>bits</i>")
+    short, long = f"{MATHML}<mi>b</mi></mrow></math>", sanitise(latex_to_mathml("a+b+c+d+e+f+g", False) or "")
+    assert title == (f'Codes <span class="math-inline">{short}</span> of <span class="math-inline">{long}</span> '
+                     "&lt;i&gt;bits&lt;/i&gt;")
+    assert title_heading(title) == (f'Codes <span class="math-inline">{short}</span> of '
+                                    f'<span class="math-inline" tabindex="0">{long}</span> &lt;i&gt;bits&lt;/i&gt;')
+    assert render_inline("No math, $5 and $6") == "No math, $5 and $6"
+
+
+def test_a_feed_gets_the_boxes_without_what_they_hold_for_a_browsers_keyboard() -> None:
+    """Role, tabindex and the names mean nothing in a feed reader; the boxes and formulas stay, and text that only
+    reads like such an attribute is left alone."""
+    html = MarkdownRenderer().render(
+        "Text tabindex=\"0\" role=\"region\", `<span role=\"region\">`\n\n$$a$$\n\nthen $b$ and "
+        "$a+b+c+d+e+f+g$.\n\n| a |\n|---|\n| 1 |\n\n```\ncode\n```").html
+    assert unfocusable_boxes(html) == (
+        '<p>Text tabindex="0" role="region", <code>&lt;span role="region"&gt;</code></p>\n'
+        '<span class="math-scroll"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>a</mi>'
+        f'</mrow></math></span>\n<p>then <span class="math-inline">{MATHML}<mi>b</mi></mrow></math></span> and '
+        f'<span class="math-inline">{sanitise(latex_to_mathml("a+b+c+d+e+f+g", False) or "")}</span>.</p>\n'
+        '<div class="table-scroll"><table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n'
+        "</tr>\n</tbody>\n</table></div>\n<pre><code>code\n</code></pre>")
 
 
 def test_a_formula_of_the_repositorys_own_pages_is_named_by_its_place_on_the_page() -> None:

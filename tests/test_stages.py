@@ -184,7 +184,7 @@ def test_relative_links_only_in_trusted_pages() -> None:
 
 def test_title_rendering_escapes_and_keeps_math() -> None:
     html = render_inline(r"Learning $\ell_p$ <b>codes</b>")
-    assert html.startswith("Learning <math") and "&lt;b&gt;codes&lt;/b&gt;" in html
+    assert html.startswith('Learning <span class="math-inline"><math') and "&lt;b&gt;codes&lt;/b&gt;" in html
     assert plain_text(r"Learning $\ell_p$ codes") == r"Learning \ell_p codes"
     assert sanitise('<a href="javascript:x" onclick="y">z</a>') == '<a rel="noopener noreferrer nofollow">z</a>'
 

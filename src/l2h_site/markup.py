@@ -216,30 +216,41 @@ def focusable_boxes(fragment: str, where: str) -> str:
     the summary". A display formula's box is span.math-scroll, shown as a block (display math may stand in a
     paragraph, where a div may not); an inline formula's, span.math-inline, stays in its sentence and scrolls only
     when the formula is wider than the line. Both are named by the formula's place among all formulas: "Formula in
-    the summary", "Formula 2 of 3 on this page". Math within a formula, or within a link (which may hold no tab
-    stop), stays as it is. The sanitiser leaves no attribute on <table> and <pre>, and escapes '<' and '>' in
-    attribute values, so each tag is found as it is written here and none within another.
+    the summary", "Formula 2 of 3 on this page". A display formula's box is a named region and a tab stop; so is an
+    inline formula's only where the formula may be wider than a phone's line (is_wide_formula): the box of a short
+    one keeps its name in data-label, for theme.js to give it should it scroll after all, so that without
+    JavaScript a keyboard does not stop at every symbol of the prose. Math within a link (which may hold no tab
+    stop) gets a box with no name that scrolls without being a stop (the link is one); math within a formula stays
+    as it is. The sanitiser leaves no attribute on <table> and <pre>, and escapes '<' and '>' in attribute values,
+    so each tag is found as it is written here and none within another.
     """
-    boxed: dict[int, str] = {}  # where a formula's box opens or closes: before a math start tag, after its end tag
-    depth = boxed_at = links = 0  # math elements open; the depth of the formula whose box is open, or 0; links open
+    boxed: dict[int, tuple[str, str]] = {}  # where a formula's box opens (before a math start tag): class, how named
+    closed: set[int] = set()  # where one closes: after a math end tag
+    depth = boxed_at = links = opened = 0  # math elements open; the depth of the open box's formula, or 0; links open
     for match in _BOX.finditer(fragment):
         if match.group("link") is not None:
             links = max(0, links + (-1 if match.group("link") else 1))
         elif match.group("end") == "/":
             depth -= 1
             if depth < boxed_at:
-                boxed[match.start()], boxed_at = "close", 0
+                closed.add(match.start())
+                kind, named = boxed[opened]
+                if named == "data" and is_wide_formula(fragment[opened:match.end()]):
+                    boxed[opened] = kind, "region"
+                boxed_at = 0
         elif match.group("end") == "":
             depth += 1
-            if not boxed_at and not links:
-                boxed[match.start()] = "math-scroll" if _DISPLAY_BLOCK.search(match.group("attributes")) else "math-inline"
-                boxed_at = depth
-    tables, formulas = fragment.count("<table>"), sum(kind != "close" for kind in boxed.values())
+            if not boxed_at:
+                display = _DISPLAY_BLOCK.search(match.group("attributes"))
+                boxed[match.start()] = ("math-scroll" if display else "math-inline",
+                                        "none" if links else "region" if display else "data")
+                boxed_at, opened = depth, match.start()
+    tables, formulas = fragment.count("<table>"), sum(named != "none" for _, named in boxed.values())
     heading: str | None = None
     table = formula = 0
 
-    def name(what: str, number: int, count: int) -> str:
-        return f'aria-label="{what} {f"{number} of {count} " if count > 1 else ""}{html.escape(where)}"'
+    def name(what: str, number: int, count: int, attribute: str = "aria-label") -> str:
+        return f'{attribute}="{what} {f"{number} of {count} " if count > 1 else ""}{html.escape(where)}"'
 
     def replace(match: re.Match[str]) -> str:
         nonlocal heading, table, formula
@@ -255,15 +266,57 @@ def focusable_boxes(fragment: str, where: str) -> str:
             return f'<div class="table-scroll" role="region" tabindex="0" {label}><table>'
         if tag == "</table>":
             return "</table></div>"
-        kind = boxed.get(match.start())
-        if kind == "close":
+        if match.start() in closed:
             return tag + "</span>"
-        if kind is not None:
-            formula += 1
-            return f'<span class="{kind}" role="region" tabindex="0" {name("Formula", formula, formulas)}>{tag}'
-        return tag
+        box = boxed.get(match.start())
+        if box is None:
+            return tag
+        kind, named = box
+        if named == "none":
+            return f'<span class="{kind}">{tag}'
+        formula += 1
+        if named == "data":
+            return f'<span class="{kind}" {name("Formula", formula, formulas, "data-label")}>{tag}'
+        return f'<span class="{kind}" role="region" tabindex="0" {name("Formula", formula, formulas)}>{tag}'
 
     return _BOX.sub(replace, fragment)
+
+
+PHONE_LINE = 12
+"""How much an inline formula may hold and surely fit on a line of a phone's screen (is_wide_formula): 12
+characters (an em of space counting as two) take at most some 250 px in Chromium (twelve blackboard-bold W, or
+twelve = with the space around them), where a line of a 320 px screen holds 280; a script is smaller, a fraction's
+parts are stacked."""
+_SPACE = re.compile(r'<(?:mspace|mpadded)\b[^>]*\swidth="(?P<width>[^"]*)"')
+_EMS = re.compile(r"\+?(\d*\.?\d+)em")
+
+
+def is_wide_formula(mathml: str) -> bool:
+    """True for sanitised MathML that may be wider than a line of a phone's screen: more than PHONE_LINE characters,
+    an em of space (\\quad) counting as two, or space of any other width (\\hspace{3cm})."""
+    size: float = len(html.unescape(re.sub(r"<[^>]*>", "", mathml)))
+    for space in _SPACE.finditer(mathml):
+        width = space.group("width").strip()
+        ems = _EMS.fullmatch(width)
+        if ems:
+            size += 2 * float(ems.group(1))
+        elif width.startswith(("-", "negative")) or width in ("0", ""):
+            continue  # takes space away, or none
+        else:
+            return True
+    return size > PHONE_LINE
+
+
+_BOX_TAG = re.compile(r"<(?:span|div|pre)\b[^>]*>")
+"""A start tag focusable_boxes may have given attributes ('>' in attribute values is escaped by the sanitiser)."""
+_BOX_ATTRIBUTE = re.compile(r' (?:role|tabindex|aria-label|aria-labelledby|data-label)="[^"]*"')
+"""An attribute focusable_boxes gives a box, for a browser's keyboard and screen reader (the sanitiser keeps none)."""
+
+
+def unfocusable_boxes(fragment: str) -> str:
+    """Take out of HTML made by focusable_boxes what it gave its boxes for a browser's keyboard and screen reader
+    (role, tabindex and the names), which mean nothing in a feed reader; the boxes and formulas stay as they are."""
+    return _BOX_TAG.sub(lambda tag: _BOX_ATTRIBUTE.sub("", tag.group(0)), fragment)
 
 
 def _latex_source(match: re.Match[str]) -> str:
@@ -419,7 +472,11 @@ def _separate_in_prose(text: str) -> str:
 
 
 def render_inline(text: str) -> str:
-    """Render a title: text escaped, $…$ as MathML; the result is safe HTML."""
+    """Render a title: text escaped, $…$ as MathML, each formula in a box (span.math-inline) that scrolls sideways
+    where it is wider than the line, so that a long one does not widen a phone's page; the result is safe HTML.
+
+    The box is no tab stop and has no name: the title is most often a link's text (cards, related papers), and the
+    link is the stop; in the paper page's heading a long one is (title_heading)."""
     parts = []
     last = 0
     for match in _INLINE_MATH.finditer(text):
@@ -428,7 +485,22 @@ def render_inline(text: str) -> str:
         parts.append(mathml if mathml is not None else html.escape(match.group(0), quote=False))
         last = match.end()
     parts.append(html.escape(text[last:], quote=False))
-    return sanitise("".join(parts))
+    return _TITLE_FORMULA.sub(r'<span class="math-inline">\1</span>', sanitise("".join(parts)))
+
+
+_TITLE_FORMULA = re.compile(r"(<math\b.*?</math>)", re.DOTALL)
+"""A formula of a title (render_inline makes the title's only tags: math elements, none within another)."""
+_TITLE_BOX = re.compile(r'<span class="math-inline">(<math\b.*?</math>)</span>', re.DOTALL)
+"""A formula of a title in its box, as render_inline writes it."""
+
+
+def title_heading(title_html: str) -> str:
+    """Make the box of a long formula of a title (is_wide_formula) a tab stop for the paper page's heading, where no
+    link is one, so that a keyboard can scroll it without JavaScript as a summary's; theme.js makes any that scrolls
+    one. It gets no role and name: the heading's own name is made of its content, where the box's name would stand
+    for the formula."""
+    return _TITLE_BOX.sub(lambda box: f'<span class="math-inline" tabindex="0">{box.group(1)}</span>'
+                          if is_wide_formula(box.group(1)) else box.group(0), title_html)
 
 
 def plain_text(text: str) -> str:

@@ -27,6 +27,7 @@ from l2h_site.context import PaperView, SiteContext
 from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files, finder_search_file
+from l2h_site.markup import title_heading, unfocusable_boxes
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
@@ -106,7 +107,8 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.globals.update(l2h_version=__version__, scholarly_article=cite.scholarly_article)
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
-                       citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year)
+                       citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year,
+                       title_heading=title_heading, feed_html=unfocusable_boxes)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import zlib
@@ -26,6 +27,8 @@ PAGES = {
     "taxonomy": "taxonomy/",
     "facet value": "taxonomy/family/supervised/",
     "paper": "publications/gong2011iterative/",
+    "paper with math in its title": "publications/jegou2011product/",
+    "list of a title with math": "papers/2011/",
     "stats": "stats/",
     "resources": "resources/",
     "contributing": "contributing/",
@@ -61,6 +64,9 @@ SUMMARY_MATH = (f"It minimises\n\n$$\n{WIDE_FORMULA}\n$$\n\n"
                 f"On one line: ${WIDE_FORMULA}$ is the same.\n")
 """Added to the summary of the paper page of PAGES: a formula some 500 px wide (a phone's screen and a half; it fits
 a desktop's) as display math and as inline math in a sentence, and short inline math."""
+TITLE_MATH = f"title: 'Product Quantization of ${WIDE_FORMULA}$ for Search'"
+"""The title of jegou2011product (a paper page of PAGES, on the list of 2011 and among the related papers of the other
+paper page): the same formula, in the heading and as a link's text."""
 
 
 @pytest.fixture(scope="module", params=["full", "paged"])
@@ -72,6 +78,9 @@ def site_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
         shutil.copy(REPO / name, root / name)
     itq = root / "papers" / "gong2011iterative.md"
     itq.write_text(itq.read_text(encoding="utf-8") + SUMMARY_MATH, encoding="utf-8")
+    pq = root / "papers" / "jegou2011product.md"
+    pq.write_text(re.sub("^title: .*$", lambda _: TITLE_MATH, pq.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
+                  encoding="utf-8")
     if request.param == "paged":
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
     result = build(root, out_dir=root / "_site", use_cache=False)
@@ -308,6 +317,79 @@ def test_a_long_inline_formula_scrolls_in_its_line_and_short_inline_math_stays_a
     differences = [max(abs(a - b) for row, other in zip(*shots) for a, b in zip(row, other))
                    for shots in zip(boxed, unboxed)]
     assert differences == [0, 0]
+
+
+FORMULA_STOPS = """() => [...document.querySelectorAll(".math-scroll, .math-inline")].map(box => [
+    box.closest("h1, .summary, .related") ? box.closest("h1, .summary, .related").tagName === "H1" ? "h1"
+        : box.closest("h1, .summary, .related").className.split(" ")[0] : "?",
+    box.className, box.tabIndex, box.getAttribute("role"), box.scrollWidth > box.clientWidth + 1,
+    box.getBoundingClientRect().right <= document.documentElement.clientWidth])"""
+"""Each formula's box on the page: where it is (the heading, the summary, the related papers), its class, whether it
+is a tab stop and a region, whether it scrolls, and whether it stays within the screen."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+def test_a_long_formula_in_a_title_scrolls_in_its_box_and_never_widens_the_page(
+        browser: Any, site_url: str, scheme: str, script: bool) -> None:
+    """On a phone, a title's long formula scrolls inside its own box, in the paper page's heading, in the cards of a
+    list and among the related papers, in either theme, with or without JavaScript, and the page does not scroll
+    sideways. In the heading the box is a tab stop; in a card, a link's text, it is none (the link is the stop)."""
+    context = browser.new_context(color_scheme=scheme, java_script_enabled=script)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        seen = {}
+        for path in ("publications/jegou2011product/", "papers/2011/", "publications/gong2011iterative/"):
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"), path
+            title = page.locator("h1 .math-inline, .paper-title .math-inline").first
+            seen[path] = title.evaluate("""box => [box.closest("a") ? "link" : box.parentElement.tagName,
+                box.tabIndex, box.scrollWidth > box.clientWidth + 100, box.scrollLeft,
+                box.getBoundingClientRect().left >= 0, box.getBoundingClientRect().right <= 375]""")
+        assert seen == {"publications/jegou2011product/": ["H1", 0, True, 0, True, True],
+                        "papers/2011/": ["link", -1, True, 0, True, True],
+                        "publications/gong2011iterative/": ["link", -1, True, 0, True, True]}
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+def test_without_javascript_a_keyboard_stops_only_at_the_formulas_that_may_scroll(
+        browser: Any, site_url: str, script: bool) -> None:
+    """Without JavaScript, the page's own tab stops among the formulas are the display formula and the long inline
+    one, which scroll on a phone, not every short inline formula of the prose: tabbing through the summary reaches
+    those two; short ones are no region. With JavaScript the same on a phone; on a desktop, where all fit, none is a
+    stop."""
+    context = browser.new_context(java_script_enabled=script)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        page.goto(site_url + "publications/gong2011iterative/")
+        page.wait_for_load_state("networkidle")
+        if script:
+            page.wait_for_function("() => document.querySelector('.summary .math-scroll').tabIndex === 0")
+        boxes = [box[:5] for box in page.evaluate(FORMULA_STOPS) if box[0] == "summary"]
+        assert boxes == [["summary", "math-scroll", 0, "region", True], ["summary", "math-inline", -1, None, False],
+                         ["summary", "math-inline", -1, None, False], ["summary", "math-inline", 0, "region", True]]
+        page.locator(".summary").evaluate("""summary => { const before = document.createElement("button");
+            summary.prepend(before); before.focus(); }""")
+        reached = []
+        for _ in range(4):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate("""() => document.activeElement.closest(".summary")
+                ? document.activeElement.getAttribute("aria-label") : null"""))
+        assert reached == ["Formula 1 of 4 in the summary", "Formula 4 of 4 in the summary", None, None]
+        if script:
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.wait_for_function("() => document.querySelector('.summary .math-scroll').tabIndex === -1")
+            page.wait_for_function("() => document.querySelector('.summary p:last-child .math-inline').tabIndex === -1")
+            assert [box[2:4] for box in page.evaluate(FORMULA_STOPS) if box[0] == "summary"] == [
+                [-1, "region"], [-1, None], [-1, None], [-1, None]]
+    finally:
+        context.close()
 
 
 def _rgb_rows(png: bytes) -> list[bytes]:
