@@ -5,6 +5,7 @@ Run the property test longer with L2H_CACHE_EXAMPLES=200 python -m pytest tests/
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -25,6 +26,7 @@ import l2h_site.render as render_module
 from l2h_site import markup
 from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache, Memo, PageStore
+from l2h_site.context import PaperView
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
 from l2h_site.vectors import PaperVectors
@@ -340,7 +342,36 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
         operation(root, step)
         assert_incremental_equals_clean(root, tmp_path, step, cache)
         cache.save_memos()
-    assert cache.cards and cache.hashes.known
+    assert cache.cards and cache.hashes.known and cache.views
+
+
+def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_matter_that_only_compares_equal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[bytes] = []
+    real = hashlib.sha256
+
+    def sha256(data: bytes) -> Any:
+        hashed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(render_module, "hashlib", SimpleNamespace(sha256=sha256))
+    paper = Paper(key="a2020x", source="x", title="T", authors=("A B",), year=2020, extra={"legacy": 1})
+    view = PaperView(paper=paper, title_html="T", title_text="T", summary_html="<p>S</p>", url="publications/a2020x/")
+    kept: dict[str, tuple[Any, str]] = {}
+    first = render_module._view_digests(SimpleNamespace(papers=(view,)), kept)  # type: ignore[arg-type]
+    assert kept == {"a2020x": (view, first["a2020x"])} and len(hashed) == 1
+    # The same view made anew (l2h serve's next build): its digest is the last one's, not hashed again.
+    again = dataclasses.replace(view, paper=dataclasses.replace(paper, extra={"legacy": 1}))
+    assert render_module._view_digests(SimpleNamespace(papers=(again,)), kept) == first  # type: ignore[arg-type]
+    assert len(hashed) == 1 and kept["a2020x"][0] is again
+    # legacy: true == 1 in Python, but templates show it otherwise: hashed again, as a build without kept views does.
+    changed = dataclasses.replace(view, paper=dataclasses.replace(paper, extra={"legacy": True}))
+    digests = render_module._view_digests(SimpleNamespace(papers=(changed,)), kept)  # type: ignore[arg-type]
+    assert digests != first and digests == render_module._view_digests(
+        SimpleNamespace(papers=(changed,)))  # type: ignore[arg-type]
+    # A summary edited: hashed again.
+    edited = dataclasses.replace(changed, summary_html="<p>S.</p>")
+    assert render_module._view_digests(SimpleNamespace(papers=(edited,)), kept) != digests  # type: ignore[arg-type]
 
 
 def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -100,6 +100,9 @@ class BuildCache:
         serve's index_search reads only the pages that changed to find the search bundles to make again)."""
         self.cards: dict[tuple[str, str, int], str] = {}
         """The papers' cards on list pages, kept in memory between the builds of l2h serve (render._Renderer)."""
+        self.views: dict[str, tuple[Any, str]] = {}
+        """Each paper's view of the last build and its digest, kept in memory between the builds of l2h serve
+        (render._view_digests)."""
 
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
