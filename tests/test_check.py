@@ -181,6 +181,52 @@ def test_a_name_marked_family_given_in_one_paper_and_split_otherwise_in_another_
     assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
 
 
+def test_a_list_item_holding_two_names_the_review_lists_is_an_error_at_the_item(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Yair Weiss, Antonio Torralba" would be shown "Antonio Torralba Yair Weiss": both sides are authors of the
+    review, written first name first, so the item is two names."""
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss, Antonio Torralba, Rob Fergus"),
+                 "papers/fergus2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                       authors='\n  - Rob Fergus\n  - "Yair Weiss, Antonio Torralba"')})
+    expected = (
+        'papers/fergus2009spectral.md:5:5: error[author-two-names]: author "Yair Weiss, Antonio Torralba" is read as '
+        'one name, "Antonio Torralba Yair Weiss", but "Yair Weiss" and "Antonio Torralba" are each an author in '
+        "papers/weiss2008spectral.md\n"
+        '  help: write each name as its own item: ["Yair Weiss", "Antonio Torralba"]\n'
+        "1 error(s), 0 warning(s) in 1 file\n")
+    assert run(root, capsys=capsys) == (1, expected)
+    result = run(root, "--format", "json", capsys=capsys)
+    assert [d["related"] for d in json.loads(result[1])["diagnostics"]] == [["papers/weiss2008spectral.md"]]
+    (root / "papers/fergus2009spectral.md").write_text(paper(
+        title="Spectral Hashing Again", year=2009, authors='\n  - Rob Fergus\n  - "Yair Weiss"\n  - Antonio Torralba'))
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
+def test_a_list_item_whose_family_side_is_an_author_and_looks_like_two_names_is_a_warning(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only "Yair Weiss" is listed; "Heng Tao Shen" is two words or more, as "Yair Weiss" is: likely two names, an
+    error with --strict."""
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/weiss2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                      authors='["Yair Weiss, Heng Tao Shen", Rob Fergus]')})
+    expected = (
+        'papers/weiss2009spectral.md:3:11: warning[author-two-names]: author "Yair Weiss, Heng Tao Shen" is read as '
+        'one name, "Heng Tao Shen Yair Weiss", but "Yair Weiss" is an author in papers/weiss2008spectral.md: it '
+        "looks like two names\n"
+        '  help: write each name as its own item: ["Yair Weiss", "Heng Tao Shen"] (or, if "Yair Weiss" is the family '
+        'name of "Heng Tao Shen", write the name first name first, "Heng Tao Shen Yair Weiss")\n'
+        "0 error(s), 1 warning(s) in 1 file\n")
+    assert run(root, capsys=capsys) == (0, expected)
+    assert run(root, "--strict", capsys=capsys) == (1, expected)
+    # real names "Family, Given": no family side is an author of the review ("Anish Kumar" is, as a given side)
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors="Yair Weiss, Anish Kumar, Laurens Jan, Guy L."))
+    for item in ("Das Sarma, Anish Kumar", "van der Maaten, Laurens Jan", "Das Sarma, Anish", "Kumar, Anish",
+                 "Weiss, Yair", "Steele, Jr., Guy L."):
+        (root / "papers/weiss2009spectral.md").write_text(paper(title="Spectral Hashing Again", year=2009,
+                                                                authors=f'[Yair Weiss, "{item}"]'))
+        assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n"), item
+
+
 def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_at_the_authors_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(authors="[Weiss, Yair, Torralba, Antonio]"),

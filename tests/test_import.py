@@ -242,6 +242,56 @@ def test_bibtex_conversion_resolves_concatenation_keeps_math_and_reads_eprints(
     assert "arxiv" not in (root / "papers/han2020other.md").read_text(encoding="utf-8")
 
 
+BIB_SPLITS = r"""@inproceedings{sarma2012finding,
+  title = {Finding Related Tables},
+  author = {Das Sarma, Anish and Fang, Lujun and Halevy, Alon and Yu, Cong},
+  booktitle = {SIGMOD},
+  year = {2012}
+}
+
+@inproceedings{gool2013hashing,
+  title = {Hashing with Particles},
+  author = {Van Gool, Luc and van der Maaten, Laurens and Le Scouarnec, Nicolas and Steele, Jr., Guy L. and
+            Anish Das Sarma},
+  booktitle = {CVPR},
+  year = {2013}
+}
+"""
+
+
+def test_bibtex_import_writes_family_given_where_bibtex_splits_a_name_otherwise_than_first_name_first(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Das Sarma, Anish" keeps its split as a list item "Family, Given"; names split_name splits as BibTeX does
+    ("van der Maaten", "Le Scouarnec", "Van Gool", "Steele, Jr.") are written first name first, as is a name BibTeX
+    writes first name first ("Anish Das Sarma": it marks no split). The review built from the files cites the
+    split."""
+    root = site({"refs.bib": BIB_SPLITS, "taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: imported 2 paper(s), skipped 0 already present, could not convert 0\n"
+    sarma = root / "papers/sarma2012finding.md"
+    assert sarma.read_text(encoding="utf-8").startswith(
+        "---\ntitle: Finding Related Tables\nauthors: ['Das Sarma, Anish', Lujun Fang, Alon Halevy, Cong Yu]\n")
+    gool = root / "papers/gool2013hashing.md"
+    assert gool.read_text(encoding="utf-8").startswith(
+        "---\ntitle: Hashing with Particles\nauthors: Luc Van Gool, Laurens van der Maaten, Nicolas Le Scouarnec, "
+        "Guy L. Steele Jr., Anish Das Sarma\n")
+    for path in (sarma, gool):  # what a maintainer fills in after the import
+        text = path.read_text(encoding="utf-8").replace("tags: [TODO]\n", "")
+        path.write_text(re.sub(r"family: TODO\n(# .*\n)*", "family: unsupervised\n", text).replace(
+            "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Tables."))
+    result = build(root)
+    assert result.written
+    # the two files split "Anish Das Sarma" two ways, as the BibTeX did: check says so (and that no tags are set)
+    assert sorted((d.path, d.code) for d in result.diagnostics if d.code != "no-tags") == [
+        ("papers/gool2013hashing.md", "author-split-differs")]
+    bib = (root / "_site/papers.bib").read_text(encoding="utf-8")
+    assert "author = {Das Sarma, Anish and Lujun Fang and Alon Halevy and Cong Yu}," in bib
+    assert ("author = {Van Gool, Luc and Laurens van der Maaten and Le Scouarnec, Nicolas and Steele, Jr., Guy L. and "
+            "Anish Das Sarma},") in bib
+    page = (root / "_site/publications/sarma2012finding/index.html").read_text(encoding="utf-8")
+    assert "Anish Das Sarma" in page and "Das Sarma, Anish" in page
+
+
 def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"latin.bib": "@article{x,\n  title = {Caf\u00e9 Hashing},\n}\n".encode("latin-1")})

@@ -11,7 +11,7 @@ import pytest
 
 from l2h_site import new
 from l2h_site.cli import main
-from l2h_site.model import SourceFile
+from l2h_site.model import NameSplit, SourceFile
 from l2h_site.parse import parse_paper
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
@@ -118,6 +118,29 @@ def test_from_bibtex_on_stdin_turns_latex_accents_into_unicode(
         "doi: 10.1000/same\n"
         "---\n"
         "TODO: in two to four sentences of your own, say what the paper does and why it matters.\n")
+
+
+def test_from_bibtex_a_name_bibtex_splits_otherwise_than_first_name_first_is_written_family_given(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Das Sarma, Anish" is written so, and read back with its split; --authors replaces the names and their splits."""
+    root = site({"manku.bib": "@inproceedings{manku2007detecting, title = {Detecting Near-Duplicates for Web "
+                              "Crawling}, author = {Manku, Gurmeet Singh and Jain, Arvind and Das Sarma, Anish}, "
+                              "booktitle = {WWW}, year = {2007}}\n"})
+    assert run(root, "--bibtex", str(root / "manku.bib"), "--facet", "family=supervised", "--facet",
+               "modality=text") == 0
+    path = root / "papers/manku2007detecting.md"
+    assert path.read_text(encoding="utf-8").startswith(
+        "---\ntitle: Detecting Near-Duplicates for Web Crawling\n"
+        "authors: [Gurmeet Singh Manku, Arvind Jain, 'Das Sarma, Anish']\nvenue: WWW\nyear: 2007\n")
+    parsed, diagnostics = parse_paper(SourceFile(path, "papers/manku2007detecting.md", "manku2007detecting"),
+                                      frozenset({"family", "modality"}))
+    assert parsed is not None and diagnostics == []
+    assert parsed.paper.authors == ("Gurmeet Singh Manku", "Arvind Jain", "Anish Das Sarma")
+    assert parsed.paper.name_splits == (None, None, NameSplit("Anish", "", "Das Sarma", ""))
+    path.unlink()
+    assert run(root, "--bibtex", str(root / "manku.bib"), "--authors", "Gurmeet Singh Manku, Arvind Jain, Anish Das "
+               "Sarma", "--facet", "family=supervised", "--facet", "modality=text") == 0
+    assert "authors: Gurmeet Singh Manku, Arvind Jain, Anish Das Sarma\n" in path.read_text(encoding="utf-8")
 
 
 def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

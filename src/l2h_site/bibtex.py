@@ -14,10 +14,12 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.library import Library
+from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, Entry
 
 from l2h_site.diagnostics import L2hError
-from l2h_site.model import Link
+from l2h_site.model import Link, NameSplit
+from l2h_site.names import NameProblem, first_name_first, read_family_given, split_name
 from l2h_site.parse import check_url
 from l2h_site.textutil import decode_utf8
 
@@ -38,6 +40,10 @@ class PaperDraft:
     """Title as published."""
     authors: list[str] = field(default_factory=list)
     """Authors, 'First Last' each."""
+    name_splits: list[NameSplit | None] = field(default_factory=list)
+    """Where each author's name splits, in the order of authors, where the paper file is to mark it by writing the
+    name "Family, Given" (Paper.name_splits); None for a name written first name first. Empty when none is marked
+    (BibTeX input marks a name only where split_name would split it otherwise)."""
     year: int | None = None
     """Year of publication."""
     venue: str | None = None
@@ -179,6 +185,35 @@ def _unenclosed(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class _BibName:
+    """One name of an author field, split into its parts as BibTeX reads it."""
+
+    parts: NameParts
+    """first, von, last and jr words."""
+    family_first: bool
+    """Whether the name is written "von Last, First" (a comma outside braces), which says where it splits."""
+
+
+class _SplitNames(mw.SplitNameParts):
+    """bibtexparser's SplitNameParts, keeping whether each name is written "Family, Given": only such a name says
+    where it splits; one written first name first BibTeX splits by its own guess ("Luc Van Gool" as "Gool")."""
+
+    def _transform_field_value(self, name: list[str]) -> list[_BibName]:  # type: ignore[override]
+        parts = super()._transform_field_value(name)
+        return [_BibName(split, _has_comma(text)) for split, text in zip(parts, name)]
+
+
+def _has_comma(name: str) -> bool:
+    """Tell whether a name holds a comma outside braces ("Das Sarma, Anish"; not "{Barnes, Inc.}")."""
+    depth = 0
+    for char in name:
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            return True
+    return False
+
+
 @contextmanager
 def _quiet_bibtexparser() -> Iterator[None]:
     """Keep bibtexparser's own log lines and warnings off the terminal: its problems are reported as BibProblems."""
@@ -209,7 +244,7 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
     # middlewares that look for `author`; `#` concatenation is resolved before the enclosing is removed.
     stack = [mw.NormalizeFieldKeys(), mw.ResolveStringReferencesMiddleware(), _ResolveConcatenation(),
              mw.RemoveEnclosingMiddleware(), mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(),
-             mw.SplitNameParts()]
+             _SplitNames()]
     with _quiet_bibtexparser():
         library = bibtexparser.parse_string(text, parse_stack=stack)  # type: ignore[attr-defined]
     problems = [_block_problem(origin, block) for block in library.failed_blocks]
@@ -224,7 +259,10 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
         else:
             missing.append("title")
         names = fields["author"].value if "author" in fields else []
-        draft.authors = [_name(n) for n in names if _name(n)] if isinstance(names, list) else []
+        found = [(_name(n), _marked_split(n)) for n in names] if isinstance(names, list) else []
+        draft.authors = [name for name, _ in found if name]
+        if any(split for _, split in found):
+            draft.name_splits = [split for name, split in found if name]
         if not draft.authors:
             missing.append("author")
         year = re.search(r"\d{4}", str(fields["year"].value)) if "year" in fields else None
@@ -244,7 +282,25 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
     return drafts, problems
 
 
+def _marked_split(name: object) -> NameSplit | None:
+    """Where a name written "Family, Given" splits, if split_name would split it otherwise first name first ("Das
+    Sarma, Anish", which it would cite as "Sarma"); None for any other name, which its first-name-first form says
+    as well, and for one that read_family_given would not read back as the same name."""
+    if not isinstance(name, _BibName) or not name.family_first:
+        return None
+    parts = name.parts
+    family = clean_text(" ".join([*parts.von, *parts.last]))
+    given, suffix = clean_text(" ".join(parts.first)), clean_text(" ".join(parts.jr))
+    if not (family and given) or "," in family + given + suffix:
+        return None
+    split = read_family_given(", ".join(filter(None, (family, suffix, given))))
+    if isinstance(split, NameProblem) or first_name_first(split) != _name(name):
+        return None
+    return split if split != split_name(first_name_first(split)) else None
+
+
 def _name(parts: object) -> str:
+    parts = parts.parts if isinstance(parts, _BibName) else parts
     first = getattr(parts, "first", [])
     von = getattr(parts, "von", [])
     last = getattr(parts, "last", [])

@@ -20,10 +20,10 @@ from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
 from l2h_site.model import Facet, FacetValue, Paper, SourceFile, Taxonomy
-from l2h_site.new import PaperIndex, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
+from l2h_site.new import PaperIndex, draft_key, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
-from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys, derive_key
+from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys
 from l2h_site.yamlsafe import load_yaml_file
 
 HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"
@@ -69,7 +69,7 @@ def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportRe
     usable_taxonomy(check)
     drafts, problems = read_bibtex(text, bib_file.name)
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])
-    items = [_Item(d.source, derive_key(d.authors, d.year or 0, d.title or ""), d) for d in drafts]
+    items = [_Item(d.source, draft_key(d), d) for d in drafts]
     _write_all(check, _select_new(check, items, report, keep_keys=False), report, placeholders=True, dry_run=dry_run)
     return report
 
@@ -104,7 +104,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
     items = _select_new(check, items, report, keep_keys=True)
     for item in items:
         if not KEY_FORM.match(item.key):
-            suggested = derive_key(item.draft.authors, item.draft.year or 0, item.draft.title or "")
+            suggested = draft_key(item.draft)
             report.notes.append((item.origin, (f'key "{item.key}" is kept because it is the page URL; `l2h check` '
                                                f"will ask to rename it to {suggested}")))
     _note_corpus_problems(check, items, report)
@@ -179,7 +179,8 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
         if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "conflicting-authors", "yaml-coercion",
                       "incomplete-authors", "authors-split-pairs"):
             report.notes.append((rel, d.message))
-    draft = PaperDraft(title=paper.title, authors=list(paper.authors), year=paper.year, venue=paper.venue,
+    draft = PaperDraft(title=paper.title, authors=list(paper.authors), name_splits=list(paper.name_splits),
+                       year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
                        arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), added=paper.added,
                        distinct_from=list(paper.distinct_from), former_keys=list(paper.former_keys),

@@ -46,6 +46,14 @@ def split_name(name: str) -> NameSplit:
     return NameSplit(" ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix)
 
 
+def is_whole_name(name: str) -> bool:
+    """Tell whether a name reads, first name first, as given names and a one-word family name ("Yair Weiss", "Le
+    Song"), with no particle or suffix; as a family name of two words ("Das Sarma") may also read, but "Luc Van Gool"
+    and "Laurens van der Maaten" do not."""
+    split = split_name(name)
+    return bool(split.given) and not split.particle and not split.suffix and " " not in split.family
+
+
 def is_lowercase(word: str) -> bool:
     """Tell whether a word starts, at its first letter, in lowercase: BibTeX takes it for a particle ("van")."""
     letter = next((c for c in word if c.isalpha()), "")
@@ -80,12 +88,12 @@ def read_family_given(text: str) -> NameSplit | NameProblem:
     several = [name.strip() for name in re.split(r"\s+and\s+|\s*&\s*", text) if name.strip()]
     if len(several) > 1:
         return NameProblem(f'{said} holds {len(several)} names joined by "and"',
-                           f"write each name as its own item: [{', '.join(map(_quoted, several))}]")
+                           f"write each name as its own item: [{', '.join(map(quoted_item, several))}]")
     if len(parts) > 3:
         pairs = [", ".join(parts[i:i + 2]) for i in range(0, len(parts), 2)]
         return NameProblem(f'{said} has {len(parts) - 1} commas; one name written "Family, Given" has one, or two '
                            'with a suffix ("Steele, Jr., Guy L.")',
-                           f"write each name as its own item: [{', '.join(map(_quoted, pairs))}]"
+                           f"write each name as its own item: [{', '.join(map(quoted_item, pairs))}]"
                            if len(parts) % 2 == 0 and all(parts) else _ONE_A_ITEM)
     if not all(parts):
         return NameProblem(f"{said} has an empty part beside a comma",
@@ -115,7 +123,7 @@ _SUFFIX_WORDS = ("Jr.", "Sr.", "II", "III", "IV")
 _ONE_A_ITEM = 'write one name an item, "Family, Given", "Family, Jr., Given" with a suffix, or first name first'
 
 
-def _quoted(name: str) -> str:
+def quoted_item(name: str) -> str:
     """Write a name as an item of a YAML [flow list], in double quotes (JSON's are YAML's)."""
     return json.dumps(name, ensure_ascii=False)
 

@@ -28,6 +28,7 @@ from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
+from l2h_site.names import family_given
 from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
@@ -178,7 +179,8 @@ class PaperIndex:
 
 def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
     """The identity of a draft as a Paper, for comparing it with the papers of the review."""
-    return Paper(key=key, source=source, title=draft.title or "", authors=tuple(draft.authors), year=draft.year or 0,
+    return Paper(key=key, source=source, title=draft.title or "", authors=tuple(draft.authors),
+                 name_splits=tuple(draft.name_splits), year=draft.year or 0,
                  arxiv=draft.arxiv, doi=draft.doi, distinct_from=tuple(draft.distinct_from),
                  former_keys=tuple(draft.former_keys))
 
@@ -194,9 +196,9 @@ def usable_taxonomy(check: CheckResult) -> Taxonomy:
 def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = True) -> dict[str, Any]:
     """Order a draft's fields as a paper file writes them; placeholders for required values not known."""
     assert draft.title and draft.authors and draft.year
-    authors: str | list[str] = draft.authors
-    if not any(re.search(r"[,;&]|\sand\s", a) for a in draft.authors):
-        authors = ", ".join(draft.authors)
+    authors: str | list[str] = draft_authors(draft)
+    if not any(re.search(r"[,;&]|\sand\s", a) for a in authors):
+        authors = ", ".join(authors)
     data: dict[str, Any] = {"title": draft.title, "authors": authors}
     if draft.venue:
         data["venue"] = draft.venue
@@ -222,6 +224,19 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     if draft.former_keys:
         data["former_keys"] = list(draft.former_keys)
     return data
+
+
+def draft_authors(draft: PaperDraft) -> list[str]:
+    """The authors as the paper file writes them: first name first, or "Family, Given" where the draft marks where a
+    name splits ("Das Sarma, Anish")."""
+    splits = draft.name_splits or [None] * len(draft.authors)
+    return [family_given(split) if split else name for name, split in zip(draft.authors, splits, strict=True)]
+
+
+def draft_key(draft: PaperDraft) -> str:
+    """The key `l2h check` expects of the paper file a draft is written to (validate.derive_key)."""
+    return derive_key(without_et_al(draft.authors), draft.year or 0, draft.title or "",
+                      draft.name_splits[0] if draft.name_splits else None)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -355,7 +370,9 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
                 say(f"l2h: could not fetch the metadata of {ident}: {exc}; using the flags you gave "
                     "(--title, --authors, --year, --venue)")
     draft.title = re.sub(r"\s+", " ", options.title).strip() if options.title else draft.title
-    draft.authors = [a for text in options.authors for a in _author_flag(text, say)] or draft.authors
+    flagged = [a for text in options.authors for a in _author_flag(text, say)]
+    if flagged:  # the flag's names, first name first, replace those read and where they split
+        draft.authors, draft.name_splits = flagged, []
     draft.year = options.year or draft.year
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
@@ -465,7 +482,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     if draft is None:
         return None, problems
     assert draft.title and draft.year
-    base = derive_key(without_et_al(draft.authors), draft.year, draft.title)  # the key the file's check expects
+    base = draft_key(draft)
     papers_dir = config.path(config.papers_dir)
     index = PaperIndex.of(check.papers)
     existing = index.same_paper(draft_paper(draft, base, ""))

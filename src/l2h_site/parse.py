@@ -439,6 +439,8 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.name_splits: tuple[NameSplit | None, ...] = ()
         """Where each author's name splits, as the file writes it "Family, Given" (Paper.name_splits)."""
+        self.marked_at: dict[int, tuple[int, int]] = {}
+        """Where the list item of each author written "Family, Given" is, by the author's index (positions())."""
         # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
@@ -449,6 +451,8 @@ class _Reader:
         for path, pos in self.doc.key_positions.items():
             out.setdefault(path, pos)
             out[("key",) + path] = pos
+        for index, pos in self.marked_at.items():
+            out[("name", index)] = pos
         return out
 
     def at(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
@@ -587,11 +591,13 @@ class _Reader:
                 return flipped
         elif isinstance(value, list):
             quoted: list[bool] = []
+            marked: list[tuple[str, int]] = []  # each name with a comma, and its item, in order
             for i, item in enumerate(value):
                 text = self.string((name, i), item, "author")
                 if text is not None:
                     found = [n for n in (split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()]) if n]
                     names.extend(found)
+                    marked.extend((n, i) for n in found if "," in n)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
                     # is a name written "Family, Given", never half of a pair
                     quoted.extend(self.is_quoted((name, i)) or ";" in text or "," in n for n in found)
@@ -618,8 +624,20 @@ class _Reader:
                       "list every author as published")
             names = without_et_al(names)
         if isinstance(value, list):
+            self.mark_items(name, names, marked)
             names, self.name_splits = first_names_first(names)
         return names
+
+    def mark_items(self, field: str, names: list[str], marked: list[tuple[str, int]]) -> None:
+        """Note where each name written "Family, Given" is, by its index among the names, for messages about it
+        after parsing (validate.check_two_names). Such a name is never half of a pair, so the names with a comma
+        are those of the items, in order; an "et al." may have taken a comma from one ("Ann Lee, et al.")."""
+        items = iter((without_et_al_name(text), i) for text, i in marked)
+        for index, text in enumerate(names):
+            if "," in text:
+                item = next(((t, i) for t, i in items if t == text), None)
+                if item is not None:
+                    self.marked_at[index] = self.at((field, item[1]))
 
     def is_quoted(self, path: tuple[Any, ...]) -> bool:
         """Tell whether the value at path is written in quotes."""

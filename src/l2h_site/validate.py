@@ -11,7 +11,7 @@ from functools import lru_cache
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
-from l2h_site.names import family_given
+from l2h_site.names import family_given, is_whole_name, quoted_item
 from l2h_site.parse import ParsedPaper
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
@@ -239,6 +239,7 @@ def validate_corpus(papers: Sequence[Paper],
     diagnostics += check_distinct_from(papers, files, at)
     diagnostics += check_former_keys(papers, files, at)
     diagnostics += check_name_splits(papers, at)
+    diagnostics += check_two_names(papers, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -288,6 +289,52 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
                                            f'"{family_given(first)}" in {source}: citations would name two people',
                                            f'write it "{family_given(first)}" here too, as an item of a YAML list of '
                                            f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
+    return diagnostics
+
+
+def check_two_names(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find a list item read as one name "Family, Given" that is likely two names first name first ("Yair Weiss,
+    Antonio Torralba", read as "Antonio Torralba Yair Weiss").
+
+    Only names the review lists tell the two apart ("Das Sarma, Anish Kumar" is one name): the item is an error
+    when both its sides are authors of the review (of any paper, this one too), and a warning when its family side
+    is one, reads as a whole name first name first (a given name, then a one-word family name), and both sides
+    have two words or more. An item whose family side is no author of the review is never flagged.
+    """
+    if not any(paper.name_splits for paper in papers):
+        return []
+    listed: dict[str, str] = {}
+    for paper in sorted(papers, key=lambda p: p.source):
+        for name in paper.authors:
+            listed.setdefault(name, paper.source)
+    diagnostics: list[Diagnostic] = []
+    for paper in papers:
+        for index, split in enumerate(paper.name_splits):
+            family = " ".join(filter(None, split[1:3])) if split is not None and not split.suffix else ""
+            if family not in listed or split is None:
+                continue
+            given, written = split.given, family_given(split)
+            both = given in listed
+            if not both and not (len(family.split()) > 1 and len(given.split()) > 1 and is_whole_name(family)):
+                continue
+            line, column = at(paper, "name", index)
+            if (line, column) == (0, 0):
+                line, column = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+            sources = sorted({listed[family], listed.get(given, listed[family])})
+            where = " and ".join(sources)
+            fix = f"write each name as its own item: [{quoted_item(family)}, {quoted_item(given)}]"
+            if both:
+                diagnostics.append(error(
+                    paper.source, line, column, "author-two-names",
+                    f'author "{written}" is read as one name, "{paper.authors[index]}", but "{family}" and "{given}" '
+                    f"are each an author in {where}", fix, tuple(s for s in sources if s != paper.source)))
+            else:
+                diagnostics.append(warning(
+                    paper.source, line, column, "author-two-names",
+                    f'author "{written}" is read as one name, "{paper.authors[index]}", but "{family}" is an author '
+                    f'in {where}: it looks like two names', f'{fix} (or, if "{family}" is the family name of '
+                    f'"{given}", write the name first name first, "{paper.authors[index]}")',
+                    tuple(s for s in sources if s != paper.source)))
     return diagnostics
 
 
