@@ -424,14 +424,26 @@
   // The papers that have a word (folded, without punctuation), or a word that starts with it.
   // The same word followed by PROBE can never start an indexed word, so Pagefind always falls back for it,
   // to the same indexed word as for the word alone if that fell back too: a hit found at the same
-  // locations by both came from that fallback, or has the word itself (nothing longer starting with it).
+  // locations by both came from that fallback, or has the word's own stem (nothing longer starting with
+  // it). The word in quotes tells them apart: Pagefind matches a phrase with the word's stem itself, never
+  // by a fallback, so a page that it finds has the stem, and its bundle did not fall back (papers with
+  // only "optimized" or "based" have only "optim" or "base", the stems of "optimization" and "based", which
+  // "optimization~" and "based~" fall back to as well, and were dropped; those with "optimis..." or
+  // "baseline" were kept).
   function plainResults(word) {
     return Promise.all([searchPagefind(word), searchPagefind(word + PROBE)]).then(function (found) {
       var fallback = {};
       found[1].forEach(function (r) { fallback[r.id] = locations(r); });
       var kept = [], unsure = [];
       found[0].forEach(function (r) { (fallback[r.id] === locations(r) ? unsure : kept).push(r); });
-      return unsure.length ? withFallbacks(word, kept, unsure) : kept;
+      if (!unsure.length) return kept;
+      return searchPagefind('"' + word + '"').then(function (stemmed) {
+        var exact = {};
+        stemmed.forEach(function (r) { exact[r.id] = true; });
+        var rest = [];
+        unsure.forEach(function (r) { (exact[r.id] ? kept : rest).push(r); });
+        return rest.length ? withFallbacks(word, kept, rest) : kept;
+      });
     });
   }
 
@@ -440,21 +452,24 @@
   // in Pagefind's answers: the word cut to k letters and followed by PROBE falls back to it, at the same
   // locations, as long as k is not shorter than it. A large review's index is in several bundles, each
   // falling back on its own: where some bundle has the word or words that start with it, the fallback
-  // hits of the others are dropped, as a single index would not have fallen back.
+  // hits of the others are dropped, as a single index would not have fallen back, unless the rest of the
+  // word is a whole ending: those hits have a word that starts with the word's stem ("experimental", stem
+  // "experiment", found by "experiments", stem "experi"), which Pagefind finds in any bundle.
   function withFallbacks(word, kept, unsure) {
     var accepted = kept.slice();
     function step(k, pending) {
       var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
-      if (!pending.length || k < 0 || (length < word.length && accepted.length) ||
-          word.length - length > LONGEST_ENDING + 1 || (length < SHORTEST_STEM && length < word.length)) {
+      if (!pending.length || k < 0 || word.length - length > LONGEST_ENDING + 1 ||
+          (length < SHORTEST_STEM && length < word.length)) {
         return Promise.resolve(accepted);
       }
+      var wholeOnly = length < word.length && accepted.length > 0;
       return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
         var at = {};
         found.forEach(function (r) { at[r.id] = locations(r); });
         var still = pending.filter(function (r) {
           if (at[r.id] === locations(r)) return true;
-          if (length === word.length || isEndingAt(word, length)) accepted.push(r);
+          if (length === word.length || (wholeOnly ? isWholeEndingAt : isEndingAt)(word, length)) accepted.push(r);
           return false;
         });
         return step(k - 1, still);

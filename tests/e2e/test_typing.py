@@ -40,6 +40,8 @@ PAPERS = {
     "gnu2007models": ("Eta", 2007, "Statistical models of text; modeling topics."),
     "hen2008grey": ("Theta", 2008, "Codes for grey-level images in a catalogue, with labelled pairs."),
     "ibis2009gray": ("Iota", 2009, "Gray codes for an analog catalog of centers, with labeled data."),
+    "jay2010optim": ("Kappa", 2010, "An optimized index without redundancy, in experiments."),
+    "kit2011optim": ("Lambda", 2011, "Optimisation of experimental codes."),
 }
 
 
@@ -112,6 +114,25 @@ def test_every_prefix_typed_finds_the_papers_the_whole_word_finds(page: Any, typ
 def test_british_and_american_spellings_of_whole_words_and_endings(page: Any, typing_url: str, query: str,
                                                                     found: list[str]) -> None:
     """-ogue/-og, -elled/-eled, -tre/-ter and whole words that no ending tells apart (grey/gray)."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("optimization", ["jay2010optim", "kit2011optim"]),
+    ("optimisation", ["jay2010optim", "kit2011optim"]),
+    ("optimized", ["jay2010optim", "kit2011optim"]),
+    ("redundancy", ["jay2010optim"]),
+    ("experiments", ["jay2010optim", "kit2011optim"]),
+])
+def test_a_whole_word_finds_every_paper_with_a_word_that_starts_with_its_stem(page: Any, typing_url: str,
+                                                                             query: str, found: list[str]) -> None:
+    """A whole word finds what Pagefind's stemmer says it should: "optimization" (stem "optim") the paper
+    with "optimized" (also "optim") as well as the one with "Optimisation" ("optimis"); "redundancy" (stem
+    "redund", after an ending that the finder does not list); "experiments" (stem "experi") the paper with
+    "experimental" ("experiment")."""
     page.goto(typing_url + "papers/")
     expect(page.locator("#finder")).to_be_visible()
     page.fill("#f-q", query)
