@@ -57,6 +57,7 @@
   // the other spelling of "spelled" ("speled") finds nothing.
   var DOUBLE_L = /^(.{2,}[ae])(ll?)(ed|ing|ings|er|ers)$/;
   // Whole words that no ending tells apart, both ways, and only once typed in full.
+  // Kept by hand: breame's and american-british-english-translator's 1,738 words lack quantisation, add filter/philtre.
   var WORD_PAIRS = { grey: "gray", greys: "grays", greyscale: "grayscale", artefact: "artifact",
                      artefacts: "artifacts", ageing: "aging", judgement: "judgment", judgements: "judgments",
                      programme: "program", programmes: "programs", sceptical: "skeptical" };
@@ -345,12 +346,17 @@
   // wordResults), so no fragment is loaded; a whole query in quotes is a phrase, which Pagefind matches
   // exactly and never by that fallback.
   var PROBE = "~";          // Pagefind keeps it in a query, and no indexed word contains it
-  var ENDINGS = ["s", "es", "ies", "ied", "ed", "edly", "e", "er", "ers", "y", "ly", "ing", "ings", "ingly", "ion", "ions",
-                 "ation", "ations", "ational", "ization", "izations", "isation", "isations", "ize", "izes", "ized",
-                 "izing", "izer", "izers", "ise", "ises", "ised", "ising", "iser", "isers", "ity", "ities", "ive",
-                 "ively", "al", "ally", "ality", "ance", "ence", "ent", "ently", "ant", "ment", "ments", "ness", "ful",
-                 "ic", "ical", "ically", "ous", "ously", "able", "ably", "ible", "ism", "ist", "ists", "ate", "ates",
-                 "ated", "ating", "ator", "ators"];
+  // (Pagefind's stemmer, Snowball's English one, also cuts endings of endings: "redund|ancy",
+  // "improv|ement", "convolut|ional", "iter|atively".)
+  var ENDINGS = ["s", "es", "ies", "ied", "ed", "edly", "e", "er", "ers", "y", "ly", "ely", "ing", "ings", "ingly", "ion",
+                 "ions", "ional", "ionally", "ioning", "ioned", "ation", "ations", "ational", "ication", "ications",
+                 "ization", "izations", "isation", "isations", "ize", "izes", "ized", "izing", "izer", "izers", "ise",
+                 "ises", "ised", "ising", "iser", "isers", "ity", "ities", "ive", "ives", "ively", "ivity", "ivities",
+                 "iveness", "al", "als", "ally", "ality", "ance", "ances", "ancy", "ancies", "ence", "ences", "ency",
+                 "encies", "ent", "ents", "ently", "ant", "ants", "ement", "ements", "ment", "ments", "ness", "ful",
+                 "fully", "ic", "ics", "ical", "ically", "ous", "ously", "ousness", "eous", "able", "ably", "ability",
+                 "ible", "ibility", "ism", "isms", "ist", "ists", "ate", "ates", "ated", "ating", "ately", "ative",
+                 "atives", "atively", "ator", "ators"];
   var LONGEST_ENDING = 8;   // "izations" (one more letter after a doubled consonant)
   var SHORTEST_STEM = 3;    // "zen" does not fall back to "z"
 
@@ -395,19 +401,37 @@
   // "hash|ing", "model|ling") Pagefind's stemmer cuts it off itself, and the word's results stay what they
   // are: only an ending being typed widens them.
   // (Pagefind stems the stem too, "quantis" to "quanti", which would widen a whole word's results.)
+  // An ending that starts with a consonant ("ness", "ment", "ly") is often the next syllable of a longer
+  // word instead ("hashn" is "hashnet", not "hashness"): it widens only where no indexed word starts with
+  // the word typed, so that Pagefind fell back for it ("randoml" found only the papers with "random"
+  // itself, "randomly" every word that starts with "random": "randomised", ...), or where the stem and
+  // a whole such ending make an indexed word ("experim": "experiment", the stem of "experimental", while
+  // "experiment" finds what its stem "experi" finds).
   function wordResults(word) {
+    var own = plainSearch(word);
+    function consonantWidens(k) {
+      return own.then(function (o) {
+        if (!o.extended) return true;
+        var rest = word.slice(k);
+        var words = ENDINGS.filter(function (e) { return e.lastIndexOf(rest, 0) === 0; }).map(function (e) {
+          return word.slice(0, k) + e;
+        });
+        return Promise.all(words.map(isIndexed)).then(function (found) { return found.indexOf(true) >= 0; });
+      });
+    }
     function stemFrom(k) {
       if (k < SHORTEST_STEM || word.length - k > LONGEST_ENDING + 1) return Promise.resolve([]);
-      // An ending that starts with a consonant ("ness", "ment") is more often the next syllable of a
-      // longer word ("hashn" is "hashnet", not "hashness"), and does not widen.
+      if (!isEndingAt(word, k)) return stemFrom(k - 1);
       var next = word.charAt(k);
-      if (!isEndingAt(word, k) || !(/[aeiouy]/.test(next) || next === word.charAt(k - 1))) return stemFrom(k - 1);
-      return isIndexed(word.slice(0, k)).then(function (indexed) {
+      var vowel = /[aeiouy]/.test(next) || next === word.charAt(k - 1);
+      return (vowel ? Promise.resolve(true) : consonantWidens(k)).then(function (widens) {
+        return widens && isIndexed(word.slice(0, k));
+      }).then(function (indexed) {
         if (!indexed) return stemFrom(k - 1);
         return isWholeEndingAt(word, k) ? [] : plainResults(word.slice(0, k));
       });
     }
-    return Promise.all([plainResults(word), stemFrom(word.length - 1)]).then(union);
+    return Promise.all([own.then(function (o) { return o.results; }), stemFrom(word.length - 1)]).then(union);
   }
 
   // Whether some bundle of the index has this very word: followed by PROBE, Pagefind falls back to the
@@ -424,14 +448,33 @@
   // The papers that have a word (folded, without punctuation), or a word that starts with it.
   // The same word followed by PROBE can never start an indexed word, so Pagefind always falls back for it,
   // to the same indexed word as for the word alone if that fell back too: a hit found at the same
-  // locations by both came from that fallback, or has the word itself (nothing longer starting with it).
+  // locations by both came from that fallback, or has the word's own stem (nothing longer starting with
+  // it). The word in quotes tells them apart: Pagefind matches a phrase with the word's stem itself, never
+  // by a fallback, so a page that it finds has the stem, and its bundle did not fall back (papers with
+  // only "optimized" or "based" have only "optim" or "base", the stems of "optimization" and "based", which
+  // "optimization~" and "based~" fall back to as well, and were dropped; those with "optimis..." or
+  // "baseline" were kept).
   function plainResults(word) {
+    return plainSearch(word).then(function (o) { return o.results; });
+  }
+  // {results, extended}: extended where some indexed word starts with the word's stem (no fallback).
+  function plainSearch(word) {
     return Promise.all([searchPagefind(word), searchPagefind(word + PROBE)]).then(function (found) {
       var fallback = {};
       found[1].forEach(function (r) { fallback[r.id] = locations(r); });
       var kept = [], unsure = [];
       found[0].forEach(function (r) { (fallback[r.id] === locations(r) ? unsure : kept).push(r); });
-      return unsure.length ? withFallbacks(word, kept, unsure) : kept;
+      if (!unsure.length) return { results: kept, extended: kept.length > 0 };
+      return searchPagefind('"' + word + '"').then(function (stemmed) {
+        var exact = {};
+        stemmed.forEach(function (r) { exact[r.id] = true; });
+        var rest = [];
+        unsure.forEach(function (r) { (exact[r.id] ? kept : rest).push(r); });
+        var extended = kept.length > 0;
+        return (rest.length ? withFallbacks(word, kept, rest) : Promise.resolve(kept)).then(function (results) {
+          return { results: results, extended: extended };
+        });
+      });
     });
   }
 
@@ -440,21 +483,24 @@
   // in Pagefind's answers: the word cut to k letters and followed by PROBE falls back to it, at the same
   // locations, as long as k is not shorter than it. A large review's index is in several bundles, each
   // falling back on its own: where some bundle has the word or words that start with it, the fallback
-  // hits of the others are dropped, as a single index would not have fallen back.
+  // hits of the others are dropped, as a single index would not have fallen back, unless the rest of the
+  // word is a whole ending: those hits have a word that starts with the word's stem ("experimental", stem
+  // "experiment", found by "experiments", stem "experi"), which Pagefind finds in any bundle.
   function withFallbacks(word, kept, unsure) {
     var accepted = kept.slice();
     function step(k, pending) {
       var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
-      if (!pending.length || k < 0 || (length < word.length && accepted.length) ||
-          word.length - length > LONGEST_ENDING + 1 || (length < SHORTEST_STEM && length < word.length)) {
+      if (!pending.length || k < 0 || word.length - length > LONGEST_ENDING + 1 ||
+          (length < SHORTEST_STEM && length < word.length)) {
         return Promise.resolve(accepted);
       }
+      var wholeOnly = length < word.length && accepted.length > 0;
       return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
         var at = {};
         found.forEach(function (r) { at[r.id] = locations(r); });
         var still = pending.filter(function (r) {
           if (at[r.id] === locations(r)) return true;
-          if (length === word.length || isEndingAt(word, length)) accepted.push(r);
+          if (length === word.length || (wholeOnly ? isWholeEndingAt : isEndingAt)(word, length)) accepted.push(r);
           return false;
         });
         return step(k - 1, still);

@@ -40,6 +40,12 @@ PAPERS = {
     "gnu2007models": ("Eta", 2007, "Statistical models of text; modeling topics."),
     "hen2008grey": ("Theta", 2008, "Codes for grey-level images in a catalogue, with labelled pairs."),
     "ibis2009gray": ("Iota", 2009, "Gray codes for an analog catalog of centers, with labeled data."),
+    "jay2010optim": ("Kappa", 2010, "An optimized index without redundancy, in experiments."),
+    "kit2011optim": ("Lambda", 2011, "Optimisation of experimental codes."),
+    "lynx2012random": ("Mu", 2012, "Random projections, an improvement."),
+    "mole2013random": ("Nu", 2013, "Randomised codes, improved."),
+    "owl2014zebranet": ("Xi", 2014, "Zebranet codes."),
+    "pig2015zebra": ("Omicron", 2015, "Zebra codes."),
 }
 
 
@@ -81,12 +87,18 @@ def shown_for(page: Any, query: str) -> list[str]:
     ("quantization", ["ann2001compound", "eel2005quant", "fox2006quant"]),
     ("quantisation", ["ann2001compound", "eel2005quant", "fox2006quant"]),
     ("modelling", ["dog2004hashing", "gnu2007models"]),
+    ("randomly", ["lynx2012random", "mole2013random"]),
+    ("experiment", ["jay2010optim", "kit2011optim"]),
+    ("improvement", ["lynx2012random", "mole2013random"]),
 ])
 def test_every_prefix_typed_finds_the_papers_the_whole_word_finds(page: Any, typing_url: str, word: str,
                                                                    found: list[str]) -> None:
     """What is guaranteed: while a word is typed letter by letter, from its third letter on, the papers
     shown include every paper that the whole word finds, so the count never drops below the whole word's
-    count on the way to it (shorter starts match more words, and may find more)."""
+    count on the way to it (shorter starts match more words, and may find more). Also through an ending
+    that starts with a consonant: "randoml" (no indexed word starts so) and "experim" (where the index has
+    "experiment", the stem of "experimental") find what "random" and "experi" find, and "improvem" what
+    "improv" finds ("ement" is an ending)."""
     page.goto(typing_url + "papers/")
     expect(page.locator("#finder")).to_be_visible()
     query = page.locator("#f-q")
@@ -116,3 +128,32 @@ def test_british_and_american_spellings_of_whole_words_and_endings(page: Any, ty
     expect(page.locator("#finder")).to_be_visible()
     page.fill("#f-q", query)
     assert shown_for(page, query) == found
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("optimization", ["jay2010optim", "kit2011optim"]),
+    ("optimisation", ["jay2010optim", "kit2011optim"]),
+    ("optimized", ["jay2010optim", "kit2011optim"]),
+    ("redundancy", ["jay2010optim"]),
+    ("experiments", ["jay2010optim", "kit2011optim"]),
+])
+def test_a_whole_word_finds_every_paper_with_a_word_that_starts_with_its_stem(page: Any, typing_url: str,
+                                                                             query: str, found: list[str]) -> None:
+    """A whole word finds what Pagefind's stemmer says it should: "optimization" (stem "optim") the paper
+    with "optimized" (also "optim") as well as the one with "Optimisation" ("optimis"); "redundancy" (stem
+    "redund", after an ending that the finder does not list); "experiments" (stem "experi") the paper with
+    "experimental" ("experiment")."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
+
+
+@pytest.mark.parametrize("query", ["zebran", "zebrane"])
+def test_a_consonant_after_a_word_narrows_to_the_longer_word(page: Any, typing_url: str, query: str) -> None:
+    """"zebran" is on the way to "zebranet", which the index has, not to "zebraness": it does not widen to
+    every paper with "zebra"."""
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == ["owl2014zebranet"]
