@@ -47,6 +47,7 @@ from l2h_site.memory import set_aside_what_lasts
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
+from l2h_site.progress import Progress
 from l2h_site.write import MARKER, check_output_dir, replace_pages
 
 DEFAULT_HOST = "127.0.0.1"
@@ -75,8 +76,44 @@ times what the look took, so a change is seen within about 0.35 s at 5,000 paper
 """
 RELOAD_GRACE_SECONDS = 1.0
 """Longest the full build after a preview waits for the browsers to reload the previewed page."""
+STOP_WAIT_SECONDS = 0.1
+"""Longest a stopping server waits for a rebuild to reach its next step and give up (see DevServer._shut_down)."""
 BUSY_WAIT_SECONDS = 60.0
 """Longest a request waits for a build to finish changing the site on disk before it is answered anyway."""
+
+
+class BuildStopped(BaseException):
+    """A build of the dev server was told to stop (SiteBuilder.stopping) and gave up.
+
+    Raised at one of the build's steps (see StopPoints), never while it changes the site on disk; not an
+    Exception, so that nothing on the way turns it into a failed build: the build's `with` blocks delete what it
+    staged, and the site, the cache and the page store stay as the last good build left them.
+    """
+
+
+class StopPoints(Progress):
+    """A progress that shows nothing and raises BuildStopped at the next stage or item once `stopping` is set.
+
+    A build reports each stage, each paper read and each page written, and reports nothing while it puts the new
+    site in place (under the site lock), while it writes the build cache's files (each written whole, then renamed
+    into place) or after it: those are the points where it can stop and leave nothing half written.
+    """
+
+    def __init__(self, stopping: threading.Event) -> None:
+        super().__init__(enabled=False)
+        self.stopping = stopping
+
+    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
+        """Start a stage, unless the build is to stop."""
+        if self.stopping.is_set():
+            raise BuildStopped
+        super().stage(name, total, done)
+
+    def advance(self, count: int = 1) -> None:
+        """Count items as done, unless the build is to stop."""
+        if self.stopping.is_set():
+            raise BuildStopped
+        super().advance(count)
 
 
 def poll_pause(poll: float, look: float) -> float:
@@ -156,6 +193,10 @@ class SiteBuilder:
     """That child, once the first build started it; close() stops it."""
     _previews_wanted: bool = False
     """The last build found the site up to date and did not compute what it was built from (prepare_previews)."""
+    _unfinished: bool = False
+    """A build or prepare_previews started and did not end: the memos are not to be written (see close)."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the server stops: a build running gives up at its next step (BuildStopped), and none starts."""
     served: Path | None = None
     """The folder requests are answered from: the last that a build wrote a site to (or, at the start, the
     output folder if it holds a site l2h wrote). Never a folder a build refused to write, such as / or papers/."""
@@ -186,8 +227,11 @@ class SiteBuilder:
     def rebuild(self, previews_later: bool = False) -> BuildOutcome:
         """Build the site; a failure is recorded and reported, never raised. previews_later: if the site is found up
         to date, what it was built from (for previews) is computed by prepare_previews, not here (l2h serve's start:
-        it serves meanwhile)."""
+        it serves meanwhile). Raises BuildStopped once `stopping` is set (and KeyboardInterrupt on Ctrl-C)."""
+        if self.stopping.is_set():
+            raise BuildStopped
         started = time.perf_counter()
+        self._unfinished = True
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root,
@@ -199,7 +243,7 @@ class SiteBuilder:
                 self.warm.preload()
             result = build(self.root, out_dir=self.output_dir(), strict=self.strict, config_file=self.config_file,
                            cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm,
-                           serving=True)
+                           serving=True, progress=StopPoints(self.stopping))
             self.config = result.check.config
             if result.written and result.out_dir is not None:
                 self.served = result.out_dir.resolve()
@@ -220,6 +264,8 @@ class SiteBuilder:
             outcome = _failed(f"l2h: error: {exc}\n")
         except Exception:  # noqa: BLE001 - a bug in a build must not end the server
             outcome = _failed("l2h: internal error while building:\n" + traceback.format_exc())
+        # BuildStopped or Ctrl-C leave _unfinished set: the memos hold what part of a build put in them
+        self._unfinished = False
         outcome.seconds = time.perf_counter() - started
         self.builds += 1
         self.good_builds += outcome.ok
@@ -229,13 +275,20 @@ class SiteBuilder:
     def prepare_previews(self) -> None:
         """Compute what the site was built from, for previews, if the last build found it up to date and left that
         for later (rebuild's previews_later). At 5,000 papers this takes 1.5-2.5 s, which l2h serve spends serving."""
-        if not (self._previews_wanted and self.last.ok):
+        if not (self._previews_wanted and self.last.ok) or self.stopping.is_set():
             return
         self._previews_wanted = False
+        # Writes nothing but the memos in memory (and, if the cache lost them, related papers and the topic map to
+        # the cache, each written whole and renamed into place): a server that stops meanwhile leaves this thread
+        # behind instead of waiting for it, and does not write the memos (close).
+        self._unfinished = True
         try:
             context = site_context(self.root, self.config_file, self.cache, self.strict)
         except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
+            context = None
+        if self.stopping.is_set():
             return
+        self._unfinished = False
         if context is not None:
             self.previewer = Previewer(context)
 
@@ -246,8 +299,10 @@ class SiteBuilder:
             self.cache.save_memos()
 
     def close(self) -> None:
-        """Stop the warm child, if one runs, and write the memos."""
-        self.save_memos()
+        """Stop the warm child, if one runs, and write the memos, unless a build (or prepare_previews) did not end:
+        the memos then hold part of its work, and the last whole build's are on disk already."""
+        if not self._unfinished:
+            self.save_memos()
         if self.warm is not None:
             self.warm.stop()
             self.warm = None
@@ -467,12 +522,17 @@ class Watcher:
             self._forced.set()
             self._wake.set()
 
-    def stop(self) -> None:
-        """Stop watching and wait for a running rebuild to finish."""
+    @property
+    def running(self) -> bool:
+        """Whether the thread that calls back runs (after stop(): is still in a callback)."""
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop watching, and wait for a running callback to return (for at most timeout seconds, if given)."""
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(timeout)
         if self._notifications is not None:
             self._notifications.close()
             self._notifications = None
@@ -776,8 +836,11 @@ class DevServer:
         self.out.flush()
 
     def _rebuild(self, changed: set[Path] | None = None) -> None:
-        if self._previews.ident is not None:  # started: never beside a build, both use the builder's cache
-            self._previews.join()
+        stopping = self.builder.stopping
+        while self._previews.is_alive() and not stopping.is_set():  # never beside a build: both use the cache
+            self._previews.join(0.01)
+        if stopping.is_set():
+            return
         preview = self.builder.preview(changed) if changed else None
         if preview is not None and preview.files:  # the edited papers' pages first, then the whole consistent site
             self._say(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
@@ -786,10 +849,15 @@ class DevServer:
         else:
             self._say("l2h: change detected, rebuilding\n")
         was_ok = self.builder.last.ok
-        outcome = self.builder.rebuild()
+        try:
+            outcome = self.builder.rebuild()
+        except BuildStopped:
+            return
         self._report(outcome, first=False)
         if outcome.changed or not (outcome.ok and was_ok):  # a save that changed no page reloads nothing
             self._reload()
+        if stopping.is_set():  # the server stops: it writes the memos itself (close), and sets nothing aside
+            return
         self.builder.save_memos()  # once the browsers were told: it is not in the way of the new site
         set_aside_what_lasts()  # nor is this
 
@@ -802,7 +870,7 @@ class DevServer:
         before = set(LiveReloadHandler.waiters)
         self._reload()
         deadline = time.monotonic() + RELOAD_GRACE_SECONDS
-        while before and time.monotonic() < deadline:
+        while before and time.monotonic() < deadline and not self.builder.stopping.is_set():
             now = set(LiveReloadHandler.waiters)
             if not now & before and len(now) >= len(before):
                 return
@@ -827,12 +895,25 @@ class DevServer:
             self._previews.start()  # before the watcher: its first rebuild waits for it
             asyncio.run(self._serve(sockets, open_browser))
         finally:
-            self.watcher.stop()
-            if self._previews.ident is not None:
-                self._previews.join()
-            self.builder.close()
-            gc.unfreeze()  # what set_aside_what_lasts left out of collections is garbage now
-            self.ready.set()
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        """Stop the watcher, a rebuild and the warm child, promptly, leaving the site, the page store and the cache
+        consistent.
+
+        A rebuild gives up at its next step (BuildStopped); one that waits where it has no steps (for the warm
+        child's topic map, for Pagefind) longer than STOP_WAIT_SECONDS is left behind in the watcher's thread, a
+        daemon, which ends with the process: the site lock, taken here and kept, lets it never put a site in place,
+        and what it staged beside the site is tidied by the next build that writes it (write.py). The previews are left to
+        themselves likewise (prepare_previews). Neither writes the memos then (close).
+        """
+        self.builder.stopping.set()
+        self.watcher.stop(STOP_WAIT_SECONDS)
+        if self.watcher.running:
+            self.builder.site_lock.acquire()  # waits only for a site being put in place; never released
+        self.builder.close()
+        gc.unfreeze()  # what set_aside_what_lasts left out of collections is garbage now
+        self.ready.set()
 
     def stop(self) -> None:
         """Ask a running server to shut down (from any thread)."""
@@ -895,3 +976,6 @@ def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = No
     except KeyboardInterrupt:
         pass
     print("l2h: server stopped", file=sys.stderr)
+    # The process ends: the collections Python runs as it shuts down would traverse every object the server held
+    # (0.2 s at 5,000 papers), to free memory that is given back anyway.
+    gc.freeze()
