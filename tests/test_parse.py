@@ -71,6 +71,9 @@ def test_legacy_venues(venue_line: str, expected: str | None) -> None:
     ("Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
     ("Doe, Jane; Roe, John", ["Doe, Jane", "Roe, John"]),
     ("Jane  Doe ,John Roe", ["Jane Doe", "John Roe"]),
+    ("Jane Doe, John Roe, and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+    ("Jane Doe, and John Roe", ["Jane Doe", "John Roe"]),
+    ("Anand Rao, Jane Doe", ["Anand Rao", "Jane Doe"]),
 ])
 def test_split_authors(authors: str, expected: list[str]) -> None:
     assert split_authors(authors) == expected

@@ -206,11 +206,12 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
-    """Split an author string written as 'A, B and C' or 'A; B; C' into names."""
+    """Split an author string written as 'A, B and C', 'A, B, and C' or 'A; B; C' into names."""
     parts = re.split(r";", text) if ";" in text else re.split(r",", text)
     names: list[str] = []
     for part in parts:
-        names.extend(re.split(r"\s+and\s+|\s*&\s*", part.strip()))
+        # "and" may follow a comma (the serial comma: "A, B, and C"): it is no part of the next name
+        names.extend(re.split(r"(?:^|\s+)and\s+|\s*&\s*", part.strip()))
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
 
 
