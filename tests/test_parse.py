@@ -111,6 +111,32 @@ def test_arxiv_url_and_doi_url_are_normalised() -> None:
     assert (parsed.paper.arxiv, parsed.paper.doi) == ("1509.02897", "10.1109/TPAMI.2012.193")
 
 
+@pytest.mark.parametrize("line, message, hint", [
+    ("doi: 10.1109/CVPR.2017.572.", 'doi "10.1109/CVPR.2017.572." is not a DOI: it ends with ".", which is not part of it',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("doi: 10.1109/CVPR.2017.572,", 'doi "10.1109/CVPR.2017.572," is not a DOI: it ends with ",", which is not part of it',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("doi: https://www.doi.org/10.1109/CVPR.2017.572", 'doi "https://www.doi.org/10.1109/CVPR.2017.572" is not a DOI',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("arxiv: https://arxiv.org/pdf/1706.07522.pdf", 'arxiv "https://arxiv.org/pdf/1706.07522.pdf" is not an arXiv id',
+     'write arxiv: "1706.07522"'),
+    ("arxiv: \u201c1706.07522\u201d", 'arxiv "\u201c1706.07522\u201d" is not an arXiv id', 'write arxiv: "1706.07522"'),
+    ("arxiv: arXiv 0807", 'arxiv "arXiv 0807" is not an arXiv id',
+     "write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure"),
+])
+def test_a_malformed_identifier_gets_the_one_it_holds_as_the_fix(line: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{line}\n---\nS\n")
+    assert parsed is not None and (parsed.paper.arxiv, parsed.paper.doi) == (None, None)
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(6, line[:line.index(":")] + "-format",
+                                                                                 message, hint)]
+
+
+def test_an_http_dx_doi_address_is_read_as_its_doi() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n"
+                                "doi: http://dx.doi.org/10.1109/TPAMI.2012.193\n---\nS\n")
+    assert diagnostics == [] and parsed is not None and parsed.paper.doi == "10.1109/TPAMI.2012.193"
+
+
 def test_every_problem_of_a_file_is_reported_at_once() -> None:
     parsed, diagnostics = parse("---\ntitle: '  '\nauthors: {}\nyear: 2019.5\ntags: [X]\n---\nS\n")
     assert parsed is not None and not parsed.complete, "kept for checking, never for the site"

@@ -411,6 +411,20 @@ def arxiv_problem(arxiv: str) -> str | None:
     return None
 
 
+_AFTER_DOI = ".,;:"
+"""Punctuation a DOI copied from a sentence or a reference list often ends with; no DOI a publisher gives does."""
+
+
+def _identifier_within(name: str, text: str) -> str | None:
+    """Find the arXiv id (written quoted) or DOI within a value that is not one, such as the address of its PDF."""
+    if name == "arxiv":
+        found = re.search(r"(?<![\d.])(\d{4}\.\d{4,5}(?:v\d+)?)(?![\d])", text)
+        return f'"{found.group(1)}"' if found and _ARXIV.match(found.group(1)) and not arxiv_problem(found.group(1)) else None
+    found = re.search(r"10\.\d{4,9}/[^\s{}\\\"'<>]+", text)
+    doi = found.group(0).rstrip(_AFTER_DOI) if found else ""
+    return doi if _DOI.match(doi) and doi != text else None
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -521,7 +535,8 @@ class _Reader:
         links = self.links()
         arxiv = self.identifier("arxiv", _ARXIV, ("arxiv:", "https://arxiv.org/abs/", "http://arxiv.org/abs/"),
                                 "an arXiv id like 1509.02897 (or hep-th/9901001)")
-        doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"),
+        doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
+                                                 "http://dx.doi.org/", "doi:"),
                               "a DOI like 10.1109/TPAMI.2012.193")
         added = self.added()
         distinct = self.distinct_from()
@@ -810,16 +825,21 @@ class _Reader:
         for prefix in prefixes:
             if text.lower().startswith(prefix.lower()):
                 text = text[len(prefix):]
+        hint = f"write {example}, or remove the line if you are not sure"
         if not pattern.match(text):
             why = ""
+            if (found := _identifier_within(name, text)) is not None:
+                hint = f"write {name}: {found}"
         elif name == "doi" and (unsafe := re.search(r"[{}\\]", text)):  # they would unbalance a BibTeX entry
             why = f': it contains "{unsafe.group(0)}", which would break its BibTeX entry'
+        elif name == "doi" and text[-1] in _AFTER_DOI:  # copied with the end of the sentence or reference around it
+            why = f': it ends with "{text[-1]}", which is not part of it'
+            hint = f"write {name}: {text.rstrip(_AFTER_DOI)}"
         elif name == "arxiv" and (problem := arxiv_problem(text)):
             why = f": {problem}"
         else:
             return text
-        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}',
-                  f"write {example}, or remove the line if you are not sure")
+        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}', hint)
         return None
 
     def distinct_from(self) -> tuple[str, ...]:
