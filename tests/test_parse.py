@@ -120,7 +120,6 @@ def test_arxiv_url_and_doi_url_are_normalised() -> None:
      "write doi: 10.1109/CVPR.2017.572"),
     ("arxiv: https://arxiv.org/pdf/1706.07522.pdf", 'arxiv "https://arxiv.org/pdf/1706.07522.pdf" is not an arXiv id',
      'write arxiv: "1706.07522"'),
-    ("arxiv: \u201c1706.07522\u201d", 'arxiv "\u201c1706.07522\u201d" is not an arXiv id', 'write arxiv: "1706.07522"'),
     ("arxiv: arXiv 0807", 'arxiv "arXiv 0807" is not an arXiv id',
      "write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure"),
 ])
@@ -129,6 +128,34 @@ def test_a_malformed_identifier_gets_the_one_it_holds_as_the_fix(line: str, mess
     assert parsed is not None and (parsed.paper.arxiv, parsed.paper.doi) == (None, None)
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(6, line[:line.index(":")] + "-format",
                                                                                  message, hint)]
+
+
+@pytest.mark.parametrize("line, column, message, hint", [
+    ("title: “Deep Hashing”", 8, "title “Deep Hashing” is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Deep Hashing"'),
+    ("title: ‘Deep Hashing’", 8, "title ‘Deep Hashing’ is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Deep Hashing"'),
+    ("arxiv: “1706.07522”", 8, "arxiv “1706.07522” is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "1706.07522"'),
+    ("tags: [X, „Y“]", 11, "tag „Y“ is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Y"'),
+])
+def test_a_value_in_typographic_quotes_is_one_error_with_straight_quotes_as_the_fix(
+        line: str, column: int, message: str, hint: str) -> None:
+    fields = ["title: T", "authors: A B", "year: 2000", "tags: [X]", "arxiv: '1509.02897'"]
+    at = next(i for i, f in enumerate(fields) if f.split(":")[0] == line.split(":")[0])
+    fields[at] = line
+    parsed, diagnostics = parse("---\n" + "\n".join(fields) + "\n---\nS\n")
+    assert parsed is not None and not parsed.complete
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, column, "typographic-quotes", message, hint)]
+
+
+def test_typographic_quotes_within_a_value_are_text() -> None:
+    parsed, diagnostics = parse("---\ntitle: The “Curse” of Dimensionality’s End\nauthors: A B\nyear: 2000\n"
+                                "tags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "The “Curse” of Dimensionality’s End"
 
 
 def test_an_http_dx_doi_address_is_read_as_its_doi() -> None:

@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, NameSplit, Paper, SourceFile
 from l2h_site.names import NameProblem, first_name_first, read_family_given
-from l2h_site.textutil import closest, describe_value, first_invisible, invisible_character, quote_list
+from l2h_site.textutil import (
+    TYPOGRAPHIC_QUOTES,
+    closest,
+    describe_value,
+    first_invisible,
+    invisible_character,
+    quote_list,
+    without_typographic_quotes,
+)
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -507,6 +515,11 @@ class _Reader:
             if invisible is not None:
                 self.fail(path, "control-character", f"{what} contains {invisible}",
                           "delete the invisible character (retype the text if needed)", character=first_invisible(value))
+                return None
+            if TYPOGRAPHIC_QUOTES.match(value):
+                self.fail(path, "typographic-quotes",
+                          f"{what} {_clip(value)} is in typographic quotes, which YAML keeps as part of the text",
+                          f'write it in straight quotes: "{_clip(without_typographic_quotes(value))}"')
                 return None
             return value
         raw = self.doc.raw.get(path)
