@@ -158,6 +158,21 @@ def test_typographic_quotes_within_a_value_are_text() -> None:
     assert parsed.paper.title == "The “Curse” of Dimensionality’s End"
 
 
+@pytest.mark.parametrize("before, message, hint", [
+    ("\n", "file does not start with front matter: a blank line comes before the '---' on line 2",
+     "delete the line above it, so that the file starts with '---'"),
+    ("\n  \n\n", "file does not start with front matter: 3 blank lines come before the '---' on line 4",
+     "delete the lines above it, so that the file starts with '---'"),
+    ("A note.\n", "file does not start with front matter",
+     "start the file with a line '---', then the fields (title: …), then another '---'"),
+])
+def test_blank_lines_before_the_front_matter_are_named_in_the_fix(before: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(before + "---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert parsed is None
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (1, 1, "missing-front-matter", message, hint)]
+
+
 def test_an_http_dx_doi_address_is_read_as_its_doi() -> None:
     parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n"
                                 "doi: http://dx.doi.org/10.1109/TPAMI.2012.193\n---\nS\n")

@@ -155,6 +155,13 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
+        opening = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        if opening and lines[opening].strip() == "---":  # the fields follow blank lines: YAML front matter must not
+            blank = "a blank line comes" if opening == 1 else f"{opening} blank lines come"
+            return None, diagnostics + [error(
+                rel, 1, 1, "missing-front-matter",
+                f"file does not start with front matter: {blank} before the '---' on line {opening + 1}",
+                f"delete the {'line' if opening == 1 else 'lines'} above it, so that the file starts with '---'")]
         return None, diagnostics + [error(
             rel, 1, 1, "missing-front-matter", "file does not start with front matter",
             "start the file with a line '---', then the fields (title: …), then another '---'")]
