@@ -721,3 +721,11 @@ def test_check_paths_renders_only_those_papers_summaries(
     rendered.clear()
     code, out = run(root, capsys=capsys)
     assert code == 0 and out.count("warning[summary-stripped]") == 2 and len(rendered) == 2
+
+
+def test_a_serial_comma_before_and_is_no_part_of_the_last_name(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss, Rob Fergus, and Antonio Torralba")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+    assert main(["build", "--root", str(root)]) == 0
+    page = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
+    assert '"familyName": "Torralba", "givenName": "Antonio", "name": "Antonio Torralba"}' in page

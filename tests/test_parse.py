@@ -71,6 +71,9 @@ def test_legacy_venues(venue_line: str, expected: str | None) -> None:
     ("Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
     ("Doe, Jane; Roe, John", ["Doe, Jane", "Roe, John"]),
     ("Jane  Doe ,John Roe", ["Jane Doe", "John Roe"]),
+    ("Jane Doe, John Roe, and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+    ("Jane Doe, and John Roe", ["Jane Doe", "John Roe"]),
+    ("Anand Rao, Jane Doe", ["Anand Rao", "Jane Doe"]),
 ])
 def test_split_authors(authors: str, expected: list[str]) -> None:
     assert split_authors(authors) == expected
@@ -106,6 +109,74 @@ def test_arxiv_url_and_doi_url_are_normalised() -> None:
                                 "arxiv: https://arxiv.org/abs/1509.02897\ndoi: https://doi.org/10.1109/TPAMI.2012.193\n---\nS\n")
     assert diagnostics == [] and parsed is not None
     assert (parsed.paper.arxiv, parsed.paper.doi) == ("1509.02897", "10.1109/TPAMI.2012.193")
+
+
+@pytest.mark.parametrize("line, message, hint", [
+    ("doi: 10.1109/CVPR.2017.572.", 'doi "10.1109/CVPR.2017.572." is not a DOI: it ends with ".", which is not part of it',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("doi: 10.1109/CVPR.2017.572,", 'doi "10.1109/CVPR.2017.572," is not a DOI: it ends with ",", which is not part of it',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("doi: https://www.doi.org/10.1109/CVPR.2017.572", 'doi "https://www.doi.org/10.1109/CVPR.2017.572" is not a DOI',
+     "write doi: 10.1109/CVPR.2017.572"),
+    ("arxiv: https://arxiv.org/pdf/1706.07522.pdf", 'arxiv "https://arxiv.org/pdf/1706.07522.pdf" is not an arXiv id',
+     'write arxiv: "1706.07522"'),
+    ("arxiv: arXiv 0807", 'arxiv "arXiv 0807" is not an arXiv id',
+     "write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure"),
+])
+def test_a_malformed_identifier_gets_the_one_it_holds_as_the_fix(line: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{line}\n---\nS\n")
+    assert parsed is not None and (parsed.paper.arxiv, parsed.paper.doi) == (None, None)
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(6, line[:line.index(":")] + "-format",
+                                                                                 message, hint)]
+
+
+@pytest.mark.parametrize("line, column, message, hint", [
+    ("title: “Deep Hashing”", 8, "title “Deep Hashing” is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Deep Hashing"'),
+    ("title: ‘Deep Hashing’", 8, "title ‘Deep Hashing’ is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Deep Hashing"'),
+    ("arxiv: “1706.07522”", 8, "arxiv “1706.07522” is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "1706.07522"'),
+    ("tags: [X, „Y“]", 11, "tag „Y“ is in typographic quotes, which YAML keeps as part of the text",
+     'write it in straight quotes: "Y"'),
+])
+def test_a_value_in_typographic_quotes_is_one_error_with_straight_quotes_as_the_fix(
+        line: str, column: int, message: str, hint: str) -> None:
+    fields = ["title: T", "authors: A B", "year: 2000", "tags: [X]", "arxiv: '1509.02897'"]
+    at = next(i for i, f in enumerate(fields) if f.split(":")[0] == line.split(":")[0])
+    fields[at] = line
+    parsed, diagnostics = parse("---\n" + "\n".join(fields) + "\n---\nS\n")
+    assert parsed is not None and not parsed.complete
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, column, "typographic-quotes", message, hint)]
+
+
+def test_typographic_quotes_within_a_value_are_text() -> None:
+    parsed, diagnostics = parse("---\ntitle: The “Curse” of Dimensionality’s End\nauthors: A B\nyear: 2000\n"
+                                "tags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "The “Curse” of Dimensionality’s End"
+
+
+@pytest.mark.parametrize("before, message, hint", [
+    ("\n", "file does not start with front matter: a blank line comes before the '---' on line 2",
+     "delete the line above it, so that the file starts with '---'"),
+    ("\n  \n\n", "file does not start with front matter: 3 blank lines come before the '---' on line 4",
+     "delete the lines above it, so that the file starts with '---'"),
+    ("A note.\n", "file does not start with front matter",
+     "start the file with a line '---', then the fields (title: …), then another '---'"),
+])
+def test_blank_lines_before_the_front_matter_are_named_in_the_fix(before: str, message: str, hint: str) -> None:
+    parsed, diagnostics = parse(before + "---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert parsed is None
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (1, 1, "missing-front-matter", message, hint)]
+
+
+def test_an_http_dx_doi_address_is_read_as_its_doi() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n"
+                                "doi: http://dx.doi.org/10.1109/TPAMI.2012.193\n---\nS\n")
+    assert diagnostics == [] and parsed is not None and parsed.paper.doi == "10.1109/TPAMI.2012.193"
 
 
 def test_every_problem_of_a_file_is_reported_at_once() -> None:

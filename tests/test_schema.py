@@ -91,6 +91,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("bad arXiv id", {"arxiv": "not-an-id"}, "arxiv-format"),
     ("bad DOI", {"doi": "11.1/x"}, "doi-format"),
     ("DOI with a brace", {"doi": "10.1000/a}b"}, "doi-format"),
+    ("DOI with a trailing period", {"doi": "10.1109/CVPR.2008.4587633."}, "doi-format"),
     ("javascript link", {"links": [{"name": "Code", "url": "javascript:alert(1)"}]}, "unsafe-url"),
     ("unknown field", {"venu": "NeurIPS"}, "unknown-field"),
     ("malformed former key", {"former_keys": ["Weiss-2008"]}, "former-key-form"),

@@ -281,3 +281,9 @@ def test_text_after_a_whole_quoted_value_is_not_taken_for_an_inner_quote() -> No
     p = only('venue: "CVPR" 2008\n')
     assert (p.line, p.column) == (2, 15)
     assert "for each" not in p.hint
+
+
+def test_colon_hint_for_a_value_in_typographic_quotes_writes_straight_ones() -> None:
+    p = only("title: “DAH: Deep Hashing Network”\nyear: 2020\n")
+    assert (p.line, p.code) == (2, "yaml-syntax")
+    assert p.hint == """quote the value of 'title': it contains ': ', e.g. title: "DAH: Deep Hashing Network\""""

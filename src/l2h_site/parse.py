@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, NameSplit, Paper, SourceFile
 from l2h_site.names import NameProblem, first_name_first, read_family_given
-from l2h_site.textutil import closest, describe_value, first_invisible, invisible_character, quote_list
+from l2h_site.textutil import (
+    TYPOGRAPHIC_QUOTES,
+    closest,
+    describe_value,
+    first_invisible,
+    invisible_character,
+    quote_list,
+    without_typographic_quotes,
+)
 from l2h_site.yamlsafe import YamlDoc, load_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -147,6 +155,13 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
+        opening = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        if opening and lines[opening].strip() == "---":  # the fields follow blank lines: YAML front matter must not
+            blank = "a blank line comes" if opening == 1 else f"{opening} blank lines come"
+            return None, diagnostics + [error(
+                rel, 1, 1, "missing-front-matter",
+                f"file does not start with front matter: {blank} before the '---' on line {opening + 1}",
+                f"delete the {'line' if opening == 1 else 'lines'} above it, so that the file starts with '---'")]
         return None, diagnostics + [error(
             rel, 1, 1, "missing-front-matter", "file does not start with front matter",
             "start the file with a line '---', then the fields (title: …), then another '---'")]
@@ -206,11 +221,12 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
-    """Split an author string written as 'A, B and C' or 'A; B; C' into names."""
+    """Split an author string written as 'A, B and C', 'A, B, and C' or 'A; B; C' into names."""
     parts = re.split(r";", text) if ";" in text else re.split(r",", text)
     names: list[str] = []
     for part in parts:
-        names.extend(re.split(r"\s+and\s+|\s*&\s*", part.strip()))
+        # "and" may follow a comma (the serial comma: "A, B, and C"): it is no part of the next name
+        names.extend(re.split(r"(?:^|\s+)and\s+|\s*&\s*", part.strip()))
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
 
 
@@ -410,6 +426,20 @@ def arxiv_problem(arxiv: str) -> str | None:
     return None
 
 
+_AFTER_DOI = ".,;:"
+"""Punctuation a DOI copied from a sentence or a reference list often ends with; no DOI a publisher gives does."""
+
+
+def _identifier_within(name: str, text: str) -> str | None:
+    """Find the arXiv id (written quoted) or DOI within a value that is not one, such as the address of its PDF."""
+    if name == "arxiv":
+        found = re.search(r"(?<![\d.])(\d{4}\.\d{4,5}(?:v\d+)?)(?![\d])", text)
+        return f'"{found.group(1)}"' if found and _ARXIV.match(found.group(1)) and not arxiv_problem(found.group(1)) else None
+    found = re.search(r"10\.\d{4,9}/[^\s{}\\\"'<>]+", text)
+    doi = found.group(0).rstrip(_AFTER_DOI) if found else ""
+    return doi if _DOI.match(doi) and doi != text else None
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -493,6 +523,11 @@ class _Reader:
                 self.fail(path, "control-character", f"{what} contains {invisible}",
                           "delete the invisible character (retype the text if needed)", character=first_invisible(value))
                 return None
+            if TYPOGRAPHIC_QUOTES.match(value):
+                self.fail(path, "typographic-quotes",
+                          f"{what} {_clip(value)} is in typographic quotes, which YAML keeps as part of the text",
+                          f'write it in straight quotes: "{_clip(without_typographic_quotes(value))}"')
+                return None
             return value
         raw = self.doc.raw.get(path)
         if raw is not None and not isinstance(value, (list, dict)):
@@ -520,7 +555,8 @@ class _Reader:
         links = self.links()
         arxiv = self.identifier("arxiv", _ARXIV, ("arxiv:", "https://arxiv.org/abs/", "http://arxiv.org/abs/"),
                                 "an arXiv id like 1509.02897 (or hep-th/9901001)")
-        doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"),
+        doi = self.identifier("doi", _DOI, ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
+                                                 "http://dx.doi.org/", "doi:"),
                               "a DOI like 10.1109/TPAMI.2012.193")
         added = self.added()
         distinct = self.distinct_from()
@@ -809,16 +845,21 @@ class _Reader:
         for prefix in prefixes:
             if text.lower().startswith(prefix.lower()):
                 text = text[len(prefix):]
+        hint = f"write {example}, or remove the line if you are not sure"
         if not pattern.match(text):
             why = ""
+            if (found := _identifier_within(name, text)) is not None:
+                hint = f"write {name}: {found}"
         elif name == "doi" and (unsafe := re.search(r"[{}\\]", text)):  # they would unbalance a BibTeX entry
             why = f': it contains "{unsafe.group(0)}", which would break its BibTeX entry'
+        elif name == "doi" and text[-1] in _AFTER_DOI:  # copied with the end of the sentence or reference around it
+            why = f': it ends with "{text[-1]}", which is not part of it'
+            hint = f"write {name}: {text.rstrip(_AFTER_DOI)}"
         elif name == "arxiv" and (problem := arxiv_problem(text)):
             why = f": {problem}"
         else:
             return text
-        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}',
-                  f"write {example}, or remove the line if you are not sure")
+        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}', hint)
         return None
 
     def distinct_from(self) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from l2h_site.validate import KEY_FORM
 HELP = "print the JSON Schema (draft-07) of a paper's front matter, generated from taxonomy.yml"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ARXIV_PATTERN = r"^(arxiv:|arXiv:|https?://arxiv\.org/abs/)?([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})(v[0-9]+)?$"
-DOI_PATTERN = r"^(https?://(dx\.)?doi\.org/|doi:)?10\.[0-9]{4,9}/[^\s{}\\]+$"
+DOI_PATTERN = r"^(https?://(dx\.)?doi\.org/|doi:)?10\.[0-9]{4,9}/[^\s{}\\]*[^\s{}\\.,;:]$"
 URL_PATTERN = r"^https?://[^\s/?#&\\]+[^\s]*$"
 
 

@@ -122,3 +122,15 @@ def describe_value(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return f'the text "{value}"'
+
+
+TYPOGRAPHIC_QUOTES = re.compile("^\\s*[\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb](.*)[\u201c\u201d\u2018\u2019\u00ab\u00bb]\\s*$",
+                                re.DOTALL)
+"""A value wrapped in the quotes a word processor or a web page writes (“…”, ‘…’, «…»), which YAML does not
+read as quotes: pasted from such a page in place of "…". Group 1 is the text within them."""
+
+
+def without_typographic_quotes(text: str) -> str:
+    """Return text without the typographic quotes around it, if it is wrapped in them."""
+    match = TYPOGRAPHIC_QUOTES.match(text)
+    return match.group(1).strip() if match else text

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from l2h_site.textutil import decode_utf8
+from l2h_site.textutil import decode_utf8, without_typographic_quotes
 
 try:  # the C composer is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader
@@ -142,7 +142,7 @@ def _syntax_hint(problem: str, source_line: str) -> str:
     if ": " in stripped.partition(":")[2] or problem.startswith("mapping values are not allowed"):
         key = stripped.partition(":")[0].strip()
         return (f"quote the value of '{key}': it contains ': ', e.g. "
-                f"{key}: \"{stripped.partition(':')[2].strip()}\"" if key else
+                f"{key}: \"{without_typographic_quotes(stripped.partition(':')[2].strip())}\"" if key else
                 "quote values that contain ': ' with double quotes")
     if "found undefined alias" in problem or "found character '*'" in problem or "'&'" in problem:
         return "quote values that start with '*' or '&'"
