@@ -539,6 +539,28 @@ def test_an_unknown_sort_falls_back_to_newest_first(page: Any, base_url: str) ->
                                   "jiang2017deep"]
 
 
+def test_a_link_matches_values_in_any_case_and_says_what_it_left_out(page: Any, base_url: str) -> None:
+    """A shared or hand-typed link: a tag or venue in another case is the same filter; one this review does not
+    have (renamed since the link was shared, mistyped) is named in the status, not dropped without a word."""
+    page.goto(base_url + "papers/?tag=deep+learning&venue=cvpr")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["jiang2017deep"]
+    expect(tag_box(page, "Deep Learning")).to_be_checked()
+    expect(page.locator("#f-venue")).to_have_value("CVPR")
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers.")
+    assert page.url.endswith("papers/?tag=Deep+Learning&venue=CVPR")
+
+    page.goto(base_url + "papers/?tag=Hashing+Tricks&tag=Cross-Modal&family=deep&venue=Nature&from=twenty")
+    wait_count(page, 1)
+    expect(page.locator("#finder-status")).to_have_text(
+        "Showing 1 of 8 papers. Not in this review, so left out: tag \u201cHashing Tricks\u201d, venue \u201cNature\u201d, "
+        "year \u201ctwenty\u201d, method family \u201cdeep\u201d.")
+    assert page.url.endswith("papers/?tag=Cross-Modal")
+    tag_box(page, "Cross-Modal").uncheck()  # the reader's own change: the note has been read
+    wait_count(page, ALL)
+    expect(page.locator("#finder-status")).to_have_text("Showing all 8 papers.")
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
