@@ -14,9 +14,11 @@
         if (!response.ok) throw new Error("map: " + response.status);
         return response.text();
       }).then(function (text) {
-        var doc = new DOMParser().parseFromString(text, "image/svg+xml");
-        var svg = doc.documentElement;
-        if (!svg || svg.nodeName !== "svg") throw new Error("map: not an SVG file");
+        // Read by the HTML parser, which takes an <svg> in its stride (and the file's XML prolog as a comment):
+        // Chromium's XML parser takes 0.6 to 1 s for the 5,000 points of a 1.2 MB map, the HTML parser 0.04 s.
+        // Either document is inert: nothing in it runs or loads.
+        var svg = new DOMParser().parseFromString(text, "text/html").querySelector("body > svg");
+        if (!svg) throw new Error("map: not an SVG file");
         svg.removeAttribute("class");
         // The file's links are relative to its own folder; make them absolute before moving them here.
         Array.prototype.forEach.call(svg.querySelectorAll("a[href]"), function (link) {

@@ -216,20 +216,53 @@
     return state;
   }
 
+  // A value of a link is matched whatever its case ("?tag=cnn", "?venue=cvpr"): links are typed by hand too.
+  function sameValue(a, b) { return fold(a) === fold(b); }
+
+  // Choose the option of this value (in any case) and return true; else choose `otherwise` and return false.
   function setSelect(select, value, otherwise) {
-    select.value = value || "";
-    if (select.value !== (value || "") || select.selectedIndex < 0) select.value = otherwise || "";
+    var found = value ? Array.prototype.filter.call(select.options, function (option) {
+      return option.value && sameValue(option.value, value);
+    })[0] : null;
+    select.value = found ? found.value : otherwise || "";
+    return !!found;
   }
 
+  // Set the controls from a URL's parameters; return what of them this review does not have, which the
+  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue): the reader is
+  // told, rather than shown every paper without a word.
   function writeControls(params) {
+    var unknown = [];
     query.value = params.get("q") || "";
-    var tags = params.getAll("tag");
-    tagBoxes.forEach(function (box) { box.checked = tags.indexOf(box.value) >= 0; });
-    setSelect(form.elements.venue, params.get("venue"));
-    fromInput.value = /^\d{1,4}$/.test(params.get("from") || "") ? params.get("from") : "";
-    toInput.value = /^\d{1,4}$/.test(params.get("to") || "") ? params.get("to") : "";
+    var tags = params.getAll("tag").filter(Boolean);
+    tagBoxes.forEach(function (box) {
+      box.checked = tags.some(function (tag) { return sameValue(tag, box.value); });
+    });
+    tags.forEach(function (tag) {
+      if (!tagBoxes.some(function (box) { return sameValue(tag, box.value); })) unknown.push("tag \u201c" + tag + "\u201d");
+    });
+    var venue = params.get("venue");
+    if (!setSelect(form.elements.venue, venue) && venue) unknown.push("venue \u201c" + venue + "\u201d");
+    [["from", fromInput], ["to", toInput]].forEach(function (year) {
+      var value = params.get(year[0]) || "";
+      year[1].value = /^\d{1,4}$/.test(value) ? value : "";
+      if (value && !year[1].value) unknown.push("year \u201c" + value + "\u201d");
+    });
     setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
-    facetSelects.forEach(function (select) { setSelect(select, params.get(select.dataset.facet)); });
+    facetSelects.forEach(function (select) {
+      var value = params.get(select.dataset.facet);
+      if (!setSelect(select, value) && value) {
+        var label = select.labels && select.labels[0] ? select.labels[0].textContent.trim() : select.dataset.facet;
+        unknown.push(label.toLowerCase() + " \u201c" + value + "\u201d");
+      }
+    });
+    return unknown;
+  }
+
+  // What the link asked for that this review does not have, said with the count until the reader changes the view.
+  var linkNote = "";
+  function noteUnknown(unknown) {
+    linkNote = unknown.length ? " Not in this review, so left out: " + unknown.join(", ") + "." : "";
   }
 
   function toSearch(state) {
@@ -776,9 +809,9 @@
       var empty = numbers.length || searching ? null : noMatches(state);
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
-      announce(empty || (filtered
+      announce((empty || (filtered
         ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + data.count + " papers."), searching);
+        : "Showing all " + data.count + " papers.")) + linkNote, searching);
       render();
     }).catch(function () {
       status.textContent = "Sorting is unavailable: its data could not be loaded.";
@@ -806,6 +839,10 @@
 
   // ----- events -----
   function listen() {
+    // The note on a link's unknown values goes with the first change the reader makes.
+    ["input", "change", "reset"].forEach(function (type) {
+      form.addEventListener(type, function () { linkNote = ""; }, true);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       saveUrl(apply(true), "commit");
@@ -835,7 +872,7 @@
     });
     window.addEventListener("popstate", function () {
       typing = false;
-      writeControls(new URLSearchParams(location.search));
+      noteUnknown(writeControls(new URLSearchParams(location.search)));
       apply(true);
     });
     var moreButton = more.querySelector("button");
@@ -881,7 +918,7 @@
     // A small review's cards are one file: match words in titles and authors locally too.
     return data.count <= data.cardSize ? loadTexts() : null;
   }).then(function () {
-    writeControls(new URLSearchParams(location.search));
+    noteUnknown(writeControls(new URLSearchParams(location.search)));
     form.hidden = false;
     var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
     if (mapNote) mapNote.hidden = false;
