@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import git, snapshot
 
 from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
@@ -729,3 +729,44 @@ def test_a_serial_comma_before_and_is_no_part_of_the_last_name(site: Site, capsy
     assert main(["build", "--root", str(root)]) == 0
     page = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
     assert '"familyName": "Torralba", "givenName": "Antonio", "name": "Antonio Torralba"}' in page
+
+
+def test_a_paper_beside_the_papers_folder_is_an_error_not_a_silent_omission(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({
+        "papers/weiss2008spectral.md": paper(),
+        "gong2011iterative.md": paper(title="Iterative Quantization", authors="Yunchao Gong", year=2011),
+        "_publications/jegou2011product.markdown": paper(title="Product Quantization", year=2011),
+        # not papers: a page without authors, a paper-like file in a folder l2h has no reason to look in, notes
+        "NOTES.md": "---\ntitle: Notes\nyear: 2024\n---\nTo do.\n",
+        "drafts/lsh1998.md": paper(title="Draft", year=1998),
+        "README.md": "# The review\n\ntitle: authors: year: in the text is no front matter.\n",
+    })
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "_publications/jegou2011product.markdown:1:1: error[paper-outside-papers]: "
+        "_publications/jegou2011product.markdown looks like a paper (its front matter has a title, authors and a "
+        "year), but l2h reads papers only from papers/: it is not on the site\n"
+        "  help: move it there: git mv _publications/jegou2011product.markdown papers/jegou2011product.md\n"
+        "gong2011iterative.md:1:1: error[paper-outside-papers]: gong2011iterative.md looks like a paper (its front "
+        "matter has a title, authors and a year), but l2h reads papers only from papers/: it is not on the site\n"
+        "  help: move it there: git mv gong2011iterative.md papers/gong2011iterative.md\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+
+
+def test_a_paper_put_beside_the_papers_folder_after_a_build_fails_the_next_build(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """The site is up to date as far as papers/ goes: the stray file must still be reported, and the site kept."""
+    root = site({"papers/weiss2008spectral.md": paper()})
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    before = snapshot(root / "_site")
+    (root / "gong2011iterative.md").write_text(paper(title="Iterative Quantization", authors="Yunchao Gong",
+                                                     year=2011), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), "--quiet"]) == 1
+    assert "gong2011iterative.md:1:1: error[paper-outside-papers]" in capsys.readouterr().err
+    assert snapshot(root / "_site") == before
+    (root / "gong2011iterative.md").rename(root / "papers" / "gong2011iterative.md")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert (root / "_site" / "publications" / "gong2011iterative" / "index.html").is_file()

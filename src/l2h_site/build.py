@@ -22,7 +22,7 @@ from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, folder_under, is_failure, sort_diagnostics
-from l2h_site.discover import PAPER_SUFFIXES, discover_papers
+from l2h_site.discover import PAPER_SUFFIXES, discover_papers, stray_papers
 from l2h_site.feed import git_added_dates
 from l2h_site.linkcheck import find_broken_links
 from l2h_site.linksource import LinkSources
@@ -130,6 +130,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
+    diagnostics += stray_papers(config.root, config.path(config.papers_dir))
     diagnostics += static_files(config.path(config.static_dir), config.static_dir)[1]  # names the build would refuse
     facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
@@ -299,7 +300,9 @@ def build_fingerprint(config: Config, config_file: Path | None, history: dict[st
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True),
+    # A paper put beside the papers folder is an error of every build (stray_papers): which files are, is an input.
+    strays = [d.path for d in stray_papers(root, config.path(config.papers_dir))]
+    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True), strays,
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
                   sorted((k, str(v)) for k, v in options.items()))

@@ -93,6 +93,60 @@ JUNK = frozenset({"editor-file", "os-file"})
 """Codes of the files editors and operating systems leave beside the papers."""
 
 
+STRAY_FOLDERS = frozenset({"publications", "paper", "posts"})
+"""Folders beside the papers folder where a paper may be put by mistake, by name without a leading '_': Jekyll's
+reviews keep their papers in _publications/ (learning2hash.github.io) or _posts/."""
+_PAPER_HEAD = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<fields>.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_PAPER_FIELDS = ("title", "year")
+"""Fields every paper has: a markdown file whose front matter has them and authors is taken for a paper."""
+
+
+def stray_papers(root: Path, papers_dir: Path) -> list[Diagnostic]:
+    """Report markdown files that look like papers (front matter with a title, authors and a year) but lie outside
+    the papers folder, which l2h alone reads: at the top of the review's folder, or in a folder such as Jekyll's
+    _publications/ (STRAY_FOLDERS). Without this, a paper added there would be left out of the site in silence."""
+    try:
+        papers = papers_dir.resolve()
+        top = root.resolve()
+        if papers == top:
+            return []
+        places = [top] + sorted(entry for entry in top.iterdir() if entry.is_dir() and not entry.is_symlink()
+                                and entry.name.lower().lstrip("_") in STRAY_FOLDERS and entry.resolve() != papers)
+    except OSError:
+        return []
+    rel_dir = _relative(papers_dir, root)
+    diagnostics: list[Diagnostic] = []
+    for place in places:
+        try:
+            names = sorted(entry.name for entry in os.scandir(place) if entry.is_file(follow_symlinks=False))
+        except OSError:
+            continue
+        for name in names:
+            if not name.lower().endswith(PAPER_SUFFIXES) or not _looks_like_a_paper(place / name):
+                continue
+            rel = _relative(place / name, root)
+            stem = name.rpartition(".")[0]
+            diagnostics.append(error(rel, 1, 1, "paper-outside-papers",
+                                     f"{rel} looks like a paper (its front matter has a title, authors and a year), "
+                                     f"but l2h reads papers only from {rel_dir}/: it is not on the site",
+                                     f"move it there: git mv {rel} {rel_dir}/{stem}.md"))
+    return diagnostics
+
+
+def _looks_like_a_paper(path: Path) -> bool:
+    """Tell whether a file starts with front matter that has a title, authors (or author) and a year."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8192).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    match = _PAPER_HEAD.match(head)
+    if match is None:
+        return False
+    fields = {line.partition(":")[0].strip().lower() for line in match.group("fields").splitlines() if ":" in line}
+    return all(field in fields for field in _PAPER_FIELDS) and bool(fields & {"authors", "author"})
+
+
 def junk_severity(diagnostics: list[Diagnostic], root: Path) -> list[Diagnostic]:
     """Make the notes about editors' and operating systems' files warnings (which --strict turns into errors) where
     they may be committed junk: files git tracks, or, in a review that is not a git repository, any under CI.
