@@ -287,3 +287,29 @@ def test_colon_hint_for_a_value_in_typographic_quotes_writes_straight_ones() -> 
     p = only("title: “DAH: Deep Hashing Network”\nyear: 2020\n")
     assert (p.line, p.code) == (2, "yaml-syntax")
     assert p.hint == """quote the value of 'title': it contains ': ', e.g. title: "DAH: Deep Hashing Network\""""
+
+
+# --- non-breaking spaces pasted from a web page -----------------------------------------------------
+
+
+def test_non_breaking_spaces_indenting_a_field_are_named() -> None:
+    p = only("links:\n  - name: Code\n\u00a0\u00a0\u00a0\u00a0url: https://example.org\n")
+    assert (p.line, p.column, p.code) == (4, 1, "yaml-nbsp")
+    assert p.message == "non-breaking space (U+00A0) used for indentation, where YAML needs an ordinary space"
+    assert p.hint == ("retype the indentation of this line with ordinary spaces "
+                      "(text copied from a web page brings non-breaking ones)")
+
+
+def test_non_breaking_space_after_a_key_or_dash_is_named() -> None:
+    p = only("title:\u00a0Spectral Hashing\nyear: 2008\n")
+    assert (p.line, p.column, p.code) == (2, 7, "yaml-nbsp")
+    assert p.message == "non-breaking space (U+00A0) used after 'title:', where YAML needs an ordinary space"
+    assert p.hint.startswith("retype the space after 'title:' with ordinary spaces")
+    p = only("tags:\n  -\u202fLSH\n")
+    assert (p.line, p.column) == (3, 4)
+    assert p.message.startswith("narrow non-breaking space (U+202F) used after '-'")
+
+
+def test_non_breaking_spaces_within_a_value_are_text() -> None:
+    doc = load_yaml("title: \u00a0Spectral\u00a0Hashing\n", first_line=2)
+    assert doc.problems == [] and doc.value == {"title": "\u00a0Spectral\u00a0Hashing"}

@@ -58,6 +58,13 @@ _DROPPED_COMMENT = re.compile(r"[ \t]+#")
 """The gap and '#' that make YAML drop the rest of a line after a plain value."""
 _FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
 """A line that starts a field: indentation, list dashes, 'key:', and the value if it is on the line."""
+_SPACE_NAMES = {"\u00a0": "non-breaking space", "\u202f": "narrow non-breaking space", "\u2007": "figure space",
+                "\u3000": "ideographic space"}
+"""Spaces that look like an ordinary one but are not YAML's, by name (others are called a Unicode space)."""
+_UNICODE_SPACE_GAP = re.compile(
+    r"(?:[ ]*(?:-[ ]+)*(?:[A-Za-z_][\w-]*:|-)|[ ]*)(?P<space>[\u00a0\u2000-\u200a\u202f\u205f\u3000])")
+"""A line whose indentation, or the gap after its 'key:' or '- ', holds a space YAML does not take for one (pasted
+from a web page): YAML reads it as text, so that '\u00a0\u00a0url: …' is a field named '\u00a0\u00a0url'."""
 _INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
 """A line that starts with spaces, then 'key:'."""
 
@@ -187,6 +194,16 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             doc.problem(
                 number, indent.index("\t"), "yaml-tab", "tab character used for indentation",
                 "replace the tab with spaces; YAML does not allow tabs for indentation")
+        elif (space := _UNICODE_SPACE_GAP.match(source_line)) is not None:
+            column = space.start("space")
+            name = _SPACE_NAMES.get(source_line[column], "Unicode space")
+            before = source_line[:column].strip()
+            doc.problem(
+                number, column, "yaml-nbsp",
+                f"{name} (U+{ord(source_line[column]):04X}) used {f'after {before!r}' if before else 'for indentation'}"
+                ", where YAML needs an ordinary space",
+                f"retype {f'the space after {before!r}' if before else 'the indentation of this line'} with ordinary "
+                "spaces (text copied from a web page brings non-breaking ones)")
     if doc.problems:
         return doc
     try:
