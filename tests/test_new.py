@@ -248,7 +248,7 @@ def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
         '--facet: error[unknown-facet-value]: "unsupervized" is not a value of facet "family" (Method family)\n'
         '  help: did you mean "unsupervised"?\n'
         "--venue: error[placeholder]: venue still holds the placeholder \"TODO\"\n"
-        "  help: replace it with the real venue, or remove the line if it is optional\n"
+        "  help: replace it with the real venue, or leave --venue out if it is optional\n"
         "l2h: nothing written: 5 error(s); fix them and run `l2h new` again\n"))
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 
@@ -311,12 +311,34 @@ def test_a_malformed_arxiv_id_is_reported_before_anything_is_fetched(
     assert run(root, "--arxiv", "bogus") == 1
     assert capsys.readouterr() == ("", (
         '--arxiv: error[arxiv-format]: arxiv "bogus" is not an arXiv id\n'
-        "  help: write an arXiv id like 1509.02897 (or hep-th/9901001), or remove the line if you are not sure\n"
+        "  help: give --arxiv an arXiv id like 1509.02897 (or hep-th/9901001), or leave --arxiv out if you are not "
+        "sure\n"
         "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n"))
     assert no_network == []
     assert run(root, "--arxiv", "1513.01234", "--title", "T", "--authors", "Ann Lee", "--year", "2015") == 1
     assert capsys.readouterr().err.startswith(
         '--arxiv: error[arxiv-format]: arxiv "1513.01234" is not an arXiv id: there is no month 13\n')
+    assert no_network == [] and not (root / "papers").exists()
+
+
+def test_the_fixes_of_flags_name_the_flag_not_a_line_of_the_file(
+        site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
+    root = site({})
+    assert run(root, "--arxiv", "https://arxiv.org/pdf/1509.02897v2.pdf", "--doi", "10.1109/TPAMI.2012.193.",
+               "--title", "\u201cSpectral Hashing\u201d", "--authors", "Yair Weiss", "--year", "2008",
+               "--venue", "TODO") == 1
+    assert capsys.readouterr() == ("", (
+        '--arxiv: error[arxiv-format]: arxiv "https://arxiv.org/pdf/1509.02897v2.pdf" is not an arXiv id\n'
+        "  help: give --arxiv 1509.02897v2\n"
+        '--doi: error[doi-format]: doi "10.1109/TPAMI.2012.193." is not a DOI: it ends with ".", which is not part '
+        "of it\n"
+        "  help: give --doi 10.1109/TPAMI.2012.193\n"
+        "--title: error[typographic-quotes]: title \u201cSpectral Hashing\u201d is in typographic quotes, which YAML "
+        "keeps as part of the text\n"
+        "  help: give --title 'Spectral Hashing'\n"
+        '--venue: error[placeholder]: venue still holds the placeholder "TODO"\n'
+        "  help: replace it with the real venue, or leave --venue out if it is optional\n"
+        "l2h: nothing written: 4 error(s); fix them and run `l2h new` again\n"))
     assert no_network == [] and not (root / "papers").exists()
 
 

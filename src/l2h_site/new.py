@@ -11,6 +11,7 @@ import dataclasses
 import html
 import json
 import re
+import shlex
 import sys
 import urllib.error
 import urllib.parse
@@ -333,8 +334,32 @@ def identifier_problems(options: NewOptions) -> list[Diagnostic]:
         return []
     text = "---\n" + dump_yaml(given) + "---\n"
     _, diagnostics = parse_paper_bytes(text.encode("utf-8"), SourceFile(Path("new.md"), "new.md", "new"), None)
-    return [dataclasses.replace(d, path="--" + d.code.removesuffix("-format"), line=0, column=0)
-            for d in diagnostics if d.code in ("arxiv-format", "doi-format")]
+    found = []
+    for d in diagnostics:
+        if d.code in ("arxiv-format", "doi-format"):
+            name = d.code.removesuffix("-format")
+            found.append(dataclasses.replace(d, path=f"--{name}", line=0, column=0,
+                                             hint=flag_hint(d.hint, name, f"--{name}")))
+    return found
+
+
+_SCALAR_FLAGS = frozenset({"title", "year", "venue", "arxiv", "doi"})
+"""The fields that one flag gives whole, so that a hint writing the field can be said as the flag."""
+
+
+def flag_hint(hint: str, name: str, flag: str) -> str:
+    """Say a hint that tells how to write a field of the file (`write arxiv: "1509.02897"`) as the flag that gave
+    it (`give --arxiv 1509.02897`), for the contributor typed the flag, not the file."""
+    if name not in _SCALAR_FLAGS:
+        return hint
+    hint = re.sub(r", or remove the line if (you are not sure|it is optional)", rf", or leave {flag} out if \1", hint)
+    written = re.fullmatch(rf"write (?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
+    if written:
+        value = written.group(1)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # YAML's quotes: the shell needs its own
+            value = value[1:-1]
+        return f"give {flag} {shlex.quote(value)}"
+    return f"give {flag} " + hint.removeprefix("write ") if hint.startswith(("write a ", "write an ")) else hint
 
 
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
@@ -417,8 +442,8 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
             d = dataclasses.replace(d, severity="error")
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
-        found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source,
-                                         line=0, column=0))
+        found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source, line=0,
+                                         column=0, hint=flag_hint(d.hint, name, flag) if given else d.hint))
     return found
 
 
