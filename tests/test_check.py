@@ -731,6 +731,18 @@ def test_a_serial_comma_before_and_is_no_part_of_the_last_name(site: Site, capsy
     assert '"familyName": "Torralba", "givenName": "Antonio", "name": "Antonio Torralba"}' in page
 
 
+@pytest.mark.parametrize("authors", ["[Yair Weiss, Rob Fergus, and Antonio Torralba]",
+                                     "\n  - Yair Weiss\n  - Rob Fergus\n  - and Antonio Torralba",
+                                     "\n  - Yair Weiss\n  - Rob Fergus\n  - \"& Antonio Torralba\""])
+def test_an_and_that_starts_an_item_of_a_list_of_authors_is_no_part_of_the_name(
+        site: Site, capsys: pytest.CaptureFixture[str], authors: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(authors=authors)})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+    assert main(["build", "--root", str(root)]) == 0
+    page = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
+    assert '"familyName": "Torralba", "givenName": "Antonio", "name": "Antonio Torralba"}' in page
+
+
 def test_a_paper_beside_the_papers_folder_is_an_error_not_a_silent_omission(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({

@@ -230,6 +230,10 @@ def split_authors(text: str) -> list[str]:
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
 
 
+_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S)")
+"""The "and " or "& " an item of a list of authors starts with when it was copied from a line 'A, B, and C'."""
+
+
 def first_names_first(names: Sequence[str]) -> tuple[list[str], tuple[NameSplit | None, ...]]:
     """Turn the names of a list written "Family, Given" first name first; return them with where each splits (None for
     a name written first name first; no splits at all when there is none). A name that is not one "Family, Given"
@@ -631,7 +635,9 @@ class _Reader:
             for i, item in enumerate(value):
                 text = self.string((name, i), item, "author")
                 if text is not None:
-                    found = [n for n in (split_authors(text) if ";" in text else [re.sub(r"\s+", " ", text).strip()]) if n]
+                    # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
+                    whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
+                    found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
                     names.extend(found)
                     marked.extend((n, i) for n in found if "," in n)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
