@@ -80,6 +80,23 @@ def test_what_the_sanitiser_removes_is_noted_where_it_was_written(name: str) -> 
         ("summary-stripped", line, column, message, hint)]
 
 
+def test_a_summary_indented_as_a_code_block_is_noted_at_its_first_indented_line() -> None:
+    for markdown, line, by in (("    Codes from eigenfunctions.\n    More.", 1, "4 spaces"),
+                               ("Codes.\n\n```\nx = 1\n```\n\n\tPasted with a tab.", 7, "a tab")):
+        notes = MarkdownRenderer().render(markdown).notes
+        assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [(
+            "summary-indented", line, 1,
+            f"this line of the summary is indented by {by}, so it is shown as a code block, not as prose",
+            "remove the spaces at the start of the line (for code you mean, put ``` lines around it instead)")]
+
+
+@pytest.mark.parametrize("markdown", ["```\ncode\n    indented in its fence\n```\nText.",
+                                      "- an item\n\n    more of the item", "A line\n    continued, indented"])
+def test_fenced_code_and_indented_prose_that_is_no_code_block_are_not_noted(markdown: str) -> None:
+    assert MarkdownRenderer().render(markdown).notes == ()
+    assert MarkdownRenderer(trusted=True).render("    code on a page of the repository").notes == ()
+
+
 def test_each_kind_of_removal_is_noted_once_with_a_count() -> None:
     notes = MarkdownRenderer().render("<img src=a> <img src=b> [x](../a) [y](../a) <script>1</script>").notes
     assert [n.message for n in notes] == [
@@ -93,7 +110,7 @@ def test_each_kind_of_removal_is_noted_once_with_a_count() -> None:
     "Plain *prose* with **bold**, `<script>` as code, <b>HTML</b> x<sup>2</sup> and <br> a break.",
     '[code](https://github.com/x/y "t") <https://x.org> <a href="http://x.org" onclick="y" style="z">x</a>',
     '<span style="color: red">attributes the sanitiser drops</span> <abbr title="locality">LSH</abbr>',
-    "## A heading\n\n- a list\n- of items\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code",
+    "## A heading\n\n- a list\n- of items\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nfenced code\n```",
     "Math $x^2$ and $$\\sum_i x_i$$ and\n$$\n\\frac{a}{b}\n$$",
     "```html\n<img src=x onerror=alert(1)> <a href='javascript:x'>x</a>\n```",
     "A comment <!-- for reviewers --> is not shown, as meant.",

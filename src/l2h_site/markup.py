@@ -110,7 +110,7 @@ class Note:
     """Something of a summary that is not shown as its contributor wrote it, for a warning."""
 
     code: str
-    """Diagnostic code: math-error or summary-stripped."""
+    """Diagnostic code: math-error, summary-stripped or summary-indented."""
     line: int
     """Line of the markdown it is on, from 1."""
     column: int
@@ -168,6 +168,8 @@ class MarkdownRenderer:
         except RecursionError:
             return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         notes = removed_markup(text, rendered, self.trusted)
+        if not self.trusted and rendered.count("<pre>") > len(FencedBlockPreprocessor.FENCED_BLOCK_RE.findall(text)):
+            notes += _indented_code(text)
         # With math, the text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
         source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted)) \
             if _MATH_SPAN.search(rendered) else ""
@@ -419,6 +421,25 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
                           f"the link to {href[:60]!r} was removed, its text kept{times}: it is not a web address",
                           "links must start with https:// (or http://): write the full address"))
     return notes
+
+
+_INDENTED = re.compile(r"(?:\A|\n[ \t]*\n)(?P<indent>(?: {4}|\t)[ \t]*)\S")
+"""A line that Markdown shows as a code block: indented by four spaces (or a tab), at the start or after a blank line."""
+
+
+def _indented_code(text: str) -> list[Note]:
+    """Note the first code block a summary holds by indentation alone (more <pre> blocks were rendered than it has
+    fenced ones): pasted text indented by four spaces is shown as code, which its contributor rarely means."""
+    prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    found = _INDENTED.search(prose)
+    if found is None:
+        return []
+    start = found.start("indent")
+    line, indent = prose.count("\n", 0, start) + 1, found.group("indent")
+    by = "a tab" if "\t" in indent else f"{len(indent)} spaces"
+    return [Note("summary-indented", line, 1,
+                 f"this line of the summary is indented by {by}, so it is shown as a code block, not as prose",
+                 "remove the spaces at the start of the line (for code you mean, put ``` lines around it instead)")]
 
 
 def _find(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
