@@ -97,6 +97,24 @@ def test_fenced_code_and_indented_prose_that_is_no_code_block_are_not_noted(mark
     assert MarkdownRenderer(trusted=True).render("    code on a page of the repository").notes == ()
 
 
+@pytest.mark.parametrize(("markdown", "line", "column"), [
+    ("We minimise $$\\|x - y\\|^2 over codes.\n\nNext.", 1, 13),
+    ("Codes.\n\nWith $\\ell_p distances, the rest is literal.", 3, 6)])
+def test_math_left_open_is_noted_where_its_dollars_are(markdown: str, line: int, column: int) -> None:
+    notes = MarkdownRenderer().render(markdown).notes
+    assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [(
+        "math-unclosed", line, column,
+        ("these dollars open math that is never closed, so the formula and the text after it are shown as written, "
+         "dollars and all"),
+        "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")]
+
+
+@pytest.mark.parametrize("markdown", ["Codes $\\ell_p$ and $$x^2$$.", "It costs $5 and $10.", "`$$` and `$\\x`",
+                                      "```\n$$\n```", "A price \\$\\alpha", "Display\n\n$$\nx^2\n$$\n\nText."])
+def test_closed_math_dollars_in_code_and_dollar_signs_are_not_noted(markdown: str) -> None:
+    assert MarkdownRenderer().render(markdown).notes == ()
+
+
 def test_each_kind_of_removal_is_noted_once_with_a_count() -> None:
     notes = MarkdownRenderer().render("<img src=a> <img src=b> [x](../a) [y](../a) <script>1</script>").notes
     assert [n.message for n in notes] == [

@@ -110,7 +110,7 @@ class Note:
     """Something of a summary that is not shown as its contributor wrote it, for a warning."""
 
     code: str
-    """Diagnostic code: math-error, summary-stripped or summary-indented."""
+    """Diagnostic code: math-error, math-unclosed, summary-stripped or summary-indented."""
     line: int
     """Line of the markdown it is on, from 1."""
     column: int
@@ -188,6 +188,8 @@ class MarkdownRenderer:
             return mathml
 
         safe = sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted)
+        if not self.trusted and "$" in text:
+            notes += _unclosed_math(text, safe)
         return Rendered(focusable_boxes(safe, "on this page" if self.trusted else "in the summary"), source,
                         tuple(notes))
 
@@ -421,6 +423,28 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
                           f"the link to {href[:60]!r} was removed, its text kept{times}: it is not a web address",
                           "links must start with https:// (or http://): write the full address"))
     return notes
+
+
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
+_LEFT_DOLLARS = re.compile(r"\$\$|(?<!\\)\$(?=\\[A-Za-z])")
+"""Dollars that Markdown's output still shows as text, that only math has: '$$', and '$' before a LaTeX command."""
+
+
+def _unclosed_math(text: str, safe: str) -> list[Note]:
+    """Note math whose dollars are not closed, so that the formula and the rest of its paragraph are shown as literal
+    text: the sanitised HTML still shows '$$' (or '$\\command') outside code."""
+    if not _LEFT_DOLLARS.search(html_text(_CODE.sub(" ", safe))):
+        return []
+    prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    prose = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), prose)
+    where = _find(prose, _LEFT_DOLLARS)
+    if where is None:  # the '$' shown was written '\\$'
+        return []
+    line, column = where
+    return [Note("math-unclosed", line, column,
+                 "these dollars open math that is never closed, so the formula and the text after it are shown as "
+                 "written, dollars and all",
+                 "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")]
 
 
 _INDENTED = re.compile(r"(?:\A|\n[ \t]*\n)(?P<indent>(?: {4}|\t)[ \t]*)\S")
