@@ -34,6 +34,10 @@
       return response.json();
     });
   }
+  // A count as the pages and the build write it, whatever the browser's language: 5,000 (and 500).
+  function number(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -175,7 +179,7 @@
   facetSelects.forEach(function (select) {
     var labels = {};
     Array.prototype.forEach.call(select.options, function (option) {
-      if (option.value) labels[option.value] = option.textContent.replace(/\s*\(\d+\)\s*$/, "");
+      if (option.value) labels[option.value] = option.textContent.replace(/\s*\([\d,]+\)\s*$/, "");
     });
     facetLabels[select.dataset.facet] = labels;
   });
@@ -686,7 +690,7 @@
             section.setAttribute("aria-labelledby", "y" + year);
             var heading = element("h2", "year-heading", year + " ");
             heading.id = "y" + year;
-            heading.appendChild(element("span", "count", String(totals[year])));
+            heading.appendChild(element("span", "count", number(totals[year])));
             section.appendChild(heading);
             list = element("ul", "paper-list");
             section.appendChild(list);
@@ -710,8 +714,8 @@
       form.dataset.count = String(view.numbers.length);
       if (printNote) {  // on paper, say that the list goes on (a large review prints what is shown)
         printNote.hidden = more.hidden;
-        printNote.textContent = "The first " + Math.min(view.limit, view.numbers.length) + " of " +
-          view.numbers.length + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
+        printNote.textContent = "The first " + number(Math.min(view.limit, view.numbers.length)) + " of " +
+          number(view.numbers.length) + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
       }
     }).catch(function () {
       status.textContent = "The list of papers could not be loaded; reload the page to try again.";
@@ -810,8 +814,8 @@
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
       announce((empty || (filtered
-        ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + data.count + " papers.")) + linkNote, searching);
+        ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
+        : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
       render();
     }).catch(function () {
       status.textContent = "Sorting is unavailable: its data could not be loaded.";
@@ -834,7 +838,7 @@
         point.classList.toggle("is-dimmed", filtered && !hit);
       });
     }
-    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + numbers.length + " of " + data.count + " highlighted" : "";
+    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + number(numbers.length) + " of " + number(data.count) + " highlighted" : "";
   }
 
   // ----- events -----
