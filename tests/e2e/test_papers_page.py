@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,6 +179,34 @@ def test_without_javascript_every_paper_is_listed_by_year(page_without_js: Any, 
     page.get_by_role("link", name="2008 →").click()
     page.get_by_role("link", name="Spectral Hashing").click()
     expect(page.locator("h1")).to_have_text("Spectral Hashing")
+
+
+NOSCRIPT = {"full": "Searching, filtering and sorting the papers need JavaScript, which is off in this browser: every paper is "
+                    "listed below by year.",
+            "paged": "Searching, filtering and sorting the papers need JavaScript, which is off in this browser: the newest "
+                     "papers are listed below, and every paper on its year's page."}
+SEARCH_ALL_BUNDLES = """async word => {
+    const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+    const ids = await (await fetch("finder-search.json")).json();
+    for (const folder of ids.bundles || []) await pagefind.mergeIndex(new URL("../" + folder, location.href).href);
+    return (await pagefind.search(word)).results.length;
+}"""
+
+
+def test_without_javascript_the_papers_page_says_that_search_needs_it(
+        page: Any, page_without_js: Any, base_url: str, built_site: Path, mode: str) -> None:
+    """Where the hidden finder would be, a reader without JavaScript is told why there is none and where the papers
+    are; with JavaScript nothing is said. The note is in no search result and not in the feed."""
+    page_without_js.goto(base_url + "papers/")
+    note = page_without_js.locator(".finder-noscript")
+    expect(note).to_be_visible()
+    expect(note).to_have_text(NOSCRIPT[mode])
+    assert note.evaluate("p => p.parentElement.previousElementSibling.id") == "finder"
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    expect(page.get_by_text("need JavaScript")).to_have_count(0)
+    assert [page.evaluate(SEARCH_ALL_BUNDLES, word) for word in ("eigenfunctions", "javascript", "browser")] == [1, 0, 0]
+    assert "JavaScript" not in (built_site / "feed.xml").read_text(encoding="utf-8")
 
 
 def test_controls_are_labelled_and_keyboard_usable(page: Any, base_url: str) -> None:
