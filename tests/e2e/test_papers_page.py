@@ -771,3 +771,56 @@ def test_a_printed_large_review_says_that_its_list_goes_on(page: Any, base_url: 
     expect(page.locator("#finder-results li.paper-item")).to_have_count(ALL)
     page.emulate_media(media="print")
     expect(note).to_be_hidden()  # all of it is shown
+
+
+def option_counts(page: Any) -> dict[str, list[str]]:
+    """The options of the family and venue lists and the tags, with their counts, as the reader sees them."""
+    return {"family": page.locator("#f-facet-family option").all_inner_texts()[1:],
+            "venue": page.locator("#f-venue option").all_inner_texts()[1:],
+            "tags": [" ".join(label.split()) for label in page.locator("#f-tags .tag-choices label").all_inner_texts()]}
+
+
+ALL_COUNTS = {"family": ["Unsupervised (4)", "Supervised (3)", "Quantisation (1)"],
+              "venue": ["CVPR (3)", "ICCV (1)", "NeurIPS (1)", "SIGIR (1)", "TPAMI (2)"],
+              "tags": ["Cross-Modal (1)", "Deep Learning (4)", "Image Retrieval (4)"]}
+
+
+def test_option_counts_follow_the_other_filters(page: Any, base_url: str) -> None:
+    """Each list's counts are of the papers that the other filters let through, so that a count is what choosing the
+    option would show; the focus stays where it was and only the status speaks. Cleared, the counts are the totals
+    the page was built with."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    assert option_counts(page) == ALL_COUNTS
+    page.locator("#f-venue").select_option("CVPR")
+    wait_count(page, 3)
+    assert option_counts(page) == {"family": ["Unsupervised (1)", "Supervised (2)", "Quantisation (0)"],
+                                   "venue": ALL_COUNTS["venue"],  # the venue's own choice does not count itself
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (1)", "Image Retrieval (2)"]}
+    deep = page.get_by_role("checkbox", name="Deep Learning")
+    deep.focus()
+    page.keyboard.press("Space")
+    wait_count(page, 1)
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers.")
+    assert option_counts(page) == {"family": ["Unsupervised (0)", "Supervised (1)", "Quantisation (0)"],
+                                   "venue": ["CVPR (1)", "ICCV (1)", "NeurIPS (0)", "SIGIR (1)", "TPAMI (1)"],
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (1)", "Image Retrieval (0)"]}
+    expect(deep).to_be_focused()
+    assert page.evaluate("[...document.querySelectorAll('[aria-live]')].map(el => el.id)") == ["finder-status"]
+    page.locator("#f-q").fill("spectral")  # with the query and the years, which bound every count
+    page.locator("#f-venue").select_option("")
+    deep.uncheck()
+    wait_count(page, 1)
+    assert option_counts(page) == {"family": ["Unsupervised (1)", "Supervised (0)", "Quantisation (0)"],
+                                   "venue": ["CVPR (0)", "ICCV (0)", "NeurIPS (1)", "SIGIR (0)", "TPAMI (0)"],
+                                   "tags": ["Cross-Modal (0)", "Deep Learning (0)", "Image Retrieval (1)"]}
+    page.locator("#f-q").fill("")
+    page.locator("#f-from").fill("2017")
+    page.locator("#f-facet-family").select_option("supervised")
+    wait_count(page, 2)
+    assert option_counts(page) == {"family": ["Unsupervised (2)", "Supervised (2)", "Quantisation (0)"],
+                                   "venue": ["CVPR (1)", "ICCV (1)", "NeurIPS (0)", "SIGIR (0)", "TPAMI (0)"],
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (2)", "Image Retrieval (1)"]}
+    page.get_by_role("button", name="Clear all").click()
+    wait_count(page, ALL)
+    assert option_counts(page) == ALL_COUNTS
