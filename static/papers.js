@@ -22,6 +22,7 @@
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
   var tagBoxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="tag"]'));
   var ticked = document.getElementById("f-tags-ticked");
+  var tagCounts = tagBoxes.map(function (box) { return box.parentNode.querySelector(".tag-count"); });
   var printNote = document.getElementById("finder-print-note");
   var mapDetails = document.getElementById("finder-map");
   var mapCount = document.getElementById("finder-map-count");
@@ -33,6 +34,10 @@
       if (!response.ok) throw new Error(path + ": " + response.status);
       return response.json();
     });
+  }
+  // A count as the pages and the build write it, whatever the browser's language: 5,000 (and 500).
+  function number(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -120,13 +125,13 @@
   function decode(raw) {
     var n = raw.count;
     var d = { count: n, cardSize: raw.cards, year: new Int16Array(n), venue: raw.venue, venues: raw.venues,
-              tags: {}, facets: {}, paperTags: [], yearTotals: {} };
+              tags: {}, facets: {}, paperTags: [], paperFacets: [], yearTotals: {} };
     var at = 0;
     raw.years.forEach(function (run) {
       d.yearTotals[run[0]] = run[1];
       for (var k = 0; k < run[1]; k++) d.year[at++] = run[0];
     });
-    for (var i = 0; i < n; i++) d.paperTags.push([]);
+    for (var i = 0; i < n; i++) { d.paperTags.push([]); d.paperFacets.push([]); }
     raw.tags.forEach(function (entry) {
       var member = decodePosting(entry[2], n);
       d.tags[entry[0]] = member;
@@ -135,7 +140,8 @@
     Object.keys(raw.facets).forEach(function (facet) {
       d.facets[facet] = {};
       Object.keys(raw.facets[facet]).forEach(function (value) {
-        d.facets[facet][value] = decodePosting(raw.facets[facet][value], n);
+        var member = d.facets[facet][value] = decodePosting(raw.facets[facet][value], n);
+        for (var i = 0; i < n; i++) if (member[i]) d.paperFacets[i].push([facet, value]);
       });
     });
     return d;
@@ -175,7 +181,7 @@
   facetSelects.forEach(function (select) {
     var labels = {};
     Array.prototype.forEach.call(select.options, function (option) {
-      if (option.value) labels[option.value] = option.textContent.replace(/\s*\(\d+\)\s*$/, "");
+      if (option.value) labels[option.value] = option.textContent.replace(/\s*\([\d,]+\)\s*$/, "");
     });
     facetLabels[select.dataset.facet] = labels;
   });
@@ -577,30 +583,95 @@
   }
 
   // ----- filtering, sorting and display -----
-  function matcher(state) {
-    var terms = fold(state.q).split(/\s+/).filter(Boolean).map(spellings);  // each word in each spelling
-    var tagSets = state.tags.map(function (tag) { return data.tags[tag] || new Uint8Array(data.count); });
-    var facetSets = Object.keys(state.facets).map(function (facet) {
-      return (data.facets[facet] || {})[state.facets[facet]] || new Uint8Array(data.count);
-    });
-    var venue = state.venue ? data.venues.indexOf(state.venue) : -2;
+  // The filters of a view, each a test of a paper's number. The choice of a facet or of the venue names the list of
+  // options whose counts it leaves out (counts): each such list counts the papers that every other filter lets
+  // through, as faceted search does, so that "CVPR (3)" is what choosing CVPR would show now. The years, the query
+  // and the tags bound every count (a paper must have every ticked tag: a tag's count is of the papers it would
+  // leave, among those shown).
+  function filters(state) {
+    var list = [];
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
-    var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
-    return function (i) {
-      for (var t = 0; t < tagSets.length; t++) if (!tagSets[t][i]) return false;
-      for (var f = 0; f < facetSets.length; f++) if (!facetSets[f][i]) return false;
-      if (venue !== -2 && data.venue[i] !== venue) return false;
-      if (!isNaN(from) && data.year[i] < from) return false;
-      if (!isNaN(to) && data.year[i] > to) return false;
-      if (!terms.length) return true;
-      if (hits && hits[i]) return true;
-      if (!texts) return false;
-      var text = texts[i];
-      if (abstracts) text = text + " " + (abstracts[knownKeys[i]] || "");
-      return terms.every(function (term) {
-        return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
+    if (!isNaN(from) || !isNaN(to)) {
+      list.push({ counts: null, test: function (i) {
+        return !(data.year[i] < from) && !(data.year[i] > to);  // a bound that is NaN compares false
+      } });
+    }
+    var tagSets = state.tags.map(function (tag) { return data.tags[tag] || new Uint8Array(data.count); });
+    if (tagSets.length) {
+      list.push({ counts: null, test: function (i) {
+        for (var t = 0; t < tagSets.length; t++) if (!tagSets[t][i]) return false;
+        return true;
+      } });
+    }
+    Object.keys(state.facets).forEach(function (facet) {
+      var member = (data.facets[facet] || {})[state.facets[facet]] || new Uint8Array(data.count);
+      list.push({ counts: { facet: facet }, test: function (i) { return member[i] === 1; } });
+    });
+    if (state.venue) {
+      var venue = data.venues.indexOf(state.venue);
+      list.push({ counts: { venue: true }, test: function (i) { return data.venue[i] === venue; } });
+    }
+    var terms = fold(state.q).split(/\s+/).filter(Boolean).map(spellings);  // each word in each spelling
+    if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
+      var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
+      list.push({ counts: null, test: function (i) {
+        if (hits && hits[i]) return true;
+        if (!texts) return false;
+        var text = texts[i];
+        if (abstracts) text = text + " " + (abstracts[knownKeys[i]] || "");
+        return terms.every(function (term) {
+          return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
+        });
+      } });
+    }
+    return list;
+  }
+
+  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags}.
+  function selectPapers(state) {
+    var parts = filters(state);
+    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {} };
+    Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; });
+    for (var i = 0; i < data.count; i++) {
+      var misses = 0, missed = null;
+      for (var p = 0; p < parts.length && misses < 2; p++) {
+        if (parts[p].test(i)) continue;
+        misses = parts[p].counts ? misses + 1 : 2;
+        missed = parts[p].counts;
+      }
+      if (misses === 0) found.numbers.push(i);
+      if (misses < 2) countPaper(found, i, missed);
+    }
+    return found;
+  }
+
+  // Count paper i in the options of every list (only: null), or of the one list whose choice it lacks.
+  function countPaper(found, i, only) {
+    if ((!only || only.venue) && data.venue[i] >= 0) found.venues[data.venue[i]]++;
+    if (!only || only.facet) {
+      data.paperFacets[i].forEach(function (pair) {
+        if (!only || pair[0] === only.facet) found.facets[pair[0]][pair[1]] = (found.facets[pair[0]][pair[1]] || 0) + 1;
       });
-    };
+    }
+    if (!only) {
+      data.paperTags[i].forEach(function (tag) { found.tags[tag.name] = (found.tags[tag.name] || 0) + 1; });
+    }
+  }
+
+  // Write the counts into the options: their text only, so that nothing is announced and the focus stays.
+  function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+  function showCounts(found) {
+    facetSelects.forEach(function (select) {
+      var facet = select.dataset.facet, labels = facetLabels[facet] || {};
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (option.value) setText(option, labels[option.value] + " (" + number(found.facets[facet][option.value] || 0) + ")");
+      });
+    });
+    Array.prototype.forEach.call(form.elements.venue.options, function (option) {
+      var index = data.venues.indexOf(option.value);
+      if (option.value) setText(option, option.value + " (" + number(index >= 0 ? found.venues[index] : 0) + ")");
+    });
+    tagBoxes.forEach(function (box, k) { setText(tagCounts[k], "(" + number(found.tags[box.value] || 0) + ")"); });
   }
 
   function fixedWidth(packed) {
@@ -686,7 +757,7 @@
             section.setAttribute("aria-labelledby", "y" + year);
             var heading = element("h2", "year-heading", year + " ");
             heading.id = "y" + year;
-            heading.appendChild(element("span", "count", String(totals[year])));
+            heading.appendChild(element("span", "count", number(totals[year])));
             section.appendChild(heading);
             list = element("ul", "paper-list");
             section.appendChild(list);
@@ -710,8 +781,8 @@
       form.dataset.count = String(view.numbers.length);
       if (printNote) {  // on paper, say that the list goes on (a large review prints what is shown)
         printNote.hidden = more.hidden;
-        printNote.textContent = "The first " + Math.min(view.limit, view.numbers.length) + " of " +
-          view.numbers.length + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
+        printNote.textContent = "The first " + number(Math.min(view.limit, view.numbers.length)) + " of " +
+          number(view.numbers.length) + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
       }
     }).catch(function () {
       status.textContent = "The list of papers could not be loaded; reload the page to try again.";
@@ -791,9 +862,8 @@
     // status is busy, so that a screen reader waits for the answer, and "no papers" is not said yet.
     var searching = !!state.q && state.q !== fullText.q;
     if (searching) status.setAttribute("aria-busy", "true");
-    var match = matcher(state);
-    var numbers = [];
-    for (var i = 0; i < data.count; i++) if (match(i)) numbers.push(i);
+    var found = selectPapers(state);
+    var numbers = found.numbers;
     var filtered = numbers.length !== data.count;
     var seq = ++applySeq;
     moreAsked = 0;
@@ -804,14 +874,15 @@
       announce("Searching for \u201c" + state.q + "\u201d\u2026", true);
       return state;
     }
+    showCounts(found);
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
       var empty = numbers.length || searching ? null : noMatches(state);
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
       announce((empty || (filtered
-        ? "Showing " + numbers.length + " of " + data.count + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + data.count + " papers.")) + linkNote, searching);
+        ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
+        : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
       render();
     }).catch(function () {
       status.textContent = "Sorting is unavailable: its data could not be loaded.";
@@ -834,7 +905,7 @@
         point.classList.toggle("is-dimmed", filtered && !hit);
       });
     }
-    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + numbers.length + " of " + data.count + " highlighted" : "";
+    if (mapCount) mapCount.textContent = filtered ? " \u2014 " + number(numbers.length) + " of " + number(data.count) + " highlighted" : "";
   }
 
   // ----- events -----

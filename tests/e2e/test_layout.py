@@ -491,6 +491,33 @@ def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_topic_map_on_a_phone_shows_its_scroll_shade(browser: Any, site_url: str, scheme: str) -> None:
+    """On a phone the topic map scrolls sideways in its box like the other wide boxes, and shows their shade where
+    more of it is, over the map's own background (on the stats page and on the all-papers page, where the map is
+    folded; a large review's map file loaded on demand)."""
+    context = browser.new_context(color_scheme=scheme, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        for path in ("stats/", "papers/"):
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            if path == "papers/":
+                page.locator("#finder-map > summary").click()
+            box = page.locator("figure.topic-map")
+            box.scroll_into_view_if_needed()
+            expect(box.locator("a.map-point")).to_have_count(8)
+            assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), path
+            left, right = shades(box)
+            assert left <= UNSEEN and right >= SEEN, (path, left, right)
+            box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+            left, right = shades(box)
+            assert left >= SEEN and right <= UNSEEN, (path, left, right)
+    finally:
+        context.close()
+
+
 SCROLL_STOPS = """() => [...document.querySelectorAll("[data-scroll-stop]")].map(box => [box.tabIndex >= 0,
     getComputedStyle(box).overflowX !== "hidden" && box.scrollWidth > box.clientWidth + 1
     || getComputedStyle(box).overflowY !== "hidden" && box.scrollHeight > box.clientHeight + 1])"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,6 +181,34 @@ def test_without_javascript_every_paper_is_listed_by_year(page_without_js: Any, 
     expect(page.locator("h1")).to_have_text("Spectral Hashing")
 
 
+NOSCRIPT = {"full": "Searching, filtering and sorting the papers need JavaScript, which is off in this browser: every paper is "
+                    "listed below by year.",
+            "paged": "Searching, filtering and sorting the papers need JavaScript, which is off in this browser: the newest "
+                     "papers are listed below, and every paper on its year's page."}
+SEARCH_ALL_BUNDLES = """async word => {
+    const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+    const ids = await (await fetch("finder-search.json")).json();
+    for (const folder of ids.bundles || []) await pagefind.mergeIndex(new URL("../" + folder, location.href).href);
+    return (await pagefind.search(word)).results.length;
+}"""
+
+
+def test_without_javascript_the_papers_page_says_that_search_needs_it(
+        page: Any, page_without_js: Any, base_url: str, built_site: Path, mode: str) -> None:
+    """Where the hidden finder would be, a reader without JavaScript is told why there is none and where the papers
+    are; with JavaScript nothing is said. The note is in no search result and not in the feed."""
+    page_without_js.goto(base_url + "papers/")
+    note = page_without_js.locator(".finder-noscript")
+    expect(note).to_be_visible()
+    expect(note).to_have_text(NOSCRIPT[mode])
+    assert note.evaluate("p => p.parentElement.previousElementSibling.id") == "finder"
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    expect(page.get_by_text("need JavaScript")).to_have_count(0)
+    assert [page.evaluate(SEARCH_ALL_BUNDLES, word) for word in ("eigenfunctions", "javascript", "browser")] == [1, 0, 0]
+    assert "JavaScript" not in (built_site / "feed.xml").read_text(encoding="utf-8")
+
+
 def test_controls_are_labelled_and_keyboard_usable(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/")
     wait_count(page, ALL)
@@ -201,7 +230,8 @@ def test_controls_are_labelled_and_keyboard_usable(page: Any, base_url: str) -> 
     wait_count(page, 1)
     assert "tag=Cross-Modal" in page.url
     page.keyboard.press("Tab")  # on to the next tag, in name order
-    expect(tags.get_by_role("checkbox", name="Deep Learning (4)", exact=True)).to_be_focused()
+    # its count is of the papers shown: "cross" and Cross-Modal leave one, which has Deep Learning
+    expect(tags.get_by_role("checkbox", name="Deep Learning (1)", exact=True)).to_be_focused()
 
 
 def test_open_a_related_paper(page: Any, base_url: str) -> None:
@@ -742,3 +772,56 @@ def test_a_printed_large_review_says_that_its_list_goes_on(page: Any, base_url: 
     expect(page.locator("#finder-results li.paper-item")).to_have_count(ALL)
     page.emulate_media(media="print")
     expect(note).to_be_hidden()  # all of it is shown
+
+
+def option_counts(page: Any) -> dict[str, list[str]]:
+    """The options of the family and venue lists and the tags, with their counts, as the reader sees them."""
+    return {"family": page.locator("#f-facet-family option").all_inner_texts()[1:],
+            "venue": page.locator("#f-venue option").all_inner_texts()[1:],
+            "tags": [" ".join(label.split()) for label in page.locator("#f-tags .tag-choices label").all_inner_texts()]}
+
+
+ALL_COUNTS = {"family": ["Unsupervised (4)", "Supervised (3)", "Quantisation (1)"],
+              "venue": ["CVPR (3)", "ICCV (1)", "NeurIPS (1)", "SIGIR (1)", "TPAMI (2)"],
+              "tags": ["Cross-Modal (1)", "Deep Learning (4)", "Image Retrieval (4)"]}
+
+
+def test_option_counts_follow_the_other_filters(page: Any, base_url: str) -> None:
+    """Each list's counts are of the papers that the other filters let through, so that a count is what choosing the
+    option would show; the focus stays where it was and only the status speaks. Cleared, the counts are the totals
+    the page was built with."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    assert option_counts(page) == ALL_COUNTS
+    page.locator("#f-venue").select_option("CVPR")
+    wait_count(page, 3)
+    assert option_counts(page) == {"family": ["Unsupervised (1)", "Supervised (2)", "Quantisation (0)"],
+                                   "venue": ALL_COUNTS["venue"],  # the venue's own choice does not count itself
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (1)", "Image Retrieval (2)"]}
+    deep = page.get_by_role("checkbox", name="Deep Learning")
+    deep.focus()
+    page.keyboard.press("Space")
+    wait_count(page, 1)
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers.")
+    assert option_counts(page) == {"family": ["Unsupervised (0)", "Supervised (1)", "Quantisation (0)"],
+                                   "venue": ["CVPR (1)", "ICCV (1)", "NeurIPS (0)", "SIGIR (1)", "TPAMI (1)"],
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (1)", "Image Retrieval (0)"]}
+    expect(deep).to_be_focused()
+    assert page.evaluate("[...document.querySelectorAll('[aria-live]')].map(el => el.id)") == ["finder-status"]
+    page.locator("#f-q").fill("spectral")  # with the query and the years, which bound every count
+    page.locator("#f-venue").select_option("")
+    deep.uncheck()
+    wait_count(page, 1)
+    assert option_counts(page) == {"family": ["Unsupervised (1)", "Supervised (0)", "Quantisation (0)"],
+                                   "venue": ["CVPR (0)", "ICCV (0)", "NeurIPS (1)", "SIGIR (0)", "TPAMI (0)"],
+                                   "tags": ["Cross-Modal (0)", "Deep Learning (0)", "Image Retrieval (1)"]}
+    page.locator("#f-q").fill("")
+    page.locator("#f-from").fill("2017")
+    page.locator("#f-facet-family").select_option("supervised")
+    wait_count(page, 2)
+    assert option_counts(page) == {"family": ["Unsupervised (2)", "Supervised (2)", "Quantisation (0)"],
+                                   "venue": ["CVPR (1)", "ICCV (1)", "NeurIPS (0)", "SIGIR (0)", "TPAMI (0)"],
+                                   "tags": ["Cross-Modal (1)", "Deep Learning (2)", "Image Retrieval (1)"]}
+    page.get_by_role("button", name="Clear all").click()
+    wait_count(page, ALL)
+    assert option_counts(page) == ALL_COUNTS
