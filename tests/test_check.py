@@ -782,3 +782,19 @@ def test_a_paper_put_beside_the_papers_folder_after_a_build_fails_the_next_build
     (root / "gong2011iterative.md").rename(root / "papers" / "gong2011iterative.md")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     assert (root / "_site" / "publications" / "gong2011iterative" / "index.html").is_file()
+
+
+def test_tags_written_as_one_line_are_checked_against_the_taxonomy_all_the_same(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """One round of fixes: the missing brackets, and each tag that is not in the taxonomy, at the tags line."""
+    root = site({"papers/weiss2008spectral.md": paper(tags="Deep Hashing, image retrieval")})
+    assert run(root, capsys=capsys) == (1, (
+        'papers/weiss2008spectral.md:6:7: error[tag-drift]: tag "image retrieval" is a variant spelling of the existing '
+        'tag "Image Retrieval"\n'
+        '  help: write "Image Retrieval"\n'
+        'papers/weiss2008spectral.md:6:7: error[unknown-tag]: tag "Deep Hashing" is not in taxonomy.yml\n'
+        "  help: use a tag listed in taxonomy.yml, or propose a new one there with a description\n"
+        'papers/weiss2008spectral.md:6:7: error[wrong-type]: tags must be a list, got the text "Deep Hashing, image '
+        'retrieval"\n'
+        "  help: write tags: [Deep Hashing, image retrieval]\n"
+        "3 error(s), 0 warning(s) in 1 file\n"))

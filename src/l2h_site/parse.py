@@ -771,7 +771,8 @@ class _Reader:
             parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
             self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"',
                       f"write tags: [{', '.join(parts)}]")
-            return []
+            # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
+            return [re.sub(r"\s+", " ", part) for part in parts][:MAX_TAGS]
         if not isinstance(value, list):
             self.fail(("tags",), "wrong-type", f"tags must be a list, got {describe_value(value)}",
                       "write tags: [First Tag, Second Tag]")

@@ -98,7 +98,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
     canonical_tags: list[str] = []
     for i, tag in enumerate(paper.tags):
-        line, column = at("tags", i)
+        line, column = parsed.positions.get(("tags", i)) or at("tags")  # tags written as one line: its position
         if tag in tags.canonical:
             canonical_tags.append(tag)
         elif is_placeholder(tag):
