@@ -158,6 +158,20 @@ def test_typographic_quotes_within_a_value_are_text() -> None:
     assert parsed.paper.title == "The “Curse” of Dimensionality’s End"
 
 
+@pytest.mark.parametrize("title", ["“Deep” Hashing Is “Hard”", "‘Deep’ Hashing Is ‘Hard’", "«Deep» Hashing Is «Hard»",
+                                   "„Deep“ Hashing Is „Hard“"])
+def test_a_value_that_starts_and_ends_with_quoted_words_is_text(title: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: {title}\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == title
+
+
+def test_an_apostrophe_within_typographic_quotes_keeps_them_an_error() -> None:
+    parsed, diagnostics = parse("---\ntitle: ‘Don’t Hash’\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n")
+    assert parsed is not None and not parsed.complete
+    assert [(d.code, d.hint) for d in diagnostics] == [("typographic-quotes", 'write it in straight quotes: "Don’t Hash"')]
+
+
 @pytest.mark.parametrize("before, message, hint", [
     ("\n", "file does not start with front matter: a blank line comes before the '---' on line 2",
      "delete the line above it, so that the file starts with '---'"),

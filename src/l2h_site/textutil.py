@@ -124,13 +124,16 @@ def describe_value(value: Any) -> str:
     return f'the text "{value}"'
 
 
-TYPOGRAPHIC_QUOTES = re.compile("^\\s*[\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb](.*)[\u201c\u201d\u2018\u2019\u00ab\u00bb]\\s*$",
-                                re.DOTALL)
+TYPOGRAPHIC_QUOTES = re.compile(
+    "^\\s*(?:[\u201c\u201d\u201e]([^\u201c\u201d\u201e]*)[\u201c\u201d]"  # “…”, „…“
+    "|[\u2018\u2019\u201a]([^\u2018\u201a]*)[\u2018\u2019]"  # ‘…’, ‚…‘ (an apostrophe ’ within is text)
+    "|[\u00ab\u00bb]([^\u00ab\u00bb]*)[\u00ab\u00bb])\\s*$")  # «…», »…«
 """A value wrapped in the quotes a word processor or a web page writes (“…”, ‘…’, «…»), which YAML does not
-read as quotes: pasted from such a page in place of "…". Group 1 is the text within them."""
+read as quotes: pasted from such a page in place of "…". The text within holds no other quote of that kind
+(“Deep” hashing is “hard” is a title that quotes two words, not one in quotes). Groups 1 to 3: the text within."""
 
 
 def without_typographic_quotes(text: str) -> str:
     """Return text without the typographic quotes around it, if it is wrapped in them."""
     match = TYPOGRAPHIC_QUOTES.match(text)
-    return match.group(1).strip() if match else text
+    return next(group for group in match.groups() if group is not None).strip() if match else text
