@@ -90,6 +90,13 @@ def test_a_summary_indented_as_a_code_block_is_noted_at_its_first_indented_line(
             "remove the spaces at the start of the line (for code you mean, put ``` lines around it instead)")]
 
 
+def test_an_indented_code_block_after_a_list_items_indented_paragraph_is_noted_at_its_own_line() -> None:
+    markdown = "Codes.\n\n- first point\n\n    more of the point.\n\nThen.\n\n    Pasted from the abstract.\n"
+    rendered = MarkdownRenderer().render(markdown)
+    assert "<p>more of the point.</p>" in rendered.html and "<code>Pasted from the abstract." in rendered.html
+    assert [(n.code, n.line, n.column) for n in rendered.notes] == [("summary-indented", 9, 1)]
+
+
 @pytest.mark.parametrize("markdown", ["```\ncode\n    indented in its fence\n```\nText.",
                                       "- an item\n\n    more of the item", "A line\n    continued, indented"])
 def test_fenced_code_and_indented_prose_that_is_no_code_block_are_not_noted(markdown: str) -> None:

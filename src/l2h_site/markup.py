@@ -169,7 +169,7 @@ class MarkdownRenderer:
             return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         notes = removed_markup(text, rendered, self.trusted)
         if not self.trusted and rendered.count("<pre>") > len(FencedBlockPreprocessor.FENCED_BLOCK_RE.findall(text)):
-            notes += _indented_code(text)
+            notes += _indented_code(text, rendered)
         # With math, the text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
         source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted)) \
             if _MATH_SPAN.search(rendered) else ""
@@ -451,11 +451,16 @@ _INDENTED = re.compile(r"(?:\A|\n[ \t]*\n)(?P<indent>(?: {4}|\t)[ \t]*)\S")
 """A line that Markdown shows as a code block: indented by four spaces (or a tab), at the start or after a blank line."""
 
 
-def _indented_code(text: str) -> list[Note]:
+def _indented_code(text: str, rendered: str) -> list[Note]:
     """Note the first code block a summary holds by indentation alone (more <pre> blocks were rendered than it has
-    fenced ones): pasted text indented by four spaces is shown as code, which its contributor rarely means."""
+    fenced ones): pasted text indented by four spaces is shown as code, which its contributor rarely means. Of the
+    lines indented after a blank line, it is the first that Markdown's output shows in a code block: a list item's
+    indented paragraph before it is prose."""
     prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    found = _INDENTED.search(prose)
+    code = "".join(_CODE_BLOCK.findall(rendered))
+    candidates = list(_INDENTED.finditer(prose))
+    found = next((c for c in candidates if html.escape(_line_at(prose, c.start("indent")).strip(), quote=False) in code),
+                 candidates[0] if candidates else None)
     if found is None:
         return []
     start = found.start("indent")
@@ -464,6 +469,16 @@ def _indented_code(text: str) -> list[Note]:
     return [Note("summary-indented", line, 1,
                  f"this line of the summary is indented by {by}, so it is shown as a code block, not as prose",
                  "remove the spaces at the start of the line (for code you mean, put ``` lines around it instead)")]
+
+
+_CODE_BLOCK = re.compile(r"<pre><code>(.*?)</code></pre>", re.DOTALL)
+"""The content of a code block in Markdown's output that no fence made (a fence's may have a language class)."""
+
+
+def _line_at(text: str, start: int) -> str:
+    """The rest of the line of text from start."""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
 
 
 def _find(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
