@@ -106,7 +106,9 @@ def test_fenced_code_and_indented_prose_that_is_no_code_block_are_not_noted(mark
 
 @pytest.mark.parametrize(("markdown", "line", "column"), [
     ("We minimise $$\\|x - y\\|^2 over codes.\n\nNext.", 1, 13),
-    ("Codes.\n\nWith $\\ell_p distances, the rest is literal.", 3, 6)])
+    ("Codes.\n\nWith $\\ell_p distances, the rest is literal.", 3, 6),
+    ("Closed $$x^2$$, then open $$y over codes.", 1, 27),
+    ("A closed $\\beta$.\n\nThen $\\ell_p open.", 3, 6)])
 def test_math_left_open_is_noted_where_its_dollars_are(markdown: str, line: int, column: int) -> None:
     notes = MarkdownRenderer().render(markdown).notes
     assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [(

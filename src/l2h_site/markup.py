@@ -428,6 +428,16 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
 _LEFT_DOLLARS = re.compile(r"\$\$|(?<!\\)\$(?=\\[A-Za-z])")
 """Dollars that Markdown's output still shows as text, that only math has: '$$', and '$' before a LaTeX command."""
+_WITHIN_PARAGRAPH = r"(?:(?!\n[ \t]*\n)(?:\\.|[^\\$]))+?"
+"""The text of a formula: no dollar (but an escaped one), no blank line."""
+_CLOSED_DISPLAY = re.compile(r"(?<!\\)\$\$" + _WITHIN_PARAGRAPH + r"\$\$")
+_CLOSED_INLINE = re.compile(r"(?<!\\)\$(?![\s$])" + _WITHIN_PARAGRAPH + r"(?<!\s)\$")
+"""Closed math as arithmatex (smart_dollar) reads it: $$…$$, and $…$ with no space inside either dollar."""
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Spaces in place of a match, its line breaks kept, so that what follows keeps its line and column."""
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def _unclosed_math(text: str, safe: str) -> list[Note]:
@@ -437,7 +447,9 @@ def _unclosed_math(text: str, safe: str) -> list[Note]:
         return []
     prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     prose = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), prose)
-    where = _find(prose, _LEFT_DOLLARS)
+    # the dollars of closed formulas are not those shown: "$$x$$ and $$y" is open at its second "$$"
+    closed = _CLOSED_INLINE.sub(_blank, _CLOSED_DISPLAY.sub(_blank, prose))
+    where = _find(closed, _LEFT_DOLLARS) or _find(prose, _LEFT_DOLLARS)
     if where is None:  # the '$' shown was written '\\$'
         return []
     line, column = where
