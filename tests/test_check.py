@@ -733,7 +733,8 @@ def test_a_serial_comma_before_and_is_no_part_of_the_last_name(site: Site, capsy
 
 @pytest.mark.parametrize("authors", ["[Yair Weiss, Rob Fergus, and Antonio Torralba]",
                                      "\n  - Yair Weiss\n  - Rob Fergus\n  - and Antonio Torralba",
-                                     "\n  - Yair Weiss\n  - Rob Fergus\n  - \"& Antonio Torralba\""])
+                                     "\n  - Yair Weiss\n  - Rob Fergus\n  - \"& Antonio Torralba\"",
+                                     "[Yair Weiss, Rob Fergus, And Antonio Torralba]"])
 def test_an_and_that_starts_an_item_of_a_list_of_authors_is_no_part_of_the_name(
         site: Site, capsys: pytest.CaptureFixture[str], authors: str) -> None:
     root = site({"papers/weiss2008spectral.md": paper(authors=authors)})

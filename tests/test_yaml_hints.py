@@ -313,3 +313,6 @@ def test_non_breaking_space_after_a_key_or_dash_is_named() -> None:
 def test_non_breaking_spaces_within_a_value_are_text() -> None:
     doc = load_yaml("title: \u00a0Spectral\u00a0Hashing\n", first_line=2)
     assert doc.problems == [] and doc.value == {"title": "\u00a0Spectral\u00a0Hashing"}
+    # a line that continues a value, indented with one (a title broken over two lines): text, not indentation
+    doc = load_yaml("title: A long\n  \u00a0title continued\nyear: 2008\n", first_line=2)
+    assert doc.problems == [] and doc.value == {"title": "A long \u00a0title continued", "year": 2008}

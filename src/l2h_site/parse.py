@@ -230,7 +230,7 @@ def split_authors(text: str) -> list[str]:
     return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
 
 
-_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S)")
+_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S)", re.IGNORECASE)
 """The "and " or "& " an item of a list of authors starts with when it was copied from a line 'A, B, and C'."""
 
 

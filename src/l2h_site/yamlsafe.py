@@ -61,10 +61,13 @@ _FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\
 _SPACE_NAMES = {"\u00a0": "non-breaking space", "\u202f": "narrow non-breaking space", "\u2007": "figure space",
                 "\u3000": "ideographic space"}
 """Spaces that look like an ordinary one but are not YAML's, by name (others are called a Unicode space)."""
+_UNICODE_SPACES = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _UNICODE_SPACE_GAP = re.compile(
-    r"(?:[ ]*(?:-[ ]+)*(?:[A-Za-z_][\w-]*:|-)|[ ]*)(?P<space>[\u00a0\u2000-\u200a\u202f\u205f\u3000])")
+    rf"(?:[ ]*(?:-[ ]+)*(?:[A-Za-z_][\w-]*:|-)|[ ]*(?=[ {_UNICODE_SPACES}]*(?:[A-Za-z_][\w-]*:|-[ {_UNICODE_SPACES}])))"
+    rf"(?P<space>[{_UNICODE_SPACES}])")
 """A line whose indentation, or the gap after its 'key:' or '- ', holds a space YAML does not take for one (pasted
-from a web page): YAML reads it as text, so that '\u00a0\u00a0url: …' is a field named '\u00a0\u00a0url'."""
+from a web page): YAML reads it as text, so that '\u00a0\u00a0url: …' is a field named '\u00a0\u00a0url'. An
+indented line that starts no field or item is left alone: it may continue a value, whose text such a space is."""
 _INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
 """A line that starts with spaces, then 'key:'."""
 
