@@ -126,8 +126,10 @@ CASES = [
          [f'{P}:5:7: error[wrong-type]: year must be a whole number, got the text "2019a"']),
     Case("year-float", {P: paper(year="2019.5")},
          [f"{P}:5:7: error[wrong-type]: year must be a whole number, got the number 2019.5"]),
-    Case("tags-text", {P: paper(tags='"a, b"')},
-         [f'{P}:6:7: error[wrong-type]: tags must be a list, got the text "a, b"']),
+    Case("tags-text", {P: paper(tags='"a, b"')},  # each tag is checked all the same: one round of fixes
+         [f'{P}:6:7: error[unknown-tag]: tag "a" is not in taxonomy.yml',
+          f'{P}:6:7: error[unknown-tag]: tag "b" is not in taxonomy.yml',
+          f'{P}:6:7: error[wrong-type]: tags must be a list, got the text "a, b"']),
     Case("authors-mapping", {P: paper(authors="{}")},
          [f"{P}:3:10: error[wrong-type]: authors must be a list of names or one comma-separated line, got a mapping"]),
     Case("title-empty", {P: paper(title='""')}, [f"{P}:2:8: error[empty-field]: title is empty"]),
