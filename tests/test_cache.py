@@ -358,26 +358,27 @@ def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_ma
     paper = Paper(key="a2020x", source="x", title="T", authors=("A B",), year=2020, extra={"legacy": 1})
     view = PaperView(paper=paper, title_html="T", title_text="T", summary_html="<p>S</p>", url="publications/a2020x/")
     kept: dict[str, tuple[Any, str]] = {}
-    first = render_module._view_digests(SimpleNamespace(papers=(view,)), kept)  # type: ignore[arg-type]
+    first = render_module._view_digests(SimpleNamespace(papers=(view,)), kept)
     assert kept == {"a2020x": (view, first["a2020x"])} and len(hashed) == 1
     # The same view made anew (l2h serve's next build): its digest is the last one's, not hashed again.
     again = dataclasses.replace(view, paper=dataclasses.replace(paper, extra={"legacy": 1}))
-    assert render_module._view_digests(SimpleNamespace(papers=(again,)), kept) == first  # type: ignore[arg-type]
+    assert render_module._view_digests(SimpleNamespace(papers=(again,)), kept) == first
     assert len(hashed) == 1 and kept["a2020x"][0] is again
     # legacy: true == 1 in Python, but templates show it otherwise: hashed again, as a build without kept views does.
     changed = dataclasses.replace(view, paper=dataclasses.replace(paper, extra={"legacy": True}))
-    digests = render_module._view_digests(SimpleNamespace(papers=(changed,)), kept)  # type: ignore[arg-type]
+    digests = render_module._view_digests(SimpleNamespace(papers=(changed,)), kept)
     assert digests != first and digests == render_module._view_digests(
-        SimpleNamespace(papers=(changed,)))  # type: ignore[arg-type]
+        SimpleNamespace(papers=(changed,)))
     # A summary edited: hashed again.
     edited = dataclasses.replace(changed, summary_html="<p>S.</p>")
-    assert render_module._view_digests(SimpleNamespace(papers=(edited,)), kept) != digests  # type: ignore[arg-type]
+    assert render_module._view_digests(SimpleNamespace(papers=(edited,)), kept) != digests
 
 
 def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files read from now on (Path.read_bytes, and FileHashes' own reads), in order."""
     reads: list[str] = []
-    real, real_read = Path.read_bytes, cache_module._read
+    real = Path.read_bytes
+    real_read: Callable[[str | Path], bytes] = cache_module._read
 
     def read_bytes(self: Path) -> bytes:
         reads.append(self.name)

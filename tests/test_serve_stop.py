@@ -140,7 +140,7 @@ def _wait(predicate: Callable[[], bool], timeout: float = 120.0) -> None:
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated review, kept as a pristine copy that each test starts from."""
-    return _generator().generate(PAPERS, tmp_path_factory.mktemp("stop") / "review", seed=3)
+    return Path(_generator().generate(PAPERS, tmp_path_factory.mktemp("stop") / "review", seed=3))
 
 
 def _copy(review: Path, tmp_path: Path) -> Path:
