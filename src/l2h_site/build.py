@@ -115,9 +115,10 @@ class BuildResult:
 
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
                memo: Memo | None = None, summaries: Callable[[str], bool] | None = None,
-               cache: BuildCache | None = None) -> CheckResult:
+               cache: BuildCache | None = None, strays: list[Diagnostic] | None = None) -> CheckResult:
     """Load and validate all content and compile the templates, without rendering pages; a memo keeps parsed
-    files by content, a cache the compiled templates.
+    files by content, a cache the compiled templates. strays: the papers beside the papers folder, if a build looked
+    for them already (stray_papers), for its fingerprint.
 
     summaries selects paper files (by path from the root) whose summaries are rendered too, to warn of what
     the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
@@ -130,7 +131,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
     diagnostics += problems
-    diagnostics += stray_papers(config.root, config.path(config.papers_dir))
+    diagnostics += strays if strays is not None else stray_papers(config.root, config.path(config.papers_dir))
     diagnostics += static_files(config.path(config.static_dir), config.static_dir)[1]  # names the build would refuse
     facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
@@ -294,15 +295,15 @@ def page_inputs(config: Config, config_file: Path | None, hashes: FileHashes | N
 
 
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
-                      hashes: FileHashes | None = None, **options: object) -> str:
-    """Hash everything a build's output can depend on: every input file, git history, versions, options."""
+                      hashes: FileHashes | None = None, strays: Sequence[Diagnostic] = (), **options: object) -> str:
+    """Hash everything a build's output can depend on: every input file, git history, versions, options, and which
+    files are papers beside the papers folder (strays: stray_papers' errors, which every build reports)."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    # A paper put beside the papers folder is an error of every build (stray_papers): which files are, is an input.
-    strays = [d.path for d in stray_papers(root, config.path(config.papers_dir))]
-    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True), strays,
+    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True),
+                  [d.path for d in strays],
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
                   sorted((k, str(v)) for k, v in options.items()))
@@ -406,8 +407,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     if write:  # refuse a dangerous output folder before any work; then hold it until this build is done
         check_output_dir(target, config.root, protected)
         held.enter_context(exclusive(target, cache.folder if cache is not None else None))
-    stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strict=strict,
-                              check_links=check_links, serving=serving)
+    strays = stray_papers(config.root, config.path(config.papers_dir))  # read once: the fingerprint and the check
+    stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
+                              strict=strict, check_links=check_links, serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
@@ -421,7 +423,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     early = _early_child(config, cache) if warm is None else None
     try:
         memo = cache.memo("papers") if cache is not None else None
-        check = check_site(root, config_file, progress, memo, cache=cache)
+        check = check_site(root, config_file, progress, memo, cache=cache, strays=strays)
         if memo is not None:
             memo.save()
             if given is None:  # a one-off build: the parse results are saved and no longer needed
