@@ -304,7 +304,7 @@ def _name(parts: object) -> str:
     first = getattr(parts, "first", [])
     von = getattr(parts, "von", [])
     last = getattr(parts, "last", [])
-    suffix = getattr(parts, "jr", [])  # "Steele, Jr., Guy L." is "Guy L. Steele Jr." (cite.split_name reads it back)
+    suffix = getattr(parts, "jr", [])  # "Steele, Jr., Guy L." is "Guy L. Steele Jr." (names.split_name reads it back)
     if not (first or von or last):
         return clean_text(str(parts)) if isinstance(parts, str) else ""
     return clean_text(" ".join([*first, *von, *last, *suffix]))
