@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import textwrap
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,21 @@ Codes from thresholded eigenfunctions of the graph Laplacian.
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Map every file under folder to its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@cache
+def _benchmark_generate() -> Callable[..., Path]:
+    spec = importlib.util.spec_from_file_location("l2h_bench_generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate: Callable[..., Path] = module.generate
+    return generate
+
+
+def generate_review(papers: int, out: Path, seed: int = 1) -> Path:
+    """Write benchmarks/generate.py's synthetic review of this many papers into out (which must not exist yet)."""
+    return _benchmark_generate()(papers, out, seed=seed)
 
 
 def git(root: Path, *args: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -12,16 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("l2h_bench_generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import generate_review, snapshot
 
 
 def _build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -30,12 +20,8 @@ def _build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str
                           env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=600)
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> None:
-    root = _generator().generate(120, tmp_path / "review", seed=7)
+    root = generate_review(120, tmp_path / "review", seed=7)
     # one paper with math latex2mathml cannot read: its warning must come out the same way too
     (root / "papers" / "zzbroken2020math.md").write_text(
         "---\ntitle: Broken Math\nauthors: Ann Zzbroken\nvenue: CVPR\nyear: 2020\ntags: [Theory]\n"
@@ -49,7 +35,7 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> Non
     assert serial.stderr == parallel.stderr
     # the parallel build lets go of its papers before indexing the search: it still counts them
     assert "(121 papers)" in serial.stdout and "(121 papers)" in parallel.stdout, parallel.stdout
-    serial_files, parallel_files = _tree(tmp_path / "serial"), _tree(tmp_path / "parallel")
+    serial_files, parallel_files = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert len(serial_files) > 120
     assert serial_files.keys() == parallel_files.keys()
     different = [path for path in serial_files if serial_files[path] != parallel_files[path]]
@@ -60,7 +46,7 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path) -> Non
     updated = _build(root, tmp_path / "parallel", L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="2")
     fresh = _build(root, tmp_path / "serial-again", L2H_JOBS="1")
     assert updated.returncode == 0 and fresh.returncode == 0, updated.stderr + fresh.stderr
-    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "serial-again")
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial-again")
     written = re.search(r"\(0 from cache; (\d+) written", updated.stdout)
     assert written and 0 < int(written[1]) < len(parallel_files) // 2, updated.stdout
 
@@ -117,7 +103,7 @@ def test_cores_reserved_for_another_process_are_left_to_it() -> None:
 def test_summaries_known_before_the_context_are_looked_up_without_a_pool(tmp_path: Path) -> None:
     # With a cache, every summary is rendered (or found) before the context is built, which only looks them up:
     # forking workers to look up 20,000 summaries held 200 MB for nothing.
-    root = _generator().generate(30, tmp_path / "review", seed=3)
+    root = generate_review(30, tmp_path / "review", seed=3)
     # the spy records the context's calls that may take a pool: those not marked as no work (work=0)
     script = ("import sys, l2h_site.context as c; from pathlib import Path\n"
               "from l2h_site.build import build\n"
@@ -140,10 +126,9 @@ def test_small_reviews_stay_in_one_process() -> None:
 
 
 def test_the_benchmark_corpus_is_deterministic(tmp_path: Path) -> None:
-    generate = _generator().generate
-    first, second = generate(40, tmp_path / "a", seed=3), generate(40, tmp_path / "b", seed=3)
-    assert _tree(first / "papers") == _tree(second / "papers")
-    assert _tree(first / "papers") != _tree(generate(40, tmp_path / "c", seed=4) / "papers")
+    first, second = generate_review(40, tmp_path / "a", seed=3), generate_review(40, tmp_path / "b", seed=3)
+    assert snapshot(first / "papers") == snapshot(second / "papers")
+    assert snapshot(first / "papers") != snapshot(generate_review(40, tmp_path / "c", seed=4) / "papers")
 
 
 def test_ctrl_c_stops_the_pool_without_a_traceback_from_each_worker() -> None:

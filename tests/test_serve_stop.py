@@ -9,7 +9,6 @@ each stop, the next `l2h serve` and `l2h build` must give the same sites as clea
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import queue
 import re
@@ -20,13 +19,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import generate_review, snapshot
 
 from l2h_site.build import build
 
-REPO = Path(__file__).resolve().parent.parent
 PAPERS = 80
 SLOW_LOOP = "{% for _ in range(3000000) %}{% endfor %}"
 """Jinja that takes about 0.2 s and writes nothing: in the paper template, rendering the site takes 15 s or more."""
@@ -45,18 +43,6 @@ serve.site_context = slow
 sys.exit(main(sys.argv[2:]))
 """
 """l2h serve, with a stand-in for computing what the previews need that first waits the seconds given."""
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("l2h_bench_generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _slow_papers(root: Path, slow: bool) -> None:
@@ -140,7 +126,7 @@ def _wait(predicate: Callable[[], bool], timeout: float = 120.0) -> None:
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated review, kept as a pristine copy that each test starts from."""
-    return Path(_generator().generate(PAPERS, tmp_path_factory.mktemp("stop") / "review", seed=3))
+    return generate_review(PAPERS, tmp_path_factory.mktemp("stop") / "review", seed=3)
 
 
 def _copy(review: Path, tmp_path: Path) -> Path:
@@ -157,13 +143,13 @@ def _check_what_is_left(root: Path, tmp_path: Path) -> None:
     assert any(line.startswith("l2h: built ") for line in again.text), again.text
     time.sleep(0.5)  # the previews
     again.interrupt()
-    served = _tree(root / ".l2h-cache" / "serve")
+    served = snapshot(root / ".l2h-cache" / "serve")
     assert build(root, out_dir=tmp_path / "clean-serve", serving=True, use_cache=False).written
-    assert served == _tree(tmp_path / "clean-serve")
+    assert served == snapshot(tmp_path / "clean-serve")
     l2h = [sys.executable, "-m", "l2h_site", "build", "--quiet"]
     subprocess.run(l2h, cwd=root, check=True, timeout=300)
     subprocess.run([*l2h, "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True, timeout=300)
-    assert _tree(root / "_site") == _tree(tmp_path / "clean")
+    assert snapshot(root / "_site") == snapshot(tmp_path / "clean")
     assert not [p.name for p in (root / ".l2h-cache").iterdir() if re.match(r"\.serve\.l2h-", p.name)]  # tidied
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from conftest import GOOD_PAPER, REPO, snapshot
+from conftest import GOOD_PAPER, REPO, generate_review, snapshot
 
 from l2h_site.build import build
 from l2h_site.cli import main
@@ -135,12 +135,7 @@ print(is_parallel(len(site.papers)), sorted(r.cards) == sorted((v.paper.key, 2) 
 def test_a_worker_pool_gets_every_card_rendered_once_before_it_renders_the_pages(tmp_path: Path) -> None:
     # The cards come back to the build process from a first pool, so that the pages' pool inherits all of them (a
     # worker's own cards would die with it): the build process then holds one card per paper for these pages.
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    root = generate(60, tmp_path / "review", seed=5)
+    root = generate_review(60, tmp_path / "review", seed=5)
     done = subprocess.run([sys.executable, "-c", CARDS_IN_A_POOL, str(root)], capture_output=True, text=True,
                           check=False, timeout=300, env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"})
     assert done.returncode == 0, done.stderr
