@@ -428,6 +428,18 @@ def _rgb_rows(png: bytes) -> list[bytes]:
     return rows
 
 
+def assert_shade_follows_scrolling(box: Any, label: str) -> None:
+    """Assert that a box scrolls sideways and shows its shade only at the right edge, then, scrolled to its end, only
+    at the left one."""
+    box.scroll_into_view_if_needed()
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), label
+    left, right = shades(box)
+    assert left <= UNSEEN and right >= SEEN, (label, left, right)
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    left, right = shades(box)
+    assert left >= SEEN and right <= UNSEEN, (label, left, right)
+
+
 def shades(box: Any) -> list[int]:
     """How much a box's scroll shade darkens (or, dark theme, lightens) its left and its right edge: the largest
     difference of a colour channel, within 16 px of each side, from the same box with a transparent shade. The rows
@@ -471,14 +483,7 @@ def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_
             page.goto(site_url + path)
             page.wait_for_load_state("networkidle")
             for selector in selectors:
-                box = page.locator(selector).first
-                box.scroll_into_view_if_needed()
-                assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), selector
-                left, right = shades(box)
-                assert left <= UNSEEN and right >= SEEN, (selector, left, right)
-                box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-                left, right = shades(box)
-                assert left >= SEEN and right <= UNSEEN, (selector, left, right)
+                assert_shade_follows_scrolling(page.locator(selector).first, selector)
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(site_url + "publications/gong2011iterative/")
         page.wait_for_load_state("networkidle")
@@ -506,14 +511,9 @@ def test_the_topic_map_on_a_phone_shows_its_scroll_shade(browser: Any, site_url:
             if path == "papers/":
                 page.locator("#finder-map > summary").click()
             box = page.locator("figure.topic-map")
-            box.scroll_into_view_if_needed()
+            box.scroll_into_view_if_needed()  # a large review's map is fetched as it comes into view
             expect(box.locator("a.map-point")).to_have_count(8)
-            assert box.evaluate("el => el.scrollWidth > el.clientWidth + 50"), path
-            left, right = shades(box)
-            assert left <= UNSEEN and right >= SEEN, (path, left, right)
-            box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-            left, right = shades(box)
-            assert left >= SEEN and right <= UNSEEN, (path, left, right)
+            assert_shade_follows_scrolling(box, path)
     finally:
         context.close()
 
