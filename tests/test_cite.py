@@ -532,6 +532,16 @@ def test_a_sole_author_page_has_one_citation_author_that_zotero_reads_as_one(sit
                                                        "givenName": "Jan C.", "familyName": "van Gemert"}]
 
 
+def bibtex_authors(root: Path, html: str, author: str) -> list[tuple[str, ...]]:
+    """Check that a built page's BibTeX and papers.bib give author as its author field; return its names as BibTeX
+    reads them: (first, von, last, jr) each."""
+    assert f"  author = {{{author}}},\n" in html  # the page's BibTeX
+    assert f"  author = {{{author}}},\n" in (root / "_site/papers.bib").read_text(encoding="utf-8")
+    library = bibtexparser.parse_string("@article{k, author={" + author + "}}",  # type: ignore[attr-defined]
+                                        append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    return [tuple(" ".join(p) for p in (n.first, n.von, n.last, n.jr)) for n in library.entries[0]["author"]]
+
+
 MARKED = """\
 ---
 title: Names
@@ -573,11 +583,7 @@ def test_names_written_family_given_are_shown_first_name_first_and_cited_by_thei
          "honorificSuffix": "Jr."},
         {"@type": "Person", "name": "Anish Das Sarma", "givenName": "Anish Das", "familyName": "Sarma"}]
     author = "Das Sarma, Anish and Laurens van der Maaten and Steele, Jr., Guy L. and Anish Das Sarma"
-    assert f"  author = {{{author}}},\n" in html  # the page's BibTeX
-    assert f"  author = {{{author}}},\n" in (root / "_site/papers.bib").read_text(encoding="utf-8")
-    library = bibtexparser.parse_string("@article{k, author={" + author + "}}",  # type: ignore[attr-defined]
-                                        append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()])
-    assert [tuple(" ".join(p) for p in (n.first, n.von, n.last, n.jr)) for n in library.entries[0]["author"]] == [
+    assert bibtex_authors(root, html, author) == [
         ("Anish", "", "Das Sarma", ""), ("Laurens", "van der", "Maaten", ""), ("Guy L.", "", "Steele", "Jr."),
         ("Anish Das", "", "Sarma", "")]  # as BibTeX reads it
     assert json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))[0]["author"] == [
@@ -589,6 +595,48 @@ def test_names_written_family_given_are_shown_first_name_first_and_cited_by_thei
         assert f'<span class="authors">{byline}</span>' in (root / "_site" / listing).read_text(encoding="utf-8")
     feed = (root / "_site/feed.xml").read_text(encoding="utf-8")
     assert re.findall(r"<author><name>([^<]*)</name></author>", feed)[1:] == shown
+
+
+GROUPED = MARKED.replace("""  - Das Sarma, Anish
+  - "van der Maaten, Laurens"
+  - Steele, Jr., Guy L.
+  - Anish Das Sarma
+""", """  - "{De la Torre}, Fernando"
+  - "van {De la Torre}, Ana"
+  - Fernando De la Torre
+""")
+
+
+def test_a_family_name_in_braces_is_one_family_name_in_every_output(site: Site) -> None:
+    """"{De la Torre}, Fernando" (BibTeX's braces) is family name "De la Torre", no particle: readers see "Fernando
+    De la Torre", and papers.bib (as BibTeX reads it back), papers.json, citation_author and the JSON-LD agree. The
+    last author, written first name first and unmarked, is cited by split_name's guess, particle "De la"."""
+    root = site({"papers/torre2020names.md": GROUPED})
+    result = build(root, out_dir=root / "_site")
+    assert result.written
+    assert [(d.line, d.code, d.message, d.hint) for d in result.diagnostics] == [  # and the fix keeps the braces
+        (4, "author-split-differs", ('author "Fernando De la Torre" is split "De la Torre, Fernando" here but '
+         '"{De la Torre}, Fernando" in papers/torre2020names.md: citations would name two people'),
+         ('write it "{De la Torre}, Fernando" here too, as an item of a YAML list of authors (or, if '
+         'papers/torre2020names.md splits it wrongly, correct it there)'))]
+    html = (root / "_site/publications/torre2020names/index.html").read_text(encoding="utf-8")
+    assert '<p class="byline">Fernando De la Torre, Ana van De la Torre and Fernando De la Torre</p>' in html
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "De la Torre, Fernando", "van De la Torre, Ana", "De la Torre, Fernando"]
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["author"] == [
+        {"@type": "Person", "name": "Fernando De la Torre", "givenName": "Fernando", "familyName": "De la Torre"},
+        {"@type": "Person", "name": "Ana van De la Torre", "givenName": "Ana", "familyName": "van De la Torre"},
+        {"@type": "Person", "name": "Fernando De la Torre", "givenName": "Fernando", "familyName": "De la Torre"}]
+    author = "{De la Torre}, Fernando and van {De la Torre}, Ana and De la Torre, Fernando"
+    assert bibtex_authors(root, html, author) == [
+        ("Fernando", "", "{De la Torre}", ""), ("Ana", "van", "{De la Torre}", ""),
+        ("Fernando", "De la", "Torre", "")]  # as BibTeX reads it: the braces keep "De la" in the family name
+    assert json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))[0]["author"] == [
+        {"given": "Fernando", "family": "De la Torre"},
+        {"given": "Ana", "non-dropping-particle": "van", "family": "De la Torre"},
+        {"given": "Fernando", "non-dropping-particle": "De la", "family": "Torre"}]
 
 
 def test_a_sole_author_written_family_given_is_one_citation_author(site: Site) -> None:

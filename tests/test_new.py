@@ -143,6 +143,22 @@ def test_from_bibtex_a_name_bibtex_splits_otherwise_than_first_name_first_is_wri
     assert "authors: Gurmeet Singh Manku, Arvind Jain, Anish Das Sarma\n" in path.read_text(encoding="utf-8")
 
 
+def test_from_bibtex_a_family_name_in_braces_is_written_family_given_with_its_braces(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"torre.bib": "@inproceedings{torre2012learning, title = {Learning Grouped Names}, author = "
+                              "{{De la Torre}, Fernando and Le Song}, booktitle = {CVPR}, year = {2012}}\n"})
+    assert run(root, "--bibtex", str(root / "torre.bib"), "--facet", "family=supervised", "--facet",
+               "modality=text") == 0
+    path = root / "papers/torre2012learning.md"
+    assert path.read_text(encoding="utf-8").startswith(
+        "---\ntitle: Learning Grouped Names\nauthors: ['{De la Torre}, Fernando', Le Song]\nvenue: CVPR\n")
+    parsed, diagnostics = parse_paper(SourceFile(path, "papers/torre2012learning.md", "torre2012learning"),
+                                      frozenset({"family", "modality"}))
+    assert parsed is not None and diagnostics == []
+    assert parsed.paper.authors == ("Fernando De la Torre", "Le Song")
+    assert parsed.paper.name_splits == (NameSplit("Fernando", "", "De la Torre", ""), None)
+
+
 def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({})
     assert run(root, "--bibtex", str(FIXTURES / "refs.bib")) == 2

@@ -448,6 +448,49 @@ def test_a_list_item_with_commas_that_is_not_one_family_given_name_is_an_error(
     assert parsed.paper.authors == ("Yair Weiss", item.strip()) and parsed.paper.name_splits == ()
 
 
+def test_braces_group_words_of_a_family_name_written_family_given() -> None:
+    parsed, diagnostics = parse(list_paper('["{De la Torre}, Fernando", "van {De la Torre}, Jr., Ana", '
+                                           '"De la Torre, Fernando"]'))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.authors == ("Fernando De la Torre", "Ana van De la Torre Jr.", "Fernando De la Torre")
+    assert parsed.paper.name_splits == (NameSplit("Fernando", "", "De la Torre", ""),
+                                        NameSplit("Ana", "van", "De la Torre", "Jr."),
+                                        NameSplit("Fernando", "De la", "Torre", ""))
+
+
+@pytest.mark.parametrize("item, code, message, hint", [
+    ("{De la Torre, Fernando", "authors-family-given",
+     "has braces that are not one pair around whole words of its family name",
+     'write "{De la Torre}, Fernando", or without braces'),
+    ("Mc{D}onald, Ann", "authors-family-given",
+     "has braces that are not one pair around whole words of its family name",
+     'write "{McDonald}, Ann", or without braces'),
+    ("Torre, {Fernando De}", "authors-family-given",
+     "has braces outside its family name; braces group words of the family name", 'write "Torre, Fernando De"'),
+    ("Fernando {De la Torre}", "author-braces",
+     ('has braces; they group words of a family name only in a name written "Family, Given", as an item of a YAML '
+     "list of authors"), 'write it so: "{De la Torre}, Fernando"'),
+    ("{Fernando} Torre", "author-braces",
+     ('has braces; they group words of a family name only in a name written "Family, Given", as an item of a YAML '
+     "list of authors"), 'write it without braces, "Fernando Torre"'),
+])
+def test_braces_anywhere_else_in_a_name_are_an_error_with_the_fix(item: str, code: str, message: str,
+                                                                  hint: str) -> None:
+    parsed, diagnostics = parse(list_paper(f'\n  - Yair Weiss\n  - "{item}"'))
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (5, 5, "error", code, f'author "{item}" {message}', hint)]
+    assert parsed is not None and not parsed.complete
+
+
+def test_braces_in_the_one_line_form_of_authors_are_an_error_whose_fix_is_a_list() -> None:
+    parsed, diagnostics = parse(list_paper("Ann Lee, Fernando {De la Torre}"))
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (3, "author-braces", ('authors "Ann Lee, Fernando {De la Torre}" hold braces; they group words of a family '
+         'name only in a name written "Family, Given", as an item of a YAML list of authors'),
+         'write authors as a YAML list, one name an item: authors: ["Ann Lee", "{De la Torre}, Fernando"]')]
+    assert parsed is not None and not parsed.complete
+
+
 @pytest.mark.parametrize("field, value, what, character", [
     ("title", '"Spectral\u200bHashing"', "title", "the invisible character U+200B (zero width space)"),
     ("authors", '"Yair Weiss\u200c, Antonio Torralba"', "authors", "the invisible character U+200C (zero width non-joiner)"),

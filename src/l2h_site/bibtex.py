@@ -19,7 +19,7 @@ from bibtexparser.model import Block, Entry
 
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link, NameSplit
-from l2h_site.names import NameProblem, first_name_first, read_family_given, split_name
+from l2h_site.names import family_given, first_name_first, read_family_given, split_name
 from l2h_site.parse import check_url
 from l2h_site.textutil import decode_utf8
 
@@ -190,18 +190,39 @@ class _BibName:
     """One name of an author field, split into its parts as BibTeX reads it."""
 
     parts: NameParts
-    """first, von, last and jr words."""
+    """first, von, last and jr words, LaTeX decoded: each part one string."""
     family_first: bool
-    """Whether the name is written "von Last, First" (a comma outside braces), which says where it splits."""
+    """Whether the name says where it splits: it is written "von Last, First" (a comma outside braces), or words of
+    its last part are grouped in braces ("Fernando {De la Torre}")."""
 
 
 class _SplitNames(mw.SplitNameParts):
-    """bibtexparser's SplitNameParts, keeping whether each name is written "Family, Given": only such a name says
-    where it splits; one written first name first BibTeX splits by its own guess ("Luc Van Gool" as "Gool")."""
+    """bibtexparser's SplitNameParts, keeping whether each name says where it splits (written "Family, Given", or
+    with words of its family name in braces): one written first name first BibTeX splits by its own guess ("Luc Van
+    Gool" as "Gool"). Each part is LaTeX decoded, once split."""
+
+    def __init__(self, decode: mw.LatexDecodingMiddleware) -> None:
+        super().__init__()
+        self.decode = decode
 
     def _transform_field_value(self, name: list[str]) -> list[_BibName]:  # type: ignore[override]
         parts = super()._transform_field_value(name)
-        return [_BibName(split, _has_comma(text)) for split, text in zip(parts, name)]
+        return [_BibName(self.decoded(split), _has_comma(text) or any(map(_is_group, split.last)))
+                for split, text in zip(parts, name)]
+
+    def decoded(self, split: NameParts) -> NameParts:
+        """Decode the LaTeX of each part of a name ("{\\"O}zt{\\"u}rk" is "Öztürk"); the braces go with it."""
+        return NameParts(*([self.decode_text(" ".join(part))] if part else []
+                           for part in (split.first, split.von, split.last, split.jr)))
+
+    def decode_text(self, text: str) -> str:
+        decoded, error = self.decode._transform_python_value_string(text)
+        return clean_text(decoded if not error else text)
+
+
+def _is_group(word: str) -> bool:
+    """Tell whether a word of a name is a group of words in braces ("{De la Torre}"), not a LaTeX accent ("{\\'E}")."""
+    return word.startswith("{") and word.endswith("}") and _closing(word, 0) == len(word) - 1 and " " in word.strip("{}")
 
 
 def _has_comma(name: str) -> bool:
@@ -241,10 +262,12 @@ def _block_problem(origin: str, block: Block) -> BibProblem:
 def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], list[BibProblem]]:
     """Parse BibTeX text into drafts, in file order; entries lacking title, authors or year are problems."""
     # Field names are case-insensitive in BibTeX (JabRef writes Author =): lowercase them before the
-    # middlewares that look for `author`; `#` concatenation is resolved before the enclosing is removed.
+    # middlewares that look for `author`; `#` concatenation is resolved before the enclosing is removed. Names are
+    # split before LaTeX is decoded, as BibTeX splits them: decoding drops the braces that group words ("{De la
+    # Torre}, Fernando"); _SplitNames decodes each part of a name itself.
+    decode = mw.LatexDecodingMiddleware()
     stack = [mw.NormalizeFieldKeys(), mw.ResolveStringReferencesMiddleware(), _ResolveConcatenation(),
-             mw.RemoveEnclosingMiddleware(), mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(),
-             _SplitNames()]
+             mw.RemoveEnclosingMiddleware(), mw.SeparateCoAuthors(), _SplitNames(decode), decode]
     with _quiet_bibtexparser():
         library = bibtexparser.parse_string(text, parse_stack=stack)  # type: ignore[attr-defined]
     problems = [_block_problem(origin, block) for block in library.failed_blocks]
@@ -288,13 +311,10 @@ def _marked_split(name: object) -> NameSplit | None:
     as well, and for one that read_family_given would not read back as the same name."""
     if not isinstance(name, _BibName) or not name.family_first:
         return None
-    parts = name.parts
-    family = clean_text(" ".join([*parts.von, *parts.last]))
-    given, suffix = clean_text(" ".join(parts.first)), clean_text(" ".join(parts.jr))
-    if not (family and given) or "," in family + given + suffix:
-        return None
-    split = read_family_given(", ".join(filter(None, (family, suffix, given))))
-    if isinstance(split, NameProblem) or first_name_first(split) != _name(name):
+    given, particle, family, suffix = (" ".join(part) for part in (name.parts.first, name.parts.von, name.parts.last,
+                                                                    name.parts.jr))
+    split = NameSplit(given, particle, family, suffix)
+    if not (family and given) or "," in "".join(split) or read_family_given(family_given(split)) != split:
         return None
     return split if split != split_name(first_name_first(split)) else None
 

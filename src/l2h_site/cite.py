@@ -13,7 +13,7 @@ from typing import Any
 
 from l2h_site.markup import plain_text
 from l2h_site.model import NameSplit, Paper
-from l2h_site.names import is_lowercase, split_name
+from l2h_site.names import is_grouped, is_lowercase, split_name
 
 JOURNALS = frozenset({
     "TPAMI", "IJCV", "TIP", "TKDE", "TMM", "TNNLS", "TCSVT", "TOIS", "TODS", "JMLR", "PR", "CACM", "JACM",
@@ -98,12 +98,17 @@ def name_split(name: str, split: NameSplit | None = None) -> NameSplit:
 def bibtex_name(name: str, split: NameSplit | None = None) -> str:
     """Write an author for BibTeX so that it reads the name's split (name_split): "First von Last" where BibTeX reads
     that alike, else "von Last, Jr., First" (a suffix, a family name that begins with a capitalised word, or a split
-    the file marks that BibTeX would not read in the name first name first)."""
-    given, particle, family, suffix = name_split(name, split)
+    the file marks that BibTeX would not read in the name first name first). A family name BibTeX would read partly as
+    a particle goes in braces: "{De la Torre}, Fernando"."""
+    whole = name_split(name, split)
+    given, particle, family, suffix = whole
     surname = " ".join(filter(None, (particle, family)))
     guessed = split is None or split_name(name) == split  # as BibTeX splits "First von Last", if written so
     if not suffix and (is_lowercase(surname) or " " not in surname) and guessed:
         return bibtex_escape(name)
+    if is_grouped(whole):
+        surname = " ".join(filter(None, (bibtex_escape(particle), "{" + bibtex_escape(family) + "}")))
+        return ", ".join(filter(None, (surname, bibtex_escape(suffix), bibtex_escape(given))))
     return ", ".join(bibtex_escape(part) for part in (surname, suffix, given) if part)
 
 

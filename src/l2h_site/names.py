@@ -1,7 +1,8 @@
 """People's names as paper files write them, and where each splits into given and family name.
 
 A name is written first name first ("Anish Das Sarma"), and split_name guesses its split; or, as one item of a YAML
-list, "Family, Given" as BibTeX writes it ("Das Sarma, Anish"), which says where it splits (read_family_given).
+list, "Family, Given" as BibTeX writes it ("Das Sarma, Anish"), which says where it splits (read_family_given). As in
+BibTeX, braces group words of that family name which would otherwise be read as its particle: "{De la Torre}, Fernando".
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def read_family_given(text: str) -> NameSplit | NameProblem:
                            'with a suffix ("Steele, Jr., Guy L.")',
                            f"write each name as its own item: [{', '.join(map(quoted_item, pairs))}]"
                            if len(parts) % 2 == 0 and all(parts) else _ONE_A_ITEM)
-    if not all(parts):
+    if not all(map(unbraced, parts)):
         return NameProblem(f"{said} has an empty part beside a comma",
                            'write both parts, "Family, Given" (as in "Das Sarma, Anish"), or the name first name '
                            "first without a comma")
@@ -112,10 +113,40 @@ def read_family_given(text: str) -> NameSplit | NameProblem:
     if suffix and suffix not in SUFFIXES:
         return NameProblem(f'{said} has "{suffix}" between its commas, where a suffix belongs '
                            f"({', '.join(_SUFFIX_WORDS[:-1])} or {_SUFFIX_WORDS[-1]})", _ONE_A_ITEM)
-    words = family.split()
-    lower = [i for i, word in enumerate(words[:-1]) if is_lowercase(word)]
+    if any(brace in given + suffix for brace in "{}"):
+        return NameProblem(f"{said} has braces outside its family name; braces group words of the family name",
+                           f'write "{family_given(NameSplit(unbraced(given), "", unbraced(family), unbraced(suffix)))}"')
+    words = _family_words(family)
+    if words is None:
+        return NameProblem(f"{said} has braces that are not one pair around whole words of its family name",
+                           f'write "{family_given(NameSplit(given, "", unbraced(family), suffix), grouped=True)}", or '
+                           'without braces')
+    lower = [i for i, word in enumerate(words[:-1]) if not word.startswith("{") and is_lowercase(word)]
     end = lower[-1] + 1 if lower else 0
-    return NameSplit(given, " ".join(words[:end]), " ".join(words[end:]), suffix)
+    return NameSplit(given, unbraced(" ".join(words[:end])), unbraced(" ".join(words[end:])), suffix)
+
+
+_WORD = r"\{[^{}]*[^\s{}][^{}]*\}|[^\s{}]+"
+"""A word of a family name: a group of words in braces ("{De la Torre}"), or a word without braces."""
+
+
+def _family_words(family: str) -> list[str] | None:
+    """Split the family part of a name written "Family, Given" into its words, a group in braces one word ("{De la
+    Torre}"); None when a brace is not one of a pair around whole words ("{De la", "{{De}}", "Mc{D}onald", "{}")."""
+    if not re.fullmatch(f"(?:{_WORD})(?:\\s+(?:{_WORD}))*", family):
+        return None
+    return re.findall(_WORD, family)
+
+
+def unbraced(text: str) -> str:
+    """Drop the braces of a name: "{De la Torre}" is "De la Torre"."""
+    return re.sub(r"\s+", " ", re.sub(r"[{}]", "", text)).strip()
+
+
+def is_grouped(split: NameSplit) -> bool:
+    """Tell whether a split's family name holds, before its last word, a lowercase word ("De la Torre"), which BibTeX
+    and read_family_given would take for a particle: written "Family, Given", the family name goes in braces."""
+    return any(is_lowercase(word) for word in split.family.split()[:-1])
 
 
 _SUFFIX_WORDS = ("Jr.", "Sr.", "II", "III", "IV")
@@ -128,11 +159,38 @@ def quoted_item(name: str) -> str:
     return json.dumps(name, ensure_ascii=False)
 
 
-def family_given(split: NameSplit) -> str:
-    """Write a split as read_family_given reads it back: "Das Sarma, Anish", "Steele, Jr., Guy L."."""
-    return ", ".join(part for part in (" ".join(filter(None, split[1:3])), split.suffix, split.given) if part)
+def family_given(split: NameSplit, grouped: bool = False) -> str:
+    """Write a split as read_family_given reads it back: "Das Sarma, Anish", "Steele, Jr., Guy L.", "{De la Torre},
+    Fernando"; grouped puts the family name in braces even where it needs none."""
+    family = "{" + split.family + "}" if grouped or is_grouped(split) else split.family
+    return ", ".join(part for part in (" ".join(filter(None, (split.particle, family))), split.suffix, split.given)
+                     if part)
 
 
 def first_name_first(split: NameSplit) -> str:
     """Write a name as readers read it, first name first: "Anish Das Sarma", "Guy L. Steele Jr."."""
     return " ".join(part for part in split if part)
+
+
+def braces_problem(name: str) -> NameProblem | None:
+    """Tell what is wrong with braces in a name written first name first ("Fernando {De la Torre}"): l2h reads braces
+    only around the family name of a name written "Family, Given"; None for a name without braces."""
+    if "{" not in name and "}" not in name:
+        return None
+    return NameProblem(f'author "{name}" has braces; they group words of a family name only in a name written '
+                       '"Family, Given", as an item of a YAML list of authors',
+                       f"write it so: {quoted_item(unbraced_item(name))}" if _GIVEN_GROUP.fullmatch(name) else
+                       f"write it without braces, {quoted_item(unbraced(name))}")
+
+
+_GIVEN_GROUP = re.compile(r"([^{}]*\S)\s+\{([^{}]*[^\s{}][^{}]*)\}")
+"""A name first name first whose family name is a group in braces, as BibTeX writes it: "Fernando {De la Torre}"."""
+
+
+def unbraced_item(name: str) -> str:
+    """Write a name as an item of a list of authors without braces that l2h does not read: "Fernando {De la Torre}" as
+    "{De la Torre}, Fernando", the name without its braces else."""
+    group = _GIVEN_GROUP.fullmatch(name)
+    if group is None:
+        return unbraced(name)
+    return family_given(NameSplit(group.group(1).strip(), "", unbraced(group.group(2)), ""), grouped=True)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, NameSplit, Paper, SourceFile
-from l2h_site.names import NameProblem, first_name_first, read_family_given
+from l2h_site.names import NameProblem, braces_problem, first_name_first, quoted_item, read_family_given, unbraced_item
 from l2h_site.textutil import (
     TYPOGRAPHIC_QUOTES,
     closest,
@@ -629,6 +629,11 @@ class _Reader:
                           f"{len(names)} names, {quote_list(names, 6)}",
                           f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
+            if "{" in text or "}" in text:
+                self.fail((name,), "author-braces", f'{name} "{_clip(text)}" hold braces; they group words of a family '
+                          'name only in a name written "Family, Given", as an item of a YAML list of authors',
+                          f"write {name} as a YAML list, one name an item: {name}: "
+                          f"[{', '.join(quoted_item(unbraced_item(n)) for n in names)}]")
         elif isinstance(value, list):
             quoted: list[bool] = []
             marked: list[tuple[str, int]] = []  # each name with a comma, and its item, in order
@@ -646,6 +651,8 @@ class _Reader:
                     for problem in (read_family_given(n) for n in map(without_et_al_name, found) if "," in n):
                         if isinstance(problem, NameProblem):
                             self.fail((name, i), "authors-family-given", problem.message, problem.hint)
+                    for problem in filter(None, (braces_problem(n) for n in found if "," not in n)):
+                        self.fail((name, i), "author-braces", problem.message, problem.hint)
             pairs = split_pairs(names, quoted)
             if pairs:
                 names = self.split_pairs(name, names, pairs, quoted)
