@@ -256,11 +256,11 @@ def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
         '--facet: error[unknown-facet]: "familly=supervised" is not ID=VALUE with ID one of "family", "modality"\n'
         '  help: did you mean "family"?\n'
         "--year: error[year-range]: year 1800 is before 1900\n"
-        "  help: write the year the paper was published\n"
+        "  help: give --year the year the paper was published\n"
         '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
         '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
         '--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
-        '  help: write "Transformers" to say it directly\n'
+        '  help: give --tag Transformers to say it directly\n'
         '--facet: error[unknown-facet-value]: "unsupervized" is not a value of facet "family" (Method family)\n'
         '  help: did you mean "unsupervised"?\n'
         "--venue: error[placeholder]: venue still holds the placeholder \"TODO\"\n"
@@ -277,7 +277,7 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
     warned = ('--authors: warning[incomplete-authors]: "et al." in the author list\n'
               "  help: list every author as published\n")
     noted = ('--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
-             '  help: write "Transformers" to say it directly\n')
+             '  help: give --tag Transformers to say it directly\n')
     assert run(root, "--title", "Small Codes", "--authors", "Ann Lee, others", "--year", "2008",
                "--tag", "Image Retreival", "--tag", "Transformer", "--no-fetch") == 1
     assert capsys.readouterr() == ("", (
@@ -356,6 +356,42 @@ def test_the_fixes_of_flags_name_the_flag_not_a_line_of_the_file(
         "  help: replace it with the real venue, or leave --venue out if it is optional\n"
         "l2h: nothing written: 4 error(s); fix them and run `l2h new` again\n"))
     assert no_network == [] and not (root / "papers").exists()
+
+
+def test_the_fixes_of_authors_tags_and_facets_name_the_flag_not_a_line_of_the_file(
+        site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "T", "--authors", "TODO", "--year", "2008", "--tag", "image retrieval",
+               "--facet", "family=supervised", "--facet", "family=unsupervised") == 1
+    assert capsys.readouterr() == ("", (
+        '--tag: error[tag-drift]: tag "image retrieval" is a variant spelling of the existing tag "Image Retrieval"\n'
+        "  help: give --tag 'Image Retrieval' (used by 1 paper)\n"
+        '--facet: error[facet-single]: facet "family" takes one value, got 2\n'
+        "  help: keep the one value that fits best: --facet family=supervised\n"
+        '--authors: error[placeholder]: authors still holds the placeholder "TODO"\n'
+        "  help: replace it with the real authors, or leave --authors out if it is optional\n"
+        "l2h: nothing written: 3 error(s); fix them and run `l2h new` again\n"))
+    assert run(root, "--title", "T", "--authors", "Ann Lee, {De la Torre}, Fernando", "--year", "2008") == 1
+    assert capsys.readouterr().err == (
+        '--authors: error[author-braces]: authors "Ann Lee, {De la Torre}, Fernando" hold braces; they group words '
+        'of a family name only in a name written "Family, Given", as an item of a YAML list of authors\n'
+        "  help: give --authors 'Ann Lee, Fernando {De la Torre}'\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+
+def test_a_family_name_in_braces_given_to_authors_is_written_family_given(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """As BibTeX writes it first name first, "Fernando {De la Torre}" says the family name is "De la Torre"."""
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Grouped Names", "--authors", "Fernando {De la Torre}, Le Song", "--year", "2012",
+               "--no-fetch") == 0
+    path = root / "papers/torre2012grouped.md"
+    assert "\nauthors: ['{De la Torre}, Fernando', Le Song]\n" in path.read_text(encoding="utf-8")
+    parsed, _ = parse_paper(SourceFile(path, "papers/torre2012grouped.md", "torre2012grouped"),
+                            frozenset({"family", "modality"}))
+    assert parsed is not None and parsed.paper.authors == ("Fernando De la Torre", "Le Song")
+    assert parsed.paper.name_splits == (NameSplit("Fernando", "", "De la Torre", ""), None)
 
 
 def test_authors_given_as_bibtex_last_first_pairs_are_turned_round_and_said(

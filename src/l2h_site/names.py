@@ -179,7 +179,7 @@ def braces_problem(name: str) -> NameProblem | None:
         return None
     return NameProblem(f'author "{name}" has braces; they group words of a family name only in a name written '
                        '"Family, Given", as an item of a YAML list of authors',
-                       f"write it so: {quoted_item(unbraced_item(name))}" if _GIVEN_GROUP.fullmatch(name) else
+                       f"write it so: {quoted_item(unbraced_item(name))}" if read_given_group(name) else
                        f"write it without braces, {quoted_item(unbraced(name))}")
 
 
@@ -187,10 +187,15 @@ _GIVEN_GROUP = re.compile(r"([^{}]*\S)\s+\{([^{}]*[^\s{}][^{}]*)\}")
 """A name first name first whose family name is a group in braces, as BibTeX writes it: "Fernando {De la Torre}"."""
 
 
+def read_given_group(name: str) -> NameSplit | None:
+    """Read a name written first name first whose family name is a group in braces, as BibTeX writes it ("Fernando
+    {De la Torre}": given name "Fernando", family name "De la Torre"); None for any other name."""
+    group = _GIVEN_GROUP.fullmatch(name)
+    return NameSplit(group.group(1).strip(), "", unbraced(group.group(2)), "") if group else None
+
+
 def unbraced_item(name: str) -> str:
     """Write a name as an item of a list of authors without braces that l2h does not read: "Fernando {De la Torre}" as
     "{De la Torre}, Fernando", the name without its braces else."""
-    group = _GIVEN_GROUP.fullmatch(name)
-    if group is None:
-        return unbraced(name)
-    return family_given(NameSplit(group.group(1).strip(), "", unbraced(group.group(2)), ""), grouped=True)
+    split = read_given_group(name)
+    return family_given(split, grouped=True) if split else unbraced(name)

@@ -29,7 +29,7 @@ from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
-from l2h_site.names import family_given
+from l2h_site.names import family_given, first_name_first, read_given_group, unbraced
 from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
@@ -350,16 +350,37 @@ _SCALAR_FLAGS = frozenset({"title", "year", "venue", "arxiv", "doi"})
 def flag_hint(hint: str, name: str, flag: str) -> str:
     """Say a hint that tells how to write a field of the file (`write arxiv: "1509.02897"`) as the flag that gave
     it (`give --arxiv 1509.02897`), for the contributor typed the flag, not the file."""
+    hint = re.sub(r", or remove the line if (you are not sure|it is optional)", rf", or leave {flag} out if \1", hint)
+    if flag == "--facet":  # facet-single: "keep the one value that fits best: family: supervised"
+        return re.sub(rf": {re.escape(name)}: (.+)$", lambda m: f": --facet {shlex.quote(f'{name}={m.group(1)}')}", hint)
+    tag = re.fullmatch(r'write "([^"]+)"(.*)', hint) if flag == "--tag" else None
+    if tag:  # tag-drift, tag-alias
+        return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
-    hint = re.sub(r", or remove the line if (you are not sure|it is optional)", rf", or leave {flag} out if \1", hint)
     written = re.fullmatch(rf"write (?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
     if written:
         value = written.group(1)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # YAML's quotes: the shell needs its own
             value = value[1:-1]
         return f"give {flag} {shlex.quote(value)}"
-    return f"give {flag} " + hint.removeprefix("write ") if hint.startswith(("write a ", "write an ")) else hint
+    return f"give {flag} " + hint.removeprefix("write ") if hint.startswith(("write a ", "write an ", "write the ")) \
+        else hint
+
+
+def authors_flag_hint(texts: Sequence[str]) -> str:
+    """Say how to give the names of --authors flags without the braces l2h does not read: a family name in braces
+    stands last, "Fernando {De la Torre}" (also for "{De la Torre}, Fernando", as BibTeX writes it), braces
+    elsewhere go."""
+    names: list[str] = []
+    group = None  # a family name in braces, "{De la Torre}", that the next name may be the given name of
+    for name in (name for text in texts for name in split_authors(text)):
+        if group and "{" not in name and "}" not in name:  # "{De la Torre}, Fernando"
+            names[-1] = f"{name} {group}"
+        else:
+            names.append(name if read_given_group(name) else unbraced(name))
+        group = name if re.fullmatch(r"\{[^{}]+\}", name) and names[-1] == unbraced(name) else None
+    return f"give --authors {shlex.quote(', '.join(names))}"
 
 
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
@@ -397,7 +418,9 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.title = re.sub(r"\s+", " ", options.title).strip() if options.title else draft.title
     flagged = [a for text in options.authors for a in _author_flag(text, say)]
     if flagged:  # the flag's names, first name first, replace those read and where they split
-        draft.authors, draft.name_splits = flagged, []
+        splits = [read_given_group(name) for name in flagged]  # "Fernando {De la Torre}" says where it splits
+        draft.authors = [first_name_first(split) if split else name for name, split in zip(flagged, splits)]
+        draft.name_splits = splits if any(splits) else []
     draft.year = options.year or draft.year
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
@@ -442,8 +465,9 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
             d = dataclasses.replace(d, severity="error")
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
+        hint = authors_flag_hint(options.authors) if d.code == "author-braces" else flag_hint(d.hint, name, flag)
         found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source, line=0,
-                                         column=0, hint=flag_hint(d.hint, name, flag) if given else d.hint))
+                                         column=0, hint=hint if given else d.hint))
     return found
 
 
