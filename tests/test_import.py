@@ -294,7 +294,7 @@ def test_bibtex_import_writes_family_given_where_bibtex_splits_a_name_otherwise_
 
 BIB_GROUPED = r"""@inproceedings{torre2012learning,
   title = {Learning Grouped Names},
-  author = {{De la Torre}, Fernando and Ana {De la Torre} and {\"O}zt{\"u}rk, Ali and Le Song},
+  author = {{De la Torre}, Fernando and Ana {De la Torre} and {\"O}zt{\"u}rk, Ali and Fran\c cois Dupont and Le Song},
   booktitle = {CVPR},
   year = {2012}
 }
@@ -303,23 +303,26 @@ BIB_GROUPED = r"""@inproceedings{torre2012learning,
 
 def test_bibtex_import_keeps_a_family_name_grouped_in_braces(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """BibTeX's braces say "De la" is part of the family name, written "Family, Given" or first name first: the file
-    keeps the group ("{De la Torre}, Fernando"), and the review built from it cites family name "De la Torre". The
-    names are split before their LaTeX is decoded, which still turns accents into Unicode."""
+    keeps the group ("{De la Torre}, Fernando"), and the review built from it cites family name "De la Torre". A
+    name with such a group is split before its LaTeX is decoded; LaTeX with a space in it ("Fran\\c cois", which BibTeX
+    would split) is still decoded whole in the other names."""
     root = site({"refs.bib": BIB_GROUPED, "taxonomy.yml": FACETS_ONLY})
     assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
     path = root / "papers/torre2012learning.md"
     assert path.read_text(encoding="utf-8").startswith(
         "---\ntitle: Learning Grouped Names\nauthors: ['{De la Torre}, Fernando', '{De la Torre}, Ana', Ali \u00d6zt\u00fcrk, "
-        "Le Song]\n")
+        "Fran\u00e7ois Dupont, Le Song]\n")
     text = path.read_text(encoding="utf-8").replace("tags: [TODO]\n", "")
     path.write_text(re.sub(r"family: TODO\n(# .*\n)*", "family: unsupervised\n", text).replace(
         "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Names."))
     result = build(root)
     assert result.written and [d.code for d in result.diagnostics] == ["no-tags"]
-    assert ("author = {{De la Torre}, Fernando and {De la Torre}, Ana and Ali \u00d6zt\u00fcrk and Le Song},"
+    assert ("author = {{De la Torre}, Fernando and {De la Torre}, Ana and Ali \u00d6zt\u00fcrk and Fran\u00e7ois "
+            "Dupont and Le Song},"
             in (root / "_site/papers.bib").read_text(encoding="utf-8"))
     page = (root / "_site/publications/torre2012learning/index.html").read_text(encoding="utf-8")
-    assert '<p class="byline">Fernando De la Torre, Ana De la Torre, Ali \u00d6zt\u00fcrk and Le Song</p>' in page
+    assert ('<p class="byline">Fernando De la Torre, Ana De la Torre, Ali \u00d6zt\u00fcrk, Fran\u00e7ois Dupont and '
+            'Le Song</p>') in page
 
 
 def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(

@@ -199,16 +199,23 @@ class _BibName:
 class _SplitNames(mw.SplitNameParts):
     """bibtexparser's SplitNameParts, keeping whether each name says where it splits (written "Family, Given", or
     with words of its family name in braces): one written first name first BibTeX splits by its own guess ("Luc Van
-    Gool" as "Gool"). Each part is LaTeX decoded, once split."""
+    Gool" as "Gool"). A name with such a group ("{De la Torre}") is split as written, then each part is LaTeX
+    decoded; any other is decoded first, so that LaTeX with a space in it stays one word ("Fran\\c cois")."""
 
     def __init__(self, decode: mw.LatexDecodingMiddleware) -> None:
         super().__init__()
         self.decode = decode
 
     def _transform_field_value(self, name: list[str]) -> list[_BibName]:  # type: ignore[override]
-        parts = super()._transform_field_value(name)
-        return [_BibName(self.decoded(split), _has_comma(text) or any(map(_is_group, split.last)))
-                for split, text in zip(parts, name)]
+        found = []
+        for text in name:
+            if _WORDS_IN_BRACES.search(text) is None:
+                split = super()._transform_field_value([self.decode_text(text)])[0]
+                found.append(_BibName(split, _has_comma(text)))
+            else:
+                split = super()._transform_field_value([text])[0]
+                found.append(_BibName(self.decoded(split), _has_comma(text) or any(map(_is_group, split.last))))
+        return found
 
     def decoded(self, split: NameParts) -> NameParts:
         """Decode the LaTeX of each part of a name ("{\\"O}zt{\\"u}rk" is "Öztürk"); the braces go with it."""
@@ -218,6 +225,10 @@ class _SplitNames(mw.SplitNameParts):
     def decode_text(self, text: str) -> str:
         decoded, error = self.decode._transform_python_value_string(text)
         return clean_text(decoded if not error else text)
+
+
+_WORDS_IN_BRACES = re.compile(r"\{(?!\\)[^{}]*\s[^{}]*\}")
+"""Words grouped in braces ("{De la Torre}"), not a LaTeX command's group ("{\\relax Ch}", "{\\em Lee}")."""
 
 
 def _is_group(word: str) -> bool:
