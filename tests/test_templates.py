@@ -164,6 +164,32 @@ def test_a_template_syntax_error_is_reported_with_the_content_errors_by_check_an
     assert capsys.readouterr().err == expected + "l2h: build failed; no site was written\n"
 
 
+WIDE_TITLE = GOOD_PAPER.replace("title: Spectral Hashing", "title: 'Codes $a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p$'")
+
+
+def test_a_paper_template_that_misses_title_heading_is_warned_of_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A review's copy of paper.html older than the title_heading filter: the build warns, at the line, with the fix
+    (only the template knows where the page's heading is); the loop's view, another paper's, is not warned of."""
+    root = site({"papers/weiss2008spectral.md": WIDE_TITLE})
+    line = _break(root / "templates" / "paper.html", "{{ view.title_html|title_heading|safe }}",
+                  "{{ view.title_html|safe }}{% for view in [view] %}{{ view.title_html|safe }}{% endfor %}")
+    expected = (f"templates/paper.html:{line}: warning[template-filter]: the paper's title, view.title_html, is "
+                "written without the title_heading filter: a long formula in the page's heading is then no tab stop "
+                "for the keyboard where JavaScript is off\n"
+                "  help: write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own "
+                "templates/paper.html does\n")
+    assert main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().out == expected + "0 error(s), 1 warning(s) in 1 file\n"
+    assert main(["build", "--root", str(root), "-q"]) == 0
+    assert capsys.readouterr().err == expected + "0 error(s), 1 warning(s) in 1 file\n"
+    page = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
+    assert '<h1 id="paper-title">Codes <span class="math-inline"><math' in page  # no tab stop: as warned
+    _break(root / "templates" / "paper.html", "{{ view.title_html|safe }}", "{{ view.title_html|title_heading|safe }}")
+    assert main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: 1 paper checked, no problems found\n"
+
+
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     """The names of the templates Jinja compiles (from source, not from a bytecode cache) while the test runs."""

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
-from l2h_site.markup import MarkdownRenderer, Rendered, plain_text
+from l2h_site.markup import MarkdownRenderer, Rendered, plain_text, unfocusable_boxes
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import iter_ordered
 from l2h_site.stats import MapPoint
@@ -163,6 +163,14 @@ def paper_view(paper: Paper, title_html: str, summary: Rendered) -> PaperView:
     """A paper as templates see it, from its rendered title and summary; its page is publications/<key>/."""
     return PaperView(paper=paper, title_html=title_html, title_text=plain_text(paper.title),
                      summary_html=summary.html, url=f"publications/{paper.key}/", own_text=summary.own_text)
+
+
+def feed_view(view: PaperView) -> PaperView:
+    """A paper as feed.xml sees it: its summary without what its formula boxes have for a browser's keyboard and
+    screen reader (role, tabindex, names: markup.unfocusable_boxes), which mean nothing in a feed reader. The feed's
+    views are made so, not left to the template's feed_html filter, for a review's own copy of feed.xml may be older
+    than that filter."""
+    return replace(view, summary_html=unfocusable_boxes(view.summary_html))
 
 
 def summary_warnings(paper: Paper, summary: Rendered) -> list[Diagnostic]:

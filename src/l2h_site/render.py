@@ -23,7 +23,7 @@ from markupsafe import Markup
 from l2h_site import __version__, cite
 from l2h_site.cache import CODE_VERSION, BuildCache, Memo, PageStore, digest
 from l2h_site.config import base_path
-from l2h_site.context import PaperView, SiteContext
+from l2h_site.context import PaperView, SiteContext, feed_view
 from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
 from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files, finder_search_file
@@ -34,6 +34,7 @@ from l2h_site.parallel import is_parallel, iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
+from l2h_site.templatecheck import check_title_heading
 from l2h_site.write import check_page_path
 
 LATEST = 100
@@ -130,7 +131,8 @@ def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagn
 
     This is part of checking a site (build and `l2h check`), so that template errors are reported with the
     content's, not after them; the environment keeps the compiled templates for rendering.
-    Hidden files (an editor's swap file) are skipped.
+    Hidden files (an editor's swap file) are skipped. A paper.html that misses the title_heading filter (a review's
+    older copy) is warned of (templatecheck).
     """
     problems: list[Diagnostic] = []
     rel = templates_rel.rstrip("/")
@@ -144,7 +146,7 @@ def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagn
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(error(f"{rel}/{name}", 0, 0, "template-error", f"template {name} cannot be read: {exc}",
                                   "save it as UTF-8 text"))
-    return problems
+    return problems + check_title_heading(env, rel)
 
 
 def template_syntax_error(exc: jinja2.TemplateSyntaxError, templates_rel: str, template: str) -> Diagnostic:
@@ -571,7 +573,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         store and (common, facet.id, value.id), facet=facet, value=value)])
     for name, extra in site.pages.items():
         r.page(f"{name}/index.html", "page.html", title=extra.title, body=Markup(extra.html), name=name)
-    r.page("feed.xml", "feed.xml", entries=[site.by_key[p.key] for p in feed_papers(
+    r.page("feed.xml", "feed.xml", entries=[feed_view(site.by_key[p.key]) for p in feed_papers(
         [v.paper for v in site.papers], site.added)])
     exported = cache.memo("exports") if cache is not None and views else None
     bib, csl = _exports(sorted(site.papers, key=lambda v: v.paper.key), config.base_url, views, exported)

@@ -1,0 +1,60 @@
+"""Check a review's own templates for what l2h's templates do that an older copy of them may not.
+
+A review may keep its own templates (templates_dir); a copy made before l2h added a filter keeps working but misses
+what the filter does. What the data can carry whatever the template does, it carries (the feed's summaries are
+made clean for a feed reader: context.feed_view); what depends on where the template puts a value is checked here
+and warned of, with the line and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import jinja2
+from jinja2 import nodes
+
+from l2h_site.diagnostics import Diagnostic, warning
+
+PAPER_TEMPLATE = "paper.html"
+"""The template of a paper's page, whose heading shows the paper's title."""
+
+
+def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Diagnostic]:
+    """Warn where paper.html writes the page's own title (view.title_html) without the title_heading filter: a long
+    formula of the title in the heading is then a tab stop for the keyboard only where JavaScript runs (theme.js).
+
+    A template that cannot be read or parsed is left to compile_templates, which reports it; a title of another
+    paper (a `view` of a loop or a macro, as a related paper's card) is a link's text and needs no filter.
+    """
+    assert env.loader is not None
+    try:
+        source = env.loader.get_source(env, PAPER_TEMPLATE)[0]
+        tree = env.parse(source, PAPER_TEMPLATE)
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+        return []
+    headed = {id(node.node) for node in tree.find_all(nodes.Filter) if node.name == "title_heading"}
+    return [warning(f"{templates_rel.rstrip('/')}/{PAPER_TEMPLATE}", title.lineno, 0, "template-filter",
+                    "the paper's title, view.title_html, is written without the title_heading filter: a long formula "
+                    "in the page's heading is then no tab stop for the keyboard where JavaScript is off",
+                    "write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own "
+                    "templates/paper.html does")
+            for title in _own_titles(tree) if id(title) not in headed]
+
+
+def _own_titles(node: nodes.Node) -> Iterator[nodes.Getattr]:
+    """Find each view.title_html of a template where view is the page's own paper: not within a loop or a macro that
+    names another `view`."""
+    if isinstance(node, nodes.Getattr) and node.attr == "title_html" and isinstance(node.node, nodes.Name) \
+            and node.node.name == "view":
+        yield node
+    for child in node.iter_child_nodes():
+        if isinstance(node, nodes.For) and child is not node.iter and _binds_view(node.target):
+            continue  # the loop's body and test see the loop's view
+        if isinstance(node, nodes.Macro) and any(arg.name == "view" for arg in node.args):
+            continue
+        yield from _own_titles(child)
+
+
+def _binds_view(target: nodes.Node) -> bool:
+    return any(name.name == "view" for name in target.find_all(nodes.Name)) or \
+        (isinstance(target, nodes.Name) and target.name == "view")
