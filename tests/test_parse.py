@@ -482,6 +482,14 @@ def test_braces_anywhere_else_in_a_name_are_an_error_with_the_fix(item: str, cod
     assert parsed is not None and not parsed.complete
 
 
+def test_a_family_name_in_braces_left_unquoted_in_a_flow_list_is_an_error_whose_fix_quotes_it() -> None:
+    parsed, diagnostics = parse(list_paper("[Le Song, {De la Torre}, Fernando]"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (3, 20, "author-braces", 'author "{De la Torre}" is read by YAML as a mapping, for it starts with a brace',
+         'quote the item: "{De la Torre}, Fernando"')]
+    assert parsed is not None and not parsed.complete
+
+
 def test_braces_in_the_one_line_form_of_authors_are_an_error_whose_fix_is_a_list() -> None:
     parsed, diagnostics = parse(list_paper("Ann Lee, Fernando {De la Torre}"))
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [

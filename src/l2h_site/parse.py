@@ -248,6 +248,16 @@ _INITIALS = re.compile(r"^(?!(?:Jr|Sr)\.$)(?:[A-ZÀ-ÖØ-Þ][a-z]?\.[\s-]*)+$|^[
 """Given names written as initials: 'J.', 'J. R.', 'J.-P.', 'Th.', 'J'; not the suffixes 'Jr.' and 'Sr.'."""
 
 
+def _braces_read_as_mapping(item: object) -> str | None:
+    """The words of an item of a YAML [flow list] that YAML read as a mapping for its braces ("{De la Torre}" of
+    [{De la Torre}, Fernando]); None for any other item."""
+    if isinstance(item, dict) and len(item) == 1:
+        ((key, value),) = item.items()
+        if isinstance(key, str) and value is None:
+            return key
+    return None
+
+
 def bibtex_names(text: str) -> list[str] | None:
     """Return the names of an author line written as BibTeX's 'Last, First' pairs, first name first; else None.
 
@@ -638,6 +648,13 @@ class _Reader:
             quoted: list[bool] = []
             marked: list[tuple[str, int]] = []  # each name with a comma, and its item, in order
             for i, item in enumerate(value):
+                group = _braces_read_as_mapping(item)
+                if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
+                    given = value[i + 1] if i + 1 < len(value) and isinstance(value[i + 1], str) else None
+                    self.fail((name, i), "author-braces", f'author "{{{group}}}" is read by YAML as a mapping, for '
+                              "it starts with a brace", "quote the item: " + quoted_item(
+                                  f"{{{group}}}, {given}" if given else f"{{{group}}}"))
+                    continue
                 text = self.string((name, i), item, "author")
                 if text is not None:
                     # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
