@@ -316,3 +316,26 @@ def test_non_breaking_spaces_within_a_value_are_text() -> None:
     # a line that continues a value, indented with one (a title broken over two lines): text, not indentation
     doc = load_yaml("title: A long\n  \u00a0title continued\nyear: 2008\n", first_line=2)
     assert doc.problems == [] and doc.value == {"title": "A long \u00a0title continued", "year": 2008}
+
+
+def test_braces_starting_a_list_item_ask_for_quotes() -> None:
+    """A "Family, Given" name with its family name in braces, unquoted in a block list: YAML reads a mapping and then
+    finds text after it."""
+    p = only("authors:\n  - Ann Lee\n  - {De la Torre}, Fernando\n")
+    assert (p.line, p.column, p.code) == (4, 5, "yaml-syntax")
+    assert p.message == ("invalid YAML: this value starts with '{', so YAML reads a mapping up to '}' and cannot read "
+                         "the text after it")
+    assert p.hint == 'quote the value: - "{De la Torre}, Fernando"'
+
+
+def test_brackets_starting_a_title_ask_for_quotes() -> None:
+    p = only("title: [Deep] Hashing for Retrieval\nyear: 2020\n")
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-syntax")
+    assert p.hint == 'quote the value: title: "[Deep] Hashing for Retrieval"'
+
+
+def test_brackets_with_an_error_inside_keep_the_general_hint() -> None:
+    """Not every error on a line that starts with a bracket is text after it: a list that holds a bad item."""
+    p = only("tags: [A, @B]\n")
+    assert p.code == "yaml-syntax"
+    assert not p.hint.startswith("quote the value: tags:")

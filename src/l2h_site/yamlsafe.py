@@ -236,6 +236,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if early is not None:
             doc.problem(*early)
             return doc
+        after = _text_after_brackets(lines, line, column)
+        if after is not None:
+            doc.problem(*after)
+            return doc
         if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
             line, column = exc.context_mark.line, exc.context_mark.column
         meant = _indicator_meant_as_text(lines, line, column)
@@ -479,6 +483,45 @@ def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | 
     if source_line[column:column + 1] not in ("@", "`", "%", "&", "*"):
         return None
     return _quoted_line(source_line, column, source_line[column:].rstrip())
+
+
+def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
+    """A value that starts with a bracket or brace which closes before more text on its line ("- {De la Torre},
+    Fernando", "title: [Deep] Hashing"): YAML reads a list or a mapping, then fails on the text after it (at
+    column). The problem is reported where the value starts, with the line quoted as the fix."""
+    source_line = lines[line] if line < len(lines) else ""
+    prefix = _MAPPING_VALUE_PREFIX.match(source_line) or _ITEM_PREFIX.match(source_line)
+    start = prefix.end() if prefix is not None else -1
+    if start < 0 or source_line[start:start + 1] not in ("[", "{"):
+        return None
+    closed = _closing_bracket(source_line, start)
+    if closed is None or closed >= column or not source_line[closed + 1:].strip():
+        return None  # the error is inside the brackets, or nothing follows them
+    fix = _quoted_line(source_line, start, source_line[start:].rstrip())
+    kind = "list" if source_line[start] == "[" else "mapping"
+    return (line, start, "yaml-syntax",
+            (f"invalid YAML: this value starts with '{source_line[start]}', so YAML reads a {kind} up to "
+             f"'{source_line[closed]}' and cannot read the text after it"),
+            f"quote the value: {fix}")
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    """The index of the bracket or brace that closes the one at start (brackets inside quotes not counted), or None
+    if the line does not close it."""
+    depth, quote = 0, ""
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int) -> Any:
