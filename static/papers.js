@@ -176,15 +176,19 @@
     });
   }
 
-  // Labels of facet values, so that "deep" or "Graph-based search" match the papers classified so.
-  var facetLabels = {};
+  // Labels of facet values, so that "deep" or "Graph-based search" match the papers classified so; and the label of
+  // each list's "Any" option, by facet and under "venue".
+  var facetLabels = {}, anyLabels = {};
+  function withoutCount(option) { return option.textContent.replace(/\s*\([\d,]+\)\s*$/, ""); }
   facetSelects.forEach(function (select) {
     var labels = {};
     Array.prototype.forEach.call(select.options, function (option) {
-      if (option.value) labels[option.value] = option.textContent.replace(/\s*\([\d,]+\)\s*$/, "");
+      if (option.value) labels[option.value] = withoutCount(option);
+      else anyLabels[select.dataset.facet] = withoutCount(option);
     });
     facetLabels[select.dataset.facet] = labels;
   });
+  anyLabels.venue = withoutCount(form.elements.venue.options[0]);
 
   function plainText(html) {
     var node = document.createElement("span");
@@ -627,11 +631,12 @@
     return list;
   }
 
-  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags}.
+  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any}. any counts each list's
+  // "Any" option: the papers that the other filters let through, by facet and under "venue".
   function selectPapers(state) {
     var parts = filters(state);
-    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {} };
-    Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; });
+    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {}, any: { venue: 0 } };
+    Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; found.any[facet] = 0; });
     for (var i = 0; i < data.count; i++) {
       var misses = 0, missed = null;
       for (var p = 0; p < parts.length && misses < 2; p++) {
@@ -647,6 +652,8 @@
 
   // Count paper i in the options of every list (only: null), or of the one list whose choice it lacks.
   function countPaper(found, i, only) {
+    if (!only) Object.keys(found.any).forEach(function (list) { found.any[list]++; });
+    else { var list = only.venue ? "venue" : only.facet; found.any[list] = (found.any[list] || 0) + 1; }
     if ((!only || only.venue) && data.venue[i] >= 0) found.venues[data.venue[i]]++;
     if (!only || only.facet) {
       data.paperFacets[i].forEach(function (pair) {
@@ -658,20 +665,32 @@
     }
   }
 
-  // Write the counts into the options: their text only, so that nothing is announced and the focus stays.
+  // Write the counts into the options: their text only, so that nothing is announced and the focus stays. An option
+  // that would show no papers now is marked is-empty, which greys it; it stays a choice (a ticked tag or a chosen value
+  // must stay easy to undo, and relaxing another filter may be the reader's next step), and its "(0)" is read out.
   function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+  function setCount(node, text, count) {
+    setText(node, text + "(" + number(count) + ")");
+    node.classList.toggle("is-empty", count === 0);
+  }
   function showCounts(found) {
     facetSelects.forEach(function (select) {
       var facet = select.dataset.facet, labels = facetLabels[facet] || {};
       Array.prototype.forEach.call(select.options, function (option) {
-        if (option.value) setText(option, labels[option.value] + " (" + number(found.facets[facet][option.value] || 0) + ")");
+        if (option.value) setCount(option, labels[option.value] + " ", found.facets[facet][option.value] || 0);
+        else setCount(option, anyLabels[facet] + " ", found.any[facet]);
       });
     });
     Array.prototype.forEach.call(form.elements.venue.options, function (option) {
       var index = data.venues.indexOf(option.value);
-      if (option.value) setText(option, option.value + " (" + number(index >= 0 ? found.venues[index] : 0) + ")");
+      if (option.value) setCount(option, option.value + " ", index >= 0 ? found.venues[index] : 0);
+      else setCount(option, anyLabels.venue + " ", found.any.venue);
     });
-    tagBoxes.forEach(function (box, k) { setText(tagCounts[k], "(" + number(found.tags[box.value] || 0) + ")"); });
+    tagBoxes.forEach(function (box, k) {
+      var count = found.tags[box.value] || 0;
+      setText(tagCounts[k], "(" + number(count) + ")");
+      box.parentNode.classList.toggle("is-empty", count === 0);
+    });
   }
 
   function fixedWidth(packed) {
