@@ -239,9 +239,11 @@
   }
 
   // Set the controls from a URL's parameters; return what of them this review does not have, which the
-  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue): the reader is
-  // told, rather than shown every paper without a word.
-  function writeControls(params) {
+  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue, years that no paper
+  // is from): the reader is told, rather than shown every paper, or none, without a word. ?year=2017 is the
+  // papers of one year (from and to 2017). Years are checked against the papers only for a link (fromLink): a
+  // step of the history holds what the reader typed, which is restored as it was.
+  function writeControls(params, fromLink) {
     var unknown = [];
     query.value = params.get("q") || "";
     var tags = params.getAll("tag").filter(Boolean);
@@ -253,11 +255,17 @@
     });
     var venue = params.get("venue");
     if (!setSelect(form.elements.venue, venue) && venue) unknown.push("venue \u201c" + venue + "\u201d");
+    var one = params.get("year") || "";
     [["from", fromInput], ["to", toInput]].forEach(function (year) {
-      var value = params.get(year[0]) || "";
+      var value = one || params.get(year[0]) || "";
       year[1].value = /^\d{1,4}$/.test(value) ? value : "";
-      if (value && !year[1].value) unknown.push("year \u201c" + value + "\u201d");
+      if (value && !year[1].value && !(one && year[0] === "to")) unknown.push("year \u201c" + value + "\u201d");
     });
+    var absent = fromLink ? absentYears(fromInput.value, toInput.value) : "";
+    if (absent) {
+      unknown.push(absent);
+      fromInput.value = toInput.value = "";
+    }
     setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
     facetSelects.forEach(function (select) {
       var value = params.get(select.dataset.facet);
@@ -267,6 +275,19 @@
       }
     });
     return unknown;
+  }
+
+  // The years of a link's bounds, "year “1850”" or "years “2030–2040”", "years from “2030”", "years up to “1990”", if
+  // no paper is from those years; else "". Bounds the wrong way round are left to the view, which says so.
+  function absentYears(fromText, toText) {
+    var from = parseInt(fromText, 10), to = parseInt(toText, 10);
+    if ((isNaN(from) && isNaN(to)) || from > to) return "";
+    var held = Object.keys(data.yearTotals).some(function (year) { return !(+year < from) && !(+year > to); });
+    if (held) return "";
+    if (from === to) return "year \u201c" + from + "\u201d";
+    if (isNaN(to)) return "years from \u201c" + from + "\u201d";
+    if (isNaN(from)) return "years up to \u201c" + to + "\u201d";
+    return "years \u201c" + from + "\u2013" + to + "\u201d";
   }
 
   // What the link asked for that this review does not have, said with the count until the reader changes the view.
@@ -1008,7 +1029,7 @@
     // A small review's cards are one file: match words in titles and authors locally too.
     return data.count <= data.cardSize ? loadTexts() : null;
   }).then(function () {
-    noteUnknown(writeControls(new URLSearchParams(location.search)));
+    noteUnknown(writeControls(new URLSearchParams(location.search), true));
     form.hidden = false;
     var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
     if (mapNote) mapNote.hidden = false;

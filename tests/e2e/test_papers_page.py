@@ -910,3 +910,47 @@ def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
         expect(page.locator("option.is-empty, label.is-empty")).to_have_count(0)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("link", "named"), [
+    ("year=1850", "year \u201c1850\u201d"), ("from=2030", "years from \u201c2030\u201d"),
+    ("to=1990", "years up to \u201c1990\u201d"), ("from=1850&to=1900", "years \u201c1850\u20131900\u201d"),
+    ("from=2009&to=2010", "years \u201c2009\u20132010\u201d"), ("from=2040&to=2040", "year \u201c2040\u201d")])
+def test_a_link_to_years_that_no_paper_is_from_names_them(page: Any, base_url: str, link: str, named: str) -> None:
+    """Years that no paper of the review is from (before or after all of them, or between two) are named in the
+    link's note and left out, as a tag the review lacks is, instead of an empty list that does not say why."""
+    page.goto(base_url + "papers/?" + link + "&tag=Deep+Learning")
+    wait_count(page, 4)
+    expect(page.locator("#finder-status")).to_have_text(
+        f"Showing 4 of 8 papers. Not in this review, so left out: {named}.")
+    expect(page.locator("#f-from")).to_have_value("")
+    expect(page.locator("#f-to")).to_have_value("")
+    assert page.url.endswith("papers/?tag=Deep+Learning")
+
+
+def test_a_link_to_years_that_papers_are_from_keeps_them(page: Any, base_url: str) -> None:
+    """A bound outside the papers' years that still holds some of them is a range like any other, and ?year= is the
+    papers of one year; years the reader typed are restored by Back and Forward as they were, without a note."""
+    page.goto(base_url + "papers/?from=1850")
+    wait_count(page, ALL)
+    expect(page.locator("#finder-status")).to_have_text("Showing all 8 papers.")
+    expect(page.locator("#f-from")).to_have_value("1850")
+    page.goto(base_url + "papers/?year=2017")
+    wait_count(page, 3)
+    expect(page.locator("#finder-status")).to_have_text("Showing 3 of 8 papers.")
+    assert sorted(visible_keys(page)) == ["cao2017hashnet", "chaidaroon2017variational", "jiang2017deep"]
+    assert page.url.endswith("papers/?from=2017&to=2017")
+    page.goto(base_url + "papers/?year=twenty")
+    wait_count(page, ALL)
+    expect(page.locator("#finder-status")).to_have_text(
+        "Showing all 8 papers. Not in this review, so left out: year \u201ctwenty\u201d.")
+    page.locator("#f-from").fill("2030")
+    page.locator("#f-from").press("Enter")
+    wait_count(page, 0)
+    expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
+    page.go_back()
+    wait_count(page, ALL)
+    page.go_forward()
+    wait_count(page, 0)
+    expect(page.locator("#f-from")).to_have_value("2030")
+    expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
