@@ -869,7 +869,7 @@ def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
         browser: Any, base_url: str, scheme: str) -> None:
     """An option or tag whose count is (0) is greyed (the muted colour, 4.5:1 on its background in both themes); its
     name keeps the count, for screen readers; it stays a choice, and choosing it says that nothing matches and offers
-    the way back."""
+    the ways back (Back, and the button that clears the filters)."""
     from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
 
     context = browser.new_context(color_scheme=scheme)
@@ -903,6 +903,11 @@ def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
         results = page.get_by_role("region", name="Matching papers")
         expect(results).to_contain_text("No papers match these filters.")
         expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
+        page.go_back()  # the choice is a step in the history
+        wait_count(page, 1)
+        expect(page.locator("#f-facet-family")).to_have_value("")
+        page.go_forward()
+        wait_count(page, 0)
         page.get_by_role("checkbox", name="Image Retrieval (0)", exact=True).check()  # a greyed tag too
         wait_count(page, 0)
         results.get_by_role("button", name="Clear the search and filters").click()
