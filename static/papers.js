@@ -176,15 +176,19 @@
     });
   }
 
-  // Labels of facet values, so that "deep" or "Graph-based search" match the papers classified so.
-  var facetLabels = {};
+  // Labels of facet values, so that "deep" or "Graph-based search" match the papers classified so; and the label of
+  // each list's "Any" option, by facet and under "venue".
+  var facetLabels = {}, anyLabels = {};
+  function withoutCount(option) { return option.textContent.replace(/\s*\([\d,]+\)\s*$/, ""); }
   facetSelects.forEach(function (select) {
     var labels = {};
     Array.prototype.forEach.call(select.options, function (option) {
-      if (option.value) labels[option.value] = option.textContent.replace(/\s*\([\d,]+\)\s*$/, "");
+      if (option.value) labels[option.value] = withoutCount(option);
+      else anyLabels[select.dataset.facet] = withoutCount(option);
     });
     facetLabels[select.dataset.facet] = labels;
   });
+  anyLabels.venue = withoutCount(form.elements.venue.options[0]);
 
   function plainText(html) {
     var node = document.createElement("span");
@@ -235,9 +239,11 @@
   }
 
   // Set the controls from a URL's parameters; return what of them this review does not have, which the
-  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue): the reader is
-  // told, rather than shown every paper without a word.
-  function writeControls(params) {
+  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue, years that no paper
+  // is from): the reader is told, rather than shown every paper, or none, without a word. ?year=2017 is the
+  // papers of one year (from and to 2017). Years are checked against the papers only for a link (fromLink): a
+  // step of the history holds what the reader typed, which is restored as it was.
+  function writeControls(params, fromLink) {
     var unknown = [];
     query.value = params.get("q") || "";
     var tags = params.getAll("tag").filter(Boolean);
@@ -249,11 +255,17 @@
     });
     var venue = params.get("venue");
     if (!setSelect(form.elements.venue, venue) && venue) unknown.push("venue \u201c" + venue + "\u201d");
+    var one = params.get("year") || "";
     [["from", fromInput], ["to", toInput]].forEach(function (year) {
-      var value = params.get(year[0]) || "";
+      var value = one || params.get(year[0]) || "";
       year[1].value = /^\d{1,4}$/.test(value) ? value : "";
-      if (value && !year[1].value) unknown.push("year \u201c" + value + "\u201d");
+      if (value && !year[1].value && !(one && year[0] === "to")) unknown.push("year \u201c" + value + "\u201d");
     });
+    var absent = fromLink ? absentYears(fromInput.value, toInput.value) : "";
+    if (absent) {
+      unknown.push(absent);
+      fromInput.value = toInput.value = "";
+    }
     setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
     facetSelects.forEach(function (select) {
       var value = params.get(select.dataset.facet);
@@ -263,6 +275,19 @@
       }
     });
     return unknown;
+  }
+
+  // The years of a link's bounds, "year “1850”" or "years “2030–2040”", "years from “2030”", "years up to “1990”", if
+  // no paper is from those years; else "". Bounds the wrong way round are left to the view, which says so.
+  function absentYears(fromText, toText) {
+    var from = parseInt(fromText, 10), to = parseInt(toText, 10);
+    if ((isNaN(from) && isNaN(to)) || from > to) return "";
+    var held = Object.keys(data.yearTotals).some(function (year) { return !(+year < from) && !(+year > to); });
+    if (held) return "";
+    if (from === to) return "year \u201c" + from + "\u201d";
+    if (isNaN(to)) return "years from \u201c" + from + "\u201d";
+    if (isNaN(from)) return "years up to \u201c" + to + "\u201d";
+    return "years \u201c" + from + "\u2013" + to + "\u201d";
   }
 
   // What the link asked for that this review does not have, said with the count until the reader changes the view.
@@ -627,11 +652,12 @@
     return list;
   }
 
-  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags}.
+  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any}. any counts each list's
+  // "Any" option: the papers that the other filters let through, by facet and under "venue".
   function selectPapers(state) {
     var parts = filters(state);
-    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {} };
-    Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; });
+    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {}, any: { venue: 0 } };
+    Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; found.any[facet] = 0; });
     for (var i = 0; i < data.count; i++) {
       var misses = 0, missed = null;
       for (var p = 0; p < parts.length && misses < 2; p++) {
@@ -647,6 +673,8 @@
 
   // Count paper i in the options of every list (only: null), or of the one list whose choice it lacks.
   function countPaper(found, i, only) {
+    if (!only) Object.keys(found.any).forEach(function (list) { found.any[list]++; });
+    else { var list = only.venue ? "venue" : only.facet; found.any[list] = (found.any[list] || 0) + 1; }
     if ((!only || only.venue) && data.venue[i] >= 0) found.venues[data.venue[i]]++;
     if (!only || only.facet) {
       data.paperFacets[i].forEach(function (pair) {
@@ -658,20 +686,32 @@
     }
   }
 
-  // Write the counts into the options: their text only, so that nothing is announced and the focus stays.
+  // Write the counts into the options: their text only, so that nothing is announced and the focus stays. An option
+  // that would show no papers now is marked is-empty, which greys it; it stays a choice (a ticked tag or a chosen value
+  // must stay easy to undo, and relaxing another filter may be the reader's next step), and its "(0)" is read out.
   function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+  function setCount(node, text, count) {
+    setText(node, text + "(" + number(count) + ")");
+    node.classList.toggle("is-empty", count === 0);
+  }
   function showCounts(found) {
     facetSelects.forEach(function (select) {
       var facet = select.dataset.facet, labels = facetLabels[facet] || {};
       Array.prototype.forEach.call(select.options, function (option) {
-        if (option.value) setText(option, labels[option.value] + " (" + number(found.facets[facet][option.value] || 0) + ")");
+        if (option.value) setCount(option, labels[option.value] + " ", found.facets[facet][option.value] || 0);
+        else setCount(option, anyLabels[facet] + " ", found.any[facet]);
       });
     });
     Array.prototype.forEach.call(form.elements.venue.options, function (option) {
       var index = data.venues.indexOf(option.value);
-      if (option.value) setText(option, option.value + " (" + number(index >= 0 ? found.venues[index] : 0) + ")");
+      if (option.value) setCount(option, option.value + " ", index >= 0 ? found.venues[index] : 0);
+      else setCount(option, anyLabels.venue + " ", found.any.venue);
     });
-    tagBoxes.forEach(function (box, k) { setText(tagCounts[k], "(" + number(found.tags[box.value] || 0) + ")"); });
+    tagBoxes.forEach(function (box, k) {
+      var count = found.tags[box.value] || 0;
+      setText(tagCounts[k], "(" + number(count) + ")");
+      box.parentNode.classList.toggle("is-empty", count === 0);
+    });
   }
 
   function fixedWidth(packed) {
@@ -989,7 +1029,7 @@
     // A small review's cards are one file: match words in titles and authors locally too.
     return data.count <= data.cardSize ? loadTexts() : null;
   }).then(function () {
-    noteUnknown(writeControls(new URLSearchParams(location.search)));
+    noteUnknown(writeControls(new URLSearchParams(location.search), true));
     form.hidden = false;
     var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
     if (mapNote) mapNote.hidden = false;

@@ -48,8 +48,8 @@ def test_counts_of_a_large_review_have_thousands_separators(page: Any, page_with
     for target in (page_without_js, page):
         target.goto(large_site + "papers/")
         options = target.locator("#f-facet-family option")
-        expect(options).to_have_text(["Any", "Unsupervised (1,100)", "Supervised (100)"])
-        expect(target.locator("#f-venue option")).to_have_text(["Any venue", "CVPR (600)", "ICCV (600)"])
+        expect(options).to_have_text(["Any (1,200)", "Unsupervised (1,100)", "Supervised (100)"])
+        expect(target.locator("#f-venue option")).to_have_text(["Any venue (1,200)", "CVPR (600)", "ICCV (600)"])
         expect(target.locator("#f-tags .tag-count")).to_have_text(["(1,100)"])
         expect(target.locator(".year-index li").last).to_have_text("2008 100")
         expect(target.locator(".year-index li").first).to_have_text("2023 73")

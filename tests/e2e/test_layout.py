@@ -496,6 +496,20 @@ def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_
         context.close()
 
 
+def phone_topic_maps(page: Any, site_url: str) -> Iterator[tuple[str, Any]]:
+    """Open the stats page and the all-papers page, unfold the latter's map, and yield each page's path and its map's
+    figure, scrolled into view and drawn (a large review's map file is fetched as it comes into view)."""
+    for path in ("stats/", "papers/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        if path == "papers/":
+            page.locator("#finder-map > summary").click()
+        box = page.locator("figure.topic-map")
+        box.scroll_into_view_if_needed()
+        expect(box.locator("a.map-point")).to_have_count(8)
+        yield path, box
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_topic_map_on_a_phone_shows_its_scroll_shade(browser: Any, site_url: str, scheme: str) -> None:
     """On a phone the topic map scrolls sideways in its box like the other wide boxes, and shows their shade where
@@ -505,15 +519,37 @@ def test_the_topic_map_on_a_phone_shows_its_scroll_shade(browser: Any, site_url:
     try:
         page = context.new_page()
         page.set_viewport_size({"width": 375, "height": 667})
-        for path in ("stats/", "papers/"):
-            page.goto(site_url + path)
-            page.wait_for_load_state("networkidle")
-            if path == "papers/":
-                page.locator("#finder-map > summary").click()
-            box = page.locator("figure.topic-map")
-            box.scroll_into_view_if_needed()  # a large review's map is fetched as it comes into view
-            expect(box.locator("a.map-point")).to_have_count(8)
+        for path, box in phone_topic_maps(page, site_url):
             assert_shade_follows_scrolling(box, path)
+    finally:
+        context.close()
+
+
+LEGEND_IN_VIEW = """figure => { const box = figure.getBoundingClientRect();
+    return [...figure.querySelectorAll(".map-legend li")].map(item => { const r = item.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);
+        return [item.textContent, r.left >= box.left && r.right <= box.right && !!hit && item.contains(hit)]; }); }"""
+"""Each legend entry of a topic map's figure, and whether it is wholly inside the figure's box and shown on top."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_topic_maps_legend_stays_in_view_while_the_map_scrolls_on_a_phone(
+        browser: Any, site_url: str, scheme: str) -> None:
+    """On a phone the map scrolls sideways in its box; its legend stays in the box's view wherever the map is
+    scrolled to, instead of scrolling away with the map's left edge (stats page, and the all-papers page's folded
+    map; a large review's map file loaded on demand)."""
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 375, "height": 667})
+        legend = [[name, True] for name in ("Unsupervised", "Supervised", "Quantisation")]
+        for path, box in phone_topic_maps(page, site_url):
+            box.locator(".map-legend").scroll_into_view_if_needed()  # below a map that was loaded as it came into view
+            assert box.evaluate(LEGEND_IN_VIEW) == legend, path
+            for end in ("el.scrollWidth", "(el.scrollWidth - el.clientWidth) / 2"):
+                box.evaluate(f"el => {{ el.scrollLeft = {end}; }}")
+                assert box.evaluate("el => el.scrollLeft") > 100, path
+                assert box.evaluate(LEGEND_IN_VIEW) == legend, (path, end)
     finally:
         context.close()
 

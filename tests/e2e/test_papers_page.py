@@ -825,3 +825,137 @@ def test_option_counts_follow_the_other_filters(page: Any, base_url: str) -> Non
     page.get_by_role("button", name="Clear all").click()
     wait_count(page, ALL)
     assert option_counts(page) == ALL_COUNTS
+
+
+def any_counts(page: Any) -> list[str]:
+    """The "Any" options of the family, modality and venue lists, as the reader sees them."""
+    return [page.locator(f"{select} option").first.inner_text()
+            for select in ("#f-facet-family", "#f-facet-modality", "#f-venue")]
+
+
+def test_any_options_count_the_papers_that_the_other_filters_let_through(page: Any, page_without_js: Any,
+                                                                          base_url: str) -> None:
+    """ "Any" shows what choosing it would show, as the other options do: the papers of every other filter."""
+    page_without_js.goto(base_url + "papers/")
+    assert any_counts(page_without_js) == ["Any (8)", "Any (8)", "Any venue (8)"]
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    assert any_counts(page) == ["Any (8)", "Any (8)", "Any venue (8)"]
+    page.locator("#f-venue").select_option("CVPR")
+    wait_count(page, 3)
+    assert any_counts(page) == ["Any (3)", "Any (3)", "Any venue (8)"]
+    page.locator("#f-facet-family").select_option("supervised")
+    wait_count(page, 2)
+    assert any_counts(page) == ["Any (3)", "Any (2)", "Any venue (3)"]
+    page.locator("#f-facet-modality").select_option("text")
+    wait_count(page, 1)
+    assert any_counts(page) == ["Any (1)", "Any (2)", "Any venue (1)"]
+    page.get_by_role("checkbox", name="Image Retrieval").check()
+    wait_count(page, 0)
+    assert any_counts(page) == ["Any (0)", "Any (1)", "Any venue (0)"]
+    page.get_by_role("button", name="Clear all").click()
+    wait_count(page, ALL)
+    assert any_counts(page) == ["Any (8)", "Any (8)", "Any venue (8)"]
+
+
+def rgb(value: str) -> tuple[float, float, float]:
+    """The red, green and blue of a computed colour, "rgb(r, g, b)"."""
+    red, green, blue = (float(part) for part in value[value.index("(") + 1:value.index(")")].split(",")[:3])
+    return red, green, blue
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
+        browser: Any, base_url: str, scheme: str) -> None:
+    """An option or tag whose count is (0) is greyed (the muted colour, 4.5:1 on its background in both themes); its
+    name keeps the count, for screen readers; it stays a choice, and choosing it says that nothing matches and offers
+    the ways back (Back, and the button that clears the filters)."""
+    from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
+
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "papers/?venue=CVPR&tag=Deep+Learning")
+        wait_count(page, 1)
+        empty = {"family": ["Unsupervised (0)", "Quantisation (0)"], "venue": ["NeurIPS (0)"],
+                 "tags": ["Image Retrieval (0)"]}
+        assert {"family": page.locator("#f-facet-family option.is-empty").all_inner_texts(),
+                "venue": page.locator("#f-venue option.is-empty").all_inner_texts(),
+                "tags": [" ".join(t.split()) for t in page.locator("#f-tags label.is-empty").all_inner_texts()]} == empty
+        expect(page.get_by_role("checkbox", name="Image Retrieval (0)", exact=True)).to_be_enabled()
+        expect(page.get_by_role("option", name="Quantisation (0)", exact=True)).to_be_enabled()
+        colours = page.evaluate("""() => {
+            const colour = el => getComputedStyle(el).color, back = el => getComputedStyle(el).backgroundColor;
+            const select = document.getElementById("f-facet-family"), tags = document.querySelector("#f-tags label");
+            return { empty: colour(select.querySelector("option.is-empty")), full: colour(select.options[2]),
+                     list: back(select), tag: colour(document.querySelector("#f-tags label.is-empty")),
+                     box: back(document.getElementById("finder")), normalTag: colour(tags),
+                     text: colour(document.body) }; }""")
+        assert colours["empty"] != colours["full"] == colours["text"]  # greyed
+        assert colours["tag"] == colours["empty"] != colours["normalTag"]
+        assert contrast(rgb(colours["empty"]), rgb(colours["list"])) >= 4.5, colours
+        assert contrast(rgb(colours["tag"]), rgb(colours["box"])) >= 4.5, colours
+
+        page.locator("#f-facet-family").select_option("quantisation")
+        wait_count(page, 0)
+        expect(page.locator("#f-facet-family")).to_have_value("quantisation")
+        assert page.locator("#f-facet-family").evaluate("el => getComputedStyle(el).color") == colours["empty"]
+        results = page.get_by_role("region", name="Matching papers")
+        expect(results).to_contain_text("No papers match these filters.")
+        expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
+        page.go_back()  # the choice is a step in the history
+        wait_count(page, 1)
+        expect(page.locator("#f-facet-family")).to_have_value("")
+        page.go_forward()
+        wait_count(page, 0)
+        page.get_by_role("checkbox", name="Image Retrieval (0)", exact=True).check()  # a greyed tag too
+        wait_count(page, 0)
+        results.get_by_role("button", name="Clear the search and filters").click()
+        wait_count(page, ALL)
+        expect(page.locator("option.is-empty, label.is-empty")).to_have_count(0)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("link", "named"), [
+    ("year=1850", "year \u201c1850\u201d"), ("from=2030", "years from \u201c2030\u201d"),
+    ("to=1990", "years up to \u201c1990\u201d"), ("from=1850&to=1900", "years \u201c1850\u20131900\u201d"),
+    ("from=2009&to=2010", "years \u201c2009\u20132010\u201d"), ("from=2040&to=2040", "year \u201c2040\u201d")])
+def test_a_link_to_years_that_no_paper_is_from_names_them(page: Any, base_url: str, link: str, named: str) -> None:
+    """Years that no paper of the review is from (before or after all of them, or between two) are named in the
+    link's note and left out, as a tag the review lacks is, instead of an empty list that does not say why."""
+    page.goto(base_url + "papers/?" + link + "&tag=Deep+Learning")
+    wait_count(page, 4)
+    expect(page.locator("#finder-status")).to_have_text(
+        f"Showing 4 of 8 papers. Not in this review, so left out: {named}.")
+    expect(page.locator("#f-from")).to_have_value("")
+    expect(page.locator("#f-to")).to_have_value("")
+    assert page.url.endswith("papers/?tag=Deep+Learning")
+
+
+def test_a_link_to_years_that_papers_are_from_keeps_them(page: Any, base_url: str) -> None:
+    """A bound outside the papers' years that still holds some of them is a range like any other, and ?year= is the
+    papers of one year; years the reader typed are restored by Back and Forward as they were, without a note."""
+    page.goto(base_url + "papers/?from=1850")
+    wait_count(page, ALL)
+    expect(page.locator("#finder-status")).to_have_text("Showing all 8 papers.")
+    expect(page.locator("#f-from")).to_have_value("1850")
+    page.goto(base_url + "papers/?year=2017")
+    wait_count(page, 3)
+    expect(page.locator("#finder-status")).to_have_text("Showing 3 of 8 papers.")
+    assert sorted(visible_keys(page)) == ["cao2017hashnet", "chaidaroon2017variational", "jiang2017deep"]
+    assert page.url.endswith("papers/?from=2017&to=2017")
+    page.goto(base_url + "papers/?year=twenty")
+    wait_count(page, ALL)
+    expect(page.locator("#finder-status")).to_have_text(
+        "Showing all 8 papers. Not in this review, so left out: year \u201ctwenty\u201d.")
+    page.locator("#f-from").fill("2030")
+    page.locator("#f-from").press("Enter")
+    wait_count(page, 0)
+    expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
+    page.go_back()
+    wait_count(page, ALL)
+    page.go_forward()
+    wait_count(page, 0)
+    expect(page.locator("#f-from")).to_have_value("2030")
+    expect(page.locator("#finder-status")).to_have_text("No papers match these filters.")
