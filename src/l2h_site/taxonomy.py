@@ -159,6 +159,9 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
 def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
     tags: list[TagDef] = []
     spellings: dict[str, str] = {}
+    """Each spelling (normalised) of a tag or an alias -> the tag it stands for."""
+    aliases_at: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    """Each alias (normalised) -> the alias as written and where it is in the file."""
     slugs: dict[str, str] = {}
     for name, body in data.items():
         path = ("tags", name)
@@ -178,11 +181,12 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
                        "write aliases: [Other Spelling, Another]")
             aliases = []
-        readable = []
+        readable, where = [], {}
         for i, alias in enumerate(aliases):
             invisible = invisible_character(alias)
             if invisible is None:
                 readable.append(alias)
+                where[alias] = path + ("aliases", i)
             else:
                 check.fail(path + ("aliases", i), "control-character",
                            f"alias '{alias}' of tag '{name}' contains {invisible}",
@@ -210,14 +214,43 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             norm = normalise_term(spelling)
             if spelling == name and clash is not None and spellings.get(norm) == clash and not variant:
                 pass  # reported above as tag-slug-collision
+            elif norm in spellings and spellings[norm] != name and (spelling != name or norm in aliases_at):
+                _alias_clash(check, name, spelling, path, spellings[norm], aliases_at.get(norm), where.get(spelling))
             elif norm in spellings and spellings[norm] != name:
                 check.fail(path, "tag-drift",
                            f"'{spelling}' (tag '{name}') is a variant spelling of tag '{spellings[norm]}'",
                            f"merge them: keep '{spellings[norm]}' and list '{spelling}' under its aliases", key=True)
             spellings.setdefault(norm, name)
+            if spelling != name:
+                aliases_at.setdefault(norm, (spelling, where[spelling]))
         tags.append(TagDef(name=name, description=check.text(body, path, "description"),
                            aliases=tuple(a.strip() for a in aliases), slug=slug))
     return tags
+
+
+def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...], owner: str,
+                 earlier: tuple[str, tuple[Any, ...]] | None, at: tuple[Any, ...] | None) -> None:
+    """Report a spelling that stands for two tags: an alias of one is the name or an alias of another.
+
+    Not a variant spelling to merge (tag-drift): both tags exist on purpose, and one of them lists the other's
+    spelling. The fix is to delete the alias, which is where the diagnostic points when it is this tag's.
+    """
+    if at is not None:  # an alias of this tag, found earlier as owner's name or alias
+        same = f"also an alias of tag '{owner}'" if earlier is not None else f"tag '{owner}'"
+        if earlier is not None and earlier[0] != spelling:
+            same = f"a variant spelling of alias '{earlier[0]}' of tag '{owner}'"
+        elif earlier is None and owner != spelling:
+            same = f"a variant spelling of tag '{owner}'"
+        where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'"
+        check.fail(at, "tag-alias-clash", f"alias '{spelling}' of tag '{name}' is {same}",
+                   f"delete '{spelling}' from the aliases of {where}: a spelling can stand for one tag only")
+        return
+    assert earlier is not None  # this tag's name, found earlier as an alias of owner
+    alias, alias_path = earlier
+    line = check.doc.positions.get(alias_path, (0, 0))[0]
+    same = "an alias" if alias == name else f"a variant spelling of alias '{alias}'"
+    check.fail(path, "tag-alias-clash", f"tag '{name}' is {same} of tag '{owner}' (line {line})",
+               f"delete '{alias}' from the aliases of '{owner}': a spelling can stand for one tag only", key=True)
 
 
 def _marks(name: str) -> str:
