@@ -16,7 +16,8 @@ from l2h_site.textutil import (
     normalise_term,
     slugify,
 )
-from l2h_site.yamlsafe import YamlDoc, load_yaml_file
+from l2h_site.vcs import git_output
+from l2h_site.yamlsafe import YamlDoc, load_yaml, load_yaml_file
 
 RESERVED_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
@@ -108,7 +109,28 @@ def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
                                        "if it uses facets); see CONTRIBUTING.md"))
     if check.diagnostics:
         return EMPTY, check.diagnostics
-    return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []
+    return Taxonomy(tags=tuple(tags), facets=tuple(facets), renamed=renamed_tags(path, tags)), []
+
+
+def renamed_tags(path: Path, tags: list[TagDef]) -> tuple[tuple[str, str], ...]:
+    """Find the tags of the taxonomy in git's last commit that this one lacks, each with the tag that now has
+    its description, or "": a tag renamed in taxonomy.yml while papers still use its old name.
+
+    Nothing when the file is not in a git repository or was not committed.
+    """
+    committed = git_output(path.parent, "show", f"HEAD:./{path.name}")
+    old = load_yaml(committed).value if committed else None
+    old_tags = old.get("tags") if isinstance(old, dict) else None
+    if not isinstance(old_tags, dict):
+        return ()
+    spellings = {spelling for tag in tags for spelling in (tag.name, *tag.aliases)}
+    by_description = {tag.description.strip(): tag.name for tag in tags}
+    renamed = []
+    for name, body in old_tags.items():
+        if isinstance(name, str) and name not in spellings:
+            description = str(body.get("description", "")).strip() if isinstance(body, dict) else ""
+            renamed.append((name, by_description.get(description, "")))
+    return tuple(sorted(renamed))
 
 
 def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
