@@ -3,11 +3,12 @@ fails where `l2h build` would."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_PAPER, MINIMAL_TAXONOMY
+from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git
 
 from l2h_site.cli import main
 
@@ -129,3 +130,46 @@ def test_a_config_folder_is_a_usage_error(site: Site, capsys: pytest.CaptureFixt
     assert main(["check", "--config", str(root)]) == 2
     assert capsys.readouterr() == ("", (f"l2h: error: config file {root} is a folder; name the file: "
                                        f"--config {root / 'l2h.yml'}\n"))
+
+
+def test_a_tag_renamed_since_the_last_commit_proposes_its_new_name_and_an_alias(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "review")
+    taxonomy = root / "taxonomy.yml"
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("  Image Retrieval:\n", "  Image Search:\n"), encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retrieval" is not in taxonomy.yml',
+        ('  help: taxonomy.yml renamed it "Image Search" since the last commit: write "Image Search", or keep the old '
+        'name working by listing it under "Image Search": aliases: [Image Retrieval]')]
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""),
+                        encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "  help: taxonomy.yml had it in the last commit: if it was renamed, list the old name under the new tag's "
+        "aliases: aliases: [Image Retrieval]; else use a tag listed in taxonomy.yml, or propose a new one there with "
+        "a description")
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Image Retrieval]\n")
+                        .replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""), encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 0  # the old name kept as an alias: nothing to propose
+
+
+def test_a_full_disk_under_a_new_site_says_no_site_was_written(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    real_write = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:  # as a disk that fills up under the first pages
+        if path.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert main(["build", "--root", str(root), "-q", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"l2h: error: cannot write the site to {root / '_site'}: No space left on device (")
+    assert err.endswith("); no site was written\n")
+    assert sorted(p.name for p in root.iterdir()) == ["papers", "static", "taxonomy.yml", "templates"]
