@@ -22,6 +22,10 @@ def paper(title: str = "Spectral Hashing", authors: str = "Yair Weiss, Antonio T
             f"family: {family}\n{extra}---\nA summary in our own words.\n")
 
 
+STRICT = "l2h: check failed: --strict counts the warning as an error\n"
+"""What `l2h check --strict` adds when one warning, and no error, fails it."""
+
+
 def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["check", "--root", str(root), *args])
     return code, capsys.readouterr().out
@@ -139,7 +143,7 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         "  help: rename the file to weiss2008spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
         "0 error(s), 1 warning(s) in 1 file\n")
     assert run(root, capsys=capsys) == (0, expected)
-    assert run(root, "--strict", capsys=capsys) == (1, expected)
+    assert run(root, "--strict", capsys=capsys) == (1, expected + STRICT)
 
 
 def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
@@ -217,7 +221,7 @@ def test_a_list_item_whose_family_side_is_an_author_and_looks_like_two_names_is_
         'name of "Heng Tao Shen", write the name first name first, "Heng Tao Shen Yair Weiss")\n'
         "0 error(s), 1 warning(s) in 1 file\n")
     assert run(root, capsys=capsys) == (0, expected)
-    assert run(root, "--strict", capsys=capsys) == (1, expected)
+    assert run(root, "--strict", capsys=capsys) == (1, expected + STRICT)
     # real names "Family, Given": no family side is an author of the review ("Anish Kumar" is, as a given side)
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="Yair Weiss, Anish Kumar, Laurens Jan, Guy L."))
     for item in ("Das Sarma, Anish Kumar", "van der Maaten, Laurens Jan", "Das Sarma, Anish", "Kumar, Anish",
@@ -244,7 +248,7 @@ def test_last_first_pairs_split_by_a_yaml_list_are_a_warning_at_the_authors_line
     (root / "papers/doe2019learning.md").write_text(paper("Learning", "[J. Doe, Ann Lee]", 2019), encoding="utf-8")
     warned = expected.split("papers/weiss")[1].replace("1 error(s), 1 warning(s) in 2 files", "0 error(s), 1 warning(s) in 1 file")
     assert run(root, capsys=capsys) == (0, "papers/weiss" + warned)
-    assert run(root, "--strict", capsys=capsys) == (1, "papers/weiss" + warned)
+    assert run(root, "--strict", capsys=capsys) == (1, "papers/weiss" + warned + STRICT)
     (root / "papers/weiss2008spectral.md").write_text(paper(authors='["Weiss", "Yair", "Torralba", "Antonio"]'),
                                                       encoding="utf-8")
     assert run(root, "--strict", capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
@@ -301,7 +305,8 @@ def test_editors_temporary_files_are_notes_that_never_fail_a_local_strict_check(
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 0
     monkeypatch.setenv("CI", "true")  # no git: CI's checkout holds only what was committed
     code, out = run(root, "--strict", capsys=capsys)
-    assert code == 1 and out.endswith("0 error(s), 3 warning(s) in 3 files\n")
+    assert code == 1 and out.endswith("0 error(s), 3 warning(s) in 3 files\n"
+                                      "l2h: check failed: --strict counts the 3 warnings as errors\n")
     assert out.count("warning[editor-file]") == 3
 
 
@@ -323,7 +328,8 @@ def test_editors_and_os_files_fail_strict_when_git_tracks_them(
         "commit it\n"
         "papers/Thumbs.db: note[os-file]: Thumbs.db is a file Windows keeps thumbnails in; it is not read\n"
         "  help: delete it, and add Thumbs.db to .gitignore so that it is never committed\n"
-        "0 error(s), 2 warning(s) in 2 files\n"))
+        "0 error(s), 2 warning(s) in 2 files\n"
+        "l2h: check failed: --strict counts the 2 warnings as errors\n"))
     monkeypatch.setenv("CI", "true")  # in a git repository, git says what is committed, under CI too
     assert run(root, "--strict", capsys=capsys) == (code, out)
     git(root, "rm", "-q", "--cached", "papers/.DS_Store", "papers/.weiss2008spectral.md.swp")

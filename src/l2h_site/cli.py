@@ -40,6 +40,14 @@ TOOLS = {"new": new, "import": importer, "schema": schema}
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
+EXIT_CODES = "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted"
+
+_HERE = Path(".")
+"""The default of --root: the object itself, so that main can tell it from a --root given."""
+
+_REVIEW_MARKS = ("l2h.yml", "taxonomy.yml", "papers")
+"""What a review's folder holds (one of them at least): l2h.yml, its taxonomy or its papers folder."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with a "did you mean" for a mistyped command or option (argparse has one from Python 3.14)."""
@@ -79,16 +87,16 @@ def _port(text: str) -> int:
 
 
 def _parser() -> _Parser:
-    parser = _Parser(prog="l2h", description="Build and check a living literature review.")
+    parser = _Parser(prog="l2h", description="Build and check a living literature review.", epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"l2h {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", type=Path, default=Path("."), help="folder of the review (default: .)")
+        p.add_argument("--root", type=Path, default=_HERE, help="folder of the review (default: .)")
         p.add_argument("--config", type=Path, default=None, help="config file (default: ROOT/l2h.yml)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p_build = sub.add_parser("build", help="check the papers and write the site")
+    p_build = sub.add_parser("build", help="check the papers and write the site", epilog=EXIT_CODES)
     common(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
     p_build.add_argument("-q", "--quiet", action="store_true",
@@ -98,10 +106,11 @@ def _parser() -> _Parser:
     p_build.add_argument("--check-links", action="store_true",
                          help="fail the build if an internal link or #anchor points at nothing")
 
-    p_check = sub.add_parser("check", help="validate papers and taxonomy without building")
+    p_check = sub.add_parser("check", help="validate papers and taxonomy without building", epilog=EXIT_CODES)
     common(p_check)
     p_check.add_argument("paths", nargs="*", type=Path, help="only report on these files")
-    p_check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p_check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                         help="text for people (default), json for tools, github for annotations in a GitHub Actions log")
 
     p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change")
     common(p_serve)
@@ -117,7 +126,7 @@ def _parser() -> _Parser:
 
     for name, module in TOOLS.items():
         p_tool = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        p_tool.add_argument("--root", type=Path, default=Path("."), help="folder of the review (default: .)")
+        p_tool.add_argument("--root", type=Path, default=_HERE, help="folder of the review (default: .)")
         module.add_arguments(p_tool)
     return parser
 
@@ -131,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        if args.root is _HERE and os.path.isdir("."):  # a working folder deleted meanwhile is the commands' to report
+            _refuse_a_subfolder(Path.cwd())
         if args.command == "build":
             return _build(args)
         if args.command == "check":
@@ -157,6 +168,21 @@ def _review_folder(root: Path) -> None:
         raise L2hError(f"{root} is not a folder")
 
 
+def _refuse_a_subfolder(here: Path) -> None:
+    """Refuse to run in a folder of a review (papers/), where every paper would be "outside papers/".
+
+    A folder that holds none of a review's files and has no review above it is left to the commands,
+    which report what is missing.
+    """
+    if any((here / mark).exists() for mark in _REVIEW_MARKS):
+        return
+    for above in here.parents:
+        if any((above / mark).is_file() for mark in _REVIEW_MARKS[:2]):
+            raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds no "
+                           f"l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
+                           f"{os.path.relpath(above, here)}")
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     if diagnostics:
         sys.stderr.write(format_text(diagnostics, colour=wants_colour(sys.stderr)))
@@ -172,12 +198,21 @@ def _build(args: argparse.Namespace) -> int:
     if result.check.unchecked:
         print(unchecked_line(result.check), file=sys.stderr)
     if not result.written:
-        print("l2h: build failed; the previous site was left as it was" if result.had_site else
-              "l2h: build failed; no site was written", file=sys.stderr)
+        strict = strict_failure(result.diagnostics, args.strict)
+        print(f"l2h: build failed{f' ({strict})' if strict else ''}; "
+              + ("the previous site was left as it was" if result.had_site else "no site was written"), file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         print(build_summary(result))
     return EXIT_OK
+
+
+def strict_failure(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
+    """Say that --strict made warnings fail a build or check that has no errors, or ""."""
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    if not strict or not warnings or any(d.severity == "error" for d in diagnostics):
+        return ""
+    return f"--strict counts {'the warning as an error' if warnings == 1 else f'the {warnings:,} warnings as errors'}"
 
 
 def build_summary(result: BuildResult) -> str:
@@ -229,6 +264,9 @@ def _check(args: argparse.Namespace) -> int:
                                          colour=wants_colour(sys.stdout)))
             if notices:
                 print(unchecked_line(result))
+            strict = strict_failure(diagnostics, args.strict)
+            if strict:
+                print(f"l2h: check failed: {strict}")
         if all(d.severity == "note" for d in diagnostics) and not notices:  # notes (an editor's swap file) only
             count = sum(map(selected, (p.source for p in result.papers))) if selected else len(result.papers)
             print(f"l2h: {count:,} paper{'s' if count != 1 else ''} checked, no problems found")

@@ -48,6 +48,14 @@ def base_url_problem(base_url: str) -> str | None:
     return None
 
 
+def _base_url_fix(base_url: str) -> str:
+    """Propose the address a base_url without its scheme (learning2hash.github.io, //x.org/) stands for."""
+    bare = base_url.strip().removeprefix("//")
+    if bare and "://" not in bare and web_address_problem("https://" + bare) is None:
+        return f"write the absolute address: base_url: https://{bare.rstrip('/')}/"
+    return "write the absolute address, e.g. https://learning2hash.github.io/"
+
+
 def source_folders(config: Config) -> list[Path]:
     """The folders of sources that a site must never be written over (nor served from)."""
     return [config.path(p) for p in (config.papers_dir, config.templates_dir, config.static_dir)]
@@ -68,6 +76,8 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     root = root.resolve()
     path = config_file if config_file is not None else root / CONFIG_NAME
     if config_file is not None:
+        if path.is_dir():  # else reported as unreadable, beside a papers folder missing from the folder above it
+            raise L2hError(f"config file {config_file} is a folder; name the file: --config {config_file / CONFIG_NAME}")
         root = path.resolve().parent
     default = Config(root=root)
     rel = path.name
@@ -115,7 +125,7 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
         if problem:
             line, column = doc.positions.get(("base_url",), (1, 1))
             diagnostics.append(error(rel, line, column, "config-base-url", f'base_url "{base_url}" {problem}',
-                                     "write the absolute address, e.g. https://learning2hash.github.io/"))
+                                     _base_url_fix(base_url)))
         elif not base_url.endswith("/"):
             values["base_url"] = base_url + "/"
     repository = values.get("repository")
@@ -126,6 +136,9 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
             diagnostics.append(error(rel, line, column, "config-repository", f'repository "{repository}" {problem}',
                                      "write the repository's web address, e.g. https://github.com/OWNER/REPO, "
                                      "or leave it out"))
+    output_dir = values.get("output_dir")
+    if isinstance(output_dir, str) and output_dir.startswith("~"):  # as --out ~/site is, not a folder named '~'
+        values["output_dir"] = str(Path(output_dir).expanduser())
     config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
     if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
         try:
@@ -133,7 +146,7 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
         except L2hError as exc:
             line, column = doc.positions.get(("output_dir",), (1, 1))
             said = str(exc).replace(f"{root}{os.sep}", "")  # the folders inside the review, as l2h.yml names them
-            diagnostics.append(error(rel, line, column, "config-output-dir", f'output_dir "{config.output_dir}": {said}',
+            diagnostics.append(error(rel, line, column, "config-output-dir", f'output_dir "{output_dir}": {said}',
                                      "set output_dir to a folder of its own, such as _site"))
             config = dataclasses.replace(config, output_dir=default.output_dir)
     return config, diagnostics

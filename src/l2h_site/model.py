@@ -191,6 +191,9 @@ class Taxonomy:
     """Tags, in taxonomy order."""
     facets: tuple[Facet, ...]
     """Facets, in taxonomy order."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """Tags the taxonomy of git's last commit has and this one lacks, each with the tag that now has its
+    description ("" if none): (old name, new name), for the hint of a paper that still uses the old name."""
 
     def facet(self, facet_id: str) -> Facet | None:
         """Return the facet with this id, if any."""

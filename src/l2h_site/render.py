@@ -122,6 +122,11 @@ def site_environment(config: Config, cache: BuildCache | None = None) -> jinja2.
                             cache.folder / "templates" if cache is not None and cache.folder is not None else None)
 
 
+SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "home.html", "page.html", "paper.html",
+                  "papers.html", "redirect.html", "sitemap.xml", "stats.html", "tag.html", "tags.html", "taxonomy.html",
+                  "topic-map.svg", "year.html")
+"""The templates render_site renders pages with: a templates folder must have each of them."""
+
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".svg", ".txt", ".j2", ".jinja", ".jinja2")
 """Files of the templates folder that compile_templates compiles."""
 
@@ -131,13 +136,22 @@ def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagn
 
     This is part of checking a site (build and `l2h check`), so that template errors are reported with the
     content's, not after them; the environment keeps the compiled templates for rendering.
-    Hidden files (an editor's swap file) are skipped. A paper.html that misses the title_heading filter (a review's
-    older copy) is warned of (templatecheck).
+    Hidden files (an editor's swap file) are skipped. A missing folder, or a missing template that the site
+    needs, is reported here too, so that `l2h check` fails where the build would. A paper.html that misses the
+    title_heading filter (a review's older copy) is warned of (templatecheck).
     """
     problems: list[Diagnostic] = []
     rel = templates_rel.rstrip("/")
+    folder = Path(env.loader.searchpath[0]) if isinstance(env.loader, jinja2.FileSystemLoader) else None
+    if folder is not None and not folder.is_dir():
+        return [error(rel, 0, 0, "template-missing", f"the templates folder {rel}/ does not exist",
+                      "restore it (git checkout -- " + rel + "), or set templates_dir in l2h.yml")]
     names = env.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)
                                and not any(part.startswith(".") for part in name.split("/")))
+    for name in SITE_TEMPLATES:
+        if folder is not None and name not in names:
+            problems.append(error(f"{rel}/{name}", 0, 0, "template-missing", f"template {name} does not exist",
+                                  f"restore {name} in {rel}/"))
     for name in names:
         try:
             env.get_template(name)
@@ -718,8 +732,10 @@ def static_files(static_dir: Path, shown: str) -> tuple[list[tuple[str, Path]], 
     A symbolic link is not followed (it could point anywhere on the maintainer's machine) and a name
     that could not be published everywhere is refused: each is a diagnostic, not a silent omission.
     """
-    if not static_dir.is_dir():
-        return [], []
+    if not static_dir.is_dir():  # the templates link to its style sheet and scripts: the site would lack them
+        rel = shown.rstrip("/")
+        return [], [error(rel, 0, 0, "static-missing", f"the static folder {rel}/ does not exist",
+                          f"restore it (git checkout -- {rel}), or set static_dir in l2h.yml")]
     files = []
     problems: list[Diagnostic] = []
     for path in sorted(static_dir.rglob("*")):

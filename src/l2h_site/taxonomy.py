@@ -16,7 +16,8 @@ from l2h_site.textutil import (
     normalise_term,
     slugify,
 )
-from l2h_site.yamlsafe import YamlDoc, load_yaml_file
+from l2h_site.vcs import git_output
+from l2h_site.yamlsafe import YamlDoc, load_yaml, load_yaml_file
 
 RESERVED_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
@@ -108,7 +109,28 @@ def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
                                        "if it uses facets); see CONTRIBUTING.md"))
     if check.diagnostics:
         return EMPTY, check.diagnostics
-    return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []
+    return Taxonomy(tags=tuple(tags), facets=tuple(facets), renamed=renamed_tags(path, tags)), []
+
+
+def renamed_tags(path: Path, tags: list[TagDef]) -> tuple[tuple[str, str], ...]:
+    """Find the tags of the taxonomy in git's last commit that this one lacks, each with the tag that now has
+    its description, or "": a tag renamed in taxonomy.yml while papers still use its old name.
+
+    Nothing when the file is not in a git repository or was not committed.
+    """
+    committed = git_output(path.parent, "show", f"HEAD:./{path.name}")
+    old = load_yaml(committed).value if committed else None
+    old_tags = old.get("tags") if isinstance(old, dict) else None
+    if not isinstance(old_tags, dict):
+        return ()
+    spellings = {spelling for tag in tags for spelling in (tag.name, *tag.aliases)}
+    by_description = {tag.description.strip(): tag.name for tag in tags}
+    renamed = []
+    for name, body in old_tags.items():
+        if isinstance(name, str) and name not in spellings:
+            description = str(body.get("description", "")).strip() if isinstance(body, dict) else ""
+            renamed.append((name, by_description.get(description, "")))
+    return tuple(sorted(renamed))
 
 
 def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
@@ -159,6 +181,9 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
 def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
     tags: list[TagDef] = []
     spellings: dict[str, str] = {}
+    """Each spelling (normalised) of a tag or an alias -> the tag it stands for."""
+    aliases_at: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    """Each alias (normalised) -> the alias as written and where it is in the file."""
     slugs: dict[str, str] = {}
     for name, body in data.items():
         path = ("tags", name)
@@ -178,11 +203,12 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
                        "write aliases: [Other Spelling, Another]")
             aliases = []
-        readable = []
+        readable, where = [], {}
         for i, alias in enumerate(aliases):
             invisible = invisible_character(alias)
             if invisible is None:
                 readable.append(alias)
+                where[alias] = path + ("aliases", i)
             else:
                 check.fail(path + ("aliases", i), "control-character",
                            f"alias '{alias}' of tag '{name}' contains {invisible}",
@@ -210,14 +236,43 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             norm = normalise_term(spelling)
             if spelling == name and clash is not None and spellings.get(norm) == clash and not variant:
                 pass  # reported above as tag-slug-collision
+            elif norm in spellings and spellings[norm] != name and (spelling != name or norm in aliases_at):
+                _alias_clash(check, name, spelling, path, spellings[norm], aliases_at.get(norm), where.get(spelling))
             elif norm in spellings and spellings[norm] != name:
                 check.fail(path, "tag-drift",
                            f"'{spelling}' (tag '{name}') is a variant spelling of tag '{spellings[norm]}'",
                            f"merge them: keep '{spellings[norm]}' and list '{spelling}' under its aliases", key=True)
             spellings.setdefault(norm, name)
+            if spelling != name:
+                aliases_at.setdefault(norm, (spelling, where[spelling]))
         tags.append(TagDef(name=name, description=check.text(body, path, "description"),
                            aliases=tuple(a.strip() for a in aliases), slug=slug))
     return tags
+
+
+def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...], owner: str,
+                 earlier: tuple[str, tuple[Any, ...]] | None, at: tuple[Any, ...] | None) -> None:
+    """Report a spelling that stands for two tags: an alias of one is the name or an alias of another.
+
+    Not a variant spelling to merge (tag-drift): both tags exist on purpose, and one of them lists the other's
+    spelling. The fix is to delete the alias, which is where the diagnostic points when it is this tag's.
+    """
+    if at is not None:  # an alias of this tag, found earlier as owner's name or alias
+        same = f"also an alias of tag '{owner}'" if earlier is not None else f"tag '{owner}'"
+        if earlier is not None and earlier[0] != spelling:
+            same = f"a variant spelling of alias '{earlier[0]}' of tag '{owner}'"
+        elif earlier is None and owner != spelling:
+            same = f"a variant spelling of tag '{owner}'"
+        where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'"
+        check.fail(at, "tag-alias-clash", f"alias '{spelling}' of tag '{name}' is {same}",
+                   f"delete '{spelling}' from the aliases of {where}: a spelling can stand for one tag only")
+        return
+    assert earlier is not None  # this tag's name, found earlier as an alias of owner
+    alias, alias_path = earlier
+    line = check.doc.positions.get(alias_path, (0, 0))[0]
+    same = "an alias" if alias == name else f"a variant spelling of alias '{alias}'"
+    check.fail(path, "tag-alias-clash", f"tag '{name}' is {same} of tag '{owner}' (line {line})",
+               f"delete '{alias}' from the aliases of '{owner}': a spelling can stand for one tag only", key=True)
 
 
 def _marks(name: str) -> str:

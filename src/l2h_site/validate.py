@@ -118,6 +118,13 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             guess = closest(tag, tags.canonical)
             hint = (f'did you mean "{guess}"?{tags.used(guess)}' if guess else
                     "use a tag listed in taxonomy.yml, or propose a new one there with a description")
+            renamed = dict(taxonomy.renamed).get(tag)
+            if renamed:
+                hint = (f'taxonomy.yml renamed it "{renamed}" since the last commit: write "{renamed}", or keep the '
+                        f'old name working by listing it under "{renamed}": aliases: [{tag}]')
+            elif renamed is not None:
+                hint = ("taxonomy.yml had it in the last commit: if it was renamed, list the old name under the new "
+                        f"tag's aliases: aliases: [{tag}]; else {hint}")
             diagnostics.append(error(rel, line, column, "unknown-tag", f'tag "{tag}" is not in taxonomy.yml', hint))
     canonical_tags = list(dict.fromkeys(canonical_tags))
 

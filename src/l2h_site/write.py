@@ -194,13 +194,16 @@ class _SiteOutput:
         self.sizes[path] = size
         self.progress.advance()
 
+    _left = "the previous site was left as it was"
+    """What a write that failed left in the output folder, as the error says it."""
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
             yield
         except OSError as exc:
             raise L2hError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc} "
-                           f"({_failed_path(exc) or self.out}); the previous site was left as it was") from exc
+                           f"({_failed_path(exc) or self.out}); {self._left}") from exc
 
 
 @final
@@ -211,6 +214,8 @@ class SiteWriter(_SiteOutput):
     deletes the temporary folder and leaves the previous site as it was. Pages are written as they
     come, so a build never holds the whole site in memory. For a new site; SiteUpdater updates one.
     """
+
+    _left = "no site was written"  # a new site: the folder was empty, or not there
 
     def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
                  progress: Progress = QUIET) -> None:

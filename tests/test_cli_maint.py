@@ -1,0 +1,175 @@
+"""A maintainer's mistakes on the command line: each gets one clear message naming the fix, and `l2h check`
+fails where `l2h build` would."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git
+
+from l2h_site.cli import main
+
+Site = Callable[[dict[str, "str | bytes"]], Path]
+
+INCOMPLETE = GOOD_PAPER.replace("Yair Weiss, Antonio Torralba, Rob Fergus", "Yair Weiss et al.")
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["new", "--title", "Spectral Hashing"]])
+def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    monkeypatch.chdir(root / "papers")
+    assert main(command) == 2
+    assert capsys.readouterr() == ("", (f"l2h: error: this folder is inside the review at {root}, which l2h reads "
+                                       "from its top (it holds no l2h.yml, taxonomy.yml or papers/ here): run l2h "
+                                       "there, or add --root ..\n"))
+    assert not (root / "papers" / "_site").exists()
+    if command[0] != "new":
+        assert main([command[0], "--root", ".."]) == 0  # the way out it names works
+
+
+def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": INCOMPLETE})
+    assert main(["build", "--root", str(root), "--strict", "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        "0 error(s), 1 warning(s) in 1 file",
+        "l2h: build failed (--strict counts the warning as an error); no site was written"]
+    assert main(["check", "--root", str(root), "--strict"]) == 1
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "0 error(s), 1 warning(s) in 1 file", "l2h: check failed: --strict counts the warning as an error"]
+    assert main(["check", "--root", str(root)]) == 0
+    assert "--strict" not in capsys.readouterr().out
+
+
+def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["--help"], ["build", "--help"], ["check", "--help"]):
+        assert main(command) == 0
+        assert "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted" in \
+            " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_missing_templates_or_static_folder_fails_check_and_build_alike(
+        site: Site, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "templates_dir: tmpl\nstatic_dir: assets\n"})
+    assert main([command, "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert (out + err).splitlines()[:5] == [
+        "assets: error[static-missing]: the static folder assets/ does not exist",
+        "  help: restore it (git checkout -- assets), or set static_dir in l2h.yml",
+        "tmpl: error[template-missing]: the templates folder tmpl/ does not exist",
+        "  help: restore it (git checkout -- tmpl), or set templates_dir in l2h.yml",
+        "2 error(s), 0 warning(s) in 2 files"]
+
+
+def test_check_reports_a_missing_template_as_the_build_does(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    (root / "templates" / "paper.html").unlink()
+    expected = ["templates/paper.html: error[template-missing]: template paper.html does not exist",
+                "  help: restore paper.html in templates/", "1 error(s), 0 warning(s) in 1 file"]
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == expected
+    assert main(["build", "--root", str(root), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[:3] == expected
+
+
+def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    taxonomy = MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Quantisation]\n")
+    taxonomy += "  Streams:\n    description: Data streams.\n    aliases: [Transformer]\n"
+    taxonomy += "  Online:\n    description: Updated online.\n    aliases: [Image retrieval]\n"
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "taxonomy.yml": taxonomy})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:8] == [
+        "taxonomy.yml:22:3: error[tag-alias-clash]: tag 'Quantisation' is an alias of tag 'Transformers' (line 21)",
+        "  help: delete 'Quantisation' from the aliases of 'Transformers': a spelling can stand for one tag only",
+        ("taxonomy.yml:26:15: error[tag-alias-clash]: alias 'Transformer' of tag 'Streams' is also an alias of tag "
+        "'Transformers'"),
+        ("  help: delete 'Transformer' from the aliases of 'Streams' or of 'Transformers': a spelling can stand for one "
+        "tag only"),
+        ("taxonomy.yml:29:15: error[tag-alias-clash]: alias 'Image retrieval' of tag 'Online' is a variant spelling of "
+        "tag 'Image Retrieval'"),
+        "  help: delete 'Image retrieval' from the aliases of 'Online': a spelling can stand for one tag only",
+        "3 error(s), 0 warning(s) in 1 file",
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again"]
+
+
+def test_output_dir_under_the_home_folder_is_not_a_folder_named_tilde(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "output_dir: '~/public'\n"})
+    assert main(["build", "--root", str(root), "-q"]) == 0
+    assert (home / "public" / "index.html").is_file()
+    assert not (root / "~").exists()
+    (root / "l2h.yml").write_text("output_dir: '~'\n", encoding="utf-8")
+    assert main(["build", "--root", str(root), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"l2h.yml:1:13: error[config-output-dir]: output_dir \"~\": refusing to write the site to {home}: it would "
+        "replace your home folder; choose an empty or new folder such as _site")
+    assert sorted(p.name for p in home.iterdir()) == ["public"]
+
+
+@pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),
+                                                   ("//example.org/review", "https://example.org/review/")])
+def test_a_base_url_without_its_scheme_gets_the_address_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str], written: str, proposed: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": f"base_url: {written}\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        f'l2h.yml:1:11: error[config-base-url]: base_url "{written}" is not an http(s) URL',
+        f"  help: write the absolute address: base_url: {proposed}"]
+
+
+def test_a_config_folder_is_a_usage_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main(["check", "--config", str(root)]) == 2
+    assert capsys.readouterr() == ("", (f"l2h: error: config file {root} is a folder; name the file: "
+                                       f"--config {root / 'l2h.yml'}\n"))
+
+
+def test_a_tag_renamed_since_the_last_commit_proposes_its_new_name_and_an_alias(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "review")
+    taxonomy = root / "taxonomy.yml"
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("  Image Retrieval:\n", "  Image Search:\n"), encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retrieval" is not in taxonomy.yml',
+        ('  help: taxonomy.yml renamed it "Image Search" since the last commit: write "Image Search", or keep the old '
+        'name working by listing it under "Image Search": aliases: [Image Retrieval]')]
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""),
+                        encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "  help: taxonomy.yml had it in the last commit: if it was renamed, list the old name under the new tag's "
+        "aliases: aliases: [Image Retrieval]; else use a tag listed in taxonomy.yml, or propose a new one there with "
+        "a description")
+    taxonomy.write_text(MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Image Retrieval]\n")
+                        .replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""), encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 0  # the old name kept as an alias: nothing to propose
+
+
+def test_a_full_disk_under_a_new_site_says_no_site_was_written(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    real_write = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:  # as a disk that fills up under the first pages
+        if path.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert main(["build", "--root", str(root), "-q", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"l2h: error: cannot write the site to {root / '_site'}: No space left on device (")
+    assert err.endswith("); no site was written\n")
+    assert sorted(p.name for p in root.iterdir()) == ["papers", "static", "taxonomy.yml", "templates"]
