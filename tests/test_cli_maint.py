@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git
 
+from l2h_site import build
 from l2h_site.cli import main
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
@@ -155,6 +156,25 @@ def test_a_tag_renamed_since_the_last_commit_proposes_its_new_name_and_an_alias(
     taxonomy.write_text(MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Image Retrieval]\n")
                         .replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""), encoding="utf-8")
     assert main(["check", "--root", str(root)]) == 0  # the old name kept as an alias: nothing to propose
+
+
+def test_git_is_asked_for_renamed_tags_only_when_a_tag_is_not_in_the_taxonomy(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last commit's taxonomy is read (a git process, each build and each l2h serve rebuild) only for the hint
+    of an unknown tag."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "review")
+    asked: list[Path] = []
+    real = build.renamed_tags
+    monkeypatch.setattr(build, "renamed_tags", lambda path, tags: asked.append(path) or real(path, tags))
+    assert main(["check", "--root", str(root)]) == 0
+    assert asked == []
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER.replace("Image Retrieval", "Image Retreival"),
+                                                          encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert asked == [root / "taxonomy.yml"]
 
 
 def test_a_full_disk_under_a_new_site_says_no_site_was_written(

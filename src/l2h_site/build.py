@@ -36,7 +36,7 @@ from l2h_site.related import related_stored_at
 from l2h_site.render import PageList, compile_templates, render_search, render_site, site_environment, static_files
 from l2h_site.search import bundle_pages_for_editing
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
-from l2h_site.taxonomy import load_taxonomy
+from l2h_site.taxonomy import load_taxonomy, renamed_tags
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
 from l2h_site.write import check_output_dir, exclusive, is_site_current, open_site, restore_interrupted, site_manifest
 
@@ -143,6 +143,9 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
             parsed.append((key, result))
     papers: list[Paper] = []
     if usable:
+        spelt = {spelling for tag in taxonomy.tags for spelling in (tag.name, *tag.aliases)}
+        if any(tag not in spelt for _, p in parsed for tag in p.paper.tags):  # renamed since the last commit?
+            taxonomy = dataclasses.replace(taxonomy, renamed=renamed_tags(config.path(config.taxonomy), taxonomy.tags))
         usage = Counter(tag for _, p in parsed if p.complete for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).

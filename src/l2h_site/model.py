@@ -193,7 +193,8 @@ class Taxonomy:
     """Facets, in taxonomy order."""
     renamed: tuple[tuple[str, str], ...] = ()
     """Tags the taxonomy of git's last commit has and this one lacks, each with the tag that now has its
-    description ("" if none): (old name, new name), for the hint of a paper that still uses the old name."""
+    description ("" if none): (old name, new name), for the hint of a paper that still uses the old name. Found
+    (taxonomy.renamed_tags) only when a paper has a tag the taxonomy does not spell: it asks git."""
 
     def facet(self, facet_id: str) -> Facet | None:
         """Return the facet with this id, if any."""

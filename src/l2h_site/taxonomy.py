@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +110,15 @@ def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
                                        "if it uses facets); see CONTRIBUTING.md"))
     if check.diagnostics:
         return EMPTY, check.diagnostics
-    return Taxonomy(tags=tuple(tags), facets=tuple(facets), renamed=renamed_tags(path, tags)), []
+    return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []  # renamed: see renamed_tags
 
 
-def renamed_tags(path: Path, tags: list[TagDef]) -> tuple[tuple[str, str], ...]:
+def renamed_tags(path: Path, tags: Sequence[TagDef]) -> tuple[tuple[str, str], ...]:
     """Find the tags of the taxonomy in git's last commit that this one lacks, each with the tag that now has
     its description, or "": a tag renamed in taxonomy.yml while papers still use its old name.
 
-    Nothing when the file is not in a git repository or was not committed.
+    Nothing when the file is not in a git repository or was not committed. It asks git, so check_site asks only when
+    a paper has a tag that the taxonomy does not spell (Taxonomy.renamed).
     """
     committed = git_output(path.parent, "show", f"HEAD:./{path.name}")
     old = load_yaml(committed).value if committed else None
