@@ -63,4 +63,8 @@ def test_json_keeps_the_exact_text(site: Site, capsys: pytest.CaptureFixture[str
 def test_a_mistyped_command_or_option_gets_a_suggestion(
         argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
-    assert f"l2h: error: {said}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    command = argv[0] if argv[0] in ("build", "serve", "check") else ""
+    assert f"l2h{' ' if command else ''}{command}: error: {said}" in err
+    # the usage shown is the command's, with its options, when a command was given
+    assert err.startswith(f"usage: l2h {command} [-h] [--root ROOT]" if command else "usage: l2h [-h] [--version]")

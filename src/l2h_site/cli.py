@@ -70,6 +70,9 @@ class _Parser(argparse.ArgumentParser):
             options = sorted({o for parser in parsers for action in parser._actions for o in action.option_strings})
             first = unknown.group(1).split()[0]
             message += _did_you_mean(first.split("=")[0], options) if first.startswith("-") else ""
+            if used:  # the usage of the command given ("usage: l2h build ..."), not of l2h
+                used[0].print_usage(sys.stderr)
+                self.exit(2, f"{used[0].prog}: error: {message}\n")
         super().error(message)
 
 
