@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -196,3 +197,29 @@ def test_feed_orders_papers_added_on_one_day_by_commit_time(site: Site) -> None:
     git("commit", "-q", "--amend", "-m", "second, later", date="2026-11-28T21:00:00+00:00")
     assert entries()[:2] == [("2026-11-28T21:00:00Z", None, None),
                              ("Second", "2026-11-28T21:00:00Z", "2026-11-28T21:00:00Z")]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_shallow_clone_is_noted_for_its_feed_dates(site: Site, tmp_path: Path) -> None:
+    """A shallow clone gives every paper added before its one commit that commit's time: the build says so, in a
+    note (which never fails a build, --strict included: pull requests are checked in shallow clones). The papers
+    here have keys that do not match their authors: the same warnings in both builds."""
+    root = site({"papers/aaa2020first.md": paper_text("First", 2020)})
+    git = git_in(root)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first", date="2023-02-03T10:00:00+00:00")
+    (root / "papers/bbb2021second.md").write_text(paper_text("Second", 2021), encoding="utf-8")
+    git("add", "papers")
+    git("commit", "-q", "-m", "second", date="2024-04-05T10:00:00+00:00")
+    full = build(root, out_dir=tmp_path / "full")
+    assert full.written and "shallow-history" not in [d.code for d in full.diagnostics]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(clone)], check=True,
+                   env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"})
+    shallow = build(clone, out_dir=tmp_path / "shallow")
+    assert shallow.written
+    noted = [d for d in shallow.diagnostics if d.code == "shallow-history"]
+    assert [(d.path, d.severity) for d in noted] == [("papers", "note")]
+    assert [d for d in shallow.diagnostics if d.code != "shallow-history"] == full.diagnostics
+    assert "fetch-depth: 0" in noted[0].hint

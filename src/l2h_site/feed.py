@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from l2h_site.diagnostics import Diagnostic, note
 from l2h_site.model import Paper
 from l2h_site.vcs import git_output
 
@@ -62,6 +63,18 @@ def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.datetime]:
         if name in added:
             dates.setdefault(path, added[name])
     return dates
+
+
+def shallow_history_note(root: Path, papers_dir: str, history: dict[str, dt.datetime]) -> list[Diagnostic]:
+    """Note that the review is a shallow clone, if it is and git gave the papers' dates: each paper added before
+    the clone's oldest commit then has that commit's time, and the feed lists the wrong papers as new."""
+    if not history or (git_output(root, "rev-parse", "--is-shallow-repository") or "").strip() != "true":
+        return []
+    return [note(papers_dir.rstrip("/"), 0, 0, "shallow-history",
+                 "this clone of the review is shallow: papers added before its oldest commit get that commit's time, "
+                 "so the feed lists them as new",
+                 "build from a clone with the whole history (git fetch --unshallow; in GitHub Actions, "
+                 "actions/checkout with fetch-depth: 0), or give the papers an added: date")]
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
