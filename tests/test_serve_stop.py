@@ -112,6 +112,18 @@ class Serve:
             found += [int(pid) for pid in Path(f"/proc/{self.proc.pid}/task/{task}/children").read_text().split()]
         return found
 
+    def kill(self) -> None:
+        """End the server and its children at once, if it runs (a test that failed before interrupting it)."""
+        if self.proc.poll() is None:
+            children = self.children()
+            self.proc.kill()
+            self.proc.wait()
+            for pid in children:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
     def interrupt(self) -> float:
         """Send Ctrl-C's signal to the server alone; return the seconds until it ended (failing after STOPPED_WITHIN)."""
         children = self.children()
@@ -236,10 +248,13 @@ def test_ctrl_c_while_pagefind_runs_terminates_it(review: Path, tmp_path: Path) 
     def pagefind_waits() -> bool:
         return any(Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep\0") for pid in server.children())
 
-    _wait(pagefind_waits)
-    scratch = Path(log.read_text(encoding="utf-8").splitlines()[-1].split("--site ")[1].split()[0]).parent
-    assert scratch.name.startswith("l2h-search-") and scratch.is_dir()
-    server.interrupt()  # fails if Pagefind runs on
+    try:
+        _wait(pagefind_waits)
+        scratch = Path(log.read_text(encoding="utf-8").splitlines()[-1].split("--site ")[1].split()[0]).parent
+        assert scratch.name.startswith("l2h-search-") and scratch.is_dir()
+        server.interrupt()  # fails if Pagefind runs on
+    finally:
+        server.kill()
     assert not scratch.exists()
     assert not any(line.startswith("l2h: rebuilt") for line in server.text)
     flag.unlink()
@@ -258,11 +273,14 @@ def test_ctrl_c_while_the_previews_compute_related_papers_stops_their_child(revi
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     server = Serve(root, env={"L2H_TEST_SLOW_CHILD": "1", "TMPDIR": str(scratch)})
-    server.wait_for("l2h: serving ")
-    assert any(re.match(r"l2h: built \d+ files in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
-    _wait(lambda: any(scratch.glob("l2h-corpus-*")))  # a job for the previews went to a child
-    time.sleep(0.2)
-    server.interrupt()  # fails if a child runs on
+    try:
+        server.wait_for("l2h: serving ")
+        assert any(re.match(r"l2h: built \d+ files in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
+        _wait(lambda: any(scratch.glob("l2h-corpus-*")))  # a job for the previews went to a child
+        time.sleep(0.2)
+        server.interrupt()  # fails if a child runs on
+    finally:
+        server.kill()
 
 
 class _InProcess:
