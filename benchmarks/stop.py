@@ -8,7 +8,8 @@ whole process group, as a terminal's Ctrl-C does, so its child gets it too) in e
 the seconds from the signal to the process's end, its exit status, and whether any process it had started
 was still running after it ended. Phases: during a cold first build (no cache), during a first build with
 the cache but without the served site, right after it serves a site found up to date (while it prepares the
-previews), during a rebuild after one paper was edited, and idle.
+previews), the same when the cache lost related papers (the previews compute them in a child process), during a
+rebuild after one paper was edited, and idle.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def measure(root: Path, phase: str, group: bool, delay: float) -> tuple[float, i
         shutil.rmtree(root / ".l2h-cache", ignore_errors=True)
     if phase == "first build, cache kept":
         shutil.rmtree(root / ".l2h-cache" / "serve", ignore_errors=True)
+    if phase == "related papers lost":
+        shutil.rmtree(root / ".l2h-cache" / "related", ignore_errors=True)
     server = Server(root, group)
     if phase.endswith("first build") or phase == "first build, cache kept":
         time.sleep(delay)
@@ -120,6 +123,8 @@ def measure(root: Path, phase: str, group: bool, delay: float) -> tuple[float, i
         time.sleep(delay)
     elif phase == "idle":
         time.sleep(6.0)
+    elif phase == "related papers lost":
+        time.sleep(delay)
     return server.interrupt()
 
 
@@ -131,16 +136,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--group", action="store_true", help="signal the whole process group, as a terminal does")
-    parser.add_argument("--phases", default="cold first build,first build, cache kept,previews,rebuild,idle")
+    parser.add_argument("--phases", default="cold first build,first build, cache kept,previews,related papers lost,"
+                                            "rebuild,idle")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
-    phases = [p for p in ("cold first build", "first build, cache kept", "previews", "rebuild", "idle")
-              if p in args.phases]
+    phases = [p for p in ("cold first build", "first build, cache kept", "previews", "related papers lost",
+                          "rebuild", "idle") if p in args.phases]
     for phase in phases:
-        delays = {"cold first build": (2.0, 6.0, 12.0), "first build, cache kept": (1.0, 3.0), "rebuild": (0.0, 0.5, 1.0)}
+        delays = {"cold first build": (2.0, 6.0, 12.0), "first build, cache kept": (1.0, 3.0), "rebuild": (0.0, 0.5, 1.0, 1.5),
+                  "related papers lost": (1.5, 2.5)}
         for delay in delays.get(phase, (0.0,)):
             for _ in range(args.rounds):
-                if phase in ("previews", "rebuild", "idle"):
+                if phase in ("previews", "related papers lost", "rebuild", "idle"):
                     settle(root)
                 seconds, status, left = measure(root, phase, args.group, delay)
                 print(f"N = {args.n}: {phase} (+{delay:.1f} s): stopped {seconds:.2f} s after SIGINT, exit status "

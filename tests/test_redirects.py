@@ -18,6 +18,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.diagnostics import Diagnostic
 from l2h_site.linkcheck import check_pages
 from l2h_site.model import RenderedPage
+from l2h_site.progress import QUIET, Progress
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
 
@@ -103,9 +104,10 @@ def test_the_redirect_page_sends_readers_to_the_paper_and_is_no_page_of_its_own(
     indexed: list[str] = []
 
     def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None, bundle_pages: int | None = None,
-                     locate: Callable[[str], Path | None] | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+                     locate: Callable[[str], Path | None] | None = None, progress: Progress = QUIET,
+                     ) -> tuple[list[RenderedPage], list[Diagnostic]]:
         indexed.extend(page.path for page in pages if page.path.startswith("publications/"))
-        return search.index_search(pages, cache, bundle_pages, locate)
+        return search.index_search(pages, cache, bundle_pages, locate, progress)
 
     monkeypatch.setattr(render, "index_search", index_search)
     root = site({

@@ -104,7 +104,7 @@ def test_a_large_review_is_indexed_in_bundles_each_cached_alone(site: Site, monk
     # Editing one paper rebuilds its bundle only: the others come from the cache unchanged.
     calls: list[int] = []
     real = search._index
-    monkeypatch.setattr(search, "_index", lambda pages: calls.append(len(pages)) or real(pages))
+    monkeypatch.setattr(search, "_index", lambda pages, progress: calls.append(len(pages)) or real(pages, progress))
     (root / "papers/paper32008spectral.md").write_text(PAPER.replace("eigenfunctions", "eigenvectors"), encoding="utf-8")
     assert build(root, out_dir=root / "_site").written
     assert len(calls) == 1

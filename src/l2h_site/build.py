@@ -318,11 +318,12 @@ def _dependency_versions() -> tuple[tuple[str, str], ...]:
 
 
 def site_context(root: Path, config_file: Path | None = None, cache: BuildCache | None = None,
-                 strict: bool = False) -> SiteContext | None:
+                 strict: bool = False, warm: WarmChild | None = None) -> SiteContext | None:
     """Check the content and compute what the pages are rendered from, without rendering them.
 
     For l2h serve started on a site that is already up to date: its previews of edited papers
-    need the context the site was built from. None when the content has errors.
+    need the context the site was built from. None when the content has errors. A warm child given computes
+    related papers and the topic map if the cache lacks them (as in build).
     """
     config, _ = load_config(root, config_file)
     memo = cache.memo("papers") if cache is not None else None
@@ -330,7 +331,7 @@ def site_context(root: Path, config_file: Path | None = None, cache: BuildCache 
     if is_failure(check.diagnostics, strict):
         return None
     rendered = cache.memo("summaries") if cache is not None else None
-    context, _ = _context(check, cache, rendered, git_added_dates(config.root, config.papers_dir))
+    context, _ = _context(check, cache, rendered, git_added_dates(config.root, config.papers_dir), warm)
     context.related, context.topic_map  # noqa: B018 - wait for both here: a child left running is a zombie later
     return context
 

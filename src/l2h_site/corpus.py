@@ -160,14 +160,19 @@ class WarmChild:
         return self.current
 
     def stop(self) -> None:
-        """Stop the child."""
+        """Stop the child, at once: a thread waiting for its result (_Job.result) gets none."""
         process, self.process, self.current = self.process, None, None
         if process is not None:
+            if process.poll() is None:
+                # Killed before its pipes are closed: closing the pipe a thread reads from (or writes to) waits until
+                # that read returns, which was when the child had finished its result (the topic map: seconds).
+                process.kill()
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
-                    pipe.close()
-            if process.poll() is None:
-                process.kill()
+                    try:
+                        pipe.close()
+                    except OSError:  # what was left to send to the child that is gone
+                        pass
             process.wait()
 
 

@@ -651,7 +651,7 @@ def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None 
     progress.stage("indexing search")
     papers = {f"publications/{key}/index.html" for key in keys}  # not the old addresses of renamed papers
     found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages,
-                                   sink.location if keep_memos else None)
+                                   sink.location if keep_memos else None, progress)
     if found:
         found.append(finder_search_file(keys, found))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))

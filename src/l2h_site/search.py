@@ -15,12 +15,14 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from l2h_site.cache import BuildCache, FileHashes, digest
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.model import RenderedPage
+from l2h_site.progress import QUIET, Progress
 
 SEARCH_DIR = "pagefind"
 """Output folder of the search bundle, relative to the site."""
@@ -29,7 +31,8 @@ INDEXED_GLOB = "publications/*/index.html"
 
 
 def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None, bundle_pages: int | None = None,
-                 locate: Callable[[str], Path | None] | None = None) -> tuple[list[RenderedPage], list[Diagnostic]]:
+                 locate: Callable[[str], Path | None] | None = None, progress: Progress = QUIET,
+                 ) -> tuple[list[RenderedPage], list[Diagnostic]]:
     """Build the Pagefind bundles for the paper pages; return their files as pages.
 
     Pagefind is handed only the searchable part of each page (see searchable_part), under the
@@ -42,7 +45,9 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
     list of related papers, say, rebuilds nothing. bundle_pages: the most pages of a bundle, if not
     SHARD_PAGES (l2h serve's are smaller: see bundle_pages_for_editing). locate: where each page's file is, for a
     cache kept between builds (l2h serve): the hash of a page's searchable part is then remembered by what lstat()
-    says of its file (BuildCache.searchable), and only the pages that changed are read again.
+    says of its file (BuildCache.searchable), and only the pages that changed are read again. progress is told of
+    nothing (advance(0)) before each bundle and every STOP_POLL_SECONDS while Pagefind runs: a build told to stop
+    gives up there (l2h serve's StopPoints raise), and Pagefind is terminated and its temporary folder removed.
     """
     try:
         import pagefind_bin  # noqa: F401 - optional at import time
@@ -52,6 +57,7 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
     known = cache.searchable if cache is not None and locate is not None else None
     found: list[RenderedPage] = []
     for number, pages_of_shard in enumerate(_shards(indexed, bundle_pages or SHARD_PAGES)):
+        progress.advance(0)
         # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
         parts: dict[str, bytes] = {}
         hashes = [_part_hash(page, parts, locate, known) for page in pages_of_shard]
@@ -64,7 +70,7 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
         shard = [RenderedPage(p.path, parts[p.path] if p.path in parts else searchable_part(p.content))
                  for p in pages_of_shard]
         del parts
-        files, problems = _index(shard)
+        files, problems = _index(shard, progress)
         if problems:
             return [], problems
         kept = [(name, content) for name, content in files if number == 0 or not _is_runtime(name)]
@@ -172,8 +178,9 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _index(pages: Sequence[RenderedPage]) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
-    """Run Pagefind over these pages; return its bundle's files (name inside the bundle, bytes)."""
+def _index(pages: Sequence[RenderedPage], progress: Progress = QUIET) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
+    """Run Pagefind over these pages; return its bundle's files (name inside the bundle, bytes). An exception
+    while it runs (a build told to stop: see _run_pagefind) leaves no temporary folder behind."""
     with tempfile.TemporaryDirectory(prefix="l2h-search-", dir=_scratch_dir(sum(len(p.content) for p in pages))) as tmp:
         source = Path(tmp) / "site"
         bundle = Path(tmp) / "bundle"
@@ -184,7 +191,7 @@ def _index(pages: Sequence[RenderedPage]) -> tuple[list[tuple[str, bytes]], list
         if not source.is_dir():
             return [], []
         try:
-            _run_pagefind(source, bundle)
+            _run_pagefind(source, bundle, progress)
         except (OSError, subprocess.SubprocessError, ImportError) as exc:  # the site still works without it
             return [], [_unavailable(f"Pagefind failed: {type(exc).__name__}: {exc}")]
         found = [(path.relative_to(bundle).as_posix(), path.read_bytes()) for path in sorted(bundle.rglob("*"))
@@ -212,21 +219,54 @@ def _is_unused_ui(rel: str) -> bool:
     return "/" not in rel and rel.startswith(("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui."))
 
 
-def _run_pagefind(source: Path, bundle: Path) -> None:
+STOP_POLL_SECONDS = 0.05
+"""How often a running Pagefind's build is asked whether it is to stop (see _run_pagefind)."""
+PAGEFIND_SECONDS = 1800
+"""Longest one Pagefind run may take before it is stopped and the site built without search."""
+
+
+def _run_pagefind(source: Path, bundle: Path, progress: Progress = QUIET) -> None:
     """Run the Pagefind binary (shipped by the pagefind[bin] package) to completion.
 
     Pagefind's Python service API is not used: closing it terminates the binary, which could cut
     its last files short while they were still being written, and fetching the files through its
     pipe deadlocks on large reviews. A process that exits has written everything.
+
+    Meanwhile progress is told of nothing (advance(0)) every STOP_POLL_SECONDS. Whatever that raises (l2h serve's
+    BuildStopped: the server stops), or any other exception here (Ctrl-C), terminates Pagefind and waits for its end
+    before it is passed on: the caller then removes the folders Pagefind was reading and writing.
     """
     from pagefind_bin import get_executable
 
-    completed = subprocess.run(
+    process = subprocess.Popen(
         [str(get_executable()), "--site", str(source), "--output-path", str(bundle), "--glob", INDEXED_GLOB,
          "--force-language", "en", "--silent"],
-        capture_output=True, text=True, timeout=1800, check=False)
-    if completed.returncode != 0:
-        raise OSError(f"pagefind exited with {completed.returncode}: {completed.stderr.strip()[:300]}")
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + PAGEFIND_SECONDS
+    try:
+        while True:
+            try:
+                stderr = process.communicate(timeout=STOP_POLL_SECONDS)[1]
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(process.args, PAGEFIND_SECONDS) from None
+                progress.advance(0)
+    except BaseException:
+        _end(process)
+        raise
+    if process.returncode != 0:
+        raise OSError(f"pagefind exited with {process.returncode}: {stderr.strip()[:300]}")
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    """Terminate a process and wait for its end (killing it if it does not end within a second)."""
+    process.terminate()
+    try:
+        process.communicate(timeout=1)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 
 
 def _unavailable(reason: str) -> Diagnostic:

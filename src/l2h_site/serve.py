@@ -78,6 +78,11 @@ RELOAD_GRACE_SECONDS = 1.0
 """Longest the full build after a preview waits for the browsers to reload the previewed page."""
 STOP_WAIT_SECONDS = 0.1
 """Longest a stopping server waits for a rebuild to reach its next step and give up (see DevServer._shut_down)."""
+RECORD_WAIT_SECONDS = 60.0
+"""Longest a stopping server waits for a rebuild that put its site in place to record it in the build cache (listing
+the site's files for its manifest takes 0.04-0.09 s at 5,000 papers; see DevServer._shut_down)."""
+LOCK_POLL_SECONDS = 0.05
+"""How often a build waiting for the site lock looks whether the server stops (see ServingLock)."""
 BUSY_WAIT_SECONDS = 60.0
 """Longest a request waits for a build to finish changing the site on disk before it is answered anyway."""
 
@@ -85,7 +90,8 @@ BUSY_WAIT_SECONDS = 60.0
 class BuildStopped(BaseException):
     """A build of the dev server was told to stop (SiteBuilder.stopping) and gave up.
 
-    Raised at one of the build's steps (see StopPoints), never while it changes the site on disk; not an
+    Raised at one of the build's steps (see StopPoints), at the site lock (ServingLock) or when the build has
+    recorded the site it put in place (SiteBuilder.rebuild), never while it changes the site on disk; not an
     Exception, so that nothing on the way turns it into a failed build: the build's `with` blocks delete what it
     staged, and the site, the cache and the page store stay as the last good build left them.
     """
@@ -94,9 +100,10 @@ class BuildStopped(BaseException):
 class StopPoints(Progress):
     """A progress that shows nothing and raises BuildStopped at the next stage or item once `stopping` is set.
 
-    A build reports each stage, each paper read and each page written, and reports nothing while it puts the new
-    site in place (under the site lock), while it writes the build cache's files (each written whole, then renamed
-    into place) or after it: those are the points where it can stop and leave nothing half written.
+    A build reports each stage, each paper read and each page written, and, while Pagefind runs, nothing every
+    search.STOP_POLL_SECONDS (advance(0): Pagefind is then terminated); it reports nothing while it puts the new site
+    in place (under the site lock), while it writes the build cache's files (each written whole, then renamed into
+    place) or after it: those are the points where it can stop and leave nothing half written.
     """
 
     def __init__(self, stopping: threading.Event) -> None:
@@ -114,6 +121,30 @@ class StopPoints(Progress):
         if self.stopping.is_set():
             raise BuildStopped
         super().advance(count)
+
+
+class ServingLock:
+    """The site lock as the dev server's builds and previews take it: not once the server stops.
+
+    Taken while the server stops, or waited for then, it raises BuildStopped instead, so that a build left behind by
+    a stopping server (see DevServer._shut_down) never changes the site after that, and never waits for ever for the
+    lock, which the stopping server takes and keeps: it gives up, and what it staged beside the site is deleted.
+    """
+
+    def __init__(self, lock: threading.Lock, stopping: threading.Event) -> None:
+        self.lock = lock
+        self.stopping = stopping
+
+    def __enter__(self) -> None:
+        while not self.lock.acquire(timeout=LOCK_POLL_SECONDS):
+            if self.stopping.is_set():
+                raise BuildStopped
+        if self.stopping.is_set():
+            self.lock.release()
+            raise BuildStopped
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
 
 
 def poll_pause(poll: float, look: float) -> float:
@@ -195,6 +226,9 @@ class SiteBuilder:
     """The last build found the site up to date and did not compute what it was built from (prepare_previews)."""
     _unfinished: bool = False
     """A build or prepare_previews started and did not end: the memos are not to be written (see close)."""
+    recording: bool = False
+    """A build has put its site in place and not yet returned: it records the site in the build cache (the page
+    store, the site's manifest), which a stopping server waits for (DevServer._shut_down)."""
     stopping: threading.Event = field(default_factory=threading.Event)
     """Set when the server stops: a build running gives up at its next step (BuildStopped), and none starts."""
     served: Path | None = None
@@ -241,9 +275,15 @@ class SiteBuilder:
                 # scikit-learn loads now, beside this build, not on the first edit that needs it (the cache may
                 # have this build's related papers and topic map: then the first edit of a summary paid 1 s more)
                 self.warm.preload()
-            result = build(self.root, out_dir=self.output_dir(), strict=self.strict, config_file=self.config_file,
-                           cache=self.cache, site_lock=self.site_lock, on_commit=self._committed, warm=self.warm,
-                           serving=True, progress=StopPoints(self.stopping))
+            try:
+                result = build(self.root, out_dir=self.output_dir(), strict=self.strict,
+                               config_file=self.config_file, cache=self.cache, site_lock=self.serving_lock(),
+                               on_commit=self._committed, warm=self.warm, serving=True,
+                               progress=StopPoints(self.stopping))
+            finally:
+                self.recording = False
+            if self.stopping.is_set():  # the site is in place and recorded: the rest is for a server that goes on
+                raise BuildStopped
             self.config = result.check.config
             if result.written and result.out_dir is not None:
                 self.served = result.out_dir.resolve()
@@ -283,7 +323,9 @@ class SiteBuilder:
         # behind instead of waiting for it, and does not write the memos (close).
         self._unfinished = True
         try:
-            context = site_context(self.root, self.config_file, self.cache, self.strict)
+            # With the warm child, if the cache lost related papers or the topic map: it has scikit-learn loaded,
+            # and close() stops it (a child of the previews' own would run on after the server stopped).
+            context = site_context(self.root, self.config_file, self.cache, self.strict, self.warm)
         except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
             context = None
         if self.stopping.is_set():
@@ -307,10 +349,15 @@ class SiteBuilder:
             self.warm.stop()
             self.warm = None
 
+    def serving_lock(self) -> ServingLock:
+        """The site lock, for a build or a preview: not to be had once the server stops (BuildStopped)."""
+        return ServingLock(self.site_lock, self.stopping)
+
     def _committed(self) -> None:
         """The new site is in place (the site lock is held): requests answered from now on show no overlay."""
         self.last = BuildOutcome(ok=True)
         self.served = self.output_dir()
+        self.recording = True
 
     def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
         """Swap the re-rendered pages of the edited papers into the served site, if that can be exact.
@@ -328,7 +375,7 @@ class SiteBuilder:
                 return None
             if self.served is None:
                 return None
-            with self.site_lock:
+            with self.serving_lock():
                 swapped = replace_pages(self.served, pages)
         except Exception:  # noqa: BLE001 - a preview is an extra (L2hError included); the full build follows and reports
             return None
@@ -571,6 +618,8 @@ class Watcher:
                 changed = changed_files(last, current)
                 last = current
                 self.on_change(changed)
+                if self._stop.is_set():  # stopped meanwhile: no watching anew (stop() has closed the notifications)
+                    return
             watched = self.paths()  # the config may have moved a folder; its files are measured against the last look
             notifications = self._notifications
             if self.events and (notifications is None or notifications.stale
@@ -841,15 +890,15 @@ class DevServer:
             self._previews.join(0.01)
         if stopping.is_set():
             return
-        preview = self.builder.preview(changed) if changed else None
-        if preview is not None and preview.files:  # the edited papers' pages first, then the whole consistent site
-            self._say(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
-                      "rebuilding the rest (lists, related papers, search, topic map)\n")
-            self._reload_and_wait()
-        else:
-            self._say("l2h: change detected, rebuilding\n")
-        was_ok = self.builder.last.ok
         try:
+            preview = self.builder.preview(changed) if changed else None
+            if preview is not None and preview.files:  # the edited papers' pages first, then the whole site
+                self._say(f"{preview.report}l2h: {preview.files} page(s) updated in {preview.seconds * 1000:.0f} ms; "
+                          "rebuilding the rest (lists, related papers, search, topic map)\n")
+                self._reload_and_wait()
+            else:
+                self._say("l2h: change detected, rebuilding\n")
+            was_ok = self.builder.last.ok
             outcome = self.builder.rebuild()
         except BuildStopped:
             return
@@ -901,16 +950,22 @@ class DevServer:
         """Stop the watcher, a rebuild and the warm child, promptly, leaving the site, the page store and the cache
         consistent.
 
-        A rebuild gives up at its next step (BuildStopped); one that waits where it has no steps (for the warm
-        child's topic map, for Pagefind) longer than STOP_WAIT_SECONDS is left behind in the watcher's thread, a
-        daemon, which ends with the process: the site lock, taken here and kept, lets it never put a site in place,
-        and what it staged beside the site is tidied by the next build that writes it (write.py). The previews are left to
-        themselves likewise (prepare_previews). Neither writes the memos then (close).
+        A rebuild gives up at its next step (BuildStopped), Pagefind's run included (search.py terminates it). One
+        that waits where it has no steps (for the warm child's related papers or topic map) longer than
+        STOP_WAIT_SECONDS is left behind in the watcher's thread, a daemon: the site lock, taken here and kept, lets it
+        never put a site in place (ServingLock: it gives up when it comes to the lock, deleting what it staged). Its
+        wait ends when the warm child is stopped here (close): in a process that goes on (tests), it then computes
+        what it waited for itself and gives up at its next step. A rebuild that has put its site in place is waited for
+        while it records that site in the build cache, so that the next build finds the site as this one left it; then
+        it gives up. The previews are left to themselves (prepare_previews), but for the warm child they use. Neither
+        writes the memos then (close).
         """
         self.builder.stopping.set()
         self.watcher.stop(STOP_WAIT_SECONDS)
         if self.watcher.running:
             self.builder.site_lock.acquire()  # waits only for a site being put in place; never released
+            if self.builder.recording:
+                self.watcher.stop(RECORD_WAIT_SECONDS)
         self.builder.close()
         gc.unfreeze()  # what set_aside_what_lasts left out of collections is garbage now
         self.ready.set()
