@@ -76,10 +76,11 @@ def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str],
 class Running:
     """A DevServer running in a thread, with what it printed."""
 
-    def __init__(self, root: Path, debounce: float = 0.2) -> None:
+    def __init__(self, root: Path, debounce: float = 0.2, strict: bool = False) -> None:
         self.root = root
         self.log = io.StringIO()
-        self.server = DevServer(SiteBuilder(root=root), port=0, debounce=debounce, poll=0.05, out=self.log)
+        self.server = DevServer(SiteBuilder(root=root, strict=strict), port=0, debounce=debounce, poll=0.05,
+                                out=self.log)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         assert self.server.ready.wait(60)
@@ -107,8 +108,8 @@ class Running:
 def serving(site: Callable[[dict[str, str | bytes]], Path]) -> Iterator[Callable[..., Running]]:
     started: list[Running] = []
 
-    def start(files: dict[str, str | bytes], debounce: float = 0.2) -> Running:
-        running = Running(site(files), debounce)
+    def start(files: dict[str, str | bytes], debounce: float = 0.2, strict: bool = False) -> Running:
+        running = Running(site(files), debounce, strict)
         started.append(running)
         return running
 
@@ -134,7 +135,23 @@ def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Run
     status, _, body = running.get("/livereload.js")
     assert status == 200 and "LiveReload" in body
     assert (running.site_dir / "index.html").is_file()
-    assert "l2h: built " in running.log.getvalue()
+    pages = sum(1 for path in running.site_dir.rglob("*") if path.is_file() and path.name != ".l2h-site")
+    # counted as l2h build counts them: pages, and the papers they were built from
+    assert re.search(rf"^l2h: built {pages:,} pages \(1 papers\) in [\d.]+ s \({pages:,} written or deleted\)$",
+                     running.log.getvalue(), re.M), running.log.getvalue()
+
+
+def test_strict_serving_says_a_warning_failed_the_build(serving: Callable[..., Running]) -> None:
+    """Under --strict, a build with warnings only fails; the server says why, as l2h build does."""
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER}, strict=True)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    paper.write_text(GOOD_PAPER.replace("tags: [Image Retrieval]", "tags: [Image Retrieval]\nnotes: later"),
+                     encoding="utf-8")
+    wait_for(lambda: "l2h: build failed" in running.log.getvalue())
+    log = running.log.getvalue()
+    assert "warning[" in log and "error[" not in log
+    assert ("l2h: build failed (--strict counts the warning as an error); still serving the last good site"
+            in log), log
 
 
 def test_the_watcher_looks_less_often_at_a_review_that_takes_long_to_look_at(
@@ -386,6 +403,12 @@ def test_hosts_other_machines_can_reach_need_allow_remote() -> None:
         check_host("0.0.0.0", False)
     assert str(exc.value) == ("refusing to serve on 0.0.0.0: other machines could reach the development server; "
                               "use --host 127.0.0.1, or add --allow-remote if you really mean it")
+    for name in ("nosuchhost.invalid", "two words"):  # never "other machines could reach": nothing can
+        with pytest.raises(L2hError) as exc:
+            check_host(name, True)
+        assert str(exc.value).startswith(f"cannot serve on {name}: ")
+        assert str(exc.value).endswith("; check the name given to --host (the default, 127.0.0.1, is this "
+                                       "machine only)")
     assert check_host("0.0.0.0", True) == (
         "l2h: warning: serving on 0.0.0.0: anyone who can reach this machine can read the site; "
         "the development server is not hardened for the internet")

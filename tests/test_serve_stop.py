@@ -205,7 +205,7 @@ def test_ctrl_c_while_the_previews_are_prepared(review: Path, tmp_path: Path) ->
     first.interrupt()
     server = Serve(root, previews_pause=60.0)  # the site is up to date: it serves, then prepares the previews
     server.wait_for("l2h: serving ")
-    assert any(re.match(r"l2h: built \d+ files in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
+    assert any(re.match(r"l2h: built [\d,]+ pages \([\d,]+ papers\) in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
     server.interrupt()
     _check_what_is_left(root, tmp_path)
 
@@ -275,7 +275,7 @@ def test_ctrl_c_while_the_previews_compute_related_papers_stops_their_child(revi
     server = Serve(root, env={"L2H_TEST_SLOW_CHILD": "1", "TMPDIR": str(scratch)})
     try:
         server.wait_for("l2h: serving ")
-        assert any(re.match(r"l2h: built \d+ files in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
+        assert any(re.match(r"l2h: built [\d,]+ pages \([\d,]+ papers\) in [\d.]+ s \(0 written or deleted\)", line) for line in server.text)
         _wait(lambda: any(scratch.glob("l2h-corpus-*")))  # a job for the previews went to a child
         time.sleep(0.2)
         server.interrupt()  # fails if a child runs on

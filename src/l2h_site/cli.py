@@ -29,6 +29,7 @@ from l2h_site.diagnostics import (
     from_here,
     is_failure,
     relocate,
+    strict_failure,
     wants_colour,
 )
 from l2h_site.progress import Progress, wants_progress
@@ -208,14 +209,6 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(build_summary(result))
     return EXIT_OK
-
-
-def strict_failure(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
-    """Say that --strict made warnings fail a build or check that has no errors, or ""."""
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    if not strict or not warnings or any(d.severity == "error" for d in diagnostics):
-        return ""
-    return f"--strict counts {'the warning as an error' if warnings == 1 else f'the {warnings:,} warnings as errors'}"
 
 
 def build_summary(result: BuildResult) -> str:

@@ -58,6 +58,15 @@ def note(path: str, line: int, column: int, code: str, message: str, hint: str =
     return Diagnostic(path, line, column, "note", code, message, hint, related)
 
 
+def strict_failure(diagnostics: Iterable[Diagnostic], strict: bool) -> str:
+    """Say that --strict made warnings fail a build or check that has no errors, or ""."""
+    severities = [d.severity for d in diagnostics]
+    warnings = severities.count("warning")
+    if not strict or not warnings or "error" in severities:
+        return ""
+    return f"--strict counts {'the warning as an error' if warnings == 1 else f'the {warnings:,} warnings as errors'}"
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sort by file, line and column, dropping exact repeats."""
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.code, d.message))

@@ -41,7 +41,7 @@ from l2h_site.build import build, site_context
 from l2h_site.cache import CACHE_DIR, SERVE_DIR, BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
-from l2h_site.diagnostics import L2hError, format_text, from_here
+from l2h_site.diagnostics import L2hError, format_text, from_here, strict_failure
 from l2h_site.discover import is_editor_file, os_file_kind
 from l2h_site.memory import set_aside_what_lasts
 from l2h_site.model import Config
@@ -163,8 +163,17 @@ def is_loopback(host: str) -> bool:
 
 
 def check_host(host: str, allow_remote: bool) -> str | None:
-    """Refuse a non-loopback host without allow_remote; return the warning to print, if any."""
+    """Refuse a non-loopback host without allow_remote, and a name that does not resolve; return the warning to
+    print, if any. A name whose every address is a loopback one (a machine's own name, often) is loopback."""
     if is_loopback(host):
+        return None
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host.strip("[]"), None)}
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else "not a valid host name"
+        raise L2hError(f"cannot serve on {host}: {reason}; check the name given to --host "
+                       f"(the default, {DEFAULT_HOST}, is this machine only)") from exc
+    if addresses and all(is_loopback(address.partition("%")[0]) for address in addresses):
         return None
     if not allow_remote:
         raise L2hError(f"refusing to serve on {host}: other machines could reach the development server; "
@@ -186,6 +195,10 @@ class BuildOutcome:
     """The same for the browser's overlay: files named from the review's folder. The page has no working folder,
     and these names stay the same however the server was started, as in `--format json` and the repository."""
     files: int = 0
+    papers: int = 0
+    """Papers the site was built from."""
+    strict: str = ""
+    """Why --strict failed a build that had warnings only (diagnostics.strict_failure), or ""."""
     """Files in the site, when ok."""
     changed: int = 0
     """Files written to (or deleted from) the site on disk, when ok."""
@@ -297,7 +310,9 @@ class SiteBuilder:
                 self.previewer = Previewer(context)
             elif not result.unchanged:
                 self.previewer = None
-            outcome = BuildOutcome(ok=result.written, files=result.page_count, changed=result.changed + result.deleted,
+            outcome = BuildOutcome(ok=result.written, files=result.page_count, papers=result.check.count,
+                                   changed=result.changed + result.deleted,
+                                   strict=strict_failure(result.diagnostics, self.strict),
                                    report=format_text(from_here(result.diagnostics, result.check.config.root)),
                                    overlay=format_text(result.diagnostics))
         except L2hError as exc:
@@ -874,14 +889,15 @@ class DevServer:
     def _report(self, outcome: BuildOutcome, first: bool) -> None:
         if outcome.report:
             self.out.write(outcome.report)
-        if outcome.ok:
+        failed = f"l2h: build failed{f' ({outcome.strict})' if outcome.strict else ''}"
+        if outcome.ok:  # as l2h build says it (cli.build_summary)
             verb = "built" if first else "rebuilt"
-            self.out.write(f"l2h: {verb} {outcome.files} files in {outcome.seconds:.2f} s "
-                           f"({outcome.changed} written or deleted)\n")
+            self.out.write(f"l2h: {verb} {outcome.files:,} pages ({outcome.papers:,} papers) in {outcome.seconds:.2f} s "
+                           f"({outcome.changed:,} written or deleted)\n")
         elif self.builder.served is not None:
-            self.out.write("l2h: build failed; still serving the last good site\n")
+            self.out.write(f"{failed}; still serving the last good site\n")
         else:
-            self.out.write("l2h: build failed; there is no site to serve yet: the pages show what to fix\n")
+            self.out.write(f"{failed}; there is no site to serve yet: the pages show what to fix\n")
         self.out.flush()
 
     def _rebuild(self, changed: set[Path] | None = None) -> None:
