@@ -138,7 +138,7 @@ def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Run
     pages = sum(1 for path in running.site_dir.rglob("*") if path.is_file() and path.name != ".l2h-site")
     # counted as l2h build counts them: pages, and the papers they were built from
     assert re.search(rf"^l2h: built {pages:,} pages \(1 papers\) in [\d.]+ s \({pages:,} written or deleted\)$",
-                     running.log.getvalue(), re.M), running.log.getvalue()
+                     running.log.getvalue(), re.MULTILINE), running.log.getvalue()
 
 
 def test_strict_serving_says_a_warning_failed_the_build(serving: Callable[..., Running]) -> None:
