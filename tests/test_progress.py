@@ -67,12 +67,12 @@ def test_a_real_build_prints_a_summary_and_no_bar_when_not_a_terminal(
     assert main(["build", "--root", str(root)]) == 0
     out, err = capsys.readouterr()
     pages = files_of(root / "_site")
-    assert out == (f"l2h: built {pages:,} pages (1 papers) in {seconds(out)} s (0 from cache; {pages:,} written) "
+    assert out == (f"l2h: built {pages:,} pages (1 paper) in {seconds(out)} s (0 from cache; {pages:,} written) "
                    f"into {root / '_site'}\n")
     assert err == ""
     assert main(["build", "--root", str(root)]) == 0
     out, err = capsys.readouterr()
-    assert out == (f"l2h: site is up to date: {pages:,} pages (1 papers) in {root / '_site'}, "
+    assert out == (f"l2h: site is up to date: {pages:,} pages (1 paper) in {root / '_site'}, "
                    f"checked in {seconds(out)} s\n")
     assert err == ""
     (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More.\n")
@@ -88,7 +88,7 @@ def test_a_real_build_prints_a_summary_and_no_bar_when_not_a_terminal(
     reused = re.search(r"\((\d+) from cache; ", out)
     assert reused and 0 < len(written) < pages, "an edit rewrites the pages it changes, not the site"
     named = ", ".join(sorted(deleted)[:3]) + (f" and {len(deleted) - 3} more" if len(deleted) > 3 else "")
-    assert out == (f"l2h: built {len(after) - 1:,} pages (1 papers) in {seconds(out)} s ({reused.group(1)} from cache; "
+    assert out == (f"l2h: built {len(after) - 1:,} pages (1 paper) in {seconds(out)} s ({reused.group(1)} from cache; "
                    f"{len(written)} written{f', {len(deleted)} deleted: {named}' if deleted else ''}) "
                    f"into {root / '_site'}\n")
 

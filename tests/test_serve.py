@@ -137,7 +137,7 @@ def test_serves_the_built_site_with_the_reload_script(serving: Callable[..., Run
     assert (running.site_dir / "index.html").is_file()
     pages = sum(1 for path in running.site_dir.rglob("*") if path.is_file() and path.name != ".l2h-site")
     # counted as l2h build counts them: pages, and the papers they were built from
-    assert re.search(rf"^l2h: built {pages:,} pages \(1 papers\) in [\d.]+ s \({pages:,} written or deleted\)$",
+    assert re.search(rf"^l2h: built {pages:,} pages \(1 paper\) in [\d.]+ s \({pages:,} written or deleted\)$",
                      running.log.getvalue(), re.MULTILINE), running.log.getvalue()
 
 

@@ -34,6 +34,7 @@ from l2h_site.diagnostics import (
 )
 from l2h_site.progress import Progress, wants_progress
 from l2h_site.scope import paths_filter, scope_diagnostics
+from l2h_site.textutil import counted
 from l2h_site.vcs import git_toplevel
 
 # Contributor tools: each module declares its options (add_arguments) and runs them (run).
@@ -214,7 +215,7 @@ def _build(args: argparse.Namespace) -> int:
 def build_summary(result: BuildResult) -> str:
     """Describe a written build in one line: pages, papers, time, pages reused from the cache, files written."""
     papers = result.check.count
-    counts = f"{result.page_count:,} pages ({papers:,} papers)"
+    counts = f"{result.page_count:,} pages ({counted(papers, 'paper')})"
     if result.unchanged:
         return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"
     shown = ", ".join(result.deleted_paths[:3]) + (f" and {result.deleted - 3:,} more" if result.deleted > 3 else "")

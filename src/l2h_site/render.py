@@ -35,6 +35,7 @@ from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
+from l2h_site.textutil import counted
 from l2h_site.write import check_page_path
 
 LATEST = 100
@@ -109,7 +110,8 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year,
-                       title_heading=title_heading, feed_html=unfocusable_boxes, thousands=_thousands)
+                       title_heading=title_heading, feed_html=unfocusable_boxes, thousands=_thousands,
+                       counted=counted)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)

@@ -137,3 +137,9 @@ def without_typographic_quotes(text: str) -> str:
     """Return text without the typographic quotes around it, if it is wrapped in them."""
     match = TYPOGRAPHIC_QUOTES.match(text)
     return next(group for group in match.groups() if group is not None).strip() if match else text
+
+
+def counted(count: int, word: str) -> str:
+    """Write a count of things with thousands separators and the word in its number: "1 paper", "5,000 papers"
+    (in templates, `count|counted("paper")`)."""
+    return f"{count:,} {word if count == 1 else word + 's'}"
