@@ -241,10 +241,17 @@ def test_hostile_input_fails_cleanly(case: Case, built: tuple[Path, dict[str, by
     assert diagnostic_lines(err) == case.expected
     assert code == 1
     assert "Traceback" not in err and out == ""
-    assert err.endswith("l2h: build failed; the previous site was left as it was\n")
+    errors = any(line.split(": ", 1)[-1].startswith("error[") for line in case.expected)
+    why = "" if errors or not case.strict else f" (--strict counts {_warnings_as_errors(case.expected)})"
+    assert err.endswith(f"l2h: build failed{why}; the previous site was left as it was\n")
     assert snapshot(root / "_site") == before, "the previous site was changed"
     left = sorted(p.name for p in root.iterdir() if p.name != ".l2h-cache")  # the build cache is expected
     assert left == sorted({"_site", "l2h.yml", "papers", "static", "templates", "taxonomy.yml"})
+
+
+def _warnings_as_errors(expected: list[str]) -> str:
+    count = sum(": warning[" in line for line in expected)
+    return "the warning as an error" if count == 1 else f"the {count} warnings as errors"
 
 
 def test_symlink_pointing_outside_is_refused(built: tuple[Path, dict[str, bytes]]) -> None:
