@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from .test_papers_page import tag_box, visible_keys, wait_count
@@ -263,3 +264,33 @@ def test_the_ways_out_of_an_empty_view_are_hidden_while_a_new_search_loads(
                                         venue("CVPR"), tag("Deep Learning")])
     assert expected == ["Remove venue \u201cCVPR\u201d (2 papers)", "Remove method family \u201cUnsupervised\u201d (1 paper)"]
     expect(page.get_by_role("list", name=INTRO).get_by_role("button")).to_have_text(expected)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_ways_out_fit_a_phone_and_a_desktop_and_are_readable_in_both_themes(
+        browser: Any, base_url: str, mode: str, scheme: str, width: int) -> None:
+    """The buttons wrap within the page (a long name wraps inside its button) and their text keeps 4.5:1 on the
+    page in the light and the dark theme."""
+    if mode == "paged":
+        pytest.skip("the empty view is drawn the same in both modes")
+    from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
+
+    from .test_papers_page import rgb
+
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "papers/?q=deep&tag=Deep+Learning&family=unsupervised&venue=CVPR&modality=image")
+        wait_count(page, 0)
+        buttons = page.get_by_role("list", name=INTRO).get_by_role("button")
+        expect(buttons).to_have_count(2)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for k in range(2):
+            box = buttons.nth(k).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (k, box)
+        colours = buttons.first.evaluate("""b => [getComputedStyle(b).color,
+            getComputedStyle(document.body).backgroundColor]""")
+        assert contrast(rgb(colours[0]), rgb(colours[1])) >= 4.5, colours
+    finally:
+        context.close()
