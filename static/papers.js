@@ -269,12 +269,15 @@
     setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
     facetSelects.forEach(function (select) {
       var value = params.get(select.dataset.facet);
-      if (!setSelect(select, value) && value) {
-        var label = select.labels && select.labels[0] ? select.labels[0].textContent.trim() : select.dataset.facet;
-        unknown.push(label.toLowerCase() + " \u201c" + value + "\u201d");
-      }
+      if (!setSelect(select, value) && value) unknown.push(facetName(select) + " \u201c" + value + "\u201d");
     });
     return unknown;
+  }
+
+  // A facet as a sentence names it: "method family".
+  function facetName(select) {
+    var label = select.labels && select.labels[0] ? select.labels[0].textContent.trim() : select.dataset.facet;
+    return label.toLowerCase();
   }
 
   // The years of a link's bounds, "year “1850”" or "years “2030–2040”", "years from “2030”", "years up to “1990”", if
@@ -608,38 +611,37 @@
   }
 
   // ----- filtering, sorting and display -----
-  // The filters of a view, each a test of a paper's number. The choice of a facet or of the venue names the list of
-  // options whose counts it leaves out (counts): each such list counts the papers that every other filter lets
-  // through, as faceted search does, so that "CVPR (3)" is what choosing CVPR would show now. The years, the query
-  // and the tags bound every count (a paper must have every ticked tag: a tag's count is of the papers it would
-  // leave, among those shown).
+  // The filters of a view, each a test of a paper's number, and the choice it stands for (part: what an empty view
+  // offers to remove, see emptyView). The choice of a facet or of the venue names the list of options whose counts it leaves
+  // out (counts): each such list counts the papers that every other filter lets through, as faceted search does, so
+  // that "CVPR (3)" is what choosing CVPR would show now. The years, the query and the tags bound every count (a
+  // paper must have every ticked tag: a tag's count is of the papers it would leave, among those shown).
   function filters(state) {
     var list = [];
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
     if (!isNaN(from) || !isNaN(to)) {
-      list.push({ counts: null, test: function (i) {
+      list.push({ counts: null, part: { kind: "years", from: from, to: to }, test: function (i) {
         return !(data.year[i] < from) && !(data.year[i] > to);  // a bound that is NaN compares false
       } });
     }
-    var tagSets = state.tags.map(function (tag) { return data.tags[tag] || new Uint8Array(data.count); });
-    if (tagSets.length) {
-      list.push({ counts: null, test: function (i) {
-        for (var t = 0; t < tagSets.length; t++) if (!tagSets[t][i]) return false;
-        return true;
-      } });
-    }
+    state.tags.forEach(function (tag) {  // a filter each, so that each can be removed on its own
+      var member = data.tags[tag] || new Uint8Array(data.count);
+      list.push({ counts: null, part: { kind: "tag", value: tag }, test: function (i) { return member[i] === 1; } });
+    });
     Object.keys(state.facets).forEach(function (facet) {
       var member = (data.facets[facet] || {})[state.facets[facet]] || new Uint8Array(data.count);
-      list.push({ counts: { facet: facet }, test: function (i) { return member[i] === 1; } });
+      list.push({ counts: { facet: facet }, part: { kind: "facet", facet: facet, value: state.facets[facet] },
+                  test: function (i) { return member[i] === 1; } });
     });
     if (state.venue) {
       var venue = data.venues.indexOf(state.venue);
-      list.push({ counts: { venue: true }, test: function (i) { return data.venue[i] === venue; } });
+      list.push({ counts: { venue: true }, part: { kind: "venue", value: state.venue },
+                  test: function (i) { return data.venue[i] === venue; } });
     }
     var terms = fold(state.q).split(/\s+/).filter(Boolean).map(spellings);  // each word in each spelling
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
       var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
-      list.push({ counts: null, test: function (i) {
+      list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {
         if (hits && hits[i]) return true;
         if (!texts) return false;
         var text = texts[i];
@@ -652,21 +654,28 @@
     return list;
   }
 
-  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any}. any counts each list's
-  // "Any" option: the papers that the other filters let through, by facet and under "venue".
+  // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any, parts, without}. any
+  // counts each list's "Any" option: the papers that the other filters let through, by facet and under "venue".
+  // without[p] counts the papers that only filter p keeps out: what removing its choice alone would show.
   function selectPapers(state) {
     var parts = filters(state);
-    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {}, any: { venue: 0 } };
+    var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {}, any: { venue: 0 },
+                  parts: parts, without: new Int32Array(parts.length) };
     Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; found.any[facet] = 0; });
     for (var i = 0; i < data.count; i++) {
-      var misses = 0, missed = null;
+      var misses = 0, missed = -1;
       for (var p = 0; p < parts.length && misses < 2; p++) {
         if (parts[p].test(i)) continue;
-        misses = parts[p].counts ? misses + 1 : 2;
-        missed = parts[p].counts;
+        misses++;
+        missed = p;
       }
-      if (misses === 0) found.numbers.push(i);
-      if (misses < 2) countPaper(found, i, missed);
+      if (misses === 0) {
+        found.numbers.push(i);
+        countPaper(found, i, null);
+      } else if (misses === 1) {
+        found.without[missed]++;
+        if (parts[missed].counts) countPaper(found, i, parts[missed].counts);
+      }
     }
     return found;
   }
@@ -812,12 +821,20 @@
         fragment.appendChild(flat);
       }
       if (view.empty) fragment.appendChild(emptyState(view.empty));
+      var refocus = focusResults;
+      focusResults = false;
       results.textContent = "";
       results.appendChild(fragment);
       results.hidden = false;
       results.classList.remove("is-stale");
       if (grouped) { grouped.remove(); grouped = null; }
       more.hidden = view.numbers.length <= view.limit;
+      // A choice removed from the empty view: its button went with it, and the focus goes to the first paper that
+      // the removal brought, where the reader was (unless the reader has moved it since).
+      if (refocus && (!document.activeElement || document.activeElement === document.body)) {
+        var first = results.querySelector("a.paper-title");
+        if (first) first.focus();
+      }
       form.dataset.count = String(view.numbers.length);
       if (printNote) {  // on paper, say that the list goes on (a large review prints what is shown)
         printNote.hidden = more.hidden;
@@ -829,10 +846,29 @@
     });
   }
 
-  // What the reader sees when nothing matches: why, and a way out.
-  function emptyState(message) {
+  // What the reader sees when nothing matches: why, what removing one choice alone would show, and a way out.
+  function emptyState(empty) {
     var box = element("div", "finder-empty");
-    box.appendChild(element("p", "", message));
+    box.appendChild(element("p", "", empty.message));
+    var loosen = element("div", "finder-loosen");
+    if (empty.ways.length) {
+      var intro = element("p", "", "To see papers, remove one choice:");
+      intro.id = "finder-loosen-intro";
+      loosen.appendChild(intro);
+      var list = element("ul");
+      list.setAttribute("aria-labelledby", intro.id);
+      empty.ways.forEach(function (way) {
+        var button = element("button", "button secondary small", wayLabel(way.part) + " (" + number(way.count) +
+                             (way.count === 1 ? " paper)" : " papers)"));
+        button.type = "button";
+        button.addEventListener("click", function () { removeChoice(way.part); });
+        list.appendChild(element("li")).appendChild(button);
+      });
+      loosen.appendChild(list);
+    } else if (empty.none) {
+      loosen.appendChild(element("p", "", empty.none));
+    }
+    box.appendChild(loosen);
     var clear = element("button", "button secondary small", "Clear the search and filters");
     clear.type = "button";
     clear.addEventListener("click", function () {
@@ -845,12 +881,79 @@
     return box;
   }
 
+  // An empty view: {message, none, ways, text}. message says why nothing matches (and, for years before or after
+  // every paper, which years the papers are from); ways are the choices whose removal alone would show papers, with
+  // how many, most first and equal counts in the order of the form; none says that no such choice exists; text is
+  // what the status announces. The counts are final: an empty view is shown only once the search has answered.
+  function emptyView(state, found) {
+    var message = noMatches(state);
+    var span = yearSpan(state);
+    if (span) message += " " + span;
+    var ways = [];
+    found.parts.forEach(function (filter, p) {
+      if (found.without[p]) ways.push({ part: filter.part, count: found.without[p], order: formOrder(filter.part) });
+    });
+    ways.sort(function (a, b) { return b.count - a.count || a.order - b.order; });
+    var none = ways.length || found.parts.length < 2 ? "" : (state.q ? "Removing the search or any one filter"
+      : "Removing any one filter") + " alone would still show none.";
+    return { message: message, none: none, ways: ways, text: none ? message + " " + none : message };
+  }
+
   function noMatches(state) {
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
     if (from > to) return "No papers match: the From year, " + from + ", is after the To year, " + to + ".";
     var filters = state.tags.length || Object.keys(state.facets).length || state.venue || state.from || state.to;
     if (!state.q) return "No papers match these filters.";
     return "No papers match \u201c" + state.q + "\u201d" + (filters ? " with these filters." : ".");
+  }
+
+  // "Papers here are from 2008 to 2018.", where the years asked for are all before or all after the papers' years.
+  function yearSpan(state) {
+    var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
+    var years = Object.keys(data.yearTotals).map(Number);
+    if (!years.length || from > to) return "";  // the years the wrong way round: noMatches says so
+    var first = Math.min.apply(null, years), last = Math.max.apply(null, years);
+    if (!(from > last) && !(to < first)) return "";  // a bound that is NaN compares false
+    return "Papers here are from " + first + (first === last ? "." : " to " + last + ".");
+  }
+
+  // Where a choice is in the form: the search, the facets, the venue, the years, then the tags by name.
+  function formOrder(part) {
+    var facets = facetSelects.length;
+    if (part.kind === "search") return 0;
+    if (part.kind === "facet") return 1 + facetSelects.map(function (s) { return s.dataset.facet; }).indexOf(part.facet);
+    if (part.kind === "venue") return 1 + facets;
+    if (part.kind === "years") return 2 + facets;
+    return 3 + facets + tagBoxes.map(function (box) { return box.value; }).indexOf(part.value);
+  }
+
+  // What a button of the empty view does, in words: "Remove venue “CVPR”", "Remove the years 2030–2040".
+  function wayLabel(part) {
+    if (part.kind === "search") return "Remove the search \u201c" + part.value + "\u201d";
+    if (part.kind === "tag") return "Remove tag \u201c" + part.value + "\u201d";
+    if (part.kind === "venue") return "Remove venue \u201c" + part.value + "\u201d";
+    if (part.kind === "facet") {
+      var select = facetSelects.filter(function (s) { return s.dataset.facet === part.facet; })[0];
+      return "Remove " + facetName(select) + " \u201c" + ((facetLabels[part.facet] || {})[part.value] || part.value) +
+        "\u201d";
+    }
+    if (isNaN(part.to)) return "Remove the years from " + part.from;
+    if (isNaN(part.from)) return "Remove the years up to " + part.to;
+    if (part.from === part.to) return "Remove the year " + part.from;
+    return "Remove the years " + part.from + "\u2013" + part.to;
+  }
+
+  // Remove one choice, as the reader would in the form: a step of the history, which Back undoes.
+  var focusResults = false;     // the next view drawn takes the focus (see render)
+  function removeChoice(part) {
+    if (part.kind === "search") query.value = "";
+    else if (part.kind === "venue") form.elements.venue.value = "";
+    else if (part.kind === "years") fromInput.value = toInput.value = "";
+    else if (part.kind === "tag") tagBoxes.forEach(function (box) { if (box.value === part.value) box.checked = false; });
+    else facetSelects.forEach(function (s) { if (s.dataset.facet === part.facet) s.value = ""; });
+    linkNote = "";  // the reader's own change: a link's note has been read
+    focusResults = true;
+    saveUrl(apply(true), "commit");
   }
 
   // The status changes 250 ms after the last change asked for (no count per keystroke), and its busy state
@@ -911,16 +1014,18 @@
       // Nothing matched here yet (a large review matches words only through the search index): the results
       // of the last view stay, faded, until the search answers, rather than an empty list and a count of 0.
       results.classList.add("is-stale");
+      // An empty view's ways out count the papers of the last query: not to be read, or clicked, for this one.
+      Array.prototype.forEach.call(results.querySelectorAll(".finder-loosen"), function (node) { node.hidden = true; });
       announce("Searching for \u201c" + state.q + "\u201d\u2026", true);
       return state;
     }
     showCounts(found);
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
-      var empty = numbers.length || searching ? null : noMatches(state);
+      var empty = numbers.length || searching ? null : emptyView(state, found);
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
-      announce((empty || (filtered
+      announce((empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
         : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
       render();
