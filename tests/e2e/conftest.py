@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -97,6 +99,51 @@ def make_review(root: Path) -> Path:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class PagesHandler(_QuietHandler):
+    """Serve a folder as GitHub Pages does: 404.html, with status 404, for any missing address."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        missing = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not missing.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = missing.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+WIDE_FORMULA = (r"\sum_{i=1}^{n} \left\| \mathrm{sgn}(W^\top x_i) - b_i \right\|_2^2 + \lambda \sum_{i,j} S_{ij} "
+                r"\|b_i - b_j\|^2 + \mu \|W^\top W - I\|_F^2")
+SUMMARY_MATH = (f"It minimises\n\n$$\n{WIDE_FORMULA}\n$$\n\n"
+                "over the codes $b_i \\in \\{-1, 1\\}^c$ and the rotation $$W$$ of the data.\n\n"
+                f"On one line: ${WIDE_FORMULA}$ is the same.\n")
+"""Added to the summary of gong2011iterative by make_layout_review: a formula some 500 px wide (a phone's screen and a
+half; it fits a desktop's) as display math and as inline math in a sentence, and short inline math."""
+TITLE_MATH = f"title: 'Product Quantization of ${WIDE_FORMULA}$ for Search'"
+"""The title of jegou2011product by make_layout_review (on the list of 2011 and among the related papers of
+gong2011iterative): the same formula, in the heading and as a link's text."""
+
+
+def make_layout_review(root: Path, paged: bool = False) -> Path:
+    """Write the e2e review with the repository's Resources and Contributing pages, SUMMARY_MATH and TITLE_MATH;
+    paged: with list_limit 3, as a review larger than list_limit."""
+    make_review(root)
+    for name in ("resources.md", "CONTRIBUTING.md"):
+        shutil.copy(REPO / name, root / name)
+    itq = root / "papers" / "gong2011iterative.md"
+    itq.write_text(itq.read_text(encoding="utf-8") + SUMMARY_MATH, encoding="utf-8")
+    pq = root / "papers" / "jegou2011product.md"
+    pq.write_text(re.sub("^title: .*$", lambda _: TITLE_MATH, pq.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
+                  encoding="utf-8")
+    if paged:
+        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="session", params=["full", "paged"])

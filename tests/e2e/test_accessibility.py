@@ -1,0 +1,286 @@
+"""Every kind of page checked by axe-core in headless Chromium: WCAG 2.0 and 2.1 (levels A and AA) and axe's best
+practices, on a phone and a desktop, in the light and the dark theme (the system's and the one chosen with the
+site's toggle), with JavaScript and, for the pages as they are served, without.
+
+axe-core comes with the Python package axe-playwright-python (the `test` extra), which injects it into the page.
+A failure lists, for each page and variant, each rule broken, its impact and the elements that break it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from l2h_site.build import build, check_site
+from l2h_site.diagnostics import format_text
+from l2h_site.serve import error_page, inject, overlay_html
+
+from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, serving
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+         "resultTypes": ["violations"]}
+"""Every rule of WCAG 2.0 and 2.1 at levels A and AA, and axe's best practices; none is left out."""
+COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
+                "resultTypes": ["violations"]}
+"""The rules of RULES that depend on the colours (axe's tag cat.color): run again after the toggle changed the theme,
+which changes nothing else on the page (theme.js sets data-theme and aria-pressed; the rest was just checked)."""
+
+
+@dataclass(frozen=True)
+class State:
+    """A page as a reader sees it: its address and what they did there."""
+
+    name: str
+    path: str
+    act: Callable[[Any], None] | None = None
+    """What the reader does once the page is loaded (with JavaScript), or what to wait for."""
+    interactive: bool = False
+    """Reached by using the page's controls: checked with JavaScript only."""
+    shows: str = "main h1"
+    """An element the page shows once loaded, with or without JavaScript: that this is the page meant."""
+    own_colours: bool = False
+    """l2h serve's page of a failed build, or its errors laid over a page: in colours of its own, over the toggle."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A browser to check the pages in."""
+
+    width: int
+    scheme: str
+    """The system's colour scheme (prefers-color-scheme); with JavaScript the toggle then chooses the other one."""
+    script: bool
+
+
+VARIANTS = {
+    "phone": Variant(375, "light", True),
+    "desktop": Variant(1280, "dark", True),
+    "phone-no-js": Variant(375, "dark", False),
+    "desktop-no-js": Variant(1280, "light", False),
+}
+"""Each width in each theme: with JavaScript the system's theme and then the toggle's other one; without it (and so
+without the toggle) the system's other theme."""
+
+
+def finder_ready(page: Any) -> None:
+    """Wait until the all-papers page's finder shows its papers and is not searching."""
+    expect(page.locator("#finder")).to_have_attribute("data-count", re.compile(r"^\d+$"))
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#finder-results")).to_be_visible()
+
+
+def search(query: str) -> Callable[[Any], None]:
+    """Type a query into the finder and wait for its answer."""
+
+    def act(page: Any) -> None:
+        finder_ready(page)
+        page.fill("#f-q", query)
+        expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
+        finder_ready(page)
+
+    return act
+
+
+def filter_and_open_the_map(page: Any) -> None:
+    """Tick a tag, choose a method family and a first year, and unfold the topic map, which marks the matches."""
+    finder_ready(page)
+    page.locator('#f-tags input[type="checkbox"][value="Deep Learning"]').check()
+    page.select_option("#f-facet-family", "supervised")
+    page.fill("#f-from", "2012")
+    page.locator("#finder-map > summary").click()
+    expect(page.locator("#finder-map a.map-point.is-dimmed").first).to_be_attached()
+    expect(page.locator("#finder")).to_have_attribute("data-count", "2")
+    finder_ready(page)
+
+
+def show_more(page: Any) -> None:
+    """Press "Show more papers" once and wait for them."""
+    finder_ready(page)
+    shown = page.locator("#finder-results li.paper-item").count()
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    page.wait_for_function("n => document.querySelectorAll('#finder-results li.paper-item').length > n", arg=shown)
+
+
+def copy_bibtex(page: Any) -> None:
+    """Press "Copy BibTeX": the button says "Copied" and the status line says so."""
+    page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.locator(".copy-status")).to_have_text("BibTeX copied to the clipboard.")
+
+
+def load_the_map(page: Any) -> None:
+    """Scroll the topic map into view, which loads a large review's map, and wait for its dots."""
+    page.locator("figure.topic-map").scroll_into_view_if_needed()
+    expect(page.locator("figure.topic-map a.map-point").first).to_be_attached()
+
+
+REVIEW_STATES = [
+    State("home", ""),
+    State("all papers", "papers/", finder_ready),
+    State("a year's papers", "papers/2017/"),
+    State("paper with formulas, BibTeX copied", "publications/arya1998optimal/", copy_bibtex),
+    State("tags", "tags/"),
+    State("a tag", "tags/image-retrieval/"),
+    State("taxonomy", "taxonomy/"),
+    State("a facet's value", "taxonomy/family/data-independent/"),
+    State("stats, the topic map loaded", "stats/", load_the_map),
+    State("resources", "resources/"),
+    State("contributing", "contributing/"),
+    State("404", "publications/no-such-paper/"),
+]
+"""This repository's review (in full: every paper on the all-papers page): every kind of page, at a phone's width."""
+
+BUILD_FAILED = "l2h-serve/build-failed/"
+"""The address at which the paged site answers with l2h serve's page for a first build that failed."""
+OVERLAY = "?with-l2h-serve-overlay"
+"""Added to an address: the page as l2h serve shows it after a build failed, with the errors laid over it."""
+
+OTHER_KINDS = [
+    State("home", ""),
+    State("tags", "tags/"),
+    State("a facet's value", "taxonomy/family/supervised/"),
+    State("resources", "resources/"),
+    State("contributing", "contributing/"),
+    State("404", "publications/no-such-paper/"),
+]
+"""The kinds of page the small site adds nothing to but a desktop's width (at a phone's: on the review)."""
+FINDER_STATES = [
+    State("all papers, paged", "papers/", finder_ready),
+    State("all papers, paged, more shown", "papers/", show_more, interactive=True),
+    State("all papers, a search typed", "papers/", search("hashing"), interactive=True),
+    State("all papers, filtered, the topic map open", "papers/", filter_and_open_the_map, interactive=True),
+    State("all papers, nothing found", "papers/", search("zzyzx"), interactive=True),
+]
+PAGED_STATES = [
+    State("a year's papers, a title with a wide formula", "papers/2011/"),
+    State("paper with wide formulas, BibTeX copied", "publications/gong2011iterative/", copy_bibtex),
+    State("paper with a wide formula in its title", "publications/jegou2011product/"),
+    State("a tag's first page of two", "tags/image-retrieval/"),
+    State("taxonomy, paged", "taxonomy/"),
+    State("stats, the topic map loaded on demand", "stats/", load_the_map),
+    State("l2h serve, the first build failed", BUILD_FAILED, shows="#l2h-error-overlay", own_colours=True),
+    State("l2h serve, a build failed over the last good page", "publications/gong2011iterative/" + OVERLAY,
+          shows="#l2h-error-overlay", own_colours=True),
+]
+"""On a small review built as a large one is (list_limit 3, cards and search in pieces, the map on demand), with
+this repository's Resources and Contributing pages, wide formulas in a summary and a title, and l2h serve's pages
+for a failed build."""
+SMALL_SITE_STATES = {
+    "phone": FINDER_STATES + PAGED_STATES,
+    "desktop": OTHER_KINDS + FINDER_STATES + PAGED_STATES,
+    "phone-no-js": [state for state in OTHER_KINDS + FINDER_STATES + PAGED_STATES if not state.interactive],
+    "desktop-no-js": [state for state in OTHER_KINDS + FINDER_STATES + PAGED_STATES if not state.interactive],
+}
+"""What is checked on the small site in each variant: every kind of page but at a phone's width with JavaScript
+(on the review), and the finder's states only with JavaScript."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built site being served."""
+
+    url: str
+    states: dict[str, list[State]]
+    """What to check in each variant."""
+    route: Callable[[Any], None]
+    """Sets up a page's routes for the addresses that l2h serve alone answers."""
+
+
+@pytest.fixture(scope="module")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Build and serve this repository's review ("review") or the small one built as a large one is ("paged")."""
+    tmp = tmp_path_factory.mktemp("a11y")
+    if request.param == "review":
+        result = build(REPO, out_dir=tmp / "site", use_cache=False)
+        assert result.written, [d.message for d in result.diagnostics]
+        with serving(tmp / "site", PagesHandler) as url:
+            yield Site(url, {"phone": REVIEW_STATES}, lambda page: None)
+        return
+    out = build_in_mode(make_layout_review(tmp / "review", paged=True), "paged")
+    broken = make_review(tmp / "broken")
+    paper = broken / "papers" / "weiss2008spectral.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("[Image Retrieval]", "[Image Retreival]"),
+                     encoding="utf-8")
+    report = format_text(check_site(broken).diagnostics)
+    assert "error[unknown-tag]" in report, report
+    with serving(out, PagesHandler) as url:
+        yield Site(url, SMALL_SITE_STATES, lambda page: route_serve_pages(page, url, out, report))
+
+
+def route_serve_pages(page: Any, url: str, out: Path, report: str) -> None:
+    """Answer at BUILD_FAILED, and at addresses ending in OVERLAY, with the pages l2h serve makes of a failed build
+    (without its reload script, which only reloads)."""
+    page.route(url + BUILD_FAILED, lambda route: route.fulfill(
+        status=500, content_type="text/html; charset=utf-8", body=error_page(report, "")))
+
+    def overlaid(route: Any) -> None:
+        path = route.request.url[len(url):-len(OVERLAY)]
+        body = inject((out / path / "index.html").read_bytes(), "", overlay_html(report))
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
+
+    page.route(lambda address: address.endswith(OVERLAY), overlaid)
+
+
+@pytest.mark.parametrize(("site", "variant"), [
+    ("review", "phone"), ("paged", "phone"), ("paged", "desktop"), ("paged", "phone-no-js"), ("paged", "desktop-no-js"),
+], indirect=["site"], scope="module")
+def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None:
+    chosen = VARIANTS[variant]
+    context = browser.new_context(viewport={"width": chosen.width, "height": 800}, color_scheme=chosen.scheme)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    site.route(page)
+    # Without JavaScript: Playwright's java_script_enabled=False would keep axe from running too, so the page is
+    # loaded with scripts off by Chromium's own switch (as in a reader's browser: <noscript> shown, no page script
+    # run) and they are turned on only afterwards, for axe alone.
+    switch = None if chosen.script else context.new_cdp_session(page)
+    axe = Axe()
+    found: list[str] = []
+    try:
+        for state in site.states[variant]:
+            if switch is not None:
+                switch.send("Emulation.setScriptExecutionDisabled", {"value": True})
+            page.goto(site.url + state.path)
+            if switch is not None:
+                switch.send("Emulation.setScriptExecutionDisabled", {"value": False})
+                expect(page.locator("[data-theme-toggle]")).to_be_hidden()  # theme.js did not run
+            elif state.act is not None:
+                state.act(page)
+            expect(page.locator(state.shows).first).to_be_visible()
+            where = f"{state.name} ({state.path or '/'}) at {chosen.width} px, {chosen.scheme} theme of the system"
+            if not chosen.script:
+                found += violations(axe, page, RULES, where + ", without JavaScript")
+                continue
+            found += violations(axe, page, RULES, where)
+            if not state.own_colours:
+                other = "dark" if chosen.scheme == "light" else "light"
+                page.get_by_role("button", name="Dark theme").click()
+                expect(page.locator("html")).to_have_attribute("data-theme", other)
+                where = f"{state.name} ({state.path or '/'}) at {chosen.width} px, {other} theme chosen with the toggle"
+                found += violations(axe, page, COLOUR_RULES, where)
+                page.evaluate("localStorage.removeItem('l2h-theme')")
+    finally:
+        context.close()
+    assert not found, f"axe-core found {len(found)} accessibility violations:\n" + "\n".join(found)
+    assert not errors, errors
+
+
+def violations(axe: Axe, page: Any, rules: dict[str, object], where: str) -> list[str]:
+    """Run axe-core with these rules over the page; describe each violation: where, the rule, its impact, and each
+    element that breaks it (its selector and axe's reason)."""
+    found = []
+    for rule in axe.run(page, options=rules).response["violations"]:
+        lines = [f"{where}: {rule['id']} ({rule['impact']}): {rule['help']} <{rule['helpUrl']}>"]
+        for node in rule["nodes"]:
+            target = " >>> ".join(t if isinstance(t, str) else " ".join(t) for t in node["target"])
+            reasons = [check["message"] for kind in ("any", "all", "none") for check in node[kind]]
+            lines.append(f"    {target}: {reasons[0] if reasons else node['failureSummary']}")
+        found.append("\n".join(lines))
+    return found
