@@ -841,8 +841,8 @@
         printNote.textContent = "The first " + number(Math.min(view.limit, view.numbers.length)) + " of " +
           number(view.numbers.length) + " papers; the full list is at " + siteUrl("papers/") + " and its pages per year.";
       }
-    }).catch(function () {
-      status.textContent = "The list of papers could not be loaded; reload the page to try again.";
+    }, function () {  // the cards did not load; an error in drawing them is not taken for that (a page error)
+      if (seq === renderSeq) status.textContent = "The list of papers could not be loaded; reload the page to try again.";
     });
   }
 
@@ -1029,8 +1029,8 @@
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
         : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
       render();
-    }).catch(function () {
-      status.textContent = "Sorting is unavailable: its data could not be loaded.";
+    }, function () {  // the order's data did not load; an error in drawing is not taken for that (a page error)
+      if (seq === applySeq) status.textContent = "Sorting is unavailable: its data could not be loaded.";
     });
     return state;
   }
