@@ -32,6 +32,16 @@ def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
         assert main([command[0], "--root", ".."]) == 0  # the way out it names works
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_subfolder_with_config_naming_the_review_is_not_refused(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    monkeypatch.chdir(root / "papers")
+    assert main([command, "--config", "../l2h.yml"]) == 0  # the config names the review's folder, as --root does
+    assert "inside the review" not in capsys.readouterr().err
+    assert not (root / "papers" / "_site").exists()
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1

@@ -145,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        if args.root is _HERE and os.path.isdir("."):  # a working folder deleted meanwhile is the commands' to report
+        # --config names the review's folder as --root does; a working folder deleted meanwhile is the commands'
+        # to report
+        if args.root is _HERE and getattr(args, "config", None) is None and os.path.isdir("."):
             _refuse_a_subfolder(Path.cwd())
         if args.command == "build":
             return _build(args)
