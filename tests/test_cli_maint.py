@@ -125,6 +125,19 @@ def test_output_dir_under_the_home_folder_is_not_a_folder_named_tilde(
     assert sorted(p.name for p in home.iterdir()) == ["public"]
 
 
+def test_a_home_folder_that_does_not_exist_is_named_not_a_traceback(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "output_dir: ~l2h-no-such-user/site\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        ('l2h.yml:1:13: error[config-output-dir]: output_dir "~l2h-no-such-user/site": there is no home folder '
+         "~l2h-no-such-user"), "  help: set output_dir to a folder of its own, such as _site"]
+    (root / "l2h.yml").unlink()
+    assert main(["build", "--root", str(root), "--out=~l2h-no-such-user/site"]) == 2
+    assert capsys.readouterr().err == ("l2h: error: cannot write the site to ~l2h-no-such-user/site: there is no home "
+                                       "folder ~l2h-no-such-user; give --out another folder\n")
+
+
 @pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),
                                                    ("//example.org/review", "https://example.org/review/")])
 def test_a_base_url_without_its_scheme_gets_the_address_to_write(

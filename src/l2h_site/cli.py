@@ -197,7 +197,11 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     _review_folder(args.root)
-    out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    try:
+        out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    except RuntimeError as exc:  # '--out=~nosuchuser/site'
+        raise L2hError(f"cannot write the site to {args.out}: there is no home folder {args.out.parts[0]}; "
+                       "give --out another folder") from exc
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)
