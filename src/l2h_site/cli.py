@@ -58,11 +58,13 @@ class _Parser(argparse.ArgumentParser):
     """The command line being parsed."""
 
     def error(self, message: str) -> NoReturn:
-        wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        wrong = re.match(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)$", message)
         if wrong:
-            choices = re.findall(r"'([^']*)'", wrong.group(2)) or [c.strip() for c in wrong.group(2).split(",")]
-            message = f"unknown command '{wrong.group(1)}'; the commands are {', '.join(choices)}"
-            message += _did_you_mean(wrong.group(1), choices)
+            argument, given, listed = wrong.groups()
+            choices = re.findall(r"'([^']*)'", listed) or [c.strip() for c in listed.split(",")]
+            message = (f"unknown command '{given}'; the commands are {', '.join(choices)}" if argument == "COMMAND" else
+                       f"argument {argument}: '{given}' is not one of {', '.join(choices)}")  # --format xml
+            message += _did_you_mean(given, choices)
         unknown = re.match(r"unrecognized arguments: (.*)$", message)
         if unknown:
             commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
