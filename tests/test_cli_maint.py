@@ -32,6 +32,16 @@ def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
         assert main([command[0], "--root", ".."]) == 0  # the way out it names works
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_subfolder_with_config_naming_the_review_is_not_refused(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    monkeypatch.chdir(root / "papers")
+    assert main([command, "--config", "../l2h.yml"]) == 0  # the config names the review's folder, as --root does
+    assert "inside the review" not in capsys.readouterr().err
+    assert not (root / "papers" / "_site").exists()
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1
@@ -82,9 +92,16 @@ def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
     taxonomy = MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Quantisation]\n")
     taxonomy += "  Streams:\n    description: Data streams.\n    aliases: [Transformer]\n"
     taxonomy += "  Online:\n    description: Updated online.\n    aliases: [Image retrieval]\n"
+    taxonomy += "  Batch:\n    description: Learned at once.\n    aliases: [transformer]\n"
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "taxonomy.yml": taxonomy})
     assert main(["check", "--root", str(root)]) == 1
-    assert capsys.readouterr().out.splitlines()[:8] == [
+    out = capsys.readouterr().out.splitlines()
+    assert out[6:8] == [  # an alias spelt otherwise than the other tag's: each is named as written
+        ("taxonomy.yml:32:15: error[tag-alias-clash]: alias 'transformer' of tag 'Batch' is a variant spelling of "
+         "alias 'Transformer' of tag 'Transformers'"),
+        ("  help: delete 'transformer' from the aliases of 'Batch', or 'Transformer' from those of 'Transformers': a "
+         "spelling can stand for one tag only")]
+    assert out[:6] + out[8:10] == [
         "taxonomy.yml:22:3: error[tag-alias-clash]: tag 'Quantisation' is an alias of tag 'Transformers' (line 21)",
         "  help: delete 'Quantisation' from the aliases of 'Transformers': a spelling can stand for one tag only",
         ("taxonomy.yml:26:15: error[tag-alias-clash]: alias 'Transformer' of tag 'Streams' is also an alias of tag "
@@ -94,7 +111,7 @@ def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
         ("taxonomy.yml:29:15: error[tag-alias-clash]: alias 'Image retrieval' of tag 'Online' is a variant spelling of "
         "tag 'Image Retrieval'"),
         "  help: delete 'Image retrieval' from the aliases of 'Online': a spelling can stand for one tag only",
-        "3 error(s), 0 warning(s) in 1 file",
+        "4 error(s), 0 warning(s) in 1 file",
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again"]
 
 
@@ -113,6 +130,19 @@ def test_output_dir_under_the_home_folder_is_not_a_folder_named_tilde(
         f"l2h.yml:1:13: error[config-output-dir]: output_dir \"~\": refusing to write the site to {home}: it would "
         "replace your home folder; choose an empty or new folder such as _site")
     assert sorted(p.name for p in home.iterdir()) == ["public"]
+
+
+def test_a_home_folder_that_does_not_exist_is_named_not_a_traceback(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "output_dir: ~l2h-no-such-user/site\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        ('l2h.yml:1:13: error[config-output-dir]: output_dir "~l2h-no-such-user/site": there is no home folder '
+         "~l2h-no-such-user"), "  help: set output_dir to a folder of its own, such as _site"]
+    (root / "l2h.yml").unlink()
+    assert main(["build", "--root", str(root), "--out=~l2h-no-such-user/site"]) == 2
+    assert capsys.readouterr().err == ("l2h: error: cannot write the site to ~l2h-no-such-user/site: there is no home "
+                                       "folder ~l2h-no-such-user; give --out another folder\n")
 
 
 @pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),

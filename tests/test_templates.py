@@ -190,6 +190,17 @@ def test_a_paper_template_that_misses_title_heading_is_warned_of_at_its_line(
     assert capsys.readouterr().out == "l2h: 1 paper checked, no problems found\n"
 
 
+def test_a_title_as_plain_text_is_not_warned_of(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """The title without its markup (striptags, for <title> or <meta>) has no formula box to be a tab stop: it is not
+    warned of (it was, with a fix to write it in the heading, failing a --strict build)."""
+    root = site({"papers/weiss2008spectral.md": WIDE_TITLE})
+    _break(root / "templates" / "paper.html", "{{ view.title_html|title_heading|safe }}",
+           '{{ view.title_html|title_heading|safe }}<meta name="x" content="{{ view.title_html|striptags }}'
+           '{{ view.title_html|safe|striptags }}">')
+    assert main(["check", "--root", str(root), "--strict"]) == 0
+    assert capsys.readouterr().out == "l2h: 1 paper checked, no problems found\n"
+
+
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     """The names of the templates Jinja compiles (from source, not from a bytecode cache) while the test runs."""

@@ -339,3 +339,18 @@ def test_brackets_with_an_error_inside_keep_the_general_hint() -> None:
     p = only("tags: [A, @B]\n")
     assert p.code == "yaml-syntax"
     assert not p.hint.startswith("quote the value: tags:")
+
+
+def test_a_quote_within_a_word_in_brackets_does_not_hide_the_text_after_them() -> None:
+    """An apostrophe inside a word is no quote in YAML's brackets: the text after the brackets is still named, at the
+    value's start (it was "did not find expected key")."""
+    p = only("title: [Bob's] Hashing\nyear: 2020\n")
+    assert (p.line, p.column, p.code, p.hint) == (2, 8, "yaml-syntax", 'quote the value: title: "[Bob\'s] Hashing"')
+
+
+def test_an_escaped_quote_in_brackets_does_not_end_the_quoted_item() -> None:
+    """The bracket after an escaped quote is inside the item: an error after it is inside the brackets, not text after
+    them (it was taken for the list's end)."""
+    p = only('title: ["b\\"]", @x]\nyear: 2020\n')
+    assert p.code == "yaml-syntax"
+    assert not p.hint.startswith("quote the value")

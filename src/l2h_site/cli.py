@@ -58,11 +58,13 @@ class _Parser(argparse.ArgumentParser):
     """The command line being parsed."""
 
     def error(self, message: str) -> NoReturn:
-        wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        wrong = re.match(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)$", message)
         if wrong:
-            choices = re.findall(r"'([^']*)'", wrong.group(2)) or [c.strip() for c in wrong.group(2).split(",")]
-            message = f"unknown command '{wrong.group(1)}'; the commands are {', '.join(choices)}"
-            message += _did_you_mean(wrong.group(1), choices)
+            argument, given, listed = wrong.groups()
+            choices = re.findall(r"'([^']*)'", listed) or [c.strip() for c in listed.split(",")]
+            message = (f"unknown command '{given}'; the commands are {', '.join(choices)}" if argument == "COMMAND" else
+                       f"argument {argument}: '{given}' is not one of {', '.join(choices)}")  # --format xml
+            message += _did_you_mean(given, choices)
         unknown = re.match(r"unrecognized arguments: (.*)$", message)
         if unknown:
             commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
@@ -145,7 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        if args.root is _HERE and os.path.isdir("."):  # a working folder deleted meanwhile is the commands' to report
+        # --config names the review's folder as --root does; a working folder deleted meanwhile is the commands'
+        # to report
+        if args.root is _HERE and getattr(args, "config", None) is None and os.path.isdir("."):
             _refuse_a_subfolder(Path.cwd())
         if args.command == "build":
             return _build(args)
@@ -195,7 +199,11 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     _review_folder(args.root)
-    out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    try:
+        out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
+    except RuntimeError as exc:  # '--out=~nosuchuser/site'
+        raise L2hError(f"cannot write the site to {args.out}: there is no home folder {args.out.parts[0]}; "
+                       "give --out another folder") from exc
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)

@@ -138,7 +138,15 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
                                      "or leave it out"))
     output_dir = values.get("output_dir")
     if isinstance(output_dir, str) and output_dir.startswith("~"):  # as --out ~/site is, not a folder named '~'
-        values["output_dir"] = str(Path(output_dir).expanduser())
+        try:
+            values["output_dir"] = str(Path(output_dir).expanduser())
+        except RuntimeError:  # "~nosuchuser/site": no such user, or no home folder to be found
+            line, column = doc.positions.get(("output_dir",), (1, 1))
+            home = re.split(r"[/\\]", output_dir)[0]
+            diagnostics.append(error(rel, line, column, "config-output-dir",
+                                     f'output_dir "{output_dir}": there is no home folder {home}',
+                                     "set output_dir to a folder of its own, such as _site"))
+            del values["output_dir"]
     config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
     if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
         try:

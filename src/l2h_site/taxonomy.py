@@ -265,7 +265,8 @@ def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...
             same = f"a variant spelling of alias '{earlier[0]}' of tag '{owner}'"
         elif earlier is None and owner != spelling:
             same = f"a variant spelling of tag '{owner}'"
-        where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'"
+        where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'" if earlier[0] == spelling else \
+            f"'{name}', or '{earlier[0]}' from those of '{owner}'"  # owner's alias is spelt otherwise
         check.fail(at, "tag-alias-clash", f"alias '{spelling}' of tag '{name}' is {same}",
                    f"delete '{spelling}' from the aliases of {where}: a spelling can stand for one tag only")
         return

@@ -23,6 +23,7 @@ def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Dia
     """Warn where paper.html writes the page's own title (view.title_html) without the title_heading filter: a long
     formula of the title in the heading is then a tab stop for the keyboard only where JavaScript runs (theme.js).
 
+    The title made plain text (striptags, as a <title> or <meta> wants it) is no heading and is not warned of.
     A template that cannot be read or parsed is left to compile_templates, which reports it; a title of another
     paper (a `view` of a loop or a macro, as a related paper's card) is a link's text and needs no filter.
     """
@@ -33,6 +34,12 @@ def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Dia
     except (jinja2.TemplateError, OSError, UnicodeDecodeError):
         return []
     headed = {id(node.node) for node in tree.find_all(nodes.Filter) if node.name == "title_heading"}
+    for node in tree.find_all(nodes.Filter):  # the title as plain text: no formula box left to be a tab stop
+        base = node.node
+        while isinstance(base, nodes.Filter):  # view.title_html|safe|striptags: striptags' node is safe's
+            base = base.node
+        if node.name == "striptags":
+            headed.add(id(base))
     return [warning(f"{templates_rel.rstrip('/')}/{PAPER_TEMPLATE}", title.lineno, 0, "template-filter",
                     "the paper's title, view.title_html, is written without the title_heading filter: a long formula "
                     "in the page's heading is then no tab stop for the keyboard where JavaScript is off",

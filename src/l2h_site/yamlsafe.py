@@ -507,13 +507,19 @@ def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int,
 
 def _closing_bracket(text: str, start: int) -> int | None:
     """The index of the bracket or brace that closes the one at start (brackets inside quotes not counted), or None
-    if the line does not close it."""
-    depth, quote = 0, ""
+    if the line does not close it. A quote begins a quoted value only where a value begins ("[a, 'b]'"), not within
+    a word ("[Bob's] Hashing"); a backslash escapes the next character within double quotes."""
+    depth, quote, escaped = 0, "", False
     for index in range(start, len(text)):
         char = text[index]
         if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
+            if escaped:
+                escaped = False
+            elif quote == '"' and char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and text[:index].rstrip()[-1:] in ("[", "{", ",", ":"):
             quote = char
         elif char in "[{":
             depth += 1
