@@ -145,6 +145,28 @@ def test_a_home_folder_that_does_not_exist_is_named_not_a_traceback(
                                        "folder ~l2h-no-such-user; give --out another folder\n")
 
 
+def test_serve_reads_out_as_build_does(site: Site, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """'--out=~/site' (which the shell leaves as it is) is the home folder's site for l2h serve too, never a folder
+    named '~'; a home folder that does not exist is a usage error."""
+    from l2h_site import serve
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    served: list[Path | None] = []
+    monkeypatch.setattr(serve, "serve", lambda *args, out_dir=None, **kwargs: served.append(out_dir))
+    assert main(["serve", "--root", str(root), "--out=~/l2h-site"]) == 0
+    assert served == [Path.home() / "l2h-site"]
+    assert main(["serve", "--root", str(root), "--out=~l2h-no-such-user/site"]) == 2
+    assert "there is no home folder ~l2h-no-such-user" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "import", "schema"])
+def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
+    assert "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted" in said
+
+
 @pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),
                                                    ("//example.org/review", "https://example.org/review/")])
 def test_a_base_url_without_its_scheme_gets_the_address_to_write(
@@ -186,6 +208,23 @@ def test_a_tag_renamed_since_the_last_commit_proposes_its_new_name_and_an_alias(
     taxonomy.write_text(MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Image Retrieval]\n")
                         .replace("  Image Retrieval:\n    description: Retrieval of images.\n", ""), encoding="utf-8")
     assert main(["check", "--root", str(root)]) == 0  # the old name kept as an alias: nothing to propose
+
+
+def test_a_renamed_tag_that_yaml_must_quote_is_quoted_in_the_alias_proposed(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """The alias in the fix is written as YAML reads it back: 'Retrieval: Images' in a flow list needs quotes."""
+    taxonomy = MINIMAL_TAXONOMY.replace("  Image Retrieval:\n", '  "Retrieval: Images":\n')
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER.replace("[Image Retrieval]", '["Retrieval: Images"]'),
+                 "taxonomy.yml": taxonomy})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "review")
+    (root / "taxonomy.yml").write_text(taxonomy.replace('  "Retrieval: Images":\n', "  Image Search:\n"),
+                                       encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == (
+        '  help: taxonomy.yml renamed it "Image Search" since the last commit: write "Image Search", or keep the old '
+        'name working by listing it under "Image Search": aliases: ["Retrieval: Images"]')
 
 
 def test_git_is_asked_for_renamed_tags_only_when_a_tag_is_not_in_the_taxonomy(

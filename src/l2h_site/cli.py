@@ -119,7 +119,7 @@ def _parser() -> _Parser:
     p_check.add_argument("--format", choices=("text", "json", "github"), default="text",
                          help="text for people (default), json for tools, github for annotations in a GitHub Actions log")
 
-    p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change")
+    p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change", epilog=EXIT_CODES)
     common(p_serve)
     p_serve.add_argument("--out", type=Path, default=None,
                          help="output folder (default: .l2h-cache/serve, so that _site stays as l2h build wrote it)")
@@ -132,7 +132,7 @@ def _parser() -> _Parser:
                               "(for network drives and shared folders of virtual machines or containers)")
 
     for name, module in TOOLS.items():
-        p_tool = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p_tool = sub.add_parser(name, help=module.HELP, description=module.HELP, epilog=EXIT_CODES)
         p_tool.add_argument("--root", type=Path, default=_HERE, help="folder of the review (default: .)")
         module.add_arguments(p_tool)
     return parser
@@ -197,13 +197,20 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
         sys.stderr.write(format_text(diagnostics, colour=wants_colour(sys.stderr)))
 
 
+def _out_folder(out: Path | None) -> Path | None:
+    """The folder --out names, '~' expanded: the shell does not expand '--out=~/site'."""
+    if out is None:
+        return None
+    try:
+        return out.expanduser()
+    except RuntimeError as exc:  # '--out=~nosuchuser/site'
+        raise L2hError(f"cannot write the site to {out}: there is no home folder {out.parts[0]}; "
+                       "give --out another folder") from exc
+
+
 def _build(args: argparse.Namespace) -> int:
     _review_folder(args.root)
-    try:
-        out = args.out.expanduser() if args.out is not None else None  # '--out=~' is not expanded by the shell
-    except RuntimeError as exc:  # '--out=~nosuchuser/site'
-        raise L2hError(f"cannot write the site to {args.out}: there is no home folder {args.out.parts[0]}; "
-                       "give --out another folder") from exc
+    out = _out_folder(args.out)
     progress = Progress(sys.stderr, enabled=wants_progress(sys.stderr, quiet=args.quiet))
     result = build(args.root, out_dir=out, strict=args.strict, config_file=args.config, check_links=args.check_links,
                    use_cache=not args.no_cache, progress=progress)
@@ -295,7 +302,7 @@ def _serve(args: argparse.Namespace) -> int:
     from l2h_site.serve import serve  # imported here: the server's libraries are not needed to build
 
     _review_folder(args.root)
-    serve(args.root, config_file=args.config, out_dir=args.out, host=args.host, port=args.port,
+    serve(args.root, config_file=args.config, out_dir=_out_folder(args.out), host=args.host, port=args.port,
           allow_remote=args.allow_remote, open_browser=args.open, strict=args.strict,
           poll=args.poll)
     return EXIT_OK

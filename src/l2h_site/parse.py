@@ -302,7 +302,7 @@ def _quoted(names: Sequence[str], pairs: Sequence[tuple[int, int]], quoted: Sequ
     """The names as a YAML [flow list], those of the pairs quoted: quoted, the list reads them as whole names.
     Names quoted as written (quoted[i]) stay quoted."""
     paired = {i for pair in pairs for i in pair}
-    return "[" + ", ".join(_flow_item(n, i in paired or i < len(quoted) and quoted[i]) for i, n in enumerate(names)) + "]"
+    return "[" + ", ".join(flow_item(n, i in paired or i < len(quoted) and quoted[i]) for i, n in enumerate(names)) + "]"
 
 
 _FLOW_SPECIAL = re.compile(r"[,\[\]{}:#&*!|>'\"%@`]|^[-?\s]|\s$")
@@ -402,7 +402,7 @@ def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[
     return pairs
 
 
-def _flow_item(name: str, quote: bool = False) -> str:
+def flow_item(name: str, quote: bool = False) -> str:
     """Write a name as an item of a YAML [flow list], in double quotes if it needs them or quote says so."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if quote or _FLOW_SPECIAL.search(name) else name
 
@@ -727,7 +727,7 @@ class _Reader:
         message = (f"{name} {quote_list(paired, 6)} {'are' if initials else 'look like'} {what} split in two: "
                    + (f'"{initials}" is initials, not an author' if initials else
                       f"l2h reads them as {len(paired)} authors"))
-        hint = f"write each name as one item, first name first: {name}: [{', '.join(map(_flow_item, fixed, kept))}]"
+        hint = f"write each name as one item, first name first: {name}: [{', '.join(map(flow_item, fixed, kept))}]"
         if initials:
             self.fail((name,), "authors-split-pairs", message, hint)
             return fixed

@@ -196,11 +196,11 @@ class BuildOutcome:
     """The same for the browser's overlay: files named from the review's folder. The page has no working folder,
     and these names stay the same however the server was started, as in `--format json` and the repository."""
     files: int = 0
+    """Files in the site (pages, as l2h build counts them), when ok; of a preview, the pages it swapped in."""
     papers: int = 0
     """Papers the site was built from."""
     strict: str = ""
     """Why --strict failed a build that had warnings only (diagnostics.strict_failure), or ""."""
-    """Files in the site, when ok."""
     changed: int = 0
     """Files written to (or deleted from) the site on disk, when ok."""
     seconds: float = 0.0

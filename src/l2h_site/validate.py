@@ -12,7 +12,7 @@ from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
 from l2h_site.names import family_given, is_whole_name, quoted_item
-from l2h_site.parse import ParsedPaper
+from l2h_site.parse import ParsedPaper, flow_item
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
 KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
@@ -121,10 +121,10 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             renamed = dict(taxonomy.renamed).get(tag)
             if renamed:
                 hint = (f'taxonomy.yml renamed it "{renamed}" since the last commit: write "{renamed}", or keep the '
-                        f'old name working by listing it under "{renamed}": aliases: [{tag}]')
+                        f'old name working by listing it under "{renamed}": aliases: [{flow_item(tag)}]')
             elif renamed is not None:
                 hint = ("taxonomy.yml had it in the last commit: if it was renamed, list the old name under the new "
-                        f"tag's aliases: aliases: [{tag}]; else {hint}")
+                        f"tag's aliases: aliases: [{flow_item(tag)}]; else {hint}")
             diagnostics.append(error(rel, line, column, "unknown-tag", f'tag "{tag}" is not in taxonomy.yml', hint))
     canonical_tags = list(dict.fromkeys(canonical_tags))
 
