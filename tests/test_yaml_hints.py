@@ -354,3 +354,10 @@ def test_an_escaped_quote_in_brackets_does_not_end_the_quoted_item() -> None:
     p = only('title: ["b\\"]", @x]\nyear: 2020\n')
     assert p.code == "yaml-syntax"
     assert not p.hint.startswith("quote the value")
+
+
+def test_a_list_followed_by_another_is_not_offered_as_text() -> None:
+    """"tags: [A, B] [C]" is a list meant, not text: quoting it would make tags one string."""
+    p = only("tags: [A, B] [C]\n")
+    assert p.code == "yaml-syntax"
+    assert not p.hint.startswith("quote the value")

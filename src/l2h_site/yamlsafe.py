@@ -495,8 +495,9 @@ def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int,
     if start < 0 or source_line[start:start + 1] not in ("[", "{"):
         return None
     closed = _closing_bracket(source_line, start)
-    if closed is None or closed >= column or not source_line[closed + 1:].strip():
-        return None  # the error is inside the brackets, or nothing follows them
+    after = source_line[closed + 1:].strip() if closed is not None else ""
+    if closed is None or closed >= column or not after or after[0] in "[{":
+        return None  # the error is inside the brackets, nothing follows them, or more of a list does ("[a] [b]")
     fix = _quoted_line(source_line, start, source_line[start:].rstrip())
     kind = "list" if source_line[start] == "[" else "mapping"
     return (line, start, "yaml-syntax",
