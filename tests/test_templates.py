@@ -201,6 +201,20 @@ def test_a_title_as_plain_text_is_not_warned_of(site: Site, capsys: pytest.Captu
     assert capsys.readouterr().out == "l2h: 1 paper checked, no problems found\n"
 
 
+def test_title_heading_after_safe_is_named_as_such(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """view.title_html|safe|title_heading: the filter is there, but its result is escaped: the warning says that, not
+    that the filter is missing."""
+    root = site({"papers/weiss2008spectral.md": WIDE_TITLE})
+    line = _break(root / "templates" / "paper.html", "{{ view.title_html|title_heading|safe }}",
+                  "{{ view.title_html|safe|title_heading }}")
+    assert main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        (f"templates/paper.html:{line}: warning[template-filter]: the paper's title, view.title_html, goes through "
+        "title_heading after safe, so what title_heading writes is escaped and shows as markup"),
+        ("  help: write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own templates/paper.html "
+        "does")]
+
+
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     """The names of the templates Jinja compiles (from source, not from a bytecode cache) while the test runs."""

@@ -33,18 +33,24 @@ def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Dia
         tree = env.parse(source, PAPER_TEMPLATE)
     except (jinja2.TemplateError, OSError, UnicodeDecodeError):
         return []
-    headed = {id(node.node) for node in tree.find_all(nodes.Filter) if node.name == "title_heading"}
-    for node in tree.find_all(nodes.Filter):  # the title as plain text: no formula box left to be a tab stop
-        base = node.node
+    headed: set[int] = set()
+    late: set[int] = set()
+    """Titles whose title_heading comes after safe (view.title_html|safe|title_heading): its result is escaped."""
+    for node in tree.find_all(nodes.Filter):
+        base, before = node.node, []
         while isinstance(base, nodes.Filter):  # view.title_html|safe|striptags: striptags' node is safe's
+            before.append(base.name)
             base = base.node
-        if node.name == "striptags":
+        if node.name == "striptags":  # the title as plain text: no formula box left to be a tab stop
             headed.add(id(base))
+        elif node.name == "title_heading":
+            (late if "safe" in before else headed).add(id(base))
+    fix = "write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own templates/paper.html does"
     return [warning(f"{templates_rel.rstrip('/')}/{PAPER_TEMPLATE}", title.lineno, 0, "template-filter",
+                    "the paper's title, view.title_html, goes through title_heading after safe, so what title_heading "
+                    "writes is escaped and shows as markup" if id(title) in late else
                     "the paper's title, view.title_html, is written without the title_heading filter: a long formula "
-                    "in the page's heading is then no tab stop for the keyboard where JavaScript is off",
-                    "write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own "
-                    "templates/paper.html does")
+                    "in the page's heading is then no tab stop for the keyboard where JavaScript is off", fix)
             for title in _own_titles(tree) if id(title) not in headed]
 
 
