@@ -59,6 +59,7 @@ def test_json_keeps_the_exact_text(site: Site, capsys: pytest.CaptureFixture[str
     (["serve", "--prot", "9000"], "unrecognized arguments: --prot 9000; did you mean '--port'?"),
     (["check", "--formta=json"], "unrecognized arguments: --formta=json; did you mean '--format'?"),
     (["build", "--zzz"], "unrecognized arguments: --zzz\n"),
+    (["--verison", "build"], "unrecognized arguments: --verison; did you mean '--version'?"),  # l2h's own, before it
     (["check", "--format", "jsn"], "argument --format: 'jsn' is not one of text, json, github; did you mean 'json'?"),
 ])
 def test_a_mistyped_command_or_option_gets_a_suggestion(

@@ -69,12 +69,15 @@ class _Parser(argparse.ArgumentParser):
         if unknown:
             commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
                         for name, p in a.choices.items()}
-            used = [commands[w] for w in self.words if w in commands][:1]  # the options of the command given
-            parsers = [self, *(used or commands.values())]
-            options = sorted({o for parser in parsers for action in parser._actions for o in action.option_strings})
+            words = list(self.words)
+            used = [commands[w] for w in words if w in commands][:1]  # the options of the command given
             first = unknown.group(1).split()[0]
+            after = bool(used) and (first not in words or words.index(first) > min(
+                words.index(w) for w in words if w in commands))  # written after the command ("l2h build --x")
+            parsers = [self, *(used if after else () if used else commands.values())]
+            options = sorted({o for parser in parsers for action in parser._actions for o in action.option_strings})
             message += _did_you_mean(first.split("=")[0], options) if first.startswith("-") else ""
-            if used:  # the usage of the command given ("usage: l2h build ..."), not of l2h
+            if after:  # the command's usage ("usage: l2h build ..."), not l2h's
                 used[0].print_usage(sys.stderr)
                 self.exit(2, f"{used[0].prog}: error: {message}\n")
         super().error(message)
