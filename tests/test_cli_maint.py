@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git
@@ -237,7 +238,13 @@ def test_git_is_asked_for_renamed_tags_only_when_a_tag_is_not_in_the_taxonomy(
     git(root, "commit", "-qm", "review")
     asked: list[Path] = []
     real = build.renamed_tags
-    monkeypatch.setattr(build, "renamed_tags", lambda path, tags: asked.append(path) or real(path, tags))
+
+    def spy(path: Path, tags: Any) -> tuple[tuple[str, str], ...]:
+        asked.append(path)
+        found: tuple[tuple[str, str], ...] = real(path, tags)
+        return found
+
+    monkeypatch.setattr(build, "renamed_tags", spy)
     assert main(["check", "--root", str(root)]) == 0
     assert asked == []
     (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER.replace("Image Retrieval", "Image Retreival"),

@@ -8,7 +8,7 @@ A failure lists, for each page and variant, each rule broken, its impact and the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,7 +272,7 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
     assert not errors, errors
 
 
-def violations(axe: Axe, page: Any, rules: dict[str, object], where: str) -> list[str]:
+def violations(axe: Axe, page: Any, rules: Mapping[str, object], where: str) -> list[str]:
     """Run axe-core with these rules over the page; describe each violation: where, the rule, its impact, and each
     element that breaks it (its selector and axe's reason)."""
     found = []
