@@ -507,27 +507,19 @@ def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int,
 
 
 def _closing_bracket(text: str, start: int) -> int | None:
-    """The index of the bracket or brace that closes the one at start (brackets inside quotes not counted), or None
-    if the line does not close it. A quote begins a quoted value only where a value begins ("[a, 'b]'"), not within
-    a word ("[Bob's] Hashing"); a backslash escapes the next character within double quotes."""
-    depth, quote, escaped = 0, "", False
-    for index in range(start, len(text)):
-        char = text[index]
-        if quote:
-            if escaped:
-                escaped = False
-            elif quote == '"' and char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = ""
-        elif char in "'\"" and text[:index].rstrip()[-1:] in ("[", "{", ",", ":"):
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return index
+    """The index of the bracket or brace that closes the one at start, as YAML's own scanner reads the line from there
+    (its quotes, "[a, 'b]'", and a quote within a word, "[Bob's] Hashing"), or None if the line does not close it."""
+    depth = 0
+    try:
+        for token in yaml.scan(text[start:], Loader=_Loader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                depth += 1
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+                depth -= 1
+                if depth == 0 and token.start_mark is not None:
+                    return start + int(token.start_mark.index)
+    except yaml.YAMLError:  # what follows the closing bracket is what YAML could not read
+        pass
     return None
 
 
