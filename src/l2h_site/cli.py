@@ -34,7 +34,7 @@ from l2h_site.diagnostics import (
 )
 from l2h_site.progress import Progress, wants_progress
 from l2h_site.scope import paths_filter, scope_diagnostics
-from l2h_site.textutil import counted
+from l2h_site.textutil import pages_and_papers
 from l2h_site.vcs import git_toplevel
 
 # Contributor tools: each module declares its options (add_arguments) and runs them (run).
@@ -70,16 +70,16 @@ class _Parser(argparse.ArgumentParser):
             commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
                         for name, p in a.choices.items()}
             words = list(self.words)
-            used = [commands[w] for w in words if w in commands][:1]  # the options of the command given
+            at = next((i for i, word in enumerate(words) if word in commands), None)  # the command given, if any
             first = unknown.group(1).split()[0]
-            after = bool(used) and (first not in words or words.index(first) > min(
-                words.index(w) for w in words if w in commands))  # written after the command ("l2h build --x")
-            parsers = [self, *(used if after else () if used else commands.values())]
+            used = commands[words[at]] if at is not None and (first not in words or words.index(first) > at) else None
+            # an option after the command is the command's ("l2h build --x"); before it, l2h's; no command: any
+            parsers = [self, used] if used else [self] if at is not None else [self, *commands.values()]
             options = sorted({o for parser in parsers for action in parser._actions for o in action.option_strings})
             message += _did_you_mean(first.split("=")[0], options) if first.startswith("-") else ""
-            if after:  # the command's usage ("usage: l2h build ..."), not l2h's
-                used[0].print_usage(sys.stderr)
-                self.exit(2, f"{used[0].prog}: error: {message}\n")
+            if used:  # the command's usage ("usage: l2h build ..."), not l2h's
+                used.print_usage(sys.stderr)
+                self.exit(2, f"{used.prog}: error: {message}\n")
         super().error(message)
 
 
@@ -233,7 +233,7 @@ def _build(args: argparse.Namespace) -> int:
 def build_summary(result: BuildResult) -> str:
     """Describe a written build in one line: pages, papers, time, pages reused from the cache, files written."""
     papers = result.check.count
-    counts = f"{result.page_count:,} pages ({counted(papers, 'paper')})"
+    counts = pages_and_papers(result.page_count, papers)
     if result.unchanged:
         return f"l2h: site is up to date: {counts} in {result.out_dir}, checked in {result.seconds:.2f} s"
     shown = ", ".join(result.deleted_paths[:3]) + (f" and {result.deleted - 3:,} more" if result.deleted > 3 else "")

@@ -445,8 +445,7 @@ def _unclosed_math(text: str, safe: str) -> list[Note]:
     text: the sanitised HTML still shows '$$' (or '$\\command') outside code."""
     if not _LEFT_DOLLARS.search(html_text(_CODE.sub(" ", safe))):
         return []
-    prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    prose = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), prose)
+    prose = re.sub(r"`[^`\n]*`", _blank, FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(_blank, text))
     # the dollars of closed formulas are not those shown: "$$x$$ and $$y" is open at its second "$$"
     closed = _CLOSED_INLINE.sub(_blank, _CLOSED_DISPLAY.sub(_blank, prose))
     where = _find(closed, _LEFT_DOLLARS) or _find(prose, _LEFT_DOLLARS)

@@ -35,7 +35,7 @@ from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
-from l2h_site.textutil import counted
+from l2h_site.textutil import counted, thousands
 from l2h_site.write import check_page_path
 
 LATEST = 100
@@ -110,7 +110,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     env.filters.update(scholar=_scholar, semantic_scholar=_semantic_scholar, author_list=author_list,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year,
-                       title_heading=title_heading, feed_html=unfocusable_boxes, thousands=_thousands,
+                       title_heading=title_heading, feed_html=unfocusable_boxes, thousands=thousands,
                        counted=counted)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
@@ -169,11 +169,6 @@ def template_syntax_error(exc: jinja2.TemplateSyntaxError, templates_rel: str, t
     """Report a template's syntax error at its file and line (the file may be one the template imports)."""
     return error(f"{templates_rel}/{exc.name or template}", exc.lineno or 0, 0, "template-syntax",
                  f"template error: {exc.message}", "fix the Jinja syntax on this line")
-
-
-def _thousands(count: int) -> str:
-    """Write a count as the build's own output does, with thousands separators: 5,000 (and 500)."""
-    return f"{count:,}"
 
 
 def _bytecode_cache(env: jinja2.Environment, root: Path) -> jinja2.BytecodeCache | None:

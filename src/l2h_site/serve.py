@@ -48,7 +48,7 @@ from l2h_site.model import Config
 from l2h_site.parallel import job_count
 from l2h_site.preview import Previewer
 from l2h_site.progress import Progress
-from l2h_site.textutil import counted
+from l2h_site.textutil import pages_and_papers
 from l2h_site.write import MARKER, check_output_dir, replace_pages
 
 DEFAULT_HOST = "127.0.0.1"
@@ -893,8 +893,7 @@ class DevServer:
         failed = f"l2h: build failed{f' ({outcome.strict})' if outcome.strict else ''}"
         if outcome.ok:  # as l2h build says it (cli.build_summary)
             verb = "built" if first else "rebuilt"
-            self.out.write(f"l2h: {verb} {outcome.files:,} pages ({counted(outcome.papers, 'paper')}) in "
-                           f"{outcome.seconds:.2f} s "
+            self.out.write(f"l2h: {verb} {pages_and_papers(outcome.files, outcome.papers)} in {outcome.seconds:.2f} s "
                            f"({outcome.changed:,} written or deleted)\n")
         elif self.builder.served is not None:
             self.out.write(f"{failed}; still serving the last good site\n")

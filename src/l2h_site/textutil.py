@@ -139,7 +139,17 @@ def without_typographic_quotes(text: str) -> str:
     return next(group for group in match.groups() if group is not None).strip() if match else text
 
 
+def thousands(count: int) -> str:
+    """Write a count with thousands separators, as l2h's output does: 5,000 (and 500); in templates `|thousands`."""
+    return f"{count:,}"
+
+
 def counted(count: int, word: str) -> str:
     """Write a count of things with thousands separators and the word in its number: "1 paper", "5,000 papers"
     (in templates, `count|counted("paper")`)."""
-    return f"{count:,} {word if count == 1 else word + 's'}"
+    return f"{thousands(count)} {word if count == 1 else word + 's'}"
+
+
+def pages_and_papers(pages: int, papers: int) -> str:
+    """What a build made, as l2h build and l2h serve say it: "616 pages (239 papers)"."""
+    return f"{thousands(pages)} pages ({counted(papers, 'paper')})"
