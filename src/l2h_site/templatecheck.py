@@ -8,6 +8,7 @@ and warned of, with the line and the fix.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import jinja2
@@ -30,9 +31,24 @@ def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Dia
     assert env.loader is not None
     try:
         source = env.loader.get_source(env, PAPER_TEMPLATE)[0]
-        tree = env.parse(source, PAPER_TEMPLATE)
+        found = _titles_without_heading(source)
     except (jinja2.TemplateError, OSError, UnicodeDecodeError):
         return []
+    fix = "write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own templates/paper.html does"
+    return [warning(f"{templates_rel.rstrip('/')}/{PAPER_TEMPLATE}", line, 0, "template-filter",
+                    "the paper's title, view.title_html, goes through title_heading after safe, so what title_heading "
+                    "writes is escaped and shows as markup" if late else
+                    "the paper's title, view.title_html, is written without the title_heading filter: a long formula "
+                    "in the page's heading is then no tab stop for the keyboard where JavaScript is off", fix)
+            for line, late in found]
+
+
+@functools.lru_cache(maxsize=4)
+def _titles_without_heading(source: str) -> tuple[tuple[int, bool], ...]:
+    """The lines of paper.html's own titles written without title_heading, each with whether the filter comes after
+    safe; kept by source, for every build and l2h serve rebuild checks the same template (parsing it takes 5 ms).
+    Parsing needs none of the site's filters or settings: a plain environment reads the same tree."""
+    tree = jinja2.Environment().parse(source, PAPER_TEMPLATE)
     headed: set[int] = set()
     late: set[int] = set()
     """Titles whose title_heading comes after safe (view.title_html|safe|title_heading): its result is escaped."""
@@ -45,13 +61,7 @@ def check_title_heading(env: jinja2.Environment, templates_rel: str) -> list[Dia
             headed.add(id(base))
         elif node.name == "title_heading":
             (late if "safe" in before else headed).add(id(base))
-    fix = "write it {{ view.title_html|title_heading|safe }} in the heading, as l2h's own templates/paper.html does"
-    return [warning(f"{templates_rel.rstrip('/')}/{PAPER_TEMPLATE}", title.lineno, 0, "template-filter",
-                    "the paper's title, view.title_html, goes through title_heading after safe, so what title_heading "
-                    "writes is escaped and shows as markup" if id(title) in late else
-                    "the paper's title, view.title_html, is written without the title_heading filter: a long formula "
-                    "in the page's heading is then no tab stop for the keyboard where JavaScript is off", fix)
-            for title in _own_titles(tree) if id(title) not in headed]
+    return tuple((title.lineno, id(title) in late) for title in _own_titles(tree) if id(title) not in headed)
 
 
 def _own_titles(node: nodes.Node) -> Iterator[nodes.Getattr]:
