@@ -51,6 +51,7 @@ year: 2008
 tags: [Image Retrieval]
 family: unsupervised
 modality: [image]
+added: 2024-01-15
 ---
 Codes from thresholded eigenfunctions of the graph Laplacian.
 """

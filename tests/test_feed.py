@@ -223,3 +223,40 @@ def test_a_shallow_clone_is_noted_for_its_feed_dates(site: Site, tmp_path: Path)
     assert [(d.path, d.severity) for d in noted] == [("papers", "note")]
     assert [d for d in shallow.diagnostics if d.code != "shallow-history"] == full.diagnostics
     assert "fetch-depth: 0" in noted[0].hint
+
+
+def test_an_empty_feed_of_a_review_outside_git_is_noted(site: Site) -> None:
+    """A review outside git (a downloaded archive) whose papers have no added: date gets an empty feed.xml: the build
+    says so in a note (never a failure, --strict included), which one dated paper, or git, makes unnecessary."""
+    def clean(text: str) -> str:  # no summary warning: --strict passes
+        return text.replace("<script>alert(1)</script> ", "")
+
+    root = site({"papers/author2020alpha.md": clean(paper_text("Alpha", 2020)),
+                 "papers/author2021beta.md": clean(paper_text("Beta", 2021))})
+    empty = build(root, out_dir=root / "_site", strict=True)
+    assert empty.written, empty.diagnostics
+    feed = ET.parse(root / "_site/feed.xml").getroot()
+    assert feed.findall(ATOM + "entry") == []
+    noted = [d for d in empty.diagnostics if d.code == "feed-empty"]
+    assert [(d.path, d.line, d.severity) for d in noted] == [("papers", 0, "note")]
+    assert noted[0].message.startswith("feed.xml lists no paper: no paper has an added: date, and git does not know")
+    assert "added: YYYY-MM-DD" in noted[0].hint and "git clone" in noted[0].hint
+
+    (root / "papers/author2020alpha.md").write_text(clean(paper_text("Alpha", 2020, "2024-03-01")), encoding="utf-8")
+    dated = build(root, out_dir=root / "_site", strict=True)
+    assert dated.written and "feed-empty" not in [d.code for d in dated.diagnostics]
+    assert [e.findtext(ATOM + "title") for e in ET.parse(root / "_site/feed.xml").getroot().findall(ATOM + "entry")] \
+        == ["Alpha"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_review_in_git_has_no_empty_feed_note(site: Site) -> None:
+    """The same undated papers, committed: git dates them, the feed lists them, and nothing is noted."""
+    root = site({"papers/author2020alpha.md": paper_text("Alpha", 2020)})
+    git = git_in(root)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first", date="2023-02-03T10:00:00+00:00")
+    result = build(root, out_dir=root / "_site")
+    assert result.written and "feed-empty" not in [d.code for d in result.diagnostics]
+    assert len(ET.parse(root / "_site/feed.xml").getroot().findall(ATOM + "entry")) == 1

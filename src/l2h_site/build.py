@@ -23,7 +23,7 @@ from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, folder_under, is_failure, sort_diagnostics
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers, stray_papers
-from l2h_site.feed import git_added_dates, shallow_history_note
+from l2h_site.feed import empty_feed_note, git_added_dates, shallow_history_note
 from l2h_site.linkcheck import find_broken_links
 from l2h_site.linksource import LinkSources
 from l2h_site.markup import MarkdownRenderer, Rendered
@@ -444,6 +444,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         rendered = cache.memo("summaries") if cache is not None else None
         context, problems = _context(check, cache, rendered, history, warm, early)
         problems += shallow_history_note(config.root, config.papers_dir, history)
+        problems += empty_feed_note(config.papers_dir, len(context.papers), context.added)
         if rendered is not None:
             rendered.save()
             if given is None:

@@ -77,6 +77,18 @@ def shallow_history_note(root: Path, papers_dir: str, history: dict[str, dt.date
                  "actions/checkout with fetch-depth: 0), or give the papers an added: date")]
 
 
+def empty_feed_note(papers_dir: str, paper_count: int, added: dict[str, dt.datetime]) -> list[Diagnostic]:
+    """Note that feed.xml lists no paper although the review has some: none has an `added:` date and git does not
+    know when their files were added (a review outside git: a downloaded archive, or files never committed)."""
+    if added or not paper_count:
+        return []
+    return [note(papers_dir.rstrip("/"), 0, 0, "feed-empty",
+                 f"feed.xml lists no paper: {'the paper has no' if paper_count == 1 else 'no paper has an'} added: date, "
+                 "and git does not know when the files were added (the review is not a git clone, or they are not "
+                 "committed)",
+                 "build from a git clone of the review, or give each paper the day it joined the review (added: YYYY-MM-DD)")]
+
+
 def start_of_day(day: dt.date) -> dt.datetime:
     """Return the time an `added:` date stands for: the start of that day, 00:00 UTC."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)

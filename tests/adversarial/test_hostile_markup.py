@@ -99,11 +99,12 @@ def test_hostile_field_renders_inert(name: str, build_paper: Callable[[str], tup
 
 
 def test_removed_markup_is_reported_with_file_and_line(build_paper: Callable[[str], tuple[int, str, dict[str, bytes]]]) -> None:
-    code, err, pages = build_paper(paper(body="Codes.\n\nSee <img src=x> and [the code](javascript:alert(1)).\n"))
+    code, err, pages = build_paper(paper("added: 2024-01-15\n",
+                                         body="Codes.\n\nSee <img src=x> and [the code](javascript:alert(1)).\n"))
     assert code == 0, err
     assert diagnostic_lines(err) == [
-        "papers/weiss2008spectral.md:12:5: warning[summary-stripped]: <img> is not allowed in a summary and was removed",
-        ("papers/weiss2008spectral.md:12:32: warning[summary-stripped]: the link to 'javascript:alert(1)' was removed, "
+        "papers/weiss2008spectral.md:13:5: warning[summary-stripped]: <img> is not allowed in a summary and was removed",
+        ("papers/weiss2008spectral.md:13:32: warning[summary-stripped]: the link to 'javascript:alert(1)' was removed, "
         "its text kept: it is not a web address"),
     ]
     assert "help: links must start with https:// (or http://): write the full address" in err
