@@ -281,8 +281,9 @@ def test_bibtex_import_writes_family_given_where_bibtex_splits_a_name_otherwise_
             "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Tables."))
     result = build(root)
     assert result.written
-    # the two files split "Anish Das Sarma" two ways, as the BibTeX did: check says so (and that no tags are set)
-    assert sorted((d.path, d.code) for d in result.diagnostics if d.code != "no-tags") == [
+    # the two files split "Anish Das Sarma" two ways, as the BibTeX did: check says so (and that no tags are set,
+    # and, this review being no git clone, that its feed is empty)
+    assert sorted((d.path, d.code) for d in result.diagnostics if d.code not in ("no-tags", "feed-empty")) == [
         ("papers/gool2013hashing.md", "author-split-differs")]
     bib = (root / "_site/papers.bib").read_text(encoding="utf-8")
     assert "author = {Das Sarma, Anish and Lujun Fang and Alon Halevy and Cong Yu}," in bib
@@ -316,7 +317,7 @@ def test_bibtex_import_keeps_a_family_name_grouped_in_braces(site: Site, capsys:
     path.write_text(re.sub(r"family: TODO\n(# .*\n)*", "family: unsupervised\n", text).replace(
         "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Names."))
     result = build(root)
-    assert result.written and [d.code for d in result.diagnostics] == ["no-tags"]
+    assert result.written and [d.code for d in result.diagnostics] == ["feed-empty", "no-tags"]  # no git, no tags
     assert ("author = {{De la Torre}, Fernando and {De la Torre}, Ana and Ali \u00d6zt\u00fcrk and Fran\u00e7ois "
             "Dupont and Le Song},"
             in (root / "_site/papers.bib").read_text(encoding="utf-8"))
@@ -457,7 +458,8 @@ def test_jekyll_redirect_from_becomes_former_keys_whose_old_addresses_redirect(
     assert "former_keys" not in (root / "papers/kulis2009learning.md").read_text(encoding="utf-8")
     # The imported review builds, and every old paper address sends readers to the paper's page.
     result = build(root)
-    assert result.written and {d.severity for d in result.diagnostics} == {"warning"}  # no tags yet
+    assert result.written and {d.severity for d in result.diagnostics} == {"warning", "note"}  # no tags yet
+    assert [d.code for d in result.diagnostics if d.severity == "note"] == ["feed-empty"]  # not a git clone
     moved = {p.parent.name: p.read_text(encoding="utf-8") for p in (root / "_site/publications").glob("*/index.html")
              if "This paper has moved" in p.read_text(encoding="utf-8")}
     assert {old: re.findall(r'content="0; url=\.\./\.\./publications/([a-z0-9]+)/"', page)

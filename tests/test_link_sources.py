@@ -31,7 +31,7 @@ def test_a_broken_link_in_resources_or_a_summary_is_reported_at_its_line_there(
                  "resources.md": RESOURCES, "l2h.yml": "base_url: https://example.org/\nsearch: false\n"})
     code, _, err = run_cli("build", "--root", str(root), "--check-links")
     assert (code, err) == (1, (
-        'papers/weiss2008spectral.md:11:14: error[broken-link]: link "https://example.org/publications/wang2018survey/" '
+        'papers/weiss2008spectral.md:12:14: error[broken-link]: link "https://example.org/publications/wang2018survey/" '
         "points to publications/wang2018survey/index.html, which is not in the site "
         "(in the built page _site/publications/weiss2008spectral/index.html)\n"
         '  help: fix the link in papers/weiss2008spectral.md: no paper has the key "wang2018survey"\n'
@@ -51,7 +51,7 @@ def test_a_broken_link_in_resources_or_a_summary_is_reported_at_its_line_there(
     # from the folder above the review, the files are named from there, as every diagnostic is
     monkeypatch.chdir(root.parent)
     code, _, err = run_cli("build", "--root", root.name, "--check-links")
-    assert code == 1 and err.startswith(f"{root.name}/papers/weiss2008spectral.md:11:14: error[broken-link]: ")
+    assert code == 1 and err.startswith(f"{root.name}/papers/weiss2008spectral.md:12:14: error[broken-link]: ")
     assert f"\n{root.name}/resources.md:5:16: error[broken-link]: " in err
 
 
