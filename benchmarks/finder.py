@@ -69,14 +69,14 @@ def served(site: Path) -> AbstractContextManager[str]:
 def act(page: Any, script: str, arg: Any = None) -> float:
     """Run script in the page (it does the action and returns performance.now() just before); wait until the
     finder has drawn its answer and settled; return the milliseconds from the action to the last drawing."""
-    started = page.evaluate(script, arg)
+    started = float(page.evaluate(script, arg))
     page.wait_for_function(SETTLED, arg=started, polling=50, timeout=120_000)
     return float(page.evaluate("(after) => window.__redraws.filter(t => t > after).pop()", started)) - started
 
 
 def choices(page: Any) -> dict[str, str]:
-    """What to click: the most used tag and first facet's most used value (by their counts), a word for the search."""
-    return page.evaluate("""() => {
+    """What to click: the most used tag, and the first facet with its most used value (by their counts)."""
+    picked: dict[str, str] = page.evaluate("""() => {
       const count = (text) => Number((text.match(/\\(([\\d,]+)\\)\\s*$/) || [0, "0"])[1].replace(/,/g, ""));
       const tags = [...document.querySelectorAll('#f-tags input[type="checkbox"]')]
         .map(box => [box.value, count(box.closest("label").textContent)]).sort((a, b) => b[1] - a[1]);
@@ -85,6 +85,7 @@ def choices(page: Any) -> dict[str, str]:
         .sort((a, b) => b[1] - a[1]);
       return {tag: tags[0][0], facet: facet.id, value: values[0][0]};
     }""")
+    return picked
 
 
 TICK = """(tag) => {
