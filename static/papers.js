@@ -39,6 +39,10 @@
   function number(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
+  // A count and the word in its number, as textutil.counted writes them: "1 paper", "5,000 papers".
+  function counted(n, word) {
+    return number(n) + " " + (n === 1 ? word : word + "s");
+  }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -858,8 +862,8 @@
       var list = element("ul");
       list.setAttribute("aria-labelledby", intro.id);
       empty.ways.forEach(function (way) {
-        var button = element("button", "button secondary small", wayLabel(way.part) + " (" + number(way.count) +
-                             (way.count === 1 ? " paper)" : " papers)"));
+        var button = element("button", "button secondary small", wayLabel(way.part) + " (" +
+                             counted(way.count, "paper") + ")");
         button.type = "button";
         button.addEventListener("click", function () { removeChoice(way.part); });
         list.appendChild(element("li")).appendChild(button);
@@ -1027,7 +1031,7 @@
       highlightMap(numbers, filtered);
       announce((empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
+        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote, searching);
       render();
     }, function () {  // the order's data did not load; an error in drawing is not taken for that (a page error)
       if (seq === applySeq) status.textContent = "Sorting is unavailable: its data could not be loaded.";
