@@ -615,10 +615,10 @@ def test_a_family_name_in_braces_is_one_family_name_in_every_output(site: Site) 
     result = build(root, out_dir=root / "_site")
     assert result.written
     assert [(d.line, d.code, d.message, d.hint) for d in result.diagnostics] == [  # and the fix keeps the braces
-        (4, "author-split-differs", ('author "Fernando De la Torre" is split "De la Torre, Fernando" here but '
-         '"{De la Torre}, Fernando" in papers/torre2020names.md: citations would name two people'),
-         ('write it "{De la Torre}, Fernando" here too, as an item of a YAML list of authors (or, if '
-         'papers/torre2020names.md splits it wrongly, correct it there)'))]
+        (6, "author-split-differs", ('author "Fernando De la Torre" is split "De la Torre, Fernando" here but '
+         '"{De la Torre}, Fernando" at line 4 of this file: citations would name two people'),
+         ('write it "{De la Torre}, Fernando" here too (or, if the name is split wrongly at line 4, correct it '
+          'there)'))]
     html = (root / "_site/publications/torre2020names/index.html").read_text(encoding="utf-8")
     assert '<p class="byline">Fernando De la Torre, Ana van De la Torre and Fernando De la Torre</p>' in html
     assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [

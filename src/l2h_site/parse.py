@@ -483,8 +483,9 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.name_splits: tuple[NameSplit | None, ...] = ()
         """Where each author's name splits, as the file writes it "Family, Given" (Paper.name_splits)."""
-        self.marked_at: dict[int, tuple[int, int]] = {}
-        """Where the list item of each author written "Family, Given" is, by the author's index (positions())."""
+        self.item_at: dict[int, tuple[int, int]] = {}
+        """Where the list item of each author written "Family, Given" is, and of each author written otherwise whose
+        name one of those is too, by the author's index (positions())."""
         # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
@@ -495,7 +496,7 @@ class _Reader:
         for path, pos in self.doc.key_positions.items():
             out.setdefault(path, pos)
             out[("key",) + path] = pos
-        for index, pos in self.marked_at.items():
+        for index, pos in self.item_at.items():
             out[("name", index)] = pos
         return out
 
@@ -646,7 +647,7 @@ class _Reader:
                           f"[{', '.join(quoted_item(unbraced_item(n)) for n in names)}]")
         elif isinstance(value, list):
             quoted: list[bool] = []
-            marked: list[tuple[str, int]] = []  # each name with a comma, and its item, in order
+            written: list[tuple[str, int]] = []  # each name and its item, in order
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
@@ -661,7 +662,7 @@ class _Reader:
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
                     names.extend(found)
-                    marked.extend((n, i) for n in found if "," in n)
+                    written.extend((n, i) for n in found)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
                     # is a name written "Family, Given", never half of a pair
                     quoted.extend(self.is_quoted((name, i)) or ";" in text or "," in n for n in found)
@@ -690,20 +691,33 @@ class _Reader:
                       "list every author as published")
             names = without_et_al(names)
         if isinstance(value, list):
-            self.mark_items(name, names, marked)
+            self.mark_items(name, names, written)
             names, self.name_splits = first_names_first(names)
+            self.mark_twins(name, names, written)
         return names
 
-    def mark_items(self, field: str, names: list[str], marked: list[tuple[str, int]]) -> None:
+    def mark_items(self, field: str, names: list[str], written: list[tuple[str, int]]) -> None:
         """Note where each name written "Family, Given" is, by its index among the names, for messages about it
         after parsing (validate.check_two_names). Such a name is never half of a pair, so the names with a comma
         are those of the items, in order; an "et al." may have taken a comma from one ("Ann Lee, et al.")."""
-        items = iter((without_et_al_name(text), i) for text, i in marked)
+        items = iter((without_et_al_name(text), i) for text, i in written if "," in text)
         for index, text in enumerate(names):
             if "," in text:
                 item = next(((t, i) for t, i in items if t == text), None)
                 if item is not None:
-                    self.marked_at[index] = self.at((field, item[1]))
+                    self.item_at[index] = self.at((field, item[1]))
+
+    def mark_twins(self, field: str, shown: list[str], written: list[tuple[str, int]]) -> None:
+        """Note where a name written first name first is when the list also writes it "Family, Given" ("Anish Das
+        Sarma" and "Das Sarma, Anish"), by its index among the names as shown, for validate.check_name_splits (the
+        two may split apart). Rare: most lists have no such name, and nothing is noted."""
+        twins = {shown[index] for index in self.item_at}
+        items = iter((without_et_al_name(text), i) for text, i in written if "," not in text)
+        for index, text in enumerate(shown):
+            if text in twins and index not in self.item_at:
+                item = next(((t, i) for t, i in items if t == text), None)
+                if item is not None:
+                    self.item_at[index] = self.at((field, item[1]))
 
     def is_quoted(self, path: tuple[Any, ...]) -> bool:
         """Tell whether the value at path is written in quotes."""
