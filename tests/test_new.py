@@ -373,9 +373,18 @@ def test_the_fixes_of_authors_tags_and_facets_name_the_flag_not_a_line_of_the_fi
         "l2h: nothing written: 3 error(s); fix them and run `l2h new` again\n"))
     assert run(root, "--title", "T", "--authors", "Ann Lee, {De la Torre}, Fernando", "--year", "2008") == 1
     assert capsys.readouterr().err == (
-        '--authors: error[author-braces]: authors "Ann Lee, {De la Torre}, Fernando" hold braces; they group words '
-        'of a family name only in a name written "Family, Given", as an item of a YAML list of authors\n'
+        '--authors: error[author-braces]: author "{De la Torre}" has braces; in --authors they group the words of a '
+        'family name only at the end of a name written first name first, as in "Fernando {De la Torre}"\n'
         "  help: give --authors 'Ann Lee, Fernando {De la Torre}'\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    # names the file would write as items of a list, each with its own braces: one problem, of the flag
+    assert run(root, "--title", "T", "--authors", "Fernando {De la Torre}, {Fernando} Torre", "--authors", "Le {Song}x",
+               "--year", "2008") == 1
+    assert capsys.readouterr().err == (
+        '--authors: error[author-braces]: authors "{Fernando} Torre", "Le {Song}x" have braces; in --authors they '
+        'group the words of a family name only at the end of a name written first name first, as in "Fernando '
+        '{De la Torre}"\n'
+        "  help: give --authors 'Fernando {De la Torre}, Fernando Torre, Le Songx'\n"
         "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 

@@ -383,6 +383,17 @@ def authors_flag_hint(texts: Sequence[str]) -> str:
     return f"give --authors {shlex.quote(', '.join(names))}"
 
 
+def authors_flag_braces(texts: Sequence[str]) -> str | None:
+    """Say which names of --authors flags have braces l2h does not read, and where it reads them; None if none has."""
+    names = [name for text in texts for name in split_authors(text)
+             if ("{" in name or "}" in name) and not read_given_group(name)]
+    if not names:
+        return None
+    return (f"{'author' if len(names) == 1 else 'authors'} {quote_list(names, 6)} "
+            f"{'has' if len(names) == 1 else 'have'} braces; in --authors they group the words of a family name only "
+            'at the end of a name written first name first, as in "Fernando {De la Torre}"')
+
+
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
                        say: Callable[[str], None]) -> tuple[PaperDraft | None, list[Diagnostic]]:
     """Combine BibTeX or fetched metadata with the flags; flags win where both say something.
@@ -457,6 +468,7 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         diagnostics += validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))[1]
     lines = text.split("\n")
     found = []
+    braces_said = False
     for d in diagnostics:
         name = _field_at(lines, d.line)
         if d.code == "placeholder" and name in {"tags", "summary", *facet_ids}:
@@ -466,8 +478,14 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
         hint = authors_flag_hint(options.authors) if d.code == "author-braces" else flag_hint(d.hint, name, flag)
+        message = d.message
+        if d.code == "author-braces" and options.authors:  # said of the flag, once: the file is not the writer's
+            if braces_said:
+                continue
+            message, braces_said = authors_flag_braces(options.authors) or message, True
         found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source, line=0,
-                                         column=0, hint=hint if given else d.hint))
+                                         column=0, message=message if given else d.message,
+                                         hint=hint if given else d.hint))
     return found
 
 
