@@ -205,6 +205,21 @@ def test_a_name_split_two_ways_in_one_list_is_a_warning_at_the_item_naming_the_o
         "0 error(s), 1 warning(s) in 1 file\n"))
 
 
+def test_a_whole_name_in_braces_written_without_them_in_the_same_list_is_a_warning_at_that_item(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Facebook AI Research}" is one name that does not split; written without braces, it is cited "Research,
+    Facebook AI": the warning names the line of the other."""
+    root = site({"papers/facebook2008spectral.md": paper(
+        authors='\n  - "{Facebook AI Research}"\n  - Yair Weiss\n  - Facebook AI Research')})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/facebook2008spectral.md:6:5: warning[author-split-differs]: author "Facebook AI Research" is split '
+        '"Research, Facebook AI" here but "{Facebook AI Research}" at line 4 of this file: citations would name two '
+        "people\n"
+        '  help: write it "{Facebook AI Research}" here too (or, if the name is split wrongly at line 4, correct it '
+        "there)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
 def test_a_list_item_holding_two_names_the_review_lists_is_an_error_at_the_item(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"Yair Weiss, Antonio Torralba" would be shown "Antonio Torralba Yair Weiss": both sides are authors of the

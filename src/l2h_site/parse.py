@@ -262,6 +262,11 @@ def _unmasked(text: str) -> str:
     return text
 
 
+def _is_marked(name: str) -> bool:
+    """Tell whether a name of a list says where it splits: written "Family, Given", or whole in braces."""
+    return "," in name or read_literal(name) is not None
+
+
 _LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S)", re.IGNORECASE)
 """The "and " or "& " an item of a list of authors starts with when it was copied from a line 'A, B, and C'."""
 
@@ -733,12 +738,13 @@ class _Reader:
         return names
 
     def mark_items(self, field: str, names: list[str], written: list[tuple[str, int]]) -> None:
-        """Note where each name written "Family, Given" is, by its index among the names, for messages about it
-        after parsing (validate.check_two_names). Such a name is never half of a pair, so the names with a comma
-        are those of the items, in order; an "et al." may have taken a comma from one ("Ann Lee, et al.")."""
-        items = iter((without_et_al_name(text), i) for text, i in written if "," in text)
+        """Note where each name written "Family, Given" (or whole in braces, "{Barnes, Inc.}") is, by its index among
+        the names, for messages about it after parsing (validate.check_two_names). Such a name is never half of a
+        pair, so the names marked so are those of the items, in order; an "et al." may have taken a comma from one
+        ("Ann Lee, et al.")."""
+        items = iter((without_et_al_name(text), i) for text, i in written if _is_marked(text))
         for index, text in enumerate(names):
-            if "," in text:
+            if _is_marked(text):
                 item = next(((t, i) for t, i in items if t == text), None)
                 if item is not None:
                     self.item_at[index] = self.at((field, item[1]))
@@ -748,7 +754,7 @@ class _Reader:
         Sarma" and "Das Sarma, Anish"), by its index among the names as shown, for validate.check_name_splits (the
         two may split apart). Rare: most lists have no such name, and nothing is noted."""
         twins = {shown[index] for index in self.item_at}
-        items = iter((without_et_al_name(text), i) for text, i in written if "," not in text)
+        items = iter((without_et_al_name(text), i) for text, i in written if not _is_marked(text))
         for index, text in enumerate(shown):
             if text in twins and index not in self.item_at:
                 item = next(((t, i) for t, i in items if t == text), None)
