@@ -39,6 +39,10 @@
   function number(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
+  // A count and the word in its number, as textutil.counted writes them: "1 paper", "5,000 papers".
+  function counted(n, word) {
+    return number(n) + " " + (n === 1 ? word : word + "s");
+  }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -238,11 +242,12 @@
     return !!found;
   }
 
-  // Set the controls from a URL's parameters; return what of them this review does not have, which the
-  // view leaves out (a tag renamed or removed since the link was shared, a mistyped venue, years that no paper
-  // is from): the reader is told, rather than shown every paper, or none, without a word. ?year=2017 is the
-  // papers of one year (from and to 2017). Years are checked against the papers only for a link (fromLink): a
-  // step of the history holds what the reader typed, which is restored as it was.
+  // Set the controls from a URL's parameters; return {unknown, span}: what of them this review does not have, which
+  // the view leaves out (a tag renamed or removed since the link was shared, a mistyped venue, years that no paper
+  // is from): the reader is told, rather than shown every paper, or none, without a word; and, for years all before
+  // or all after the papers', which years they are from, as for years typed. ?year=2017 is the papers of one year
+  // (from and to 2017). Years are checked against the papers only for a link (fromLink): a step of the history
+  // holds what the reader typed, which is restored as it was.
   function writeControls(params, fromLink) {
     var unknown = [];
     query.value = params.get("q") || "";
@@ -261,9 +266,10 @@
       year[1].value = /^\d{1,4}$/.test(value) ? value : "";
       if (value && !year[1].value && !(one && year[0] === "to")) unknown.push("year \u201c" + value + "\u201d");
     });
-    var absent = fromLink ? absentYears(fromInput.value, toInput.value) : "";
+    var absent = fromLink ? absentYears(fromInput.value, toInput.value) : "", span = "";
     if (absent) {
       unknown.push(absent);
+      span = yearSpan({ from: fromInput.value, to: toInput.value });
       fromInput.value = toInput.value = "";
     }
     setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
@@ -271,7 +277,7 @@
       var value = params.get(select.dataset.facet);
       if (!setSelect(select, value) && value) unknown.push(facetName(select) + " \u201c" + value + "\u201d");
     });
-    return unknown;
+    return { unknown: unknown, span: span };
   }
 
   // A facet as a sentence names it: "method family".
@@ -293,10 +299,12 @@
     return "years \u201c" + from + "\u2013" + to + "\u201d";
   }
 
-  // What the link asked for that this review does not have, said with the count until the reader changes the view.
+  // What the link asked for that this review does not have (and the papers' years, if it asked for years outside
+  // them), said with the count until the reader changes the view.
   var linkNote = "";
-  function noteUnknown(unknown) {
-    linkNote = unknown.length ? " Not in this review, so left out: " + unknown.join(", ") + "." : "";
+  function noteUnknown(left) {
+    linkNote = left.unknown.length ? " Not in this review, so left out: " + left.unknown.join(", ") + "." +
+      (left.span ? " " + left.span : "") : "";
   }
 
   function toSearch(state) {
@@ -858,8 +866,8 @@
       var list = element("ul");
       list.setAttribute("aria-labelledby", intro.id);
       empty.ways.forEach(function (way) {
-        var button = element("button", "button secondary small", wayLabel(way.part) + " (" + number(way.count) +
-                             (way.count === 1 ? " paper)" : " papers)"));
+        var button = element("button", "button secondary small", wayLabel(way.part) + " (" +
+                             counted(way.count, "paper") + ")");
         button.type = "button";
         button.addEventListener("click", function () { removeChoice(way.part); });
         list.appendChild(element("li")).appendChild(button);
@@ -1027,7 +1035,7 @@
       highlightMap(numbers, filtered);
       announce((empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing all " + number(data.count) + " papers.")) + linkNote, searching);
+        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote, searching);
       render();
     }, function () {  // the order's data did not load; an error in drawing is not taken for that (a page error)
       if (seq === applySeq) status.textContent = "Sorting is unavailable: its data could not be loaded.";

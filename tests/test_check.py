@@ -185,6 +185,41 @@ def test_a_name_marked_family_given_in_one_paper_and_split_otherwise_in_another_
     assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
 
 
+def test_a_name_split_two_ways_in_one_list_is_a_warning_at_the_item_naming_the_other(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """One file writes "Das Sarma, Anish" and "Anish Das Sarma": the warning is at the item split otherwise and gives
+    the line (or, on the same line, the column) of the other, not the file itself as if it were another."""
+    root = site({"papers/sarma2008spectral.md": paper(authors='\n  - Das Sarma, Anish\n  - Yair Weiss\n'
+                                                              '  - Anish Das Sarma')})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/sarma2008spectral.md:6:5: warning[author-split-differs]: author "Anish Das Sarma" is split '
+        '"Sarma, Anish Das" here but "Das Sarma, Anish" at line 4 of this file: citations would name two people\n'
+        '  help: write it "Das Sarma, Anish" here too (or, if the name is split wrongly at line 4, correct it there)\n'
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    (root / "papers/sarma2008spectral.md").write_text(paper(authors='[Anish Das Sarma, Yair Weiss, "Das Sarma, Anish"]'))
+    assert run(root, capsys=capsys) == (0, (
+        'papers/sarma2008spectral.md:3:11: warning[author-split-differs]: author "Anish Das Sarma" is split '
+        '"Sarma, Anish Das" here but "Das Sarma, Anish" at column 40 of this line: citations would name two people\n'
+        '  help: write it "Das Sarma, Anish" here too (or, if the name is split wrongly at column 40 of this line, '
+        "correct it there)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
+def test_a_whole_name_in_braces_written_without_them_in_the_same_list_is_a_warning_at_that_item(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Facebook AI Research}" is one name that does not split; written without braces, it is cited "Research,
+    Facebook AI": the warning names the line of the other."""
+    root = site({"papers/facebook2008spectral.md": paper(
+        authors='\n  - "{Facebook AI Research}"\n  - Yair Weiss\n  - Facebook AI Research')})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/facebook2008spectral.md:6:5: warning[author-split-differs]: author "Facebook AI Research" is split '
+        '"Research, Facebook AI" here but "{Facebook AI Research}" at line 4 of this file: citations would name two '
+        "people\n"
+        '  help: write it "{Facebook AI Research}" here too (or, if the name is split wrongly at line 4, correct it '
+        "there)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
 def test_a_list_item_holding_two_names_the_review_lists_is_an_error_at_the_item(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"Yair Weiss, Antonio Torralba" would be shown "Antonio Torralba Yair Weiss": both sides are authors of the

@@ -615,10 +615,10 @@ def test_a_family_name_in_braces_is_one_family_name_in_every_output(site: Site) 
     result = build(root, out_dir=root / "_site")
     assert result.written
     assert [(d.line, d.code, d.message, d.hint) for d in result.diagnostics] == [  # and the fix keeps the braces
-        (4, "author-split-differs", ('author "Fernando De la Torre" is split "De la Torre, Fernando" here but '
-         '"{De la Torre}, Fernando" in papers/torre2020names.md: citations would name two people'),
-         ('write it "{De la Torre}, Fernando" here too, as an item of a YAML list of authors (or, if '
-         'papers/torre2020names.md splits it wrongly, correct it there)'))]
+        (6, "author-split-differs", ('author "Fernando De la Torre" is split "De la Torre, Fernando" here but '
+         '"{De la Torre}, Fernando" at line 4 of this file: citations would name two people'),
+         ('write it "{De la Torre}, Fernando" here too (or, if the name is split wrongly at line 4, correct it '
+          'there)'))]
     html = (root / "_site/publications/torre2020names/index.html").read_text(encoding="utf-8")
     assert '<p class="byline">Fernando De la Torre, Ana van De la Torre and Fernando De la Torre</p>' in html
     assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
@@ -637,6 +637,44 @@ def test_a_family_name_in_braces_is_one_family_name_in_every_output(site: Site) 
         {"given": "Fernando", "family": "De la Torre"},
         {"given": "Ana", "non-dropping-particle": "van", "family": "De la Torre"},
         {"given": "Fernando", "non-dropping-particle": "De la", "family": "Torre"}]
+
+
+LITERAL = MARKED.replace("""  - Das Sarma, Anish
+  - "van der Maaten, Laurens"
+  - Steele, Jr., Guy L.
+  - Anish Das Sarma
+""", """  - "{Barnes, Inc.}"
+  - Ann Lee
+  - "{Facebook AI Research}"
+  - "{Plato}"
+""")
+
+
+def test_a_whole_name_in_braces_is_one_literal_name_in_every_output(site: Site) -> None:
+    """"{Barnes, Inc.}" and "{Facebook AI Research}" (BibTeX's braces around an organisation) are names that do not
+    split: readers see them as written, papers.bib keeps the braces (BibTeX reads one last name), papers.json gives
+    CSL's literal, citation_author the name as written, the JSON-LD a Person with only its name (l2h cannot tell an
+    organisation from a person who goes by one name); the key is of the first word, "barnes"."""
+    root = site({"papers/barnes2020names.md": LITERAL})
+    result = build(root, out_dir=root / "_site")
+    assert result.written and result.diagnostics == []
+    html = (root / "_site/publications/barnes2020names/index.html").read_text(encoding="utf-8")
+    assert '<p class="byline">Barnes, Inc., Ann Lee, Facebook AI Research and Plato</p>' in html
+    assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
+        "Barnes, Inc.", "Ann Lee", "Facebook AI Research", "Plato"]
+    parser = _Scripts()
+    parser.feed(html)
+    assert json.loads(parser.jsonld[0])["author"] == [
+        {"@type": "Person", "name": "Barnes, Inc."},
+        {"@type": "Person", "name": "Ann Lee", "givenName": "Ann", "familyName": "Lee"},
+        {"@type": "Person", "name": "Facebook AI Research"}, {"@type": "Person", "name": "Plato"}]
+    author = "{Barnes, Inc.} and Ann Lee and {Facebook AI Research} and Plato"
+    assert bibtex_authors(root, html, author) == [
+        ("", "", "{Barnes, Inc.}", ""), ("Ann", "", "Lee", ""), ("", "", "{Facebook AI Research}", ""),
+        ("", "", "Plato", "")]  # as BibTeX reads it: one last name each, not "Inc." and "Barnes"
+    assert json.loads((root / "_site/papers.json").read_text(encoding="utf-8"))[0]["author"] == [
+        {"literal": "Barnes, Inc."}, {"given": "Ann", "family": "Lee"}, {"literal": "Facebook AI Research"},
+        {"literal": "Plato"}]
 
 
 def test_a_sole_author_written_family_given_is_one_citation_author(site: Site) -> None:

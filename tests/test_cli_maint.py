@@ -88,6 +88,32 @@ def test_check_reports_a_missing_template_as_the_build_does(site: Site, capsys: 
     assert capsys.readouterr().err.splitlines()[:3] == expected
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_page_and_redirect_templates_are_needed_only_by_a_review_that_renders_them(
+        site: Site, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """A review without resources.md, CONTRIBUTING.md and former keys renders no page.html or redirect.html: its own
+    templates folder may lack them. Once it has what they render, check and build fail alike, naming what needs it."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    (root / "templates/page.html").unlink()
+    (root / "templates/redirect.html").unlink()
+    args = [command, "--root", str(root)] + (["-q"] if command == "build" else [])
+    assert main(args) == 0
+    capsys.readouterr()
+    (root / "resources.md").write_text("# Resources\n\nBooks.\n", encoding="utf-8")
+    (root / "papers/weiss2008spectral.md").write_text(
+        GOOD_PAPER.replace("year: 2008\n", "year: 2008\nformer_keys: [weiss2008hashing]\n"), encoding="utf-8")
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert (out + err).splitlines()[:5] == [
+        ("templates/page.html: error[template-missing]: template page.html does not exist; resources.md needs it for "
+         "its page"),
+        "  help: restore page.html in templates/",
+        ("templates/redirect.html: error[template-missing]: template redirect.html does not exist; "
+         "papers/weiss2008spectral.md needs it for the redirect from its former key"),
+        "  help: restore redirect.html in templates/",
+        "2 error(s), 0 warning(s) in 2 files"]
+
+
 def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     taxonomy = MINIMAL_TAXONOMY.replace("    aliases: [Transformer]\n", "    aliases: [Transformer, Quantisation]\n")

@@ -302,6 +302,15 @@ BIB_GROUPED = r"""@inproceedings{torre2012learning,
 """
 
 
+def build_imported(root: Path, path: Path) -> None:
+    """Fill in the TODOs of an imported paper file (no tags, family unsupervised, a summary) and build the review."""
+    text = path.read_text(encoding="utf-8").replace("tags: [TODO]\n", "")
+    path.write_text(re.sub(r"family: TODO\n(# .*\n)*", "family: unsupervised\n", text).replace(
+        "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Names."))
+    result = build(root)
+    assert result.written and [d.code for d in result.diagnostics] == ["feed-empty", "no-tags"]  # no git, no tags
+
+
 def test_bibtex_import_keeps_a_family_name_grouped_in_braces(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """BibTeX's braces say "De la" is part of the family name, written "Family, Given" or first name first: the file
     keeps the group ("{De la Torre}, Fernando"), and the review built from it cites family name "De la Torre". A
@@ -313,17 +322,38 @@ def test_bibtex_import_keeps_a_family_name_grouped_in_braces(site: Site, capsys:
     assert path.read_text(encoding="utf-8").startswith(
         "---\ntitle: Learning Grouped Names\nauthors: ['{De la Torre}, Fernando', '{De la Torre}, Ana', Ali \u00d6zt\u00fcrk, "
         "Fran\u00e7ois Dupont, Le Song]\n")
-    text = path.read_text(encoding="utf-8").replace("tags: [TODO]\n", "")
-    path.write_text(re.sub(r"family: TODO\n(# .*\n)*", "family: unsupervised\n", text).replace(
-        "TODO: in two to four sentences of your own, say what the paper does and why it matters.", "Names."))
-    result = build(root)
-    assert result.written and [d.code for d in result.diagnostics] == ["feed-empty", "no-tags"]  # no git, no tags
+    build_imported(root, path)
     assert ("author = {{De la Torre}, Fernando and {De la Torre}, Ana and Ali \u00d6zt\u00fcrk and Fran\u00e7ois "
             "Dupont and Le Song},"
             in (root / "_site/papers.bib").read_text(encoding="utf-8"))
     page = (root / "_site/publications/torre2012learning/index.html").read_text(encoding="utf-8")
     assert ('<p class="byline">Fernando De la Torre, Ana De la Torre, Ali \u00d6zt\u00fcrk, Fran\u00e7ois Dupont and '
             'Le Song</p>') in page
+
+
+BIB_LITERAL = """\
+@techreport{barnes2020report,
+  title = {A Hashing Report},
+  author = {{Barnes, Inc.} and Ann Lee and {Facebook AI Research}},
+  institution = {Barnes},
+  year = {2020},
+}
+"""
+
+
+def test_bibtex_import_keeps_a_whole_name_in_braces_one_name(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Barnes, Inc.}" is an organisation's name, as BibTeX writes one: the file keeps its braces (not 'Barnes, Inc.',
+    "Inc. Barnes"), the key is of its first word, and the review built from it cites it as written."""
+    root = site({"refs.bib": BIB_LITERAL, "taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    path = root / "papers/barnes2020hashing.md"
+    assert path.read_text(encoding="utf-8").startswith(
+        "---\ntitle: A Hashing Report\nauthors: ['{Barnes, Inc.}', Ann Lee, '{Facebook AI Research}']\n")
+    build_imported(root, path)
+    assert "author = {{Barnes, Inc.} and Ann Lee and {Facebook AI Research}}," in (
+        root / "_site/papers.bib").read_text(encoding="utf-8")
+    page = (root / "_site/publications/barnes2020hashing/index.html").read_text(encoding="utf-8")
+    assert '<p class="byline">Barnes, Inc., Ann Lee and Facebook AI Research</p>' in page
 
 
 def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(

@@ -159,6 +159,27 @@ def test_from_bibtex_a_family_name_in_braces_is_written_family_given_with_its_br
     assert parsed.paper.name_splits == (NameSplit("Fernando", "", "De la Torre", ""), None)
 
 
+def test_a_whole_name_in_braces_from_bibtex_or_authors_is_written_as_one_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Barnes, Inc.}" (BibTeX's braces around an organisation) is one name that does not split, from --bibtex and
+    from --authors alike: not "Inc. Barnes", nor an error."""
+    root = site({"barnes.bib": "@techreport{barnes2020report, title = {A Hashing Report}, author = {{Barnes, Inc.} "
+                               "and Ann Lee}, institution = {Barnes}, year = {2020}}\n"})
+    args = ["--facet", "family=supervised", "--facet", "modality=text"]
+    assert run(root, "--bibtex", str(root / "barnes.bib"), *args) == 0
+    path = root / "papers/barnes2020hashing.md"
+    assert "\nauthors: ['{Barnes, Inc.}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+    path.unlink()
+    assert run(root, "--title", "A Hashing Report", "--authors", "{Barnes, Inc.}, Ann Lee", "--year", "2020",
+               "--no-fetch", *args) == 0
+    assert "\nauthors: ['{Barnes, Inc.}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+    parsed, diagnostics = parse_paper(SourceFile(path, "papers/barnes2020hashing.md", "barnes2020hashing"),
+                                      frozenset({"family", "modality"}))
+    assert parsed is not None and diagnostics == []
+    assert parsed.paper.authors == ("Barnes, Inc.", "Ann Lee")
+    assert parsed.paper.name_splits == (NameSplit("", "", "Barnes, Inc.", ""), None)
+
+
 def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({})
     assert run(root, "--bibtex", str(FIXTURES / "refs.bib")) == 2
@@ -373,9 +394,19 @@ def test_the_fixes_of_authors_tags_and_facets_name_the_flag_not_a_line_of_the_fi
         "l2h: nothing written: 3 error(s); fix them and run `l2h new` again\n"))
     assert run(root, "--title", "T", "--authors", "Ann Lee, {De la Torre}, Fernando", "--year", "2008") == 1
     assert capsys.readouterr().err == (
-        '--authors: error[author-braces]: authors "Ann Lee, {De la Torre}, Fernando" hold braces; they group words '
-        'of a family name only in a name written "Family, Given", as an item of a YAML list of authors\n'
+        '--authors: error[author-braces]: author "{De la Torre}, Fernando" has braces; in --authors they group the '
+        'words of a family name only at the end of a name written first name first, as in "Fernando {De la Torre}", '
+        'or a whole name, as in "{Barnes, Inc.}"\n'
         "  help: give --authors 'Ann Lee, Fernando {De la Torre}'\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    # names the file would write as items of a list, each with its own braces: one problem, of the flag
+    assert run(root, "--title", "T", "--authors", "Fernando {De la Torre}, {Fernando} Torre", "--authors", "Le {Song}x",
+               "--year", "2008") == 1
+    assert capsys.readouterr().err == (
+        '--authors: error[author-braces]: authors "{Fernando} Torre", "Le {Song}x" have braces; in --authors they '
+        'group the words of a family name only at the end of a name written first name first, as in "Fernando '
+        '{De la Torre}", or a whole name, as in "{Barnes, Inc.}"\n'
+        "  help: give --authors 'Fernando {De la Torre}, Fernando Torre, Le Songx'\n"
         "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 
@@ -422,14 +453,15 @@ def test_one_word_authors_that_read_as_last_first_pairs_are_not_written_as_a_lis
     assert capsys.readouterr().err == (
         'the BibTeX input entry w: error[authors-split-pairs]: authors "Weiss", "Yair" look like a "Last, First" '
         "pair split in two: l2h reads them as 2 authors\n"
-        '  help: write each name as one item, first name first: authors: [Yair Weiss, "Procter & Gamble"] (or, if '
-        'they are 2 names after all, organisations say, quote each: authors: ["Weiss", "Yair", "Procter & Gamble"])\n'
+        '  help: write each name as one item, first name first: authors: [Yair Weiss, "{Procter & Gamble}"] (or, if '
+        'they are 2 names after all, organisations say, quote each: authors: ["Weiss", "Yair", "{Procter & Gamble}"])\n'
         "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
     monkeypatch.setattr("sys.stdin", io.StringIO(
         "@inproceedings{w, title={Small Codes}, author={Weiss, Yair and {Procter \\& Gamble}}, year={2008}}\n"))
     assert run(root, "--bibtex", "-", "--no-fetch") == 0
-    assert "authors: [Yair Weiss, Procter & Gamble]\n" in (root / "papers/weiss2008small.md").read_text(encoding="utf-8")
+    # the braces make it one name, cited as written: not "Gamble, Procter &"
+    assert "authors: [Yair Weiss, '{Procter & Gamble}']\n" in (root / "papers/weiss2008small.md").read_text(encoding="utf-8")
 
 
 def test_a_different_paper_whose_key_is_taken_gets_the_next_free_key(

@@ -468,11 +468,11 @@ def test_braces_group_words_of_a_family_name_written_family_given() -> None:
     ("Torre, {Fernando De}", "authors-family-given",
      "has braces outside its family name; braces group words of the family name", 'write "Torre, Fernando De"'),
     ("Fernando {De la Torre}", "author-braces",
-     ('has braces; they group words of a family name only in a name written "Family, Given", as an item of a YAML '
-     "list of authors"), 'write it so: "{De la Torre}, Fernando"'),
+     ('has braces; they group words of a family name only in a name written "Family, Given", or a whole name, as an '
+     "item of a YAML list of authors"), 'write it so: "{De la Torre}, Fernando"'),
     ("{Fernando} Torre", "author-braces",
-     ('has braces; they group words of a family name only in a name written "Family, Given", as an item of a YAML '
-     "list of authors"), 'write it without braces, "Fernando Torre"'),
+     ('has braces; they group words of a family name only in a name written "Family, Given", or a whole name, as an '
+     "item of a YAML list of authors"), 'write it without braces, "Fernando Torre"'),
 ])
 def test_braces_anywhere_else_in_a_name_are_an_error_with_the_fix(item: str, code: str, message: str,
                                                                   hint: str) -> None:
@@ -494,7 +494,7 @@ def test_braces_in_the_one_line_form_of_authors_are_an_error_whose_fix_is_a_list
     parsed, diagnostics = parse(list_paper("Ann Lee, Fernando {De la Torre}"))
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
         (3, "author-braces", ('authors "Ann Lee, Fernando {De la Torre}" hold braces; they group words of a family '
-         'name only in a name written "Family, Given", as an item of a YAML list of authors'),
+         'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of authors'),
          'write authors as a YAML list, one name an item: authors: ["Ann Lee", "{De la Torre}, Fernando"]')]
     assert parsed is not None and not parsed.complete
 
@@ -575,3 +575,29 @@ def test_next_year_is_accepted_as_the_docs_say() -> None:
     _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {next_year + 1}\ntags: [X]\n---\nS\n")
     assert [d.code for d in diagnostics] == ["year-range"]
 
+
+
+@pytest.mark.parametrize("authors, hint", [
+    ('\n  - {Barnes, Inc.}\n  - Ann Lee', 'quote the item: "{Barnes, Inc.}"'),
+    ("[{Facebook AI Research}, Ann Lee]", 'quote the item: "{Facebook AI Research}"'),
+    ("[{Facebook AI Research}, Ann Lee, {De la Torre}, Fernando]", 'quote the item: "{Facebook AI Research}"')])
+def test_a_whole_name_in_braces_left_unquoted_is_an_error_whose_fix_quotes_it_alone(authors: str, hint: str) -> None:
+    """A whole name in braces is one name: the item after it is another author, not its given name (a one-word item
+    on its line, "Fernando", is: test above)."""
+    parsed, diagnostics = parse(list_paper(authors))
+    found = [(d.code, d.message, d.hint) for d in diagnostics]
+    message = f'author "{hint[17:-1]}" is read by YAML as a mapping, for it starts with a brace'
+    assert found[0] == ("author-braces", message, hint)
+    assert parsed is not None and not parsed.complete
+
+
+def test_a_whole_name_in_braces_is_one_name_that_does_not_split() -> None:
+    """"{Barnes, Inc.}" is neither "Inc. Barnes" nor an error; in the one-line form, the fix keeps it whole."""
+    parsed, diagnostics = parse(list_paper('["{Barnes, Inc.}", Ann Lee, "{Facebook AI Research}"]'))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.authors == ("Barnes, Inc.", "Ann Lee", "Facebook AI Research")
+    assert parsed.paper.name_splits == (NameSplit("", "", "Barnes, Inc.", ""), None,
+                                        NameSplit("", "", "Facebook AI Research", ""))
+    _, diagnostics = parse(list_paper('"{Barnes, Inc.}, Ann Lee"'))
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("author-braces", 'write authors as a YAML list, one name an item: authors: ["{Barnes, Inc.}", "Ann Lee"]')]

@@ -19,7 +19,7 @@ from bibtexparser.model import Block, Entry
 
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link, NameSplit
-from l2h_site.names import family_given, first_name_first, read_family_given, split_name
+from l2h_site.names import family_given, first_name_first, is_literal, read_family_given, split_name
 from l2h_site.parse import check_url
 from l2h_site.textutil import decode_utf8
 
@@ -319,12 +319,15 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
 def _marked_split(name: object) -> NameSplit | None:
     """Where a name written "Family, Given" splits, if split_name would split it otherwise first name first ("Das
     Sarma, Anish", which it would cite as "Sarma"); None for any other name, which its first-name-first form says
-    as well, and for one that read_family_given would not read back as the same name."""
+    as well, and for one that read_family_given would not read back as the same name. A whole name in braces of more
+    than a word ("{Barnes, Inc.}", "{Facebook AI Research}") is one name that does not split (names.read_literal)."""
     if not isinstance(name, _BibName) or not name.family_first:
         return None
     given, particle, family, suffix = (" ".join(part) for part in (name.parts.first, name.parts.von, name.parts.last,
                                                                     name.parts.jr))
     split = NameSplit(given, particle, family, suffix)
+    if is_literal(split) and re.search(r"[\s,]", family):  # "{Barnes, Inc.}": one name that does not split
+        return split
     if not (family and given) or "," in "".join(split) or read_family_given(family_given(split)) != split:
         return None
     return split if split != split_name(first_name_first(split)) else None

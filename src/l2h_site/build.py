@@ -33,7 +33,16 @@ from l2h_site.parallel import is_parallel, iter_ordered, reserve_cores, threshol
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
 from l2h_site.progress import QUIET, Progress
 from l2h_site.related import related_stored_at
-from l2h_site.render import PageList, compile_templates, render_search, render_site, site_environment, static_files
+from l2h_site.render import (
+    PageList,
+    compile_templates,
+    missing_templates,
+    needed_templates,
+    render_search,
+    render_site,
+    site_environment,
+    static_files,
+)
 from l2h_site.search import bundle_pages_for_editing
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy, renamed_tags
@@ -164,6 +173,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                 papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
                                        file_keys={source.key: source.relpath for source in sources})
+    diagnostics += missing_templates(templates, config.templates_dir, needed_templates(config, papers))
     if summaries is not None:  # papers with errors too: every problem of a file at once
         readable = [item.paper for _, item in parsed
                     if summaries(item.paper.source) and "summary" not in item.unread and item.paper.summary.strip()]

@@ -13,7 +13,7 @@ from typing import Any
 
 from l2h_site.markup import plain_text
 from l2h_site.model import NameSplit, Paper
-from l2h_site.names import is_grouped, is_lowercase, split_name
+from l2h_site.names import is_grouped, is_literal, is_lowercase, split_name
 
 JOURNALS = frozenset({
     "TPAMI", "IJCV", "TIP", "TKDE", "TMM", "TNNLS", "TCSVT", "TOIS", "TODS", "JMLR", "PR", "CACM", "JACM",
@@ -99,7 +99,10 @@ def bibtex_name(name: str, split: NameSplit | None = None) -> str:
     """Write an author for BibTeX so that it reads the name's split (name_split): "First von Last" where BibTeX reads
     that alike, else "von Last, Jr., First" (a suffix, a family name that begins with a capitalised word, or a split
     the file marks that BibTeX would not read in the name first name first). A family name BibTeX would read partly as
-    a particle goes in braces: "{De la Torre}, Fernando"."""
+    a particle goes in braces: "{De la Torre}, Fernando"; so does a name the file marks as not splitting, "{Barnes,
+    Inc.}" (names.read_literal), which BibTeX would split."""
+    if split is not None and is_literal(split) and re.search(r"[\s,]", split.family):
+        return "{" + bibtex_escape(split.family) + "}"
     whole = name_split(name, split)
     given, particle, family, suffix = whole
     surname = " ".join(filter(None, (particle, family)))

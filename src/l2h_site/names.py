@@ -2,7 +2,8 @@
 
 A name is written first name first ("Anish Das Sarma"), and split_name guesses its split; or, as one item of a YAML
 list, "Family, Given" as BibTeX writes it ("Das Sarma, Anish"), which says where it splits (read_family_given). As in
-BibTeX, braces group words of that family name which would otherwise be read as its particle: "{De la Torre}, Fernando".
+BibTeX, braces group words of that family name which would otherwise be read as its particle: "{De la Torre}, Fernando";
+and braces around a whole item make it one name that does not split, an organisation's: "{Barnes, Inc.}" (read_literal).
 """
 
 from __future__ import annotations
@@ -77,13 +78,34 @@ class NameProblem(NamedTuple):
     """One concrete fix."""
 
 
+_LITERAL = re.compile(r"\{([^{}]*[^\s{}][^{}]*)\}")
+"""A whole name in one pair of braces, as BibTeX writes an organisation: "{Barnes, Inc.}", "{Facebook AI Research}"."""
+
+
+def read_literal(text: str) -> NameSplit | None:
+    """Read a whole name in braces ("{Barnes, Inc.}") as one name that does not split: all family name, no given name
+    (is_literal); None for any other name."""
+    group = _LITERAL.fullmatch(text.strip())
+    return NameSplit("", "", re.sub(r"\s+", " ", group.group(1)).strip(), "") if group else None
+
+
+def is_literal(split: NameSplit) -> bool:
+    """Tell whether a split is a name that does not split (read_literal; a one-word name is one too): cited as
+    written, in braces where BibTeX would split it."""
+    return not (split.given or split.particle or split.suffix)
+
+
 def read_family_given(text: str) -> NameSplit | NameProblem:
     """Read a name written "Family, Given" or, with a suffix, "Family, Jr., Given", as BibTeX reads "von Last,
-    First" and "von Last, Jr, First"; return its split, or the problem that keeps it from being one name.
+    First" and "von Last, Jr, First"; return its split, or the problem that keeps it from being one name. A whole
+    name in braces is one name that does not split (read_literal).
 
     As BibTeX does, the family part's words up to its last lowercase one, never its last word, are the particle:
     "van der Maaten, Laurens" is particle "van der", family "Maaten"; "Das Sarma, Anish" is family "Das Sarma".
     """
+    literal = read_literal(text)
+    if literal is not None:
+        return literal
     parts = [re.sub(r"\s+", " ", part).strip() for part in text.split(",")]
     said = f'author "{text}"'
     several = [name.strip() for name in re.split(r"\s+and\s+|\s*&\s*", text) if name.strip()]
@@ -161,7 +183,9 @@ def quoted_item(name: str) -> str:
 
 def family_given(split: NameSplit, grouped: bool = False) -> str:
     """Write a split as read_family_given reads it back: "Das Sarma, Anish", "Steele, Jr., Guy L.", "{De la Torre},
-    Fernando"; grouped puts the family name in braces even where it needs none."""
+    Fernando", "{Barnes, Inc.}"; grouped puts the family name in braces even where it needs none."""
+    if is_literal(split):  # one word needs no braces: read first name first, it is all family name too
+        return "{" + split.family + "}" if grouped or re.search(r"[\s,]", split.family) else split.family
     family = "{" + split.family + "}" if grouped or is_grouped(split) else split.family
     return ", ".join(part for part in (" ".join(filter(None, (split.particle, family))), split.suffix, split.given)
                      if part)
@@ -175,10 +199,10 @@ def first_name_first(split: NameSplit) -> str:
 def braces_problem(name: str) -> NameProblem | None:
     """Tell what is wrong with braces in a name written first name first ("Fernando {De la Torre}"): l2h reads braces
     only around the family name of a name written "Family, Given"; None for a name without braces."""
-    if "{" not in name and "}" not in name:
+    if ("{" not in name and "}" not in name) or read_literal(name):
         return None
     return NameProblem(f'author "{name}" has braces; they group words of a family name only in a name written '
-                       '"Family, Given", as an item of a YAML list of authors',
+                       '"Family, Given", or a whole name, as an item of a YAML list of authors',
                        f"write it so: {quoted_item(unbraced_item(name))}" if read_given_group(name) else
                        f"write it without braces, {quoted_item(unbraced(name))}")
 
@@ -196,6 +220,6 @@ def read_given_group(name: str) -> NameSplit | None:
 
 def unbraced_item(name: str) -> str:
     """Write a name as an item of a list of authors without braces that l2h does not read: "Fernando {De la Torre}" as
-    "{De la Torre}, Fernando", the name without its braces else."""
-    split = read_given_group(name)
+    "{De la Torre}, Fernando", a whole name in braces as it is ("{Barnes, Inc.}"), the name without its braces else."""
+    split = read_given_group(name) or read_literal(name)
     return family_given(split, grouped=True) if split else unbraced(name)

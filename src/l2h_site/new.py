@@ -29,7 +29,7 @@ from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
-from l2h_site.names import family_given, first_name_first, read_given_group, unbraced
+from l2h_site.names import family_given, first_name_first, read_given_group, read_literal, unbraced
 from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
@@ -370,17 +370,42 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
 
 def authors_flag_hint(texts: Sequence[str]) -> str:
     """Say how to give the names of --authors flags without the braces l2h does not read: a family name in braces
-    stands last, "Fernando {De la Torre}" (also for "{De la Torre}, Fernando", as BibTeX writes it), braces
-    elsewhere go."""
-    names: list[str] = []
-    group = None  # a family name in braces, "{De la Torre}", that the next name may be the given name of
-    for name in (name for text in texts for name in split_authors(text)):
-        if group and "{" not in name and "}" not in name:  # "{De la Torre}, Fernando"
-            names[-1] = f"{name} {group}"
+    stands last, "Fernando {De la Torre}" (also for "{De la Torre}, Fernando", as BibTeX writes it), a whole name
+    in braces stays ("{Barnes, Inc.}"), braces elsewhere go."""
+    names = _flag_names(texts)
+    fixed: list[str] = []
+    for i, name in enumerate(names):
+        if i and _is_group_then_given(names, i - 1):  # "{De la Torre}, Fernando"
+            fixed[-1] = f"{name} {fixed[-1]}"
         else:
-            names.append(name if read_given_group(name) else unbraced(name))
-        group = name if re.fullmatch(r"\{[^{}]+\}", name) and names[-1] == unbraced(name) else None
-    return f"give --authors {shlex.quote(', '.join(names))}"
+            fixed.append(name if read_given_group(name) or read_literal(name) else unbraced(name))
+    return f"give --authors {shlex.quote(', '.join(fixed))}"
+
+
+def authors_flag_braces(texts: Sequence[str]) -> str | None:
+    """Say which names of --authors flags have braces l2h does not read, and where it reads them; None if none has.
+    A whole name in braces is one name ("{Barnes, Inc.}"), unless a one-word name follows it: "{De la Torre},
+    Fernando" is a family name and its given name, as BibTeX writes them, which --authors does not read."""
+    names = _flag_names(texts)
+    found = [f"{name}, {names[i + 1]}" if _is_group_then_given(names, i) else name for i, name in enumerate(names)
+             if ("{" in name or "}" in name) and not read_given_group(name)
+             and (not read_literal(name) or _is_group_then_given(names, i))]
+    if not found:
+        return None
+    return (f"{'author' if len(found) == 1 else 'authors'} {quote_list(found, 6)} "
+            f"{'has' if len(found) == 1 else 'have'} braces; in --authors they group the words of a family name only "
+            'at the end of a name written first name first, as in "Fernando {De la Torre}", or a whole name, as in '
+            '"{Barnes, Inc.}"')
+
+
+def _flag_names(texts: Sequence[str]) -> list[str]:
+    return [name for text in texts for name in split_authors(text)]
+
+
+def _is_group_then_given(names: Sequence[str], i: int) -> bool:
+    """Tell whether names[i] is a name in braces and the next one word without braces: "{De la Torre}, Fernando"."""
+    after = names[i + 1] if i + 1 < len(names) else ""
+    return bool(read_literal(names[i])) and bool(after) and not re.search(r"[\s{}]", after)
 
 
 def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
@@ -418,7 +443,8 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.title = re.sub(r"\s+", " ", options.title).strip() if options.title else draft.title
     flagged = [a for text in options.authors for a in _author_flag(text, say)]
     if flagged:  # the flag's names, first name first, replace those read and where they split
-        splits = [read_given_group(name) for name in flagged]  # "Fernando {De la Torre}" says where it splits
+        # "Fernando {De la Torre}" says where it splits; "{Barnes, Inc.}" that it does not
+        splits = [read_given_group(name) or read_literal(name) for name in flagged]
         draft.authors = [first_name_first(split) if split else name for name, split in zip(flagged, splits)]
         draft.name_splits = splits if any(splits) else []
     draft.year = options.year or draft.year
@@ -457,6 +483,8 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         diagnostics += validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))[1]
     lines = text.split("\n")
     found = []
+    braces = authors_flag_braces(options.authors) if options.authors else None
+    braces_said = False
     for d in diagnostics:
         name = _field_at(lines, d.line)
         if d.code == "placeholder" and name in {"tags", "summary", *facet_ids}:
@@ -466,8 +494,16 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
         hint = authors_flag_hint(options.authors) if d.code == "author-braces" else flag_hint(d.hint, name, flag)
+        message = d.message
+        if d.code == "author-braces" and options.authors:  # said of the flag, once: the file is not the writer's
+            if braces_said:
+                continue
+            message, braces_said = braces or message, True
         found.append(dataclasses.replace(d, path=flag if given or not draft.source else draft.source, line=0,
-                                         column=0, hint=hint if given else d.hint))
+                                         column=0, message=message if given else d.message,
+                                         hint=hint if given else d.hint))
+    if braces and not braces_said:  # "{De la Torre}, Fernando": the file would hold two names, each fine
+        found.append(error("--authors", 0, 0, "author-braces", braces, authors_flag_hint(options.authors)))
     return found
 
 

@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, NameSplit, Paper, SourceFile
-from l2h_site.names import NameProblem, braces_problem, first_name_first, quoted_item, read_family_given, unbraced_item
+from l2h_site.names import (
+    NameProblem,
+    braces_problem,
+    first_name_first,
+    quoted_item,
+    read_family_given,
+    read_literal,
+    unbraced_item,
+)
 from l2h_site.textutil import (
     TYPOGRAPHIC_QUOTES,
     closest,
@@ -221,13 +229,42 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
-    """Split an author string written as 'A, B and C', 'A, B, and C' or 'A; B; C' into names."""
-    parts = re.split(r";", text) if ";" in text else re.split(r",", text)
+    """Split an author string written as 'A, B and C', 'A, B, and C' or 'A; B; C' into names; a name in braces
+    ("{Barnes, Inc.}", "{Barnes and Noble}") is one."""
+    masked = _masked(text)
+    parts = re.split(r";", masked) if ";" in masked else re.split(r",", masked)
     names: list[str] = []
     for part in parts:
         # "and" may follow a comma (the serial comma: "A, B, and C"): it is no part of the next name
         names.extend(re.split(r"(?:^|\s+)and\s+|\s*&\s*", part.strip()))
-    return [re.sub(r"\s+", " ", n).strip() for n in names if n.strip()]
+    return [re.sub(r"\s+", " ", _unmasked(n)).strip() for n in names if n.strip()]
+
+
+_MASKS = {",": "\x00", ";": "\x01", "&": "\x02", " ": "\x03", "\t": "\x04", "\n": "\x05"}
+"""What splits a line of names, and what each is written as within braces while the line is split (_masked)."""
+
+
+def _masked(text: str) -> str:
+    """Hide from splitting what separates names within braces: "{Barnes, Inc.}" is one name, as in BibTeX."""
+    if "{" not in text:
+        return text
+    out, depth = [], 0
+    for char in text:
+        depth = max(depth + (char == "{") - (char == "}"), 0)
+        out.append(_MASKS.get(char, char) if depth and char != "{" else char)
+    return "".join(out)
+
+
+def _unmasked(text: str) -> str:
+    """Undo _masked."""
+    for char, mask in _MASKS.items():
+        text = text.replace(mask, char)
+    return text
+
+
+def _is_marked(name: str) -> bool:
+    """Tell whether a name of a list says where it splits: written "Family, Given", or whole in braces."""
+    return "," in name or read_literal(name) is not None
 
 
 _LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S)", re.IGNORECASE)
@@ -238,7 +275,7 @@ def first_names_first(names: Sequence[str]) -> tuple[list[str], tuple[NameSplit 
     """Turn the names of a list written "Family, Given" first name first; return them with where each splits (None for
     a name written first name first; no splits at all when there is none). A name that is not one "Family, Given"
     (read_family_given's problem) is kept as written."""
-    read = [read_family_given(n) if "," in n else None for n in names]
+    read = [read_family_given(n) if "," in n or read_literal(n) else None for n in names]
     splits = tuple(split if isinstance(split, NameSplit) else None for split in read)
     turned = [first_name_first(split) if split else n for n, split in zip(names, splits)]
     return turned, splits if any(splits) else ()
@@ -249,12 +286,10 @@ _INITIALS = re.compile(r"^(?!(?:Jr|Sr)\.$)(?:[A-ZÀ-ÖØ-Þ][a-z]?\.[\s-]*)+$|^[
 
 
 def _braces_read_as_mapping(item: object) -> str | None:
-    """The words of an item of a YAML [flow list] that YAML read as a mapping for its braces ("{De la Torre}" of
-    [{De la Torre}, Fernando]); None for any other item."""
-    if isinstance(item, dict) and len(item) == 1:
-        ((key, value),) = item.items()
-        if isinstance(key, str) and value is None:
-            return key
+    """The words of an item of a YAML list that YAML read as a mapping for its braces ("De la Torre" of [{De la
+    Torre}, Fernando], "Barnes, Inc." of "- {Barnes, Inc.}"); None for any other item."""
+    if isinstance(item, dict) and item and all(isinstance(k, str) and v is None for k, v in item.items()):
+        return ", ".join(item)  # {Barnes, Inc.}: a mapping of two keys
     return None
 
 
@@ -264,16 +299,17 @@ def bibtex_names(text: str) -> list[str] | None:
     Caught: 'Weiss, Yair and Torralba, Antonio', 'Doe, J.' (a part that is only initials), 'Weiss, Yair'
     (one-word parts, two by two) and 'Doe, Jane; Roe, John'. split_authors would read each of them wrongly.
     """
+    text = _masked(text)  # a name in braces is one, and whole: "{Barnes, Inc.}" is no pair
     if ";" in text:
         parts = [p.strip() for p in text.split(";") if p.strip()]
         if not any(p.count(",") == 1 for p in parts):
             return None
-        return [_first_name_first(p) if p.count(",") == 1 else p for p in parts]
+        return [_unmasked(_first_name_first(p) if p.count(",") == 1 else p) for p in parts]
     if "," not in text:
         return None
     pairs = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", text) if p.strip()]
     if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):
-        return [_first_name_first(p) for p in pairs]
+        return [_unmasked(_first_name_first(p)) for p in pairs]
     parts = [p.strip() for p in text.split(",") if p.strip()]
     two_by_two = len(parts) % 2 == 0 and all(" " not in p for p in parts)
     names: list[str] = []
@@ -285,7 +321,7 @@ def bibtex_names(text: str) -> list[str] | None:
         else:
             names.append(parts[i])
             i += 1
-    return names if len(names) < len(parts) else None
+    return [_unmasked(n) for n in names] if len(names) < len(parts) else None
 
 
 def _as_a_list(field: str, names: list[str]) -> str:
@@ -483,8 +519,9 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.name_splits: tuple[NameSplit | None, ...] = ()
         """Where each author's name splits, as the file writes it "Family, Given" (Paper.name_splits)."""
-        self.marked_at: dict[int, tuple[int, int]] = {}
-        """Where the list item of each author written "Family, Given" is, by the author's index (positions())."""
+        self.item_at: dict[int, tuple[int, int]] = {}
+        """Where the list item of each author written "Family, Given" is, and of each author written otherwise whose
+        name one of those is too, by the author's index (positions())."""
         # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
@@ -495,7 +532,7 @@ class _Reader:
         for path, pos in self.doc.key_positions.items():
             out.setdefault(path, pos)
             out[("key",) + path] = pos
-        for index, pos in self.marked_at.items():
+        for index, pos in self.item_at.items():
             out[("name", index)] = pos
         return out
 
@@ -641,16 +678,20 @@ class _Reader:
                 return flipped
             if "{" in text or "}" in text:
                 self.fail((name,), "author-braces", f'{name} "{_clip(text)}" hold braces; they group words of a family '
-                          'name only in a name written "Family, Given", as an item of a YAML list of authors',
+                          'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '
+                          'authors',
                           f"write {name} as a YAML list, one name an item: {name}: "
                           f"[{', '.join(quoted_item(unbraced_item(n)) for n in names)}]")
         elif isinstance(value, list):
             quoted: list[bool] = []
-            marked: list[tuple[str, int]] = []  # each name with a comma, and its item, in order
+            written: list[tuple[str, int]] = []  # each name and its item, in order
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
-                    given = value[i + 1] if i + 1 < len(value) and isinstance(value[i + 1], str) else None
+                    # the item after it, one word on its line, is its given name; "{Barnes, Inc.}" is a whole name
+                    after = value[i + 1] if i + 1 < len(value) and "," not in group else None
+                    given = after if isinstance(after, str) and not re.search(r"[\s{}]", after.strip()) and \
+                        self.at((name, i))[0] == self.at((name, i + 1))[0] else None
                     self.fail((name, i), "author-braces", f'author "{{{group}}}" is read by YAML as a mapping, for '
                               "it starts with a brace", "quote the item: " + quoted_item(
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
@@ -661,10 +702,11 @@ class _Reader:
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
                     names.extend(found)
-                    marked.extend((n, i) for n in found if "," in n)
+                    written.extend((n, i) for n in found)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
                     # is a name written "Family, Given", never half of a pair
-                    quoted.extend(self.is_quoted((name, i)) or ";" in text or "," in n for n in found)
+                    quoted.extend(self.is_quoted((name, i)) or ";" in text or "," in n or bool(read_literal(n))
+                                  for n in found)
                     for problem in (read_family_given(n) for n in map(without_et_al_name, found) if "," in n):
                         if isinstance(problem, NameProblem):
                             self.fail((name, i), "authors-family-given", problem.message, problem.hint)
@@ -690,20 +732,34 @@ class _Reader:
                       "list every author as published")
             names = without_et_al(names)
         if isinstance(value, list):
-            self.mark_items(name, names, marked)
+            self.mark_items(name, names, written)
             names, self.name_splits = first_names_first(names)
+            self.mark_twins(name, names, written)
         return names
 
-    def mark_items(self, field: str, names: list[str], marked: list[tuple[str, int]]) -> None:
-        """Note where each name written "Family, Given" is, by its index among the names, for messages about it
-        after parsing (validate.check_two_names). Such a name is never half of a pair, so the names with a comma
-        are those of the items, in order; an "et al." may have taken a comma from one ("Ann Lee, et al.")."""
-        items = iter((without_et_al_name(text), i) for text, i in marked)
+    def mark_items(self, field: str, names: list[str], written: list[tuple[str, int]]) -> None:
+        """Note where each name written "Family, Given" (or whole in braces, "{Barnes, Inc.}") is, by its index among
+        the names, for messages about it after parsing (validate.check_two_names). Such a name is never half of a
+        pair, so the names marked so are those of the items, in order; an "et al." may have taken a comma from one
+        ("Ann Lee, et al.")."""
+        items = iter((without_et_al_name(text), i) for text, i in written if _is_marked(text))
         for index, text in enumerate(names):
-            if "," in text:
+            if _is_marked(text):
                 item = next(((t, i) for t, i in items if t == text), None)
                 if item is not None:
-                    self.marked_at[index] = self.at((field, item[1]))
+                    self.item_at[index] = self.at((field, item[1]))
+
+    def mark_twins(self, field: str, shown: list[str], written: list[tuple[str, int]]) -> None:
+        """Note where a name written first name first is when the list also writes it "Family, Given" ("Anish Das
+        Sarma" and "Das Sarma, Anish"), by its index among the names as shown, for validate.check_name_splits (the
+        two may split apart). Rare: most lists have no such name, and nothing is noted."""
+        twins = {shown[index] for index in self.item_at}
+        items = iter((without_et_al_name(text), i) for text, i in written if not _is_marked(text))
+        for index, text in enumerate(shown):
+            if text in twins and index not in self.item_at:
+                item = next(((t, i) for t, i in items if t == text), None)
+                if item is not None:
+                    self.item_at[index] = self.at((field, item[1]))
 
     def is_quoted(self, path: tuple[Any, ...]) -> bool:
         """Tell whether the value at path is written in quotes."""

@@ -29,7 +29,7 @@ from l2h_site.feed import atom_date, feed_papers
 from l2h_site.finder import author_list, finder_files, finder_search_file
 from l2h_site.markup import title_heading, unfocusable_boxes
 from l2h_site.memory import release_freed_memory
-from l2h_site.model import Config, RenderedPage
+from l2h_site.model import Config, Paper, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
@@ -124,10 +124,32 @@ def site_environment(config: Config, cache: BuildCache | None = None) -> jinja2.
                             cache.folder / "templates" if cache is not None and cache.folder is not None else None)
 
 
-SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "home.html", "page.html", "paper.html",
-                  "papers.html", "redirect.html", "sitemap.xml", "stats.html", "tag.html", "tags.html", "taxonomy.html",
-                  "topic-map.svg", "year.html")
-"""The templates render_site renders pages with: a templates folder must have each of them."""
+SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "home.html", "paper.html", "papers.html",
+                  "sitemap.xml", "stats.html", "tag.html", "tags.html", "taxonomy.html", "topic-map.svg", "year.html")
+"""The templates render_site renders pages with in every review: a templates folder must have each of them. page.html
+and redirect.html are needed only by a review that has what they render (needed_templates)."""
+
+
+def needed_templates(config: Config, papers: Iterable[Paper]) -> list[tuple[str, str, str]]:
+    """The templates besides SITE_TEMPLATES that a review renders pages with, each with the file that needs it and
+    how: page.html for its resources and contributing pages, redirect.html for a paper's former keys."""
+    needed = [("page.html", relative, "its page") for relative in (config.resources, config.contributing)
+              if config.path(relative).is_file()][:1]
+    needed += [("redirect.html", paper.source, "the redirect from its former key") for paper in papers
+               if paper.former_keys][:1]
+    return needed
+
+
+def missing_templates(env: jinja2.Environment, templates_rel: str,
+                      needed: Iterable[tuple[str, str, str]]) -> list[Diagnostic]:
+    """Report each needed template (needed_templates) that the templates folder lacks, naming what needs it."""
+    rel = templates_rel.rstrip("/")
+    if not isinstance(env.loader, jinja2.FileSystemLoader) or not Path(env.loader.searchpath[0]).is_dir():
+        return []  # no folder: compile_templates said so
+    names = set(env.list_templates())
+    return [error(f"{rel}/{name}", 0, 0, "template-missing", f"template {name} does not exist; {source} needs it for "
+                  f"{what}", f"restore {name} in {rel}/")
+            for name, source, what in needed if name not in names]
 
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".svg", ".txt", ".j2", ".jinja", ".jinja2")
 """Files of the templates folder that compile_templates compiles."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
-from l2h_site.names import family_given, is_whole_name, quoted_item
+from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import ParsedPaper, flow_item
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
@@ -31,10 +31,12 @@ def derive_key(authors: Sequence[str], year: int, title: str, first_split: NameS
     The last name is the last word of the first author's name or, where its file writes the name "Family, Given"
     (first_split), of the family name: "Das Sarma, Anish" gives "sarma", as "Anish Das Sarma" always has (the
     family name whole, "dassarma", would break every existing key of such a paper), and "Steele, Jr., Guy L."
-    "steele", not the suffix.
+    "steele", not the suffix. A whole name in braces, which does not split ("{Barnes, Inc.}", an organisation's),
+    gives its first word, "barnes".
     """
     words = (first_split.family if first_split else authors[0] if authors else "").split()
-    last = words[-1] if words else "anon"
+    # a name that does not split ("{Barnes, Inc.}", an organisation's) is keyed by its first word, as it is read
+    last = words[0 if first_split and is_literal(first_split) else -1] if words else "anon"
     lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
     words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
     return f"{lastname}{year}{words[0] if words else 'untitled'}"
@@ -279,25 +281,38 @@ def check_distinct_from(papers: Sequence[Paper], files: Mapping[str, str],
 
 def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
     """Find an author whose name one file marks "Family, Given" ("Das Sarma, Anish") and another writes so that it
-    splits otherwise ("Anish Das Sarma", cited "Sarma"): the pages show one author, the citations two."""
-    marked: dict[str, tuple[NameSplit, str]] = {}
+    splits otherwise ("Anish Das Sarma", cited "Sarma"), or the same file does in another item of its list: the pages
+    show one author, the citations two."""
+    marked: dict[str, tuple[NameSplit, str, int]] = {}
     for paper in sorted(papers, key=lambda p: p.source):
-        for name, split in zip(paper.authors, paper.name_splits):
+        for index, (name, split) in enumerate(zip(paper.authors, paper.name_splits)):
             if split is not None:
-                marked.setdefault(name, (split, paper.source))
+                marked.setdefault(name, (split, paper.source, index))
     diagnostics: list[Diagnostic] = []
     for paper in papers if marked else ():
         if not any(name in marked for name in paper.authors):  # most papers: no name to split (every build)
             continue
-        line, column = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
-        for name, split in zip(paper.authors, author_splits(paper)):
-            first, source = marked.get(name, (split, ""))
-            if split != first:
+        field = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+        for index, (name, split) in enumerate(zip(paper.authors, author_splits(paper))):
+            first, source, first_index = marked.get(name, (split, "", 0))
+            if split == first:
+                continue
+            if source == paper.source:  # one list writes the name two ways: say where, not "in" this file
+                line, column = at(paper, "name", index) if at(paper, "name", index) != (0, 0) else field
+                there = at(paper, "name", first_index)
+                where = ("elsewhere in this file" if there == (0, 0) else f"at column {there[1]} of this line"
+                         if there[0] == line else f"at line {there[0]} of this file")
                 diagnostics.append(warning(paper.source, line, column, "author-split-differs",
                                            f'author "{name}" is split "{family_given(split)}" here but '
-                                           f'"{family_given(first)}" in {source}: citations would name two people',
-                                           f'write it "{family_given(first)}" here too, as an item of a YAML list of '
-                                           f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
+                                           f'"{family_given(first)}" {where}: citations would name two people',
+                                           f'write it "{family_given(first)}" here too (or, if the name is split '
+                                           f"wrongly {where.removesuffix(' of this file')}, correct it there)"))
+                continue
+            diagnostics.append(warning(paper.source, *field, "author-split-differs",
+                                       f'author "{name}" is split "{family_given(split)}" here but '
+                                       f'"{family_given(first)}" in {source}: citations would name two people',
+                                       f'write it "{family_given(first)}" here too, as an item of a YAML list of '
+                                       f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
     return diagnostics
 
 

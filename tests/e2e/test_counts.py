@@ -64,3 +64,21 @@ def test_counts_of_a_large_review_have_thousands_separators(page: Any, page_with
                        ("taxonomy/", "1,100"), ("tags/image-retrieval/", "1,100")):
         page.goto(large_site + path)
         expect(page.locator("main")).to_contain_text(text)
+
+
+@pytest.fixture(scope="module")
+def one_paper_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build a review of one paper (the e2e review's weiss2008spectral) and serve it."""
+    root = make_review(tmp_path_factory.mktemp("counts") / "review")
+    for key in PAPERS:
+        if key != "weiss2008spectral":
+            (root / "papers" / f"{key}.md").unlink()
+    site = build_in_mode(root, "full")
+    with serving(site, _QuietHandler) as address:
+        yield address
+
+
+def test_the_count_of_a_one_paper_review_is_singular(page: Any, one_paper_site: str) -> None:
+    """A review of one paper is "Showing 1 paper.", not "Showing all 1 papers."."""
+    page.goto(one_paper_site + "papers/")
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 paper.")

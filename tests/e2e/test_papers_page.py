@@ -917,17 +917,22 @@ def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
         context.close()
 
 
+SPAN = " Papers here are from 2008 to 2018."
+"""What the status adds for years all before or all after the e2e review's papers, a link's as typed ones."""
+
+
 @pytest.mark.parametrize(("link", "named"), [
-    ("year=1850", "year \u201c1850\u201d"), ("from=2030", "years from \u201c2030\u201d"),
-    ("to=1990", "years up to \u201c1990\u201d"), ("from=1850&to=1900", "years \u201c1850\u20131900\u201d"),
-    ("from=2009&to=2010", "years \u201c2009\u20132010\u201d"), ("from=2040&to=2040", "year \u201c2040\u201d")])
+    ("year=1850", "year \u201c1850\u201d." + SPAN), ("from=2030", "years from \u201c2030\u201d." + SPAN),
+    ("to=1990", "years up to \u201c1990\u201d." + SPAN), ("from=1850&to=1900", "years \u201c1850\u20131900\u201d." + SPAN),
+    ("from=2009&to=2010", "years \u201c2009\u20132010\u201d."), ("from=2040&to=2040", "year \u201c2040\u201d." + SPAN)])
 def test_a_link_to_years_that_no_paper_is_from_names_them(page: Any, base_url: str, link: str, named: str) -> None:
     """Years that no paper of the review is from (before or after all of them, or between two) are named in the
-    link's note and left out, as a tag the review lacks is, instead of an empty list that does not say why."""
+    link's note and left out, as a tag the review lacks is, instead of an empty list that does not say why; for
+    years before or after all of them, the note says which years the papers are from, as it does for typed years."""
     page.goto(base_url + "papers/?" + link + "&tag=Deep+Learning")
     wait_count(page, 4)
     expect(page.locator("#finder-status")).to_have_text(
-        f"Showing 4 of 8 papers. Not in this review, so left out: {named}.")
+        f"Showing 4 of 8 papers. Not in this review, so left out: {named}")
     expect(page.locator("#f-from")).to_have_value("")
     expect(page.locator("#f-to")).to_have_value("")
     assert page.url.endswith("papers/?tag=Deep+Learning")
