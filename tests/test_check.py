@@ -205,6 +205,25 @@ def test_a_name_split_two_ways_in_one_list_is_a_warning_at_the_item_naming_the_o
         "0 error(s), 1 warning(s) in 1 file\n"))
 
 
+def test_an_author_listed_twice_alike_is_a_note_at_the_repeat(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name pasted twice is noted at its second item (or, on one line, at the field), with both places in the list;
+    a note, which never fails --strict: two co-authors can share a name. A name written two ways is not noted again
+    (author-split-differs says it)."""
+    root = site({"papers/weiss2008spectral.md": paper(authors="\n  - Yair Weiss\n  - Antonio Torralba\n  - Yair Weiss")})
+    assert run(root, "--strict", capsys=capsys) == (0, (
+        'papers/weiss2008spectral.md:6:5: note[author-repeated]: author "Yair Weiss" is listed twice, as author 1 and '
+        "author 3\n"
+        "  help: remove the repeat (two co-authors who share this name can stay as they are)\n"
+        "1 note(s), no errors or warnings\n"
+        "l2h: 1 paper checked, no problems found\n"))
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors="Yair Weiss, Yair Weiss"))
+    assert run(root, capsys=capsys)[1].startswith(
+        'papers/weiss2008spectral.md:3:10: note[author-repeated]: author "Yair Weiss" is listed twice, as author 1 and '
+        "author 2\n")
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Weiss, Yair\n  - Yair Weiss"))
+    assert "author-repeated" not in run(root, capsys=capsys)[1]
+
+
 def test_a_whole_name_in_braces_written_without_them_in_the_same_list_is_a_warning_at_that_item(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"{Facebook AI Research}" is one name that does not split; written without braces, it is cited "Research,

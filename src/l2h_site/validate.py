@@ -160,7 +160,25 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                        f'facet "{facet.id}" lists a value twice', "remove the repeat"))
 
     diagnostics.extend(_check_placeholders(paper, at))
+    diagnostics.extend(_check_repeated_authors(paper, parsed.positions))
     return dataclasses.replace(paper, tags=tuple(canonical_tags)), diagnostics
+
+
+def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...], tuple[int, int]]) -> list[Diagnostic]:
+    """Note an author listed twice, written alike both times: most likely pasted twice, but two co-authors can share a
+    name ("Wei Liu"), so a note, which never fails a build. A name written two ways is author-split-differs's."""
+    splits = paper.name_splits or (None,) * len(paper.authors)
+    first: dict[tuple[str, NameSplit | None], int] = {}
+    diagnostics: list[Diagnostic] = []
+    for index, (name, split) in enumerate(zip(paper.authors, splits)):
+        earlier = first.setdefault((name, split), index)
+        if earlier != index:
+            field = "authors" if ("authors",) in positions else "author"
+            line, column = positions.get((field, index)) or positions.get((field,), (0, 0))  # one line: the field's
+            diagnostics.append(note(paper.source, line, column, "author-repeated",
+                                    f'author "{name}" is listed twice, as author {earlier + 1} and author {index + 1}',
+                                    "remove the repeat (two co-authors who share this name can stay as they are)"))
+    return diagnostics
 
 
 def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int]) -> list[Diagnostic]:
