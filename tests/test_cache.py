@@ -342,7 +342,7 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
         operation(root, step)
         assert_incremental_equals_clean(root, tmp_path, step, cache)
         cache.save_memos()
-    assert cache.cards and cache.hashes.known and cache.views
+    assert cache.cards and cache.hashes.known and cache.views and cache.bundles and cache.search_ids
 
 
 def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_matter_that_only_compares_equal(

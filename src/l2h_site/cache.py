@@ -103,6 +103,14 @@ class BuildCache:
         self.views: dict[str, tuple[Any, str]] = {}
         """Each paper's view of the last build and its digest, kept in memory between the builds of l2h serve
         (render._view_digests)."""
+        self.bundles: dict[int, tuple[str, list[Any]]] = {}
+        """Each search bundle of the last build by its number: its key and its files (RenderedPage), kept in memory
+        between the builds of l2h serve, which would otherwise read every bundle back from the cache after each edit
+        (search.index_search)."""
+        self.search_ids: dict[tuple[str, bytes], tuple[str, str] | None] = {}
+        """What each search fragment of the last build names (finder.search_ids): by the fragment's path and bytes,
+        the paper's key and its search id, kept between the builds of l2h serve (5,000 fragments decompressed and
+        parsed after each edit)."""
 
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""

@@ -650,7 +650,7 @@ def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None 
     found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages,
                                    sink.location if keep_memos else None, progress)
     if found:
-        found.append(finder_search_file(keys, found))
+        found.append(finder_search_file(keys, found, cache.search_ids if cache is not None and keep_memos else None))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))
     for page in found:
         sink.add(page)
