@@ -152,12 +152,12 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         against = digest("validate: tags and problems", repr(taxonomy), sorted(usage.items()))
         for key, item in parsed:
             # The memo keeps what validation changes (the tags) and finds, not a second copy of the paper.
-            known = memo.get(digest(against, key)) if memo is not None and key is not None else None
+            known = memo.get(memo.key(against, key)) if memo is not None and key is not None else None
             if known is None:
                 paper, problems = validate_paper(item, taxonomy, tags)
                 known = (paper.tags, problems)
                 if memo is not None and key is not None:
-                    memo.put(digest(against, key), known)
+                    memo.put(memo.key(against, key), known)
             canonical_tags, problems = known
             diagnostics += problems
             if item.complete:  # a paper with errors was checked only to report all its problems at once
@@ -185,7 +185,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
     """
     if memo is None:
         return [(None, _advanced(progress, r)) for r in iter_ordered(lambda s: parse_paper(s, facet_ids), sources)]
-    facets = sorted(facet_ids) if facet_ids is not None else None
+    facets = tuple(sorted(facet_ids)) if facet_ids is not None else None  # hashable for memo.key (same JSON)
     results: list[tuple[ParsedPaper | None, list[Diagnostic]] | None] = []
     keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
@@ -202,7 +202,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
         except OSError:
             data, content = None, None  # parse_paper reports it
         # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
-        key = (digest("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
+        key = (memo.key("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
                if content is not None else None)
         found = memo.get(key) if key is not None else None
         if found is None:
@@ -245,14 +245,14 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
     known: dict[str, R] = {}
     missing = []
     for text in dict.fromkeys(texts):
-        found = memo.get(digest(kind, text))
+        found = memo.get(memo.key(kind, text))
         if found is None:
             missing.append(text)
         else:
             known[text] = found
     for text, result in zip(missing, iter_ordered(render, missing), strict=True):  # to its end (see above)
         known[text] = result
-        memo.put(digest(kind, text), result)
+        memo.put(memo.key(kind, text), result)
     return known
 
 
