@@ -466,7 +466,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
             result.seconds = time.perf_counter() - started
             return result
-        with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+        with open_site(target, config.root, protected, stamp=stamp, progress=progress,
+                       known=cache.site_files if cache is not None and given is not None else None) as writer:
             # A large one-off build lets go of its papers before Pagefind runs (20,000 papers: the build process held
             # 280-310 MB beside Pagefind's 315 MB, now 190-220 MB); not with --check-links, which names their lines.
             search_later = config.search and given is None and sources is None and is_parallel(len(check.papers))

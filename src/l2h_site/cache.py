@@ -103,6 +103,9 @@ class BuildCache:
         self.views: dict[str, tuple[Any, str]] = {}
         """Each paper's view of the last build and its digest, kept in memory between the builds of l2h serve
         (render._view_digests)."""
+        self.site_files: dict[str, Any] = {}
+        """The hashes of the site's files, by what lstat() said of each, as the last build of l2h serve found them
+        (write.SiteUpdater.known), kept in memory between its builds."""
         self.bundles: dict[int, tuple[str, list[Any]]] = {}
         """Each search bundle of the last build by its number: its key and its files (RenderedPage), kept in memory
         between the builds of l2h serve, which would otherwise read every bundle back from the cache after each edit
