@@ -355,8 +355,13 @@ class SiteBuilder:
     def ready_previews(self) -> None:
         """Prepare the last build's previewer (Previewer.prepare), if it is not yet: after each build, once the
         browsers were told to reload, so that this is not in the way of the new site (50-100 ms at 5,000 papers)."""
-        if self.previewer is not None:
-            self.previewer.prepare()
+        previewer = self.previewer
+        if previewer is None:
+            return
+        try:
+            previewer.prepare()
+        except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
+            self.previewer = None
 
     def save_memos(self) -> None:
         """Write the cache's memos, which builds keep in memory (BuildCache.save_later): after each build, once the
