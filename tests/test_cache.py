@@ -228,6 +228,32 @@ def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or
     assert memo.entries == memo.used == {}
 
 
+def test_a_memo_kept_between_builds_remembers_each_key_by_all_its_parts_for_one_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[tuple[Any, ...]] = []
+    real = cache_module.digest
+    monkeypatch.setattr(cache_module, "digest", lambda *parts: hashed.append(parts) or real(*parts))
+    memo = Memo(BuildCache(tmp_path, save_later=True), "summaries")  # as l2h serve keeps it
+    parts = [("summary", "A text."), ("summary", "Another text."), ("title", "A text."), ("parse", "x", ("a", "b"))]
+    assert [memo.key(*p) for p in parts] == [real(*p) for p in parts] and hashed == parts
+    hashed.clear()
+    assert [memo.key(*p) for p in parts] == [real(*p) for p in parts] and hashed == []  # remembered
+    # Each part counts: a text, a kind or a tuple that differs in one place is hashed, never taken for another.
+    others = [("summary", "A text!"), ("summary ", "A text."), ("parse", "x", ("a", "c")), ("parse", "x", ("a",))]
+    assert [memo.key(*p) for p in others] == [real(*p) for p in others] and hashed == others
+    # Saving ends a build: the next remembers only the keys this build made.
+    memo.save()
+    hashed.clear()
+    memo.key(*parts[0])
+    memo.save()  # this build made one key
+    memo.key(*parts[0]), memo.key(*parts[1])
+    assert hashed == [parts[1]]
+    # A one-off build's memo remembers nothing: its memory is let go of before the pages are rendered.
+    once = Memo(BuildCache(tmp_path), "summaries")
+    hashed.clear()
+    assert once.key(*parts[0]) == once.key(*parts[0]) == real(*parts[0]) and hashed == [parts[0]] * 2
+
+
 def test_a_memo_written_by_other_code_of_l2h_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # every key holds CODE_VERSION, so none of its entries could be used: loading them only took memory
     memo = Memo(BuildCache(tmp_path), "papers")
@@ -342,7 +368,7 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
         operation(root, step)
         assert_incremental_equals_clean(root, tmp_path, step, cache)
         cache.save_memos()
-    assert cache.cards and cache.hashes.known and cache.views
+    assert cache.cards and cache.hashes.known and cache.views and cache.bundles and cache.search_ids
 
 
 def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_matter_that_only_compares_equal(

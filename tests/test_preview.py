@@ -169,3 +169,26 @@ def test_a_server_started_on_an_up_to_date_site_previews_the_first_edit(site: Si
     outcome = builder.preview({path})
     assert outcome is not None and outcome.files == 1
     assert b"Iterative Quantization Again" in (served / "publications/gong2008iterative/index.html").read_bytes()
+
+
+def test_previews_that_cannot_be_prepared_leave_the_server_to_full_builds(site: Site,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site(FILES)
+    builder = SiteBuilder(root=root, keep_warm=False)
+    assert builder.rebuild().ok and builder.previewer is not None
+
+    def broken(self: Previewer) -> None:
+        raise OSError("no templates to compile")
+
+    monkeypatch.setattr(Previewer, "prepare", broken)
+    builder.ready_previews()  # after the reload, in the watcher's thread: never raises
+    assert builder.previewer is None
+    path = root / "papers/gong2008iterative.md"
+    path.write_text(paper("Iterative Quantization Again", "Binary codes from a rotation."), encoding="utf-8")
+    assert builder.preview({path}) is None  # the full build answers
+    monkeypatch.undo()
+    assert builder.rebuild().ok and builder.previewer is not None
+    builder.ready_previews()
+    path.write_text(paper("Iterative Quantization, Third", "Binary codes from a rotation."), encoding="utf-8")
+    outcome = builder.preview({path})
+    assert outcome is not None and outcome.files == 1

@@ -83,6 +83,54 @@ def test_a_refused_path_midway_discards_the_temporary_folder(tmp_path: Path) -> 
     assert not (tmp_path / "escape.html").exists() and leftovers(tmp_path) == []
 
 
+def test_an_update_trusts_the_hash_of_a_file_it_read_only_while_lstat_says_the_same_of_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As l2h serve keeps it between rebuilds; every file here is written within the file system's clock tick of being
+    # read, which an update never trusts: trusted here, so that the test goes through what it remembers.
+    monkeypatch.setattr(write_module.FileHashes, "RACY_NS", -1)
+    root, out = tmp_path / "review", tmp_path / "_site"
+    root.mkdir()
+    pages = {"a.txt": b"first", "b/c.txt": b"second", "d.txt": b"third"}
+    with SiteWriter(out, root) as writer:
+        for path, content in pages.items():
+            writer.add(RenderedPage(path, content))
+        writer.commit()
+    reads: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    known: dict[str, tuple[write_module.Listed, str]] = {}
+
+    def update(new: dict[str, bytes]) -> write_module.SiteUpdater:
+        with write_module.open_site(out, root, known=known) as writer:
+            assert isinstance(writer, write_module.SiteUpdater)
+            for path, content in new.items():
+                writer.add(RenderedPage(path, content))
+            writer.commit()
+        assert {p.relative_to(out).as_posix(): real(p) for p in out.rglob("*") if p.is_file() and p.name != MARKER} \
+            == new
+        return writer
+
+    assert update(pages).changed == 0 and sorted(reads) == [MARKER, "a.txt", "c.txt", "d.txt"]  # read, then trusted
+    reads.clear()
+    assert update(pages).changed == 0 and reads == []
+    # Changed in place with the same size (its modification time changes), replaced by a file of the same bytes (its
+    # inode changes): each is read again. A page with other bytes than a trusted file's is changed without a read.
+    written = (out / "a.txt").stat().st_mtime_ns
+    (out / "a.txt").write_bytes(b"FIRST")
+    os.utime(out / "a.txt", ns=(written + 10**9, written + 10**9))  # a later tick of the clock, whatever the machine's
+    (out / "b" / "c.txt").unlink()
+    (out / "b" / "c.txt").write_bytes(b"second")
+    writer = update({**pages, "a.txt": b"first", "d.txt": b"THIRD"})
+    assert writer.changed == 2 and sorted(reads) == ["a.txt", "c.txt"]
+    assert sorted(known) == [MARKER, "b/c.txt"], "a file this update wrote is not trusted until it is read again"
+    # A one-off build's update remembers nothing and reads every file that could hold the page.
+    reads.clear()
+    with write_module.open_site(out, root) as once:
+        for path, content in pages.items():
+            once.add(RenderedPage(path, content))
+    assert sorted(reads) == ["a.txt", "c.txt", "d.txt"]
+
+
 def inodes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 

@@ -161,12 +161,12 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         against = digest("validate: tags and problems", repr(taxonomy), sorted(usage.items()))
         for key, item in parsed:
             # The memo keeps what validation changes (the tags) and finds, not a second copy of the paper.
-            known = memo.get(digest(against, key)) if memo is not None and key is not None else None
+            known = memo.get(memo.key(against, key)) if memo is not None and key is not None else None
             if known is None:
                 paper, problems = validate_paper(item, taxonomy, tags)
                 known = (paper.tags, problems)
                 if memo is not None and key is not None:
-                    memo.put(digest(against, key), known)
+                    memo.put(memo.key(against, key), known)
             canonical_tags, problems = known
             diagnostics += problems
             if item.complete:  # a paper with errors was checked only to report all its problems at once
@@ -195,7 +195,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
     """
     if memo is None:
         return [(None, _advanced(progress, r)) for r in iter_ordered(lambda s: parse_paper(s, facet_ids), sources)]
-    facets = sorted(facet_ids) if facet_ids is not None else None
+    facets = tuple(sorted(facet_ids)) if facet_ids is not None else None  # hashable for memo.key (same JSON)
     results: list[tuple[ParsedPaper | None, list[Diagnostic]] | None] = []
     keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
@@ -212,7 +212,7 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
         except OSError:
             data, content = None, None  # parse_paper reports it
         # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
-        key = (digest("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
+        key = (memo.key("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
                if content is not None else None)
         found = memo.get(key) if key is not None else None
         if found is None:
@@ -255,14 +255,14 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
     known: dict[str, R] = {}
     missing = []
     for text in dict.fromkeys(texts):
-        found = memo.get(digest(kind, text))
+        found = memo.get(memo.key(kind, text))
         if found is None:
             missing.append(text)
         else:
             known[text] = found
     for text, result in zip(missing, iter_ordered(render, missing), strict=True):  # to its end (see above)
         known[text] = result
-        memo.put(digest(kind, text), result)
+        memo.put(memo.key(kind, text), result)
     return known
 
 
@@ -477,7 +477,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
             result.seconds = time.perf_counter() - started
             return result
-        with open_site(target, config.root, protected, stamp=stamp, progress=progress) as writer:
+        with open_site(target, config.root, protected, stamp=stamp, progress=progress,
+                       known=cache.site_files if cache is not None and given is not None else None) as writer:
             # A large one-off build lets go of its papers before Pagefind runs (20,000 papers: the build process held
             # 280-310 MB beside Pagefind's 315 MB, now 190-220 MB); not with --check-links, which names their lines.
             search_later = config.search and given is None and sources is None and is_parallel(len(check.papers))

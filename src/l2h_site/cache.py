@@ -103,6 +103,17 @@ class BuildCache:
         self.views: dict[str, tuple[Any, str]] = {}
         """Each paper's view of the last build and its digest, kept in memory between the builds of l2h serve
         (render._view_digests)."""
+        self.site_files: dict[str, Any] = {}
+        """The hashes of the site's files, by what lstat() said of each, as the last build of l2h serve found them
+        (write.SiteUpdater.known), kept in memory between its builds."""
+        self.bundles: dict[int, tuple[str, list[Any]]] = {}
+        """Each search bundle of the last build by its number: its key and its files (RenderedPage), kept in memory
+        between the builds of l2h serve, which would otherwise read every bundle back from the cache after each edit
+        (search.index_search)."""
+        self.search_ids: dict[tuple[str, bytes], tuple[str, str] | None] = {}
+        """What each search fragment of the last build names (finder.search_ids): by the fragment's path and bytes,
+        the paper's key and its search id, kept between the builds of l2h serve (5,000 fragments decompressed and
+        parsed after each edit)."""
 
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
@@ -409,6 +420,9 @@ class Memo:
         self.changed = False
         self.unwritten = False
         """The entries kept differ from what the file holds (see save)."""
+        self._keys: dict[tuple[Any, ...], str] = {}
+        self._keys_used: dict[tuple[Any, ...], str] = {}
+        """The keys key() made (the last build's and this build's), by their parts."""
         if self.path is not None:
             try:
                 with self.path.open("rb") as handle:
@@ -427,6 +441,19 @@ class Memo:
             self.used[key] = found
         return found
 
+    def key(self, *parts: Any) -> str:
+        """Return digest(*parts), the key of an entry: remembered by its parts (which must be hashable) while the cache
+        is kept in memory between builds (l2h serve's: save_later), so that an unchanged paper's text is not hashed
+        again after each edit (its summary and title, 10,000 hashes at 5,000 papers). The key is the digest of these
+        very parts, whichever build made it: remembering it changes no key."""
+        if not self.cache.save_later:
+            return digest(*parts)
+        found = self._keys_used.get(parts) or self._keys.get(parts)
+        if found is None:
+            found = digest(*parts)
+        self._keys_used[parts] = found
+        return found
+
     def put(self, key: str, value: Any) -> None:
         """Store a result for this build (and the next)."""
         self.entries[key] = self.used[key] = value
@@ -437,6 +464,7 @@ class Memo:
         the cache's save_later, they are written only when told to save now (BuildCache.save_memos)."""
         if self.changed or self.used.keys() != self.entries.keys():
             self.entries, self.changed, self.unwritten = dict(self.used), False, True
+        self._keys, self._keys_used = self._keys_used, {}  # the keys of what this build looked up, for the next
         if self.path is None or not self.unwritten or (self.cache.save_later and not now):
             return
         try:
@@ -451,7 +479,7 @@ class Memo:
 
     def release(self) -> None:
         """Forget every entry (after save): a one-off build needs them no more, and frees their memory."""
-        self.entries, self.used = {}, {}
+        self.entries, self.used, self._keys, self._keys_used = {}, {}, {}, {}
 
 
 MEMO_FORMAT = ("l2h-memo", 2)

@@ -163,27 +163,44 @@ def extra_bundles(bundle: Sequence[RenderedPage]) -> list[str]:
     return [f"{name}/" for name in sorted(found, key=lambda name: int(name.rsplit("-", 1)[1]))]
 
 
-def search_ids(keys: Sequence[str], bundle: Sequence[RenderedPage]) -> list[str]:
+def search_ids(keys: Sequence[str], bundle: Sequence[RenderedPage],
+               known: dict[tuple[str, bytes], tuple[str, str] | None] | None = None) -> list[str]:
     """Each paper's Pagefind page id ('' where unknown), read from the bundle's fragment files.
 
     A fragment is gzip-compressed JSON, after a signature, with the page's URL; its file name is
     the id a search result carries. An unreadable fragment only costs the page one extra request.
+    known: what each fragment named, by its path and bytes, from the last build (l2h serve); replaced by this
+    build's fragments.
     """
     by_key: dict[str, str] = {}
+    seen: dict[tuple[str, bytes], tuple[str, str] | None] = {}
     for page in bundle:
         fragment = _FRAGMENT_PATH.match(page.path)
         if not fragment:
             continue
-        try:
-            data = gzip.decompress(page.content)
-            data = data.removeprefix(_FRAGMENT_SIGNATURE)
-            url = json.loads(data.decode("utf-8")).get("url", "")
-        except (OSError, EOFError, ValueError, AttributeError):
-            continue
-        match = _PUBLICATION.match(str(url))
-        if match:
-            by_key[match.group(1)] = fragment.group(1)
+        fragment_key = (page.path, page.content)
+        named = (known[fragment_key] if known is not None and fragment_key in known
+                 else _fragment_names(page.content, fragment.group(1)))
+        seen[fragment_key] = named
+        if named is not None:
+            by_key[named[0]] = named[1]
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return [by_key.get(key, "") for key in keys]
+
+
+def _fragment_names(content: bytes, page_id: str) -> tuple[str, str] | None:
+    """The key of the paper whose page a fragment indexes and the fragment's id, or None (not a paper's page, or
+    unreadable)."""
+    try:
+        data = gzip.decompress(content)
+        data = data.removeprefix(_FRAGMENT_SIGNATURE)
+        url = json.loads(data.decode("utf-8")).get("url", "")
+    except (OSError, EOFError, ValueError, AttributeError):
+        return None
+    match = _PUBLICATION.match(str(url))
+    return (match.group(1), page_id) if match else None
 
 
 def finder_files(site: SiteContext) -> list[RenderedPage]:
@@ -194,7 +211,10 @@ def finder_files(site: SiteContext) -> list[RenderedPage]:
     return files
 
 
-def finder_search_file(keys: Sequence[str], bundle: Sequence[RenderedPage]) -> RenderedPage:
-    """The finder's file of each paper's search id (keys: the papers in the site's order) and the bundles' folders."""
-    return RenderedPage("papers/finder-search.json", _dump(search_id_file(search_ids(keys, bundle),
+def finder_search_file(keys: Sequence[str], bundle: Sequence[RenderedPage],
+                       known: dict[tuple[str, bytes], tuple[str, str] | None] | None = None) -> RenderedPage:
+    """The finder's file of each paper's search id (keys: the papers in the site's order) and the bundles' folders.
+
+    known: what the last build's fragments named (see search_ids), kept between the builds of l2h serve."""
+    return RenderedPage("papers/finder-search.json", _dump(search_id_file(search_ids(keys, bundle, known),
                                                                           extra_bundles(bundle))))

@@ -55,17 +55,25 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
         return [], [_unavailable("the Python package pagefind[bin] is not installed")]
     indexed = [p for p in pages if p.path.startswith("publications/") and p.path.endswith("/index.html")]
     known = cache.searchable if cache is not None and locate is not None else None
+    # Kept in memory between builds only by a cache kept between them (l2h serve's: it gives locate).
+    kept = cache.bundles if cache is not None and locate is not None else None
     found: list[RenderedPage] = []
-    for number, pages_of_shard in enumerate(_shards(indexed, bundle_pages or SHARD_PAGES)):
+    shards = _shards(indexed, bundle_pages or SHARD_PAGES)
+    bundles = len(shards)
+    for number, pages_of_shard in enumerate(shards):
         progress.advance(0)
         # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
         parts: dict[str, bytes] = {}
         hashes = [_part_hash(page, parts, locate, known) for page in pages_of_shard]
         folder = bundle_folder(number)
         key = digest("pagefind", _pagefind_version(), number, [p.path for p in pages_of_shard], hashes)
+        last = kept.get(number) if kept is not None else None
+        if last is not None and last[0] == key:  # the same key: the very files the cache holds under it
+            found += last[1]
+            continue
         stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
         if stored is not None:
-            found += [RenderedPage(f"{folder}/{name}", content) for name, content in stored]
+            found += _keep(kept, number, key, [RenderedPage(f"{folder}/{name}", content) for name, content in stored])
             continue
         shard = [RenderedPage(p.path, parts[p.path] if p.path in parts else searchable_part(p.content))
                  for p in pages_of_shard]
@@ -73,11 +81,22 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
         files, problems = _index(shard, progress)
         if problems:
             return [], problems
-        kept = [(name, content) for name, content in files if number == 0 or not _is_runtime(name)]
-        if cache is not None and kept:
-            cache.put_files(f"pagefind-{number}", key, kept)
-        found += [RenderedPage(f"{folder}/{name}", content) for name, content in kept]
+        kept_files = [(name, content) for name, content in files if number == 0 or not _is_runtime(name)]
+        if cache is not None and kept_files:
+            cache.put_files(f"pagefind-{number}", key, kept_files)
+        found += _keep(kept, number, key, [RenderedPage(f"{folder}/{name}", content) for name, content in kept_files])
+    if kept is not None:
+        for number in [n for n in kept if n >= bundles]:  # fewer bundles than the last build had
+            del kept[number]
     return found, []
+
+
+def _keep(kept: dict[int, tuple[str, list[RenderedPage]]] | None, number: int, key: str,
+          files: list[RenderedPage]) -> list[RenderedPage]:
+    """Remember a bundle's files under its key for the next build (l2h serve), if a cache is kept; return them."""
+    if kept is not None:
+        kept[number] = (key, files)
+    return files
 
 
 def _part_hash(page: RenderedPage, parts: dict[str, bytes], locate: Callable[[str], Path | None] | None,
@@ -94,10 +113,10 @@ def _part_hash(page: RenderedPage, parts: dict[str, bytes], locate: Callable[[st
     if st is None or not stat.S_ISREG(st.st_mode):  # no file to remember it by
         return hashlib.sha256(parts.setdefault(page.path, searchable_part(page.content))).hexdigest()
     assert known is not None
-    remembered = known.get(Path(page.path), st)
+    remembered = known.get(page.path, st)  # by the path as a string: 5,000 Path objects cost 30 ms a rebuild
     if remembered is not None:
         return remembered
-    return known.remember(Path(page.path), st, parts.setdefault(page.path, searchable_part(page.content)))
+    return known.remember(page.path, st, parts.setdefault(page.path, searchable_part(page.content)))
 
 
 SHARD_PAGES = 2000

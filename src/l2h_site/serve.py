@@ -348,7 +348,20 @@ class SiteBuilder:
             return
         self._unfinished = False
         if context is not None:
-            self.previewer = Previewer(context)
+            previewer = Previewer(context)
+            previewer.prepare()  # in this thread, which serves meanwhile
+            self.previewer = previewer
+
+    def ready_previews(self) -> None:
+        """Prepare the last build's previewer (Previewer.prepare), if it is not yet: after each build, once the
+        browsers were told to reload, so that this is not in the way of the new site (50-100 ms at 5,000 papers)."""
+        previewer = self.previewer
+        if previewer is None:
+            return
+        try:
+            previewer.prepare()
+        except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
+            self.previewer = None
 
     def save_memos(self) -> None:
         """Write the cache's memos, which builds keep in memory (BuildCache.save_later): after each build, once the
@@ -924,8 +937,9 @@ class DevServer:
             self._reload()
         if stopping.is_set():  # the server stops: it writes the memos itself (close), and sets nothing aside
             return
-        self.builder.save_memos()  # once the browsers were told: it is not in the way of the new site
-        set_aside_what_lasts()  # nor is this
+        self.builder.ready_previews()  # once the browsers were told: it is not in the way of the new site
+        self.builder.save_memos()  # nor is this
+        set_aside_what_lasts()  # nor this
 
     def _reload_and_wait(self) -> None:
         """Reload the browsers, and give them up to RELOAD_GRACE_SECONDS to load the page before the full build.
@@ -956,6 +970,7 @@ class DevServer:
             self.builder.check_output()
             sockets = self._bind()
             self._report(self.builder.rebuild(previews_later=True), first=True)
+            self.builder.ready_previews()
             self.builder.save_memos()
             set_aside_what_lasts()
             self._previews.start()  # before the watcher: its first rebuild waits for it

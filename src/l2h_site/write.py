@@ -9,6 +9,7 @@ marker file in every site it writes).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -17,13 +18,14 @@ import re
 import shutil
 import stat
 import sys
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, final
 
-from l2h_site.cache import CACHE_DIR, SERVE_DIR
+from l2h_site.cache import CACHE_DIR, SERVE_DIR, FileHashes
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.progress import QUIET, Progress
@@ -294,10 +296,15 @@ class SiteUpdater(_SiteOutput):
     """
 
     def __init__(self, out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
-                 progress: Progress = QUIET) -> None:
+                 progress: Progress = QUIET, known: dict[str, tuple[Listed, str]] | None = None) -> None:
         super().__init__(out_dir, root, protected, stamp, progress, "new")
         self.staged = self.tmp / "site"
-        self.live: dict[str, Listed] = {}
+        self.known = known
+        """The SHA-256 of the site's files that an earlier update of this process read, with what lstat() said of
+        each then (l2h serve keeps it between rebuilds): a file lstat() still says the same of holds those bytes, and
+        is not read again to be compared with a page (5,000 search files at 5,000 papers). Replaced at commit() by what
+        this update found."""
+        self._confirmed: dict[str, tuple[Listed, str]] = {}
         """Every file in the site when the update started (never following a link), by path."""
         self.empty: list[Path] = []
         """Folders of the site that held nothing when the update started: no page makes one, so they go."""
@@ -360,6 +367,9 @@ class SiteUpdater(_SiteOutput):
             _finish_update(self.tmp, self.out)
             for folder in self.empty:  # deepest first; one a page has moved into since stays
                 _prune(self.out, folder)
+        if self.known is not None:  # the files found unchanged (a staged one is new: not trusted until read again)
+            self.known.clear()
+            self.known.update((path, found) for path, found in self._confirmed.items() if path not in self._staged)
 
     @property
     def changed(self) -> int:
@@ -373,14 +383,33 @@ class SiteUpdater(_SiteOutput):
 
     def _has(self, path: str, content: bytes) -> bool:
         current = self.live.get(path)
-        return current is not None and _has_bytes(self.out / path, current, content)
+        if current is None or self.known is None:
+            return current is not None and _has_bytes(self.out / path, current, content)
+        if not stat.S_ISREG(current.mode) or current.size != len(content):
+            return False
+        value = hashlib.sha256(content).hexdigest()
+        remembered = self.known.get(path)
+        if remembered is not None and remembered[0] == current:  # the file holds the bytes of that hash
+            if remembered[1] != value:
+                return False
+            self._confirmed[path] = remembered
+            return True
+        if not _has_bytes(self.out / path, current, content):
+            return False
+        # Not trusted if changed within RACY_NS of now: a second change in the same tick of the file system's clock,
+        # of the same size, would leave lstat() saying the same (see FileHashes).
+        if time.time_ns() - current.mtime_ns > FileHashes.RACY_NS:
+            self._confirmed[path] = (current, value)
+        return True
 
 
 def open_site(out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
-              progress: Progress = QUIET) -> SiteWriter | SiteUpdater:
-    """Return the writer for a build: one that updates a site l2h wrote before, else one that swaps a new one in."""
+              progress: Progress = QUIET, known: dict[str, tuple[Listed, str]] | None = None,
+              ) -> SiteWriter | SiteUpdater:
+    """Return the writer for a build: one that updates a site l2h wrote before, else one that swaps a new one in.
+    known: the hashes of the site's files an earlier update read (SiteUpdater.known), kept between builds."""
     if (out_dir / MARKER).is_file():
-        return SiteUpdater(out_dir, root, protected, stamp, progress)
+        return SiteUpdater(out_dir, root, protected, stamp, progress, known)
     return SiteWriter(out_dir, root, protected, stamp, progress)
 
 
@@ -411,11 +440,12 @@ class Listed(NamedTuple):
     size: int
     ino: int
     dev: int
+    mtime_ns: int
 
     @classmethod
     def of(cls, st: os.stat_result) -> Listed:
         """What an update needs of this lstat()."""
-        return cls(st.st_mode, st.st_size, st.st_ino, st.st_dev)
+        return cls(st.st_mode, st.st_size, st.st_ino, st.st_dev, st.st_mtime_ns)
 
     def same_file(self, other: os.stat_result) -> bool:
         """Tell whether other is the stat of this very file (os.path.samestat)."""
