@@ -133,7 +133,7 @@ def in_browser(root: Path, n: int, edits: int, extra: list[str]) -> None:
                 saved = time.time()
                 started = time.perf_counter()
                 paper.write_bytes(original.rstrip(b"\n") + f"\n{words}\n".encode())
-                page.wait_for_function(f"() => document.body.innerText.includes({words!r})", polling="raf",
+                page.wait_for_function(f"() => !!document.body && document.body.innerText.includes({words!r})", polling="raf",
                                        timeout=600_000)
                 shown = time.perf_counter() - started
                 loaded = page.evaluate("() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0]"

@@ -548,7 +548,9 @@ def test_browser_reloads_into_the_overlay_and_back(serving: Callable[..., Runnin
         assert "error[unknown-tag]" in page.inner_text("#l2h-error-overlay")
         assert "Spectral Hashing" in page.inner_text("main")
         paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Fixed"), encoding="utf-8")
-        page.wait_for_function("() => document.body.innerText.includes('Spectral Hashing Fixed')", timeout=30_000)
+        # (during the reload the page has no body for a moment: not yet the fixed site)
+        page.wait_for_function("() => !!document.body && document.body.innerText.includes('Spectral Hashing Fixed')",
+                               timeout=30_000)
         assert page.query_selector("#l2h-error-overlay") is None
 
     in_browser(running, check)
@@ -665,7 +667,8 @@ def test_the_edited_page_reaches_the_browser_while_the_rest_of_the_site_rebuilds
         builds = running.builds
         paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Seen Early"), encoding="utf-8")
         try:
-            page.wait_for_function("() => document.querySelector('h1').innerText.includes('Seen Early')",
+            page.wait_for_function("() => (document.querySelector('h1') || {innerText: ''}).innerText.includes("
+                                   "'Seen Early')",
                                    timeout=30_000)
             # The reload was answered while the full rebuild ran (held here): the lists are still old.
             assert running.builds == builds and not gate.is_set()

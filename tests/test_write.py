@@ -364,3 +364,21 @@ def test_an_empty_folder_in_the_site_makes_it_out_of_date_and_goes(site: Site) -
     assert not result.unchanged
     assert not (root / "_site" / "stray").exists() and not (root / "_site" / "papers" / "empty").exists()
     assert snapshot(root / "_site") == expected and build(root).unchanged
+
+
+def test_a_build_that_finds_the_site_up_to_date_still_tidies_what_a_stopped_update_left(site: Site) -> None:
+    """A server stopped (Ctrl-C) while it staged pages leaves its staging folder beside the site; when the inputs are
+    then as they were, the next build writes nothing, and removed nothing either: it now tidies it, as every build
+    that writes does. A folder that is not l2h's (no marker, a running process's) is left alone."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "search: false\n"})
+    assert build(root).written
+    staged = root / "._site.l2h-new-999999999"  # a process id no system hands out
+    (staged / "site/publications/weiss2008spectral").mkdir(parents=True)
+    (staged / write_module.STAGING).write_text("", encoding="utf-8")
+    (staged / "site/publications/weiss2008spectral/index.html").write_text("<p>half-staged</p>", encoding="utf-8")
+    foreign = root / f"._site.l2h-new-{os.getpid()}-x"  # a running process's, without the marker
+    (foreign / "keep").mkdir(parents=True)
+    result = build(root)
+    assert result.written and result.unchanged
+    assert not staged.exists()
+    assert (foreign / "keep").is_dir()

@@ -47,7 +47,15 @@ from l2h_site.search import bundle_pages_for_editing
 from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy, renamed_tags
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
-from l2h_site.write import check_output_dir, exclusive, is_site_current, open_site, restore_interrupted, site_manifest
+from l2h_site.write import (
+    check_output_dir,
+    exclusive,
+    is_site_current,
+    open_site,
+    restore_interrupted,
+    site_manifest,
+    tidy_leftovers,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -426,6 +434,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                               strict=strict, check_links=check_links, serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
+        if isinstance(stored, dict):
+            with site_lock:  # what a build stopped mid-update left beside the site goes, even if nothing else does
+                tidy_leftovers(target)
         if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
             # Every input is as it was when this site was written: the site is already this build's output.
             up_to_date = CheckResult(config=config, taxonomy=EMPTY_TAXONOMY,

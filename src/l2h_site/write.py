@@ -622,6 +622,14 @@ def _existing(folder: Path) -> Path:
     return next(f for f in (folder, *folder.parents) if f.is_dir())
 
 
+def tidy_leftovers(out_dir: Path) -> None:
+    """Finish or remove what an interrupted build left beside the site (see _remove_leftovers), for a build that finds
+    the site up to date and writes nothing: a stopped l2h serve's staged pages would otherwise stay until the next
+    change. The caller holds the site (exclusive, and l2h serve's site lock)."""
+    if out_dir.parent.is_dir():
+        _remove_leftovers(out_dir.parent, out_dir.name)
+
+
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Tidy what an interrupted build left beside the site: its temporary folders, which carry a marker, or
     (killed before it wrote the marker) are named after a process that no longer runs."""
