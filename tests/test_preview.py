@@ -23,7 +23,7 @@ def paper(title: str, summary: str, arxiv: str = "", extra: str = "") -> str:
             f"tags: [Image Retrieval]\nfamily: unsupervised\nmodality: [image]\n---\n{summary}\n")
 
 
-FILES = {
+FILES: dict[str, str | bytes] = {
     "papers/weiss2008spectral.md": paper("Spectral Hashing", "Binary codes from eigenfunctions of a graph Laplacian."),
     "papers/gong2008iterative.md": paper("Iterative Quantization", "Binary codes from a rotation of PCA projections."),
 }

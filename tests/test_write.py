@@ -97,7 +97,11 @@ def test_an_update_trusts_the_hash_of_a_file_it_read_only_while_lstat_says_the_s
         writer.commit()
     reads: list[str] = []
     real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    def read_bytes(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     known: dict[str, tuple[write_module.Listed, str]] = {}
 
     def update(new: dict[str, bytes]) -> write_module.SiteUpdater:
