@@ -211,15 +211,15 @@ def test_an_author_listed_twice_alike_is_a_note_at_the_repeat(site: Site, capsys
     (author-split-differs says it)."""
     root = site({"papers/weiss2008spectral.md": paper(authors="\n  - Yair Weiss\n  - Antonio Torralba\n  - Yair Weiss")})
     assert run(root, "--strict", capsys=capsys) == (0, (
-        'papers/weiss2008spectral.md:6:5: note[author-repeated]: author "Yair Weiss" is listed twice, as author 1 and '
-        "author 3\n"
+        'papers/weiss2008spectral.md:6:5: note[author-repeated]: author "Yair Weiss" is listed again as author 3 (first '
+        "as author 1)\n"
         "  help: remove the repeat (two co-authors who share this name can stay as they are)\n"
         "1 note(s), no errors or warnings\n"
         "l2h: 1 paper checked, no problems found\n"))
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="Yair Weiss, Yair Weiss"))
     assert run(root, capsys=capsys)[1].startswith(
-        'papers/weiss2008spectral.md:3:10: note[author-repeated]: author "Yair Weiss" is listed twice, as author 1 and '
-        "author 2\n")
+        'papers/weiss2008spectral.md:3:10: note[author-repeated]: author "Yair Weiss" is listed again as author 2 (first '
+        "as author 1)\n")
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Weiss, Yair\n  - Yair Weiss"))
     assert "author-repeated" not in run(root, capsys=capsys)[1]
 

@@ -180,6 +180,29 @@ def test_a_whole_name_in_braces_from_bibtex_or_authors_is_written_as_one_name(
     assert parsed.paper.name_splits == (NameSplit("", "", "Barnes, Inc.", ""), None)
 
 
+def test_an_organisation_without_a_comma_or_two_with_one_are_written_as_a_list(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Facebook AI Research}" holds no comma, yet a one-line "authors: A, B" cannot hold braces: the names are
+    written as a list, from --authors and --bibtex alike; two organisations with commas in one --authors are two
+    names, not one "Family, Given" pair. Each file then passes the parser."""
+    root = site({"fair.bib": "@techreport{fair2020report, title = {A Hashing Report}, author = {Jane Doe and "
+                             "{Facebook AI Research}}, institution = {FAIR}, year = {2020}}\n"})
+    args = ["--facet", "family=supervised", "--facet", "modality=text"]
+    cases = [(["--bibtex", str(root / "fair.bib")], "papers/doe2020hashing.md",
+              "\nauthors: [Jane Doe, '{Facebook AI Research}']\n"),
+             (["--title", "A Hashing Report", "--authors", "{Facebook AI Research}", "--year", "2020", "--no-fetch"],
+              "papers/facebook2020hashing.md", "\nauthors: ['{Facebook AI Research}']\n"),
+             (["--title", "A Hashing Report", "--authors", "{Barnes, Inc.}, {Acme, Ltd.}", "--year", "2020",
+               "--no-fetch"], "papers/barnes2020hashing.md", "\nauthors: ['{Barnes, Inc.}', '{Acme, Ltd.}']\n")]
+    for flags, relpath, written in cases:
+        assert run(root, *flags, *args) == 0, capsys.readouterr().err
+        path = root / relpath
+        assert written in path.read_text(encoding="utf-8")
+        parsed, diagnostics = parse_paper(SourceFile(path, relpath, path.stem), frozenset({"family", "modality"}))
+        assert parsed is not None and diagnostics == []
+        path.unlink()  # the next case adds the same title
+
+
 def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({})
     assert run(root, "--bibtex", str(FIXTURES / "refs.bib")) == 2

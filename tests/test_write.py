@@ -83,6 +83,39 @@ def test_a_refused_path_midway_discards_the_temporary_folder(tmp_path: Path) -> 
     assert not (tmp_path / "escape.html").exists() and leftovers(tmp_path) == []
 
 
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Callable[[Path], bytes]]:
+    """Record the name of every file read with Path.read_bytes from now on; return the names and the real method."""
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return reads, real
+
+
+def test_an_update_never_trusts_a_file_changed_within_the_clock_tick_of_being_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose modification time is within FileHashes.RACY_NS of now could change again, to the same size, with
+    lstat() saying the same: an update reads it again each time rather than trust what it read."""
+    root, out = tmp_path / "review", tmp_path / "_site"
+    root.mkdir()
+    with SiteWriter(out, root) as writer:
+        writer.add(RenderedPage("a.txt", b"first"))
+        writer.commit()
+    reads, _ = count_reads(monkeypatch)
+    known: dict[str, tuple[write_module.Listed, str]] = {}
+    for _ in range(2):
+        os.utime(out / "a.txt")  # modified now: within the tick of being read
+        with write_module.open_site(out, root, known=known) as updater:
+            updater.add(RenderedPage("a.txt", b"first"))
+            updater.commit()
+        assert "a.txt" in reads and "a.txt" not in known
+        reads.clear()
+
+
 def test_an_update_trusts_the_hash_of_a_file_it_read_only_while_lstat_says_the_same_of_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As l2h serve keeps it between rebuilds; every file here is written within the file system's clock tick of being
@@ -95,13 +128,7 @@ def test_an_update_trusts_the_hash_of_a_file_it_read_only_while_lstat_says_the_s
         for path, content in pages.items():
             writer.add(RenderedPage(path, content))
         writer.commit()
-    reads: list[str] = []
-    real = Path.read_bytes
-    def read_bytes(self: Path) -> bytes:
-        reads.append(self.name)
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reads, real = count_reads(monkeypatch)
     known: dict[str, tuple[write_module.Listed, str]] = {}
 
     def update(new: dict[str, bytes]) -> write_module.SiteUpdater:

@@ -198,7 +198,7 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     """Order a draft's fields as a paper file writes them; placeholders for required values not known."""
     assert draft.title and draft.authors and draft.year
     authors: str | list[str] = draft_authors(draft)
-    if not any(re.search(r"[,;&]|\sand\s", a) for a in authors):
+    if not any(re.search(r"[,;&{}]|\sand\s", a) for a in authors):  # else a list: each name its own item
         authors = ", ".join(authors)
     data: dict[str, Any] = {"title": draft.title, "authors": authors}
     if draft.venue:

@@ -176,7 +176,8 @@ def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...],
             field = "authors" if ("authors",) in positions else "author"
             line, column = positions.get((field, index)) or positions.get((field,), (0, 0))  # one line: the field's
             diagnostics.append(note(paper.source, line, column, "author-repeated",
-                                    f'author "{name}" is listed twice, as author {earlier + 1} and author {index + 1}',
+                                    f'author "{name}" is listed again as author {index + 1} (first as author '
+                                    f"{earlier + 1})",
                                     "remove the repeat (two co-authors who share this name can stay as they are)"))
     return diagnostics
 

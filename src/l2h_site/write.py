@@ -304,8 +304,10 @@ class SiteUpdater(_SiteOutput):
         each then (l2h serve keeps it between rebuilds): a file lstat() still says the same of holds those bytes, and
         is not read again to be compared with a page (5,000 search files at 5,000 papers). Replaced at commit() by what
         this update found."""
-        self._confirmed: dict[str, tuple[Listed, str]] = {}
+        self.live: dict[str, Listed] = {}
         """Every file in the site when the update started (never following a link), by path."""
+        self._confirmed: dict[str, tuple[Listed, str]] = {}
+        """The site's files this update found holding the bytes of a hash, and trusts the next update with (known)."""
         self.empty: list[Path] = []
         """Folders of the site that held nothing when the update started: no page makes one, so they go."""
         self._staged: set[str] = set()
