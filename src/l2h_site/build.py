@@ -36,7 +36,6 @@ from l2h_site.related import related_stored_at
 from l2h_site.render import (
     PageList,
     compile_templates,
-    missing_templates,
     needed_templates,
     render_search,
     render_site,
@@ -141,8 +140,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
     """
     config, diagnostics = load_config(root, config_file)
-    templates = site_environment(config, cache)  # compiled now (0.1 s), so that their errors come with the rest
-    diagnostics += compile_templates(templates, config.templates_dir)
+    templates = site_environment(config, cache)  # compiled below, once the papers say which templates they need
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     diagnostics += problems
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
@@ -181,7 +179,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                 papers.append(dataclasses.replace(item.paper, tags=canonical_tags))
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
                                        file_keys={source.key: source.relpath for source in sources})
-    diagnostics += missing_templates(templates, config.templates_dir, needed_templates(config, papers))
+    diagnostics += compile_templates(templates, config.templates_dir, needed_templates(config, papers))
     if summaries is not None:  # papers with errors too: every problem of a file at once
         readable = [item.paper for _, item in parsed
                     if summaries(item.paper.source) and "summary" not in item.unread and item.paper.summary.strip()]

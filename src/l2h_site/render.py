@@ -146,29 +146,20 @@ def needed_templates(config: Config, papers: Iterable[Paper]) -> list[tuple[str,
     return needed
 
 
-def missing_templates(env: jinja2.Environment, templates_rel: str,
-                      needed: Iterable[tuple[str, str, str]]) -> list[Diagnostic]:
-    """Report each needed template (needed_templates) that the templates folder lacks, naming what needs it."""
-    rel = templates_rel.rstrip("/")
-    if not isinstance(env.loader, jinja2.FileSystemLoader) or not Path(env.loader.searchpath[0]).is_dir():
-        return []  # no folder: compile_templates said so
-    names = set(env.list_templates())
-    return [error(f"{rel}/{name}", 0, 0, "template-missing", f"template {name} does not exist; {source} needs it for "
-                  f"{what}", f"restore {name} in {rel}/")
-            for name, source, what in needed if name not in names]
-
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".svg", ".txt", ".j2", ".jinja", ".jinja2")
 """Files of the templates folder that compile_templates compiles."""
 
 
-def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagnostic]:
+def compile_templates(env: jinja2.Environment, templates_rel: str,
+                      needed: Iterable[tuple[str, str, str]] = ()) -> list[Diagnostic]:
     """Compile every template of the environment's folder, reporting syntax errors as diagnostics.
 
     This is part of checking a site (build and `l2h check`), so that template errors are reported with the
     content's, not after them; the environment keeps the compiled templates for rendering.
     Hidden files (an editor's swap file) are skipped. A missing folder, or a missing template that the site
-    needs, is reported here too, so that `l2h check` fails where the build would. A paper.html that misses the
-    title_heading filter (a review's older copy) is warned of (templatecheck).
+    needs (SITE_TEMPLATES, and those of needed_templates, named with the file that needs each), is reported here
+    too, so that `l2h check` fails where the build would. A paper.html that misses the title_heading filter (a
+    review's older copy) is warned of (templatecheck).
     """
     problems: list[Diagnostic] = []
     rel = templates_rel.rstrip("/")
@@ -178,9 +169,11 @@ def compile_templates(env: jinja2.Environment, templates_rel: str) -> list[Diagn
                       "restore it (git checkout -- " + rel + "), or set templates_dir in l2h.yml")]
     names = env.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)
                                and not any(part.startswith(".") for part in name.split("/")))
-    for name in SITE_TEMPLATES:
+    wanted = [(name, "") for name in SITE_TEMPLATES]
+    wanted += [(name, f"; {source} needs it for {what}") for name, source, what in needed]
+    for name, why in wanted:
         if folder is not None and name not in names:
-            problems.append(error(f"{rel}/{name}", 0, 0, "template-missing", f"template {name} does not exist",
+            problems.append(error(f"{rel}/{name}", 0, 0, "template-missing", f"template {name} does not exist{why}",
                                   f"restore {name} in {rel}/"))
     for name in names:
         try:
