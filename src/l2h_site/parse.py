@@ -311,7 +311,7 @@ def bibtex_names(text: str) -> list[str] | None:
     if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):
         return [_unmasked(_first_name_first(p)) for p in pairs]
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    two_by_two = len(parts) % 2 == 0 and all(" " not in p and not re.fullmatch(r"\{[^{}]*\}", p) for p in parts)
+    two_by_two = len(parts) % 2 == 0 and all(" " not in p and not read_literal(p) for p in parts)
     names: list[str] = []
     i = 0
     while i < len(parts):

@@ -348,9 +348,8 @@ class SiteBuilder:
             return
         self._unfinished = False
         if context is not None:
-            previewer = Previewer(context)
-            previewer.prepare()  # in this thread, which serves meanwhile
-            self.previewer = previewer
+            self.previewer = Previewer(context)
+            self.ready_previews()  # in this thread, which serves meanwhile
 
     def ready_previews(self) -> None:
         """Prepare the last build's previewer (Previewer.prepare), if it is not yet: after each build, once the

@@ -35,7 +35,6 @@ def derive_key(authors: Sequence[str], year: int, title: str, first_split: NameS
     gives its first word, "barnes".
     """
     words = (first_split.family if first_split else authors[0] if authors else "").split()
-    # a name that does not split ("{Barnes, Inc.}", an organisation's) is keyed by its first word, as it is read
     last = words[0 if first_split and is_literal(first_split) else -1] if words else "anon"
     lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
     words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
