@@ -511,6 +511,7 @@ def test_unchanged_build_is_recognised_and_hand_edits_are_undone(tmp_path: Path)
     second = build(root, out_dir=root / "_site")
     assert (first.unchanged, second.unchanged) == (False, True)
     assert snapshot(root / "_site") == before
+    assert first.diagnostics and second.diagnostics == first.diagnostics  # as the cache stored them, hashable too
     (root / "_site" / "index.html").write_text("tampered")
     third = build(root, out_dir=root / "_site")
     assert not third.unchanged and snapshot(root / "_site") == before

@@ -438,7 +438,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if isinstance(stored, dict) and is_site_current(target, stamp, stored.get("manifest", [])):
             # Every input is as it was when this site was written: the site is already this build's output.
             up_to_date = CheckResult(config=config, taxonomy=EMPTY_TAXONOMY,
-                                     diagnostics=[Diagnostic(**d) for d in stored["diagnostics"]])
+                                     diagnostics=[Diagnostic(**{**d, "related": tuple(d["related"])})
+                                                  for d in stored["diagnostics"]])
             up_to_date.paper_count = int(stored["papers"])
             files = len(stored["manifest"])
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
