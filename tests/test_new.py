@@ -184,7 +184,9 @@ def test_an_organisation_without_a_comma_or_two_with_one_are_written_as_a_list(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"{Facebook AI Research}" holds no comma, yet a one-line "authors: A, B" cannot hold braces: the names are
     written as a list, from --authors and --bibtex alike; two organisations with commas in one --authors are two
-    names, not one "Family, Given" pair. Each file then passes the parser."""
+    names, not one "Family, Given" pair; nor are two one-word names in braces ("{Google}, {Microsoft}", which one
+    line "Google, Microsoft" would turn into "Microsoft Google"). Each file then passes the parser. Without the
+    braces, l2h new refuses them with the hint of the flag, not of the file it did not write."""
     root = site({"fair.bib": "@techreport{fair2020report, title = {A Hashing Report}, author = {Jane Doe and "
                              "{Facebook AI Research}}, institution = {FAIR}, year = {2020}}\n"})
     args = ["--facet", "family=supervised", "--facet", "modality=text"]
@@ -193,7 +195,14 @@ def test_an_organisation_without_a_comma_or_two_with_one_are_written_as_a_list(
              (["--title", "A Hashing Report", "--authors", "{Facebook AI Research}", "--year", "2020", "--no-fetch"],
               "papers/facebook2020hashing.md", "\nauthors: ['{Facebook AI Research}']\n"),
              (["--title", "A Hashing Report", "--authors", "{Barnes, Inc.}, {Acme, Ltd.}", "--year", "2020",
-               "--no-fetch"], "papers/barnes2020hashing.md", "\nauthors: ['{Barnes, Inc.}', '{Acme, Ltd.}']\n")]
+               "--no-fetch"], "papers/barnes2020hashing.md", "\nauthors: ['{Barnes, Inc.}', '{Acme, Ltd.}']\n"),
+             # two one-word names written on one line would read as BibTeX's "Last, First": quoted in a list
+             (["--title", "A Hashing Report", "--authors", "{Google}, {Microsoft}", "--year", "2020", "--no-fetch"],
+              "papers/google2020hashing.md", "\nauthors: ['Google', 'Microsoft']\n"),
+             (["--title", "A Hashing Report", "--authors", "{Google} and {Microsoft}", "--year", "2020", "--no-fetch"],
+              "papers/google2020hashing.md", "\nauthors: ['Google', 'Microsoft']\n"),
+             (["--title", "A Hashing Report", "--authors", "Mausam and Devvrit and Jane Doe", "--year", "2020",
+               "--no-fetch"], "papers/mausam2020hashing.md", "\nauthors: Mausam, Devvrit, Jane Doe\n")]
     for flags, relpath, written in cases:
         assert run(root, *flags, *args) == 0, capsys.readouterr().err
         path = root / relpath
@@ -201,6 +210,15 @@ def test_an_organisation_without_a_comma_or_two_with_one_are_written_as_a_list(
         parsed, diagnostics = parse_paper(SourceFile(path, relpath, path.stem), frozenset({"family", "modality"}))
         assert parsed is not None and diagnostics == []
         path.unlink()  # the next case adds the same title
+    # without braces, two one-word names are what l2h check warns of as a pair split in two: said of the flag
+    assert run(root, "--title", "A Hashing Report", "--authors", "Plato and Aristotle", "--year", "2020",
+               "--no-fetch", *args) == 1
+    assert capsys.readouterr().err == (
+        '--authors: error[authors-split-pairs]: authors "Plato", "Aristotle" look like a "Last, First" pair split in '
+        "two: l2h reads them as 2 authors\n"
+        "  help: give --authors 'Aristotle Plato' (or, if they are 2 names after all, organisations say, give each in "
+        "braces: --authors '{Plato}, {Aristotle}')\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
 
 
 def test_bibtex_input_must_hold_one_good_entry(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,8 +29,8 @@ from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
-from l2h_site.names import family_given, first_name_first, read_given_group, read_literal, unbraced
-from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, without_et_al
+from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
+from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, split_pairs, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
 
@@ -197,9 +197,15 @@ def usable_taxonomy(check: CheckResult) -> Taxonomy:
 def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = True) -> dict[str, Any]:
     """Order a draft's fields as a paper file writes them; placeholders for required values not known."""
     assert draft.title and draft.authors and draft.year
-    authors: str | list[str] = draft_authors(draft)
-    if not any(re.search(r"[,;&{}]|\sand\s", a) for a in authors):  # else a list: each name its own item
-        authors = ", ".join(authors)
+    names = draft_authors(draft)
+    line = ", ".join(names)
+    authors: str | list[str] = line
+    if any(re.search(r"[,;&{}]|\sand\s", a) for a in names) or bibtex_names(line) is not None:
+        # a list, each name its own item, where one line would not read back as these names: "Google, Microsoft"
+        # reads as BibTeX's "Last, First". A whole name given in braces ("{Google}") is quoted there, so that it is
+        # not read as half of a pair; other one-word names are not: l2h check would warn of them, and l2h new says so
+        splits = draft.name_splits or [None] * len(names)
+        authors = [_Quoted(name) if split and is_literal(split) else name for name, split in zip(names, splits)]
     data: dict[str, Any] = {"title": draft.title, "authors": authors}
     if draft.venue:
         data["venue"] = draft.venue
@@ -250,6 +256,13 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 
 _Dumper.add_representer(list, _represent_list)
+
+
+class _Quoted(str):
+    """A string the paper file writes in double quotes: a whole name of a list of authors (see parse.split_pairs)."""
+
+
+_Dumper.add_representer(_Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'"))
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
@@ -366,6 +379,21 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return f"give {flag} {shlex.quote(value)}"
     return f"give {flag} " + hint.removeprefix("write ") if hint.startswith(("write a ", "write an ", "write the ")) \
         else hint
+
+
+def authors_flag_pairs_hint(draft: PaperDraft) -> str:
+    """Say how to give --authors names that l2h reads as "Last, First" pairs split in two ("Plato and Aristotle"):
+    each pair as one name, first name first, or, if they are whole names, each in braces."""
+    names = draft_authors(draft)
+    splits = draft.name_splits or [None] * len(names)
+    pairs = split_pairs(names, [bool(split and is_literal(split)) for split in splits])
+    starts = dict(pairs)
+    paired = {i for pair in pairs for i in pair}
+    joined = [f"{names[starts[i]]} {name}" if i in starts else name for i, name in enumerate(names)
+              if i not in starts.values()]
+    braced = [f"{{{name}}}" if i in paired else name for i, name in enumerate(names)]
+    return (f"give --authors {shlex.quote(', '.join(joined))} (or, if they are {len(paired)} names after all, "
+            f"organisations say, give each in braces: --authors {shlex.quote(', '.join(braced))})")
 
 
 def authors_flag_hint(texts: Sequence[str]) -> str:
@@ -493,7 +521,8 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
             d = dataclasses.replace(d, severity="error")
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")
         given = bool(getattr(options, "facets" if flag == "--facet" else name, None))
-        hint = authors_flag_hint(options.authors) if d.code == "author-braces" else flag_hint(d.hint, name, flag)
+        hint = authors_flag_hint(options.authors) if d.code == "author-braces" else \
+            authors_flag_pairs_hint(draft) if d.code == "authors-split-pairs" else flag_hint(d.hint, name, flag)
         message = d.message
         if d.code == "author-braces" and options.authors:  # said of the flag, once: the file is not the writer's
             if braces_said:
