@@ -824,6 +824,46 @@ def test_the_terminal_names_files_from_the_working_folder_and_the_overlay_from_t
     assert cli.stderr.splitlines()[0] == log.getvalue().splitlines()[0]  # as build prints it
 
 
+def test_a_rebuild_prints_only_the_notes_the_last_build_did_not(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """A note about the whole review (here feed-empty: a review outside git, no added: dates) is printed by the first
+    build and counted, not repeated, by the rebuilds after each save; a new note, and every error, is printed."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER.replace("added: 2024-01-15\n", "")})
+    paper = root / "papers" / "weiss2008spectral.md"
+    held = "(1 note as in the last build, not repeated: l2h build prints every one)"
+    builder = SiteBuilder(root=root, keep_warm=False)
+    try:
+        first = builder.rebuild()
+        assert first.ok and "note[feed-empty]" in first.report
+        paper.write_text(paper.read_text(encoding="utf-8") + "\nAnd spectral relaxation.\n", encoding="utf-8")
+        again = builder.rebuild()
+        assert again.ok and again.changed and again.report == held + "\n"
+        assert "feed-empty" in again.overlay  # the browser's text is not the terminal's: it is shown only on failure
+        paper.write_text(paper.read_text(encoding="utf-8").replace("Rob Fergus", "Rob Fergus, Yair Weiss"),
+                         encoding="utf-8")
+        repeated = builder.rebuild()
+        lines = repeated.report.splitlines()
+        assert repeated.ok and "note[author-repeated]" in lines[0] and lines[-1] == held
+        assert "feed-empty" not in repeated.report
+        paper.write_text(paper.read_text(encoding="utf-8").replace("[Image Retrieval]", "[Image Retreival]"),
+                         encoding="utf-8")
+        broken = builder.rebuild()
+        assert not broken.ok and "error[unknown-tag]" in broken.report and "note[" not in broken.report
+        assert broken.report.endswith(held + "\n")  # a failed build makes no feed: author-repeated is held
+        broken_again = builder.rebuild()  # an error is printed by every build that has it
+        assert "error[unknown-tag]" in broken_again.report
+        paper.write_text(paper.read_text(encoding="utf-8").replace("[Image Retreival]", "[Image Retrieval]"),
+                         encoding="utf-8")
+        mended = builder.rebuild()  # feed-empty, which the failed builds did not give, is not new
+        assert mended.ok and mended.report == held.replace("1 note", "2 notes") + "\n", mended.report
+    finally:
+        builder.close()
+    fresh = SiteBuilder(root=root, keep_warm=False)  # a new server prints every note once more
+    try:
+        assert "note[feed-empty]" in fresh.rebuild().report
+    finally:
+        fresh.close()
+
+
 def test_serve_writes_its_own_site_and_leaves_the_one_l2h_build_wrote(site: Callable[[dict[str, str | bytes]], Path],
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """l2h serve's site (smaller search bundles) is in the cache, so _site keeps the layout to publish, and switching

@@ -41,7 +41,7 @@ from l2h_site.build import build, site_context
 from l2h_site.cache import CACHE_DIR, SERVE_DIR, BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
-from l2h_site.diagnostics import L2hError, format_text, from_here, strict_failure
+from l2h_site.diagnostics import Diagnostic, L2hError, format_text, from_here, strict_failure
 from l2h_site.discover import is_editor_file, os_file_kind
 from l2h_site.memory import set_aside_what_lasts
 from l2h_site.model import Config
@@ -248,6 +248,24 @@ class SiteBuilder:
     served: Path | None = None
     """The folder requests are answered from: the last that a build wrote a site to (or, at the start, the
     output folder if it holds a site l2h wrote). Never a folder a build refused to write, such as / or papers/."""
+    told_notes: frozenset[Diagnostic] = frozenset()
+    """The notes of the last build (and of failed builds since): a rebuild prints only its new ones in the terminal (see
+    terminal_report); errors and warnings are printed by every build that has them."""
+
+    def terminal_report(self, diagnostics: Sequence[Diagnostic], root: Path, written: bool) -> str:
+        """The diagnostics for the terminal: every error and warning, and the notes that the last build did not
+        give (a note such as `shallow-history` said on every save would bury what the save changed); the notes
+        held back are counted (`l2h build` prints them all). A build that failed (`written` false) may have
+        stopped before some notes (the feed's): those it did not give are not forgotten."""
+        notes = frozenset(d for d in diagnostics if d.severity == "note")
+        shown = [d for d in diagnostics if d.severity != "note" or d not in self.told_notes]
+        held = len(diagnostics) - len(shown)
+        self.told_notes = notes if written else self.told_notes | notes
+        text = format_text(from_here(shown, root))
+        if held:
+            text += (f"({held:,} note{'s' if held != 1 else ''} as in the last build, not repeated: "
+                     "l2h build prints every one)\n")
+        return text
 
     def check_output(self) -> None:
         """Refuse an output folder that l2h would refuse to write (L2hError); serve the site it holds, if any."""
@@ -314,7 +332,8 @@ class SiteBuilder:
             outcome = BuildOutcome(ok=result.written, files=result.page_count, papers=result.check.count,
                                    changed=result.changed + result.deleted,
                                    strict=strict_failure(result.diagnostics, self.strict),
-                                   report=format_text(from_here(result.diagnostics, result.check.config.root)),
+                                   report=self.terminal_report(result.diagnostics, result.check.config.root,
+                                                                 result.written),
                                    overlay=format_text(result.diagnostics))
         except L2hError as exc:
             outcome = _failed(f"l2h: error: {exc}\n")
