@@ -180,6 +180,9 @@ def test_a_name_marked_family_given_in_one_paper_and_split_otherwise_in_another_
         "papers/aguerrebere2008spectral.md splits it wrongly, correct it there)\n"
         "0 error(s), 1 warning(s) in 1 file\n")
     assert run(root, capsys=capsys) == (0, expected)
+    (root / "papers/manku2007detecting.md").write_text(  # in a list, the item split otherwise is named
+        paper(title="Detecting Near-Duplicates", year=2007, authors="[Gurmeet Singh Manku, Anish Das Sarma]"))
+    assert run(root, capsys=capsys) == (0, expected.replace(":3:10:", ":3:32:"))
     (root / "papers/manku2007detecting.md").write_text(
         paper(title="Detecting Near-Duplicates", year=2007, authors='[Gurmeet Singh Manku, "Das Sarma, Anish"]'))
     assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
@@ -219,6 +222,12 @@ def test_an_author_listed_twice_alike_is_a_note_at_the_repeat(site: Site, capsys
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="Yair Weiss, Yair Weiss"))
     assert run(root, capsys=capsys)[1].startswith(
         'papers/weiss2008spectral.md:3:10: note[author-repeated]: author "Yair Weiss" is listed again as author 2 (first '
+        "as author 1)\n")
+    # an item of two names: the third name is not the third item (Rob Fergus), so the field is named
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Yair Weiss; Antonio Torralba\n"
+                                                                    "  - Yair Weiss\n  - Rob Fergus"))
+    assert run(root, capsys=capsys)[1].startswith(
+        'papers/weiss2008spectral.md:4:3: note[author-repeated]: author "Yair Weiss" is listed again as author 3 (first '
         "as author 1)\n")
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Weiss, Yair\n  - Yair Weiss"))
     assert "author-repeated" not in run(root, capsys=capsys)[1]

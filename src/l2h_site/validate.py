@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
@@ -173,12 +173,21 @@ def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...],
         earlier = first.setdefault((name, split), index)
         if earlier != index:
             field = "authors" if ("authors",) in positions else "author"
-            line, column = positions.get((field, index)) or positions.get((field,), (0, 0))  # one line: the field's
+            line, column = author_item_at(lambda *path: positions.get(path, (0, 0)), field, index, len(paper.authors)) \
+                or positions.get((field,), (0, 0))  # one line: the field's
             diagnostics.append(note(paper.source, line, column, "author-repeated",
                                     f'author "{name}" is listed again as author {index + 1} (first as author '
                                     f"{earlier + 1})",
                                     "remove the repeat (two co-authors who share this name can stay as they are)"))
     return diagnostics
+
+
+def author_item_at(at: Callable[..., tuple[int, int]], field: str, index: int, count: int) -> tuple[int, int] | None:
+    """Where author `index` of `count` is written: its item of the list of authors when each item is one name (as many
+    items as authors); None for the one-line form, or a list with an item of several names ("A; B")."""
+    if at(field, count - 1) == (0, 0) or at(field, count) != (0, 0):
+        return None
+    return at(field, index)
 
 
 def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int]) -> list[Diagnostic]:
@@ -310,13 +319,15 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
     for paper in papers if marked else ():
         if not any(name in marked for name in paper.authors):  # most papers: no name to split (every build)
             continue
-        field = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+        name_field = "authors" if at(paper, "authors") != (0, 0) else "author"
+        field = at(paper, name_field)
         for index, (name, split) in enumerate(zip(paper.authors, author_splits(paper))):
             first, source, first_index = marked.get(name, (split, "", 0))
             if split == first:
                 continue
+            line, column = at(paper, "name", index) if at(paper, "name", index) != (0, 0) else \
+                author_item_at(partial(at, paper), name_field, index, len(paper.authors)) or field
             if source == paper.source:  # one list writes the name two ways: say where, not "in" this file
-                line, column = at(paper, "name", index) if at(paper, "name", index) != (0, 0) else field
                 there = at(paper, "name", first_index)
                 where = ("elsewhere in this file" if there == (0, 0) else f"at column {there[1]} of this line"
                          if there[0] == line else f"at line {there[0]} of this file")
@@ -326,7 +337,7 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
                                            f'write it "{family_given(first)}" here too (or, if the name is split '
                                            f"wrongly {where.removesuffix(' of this file')}, correct it there)"))
                 continue
-            diagnostics.append(warning(paper.source, *field, "author-split-differs",
+            diagnostics.append(warning(paper.source, line, column, "author-split-differs",
                                        f'author "{name}" is split "{family_given(split)}" here but '
                                        f'"{family_given(first)}" in {source}: citations would name two people',
                                        f'write it "{family_given(first)}" here too, as an item of a YAML list of '
