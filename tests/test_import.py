@@ -356,6 +356,27 @@ def test_bibtex_import_keeps_a_whole_name_in_braces_one_name(site: Site, capsys:
     assert '<p class="byline">Barnes, Inc., Ann Lee and Facebook AI Research</p>' in page
 
 
+def test_bibtex_import_keeps_one_word_names_in_braces_whole(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"{Google} and {Microsoft}" are two organisations, as BibTeX writes them: the file keeps their braces (without
+    them, "Google, Microsoft" would read as BibTeX's "Last, First", or as a pair split in two). "{\\'E}mile Durand"
+    is a LaTeX accent, not a name in braces."""
+    bib = ("@techreport{g, title = {A Hashing Report}, author = {{Google} and {Microsoft}}, year = {2020}}\n"
+           "@techreport{d, title = {Another Hashing Report}, author = {{\\'E}mile Durand and Ann Lee}, year = {2020}}\n")
+    root = site({"refs.bib": bib, "taxonomy.yml": FACETS_ONLY})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    path = root / "papers/google2020hashing.md"
+    assert path.read_text(encoding="utf-8").startswith(
+        "---\ntitle: A Hashing Report\nauthors: ['{Google}', '{Microsoft}']\n")
+    other = root / "papers/durand2020another.md"
+    assert "\nauthors: \u00c9mile Durand, Ann Lee\n" in other.read_text(encoding="utf-8")
+    other.unlink()  # its TODOs are not filled in
+    build_imported(root, path)
+    # one word is one name to BibTeX with or without braces
+    assert "author = {Google and Microsoft}," in (root / "_site/papers.bib").read_text(encoding="utf-8")
+    page = (root / "_site/publications/google2020hashing/index.html").read_text(encoding="utf-8")
+    assert '<p class="byline">Google and Microsoft</p>' in page
+
+
 def test_a_bib_file_that_is_not_utf8_says_where_and_how_to_convert(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"latin.bib": "@article{x,\n  title = {Caf\u00e9 Hashing},\n}\n".encode("latin-1")})

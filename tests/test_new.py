@@ -198,9 +198,9 @@ def test_an_organisation_without_a_comma_or_two_with_one_are_written_as_a_list(
                "--no-fetch"], "papers/barnes2020hashing.md", "\nauthors: ['{Barnes, Inc.}', '{Acme, Ltd.}']\n"),
              # two one-word names written on one line would read as BibTeX's "Last, First": quoted in a list
              (["--title", "A Hashing Report", "--authors", "{Google}, {Microsoft}", "--year", "2020", "--no-fetch"],
-              "papers/google2020hashing.md", "\nauthors: ['Google', 'Microsoft']\n"),
+              "papers/google2020hashing.md", "\nauthors: ['{Google}', '{Microsoft}']\n"),
              (["--title", "A Hashing Report", "--authors", "{Google} and {Microsoft}", "--year", "2020", "--no-fetch"],
-              "papers/google2020hashing.md", "\nauthors: ['Google', 'Microsoft']\n"),
+              "papers/google2020hashing.md", "\nauthors: ['{Google}', '{Microsoft}']\n"),
              (["--title", "A Hashing Report", "--authors", "Mausam and Devvrit and Jane Doe", "--year", "2020",
                "--no-fetch"], "papers/mausam2020hashing.md", "\nauthors: Mausam, Devvrit, Jane Doe\n")]
     for flags, relpath, written in cases:

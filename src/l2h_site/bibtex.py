@@ -194,6 +194,8 @@ class _BibName:
     family_first: bool
     """Whether the name says where it splits: it is written "von Last, First" (a comma outside braces), or words of
     its last part are grouped in braces ("Fernando {De la Torre}")."""
+    whole: bool = False
+    """Whether the name is one group in braces, as BibTeX writes an organisation ("{Google}", "{Barnes, Inc.}")."""
 
 
 class _SplitNames(mw.SplitNameParts):
@@ -209,7 +211,10 @@ class _SplitNames(mw.SplitNameParts):
     def _transform_field_value(self, name: list[str]) -> list[_BibName]:  # type: ignore[override]
         found = []
         for text in name:
-            if _WORDS_IN_BRACES.search(text) is None:
+            if _is_whole_group(text.strip()):  # "{Google}": one word, yet one name that does not split
+                split = super()._transform_field_value([text])[0]
+                found.append(_BibName(self.decoded(split), True, True))
+            elif _WORDS_IN_BRACES.search(text) is None:
                 split = super()._transform_field_value([self.decode_text(text)])[0]
                 found.append(_BibName(split, _has_comma(text)))
             else:
@@ -229,6 +234,11 @@ class _SplitNames(mw.SplitNameParts):
 
 _WORDS_IN_BRACES = re.compile(r"\{(?!\\)[^{}]*\s[^{}]*\}")
 """Words grouped in braces ("{De la Torre}"), not a LaTeX command's group ("{\\relax Ch}", "{\\em Lee}")."""
+
+
+def _is_whole_group(text: str) -> bool:
+    """Tell whether a name is one group in braces, not a LaTeX command's ("{\\relax Ch}") nor an accent's."""
+    return text.startswith("{") and not text.startswith("{\\") and _closing(text, 0) == len(text) - 1
 
 
 def _is_group(word: str) -> bool:
@@ -326,7 +336,7 @@ def _marked_split(name: object) -> NameSplit | None:
     given, particle, family, suffix = (" ".join(part) for part in (name.parts.first, name.parts.von, name.parts.last,
                                                                     name.parts.jr))
     split = NameSplit(given, particle, family, suffix)
-    if is_literal(split) and re.search(r"[\s,]", family):  # "{Barnes, Inc.}": one name that does not split
+    if is_literal(split) and (name.whole or re.search(r"[\s,]", family)):  # "{Barnes, Inc.}", "{Google}": one name
         return split
     if not (family and given) or "," in "".join(split) or read_family_given(family_given(split)) != split:
         return None

@@ -199,14 +199,11 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     assert draft.title and draft.authors and draft.year
     names = draft_authors(draft)
     line = ", ".join(names)
-    authors: str | list[str] = line
-    if any(re.search(r"[,;&{}]|\sand\s", a) for a in names) or bibtex_names(line) is not None:
-        # a list, each name its own item, where one line would not read back as these names: "Google, Microsoft"
-        # reads as BibTeX's "Last, First". A whole name given in braces ("{Google}") is quoted there, so that it is
-        # not read as half of a pair; other one-word names are not: l2h check would warn of them, and l2h new says so
-        splits = draft.name_splits or [None] * len(names)
-        authors = [_Quoted(name) if split and is_literal(split) else name for name, split in zip(names, splits)]
-    data: dict[str, Any] = {"title": draft.title, "authors": authors}
+    # one line "A, B" where it reads back as these names; else a list, each name its own item: "Plato, Aristotle" reads
+    # as BibTeX's "Last, First" (in a list, l2h check warns of them as a pair split in two, and l2h new says so; in
+    # braces, "{Plato}", each is whole: draft_authors)
+    one_line = not any(re.search(r"[,;&{}]|\sand\s", a) for a in names) and bibtex_names(line) is None
+    data: dict[str, Any] = {"title": draft.title, "authors": line if one_line else names}
     if draft.venue:
         data["venue"] = draft.venue
     data["year"] = draft.year
@@ -235,9 +232,10 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
 
 def draft_authors(draft: PaperDraft) -> list[str]:
     """The authors as the paper file writes them: first name first, or "Family, Given" where the draft marks where a
-    name splits ("Das Sarma, Anish")."""
+    name splits ("Das Sarma, Anish"), or whole in braces where it does not split ("{Barnes, Inc.}", "{Google}")."""
     splits = draft.name_splits or [None] * len(draft.authors)
-    return [family_given(split) if split else name for name, split in zip(draft.authors, splits, strict=True)]
+    return [family_given(split, grouped=is_literal(split)) if split else name
+            for name, split in zip(draft.authors, splits, strict=True)]
 
 
 def draft_key(draft: PaperDraft) -> str:
@@ -257,12 +255,6 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 _Dumper.add_representer(list, _represent_list)
 
-
-class _Quoted(str):
-    """A string the paper file writes in double quotes: a whole name of a list of authors (see parse.split_pairs)."""
-
-
-_Dumper.add_representer(_Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'"))
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
