@@ -761,7 +761,8 @@ def overlay_html(report: str, kept: bool = True) -> str:
             '<button type="button" onclick="this.parentNode.remove()" style="float:right">Dismiss</button>'
             "<h1 style=\"font-size:1.2rem;color:#ff8080\">l2h: the last change broke the build</h1>"
             f"<p>{shown} Fix the problems below and save: the page reloads.</p>"
-            f"<pre style=\"white-space:pre-wrap\">{html.escape(report)}</pre></div>")
+            # the site's own style sheet may give a pre a background (a code block's) under the overlay's white text
+            f"<pre style=\"white-space:pre-wrap;background:none;color:inherit\">{html.escape(report)}</pre></div>")
 
 
 def error_page(report: str, reload_script: str, title: str = "l2h: build failed") -> str:
