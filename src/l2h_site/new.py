@@ -256,7 +256,6 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 _Dumper.add_representer(list, _represent_list)
 
 
-
 def dump_yaml(data: dict[str, Any]) -> str:
     """Emit YAML the way paper files and taxonomy.yml are written, quoting whatever needs it."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
