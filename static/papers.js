@@ -367,7 +367,12 @@
       }).catch(function () { /* each hit is then looked up through its fragment */ });
       pagefindLoading = import(siteUrl("pagefind/pagefind.js")).then(function (module) {
         pagefind = module;
-        return Promise.all([module.options ? module.options({ excerptLength: 0 }) : null, ids]);
+        // In this page's thread, not in Pagefind's worker (1.5): the finder wants only which pages are hit and where,
+        // and the worker sends every hit across, and then, as each is collected here, a message to release it, which
+        // the worker answers (82,000 of them during one search at 5,000 papers, for the hits of the searches before
+        // it: seconds of both threads' time). Each query is asked in a task of its own (see searchPagefind), so that
+        // the reader's keys are answered between them.
+        return Promise.all([module.options ? module.options({ excerptLength: 0, noWorker: true }) : null, ids]);
       }).then(function () {
         // A large review's index is split into bundles (pagefind-1/, ...): search them all as one.
         return Promise.all(bundles.map(function (folder) { return pagefind.mergeIndex(siteUrl(folder)); }));
@@ -451,7 +456,9 @@
       return known.hits;
     }
     var answer = { hits: null, count: 0 };
-    answer.hits = pagefind.search(text).then(function (search) {
+    answer.hits = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(function () {
+      return pagefind.search(text);
+    }).then(function (search) {
       var hits = (search && search.results ? search.results : []).map(function (r) {
         return { id: r.id, at: r.words.join(","), page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
       });
@@ -1050,6 +1057,7 @@
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now
       if (state.q && state.q !== fullText.q) {
+        loadPagefind();  // during the pause for typing, if the reader has not been in the field before (a link's ?q=)
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
       }
     }

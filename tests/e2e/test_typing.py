@@ -186,12 +186,17 @@ def test_pagefind_is_asked_each_text_once_and_only_what_can_change_the_papers_fo
     hit), so the finder asks each text once in the page's life, though several of its rules, and the next word typed,
     need the same answer; and it asks nothing whose answer cannot change the papers found: "hashing", whose
     possible stems are all followed by whole endings ("hash|ing"), asks for the word, the word with the probe and
-    the word in quotes, not for "hash~" and "has~" as well. The papers found are pinned by the tests above."""
+    the word in quotes, not for "hash~" and "has~" as well. The papers found are pinned by the tests above. Pagefind
+    runs in the page's thread: its worker would send every hit across, and then a message to release each."""
     page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
                                                                       body=COUNTED_PAGEFIND))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(typing_url + "papers/")
     expect(page.locator("#finder")).to_be_visible()
     assert asked_for(page, "hashing") == ['"hashing"', "hashing", "hashing~"]
     # the word three ways, whether its stem "hash" is indexed ("hash~", "has~"), and the stem three ways: each once
     assert asked_for(page, "hashi") == ['"hash"', '"hashi"', "hash", "hashi", "hashi~", "hash~", "has~"]
     assert asked_for(page, "hashing") == []  # all asked before
+    assert any("/pagefind/index/" in url for url in requested)
+    assert not any("pagefind-worker" in url for url in requested)
