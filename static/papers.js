@@ -367,7 +367,12 @@
       }).catch(function () { /* each hit is then looked up through its fragment */ });
       pagefindLoading = import(siteUrl("pagefind/pagefind.js")).then(function (module) {
         pagefind = module;
-        return Promise.all([module.options ? module.options({ excerptLength: 0 }) : null, ids]);
+        // In this page's thread, not in Pagefind's worker (1.5): the finder wants only which pages are hit and where,
+        // and the worker sends every hit across, and then, as each is collected here, a message to release it, which
+        // the worker answers (82,000 of them during one search at 5,000 papers, for the hits of the searches before
+        // it: seconds of both threads' time). Each query is asked in a task of its own (see searchPagefind), so that
+        // the reader's keys are answered between them.
+        return Promise.all([module.options ? module.options({ excerptLength: 0, noWorker: true }) : null, ids]);
       }).then(function () {
         // A large review's index is split into bundles (pagefind-1/, ...): search them all as one.
         return Promise.all(bundles.map(function (folder) { return pagefind.mergeIndex(siteUrl(folder)); }));
@@ -393,7 +398,7 @@
     var unknown = [];
     found.forEach(function (r) {
       if (Object.prototype.hasOwnProperty.call(searchIds, r.id)) hits[searchIds[r.id]] = true;
-      else unknown.push(r);
+      else if (r.page) unknown.push(r.page);
     });
     if (!unknown.length) return Promise.resolve(hits);
     return Promise.all(unknown.slice(0, 200).map(function (r) { return r.data(); })).then(function (pages) {
@@ -435,10 +440,47 @@
   var LONGEST_ENDING = 8;   // "izations" (one more letter after a doubled consonant)
   var SHORTEST_STEM = 3;    // "zen" does not fall back to "z"
 
+  // The hits of a query text, each {id, at: its locations, page: Pagefind's result where the ids file does not know
+  // the page (see hitsOf)}. The rules below ask some texts several times, and the next word typed asks some of the
+  // same again: each text is asked of Pagefind once (a common word costs it a tenth of a second or more at 20,000
+  // papers, as it scores and sorts every hit), since the index cannot change under the page. The answers to keep
+  // are bounded by their hits, the least recently asked forgotten first; a failed query is asked again.
+  var ANSWERS_KEPT = 200000;    // hits: a dozen answers for a word of most papers at 20,000
+  var answers = new Map();      // query text -> {hits: promise, count}, the least recently asked first
+  var answersHeld = 0;          // hits held in answers
   function searchPagefind(text) {
-    return pagefind.search(text).then(function (search) { return search && search.results ? search.results : []; });
+    var known = answers.get(text);
+    if (known) {
+      answers.delete(text);
+      answers.set(text, known);
+      return known.hits;
+    }
+    var answer = { hits: null, count: 0 };
+    answer.hits = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(function () {
+      return pagefind.search(text);
+    }).then(function (search) {
+      var hits = (search && search.results ? search.results : []).map(function (r) {
+        return { id: r.id, at: r.words.join(","), page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
+      });
+      if (answers.get(text) === answer) {
+        answer.count = hits.length;
+        answersHeld += hits.length;
+        forgetAnswers();
+      }
+      return hits;
+    });
+    answer.hits.catch(function () { if (answers.get(text) === answer) answers.delete(text); });
+    answers.set(text, answer);
+    return answer.hits;
   }
-  function locations(result) { return result.words.join(","); }
+  function forgetAnswers() {
+    var texts = answers.keys();
+    for (var text = texts.next(); answersHeld > ANSWERS_KEPT && !text.done; text = texts.next()) {
+      answersHeld -= answers.get(text.value).count;
+      answers.delete(text.value);
+    }
+  }
+  function locations(hit) { return hit.at; }
   function union(lists) {
     var seen = {};
     return [].concat.apply([], lists).filter(function (r) { return seen[r.id] ? false : (seen[r.id] = true); });
@@ -458,6 +500,15 @@
   }
   function isWholeEndingAt(word, length) {
     return endingAt(word, length, function (list, rest) { return list.indexOf(rest) >= 0; });
+  }
+  // Whether the word cut to `length` letters or fewer (down to SHORTEST_STEM, and to LONGEST_ENDING + 1 letters
+  // before its end) is followed by the start of an ending but not by a whole one: only such a stem can widen a
+  // word's results (see wordResults), so where there is none, no query is needed to know that nothing widens them.
+  function isPartEndingFrom(word, length) {
+    for (var k = length; k >= SHORTEST_STEM && word.length - k <= LONGEST_ENDING + 1; k--) {
+      if (isEndingAt(word, k) && !isWholeEndingAt(word, k)) return true;
+    }
+    return false;
   }
   function endingAt(word, length, test) {
     var rest = word.slice(length);
@@ -495,7 +546,7 @@
       });
     }
     function stemFrom(k) {
-      if (k < SHORTEST_STEM || word.length - k > LONGEST_ENDING + 1) return Promise.resolve([]);
+      if (!isPartEndingFrom(word, k)) return Promise.resolve([]);  // what the steps below would come to, unasked
       if (!isEndingAt(word, k)) return stemFrom(k - 1);
       var next = word.charAt(k);
       var vowel = /[aeiouy]/.test(next) || next === word.charAt(k - 1);
@@ -1006,6 +1057,7 @@
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now
       if (state.q && state.q !== fullText.q) {
+        loadPagefind();  // during the pause for typing, if the reader has not been in the field before (a link's ?q=)
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
       }
     }

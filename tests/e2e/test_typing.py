@@ -157,3 +157,46 @@ def test_a_consonant_after_a_word_narrows_to_the_longer_word(page: Any, typing_u
     expect(page.locator("#finder")).to_be_visible()
     page.fill("#f-q", query)
     assert shown_for(page, query) == ["owl2014zebranet"]
+
+
+COUNTED_PAGEFIND = """import * as pagefind from "./pagefind.js?counted";
+window.askedOfPagefind = [];
+export const options = pagefind.options, mergeIndex = pagefind.mergeIndex, init = pagefind.init,
+  destroy = pagefind.destroy, filters = pagefind.filters, preload = pagefind.preload,
+  debouncedSearch = pagefind.debouncedSearch, createInstance = pagefind.createInstance;
+export function search(term, options) {
+  window.askedOfPagefind.push(term);
+  return pagefind.search(term, options);
+}
+"""
+"""Pagefind's module as the page imports it, recording the text of each query: the real module is served under another
+address (the test server ignores the query string, and Pagefind finds its files from the folder of its own address)."""
+
+
+def asked_for(page: Any, query: str) -> list[str]:
+    """Type query at once, wait for the finder's answer; return the texts it asked Pagefind for it, sorted."""
+    page.evaluate("window.askedOfPagefind = []")
+    page.fill("#f-q", query)
+    shown_for(page, query)
+    return sorted(page.evaluate("window.askedOfPagefind"))
+
+
+def test_pagefind_is_asked_each_text_once_and_only_what_can_change_the_papers_found(page: Any, typing_url: str) -> None:
+    """A common word costs Pagefind a tenth of a second or more per query at 20,000 papers (it scores and sorts every
+    hit), so the finder asks each text once in the page's life, though several of its rules, and the next word typed,
+    need the same answer; and it asks nothing whose answer cannot change the papers found: "hashing", whose
+    possible stems are all followed by whole endings ("hash|ing"), asks for the word, the word with the probe and
+    the word in quotes, not for "hash~" and "has~" as well. The papers found are pinned by the tests above. Pagefind
+    runs in the page's thread: its worker would send every hit across, and then a message to release each."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                      body=COUNTED_PAGEFIND))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    assert asked_for(page, "hashing") == ['"hashing"', "hashing", "hashing~"]
+    # the word three ways, whether its stem "hash" is indexed ("hash~", "has~"), and the stem three ways: each once
+    assert asked_for(page, "hashi") == ['"hash"', '"hashi"', "hash", "hashi", "hashi~", "hash~", "has~"]
+    assert asked_for(page, "hashing") == []  # all asked before
+    assert any("/pagefind/index/" in url for url in requested)
+    assert not any("pagefind-worker" in url for url in requested)
