@@ -33,6 +33,8 @@ RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "
 COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
 """The rules of RULES that depend on the colours (axe's tag cat.color): run again after the toggle changed the theme,
 which changes nothing else on the page (theme.js sets data-theme and aria-pressed; the rest was just checked)."""
+COLOURS = (Path(__file__).parent / "colours.js").read_text(encoding="utf-8")
+"""Defines l2hColours() in the page: the helpers with which contrast.js computes colours."""
 AXE_AND_CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 """Runs axe-core in the page with the options given, and returns its violations and, for each element whose colour
 contrast it left undecided, the colours the element's text is seen in (its own against each background it may be on)."""
@@ -284,6 +286,7 @@ def violations(axe: Axe, page: Any, rules: Mapping[str, object], where: str) -> 
     element that breaks it (its selector and axe's reason); and each colour contrast axe left undecided that is below
     WCAG AA, or that this test cannot compute either."""
     page.evaluate(axe.axe_script)
+    page.evaluate(COLOURS)
     results = page.evaluate(AXE_AND_CONTRAST, rules)
     found = []
     for rule in results["violations"]:
