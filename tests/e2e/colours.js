@@ -1,4 +1,4 @@
-// Evaluated in the page by tests/e2e/test_accessibility.py before contrast.js, which calls it (and nontext.js): defines
+// Evaluated in the page by tests/e2e/test_accessibility.py before contrast.js and nontext.js, which call it: defines
 // l2hColours(), which returns the helpers both compute colours with, with caches of their own (a page's colours change
 // with its theme: each check takes fresh ones). parse: a computed colour (rgb/rgba) as [r, g, b, alpha] or null;
 // over: a colour with an opacity laid over an opaque one; opacity: an element's own times its ancestors'; behind: the
