@@ -216,7 +216,8 @@ def test_contrast_ratio_matches_wcag_examples() -> None:
 def test_topic_map_family_colours_have_3_to_1_contrast_in_both_themes() -> None:
     """Each family colour of the topic map and its legend stands out (WCAG 1.4.11: 3:1 for graphics) against the
     map's surface and the page, in the light theme and both ways to the dark one, also blended as the map's
-    semi-transparent dots are."""
+    semi-transparent dots are, and those also under the shade at a side of the map's box, which scrolls on a phone
+    (tests/e2e/test_accessibility.py checks the dots of a real map in the page too)."""
     css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
     light = _declarations(css, ":root")
     dark_by_preference = _declarations(css, '  :root:not([data-theme="light"])')
@@ -228,12 +229,17 @@ def test_topic_map_family_colours_have_3_to_1_contrast_in_both_themes() -> None:
     opacity = float(re.search(r"\.map-point circle \{[^}]*fill-opacity: ([\d.]+);", css).group(1))  # type: ignore[union-attr]
     failures = []
     for theme, values in (("light", light), ("dark", dark_by_choice)):
+        shade, shade_opacity = _rgba(values.get("--scroll-shade", light["--scroll-shade"]))
+        surface = _rgb(values["--surface"])
+        shaded = tuple(shade_opacity * s + (1 - shade_opacity) * b for s, b in zip(shade, surface))
         for name in families:
             colour = _rgb(values[name])
-            for background_name in ("--surface", "--bg"):
-                background = _rgb(values[background_name])
+            for background_name, background in (("--surface", surface), ("--bg", _rgb(values["--bg"])),
+                                                 ("--surface under the shade", shaded)):
                 dot = tuple(opacity * c + (1 - opacity) * b for c, b in zip(colour, background))
                 for shown, as_what in ((colour, "swatch"), (dot, "map dot")):
+                    if as_what == "swatch" and background is shaded:
+                        continue  # the legend does not scroll
                     ratio = contrast(shown, background)  # type: ignore[arg-type]
                     if ratio < 3:
                         failures.append(f"{theme} {name} {values[name]} as {as_what} on {background_name}: {ratio:.2f}:1")

@@ -7,7 +7,13 @@ A failure lists, for each page and variant, each rule broken, its impact and the
 
 The colour contrast of text axe cannot decide (it leaves it "incomplete": text over a gradient, such as the shade of a
 box that scrolls, SVG text, text partly covered, text too short to judge such as a formula's letters) is computed here
-in the page from the styles (contrast.js) and held to WCAG AA too."""
+in the page from the styles (contrast.js) and held to WCAG AA too.
+
+What WCAG holds to 3:1 against the colours next to it is computed in the page too (nontext.js), in each page and
+variant: the boundary of each control (a field, a list, a checkbox, a button: its border or its fill; a checkbox the
+browser draws itself, from a screenshot), the chart's bars and axis, the topic map's dots and legend, the home page's
+diagram (SC 1.4.11), and the focus indicator of each element in the tab order, focused as by keyboard (SC 2.4.7): its
+outline, or what else changes when it is focused; none is a failure."""
 
 from __future__ import annotations
 
@@ -27,15 +33,21 @@ from l2h_site.diagnostics import format_text
 from l2h_site.serve import error_page, inject, overlay_html
 
 from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, serving
+from .test_layout import _rgb_rows
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 """Every rule of WCAG 2.0 and 2.1 at levels A and AA, and axe's best practices; none is left out."""
 COLOUR_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
 """The rules of RULES that depend on the colours (axe's tag cat.color): run again after the toggle changed the theme,
 which changes nothing else on the page (theme.js sets data-theme and aria-pressed; the rest was just checked)."""
+COLOURS = (Path(__file__).parent / "colours.js").read_text(encoding="utf-8")
+"""Defines l2hColours() in the page: the helpers with which contrast.js and nontext.js compute colours."""
 AXE_AND_CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 """Runs axe-core in the page with the options given, and returns its violations and, for each element whose colour
 contrast it left undecided, the colours the element's text is seen in (its own against each background it may be on)."""
+NON_TEXT = (Path(__file__).parent / "nontext.js").read_text(encoding="utf-8")
+"""Returns the colours of what WCAG holds to 3:1 against its neighbours: the boundaries of controls, the marks of the
+chart, topic map and diagram, and the focus indicator of each element in the tab order."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +261,7 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
     switch = None if chosen.script else context.new_cdp_session(page)
     axe = Axe()
     found: list[str] = []
+    natives: dict[str, dict[str, Any]] = {}
     try:
         for state in site.states[variant]:
             if switch is not None:
@@ -263,19 +276,23 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
             where = f"{state.name} ({state.path or '/'}) at {chosen.width} px, {chosen.scheme} theme of the system"
             if not chosen.script:
                 found += violations(axe, page, RULES, where + ", without JavaScript")
+                found += non_text_shortfalls(page, where + ", without JavaScript", natives)
                 continue
             found += violations(axe, page, RULES, where)
+            found += non_text_shortfalls(page, where, natives)
             if not state.own_colours:
                 other = "dark" if chosen.scheme == "light" else "light"
                 page.get_by_role("button", name="Dark theme").click()
                 expect(page.locator("html")).to_have_attribute("data-theme", other)
                 where = f"{state.name} ({state.path or '/'}) at {chosen.width} px, {other} theme chosen with the toggle"
                 found += violations(axe, page, COLOUR_RULES, where)
+                found += non_text_shortfalls(page, where, natives)
                 page.evaluate("localStorage.removeItem('l2h-theme')")
     finally:
         context.close()
-    assert not found, (f"{len(found)} accessibility failures (axe-core's violations, and colour contrasts it could "
-                       "not decide that are below WCAG AA):\n" + "\n".join(found))
+    assert not found, (f"{len(found)} accessibility failures (axe-core's violations, colour contrasts it could not "
+                       "decide that are below WCAG AA, and non-text contrasts and focus indicators below 3:1):\n"
+                       + "\n".join(found))
     assert not errors, errors
 
 
@@ -284,6 +301,7 @@ def violations(axe: Axe, page: Any, rules: Mapping[str, object], where: str) -> 
     element that breaks it (its selector and axe's reason); and each colour contrast axe left undecided that is below
     WCAG AA, or that this test cannot compute either."""
     page.evaluate(axe.axe_script)
+    page.evaluate(COLOURS)
     results = page.evaluate(AXE_AND_CONTRAST, rules)
     found = []
     for rule in results["violations"]:
@@ -302,9 +320,6 @@ def contrast_shortfalls(undecided: list[dict[str, Any]], where: str) -> list[str
     with where, the elements (the first few) and axe's reason."""
     from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
 
-    def shown(colour: list[float]) -> str:
-        return "#" + "".join(f"{round(channel):02x}" for channel in colour)
-
     failures: dict[str, list[str]] = {}
     for node in undecided:
         if node["problems"]:
@@ -322,3 +337,61 @@ def contrast_shortfalls(undecided: list[dict[str, Any]], where: str) -> list[str
     return [f"{where}: colour contrast axe left undecided: {failure}:\n    " + "\n    ".join(targets[:5])
             + (f"\n    and {len(targets) - 5} more" if len(targets) > 5 else "")
             for failure, targets in failures.items()]
+
+
+CHECKED = {"boundary": "the boundary of a control (WCAG 1.4.11)", "native": "a control drawn by the browser (WCAG 1.4.11)",
+           "mark": "a graphical object (WCAG 1.4.11)", "focus": "the focus indicator (WCAG 2.4.7, 1.4.11)"}
+
+
+def non_text_shortfalls(page: Any, where: str, natives: dict[str, dict[str, Any]]) -> list[str]:
+    """Press Tab (so that focusing from script is as by keyboard), and describe each control whose boundary, each
+    mark of a chart, map or diagram, and each element of the tab order whose focus indicator is below 3:1 against
+    the colours next to it (nontext.js), or that has none, or whose colours cannot be computed: with where, what
+    fails, its colours and ratio, and the elements (the first few). natives: the colours of each kind of checkbox the
+    browser draws, on each background, already read from a screenshot."""
+    from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
+
+    page.keyboard.press("Tab")
+    page.evaluate(COLOURS)
+    failures: dict[str, list[str]] = {}
+    for item in page.evaluate(NON_TEXT):
+        if item["check"] == "native":
+            seen = f"{item['kind']} on {item['around']} in {page.evaluate('getComputedStyle(document.body).colorScheme')}"
+            if seen not in natives:
+                natives[seen] = native_colours(page, item)
+            item["candidates"] = [natives[seen]]
+        what = CHECKED[item["check"]]
+        if item["problems"]:
+            failure = f"{what}: {'; '.join(item['problems'])}"
+        elif not item["candidates"]:
+            failure = f"{what}: there is none"
+        else:
+            ratio, name, colour, background = max(
+                min((contrast(colour, background), candidate["what"], colour, background)
+                    for colour, background in candidate["pairs"])
+                for candidate in item["candidates"])
+            if ratio >= 3:
+                continue
+            failure = (f"{what}: at best its {name}, {shown(colour)} on {shown(background)}, is "
+                       f"{floor(ratio * 100) / 100:.2f}:1, below 3:1")
+        failures.setdefault(failure, []).append(item["target"])
+    return [f"{where}: {failure}:\n    " + "\n    ".join(targets[:5])
+            + (f"\n    and {len(targets) - 5} more" if len(targets) > 5 else "")
+            for failure, targets in failures.items()]
+
+
+def shown(colour: list[float]) -> str:
+    """A colour as #rrggbb."""
+    return "#" + "".join(f"{round(channel):02x}" for channel in colour)
+
+
+def native_colours(page: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """The candidate of a checkbox or radio drawn by the browser: of the pixels of its screenshot, the one that stands
+    out most against what is around it (its border where not ticked, its fill where ticked)."""
+    from test_site_layout import contrast
+
+    rows = _rgb_rows(page.locator(item["target"]).first.screenshot(animations="disabled", caret="hide"))
+    pixels = [(row[i], row[i + 1], row[i + 2]) for row in rows for i in range(0, len(row), 3)]
+    around = item["around"]
+    pixel = max(set(pixels), key=lambda p: min(contrast(p, background) for background in around))
+    return {"what": f"{item['kind']} (its most distinct pixel)", "pairs": [[list(pixel), background] for background in around]}
