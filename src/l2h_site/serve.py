@@ -758,7 +758,9 @@ def overlay_html(report: str, kept: bool = True) -> str:
     """Render the diagnostics of a failed build as an overlay laid over the last good page (kept), or alone."""
     shown = "Still showing the last good site." if kept else "There is no site to show yet."
     return (f'<div id="l2h-error-overlay" role="alert" style="{_OVERLAY_STYLE}">'
-            '<button type="button" onclick="this.parentNode.remove()" style="float:right">Dismiss</button>'
+            # its focus ring white on the overlay's dark red, whatever colour the site's style sheet gives rings
+            '<button type="button" onclick="this.parentNode.remove()" style="float:right;outline-color:#fff">Dismiss'
+            "</button>"
             "<h1 style=\"font-size:1.2rem;color:#ff8080\">l2h: the last change broke the build</h1>"
             f"<p>{shown} Fix the problems below and save: the page reloads.</p>"
             # the site's own style sheet may give a pre a background (a code block's) under the overlay's white text
