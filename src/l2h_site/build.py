@@ -471,6 +471,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
         store = PageStore(cache, page_inputs(config, config_file, cache.hashes)) if cache is not None else None
+        if cache is not None and given is None:  # a one-off build hashes no more files: 9 MB at 20,000 papers
+            cache.hashes = FileHashes()
         # named in messages as diagnostics name files: from the review's folder when inside it, else in full
         site_name = folder_under(target, config.root).rstrip("/") or target.resolve().as_posix()
         templates: dict[str, str] | None = {} if check_links else None  # page -> its template, for the link check

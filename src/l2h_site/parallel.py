@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from l2h_site.memory import release_freed_memory
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -123,6 +125,9 @@ def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = 
         # copy): fresh workers are forked for every ROUND_CHUNKS chunks each.
         step = jobs * ROUND_CHUNKS
         for first in range(0, len(chunks), step):
+            # What the build process freed is handed back before the fork: still mapped, those pages would be shared
+            # with the workers, and copied for whichever process allocates in them first (see ROUND_CHUNKS).
+            release_freed_memory()
             with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
                 for chunk in pool.imap(_run_chunk, chunks[first:first + step], chunksize=1):
                     yield from chunk
