@@ -46,28 +46,50 @@ class Run:
     """Highest sum of the proportional set sizes (PSS) of the build and all its processes, sampled."""
 
 
-def tree_pss_mb(pid: int) -> float:
+def tree_pss_mb(pid: int) -> float | None:
     """The memory a process and its descendants use together now: the sum of their PSS (shared pages split).
 
     A child started with vfork() shares its parent's memory until it runs its program, and reports the very
-    same figures meanwhile: it is not counted twice.
+    same figures meanwhile: it is not counted twice. The processes are read one after the other: a worker forked
+    (or one ended) between two reads would count pages twice (the build process read alone, with all its pages,
+    then a new worker with its share of the same pages), so a sample during which the set of processes changed is
+    None, not a figure.
     """
+    before = _tree(pid)
     total = 0
+    read: set[int] = set()
     todo: list[tuple[int, tuple[int, int] | None]] = [(pid, None)]
     while todo:
         current, parents = todo.pop()
+        read.add(current)  # if it ended meanwhile, _tree no longer finds it: the sample is dropped
         try:
             sizes = {line.split(":")[0]: int(line.split()[1])
                      for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]}
             mine = (sizes.get("Rss", 0), sizes.get("Pss", 0))
             if mine != parents:
                 total += mine[1]
-            # the children of every thread: a pool's helper threads may start processes too
-            todo += [(int(c), mine) for task in Path(f"/proc/{current}/task").iterdir()
-                     for c in (task / "children").read_text().split()]
+            todo += [(int(c), mine) for c in _children(current)]
         except (OSError, ValueError, IndexError):
             continue
-    return total / 1024
+    return total / 1024 if before == read == _tree(pid) else None
+
+
+def _children(pid: int) -> list[str]:
+    """The children of every thread of a process: a pool's helper threads may start processes too."""
+    return [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def _tree(pid: int) -> set[int]:
+    """A process and its descendants (those that can be read)."""
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        try:
+            todo += [int(c) for c in _children(current)]
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
@@ -91,7 +113,7 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
             pid, status, usage = os.wait4(proc.pid, 0)
             break
         if polls % 20 == 0:  # reading every process's page tables costs CPU: ten times a second
-            total = max(total, tree_pss_mb(proc.pid))
+            total = max(total, tree_pss_mb(proc.pid) or 0.0)
         polls += 1
         time.sleep(0.005)
     seconds = time.perf_counter() - started
