@@ -855,6 +855,15 @@ def test_a_rebuild_prints_only_the_notes_the_last_build_did_not(site: Callable[[
                          encoding="utf-8")
         mended = builder.rebuild()  # feed-empty, which the failed builds did not give, is not new
         assert mended.ok and mended.report == held.replace("1 note", "2 notes") + "\n", mended.report
+        # a note gone in a failed build (its cause removed with the error's) and back after it is new again
+        text = paper.read_text(encoding="utf-8")
+        paper.write_text(text.replace("Rob Fergus, Yair Weiss", "Rob Fergus").replace("[Image Retrieval]",
+                                                                                     "[Image Retreival]"),
+                         encoding="utf-8")
+        assert not builder.rebuild().ok
+        paper.write_text(text, encoding="utf-8")
+        back = builder.rebuild()
+        assert back.ok and "note[author-repeated]" in back.report and back.report.endswith(held + "\n")
     finally:
         builder.close()
     fresh = SiteBuilder(root=root, keep_warm=False)  # a new server prints every note once more

@@ -37,7 +37,7 @@ import tornado.netutil
 import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from l2h_site.build import build, site_context
+from l2h_site.build import LATE_NOTES, build, site_context
 from l2h_site.cache import CACHE_DIR, SERVE_DIR, BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
@@ -249,18 +249,18 @@ class SiteBuilder:
     """The folder requests are answered from: the last that a build wrote a site to (or, at the start, the
     output folder if it holds a site l2h wrote). Never a folder a build refused to write, such as / or papers/."""
     told_notes: frozenset[Diagnostic] = frozenset()
-    """The notes of the last build (and of failed builds since): a rebuild prints only its new ones in the terminal (see
+    """The notes of the last build (and the feed's of the last good one): a rebuild prints only its new ones in the terminal (see
     terminal_report); errors and warnings are printed by every build that has them."""
 
     def terminal_report(self, diagnostics: Sequence[Diagnostic], root: Path, written: bool) -> str:
         """The diagnostics for the terminal: every error and warning, and the notes that the last build did not
         give (a note such as `shallow-history` said on every save would bury what the save changed); the notes
-        held back are counted (`l2h build` prints them all). A build that failed (`written` false) may have
-        stopped before some notes (the feed's): those it did not give are not forgotten."""
+        held back are counted (`l2h build` prints them all). A build that failed (`written` false) stopped before
+        the feed's notes (build.LATE_NOTES): those of them told are not forgotten; every other note it had, it gave."""
         notes = frozenset(d for d in diagnostics if d.severity == "note")
         shown = [d for d in diagnostics if d.severity != "note" or d not in self.told_notes]
         held = len(diagnostics) - len(shown)
-        self.told_notes = notes if written else self.told_notes | notes
+        self.told_notes = notes if written else notes | {d for d in self.told_notes if d.code in LATE_NOTES}
         text = format_text(from_here(shown, root))
         if held:
             text += (f"({held:,} note{'s' if held != 1 else ''} as in the last build, not repeated: "
