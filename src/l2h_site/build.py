@@ -129,11 +129,6 @@ class BuildResult:
         return self.check.diagnostics
 
 
-LATE_NOTES = frozenset({"shallow-history", "feed-empty"})
-"""Codes of the notes only a build whose papers check without errors gives (about the feed): a failed build does not
-come to them, whether or not their cause is still there."""
-
-
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
                memo: Memo | None = None, summaries: Callable[[str], bool] | None = None,
                cache: BuildCache | None = None, strays: list[Diagnostic] | None = None) -> CheckResult:
@@ -468,7 +463,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         context: SiteContext | None
         rendered = cache.memo("summaries") if cache is not None else None
         context, problems = _context(check, cache, rendered, history, warm, early)
-        problems += shallow_history_note(config.root, config.papers_dir, history)  # LATE_NOTES
+        problems += shallow_history_note(config.root, config.papers_dir, history)
         problems += empty_feed_note(config.papers_dir, len(context.papers), context.added)
         if rendered is not None:
             rendered.save()

@@ -65,6 +65,11 @@ def git_added_dates(root: Path, papers_dir: str) -> dict[str, dt.datetime]:
     return dates
 
 
+FEED_NOTES = frozenset({"shallow-history", "feed-empty"})
+"""Codes of the notes below, which only a build whose papers check without errors gives (it then makes the feed): a
+failed build does not come to them, whether or not their cause is still there."""
+
+
 def shallow_history_note(root: Path, papers_dir: str, history: dict[str, dt.datetime]) -> list[Diagnostic]:
     """Note that the review is a shallow clone, if it is and git gave the papers' dates: each paper added before
     the clone's oldest commit then has that commit's time, and the feed lists the wrong papers as new."""

@@ -37,12 +37,13 @@ import tornado.netutil
 import tornado.web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from l2h_site.build import LATE_NOTES, build, site_context
+from l2h_site.build import build, site_context
 from l2h_site.cache import CACHE_DIR, SERVE_DIR, BuildCache
 from l2h_site.config import CONFIG_NAME, base_path, load_config, source_folders
 from l2h_site.corpus import WarmChild
 from l2h_site.diagnostics import Diagnostic, L2hError, format_text, from_here, strict_failure
 from l2h_site.discover import is_editor_file, os_file_kind
+from l2h_site.feed import FEED_NOTES
 from l2h_site.memory import set_aside_what_lasts
 from l2h_site.model import Config
 from l2h_site.parallel import job_count
@@ -256,11 +257,11 @@ class SiteBuilder:
         """The diagnostics for the terminal: every error and warning, and the notes that the last build did not
         give (a note such as `shallow-history` said on every save would bury what the save changed); the notes
         held back are counted (`l2h build` prints them all). A build that failed (`written` false) stopped before
-        the feed's notes (build.LATE_NOTES): those of them told are not forgotten; every other note it had, it gave."""
+        the feed's notes (feed.FEED_NOTES): those of them told are not forgotten; every other note it had, it gave."""
         notes = frozenset(d for d in diagnostics if d.severity == "note")
         shown = [d for d in diagnostics if d.severity != "note" or d not in self.told_notes]
         held = len(diagnostics) - len(shown)
-        self.told_notes = notes if written else notes | {d for d in self.told_notes if d.code in LATE_NOTES}
+        self.told_notes = notes if written else notes | {d for d in self.told_notes if d.code in FEED_NOTES}
         text = format_text(from_here(shown, root))
         if held:
             text += (f"({held:,} note{'s' if held != 1 else ''} as in the last build, not repeated: "
