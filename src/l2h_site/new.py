@@ -30,7 +30,7 @@ from l2h_site.build import CheckResult, check_site
 from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
-from l2h_site.parse import bibtex_names, parse_paper_bytes, split_authors, split_pairs, without_et_al
+from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper
 
@@ -378,11 +378,9 @@ def authors_flag_pairs_hint(draft: PaperDraft) -> str:
     names = draft_authors(draft)
     splits = draft.name_splits or [None] * len(names)
     pairs = split_pairs(names, [bool(split and is_literal(split)) for split in splits])
-    starts = dict(pairs)
     paired = {i for pair in pairs for i in pair}
-    joined = [f"{names[starts[i]]} {name}" if i in starts else name for i, name in enumerate(names)
-              if i not in starts.values()]
     braced = [f"{{{name}}}" if i in paired else name for i, name in enumerate(names)]
+    joined = joined_pairs(names, pairs)
     return (f"give --authors {shlex.quote(', '.join(joined))} (or, if they are {len(paired)} names after all, "
             f"organisations say, give each in braces: --authors {shlex.quote(', '.join(braced))})")
 

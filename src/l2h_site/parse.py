@@ -376,6 +376,13 @@ def _is_given_words(item: str) -> bool:
     return all(_INITIALS.match(word) or _is_name_word(word, given=True) for word in item.split(" "))
 
 
+def joined_pairs(names: Sequence[str], pairs: Sequence[tuple[int, int]]) -> list[str]:
+    """The names with each 'Last, First' pair (split_pairs) joined into one name, first name first."""
+    starts = dict(pairs)
+    seconds = set(starts.values())
+    return [f"{names[starts[i]]} {name}" if i in starts else name for i, name in enumerate(names) if i not in seconds]
+
+
 def split_pairs(items: Sequence[str], quoted: Sequence[bool]) -> list[tuple[int, int]]:
     """Find 'Last, First' pairs that YAML read as two items of a list of authors ([Weiss, Yair] for Yair Weiss):
     the indexes of the surname and the given name of each, in list order.
@@ -776,7 +783,7 @@ class _Reader:
         paired = [names[i] for pair in pairs for i in pair]
         starts = {first: second for first, second in pairs}
         seconds = set(starts.values())
-        fixed = [f"{names[starts[i]]} {n}" if i in starts else n for i, n in enumerate(names) if i not in seconds]
+        fixed = joined_pairs(names, pairs)
         kept = [i not in starts and quoted[i] for i in range(len(names)) if i not in seconds]
         what = 'a "Last, First" pair' if len(pairs) == 1 else f'{len(pairs)} "Last, First" pairs'
         initials = next((names[j] for _, j in pairs if _INITIALS.match(names[j])), None)
