@@ -223,12 +223,17 @@ def test_an_author_listed_twice_alike_is_a_note_at_the_repeat(site: Site, capsys
     assert run(root, capsys=capsys)[1].startswith(
         'papers/weiss2008spectral.md:3:10: note[author-repeated]: author "Yair Weiss" is listed again as author 2 (first '
         "as author 1)\n")
-    # an item of two names: the third name is not the third item (Rob Fergus), so the field is named
+    # an item of two names: the third name is the second item, not the third (Rob Fergus)
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Yair Weiss; Antonio Torralba\n"
                                                                     "  - Yair Weiss\n  - Rob Fergus"))
     assert run(root, capsys=capsys)[1].startswith(
-        'papers/weiss2008spectral.md:4:3: note[author-repeated]: author "Yair Weiss" is listed again as author 3 (first '
+        'papers/weiss2008spectral.md:5:5: note[author-repeated]: author "Yair Weiss" is listed again as author 3 (first '
         "as author 1)\n")
+    # ... and with an "et al." item after it, as many items as names: still the second item, not the "et al."
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Yair Weiss; Antonio Torralba\n"
+                                                                    "  - Yair Weiss\n  - et al."))
+    assert 'papers/weiss2008spectral.md:5:5: note[author-repeated]: author "Yair Weiss" is listed again as author 3 ' \
+        in run(root, capsys=capsys)[1]
     (root / "papers/weiss2008spectral.md").write_text(paper(authors="\n  - Weiss, Yair\n  - Yair Weiss"))
     assert "author-repeated" not in run(root, capsys=capsys)[1]
 

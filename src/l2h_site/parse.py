@@ -721,11 +721,16 @@ class _Reader:
                         self.fail((name, i), "author-braces", problem.message, problem.hint)
             pairs = split_pairs(names, quoted)
             if pairs:
-                names = self.split_pairs(name, names, pairs, quoted)
+                joined = self.split_pairs(name, names, pairs, quoted)
+                if len(joined) != len(names):  # each pair joined into the name at its surname's item
+                    seconds = {second for _, second in pairs}
+                    written = [w for index, w in enumerate(written) if index not in seconds]
+                names = joined
         else:
             self.fail((name,), "wrong-type", f"{name} must be a list of names or one comma-separated line, got {describe_value(value)}",
                       "write authors: First Author, Second Author")
             return None
+        items = [i for n, (_, i) in zip(names, written) if n] if isinstance(value, list) else []
         names = [n for n in names if n]
         if not names:
             self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
@@ -737,9 +742,14 @@ class _Reader:
         if any(ET_AL.search(n) for n in names):
             self.warn((name,), "incomplete-authors", '"et al." in the author list',
                       "list every author as published")
+            bare = [without_et_al_name(n) for n in names]
+            items = [i for b, i in zip(bare, items) if b] if any(bare) else items
             names = without_et_al(names)
         if isinstance(value, list):
             self.mark_items(name, names, written)
+            if items != list(range(len(value))):  # not one name an item: validate.author_item_at cannot count them
+                for index, item in enumerate(items):
+                    self.item_at.setdefault(index, self.at((name, item)))
             names, self.name_splits = first_names_first(names)
             self.mark_twins(name, names, written)
         return names

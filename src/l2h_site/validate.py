@@ -183,8 +183,10 @@ def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...],
 
 
 def author_item_at(at: Callable[..., tuple[int, int]], field: str, index: int, count: int) -> tuple[int, int] | None:
-    """Where author `index` of `count` is written: its item of the list of authors when each item is one name (as many
-    items as authors); None for the one-line form, or a list with an item of several names ("A; B")."""
+    """Where author `index` of `count` is written: its item of the list of authors, which the parser noted unless each
+    item is one name (then as many items as authors); None for the one-line form."""
+    if at("name", index) != (0, 0):
+        return at("name", index)
     if at(field, count - 1) == (0, 0) or at(field, count) != (0, 0):
         return None
     return at(field, index)
@@ -325,8 +327,7 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
             first, source, first_index = marked.get(name, (split, "", 0))
             if split == first:
                 continue
-            line, column = at(paper, "name", index) if at(paper, "name", index) != (0, 0) else \
-                author_item_at(partial(at, paper), name_field, index, len(paper.authors)) or field
+            line, column = author_item_at(partial(at, paper), name_field, index, len(paper.authors)) or field
             if source == paper.source:  # one list writes the name two ways: say where, not "in" this file
                 there = at(paper, "name", first_index)
                 where = ("elsewhere in this file" if there == (0, 0) else f"at column {there[1]} of this line"
