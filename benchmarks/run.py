@@ -44,6 +44,8 @@ class Run:
     output: str
     total_mb: float = 0.0
     """Highest sum of the proportional set sizes (PSS) of the build and all its processes, sampled."""
+    lost: int = 0
+    """Moments not sampled: each time the processes kept starting or ending over six tries 5 ms apart."""
 
 
 def tree_pss_mb(pid: int) -> float | None:
@@ -103,7 +105,7 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV)
     deadline = started + timeout
     total = 0.0
-    polls = 0
+    polls = retries = dropped = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -112,15 +114,20 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> Run:
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        if polls % 20 == 0:  # reading every process's page tables costs CPU: ten times a second
-            total = max(total, tree_pss_mb(proc.pid) or 0.0)
+        if polls % 20 == 0 or retries:  # reading every process's page tables costs CPU: ten times a second
+            sample = tree_pss_mb(proc.pid)
+            total = max(total, sample or 0.0)
+            # a sample dropped (processes started or ended meanwhile) is taken again 5 ms later, up to 5 times: a
+            # peak while a pool of workers starts was otherwise missed for the next tenth of a second
+            retries = (retries + 1) % 6 if sample is None else 0
+            dropped += sample is None and not retries
         polls += 1
         time.sleep(0.005)
     seconds = time.perf_counter() - started
     assert proc.stdout is not None
     output = proc.stdout.read().decode("utf-8", "replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output, total)
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output, total, dropped)
 
 
 def count_files(folder: Path) -> int:
@@ -224,7 +231,8 @@ def main() -> None:
         for name, run in zip(("cold", "warm", "edit"), runs):
             status = "" if run.returncode == 0 else f"  (exit {run.returncode}: {run.output.strip()[-300:]})"
             print(f"  {name:5} {run.seconds:8.2f} s  peak {run.peak_mb:7.0f} MB (largest process), "
-                  f"{run.total_mb:5.0f} MB (all processes){status}", flush=True)
+                  f"{run.total_mb:5.0f} MB (all processes"
+                  f"{f'; {run.lost} moments not sampled' if run.lost else ''}){status}", flush=True)
         cells = [f"{x.seconds:.2f} s" if x.returncode == 0 else f"failed ({x.returncode})" for x in runs]
         cells += ["not run"] * (3 - len(cells))
         peak = max(x.peak_mb for x in runs)
