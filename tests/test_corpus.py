@@ -122,6 +122,21 @@ def test_related_papers_come_from_the_cache_and_are_not_computed_again(tmp_path:
     assert CorpusWide(renamed, cache).stored_related == expected[0], "a field TF-IDF does not read hits it"
 
 
+def test_related_papers_name_the_papers_own_key_strings(tmp_path: Path) -> None:
+    """From the child's pickle or the cache's JSON alike, each related paper is the paper's own key string, not a new
+    string for each time a key is listed (9 MB held through a build of 20,000 papers)."""
+    own = {id(p.key) for p in PAPERS}
+    cache = BuildCache(tmp_path)
+    from_child = CorpusWide(PAPERS, cache, separate=True)
+    assert from_child._child is not None
+    from_child.result()
+    from_cache = CorpusWide(PAPERS, cache, separate=True)
+    assert from_cache._child is None and from_cache.stored_related is not None
+    for related in (from_child.related(), from_cache.related()):
+        listed = [key for keys in related.values() for key in keys] + list(related)
+        assert len(listed) > len(PAPERS) and {id(key) for key in listed} <= own
+
+
 def test_an_edit_tf_idf_does_not_read_loads_no_scikit_learn(tmp_path: Path) -> None:
     root = golden_review(tmp_path)
     script = ("import sys; from pathlib import Path; from l2h_site.build import build; "

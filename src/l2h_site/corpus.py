@@ -33,7 +33,7 @@ from l2h_site.cache import BuildCache
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Paper
 from l2h_site.parallel import in_worker, job_count, threshold
-from l2h_site.related import related_papers, store_related, stored_related
+from l2h_site.related import related_papers, shared_keys, store_related, stored_related
 from l2h_site.stats import MapPoint, compute_topic_map, landmark_rows, store_topic_map, stored_topic_map
 from l2h_site.vectors import PaperVectors
 
@@ -226,7 +226,9 @@ class CorpusWide:
         """Wait for each paper's related paper keys, most similar first."""
         if self._related is None:
             found = self._child.result("related") if self._child is not None else None
-            if not _is_related(found, self.vectors.keys):
+            if _is_related(found, self.vectors.keys):
+                found = shared_keys(found, self.vectors.keys)
+            else:
                 found = related_papers((), vectors=self.vectors)
                 release_freed_memory()  # the score blocks, computed in this process
             store_related(self.vectors, self.cache, found)
@@ -308,7 +310,7 @@ class _Job:
 
 
 def _is_related(found: Any, keys: Sequence[str]) -> TypeGuard[Related]:
-    return isinstance(found, dict) and len(found) == len(keys) and all(isinstance(v, tuple) for v in found.values())
+    return isinstance(found, dict) and found.keys() == set(keys) and all(isinstance(v, tuple) for v in found.values())
 
 
 def _is_map(found: Any, keys: Sequence[str]) -> TypeGuard[tuple[MapPoint, ...]]:
