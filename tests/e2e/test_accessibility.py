@@ -134,8 +134,14 @@ def search_held(query: str) -> Callable[[Any], None]:
 
     def act(page: Any) -> None:
         finder_ready(page)
-        held: list[Any] = []  # the requests held, never answered: the next page's address abandons them
+        held: list[Any] = []  # the requests held, never answered
+
+        def release(_: Any) -> None:  # once the next state's page has loaded: no longer pending when the test ends
+            for route in held:
+                route.abort()
+
         page.context.route("**/pagefind/**", lambda route: held.append(route), times=1)
+        page.once("load", release)
         page.fill("#f-q", query)
         expect(page.locator("#finder-status")).to_have_text(f"Searching for \u201c{query}\u201d\u2026")
         expect(page.locator("#finder-results")).to_have_class(re.compile(r"\bis-stale\b"))
