@@ -18,27 +18,16 @@
 //   (outline: none without a replacement).
 // Each item: { check, target, candidates: [{ what, pairs: [[colour, background], ...] }], problems }; the test takes,
 // for each candidate, its worst pair, and holds the best candidate to 3:1. Focus is left where it was (on the body).
-() => {
-  const { parse, over, opacity, behind } = l2hColours();
+// within: a selector of the element hovered (by the test's mouse): only the boundaries and marks it holds, and no focus.
+(within) => {
+  const { parse, over, opacity, behind, path } = l2hColours();
+  const hovered = within ? document.querySelector(within) : null;
   const shown = (element) => {
+    if (hovered && !hovered.contains(element)) return false;
     // Not in a closed <details> (content-visibility: hidden), nor display: none, nor visibility: hidden.
     if (!element.getClientRects().length || !element.checkVisibility({ visibilityProperty: true })) return false;
     const style = getComputedStyle(element);
     return style.visibility === "visible" && !element.closest("[hidden], [inert]");
-  };
-  // A selector that names an element: its id, or its tag and classes and place among its siblings under the nearest
-  // ancestor with an id.
-  const path = (element) => {
-    const parts = [];
-    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
-      if (node.id) { parts.unshift(`#${CSS.escape(node.id)}`); break; }
-      const tag = node.localName;
-      const classes = [...node.classList].map((c) => `.${CSS.escape(c)}`).join("");
-      const same = node.parentElement ? [...node.parentElement.children].filter((c) => c.localName === tag) : [node];
-      parts.unshift(tag + classes + (same.length > 1 ? `:nth-of-type(${same.indexOf(node) + 1})` : ""));
-      if (node === document.body) break;
-    }
-    return parts.join(" > ");
   };
   const opaque = (colour, alpha, backgrounds) => [...backgrounds.values()].map((b) => [over(colour, alpha, b), b]);
   const item = (check, element) => ({ check, target: path(element), candidates: [], problems: [] });
@@ -113,7 +102,7 @@
   };
   const focusable = [...document.querySelectorAll(
     "a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable]")]
-    .filter((element) => element.tabIndex >= 0 && !element.disabled && shown(element));
+    .filter((element) => !hovered && element.tabIndex >= 0 && !element.disabled && shown(element));
   const rests = focusable.map(look);
   focusable.forEach((element, i) => {
     const found = item("focus", element);

@@ -13,7 +13,14 @@ What WCAG holds to 3:1 against the colours next to it is computed in the page to
 variant: the boundary of each control (a field, a list, a checkbox, a button: its border or its fill; a checkbox the
 browser draws itself, from a screenshot), the chart's bars and axis, the topic map's dots and legend, the home page's
 diagram (SC 1.4.11), and the focus indicator of each element in the tab order, focused as by keyboard (SC 2.4.7): its
-outline, or what else changes when it is focused; none is a failure."""
+outline, or what else changes when it is focused; none is a failure.
+
+Each page is walked through with the Tab key from its top and back with Shift+Tab from its bottom (obscured.js), and
+each element focused, once the browser has scrolled it into view, must not be wholly hidden by what is sticky or fixed
+on the page, such as the site's header (WCAG 2.2 SC 2.4.11, focus not obscured). What a :hover rule of the style sheet
+changes is hovered with the mouse, one element of each kind in each theme (hovered.js), and held to the same ratios
+(its text to AA, a control's boundary to 3:1). The papers page is checked also while a search waits for the index and
+its last results are shown stale."""
 
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from l2h_site.build import build, check_site
@@ -48,6 +56,18 @@ contrast it left undecided, the colours the element's text is seen in (its own a
 NON_TEXT = (Path(__file__).parent / "nontext.js").read_text(encoding="utf-8")
 """Returns the colours of what WCAG holds to 3:1 against its neighbours: the boundaries of controls, the marks of the
 chart, topic map and diagram, and the focus indicator of each element in the tab order."""
+OBSCURED = (Path(__file__).parent / "obscured.js").read_text(encoding="utf-8")
+"""Sets up the walk through the tab order with the keyboard: at each press of Tab or Shift+Tab, how much of the element
+focused is hidden by what is sticky or fixed on the page."""
+HOVERED = (Path(__file__).parent / "hovered.js").read_text(encoding="utf-8")
+"""Defines l2hHover: the elements whose look a :hover rule changes (one of each kind not yet hovered), and the colours
+a hovered element's text is seen in."""
+WALK_STOPS = 150
+"""The stops walked through each way: a long page (the review's list of all papers) is walked through from its top and
+from its bottom, not in the middle, where it repeats the kinds of stop that its ends and the small site's pages have."""
+WALK_LIMIT = 1000
+"""Presses of Tab (or of Shift+Tab) after which a walk that has not come out of the page or met WALK_STOPS stops is a
+failure."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,9 @@ class State:
     """An element the page shows once loaded, with or without JavaScript: that this is the page meant."""
     own_colours: bool = False
     """l2h serve's page of a failed build, or its errors laid over a page: in colours of its own, over the toggle."""
+    walked: bool = True
+    """Walked through with the Tab key and back (focus not obscured): all but l2h serve's errors laid over a page, which
+    cover it whole while the Tab key goes on through the page beneath (serve.py's overlay is not a modal dialog)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,34 @@ def search(query: str) -> Callable[[Any], None]:
         page.fill("#f-q", query)
         expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
         finder_ready(page)
+
+    return act
+
+
+def search_held(query: str) -> Callable[[Any], None]:
+    """Type a query that the page cannot answer by itself and hold the search index's answer (its first request is
+    never answered): the last results stay, shown as stale (is-stale), while the status says it is searching."""
+
+    def act(page: Any) -> None:
+        finder_ready(page)
+        held: list[Any] = []  # the requests held, never answered
+
+        def release(_: Any) -> None:  # once the next state's page has loaded: no longer pending when the test ends
+            for route in held:
+                route.abort()
+
+        page.context.route("**/pagefind/**", lambda route: held.append(route), times=1)
+        page.once("load", release)
+        page.fill("#f-q", query)
+        expect(page.locator("#finder-status")).to_have_text(f"Searching for \u201c{query}\u201d\u2026")
+        expect(page.locator("#finder-results")).to_have_class(re.compile(r"\bis-stale\b"))
+        expect(page.locator("#finder-results li.paper-item").first).to_be_visible()
+        for _ in range(50):  # the request may follow the status by the pause for typing
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the search index was not asked"
+        page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")  # transitions
 
     return act
 
@@ -171,6 +222,8 @@ FINDER_STATES = [
     State("all papers, paged", "papers/", finder_ready),
     State("all papers, paged, more shown", "papers/", show_more, interactive=True),
     State("all papers, a search typed", "papers/", search("hashing"), interactive=True),
+    State("all papers, a search waiting for the index, the last results stale", "papers/", search_held("hashing"),
+          interactive=True),
     State("all papers, filtered, the topic map open", "papers/", filter_and_open_the_map, interactive=True),
     State("all papers, nothing found", "papers/", search("zzyzx"), interactive=True),
 ]
@@ -183,7 +236,7 @@ PAGED_STATES = [
     State("stats, the topic map loaded on demand", "stats/", load_the_map),
     State("l2h serve, the first build failed", BUILD_FAILED, shows="#l2h-error-overlay", own_colours=True),
     State("l2h serve, a build failed over the last good page", "publications/gong2011iterative/" + OVERLAY,
-          shows="#l2h-error-overlay", own_colours=True),
+          shows="#l2h-error-overlay", own_colours=True, walked=False),
 ]
 """On a small review built as a large one is (list_limit 3, cards and search in pieces, the map on demand), with
 this repository's Resources and Contributing pages, wide formulas in a summary and a title, and l2h serve's pages
@@ -262,6 +315,7 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
     axe = Axe()
     found: list[str] = []
     natives: dict[str, dict[str, Any]] = {}
+    hovered: dict[str, set[str]] = {"light": set(), "dark": set()}  # the kinds hovered already, in each theme
     try:
         for state in site.states[variant]:
             if switch is not None:
@@ -277,17 +331,22 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
             if not chosen.script:
                 found += violations(axe, page, RULES, where + ", without JavaScript")
                 found += non_text_shortfalls(page, where + ", without JavaScript", natives)
+                found += hidden_focus(page, where + ", without JavaScript") if state.walked else []
                 continue
             found += violations(axe, page, RULES, where)
             found += non_text_shortfalls(page, where, natives)
             if not state.own_colours:
+                found += hover_shortfalls(page, where, natives, hovered[chosen.scheme])
                 other = "dark" if chosen.scheme == "light" else "light"
                 page.get_by_role("button", name="Dark theme").click()
                 expect(page.locator("html")).to_have_attribute("data-theme", other)
                 where = f"{state.name} ({state.path or '/'}) at {chosen.width} px, {other} theme chosen with the toggle"
                 found += violations(axe, page, COLOUR_RULES, where)
                 found += non_text_shortfalls(page, where, natives)
+                found += hover_shortfalls(page, where, natives, hovered[other])
                 page.evaluate("localStorage.removeItem('l2h-theme')")
+            if state.walked:  # last: it scrolls the page, and leaves the focus out of it
+                found += hidden_focus(page, where)
     finally:
         context.close()
     assert not found, (f"{len(found)} accessibility failures (axe-core's violations, colour contrasts it could not "
@@ -314,17 +373,18 @@ def violations(axe: Axe, page: Any, rules: Mapping[str, object], where: str) -> 
     return found + contrast_shortfalls(results["undecided"], where)
 
 
-def contrast_shortfalls(undecided: list[dict[str, Any]], where: str) -> list[str]:
-    """Each element whose colour contrast axe left undecided and whose text is below WCAG AA (4.5:1, large text 3:1)
-    on the worst of the backgrounds it may be on, or whose colours this test cannot compute, by colours and ratio:
-    with where, the elements (the first few) and axe's reason."""
+def contrast_shortfalls(undecided: list[dict[str, Any]], where: str,
+                        what: str = "colour contrast axe left undecided") -> list[str]:
+    """Each element whose colour contrast axe left undecided (or what else was computed as contrast.js does: what) and
+    whose text is below WCAG AA (4.5:1, large text 3:1) on the worst of the backgrounds it may be on, or whose colours
+    this test cannot compute, by colours and ratio: with where, the elements (the first few) and axe's reason."""
     from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
 
     failures: dict[str, list[str]] = {}
     for node in undecided:
         if node["problems"]:
             failure = "its colours could not be computed either"
-            target = f"{node['target']} (axe: {node['reason']}; here: {'; '.join(node['problems'])})"
+            target = f"{node['target']} ({'axe: ' + node['reason'] + '; ' if node['reason'] else ''}here: {'; '.join(node['problems'])})"
         else:
             needed = 3.0 if node["large"] else 4.5
             ratio, ink, background = min((contrast(ink, background), ink, background)
@@ -332,9 +392,9 @@ def contrast_shortfalls(undecided: list[dict[str, Any]], where: str) -> list[str
             if ratio >= needed:
                 continue
             failure = f"{shown(ink)} on {shown(background)} is {floor(ratio * 100) / 100:.2f}:1, below {needed:g}:1"
-            target = f"{node['target']} ({node['font']}; axe: {node['reason']})"
+            target = f"{node['target']} ({node['font']}{'; axe: ' + node['reason'] if node['reason'] else ''})"
         failures.setdefault(failure, []).append(target)
-    return [f"{where}: colour contrast axe left undecided: {failure}:\n    " + "\n    ".join(targets[:5])
+    return [f"{where}: {what}: {failure}:\n    " + "\n    ".join(targets[:5])
             + (f"\n    and {len(targets) - 5} more" if len(targets) > 5 else "")
             for failure, targets in failures.items()]
 
@@ -343,18 +403,20 @@ CHECKED = {"boundary": "the boundary of a control (WCAG 1.4.11)", "native": "a c
            "mark": "a graphical object (WCAG 1.4.11)", "focus": "the focus indicator (WCAG 2.4.7, 1.4.11)"}
 
 
-def non_text_shortfalls(page: Any, where: str, natives: dict[str, dict[str, Any]]) -> list[str]:
+def non_text_shortfalls(page: Any, where: str, natives: dict[str, dict[str, Any]], within: str | None = None) -> list[str]:
     """Press Tab (so that focusing from script is as by keyboard), and describe each control whose boundary, each
     mark of a chart, map or diagram, and each element of the tab order whose focus indicator is below 3:1 against
     the colours next to it (nontext.js), or that has none, or whose colours cannot be computed: with where, what
     fails, its colours and ratio, and the elements (the first few). natives: the colours of each kind of checkbox the
-    browser draws, on each background, already read from a screenshot."""
+    browser draws, on each background, already read from a screenshot. within: the element hovered, whose boundaries
+    and marks alone are checked (no Tab, no focus)."""
     from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
 
-    page.keyboard.press("Tab")
+    if within is None:
+        page.keyboard.press("Tab")
     page.evaluate(COLOURS)
     failures: dict[str, list[str]] = {}
-    for item in page.evaluate(NON_TEXT):
+    for item in page.evaluate(NON_TEXT, within):
         if item["check"] == "native":
             seen = f"{item['kind']} on {item['around']} in {page.evaluate('getComputedStyle(document.body).colorScheme')}"
             if seen not in natives:
@@ -378,6 +440,77 @@ def non_text_shortfalls(page: Any, where: str, natives: dict[str, dict[str, Any]
     return [f"{where}: {failure}:\n    " + "\n    ".join(targets[:5])
             + (f"\n    and {len(targets) - 5} more" if len(targets) > 5 else "")
             for failure, targets in failures.items()]
+
+
+def hover_shortfalls(page: Any, where: str, natives: dict[str, dict[str, Any]], checked: set[str]) -> list[str]:
+    """Hover with the mouse, one by one, the elements whose look a :hover rule of the style sheets changes (one of each
+    kind not in checked, which they are added to), and describe what of each, hovered, is below WCAG AA, computed as
+    for the contrasts axe leaves undecided (its text, at 4.5:1 or 3:1) and by nontext.js (a control's boundary, a
+    mark, at 3:1: WCAG 1.4.3, 1.4.11), or cannot be computed (under a filter); and the :hover rules not taken apart."""
+    page.evaluate(COLOURS)
+    page.evaluate(HOVERED)
+    listed = page.evaluate("(checked) => l2hHover.targets(checked)", sorted(checked))
+    found = [f"{where}: {problem}" for problem in listed["problems"]]
+    for kind in listed["found"]:
+        checked.add(kind["kind"])
+        for target in kind["targets"]:
+            try:
+                page.locator(target).first.hover(timeout=2000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        else:
+            found.append(f"{where}: the mouse reaches none of {', '.join(kind['targets'])} ({kind['kind']})")
+            continue
+        hovered = f"{where}, {target} hovered ({kind['kind']})"
+        found += contrast_shortfalls(page.evaluate("(t) => l2hHover.texts(t)", target), hovered, "colour contrast hovered")
+        found += non_text_shortfalls(page, hovered, natives, within=target)
+    page.mouse.move(0, 0)
+    page.evaluate("scrollTo(0, 0)")
+    return found
+
+
+def hidden_focus(page: Any, where: str) -> list[str]:
+    """Walk the page's tab order with the Tab key, from its first stop on as the browser scrolls each into view, and
+    back up with Shift+Tab from its last (obscured.js), WALK_STOPS stops each way (all of them but in the middle of a
+    long page); describe each stop wholly hidden by what is sticky or fixed on the page (WCAG 2.2 SC 2.4.11) or left
+    out of view (SC 2.4.7), with where and the direction, a walk that never leaves the page (a keyboard trap, SC
+    2.1.2), and one whose two ways, each through the whole page, met different stops."""
+    page.evaluate(COLOURS)
+    page.evaluate(OBSCURED, WALK_STOPS)
+    for key, seek, until, batch in (("Tab", "false", "held", 25), ("Tab", "true", "backward", 1),
+                                    ("Shift+Tab", None, "held", 25)):
+        if seek is not None:
+            page.bring_to_front()  # the focus into the page: the walk of the page before left it in the browser
+            page.evaluate(f"l2hFocusWalk.start({seek})")
+        presses = 0
+        while page.evaluate("l2hFocusWalk.phase") != until:
+            if presses >= WALK_LIMIT:
+                return [f"{where}: {WALK_LIMIT} presses of {key} did not take the focus through the page and out of it"]
+            for _ in range(batch):
+                page.keyboard.press(key)
+            presses += batch
+    seen = page.evaluate("l2hFocusWalk.seen")
+    failures: dict[str, list[str]] = {}
+    for record in seen:
+        how = "with Tab" if record["direction"] == "forward" else "with Shift+Tab from the bottom"
+        if record["outOfView"]:
+            failure = f"focused {how}, it is not in view (WCAG 2.4.7)"
+        elif record["hidden"] == "wholly":
+            failure = f"focused {how}, it is wholly hidden by {' and '.join(record['by'])} (WCAG 2.4.11)"
+        else:
+            continue
+        failures.setdefault(failure, []).append(record["target"])
+    found = [f"{where}: {failure}:\n    " + "\n    ".join(targets[:5])
+             + (f"\n    and {len(targets) - 5} more" if len(targets) > 5 else "")
+             for failure, targets in failures.items()]
+    ways = [[record["target"] for record in seen if record["direction"] == direction]
+            for direction in ("forward", "backward")]
+    forward, backward = set(ways[0]), set(ways[1])
+    if forward != backward and max(len(way) for way in ways) < WALK_STOPS:
+        found.append(f"{where}: the Tab key and Shift+Tab met different stops: only with Tab "
+                     f"{sorted(forward - backward)}, only with Shift+Tab {sorted(backward - forward)}")
+    return found
 
 
 def shown(colour: list[float]) -> str:
