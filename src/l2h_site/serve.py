@@ -750,22 +750,31 @@ def resolve_site_request(out_dir: Path, raw_path: str, base: str = "/") -> Path 
 
 
 _OVERLAY_STYLE = (
-    "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
+    "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;box-sizing:border-box;"
+    "width:100%;height:100%;max-width:none;max-height:none;border:0;"
     "background:rgba(20,0,0,.92);color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace"
 )
 
 
 def overlay_html(report: str, kept: bool = True) -> str:
-    """Render the diagnostics of a failed build as an overlay laid over the last good page (kept), or alone."""
+    """Render the diagnostics of a failed build as an overlay laid over the last good page (kept), or alone.
+
+    A dialog, made modal by its script: the page beneath is inert, so the Tab key stays on the overlay and never
+    focuses a link hidden under it; Escape or Dismiss removes it. Without JavaScript it is shown all the same."""
     shown = "Still showing the last good site." if kept else "There is no site to show yet."
-    return (f'<div id="l2h-error-overlay" role="alert" style="{_OVERLAY_STYLE}">'
+    return ('<dialog id="l2h-error-overlay" open role="alertdialog" aria-labelledby="l2h-error-title" '
+            f'style="{_OVERLAY_STYLE}">'
             # its focus ring white on the overlay's dark red, whatever colour the site's style sheet gives rings
             '<button type="button" onclick="this.parentNode.remove()" style="float:right;outline-color:#fff">Dismiss'
             "</button>"
-            "<h1 style=\"font-size:1.2rem;color:#ff8080\">l2h: the last change broke the build</h1>"
+            '<h1 id="l2h-error-title" style="font-size:1.2rem;color:#ff8080">l2h: the last change broke the build</h1>'
             f"<p>{shown} Fix the problems below and save: the page reloads.</p>"
             # the site's own style sheet may give a pre a background (a code block's) under the overlay's white text
-            f"<pre style=\"white-space:pre-wrap;background:none;color:inherit\">{html.escape(report)}</pre></div>")
+            f"<pre style=\"white-space:pre-wrap;background:none;color:inherit\">{html.escape(report)}</pre></dialog>"
+            # open as a modal dialog (the page beneath inert); closed by Escape, it is removed
+            "<script>(function (d) { if (!d || !d.showModal) return; d.close(); d.showModal(); "
+            "d.addEventListener('close', function () { if (!d.open) d.remove(); }); })"
+            "(document.getElementById('l2h-error-overlay'));</script>")
 
 
 def error_page(report: str, reload_script: str, title: str = "l2h: build failed") -> str:

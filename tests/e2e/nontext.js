@@ -100,9 +100,12 @@
       shapes,
     };
   };
+  // Outside a modal dialog (l2h serve's overlay), the page is inert: nothing there takes the focus, nor should.
+  const modal = document.querySelector("dialog:modal");
+  const blocked = (element) => modal !== null && !modal.contains(element);
   const focusable = [...document.querySelectorAll(
     "a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable]")]
-    .filter((element) => !hovered && element.tabIndex >= 0 && !element.disabled && shown(element));
+    .filter((element) => !hovered && element.tabIndex >= 0 && !element.disabled && shown(element) && !blocked(element));
   const rests = focusable.map(look);
   focusable.forEach((element, i) => {
     const found = item("focus", element);
