@@ -169,17 +169,35 @@
     var ANSWERS_KEPT = 200000;    // hits: a dozen answers for a word of most papers at 20,000
     var answers = new Map();      // query text -> {hits: promise, count}, the least recently asked first
     var answersHeld = 0;          // hits held in answers
+    // Pagefind is asked one text at a time, the most recently asked first (a text asked again goes first again), each
+    // in a task of its own. While the reader types on, the texts of the words typed before wait, and the newest
+    // word's run at once: in the page's thread (without the worker) Pagefind's work held the keys back, and with them
+    // most searches for the words typed on the way; in the worker nothing does, and every word typed after a pause
+    // is searched. The texts that wait are asked once the worker is idle, and their answers kept. Each text's index
+    // chunks are fetched as it is asked (pagefind.preload): one that waits costs no round trip when its turn comes.
+    var waiting = [];             // the starts of the texts not yet asked of Pagefind, the most recently asked last
+    var asking = false;           // a text is being asked of Pagefind
+    function askNext() {
+      if (asking || !waiting.length) return;
+      asking = true;
+      setTimeout(waiting.pop(), 0);
+    }
     function searchPagefind(text) {
       var known = answers.get(text);
       if (known) {
         answers.delete(text);
         answers.set(text, known);
+        var at = waiting.indexOf(known.start);
+        if (at >= 0) waiting.push(waiting.splice(at, 1)[0]);
         return known.hits;
       }
-      var answer = { hits: null, count: 0 };
-      // Each query in a task of its own: in the page's thread (without the worker), the reader's keys are answered
-      // between them.
-      answer.hits = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(function () {
+      var answer = { hits: null, count: 0, start: null };
+      answer.hits = new Promise(function (resolve) {
+        answer.start = resolve;
+        waiting.push(resolve);
+        if (pagefind.preload) pagefind.preload(text).catch(function () { /* the search itself will say */ });
+        askNext();
+      }).then(function () {
         return pagefind.search(text);
       }).then(function (search) {
         var hits = (search && search.results ? search.results : []).map(function (r) {
@@ -193,8 +211,13 @@
         return hits;
       });
       answer.hits.catch(function () { if (answers.get(text) === answer) answers.delete(text); });
+      answer.hits.then(asked, asked);
       answers.set(text, answer);
       return answer.hits;
+    }
+    function asked() {
+      asking = false;
+      askNext();
     }
     function forgetAnswers() {
       var texts = answers.keys();
