@@ -180,7 +180,7 @@
     function askNext() {
       if (asking || !waiting.length) return;
       asking = true;
-      setTimeout(waiting.pop(), 0);
+      setTimeout(function () { waiting.pop()(); }, 0);  // chosen then: after the texts that the last answer led to
     }
     function searchPagefind(text) {
       var known = answers.get(text);

@@ -269,3 +269,30 @@ def test_without_the_worker_the_page_searches_in_its_own_thread(page: Any, typin
     page.fill("#f-q", "hashing")
     assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
     assert sorted(page.evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
+
+
+SLOW_PAGEFIND = COUNTED_PAGEFIND.replace("  return pagefind.search(term, options);", """\
+  const slow = term.includes("hashing") ? new Promise(resolve => setTimeout(resolve, 2000)) : null;
+  return slow ? slow.then(() => pagefind.search(term, options)) : pagefind.search(term, options);""")
+"""COUNTED_PAGEFIND, taking 2 s more for each text with "hashing"."""
+
+
+def test_the_newest_word_s_texts_are_asked_of_pagefind_first(page: Any, typing_url: str) -> None:
+    """Nothing holds the reader's keys back while the worker searches, so every word typed after a pause is searched:
+    the newest word's texts are asked of Pagefind first, and those of the words before wait. Here Pagefind takes 2 s
+    for each text of "hashing", and "quantization" is typed while the first is asked: it is answered before the other
+    texts of "hashing" are asked. Those wait, and "hashing" typed again is answered from them as before."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                      body=SLOW_PAGEFIND))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    while not (page.workers and finder_worker(page).evaluate("(self.askedOfPagefind || []).length")):
+        page.wait_for_timeout(20)
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    first, *then = finder_worker(page).evaluate("self.askedOfPagefind")
+    quantization = [text for text in then if "hashing" not in text]
+    assert first == "hashing~" and then[:len(quantization)] == quantization, [first, *then]  # the last asked is first
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
