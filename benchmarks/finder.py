@@ -14,7 +14,16 @@ of typing pause before asking Pagefind: that pause is included. Opening the page
 start to the first list drawn. The actions, in order: tick the most used tag; choose the most used value of the
 first facet; sort by title (the first sort fetches its ranks); show more papers (above `list_limit`, the page
 shows 100 at a time and fetches their cards); clear all; search for a word that many titles hold (Pagefind, its
-first search: it loads Pagefind's runtime and each bundle's entry), then for another.
+first search: it loads Pagefind's runtime and each bundle's entry), then for another; with --typed, a word typed
+key by key, a key every 250 ms after focusing the field, timed from the last key.
+
+Beside each time it prints the longest task of the page's main thread (PerformanceObserver "longtask": 50 ms or
+more; 0 when none) from the action to the last drawing: what a key pressed meanwhile would have waited for.
+
+    python benchmarks/finder.py --sites /tmp/a/_site /tmp/b/_site --repeat 6 --typed quantization
+
+measures sites already built (the words come from the review folder that holds each), visiting them in turn, so
+that two variants of the code compare on the same machine at the same time.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ import importlib.util
 import statistics
 import subprocess
 import sys
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +52,14 @@ document.addEventListener("DOMContentLoaded", function () {
   new MutationObserver(function () { window.__redraws.push(performance.now()); })
     .observe(form, { attributes: true, attributeFilter: ["data-count"] });
 });
+window.__longTasks = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (task) { window.__longTasks.push([task.startTime, task.duration]); });
+}).observe({ type: "longtask", buffered: true });
+document.addEventListener("keydown", function () { window.__lastKey = performance.now(); }, true);
 """
-"""Record when the finder draws a list: it sets the form's data-count after each drawing (static/papers.js)."""
+"""Record when the finder draws a list: it sets the form's data-count after each drawing (static/papers.js); the
+page's long tasks (of 50 ms or more) and when the last key was pressed."""
 
 SETTLED = """(after) => {
   const status = document.getElementById("finder-status");
@@ -66,12 +81,42 @@ def served(site: Path) -> AbstractContextManager[str]:
     return server
 
 
-def act(page: Any, script: str, arg: Any = None) -> float:
+LONGEST = """(after) => {
+  const last = window.__redraws.filter(t => t > after).pop();
+  const during = window.__longTasks.filter(([start, length]) => start + length > after && start < last);
+  return [last - after, Math.max(0, ...during.map(([start, length]) => length))];
+}"""
+"""The milliseconds from `after` to the last drawing, and the longest task of the main thread between them."""
+
+
+def act(page: Any, script: str, arg: Any = None) -> tuple[float, float]:
     """Run script in the page (it does the action and returns performance.now() just before); wait until the
-    finder has drawn its answer and settled; return the milliseconds from the action to the last drawing."""
+    finder has drawn its answer and settled; return the milliseconds from the action to the last drawing, and the
+    longest task of the page's main thread meanwhile (0 if none took 50 ms)."""
     started = float(page.evaluate(script, arg))
+    return settled(page, started)
+
+
+def settled(page: Any, started: float) -> tuple[float, float]:
+    """Wait until the finder has drawn its answer after `started` and settled; return what LONGEST does."""
     page.wait_for_function(SETTLED, arg=started, polling=50, timeout=120_000)
-    return float(page.evaluate("(after) => window.__redraws.filter(t => t > after).pop()", started)) - started
+    waited, longest = page.evaluate(LONGEST, started)
+    return float(waited), float(longest)
+
+
+def typed(page: Any, word: str) -> tuple[float, float]:
+    """Click the search field, type word a key every 250 ms (each pause longer than the finder's 150 ms, so most
+    prefixes start a search); return the milliseconds from the last key to the last drawing, and the longest task
+    of the page's main thread from the first key to then."""
+    page.click("#f-q")
+    first = float(page.evaluate("performance.now()"))
+    page.keyboard.type(word, delay=250)
+    last = float(page.evaluate("window.__lastKey"))
+    waited, _ = settled(page, last)
+    longest = page.evaluate("([after, end]) => Math.max(0, ...window.__longTasks.filter(([start, length]) => "
+                            "start + length > after && start < end).map(([start, length]) => length))",
+                            [first, last + waited])
+    return waited, float(longest)
 
 
 def choices(page: Any) -> dict[str, str]:
@@ -108,17 +153,18 @@ CLEAR = """() => {
 }"""
 
 
-def one_visit(browser: Any, url: str, words: list[str]) -> dict[str, float]:
-    """Open the papers page in a fresh context and time each action once."""
+def one_visit(browser: Any, url: str, words: list[str], word_typed: str | None = None) -> dict[str, tuple[float, float]]:
+    """Open the papers page in a fresh context and time each action once (see act)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(WATCH)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    times: dict[str, float] = {}
+    times: dict[str, tuple[float, float]] = {}
     page.goto(url + "papers/")
     page.wait_for_function(SETTLED, arg=0, polling=50, timeout=120_000)
-    times["open the page (to the first list)"] = float(page.evaluate("window.__redraws[0]"))
+    times["open the page (to the first list)"] = (float(page.evaluate("window.__redraws[0]")),
+                                                  float(page.evaluate(LONGEST, 0)[1]))
     picked = choices(page)
     times["tick the most used tag"] = act(page, TICK, picked["tag"])
     times["choose a facet value"] = act(page, SELECT, [picked["facet"], picked["value"]])
@@ -129,6 +175,15 @@ def one_visit(browser: Any, url: str, words: list[str]) -> dict[str, float]:
     times[f"search for \u201c{words[0]}\u201d (150 ms pause included)"] = act(page, TYPE, words[0])
     times[f"then for \u201c{words[1]}\u201d (the same)"] = act(page, TYPE, words[1])
     context.close()
+    if word_typed:  # in a fresh context too: the finder keeps Pagefind's answers, and the browser its files
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(WATCH)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url + "papers/")
+        page.wait_for_function(SETTLED, arg=0, polling=50, timeout=120_000)
+        times[f"\u201c{word_typed}\u201d typed key by key, from the last key"] = typed(page, word_typed)
+        context.close()
     if errors:
         raise SystemExit(f"the page reported errors: {errors}")
     return times
@@ -153,26 +208,45 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/l2h-bench"))
+    parser.add_argument("--sites", type=Path, nargs="+", help="built sites to measure, in turn, instead of --sizes")
+    parser.add_argument("--typed", help="a word to type key by key as well, in a fresh page of each visit")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    args.work.mkdir(parents=True, exist_ok=True)
-    for n in args.sizes:
+    sites: list[tuple[str, Path, list[str]]] = []
+    if args.sites:
+        sites = [(str(site), site, common_words(site.resolve().parent)) for site in args.sites]
+    else:
+        args.work.mkdir(parents=True, exist_ok=True)
+    for n in [] if args.sites else args.sizes:
         root = corpus(n, args.seed, args.work)
         subprocess.run([*L2H, "build", "--root", str(root), "--quiet"], env=ENV, check=True)
-        words = common_words(root)
-        runs: list[dict[str, float]] = []
-        with served(root / "_site") as url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-            try:
-                runs = [one_visit(browser, url, words) for _ in range(args.repeat)]
-            finally:
-                browser.close()
-        print(f"{n:,} papers ({args.repeat} visits; median, fastest-slowest, in ms):")
-        for action in runs[0]:
-            values = [run[action] for run in runs if action in run]
-            print(f"  {action:<52} {statistics.median(values):7.0f}   {min(values):.0f}-{max(values):.0f}")
+        sites = [(f"{n:,} papers", root / "_site", common_words(root))]
+        report(sites, args.repeat, args.typed, sync_playwright)
+    if args.sites:
+        report(sites, args.repeat, args.typed, sync_playwright)
+
+
+def report(sites: list[tuple[str, Path, list[str]]], repeat: int, word_typed: str | None, playwright: Any) -> None:
+    """Visit each site in turn, `repeat` times, and print each action's median, fastest and slowest time, and the
+    median and range of its longest main-thread task."""
+    runs: dict[str, list[dict[str, tuple[float, float]]]] = {name: [] for name, _, _ in sites}
+    with ExitStack() as stack:
+        urls = {name: stack.enter_context(served(site)) for name, site, _ in sites}
+        driver = stack.enter_context(playwright())
+        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+        stack.callback(browser.close)
+        for _ in range(repeat):
+            for name, _, words in sites:
+                runs[name].append(one_visit(browser, urls[name], words, word_typed))
+    for name, _, _ in sites:
+        print(f"{name} ({repeat} visits; median, fastest-slowest, in ms; the longest main-thread task, the same):")
+        for action in runs[name][0]:
+            waits = [run[action][0] for run in runs[name] if action in run]
+            tasks = [run[action][1] for run in runs[name] if action in run]
+            print(f"  {action:<52} {statistics.median(waits):7.0f}   {min(waits):.0f}-{max(waits):.0f}"
+                  f"   task {statistics.median(tasks):5.0f}   {min(tasks):.0f}-{max(tasks):.0f}")
 
 
 if __name__ == "__main__":

@@ -160,25 +160,42 @@ def test_a_consonant_after_a_word_narrows_to_the_longer_word(page: Any, typing_u
 
 
 COUNTED_PAGEFIND = """import * as pagefind from "./pagefind.js?counted";
-window.askedOfPagefind = [];
+self.askedOfPagefind = [];
 export const options = pagefind.options, mergeIndex = pagefind.mergeIndex, init = pagefind.init,
   destroy = pagefind.destroy, filters = pagefind.filters, preload = pagefind.preload,
   debouncedSearch = pagefind.debouncedSearch, createInstance = pagefind.createInstance;
 export function search(term, options) {
-  window.askedOfPagefind.push(term);
+  self.askedOfPagefind.push(term);
   return pagefind.search(term, options);
 }
 """
-"""Pagefind's module as the page imports it, recording the text of each query: the real module is served under another
-address (the test server ignores the query string, and Pagefind finds its files from the folder of its own address)."""
+"""Pagefind's module as the finder imports it, recording the text of each query in the global scope of the thread that
+imported it (the finder's worker, or the page): the real module is served under another address (the test server
+ignores the query string, and Pagefind finds its files from the folder of its own address)."""
+
+
+def count_queries(page: Any) -> None:
+    """Serve the page COUNTED_PAGEFIND as Pagefind's module."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                      body=COUNTED_PAGEFIND))
+
+
+def finder_worker(page: Any) -> Any:
+    """The finder's worker, which runs Pagefind (static/search-worker.js): the page's only worker."""
+    workers = [worker.url for worker in page.workers]
+    assert len(workers) == 1 and workers[0].endswith("/static/search-worker.js"), workers
+    return page.workers[0]
 
 
 def asked_for(page: Any, query: str) -> list[str]:
-    """Type query at once, wait for the finder's answer; return the texts it asked Pagefind for it, sorted."""
-    page.evaluate("window.askedOfPagefind = []")
+    """Type query at once, wait for the finder's answer; return the texts it asked Pagefind for it, sorted: in the
+    finder's worker, while the page itself never loads Pagefind."""
+    if page.workers:
+        finder_worker(page).evaluate("self.askedOfPagefind = []")
     page.fill("#f-q", query)
     shown_for(page, query)
-    return sorted(page.evaluate("window.askedOfPagefind"))
+    assert page.evaluate("self.askedOfPagefind") is None
+    return sorted(finder_worker(page).evaluate("self.askedOfPagefind"))
 
 
 def test_pagefind_is_asked_each_text_once_and_only_what_can_change_the_papers_found(page: Any, typing_url: str) -> None:
@@ -187,9 +204,9 @@ def test_pagefind_is_asked_each_text_once_and_only_what_can_change_the_papers_fo
     need the same answer; and it asks nothing whose answer cannot change the papers found: "hashing", whose
     possible stems are all followed by whole endings ("hash|ing"), asks for the word, the word with the probe and
     the word in quotes, not for "hash~" and "has~" as well. The papers found are pinned by the tests above. Pagefind
-    runs in the page's thread: its worker would send every hit across, and then a message to release each."""
-    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
-                                                                      body=COUNTED_PAGEFIND))
+    runs in the thread of the finder's worker, not in a worker of its own: that would send every hit across, and then
+    a message to release each."""
+    count_queries(page)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(typing_url + "papers/")
@@ -200,3 +217,82 @@ def test_pagefind_is_asked_each_text_once_and_only_what_can_change_the_papers_fo
     assert asked_for(page, "hashing") == []  # all asked before
     assert any("/pagefind/index/" in url for url in requested)
     assert not any("pagefind-worker" in url for url in requested)
+
+
+WATCH_WORKER = """
+window.fromWorker = [];
+const StartWorker = window.Worker;
+window.Worker = function (url, options) {
+  const worker = new StartWorker(url, options);
+  worker.addEventListener("message", (event) => {
+    const message = {};
+    for (const [key, value] of Object.entries(event.data)) {
+      message[key] = ArrayBuffer.isView(value) ? value.constructor.name + " of " + value.length : value;
+    }
+    window.fromWorker.push(message);
+  });
+  return worker;
+};
+"""
+"""Record each message that the page gets from a worker, a typed array as its kind and length."""
+
+
+def test_the_search_runs_off_the_page_s_thread_and_each_answer_crosses_in_one_message(page: Any,
+                                                                                       typing_url: str) -> None:
+    """Pagefind's work for a query blocks the thread it runs in (up to a quarter of a second at a time at 20,000
+    papers), and a key pressed meanwhile waits for it: the finder runs Pagefind and its rules in a worker of its own,
+    and the page never loads Pagefind. A query's papers cross in one message, as numbers in a typed array (not a
+    message, nor an object, per hit)."""
+    count_queries(page)
+    page.add_init_script(WATCH_WORKER)
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
+    assert page.evaluate("self.askedOfPagefind") is None
+    assert sorted(finder_worker(page).evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
+    assert page.evaluate("window.fromWorker") == [{"ready": True},
+                                                  {"id": 1, "numbers": "Int32Array of 4", "keys": []}]
+
+
+@pytest.mark.parametrize("without", ["Worker", "the worker's script"])
+def test_without_the_worker_the_page_searches_in_its_own_thread(page: Any, typing_url: str, without: str) -> None:
+    """Where the finder cannot start its worker (a browser without workers, a page opened from a file) or the worker
+    does not load, the page loads Pagefind itself and finds the same papers."""
+    count_queries(page)
+    if without == "Worker":
+        page.add_init_script("delete window.Worker")
+    else:
+        page.route("**/static/search-worker.js", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
+    assert sorted(page.evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
+
+
+SLOW_PAGEFIND = COUNTED_PAGEFIND.replace("  return pagefind.search(term, options);", """\
+  const slow = term.includes("hashing") ? new Promise(resolve => setTimeout(resolve, 2000)) : null;
+  return slow ? slow.then(() => pagefind.search(term, options)) : pagefind.search(term, options);""")
+"""COUNTED_PAGEFIND, taking 2 s more for each text with "hashing"."""
+
+
+def test_the_newest_word_s_texts_are_asked_of_pagefind_first(page: Any, typing_url: str) -> None:
+    """Nothing holds the reader's keys back while the worker searches, so every word typed after a pause is searched:
+    the newest word's texts are asked of Pagefind first, and those of the words before wait. Here Pagefind takes 2 s
+    for each text of "hashing", and "quantization" is typed while the first is asked: it is answered before the other
+    texts of "hashing" are asked. Those wait, and "hashing" typed again is answered from them as before."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                      body=SLOW_PAGEFIND))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    while not (page.workers and finder_worker(page).evaluate("(self.askedOfPagefind || []).length")):
+        page.wait_for_timeout(20)
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    first, *then = finder_worker(page).evaluate("self.askedOfPagefind")
+    quantization = [text for text in then if "hashing" not in text]
+    assert first == "hashing~" and then[:len(quantization)] == quantization, [first, *then]  # the last asked is first
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]

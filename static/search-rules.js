@@ -1,0 +1,401 @@
+// The finder's search rules, shared by the all-papers page (papers.js) and the finder's worker (search-worker.js):
+// how a query's words are folded and spelt, and how its papers are found with Pagefind. Loaded as a classic script,
+// in the page or in a worker alike; it defines self.l2hSearch and touches nothing else.
+(function (scope) {
+  "use strict";
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  // Other spellings of a (folded) word, British and American: -ise/-ize, -isation/-ization, -yse/-yze,
+  // -our/-or, -tre/-ter and -ence/-ense, also while the ending is being typed ("quantisa"), and -ogue/-og,
+  // -elled/-eled and a few whole words (grey/gray). The taxonomy and
+  // most summaries are in British spelling and most titles in American, so a search looks for both.
+  // -ise and -our are listed roots or need a stem of three letters, so that "four" stays "four"; an
+  // alternative that is no word ("precize") only costs a search that finds nothing.
+  var IZE_TAILS = ["e", "es", "ed", "ing", "er", "ers", "ation", "ations", "able"];
+  var YZE_TAILS = ["e", "es", "ed", "ing", "er", "ers"];
+  var OUR_ROOTS = ["armo", "behavio", "colo", "endeavo", "favo", "flavo", "harbo", "hono", "humo", "labo", "neighbo",
+                   "odo", "rigo", "rumo", "savo", "tumo", "vapo", "vigo"];
+  var TRE_ROOTS = ["calib", "cent", "fib", "lust", "meag", "met", "sab", "somb", "spect", "theat"];
+  var TRE_ENDINGS = { re: "er", res: "ers", red: "ered", ring: "ering", er: "re", ers: "res", ered: "red", ering: "ring" };
+  var ENSE_ROOTS = ["defen", "licen", "offen", "preten"];
+  var ENSE_ENDINGS = { ce: "se", ces: "ses", se: "ce", ses: "ces" };
+  var OGUE_ROOTS = ["analog", "catalog", "dialog", "epilog", "monolog"];  // "analogy" and "catalogs" stay
+  var OGUE_ENDINGS = { ue: "", ues: "s", ued: "ed", uing: "ing", "": "ue", s: "ues", ed: "ued", ing: "uing" };
+  // -elled/-eled, -alled/-aled ("modelled", "labelled", "signalled") after a stem of three letters or more;
+  // the other spelling of "spelled" ("speled") finds nothing.
+  var DOUBLE_L = /^(.{2,}[ae])(ll?)(ed|ing|ings|er|ers)$/;
+  // Whole words that no ending tells apart, both ways, and only once typed in full.
+  // Kept by hand: breame's and american-british-english-translator's 1,738 words lack quantisation, add filter/philtre.
+  var WORD_PAIRS = { grey: "gray", greys: "grays", greyscale: "grayscale", artefact: "artifact",
+                     artefacts: "artifacts", ageing: "aging", judgement: "judgment", judgements: "judgments",
+                     programme: "program", programmes: "programs", sceptical: "skeptical" };
+  Object.keys(WORD_PAIRS).forEach(function (word) { WORD_PAIRS[WORD_PAIRS[word]] = word; });
+  function startsAny(list, text) {
+    return list.some(function (item) { return item.lastIndexOf(text, 0) === 0; });
+  }
+  function spellings(word) {
+    var out = [word];
+    function add(other) { if (out.indexOf(other) < 0) out.push(other); }
+    for (var i = 3; i < word.length - 1; i++) {
+      var letter = word.charAt(i), next = word.charAt(i + 1), tail = word.slice(i + 2);
+      if ((next === "s" || next === "z") && ((letter === "i" && startsAny(IZE_TAILS, tail)) ||
+                                             (letter === "y" && word.charAt(i - 1) === "l" && startsAny(YZE_TAILS, tail)))) {
+        add(word.slice(0, i + 1) + (next === "s" ? "z" : "s") + tail);
+      }
+    }
+    OUR_ROOTS.forEach(function (root) {
+      if (word.lastIndexOf(root, 0) !== 0) return;
+      var rest = word.slice(root.length);
+      if (rest === "u" || rest.lastIndexOf("ur", 0) === 0) add(root + rest.slice(1));
+      else if (rest.charAt(0) === "r") add(root + "u" + rest);
+    });
+    TRE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && TRE_ENDINGS.hasOwnProperty(rest)) add(root + TRE_ENDINGS[rest]);
+    });
+    ENSE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && ENSE_ENDINGS.hasOwnProperty(rest)) add(root + ENSE_ENDINGS[rest]);
+    });
+    OGUE_ROOTS.forEach(function (root) {
+      var rest = word.slice(root.length);
+      if (word.lastIndexOf(root, 0) === 0 && OGUE_ENDINGS.hasOwnProperty(rest)) add(root + OGUE_ENDINGS[rest]);
+    });
+    var double = DOUBLE_L.exec(word);
+    if (double) add(double[1] + (double[2] === "l" ? "ll" : "l") + double[3]);
+    if (Object.prototype.hasOwnProperty.call(WORD_PAIRS, word)) add(WORD_PAIRS[word]);
+    return out;
+  }
+
+  // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
+  var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+  function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
+
+  // Where a Pagefind result's page is: the key of the paper, from the address of its page.
+  function keyOfUrl(url) {
+    var match = /publications\/([^\/?#]+)\/?(?:index\.html)?(?:[?#].*)?$/.exec(url || "");
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  // Load the review's Pagefind index to search it in this thread: its module with every bundle merged, and each
+  // paper's Pagefind id (papers/finder-search.json) for its `count` papers, so that every hit maps to its paper
+  // without a request. root: the address of the review's home. Resolves to find(q), which resolves to the papers that
+  // query q finds, {numbers: an Int32Array of their paper numbers, keys: the keys of the papers whose hits the ids
+  // file does not know}; rejects if Pagefind cannot be loaded.
+  function open(root, count) {
+    function url(path) { return new URL(path, root).href; }
+    var searchIds = {};           // Pagefind page id -> paper number
+    var bundles = [];             // folders of the search bundles after the first
+    var ids = fetch(url("papers/finder-search.json")).then(function (response) {
+      if (!response.ok) throw new Error("papers/finder-search.json: " + response.status);
+      return response.json();
+    }).then(function (file) {
+      bundles = file.bundles || [];
+      if (file.list) {
+        file.list.forEach(function (id, i) { if (id) searchIds[id] = i; });
+      } else {
+        for (var i = 0; i < count; i++) searchIds[file.prefix + file.digits.substr(i * file.width, file.width)] = i;
+      }
+    }).catch(function () { /* each hit is then looked up through its fragment */ });
+    var pagefind = null;
+    return import(url("pagefind/pagefind.js")).then(function (module) {
+      pagefind = module;
+      // In this thread, not in Pagefind's worker (1.5): the finder wants only which pages are hit and where, and
+      // Pagefind's worker sends every hit across, and then, as each is collected here, a message to release it,
+      // which the worker answers (82,000 of them during one search at 5,000 papers, for the hits of the searches
+      // before it: seconds of both threads' time). The finder's own worker runs this thread (search-worker.js).
+      // There Pagefind finds no <html lang>, and takes the language of most pages, the only one of a review.
+      return Promise.all([module.options ? module.options({ excerptLength: 0, noWorker: true }) : null, ids]);
+    }).then(function () {
+      // A large review's index is split into bundles (pagefind-1/, ...): search them all as one.
+      return Promise.all(bundles.map(function (folder) { return pagefind.mergeIndex(url(folder)); }));
+    }).then(function () {
+      var fullTextResults = rules(pagefind, searchIds);
+      return function find(q) {
+        return fullTextResults(q).then(function (found) {
+          var numbers = [], unknown = [];
+          found.forEach(function (r) {
+            if (Object.prototype.hasOwnProperty.call(searchIds, r.id)) numbers.push(searchIds[r.id]);
+            else if (r.page) unknown.push(r.page);
+          });
+          return Promise.all(unknown.slice(0, 200).map(function (r) { return r.data(); })).then(function (pages) {
+            var keys = [];
+            pages.forEach(function (page) {
+              var key = keyOfUrl(page.url);
+              if (key && keys.indexOf(key) < 0) keys.push(key);
+            });
+            return { numbers: Int32Array.from(numbers), keys: keys };
+          });
+        });
+      };
+    });
+  }
+
+  // The rules below, over one Pagefind module and the ids of the review's pages: returns fullTextResults.
+  function rules(pagefind, searchIds) {
+    // Which papers have the words of a query. Pagefind (1.x, find_word_extensions in pagefind_web's
+    // search.rs) matches a word with every indexed word that starts with it, and when there is none, with
+    // the longest indexed word that the query word starts with: "blockchain" finds "block", "zebra" and
+    // "zzzxqy" the initial of "Andrei Z. Broder", "c++" the initial "C.". A word that matches nothing at all
+    // is left out of a query of several words ("spectral wavelet" finds what "spectral" finds). Neither can
+    // be turned off, and Pagefind's answers do not say which word matched. So the finder searches each word
+    // on its own, keeps only the papers that every word matched, and drops a word's hits that came from that
+    // fallback, except where the rest of the word is (the start of) an ending that Pagefind's stemmer cuts
+    // off the indexed words: "quantizati" falls back to "quantiz", the stem of "quantization", and search as
+    // you type should go on finding those papers. Hits are told apart by what Pagefind itself answers (see
+    // wordResults), so no fragment is loaded; a whole query in quotes is a phrase, which Pagefind matches
+    // exactly and never by that fallback.
+    var PROBE = "~";          // Pagefind keeps it in a query, and no indexed word contains it
+    // (Pagefind's stemmer, Snowball's English one, also cuts endings of endings: "redund|ancy",
+    // "improv|ement", "convolut|ional", "iter|atively".)
+    var ENDINGS = ["s", "es", "ies", "ied", "ed", "edly", "e", "er", "ers", "y", "ly", "ely", "ing", "ings", "ingly", "ion",
+                   "ions", "ional", "ionally", "ioning", "ioned", "ation", "ations", "ational", "ication", "ications",
+                   "ization", "izations", "isation", "isations", "ize", "izes", "ized", "izing", "izer", "izers", "ise",
+                   "ises", "ised", "ising", "iser", "isers", "ity", "ities", "ive", "ives", "ively", "ivity", "ivities",
+                   "iveness", "al", "als", "ally", "ality", "ance", "ances", "ancy", "ancies", "ence", "ences", "ency",
+                   "encies", "ent", "ents", "ently", "ant", "ants", "ement", "ements", "ment", "ments", "ness", "ful",
+                   "fully", "ic", "ics", "ical", "ically", "ous", "ously", "ousness", "eous", "able", "ably", "ability",
+                   "ible", "ibility", "ism", "isms", "ist", "ists", "ate", "ates", "ated", "ating", "ately", "ative",
+                   "atives", "atively", "ator", "ators"];
+    var LONGEST_ENDING = 8;   // "izations" (one more letter after a doubled consonant)
+    var SHORTEST_STEM = 3;    // "zen" does not fall back to "z"
+
+    // The hits of a query text, each {id, at: its locations, page: Pagefind's result where the ids file does not know
+    // the page (see open)}. The rules below ask some texts several times, and the next word typed asks some of the
+    // same again: each text is asked of Pagefind once (a common word costs it a tenth of a second or more at 20,000
+    // papers, as it scores and sorts every hit), since the index cannot change under the page. The answers to keep
+    // are bounded by their hits, the least recently asked forgotten first; a failed query is asked again.
+    var ANSWERS_KEPT = 200000;    // hits: a dozen answers for a word of most papers at 20,000
+    var answers = new Map();      // query text -> {hits: promise, count}, the least recently asked first
+    var answersHeld = 0;          // hits held in answers
+    // Pagefind is asked one text at a time, the most recently asked first (a text asked again goes first again), each
+    // in a task of its own. While the reader types on, the texts of the words typed before wait, and the newest
+    // word's run at once: in the page's thread (without the worker) Pagefind's work held the keys back, and with them
+    // most searches for the words typed on the way; in the worker nothing does, and every word typed after a pause
+    // is searched. The texts that wait are asked once the worker is idle, and their answers kept. Each text's index
+    // chunks are fetched as it is asked (pagefind.preload): one that waits costs no round trip when its turn comes.
+    var waiting = [];             // the starts of the texts not yet asked of Pagefind, the most recently asked last
+    var asking = false;           // a text is being asked of Pagefind
+    function askNext() {
+      if (asking || !waiting.length) return;
+      asking = true;
+      setTimeout(function () { waiting.pop()(); }, 0);  // chosen then: after the texts that the last answer led to
+    }
+    function searchPagefind(text) {
+      var known = answers.get(text);
+      if (known) {
+        answers.delete(text);
+        answers.set(text, known);
+        var at = waiting.indexOf(known.start);
+        if (at >= 0) waiting.push(waiting.splice(at, 1)[0]);
+        return known.hits;
+      }
+      var answer = { hits: null, count: 0, start: null };
+      answer.hits = new Promise(function (resolve) {
+        answer.start = resolve;
+        waiting.push(resolve);
+        if (pagefind.preload) pagefind.preload(text).catch(function () { /* the search itself will say */ });
+        askNext();
+      }).then(function () {
+        return pagefind.search(text);
+      }).then(function (search) {
+        var hits = (search && search.results ? search.results : []).map(function (r) {
+          return { id: r.id, at: r.words.join(","), page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
+        });
+        if (answers.get(text) === answer) {
+          answer.count = hits.length;
+          answersHeld += hits.length;
+          forgetAnswers();
+        }
+        return hits;
+      });
+      answer.hits.catch(function () { if (answers.get(text) === answer) answers.delete(text); });
+      answer.hits.then(asked, asked);
+      answers.set(text, answer);
+      return answer.hits;
+    }
+    function asked() {
+      asking = false;
+      askNext();
+    }
+    function forgetAnswers() {
+      var texts = answers.keys();
+      for (var text = texts.next(); answersHeld > ANSWERS_KEPT && !text.done; text = texts.next()) {
+        answersHeld -= answers.get(text.value).count;
+        answers.delete(text.value);
+      }
+    }
+    function locations(hit) { return hit.at; }
+    function union(lists) {
+      var seen = {};
+      return [].concat.apply([], lists).filter(function (r) { return seen[r.id] ? false : (seen[r.id] = true); });
+    }
+    function intersection(lists) {
+      return lists.slice(1).reduce(function (kept, list) {
+        var ids = {};
+        list.forEach(function (r) { ids[r.id] = true; });
+        return kept.filter(function (r) { return ids[r.id]; });
+      }, lists[0] || []);
+    }
+
+    // Whether the rest of a word after its first `length` letters is (the start of) an ending that Pagefind's
+    // stemmer cuts off, also after a doubled consonant ("model|ling" is "model" + "ing").
+    function isEndingAt(word, length) {
+      return endingAt(word, length, startsAny);
+    }
+    function isWholeEndingAt(word, length) {
+      return endingAt(word, length, function (list, rest) { return list.indexOf(rest) >= 0; });
+    }
+    // Whether the word cut to `length` letters or fewer (down to SHORTEST_STEM, and to LONGEST_ENDING + 1 letters
+    // before its end) is followed by the start of an ending but not by a whole one: only such a stem can widen a
+    // word's results (see wordResults), so where there is none, no query is needed to know that nothing widens them.
+    function isPartEndingFrom(word, length) {
+      for (var k = length; k >= SHORTEST_STEM && word.length - k <= LONGEST_ENDING + 1; k--) {
+        if (isEndingAt(word, k) && !isWholeEndingAt(word, k)) return true;
+      }
+      return false;
+    }
+    function endingAt(word, length, test) {
+      var rest = word.slice(length);
+      if (test(ENDINGS, rest)) return true;
+      return rest.length > 0 && rest.charAt(0) === word.charAt(length - 1) && !/[aeiouy]/.test(rest.charAt(0)) &&
+        test(ENDINGS, rest.slice(1));
+    }
+
+    // The papers that have a word (folded, without punctuation), a word that starts with it, or the stem of
+    // the word being typed. Pagefind indexes stems ("quantiz" for "quantization") and matches the start of a
+    // query word only with the start of a stem, so while an ending is typed ("quantiza", "hashi") it finds
+    // only the few words that really start so (compounds such as "quantization-based", names), not the
+    // papers that the whole word will find. So a word also finds what its stem finds: its stem is the longest
+    // start of it, of SHORTEST_STEM letters or more, that is an indexed word and is followed by (the start of)
+    // an ending that starts with a vowel (or a doubled consonant). Where that ending is whole ("quantiz|ation",
+    // "hash|ing", "model|ling") Pagefind's stemmer cuts it off itself, and the word's results stay what they
+    // are: only an ending being typed widens them.
+    // (Pagefind stems the stem too, "quantis" to "quanti", which would widen a whole word's results.)
+    // An ending that starts with a consonant ("ness", "ment", "ly") is often the next syllable of a longer
+    // word instead ("hashn" is "hashnet", not "hashness"): it widens only where no indexed word starts with
+    // the word typed, so that Pagefind fell back for it ("randoml" found only the papers with "random"
+    // itself, "randomly" every word that starts with "random": "randomised", ...), or where the stem and
+    // a whole such ending make an indexed word ("experim": "experiment", the stem of "experimental", while
+    // "experiment" finds what its stem "experi" finds).
+    function wordResults(word) {
+      var own = plainSearch(word);
+      function consonantWidens(k) {
+        return own.then(function (o) {
+          if (!o.extended) return true;
+          var rest = word.slice(k);
+          var words = ENDINGS.filter(function (e) { return e.lastIndexOf(rest, 0) === 0; }).map(function (e) {
+            return word.slice(0, k) + e;
+          });
+          return Promise.all(words.map(isIndexed)).then(function (found) { return found.indexOf(true) >= 0; });
+        });
+      }
+      function stemFrom(k) {
+        if (!isPartEndingFrom(word, k)) return Promise.resolve([]);  // what the steps below would come to, unasked
+        if (!isEndingAt(word, k)) return stemFrom(k - 1);
+        var next = word.charAt(k);
+        var vowel = /[aeiouy]/.test(next) || next === word.charAt(k - 1);
+        return (vowel ? Promise.resolve(true) : consonantWidens(k)).then(function (widens) {
+          return widens && isIndexed(word.slice(0, k));
+        }).then(function (indexed) {
+          if (!indexed) return stemFrom(k - 1);
+          return isWholeEndingAt(word, k) ? [] : plainResults(word.slice(0, k));
+        });
+      }
+      return Promise.all([own.then(function (o) { return o.results; }), stemFrom(word.length - 1)]).then(union);
+    }
+
+    // Whether some bundle of the index has this very word: followed by PROBE, Pagefind falls back to the
+    // longest indexed word that it starts with, which is the word itself where a hit's locations differ from
+    // those of the word without its last letter.
+    function isIndexed(word) {
+      return Promise.all([searchPagefind(word + PROBE), searchPagefind(word.slice(0, -1) + PROBE)]).then(function (found) {
+        var shorter = {};
+        found[1].forEach(function (r) { shorter[r.id] = locations(r); });
+        return found[0].some(function (r) { return shorter[r.id] !== locations(r); });
+      });
+    }
+
+    // The papers that have a word (folded, without punctuation), or a word that starts with it.
+    // The same word followed by PROBE can never start an indexed word, so Pagefind always falls back for it,
+    // to the same indexed word as for the word alone if that fell back too: a hit found at the same
+    // locations by both came from that fallback, or has the word's own stem (nothing longer starting with
+    // it). The word in quotes tells them apart: Pagefind matches a phrase with the word's stem itself, never
+    // by a fallback, so a page that it finds has the stem, and its bundle did not fall back (papers with
+    // only "optimized" or "based" have only "optim" or "base", the stems of "optimization" and "based", which
+    // "optimization~" and "based~" fall back to as well, and were dropped; those with "optimis..." or
+    // "baseline" were kept).
+    function plainResults(word) {
+      return plainSearch(word).then(function (o) { return o.results; });
+    }
+    // {results, extended}: extended where some indexed word starts with the word's stem (no fallback).
+    function plainSearch(word) {
+      return Promise.all([searchPagefind(word), searchPagefind(word + PROBE)]).then(function (found) {
+        var fallback = {};
+        found[1].forEach(function (r) { fallback[r.id] = locations(r); });
+        var kept = [], unsure = [];
+        found[0].forEach(function (r) { (fallback[r.id] === locations(r) ? unsure : kept).push(r); });
+        if (!unsure.length) return { results: kept, extended: kept.length > 0 };
+        return searchPagefind('"' + word + '"').then(function (stemmed) {
+          var exact = {};
+          stemmed.forEach(function (r) { exact[r.id] = true; });
+          var rest = [];
+          unsure.forEach(function (r) { (exact[r.id] ? kept : rest).push(r); });
+          var extended = kept.length > 0;
+          return (rest.length ? withFallbacks(word, kept, rest) : Promise.resolve(kept)).then(function (results) {
+            return { results: results, extended: extended };
+          });
+        });
+      });
+    }
+
+    // `kept` and those of the `unsure` hits that have the word itself, or else the hits where the rest of
+    // the word after the indexed word Pagefind fell back to is an ending. That indexed word's length shows
+    // in Pagefind's answers: the word cut to k letters and followed by PROBE falls back to it, at the same
+    // locations, as long as k is not shorter than it. A large review's index is in several bundles, each
+    // falling back on its own: where some bundle has the word or words that start with it, the fallback
+    // hits of the others are dropped, as a single index would not have fallen back, unless the rest of the
+    // word is a whole ending: those hits have a word that starts with the word's stem ("experimental", stem
+    // "experiment", found by "experiments", stem "experi"), which Pagefind finds in any bundle.
+    function withFallbacks(word, kept, unsure) {
+      var accepted = kept.slice();
+      function step(k, pending) {
+        var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
+        if (!pending.length || k < 0 || word.length - length > LONGEST_ENDING + 1 ||
+            (length < SHORTEST_STEM && length < word.length)) {
+          return Promise.resolve(accepted);
+        }
+        var wholeOnly = length < word.length && accepted.length > 0;
+        return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
+          var at = {};
+          found.forEach(function (r) { at[r.id] = locations(r); });
+          var still = pending.filter(function (r) {
+            if (at[r.id] === locations(r)) return true;
+            if (length === word.length || (wholeOnly ? isWholeEndingAt : isEndingAt)(word, length)) accepted.push(r);
+            return false;
+          });
+          return step(k - 1, still);
+        });
+      }
+      return step(word.length - 1, unsure);
+    }
+
+    function fullTextResults(q) {
+      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling
+        var words = q.trim().slice(1, -1).trim().split(/\s+/);
+        var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
+        var phrases = ['"' + words.join(" ") + '"', '"' + other.join(" ") + '"'];
+        return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
+      }
+      var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
+      return Promise.all(terms.map(function (term) {
+        return Promise.all(spellings(term).map(wordResults)).then(union);
+      })).then(intersection);
+    }
+
+    return fullTextResults;
+  }
+
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, open: open };
+})(self);
