@@ -780,7 +780,7 @@
     moreAsked = 0;
     if (searching && !numbers.length) {
       // Nothing matched here yet (a large review matches words only through the search index): the results
-      // of the last view stay, faded, until the search answers, rather than an empty list and a count of 0.
+      // of the last view stay, greyed (style.css: is-stale), until the search answers, rather than an empty list and a count of 0.
       results.classList.add("is-stale");
       // An empty view's ways out count the papers of the last query: not to be read, or clicked, for this one.
       Array.prototype.forEach.call(results.querySelectorAll(".finder-loosen"), function (node) { node.hidden = true; });

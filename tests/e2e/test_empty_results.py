@@ -247,7 +247,7 @@ def test_when_no_single_removal_helps_it_says_so_and_offers_to_clear(page: Any, 
 
 def test_the_ways_out_of_an_empty_view_are_hidden_while_a_new_search_loads(
         page: Any, base_url: str, built_site: Path) -> None:
-    """Typing a search into an empty view: until the search answers, the last view stays (faded) without its
+    """Typing a search into an empty view: until the search answers, the last view stays (greyed, marked stale) without its
     buttons, whose counts were of the view before; then the buttons are those of the new view."""
     items = site_items(built_site)
     deep = search_part(page, base_url, "deep")

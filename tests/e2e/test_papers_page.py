@@ -696,7 +696,7 @@ def test_the_last_show_more_leaves_the_focus_on_the_first_paper_it_added(page: A
 
 
 def test_a_pending_search_never_shows_a_count_it_has_not_found(page: Any, base_url: str, mode: str) -> None:
-    """While the search index answers, the last results stay (faded) and the status says it is searching; the
+    """While the search index answers, the last results stay (greyed, marked stale) and the status says it is searching; the
     busy state ends together with the final count, so a screen reader never reads one still pending."""
     if mode != "paged":
         pytest.skip("a small review matches words in the page at once: the tests above cover it")
