@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, final
 
-from l2h_site.cache import CACHE_DIR, SERVE_DIR, FileHashes
+from l2h_site.cache import CACHE_DIR, SERVE_DIR, FileHashes, Kept
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
 from l2h_site.progress import QUIET, Progress
@@ -240,11 +240,15 @@ class SiteWriter(_SiteOutput):
             self._place(self.tmp, path).write_bytes(content)
         return True
 
-    def reuse(self, path: str, source: Path) -> None:
+    def reuse(self, path: str, source: Kept) -> None:
         """Put an unchanged page into the site from a file kept by the cache: a hard link, else a copy."""
         self._check(path)
         with self._errors():
-            self._done(path, _link(source, self._place(self.tmp, path)))
+            self._done(path, _link(source.path, self._place(self.tmp, path)))
+
+    def current(self, path: str) -> Listed | None:
+        """A new site has no files yet."""
+        return None
 
     def location(self, path: str) -> Path:
         """Return where a page written so far lies in the temporary folder."""
@@ -341,16 +345,20 @@ class SiteUpdater(_SiteOutput):
         super()._done(path, size)
         self.live.pop(path, None)  # what gone needs of it is that it is a page of the new site
 
-    def reuse(self, path: str, source: Path) -> None:
+    def reuse(self, path: str, source: Kept) -> None:
         """Put an unchanged page kept by the cache into the site, unless the site's file is that very file."""
         self._check(path)
         with self._errors():
             current = self.live.get(path)
-            if current is not None and current.same_file(source.stat()):
+            if current is not None and (current.ino, current.dev) == (source.ino, source.dev):
                 self._done(path, current.size)
                 return
             self._staged.add(path)
-            self._done(path, _link(source, self._place(self.staged, path)))
+            self._done(path, _link(source.path, self._place(self.staged, path)))
+
+    def current(self, path: str) -> Listed | None:
+        """What lstat() said of the site's file for a page when this update started, if there was one."""
+        return self.live.get(path)
 
     def location(self, path: str) -> Path:
         """Return where a page written so far lies: staged, or in the site if it is unchanged."""
@@ -420,7 +428,7 @@ def open_site(out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: 
     return SiteWriter(out_dir, root, protected, stamp, progress)
 
 
-def _link(source: Path, target: Path) -> int:
+def _link(source: str, target: Path) -> int:
     """Hard-link source at target (a copy where links fail); return its size."""
     try:
         os.link(source, target)
@@ -453,10 +461,6 @@ class Listed(NamedTuple):
     def of(cls, st: os.stat_result) -> Listed:
         """What an update needs of this lstat()."""
         return cls(st.st_mode, st.st_size, st.st_ino, st.st_dev, st.st_mtime_ns)
-
-    def same_file(self, other: os.stat_result) -> bool:
-        """Tell whether other is the stat of this very file (os.path.samestat)."""
-        return (self.ino, self.dev) == (other.st_ino, other.st_dev)
 
 
 def _files(folder: Path, empty: list[Path] | None = None) -> dict[str, Listed]:
