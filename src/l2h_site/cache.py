@@ -217,11 +217,16 @@ def _prune(folder: Path, keep: int) -> None:
             stale.unlink(missing_ok=True)
 
 
+Looked = dict[str, tuple[int, str]]
+"""The size and SHA-256 of files, by path, as one build hashed them (files_digest), for it to look at them no more."""
+
+
 def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None,
-                 forget_others: bool = False) -> list[tuple[str, str]]:
+                 forget_others: bool = False, looked: Looked | None = None) -> list[tuple[str, str]]:
     """Name and hash every file under the given files or folders, in sorted order (a symbolic link by its target,
     a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve);
-    forget_others: these paths are every source, and hashes forget the files no longer among them.
+    forget_others: these paths are every source, and hashes forget the files no longer among them; looked, if given,
+    gets the size and hash of every regular file.
 
     Paths are strings here, not pathlib's: every rebuild of l2h serve names each paper file twice (5,000 papers:
     0.1 s with a Path for each).
@@ -233,8 +238,11 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     for top in paths:
         for path, entry in _files_under(top):
             rel = path.removeprefix(under)
-            out.append((rel.replace(os.sep, "/"), known.of(path, entry)))
+            value = known.of(path, entry)
+            out.append((rel.replace(os.sep, "/"), value))
             seen.add(path)
+            if looked is not None and entry is not None and stat.S_ISREG(entry.st_mode):
+                looked[path] = (entry.st_size, value)
     if forget_others:
         known.known = {name: value for name, value in known.known.items() if name in seen}
     return out
