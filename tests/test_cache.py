@@ -305,6 +305,20 @@ def test_a_page_store_kept_between_builds_remembers_each_key_by_all_its_parts(
     assert once.key(*parts[0]) == once.key(*parts[0]) and len(hashed) == 2
 
 
+def _paths_looked_at(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, where: Callable[[Any], bool]) -> list[Any]:
+    """The paths given to owner.name (os.stat, Path.stat, ...) from now on that where() selects, in order."""
+    looked: list[Any] = []
+    real = getattr(owner, name)
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if where(path):
+            looked.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return looked
+
+
 def test_a_paper_page_that_is_the_stores_own_file_is_not_looked_at_again_unless_changed_in_place(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The page store keeps each page as a hard link to the site's file: when the site's file (listed by the site
@@ -312,15 +326,7 @@ def test_a_paper_page_that_is_the_stores_own_file_is_not_looked_at_again_unless_
     root = make_site(tmp_path)
     cache = BuildCache(root, save_later=True)
     assert_incremental_equals_clean(root, tmp_path, 0, cache)
-    looked: list[str] = []
-    real_stat = os.stat
-
-    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        if f"{os.sep}pages{os.sep}" in str(path):
-            looked.append(os.path.basename(path))
-        return real_stat(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "stat", stat)
+    looked = _paths_looked_at(monkeypatch, os, "stat", lambda path: f"{os.sep}pages{os.sep}" in str(path))
     (root / "_site" / "index.html").write_text("tampered")  # the site is not current: it is updated, nothing edited
     result = assert_incremental_equals_clean(root, tmp_path, 1, cache)
     assert result.reused >= 5 and looked == []
@@ -330,7 +336,7 @@ def test_a_paper_page_that_is_the_stores_own_file_is_not_looked_at_again_unless_
         handle.write(b"<!-- hand edit -->")
     result = assert_incremental_equals_clean(root, tmp_path, 2, cache)
     assert b"hand edit" not in result.read("publications/gong2011iterative/index.html")
-    assert len(set(looked)) == 1  # the stored file of that page (found changed, then stored anew), and no other
+    assert len({str(path) for path in looked}) == 1  # that page's stored file (found changed, then stored anew)
 
 
 def test_a_memo_written_by_other_code_of_l2h_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -567,6 +573,42 @@ def test_the_dev_server_reads_only_the_changed_papers_and_renders_only_their_car
     assert sorted(Memo(BuildCache(root), "papers").entries) == sorted(cache._memos["papers"].entries)
 
 
+def test_the_dev_servers_manifest_of_the_site_is_what_its_update_found_and_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The manifest (what a later build compares the site with, to take it as current) records a file the update left
+    # as it was with what its listing found, not looked at again; a file changed behind l2h's back during the build is
+    # then not taken for the build's own: the next build puts it right.
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)  # see test_a_cache_kept_in_memory_across_rebuilds
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert build(root, cache=cache).written
+    edit_summary(root, 0)
+    assert build(root, cache=cache).written  # an update, which knows the site's files from now on
+    robots = root / "_site" / "robots.txt"
+    render = build_module.render_site
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with robots.open("ab") as handle:  # after the update listed the site's files
+            handle.write(b"# hand edit\n")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_site", meanwhile)
+    edit_summary(root, 1)
+    assert build(root, cache=cache).written
+    monkeypatch.setattr(build_module, "render_site", render)
+    assert b"hand edit" in robots.read_bytes()
+    again = assert_incremental_equals_clean(root, tmp_path, 2, cache)
+    assert not again.unchanged and b"hand edit" not in robots.read_bytes()
+    real_lstat = os.lstat
+    looked = _paths_looked_at(monkeypatch, os, "lstat", lambda path: str(path).startswith(f"{root / '_site'}{os.sep}"))
+    edit_summary(root, 3)
+    written = build(root, cache=cache)
+    monkeypatch.setattr(os, "lstat", real_lstat)
+    assert written.written and 0 < written.changed < written.page_count
+    assert len(looked) == written.changed  # the files it wrote, not the others
+    assert build(root, cache=cache).unchanged  # and the manifest holds what each file is now
+
+
 def test_a_paper_the_fingerprint_hashed_is_not_looked_at_again_and_one_changed_since_is_parsed_as_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The build's fingerprint hashes every paper file; the check takes a file whose hash the memo knows from there
@@ -575,18 +617,10 @@ def test_a_paper_the_fingerprint_hashed_is_not_looked_at_again_and_one_changed_s
     root = make_site(tmp_path)
     cache = BuildCache(root, save_later=True)
     assert_incremental_equals_clean(root, tmp_path, 0, cache)
-    looked: list[str] = []
-    real_stat = Path.stat
-
-    def stat(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
-        if self.parent == root / "papers":
-            looked.append(self.name)
-        return real_stat(self, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "stat", stat)
+    looked = _paths_looked_at(monkeypatch, Path, "stat", lambda path: path.parent == root / "papers")
     edit_summary(root, 1)
     assert build(root, cache=cache).written
-    assert set(looked) == {"gong2011iterative.md"}
+    assert {path.name for path in looked} == {"gong2011iterative.md"}
     monkeypatch.undo()
     monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
     # A file changed back between the fingerprint and the check: the memo lacks what the fingerprint hashed, so the

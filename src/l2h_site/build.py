@@ -47,6 +47,7 @@ from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy, renamed_tags
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
 from l2h_site.write import (
+    SiteUpdater,
     check_output_dir,
     exclusive,
     is_site_current,
@@ -552,7 +553,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if store is not None:
             store.save()
         if cache is not None:
-            cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes), "papers": check.count,
+            unchanged = writer.unchanged if isinstance(writer, SiteUpdater) else None
+            cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes, unchanged), "papers": check.count,
                                             "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
         result.written = True
         result.out_dir = target
