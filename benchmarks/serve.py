@@ -8,7 +8,8 @@ Builds once with the dev server's SiteBuilder (the cache stays in memory, as in 
 then edits one paper's summary a few times, each time with new words (so that no corpus-wide
 result can come from the cache), and prints how long the preview took until the edited paper's
 page was on disk (l2h serve reloads the browser then), and how long the rebuild of the whole site
-took until it was on disk, with the stages that took the time. The file watcher's debounce (0.3 s)
+took until it was on disk, with the CPU time this process spent on it (not the related-papers child's), the
+load average, and the stages that took the time. The file watcher's debounce (0.3 s)
 comes on top of both. As in l2h serve, the rebuilds run beside a second thread, so in one process.
 
 With --browser it instead starts a real `l2h serve` and opens the edited paper's page in headless
@@ -78,13 +79,15 @@ def main() -> None:
             shown = (f"edited page on disk after {(time.perf_counter() - started) * 1000:.0f} ms"
                      if preview is not None else "no preview")
             TIMES.clear()
+            cpu = time.process_time()
             outcome = builder.rebuild()
+            cpu = time.process_time() - cpu
             stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in
                                sorted(TIMES.items(), key=lambda item: -item[1])[:8])
             builder.save_memos()  # as l2h serve does, once the browsers were told to reload: not in the time
             set_aside_what_lasts()  # likewise
-            print(f"  edit {i + 1}: preview: {shown}; whole site: {outcome.seconds:.2f} s "
-                  f"({'ok' if outcome.ok else 'FAILED'}); {stages}")
+            print(f"  edit {i + 1}: preview: {shown}; whole site: {outcome.seconds:.2f} s, {cpu:.2f} s of CPU in this "
+                  f"process ({'ok' if outcome.ok else 'FAILED'}; load average {os.getloadavg()[0]:.1f}); {stages}")
     finally:
         watcher.set()
         builder.close()

@@ -228,15 +228,22 @@ def test_the_memo_file_keeps_entries_and_reads_a_foreign_or_cut_file_as_empty_or
     assert memo.entries == memo.used == {}
 
 
-def test_a_memo_kept_between_builds_remembers_each_key_by_all_its_parts_for_one_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _digests_made(monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[Any, ...]], Callable[..., str]]:
+    """The parts of each digest the cache makes from now on, in order, and the real digest()."""
     hashed: list[tuple[Any, ...]] = []
     real = cache_module.digest
+
     def counted(*parts: Any) -> str:
         hashed.append(parts)
         return real(*parts)
 
     monkeypatch.setattr(cache_module, "digest", counted)
+    return hashed, real
+
+
+def test_a_memo_kept_between_builds_remembers_each_key_by_all_its_parts_for_one_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed, real = _digests_made(monkeypatch)
     memo = Memo(BuildCache(tmp_path, save_later=True), "summaries")  # as l2h serve keeps it
     parts = [("summary", "A text."), ("summary", "Another text."), ("title", "A text."), ("parse", "x", ("a", "b"))]
     assert [memo.key(*p) for p in parts] == [real(*p) for p in parts] and hashed == parts
@@ -256,6 +263,80 @@ def test_a_memo_kept_between_builds_remembers_each_key_by_all_its_parts_for_one_
     once = Memo(BuildCache(tmp_path), "summaries")
     hashed.clear()
     assert once.key(*parts[0]) == once.key(*parts[0]) == real(*parts[0]) and hashed == [parts[0]] * 2
+
+
+def test_the_dev_servers_writing_of_the_memos_keeps_the_keys_the_last_build_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # l2h serve writes the memos after each build (BuildCache.save_memos: save(now=True)); that ends no build, so the
+    # keys remembered for the next are still the last build's (writing them had left none: every paper's text was
+    # hashed again after each edit, 20,000 hashes at 5,000 papers).
+    hashed, real = _digests_made(monkeypatch)
+    cache = BuildCache(tmp_path, save_later=True)
+    memo = cache.memo("summaries")
+    parts = [("summary", "A text."), ("title", "A title.")]
+    assert [memo.key(*p) for p in parts] == [real(*p) for p in parts]
+    memo.save()  # the build ends
+    cache.save_memos()  # and the server writes what it kept
+    hashed.clear()
+    memo = cache.memo("summaries")  # the next build
+    assert [memo.key(*p) for p in parts] == [real(*p) for p in parts] and hashed == []
+
+
+def test_a_page_store_kept_between_builds_remembers_each_key_by_all_its_parts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed, real = _digests_made(monkeypatch)
+    cache = BuildCache(tmp_path, save_later=True)  # as l2h serve keeps it
+    parts = [("publications/a/index.html", "paper.html", "d1"), ("tags/x/index.html", "tag.html", "d2")]
+    store = PageStore(cache, "inputs")
+    assert [store.key(*p) for p in parts] == [real("page", "inputs", *p) for p in parts]
+    assert store.digest("a", "b") == real("a", "b")
+    hashed.clear()
+    store = PageStore(cache, "inputs")  # the next build
+    assert [store.key(*p) for p in parts] == [real("page", "inputs", *p) for p in parts] and hashed == []
+    # Each part counts, the site-wide inputs too.
+    changed = PageStore(cache, "other inputs")
+    assert changed.key(*parts[0]) == real("page", "other inputs", *parts[0])
+    assert changed.key("publications/a/index.html", "paper.html", "d3") == real(
+        "page", "other inputs", "publications/a/index.html", "paper.html", "d3")
+    assert len(hashed) == 2
+    # A one-off build's store remembers nothing.
+    once = PageStore(BuildCache(tmp_path), "inputs")
+    hashed.clear()
+    assert once.key(*parts[0]) == once.key(*parts[0]) and len(hashed) == 2
+
+
+def _paths_looked_at(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, where: Callable[[Any], bool]) -> list[Any]:
+    """The paths given to owner.name (os.stat, Path.stat, ...) from now on that where() selects, in order."""
+    looked: list[Any] = []
+    real = getattr(owner, name)
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if where(path):
+            looked.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return looked
+
+
+def test_a_paper_page_that_is_the_stores_own_file_is_not_looked_at_again_unless_changed_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page store keeps each page as a hard link to the site's file: when the site's file (listed by the site
+    # updater) is the stored file, of the size and modification time it had when stored, neither is looked at again.
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    looked = _paths_looked_at(monkeypatch, os, "stat", lambda path: f"{os.sep}pages{os.sep}" in str(path))
+    (root / "_site" / "index.html").write_text("tampered")  # the site is not current: it is updated, nothing edited
+    result = assert_incremental_equals_clean(root, tmp_path, 1, cache)
+    assert result.reused >= 5 and looked == []
+    # A paper page changed in place (its size kept): the stored file is that file, so it is rendered again.
+    page = root / "_site" / "publications" / "gong2011iterative" / "index.html"
+    with page.open("r+b") as handle:
+        handle.write(b"<!-- hand edit -->")
+    result = assert_incremental_equals_clean(root, tmp_path, 2, cache)
+    assert b"hand edit" not in result.read("publications/gong2011iterative/index.html")
+    assert len({str(path) for path in looked}) == 1  # that page's stored file (found changed, then stored anew)
 
 
 def test_a_memo_written_by_other_code_of_l2h_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -490,6 +571,75 @@ def test_the_dev_server_reads_only_the_changed_papers_and_renders_only_their_car
     cache.save_memos()
     assert memo.stat().st_mtime_ns != written
     assert sorted(Memo(BuildCache(root), "papers").entries) == sorted(cache._memos["papers"].entries)
+
+
+def test_the_dev_servers_manifest_of_the_site_is_what_its_update_found_and_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The manifest (what a later build compares the site with, to take it as current) records a file the update left
+    # as it was with what its listing found, not looked at again; a file changed behind l2h's back during the build is
+    # then not taken for the build's own: the next build puts it right.
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)  # see test_a_cache_kept_in_memory_across_rebuilds
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert build(root, cache=cache).written
+    edit_summary(root, 0)
+    assert build(root, cache=cache).written  # an update, which knows the site's files from now on
+    robots = root / "_site" / "robots.txt"
+    render = build_module.render_site
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with robots.open("ab") as handle:  # after the update listed the site's files
+            handle.write(b"# hand edit\n")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_site", meanwhile)
+    edit_summary(root, 1)
+    assert build(root, cache=cache).written
+    monkeypatch.setattr(build_module, "render_site", render)
+    assert b"hand edit" in robots.read_bytes()
+    again = assert_incremental_equals_clean(root, tmp_path, 2, cache)
+    assert not again.unchanged and b"hand edit" not in robots.read_bytes()
+    real_lstat = os.lstat
+    looked = _paths_looked_at(monkeypatch, os, "lstat", lambda path: str(path).startswith(f"{root / '_site'}{os.sep}"))
+    edit_summary(root, 3)
+    written = build(root, cache=cache)
+    monkeypatch.setattr(os, "lstat", real_lstat)
+    assert written.written and 0 < written.changed < written.page_count
+    assert len(looked) == written.changed  # the files it wrote, not the others
+    assert build(root, cache=cache).unchanged  # and the manifest holds what each file is now
+
+
+def test_a_paper_the_fingerprint_hashed_is_not_looked_at_again_and_one_changed_since_is_parsed_as_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The build's fingerprint hashes every paper file; the check takes a file whose hash the memo knows from there
+    # (5,000 stat() calls after each edit at 5,000 papers). A file the memo lacks is looked at again and parsed as read.
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)  # see test_a_cache_kept_in_memory_across_rebuilds
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    looked = _paths_looked_at(monkeypatch, Path, "stat", lambda path: path.parent == root / "papers")
+    edit_summary(root, 1)
+    assert build(root, cache=cache).written
+    assert {path.name for path in looked} == {"gong2011iterative.md"}
+    monkeypatch.undo()
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
+    # A file changed back between the fingerprint and the check: the memo lacks what the fingerprint hashed, so the
+    # file is read again, parsed as it is then, and that is kept under the hash of what was read.
+    path = root / "papers" / "kulis2009learning.md"
+    before, after = path.read_bytes(), path.read_bytes() + b"\nA sentence the check never reads.\n"
+    check = build_module.check_site
+
+    def changed_back(*args: Any, **kwargs: Any) -> Any:
+        path.write_bytes(before)
+        return check(*args, **kwargs)
+
+    path.write_bytes(after)
+    monkeypatch.setattr(build_module, "check_site", changed_back)
+    assert b"never reads" not in build(root, cache=cache).read("publications/kulis2009learning/index.html")
+    monkeypatch.setattr(build_module, "check_site", check)
+    path.write_bytes(after)  # what the fingerprint hashed then
+    assert b"never reads" in assert_incremental_equals_clean(root, tmp_path, 2, cache).read(
+        "publications/kulis2009learning/index.html")
 
 
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import jinja2
 
-from l2h_site.cache import BuildCache, FileHashes, Memo, PageStore, digest, files_digest, package_versions
+from l2h_site.cache import BuildCache, FileHashes, Looked, Memo, PageStore, digest, files_digest, package_versions
 from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
@@ -47,6 +47,7 @@ from l2h_site.taxonomy import EMPTY as EMPTY_TAXONOMY
 from l2h_site.taxonomy import load_taxonomy, renamed_tags
 from l2h_site.validate import TagIndex, validate_corpus, validate_paper
 from l2h_site.write import (
+    SiteUpdater,
     check_output_dir,
     exclusive,
     is_site_current,
@@ -73,6 +74,8 @@ class CheckResult:
     otherwise."""
     unchecked: int = 0
     """Paper files that could not be checked against the taxonomy because it has errors."""
+    unsettled: list[str] = field(default_factory=list)
+    """Paper files read with other bytes than the build's fingerprint hashed (check_site's looked): changed meanwhile."""
     templates: jinja2.Environment | None = field(default=None, repr=False)
     """The Jinja environment holding the templates the check compiled, for rendering them without compiling again."""
 
@@ -131,10 +134,12 @@ class BuildResult:
 
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
                memo: Memo | None = None, summaries: Callable[[str], bool] | None = None,
-               cache: BuildCache | None = None, strays: list[Diagnostic] | None = None) -> CheckResult:
+               cache: BuildCache | None = None, strays: list[Diagnostic] | None = None,
+               looked: Looked | None = None) -> CheckResult:
     """Load and validate all content and compile the templates, without rendering pages; a memo keeps parsed
     files by content, a cache the compiled templates. strays: the papers beside the papers folder, if a build looked
-    for them already (stray_papers), for its fingerprint.
+    for them already (stray_papers), for its fingerprint; looked: the size and hash of each file that fingerprint
+    hashed (build_fingerprint).
 
     summaries selects paper files (by path from the root) whose summaries are rendered too, to warn of what
     the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
@@ -151,8 +156,9 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     facet_ids = frozenset(f.id for f in taxonomy.facets) if usable else None
     parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))
+    unsettled: list[str] = []
     for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress,
-                                                 cache.hashes if cache is not None else None):
+                                                 cache.hashes if cache is not None else None, looked, unsettled):
         diagnostics += problems
         if result is not None:
             parsed.append((key, result))
@@ -188,14 +194,16 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                                   strict=True):  # to its end (see _parse_papers)
             diagnostics += summary_warnings(paper, summary)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers, diagnostics=sort_diagnostics(diagnostics),
-                       unchecked=0 if usable else len(sources), templates=templates)
+                       unchecked=0 if usable else len(sources), templates=templates, unsettled=unsettled)
 
 
 def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | None, memo: Memo | None,
-                  progress: Progress, hashes: FileHashes | None = None,
+                  progress: Progress, hashes: FileHashes | None = None, looked: Looked | None = None,
+                  unsettled: list[str] | None = None,
                   ) -> list[tuple[str | None, tuple[ParsedPaper | None, list[Diagnostic]]]]:
     """Parse every paper file, in order; a file whose bytes the memo knows is not parsed again (nor read, if hashes
-    know it unchanged).
+    know it unchanged, nor even looked at if this build's fingerprint just hashed it: looked). A file of looked found
+    with other bytes is added to unsettled.
 
     Each result comes with the hash of the file it was parsed from (None without a memo).
     """
@@ -206,7 +214,21 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
     keys: list[str | None] = []
     todo: list[tuple[int, SourceFile, bytes | None, str | None]] = []
     known = hashes if hashes is not None else FileHashes()
+
+    def parse_key(source: SourceFile, content: str) -> str:
+        # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
+        return memo.key("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
+
     for source in sources:
+        seen = looked.get(str(source.path)) if looked is not None else None
+        if seen is not None and seen[0] <= MAX_FILE_BYTES:  # hashed moments ago, for the fingerprint
+            known_key = parse_key(source, seen[1])
+            found = memo.get(known_key)
+            if found is not None:  # else as any file: looked at again, read if changed since, parsed
+                progress.advance()
+                results.append(found)
+                keys.append(known_key)
+                continue
         data, content = None, None
         try:
             st = source.path.stat()
@@ -217,9 +239,9 @@ def _parse_papers(sources: Sequence[SourceFile], facet_ids: frozenset[str] | Non
                     content = known.remember(source.path, st, data)
         except OSError:
             data, content = None, None  # parse_paper reports it
-        # "incomplete kept": papers with errors are kept (ParsedPaper.complete); older entries must not be read.
-        key = (memo.key("parse, incomplete kept", str(source.path), source.relpath, source.key, facets, content)
-               if content is not None else None)
+        if seen is not None and content is not None and content != seen[1] and unsettled is not None:
+            unsettled.append(source.relpath)
+        key = parse_key(source, content) if content is not None else None
         found = memo.get(key) if key is not None else None
         if found is None:
             todo.append((len(results), source, data, key))
@@ -314,14 +336,16 @@ def page_inputs(config: Config, config_file: Path | None, hashes: FileHashes | N
 
 
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
-                      hashes: FileHashes | None = None, strays: Sequence[Diagnostic] = (), **options: object) -> str:
+                      hashes: FileHashes | None = None, strays: Sequence[Diagnostic] = (), looked: Looked | None = None,
+                      **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options, and which
-    files are papers beside the papers folder (strays: stray_papers' errors, which every build reports)."""
+    files are papers beside the papers folder (strays: stray_papers' errors, which every build reports). looked, if
+    given, gets the size and hash of every regular file hashed (files_digest)."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True),
+    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True, looked=looked),
                   [d.path for d in strays],
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
@@ -428,8 +452,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         check_output_dir(target, config.root, protected)
         held.enter_context(exclusive(target, cache.folder if cache is not None else None))
     strays = stray_papers(config.root, config.path(config.papers_dir))  # read once: the fingerprint and the check
+    looked: Looked = {}  # the paper files' hashes, which the check need not look at again
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
-                              strict=strict, check_links=check_links, serving=serving)
+                              looked if cache is not None else None, strict=strict, check_links=check_links,
+                              serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict):
@@ -447,7 +473,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     early = _early_child(config, cache) if warm is None else None
     try:
         memo = cache.memo("papers") if cache is not None else None
-        check = check_site(root, config_file, progress, memo, cache=cache, strays=strays)
+        check = check_site(root, config_file, progress, memo, cache=cache, strays=strays, looked=looked)
+        del looked
+        if check.unsettled:  # built from other bytes than the fingerprint hashed: no later build may take it as current
+            stamp = digest("changed while it was built", stamp, check.unsettled)
         if memo is not None:
             memo.save()
             if given is None:  # a one-off build: the parse results are saved and no longer needed
@@ -524,7 +553,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if store is not None:
             store.save()
         if cache is not None:
-            cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes), "papers": check.count,
+            unchanged = writer.unchanged if isinstance(writer, SiteUpdater) else None
+            cache.put_json("build", stamp, {"manifest": site_manifest(target, writer.sizes, unchanged), "papers": check.count,
                                             "diagnostics": [dataclasses.asdict(d) for d in check.diagnostics]})
         result.written = True
         result.out_dir = target

@@ -16,12 +16,15 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from l2h_site import __version__
+
+if TYPE_CHECKING:
+    from l2h_site.write import Listed
 
 CACHE_DIR = ".l2h-cache"
 """Folder of the cache, next to l2h.yml; ignored by git."""
@@ -114,6 +117,9 @@ class BuildCache:
         """What each search fragment of the last build names (finder.search_ids): by the fragment's path and bytes,
         the paper's key and its search id, kept between the builds of l2h serve (5,000 fragments decompressed and
         parsed after each edit)."""
+        self.page_keys = RememberedDigests()
+        """The pages' keys (PageStore.key) and what they are made of, by their parts, kept between the builds of l2h
+        serve (10,000 hashes after each edit at 5,000 papers)."""
 
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
@@ -211,11 +217,16 @@ def _prune(folder: Path, keep: int) -> None:
             stale.unlink(missing_ok=True)
 
 
+Looked = dict[str, tuple[int, str]]
+"""The size and SHA-256 of files, by path, as one build hashed them (files_digest), for it to look at them no more."""
+
+
 def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None,
-                 forget_others: bool = False) -> list[tuple[str, str]]:
+                 forget_others: bool = False, looked: Looked | None = None) -> list[tuple[str, str]]:
     """Name and hash every file under the given files or folders, in sorted order (a symbolic link by its target,
     a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve);
-    forget_others: these paths are every source, and hashes forget the files no longer among them.
+    forget_others: these paths are every source, and hashes forget the files no longer among them; looked, if given,
+    gets the size and hash of every regular file.
 
     Paths are strings here, not pathlib's: every rebuild of l2h serve names each paper file twice (5,000 papers:
     0.1 s with a Path for each).
@@ -227,8 +238,11 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     for top in paths:
         for path, entry in _files_under(top):
             rel = path.removeprefix(under)
-            out.append((rel.replace(os.sep, "/"), known.of(path, entry)))
+            value = known.of(path, entry)
+            out.append((rel.replace(os.sep, "/"), value))
             seen.add(path)
+            if looked is not None and entry is not None and stat.S_ISREG(entry.st_mode):
+                looked[path] = (entry.st_size, value)
     if forget_others:
         known.known = {name: value for name, value in known.known.items() if name in seen}
     return out
@@ -262,6 +276,29 @@ def _files_under(top: Path) -> list[tuple[str, os.stat_result | None]]:
     scan(str(top))
     found.sort(key=lambda item: item[0].split(os.sep))  # by the path's parts, as Path.parts sort
     return found
+
+
+class RememberedDigests:
+    """digest() of parts (which must be hashable), remembered by the parts from one build to the next while a cache is
+    kept in memory between builds (l2h serve's): the key of an entry or a page whose inputs did not change is not
+    hashed again after each edit. The value is the digest of these very parts, whichever build made it: remembering
+    it changes no key. Only the keys of the last build are kept (next_build)."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[Any, ...], str] = {}
+        self._now: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, *parts: Any) -> str:
+        """Return digest(*parts)."""
+        found = self._now.get(parts) or self._last.get(parts)
+        if found is None:
+            found = digest(*parts)
+        self._now[parts] = found
+        return found
+
+    def next_build(self) -> None:
+        """End a build: the next remembers only the digests this one made."""
+        self._last, self._now = self._now, {}
 
 
 class FileHashes:
@@ -330,12 +367,22 @@ def _read(path: str | Path) -> bytes:
         return file.read()
 
 
+class Kept(NamedTuple):
+    """A page the store keeps: its file, and what stat() said of that file when it was stored (or checked)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    ino: int
+    dev: int
+
+
 class PageStore:
     """Rendered pages kept between builds, each under the hash of exactly what it was rendered from.
 
     A page is stored as a hard link to the file written into the site (no second copy), and
-    reused by linking it into the next site. The index records each entry's size and
-    modification time, so a file changed in place since (by hand, in the site) is not reused,
+    reused by linking it into the next site. The index records each entry's size, modification
+    time and inode, so a file changed in place since (by hand, in the site) is not reused,
     and the CODE_VERSION that wrote it: another version's index is not loaded. Entries the last
     build did not use are deleted when it is saved.
     """
@@ -344,9 +391,14 @@ class PageStore:
         self.inputs = inputs
         """Digest of what every page depends on: templates, static files, taxonomy, config, versions."""
         self.folder = cache.folder / "pages" if cache.folder is not None else None
+        self._folder = str(self.folder) if self.folder is not None else ""
         self.index: dict[str, list[int]] = {}
         self.used: dict[str, list[int]] = {}
         self.hits = 0
+        self.digest: Callable[..., str] = cache.page_keys if cache.save_later else digest
+        """digest(), remembered between the builds of a cache kept in memory (l2h serve's), for the pages' keys."""
+        if cache.save_later:
+            cache.page_keys.next_build()
         if self.folder is not None:
             try:
                 loaded = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
@@ -358,23 +410,33 @@ class PageStore:
                 self.index = loaded["pages"]
 
     def key(self, *parts: Any) -> str:
-        """Return the key of a page rendered from these parts (its path first) and the site-wide inputs."""
-        return digest("page", self.inputs, *parts)
+        """Return the key of a page rendered from these parts (its path first; hashable) and the site-wide inputs."""
+        return self.digest("page", self.inputs, *parts)
 
-    def find(self, key: str) -> Path | None:
-        """Return the stored file for a key, if there is one, unchanged since it was stored."""
-        if self.folder is None or key not in self.index:
+    def find(self, key: str, current: Listed | None = None) -> Kept | None:
+        """Return the stored file for a key, if there is one, unchanged since it was stored.
+
+        current: what lstat() said of the site's file for this page, if the site has one. When that is the stored file
+        (its inode), unchanged since it was stored (its size and modification time), it is not looked at again: the
+        page store's file is the site's, and every reused paper page was looked at twice after each edit (100-110 ms at
+        5,000 papers).
+        """
+        entry = self.index.get(key) if self.folder is not None else None
+        if not isinstance(entry, list):
             return None
-        path = self.folder / key
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        if [st.st_size, st.st_mtime_ns] != self.index[key]:
-            return None
-        self.used[key] = self.index[key]
+        if current is not None and len(entry) == 4 and [current.size, current.mtime_ns, current.ino, current.dev] == entry:
+            kept = Kept(os.path.join(self._folder, key), *entry)
+        else:
+            try:
+                st = os.stat(os.path.join(self._folder, key))
+            except OSError:
+                return None
+            if [st.st_size, st.st_mtime_ns] != entry[:2]:
+                return None
+            kept = Kept(os.path.join(self._folder, key), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+        self.used[key] = list(kept[1:])
         self.hits += 1
-        return path
+        return kept
 
     def keep(self, key: str, written: Path) -> None:
         """Store a page just written to the site under its key (best effort)."""
@@ -388,7 +450,7 @@ class PageStore:
             st = path.stat()
         except OSError:
             return
-        self.used[key] = [st.st_size, st.st_mtime_ns]
+        self.used[key] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
 
     def save(self) -> None:
         """Record the entries this build used and delete the others."""
@@ -420,8 +482,7 @@ class Memo:
         self.changed = False
         self.unwritten = False
         """The entries kept differ from what the file holds (see save)."""
-        self._keys: dict[tuple[Any, ...], str] = {}
-        self._keys_used: dict[tuple[Any, ...], str] = {}
+        self._keys = RememberedDigests()
         """The keys key() made (the last build's and this build's), by their parts."""
         if self.path is not None:
             try:
@@ -446,13 +507,7 @@ class Memo:
         is kept in memory between builds (l2h serve's: save_later), so that an unchanged paper's text is not hashed
         again after each edit (its summary and title, 10,000 hashes at 5,000 papers). The key is the digest of these
         very parts, whichever build made it: remembering it changes no key."""
-        if not self.cache.save_later:
-            return digest(*parts)
-        found = self._keys_used.get(parts) or self._keys.get(parts)
-        if found is None:
-            found = digest(*parts)
-        self._keys_used[parts] = found
-        return found
+        return self._keys(*parts) if self.cache.save_later else digest(*parts)
 
     def put(self, key: str, value: Any) -> None:
         """Store a result for this build (and the next)."""
@@ -464,7 +519,8 @@ class Memo:
         the cache's save_later, they are written only when told to save now (BuildCache.save_memos)."""
         if self.changed or self.used.keys() != self.entries.keys():
             self.entries, self.changed, self.unwritten = dict(self.used), False, True
-        self._keys, self._keys_used = self._keys_used, {}  # the keys of what this build looked up, for the next
+        if not now:  # the end of a build; saving now only writes what the last one kept (it made no keys since)
+            self._keys.next_build()
         if self.path is None or not self.unwritten or (self.cache.save_later and not now):
             return
         try:
@@ -479,7 +535,7 @@ class Memo:
 
     def release(self) -> None:
         """Forget every entry (after save): a one-off build needs them no more, and frees their memory."""
-        self.entries, self.used, self._keys, self._keys_used = {}, {}, {}, {}
+        self.entries, self.used, self._keys = {}, {}, RememberedDigests()
 
 
 MEMO_FORMAT = ("l2h-memo", 2)

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import CODE_VERSION, BuildCache, Memo, PageStore, digest
+from l2h_site.cache import CODE_VERSION, BuildCache, Kept, Memo, PageStore, digest
 from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext, feed_view
 from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
@@ -36,7 +36,7 @@ from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
 from l2h_site.textutil import counted, thousands
-from l2h_site.write import check_page_path
+from l2h_site.write import Listed, check_page_path
 
 LATEST = 100
 """Papers a review larger than list_limit shows on its all-papers page and per family in the taxonomy's
@@ -258,8 +258,11 @@ class PageSink(Protocol):
     def read(self, path: str) -> bytes:
         """Return the content of a page taken so far."""
 
-    def reuse(self, path: str, source: Path) -> None:
+    def reuse(self, path: str, source: Kept) -> None:
         """Take a page unchanged from a file kept by the cache."""
+
+    def current(self, path: str) -> Listed | None:
+        """Return what lstat() said of the site's file for a page when this build started, if there was one."""
 
     def location(self, path: str) -> Path | None:
         """Return the file a page taken so far was written to, if it was written to one."""
@@ -289,9 +292,13 @@ class PageList:
         """Return the content of a kept page."""
         return self.pages[path].content
 
-    def reuse(self, path: str, source: Path) -> None:
+    def reuse(self, path: str, source: Kept) -> None:
         """Keep a page read from a file kept by the cache."""
-        self.add(RenderedPage(path, source.read_bytes()))
+        self.add(RenderedPage(path, Path(source.path).read_bytes()))
+
+    def current(self, path: str) -> Listed | None:
+        """Pages in memory are in no site."""
+        return None
 
     def location(self, path: str) -> Path | None:
         """Pages in memory lie in no file."""
@@ -495,7 +502,7 @@ class _Renderer:
             self.templates.update((job[0], job[1]) for job in jobs)
         todo = []
         for job, key in zip(jobs, keys):
-            found = self.store.find(key) if self.store is not None and key is not None else None
+            found = self.store.find(key, self.sink.current(job[0])) if self.store is not None and key is not None else None
             if found is not None:
                 self.sink.reuse(job[0], found)
             else:
@@ -628,8 +635,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # of each rebuild at 5,000 papers, now 17-20 ms.
     shown = digest("paper page", common) if store else ""
     r.many([(f"publications/{view.paper.key}/index.html", "paper.html", {"view": view},
-             store and digest(shown, views[view.paper.key], str(site.added.get(view.paper.key)),
-                              *[views[k] for k in related.keys_of(view.paper.key)]))
+             store and store.digest(shown, views[view.paper.key], str(site.added.get(view.paper.key)),
+                                    *[views[k] for k in related.keys_of(view.paper.key)]))
             for view in site.papers])
     r.cards.clear()  # 30 MB at 20,000 papers: not to be held beside the search index
     r.forget_other_cards()
