@@ -27,6 +27,7 @@ from l2h_site import markup
 from l2h_site.build import BuildResult, build
 from l2h_site.cache import BuildCache, Memo, PageStore
 from l2h_site.context import PaperView
+from l2h_site.discover import discover_papers, reads_as_paper
 from l2h_site.model import Paper
 from l2h_site.stats import _compute_map, topic_map
 from l2h_site.vectors import PaperVectors
@@ -642,6 +643,38 @@ def test_a_paper_the_fingerprint_hashed_is_not_looked_at_again_and_one_changed_s
         "publications/kulis2009learning/index.html")
 
 
+@pytest.mark.parametrize("change", ["removed", "added"])
+def test_a_paper_removed_or_added_between_the_fingerprint_and_the_check_then_put_back_leaves_no_stale_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    # A paper file gone (or a new one there) while a build checks the papers, and back as it was after it (a git
+    # checkout of another branch and back, say): the build made its site from other papers than its fingerprint
+    # hashed, so no later build may take that site as current (found by a review; the same as a file changed back).
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    edit_summary(root, 0)
+    if change == "added":
+        add_paper(root, 7)
+    path = root / "papers" / ("kulis2009learning.md" if change == "removed" else "smith2017hashing7.md")
+    saved = path.read_bytes()
+    if change == "added":
+        path.unlink()
+    check = build_module.check_site
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        path.unlink() if change == "removed" else path.write_bytes(saved)
+        try:
+            return check(*args, **kwargs)
+        finally:
+            path.write_bytes(saved) if change == "removed" else path.unlink()
+
+    monkeypatch.setattr(build_module, "check_site", meanwhile)
+    assert build(root, cache=cache).written
+    monkeypatch.setattr(build_module, "check_site", check)
+    assert assert_incremental_equals_clean(root, tmp_path, 1, cache).written
+
+
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 50)), min_size=1, max_size=3))
@@ -755,3 +788,18 @@ def test_the_repositorys_own_pages_are_rendered_again_only_when_they_change(tmp_
     (root / "CONTRIBUTING.md").write_text("# Contributing\n\nOpen a pull request, please.\n")
     assert build(root).written and rendered == ["\nOpen a pull request, please.\n"]  # that page alone
     assert "Open a pull request, please." in (root / "_site/contributing/index.html").read_text()
+
+
+def test_the_names_the_check_compares_with_the_fingerprint_are_those_discover_reads_as_papers(tmp_path: Path) -> None:
+    """discover.reads_as_paper (a paper file there or gone since the fingerprint: see above) says of each name what
+    discover_papers does; an editor's lock file appearing during a build is no paper, and no reason to build again."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    names = ["weiss2008spectral.md", "kulis2009learning.markdown", ".#weiss2008spectral.md", "weiss2008spectral.md~",
+             ".weiss2008spectral.md.swp", "._weiss2008spectral.md", ".DS_Store", ".gitkeep", "notes.txt", "README",
+             "a\x01b.md", "4913", "weiss.md.___jb_tmp___"]
+    for name in names:
+        (papers / name).write_text("x", encoding="utf-8")
+    found = {source.path.name for source in discover_papers(papers, tmp_path)[0]}
+    assert found == {"weiss2008spectral.md", "kulis2009learning.markdown"}
+    assert {name for name in names if reads_as_paper(name)} == found

@@ -22,7 +22,7 @@ from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
 from l2h_site.diagnostics import Diagnostic, folder_under, is_failure, sort_diagnostics
-from l2h_site.discover import PAPER_SUFFIXES, discover_papers, stray_papers
+from l2h_site.discover import PAPER_SUFFIXES, discover_papers, reads_as_paper, stray_papers
 from l2h_site.feed import empty_feed_note, git_added_dates, shallow_history_note
 from l2h_site.linkcheck import find_broken_links
 from l2h_site.linksource import LinkSources
@@ -75,7 +75,8 @@ class CheckResult:
     unchecked: int = 0
     """Paper files that could not be checked against the taxonomy because it has errors."""
     unsettled: list[str] = field(default_factory=list)
-    """Paper files read with other bytes than the build's fingerprint hashed (check_site's looked): changed meanwhile."""
+    """Paper files read with other bytes than the build's fingerprint hashed (check_site's looked), or found that it did
+    not hash, or not found that it did: changed meanwhile."""
     templates: jinja2.Environment | None = field(default=None, repr=False)
     """The Jinja environment holding the templates the check compiled, for rendering them without compiling again."""
 
@@ -157,6 +158,12 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     parsed: list[tuple[str | None, ParsedPaper]] = []
     progress.stage("reading papers", len(sources))
     unsettled: list[str] = []
+    if looked is not None:  # papers there and not when the fingerprint hashed them, or the other way round
+        papers_dir = config.path(config.papers_dir)
+        there = {str(source.path) for source in sources}
+        unsettled += sorted(there.difference(looked) | {
+            path for path in set(looked).difference(there)  # mostly the templates' and static files
+            if Path(path).parent == papers_dir and reads_as_paper(Path(path).name)})
     for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress,
                                                  cache.hashes if cache is not None else None, looked, unsettled):
         diagnostics += problems

@@ -41,6 +41,13 @@ def is_editor_file(name: str) -> bool:
     return EDITOR_FILE.search(name) is not None
 
 
+def reads_as_paper(name: str) -> bool:
+    """Tell whether discover_papers reads a regular file of this name, in the papers folder, as a paper."""
+    _, dot, suffix = name.rpartition(".")
+    return (name not in IGNORED_NAMES and not CONTROL.search(name) and not is_editor_file(name)
+            and os_file_kind(name) is None and bool(dot) and f".{suffix}" in PAPER_SUFFIXES)
+
+
 def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """List paper files in sorted order; anything that is not a paper is an error."""
     rel_dir = _relative(papers_dir, root)
