@@ -284,29 +284,45 @@
   // papers, and a word asks several. The page sends the worker each query and gets back, in one message, the numbers
   // of the papers it finds (an Int32Array, transferred). Where no worker can be started, or it cannot load Pagefind,
   // they run in this page's thread instead, each query in a task of its own, so that the reader's keys are answered
-  // between them; and where Pagefind cannot be loaded at all, words are matched in the cards and abstracts.
+  // between them; and where Pagefind cannot be loaded at all, words are matched in the cards and abstracts. A worker
+  // that dies once it searches hands its queries to the page, which searches from then on; a search that fails is
+  // answered with those local matches, and the reader is told (see apply), until a later search is answered.
   var find = null;              // query -> promise of its papers, {numbers, keys} (see l2hSearch.open); false: none
   var findLoading = null;
-  var fullText = { q: "", hits: null };
+  var fullText = { q: "", hits: null, failed: false };  // failed: the search of q failed, hits are the local matches
   var fullTextTimer = 0;
   var fullTextSeq = 0;
-  var abstracts = null;         // fallback when Pagefind is missing: folded abstracts by key
+  var abstracts = null;         // fallback when Pagefind is missing or fails: folded abstracts by key
+  var localLoading = null;      // promise of the cards' texts and the abstracts, once asked for
 
   function loadPagefind() {
     if (!findLoading) {
-      findLoading = inWorker().catch(function () {
-        return l2hSearch.open(root.href, data.count);
-      }).then(function (found) {
+      findLoading = inWorker().catch(inPage).then(function (found) {
         find = found;
       }, function () {
         find = false;
-        return Promise.all([texts ? null : loadTexts(), getJson("papers.json").then(function (items) {
-          abstracts = {};
-          items.forEach(function (item) { abstracts[item.id] = fold(item.abstract || ""); });
-        }).catch(function () { abstracts = {}; })]);
+        return loadLocal();
       });
     }
     return findLoading;
+  }
+
+  // Pagefind in this page's thread, where the finder's worker cannot search: resolves to find(q), as l2hSearch.open.
+  function inPage() {
+    return l2hSearch.open(root.href, data.count);
+  }
+
+  // Load what words are matched in locally without Pagefind: every card's text and the abstracts (papers.json).
+  // Resolves, loaded or not: what did not load matches nothing, and is asked for again next time.
+  function loadLocal() {
+    if (!localLoading) {
+      localLoading = Promise.all([texts ? null : loadTexts(), abstracts ? null : getJson("papers.json").then(function (items) {
+        var folded = {};
+        items.forEach(function (item) { folded[item.id] = fold(item.abstract || ""); });
+        abstracts = folded;
+      })]).catch(function () { localLoading = null; });
+    }
+    return localLoading;
   }
 
   // Start the finder's worker and resolve to its find(q) once it has loaded Pagefind; reject if no worker can be
@@ -315,14 +331,24 @@
     return new Promise(function (resolve, reject) {
       var worker = new Worker(siteUrl("static/search-worker.js"));
       var asked = {}, next = 0, ready = false;
+      var gone = false, page = null;  // the worker has died; promise of Pagefind in the page, which searches instead
       function find(q) {
+        if (gone) return searchInPage(q);
         return new Promise(function (resolveQuery, rejectQuery) {
-          asked[++next] = { resolve: resolveQuery, reject: rejectQuery };
+          asked[++next] = { q: q, resolve: resolveQuery, reject: rejectQuery };
           worker.postMessage({ id: next, q: q });
         });
       }
+      function searchInPage(q) {
+        if (!page) {
+          page = inPage();
+          page.catch(function () { page = null; });  // a later query tries again
+        }
+        return page.then(function (findInPage) { return findInPage(q); });
+      }
       worker.addEventListener("message", function (event) {
         var message = event.data;
+        if (gone) return;
         if (!message.id) {
           ready = message.ready;
           if (ready) resolve(find); else { worker.terminate(); reject(new Error("no Pagefind in the worker")); }
@@ -332,12 +358,23 @@
         delete asked[message.id];
         if (message.numbers) query.resolve(message); else query.reject(new Error("the search failed"));
       });
-      worker.addEventListener("error", function (event) {  // its script did not load or run
-        if (ready) return;  // an error once it searches fails only its query, which it answers so
+      // Before it is ready: its script did not load or run, and the page searches (see loadPagefind). After: it
+      // crashed, or an answer of it could not be read, and no one knows which query's answers will come: it is
+      // stopped, and every query waiting for it is asked in the page, as the queries after it.
+      function failed(event) {
         event.preventDefault();
         worker.terminate();
-        reject(new Error("the worker failed"));
-      });
+        if (!ready) { reject(new Error("the worker failed")); return; }
+        if (gone) return;
+        gone = true;
+        var waiting = asked;
+        asked = {};
+        Object.keys(waiting).forEach(function (id) {
+          searchInPage(waiting[id].q).then(waiting[id].resolve, waiting[id].reject);
+        });
+      }
+      worker.addEventListener("error", failed);
+      worker.addEventListener("messageerror", failed);
       worker.postMessage({ root: root.href, count: data.count });
     });
   }
@@ -361,19 +398,22 @@
     loadPagefind().then(function () {
       if (seq !== fullTextSeq) return null;
       if (!find) {
-        fullText = { q: q, hits: null };
+        fullText = { q: q, hits: null, failed: false };
         apply(false);
         return null;
       }
       return find(q).then(hitsOf).then(function (hits) {
         if (seq !== fullTextSeq) return;
-        fullText = { q: q, hits: hits };
+        fullText = { q: q, hits: hits, failed: false };
         apply(false);
       });
-    }).catch(function () {  // a failed search leaves the local matches
-      if (seq !== fullTextSeq) return;
-      fullText = { q: q, hits: null };
-      apply(false);
+    }).catch(function () {  // a failed search: the local matches, said to be only those (see apply)
+      if (seq !== fullTextSeq) return null;
+      return loadLocal().then(function () {
+        if (seq !== fullTextSeq) return;
+        fullText = { q: q, hits: null, failed: true };
+        apply(false);
+      });
     });
   }
 
@@ -412,7 +452,7 @@
         if (hits && hits[i]) return true;
         if (!texts) return false;
         var text = texts[i];
-        if (abstracts) text = text + " " + (abstracts[knownKeys[i]] || "");
+        if (abstracts && !hits) text = text + " " + (abstracts[knownKeys[i]] || "");  // Pagefind has them if it answers
         return terms.every(function (term) {
           return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
         });
@@ -652,7 +692,9 @@
   // every paper, which years the papers are from); ways are the choices whose removal alone would show papers, with
   // how many, most first and equal counts in the order of the form; none says that no such choice exists; text is
   // what the status announces. The counts are final: an empty view is shown only once the search has answered.
-  function emptyView(state, found) {
+  // unavailable: "" or, when the search failed, the note that says so (see unavailableNote), which begins message (the
+  // status has it from apply).
+  function emptyView(state, found, unavailable) {
     var message = noMatches(state);
     var span = yearSpan(state);
     if (span) message += " " + span;
@@ -663,7 +705,13 @@
     ways.sort(function (a, b) { return b.count - a.count || a.order - b.order; });
     var none = ways.length || found.parts.length < 2 ? "" : (state.q ? "Removing the search or any one filter"
       : "Removing any one filter") + " alone would still show none.";
-    return { message: message, none: none, ways: ways, text: none ? message + " " + none : message };
+    return { message: unavailable + message, none: none, ways: ways, text: none ? message + " " + none : message };
+  }
+
+  // What a search that failed leaves: the words matched as typed (no stems, but each spelling) in what the page has.
+  function unavailableNote() {
+    return "Full-text search is not available: words are matched as typed in titles, authors, venues, tags" +
+      (abstracts ? " and summaries." : ".");
   }
 
   function noMatches(state) {
@@ -764,6 +812,7 @@
     if (refetch) {
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now
+      if (fullText.failed) fullText = { q: "", hits: null, failed: false };  // a failed search is asked again
       if (state.q && state.q !== fullText.q) {
         loadPagefind();  // during the pause for typing, if the reader has not been in the field before (a link's ?q=)
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
@@ -773,6 +822,7 @@
     // status is busy, so that a screen reader waits for the answer, and "no papers" is not said yet.
     var searching = !!state.q && state.q !== fullText.q;
     if (searching) status.setAttribute("aria-busy", "true");
+    var unavailable = !!state.q && !searching && fullText.failed ? unavailableNote() + " " : "";
     var found = selectPapers(state);
     var numbers = found.numbers;
     var filtered = numbers.length !== data.count;
@@ -790,10 +840,10 @@
     showCounts(found);
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
-      var empty = numbers.length || searching ? null : emptyView(state, found);
+      var empty = numbers.length || searching ? null : emptyView(state, found, unavailable);
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
-      announce((empty ? empty.text : (filtered
+      announce(unavailable + (empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote, searching);
       render();
@@ -852,7 +902,7 @@
       input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
     });
     form.addEventListener("reset", function () {
-      setTimeout(function () { fullText = { q: "", hits: null }; saveUrl(apply(true), "commit"); }, 0);
+      setTimeout(function () { fullText = { q: "", hits: null, failed: false }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {
       typing = false;

@@ -1,0 +1,98 @@
+"""The finder when its search goes wrong: the worker dies once it searches, or a search fails.
+
+The review is test_typing's, whose words are in the summaries: the papers found through Pagefind and those matched
+in the page tell apart where a query was answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_typing import (
+    COUNTED_PAGEFIND,
+    count_queries,
+    finder_worker,
+    shown_for,
+    typing_url,  # noqa: F401  (a fixture, redefined as the tests' argument: F811)
+)
+
+HASHING = ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
+
+CRASHING_WORKER = """importScripts("search-rules.js");
+var finding = null;
+self.addEventListener("message", function (event) {
+  if (!finding) {
+    finding = self.l2hSearch.open(event.data.root, event.data.count);
+    finding.then(function () { self.postMessage({ ready: true }); }, function () { self.postMessage({ ready: false }); });
+    return;
+  }
+  throw new Error("the worker crashed");
+});
+"""
+"""The finder's worker, which loads Pagefind and says it is ready, then crashes on the first query (an uncaught error,
+as from running out of memory): it answers no query."""
+
+
+def test_a_worker_that_dies_once_it_searches_hands_its_queries_to_the_page(page: Any, typing_url: str) -> None:  # noqa: F811
+    """The query the worker was asked when it died is asked in the page, which searches from then on: the status says
+    the count, not "Searching…" for ever."""
+    count_queries(page)
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                         body=CRASHING_WORKER))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    status = page.locator("#finder-status")
+    expect(status).to_have_text("Showing 4 of 15 papers matching \u201chashing\u201d.")
+    expect(page.locator("#finder-results")).not_to_have_class("is-stale")
+    assert sorted(page.evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert "quantization" in page.evaluate("self.askedOfPagefind")
+
+
+FAILING_PAGEFIND = COUNTED_PAGEFIND.replace("self.askedOfPagefind = [];", """\
+self.askedOfPagefind = [];
+self.pagefindFails = true;""").replace("  return pagefind.search(term, options);", """\
+  if (self.pagefindFails) return Promise.reject(new Error("the index could not be read"));
+  return pagefind.search(term, options);""")
+"""COUNTED_PAGEFIND whose searches fail until self.pagefindFails is set to false in the thread that runs it."""
+
+UNAVAILABLE = ("Full-text search is not available: words are matched as typed in titles, authors, venues, tags and "
+               "summaries.")
+
+
+@pytest.mark.parametrize("where", ["worker", "page"])
+def test_a_failed_search_says_so_shows_the_local_matches_and_is_asked_again(page: Any, typing_url: str,  # noqa: F811
+                                                                           where: str) -> None:
+    """When Pagefind fails (in the finder's worker, which answers {failed: true}, or in the page without a worker), the
+    reader is told, and shown the papers whose title, authors, venue, tags or summary have the words as typed: not "no
+    papers match" where papers match. "optimization" is then only the paper with "Optimisation" (Pagefind finds the one
+    with "optimized" too), and "hashes" none (Pagefind finds "hashing"). The failed query is not taken as answered:
+    asked again (here by a tick in a box), it is answered by Pagefind once it works."""
+    if where == "page":
+        page.add_init_script("delete window.Worker")
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                      body=FAILING_PAGEFIND))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    status = page.locator("#finder-status")
+    page.fill("#f-q", "optimization")
+    assert shown_for(page, "optimization") == ["kit2011optim"]
+    expect(status).to_have_text(UNAVAILABLE + " Showing 1 of 15 papers matching \u201coptimization\u201d.")
+    page.fill("#f-q", "hashes")
+    assert shown_for(page, "hashes") == []
+    expect(status).to_have_text(UNAVAILABLE + " No papers match \u201chashes\u201d.")
+    expect(page.locator("#finder-results .finder-empty > p").first).to_have_text(
+        UNAVAILABLE + " No papers match \u201chashes\u201d.")
+    thread = finder_worker(page) if where == "worker" else page
+    asked = len(thread.evaluate("self.askedOfPagefind"))
+    thread.evaluate("self.pagefindFails = false")
+    page.get_by_label("Survey").check()  # every paper has it: the same query, asked again
+    assert shown_for(page, "hashes") == HASHING
+    expect(status).to_have_text("Showing 4 of 15 papers matching \u201chashes\u201d.")
+    assert "hashes" in thread.evaluate("self.askedOfPagefind")[asked:]
