@@ -459,10 +459,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         check_output_dir(target, config.root, protected)
         held.enter_context(exclusive(target, cache.folder if cache is not None else None))
     strays = stray_papers(config.root, config.path(config.papers_dir))  # read once: the fingerprint and the check
-    looked: Looked = {}  # the paper files' hashes, which the check need not look at again
+    # the paper files' hashes, which the check need not look at again (with a cache: what a build is compared by)
+    looked: Looked | None = {} if cache is not None else None
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
-                              looked if cache is not None else None, strict=strict, check_links=check_links,
-                              serving=serving)
+                              looked, strict=strict, check_links=check_links, serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict):
