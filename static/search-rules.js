@@ -72,6 +72,15 @@
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
 
+  // A DOI or arXiv id as readers paste it, a link or with its prefix ("https://doi.org/10.1/x", "doi:10.1/x",
+  // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759"), made the bare id that a paper's page shows (and
+  // Pagefind indexes): with its prefix glued on, it is one word that no page has.
+  function bareIdentifiers(q) {
+    return q.replace(/(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:\s*/gi, "")
+      .replace(/(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/|\barxiv:\s*/gi, "")
+      .replace(/\b(\d{4}\.\d{4,5})v\d+\b/g, "$1").replace(/\b(\d{4}\.\d{4,5})\.pdf\b/gi, "$1");
+  }
+
   // Where a Pagefind result's page is: the key of the paper, from the address of its page.
   function keyOfUrl(url) {
     var match = /publications\/([^\/?#]+)\/?(?:index\.html)?(?:[?#].*)?$/.exec(url || "");
@@ -382,6 +391,7 @@
     }
 
     function fullTextResults(q) {
+      q = bareIdentifiers(q);
       if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling
         var words = q.trim().slice(1, -1).trim().split(/\s+/);
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
@@ -397,5 +407,5 @@
     return fullTextResults;
   }
 
-  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, open: open };
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers, open: open };
 })(self);

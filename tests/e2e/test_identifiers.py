@@ -1,0 +1,69 @@
+"""A paper found by its arXiv id or DOI, as readers paste them: bare, with their prefix, or as a link.
+
+A paper's page shows its arXiv id and DOI (they were only in the links' addresses and the BibTeX entry, which the
+search index leaves out), and the finder searches a pasted link or prefixed id as the bare id.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .test_typing import TAXONOMY, shown_for
+
+# key: (title, year, identifiers in the front matter)
+PAPERS = {
+    "ann2001alpha": ("Alpha", 2001, 'arxiv: "2304.04759"\ndoi: 10.14778/3611479.3611537\n'),
+    "bee2002beta": ("Beta", 2002, "doi: 10.1145/1327452.1327494\n"),
+    "cat2003gamma": ("Gamma", 2003, 'arxiv: "1509.02897"\n'),
+    "dog2004delta": ("Delta", 2004, ""),
+}
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def ids_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build this review (in one card file and search bundle, or in several) and serve it."""
+    root = tmp_path_factory.mktemp("identifiers") / "review"
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    (root / "papers").mkdir()
+    for key, (title, year, ids) in PAPERS.items():
+        (root / "papers" / f"{key}.md").write_text(
+            f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+            f"family: binary\n{ids}---\nCodes for images.\n", encoding="utf-8")
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("2304.04759", ["ann2001alpha"]),
+    ("arXiv:2304.04759", ["ann2001alpha"]),
+    ("arxiv 2304.04759", ["ann2001alpha"]),
+    ("https://arxiv.org/abs/2304.04759v2", ["ann2001alpha"]),
+    ("https://arxiv.org/pdf/1509.02897", ["cat2003gamma"]),
+    ("10.14778/3611479.3611537", ["ann2001alpha"]),
+    ("https://doi.org/10.1145/1327452.1327494", ["bee2002beta"]),
+    ("doi:10.1145/1327452.1327494", ["bee2002beta"]),
+])
+def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, ids_url: str, query: str, found: list[str]) -> None:
+    """Each form of an id finds its paper, and only it."""
+    page.goto(ids_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
+
+
+def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, ids_url: str) -> None:
+    """Readers can read (and copy) the ids, not only follow the buttons; a paper without them shows no line."""
+    page.goto(ids_url + "publications/ann2001alpha/")
+    expect(page.locator("p.identifiers")).to_have_text("arXiv\u00a02304.04759 · DOI\u00a010.14778/3611479.3611537")
+    page.goto(ids_url + "publications/cat2003gamma/")
+    expect(page.locator("p.identifiers")).to_have_text("arXiv\u00a01509.02897")
+    page.goto(ids_url + "publications/dog2004delta/")
+    expect(page.locator("p.identifiers")).to_have_count(0)
