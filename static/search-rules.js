@@ -390,12 +390,28 @@
       return step(word.length - 1, unsure);
     }
 
+    // A phrase's forms with each gap between two of its words a space or a hyphen: Pagefind indexes a hyphenated
+    // word as one ("locality-sensitive" as "localitysensitive"), so that "locality sensitive hashing" in quotes found
+    // only the papers that write it with a space, and "locality-sensitive hashing" only those with the hyphen. Every
+    // choice of gaps for a phrase of up to four words; for a longer one, spaces, or one hyphen (a search each).
+    function phraseForms(words) {
+      var gaps = words.length - 1, masks = [0], forms = [];
+      for (var g = 0; g < gaps; g++) masks.push(1 << g);
+      if (gaps <= 3) for (var m = 3; m < (1 << gaps); m++) if (masks.indexOf(m) < 0) masks.push(m);
+      masks.forEach(function (mask) {
+        var text = words[0];
+        for (var g = 0; g < gaps; g++) text += (mask & (1 << g) ? "-" : " ") + words[g + 1];
+        forms.push('"' + text + '"');
+      });
+      return forms;
+    }
+
     function fullTextResults(q) {
       q = bareIdentifiers(q);
-      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling
-        var words = q.trim().slice(1, -1).trim().split(/\s+/);
+      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling, hyphenated or not
+        var words = q.trim().slice(1, -1).trim().split(/[\s\p{Pd}]+/u).filter(Boolean);
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
-        var phrases = ['"' + words.join(" ") + '"', '"' + other.join(" ") + '"'];
+        var phrases = phraseForms(words).concat(phraseForms(other));
         return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
       }
       var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
