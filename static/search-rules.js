@@ -414,9 +414,18 @@
         var phrases = phraseForms(words).concat(phraseForms(other));
         return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
       }
-      var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
-      return Promise.all(terms.map(function (term) {
+      function termResults(term) {
         return Promise.all(spellings(term).map(wordResults)).then(union);
+      }
+      // A hyphenated word also finds what its parts find as words of their own: "nearest-neighbour" what "nearest
+      // neighbour" finds (Pagefind indexes "nearest-neighbour" as one word and as its parts, so as one word it found
+      // only the papers that hyphenate it), and a DOI with a hyphen still finds its paper as one word.
+      var words = q.split(/\s+/).filter(function (word) { return queryWord(word); });
+      return Promise.all(words.map(function (word) {
+        var parts = word.split(/\p{Pd}+/u).map(queryWord).filter(Boolean);
+        var whole = termResults(queryWord(word));
+        if (parts.length < 2) return whole;
+        return Promise.all([whole, Promise.all(parts.map(termResults)).then(intersection)]).then(union);
       })).then(intersection);
     }
 

@@ -27,6 +27,8 @@ PAPERS = {
     "fox2006space": ("Zeta", 2006, "", "Improved locality sensitive hashing."),
     "gnu2007apart": ("Eta", 2007, "", "Hashing that is sensitive to locality."),
     "hen2008quant": ("Theta", 2008, "", "A product-quantisation index and a k means baseline."),
+    "ibis2009nearest": ("Iota", 2009, "doi: 10.18653/v1/P18-1190\n", "Graphs for nearest neighbour search."),
+    "jay2010nearest": ("Kappa", 2010, "", "Nearest-neighbour graphs."),
 }
 
 
@@ -55,6 +57,8 @@ def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     ("10.14778/3611479.3611537", ["ann2001alpha"]),
     ("https://doi.org/10.1145/1327452.1327494", ["bee2002beta"]),
     ("doi:10.1145/1327452.1327494", ["bee2002beta"]),
+    ("10.18653/v1/P18-1190", ["ibis2009nearest"]),
+    ("https://doi.org/10.18653/v1/P18-1190", ["ibis2009nearest"]),
 ])
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """Each form of an id finds its paper, and only it."""
@@ -93,3 +97,19 @@ def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str
         assert shown_for(page, query) == found
     else:
         expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("nearest-neighbour", ["ibis2009nearest", "jay2010nearest"]),
+    ("nearest-neighbor graphs", ["ibis2009nearest", "jay2010nearest"]),
+    ("nearest neighbour", ["ibis2009nearest", "jay2010nearest"]),
+    ("locality-sensitive", ["eel2005hyphen", "fox2006space", "gnu2007apart"]),
+    ("k-means", ["hen2008quant"]),
+])
+def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str, query: str,
+                                                         found: list[str]) -> None:
+    """As the words apart would, whether the papers hyphenate them or not."""
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    assert shown_for(page, query) == found
