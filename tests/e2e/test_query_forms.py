@@ -48,6 +48,14 @@ def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield address
 
 
+def search(page: Any, forms_url: str, query: str) -> list[str]:
+    """Search the all-papers page for query; return the keys of the papers shown once it has answered."""
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    return shown_for(page, query)
+
+
 @pytest.mark.parametrize(("query", "found"), [
     ("2304.04759", ["ann2001alpha"]),
     ("arXiv:2304.04759", ["ann2001alpha"]),
@@ -62,10 +70,7 @@ def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 ])
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """Each form of an id finds its paper, and only it."""
-    page.goto(forms_url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    assert shown_for(page, query) == found
+    assert search(page, forms_url, query) == found
 
 
 def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> None:
@@ -90,12 +95,8 @@ def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> 
 def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """A phrase finds the papers with its words in a row, with a space or a hyphen between them (in either spelling),
     and not the papers that have its words apart."""
-    page.goto(forms_url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    if found:
-        assert shown_for(page, query) == found
-    else:
+    assert search(page, forms_url, query) == found
+    if not found:
         expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
 
 
@@ -109,7 +110,4 @@ def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str
 def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str, query: str,
                                                          found: list[str]) -> None:
     """As the words apart would, whether the papers hyphenate them or not."""
-    page.goto(forms_url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    assert shown_for(page, query) == found
+    assert search(page, forms_url, query) == found
