@@ -73,11 +73,12 @@
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
 
   // A DOI or arXiv id as readers paste it, a link or with its prefix ("https://doi.org/10.1/x", "doi:10.1/x",
-  // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759"), made the bare id that a paper's page shows (and
-  // Pagefind indexes): with its prefix glued on, it is one word that no page has.
+  // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759", "arXiv 2304.04759"), made the bare id that a paper's
+  // page shows (and Pagefind indexes without its label, so that "arxiv" alone finds what it did): with its prefix
+  // glued on, it is one word that no page has.
   function bareIdentifiers(q) {
-    return q.replace(/(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:\s*/gi, "")
-      .replace(/(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/|\barxiv:\s*/gi, "")
+    return q.replace(/(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:?\s*(?=10\.)/gi, "")
+      .replace(/(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/|\barxiv:?\s*(?=\d{4}\.\d{4,5})/gi, "")
       .replace(/\b(\d{4}\.\d{4,5})v\d+\b/g, "$1").replace(/\b(\d{4}\.\d{4,5})\.pdf\b/gi, "$1");
   }
 

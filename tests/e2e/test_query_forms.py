@@ -67,9 +67,11 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     ("doi:10.1145/1327452.1327494", ["bee2002beta"]),
     ("10.18653/v1/P18-1190", ["ibis2009nearest"]),
     ("https://doi.org/10.18653/v1/P18-1190", ["ibis2009nearest"]),
+    ("arxiv", []),  # the labels of the ids are not indexed: no paper here is from arXiv
+    ("doi", []),
 ])
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
-    """Each form of an id finds its paper, and only it."""
+    """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
     assert search(page, forms_url, query) == found
 
 
