@@ -113,3 +113,19 @@ def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: s
                                                          found: list[str]) -> None:
     """As the words apart would, whether the papers hyphenate them or not."""
     assert search(page, forms_url, query) == found
+
+
+def test_the_opening_quote_of_a_phrase_shows_every_paper_not_none(page: Any, forms_url: str) -> None:
+    """A query of punctuation alone has no word to search for: while a phrase is begun, or for a lone "-", every paper
+    stays shown (it said "No papers match" and showed the empty view's buttons for a keystroke)."""
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    query = page.locator("#f-q")
+    for typed in ('"', "-"):
+        query.fill("")
+        query.press_sequentially(typed)
+        page.wait_for_function("() => !document.getElementById('finder-status').hasAttribute('aria-busy')")
+        expect(page.locator("#finder-status")).to_have_text(f"Showing all {len(PAPERS)} papers.")
+        expect(page.locator("#finder-results li.paper-item")).to_have_count(len(PAPERS))
+    query.press_sequentially("nearest")
+    assert shown_for(page, "-nearest") == ["ibis2009nearest", "jay2010nearest"]
