@@ -445,7 +445,9 @@
       list.push({ counts: { venue: true }, part: { kind: "venue", value: state.venue },
                   test: function (i) { return data.venue[i] === venue; } });
     }
-    var terms = fold(state.q).split(/\s+/).filter(Boolean).map(spellings);  // each word in each spelling
+    // Each word in each spelling; a "word" of punctuation alone is none (the search index ignores it): the opening
+    // quote of a phrase being typed shows every paper, not "No papers match".
+    var terms = fold(state.q).split(/\s+/).filter(l2hSearch.queryWord).map(spellings);
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
       var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
       list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {

@@ -72,6 +72,16 @@
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
 
+  // A DOI or arXiv id as readers paste it, a link or with its prefix ("https://doi.org/10.1/x", "doi:10.1/x",
+  // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759", "arXiv 2304.04759"), made the bare id that a paper's
+  // page shows (and Pagefind indexes without its label, so that "arxiv" alone finds what it did): with its prefix
+  // glued on, it is one word that no page has.
+  function bareIdentifiers(q) {
+    return q.replace(/(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:?\s*(?=10\.)/gi, "")
+      .replace(/(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/|\barxiv:?\s*(?=\d{4}\.\d{4,5})/gi, "")
+      .replace(/\b(\d{4}\.\d{4,5})v\d+\b/g, "$1").replace(/\b(\d{4}\.\d{4,5})\.pdf\b/gi, "$1");
+  }
+
   // Where a Pagefind result's page is: the key of the paper, from the address of its page.
   function keyOfUrl(url) {
     var match = /publications\/([^\/?#]+)\/?(?:index\.html)?(?:[?#].*)?$/.exec(url || "");
@@ -381,21 +391,47 @@
       return step(word.length - 1, unsure);
     }
 
+    // A phrase's forms with each gap between two of its words a space or a hyphen: Pagefind indexes a hyphenated
+    // word as one ("locality-sensitive" as "localitysensitive"), so that "locality sensitive hashing" in quotes found
+    // only the papers that write it with a space, and "locality-sensitive hashing" only those with the hyphen. Every
+    // choice of gaps for a phrase of up to four words; for a longer one, spaces, or one hyphen (a search each).
+    function phraseForms(words) {
+      var gaps = words.length - 1, masks = [0], forms = [];
+      for (var g = 0; g < gaps; g++) masks.push(1 << g);
+      if (gaps <= 3) for (var m = 3; m < (1 << gaps); m++) if (masks.indexOf(m) < 0) masks.push(m);
+      masks.forEach(function (mask) {
+        var text = words[0];
+        for (var g = 0; g < gaps; g++) text += (mask & (1 << g) ? "-" : " ") + words[g + 1];
+        forms.push('"' + text + '"');
+      });
+      return forms;
+    }
+
     function fullTextResults(q) {
-      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling
-        var words = q.trim().slice(1, -1).trim().split(/\s+/);
+      q = bareIdentifiers(q);
+      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling, hyphenated or not
+        var words = q.trim().slice(1, -1).trim().split(/[\s\p{Pd}]+/u).filter(Boolean);
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
-        var phrases = ['"' + words.join(" ") + '"', '"' + other.join(" ") + '"'];
+        var phrases = phraseForms(words).concat(phraseForms(other));
         return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
       }
-      var terms = q.split(/\s+/).map(queryWord).filter(Boolean);
-      return Promise.all(terms.map(function (term) {
+      function termResults(term) {
         return Promise.all(spellings(term).map(wordResults)).then(union);
+      }
+      // A hyphenated word also finds what its parts find as words of their own: "nearest-neighbour" what "nearest
+      // neighbour" finds (Pagefind indexes "nearest-neighbour" as one word and as its parts, so as one word it found
+      // only the papers that hyphenate it), and a DOI with a hyphen still finds its paper as one word.
+      var words = q.split(/\s+/).filter(function (word) { return queryWord(word); });
+      return Promise.all(words.map(function (word) {
+        var parts = word.split(/\p{Pd}+/u).map(queryWord).filter(Boolean);
+        var whole = termResults(queryWord(word));
+        if (parts.length < 2) return whole;
+        return Promise.all([whole, Promise.all(parts.map(termResults)).then(intersection)]).then(union);
       })).then(intersection);
     }
 
     return fullTextResults;
   }
 
-  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, open: open };
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers, open: open };
 })(self);

@@ -1,0 +1,131 @@
+"""Queries as readers write them: an arXiv id or DOI as they paste it, and a phrase in quotes, hyphenated or not.
+
+A paper's page shows its arXiv id and DOI (they were only in the links' addresses and the BibTeX entry, which the
+search index leaves out), and the finder searches a pasted link or prefixed id as the bare id. Pagefind indexes a
+hyphenated word as one word, so a phrase is searched with each gap a space or a hyphen.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .test_typing import TAXONOMY, shown_for
+
+# key: (title, year, identifiers in the front matter, summary)
+PAPERS = {
+    "ann2001alpha": ("Alpha", 2001, 'arxiv: "2304.04759"\ndoi: 10.14778/3611479.3611537\n', "Codes for images."),
+    "bee2002beta": ("Beta", 2002, "doi: 10.1145/1327452.1327494\n", "Codes for images."),
+    "cat2003gamma": ("Gamma", 2003, 'arxiv: "1509.02897"\n', "Codes for images."),
+    "dog2004delta": ("Delta", 2004, "", "Codes for images."),
+    "eel2005hyphen": ("Epsilon", 2005, "", "Locality-sensitive hashing of images."),
+    "fox2006space": ("Zeta", 2006, "", "Improved locality sensitive hashing."),
+    "gnu2007apart": ("Eta", 2007, "", "Hashing that is sensitive to locality."),
+    "hen2008quant": ("Theta", 2008, "", "A product-quantisation index and a k means baseline."),
+    "ibis2009nearest": ("Iota", 2009, "doi: 10.18653/v1/P18-1190\n", "Graphs for nearest neighbour search."),
+    "jay2010nearest": ("Kappa", 2010, "", "Nearest-neighbour graphs."),
+}
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build this review (in one card file and search bundle, or in several) and serve it."""
+    root = tmp_path_factory.mktemp("query-forms") / "review"
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    (root / "papers").mkdir()
+    for key, (title, year, ids, summary) in PAPERS.items():
+        (root / "papers" / f"{key}.md").write_text(
+            f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+            f"family: binary\n{ids}---\n{summary}\n", encoding="utf-8")
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+def search(page: Any, forms_url: str, query: str) -> list[str]:
+    """Search the all-papers page for query; return the keys of the papers shown once it has answered."""
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    return shown_for(page, query)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("2304.04759", ["ann2001alpha"]),
+    ("arXiv:2304.04759", ["ann2001alpha"]),
+    ("arxiv 2304.04759", ["ann2001alpha"]),
+    ("https://arxiv.org/abs/2304.04759v2", ["ann2001alpha"]),
+    ("https://arxiv.org/pdf/1509.02897", ["cat2003gamma"]),
+    ("10.14778/3611479.3611537", ["ann2001alpha"]),
+    ("https://doi.org/10.1145/1327452.1327494", ["bee2002beta"]),
+    ("doi:10.1145/1327452.1327494", ["bee2002beta"]),
+    ("10.18653/v1/P18-1190", ["ibis2009nearest"]),
+    ("https://doi.org/10.18653/v1/P18-1190", ["ibis2009nearest"]),
+    ("arxiv", []),  # the labels of the ids are not indexed: no paper here is from arXiv
+    ("doi", []),
+])
+def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
+    """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
+    assert search(page, forms_url, query) == found
+
+
+def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> None:
+    """Readers can read (and copy) the ids, not only follow the buttons; a paper without them shows no line."""
+    page.goto(forms_url + "publications/ann2001alpha/")
+    expect(page.locator("p.identifiers")).to_have_text("arXiv\u00a02304.04759 · DOI\u00a010.14778/3611479.3611537")
+    page.goto(forms_url + "publications/cat2003gamma/")
+    expect(page.locator("p.identifiers")).to_have_text("arXiv\u00a01509.02897")
+    page.goto(forms_url + "publications/dog2004delta/")
+    expect(page.locator("p.identifiers")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ('"locality sensitive hashing"', ["eel2005hyphen", "fox2006space"]),
+    ('"Locality-Sensitive Hashing"', ["eel2005hyphen", "fox2006space"]),
+    ('"locality sensitive"', ["eel2005hyphen", "fox2006space"]),
+    ('"sensitive hashing"', ["eel2005hyphen", "fox2006space"]),
+    ('"product quantization"', ["hen2008quant"]),
+    ('"k-means baseline"', ["hen2008quant"]),
+    ('"hashing locality"', []),
+])
+def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str, query: str, found: list[str]) -> None:
+    """A phrase finds the papers with its words in a row, with a space or a hyphen between them (in either spelling),
+    and not the papers that have its words apart."""
+    assert search(page, forms_url, query) == found
+    if not found:
+        expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("nearest-neighbour", ["ibis2009nearest", "jay2010nearest"]),
+    ("nearest-neighbor graphs", ["ibis2009nearest", "jay2010nearest"]),
+    ("nearest neighbour", ["ibis2009nearest", "jay2010nearest"]),
+    ("locality-sensitive", ["eel2005hyphen", "fox2006space", "gnu2007apart"]),
+    ("k-means", ["hen2008quant"]),
+])
+def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str, query: str,
+                                                         found: list[str]) -> None:
+    """As the words apart would, whether the papers hyphenate them or not."""
+    assert search(page, forms_url, query) == found
+
+
+def test_the_opening_quote_of_a_phrase_shows_every_paper_not_none(page: Any, forms_url: str) -> None:
+    """A query of punctuation alone has no word to search for: while a phrase is begun, or for a lone "-", every paper
+    stays shown (it said "No papers match" and showed the empty view's buttons for a keystroke)."""
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    query = page.locator("#f-q")
+    for typed in ('"', "-"):
+        query.fill("")
+        query.press_sequentially(typed)
+        page.wait_for_function("() => !document.getElementById('finder-status').hasAttribute('aria-busy')")
+        expect(page.locator("#finder-status")).to_have_text(f"Showing all {len(PAPERS)} papers.")
+        expect(page.locator("#finder-results li.paper-item")).to_have_count(len(PAPERS))
+    query.press_sequentially("nearest")
+    assert shown_for(page, "-nearest") == ["ibis2009nearest", "jay2010nearest"]
