@@ -675,6 +675,99 @@ def test_a_paper_removed_or_added_between_the_fingerprint_and_the_check_then_put
     assert assert_incremental_equals_clean(root, tmp_path, 1, cache).written
 
 
+def _edit_input(root: Path, change: str) -> None:
+    """One change of an input besides the papers, visible in the site."""
+    if change == "taxonomy.yml":
+        edit_taxonomy(root, 1)
+    elif change == "l2h.yml":
+        edit_config(root, 1)
+    elif change == "template":  # in a block: what 404.html has outside its blocks (edit_template's edit) is not shown
+        path = root / "templates" / "404.html"
+        path.write_text(path.read_text().replace("<h1>Page not found</h1>", "<h1>Page not found here</h1>"))
+    elif change == "template read while rendering":  # not a name compile_templates compiles: read when included
+        (root / "templates" / "notice.inc").write_text("<p>A notice, changed during the build.</p>\n")
+    elif change == "static file":
+        edit_static(root, 1)
+    elif change == "static file added":
+        (root / "static" / "extra.css").write_text("p { margin: 0 }\n")
+    elif change == "static file removed":
+        (root / "static" / "style.css").unlink()
+    elif change == "extra page":
+        (root / "resources.md").write_text("# Resources\n\nA list, changed during the build.\n")
+    else:
+        assert change == "extra page removed"
+        (root / "resources.md").unlink()
+
+
+INPUT_CHANGES = ["taxonomy.yml", "l2h.yml", "template", "template read while rendering", "static file",
+                 "static file added", "static file removed", "extra page", "extra page removed"]
+
+
+@pytest.mark.parametrize("change", INPUT_CHANGES)
+def test_an_input_changed_between_the_fingerprint_and_its_read_then_changed_back_leaves_no_stale_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    # As for a paper file (above): taxonomy.yml, l2h.yml, a template, a static file or an extra page's source saved
+    # while a build runs, after its fingerprint hashed it and before the build read it, and changed back (undone)
+    # after the build: the site was made from other bytes than the fingerprint hashed, so no later build may take it
+    # as current. check_site runs after the fingerprint and before every one of these reads (the static files, the
+    # extra pages and a template that only another includes are read after it).
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
+    root = make_site(tmp_path)
+    (root / "resources.md").write_text("# Resources\n\nA list.\n")
+    (root / "templates" / "notice.inc").write_text("<p>A notice.</p>\n")
+    page = root / "templates" / "404.html"
+    page.write_text(page.read_text().replace("<h1>Page not found</h1>", '<h1>Page not found</h1>{% include "notice.inc" %}'))
+    cache = BuildCache(root, save_later=True)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    saved = {path: path.read_bytes() for path in [root / "l2h.yml", root / "taxonomy.yml", root / "resources.md",
+                                                   *(root / "templates").iterdir(), *(root / "static").iterdir()]}
+    edit_summary(root, 0)  # a build to run (kept)
+    check = build_module.check_site
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        _edit_input(root, change)
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "check_site", meanwhile)
+    changed = build(root, out_dir=root / "_site", cache=cache)
+    assert changed.written and not changed.unchanged
+    monkeypatch.setattr(build_module, "check_site", check)
+    (root / "static" / "extra.css").unlink(missing_ok=True)
+    for path, data in saved.items():  # undone
+        path.write_bytes(data)
+    again = assert_incremental_equals_clean(root, tmp_path, 1, cache)
+    assert again.written and not again.unchanged
+    assert build(root, out_dir=root / "_site", cache=cache).unchanged  # and now it is current
+
+
+def test_a_build_of_unchanged_inputs_read_as_its_fingerprint_hashed_them_is_found_up_to_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the build reads of its inputs (l2h.yml, taxonomy.yml, the templates, the static files, the extra pages) is
+    compared with what its fingerprint hashed, in bytes: a template or page with CRLF line endings (which Jinja and
+    the extra pages read as text, turned into LF), a hidden file among the static files (not published), a template
+    reached through a symbolic link (which the fingerprint hashes as a link) are not taken as changed during the
+    build, and the build after it finds the site current, in l2h serve (a cache kept in memory) as in l2h build."""
+    root = make_site(tmp_path)
+    (root / "resources.md").write_bytes(b"# Resources\r\n\r\nA list.\r\n")
+    (root / "CONTRIBUTING.md").write_text("# Contributing\n\nOpen a pull request.\n")
+    page = root / "templates" / "404.html"
+    page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
+    (root / "static" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (root / "shared").mkdir()
+    (root / "shared" / "tags.html").write_bytes((root / "templates" / "tags.html").read_bytes())
+    (root / "templates" / "tags.html").unlink()
+    (root / "templates" / "tags.html").symlink_to(root / "shared" / "tags.html")
+    first = build(root, out_dir=root / "_site")
+    assert first.written and not first.unchanged
+    assert build(root, out_dir=root / "_site").unchanged
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
+    cache = BuildCache(root, save_later=True)
+    edit_summary(root, 0)
+    assert not build(root, out_dir=root / "_site", cache=cache).unchanged
+    assert build(root, out_dir=root / "_site", cache=cache).unchanged
+    assert assert_incremental_equals_clean(root, tmp_path, 0, cache).unchanged
+
+
 @settings(max_examples=int(os.environ.get("L2H_CACHE_EXAMPLES", "3")), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 50)), min_size=1, max_size=3))

@@ -17,7 +17,17 @@ from typing import TypeVar
 
 import jinja2
 
-from l2h_site.cache import BuildCache, FileHashes, Looked, Memo, PageStore, digest, files_digest, package_versions
+from l2h_site.cache import (
+    BuildCache,
+    FileHashes,
+    InputReads,
+    Looked,
+    Memo,
+    PageStore,
+    digest,
+    files_digest,
+    package_versions,
+)
 from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
@@ -76,7 +86,7 @@ class CheckResult:
     """Paper files that could not be checked against the taxonomy because it has errors."""
     unsettled: list[str] = field(default_factory=list)
     """Paper files read with other bytes than the build's fingerprint hashed (check_site's looked), or found that it did
-    not hash, or not found that it did: changed meanwhile."""
+    not hash, or not found that it did: changed meanwhile. (The other inputs are compared by InputReads.)"""
     templates: jinja2.Environment | None = field(default=None, repr=False)
     """The Jinja environment holding the templates the check compiled, for rendering them without compiling again."""
 
@@ -136,18 +146,19 @@ class BuildResult:
 def check_site(root: Path, config_file: Path | None = None, progress: Progress = QUIET,
                memo: Memo | None = None, summaries: Callable[[str], bool] | None = None,
                cache: BuildCache | None = None, strays: list[Diagnostic] | None = None,
-               looked: Looked | None = None) -> CheckResult:
+               looked: Looked | None = None, reads: InputReads | None = None) -> CheckResult:
     """Load and validate all content and compile the templates, without rendering pages; a memo keeps parsed
     files by content, a cache the compiled templates. strays: the papers beside the papers folder, if a build looked
     for them already (stray_papers), for its fingerprint; looked: the size and hash of each file that fingerprint
-    hashed (build_fingerprint).
+    hashed (build_fingerprint); reads: told what is read of the other inputs, and, with looked, given what the
+    fingerprint hashed of them (InputReads.compare).
 
     summaries selects paper files (by path from the root) whose summaries are rendered too, to warn of what
     the site would not show as written (`l2h check`; a build renders every summary anyway and warns then).
     """
-    config, diagnostics = load_config(root, config_file)
-    templates = site_environment(config, cache)  # compiled below, once the papers say which templates they need
-    taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
+    config, diagnostics = load_config(root, config_file, reads)
+    templates = site_environment(config, cache, reads)  # compiled below, once the papers say which templates they need
+    taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy, reads)
     diagnostics += problems
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root)
@@ -161,9 +172,11 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     if looked is not None:  # papers there and not when the fingerprint hashed them, or the other way round
         papers_dir = config.path(config.papers_dir)
         there = {str(source.path) for source in sources}
+        others = set(looked).difference(there)  # mostly the templates' and static files
         unsettled += sorted(there.difference(looked) | {
-            path for path in set(looked).difference(there)  # mostly the templates' and static files
-            if Path(path).parent == papers_dir and reads_as_paper(Path(path).name)})
+            path for path in others if Path(path).parent == papers_dir and reads_as_paper(Path(path).name)})
+        if reads is not None:  # what it hashed of the other inputs, for them to be compared as they are read
+            reads.compare({path: looked[path] for path in sorted(others)})
     for key, (result, problems) in _parse_papers(sources, facet_ids, memo, progress,
                                                  cache.hashes if cache is not None else None, looked, unsettled):
         diagnostics += problems
@@ -406,9 +419,10 @@ def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
 
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
              history: dict[str, dt.datetime], warm: WarmChild | None = None,
-             early: WarmChild | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+             early: WarmChild | None = None, reads: InputReads | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Compute what the pages are rendered from, once the content passed its checks. early: a child started before
-    the checks in case it was needed, which is stopped at once if it gets no job."""
+    the checks in case it was needed, which is stopped at once if it gets no job; reads: told what is read of the
+    extra pages."""
     corpus = CorpusWide(check.papers, cache, warm=warm or early)  # related papers and the map, beside the summaries
     if early is not None and early.current is None:  # both results were in the cache: stop it importing now
         early.stop()
@@ -416,7 +430,7 @@ def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
         release_freed_memory()  # the documents sent to the child
     with reserve_cores(1 if corpus.computing else 0):  # 20,000 papers: -100 MB, no slower (the child is longer)
         return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                             cache=cache, history=history, corpus=corpus)
+                             cache=cache, history=history, corpus=corpus, reads=reads)
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
@@ -450,7 +464,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
            site_lock: AbstractContextManager[object], on_commit: Callable[[], None] | None,
            warm: WarmChild | None, serving: bool, held: ExitStack) -> BuildResult:
     started = time.perf_counter()
-    config, _ = load_config(root, config_file)
+    # what is read of the inputs besides the papers, for the check to compare with what the fingerprint hashed
+    reads: InputReads | None = InputReads(root.resolve())
+    config, _ = load_config(root, config_file, reads)  # to find the inputs: l2h.yml may change before the fingerprint
     cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
     history = git_added_dates(config.root, config.papers_dir)  # read once: for the fingerprint and the feed
@@ -463,6 +479,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     looked: Looked | None = {} if cache is not None else None
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
                               looked, strict=strict, check_links=check_links, serving=serving)
+    if looked is None:
+        reads = None  # a build without a cache: no fingerprint hashed anything to compare with
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict):
@@ -480,10 +498,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     early = _early_child(config, cache) if warm is None else None
     try:
         memo = cache.memo("papers") if cache is not None else None
-        check = check_site(root, config_file, progress, memo, cache=cache, strays=strays, looked=looked)
+        check = check_site(root, config_file, progress, memo, cache=cache, strays=strays, looked=looked, reads=reads)
         del looked
-        if check.unsettled:  # built from other bytes than the fingerprint hashed: no later build may take it as current
-            stamp = digest("changed while it was built", stamp, check.unsettled)
         if memo is not None:
             memo.save()
             if given is None:  # a one-off build: the parse results are saved and no longer needed
@@ -498,7 +514,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         progress.stage("preparing pages")
         context: SiteContext | None
         rendered = cache.memo("summaries") if cache is not None else None
-        context, problems = _context(check, cache, rendered, history, warm, early)
+        context, problems = _context(check, cache, rendered, history, warm, early, reads)
         problems += shallow_history_note(config.root, config.papers_dir, history)
         problems += empty_feed_note(config.papers_dir, len(context.papers), context.added)
         if rendered is not None:
@@ -533,7 +549,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             bundle_pages = bundle_pages_for_editing(len(check.papers)) if serving else None
             render_problems = render_site(context, writer, cache, progress, store, keep_memos=given is not None,
                                           env=check.templates, templates=templates, search_later=search_later,
-                                          bundle_pages=bundle_pages)
+                                          bundle_pages=bundle_pages, reads=reads)
             if search_later:
                 keys = [view.paper.key for view in context.papers]
                 check.paper_count, check.papers, context = len(check.papers), [], None
@@ -552,6 +568,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             if is_failure(check.diagnostics, strict):  # leaving the block deletes what was written
                 result.seconds = time.perf_counter() - started
                 return result
+            unsettled = check.unsettled + (reads.unsettled if reads is not None else [])
+            if unsettled:  # built from other bytes than the fingerprint hashed: no later build may take it as current
+                stamp = digest("changed while it was built", stamp, unsettled)
+                writer.stamp = stamp  # the site's marker says so
             with site_lock:
                 writer.commit()
                 if on_commit is not None:

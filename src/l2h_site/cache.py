@@ -9,6 +9,7 @@ an unreadable entry is treated as missing. Deleting the folder is always safe.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -219,6 +220,82 @@ def _prune(folder: Path, keep: int) -> None:
 
 Looked = dict[str, tuple[int, str]]
 """The size and SHA-256 of files, by path, as one build hashed them (files_digest), for it to look at them no more."""
+
+
+class InputReads:
+    """What a build read of its inputs besides the paper files (l2h.yml, taxonomy.yml, the templates, the static files,
+    the extra pages), compared with what its fingerprint hashed (Looked): a file read with other bytes, or found
+    there or not unlike when the fingerprint hashed it, was changed meanwhile, and the site made from it must not
+    pass for the fingerprint's (unsettled). The paper files are compared by build.check_site.
+
+    Only what is read is hashed, once (a few hundred kilobytes in a review: under a millisecond). A file read through
+    a symbolic link is not compared: the fingerprint hashes a link as a link, and no Looked entry holds it.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.under = os.path.join(str(root), "")
+        self.looked: Looked | None = None
+        """What the build's fingerprint hashed of these files (set by compare), by path."""
+        self.unsettled: list[str] = []
+        """Files (from the review's folder) read with other bytes than the fingerprint hashed, or found there or not
+        unlike when it hashed them, in the order found."""
+        self._early: list[tuple[str, int, str | None]] = []
+        """Files read before the fingerprint was taken (l2h.yml, to find the inputs): path, size and hash."""
+
+    def compare(self, looked: Looked) -> None:
+        """Compare what was read with what the fingerprint hashed, and from now on each file as it is read."""
+        self.looked = looked
+        for path, size, value in self._early:
+            self._compare(path, size, value)
+        self._early = []
+
+    def note(self, path: str | Path, data: bytes | None) -> None:
+        """Note that the build read these bytes from a file (None: it found no file there)."""
+        read = (str(path), len(data), hashlib.sha256(data).hexdigest()) if data is not None else (str(path), -1, None)
+        if self.looked is None:
+            self._early.append(read)
+        else:
+            self._compare(*read)
+
+    def _compare(self, path: str, size: int, value: str | None) -> None:
+        assert self.looked is not None
+        seen = self.looked.get(path)
+        if seen is None and (value is None or os.path.realpath(path) != os.path.abspath(path)):
+            return  # not there, as when the fingerprint looked; or read through a link, which no Looked entry holds
+        if seen != (size, value):
+            self.changed(path)
+
+    def changed(self, path: str | Path) -> None:
+        """Note that a file was changed while the build read it."""
+        self.unsettled.append(str(path).removeprefix(self.under).replace(os.sep, "/"))
+
+    def read_bytes(self, path: str | Path) -> bytes:
+        """Read a file's bytes and note them (as not there if it cannot be read: then OSError)."""
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            self.note(path, None)
+            raise
+        self.note(path, data)
+        return data
+
+    def read_text(self, path: str | Path, encoding: str = "utf-8") -> str:
+        """Read a file's text as open() in text mode does (universal newlines: CRLF read as LF), noting its bytes."""
+        with io.TextIOWrapper(io.BytesIO(self.read_bytes(path)), encoding=encoding) as text:
+            return text.read()
+
+    def listed(self, folder: Path, found: Iterable[Path], is_listed: Callable[[str], bool]) -> None:
+        """Note the files found in a folder: one the fingerprint hashed there (whose name is_listed: one the listing
+        would have found) that is not among them was gone meanwhile. One found that the fingerprint did not hash is
+        noted as such when it is read (note)."""
+        if self.looked is None:
+            return
+        under = os.path.join(str(folder), "")
+        there = {str(path) for path in found}
+        for path in self.looked:
+            if path.startswith(under) and path not in there and is_listed(os.path.basename(path)):
+                self.changed(path)
 
 
 def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None,

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from l2h_site.cache import InputReads
 from l2h_site.diagnostics import Diagnostic, L2hError, error
 from l2h_site.model import Config
 from l2h_site.textutil import closest, describe_value
@@ -67,11 +68,12 @@ def base_path(base_url: str) -> str:
     return f"/{path}/" if path else "/"
 
 
-def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, list[Diagnostic]]:
+def load_config(root: Path, config_file: Path | None = None,
+                reads: InputReads | None = None) -> tuple[Config, list[Diagnostic]]:
     """Read the site config, returning defaults for what it leaves out and diagnostics for mistakes.
 
     The default l2h.yml is optional; a config_file given must exist (else L2hError): a mistyped --config
-    would otherwise build with the defaults.
+    would otherwise build with the defaults. reads, if given, is told what was read (a build's InputReads).
     """
     root = root.resolve()
     path = config_file if config_file is not None else root / CONFIG_NAME
@@ -87,7 +89,11 @@ def load_config(root: Path, config_file: Path | None = None) -> tuple[Config, li
     except FileNotFoundError:  # every setting is optional, and so is the file, unless it was named
         if config_file is not None:
             raise L2hError(f"config file {config_file} does not exist") from None
+        if reads is not None:
+            reads.note(path, None)
         return default, []
+    if reads is not None and not any(p.code == "config-unreadable" for p in doc.problems):
+        reads.note(path, doc.text.encode())  # the file's very bytes: it was read as UTF-8 (one that is not fails)
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
     if diagnostics and not isinstance(doc.value, dict):  # after a problem such as a duplicate key, still read the rest

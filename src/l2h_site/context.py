@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from l2h_site.cache import BuildCache
+from l2h_site.cache import BuildCache, InputReads
 from l2h_site.corpus import CorpusWide
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.feed import added_dates
@@ -187,12 +187,14 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                   renderer: MarkdownRenderer | None = None,
                   cache: BuildCache | None = None,
                   history: dict[str, dt.datetime] | None = None,
-                  corpus: CorpusWide | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+                  corpus: CorpusWide | None = None,
+                  reads: InputReads | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Render summaries and index the papers by tag, facet, venue and year.
 
     corpus is the related papers and topic map of these papers, if the caller started them already
     (to overlap them with its own work); otherwise they are started here. The context waits for each
-    only when it is first used (SiteContext.related, SiteContext.topic_map).
+    only when it is first used (SiteContext.related, SiteContext.topic_map). reads, if given, is told what was read
+    of the extra pages' files (a build's InputReads).
     """
     corpus = corpus if corpus is not None else CorpusWide(papers, cache)
     renderer = renderer or MarkdownRenderer()
@@ -226,8 +228,11 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     for name, relative, default in (("resources", config.resources, "Resources"),
                                     ("contributing", config.contributing, "Contributing")):
         path: Path = config.path(relative)
-        if path.is_file():
-            written = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            if reads is not None:
+                reads.note(path, None)
+        else:
+            written = path.read_text(encoding="utf-8") if reads is None else reads.read_text(path)
             title, text = split_title(written)
             html = renderer.render_page(text)
             pages[name] = ExtraPage(title=plain_text(title) if title else default, html=html,

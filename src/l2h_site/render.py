@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -19,10 +20,11 @@ from typing import Any, Protocol
 from urllib.parse import quote, quote_plus
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from l2h_site import __version__, cite
-from l2h_site.cache import CODE_VERSION, BuildCache, Kept, Memo, PageStore, digest
+from l2h_site.cache import CODE_VERSION, BuildCache, InputReads, Kept, Memo, PageStore, digest
 from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext, feed_view
 from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
@@ -94,14 +96,44 @@ def _tojson_attr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+class _NotedLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of the templates folder, telling a build's InputReads the bytes of each template it reads (or
+    that it found none there), to be compared with what the build's fingerprint hashed."""
+
+    def __init__(self, folder: Path, reads: InputReads) -> None:
+        super().__init__(str(folder))
+        self.reads = reads
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """Read a template's source as FileSystemLoader does (in text mode), noting its bytes."""
+        filename = posixpath.join(self.searchpath[0], *split_template_path(template))
+        try:
+            contents = self.reads.read_text(filename, self.encoding)
+        except OSError:  # noted as not there; Jinja's loader says why (no such template), or reads it if there by now
+            found = super().get_source(environment, template)
+            self.reads.changed(filename)  # which is a change
+            return found
+        mtime = os.path.getmtime(filename)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
+def make_environment(templates_dir: Path, bytecode_dir: Path | None = None,
+                     reads: InputReads | None = None) -> jinja2.Environment:
     """Create the Jinja environment; every filter and global is registered here.
 
     With a bytecode_dir (in the build cache), compiled templates are kept there and reused while their
     source is unchanged (Jinja checks it): compiling the templates takes about 0.1 s of every build.
+    reads, if given, is told the bytes of each template read (a build's InputReads).
     """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader(str(templates_dir)) if reads is None else _NotedLoader(templates_dir, reads),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -121,10 +153,13 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     return env
 
 
-def site_environment(config: Config, cache: BuildCache | None = None) -> jinja2.Environment:
-    """Create the Jinja environment of a site's templates, keeping compiled ones in the build cache if given."""
+def site_environment(config: Config, cache: BuildCache | None = None,
+                     reads: InputReads | None = None) -> jinja2.Environment:
+    """Create the Jinja environment of a site's templates, keeping compiled ones in the build cache if given; reads,
+    if given, is told the bytes of each template read."""
     return make_environment(config.path(config.templates_dir),
-                            cache.folder / "templates" if cache is not None and cache.folder is not None else None)
+                            cache.folder / "templates" if cache is not None and cache.folder is not None else None,
+                            reads)
 
 
 SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "home.html", "paper.html", "papers.html",
@@ -570,7 +605,8 @@ def _once_per_fault(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = None,
                 progress: Progress = QUIET, store: PageStore | None = None, keep_memos: bool = False,
                 env: jinja2.Environment | None = None, templates: dict[str, str] | None = None,
-                search_later: bool = False, bundle_pages: int | None = None) -> list[Diagnostic]:
+                search_later: bool = False, bundle_pages: int | None = None,
+                reads: InputReads | None = None) -> list[Diagnostic]:
     """Render every page of the site in a fixed order, handing each to the sink as it is made.
 
     With a store, a paper, tag or facet-value page whose dependencies are unchanged is taken
@@ -580,7 +616,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     compiled the templates into it (compile_templates). templates, if given, is filled with the template of each
     page rendered from one (for the link check to name it). search_later: the caller indexes the search itself
     (render_search), once it has let go of the site's context. bundle_pages: the most pages of a search bundle, if
-    not search.SHARD_PAGES.
+    not search.SHARD_PAGES. reads, if given, is told the static files found and the bytes of each (a build's
+    InputReads).
     """
     config = site.config
     env = env if env is not None else site_environment(config, cache)
@@ -627,8 +664,10 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # Hosts serve 404.html at any missing address, however deep: its links cannot be relative.
     r.page("404.html", "404.html", url=partial(rooted_url, config.base_url))
     statics, _ = static_files(config.path(config.static_dir), config.static_dir)  # check_site reported its problems
+    if reads is not None:
+        reads.listed(config.path(config.static_dir), (path for _, path in statics), is_static_name)
     for rel, path in statics:
-        sink.add(RenderedPage(rel, path.read_bytes()))
+        sink.add(RenderedPage(rel, path.read_bytes() if reads is None else reads.read_bytes(path)))
     r.forget_cards(keep_depth=2)  # the paper pages show only cards of their depth: the others are not held meanwhile
     related = site.related  # waits for related papers: the paper pages show them
     # A paper page's dependencies as one digest of strings (its view's, its date added, its related papers' views),
@@ -843,6 +882,11 @@ def _view_digests(site: SiteContext, kept: dict[str, tuple[Any, str]] | None = N
     return digests
 
 
+def is_static_name(name: str) -> bool:
+    """Tell whether a file of this name in the static folder is published (static_files): not a hidden one."""
+    return not name.startswith(".")
+
+
 def static_files(static_dir: Path, shown: str) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
     """The files of the static folder and their paths in the site (under static/); hidden files (.DS_Store) are
     left out. `l2h check` reports the same problems as the build.
@@ -857,7 +901,7 @@ def static_files(static_dir: Path, shown: str) -> tuple[list[tuple[str, Path]], 
     files = []
     problems: list[Diagnostic] = []
     for path in sorted(static_dir.rglob("*")):
-        if path.name.startswith("."):
+        if not is_static_name(path.name):
             continue
         source = posixpath.join(shown.rstrip("/"), path.relative_to(static_dir).as_posix())
         if path.is_symlink():

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from l2h_site.cache import InputReads
 from l2h_site.diagnostics import Diagnostic, error
 from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
 from l2h_site.textutil import (
@@ -87,13 +88,18 @@ class _Checker:
                           f"allowed keys: {', '.join(sorted(allowed))}", key=True)
 
 
-def load_taxonomy(path: Path, rel: str) -> tuple[Taxonomy, list[Diagnostic]]:
-    """Read and check the taxonomy file; on errors the taxonomy returned is empty."""
+def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tuple[Taxonomy, list[Diagnostic]]:
+    """Read and check the taxonomy file; on errors the taxonomy returned is empty. reads, if given, is told what was
+    read (a build's InputReads)."""
     try:
         doc = load_yaml_file(path, rel, "taxonomy-unreadable")
     except FileNotFoundError:
+        if reads is not None:
+            reads.note(path, None)
         return EMPTY, [error(rel, 0, 0, "taxonomy-missing-file", f"{rel} does not exist",
                              "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
+    if reads is not None and not any(p.code == "taxonomy-unreadable" for p in doc.problems):
+        reads.note(path, doc.text.encode())  # the file's very bytes: it was read as UTF-8 (one that is not fails)
     problems = [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
     if problems and not isinstance(doc.value, dict):
         return EMPTY, problems
