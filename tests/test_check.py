@@ -344,6 +344,24 @@ def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pyte
         "6 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_fields_left_blank_are_reported_empty_at_their_lines(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # lines kept from a template and not yet filled in: each is said to be empty, with a fix that fills it in (it
+    # was also told to `quote it: ""`, which leaves it empty, and a blank item of the authors was dropped unsaid)
+    root = site({"papers/weiss2008spectral.md": (
+        "---\ntitle:\nauthors:\n  - Yair Weiss\n  -\n  - Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n"
+        "tags: [Image Retrieval]\nfamily:\nmodality: []\n---\nA summary in our own words.\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:2:7: error[empty-field]: title is empty\n"
+        "  help: write the paper's title as published\n"
+        "papers/weiss2008spectral.md:5:4: error[empty-field]: empty author\n"
+        "  help: remove the empty entry from authors\n"
+        'papers/weiss2008spectral.md:10:8: error[missing-facet]: required facet "family" (Method family) is empty\n'
+        '  help: write a value on its line, such as family: unsupervised; allowed: "unsupervised", "supervised"\n'
+        "3 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -587,6 +587,8 @@ class _Reader:
                           f'write it in straight quotes: "{_clip(without_typographic_quotes(value))}"')
                 return None
             return value
+        if value is None and path not in self.broken:  # a line left blank (`title:`, `- `): the field says that it is empty, never `quote it: ""`
+            return ""
         raw = self.doc.raw.get(path)
         if raw is not None and not isinstance(value, (list, dict)):
             self.warn(path, "yaml-coercion",
@@ -692,6 +694,7 @@ class _Reader:
         elif isinstance(value, list):
             quoted: list[bool] = []
             written: list[tuple[str, int]] = []  # each name and its item, in order
+            blank: list[int] = []  # items left empty (a `-` line, `""`): an error where other names are given
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
@@ -704,7 +707,9 @@ class _Reader:
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
                     continue
                 text = self.string((name, i), item, "author")
-                if text is not None:
+                if text is not None and not text.strip():
+                    blank.append(i)
+                elif text is not None:
                     # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
@@ -719,6 +724,9 @@ class _Reader:
                             self.fail((name, i), "authors-family-given", problem.message, problem.hint)
                     for problem in filter(None, (braces_problem(n) for n in found if "," not in n)):
                         self.fail((name, i), "author-braces", problem.message, problem.hint)
+            if names:
+                for i in blank:
+                    self.fail((name, i), "empty-field", "empty author", f"remove the empty entry from {name}")
             pairs = split_pairs(names, quoted)
             if pairs:
                 joined = self.split_pairs(name, names, pairs, quoted)

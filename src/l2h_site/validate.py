@@ -135,6 +135,12 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         if not values:
             if facet.required and facet.id not in parsed.unread:  # an unreadable value has its own error
                 example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
+                if facet.id in paper.facets:  # its line is there, the value left blank (`family:`, `modality: []`)
+                    diagnostics.append(error(rel, *at(facet.id), "missing-facet",
+                                             f'required facet "{facet.id}" ({facet.label}) is empty',
+                                             f"write a value on its line, such as {example}; allowed: "
+                                             f"{quote_list(allowed)}"))
+                    continue
                 diagnostics.append(error(rel, 1, 1, "missing-facet", f'required facet "{facet.id}" ({facet.label}) is not set',
                                          f"add a line such as {example}; allowed: {quote_list(allowed)}"))
             continue
