@@ -362,6 +362,21 @@ def test_fields_left_blank_are_reported_empty_at_their_lines(site: Site, capsys:
         "3 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_facet_values_written_as_one_line_get_the_list_to_write(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # as `authors: A, B` is written; the fix listed every allowed value instead of the list to write
+    root = site({"papers/weiss2008spectral.md": paper(family="unsupervised, supervised", extra="modality: image, text\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:7:9: error[unknown-facet-value]: "unsupervised, supervised" is not a value of '
+        'facet "family" (Method family)\n'
+        "  help: it takes one value: keep the one that fits best, e.g. family: unsupervised\n"
+        'papers/weiss2008spectral.md:8:11: error[unknown-facet-value]: "image, text" is not a value of facet '
+        '"modality" (Data modality)\n'
+        "  help: write the values as a list: modality: [image, text]\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -157,6 +157,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             elif facet.value(value) is None:
                 guess = closest(value, allowed)
                 hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
+                parts = [part.strip() for part in re.split(r"[,;]", value)]
+                if len(parts) > 1 and all(facet.value(part) for part in parts):  # `modality: image, text`, as authors
+                    listed = [p for v in values for p in (parts if v == value else [v])]  # the other values kept
+                    hint = (f"write the values as a list: {facet.id}: [{', '.join(listed)}]" if facet.multiple else
+                            f"it takes one value: keep the one that fits best, e.g. {facet.id}: {parts[0]}")
                 diagnostics.append(error(rel, line, column, "unknown-facet-value",
                                          f'"{value}" is not a value of facet "{facet.id}" ({facet.label})', hint))
         if len(set(values)) != len(values):
