@@ -377,6 +377,25 @@ def test_facet_values_written_as_one_line_get_the_list_to_write(site: Site, caps
         "2 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_link_with_a_user_name_or_password_is_rejected_with_the_address_without_it(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # a password pasted along would be published; `https://arxiv.org@evil.example/` names the host after the @
+    root = site({"papers/weiss2008spectral.md": paper(extra=(
+        "links:\n  - name: Code\n    url: https://ann:s3cret@github.com/ann/code\n"
+        "  - name: arXiv\n    url: https://arxiv.org@evil.example/abs/1\n"
+        "  - name: Blog\n    url: https://medium.com/@ann/post\n"))})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:10:10: error[unsafe-url]: link "https://ann:s3cret@github.com/ann/code" is '
+        "rejected: it holds a user name or password before the host name (user:password@)\n"
+        "  help: write url: https://github.com/ann/code\n"
+        'papers/weiss2008spectral.md:12:10: error[unsafe-url]: link "https://arxiv.org@evil.example/abs/1" is '
+        "rejected: it holds a user name or password before the host name (user:password@)\n"
+        "  help: write url: https://evil.example/abs/1\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

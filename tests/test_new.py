@@ -143,6 +143,16 @@ def test_from_bibtex_a_name_bibtex_splits_otherwise_than_first_name_first_is_wri
     assert "authors: Gurmeet Singh Manku, Arvind Jain, Anish Das Sarma\n" in path.read_text(encoding="utf-8")
 
 
+def test_from_bibtex_a_url_that_is_not_carried_over_is_said(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"lee.bib": "@article{lee2019hashing, title = {Hashing Alpha}, author = {Ann Lee}, year = {2019}, "
+                            "url = {https://ann:s3cret@example.org/a.pdf}}\n"})
+    assert run(root, "--bibtex", str(root / "lee.bib"), "--facet", "family=supervised", "--facet", "modality=text") == 0
+    assert capsys.readouterr().out.startswith(
+        'l2h: the BibTeX entry\'s url "https://ann:s3cret@example.org/a.pdf" is not carried over: it holds a user name '
+        "or password before the host name (user:password@)\nl2h: wrote papers/lee2019hashing.md\n")
+    assert "s3cret" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
+
+
 def test_from_bibtex_a_family_name_in_braces_is_written_family_given_with_its_braces(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"torre.bib": "@inproceedings{torre2012learning, title = {Learning Grouped Names}, author = "

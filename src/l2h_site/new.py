@@ -446,6 +446,8 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
             raise L2hError(f"the BibTeX input holds {len(drafts)} entries; `l2h new` takes one "
                            "(use `l2h import bibtex FILE.bib` for many)")
         draft = drafts[0]
+        for why in draft.left_out:
+            say(f"l2h: the BibTeX entry's {why}")
     elif options.arxiv or options.doi:
         ident = f"arXiv {options.arxiv}" if options.arxiv else f"DOI {options.doi}"
         if not options.fetch:

@@ -509,7 +509,15 @@ def check_url(url: str) -> str | None:
         return "only http(s) links are allowed" if parts.scheme else "it is not an absolute http(s) URL"
     if not parts.netloc or "&" in parts.netloc or "\\" in url:
         return "it has no valid host name"
+    if "@" in parts.netloc:  # a password pasted along would be published; `https://arxiv.org@evil.example/` misleads
+        return "it holds a user name or password before the host name (user:password@)"
     return None
+
+
+def without_userinfo(url: str) -> str:
+    """Return url without the user name and password before its host name."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 class _Reader:
@@ -940,7 +948,9 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
+                    bare = without_userinfo(url) if "user:password@" in problem else None
                     self.fail((name, i, "url"), "unsafe-url", f'link "{_clip(url)}" is rejected: {problem}',
+                              f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
                     continue
                 label = re.sub(r"\s+", " ", label).strip() or "Link"
