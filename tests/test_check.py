@@ -396,6 +396,18 @@ def test_a_link_with_a_user_name_or_password_is_rejected_with_the_address_withou
         "2 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_name_in_quotes_in_a_line_of_names_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # YAML keeps the quotes of a name after the first as text: the pages showed the name "Antonio Torralba" in quotes
+    root = site({"papers/weiss2008spectral.md": paper(authors='Yair Weiss, "Antonio Torralba"')})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:3:10: error[wrong-type]: author "Antonio Torralba" is in quotes, which are kept '
+        "as part of the name in a line of names\n"
+        "  help: write the names without quotes: authors: Yair Weiss, Antonio Torralba\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -271,6 +271,23 @@ def test_double_quote_inside_double_quotes_asks_to_escape_it() -> None:
                       "or use single quotes: title: 'The \"Best\" Hashing'")
 
 
+def test_quoted_items_without_brackets_are_given_the_list_to_write() -> None:
+    # the fix was to escape the quotes between them: one author `Yair Weiss", "Antonio Torralba`, which l2h read as two
+    # names with a stray quote each, and passed
+    p = only('authors: "Yair Weiss", "Antonio Torralba"\nyear: 2020\n')
+    assert (p.line, p.column, p.code) == (2, 21, "yaml-syntax")
+    assert p.message == ('invalid YAML: this " ends the value, and the items after the comma are not read: quoted '
+                         "items separated by commas are a list only between [ and ]")
+    assert p.hint == 'write authors: ["Yair Weiss", "Antonio Torralba"]'
+    fixed = load_yaml(p.hint.removeprefix("write ") + "\n")
+    assert fixed.problems == [] and fixed.value == {"authors": ["Yair Weiss", "Antonio Torralba"]}
+    p = only("tags: 'Image Retrieval', 'LSH',\n")
+    assert p.hint == "write tags: ['Image Retrieval', 'LSH']"
+    p = only('authors:\n  - "Yair Weiss", "Antonio Torralba"\n')
+    assert (p.line, p.column) == (3, 16)
+    assert p.hint == 'write each item on a line of its own: - "Yair Weiss", then - "Antonio Torralba"'
+
+
 def test_value_starting_with_a_doubled_apostrophe_is_read_to_its_real_end() -> None:
     p = only("title: '''Quoted'' isn't'\n")
     assert (p.line, p.column) == (2, 23)

@@ -693,6 +693,11 @@ class _Reader:
                           f"{len(names)} names, {quote_list(names, 6)}",
                           f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
+            in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
+            if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
+                self.fail((name,), "wrong-type", f"author {in_quotes[0]} is in quotes, which are kept as part of the "
+                          "name in a line of names", f"write the names without quotes: {name}: "
+                          + ", ".join(n[1:-1] if n in in_quotes else n for n in names))
             if "{" in text or "}" in text:
                 self.fail((name,), "author-braces", f'{name} "{_clip(text)}" hold braces; they group words of a family '
                           'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '

@@ -54,6 +54,9 @@ _MAPPING_VALUE_PREFIX = re.compile(r" *(?:- +)*[^\s#'\"{}\[\],&*!|>%@`-][^#]*?: 
 """What stands on a line before a value of a block mapping: indentation, list dashes, then 'key: '."""
 _ITEM_PREFIX = re.compile(r" *(?:- +)+")
 """What stands on a line before an item of a block list: indentation and '- '."""
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+_ITEMS_WITHOUT_BRACKETS = re.compile(rf"""(?P<items>{_QUOTED}(?:\s*,\s*{_QUOTED})+)\s*,?""")
+"""Quoted items separated by commas, as a list is written between [ ] (`authors: "A B", "C D"`)."""
 _DROPPED_COMMENT = re.compile(r"[ \t]+#")
 """The gap and '#' that make YAML drop the rest of a line after a plain value."""
 _FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
@@ -319,6 +322,14 @@ def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, 
     rest = value[end + 1:].strip()
     if end >= len(value) or start + end > column or not rest or rest.startswith("#"):
         return None
+    items = _ITEMS_WITHOUT_BRACKETS.fullmatch(value)
+    if items is not None:  # `authors: "A B", "C D"`: each quoted was read as the whole value, as the first is
+        each = re.findall(_QUOTED, items["items"])
+        return (line, start + end, "yaml-syntax",
+                (f"invalid YAML: this {quote} ends the value, and the items after the comma are not read: quoted "
+                 "items separated by commas are a list only between [ and ]"),
+                f"write {prefix} [{items['items']}]" if prefix.endswith(":") else  # an item of a list: one a line
+                "write each item on a line of its own: " + ", then ".join(f"{prefix} {item}" for item in each))
     closed = value[-1] == quote and len(value) > end + 1
     if not closed and not (quote == "'" and value[end - 1].isalpha() and value[end + 1].isalpha()):
         return None  # `venue: "CVPR" 2008` is not a quote inside a value; `title: 'It's` is an apostrophe
