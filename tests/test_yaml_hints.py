@@ -236,6 +236,22 @@ def test_colon_in_an_unindented_value_keeps_its_hint() -> None:
     assert "quote the value of 'authors'" in p.hint
 
 
+# --- no space after a colon ------------------------------------------------------------------------
+
+
+def test_a_field_without_a_space_after_its_colon_is_blamed_at_its_line() -> None:
+    # YAML fails on the line after it (or at the next ': '): the error was there, with a fix about that line's
+    # indentation or quotes
+    p = only("title: Spectral Hashing\nyear:2008\nvenue: NeurIPS\n")
+    assert (p.line, p.column, p.code) == (3, 6, "yaml-syntax")
+    assert p.message == "invalid YAML: 'year:' has no space after the colon, so YAML reads 'year:2008' as text, not as a field"
+    assert p.hint == "write a space after the colon: year: 2008"
+    p = only("title:Spectral Hashing\nauthors: Yair Weiss, Rob Fergus\n")
+    assert (p.line, p.column, p.hint) == (2, 7, "write a space after the colon: title: Spectral Hashing")
+    p = only("links:\n  - name: Code\n    url:https://example.org/\n")
+    assert (p.line, p.column, p.hint) == (4, 9, "write a space after the colon: url: https://example.org/")
+
+
 # --- a quote inside a quoted value -------------------------------------------------------------
 
 APOSTROPHE = "write each ' inside the value twice: title: 'It''s Hashing', or use double quotes: title: \"It's Hashing\""

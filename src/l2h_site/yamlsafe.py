@@ -235,6 +235,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if indented is not None:
             doc.problem(*indented)
             return doc
+        unspaced = _unspaced_field(lines, line)
+        if unspaced is not None:
+            doc.problem(*unspaced)
+            return doc
         early = _quote_closed_early(lines, line, column)
         if early is not None:
             doc.problem(*early)
@@ -298,6 +302,33 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"indent '{key}:' by {depth} spaces, like '{other}:' above it")
     return (line, len(here["indent"]), "yaml-syntax",
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
+
+
+_UNSPACED_FIELD = re.compile(r"(?P<prefix> *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)(?P<value>(?!//)[^\s#].*)")
+"""A field written without the space after its colon (`year:2009`), which YAML reads as text, not as a field."""
+
+
+def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a `key:value` line without the space after the colon, on the line where YAML failed or the one above it
+    (YAML fails only once the text it took for a key has no ': ' after it, often on the next line).
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    above = next((i for i in range(min(line, len(lines)) - 1, -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    for number in (line, above):
+        found = _UNSPACED_FIELD.fullmatch(lines[number].rstrip()) if number is not None and number < len(lines) else None
+        if found is not None:
+            key, value = found["key"], found["value"]
+            said = _clip(f"{key}:{value}")
+            return (number, found.end("prefix"), "yaml-syntax",
+                    f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
+                    f"write a space after the colon: {key}: {value}")
+    return None
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
