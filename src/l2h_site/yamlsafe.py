@@ -317,7 +317,9 @@ def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
     above = next((i for i in range(min(line, len(lines)) - 1, -1, -1)
                   if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
     for number in (line, above):
-        found = _UNSPACED_FIELD.fullmatch(lines[number].rstrip()) if number is not None and number < len(lines) else None
+        if number is None or number >= len(lines):
+            continue
+        found = _UNSPACED_FIELD.fullmatch(lines[number].rstrip())
         if found is not None:
             key, value = found["key"], found["value"]
             said = _clip(f"{key}:{value}")
