@@ -408,6 +408,28 @@ def test_a_name_in_quotes_in_a_line_of_names_is_an_error(site: Site, capsys: pyt
         "1 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # it was missing at line 1, with the fix to add a line: beside `Title:`, which stayed, warned of as unknown
+    root = site({"papers/weiss2008spectral.md": paper().replace("title:", "Title:").replace("year:", "yaer:")
+                 .replace("family:", "Family:")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:2:1: error[missing-field]: the paper has no title: the field "Title" is not read '
+        "as title\n"
+        "  help: write title: instead of Title: (field names are lowercase)\n"
+        'papers/weiss2008spectral.md:5:1: error[missing-field]: the paper has no year: the field "yaer" is not read '
+        "as year\n"
+        "  help: write year: instead of yaer:\n"
+        'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
+        'the field "Family" is not read as family\n'
+        "  help: write family: instead of Family: (field names are lowercase)\n"
+        'papers/weiss2008spectral.md:7:1: warning[unknown-field]: unknown field "Family" is ignored\n'
+        '  help: did you mean "family"?\n'
+        "3 error(s), 1 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

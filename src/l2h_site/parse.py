@@ -541,6 +541,8 @@ class _Reader:
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
         self.unread: set[str] = {str(path[0]) for path in self.broken}
+        self.misnamed: set[str] = set()
+        """Fields written under a name l2h does not read, reported as the missing field they stand for."""
 
     def positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
         out = dict(self.doc.positions)
@@ -572,8 +574,20 @@ class _Reader:
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
     def missing(self, name: str, message: str, hint: str) -> None:
-        self.diagnostics.append(error(self.rel, 1, 1, "missing-field", message, hint))
         self.unread.add(name)
+        known = sorted(KNOWN_FIELDS | self.facet_ids)
+        meant = {name, "author"} if name == "authors" else {name}  # "Authors" is as like "author" as "authors"
+        written = next((k for k in self.data if isinstance(k, str) and k not in known and closest(k, known) in meant),
+                       None)
+        if written is not None:  # `Title:`, `titel:`: the line is there, under a name l2h does not read
+            self.misnamed.add(written)
+            line, column = self.at((written,), key=True)
+            self.diagnostics.append(error(self.rel, line, column, "missing-field",
+                                          f'{message}: the field "{written}" is not read as {name}',
+                                          f"write {name}: instead of {written}:" + (
+                                              " (field names are lowercase)" if written.lower() in meant else "")))
+            return
+        self.diagnostics.append(error(self.rel, 1, 1, "missing-field", message, hint))
 
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
         if path in self.broken:
@@ -1043,7 +1057,7 @@ class _Reader:
             if name == "bibkey":
                 continue
             extra[name] = value
-            if name not in LEGACY_EXTRA and self.warn_unknown:
+            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")
