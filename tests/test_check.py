@@ -430,6 +430,22 @@ def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_lin
         "3 error(s), 1 warning(s) in 1 file\n")
 
 
+def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # its front matter was published as the first paper's summary, and the second paper was not in the review
+    second = paper(title="Other Words", authors="Rob Fergus")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n" + second})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:11:1: error[second-front-matter]: a second front matter starts on line 11: a file "
+        "holds one paper, and the fields below would be shown as the summary of this one\n"
+        "  help: move line 11 and the lines below it into a file of their own in papers/, named by that paper's key "
+        "(see CONTRIBUTING.md)\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n---\n\nA rule, then more of the summary.\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -192,8 +192,31 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     reader = _Reader(rel, source.key, doc, facet_ids, closing)
     paper = reader.read(body="\n".join(lines[closing + 1:]))
     diagnostics.extend(reader.diagnostics)
+    second = _second_front_matter(lines, closing)
+    if second is not None:
+        diagnostics.append(error(
+            rel, second + 1, 1, "second-front-matter",
+            f"a second front matter starts on line {second + 1}: a file holds one paper, and the fields below would be "
+            "shown as the summary of this one",
+            f"move line {second + 1} and the lines below it into a file of their own in papers/, named by that "
+            "paper's key (see CONTRIBUTING.md)"))
     complete = not any(d.severity == "error" for d in diagnostics)
     return ParsedPaper(paper, reader.positions(), complete, frozenset(reader.unread)), diagnostics
+
+
+_FIELD_OF_A_PAPER = re.compile(r"(?:title|authors?|year) *:(?: |$)")
+"""A line that starts the front matter of a paper."""
+
+
+def _second_front_matter(lines: list[str], closing: int) -> int | None:
+    """Return the index of a '---' line after the front matter that opens another paper's front matter (one pasted
+    below the first), or None."""
+    for index in range(closing + 1, len(lines) - 1):
+        if lines[index].rstrip() == "---":
+            following = next((line for line in lines[index + 1:] if line.strip()), "")
+            if _FIELD_OF_A_PAPER.match(following):
+                return index
+    return None
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
