@@ -446,6 +446,20 @@ def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: p
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_front_matter_left_open_above_a_rule_in_the_summary_is_unclosed_at_the_summary(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the rule was taken for the closing '---', and the summary's first line reported as YAML that has no ':'
+    text = paper().replace("---\nA summary", "A summary") + "\n---\n\nMore of the summary.\n"
+    root = site({"papers/weiss2008spectral.md": text})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:8:1: error[unclosed-front-matter]: front matter opened on line 1 is not closed "
+        "before line 8, which YAML cannot read as a field: it reads as the summary\n"
+        "  help: add a line '---' above line 8, after the last field\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -252,6 +252,19 @@ def test_a_field_without_a_space_after_its_colon_is_blamed_at_its_line() -> None
     assert (p.line, p.column, p.hint) == (4, 9, "write a space after the colon: url: https://example.org/")
 
 
+def test_a_value_wrapped_onto_the_left_margin_is_blamed_at_the_wrapped_line() -> None:
+    # YAML fails on the field after it: the error was there, with a fix about that line's indentation
+    p = only("title: Spectral Hashing for\nVery Large Data Sets\nauthors: Yair Weiss\n")
+    assert (p.line, p.column, p.code) == (3, 1, "yaml-syntax")
+    assert p.message == ("invalid YAML: this line goes on with the value of 'title' above it, but YAML reads a line "
+                         "that starts at the left margin as a new field, and finds no ':'")
+    assert p.hint == ("join it to the line above, title: Spectral Hashing for Very Large Data Sets, or indent the "
+                      "wrapped text by two spaces")
+    p = only("title: Spectral Hashing for\nVery Large\nData Sets\nyear: 2008\n")
+    assert (p.line, p.column) == (3, 1)
+    assert p.hint.startswith("join it to the line above, title: Spectral Hashing for Very Large Data Sets, ")
+
+
 # --- a quote inside a quoted value -------------------------------------------------------------
 
 APOSTROPHE = "write each ' inside the value twice: title: 'It''s Hashing', or use double quotes: title: \"It's Hashing\""

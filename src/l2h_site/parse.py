@@ -179,6 +179,13 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
             rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
             "add a line '---' after the last field, before the summary")]
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
+    prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
+    if prose is not None:  # the '---' taken for the closing one is further down, in the summary
+        return None, diagnostics + [error(
+            rel, prose + 1, 1, "unclosed-front-matter",
+            f"front matter opened on line 1 is not closed before line {prose + 1}, which YAML cannot read as a field: "
+            "it reads as the summary",
+            f"add a line '---' above line {prose + 1}, after the last field")]
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
     if doc.problems and not isinstance(doc.value, dict):
@@ -202,6 +209,21 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
             "paper's key (see CONTRIBUTING.md)"))
     complete = not any(d.severity == "error" for d in diagnostics)
     return ParsedPaper(paper, reader.positions(), complete, frozenset(reader.unread)), diagnostics
+
+
+_FIELD_LINE = re.compile(r"[A-Za-z_][\w-]* *:(?: |$)")
+"""A line that starts a field of the front matter."""
+_PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
+"""A line of words with no ':' or '#', as a summary has and a front-matter field never."""
+
+
+def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
+    """Return the index of the first line before `closing` that is prose at the start of a line, which YAML cannot
+    read as a field (the front matter's own closing '---' was left out), or None."""
+    first = next((index for index in range(1, closing) if _PROSE.fullmatch(lines[index].rstrip())), None)
+    if first is None or any(_FIELD_LINE.match(line) for line in lines[first + 1:closing]):
+        return None  # fields follow it: a value wrapped onto a line of its own, not the summary
+    return first
 
 
 _FIELD_OF_A_PAPER = re.compile(r"(?:title|authors?|year) *:(?: |$)")

@@ -239,6 +239,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if unspaced is not None:
             doc.problem(*unspaced)
             return doc
+        wrapped = _unindented_continuation(lines, line)
+        if wrapped is not None:
+            doc.problem(*wrapped)
+            return doc
         early = _quote_closed_early(lines, line, column)
         if early is not None:
             doc.problem(*early)
@@ -326,6 +330,38 @@ def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             return (number, found.end("prefix"), "yaml-syntax",
                     f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
                     f"write a space after the colon: {key}: {value}")
+    return None
+
+
+def _unindented_continuation(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a value wrapped onto lines of its own at the left margin (a long title), which YAML reads as a field
+    without its ':' and fails on, on that line or the next.
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    def above(number: int) -> int:  # the nearest line above with text, or -1
+        return next((i for i in range(min(number, len(lines)) - 1, -1, -1) if lines[i].strip()), -1)
+
+    def is_wrapped(number: int) -> bool:  # words at the left margin, no field
+        return 0 <= number < len(lines) and re.match(r"[^\W_]", lines[number]) is not None and ":" not in lines[number]
+
+    for number in (line, above(line)):
+        if not is_wrapped(number):
+            continue
+        while is_wrapped(above(number)):  # a title wrapped twice: from its first wrapped line
+            number = above(number)
+        field = _FIELD_LINE.fullmatch(lines[above(number)]) if above(number) >= 0 else None
+        value = (field["value"] or "").strip() if field else ""
+        if field is None or field["indent"] or field["dashes"] or not value or value[0] in "\"'[{|>&*!#":
+            return None
+        wrapped = [lines[number].strip()]
+        while number + len(wrapped) <= line and is_wrapped(number + len(wrapped)):
+            wrapped.append(lines[number + len(wrapped)].strip())
+        joined = f"{field['key']}: {value} {' '.join(wrapped)}"
+        return (number, 0, "yaml-syntax",
+                (f"invalid YAML: this line goes on with the value of '{field['key']}' above it, but YAML reads a "
+                 "line that starts at the left margin as a new field, and finds no ':'"),
+                f"join it to the line above, {joined}, or indent the wrapped text by two spaces")
     return None
 
 
