@@ -287,6 +287,17 @@ def test_unknown_arxiv_id_falls_back_to_flags(site: Site, capsys: pytest.Capture
                     "using the flags you gave (--title, --authors, --year, --venue)")]
 
 
+def test_an_identifier_pasted_with_its_prefix_and_a_space_is_fetched_and_written_without_them(
+        site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
+    # `--doi "DOI: 10.…"` was asked of Crossref and written as " 10.…", which `l2h check` rejected
+    root = site({})
+    assert run(root, "--doi", "DOI: 10.1109/TPAMI.2010.57", "--arxiv", "arXiv: 1501.01062", "--title",
+               "Product Quantization", "--authors", "Hervé Jégou", "--year", "2011", "--facet", "family=supervised") == 0
+    assert no_network == ["https://export.arxiv.org/api/query?id_list=1501.01062"]
+    text = (root / "papers/jegou2011product.md").read_text(encoding="utf-8")
+    assert "\narxiv: '1501.01062'\ndoi: 10.1109/TPAMI.2010.57\n" in text
+
+
 def test_offline_says_so_and_uses_the_flags(site: Site, capsys: pytest.CaptureFixture[str],
                                             no_network: list[str]) -> None:
     root = site({})

@@ -562,13 +562,13 @@ def format_problems(problems: Sequence[Diagnostic], written: str | None = None) 
 
 
 def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
-    """Accept an id the way people paste it: arXiv:1509.02897, https://doi.org/10.…"""
+    """Accept an id the way people paste it: arXiv:1509.02897, DOI: 10.…, https://doi.org/10.…"""
     if not ident:
         return None
     ident = ident.strip()
     for prefix in prefixes:
         if ident.lower().startswith(prefix):
-            return ident[len(prefix):]
+            return ident[len(prefix):].lstrip()
     return ident
 
 

@@ -1027,10 +1027,10 @@ class _Reader:
         text = self.string((name,), self.data[name], name)
         if text is None:
             return None
-        text = text.strip()
+        text = written = text.strip()
         for prefix in prefixes:
             if text.lower().startswith(prefix.lower()):
-                text = text[len(prefix):]
+                text = text[len(prefix):].lstrip()  # also `DOI: 10.…`, as a reference list writes it
         hint = f"write {example}, or remove the line if you are not sure"
         if not pattern.match(text):
             why = ""
@@ -1045,7 +1045,7 @@ class _Reader:
             why = f": {problem}"
         else:
             return text
-        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}', hint)
+        self.fail((name,), f"{name}-format", f'{name} "{_clip(written)}" is not {example.split(" like ")[0]}{why}', hint)
         return None
 
     def distinct_from(self) -> tuple[str, ...]:
