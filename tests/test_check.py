@@ -460,6 +460,20 @@ def test_front_matter_left_open_above_a_rule_in_the_summary_is_unclosed_at_the_s
         "1 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_closing_dashes_line_under_the_summary_is_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Markdown underlines the line above with it: the summary was shown as a heading, unsaid
+    root = site({"papers/weiss2008spectral.md": paper() + "---\n"})
+    code, out = run(root, capsys=capsys)
+    assert code == 0
+    assert out == (
+        "papers/weiss2008spectral.md:10:1: warning[summary-heading]: this '---', right under a line of the summary, "
+        "makes that line a heading\n"
+        "  help: delete it: the summary needs no closing '---'\n"
+        "0 error(s), 1 warning(s) in 1 file\n")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n---\n\nMore.\n```\ncode\n---\n```\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

@@ -200,6 +200,13 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     paper = reader.read(body="\n".join(lines[closing + 1:]))
     diagnostics.extend(reader.diagnostics)
     second = _second_front_matter(lines, closing)
+    for rule in _heading_rules(lines, closing) if second is None else ():
+        last = not any(line.strip() for line in lines[rule + 1:])
+        diagnostics.append(warning(
+            rel, rule + 1, 1, "summary-heading",
+            "this '---', right under a line of the summary, makes that line a heading",
+            "delete it: the summary needs no closing '---'" if last else
+            "put a blank line above it for a dividing line, or delete it"))
     if second is not None:
         diagnostics.append(error(
             rel, second + 1, 1, "second-front-matter",
@@ -224,6 +231,22 @@ def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
     if first is None or any(_FIELD_LINE.match(line) for line in lines[first + 1:closing]):
         return None  # fields follow it: a value wrapped onto a line of its own, not the summary
     return first
+
+
+def _heading_rules(lines: list[str], closing: int) -> list[int]:
+    """Return the indexes of the '---' lines of the summary that Markdown reads as underlining the line above it, which
+    it then shows as a heading (outside code fences; a '$$' formula above one is no heading)."""
+    rules: list[int] = []
+    fence: str | None = None
+    for index in range(closing + 2, len(lines)):
+        line, above = lines[index], lines[index - 1]
+        if fence is None and (opening := re.match(r" {0,3}(`{3,}|~{3,})", above)):
+            fence = opening.group(1)[0] * 3
+        elif fence is not None and above.strip().startswith(fence):
+            fence = None
+        if fence is None and re.fullmatch(r"-{3,} *", line) and above.strip() and not above.strip().endswith("$$"):
+            rules.append(index)
+    return rules
 
 
 _FIELD_OF_A_PAPER = re.compile(r"(?:title|authors?|year) *:(?: |$)")
