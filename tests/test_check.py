@@ -412,7 +412,7 @@ def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_lin
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # it was missing at line 1, with the fix to add a line: beside `Title:`, which stayed, warned of as unknown
     root = site({"papers/weiss2008spectral.md": paper().replace("title:", "Title:").replace("year:", "yaer:")
-                 .replace("family:", "Family:")})
+                 .replace("family:", "Family:").replace("tags:", "Tags:")})
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
@@ -422,12 +422,15 @@ def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_lin
         'papers/weiss2008spectral.md:5:1: error[missing-field]: the paper has no year: the field "yaer" is not read '
         "as year\n"
         "  help: write year: instead of yaer:\n"
+        'papers/weiss2008spectral.md:6:1: warning[no-tags]: the paper has no tags: the field "Tags" is not read as '
+        "tags\n"
+        "  help: write tags: instead of Tags: (field names are lowercase)\n"
         'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
         'the field "Family" is not read as family\n'
         "  help: write family: instead of Family: (field names are lowercase)\n"
         'papers/weiss2008spectral.md:7:1: warning[unknown-field]: unknown field "Family" is ignored\n'
         '  help: did you mean "family"?\n'
-        "3 error(s), 1 warning(s) in 1 file\n")
+        "3 error(s), 2 warning(s) in 1 file\n")
 
 
 def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -641,21 +641,24 @@ class _Reader:
             column = found + 1 if found >= 0 else column
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
-    def missing(self, name: str, message: str, hint: str) -> None:
+    def missing(self, name: str, message: str, hint: str, code: str = "missing-field",
+                severity: Callable[..., Diagnostic] = error) -> None:
+        """Record that field `name` is missing: at the line of a field written under another name that stands for
+        it (`Title:`, `titel:`), else at the top of the file."""
         self.unread.add(name)
         known = sorted(KNOWN_FIELDS | self.facet_ids)
         meant = {name, "author"} if name == "authors" else {name}  # "Authors" is as like "author" as "authors"
         written = next((k for k in self.data if isinstance(k, str) and k not in known and closest(k, known) in meant),
                        None)
-        if written is not None:  # `Title:`, `titel:`: the line is there, under a name l2h does not read
+        if written is not None:  # the line is there, under a name l2h does not read
             self.misnamed.add(written)
             line, column = self.at((written,), key=True)
-            self.diagnostics.append(error(self.rel, line, column, "missing-field",
-                                          f'{message}: the field "{written}" is not read as {name}',
-                                          f"write {name}: instead of {written}:" + (
-                                              " (field names are lowercase)" if written.lower() in meant else "")))
+            self.diagnostics.append(severity(self.rel, line, column, code,
+                                             f'{message}: the field "{written}" is not read as {name}',
+                                             f"write {name}: instead of {written}:" + (
+                                                 " (field names are lowercase)" if written.lower() in meant else "")))
             return
-        self.diagnostics.append(error(self.rel, 1, 1, "missing-field", message, hint))
+        self.diagnostics.append(severity(self.rel, 1, 1, code, message, hint))
 
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
         if path in self.broken:
@@ -961,10 +964,14 @@ class _Reader:
         return "arXiv" if venue.lower() in ("arxiv", "arxiv preprint", "corr") else venue
 
     def tags(self) -> list[str]:
-        if "tags" not in self.data or self.data["tags"] is None:
-            self.warn(("tags",) if "tags" in self.data else (), "no-tags", "the paper has no tags",
-                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]",
-                      key=True)
+        if "tags" not in self.data:
+            self.missing("tags", "the paper has no tags", "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]",
+                         "no-tags", warning)
+            self.unread.discard("tags")
+            return []
+        if self.data["tags"] is None:
+            self.warn(("tags",), "no-tags", "the paper has no tags",
+                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]", key=True)
             return []
         value = self.data["tags"]
         if isinstance(value, str):
