@@ -329,6 +329,15 @@ def test_text_after_a_whole_quoted_value_is_not_taken_for_an_inner_quote() -> No
     assert "for each" not in p.hint
 
 
+def test_text_after_a_whole_quoted_value_gets_the_value_to_write() -> None:
+    # the fix was to check the quoting and to wrap the value in double quotes, which it was
+    p = only('title: "DeepBit": Learning Binary Codes\nyear: 2016\n')
+    assert (p.line, p.column, p.code) == (2, 17, "yaml-syntax")
+    assert p.message == "invalid YAML: this text follows a whole value in quotes, and YAML cannot read it"
+    assert p.hint == ('write the whole value in quotes: title: "DeepBit: Learning Binary Codes", or, to keep these '
+                      """quotes as part of it, title: '"DeepBit": Learning Binary Codes'""")
+
+
 def test_colon_hint_for_a_value_in_typographic_quotes_writes_straight_ones() -> None:
     p = only("title: “DAH: Deep Hashing Network”\nyear: 2020\n")
     assert (p.line, p.code) == (2, "yaml-syntax")

@@ -401,7 +401,14 @@ def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, 
                 "write each item on a line of its own: " + ", then ".join(f"{prefix} {item}" for item in each))
     closed = value[-1] == quote and len(value) > end + 1
     if not closed and not (quote == "'" and value[end - 1].isalpha() and value[end + 1].isalpha()):
-        return None  # `venue: "CVPR" 2008` is not a quote inside a value; `title: 'It's` is an apostrophe
+        # `venue: "CVPR" 2008`, `title: "DeepBit" Hashing`: not a quote inside a value, but text after a whole one
+        if quote == "'" or "'" in value or "\\" in value or prefix is None or not prefix.endswith(":"):
+            return None
+        inner, after = value[1:end], value[end + 1:]
+        return (line, start + end + 1 + len(after) - len(after.lstrip()), "yaml-syntax",
+                'invalid YAML: this text follows a whole value in quotes, and YAML cannot read it',
+                (f"write the whole value in quotes: {prefix} {_quoted(inner + after)}, or, to keep these quotes "
+                 f"as part of it, {prefix} '{value}'"))
     inner = value[1:-1] if closed else value[1:]
     if quote == "'":
         text = inner.replace("''", "'")
