@@ -344,6 +344,139 @@ def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pyte
         "6 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_fields_left_blank_are_reported_empty_at_their_lines(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # lines kept from a template and not yet filled in: each is said to be empty, with a fix that fills it in (it
+    # was also told to `quote it: ""`, which leaves it empty, and a blank item of the authors was dropped unsaid)
+    root = site({"papers/weiss2008spectral.md": (
+        "---\ntitle:\nauthors:\n  - Yair Weiss\n  -\n  - Antonio Torralba\nvenue: NeurIPS\nyear: 2008\n"
+        "tags: [Image Retrieval]\nfamily:\nmodality: []\n---\nA summary in our own words.\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:2:7: error[empty-field]: title is empty\n"
+        "  help: write the paper's title as published\n"
+        "papers/weiss2008spectral.md:5:4: error[empty-field]: empty author\n"
+        "  help: remove the empty entry from authors\n"
+        'papers/weiss2008spectral.md:10:8: error[missing-facet]: required facet "family" (Method family) is empty\n'
+        '  help: write a value on its line, such as family: unsupervised; allowed: "unsupervised", "supervised"\n'
+        "3 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_facet_values_written_as_one_line_get_the_list_to_write(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # as `authors: A, B` is written; the fix listed every allowed value instead of the list to write
+    root = site({"papers/weiss2008spectral.md": paper(family="unsupervised, supervised", extra="modality: image, text\n")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:7:9: error[unknown-facet-value]: "unsupervised, supervised" is not a value of '
+        'facet "family" (Method family)\n'
+        "  help: it takes one value: keep the one that fits best, e.g. family: unsupervised\n"
+        'papers/weiss2008spectral.md:8:11: error[unknown-facet-value]: "image, text" is not a value of facet '
+        '"modality" (Data modality)\n'
+        "  help: write the values as a list: modality: [image, text]\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_a_link_with_a_user_name_or_password_is_rejected_with_the_address_without_it(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # a password pasted along would be published; `https://arxiv.org@evil.example/` names the host after the @
+    root = site({"papers/weiss2008spectral.md": paper(extra=(
+        "links:\n  - name: Code\n    url: https://ann:s3cret@github.com/ann/code\n"
+        "  - name: arXiv\n    url: https://arxiv.org@evil.example/abs/1\n"
+        "  - name: Blog\n    url: https://medium.com/@ann/post\n"))})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:10:10: error[unsafe-url]: link "https://ann:s3cret@github.com/ann/code" is '
+        "rejected: it holds a user name or password before the host name (user:password@)\n"
+        "  help: write url: https://github.com/ann/code\n"
+        'papers/weiss2008spectral.md:12:10: error[unsafe-url]: link "https://arxiv.org@evil.example/abs/1" is '
+        "rejected: it holds a user name or password before the host name (user:password@)\n"
+        "  help: write url: https://evil.example/abs/1\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_a_name_in_quotes_in_a_line_of_names_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # YAML keeps the quotes of a name after the first as text: the pages showed the name "Antonio Torralba" in quotes
+    root = site({"papers/weiss2008spectral.md": paper(authors='Yair Weiss, "Antonio Torralba"')})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:3:10: error[wrong-type]: author "Antonio Torralba" is in quotes, which are kept '
+        "as part of the name in a line of names\n"
+        "  help: write the names without quotes: authors: Yair Weiss, Antonio Torralba\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # it was missing at line 1, with the fix to add a line: beside `Title:`, which stayed, warned of as unknown
+    root = site({"papers/weiss2008spectral.md": paper().replace("title:", "Title:").replace("year:", "yaer:")
+                 .replace("family:", "Family:").replace("tags:", "Tags:")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:2:1: error[missing-field]: the paper has no title: the field "Title" is not read '
+        "as title\n"
+        "  help: write title: instead of Title: (field names are lowercase)\n"
+        'papers/weiss2008spectral.md:5:1: error[missing-field]: the paper has no year: the field "yaer" is not read '
+        "as year\n"
+        "  help: write year: instead of yaer:\n"
+        'papers/weiss2008spectral.md:6:1: warning[no-tags]: the paper has no tags: the field "Tags" is not read as '
+        "tags\n"
+        "  help: write tags: instead of Tags: (field names are lowercase)\n"
+        'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
+        'the field "Family" is not read as family\n'
+        "  help: write family: instead of Family: (field names are lowercase)\n"
+        'papers/weiss2008spectral.md:7:1: warning[unknown-field]: unknown field "Family" is ignored\n'
+        '  help: did you mean "family"?\n'
+        "3 error(s), 2 warning(s) in 1 file\n")
+
+
+def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # its front matter was published as the first paper's summary, and the second paper was not in the review
+    second = paper(title="Other Words", authors="Rob Fergus")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n" + second})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:11:1: error[second-front-matter]: a second front matter starts on line 11: a file "
+        "holds one paper, and the fields below would be shown as the summary of this one\n"
+        "  help: move line 11 and the lines below it into a file of their own in papers/, named by that paper's key "
+        "(see CONTRIBUTING.md)\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n---\n\nA rule, then more of the summary.\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_front_matter_left_open_above_a_rule_in_the_summary_is_unclosed_at_the_summary(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the rule was taken for the closing '---', and the summary's first line reported as YAML that has no ':'
+    text = paper().replace("---\nA summary", "A summary") + "\n---\n\nMore of the summary.\n"
+    root = site({"papers/weiss2008spectral.md": text})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008spectral.md:8:1: error[unclosed-front-matter]: front matter opened on line 1 is not closed "
+        "before line 8, which YAML cannot read as a field: it reads as the summary\n"
+        "  help: add a line '---' above line 8, after the last field\n"
+        "1 error(s), 0 warning(s) in 1 file\n")
+
+
+def test_a_closing_dashes_line_under_the_summary_is_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Markdown underlines the line above with it: the summary was shown as a heading, unsaid
+    root = site({"papers/weiss2008spectral.md": paper() + "---\n"})
+    code, out = run(root, capsys=capsys)
+    assert code == 0
+    assert out == (
+        "papers/weiss2008spectral.md:10:1: warning[summary-heading]: this '---', right under a line of the summary, "
+        "makes that line a heading\n"
+        "  help: delete it: the summary needs no closing '---'\n"
+        "0 error(s), 1 warning(s) in 1 file\n")
+    root = site({"papers/weiss2008spectral.md": paper() + "\n---\n\nMore.\n```\ncode\n---\n```\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})

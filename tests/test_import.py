@@ -407,6 +407,21 @@ def test_bibtex_import_gives_a_different_paper_with_a_taken_key_the_next_free_ke
         "---\ntitle: Spectral Clustering of Codes\n")
 
 
+def test_bibtex_import_lists_a_url_it_does_not_carry_over(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # a url with a password in it was published as the paper's link; one without its https:// was dropped unsaid
+    root = site({"urls.bib": (
+        "@article{a, title={Hashing Alpha}, author={Ann Lee}, year={2019}, url={https://ann:s3cret@example.org/a.pdf}}\n"
+        "@article{b, title={Hashing Beta}, author={Bo Kim}, year={2019}, url={www.example.org/b.pdf}}\n")})
+    assert main(["import", "bibtex", str(root / "urls.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "l2h: imported 2 paper(s), skipped 0 already present, could not convert 0\n"
+        "to check by hand:\n"
+        '  urls.bib entry a: url "https://ann:s3cret@example.org/a.pdf" is not carried over: it holds a user name or '
+        "password before the host name (user:password@)\n"
+        '  urls.bib entry b: url "www.example.org/b.pdf" is not carried over: it is not an absolute http(s) URL\n')
+    assert "links" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
+
+
 def test_jekyll_import_keeps_keys_and_reports_a_clash_of_different_papers_as_not_converted(
         site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     root = site({"taxonomy.yml": FACETS_ONLY})

@@ -143,6 +143,16 @@ def test_from_bibtex_a_name_bibtex_splits_otherwise_than_first_name_first_is_wri
     assert "authors: Gurmeet Singh Manku, Arvind Jain, Anish Das Sarma\n" in path.read_text(encoding="utf-8")
 
 
+def test_from_bibtex_a_url_that_is_not_carried_over_is_said(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"lee.bib": "@article{lee2019hashing, title = {Hashing Alpha}, author = {Ann Lee}, year = {2019}, "
+                            "url = {https://ann:s3cret@example.org/a.pdf}}\n"})
+    assert run(root, "--bibtex", str(root / "lee.bib"), "--facet", "family=supervised", "--facet", "modality=text") == 0
+    assert capsys.readouterr().out.startswith(
+        'l2h: the BibTeX entry\'s url "https://ann:s3cret@example.org/a.pdf" is not carried over: it holds a user name '
+        "or password before the host name (user:password@)\nl2h: wrote papers/lee2019hashing.md\n")
+    assert "s3cret" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
+
+
 def test_from_bibtex_a_family_name_in_braces_is_written_family_given_with_its_braces(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"torre.bib": "@inproceedings{torre2012learning, title = {Learning Grouped Names}, author = "
@@ -275,6 +285,17 @@ def test_unknown_arxiv_id_falls_back_to_flags(site: Site, capsys: pytest.Capture
         new.new_paper(root, new.NewOptions(arxiv="2101.99999"), fetch=fetch, say=said.append)
     assert said == [("l2h: could not fetch the metadata of arXiv 2101.99999: the arXiv API has no paper 2101.99999; "
                     "using the flags you gave (--title, --authors, --year, --venue)")]
+
+
+def test_an_identifier_pasted_with_its_prefix_and_a_space_is_fetched_and_written_without_them(
+        site: Site, capsys: pytest.CaptureFixture[str], no_network: list[str]) -> None:
+    # `--doi "DOI: 10.…"` was asked of Crossref and written as " 10.…", which `l2h check` rejected
+    root = site({})
+    assert run(root, "--doi", "DOI: 10.1109/TPAMI.2010.57", "--arxiv", "arXiv: 1501.01062", "--title",
+               "Product Quantization", "--authors", "Hervé Jégou", "--year", "2011", "--facet", "family=supervised") == 0
+    assert no_network == ["https://export.arxiv.org/api/query?id_list=1501.01062"]
+    text = (root / "papers/jegou2011product.md").read_text(encoding="utf-8")
+    assert "\narxiv: '1501.01062'\ndoi: 10.1109/TPAMI.2010.57\n" in text
 
 
 def test_offline_says_so_and_uses_the_flags(site: Site, capsys: pytest.CaptureFixture[str],

@@ -567,6 +567,17 @@ def test_arxiv_ids_that_can_exist_are_read(arxiv: str) -> None:
     assert diagnostics == [] and parsed is not None and parsed.paper.arxiv == arxiv
 
 
+def test_an_identifier_is_read_after_its_prefix_and_a_space_and_named_as_written_when_wrong() -> None:
+    # `DOI: 10.…` was "not a DOI", and the message named it as " 10.…", its prefix cut off
+    parsed, diagnostics = parse('---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\ndoi: "DOI: 10.1000/ABC"\n'
+                                'arxiv: "arXiv: 1509.02897"\n---\nS\n')
+    assert diagnostics == [] and parsed is not None
+    assert (parsed.paper.doi, parsed.paper.arxiv) == ("10.1000/ABC", "1509.02897")
+    _, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\ndoi: https://doi.org/11.1000/x\n---\nS\n")
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (6, "doi-format", 'doi "https://doi.org/11.1000/x" is not a DOI')]
+
+
 def test_next_year_is_accepted_as_the_docs_say() -> None:
     import datetime as dt
     next_year = dt.date.today().year + 1

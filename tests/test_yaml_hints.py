@@ -236,6 +236,35 @@ def test_colon_in_an_unindented_value_keeps_its_hint() -> None:
     assert "quote the value of 'authors'" in p.hint
 
 
+# --- no space after a colon ------------------------------------------------------------------------
+
+
+def test_a_field_without_a_space_after_its_colon_is_blamed_at_its_line() -> None:
+    # YAML fails on the line after it (or at the next ': '): the error was there, with a fix about that line's
+    # indentation or quotes
+    p = only("title: Spectral Hashing\nyear:2008\nvenue: NeurIPS\n")
+    assert (p.line, p.column, p.code) == (3, 6, "yaml-syntax")
+    assert p.message == "invalid YAML: 'year:' has no space after the colon, so YAML reads 'year:2008' as text, not as a field"
+    assert p.hint == "write a space after the colon: year: 2008"
+    p = only("title:Spectral Hashing\nauthors: Yair Weiss, Rob Fergus\n")
+    assert (p.line, p.column, p.hint) == (2, 7, "write a space after the colon: title: Spectral Hashing")
+    p = only("links:\n  - name: Code\n    url:https://example.org/\n")
+    assert (p.line, p.column, p.hint) == (4, 9, "write a space after the colon: url: https://example.org/")
+
+
+def test_a_value_wrapped_onto_the_left_margin_is_blamed_at_the_wrapped_line() -> None:
+    # YAML fails on the field after it: the error was there, with a fix about that line's indentation
+    p = only("title: Spectral Hashing for\nVery Large Data Sets\nauthors: Yair Weiss\n")
+    assert (p.line, p.column, p.code) == (3, 1, "yaml-syntax")
+    assert p.message == ("invalid YAML: this line goes on with the value of 'title' above it, but YAML reads a line "
+                         "that starts at the left margin as a new field, and finds no ':'")
+    assert p.hint == ("join it to the line above, title: Spectral Hashing for Very Large Data Sets, or indent the "
+                      "wrapped text by two spaces")
+    p = only("title: Spectral Hashing for\nVery Large\nData Sets\nyear: 2008\n")
+    assert (p.line, p.column) == (3, 1)
+    assert p.hint.startswith("join it to the line above, title: Spectral Hashing for Very Large Data Sets, ")
+
+
 # --- a quote inside a quoted value -------------------------------------------------------------
 
 APOSTROPHE = "write each ' inside the value twice: title: 'It''s Hashing', or use double quotes: title: \"It's Hashing\""
@@ -271,6 +300,23 @@ def test_double_quote_inside_double_quotes_asks_to_escape_it() -> None:
                       "or use single quotes: title: 'The \"Best\" Hashing'")
 
 
+def test_quoted_items_without_brackets_are_given_the_list_to_write() -> None:
+    # the fix was to escape the quotes between them: one author `Yair Weiss", "Antonio Torralba`, which l2h read as two
+    # names with a stray quote each, and passed
+    p = only('authors: "Yair Weiss", "Antonio Torralba"\nyear: 2020\n')
+    assert (p.line, p.column, p.code) == (2, 21, "yaml-syntax")
+    assert p.message == ('invalid YAML: this " ends the value, and the items after the comma are not read: quoted '
+                         "items separated by commas are a list only between [ and ]")
+    assert p.hint == 'write authors: ["Yair Weiss", "Antonio Torralba"]'
+    fixed = load_yaml(p.hint.removeprefix("write ") + "\n")
+    assert fixed.problems == [] and fixed.value == {"authors": ["Yair Weiss", "Antonio Torralba"]}
+    p = only("tags: 'Image Retrieval', 'LSH',\n")
+    assert p.hint == "write tags: ['Image Retrieval', 'LSH']"
+    p = only('authors:\n  - "Yair Weiss", "Antonio Torralba"\n')
+    assert (p.line, p.column) == (3, 16)
+    assert p.hint == 'write each item on a line of its own: - "Yair Weiss", then - "Antonio Torralba"'
+
+
 def test_value_starting_with_a_doubled_apostrophe_is_read_to_its_real_end() -> None:
     p = only("title: '''Quoted'' isn't'\n")
     assert (p.line, p.column) == (2, 23)
@@ -281,6 +327,15 @@ def test_text_after_a_whole_quoted_value_is_not_taken_for_an_inner_quote() -> No
     p = only('venue: "CVPR" 2008\n')
     assert (p.line, p.column) == (2, 15)
     assert "for each" not in p.hint
+
+
+def test_text_after_a_whole_quoted_value_gets_the_value_to_write() -> None:
+    # the fix was to check the quoting and to wrap the value in double quotes, which it was
+    p = only('title: "DeepBit": Learning Binary Codes\nyear: 2016\n')
+    assert (p.line, p.column, p.code) == (2, 17, "yaml-syntax")
+    assert p.message == "invalid YAML: this text follows a whole value in quotes, and YAML cannot read it"
+    assert p.hint == ('write the whole value in quotes: title: "DeepBit: Learning Binary Codes", or, to keep these '
+                      """quotes as part of it, title: '"DeepBit": Learning Binary Codes'""")
 
 
 def test_colon_hint_for_a_value_in_typographic_quotes_writes_straight_ones() -> None:

@@ -68,6 +68,8 @@ class PaperDraft:
     """Markdown summary; empty for a placeholder."""
     source: str = ""
     """Where the draft came from, for messages (e.g. 'refs.bib entry jegou2011product')."""
+    left_out: list[str] = field(default_factory=list)
+    """What the input held that the paper file will not, and why, for the maintainer to check by hand."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +372,9 @@ def _identifiers(draft: PaperDraft, fields: dict[str, str]) -> None:
     if draft.venue and _ARXIV_IN_TEXT.search(draft.venue) or (draft.venue or "").lower().startswith("arxiv"):
         draft.venue = "arXiv"
     url = fields.get("url", "")
-    if url and check_url(url) is None and "arxiv.org/" not in url and "doi.org/" not in url:
+    problem = check_url(url) if url else None
+    if problem:
+        draft.left_out.append(f'url "{url}" is not carried over: {problem}')
+    elif url and "arxiv.org/" not in url and "doi.org/" not in url:
         draft.links.append(Link(name="Paper", url=url))
 

@@ -69,6 +69,7 @@ def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportRe
     usable_taxonomy(check)
     drafts, problems = read_bibtex(text, bib_file.name)
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])
+    report.notes.extend((d.source, why) for d in drafts for why in d.left_out)
     items = [_Item(d.source, draft_key(d), d) for d in drafts]
     _write_all(check, _select_new(check, items, report, keep_keys=False), report, placeholders=True, dry_run=dry_run)
     return report

@@ -446,6 +446,8 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
             raise L2hError(f"the BibTeX input holds {len(drafts)} entries; `l2h new` takes one "
                            "(use `l2h import bibtex FILE.bib` for many)")
         draft = drafts[0]
+        for why in draft.left_out:
+            say(f"l2h: the BibTeX entry's {why}")
     elif options.arxiv or options.doi:
         ident = f"arXiv {options.arxiv}" if options.arxiv else f"DOI {options.doi}"
         if not options.fetch:
@@ -560,13 +562,13 @@ def format_problems(problems: Sequence[Diagnostic], written: str | None = None) 
 
 
 def _strip_prefix(ident: str | None, prefixes: tuple[str, ...]) -> str | None:
-    """Accept an id the way people paste it: arXiv:1509.02897, https://doi.org/10.…"""
+    """Accept an id the way people paste it: arXiv:1509.02897, DOI: 10.…, https://doi.org/10.…"""
     if not ident:
         return None
     ident = ident.strip()
     for prefix in prefixes:
         if ident.lower().startswith(prefix):
-            return ident[len(prefix):]
+            return ident[len(prefix):].lstrip()
     return ident
 
 

@@ -179,6 +179,13 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
             rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
             "add a line '---' after the last field, before the summary")]
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
+    prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
+    if prose is not None:  # the '---' taken for the closing one is further down, in the summary
+        return None, diagnostics + [error(
+            rel, prose + 1, 1, "unclosed-front-matter",
+            f"front matter opened on line 1 is not closed before line {prose + 1}, which YAML cannot read as a field: "
+            "it reads as the summary",
+            f"add a line '---' above line {prose + 1}, after the last field")]
     for p in doc.problems:
         diagnostics.append(error(rel, p.line, p.column, p.code, p.message, p.hint))
     if doc.problems and not isinstance(doc.value, dict):
@@ -192,8 +199,69 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     reader = _Reader(rel, source.key, doc, facet_ids, closing)
     paper = reader.read(body="\n".join(lines[closing + 1:]))
     diagnostics.extend(reader.diagnostics)
+    second = _second_front_matter(lines, closing)
+    for rule in _heading_rules(lines, closing) if second is None else ():
+        last = not any(line.strip() for line in lines[rule + 1:])
+        diagnostics.append(warning(
+            rel, rule + 1, 1, "summary-heading",
+            "this '---', right under a line of the summary, makes that line a heading",
+            "delete it: the summary needs no closing '---'" if last else
+            "put a blank line above it for a dividing line, or delete it"))
+    if second is not None:
+        diagnostics.append(error(
+            rel, second + 1, 1, "second-front-matter",
+            f"a second front matter starts on line {second + 1}: a file holds one paper, and the fields below would be "
+            "shown as the summary of this one",
+            f"move line {second + 1} and the lines below it into a file of their own in papers/, named by that "
+            "paper's key (see CONTRIBUTING.md)"))
     complete = not any(d.severity == "error" for d in diagnostics)
     return ParsedPaper(paper, reader.positions(), complete, frozenset(reader.unread)), diagnostics
+
+
+_FIELD_LINE = re.compile(r"[A-Za-z_][\w-]* *:(?: |$)")
+"""A line that starts a field of the front matter."""
+_PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
+"""A line of words with no ':' or '#', as a summary has and a front-matter field never."""
+
+
+def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
+    """Return the index of the first line before `closing` that is prose at the start of a line, which YAML cannot
+    read as a field (the front matter's own closing '---' was left out), or None."""
+    first = next((index for index in range(1, closing) if _PROSE.fullmatch(lines[index].rstrip())), None)
+    if first is None or any(_FIELD_LINE.match(line) for line in lines[first + 1:closing]):
+        return None  # fields follow it: a value wrapped onto a line of its own, not the summary
+    return first
+
+
+def _heading_rules(lines: list[str], closing: int) -> list[int]:
+    """Return the indexes of the '---' lines of the summary that Markdown reads as underlining the line above it, which
+    it then shows as a heading (outside code fences; a '$$' formula above one is no heading)."""
+    rules: list[int] = []
+    fence: str | None = None
+    for index in range(closing + 2, len(lines)):
+        line, above = lines[index], lines[index - 1]
+        if fence is None and (opening := re.match(r" {0,3}(`{3,}|~{3,})", above)):
+            fence = opening.group(1)[0] * 3
+        elif fence is not None and above.strip().startswith(fence):
+            fence = None
+        if fence is None and re.fullmatch(r"-{3,} *", line) and above.strip() and not above.strip().endswith("$$"):
+            rules.append(index)
+    return rules
+
+
+_FIELD_OF_A_PAPER = re.compile(r"(?:title|authors?|year) *:(?: |$)")
+"""A line that starts the front matter of a paper."""
+
+
+def _second_front_matter(lines: list[str], closing: int) -> int | None:
+    """Return the index of a '---' line after the front matter that opens another paper's front matter (one pasted
+    below the first), or None."""
+    for index in range(closing + 1, len(lines) - 1):
+        if lines[index].rstrip() == "---":
+            following = next((line for line in lines[index + 1:] if line.strip()), "")
+            if _FIELD_OF_A_PAPER.match(following):
+                return index
+    return None
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -509,7 +577,15 @@ def check_url(url: str) -> str | None:
         return "only http(s) links are allowed" if parts.scheme else "it is not an absolute http(s) URL"
     if not parts.netloc or "&" in parts.netloc or "\\" in url:
         return "it has no valid host name"
+    if "@" in parts.netloc:  # a password pasted along would be published; `https://arxiv.org@evil.example/` misleads
+        return "it holds a user name or password before the host name (user:password@)"
     return None
+
+
+def without_userinfo(url: str) -> str:
+    """Return url without the user name and password before its host name."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 class _Reader:
@@ -533,6 +609,8 @@ class _Reader:
         problems = {(p.line, p.column) for p in doc.problems}
         self.broken = {path for path, point in doc.positions.items() if path and point in problems}
         self.unread: set[str] = {str(path[0]) for path in self.broken}
+        self.misnamed: set[str] = set()
+        """Fields written under a name l2h does not read, reported as the missing field they stand for."""
 
     def positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
         out = dict(self.doc.positions)
@@ -563,9 +641,24 @@ class _Reader:
             column = found + 1 if found >= 0 else column
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
-    def missing(self, name: str, message: str, hint: str) -> None:
-        self.diagnostics.append(error(self.rel, 1, 1, "missing-field", message, hint))
+    def missing(self, name: str, message: str, hint: str, code: str = "missing-field",
+                severity: Callable[..., Diagnostic] = error) -> None:
+        """Record that field `name` is missing: at the line of a field written under another name that stands for
+        it (`Title:`, `titel:`), else at the top of the file."""
         self.unread.add(name)
+        known = sorted(KNOWN_FIELDS | self.facet_ids)
+        meant = {name, "author"} if name == "authors" else {name}  # "Authors" is as like "author" as "authors"
+        written = next((k for k in self.data if isinstance(k, str) and k not in known and closest(k, known) in meant),
+                       None)
+        if written is not None:  # the line is there, under a name l2h does not read
+            self.misnamed.add(written)
+            line, column = self.at((written,), key=True)
+            self.diagnostics.append(severity(self.rel, line, column, code,
+                                             f'{message}: the field "{written}" is not read as {name}',
+                                             f"write {name}: instead of {written}:" + (
+                                                 " (field names are lowercase)" if written.lower() in meant else "")))
+            return
+        self.diagnostics.append(severity(self.rel, 1, 1, code, message, hint))
 
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
         if path in self.broken:
@@ -587,6 +680,8 @@ class _Reader:
                           f'write it in straight quotes: "{_clip(without_typographic_quotes(value))}"')
                 return None
             return value
+        if value is None and path not in self.broken:  # a line left blank (`title:`, `- `): the field says that it is empty, never `quote it: ""`
+            return ""
         raw = self.doc.raw.get(path)
         if raw is not None and not isinstance(value, (list, dict)):
             self.warn(path, "yaml-coercion",
@@ -683,6 +778,11 @@ class _Reader:
                           f"{len(names)} names, {quote_list(names, 6)}",
                           f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
+            in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
+            if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
+                self.fail((name,), "wrong-type", f"author {in_quotes[0]} is in quotes, which are kept as part of the "
+                          "name in a line of names", f"write the names without quotes: {name}: "
+                          + ", ".join(n[1:-1] if n in in_quotes else n for n in names))
             if "{" in text or "}" in text:
                 self.fail((name,), "author-braces", f'{name} "{_clip(text)}" hold braces; they group words of a family '
                           'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '
@@ -692,6 +792,7 @@ class _Reader:
         elif isinstance(value, list):
             quoted: list[bool] = []
             written: list[tuple[str, int]] = []  # each name and its item, in order
+            blank: list[int] = []  # items left empty (a `-` line, `""`): an error where other names are given
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
@@ -704,7 +805,9 @@ class _Reader:
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
                     continue
                 text = self.string((name, i), item, "author")
-                if text is not None:
+                if text is not None and not text.strip():
+                    blank.append(i)
+                elif text is not None:
                     # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
@@ -719,6 +822,9 @@ class _Reader:
                             self.fail((name, i), "authors-family-given", problem.message, problem.hint)
                     for problem in filter(None, (braces_problem(n) for n in found if "," not in n)):
                         self.fail((name, i), "author-braces", problem.message, problem.hint)
+            if names:
+                for i in blank:
+                    self.fail((name, i), "empty-field", "empty author", f"remove the empty entry from {name}")
             pairs = split_pairs(names, quoted)
             if pairs:
                 joined = self.split_pairs(name, names, pairs, quoted)
@@ -858,10 +964,14 @@ class _Reader:
         return "arXiv" if venue.lower() in ("arxiv", "arxiv preprint", "corr") else venue
 
     def tags(self) -> list[str]:
-        if "tags" not in self.data or self.data["tags"] is None:
-            self.warn(("tags",) if "tags" in self.data else (), "no-tags", "the paper has no tags",
-                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]",
-                      key=True)
+        if "tags" not in self.data:
+            self.missing("tags", "the paper has no tags", "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]",
+                         "no-tags", warning)
+            self.unread.discard("tags")
+            return []
+        if self.data["tags"] is None:
+            self.warn(("tags",), "no-tags", "the paper has no tags",
+                      "add tags from taxonomy.yml, e.g. tags: [Image Retrieval]", key=True)
             return []
         value = self.data["tags"]
         if isinstance(value, str):
@@ -932,7 +1042,9 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
+                    bare = without_userinfo(url) if "user:password@" in problem else None
                     self.fail((name, i, "url"), "unsafe-url", f'link "{_clip(url)}" is rejected: {problem}',
+                              f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
                     continue
                 label = re.sub(r"\s+", " ", label).strip() or "Link"
@@ -945,10 +1057,10 @@ class _Reader:
         text = self.string((name,), self.data[name], name)
         if text is None:
             return None
-        text = text.strip()
+        text = written = text.strip()
         for prefix in prefixes:
             if text.lower().startswith(prefix.lower()):
-                text = text[len(prefix):]
+                text = text[len(prefix):].lstrip()  # also `DOI: 10.…`, as a reference list writes it
         hint = f"write {example}, or remove the line if you are not sure"
         if not pattern.match(text):
             why = ""
@@ -963,7 +1075,7 @@ class _Reader:
             why = f": {problem}"
         else:
             return text
-        self.fail((name,), f"{name}-format", f'{name} "{_clip(text)}" is not {example.split(" like ")[0]}{why}', hint)
+        self.fail((name,), f"{name}-format", f'{name} "{_clip(written)}" is not {example.split(" like ")[0]}{why}', hint)
         return None
 
     def distinct_from(self) -> tuple[str, ...]:
@@ -1020,7 +1132,7 @@ class _Reader:
             if name == "bibkey":
                 continue
             extra[name] = value
-            if name not in LEGACY_EXTRA and self.warn_unknown:
+            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")

@@ -12,7 +12,7 @@ from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
 from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
-from l2h_site.parse import ParsedPaper, flow_item
+from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
 KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
@@ -135,6 +135,21 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         if not values:
             if facet.required and facet.id not in parsed.unread:  # an unreadable value has its own error
                 example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
+                if facet.id in paper.facets:  # its line is there, the value left blank (`family:`, `modality: []`)
+                    diagnostics.append(error(rel, *at(facet.id), "missing-facet",
+                                             f'required facet "{facet.id}" ({facet.label}) is empty',
+                                             f"write a value on its line, such as {example}; allowed: "
+                                             f"{quote_list(allowed)}"))
+                    continue
+                names = sorted(KNOWN_FIELDS | {f.id for f in taxonomy.facets})
+                written = next((k for k in paper.extra if closest(k, names) == facet.id), None)
+                if written is not None:  # `Family:`: the line is there, under a name l2h does not read
+                    diagnostics.append(error(rel, *parsed.positions.get(("key", written), at(written)), "missing-facet",
+                                             f'required facet "{facet.id}" ({facet.label}) is not set: the field '
+                                             f'"{written}" is not read as {facet.id}',
+                                             f"write {facet.id}: instead of {written}:" + (
+                                                 " (field names are lowercase)" if written.lower() == facet.id else "")))
+                    continue
                 diagnostics.append(error(rel, 1, 1, "missing-facet", f'required facet "{facet.id}" ({facet.label}) is not set',
                                          f"add a line such as {example}; allowed: {quote_list(allowed)}"))
             continue
@@ -151,6 +166,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             elif facet.value(value) is None:
                 guess = closest(value, allowed)
                 hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
+                parts = [part.strip() for part in re.split(r"[,;]", value)]
+                if len(parts) > 1 and all(facet.value(part) for part in parts):  # `modality: image, text`, as authors
+                    listed = [p for v in values for p in (parts if v == value else [v])]  # the other values kept
+                    hint = (f"write the values as a list: {facet.id}: [{', '.join(listed)}]" if facet.multiple else
+                            f"it takes one value: keep the one that fits best, e.g. {facet.id}: {parts[0]}")
                 diagnostics.append(error(rel, line, column, "unknown-facet-value",
                                          f'"{value}" is not a value of facet "{facet.id}" ({facet.label})', hint))
         if len(set(values)) != len(values):

@@ -54,6 +54,9 @@ _MAPPING_VALUE_PREFIX = re.compile(r" *(?:- +)*[^\s#'\"{}\[\],&*!|>%@`-][^#]*?: 
 """What stands on a line before a value of a block mapping: indentation, list dashes, then 'key: '."""
 _ITEM_PREFIX = re.compile(r" *(?:- +)+")
 """What stands on a line before an item of a block list: indentation and '- '."""
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+_ITEMS_WITHOUT_BRACKETS = re.compile(rf"""(?P<items>{_QUOTED}(?:\s*,\s*{_QUOTED})+)\s*,?""")
+"""Quoted items separated by commas, as a list is written between [ ] (`authors: "A B", "C D"`)."""
 _DROPPED_COMMENT = re.compile(r"[ \t]+#")
 """The gap and '#' that make YAML drop the rest of a line after a plain value."""
 _FIELD_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*))?")
@@ -232,6 +235,14 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if indented is not None:
             doc.problem(*indented)
             return doc
+        unspaced = _unspaced_field(lines, line)
+        if unspaced is not None:
+            doc.problem(*unspaced)
+            return doc
+        wrapped = _unindented_continuation(lines, line)
+        if wrapped is not None:
+            doc.problem(*wrapped)
+            return doc
         early = _quote_closed_early(lines, line, column)
         if early is not None:
             doc.problem(*early)
@@ -297,6 +308,67 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
 
 
+_UNSPACED_FIELD = re.compile(r"(?P<prefix> *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)(?P<value>(?!//)[^\s#].*)")
+"""A field written without the space after its colon (`year:2009`), which YAML reads as text, not as a field."""
+
+
+def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a `key:value` line without the space after the colon, on the line where YAML failed or the one above it
+    (YAML fails only once the text it took for a key has no ': ' after it, often on the next line).
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    above = next((i for i in range(min(line, len(lines)) - 1, -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    for number in (line, above):
+        if number is None or number >= len(lines):
+            continue
+        found = _UNSPACED_FIELD.fullmatch(lines[number].rstrip())
+        if found is not None:
+            key, value = found["key"], found["value"]
+            said = _clip(f"{key}:{value}")
+            return (number, found.end("prefix"), "yaml-syntax",
+                    f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
+                    f"write a space after the colon: {key}: {value}")
+    return None
+
+
+def _unindented_continuation(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a value wrapped onto lines of its own at the left margin (a long title), which YAML reads as a field
+    without its ':' and fails on, on that line or the next.
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    def above(number: int) -> int:  # the nearest line above with text, or -1
+        return next((i for i in range(min(number, len(lines)) - 1, -1, -1) if lines[i].strip()), -1)
+
+    def is_wrapped(number: int) -> bool:  # words at the left margin, no field
+        return 0 <= number < len(lines) and re.match(r"[^\W_]", lines[number]) is not None and ":" not in lines[number]
+
+    for number in (line, above(line)):
+        if not is_wrapped(number):
+            continue
+        while is_wrapped(above(number)):  # a title wrapped twice: from its first wrapped line
+            number = above(number)
+        field = _FIELD_LINE.fullmatch(lines[above(number)]) if above(number) >= 0 else None
+        value = (field["value"] or "").strip() if field else ""
+        if field is None or field["indent"] or field["dashes"] or not value or value[0] in "\"'[{|>&*!#":
+            return None
+        wrapped = [lines[number].strip()]
+        while number + len(wrapped) <= line and is_wrapped(number + len(wrapped)):
+            wrapped.append(lines[number + len(wrapped)].strip())
+        joined = f"{field['key']}: {value} {' '.join(wrapped)}"
+        return (number, 0, "yaml-syntax",
+                (f"invalid YAML: this line goes on with the value of '{field['key']}' above it, but YAML reads a "
+                 "line that starts at the left margin as a new field, and finds no ':'"),
+                f"join it to the line above, {joined}, or indent the wrapped text by two spaces")
+    return None
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
     """Blame a quote inside a quoted value that ends it early (`title: 'It's Hashing'`), when YAML failed after it.
 
@@ -319,9 +391,24 @@ def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, 
     rest = value[end + 1:].strip()
     if end >= len(value) or start + end > column or not rest or rest.startswith("#"):
         return None
+    items = _ITEMS_WITHOUT_BRACKETS.fullmatch(value)
+    if items is not None:  # `authors: "A B", "C D"`: each quoted was read as the whole value, as the first is
+        each = re.findall(_QUOTED, items["items"])
+        return (line, start + end, "yaml-syntax",
+                (f"invalid YAML: this {quote} ends the value, and the items after the comma are not read: quoted "
+                 "items separated by commas are a list only between [ and ]"),
+                f"write {prefix} [{items['items']}]" if prefix.endswith(":") else  # an item of a list: one a line
+                "write each item on a line of its own: " + ", then ".join(f"{prefix} {item}" for item in each))
     closed = value[-1] == quote and len(value) > end + 1
     if not closed and not (quote == "'" and value[end - 1].isalpha() and value[end + 1].isalpha()):
-        return None  # `venue: "CVPR" 2008` is not a quote inside a value; `title: 'It's` is an apostrophe
+        # `venue: "CVPR" 2008`, `title: "DeepBit" Hashing`: not a quote inside a value, but text after a whole one
+        if quote == "'" or "'" in value or "\\" in value or prefix is None or not prefix.endswith(":"):
+            return None
+        inner, after = value[1:end], value[end + 1:]
+        return (line, start + end + 1 + len(after) - len(after.lstrip()), "yaml-syntax",
+                'invalid YAML: this text follows a whole value in quotes, and YAML cannot read it',
+                (f"write the whole value in quotes: {prefix} {_quoted(inner + after)}, or, to keep these quotes "
+                 f"as part of it, {prefix} '{value}'"))
     inner = value[1:-1] if closed else value[1:]
     if quote == "'":
         text = inner.replace("''", "'")
