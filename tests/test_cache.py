@@ -896,3 +896,54 @@ def test_the_names_the_check_compares_with_the_fingerprint_are_those_discover_re
     found = {source.path.name for source in discover_papers(papers, tmp_path)[0]}
     assert found == {"weiss2008spectral.md", "kulis2009learning.markdown"}
     assert {name for name in names if reads_as_paper(name)} == found
+
+
+
+
+def _edit_shared_input(root: Path, name: str) -> None:
+    """A change of taxonomy.yml (a tag's description, on its pages) or l2h.yml (the title, on every page)."""
+    if name == "taxonomy.yml":
+        edit_taxonomy(root, 1)
+    else:
+        path = root / "l2h.yml"
+        path.write_text(path.read_text().replace("title: Cache Review", "title: Cache Review Renamed"))
+
+
+@pytest.mark.parametrize(("name", "undone"), [("taxonomy.yml", False), ("l2h.yml", False), ("l2h.yml", True)])
+def test_pages_made_while_an_input_changed_are_not_stored_under_other_bytes_than_they_were_made_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, undone: bool) -> None:
+    # The page store keeps each page under a hash of what every page depends on (taxonomy, config, templates, static
+    # files): that of the bytes the build's fingerprint hashed, which the build then reads, not of the files a moment
+    # later. taxonomy.yml or l2h.yml saved after the check read it (kept: the pages were made from the old bytes)
+    # stored them under the new bytes' hash, and the next build showed the old ones on the pages it took from the
+    # store; saved before the check read it and undone right after, under the old bytes' hash: the build after the
+    # undo showed the edited ones. A build that read other bytes than its fingerprint hashed (InputReads) now stores
+    # no page.
+    monkeypatch.setattr(cache_module.FileHashes, "RACY_NS", -1)
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    assert_incremental_equals_clean(root, tmp_path, 0, cache)
+    path = root / name
+    saved = path.read_bytes()
+    edit_summary(root, 0)  # a build to run (kept)
+    check, context = build_module.check_site, build_module._context
+
+    def check_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if undone:
+            _edit_shared_input(root, name)  # read so by the check
+        return check(*args, **kwargs)
+
+    def context_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if undone:
+            path.write_bytes(saved)
+        else:
+            _edit_shared_input(root, name)  # after the check read it
+        return context(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "check_site", check_meanwhile)
+    monkeypatch.setattr(build_module, "_context", context_meanwhile)
+    assert build(root, out_dir=root / "_site", cache=cache).written
+    monkeypatch.setattr(build_module, "check_site", check)
+    monkeypatch.setattr(build_module, "_context", context)
+    edit_summary(root, 1)  # the next build renders again what that one changed, and takes the rest from the store
+    assert assert_incremental_equals_clean(root, tmp_path, 1, cache).written

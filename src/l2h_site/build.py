@@ -346,26 +346,25 @@ class _KnownSummaries(MarkdownRenderer):
         return found
 
 
-def page_inputs(config: Config, config_file: Path | None, hashes: FileHashes | None = None) -> str:
-    """Hash what every page can depend on besides its own data: config, taxonomy, templates, static, versions."""
-    inputs = [config.path(p) for p in (config.taxonomy, config.templates_dir, config.static_dir,
-                                         config.resources, config.contributing)]
-    config_path = config_file if config_file is not None else config.root / CONFIG_NAME
-    return digest("pages", files_digest([config_path, *inputs], config.root, hashes), dt.date.today().year, sys.version,
-                  _dependency_versions())
-
-
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
                       hashes: FileHashes | None = None, strays: Sequence[Diagnostic] = (), looked: Looked | None = None,
-                      **options: object) -> str:
+                      pages: list[str] | None = None, **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options, and which
     files are papers beside the papers folder (strays: stray_papers' errors, which every build reports). looked, if
-    given, gets the size and hash of every regular file hashed (files_digest)."""
+    given, gets the size and hash of every regular file hashed (files_digest); pages, if given, the hash of what every
+    page can depend on besides its own data (config, taxonomy, templates, static files, extra pages, versions), for
+    the page store: of the same files as hashed here, not of those a moment later (which a file saved meanwhile makes
+    other bytes than the pages were rendered from)."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
-    return digest("build", files_digest([config_path, *inputs], root, hashes, forget_others=True, looked=looked),
+    starts: list[int] = []
+    listed = files_digest([config_path, *inputs], root, hashes, forget_others=True, looked=looked, starts=starts)
+    if pages is not None:  # every file but the papers' (the second path's)
+        pages.append(digest("pages", listed[:starts[1]] + listed[starts[2]:], dt.date.today().year, sys.version,
+                            _dependency_versions()))
+    return digest("build", listed,
                   [d.path for d in strays],
                   sorted((path, moment.isoformat()) for path, moment in history.items()),
                   dt.date.today().year, sys.version, _dependency_versions(),
@@ -477,8 +476,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     strays = stray_papers(config.root, config.path(config.papers_dir))  # read once: the fingerprint and the check
     # the paper files' hashes, which the check need not look at again (with a cache: what a build is compared by)
     looked: Looked | None = {} if cache is not None else None
+    page_inputs: list[str] = []  # for the page store's keys: what every page depends on, as the fingerprint hashed it
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
-                              looked, strict=strict, check_links=check_links, serving=serving)
+                              looked, page_inputs, strict=strict, check_links=check_links, serving=serving)
     if looked is None:
         reads = None  # a build without a cache: no fingerprint hashed anything to compare with
     if cache is not None and write:
@@ -522,7 +522,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             if given is None:
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
-        store = PageStore(cache, page_inputs(config, config_file, cache.hashes)) if cache is not None else None
+        store = PageStore(cache, page_inputs[0]) if cache is not None else None
         if cache is not None and given is None:  # a one-off build hashes no more files: 9 MB at 20,000 papers
             cache.hashes = FileHashes()
         # named in messages as diagnostics name files: from the review's folder when inside it, else in full
@@ -541,6 +541,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             result.paths, result.page_count, result._sink = sink.paths(), len(sink.pages), sink
             result.seconds = time.perf_counter() - started
             return result
+        unsettled: list[str] = []
         with open_site(target, config.root, protected, stamp=stamp, progress=progress,
                        known=cache.site_files if cache is not None and given is not None else None) as writer:
             # A large one-off build lets go of its papers before Pagefind runs (20,000 papers: the build process held
@@ -577,7 +578,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 if on_commit is not None:
                     on_commit()
             result.changed, result.deleted_paths = writer.changed, tuple(writer.gone)
-        if store is not None:
+        if unsettled and cache is not None:
+            # Pages and cards made from other bytes than their keys say (those the fingerprint hashed) are not kept.
+            cache.cards.clear()
+        elif store is not None:
             store.save()
         if cache is not None:
             unchanged = writer.unchanged if isinstance(writer, SiteUpdater) else None
