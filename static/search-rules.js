@@ -76,10 +76,12 @@
   // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759", "arXiv 2304.04759"), made the bare id that a paper's
   // page shows (and Pagefind indexes without its label, so that "arxiv" alone finds what it did): with its prefix
   // glued on, it is one word that no page has.
+  // An arXiv id, new style (2304.04759) or old (hep-th/9901001, math.GT/0309136), as parse.py accepts them.
+  var ARXIV_ID = "\\b(?:\\d{4}\\.\\d{4,5}|[a-z-]+(?:\\.[a-z]{2})?/\\d{7})";
   function bareIdentifiers(q) {
     return q.replace(/(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:?\s*(?=10\.)/gi, "")
-      .replace(/(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/|\barxiv:?\s*(?=\d{4}\.\d{4,5})/gi, "")
-      .replace(/\b(\d{4}\.\d{4,5})v\d+\b/g, "$1").replace(/\b(\d{4}\.\d{4,5})\.pdf\b/gi, "$1");
+      .replace(new RegExp("(?:https?://)?(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/|\\barxiv:?\\s*(?=" + ARXIV_ID + ")", "gi"), "")
+      .replace(new RegExp("(" + ARXIV_ID + ")(?:v\\d+)?(?:\\.pdf)?(?![\\w.])", "gi"), "$1");
   }
 
   // Where a Pagefind result's page is: the key of the paper, from the address of its page.
@@ -410,9 +412,12 @@
     function fullTextResults(q) {
       q = bareIdentifiers(q);
       if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling, hyphenated or not
-        var words = q.trim().slice(1, -1).trim().split(/[\s\p{Pd}]+/u).filter(Boolean);
+        var typed = q.trim().slice(1, -1).trim().replace(/\s+/g, " ");
+        var words = typed.split(/[\s\p{Pd}]+/u).filter(Boolean);
+        if (!words.length) return Promise.resolve([]);  // punctuation alone: nothing to search for
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
-        var phrases = phraseForms(words).concat(phraseForms(other));
+        // the phrase as typed first: a long one's forms are not every choice of its gaps (phraseForms)
+        var phrases = ['"' + typed + '"'].concat(phraseForms(words), phraseForms(other));
         return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
       }
       function termResults(term) {

@@ -803,6 +803,8 @@ class SearchInBackground:
 
     def finish(self) -> list[Diagnostic]:
         """Wait for the search; hand its files to the sink; return its problems (or raise what it raised)."""
+        if self._thread.is_alive():  # the progress line says what is waited for
+            self.progress.stage("indexing search")
         self._thread.join()
         outcome = self._outcome
         if isinstance(outcome, BaseException) or outcome is None:

@@ -29,6 +29,8 @@ PAPERS = {
     "hen2008quant": ("Theta", 2008, "", "A product-quantisation index and a k means baseline."),
     "ibis2009nearest": ("Iota", 2009, "doi: 10.18653/v1/P18-1190\n", "Graphs for nearest neighbour search."),
     "jay2010nearest": ("Kappa", 2010, "", "Nearest-neighbour graphs."),
+    "kit2011probe": ("Lambda", 2011, "", "A fast multi-probe graph-based bucket index."),
+    "lark2012old": ("Mu", 2012, 'arxiv: "hep-th/9901001"\n', "Codes for images."),
 }
 
 
@@ -67,6 +69,10 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     ("doi:10.1145/1327452.1327494", ["bee2002beta"]),
     ("10.18653/v1/P18-1190", ["ibis2009nearest"]),
     ("https://doi.org/10.18653/v1/P18-1190", ["ibis2009nearest"]),
+    ("hep-th/9901001", ["lark2012old"]),  # an id of the old style, before 2007
+    ("arXiv:hep-th/9901001", ["lark2012old"]),
+    ("arXiv hep-th/9901001", ["lark2012old"]),
+    ("https://arxiv.org/abs/hep-th/9901001v2", ["lark2012old"]),
     ("arxiv", []),  # the labels of the ids are not indexed: no paper here is from arXiv
     ("doi", []),
 ])
@@ -93,6 +99,8 @@ def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> 
     ('"product quantization"', ["hen2008quant"]),
     ('"k-means baseline"', ["hen2008quant"]),
     ('"hashing locality"', []),
+    # longer than four words: every choice of gaps would be too many searches, but the phrase as typed is one
+    ('"fast multi-probe graph-based bucket index"', ["kit2011probe"]),
 ])
 def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """A phrase finds the papers with its words in a row, with a space or a hyphen between them (in either spelling),
