@@ -632,6 +632,10 @@
       if (view.empty) fragment.appendChild(emptyState(view.empty));
       var refocus = focusResults;
       focusResults = false;
+      // A paper's link that has the focus is drawn anew (the search answered after the papers matched here were
+      // shown, as after following a suggestion): the focus stays on that paper, rather than going to the page.
+      var held = results.contains(document.activeElement) && document.activeElement.matches("a.paper-title")
+        ? document.activeElement.getAttribute("href") : null;
       results.textContent = "";
       results.appendChild(fragment);
       results.hidden = false;
@@ -643,6 +647,11 @@
       if (refocus && (!document.activeElement || document.activeElement === document.body)) {
         var first = results.querySelector("a.paper-title");
         if (first) first.focus();
+      } else if (held && (!document.activeElement || document.activeElement === document.body)) {
+        var same = Array.prototype.filter.call(results.querySelectorAll("a.paper-title"), function (link) {
+          return link.getAttribute("href") === held;
+        })[0];
+        if (same) same.focus();
       }
       form.dataset.count = String(view.numbers.length);
       if (printNote) {  // on paper, say that the list goes on (a large review prints what is shown)
@@ -659,6 +668,19 @@
   function emptyState(empty) {
     var box = element("div", "finder-empty");
     box.appendChild(element("p", "", empty.message));
+    if (empty.suggested) {  // a link to the view it leads to: it can be opened in a tab of its own too
+      var mean = element("p", "finder-suggestion", "Did you mean ");
+      var link = element("a", "", "\u201c" + empty.suggested + "\u201d");
+      link.href = location.pathname + toSearch(Object.assign(readControls(), { q: empty.suggested })) + location.hash;
+      link.addEventListener("click", function (event) {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        searchSuggested(empty.suggested);
+      });
+      mean.appendChild(link);
+      mean.appendChild(document.createTextNode("?"));
+      box.appendChild(mean);
+    }
     var loosen = element("div", "finder-loosen");
     if (empty.ways.length) {
       var intro = element("p", "", "To see papers, remove one choice:");
@@ -690,10 +712,11 @@
     return box;
   }
 
-  // An empty view: {message, none, ways, text}. message says why nothing matches (and, for years before or after
-  // every paper, which years the papers are from); ways are the choices whose removal alone would show papers, with
-  // how many, most first and equal counts in the order of the form; none says that no such choice exists; text is
-  // what the status announces. The counts are final: an empty view is shown only once the search has answered.
+  // An empty view: {message, none, ways, suggested, text}. message says why nothing matches (and, for years before or
+  // after every paper, which years the papers are from); ways are the choices whose removal alone would show papers,
+  // with how many, most first and equal counts in the order of the form; none says that no such choice exists;
+  // suggested is the query with its misspelt words corrected, or "" (see suggestedQuery); text is what the status
+  // announces, the suggestion with it. The counts are final: an empty view is shown only once the search has answered.
   // unavailable: "" or, when the search failed, the note that says so (see unavailableNote), which begins message (the
   // status has it from apply).
   function emptyView(state, found, unavailable) {
@@ -707,7 +730,123 @@
     ways.sort(function (a, b) { return b.count - a.count || a.order - b.order; });
     var none = ways.length || found.parts.length < 2 ? "" : (state.q ? "Removing the search or any one filter"
       : "Removing any one filter") + " alone would still show none.";
-    return { message: unavailable + message, none: none, ways: ways, text: none ? message + " " + none : message };
+    var suggested = suggestedQuery(state);
+    var text = suggested ? message + " Did you mean \u201c" + suggested + "\u201d?" : message;
+    return { message: unavailable + message, none: none, ways: ways, suggested: suggested,
+             text: none ? text + " " + none : text };
+  }
+
+  // ----- "Did you mean …?" -----
+  // A query that finds no papers because of a misspelt word ("spectral hashign") is offered the query with each
+  // word that no paper has replaced by the closest word that papers have: within a Damerau-Levenshtein distance
+  // (adjacent letters swapped count one) of 1 for a word of 4 to 7 letters and of 2 for a longer one, the most
+  // frequent of the closest, and the first in alphabetical order of those. Words of 3 letters or less are left as
+  // they are (too many words are that close to them). The words are those of the texts that words are matched in
+  // locally (see loadTexts and loadLocal): a small review's, or any review's once the search index cannot be used; a
+  // large review searched through Pagefind has none here, and offers nothing (no more data is loaded for it).
+  var SUGGESTED_PAPERS = 20000;  // the papers whose words are read: bounds the work at the largest reviews
+  var vocabulary = null;         // {texts, abstracts: what it was made of, byLength: length -> [[word, count]]}
+
+  // The words of what is matched locally, by length, with how often each occurs; made once, and again only when
+  // the abstracts have come since.
+  function suggestionWords() {
+    if (!texts) return null;
+    if (vocabulary && vocabulary.texts === texts && vocabulary.abstracts === abstracts) return vocabulary;
+    var counts = new Map();
+    function add(text) {
+      var words = text.match(/\p{L}+/gu) || [];
+      for (var w = 0; w < words.length; w++) counts.set(words[w], (counts.get(words[w]) || 0) + 1);
+    }
+    var n = Math.min(texts.length, SUGGESTED_PAPERS);
+    for (var i = 0; i < n; i++) {
+      add(texts[i]);
+      if (abstracts && abstracts[knownKeys[i]]) add(abstracts[knownKeys[i]]);
+    }
+    var byLength = {};
+    counts.forEach(function (count, word) { (byLength[word.length] = byLength[word.length] || []).push([word, count]); });
+    vocabulary = { texts: texts, abstracts: abstracts, byLength: byLength, papers: n };
+    return vocabulary;
+  }
+
+  // The optimal string alignment distance of a and b (Damerau-Levenshtein where no letter is edited twice), or
+  // limit + 1 as soon as it is sure to be more than limit.
+  function editDistance(a, b, limit) {
+    var before = null, last = [], row;
+    for (var j = 0; j <= b.length; j++) last.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var d = Math.min(last[j] + 1, row[j - 1] + 1, last[j - 1] + (a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1));
+        if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
+          d = Math.min(d, before[j - 2] + 1);
+        }
+        row.push(d);
+        if (d < least) least = d;
+      }
+      if (least > limit) return limit + 1;  // a swap reaches back a row, but never below that row's diagonal
+      before = last;
+      last = row;
+    }
+    return last[b.length];
+  }
+
+  // Whether some paper has this (folded) word, in any spelling, as the local matching tests it (see filters).
+  function isHeld(word, words) {
+    var forms = spellings(word);
+    for (var i = 0; i < words.papers; i++) {
+      var summary = abstracts ? abstracts[knownKeys[i]] || "" : "";
+      for (var f = 0; f < forms.length; f++) {
+        if (texts[i].indexOf(forms[f]) >= 0 || summary.indexOf(forms[f]) >= 0) return true;
+      }
+    }
+    return false;
+  }
+
+  // The closest word of the vocabulary to a (folded) word of 4 letters or more, or "".
+  function closestWord(word, words) {
+    var limit = word.length > 7 ? 2 : 1;
+    var best = "", bestDistance = limit + 1, bestCount = 0;
+    for (var length = word.length - limit; length <= word.length + limit; length++) {
+      (words.byLength[length] || []).forEach(function (entry) {
+        var d = editDistance(word, entry[0], limit);
+        if (d > limit || d > bestDistance) return;
+        if (d < bestDistance || entry[1] > bestCount || (entry[1] === bestCount && entry[0] < best)) {
+          best = entry[0];
+          bestDistance = d;
+          bestCount = entry[1];
+        }
+      });
+    }
+    return best;
+  }
+
+  // The query to suggest for a view that shows no papers: state.q with each misspelt word corrected, if that
+  // finds papers with the same filters; else "". Only words of letters alone are corrected: a word with punctuation
+  // (a phrase's quote, an identifier) is matched here as typed, punctuation and all (see filters).
+  function suggestedQuery(state) {
+    var words = state.q ? suggestionWords() : null;
+    if (!words) return "";
+    var changed = false;
+    var corrected = state.q.split(/\s+/).map(function (token) {
+      var word = fold(token);
+      if (word.length < 4 || !/^\p{L}+$/u.test(word) || isHeld(word, words)) return token;
+      var closest = closestWord(word, words);
+      if (!closest) return token;
+      changed = true;
+      return closest;
+    }).join(" ");
+    if (!changed) return "";
+    var found = selectPapers(Object.assign({}, state, { q: corrected }));
+    return found.numbers.length ? corrected : "";
+  }
+
+  // Search for the query suggested, as if the reader had typed it: a step of the history, which Back undoes.
+  function searchSuggested(q) {
+    query.value = q;
+    linkNote = "";
+    focusResults = true;
+    saveUrl(apply(true), "commit");
   }
 
   // What a search that failed leaves: the words matched as typed (no stems, but each spelling) in what the page has.

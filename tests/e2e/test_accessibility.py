@@ -157,6 +157,18 @@ def search_held(query: str) -> Callable[[Any], None]:
     return act
 
 
+def search_misspelt(page: Any) -> None:
+    """Search for a misspelt query where the search index cannot be loaded (so that the paged review's page matches
+    words itself, as a small review's does): nothing matches, and "Did you mean …?" offers the query spelt right."""
+    finder_ready(page)
+    for blocked in ("**/static/search-worker.js", "**/pagefind/**"):
+        page.route(blocked, lambda route: route.abort())
+    search("spectral hashign")(page)
+    expect(page.locator("#finder-results .finder-suggestion a")).to_have_text("\u201cspectral hashing\u201d")
+    for blocked in ("**/static/search-worker.js", "**/pagefind/**"):
+        page.unroute(blocked)
+
+
 def filter_and_open_the_map(page: Any) -> None:
     """Tick a tag, choose a method family and a first year, and unfold the topic map, which marks the matches."""
     finder_ready(page)
@@ -227,6 +239,7 @@ FINDER_STATES = [
           interactive=True),
     State("all papers, filtered, the topic map open", "papers/", filter_and_open_the_map, interactive=True),
     State("all papers, nothing found", "papers/", search("zzyzx"), interactive=True),
+    State("all papers, nothing found for a misspelt word, a suggestion", "papers/", search_misspelt, interactive=True),
 ]
 PAGED_STATES = [
     State("a year's papers, a title with a wide formula", "papers/2011/"),
