@@ -75,6 +75,14 @@ def test_cli_reports_a_broken_taxonomy(site: Site, capsys: pytest.CaptureFixture
     assert captured.out == "" and captured.err.startswith("taxonomy.yml:")
 
 
+def test_cli_prints_the_schema_beside_a_config_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"l2h.yml": "resources: links.md\n"})  # a page named but missing: a warning, the schema is still right
+    assert main(["schema", "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == paper_schema(load_taxonomy(root / "taxonomy.yml", "taxonomy.yml")[0])
+    assert captured.err.startswith('l2h.yml:1:12: warning[config-page-missing]: resources "links.md" does not exist')
+
+
 GOOD = {"title": "Spectral Hashing", "authors": "Yair Weiss", "year": 2008, "tags": ["Image Retrieval"],
         "family": "unsupervised", "modality": ["image"]}
 BAD: list[tuple[str, dict[str, Any], str]] = [

@@ -8,7 +8,7 @@ import pytest
 
 from l2h_site.config import load_config
 from l2h_site.markup import MarkdownRenderer, plain_text, render_inline, sanitise
-from l2h_site.model import RenderedPage
+from l2h_site.model import Config, RenderedPage
 from l2h_site.taxonomy import load_taxonomy
 from l2h_site.textutil import normalise_term, slugify
 from l2h_site.validate import derive_key
@@ -132,6 +132,57 @@ def test_plain_addresses_are_fine(tmp_path: Path, value: str) -> None:
     (tmp_path / "l2h.yml").write_text(f"base_url: {value}\n")
     config, diagnostics = load_config(tmp_path)
     assert diagnostics == [] and config.base_url == value
+
+
+@pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
+                                 "contributing"])
+@pytest.mark.parametrize("value", ["''", '"   "'])
+def test_an_empty_path_is_one_error_at_its_line(tmp_path: Path, key: str, value: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"title: A review\n{key}: {value}\n")
+    config, diagnostics = load_config(tmp_path)
+    kind = "folder" if key.endswith("_dir") else "file"
+    default = getattr(Config(root=tmp_path), key)
+    assert [(d.severity, d.code, d.line, d.column, d.message, d.hint) for d in diagnostics] == [
+        ("error", "config-empty", 2, len(key) + 3, f'setting "{key}" must not be empty',
+         f"name the {kind}, e.g. {key}: {default}, or leave the setting out")]
+    assert getattr(config, key) == default, "the rest of the check uses the default, not the review's folder"
+
+
+@pytest.mark.parametrize("value", ["..", "/etc", "../papers", "papers/../..", "./../shared"])
+def test_a_papers_dir_outside_the_review_is_one_error_at_its_line(tmp_path: Path, value: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"title: A review\npapers_dir: {value}\n")
+    config, diagnostics = load_config(tmp_path)
+    assert [(d.severity, d.code, d.line, d.column, d.message) for d in diagnostics] == [
+        ("error", "config-papers-dir", 2, 13, (f'papers_dir "{value}" is outside the review\'s folder: l2h reads papers '
+                                               "from a folder inside it (their pages link to them in the repository)"))]
+    assert config.papers_dir == "papers"
+
+
+@pytest.mark.parametrize("value", ["papers", "content/papers", "papers/../papers", "./papers", "..papers"])
+def test_a_papers_dir_inside_the_review_is_fine(tmp_path: Path, value: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"papers_dir: {value}\n")
+    config, diagnostics = load_config(tmp_path)
+    assert diagnostics == [] and config.papers_dir == value
+
+
+def test_a_page_named_in_the_config_that_is_missing_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "l2h.yml").write_text("resources: links.md\ncontributing: docs\n")
+    _, diagnostics = load_config(tmp_path)
+    assert [(d.severity, d.code, d.line, d.column, d.message, d.hint) for d in diagnostics] == [
+        ("warning", "config-page-missing", 1, 12, 'resources "links.md" does not exist, so the site has no Resources page',
+         "create links.md (a markdown file: a # title line, then the page), or remove the setting"),
+        ("warning", "config-page-missing", 2, 15, 'contributing "docs" is a folder, so the site has no Contributing page',
+         "name its markdown file, e.g. contributing: docs/CONTRIBUTING.md, or remove the setting")]
+    (tmp_path / "links.md").write_text("# Links\n")
+    (tmp_path / "docs" / "CONTRIBUTING.md").write_text("# Contributing\n")
+    (tmp_path / "l2h.yml").write_text("resources: links.md\ncontributing: docs/CONTRIBUTING.md\n")
+    assert load_config(tmp_path)[1] == []
+
+
+def test_the_default_pages_may_be_missing_silently(tmp_path: Path) -> None:
+    (tmp_path / "l2h.yml").write_text("title: A review\n")  # no resources.md, no CONTRIBUTING.md: no such pages
+    assert load_config(tmp_path)[1] == []
 
 
 # --- markup ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from l2h_site.cache import InputReads
-from l2h_site.diagnostics import Diagnostic, L2hError, error
+from l2h_site.diagnostics import Diagnostic, L2hError, error, warning
 from l2h_site.model import Config
 from l2h_site.textutil import closest, describe_value
 from l2h_site.write import check_output_dir
@@ -55,6 +55,18 @@ def _base_url_fix(base_url: str) -> str:
     if bare and "://" not in bare and web_address_problem("https://" + bare) is None:
         return f"write the absolute address: base_url: https://{bare.rstrip('/')}/"
     return "write the absolute address, e.g. https://learning2hash.github.io/"
+
+
+PATH_SETTINGS = ("papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources", "contributing")
+"""The settings that name a folder or file of the review."""
+
+
+def is_outside(relative: str) -> bool:
+    """Tell whether a path written in l2h.yml leaves the review's folder: absolute, or climbing out with '..'
+    (as written: a folder of the review that is a symbolic link to elsewhere stays inside)."""
+    if os.path.isabs(relative) or Path(relative).drive:
+        return True
+    return os.path.normpath(relative).replace(os.sep, "/").split("/")[0] == ".."
 
 
 def source_folders(config: Config) -> list[Path]:
@@ -125,6 +137,23 @@ def load_config(root: Path, config_file: Path | None = None,
                                      number_hint))
             continue
         values[str(key)] = value
+    for key in PATH_SETTINGS:  # the folder itself (or a file named by spaces) is never meant
+        value = values.get(key)
+        if isinstance(value, str) and not value.strip():
+            line, column = doc.positions.get((key,), (1, 1))
+            kind = "folder" if key.endswith("_dir") else "file"
+            diagnostics.append(error(rel, line, column, "config-empty", f'setting "{key}" must not be empty',
+                                     f"name the {kind}, e.g. {key}: {getattr(default, key)}, or leave the setting out"))
+            del values[key]
+    papers_dir = values.get("papers_dir")
+    if isinstance(papers_dir, str) and is_outside(papers_dir):
+        line, column = doc.positions.get(("papers_dir",), (1, 1))
+        diagnostics.append(error(rel, line, column, "config-papers-dir",
+                                 f'papers_dir "{papers_dir}" is outside the review\'s folder: l2h reads papers from a '
+                                 "folder inside it (their pages link to them in the repository)",
+                                 "keep the papers in a folder of the review, such as papers, and set papers_dir: papers "
+                                 "(or leave the setting out)"))
+        del values["papers_dir"]
     base_url = values.get("base_url")
     if isinstance(base_url, str):
         problem = base_url_problem(base_url)
@@ -154,6 +183,18 @@ def load_config(root: Path, config_file: Path | None = None,
                                      "set output_dir to a folder of its own, such as _site"))
             del values["output_dir"]
     config = dataclasses.replace(default, **values)  # type: ignore[arg-type]
+    for key in ("resources", "contributing"):  # named, a page that is not there is said, not silently left out
+        value = values.get(key)
+        if isinstance(value, str) and not config.path(value).is_file():
+            line, column = doc.positions.get((key,), (1, 1))
+            page = key.capitalize()
+            if config.path(value).is_dir():
+                problem, hint = "is a folder", f"name its markdown file, e.g. {key}: {value.rstrip('/')}/{getattr(default, key)}"
+            else:
+                problem, hint = "does not exist", f"create {value} (a markdown file: a # title line, then the page)"
+            diagnostics.append(warning(rel, line, column, "config-page-missing",
+                                       f'{key} "{value}" {problem}, so the site has no {page} page',
+                                       f"{hint}, or remove the setting"))
     if "output_dir" in values:  # refused here, it is reported at its line with the file's other problems
         try:
             check_output_dir(config.path(config.output_dir), root, source_folders(config))

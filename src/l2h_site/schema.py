@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from l2h_site.config import load_config
-from l2h_site.diagnostics import format_text
+from l2h_site.diagnostics import format_text, is_failure
 from l2h_site.model import Facet, Taxonomy
 from l2h_site.parse import MAX_AUTHORS, MAX_TAGS, MAX_TITLE_CHARS
 from l2h_site.taxonomy import load_taxonomy
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     taxonomy, more = load_taxonomy(config.path(config.taxonomy), config.taxonomy)
     if problems or more:
         sys.stderr.write(format_text(problems + more))
+    if is_failure(problems + more, False):  # a warning, such as a resources page l2h.yml names but lacks, is no failure
         return 1
     sys.stdout.write(json.dumps(paper_schema(taxonomy), indent=2, ensure_ascii=False) + "\n")
     return 0
