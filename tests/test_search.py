@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -184,90 +182,3 @@ def test_the_dev_server_reads_again_only_the_pages_whose_files_changed_to_key_th
     served, clean = snapshot(builder.output_dir()), snapshot(root / "clean")
     served.pop(".l2h-site"), clean.pop(".l2h-site")
     assert served == clean
-
-
-WAITING_PAGEFIND = """#!/bin/sh
-echo "$@" >> "{log}"
-waited=0
-while [ ! -e "{flag}" ] && [ $waited -lt 200 ]; do sleep 0.05; waited=$((waited + 1)); done
-if [ -e "{flag}" ]; then echo "the stats page was rendered while Pagefind ran" >> "{log}"; fi
-if [ -e "{flag}" ] && [ -e "{hold}" ]; then exec sleep 60; fi
-exec "{real}" "$@"
-"""
-"""Pagefind that first waits up to 10 s for the flag file (logging whether it came), then runs the real one, or, while
-the hold file exists too, a process that takes a minute; each run's arguments go to the log."""
-
-
-def _waiting_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: bool = False) -> tuple[Path, Path]:
-    """Put WAITING_PAGEFIND in Pagefind's place and make rendering the stats page create its flag: return the log and
-    the flag."""
-    import pagefind_bin
-
-    import l2h_site.render as render_module
-
-    log, flag, fake = tmp_path / "pagefind.log", tmp_path / "flag", tmp_path / "pagefind"
-    fake.write_text(WAITING_PAGEFIND.format(log=log, flag=flag, hold=tmp_path / "hold" if hold else "/nonexistent",
-                                            real=pagefind_bin.get_executable()), encoding="utf-8")
-    fake.chmod(0o755)
-    if hold:
-        (tmp_path / "hold").touch()
-    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: str(fake))
-    stats = render_module.review_stats
-
-    def flagged(*args: object) -> object:
-        flag.touch()
-        return stats(*args)
-
-    monkeypatch.setattr(render_module, "review_stats", flagged)
-    return log, flag
-
-
-def test_pagefind_runs_while_the_pages_about_the_whole_review_are_rendered(
-        site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search index is made in the background while the build renders its last pages (the papers list, the
-    stats, the topic map, the sitemap), which are not searched: in l2h serve, Pagefind's run for the edited paper's
-    bundle (0.1-0.2 s at 5,000 papers) no longer adds to each rebuild. The site is the one a build makes otherwise."""
-    root = site({"papers/weiss2008spectral.md": PAPER})
-    log, _ = _waiting_pagefind(tmp_path, monkeypatch)
-    result = build(root, out_dir=root / "_site")
-    assert result.written and not result.diagnostics
-    assert "the stats page was rendered while Pagefind ran" in log.read_text(encoding="utf-8")
-    monkeypatch.undo()
-    assert build(root, out_dir=root / "clean", use_cache=False).written
-    built, clean = snapshot(root / "_site"), snapshot(root / "clean")
-    built.pop(".l2h-site"), clean.pop(".l2h-site")  # each records its own output folder
-    assert built == clean
-
-
-def test_a_build_ended_while_pagefind_runs_in_the_background_stops_it(
-        site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that ends with an exception (Ctrl-C) while Pagefind runs beside it terminates Pagefind and removes its
-    temporary folder before the exception goes on; the site stays as the last build left it."""
-    import l2h_site.render as render_module
-
-    root = site({"papers/weiss2008spectral.md": PAPER})
-    assert build(root, out_dir=root / "_site").written
-    before = snapshot(root / "_site")
-    (root / "papers/weiss2008spectral.md").write_text(PAPER.replace("Spectral Hashing", "Spectral Hashing Again"),
-                                                      encoding="utf-8")
-    log, _ = _waiting_pagefind(tmp_path, monkeypatch, hold=True)
-    stats = render_module.review_stats
-
-    def interrupted(*args: object) -> object:
-        stats(*args)  # creates the flag: Pagefind then holds
-        deadline = time.monotonic() + 10
-        while not re.search(r"--site (\S+)", log.read_text(encoding="utf-8") if log.exists() else ""):
-            assert time.monotonic() < deadline, "Pagefind did not start"
-            time.sleep(0.01)
-        time.sleep(0.2)  # it reads the flag and holds
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(render_module, "review_stats", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build(root, out_dir=root / "_site")
-    found = re.search(r"--site (\S+)", log.read_text(encoding="utf-8"))
-    assert found is not None
-    scratch = Path(found.group(1)).parent
-    assert "the stats page was rendered while Pagefind ran" in log.read_text(encoding="utf-8")
-    assert scratch.name.startswith("l2h-search-") and not scratch.exists()
-    assert snapshot(root / "_site") == before

@@ -8,7 +8,6 @@ import os
 import posixpath
 import re
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -684,36 +683,26 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
     moved = redirects(site)
     r.many([(address, "redirect.html", {"view": view}, None) for address, view in moved.items()])
-    searching = None
     if config.search and not search_later:
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
             site.topic_map  # noqa: B018
-        # Pagefind runs while the pages about the whole review are rendered: they are not searched.
-        searching = SearchInBackground([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
+        r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
                                        keep_memos)
-    try:
-        searched_at = len(r.diagnostics)
-        finder = finder_files(site)
-        progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
-                       done=len(sink.paths()))
-        for page in finder:
-            sink.add(page)
-        # The topic map was computed beside the paper pages and the search index: its pages come last.
-        site.topic_map  # noqa: B018 - wait for it here, not inside a template
-        r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
-        r.page("stats/index.html", "stats.html", stats=review_stats(p.paper for p in site.papers))
-        if site.topic_map:
-            r.page("papers/topic-map.svg", "topic-map.svg")
-        r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-            p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
-        sink.add(RenderedPage("robots.txt",
-                              f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
-        if searching is not None:
-            r.diagnostics[searched_at:searched_at] = searching.finish()  # in the order of a build without it
-    finally:
-        if searching is not None:
-            searching.cancel()
+    finder = finder_files(site)
+    progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
+                   done=len(sink.paths()))
+    for page in finder:
+        sink.add(page)
+    # The topic map was computed beside the paper pages and the search index: its pages come last.
+    site.topic_map  # noqa: B018 - wait for it here, not inside a template
+    r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
+    r.page("stats/index.html", "stats.html", stats=review_stats(p.paper for p in site.papers))
+    if site.topic_map:
+        r.page("papers/topic-map.svg", "topic-map.svg")
+    r.page("sitemap.xml", "sitemap.xml", urls=sorted(
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
+    sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
 
 
@@ -728,95 +717,15 @@ def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None 
     each page's file held for the search (index_search's locate).
     """
     progress.stage("indexing search")
-    found, problems = index_search(_searched_pages(keys, sink), cache, bundle_pages,
+    papers = {f"publications/{key}/index.html" for key in keys}  # not the old addresses of renamed papers
+    found, problems = index_search([page for page in _stored_pages(sink) if page.path in papers], cache, bundle_pages,
                                    sink.location if keep_memos else None, progress)
-    _add_search(found, keys, sink, cache, keep_memos, progress)
-    return problems
-
-
-def _searched_pages(keys: Sequence[str], sink: PageSink) -> list[RenderedPage]:
-    """The pages of the sink that are searched: the papers' own (not the old addresses of renamed papers)."""
-    papers = {f"publications/{key}/index.html" for key in keys}
-    return [page for page in _stored_pages(sink) if page.path in papers]
-
-
-def _add_search(found: list[RenderedPage], keys: Sequence[str], sink: PageSink, cache: BuildCache | None,
-                keep_memos: bool, progress: Progress) -> None:
-    """Hand the sink the search bundles' files and the finder's file of search ids (none without bundles)."""
     if found:
         found.append(finder_search_file(keys, found, cache.search_ids if cache is not None and keep_memos else None))
     progress.stage("writing pages", len(sink.paths()) + len(found), done=len(sink.paths()))
     for page in found:
         sink.add(page)
-
-
-class _Cancelled(BaseException):
-    """The build that started a search in the background ended without it (SearchInBackground.cancel)."""
-
-
-class _StopChecks(Progress):
-    """The progress of a search in the background: raises _Cancelled once cancelled, and passes the build's own
-    progress the search's checks for a stop (advance(0): l2h serve's StopPoints raise there) unless that one draws a
-    line on a terminal, which only the build's thread does."""
-
-    def __init__(self, outer: Progress, cancelled: threading.Event) -> None:
-        super().__init__(enabled=False)
-        self.outer = outer
-        self.cancelled = cancelled
-
-    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
-        self.advance(0)
-
-    def advance(self, count: int = 1) -> None:
-        if self.cancelled.is_set():
-            raise _Cancelled
-        if not self.outer.enabled:
-            self.outer.advance(0)
-
-
-class SearchInBackground:
-    """Index the sink's paper pages in a thread of their own, which mostly waits for Pagefind, while the build
-    renders its last pages; finish() then hands the sink the search files, as render_search would have.
-
-    Only the pages are taken from the sink here (in the build's thread); the thread reads them (from disk: the sink
-    stages them) and uses the cache's search memos, which nothing else uses meanwhile. Whatever the search raises
-    (l2h serve's BuildStopped) is raised by finish(); cancel() (a build that ends otherwise) makes the search give up
-    at its next check (Pagefind is terminated, its temporary folder removed) and waits for that.
-    """
-
-    def __init__(self, keys: Sequence[str], sink: PageSink, cache: BuildCache | None, progress: Progress,
-                 bundle_pages: int | None, keep_memos: bool) -> None:
-        self.keys, self.sink, self.cache, self.progress, self.keep_memos = keys, sink, cache, progress, keep_memos
-        progress.stage("indexing search")
-        self._cancelled = threading.Event()
-        self._outcome: tuple[list[RenderedPage], list[Diagnostic]] | BaseException | None = None
-        pages = _searched_pages(keys, sink)
-        self._thread = threading.Thread(target=self._run, name="l2h-search", daemon=True, args=(
-            pages, cache, bundle_pages, sink.location if keep_memos else None, _StopChecks(progress, self._cancelled)))
-        self._thread.start()
-
-    def _run(self, *args: Any) -> None:
-        try:
-            self._outcome = index_search(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed to the build's thread by finish()
-            self._outcome = exc
-
-    def finish(self) -> list[Diagnostic]:
-        """Wait for the search; hand its files to the sink; return its problems (or raise what it raised)."""
-        if self._thread.is_alive():  # the progress line says what is waited for
-            self.progress.stage("indexing search")
-        self._thread.join()
-        outcome = self._outcome
-        if isinstance(outcome, BaseException) or outcome is None:
-            raise outcome if outcome is not None else RuntimeError("the search thread ended without an outcome")
-        found, problems = outcome
-        _add_search(found, self.keys, self.sink, self.cache, self.keep_memos, self.progress)
-        return problems
-
-    def cancel(self) -> None:
-        """Make a search still running give up, and wait until it has (nothing if it ended)."""
-        self._cancelled.set()
-        self._thread.join()
+    return problems
 
 
 def redirects(site: SiteContext) -> dict[str, PaperView]:
