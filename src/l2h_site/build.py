@@ -464,7 +464,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
            warm: WarmChild | None, serving: bool, held: ExitStack) -> BuildResult:
     started = time.perf_counter()
     # what is read of the inputs besides the papers, for the check to compare with what the fingerprint hashed
-    reads: InputReads | None = InputReads(root.resolve())
+    # (without a cache, no fingerprint hashes anything to compare with)
+    reads = InputReads(root.resolve()) if use_cache else None
     config, _ = load_config(root, config_file, reads)  # to find the inputs: l2h.yml may change before the fingerprint
     cache = (given or BuildCache(config.root)) if use_cache else None
     target = out_dir if out_dir is not None else config.path(config.output_dir)
@@ -479,8 +480,6 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     page_inputs: list[str] = []  # for the page store's keys: what every page depends on, as the fingerprint hashed it
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
                               looked, page_inputs, strict=strict, check_links=check_links, serving=serving)
-    if looked is None:
-        reads = None  # a build without a cache: no fingerprint hashed anything to compare with
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict):

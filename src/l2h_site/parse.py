@@ -26,6 +26,7 @@ from l2h_site.names import (
 )
 from l2h_site.textutil import (
     TYPOGRAPHIC_QUOTES,
+    clip,
     closest,
     describe_value,
     first_invisible,
@@ -676,8 +677,8 @@ class _Reader:
                 return None
             if TYPOGRAPHIC_QUOTES.match(value):
                 self.fail(path, "typographic-quotes",
-                          f"{what} {_clip(value)} is in typographic quotes, which YAML keeps as part of the text",
-                          f'write it in straight quotes: "{_clip(without_typographic_quotes(value))}"')
+                          f"{what} {clip(value)} is in typographic quotes, which YAML keeps as part of the text",
+                          f'write it in straight quotes: "{clip(without_typographic_quotes(value))}"')
                 return None
             return value
         if value is None and path not in self.broken:  # a line left blank (`title:`, `- `): the field says that it is empty, never `quote it: ""`
@@ -774,7 +775,7 @@ class _Reader:
             flipped = bibtex_names(text)
             if flipped is not None:
                 self.fail((name,), "authors-bibtex-style",
-                          f'{name} "{_clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
+                          f'{name} "{clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
                           f"{len(names)} names, {quote_list(names, 6)}",
                           f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
                 return flipped
@@ -784,7 +785,7 @@ class _Reader:
                           "name in a line of names", f"write the names without quotes: {name}: "
                           + ", ".join(n[1:-1] if n in in_quotes else n for n in names))
             if "{" in text or "}" in text:
-                self.fail((name,), "author-braces", f'{name} "{_clip(text)}" hold braces; they group words of a family '
+                self.fail((name,), "author-braces", f'{name} "{clip(text)}" hold braces; they group words of a family '
                           'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '
                           'authors',
                           f"write {name} as a YAML list, one name an item: {name}: "
@@ -1043,7 +1044,7 @@ class _Reader:
                 problem = check_url(url)
                 if problem:
                     bare = without_userinfo(url) if "user:password@" in problem else None
-                    self.fail((name, i, "url"), "unsafe-url", f'link "{_clip(url)}" is rejected: {problem}',
+                    self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
                     continue
@@ -1075,7 +1076,7 @@ class _Reader:
             why = f": {problem}"
         else:
             return text
-        self.fail((name,), f"{name}-format", f'{name} "{_clip(written)}" is not {example.split(" like ")[0]}{why}', hint)
+        self.fail((name,), f"{name}-format", f'{name} "{clip(written)}" is not {example.split(" like ")[0]}{why}', hint)
         return None
 
     def distinct_from(self) -> tuple[str, ...]:
@@ -1093,7 +1094,7 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list):
-            example = _clip(value.strip(), 60) if isinstance(value, str) and value.strip() else "oldkey2006title"
+            example = clip(value.strip(), 60) if isinstance(value, str) and value.strip() else "oldkey2006title"
             self.fail(("former_keys",), "wrong-type",
                       f"former_keys must be a list of the paper's old keys, got {describe_value(value)}",
                       f"write former_keys: [{example}]")
@@ -1144,6 +1145,3 @@ class _Reader:
         return extra
 
 
-def _clip(text: str, limit: int = 80) -> str:
-    text = text.encode("unicode_escape").decode("ascii") if any(ord(c) < 32 for c in text) else text
-    return text if len(text) <= limit else text[: limit - 1] + "…"

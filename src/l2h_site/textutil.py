@@ -133,6 +133,12 @@ read as quotes: pasted from such a page in place of "…". The text within holds
 (“Deep” hashing is “hard” is a title that quotes two words, not one in quotes). Groups 1 to 3: the text within."""
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """Text for a message: control characters escaped, cut to limit characters with an ellipsis."""
+    text = text.encode("unicode_escape").decode("ascii") if any(ord(c) < 32 for c in text) else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def without_typographic_quotes(text: str) -> str:
     """Return text without the typographic quotes around it, if it is wrapped in them."""
     match = TYPOGRAPHIC_QUOTES.match(text)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from l2h_site.textutil import decode_utf8, without_typographic_quotes
+from l2h_site.textutil import clip, decode_utf8, without_typographic_quotes
 
 try:  # the C composer is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader
@@ -227,29 +227,12 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             return doc
         if mark is not None and any(p.line == doc.at(line, 0)[0] for p in doc.problems):
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
-        opener = _unclosed_opener(exc, text, lines)
-        if opener is not None:
-            doc.problem(*opener)
-            return doc
-        indented = _indented_field(lines, line)
-        if indented is not None:
-            doc.problem(*indented)
-            return doc
-        unspaced = _unspaced_field(lines, line)
-        if unspaced is not None:
-            doc.problem(*unspaced)
-            return doc
-        wrapped = _unindented_continuation(lines, line)
-        if wrapped is not None:
-            doc.problem(*wrapped)
-            return doc
-        early = _quote_closed_early(lines, line, column)
-        if early is not None:
-            doc.problem(*early)
-            return doc
-        after = _text_after_brackets(lines, line, column)
-        if after is not None:
-            doc.problem(*after)
+        # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
+        explained = (_unclosed_opener(exc, text, lines) or _indented_field(lines, line) or _unspaced_field(lines, line)
+                     or _unindented_continuation(lines, line) or _quote_closed_early(lines, line, column)
+                     or _text_after_brackets(lines, line, column))
+        if explained is not None:
+            doc.problem(*explained)
             return doc
         if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
             line, column = exc.context_mark.line, exc.context_mark.column
@@ -312,21 +295,25 @@ _UNSPACED_FIELD = re.compile(r"(?P<prefix> *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)(?
 """A field written without the space after its colon (`year:2009`), which YAML reads as text, not as a field."""
 
 
+def _text_line_above(lines: list[str], line: int) -> int:
+    """The index of the nearest line above this one that holds text (not blank, not a comment), or -1."""
+    return next((i for i in range(min(line, len(lines)) - 1, -1, -1)
+                 if lines[i].strip() and not lines[i].lstrip().startswith("#")), -1)
+
+
 def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
     """Blame a `key:value` line without the space after the colon, on the line where YAML failed or the one above it
     (YAML fails only once the text it took for a key has no ': ' after it, often on the next line).
 
     Returns the arguments of YamlDoc.problem.
     """
-    above = next((i for i in range(min(line, len(lines)) - 1, -1, -1)
-                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
-    for number in (line, above):
-        if number is None or number >= len(lines):
+    for number in (line, _text_line_above(lines, line)):
+        if not 0 <= number < len(lines):
             continue
         found = _UNSPACED_FIELD.fullmatch(lines[number].rstrip())
         if found is not None:
             key, value = found["key"], found["value"]
-            said = _clip(f"{key}:{value}")
+            said = clip(f"{key}:{value}", 60)
             return (number, found.end("prefix"), "yaml-syntax",
                     f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
                     f"write a space after the colon: {key}: {value}")
@@ -339,18 +326,16 @@ def _unindented_continuation(lines: list[str], line: int) -> tuple[int, int, str
 
     Returns the arguments of YamlDoc.problem.
     """
-    def above(number: int) -> int:  # the nearest line above with text, or -1
-        return next((i for i in range(min(number, len(lines)) - 1, -1, -1) if lines[i].strip()), -1)
-
     def is_wrapped(number: int) -> bool:  # words at the left margin, no field
         return 0 <= number < len(lines) and re.match(r"[^\W_]", lines[number]) is not None and ":" not in lines[number]
 
-    for number in (line, above(line)):
+    for number in (line, _text_line_above(lines, line)):
         if not is_wrapped(number):
             continue
-        while is_wrapped(above(number)):  # a title wrapped twice: from its first wrapped line
-            number = above(number)
-        field = _FIELD_LINE.fullmatch(lines[above(number)]) if above(number) >= 0 else None
+        while is_wrapped(_text_line_above(lines, number)):  # a title wrapped twice: from its first wrapped line
+            number = _text_line_above(lines, number)
+        top = _text_line_above(lines, number)  # the field whose value goes on here
+        field = _FIELD_LINE.fullmatch(lines[top]) if top >= 0 else None
         value = (field["value"] or "").strip() if field else ""
         if field is None or field["indent"] or field["dashes"] or not value or value[0] in "\"'[{|>&*!#":
             return None
@@ -363,10 +348,6 @@ def _unindented_continuation(lines: list[str], line: int) -> tuple[int, int, str
                  "line that starts at the left margin as a new field, and finds no ':'"),
                 f"join it to the line above, {joined}, or indent the wrapped text by two spaces")
     return None
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
