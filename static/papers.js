@@ -721,16 +721,17 @@
   // it, without drawing the view again (the focus may be on one of its buttons).
   function showSuggestion(empty, suggested) {
     empty.suggested = suggested;
-    empty.text = suggestionText(empty);
+    empty.text = emptyText(empty);
     var box = results.querySelector(".finder-empty");
     if (box && !box.querySelector(".finder-suggestion")) box.insertBefore(suggestionLine(suggested), box.children[1]);
   }
 
   // An empty view: {message, said, none, ways, suggested, text}. message says why nothing matches (and, for years
-  // before or after every paper, which years the papers are from), said the same without `unavailable`; ways are the choices whose removal alone would show papers,
-  // with how many, most first and equal counts in the order of the form; none says that no such choice exists;
-  // suggested is the query with its misspelt words corrected, or "" (see suggestedQuery; a large review's comes later:
-  // see showSuggestion); text is what the status announces, the suggestion with it. The counts are final: an empty view is shown only once the search has answered.
+  // before or after every paper, which years the papers are from), said the same without `unavailable`; ways are the
+  // choices whose removal alone would show papers, with how many, most first and equal counts in the order of the
+  // form; none says that no such choice exists; suggested is the query with its misspelt words corrected, or "" (see
+  // suggestedQuery; a large review's comes later: see showSuggestion); text is what the status announces, the
+  // suggestion with it (emptyText). The counts are final: an empty view is shown only once the search has answered.
   // unavailable: "" or, when the search failed, the note that says so (see unavailableNote), which begins message (the
   // status has it from apply).
   function emptyView(state, found, unavailable) {
@@ -744,13 +745,14 @@
     ways.sort(function (a, b) { return b.count - a.count || a.order - b.order; });
     var none = ways.length || found.parts.length < 2 ? "" : (state.q ? "Removing the search or any one filter"
       : "Removing any one filter") + " alone would still show none.";
-    var empty = { message: unavailable + message, said: message, none: none, ways: ways, suggested: suggestedQuery(state) };
-    empty.text = suggestionText(empty);
+    var empty = { message: unavailable + message, said: message, none: none, ways: ways,
+                  suggested: suggestedQuery(state) };
+    empty.text = emptyText(empty);
     return empty;
   }
 
   // What the status says of an empty view: why, the suggestion, and that removing one choice would not help.
-  function suggestionText(empty) {
+  function emptyText(empty) {
     var text = empty.suggested ? empty.said + " Did you mean \u201c" + empty.suggested + "\u201d?" : empty.said;
     return empty.none ? text + " " + empty.none : text;
   }
@@ -855,13 +857,13 @@
     return found.numbers.length ? corrected : "";
   }
 
-  // A query with each word of 4 letters or more that is not held (isHeld: a test of a folded word) replaced by the
+  // A query with each word of 4 letters or more that is not held (held: a test of a folded word) replaced by the
   // closest word of words ({byLength}); "" if no word was replaced.
-  function correctedQuery(q, words, isHeld) {
+  function correctedQuery(q, words, held) {
     var changed = false;
     var corrected = q.split(/\s+/).map(function (token) {
       var word = fold(token);
-      if (word.length < 4 || !/^\p{L}+$/u.test(word) || isHeld(word)) return token;
+      if (word.length < 4 || !/^\p{L}+$/u.test(word) || held(word)) return token;
       var closest = closestWord(word, words);
       if (!closest) return token;
       changed = true;
@@ -1060,7 +1062,8 @@
       if (later) status.setAttribute("aria-busy", "true");
       announce(unavailable + (empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote, searching || !!later);
+        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
+        searching || !!later);
       var drawn = render();
       if (later) {
         Promise.all([later, drawn]).then(function (answers) {
