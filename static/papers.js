@@ -5,7 +5,8 @@
 // The data is fetched in pieces so that a review of 20,000 papers stays light (see finder.py):
 // papers/finder.json (years, venues, tag and facet postings: what filtering needs), the cards of the
 // results on screen (papers/cards/<n>.json), the sort ranks on the first sort by title or venue,
-// and the Pagefind index plus each paper's Pagefind id on the first search.
+// the Pagefind index plus each paper's Pagefind id on the first search, and the papers' words
+// (papers/finder-words.json) when a search of a large review finds nothing, for its "Did you mean …?".
 (function () {
   "use strict";
   var form = document.getElementById("finder");
@@ -423,7 +424,7 @@
   // out (counts): each such list counts the papers that every other filter lets through, as faceted search does, so
   // that "CVPR (3)" is what choosing CVPR would show now. The years, the query and the tags bound every count (a
   // paper must have every ticked tag: a tag's count is of the papers it would leave, among those shown).
-  function filters(state) {
+  function filters(state, searched) {
     var list = [];
     var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
     if (!isNaN(from) || !isNaN(to)) {
@@ -449,7 +450,7 @@
     // quote of a phrase being typed shows every paper, not "No papers match".
     var terms = fold(state.q).split(/\s+/).filter(l2hSearch.queryWord).map(spellings);
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
-      var hits = fullText.hits && fullText.q === state.q ? fullText.hits : null;
+      var hits = searched ? searched.hits : fullText.hits && fullText.q === state.q ? fullText.hits : null;
       list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {
         if (hits && hits[i]) return true;
         if (!texts) return false;
@@ -466,8 +467,9 @@
   // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any, parts, without}. any
   // counts each list's "Any" option: the papers that the other filters let through, by facet and under "venue".
   // without[p] counts the papers that only filter p keeps out: what removing its choice alone would show.
-  function selectPapers(state) {
-    var parts = filters(state);
+  // searched: {hits} of a search of state.q other than the reader's (see suggestFromList); else the reader's.
+  function selectPapers(state, searched) {
+    var parts = filters(state, searched);
     var found = { numbers: [], venues: new Int32Array(data.venues.length), facets: {}, tags: {}, any: { venue: 0 },
                   parts: parts, without: new Int32Array(parts.length) };
     Object.keys(data.facets).forEach(function (facet) { found.facets[facet] = {}; found.any[facet] = 0; });
@@ -668,19 +670,7 @@
   function emptyState(empty) {
     var box = element("div", "finder-empty");
     box.appendChild(element("p", "", empty.message));
-    if (empty.suggested) {  // a link to the view it leads to: it can be opened in a tab of its own too
-      var mean = element("p", "finder-suggestion", "Did you mean ");
-      var link = element("a", "", "\u201c" + empty.suggested + "\u201d");
-      link.href = location.pathname + toSearch(Object.assign(readControls(), { q: empty.suggested })) + location.hash;
-      link.addEventListener("click", function (event) {
-        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-        event.preventDefault();
-        searchSuggested(empty.suggested);
-      });
-      mean.appendChild(link);
-      mean.appendChild(document.createTextNode("?"));
-      box.appendChild(mean);
-    }
+    if (empty.suggested) box.appendChild(suggestionLine(empty.suggested));
     var loosen = element("div", "finder-loosen");
     if (empty.ways.length) {
       var intro = element("p", "", "To see papers, remove one choice:");
@@ -712,11 +702,36 @@
     return box;
   }
 
-  // An empty view: {message, none, ways, suggested, text}. message says why nothing matches (and, for years before or
-  // after every paper, which years the papers are from); ways are the choices whose removal alone would show papers,
-  // with how many, most first and equal counts in the order of the form; none says that no such choice exists;
-  // suggested is the query with its misspelt words corrected, or "" (see suggestedQuery); text is what the status
-  // announces, the suggestion with it. The counts are final: an empty view is shown only once the search has answered.
+  // "Did you mean “…”?": a link to the view it leads to, which can be opened in a tab of its own too.
+  function suggestionLine(suggested) {
+    var mean = element("p", "finder-suggestion", "Did you mean ");
+    var link = element("a", "", "\u201c" + suggested + "\u201d");
+    link.href = location.pathname + toSearch(Object.assign(readControls(), { q: suggested })) + location.hash;
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      searchSuggested(suggested);
+    });
+    mean.appendChild(link);
+    mean.appendChild(document.createTextNode("?"));
+    return mean;
+  }
+
+  // Add a suggestion found later (suggestFromList) to the empty view shown: after its message, as emptyState puts
+  // it, without drawing the view again (the focus may be on one of its buttons).
+  function showSuggestion(empty, suggested) {
+    empty.suggested = suggested;
+    empty.text = emptyText(empty);
+    var box = results.querySelector(".finder-empty");
+    if (box && !box.querySelector(".finder-suggestion")) box.insertBefore(suggestionLine(suggested), box.children[1]);
+  }
+
+  // An empty view: {message, said, none, ways, suggested, text}. message says why nothing matches (and, for years
+  // before or after every paper, which years the papers are from), said the same without `unavailable`; ways are the
+  // choices whose removal alone would show papers, with how many, most first and equal counts in the order of the
+  // form; none says that no such choice exists; suggested is the query with its misspelt words corrected, or "" (see
+  // suggestedQuery; a large review's comes later: see showSuggestion); text is what the status announces, the
+  // suggestion with it (emptyText). The counts are final: an empty view is shown only once the search has answered.
   // unavailable: "" or, when the search failed, the note that says so (see unavailableNote), which begins message (the
   // status has it from apply).
   function emptyView(state, found, unavailable) {
@@ -730,10 +745,16 @@
     ways.sort(function (a, b) { return b.count - a.count || a.order - b.order; });
     var none = ways.length || found.parts.length < 2 ? "" : (state.q ? "Removing the search or any one filter"
       : "Removing any one filter") + " alone would still show none.";
-    var suggested = suggestedQuery(state);
-    var text = suggested ? message + " Did you mean \u201c" + suggested + "\u201d?" : message;
-    return { message: unavailable + message, none: none, ways: ways, suggested: suggested,
-             text: none ? text + " " + none : text };
+    var empty = { message: unavailable + message, said: message, none: none, ways: ways,
+                  suggested: suggestedQuery(state) };
+    empty.text = emptyText(empty);
+    return empty;
+  }
+
+  // What the status says of an empty view: why, the suggestion, and that removing one choice would not help.
+  function emptyText(empty) {
+    var text = empty.suggested ? empty.said + " Did you mean \u201c" + empty.suggested + "\u201d?" : empty.said;
+    return empty.none ? text + " " + empty.none : text;
   }
 
   // ----- "Did you mean …?" -----
@@ -742,8 +763,11 @@
   // (adjacent letters swapped count one) of 1 for a word of 4 to 7 letters and of 2 for a longer one, the most
   // frequent of the closest, and the first in alphabetical order of those. Words of 3 letters or less are left as
   // they are (too many words are that close to them). The words are those of the texts that words are matched in
-  // locally (see loadTexts and loadLocal): a small review's, or any review's once the search index cannot be used; a
-  // large review searched through Pagefind has none here, and offers nothing (no more data is loaded for it).
+  // locally (see loadTexts and loadLocal): a small review's, or any review's once the search index cannot be used,
+  // and the suggestion is checked by matching it there. A large review searched through Pagefind holds no such texts:
+  // its words are those of papers/finder-words.json (finder.py's word_list: the same texts' words, folded, of 4
+  // letters or more, with their counts), fetched the first time a search finds nothing, and the suggestion is
+  // searched through Pagefind as a query typed is (see suggestFromList). Without that file, nothing is suggested.
   var SUGGESTED_PAPERS = 20000;  // the papers whose words are read: bounds the work at the largest reviews
   var vocabulary = null;         // {texts, abstracts: what it was made of, byLength: length -> [[word, count]]}
 
@@ -827,18 +851,66 @@
   function suggestedQuery(state) {
     var words = state.q ? suggestionWords() : null;
     if (!words) return "";
+    var corrected = correctedQuery(state.q, words, function (word) { return isHeld(word, words); });
+    if (!corrected) return "";
+    var found = selectPapers(Object.assign({}, state, { q: corrected }));
+    return found.numbers.length ? corrected : "";
+  }
+
+  // A query with each word of 4 letters or more that is not held (held: a test of a folded word) replaced by the
+  // closest word of words ({byLength}); "" if no word was replaced.
+  function correctedQuery(q, words, held) {
     var changed = false;
-    var corrected = state.q.split(/\s+/).map(function (token) {
+    var corrected = q.split(/\s+/).map(function (token) {
       var word = fold(token);
-      if (word.length < 4 || !/^\p{L}+$/u.test(word) || isHeld(word, words)) return token;
+      if (word.length < 4 || !/^\p{L}+$/u.test(word) || held(word)) return token;
       var closest = closestWord(word, words);
       if (!closest) return token;
       changed = true;
       return closest;
     }).join(" ");
-    if (!changed) return "";
-    var found = selectPapers(Object.assign({}, state, { q: corrected }));
-    return found.numbers.length ? corrected : "";
+    return changed ? corrected : "";
+  }
+
+  // Whether an empty view of this query may have a suggestion from the word list: the page holds no texts to find
+  // one in, and Pagefind answers searches, which check it.
+  function isSuggestedLater(state) {
+    return !!state.q && !texts && typeof find === "function" && !fullText.failed;
+  }
+
+  var listed = null;             // promise of the word list, {byLength, held: Set of its words}
+  function listWords() {
+    if (!listed) {
+      listed = getJson("papers/finder-words.json").then(function (file) {
+        var byLength = {}, held = new Set();
+        file.words.forEach(function (group) {
+          group[1].split(" ").forEach(function (word) {
+            if (!word) return;
+            held.add(word);
+            (byLength[word.length] = byLength[word.length] || []).push([word, group[0]]);
+          });
+        });
+        return { byLength: byLength, held: held };
+      });
+      listed.catch(function () { listed = null; });  // asked again by the next search that finds nothing
+    }
+    return listed;
+  }
+
+  // Resolve to the query to suggest for a view of a large review that shows no papers, from the word list: state.q
+  // with each word that the list lacks (in every spelling) corrected, if Pagefind finds papers for it that the same
+  // filters let through; else "" (also if the list or the search fails).
+  function suggestFromList(state) {
+    return listWords().then(function (words) {
+      var corrected = correctedQuery(state.q, words, function (word) {
+        return spellings(word).some(function (form) { return words.held.has(form); });
+      });
+      if (!corrected) return "";
+      return find(corrected).then(hitsOf).then(function (hits) {
+        var found = selectPapers(Object.assign({}, state, { q: corrected }), { hits: hits });
+        return found.numbers.length ? corrected : "";
+      });
+    }).catch(function () { return ""; });
   }
 
   // Search for the query suggested, as if the reader had typed it: a step of the history, which Back undoes.
@@ -984,10 +1056,22 @@
       var empty = numbers.length || searching ? null : emptyView(state, found, unavailable);
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
+      // A large review's suggestion comes later, from its word list and the search index: the status stays busy
+      // until then, so that a screen reader reads the view once, with the suggestion if there is one.
+      var later = empty && !empty.suggested && isSuggestedLater(state) ? suggestFromList(state) : null;
+      if (later) status.setAttribute("aria-busy", "true");
       announce(unavailable + (empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote, searching);
-      render();
+        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
+        searching || !!later);
+      var drawn = render();
+      if (later) {
+        Promise.all([later, drawn]).then(function (answers) {
+          if (seq !== applySeq || view.empty !== empty) return;  // the reader has moved on
+          if (answers[0]) showSuggestion(empty, answers[0]);
+          announce(unavailable + empty.text + linkNote, false);
+        });
+      }
     }, function () {  // the order's data did not load; an error in drawing is not taken for that (a page error)
       if (seq === applySeq) status.textContent = "Sorting is unavailable: its data could not be loaded.";
     });

@@ -16,10 +16,11 @@ from conftest import snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 
+from l2h_site import finder
 from l2h_site.build import build, check_site
 from l2h_site.context import PaperView
 from l2h_site.diagnostics import format_text
-from l2h_site.finder import _base36, _ranks, fixed_width, fold, posting, search_id_file
+from l2h_site.finder import _base36, _ranks, count_words, fixed_width, fold, posting, search_id_file
 from l2h_site.model import Paper
 
 Site = Callable[[dict[str, str | bytes]], Path]
@@ -177,6 +178,48 @@ def test_without_search_there_is_no_ids_file_but_the_finder_works(site: Site) ->
     files = built(site, {**PAPERS, "l2h.yml": "search: false\n"})
     assert "papers/finder-search.json" not in files
     assert "papers/finder.json" in files and "papers/cards/0.json" in files
+
+
+WORDS = {"version": 1, "words": [
+    [10, "image"],  # each paper's modality (its value and label) and two papers' tag "Image Retrieval"
+    [6, "unsupervised"],
+    [3, "quantisation"],
+    [2, "quantization retrieval supervised"],
+    [1, ("antonio codebooks codes cvpr data eclair eigenfunctions error fergus gong graph hashing herve iterative jane "
+         "jegou laplacian lazebnik nearest neighbor neurips preprint product projected quantised reduce rotates search "
+         "small spectral subvectors svetlana thresholded torralba tpami transformers venue weiss with without yair "
+         "yunchao")],
+]}
+"""The word list of PAPERS: words of 4 letters or more of the titles, authors, venues, tags, facet values and labels
+and summaries, folded ("Éclair", "Hervé Jégou"), the most frequent first and alike ones in alphabetical order."""
+
+
+def test_the_word_list_holds_the_papers_words_folded_with_their_counts(site: Site) -> None:
+    root = site(PAPERS)
+    first = build(root, out_dir=root / "one", use_cache=False)
+    assert first.written, [d.message for d in first.diagnostics]
+    words = (root / "one" / "papers" / "finder-words.json").read_bytes()
+    assert json.loads(words) == WORDS
+    assert words.startswith(b'{"version":1,"words":[[10,"image"],[6,"unsupervised"]')  # compact, keys sorted
+    # Deterministic: the same bytes from a second build, and from a build through the cache, which lists it.
+    assert build(root, out_dir=root / "two", use_cache=False).written
+    assert (root / "two" / "papers" / "finder-words.json").read_bytes() == words
+    assert build(root, out_dir=root / "three").written
+    assert build(root, out_dir=root / "three").written  # from the cache
+    assert (root / "three" / "papers" / "finder-words.json").read_bytes() == words
+
+
+def test_the_word_list_keeps_the_most_frequent_words_in_whole_groups(site: Site, monkeypatch: Any) -> None:
+    # Of 4 words at most: the words counted once or twice would make 7, so none of them is kept.
+    monkeypatch.setattr(finder, "MAX_WORDS", 4)
+    words = json.loads(built(site, PAPERS)["papers/finder-words.json"])
+    assert words == {"version": 1, "words": WORDS["words"][:3]}
+
+
+def test_words_are_folded_runs_of_letters_of_4_or_more_as_the_page_reads_them() -> None:
+    assert count_words("Hervé Jégou, x² Straße: naïve ab abc abcd²efgh 1234 l2hash ℓ₁-norm NORM efgh²abcd") == {
+        "herve": 1, "jegou": 1, "straße": 1, "naive": 1, "abcd": 2, "efgh": 2, "hash": 1, "norm": 2}
+    assert count_words("Spectral Hashing, by Y. Weiss: hashing") == {"spectral": 1, "hashing": 2, "weiss": 1}
 
 
 def test_year_pages_list_every_paper_of_their_year_with_links_to_the_next(site: Site) -> None:

@@ -67,6 +67,12 @@ def test_a_misspelt_word_is_corrected_and_the_suggestion_searches(page: Any, bas
 def test_the_closest_word_is_suggested(page: Any, base_url: str, mode: str, query: str, suggested: str) -> None:
     """Following the suggestion shows the papers that typing the corrected query shows."""
     open_finder(page, base_url, mode, "?q=" + quote_plus(suggested))
+    assert_suggestion_shows_typed(page, base_url, query, suggested)
+
+
+def assert_suggestion_shows_typed(page: Any, base_url: str, query: str, suggested: str) -> None:
+    """With the page open at ?q=<suggested>: typing query suggests `suggested`, and following the suggestion shows the
+    papers shown now."""
     expect(page.locator("#finder-status")).to_contain_text(f"matching \u201c{suggested}\u201d.")
     expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     typed = sorted(visible_keys(page))
