@@ -22,6 +22,7 @@ from l2h_site.context import PaperView
 from l2h_site.diagnostics import format_text
 from l2h_site.finder import _base36, _ranks, count_words, fixed_width, fold, posting, search_id_file
 from l2h_site.model import Paper
+from l2h_site.serve import SiteBuilder
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -214,6 +215,56 @@ def test_the_word_list_keeps_the_most_frequent_words_in_whole_groups(site: Site,
     monkeypatch.setattr(finder, "MAX_WORDS", 4)
     words = json.loads(built(site, PAPERS)["papers/finder-words.json"])
     assert words == {"version": 1, "words": WORDS["words"][:3]}
+
+
+def test_a_served_rebuild_counts_again_only_the_changed_papers_words(site: Site, monkeypatch: Any) -> None:
+    # l2h serve keeps the word list's counts between rebuilds (finder.WordCounts): after each change the list must
+    # be the one a clean build makes, though only the papers that changed were counted again.
+    root = site(PAPERS)
+    counted: list[list[str]] = []
+    real = finder._count_papers
+
+    def spy(views: Any, labels: Any) -> Any:
+        counted.append(sorted(view.paper.key for view in views))
+        return real(views, labels)
+
+    monkeypatch.setattr(finder, "_count_papers", spy)
+    builder = SiteBuilder(root=root, keep_warm=False)
+    spectral = root / "papers" / "weiss2008spectral.md"
+
+    def same_as_a_clean_build(step: str) -> None:
+        served = (builder.output_dir() / "papers" / "finder-words.json").read_bytes()
+        out = root / f"clean-{step}"
+        assert build(root, out_dir=out, use_cache=False).written
+        assert served == (out / "papers" / "finder-words.json").read_bytes(), step
+
+    try:
+        assert builder.rebuild().ok
+        assert counted == [[], sorted(p.split("/")[1][:-3] for p in PAPERS)]  # the first build counts every paper
+        same_as_a_clean_build("first")
+        counted.clear()
+        spectral.write_text(spectral.read_text().replace("graph Laplacian", "Laplacian eigenmaps, revisited"))
+        assert builder.rebuild().ok
+        assert counted == [["weiss2008spectral"], ["weiss2008spectral"]]  # its old words off, its new ones on
+        same_as_a_clean_build("edited")
+        counted.clear()
+        (root / "papers" / "charikar2002similarity.md").write_text(paper(
+            "Similarity Estimation Techniques from Rounding Algorithms", "Moses Charikar", 2002, "Image Retrieval",
+            "unsupervised", "STOC", "Random hyperplanes give a sketch of the angle between vectors."))
+        spectral.unlink()
+        assert builder.rebuild().ok
+        assert counted == [["weiss2008spectral"], ["charikar2002similarity"]]  # one gone, one new
+        same_as_a_clean_build("added and removed")
+        counted.clear()
+        taxonomy = root / "taxonomy.yml"
+        taxonomy.write_text(taxonomy.read_text().replace("label: Unsupervised", "label: Without labels"))
+        assert builder.rebuild().ok
+        served_counts = counted[:]  # the clean build counts too
+        same_as_a_clean_build("label")
+        assert served_counts == [[], sorted(["charikar2002similarity", *(p.split("/")[1][:-3] for p in PAPERS
+                                                              if "weiss" not in p)])]  # a label changed: all again
+    finally:
+        builder.close()
 
 
 def test_words_are_folded_runs_of_letters_of_4_or_more_as_the_page_reads_them() -> None:

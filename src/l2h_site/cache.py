@@ -118,6 +118,9 @@ class BuildCache:
         """What each search fragment of the last build names (finder.search_ids): by the fragment's path and bytes,
         the paper's key and its search id, kept between the builds of l2h serve (5,000 fragments decompressed and
         parsed after each edit)."""
+        self.word_counts: Any = None
+        """The counts of the finder's word list of the last build (finder.WordCounts), kept between the builds of l2h
+        serve: only the papers that changed are counted again."""
         self.page_keys = RememberedDigests()
         """The pages' keys (PageStore.key) and what they are made of, by their parts, kept between the builds of l2h
         serve (10,000 hashes after each edit at 5,000 papers)."""

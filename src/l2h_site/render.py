@@ -28,7 +28,7 @@ from l2h_site.config import base_path
 from l2h_site.context import PaperView, SiteContext, feed_view
 from l2h_site.diagnostics import Diagnostic, and_other_pages, error, warning
 from l2h_site.feed import atom_date, feed_papers
-from l2h_site.finder import author_list, finder_files, finder_search_file
+from l2h_site.finder import WordCounts, author_list, finder_files, finder_search_file
 from l2h_site.markup import title_heading, unfocusable_boxes
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage
@@ -689,7 +689,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             site.topic_map  # noqa: B018
         r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
                                        keep_memos)
-    finder = finder_files(site)
+    if keep_memos and cache is not None and views and cache.word_counts is None:
+        cache.word_counts = WordCounts()
+    finder = finder_files(site, cache.word_counts if keep_memos and cache is not None and views else None, views)
     progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
     for page in finder:
