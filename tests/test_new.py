@@ -555,3 +555,27 @@ def test_a_broken_taxonomy_stops_new_and_both_imports_alike(
     assert capsys.readouterr().err == (
         "l2h: error: taxonomy.yml is missing or broken; run `l2h check` to see its errors, and fix them first\n")
     assert sorted(p.name for p in root.iterdir()) == ["static", "taxonomy.yml", "templates"]
+
+
+@pytest.mark.parametrize("command", [["new", "--title", "T", "--authors", "Ann Lee", "--year", "2020"],
+                                     ["import", "bibtex", str(FIXTURES / "refs.bib")],
+                                     ["import", "jekyll", str(FIXTURES / "jekyll")]])
+@pytest.mark.parametrize(("config", "said"), [
+    ("title: X\npapers_dir: ../elsewhere\n",
+     ("l2h.yml:2:13: error[config-papers-dir]: papers_dir \"../elsewhere\" is outside the review's folder: l2h reads "
+     "papers from a folder inside it (their pages link to them in the repository)\n"
+     "  help: keep the papers in a folder of the review, such as papers, and set papers_dir: papers "
+     "(or leave the setting out)\n")),
+    ("title: X\n papers_dir: notes\n",
+     ("l2h.yml:2:2: error[yaml-syntax]: invalid YAML: 'papers_dir:' is indented deeper than 'title:' above it, so it is "
+     "not read as a field\n  help: write 'papers_dir:' at the start of the line, like the other fields\n")),
+])
+def test_a_broken_config_stops_new_and_both_imports_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str], command: list[str], config: str, said: str) -> None:
+    # with its errors l2h.yml falls back to the defaults: the papers were written to papers/, which it does not read
+    root = site({"l2h.yml": config})
+    assert main([*command, "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("l2h: error: l2h.yml has errors, so nothing was written; fix them first:\n" + said)
+    assert err.endswith("1 error(s), 0 warning(s) in 1 file\n")
+    assert sorted(p.name for p in root.iterdir()) == ["l2h.yml", "static", "taxonomy.yml", "templates"]

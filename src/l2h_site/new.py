@@ -27,7 +27,8 @@ import yaml
 
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
-from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
+from l2h_site.config import CONFIG_NAME
+from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
@@ -186,8 +187,21 @@ def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
                  former_keys=tuple(draft.former_keys))
 
 
+def usable_config(check: CheckResult) -> None:
+    """Refuse (L2hError) a review whose l2h.yml has errors, each said at its line with its fix.
+
+    With them the config falls back to its defaults, and papers would be written where the review does not read
+    them (a papers_dir refused, an l2h.yml that is no YAML).
+    """
+    broken = [d for d in check.diagnostics if d.path == CONFIG_NAME and d.severity == "error"]
+    if broken:
+        raise L2hError(f"{CONFIG_NAME} has errors, so nothing was written; fix them first:\n"
+                       + format_text(broken).rstrip("\n"))
+
+
 def usable_taxonomy(check: CheckResult) -> Taxonomy:
-    """The review's taxonomy; refuse (L2hError) when it is missing or has errors, since nothing can be checked."""
+    """The review's taxonomy; refuse (L2hError) when it or l2h.yml has errors, since nothing can be checked."""
+    usable_config(check)
     rel = check.config.taxonomy
     if is_failure([d for d in check.diagnostics if d.path == rel], False):
         raise L2hError(f"{rel} is missing or broken; run `l2h check` to see its errors, and fix them first")
