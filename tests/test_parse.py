@@ -612,3 +612,72 @@ def test_a_whole_name_in_braces_is_one_name_that_does_not_split() -> None:
     _, diagnostics = parse(list_paper('"{Barnes, Inc.}, Ann Lee"'))
     assert [(d.code, d.hint) for d in diagnostics] == [
         ("author-braces", 'write authors as a YAML list, one name an item: authors: ["{Barnes, Inc.}", "Ann Lee"]')]
+
+
+# --- look-alike punctuation typed with a CJK input method or pasted from a word processor ------------------------
+
+FIELDS = ["title: Deep hashing", "authors: Ann Lee, Bo Chen", "venue: CVPR", "year: 2020", "tags: [X]",
+          "family: supervised"]
+
+
+def paper_with(at: int, *lines: str) -> str:
+    """A paper file whose field at index at (0: title) is replaced by lines."""
+    return "---\n" + "\n".join([*FIELDS[:at], *lines, *FIELDS[at + 1:]]) + "\n---\nS\n"
+
+
+@pytest.mark.parametrize("at", range(len(FIELDS)))
+def test_a_full_width_colon_is_blamed_on_its_own_line_with_the_ascii_colon_as_the_fix(at: int) -> None:
+    key, value = FIELDS[at].split(": ")
+    parsed, diagnostics = parse(paper_with(at, f"{key}\uff1a{value}"))
+    assert parsed is None
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, len(key) + 1, "yaml-syntax",
+         (f"invalid YAML: '{key}' is followed by a full-width colon '\uff1a' (U+FF1A), which YAML does not read as a "
+         "colon, so this line is not a field"),
+         f"use an ASCII colon ':' followed by a space: {key}: {value}")]
+
+
+def test_a_full_width_colon_before_an_indented_list_or_in_a_nested_field_is_blamed_on_its_line() -> None:
+    _, diagnostics = parse(paper_with(4, "tags\uff1a", "  - X", "  - Y"))
+    assert [(d.line, d.column, d.hint) for d in diagnostics] == [
+        (6, 5, "use an ASCII colon ':' followed by a space: tags:")]
+    _, diagnostics = parse(paper_with(5, "links:", "  - name\uff1a Code", "    url: https://example.org"))
+    assert [(d.line, d.column, d.hint) for d in diagnostics] == [
+        (8, 9, "use an ASCII colon ':' followed by a space: - name: Code")]
+
+
+def test_a_full_width_colon_within_a_value_is_text() -> None:
+    parsed, diagnostics = parse(paper_with(0, "title: Deep hashing\uff1aa survey"))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "Deep hashing\uff1aa survey"
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["  \u2022 X", "  \u2022 Y"], ("'\u2022' (a bullet, U+2022) does not start a YAML list item, so tags is read as the "
+                                    'text "\u2022 X \u2022 Y", not as a list')),
+    (["  \u2013 X"], ("'\u2013' (an en dash, U+2013) does not start a YAML list item, so tags is read as the text "
+                     '"\u2013 X", not as a list')),
+    (["  -X", "  -Y"], ("'-' starts a list item only when a space follows it, so tags is read as the text \"-X -Y\", "
+                       "not as a list")),
+    (["\u2013 X", "\u2013 Y"], "invalid YAML: '\u2013' (an en dash, U+2013) does not start a YAML list item"),
+    (["  * X"], "invalid YAML: '*' (an asterisk, U+002A) does not start a YAML list item"),
+])
+def test_a_list_with_another_bullet_than_a_hyphen_is_one_error_at_its_first_item(
+        lines: list[str], message: str) -> None:
+    _, diagnostics = parse(paper_with(4, "tags:", *lines))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, len(lines[0]) - len(lines[0].lstrip()) + 1, "yaml-bullet", message,
+         "start each item with a hyphen and a space: - X")]
+
+
+def test_authors_in_bullets_are_not_read_as_one_author() -> None:
+    # "• Ann Lee • Bo Chen" was one author, with no error: the list is read as meant, and its bullets are the error
+    parsed, diagnostics = parse(paper_with(1, "authors:", "  \u2022 Ann Lee", "  \u2022 Bo", "    Chen"))
+    assert [(d.line, d.code) for d in diagnostics] == [(4, "yaml-bullet")]
+    assert parsed is not None and parsed.paper.authors == ("Ann Lee", "Bo Chen")
+
+
+def test_dashes_and_bullets_within_a_value_are_text() -> None:
+    parsed, diagnostics = parse(paper_with(0, "title: Hashing \u2013 a survey \u2022 2020"))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "Hashing \u2013 a survey \u2022 2020"
