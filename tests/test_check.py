@@ -428,9 +428,23 @@ def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_lin
         'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
         'the field "Family" is not read as family\n'
         "  help: write family: instead of Family: (field names are lowercase)\n"
-        'papers/weiss2008spectral.md:7:1: warning[unknown-field]: unknown field "Family" is ignored\n'
-        '  help: did you mean "family"?\n'
-        "3 error(s), 2 warning(s) in 1 file\n")
+        "3 error(s), 1 warning(s) in 1 file\n")
+
+
+def test_a_facet_under_a_name_l2h_does_not_read_is_one_problem_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # `Family:` was said twice: as the required facet not set, and again as an unknown field; an optional facet once
+    root = site({"papers/weiss2008spectral.md": paper(extra="Modality: [image]\n").replace("family:", "famliy:")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
+        'the field "famliy" is not read as family\n'
+        "  help: write family: instead of famliy:\n"
+        'papers/weiss2008spectral.md:8:1: warning[unknown-field]: facet "modality" (Data modality) is not set: '
+        'the field "Modality" is not read as modality\n'
+        "  help: write modality: instead of Modality: (field names are lowercase)\n"
+        "1 error(s), 1 warning(s) in 1 file\n")
 
 
 def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +64,13 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _LINK_NAMES = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "paper": "Paper", "doi": "DOI",
                "video": "Video", "slides": "Slides", "poster": "Poster", "dataset": "Dataset",
                "data": "Data", "website": "Website", "project": "Project", "blog": "Blog"}
+
+
+def stand_in(written: Iterable[object], name: str, known: Collection[str]) -> str | None:
+    """The first of the fields written whose name l2h does not read and stands for field name (`Family:`, `famly:`
+    for family), or None; known: the names l2h reads, name among them."""
+    names = sorted(known)
+    return next((k for k in written if isinstance(k, str) and k not in known and closest(k, names) == name), None)
 
 
 @dataclass
@@ -1126,6 +1133,9 @@ class _Reader:
 
     def extra(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
+        # `Family:` for a facet not set is reported by validate_paper, which knows whether the facet is required
+        known = KNOWN_FIELDS | self.facet_ids
+        facet_stand_ins = {stand_in(self.data, f, known) for f in self.facet_ids if f not in self.data}
         for name, value in self.data.items():
             if (not isinstance(name, str) or (name,) in self.doc.nontext_keys
                     or name in KNOWN_FIELDS - LEGACY_EXTRA or name in self.facet_ids):
@@ -1133,7 +1143,7 @@ class _Reader:
             if name == "bibkey":
                 continue
             extra[name] = value
-            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed:
+            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed | facet_stand_ins:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")
