@@ -579,3 +579,17 @@ def test_a_broken_config_stops_new_and_both_imports_at_its_line(
     assert err.startswith("l2h: error: l2h.yml has errors, so nothing was written; fix them first:\n" + said)
     assert err.endswith("1 error(s), 0 warning(s) in 1 file\n")
     assert sorted(p.name for p in root.iterdir()) == ["l2h.yml", "static", "taxonomy.yml", "templates"]
+
+
+def test_a_name_in_double_braces_from_authors_or_bibtex_is_one_name(site: Site) -> None:
+    """BibTeX's author = {{Google and Microsoft}} is one name: --authors "{{Google and Microsoft}}" was an error."""
+    root = site({"g.bib": "@techreport{google2020report, title = {A Hashing Report}, author = {{Google and Microsoft} "
+                          "and Ann Lee}, institution = {G}, year = {2020}}\n"})
+    args = ["--facet", "family=supervised"]
+    assert run(root, "--bibtex", str(root / "g.bib"), *args) == 0
+    path = root / "papers/google2020hashing.md"
+    assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+    path.unlink()
+    assert run(root, "--title", "A Hashing Report", "--authors", "{{Google and Microsoft}}, Ann Lee", "--year", "2020",
+               "--no-fetch", *args) == 0
+    assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")

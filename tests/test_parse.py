@@ -614,6 +614,21 @@ def test_a_whole_name_in_braces_is_one_name_that_does_not_split() -> None:
         ("author-braces", 'write authors as a YAML list, one name an item: authors: ["{Barnes, Inc.}", "Ann Lee"]')]
 
 
+def test_an_and_within_braces_does_not_split_a_name_as_in_bibtex() -> None:
+    """Double braces ("{{Google and Microsoft}}", as BibTeX's author = {{...}}) and braces within braces are groups of
+    one whole name, and an "and" or a comma within braces joins nothing: it was an error to drop the braces, or "2
+    names joined by 'and'" with a fix that split the braces apart."""
+    parsed, diagnostics = parse(list_paper('[Ann Lee, "{{Google and Microsoft}}", "{Google and {Microsoft Research}}"]'))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.authors == ("Ann Lee", "Google and Microsoft", "Google and Microsoft Research")
+    assert parsed.paper.name_splits == (None, NameSplit("", "", "Google and Microsoft", ""),
+                                        NameSplit("", "", "Google and Microsoft Research", ""))
+    parsed, diagnostics = parse(list_paper('["{Johnson and Johnson}, Ann", "{Barnes, Inc.}, Bo"]'))
+    assert diagnostics == [] and parsed is not None  # BibTeX reads them "Family, Given", braces around the family
+    assert parsed.paper.name_splits == (NameSplit("Ann", "", "Johnson and Johnson", ""),
+                                        NameSplit("Bo", "", "Barnes, Inc.", ""))
+
+
 # --- look-alike punctuation typed with a CJK input method or pasted from a word processor ------------------------
 
 FIELDS = ["title: Deep hashing", "authors: Ann Lee, Bo Chen", "venue: CVPR", "year: 2020", "tags: [X]",
