@@ -629,6 +629,20 @@ def test_an_and_within_braces_does_not_split_a_name_as_in_bibtex() -> None:
                                         NameSplit("Bo", "", "Barnes, Inc.", ""))
 
 
+@pytest.mark.parametrize("authors, fix", [
+    ("Weiss, Yair and {Google and Microsoft}", '["Yair Weiss", "{Google and Microsoft}"]'),
+    ("Weiss, Yair and {{Google and Microsoft}}", '["Yair Weiss", "{Google and Microsoft}"]'),
+    ("'{Barnes, Inc.} and Lee, Ann'", '["{Barnes, Inc.}", "Ann Lee"]'),
+])
+def test_a_bibtex_line_with_a_name_in_braces_is_fixed_as_a_list_of_whole_names(authors: str, fix: str) -> None:
+    # the braced name was taken for no BibTeX name: the fix was a list that split "Weiss", "Yair" into two authors
+    parsed, diagnostics = parse(list_paper(authors))
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("authors-bibtex-style", f"write each name first name first, as a YAML list: authors: {fix}")]
+    parsed, diagnostics = parse(list_paper(fix))
+    assert diagnostics == [] and parsed is not None
+
+
 # --- look-alike punctuation typed with a CJK input method or pasted from a word processor ------------------------
 
 FIELDS = ["title: Deep hashing", "authors: Ann Lee, Bo Chen", "venue: CVPR", "year: 2020", "tags: [X]",

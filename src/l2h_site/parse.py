@@ -384,8 +384,10 @@ def bibtex_names(text: str) -> list[str] | None:
     if "," not in text:
         return None
     pairs = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", text) if p.strip()]
-    if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):
-        return [_unmasked(_first_name_first(p)) for p in pairs]
+    # a whole name in braces among them is one name of its own, as BibTeX reads it: "Weiss, Yair and {Google}"
+    if len(pairs) > 1 and all(p.count(",") == 1 or read_literal(_unmasked(p)) for p in pairs) and any(
+            p.count(",") == 1 for p in pairs):
+        return [_unmasked(_first_name_first(p) if p.count(",") == 1 else p) for p in pairs]
     parts = [p.strip() for p in text.split(",") if p.strip()]
     two_by_two = len(parts) % 2 == 0 and all(" " not in p and not read_literal(p) for p in parts)
     names: list[str] = []
@@ -784,7 +786,10 @@ class _Reader:
                 self.fail((name,), "authors-bibtex-style",
                           f'{name} "{clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
                           f"{len(names)} names, {quote_list(names, 6)}",
-                          f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
+                          f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names)
+                          if not any(map(read_literal, flipped)) else  # braces are read only in a list
+                          f"write each name first name first, as a YAML list: {name}: "
+                          f"[{', '.join(quoted_item(unbraced_item(n)) for n in flipped)}]")
                 return flipped
             in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
             if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
