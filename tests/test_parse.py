@@ -710,3 +710,22 @@ def test_dashes_and_bullets_within_a_value_are_text() -> None:
     parsed, diagnostics = parse(paper_with(0, "title: Hashing \u2013 a survey \u2022 2020"))
     assert diagnostics == [] and parsed is not None
     assert parsed.paper.title == "Hashing \u2013 a survey \u2022 2020"
+
+
+@pytest.mark.parametrize("rule, said", [("\u2014", "an em dash (U+2014)"), ("\u2013-", "an en dash (U+2013)"),
+                                        ("\uff0d\uff0d\uff0d", "a full-width hyphen-minus (U+FF0D)")])
+def test_a_front_matter_line_of_dashes_a_word_processor_made_is_blamed_on_its_line(rule: str, said: str) -> None:
+    # it was "never closed", at line 1, or "does not start with front matter"
+    fix = ("write the line as three hyphens, '---' (a word processor turns them into a dash; type them in a plain "
+           "text editor)")
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS", f"\n{rule}\nS"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "unclosed-front-matter", f"the front matter's closing line holds {said}, not three hyphens '---'", fix)]
+    _, diagnostics = parse(rule + paper_with(5, FIELDS[5])[3:])
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (1, 1, "missing-front-matter", f"the front matter's opening line holds {said}, not three hyphens '---'", fix)]
+
+
+def test_a_line_of_dashes_in_the_summary_is_text() -> None:
+    parsed, diagnostics = parse(paper_with(5, FIELDS[5]) + "\u2014\nMore.\n")
+    assert diagnostics == [] and parsed is not None

@@ -170,6 +170,15 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "file uses lone CR characters as line endings",
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
+    dashes = next((i for i, line in enumerate(lines) if _DASH_RULE.fullmatch(line.strip())), None)
+    if dashes is not None and (dashes == 0 or lines[0].rstrip() == "---" and not any(
+            line.rstrip() in ("---", "...") for line in lines[1:dashes])):  # the opening '---', or the closing one
+        said = ", ".join(dict.fromkeys(f"{_DASH_NAMES[c]} (U+{ord(c):04X})" for c in lines[dashes] if c in _DASH_NAMES))
+        return None, diagnostics + [error(
+            rel, dashes + 1, 1, "unclosed-front-matter" if dashes else "missing-front-matter",
+            f"the front matter's {'closing' if dashes else 'opening'} line holds {said}, not three hyphens '---'",
+            "write the line as three hyphens, '---' (a word processor turns them into a dash; type them in a plain "
+            "text editor)")]
     if lines[0].rstrip() != "---":
         opening = next((i for i, line in enumerate(lines) if line.strip()), 0)
         if opening and lines[opening].strip() == "---":  # the fields follow blank lines: YAML front matter must not
@@ -230,6 +239,14 @@ _FIELD_LINE = re.compile(r"[A-Za-z_][\w-]* *:(?: |$)")
 """A line that starts a field of the front matter."""
 _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
+
+
+_DASH_NAMES = {"\u2012": "a figure dash", "\u2013": "an en dash", "\u2014": "an em dash", "\u2015": "a horizontal bar",
+               "\u2212": "a minus sign", "\u2010": "a Unicode hyphen", "\uff0d": "a full-width hyphen-minus",
+               "\u2500": "a box-drawing line"}
+"""Dashes that a word processor makes of '---' (an em dash; '--' and '-', an en dash and a hyphen), by name."""
+_DASH_RULE = re.compile(f"[{''.join(_DASH_NAMES)}-]*[{''.join(_DASH_NAMES)}][{''.join(_DASH_NAMES)}-]*")
+"""A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
 
 
 def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
