@@ -729,3 +729,25 @@ def test_a_front_matter_line_of_dashes_a_word_processor_made_is_blamed_on_its_li
 def test_a_line_of_dashes_in_the_summary_is_text() -> None:
     parsed, diagnostics = parse(paper_with(5, FIELDS[5]) + "\u2014\nMore.\n")
     assert diagnostics == [] and parsed is not None
+
+
+@pytest.mark.parametrize("at, line, column, said, fix", [
+    (1, "authors: Ann Lee\uff0cBo Chen", 17, ("authors are separated by a full-width comma '\uff0c' (U+FF0C), which l2h "
+     'does not read as a separator: "Ann Lee\uff0cBo Chen" would be one author'), "authors: Ann Lee, Bo Chen"),
+    (1, "authors: Ann Lee\uff1b Bo Chen", 17, ("authors are separated by a full-width semicolon '\uff1b' (U+FF1B), "
+     'which l2h does not read as a separator: "Ann Lee\uff1b Bo Chen" would be one author'),
+     "authors: Ann Lee, Bo Chen"),
+    (1, "authors: \u674e\u3001\u9648", 11, ("authors are separated by an ideographic comma '\u3001' (U+3001), which l2h "
+     'does not read as a separator: "\u674e\u3001\u9648" would be one author'), 'authors: ["\u674e", "\u9648"]'),
+    (4, "tags: [X\uff0cY]", 9, ("tags are separated by a full-width comma '\uff0c' (U+FF0C), which l2h does not read "
+     'as a separator: "X\uff0cY" would be one tag'), "tags: [X, Y]"),
+])
+def test_names_or_tags_separated_by_a_full_width_comma_are_one_error_with_ascii_commas_as_the_fix(
+        at: int, line: str, column: int, said: str, fix: str) -> None:
+    # "Ann Lee，Bo Chen" was one author, unreported; "X，Y" an unknown tag
+    parsed, diagnostics = parse(paper_with(at, line))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, column, "full-width-separator", said, f"use an ASCII comma followed by a space: {fix}")]
+    assert parsed is not None
+    assert parsed.paper.authors == (("\u674e", "\u9648") if "\u674e" in line else ("Ann Lee", "Bo Chen"))
+    assert parsed.paper.tags == (("X", "Y") if at == 4 else ("X",))

@@ -241,6 +241,10 @@ _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
 
 
+_SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic comma", "\uff1b": "a full-width semicolon"}
+"""Commas and semicolons a CJK input method types, by name."""
+_FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
+"""A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
 _DASH_NAMES = {"\u2012": "a figure dash", "\u2013": "an en dash", "\u2014": "an em dash", "\u2015": "a horizontal bar",
                "\u2212": "a minus sign", "\u2010": "a Unicode hyphen", "\uff0d": "a full-width hyphen-minus",
                "\u2500": "a box-drawing line"}
@@ -687,6 +691,22 @@ class _Reader:
             return
         self.diagnostics.append(severity(self.rel, 1, 1, code, message, hint))
 
+    def full_width_separators(self, path: tuple[Any, ...], name: str, text: str) -> str:
+        """Report the full-width commas or semicolons (a CJK input method's) that separate the items of text, which
+        l2h reads as one item; return the text with ASCII ones."""
+        fixed = ", ".join(part.strip() for part in _FULL_WIDTH_SEPARATOR.split(text))
+        found = _FULL_WIDTH_SEPARATOR.search(text)
+        assert found is not None
+        mark = found.group(0).strip()
+        written = f"[{fixed}]" if name == "tags" else fixed
+        if name == "authors" and bibtex_names(fixed) is not None:  # one-word names, in one line read as pairs
+            written = f"[{', '.join(map(quoted_item, split_authors(fixed)))}]"
+        self.fail(path, "full-width-separator",
+                  f"{name} are separated by {_SEPARATOR_NAMES[mark]} '{mark}' (U+{ord(mark):04X}), which l2h does not "
+                  f'read as a separator: "{clip(text)}" would be one {name.rstrip("s")}',
+                  f"use an ASCII comma followed by a space: {name}: {written}", character=mark)
+        return fixed
+
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
         if path in self.broken:
             return
@@ -797,8 +817,11 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
+            separated = _FULL_WIDTH_SEPARATOR.search(text) is not None
+            if separated:  # one name for l2h: the names are read as they were meant, never as "Last, First" pairs
+                text = self.full_width_separators((name,), "authors", text)
             names = split_authors(text)
-            flipped = bibtex_names(text)
+            flipped = None if separated else bibtex_names(text)
             if flipped is not None:
                 self.fail((name,), "authors-bibtex-style",
                           f'{name} "{clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
@@ -1005,7 +1028,7 @@ class _Reader:
             return []
         value = self.data["tags"]
         if isinstance(value, str):
-            parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+            parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value) if p.strip()]
             self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"',
                       f"write tags: [{', '.join(parts)}]")
             # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
@@ -1027,6 +1050,10 @@ class _Reader:
             if text is None:
                 continue
             text = re.sub(r"\s+", " ", text).strip()
+            if _FULL_WIDTH_SEPARATOR.search(text):  # [A，B]: one tag for YAML; checked as the tags they were meant
+                parts = self.full_width_separators(("tags", i), "tags", text).split(", ")
+                tags.extend(part for part in parts[:-1] if part not in tags)
+                text = parts[-1]
             if not text:
                 self.fail(("tags", i), "empty-field", "empty tag", "remove the empty entry from tags")
             elif text in tags:
