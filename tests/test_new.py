@@ -593,3 +593,29 @@ def test_a_name_in_double_braces_from_authors_or_bibtex_is_one_name(site: Site) 
     assert run(root, "--title", "A Hashing Report", "--authors", "{{Google and Microsoft}}, Ann Lee", "--year", "2020",
                "--no-fetch", *args) == 0
     assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--authors", "Ann Lee\uff0cBo Chen"],
+     ("--authors: error[full-width-separator]: authors are separated by a full-width comma '\uff0c' (U+FF0C), which "
+     'l2h does not read as a separator: "Ann Lee\uff0cBo Chen" would be one author\n'
+     "  help: use an ASCII comma followed by a space: give --authors 'Ann Lee, Bo Chen'\n")),
+    (["--authors", "\u674e\u3001\u9648"],
+     ("--authors: error[full-width-separator]: authors are separated by an ideographic comma '\u3001' (U+3001), which "
+     'l2h does not read as a separator: "\u674e\u3001\u9648" would be one author\n'
+     "  help: use an ASCII comma followed by a space: give --authors '{\u674e}, {\u9648}'\n")),
+    (["--authors", "Ann Lee", "--tag", "Image Retrieval\uff0cTransformers"],
+     ("--tag: error[full-width-separator]: tags are separated by a full-width comma '\uff0c' (U+FF0C), which l2h does "
+     'not read as a separator: "Image Retrieval\uff0cTransformers" would be one tag\n'
+     "  help: give each tag its own --tag: --tag 'Image Retrieval' --tag Transformers\n")),
+    (["--authors", "Ann Lee", "--facet", "family\uff1dsupervised"],
+     ('--facet: error[unknown-facet]: "family\uff1dsupervised" is not ID=VALUE with ID one of "family", "modality"\n'
+     "  help: use an ASCII '=': --facet family=supervised\n")),
+])
+def test_flags_typed_with_a_cjk_input_method_get_the_flags_to_give(
+        site: Site, capsys: pytest.CaptureFixture[str], flags: list[str], said: str) -> None:
+    # the fixes were the file's ("authors: Ann Lee, Bo Chen"), or none: the contributor typed flags
+    root = site({})
+    assert run(root, "--title", "Zeta Hashing", "--year", "2020", "--no-fetch", *flags) == 1
+    assert capsys.readouterr().err == said + "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n"
+    assert not (root / "papers").exists()

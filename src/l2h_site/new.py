@@ -310,8 +310,11 @@ def parse_facet_flags(flags: Sequence[str], taxonomy: Taxonomy) -> tuple[dict[st
         if not eq or facet is None:
             ids = [f.id for f in taxonomy.facets]
             guess = closest(facet_id, ids)
+            hint = f'did you mean "{guess}"?' if guess else ""
+            if not eq and "\uff1d" in flag:  # a full-width '=', as a CJK input method types it
+                hint = f"use an ASCII '=': --facet {shlex.quote(flag.replace(chr(0xFF1D), '=', 1))}"
             problems.append(error("--facet", 0, 0, "unknown-facet", f'"{flag}" is not ID=VALUE with ID one of '
-                                  f"{quote_list(ids)}", f'did you mean "{guess}"?' if guess else ""))
+                                  f"{quote_list(ids)}", hint))
             continue
         for item in (v.strip() for v in value.split(",") if v.strip()):
             facets.setdefault(facet.id, []).append(item)
@@ -369,6 +372,13 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
     """Say a hint that tells how to write a field of the file (`write arxiv: "1509.02897"`) as the flag that gave
     it (`give --arxiv 1509.02897`), for the contributor typed the flag, not the file."""
     hint = re.sub(r", or remove the line if (you are not sure|it is optional)", rf", or leave {flag} out if \1", hint)
+    separated = re.fullmatch(r"use an ASCII comma followed by a space: (authors|tags): (.*)", hint)
+    if separated and flag:  # full-width-separator: "[X, Y]" is two --tag; ["李", "陈"], one-word names, in braces
+        value = separated.group(2)
+        if flag == "--tag":
+            return "give each tag its own --tag: " + " ".join(f"--tag {shlex.quote(t)}" for t in value[1:-1].split(", "))
+        names = ", ".join(f"{{{n}}}" for n in json.loads(value)) if value.startswith("[") else value
+        return f"use an ASCII comma followed by a space: give {flag} {shlex.quote(names)}"
     if flag == "--facet":  # facet-single: "keep the one value that fits best: family: supervised"
         return re.sub(rf": {re.escape(name)}: (.+)$", lambda m: f": --facet {shlex.quote(f'{name}={m.group(1)}')}", hint)
     tag = re.fullmatch(r'write "([^"]+)"(.*)', hint) if flag == "--tag" else None
