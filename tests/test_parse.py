@@ -690,6 +690,9 @@ def test_a_full_width_colon_within_a_value_is_text() -> None:
                        "not as a list")),
     (["\u2013 X", "\u2013 Y"], "invalid YAML: '\u2013' (an en dash, U+2013) does not start a YAML list item"),
     (["  * X"], "invalid YAML: '*' (an asterisk, U+002A) does not start a YAML list item"),
+    (["  \uff0d X"], ("'\uff0d' (a full-width hyphen-minus, U+FF0D) does not start a YAML list item, so tags is read "
+                      'as the text "\uff0d X", not as a list')),
+    (["\u30fb X"], "invalid YAML: '\u30fb' (a katakana middle dot, U+30FB) does not start a YAML list item"),
 ])
 def test_a_list_with_another_bullet_than_a_hyphen_is_one_error_at_its_first_item(
         lines: list[str], message: str) -> None:

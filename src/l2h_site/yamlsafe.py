@@ -81,7 +81,8 @@ _LOOKALIKE_COLON_FIELD = re.compile(
 _BULLET_NAMES = {"\u2022": "a bullet", "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
                  "\u2010": "a Unicode hyphen", "\u2011": "a non-breaking hyphen", "\u2012": "a figure dash",
                  "\u00b7": "a middle dot", "\u2023": "a triangular bullet", "\u25e6": "a white bullet",
-                 "\u25cf": "a black circle", "\u25aa": "a small black square", "*": "an asterisk"}
+                 "\u25cf": "a black circle", "\u25aa": "a small black square", "\uff0d": "a full-width hyphen-minus",
+                 "\u30fb": "a katakana middle dot", "*": "an asterisk"}
 """Bullets that a word processor, a web page or Markdown puts before list items, by name; YAML's is '- '."""
 _BULLET_ITEM = re.compile(rf"(?P<indent> *)(?P<bullet>[{''.join(_BULLET_NAMES)}]) +(?P<item>\S.*)")
 """A line that starts a list item with another bullet than '- ' (`• Image Retrieval`)."""
