@@ -526,6 +526,8 @@ def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
         elif exc.context in _FLOW_CONTEXTS and problem is not None and (
                 at_end or _runs_over(lines, context.line, problem.line)):
             opener, never_closed = (context.line, context.column), at_end
+        elif exc.context == "while parsing a flow node" and at_end:  # `tags: [` and nothing after it: YAML's
+            opener, never_closed = _open_bracket(lines), True  # context is the end, not the bracket
     if opener is None or opener[0] >= len(lines) or opener[1] >= len(lines[opener[0]]):
         return None
     line, column = opener
@@ -545,6 +547,25 @@ def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
             hint = f"close the {name} opened here with '{closer}' after the last item"
             return line, column, "yaml-syntax", message, hint
     return line, column, "yaml-syntax", message, f"close the {name} opened here: {written}{closer}"
+
+
+def _open_bracket(lines: list[str]) -> tuple[int, int] | None:
+    """The position of the last '[' or '{' that opens a value and is left open to the end of the text, or None."""
+    open_at: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        quote = None
+        for column, char in enumerate(line):
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "\"'" and (column == 0 or line[column - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (column == 0 or line[column - 1] == " "):
+                break
+            elif char in "[{":
+                open_at.append((number, column))
+            elif char in "]}" and open_at:
+                open_at.pop()
+    return open_at[-1] if open_at else None
 
 
 def _runaway_quote(text: str, lines: list[str], end: int) -> tuple[int, int] | None:
