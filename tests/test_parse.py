@@ -754,3 +754,17 @@ def test_names_or_tags_separated_by_a_full_width_comma_are_one_error_with_ascii_
     assert parsed is not None
     assert parsed.paper.authors == (("\u674e", "\u9648") if "\u674e" in line else ("Ann Lee", "Bo Chen"))
     assert parsed.paper.tags == (("X", "Y") if at == 4 else ("X",))
+
+
+@pytest.mark.parametrize("field", ["summary", "abstract"])
+def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> None:
+    # it was two: an unknown field, and no summary at the closing '---'
+    text = paper_with(5, FIELDS[5], f"{field}: Codes from eigenfunctions.").replace("---\nS\n", "---\n")
+    parsed, diagnostics = parse(text)
+    assert parsed is not None
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "warning", "empty-summary",
+         f'the paper has no summary: it is written as the field "{field}", which l2h does not read',
+         f"move its text below the closing '---', without '{field}:': the summary is the text after the front matter")]
+    parsed, diagnostics = parse(text + "A summary.\n")  # with one below, the field is an unknown one
+    assert [d.code for d in diagnostics] == ["unknown-field"]

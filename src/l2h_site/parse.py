@@ -241,6 +241,8 @@ _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
 
 
+_SUMMARY_FIELDS = ("summary", "abstract", "description")
+"""Fields other generators read a summary from, which l2h reads from the text after the front matter."""
 _SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic comma", "\uff1b": "a full-width semicolon"}
 """Commas and semicolons a CJK input method types, by name."""
 _FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
@@ -761,6 +763,11 @@ class _Reader:
         added = self.added()
         distinct = self.distinct_from()
         former = self.former_keys()
+        # `summary: …` as a field, and nothing below the front matter: one problem, the summary not where it is read
+        in_field = None if body.strip() else next(
+            (k for k in _SUMMARY_FIELDS if isinstance(data.get(k), str) and data[k].strip()), None)
+        if in_field is not None:
+            self.misnamed.add(in_field)
         extra = self.extra()
         summary = body.strip("\n")
         if len(summary) > MAX_SUMMARY_CHARS:
@@ -774,6 +781,12 @@ class _Reader:
                                           f"summary nests quotes or brackets more than {MAX_NESTING} levels deep",
                                           "write plain sentences; a summary needs no deeply nested quotes or lists"))
             summary = ""
+        elif in_field is not None:
+            self.diagnostics.append(warning(self.rel, *self.at((in_field,), key=True), "empty-summary",
+                                            f'the paper has no summary: it is written as the field "{in_field}", '
+                                            "which l2h does not read",
+                                            f"move its text below the closing '---', without '{in_field}:': the "
+                                            "summary is the text after the front matter"))
         elif not summary.strip():
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
                                             "the paper has no summary",
