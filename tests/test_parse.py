@@ -768,3 +768,12 @@ def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> 
          f"move its text below the closing '---', without '{field}:': the summary is the text after the front matter")]
     parsed, diagnostics = parse(text + "A summary.\n")  # with one below, the field is an unknown one
     assert [d.code for d in diagnostics] == ["unknown-field"]
+
+
+def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
+    # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
+    parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (6, 7, "wrong-type", ("tags must be a list, got the text \"\uff3bX\uff0c Y\uff3d\": full-width brackets "
+         "'\uff3b \uff3d' are not YAML's '[ ]'"), "write tags: [X, Y]")]
+    assert parsed is not None and parsed.paper.tags == ("X", "Y")

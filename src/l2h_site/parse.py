@@ -1041,8 +1041,10 @@ class _Reader:
             return []
         value = self.data["tags"]
         if isinstance(value, str):
-            parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value) if p.strip()]
-            self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"',
+            bracketed = value.startswith("\uff3b") and value.endswith("\uff3d")  # ［A, B］, a CJK input method's
+            parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value.strip("\uff3b\uff3d")) if p.strip()]
+            self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"' + (
+                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else ""),
                       f"write tags: [{', '.join(parts)}]")
             # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
             return [re.sub(r"\s+", " ", part) for part in parts][:MAX_TAGS]
