@@ -44,9 +44,14 @@ def is_editor_file(name: str) -> bool:
 
 def reads_as_paper(name: str) -> bool:
     """Tell whether discover_papers reads a regular file of this name, in the papers folder, as a paper."""
-    _, dot, suffix = name.rpartition(".")
+    stem, dot, suffix = name.rpartition(".")
     return (name not in IGNORED_NAMES and not CONTROL.search(name) and not is_editor_file(name)
-            and os_file_kind(name) is None and bool(dot) and f".{suffix}" in PAPER_SUFFIXES)
+            and os_file_kind(name) is None and bool(dot) and f".{suffix}" in PAPER_SUFFIXES and not is_readme(stem))
+
+
+def is_readme(stem: str) -> bool:
+    """Tell whether a markdown file of the papers folder is its README, notes for its readers, not a paper."""
+    return stem.lower() == "readme"
 
 
 def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
@@ -92,7 +97,7 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
                                          f"paper files end in .md; rename it to <key>.md or move it out of {rel_dir}/"))
                 continue
-            if stem.lower() == "readme":  # notes for the folder's readers: no paper, and not the front matter's fault
+            if is_readme(stem):  # notes for the folder's readers: no paper, and not the front matter's fault
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is in {rel_dir}/, where every "
                                          "markdown file is read as a paper",
                                          f"move it out of {rel_dir}/ (what it says of adding papers belongs in "
