@@ -21,7 +21,7 @@ from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link, NameSplit
 from l2h_site.names import family_given, first_name_first, is_literal, read_family_given, split_name
 from l2h_site.parse import check_url
-from l2h_site.textutil import decode_utf8
+from l2h_site.textutil import decode_utf8, without_typographic_quotes
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})",
                             re.IGNORECASE)
@@ -313,6 +313,15 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
             problems.append(BibProblem(where, f"the {field} field has no comma after it, so BibTeX reads the {after} "
                                               f"field on the next line as part of the {field}: end the {field} line "
                                               "with a comma"))
+            continue
+        quoted = next((k for k, v in fields.items() if isinstance(v.value, str)  # bare, not in braces: as written
+                       and without_typographic_quotes(v.value.strip()) != v.value.strip()
+                       and re.search(rf"(?im)^\s*{re.escape(k)}\s*=\s*[\u201c\u2018\u00ab\u201e]", entry.raw or "")), None)
+        if quoted is not None:  # `title = “Deep Hashing”`, from a word processor: BibTeX's quotes are straight
+            inner = without_typographic_quotes(str(fields[quoted].value).strip())
+            problems.append(BibProblem(where, f"the {quoted} field is in typographic quotes, "
+                                              f"{str(fields[quoted].value).strip()}, which BibTeX does not read as "
+                                              f"quotes: write {quoted} = {{{inner}}}"))
             continue
         missing = []
         if "title" in fields and clean_text(str(fields["title"].value)):
