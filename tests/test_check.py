@@ -428,9 +428,23 @@ def test_a_required_field_under_a_name_l2h_does_not_read_is_reported_at_that_lin
         'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
         'the field "Family" is not read as family\n'
         "  help: write family: instead of Family: (field names are lowercase)\n"
-        'papers/weiss2008spectral.md:7:1: warning[unknown-field]: unknown field "Family" is ignored\n'
-        '  help: did you mean "family"?\n'
-        "3 error(s), 2 warning(s) in 1 file\n")
+        "3 error(s), 1 warning(s) in 1 file\n")
+
+
+def test_a_facet_under_a_name_l2h_does_not_read_is_one_problem_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # `Family:` was said twice: as the required facet not set, and again as an unknown field; an optional facet once
+    root = site({"papers/weiss2008spectral.md": paper(extra="Modality: [image]\n").replace("family:", "famliy:")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008spectral.md:7:1: error[missing-facet]: required facet "family" (Method family) is not set: '
+        'the field "famliy" is not read as family\n'
+        "  help: write family: instead of famliy:\n"
+        'papers/weiss2008spectral.md:8:1: warning[unknown-field]: facet "modality" (Data modality) is not set: '
+        'the field "Modality" is not read as modality\n'
+        "  help: write modality: instead of Modality: (field names are lowercase)\n"
+        "1 error(s), 1 warning(s) in 1 file\n")
 
 
 def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -479,15 +493,19 @@ def test_a_closing_dashes_line_under_the_summary_is_a_warning(site: Site, capsys
 
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
-                 "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": ""})
+                 "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": "", "papers/.keep": "",
+                 "papers/README.md": "# Papers\n\nOne file a paper.\n"})
     code, out = run(root, capsys=capsys)
     assert code == 1
+    # .keep, as .gitkeep, keeps an empty folder in git: it was "not a paper file"; a README was "no front matter"
     assert out == (
+        "papers/README.md: error[not-a-paper]: README.md is in papers/, where every markdown file is read as a paper\n"
+        "  help: move it out of papers/ (what it says of adding papers belongs in CONTRIBUTING.md)\n"
         "papers/notes.txt: error[not-a-paper]: notes.txt is not a paper file\n"
         "  help: paper files end in .md; rename it to <key>.md or move it out of papers/\n"
         "papers/old: error[not-a-paper]: papers/old/ is a folder; papers/ must be flat\n"
         "  help: move its paper files directly into papers/\n"
-        "2 error(s), 0 warning(s) in 2 files\n")
+        "3 error(s), 0 warning(s) in 3 files\n")
 
 
 def test_editors_temporary_files_are_notes_that_never_fail_a_local_strict_check(

@@ -688,3 +688,34 @@ def test_jekyll_authors_split_into_pairs_by_a_yaml_list_are_listed(
     out = capsys.readouterr().out
     assert ('  _publications/weiss2008spectral.md: authors "Weiss", "Yair", "Torralba", "Antonio" look like 2 "Last, '
             'First" pairs split in two: l2h reads them as 4 authors\n') in out, out
+
+
+def test_a_bibtex_field_without_its_comma_is_named_not_the_field_it_swallowed(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the author line was read into the title: the entry had "no author"
+    root = site({"refs.bib": "@article{lee2020hashing,\n  title = {Hashing Four}\n  Author = {Ann Lee},\n"
+                             "  year = {2020}\n}\n@article{chen2021hashing,\n  title = {Hashing: a = b}\n  note = {x},\n"
+                             "  author = {Bo Chen},\n  year = 2021\n}\n"})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        "l2h: imported 0 paper(s), skipped 0 already present, could not convert 2\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib entry lee2020hashing: the title field has no comma after it, so BibTeX reads the author field on "
+        "the next line as part of the title: end the title line with a comma\n"
+        "  refs.bib entry chen2021hashing: the title field has no comma after it, so BibTeX reads the note field on "
+        "the next line as part of the title: end the title line with a comma\n")
+    assert not (root / "papers").exists()
+
+
+def test_a_bibtex_value_in_typographic_quotes_is_named_with_the_braces_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # it was imported with the quotes in its title, which `l2h check` then refused; in braces they are the title's
+    root = site({"refs.bib": "@article{lee2020hashing,\n  title = \u201cHashing Four\u201d,\n  author = {Ann Lee},\n"
+                             "  year = {2020}\n}\n"})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        "l2h: imported 0 paper(s), skipped 0 already present, could not convert 1\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib entry lee2020hashing: the title field is in typographic quotes, \u201cHashing Four\u201d, which "
+        "BibTeX does not read as quotes: write title = {Hashing Four}\n")
+    assert not (root / "papers").exists()

@@ -555,3 +555,67 @@ def test_a_broken_taxonomy_stops_new_and_both_imports_alike(
     assert capsys.readouterr().err == (
         "l2h: error: taxonomy.yml is missing or broken; run `l2h check` to see its errors, and fix them first\n")
     assert sorted(p.name for p in root.iterdir()) == ["static", "taxonomy.yml", "templates"]
+
+
+@pytest.mark.parametrize("command", [["new", "--title", "T", "--authors", "Ann Lee", "--year", "2020"],
+                                     ["import", "bibtex", str(FIXTURES / "refs.bib")],
+                                     ["import", "jekyll", str(FIXTURES / "jekyll")]])
+@pytest.mark.parametrize(("config", "said"), [
+    ("title: X\npapers_dir: ../elsewhere\n",
+     ("l2h.yml:2:13: error[config-papers-dir]: papers_dir \"../elsewhere\" is outside the review's folder: l2h reads "
+     "papers from a folder inside it (their pages link to them in the repository)\n"
+     "  help: keep the papers in a folder of the review, such as papers, and set papers_dir: papers "
+     "(or leave the setting out)\n")),
+    ("title: X\n papers_dir: notes\n",
+     ("l2h.yml:2:2: error[yaml-syntax]: invalid YAML: 'papers_dir:' is indented deeper than 'title:' above it, so it is "
+     "not read as a field\n  help: write 'papers_dir:' at the start of the line, like the other fields\n")),
+])
+def test_a_broken_config_stops_new_and_both_imports_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str], command: list[str], config: str, said: str) -> None:
+    # with its errors l2h.yml falls back to the defaults: the papers were written to papers/, which it does not read
+    root = site({"l2h.yml": config})
+    assert main([*command, "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("l2h: error: l2h.yml has errors, so nothing was written; fix them first:\n" + said)
+    assert err.endswith("1 error(s), 0 warning(s) in 1 file\n")
+    assert sorted(p.name for p in root.iterdir()) == ["l2h.yml", "static", "taxonomy.yml", "templates"]
+
+
+def test_a_name_in_double_braces_from_authors_or_bibtex_is_one_name(site: Site) -> None:
+    """BibTeX's author = {{Google and Microsoft}} is one name: --authors "{{Google and Microsoft}}" was an error."""
+    root = site({"g.bib": "@techreport{google2020report, title = {A Hashing Report}, author = {{Google and Microsoft} "
+                          "and Ann Lee}, institution = {G}, year = {2020}}\n"})
+    args = ["--facet", "family=supervised"]
+    assert run(root, "--bibtex", str(root / "g.bib"), *args) == 0
+    path = root / "papers/google2020hashing.md"
+    assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+    path.unlink()
+    assert run(root, "--title", "A Hashing Report", "--authors", "{{Google and Microsoft}}, Ann Lee", "--year", "2020",
+               "--no-fetch", *args) == 0
+    assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--authors", "Ann Lee\uff0cBo Chen"],
+     ("--authors: error[full-width-separator]: authors are separated by a full-width comma '\uff0c' (U+FF0C), which "
+     'l2h does not read as a separator: "Ann Lee\uff0cBo Chen" would be one author\n'
+     "  help: use an ASCII comma followed by a space: give --authors 'Ann Lee, Bo Chen'\n")),
+    (["--authors", "\u674e\u3001\u9648"],
+     ("--authors: error[full-width-separator]: authors are separated by an ideographic comma '\u3001' (U+3001), which "
+     'l2h does not read as a separator: "\u674e\u3001\u9648" would be one author\n'
+     "  help: use an ASCII comma followed by a space: give --authors '{\u674e}, {\u9648}'\n")),
+    (["--authors", "Ann Lee", "--tag", "Image Retrieval\uff0cTransformers"],
+     ("--tag: error[full-width-separator]: tags are separated by a full-width comma '\uff0c' (U+FF0C), which l2h does "
+     'not read as a separator: "Image Retrieval\uff0cTransformers" would be one tag\n'
+     "  help: give each tag its own --tag: --tag 'Image Retrieval' --tag Transformers\n")),
+    (["--authors", "Ann Lee", "--facet", "family\uff1dsupervised"],
+     ('--facet: error[unknown-facet]: "family\uff1dsupervised" is not ID=VALUE with ID one of "family", "modality"\n'
+     "  help: use an ASCII '=': --facet family=supervised\n")),
+])
+def test_flags_typed_with_a_cjk_input_method_get_the_flags_to_give(
+        site: Site, capsys: pytest.CaptureFixture[str], flags: list[str], said: str) -> None:
+    # the fixes were the file's ("authors: Ann Lee, Bo Chen"), or none: the contributor typed flags
+    root = site({})
+    assert run(root, "--title", "Zeta Hashing", "--year", "2020", "--no-fetch", *flags) == 1
+    assert capsys.readouterr().err == said + "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n"
+    assert not (root / "papers").exists()

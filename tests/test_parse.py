@@ -612,3 +612,168 @@ def test_a_whole_name_in_braces_is_one_name_that_does_not_split() -> None:
     _, diagnostics = parse(list_paper('"{Barnes, Inc.}, Ann Lee"'))
     assert [(d.code, d.hint) for d in diagnostics] == [
         ("author-braces", 'write authors as a YAML list, one name an item: authors: ["{Barnes, Inc.}", "Ann Lee"]')]
+
+
+def test_an_and_within_braces_does_not_split_a_name_as_in_bibtex() -> None:
+    """Double braces ("{{Google and Microsoft}}", as BibTeX's author = {{...}}) and braces within braces are groups of
+    one whole name, and an "and" or a comma within braces joins nothing: it was an error to drop the braces, or "2
+    names joined by 'and'" with a fix that split the braces apart."""
+    parsed, diagnostics = parse(list_paper('[Ann Lee, "{{Google and Microsoft}}", "{Google and {Microsoft Research}}"]'))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.authors == ("Ann Lee", "Google and Microsoft", "Google and Microsoft Research")
+    assert parsed.paper.name_splits == (None, NameSplit("", "", "Google and Microsoft", ""),
+                                        NameSplit("", "", "Google and Microsoft Research", ""))
+    parsed, diagnostics = parse(list_paper('["{Johnson and Johnson}, Ann", "{Barnes, Inc.}, Bo"]'))
+    assert diagnostics == [] and parsed is not None  # BibTeX reads them "Family, Given", braces around the family
+    assert parsed.paper.name_splits == (NameSplit("Ann", "", "Johnson and Johnson", ""),
+                                        NameSplit("Bo", "", "Barnes, Inc.", ""))
+
+
+@pytest.mark.parametrize("authors, fix", [
+    ("Weiss, Yair and {Google and Microsoft}", '["Yair Weiss", "{Google and Microsoft}"]'),
+    ("Weiss, Yair and {{Google and Microsoft}}", '["Yair Weiss", "{Google and Microsoft}"]'),
+    ("'{Barnes, Inc.} and Lee, Ann'", '["{Barnes, Inc.}", "Ann Lee"]'),
+])
+def test_a_bibtex_line_with_a_name_in_braces_is_fixed_as_a_list_of_whole_names(authors: str, fix: str) -> None:
+    # the braced name was taken for no BibTeX name: the fix was a list that split "Weiss", "Yair" into two authors
+    parsed, diagnostics = parse(list_paper(authors))
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("authors-bibtex-style", f"write each name first name first, as a YAML list: authors: {fix}")]
+    parsed, diagnostics = parse(list_paper(fix))
+    assert diagnostics == [] and parsed is not None
+
+
+# --- look-alike punctuation typed with a CJK input method or pasted from a word processor ------------------------
+
+FIELDS = ["title: Deep hashing", "authors: Ann Lee, Bo Chen", "venue: CVPR", "year: 2020", "tags: [X]",
+          "family: supervised"]
+
+
+def paper_with(at: int, *lines: str) -> str:
+    """A paper file whose field at index at (0: title) is replaced by lines."""
+    return "---\n" + "\n".join([*FIELDS[:at], *lines, *FIELDS[at + 1:]]) + "\n---\nS\n"
+
+
+@pytest.mark.parametrize("at", range(len(FIELDS)))
+def test_a_full_width_colon_is_blamed_on_its_own_line_with_the_ascii_colon_as_the_fix(at: int) -> None:
+    key, value = FIELDS[at].split(": ")
+    parsed, diagnostics = parse(paper_with(at, f"{key}\uff1a{value}"))
+    assert parsed is None
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, len(key) + 1, "yaml-syntax",
+         (f"invalid YAML: '{key}' is followed by a full-width colon '\uff1a' (U+FF1A), which YAML does not read as a "
+         "colon, so this line is not a field"),
+         f"use an ASCII colon ':' followed by a space: {key}: {value}")]
+
+
+def test_a_full_width_colon_before_an_indented_list_or_in_a_nested_field_is_blamed_on_its_line() -> None:
+    _, diagnostics = parse(paper_with(4, "tags\uff1a", "  - X", "  - Y"))
+    assert [(d.line, d.column, d.hint) for d in diagnostics] == [
+        (6, 5, "use an ASCII colon ':' followed by a space: tags:")]
+    _, diagnostics = parse(paper_with(5, "links:", "  - name\uff1a Code", "    url: https://example.org"))
+    assert [(d.line, d.column, d.hint) for d in diagnostics] == [
+        (8, 9, "use an ASCII colon ':' followed by a space: - name: Code")]
+
+
+def test_a_full_width_colon_within_a_value_is_text() -> None:
+    parsed, diagnostics = parse(paper_with(0, "title: Deep hashing\uff1aa survey"))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "Deep hashing\uff1aa survey"
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["  \u2022 X", "  \u2022 Y"], ("'\u2022' (a bullet, U+2022) does not start a YAML list item, so tags is read as the "
+                                    'text "\u2022 X \u2022 Y", not as a list')),
+    (["  \u2013 X"], ("'\u2013' (an en dash, U+2013) does not start a YAML list item, so tags is read as the text "
+                     '"\u2013 X", not as a list')),
+    (["  -X", "  -Y"], ("'-' starts a list item only when a space follows it, so tags is read as the text \"-X -Y\", "
+                       "not as a list")),
+    (["\u2013 X", "\u2013 Y"], "invalid YAML: '\u2013' (an en dash, U+2013) does not start a YAML list item"),
+    (["  * X"], "invalid YAML: '*' (an asterisk, U+002A) does not start a YAML list item"),
+    (["  \uff0d X"], ("'\uff0d' (a full-width hyphen-minus, U+FF0D) does not start a YAML list item, so tags is read "
+                      'as the text "\uff0d X", not as a list')),
+    (["\u30fb X"], "invalid YAML: '\u30fb' (a katakana middle dot, U+30FB) does not start a YAML list item"),
+])
+def test_a_list_with_another_bullet_than_a_hyphen_is_one_error_at_its_first_item(
+        lines: list[str], message: str) -> None:
+    _, diagnostics = parse(paper_with(4, "tags:", *lines))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, len(lines[0]) - len(lines[0].lstrip()) + 1, "yaml-bullet", message,
+         "start each item with a hyphen and a space: - X")]
+
+
+def test_authors_in_bullets_are_not_read_as_one_author() -> None:
+    # "• Ann Lee • Bo Chen" was one author, with no error: the list is read as meant, and its bullets are the error
+    parsed, diagnostics = parse(paper_with(1, "authors:", "  \u2022 Ann Lee", "  \u2022 Bo", "    Chen"))
+    assert [(d.line, d.code) for d in diagnostics] == [(4, "yaml-bullet")]
+    assert parsed is not None and parsed.paper.authors == ("Ann Lee", "Bo Chen")
+
+
+def test_dashes_and_bullets_within_a_value_are_text() -> None:
+    parsed, diagnostics = parse(paper_with(0, "title: Hashing \u2013 a survey \u2022 2020"))
+    assert diagnostics == [] and parsed is not None
+    assert parsed.paper.title == "Hashing \u2013 a survey \u2022 2020"
+
+
+@pytest.mark.parametrize("rule, said", [("\u2014", "an em dash (U+2014)"), ("\u2013-", "an en dash (U+2013)"),
+                                        ("\uff0d\uff0d\uff0d", "a full-width hyphen-minus (U+FF0D)")])
+def test_a_front_matter_line_of_dashes_a_word_processor_made_is_blamed_on_its_line(rule: str, said: str) -> None:
+    # it was "never closed", at line 1, or "does not start with front matter"
+    fix = ("write the line as three hyphens, '---' (a word processor turns them into a dash; type them in a plain "
+           "text editor)")
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS", f"\n{rule}\nS"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "unclosed-front-matter", f"the front matter's closing line holds {said}, not three hyphens '---'", fix)]
+    _, diagnostics = parse(rule + paper_with(5, FIELDS[5])[3:])
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (1, 1, "missing-front-matter", f"the front matter's opening line holds {said}, not three hyphens '---'", fix)]
+
+
+def test_a_line_of_dashes_in_the_summary_is_text() -> None:
+    parsed, diagnostics = parse(paper_with(5, FIELDS[5]) + "\u2014\nMore.\n")
+    assert diagnostics == [] and parsed is not None
+
+
+@pytest.mark.parametrize("at, line, column, said, fix", [
+    (1, "authors: Ann Lee\uff0cBo Chen", 17, ("authors are separated by a full-width comma '\uff0c' (U+FF0C), which l2h "
+     'does not read as a separator: "Ann Lee\uff0cBo Chen" would be one author'), "authors: Ann Lee, Bo Chen"),
+    (1, "authors: Ann Lee\uff1b Bo Chen", 17, ("authors are separated by a full-width semicolon '\uff1b' (U+FF1B), "
+     'which l2h does not read as a separator: "Ann Lee\uff1b Bo Chen" would be one author'),
+     "authors: Ann Lee, Bo Chen"),
+    (1, "authors: \u674e\u3001\u9648", 11, ("authors are separated by an ideographic comma '\u3001' (U+3001), which l2h "
+     'does not read as a separator: "\u674e\u3001\u9648" would be one author'), 'authors: ["\u674e", "\u9648"]'),
+    (4, "tags: [X\uff0cY]", 9, ("tags are separated by a full-width comma '\uff0c' (U+FF0C), which l2h does not read "
+     'as a separator: "X\uff0cY" would be one tag'), "tags: [X, Y]"),
+])
+def test_names_or_tags_separated_by_a_full_width_comma_are_one_error_with_ascii_commas_as_the_fix(
+        at: int, line: str, column: int, said: str, fix: str) -> None:
+    # "Ann Lee，Bo Chen" was one author, unreported; "X，Y" an unknown tag
+    parsed, diagnostics = parse(paper_with(at, line))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (at + 2, column, "full-width-separator", said, f"use an ASCII comma followed by a space: {fix}")]
+    assert parsed is not None
+    assert parsed.paper.authors == (("\u674e", "\u9648") if "\u674e" in line else ("Ann Lee", "Bo Chen"))
+    assert parsed.paper.tags == (("X", "Y") if at == 4 else ("X",))
+
+
+@pytest.mark.parametrize("field", ["summary", "abstract"])
+def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> None:
+    # it was two: an unknown field, and no summary at the closing '---'
+    text = paper_with(5, FIELDS[5], f"{field}: Codes from eigenfunctions.").replace("---\nS\n", "---\n")
+    parsed, diagnostics = parse(text)
+    assert parsed is not None
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "warning", "empty-summary",
+         f'the paper has no summary: it is written as the field "{field}", which l2h does not read',
+         f"move its text below the closing '---', without '{field}:': the summary is the text after the front matter")]
+    parsed, diagnostics = parse(text + "A summary.\n")  # with one below, the field is an unknown one
+    assert [d.code for d in diagnostics] == ["unknown-field"]
+
+
+def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
+    # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
+    parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (6, 7, "wrong-type", ("tags must be a list, got the text \"\uff3bX\uff0c Y\uff3d\": full-width brackets "
+         "'\uff3b \uff3d' are not YAML's '[ ]'"), "write tags: [X, Y]")]
+    assert parsed is not None and parsed.paper.tags == ("X", "Y")

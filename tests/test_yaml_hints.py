@@ -416,3 +416,13 @@ def test_a_list_followed_by_another_is_not_offered_as_text() -> None:
     p = only("tags: [A, B] [C]\n")
     assert p.code == "yaml-syntax"
     assert not p.hint.startswith("quote the value")
+
+
+def test_a_bracket_opened_on_the_last_line_and_never_closed_is_blamed_on_its_line() -> None:
+    # YAML's context was the end of the text: "did not find expected node content", at the line after the last
+    p = only("title: X\ntags: [\n")
+    assert (p.line, p.column, p.code) == (3, 7, "yaml-syntax")
+    assert (p.message, p.hint) == ("invalid YAML: the '[' opened here is never closed",
+                                   "close the bracket opened here: tags: []")
+    p = only("title: X\ntags: [Image Retrieval, # LSH later\n")
+    assert (p.line, p.column, p.hint) == (3, 7, "close the bracket opened here with ']' after the last item")

@@ -21,7 +21,7 @@ from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link, NameSplit
 from l2h_site.names import family_given, first_name_first, is_literal, read_family_given, split_name
 from l2h_site.parse import check_url
-from l2h_site.textutil import decode_utf8
+from l2h_site.textutil import decode_utf8, without_typographic_quotes
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})",
                             re.IGNORECASE)
@@ -282,6 +282,13 @@ def _block_problem(origin: str, block: Block) -> BibProblem:
                       f"cannot parse the entry: {reason} (check that its braces {{ }} and quotes \" are balanced)")
 
 
+_FIELD_SWALLOWED = re.compile(
+    r"\n[ \t]*(author|title|year|journal|booktitle|volume|number|pages|doi|url|publisher|eprint|archiveprefix|month|"
+    r"note|abstract|keywords|editor|series|address|isbn|issn|howpublished|institution|school|organization)[ \t]*=",
+    re.IGNORECASE)
+"""A field of its own on a line inside a value: the field before it has no comma after it."""
+
+
 def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], list[BibProblem]]:
     """Parse BibTeX text into drafts, in file order; entries lacking title, authors or year are problems."""
     # Field names are case-insensitive in BibTeX (JabRef writes Author =): lowercase them before the
@@ -299,6 +306,23 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
         where = f"{origin} entry {entry.key}"
         fields = entry.fields_dict
         draft = PaperDraft(source=where)
+        swallowed = next(((k, m.group(1)) for k, v in fields.items()
+                          if (m := _FIELD_SWALLOWED.search(str(v.value))) is not None), None)
+        if swallowed is not None:  # `title = {…}` and no comma: the next line is read into the title
+            field, after = swallowed[0], swallowed[1].lower()
+            problems.append(BibProblem(where, f"the {field} field has no comma after it, so BibTeX reads the {after} "
+                                              f"field on the next line as part of the {field}: end the {field} line "
+                                              "with a comma"))
+            continue
+        quoted = next((k for k, v in fields.items() if isinstance(v.value, str)  # bare, not in braces: as written
+                       and without_typographic_quotes(v.value.strip()) != v.value.strip()
+                       and re.search(rf"(?im)^\s*{re.escape(k)}\s*=\s*[\u201c\u2018\u00ab\u201e]", entry.raw or "")), None)
+        if quoted is not None:  # `title = “Deep Hashing”`, from a word processor: BibTeX's quotes are straight
+            inner = without_typographic_quotes(str(fields[quoted].value).strip())
+            problems.append(BibProblem(where, f"the {quoted} field is in typographic quotes, "
+                                              f"{str(fields[quoted].value).strip()}, which BibTeX does not read as "
+                                              f"quotes: write {quoted} = {{{inner}}}"))
+            continue
         missing = []
         if "title" in fields and clean_text(str(fields["title"].value)):
             draft.title = clean_text(str(fields["title"].value))

@@ -14,7 +14,8 @@ from l2h_site.vcs import git_tracked
 PAPER_SUFFIXES = (".md", ".markdown")
 """Extensions of paper files; `.markdown` is what the Jekyll reviews use."""
 
-IGNORED_NAMES = frozenset({".gitkeep"})
+IGNORED_NAMES = frozenset({".gitkeep", ".keep"})
+"""Empty files that keep an empty folder in git, by either of the names the custom gives them."""
 EDITOR_FILE = re.compile(r"^\..+\.sw[a-px]$|~$|^\.#|^#.*#$|^4913$|\.___jb_(?:old|tmp|bak)___$")
 """Names editors give the swap, backup, lock and write-test files they keep beside a file being edited
 (vim, Emacs, JetBrains IDEs): not an error (see junk_severity), and `l2h serve` does not rebuild when they change."""
@@ -43,9 +44,14 @@ def is_editor_file(name: str) -> bool:
 
 def reads_as_paper(name: str) -> bool:
     """Tell whether discover_papers reads a regular file of this name, in the papers folder, as a paper."""
-    _, dot, suffix = name.rpartition(".")
+    stem, dot, suffix = name.rpartition(".")
     return (name not in IGNORED_NAMES and not CONTROL.search(name) and not is_editor_file(name)
-            and os_file_kind(name) is None and bool(dot) and f".{suffix}" in PAPER_SUFFIXES)
+            and os_file_kind(name) is None and bool(dot) and f".{suffix}" in PAPER_SUFFIXES and not is_readme(stem))
+
+
+def is_readme(stem: str) -> bool:
+    """Tell whether a markdown file of the papers folder is its README, notes for its readers, not a paper."""
+    return stem.lower() == "readme"
 
 
 def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
@@ -90,6 +96,12 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
             if not dot or f".{suffix}" not in PAPER_SUFFIXES:
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
                                          f"paper files end in .md; rename it to <key>.md or move it out of {rel_dir}/"))
+                continue
+            if is_readme(stem):  # notes for the folder's readers: no paper, and not the front matter's fault
+                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is in {rel_dir}/, where every "
+                                         "markdown file is read as a paper",
+                                         f"move it out of {rel_dir}/ (what it says of adding papers belongs in "
+                                         "CONTRIBUTING.md)"))
                 continue
             sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=stem))
     if not sources:

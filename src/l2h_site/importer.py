@@ -20,7 +20,16 @@ from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
 from l2h_site.model import Facet, FacetValue, Paper, SourceFile, Taxonomy
-from l2h_site.new import PaperIndex, draft_key, draft_paper, dump_yaml, render_paper, usable_taxonomy, write_new_file
+from l2h_site.new import (
+    PaperIndex,
+    draft_key,
+    draft_paper,
+    dump_yaml,
+    render_paper,
+    usable_config,
+    usable_taxonomy,
+    write_new_file,
+)
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
 from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys
@@ -81,6 +90,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
     if not pubs.is_dir():
         raise L2hError(f"{site_dir} is neither a Jekyll site with _publications/ nor such a folder")
     check = check_site(root)
+    usable_config(check)
     report = ImportReport()
     if any(d.code == "taxonomy-missing-file" for d in check.diagnostics):
         report.notes.append((check.config.taxonomy, "does not exist yet: every tag found is proposed as new"))

@@ -78,15 +78,40 @@ class NameProblem(NamedTuple):
     """One concrete fix."""
 
 
-_LITERAL = re.compile(r"\{([^{}]*[^\s{}][^{}]*)\}")
-"""A whole name in one pair of braces, as BibTeX writes an organisation: "{Barnes, Inc.}", "{Facebook AI Research}"."""
+def _depths(text: str) -> list[int] | None:
+    """The brace depth at each character of text (a brace counts as inside its group); None when they do not pair."""
+    depths, depth = [], 0
+    for char in text:
+        depth += char == "{"
+        depths.append(depth)
+        depth -= char == "}"
+        if depth < 0:
+            return None
+    return depths if depth == 0 else None
+
+
+def split_outside_braces(text: str, separator: str) -> list[str]:
+    """Split text at each match of the separator (a regular expression) outside braces, as BibTeX splits a list of
+    names: "{Google and Microsoft}" is one name, and "{Barnes, Inc.}" has no comma of its own."""
+    depths = _depths(text)
+    if depths is None or "{" not in text:
+        return re.split(separator, text)
+    parts, start = [], 0
+    for found in re.finditer(separator, text):
+        if found.end() > found.start() and not depths[found.start()]:
+            parts.append(text[start:found.start()])
+            start = found.end()
+    return [*parts, text[start:]]
 
 
 def read_literal(text: str) -> NameSplit | None:
-    """Read a whole name in braces ("{Barnes, Inc.}") as one name that does not split: all family name, no given name
-    (is_literal); None for any other name."""
-    group = _LITERAL.fullmatch(text.strip())
-    return NameSplit("", "", re.sub(r"\s+", " ", group.group(1)).strip(), "") if group else None
+    """Read a whole name in braces ("{Barnes, Inc.}", "{{Google and Microsoft}}": braces within are BibTeX's groups)
+    as one name that does not split: all family name, no given name (is_literal); None for any other name."""
+    text = text.strip()
+    depths = _depths(text)
+    if depths is None or not text.startswith("{") or 0 in depths[:-1] or not unbraced(text):
+        return None
+    return NameSplit("", "", unbraced(text), "")
 
 
 def is_literal(split: NameSplit) -> bool:
@@ -106,9 +131,9 @@ def read_family_given(text: str) -> NameSplit | NameProblem:
     literal = read_literal(text)
     if literal is not None:
         return literal
-    parts = [re.sub(r"\s+", " ", part).strip() for part in text.split(",")]
+    parts = [re.sub(r"\s+", " ", part).strip() for part in split_outside_braces(text, ",")]
     said = f'author "{text}"'
-    several = [name.strip() for name in re.split(r"\s+and\s+|\s*&\s*", text) if name.strip()]
+    several = [name.strip() for name in split_outside_braces(text, r"\s+and\s+|\s*&\s*") if name.strip()]
     if len(several) > 1:
         return NameProblem(f'{said} holds {len(several)} names joined by "and"',
                            f"write each name as its own item: [{', '.join(map(quoted_item, several))}]")

@@ -27,7 +27,8 @@ import yaml
 
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
-from l2h_site.diagnostics import Diagnostic, L2hError, error, is_failure, visible
+from l2h_site.config import CONFIG_NAME
+from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_failure, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
@@ -186,8 +187,21 @@ def draft_paper(draft: PaperDraft, key: str, source: str) -> Paper:
                  former_keys=tuple(draft.former_keys))
 
 
+def usable_config(check: CheckResult) -> None:
+    """Refuse (L2hError) a review whose l2h.yml has errors, each said at its line with its fix.
+
+    With them the config falls back to its defaults, and papers would be written where the review does not read
+    them (a papers_dir refused, an l2h.yml that is no YAML).
+    """
+    broken = [d for d in check.diagnostics if d.path == CONFIG_NAME and d.severity == "error"]
+    if broken:
+        raise L2hError(f"{CONFIG_NAME} has errors, so nothing was written; fix them first:\n"
+                       + format_text(broken).rstrip("\n"))
+
+
 def usable_taxonomy(check: CheckResult) -> Taxonomy:
-    """The review's taxonomy; refuse (L2hError) when it is missing or has errors, since nothing can be checked."""
+    """The review's taxonomy; refuse (L2hError) when it or l2h.yml has errors, since nothing can be checked."""
+    usable_config(check)
     rel = check.config.taxonomy
     if is_failure([d for d in check.diagnostics if d.path == rel], False):
         raise L2hError(f"{rel} is missing or broken; run `l2h check` to see its errors, and fix them first")
@@ -296,8 +310,11 @@ def parse_facet_flags(flags: Sequence[str], taxonomy: Taxonomy) -> tuple[dict[st
         if not eq or facet is None:
             ids = [f.id for f in taxonomy.facets]
             guess = closest(facet_id, ids)
+            hint = f'did you mean "{guess}"?' if guess else ""
+            if not eq and "\uff1d" in flag:  # a full-width '=', as a CJK input method types it
+                hint = f"use an ASCII '=': --facet {shlex.quote(flag.replace(chr(0xFF1D), '=', 1))}"
             problems.append(error("--facet", 0, 0, "unknown-facet", f'"{flag}" is not ID=VALUE with ID one of '
-                                  f"{quote_list(ids)}", f'did you mean "{guess}"?' if guess else ""))
+                                  f"{quote_list(ids)}", hint))
             continue
         for item in (v.strip() for v in value.split(",") if v.strip()):
             facets.setdefault(facet.id, []).append(item)
@@ -355,6 +372,13 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
     """Say a hint that tells how to write a field of the file (`write arxiv: "1509.02897"`) as the flag that gave
     it (`give --arxiv 1509.02897`), for the contributor typed the flag, not the file."""
     hint = re.sub(r", or remove the line if (you are not sure|it is optional)", rf", or leave {flag} out if \1", hint)
+    separated = re.fullmatch(r"use an ASCII comma followed by a space: (authors|tags): (.*)", hint)
+    if separated and flag:  # full-width-separator: "[X, Y]" is two --tag; ["李", "陈"], one-word names, in braces
+        value = separated.group(2)
+        if flag == "--tag":
+            return "give each tag its own --tag: " + " ".join(f"--tag {shlex.quote(t)}" for t in value[1:-1].split(", "))
+        names = ", ".join(f"{{{n}}}" for n in json.loads(value)) if value.startswith("[") else value
+        return f"use an ASCII comma followed by a space: give {flag} {shlex.quote(names)}"
     if flag == "--facet":  # facet-single: "keep the one value that fits best: family: supervised"
         return re.sub(rf": {re.escape(name)}: (.+)$", lambda m: f": --facet {shlex.quote(f'{name}={m.group(1)}')}", hint)
     tag = re.fullmatch(r'write "([^"]+)"(.*)', hint) if flag == "--tag" else None

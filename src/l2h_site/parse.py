@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +64,13 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _LINK_NAMES = {"arxiv": "arXiv", "pdf": "PDF", "code": "Code", "paper": "Paper", "doi": "DOI",
                "video": "Video", "slides": "Slides", "poster": "Poster", "dataset": "Dataset",
                "data": "Data", "website": "Website", "project": "Project", "blog": "Blog"}
+
+
+def stand_in(written: Iterable[object], name: str, known: Collection[str]) -> str | None:
+    """The first of the fields written whose name l2h does not read and stands for field name (`Family:`, `famly:`
+    for family), or None; known: the names l2h reads, name among them."""
+    names = sorted(known)
+    return next((k for k in written if isinstance(k, str) and k not in known and closest(k, names) == name), None)
 
 
 @dataclass
@@ -163,6 +170,15 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "file uses lone CR characters as line endings",
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
+    dashes = next((i for i, line in enumerate(lines) if _DASH_RULE.fullmatch(line.strip())), None)
+    if dashes is not None and (dashes == 0 or lines[0].rstrip() == "---" and not any(
+            line.rstrip() in ("---", "...") for line in lines[1:dashes])):  # the opening '---', or the closing one
+        said = ", ".join(dict.fromkeys(f"{_DASH_NAMES[c]} (U+{ord(c):04X})" for c in lines[dashes] if c in _DASH_NAMES))
+        return None, diagnostics + [error(
+            rel, dashes + 1, 1, "unclosed-front-matter" if dashes else "missing-front-matter",
+            f"the front matter's {'closing' if dashes else 'opening'} line holds {said}, not three hyphens '---'",
+            "write the line as three hyphens, '---' (a word processor turns them into a dash; type them in a plain "
+            "text editor)")]
     if lines[0].rstrip() != "---":
         opening = next((i for i, line in enumerate(lines) if line.strip()), 0)
         if opening and lines[opening].strip() == "---":  # the fields follow blank lines: YAML front matter must not
@@ -223,6 +239,20 @@ _FIELD_LINE = re.compile(r"[A-Za-z_][\w-]* *:(?: |$)")
 """A line that starts a field of the front matter."""
 _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
+
+
+_SUMMARY_FIELDS = ("summary", "abstract", "description")
+"""Fields other generators read a summary from, which l2h reads from the text after the front matter."""
+_SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic comma", "\uff1b": "a full-width semicolon"}
+"""Commas and semicolons a CJK input method types, by name."""
+_FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
+"""A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
+_DASH_NAMES = {"\u2012": "a figure dash", "\u2013": "an en dash", "\u2014": "an em dash", "\u2015": "a horizontal bar",
+               "\u2212": "a minus sign", "\u2010": "a Unicode hyphen", "\uff0d": "a full-width hyphen-minus",
+               "\u2500": "a box-drawing line"}
+"""Dashes that a word processor makes of '---' (an em dash; '--' and '-', an en dash and a hyphen), by name."""
+_DASH_RULE = re.compile(f"[{''.join(_DASH_NAMES)}-]*[{''.join(_DASH_NAMES)}][{''.join(_DASH_NAMES)}-]*")
+"""A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
 
 
 def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
@@ -377,8 +407,10 @@ def bibtex_names(text: str) -> list[str] | None:
     if "," not in text:
         return None
     pairs = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", text) if p.strip()]
-    if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):
-        return [_unmasked(_first_name_first(p)) for p in pairs]
+    # a whole name in braces among them is one name of its own, as BibTeX reads it: "Weiss, Yair and {Google}"
+    if len(pairs) > 1 and all(p.count(",") == 1 or read_literal(_unmasked(p)) for p in pairs) and any(
+            p.count(",") == 1 for p in pairs):
+        return [_unmasked(_first_name_first(p) if p.count(",") == 1 else p) for p in pairs]
     parts = [p.strip() for p in text.split(",") if p.strip()]
     two_by_two = len(parts) % 2 == 0 and all(" " not in p and not read_literal(p) for p in parts)
     names: list[str] = []
@@ -661,6 +693,22 @@ class _Reader:
             return
         self.diagnostics.append(severity(self.rel, 1, 1, code, message, hint))
 
+    def full_width_separators(self, path: tuple[Any, ...], name: str, text: str) -> str:
+        """Report the full-width commas or semicolons (a CJK input method's) that separate the items of text, which
+        l2h reads as one item; return the text with ASCII ones."""
+        fixed = ", ".join(part.strip() for part in _FULL_WIDTH_SEPARATOR.split(text))
+        found = _FULL_WIDTH_SEPARATOR.search(text)
+        assert found is not None
+        mark = found.group(0).strip()
+        written = f"[{fixed}]" if name == "tags" else fixed
+        if name == "authors" and bibtex_names(fixed) is not None:  # one-word names, in one line read as pairs
+            written = f"[{', '.join(map(quoted_item, split_authors(fixed)))}]"
+        self.fail(path, "full-width-separator",
+                  f"{name} are separated by {_SEPARATOR_NAMES[mark]} '{mark}' (U+{ord(mark):04X}), which l2h does not "
+                  f'read as a separator: "{clip(text)}" would be one {name.rstrip("s")}',
+                  f"use an ASCII comma followed by a space: {name}: {written}", character=mark)
+        return fixed
+
     def warn(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
         if path in self.broken:
             return
@@ -715,6 +763,11 @@ class _Reader:
         added = self.added()
         distinct = self.distinct_from()
         former = self.former_keys()
+        # `summary: …` as a field, and nothing below the front matter: one problem, the summary not where it is read
+        in_field = None if body.strip() else next(
+            (k for k in _SUMMARY_FIELDS if isinstance(data.get(k), str) and data[k].strip()), None)
+        if in_field is not None:
+            self.misnamed.add(in_field)
         extra = self.extra()
         summary = body.strip("\n")
         if len(summary) > MAX_SUMMARY_CHARS:
@@ -728,6 +781,12 @@ class _Reader:
                                           f"summary nests quotes or brackets more than {MAX_NESTING} levels deep",
                                           "write plain sentences; a summary needs no deeply nested quotes or lists"))
             summary = ""
+        elif in_field is not None:
+            self.diagnostics.append(warning(self.rel, *self.at((in_field,), key=True), "empty-summary",
+                                            f'the paper has no summary: it is written as the field "{in_field}", '
+                                            "which l2h does not read",
+                                            f"move its text below the closing '---', without '{in_field}:': the "
+                                            "summary is the text after the front matter"))
         elif not summary.strip():
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
                                             "the paper has no summary",
@@ -771,13 +830,19 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
+            separated = _FULL_WIDTH_SEPARATOR.search(text) is not None
+            if separated:  # one name for l2h: the names are read as they were meant, never as "Last, First" pairs
+                text = self.full_width_separators((name,), "authors", text)
             names = split_authors(text)
-            flipped = bibtex_names(text)
+            flipped = None if separated else bibtex_names(text)
             if flipped is not None:
                 self.fail((name,), "authors-bibtex-style",
                           f'{name} "{clip(text)}" are written "Last, First" as in BibTeX; l2h would read them as '
                           f"{len(names)} names, {quote_list(names, 6)}",
-                          f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names))
+                          f"write each name first name first: {name}: {', '.join(flipped)}" + _as_a_list(name, names)
+                          if not any(map(read_literal, flipped)) else  # braces are read only in a list
+                          f"write each name first name first, as a YAML list: {name}: "
+                          f"[{', '.join(quoted_item(unbraced_item(n)) for n in flipped)}]")
                 return flipped
             in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
             if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
@@ -976,8 +1041,10 @@ class _Reader:
             return []
         value = self.data["tags"]
         if isinstance(value, str):
-            parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
-            self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"',
+            bracketed = value.startswith("\uff3b") and value.endswith("\uff3d")  # ［A, B］, a CJK input method's
+            parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value.strip("\uff3b\uff3d")) if p.strip()]
+            self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"' + (
+                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else ""),
                       f"write tags: [{', '.join(parts)}]")
             # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
             return [re.sub(r"\s+", " ", part) for part in parts][:MAX_TAGS]
@@ -998,6 +1065,10 @@ class _Reader:
             if text is None:
                 continue
             text = re.sub(r"\s+", " ", text).strip()
+            if _FULL_WIDTH_SEPARATOR.search(text):  # [A，B]: one tag for YAML; checked as the tags they were meant
+                parts = self.full_width_separators(("tags", i), "tags", text).split(", ")
+                tags.extend(part for part in parts[:-1] if part not in tags)
+                text = parts[-1]
             if not text:
                 self.fail(("tags", i), "empty-field", "empty tag", "remove the empty entry from tags")
             elif text in tags:
@@ -1126,6 +1197,9 @@ class _Reader:
 
     def extra(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
+        # `Family:` for a facet not set is reported by validate_paper, which knows whether the facet is required
+        known = KNOWN_FIELDS | self.facet_ids
+        facet_stand_ins = {stand_in(self.data, f, known) for f in self.facet_ids if f not in self.data}
         for name, value in self.data.items():
             if (not isinstance(name, str) or (name,) in self.doc.nontext_keys
                     or name in KNOWN_FIELDS - LEGACY_EXTRA or name in self.facet_ids):
@@ -1133,7 +1207,7 @@ class _Reader:
             if name == "bibkey":
                 continue
             extra[name] = value
-            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed:
+            if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed | facet_stand_ins:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")

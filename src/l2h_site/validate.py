@@ -12,7 +12,7 @@ from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import NameSplit, Paper, Taxonomy
 from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
-from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item
+from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
 KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
@@ -133,23 +133,27 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         values = paper.facets.get(facet.id)
         allowed = [v.id for v in facet.values]
         if not values:
-            if facet.required and facet.id not in parsed.unread:  # an unreadable value has its own error
-                example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
-                if facet.id in paper.facets:  # its line is there, the value left blank (`family:`, `modality: []`)
+            if facet.id in parsed.unread:  # an unreadable value has its own error
+                continue
+            example = f"{facet.id}: [{allowed[0]}]" if facet.multiple else f"{facet.id}: {allowed[0]}"
+            if facet.id in paper.facets:  # its line is there, the value left blank (`family:`, `modality: []`)
+                if facet.required:
                     diagnostics.append(error(rel, *at(facet.id), "missing-facet",
                                              f'required facet "{facet.id}" ({facet.label}) is empty',
                                              f"write a value on its line, such as {example}; allowed: "
                                              f"{quote_list(allowed)}"))
-                    continue
-                names = sorted(KNOWN_FIELDS | {f.id for f in taxonomy.facets})
-                written = next((k for k in paper.extra if closest(k, names) == facet.id), None)
-                if written is not None:  # `Family:`: the line is there, under a name l2h does not read
-                    diagnostics.append(error(rel, *parsed.positions.get(("key", written), at(written)), "missing-facet",
-                                             f'required facet "{facet.id}" ({facet.label}) is not set: the field '
-                                             f'"{written}" is not read as {facet.id}',
-                                             f"write {facet.id}: instead of {written}:" + (
-                                                 " (field names are lowercase)" if written.lower() == facet.id else "")))
-                    continue
+                continue
+            # `Family:`: the line is there, under a name l2h does not read (and parse_paper left it to be said here)
+            written = stand_in(paper.extra, facet.id, KNOWN_FIELDS | {f.id for f in taxonomy.facets})
+            if written is not None:
+                line, column = parsed.positions.get(("key", written), at(written))
+                said = f'"{facet.id}" ({facet.label}) is not set: the field "{written}" is not read as {facet.id}'
+                fix = f"write {facet.id}: instead of {written}:" + (
+                    " (field names are lowercase)" if written.lower() == facet.id else "")
+                diagnostics.append(error(rel, line, column, "missing-facet", f"required facet {said}", fix)
+                                   if facet.required else
+                                   warning(rel, line, column, "unknown-field", f"facet {said}", fix))
+            elif facet.required:
                 diagnostics.append(error(rel, 1, 1, "missing-facet", f'required facet "{facet.id}" ({facet.label}) is not set',
                                          f"add a line such as {example}; allowed: {quote_list(allowed)}"))
             continue

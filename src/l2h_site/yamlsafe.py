@@ -71,6 +71,21 @@ _UNICODE_SPACE_GAP = re.compile(
 """A line whose indentation, or the gap after its 'key:' or '- ', holds a space YAML does not take for one (pasted
 from a web page): YAML reads it as text, so that '\u00a0\u00a0url: …' is a field named '\u00a0\u00a0url'. An
 indented line that starts no field or item is left alone: it may continue a value, whose text such a space is."""
+_COLON_NAMES = {"\uff1a": "full-width colon", "\ufe55": "small colon", "\ufe13": "vertical colon",
+                "\ua789": "modifier letter colon", "\u2236": "ratio sign"}
+"""Characters that look like a colon (typed with a CJK input method, or pasted) but are not YAML's, by name."""
+_LOOKALIKE_COLON_FIELD = re.compile(
+    rf"(?P<prefix> *(?:- +)*)(?P<key>[A-Za-z_][\w-]*) *(?P<colon>[{''.join(_COLON_NAMES)}])[ {_UNICODE_SPACES}]*"
+    r"(?P<value>.*)")
+"""A line that starts a field with a look-alike colon: `title：Deep hashing`, which YAML reads as text."""
+_BULLET_NAMES = {"\u2022": "a bullet", "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
+                 "\u2010": "a Unicode hyphen", "\u2011": "a non-breaking hyphen", "\u2012": "a figure dash",
+                 "\u00b7": "a middle dot", "\u2023": "a triangular bullet", "\u25e6": "a white bullet",
+                 "\u25cf": "a black circle", "\u25aa": "a small black square", "\uff0d": "a full-width hyphen-minus",
+                 "\u30fb": "a katakana middle dot", "*": "an asterisk"}
+"""Bullets that a word processor, a web page or Markdown puts before list items, by name; YAML's is '- '."""
+_BULLET_ITEM = re.compile(rf"(?P<indent> *)(?P<bullet>[{''.join(_BULLET_NAMES)}]) +(?P<item>\S.*)")
+"""A line that starts a list item with another bullet than '- ' (`• Image Retrieval`)."""
 _INDENTED_KEY = re.compile(r"(?P<indent> +)(?P<key>[A-Za-z_][\w-]*):(?:[ \t].*)?")
 """A line that starts with spaces, then 'key:'."""
 
@@ -228,7 +243,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if mark is not None and any(p.line == doc.at(line, 0)[0] for p in doc.problems):
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
-        explained = (_unclosed_opener(exc, text, lines) or _indented_field(lines, line) or _unspaced_field(lines, line)
+        explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line) or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
+                     or _unspaced_field(lines, line)
                      or _unindented_continuation(lines, line) or _quote_closed_early(lines, line, column)
                      or _text_after_brackets(lines, line, column))
         if explained is not None:
@@ -318,6 +334,83 @@ def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
                     f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
                     f"write a space after the colon: {key}: {value}")
     return None
+
+
+def _lookalike_colon(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a field written with a colon that only looks like one (`title：Deep hashing`), on the line where YAML
+    failed or above it, up to the field above: YAML reads the line and those indented below it as text, and fails on
+    the next field, or at the end.
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    for number in range(min(line, len(lines) - 1), -1, -1):  # up to the field above, whose value it is read as
+        found = _LOOKALIKE_COLON_FIELD.fullmatch(lines[number].rstrip())
+        if found is None:
+            field = _FIELD_LINE.fullmatch(lines[number])
+            if number < line and field is not None and not field["indent"] and not field["dashes"]:
+                return None
+            continue
+        colon, key = found["colon"], found["key"]
+        value = f" {found['value']}" if found["value"] else ""
+        return (number, found.start("colon"), "yaml-syntax",
+                (f"invalid YAML: '{key}' is followed by a {_COLON_NAMES[colon]} '{colon}' (U+{ord(colon):04X}), "
+                "which YAML does not read as a colon, so this line is not a field"),
+                f"use an ASCII colon ':' followed by a space: {found['prefix'].lstrip()}{key}:{value}")
+    return None
+
+
+def _bullet_problem(bullet: str, item: str) -> tuple[str, str, str]:
+    """The code, message and fix of a list item started with another bullet than '- ' (or with '-' and no space)."""
+    if bullet == "-":
+        said = "'-' starts a list item only when a space follows it"
+    else:
+        said = f"'{bullet}' ({_BULLET_NAMES[bullet]}, U+{ord(bullet):04X}) does not start a YAML list item"
+    return "yaml-bullet", said, f"start each item with a hyphen and a space: - {item}"
+
+
+def _bullet_item(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a list item started with another bullet than '- ' (`• Image Retrieval`, `* LSH`) at the left margin,
+    on the line where YAML failed or above it, up to the field above (at the margin YAML reads it as a field without
+    its ':', and fails on the next line or at the end; indented, it is text, which _bulleted_items reads).
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    found = None
+    for number in range(min(line, len(lines) - 1), -1, -1):  # the first bullet of the list: up to the field above
+        here = _BULLET_ITEM.fullmatch(lines[number].rstrip())
+        if here is not None:
+            found = (number, here)
+            continue
+        field = _FIELD_LINE.fullmatch(lines[number])
+        if number < line and field is not None and not field["indent"] and not field["dashes"]:
+            break
+    if found is None:
+        return None
+    number, here = found
+    code, said, fix = _bullet_problem(here["bullet"], here["item"])
+    return number, len(here["indent"]), code, f"invalid YAML: {said}", fix
+
+
+def _bulleted_items(node: yaml.Node, key_line: int, doc: YamlDoc) -> list[str] | None:
+    """The items of a list written on the lines below its key with another bullet than '- ' (`• Image Retrieval`),
+    or with no space after the '-' (`-LSH`), which YAML reads as one text ("• Image Retrieval • LSH"); else None.
+
+    A line that starts with no bullet goes on with the item above it (an item wrapped onto the next line).
+    """
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.start_mark.line <= key_line:
+        return None
+    text = doc.text[node.start_mark.index:node.end_mark.index]
+    bullet = text[:1]
+    if not (bullet in _BULLET_NAMES and text[1:2] == " " or bullet == "-" and text[1:2].strip()):
+        return None
+    items: list[str] = []
+    for source_line in text.split("\n"):
+        stripped = source_line.strip()
+        if stripped.startswith(bullet):
+            items.append(stripped[1:].strip())
+        elif stripped:
+            items[-1] = f"{items[-1]} {stripped}"
+    return items
 
 
 def _unindented_continuation(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
@@ -433,6 +526,8 @@ def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
         elif exc.context in _FLOW_CONTEXTS and problem is not None and (
                 at_end or _runs_over(lines, context.line, problem.line)):
             opener, never_closed = (context.line, context.column), at_end
+        elif exc.context == "while parsing a flow node" and at_end:  # `tags: [` and nothing after it: YAML's
+            opener, never_closed = _open_bracket(lines), True  # context is the end, not the bracket
     if opener is None or opener[0] >= len(lines) or opener[1] >= len(lines[opener[0]]):
         return None
     line, column = opener
@@ -452,6 +547,25 @@ def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
             hint = f"close the {name} opened here with '{closer}' after the last item"
             return line, column, "yaml-syntax", message, hint
     return line, column, "yaml-syntax", message, f"close the {name} opened here: {written}{closer}"
+
+
+def _open_bracket(lines: list[str]) -> tuple[int, int] | None:
+    """The position of the last '[' or '{' that opens a value and is left open to the end of the text, or None."""
+    open_at: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        quote = None
+        for column, char in enumerate(line):
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "\"'" and (column == 0 or line[column - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (column == 0 or line[column - 1] == " "):
+                break
+            elif char in "[{":
+                open_at.append((number, column))
+            elif char in "]}" and open_at:
+                open_at.pop()
+    return open_at[-1] if open_at else None
 
 
 def _runaway_quote(text: str, lines: list[str], end: int) -> tuple[int, int] | None:
@@ -662,6 +776,15 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                 f"keep one '{key}:' line and delete the other; YAML would silently keep only the last")
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
+        items = _bulleted_items(value_node, kline, doc)
+        if items is not None:  # read as the list it was meant to be, so that its items are checked too
+            start = value_node.start_mark
+            code, said, fix = _bullet_problem(doc.text[start.index], items[0])
+            doc.problem(start.line, start.column, code,
+                        f"{said}, so {key} is read as the text {_quoted(clip(value_node.value, 60))}, not as a list", fix)
+            doc.positions[path + (key,)] = doc.at(start.line, start.column)
+            result[key] = items
+            continue
         result[key] = _walk(value_node, path + (key,), doc, seen, depth + 1)
     return result
 
