@@ -5,7 +5,8 @@
 
 Builds each synthetic corpus (see generate.py) with this checkout's l2h and prints, raw and gzipped
 (level 6, as a typical web server compresses), the files a visitor's browser fetches: on opening the
-page, on the first search, on the first sort by title or venue, and when opening the topic map; and
+page, on the first search, on the first sort by title or venue, on a search that finds nothing (the
+word list of its "Did you mean"), and when opening the topic map; and
 the largest per-year page, which is what a reader without JavaScript loads. Pagefind's own index
 chunks are fetched per search term; one typical chunk per search bundle is counted (a review above
 2,000 papers has several bundles, merged in the browser, which load the first bundle's WebAssembly only).
@@ -53,6 +54,8 @@ def groups(site: Path) -> dict[str, list[str]]:
              "papers/finder.json", "papers/cards/0.json"],
         "first search (Pagefind runtime and WebAssembly; per bundle: entry, meta, a chunk)": search,
         "first sort by title or venue": ["papers/finder-sort.json"],
+        "a search that finds nothing (word list for \"Did you mean\")":
+            ["papers/finder-words.json"] if (site / "papers/finder-words.json").is_file() else [],
         "open the topic map": ["papers/topic-map.svg"] if (site / "papers/topic-map.svg").is_file() else [],
         "largest year page (no JavaScript)": [years[-1].relative_to(site).as_posix()] if years else [],
     }
