@@ -1050,6 +1050,16 @@
       noteUnknown(writeControls(new URLSearchParams(location.search)));
       apply(true);
     });
+    // The link past the tag boxes takes the focus to the results (tabindex -1), as the browser would for an anchor
+    // with no script, but without a step in the history: Back is for views, not for places on the page.
+    var skipTags = document.getElementById("f-skip-tags");
+    if (skipTags) {
+      skipTags.addEventListener("click", function (event) {
+        if (results.hidden) return;
+        event.preventDefault();
+        results.focus();
+      });
+    }
     var moreButton = more.querySelector("button");
     moreButton.addEventListener("click", function () {
       var first = view.limit;  // the first paper this click adds
