@@ -58,7 +58,7 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     return shown_for(page, query)
 
 
-@pytest.mark.parametrize(("query", "found"), [
+IDENTIFIERS = [
     ("2304.04759", ["ann2001alpha"]),
     ("arXiv:2304.04759", ["ann2001alpha"]),
     ("arxiv 2304.04759", ["ann2001alpha"]),
@@ -75,10 +75,31 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     ("https://arxiv.org/abs/hep-th/9901001v2", ["lark2012old"]),
     ("arxiv", []),  # the labels of the ids are not indexed: no paper here is from arXiv
     ("doi", []),
-])
+]
+"""Queries of ids as readers paste them, and the papers each finds."""
+
+
+@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
     assert search(page, forms_url, query) == found
+
+
+@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
+def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str,
+                                                                         found: list[str]) -> None:
+    """Where Pagefind cannot be loaded, the page matches words itself, in the cards and the summaries of papers.json,
+    whose items have the DOI and the arXiv id (in the URL) too: each form of an id finds its paper as with Pagefind,
+    and no other file is loaded for it."""
+    page.route("**/static/search-worker.js", lambda route: route.abort())
+    page.route("**/pagefind*/**", lambda route: route.abort())
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url.removeprefix(forms_url)))
+    assert search(page, forms_url, query) == found
+    data = {name for name in loaded if name.endswith(".json")} - {"papers/finder-search.json"}  # asked with Pagefind
+    assert data <= {"papers/finder.json", "papers/cards/0.json", "papers/cards/1.json", "papers/cards/2.json",
+                    "papers/cards/3.json", "papers.json"}, data
+    expect(page.locator("#finder-status")).not_to_contain_text("not available")
 
 
 def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> None:
