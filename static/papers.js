@@ -143,7 +143,8 @@
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
         knownKeys[i] = row[0];
-        var words = [plainText(row[1]), row[2], data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
+        var words = [plainText(row[1]), row[2], l2hSearch.asciiNames(row[2]),
+                     data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
         data.paperTags[i].forEach(function (tag) { words.push(tag.name); });
         Object.keys(data.facets).forEach(function (facet) {
           Object.keys(data.facets[facet]).forEach(function (value) {

@@ -68,6 +68,23 @@
     return out;
   }
 
+  // Names (authors') in the ASCII that readers type for them, as paper.html gives them to the search index: German
+  // and Scandinavian letters as they are transliterated ("aumueller" for "Aumüller", "aasa" for "Åsa", "soeren" for
+  // "Søren"), and the letters that have no accent to fold away as their plain letters ("soren", "weiss"); "" for a
+  // text in ASCII. Lower case, to be folded with the rest.
+  var GERMAN = { "\u00e4": "ae", "\u00f6": "oe", "\u00fc": "ue", "\u00e5": "aa", "\u00f8": "oe", "\u00df": "ss",
+                 "\u00e6": "ae", "\u0153": "oe" };
+  var PLAIN = { "\u00f8": "o", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u0142": "l", "\u0111": "d",
+                "\u00f0": "d", "\u00fe": "th" };
+  function asciiNames(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return "";
+    var names = String(text).normalize("NFC").toLowerCase();
+    function spell(table) {
+      return names.replace(/[^\x00-\x7f]/g, function (letter) { return table[letter] || letter; });
+    }
+    return spell(GERMAN) + " " + spell(PLAIN);
+  }
+
   // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
@@ -438,5 +455,6 @@
     return fullTextResults;
   }
 
-  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers, open: open };
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers,
+                      asciiNames: asciiNames, open: open };
 })(self);
