@@ -8,14 +8,13 @@ them itself where it cannot use the index (search-rules.js's asciiNames).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .conftest import _QuietHandler, build_in_mode, serving, write_review
 from .test_typing import TAXONOMY, shown_for
 
 # key: (authors, year)
@@ -34,15 +33,10 @@ PAPERS = {
 @pytest.fixture(scope="module", params=["full", "paged"])
 def names_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build this review (in one card file and search bundle, or in several) and serve it."""
-    root = tmp_path_factory.mktemp("names") / "review"
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
-    (root / "papers").mkdir()
-    for key, (authors, year) in PAPERS.items():
-        (root / "papers" / f"{key}.md").write_text(
-            f"---\ntitle: {key[-5:].title()} codes\nauthors: {authors}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
-            f"family: binary\n---\nCodes for images.\n", encoding="utf-8")
+    root = write_review(tmp_path_factory.mktemp("names") / "review", TAXONOMY, {
+        key: f"---\ntitle: {key[-5:].title()} codes\nauthors: {authors}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             "family: binary\n---\nCodes for images.\n"
+        for key, (authors, year) in PAPERS.items()})
     with serving(build_in_mode(root, request.param), _QuietHandler) as address:
         yield address
 
@@ -57,19 +51,25 @@ QUERIES = [
 """Names as typed, and the paper each finds (its only one)."""
 
 
+def found_by(page: Any, url: str, where: str, query: str) -> list[str]:
+    """Search the all-papers page for query through Pagefind ("index") or where it cannot be loaded ("page", which
+    then matches words itself); return the keys of the papers shown once it has answered."""
+    if where == "page":
+        page.route("**/static/search-worker.js", lambda route: route.abort())
+        page.route("**/pagefind*/**", lambda route: route.abort())
+    page.goto(url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    return shown_for(page, query)
+
+
 @pytest.mark.parametrize("where", ["index", "page"])
 @pytest.mark.parametrize(("query", "key"), QUERIES)
 def test_a_name_is_found_transliterated_or_without_its_accents(page: Any, names_url: str, where: str, query: str,
                                                                key: str) -> None:
     """Through Pagefind ("index"), and where it cannot be loaded ("page"), each spelling finds its author's paper and
     only it ("Aumueller", "Joerg", "Weiss" and "Soren" found nothing)."""
-    if where == "page":
-        page.route("**/static/search-worker.js", lambda route: route.abort())
-        page.route("**/pagefind*/**", lambda route: route.abort())
-    page.goto(names_url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    assert shown_for(page, query) == [key]
+    assert found_by(page, names_url, where, query) == [key]
 
 
 def test_a_papers_page_shows_its_names_once(page: Any, names_url: str) -> None:

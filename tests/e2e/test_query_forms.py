@@ -7,14 +7,13 @@ hyphenated word as one word, so a phrase is searched with each gap a space or a 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .conftest import _QuietHandler, build_in_mode, serving, write_review
 from .test_typing import TAXONOMY, shown_for
 
 # key: (title, year, identifiers in the front matter, summary)
@@ -37,15 +36,10 @@ PAPERS = {
 @pytest.fixture(scope="module", params=["full", "paged"])
 def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build this review (in one card file and search bundle, or in several) and serve it."""
-    root = tmp_path_factory.mktemp("query-forms") / "review"
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
-    (root / "papers").mkdir()
-    for key, (title, year, ids, summary) in PAPERS.items():
-        (root / "papers" / f"{key}.md").write_text(
-            f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
-            f"family: binary\n{ids}---\n{summary}\n", encoding="utf-8")
+    root = write_review(tmp_path_factory.mktemp("query-forms") / "review", TAXONOMY, {
+        key: f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n{ids}---\n{summary}\n"
+        for key, (title, year, ids, summary) in PAPERS.items()})
     with serving(build_in_mode(root, request.param), _QuietHandler) as address:
         yield address
 
