@@ -144,7 +144,8 @@
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
         knownKeys[i] = row[0];
-        var words = [plainText(row[1]), row[2], data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
+        var words = [plainText(row[1]), row[2], l2hSearch.asciiNames(row[2]),
+                     data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
         data.paperTags[i].forEach(function (tag) { words.push(tag.name); });
         Object.keys(data.facets).forEach(function (facet) {
           Object.keys(data.facets[facet]).forEach(function (value) {
@@ -294,6 +295,7 @@
   var fullTextTimer = 0;
   var fullTextSeq = 0;
   var abstracts = null;         // fallback when Pagefind is missing or fails: folded abstracts by key
+  var identifiers = {};         // with them: each paper's DOI and arXiv id, folded, by key (from the same file)
   var localLoading = null;      // promise of the cards' texts and the abstracts, once asked for
 
   function loadPagefind() {
@@ -318,8 +320,15 @@
   function loadLocal() {
     if (!localLoading) {
       localLoading = Promise.all([texts ? null : loadTexts(), abstracts ? null : getJson("papers.json").then(function (items) {
-        var folded = {};
-        items.forEach(function (item) { folded[item.id] = fold(item.abstract || ""); });
+        var folded = {}, ids = {};
+        items.forEach(function (item) {
+          folded[item.id] = fold(item.abstract || "");
+          // The ids as a paper's page shows them, which Pagefind indexes: the arXiv id is in the item's URL (cite.py's
+          // paper_url), the abstract page's.
+          var arxiv = /^https?:\/\/arxiv\.org\/abs\/(.+)$/.exec(item.URL || "");
+          ids[item.id] = fold([item.DOI || "", arxiv ? arxiv[1] : ""].join(" "));
+        });
+        identifiers = ids;
         abstracts = folded;
       })]).catch(function () { localLoading = null; });
     }
@@ -448,14 +457,17 @@
     }
     // Each word in each spelling; a "word" of punctuation alone is none (the search index ignores it): the opening
     // quote of a phrase being typed shows every paper, not "No papers match".
-    var terms = fold(state.q).split(/\s+/).filter(l2hSearch.queryWord).map(spellings);
+    // An id pasted as a link or with its prefix is matched as the bare id, and TeX as its symbols, as the index is asked.
+    var terms = fold(l2hSearch.searchedText(state.q)).split(/\s+/).filter(l2hSearch.queryWord).map(spellings);
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
       var hits = searched ? searched.hits : fullText.hits && fullText.q === state.q ? fullText.hits : null;
       list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {
         if (hits && hits[i]) return true;
         if (!texts) return false;
         var text = texts[i];
-        if (abstracts && !hits) text = text + " " + (abstracts[knownKeys[i]] || "");  // Pagefind has them if it answers
+        if (abstracts && !hits) {  // Pagefind has them if it answers
+          text = text + " " + (abstracts[knownKeys[i]] || "") + " \u0001 " + (identifiers[knownKeys[i]] || "");
+        }
         return terms.every(function (term) {
           return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
         });
@@ -1134,6 +1146,16 @@
       noteUnknown(writeControls(new URLSearchParams(location.search)));
       apply(true);
     });
+    // The link past the tag boxes takes the focus to the results (tabindex -1), as the browser would for an anchor
+    // with no script, but without a step in the history: Back is for views, not for places on the page.
+    var skipTags = document.getElementById("f-skip-tags");
+    if (skipTags) {
+      skipTags.addEventListener("click", function (event) {
+        if (results.hidden) return;
+        event.preventDefault();
+        results.focus();
+      });
+    }
     var moreButton = more.querySelector("button");
     moreButton.addEventListener("click", function () {
       var first = view.limit;  // the first paper this click adds

@@ -68,6 +68,23 @@
     return out;
   }
 
+  // Names (authors') in the ASCII that readers type for them, as paper.html gives them to the search index: German
+  // and Scandinavian letters as they are transliterated ("aumueller" for "Aumüller", "aasa" for "Åsa", "soeren" for
+  // "Søren"), and the letters that have no accent to fold away as their plain letters ("soren", "weiss"); "" for a
+  // text in ASCII. Lower case, to be folded with the rest.
+  var GERMAN = { "\u00e4": "ae", "\u00f6": "oe", "\u00fc": "ue", "\u00e5": "aa", "\u00f8": "oe", "\u00df": "ss",
+                 "\u00e6": "ae", "\u0153": "oe" };
+  var PLAIN = { "\u00f8": "o", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u0142": "l", "\u0111": "d",
+                "\u00f0": "d", "\u00fe": "th" };
+  function asciiNames(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return "";
+    var names = String(text).normalize("NFC").toLowerCase();
+    function spell(table) {
+      return names.replace(/[^\x00-\x7f]/g, function (letter) { return table[letter] || letter; });
+    }
+    return spell(GERMAN) + " " + spell(PLAIN);
+  }
+
   // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
@@ -83,6 +100,22 @@
       .replace(new RegExp("(?:https?://)?(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf)/|\\barxiv:?\\s*(?=" + ARXIV_ID + ")", "gi"), "")
       .replace(new RegExp("(" + ARXIV_ID + ")(?:v\\d+)?(?:\\.pdf)?(?![\\w.])", "gi"), "$1");
   }
+
+  // A formula's symbols typed as TeX ("\ell_2", "\alpha^{2}") made what a page shows and the index has: the formulas
+  // are MathML (latex2mathml), whose text is "ℓ2" and "α2". Only the commands below, whose symbols
+  // latex2mathml writes so; their subscripts and superscripts follow without "_", "^" and braces. ("l2" does not
+  // find "ℓ2": the index has only the symbol.)
+  var TEX = { ell: "\u2113", alpha: "\u03b1", beta: "\u03b2", gamma: "\u03b3", delta: "\u03b4", epsilon: "\u03f5",
+              varepsilon: "\u03b5", lambda: "\u03bb", mu: "\u03bc", pi: "\u03c0", sigma: "\u03c3", theta: "\u03b8",
+              tau: "\u03c4", phi: "\u03d5", chi: "\u03c7", psi: "\u03c8", omega: "\u03c9", infty: "\u221e" };
+  function texSymbols(q) {
+    return q.replace(/\\([a-z]+)((?:[_^](?:\{[^{}\s]*\}|[^\s\\{}]))*)/gi, function (all, name, scripts) {
+      return Object.prototype.hasOwnProperty.call(TEX, name) ? TEX[name] + scripts.replace(/[_^{}]/g, "") : all;
+    });
+  }
+
+  // A query as it is searched for: its ids bare, its TeX symbols as they are shown.
+  function searchedText(q) { return texSymbols(bareIdentifiers(q)); }
 
   // Where a Pagefind result's page is: the key of the paper, from the address of its page.
   function keyOfUrl(url) {
@@ -410,7 +443,7 @@
     }
 
     function fullTextResults(q) {
-      q = bareIdentifiers(q);
+      q = searchedText(q);
       if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling, hyphenated or not
         var typed = q.trim().slice(1, -1).trim().replace(/\s+/g, " ");
         var words = typed.split(/[\s\p{Pd}]+/u).filter(Boolean);
@@ -438,5 +471,6 @@
     return fullTextResults;
   }
 
-  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers, open: open };
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers,
+                      searchedText: searchedText, asciiNames: asciiNames, open: open };
 })(self);

@@ -96,6 +96,17 @@ def make_review(root: Path) -> Path:
     return root
 
 
+def write_review(root: Path, taxonomy: str, papers: dict[str, str]) -> Path:
+    """Write a review of the repository's templates and static files, this taxonomy and these paper files (by key)."""
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "taxonomy.yml").write_text(taxonomy, encoding="utf-8")
+    (root / "papers").mkdir()
+    for key, text in papers.items():
+        (root / "papers" / f"{key}.md").write_text(text, encoding="utf-8")
+    return root
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

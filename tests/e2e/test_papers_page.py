@@ -858,6 +858,45 @@ def test_any_options_count_the_papers_that_the_other_filters_let_through(page: A
     assert any_counts(page) == ["Any (8)", "Any (8)", "Any venue (8)"]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_keyboard_skips_the_tag_boxes_to_the_results(browser: Any, base_url: str, width: int, scheme: str) -> None:
+    """A review has dozens of tags, a tab stop each: just before them a link, shown once focused (on the screen, in
+    readable colours), takes the focus past them to the results, whose papers the next Tab reaches, without a step in
+    the history; not followed, the next Tab goes on to the first tag's box."""
+    from test_site_layout import contrast  # tests/ is on the path: the one WCAG formula of the tests
+
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "papers/")
+        wait_count(page, ALL)
+        skip = page.get_by_role("link", name="Skip the 3 tags to the results", exact=True)
+        expect(skip).not_to_be_in_viewport()
+        page.locator("#f-sort").focus()
+        page.keyboard.press("Tab")
+        expect(skip).to_be_focused()
+        expect(skip).to_be_in_viewport()
+        box = skip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        colours = skip.evaluate("""el => ({ text: getComputedStyle(el).color, outline: getComputedStyle(el).outlineStyle,
+            back: getComputedStyle(document.getElementById("finder")).backgroundColor })""")
+        assert colours["outline"] != "none", colours
+        assert contrast(rgb(colours["text"]), rgb(colours["back"])) >= 4.5, colours
+        page.keyboard.press("Tab")  # not followed: on to the tags
+        expect(page.get_by_role("checkbox", name="Cross-Modal (1)", exact=True)).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        expect(skip).to_be_focused()
+        steps, address = page.evaluate("history.length"), page.url
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("region", name="Matching papers")).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(page.locator("#finder-results a.paper-title").first).to_be_focused()
+        assert (page.evaluate("history.length"), page.url) == (steps, address)
+    finally:
+        context.close()
+
+
 def rgb(value: str) -> tuple[float, float, float]:
     """The red, green and blue of a computed colour, "rgb(r, g, b)"."""
     red, green, blue = (float(part) for part in value[value.index("(") + 1:value.index(")")].split(",")[:3])

@@ -7,14 +7,13 @@ hyphenated word as one word, so a phrase is searched with each gap a space or a 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .conftest import _QuietHandler, build_in_mode, serving, write_review
 from .test_typing import TAXONOMY, shown_for
 
 # key: (title, year, identifiers in the front matter, summary)
@@ -37,15 +36,10 @@ PAPERS = {
 @pytest.fixture(scope="module", params=["full", "paged"])
 def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build this review (in one card file and search bundle, or in several) and serve it."""
-    root = tmp_path_factory.mktemp("query-forms") / "review"
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    (root / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
-    (root / "papers").mkdir()
-    for key, (title, year, ids, summary) in PAPERS.items():
-        (root / "papers" / f"{key}.md").write_text(
-            f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
-            f"family: binary\n{ids}---\n{summary}\n", encoding="utf-8")
+    root = write_review(tmp_path_factory.mktemp("query-forms") / "review", TAXONOMY, {
+        key: f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n{ids}---\n{summary}\n"
+        for key, (title, year, ids, summary) in PAPERS.items()})
     with serving(build_in_mode(root, request.param), _QuietHandler) as address:
         yield address
 
@@ -58,7 +52,7 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     return shown_for(page, query)
 
 
-@pytest.mark.parametrize(("query", "found"), [
+IDENTIFIERS = [
     ("2304.04759", ["ann2001alpha"]),
     ("arXiv:2304.04759", ["ann2001alpha"]),
     ("arxiv 2304.04759", ["ann2001alpha"]),
@@ -75,10 +69,31 @@ def search(page: Any, forms_url: str, query: str) -> list[str]:
     ("https://arxiv.org/abs/hep-th/9901001v2", ["lark2012old"]),
     ("arxiv", []),  # the labels of the ids are not indexed: no paper here is from arXiv
     ("doi", []),
-])
+]
+"""Queries of ids as readers paste them, and the papers each finds."""
+
+
+@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
     """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
     assert search(page, forms_url, query) == found
+
+
+@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
+def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str,
+                                                                         found: list[str]) -> None:
+    """Where Pagefind cannot be loaded, the page matches words itself, in the cards and the summaries of papers.json,
+    whose items have the DOI and the arXiv id (in the URL) too: each form of an id finds its paper as with Pagefind,
+    and no other file is loaded for it."""
+    page.route("**/static/search-worker.js", lambda route: route.abort())
+    page.route("**/pagefind*/**", lambda route: route.abort())
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url.removeprefix(forms_url)))
+    assert search(page, forms_url, query) == found
+    data = {name for name in loaded if name.endswith(".json")} - {"papers/finder-search.json"}  # asked with Pagefind
+    assert data <= {"papers/finder.json", "papers/cards/0.json", "papers/cards/1.json", "papers/cards/2.json",
+                    "papers/cards/3.json", "papers.json"}, data
+    expect(page.locator("#finder-status")).not_to_contain_text("not available")
 
 
 def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> None:

@@ -1,0 +1,81 @@
+"""Authors' names as readers type them: with their letters, without the accents, or transliterated.
+
+Pagefind and the page's own matching fold accents away ("Jegou" finds Jégou), but a German or Scandinavian name is
+often typed transliterated ("Aumueller", "Soeren", "Aasa"), and some letters have no accent to fold away (ø, ß): a
+paper's page gives the search index its authors' names in those spellings too (paper.html), and the page matches
+them itself where it cannot use the index (search-rules.js's asciiNames).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import _QuietHandler, build_in_mode, serving, write_review
+from .test_typing import TAXONOMY, shown_for
+
+# key: (authors, year)
+PAPERS = {
+    "aumuller2001alpha": ("Martin Aumüller, Ann Author", 2001),
+    "jegou2002beta": ("Hervé Jégou, Ann Author", 2002),
+    "schroder2003gamma": ("Jörg Schröder", 2003),
+    "karkkainen2004delta": ("Juha Kärkkäinen", 2004),
+    "weiss2005epsilon": ("Max Weiß", 2005),
+    "hauberg2006zeta": ("Søren Hauberg", 2006),
+    "strom2007eta": ("Åsa Ström", 2007),
+    "smith2008theta": ("Bob Smith", 2008),
+}
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def names_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build this review (in one card file and search bundle, or in several) and serve it."""
+    root = write_review(tmp_path_factory.mktemp("names") / "review", TAXONOMY, {
+        key: f"---\ntitle: {key[-5:].title()} codes\nauthors: {authors}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             "family: binary\n---\nCodes for images.\n"
+        for key, (authors, year) in PAPERS.items()})
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+QUERIES = [
+    ("Aumüller", "aumuller2001alpha"), ("Aumuller", "aumuller2001alpha"), ("Aumueller", "aumuller2001alpha"),
+    ("aumue", "aumuller2001alpha"), ("Jegou", "jegou2002beta"), ("Herve Jegou", "jegou2002beta"),
+    ("Joerg", "schroder2003gamma"), ("Schroeder", "schroder2003gamma"), ("Kaerkkaeinen", "karkkainen2004delta"),
+    ("Weiss", "weiss2005epsilon"), ("Weiß", "weiss2005epsilon"), ("Soren", "hauberg2006zeta"),
+    ("Soeren", "hauberg2006zeta"), ("Aasa", "strom2007eta"), ("Strom", "strom2007eta"), ("Smith", "smith2008theta"),
+]
+"""Names as typed, and the paper each finds (its only one)."""
+
+
+def found_by(page: Any, url: str, where: str, query: str) -> list[str]:
+    """Search the all-papers page for query through Pagefind ("index") or where it cannot be loaded ("page", which
+    then matches words itself); return the keys of the papers shown once it has answered."""
+    if where == "page":
+        page.route("**/static/search-worker.js", lambda route: route.abort())
+        page.route("**/pagefind*/**", lambda route: route.abort())
+    page.goto(url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", query)
+    return shown_for(page, query)
+
+
+@pytest.mark.parametrize("where", ["index", "page"])
+@pytest.mark.parametrize(("query", "key"), QUERIES)
+def test_a_name_is_found_transliterated_or_without_its_accents(page: Any, names_url: str, where: str, query: str,
+                                                               key: str) -> None:
+    """Through Pagefind ("index"), and where it cannot be loaded ("page"), each spelling finds its author's paper and
+    only it ("Aumueller", "Joerg", "Weiss" and "Soren" found nothing)."""
+    assert found_by(page, names_url, where, query) == [key]
+
+
+def test_a_papers_page_shows_its_names_once(page: Any, names_url: str) -> None:
+    """The spellings are for the index alone: the page shows and reads out the names as written."""
+    page.goto(names_url + "publications/aumuller2001alpha/")
+    byline = page.locator("p.byline")
+    expect(byline).to_have_text("Martin Aumüller and Ann Author")
+    expect(byline).to_have_attribute("data-names", "martin aumueller ann author martin aumüller ann author")
+    expect(page.locator("body")).not_to_contain_text("ueller")
