@@ -59,6 +59,22 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+_TRANSLITERATED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe", "ß": "ss", "æ": "ae", "œ": "oe"})
+"""German and Scandinavian letters as they are transliterated: "Aumueller" for "Aumüller", "Aasa" for "Åsa"."""
+_PLAIN = str.maketrans({"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
+"""Letters with no accent to fold away, as their plain letters: "Soren" for "Søren", "Weiss" for "Weiß"."""
+
+
+def ascii_names(names: Iterable[str]) -> str:
+    """Names in the ASCII that readers type for them (the search index folds accents, but not these), lower case: the
+    transliterated spelling, then the plain one; "" when the names are ASCII. static/search-rules.js's asciiNames
+    does the same for the page's own matching: keep the two tables alike."""
+    text = unicodedata.normalize("NFC", " ".join(names)).lower()
+    if text.isascii():
+        return ""
+    return f"{text.translate(_TRANSLITERATED)} {text.translate(_PLAIN)}"
+
+
 def slugify(text: str) -> str:
     """Make a URL slug: lowercase ASCII words joined by hyphens ('C++' -> 'c')."""
     return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")

@@ -1,0 +1,34 @@
+"""Text helpers the templates use (textutil), and their twins in the page's scripts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from l2h_site import textutil
+from l2h_site.textutil import ascii_names
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_names_are_given_in_the_ascii_readers_type_for_them() -> None:
+    assert ascii_names(["Martin Aumüller", "Søren Hauberg", "Åsa Weiß"]) == (
+        "martin aumueller soeren hauberg aasa weiss martin aumüller soren hauberg åsa weiss")
+    assert ascii_names(["Hervé Jégou", "Ke\u0301vin Łukasz"]) == "hervé jégou kévin łukasz hervé jégou kévin lukasz"
+    assert ascii_names(["Yair Weiss", "Rob Fergus"]) == ""  # nothing to add to what the index has
+    assert ascii_names(["Ju\u0308rgen"]) == "juergen jürgen"  # a letter and its combining mark, composed first
+
+
+def _js_table(name: str) -> dict[str, str]:
+    script = (REPO / "static" / "search-rules.js").read_text(encoding="utf-8")
+    found = re.search(rf"var {name} = (\{{[^}}]*\}});", script)
+    assert found, name
+    return {json.loads(f'"{k}"'): v for k, v in re.findall(r'"(\\u[0-9a-f]{4})": "([a-z]+)"', found.group(1))}
+
+
+def test_the_page_spells_names_as_the_index_does() -> None:
+    # search-rules.js's asciiNames matches names in the page when the search index is not used: its tables must be
+    # those paper.html gives the index (textutil.ascii_names), or a name found one way is missed the other.
+    for js, table in (("GERMAN", textutil._TRANSLITERATED), ("PLAIN", textutil._PLAIN)):
+        assert _js_table(js) == {chr(k): v for k, v in table.items()}, js
