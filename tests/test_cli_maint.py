@@ -43,6 +43,25 @@ def test_a_subfolder_with_config_naming_the_review_is_not_refused(
     assert not (root / "papers" / "_site").exists()
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_root_with_a_config_file_of_another_folder_is_refused_not_ignored(
+        site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    elsewhere = tmp_path / "ci"
+    elsewhere.mkdir()
+    (elsewhere / "ci.yml").write_text("title: From CI\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert main([command, "--root", str(root), "--config", "ci.yml"]) == 2
+    assert capsys.readouterr() == ("", (f"l2h: error: --config ci.yml is not in the folder --root names ({root}): "
+                                       "l2h reads the review from the folder of its config file; put the file in "
+                                       f"{root} and give --config {root / 'ci.yml'}, or leave out --root to build "
+                                       "the review in .\n"))
+    assert not (elsewhere / "_site").exists() and not (root / "_site").exists()
+    (root / "ci.yml").write_text("title: From CI\n", encoding="utf-8")
+    assert main([command, "--root", str(root), "--config", str(root / "ci.yml")]) == 0  # the way out it names works
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1
@@ -191,7 +210,9 @@ def test_serve_reads_out_as_build_does(site: Site, monkeypatch: pytest.MonkeyPat
 def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
-    assert "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted" in said
+    # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
+    interrupted = "; Ctrl-C stops the server with 0" if command == "serve" else ", 130 interrupted"
+    assert f"exit codes: 0 success, 1 problems in the content, 2 usage or environment errors{interrupted}" in said
 
 
 @pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),
