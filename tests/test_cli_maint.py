@@ -62,6 +62,18 @@ def test_root_with_a_config_file_of_another_folder_is_refused_not_ignored(
     assert main([command, "--root", str(root), "--config", str(root / "ci.yml")]) == 0  # the way out it names works
 
 
+def test_a_text_setting_left_empty_or_read_as_a_list_gets_a_fix_that_fits(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title:\ntagline: [Draft, Hashing]\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        'l2h.yml:1:7: error[config-type]: setting "title" must be text, got an empty value\n'
+        '  help: write the title after "title:", or leave the setting out\n'
+        'l2h.yml:2:10: error[config-type]: setting "tagline" must be text, got a list\n'
+        '  help: write the tagline as one line of text, in quotes if it starts with [ or {: tagline: "[Draft] ..."\n'
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1
