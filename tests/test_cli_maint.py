@@ -34,6 +34,19 @@ def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
+def test_a_subfolder_of_the_review_given_as_root_is_refused_with_the_root_to_give(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    monkeypatch.chdir(root)
+    assert main([command, "--root", "papers"]) == 2  # not an error for every paper, "move it to papers/papers/"
+    assert capsys.readouterr() == ("", ("l2h: error: --root papers is inside the review at "
+                                       f"{root}, which l2h reads from its top (it holds no l2h.yml, taxonomy.yml or "
+                                       "papers/ there): give --root .\n"))
+    assert not (root / "papers" / ".l2h-cache").exists() and not (root / "papers" / "_site").exists()
+    assert main([command, "--root", "."]) == 0  # the way out it names works
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
 def test_a_subfolder_with_config_naming_the_review_is_not_refused(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})

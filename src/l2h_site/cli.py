@@ -165,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _refuse_a_subfolder(Path.cwd())
         if args.root is not _HERE and getattr(args, "config", None) is not None:
             _refuse_a_config_elsewhere(args.root, args.config)
+        if args.command in ("build", "check", "serve") and args.root is not _HERE and args.config is None \
+                and args.root.is_dir():  # --root papers: as in papers/ without --root
+            _refuse_a_subfolder(args.root.resolve(), given=args.root)
         if args.command == "build":
             return _build(args)
         if args.command == "check":
@@ -200,8 +203,9 @@ def _refuse_a_config_elsewhere(root: Path, config: Path) -> None:
                        f"{root / config.name}, or leave out --root to build the review in {config.parent}")
 
 
-def _refuse_a_subfolder(here: Path) -> None:
-    """Refuse to run in a folder of a review (papers/), where every paper would be "outside papers/".
+def _refuse_a_subfolder(here: Path, given: Path | None = None) -> None:
+    """Refuse to run in a folder of a review (papers/), or on one given as --root, where every paper would be
+    "outside papers/".
 
     A folder that holds none of a review's files and has no review above it is left to the commands,
     which report what is missing.
@@ -210,9 +214,12 @@ def _refuse_a_subfolder(here: Path) -> None:
         return
     for above in here.parents:
         if any((above / mark).is_file() for mark in _REVIEW_MARKS[:2]):
-            raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds no "
-                           f"l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
-                           f"{os.path.relpath(above, here)}")
+            if given is None:
+                raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds "
+                               f"no l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
+                               f"{os.path.relpath(above, here)}")
+            raise L2hError(f"--root {given} is inside the review at {above}, which l2h reads from its top (it holds "
+                           f"no l2h.yml, taxonomy.yml or papers/ there): give --root {os.path.relpath(above)}")
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
