@@ -33,7 +33,7 @@ def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
         assert main([command[0], "--root", ".."]) == 0  # the way out it names works
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("command", ["build", "check", "schema"])
 def test_a_subfolder_of_the_review_given_as_root_is_refused_with_the_root_to_give(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})

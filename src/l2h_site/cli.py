@@ -165,8 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _refuse_a_subfolder(Path.cwd())
         if args.root is not _HERE and getattr(args, "config", None) is not None:
             _refuse_a_config_elsewhere(args.root, args.config)
-        if args.command in ("build", "check", "serve") and args.root is not _HERE and args.config is None \
-                and args.root.is_dir():  # --root papers: as in papers/ without --root
+        if args.command in ("build", "check", "serve", "schema") and args.root is not _HERE \
+                and getattr(args, "config", None) is None and args.root.is_dir():  # --root papers: as in papers/
             _refuse_a_subfolder(args.root.resolve(), given=args.root)
         if args.command == "build":
             return _build(args)
