@@ -33,6 +33,19 @@ def test_a_subfolder_of_the_review_is_refused_with_the_way_out(
         assert main([command[0], "--root", ".."]) == 0  # the way out it names works
 
 
+@pytest.mark.parametrize("command", ["build", "check", "schema"])
+def test_a_subfolder_of_the_review_given_as_root_is_refused_with_the_root_to_give(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    monkeypatch.chdir(root)
+    assert main([command, "--root", "papers"]) == 2  # not an error for every paper, "move it to papers/papers/"
+    assert capsys.readouterr() == ("", ("l2h: error: --root papers is inside the review at "
+                                       f"{root}, which l2h reads from its top (it holds no l2h.yml, taxonomy.yml or "
+                                       "papers/ there): give --root .\n"))
+    assert not (root / "papers" / ".l2h-cache").exists() and not (root / "papers" / "_site").exists()
+    assert main([command, "--root", "."]) == 0  # the way out it names works
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_subfolder_with_config_naming_the_review_is_not_refused(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
@@ -41,6 +54,37 @@ def test_a_subfolder_with_config_naming_the_review_is_not_refused(
     assert main([command, "--config", "../l2h.yml"]) == 0  # the config names the review's folder, as --root does
     assert "inside the review" not in capsys.readouterr().err
     assert not (root / "papers" / "_site").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_root_with_a_config_file_of_another_folder_is_refused_not_ignored(
+        site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: str) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n"})
+    elsewhere = tmp_path / "ci"
+    elsewhere.mkdir()
+    (elsewhere / "ci.yml").write_text("title: From CI\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert main([command, "--root", str(root), "--config", "ci.yml"]) == 2
+    assert capsys.readouterr() == ("", (f"l2h: error: --config ci.yml is not in the folder --root names ({root}): "
+                                       "l2h reads the review from the folder of its config file; put the file in "
+                                       f"{root} and give --config {root / 'ci.yml'}, or leave out --root to build "
+                                       "the review in .\n"))
+    assert not (elsewhere / "_site").exists() and not (root / "_site").exists()
+    (root / "ci.yml").write_text("title: From CI\n", encoding="utf-8")
+    assert main([command, "--root", str(root), "--config", str(root / "ci.yml")]) == 0  # the way out it names works
+
+
+def test_a_text_setting_left_empty_or_read_as_a_list_gets_a_fix_that_fits(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title:\ntagline: [Draft, Hashing]\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        'l2h.yml:1:7: error[config-type]: setting "title" must be text, got an empty value\n'
+        '  help: write the title after "title:", or leave the setting out\n'
+        'l2h.yml:2:10: error[config-type]: setting "tagline" must be text, got a list\n'
+        '  help: write the tagline as one line of text, in quotes if it starts with [ or {: tagline: "[Draft] ..."\n'
+        "2 error(s), 0 warning(s) in 1 file\n")
 
 
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,7 +235,9 @@ def test_serve_reads_out_as_build_does(site: Site, monkeypatch: pytest.MonkeyPat
 def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
-    assert "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted" in said
+    # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
+    interrupted = "; Ctrl-C stops the server with 0" if command == "serve" else ", 130 interrupted"
+    assert f"exit codes: 0 success, 1 problems in the content, 2 usage or environment errors{interrupted}" in said
 
 
 @pytest.mark.parametrize(("written", "proposed"), [("learning2hash.github.io", "https://learning2hash.github.io/"),

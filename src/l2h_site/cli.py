@@ -44,6 +44,8 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 EXIT_CODES = "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted"
 
+SERVE_EXIT_CODES = EXIT_CODES.replace(", 130 interrupted", "; Ctrl-C stops the server with 0")
+
 _HERE = Path(".")
 """The default of --root: the object itself, so that main can tell it from a --root given."""
 
@@ -103,10 +105,13 @@ def _parser() -> _Parser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--root", type=Path, default=_HERE, help="folder of the review (default: .)")
-        p.add_argument("--config", type=Path, default=None, help="config file (default: ROOT/l2h.yml)")
+        p.add_argument("--config", type=Path, default=None,
+                       help="config file (default: ROOT/l2h.yml); the review is the folder that holds it")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p_build = sub.add_parser("build", help="check the papers and write the site", epilog=EXIT_CODES)
+    p_build = sub.add_parser("build", help="check the papers and write the site", epilog=EXIT_CODES,
+                             description="Check the papers, taxonomy, l2h.yml and templates, then write the site "
+                                         "(nothing is written if anything has an error).")
     common(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
     p_build.add_argument("-q", "--quiet", action="store_true",
@@ -116,13 +121,17 @@ def _parser() -> _Parser:
     p_build.add_argument("--check-links", action="store_true",
                          help="fail the build if an internal link or #anchor points at nothing")
 
-    p_check = sub.add_parser("check", help="validate papers and taxonomy without building", epilog=EXIT_CODES)
+    p_check = sub.add_parser("check", help="validate papers and taxonomy without building", epilog=EXIT_CODES,
+                             description="Check the papers, taxonomy, l2h.yml and templates as l2h build does, "
+                                         "without building; with paths, report on those files.")
     common(p_check)
     p_check.add_argument("paths", nargs="*", type=Path, help="only report on these files")
     p_check.add_argument("--format", choices=("text", "json", "github"), default="text",
                          help="text for people (default), json for tools, github for annotations in a GitHub Actions log")
 
-    p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change", epilog=EXIT_CODES)
+    p_serve = sub.add_parser("serve", help="build, serve on this machine and rebuild on change", epilog=SERVE_EXIT_CODES,
+                             description="Build the site into .l2h-cache/serve (or --out), serve it on this "
+                                         "machine, rebuild and reload the browser on change; Ctrl-C stops it.")
     common(p_serve)
     p_serve.add_argument("--out", type=Path, default=None,
                          help="output folder (default: .l2h-cache/serve, so that _site stays as l2h build wrote it)")
@@ -154,6 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # to report
         if args.root is _HERE and getattr(args, "config", None) is None and os.path.isdir("."):
             _refuse_a_subfolder(Path.cwd())
+        if args.root is not _HERE and getattr(args, "config", None) is not None:
+            _refuse_a_config_elsewhere(args.root, args.config)
+        if args.command in ("build", "check", "serve", "schema") and args.root is not _HERE \
+                and getattr(args, "config", None) is None and args.root.is_dir():  # --root papers: as in papers/
+            _refuse_a_subfolder(args.root.resolve(), given=args.root)
         if args.command == "build":
             return _build(args)
         if args.command == "check":
@@ -180,8 +194,18 @@ def _review_folder(root: Path) -> None:
         raise L2hError(f"{root} is not a folder")
 
 
-def _refuse_a_subfolder(here: Path) -> None:
-    """Refuse to run in a folder of a review (papers/), where every paper would be "outside papers/".
+def _refuse_a_config_elsewhere(root: Path, config: Path) -> None:
+    """Refuse --root with a --config file in another folder: the review is the config file's folder, and --root
+    would be ignored (a config file that is missing or a folder is load_config's to refuse)."""
+    if config.is_file() and root.is_dir() and config.resolve().parent != root.resolve():
+        raise L2hError(f"--config {config} is not in the folder --root names ({root}): l2h reads the review from "
+                       f"the folder of its config file; put the file in {root} and give --config "
+                       f"{root / config.name}, or leave out --root to build the review in {config.parent}")
+
+
+def _refuse_a_subfolder(here: Path, given: Path | None = None) -> None:
+    """Refuse to run in a folder of a review (papers/), or on one given as --root, where every paper would be
+    "outside papers/".
 
     A folder that holds none of a review's files and has no review above it is left to the commands,
     which report what is missing.
@@ -190,9 +214,12 @@ def _refuse_a_subfolder(here: Path) -> None:
         return
     for above in here.parents:
         if any((above / mark).is_file() for mark in _REVIEW_MARKS[:2]):
-            raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds no "
-                           f"l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
-                           f"{os.path.relpath(above, here)}")
+            if given is None:
+                raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds "
+                               f"no l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
+                               f"{os.path.relpath(above, here)}")
+            raise L2hError(f"--root {given} is inside the review at {above}, which l2h reads from its top (it holds "
+                           f"no l2h.yml, taxonomy.yml or papers/ there): give --root {os.path.relpath(above)}")
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:

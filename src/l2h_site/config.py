@@ -57,6 +57,15 @@ def _base_url_fix(base_url: str) -> str:
     return "write the absolute address, e.g. https://learning2hash.github.io/"
 
 
+def _text_hint(key: str, value: object) -> str:
+    """Say how to write a text setting that YAML read as something else: empty, a list, a number, a date."""
+    if value is None:
+        return f'write the {key} after "{key}:", or leave the setting out'
+    if isinstance(value, (list, dict)):  # title: [Draft] Hashing reads as a list
+        return f'write the {key} as one line of text, in quotes if it starts with [ or {{: {key}: "[Draft] ..."'
+    return "quote text values"
+
+
 PATH_SETTINGS = ("papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources", "contributing")
 """The settings that name a folder or file of the review."""
 
@@ -128,7 +137,7 @@ def load_config(root: Path, config_file: Path | None = None,
         number_hint = f"write a whole number, e.g. {key}: {getattr(default, key)}"
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             kind = {str: "text", bool: "true or false"}.get(expected, "a whole number")
-            hint = {str: "quote text values", bool: f"write {key}: true or {key}: false"}.get(expected, number_hint)
+            hint = {str: _text_hint(key, value), bool: f"write {key}: true or {key}: false"}.get(expected, number_hint)
             diagnostics.append(error(rel, vline, vcol, "config-type",
                                      f'setting "{key}" must be {kind}, got {describe_value(value)}', hint))
             continue
