@@ -339,5 +339,5 @@ def test_a_full_disk_under_a_new_site_says_no_site_was_written(
     assert main(["build", "--root", str(root), "-q", "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"l2h: error: cannot write the site to {root / '_site'}: No space left on device (")
-    assert err.endswith("); no site was written\n")
+    assert err.endswith("); no site was written; free space on that disk, or give --out a folder on another one\n")
     assert sorted(p.name for p in root.iterdir()) == ["papers", "static", "taxonomy.yml", "templates"]

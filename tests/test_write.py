@@ -338,7 +338,8 @@ def test_an_update_that_cannot_be_finished_is_an_error_naming_the_folder_not_a_t
         build(root)
     # the message names the file in the site that could not be replaced, not l2h's staging copy
     prefix = f"cannot write the site to {root / '_site'}: Permission denied ({root / '_site'}/"
-    assert str(first.value).startswith(prefix) and str(first.value).endswith("); the previous site was left as it was")
+    assert str(first.value).startswith(prefix) and str(first.value).endswith(
+        "); the previous site was left as it was; make the folder writable for you, or give --out another folder")
     failed = str(first.value)[len(prefix) - len(f"{root / '_site'}/"):].split(")")[0]
     assert Path(failed).parent.is_dir() and ".l2h-new-" not in failed
     with pytest.raises(L2hError) as again:  # the next build tries to finish the update first

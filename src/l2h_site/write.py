@@ -9,6 +9,7 @@ marker file in every site it writes).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import json
@@ -60,7 +61,8 @@ def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) 
         raise L2hError(f"refusing to write the site to {out_dir}: it is inside the site in {holder}, whose next "
                        "build would delete it; choose a folder outside that site")
     if out.exists() and not out.is_dir():
-        raise L2hError(f"refusing to write the site to {out_dir}: it is a file, not a folder")
+        raise L2hError(f"refusing to write the site to {out_dir}: it is a file, not a folder; give --out a folder, "
+                       "such as _site")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise L2hError(f"refusing to replace {out_dir}: it is not empty and was not written by l2h "
                        f"(no {MARKER} file); move its contents away or choose another folder")
@@ -205,7 +207,7 @@ class _SiteOutput:
             yield
         except OSError as exc:
             raise L2hError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc} "
-                           f"({_failed_path(exc) or self.out}); {self._left}") from exc
+                           f"({_failed_path(exc) or self.out}); {self._left}{_write_fix(exc)}") from exc
 
 
 @final
@@ -572,6 +574,22 @@ def restore_interrupted(out_dir: Path) -> bool:
     except OSError as exc:
         raise L2hError(f"cannot finish putting right {out_dir}, which an earlier build left half written: "
                        f"{exc.strerror or exc} ({_failed_path(exc)}); make it writable, then build again") from exc
+
+
+_WRITE_FIXES = {
+    errno.ENOSPC: "free space on that disk, or give --out a folder on another one",
+    errno.EDQUOT: "free space within your disk quota, or give --out a folder on another disk",
+    errno.EROFS: "the disk is mounted read-only: give --out a folder on a writable disk",
+    errno.EACCES: "make the folder writable for you, or give --out another folder",
+    errno.EPERM: "make the folder writable for you, or give --out another folder",
+}
+"""What to do when writing the site failed so, by the error's number."""
+
+
+def _write_fix(exc: OSError) -> str:
+    """The fix of a failure to write the site, after "; ", or "" where none is known."""
+    fix = _WRITE_FIXES.get(exc.errno) if exc.errno is not None else None
+    return f"; {fix}" if fix else ""
 
 
 def _failed_path(exc: OSError) -> str:

@@ -105,7 +105,7 @@ def test_out_at_a_file_is_refused(review: Path) -> None:
     target.write_text("keep me\n")
     code, _, err = run_cli("build", "--root", str(review), "--out", str(target))
     assert code == 2
-    assert err == f"l2h: error: refusing to write the site to {target}: it is a file, not a folder\n"
+    assert err == f"l2h: error: refusing to write the site to {target}: it is a file, not a folder; give --out a folder, such as _site\n"
     assert target.read_text() == "keep me\n"
 
 
