@@ -10,13 +10,14 @@ import hashlib
 import os
 import pickle
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import snapshot
+from conftest import GOOD_PAPER, git, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -947,3 +948,18 @@ def test_pages_made_while_an_input_changed_are_not_stored_under_other_bytes_than
     monkeypatch.setattr(build_module, "_context", context)
     edit_summary(root, 1)  # the next build renders again what that one changed, and takes the rest from the store
     assert assert_incremental_equals_clean(root, tmp_path, 1, cache).written
+
+
+def test_the_cache_folder_keeps_itself_out_of_git(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    # A review whose .gitignore does not name .l2h-cache/ (a review of one's own, not this repository) must not see
+    # the cache in `git status`, nor commit it with `git add -A`; a .gitignore the maintainer put there is theirs.
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    git(root, "init", "-q")
+    assert build(root).written
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert ".l2h-cache" not in status and "papers/weiss2008spectral.md" in status and "_site/" in status
+    ignore = root / ".l2h-cache" / ".gitignore"
+    ignore.write_text("pages/\n")
+    assert build(root).written  # nothing changed; the maintainer's file stays
+    assert ignore.read_text() == "pages/\n"

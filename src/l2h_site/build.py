@@ -522,6 +522,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
         store = PageStore(cache, page_inputs[0]) if cache is not None else None
+        if cache is not None:
+            cache.keep_out_of_git()
         if cache is not None and given is None:  # a one-off build hashes no more files: 9 MB at 20,000 papers
             cache.hashes = FileHashes()
         # named in messages as diagnostics name files: from the review's folder when inside it, else in full

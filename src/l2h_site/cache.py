@@ -125,6 +125,18 @@ class BuildCache:
         """The pages' keys (PageStore.key) and what they are made of, by their parts, kept between the builds of l2h
         serve (10,000 hashes after each edit at 5,000 papers)."""
 
+    def keep_out_of_git(self) -> None:
+        """Give the cache folder, once it exists, a .gitignore that ignores all of it (as pytest and mypy do theirs):
+        a review whose own .gitignore does not name .l2h-cache/ still never commits it. Best effort; one the
+        maintainer wrote is left as it is."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        try:
+            with (self.folder / ".gitignore").open("x", encoding="utf-8") as ignore:  # never over one that is there
+                ignore.write("# made by l2h: its build cache, never to be committed\n*\n")
+        except OSError:
+            pass
+
     def memo(self, kind: str) -> Memo:
         """Return the memo of this kind, loaded once per BuildCache (the dev server keeps one across rebuilds)."""
         if kind not in self._memos:
