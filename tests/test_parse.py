@@ -702,6 +702,18 @@ def test_a_list_with_another_bullet_than_a_hyphen_is_one_error_at_its_first_item
          "start each item with a hyphen and a space: - X")]
 
 
+@pytest.mark.parametrize("wrapped", ["  \u2013 A Survey", "  Survey\uff1aA Review", "  \u2022 second part"])
+def test_a_wrapped_value_that_looks_like_an_item_or_a_field_is_not_blamed_for_an_error_below_it(wrapped: str) -> None:
+    # The second line of a title is text, whatever it starts with: the error is the next field's, and fixing that
+    # line as a list item or a field (what was said) made the file worse.
+    _, diagnostics = parse(paper_with(1, "authors: Ann Lee: Bo Chen").replace(
+        "title: Deep hashing\n", f"title: Deep hashing\n{wrapped}\n"))
+    assert [(d.line, d.code, d.hint) for d in diagnostics] == [
+        (4, "yaml-syntax", "quote the value of 'authors': it contains ': ', e.g. authors: \"Ann Lee: Bo Chen\"")]
+    parsed, diagnostics = parse(paper_with(0, "title: Deep hashing", wrapped))
+    assert diagnostics == [] and parsed is not None and parsed.paper.title == f"Deep hashing {wrapped.strip()}"
+
+
 def test_authors_in_bullets_are_not_read_as_one_author() -> None:
     # "• Ann Lee • Bo Chen" was one author, with no error: the list is read as meant, and its bullets are the error
     parsed, diagnostics = parse(paper_with(1, "authors:", "  \u2022 Ann Lee", "  \u2022 Bo", "    Chen"))

@@ -336,6 +336,23 @@ def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
     return None
 
 
+def _continues_a_value(lines: list[str], number: int) -> bool:
+    """Tell whether a line, indented, can only go on with the value of a field above that has its value on its own
+    line (`title: Hashing for Similarity Search` above `  – A Survey`): YAML reads it as part of that text, whatever
+    it looks like, so it is no list item nor field of its own to blame."""
+    indent = len(lines[number]) - len(lines[number].lstrip(" "))
+    if not indent:
+        return False
+    for above in range(number - 1, -1, -1):
+        text = lines[above]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if len(text) - len(text.lstrip(" ")) < indent:
+            field = _FIELD_LINE.fullmatch(text.rstrip())
+            return field is not None and bool(field["value"]) and not field["value"].startswith(("|", ">", "#"))
+    return False
+
+
 def _lookalike_colon(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
     """Blame a field written with a colon that only looks like one (`title：Deep hashing`), on the line where YAML
     failed or above it, up to the field above: YAML reads the line and those indented below it as text, and fails on
@@ -345,6 +362,8 @@ def _lookalike_colon(lines: list[str], line: int) -> tuple[int, int, str, str, s
     """
     for number in range(min(line, len(lines) - 1), -1, -1):  # up to the field above, whose value it is read as
         found = _LOOKALIKE_COLON_FIELD.fullmatch(lines[number].rstrip())
+        if found is not None and _continues_a_value(lines, number):
+            found = None
         if found is None:
             field = _FIELD_LINE.fullmatch(lines[number])
             if number < line and field is not None and not field["indent"] and not field["dashes"]:
@@ -378,7 +397,7 @@ def _bullet_item(lines: list[str], line: int) -> tuple[int, int, str, str, str] 
     found = None
     for number in range(min(line, len(lines) - 1), -1, -1):  # the first bullet of the list: up to the field above
         here = _BULLET_ITEM.fullmatch(lines[number].rstrip())
-        if here is not None:
+        if here is not None and not _continues_a_value(lines, number):
             found = (number, here)
             continue
         field = _FIELD_LINE.fullmatch(lines[number])
