@@ -707,6 +707,17 @@ def test_a_bibtex_field_without_its_comma_is_named_not_the_field_it_swallowed(
     assert not (root / "papers").exists()
 
 
+def test_a_field_name_and_equals_sign_in_a_wrapped_abstract_is_text(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # a valid entry: the missing-comma check must not read a line of prose as a swallowed field
+    root = site({"refs.bib": "@article{lee2020hashing,\n  title = {Hashing Four},\n  author = {Ann Lee},\n"
+                             "  abstract = {We show that a logarithmic\n  number = log n of bits suffices.},\n"
+                             "  year = {2020}\n}\n"})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("l2h: imported 1 paper(s)")
+    assert (root / "papers" / "lee2020hashing.md").is_file()
+
+
 def test_a_bibtex_value_in_typographic_quotes_is_named_with_the_braces_to_write(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # it was imported with the quotes in its title, which `l2h check` then refused; in braces they are the title's

@@ -286,7 +286,21 @@ _FIELD_SWALLOWED = re.compile(
     r"\n[ \t]*(author|title|year|journal|booktitle|volume|number|pages|doi|url|publisher|eprint|archiveprefix|month|"
     r"note|abstract|keywords|editor|series|address|isbn|issn|howpublished|institution|school|organization)[ \t]*=",
     re.IGNORECASE)
-"""A field of its own on a line inside a value: the field before it has no comma after it."""
+"""A field of its own on a line inside a value: the field before it has no comma after it, if the entry lacks that
+field and the line gives it a value in braces, quotes or a number (see _swallowed)."""
+
+
+def _swallowed(entry: Entry) -> tuple[str, str] | None:
+    """The field whose value holds a line that starts another field (_FIELD_SWALLOWED), and that field: one the entry
+    lacks, written with its value's opening brace, quote or number in the entry as written (a line of an abstract
+    that reads `number = log n of bits` is text, as is one naming a field the entry has)."""
+    fields = entry.fields_dict
+    for name, value in fields.items():
+        for found in _FIELD_SWALLOWED.finditer(str(value.value)):
+            after = found.group(1).lower()
+            if after not in fields and re.search(rf"(?im)^[ \t]*{after}[ \t]*=[ \t]*[{{\"0-9]", entry.raw or ""):
+                return name, after
+    return None
 
 
 def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], list[BibProblem]]:
@@ -306,10 +320,9 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
         where = f"{origin} entry {entry.key}"
         fields = entry.fields_dict
         draft = PaperDraft(source=where)
-        swallowed = next(((k, m.group(1)) for k, v in fields.items()
-                          if (m := _FIELD_SWALLOWED.search(str(v.value))) is not None), None)
+        swallowed = _swallowed(entry)
         if swallowed is not None:  # `title = {…}` and no comma: the next line is read into the title
-            field, after = swallowed[0], swallowed[1].lower()
+            field, after = swallowed
             problems.append(BibProblem(where, f"the {field} field has no comma after it, so BibTeX reads the {after} "
                                               f"field on the next line as part of the {field}: end the {field} line "
                                               "with a comma"))
