@@ -471,7 +471,7 @@ def test_a_capitalised_compound_family_name_is_cited_whole_in_a_built_site(site:
     assert re.findall(r'<meta name="citation_author" content="([^"]*)">', html) == [
         "Fabien André", "Anne-Marie Kermarrec", "Le Scouarnec, Nicolas"]
     assert "  author = {Fabien André and Anne-Marie Kermarrec and Le Scouarnec, Nicolas},\n" in html  # its BibTeX
-    assert '<p class="byline">Fabien André, Anne-Marie Kermarrec and Nicolas Le Scouarnec</p>' in html  # as written
+    assert '">Fabien André, Anne-Marie Kermarrec and Nicolas Le Scouarnec</p>' in html  # as written
 
 
 NAMES = """\

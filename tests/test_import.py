@@ -327,8 +327,9 @@ def test_bibtex_import_keeps_a_family_name_grouped_in_braces(site: Site, capsys:
             "Dupont and Le Song},"
             in (root / "_site/papers.bib").read_text(encoding="utf-8"))
     page = (root / "_site/publications/torre2012learning/index.html").read_text(encoding="utf-8")
-    assert ('<p class="byline">Fernando De la Torre, Ana De la Torre, Ali \u00d6zt\u00fcrk, Fran\u00e7ois Dupont and '
-            'Le Song</p>') in page
+    assert ('data-names="fernando de la torre ana de la torre ali oeztuerk fran\u00e7ois dupont le song fernando de la '
+            'torre ana de la torre ali \u00f6zt\u00fcrk fran\u00e7ois dupont le song">Fernando De la Torre, Ana De la '
+            'Torre, Ali \u00d6zt\u00fcrk, Fran\u00e7ois Dupont and Le Song</p>') in page  # shown, and for the index
 
 
 BIB_LITERAL = """\
