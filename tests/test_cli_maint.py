@@ -87,6 +87,20 @@ def test_a_text_setting_left_empty_or_read_as_a_list_gets_a_fix_that_fits(
         "2 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_path_or_address_read_as_a_list_gets_a_fix_for_it_not_the_titles(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the title's fix ('papers_dir: "[Draft] ..."'), followed literally, named a folder "[Draft] ..."
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER,
+                 "l2h.yml": "papers_dir: [papers]\nbase_url: [https://a.example/, https://b.example/]\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out == (
+        'l2h.yml:1:13: error[config-type]: setting "papers_dir" must be text, got a list\n'
+        "  help: write it without brackets: papers_dir: papers\n"
+        'l2h.yml:2:11: error[config-type]: setting "base_url" must be text, got a list\n'
+        "  help: write one value as text, without brackets or braces\n"
+        "2 error(s), 0 warning(s) in 1 file\n")
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1

@@ -61,9 +61,17 @@ def _text_hint(key: str, value: object) -> str:
     """Say how to write a text setting that YAML read as something else: empty, a list, a number, a date."""
     if value is None:
         return f'write the {key} after "{key}:", or leave the setting out'
-    if isinstance(value, (list, dict)):  # title: [Draft] Hashing reads as a list
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):  # papers_dir: [papers]
+        return f"write it without brackets: {key}: {value[0]}"
+    if isinstance(value, (list, dict)) and key in _FREE_TEXT:  # title: [Draft] Hashing reads as a list
         return f'write the {key} as one line of text, in quotes if it starts with [ or {{: {key}: "[Draft] ..."'
+    if isinstance(value, (list, dict)):
+        return f"write one {'path' if key in PATH_SETTINGS else 'value'} as text, without brackets or braces"
     return "quote text values"
+
+
+_FREE_TEXT = ("title", "tagline", "description")
+"""The settings of words of one's own, whose text may start with a bracket."""
 
 
 PATH_SETTINGS = ("papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources", "contributing")
