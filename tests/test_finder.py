@@ -35,7 +35,7 @@ def paper(title: str, authors: str, year: int, tags: str, family: str, venue: st
             f"family: {family}\nmodality: [image]\n---\n{summary}\n")
 
 
-PAPERS = {
+PAPERS: dict[str, str | bytes] = {
     "papers/weiss2008spectral.md": paper("Spectral Hashing", "Yair Weiss, Antonio Torralba, Rob Fergus", 2008,
                                          "Image Retrieval", "unsupervised", "NeurIPS",
                                          "Thresholded eigenfunctions of the graph Laplacian."),
@@ -181,7 +181,7 @@ def test_without_search_there_is_no_ids_file_but_the_finder_works(site: Site) ->
     assert "papers/finder.json" in files and "papers/cards/0.json" in files
 
 
-WORDS = {"version": 1, "words": [
+WORDS: dict[str, Any] = {"version": 1, "words": [
     [10, "image"],  # each paper's modality (its value and label) and two papers' tag "Image Retrieval"
     [6, "unsupervised"],
     [3, "quantisation"],
