@@ -151,9 +151,9 @@ def test_a_template_syntax_error_is_reported_with_the_content_errors_by_check_an
     expected = (
         'l2h.yml:1:1: error[config-unknown-key]: unknown setting "titel"\n'
         '  help: did you mean "title"?\n'
-        "papers/bad2020x.md:3:1: error[yaml-syntax]: invalid YAML: did not find expected node content\n"
-        "  help: check the quoting and indentation of this line; wrap values with special characters in double "
-        "quotes\n"
+        "papers/bad2020x.md:2:8: error[yaml-syntax]: invalid YAML: the '[' opened here is never closed\n"
+        "  help: write the items after the bracket and close it with ']', or put the whole value in quotes if the '[' "
+        "is part of its text\n"
         f"templates/tag.html:{line}: error[template-syntax]: template error: Expected an expression, got 'end of "
         "statement block'\n"
         "  help: fix the Jinja syntax on this line\n"

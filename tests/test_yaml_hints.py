@@ -423,6 +423,7 @@ def test_a_bracket_opened_on_the_last_line_and_never_closed_is_blamed_on_its_lin
     p = only("title: X\ntags: [\n")
     assert (p.line, p.column, p.code) == (3, 7, "yaml-syntax")
     assert (p.message, p.hint) == ("invalid YAML: the '[' opened here is never closed",
-                                   "close the bracket opened here: tags: []")
+                                   ("write the items after the bracket and close it with ']', or put the whole "
+                                    "value in quotes if the '[' is part of its text"))
     p = only("title: X\ntags: [Image Retrieval, # LSH later\n")
     assert (p.line, p.column, p.hint) == (3, 7, "close the bracket opened here with ']' after the last item")

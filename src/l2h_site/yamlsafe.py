@@ -565,6 +565,10 @@ def _unclosed_opener(exc: yaml.MarkedYAMLError, text: str,
         if written.endswith(","):  # a list written over several lines: where it should end is not known
             hint = f"close the {name} opened here with '{closer}' after the last item"
             return line, column, "yaml-syntax", message, hint
+        if written.endswith(char):  # nothing in it: "tags: []" or "title: []" would be a value left empty
+            hint = (f"write the items after the {name} and close it with '{closer}', or put the whole value in "
+                    f"quotes if the '{char}' is part of its text")
+            return line, column, "yaml-syntax", message, hint
     return line, column, "yaml-syntax", message, f"close the {name} opened here: {written}{closer}"
 
 
