@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -243,10 +244,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         if mark is not None and any(p.line == doc.at(line, 0)[0] for p in doc.problems):
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
-        explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line) or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
-                     or _unspaced_field(lines, line)
-                     or _unindented_continuation(lines, line) or _quote_closed_early(lines, line, column)
-                     or _text_after_brackets(lines, line, column))
+        explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line)
+                     or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
+                     or _unspaced_field(lines, line) or _unindented_continuation(lines, line)
+                     or _quote_closed_early(lines, line, column) or _text_after_brackets(lines, line, column))
         if explained is not None:
             doc.problem(*explained)
             return doc
@@ -353,6 +354,16 @@ def _continues_a_value(lines: list[str], number: int) -> bool:
     return False
 
 
+def _lines_to_field_above(lines: list[str], line: int) -> Iterator[int]:
+    """The lines from the one where YAML failed (or the last) upwards, to the field at the left margin above it, not
+    included: the lines YAML may have read into that field's value."""
+    for number in range(min(line, len(lines) - 1), -1, -1):
+        field = _FIELD_LINE.fullmatch(lines[number])
+        if number < line and field is not None and not field["indent"] and not field["dashes"]:
+            return
+        yield number
+
+
 def _lookalike_colon(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
     """Blame a field written with a colon that only looks like one (`title：Deep hashing`), on the line where YAML
     failed or above it, up to the field above: YAML reads the line and those indented below it as text, and fails on
@@ -360,14 +371,9 @@ def _lookalike_colon(lines: list[str], line: int) -> tuple[int, int, str, str, s
 
     Returns the arguments of YamlDoc.problem.
     """
-    for number in range(min(line, len(lines) - 1), -1, -1):  # up to the field above, whose value it is read as
+    for number in _lines_to_field_above(lines, line):
         found = _LOOKALIKE_COLON_FIELD.fullmatch(lines[number].rstrip())
-        if found is not None and _continues_a_value(lines, number):
-            found = None
-        if found is None:
-            field = _FIELD_LINE.fullmatch(lines[number])
-            if number < line and field is not None and not field["indent"] and not field["dashes"]:
-                return None
+        if found is None or _continues_a_value(lines, number):
             continue
         colon, key = found["colon"], found["key"]
         value = f" {found['value']}" if found["value"] else ""
@@ -395,14 +401,10 @@ def _bullet_item(lines: list[str], line: int) -> tuple[int, int, str, str, str] 
     Returns the arguments of YamlDoc.problem.
     """
     found = None
-    for number in range(min(line, len(lines) - 1), -1, -1):  # the first bullet of the list: up to the field above
+    for number in _lines_to_field_above(lines, line):  # the first bullet of the list: the topmost
         here = _BULLET_ITEM.fullmatch(lines[number].rstrip())
         if here is not None and not _continues_a_value(lines, number):
             found = (number, here)
-            continue
-        field = _FIELD_LINE.fullmatch(lines[number])
-        if number < line and field is not None and not field["indent"] and not field["dashes"]:
-            break
     if found is None:
         return None
     number, here = found
