@@ -25,6 +25,7 @@ from l2h_site.names import (
     unbraced_item,
 )
 from l2h_site.textutil import (
+    DASH_NAMES,
     TYPOGRAPHIC_QUOTES,
     clip,
     closest,
@@ -173,7 +174,7 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     dashes = next((i for i, line in enumerate(lines) if _DASH_RULE.fullmatch(line.strip())), None)
     if dashes is not None and (dashes == 0 or lines[0].rstrip() == "---" and not any(
             line.rstrip() in ("---", "...") for line in lines[1:dashes])):  # the opening '---', or the closing one
-        said = ", ".join(dict.fromkeys(f"{_DASH_NAMES[c]} (U+{ord(c):04X})" for c in lines[dashes] if c in _DASH_NAMES))
+        said = ", ".join(dict.fromkeys(f"{DASH_NAMES[c]} (U+{ord(c):04X})" for c in lines[dashes] if c in DASH_NAMES))
         return None, diagnostics + [error(
             rel, dashes + 1, 1, "unclosed-front-matter" if dashes else "missing-front-matter",
             f"the front matter's {'closing' if dashes else 'opening'} line holds {said}, not three hyphens '---'",
@@ -247,11 +248,7 @@ _SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic co
 """Commas and semicolons a CJK input method types, by name."""
 _FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
 """A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
-_DASH_NAMES = {"\u2012": "a figure dash", "\u2013": "an en dash", "\u2014": "an em dash", "\u2015": "a horizontal bar",
-               "\u2212": "a minus sign", "\u2010": "a Unicode hyphen", "\uff0d": "a full-width hyphen-minus",
-               "\u2500": "a box-drawing line"}
-"""Dashes that a word processor makes of '---' (an em dash; '--' and '-', an en dash and a hyphen), by name."""
-_DASH_RULE = re.compile(f"[{''.join(_DASH_NAMES)}-]*[{''.join(_DASH_NAMES)}][{''.join(_DASH_NAMES)}-]*")
+_DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.join(DASH_NAMES)}-]*")
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
 
 

@@ -17,6 +17,13 @@ WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in r
 """File names Windows reserves, with any extension: a site with such a path cannot be checked out there."""
 
 
+DASH_NAMES = {"\u2010": "a Unicode hyphen", "\u2011": "a non-breaking hyphen", "\u2012": "a figure dash",
+              "\u2013": "an en dash", "\u2014": "an em dash", "\u2015": "a horizontal bar", "\u2212": "a minus sign",
+              "\uff0d": "a full-width hyphen-minus", "\u2500": "a box-drawing line"}
+"""Dashes that are not the hyphen-minus '-' YAML and front matter want (a word processor makes them of '---', '--' and
+'- '), by name."""
+
+
 def invisible_character(text: str) -> str | None:
     """Name the first character of text that cannot be seen, if any: a control character other than tab and
     newline, or a format character (zero-width space and joiners, bidirectional controls, the BOM, soft hyphen).

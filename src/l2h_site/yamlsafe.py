@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from l2h_site.textutil import clip, decode_utf8, without_typographic_quotes
+from l2h_site.textutil import DASH_NAMES, clip, decode_utf8, without_typographic_quotes
 
 try:  # the C composer is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader
@@ -79,10 +79,8 @@ _LOOKALIKE_COLON_FIELD = re.compile(
     rf"(?P<prefix> *(?:- +)*)(?P<key>[A-Za-z_][\w-]*) *(?P<colon>[{''.join(_COLON_NAMES)}])[ {_UNICODE_SPACES}]*"
     r"(?P<value>.*)")
 """A line that starts a field with a look-alike colon: `title：Deep hashing`, which YAML reads as text."""
-_BULLET_NAMES = {"\u2022": "a bullet", "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
-                 "\u2010": "a Unicode hyphen", "\u2011": "a non-breaking hyphen", "\u2012": "a figure dash",
-                 "\u00b7": "a middle dot", "\u2023": "a triangular bullet", "\u25e6": "a white bullet",
-                 "\u25cf": "a black circle", "\u25aa": "a small black square", "\uff0d": "a full-width hyphen-minus",
+_BULLET_NAMES = {**DASH_NAMES, "\u2022": "a bullet", "\u00b7": "a middle dot", "\u2023": "a triangular bullet",
+                 "\u25e6": "a white bullet", "\u25cf": "a black circle", "\u25aa": "a small black square",
                  "\u30fb": "a katakana middle dot", "*": "an asterisk"}
 """Bullets that a word processor, a web page or Markdown puts before list items, by name; YAML's is '- '."""
 _BULLET_ITEM = re.compile(rf"(?P<indent> *)(?P<bullet>[{''.join(_BULLET_NAMES)}]) +(?P<item>\S.*)")
