@@ -294,17 +294,10 @@ def _counted(site: SiteContext, labels: dict[tuple[str, str], str], kept: WordCo
             new.append(view)
         papers[view.paper.key] = (digest, view)
     gone += [view for _, view in last.values()]  # papers no longer in the review
-    removed, added = _count_papers(gone, labels), _count_papers(new, labels)
-    total = kept.total
-    for word, count in removed.items():
-        left = total[word] - count
-        if left:
-            total[word] = left
-        else:
-            del total[word]
-    total.update(added)
+    # Counter's "-" keeps the words still counted: no count falls below 0, and those at 0 are gone
+    kept.total = kept.total - _count_papers(gone, labels) + _count_papers(new, labels)
     kept.papers = papers
-    return total
+    return kept.total
 
 
 def word_list(site: SiteContext, kept: WordCounts | None = None, digests: dict[str, str] | None = None,

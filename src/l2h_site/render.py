@@ -689,9 +689,10 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             site.topic_map  # noqa: B018
         r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
                                        keep_memos)
-    if keep_memos and cache is not None and views and cache.word_counts is None:
-        cache.word_counts = WordCounts()
-    finder = finder_files(site, cache.word_counts if keep_memos and cache is not None and views else None, views)
+    words = None  # the word counts kept between builds (l2h serve), by the views' digests (only with a page store)
+    if keep_memos and cache is not None and views:
+        words = cache.word_counts = cache.word_counts or WordCounts()
+    finder = finder_files(site, words, views)
     progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
                    done=len(sink.paths()))
     for page in finder:
