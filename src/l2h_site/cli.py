@@ -214,12 +214,11 @@ def _refuse_a_subfolder(here: Path, given: Path | None = None) -> None:
         return
     for above in here.parents:
         if any((above / mark).is_file() for mark in _REVIEW_MARKS[:2]):
-            if given is None:
-                raise L2hError(f"this folder is inside the review at {above}, which l2h reads from its top (it holds "
-                               f"no l2h.yml, taxonomy.yml or papers/ here): run l2h there, or add --root "
-                               f"{os.path.relpath(above, here)}")
-            raise L2hError(f"--root {given} is inside the review at {above}, which l2h reads from its top (it holds "
-                           f"no l2h.yml, taxonomy.yml or papers/ there): give --root {os.path.relpath(above)}")
+            said, where, fix = (("this folder", "here", f"run l2h there, or add --root {os.path.relpath(above, here)}")
+                                if given is None else
+                                (f"--root {given}", "there", f"give --root {os.path.relpath(above)}"))
+            raise L2hError(f"{said} is inside the review at {above}, which l2h reads from its top (it holds no l2h.yml, "
+                           f"taxonomy.yml or papers/ {where}): {fix}")
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
