@@ -593,6 +593,10 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         result.context = context
         result.seconds = time.perf_counter() - started
         return result
+    except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: what the child computes is wanted no more
+        if early is not None:
+            early.stop()
+        raise
     finally:
         if early is not None and early.current is None:  # started, but given no job: the checks failed, say
             early.stop()

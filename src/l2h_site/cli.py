@@ -1,6 +1,6 @@
 """The `l2h` command: parse arguments, call one function, map the result to an exit code.
 
-Exit codes: 0 ok, 1 content problems, 2 usage or environment errors.
+Exit codes: 0 ok, 1 content problems, 2 usage or environment errors; 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -9,9 +9,13 @@ import argparse
 import difflib
 import os
 import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 from l2h_site import __version__, importer, new, schema
@@ -158,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    with _stopped_by_sigterm():
+        return _run(parser, args)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         # --config names the review's folder as --root does; a working folder deleted meanwhile is the commands'
         # to report
@@ -181,11 +190,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     except L2hError as exc:
         print(f"l2h: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("l2h: stopped by SIGTERM", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("l2h: interrupted", file=sys.stderr)
         return 130
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM came (a cancelled CI job, `kill`, `timeout`, a service manager): l2h stops as on Ctrl-C, tidying what
+    it staged and leaving the previous site as it was (l2h serve: stopping the server cleanly)."""
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into Terminated while the block runs, in this process alone.
+
+    By default SIGTERM ends the process at once, leaving its staging folder and stopping no child (Pagefind, the
+    related papers' child). A pool worker forked while the handler is set inherits it; the workers set SIGTERM back to
+    its default (parallel.py), and one that gets it before doing so dies of it here as by default: Pool.terminate()
+    ends its workers with SIGTERM. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying
+    short (SIGKILL remains for that)."""
+    if threading.current_thread() is not threading.main_thread():  # signal handlers can be set from there alone
+        yield
+        return
+    owner = os.getpid()
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if os.getpid() != owner:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        if not stopping:
+            stopping = True
+            raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _review_folder(root: Path) -> None:

@@ -90,8 +90,10 @@ def is_parallel(count: int) -> bool:
 
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that only the build
-    process stops (and stops its pool), instead of each worker printing its own traceback."""
+    process stops (and stops its pool), instead of each worker printing its own traceback. SIGTERM ends a worker as
+    by default (not as the build process's handler, inherited, would: the pool ends its workers with it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -1,0 +1,187 @@
+"""SIGTERM (a cancelled CI job, `kill`, `timeout`, a service manager) stops l2h as Ctrl-C does.
+
+Real `l2h build` and `l2h serve` processes on a generated review, their paper pages slowed down (as in
+test_serve_stop.py) so that the signal comes while a pool of forked workers renders them. Before, SIGTERM ended
+the build process at once: no message, its staging folder left beside the site, its workers and children left to
+finish on their own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import generate_review, snapshot
+from test_serve_stop import STOPPED_WITHIN, Serve, _slow_papers, _wait
+
+from l2h_site.cli import main
+
+PAPERS = 60
+BUILD = [sys.executable, "-m", "l2h_site", "build"]
+POOL = {"L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2"}
+"""A pool of two forked workers renders the pages, however small the review."""
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated review with its site built, kept as a pristine copy that each test starts from."""
+    root = generate_review(PAPERS, tmp_path_factory.mktemp("terminate") / "review", seed=5)
+    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
+    return root
+
+
+def _workers(pid: int) -> list[int]:
+    """The pool workers the process forked that run now (their command line is the build process's own)."""
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    found = []
+    for child in children:
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == cmdline:
+                found.append(child)
+        except OSError:
+            pass
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _runs(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return "(ended)"
+
+
+def _edited_copy(review: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A copy of the review with one paper's title changed, and its site (built before the change)."""
+    root = tmp_path / "review"
+    subprocess.run(["cp", "-a", str(review), str(root)], check=True)
+    paper = min((root / "papers").glob("*.md"))
+    paper.write_text(paper.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    return root, snapshot(root / "_site")
+
+
+def _terminate(command: list[str], root: Path, ready: Callable[[int], bool], whole_group: bool = False,
+               env: dict[str, str] | None = None) -> None:
+    """Run an l2h command in root, send SIGTERM once ready(its pid), and check that it ends at once, as documented,
+    its workers and children with it."""
+    proc = subprocess.Popen(command, cwd=root, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, **POOL, **(env or {})})
+    try:
+        _wait(lambda: proc.poll() is not None or ready(proc.pid))
+        assert proc.poll() is None, proc.communicate()
+        children = _descendants(proc.pid)
+        assert children
+        if whole_group:  # as a service manager does: every process gets it
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:  # as `kill` and `timeout` do
+            proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=STOPPED_WITHIN * 4)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (143, "l2h: stopped by SIGTERM\n")
+    time.sleep(0.2)  # a killed child is reaped by its parent's wait, as it ends
+    assert not [_cmdline(pid) for pid in children if _runs(pid)]
+
+
+def _rendering(pid: int) -> bool:
+    """Whether the build's two workers render the (slowed) pages: both forked, and a moment for their first pages."""
+    if len(_workers(pid)) < 2:
+        return False
+    time.sleep(0.5)
+    return True
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the build process", "its process group"])
+def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_path: Path, whole_group: bool) -> None:
+    root, before = _edited_copy(review, tmp_path)
+    _slow_papers(root, slow=True)
+    _terminate([*BUILD, "--quiet"], root, _rendering, whole_group)
+    assert snapshot(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
+    _slow_papers(root, slow=False)  # the next build carries on from what is left
+    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
+    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                   timeout=300)
+    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
+
+
+SLOW_CHILD_BUILD = """
+import sys
+import l2h_site.corpus as corpus
+corpus._CHILD = corpus._CHILD.replace("from l2h_site.corpus import child_main; ", (
+    "import os, time, l2h_site.corpus as c; job = c.run_job; "
+    "c.run_job = lambda *a: (open(os.environ['L2H_TEST_MARK'], 'w').close(), time.sleep(60), job(*a)); "
+    "from l2h_site.corpus import child_main; "))
+from l2h_site.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+"""l2h, its child for related papers and the topic map taking a minute over its job (after making the file that
+L2H_TEST_MARK names)."""
+
+
+def test_sigterm_while_a_build_waits_for_related_papers_ends_their_child(review: Path, tmp_path: Path) -> None:
+    """The build's own child, computing related papers for a changed paper, is stopped with it. Before, it ran on
+    for as long as its job took (a minute at 20,000 papers)."""
+    root, _ = _edited_copy(review, tmp_path)
+    mark = tmp_path / "job-started"
+    _terminate([sys.executable, "-c", SLOW_CHILD_BUILD, "build", "--quiet"], root, lambda _: mark.exists(),
+               env={"L2H_TEST_MARK": str(mark)})
+
+
+def test_sigterm_stops_the_server_as_ctrl_c_does(review: Path, tmp_path: Path) -> None:
+    root = tmp_path / "review"
+    subprocess.run(["cp", "-a", str(review), str(root)], check=True)
+    server = Serve(root)
+    try:
+        server.wait_for("l2h: serving ")
+        time.sleep(0.5)  # the previews
+        children = server.children()
+        assert children  # the warm child
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(timeout=STOPPED_WITHIN)
+    finally:
+        server.kill()
+    time.sleep(0.2)  # the reader thread has the last lines
+    assert server.proc.returncode == 0
+    assert "".join(server.text).endswith("l2h: server stopped\n") and "Traceback" not in "".join(server.text)
+    assert not [pid for pid in children if _runs(pid)]
+
+
+def test_the_handler_is_set_only_while_a_command_runs(tmp_path: Path) -> None:
+    """l2h's main() called in a process of its own (tests, scripts) leaves that process's SIGTERM as it was."""
+    seen: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        assert main(["check", "--root", str(tmp_path)]) == 1  # an empty folder: no taxonomy.yml, no papers
+        assert signal.getsignal(signal.SIGTERM) is handler
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
