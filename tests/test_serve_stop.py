@@ -124,8 +124,9 @@ class Serve:
                 except ProcessLookupError:
                     pass
 
-    def interrupt(self) -> float:
-        """Send Ctrl-C's signal to the server alone; return the seconds until it ended (failing after STOPPED_WITHIN)."""
+    def interrupt(self, said: str = "l2h: server stopped") -> float:
+        """Send Ctrl-C's signal to the server alone; return the seconds until it ended (failing after STOPPED_WITHIN),
+        which it says in its last line, said."""
         children = self.children()
         started = time.monotonic()
         self.proc.send_signal(signal.SIGINT)
@@ -138,7 +139,7 @@ class Serve:
         seconds = time.monotonic() - started
         time.sleep(0.2)  # the reader thread has the last lines
         assert self.proc.returncode == 0
-        assert "".join(self.text).endswith("l2h: server stopped\n") and "Traceback" not in "".join(self.text)
+        assert self.text[-1] == said + "\n" and "Traceback" not in "".join(self.text)
         for pid in children:  # ended with the server (an orphan would be adopted, and run on, by init)
             stat = Path(f"/proc/{pid}/stat")
             assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", f"child {pid} runs on"
@@ -192,9 +193,26 @@ def test_ctrl_c_during_the_first_build(review: Path, tmp_path: Path) -> None:
     _slow_papers(root, slow=True)
     server = Serve(root)
     _wait(lambda: _staged_pages(root, ".serve.l2h-tmp-*/publications"))
-    server.interrupt()
+    server.interrupt("l2h: stopped before serving anything; no site was written")  # it said "server stopped"
     assert not any(line.startswith("l2h: built") for line in server.text)
+    assert not (root / ".l2h-cache" / "serve").exists()
     _check_what_is_left(root, tmp_path)
+
+
+def test_ctrl_c_during_the_first_build_leaves_the_last_site_as_it_was(review: Path, tmp_path: Path) -> None:
+    root = _copy(review, tmp_path)
+    first = Serve(root)
+    first.wait_for("l2h: serving ")
+    time.sleep(0.5)  # the previews
+    first.interrupt()
+    site = root / ".l2h-cache" / "serve"
+    before = snapshot(site)
+    _slow_papers(root, slow=True)  # every paper page is rendered again, slowly
+    server = Serve(root)
+    _wait(lambda: _staged_pages(root, ".serve.l2h-new-*"))
+    time.sleep(1.0)
+    server.interrupt(f"l2h: stopped before serving anything; the site in {site.resolve()} was left as it was")
+    assert snapshot(site) == before
 
 
 def test_ctrl_c_while_the_previews_are_prepared(review: Path, tmp_path: Path) -> None:
