@@ -50,6 +50,9 @@ serve.site_context = slow
 if os.environ.get("L2H_TEST_PAGEFIND"):
     import pagefind_bin
     pagefind_bin.get_executable = lambda: os.environ["L2H_TEST_PAGEFIND"]
+if os.environ.get("L2H_TEST_SLOW_START"):
+    aside = serve.set_aside_what_lasts
+    serve.set_aside_what_lasts = lambda: (time.sleep(60), aside())
 if os.environ.get("L2H_TEST_SLOW_CHILD"):
     corpus._CHILD = corpus._CHILD.replace("from l2h_site.corpus import child_main; ", (
         "import time, l2h_site.corpus as c; job = c.run_job; c.run_job = lambda *a: (time.sleep(60), job(*a)); "
@@ -57,8 +60,9 @@ if os.environ.get("L2H_TEST_SLOW_CHILD"):
 sys.exit(main(sys.argv[2:]))
 """
 """l2h serve, with a stand-in for computing what the previews need that first waits the seconds given; with
-L2H_TEST_PAGEFIND, that program is run as Pagefind; with L2H_TEST_SLOW_CHILD, the child computing related papers
-and the topic map waits a minute before each job."""
+L2H_TEST_PAGEFIND, that program is run as Pagefind; with L2H_TEST_SLOW_START, it waits a minute between the first
+build and serving; with L2H_TEST_SLOW_CHILD, the child computing related papers and the topic map waits a minute
+before each job."""
 FAKE_PAGEFIND = """#!/bin/sh
 echo "$@" >> "{log}"
 if [ -e "{flag}" ]; then exec sleep 60; fi
@@ -213,6 +217,17 @@ def test_ctrl_c_during_the_first_build_leaves_the_last_site_as_it_was(review: Pa
     time.sleep(1.0)
     server.interrupt(f"l2h: stopped before serving anything; the site in {site.resolve()} was left as it was")
     assert snapshot(site) == before
+
+
+def test_ctrl_c_after_the_first_build_before_serving_says_that_the_site_was_built(
+        review: Path, tmp_path: Path) -> None:
+    root = _copy(review, tmp_path)
+    server = Serve(root, env={"L2H_TEST_SLOW_START": "1"})
+    server.wait_for("l2h: built ")
+    time.sleep(0.5)
+    site = root / ".l2h-cache" / "serve"
+    server.interrupt(f"l2h: stopped before serving anything; the site was built into {site.resolve()}")
+    assert (site / "index.html").is_file()
 
 
 def test_ctrl_c_while_the_previews_are_prepared(review: Path, tmp_path: Path) -> None:
