@@ -1039,7 +1039,7 @@ class DevServer:
         self.ready.set()
 
     def stopped_line(self) -> str:
-        """Say that the server stopped, once run() has ended; stopped before it served (Ctrl-C during the first build),
+        """Say that the server stopped, once run() has ended; stopped before it served (Ctrl-C or SIGTERM in the first build),
         say that nothing was served and what became of the output folder."""
         if self.serving:
             return "l2h: server stopped"
