@@ -101,6 +101,29 @@ def test_a_path_or_address_read_as_a_list_gets_a_fix_for_it_not_the_titles(
         "2 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_path_setting_with_an_indented_line_below_is_an_error_not_a_folder_named_by_both(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # YAML reads the two lines as "_site public": l2h built the site into a folder of that name, and said nothing
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "output_dir: _site\n  public\n"})
+    assert main(["build", "--root", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        ('l2h.yml:1:13: error[config-path-lines]: setting "output_dir" is written over 2 lines, which YAML joins into '
+         'one path, "_site public"'),
+        ("  help: write the path on one line, e.g. output_dir: _site; if line 2 was meant as another setting, un-indent "
+         "it and start it with the setting's name and a colon")]
+    assert not (root / "_site public").exists() and not (root / "_site").exists()
+    (root / "l2h.yml").write_text("output_dir: _site\n", encoding="utf-8")  # the fix it names
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert (root / "_site" / "index.html").is_file()
+
+
+def test_a_quoted_path_with_a_space_is_the_folder_it_names(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"my papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": 'papers_dir: "my papers"\n'})
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (root / "_site" / "publications" / "weiss2008spectral" / "index.html").is_file()
+
+
 def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": INCOMPLETE})
     assert main(["build", "--root", str(root), "--strict", "-q"]) == 1

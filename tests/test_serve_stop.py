@@ -50,6 +50,9 @@ serve.site_context = slow
 if os.environ.get("L2H_TEST_PAGEFIND"):
     import pagefind_bin
     pagefind_bin.get_executable = lambda: os.environ["L2H_TEST_PAGEFIND"]
+if os.environ.get("L2H_TEST_SLOW_START"):
+    aside = serve.set_aside_what_lasts
+    serve.set_aside_what_lasts = lambda: (time.sleep(60), aside())
 if os.environ.get("L2H_TEST_SLOW_CHILD"):
     corpus._CHILD = corpus._CHILD.replace("from l2h_site.corpus import child_main; ", (
         "import time, l2h_site.corpus as c; job = c.run_job; c.run_job = lambda *a: (time.sleep(60), job(*a)); "
@@ -57,8 +60,9 @@ if os.environ.get("L2H_TEST_SLOW_CHILD"):
 sys.exit(main(sys.argv[2:]))
 """
 """l2h serve, with a stand-in for computing what the previews need that first waits the seconds given; with
-L2H_TEST_PAGEFIND, that program is run as Pagefind; with L2H_TEST_SLOW_CHILD, the child computing related papers
-and the topic map waits a minute before each job."""
+L2H_TEST_PAGEFIND, that program is run as Pagefind; with L2H_TEST_SLOW_START, it waits a minute between the first
+build and serving; with L2H_TEST_SLOW_CHILD, the child computing related papers and the topic map waits a minute
+before each job."""
 FAKE_PAGEFIND = """#!/bin/sh
 echo "$@" >> "{log}"
 if [ -e "{flag}" ]; then exec sleep 60; fi
@@ -124,8 +128,9 @@ class Serve:
                 except ProcessLookupError:
                     pass
 
-    def interrupt(self) -> float:
-        """Send Ctrl-C's signal to the server alone; return the seconds until it ended (failing after STOPPED_WITHIN)."""
+    def interrupt(self, said: str = "l2h: server stopped") -> float:
+        """Send Ctrl-C's signal to the server alone; return the seconds until it ended (failing after STOPPED_WITHIN),
+        which it says in its last line, said."""
         children = self.children()
         started = time.monotonic()
         self.proc.send_signal(signal.SIGINT)
@@ -138,7 +143,7 @@ class Serve:
         seconds = time.monotonic() - started
         time.sleep(0.2)  # the reader thread has the last lines
         assert self.proc.returncode == 0
-        assert "".join(self.text).endswith("l2h: server stopped\n") and "Traceback" not in "".join(self.text)
+        assert self.text[-1] == said + "\n" and "Traceback" not in "".join(self.text)
         for pid in children:  # ended with the server (an orphan would be adopted, and run on, by init)
             stat = Path(f"/proc/{pid}/stat")
             assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", f"child {pid} runs on"
@@ -192,9 +197,37 @@ def test_ctrl_c_during_the_first_build(review: Path, tmp_path: Path) -> None:
     _slow_papers(root, slow=True)
     server = Serve(root)
     _wait(lambda: _staged_pages(root, ".serve.l2h-tmp-*/publications"))
-    server.interrupt()
+    server.interrupt("l2h: stopped before serving anything; no site was written")  # it said "server stopped"
     assert not any(line.startswith("l2h: built") for line in server.text)
+    assert not (root / ".l2h-cache" / "serve").exists()
     _check_what_is_left(root, tmp_path)
+
+
+def test_ctrl_c_during_the_first_build_leaves_the_last_site_as_it_was(review: Path, tmp_path: Path) -> None:
+    root = _copy(review, tmp_path)
+    first = Serve(root)
+    first.wait_for("l2h: serving ")
+    time.sleep(0.5)  # the previews
+    first.interrupt()
+    site = root / ".l2h-cache" / "serve"
+    before = snapshot(site)
+    _slow_papers(root, slow=True)  # every paper page is rendered again, slowly
+    server = Serve(root)
+    _wait(lambda: _staged_pages(root, ".serve.l2h-new-*"))
+    time.sleep(1.0)
+    server.interrupt(f"l2h: stopped before serving anything; the site in {site.resolve()} was left as it was")
+    assert snapshot(site) == before
+
+
+def test_ctrl_c_after_the_first_build_before_serving_says_that_the_site_was_built(
+        review: Path, tmp_path: Path) -> None:
+    root = _copy(review, tmp_path)
+    server = Serve(root, env={"L2H_TEST_SLOW_START": "1"})
+    server.wait_for("l2h: built ")
+    time.sleep(0.5)
+    site = root / ".l2h-cache" / "serve"
+    server.interrupt(f"l2h: stopped before serving anything; the site was built into {site.resolve()}")
+    assert (site / "index.html").is_file()
 
 
 def test_ctrl_c_while_the_previews_are_prepared(review: Path, tmp_path: Path) -> None:

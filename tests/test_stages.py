@@ -148,6 +148,32 @@ def test_an_empty_path_is_one_error_at_its_line(tmp_path: Path, key: str, value:
     assert getattr(config, key) == default, "the rest of the check uses the default, not the review's folder"
 
 
+@pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
+                                 "contributing"])
+@pytest.mark.parametrize(("written", "fix"), [
+    ("{key}: extra\n  more", ("write the path on one line, e.g. {key}: extra; if line 3 was meant as another "
+                               "setting, un-indent it and start it with the setting's name and a colon")),
+    ('{key}: "extra\n  more"', 'write the path on one line: {key}: "extra more"'),
+], ids=["plain", "quoted"])
+def test_a_path_written_over_two_lines_is_one_error_at_its_line(tmp_path: Path, key: str, written: str,
+                                                                fix: str) -> None:
+    # YAML joins the lines: l2h used a folder named "extra more"
+    (tmp_path / "l2h.yml").write_text(f"title: A review\n{written.format(key=key)}\nsearch: true\n")
+    config, diagnostics = load_config(tmp_path)
+    assert [(d.severity, d.code, d.line, d.column, d.message, d.hint) for d in diagnostics] == [
+        ("error", "config-path-lines", 2, len(key) + 3,
+         f'setting "{key}" is written over 2 lines, which YAML joins into one path, "extra more"', fix.format(key=key))]
+    assert getattr(config, key) == getattr(Config(root=tmp_path), key), "the rest of the check uses the default"
+
+
+@pytest.mark.parametrize("written", ["papers_dir: my papers", 'papers_dir: "my papers"', "papers_dir:\n  my papers",
+                                     "papers_dir: >-\n  my papers"])
+def test_a_path_on_one_line_is_read_as_written(tmp_path: Path, written: str) -> None:
+    (tmp_path / "l2h.yml").write_text(f"{written}\ntitle: A review\n")
+    config, diagnostics = load_config(tmp_path)
+    assert diagnostics == [] and config.papers_dir == "my papers"
+
+
 @pytest.mark.parametrize("value", ["..", "/etc", "../papers", "papers/../..", "./../shared"])
 def test_a_papers_dir_outside_the_review_is_one_error_at_its_line(tmp_path: Path, value: str) -> None:
     (tmp_path / "l2h.yml").write_text(f"title: A review\npapers_dir: {value}\n")

@@ -239,6 +239,12 @@ def test_an_update_cut_short_while_moving_pages_in_is_finished_by_the_next_build
     assert snapshot(root / "_site") == expected
 
 
+def _said_a_line(log: Path) -> bool:
+    """Tell whether a process has written whole lines to its log."""
+    text = log.read_text()
+    return text.startswith("l2h: ") and text.endswith("\n")
+
+
 def test_a_second_build_of_one_site_waits_for_the_first(site: Site, tmp_path: Path) -> None:
     """Two builds writing one site at once (l2h build beside l2h serve) would tidy away each other's staging
     folders: the second waits, says so, and then builds."""
@@ -259,11 +265,13 @@ def test_a_second_build_of_one_site_waits_for_the_first(site: Site, tmp_path: Pa
             second = subprocess.Popen([sys.executable, "-m", "l2h_site", "build", "--root", str(root), "--quiet"],
                                       stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + 120
-        while "waiting for it to finish" not in log.read_text() and second.poll() is None:
+        while not _said_a_line(log) and second.poll() is None:
             assert time.monotonic() < deadline, "the second build neither waited nor finished"
             time.sleep(0.05)
         assert second.poll() is None, f"the second build did not wait: {log.read_text()}"
-        assert f"another l2h build is writing a site in {root.resolve()}; waiting" in log.read_text()
+        # the site asked for, not the folder locked, which read as if the review were locked
+        assert log.read_text() == (f"l2h: waiting for another l2h build or serve writing {root / '_site'} to finish\n"
+                                   "  (or one writing another site in the same folder: l2h cannot tell which)\n")
     finally:
         os.close(held)
     assert second.wait(timeout=300) == 0
@@ -290,16 +298,60 @@ def test_builds_of_two_sites_that_share_the_build_cache_wait_for_each_other(site
             second = subprocess.Popen([sys.executable, "-m", "l2h_site", "build", "--root", str(root), "--quiet",
                                        "--out", str(elsewhere / "site")], stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + 120
-        while "waiting for it to finish" not in log.read_text() and second.poll() is None:
+        while not _said_a_line(log) and second.poll() is None:
             assert time.monotonic() < deadline, "the second build neither waited nor finished"
             time.sleep(0.05)
         assert second.poll() is None, f"the second build did not wait: {log.read_text()}"
-        assert log.read_text() == (f"l2h: another l2h build is using the build cache in {(root / '.l2h-cache').resolve()}; "
-                                   "waiting for it to finish\n")
+        assert log.read_text() == ("l2h: waiting for another l2h build or serve of this review to finish\n"
+                                   f"  (they share its build cache, {root / '.l2h-cache'}, which one build at a time "
+                                   "may use)\n")
     finally:
         os.close(held)
     assert second.wait(timeout=300) == 0
     assert (elsewhere / "site" / "index.html").is_file()
+
+
+def test_l2h_serve_waiting_for_the_build_cache_says_so_not_which_folder_is_locked(site: Site, tmp_path: Path) -> None:
+    """l2h serve's site is in the cache's folder: one lock, and the message that fits it (the site's named a folder
+    of the cache, which no maintainer asked for)."""
+    import fcntl
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert build(root).written
+    log = tmp_path / "stderr.txt"
+    held = os.open(root / ".l2h-cache", os.O_RDONLY)  # what l2h build of _site holds, besides the review's folder
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with log.open("w") as err:
+            server = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0"],
+                                      stdout=subprocess.DEVNULL, stderr=err,
+                                      env={**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"})
+        try:
+            deadline = time.monotonic() + 120
+            while not _said_a_line(log) and server.poll() is None:
+                assert time.monotonic() < deadline, "l2h serve neither waited nor served"
+                time.sleep(0.05)
+            assert log.read_text() == ("l2h: waiting for another l2h build or serve of this review to finish\n"
+                                       f"  (they share its build cache, {root / '.l2h-cache'}, which one build at a "
+                                       "time may use)\n")
+            os.close(held)
+            held = -1
+            while "l2h: serving" not in log.read_text():
+                assert time.monotonic() < deadline and server.poll() is None, log.read_text()
+                time.sleep(0.05)
+            server.send_signal(signal.SIGINT)
+            assert server.wait(timeout=30) == 0
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+    finally:
+        if held >= 0:
+            os.close(held)
 
 
 def test_static_links_and_unpublishable_names_are_reported_not_skipped(site: Site, tmp_path: Path) -> None:

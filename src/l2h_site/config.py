@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from pathlib import Path
@@ -68,6 +69,20 @@ def _text_hint(key: str, value: object) -> str:
     if isinstance(value, (list, dict)):
         return f"write one {'path' if key in PATH_SETTINGS else 'value'} as text, without brackets or braces"
     return "quote text values"
+
+
+def _path_over_lines(rel: str, key: str, value: str, source: str, at: tuple[int, int]) -> Diagnostic:
+    """Report a path setting written over several lines (source), which YAML read as one path (value)."""
+    lines = source.split("\n")
+    shown = value.replace("\n", "\\n")
+    message = f'setting "{key}" is written over {len(lines)} lines, which YAML joins into one path, "{shown}"'
+    if source.startswith(("'", '"')):  # one path meant, in quotes, wrapped
+        return error(rel, *at, "config-path-lines", message,
+                     f"write the path on one line: {key}: {json.dumps(value, ensure_ascii=False)}")
+    below = (f"line {at[0] + 1} was meant as another setting, un-indent it and start it" if len(lines) == 2 else
+             f"lines {at[0] + 1}-{at[0] + len(lines) - 1} were meant as other settings, un-indent each and start it")
+    return error(rel, *at, "config-path-lines", message, f"write the path on one line, e.g. {key}: "
+                 f"{lines[0].strip()}; if {below} with the setting's name and a colon")
 
 
 _FREE_TEXT = ("title", "tagline", "description")
@@ -154,6 +169,10 @@ def load_config(root: Path, config_file: Path | None = None,
                                      number_hint))
             continue
         values[str(key)] = value
+    for key in PATH_SETTINGS:  # the folder "papers extra" of papers_dir: papers + an indented "extra" is never meant
+        source = doc.folded.get((key,))
+        if source is not None and isinstance(values.get(key), str):
+            diagnostics.append(_path_over_lines(rel, key, str(values.pop(key)), source, doc.positions[(key,)]))
     for key in PATH_SETTINGS:  # the folder itself (or a file named by spaces) is never meant
         value = values.get(key)
         if isinstance(value, str) and not value.strip():

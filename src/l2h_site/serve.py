@@ -226,6 +226,8 @@ class SiteBuilder:
     """Number of builds run so far (good or bad)."""
     good_builds: int = 0
     """Number of builds that wrote the site."""
+    commits: int = 0
+    """Number of builds that put a new site in place, counted as each does (a build stopped later is counted)."""
     site_lock: threading.Lock = field(default_factory=threading.Lock)
     """Held while the output folder changes (a build's last step, a preview); requests wait for it, not for builds."""
     config: Config | None = None
@@ -405,6 +407,7 @@ class SiteBuilder:
         """The new site is in place (the site lock is held): requests answered from now on show no overlay."""
         self.last = BuildOutcome(ok=True)
         self.served = self.output_dir()
+        self.commits += 1
         self.recording = True
 
     def preview(self, changed: Iterable[Path]) -> BuildOutcome | None:
@@ -907,6 +910,8 @@ class DevServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
         self.ready = threading.Event()
+        self.serving = False
+        """The server has said it serves (it may have answered requests)."""
         self._previews = threading.Thread(target=builder.prepare_previews, name="l2h-previews", daemon=True)
         """Computes, while the server serves, what a site found up to date at the start was built from."""
 
@@ -1033,6 +1038,19 @@ class DevServer:
         gc.unfreeze()  # what set_aside_what_lasts left out of collections is garbage now
         self.ready.set()
 
+    def stopped_line(self) -> str:
+        """Say that the server stopped, once run() has ended; stopped before it served (Ctrl-C or SIGTERM in the first build),
+        say that nothing was served and what became of the output folder."""
+        if self.serving:
+            return "l2h: server stopped"
+        out = self.builder.output_dir()
+        if self.builder.commits:  # stopped after the first build put its site in place
+            return f"l2h: stopped before serving anything; the site was built into {out}"
+        # a build stopped before its commit deletes what it staged beside the site, and leaves the site alone
+        if (out / MARKER).is_file():
+            return f"l2h: stopped before serving anything; the site in {out} was left as it was"
+        return "l2h: stopped before serving anything; no site was written"
+
     def stop(self) -> None:
         """Ask a running server to shut down (from any thread)."""
         loop, stopped = self._loop, self._stopped
@@ -1068,6 +1086,7 @@ class DevServer:
         self.watcher.start()
         self.out.write(f"l2h: serving {self.url} (Ctrl-C to stop)\n")
         self.out.flush()
+        self.serving = True
         self.ready.set()
         if open_browser:
             webbrowser.open(self.url)
@@ -1093,7 +1112,7 @@ def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = No
         server.run(open_browser=open_browser)
     except KeyboardInterrupt:
         pass
-    print("l2h: server stopped", file=sys.stderr)
+    print(server.stopped_line(), file=sys.stderr)
     # The process ends: the collections Python runs as it shuts down would traverse every object the server held
     # (0.2 s at 5,000 papers), to free memory that is given back anyway.
     gc.freeze()

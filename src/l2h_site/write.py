@@ -623,7 +623,8 @@ def exclusive(out_dir: Path, cache_dir: Path | None = None) -> Iterator[None]:
     Two builds writing one site would each tidy away the other's staging folder as a leftover. The
     lock is flock() on the folder the site is in (and on the cache's folder), so it leaves no file behind and is
     released when the process ends however it ends. Another build says it waits, and waits; so does a build of another
-    site in the same folder (`--out /tmp/a` beside `--out /tmp/b`), and the message says which folder.
+    site in the same folder (`--out /tmp/a` beside `--out /tmp/b`), which the lock cannot tell apart: the message names
+    the site asked for (not the folder locked, which reads as if the review were locked) and says so.
     Without flock (not a POSIX system) there is no lock.
     """
     try:
@@ -634,16 +635,21 @@ def exclusive(out_dir: Path, cache_dir: Path | None = None) -> Iterator[None]:
     # Each folder once (flock on a second descriptor of a folder this process holds would wait for ever), in one
     # order in every process (so that two builds never each hold what the other waits for).
     site = _existing(out_dir.resolve().parent)
+    cache = _existing(cache_dir.resolve()) if cache_dir else None
     fds: list[int] = []
     try:
-        for folder in sorted({site, *([_existing(cache_dir.resolve())] if cache_dir else [])}):
+        for folder in sorted({site, *([cache] if cache else [])}):
             fds.append(os.open(folder, os.O_RDONLY))
             try:
                 fcntl.flock(fds[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                doing = "writing a site" if folder == site else "using the build cache"
-                print(f"l2h: another l2h build is {doing} in {folder}; waiting for it to finish",
-                      file=sys.stderr, flush=True)
+                if folder == cache:  # also where l2h serve's site is: only builds of this review write there
+                    said = (f"l2h: waiting for another l2h build or serve of this review to finish\n"
+                            f"  (they share its build cache, {cache_dir}, which one build at a time may use)")
+                else:
+                    said = (f"l2h: waiting for another l2h build or serve writing {out_dir} to finish\n"
+                            "  (or one writing another site in the same folder: l2h cannot tell which)")
+                print(said, file=sys.stderr, flush=True)
                 fcntl.flock(fds[-1], fcntl.LOCK_EX)
         yield
     finally:

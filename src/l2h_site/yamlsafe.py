@@ -112,6 +112,9 @@ class YamlDoc:
     """Key path -> (line, column), 1-based in the file, of the key that introduces it."""
     raw: dict[Path, str] = field(default_factory=dict)
     """Key path -> source text of a plain scalar that YAML did not read as a string."""
+    folded: dict[Path, str] = field(default_factory=dict)
+    """Key path -> source text of a plain or quoted scalar written over several lines, which YAML joins into one
+    text (with a space, or a line break for a blank line)."""
     problems: list[YamlProblem] = field(default_factory=list)
     nontext_keys: dict[Path, str] = field(default_factory=dict)
     """Key path -> what YAML reads a plain key as ('a number', 'a boolean', ...) when it is not text."""
@@ -755,6 +758,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                                         "flatten the structure")
         return None
     if isinstance(node, yaml.ScalarNode):
+        if (not node.style or node.style in ('"', "'")) and node.end_mark.line > line:  # not a | or > block
+            doc.folded[path] = doc.text[node.start_mark.index:node.end_mark.index]
         if node.style == '"':
             source = doc.text[node.start_mark.index:node.end_mark.index]
             latex = _LATEX_IN_DOUBLE_QUOTES.search(source)
