@@ -140,8 +140,8 @@ def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: 
 def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["--help"], ["build", "--help"], ["check", "--help"]):
         assert main(command) == 0
-        assert "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted" in \
-            " ".join(capsys.readouterr().out.split())
+        assert ("exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted, "
+                "143 stopped by SIGTERM") in " ".join(capsys.readouterr().out.split())
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
@@ -273,7 +273,8 @@ def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.
     assert main([command, "--help"]) == 0
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
     # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
-    interrupted = "; Ctrl-C stops the server with 0" if command == "serve" else ", 130 interrupted"
+    interrupted = ("; Ctrl-C or SIGTERM stops the server with 0" if command == "serve" else
+                   ", 130 interrupted, 143 stopped by SIGTERM")
     assert f"exit codes: 0 success, 1 problems in the content, 2 usage or environment errors{interrupted}" in said
 
 

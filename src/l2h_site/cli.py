@@ -46,9 +46,11 @@ TOOLS = {"new": new, "import": importer, "schema": schema}
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
-EXIT_CODES = "exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted"
+EXIT_CODES = ("exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted, "
+              "143 stopped by SIGTERM")
 
-SERVE_EXIT_CODES = EXIT_CODES.replace(", 130 interrupted", "; Ctrl-C stops the server with 0")
+SERVE_EXIT_CODES = EXIT_CODES.replace(", 130 interrupted, 143 stopped by SIGTERM",
+                                      "; Ctrl-C or SIGTERM stops the server with 0")
 
 _HERE = Path(".")
 """The default of --root: the object itself, so that main can tell it from a --root given."""
