@@ -1024,3 +1024,16 @@ def test_tags_written_as_one_line_are_checked_against_the_taxonomy_all_the_same(
         'retrieval"\n'
         "  help: write tags: [Deep Hashing, image retrieval]\n"
         "3 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_a_tag_that_does_not_fit_its_value_is_a_type_error_not_a_traceback(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(extra="added: !!timestamp soon\n").replace(
+        "year: 2008", "year: !!bool maybe")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        'papers/weiss2008spectral.md:5:7: error[wrong-type]: year must be a whole number, got the text "maybe"',
+        "  help: write the four-digit year, e.g. year: 2008",
+        'papers/weiss2008spectral.md:8:8: error[wrong-type]: added must be a date like 2024-05-31, got the text "soon"',
+        "  help: write added: YYYY-MM-DD, or remove the line (git history is used)"]

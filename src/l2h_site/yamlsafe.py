@@ -143,7 +143,8 @@ class _Constructor(yaml.SafeLoader):
 
 
 _CONSTRUCTOR = _Constructor("")
-_SCALAR_CONSTRUCTORS = _Constructor.yaml_constructors
+_SCALAR_CONSTRUCTORS = {tag: _Constructor.yaml_constructors[tag] for tag in _STANDARD_TAGS - {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}}
 """The functions that turn a scalar node of each standard tag into its value, called directly: construct_object
 would keep every node it turned (with its two marks) in the loader's memo, which only a whole document's
 construction empties. In this loader that lasts as long as the process, the memo held a node of every year, date
@@ -772,9 +773,11 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                 return None
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
+        if node.tag not in _SCALAR_CONSTRUCTORS:  # !!seq or !!map before one value: its text, for the checks to judge
+            return node.value
         try:
             value = _SCALAR_CONSTRUCTORS[node.tag](_CONSTRUCTOR, node)
-        except (yaml.YAMLError, ValueError, OverflowError):
+        except Exception:  # noqa: BLE001 - a tag its value does not fit (!!bool maybe, !!timestamp soon): its text
             return node.value
         if not node.style:  # plain scalar: '' from the C composer, None from the pure one
             doc.raw[path] = node.value
