@@ -150,6 +150,20 @@ def test_an_empty_path_is_one_error_at_its_line(tmp_path: Path, key: str, value:
 
 @pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
                                  "contributing"])
+def test_a_path_with_a_nul_character_is_one_error_at_its_line(tmp_path: Path, key: str) -> None:
+    """Which no file system takes: l2h ended with a traceback (ValueError: embedded null byte), found by fuzzing."""
+    (tmp_path / "l2h.yml").write_text(f'title: A review\n{key}: "pa\\0pers"\n')
+    config, diagnostics = load_config(tmp_path)
+    kind = "folder" if key.endswith("_dir") else "file"
+    default = getattr(Config(root=tmp_path), key)
+    assert [(d.severity, d.code, d.line, d.column, d.message, d.hint) for d in diagnostics] == [
+        ("error", "config-path", 2, len(key) + 3, f'setting "{key}" holds a NUL character ("\\0"), which no path may hold',
+         f"name the {kind}, e.g. {key}: {default}, or leave the setting out")]
+    assert getattr(config, key) == default
+
+
+@pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
+                                 "contributing"])
 @pytest.mark.parametrize(("written", "fix"), [
     ("{key}: extra\n  more", ("write the path on one line, e.g. {key}: extra; if line 3 was meant as another "
                                "setting, un-indent it and start it with the setting's name and a colon")),

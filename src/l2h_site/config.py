@@ -175,10 +175,12 @@ def load_config(root: Path, config_file: Path | None = None,
             diagnostics.append(_path_over_lines(rel, key, str(values.pop(key)), source, doc.positions[(key,)]))
     for key in PATH_SETTINGS:  # the folder itself (or a file named by spaces) is never meant
         value = values.get(key)
-        if isinstance(value, str) and not value.strip():
+        if isinstance(value, str) and (not value.strip() or "\0" in value):
             line, column = doc.positions.get((key,), (1, 1))
             kind = "folder" if key.endswith("_dir") else "file"
-            diagnostics.append(error(rel, line, column, "config-empty", f'setting "{key}" must not be empty',
+            code, message = (("config-empty", f'setting "{key}" must not be empty') if not value.strip() else
+                             ("config-path", f'setting "{key}" holds a NUL character ("\\0"), which no path may hold'))
+            diagnostics.append(error(rel, line, column, code, message,
                                      f"name the {kind}, e.g. {key}: {getattr(default, key)}, or leave the setting out"))
             del values[key]
     papers_dir = values.get("papers_dir")
