@@ -152,6 +152,16 @@ def tamper_site(root: Path, n: int) -> None:
             handle.write(b"<!-- hand edit -->")
 
 
+def tamper_site_folders(root: Path, n: int) -> None:
+    """Delete a written page, add a stray file and an empty folder in the site: the next build puts the page back and
+    removes the others."""
+    pages = sorted((root / "_site" / "publications").glob("*/index.html")) if (root / "_site").is_dir() else []
+    if pages:
+        pages[n % len(pages)].unlink()
+        (pages[(n + 1) % len(pages)].parent / "stray.html").write_text("stray")
+        (root / "_site" / "tags" / f"empty{n}").mkdir(parents=True, exist_ok=True)
+
+
 def damage_cache(root: Path, n: int) -> None:
     """Lose or garble parts of the cache: an entry that cannot be trusted is a miss, never wrong output."""
     cache = root / ".l2h-cache"
@@ -175,7 +185,7 @@ def damage_cache(root: Path, n: int) -> None:
 
 OPERATIONS: list[Callable[[Path, int], None]] = [
     edit_summary, edit_title, add_paper, delete_paper, rename_paper, forget_former_keys, edit_template, edit_static,
-    edit_taxonomy, edit_config, edit_resources, tamper_site, damage_cache]
+    edit_taxonomy, edit_config, edit_resources, tamper_site, tamper_site_folders, damage_cache]
 
 
 def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:
