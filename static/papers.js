@@ -458,7 +458,9 @@
     // Each word in each spelling; a "word" of punctuation alone is none (the search index ignores it): the opening
     // quote of a phrase being typed shows every paper, not "No papers match".
     // An id pasted as a link or with its prefix is matched as the bare id, and TeX as its symbols, as the index is asked.
-    var terms = fold(l2hSearch.searchedText(state.q)).split(/\s+/).filter(l2hSearch.queryWord).map(spellings);
+    // Words that nearly every paper has are left out of a query of several, as the index is asked (contentWords).
+    var terms = l2hSearch.contentWords(fold(l2hSearch.searchedText(state.q)).split(/\s+/).filter(l2hSearch.queryWord))
+      .map(spellings);
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
       var hits = searched ? searched.hits : fullText.hits && fullText.q === state.q ? fullText.hits : null;
       list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {

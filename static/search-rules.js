@@ -89,6 +89,17 @@
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
 
+  // Words that nearly every summary has, left out of a search of several words (not of a phrase in quotes): each
+  // word is a search of its own, and one that every page matches is the dearest (at 20,000 papers "reduce the
+  // quantisation error" was answered 2.9 s after the last key, 0.5 s without "the"), for no paper that it keeps
+  // out. A query of such words alone is searched as typed.
+  var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its",
+                    "of", "on", "or", "the", "to", "via", "with"];
+  function contentWords(words) {
+    var kept = words.filter(function (word) { return STOP_WORDS.indexOf(queryWord(word)) < 0; });
+    return kept.length ? kept : words;
+  }
+
   // A DOI or arXiv id as readers paste it, a link or with its prefix ("https://doi.org/10.1/x", "doi:10.1/x",
   // "https://arxiv.org/abs/2304.04759v2", "arXiv:2304.04759", "arXiv 2304.04759"), made the bare id that a paper's
   // page shows (and Pagefind indexes without its label, so that "arxiv" alone finds what it did): with its prefix
@@ -459,9 +470,9 @@
       // A hyphenated word also finds what its parts find as words of their own: "nearest-neighbour" what "nearest
       // neighbour" finds (Pagefind indexes "nearest-neighbour" as one word and as its parts, so as one word it found
       // only the papers that hyphenate it), and a DOI with a hyphen still finds its paper as one word.
-      var words = q.split(/\s+/).filter(function (word) { return queryWord(word); });
+      var words = contentWords(q.split(/\s+/).filter(function (word) { return queryWord(word); }));
       return Promise.all(words.map(function (word) {
-        var parts = word.split(/\p{Pd}+/u).map(queryWord).filter(Boolean);
+        var parts = contentWords(word.split(/\p{Pd}+/u).map(queryWord).filter(Boolean));
         var whole = termResults(queryWord(word));
         if (parts.length < 2) return whole;
         return Promise.all([whole, Promise.all(parts.map(termResults)).then(intersection)]).then(union);
@@ -471,6 +482,7 @@
     return fullTextResults;
   }
 
-  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, bareIdentifiers: bareIdentifiers,
+  scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, contentWords: contentWords,
+                      bareIdentifiers: bareIdentifiers,
                       searchedText: searchedText, asciiNames: asciiNames, open: open };
 })(self);

@@ -152,3 +152,32 @@ def test_the_opening_quote_of_a_phrase_shows_every_paper_not_none(page: Any, for
         expect(page.locator("#finder-results li.paper-item")).to_have_count(len(PAPERS))
     query.press_sequentially("nearest")
     assert shown_for(page, "-nearest") == ["ibis2009nearest", "jay2010nearest"]
+
+
+STOP_WORD_QUERIES = [
+    ("graphs of nearest neighbour", ["ibis2009nearest", "jay2010nearest"]),  # neither has "of"
+    ("the hashing of images", ["eel2005hyphen"]),  # nor "the"
+    ("state-of-the-art hashing", []),  # the parts of a hyphenated word too: no paper has "state" or "art"
+    ("images for", ["ann2001alpha", "bee2002beta", "cat2003gamma", "dog2004delta", "eel2005hyphen", "lark2012old"]),
+    # a query of such words alone is searched as typed, as a word or the start of one ("Theta")
+    ("and", ["hen2008quant"]),
+    ("the", ["hen2008quant"]),
+    ("of the", []),
+]
+"""Queries with words that nearly every summary has, which a query of several words leaves out."""
+
+
+@pytest.mark.parametrize(("query", "found"), STOP_WORD_QUERIES)
+@pytest.mark.parametrize("index", ["Pagefind", "no index"])
+def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, forms_url: str, query: str,
+                                                                  found: list[str], index: str) -> None:
+    """As search engines do: "graphs of nearest neighbour" finds the papers about nearest-neighbour graphs whether
+    they write "of" or not. At 20,000 papers the search of such a word, which every page has, took most of the
+    time of a query of four words (benchmarks/HISTORY.md, round 20). Alike where Pagefind cannot be loaded and the
+    page matches the words itself."""
+    if index == "no index":
+        page.route("**/static/search-worker.js", lambda route: route.abort())
+        page.route("**/pagefind*/**", lambda route: route.abort())
+    assert search(page, forms_url, query) == found
+    if not found:
+        expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
