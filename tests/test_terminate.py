@@ -129,26 +129,35 @@ def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_p
 
 
 SLOW_CHILD_BUILD = """
-import sys
+import os, sys
 import l2h_site.corpus as corpus
 corpus._CHILD = corpus._CHILD.replace("from l2h_site.corpus import child_main; ", (
     "import os, time, l2h_site.corpus as c; job = c.run_job; "
     "c.run_job = lambda *a: (open(os.environ['L2H_TEST_MARK'], 'w').close(), time.sleep(60), job(*a)); "
     "from l2h_site.corpus import child_main; "))
+if os.environ.get("L2H_TEST_SLOW_CONTEXT"):
+    import time, l2h_site.build as build
+    context = build.build_context
+    build.build_context = lambda *a, **k: (time.sleep(60), context(*a, **k))[1]
 from l2h_site.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 """l2h, its child for related papers and the topic map taking a minute over its job (after making the file that
-L2H_TEST_MARK names)."""
+L2H_TEST_MARK names); with L2H_TEST_SLOW_CONTEXT, the build taking a minute over the summaries meanwhile."""
 
 
-def test_sigterm_while_a_build_waits_for_related_papers_ends_their_child(review: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("threshold", "slow_context"), [("2", ""), ("1000", ""), ("1000", "1")],
+                         ids=["started before the checks", "started after them", "stopped in the summaries"])
+def test_sigterm_while_a_build_waits_for_related_papers_ends_their_child(review: Path, tmp_path: Path,
+                                                                         threshold: str, slow_context: str) -> None:
     """The build's own child, computing related papers for a changed paper, is stopped with it. Before, it ran on
-    for as long as its job took (a minute at 20,000 papers)."""
+    for as long as its job took (a minute at 20,000 papers). A review below the threshold gets no child before its
+    checks (build._early_child): its child, started once they pass, was left running."""
     root, _ = _edited_copy(review, tmp_path)
     mark = tmp_path / "job-started"
     _terminate([sys.executable, "-c", SLOW_CHILD_BUILD, "build", "--quiet"], root, lambda _: mark.exists(),
-               env={"L2H_TEST_MARK": str(mark)})
+               env={"L2H_TEST_MARK": str(mark), "L2H_PARALLEL_THRESHOLD": threshold,
+                    "L2H_TEST_SLOW_CONTEXT": slow_context})
 
 
 def test_sigterm_stops_the_server_as_ctrl_c_does(review: Path, tmp_path: Path) -> None:
