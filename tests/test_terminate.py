@@ -185,6 +185,19 @@ threading.Thread.start = start_then_sigterm
 sys.exit(main(sys.argv[1:]))
 """
 """l2h, getting SIGTERM while it makes its first pool of workers."""
+SIGTERM_IN_A_DEL = """
+import os, signal, sys
+import l2h_site.build as build
+from l2h_site.cli import main
+class Dropped:
+    def __del__(self) -> None:  # as a finalizer that Python runs where it drops exceptions
+        os.kill(os.getpid(), signal.SIGTERM)
+        self.sent = True  # the handler runs before this line, in __del__
+context = build._context
+build._context = lambda *args: (Dropped(), context(*args))[1]
+sys.exit(main(sys.argv[1:]))
+"""
+"""l2h, getting SIGTERM while it runs an object's __del__ (before it computes what the pages are made from)."""
 
 
 def _in_session(sid: int) -> list[str]:
@@ -200,11 +213,12 @@ def _in_session(sid: int) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("script", [SIGTERM_IN_A_FORK_HOOK, SIGTERM_IN_POOL], ids=["a fork's hook", "Pool()"])
+@pytest.mark.parametrize("script", [SIGTERM_IN_A_FORK_HOOK, SIGTERM_IN_POOL, SIGTERM_IN_A_DEL],
+                         ids=["a fork's hook", "Pool()", "__del__"])
 def test_sigterm_at_an_awkward_moment_stops_the_build_and_every_worker(review: Path, tmp_path: Path,
                                                                         script: str) -> None:
-    """In an at-fork hook, Python drops the exception (printing 'Exception ignored in'): the build went on to its
-    end, wrote the site, exited with 0 and ignored any further SIGTERM. In Pool(), once its threads ran: nobody
+    """In an at-fork hook or a __del__, Python drops the exception (printing 'Exception ignored in'): the build went
+    on to its end, wrote the site, exited with 0 and ignored any further SIGTERM. In Pool(), once its threads ran: nobody
     terminated that pool, whose thread forked new workers as the others ended, left running after l2h (holding its
     pipes, so that whatever read them waited), or l2h hung at exit. Found by sending SIGTERM at random moments (once
     in about twenty builds)."""
