@@ -129,26 +129,113 @@ def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_p
 
 
 SLOW_CHILD_BUILD = """
-import sys
+import os, sys
 import l2h_site.corpus as corpus
 corpus._CHILD = corpus._CHILD.replace("from l2h_site.corpus import child_main; ", (
     "import os, time, l2h_site.corpus as c; job = c.run_job; "
     "c.run_job = lambda *a: (open(os.environ['L2H_TEST_MARK'], 'w').close(), time.sleep(60), job(*a)); "
     "from l2h_site.corpus import child_main; "))
+if os.environ.get("L2H_TEST_SLOW_CONTEXT"):
+    import time, l2h_site.build as build
+    context = build.build_context
+    build.build_context = lambda *a, **k: (time.sleep(60), context(*a, **k))[1]
 from l2h_site.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 """l2h, its child for related papers and the topic map taking a minute over its job (after making the file that
-L2H_TEST_MARK names)."""
+L2H_TEST_MARK names); with L2H_TEST_SLOW_CONTEXT, the build taking a minute over the summaries meanwhile."""
 
 
-def test_sigterm_while_a_build_waits_for_related_papers_ends_their_child(review: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("threshold", "slow_context"), [("2", ""), ("1000", ""), ("1000", "1")],
+                         ids=["started before the checks", "started after them", "stopped in the summaries"])
+def test_sigterm_while_a_build_waits_for_related_papers_ends_their_child(review: Path, tmp_path: Path,
+                                                                         threshold: str, slow_context: str) -> None:
     """The build's own child, computing related papers for a changed paper, is stopped with it. Before, it ran on
-    for as long as its job took (a minute at 20,000 papers)."""
+    for as long as its job took (a minute at 20,000 papers). A review below the threshold gets no child before its
+    checks (build._early_child): its child, started once they pass, was left running."""
     root, _ = _edited_copy(review, tmp_path)
     mark = tmp_path / "job-started"
     _terminate([sys.executable, "-c", SLOW_CHILD_BUILD, "build", "--quiet"], root, lambda _: mark.exists(),
-               env={"L2H_TEST_MARK": str(mark)})
+               env={"L2H_TEST_MARK": str(mark), "L2H_PARALLEL_THRESHOLD": threshold,
+                    "L2H_TEST_SLOW_CONTEXT": slow_context})
+
+
+SIGTERM_IN_A_FORK_HOOK = """
+import os, signal, sys
+from l2h_site.cli import main
+sent = []
+def after_fork() -> None:  # Python code the build process runs after it forks a worker, as logging's own hook
+    if not sent:
+        os.kill(os.getpid(), signal.SIGTERM)
+        sent.append(1)  # the handler runs before this line, in the hook
+os.register_at_fork(after_in_parent=after_fork)
+sys.exit(main(sys.argv[1:]))
+"""
+"""l2h, getting SIGTERM while it runs the hooks that Python calls after forking a pool's worker."""
+SIGTERM_IN_POOL = """
+import os, signal, sys, threading
+from l2h_site.cli import main
+start, sent = threading.Thread.start, []
+def start_then_sigterm(self: threading.Thread) -> None:
+    start(self)
+    if "_handle_workers" in self.name and not sent:  # the pool's thread that replaces its workers as they end
+        os.kill(os.getpid(), signal.SIGTERM)
+        sent.append(1)  # the handler runs before this line: in Pool(), once that thread runs
+threading.Thread.start = start_then_sigterm
+sys.exit(main(sys.argv[1:]))
+"""
+"""l2h, getting SIGTERM while it makes its first pool of workers."""
+SIGTERM_IN_A_DEL = """
+import os, signal, sys
+import l2h_site.build as build
+from l2h_site.cli import main
+class Dropped:
+    def __del__(self) -> None:  # as a finalizer that Python runs where it drops exceptions
+        os.kill(os.getpid(), signal.SIGTERM)
+        self.sent = True  # the handler runs before this line, in __del__
+context = build._context
+build._context = lambda *args: (Dropped(), context(*args))[1]
+sys.exit(main(sys.argv[1:]))
+"""
+"""l2h, getting SIGTERM while it runs an object's __del__ (before it computes what the pages are made from)."""
+
+
+def _in_session(sid: int) -> list[str]:
+    """The processes of a session that run (not yet reaped ones aside)."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(_cmdline(int(entry)))
+    return found
+
+
+@pytest.mark.parametrize("script", [SIGTERM_IN_A_FORK_HOOK, SIGTERM_IN_POOL, SIGTERM_IN_A_DEL],
+                         ids=["a fork's hook", "Pool()", "__del__"])
+def test_sigterm_at_an_awkward_moment_stops_the_build_and_every_worker(review: Path, tmp_path: Path,
+                                                                        script: str) -> None:
+    """In an at-fork hook or a __del__, Python drops the exception (printing 'Exception ignored in'): the build went
+    on to its end, wrote the site, exited with 0 and ignored any further SIGTERM. In Pool(), once its threads ran: nobody
+    terminated that pool, whose thread forked new workers as the others ended, left running after l2h (holding its
+    pipes, so that whatever read them waited), or l2h hung at exit. Found by sending SIGTERM at random moments (once
+    in about twenty builds)."""
+    root, before = _edited_copy(review, tmp_path)
+    proc = subprocess.Popen([sys.executable, "-c", script, "build", "--quiet"], cwd=root, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, **POOL})
+    try:
+        _, err = proc.communicate(timeout=60)
+        time.sleep(0.2)  # a worker ending with the build
+        assert not _in_session(proc.pid)
+    finally:
+        if _in_session(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (143, "l2h: stopped by SIGTERM\n")
+    assert snapshot(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]
 
 
 def test_sigterm_stops_the_server_as_ctrl_c_does(review: Path, tmp_path: Path) -> None:

@@ -427,9 +427,14 @@ def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
         early.stop()
     if corpus.computing:
         release_freed_memory()  # the documents sent to the child
-    with reserve_cores(1 if corpus.computing else 0):  # 20,000 papers: -100 MB, no slower (the child is longer)
-        return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                             cache=cache, history=history, corpus=corpus, reads=reads)
+    try:
+        with reserve_cores(1 if corpus.computing else 0):  # 20,000 papers: -100 MB, no slower (the child is longer)
+            return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
+                                 cache=cache, history=history, corpus=corpus, reads=reads)
+    except BaseException:  # stopped or failed: a child of its own (not a warm one, kept for the next build) goes too
+        if warm is None:
+            corpus.close()
+        raise
 
 
 def build(root: Path, out_dir: Path | None = None, strict: bool = False, config_file: Path | None = None,
@@ -495,6 +500,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             return BuildResult(check=up_to_date, written=True, out_dir=target, unchanged=True,
                                page_count=files, reused=files, seconds=time.perf_counter() - started)
     early = _early_child(config, cache) if warm is None else None
+    context: SiteContext | None = None
     try:
         memo = cache.memo("papers") if cache is not None else None
         check = check_site(root, config_file, progress, memo, cache=cache, strays=strays, looked=looked, reads=reads)
@@ -511,7 +517,6 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         if is_failure(check.diagnostics, strict):
             return result
         progress.stage("preparing pages")
-        context: SiteContext | None
         rendered = cache.memo("summaries") if cache is not None else None
         context, problems = _context(check, cache, rendered, history, warm, early, reads)
         problems += shallow_history_note(config.root, config.papers_dir, history)
@@ -596,6 +601,8 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: what the child computes is wanted no more
         if early is not None:
             early.stop()
+        if warm is None and context is not None and context.corpus is not None:
+            context.corpus.close()  # the child it started itself, when none was started before the checks
         raise
     finally:
         if early is not None and early.current is None:  # started, but given no job: the checks failed, say

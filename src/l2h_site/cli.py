@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 content problems, 2 usage or environment errors; 130 after C
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import difflib
 import os
@@ -12,6 +13,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,11 +217,16 @@ def _stopped_by_sigterm() -> Iterator[None]:
     related papers' child). A pool worker forked while the handler is set inherits it; the workers set SIGTERM back to
     its default (parallel.py), and one that gets it before doing so dies of it here as by default: Pool.terminate()
     ends its workers with SIGTERM. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying
-    short (SIGKILL remains for that)."""
+    short (SIGKILL remains for that).
+
+    Python drops an exception raised in code it calls where none can be passed on, printing it as "Exception ignored
+    in": a __del__, a finalizer, a hook run after a fork. A Terminated raised there was lost, the command went on to its
+    end, and every later SIGTERM was ignored: SIGTERM is sent again a moment later, from another thread, to be handled
+    outside that code."""
     if threading.current_thread() is not threading.main_thread():  # signal handlers can be set from there alone
         yield
         return
-    owner = os.getpid()
+    owner, main = os.getpid(), threading.get_ident()
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -232,11 +239,29 @@ def _stopped_by_sigterm() -> Iterator[None]:
             stopping = True
             raise Terminated
 
+    def dropped(unraisable: sys.UnraisableHookArgs) -> None:
+        nonlocal stopping
+        if not isinstance(unraisable.exc_value, Terminated) or os.getpid() != owner:
+            hook(unraisable)
+            return
+        stopping = False
+        # not threading.Timer, whose start() takes a lock that the code interrupted may hold
+        _thread.start_new_thread(_terminate_later, (main,))
+
     previous = signal.signal(signal.SIGTERM, stop)
+    hook, sys.unraisablehook = sys.unraisablehook, dropped
     try:
         yield
     finally:  # None: a handler set outside Python (a program embedding it), which Python cannot set back
+        sys.unraisablehook = hook
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _terminate_later(thread: int) -> None:
+    """Send SIGTERM to this process's main thread once the code that dropped its Terminated has likely returned (to
+    that thread: one that holds it back for a moment, parallel._pool, then gets it as it lets it in)."""
+    time.sleep(0.05)
+    signal.pthread_kill(thread, signal.SIGTERM)
 
 
 def _review_folder(root: Path) -> None:

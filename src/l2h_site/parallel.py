@@ -88,12 +88,35 @@ def is_parallel(count: int) -> bool:
             and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1)
 
 
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that only the build
     process stops (and stops its pool), instead of each worker printing its own traceback. SIGTERM ends a worker as
-    by default (not as the build process's handler, inherited, would: the pool ends its workers with it)."""
+    by default (not as the build process's handler, inherited, would: the pool ends its workers with it), also one
+    that came while the signals were held back (_pool)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+
+
+@contextmanager
+def _pool(jobs: int) -> Iterator[Any]:
+    """A pool of jobs forked workers, terminated when the block ends.
+
+    Ctrl-C and SIGTERM are held back until it is made: their exception, raised in Pool() once its threads ran, left a
+    pool that nobody terminated, whose thread forked new workers as the others ended (at exit: workers left running,
+    holding the pipes of the terminal or CI job, or l2h hanging). Its threads and workers start with them held back
+    too: those threads never take them from the thread that runs the pool, and a worker lets them in once it is set.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one that came meanwhile is raised here, in the block
+            yield pool
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
@@ -130,7 +153,7 @@ def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = 
             # What the build process freed is handed back before the fork: still mapped, those pages would be shared
             # with the workers, and copied for whichever process allocates in them first (see ROUND_CHUNKS).
             release_freed_memory()
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+            with _pool(jobs) as pool:
                 for chunk in pool.imap(_run_chunk, chunks[first:first + step], chunksize=1):
                     yield from chunk
     finally:
