@@ -170,6 +170,27 @@ def test_a_path_written_over_two_lines_is_one_error_at_its_line(tmp_path: Path, 
     assert getattr(config, key) == getattr(Config(root=tmp_path), key), "the rest of the check uses the default"
 
 
+@pytest.mark.parametrize(("written", "path", "fix"), [
+    ("papers_dir: papers\n\n  extra", "papers\\nextra", ("write the path on one line, e.g. papers_dir: papers; if line 4 "
+                                                       "was meant as another setting, un-indent it and start it with "
+                                                       "the setting's name and a colon")),
+    ("papers_dir: papers\n  extra\n\n  more", "papers extra\\nmore",
+     ("write the path on one line, e.g. papers_dir: papers; if lines 3 and 5 were meant as other settings, un-indent "
+      "each and start it with the setting's name and a colon")),
+    ('papers_dir: "my\n\n  papers"', "my\\npapers", 'write the path on one line: papers_dir: "my papers"'),
+], ids=["a blank line", "lines apart", "quoted"])
+def test_a_blank_line_in_a_path_written_over_lines_is_not_taken_for_a_setting(tmp_path: Path, written: str, path: str,
+                                                                             fix: str) -> None:
+    """A blank line inside the value (which YAML reads as a line break) was counted among the lines "meant as other
+    settings", and a quoted path so broken was told to be written as "my\\npapers", with the line break."""
+    (tmp_path / "l2h.yml").write_text(f"title: A review\n{written}\nsearch: true\n")
+    _, diagnostics = load_config(tmp_path)
+    lines = written.count("\n") + 1
+    assert [(d.code, d.line, d.message, d.hint) for d in diagnostics] == [
+        ("config-path-lines", 2, (f'setting "papers_dir" is written over {lines} lines, which YAML joins into one '
+                                  f'path, "{path}"'), fix)]
+
+
 @pytest.mark.parametrize("written", ["papers_dir: my papers", 'papers_dir: "my papers"', "papers_dir:\n  my papers",
                                      "papers_dir: >-\n  my papers"])
 def test_a_path_on_one_line_is_read_as_written(tmp_path: Path, written: str) -> None:

@@ -76,11 +76,17 @@ def _path_over_lines(rel: str, key: str, value: str, source: str, at: tuple[int,
     lines = source.split("\n")
     shown = value.replace("\n", "\\n")
     message = f'setting "{key}" is written over {len(lines)} lines, which YAML joins into one path, "{shown}"'
-    if source.startswith(("'", '"')):  # one path meant, in quotes, wrapped
+    if source.startswith(("'", '"')):  # one path meant, in quotes, wrapped (a blank line in it is a line break)
+        one_line = re.sub(r"\s*\n\s*", " ", value)
         return error(rel, *at, "config-path-lines", message,
-                     f"write the path on one line: {key}: {json.dumps(value, ensure_ascii=False)}")
-    below = (f"line {at[0] + 1} was meant as another setting, un-indent it and start it" if len(lines) == 2 else
-             f"lines {at[0] + 1}-{at[0] + len(lines) - 1} were meant as other settings, un-indent each and start it")
+                     f"write the path on one line: {key}: {json.dumps(one_line, ensure_ascii=False)}")
+    below_lines = [at[0] + i for i, line in enumerate(lines) if i and line.strip()]  # blank lines were meant as none
+    if len(below_lines) == 1:
+        below = f"line {below_lines[0]} was meant as another setting, un-indent it and start it"
+    else:
+        named = (f"{below_lines[0]}-{below_lines[-1]}" if below_lines[-1] - below_lines[0] == len(below_lines) - 1 else
+                 ", ".join(map(str, below_lines[:-1])) + f" and {below_lines[-1]}")
+        below = f"lines {named} were meant as other settings, un-indent each and start it"
     return error(rel, *at, "config-path-lines", message, f"write the path on one line, e.g. {key}: "
                  f"{lines[0].strip()}; if {below} with the setting's name and a colon")
 
