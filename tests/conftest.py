@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -15,6 +16,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository root: its templates, static files and taxonomy are used by the tests."""
+
+# A shell without job control starts a background job (`pytest &`, a CI step sent to the background) with Ctrl-C's
+# SIGINT ignored, and Python keeps it ignored, as does every process it starts: the tests that stop l2h with Ctrl-C
+# then waited for processes that could not get it. Handled here, it is the default again in the processes they start.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 MINIMAL_TAXONOMY = """\
 facets:
