@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from typing import Any
 
 import jinja2
 import pytest
-from conftest import GOOD_PAPER, REPO, generate_review, snapshot
+from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, REPO, generate_review, snapshot
 
+from l2h_site import render
 from l2h_site.build import build
 from l2h_site.cli import main
 from l2h_site.context import PaperView
@@ -226,6 +228,7 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
         return original(self, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    monkeypatch.setattr(render, "_COMPILED", {})  # nor from what this process compiled before the test
     return names
 
 
@@ -244,5 +247,47 @@ def test_check_reuses_the_templates_a_build_compiled_and_makes_no_cache(site: Si
     assert len(compiled) == len(list((root / "templates").iterdir()))
     assert build(root).written
     compiled.clear()
+    render._COMPILED.clear()
     assert main(["check", "--root", str(root)]) == 0
     assert compiled == [], "the build's compiled templates are in .l2h-cache/templates"
+
+
+def test_templates_compiled_for_one_review_are_not_compiled_again_for_another(tmp_path: Path,
+                                                                             compiled: list[str | None]) -> None:
+    # The same templates in two reviews' folders (a test suite's, reviews side by side): the second build, with no
+    # build cache of its own, compiles nothing. An error in a template so reused is still told at its own file and line.
+    broken = "{% if site.config.title == 'Broken' %}{{ site.config.no_such_setting }}{% endif %}\n"
+    roots = []
+    for name in ("first", "second"):
+        root = tmp_path / name
+        for folder in ("templates", "static"):
+            shutil.copytree(REPO / folder, root / folder)
+        (root / "templates" / "stats.html").write_text(
+            broken + (REPO / "templates" / "stats.html").read_text(encoding="utf-8"), encoding="utf-8")
+        (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY, encoding="utf-8")
+        (root / "papers").mkdir()
+        (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER, encoding="utf-8")
+        roots.append(root)
+    first, second = roots
+    assert build(first).written
+    assert sorted(map(str, compiled)) == sorted(p.name for p in (first / "templates").iterdir())
+    compiled.clear()
+    assert build(second).written
+    assert compiled == []
+    assert snapshot(second / "_site") == snapshot(first / "_site")
+    (second / "l2h.yml").write_text("title: Broken\n", encoding="utf-8")
+    result = build(second)
+    assert compiled == [] and not result.written
+    assert [(d.path, d.line, d.code) for d in result.diagnostics if d.severity == "error"] == [
+        ("templates/stats.html", 1, "template-undefined")]
+
+
+def test_the_compiled_templates_kept_are_the_newest_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    # l2h serve compiles a template again at each edit of it: what it keeps stays bounded.
+    monkeypatch.setattr(render, "_COMPILED", {})
+    monkeypatch.setattr(render, "COMPILED_LIMIT", 3)
+    env = make_environment(REPO / "templates")
+    for n in range(5):
+        assert env.from_string(f"{{{{ {n} + x }}}}").render(x=1) == str(n + 1)
+    assert [key[2] for key in render._COMPILED] == ["{{ 2 + x }}", "{{ 3 + x }}", "{{ 4 + x }}"]
+    assert env.from_string("{{ 4 + x }}").render(x=2) == "6" and len(render._COMPILED) == 3
