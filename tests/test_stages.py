@@ -154,6 +154,26 @@ def test_an_empty_path_or_one_with_a_nul_is_one_error_at_its_line(tmp_path: Path
 
 @pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
                                  "contributing"])
+@pytest.mark.parametrize(("written", "shown", "fix"), [
+    ("{key}: |\n  extra", '"extra\\n"',
+     "write the path after the colon, on the setting's own line, without | or >: {key}: extra"),
+    ("{key}: >\n  extra\n\n  more", '"extra\\nmore\\n"', "write one path on one line, e.g. {key}: {default}"),
+], ids=["one line", "two lines"])
+def test_a_path_written_as_a_block_is_one_error_at_its_line(tmp_path: Path, key: str, written: str, shown: str,
+                                                            fix: str) -> None:
+    # The line break YAML keeps at a block's end was part of the path: "the papers folder papers\x0a/ does not exist",
+    # told of no line of l2h.yml
+    (tmp_path / "l2h.yml").write_text(f"title: A review\n{written.format(key=key)}\nsearch: true\n")
+    config, diagnostics = load_config(tmp_path)
+    default = getattr(Config(root=tmp_path), key)
+    message = f'setting "{key}" holds a line break ({shown}), which no path of l2h may hold'
+    assert [(d.severity, d.code, d.line, d.column, d.message, d.hint) for d in diagnostics] == [
+        ("error", "config-path", 2, len(key) + 3, message, fix.format(key=key, default=default))]
+    assert getattr(config, key) == default, "the rest of the check uses the default"
+
+
+@pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",
+                                 "contributing"])
 @pytest.mark.parametrize(("written", "fix"), [
     ("{key}: extra\n  more", ("write the path on one line, e.g. {key}: extra; if line 3 was meant as another "
                                "setting, un-indent it and start it with the setting's name and a colon")),

@@ -189,6 +189,17 @@ def load_config(root: Path, config_file: Path | None = None,
             diagnostics.append(error(rel, line, column, code, message,
                                      f"name the {kind}, e.g. {key}: {getattr(default, key)}, or leave the setting out"))
             del values[key]
+        elif isinstance(value, str) and ("\n" in value or "\r" in value):  # a block, "papers_dir: |", or a "\n"
+            line, column = doc.positions.get((key,), (1, 1))
+            shown = json.dumps(value, ensure_ascii=False)
+            one = value.strip()
+            hint = (f"write the path after the colon, on the setting's own line, without | or >: {key}: {one}"
+                    if one and not any(c in one for c in "\r\n") else
+                    f"write one path on one line, e.g. {key}: {getattr(default, key)}")
+            diagnostics.append(error(rel, line, column, "config-path",
+                                     f'setting "{key}" holds a line break ({shown}), which no path of l2h may hold',
+                                     hint))
+            del values[key]
     papers_dir = values.get("papers_dir")
     if isinstance(papers_dir, str) and is_outside(papers_dir):
         line, column = doc.positions.get(("papers_dir",), (1, 1))
