@@ -70,6 +70,22 @@ def test_taxonomy_facet_named_like_a_field_is_rejected(tmp_path: Path) -> None:
         (2, "taxonomy-name", "facet name 'year' is already a paper field")]
 
 
+@pytest.mark.parametrize(("written", "column"), [
+    ("    description: !draft D", 18), ("    required: !!python/bool true", 15), ("    label: &l Y", 12),
+    ('    description: "\\alpha codes"', 18)])
+def test_a_taxonomy_value_yaml_refuses_is_told_once(tmp_path: Path, written: str, column: int) -> None:
+    # The refused value was read as empty: a second error said the facet "has no description" or that required
+    # "must be true or false, got an empty value"
+    path = tmp_path / "taxonomy.yml"
+    facet = ["facets:", "  family:", "    label: Y", "    description: D", "    values: {a: {label: A, description: D}}"]
+    name = written.split(":")[0]
+    facet = [line for line in facet if line.split(":")[0] != name]
+    path.write_text("\n".join(facet[:2] + [written] + facet[2:]) + "\ntags: {}\n", encoding="utf-8")
+    _, diagnostics = load_taxonomy(path, "taxonomy.yml")
+    code = {"!": "yaml-tag", "&": "yaml-alias", '"': "yaml-escape"}[written.split(": ")[1][0]]
+    assert [(d.code, d.line, d.column) for d in diagnostics][:1] == [(code, 3, column)] and len(diagnostics) == 1
+
+
 def test_taxonomy_missing_file(tmp_path: Path) -> None:
     _, diagnostics = load_taxonomy(tmp_path / "taxonomy.yml", "taxonomy.yml")
     assert [d.code for d in diagnostics] == ["taxonomy-missing-file"]
@@ -150,6 +166,18 @@ def test_an_empty_path_or_one_with_a_nul_is_one_error_at_its_line(tmp_path: Path
         ("error", code, 2, len(key) + 3, f'setting "{key}" {message}',
          f"name the {kind}, e.g. {key}: {default}, or leave the setting out")]
     assert getattr(config, key) == default, "the rest of the check uses the default, not the review's folder"
+
+
+@pytest.mark.parametrize(("written", "code", "column"), [
+    ('templates_dir: "C:\\new"', "yaml-escape", 16), ('title: "\\alpha hashing"', "yaml-escape", 8),
+    ("title: !draft Hashing", "yaml-tag", 8), ("list_limit: !!python/int 3", "yaml-tag", 13)])
+def test_a_setting_yaml_refuses_is_told_once(tmp_path: Path, written: str, code: str, column: int) -> None:
+    # The value YAML's check refused was read as empty: a second error at the same place said the setting "must be
+    # text, got an empty value", which it was not
+    (tmp_path / "l2h.yml").write_text(f"search: true\n{written}\n", encoding="utf-8")
+    config, diagnostics = load_config(tmp_path)
+    assert [(d.code, d.line, d.column) for d in diagnostics] == [(code, 2, column)]
+    assert config.search and config.title == Config(root=tmp_path).title
 
 
 @pytest.mark.parametrize("key", ["papers_dir", "taxonomy", "templates_dir", "static_dir", "output_dir", "resources",

@@ -116,6 +116,9 @@ class YamlDoc:
     """Key path -> source text of a plain or quoted scalar written over several lines, which YAML joins into one
     text (with a space, or a line break for a blank line)."""
     problems: list[YamlProblem] = field(default_factory=list)
+    refused: set[Path] = field(default_factory=set)
+    """Key paths whose value is None because a problem with it was told (an alias, a tag, LaTeX in double quotes,
+    too deep): what checks the value says nothing more of it."""
     nontext_keys: dict[Path, str] = field(default_factory=dict)
     """Key path -> what YAML reads a plain key as ('a number', 'a boolean', ...) when it is not text."""
     first_line: int = 1
@@ -744,6 +747,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         doc.problem(
             line, column, "yaml-alias", "YAML anchors and aliases (&name / *name) are not allowed",
             "write the value out in full instead of referring to an anchor")
+        doc.refused.add(path)
         return None
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
@@ -752,11 +756,13 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             line, column, "yaml-tag", f"YAML tag '{node.tag}' is not allowed",
             f"quote the value: {meant}" if meant else
             "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings")
+        doc.refused.add(path)
         return None
     if depth > MAX_DEPTH:
         doc.problem(line, column, "yaml-too-deep",
                                         f"YAML nesting deeper than {MAX_DEPTH} levels",
                                         "flatten the structure")
+        doc.refused.add(path)
         return None
     if isinstance(node, yaml.ScalarNode):
         if (not node.style or node.style in ('"', "'")) and node.end_mark.line > line:  # not a | or > block
@@ -770,6 +776,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                             "not as LaTeX",
                             "use single quotes around this value (write a ' inside it as ''), "
                             "or double each backslash")
+                doc.refused.add(path)
                 return None
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
