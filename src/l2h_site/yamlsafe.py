@@ -681,6 +681,14 @@ def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
     return _quoted_line(source_line, start.column, source_line[start.column:].rstrip())
 
 
+def _as_written(tag: str) -> str:
+    """A tag as the file writes it: YAML reads '!!python/int' as 'tag:yaml.org,2002:python/int'."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
 def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
     """The quoted line to write when '!' starts a plain value that is text (`title: !Bang Hashing`), not a tag.
 
@@ -753,7 +761,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     if node.tag not in _STANDARD_TAGS:
         meant = _tag_meant_as_text(node, doc)
         doc.problem(
-            line, column, "yaml-tag", f"YAML tag '{node.tag}' is not allowed",
+            line, column, "yaml-tag", f"YAML tag '{_as_written(node.tag)}' is not allowed",
             f"quote the value: {meant}" if meant else
             "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings")
         doc.refused.add(path)

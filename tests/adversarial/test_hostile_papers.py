@@ -58,7 +58,7 @@ THIRD_PAPER = GOOD_PAPER.replace("Spectral Hashing", "Semi-Supervised Hashing")
 CASES = [
     # --- YAML -------------------------------------------------------------------------------
     Case("yaml-python-tag", {P: paper("loader: !!python/object/apply:os.system ['touch pwned']\n")},
-         [f"{P}:9:9: error[yaml-tag]: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"]),
+         [f"{P}:9:9: error[yaml-tag]: YAML tag '!!python/object/apply:os.system' is not allowed"]),
     Case("yaml-custom-tag", {P: paper("note: !secret value\n")},
          [f"{P}:9:7: error[yaml-tag]: YAML tag '!secret' is not allowed"]),
     Case("yaml-anchor-alias", {P: paper("venue_copy: &v NeurIPS\nalso: *v\n")},
