@@ -211,7 +211,19 @@ def test_genuine_anchors_and_aliases_keep_their_message() -> None:
 def test_genuine_tags_keep_their_message() -> None:
     p = only("x: !!python/object/apply:os.system ['touch pwned']\n")
     assert p.code == "yaml-tag"
-    assert p.hint == "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings"
+    assert p.hint == GENUINE_TAG
+
+
+GENUINE_TAG = "remove the '!' tag; l2h's YAML files hold only plain text, numbers, true/false, lists and mappings"
+
+
+@pytest.mark.parametrize(("line", "hint"), [
+    ("year: !!python/int 2008", "remove the tag: year: 2008"),
+    ("tags:\n  - Hashing\nopen: !!python/bool  true  # a comment", "remove the tag: open: true"),
+    ("year: !!python/int\n  2008", GENUINE_TAG)])
+def test_a_known_tag_on_a_value_is_told_to_be_removed_from_the_line(line: str, hint: str) -> None:
+    p = only(line + "\n")
+    assert (p.code, p.hint) == ("yaml-tag", hint)
 
 
 # --- a field indented by mistake ---------------------------------------------------------------

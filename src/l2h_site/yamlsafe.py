@@ -702,6 +702,17 @@ def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
     return _quoted_line(source_line, start.column, source_line[start.column:end.column])
 
 
+def _untagged(node: yaml.Node, doc: YamlDoc) -> str:
+    """How to write a value that has a tag YAML knows (!!python/int 3, !!binary ...) without it."""
+    start, end = node.start_mark, node.end_mark
+    source_line = doc.lines[start.line]
+    prefix = _MAPPING_VALUE_PREFIX.fullmatch(source_line[:start.column])
+    rest = source_line[start.column:end.column].split(None, 1)[1:]  # what follows the tag
+    if isinstance(node, yaml.ScalarNode) and not node.style and end.line == start.line and prefix and rest:
+        return f"remove the tag: {source_line[:start.column].strip()} {rest[0].strip()}"
+    return "remove the '!' tag; l2h's YAML files hold only plain text, numbers, true/false, lists and mappings"
+
+
 def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | None:
     """The quoted line to write when a value starts with a character YAML reserves (@, `, %, &, *)."""
     source_line = lines[line] if line < len(lines) else ""
@@ -762,8 +773,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         meant = _tag_meant_as_text(node, doc)
         doc.problem(
             line, column, "yaml-tag", f"YAML tag '{_as_written(node.tag)}' is not allowed",
-            f"quote the value: {meant}" if meant else
-            "remove the '!' tag; paper files hold only plain strings, numbers, lists and mappings")
+            f"quote the value: {meant}" if meant else _untagged(node, doc))
         doc.refused.add(path)
         return None
     if depth > MAX_DEPTH:
