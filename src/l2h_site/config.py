@@ -163,7 +163,7 @@ def load_config(root: Path, config_file: Path | None = None,
             continue
         expected = type(getattr(default, key))
         vline, vcol = doc.positions.get((key,), (line, column))
-        if (key,) in doc.refused:
+        if (key,) in doc.told:
             continue  # its problem was told; "got an empty value" would be a second error, and a wrong one
         number_hint = f"write a whole number, e.g. {key}: {getattr(default, key)}"
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):

@@ -636,8 +636,7 @@ class _Reader:
         """Where the list item of each author written "Family, Given" is, and of each author written otherwise whose
         name one of those is too, by the author's index (positions())."""
         # Values YAML could not read (a !tag, an escape...) were reported by it: nothing more is said of them.
-        problems = {(p.line, p.column) for p in doc.problems}
-        self.broken = {path for path, point in doc.positions.items() if path and point in problems}
+        self.broken = {path for path in doc.told if path}
         self.unread: set[str] = {str(path[0]) for path in self.broken}
         self.misnamed: set[str] = set()
         """Fields written under a name l2h does not read, reported as the missing field they stand for."""

@@ -41,7 +41,7 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
 
     def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False) -> None:
-        if path in self.doc.refused:
+        if path in self.doc.told:
             return  # YAML's problem with this value was told (a tag, an alias): it is None, not missing or mistyped
         positions = self.doc.key_positions if key else self.doc.positions
         line, column = positions.get(path, self.doc.positions.get(path, (1, 1)))
@@ -50,7 +50,7 @@ class _Checker:
     def text(self, data: dict[str, Any], path: tuple[Any, ...], name: str, required: bool = True) -> str:
         value = data.get(name)
         if value is None:
-            if required and path + (name,) not in self.doc.refused:
+            if required and path + (name,) not in self.doc.told:
                 self.fail(path, "taxonomy-missing", f"{'/'.join(map(str, path))} has no {name}",
                           f"add '{name}: …' with a short {name}", key=True)
             return ""

@@ -116,9 +116,9 @@ class YamlDoc:
     """Key path -> source text of a plain or quoted scalar written over several lines, which YAML joins into one
     text (with a space, or a line break for a blank line)."""
     problems: list[YamlProblem] = field(default_factory=list)
-    refused: set[Path] = field(default_factory=set)
-    """Key paths whose value is None because a problem with it was told (an alias, a tag, LaTeX in double quotes,
-    too deep): what checks the value says nothing more of it."""
+    told: set[Path] = field(default_factory=set)
+    """Key paths whose value a problem was told of: None for an alias, a tag, LaTeX in double quotes or too deep a
+    value; the list meant for one written with other bullets. What checks the value says nothing more of it."""
     nontext_keys: dict[Path, str] = field(default_factory=dict)
     """Key path -> what YAML reads a plain key as ('a number', 'a boolean', ...) when it is not text."""
     first_line: int = 1
@@ -139,6 +139,11 @@ class YamlDoc:
         """Record a problem at a 0-based document position."""
         fline, fcol = self.at(line, column)
         self.problems.append(YamlProblem(fline, fcol, code, message, hint))
+
+    def value_problem(self, path: Path, line: int, column: int, code: str, message: str, hint: str) -> None:
+        """Record a problem with the value at path (told: the checks of values say nothing more of it)."""
+        self.problem(line, column, code, message, hint)
+        self.told.add(path)
 
 
 class _Constructor(yaml.SafeLoader):
@@ -763,24 +768,20 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     line, column = node.start_mark.line, node.start_mark.column
     doc.positions[path] = doc.at(line, column)
     if id(node) in seen:
-        doc.problem(
-            line, column, "yaml-alias", "YAML anchors and aliases (&name / *name) are not allowed",
+        doc.value_problem(
+            path, line, column, "yaml-alias", "YAML anchors and aliases (&name / *name) are not allowed",
             "write the value out in full instead of referring to an anchor")
-        doc.refused.add(path)
         return None
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         meant = _tag_meant_as_text(node, doc)
-        doc.problem(
-            line, column, "yaml-tag", f"YAML tag '{_as_written(node.tag)}' is not allowed",
+        doc.value_problem(
+            path, line, column, "yaml-tag", f"YAML tag '{_as_written(node.tag)}' is not allowed",
             f"quote the value: {meant}" if meant else _untagged(node, doc))
-        doc.refused.add(path)
         return None
     if depth > MAX_DEPTH:
-        doc.problem(line, column, "yaml-too-deep",
-                                        f"YAML nesting deeper than {MAX_DEPTH} levels",
-                                        "flatten the structure")
-        doc.refused.add(path)
+        doc.value_problem(path, line, column, "yaml-too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels",
+                          "flatten the structure")
         return None
     if isinstance(node, yaml.ScalarNode):
         if (not node.style or node.style in ('"', "'")) and node.end_mark.line > line:  # not a | or > block
@@ -789,12 +790,11 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             source = doc.text[node.start_mark.index:node.end_mark.index]
             latex = _LATEX_IN_DOUBLE_QUOTES.search(source)
             if latex:
-                doc.problem(line, column, "yaml-escape",
-                            f"inside double quotes YAML reads \"{latex.group(1)}\" as an escape sequence, "
-                            "not as LaTeX",
-                            "use single quotes around this value (write a ' inside it as ''), "
-                            "or double each backslash")
-                doc.refused.add(path)
+                doc.value_problem(path, line, column, "yaml-escape",
+                                  f"inside double quotes YAML reads \"{latex.group(1)}\" as an escape sequence, "
+                                  "not as LaTeX",
+                                  "use single quotes around this value (write a ' inside it as ''), "
+                                  "or double each backslash")
                 return None
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
@@ -841,8 +841,9 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         if items is not None:  # read as the list it was meant to be, so that its items are checked too
             start = value_node.start_mark
             code, said, fix = _bullet_problem(doc.text[start.index], items[0])
-            doc.problem(start.line, start.column, code,
-                        f"{said}, so {key} is read as the text {_quoted(clip(value_node.value, 60))}, not as a list", fix)
+            doc.value_problem(path + (key,), start.line, start.column, code,
+                              f"{said}, so {key} is read as the text {_quoted(clip(value_node.value, 60))}, not as a "
+                              "list", fix)
             doc.positions[path + (key,)] = doc.at(start.line, start.column)
             result[key] = items
             continue
