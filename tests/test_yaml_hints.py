@@ -481,3 +481,8 @@ def test_a_standard_tag_that_does_not_fit_its_value_leaves_the_text(written: str
 def test_scalars_are_read_as_yaml_reads_them(written: str, read: object) -> None:
     assert load_yaml(f"value: {written}\n").value == {"value": read}
     assert load_yaml(f"value: {written}\n").value == yaml.safe_load(f"value: {written}\n")
+
+
+def test_a_tag_on_a_key_is_named_as_written() -> None:
+    p = only("!!python/str title: Spectral Hashing\n")
+    assert (p.code, p.message) == ("yaml-tag", "YAML tag '!!python/str' is not allowed")

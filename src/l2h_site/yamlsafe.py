@@ -686,12 +686,12 @@ def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
     return _quoted_line(source_line, start.column, source_line[start.column:].rstrip())
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
 def _as_written(tag: str) -> str:
     """A tag as the file writes it: YAML reads '!!python/int' as 'tag:yaml.org,2002:python/int'."""
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
-
-
-_YAML_TAG = "tag:yaml.org,2002:"
 
 
 def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
@@ -823,7 +823,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         if key_node.tag != "tag:yaml.org,2002:str" and not key_node.style and key_node.tag not in {
                 "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
                 "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}:
-            doc.problem(kline, kcol, "yaml-tag", f"YAML tag '{key_node.tag}' is not allowed",
+            doc.problem(kline, kcol, "yaml-tag", f"YAML tag '{_as_written(key_node.tag)}' is not allowed",
                                             "remove the '!' tag")
             continue
         key = key_node.value
