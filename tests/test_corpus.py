@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from test_related import CORPUS, paper
 from l2h_site import corpus
 from l2h_site.cache import BuildCache
 from l2h_site.corpus import CorpusWide, WarmChild
+from l2h_site.model import Paper
 from l2h_site.related import related_papers
 from l2h_site.stats import topic_map
 from l2h_site.vectors import PaperVectors
@@ -62,13 +64,22 @@ def test_related_papers_arrive_before_the_topic_map_is_computed(monkeypatch: pyt
     assert work.topic_map() == topic_map(PAPERS), "a result the closed child did not give is computed in-process"
 
 
-def test_the_child_lets_go_of_the_documents_once_the_matrix_is_made(tmp_path: Path) -> None:
+def test_the_child_lets_go_of_the_documents_once_the_matrix_is_made(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     vectors = PaperVectors(PAPERS)
     job = {"keys": vectors.keys, "documents": vectors.documents, "wanted": corpus.RESULTS, "seed": 0,
            "folder": str(tmp_path), "number": 7}
+    held = []
+
+    def related_noting_the_documents(papers: Sequence[Paper], vectors: PaperVectors) -> dict[str, tuple[str, ...]]:
+        held.append(vectors._documents)
+        return related_papers(papers, vectors=vectors)
+
+    monkeypatch.setattr(corpus, "related_papers", related_noting_the_documents)
     out = io.BytesIO()
     corpus.run_job(job, out)
     assert "documents" not in job  # 25 MB at 20,000 papers, not held while the topic map is computed
+    assert held == [()], "nor while related papers are: an edit build at 20,000 papers peaked then"
     assert out.getvalue() == b"7 related\n7 map\n"
     assert pickle.loads((tmp_path / "related").read_bytes()) == related_papers(PAPERS)
     assert pickle.loads((tmp_path / "map").read_bytes()) == topic_map(PAPERS)
@@ -183,6 +194,7 @@ def test_a_build_on_two_cores_never_loads_scikit_learn_in_the_build_process(tmp_
 
 _RECORD_WAITS = """
 import json, sys, threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from l2h_site import render
@@ -291,6 +303,7 @@ def test_a_review_of_one_paper_starts_no_child(monkeypatch: pytest.MonkeyPatch) 
 
 _RECORD_EARLY_CHILD = """
 import json, sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 import l2h_site.build as build_module
