@@ -287,8 +287,9 @@
   // of the papers it finds (an Int32Array, transferred). Where no worker can be started, or it cannot load Pagefind,
   // they run in this page's thread instead, each query in a task of its own, so that the reader's keys are answered
   // between them; and where Pagefind cannot be loaded at all, words are matched in the cards and abstracts. A worker
-  // that dies once it searches hands its queries to the page, which searches from then on; a search that fails is
-  // answered with those local matches, and the reader is told (see apply), until a later search is answered.
+  // that dies once it searches (crashes, closes itself, is killed) hands its queries to the page, which searches from
+  // then on; a search that fails is answered with those local matches, and the reader is told (see apply), until a
+  // later search is answered.
   var find = null;              // query -> promise of its papers, {numbers, keys} (see l2hSearch.open); false: none
   var findLoading = null;
   var fullText = { q: "", hits: null, failed: false };  // failed: the search of q failed, hits are the local matches
@@ -361,7 +362,9 @@
         if (gone) return;
         if (!message.id) {
           ready = message.ready;
-          if (ready) resolve(find); else { worker.terminate(); reject(new Error("no Pagefind in the worker")); }
+          if (!ready) { worker.terminate(); reject(new Error("no Pagefind in the worker")); return; }
+          if (message.locked) watch();
+          resolve(find);
           return;
         }
         var query = asked[message.id];
@@ -369,10 +372,11 @@
         if (message.numbers) query.resolve(message); else query.reject(new Error("the search failed"));
       });
       // Before it is ready: its script did not load or run, and the page searches (see loadPagefind). After: it
-      // crashed, or an answer of it could not be read, and no one knows which query's answers will come: it is
-      // stopped, and every query waiting for it is asked in the page, as the queries after it.
+      // crashed, or an answer of it could not be read, or it is gone (event null: see watch), and no one knows which
+      // query's answers will come: it is stopped, and every query waiting for it is asked in the page, as the queries
+      // after it.
       function failed(event) {
-        event.preventDefault();
+        if (event) event.preventDefault();
         worker.terminate();
         if (!ready) { reject(new Error("the worker failed")); return; }
         if (gone) return;
@@ -383,9 +387,15 @@
           searchInPage(waiting[id].q).then(waiting[id].resolve, waiting[id].reject);
         });
       }
+      // A worker that closes itself or is killed (out of memory) fires no error event, and its queries would wait for
+      // ever: it holds a lock of its own name while it lives, which the page is granted once the worker is gone.
+      var lock = "l2h-search-worker-" + Date.now() + "-" + Math.random();
+      function watch() {
+        navigator.locks.request(lock, function () { failed(null); }).catch(function () {});
+      }
       worker.addEventListener("error", failed);
       worker.addEventListener("messageerror", failed);
-      worker.postMessage({ root: root.href, count: data.count });
+      worker.postMessage({ root: root.href, count: data.count, lock: lock });
     });
   }
 
