@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from .conftest import REPO
 from .test_typing import (
     COUNTED_PAGEFIND,
+    WATCH_WORKER,
     count_queries,
     finder_worker,
     shown_for,
@@ -90,6 +91,24 @@ def test_a_worker_that_closes_itself_hands_its_queries_to_the_page(page: Any, ty
     page.fill("#f-q", "quantisation")  # and the page searches from then on
     assert shown_for(page, "quantisation") == ["ann2001compound", "eel2005quant", "fox2006quant"]
     assert "quantisation" in page.evaluate("self.askedOfPagefind")
+
+
+def test_a_worker_that_cannot_hold_its_lock_still_searches(page: Any, typing_url: str) -> None:  # noqa: F811
+    """A worker without Web Locks (an old browser, or its request refused) says so, and the page does not wait for its
+    lock, which it would be granted at once, as if the worker were gone: the worker answers every query."""
+    count_queries(page)
+    page.add_init_script(WATCH_WORKER)
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(
+        content_type="text/javascript", body="delete WorkerNavigator.prototype.locks;\n" + WORKER))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert page.evaluate("window.fromWorker[0]") == {"ready": True, "locked": False}
+    assert page.evaluate("self.askedOfPagefind") is None
+    assert "quantization" in finder_worker(page).evaluate("self.askedOfPagefind")
 
 
 FAILING_PAGEFIND = COUNTED_PAGEFIND.replace("self.askedOfPagefind = [];", """\
