@@ -343,12 +343,22 @@
       var worker = new Worker(siteUrl("static/search-worker.js"));
       var asked = {}, next = 0, ready = false;
       var gone = false, page = null;  // the worker has died; promise of Pagefind in the page, which searches instead
+      var watched = false, heard = 0;  // whether the worker's lock tells that it is gone (see watch); when it last spoke
       function find(q) {
         if (gone) return searchInPage(q);
         return new Promise(function (resolveQuery, rejectQuery) {
           asked[++next] = { q: q, resolve: resolveQuery, reject: rejectQuery };
           worker.postMessage({ id: next, q: q });
+          if (!watched) waitFor(next);
         });
+      }
+      // Without its lock, a worker that is gone is known by its silence: a query unanswered while it has said nothing
+      // for 10 s (a worker working through earlier queries answers them meanwhile).
+      function waitFor(id) {
+        setTimeout(function () {
+          if (gone || !asked[id]) return;
+          if (Date.now() - heard < 10000) waitFor(id); else failed(null);
+        }, 10000);
       }
       function searchInPage(q) {
         if (!page) {
@@ -360,10 +370,12 @@
       worker.addEventListener("message", function (event) {
         var message = event.data;
         if (gone) return;
+        heard = Date.now();
         if (!message.id) {
           ready = message.ready;
           if (!ready) { worker.terminate(); reject(new Error("no Pagefind in the worker")); return; }
-          if (message.locked) watch();
+          watched = message.locked;
+          if (watched) watch();
           resolve(find);
           return;
         }
@@ -388,7 +400,8 @@
         });
       }
       // A worker that closes itself or is killed (out of memory) fires no error event, and its queries would wait for
-      // ever: it holds a lock of its own name while it lives, which the page is granted once the worker is gone.
+      // ever: it holds a lock of its own name while it lives, which the page is granted once the worker is gone (where
+      // it cannot hold it, see waitFor).
       var lock = "l2h-search-worker-" + Date.now() + "-" + Math.random();
       function watch() {
         navigator.locks.request(lock, function () { failed(null); }).catch(function () {});

@@ -111,6 +111,27 @@ def test_a_worker_that_cannot_hold_its_lock_still_searches(page: Any, typing_url
     assert "quantization" in finder_worker(page).evaluate("self.askedOfPagefind")
 
 
+def test_a_worker_without_its_lock_that_closes_itself_is_known_by_its_silence(page: Any,
+                                                                             typing_url: str) -> None:  # noqa: F811
+    """Where there are no Web Locks (a page served over plain HTTP from another machine, an old browser), a worker that
+    is gone is known when a query waits 10 s while it says nothing: the query is then asked in the page."""
+    count_queries(page)
+    page.add_init_script("delete Navigator.prototype.locks")
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(
+        content_type="text/javascript",
+        body="delete WorkerNavigator.prototype.locks;\n" + CLOSING_WORKERS["when it is asked again"]))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    assert page.evaluate("self.askedOfPagefind") is None
+    page.fill("#f-q", "quantization")
+    page.wait_for_timeout(8000)
+    assert page.locator("#finder-status").get_attribute("aria-busy") is not None  # waits for the worker meanwhile
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert "quantization" in page.evaluate("self.askedOfPagefind")
+
+
 FAILING_PAGEFIND = COUNTED_PAGEFIND.replace("self.askedOfPagefind = [];", """\
 self.askedOfPagefind = [];
 self.pagefindFails = true;""").replace("  return pagefind.search(term, options);", """\
