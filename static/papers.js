@@ -287,8 +287,9 @@
   // of the papers it finds (an Int32Array, transferred). Where no worker can be started, or it cannot load Pagefind,
   // they run in this page's thread instead, each query in a task of its own, so that the reader's keys are answered
   // between them; and where Pagefind cannot be loaded at all, words are matched in the cards and abstracts. A worker
-  // that dies once it searches hands its queries to the page, which searches from then on; a search that fails is
-  // answered with those local matches, and the reader is told (see apply), until a later search is answered.
+  // that dies once it searches (crashes, closes itself, is killed) hands its queries to the page, which searches from
+  // then on; a search that fails is answered with those local matches, and the reader is told (see apply), until a
+  // later search is answered.
   var find = null;              // query -> promise of its papers, {numbers, keys} (see l2hSearch.open); false: none
   var findLoading = null;
   var fullText = { q: "", hits: null, failed: false };  // failed: the search of q failed, hits are the local matches
@@ -342,12 +343,22 @@
       var worker = new Worker(siteUrl("static/search-worker.js"));
       var asked = {}, next = 0, ready = false;
       var gone = false, page = null;  // the worker has died; promise of Pagefind in the page, which searches instead
+      var watched = false, heard = 0;  // whether the worker's lock tells that it is gone (see watch); when it last spoke
       function find(q) {
         if (gone) return searchInPage(q);
         return new Promise(function (resolveQuery, rejectQuery) {
           asked[++next] = { q: q, resolve: resolveQuery, reject: rejectQuery };
           worker.postMessage({ id: next, q: q });
+          if (!watched) waitFor(next);
         });
+      }
+      // Without its lock, a worker that is gone is known by its silence: a query unanswered while it has said nothing
+      // for 10 s (a worker working through earlier queries answers them meanwhile).
+      function waitFor(id) {
+        setTimeout(function () {
+          if (gone || !asked[id]) return;
+          if (Date.now() - heard < 10000) waitFor(id); else failed(null);
+        }, 10000);
       }
       function searchInPage(q) {
         if (!page) {
@@ -359,9 +370,13 @@
       worker.addEventListener("message", function (event) {
         var message = event.data;
         if (gone) return;
+        heard = Date.now();
         if (!message.id) {
           ready = message.ready;
-          if (ready) resolve(find); else { worker.terminate(); reject(new Error("no Pagefind in the worker")); }
+          if (!ready) { worker.terminate(); reject(new Error("no Pagefind in the worker")); return; }
+          watched = message.locked;
+          if (watched) watch();
+          resolve(find);
           return;
         }
         var query = asked[message.id];
@@ -369,10 +384,11 @@
         if (message.numbers) query.resolve(message); else query.reject(new Error("the search failed"));
       });
       // Before it is ready: its script did not load or run, and the page searches (see loadPagefind). After: it
-      // crashed, or an answer of it could not be read, and no one knows which query's answers will come: it is
-      // stopped, and every query waiting for it is asked in the page, as the queries after it.
+      // crashed, or an answer of it could not be read, or it is gone (event null: see watch), and no one knows which
+      // query's answers will come: it is stopped, and every query waiting for it is asked in the page, as the queries
+      // after it.
       function failed(event) {
-        event.preventDefault();
+        if (event) event.preventDefault();
         worker.terminate();
         if (!ready) { reject(new Error("the worker failed")); return; }
         if (gone) return;
@@ -383,9 +399,16 @@
           searchInPage(waiting[id].q).then(waiting[id].resolve, waiting[id].reject);
         });
       }
+      // A worker that closes itself or is killed (out of memory) fires no error event, and its queries would wait for
+      // ever: it holds a lock of its own name while it lives, which the page is granted once the worker is gone (where
+      // it cannot hold it, see waitFor).
+      var lock = "l2h-search-worker-" + Date.now() + "-" + Math.random();
+      function watch() {
+        navigator.locks.request(lock, function () { failed(null); }).catch(function () {});
+      }
       worker.addEventListener("error", failed);
       worker.addEventListener("messageerror", failed);
-      worker.postMessage({ root: root.href, count: data.count });
+      worker.postMessage({ root: root.href, count: data.count, lock: lock });
     });
   }
 

@@ -731,3 +731,30 @@ def test_a_bibtex_value_in_typographic_quotes_is_named_with_the_braces_to_write(
         "  refs.bib entry lee2020hashing: the title field is in typographic quotes, \u201cHashing Four\u201d, which "
         "BibTeX does not read as quotes: write title = {Hashing Four}\n")
     assert not (root / "papers").exists()
+
+
+QUOTED_FRONT_MATTER = {  # key: the front matter's first lines, as the quotes-free title and venue read
+    "weiss2008spectral": "title: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\n"
+                         "venue: NeurIPS\nyear: 2008\n",
+    "gong2013iterative": "title: Iterative Quantization\nauthors: Yunchao Gong, Svetlana Lazebnik\nvenue: TPAMI\n"
+                         "year: 2013\n",
+    "jegou2011product": "title: Product Quantization for Nearest Neighbor Search\n"
+                        "authors: Herv\u00e9 J\u00e9gou, Matthijs Douze, Cordelia Schmid\nvenue: TPAMI\nyear: 2011\n",
+    "norouzi2012hamming": "title: Hamming Distance Metric Learning\n"
+                          "authors: Mohammad Norouzi, David J. Fleet, Ruslan Salakhutdinov\nvenue: NeurIPS\nyear: 2012\n",
+    "lee2020dont": "title: Don\u2019t Hash Twice\nauthors: Ann Lee\nvenue: ICML\nyear: 2020\n",
+    "roe2019curse": "title: The \u201cCurse\u201d of Dimensionality\nauthors: Jane Roe\nvenue: SIGIR\nyear: 2019\n",
+    "poe2021deep": "title: \u201cDeep\u201d Hashing is \u201cHard\u201d\nauthors: Ed Poe\nvenue: \u2018SIGIR\u2019 Forum\n"
+                   "year: 2021\n",
+}
+
+
+def test_bibtex_import_drops_quotes_that_wrap_a_whole_value_in_braces(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # {“Spectral Hashing”} was imported with its quotes, which `l2h check` then refused; quotes within a title stay
+    root = site({})
+    assert main(["import", "bibtex", str(FIXTURES / "quoted-titles.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: imported 7 paper(s), skipped 0 already present, could not convert 0\n"
+    for key, lines in QUOTED_FRONT_MATTER.items():
+        assert (root / f"papers/{key}.md").read_text(encoding="utf-8").startswith(f"---\n{lines}tags: [TODO]\n"), key
+    assert not [d for d in check_site(root).diagnostics if d.code == "typographic-quotes"]

@@ -30,6 +30,9 @@ _ARXIV_EPRINT = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/
 """An eprint field holding an arXiv id, as exporters write it with or without archivePrefix: arXiv:1802.01234v2."""
 _MATH = re.compile(r"((?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$.+?(?<!\\)\$)", re.DOTALL)
 """Inline and display math, whose braces are LaTeX syntax ($\\mathcal{O}(n)$), not BibTeX's capital protection."""
+_WRAPPING_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", '"': '"', "\u00ab": "\u00bb", "\u201e": "\u201c"}
+"""Opening quote to its closing one, for a value in braces that is wrapped in quotes: “…”, ‘…’, "…", «…», „…“
+(LaTeX's ``…'' is “…” once decoded)."""
 
 
 @dataclass
@@ -85,6 +88,16 @@ def clean_text(text: str) -> str:
     parts = _MATH.split(text)
     text = "".join(part if i % 2 else re.sub(r"(?<!\\)[{}]", "", part) for i, part in enumerate(parts))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _unquoted(text: str) -> str:
+    """Drop a pair of quotes that wraps the whole text ({“Spectral Hashing”}): YAML would keep them in the title."""
+    close = _WRAPPING_QUOTES.get(text[:1])
+    inner = text[1:-1]
+    # quotes of the pair within ("“Deep” Hashing is “Hard”") quote words, not the whole; an apostrophe ’ is text
+    if len(text) < 2 or text[-1] != close or text[0] in inner or (close != "\u2019" and close in inner):
+        return text
+    return inner.strip()
 
 
 def read_bib_file(path: Path) -> str:
@@ -337,8 +350,9 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
                                               f"quotes: write {quoted} = {{{inner}}}"))
             continue
         missing = []
-        if "title" in fields and clean_text(str(fields["title"].value)):
-            draft.title = clean_text(str(fields["title"].value))
+        title = _unquoted(clean_text(str(fields["title"].value))) if "title" in fields else ""
+        if title:
+            draft.title = title
         else:
             missing.append("title")
         names = fields["author"].value if "author" in fields else []
@@ -356,10 +370,8 @@ def read_bibtex(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], li
         if missing:
             problems.append(BibProblem(where, f"no {' and no '.join(missing)}"))
             continue
-        for name in ("booktitle", "journal"):
-            if name in fields and clean_text(str(fields[name].value)):
-                draft.venue = clean_text(str(fields[name].value))
-                break
+        venues = (_unquoted(clean_text(str(fields[name].value))) for name in ("booktitle", "journal") if name in fields)
+        draft.venue = next((venue for venue in venues if venue), None)
         _identifiers(draft, {k: clean_text(str(v.value)) for k, v in fields.items() if k != "author"})
         drafts.append(draft)
     return drafts, problems

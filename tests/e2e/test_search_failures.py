@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import REPO
 from .test_typing import (
     COUNTED_PAGEFIND,
+    WATCH_WORKER,
     count_queries,
     finder_worker,
     shown_for,
@@ -51,6 +53,81 @@ def test_a_worker_that_dies_once_it_searches_hands_its_queries_to_the_page(page:
     expect(page.locator("#finder-results")).not_to_have_class("is-stale")
     assert sorted(page.evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
     page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert "quantization" in page.evaluate("self.askedOfPagefind")
+
+
+ANSWER = "self.postMessage({ id: message.id, numbers: found.numbers, keys: found.keys }, [found.numbers.buffer]);"
+ASK = "  finding.then(function (find) { return find(message.q); })"
+WORKER = (REPO / "static/search-worker.js").read_text(encoding="utf-8")
+CLOSING_WORKERS = {
+    "once it has answered": WORKER.replace(ANSWER, ANSWER + " self.close();"),
+    "when it is asked again": WORKER.replace(ANSWER, ANSWER + " self.answered = true;").replace(
+        ASK, "  if (self.answered) { self.close(); return; }\n" + ASK),
+}
+"""The finder's worker, which closes itself once it has answered its first query, or when it is asked the next one
+(which it never answers): no error event tells the page, and the queries it is asked then are never answered (as when
+its process is killed)."""
+
+
+@pytest.mark.parametrize("when", CLOSING_WORKERS)
+def test_a_worker_that_closes_itself_hands_its_queries_to_the_page(page: Any, typing_url: str,  # noqa: F811
+                                                                   when: str) -> None:
+    """The worker answers "hashing", then is gone without a word: "quantization" is asked in the page, and answered,
+    not "Searching…" for ever."""
+    assert WORKER.count(ANSWER) == 1 and WORKER.count(ASK) == 1
+    count_queries(page)
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                         body=CLOSING_WORKERS[when]))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    assert page.evaluate("self.askedOfPagefind") is None  # answered by the worker: the page has not loaded Pagefind
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    expect(page.locator("#finder-status")).to_have_text("Showing 3 of 15 papers matching \u201cquantization\u201d.")
+    assert "quantization" in page.evaluate("self.askedOfPagefind")
+    page.fill("#f-q", "quantisation")  # and the page searches from then on
+    assert shown_for(page, "quantisation") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert "quantisation" in page.evaluate("self.askedOfPagefind")
+
+
+def test_a_worker_that_cannot_hold_its_lock_still_searches(page: Any, typing_url: str) -> None:  # noqa: F811
+    """A worker without Web Locks (an old browser, or its request refused) says so, and the page does not wait for its
+    lock, which it would be granted at once, as if the worker were gone: the worker answers every query."""
+    count_queries(page)
+    page.add_init_script(WATCH_WORKER)
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(
+        content_type="text/javascript", body="delete WorkerNavigator.prototype.locks;\n" + WORKER))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    page.fill("#f-q", "quantization")
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert page.evaluate("window.fromWorker[0]") == {"ready": True, "locked": False}
+    assert page.evaluate("self.askedOfPagefind") is None
+    assert "quantization" in finder_worker(page).evaluate("self.askedOfPagefind")
+
+
+def test_a_worker_without_its_lock_that_closes_itself_is_known_by_its_silence(page: Any,
+                                                                             typing_url: str) -> None:  # noqa: F811
+    """Where there are no Web Locks (a page served over plain HTTP from another machine, an old browser), a worker that
+    is gone is known when a query waits 10 s while it says nothing: the query is then asked in the page."""
+    count_queries(page)
+    page.add_init_script("delete Navigator.prototype.locks")
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(
+        content_type="text/javascript",
+        body="delete WorkerNavigator.prototype.locks;\n" + CLOSING_WORKERS["when it is asked again"]))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    assert page.evaluate("self.askedOfPagefind") is None
+    page.fill("#f-q", "quantization")
+    page.wait_for_timeout(8000)
+    assert page.locator("#finder-status").get_attribute("aria-busy") is not None  # waits for the worker meanwhile
     assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
     assert "quantization" in page.evaluate("self.askedOfPagefind")
 

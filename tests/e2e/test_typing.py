@@ -251,7 +251,7 @@ def test_the_search_runs_off_the_page_s_thread_and_each_answer_crosses_in_one_me
     assert shown_for(page, "hashing") == ["ann2001compound", "bee2002hashing", "cat2003hashing", "dog2004hashing"]
     assert page.evaluate("self.askedOfPagefind") is None
     assert sorted(finder_worker(page).evaluate("self.askedOfPagefind")) == ['"hashing"', "hashing", "hashing~"]
-    assert page.evaluate("window.fromWorker") == [{"ready": True},
+    assert page.evaluate("window.fromWorker") == [{"ready": True, "locked": True},
                                                   {"id": 1, "numbers": "Int32Array of 4", "keys": []}]
 
 
