@@ -21,6 +21,7 @@ from conftest import generate_review, snapshot
 from test_serve_stop import STOPPED_WITHIN, Serve, _slow_papers, _wait
 
 from l2h_site.cli import main
+from l2h_site.write import MARKER
 
 PAPERS = 60
 BUILD = [sys.executable, "-m", "l2h_site", "build"]
@@ -272,3 +273,36 @@ def test_the_handler_is_set_only_while_a_command_runs(tmp_path: Path) -> None:
         assert seen == [signal.SIGTERM]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the build process", "its process group"])
+def test_an_ignored_sigterm_stays_ignored_and_the_build_completes(review: Path, tmp_path: Path,
+                                                                  whole_group: bool) -> None:
+    """Started with SIGTERM ignored (`trap '' TERM` in a script, a service manager told to), l2h leaves it so, as Python
+    leaves an ignored SIGINT, and so do its pool's workers. Before, l2h set its handler anyway: the build stopped (143),
+    its site not updated; and a worker set SIGTERM back to its default, so that the whole group's ended the workers
+    amid their pages, whose results the build then waited for without end."""
+    root, _ = _edited_copy(review, tmp_path)
+    _slow_papers(root, slow=True)
+    ignoring = ["sh", "-c", "trap '' TERM; exec \"$@\"", "sh"]  # the shell's way to start a program with it ignored
+    proc = subprocess.Popen([*ignoring, *BUILD, "--quiet"], cwd=root, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, **POOL})
+    try:
+        _wait(lambda: proc.poll() is not None or _rendering(proc.pid))
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    _slow_papers(root, slow=False)
+    clean = subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                           capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, err) == (0, clean.stderr)  # its notes (no paper has an added: date) and nothing more
+    site, expected = snapshot(root / "_site"), snapshot(tmp_path / "clean")
+    assert site.pop(MARKER) != expected.pop(MARKER)  # the hash of what built it: the slowed template, the other not
+    assert site == expected
+

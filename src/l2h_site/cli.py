@@ -215,15 +215,19 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
     By default SIGTERM ends the process at once, leaving its staging folder and stopping no child (Pagefind, the
     related papers' child). A pool worker forked while the handler is set inherits it; the workers set SIGTERM back to
-    its default (parallel.py), and one that gets it before doing so dies of it here as by default: Pool.terminate()
-    ends its workers with SIGTERM. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying
-    short (SIGKILL remains for that).
+    its default (parallel.py), and one that gets it before doing so (sent to the whole group) dies of it here as by
+    default. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying short (SIGKILL remains for
+    that).
 
     Python drops an exception raised in code it calls where none can be passed on, printing it as "Exception ignored
     in": a __del__, a finalizer, a hook run after a fork. A Terminated raised there was lost, the command went on to its
     end, and every later SIGTERM was ignored: SIGTERM is sent again a moment later, from another thread, to be handled
-    outside that code."""
-    if threading.current_thread() is not threading.main_thread():  # signal handlers can be set from there alone
+    outside that code.
+
+    One ignored by whoever started l2h (`trap '' TERM` in a script, a service manager told to) stays ignored, as Python
+    leaves an ignored SIGINT."""
+    # signal handlers can be set from the main thread alone; an ignored SIGTERM is left so (see above)
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
         yield
         return
     owner, main = os.getpid(), threading.get_ident()
