@@ -306,3 +306,43 @@ def test_an_ignored_sigterm_stays_ignored_and_the_build_completes(review: Path, 
     assert site.pop(MARKER) != expected.pop(MARKER)  # the hash of what built it: the slowed template, the other not
     assert site == expected
 
+
+LATE_SIGTERM = """
+import os, signal, sys
+import l2h_site.cli as cli
+owner, set_handler, run, sent = os.getpid(), signal.signal, cli._run, []
+def sigterm(at: str) -> None:
+    if sys.argv[1] == at and os.getpid() == owner and not sent:
+        sent.append(1)
+        signal.raise_signal(signal.SIGTERM)  # its handler runs here, at once
+def run_then_sigterm(*args):
+    code = run(*args)
+    sigterm("after the command")  # _run has returned: its own except clauses are behind
+    return code
+def set_with_sigterm(signum, handler):
+    if signum == signal.SIGTERM and handler is signal.SIG_DFL:  # l2h sets its handler back
+        sigterm("as the handler is set back")  # as a SIGTERM that came just before: signal.signal handles it first
+    previous = set_handler(signum, handler)
+    if signum == signal.SIGTERM and previous is signal.SIG_DFL:  # l2h has set its handler
+        sigterm("as the handler is set")
+    return previous
+cli._run, signal.signal = run_then_sigterm, set_with_sigterm
+code = cli.main(sys.argv[2:])
+print("handler set back:", signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+sys.exit(code)
+"""
+"""l2h, getting SIGTERM (argv[1] says when) as its command begins or ends, outside the command's own except clauses."""
+
+
+@pytest.mark.parametrize("at", ["as the handler is set", "after the command", "as the handler is set back"])
+def test_sigterm_as_the_command_begins_or_ends_stops_l2h_cleanly(review: Path, tmp_path: Path, at: str) -> None:
+    """Before, the Terminated that the handler raised there went up through main(): a traceback and exit 1 (as the
+    command ends: after it ran in full)."""
+    root = tmp_path / "review"
+    subprocess.run(["cp", "-a", str(review), str(root)], check=True)
+    ran = subprocess.run([*BUILD, "--quiet"], cwd=root, capture_output=True, text=True, check=True, timeout=120).stderr
+    proc = subprocess.run([sys.executable, "-c", LATE_SIGTERM, at, "build", "--quiet"], cwd=root, capture_output=True,
+                          text=True, check=False, timeout=120)
+    printed = "" if at == "as the handler is set" else ran  # the build's notes (no paper has an added: date)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (143, "handler set back: True\n",
+                                                           printed + "l2h: stopped by SIGTERM\n")
