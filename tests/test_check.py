@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import git, snapshot
+from conftest import MINIMAL_TAXONOMY, git, snapshot
 
 from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
@@ -1037,3 +1037,25 @@ def test_a_tag_that_does_not_fit_its_value_is_a_type_error_not_a_traceback(
         "  help: write the four-digit year, e.g. year: 2008",
         'papers/weiss2008spectral.md:8:8: error[wrong-type]: added must be a date like 2024-05-31, got the text "soon"',
         "  help: write added: YYYY-MM-DD, or remove the line (git history is used)"]
+
+
+def test_a_local_tag_on_a_number_or_a_boolean_is_told_to_be_removed(site: Site,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The hint said to quote the value (required: "!x true"), which makes it text: refused again, as text where
+    true or false, or a year, belongs."""
+    tagged = {"l2h.yml": "title: A review\nsearch: !x false\n",
+              "taxonomy.yml": MINIMAL_TAXONOMY.replace("required: true", "required: !x true"),
+              "papers/weiss2008spectral.md": paper().replace("year: 2008", "year: !x 2008")}
+    root = site(tagged)
+    code, out = run(root, capsys=capsys)
+    assert (code, out) == (1, (
+        "l2h.yml:2:9: error[yaml-tag]: YAML tag '!x' is not allowed\n"
+        "  help: remove the tag: search: false\n"
+        "papers/weiss2008spectral.md:5:7: error[yaml-tag]: YAML tag '!x' is not allowed\n"
+        "  help: remove the tag: year: 2008\n"
+        "taxonomy.yml:5:15: error[yaml-tag]: YAML tag '!x' is not allowed\n"
+        "  help: remove the tag: required: true\n"
+        "3 error(s), 0 warning(s) in 3 files\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    site({name: text.replace("!x ", "") for name, text in tagged.items()})  # as the hints say
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")

@@ -179,3 +179,32 @@ def test_every_pool_a_build_starts_is_run_to_its_end(
     assert build(root).written
     assert len(started) >= 3  # parsing, summaries, pages
     assert sorted(ended) == sorted(started)
+
+
+def test_a_sigterm_ignored_by_whoever_started_l2h_stays_ignored_in_the_workers(tmp_path: Path) -> None:
+    """Started with SIGTERM ignored (`trap '' TERM`), the workers ignore it as the build process does (cli.py), and
+    the pool still ends them. Before, a worker set SIGTERM back to its default: one sent to the whole group (as a
+    service manager does) ended the workers amid their items, and the pool waited for their results without end."""
+    import signal
+    import time
+
+    mark = tmp_path / "started"
+    script = ("import os, time; from l2h_site.parallel import map_ordered\n"
+              "def slow(i):\n    open(os.environ['MARK'], 'w').close()\n    time.sleep(0.2)\n    return i * i\n"
+              "print(map_ordered(slow, range(20)) == [i * i for i in range(20)])\n")
+    ignoring = ["sh", "-c", "trap '' TERM; exec \"$@\"", "sh"]  # the shell's way to start a program with it ignored
+    proc = subprocess.Popen([*ignoring, sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            env={**os.environ, "L2H_JOBS": "2", "L2H_PARALLEL_THRESHOLD": "2", "MARK": str(mark)})
+    try:
+        deadline = time.monotonic() + 60
+        while not mark.exists():  # a worker has begun its items
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, out, err) == (0, "True\n", "")

@@ -21,6 +21,7 @@ from conftest import generate_review, snapshot
 from test_serve_stop import STOPPED_WITHIN, Serve, _slow_papers, _wait
 
 from l2h_site.cli import main
+from l2h_site.write import MARKER
 
 PAPERS = 60
 BUILD = [sys.executable, "-m", "l2h_site", "build"]
@@ -272,3 +273,76 @@ def test_the_handler_is_set_only_while_a_command_runs(tmp_path: Path) -> None:
         assert seen == [signal.SIGTERM]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the build process", "its process group"])
+def test_an_ignored_sigterm_stays_ignored_and_the_build_completes(review: Path, tmp_path: Path,
+                                                                  whole_group: bool) -> None:
+    """Started with SIGTERM ignored (`trap '' TERM` in a script, a service manager told to), l2h leaves it so, as Python
+    leaves an ignored SIGINT, and so do its pool's workers. Before, l2h set its handler anyway: the build stopped (143),
+    its site not updated; and a worker set SIGTERM back to its default, so that the whole group's ended the workers
+    amid their pages, whose results the build then waited for without end."""
+    root, _ = _edited_copy(review, tmp_path)
+    _slow_papers(root, slow=True)
+    ignoring = ["sh", "-c", "trap '' TERM; exec \"$@\"", "sh"]  # the shell's way to start a program with it ignored
+    proc = subprocess.Popen([*ignoring, *BUILD, "--quiet"], cwd=root, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, **POOL})
+    try:
+        _wait(lambda: proc.poll() is not None or _rendering(proc.pid))
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    _slow_papers(root, slow=False)
+    clean = subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                           capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, err) == (0, clean.stderr)  # its notes (no paper has an added: date) and nothing more
+    site, expected = snapshot(root / "_site"), snapshot(tmp_path / "clean")
+    assert site.pop(MARKER) != expected.pop(MARKER)  # the hash of what built it: the slowed template, the other not
+    assert site == expected
+
+
+LATE_SIGTERM = """
+import os, signal, sys
+import l2h_site.cli as cli
+owner, set_handler, run, sent = os.getpid(), signal.signal, cli._run, []
+def sigterm(at: str) -> None:
+    if sys.argv[1] == at and os.getpid() == owner and not sent:
+        sent.append(1)
+        signal.raise_signal(signal.SIGTERM)  # its handler runs here, at once
+def run_then_sigterm(*args):
+    code = run(*args)
+    sigterm("after the command")  # _run has returned: its own except clauses are behind
+    return code
+def set_with_sigterm(signum, handler):
+    if signum == signal.SIGTERM and handler is signal.SIG_DFL:  # l2h sets its handler back
+        sigterm("as the handler is set back")  # as a SIGTERM that came just before: signal.signal handles it first
+    previous = set_handler(signum, handler)
+    if signum == signal.SIGTERM and previous is signal.SIG_DFL:  # l2h has set its handler
+        sigterm("as the handler is set")
+    return previous
+cli._run, signal.signal = run_then_sigterm, set_with_sigterm
+code = cli.main(sys.argv[2:])
+print("handler set back:", signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+sys.exit(code)
+"""
+"""l2h, getting SIGTERM (argv[1] says when) as its command begins or ends, outside the command's own except clauses."""
+
+
+@pytest.mark.parametrize("at", ["as the handler is set", "after the command", "as the handler is set back"])
+def test_sigterm_as_the_command_begins_or_ends_stops_l2h_cleanly(review: Path, tmp_path: Path, at: str) -> None:
+    """Before, the Terminated that the handler raised there went up through main(): a traceback and exit 1 (as the
+    command ends: after it ran in full)."""
+    root = tmp_path / "review"
+    subprocess.run(["cp", "-a", str(review), str(root)], check=True)
+    ran = subprocess.run([*BUILD, "--quiet"], cwd=root, capture_output=True, text=True, check=True, timeout=120).stderr
+    proc = subprocess.run([sys.executable, "-c", LATE_SIGTERM, at, "build", "--quiet"], cwd=root, capture_output=True,
+                          text=True, check=False, timeout=120)
+    printed = "" if at == "as the handler is set" else ran  # the build's notes (no paper has an added: date)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (143, "handler set back: True\n",
+                                                           printed + "l2h: stopped by SIGTERM\n")

@@ -226,6 +226,18 @@ def test_a_known_tag_on_a_value_is_told_to_be_removed_from_the_line(line: str, h
     assert (p.code, p.hint) == ("yaml-tag", hint)
 
 
+@pytest.mark.parametrize(("line", "hint"), [
+    ("required: !x true", "remove the tag: required: true"), ("year: !x 2008", "remove the tag: year: 2008"),
+    ("list_limit: !draft 1.5", "remove the tag: list_limit: 1.5"),
+    ("added: !x 2024-01-15", "remove the tag: added: 2024-01-15"),
+    ("title: !Bang 2008 Hashing", 'quote the value: title: "!Bang 2008 Hashing"'),
+    ("title: !Bang", 'quote the value: title: "!Bang"')])
+def test_a_local_tag_on_a_number_a_boolean_or_a_date_is_told_to_be_removed(line: str, hint: str) -> None:
+    """Quoted as the hint said ('required: "!x true"'), the value was text, which a boolean or a year cannot be."""
+    p = only(line + "\n")
+    assert (p.code, p.hint) == ("yaml-tag", hint)
+
+
 # --- a field indented by mistake ---------------------------------------------------------------
 
 

@@ -166,8 +166,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    with _stopped_by_sigterm():
-        return _run(parser, args)
+    try:
+        with _stopped_by_sigterm():
+            return _run(parser, args)
+    except Terminated:  # came as the handler was set or set back, outside _run's own except clauses
+        return _stopped()
+
+
+def _stopped() -> int:
+    """Say that SIGTERM stopped l2h; return its exit code."""
+    print("l2h: stopped by SIGTERM", file=sys.stderr)
+    return 143
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -195,8 +204,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(f"l2h: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Terminated:
-        print("l2h: stopped by SIGTERM", file=sys.stderr)
-        return 143
+        return _stopped()
     except KeyboardInterrupt:
         print("l2h: interrupted", file=sys.stderr)
         return 130
@@ -215,28 +223,37 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
     By default SIGTERM ends the process at once, leaving its staging folder and stopping no child (Pagefind, the
     related papers' child). A pool worker forked while the handler is set inherits it; the workers set SIGTERM back to
-    its default (parallel.py), and one that gets it before doing so dies of it here as by default: Pool.terminate()
-    ends its workers with SIGTERM. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying
-    short (SIGKILL remains for that).
+    its default (parallel.py), and one that gets it before doing so (sent to the whole group) dies of it here as by
+    default. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying short (SIGKILL remains for
+    that).
 
     Python drops an exception raised in code it calls where none can be passed on, printing it as "Exception ignored
     in": a __del__, a finalizer, a hook run after a fork. A Terminated raised there was lost, the command went on to its
     end, and every later SIGTERM was ignored: SIGTERM is sent again a moment later, from another thread, to be handled
-    outside that code."""
-    if threading.current_thread() is not threading.main_thread():  # signal handlers can be set from there alone
+    outside that code.
+
+    A SIGTERM that comes as the handler is set back (signal.signal runs the handler of one that came just before) is
+    raised once it is: raised there, it left the handler set. One ignored by whoever started l2h (`trap '' TERM` in a
+    script, a service manager told to) stays ignored, as Python leaves an ignored SIGINT."""
+    # signal handlers can be set from the main thread alone; an ignored SIGTERM is left so (see above)
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
         yield
         return
     owner, main = os.getpid(), threading.get_ident()
-    stopping = False
+    stopping = ending = late = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
+        nonlocal stopping, late
         if os.getpid() != owner:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
             return
-        if not stopping:
-            stopping = True
+        if stopping:
+            return
+        stopping = True
+        if ending:  # raised in the block that sets the handler back, it would leave it set: raised there once it is
+            late = True
+        else:
             raise Terminated
 
     def dropped(unraisable: sys.UnraisableHookArgs) -> None:
@@ -248,13 +265,17 @@ def _stopped_by_sigterm() -> Iterator[None]:
         # not threading.Timer, whose start() takes a lock that the code interrupted may hold
         _thread.start_new_thread(_terminate_later, (main,))
 
-    previous = signal.signal(signal.SIGTERM, stop)
-    hook, sys.unraisablehook = sys.unraisablehook, dropped
-    try:
+    hook, previous = sys.unraisablehook, signal.getsignal(signal.SIGTERM)
+    try:  # a Terminated raised as soon as the handler is set sets it back too
+        sys.unraisablehook = dropped
+        signal.signal(signal.SIGTERM, stop)
         yield
     finally:  # None: a handler set outside Python (a program embedding it), which Python cannot set back
+        ending = True
         sys.unraisablehook = hook
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        if late:
+            raise Terminated
 
 
 def _terminate_later(thread: int) -> None:

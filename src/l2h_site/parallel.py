@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -94,11 +95,26 @@ _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that only the build
     process stops (and stops its pool), instead of each worker printing its own traceback. SIGTERM ends a worker as
-    by default (not as the build process's handler, inherited, would: the pool ends its workers with it), also one
-    that came while the signals were held back (_pool)."""
+    by default (not as the build process's handler, inherited, would), also one that came while the signals were
+    held back (_pool); ignored by whoever started l2h, it stays ignored, as in the build process (cli.py): one sent to
+    the whole group ended the workers amid their items, whose results the pool then waited for without end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+
+
+if sys.platform != "win32":  # where fork is, and a pool is used (is_parallel)
+    class _Worker(multiprocessing.context.ForkProcess):
+        """A pool's worker, ended with SIGKILL: Pool.terminate() sends SIGTERM, which the worker may ignore."""
+
+        def terminate(self) -> None:
+            self.kill()
+
+    class _Forking(multiprocessing.context.ForkContext):
+        """The fork context, whose pools' workers are _Workers."""
+
+        Process = _Worker
 
 
 @contextmanager
@@ -112,7 +128,7 @@ def _pool(jobs: int) -> Iterator[Any]:
     """
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
+        with _Forking().Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one that came meanwhile is raised here, in the block
             yield pool
     finally:

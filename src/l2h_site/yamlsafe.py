@@ -688,6 +688,9 @@ def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
 
 _YAML_TAG = "tag:yaml.org,2002:"
 
+_NOT_TEXT = {_YAML_TAG + kind for kind in ("int", "float", "bool", "timestamp")}
+"""What YAML reads a plain value as that is not text (nor empty): a number, a boolean or a date."""
+
 
 def _as_written(tag: str) -> str:
     """A tag as the file writes it: YAML reads '!!python/int' as 'tag:yaml.org,2002:python/int'."""
@@ -697,18 +700,20 @@ def _as_written(tag: str) -> str:
 def _tag_meant_as_text(node: yaml.Node, doc: YamlDoc) -> str | None:
     """The quoted line to write when '!' starts a plain value that is text (`title: !Bang Hashing`), not a tag.
 
-    Only local tags (one '!') on a one-line plain value count; `!!python/...` is never text.
+    Only local tags (one '!') on a one-line plain value count; `!!python/...` is never text, nor is a tag before a
+    number, a boolean or a date (`required: !x true`): quoted, that would be text.
     """
     start, end = node.start_mark, node.end_mark
     if not isinstance(node, yaml.ScalarNode) or node.style or not node.tag.startswith("!") \
-            or start is None or end is None or end.line != start.line:
+            or start is None or end is None or end.line != start.line \
+            or _CONSTRUCTOR.resolve(yaml.ScalarNode, node.value, (True, False)) in _NOT_TEXT:  # type: ignore[no-untyped-call]
         return None
     source_line = doc.lines[start.line]
     return _quoted_line(source_line, start.column, source_line[start.column:end.column])
 
 
 def _untagged(node: yaml.Node, doc: YamlDoc) -> str:
-    """How to write a value that has a tag YAML knows (!!python/int 3, !!binary ...) without it."""
+    """How to write a value without its tag (!!python/int 3, required: !x true, !!binary ...)."""
     start, end = node.start_mark, node.end_mark
     source_line = doc.lines[start.line]
     prefix = _MAPPING_VALUE_PREFIX.fullmatch(source_line[:start.column])
