@@ -46,6 +46,25 @@ def test_a_subfolder_of_the_review_given_as_root_is_refused_with_the_root_to_giv
     assert main([command, "--root", "."]) == 0  # the way out it names works
 
 
+@pytest.mark.parametrize("command", [["import", "jekyll", "old"], ["import", "bibtex", "refs.bib"],
+                                     ["new", "--title", "Spectral Hashing", "--authors", "Yair Weiss", "--year", "2008"]])
+def test_a_subfolder_of_the_review_given_as_root_to_new_or_import_is_refused_before_writing_there(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """As in papers/ without --root: a Jekyll import wrote papers/papers/ and papers/taxonomy.proposed.yml, and new
+    and a BibTeX import said that taxonomy.yml was missing or broken and to run `l2h check`."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n",
+                 "old/_publications/lee2020deep.markdown": "---\ntitle: Deep Codes\nauthors: Ann Lee\nyear: 2020\n"
+                                                           "tags: [Image Retrieval]\n---\nText.\n",
+                 "refs.bib": "@article{lee, title={Deep Codes}, author={Lee, Ann}, year={2020}}\n"})
+    monkeypatch.chdir(root)
+    before = sorted(p.name for p in (root / "papers").iterdir())
+    assert main([*command, "--root", "papers"]) == 2
+    assert capsys.readouterr() == ("", ("l2h: error: --root papers is inside the review at "
+                                       f"{root}, which l2h reads from its top (it holds no l2h.yml, taxonomy.yml or "
+                                       "papers/ there): give --root .\n"))
+    assert sorted(p.name for p in (root / "papers").iterdir()) == before
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_subfolder_with_config_naming_the_review_is_not_refused(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:

@@ -178,8 +178,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _refuse_a_subfolder(Path.cwd())
         if args.root is not _HERE and getattr(args, "config", None) is not None:
             _refuse_a_config_elsewhere(args.root, args.config)
-        if args.command in ("build", "check", "serve", "schema") and args.root is not _HERE \
-                and getattr(args, "config", None) is None and args.root.is_dir():  # --root papers: as in papers/
+        # --root papers: as in papers/ (a Jekyll import wrote papers/papers/ and papers/taxonomy.proposed.yml)
+        if args.root is not _HERE and getattr(args, "config", None) is None and args.root.is_dir():
             _refuse_a_subfolder(args.root.resolve(), given=args.root)
         if args.command == "build":
             return _build(args)
