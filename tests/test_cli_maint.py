@@ -156,6 +156,17 @@ def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: 
     assert "--strict" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("command", "said"), [
+    ("build", "--out OUT output folder (default: output_dir in l2h.yml, else _site)"),
+    ("import bibtex", "Add one paper per BibTeX entry of a .bib file, skipping those already present"),
+    ("import jekyll", "Migrate a Jekyll review's _publications/ into papers/, proposing its tags for taxonomy.yml")])
+def test_help_says_what_the_command_does_and_the_defaults_as_they_are(
+        command: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out's default is l2h.yml's output_dir (it said _site); an import's own --help said nothing of what it does."""
+    assert main([*command.split(), "--help"]) == 0
+    assert said in " ".join(capsys.readouterr().out.split())
+
+
 def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["--help"], ["build", "--help"], ["check", "--help"]):
         assert main(command) == 0
@@ -287,9 +298,10 @@ def test_serve_reads_out_as_build_does(site: Site, monkeypatch: pytest.MonkeyPat
     assert "there is no home folder ~l2h-no-such-user" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "import", "schema"])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "import", "import bibtex", "import jekyll",
+                                     "schema"])
 def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([command, "--help"]) == 0
+    assert main([*command.split(), "--help"]) == 0
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
     # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
     interrupted = ("; Ctrl-C or SIGTERM stops the server with 0" if command == "serve" else

@@ -121,7 +121,8 @@ def _parser() -> _Parser:
                              description="Check the papers, taxonomy, l2h.yml and templates, then write the site "
                                          "(nothing is written if anything has an error).")
     common(p_build)
-    p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
+    p_build.add_argument("--out", type=Path, default=None,
+                         help="output folder (default: output_dir in l2h.yml, else _site)")
     p_build.add_argument("-q", "--quiet", action="store_true",
                          help="print only problems (no progress bar, no summary)")
     p_build.add_argument("--no-cache", action="store_true",
