@@ -46,6 +46,25 @@ def test_a_subfolder_of_the_review_given_as_root_is_refused_with_the_root_to_giv
     assert main([command, "--root", "."]) == 0  # the way out it names works
 
 
+@pytest.mark.parametrize("command", [["import", "jekyll", "old"], ["import", "bibtex", "refs.bib"],
+                                     ["new", "--title", "Spectral Hashing", "--authors", "Yair Weiss", "--year", "2008"]])
+def test_a_subfolder_of_the_review_given_as_root_to_new_or_import_is_refused_before_writing_there(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """As in papers/ without --root: a Jekyll import wrote papers/papers/ and papers/taxonomy.proposed.yml, and new
+    and a BibTeX import said that taxonomy.yml was missing or broken and to run `l2h check`."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: R\n",
+                 "old/_publications/lee2020deep.markdown": "---\ntitle: Deep Codes\nauthors: Ann Lee\nyear: 2020\n"
+                                                           "tags: [Image Retrieval]\n---\nText.\n",
+                 "refs.bib": "@article{lee, title={Deep Codes}, author={Lee, Ann}, year={2020}}\n"})
+    monkeypatch.chdir(root)
+    before = sorted(p.name for p in (root / "papers").iterdir())
+    assert main([*command, "--root", "papers"]) == 2
+    assert capsys.readouterr() == ("", ("l2h: error: --root papers is inside the review at "
+                                       f"{root}, which l2h reads from its top (it holds no l2h.yml, taxonomy.yml or "
+                                       "papers/ there): give --root .\n"))
+    assert sorted(p.name for p in (root / "papers").iterdir()) == before
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_subfolder_with_config_naming_the_review_is_not_refused(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
@@ -135,6 +154,17 @@ def test_strict_says_that_it_failed_the_build_for_a_warning(site: Site, capsys: 
         "0 error(s), 1 warning(s) in 1 file", "l2h: check failed: --strict counts the warning as an error"]
     assert main(["check", "--root", str(root)]) == 0
     assert "--strict" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    ("build", "--out OUT output folder (default: output_dir in l2h.yml, else _site)"),
+    ("import bibtex", "Add one paper per BibTeX entry of a .bib file, skipping those already present"),
+    ("import jekyll", "Migrate a Jekyll review's _publications/ into papers/, proposing its tags for taxonomy.yml")])
+def test_help_says_what_the_command_does_and_the_defaults_as_they_are(
+        command: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out's default is l2h.yml's output_dir (it said _site); an import's own --help said nothing of what it does."""
+    assert main([*command.split(), "--help"]) == 0
+    assert said in " ".join(capsys.readouterr().out.split())
 
 
 def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,9 +298,10 @@ def test_serve_reads_out_as_build_does(site: Site, monkeypatch: pytest.MonkeyPat
     assert "there is no home folder ~l2h-no-such-user" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "import", "schema"])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "import", "import bibtex", "import jekyll",
+                                     "schema"])
 def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([command, "--help"]) == 0
+    assert main([*command.split(), "--help"]) == 0
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
     # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
     interrupted = ("; Ctrl-C or SIGTERM stops the server with 0" if command == "serve" else

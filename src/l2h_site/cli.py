@@ -121,7 +121,8 @@ def _parser() -> _Parser:
                              description="Check the papers, taxonomy, l2h.yml and templates, then write the site "
                                          "(nothing is written if anything has an error).")
     common(p_build)
-    p_build.add_argument("--out", type=Path, default=None, help="output folder (default: _site)")
+    p_build.add_argument("--out", type=Path, default=None,
+                         help="output folder (default: output_dir in l2h.yml, else _site)")
     p_build.add_argument("-q", "--quiet", action="store_true",
                          help="print only problems (no progress bar, no summary)")
     p_build.add_argument("--no-cache", action="store_true",
@@ -187,8 +188,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _refuse_a_subfolder(Path.cwd())
         if args.root is not _HERE and getattr(args, "config", None) is not None:
             _refuse_a_config_elsewhere(args.root, args.config)
-        if args.command in ("build", "check", "serve", "schema") and args.root is not _HERE \
-                and getattr(args, "config", None) is None and args.root.is_dir():  # --root papers: as in papers/
+        # --root papers: as in papers/ (a Jekyll import wrote papers/papers/ and papers/taxonomy.proposed.yml)
+        if args.root is not _HERE and getattr(args, "config", None) is None and args.root.is_dir():
             _refuse_a_subfolder(args.root.resolve(), given=args.root)
         if args.command == "build":
             return _build(args)

@@ -512,9 +512,14 @@ def format_report(report: ImportReport, dry_run: bool = False) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare `l2h import bibtex FILE` and `l2h import jekyll DIR`."""
     sub = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
-    p_bib = sub.add_parser("bibtex", help="one paper per BibTeX entry, skipping those already present")
+    # each one's own --help says what it does and, as every command's, the exit codes (the epilog of l2h import's)
+    p_bib = sub.add_parser("bibtex", help="one paper per BibTeX entry, skipping those already present",
+                           description="Add one paper per BibTeX entry of a .bib file, skipping those already present.",
+                           epilog=parser.epilog)
     p_bib.add_argument("file", type=Path, help="a .bib file")
-    p_jekyll = sub.add_parser("jekyll", help="migrate a Jekyll review's _publications/ into papers/")
+    p_jekyll = sub.add_parser("jekyll", help="migrate a Jekyll review's _publications/ into papers/",
+                              description="Migrate a Jekyll review's _publications/ into papers/, proposing its tags "
+                                          "for taxonomy.yml.", epilog=parser.epilog)
     p_jekyll.add_argument("dir", type=Path, help="the Jekyll site, or its _publications/ folder")
     p_jekyll.add_argument("--proposal", default=PROPOSAL_NAME, help=f"taxonomy proposal file (default: {PROPOSAL_NAME})")
     for p in (p_bib, p_jekyll):
