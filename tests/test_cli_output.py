@@ -4,12 +4,16 @@ command or option gets a suggestion."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from l2h_site.cli import main
+import l2h_site
+from l2h_site.cli import _reader_gone, main
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
 
@@ -70,3 +74,39 @@ def test_a_mistyped_command_or_option_gets_a_suggestion(
     assert f"l2h{' ' if command else ''}{command}: error: {said}" in err
     # the usage shown is the command's, with its options, when a command was given
     assert err.startswith(f"usage: l2h {command} [-h] [--root ROOT]" if command else "usage: l2h [-h] [--version]")
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "--format", "json"],
+    ["schema"],
+    ["new", "--title", "Hashing Without a Reader", "--authors", "Ann Example", "--year", "2020", "--no-fetch"],
+])
+def test_output_to_a_reader_that_stopped_reading_ends_quietly(site: Site, command: list[str]) -> None:
+    """`l2h check --format json | head -1`: once head has stopped reading, l2h ends as a command killed by SIGPIPE
+    does (141), without a traceback, and what it did before (the paper `new` wrote) stays done."""
+    root = site({"papers/weiss2008spectral.md": PAPER})
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader has gone before l2h writes its first line
+    try:
+        done = subprocess.run([sys.executable, "-m", "l2h_site", *command, "--root", str(root)], check=False,
+                              stdout=writing,
+                              stderr=subprocess.PIPE, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(Path(l2h_site.__file__).parent.parent)})
+    finally:
+        os.close(writing)
+    assert (done.returncode, done.stderr) == (141, "")
+    if command[0] == "new":
+        assert (root / "papers" / "example2020hashing.md").is_file()
+
+
+def test_a_pipe_is_known_as_closed_only_once_its_reader_has_gone() -> None:
+    """A broken pipe of l2h's own (a child's) is no reader gone: only stdout and stderr are looked at, and only a
+    pipe whose reading end is closed counts."""
+    reading, writing = os.pipe()
+    with open(writing, "wb", buffering=0) as stream:
+        assert not _reader_gone(stream)
+        os.close(reading)
+        assert _reader_gone(stream)
+        with pytest.raises(BrokenPipeError):
+            stream.write(b"x")
+    assert not _reader_gone(object())  # no file behind it (a test's captured output)

@@ -10,6 +10,7 @@ import argparse
 import difflib
 import os
 import re
+import select
 import signal
 import sys
 import threading
@@ -169,9 +170,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
         with _stopped_by_sigterm():
-            return _run(parser, args)
+            code = _run(parser, args)
+            sys.stdout.flush()  # a reader gone is found here, not by Python's last flush (a traceback, exit code 120)
+            return code
     except Terminated:  # came as the handler was set or set back, outside _run's own except clauses
         return _stopped()
+    except BrokenPipeError:
+        if not any(map(_reader_gone, (sys.stdout, sys.stderr))):
+            raise  # another pipe (a child's): a fault of l2h's, not the reader's
+        return _output_closed()
+
+
+def _reader_gone(stream: object) -> bool:
+    """Whether the stream is a pipe whose reading end is closed (`l2h check --format json | head -1`): poll() reports
+    an error on such a pipe's writing end."""
+    try:
+        descriptor = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    watched = select.poll()
+    watched.register(descriptor, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in watched.poll(0))
+
+
+def _output_closed() -> int:
+    """What reads l2h's output has stopped reading: l2h ends quietly, as a command killed by SIGPIPE would (141), the
+    rest of its output sent nowhere, so that Python's last flush of the pipe raises nothing more."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(nowhere, stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            continue
+    os.close(nowhere)
+    return 141
 
 
 def _stopped() -> int:
