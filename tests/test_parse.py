@@ -172,6 +172,28 @@ def test_an_apostrophe_within_typographic_quotes_keeps_them_an_error() -> None:
     assert [(d.code, d.hint) for d in diagnostics] == [("typographic-quotes", 'write it in straight quotes: "Don’t Hash"')]
 
 
+@pytest.mark.parametrize("line, column, name", [
+    ("authors: “Alexis Joly”, “Olivier Buisson”", 10, "“Alexis Joly”"),
+    ("authors: Alexis Joly, “Olivier Buisson”", 23, "“Olivier Buisson”"),
+    ("authors: Alexis Joly, ‘Olivier Buisson’", 23, "‘Olivier Buisson’"),
+])
+def test_names_in_typographic_quotes_in_a_line_of_names_are_an_error(line: str, column: int, name: str) -> None:
+    """Each name of the line is quoted, not the line: YAML read the quotes as part of the names (they were shown so)."""
+    parsed, diagnostics = parse(f"---\ntitle: T\n{line}\nyear: 2000\ntags: [X]\n---\nS\n", "joly2000t.md")
+    assert parsed is not None and not parsed.complete
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (3, column, "typographic-quotes", f"author {name} is in typographic quotes, which are kept as part of the name in "
+         + "a line of names", "write the names without quotes: authors: Alexis Joly, Olivier Buisson")]
+
+
+def test_a_list_of_names_all_in_typographic_quotes_is_not_also_empty() -> None:
+    _, diagnostics = parse("---\ntitle: T\nauthors: [“Alexis Joly”, “Olivier Buisson”]\nyear: 2000\n"
+                           "tags: [X]\n---\nS\n", "joly2000t.md")
+    assert [(d.line, d.column, d.code, d.hint) for d in diagnostics] == [
+        (3, 11, "typographic-quotes", 'write it in straight quotes: "Alexis Joly"'),
+        (3, 26, "typographic-quotes", 'write it in straight quotes: "Olivier Buisson"')]
+
+
 @pytest.mark.parametrize("before, message, hint", [
     ("\n", "file does not start with front matter: a blank line comes before the '---' on line 2",
      "delete the line above it, so that the file starts with '---'"),

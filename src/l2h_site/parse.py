@@ -840,11 +840,17 @@ class _Reader:
                           f"write each name first name first, as a YAML list: {name}: "
                           f"[{', '.join(quoted_item(unbraced_item(n)) for n in flipped)}]")
                 return flipped
-            in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
-            if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
-                self.fail((name,), "wrong-type", f"author {in_quotes[0]} is in quotes, which are kept as part of the "
-                          "name in a line of names", f"write the names without quotes: {name}: "
-                          + ", ".join(n[1:-1] if n in in_quotes else n for n in names))
+            straight = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
+            curly = [n for n in names if TYPOGRAPHIC_QUOTES.match(n)]
+            if straight or curly:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
+                unquoted = ", ".join(n[1:-1] if n in straight else without_typographic_quotes(n) for n in names)
+                if straight:
+                    self.fail((name,), "wrong-type", f"author {straight[0]} is in quotes, which are kept as part of "
+                              "the name in a line of names", f"write the names without quotes: {name}: {unquoted}")
+                else:  # “Antonio Torralba”, pasted from a word processor: no quotes at all for YAML
+                    self.fail((name,), "typographic-quotes", f"author {curly[0]} is in typographic quotes, which are "
+                              "kept as part of the name in a line of names",
+                              f"write the names without quotes: {name}: {unquoted}", character=curly[0][0])
             if "{" in text or "}" in text:
                 self.fail((name,), "author-braces", f'{name} "{clip(text)}" hold braces; they group words of a family '
                           'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '
@@ -855,6 +861,7 @@ class _Reader:
             quoted: list[bool] = []
             written: list[tuple[str, int]] = []  # each name and its item, in order
             blank: list[int] = []  # items left empty (a `-` line, `""`): an error where other names are given
+            told = False  # an item was unreadable, and said so: the list is not empty, its names are miswritten
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
@@ -865,8 +872,10 @@ class _Reader:
                     self.fail((name, i), "author-braces", f'author "{{{group}}}" is read by YAML as a mapping, for '
                               "it starts with a brace", "quote the item: " + quoted_item(
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
+                    told = True
                     continue
                 text = self.string((name, i), item, "author")
+                told = told or text is None
                 if text is not None and not text.strip():
                     blank.append(i)
                 elif text is not None:
@@ -901,7 +910,8 @@ class _Reader:
         items = [i for n, (_, i) in zip(names, written) if n] if isinstance(value, list) else []
         names = [n for n in names if n]
         if not names:
-            self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
+            if not (isinstance(value, list) and told):
+                self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
             return None
         if len(names) > MAX_AUTHORS:
             self.fail((name,), "field-too-long", f"{len(names)} authors; at most {MAX_AUTHORS} are allowed",
