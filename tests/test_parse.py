@@ -804,6 +804,35 @@ def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> 
     assert [d.code for d in diagnostics] == ["unknown-field"]
 
 
+@pytest.mark.parametrize("links, field, hint", [
+    ("", "code", ("move it into links: write 'links:' on a line of its own, then '  - name: Code' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links:\n  - name: PDF\n    url: https://a.org/p.pdf\n", "url",
+     "move it into links (line 5): write '  - name: Link' and, below it, '    url: https://github.com/a/b'"),
+    ("links:\n- name: PDF\n  url: https://a.org/p.pdf\n", "github",
+     "move it into links (line 5): write '- name: Code' and, below it, '  url: https://github.com/a/b'"),
+    ("links: []\n", "pdf", ("move it into links: write line 5 as 'links:' alone, then '  - name: PDF' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links: [{name: PDF, url: 'https://a.org/p.pdf'}]\n", "code",
+     "move it into the list of links on line 5: add {name: Code, url: https://github.com/a/b}"),
+])
+def test_a_link_given_as_a_field_of_its_own_is_told_to_move_into_links(links: str, field: str, hint: str) -> None:
+    # `code: https://…` was told 'did you mean "codes"?', the facet, which takes no address
+    text = f"---\ntitle: T\nauthors: A B\nyear: 2000\n{links}{field}: https://github.com/a/b\n---\nS\n"
+    parsed, diagnostics = parse(text.replace("\n---\n", "\ntags: [X]\n---\n"))
+    assert parsed is not None
+    assert [(d.code, d.message, d.hint) for d in diagnostics] == [
+        ("unknown-field", f'unknown field "{field}" is ignored', hint)]
+
+
+def test_a_link_moved_into_links_as_told_is_read() -> None:
+    for written in ("links:\n  - name: Code\n    url: https://github.com/a/b\n",
+                    "links:\n- name: PDF\n  url: https://a.org/p.pdf\n- name: Code\n  url: https://github.com/a/b\n"):
+        parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{written}---\nS\n")
+        assert diagnostics == [] and parsed is not None
+        assert parsed.paper.links[-1].name == "Code" and parsed.paper.links[-1].url == "https://github.com/a/b"
+
+
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
     # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
     parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))

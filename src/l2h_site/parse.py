@@ -612,6 +612,11 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def is_web_address(text: str) -> bool:
+    """Tell whether text is one http(s) address that l2h would accept as a link."""
+    return text.strip().lower().startswith(("https://", "http://")) and check_url(text.strip()) is None
+
+
 def without_userinfo(url: str) -> str:
     """Return url without the user name and password before its host name."""
     parts = urlsplit(url)
@@ -1201,6 +1206,25 @@ class _Reader:
                   "write added: YYYY-MM-DD, or remove the line (git history is used)")
         return None
 
+    def as_a_link(self, field: str, url: str) -> str:
+        """The fix for a link given as a field of its own (`code: https://github.com/…`): an entry of links, indented as
+        the entries already there are (YAML needs them alike)."""
+        label = _LINK_NAMES.get(field.lower(), "Code" if field.lower() == "github" else "Link")
+        if "links" not in self.data:
+            return (f"move it into links: write 'links:' on a line of its own, then '  - name: {label}' and, below it, "
+                    f"'    url: {url}'")
+        line = self.at(("links",), key=True)[0]
+        entries = self.data["links"]
+        first = self.at(("links", 0))[0] - self.doc.first_line if isinstance(entries, list) and entries else -1
+        block = re.match(r"( *)- ", self.doc.lines[first]) if 0 <= first < len(self.doc.lines) else None
+        if block:
+            return (f"move it into links (line {line}): write '{block.group(1)}- name: {label}' and, below it, "
+                    f"'{block.group(1)}  url: {url}'")
+        if isinstance(entries, list) and entries:  # links: [{name: PDF, url: …}]
+            return f"move it into the list of links on line {line}: add {{name: {label}, url: {url}}}"
+        return (f"move it into links: write line {line} as 'links:' alone, then '  - name: {label}' and, below it, "
+                f"'    url: {url}'")
+
     def extra(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         # `Family:` for a facet not set is reported by validate_paper, which knows whether the facet is required
@@ -1215,7 +1239,8 @@ class _Reader:
             extra[name] = value
             if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed | facet_stand_ins:
                 guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
-                hint = (f'did you mean "{guess}"?' if guess else
+                hint = (self.as_a_link(name, value.strip()) if isinstance(value, str) and is_web_address(value) else
+                        f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")
                 self.warn((name,), "unknown-field", f'unknown field "{name}" is ignored', hint, key=True)
         bibkey = self.data.get("bibkey")
