@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import git, snapshot
+from conftest import MINIMAL_TAXONOMY, git, snapshot
 
 from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
@@ -131,6 +131,30 @@ def test_unknown_tag_suggests_the_closest(site: Site, capsys: pytest.CaptureFixt
     assert run(root, capsys=capsys) == (1, (
         'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
         '  help: did you mean "Image Retrieval"?\n'
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+@pytest.mark.parametrize("tag, hint", [
+    ("Supervised", ('"Supervised" is a facet value, not a tag: remove the tag, and if it fits better, write family: '
+     "supervised in place of family: unsupervised")),
+    ("Unsupervised Hashing", "remove the tag: the paper gives it as a facet value, family: unsupervised"),
+    ("Text", '"Text" is a facet value, not a tag: remove the tag and write modality: [text]'),
+])
+def test_a_tag_that_names_a_facet_value_gets_the_facet_line_to_write(
+        tag: str, hint: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # newcomers list the method's kind among the tags; they were told to propose "Supervised" as a new tag
+    root = site({"papers/weiss2008spectral.md": paper(tags=f"[{tag}]")})
+    assert run(root, capsys=capsys) == (1, (f'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "{tag}" is not '
+                                        f"in taxonomy.yml\n  help: {hint}\n1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    taxonomy = MINIMAL_TAXONOMY + "  Kernel Methods:\n    description: Kernels.\n"
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(tags="[Kernel, Image Retrieval]")})
+    assert run(root, capsys=capsys) == (1, (
+        'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Kernel" is not in taxonomy.yml\n'
+        '  help: tags with the word "Kernel": "Kernel Methods"; if none fits, propose a new one in taxonomy.yml with '
+        "a description\n"
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
@@ -758,7 +782,6 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
 
 def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import MINIMAL_TAXONOMY
     taxonomy = MINIMAL_TAXONOMY + "  Image\u200bRetrieval:\n    description: Again.\n    aliases: [\"Im\u202eages\"]\n"
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
     code, out = run(root, capsys=capsys)

@@ -60,6 +60,50 @@ class TagIndex:
         count = self.usage.get(tag, 0)
         return f" (used by {count} paper{'s' if count != 1 else ''})" if count else ""
 
+    def with_words(self, tag: str) -> str:
+        """The hint for an unknown tag that is a word or two of at most three tags (`Kernel` of Kernel Methods), or ""."""
+        words = set(_term_words(tag))
+        found = [name for name in self.canonical if words and words <= set(_term_words(name))]
+        if not found or len(found) > 3:
+            return ""
+        listed = ", ".join(f'"{name}"{self.used(name)}' for name in found)
+        return (f"tags with the word{'s' if len(words) > 1 else ''} \"{tag}\": {listed}; if none fits, propose a new "
+                "one in taxonomy.yml with a description")
+
+
+_GENERIC_WORDS = frozenset({"learning", "hashing", "hash", "to", "based", "method", "retrieval", "search", "code", "and"})
+"""Words that say nothing of which facet value a tag names: "Deep Learning", "Unsupervised Hashing" and "Binary Codes"
+name the facet values deep, unsupervised and binary."""
+
+
+def _term_words(text: str) -> list[str]:
+    """The words of a tag or facet value, each reduced as normalise_term reduces a tag."""
+    return [normalise_term(word) for word in re.findall(r"[a-z0-9]+", ascii_fold(text).lower())]
+
+
+def _core(text: str) -> str:
+    """What a tag or facet value names, without the generic words (_GENERIC_WORDS)."""
+    return "".join(word for word in _term_words(text) if word not in _GENERIC_WORDS)
+
+
+def facet_value_hint(tag: str, paper: Paper, taxonomy: Taxonomy) -> str:
+    """The hint for an unknown tag that names a facet value ("Unsupervised", "Deep Learning"), as newcomers write
+    them among the tags: the line of the facet to write instead, or ""."""
+    core = _core(tag)
+    named = [(f, v) for f in taxonomy.facets for v in f.values if core and core in (_core(v.id), _core(v.label))]
+    if not named:
+        return ""
+    values = {f.id: [value for value in paper.facets.get(f.id, ()) if not is_placeholder(value)] for f, _ in named}
+    given = [f"{f.id}: {v.id}" for f, v in named if v.id in values[f.id]]
+    if given:
+        return f"remove the tag: the paper gives it as a facet value, {given[0]}"
+    lines = [f"{f.id}: [{', '.join([*values[f.id], v.id])}]" if f.multiple else
+             f"{f.id}: {v.id} in place of {f.id}: {values[f.id][0]}" if values[f.id] else
+             f"{f.id}: {v.id}" for f, v in named]
+    replaced = any(" in place of " in line for line in lines)
+    return (f'"{tag}" is a facet value, not a tag: remove the tag' + (", and if it fits better, " if replaced else
+            " and ") + "write " + " or ".join(lines))
+
 
 def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> tuple[Paper, list[Diagnostic]]:
     """Check one paper's key, tags, facets and values; return it with canonical tags.
@@ -117,7 +161,8 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                      f'write "{target}"{tags.used(target)}'))
         else:
             guess = closest(tag, tags.canonical)
-            hint = (f'did you mean "{guess}"?{tags.used(guess)}' if guess else
+            hint = (facet_value_hint(tag, paper, taxonomy) or (f'did you mean "{guess}"?{tags.used(guess)}' if guess
+                    else tags.with_words(tag)) or
                     "use a tag listed in taxonomy.yml, or propose a new one there with a description")
             renamed = dict(taxonomy.renamed).get(tag)
             if renamed:
