@@ -743,6 +743,24 @@ def test_authors_in_bullets_are_not_read_as_one_author() -> None:
     assert parsed is not None and parsed.paper.authors == ("Ann Lee", "Bo Chen")
 
 
+@pytest.mark.parametrize("rule", ["----", " ---", "--", "-----  "])
+def test_a_closing_line_of_other_hyphens_is_blamed_on_its_line(rule: str) -> None:
+    # it was "never closed", at line 1, beside a line the contributor had written as the closing one
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS", f"\n{rule}\nS"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "unclosed-front-matter", (f"front matter opened on line 1 is never closed: line 8, '{rule}', is not the "
+         "closing line, which is three hyphens alone"), "write line 8 as '---'")]
+    parsed, diagnostics = parse(paper_with(5, FIELDS[5]))  # as told
+    assert diagnostics == [] and parsed is not None
+
+
+def test_a_missing_closing_line_is_blamed_on_the_first_line_of_the_summary() -> None:
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS\n", "\n\nCodes from the data, in short.\n"))
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (9, "unclosed-front-matter", "front matter opened on line 1 is never closed: line 9 reads as the summary",
+         "add a line '---' above line 9, after the last field")]
+
+
 def test_dashes_and_bullets_within_a_value_are_text() -> None:
     parsed, diagnostics = parse(paper_with(0, "title: Hashing \u2013 a survey \u2022 2020"))
     assert diagnostics == [] and parsed is not None

@@ -193,9 +193,7 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
             "start the file with a line '---', then the fields (title: …), then another '---'")]
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
-        return None, diagnostics + [error(
-            rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
-            "add a line '---' after the last field, before the summary")]
+        return None, diagnostics + [_unclosed(rel, lines)]
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
     prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
     if prose is not None:  # the '---' taken for the closing one is further down, in the summary
@@ -250,6 +248,27 @@ _FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
 """A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
 _DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.join(DASH_NAMES)}-]*")
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
+
+
+_NEAR_RULE = re.compile(r"\s*-{2,}\s*")
+"""A line of hyphens alone that is not the closing '---' line (`----`, `--`, ` ---`): meant as it."""
+
+
+def _unclosed(rel: str, lines: list[str]) -> Diagnostic:
+    """The error of a front matter with no closing '---' line: at the line meant as it (`----`, ` ---`), or at the first
+    line of the summary, where the '---' is missing, when they can be told."""
+    meant = next((i for i in range(1, len(lines)) if _NEAR_RULE.fullmatch(lines[i])), None)
+    if meant is not None:
+        return error(rel, meant + 1, 1, "unclosed-front-matter",
+                     f"front matter opened on line 1 is never closed: line {meant + 1}, '{lines[meant]}', is not the "
+                     "closing line, which is three hyphens alone", f"write line {meant + 1} as '---'")
+    prose = _summary_in_front_matter(lines, len(lines))
+    if prose is not None:
+        return error(rel, prose + 1, 1, "unclosed-front-matter",
+                     f"front matter opened on line 1 is never closed: line {prose + 1} reads as the summary",
+                     f"add a line '---' above line {prose + 1}, after the last field")
+    return error(rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
+                 "add a line '---' after the last field, before the summary")
 
 
 def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
