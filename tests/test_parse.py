@@ -822,6 +822,33 @@ def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> 
     assert [d.code for d in diagnostics] == ["unknown-field"]
 
 
+@pytest.mark.parametrize("lines, at, message, hint", [
+    (["authors: [Ann Lee and Bo Chen, Cy Dee]"], (3, 11), ('author "Ann Lee and Bo Chen" is 2 names joined by "and", '
+     "which l2h reads as one in a list"), ('write each name as an item of its own: authors: [Ann Lee, Bo Chen, Cy Dee] '
+     '(if it is one name, an organisation\'s, write it in braces: "{Ann Lee and Bo Chen}")')),
+    (["authors:", "  - Cy Dee", "  - Ann Lee & Bo Chen"], (5, 5), ('author "Ann Lee & Bo Chen" is 2 names joined by '
+     '"&", which l2h reads as one in a list'), ("write each name as an item of its own: authors: [Cy Dee, Ann Lee, Bo "
+     'Chen] (if it is one name, an organisation\'s, write it in braces: "{Ann Lee & Bo Chen}")')),
+    (["authors: Ann Lee", "  Bo Chen", "  Cy Dee"], (3, 10), ('authors are written one name a line, which YAML joins '
+     'into one name, "Ann Lee Bo Chen Cy Dee"'), ("write them on one line, separated by commas: authors: Ann Lee, Bo "
+     "Chen, Cy Dee")),
+])
+def test_two_names_read_as_one_person_are_an_error_with_the_list_to_write(
+        lines: list[str], at: tuple[int, int], message: str, hint: str) -> None:
+    # each was one author, and only the key's author was said to differ, with a file name made of the wrong word
+    parsed, diagnostics = parse(paper_with(1, *lines), "lee2020deep.md")
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (*at, "author-two-names", message, hint)]
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("lines", [["authors: Ann Lee,", "  Bo Chen"], ["authors: Ann", "  Lee"],
+                                   ['authors: ["{Lee and Chen}", Cy Dee]']])
+def test_names_wrapped_after_a_comma_or_in_braces_are_read(lines: list[str]) -> None:
+    parsed, diagnostics = parse(paper_with(1, *lines), "lee2020deep.md")
+    assert diagnostics == [] and parsed is not None
+
+
 @pytest.mark.parametrize("links, field, hint", [
     ("", "code", ("move it into links: write 'links:' on a line of its own, then '  - name: Code' and, below it, "
      "'    url: https://github.com/a/b'")),

@@ -562,6 +562,11 @@ def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[
     return pairs
 
 
+def _items_split(items: Sequence[object], index: int, names: Sequence[str]) -> list[str]:
+    """The items of a list of authors as a flow list's, the one at index split into names."""
+    return [flow_item(str(n)) for at, item in enumerate(items) for n in (names if at == index else [item])]
+
+
 def flow_item(name: str, quote: bool = False) -> str:
     """Write a name as an item of a YAML [flow list], in double quotes if it needs them or quote says so."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if quote or _FLOW_SPECIAL.search(name) else name
@@ -850,6 +855,14 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
+            source = self.doc.folded.get((name,), "")
+            lines = [line.strip() for line in source.split("\n") if line.strip()]
+            if len(lines) > 1 and not source.startswith(("'", '"')) and all(  # a list written without its dashes
+                    len(line.split()) > 1 and not re.search(r"[,;&]|\band\b", line) for line in lines):
+                self.fail((name,), "author-two-names", f'{name} are written one name a line, which YAML joins into one '
+                          f'name, "{clip(text)}"', f"write them on one line, separated by commas: {name}: "
+                          + ", ".join(lines))
+                return lines
             separated = _FULL_WIDTH_SEPARATOR.search(text) is not None
             if separated:  # one name for l2h: the names are read as they were meant, never as "Last, First" pairs
                 text = self.full_width_separators((name,), "authors", text)
@@ -906,6 +919,14 @@ class _Reader:
                     # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
+                    joined = split_authors(whole) if "," not in whole and ";" not in text else []
+                    if len(joined) > 1:  # "Alexis Joly and Olivier Buisson": read as one person
+                        joiner = "and" if re.search(r"\sand\s", whole, re.IGNORECASE) else "&"
+                        self.fail((name, i), "author-two-names", f'author "{whole}" is {len(joined)} names joined by '
+                                  f'"{joiner}", which l2h reads as one in a list', "write each name as an item of its "
+                                  f"own: {name}: [{', '.join(_items_split(value, i, joined))}] (if it is one name, an "
+                                  f"organisation's, write it in braces: {quoted_item('{' + whole + '}')})")
+                        found = joined
                     names.extend(found)
                     written.extend((n, i) for n in found)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
