@@ -552,9 +552,15 @@ def test_invisible_characters_in_text_fields_are_errors_that_name_them(
     ("33:39", "year must be written in plain digits, got 33:39 (YAML reads it as the number 2019)",
      "write the four-digit year in plain digits, e.g. year: 2008"),
     ("true", "year must be a whole number, got a true/false value (true)", "write the four-digit year, e.g. year: 2008"),
-    ("2019-05-01", "year must be a whole number, got a date (2019-05-01)", "write the four-digit year, e.g. year: 2008"),
+    ("2019-05-01", "year must be a whole number, got a date (2019-05-01)", "write the year alone: year: 2019"),
     ("", "year must be a whole number, got an empty value", "write the four-digit year, e.g. year: 2008"),
-    ("[2019]", "year must be a whole number, got a list", "write the four-digit year, e.g. year: 2008"),
+    ("[2019]", "year must be a whole number, got a list", "write the year alone: year: 2019"),
+    ("June 2019", 'year must be a whole number, got the text "June 2019"', "write the year alone: year: 2019"),
+    ("CVPR 2019", 'year must be a whole number, got the text "CVPR 2019"', "write the year alone: year: 2019"),
+    ("2019.0", "year must be a whole number, got the number 2019.0", "write the year alone: year: 2019"),
+    ("2019a", 'year must be a whole number, got the text "2019a"', ("write the year alone: year: 2019 (a letter that "
+     "tells two papers of one year apart goes at the end of the file name, as in weiss2008spectralb.md)")),
+    ("2018-2019", 'year must be a whole number, got the text "2018-2019"', "write the four-digit year, e.g. year: 2008"),
     ('"2019"', 'year must be a whole number, got the text "2019"', "write the year as a number without quotes: year: 2019"),
     ("02015", "year must be written in plain digits, got 02015 (YAML reads it as the number 1037)",
      "write year: 2015"),
@@ -563,6 +569,14 @@ def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(4, "wrong-type", message, hint)]
     assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("year, hint", [("19", "write all four digits: year: 2019"),
+                                        ("98", "write all four digits: year: 1998"),
+                                        ("1850", "write the year the paper was published")])
+def test_a_year_before_1900_of_two_digits_gets_its_four(year: str, hint: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
+    assert [(d.code, d.message, d.hint) for d in diagnostics] == [("year-range", f"year {year} is before 1900", hint)]
 
 
 @pytest.mark.parametrize("arxiv, why", [

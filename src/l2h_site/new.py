@@ -394,7 +394,7 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
-    written = re.fullmatch(rf"write (?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
+    written = re.fullmatch(rf"write (?:[^:]+: )?(?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
     if written:
         value = written.group(1)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # YAML's quotes: the shell needs its own
@@ -540,6 +540,8 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         name = _field_at(lines, d.line)
         if d.code == "placeholder" and name in {"tags", "summary", *facet_ids}:
             continue
+        if d.code == "key-form" and any(other.code == "year-range" for other in diagnostics):
+            continue  # the key l2h new made of a year of two digits: the year's error says it
         if d.code == "authors-split-pairs":  # l2h does not write, itself, a list it would warn of
             d = dataclasses.replace(d, severity="error")
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")

@@ -562,6 +562,16 @@ def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[
     return pairs
 
 
+def _year_within(value: object) -> int | None:
+    """The one year a value that is not a year holds (2011a, June 2011, CVPR 2011, 2011.0, the date 2011-06-20), or None."""
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", str(value))}
+    return found.pop() if len(found) == 1 else None
+
+
 def _items_split(items: Sequence[object], index: int, names: Sequence[str]) -> list[str]:
     """The items of a list of authors as a flow list's, the one at index split into names."""
     return [flow_item(str(n)) for at, item in enumerate(items) for n in (names if at == index else [item])]
@@ -1038,9 +1048,13 @@ class _Reader:
             return None
         value = self.data["year"]
         if isinstance(value, bool) or not isinstance(value, int):
+            within = _year_within(value)
             hint = (f"write the year as a number without quotes: year: {int(value)}"
-                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip())
-                    else "write the four-digit year, e.g. year: 2008")
+                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip()) else
+                    f"write the year alone: year: {within}" + (
+                        " (a letter that tells two papers of one year apart goes at the end of the file name, as in "
+                        "weiss2008spectralb.md)" if re.search(r"\d{4}[a-z]\b", str(value)) else "") if within else
+                    "write the four-digit year, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be a whole number, got {describe_value(value)}", hint)
             return None
         raw = self.doc.raw.get(("year",), str(value))
@@ -1052,7 +1066,9 @@ class _Reader:
                       f"(YAML reads it as the number {value})", hint)
             return None
         if value < 1900:
+            century = 2000 if 2000 + value <= dt.date.today().year + 1 else 1900
             self.fail(("year",), "year-range", f"year {value} is before 1900",
+                      f"write all four digits: year: {century + value}" if 0 <= value < 100 else
                       "write the year the paper was published")
             return None
         if value > dt.date.today().year + 1:
