@@ -158,6 +158,24 @@ def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsy
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
+def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_its_spelling(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "neurips 2009" and "NeurIPS" were two venues of the papers page's filter, without a word
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/lee2009small.md": paper("Small Codes", "Ann Lee", 2009).replace("NeurIPS", "neurips 2009"),
+                 "papers/chen2010tiny.md": paper("Tiny Codes", "Bo Chen", 2010),
+                 "papers/dee2011short.md": paper("Short Codes", "Cy Dee", 2011).replace("venue: NeurIPS", "journal: tpami"),
+                 "papers/fox2011long.md": paper("Long Codes", "Di Fox", 2011).replace("NeurIPS", "TPAMI")})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/dee2011short.md:4:10: warning[venue-spelling]: venue "tpami" is written "TPAMI" by 1 other paper: the '
+        "papers page would list it as a venue of its own\n"
+        "  help: write journal: TPAMI\n"
+        'papers/lee2009small.md:4:8: warning[venue-spelling]: venue "neurips 2009" is written "NeurIPS" by 2 other '
+        "papers: the papers page would list it as a venue of its own\n"
+        "  help: write venue: NeurIPS (the year goes in year:)\n"
+        "0 error(s), 2 warning(s) in 2 files\n"))
+
+
 def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/torralba2009spectral.md": paper()})

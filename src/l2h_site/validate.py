@@ -347,6 +347,7 @@ def validate_corpus(papers: Sequence[Paper],
     diagnostics += check_former_keys(papers, files, at)
     diagnostics += check_name_splits(papers, at)
     diagnostics += check_two_names(papers, at)
+    diagnostics += check_venues(papers, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -366,6 +367,46 @@ def validate_corpus(papers: Sequence[Paper],
                                          f"{others} has {what}: the same paper appears twice",
                                          "keep one of the files and delete the other (merge any extra links or tags)",
                                          related))
+    return diagnostics
+
+
+_VENUE_YEAR = re.compile(r"[\s'’-]*(?:(?:19|20)\d\d|'\d\d|’\d\d)$")
+"""A year written after a venue: CVPR 2011, CVPR'11, CVPR-2011."""
+
+
+def _venue_form(venue: str) -> str:
+    """What a venue is, whatever its case, spaces and punctuation: "ACM MM", "acm mm" and "ACM-MM" are one."""
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(venue).lower())
+
+
+def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
+    (cvpr, CVPR), or with its year (CVPR 2011). The filters of the papers page would list it as a venue of its own."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        if paper.venue:
+            spellings[_venue_form(paper.venue)][paper.venue] += 1
+
+    def usual(form: str) -> str:  # the spelling most papers write, of equally used ones the first in sorted order
+        return min(spellings[form], key=lambda spelling: (-spellings[form][spelling], spelling))
+
+    diagnostics: list[Diagnostic] = []
+    for paper in papers:
+        if not paper.venue:
+            continue
+        form = _venue_form(paper.venue)
+        dated = _venue_form(_VENUE_YEAR.sub("", paper.venue))
+        meant = usual(form) if usual(form) != paper.venue or not dated or dated == form or dated not in spellings \
+            else usual(dated)
+        if meant == paper.venue:
+            continue
+        count = spellings[_venue_form(meant)][meant]
+        field = next((name for name in ("venue", "conference", "journal") if at(paper, name) != (0, 0)), "venue")
+        diagnostics.append(warning(
+            paper.source, *at(paper, field), "venue-spelling",
+            f'venue "{paper.venue}" is written "{meant}" by {count} other paper{"s" if count != 1 else ""}: the '
+            "papers page would list it as a venue of its own",
+            f"write {field}: {meant}" + (" (the year goes in year:)" if _venue_form(meant) != form else "")))
     return diagnostics
 
 
