@@ -188,6 +188,24 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
     assert run(root, "--strict", capsys=capsys) == (1, expected + STRICT)
 
 
+@pytest.mark.parametrize("authors, first, fixed", [
+    ("Weiss Y., Torralba A.", "Weiss Y.", "Y. Weiss, A. Torralba"),
+    ("Weiss Y, Antonio Torralba", "Weiss Y", "Y Weiss, Antonio Torralba"),
+    ("WEISS Yair, TORRALBA Antonio", "WEISS Yair", "Yair WEISS, Antonio TORRALBA"),
+])
+def test_names_written_family_name_first_get_them_first_name_first_not_a_rename(
+        authors: str, first: str, fixed: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fix was to rename the file to y2008spectral.md (yair2008spectral.md), after a given name
+    root = site({"papers/weiss2008spectral.md": paper(authors=authors)})
+    assert run(root, capsys=capsys) == (0, (
+        f'papers/weiss2008spectral.md:3:10: warning[key-mismatch]: file name "weiss2008spectral" does not match the '
+        f'first author "{first}" of the front matter\n'
+        f'  help: the names look written family name first ("{first}"): write them first name first, authors: {fixed}\n'
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors=fixed), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"Das Sarma, Anish" keeps the key "Anish Das Sarma" always had (sarma...): marking the split renames no file;

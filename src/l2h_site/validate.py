@@ -275,9 +275,30 @@ def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[
     if not problems:
         return []
     line, column = authors_at if problems[0].startswith("first") else year_at
+    flipped = [_first_name_first(author) for author in paper.authors]
+    hint = f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)"
+    if problems[0].startswith("first") and flipped[0] and not any(paper.name_splits) and \
+            derive_key([flipped[0]], paper.year, paper.title).startswith(name):  # the key has the family name meant
+        hint = (f'the names look written family name first ("{paper.authors[0]}"): write them first name first, '
+                f"authors: {', '.join(f or a for f, a in zip(flipped, paper.authors))}")
     return [warning(paper.source, line, column, "key-mismatch",
-                    f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter',
-                    f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)")]
+                    f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter', hint)]
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
+"""A word of given names written as initials: A., A, J.-P., AB."""
+
+
+def _first_name_first(name: str) -> str | None:
+    """The name first name first, when it is written family name first, as reference lists and some countries write
+    names ("Joly A.", "JOLY Alexis"), else None."""
+    words = name.split()
+    if len(words) < 2 or _INITIALS.fullmatch(words[0]):
+        return None
+    if all(_INITIALS.fullmatch(word) for word in words[1:]) or (
+            len(words[0]) > 1 and words[0].isupper() and not any(word.isupper() for word in words[1:])):
+        return " ".join(words[1:] + words[:1])
+    return None
 
 
 def is_placeholder(value: str) -> bool:
