@@ -551,6 +551,18 @@ def test_a_closing_dashes_line_under_the_summary_is_a_warning(site: Site, capsys
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize("name", ["lee2009small.MD", "lee2009small.md.txt", "lee2009small", "lee2009small.yml"])
+def test_a_paper_saved_under_another_ending_gets_its_name_with_md(
+        name: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Notepad saves "lee2009small.md" as lee2009small.md.txt; the fix was "rename it to <key>.md"
+    root = site({"papers/weiss2008spectral.md": paper(), f"papers/{name}": paper("Small Codes", "Ann Lee", 2009)})
+    assert run(root, capsys=capsys) == (1, (f"papers/{name}: error[not-a-paper]: {name} is not a paper file\n"
+                                           "  help: paper files end in .md; rename it to lee2009small.md or move it out "
+                                           "of papers/\n1 error(s), 0 warning(s) in 1 file\n"))
+    (root / "papers" / name).rename(root / "papers/lee2009small.md")
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": "", "papers/.keep": "",

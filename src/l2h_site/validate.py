@@ -10,13 +10,11 @@ from functools import lru_cache, partial
 
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
-from l2h_site.model import NameSplit, Paper, Taxonomy
+from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
-KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
-"""<firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
                              "by", "via", "towards", "toward"])
 KEY_FIELDS = frozenset({"title", "authors", "author", "year"})
