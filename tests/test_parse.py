@@ -884,6 +884,26 @@ def test_a_link_given_as_a_field_of_its_own_is_told_to_move_into_links(links: st
         ("unknown-field", f'unknown field "{field}" is ignored', hint)]
 
 
+@pytest.mark.parametrize("links, at, message, hint", [
+    ("links:\n  name: Code\n  url: https://github.com/a/b\n", (6, 3), ("links must be a list of name/url pairs, got a "
+     "mapping"), ("write each link as an item of the list, below the line 'links:': '  - name: Code' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links:\n  Code: https://github.com/a/b\n  PDF: https://a.org/p.pdf\n", (6, 3), ("links must be a list of name/url "
+     "pairs, got a mapping"), ("write each link as an item of the list, below the line 'links:': '  - name: Code' and, "
+     "below it, '    url: https://github.com/a/b'; '  - name: PDF' and, below it, '    url: https://a.org/p.pdf'")),
+    ("links: https://github.com/a/b\n", (5, 8), ('links must be a list of name/url pairs, got the text '
+     '"https://github.com/a/b"'), ("write line 5 as 'links:' alone, and each link as an item of the list below it: "
+     "'  - name: Link' and, below it, '    url: https://github.com/a/b'")),
+    ("links:\n- Code: https://github.com/a/b\n", (6, 3), "each entry of links needs a name and a url",
+     "write '- name: Code' and, below it, '  url: https://github.com/a/b'"),
+])
+def test_links_not_written_as_a_list_of_names_and_urls_get_the_entries_to_write(
+        links: str, at: tuple[int, int], message: str, hint: str) -> None:
+    # the fix was the same example for every one, with '\\n' where its lines break
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\n{links}tags: [X]\n---\nS\n")
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [(*at, "wrong-type", message, hint)]
+
+
 def test_a_link_moved_into_links_as_told_is_read() -> None:
     for written in ("links:\n  - name: Code\n    url: https://github.com/a/b\n",
                     "links:\n- name: PDF\n  url: https://a.org/p.pdf\n- name: Code\n  url: https://github.com/a/b\n"):

@@ -562,6 +562,22 @@ def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[
     return pairs
 
 
+def _link_entries(value: object, indent: str) -> list[str]:
+    """The entries of links to write for what was written instead: a mapping of one link ({name: Code, url: …}), of
+    names to addresses ({Code: https://…}), an address alone, a list of these; else the form of one."""
+    if isinstance(value, dict) and "url" in value:
+        pairs = [(value.get("name", "Link"), value["url"])]
+    elif isinstance(value, dict) and value and all(isinstance(url, str) and is_web_address(url) for url in value.values()):
+        pairs = list(value.items())
+    elif isinstance(value, str) and is_web_address(value):
+        pairs = [("Link", value.strip())]
+    elif isinstance(value, list) and value:
+        return [entry for item in value for entry in _link_entries(item, indent)]
+    else:
+        pairs = [("Code", "https://…")]
+    return [f"'{indent}- name: {label}' and, below it, '{indent}  url: {url}'" for label, url in pairs]
+
+
 def _year_within(value: object) -> int | None:
     """The one year a value that is not a year holds (2011a, June 2011, CVPR 2011, 2011.0, the date 2011-06-20), or None."""
     if isinstance(value, dt.date):
@@ -1167,12 +1183,17 @@ class _Reader:
             value = self.data[name]
             if not isinstance(value, list):
                 self.fail((name,), "wrong-type", f"{name} must be a list of name/url pairs, got {describe_value(value)}",
-                          f"write {name}:\\n  - name: Code\\n    url: https://github.com/…")
+                          ("write each link as an item of the list, below the line " + f"'{name}:': "
+                           if isinstance(value, dict) else f"write line {self.at((name,), key=True)[0]} as '{name}:' "
+                           "alone, and each link as an item of the list below it: ") + "; ".join(_link_entries(value, "  ")))
                 continue
             for i, item in enumerate(value):
                 if not isinstance(item, dict) or "url" not in item:
+                    line = self.at((name, i))[0] - self.doc.first_line
+                    text = self.doc.lines[line] if 0 <= line < len(self.doc.lines) else ""
+                    dash = text[:len(text) - len(text.lstrip(" "))]  # the item's indentation, for the entry to match
                     self.fail((name, i), "wrong-type", f"each entry of {name} needs a name and a url",
-                              "write '- name: Code' and, below it, '  url: https://…'")
+                              "write " + "; ".join(_link_entries([item], dash)))
                     continue
                 url = self.string((name, i, "url"), item.get("url"), "url")
                 label = self.string((name, i, "name"), item.get("name", "Link"), "link name") or "Link"
