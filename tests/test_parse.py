@@ -904,6 +904,16 @@ def test_links_not_written_as_a_list_of_names_and_urls_get_the_entries_to_write(
     assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [(*at, "wrong-type", message, hint)]
 
 
+@pytest.mark.parametrize("url, hint", [("github.com/a/b", "write url: https://github.com/a/b"),
+                                       ("//www.a.org", "write url: https://www.a.org"),
+                                       ("/a/b", "give the full https:// address of the page")])
+def test_a_link_without_its_scheme_gets_the_address_with_it(url: str, hint: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
+                           "tags: [X]\n---\nS\n")
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, "unsafe-url", f'link "{url}" is rejected: it is not an absolute http(s) URL', hint)]
+
+
 def test_a_link_moved_into_links_as_told_is_read() -> None:
     for written in ("links:\n  - name: Code\n    url: https://github.com/a/b\n",
                     "links:\n- name: PDF\n  url: https://a.org/p.pdf\n- name: Code\n  url: https://github.com/a/b\n"):

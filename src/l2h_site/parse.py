@@ -1202,7 +1202,8 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
-                    bare = without_userinfo(url) if "user:password@" in problem else None
+                    bare = without_userinfo(url) if "user:password@" in problem else \
+                        "https://" + url.removeprefix("//") if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url) else None
                     self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
