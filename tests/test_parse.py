@@ -914,6 +914,18 @@ def test_a_link_without_its_scheme_gets_the_address_with_it(url: str, hint: str)
         (7, "unsafe-url", f'link "{url}" is rejected: it is not an absolute http(s) URL', hint)]
 
 
+@pytest.mark.parametrize("line, expected", [
+    ("keywords: [X]", (5, "warning", "no-tags", 'the paper has no tags: the field "keywords" is not read as tags',
+                       "write tags: instead of keywords:")),
+    ("booktitle: CVPR", (5, "warning", "unknown-field", 'unknown field "booktitle" is ignored', 'did you mean "venue"?')),
+])
+def test_a_field_another_tool_names_so_gets_the_name_l2h_reads(line: str, expected: tuple[object, ...]) -> None:
+    # BibTeX's and blogs' names for tags and venue were "remove it"
+    tags = "" if line.startswith("keywords") else "tags: [X]\n"
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\n{line}\n{tags}---\nS\n")
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [expected]
+
+
 def test_a_link_moved_into_links_as_told_is_read() -> None:
     for written in ("links:\n  - name: Code\n    url: https://github.com/a/b\n",
                     "links:\n- name: PDF\n  url: https://a.org/p.pdf\n- name: Code\n  url: https://github.com/a/b\n"):

@@ -240,6 +240,9 @@ _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
 
 
+_FIELD_SYNONYMS = {"keywords": "tags", "keyword": "tags", "topics": "tags", "categories": "tags",
+                   "booktitle": "venue", "publisher": "venue", "published": "venue", "date": "year"}
+"""Fields other tools write (BibTeX's booktitle and keywords, a blog's categories) for a field of l2h."""
 _SUMMARY_FIELDS = ("summary", "abstract", "description")
 """Fields other generators read a summary from, which l2h reads from the text after the front matter."""
 _SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic comma", "\uff1b": "a full-width semicolon"}
@@ -732,8 +735,8 @@ class _Reader:
         self.unread.add(name)
         known = sorted(KNOWN_FIELDS | self.facet_ids)
         meant = {name, "author"} if name == "authors" else {name}  # "Authors" is as like "author" as "authors"
-        written = next((k for k in self.data if isinstance(k, str) and k not in known and closest(k, known) in meant),
-                       None)
+        written = next((k for k in self.data if isinstance(k, str) and k not in known and (
+            closest(k, known) in meant or _FIELD_SYNONYMS.get(k.lower()) in meant)), None)
         if written is not None:  # the line is there, under a name l2h does not read
             self.misnamed.add(written)
             line, column = self.at((written,), key=True)
@@ -1316,7 +1319,8 @@ class _Reader:
                 continue
             extra[name] = value
             if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed | facet_stand_ins:
-                guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
+                meant = _FIELD_SYNONYMS.get(name.lower())  # not where the file has the field already
+                guess = meant if meant and meant not in self.data else closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
                 hint = (self.as_a_link(name, value.strip()) if isinstance(value, str) and is_web_address(value) else
                         f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")
