@@ -667,6 +667,16 @@ def test_check_paths_outside_the_papers_folder_is_a_usage_error(
     assert capsys.readouterr().err == f"l2h: error: {root / 'papers/missing.md'} does not exist\n"
 
 
+@pytest.mark.parametrize("given", ["weiss2008spectral.md", "weiss2008spectral", "papers/weiss2008spectral"])
+def test_check_of_a_paper_named_without_its_folder_or_ending_names_the_file_meant(
+        given: str, site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": paper()})
+    monkeypatch.chdir(root)
+    assert main(["check", given]) == 2
+    assert capsys.readouterr().err == (f"l2h: error: {given} does not exist; did you mean "
+                                       "papers/weiss2008spectral.md?\n")
+
+
 def test_github_format_escapes_percent_cr_and_lf_and_writes_the_step_summary(
         site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = site({"papers/weiss2008spectral.md": paper(tags='["100% Recall"]'),
