@@ -176,6 +176,21 @@ def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_i
         "0 error(s), 2 warning(s) in 2 files\n"))
 
 
+@pytest.mark.parametrize("extra, family, label, hint", [
+    ("", "Supervised hashing", "Supervised hashing", "write family: supervised"),
+    ("modality: [Pictures, text]\n", "unsupervised", "Pictures", "write modality: [image, text]"),
+])
+def test_a_facet_value_written_as_its_label_gets_its_id(
+        extra: str, family: str, label: str, hint: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the Taxonomy page shows labels ("Unsupervised learning to hash"); the fix was the list of every allowed id
+    taxonomy = MINIMAL_TAXONOMY.replace("{label: Supervised,", "{label: Supervised hashing,").replace(
+        "{label: Image,", "{label: Pictures,")
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(extra=extra, family=family)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1 and out.splitlines()[1] == f'  help: "{label}" is the label of a value, as the Taxonomy page ' \
+                                                f"shows it: {hint}"
+
+
 def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/torralba2009spectral.md": paper()})

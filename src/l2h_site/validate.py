@@ -212,7 +212,14 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                          f"choose one of {quote_list(allowed)}"))
             elif facet.value(value) is None:
                 guess = closest(value, allowed)
-                hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
+                # the labels the Taxonomy page shows ("Generic vectors"), those that are not the id in other case
+                ids = {normalise_term(v.label): v.id for v in facet.values if normalise_term(v.label) != normalise_term(v.id)}
+                if normalise_term(value) in ids:
+                    as_ids = [ids.get(normalise_term(v), v) for v in values]
+                    hint = (f'"{value}" is the label of a value, as the Taxonomy page shows it: write {facet.id}: ' +
+                            (f"[{', '.join(as_ids)}]" if facet.multiple else as_ids[i]))
+                else:
+                    hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
                 parts = [part.strip() for part in re.split(r"[,;]", value)]
                 if len(parts) > 1 and all(facet.value(part) for part in parts):  # `modality: image, text`, as authors
                     listed = [p for v in values for p in (parts if v == value else [v])]  # the other values kept
