@@ -934,6 +934,15 @@ def test_a_link_moved_into_links_as_told_is_read() -> None:
         assert parsed.paper.links[-1].name == "Code" and parsed.paper.links[-1].url == "https://github.com/a/b"
 
 
+def test_tags_written_one_a_line_without_dashes_are_one_error_with_the_list_as_the_fix() -> None:
+    # the fix was tags: [X Y], one tag, and "X Y" was said to be no tag of the taxonomy
+    parsed, diagnostics = parse(paper_with(4, "tags:", "  Image Retrieval", "  Transformers"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, 3, "wrong-type", ('tags must be a list, got the text "Image Retrieval Transformers": written one tag a line '
+         "without the dashes of a list, which YAML joins into one line"), "write tags: [Image Retrieval, Transformers]")]
+    assert parsed is not None and parsed.paper.tags == ("Image Retrieval", "Transformers")
+
+
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
     # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
     parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))

@@ -1129,8 +1129,14 @@ class _Reader:
         if isinstance(value, str):
             bracketed = value.startswith("\uff3b") and value.endswith("\uff3d")  # ［A, B］, a CJK input method's
             parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value.strip("\uff3b\uff3d")) if p.strip()]
+            source = self.doc.folded.get(("tags",), "")
+            lines = [line.strip() for line in source.split("\n") if line.strip()]
+            if len(parts) == 1 and len(lines) > 1 and not source.startswith(("'", '"')):  # a list without its dashes
+                parts = lines
             self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"' + (
-                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else ""),
+                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else
+                      ": written one tag a line without the dashes of a list, which YAML joins into one line"
+                      if parts == lines else ""),
                       f"write tags: [{', '.join(parts)}]")
             # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
             return [re.sub(r"\s+", " ", part) for part in parts][:MAX_TAGS]
