@@ -943,6 +943,17 @@ def test_tags_written_one_a_line_without_dashes_are_one_error_with_the_list_as_t
     assert parsed is not None and parsed.paper.tags == ("Image Retrieval", "Transformers")
 
 
+@pytest.mark.parametrize("body, line", [("<!-- your summary here -->\n", 9), ("\n<!-- one\n two -->\n\n", 10)])
+def test_a_summary_that_is_only_an_html_comment_is_empty(body: str, line: int) -> None:
+    # a template's `<!-- … -->` left in place: the page showed no summary, and nothing was said
+    _parsed, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n" + body))
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (line, "warning", "empty-summary", ("the paper has no summary: its text is an HTML comment (<!-- … -->), which "
+         "is not shown"), "write two to four sentences in your own words in its place")]
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n<!-- a note -->\nCodes.\n"))
+    assert diagnostics == []
+
+
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
     # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
     parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))

@@ -824,6 +824,7 @@ class _Reader:
             self.misnamed.add(in_field)
         extra = self.extra()
         summary = body.strip("\n")
+        leading = len(body) - len(body.lstrip("\n"))
         if len(summary) > MAX_SUMMARY_CHARS:
             self.diagnostics.append(error(self.rel, self.closing + 2, 1, "summary-too-long",
                                           f"summary is {len(summary):,} characters; at most {MAX_SUMMARY_CHARS:,} are allowed",
@@ -845,7 +846,11 @@ class _Reader:
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
                                             "the paper has no summary",
                                             "after the closing '---', write two to four sentences in your own words"))
-        leading = len(body) - len(body.lstrip("\n"))
+        elif not re.sub(r"<!--.*?(-->|$)", "", summary, flags=re.DOTALL).strip():  # `<!-- your summary here -->`
+            self.diagnostics.append(warning(self.rel, self.closing + 2 + leading, 1, "empty-summary",
+                                            "the paper has no summary: its text is an HTML comment (<!-- … -->), "
+                                            "which is not shown",
+                                            "write two to four sentences in your own words in its place"))
         return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()),
                      name_splits=self.name_splits if authors else (), year=year or 0,
                      venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
