@@ -69,7 +69,7 @@ class TagIndex:
                 "one in taxonomy.yml with a description")
 
 
-_GENERIC_WORDS = frozenset({"learning", "hashing", "hash", "to", "based", "method", "retrieval", "search", "code", "and"})
+_GENERIC_WORDS = frozenset({"learning", "hashing", "hash", "to", "based", "method", "code", "and"})
 """Words that say nothing of which facet value a tag names: "Deep Learning", "Unsupervised Hashing" and "Binary Codes"
 name the facet values deep, unsupervised and binary."""
 
