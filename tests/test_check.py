@@ -134,6 +134,63 @@ def test_unknown_tag_suggests_the_closest(site: Site, capsys: pytest.CaptureFixt
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
+@pytest.mark.parametrize("tag, hint", [
+    ("Supervised", ('"Supervised" is a facet value, not a tag: remove the tag, and if it fits better, write family: '
+     "supervised in place of family: unsupervised")),
+    ("Unsupervised Hashing", "remove the tag: the paper gives it as a facet value, family: unsupervised"),
+    ("Text", '"Text" is a facet value, not a tag: remove the tag and write modality: [text]'),
+])
+def test_a_tag_that_names_a_facet_value_gets_the_facet_line_to_write(
+        tag: str, hint: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # newcomers list the method's kind among the tags; they were told to propose "Supervised" as a new tag
+    root = site({"papers/weiss2008spectral.md": paper(tags=f"[{tag}]")})
+    assert run(root, capsys=capsys) == (1, (f'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "{tag}" is not '
+                                        f"in taxonomy.yml\n  help: {hint}\n1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    taxonomy = MINIMAL_TAXONOMY + "  Kernel Methods:\n    description: Kernels.\n"
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(tags="[Kernel, Image Retrieval]")})
+    assert run(root, capsys=capsys) == (1, (
+        'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Kernel" is not in taxonomy.yml\n'
+        '  help: tags with the word "Kernel": "Kernel Methods"; if none fits, propose a new one in taxonomy.yml with '
+        "a description\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
+def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_its_spelling(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "neurips 2009" and "NeurIPS" were two venues of the papers page's filter, without a word
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/lee2009small.md": paper("Small Codes", "Ann Lee", 2009).replace("NeurIPS", "neurips 2009"),
+                 "papers/chen2010tiny.md": paper("Tiny Codes", "Bo Chen", 2010),
+                 "papers/dee2011short.md": paper("Short Codes", "Cy Dee", 2011).replace("venue: NeurIPS", "journal: tpami"),
+                 "papers/fox2011long.md": paper("Long Codes", "Di Fox", 2011).replace("NeurIPS", "TPAMI")})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/dee2011short.md:4:10: warning[venue-spelling]: venue "tpami" is written "TPAMI" by 1 other paper: the '
+        "papers page would list it as a venue of its own\n"
+        "  help: write journal: TPAMI\n"
+        'papers/lee2009small.md:4:8: warning[venue-spelling]: venue "neurips 2009" is written "NeurIPS" by 2 other '
+        "papers: the papers page would list it as a venue of its own\n"
+        "  help: write venue: NeurIPS (the year goes in year:)\n"
+        "0 error(s), 2 warning(s) in 2 files\n"))
+
+
+@pytest.mark.parametrize("extra, family, label, hint", [
+    ("", "Supervised hashing", "Supervised hashing", "write family: supervised"),
+    ("modality: [Pictures, text]\n", "unsupervised", "Pictures", "write modality: [image, text]"),
+])
+def test_a_facet_value_written_as_its_label_gets_its_id(
+        extra: str, family: str, label: str, hint: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the Taxonomy page shows labels ("Unsupervised learning to hash"); the fix was the list of every allowed id
+    taxonomy = MINIMAL_TAXONOMY.replace("{label: Supervised,", "{label: Supervised hashing,").replace(
+        "{label: Image,", "{label: Pictures,")
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(extra=extra, family=family)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1 and out.splitlines()[1] == f'  help: "{label}" is the label of a value, as the Taxonomy page ' \
+                                                f"shows it: {hint}"
+
+
 def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/torralba2009spectral.md": paper()})
@@ -144,6 +201,24 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
         "0 error(s), 1 warning(s) in 1 file\n")
     assert run(root, capsys=capsys) == (0, expected)
     assert run(root, "--strict", capsys=capsys) == (1, expected + STRICT)
+
+
+@pytest.mark.parametrize("authors, first, fixed", [
+    ("Weiss Y., Torralba A.", "Weiss Y.", "Y. Weiss, A. Torralba"),
+    ("Weiss Y, Antonio Torralba", "Weiss Y", "Y Weiss, Antonio Torralba"),
+    ("WEISS Yair, TORRALBA Antonio", "WEISS Yair", "Yair WEISS, Antonio TORRALBA"),
+])
+def test_names_written_family_name_first_get_them_first_name_first_not_a_rename(
+        authors: str, first: str, fixed: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fix was to rename the file to y2008spectral.md (yair2008spectral.md), after a given name
+    root = site({"papers/weiss2008spectral.md": paper(authors=authors)})
+    assert run(root, capsys=capsys) == (0, (
+        f'papers/weiss2008spectral.md:3:10: warning[key-mismatch]: file name "weiss2008spectral" does not match the '
+        f'first author "{first}" of the front matter\n'
+        f'  help: the names look written family name first ("{first}"): write them first name first, authors: {fixed}\n'
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    (root / "papers/weiss2008spectral.md").write_text(paper(authors=fixed), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
 def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
@@ -491,6 +566,18 @@ def test_a_closing_dashes_line_under_the_summary_is_a_warning(site: Site, capsys
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize("name", ["lee2009small.MD", "lee2009small.md.txt", "lee2009small", "lee2009small.yml"])
+def test_a_paper_saved_under_another_ending_gets_its_name_with_md(
+        name: str, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Notepad saves "lee2009small.md" as lee2009small.md.txt; the fix was "rename it to <key>.md"
+    root = site({"papers/weiss2008spectral.md": paper(), f"papers/{name}": paper("Small Codes", "Ann Lee", 2009)})
+    assert run(root, capsys=capsys) == (1, (f"papers/{name}: error[not-a-paper]: {name} is not a paper file\n"
+                                           "  help: paper files end in .md; rename it to lee2009small.md or move it out "
+                                           "of papers/\n1 error(s), 0 warning(s) in 1 file\n"))
+    (root / "papers" / name).rename(root / "papers/lee2009small.md")
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": "", "papers/.keep": "",
@@ -593,6 +680,16 @@ def test_check_paths_outside_the_papers_folder_is_a_usage_error(
         f"l2h: error: {root / 'draft.md'} is not in the papers folder papers/; move the paper there, then check it\n")
     assert main(["check", "--root", str(root), str(root / "papers/missing.md")]) == 2
     assert capsys.readouterr().err == f"l2h: error: {root / 'papers/missing.md'} does not exist\n"
+
+
+@pytest.mark.parametrize("given", ["weiss2008spectral.md", "weiss2008spectral", "papers/weiss2008spectral"])
+def test_check_of_a_paper_named_without_its_folder_or_ending_names_the_file_meant(
+        given: str, site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site({"papers/weiss2008spectral.md": paper()})
+    monkeypatch.chdir(root)
+    assert main(["check", given]) == 2
+    assert capsys.readouterr().err == (f"l2h: error: {given} does not exist; did you mean "
+                                       "papers/weiss2008spectral.md?\n")
 
 
 def test_github_format_escapes_percent_cr_and_lf_and_writes_the_step_summary(
@@ -758,7 +855,6 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
 
 def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import MINIMAL_TAXONOMY
     taxonomy = MINIMAL_TAXONOMY + "  Image\u200bRetrieval:\n    description: Again.\n    aliases: [\"Im\u202eages\"]\n"
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
     code, out = run(root, capsys=capsys)

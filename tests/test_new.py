@@ -352,6 +352,36 @@ def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 
 
+def test_a_tag_that_names_a_facet_value_is_told_as_the_facet_flag_to_give(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--tag", "Supervised",
+               "--tag", "Text", "--tag", "Unsupervised", "--facet", "modality=image", "--facet", "family=unsupervised",
+               "--no-fetch") == 1
+    assert capsys.readouterr() == ("", (
+        '--tag: error[unknown-tag]: tag "Supervised" is not in taxonomy.yml\n'
+        '  help: "Supervised" is a facet value, not a tag: leave out this --tag, and if it fits better, give '
+        "--facet family=supervised in place of --facet family=unsupervised\n"
+        '--tag: error[unknown-tag]: tag "Text" is not in taxonomy.yml\n'
+        '  help: "Text" is a facet value, not a tag: leave out this --tag and give --facet modality=text\n'
+        '--tag: error[unknown-tag]: tag "Unsupervised" is not in taxonomy.yml\n'
+        "  help: leave out this --tag: the paper gives it as a facet value, --facet family=unsupervised\n"
+        "l2h: nothing written: 3 error(s); fix them and run `l2h new` again\n"))
+    # followed: the file is written, with both values of the list
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--tag", "Image Retrieval",
+               "--facet", "modality=image", "--facet", "family=supervised", "--facet", "modality=text",
+               "--no-fetch") == 0
+    assert "modality: [image, text]\n" in (root / "papers/lee2008small.md").read_text(encoding="utf-8")
+
+
+def test_a_year_of_two_digits_is_told_as_the_flag_with_four(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # it was also a key-form error of no file, ": error[key-form]: file name "lee19small" …", for the key l2h new made
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "19", "--no-fetch") == 1
+    assert capsys.readouterr().err == ("--year: error[year-range]: year 19 is before 1900\n  help: give --year 2019\n"
+                                       "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+
+
 def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is_written(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """What `l2h check` would say of the paper beside its errors (a warning, a note) is said at once, not after

@@ -172,6 +172,28 @@ def test_an_apostrophe_within_typographic_quotes_keeps_them_an_error() -> None:
     assert [(d.code, d.hint) for d in diagnostics] == [("typographic-quotes", 'write it in straight quotes: "Don’t Hash"')]
 
 
+@pytest.mark.parametrize("line, column, name", [
+    ("authors: “Alexis Joly”, “Olivier Buisson”", 10, "“Alexis Joly”"),
+    ("authors: Alexis Joly, “Olivier Buisson”", 23, "“Olivier Buisson”"),
+    ("authors: Alexis Joly, ‘Olivier Buisson’", 23, "‘Olivier Buisson’"),
+])
+def test_names_in_typographic_quotes_in_a_line_of_names_are_an_error(line: str, column: int, name: str) -> None:
+    """Each name of the line is quoted, not the line: YAML read the quotes as part of the names (they were shown so)."""
+    parsed, diagnostics = parse(f"---\ntitle: T\n{line}\nyear: 2000\ntags: [X]\n---\nS\n", "joly2000t.md")
+    assert parsed is not None and not parsed.complete
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (3, column, "typographic-quotes", f"author {name} is in typographic quotes, which are kept as part of the name in "
+         + "a line of names", "write the names without quotes: authors: Alexis Joly, Olivier Buisson")]
+
+
+def test_a_list_of_names_all_in_typographic_quotes_is_not_also_empty() -> None:
+    _, diagnostics = parse("---\ntitle: T\nauthors: [“Alexis Joly”, “Olivier Buisson”]\nyear: 2000\n"
+                           "tags: [X]\n---\nS\n", "joly2000t.md")
+    assert [(d.line, d.column, d.code, d.hint) for d in diagnostics] == [
+        (3, 11, "typographic-quotes", 'write it in straight quotes: "Alexis Joly"'),
+        (3, 26, "typographic-quotes", 'write it in straight quotes: "Olivier Buisson"')]
+
+
 @pytest.mark.parametrize("before, message, hint", [
     ("\n", "file does not start with front matter: a blank line comes before the '---' on line 2",
      "delete the line above it, so that the file starts with '---'"),
@@ -530,9 +552,15 @@ def test_invisible_characters_in_text_fields_are_errors_that_name_them(
     ("33:39", "year must be written in plain digits, got 33:39 (YAML reads it as the number 2019)",
      "write the four-digit year in plain digits, e.g. year: 2008"),
     ("true", "year must be a whole number, got a true/false value (true)", "write the four-digit year, e.g. year: 2008"),
-    ("2019-05-01", "year must be a whole number, got a date (2019-05-01)", "write the four-digit year, e.g. year: 2008"),
+    ("2019-05-01", "year must be a whole number, got a date (2019-05-01)", "write the year alone: year: 2019"),
     ("", "year must be a whole number, got an empty value", "write the four-digit year, e.g. year: 2008"),
-    ("[2019]", "year must be a whole number, got a list", "write the four-digit year, e.g. year: 2008"),
+    ("[2019]", "year must be a whole number, got a list", "write the year alone: year: 2019"),
+    ("June 2019", 'year must be a whole number, got the text "June 2019"', "write the year alone: year: 2019"),
+    ("CVPR 2019", 'year must be a whole number, got the text "CVPR 2019"', "write the year alone: year: 2019"),
+    ("2019.0", "year must be a whole number, got the number 2019.0", "write the year alone: year: 2019"),
+    ("2019a", 'year must be a whole number, got the text "2019a"', ("write the year alone: year: 2019 (a letter that "
+     "tells two papers of one year apart goes at the end of the file name, as in weiss2008spectralb.md)")),
+    ("2018-2019", 'year must be a whole number, got the text "2018-2019"', "write the four-digit year, e.g. year: 2008"),
     ('"2019"', 'year must be a whole number, got the text "2019"', "write the year as a number without quotes: year: 2019"),
     ("02015", "year must be written in plain digits, got 02015 (YAML reads it as the number 1037)",
      "write year: 2015"),
@@ -541,6 +569,14 @@ def test_a_year_not_written_in_plain_digits_is_an_error_in_plain_words(year: str
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(4, "wrong-type", message, hint)]
     assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("year, hint", [("19", "write all four digits: year: 2019"),
+                                        ("98", "write all four digits: year: 1998"),
+                                        ("1850", "write the year the paper was published")])
+def test_a_year_before_1900_of_two_digits_gets_its_four(year: str, hint: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
+    assert [(d.code, d.message, d.hint) for d in diagnostics] == [("year-range", f"year {year} is before 1900", hint)]
 
 
 @pytest.mark.parametrize("arxiv, why", [
@@ -721,6 +757,24 @@ def test_authors_in_bullets_are_not_read_as_one_author() -> None:
     assert parsed is not None and parsed.paper.authors == ("Ann Lee", "Bo Chen")
 
 
+@pytest.mark.parametrize("rule", ["----", " ---", "--", "-----  "])
+def test_a_closing_line_of_other_hyphens_is_blamed_on_its_line(rule: str) -> None:
+    # it was "never closed", at line 1, beside a line the contributor had written as the closing one
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS", f"\n{rule}\nS"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (8, 1, "unclosed-front-matter", (f"front matter opened on line 1 is never closed: line 8, '{rule}', is not the "
+         "closing line, which is three hyphens alone"), "write line 8 as '---'")]
+    parsed, diagnostics = parse(paper_with(5, FIELDS[5]))  # as told
+    assert diagnostics == [] and parsed is not None
+
+
+def test_a_missing_closing_line_is_blamed_on_the_first_line_of_the_summary() -> None:
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("\n---\nS\n", "\n\nCodes from the data, in short.\n"))
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (9, "unclosed-front-matter", "front matter opened on line 1 is never closed: line 9 reads as the summary",
+         "add a line '---' above line 9, after the last field")]
+
+
 def test_dashes_and_bullets_within_a_value_are_text() -> None:
     parsed, diagnostics = parse(paper_with(0, "title: Hashing \u2013 a survey \u2022 2020"))
     assert diagnostics == [] and parsed is not None
@@ -780,6 +834,124 @@ def test_a_summary_written_as_a_field_is_one_warning_at_its_line(field: str) -> 
          f"move its text below the closing '---', without '{field}:': the summary is the text after the front matter")]
     parsed, diagnostics = parse(text + "A summary.\n")  # with one below, the field is an unknown one
     assert [d.code for d in diagnostics] == ["unknown-field"]
+
+
+@pytest.mark.parametrize("lines, at, message, hint", [
+    (["authors: [Ann Lee and Bo Chen, Cy Dee]"], (3, 11), ('author "Ann Lee and Bo Chen" is 2 names joined by "and", '
+     "which l2h reads as one in a list"), ('write each name as an item of its own: authors: [Ann Lee, Bo Chen, Cy Dee] '
+     '(if it is one name, an organisation\'s, write it in braces: "{Ann Lee and Bo Chen}")')),
+    (["authors:", "  - Cy Dee", "  - Ann Lee & Bo Chen"], (5, 5), ('author "Ann Lee & Bo Chen" is 2 names joined by '
+     '"&", which l2h reads as one in a list'), ("write each name as an item of its own: authors: [Cy Dee, Ann Lee, Bo "
+     'Chen] (if it is one name, an organisation\'s, write it in braces: "{Ann Lee & Bo Chen}")')),
+    (["authors: Ann Lee", "  Bo Chen", "  Cy Dee"], (3, 10), ('authors are written one name a line, which YAML joins '
+     'into one name, "Ann Lee Bo Chen Cy Dee"'), ("write them on one line, separated by commas: authors: Ann Lee, Bo "
+     "Chen, Cy Dee")),
+])
+def test_two_names_read_as_one_person_are_an_error_with_the_list_to_write(
+        lines: list[str], at: tuple[int, int], message: str, hint: str) -> None:
+    # each was one author, and only the key's author was said to differ, with a file name made of the wrong word
+    parsed, diagnostics = parse(paper_with(1, *lines), "lee2020deep.md")
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (*at, "author-two-names", message, hint)]
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("lines", [["authors: Ann Lee,", "  Bo Chen"], ["authors: Ann", "  Lee"],
+                                   ['authors: ["{Lee and Chen}", Cy Dee]']])
+def test_names_wrapped_after_a_comma_or_in_braces_are_read(lines: list[str]) -> None:
+    parsed, diagnostics = parse(paper_with(1, *lines), "lee2020deep.md")
+    assert diagnostics == [] and parsed is not None
+
+
+@pytest.mark.parametrize("links, field, hint", [
+    ("", "code", ("move it into links: write 'links:' on a line of its own, then '  - name: Code' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links:\n  - name: PDF\n    url: https://a.org/p.pdf\n", "url",
+     "move it into links (line 5): write '  - name: Link' and, below it, '    url: https://github.com/a/b'"),
+    ("links:\n- name: PDF\n  url: https://a.org/p.pdf\n", "github",
+     "move it into links (line 5): write '- name: Code' and, below it, '  url: https://github.com/a/b'"),
+    ("links: []\n", "pdf", ("move it into links: write line 5 as 'links:' alone, then '  - name: PDF' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links: [{name: PDF, url: 'https://a.org/p.pdf'}]\n", "code",
+     "move it into the list of links on line 5: add {name: Code, url: https://github.com/a/b}"),
+])
+def test_a_link_given_as_a_field_of_its_own_is_told_to_move_into_links(links: str, field: str, hint: str) -> None:
+    # `code: https://…` was told 'did you mean "codes"?', the facet, which takes no address
+    text = f"---\ntitle: T\nauthors: A B\nyear: 2000\n{links}{field}: https://github.com/a/b\n---\nS\n"
+    parsed, diagnostics = parse(text.replace("\n---\n", "\ntags: [X]\n---\n"))
+    assert parsed is not None
+    assert [(d.code, d.message, d.hint) for d in diagnostics] == [
+        ("unknown-field", f'unknown field "{field}" is ignored', hint)]
+
+
+@pytest.mark.parametrize("links, at, message, hint", [
+    ("links:\n  name: Code\n  url: https://github.com/a/b\n", (6, 3), ("links must be a list of name/url pairs, got a "
+     "mapping"), ("write each link as an item of the list, below the line 'links:': '  - name: Code' and, below it, "
+     "'    url: https://github.com/a/b'")),
+    ("links:\n  Code: https://github.com/a/b\n  PDF: https://a.org/p.pdf\n", (6, 3), ("links must be a list of name/url "
+     "pairs, got a mapping"), ("write each link as an item of the list, below the line 'links:': '  - name: Code' and, "
+     "below it, '    url: https://github.com/a/b'; '  - name: PDF' and, below it, '    url: https://a.org/p.pdf'")),
+    ("links: https://github.com/a/b\n", (5, 8), ('links must be a list of name/url pairs, got the text '
+     '"https://github.com/a/b"'), ("write line 5 as 'links:' alone, and each link as an item of the list below it: "
+     "'  - name: Link' and, below it, '    url: https://github.com/a/b'")),
+    ("links:\n- Code: https://github.com/a/b\n", (6, 3), "each entry of links needs a name and a url",
+     "write '- name: Code' and, below it, '  url: https://github.com/a/b'"),
+])
+def test_links_not_written_as_a_list_of_names_and_urls_get_the_entries_to_write(
+        links: str, at: tuple[int, int], message: str, hint: str) -> None:
+    # the fix was the same example for every one, with '\\n' where its lines break
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\n{links}tags: [X]\n---\nS\n")
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [(*at, "wrong-type", message, hint)]
+
+
+@pytest.mark.parametrize("url, hint", [("github.com/a/b", "write url: https://github.com/a/b"),
+                                       ("//www.a.org", "write url: https://www.a.org"),
+                                       ("/a/b", "give the full https:// address of the page")])
+def test_a_link_without_its_scheme_gets_the_address_with_it(url: str, hint: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
+                           "tags: [X]\n---\nS\n")
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, "unsafe-url", f'link "{url}" is rejected: it is not an absolute http(s) URL', hint)]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("keywords: [X]", (5, "warning", "no-tags", 'the paper has no tags: the field "keywords" is not read as tags',
+                       "write tags: instead of keywords:")),
+    ("booktitle: CVPR", (5, "warning", "unknown-field", 'unknown field "booktitle" is ignored', 'did you mean "venue"?')),
+])
+def test_a_field_another_tool_names_so_gets_the_name_l2h_reads(line: str, expected: tuple[object, ...]) -> None:
+    # BibTeX's and blogs' names for tags and venue were "remove it"
+    tags = "" if line.startswith("keywords") else "tags: [X]\n"
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\n{line}\n{tags}---\nS\n")
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [expected]
+
+
+def test_a_link_moved_into_links_as_told_is_read() -> None:
+    for written in ("links:\n  - name: Code\n    url: https://github.com/a/b\n",
+                    "links:\n- name: PDF\n  url: https://a.org/p.pdf\n- name: Code\n  url: https://github.com/a/b\n"):
+        parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{written}---\nS\n")
+        assert diagnostics == [] and parsed is not None
+        assert parsed.paper.links[-1].name == "Code" and parsed.paper.links[-1].url == "https://github.com/a/b"
+
+
+def test_tags_written_one_a_line_without_dashes_are_one_error_with_the_list_as_the_fix() -> None:
+    # the fix was tags: [X Y], one tag, and "X Y" was said to be no tag of the taxonomy
+    parsed, diagnostics = parse(paper_with(4, "tags:", "  Image Retrieval", "  Transformers"))
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, 3, "wrong-type", ('tags must be a list, got the text "Image Retrieval Transformers": written one tag a line '
+         "without the dashes of a list, which YAML joins into one line"), "write tags: [Image Retrieval, Transformers]")]
+    assert parsed is not None and parsed.paper.tags == ("Image Retrieval", "Transformers")
+
+
+@pytest.mark.parametrize("body, line", [("<!-- your summary here -->\n", 9), ("\n<!-- one\n two -->\n\n", 10)])
+def test_a_summary_that_is_only_an_html_comment_is_empty(body: str, line: int) -> None:
+    # a template's `<!-- … -->` left in place: the page showed no summary, and nothing was said
+    _parsed, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n" + body))
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (line, "warning", "empty-summary", ("the paper has no summary: its text is an HTML comment (<!-- … -->), which "
+         "is not shown"), "write two to four sentences in your own words in its place")]
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n<!-- a note -->\nCodes.\n"))
+    assert diagnostics == []
 
 
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
-from l2h_site.model import SourceFile
+from l2h_site.model import KEY_FORM, SourceFile
 from l2h_site.vcs import git_tracked
 
 PAPER_SUFFIXES = (".md", ".markdown")
@@ -94,8 +94,10 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                 continue
             stem, dot, suffix = entry.name.rpartition(".")
             if not dot or f".{suffix}" not in PAPER_SUFFIXES:
+                key = _key_meant(entry.name)
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
-                                         f"paper files end in .md; rename it to <key>.md or move it out of {rel_dir}/"))
+                                         f"paper files end in .md; rename it to {key or '<key>'}.md or move it out of "
+                                         f"{rel_dir}/"))
                 continue
             if is_readme(stem):  # notes for the folder's readers: no paper, and not the front matter's fault
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is in {rel_dir}/, where every "
@@ -109,6 +111,13 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
                                    f"add a paper as {rel_dir}/<key>.md (see CONTRIBUTING.md), or set papers_dir "
                                    "in l2h.yml if the papers are elsewhere"))
     return sources, junk_severity(diagnostics, root)
+
+
+def _key_meant(name: str) -> str | None:
+    """The key of a paper file saved under another ending (joly2011random.MD, joly2011random, Notepad's
+    joly2011random.md.txt), or None."""
+    stem = re.sub(r"(\.(md|markdown))?(\.[A-Za-z]+)?$", "", name.removesuffix(".txt"), flags=re.IGNORECASE)
+    return stem if KEY_FORM.match(stem) else None
 
 
 JUNK = frozenset({"editor-file", "os-file"})

@@ -19,7 +19,7 @@ from l2h_site.build import CheckResult, check_site
 from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
-from l2h_site.model import Facet, FacetValue, Paper, SourceFile, Taxonomy
+from l2h_site.model import KEY_FORM, Facet, FacetValue, Paper, SourceFile, Taxonomy
 from l2h_site.new import (
     PaperIndex,
     draft_key,
@@ -32,7 +32,7 @@ from l2h_site.new import (
 )
 from l2h_site.parse import parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
-from l2h_site.validate import KEY_FORM, check_distinct_from, check_former_keys
+from l2h_site.validate import check_distinct_from, check_former_keys
 from l2h_site.yamlsafe import load_yaml_file
 
 HELP = "import papers from a BibTeX file or from a Jekyll review's _publications/ folder"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -50,6 +51,10 @@ class Config:
     def path(self, relative: str) -> Path:
         """Resolve a configured path against the site root."""
         return (self.root / relative).resolve()
+
+
+KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
+"""The form of a paper's key, its file name: <firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
 
 
 @dataclass(frozen=True)

@@ -368,6 +368,10 @@ _SCALAR_FLAGS = frozenset({"title", "year", "venue", "arxiv", "doi"})
 """The fields that one flag gives whole, so that a hint writing the field can be said as the flag."""
 
 
+_FACET_LINE = re.compile(r"(?:(?<=write )|(?<=value, )|(?<= or )|(?<=place of ))([a-z][\w-]*): (\[([^\]]*)\]|[\w-]+)")
+"""A facet's line in a hint of validate.facet_value_hint (family: supervised, modality: [image, text])."""
+
+
 def flag_hint(hint: str, name: str, flag: str) -> str:
     """Say a hint that tells how to write a field of the file (`write arxiv: "1509.02897"`) as the flag that gave
     it (`give --arxiv 1509.02897`), for the contributor typed the flag, not the file."""
@@ -381,12 +385,16 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return f"use an ASCII comma followed by a space: give {flag} {shlex.quote(names)}"
     if flag == "--facet":  # facet-single: "keep the one value that fits best: family: supervised"
         return re.sub(rf": {re.escape(name)}: (.+)$", lambda m: f": --facet {shlex.quote(f'{name}={m.group(1)}')}", hint)
+    if flag == "--tag" and "remove the tag" in hint:  # unknown-tag, a facet value: said with --facet, which adds
+        # a value to a list (the hint's list ends with the value meant, after those the paper gives)
+        return _FACET_LINE.sub(lambda m: "--facet " + shlex.quote(f"{m.group(1)}={(m.group(3) or m.group(2)).split(', ')[-1]}"),
+                               hint.replace("remove the tag", "leave out this --tag")).replace("write --facet", "give --facet")
     tag = re.fullmatch(r'write "([^"]+)"(.*)', hint) if flag == "--tag" else None
     if tag:  # tag-drift, tag-alias
         return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
-    written = re.fullmatch(rf"write (?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
+    written = re.fullmatch(rf"write (?:[^:]+: )?(?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
     if written:
         value = written.group(1)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # YAML's quotes: the shell needs its own
@@ -532,6 +540,8 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
         name = _field_at(lines, d.line)
         if d.code == "placeholder" and name in {"tags", "summary", *facet_ids}:
             continue
+        if d.code == "key-form" and any(other.code == "year-range" for other in diagnostics):
+            continue  # the key l2h new made of a year of two digits: the year's error says it
         if d.code == "authors-split-pairs":  # l2h does not write, itself, a list it would warn of
             d = dataclasses.replace(d, severity="error")
         flag = "--facet" if name in facet_ids else _FLAGS.get(name, "")

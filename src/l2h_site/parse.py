@@ -193,9 +193,7 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
             "start the file with a line '---', then the fields (title: …), then another '---'")]
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
-        return None, diagnostics + [error(
-            rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
-            "add a line '---' after the last field, before the summary")]
+        return None, diagnostics + [_unclosed(rel, lines)]
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
     prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
     if prose is not None:  # the '---' taken for the closing one is further down, in the summary
@@ -242,6 +240,9 @@ _PROSE = re.compile(r"[^\W_][^:#]*\s\S+\s[^:#]*")
 """A line of words with no ':' or '#', as a summary has and a front-matter field never."""
 
 
+_FIELD_SYNONYMS = {"keywords": "tags", "keyword": "tags", "topics": "tags", "categories": "tags",
+                   "booktitle": "venue", "publisher": "venue", "published": "venue", "date": "year"}
+"""Fields other tools write (BibTeX's booktitle and keywords, a blog's categories) for a field of l2h."""
 _SUMMARY_FIELDS = ("summary", "abstract", "description")
 """Fields other generators read a summary from, which l2h reads from the text after the front matter."""
 _SEPARATOR_NAMES = {"\uff0c": "a full-width comma", "\u3001": "an ideographic comma", "\uff1b": "a full-width semicolon"}
@@ -250,6 +251,27 @@ _FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
 """A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
 _DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.join(DASH_NAMES)}-]*")
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
+
+
+_NEAR_RULE = re.compile(r"\s*-{2,}\s*")
+"""A line of hyphens alone that is not the closing '---' line (`----`, `--`, ` ---`): meant as it."""
+
+
+def _unclosed(rel: str, lines: list[str]) -> Diagnostic:
+    """The error of a front matter with no closing '---' line: at the line meant as it (`----`, ` ---`), or at the first
+    line of the summary, where the '---' is missing, when they can be told."""
+    meant = next((i for i in range(1, len(lines)) if _NEAR_RULE.fullmatch(lines[i])), None)
+    if meant is not None:
+        return error(rel, meant + 1, 1, "unclosed-front-matter",
+                     f"front matter opened on line 1 is never closed: line {meant + 1}, '{lines[meant]}', is not the "
+                     "closing line, which is three hyphens alone", f"write line {meant + 1} as '---'")
+    prose = _summary_in_front_matter(lines, len(lines))
+    if prose is not None:
+        return error(rel, prose + 1, 1, "unclosed-front-matter",
+                     f"front matter opened on line 1 is never closed: line {prose + 1} reads as the summary",
+                     f"add a line '---' above line {prose + 1}, after the last field")
+    return error(rel, 1, 1, "unclosed-front-matter", "front matter opened on line 1 is never closed",
+                 "add a line '---' after the last field, before the summary")
 
 
 def _summary_in_front_matter(lines: list[str], closing: int) -> int | None:
@@ -543,6 +565,37 @@ def _pairs_between(items: Sequence[str], start: int, stop: int, kind: Callable[[
     return pairs
 
 
+def _link_entries(value: object, indent: str) -> list[str]:
+    """The entries of links to write for what was written instead: a mapping of one link ({name: Code, url: …}), of
+    names to addresses ({Code: https://…}), an address alone, a list of these; else the form of one."""
+    if isinstance(value, dict) and "url" in value:
+        pairs = [(value.get("name", "Link"), value["url"])]
+    elif isinstance(value, dict) and value and all(isinstance(url, str) and is_web_address(url) for url in value.values()):
+        pairs = list(value.items())
+    elif isinstance(value, str) and is_web_address(value):
+        pairs = [("Link", value.strip())]
+    elif isinstance(value, list) and value:
+        return [entry for item in value for entry in _link_entries(item, indent)]
+    else:
+        pairs = [("Code", "https://…")]
+    return [f"'{indent}- name: {label}' and, below it, '{indent}  url: {url}'" for label, url in pairs]
+
+
+def _year_within(value: object) -> int | None:
+    """The one year a value that is not a year holds (2011a, June 2011, CVPR 2011, 2011.0, the date 2011-06-20), or None."""
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", str(value))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _items_split(items: Sequence[object], index: int, names: Sequence[str]) -> list[str]:
+    """The items of a list of authors as a flow list's, the one at index split into names."""
+    return [flow_item(str(n)) for at, item in enumerate(items) for n in (names if at == index else [item])]
+
+
 def flow_item(name: str, quote: bool = False) -> str:
     """Write a name as an item of a YAML [flow list], in double quotes if it needs them or quote says so."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if quote or _FLOW_SPECIAL.search(name) else name
@@ -612,6 +665,11 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def is_web_address(text: str) -> bool:
+    """Tell whether text is one http(s) address that l2h would accept as a link."""
+    return text.strip().lower().startswith(("https://", "http://")) and check_url(text.strip()) is None
+
+
 def without_userinfo(url: str) -> str:
     """Return url without the user name and password before its host name."""
     parts = urlsplit(url)
@@ -677,8 +735,8 @@ class _Reader:
         self.unread.add(name)
         known = sorted(KNOWN_FIELDS | self.facet_ids)
         meant = {name, "author"} if name == "authors" else {name}  # "Authors" is as like "author" as "authors"
-        written = next((k for k in self.data if isinstance(k, str) and k not in known and closest(k, known) in meant),
-                       None)
+        written = next((k for k in self.data if isinstance(k, str) and k not in known and (
+            closest(k, known) in meant or _FIELD_SYNONYMS.get(k.lower()) in meant)), None)
         if written is not None:  # the line is there, under a name l2h does not read
             self.misnamed.add(written)
             line, column = self.at((written,), key=True)
@@ -766,6 +824,7 @@ class _Reader:
             self.misnamed.add(in_field)
         extra = self.extra()
         summary = body.strip("\n")
+        leading = len(body) - len(body.lstrip("\n"))
         if len(summary) > MAX_SUMMARY_CHARS:
             self.diagnostics.append(error(self.rel, self.closing + 2, 1, "summary-too-long",
                                           f"summary is {len(summary):,} characters; at most {MAX_SUMMARY_CHARS:,} are allowed",
@@ -787,7 +846,11 @@ class _Reader:
             self.diagnostics.append(warning(self.rel, self.closing + 1, 1, "empty-summary",
                                             "the paper has no summary",
                                             "after the closing '---', write two to four sentences in your own words"))
-        leading = len(body) - len(body.lstrip("\n"))
+        elif not re.sub(r"<!--.*?(-->|$)", "", summary, flags=re.DOTALL).strip():  # `<!-- your summary here -->`
+            self.diagnostics.append(warning(self.rel, self.closing + 2 + leading, 1, "empty-summary",
+                                            "the paper has no summary: its text is an HTML comment (<!-- … -->), "
+                                            "which is not shown",
+                                            "write two to four sentences in your own words in its place"))
         return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()),
                      name_splits=self.name_splits if authors else (), year=year or 0,
                      venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
@@ -826,6 +889,14 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
+            source = self.doc.folded.get((name,), "")
+            lines = [line.strip() for line in source.split("\n") if line.strip()]
+            if len(lines) > 1 and not source.startswith(("'", '"')) and all(  # a list written without its dashes
+                    len(line.split()) > 1 and not re.search(r"[,;&]|\band\b", line) for line in lines):
+                self.fail((name,), "author-two-names", f'{name} are written one name a line, which YAML joins into one '
+                          f'name, "{clip(text)}"', f"write them on one line, separated by commas: {name}: "
+                          + ", ".join(lines))
+                return lines
             separated = _FULL_WIDTH_SEPARATOR.search(text) is not None
             if separated:  # one name for l2h: the names are read as they were meant, never as "Last, First" pairs
                 text = self.full_width_separators((name,), "authors", text)
@@ -840,11 +911,17 @@ class _Reader:
                           f"write each name first name first, as a YAML list: {name}: "
                           f"[{', '.join(quoted_item(unbraced_item(n)) for n in flipped)}]")
                 return flipped
-            in_quotes = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
-            if in_quotes:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
-                self.fail((name,), "wrong-type", f"author {in_quotes[0]} is in quotes, which are kept as part of the "
-                          "name in a line of names", f"write the names without quotes: {name}: "
-                          + ", ".join(n[1:-1] if n in in_quotes else n for n in names))
+            straight = [n for n in names if re.fullmatch(r"""(["']).+\1""", n)]
+            curly = [n for n in names if TYPOGRAPHIC_QUOTES.match(n)]
+            if straight or curly:  # `authors: Yair Weiss, "Antonio Torralba"`: in one line of names, quotes are part of a name
+                unquoted = ", ".join(n[1:-1] if n in straight else without_typographic_quotes(n) for n in names)
+                if straight:
+                    self.fail((name,), "wrong-type", f"author {straight[0]} is in quotes, which are kept as part of "
+                              "the name in a line of names", f"write the names without quotes: {name}: {unquoted}")
+                else:  # “Antonio Torralba”, pasted from a word processor: no quotes at all for YAML
+                    self.fail((name,), "typographic-quotes", f"author {curly[0]} is in typographic quotes, which are "
+                              "kept as part of the name in a line of names",
+                              f"write the names without quotes: {name}: {unquoted}", character=curly[0][0])
             if "{" in text or "}" in text:
                 self.fail((name,), "author-braces", f'{name} "{clip(text)}" hold braces; they group words of a family '
                           'name only in a name written "Family, Given", or a whole name, as an item of a YAML list of '
@@ -855,6 +932,7 @@ class _Reader:
             quoted: list[bool] = []
             written: list[tuple[str, int]] = []  # each name and its item, in order
             blank: list[int] = []  # items left empty (a `-` line, `""`): an error where other names are given
+            told = False  # an item was unreadable, and said so: the list is not empty, its names are miswritten
             for i, item in enumerate(value):
                 group = _braces_read_as_mapping(item)
                 if group is not None:  # [{De la Torre}, Fernando]: YAML reads the braces as a mapping
@@ -865,14 +943,24 @@ class _Reader:
                     self.fail((name, i), "author-braces", f'author "{{{group}}}" is read by YAML as a mapping, for '
                               "it starts with a brace", "quote the item: " + quoted_item(
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
+                    told = True
                     continue
                 text = self.string((name, i), item, "author")
+                told = told or text is None
                 if text is not None and not text.strip():
                     blank.append(i)
                 elif text is not None:
                     # an item after a serial comma may keep its "and" ([A, B, and C], "- and C"): it is no part of the name
                     whole = _LEADING_AND.sub("", re.sub(r"\s+", " ", text).strip())
                     found = [n for n in (split_authors(text) if ";" in text else [whole]) if n]
+                    joined = split_authors(whole) if "," not in whole and ";" not in text else []
+                    if len(joined) > 1:  # "Alexis Joly and Olivier Buisson": read as one person
+                        joiner = "and" if re.search(r"\sand\s", whole, re.IGNORECASE) else "&"
+                        self.fail((name, i), "author-two-names", f'author "{whole}" is {len(joined)} names joined by '
+                                  f'"{joiner}", which l2h reads as one in a list', "write each name as an item of its "
+                                  f"own: {name}: [{', '.join(_items_split(value, i, joined))}] (if it is one name, an "
+                                  f"organisation's, write it in braces: {quoted_item('{' + whole + '}')})")
+                        found = joined
                     names.extend(found)
                     written.extend((n, i) for n in found)
                     # names a ';' separates within an item are whole names by intent, as quoted ones are, and so
@@ -901,7 +989,8 @@ class _Reader:
         items = [i for n, (_, i) in zip(names, written) if n] if isinstance(value, list) else []
         names = [n for n in names if n]
         if not names:
-            self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
+            if not (isinstance(value, list) and told):
+                self.fail((name,), "empty-field", f"{name} is empty", "list every author, comma-separated, as published")
             return None
         if len(names) > MAX_AUTHORS:
             self.fail((name,), "field-too-long", f"{len(names)} authors; at most {MAX_AUTHORS} are allowed",
@@ -983,9 +1072,13 @@ class _Reader:
             return None
         value = self.data["year"]
         if isinstance(value, bool) or not isinstance(value, int):
+            within = _year_within(value)
             hint = (f"write the year as a number without quotes: year: {int(value)}"
-                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip())
-                    else "write the four-digit year, e.g. year: 2008")
+                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip()) else
+                    f"write the year alone: year: {within}" + (
+                        " (a letter that tells two papers of one year apart goes at the end of the file name, as in "
+                        "weiss2008spectralb.md)" if re.search(r"\d{4}[a-z]\b", str(value)) else "") if within else
+                    "write the four-digit year, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be a whole number, got {describe_value(value)}", hint)
             return None
         raw = self.doc.raw.get(("year",), str(value))
@@ -997,7 +1090,9 @@ class _Reader:
                       f"(YAML reads it as the number {value})", hint)
             return None
         if value < 1900:
+            century = 2000 if 2000 + value <= dt.date.today().year + 1 else 1900
             self.fail(("year",), "year-range", f"year {value} is before 1900",
+                      f"write all four digits: year: {century + value}" if 0 <= value < 100 else
                       "write the year the paper was published")
             return None
         if value > dt.date.today().year + 1:
@@ -1039,8 +1134,14 @@ class _Reader:
         if isinstance(value, str):
             bracketed = value.startswith("\uff3b") and value.endswith("\uff3d")  # ［A, B］, a CJK input method's
             parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value.strip("\uff3b\uff3d")) if p.strip()]
+            source = self.doc.folded.get(("tags",), "")
+            lines = [line.strip() for line in source.split("\n") if line.strip()]
+            if len(parts) == 1 and len(lines) > 1 and not source.startswith(("'", '"')):  # a list without its dashes
+                parts = lines
             self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"' + (
-                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else ""),
+                      ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else
+                      ": written one tag a line without the dashes of a list, which YAML joins into one line"
+                      if parts == lines else ""),
                       f"write tags: [{', '.join(parts)}]")
             # checked against the taxonomy all the same, so that this one round of fixes names every unknown tag
             return [re.sub(r"\s+", " ", part) for part in parts][:MAX_TAGS]
@@ -1096,12 +1197,17 @@ class _Reader:
             value = self.data[name]
             if not isinstance(value, list):
                 self.fail((name,), "wrong-type", f"{name} must be a list of name/url pairs, got {describe_value(value)}",
-                          f"write {name}:\\n  - name: Code\\n    url: https://github.com/…")
+                          ("write each link as an item of the list, below the line " + f"'{name}:': "
+                           if isinstance(value, dict) else f"write line {self.at((name,), key=True)[0]} as '{name}:' "
+                           "alone, and each link as an item of the list below it: ") + "; ".join(_link_entries(value, "  ")))
                 continue
             for i, item in enumerate(value):
                 if not isinstance(item, dict) or "url" not in item:
+                    line = self.at((name, i))[0] - self.doc.first_line
+                    text = self.doc.lines[line] if 0 <= line < len(self.doc.lines) else ""
+                    dash = text[:len(text) - len(text.lstrip(" "))]  # the item's indentation, for the entry to match
                     self.fail((name, i), "wrong-type", f"each entry of {name} needs a name and a url",
-                              "write '- name: Code' and, below it, '  url: https://…'")
+                              "write " + "; ".join(_link_entries([item], dash)))
                     continue
                 url = self.string((name, i, "url"), item.get("url"), "url")
                 label = self.string((name, i, "name"), item.get("name", "Link"), "link name") or "Link"
@@ -1110,7 +1216,8 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
-                    bare = without_userinfo(url) if "user:password@" in problem else None
+                    bare = without_userinfo(url) if "user:password@" in problem else \
+                        "https://" + url.removeprefix("//") if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url) else None
                     self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
@@ -1191,6 +1298,25 @@ class _Reader:
                   "write added: YYYY-MM-DD, or remove the line (git history is used)")
         return None
 
+    def as_a_link(self, field: str, url: str) -> str:
+        """The fix for a link given as a field of its own (`code: https://github.com/…`): an entry of links, indented as
+        the entries already there are (YAML needs them alike)."""
+        label = _LINK_NAMES.get(field.lower(), "Code" if field.lower() == "github" else "Link")
+        if "links" not in self.data:
+            return (f"move it into links: write 'links:' on a line of its own, then '  - name: {label}' and, below it, "
+                    f"'    url: {url}'")
+        line = self.at(("links",), key=True)[0]
+        entries = self.data["links"]
+        first = self.at(("links", 0))[0] - self.doc.first_line if isinstance(entries, list) and entries else -1
+        block = re.match(r"( *)- ", self.doc.lines[first]) if 0 <= first < len(self.doc.lines) else None
+        if block:
+            return (f"move it into links (line {line}): write '{block.group(1)}- name: {label}' and, below it, "
+                    f"'{block.group(1)}  url: {url}'")
+        if isinstance(entries, list) and entries:  # links: [{name: PDF, url: …}]
+            return f"move it into the list of links on line {line}: add {{name: {label}, url: {url}}}"
+        return (f"move it into links: write line {line} as 'links:' alone, then '  - name: {label}' and, below it, "
+                f"'    url: {url}'")
+
     def extra(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         # `Family:` for a facet not set is reported by validate_paper, which knows whether the facet is required
@@ -1204,8 +1330,10 @@ class _Reader:
                 continue
             extra[name] = value
             if name not in LEGACY_EXTRA and self.warn_unknown and name not in self.misnamed | facet_stand_ins:
-                guess = closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
-                hint = (f'did you mean "{guess}"?' if guess else
+                meant = _FIELD_SYNONYMS.get(name.lower())  # not where the file has the field already
+                guess = meant if meant and meant not in self.data else closest(name, sorted(KNOWN_FIELDS | self.facet_ids))
+                hint = (self.as_a_link(name, value.strip()) if isinstance(value, str) and is_web_address(value) else
+                        f'did you mean "{guess}"?' if guess else
                         "remove it, or see CONTRIBUTING.md for the fields l2h reads")
                 self.warn((name,), "unknown-field", f'unknown field "{name}" is ignored', hint, key=True)
         bibkey = self.data.get("bibkey")

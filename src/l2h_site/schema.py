@@ -14,10 +14,9 @@ from typing import Any
 
 from l2h_site.config import load_config
 from l2h_site.diagnostics import format_text, is_failure
-from l2h_site.model import Facet, Taxonomy
+from l2h_site.model import KEY_FORM, Facet, Taxonomy
 from l2h_site.parse import MAX_AUTHORS, MAX_TAGS, MAX_TITLE_CHARS
 from l2h_site.taxonomy import load_taxonomy
-from l2h_site.validate import KEY_FORM
 
 HELP = "print the JSON Schema (draft-07) of a paper's front matter, generated from taxonomy.yml"
 DRAFT = "http://json-schema.org/draft-07/schema#"

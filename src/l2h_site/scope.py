@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def paths_filter(config: Config, paths: Sequence[Path]) -> Callable[[str], bool]
     for path in paths:
         resolved = path.resolve()
         if not resolved.exists() and not path.is_symlink():
-            raise L2hError(f"{path} does not exist")
+            raise L2hError(f"{path} does not exist" + _meant(path, papers_dir))
         if resolved in everything:
             return None
         if papers_dir not in resolved.parents and papers_dir not in path.absolute().parents:
@@ -49,6 +50,15 @@ def paths_filter(config: Config, paths: Sequence[Path]) -> Callable[[str], bool]
         return rel in wanted or any(rel.startswith(w + "/") for w in wanted)
 
     return selected
+
+
+def _meant(path: Path, papers_dir: Path) -> str:
+    """Name the paper file a path that does not exist was likely meant as: the file of that name in the papers
+    folder (`l2h check x2020y.md` run in the review's folder), or the path with .md, as "; did you mean …?"."""
+    for candidate in (papers_dir / path.name, path.with_name(path.name + ".md"), papers_dir / (path.name + ".md")):
+        if candidate.is_file():
+            return f"; did you mean {os.path.relpath(candidate)}?"
+    return ""
 
 
 def _relative(path: Path, root: Path) -> str:

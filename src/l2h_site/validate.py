@@ -10,13 +10,11 @@ from functools import lru_cache, partial
 
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
-from l2h_site.model import NameSplit, Paper, Taxonomy
+from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
-KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
-"""<firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
                              "by", "via", "towards", "toward"])
 KEY_FIELDS = frozenset({"title", "authors", "author", "year"})
@@ -59,6 +57,50 @@ class TagIndex:
     def used(self, tag: str) -> str:
         count = self.usage.get(tag, 0)
         return f" (used by {count} paper{'s' if count != 1 else ''})" if count else ""
+
+    def with_words(self, tag: str) -> str:
+        """The hint for an unknown tag that is a word or two of at most three tags (`Kernel` of Kernel Methods), or ""."""
+        words = set(_term_words(tag))
+        found = [name for name in self.canonical if words and words <= set(_term_words(name))]
+        if not found or len(found) > 3:
+            return ""
+        listed = ", ".join(f'"{name}"{self.used(name)}' for name in found)
+        return (f"tags with the word{'s' if len(words) > 1 else ''} \"{tag}\": {listed}; if none fits, propose a new "
+                "one in taxonomy.yml with a description")
+
+
+_GENERIC_WORDS = frozenset({"learning", "hashing", "hash", "to", "based", "method", "code", "and"})
+"""Words that say nothing of which facet value a tag names: "Deep Learning", "Unsupervised Hashing" and "Binary Codes"
+name the facet values deep, unsupervised and binary."""
+
+
+def _term_words(text: str) -> list[str]:
+    """The words of a tag or facet value, each reduced as normalise_term reduces a tag."""
+    return [normalise_term(word) for word in re.findall(r"[a-z0-9]+", ascii_fold(text).lower())]
+
+
+def _core(text: str) -> str:
+    """What a tag or facet value names, without the generic words (_GENERIC_WORDS)."""
+    return "".join(word for word in _term_words(text) if word not in _GENERIC_WORDS)
+
+
+def facet_value_hint(tag: str, paper: Paper, taxonomy: Taxonomy) -> str:
+    """The hint for an unknown tag that names a facet value ("Unsupervised", "Deep Learning"), as newcomers write
+    them among the tags: the line of the facet to write instead, or ""."""
+    core = _core(tag)
+    named = [(f, v) for f in taxonomy.facets for v in f.values if core and core in (_core(v.id), _core(v.label))]
+    if not named:
+        return ""
+    values = {f.id: [value for value in paper.facets.get(f.id, ()) if not is_placeholder(value)] for f, _ in named}
+    given = [f"{f.id}: {v.id}" for f, v in named if v.id in values[f.id]]
+    if given:
+        return f"remove the tag: the paper gives it as a facet value, {given[0]}"
+    lines = [f"{f.id}: [{', '.join([*values[f.id], v.id])}]" if f.multiple else
+             f"{f.id}: {v.id} in place of {f.id}: {values[f.id][0]}" if values[f.id] else
+             f"{f.id}: {v.id}" for f, v in named]
+    replaced = any(" in place of " in line for line in lines)
+    return (f'"{tag}" is a facet value, not a tag: remove the tag' + (", and if it fits better, " if replaced else
+            " and ") + "write " + " or ".join(lines))
 
 
 def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> tuple[Paper, list[Diagnostic]]:
@@ -117,7 +159,8 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                      f'write "{target}"{tags.used(target)}'))
         else:
             guess = closest(tag, tags.canonical)
-            hint = (f'did you mean "{guess}"?{tags.used(guess)}' if guess else
+            hint = (facet_value_hint(tag, paper, taxonomy) or (f'did you mean "{guess}"?{tags.used(guess)}' if guess
+                    else tags.with_words(tag)) or
                     "use a tag listed in taxonomy.yml, or propose a new one there with a description")
             renamed = dict(taxonomy.renamed).get(tag)
             if renamed:
@@ -169,7 +212,14 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                          f"choose one of {quote_list(allowed)}"))
             elif facet.value(value) is None:
                 guess = closest(value, allowed)
-                hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
+                # the labels the Taxonomy page shows ("Generic vectors"), those that are not the id in other case
+                ids = {normalise_term(v.label): v.id for v in facet.values if normalise_term(v.label) != normalise_term(v.id)}
+                if normalise_term(value) in ids:
+                    as_ids = [ids.get(normalise_term(v), v) for v in values]
+                    hint = (f'"{value}" is the label of a value, as the Taxonomy page shows it: write {facet.id}: ' +
+                            (f"[{', '.join(as_ids)}]" if facet.multiple else as_ids[i]))
+                else:
+                    hint = f'did you mean "{guess}"?' if guess else f"allowed: {quote_list(allowed)}"
                 parts = [part.strip() for part in re.split(r"[,;]", value)]
                 if len(parts) > 1 and all(facet.value(part) for part in parts):  # `modality: image, text`, as authors
                     listed = [p for v in values for p in (parts if v == value else [v])]  # the other values kept
@@ -230,9 +280,30 @@ def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[
     if not problems:
         return []
     line, column = authors_at if problems[0].startswith("first") else year_at
+    flipped = [_first_name_first(author) for author in paper.authors]
+    hint = f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)"
+    if problems[0].startswith("first") and flipped[0] and not any(paper.name_splits) and \
+            derive_key([flipped[0]], paper.year, paper.title).startswith(name):  # the key has the family name meant
+        hint = (f'the names look written family name first ("{paper.authors[0]}"): write them first name first, '
+                f"authors: {', '.join(f or a for f, a in zip(flipped, paper.authors))}")
     return [warning(paper.source, line, column, "key-mismatch",
-                    f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter',
-                    f"rename the file to {expected}.md, unless the key is kept on purpose (e.g. a preprint year)")]
+                    f'file name "{paper.key}" does not match the {" and ".join(problems)} of the front matter', hint)]
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
+"""A word of given names written as initials: A., A, J.-P., AB."""
+
+
+def _first_name_first(name: str) -> str | None:
+    """The name first name first, when it is written family name first, as reference lists and some countries write
+    names ("Joly A.", "JOLY Alexis"), else None."""
+    words = name.split()
+    if len(words) < 2 or _INITIALS.fullmatch(words[0]):
+        return None
+    if all(_INITIALS.fullmatch(word) for word in words[1:]) or (
+            len(words[0]) > 1 and words[0].isupper() and not any(word.isupper() for word in words[1:])):
+        return " ".join(words[1:] + words[:1])
+    return None
 
 
 def is_placeholder(value: str) -> bool:
@@ -302,6 +373,7 @@ def validate_corpus(papers: Sequence[Paper],
     diagnostics += check_former_keys(papers, files, at)
     diagnostics += check_name_splits(papers, at)
     diagnostics += check_two_names(papers, at)
+    diagnostics += check_venues(papers, at)
     for (kind, value), members in sorted(groups.items()):
         if kind != "key":
             members = list({p.key: p for p in members}.values())  # one key twice is reported as such
@@ -321,6 +393,46 @@ def validate_corpus(papers: Sequence[Paper],
                                          f"{others} has {what}: the same paper appears twice",
                                          "keep one of the files and delete the other (merge any extra links or tags)",
                                          related))
+    return diagnostics
+
+
+_VENUE_YEAR = re.compile(r"[\s'’-]*(?:(?:19|20)\d\d|'\d\d|’\d\d)$")
+"""A year written after a venue: CVPR 2011, CVPR'11, CVPR-2011."""
+
+
+def _venue_form(venue: str) -> str:
+    """What a venue is, whatever its case, spaces and punctuation: "ACM MM", "acm mm" and "ACM-MM" are one."""
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(venue).lower())
+
+
+def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
+    (cvpr, CVPR), or with its year (CVPR 2011). The filters of the papers page would list it as a venue of its own."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        if paper.venue:
+            spellings[_venue_form(paper.venue)][paper.venue] += 1
+
+    def usual(form: str) -> str:  # the spelling most papers write, of equally used ones the first in sorted order
+        return min(spellings[form], key=lambda spelling: (-spellings[form][spelling], spelling))
+
+    diagnostics: list[Diagnostic] = []
+    for paper in papers:
+        if not paper.venue:
+            continue
+        form = _venue_form(paper.venue)
+        dated = _venue_form(_VENUE_YEAR.sub("", paper.venue))
+        meant = usual(form) if usual(form) != paper.venue or not dated or dated == form or dated not in spellings \
+            else usual(dated)
+        if meant == paper.venue:
+            continue
+        count = spellings[_venue_form(meant)][meant]
+        field = next((name for name in ("venue", "conference", "journal") if at(paper, name) != (0, 0)), "venue")
+        diagnostics.append(warning(
+            paper.source, *at(paper, field), "venue-spelling",
+            f'venue "{paper.venue}" is written "{meant}" by {count} other paper{"s" if count != 1 else ""}: the '
+            "papers page would list it as a venue of its own",
+            f"write {field}: {meant}" + (" (the year goes in year:)" if _venue_form(meant) != form else "")))
     return diagnostics
 
 

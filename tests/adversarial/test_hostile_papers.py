@@ -86,7 +86,8 @@ CASES = [
     Case("lone-dashes", {P: "---\n"},
          [f"{P}:1:1: error[unclosed-front-matter]: front matter opened on line 1 is never closed"]),
     Case("missing-closing-dashes", {P: paper().replace("---\nCodes", "Codes")},
-         [f"{P}:1:1: error[unclosed-front-matter]: front matter opened on line 1 is never closed"]),
+         [(f"{P}:9:1: error[unclosed-front-matter]: front matter opened on line 1 is never closed: line 9 reads as the "
+          "summary")]),
     Case("no-front-matter", {P: "Just a summary, no fields.\n"},
          [f"{P}:1:1: error[missing-front-matter]: file does not start with front matter"]),
     Case("empty-file", {P: b""},
