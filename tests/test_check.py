@@ -221,6 +221,20 @@ def test_names_written_family_name_first_get_them_first_name_first_not_a_rename(
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_the_key_of_a_first_author_with_a_suffix_written_first_name_first_is_the_family_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Guy L. Steele Jr." gives steele..., as "Steele, Jr., Guy L." does, not jr...: its last word is a suffix."""
+    root = site({"papers/steele2009spectral.md": paper(title="Spectral Hashing Again", year=2009,
+                                                       authors="Guy L. Steele Jr., Yair Weiss")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+    (root / "papers/steele2009spectral.md").rename(root / "papers/jr2009spectral.md")
+    assert run(root, capsys=capsys) == (0, (
+        'papers/jr2009spectral.md:3:10: warning[key-mismatch]: file name "jr2009spectral" does not match the first '
+        'author "Guy L. Steele Jr." of the front matter\n'
+        "  help: rename the file to steele2009spectral.md, unless the key is kept on purpose (e.g. a preprint year)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
 def test_the_key_of_a_first_author_written_family_given_is_the_last_word_of_the_family_name(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """"Das Sarma, Anish" keeps the key "Anish Das Sarma" always had (sarma...): marking the split renames no file;

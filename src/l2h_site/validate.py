@@ -11,7 +11,7 @@ from functools import lru_cache, partial
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
-from l2h_site.names import family_given, is_literal, is_whole_name, quoted_item
+from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
 
@@ -29,10 +29,12 @@ def derive_key(authors: Sequence[str], year: int, title: str, first_split: NameS
     The last name is the last word of the first author's name or, where its file writes the name "Family, Given"
     (first_split), of the family name: "Das Sarma, Anish" gives "sarma", as "Anish Das Sarma" always has (the
     family name whole, "dassarma", would break every existing key of such a paper), and "Steele, Jr., Guy L."
-    "steele", not the suffix. A whole name in braces, which does not split ("{Barnes, Inc.}", an organisation's),
-    gives its first word, "barnes".
+    "steele", not the suffix, as "Guy L. Steele Jr." does (its last word is a suffix, as cite.bibtex_name reads it). A
+    whole name in braces, which does not split ("{Barnes, Inc.}", an organisation's), gives its first word, "barnes".
     """
     words = (first_split.family if first_split else authors[0] if authors else "").split()
+    if not first_split and len(words) > 2 and words[-1] in SUFFIXES:
+        words.pop()
     last = words[0 if first_split and is_literal(first_split) else -1] if words else "anon"
     lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
     words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
