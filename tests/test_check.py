@@ -902,6 +902,23 @@ def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_distinct_from_naming_a_renamed_paper_by_its_former_key_declares_them_distinct_and_gets_the_new_key(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A paper's file renamed (git mv) with its old key in former_keys: one that names it in distinct_from by that
+    key is no duplicate of it (that said to delete one of the two), and is told the key to write now."""
+    root = site({
+        "papers/indyk1998approximatenear.md": paper("Approximate Nearest Neighbors: Towards Removing the Curse",
+                                                    "Piotr Indyk", 1998, extra="former_keys: [indyk1998approximate]\n"),
+        "papers/indyk2012approximate.md": paper("Approximate nearest neighbor - towards removing the curse",
+                                                "Piotr Indyk", 2012, extra="distinct_from: [indyk1998approximate]\n"),
+    })
+    assert run(root, capsys=capsys) == (0, (
+        'papers/indyk2012approximate.md:8:17: warning[unknown-key]: distinct_from names "indyk1998approximate", '
+        "a former key of indyk1998approximatenear\n"
+        "  help: write the key it has now: distinct_from: [indyk1998approximatenear]\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+
+
 def test_a_paper_with_a_distinct_from_key_not_in_the_review_is_warned_at_its_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(extra="distinct_from: [weiss2008spectral, nobody2000x]\n")})

@@ -6,6 +6,7 @@ import os
 import queue
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,16 @@ def test_a_file_saved_by_renaming_over_it_is_seen_every_time(watching: Watching)
         fresh.write_text(text, encoding="utf-8")
         os.replace(fresh, watching.root / "taxonomy.yml")
         assert watching.next() == {Path("taxonomy.yml")}
+
+
+def test_a_save_written_to_a_new_file_then_renamed_over_the_old_is_one_call(watching: Watching) -> None:
+    for name in ("a.md.tmp", "a.md.Xq93kz", ".goutputstream-AB12CD"):  # editors' and libraries' atomic saves
+        fresh = watching.root / "papers" / name
+        fresh.write_text(f"saved via {name}", encoding="utf-8")
+        time.sleep(0.12)  # the editor writes and syncs the new file; longer than the debounce, on a busy machine
+        os.replace(fresh, watching.root / "papers" / "a.md")
+        assert watching.next() == {Path("papers/a.md")}  # one call, never one with the new file (not a paper)
+    watching.nothing()
 
 
 def test_a_burst_of_writes_is_one_call(watching: Watching) -> None:

@@ -469,6 +469,17 @@ def changed_files(last: dict[str, tuple[int, int]], current: dict[str, tuple[int
     return {Path(p) for p in set(last) | set(current) if last.get(p) != current.get(p)}
 
 
+def may_go_on(last: dict[str, tuple[int, int]], current: dict[str, tuple[int, int]]) -> bool:
+    """Tell whether a change may be the start of a longer one, to be waited out for BULK_QUIET_SECONDS.
+
+    More than one file changed: maybe a checkout, which a busy machine may pause. A file was made: maybe the
+    new file an editor writes a save to and then renames over the file it saves (x.md.tmp, QSaveFile's
+    x.md.AbC123, GIO's .goutputstream-AbC123), which, built before it is renamed, is a not-a-paper error.
+    """
+    changed = changed_files(last, current)
+    return len(changed) > 1 or any(str(path) not in last for path in changed)
+
+
 def is_source(path: Path, watched: Sequence[Path]) -> bool:
     """Tell whether a change at path can change what snapshot() sees of the watched paths."""
     for source in watched:
@@ -692,9 +703,9 @@ class Watcher:
                 if notifications is not None and notifications.error is not None:
                     break
                 current = self._look(watched)
-                if quiet >= BULK_QUIET_SECONDS or len(changed_files(last, current)) < 2:
+                if quiet >= BULK_QUIET_SECONDS or not may_go_on(last, current):
                     return current
-                quiet = BULK_QUIET_SECONDS  # more than one file: maybe a checkout, which a busy machine may pause
+                quiet = BULK_QUIET_SECONDS
             notifications.close()
             self._notifications = None
             self._poll_instead(notifications.error)
@@ -710,7 +721,7 @@ class Watcher:
             newer = self._look(watched)
             if newer != current:
                 current, quiet_since = newer, time.monotonic()
-            elif time.monotonic() - quiet_since >= self.debounce:
+            elif time.monotonic() - quiet_since >= (BULK_QUIET_SECONDS if may_go_on(last, current) else self.debounce):
                 return current
         return None
 

@@ -440,10 +440,24 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) ->
 
 def check_distinct_from(papers: Sequence[Paper], files: Mapping[str, str],
                         at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
-    """Find distinct_from entries that name no paper file (files: key -> path, also of files with errors)."""
-    return [warning(paper.source, *at(paper, "distinct_from", i), "unknown-key",
-                    f'distinct_from names "{other}", which is not a paper of the review', "remove it, or correct the key")
-            for paper in papers for i, other in enumerate(paper.distinct_from) if other not in files]
+    """Find distinct_from entries that name no paper file (files: key -> path, also of files with errors), or name a
+    paper by a key it had (its former_keys: its file was renamed): that still declares the two distinct
+    (is_declared_distinct), and is told to be written with the key the paper has now."""
+    renamed = {former: paper.key for paper in papers for former in paper.former_keys}
+    diagnostics: list[Diagnostic] = []
+    for paper in papers:
+        for i, other in enumerate(paper.distinct_from):
+            if other in files:
+                continue
+            where = (paper.source, *at(paper, "distinct_from", i), "unknown-key")
+            if other in renamed:
+                keys = ", ".join(key if key in files else renamed.get(key, key) for key in paper.distinct_from)
+                diagnostics.append(warning(*where, f'distinct_from names "{other}", a former key of {renamed[other]}',
+                                           f"write the key it has now: distinct_from: [{keys}]"))
+            else:
+                diagnostics.append(warning(*where, f'distinct_from names "{other}", which is not a paper of the review',
+                                           "remove it, or correct the key"))
+    return diagnostics
 
 
 def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
@@ -564,8 +578,10 @@ def check_former_keys(papers: Sequence[Paper], files: Mapping[str, str],
 
 
 def is_declared_distinct(a: Paper, b: Paper) -> bool:
-    """Tell whether one of two papers names the other in distinct_from: then a near-identical title is no duplicate."""
-    return b.key in a.distinct_from or a.key in b.distinct_from
+    """Tell whether one of two papers names the other in distinct_from, by its key or a former one (a paper whose
+    file was renamed keeps its old key in former_keys): then a near-identical title is no duplicate."""
+    return (any(key in a.distinct_from for key in (b.key, *b.former_keys))
+            or any(key in b.distinct_from for key in (a.key, *a.former_keys)))
 
 
 def _without_declared_distinct(members: list[Paper]) -> list[Paper]:
