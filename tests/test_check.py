@@ -84,10 +84,28 @@ def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
     assert ("papers/indyk1998approximate.md:2:8: error[duplicate-paper]: papers/indyk2012approximate.md has a "
             "near-identical title: the same paper appears twice\n") in out
     assert "papers/indyk2012approximate.md:2:8: error[duplicate-paper]: papers/indyk1998approximate.md" in out
+    assert ("  help: keep one of the files and delete the other (merge any extra links or tags); if they are different "
+            "papers (a conference paper and its journal version), write in one of them distinct_from: "
+            "[indyk1998approximate]\n") in out
     files["papers/indyk2012approximate.md"] = paper(
         "Approximate nearest neighbor - towards removing the curse", "Piotr Indyk", 2012,
         extra="distinct_from: [indyk1998approximate]\n")
     assert run(site(files), capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+    # The other's file renamed (without former_keys): distinct_from names a key that is no paper now.
+    files["papers/indyk1998approximatenn.md"] = files.pop("papers/indyk1998approximate.md")
+    root = site(files)
+    (root / "papers/indyk1998approximate.md").unlink()
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert ("papers/indyk2012approximate.md:2:8: error[duplicate-paper]: papers/indyk1998approximatenn.md has a "
+            "near-identical title: the same paper appears twice\n"
+            '  help: distinct_from names "indyk1998approximate", which is no paper of the review now: if they are '
+            "different papers, write distinct_from: [indyk1998approximatenn]; else keep one of the files and delete the "
+            "other (merge any extra links or tags)\n") in out
+    # The same arXiv id as well: the same paper, whatever distinct_from says; deleting one is the only fix.
+    files = {key: text.replace("family:", 'arxiv: "0801.0001"\nfamily:') for key, text in files.items()}
+    code, out = run(site(files), capsys=capsys)
+    assert code == 1 and out.count("  help: keep one of the files and delete the other (merge any extra links or tags)\n") == 4
 
 
 @pytest.mark.parametrize(("tag", "canonical", "used"), [

@@ -393,9 +393,26 @@ def validate_corpus(papers: Sequence[Paper],
                 what = f'the same {kind} "{value}"' if kind != "title" else "a near-identical title"
                 diagnostics.append(error(paper.source, *at(paper, FIELD_OF_IDENTITY[kind]), "duplicate-paper",
                                          f"{others} has {what}: the same paper appears twice",
-                                         "keep one of the files and delete the other (merge any extra links or tags)",
+                                         _duplicate_hint(paper, [p for p in members if p is not paper], kind, files),
                                          related))
     return diagnostics
+
+
+def _duplicate_hint(paper: Paper, others: Sequence[Paper], kind: str, files: Mapping[str, str]) -> str:
+    """How to mend papers that look like one: delete one; where only the title is alike (a conference paper and its
+    journal version may share it), or distinct_from names a key that is no paper now (the other's file was renamed),
+    distinct_from declares them different."""
+    hint = "keep one of the files and delete the other (merge any extra links or tags)"
+    mine = {identity for identity in identities(paper) if identity[0] != "title"}
+    if kind != "title" or any(mine & set(identities(other)) for other in others):
+        return hint
+    keys = ", ".join(other.key for other in others)
+    stale = next((key for key in paper.distinct_from if key not in files), None)
+    if stale is not None:
+        return (f'distinct_from names "{stale}", which is no paper of the review now: if they are different papers, '
+                f"write distinct_from: [{keys}]; else {hint}")
+    return f"{hint}; if they are different papers (a conference paper and its journal version), write in one of them " \
+           f"distinct_from: [{keys}]"
 
 
 _VENUE_YEAR = re.compile(r"[\s'’-]*(?:(?:19|20)\d\d|'\d\d|’\d\d)$")
