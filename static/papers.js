@@ -643,9 +643,12 @@
   function placeOf(state) {
     return state && typeof state.more === "number" && typeof state.y === "number" ? state : null;
   }
-  function keepPlace() {
+  // more: the clicks of "Show more" just counted (the step's own otherwise: a scroll may come before a new step's view
+  // is drawn, while view.limit is still the last view's).
+  function keepPlace(more) {
     if (returning) return;      // not yet drawn: the step keeps the place it had
-    history.replaceState({ more: Math.max(0, Math.round(view.limit / PAGE) - 1), y: Math.round(window.scrollY) }, "",
+    var kept = placeOf(history.state);
+    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, y: Math.round(window.scrollY) }, "",
       location.href);
   }
   var renderSeq = 0;
@@ -1208,7 +1211,7 @@
       view.limit += PAGE;
       moreAsked++;
       render().then(function () {
-        keepPlace();
+        keepPlace(Math.round(view.limit / PAGE) - 1);
         // The last click hides the button it was pressed on: the focus goes to the first paper it added,
         // not back to the top of the page.
         if (!more.hidden || (document.activeElement !== moreButton && document.activeElement !== document.body)) return;
@@ -1240,7 +1243,7 @@
     var placeTimer = 0;
     window.addEventListener("scroll", function () {
       clearTimeout(placeTimer);
-      placeTimer = setTimeout(keepPlace, 150);
+      placeTimer = setTimeout(function () { keepPlace(); }, 150);
     }, { passive: true });
     results.addEventListener("click", function () { clearTimeout(placeTimer); keepPlace(); });  // a paper followed at once
     // Warm up the search index while the reader looks at the page.

@@ -722,6 +722,11 @@ def test_back_from_a_paper_shows_as_many_papers_as_before_where_the_reader_was(p
     expect(link).to_be_in_viewport()
     page.select_option("#f-sort", "year")  # a view of the reader's own starts at one page
     expect(page.locator("#finder-results > section li.paper-item")).to_have_count(3)
+    page.go_back()  # and Back to the last view brings its papers again
+    expect(page.locator("#finder-results ol.flat li.paper-item")).to_have_count(6)
+    expect(link).to_be_in_viewport()
+    page.go_forward()
+    expect(page.locator("#finder-results > section li.paper-item")).to_have_count(3)
 
 
 def test_a_pending_search_never_shows_a_count_it_has_not_found(page: Any, base_url: str, mode: str) -> None:
