@@ -266,6 +266,7 @@
   // before the typing, not to each letter. how: "commit", "typing" or "replace" (the same step).
   var typing = false;           // the step of the query or year being typed is in the history
   function saveUrl(state, how) {
+    if (how !== "replace") returning = null;  // the reader's own change: a view of its own, drawn from its start
     var target = location.pathname + toSearch(state) + location.hash;
     var same = target === location.pathname + location.search + location.hash;
     if (how === "replace") {
@@ -634,6 +635,22 @@
   }
 
   var view = { numbers: [], sort: "year", filtered: false, limit: PAGE, empty: null };
+
+  // A view left for a paper and come back to (Back, or a reload) shows as many papers as it did, where the reader was:
+  // the papers are drawn after the browser has restored the page's scroll, against a list one page long. So each view's
+  // step of the history keeps its "Show more" clicks and scroll (history.state), and the view drawn from it uses them.
+  var returning = null;         // {more, y} of the step come back to, until its view is drawn
+  function placeOf(state) {
+    return state && typeof state.more === "number" && typeof state.y === "number" ? state : null;
+  }
+  // more: the clicks of "Show more" just counted (the step's own otherwise: a scroll may come before a new step's view
+  // is drawn, while view.limit is still the last view's).
+  function keepPlace(more) {
+    if (returning) return;      // not yet drawn: the step keeps the place it had
+    var kept = placeOf(history.state);
+    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, y: Math.round(window.scrollY) }, "",
+      location.href);
+  }
   var renderSeq = 0;
 
   function render() {
@@ -1091,6 +1108,11 @@
     sorted(numbers, state.sort).then(function (ordered) {
       if (seq !== applySeq) return;
       var empty = numbers.length || searching ? null : emptyView(state, found, unavailable);
+      var place = searching ? null : returning;  // the final view of a step come back to (and not left since)
+      if (place) {
+        returning = null;
+        moreAsked = Math.max(moreAsked, place.more);
+      }
       view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
       // A large review's suggestion comes later, from its word list and the search index: the status stays busy
@@ -1102,6 +1124,7 @@
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
         searching || !!later);
       var drawn = render();
+      if (place) drawn.then(function () { if (seq === applySeq) window.scrollTo(0, place.y); });
       if (later) {
         Promise.all([later, drawn]).then(function (answers) {
           if (seq !== applySeq || view.empty !== empty) return;  // the reader has moved on
@@ -1168,6 +1191,7 @@
     });
     window.addEventListener("popstate", function () {
       typing = false;
+      returning = placeOf(history.state);
       noteUnknown(writeControls(new URLSearchParams(location.search)));
       apply(true);
     });
@@ -1187,6 +1211,7 @@
       view.limit += PAGE;
       moreAsked++;
       render().then(function () {
+        keepPlace(Math.round(view.limit / PAGE) - 1);
         // The last click hides the button it was pressed on: the focus goes to the first paper it added,
         // not back to the top of the page.
         if (!more.hidden || (document.activeElement !== moreButton && document.activeElement !== document.body)) return;
@@ -1215,6 +1240,12 @@
         render();
       }
     });
+    var placeTimer = 0;
+    window.addEventListener("scroll", function () {
+      clearTimeout(placeTimer);
+      placeTimer = setTimeout(function () { keepPlace(); }, 150);
+    }, { passive: true });
+    results.addEventListener("click", function () { clearTimeout(placeTimer); keepPlace(); });  // a paper followed at once
     // Warm up the search index while the reader looks at the page.
     query.addEventListener("focus", function () { loadPagefind(); }, { once: true });
   }
@@ -1225,6 +1256,7 @@
     return data.count <= data.cardSize ? loadTexts() : null;
   }).then(function () {
     noteUnknown(writeControls(new URLSearchParams(location.search), true));
+    returning = placeOf(history.state);
     form.hidden = false;
     var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
     if (mapNote) mapNote.hidden = false;

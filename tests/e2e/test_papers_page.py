@@ -695,6 +695,40 @@ def test_the_last_show_more_leaves_the_focus_on_the_first_paper_it_added(page: A
     assert page.evaluate("document.activeElement.closest('#finder-results') !== null")
 
 
+def test_back_from_a_paper_shows_as_many_papers_as_before_where_the_reader_was(page: Any, base_url: str,
+                                                                              mode: str) -> None:
+    """The papers are drawn after the browser restores a page's scroll: without the "Show more" clicks and the scroll kept
+    in the view's step of the history, a reader coming back finds one page of papers and their place lost."""
+    if mode != "paged":
+        pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(base_url + "papers/?sort=title")
+    wait_count(page, ALL)
+    items = page.locator("#finder-results li.paper-item")
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    expect(items).to_have_count(6)
+    link = items.nth(4).locator("a.paper-title")
+    link.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    link.click()
+    page.wait_for_url("**/publications/**")
+    page.go_back()
+    expect(items).to_have_count(6)
+    expect(link).to_be_in_viewport()
+    assert abs(page.evaluate("window.scrollY") - scrolled) <= 1
+    page.reload()  # a reload too
+    expect(items).to_have_count(6)
+    expect(link).to_be_in_viewport()
+    page.select_option("#f-sort", "year")  # a view of the reader's own starts at one page
+    expect(page.locator("#finder-results > section li.paper-item")).to_have_count(3)
+    page.go_back()  # and Back to the last view brings its papers again
+    expect(page.locator("#finder-results ol.flat li.paper-item")).to_have_count(6)
+    expect(link).to_be_in_viewport()
+    page.go_forward()
+    expect(page.locator("#finder-results > section li.paper-item")).to_have_count(3)
+
+
 def test_a_pending_search_never_shows_a_count_it_has_not_found(page: Any, base_url: str, mode: str) -> None:
     """While the search index answers, the last results stay (greyed, marked stale) and the status says it is searching; the
     busy state ends together with the final count, so a screen reader never reads one still pending."""
