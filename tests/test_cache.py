@@ -468,6 +468,21 @@ def test_a_cache_kept_in_memory_across_rebuilds_as_in_the_dev_server(tmp_path: P
     assert cache.cards and cache.hashes.known and cache.views and cache.bundles and cache.search_ids
 
 
+def test_a_paper_tagged_by_an_alias_keeps_its_canonical_tag_on_each_rebuild_of_the_dev_server(tmp_path: Path) -> None:
+    # The check keeps the parsed paper itself when its tags are canonical as written, and a copy with the canonical
+    # ones otherwise: also when its validation comes from the memo kept since the last build.
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    for step in range(3):
+        result = assert_incremental_equals_clean(root, tmp_path, step, cache)
+        cache.save_memos()
+        tags = {paper.key: paper.tags for paper in result.check.papers}
+        assert (tags["doe2019learning"], tags["weiss2008spectral"]) == (("Transformers",), ("Image Retrieval",))
+        page = (root / "_site" / "publications" / "doe2019learning" / "index.html").read_text()
+        assert 'href="../../tags/transformers/">Transformers</a>' in page
+        edit_summary(root, 4)  # another paper: the aliased one is validated from the memo
+
+
 def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_matter_that_only_compares_equal(
         monkeypatch: pytest.MonkeyPatch) -> None:
     hashed: list[bytes] = []
