@@ -73,7 +73,8 @@ def test_the_child_lets_go_of_the_documents_once_the_matrix_is_made(tmp_path: Pa
 
     def related_noting_the_documents(papers: Sequence[Paper], vectors: PaperVectors) -> dict[str, tuple[str, ...]]:
         held.append(vectors._documents)
-        return related_papers(papers, vectors=vectors)
+        found: dict[str, tuple[str, ...]] = related_papers(papers, vectors=vectors)
+        return found
 
     monkeypatch.setattr(corpus, "related_papers", related_noting_the_documents)
     out = io.BytesIO()
