@@ -667,7 +667,7 @@ def check_url(url: str) -> str | None:
 
 def is_web_address(text: str) -> bool:
     """Tell whether text is one http(s) address that l2h would accept as a link."""
-    return text.strip().lower().startswith(("https://", "http://")) and check_url(text.strip()) is None
+    return check_url(text.strip()) is None
 
 
 def without_userinfo(url: str) -> str:
@@ -713,6 +713,19 @@ class _Reader:
             return self.doc.key_positions.get(path, (1, 1))
         return self.doc.positions.get(path, self.doc.key_positions.get(path, (1, 1)))
 
+    def written_line(self, path: tuple[Any, ...], key: bool = False) -> tuple[str, int]:
+        """The line of the file holding the value at path (or its key), "" if none, and the value's column there."""
+        line, column = self.at(path, key)
+        index, lines = line - self.doc.first_line, self.doc.lines
+        return lines[index] if 0 <= index < len(lines) else "", column
+
+    def undashed_lines(self, name: str) -> list[str]:
+        """The lines of a plain value written over several lines (a list meant, its dashes left out, which YAML joins
+        into one text), or []."""
+        source = self.doc.folded.get((name,), "")
+        lines = [line.strip() for line in source.split("\n") if line.strip()]
+        return lines if len(lines) > 1 and not source.startswith(("'", '"')) else []
+
     def fail(self, path: tuple[Any, ...], code: str, message: str, hint: str, key: bool = False,
              character: str | None = None) -> None:
         """Record an error at the value of path (or its key); with a character, at that character of the value
@@ -723,8 +736,7 @@ class _Reader:
             return
         line, column = self.at(path, key)
         if character is not None:
-            lines, index = self.doc.lines, line - self.doc.first_line
-            found = lines[index].find(character, column - 1) if 0 <= index < len(lines) else -1
+            found = self.written_line(path, key)[0].find(character, column - 1)
             column = found + 1 if found >= 0 else column
         self.diagnostics.append(error(self.rel, line, column, code, message, hint))
 
@@ -889,10 +901,8 @@ class _Reader:
             text = self.string((name,), value, name)
             if text is None:
                 return None
-            source = self.doc.folded.get((name,), "")
-            lines = [line.strip() for line in source.split("\n") if line.strip()]
-            if len(lines) > 1 and not source.startswith(("'", '"')) and all(  # a list written without its dashes
-                    len(line.split()) > 1 and not re.search(r"[,;&]|\band\b", line) for line in lines):
+            lines = self.undashed_lines(name)
+            if lines and all(len(line.split()) > 1 and not re.search(r"[,;&]|\band\b", line) for line in lines):
                 self.fail((name,), "author-two-names", f'{name} are written one name a line, which YAML joins into one '
                           f'name, "{clip(text)}"', f"write them on one line, separated by commas: {name}: "
                           + ", ".join(lines))
@@ -1037,10 +1047,8 @@ class _Reader:
 
     def is_quoted(self, path: tuple[Any, ...]) -> bool:
         """Tell whether the value at path is written in quotes."""
-        line, column = self.at(path)
-        index = line - self.doc.first_line
-        lines = self.doc.lines
-        return 0 <= index < len(lines) and lines[index][column - 1:column] in ('"', "'")
+        text, column = self.written_line(path)
+        return text[column - 1:column] in ('"', "'")
 
     def split_pairs(self, name: str, names: list[str], pairs: Sequence[tuple[int, int]],
                     quoted: Sequence[bool]) -> list[str]:
@@ -1134,9 +1142,8 @@ class _Reader:
         if isinstance(value, str):
             bracketed = value.startswith("\uff3b") and value.endswith("\uff3d")  # ［A, B］, a CJK input method's
             parts = [p.strip() for p in re.split(r"[,;\uff0c\u3001\uff1b]", value.strip("\uff3b\uff3d")) if p.strip()]
-            source = self.doc.folded.get(("tags",), "")
-            lines = [line.strip() for line in source.split("\n") if line.strip()]
-            if len(parts) == 1 and len(lines) > 1 and not source.startswith(("'", '"')):  # a list without its dashes
+            lines = self.undashed_lines("tags")
+            if len(parts) == 1 and lines:
                 parts = lines
             self.fail(("tags",), "wrong-type", f'tags must be a list, got the text "{value}"' + (
                       ": full-width brackets '\uff3b \uff3d' are not YAML's '[ ]'" if bracketed else
@@ -1203,8 +1210,7 @@ class _Reader:
                 continue
             for i, item in enumerate(value):
                 if not isinstance(item, dict) or "url" not in item:
-                    line = self.at((name, i))[0] - self.doc.first_line
-                    text = self.doc.lines[line] if 0 <= line < len(self.doc.lines) else ""
+                    text = self.written_line((name, i))[0]
                     dash = text[:len(text) - len(text.lstrip(" "))]  # the item's indentation, for the entry to match
                     self.fail((name, i), "wrong-type", f"each entry of {name} needs a name and a url",
                               "write " + "; ".join(_link_entries([item], dash)))
@@ -1307,8 +1313,7 @@ class _Reader:
                     f"'    url: {url}'")
         line = self.at(("links",), key=True)[0]
         entries = self.data["links"]
-        first = self.at(("links", 0))[0] - self.doc.first_line if isinstance(entries, list) and entries else -1
-        block = re.match(r"( *)- ", self.doc.lines[first]) if 0 <= first < len(self.doc.lines) else None
+        block = re.match(r"( *)- ", self.written_line(("links", 0))[0]) if isinstance(entries, list) and entries else None
         if block:
             return (f"move it into links (line {line}): write '{block.group(1)}- name: {label}' and, below it, "
                     f"'{block.group(1)}  url: {url}'")

@@ -716,12 +716,15 @@ class Watcher:
             if self._stop.wait(self.pause):
                 return None
             current = self._look(watched)
-        quiet_since = time.monotonic()
+        def quiet_needed(files: dict[str, tuple[int, int]]) -> float:  # found once per change, not at each look
+            return BULK_QUIET_SECONDS if may_go_on(last, files) else self.debounce
+
+        quiet_since, wait = time.monotonic(), quiet_needed(current)
         while not self._stop.wait(self.pause):
             newer = self._look(watched)
             if newer != current:
-                current, quiet_since = newer, time.monotonic()
-            elif time.monotonic() - quiet_since >= (BULK_QUIET_SECONDS if may_go_on(last, current) else self.debounce):
+                current, quiet_since, wait = newer, time.monotonic(), quiet_needed(newer)
+            elif time.monotonic() - quiet_since >= wait:
                 return current
         return None
 

@@ -825,9 +825,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             doc.problem(kline, kcol, "yaml-alias", "YAML merge keys (<<) are not allowed",
                                             "write the fields out in full")
             continue
-        if key_node.tag != "tag:yaml.org,2002:str" and not key_node.style and key_node.tag not in {
-                "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
-                "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}:
+        if key_node.tag != _YAML_TAG + "str" and not key_node.style and key_node.tag not in _NOT_TEXT | {_YAML_TAG + "null"}:
             doc.problem(kline, kcol, "yaml-tag", f"YAML tag '{_as_written(key_node.tag)}' is not allowed",
                                             "remove the '!' tag")
             continue
