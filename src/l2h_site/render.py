@@ -715,6 +715,13 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     for rel, path in statics:
         sink.add(RenderedPage(rel, path.read_bytes() if reads is None else reads.read_bytes(path)))
     r.forget_cards(keep_depth=2)  # the paper pages show only cards of their depth: the others are not held meanwhile
+    words = None  # the word counts kept between builds (l2h serve), by the views' digests (only with a page store)
+    if keep_memos and cache is not None and views:
+        words = cache.word_counts = cache.word_counts or WordCounts()
+    # Without a pool (small reviews, l2h serve's rebuilds) related papers may still be computed: the finder's data,
+    # which needs none, is made meanwhile. With one, both were waited for above, and the word list (53 MB of text at
+    # 20,000 papers) is made once the cards are let go, after the search index.
+    finder = [] if is_parallel(len(site.papers)) else _add_finder(site, sink, words, views)
     related = site.related  # waits for related papers: the paper pages show them
     # A paper page's dependencies as one digest of strings (its view's, its date added, its related papers' views),
     # not a list for its key to encode as JSON: with the list pages' keys (listing_jobs), the pages' keys took 63-75 ms
@@ -736,14 +743,10 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             site.topic_map  # noqa: B018
         r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
                                        keep_memos)
-    words = None  # the word counts kept between builds (l2h serve), by the views' digests (only with a page store)
-    if keep_memos and cache is not None and views:
-        words = cache.word_counts = cache.word_counts or WordCounts()
-    finder = finder_files(site, words, views)
-    progress.stage("writing pages", len(sink.paths()) + len(finder) + 5,  # and the five pages below
-                   done=len(sink.paths()))
-    for page in finder:
-        sink.add(page)
+    if finder:  # the finder's files were written before the paper pages
+        progress.stage("writing pages", len(sink.paths()) + 5, done=len(sink.paths()))  # the five pages below
+    else:
+        _add_finder(site, sink, words, views, progress)
     # The topic map was computed beside the paper pages and the search index: its pages come last.
     site.topic_map  # noqa: B018 - wait for it here, not inside a template
     r.page("papers/index.html", "papers.html", latest=min(LATEST, config.list_limit))
@@ -754,6 +757,18 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
         p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
+
+
+def _add_finder(site: SiteContext, sink: PageSink, words: WordCounts | None, views: dict[str, str],
+                last: Progress | None = None) -> list[str]:
+    """Write the finder's data files (finder.finder_files); return their paths. last: the progress of a build that
+    writes them after every page but the five about the whole review (the stage's end is known then)."""
+    finder = finder_files(site, words, views)
+    if last is not None:
+        last.stage("writing pages", len(sink.paths()) + len(finder) + 5, done=len(sink.paths()))
+    for page in finder:
+        sink.add(page)
+    return [page.path for page in finder]
 
 
 def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None = None,
