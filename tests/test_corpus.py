@@ -407,3 +407,49 @@ def test_a_warm_child_maps_a_review_larger_than_the_landmarks_as_the_build_proce
         assert warm.jobs == 2
     finally:
         warm.stop()
+
+
+def test_tf_idf_from_words_kept_between_jobs_is_the_vectorisers_own_to_the_bit() -> None:
+    from l2h_site.build import check_site
+    from l2h_site.vectors import Analyses, paper_document, tfidf
+
+    review = check_site(REPO).papers  # the review's own 239 papers: real summaries, formulas, accents
+    documents = [paper_document(p) for p in sorted(review, key=lambda p: p.key)]
+    edited = [documents[0] + " quantisation spectral hashing of graphs"] + documents[1:]
+    analyses = Analyses()
+    for texts, analysed in ((documents, len(set(documents))), (edited, 1), (edited, 0)):
+        plain, kept = tfidf(texts), tfidf(texts, analyses)
+        assert analyses.analysed == analysed, "a document kept from the job before is not analysed again"
+        analyses.next_job()
+        assert plain.shape == kept.shape and plain.dtype == kept.dtype
+        for part in ("data", "indices", "indptr"):
+            assert getattr(plain, part).tobytes() == getattr(kept, part).tobytes()
+    assert tfidf(["the of and", "a"], Analyses()) is None, "stop words only: no matrix, as without kept words"
+
+
+def test_a_warm_childs_next_job_analyses_only_the_edited_document(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from l2h_site.vectors import Analyses
+
+    counted: list[int] = []
+
+    class Counted(Analyses):
+        def next_job(self) -> None:
+            counted.append(self.analysed)
+            super().next_job()
+
+    monkeypatch.setattr(corpus, "Analyses", Counted)
+    edited = [dataclasses.replace(PAPERS[3], summary=PAPERS[3].summary + " graph spectral")] + PAPERS[:3] + PAPERS[4:]
+
+    def job(papers: list[Paper], number: int, warm: bool) -> dict[str, Any]:
+        vectors = PaperVectors(papers)
+        (tmp_path / str(number)).mkdir()
+        return {"keys": vectors.keys, "documents": vectors.documents, "wanted": ("related",), "seed": 0,
+                "folder": str(tmp_path / str(number)), "number": number, "warm": warm}
+
+    out = io.BytesIO()
+    corpus.run_jobs(job(PAPERS, 1, True), io.BytesIO(pickle.dumps(job(edited, 2, True))), out)
+    assert counted == [len(PAPERS), 1]
+    assert pickle.loads((tmp_path / "2" / "related").read_bytes()) == related_papers(edited)
+    corpus.run_jobs(job(PAPERS, 3, False), io.BytesIO(), out)
+    assert counted == [len(PAPERS), 1], "a one-off build's child keeps no words: it has no next job"

@@ -35,7 +35,7 @@ from l2h_site.model import Paper
 from l2h_site.parallel import in_worker, job_count, threshold
 from l2h_site.related import related_papers, shared_keys, store_related, stored_related
 from l2h_site.stats import MapPoint, compute_topic_map, landmark_rows, store_topic_map, stored_topic_map
-from l2h_site.vectors import PaperVectors
+from l2h_site.vectors import Analyses, PaperVectors
 
 Related = dict[str, tuple[str, ...]]
 """Each paper's related paper keys."""
@@ -67,10 +67,10 @@ def child_main(first: Any, jobs: IO[bytes], out: IO[bytes]) -> None:
     run_jobs(first, jobs, out)
 
 
-def run_job(job: dict[str, Any], out: IO[bytes]) -> None:
+def run_job(job: dict[str, Any], out: IO[bytes], analyses: Analyses | None = None) -> None:
     """Compute the results a job asks for, in RESULTS order; write each to its file, then the job's number and
-    the result's name to out."""
-    vectors = PaperVectors.from_documents(job["keys"], job.pop("documents"))
+    the result's name to out. analyses: the words of the documents of the job before (a warm child's)."""
+    vectors = PaperVectors.from_documents(job["keys"], job.pop("documents"), analyses)
     # The documents (25 MB at 20,000 papers) are let go once the matrix is made, before related papers are computed:
     # an edit build at 20,000 papers reached its peak memory then; the topic map reads only its landmarks' own.
     vectors.keep_only_the_matrix(landmark_rows(vectors.keys) if "map" in job["wanted"] else ())
@@ -90,9 +90,13 @@ def run_job(job: dict[str, Any], out: IO[bytes]) -> None:
 
 
 def run_jobs(job: dict[str, Any], jobs: IO[bytes], out: IO[bytes]) -> None:
-    """Run job, then each job read from jobs until their end (the child's loop: a one-off build's child gets one)."""
+    """Run job, then each job read from jobs until their end (the child's loop: a one-off build's child gets one).
+    A warm child's job (see WarmChild) keeps the words of its documents for the next one."""
+    analyses = Analyses() if job.get("warm") else None
     while True:
-        run_job(job, out)
+        run_job(job, out, analyses)
+        if analyses is not None:
+            analyses.next_job()
         del job
         release_freed_memory()
         try:
@@ -150,7 +154,7 @@ class WarmChild:
         self.jobs += 1
         folder = tempfile.TemporaryDirectory(prefix="l2h-corpus-")
         job = {"keys": vectors.keys, "documents": vectors.documents, "wanted": tuple(wanted), "seed": seed,
-               "folder": folder.name, "number": self.jobs,
+               "folder": folder.name, "number": self.jobs, "warm": not self.one_job,
                "cache": str(cache.folder.parent) if cache is not None and cache.folder is not None else None}
         try:
             process = self._send(job, last=self.one_job)

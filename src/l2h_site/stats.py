@@ -182,7 +182,7 @@ def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int, cache: Build
     similar to it in the review's TF-IDF (matrix, vectors.matrix)."""
     n = matrix.shape[0]
     rows = np.array(landmark_rows(vectors.keys))
-    own = tfidf(vectors.documents_of(rows.tolist()))
+    own = tfidf(vectors.documents_of(rows.tolist()), vectors.analyses)
     placed = np.empty((n, 2))
     placed[rows] = (_embed(own, seed, cache) if own is not None else
                     np.column_stack([np.linspace(0, 1, len(rows)), np.full(len(rows), 0.5)]))
