@@ -758,3 +758,14 @@ def test_bibtex_import_drops_quotes_that_wrap_a_whole_value_in_braces(
     for key, lines in QUOTED_FRONT_MATTER.items():
         assert (root / f"papers/{key}.md").read_text(encoding="utf-8").startswith(f"---\n{lines}tags: [TODO]\n"), key
     assert not [d for d in check_site(root).diagnostics if d.code == "typographic-quotes"]
+
+
+def test_bibtex_import_drops_quotes_that_wrap_an_authors_whole_name(site: Site, capsys: pytest.CaptureFixture[str],
+                                                                   ) -> None:
+    # “Yair Weiss” was imported with its quotes, which `l2h check` then refused; a nickname's quotes stay
+    root = site({})
+    assert main(["import", "bibtex", str(FIXTURES / "quoted-authors.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "l2h: imported 2 paper(s), skipped 0 already present, could not convert 0\n"
+    for key, authors in (("weiss2008spectral", "Yair Weiss, Antonio Torralba, Rob Fergus"),
+                         ("gomez2020quoted", "Ana Gómez, Jan Müller, Svetlana Lazebnik, Joe “Bo” Smith")):
+        assert f"\nauthors: {authors}\n" in (root / f"papers/{key}.md").read_text(encoding="utf-8"), key

@@ -226,11 +226,13 @@ class _SplitNames(mw.SplitNameParts):
     def _transform_field_value(self, name: list[str]) -> list[_BibName]:  # type: ignore[override]
         found = []
         for text in name:
+            text = _unquoted(text.strip())  # “Yair Weiss”: YAML would keep the quotes in the name
             if _is_whole_group(text.strip()):  # "{Google}": one word, yet one name that does not split
                 split = super()._transform_field_value([text])[0]
                 found.append(_BibName(self.decoded(split), True, True))
             elif _WORDS_IN_BRACES.search(text) is None:
-                split = super()._transform_field_value([self.decode_text(text)])[0]
+                # quotes that are LaTeX until decoded: ``Yair Weiss'', "Antonio G{\"o}mez"
+                split = super()._transform_field_value([_unquoted(self.decode_text(text))])[0]
                 found.append(_BibName(split, _has_comma(text)))
             else:
                 split = super()._transform_field_value([text])[0]
