@@ -258,7 +258,7 @@ def test_a_taxonomy_s_venues_are_checked_and_every_problem_reported_at_once(
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": MINIMAL_TAXONOMY + """\
 venues:
   NeurIPS:
-    aliases: [NIPS, neurips, N.I.P.S., Advances in Neural Information Processing Systems]
+    aliases: [NIPS, neurips, N.I.P.S., Advances in Neural Information Processing Systems, NIPS, "–"]
   TPAMI:
     aliases: [NIPS, ICML, NeurIPS]
   ICML:
@@ -278,6 +278,10 @@ venues:
         "case or punctuation\n"
         "  help: delete 'N.I.P.S.' from the aliases of 'NeurIPS': a paper that writes it is read as 'NeurIPS' without "
         "it\n"
+        "taxonomy.yml:26:91: error[venue-alias-clash]: alias 'NIPS' of venue 'NeurIPS' is listed twice\n"
+        "  help: delete the second 'NIPS' from the aliases of 'NeurIPS'\n"
+        "taxonomy.yml:26:97: error[taxonomy-name]: alias '–' of venue 'NeurIPS' has no letters or digits\n"
+        "  help: spell it with letters or digits\n"
         "taxonomy.yml:28:15: error[venue-alias-clash]: alias 'NIPS' of venue 'TPAMI' is also an alias of venue "
         "'NeurIPS'\n"
         "  help: delete 'NIPS' from the aliases of 'TPAMI' or of 'NeurIPS': a spelling can stand for one venue only\n"
@@ -294,7 +298,7 @@ venues:
         "  help: write its other names under aliases: VLDB: {aliases: [PVLDB, Proceedings of the VLDB Endowment]}\n"
         "taxonomy.yml:35:5: error[taxonomy-unknown-key]: unknown key 'description' in venues/KDD\n"
         "  help: allowed keys: aliases\n"
-        "9 error(s), 0 warning(s) in 1 file\n"
+        "11 error(s), 0 warning(s) in 1 file\n"
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
 
 

@@ -305,6 +305,7 @@ def _venues(check: _Checker, data: dict[str, Any]) -> list[VenueDef]:
                 same = ("listed twice" if earlier != name else "the venue's name") if earlier == spelling else \
                     ("the venue's name" if earlier == name else f"alias '{earlier}'") + " in another case or punctuation"
                 check.fail(at or path, "venue-alias-clash", f"{what} is {same}",
+                           f"delete the second '{spelling}' from the aliases of '{name}'" if same == "listed twice" else
                            f"delete '{spelling}' from the aliases of '{name}': a paper that writes it is read as "
                            f"'{name}' without it")
             elif owner is not None and at is None and form not in aliases_at:  # two venues of one form
