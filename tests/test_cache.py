@@ -132,6 +132,14 @@ def edit_taxonomy(root: Path, n: int) -> None:
                     .replace(f"description: Retrieval of images ({n - 1}).", f"description: Retrieval of images ({n})."))
 
 
+def edit_venues(root: Path, n: int) -> None:
+    """Name the golden paper's venue, NeurIPS, otherwise (NIPS, or in full), or not."""
+    path = root / "taxonomy.yml"
+    text = path.read_text().split("venues:\n")[0]
+    named = ["", "NIPS", "Neural Information Processing Systems"][n % 3]
+    path.write_text(text + (f"venues:\n  {named}:\n    aliases: [NeurIPS]\n" if named else ""))
+
+
 def edit_config(root: Path, n: int) -> None:
     (root / "l2h.yml").write_text(f"title: Cache Review {n}\nbase_url: https://cache.example.org/\n")
 
@@ -185,7 +193,7 @@ def damage_cache(root: Path, n: int) -> None:
 
 OPERATIONS: list[Callable[[Path, int], None]] = [
     edit_summary, edit_title, add_paper, delete_paper, rename_paper, forget_former_keys, edit_template, edit_static,
-    edit_taxonomy, edit_config, edit_resources, tamper_site, tamper_site_folders, damage_cache]
+    edit_taxonomy, edit_venues, edit_config, edit_resources, tamper_site, tamper_site_folders, damage_cache]
 
 
 def assert_incremental_equals_clean(root: Path, tmp: Path, step: int, cache: BuildCache | None = None) -> BuildResult:
@@ -481,6 +489,22 @@ def test_a_paper_tagged_by_an_alias_keeps_its_canonical_tag_on_each_rebuild_of_t
         page = (root / "_site" / "publications" / "doe2019learning" / "index.html").read_text()
         assert 'href="../../tags/transformers/">Transformers</a>' in page
         edit_summary(root, 4)  # another paper: the aliased one is validated from the memo
+
+
+def test_a_paper_whose_venue_has_another_name_in_the_taxonomy_keeps_it_on_each_rebuild(tmp_path: Path) -> None:
+    # as for a tag's alias (above): the venue is what validation changes too, also when it comes from the memo; and
+    # a rebuild after the venues are named otherwise shows them so, as a clean build does
+    root = make_site(tmp_path)
+    cache = BuildCache(root, save_later=True)
+    names = [(1, "NIPS"), (1, "NIPS"), (0, "NeurIPS"), (0, "NeurIPS"), (2, "Neural Information Processing Systems")]
+    for step, (n, shown) in enumerate(names):
+        edit_venues(root, n)
+        result = assert_incremental_equals_clean(root, tmp_path, step, cache)
+        cache.save_memos()
+        assert {paper.key: paper.venue for paper in result.check.papers}["weiss2008spectral"] == shown
+        page = (root / "_site" / "publications" / "weiss2008spectral" / "index.html").read_text()
+        assert f'<p class="venue">{shown} 2008</p>' in page
+        edit_summary(root, 4 + step)  # another paper: the named one is validated from the memo
 
 
 def test_a_view_equal_to_the_last_builds_keeps_its_digest_but_not_extra_front_matter_that_only_compares_equal(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_TAXONOMY, git, snapshot
+from conftest import MINIMAL_TAXONOMY, git, snapshot, write_tree
 
 from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
@@ -177,14 +179,20 @@ def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsy
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
+def venue_papers(*venues: str, extra: str = "") -> dict[str, str | bytes]:
+    """Papers of 2008 to 2011, each with its venue line (venue: NeurIPS, journal: tpami), in this order."""
+    papers = [("weiss2008spectral", "Spectral Hashing", "Yair Weiss", 2008), ("lee2009small", "Small Codes", "Ann Lee", 2009),
+              ("chen2010tiny", "Tiny Codes", "Bo Chen", 2010), ("dee2011short", "Short Codes", "Cy Dee", 2011),
+              ("fox2011long", "Long Codes", "Di Fox", 2011)]
+    return {f"papers/{key}.md": paper(title, authors, year, extra=extra).replace("venue: NeurIPS", venue)
+            for (key, title, authors, year), venue in zip(papers, venues)}
+
+
 def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_its_spelling(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # "neurips 2009" and "NeurIPS" were two venues of the papers page's filter, without a word
-    root = site({"papers/weiss2008spectral.md": paper(),
-                 "papers/lee2009small.md": paper("Small Codes", "Ann Lee", 2009).replace("NeurIPS", "neurips 2009"),
-                 "papers/chen2010tiny.md": paper("Tiny Codes", "Bo Chen", 2010),
-                 "papers/dee2011short.md": paper("Short Codes", "Cy Dee", 2011).replace("venue: NeurIPS", "journal: tpami"),
-                 "papers/fox2011long.md": paper("Long Codes", "Di Fox", 2011).replace("NeurIPS", "TPAMI")})
+    root = site(venue_papers("venue: NeurIPS", "venue: neurips 2009", "venue: NeurIPS", "journal: tpami",
+                             "venue: TPAMI"))
     assert run(root, capsys=capsys) == (0, (
         'papers/dee2011short.md:4:10: warning[venue-spelling]: venue "tpami" is written "TPAMI" by 1 other paper: the '
         "papers page would list it as a venue of its own\n"
@@ -193,6 +201,105 @@ def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_i
         "papers: the papers page would list it as a venue of its own\n"
         "  help: write venue: NeurIPS (the year goes in year:)\n"
         "0 error(s), 2 warning(s) in 2 files\n"))
+
+
+def test_venues_in_another_script_are_not_one_venue(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # folded to ASCII, every venue in Chinese was "": each was told it is written as the other
+    root = site({"papers/weiss2008spectral.md": paper().replace("NeurIPS", "计算机学报"),
+                 "papers/lee2009small.md": paper("Small Codes", "Ann Lee", 2009).replace("NeurIPS", "软件学报")})
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
+VENUES = MINIMAL_TAXONOMY + """\
+venues:
+  NeurIPS:
+    aliases: [NIPS, Advances in Neural Information Processing Systems]
+  TPAMI:
+    aliases: [PAMI, IEEE TPAMI]
+"""
+
+
+def test_a_venue_written_by_another_name_is_noted_and_the_site_shows_the_taxonomy_s_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "NIPS" and "NeurIPS" were two venues of the papers page's filter, the stats page and the exports
+    venues = ["conference: n.i.p.s", "venue: advances in neural information processing systems", "venue: NeurIPS"]
+    root = site({"taxonomy.yml": VENUES, **venue_papers(*venues, "venue: NIPS 2011", extra="added: 2024-01-15\n")})
+    assert run(root, capsys=capsys) == (0, (
+        'papers/dee2011short.md:4:8: warning[venue-spelling]: venue "NIPS 2011" is written "NeurIPS" by 3 other '
+        "papers: the papers page would list it as a venue of its own\n"
+        "  help: write venue: NeurIPS (the year goes in year:)\n"
+        'papers/lee2009small.md:4:8: note[venue-alias]: venue "advances in neural information processing systems" is '
+        'read as "NeurIPS"\n'
+        "  help: write venue: NeurIPS\n"
+        'papers/weiss2008spectral.md:4:13: note[venue-alias]: venue "n.i.p.s" is read as "NeurIPS"\n'
+        "  help: write conference: NeurIPS\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    write_tree(root, venue_papers(*venues, "venue: PAMI", extra="added: 2024-01-15\n"))  # in the feed too
+    assert main(["build", "--root", str(root)]) == 0
+    capsys.readouterr()
+    site_files = {path: text.decode() for path, text in snapshot(root / "_site").items()
+                  if not path.startswith(("pagefind/", "static/")) and path.endswith((".html", ".json", ".bib", ".xml"))}
+    assert [path for path, text in site_files.items()
+            if any(alias in text for alias in ("n.i.p.s", "advances in neural", ">PAMI", '"PAMI"', "{PAMI}"))] == []
+    finder = json.loads(site_files["papers/finder.json"])
+    assert (finder["venues"], finder["venue"]) == (["NeurIPS", "TPAMI"], [1, 0, 0, 0])  # newest first
+    assert '<a href="../papers/?venue=NeurIPS">NeurIPS</a></th><td>3</td>' in site_files["stats/index.html"]
+    assert "journal = {TPAMI}" in site_files["papers.bib"] and "booktitle = {NeurIPS}" in site_files["papers.bib"]
+    assert sorted(item.get("container-title") for item in json.loads(site_files["papers.json"])) == [
+        "NeurIPS", "NeurIPS", "NeurIPS", "TPAMI"]
+    weiss = site_files["publications/weiss2008spectral/index.html"]
+    assert all(text in weiss for text in ('"publication": {"@type": "PublicationEvent", "name": "NeurIPS"}',
+                                          '<p class="venue">NeurIPS 2008</p>', "booktitle = {NeurIPS},"))
+    assert (site_files["feed.xml"].count(">NeurIPS 20"), site_files["feed.xml"].count(">TPAMI 2011.")) == (3, 1)
+
+
+def test_a_taxonomy_s_venues_are_checked_and_every_problem_reported_at_once(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": MINIMAL_TAXONOMY + """\
+venues:
+  NeurIPS:
+    aliases: [NIPS, neurips, N.I.P.S., Advances in Neural Information Processing Systems, NIPS, "–"]
+  TPAMI:
+    aliases: [NIPS, ICML, NeurIPS]
+  ICML:
+    aliases: PMLR
+  Neurips: {}
+  VLDB: [PVLDB, Proceedings of the VLDB Endowment]
+  KDD:
+    aliases: [SIGKDD]
+    description: Knowledge discovery.
+"""})
+    assert run(root, capsys=capsys) == (1, (
+        "taxonomy.yml:26:21: error[venue-alias-clash]: alias 'neurips' of venue 'NeurIPS' is the venue's name in "
+        "another case or punctuation\n"
+        "  help: delete 'neurips' from the aliases of 'NeurIPS': a paper that writes it is read as 'NeurIPS' without "
+        "it\n"
+        "taxonomy.yml:26:30: error[venue-alias-clash]: alias 'N.I.P.S.' of venue 'NeurIPS' is alias 'NIPS' in another "
+        "case or punctuation\n"
+        "  help: delete 'N.I.P.S.' from the aliases of 'NeurIPS': a paper that writes it is read as 'NeurIPS' without "
+        "it\n"
+        "taxonomy.yml:26:91: error[venue-alias-clash]: alias 'NIPS' of venue 'NeurIPS' is listed twice\n"
+        "  help: delete the second 'NIPS' from the aliases of 'NeurIPS'\n"
+        "taxonomy.yml:26:97: error[taxonomy-name]: alias '–' of venue 'NeurIPS' has no letters or digits\n"
+        "  help: spell it with letters or digits\n"
+        "taxonomy.yml:28:15: error[venue-alias-clash]: alias 'NIPS' of venue 'TPAMI' is also an alias of venue "
+        "'NeurIPS'\n"
+        "  help: delete 'NIPS' from the aliases of 'TPAMI' or of 'NeurIPS': a spelling can stand for one venue only\n"
+        "taxonomy.yml:28:27: error[venue-alias-clash]: alias 'NeurIPS' of venue 'TPAMI' is venue 'NeurIPS'\n"
+        "  help: delete 'NeurIPS' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
+        "taxonomy.yml:29:3: error[venue-alias-clash]: venue 'ICML' is an alias of venue 'TPAMI' (line 28)\n"
+        "  help: delete 'ICML' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
+        "taxonomy.yml:30:14: error[taxonomy-type]: aliases of venue 'ICML' must be a list of names\n"
+        "  help: write aliases: [Other Name, Another]\n"
+        "taxonomy.yml:31:3: error[venue-alias-clash]: venue 'Neurips' is venue 'NeurIPS' (line 25) in another case or "
+        "punctuation\n"
+        "  help: delete 'Neurips': a paper that writes it is read as 'NeurIPS' without it\n"
+        "taxonomy.yml:32:9: error[taxonomy-type]: venue 'VLDB' must be a mapping\n"
+        "  help: write its other names under aliases: VLDB: {aliases: [PVLDB, Proceedings of the VLDB Endowment]}\n"
+        "taxonomy.yml:35:5: error[taxonomy-unknown-key]: unknown key 'description' in venues/KDD\n"
+        "  help: allowed keys: aliases\n"
+        "11 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
 
 
 @pytest.mark.parametrize("extra, family, label, hint", [
@@ -919,6 +1026,28 @@ def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers
     root = site({"papers/weiss2008spectral.md": example,
                  "taxonomy.yml": (repo / "taxonomy.yml").read_text(encoding="utf-8")})
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_every_diagnostic_code_is_in_the_contributing_table() -> None:
+    """Each code l2h reports (a call of error, warning, note or the taxonomy's fail) has its row in CONTRIBUTING.md's
+    table of codes, by name, in a row of several (`a`, `b`) or under a family (`taxonomy-*`)."""
+    repo = Path(__file__).resolve().parent.parent
+    text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (`[^|]*`(?:, `[^|]*`)*) \|", text, re.MULTILINE)
+    listed = {code for row in rows for code in re.findall(r"`([a-z0-9*-]+)`", row)}
+    found = {}
+    for path in sorted((repo / "src" / "l2h_site").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", "")) in {
+                    "error", "warning", "note", "fail"}:
+                texts = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+                code = next((text for text in texts if re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", text)), None)
+                if code is not None:
+                    found.setdefault(code, path.name)
+    assert len(found) > 80
+    assert {code: where for code, where in found.items() if code not in listed and not any(
+        family.endswith("*") and code.startswith(family[:-1]) for family in listed)} == {}
 
 
 def test_distinct_from_naming_a_renamed_paper_by_its_former_key_declares_them_distinct_and_gets_the_new_key(

@@ -90,6 +90,22 @@ def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
     assert [d.path for d in result.diagnostics if d.code == "no-tags"] == ["papers/salakhutdinov2009semantic.md"]
 
 
+def test_both_imports_write_a_venue_by_another_name_as_the_taxonomy_s_venue(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # as l2h check reads it: "NIPS" beside "NeurIPS" was a venue of its own on the papers page
+    venues = "venues:\n  NeurIPS:\n    aliases: [NIPS]\n  TPAMI:\n    aliases: [IEEE Transactions on Pattern " \
+             "Analysis and Machine Intelligence]\n"
+    root = site({"taxonomy.yml": FACETS_ONLY + venues, "refs.bib": (
+        "@article{roe2018scaling, title = {Scaling Hashing}, author = {Roe, Jane}, year = {2018},\n"
+        "  journal = {{IEEE} Transactions on Pattern Analysis and Machine Intelligence}}\n")})
+    main(["import", "jekyll", str(JEKYLL), "--root", str(root)])
+    assert "\nvenue: NeurIPS\n" in (root / "papers/weiss2008spectral.md").read_text(encoding="utf-8")
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    assert "\nvenue: TPAMI\n" in (root / "papers/roe2018scaling.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert [d.code for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
+
+
 def test_jekyll_import_never_loses_a_paper_silently(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"taxonomy.yml": FACETS_ONLY})
     main(["import", "jekyll", str(JEKYLL / "_publications"), "--root", str(root)])

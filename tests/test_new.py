@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_TAXONOMY
 
 from l2h_site import new
 from l2h_site.cli import main
@@ -98,6 +99,23 @@ def test_titles_round_trip_through_the_parser(site: Site, capsys: pytest.Capture
     assert parsed.paper.title == title
     assert parsed.paper.facets == {"family": ("supervised",)}
     assert [d.code for d in diagnostics] == []
+
+
+def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # as l2h check reads it: a venue alias, given or read from BibTeX, was written as it came, a venue of its own
+    taxonomy = MINIMAL_TAXONOMY + "venues:\n  NeurIPS:\n    aliases: [NIPS, Advances in Neural Information Processing " \
+                                  "Systems]\n"
+    root = site({"taxonomy.yml": taxonomy})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--venue", "nips",
+               "--tag", "Image Retrieval", "--facet", "family=supervised", "--no-fetch") == 0
+    assert "\nvenue: NeurIPS\n" in (root / "papers/lee2008small.md").read_text(encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{x, title = {Short Codes}, author = {Cy Dee}, year = "
+                                                 "{2010}, booktitle = {Advances in Neural Information Processing "
+                                                 "Systems}}"))
+    assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
+    assert "\nvenue: NeurIPS\n" in (root / "papers/dee2010short.md").read_text(encoding="utf-8")
+    assert "venue" not in capsys.readouterr().err
 
 
 def test_from_bibtex_on_stdin_turns_latex_accents_into_unicode(

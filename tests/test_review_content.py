@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from l2h_site.build import CheckResult, check_site
-from l2h_site.validate import normalise_title
+from l2h_site.textutil import venue_form
+from l2h_site.validate import normalise_title, venue_names
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -61,3 +62,15 @@ def test_the_review_spans_the_field(review: CheckResult) -> None:
                 "ge2013optimized", "malkov2020efficient", "subramanya2019diskann", "johnson2021billion",
                 "norouzi2012fast", "kraska2018case", "cao2017hashnet", "jiang2017deep", "guo2020accelerating"):
         assert any(p.key == key for p in review.papers), key
+
+
+@pytest.mark.parametrize("written, venue", [
+    ("NIPS", "NeurIPS"), ("Advances in Neural Information Processing Systems", "NeurIPS"), ("PAMI", "TPAMI"),
+    ("IEEE TPAMI", "TPAMI"), ("IEEE Transactions on Pattern Analysis and Machine Intelligence", "TPAMI"),
+    ("PVLDB", "VLDB"), ("Proceedings of the VLDB Endowment", "VLDB"), ("CoRR", "arXiv"), ("Neurips", "NeurIPS"),
+])
+def test_the_review_reads_a_venue_s_common_other_names_as_the_venue(
+        review: CheckResult, written: str, venue: str) -> None:
+    # each paper's venue is one of the papers page's filters: "NIPS" beside "NeurIPS" was a venue of its own
+    assert venue_names(review.taxonomy)[venue_form(written)] == venue
+    assert {paper.venue for paper in review.papers} >= {"NeurIPS", "TPAMI", "VLDB", "arXiv"}

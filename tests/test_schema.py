@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import MINIMAL_TAXONOMY
 
 from l2h_site.build import check_site
 from l2h_site.cli import main
@@ -66,6 +67,20 @@ def test_every_paper_of_the_repository_matches_the_schema() -> None:
 def test_cli_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--root", str(REPO)]) == 0
     assert json.loads(capsys.readouterr().out) == repo_schema()
+
+
+def test_the_taxonomy_s_venues_are_offered_and_any_venue_is_allowed(site: Site) -> None:
+    root = site({"taxonomy.yml": MINIMAL_TAXONOMY + "venues:\n  NeurIPS:\n    aliases: [NIPS]\n  TPAMI:\n"})
+    schema = paper_schema(load_taxonomy(root / "taxonomy.yml", "taxonomy.yml")[0])
+    venue = schema["properties"]["venue"]
+    assert venue == {"type": ["string", "null"], "examples": ["NeurIPS", "TPAMI"], "description": (
+        "Conference or journal short name, e.g. NeurIPS; taxonomy.yml's venues: NeurIPS, TPAMI (another name of one, "
+        "such as NIPS, is read as NeurIPS)")}
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert list(jsonschema.Draft7Validator(schema).iter_errors({**GOOD, "venue": "NIPS"})) == []
+    # without venues, as before
+    assert "examples" not in paper_schema(load_taxonomy(REPO / "tests/sites/golden/taxonomy.yml", "t")[0])[
+        "properties"]["venue"]
 
 
 def test_cli_reports_a_broken_taxonomy(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -190,23 +190,23 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         usage = Counter(tag for _, p in parsed if p.complete for tag in p.paper.tags)
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
-        against = digest("validate: tags and problems", repr(taxonomy), sorted(usage.items()))
+        against = digest("validate: tags, venue and problems", repr(taxonomy), sorted(usage.items()))
         for key, item in parsed:
-            # The memo keeps what validation changes (the tags) and finds, not a second copy of the paper.
+            # The memo keeps what validation changes (the tags, the venue) and finds, not a second copy of the paper.
             known = memo.get(memo.key(against, key)) if memo is not None and key is not None else None
             if known is None:
                 paper, problems = validate_paper(item, taxonomy, tags)
-                known = (paper.tags, problems)
+                known = (paper.tags, paper.venue, problems)
                 if memo is not None and key is not None:
                     memo.put(memo.key(against, key), known)
-            canonical_tags, problems = known
+            canonical_tags, venue, problems = known
             diagnostics += problems
             if item.complete:  # a paper with errors was checked only to report all its problems at once
-                # most tags are written canonical: a copy of each paper per rebuild took 40 ms at 5,000 papers
-                papers.append(item.paper if canonical_tags == item.paper.tags
-                              else dataclasses.replace(item.paper, tags=canonical_tags))
+                # most tags and venues are written canonical: a copy of each paper per rebuild took 40 ms at 5,000
+                papers.append(item.paper if canonical_tags == item.paper.tags and venue == item.paper.venue
+                              else dataclasses.replace(item.paper, tags=canonical_tags, venue=venue))
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
-                                       file_keys={source.key: source.relpath for source in sources})
+                                       file_keys={source.key: source.relpath for source in sources}, venues=tags.venues)
     diagnostics += compile_templates(templates, config.templates_dir, needed_templates(config, papers))
     if summaries is not None:  # papers with errors too: every problem of a file at once
         readable = [item.paper for _, item in parsed

@@ -152,6 +152,16 @@ class TagDef:
 
 
 @dataclass(frozen=True)
+class VenueDef:
+    """A venue of the controlled vocabulary: the name the site shows for a conference or journal."""
+
+    name: str
+    """Canonical spelling."""
+    aliases: tuple[str, ...] = ()
+    """Other names of the venue (NIPS for NeurIPS), read as this venue in any case or punctuation."""
+
+
+@dataclass(frozen=True)
 class FacetValue:
     """One allowed value of a facet."""
 
@@ -196,6 +206,8 @@ class Taxonomy:
     """Tags, in taxonomy order."""
     facets: tuple[Facet, ...]
     """Facets, in taxonomy order."""
+    venues: tuple[VenueDef, ...] = ()
+    """Venues with other names, in taxonomy order (a venue not listed is shown as papers write it)."""
     renamed: tuple[tuple[str, str], ...] = ()
     """Tags the taxonomy of git's last commit has and this one lacks, each with the tag that now has its
     description ("" if none): (old name, new name), for the hint of a paper that still uses the old name. Found

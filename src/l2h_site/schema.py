@@ -60,7 +60,13 @@ def _facet(facet: Facet) -> dict[str, Any]:
 def paper_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     """Build the JSON Schema of a paper's front matter for this taxonomy."""
     tag_names = [t.name for t in taxonomy.tags] + [a for t in taxonomy.tags for a in t.aliases]
-    venue = {"type": ["string", "null"], "description": "Conference or journal short name, e.g. NeurIPS"}
+    venue: dict[str, Any] = {"type": ["string", "null"], "description": "Conference or journal short name, e.g. NeurIPS"}
+    if taxonomy.venues:  # any venue is allowed: these are the names the site shows, which editors can offer
+        names = [v.name for v in taxonomy.venues]
+        other = next((f" (another name of one, such as {v.aliases[0]}, is read as {v.name})"
+                      for v in taxonomy.venues if v.aliases), "")
+        venue["description"] += f"; taxonomy.yml's venues: {', '.join(names)}{other}"
+        venue["examples"] = names
     properties: dict[str, Any] = {
         "title": _text("Title as published; quote it if it contains ': '", MAX_TITLE_CHARS),
         "authors": _authors("Every author as published: 'First Last, First Last' or a list, one name an item, "

@@ -10,13 +10,15 @@ from typing import Any
 
 from l2h_site.cache import InputReads
 from l2h_site.diagnostics import Diagnostic, error
-from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy
+from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy, VenueDef
+from l2h_site.parse import flow_item
 from l2h_site.textutil import (
     WINDOWS_RESERVED,
     describe_value,
     invisible_character,
     normalise_term,
     slugify,
+    venue_form,
 )
 from l2h_site.vcs import git_output
 from l2h_site.yamlsafe import YamlDoc, load_yaml, load_yaml_file
@@ -108,9 +110,10 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     check = _Checker(rel, doc)  # still read after a problem such as a duplicate key, to report everything at once
     check.diagnostics += problems
     root = check.mapping(doc.value, (), "the taxonomy")
-    check.known_keys(root, (), {"tags", "facets"})
+    check.known_keys(root, (), {"tags", "facets", "venues"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
     tags = _tags(check, check.mapping(root.get("tags"), ("tags",), "tags"))
+    venues = _venues(check, check.mapping(root.get("venues"), ("venues",), "venues"))
     if not tags and not facets and not check.diagnostics:
         # Without a vocabulary no paper could be checked, and a build would publish a review of none.
         check.diagnostics.append(error(rel, 1, 1, "taxonomy-empty", f"{rel} declares no tags and no facets",
@@ -118,7 +121,7 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
                                        "if it uses facets); see CONTRIBUTING.md"))
     if check.diagnostics:
         return EMPTY, check.diagnostics
-    return Taxonomy(tags=tuple(tags), facets=tuple(facets)), []  # renamed: see renamed_tags
+    return Taxonomy(tags=tuple(tags), facets=tuple(facets), venues=tuple(venues)), []  # renamed: see renamed_tags
 
 
 def renamed_tags(path: Path, tags: Sequence[TagDef]) -> tuple[tuple[str, str], ...]:
@@ -197,33 +200,12 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
     slugs: dict[str, str] = {}
     for name, body in data.items():
         path = ("tags", name)
-        if not isinstance(name, str) or not name.strip() or name != name.strip():
-            check.fail(path, "taxonomy-name", f"tag name {name!r} must be non-empty text without surrounding spaces",
-                       "write the tag as it should be shown, e.g. Image Retrieval", key=True)
-            continue
-        invisible = invisible_character(name)
-        if invisible is not None:  # it would look like the tag it may be a variant of
-            check.fail(path, "control-character", f"tag name '{name}' contains {invisible}",
-                       "delete the invisible character (retype the name if needed)", key=True)
+        if not _is_name(check, name, path, "tag", "Image Retrieval"):
             continue
         body = check.mapping(body, path, f"tag '{name}'")
         check.known_keys(body, path, {"description", "aliases"})
-        aliases = body.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            check.fail(path + ("aliases",), "taxonomy-type", f"aliases of tag '{name}' must be a list of names",
-                       "write aliases: [Other Spelling, Another]")
-            aliases = []
-        readable, where = [], {}
-        for i, alias in enumerate(aliases):
-            invisible = invisible_character(alias)
-            if invisible is None:
-                readable.append(alias)
-                where[alias] = path + ("aliases", i)
-            else:
-                check.fail(path + ("aliases", i), "control-character",
-                           f"alias '{alias}' of tag '{name}' contains {invisible}",
-                           "delete the invisible character (retype the alias if needed)")
-        aliases = readable
+        found = _aliases(check, body, path, f"tag '{name}'", "Other Spelling, Another")
+        aliases, where = [alias for alias, _ in found], dict(found)
         slug = slugify(name)
         clash = slugs.get(slug) if slug else None
         # Reported once: 'Image retrieval' beside 'Image Retrieval' is a variant spelling (tag-drift), whose fix,
@@ -260,30 +242,113 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
     return tags
 
 
+def _is_name(check: _Checker, name: object, path: tuple[Any, ...], kind: str, example: str) -> bool:
+    """Tell whether the name of a tag or venue is text to show as it is written; report it if not."""
+    if not isinstance(name, str) or not name.strip() or name != name.strip():
+        check.fail(path, "taxonomy-name", f"{kind} name {name!r} must be non-empty text without surrounding spaces",
+                   f"write the {kind} as it should be shown, e.g. {example}", key=True)
+        return False
+    invisible = invisible_character(name)
+    if invisible is not None:  # it would look like the name it may be a variant of
+        check.fail(path, "control-character", f"{kind} name '{name}' contains {invisible}",
+                   "delete the invisible character (retype the name if needed)", key=True)
+        return False
+    return True
+
+
+def _aliases(check: _Checker, body: dict[str, Any], path: tuple[Any, ...], owner: str,
+             example: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """Read the aliases of a tag or venue (owner: "tag 'X'"), each with where it is in the file; report those that
+    are not names."""
+    aliases = body.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        check.fail(path + ("aliases",), "taxonomy-type", f"aliases of {owner} must be a list of names",
+                   f"write aliases: [{example}]")
+        return []
+    readable = []
+    for i, alias in enumerate(aliases):
+        invisible = invisible_character(alias)
+        if invisible is None:
+            readable.append((alias, path + ("aliases", i)))
+        else:
+            check.fail(path + ("aliases", i), "control-character", f"alias '{alias}' of {owner} contains {invisible}",
+                       "delete the invisible character (retype the alias if needed)")
+    return readable
+
+
+def _venues(check: _Checker, data: dict[str, Any]) -> list[VenueDef]:
+    venues: list[VenueDef] = []
+    spellings: dict[str, str] = {}
+    """Each form (venue_form) of a venue or an alias -> the venue it stands for."""
+    aliases_at: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    """Each alias's form -> the alias as written and where it is in the file."""
+    for name, body in data.items():
+        path = ("venues", name)
+        if not _is_name(check, name, path, "venue", "NeurIPS"):
+            continue
+        if isinstance(body, (list, str)) and body:  # its other names written straight under it
+            names = ", ".join(flow_item(str(n)) for n in (body if isinstance(body, list) else [body]))
+            check.fail(path, "taxonomy-type", f"venue '{name}' must be a mapping",
+                       f"write its other names under aliases: {name}: {{aliases: [{names}]}}")
+            body = {}
+        body = check.mapping(body, path, f"venue '{name}'")
+        check.known_keys(body, path, {"aliases"})
+        aliases = _aliases(check, body, path, f"venue '{name}'", "Other Name, Another")
+        for spelling, at in [(name, None), *aliases]:
+            form, owner = venue_form(spelling), spellings.get(venue_form(spelling))
+            what = f"venue '{name}'" if at is None else f"alias '{spelling}' of venue '{name}'"
+            if not form:
+                check.fail(at or path, "taxonomy-name", f"{what} has no letters or digits",
+                           "spell it with letters or digits", key=at is None)
+            elif owner == name:  # papers compare venues whatever their case and punctuation: said twice
+                earlier = aliases_at.get(form, (name, None))[0]
+                same = ("listed twice" if earlier != name else "the venue's name") if earlier == spelling else \
+                    ("the venue's name" if earlier == name else f"alias '{earlier}'") + " in another case or punctuation"
+                check.fail(at or path, "venue-alias-clash", f"{what} is {same}",
+                           f"delete the second '{spelling}' from the aliases of '{name}'" if same == "listed twice" else
+                           f"delete '{spelling}' from the aliases of '{name}': a paper that writes it is read as "
+                           f"'{name}' without it")
+            elif owner is not None and at is None and form not in aliases_at:  # two venues of one form
+                line = check.doc.key_positions.get(("venues", owner), (0, 0))[0]
+                check.fail(path, "venue-alias-clash",
+                           f"venue '{name}' is venue '{owner}' (line {line}) in another case or punctuation",
+                           f"delete '{name}'" + (f" and list its aliases under '{owner}'" if aliases else "") +
+                           f": a paper that writes it is read as '{owner}' without it", key=True)
+            elif owner is not None:
+                _alias_clash(check, name, spelling, path, owner, aliases_at.get(form), at, kind="venue")
+            if owner is None and form:
+                spellings[form] = name
+                if at is not None:
+                    aliases_at[form] = (spelling, at)
+        venues.append(VenueDef(name=name, aliases=tuple(alias.strip() for alias, _ in aliases)))
+    return venues
+
+
 def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...], owner: str,
-                 earlier: tuple[str, tuple[Any, ...]] | None, at: tuple[Any, ...] | None) -> None:
-    """Report a spelling that stands for two tags: an alias of one is the name or an alias of another.
+                 earlier: tuple[str, tuple[Any, ...]] | None, at: tuple[Any, ...] | None, kind: str = "tag") -> None:
+    """Report a spelling that stands for two tags (or venues: kind): an alias of one is the name or an alias of another.
 
     Not a variant spelling to merge (tag-drift): both tags exist on purpose, and one of them lists the other's
     spelling. The fix is to delete the alias, which is where the diagnostic points when it is this tag's.
     """
+    code, only = f"{kind}-alias-clash", f"a spelling can stand for one {kind} only"
     if at is not None:  # an alias of this tag, found earlier as owner's name or alias
-        same = f"also an alias of tag '{owner}'" if earlier is not None else f"tag '{owner}'"
+        same = f"also an alias of {kind} '{owner}'" if earlier is not None else f"{kind} '{owner}'"
         if earlier is not None and earlier[0] != spelling:
-            same = f"a variant spelling of alias '{earlier[0]}' of tag '{owner}'"
+            same = f"a variant spelling of alias '{earlier[0]}' of {kind} '{owner}'"
         elif earlier is None and owner != spelling:
-            same = f"a variant spelling of tag '{owner}'"
+            same = f"a variant spelling of {kind} '{owner}'"
         where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'" if earlier[0] == spelling else \
             f"'{name}', or '{earlier[0]}' from those of '{owner}'"  # owner's alias is spelt otherwise
-        check.fail(at, "tag-alias-clash", f"alias '{spelling}' of tag '{name}' is {same}",
-                   f"delete '{spelling}' from the aliases of {where}: a spelling can stand for one tag only")
+        check.fail(at, code, f"alias '{spelling}' of {kind} '{name}' is {same}",
+                   f"delete '{spelling}' from the aliases of {where}: {only}")
         return
     assert earlier is not None  # this tag's name, found earlier as an alias of owner
     alias, alias_path = earlier
     line = check.doc.positions.get(alias_path, (0, 0))[0]
     same = "an alias" if alias == name else f"a variant spelling of alias '{alias}'"
-    check.fail(path, "tag-alias-clash", f"tag '{name}' is {same} of tag '{owner}' (line {line})",
-               f"delete '{alias}' from the aliases of '{owner}': a spelling can stand for one tag only", key=True)
+    check.fail(path, code, f"{kind} '{name}' is {same} of {kind} '{owner}' (line {line})",
+               f"delete '{alias}' from the aliases of '{owner}': {only}", key=True)
 
 
 def _marks(name: str) -> str:

@@ -87,6 +87,16 @@ def slugify(text: str) -> str:
     return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")
 
 
+@lru_cache(maxsize=1 << 12)
+def venue_form(venue: str) -> str:
+    """What a venue is, whatever its case, spaces, punctuation and accents: "ACM MM", "acm mm" and "ACM-MM" are one
+    (kept: a review has few venues, each form of which l2h serve computed three times per paper after each save).
+
+    Letters of other scripts are kept ("计算机学报"): folded to ASCII, every such venue was "", one venue.
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", venue).casefold() if c.isalnum())
+
+
 @lru_cache(maxsize=16384)  # titles of a large review repeat the same few thousand words
 def normalise_term(text: str) -> str:
     """Reduce a tag to a form that ignores case, plurals (Latin -ices too: Learned Indices, Learned Index),

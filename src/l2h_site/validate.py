@@ -13,7 +13,7 @@ from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
-from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list
+from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list, venue_form
 
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
                              "by", "via", "towards", "toward"])
@@ -46,8 +46,14 @@ def first_split(paper: Paper) -> NameSplit | None:
     return paper.name_splits[0] if paper.name_splits else None
 
 
+def venue_names(taxonomy: Taxonomy) -> dict[str, str]:
+    """Map the form (venue_form) of each venue of the taxonomy and of each of its aliases to the venue."""
+    return {venue_form(spelling): v.name for v in taxonomy.venues for spelling in (v.name, *v.aliases)}
+
+
 class TagIndex:
-    """Resolves tag spellings to canonical tags, and suggests fixes for unknown ones."""
+    """Resolves tag spellings to canonical tags, and suggests fixes for unknown ones; and venues' other names to the
+    venues of the taxonomy."""
 
     def __init__(self, taxonomy: Taxonomy, usage: Counter[str]) -> None:
         self.canonical = {t.name: t.name for t in taxonomy.tags}
@@ -55,6 +61,8 @@ class TagIndex:
         self.aliases = {a: t.name for t in taxonomy.tags for a in t.aliases}
         self.normalised = {normalise_term(a): t.name for t in taxonomy.tags for a in (*t.aliases, t.name)}
         self.usage = usage
+        # A venue is compared as check_venues compares them: any case or punctuation of an alias is the alias.
+        self.venues = venue_names(taxonomy)
 
     def used(self, tag: str) -> str:
         count = self.usage.get(tag, 0)
@@ -174,6 +182,12 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             diagnostics.append(error(rel, line, column, "unknown-tag", f'tag "{tag}" is not in taxonomy.yml', hint))
     canonical_tags = list(dict.fromkeys(canonical_tags))
 
+    venue = tags.venues.get(venue_form(paper.venue), paper.venue) if paper.venue else paper.venue
+    if venue != paper.venue:  # a note, as for a tag's alias: the site shows the venue as if the paper wrote it
+        field = next((name for name in ("venue", "conference", "journal") if (name,) in parsed.positions), "venue")
+        diagnostics.append(note(rel, *at(field), "venue-alias", f'venue "{paper.venue}" is read as "{venue}"',
+                                f"write {field}: {flow_item(venue or '')}"))
+
     for facet in taxonomy.facets:
         values = paper.facets.get(facet.id)
         allowed = [v.id for v in facet.values]
@@ -236,7 +250,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
     diagnostics.extend(_check_placeholders(paper, at))
     diagnostics.extend(_check_repeated_authors(paper, parsed.positions))
-    return dataclasses.replace(paper, tags=tuple(canonical_tags)), diagnostics
+    return dataclasses.replace(paper, tags=tuple(canonical_tags), venue=venue), diagnostics
 
 
 def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...], tuple[int, int]]) -> list[Diagnostic]:
@@ -353,13 +367,15 @@ FIELD_OF_IDENTITY = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}
 
 def validate_corpus(papers: Sequence[Paper],
                     positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None,
-                    file_keys: Mapping[str, str] | None = None) -> list[Diagnostic]:
+                    file_keys: Mapping[str, str] | None = None, venues: Mapping[str, str] | None = None
+                    ) -> list[Diagnostic]:
     """Find problems between papers: one key twice, or the same paper under two keys.
 
     positions maps a paper's source file to where its fields are written (ParsedPaper.positions), for the
     line of each problem; without it, problems are reported for the whole file. file_keys maps the key of
     every paper file to its path, also of those that have errors of their own: a distinct_from naming one of them
     is fine (its own errors are reported on it, not on every paper that names it), a former key naming one is not.
+    venues are the taxonomy's (venue_names), for a venue written with its year.
     """
     diagnostics: list[Diagnostic] = []
 
@@ -375,7 +391,7 @@ def validate_corpus(papers: Sequence[Paper],
     diagnostics += check_former_keys(papers, files, at)
     diagnostics += check_name_splits(papers, at)
     diagnostics += check_two_names(papers, at)
-    diagnostics += check_venues(papers, at)
+    diagnostics += check_venues(papers, at, venues)
     # a group of one paper is no problem (most of them: 15,000 at 5,000 papers, sorted for nothing after each save)
     for (kind, value), members in sorted(item for item in groups.items() if len(item[1]) > 1):
         if kind != "key":
@@ -420,20 +436,15 @@ _VENUE_YEAR = re.compile(r"[\s'’-]*(?:(?:19|20)\d\d|'\d\d|’\d\d)$")
 """A year written after a venue: CVPR 2011, CVPR'11, CVPR-2011."""
 
 
-@lru_cache(maxsize=1 << 12)
-def _venue_form(venue: str) -> str:
-    """What a venue is, whatever its case, spaces and punctuation: "ACM MM", "acm mm" and "ACM-MM" are one (kept: a
-    review has few venues, each form of which l2h serve computed three times per paper after each save)."""
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(venue).lower())
-
-
-def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
+                 known: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
-    (cvpr, CVPR), or with its year (CVPR 2011). The filters of the papers page would list it as a venue of its own."""
+    (cvpr, CVPR), or with its year (CVPR 2011, or NIPS 2011 where taxonomy.yml names NIPS NeurIPS: known, from
+    venue_names). The filters of the papers page would list it as a venue of its own."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
         if paper.venue:
-            spellings[_venue_form(paper.venue)][paper.venue] += 1
+            spellings[venue_form(paper.venue)][paper.venue] += 1
 
     # the spelling most papers write of each form, of equally used ones the first in sorted order
     usual = {form: min(counts, key=lambda spelling: (-counts[spelling], spelling)) for form, counts in spellings.items()}
@@ -441,19 +452,22 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) ->
     for paper in papers:
         if not paper.venue:
             continue
-        form = _venue_form(paper.venue)
-        dated = _venue_form(_VENUE_YEAR.sub("", paper.venue))
+        form = venue_form(paper.venue)
+        dated = venue_form(_VENUE_YEAR.sub("", paper.venue))
         meant = usual[form] if usual[form] != paper.venue or not dated or dated == form or dated not in spellings \
             else usual[dated]
+        if meant == paper.venue and dated != form and known and dated in known:  # papers write it otherwise, or not
+            meant = known[dated]
         if meant == paper.venue:
             continue
-        count = spellings[_venue_form(meant)][meant]
+        count = spellings[venue_form(meant)][meant]
         field = next((name for name in ("venue", "conference", "journal") if at(paper, name) != (0, 0)), "venue")
+        written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
+            f'the venue "{meant}" of taxonomy.yml'
         diagnostics.append(warning(
             paper.source, *at(paper, field), "venue-spelling",
-            f'venue "{paper.venue}" is written "{meant}" by {count} other paper{"s" if count != 1 else ""}: the '
-            "papers page would list it as a venue of its own",
-            f"write {field}: {meant}" + (" (the year goes in year:)" if _venue_form(meant) != form else "")))
+            f'venue "{paper.venue}" is {written}: the papers page would list it as a venue of its own',
+            f"write {field}: {meant}" + (" (the year goes in year:)" if venue_form(meant) != form else "")))
     return diagnostics
 
 
