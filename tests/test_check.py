@@ -1035,7 +1035,7 @@ def test_every_diagnostic_code_is_in_the_contributing_table() -> None:
     text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (`[^|]*`(?:, `[^|]*`)*) \|", text, re.MULTILINE)
     listed = {code for row in rows for code in re.findall(r"`([a-z0-9*-]+)`", row)}
-    found = {}
+    found: dict[str, str] = {}
     for path in sorted((repo / "src" / "l2h_site").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             name = getattr(node, "func", None)
