@@ -263,20 +263,33 @@
   // The URL follows the view. Each committed change is a step in the history: a choice in a list or a
   // box ticked, and a query or year once it is committed (Enter, or leaving the field). While one is
   // typed, its first keystroke adds the step and the next ones update it, so Back returns to the view
-  // before the typing, not to each letter. how: "commit", "typing" or "replace" (the same step).
-  var typing = false;           // the step of the query or year being typed is in the history
+  // before the typing, not to each letter. A field emptied (cleared, or deleted letter by letter) ends
+  // that step with the text last typed, not a letter of it on the way out, and the emptied view is a
+  // step of its own: Back from it brings the search back, rather than a step that looks the same as
+  // the view shown. how: "commit", "typing" or "replace" (the same step).
+  var typing = null;            // the step being typed: {kept}, its URL with the text last typed (not deleted)
+  var saved = null;             // the state of the step shown, to tell letters typed from letters deleted
   function saveUrl(state, how) {
     if (how !== "replace") returning = null;  // the reader's own change: a view of its own, drawn from its start
+    var last = saved;
+    saved = state;
     var target = location.pathname + toSearch(state) + location.hash;
     var same = target === location.pathname + location.search + location.hash;
     if (how === "replace") {
       if (!same) history.replaceState(null, "", target);
     } else if (how === "typing") {
       if (same) return;
+      var deleting = !!last && ["q", "from", "to"].every(function (k) { return last[k].indexOf(state[k]) === 0; });
+      var emptied = !!last && ["q", "from", "to"].some(function (k) { return last[k] && !state[k]; });
+      if (emptied && typing && typing.kept) {
+        history.replaceState(null, "", typing.kept);
+        typing = null;
+      }
       if (typing) history.replaceState(null, "", target); else history.pushState(null, "", target);
-      typing = true;
+      typing = typing || { kept: null };
+      if (!deleting) typing.kept = target;
     } else {
-      typing = false;
+      typing = null;
       if (!same) history.pushState(null, "", target);
     }
   }
@@ -1190,10 +1203,10 @@
       setTimeout(function () { fullText = { q: "", hits: null, failed: false }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {
-      typing = false;
+      typing = null;
       returning = placeOf(history.state);
       noteUnknown(writeControls(new URLSearchParams(location.search)));
-      apply(true);
+      saved = apply(true);
     });
     // The link past the tag boxes takes the focus to the results (tabindex -1), as the browser would for an anchor
     // with no script, but without a step in the history: Back is for views, not for places on the page.
