@@ -652,17 +652,23 @@
   // A view left for a paper and come back to (Back, or a reload) shows as many papers as it did, where the reader was:
   // the papers are drawn after the browser has restored the page's scroll, against a list one page long. So each view's
   // step of the history keeps its "Show more" clicks and scroll (history.state), and the view drawn from it uses them.
-  var returning = null;         // {more, y} of the step come back to, until its view is drawn
+  // The scroll is kept from the top of the list, not of the page: what is above the list may be taller or shorter
+  // when the reader comes back (the topic map closed by a reload, the status not yet written).
+  var returning = null;         // {more, below} of the step come back to, until its view is drawn
   function placeOf(state) {
-    return state && typeof state.more === "number" && typeof state.y === "number" ? state : null;
+    return state && typeof state.more === "number" && typeof state.below === "number" ? state : null;
+  }
+  // How far the window's top is below the list's top (the list as the page came, until the finder draws its own).
+  function belowList() {
+    return -(results.hidden && grouped ? grouped : results).getBoundingClientRect().top;
   }
   // more: the clicks of "Show more" just counted (the step's own otherwise: a scroll may come before a new step's view
   // is drawn, while view.limit is still the last view's).
   function keepPlace(more) {
     if (returning) return;      // not yet drawn: the step keeps the place it had
     var kept = placeOf(history.state);
-    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, y: Math.round(window.scrollY) }, "",
-      location.href);
+    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, below: belowList() },
+      "", location.href);
   }
   var renderSeq = 0;
 
@@ -1137,7 +1143,7 @@
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
         searching || !!later);
       var drawn = render();
-      if (place) drawn.then(function () { if (seq === applySeq) window.scrollTo(0, place.y); });
+      if (place) drawn.then(function () { if (seq === applySeq) window.scrollBy(0, place.below - belowList()); });
       if (later) {
         Promise.all([later, drawn]).then(function (answers) {
           if (seq !== applySeq || view.empty !== empty) return;  // the reader has moved on

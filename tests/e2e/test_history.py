@@ -158,3 +158,53 @@ def test_back_from_a_search_brings_the_list_back_as_long_and_where_it_was(page: 
     wait_count(page, 1)
     expect(page.locator("#f-q")).to_have_value("spectral")
 
+
+
+def screen_top(link: Any) -> float:
+    """Where a link is in the window, from its top."""
+    return float(link.evaluate("a => a.getBoundingClientRect().top"))
+
+
+def test_back_from_a_paper_brings_a_search_with_filters_and_sort_back_where_it_was(page: Any, base_url: str,
+                                                                                   mode: str) -> None:
+    """The status under the search box is written a moment after the papers are drawn, and may take two lines where
+    the page came with one: the reader's place is kept from the list, not from the top of the page."""
+    if mode != "paged":
+        pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
+    items, link = scroll_past_show_more(page, base_url + "papers/?q=hashing&modality=image&sort=title", 5, 5, 3)
+    shown, at = visible_keys(page), screen_top(link)
+    link.click()
+    page.wait_for_url("**/publications/**")
+    page.go_back()
+    wait_count(page, 5)
+    expect(items).to_have_count(5)
+    assert visible_keys(page) == shown
+    expect(page.locator("#f-q")).to_have_value("hashing")
+    expect(page.locator("#f-facet-modality")).to_have_value("image")
+    expect(page.locator("#f-sort")).to_have_value("title")
+    assert abs(screen_top(link) - at) <= 1  # the scroll is in whole pixels: a return may move the page by one
+    expect(page.locator("#finder-status")).to_contain_text("Showing 5 of 8 papers")
+    at = screen_top(link)
+    page.reload()
+    wait_count(page, 5)
+    expect(items).to_have_count(5)
+    assert abs(screen_top(link) - at) <= 1
+
+
+def test_back_from_a_paper_past_the_open_topic_map_comes_back_to_the_paper(page: Any, base_url: str,
+                                                                           mode: str) -> None:
+    """A reader who opened the topic map and scrolled past it finds it closed on coming back, and the list higher up
+    the page: the place is kept from the list, so the paper left is where it was in the window."""
+    if mode != "paged":
+        pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
+    items, link = scroll_past_show_more(page, base_url + "papers/?sort=title", ALL, 6, 4)
+    page.locator("#finder-map summary").click()
+    expect(page.locator("#finder-map a.map-point").first).to_be_visible()
+    link.scroll_into_view_if_needed()
+    at = screen_top(link)
+    link.click()
+    page.wait_for_url("**/publications/**")
+    page.go_back()
+    expect(items).to_have_count(6)
+    expect(page.locator("#finder-map")).not_to_have_attribute("open", "")
+    assert abs(screen_top(link) - at) <= 1
