@@ -1198,9 +1198,29 @@
     });
     query.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
     query.addEventListener("change", function () { saveUrl(readControls(), "commit"); });
+    // A list changes at each arrow key pressed on it (Chromium on Linux and Windows), and jumps at each letter: the
+    // view and its URL follow each option in the step shown, and the option the reader leaves the list on becomes one
+    // step when they leave it (none if it is the one they started from), not each option passed on the way.
+    var keyed = null;             // the control the reader's last key went to, unless they have pointed since
+    var browsed = null;           // {url, state} of the step shown before a list was changed from the keyboard
+    form.addEventListener("keydown", function (event) { keyed = event.target; });
+    form.addEventListener("pointerdown", function () { keyed = null; });
+    form.addEventListener("focusout", function () {
+      if (!browsed) return;
+      var target = location.href, from = browsed;
+      browsed = null;
+      history.replaceState(from.state, "", from.url);
+      if (target !== from.url) history.pushState(null, "", target);
+    });
     form.addEventListener("change", function (event) {
       if (event.target === query) return;
-      saveUrl(apply(true), "commit");
+      if (event.target === keyed && event.target.tagName === "SELECT") {
+        browsed = browsed || { url: location.href, state: history.state };
+        returning = null;  // the reader's own change, as in saveUrl
+        saveUrl(apply(true), "replace");
+      } else {
+        saveUrl(apply(true), "commit");
+      }
     });
     [fromInput, toInput].forEach(function (input) {
       input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
@@ -1209,7 +1229,7 @@
       setTimeout(function () { fullText = { q: "", hits: null, failed: false }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {
-      typing = null;
+      typing = browsed = null;
       returning = placeOf(history.state);
       noteUnknown(writeControls(new URLSearchParams(location.search)));
       saved = apply(true);

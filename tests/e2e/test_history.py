@@ -208,3 +208,32 @@ def test_back_from_a_paper_past_the_open_topic_map_comes_back_to_the_paper(page:
     expect(items).to_have_count(6)
     expect(page.locator("#finder-map")).not_to_have_attribute("open", "")
     assert abs(screen_top(link) - at) <= 1
+
+
+def test_a_list_changed_with_the_arrow_keys_is_one_step(page: Any, base_url: str) -> None:
+    """Chromium changes a list at each arrow key: the venue the reader leaves the list on is one step, not each venue
+    passed on the way; a list left on the option it had adds none; and the URL follows each option meanwhile."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    before = steps(page)
+    venue = page.locator("#f-venue")
+    venue.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    wait_count(page, 1)
+    expect(venue).to_have_value("NeurIPS")
+    assert page.url.endswith("/papers/?venue=NeurIPS")
+    page.keyboard.press("Tab")
+    page.locator("#f-sort").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Tab")
+    assert steps(page) == before + 1
+
+    page.go_back()
+    wait_count(page, ALL)
+    expect(venue).to_have_value("")
+    page.go_forward()
+    wait_count(page, 1)
+    expect(venue).to_have_value("NeurIPS")
+    expect(page.locator("#f-sort")).to_have_value("year")
