@@ -263,20 +263,33 @@
   // The URL follows the view. Each committed change is a step in the history: a choice in a list or a
   // box ticked, and a query or year once it is committed (Enter, or leaving the field). While one is
   // typed, its first keystroke adds the step and the next ones update it, so Back returns to the view
-  // before the typing, not to each letter. how: "commit", "typing" or "replace" (the same step).
-  var typing = false;           // the step of the query or year being typed is in the history
+  // before the typing, not to each letter. A field emptied (cleared, or deleted letter by letter) ends
+  // that step with the text last typed, not a letter of it on the way out, and the emptied view is a
+  // step of its own: Back from it brings the search back, rather than a step that looks the same as
+  // the view shown. how: "commit", "typing" or "replace" (the same step).
+  var typing = null;            // the step being typed: {kept}, its URL with the text last typed (not deleted)
+  var saved = null;             // the state of the step shown, to tell letters typed from letters deleted
   function saveUrl(state, how) {
     if (how !== "replace") returning = null;  // the reader's own change: a view of its own, drawn from its start
+    var last = saved;
+    saved = state;
     var target = location.pathname + toSearch(state) + location.hash;
     var same = target === location.pathname + location.search + location.hash;
     if (how === "replace") {
       if (!same) history.replaceState(null, "", target);
     } else if (how === "typing") {
       if (same) return;
+      var deleting = !!last && ["q", "from", "to"].every(function (k) { return last[k].indexOf(state[k]) === 0; });
+      var emptied = !!last && ["q", "from", "to"].some(function (k) { return last[k] && !state[k]; });
+      if (emptied && typing && typing.kept) {
+        history.replaceState(null, "", typing.kept);
+        typing = null;
+      }
       if (typing) history.replaceState(null, "", target); else history.pushState(null, "", target);
-      typing = true;
+      typing = typing || { kept: null };
+      if (!deleting) typing.kept = target;
     } else {
-      typing = false;
+      typing = null;
       if (!same) history.pushState(null, "", target);
     }
   }
@@ -639,17 +652,23 @@
   // A view left for a paper and come back to (Back, or a reload) shows as many papers as it did, where the reader was:
   // the papers are drawn after the browser has restored the page's scroll, against a list one page long. So each view's
   // step of the history keeps its "Show more" clicks and scroll (history.state), and the view drawn from it uses them.
-  var returning = null;         // {more, y} of the step come back to, until its view is drawn
+  // The scroll is kept from the top of the list, not of the page: what is above the list may be taller or shorter
+  // when the reader comes back (the topic map closed by a reload, the status not yet written).
+  var returning = null;         // {more, below} of the step come back to, until its view is drawn
   function placeOf(state) {
-    return state && typeof state.more === "number" && typeof state.y === "number" ? state : null;
+    return state && typeof state.more === "number" && typeof state.below === "number" ? state : null;
+  }
+  // How far the window's top is below the list's top (the list as the page came, until the finder draws its own).
+  function belowList() {
+    return -(results.hidden && grouped ? grouped : results).getBoundingClientRect().top;
   }
   // more: the clicks of "Show more" just counted (the step's own otherwise: a scroll may come before a new step's view
   // is drawn, while view.limit is still the last view's).
   function keepPlace(more) {
     if (returning) return;      // not yet drawn: the step keeps the place it had
     var kept = placeOf(history.state);
-    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, y: Math.round(window.scrollY) }, "",
-      location.href);
+    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, below: belowList() },
+      "", location.href);
   }
   var renderSeq = 0;
 
@@ -1124,7 +1143,7 @@
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
         searching || !!later);
       var drawn = render();
-      if (place) drawn.then(function () { if (seq === applySeq) window.scrollTo(0, place.y); });
+      if (place) drawn.then(function () { if (seq === applySeq) window.scrollBy(0, place.below - belowList()); });
       if (later) {
         Promise.all([later, drawn]).then(function (answers) {
           if (seq !== applySeq || view.empty !== empty) return;  // the reader has moved on
@@ -1179,9 +1198,29 @@
     });
     query.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
     query.addEventListener("change", function () { saveUrl(readControls(), "commit"); });
+    // A list changes at each arrow key pressed on it (Chromium on Linux and Windows), and jumps at each letter: the
+    // view and its URL follow each option in the step shown, and the option the reader leaves the list on becomes one
+    // step when they leave it (none if it is the one they started from), not each option passed on the way.
+    var keyed = null;             // the control the reader's last key went to, unless they have pointed since
+    var browsed = null;           // {url, state} of the step shown before a list was changed from the keyboard
+    form.addEventListener("keydown", function (event) { keyed = event.target; });
+    form.addEventListener("pointerdown", function () { keyed = null; });
+    form.addEventListener("focusout", function () {
+      if (!browsed) return;
+      var target = location.href, from = browsed;
+      browsed = null;
+      history.replaceState(from.state, "", from.url);
+      if (target !== from.url) history.pushState(null, "", target);
+    });
     form.addEventListener("change", function (event) {
       if (event.target === query) return;
-      saveUrl(apply(true), "commit");
+      if (event.target === keyed && event.target.tagName === "SELECT") {
+        browsed = browsed || { url: location.href, state: history.state };
+        returning = null;  // the reader's own change, as in saveUrl
+        saveUrl(apply(true), "replace");
+      } else {
+        saveUrl(apply(true), "commit");
+      }
     });
     [fromInput, toInput].forEach(function (input) {
       input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
@@ -1190,10 +1229,10 @@
       setTimeout(function () { fullText = { q: "", hits: null, failed: false }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {
-      typing = false;
+      typing = browsed = null;
       returning = placeOf(history.state);
       noteUnknown(writeControls(new URLSearchParams(location.search)));
-      apply(true);
+      saved = apply(true);
     });
     // The link past the tag boxes takes the focus to the results (tabindex -1), as the browser would for an anchor
     // with no script, but without a step in the history: Back is for views, not for places on the page.

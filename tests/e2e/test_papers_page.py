@@ -695,20 +695,27 @@ def test_the_last_show_more_leaves_the_focus_on_the_first_paper_it_added(page: A
     assert page.evaluate("document.activeElement.closest('#finder-results') !== null")
 
 
+def scroll_past_show_more(page: Any, address: str, count: int, shown: int, nth: int) -> tuple[Any, Any]:
+    """At a phone's size, open the papers page at this address (count papers), show more (shown papers) and scroll
+    the nth paper into view; return the locators of the papers listed and of that paper's link."""
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(address)
+    wait_count(page, count)
+    items = page.locator("#finder-results li.paper-item")
+    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
+    expect(items).to_have_count(shown)
+    link = items.nth(nth).locator("a.paper-title")
+    link.scroll_into_view_if_needed()
+    return items, link
+
+
 def test_back_from_a_paper_shows_as_many_papers_as_before_where_the_reader_was(page: Any, base_url: str,
                                                                               mode: str) -> None:
     """The papers are drawn after the browser restores a page's scroll: without the "Show more" clicks and the scroll kept
     in the view's step of the history, a reader coming back finds one page of papers and their place lost."""
     if mode != "paged":
         pytest.skip("a small review lists all 8 papers at once: there is no 'Show more'")
-    page.set_viewport_size({"width": 390, "height": 500})
-    page.goto(base_url + "papers/?sort=title")
-    wait_count(page, ALL)
-    items = page.locator("#finder-results li.paper-item")
-    page.locator("#finder-more").get_by_role("button", name="Show more papers").click()
-    expect(items).to_have_count(6)
-    link = items.nth(4).locator("a.paper-title")
-    link.scroll_into_view_if_needed()
+    items, link = scroll_past_show_more(page, base_url + "papers/?sort=title", ALL, 6, 4)
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 0
     link.click()
