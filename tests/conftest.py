@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
+import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -101,6 +105,60 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
     return root
+
+
+class ServeProcess:
+    """A real `l2h serve` process on a review, on a free port, with what it prints (read as it comes, so that it
+    never waits for a full pipe)."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0",
+                                      *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        try:
+            self.wait_for_line(r"l2h: serving http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)$")
+        except BaseException:
+            self.kill()
+            raise
+        self.port = int(re.search(r"127\.0\.0\.1:(\d+)/", "".join(self.lines)).group(1))  # type: ignore[union-attr]
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    @property
+    def url(self) -> str:
+        """The address of the served site's home page."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    def wait_for_line(self, pattern: str, timeout: float = 300.0) -> None:
+        """Wait until the server prints a line that the regular expression matches (from its start)."""
+        deadline = time.monotonic() + timeout
+        while not any(re.match(pattern, line) for line in list(self.lines)):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self._reader.join(5)
+                raise AssertionError(f"l2h serve printed no line matching {pattern!r}; it printed: {''.join(self.lines)}")
+            time.sleep(0.05)
+
+    def stop(self) -> str:
+        """Send Ctrl-C's signal; return everything the server printed once it has ended."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=60)
+        finally:
+            self.kill()
+        self._reader.join(30)
+        return "".join(self.lines)
+
+    def kill(self) -> None:
+        """End the server at once if it still runs (a test that failed before stopping it)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 @pytest.fixture

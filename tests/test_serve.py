@@ -8,7 +8,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -46,6 +45,7 @@ def _shared_fixtures() -> Any:
 
 GOOD_PAPER: str = _shared_fixtures().GOOD_PAPER
 snapshot: Callable[[Path], dict[str, bytes]] = _shared_fixtures().snapshot
+ServeProcess: Any = _shared_fixtures().ServeProcess
 BROKEN_PAPER = GOOD_PAPER.replace("tags: [Image Retrieval]", "tags: [Image Retreival]")
 SECRET = "TOP-SECRET-NOT-IN-THE-SITE"
 
@@ -458,34 +458,35 @@ def test_cli_says_the_port_is_taken_before_building(site: Callable[[dict[str, st
 @pytest.mark.parametrize("watching", [[], ["--poll"]], ids=["notified", "polling"])
 def test_cli_serves_rebuilds_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[str, str | bytes]], Path],
                                                         watching: list[str]) -> None:
+    """A real `l2h serve`, with the operating system's notifications of changes or looking at the files (--poll):
+    an edit is served, a content error shows what to fix over the last good site, and fixing it restores the site."""
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"}
-    proc = subprocess.Popen(_l2h("serve", "--root", str(root), "--port", "0", *watching), stderr=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=env)
+    paper = root / "papers" / "weiss2008spectral.md"
+    server = ServeProcess(root, *watching)
     try:
-        assert proc.stderr is not None
-        lines = []
-        for line in proc.stderr:
-            lines.append(line)
-            if "serving" in line:
-                break
-        match = re.search(r"l2h: serving http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)", "".join(lines))
-        assert match, lines
-        port = int(match.group(1))
-        status, _, body = get(port, "/publications/weiss2008spectral/")
+        status, _, body = get(server.port, "/publications/weiss2008spectral/")
         assert status == 200 and "Spectral Hashing" in body
-        (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER.replace("Spectral Hashing", "Edited Hashing"),
-                                                              encoding="utf-8")
-        wait_for(lambda: "Edited Hashing" in get(port, "/papers/")[2])
-        proc.send_signal(signal.SIGINT)
-        rest = proc.communicate(timeout=30)[1]
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Edited Hashing"), encoding="utf-8")
+        wait_for(lambda: "Edited Hashing" in get(server.port, "/papers/")[2])
+        paper.write_text(BROKEN_PAPER, encoding="utf-8")
+        wait_for(lambda: "l2h-error-overlay" in get(server.port, "/publications/weiss2008spectral/")[2])
+        status, _, body = get(server.port, "/publications/weiss2008spectral/")
+        assert status == 200 and "Edited Hashing" in body and "Still showing the last good site." in body
+        assert ("papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag &quot;Image Retreival&quot; "
+                "is not in taxonomy.yml") in body
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Fixed Hashing"), encoding="utf-8")
+        wait_for(lambda: "Fixed Hashing" in get(server.port, "/publications/weiss2008spectral/")[2])
+        assert "l2h-error-overlay" not in get(server.port, "/publications/weiss2008spectral/")[2]
+        wait_for(lambda: "Fixed Hashing" in get(server.port, "/papers/")[2])
+        said = server.stop()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0
-    assert rest.endswith("l2h: server stopped\n")
-    assert "Traceback" not in rest
+        server.kill()
+    assert server.proc.returncode == 0
+    assert ('papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
+            in said)
+    assert "l2h: build failed; still serving the last good site\n" in said
+    assert said.endswith("l2h: server stopped\n")
+    assert "Traceback" not in said
 
 
 def run_outside_asyncio(func: Callable[[], None]) -> None:
