@@ -29,6 +29,31 @@
   var mapDetails = document.getElementById("finder-map");
   var mapCount = document.getElementById("finder-map-count");
   var PAGE = parseInt(form.dataset.page, 10) || 100;  // results shown at first, and added by "Show more"
+  var filtersBox = document.getElementById("finder-fold");
+  var filtersCount = document.getElementById("finder-fold-count");
+
+  // ----- the filters, folded on a phone -----
+  // Below style.css's phone width the filters fold behind their summary, which says how many are chosen: the search,
+  // its count and the papers come first. Wider, the summary is hidden, so the filters are always open there.
+  var narrow = window.matchMedia("(max-width: 640px)");
+  function foldFilters() {
+    if (!narrow.matches) filtersBox.open = true;
+    else if (!filtersBox.contains(document.activeElement)) filtersBox.open = false;  // not from under the reader's keys
+  }
+  if (filtersBox) {
+    foldFilters();
+    narrow.addEventListener("change", foldFilters);
+  }
+
+  // "Filters (2)": each tag, facet, the venue and the years count as one; the order, not a filter, is named if changed.
+  function showFilterCount(state) {
+    if (!filtersCount) return;
+    var chosen = state.tags.length + Object.keys(state.facets).length + (state.venue ? 1 : 0) +
+      (state.from || state.to ? 1 : 0);
+    var sort = sortSelect.selectedOptions[0];
+    setText(filtersCount, (chosen ? " (" + chosen + ")" : "") +
+      (state.sort !== "year" && sort ? " \u00b7 sorted by " + sort.textContent.trim().toLowerCase() : ""));
+  }
 
   function siteUrl(path) { return new URL(path, root).href; }
   function getJson(path) {
@@ -1095,6 +1120,7 @@
   function apply(refetch) {
     var state = readControls();
     showTicked(state.tags);
+    showFilterCount(state);
     if (refetch) {
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now

@@ -170,8 +170,12 @@ def search_misspelt(page: Any) -> None:
 
 
 def filter_and_open_the_map(page: Any) -> None:
-    """Tick a tag, choose a method family and a first year, and unfold the topic map, which marks the matches."""
+    """Unfold a phone's filters, tick a tag, choose a method family and a first year, and unfold the topic map, which
+    marks the matches."""
     finder_ready(page)
+    summary = page.locator("#finder-fold > summary")
+    if summary.is_visible():
+        summary.click()
     page.locator('#f-tags input[type="checkbox"][value="Deep Learning"]').check()
     page.select_option("#f-facet-family", "supervised")
     page.fill("#f-from", "2012")

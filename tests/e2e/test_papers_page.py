@@ -727,6 +727,8 @@ def test_back_from_a_paper_shows_as_many_papers_as_before_where_the_reader_was(p
     page.reload()  # a reload too
     expect(items).to_have_count(6)
     expect(link).to_be_in_viewport()
+    page.locator("#finder-fold > summary").click()  # a phone's filters and sort are folded (test_folded_filters.py)
+    link.scroll_into_view_if_needed()  # back down to the paper: the place this view keeps
     page.select_option("#f-sort", "year")  # a view of the reader's own starts at one page
     expect(page.locator("#finder-results > section li.paper-item")).to_have_count(3)
     page.go_back()  # and Back to the last view brings its papers again
@@ -912,6 +914,8 @@ def test_a_keyboard_skips_the_tag_boxes_to_the_results(browser: Any, base_url: s
         page = context.new_page()
         page.goto(base_url + "papers/")
         wait_count(page, ALL)
+        if width < 641:  # a phone's filters are folded (test_folded_filters.py)
+            page.locator("#finder-fold > summary").click()
         skip = page.get_by_role("link", name="Skip the 3 tags to the results", exact=True)
         expect(skip).not_to_be_in_viewport()
         page.locator("#f-sort").focus()
