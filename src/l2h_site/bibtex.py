@@ -227,7 +227,7 @@ class _SplitNames(mw.SplitNameParts):
         found = []
         for text in name:
             text = _unquoted(text.strip())  # “Yair Weiss”: YAML would keep the quotes in the name
-            if _is_whole_group(text.strip()):  # "{Google}": one word, yet one name that does not split
+            if _is_whole_group(text):  # "{Google}": one word, yet one name that does not split
                 split = super()._transform_field_value([text])[0]
                 found.append(_BibName(self.decoded(split), True, True))
             elif _WORDS_IN_BRACES.search(text) is None:

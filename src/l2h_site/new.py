@@ -32,8 +32,16 @@ from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_fa
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
-from l2h_site.textutil import closest, quote_list, venue_form
-from l2h_site.validate import TagIndex, derive_key, identities, is_declared_distinct, validate_paper, venue_names
+from l2h_site.textutil import closest, quote_list
+from l2h_site.validate import (
+    TagIndex,
+    canonical_venue,
+    derive_key,
+    identities,
+    is_declared_distinct,
+    validate_paper,
+    venue_names,
+)
 
 HELP = "scaffold a paper file from flags, a BibTeX entry, an arXiv id or a DOI"
 Fetch = Callable[[str], bytes]
@@ -219,7 +227,7 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     one_line = not any(re.search(r"[,;&{}]|\sand\s", a) for a in names) and bibtex_names(line) is None
     data: dict[str, Any] = {"title": draft.title, "authors": line if one_line else names}
     if draft.venue:  # by the name the taxonomy gives it, not another (NIPS), as l2h check would read it
-        data["venue"] = venue_names(taxonomy).get(venue_form(draft.venue), draft.venue)
+        data["venue"] = canonical_venue(draft.venue, venue_names(taxonomy))
     data["year"] = draft.year
     if draft.tags or placeholders:
         data["tags"] = list(draft.tags) or [PLACEHOLDER]

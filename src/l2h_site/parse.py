@@ -51,6 +51,9 @@ MAX_AUTHORS = 500
 MAX_TITLE_CHARS = 500
 """Longest title accepted."""
 
+VENUE_FIELDS = ("venue", "conference", "journal")
+"""The fields a paper's venue may be written in; the first written is the one shown (_Reader.venue)."""
+
 KNOWN_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",
     "additional_links", "arxiv", "doi", "bibkey", "layout", "citations", "short_authors", "added",
@@ -1110,7 +1113,7 @@ class _Reader:
         return value
 
     def venue(self) -> str | None:
-        present = [n for n in ("venue", "conference", "journal") if n in self.data]
+        present = [n for n in VENUE_FIELDS if n in self.data]
         values: list[tuple[str, str]] = []
         for name in present:
             value = self.data[name]

@@ -721,7 +721,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # Without a pool (small reviews, l2h serve's rebuilds) related papers may still be computed: the finder's data,
     # which needs none, is made meanwhile. With one, both were waited for above, and the word list (53 MB of text at
     # 20,000 papers) is made once the cards are let go, after the search index.
-    finder = [] if is_parallel(len(site.papers)) else _add_finder(site, sink, words, views)
+    finder_first = not is_parallel(len(site.papers))
+    if finder_first:
+        _add_finder(site, sink, words, views)
     related = site.related  # waits for related papers: the paper pages show them
     # A paper page's dependencies as one digest of strings (its view's, its date added, its related papers' views),
     # not a list for its key to encode as JSON: with the list pages' keys (listing_jobs), the pages' keys took 63-75 ms
@@ -743,7 +745,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
             site.topic_map  # noqa: B018
         r.diagnostics += render_search([view.paper.key for view in site.papers], sink, cache, progress, bundle_pages,
                                        keep_memos)
-    if finder:  # the finder's files were written before the paper pages
+    if finder_first:
         progress.stage("writing pages", len(sink.paths()) + 5, done=len(sink.paths()))  # the five pages below
     else:
         _add_finder(site, sink, words, views, progress)
@@ -760,15 +762,14 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
 
 
 def _add_finder(site: SiteContext, sink: PageSink, words: WordCounts | None, views: dict[str, str],
-                last: Progress | None = None) -> list[str]:
-    """Write the finder's data files (finder.finder_files); return their paths. last: the progress of a build that
-    writes them after every page but the five about the whole review (the stage's end is known then)."""
+                last: Progress | None = None) -> None:
+    """Write the finder's data files (finder.finder_files). last: the progress of a build that writes them after
+    every page but the five about the whole review (the stage's end is known then)."""
     finder = finder_files(site, words, views)
     if last is not None:
         last.stage("writing pages", len(sink.paths()) + len(finder) + 5, done=len(sink.paths()))
     for page in finder:
         sink.add(page)
-    return [page.path for page in finder]
 
 
 def render_search(keys: Sequence[str], sink: PageSink, cache: BuildCache | None = None,

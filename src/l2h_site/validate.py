@@ -12,7 +12,7 @@ from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
-from l2h_site.parse import KNOWN_FIELDS, ParsedPaper, flow_item, stand_in
+from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, stand_in
 from l2h_site.textutil import ascii_fold, closest, normalise_term, quote_list, venue_form
 
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
@@ -49,6 +49,12 @@ def first_split(paper: Paper) -> NameSplit | None:
 def venue_names(taxonomy: Taxonomy) -> dict[str, str]:
     """Map the form (venue_form) of each venue of the taxonomy and of each of its aliases to the venue."""
     return {venue_form(spelling): v.name for v in taxonomy.venues for spelling in (v.name, *v.aliases)}
+
+
+def canonical_venue(venue: str, names: Mapping[str, str]) -> str:
+    """The name taxonomy.yml gives a venue written in any case or punctuation, or by another name (names:
+    venue_names); a venue it does not list, as written."""
+    return names.get(venue_form(venue), venue)
 
 
 class TagIndex:
@@ -182,9 +188,9 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             diagnostics.append(error(rel, line, column, "unknown-tag", f'tag "{tag}" is not in taxonomy.yml', hint))
     canonical_tags = list(dict.fromkeys(canonical_tags))
 
-    venue = tags.venues.get(venue_form(paper.venue), paper.venue) if paper.venue else paper.venue
+    venue = canonical_venue(paper.venue, tags.venues) if paper.venue else paper.venue
     if venue != paper.venue:  # a note, as for a tag's alias: the site shows the venue as if the paper wrote it
-        field = next((name for name in ("venue", "conference", "journal") if (name,) in parsed.positions), "venue")
+        field = next((name for name in VENUE_FIELDS if (name,) in parsed.positions), "venue")
         diagnostics.append(note(rel, *at(field), "venue-alias", f'venue "{paper.venue}" is read as "{venue}"',
                                 f"write {field}: {flow_item(venue or '')}"))
 
@@ -461,7 +467,7 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         if meant == paper.venue:
             continue
         count = spellings[venue_form(meant)][meant]
-        field = next((name for name in ("venue", "conference", "journal") if at(paper, name) != (0, 0)), "venue")
+        field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
         diagnostics.append(warning(
