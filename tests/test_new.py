@@ -116,6 +116,12 @@ def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue(
                                                  "Systems}}"))
     assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
     assert "\nvenue: NeurIPS\n" in (root / "papers/dee2010short.md").read_text(encoding="utf-8")
+    # and one edition of it, as BibTeX writes them, as l2h import reads it (validate.edition_venue)
+    monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{x, title = {Long Codes}, author = {Di Fox}, year = "
+                                                 "{2009}, booktitle = {Advances in Neural Information Processing "
+                                                 "Systems 22}}"))
+    assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
+    assert "\nvenue: NeurIPS\n" in (root / "papers/fox2009long.md").read_text(encoding="utf-8")
     assert "venue" not in capsys.readouterr().err
 
 

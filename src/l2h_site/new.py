@@ -226,8 +226,9 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     # braces, "{Plato}", each is whole: draft_authors)
     one_line = not any(re.search(r"[,;&{}]|\sand\s", a) for a in names) and bibtex_names(line) is None
     data: dict[str, Any] = {"title": draft.title, "authors": line if one_line else names}
-    if draft.venue:  # by the name the taxonomy gives it, not another (NIPS), as l2h check would read it
-        data["venue"] = canonical_venue(draft.venue, venue_names(taxonomy))
+    if draft.venue:  # by the name the taxonomy gives it, not another (NIPS), as l2h check would read it; nor one of
+        # its editions, as BibTeX writes them (NIPS 2011, Advances in Neural Information Processing Systems 22)
+        data["venue"] = canonical_venue(draft.venue, venue_names(taxonomy), editions=True)
     data["year"] = draft.year
     if draft.tags or placeholders:
         data["tags"] = list(draft.tags) or [PLACEHOLDER]
