@@ -19,6 +19,9 @@ JEKYLL = FIXTURES / "jekyll"
 FACETS_ONLY = (FIXTURES / "taxonomy-facets-only.yml").read_text(encoding="utf-8")
 """A fresh review: the facets are decided, the tags are to come from the import."""
 SPECTRAL = (FIXTURES / "papers/weiss2008spectral.md").read_text(encoding="utf-8")
+REPO = Path(__file__).parent.parent
+REVIEW_TAXONOMY = (REPO / "taxonomy.yml").read_text(encoding="utf-8")
+"""The review's own taxonomy, with its venues and their other names."""
 
 JEKYLL_REPORT = """\
 l2h: imported 6 paper(s), skipped 1 already present, could not convert 2
@@ -104,6 +107,33 @@ def test_both_imports_write_a_venue_by_another_name_as_the_taxonomy_s_venue(
     assert "\nvenue: TPAMI\n" in (root / "papers/roe2018scaling.md").read_text(encoding="utf-8")
     capsys.readouterr()
     assert [d.code for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
+
+
+def test_bibtex_import_writes_one_edition_of_a_venue_as_the_taxonomy_s_venue_and_nothing_else(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "Advances in Neural Information Processing Systems 21", "NIPS 2012", "CVPR '19", "Proceedings of the 28th …"
+    # were each written as given, a venue of its own on the papers page, beside the NeurIPS, CVPR, ICML of the others
+    root = site({"taxonomy.yml": REVIEW_TAXONOMY})
+    assert main(["import", "bibtex", str(FIXTURES / "venues.bib"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("l2h: imported 9 paper(s), skipped 0 already present")
+    written = {path.stem: _venue(path) for path in (root / "papers").iterdir()}
+    assert written == {
+        "weiss2008spectral": "NeurIPS", "gong2012angular": "NeurIPS", "gong2011iterative": "CVPR",
+        "yang2019distillhash": "CVPR", "liu2011hashing": "ICML", "charikar2002similarity": "STOC",
+        # as given: a workshop is not its conference, a journal named "Proceedings of the …" is no proceedings, and
+        # SIGMOD's other name is not one taxonomy.yml lists (l2h check says nothing of them either)
+        "lin2015deep": "2015 IEEE Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
+        "wang2016learning": "Proceedings of the IEEE",
+        "kraska2018case": "Proceedings of the 2018 International Conference on Management of Data"}
+    # the venues the review gives these papers, but for the two kept as given (CVPR Workshops, SIGMOD)
+    review = {key: _venue(REPO / "papers" / f"{key}.md") for key in written}
+    assert sorted(key for key in written if written[key] != review[key]) == ["kraska2018case", "lin2015deep"]
+    assert [d for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
+
+
+def _venue(path: Path) -> str:
+    """The venue line of a paper file."""
+    return re.findall(r"(?m)^venue: (.*)$", path.read_text(encoding="utf-8"))[0].strip("'")
 
 
 def test_jekyll_import_never_loses_a_paper_silently(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ import pytest
 from conftest import MINIMAL_TAXONOMY
 
 from l2h_site import new
+from l2h_site.build import check_site
 from l2h_site.cli import main
 from l2h_site.model import NameSplit, SourceFile
 from l2h_site.parse import parse_paper
@@ -51,21 +52,23 @@ def test_from_flags_writes_placeholders_and_prints_next_steps(site: Site, capsys
     assert run(root, "--title", "Optimal Data-Dependent Hashing: the $\\ell_2$ case", "--authors",
                "Alexandr Andoni and Ilya Razenshteyn", "--year", "2015", "--venue", "STOC",
                "--tag", "Image Retrieval", "--tag", "Transformer", "--arxiv", "1501.01062", "--no-fetch") == 0
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr() == ((
         "l2h: not fetching metadata for arXiv 1501.01062 (--no-fetch); using the flags you gave\n"
         "l2h: wrote papers/andoni2015optimal.md\n"
         "next steps:\n"
         "  1. replace each TODO (family) with values from taxonomy.yml; the comments in the file list the allowed ones\n"
         "  2. write the summary: two to four sentences in your own words\n"
         "  3. run `l2h check papers/andoni2015optimal.md` until it reports no problems\n"
-        "  4. commit papers/andoni2015optimal.md and open a pull request\n")
+        "  4. commit papers/andoni2015optimal.md and open a pull request\n"),
+        # the alias is written as the tag it stands for, as l2h check reads it, and the one line says so
+        '--tag: note[tag-alias]: tag "Transformer" is written "Transformers", its name in taxonomy.yml\n')
     assert (root / "papers/andoni2015optimal.md").read_text(encoding="utf-8") == (
         "---\n"
         "title: 'Optimal Data-Dependent Hashing: the $\\ell_2$ case'\n"
         "authors: Alexandr Andoni, Ilya Razenshteyn\n"
         "venue: STOC\n"
         "year: 2015\n"
-        "tags: [Image Retrieval, Transformer]\n"
+        "tags: [Image Retrieval, Transformers]\n"
         "family: TODO\n"
         "arxiv: '1501.01062'\n"
         "# family (Method family): unsupervised | supervised\n"
@@ -74,8 +77,6 @@ def test_from_flags_writes_placeholders_and_prints_next_steps(site: Site, capsys
         "TODO: in two to four sentences of your own, say what the paper does and why it matters.\n")
     assert main(["check", "--root", str(root), str(root / "papers/andoni2015optimal.md")]) == 1
     assert capsys.readouterr().out == (
-        'papers/andoni2015optimal.md:6:25: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
-        '  help: write "Transformers" to say it directly\n'
         'papers/andoni2015optimal.md:7:9: error[placeholder]: family still holds the placeholder "TODO"\n'
         '  help: choose one of "unsupervised", "supervised"\n'
         "papers/andoni2015optimal.md:12:1: error[placeholder]: summary still holds a TODO\n"
@@ -115,6 +116,12 @@ def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue(
                                                  "Systems}}"))
     assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
     assert "\nvenue: NeurIPS\n" in (root / "papers/dee2010short.md").read_text(encoding="utf-8")
+    # and one edition of it, as BibTeX writes them, as l2h import reads it (validate.edition_venue)
+    monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{x, title = {Long Codes}, author = {Di Fox}, year = "
+                                                 "{2009}, booktitle = {Advances in Neural Information Processing "
+                                                 "Systems 22}}"))
+    assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
+    assert "\nvenue: NeurIPS\n" in (root / "papers/fox2009long.md").read_text(encoding="utf-8")
     assert "venue" not in capsys.readouterr().err
 
 
@@ -354,20 +361,38 @@ def test_every_flag_is_checked_as_l2h_check_would_and_nothing_is_written(
                "--facet", "familly=supervised", "--tag", "Image Retreival", "--tag", "Transformer",
                "--venue", "TODO") == 1
     assert capsys.readouterr() == ("", (
+        '--tag: note[tag-alias]: tag "Transformer" is written "Transformers", its name in taxonomy.yml\n'
         '--facet: error[unknown-facet]: "familly=supervised" is not ID=VALUE with ID one of "family", "modality"\n'
         '  help: did you mean "family"?\n'
         "--year: error[year-range]: year 1800 is before 1900\n"
         "  help: give --year the year the paper was published\n"
         '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
         '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
-        '--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
-        '  help: give --tag Transformers to say it directly\n'
         '--facet: error[unknown-facet-value]: "unsupervized" is not a value of facet "family" (Method family)\n'
         '  help: did you mean "unsupervised"?\n'
         "--venue: error[placeholder]: venue still holds the placeholder \"TODO\"\n"
         "  help: replace it with the real venue, or leave --venue out if it is optional\n"
         "l2h: nothing written: 5 error(s); fix them and run `l2h new` again\n"))
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+
+
+def test_a_tag_given_by_its_alias_is_written_as_the_tag_and_a_variant_is_still_refused(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the alias was written as given ("tags: [Transformer]"), which l2h check then noted, while --venue NIPS was
+    # written NeurIPS; only a declared alias is taken, as l2h check takes it: another case is a variant, refused
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--tag", "transformer",
+               "--facet", "family=supervised", "--no-fetch") == 1
+    assert capsys.readouterr().err == (
+        '--tag: error[tag-drift]: tag "transformer" is a variant spelling of the existing tag "Transformers"\n'
+        "  help: give --tag Transformers\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--tag", "Transformer",
+               "--tag", "Transformers", "--facet", "family=supervised", "--no-fetch") == 0
+    assert capsys.readouterr().err == (
+        '--tag: note[tag-alias]: tag "Transformer" is written "Transformers", its name in taxonomy.yml\n')
+    assert "\ntags: [Transformers]\n" in (root / "papers/lee2008small.md").read_text(encoding="utf-8")
+    assert [d.code for d in check_site(root).diagnostics if d.path == "papers/lee2008small.md"] == ["placeholder"]
 
 
 def test_a_tag_that_names_a_facet_value_is_told_as_the_facet_flag_to_give(
@@ -407,15 +432,14 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
     root = site({"papers/weiss2008spectral.md": SPECTRAL})
     warned = ('--authors: warning[incomplete-authors]: "et al." in the author list\n'
               "  help: list every author as published\n")
-    noted = ('--tag: note[tag-alias]: tag "Transformer" is read as "Transformers"\n'
-             '  help: give --tag Transformers to say it directly\n')
+    noted = '--tag: note[tag-alias]: tag "Transformer" is written "Transformers", its name in taxonomy.yml\n'
     assert run(root, "--title", "Small Codes", "--authors", "Ann Lee, others", "--year", "2008",
                "--tag", "Image Retreival", "--tag", "Transformer", "--no-fetch") == 1
     assert capsys.readouterr() == ("", (
-        warned
+        noted
+        + warned
         + '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
         '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
-        + noted
         + "l2h: nothing written: 1 error(s) and 1 warning(s); fix them and run `l2h new` again\n"))
     assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
 
@@ -423,13 +447,14 @@ def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is
                "--tag", "Transformer", "--no-fetch") == 0
     out, err = capsys.readouterr()
     assert out.startswith("l2h: wrote papers/lee2008small.md\n")
-    assert err == (warned + noted + "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, "
+    assert err == (noted + warned + "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, "
                    "before `l2h build --strict` or CI fails on them\n")
-    # l2h check says the same of the file (and of its TODOs, which l2h new wrote on purpose)
+    # l2h check says the same of the file (and of its TODOs, which l2h new wrote on purpose); the tag is written as
+    # the one the alias stands for, so there is nothing to note of it
     assert main(["check", "--root", str(root), str(root / "papers/lee2008small.md")]) == 1
     said = capsys.readouterr().out
-    assert ('papers/lee2008small.md:3:10: warning[incomplete-authors]: "et al." in the author list\n' in said
-            and 'papers/lee2008small.md:5:8: note[tag-alias]: tag "Transformer" is read as "Transformers"\n' in said)
+    assert 'papers/lee2008small.md:3:10: warning[incomplete-authors]: "et al." in the author list\n' in said
+    assert "tag-alias" not in said and "tags: [Transformers]\n" in (root / "papers/lee2008small.md").read_text("utf-8")
 
 
 def test_a_paper_written_with_warnings_in_the_working_folder_is_named_from_it(

@@ -28,7 +28,7 @@ import yaml
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
 from l2h_site.build import CheckResult, check_site
 from l2h_site.config import CONFIG_NAME
-from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_failure, visible
+from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_failure, note, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
 from l2h_site.names import family_given, first_name_first, is_literal, read_given_group, read_literal, unbraced
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
@@ -226,8 +226,9 @@ def front_matter(draft: PaperDraft, taxonomy: Taxonomy, placeholders: bool = Tru
     # braces, "{Plato}", each is whole: draft_authors)
     one_line = not any(re.search(r"[,;&{}]|\sand\s", a) for a in names) and bibtex_names(line) is None
     data: dict[str, Any] = {"title": draft.title, "authors": line if one_line else names}
-    if draft.venue:  # by the name the taxonomy gives it, not another (NIPS), as l2h check would read it
-        data["venue"] = canonical_venue(draft.venue, venue_names(taxonomy))
+    if draft.venue:  # by the name the taxonomy gives it, not another (NIPS), as l2h check would read it; nor one of
+        # its editions, as BibTeX writes them (NIPS 2011, Advances in Neural Information Processing Systems 22)
+        data["venue"] = canonical_venue(draft.venue, venue_names(taxonomy), editions=True)
     data["year"] = draft.year
     if draft.tags or placeholders:
         data["tags"] = list(draft.tags) or [PLACEHOLDER]
@@ -398,7 +399,7 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return _FACET_LINE.sub(lambda m: "--facet " + shlex.quote(f"{m.group(1)}={(m.group(3) or m.group(2)).split(', ')[-1]}"),
                                hint.replace("remove the tag", "leave out this --tag")).replace("write --facet", "give --facet")
     tag = re.fullmatch(r'write "([^"]+)"(.*)', hint) if flag == "--tag" else None
-    if tag:  # tag-drift, tag-alias
+    if tag:  # tag-drift (an alias is written as its tag: canonical_tags)
         return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
@@ -509,6 +510,7 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.year = options.year or draft.year
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
+    problems += canonical_tags(draft, taxonomy)
     facets, facet_problems = parse_facet_flags(options.facets, taxonomy)
     draft.facets.update(facets)
     problems += facet_problems
@@ -521,6 +523,16 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     if missing:
         raise L2hError(f"cannot name the paper without {' and '.join(missing)}; give them as flags")
     return draft, problems
+
+
+def canonical_tags(draft: PaperDraft, taxonomy: Taxonomy) -> list[Diagnostic]:
+    """Write each tag given by an alias by its name in taxonomy.yml, as `l2h check` reads an alias (TagIndex); say so,
+    a note of one line for each: the file says what the site shows, and `l2h check` has nothing to note of it."""
+    aliases = TagIndex(taxonomy, Counter()).aliases
+    said = [note("--tag", 0, 0, "tag-alias", f'tag "{tag}" is written "{aliases[tag]}", its name in taxonomy.yml')
+            for tag in draft.tags if tag in aliases]
+    draft.tags = list(dict.fromkeys(aliases.get(tag, tag) for tag in draft.tags))
+    return said
 
 
 _FLAGS = {"title": "--title", "authors": "--authors", "year": "--year", "venue": "--venue", "tags": "--tag",

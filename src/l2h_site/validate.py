@@ -51,10 +51,46 @@ def venue_names(taxonomy: Taxonomy) -> dict[str, str]:
     return {venue_form(spelling): v.name for v in taxonomy.venues for spelling in (v.name, *v.aliases)}
 
 
-def canonical_venue(venue: str, names: Mapping[str, str]) -> str:
+def canonical_venue(venue: str, names: Mapping[str, str], editions: bool = False) -> str:
     """The name taxonomy.yml gives a venue written in any case or punctuation, or by another name (names:
-    venue_names); a venue it does not list, as written."""
-    return names.get(venue_form(venue), venue)
+    venue_names); with editions, also of one written as an edition of it (edition_venue), as BibTeX writes them; a
+    venue it does not list, as written."""
+    return names.get(venue_form(venue)) or (edition_venue(venue, names) if editions else None) or venue
+
+
+_EDITION_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\w)|['’]\d\d(?!\w)")
+"""The year of an edition, as a word of its own or after the name: NIPS 2011, CVPR '19, CVPR'11, CVPR-2011, NIPS2011,
+Proceedings of the 2011 IEEE Conference on …"""
+_PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+of\s+(?:the\s+)?")
+_ORDINAL = re.compile(r"""(?ix)^(?:the\s+)?(?:
+    (?:\d+(?:st|nd|rd|th)
+     |(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
+      (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)
+     |(?:ten|eleven|twelf|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)tie)th
+    )\s+(?:annual\s+)?
+   |annual\s+)""")
+"""The number of an edition at the start of its name (after "Proceedings of the"): 25th, Twenty-Fifth Annual."""
+_VOLUME = re.compile(r"\s\d{1,3}$")
+"""A volume number at the end: Advances in Neural Information Processing Systems 22."""
+
+
+@lru_cache(maxsize=4096)  # a review has few venues, each read once per paper by every check (l2h serve: each save)
+def undated_venue(venue: str) -> str:
+    """A venue without what names one edition of it: its year, the edition's number at the start and a volume number
+    at the end ("Proceedings of the 25th International Conference on Machine Learning 2008" is "Proceedings of the
+    International Conference on Machine Learning"); words only, never a guess at what else a name may hold."""
+    text = " ".join(_EDITION_YEAR.sub(" ", venue).split())
+    head = _PROCEEDINGS.match(text)
+    start = head.end() if head else 0
+    return (text[:start] + _VOLUME.sub("", _ORDINAL.sub("", text[start:]))).strip()
+
+
+def edition_venue(venue: str, names: Mapping[str, str]) -> str | None:
+    """The venue of taxonomy.yml (names: venue_names) that a venue names one edition of ("NIPS 2011", "Advances in
+    Neural Information Processing Systems 22", "Proceedings of the 2011 IEEE Conference on Computer Vision and Pattern
+    Recognition": undated_venue, then without "Proceedings of the"); None when what is left is no venue of it."""
+    undated = undated_venue(venue)
+    return names.get(venue_form(undated)) or names.get(venue_form(_PROCEEDINGS.sub("", undated)))
 
 
 class TagIndex:
@@ -438,15 +474,12 @@ def _duplicate_hint(paper: Paper, others: Sequence[Paper], kind: str, files: Map
            f"distinct_from: [{keys}]"
 
 
-_VENUE_YEAR = re.compile(r"[\s'’-]*(?:(?:19|20)\d\d|'\d\d|’\d\d)$")
-"""A year written after a venue: CVPR 2011, CVPR'11, CVPR-2011."""
-
-
 def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
                  known: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
-    (cvpr, CVPR), or with its year (CVPR 2011, or NIPS 2011 where taxonomy.yml names NIPS NeurIPS: known, from
-    venue_names). The filters of the papers page would list it as a venue of its own."""
+    (cvpr, CVPR), or as one edition of it (CVPR 2011; or NIPS 2011, Advances in Neural Information Processing Systems
+    22, where taxonomy.yml names them NeurIPS: known, from venue_names; as imports read them, edition_venue). The
+    filters of the papers page would list it as a venue of its own."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
         if paper.venue:
@@ -459,21 +492,22 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         if not paper.venue:
             continue
         form = venue_form(paper.venue)
-        dated = venue_form(_VENUE_YEAR.sub("", paper.venue))
+        dated = venue_form(undated_venue(paper.venue))  # as imports read an edition's venue: the same words go
         meant = usual[form] if usual[form] != paper.venue or not dated or dated == form or dated not in spellings \
             else usual[dated]
-        if meant == paper.venue and dated != form and known and dated in known:  # papers write it otherwise, or not
-            meant = known[dated]
+        if meant == paper.venue and known and form not in known:  # papers write it otherwise, or not (an alias: noted)
+            meant = edition_venue(paper.venue, known) or meant
         if meant == paper.venue:
             continue
         count = spellings[venue_form(meant)][meant]
         field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
+        year = " (the year goes in year:)" if _EDITION_YEAR.search(paper.venue) and venue_form(meant) != form else ""
         diagnostics.append(warning(
             paper.source, *at(paper, field), "venue-spelling",
             f'venue "{paper.venue}" is {written}: the papers page would list it as a venue of its own',
-            f"write {field}: {meant}" + (" (the year goes in year:)" if venue_form(meant) != form else "")))
+            f"write {field}: {meant}{year}"))
     return diagnostics
 
 
