@@ -33,27 +33,31 @@
   var filtersCount = document.getElementById("finder-fold-count");
 
   // ----- the filters, folded on a phone -----
-  // Below style.css's phone width the filters fold behind their summary, which says how many are chosen: the search,
-  // its count and the papers come first. Wider, the summary is hidden, so the filters are always open there.
+  // Where style.css shows their summary (a phone's width), the filters fold behind it, and it says how many are
+  // chosen: the search, its count and the papers come first. Where it hides it, they are open, as nothing could open
+  // them. The summary is asked, not the width, so that the width is written in style.css alone.
   // Whether the reader has unfolded them is kept in the step of the history, as the place is (keepPlace): a reload
   // or a return by Back finds them as the reader left them, a new tab or a link followed finds them folded, and a
   // turn to a desktop's width and back keeps them. Back and Forward between views leave them as they are.
-  var narrow = window.matchMedia("(max-width: 640px)");
   var unfolded = !!(history.state && history.state.unfolded);
+  var folding = null;           // whether the summary was shown when last looked at
   function foldFilters() {
-    if (!narrow.matches) filtersBox.open = true;
+    var shown = getComputedStyle(filtersBox.querySelector("summary")).display !== "none";
+    if (shown === folding) return;  // only a change of width: a toggle is the reader's
+    folding = shown;
+    if (!shown) filtersBox.open = true;
     else if (!filtersBox.contains(document.activeElement)) filtersBox.open = unfolded;  // not from under their keys
   }
   // The step shown says whether the filters are unfolded (at a phone's width, where the reader folds them).
   function keepFold() {
-    if (narrow.matches) unfolded = filtersBox.open;
+    if (folding) unfolded = filtersBox.open;
     if (unfolded !== !!(history.state && history.state.unfolded)) {
       history.replaceState(stepState(placeOf(history.state)), "", location.href);
     }
   }
   if (filtersBox) {
     foldFilters();
-    narrow.addEventListener("change", foldFilters);
+    window.addEventListener("resize", foldFilters);
     filtersBox.addEventListener("toggle", keepFold);
   }
 

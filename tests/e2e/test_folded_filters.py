@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from l2h_site.build import build
 
-from .conftest import REPO, PagesHandler, serving
+from .conftest import REPO, PagesHandler, build_in_mode, make_review, serving
 from .test_history import screen_top
 from .test_papers_page import ALL, tag_box, visible_keys, wait_count
 from .test_suggestions import open_finder
@@ -279,3 +279,36 @@ def test_filters_unfolded_on_a_phone_are_unfolded_again_after_a_desktops_width(p
     page.set_viewport_size(PHONE)
     settle(page)
     assert_unfolded(page, "Filters (1)")
+
+
+@pytest.fixture(scope="module")
+def wider_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build and serve the e2e review with its style sheet's phone width moved from 640 px to 800 px, as a review may
+    change its own static/style.css."""
+    root = make_review(tmp_path_factory.mktemp("wider") / "review")
+    css = root / "static" / "style.css"
+    text = css.read_text(encoding="utf-8")
+    assert text.count("(max-width: 640px)") == 2
+    css.write_text(text.replace("(max-width: 640px)", "(max-width: 800px)"), encoding="utf-8")
+    with serving(build_in_mode(root, "full"), PagesHandler) as url:
+        yield url
+
+
+def test_the_filters_fold_at_the_width_the_style_sheet_gives(page: Any, wider_url: str) -> None:
+    """The phone's width is written in style.css alone: moved to 800 px there, the filters fold behind their summary
+    at 720 px, and are open at a desktop's width, without a summary."""
+    page.set_viewport_size({"width": 720, "height": 900})
+    page.goto(wider_url + "papers/?family=supervised")
+    wait_count(page, 3)
+    assert_folded(page, "Filters (1)")
+    page.locator(SUMMARY).click()
+    assert_unfolded(page, "Filters (1)")
+    page.locator(SUMMARY).click()
+    assert_folded(page, "Filters (1)")
+    page.set_viewport_size(DESKTOP)
+    settle(page)
+    expect(page.locator(SUMMARY)).to_be_hidden()
+    expect(page.locator("#f-facet-family")).to_be_visible()
+    page.set_viewport_size({"width": 720, "height": 900})
+    settle(page)
+    assert_folded(page, "Filters (1)")
