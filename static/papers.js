@@ -33,16 +33,32 @@
   var filtersCount = document.getElementById("finder-fold-count");
 
   // ----- the filters, folded on a phone -----
-  // Below style.css's phone width the filters fold behind their summary, which says how many are chosen: the search,
-  // its count and the papers come first. Wider, the summary is hidden, so the filters are always open there.
-  var narrow = window.matchMedia("(max-width: 640px)");
+  // Where style.css shows their summary (a phone's width), the filters fold behind it, and it says how many are
+  // chosen: the search, its count and the papers come first. Where it hides it, they are open, as nothing could open
+  // them. The summary is asked, not the width, so that the width is written in style.css alone.
+  // Whether the reader has unfolded them is kept in the step of the history, as the place is (keepPlace): a reload
+  // or a return by Back finds them as the reader left them, a new tab or a link followed finds them folded, and a
+  // turn to a desktop's width and back keeps them. Back and Forward between views leave them as they are.
+  var unfolded = !!(history.state && history.state.unfolded);
+  var folding = null;           // whether the summary was shown when last looked at
   function foldFilters() {
-    if (!narrow.matches) filtersBox.open = true;
-    else if (!filtersBox.contains(document.activeElement)) filtersBox.open = false;  // not from under the reader's keys
+    var shown = getComputedStyle(filtersBox.querySelector("summary")).display !== "none";
+    if (shown === folding) return;  // only a change of width: a toggle is the reader's
+    folding = shown;
+    if (!shown) filtersBox.open = true;
+    else if (!filtersBox.contains(document.activeElement)) filtersBox.open = unfolded;  // not from under their keys
+  }
+  // The step shown says whether the filters are unfolded (at a phone's width, where the reader folds them).
+  function keepFold() {
+    if (folding) unfolded = filtersBox.open;
+    if (unfolded !== !!(history.state && history.state.unfolded)) {
+      history.replaceState(stepState(placeOf(history.state)), "", location.href);
+    }
   }
   if (filtersBox) {
     foldFilters();
-    narrow.addEventListener("change", foldFilters);
+    window.addEventListener("resize", foldFilters);
+    filtersBox.addEventListener("toggle", keepFold);
   }
 
   // "Filters (2)": each tag, facet, the venue and the years count as one; the order, not a filter, is named if changed.
@@ -301,21 +317,22 @@
     var target = location.pathname + toSearch(state) + location.hash;
     var same = target === location.pathname + location.search + location.hash;
     if (how === "replace") {
-      if (!same) history.replaceState(null, "", target);
+      if (!same) history.replaceState(stepState(null), "", target);
     } else if (how === "typing") {
       if (same) return;
       var deleting = !!last && ["q", "from", "to"].every(function (k) { return last[k].indexOf(state[k]) === 0; });
       var emptied = !!last && ["q", "from", "to"].some(function (k) { return last[k] && !state[k]; });
       if (emptied && typing && typing.kept) {
-        history.replaceState(null, "", typing.kept);
+        history.replaceState(stepState(null), "", typing.kept);
         typing = null;
       }
-      if (typing) history.replaceState(null, "", target); else history.pushState(null, "", target);
+      if (typing) history.replaceState(stepState(null), "", target);
+      else history.pushState(stepState(null), "", target);
       typing = typing || { kept: null };
       if (!deleting) typing.kept = target;
     } else {
       typing = null;
-      if (!same) history.pushState(null, "", target);
+      if (!same) history.pushState(stepState(null), "", target);
     }
   }
 
@@ -683,6 +700,13 @@
   function placeOf(state) {
     return state && typeof state.more === "number" && typeof state.below === "number" ? state : null;
   }
+  // The state of a step as this page writes it: its place, if it has one, and whether the filters are unfolded.
+  function stepState(place) {
+    if (!place && !unfolded) return null;
+    var state = place ? { more: place.more, below: place.below } : {};
+    if (unfolded) state.unfolded = true;
+    return state;
+  }
   // How far the window's top is below the list's top (the list as the page came, until the finder draws its own).
   function belowList() {
     return -(results.hidden && grouped ? grouped : results).getBoundingClientRect().top;
@@ -692,7 +716,7 @@
   function keepPlace(more) {
     if (returning) return;      // not yet drawn: the step keeps the place it had
     var kept = placeOf(history.state);
-    history.replaceState({ more: more === undefined ? (kept ? kept.more : 0) : more, below: belowList() },
+    history.replaceState(stepState({ more: more === undefined ? (kept ? kept.more : 0) : more, below: belowList() }),
       "", location.href);
   }
   var renderSeq = 0;
@@ -1235,8 +1259,8 @@
       if (!browsed) return;
       var target = location.href, from = browsed;
       browsed = null;
-      history.replaceState(from.state, "", from.url);
-      if (target !== from.url) history.pushState(null, "", target);
+      history.replaceState(stepState(placeOf(from.state)), "", from.url);
+      if (target !== from.url) history.pushState(stepState(null), "", target);
     });
     form.addEventListener("change", function (event) {
       if (event.target === query) return;
@@ -1257,6 +1281,7 @@
     window.addEventListener("popstate", function () {
       typing = browsed = null;
       returning = placeOf(history.state);
+      if (filtersBox) keepFold();
       noteUnknown(writeControls(new URLSearchParams(location.search)));
       saved = apply(true);
     });

@@ -1,6 +1,8 @@
 """The all-papers page on a phone: its filters fold behind a summary that counts those chosen, so that the search, its
 count and the first papers are on the first screen (before, the first paper of this repository's review was 1,730 px
-down, two screens); at a desktop's width the filters are open as before, with no summary."""
+down, two screens); at a desktop's width the filters are open as before, with no summary. Unfolded by the reader, they
+stay so within the tab (a reload, Back from a paper, a turn to a desktop's width and back), as the reader's place does;
+a new tab or a link followed finds them folded."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from playwright.sync_api import expect
 
 from l2h_site.build import build
 
-from .conftest import REPO, PagesHandler, serving
+from .conftest import REPO, PagesHandler, build_in_mode, make_review, serving
+from .test_history import screen_top
 from .test_papers_page import ALL, tag_box, visible_keys, wait_count
 from .test_suggestions import open_finder
 
@@ -175,3 +178,137 @@ def test_at_a_desktops_width_the_filters_are_open_without_a_summary(page: Any, b
     expect(page.locator(SUMMARY)).to_be_hidden()
     expect(page.locator("#f-facet-family")).to_be_visible()
     wait_count(page, 3)
+
+
+def settle(page: Any) -> None:
+    """Wait two frames: the browser has told the page of a change of size (its events come before a frame's drawing)."""
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def test_filters_unfolded_stay_so_after_a_reload_and_back_from_a_paper(page: Any, base_url: str) -> None:
+    """Unfolded, the filters are unfolded on coming Back from a paper, which is where it was in the window (the place
+    is kept from the list, below the filters), and after a reload; folded again, they stay folded the same ways."""
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "papers/?family=supervised")
+    wait_count(page, 3)
+    page.locator(SUMMARY).click()
+    link = page.locator("#finder-results a.paper-title").last
+    for shows in (assert_unfolded, assert_folded):
+        link.scroll_into_view_if_needed()
+        at = screen_top(link)
+        link.click()
+        page.wait_for_url("**/publications/**")
+        page.go_back()
+        wait_count(page, 3)
+        shows(page, "Filters (1)")
+        assert abs(screen_top(link) - at) <= 1
+        page.reload()
+        wait_count(page, 3)
+        shows(page, "Filters (1)")
+        page.locator(SUMMARY).click()
+
+
+def test_a_new_tab_and_a_link_followed_find_the_filters_folded(page: Any, base_url: str) -> None:
+    """The unfolded filters are this tab's step: the same address in a new tab, or the page reached again by a link,
+    finds them folded; Back to the step left finds them unfolded."""
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "papers/?family=supervised")
+    wait_count(page, 3)
+    page.locator(SUMMARY).click()
+    assert_unfolded(page, "Filters (1)")
+    tab = page.context.new_page()
+    tab.set_viewport_size(PHONE)
+    tab.goto(page.url)
+    wait_count(tab, 3)
+    assert_folded(tab, "Filters (1)")
+    tab.close()
+    page.goto(base_url)
+    page.get_by_role("link", name="Browse all papers").click()
+    wait_count(page, ALL)
+    assert_folded(page, "Filters")
+    page.go_back()
+    expect(page.get_by_role("link", name="Browse all papers")).to_be_visible()  # the home page
+    page.go_back()
+    wait_count(page, 3)
+    assert_unfolded(page, "Filters (1)")
+
+
+def test_back_and_forward_between_views_leave_the_filters_as_they_are(page: Any, base_url: str) -> None:
+    """Back and Forward change the view, not the fold, and a reload then keeps the fold the reader sees: unfolded for
+    a filter, folded again, Back finds them folded, also after a reload; unfolded, Forward and a reload keep them."""
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.locator(SUMMARY).click()
+    page.select_option("#f-facet-family", "supervised")
+    wait_count(page, 3)
+    page.locator(SUMMARY).click()
+    assert_folded(page, "Filters (1)")
+    page.go_back()
+    wait_count(page, ALL)
+    assert_folded(page, "Filters")
+    page.reload()
+    wait_count(page, ALL)
+    assert_folded(page, "Filters")
+    page.locator(SUMMARY).click()
+    page.go_forward()
+    wait_count(page, 3)
+    assert_unfolded(page, "Filters (1)")
+    page.reload()
+    wait_count(page, 3)
+    assert_unfolded(page, "Filters (1)")
+
+
+def test_filters_unfolded_on_a_phone_are_unfolded_again_after_a_desktops_width(page: Any, base_url: str) -> None:
+    """Turned to a desktop's width (open, with no summary) and back, the filters are as the reader left them on the
+    phone: unfolded, and after a reload at the desktop's width too."""
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "papers/?family=supervised")
+    wait_count(page, 3)
+    page.locator(SUMMARY).click()
+    assert_unfolded(page, "Filters (1)")
+    page.set_viewport_size(DESKTOP)
+    settle(page)
+    expect(page.locator(SUMMARY)).to_be_hidden()
+    page.set_viewport_size(PHONE)
+    settle(page)
+    assert_unfolded(page, "Filters (1)")
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    wait_count(page, 3)
+    page.set_viewport_size(PHONE)
+    settle(page)
+    assert_unfolded(page, "Filters (1)")
+
+
+@pytest.fixture(scope="module")
+def wider_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build and serve the e2e review with its style sheet's phone width moved from 640 px to 800 px, as a review may
+    change its own static/style.css."""
+    root = make_review(tmp_path_factory.mktemp("wider") / "review")
+    css = root / "static" / "style.css"
+    text = css.read_text(encoding="utf-8")
+    assert text.count("(max-width: 640px)") == 2
+    css.write_text(text.replace("(max-width: 640px)", "(max-width: 800px)"), encoding="utf-8")
+    with serving(build_in_mode(root, "full"), PagesHandler) as url:
+        yield url
+
+
+def test_the_filters_fold_at_the_width_the_style_sheet_gives(page: Any, wider_url: str) -> None:
+    """The phone's width is written in style.css alone: moved to 800 px there, the filters fold behind their summary
+    at 720 px, and are open at a desktop's width, without a summary."""
+    page.set_viewport_size({"width": 720, "height": 900})
+    page.goto(wider_url + "papers/?family=supervised")
+    wait_count(page, 3)
+    assert_folded(page, "Filters (1)")
+    page.locator(SUMMARY).click()
+    assert_unfolded(page, "Filters (1)")
+    page.locator(SUMMARY).click()
+    assert_folded(page, "Filters (1)")
+    page.set_viewport_size(DESKTOP)
+    settle(page)
+    expect(page.locator(SUMMARY)).to_be_hidden()
+    expect(page.locator("#f-facet-family")).to_be_visible()
+    page.set_viewport_size({"width": 720, "height": 900})
+    settle(page)
+    assert_folded(page, "Filters (1)")
