@@ -701,6 +701,37 @@ def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: p
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_a_merge_conflict_left_in_a_paper_is_an_error_at_its_first_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # in the front matter it was a yaml-syntax error at the line after the marker, with no word of git; in the
+    # summary it passed, and the site showed both versions and the markers
+    conflict = "<<<<<<< HEAD\nvenue: NeurIPS\n=======\nvenue: NIPS\n>>>>>>> feature\n"
+    root = site({"papers/weiss2008spectral.md": paper().replace("venue: NeurIPS\n", conflict),
+                 "papers/weiss2008other.md": paper(title="Other Words") + "<<<<<<< HEAD\nMore words.\n"
+                                             "||||||| base\n=======\nOther words.\n>>>>>>> main\n",
+                 "papers/weiss2009spectral.md": paper(year=2009) + "\n>>>>>>> feature\n"})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008other.md:10:1: error[merge-conflict]: lines 10 to 15 are a merge conflict that git left in "
+        "the file: both versions are in it, with git's marker lines\n"
+        "  help: keep the version you want, and delete the other and the lines '<<<<<<< HEAD', '||||||| base', "
+        "'=======' and '>>>>>>> main'\n"
+        "papers/weiss2008spectral.md:4:1: error[merge-conflict]: lines 4 to 8 are a merge conflict that git left in "
+        "the file: both versions are in it, with git's marker lines\n"
+        "  help: keep the version you want, and delete the other and the lines '<<<<<<< HEAD', '=======' and "
+        "'>>>>>>> feature'\n"
+        "papers/weiss2009spectral.md:11:1: error[merge-conflict]: line 11, '>>>>>>> feature', is a marker of a merge "
+        "conflict that git left in the file\n"
+        "  help: delete line 11\n"
+        "3 error(s), 0 warning(s) in 3 files\n")
+    # the fixes, followed
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/weiss2008other.md": paper(title="Other Words") + "More words.\n",
+                 "papers/weiss2009spectral.md": paper(title="Spectral Hashing Again", year=2009) + "\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
+
+
 def test_front_matter_left_open_above_a_rule_in_the_summary_is_unclosed_at_the_summary(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # the rule was taken for the closing '---', and the summary's first line reported as YAML that has no ':'

@@ -174,6 +174,9 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "file uses lone CR characters as line endings",
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
+    conflicts = _merge_conflicts(rel, lines)
+    if conflicts:  # until it is resolved, the file holds two versions of the paper: neither can be checked
+        return None, diagnostics + conflicts
     dashes = next((i for i, line in enumerate(lines) if _DASH_RULE.fullmatch(line.strip())), None)
     if dashes is not None and (dashes == 0 or lines[0].rstrip() == "---" and not any(
             line.rstrip() in ("---", "...") for line in lines[1:dashes])):  # the opening '---', or the closing one
@@ -315,6 +318,46 @@ def _second_front_matter(lines: list[str], closing: int) -> int | None:
             if _FIELD_OF_A_PAPER.match(following):
                 return index
     return None
+
+
+_CONFLICT_MARKER = re.compile(r"(<{7}|\|{7}|={7}|>{7})(?: .*)?")
+"""A line git writes around the two versions of a merge conflict (`|||||||` opens the common ancestor's, in diff3)."""
+
+
+def _merge_conflicts(rel: str, lines: list[str]) -> list[Diagnostic]:
+    """Return an error for each merge conflict git left in the file (from `<<<<<<<` to `>>>>>>>`), and for each of its
+    marker lines left alone (`=======` only within a conflict: alone, it underlines a heading)."""
+    found: list[Diagnostic] = []
+    markers: list[int] = []  # the marker lines of the conflict open at this line
+    for index, line in enumerate(lines):
+        marker = _CONFLICT_MARKER.fullmatch(line.rstrip())
+        kind = marker.group(1)[0] if marker else None
+        if kind == "<" and not markers:
+            markers = [index]
+        elif kind in ("|", "=") and markers:
+            markers.append(index)
+        elif kind == ">" and markers:
+            found.append(error(rel, markers[0] + 1, 1, "merge-conflict",
+                               f"lines {markers[0] + 1} to {index + 1} are a merge conflict that git left in the file: "
+                               "both versions are in it, with git's marker lines",
+                               f"keep the version you want, and delete the other and {_lines(lines, [*markers, index])}"))
+            markers = []
+        elif kind in ("<", ">"):
+            found.append(error(rel, index + 1, 1, "merge-conflict",
+                               f"line {index + 1}, '{line.rstrip()}', is a marker of a merge conflict that git left in "
+                               "the file", f"delete line {index + 1}"))
+    if markers:  # opened and never closed
+        found.append(error(rel, markers[0] + 1, 1, "merge-conflict",
+                           f"line {markers[0] + 1}, '{lines[markers[0]].rstrip()}', opens a merge conflict that git "
+                           "left in the file", f"delete line {markers[0] + 1}" if len(markers) == 1 else
+                           f"keep the version you want, and delete the other and {_lines(lines, markers)}"))
+    return found
+
+
+def _lines(lines: list[str], indexes: list[int]) -> str:
+    """Name the lines at indexes by their text: "the lines 'a', 'b' and 'c'"."""
+    said = [f"'{lines[i].rstrip()}'" for i in indexes]
+    return "the lines " + ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
