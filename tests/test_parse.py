@@ -906,8 +906,11 @@ def test_links_not_written_as_a_list_of_names_and_urls_get_the_entries_to_write(
 
 @pytest.mark.parametrize("url, hint", [("github.com/a/b", "write url: https://github.com/a/b"),
                                        ("//www.a.org", "write url: https://www.a.org"),
-                                       ("/a/b", "give the full https:// address of the page")])
-def test_a_link_without_its_scheme_gets_the_address_with_it(url: str, hint: str) -> None:
+                                       ("/a/b", "give the full https:// address of the page"),
+                                       # Markdown's <https://…>: the fix was to give the full https:// address
+                                       ("<https://github.com/a/b>", "write url: https://github.com/a/b"),
+                                       ("<github.com/a/b>", "write url: https://github.com/a/b")])
+def test_a_link_without_its_scheme_or_in_angle_brackets_gets_the_address_meant(url: str, hint: str) -> None:
     _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
                            "tags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [

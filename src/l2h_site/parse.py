@@ -711,6 +711,19 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def _url_meant(url: str, problem: str) -> str | None:
+    """Return the address a rejected link's url was meant as, where it can be told (check_url says if it is one)."""
+    if "user:password@" in problem:
+        return without_userinfo(url)
+    if url.startswith("<") and url.endswith(">"):  # Markdown's <https://…>, which a url: field does not need
+        url = url[1:-1].strip()
+        if check_url(url) is None:
+            return url
+    if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url):  # the address without its scheme
+        return "https://" + url.removeprefix("//")
+    return None
+
+
 def is_web_address(text: str) -> bool:
     """Tell whether text is one http(s) address that l2h would accept as a link."""
     return check_url(text.strip()) is None
@@ -1268,8 +1281,7 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
-                    bare = without_userinfo(url) if "user:password@" in problem else \
-                        "https://" + url.removeprefix("//") if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url) else None
+                    bare = _url_meant(url, problem)
                     self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
