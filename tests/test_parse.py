@@ -957,6 +957,18 @@ def test_a_summary_that_is_only_an_html_comment_is_empty(body: str, line: int) -
     assert diagnostics == []
 
 
+@pytest.mark.parametrize("body, line", [("## Summary\n", 9), ("\n## Summary\n\n### Method\n", 10),
+                                        ("#Summary\n", 9)])
+def test_a_summary_that_is_only_a_heading_is_empty(body: str, line: int) -> None:
+    # a template's heading left without its text: the page showed a heading for a summary, and nothing was said
+    _parsed, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n" + body))
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (line, "warning", "empty-summary", "the paper has no summary: its text is only a heading",
+         "write two to four sentences in your own words in its place")]
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n## Summary\n\nCodes.\n"))
+    assert diagnostics == []
+
+
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
     # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
     parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))

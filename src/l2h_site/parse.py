@@ -259,6 +259,10 @@ _DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.j
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
 
 
+_HEADING = re.compile(r" {0,3}#")
+"""A line Markdown shows as a heading ('# …' to '###### …'; Python-Markdown needs no space after the '#')."""
+
+
 _NEAR_RULE = re.compile(r"\s*-{2,}\s*")
 """A line of hyphens alone that is not the closing '---' line (`----`, `--`, ` ---`): meant as it."""
 
@@ -921,6 +925,10 @@ class _Reader:
             self.diagnostics.append(warning(self.rel, self.closing + 2 + leading, 1, "empty-summary",
                                             "the paper has no summary: its text is an HTML comment (<!-- … -->), "
                                             "which is not shown",
+                                            "write two to four sentences in your own words in its place"))
+        elif all(_HEADING.match(line) for line in summary.split("\n") if line.strip()):  # `## Summary`, and no text
+            self.diagnostics.append(warning(self.rel, self.closing + 2 + leading, 1, "empty-summary",
+                                            "the paper has no summary: its text is only a heading",
                                             "write two to four sentences in your own words in its place"))
         return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()),
                      name_splits=self.name_splits if authors else (), year=year or 0,
