@@ -1309,13 +1309,17 @@ def test_a_paper_beside_the_papers_folder_is_an_error_not_a_silent_omission(
         "drafts/lsh1998.md": paper(title="Draft", year=1998),
         "README.md": "# The review\n\ntitle: authors: year: in the text is no front matter.\n",
     })
+    # git mv refuses a file git does not track: the newcomer's paper, not yet committed (it was the fix for both)
+    git(root, "init", "-q")
+    git(root, "add", "gong2011iterative.md")
+    git(root, "commit", "-qm", "a paper in the wrong place")
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
         "_publications/jegou2011product.markdown:1:1: error[paper-outside-papers]: "
         "_publications/jegou2011product.markdown looks like a paper (its front matter has a title, authors and a "
         "year), but l2h reads papers only from papers/: it is not on the site\n"
-        "  help: move it there: git mv _publications/jegou2011product.markdown papers/jegou2011product.md\n"
+        "  help: move it to papers/jegou2011product.md\n"
         "gong2011iterative.md:1:1: error[paper-outside-papers]: gong2011iterative.md looks like a paper (its front "
         "matter has a title, authors and a year), but l2h reads papers only from papers/: it is not on the site\n"
         "  help: move it there: git mv gong2011iterative.md papers/gong2011iterative.md\n"
