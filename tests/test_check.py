@@ -701,6 +701,34 @@ def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: p
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_a_field_written_without_its_colon_is_blamed_with_the_colon_as_the_fix(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # `venue NeurIPS` was taken for the authors wrapped onto the next line, and the fix, followed, passed the check
+    # with an author "Antonio Torralba venue NeurIPS" and no venue; `- name Code` got "quote the value of 'url'"
+    link = "links:\n  - name Code\n    url: https://github.com/a/b\n"
+    root = site({"papers/weiss2008spectral.md": paper().replace("venue: NeurIPS", "venue NeurIPS"),
+                 "papers/weiss2008other.md": paper(title="Other Words", extra=link)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008other.md:9:9: error[yaml-syntax]: invalid YAML: 'name' has no ':' after it, so this line is "
+        "not a field\n"
+        "  help: write a colon after the field's name: - name: Code\n"
+        "papers/weiss2008spectral.md:4:6: error[yaml-syntax]: invalid YAML: 'venue' has no ':' after it, so this line "
+        "is not a field\n"
+        "  help: write a colon after the field's name: venue: NeurIPS\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/weiss2008other.md": paper(title="Other Words", extra=link.replace("name Code", "name: Code"))})
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+    # words of a title wrapped onto a line of their own are still told to be joined, even when the first is a field's
+    root = site({"papers/weiss2008spectral.md": paper().replace('title: "Spectral Hashing"', "title: Spectral Hashing,"
+                                                                "\ntitle of the paper"),
+                 "papers/weiss2008other.md": paper(title="Other Words")})
+    code, out = run(root, capsys=capsys)
+    assert "join it to the line above, title: Spectral Hashing, title of the paper, or indent" in out
+
+
 def test_a_merge_conflict_left_in_a_paper_is_an_error_at_its_first_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # in the front matter it was a yaml-syntax error at the line after the marker, with no word of git; in the

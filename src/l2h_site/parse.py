@@ -200,7 +200,8 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
         return None, diagnostics + [_unclosed(rel, lines)]
-    doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
+    doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2,
+                    fields=KNOWN_FIELDS | (facet_ids or frozenset()) | {"name", "url"})  # and those of a link
     prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
     if prose is not None:  # the '---' taken for the closing one is further down, in the summary
         return None, diagnostics + [error(
