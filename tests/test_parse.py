@@ -969,6 +969,19 @@ def test_a_summary_that_is_only_a_heading_is_empty(body: str, line: int) -> None
     assert diagnostics == []
 
 
+@pytest.mark.parametrize("line, expected", [
+    ('added: "2024-01-15"', ('added must be a date like 2024-05-31, got the text "2024-01-15"',
+                             "write the date without quotes: added: 2024-01-15")),
+    ('added: "2024-02-30"', ('added must be a date like 2024-05-31, got the text "2024-02-30"',
+                             "write added: YYYY-MM-DD, or remove the line (git history is used)")),
+    ("distinct_from: liu2020deep", ("distinct_from must be a list of paper keys", "write distinct_from: [liu2020deep]")),
+])
+def test_a_value_that_needs_only_its_form_changed_gets_itself_as_the_fix(line: str, expected: tuple[str, str]) -> None:
+    # the fixes were the general ones, added: YYYY-MM-DD (as written) and distinct_from: [otherkey2006title]
+    _, diagnostics = parse(paper_with(5, FIELDS[5], line))
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(8, "wrong-type", *expected)]
+
+
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:
     # it was two: the tags not a list, and "［X］" a variant spelling of X, whose fix kept the brackets
     parsed, diagnostics = parse(paper_with(4, "tags: \uff3bX\uff0c Y\uff3d"))

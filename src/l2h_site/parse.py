@@ -6,6 +6,7 @@ the Jekyll reviews' (`conference`/`journal`, `additional_links`, `bibkey`, `layo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -1331,8 +1332,9 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            example = clip(value.strip(), 60) if isinstance(value, str) and value.strip() else "otherkey2006title"
             self.fail(("distinct_from",), "wrong-type", "distinct_from must be a list of paper keys",
-                      "write distinct_from: [otherkey2006title]")
+                      f"write distinct_from: [{example}]")
             return ()
         return tuple(value)
 
@@ -1367,8 +1369,11 @@ class _Reader:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {describe_value(value)}",
-                  "write added: YYYY-MM-DD, or remove the line (git history is used)")
+        hint = "write added: YYYY-MM-DD, or remove the line (git history is used)"
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):  # in quotes: YAML reads text
+            with contextlib.suppress(ValueError):  # a day that is not in the calendar keeps the general fix
+                hint = f"write the date without quotes: added: {dt.date.fromisoformat(value.strip()).isoformat()}"
+        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {describe_value(value)}", hint)
         return None
 
     def as_a_link(self, field: str, url: str) -> str:
