@@ -701,6 +701,26 @@ def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: p
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_the_marks_of_a_byline_copied_with_the_names_are_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # they passed, shown and cited as part of the names; an affiliation in parentheses also made the key "university"
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss1,2, Antonio Torralba*"),
+                 "papers/weiss2008other.md": paper(title="Other Words", authors="Yair Weiss (MIT), Rob Fergus")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008other.md:3:10: error[author-marks]: authors hold "(MIT)": marks of the paper\'s byline '
+        "(affiliations, footnotes), copied with the names\n"
+        "  help: write the names without them: authors: Yair Weiss, Rob Fergus\n"
+        'papers/weiss2008spectral.md:3:10: error[author-marks]: authors hold "1", "2", "*": marks of the paper\'s '
+        "byline (affiliations, footnotes), copied with the names\n"
+        "  help: write the names without them: authors: Yair Weiss, Antonio Torralba\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss, Antonio Torralba"),
+                 "papers/weiss2008other.md": paper(title="Other Words", authors='["{Team 42}", Rob Fergus]')})
+    code, out = run(root, capsys=capsys)
+    assert "author-marks" not in out
+
+
 def test_a_field_written_without_its_colon_is_blamed_with_the_colon_as_the_fix(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # `venue NeurIPS` was taken for the authors wrapped onto the next line, and the fix, followed, passed the check

@@ -261,6 +261,9 @@ _DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.j
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
 
 
+_BYLINE_MARK = re.compile(r"[0-9\u00b9\u00b2\u00b3\u2070\u2074-\u2079*\u2020\u2021\u00a7\u00b6]+|\s*\([^()]*\)$")
+"""What a paper's byline adds to a name: an affiliation's number (also superscript), a footnote's symbol (`*`, `†`, `‡`,
+`§`, `¶`), or the affiliation in parentheses at its end."""
 _HEADING = re.compile(r" {0,3}#")
 """A line Markdown shows as a heading ('# …' to '###### …'; Python-Markdown needs no space after the '#')."""
 
@@ -1081,6 +1084,7 @@ class _Reader:
             bare = [without_et_al_name(n) for n in names]
             items = [i for b, i in zip(bare, items) if b] if any(bare) else items
             names = without_et_al(names)
+        names = self.byline_marks(name, names, isinstance(value, list))
         if isinstance(value, list):
             self.mark_items(name, names, written)
             if items != list(range(len(value))):  # not one name an item: validate.author_item_at cannot count them
@@ -1089,6 +1093,20 @@ class _Reader:
             names, self.name_splits = first_names_first(names)
             self.mark_twins(name, names, written)
         return names
+
+    def byline_marks(self, field: str, names: list[str], is_list: bool) -> list[str]:
+        """Report the marks a paper's byline puts on its authors' names (`Bin Xu1`, `Jiajun Bu*`, `Deng Cai
+        (Zhejiang University)`), which would be shown and cited as part of the names; return the names without them."""
+        marks = [found.group(0).strip() for n in names if not read_literal(n) for found in _BYLINE_MARK.finditer(n)]
+        if not marks:
+            return names
+        bare = [n if read_literal(n) else _BYLINE_MARK.sub("", n).strip() for n in names]
+        bare = [n for n in bare if n]  # "Bin Xu1,2" is read as two names, "Bin Xu1" and "2"
+        self.fail((field,), "author-marks", f'authors hold {quote_list(list(dict.fromkeys(marks)), 3)}: marks of the '
+                  "paper's byline (affiliations, footnotes), copied with the names",
+                  f"write the names without them: {field}: " + (f"[{', '.join(map(quoted_item, bare))}]" if is_list
+                                                                 else ", ".join(bare)))
+        return bare
 
     def mark_items(self, field: str, names: list[str], written: list[tuple[str, int]]) -> None:
         """Note where each name written "Family, Given" (or whole in braces, "{Barnes, Inc.}") is, by its index among
