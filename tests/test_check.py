@@ -203,6 +203,24 @@ def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_i
         "0 error(s), 2 warning(s) in 2 files\n"))
 
 
+def test_a_preprint_s_venue_as_a_reference_list_writes_it_is_a_warning_with_arxiv_as_the_fix(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Google Scholar's and DBLP's venue of a preprint passed: each was a venue of its own on the papers page
+    root = site(venue_papers("venue: arXiv", "venue: arXiv preprint arXiv:0901.0002", "journal: CoRR abs/1001.0003",
+                             'venue: arXiv:1101.0004\narxiv: "1101.0004"'))
+    assert run(root, capsys=capsys) == (0, (
+        'papers/chen2010tiny.md:4:10: warning[venue-spelling]: venue "CoRR abs/1001.0003" is a preprint\'s, as a '
+        "reference list writes it: the papers page would list it as a venue of its own\n"
+        '  help: write journal: arXiv (the id goes in arxiv: "1001.0003")\n'
+        'papers/dee2011short.md:4:8: warning[venue-spelling]: venue "arXiv:1101.0004" is a preprint\'s, as a '
+        "reference list writes it: the papers page would list it as a venue of its own\n"
+        "  help: write venue: arXiv\n"
+        'papers/lee2009small.md:4:8: warning[venue-spelling]: venue "arXiv preprint arXiv:0901.0002" is a '
+        "preprint's, as a reference list writes it: the papers page would list it as a venue of its own\n"
+        '  help: write venue: arXiv (the id goes in arxiv: "0901.0002")\n'
+        "0 error(s), 3 warning(s) in 3 files\n"))
+
+
 def test_venues_in_another_script_are_not_one_venue(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # folded to ASCII, every venue in Chinese was "": each was told it is written as the other
     root = site({"papers/weiss2008spectral.md": paper().replace("NeurIPS", "计算机学报"),
