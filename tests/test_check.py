@@ -331,7 +331,7 @@ venues:
         "taxonomy.yml:29:3: error[venue-alias-clash]: venue 'ICML' is an alias of venue 'TPAMI' (line 28)\n"
         "  help: delete 'ICML' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
         "taxonomy.yml:30:14: error[taxonomy-type]: aliases of venue 'ICML' must be a list of names\n"
-        "  help: write aliases: [Other Name, Another]\n"
+        "  help: write aliases: [PMLR]\n"
         "taxonomy.yml:31:3: error[venue-alias-clash]: venue 'Neurips' is venue 'NeurIPS' (line 25) in another case or "
         "punctuation\n"
         "  help: delete 'Neurips': a paper that writes it is read as 'NeurIPS' without it\n"
@@ -1111,6 +1111,26 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
         "  help: add a 'values:' mapping\n"
         "3 error(s), 0 warning(s) in 1 file\n"
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
+
+
+def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fixes were "add 'description: …'" (a second one, a duplicate key) and aliases: [Other Spelling, Another]
+    taxonomy = MINIMAL_TAXONOMY.replace("  Quantisation:\n    description: Codebooks.\n",
+                                        "  Quantisation:\n    description:\n    aliases: Quantization, PQ\n")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "taxonomy.yml:23:5: error[taxonomy-missing]: tags/Quantisation has an empty description\n"
+        "  help: write a short description after 'description:'\n"
+        "taxonomy.yml:24:14: error[taxonomy-type]: aliases of tag 'Quantisation' must be a list of names\n"
+        "  help: write aliases: [Quantization, PQ]\n"
+        "2 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
+    root = site({"taxonomy.yml": taxonomy.replace("description:\n    aliases: Quantization, PQ",
+                                                  "description: Codebooks.\n    aliases: [Quantization, PQ]")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
 def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
