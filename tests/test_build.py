@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import GOOD_PAPER, snapshot
 
 from l2h_site.build import build
 from l2h_site.cli import main
@@ -106,6 +107,28 @@ def test_rebuild_replaces_previous_site_and_removes_stale_files(tmp_path: Path) 
     assert not (out / "stale.html").exists()
     assert (out / ".l2h-site").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folders are left next to the site"
+
+
+@pytest.mark.parametrize("options", [["--strict"], ["--no-cache"]])
+def test_a_failed_build_reports_the_summaries_warnings_with_the_errors(
+        site: Callable[[dict[str, str | bytes]], Path], capsys: pytest.CaptureFixture[str], options: list[str]) -> None:
+    # the summaries' warnings came only once the errors were fixed: a second round under --strict, which CI runs
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    before = snapshot(root / "_site")
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER + "<script>alert(1)</script>\n",
+                 "papers/weiss2009spectral.md": GOOD_PAPER.replace("year: 2008", 'year: "2009"')})
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), *options]) == 1
+    assert capsys.readouterr().err == (
+        "papers/weiss2008spectral.md:12:1: warning[summary-stripped]: <script> is not allowed in a summary and was "
+        "removed with what it contains\n"
+        "  help: summaries are plain prose with links and math: remove the <script>\n"
+        "papers/weiss2009spectral.md:5:7: error[wrong-type]: year must be a whole number, got the text \"2009\"\n"
+        "  help: write the year as a number without quotes: year: 2009\n"
+        "1 error(s), 1 warning(s) in 2 files\n"
+        "l2h: build failed; the previous site was left as it was\n")
+    assert snapshot(root / "_site") == before
 
 
 def test_refuses_to_replace_a_folder_l2h_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -203,6 +203,24 @@ def test_a_venue_written_otherwise_than_the_review_writes_it_is_a_warning_with_i
         "0 error(s), 2 warning(s) in 2 files\n"))
 
 
+def test_a_preprint_s_venue_as_a_reference_list_writes_it_is_a_warning_with_arxiv_as_the_fix(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # Google Scholar's and DBLP's venue of a preprint passed: each was a venue of its own on the papers page
+    root = site(venue_papers("venue: arXiv", "venue: arXiv preprint arXiv:0901.0002", "journal: CoRR abs/1001.0003",
+                             'venue: arXiv:1101.0004\narxiv: "1101.0004"'))
+    assert run(root, capsys=capsys) == (0, (
+        'papers/chen2010tiny.md:4:10: warning[venue-spelling]: venue "CoRR abs/1001.0003" is a preprint\'s, as a '
+        "reference list writes it: the papers page would list it as a venue of its own\n"
+        '  help: write journal: arXiv (the id goes in arxiv: "1001.0003")\n'
+        'papers/dee2011short.md:4:8: warning[venue-spelling]: venue "arXiv:1101.0004" is a preprint\'s, as a '
+        "reference list writes it: the papers page would list it as a venue of its own\n"
+        "  help: write venue: arXiv\n"
+        'papers/lee2009small.md:4:8: warning[venue-spelling]: venue "arXiv preprint arXiv:0901.0002" is a '
+        "preprint's, as a reference list writes it: the papers page would list it as a venue of its own\n"
+        '  help: write venue: arXiv (the id goes in arxiv: "0901.0002")\n'
+        "0 error(s), 3 warning(s) in 3 files\n"))
+
+
 def test_venues_in_another_script_are_not_one_venue(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # folded to ASCII, every venue in Chinese was "": each was told it is written as the other
     root = site({"papers/weiss2008spectral.md": paper().replace("NeurIPS", "计算机学报"),
@@ -313,7 +331,7 @@ venues:
         "taxonomy.yml:29:3: error[venue-alias-clash]: venue 'ICML' is an alias of venue 'TPAMI' (line 28)\n"
         "  help: delete 'ICML' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
         "taxonomy.yml:30:14: error[taxonomy-type]: aliases of venue 'ICML' must be a list of names\n"
-        "  help: write aliases: [Other Name, Another]\n"
+        "  help: write aliases: [PMLR]\n"
         "taxonomy.yml:31:3: error[venue-alias-clash]: venue 'Neurips' is venue 'NeurIPS' (line 25) in another case or "
         "punctuation\n"
         "  help: delete 'Neurips': a paper that writes it is read as 'NeurIPS' without it\n"
@@ -701,6 +719,85 @@ def test_a_second_paper_pasted_below_the_first_is_an_error(site: Site, capsys: p
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def test_the_marks_of_a_byline_copied_with_the_names_are_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # they passed, shown and cited as part of the names; an affiliation in parentheses also made the key "university"
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss1,2, Antonio Torralba*"),
+                 "papers/weiss2008other.md": paper(title="Other Words", authors="Yair Weiss (MIT), Rob Fergus")})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        'papers/weiss2008other.md:3:10: error[author-marks]: authors hold "(MIT)": marks of the paper\'s byline '
+        "(affiliations, footnotes), copied with the names\n"
+        "  help: write the names without them: authors: Yair Weiss, Rob Fergus\n"
+        'papers/weiss2008spectral.md:3:10: error[author-marks]: authors hold "1", "2", "*": marks of the paper\'s '
+        "byline (affiliations, footnotes), copied with the names\n"
+        "  help: write the names without them: authors: Yair Weiss, Antonio Torralba\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+    root = site({"papers/weiss2008spectral.md": paper(authors="Yair Weiss, Antonio Torralba"),
+                 "papers/weiss2008other.md": paper(title="Other Words", authors='["{Team 42}", Rob Fergus]')})
+    code, out = run(root, capsys=capsys)
+    assert "author-marks" not in out
+
+
+def test_a_field_written_without_its_colon_is_blamed_with_the_colon_as_the_fix(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # `venue NeurIPS` was taken for the authors wrapped onto the next line, and the fix, followed, passed the check
+    # with an author "Antonio Torralba venue NeurIPS" and no venue; `- name Code` got "quote the value of 'url'"
+    link = "links:\n  - name Code\n    url: https://github.com/a/b\n"
+    root = site({"papers/weiss2008spectral.md": paper().replace("venue: NeurIPS", "venue NeurIPS"),
+                 "papers/weiss2008other.md": paper(title="Other Words", extra=link)})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008other.md:9:9: error[yaml-syntax]: invalid YAML: 'name' has no ':' after it, so this line is "
+        "not a field\n"
+        "  help: write a colon after the field's name: - name: Code\n"
+        "papers/weiss2008spectral.md:4:6: error[yaml-syntax]: invalid YAML: 'venue' has no ':' after it, so this line "
+        "is not a field\n"
+        "  help: write a colon after the field's name: venue: NeurIPS\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/weiss2008other.md": paper(title="Other Words", extra=link.replace("name Code", "name: Code"))})
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+    # words of a title wrapped onto a line of their own are still told to be joined, even when the first is a field's
+    root = site({"papers/weiss2008spectral.md": paper().replace('title: "Spectral Hashing"', "title: Spectral Hashing,"
+                                                                "\ntitle of the paper"),
+                 "papers/weiss2008other.md": paper(title="Other Words")})
+    code, out = run(root, capsys=capsys)
+    assert "join it to the line above, title: Spectral Hashing, title of the paper, or indent" in out
+
+
+def test_a_merge_conflict_left_in_a_paper_is_an_error_at_its_first_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # in the front matter it was a yaml-syntax error at the line after the marker, with no word of git; in the
+    # summary it passed, and the site showed both versions and the markers
+    conflict = "<<<<<<< HEAD\nvenue: NeurIPS\n=======\nvenue: NIPS\n>>>>>>> feature\n"
+    root = site({"papers/weiss2008spectral.md": paper().replace("venue: NeurIPS\n", conflict),
+                 "papers/weiss2008other.md": paper(title="Other Words") + "<<<<<<< HEAD\nMore words.\n"
+                                             "||||||| base\n=======\nOther words.\n>>>>>>> main\n",
+                 "papers/weiss2009spectral.md": paper(year=2009) + "\n>>>>>>> feature\n"})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "papers/weiss2008other.md:10:1: error[merge-conflict]: lines 10 to 15 are a merge conflict that git left in "
+        "the file: both versions are in it, with git's marker lines\n"
+        "  help: keep the version you want, and delete the other and the lines '<<<<<<< HEAD', '||||||| base', "
+        "'=======' and '>>>>>>> main'\n"
+        "papers/weiss2008spectral.md:4:1: error[merge-conflict]: lines 4 to 8 are a merge conflict that git left in "
+        "the file: both versions are in it, with git's marker lines\n"
+        "  help: keep the version you want, and delete the other and the lines '<<<<<<< HEAD', '=======' and "
+        "'>>>>>>> feature'\n"
+        "papers/weiss2009spectral.md:11:1: error[merge-conflict]: line 11, '>>>>>>> feature', is a marker of a merge "
+        "conflict that git left in the file\n"
+        "  help: delete line 11\n"
+        "3 error(s), 0 warning(s) in 3 files\n")
+    # the fixes, followed
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/weiss2008other.md": paper(title="Other Words") + "More words.\n",
+                 "papers/weiss2009spectral.md": paper(title="Spectral Hashing Again", year=2009) + "\n"})
+    assert run(root, capsys=capsys) == (0, "l2h: 3 papers checked, no problems found\n")
+
+
 def test_front_matter_left_open_above_a_rule_in_the_summary_is_unclosed_at_the_summary(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # the rule was taken for the closing '---', and the summary's first line reported as YAML that has no ':'
@@ -1016,6 +1113,26 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
 
 
+def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fixes were "add 'description: …'" (a second one, a duplicate key) and aliases: [Other Spelling, Another]
+    taxonomy = MINIMAL_TAXONOMY.replace("  Quantisation:\n    description: Codebooks.\n",
+                                        "  Quantisation:\n    description:\n    aliases: Quantization, PQ\n")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == (
+        "taxonomy.yml:23:5: error[taxonomy-missing]: tags/Quantisation has an empty description\n"
+        "  help: write a short description after 'description:'\n"
+        "taxonomy.yml:24:14: error[taxonomy-type]: aliases of tag 'Quantisation' must be a list of names\n"
+        "  help: write aliases: [Quantization, PQ]\n"
+        "2 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
+    root = site({"taxonomy.yml": taxonomy.replace("description:\n    aliases: Quantization, PQ",
+                                                  "description: Codebooks.\n    aliases: [Quantization, PQ]")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     taxonomy = MINIMAL_TAXONOMY + "  Image\u200bRetrieval:\n    description: Again.\n    aliases: [\"Im\u202eages\"]\n"
@@ -1278,13 +1395,17 @@ def test_a_paper_beside_the_papers_folder_is_an_error_not_a_silent_omission(
         "drafts/lsh1998.md": paper(title="Draft", year=1998),
         "README.md": "# The review\n\ntitle: authors: year: in the text is no front matter.\n",
     })
+    # git mv refuses a file git does not track: the newcomer's paper, not yet committed (it was the fix for both)
+    git(root, "init", "-q")
+    git(root, "add", "gong2011iterative.md")
+    git(root, "commit", "-qm", "a paper in the wrong place")
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
         "_publications/jegou2011product.markdown:1:1: error[paper-outside-papers]: "
         "_publications/jegou2011product.markdown looks like a paper (its front matter has a title, authors and a "
         "year), but l2h reads papers only from papers/: it is not on the site\n"
-        "  help: move it there: git mv _publications/jegou2011product.markdown papers/jegou2011product.md\n"
+        "  help: move it to papers/jegou2011product.md\n"
         "gong2011iterative.md:1:1: error[paper-outside-papers]: gong2011iterative.md looks like a paper (its front "
         "matter has a title, authors and a year), but l2h reads papers only from papers/: it is not on the site\n"
         "  help: move it there: git mv gong2011iterative.md papers/gong2011iterative.md\n"

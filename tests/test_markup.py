@@ -69,6 +69,12 @@ STRIPPED = {
                          "a top-level heading '# …' is not allowed in a summary and was removed; its text is kept",
                          ("summaries are plain prose with links and math: write the heading's words as a sentence, "
                          "or make it a '## …' heading")),
+    # underlined: it was said to be a '# …' heading, at the '=' line, with the fix for one
+    "underlined-heading": ("Spectral hashing\n================\n\nCodes.", 2, 1,
+                           ("a top-level heading (the line above, underlined with this line of '=') is not allowed in a "
+                            "summary and was removed; its text is kept"),
+                           ("summaries are plain prose with links and math: delete this line of '=', or write the two "
+                            "lines as one '## …' heading")),
 }
 
 

@@ -668,6 +668,17 @@ def test_a_name_in_double_braces_from_authors_or_bibtex_is_one_name(site: Site) 
     assert "\nauthors: ['{Google and Microsoft}', Ann Lee]\n" in path.read_text(encoding="utf-8")
 
 
+def test_names_with_the_marks_of_a_byline_get_the_flag_to_give(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fix was the file's, "authors: Ann Lee, Bo Chen": the contributor typed a flag
+    root = site({})
+    assert run(root, "--title", "Zeta Hashing", "--year", "2020", "--no-fetch", "--authors", "Ann Lee1, Bo Chen*") == 1
+    assert capsys.readouterr().err == (
+        '--authors: error[author-marks]: authors hold "1", "*": marks of the paper\'s byline (affiliations, footnotes), '
+        "copied with the names\n"
+        "  help: write the names without them: give --authors 'Ann Lee, Bo Chen'\n"
+        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
+
+
 @pytest.mark.parametrize("flags, said", [
     (["--authors", "Ann Lee\uff0cBo Chen"],
      ("--authors: error[full-width-separator]: authors are separated by a full-width comma '\uff0c' (U+FF0C), which "

@@ -906,8 +906,11 @@ def test_links_not_written_as_a_list_of_names_and_urls_get_the_entries_to_write(
 
 @pytest.mark.parametrize("url, hint", [("github.com/a/b", "write url: https://github.com/a/b"),
                                        ("//www.a.org", "write url: https://www.a.org"),
-                                       ("/a/b", "give the full https:// address of the page")])
-def test_a_link_without_its_scheme_gets_the_address_with_it(url: str, hint: str) -> None:
+                                       ("/a/b", "give the full https:// address of the page"),
+                                       # Markdown's <https://…>: the fix was to give the full https:// address
+                                       ("<https://github.com/a/b>", "write url: https://github.com/a/b"),
+                                       ("<github.com/a/b>", "write url: https://github.com/a/b")])
+def test_a_link_without_its_scheme_or_in_angle_brackets_gets_the_address_meant(url: str, hint: str) -> None:
     _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
                            "tags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
@@ -952,6 +955,31 @@ def test_a_summary_that_is_only_an_html_comment_is_empty(body: str, line: int) -
          "is not shown"), "write two to four sentences in your own words in its place")]
     _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n<!-- a note -->\nCodes.\n"))
     assert diagnostics == []
+
+
+@pytest.mark.parametrize("body, line", [("## Summary\n", 9), ("\n## Summary\n\n### Method\n", 10),
+                                        ("#Summary\n", 9)])
+def test_a_summary_that_is_only_a_heading_is_empty(body: str, line: int) -> None:
+    # a template's heading left without its text: the page showed a heading for a summary, and nothing was said
+    _parsed, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n" + body))
+    assert [(d.line, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (line, "warning", "empty-summary", "the paper has no summary: its text is only a heading",
+         "write two to four sentences in your own words in its place")]
+    _, diagnostics = parse(paper_with(5, FIELDS[5]).replace("---\nS\n", "---\n## Summary\n\nCodes.\n"))
+    assert diagnostics == []
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('added: "2024-01-15"', ('added must be a date like 2024-05-31, got the text "2024-01-15"',
+                             "write the date without quotes: added: 2024-01-15")),
+    ('added: "2024-02-30"', ('added must be a date like 2024-05-31, got the text "2024-02-30"',
+                             "write added: YYYY-MM-DD, or remove the line (git history is used)")),
+    ("distinct_from: liu2020deep", ("distinct_from must be a list of paper keys", "write distinct_from: [liu2020deep]")),
+])
+def test_a_value_that_needs_only_its_form_changed_gets_itself_as_the_fix(line: str, expected: tuple[str, str]) -> None:
+    # the fixes were the general ones, added: YYYY-MM-DD (as written) and distinct_from: [otherkey2006title]
+    _, diagnostics = parse(paper_with(5, FIELDS[5], line))
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [(8, "wrong-type", *expected)]
 
 
 def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fix() -> None:

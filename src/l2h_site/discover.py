@@ -146,7 +146,7 @@ def stray_papers(root: Path, papers_dir: Path) -> list[Diagnostic]:
     except OSError:
         return []
     rel_dir = _relative(papers_dir, root)
-    diagnostics: list[Diagnostic] = []
+    found: list[tuple[str, str]] = []  # each stray's path and its path in the papers folder
     for place in places:
         try:
             names = sorted(entry.name for entry in os.scandir(place) if entry.is_file(follow_symlinks=False))
@@ -155,13 +155,14 @@ def stray_papers(root: Path, papers_dir: Path) -> list[Diagnostic]:
         for name in names:
             if not name.lower().endswith(PAPER_SUFFIXES) or not _looks_like_a_paper(place / name):
                 continue
-            rel = _relative(place / name, root)
-            stem = name.rpartition(".")[0]
-            diagnostics.append(error(rel, 1, 1, "paper-outside-papers",
-                                     f"{rel} looks like a paper (its front matter has a title, authors and a year), "
-                                     f"but l2h reads papers only from {rel_dir}/: it is not on the site",
-                                     f"move it there: git mv {rel} {rel_dir}/{stem}.md"))
-    return diagnostics
+            found.append((_relative(place / name, root), f"{rel_dir}/{name.rpartition('.')[0]}.md"))
+    # git mv keeps a committed file's history, and refuses a file it does not track (a new paper, not yet committed)
+    tracked = git_tracked(root, [rel for rel, _ in found]) or set()
+    return [error(rel, 1, 1, "paper-outside-papers",
+                  f"{rel} looks like a paper (its front matter has a title, authors and a year), but l2h reads papers "
+                  f"only from {rel_dir}/: it is not on the site",
+                  f"move it there: git mv {rel} {meant}" if rel in tracked else f"move it to {meant}")
+            for rel, meant in found]
 
 
 def _looks_like_a_paper(path: Path) -> bool:

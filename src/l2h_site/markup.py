@@ -373,11 +373,14 @@ class _Tags(HTMLParser):
 
 
 _MARKDOWN_SPELLING = {
-    "img": ("an image ![…](…)", re.compile(r"!\["), "remove the image, or link to it with [words](https://…)"),
-    "h1": ("a top-level heading '# …'", re.compile(r"^ {0,3}#(?!#)|^=+[ \t]*$", re.MULTILINE),
-           "write the heading's words as a sentence, or make it a '## …' heading"),
+    "img": (("an image ![…](…)", re.compile(r"!\["), "remove the image, or link to it with [words](https://…)"),),
+    "h1": (("a top-level heading '# …'", re.compile(r"^ {0,3}#(?!#)", re.MULTILINE),
+            "write the heading's words as a sentence, or make it a '## …' heading"),
+           ("a top-level heading (the line above, underlined with this line of '=')",
+            re.compile(r"^=+[ \t]*$", re.MULTILINE), "delete this line of '=', or write the two lines as one '## …' heading")),
 }
-"""The elements Markdown itself makes that the sanitiser removes: how a contributor writes them, where, the fix."""
+"""The elements Markdown itself makes that the sanitiser removes: how a contributor writes them (in each way), where,
+the fix."""
 _CONTENT_REMOVED = frozenset({"script", "style"})
 """Elements the sanitiser removes with their content (nh3's clean_content_tags); it keeps the text of others."""
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -407,9 +410,9 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
         times = f" ({count} times)" if count > 1 else ""
         written = re.compile(f"</?{re.escape(tag)}(?![^\\s/>])", re.IGNORECASE)
         what, where, remedy = f"<{tag}>", _find(text, written), f"remove the <{tag}>"
-        if where is None and tag in _MARKDOWN_SPELLING:
-            what, spelling, remedy = _MARKDOWN_SPELLING[tag]
-            where = _find(text, spelling)
+        if where is None and tag in _MARKDOWN_SPELLING:  # the spelling written first
+            where, what, remedy = min(((found, what, remedy) for what, spelling, remedy in _MARKDOWN_SPELLING[tag]
+                                       if (found := _find(text, spelling)) is not None), default=(None, what, remedy))
         line, column = where or (1, 1)
         kept = ("" if tag in _VOID else " with what it contains" if tag in _CONTENT_REMOVED
                 else "; its text is kept")

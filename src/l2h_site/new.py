@@ -392,6 +392,9 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
             return "give each tag its own --tag: " + " ".join(f"--tag {shlex.quote(t)}" for t in value[1:-1].split(", "))
         names = ", ".join(f"{{{n}}}" for n in json.loads(value)) if value.startswith("[") else value
         return f"use an ASCII comma followed by a space: give {flag} {shlex.quote(names)}"
+    marks = re.fullmatch(r"write the names without them: authors: ([^\[].*)", hint) if flag == "--authors" else None
+    if marks:  # author-marks: "Bin Xu1" copied from a byline
+        return f"write the names without them: give --authors {shlex.quote(marks.group(1))}"
     if flag == "--facet":  # facet-single: "keep the one value that fits best: family: supervised"
         return re.sub(rf": {re.escape(name)}: (.+)$", lambda m: f": --facet {shlex.quote(f'{name}={m.group(1)}')}", hint)
     if flag == "--tag" and "remove the tag" in hint:  # unknown-tag, a facet value: said with --facet, which adds

@@ -6,6 +6,7 @@ the Jekyll reviews' (`conference`/`journal`, `additional_links`, `bibkey`, `layo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -174,6 +175,9 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
                                               "file uses lone CR characters as line endings",
                                               "save the file with LF (or CRLF) line endings")]
     lines = text.split("\n")
+    conflicts = _merge_conflicts(rel, lines)
+    if conflicts:  # until it is resolved, the file holds two versions of the paper: neither can be checked
+        return None, diagnostics + conflicts
     dashes = next((i for i, line in enumerate(lines) if _DASH_RULE.fullmatch(line.strip())), None)
     if dashes is not None and (dashes == 0 or lines[0].rstrip() == "---" and not any(
             line.rstrip() in ("---", "...") for line in lines[1:dashes])):  # the opening '---', or the closing one
@@ -197,7 +201,8 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
         return None, diagnostics + [_unclosed(rel, lines)]
-    doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2)
+    doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2,
+                    fields=KNOWN_FIELDS | (facet_ids or frozenset()) | {"name", "url"})  # and those of a link
     prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
     if prose is not None:  # the '---' taken for the closing one is further down, in the summary
         return None, diagnostics + [error(
@@ -254,6 +259,13 @@ _FULL_WIDTH_SEPARATOR = re.compile(f"\\s*[{''.join(_SEPARATOR_NAMES)}]\\s*")
 """A full-width comma or semicolon between two names or tags, which l2h reads as part of one."""
 _DASH_RULE = re.compile(f"[{''.join(DASH_NAMES)}-]*[{''.join(DASH_NAMES)}][{''.join(DASH_NAMES)}-]*")
 """A line of dashes, one at least not a hyphen: a '---' line of the front matter, turned into dashes."""
+
+
+_BYLINE_MARK = re.compile(r"[0-9\u00b9\u00b2\u00b3\u2070\u2074-\u2079*\u2020\u2021\u00a7\u00b6]+|\s*\([^()]*\)$")
+"""What a paper's byline adds to a name: an affiliation's number (also superscript), a footnote's symbol (`*`, `†`, `‡`,
+`§`, `¶`), or the affiliation in parentheses at its end."""
+_HEADING = re.compile(r" {0,3}#")
+"""A line Markdown shows as a heading ('# …' to '###### …'; Python-Markdown needs no space after the '#')."""
 
 
 _NEAR_RULE = re.compile(r"\s*-{2,}\s*")
@@ -315,6 +327,46 @@ def _second_front_matter(lines: list[str], closing: int) -> int | None:
             if _FIELD_OF_A_PAPER.match(following):
                 return index
     return None
+
+
+_CONFLICT_MARKER = re.compile(r"(<{7}|\|{7}|={7}|>{7})(?: .*)?")
+"""A line git writes around the two versions of a merge conflict (`|||||||` opens the common ancestor's, in diff3)."""
+
+
+def _merge_conflicts(rel: str, lines: list[str]) -> list[Diagnostic]:
+    """Return an error for each merge conflict git left in the file (from `<<<<<<<` to `>>>>>>>`), and for each of its
+    marker lines left alone (`=======` only within a conflict: alone, it underlines a heading)."""
+    found: list[Diagnostic] = []
+    markers: list[int] = []  # the marker lines of the conflict open at this line
+    for index, line in enumerate(lines):
+        marker = _CONFLICT_MARKER.fullmatch(line.rstrip())
+        kind = marker.group(1)[0] if marker else None
+        if kind == "<" and not markers:
+            markers = [index]
+        elif kind in ("|", "=") and markers:
+            markers.append(index)
+        elif kind == ">" and markers:
+            found.append(error(rel, markers[0] + 1, 1, "merge-conflict",
+                               f"lines {markers[0] + 1} to {index + 1} are a merge conflict that git left in the file: "
+                               "both versions are in it, with git's marker lines",
+                               f"keep the version you want, and delete the other and {_lines(lines, [*markers, index])}"))
+            markers = []
+        elif kind in ("<", ">"):
+            found.append(error(rel, index + 1, 1, "merge-conflict",
+                               f"line {index + 1}, '{line.rstrip()}', is a marker of a merge conflict that git left in "
+                               "the file", f"delete line {index + 1}"))
+    if markers:  # opened and never closed
+        found.append(error(rel, markers[0] + 1, 1, "merge-conflict",
+                           f"line {markers[0] + 1}, '{lines[markers[0]].rstrip()}', opens a merge conflict that git "
+                           "left in the file", f"delete line {markers[0] + 1}" if len(markers) == 1 else
+                           f"keep the version you want, and delete the other and {_lines(lines, markers)}"))
+    return found
+
+
+def _lines(lines: list[str], indexes: list[int]) -> str:
+    """Name the lines at indexes by their text: "the lines 'a', 'b' and 'c'"."""
+    said = [f"'{lines[i].rstrip()}'" for i in indexes]
+    return "the lines " + ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -668,6 +720,19 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def _url_meant(url: str, problem: str) -> str | None:
+    """Return the address a rejected link's url was meant as, where it can be told (check_url says if it is one)."""
+    if "user:password@" in problem:
+        return without_userinfo(url)
+    if url.startswith("<") and url.endswith(">"):  # Markdown's <https://…>, which a url: field does not need
+        url = url[1:-1].strip()
+        if check_url(url) is None:
+            return url
+    if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url):  # the address without its scheme
+        return "https://" + url.removeprefix("//")
+    return None
+
+
 def is_web_address(text: str) -> bool:
     """Tell whether text is one http(s) address that l2h would accept as a link."""
     return check_url(text.strip()) is None
@@ -866,6 +931,10 @@ class _Reader:
                                             "the paper has no summary: its text is an HTML comment (<!-- … -->), "
                                             "which is not shown",
                                             "write two to four sentences in your own words in its place"))
+        elif all(_HEADING.match(line) for line in summary.split("\n") if line.strip()):  # `## Summary`, and no text
+            self.diagnostics.append(warning(self.rel, self.closing + 2 + leading, 1, "empty-summary",
+                                            "the paper has no summary: its text is only a heading",
+                                            "write two to four sentences in your own words in its place"))
         return Paper(key=self.key, source=self.rel, title=title or "", authors=tuple(authors or ()),
                      name_splits=self.name_splits if authors else (), year=year or 0,
                      venue=venue, tags=tuple(tags), facets=facets, links=tuple(links), arxiv=arxiv, doi=doi, added=added,
@@ -1015,6 +1084,7 @@ class _Reader:
             bare = [without_et_al_name(n) for n in names]
             items = [i for b, i in zip(bare, items) if b] if any(bare) else items
             names = without_et_al(names)
+        names = self.byline_marks(name, names, isinstance(value, list))
         if isinstance(value, list):
             self.mark_items(name, names, written)
             if items != list(range(len(value))):  # not one name an item: validate.author_item_at cannot count them
@@ -1023,6 +1093,20 @@ class _Reader:
             names, self.name_splits = first_names_first(names)
             self.mark_twins(name, names, written)
         return names
+
+    def byline_marks(self, field: str, names: list[str], is_list: bool) -> list[str]:
+        """Report the marks a paper's byline puts on its authors' names (`Bin Xu1`, `Jiajun Bu*`, `Deng Cai
+        (Zhejiang University)`), which would be shown and cited as part of the names; return the names without them."""
+        marks = [found.group(0).strip() for n in names if not read_literal(n) for found in _BYLINE_MARK.finditer(n)]
+        if not marks:
+            return names
+        bare = [n if read_literal(n) else _BYLINE_MARK.sub("", n).strip() for n in names]
+        bare = [n for n in bare if n]  # "Bin Xu1,2" is read as two names, "Bin Xu1" and "2"
+        self.fail((field,), "author-marks", f'authors hold {quote_list(list(dict.fromkeys(marks)), 3)}: marks of the '
+                  "paper's byline (affiliations, footnotes), copied with the names",
+                  f"write the names without them: {field}: " + (f"[{', '.join(map(quoted_item, bare))}]" if is_list
+                                                                 else ", ".join(bare)))
+        return bare
 
     def mark_items(self, field: str, names: list[str], written: list[tuple[str, int]]) -> None:
         """Note where each name written "Family, Given" (or whole in braces, "{Barnes, Inc.}") is, by its index among
@@ -1225,8 +1309,7 @@ class _Reader:
                 url = url.strip()
                 problem = check_url(url)
                 if problem:
-                    bare = without_userinfo(url) if "user:password@" in problem else \
-                        "https://" + url.removeprefix("//") if re.match(r"(//)?[\w-]+(\.[\w-]+)+(/|$)", url) else None
+                    bare = _url_meant(url, problem)
                     self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
                               "give the full https:// address of the page")
@@ -1267,8 +1350,9 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            example = clip(value.strip(), 60) if isinstance(value, str) and value.strip() else "otherkey2006title"
             self.fail(("distinct_from",), "wrong-type", "distinct_from must be a list of paper keys",
-                      "write distinct_from: [otherkey2006title]")
+                      f"write distinct_from: [{example}]")
             return ()
         return tuple(value)
 
@@ -1303,8 +1387,11 @@ class _Reader:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {describe_value(value)}",
-                  "write added: YYYY-MM-DD, or remove the line (git history is used)")
+        hint = "write added: YYYY-MM-DD, or remove the line (git history is used)"
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):  # in quotes: YAML reads text
+            with contextlib.suppress(ValueError):  # a day that is not in the calendar keeps the general fix
+                hint = f"write the date without quotes: added: {dt.date.fromisoformat(value.strip()).isoformat()}"
+        self.fail(("added",), "wrong-type", f"added must be a date like 2024-05-31, got {describe_value(value)}", hint)
         return None
 
     def as_a_link(self, field: str, url: str) -> str:

@@ -14,6 +14,7 @@ from l2h_site.model import Facet, FacetValue, TagDef, Taxonomy, VenueDef
 from l2h_site.parse import flow_item
 from l2h_site.textutil import (
     WINDOWS_RESERVED,
+    clip,
     describe_value,
     invisible_character,
     normalise_term,
@@ -52,7 +53,10 @@ class _Checker:
     def text(self, data: dict[str, Any], path: tuple[Any, ...], name: str, required: bool = True) -> str:
         value = data.get(name)
         if value is None:
-            if required and path + (name,) not in self.doc.told:
+            if required and path + (name,) not in self.doc.told and name in data:  # `description:` left blank
+                self.fail(path + (name,), "taxonomy-missing", f"{'/'.join(map(str, path))} has an empty {name}",
+                          f"write a short {name} after '{name}:'", key=True)
+            elif required and path + (name,) not in self.doc.told:
                 self.fail(path, "taxonomy-missing", f"{'/'.join(map(str, path))} has no {name}",
                           f"add '{name}: …' with a short {name}", key=True)
             return ""
@@ -262,8 +266,9 @@ def _aliases(check: _Checker, body: dict[str, Any], path: tuple[Any, ...], owner
     are not names."""
     aliases = body.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        written = aliases.strip() if isinstance(aliases, str) else ""  # `aliases: NIPS, Neural IPS`: the list meant
         check.fail(path + ("aliases",), "taxonomy-type", f"aliases of {owner} must be a list of names",
-                   f"write aliases: [{example}]")
+                   f"write aliases: [{clip(written, 60) if written else example}]")
         return []
     readable = []
     for i, alias in enumerate(aliases):

@@ -474,6 +474,12 @@ def _duplicate_hint(paper: Paper, others: Sequence[Paper], kind: str, files: Map
            f"distinct_from: [{keys}]"
 
 
+_VENUE_ARXIV = re.compile(r"(?:arxiv(?:\s+preprint)?(?:\s+arxiv)?\s*:?|corr,?\s+abs/)\s*"
+                          r"(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)?", re.IGNORECASE)
+"""A preprint's venue as a reference list writes it, with its arXiv id: Google Scholar's arXiv preprint
+arXiv:1509.02897, DBLP's CoRR abs/1509.02897."""
+
+
 def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
                  known: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
@@ -492,6 +498,16 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         if not paper.venue:
             continue
         form = venue_form(paper.venue)
+        field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
+        preprint = _VENUE_ARXIV.fullmatch(paper.venue.strip())
+        if preprint is not None and form != "arxiv":
+            found = preprint["id"]
+            diagnostics.append(warning(
+                paper.source, *at(paper, field), "venue-spelling",
+                f'venue "{paper.venue}" is a preprint\'s, as a reference list writes it: the papers page would list it '
+                "as a venue of its own", f"write {field}: {usual.get('arxiv', 'arXiv')}"
+                + (f' (the id goes in arxiv: "{found}")' if found and paper.arxiv is None else "")))
+            continue
         dated = venue_form(undated_venue(paper.venue))  # as imports read an edition's venue: the same words go
         meant = usual[form] if usual[form] != paper.venue or not dated or dated == form or dated not in spellings \
             else usual[dated]
@@ -500,7 +516,6 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         if meant == paper.venue:
             continue
         count = spellings[venue_form(meant)][meant]
-        field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
         year = " (the year goes in year:)" if _EDITION_YEAR.search(paper.venue) and venue_form(meant) != form else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -221,8 +221,9 @@ def load_yaml_file(path: pathlib.Path, rel: str, unreadable: str) -> YamlDoc:
     return load_yaml(text)
 
 
-def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
-    """Load one YAML document strictly; problems are returned, never raised."""
+def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = ()) -> YamlDoc:
+    """Load one YAML document strictly; problems are returned, never raised. fields: the names of the fields the
+    document may have (a paper's), for a line that starts with one and no colon (`venue NeurIPS`) to be blamed."""
     doc = YamlDoc(first_line=first_line, text=text)
     lines = doc.lines
     for number, source_line in enumerate(lines):
@@ -261,7 +262,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
         explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line)
                      or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
-                     or _unspaced_field(lines, line) or _unindented_continuation(lines, line)
+                     or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
+                     or _unindented_continuation(lines, line)
                      or _quote_closed_early(lines, line, column) or _text_after_brackets(lines, line, column))
         if explained is not None:
             doc.problem(*explained)
@@ -349,6 +351,29 @@ def _unspaced_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             return (number, found.end("prefix"), "yaml-syntax",
                     f"invalid YAML: '{key}:' has no space after the colon, so YAML reads '{said}' as text, not as a field",
                     f"write a space after the colon: {key}: {value}")
+    return None
+
+
+_FIELD_WITHOUT_COLON = re.compile(r"(?P<prefix> *(?:- +)*)(?P<key>[A-Za-z_][\w-]*) +(?P<value>[^\s:#].*)")
+"""A line that starts with a word and a space, which may be a field whose colon was left out (`venue NeurIPS`)."""
+
+
+def _field_without_colon(lines: list[str], line: int, fields: Collection[str]) -> tuple[int, int, str, str, str] | None:
+    """Blame a line that starts with the name of a field and a space, without the colon (`venue NeurIPS`, or
+    `- name Code` in a list), on the line where YAML failed or the one above it: YAML reads it as text and fails on
+    it or the next line. (Taken for a value wrapped onto its own line, it was to be joined to the field above.)
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    written = {field["key"] for text in lines if (field := _FIELD_LINE.fullmatch(text)) and not field["indent"]}
+    for number in (line, _text_line_above(lines, line)):
+        found = _FIELD_WITHOUT_COLON.fullmatch(lines[number].rstrip()) if 0 <= number < len(lines) else None
+        if (found is not None and found["key"] in fields and not _continues_a_value(lines, number)
+                and (found["prefix"] or found["key"] not in written)):  # else words of a value wrapped onto the line
+            key = found["key"]
+            return (number, found.end("key"), "yaml-syntax",
+                    f"invalid YAML: '{key}' has no ':' after it, so this line is not a field",
+                    f"write a colon after the field's name: {found['prefix'].lstrip()}{key}: {found['value']}")
     return None
 
 
