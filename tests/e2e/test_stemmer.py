@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import snowballstemmer
+from playwright.sync_api import expect
 
 from .conftest import REPO, _QuietHandler, serving
 
@@ -98,3 +99,15 @@ def test_the_finder_stems_every_word_of_the_review_as_snowballstemmer_3_1_1_does
               if stem != english.stemWord(word)]
     assert not differ, differ
     assert dict(zip(words, stems))["sentence"] == "sentenc"
+
+
+def test_the_papers_page_loads_the_stemmer_only_once_the_reader_searches(page: Any, base_url: str) -> None:
+    requested: list[str] = []
+    page.context.on("request", lambda request: requested.append(request.url))  # the finder's worker's too
+    page.goto(base_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if url.endswith("/porter2.js")]
+    page.fill("#f-q", "hashing")
+    expect(page.locator("#finder-status")).to_contain_text("matching \u201chashing\u201d")
+    assert base_url + "static/vendor/porter2.js" in requested
