@@ -202,9 +202,10 @@
     // on its own, keeps only the papers that every word matched, and drops a word's hits that came from that
     // fallback, except where the rest of the word is the start of an ending that Pagefind's stemmer cuts
     // off the indexed words: "quantizati" falls back to "quantiz", the stem of "quantization", and search as
-    // you type should go on finding those papers (a whole ending the stemmer itself judges: see withFallbacks). Hits are told apart by what Pagefind itself answers (see
-    // wordResults), so no fragment is loaded; a whole query in quotes is a phrase, which Pagefind matches
-    // exactly and never by that fallback.
+    // you type should go on finding those papers (a whole ending the stemmer itself judges: see
+    // withFallbacks). Hits are told apart by what Pagefind itself answers (see wordResults), so no fragment
+    // is loaded; a whole query in quotes is a phrase, which Pagefind matches exactly and never by that
+    // fallback.
     var PROBE = "~";          // Pagefind keeps it in a query, and no indexed word contains it
     // (Pagefind's stemmer, Snowball's English one, also cuts endings of endings: "redund|ancy",
     // "improv|ement", "convolut|ional", "iter|atively".)
@@ -437,8 +438,8 @@
           found.forEach(function (r) { at[r.id] = locations(r); });
           var still = pending.filter(function (r) {
             if (at[r.id] === locations(r)) return true;
-            if (length === word.length || word.lastIndexOf(stemmed, 0) === 0 && length >= stemmed.length ||
-                typing && isEndingAt(word, length) && !isWholeEndingAt(word, length)) {
+            if (length === word.length || (word.lastIndexOf(stemmed, 0) === 0 && length >= stemmed.length) ||
+                (typing && isEndingAt(word, length) && !isWholeEndingAt(word, length))) {
               accepted.push(r);
             }
             return false;

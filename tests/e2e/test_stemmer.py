@@ -74,8 +74,8 @@ def test_pagefinds_index_has_the_stems_of_snowballstemmer_3_1_1(tmp_path: Path) 
     words = [word for word in review_words() if re.fullmatch("[a-z]+", word)]  # as Pagefind indexes them alone
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text(f'<!doctype html><html lang="en"><title>{words[0]}</title><body><p>{" . ".join(words)}'
-                                     "</p></body></html>", encoding="utf-8")
+    page = f'<!doctype html><html lang="en"><title>{words[0]}</title><body><p>{" . ".join(words)}</p></body></html>'
+    (site / "index.html").write_text(page, encoding="utf-8")
     subprocess.run([str(get_executable()), "--site", str(site)], check=True, capture_output=True)
     indexed = set()
     for chunk in (site / "pagefind" / "index").glob("*.pf_index"):
