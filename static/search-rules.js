@@ -138,7 +138,7 @@
   // paper's Pagefind id (papers/finder-search.json) for its `count` papers, so that every hit maps to its paper
   // without a request. root: the address of the review's home. Resolves to find(q), which resolves to the papers that
   // query q finds, {numbers: an Int32Array of their paper numbers, keys: the keys of the papers whose hits the ids
-  // file does not know}; rejects if Pagefind cannot be loaded.
+  // file does not know}; rejects if Pagefind or its stemmer cannot be loaded.
   function open(root, count) {
     function url(path) { return new URL(path, root).href; }
     var searchIds = {};           // Pagefind page id -> paper number
@@ -154,7 +154,7 @@
         for (var i = 0; i < count; i++) searchIds[file.prefix + file.digits.substr(i * file.width, file.width)] = i;
       }
     }).catch(function () { /* each hit is then looked up through its fragment */ });
-    var pagefind = null;
+    var pagefind = null, stem = null;
     return import(url("pagefind/pagefind.js")).then(function (module) {
       pagefind = module;
       // In this thread, not in Pagefind's worker (1.5): the finder wants only which pages are hit and where, and
@@ -162,12 +162,14 @@
       // which the worker answers (82,000 of them during one search at 5,000 papers, for the hits of the searches
       // before it: seconds of both threads' time). The finder's own worker runs this thread (search-worker.js).
       // There Pagefind finds no <html lang>, and takes the language of most pages, the only one of a review.
-      return Promise.all([module.options ? module.options({ excerptLength: 0, noWorker: true }) : null, ids]);
+      // Pagefind's stemmer (vendor/porter2.js) is loaded with Pagefind, so only by a reader who searches.
+      var stemmer = import(url("static/vendor/porter2.js")).then(function (porter2) { stem = porter2.stem; });
+      return Promise.all([module.options ? module.options({ excerptLength: 0, noWorker: true }) : null, ids, stemmer]);
     }).then(function () {
       // A large review's index is split into bundles (pagefind-1/, ...): search them all as one.
       return Promise.all(bundles.map(function (folder) { return pagefind.mergeIndex(url(folder)); }));
     }).then(function () {
-      var fullTextResults = rules(pagefind, searchIds);
+      var fullTextResults = rules(pagefind, searchIds, stem);
       return function find(q) {
         return fullTextResults(q).then(function (found) {
           var numbers = [], unknown = [];
@@ -188,8 +190,9 @@
     });
   }
 
-  // The rules below, over one Pagefind module and the ids of the review's pages: returns fullTextResults.
-  function rules(pagefind, searchIds) {
+  // The rules below, over one Pagefind module, the ids of the review's pages and Pagefind's stemmer (a word's stem as
+  // Pagefind stems it): returns fullTextResults.
+  function rules(pagefind, searchIds, stem) {
     // Which papers have the words of a query. Pagefind (1.x, find_word_extensions in pagefind_web's
     // search.rs) matches a word with every indexed word that starts with it, and when there is none, with
     // the longest indexed word that the query word starts with: "blockchain" finds "block", "zebra" and
@@ -197,11 +200,12 @@
     // is left out of a query of several words ("spectral wavelet" finds what "spectral" finds). Neither can
     // be turned off, and Pagefind's answers do not say which word matched. So the finder searches each word
     // on its own, keeps only the papers that every word matched, and drops a word's hits that came from that
-    // fallback, except where the rest of the word is (the start of) an ending that Pagefind's stemmer cuts
+    // fallback, except where the rest of the word is the start of an ending that Pagefind's stemmer cuts
     // off the indexed words: "quantizati" falls back to "quantiz", the stem of "quantization", and search as
-    // you type should go on finding those papers. Hits are told apart by what Pagefind itself answers (see
-    // wordResults), so no fragment is loaded; a whole query in quotes is a phrase, which Pagefind matches
-    // exactly and never by that fallback.
+    // you type should go on finding those papers (a whole ending the stemmer itself judges: see
+    // withFallbacks). Hits are told apart by what Pagefind itself answers (see wordResults), so no fragment
+    // is loaded; a whole query in quotes is a phrase, which Pagefind matches exactly and never by that
+    // fallback.
     var PROBE = "~";          // Pagefind keeps it in a query, and no indexed word contains it
     // (Pagefind's stemmer, Snowball's English one, also cuts endings of endings: "redund|ancy",
     // "improv|ement", "convolut|ional", "iter|atively".)
@@ -406,29 +410,38 @@
       });
     }
 
-    // `kept` and those of the `unsure` hits that have the word itself, or else the hits where the rest of
-    // the word after the indexed word Pagefind fell back to is an ending. That indexed word's length shows
-    // in Pagefind's answers: the word cut to k letters and followed by PROBE falls back to it, at the same
-    // locations, as long as k is not shorter than it. A large review's index is in several bundles, each
-    // falling back on its own: where some bundle has the word or words that start with it, the fallback
-    // hits of the others are dropped, as a single index would not have fallen back, unless the rest of the
-    // word is a whole ending: those hits have a word that starts with the word's stem ("experimental", stem
-    // "experiment", found by "experiments", stem "experi"), which Pagefind finds in any bundle.
+    // `kept` and those of the `unsure` hits that have the word itself, or a word that starts with the word's
+    // stem, or else, where Pagefind fell back, the hits where the rest of the word after the indexed word it
+    // fell back to is the start of an ending. That indexed word's length shows in Pagefind's answers: the
+    // word cut to k letters and followed by PROBE falls back to it, at the same locations, as long as k is
+    // not shorter than it. Pagefind searches for the word's stem (Snowball's English stemmer, `stem`), so an
+    // indexed word that starts with it is no fallback: "experiments" (stem "experi") finds "experimental"
+    // (stem "experiment") in any bundle, which the word in quotes does not. Where the rest is a whole
+    // ending, the stemmer says whether Pagefind cut it: "sentence" is stemmed "sentenc", not "sent", so its
+    // papers are not those of "sent" (its "ence" is cut only after two syllables: "depend|ence"). Only
+    // while an ending is being typed ("quantizati|on") does the start of the stem stand for the whole word.
+    // A large review's index is in several bundles, each falling back on its own: where some bundle has the
+    // word's stem or words that start with it, the fallback hits of the others are dropped, as a single
+    // index would not have fallen back.
     function withFallbacks(word, kept, unsure) {
       var accepted = kept.slice();
+      var stemmed = stem(word);
       function step(k, pending) {
         var length = k + 1;  // of the indexed word, for the hits that this step no longer finds there
         if (!pending.length || k < 0 || word.length - length > LONGEST_ENDING + 1 ||
             (length < SHORTEST_STEM && length < word.length)) {
           return Promise.resolve(accepted);
         }
-        var wholeOnly = length < word.length && accepted.length > 0;
+        var typing = accepted.length === 0;  // no bundle has the stem: a single index too falls back
         return searchPagefind(word.slice(0, k) + PROBE).then(function (found) {
           var at = {};
           found.forEach(function (r) { at[r.id] = locations(r); });
           var still = pending.filter(function (r) {
             if (at[r.id] === locations(r)) return true;
-            if (length === word.length || (wholeOnly ? isWholeEndingAt : isEndingAt)(word, length)) accepted.push(r);
+            if (length === word.length || (word.lastIndexOf(stemmed, 0) === 0 && length >= stemmed.length) ||
+                (typing && isEndingAt(word, length) && !isWholeEndingAt(word, length))) {
+              accepted.push(r);
+            }
             return false;
           });
           return step(k - 1, still);
