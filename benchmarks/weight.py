@@ -41,7 +41,7 @@ def groups(site: Path) -> dict[str, list[str]]:
     """The files each reader action fetches."""
     search: list[str] = []
     if (site / "pagefind").is_dir():
-        search = ["papers/finder-search.json", "pagefind/pagefind.js"]
+        search = ["papers/finder-search.json", "pagefind/pagefind.js", "static/vendor/porter2.js"]  # its stemmer
         search.append("pagefind/wasm.en.pagefind")  # merged bundles use the first bundle's WebAssembly
         for bundle in sorted(site.glob("pagefind*")):  # each bundle's entry, metadata and a chunk
             chunks = sorted(bundle.glob("index/*.pf_index"), key=lambda p: p.stat().st_size)
