@@ -133,7 +133,8 @@ def test_bibtex_import_writes_one_edition_of_a_venue_as_the_taxonomy_s_venue_and
 
 def _venue(path: Path) -> str:
     """The venue line of a paper file."""
-    return re.findall(r"(?m)^venue: (.*)$", path.read_text(encoding="utf-8"))[0].strip("'")
+    found: list[str] = re.findall(r"(?m)^venue: (.*)$", path.read_text(encoding="utf-8"))
+    return found[0].strip("'")
 
 
 def test_jekyll_import_never_loses_a_paper_silently(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -77,7 +77,7 @@ def test_pagefinds_index_has_the_stems_of_snowballstemmer_3_1_1(tmp_path: Path) 
     page = f'<!doctype html><html lang="en"><title>{words[0]}</title><body><p>{" . ".join(words)}</p></body></html>'
     (site / "index.html").write_text(page, encoding="utf-8")
     subprocess.run([str(get_executable()), "--site", str(site)], check=True, capture_output=True)
-    indexed = set()
+    indexed: set[str] = set()
     for chunk in (site / "pagefind" / "index").glob("*.pf_index"):
         data = gzip.decompress(chunk.read_bytes())
         assert data.startswith(b"pagefind_dcd")
