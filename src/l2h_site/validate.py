@@ -493,36 +493,39 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
 
     # the spelling most papers write of each form, of equally used ones the first in sorted order
     usual = {form: min(counts, key=lambda spelling: (-counts[spelling], spelling)) for form, counts in spellings.items()}
-    diagnostics: list[Diagnostic] = []
-    for paper in papers:
-        if not paper.venue:
-            continue
-        form = venue_form(paper.venue)
-        field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
-        preprint = _VENUE_ARXIV.fullmatch(paper.venue.strip())
+
+    def verdict(venue: str) -> tuple[str, str, str | None] | None:
+        """What is wrong with a venue, if anything: the message, the venue to write, and an arXiv id it holds."""
+        form = venue_form(venue)
+        preprint = _VENUE_ARXIV.fullmatch(venue.strip())
         if preprint is not None and form != "arxiv":
-            found = preprint["id"]
-            diagnostics.append(warning(
-                paper.source, *at(paper, field), "venue-spelling",
-                f'venue "{paper.venue}" is a preprint\'s, as a reference list writes it: the papers page would list it '
-                "as a venue of its own", f"write {field}: {usual.get('arxiv', 'arXiv')}"
-                + (f' (the id goes in arxiv: "{found}")' if found and paper.arxiv is None else "")))
-            continue
-        dated = venue_form(undated_venue(paper.venue))  # as imports read an edition's venue: the same words go
-        meant = usual[form] if usual[form] != paper.venue or not dated or dated == form or dated not in spellings \
+            said = (f'venue "{venue}" is a preprint\'s, as a reference list writes it: the papers page would list it as '
+                    "a venue of its own")
+            return said, usual.get("arxiv", "arXiv"), preprint["id"]
+        dated = venue_form(undated_venue(venue))  # as imports read an edition's venue: the same words go
+        meant = usual[form] if usual[form] != venue or not dated or dated == form or dated not in spellings \
             else usual[dated]
-        if meant == paper.venue and known and form not in known:  # papers write it otherwise, or not (an alias: noted)
-            meant = edition_venue(paper.venue, known) or meant
-        if meant == paper.venue:
-            continue
-        count = spellings[venue_form(meant)][meant]
+        if meant == venue and known and form not in known:  # papers write it otherwise, or not (an alias: noted)
+            meant = edition_venue(venue, known) or meant
+        if meant == venue:
+            return None
+        count = spellings.get(venue_form(meant), Counter())[meant]  # not a new form: this runs over the forms
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
-        year = " (the year goes in year:)" if _EDITION_YEAR.search(paper.venue) and venue_form(meant) != form else ""
+        year = " (the year goes in year:)" if _EDITION_YEAR.search(venue) and venue_form(meant) != form else ""
+        return f'venue "{venue}" is {written}: the papers page would list it as a venue of its own', meant + year, None
+
+    verdicts = {venue: verdict(venue) for counts in spellings.values() for venue in counts}  # once per spelling
+    diagnostics: list[Diagnostic] = []
+    for paper in papers:
+        found = verdicts.get(paper.venue) if paper.venue else None
+        if found is None:
+            continue
+        message, meant, arxiv = found
+        field = next((name for name in VENUE_FIELDS if at(paper, name) != (0, 0)), "venue")
         diagnostics.append(warning(
-            paper.source, *at(paper, field), "venue-spelling",
-            f'venue "{paper.venue}" is {written}: the papers page would list it as a venue of its own',
-            f"write {field}: {meant}{year}"))
+            paper.source, *at(paper, field), "venue-spelling", message,
+            f"write {field}: {meant}" + (f' (the id goes in arxiv: "{arxiv}")' if arxiv and paper.arxiv is None else "")))
     return diagnostics
 
 
