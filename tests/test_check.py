@@ -73,6 +73,21 @@ def test_same_doi_in_other_case_is_a_duplicate(site: Site, capsys: pytest.Captur
     ]
 
 
+@pytest.mark.parametrize("written", ["10.1109%2FTPAMI.2010.57", "https://doi.org/10.1109%2FTPAMI.2010.57",
+                                     "10.1109%2FTPAMI.2010.57."])
+def test_a_doi_copied_percent_encoded_from_an_address_gets_the_decoded_doi_as_its_fix(
+        site: Site, capsys: pytest.CaptureFixture[str], written: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(extra=f"doi: {written}\n")})
+    assert run(root, capsys=capsys) == (1, (
+        f'papers/weiss2008spectral.md:8:6: error[doi-format]: doi "{written}" is not a DOI: it is written as in a web '
+        'address, where "%2F" stands for "/"\n'
+        "  help: write doi: 10.1109/TPAMI.2010.57\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+    # the fix, followed, passes
+    (root / "papers/weiss2008spectral.md").write_text(paper(extra="doi: 10.1109/TPAMI.2010.57\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     files: dict[str, str | bytes] = {

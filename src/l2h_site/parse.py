@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
 from l2h_site.model import Link, NameSplit, Paper, SourceFile
@@ -703,6 +703,16 @@ def _identifier_within(name: str, text: str) -> str | None:
     return doi if _DOI.match(doi) and doi != text else None
 
 
+def _percent_decoded_doi(text: str) -> tuple[str, str] | None:
+    """The first %-escape of a DOI copied from a web address (`10.1109%2FTPAMI.2010.57`) and the DOI it means, decoded
+    (without the punctuation a sentence left at its end); None if it holds no escape or means no DOI."""
+    escape = re.search(r"%[0-9A-Fa-f]{2}", text)
+    decoded = unquote(text).rstrip(_AFTER_DOI)
+    if escape is None or not _DOI.match(decoded) or re.search(r"[{}\\]", decoded):
+        return None
+    return escape.group(0), decoded
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -1331,7 +1341,11 @@ class _Reader:
         hint = f"write {example}, or remove the line if you are not sure"
         if not pattern.match(text):
             why = ""
-            if (found := _identifier_within(name, text)) is not None:
+            if name == "doi" and (decoded := _percent_decoded_doi(text)) is not None:
+                escape, doi = decoded
+                why = f': it is written as in a web address, where "{escape}" stands for "{unquote(escape)}"'
+                hint = f"write {name}: {doi}"
+            elif (found := _identifier_within(name, text)) is not None:
                 hint = f"write {name}: {found}"
         elif name == "doi" and (unsafe := re.search(r"[{}\\]", text)):  # they would unbalance a BibTeX entry
             why = f': it contains "{unsafe.group(0)}", which would break its BibTeX entry'
