@@ -1327,6 +1327,22 @@ def test_a_config_with_a_duplicate_key_is_still_checked_in_full(site: Site, caps
         "2 error(s), 0 warning(s) in 1 file\n"))
 
 
+def test_inline_math_left_open_in_a_summary_is_warned_of_at_its_dollar_until_closed(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    def summary(text: str) -> str:
+        return paper().replace("A summary in our own words.\n", f"Codes from eigenfunctions.\n{text}\n")
+    root = site({"papers/weiss2008spectral.md": summary("Search runs in $O(n \\log n) time.")})
+    assert run(root, capsys=capsys) == (0, (
+        "papers/weiss2008spectral.md:10:16: warning[math-unclosed]: this $ opens math that is never closed, so the "
+        "formula and the text after it are shown as written, dollar and all\n"
+        "  help: end the formula with a $ right after its last character (no space before it), or write \\$ for a "
+        "dollar sign\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    for fixed in ("Search runs in $O(n \\log n)$ time.", "Search runs in \\$O(n \\log n) time."):
+        (root / "papers/weiss2008spectral.md").write_text(summary(fixed), encoding="utf-8")
+        assert run(root, "--strict", capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_check_warns_of_what_a_summary_would_lose_as_the_build_does(
         site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     summary = ("A summary in our own words.\n\nIt ends <script>alert(1)</script> here,\n"

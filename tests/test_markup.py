@@ -110,22 +110,44 @@ def test_fenced_code_and_indented_prose_that_is_no_code_block_are_not_noted(mark
     assert MarkdownRenderer(trusted=True).render("    code on a page of the repository").notes == ()
 
 
-@pytest.mark.parametrize(("markdown", "line", "column"), [
-    ("We minimise $$\\|x - y\\|^2 over codes.\n\nNext.", 1, 13),
-    ("Codes.\n\nWith $\\ell_p distances, the rest is literal.", 3, 6),
-    ("Closed $$x^2$$, then open $$y over codes.", 1, 27),
-    ("A closed $\\beta$.\n\nThen $\\ell_p open.", 3, 6)])
-def test_math_left_open_is_noted_where_its_dollars_are(markdown: str, line: int, column: int) -> None:
+OPEN_DISPLAY = (("these dollars open math that is never closed, so the formula and the text after it are shown as "
+                 "written, dollars and all"),
+                "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")
+"""What math-unclosed says of '$$' left open."""
+OPEN_INLINE = (("this $ opens math that is never closed, so the formula and the text after it are shown as written, "
+                "dollar and all"),
+               ("end the formula with a $ right after its last character (no space before it), or write \\$ for a "
+                "dollar sign"))
+"""What math-unclosed says of '$' left open."""
+
+
+@pytest.mark.parametrize(("markdown", "line", "column", "said"), [
+    ("We minimise $$\\|x - y\\|^2 over codes.\n\nNext.", 1, 13, OPEN_DISPLAY),
+    ("Closed $$x^2$$, then open $$y over codes.", 1, 27, OPEN_DISPLAY),
+    ("Search runs in $O(n \\log n) time.", 1, 16, OPEN_INLINE),
+    ("Codes.\n\nWith $\\ell_p distances, the rest is literal.", 3, 6, OPEN_INLINE),
+    ("A closed $\\beta$.\n\nThen $\\ell_p open.", 3, 6, OPEN_INLINE),
+    ("The $k nearest neighbours of $q$.", 1, 5, OPEN_INLINE),
+    ("A closed $x$, then $(1+\\epsilon)-approximate.", 1, 20, OPEN_INLINE),
+    ("A space before the closing dollar: $O(n) $ time.", 1, 36, OPEN_INLINE),
+    ("$$x^2$$ and then $y", 1, 18, OPEN_INLINE)])
+def test_math_left_open_is_noted_where_its_dollars_are(markdown: str, line: int, column: int,
+                                                       said: tuple[str, str]) -> None:
     notes = MarkdownRenderer().render(markdown).notes
-    assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [(
-        "math-unclosed", line, column,
-        ("these dollars open math that is never closed, so the formula and the text after it are shown as written, "
-         "dollars and all"),
-        "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")]
+    assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [("math-unclosed", line, column, *said)]
+
+
+def test_inline_math_closed_as_the_fix_says_or_escaped_is_shown_as_meant() -> None:
+    closed = MarkdownRenderer().render("Search runs in $O(n \\log n)$ time.")
+    assert closed.notes == () and "<math" in closed.html and "$" not in closed.html
+    escaped = MarkdownRenderer().render("Search runs in \\$O(n \\log n) time.")
+    assert (escaped.notes, escaped.html) == ((), "<p>Search runs in $O(n \\log n) time.</p>")
 
 
 @pytest.mark.parametrize("markdown", ["Codes $\\ell_p$ and $$x^2$$.", "It costs $5 and $10.", "`$$` and `$\\x`",
-                                      "```\n$$\n```", "A price \\$\\alpha", "Display\n\n$$\nx^2\n$$\n\nText."])
+                                      "```\n$$\n```", "A price \\$\\alpha", "Display\n\n$$\nx^2\n$$\n\nText.",
+                                      "$5M a year, US$ 3, 5$/hour, or $, alone.", "Set `$HOME` and `$k`.",
+                                      "A price \\$k", "```\n$O(n\n```"])
 def test_closed_math_dollars_in_code_and_dollar_signs_are_not_noted(markdown: str) -> None:
     assert MarkdownRenderer().render(markdown).notes == ()
 

@@ -429,8 +429,9 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
 
 
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
-_LEFT_DOLLARS = re.compile(r"\$\$|(?<!\\)\$(?=\\[A-Za-z])")
-"""Dollars that Markdown's output still shows as text, that only math has: '$$', and '$' before a LaTeX command."""
+_LEFT_DOLLARS = re.compile(r"\$\$|(?<!\\)\$(?=\\[A-Za-z]|[A-Za-z({|])")
+"""Dollars that Markdown's output still shows as text, that only math has: '$$', and '$' before a LaTeX command, a
+letter or an opening bracket ('$O(n', '$k'); a dollar sign stands before a number ('$5') or alone ('US$ 5')."""
 _WITHIN_PARAGRAPH = r"(?:(?!\n[ \t]*\n)(?:\\.|[^\\$]))+?"
 """The text of a formula: no dollar (but an escaped one), no blank line."""
 _CLOSED_DISPLAY = re.compile(r"(?<!\\)\$\$" + _WITHIN_PARAGRAPH + r"\$\$")
@@ -445,7 +446,7 @@ def _blank(match: re.Match[str]) -> str:
 
 def _unclosed_math(text: str, safe: str) -> list[Note]:
     """Note math whose dollars are not closed, so that the formula and the rest of its paragraph are shown as literal
-    text: the sanitised HTML still shows '$$' (or '$\\command') outside code."""
+    text: the sanitised HTML still shows '$$' (or '$' before a command, a letter or a bracket) outside code."""
     if not _LEFT_DOLLARS.search(html_text(_CODE.sub(" ", safe))):
         return []
     prose = re.sub(r"`[^`\n]*`", _blank, FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(_blank, text))
@@ -455,10 +456,17 @@ def _unclosed_math(text: str, safe: str) -> list[Note]:
     if where is None:  # the '$' shown was written '\\$'
         return []
     line, column = where
+    if prose.split("\n")[line - 1][column - 1:column + 1] == "$$":
+        return [Note("math-unclosed", line, column,
+                     "these dollars open math that is never closed, so the formula and the text after it are shown as "
+                     "written, dollars and all",
+                     "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")]
+    # arithmatex ends '$…$' only at a dollar with no space before it: "$O(n) $" stays text
     return [Note("math-unclosed", line, column,
-                 "these dollars open math that is never closed, so the formula and the text after it are shown as "
-                 "written, dollars and all",
-                 "close the formula with the same dollars it opens with ($…$ or $$…$$), or write \\$ for a dollar sign")]
+                 "this $ opens math that is never closed, so the formula and the text after it are shown as written, "
+                 "dollar and all",
+                 "end the formula with a $ right after its last character (no space before it), or write \\$ for a "
+                 "dollar sign")]
 
 
 _INDENTED = re.compile(r"(?:\A|\n[ \t]*\n)(?P<indent>(?: {4}|\t)[ \t]*)\S")
