@@ -1110,6 +1110,25 @@ def test_an_unreadable_facet_value_is_not_also_reported_missing(
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
+def test_a_field_written_twice_names_the_value_read_and_the_lines_to_delete_for_either(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    written = paper(extra="tags:\n  - Transformers\n  # the tag of the journal version\n  - Quantisation\n")
+    root = site({"papers/weiss2008spectral.md": written})
+    assert run(root, capsys=capsys) == (1, (
+        "papers/weiss2008spectral.md:8:1: error[duplicate-key]: key 'tags' appears twice (first on line 6); l2h reads "
+        "line 6's value and ignores this one\n"
+        "  help: delete lines 8-11 to keep the first, or delete line 6 to keep this one\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+    lines = written.splitlines(keepends=True)
+    # each way, followed, leaves one tags field, the one meant, and passes
+    for first, last, kept, gone in ((8, 11, "tags: [Image Retrieval]\n", "  - Quantisation\n"),
+                                    (6, 6, "  - Quantisation\n", "tags: [Image Retrieval]\n")):
+        fixed = "".join(lines[:first - 1] + lines[last:])
+        (root / "papers/weiss2008spectral.md").write_text(fixed, encoding="utf-8")
+        assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+        assert kept in fixed and gone not in fixed and fixed.count("tags:") == 1
+
+
 def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": (
@@ -1118,8 +1137,9 @@ def test_a_taxonomy_with_a_yaml_problem_is_still_checked_in_full(
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out == (
-        "taxonomy.yml:4:3: error[duplicate-key]: key 'A' appears twice (first on line 2)\n"
-        "  help: keep one 'A:' line and delete the other; YAML would silently keep only the last\n"
+        "taxonomy.yml:4:3: error[duplicate-key]: key 'A' appears twice (first on line 2); l2h reads line 2's value "
+        "and ignores this one\n"
+        "  help: delete lines 4-5 to keep the first, or delete lines 2-3 to keep this one\n"
         "taxonomy.yml:6:3: error[taxonomy-missing]: tags/Lonely has no description\n"
         "  help: add 'description: …' with a short description\n"
         "taxonomy.yml:9:3: error[taxonomy-missing]: facet 'family' has no values\n"
@@ -1320,8 +1340,9 @@ def test_an_empty_config_is_fine(site: Site, capsys: pytest.CaptureFixture[str],
 def test_a_config_with_a_duplicate_key_is_still_checked_in_full(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "l2h.yml": "title: A\ntitle: B\nsearch: maybe\n"})
     assert run(root, capsys=capsys) == (1, (
-        "l2h.yml:2:1: error[duplicate-key]: key 'title' appears twice (first on line 1)\n"
-        "  help: keep one 'title:' line and delete the other; YAML would silently keep only the last\n"
+        "l2h.yml:2:1: error[duplicate-key]: key 'title' appears twice (first on line 1); l2h reads line 1's value "
+        "and ignores this one\n"
+        "  help: delete line 2 to keep the first, or delete line 1 to keep this one\n"
         'l2h.yml:3:9: error[config-type]: setting "search" must be true or false, got the text "maybe"\n'
         "  help: write search: true or search: false\n"
         "2 error(s), 0 warning(s) in 1 file\n"))

@@ -840,6 +840,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
+    written: dict[Any, str] = {}
+    """Each key read -> the file lines of its entry (key and value), as a fix names them: 'line 5', 'lines 5-7'."""
     for key_node, value_node in node.value:
         kline, kcol = key_node.start_mark.line, key_node.start_mark.column
         if not isinstance(key_node, yaml.ScalarNode):
@@ -858,13 +860,17 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         if key_node.tag in _KEY_KINDS and not key_node.style:
             doc.nontext_keys[path + (key,)] = _KEY_KINDS[key_node.tag]
         if key in result:
+            # the first is read: a second's value is not even walked (YAML alone would keep the last, unsaid)
             first = doc.key_positions.get(path + (key,), (0, 0))
             doc.problem(
                 kline, kcol, "duplicate-key",
-                f"key '{key}' appears twice (first on line {first[0]})",
-                f"keep one '{key}:' line and delete the other; YAML would silently keep only the last")
+                f"key '{key}' appears twice (first on line {first[0]}); l2h reads line {first[0]}'s value and ignores this "
+                "one",
+                f"delete {_entry_lines(key_node, value_node, doc)} to keep the first, or delete {written[key]} to keep "
+                "this one")
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
+        written[key] = _entry_lines(key_node, value_node, doc)
         items = _bulleted_items(value_node, kline, doc)
         if items is not None:  # read as the list it was meant to be, so that its items are checked too
             start = value_node.start_mark
@@ -877,6 +883,19 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             continue
         result[key] = _walk(value_node, path + (key,), doc, seen, depth + 1)
     return result
+
+
+def _entry_lines(key_node: yaml.Node, value_node: yaml.Node, doc: YamlDoc) -> str:
+    """The file lines of a mapping's entry, its key and its value to the value's last line of text (a block list or
+    mapping ends where the next entry starts): 'line 5' or 'lines 5-7'."""
+    first = last = key_node.start_mark.line
+    for number in range(value_node.end_mark.line, first, -1):
+        text = doc.lines[number][:value_node.end_mark.column] if number == value_node.end_mark.line else doc.lines[number]
+        if text.strip() and not text.lstrip().startswith("#"):
+            last = number
+            break
+    start, end = doc.at(first, 0)[0], doc.at(last, 0)[0]
+    return f"line {start}" if start == end else f"lines {start}-{end}"
 
 
 def _find_dropped_comments(root: yaml.Node, doc: YamlDoc) -> None:
