@@ -1168,6 +1168,60 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19)])
+def test_a_tag_added_to_the_taxonomy_as_a_list_item_gets_the_lines_to_write_and_following_them_works(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int) -> None:
+    item = "  - Graph Search\n"
+    taxonomy = {"end": MINIMAL_TAXONOMY + item,
+                "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + item),
+                "middle": MINIMAL_TAXONOMY.replace("  Transformers:", item + "  Transformers:")}[where]
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == (1, (
+        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: '- Graph Search' is a list item, but each tag of "
+        "taxonomy.yml is its name and a colon, with its description indented below it\n"
+        "  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, "
+        "'    description:' followed by one sentence a newcomer understands\n"
+        "1 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    # the lines written as the fix says, the check asks for the description, and once it is written passes
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, "  Graph Search:\n    description:\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (1, (
+        f"taxonomy.yml:{line + 1}:5: error[taxonomy-missing]: tags/Graph Search has an empty description\n"
+        "  help: write a short description after 'description:'\n"
+        "1 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    (root / "taxonomy.yml").write_text(taxonomy.replace(
+        item, "  Graph Search:\n    description: Search over a proximity graph of the data.\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_tags_written_as_a_list_of_names_get_the_lines_to_write_for_the_first(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    tags = MINIMAL_TAXONOMY[MINIMAL_TAXONOMY.index("tags:"):]
+    taxonomy = MINIMAL_TAXONOMY.replace(tags, "tags:\n  - Image Retrieval\n  - Quantisation\n")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == (1, (
+        "taxonomy.yml:17:3: error[taxonomy-type]: tags must be a mapping of each tag's name to its description, not a "
+        "list\n"
+        "  help: write each item as its name and a colon, with its description below it: '  Image Retrieval:' and, "
+        "below it, '    description:' followed by one sentence a newcomer understands\n"
+        "1 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY.replace(tags, (
+        "tags:\n  Image Retrieval:\n    description: Retrieval of images.\n"
+        "  Quantisation:\n    description: Codebooks.\n")), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+@pytest.mark.parametrize("taxonomy", [
+    MINIMAL_TAXONOMY.replace("aliases: [Transformer]", "aliases:\n      - Transformer"),  # a list where one belongs
+    MINIMAL_TAXONOMY + "  - Graph: Search\n"])  # not a name alone: YAML's own message
+def test_list_items_that_are_no_tag_written_as_an_item_are_not_blamed_as_one(
+        site: Site, capsys: pytest.CaptureFixture[str], taxonomy: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert "is a list item" not in run(root, capsys=capsys)[1]
+
+
 def test_an_invisible_character_in_a_taxonomy_tag_is_named_and_shown_not_reported_as_drift(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     taxonomy = MINIMAL_TAXONOMY + "  Image\u200bRetrieval:\n    description: Again.\n    aliases: [\"Im\u202eages\"]\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -108,7 +109,8 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
                              "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
     if reads is not None and not any(p.code == "taxonomy-unreadable" for p in doc.problems):
         reads.note(path, doc.text.encode())  # the file's very bytes: it was read as UTF-8 (one that is not fails)
-    problems = [error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
+    problems = [(p.code == "yaml-syntax" and _tag_written_as_item(rel, doc.lines, p.line - 1))
+                or error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
     if problems and not isinstance(doc.value, dict):
         return EMPTY, problems
     check = _Checker(rel, doc)  # still read after a problem such as a duplicate key, to report everything at once
@@ -116,7 +118,12 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     root = check.mapping(doc.value, (), "the taxonomy")
     check.known_keys(root, (), {"tags", "facets", "venues"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
-    tags = _tags(check, check.mapping(root.get("tags"), ("tags",), "tags"))
+    written = root.get("tags")
+    if isinstance(written, list) and written and all(isinstance(item, str) for item in written):  # the names alone
+        check.fail(("tags",), "taxonomy-type", "tags must be a mapping of each tag's name to its description, not a list",
+                   f"write each item as its name and a colon, with its description below it: {_tag_lines(written[0], 2)}")
+        written = None
+    tags = _tags(check, check.mapping(written, ("tags",), "tags"))
     venues = _venues(check, check.mapping(root.get("venues"), ("venues",), "venues"))
     if not tags and not facets and not check.diagnostics:
         # Without a vocabulary no paper could be checked, and a build would publish a review of none.
@@ -126,6 +133,42 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     if check.diagnostics:
         return EMPTY, check.diagnostics
     return Taxonomy(tags=tuple(tags), facets=tuple(facets), venues=tuple(venues)), []  # renamed: see renamed_tags
+
+
+_TAG_ENTRY = re.compile(r"(?P<indent> +)[^\s#-][^#]*:(?: .*)?")
+"""A line of the tags section that starts an entry of its mapping ('  Image Retrieval:', '    description: …')."""
+_TAG_ITEM = re.compile(r"(?P<indent> *)- +(?P<name>[^\s#:'\"\[{][^#:]*?) *:? *(?:#.*)?")
+"""A tag written as a list item, '- New Tag' (or '- New Tag:')."""
+
+
+def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnostic | None:
+    """Blame a tag added to the tags section as a list item ('- New Tag'), where tags are a mapping of names, when it is
+    what YAML failed on (at its line, or the next when the section starts with it); None otherwise."""
+    start = next((i for i, text in enumerate(lines) if re.fullmatch(r"tags: *(?:#.*)?", text)), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#", "-")), len(lines))
+    depths = [len(entry["indent"]) for entry in map(_TAG_ENTRY.fullmatch, lines[start + 1:end]) if entry]
+    for number in range(start + 1, end):
+        item = _TAG_ITEM.fullmatch(lines[number].rstrip())
+        if item is None or not depths or len(item["indent"]) > min(depths):
+            continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
+        following = next((i for i in range(number + 1, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
+                         number)
+        if failed_at not in (number, following):
+            return None
+        return error(rel, number + 1, len(item["indent"]) + 1, "yaml-syntax",
+                     f"invalid YAML: '- {item['name']}' is a list item, but each tag of {rel} is its name and a colon, "
+                     "with its description indented below it",
+                     f"write the tag as the others are, in place of this line: {_tag_lines(item['name'], min(depths))}")
+    return None
+
+
+def _tag_lines(name: str, indent: int) -> str:
+    """The lines that declare a tag, as a fix says them: an empty description, which the check then asks for."""
+    key = name if load_yaml(f"{name}:\n").value == {name: None} else json.dumps(name, ensure_ascii=False)
+    return (f"'{' ' * indent}{key}:' and, below it, '{' ' * (indent + 2)}description:' followed by one sentence a "
+            "newcomer understands")
 
 
 def renamed_tags(path: Path, tags: Sequence[TagDef]) -> tuple[tuple[str, str], ...]:
