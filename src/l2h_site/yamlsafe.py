@@ -840,8 +840,9 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, path + (i,), doc, seen, depth + 1) for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
-    written: dict[Any, str] = {}
-    """Each key read -> the file lines of its entry (key and value), as a fix names them: 'line 5', 'lines 5-7'."""
+    written: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+    """Each key read -> its key and value nodes, for a fix to name the lines of its entry (rarely: not worked out
+    for every key of every paper)."""
     for key_node, value_node in node.value:
         kline, kcol = key_node.start_mark.line, key_node.start_mark.column
         if not isinstance(key_node, yaml.ScalarNode):
@@ -866,11 +867,11 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
                 kline, kcol, "duplicate-key",
                 f"key '{key}' appears twice (first on line {first[0]}); l2h reads line {first[0]}'s value and ignores this "
                 "one",
-                f"delete {_entry_lines(key_node, value_node, doc)} to keep the first, or delete {written[key]} to keep "
-                "this one")
+                f"delete {_entry_lines(key_node, value_node, doc)} to keep the first, or delete "
+                f"{_entry_lines(*written[key], doc)} to keep this one")
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
-        written[key] = _entry_lines(key_node, value_node, doc)
+        written[key] = (key_node, value_node)
         items = _bulleted_items(value_node, kline, doc)
         if items is not None:  # read as the list it was meant to be, so that its items are checked too
             start = value_node.start_mark
