@@ -514,6 +514,7 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
     problems += canonical_tags(draft, taxonomy)
+    problems += canonical_draft_venue(draft, taxonomy, "--venue" if options.venue else draft.source)
     facets, facet_problems = parse_facet_flags(options.facets, taxonomy)
     draft.facets.update(facets)
     problems += facet_problems
@@ -536,6 +537,20 @@ def canonical_tags(draft: PaperDraft, taxonomy: Taxonomy) -> list[Diagnostic]:
             for tag in draft.tags if tag in aliases]
     draft.tags = list(dict.fromkeys(aliases.get(tag, tag) for tag in draft.tags))
     return said
+
+
+def canonical_draft_venue(draft: PaperDraft, taxonomy: Taxonomy, given_by: str) -> list[Diagnostic]:
+    """Write a venue given by another name (NIPS) or as one edition of a venue of taxonomy.yml (NIPS 2011) by its name
+    there, as front_matter writes it; say so in a note of one line, as canonical_tags says it of a tag (given_by: the
+    flag, or the BibTeX entry or record it was read from)."""
+    if not draft.venue:
+        return []
+    venue = canonical_venue(draft.venue, venue_names(taxonomy), editions=True)
+    if venue == draft.venue:
+        return []
+    said = note(given_by, 0, 0, "venue-alias", f'venue "{draft.venue}" is written "{venue}", its name in taxonomy.yml')
+    draft.venue = venue
+    return [said]
 
 
 _FLAGS = {"title": "--title", "authors": "--authors", "year": "--year", "venue": "--venue", "tags": "--tag",
