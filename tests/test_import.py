@@ -112,14 +112,16 @@ def test_both_imports_write_a_venue_by_another_name_as_the_taxonomy_s_venue(
 def test_bibtex_import_writes_one_edition_of_a_venue_as_the_taxonomy_s_venue_and_nothing_else(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # "Advances in Neural Information Processing Systems 21", "NIPS 2012", "CVPR '19", "Proceedings of the 28th …"
-    # were each written as given, a venue of its own on the papers page, beside the NeurIPS, CVPR, ICML of the others
+    # were each written as given, a venue of its own on the papers page, beside the NeurIPS, CVPR, ICML of the others;
+    # so were the CVF's "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR)" …
     root = site({"taxonomy.yml": REVIEW_TAXONOMY})
     assert main(["import", "bibtex", str(FIXTURES / "venues.bib"), "--root", str(root)]) == 0
-    assert capsys.readouterr().out.startswith("l2h: imported 9 paper(s), skipped 0 already present")
+    assert capsys.readouterr().out.startswith("l2h: imported 13 paper(s), skipped 0 already present")
     written = {path.stem: _venue(path) for path in (root / "papers").iterdir()}
     assert written == {
         "weiss2008spectral": "NeurIPS", "gong2012angular": "NeurIPS", "gong2011iterative": "CVPR",
         "yang2019distillhash": "CVPR", "liu2011hashing": "ICML", "charikar2002similarity": "STOC",
+        "liu2016deep": "CVPR", "jang2020generalized": "CVPR", "cao2017hashnet": "ICCV", "cao2018cross": "ECCV",
         # as given: a workshop is not its conference, a journal named "Proceedings of the …" is no proceedings, and
         # SIGMOD's other name is not one taxonomy.yml lists (l2h check says nothing of them either)
         "lin2015deep": "2015 IEEE Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
@@ -129,6 +131,28 @@ def test_bibtex_import_writes_one_edition_of_a_venue_as_the_taxonomy_s_venue_and
     review = {key: _venue(REPO / "papers" / f"{key}.md") for key in written}
     assert sorted(key for key in written if written[key] != review[key]) == ["kraska2018case", "lin2015deep"]
     assert [d for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
+
+
+def test_a_venue_with_its_acronym_in_brackets_is_the_venue_either_names_and_only_one_taxonomy_yml_lists(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the acronym alone (NIPS), or the name alone, is enough; a workshop, an acronym taxonomy.yml does not list, or
+    # a name and an acronym of two venues are kept as written: never a guess
+    venues = "venues:\n  NeurIPS:\n    aliases: [NIPS]\n  CVPR:\n    aliases: [Conference on Computer Vision and " \
+             "Pattern Recognition]\n"
+    booktitles = {"ann": "Neural Information Processing Systems (NIPS)",
+                  "bo": "Proceedings of the 2019 Conference on Computer Vision and Pattern Recognition [CVPR]",
+                  "cy": "Conference on Computer Vision and Pattern Recognition (CVPR 2019)",
+                  "di": "Workshop on Hashing (NIPS)", "ed": "Conference on Hashing (HASH)",
+                  "fe": "Conference on Computer Vision and Pattern Recognition (NIPS)"}
+    bib = "".join(f"@inproceedings{{{name}, title = {{Codes of {name}}}, author = {{{name.title()} Lee}}, "
+                  f"year = {{2019}}, booktitle = {{{title}}}}}\n" for name, title in booktitles.items())
+    root = site({"taxonomy.yml": FACETS_ONLY + venues, "refs.bib": bib})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    capsys.readouterr()
+    assert {path.stem: _venue(path) for path in (root / "papers").iterdir()} == {
+        "lee2019codes": "NeurIPS", "lee2019codesb": "CVPR", "lee2019codesc": "CVPR",
+        "lee2019codesd": "Workshop on Hashing (NIPS)", "lee2019codese": "Conference on Hashing (HASH)",
+        "lee2019codesf": "Conference on Computer Vision and Pattern Recognition (NIPS)"}
 
 
 def _venue(path: Path) -> str:

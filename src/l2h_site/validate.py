@@ -88,9 +88,31 @@ def undated_venue(venue: str) -> str:
 def edition_venue(venue: str, names: Mapping[str, str]) -> str | None:
     """The venue of taxonomy.yml (names: venue_names) that a venue names one edition of ("NIPS 2011", "Advances in
     Neural Information Processing Systems 22", "Proceedings of the 2011 IEEE Conference on Computer Vision and Pattern
-    Recognition": undated_venue, then without "Proceedings of the"); None when what is left is no venue of it."""
+    Recognition": undated_venue, then without "Proceedings of the"), or that one of its parts does (venue_parts); None
+    when what is left is no venue of it, or when its parts name two."""
+    whole = _edition_of(venue, names)
+    if whole or _WORKSHOP.search(venue):
+        return whole
+    found = {_edition_of(part, names) for part in venue_parts(venue)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _edition_of(venue: str, names: Mapping[str, str]) -> str | None:
     undated = undated_venue(venue)
     return names.get(venue_form(undated)) or names.get(venue_form(_PROCEEDINGS.sub("", undated)))
+
+
+_WORKSHOP = re.compile(r"(?i)\bworkshops?\b")
+"""A workshop is not its conference, whose name its parts may hold ("Workshop on Hashing (CVPR)")."""
+_BRACKETED = re.compile(r"(.+?)\s*[(\[]([^()\[\]]+)[)\]]")
+"""A name with its acronym after it in brackets: "Proceedings of the IEEE Conference on Computer Vision and Pattern
+Recognition (CVPR)"."""
+
+
+def venue_parts(venue: str) -> list[str]:
+    """The parts of a venue that may each name it whole: a trailing bracketed acronym and the name before it."""
+    bracketed = _BRACKETED.fullmatch(venue.strip())
+    return list(bracketed.groups()) if bracketed else []
 
 
 class TagIndex:
