@@ -61,7 +61,8 @@ def canonical_venue(venue: str, names: Mapping[str, str], editions: bool = False
 _EDITION_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\w)|['’]\d\d(?!\w)")
 """The year of an edition, as a word of its own or after the name: NIPS 2011, CVPR '19, CVPR'11, CVPR-2011, NIPS2011,
 Proceedings of the 2011 IEEE Conference on …"""
-_PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+of\s+(?:the\s+)?")
+_PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+o[fn]\s+(?:the\s+)?")
+"""What an edition's name starts with: Proceedings of the …, or as DBLP names STOC 2002, Proceedings on 34th …"""
 _ORDINAL = re.compile(r"""(?ix)^(?:the\s+)?(?:
     (?:\d+(?:st|nd|rd|th)
      |(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
@@ -102,17 +103,24 @@ def _edition_of(venue: str, names: Mapping[str, str]) -> str | None:
     return names.get(venue_form(undated)) or names.get(venue_form(_PROCEEDINGS.sub("", undated)))
 
 
-_WORKSHOP = re.compile(r"(?i)\bworkshops?\b")
-"""A workshop is not its conference, whose name its parts may hold ("Workshop on Hashing (CVPR)")."""
+_WORKSHOP = re.compile(r"(?i)\b(?:workshops?|companion)\b")
+"""A workshop, or a companion volume of workshops and posters, is not its conference, whose name its parts may hold
+("Workshop on Hashing (CVPR)", DBLP's "Companion of the The Web Conference 2018 on The Web Conference 2018, {WWW} 2018,
+Lyon, France, …")."""
 _BRACKETED = re.compile(r"(.+?)\s*[(\[]([^()\[\]]+)[)\]]")
 """A name with its acronym after it in brackets: "Proceedings of the IEEE Conference on Computer Vision and Pattern
 Recognition (CVPR)"."""
 
 
 def venue_parts(venue: str) -> list[str]:
-    """The parts of a venue that may each name it whole: a trailing bracketed acronym and the name before it."""
+    """The parts of a venue that may each name it whole: a trailing bracketed acronym and the name before it; and as
+    DBLP writes a booktitle ("The 24th IEEE Conference on Computer Vision and Pattern Recognition, {CVPR} 2011, Colorado
+    Springs, …", "Advances in Neural Information Processing Systems 24: 25th Annual Conference …"), what comes before
+    the first comma or colon, the acronym and year after the first comma, and the parts between the dashes of
+    Springer's titles ("Computer Vision - {ECCV} 2018 - 15th European Conference, Munich, …")."""
     bracketed = _BRACKETED.fullmatch(venue.strip())
-    return list(bracketed.groups()) if bracketed else []
+    head = re.split(r"[,:]\s", venue, maxsplit=1)[0]
+    return [*(bracketed.groups() if bracketed else ()), head, *venue.split(", ")[1:2], *re.split(r"\s[-–]\s", head)]
 
 
 class TagIndex:
