@@ -65,12 +65,13 @@ _PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+o[fn]\s+(?:the\s+)?")
 """What an edition's name starts with: Proceedings of the …, or as DBLP names STOC 2002, Proceedings on 34th …"""
 _ORDINAL = re.compile(r"""(?ix)^(?:the\s+)?(?:
     (?:\d+(?:st|nd|rd|th)
-     |(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
+     |(?:(?:twenty|thirty|thiry|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
       (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)
      |(?:ten|eleven|twelf|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)tie)th
     )\s+(?:annual\s+)?
    |annual\s+)""")
-"""The number of an edition at the start of its name (after "Proceedings of the"): 25th, Twenty-Fifth Annual."""
+"""The number of an edition at the start of its name (after "Proceedings of the"): 25th, Twenty-Fifth Annual; also
+"Thiry-Fourth", as the ACM Digital Library misspells STOC 2002's (and BibTeX exported from it keeps)."""
 _VOLUME = re.compile(r"\s\d{1,3}$")
 """A volume number at the end: Advances in Neural Information Processing Systems 22."""
 
