@@ -136,6 +136,30 @@ def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue_and_a_note_s
     assert capsys.readouterr().err == ""
 
 
+def test_a_venue_spelt_unlike_the_other_papers_of_the_review_is_said_when_the_paper_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # l2h new checked the file alone: only `l2h check` said, later, that its venue is spelt unlike the review's
+    root = site({"papers/weiss2008spectral.md": SPECTRAL.replace("venue: NeurIPS", "venue: Information Systems")})
+    flags = ["--authors", "Ann Lee", "--year", "2008", "--tag", "Image Retrieval", "--facet", "family=supervised"]
+    assert run(root, "--title", "Small Codes", "--venue", "Information systems", *flags) == 0
+    assert capsys.readouterr().err == (
+        '--venue: warning[venue-spelling]: venue "Information systems" is written "Information Systems" by 1 other '
+        "paper: the papers page would list it as a venue of its own\n"
+        "  help: give --venue 'Information Systems'\n"
+        "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, before `l2h build --strict` or CI "
+        "fails on them\n")
+    assert run(root, "--title", "Tiny Codes", "--venue", "Information Systems 2008", *flags) == 0
+    assert capsys.readouterr().err.startswith(
+        '--venue: warning[venue-spelling]: venue "Information Systems 2008" is written "Information Systems" by 1 '
+        "other paper: the papers page would list it as a venue of its own\n"
+        "  help: give --venue 'Information Systems' (the year goes in --year)\n")
+    # the same that l2h check says of them
+    said = [(d.path, d.message) for d in check_site(root).diagnostics if d.code == "venue-spelling"]
+    end = 'is written "Information Systems" by 1 other paper: the papers page would list it as a venue of its own'
+    assert said == [(f"papers/lee2008{key}.md", f'venue "{venue}" {end}')
+                    for key, venue in (("small", "Information systems"), ("tiny", "Information Systems 2008"))]
+
+
 def test_from_bibtex_on_stdin_turns_latex_accents_into_unicode(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = site({})

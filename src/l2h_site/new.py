@@ -34,11 +34,13 @@ from l2h_site.names import family_given, first_name_first, is_literal, read_give
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import (
+    YEAR_APART,
     TagIndex,
     canonical_venue,
     derive_key,
     identities,
     is_declared_distinct,
+    validate_corpus,
     validate_paper,
     venue_names,
 )
@@ -406,6 +408,8 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
+    if hint.endswith(YEAR_APART):  # venue-spelling of a venue with its year (VISAPP 2019): the year has its flag
+        return flag_hint(hint.removesuffix(YEAR_APART), name, flag) + " (the year goes in --year)"
     written = re.fullmatch(rf"write (?:[^:]+: )?(?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
     if written:
         value = written.group(1)
@@ -569,7 +573,12 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
     parsed, diagnostics = parse_paper_bytes(text.encode("utf-8"), source, facet_ids)
     if parsed is not None:
         usage = Counter(tag for paper in check.papers for tag in paper.tags)
-        diagnostics += validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))[1]
+        paper, problems = validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))
+        diagnostics += problems
+        if parsed.complete:  # and what l2h check would say of it beside the other papers (a venue spelt unlike theirs)
+            review = validate_corpus([*check.papers, paper], {source.relpath: parsed.positions},
+                                     venues=venue_names(taxonomy))
+            diagnostics += [d for d in review if d.path == source.relpath]
     lines = text.split("\n")
     found = []
     braces = authors_flag_braces(options.authors) if options.authors else None

@@ -511,6 +511,10 @@ _VENUE_ARXIV = re.compile(r"(?:arxiv(?:\s+preprint)?(?:\s+arxiv)?\s*:?|corr,?\s+
 arXiv:1509.02897, DBLP's CoRR abs/1509.02897."""
 
 
+YEAR_APART = " (the year goes in year:)"
+"""The end of a venue-spelling hint for a venue written with its year (CVPR 2011)."""
+
+
 def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
                  known: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
@@ -543,7 +547,7 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         count = spellings.get(venue_form(meant), Counter())[meant]  # not a new form: this runs over the forms
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
-        year = " (the year goes in year:)" if _EDITION_YEAR.search(venue) and venue_form(meant) != form else ""
+        year = YEAR_APART if _EDITION_YEAR.search(venue) and venue_form(meant) != form else ""
         return f'venue "{venue}" is {written}: the papers page would list it as a venue of its own', meant + year, None
 
     verdicts = {venue: verdict(venue) for counts in spellings.values() for venue in counts}  # once per spelling
