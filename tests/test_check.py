@@ -286,27 +286,52 @@ def test_a_venue_written_by_another_name_is_noted_and_the_site_shows_the_taxonom
     assert (site_files["feed.xml"].count(">NeurIPS 20"), site_files["feed.xml"].count(">TPAMI 2011.")) == (3, 1)
 
 
+EDITIONS = (
+    ["venue: Advances in Neural Information Processing Systems 22", "journal: Proceedings of the IEEE",
+     "venue: NIPS'09", "venue: NeurIPS 2010 Workshop on Hashing",
+     "venue: Proceedings of the 2011 IEEE Conference on Computer Vision and Pattern Recognition"],
+    ('papers/chen2010tiny.md:4:8: warning[venue-spelling]: venue "NIPS\'09" is the venue "NeurIPS" of '
+     "taxonomy.yml: the papers page would list it as a venue of its own\n"
+     "  help: write venue: NeurIPS (the year goes in year:)\n"
+     'papers/fox2011long.md:4:8: warning[venue-spelling]: venue "Proceedings of the 2011 IEEE Conference on '
+     'Computer Vision and Pattern Recognition" is the venue "CVPR" of taxonomy.yml: the papers page would list it '
+     "as a venue of its own\n"
+     "  help: write venue: CVPR (the year goes in year:)\n"
+     'papers/weiss2008spectral.md:4:8: warning[venue-spelling]: venue "Advances in Neural Information Processing '
+     'Systems 22" is the venue "NeurIPS" of taxonomy.yml: the papers page would list it as a venue of its own\n'
+     "  help: write venue: NeurIPS\n"))
+"""Only a year after the name was read (NIPS 2011): a volume, an edition's number and "Proceedings of the" were venues
+of their own, without a word, that l2h import writes as the taxonomy's venue (validate.edition_venue)."""
+DBLP_AND_CVF = (
+    [("venue: 'IEEE Conference on Computer Vision and Pattern Recognition, CVPR 2011, Colorado Springs, CO, USA, "
+      "20-25 June 2011'"),
+     "venue: Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR)",
+     ("venue: 'Advances in Neural Information Processing Systems 24: 25th Annual Conference on Neural Information "
+      "Processing Systems 2011. Proceedings of a meeting held 12-14 December 2011, Granada, Spain'"),
+     "venue: 'Workshop on Hashing, CVPR 2011'", "venue: 'Companion of the CVPR 2011, CVPR 2011'"],
+    ('papers/chen2010tiny.md:4:8: warning[venue-spelling]: venue "Advances in Neural Information Processing Systems '
+     "24: 25th Annual Conference on Neural Information Processing Systems 2011. Proceedings of a meeting held 12-14 "
+     'December 2011, Granada, Spain" is the venue "NeurIPS" of taxonomy.yml: the papers page would list it as a venue '
+     "of its own\n"
+     "  help: write venue: NeurIPS (the year goes in year:)\n"
+     'papers/lee2009small.md:4:8: warning[venue-spelling]: venue "Proceedings of the IEEE Conference on Computer '
+     'Vision and Pattern Recognition (CVPR)" is the venue "CVPR" of taxonomy.yml: the papers page would list it as '
+     "a venue of its own\n"
+     "  help: write venue: CVPR\n"
+     'papers/weiss2008spectral.md:4:8: warning[venue-spelling]: venue "IEEE Conference on Computer Vision and '
+     'Pattern Recognition, CVPR 2011, Colorado Springs, CO, USA, 20-25 June 2011" is the venue "CVPR" of '
+     "taxonomy.yml: the papers page would list it as a venue of its own\n"
+     "  help: write venue: CVPR (the year goes in year:)\n"))
+"""A venue copied from DBLP's or the CVF's BibTeX was a venue of its own, without a word; a workshop and a companion
+volume are not their conference, and are not read as one."""
+
+
+@pytest.mark.parametrize(("venues", "said"), [EDITIONS, DBLP_AND_CVF], ids=["editions", "dblp-and-cvf"])
 def test_a_venue_written_as_one_edition_of_a_taxonomy_venue_is_a_warning_as_imports_read_it(
-        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    # only a year after the name was read (NIPS 2011): a volume, an edition's number and "Proceedings of the" were
-    # venues of their own, without a word, that l2h import writes as the taxonomy's venue (validate.edition_venue)
-    venues = ["venue: Advances in Neural Information Processing Systems 22", "journal: Proceedings of the IEEE",
-              "venue: NIPS'09", "venue: NeurIPS 2010 Workshop on Hashing",
-              "venue: Proceedings of the 2011 IEEE Conference on Computer Vision and Pattern Recognition"]
+        site: Site, capsys: pytest.CaptureFixture[str], venues: list[str], said: str) -> None:
     cvpr = "  CVPR:\n    aliases: [IEEE Conference on Computer Vision and Pattern Recognition]\n"
     root = site({"taxonomy.yml": VENUES + cvpr, **venue_papers(*venues)})
-    assert run(root, capsys=capsys) == (0, (
-        'papers/chen2010tiny.md:4:8: warning[venue-spelling]: venue "NIPS\'09" is the venue "NeurIPS" of '
-        "taxonomy.yml: the papers page would list it as a venue of its own\n"
-        "  help: write venue: NeurIPS (the year goes in year:)\n"
-        'papers/fox2011long.md:4:8: warning[venue-spelling]: venue "Proceedings of the 2011 IEEE Conference on '
-        'Computer Vision and Pattern Recognition" is the venue "CVPR" of taxonomy.yml: the papers page would list it '
-        "as a venue of its own\n"
-        "  help: write venue: CVPR (the year goes in year:)\n"
-        'papers/weiss2008spectral.md:4:8: warning[venue-spelling]: venue "Advances in Neural Information Processing '
-        'Systems 22" is the venue "NeurIPS" of taxonomy.yml: the papers page would list it as a venue of its own\n'
-        "  help: write venue: NeurIPS\n"
-        "0 error(s), 3 warning(s) in 3 files\n"))
+    assert run(root, capsys=capsys) == (0, said + "0 error(s), 3 warning(s) in 3 files\n")
 
 
 def test_a_taxonomy_s_venues_are_checked_and_every_problem_reported_at_once(

@@ -109,26 +109,66 @@ def test_both_imports_write_a_venue_by_another_name_as_the_taxonomy_s_venue(
     assert [d.code for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
 
 
+VENUES_BIB = ("venues.bib", {
+    "weiss2008spectral": "NeurIPS", "gong2012angular": "NeurIPS", "gong2011iterative": "CVPR",
+    "yang2019distillhash": "CVPR", "liu2011hashing": "ICML", "charikar2002similarity": "STOC",
+    "indyk1998approximate": "STOC", "liu2016deep": "CVPR", "jang2020generalized": "CVPR", "cao2017hashnet": "ICCV", "cao2018cross": "ECCV",
+    # as given: a workshop is not its conference, a journal named "Proceedings of the …" is no proceedings, and
+    # SIGMOD's other name is not one taxonomy.yml lists (l2h check says nothing of them either)
+    "lin2015deep": "2015 IEEE Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
+    "wang2016learning": "Proceedings of the IEEE",
+    "kraska2018case": "Proceedings of the 2018 International Conference on Management of Data"},
+              ["kraska2018case", "lin2015deep"])
+"""Venues as BibTeX exporters write one edition: "Advances in Neural Information Processing Systems 21", "NIPS 2012",
+"CVPR '19", "Proceedings of the 28th …", ACM's "Proceedings of the Thiry-Fourth …", the CVF's "Proceedings of the IEEE Conference on Computer Vision and Pattern
+Recognition (CVPR)"; each was written as given, a venue of its own on the papers page, beside the NeurIPS, CVPR, ICML of
+the others. Last, the papers kept as given whose venue the review writes otherwise (all but the journal)."""
+DBLP_BIB = ("dblp.bib", {
+    "gong2011iterative": "CVPR", "gong2012angular": "NeurIPS", "chen2021spann": "NeurIPS", "liu2011hashing": "ICML",
+    "cao2017hashnet": "ICCV", "kraska2018case": "SIGMOD", "charikar2002similarity": "STOC",
+    "baranchuk2018revisiting": "ECCV",
+    # a workshop is not its conference, though its acronym is CVPR's (l2h check says nothing of it either)
+    "lin2015deep": "2015 IEEE Conference on Computer Vision and Pattern Recognition Workshops, CVPR Workshops 2015, "
+                   "Boston, MA, USA, June 7-12, 2015"}, ["lin2015deep"])
+"""DBLP's long booktitles ("The 24th IEEE Conference on Computer Vision and Pattern Recognition, CVPR 2011, Colorado
+Springs, …"), each written whole, as DBLP's BibTeX is often copied."""
+
+
+@pytest.mark.parametrize(("fixture", "venues", "kept"), [VENUES_BIB, DBLP_BIB], ids=["editions", "dblp"])
 def test_bibtex_import_writes_one_edition_of_a_venue_as_the_taxonomy_s_venue_and_nothing_else(
-        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    # "Advances in Neural Information Processing Systems 21", "NIPS 2012", "CVPR '19", "Proceedings of the 28th …"
-    # were each written as given, a venue of its own on the papers page, beside the NeurIPS, CVPR, ICML of the others
+        site: Site, capsys: pytest.CaptureFixture[str], fixture: str, venues: dict[str, str],
+        kept: list[str]) -> None:
     root = site({"taxonomy.yml": REVIEW_TAXONOMY})
-    assert main(["import", "bibtex", str(FIXTURES / "venues.bib"), "--root", str(root)]) == 0
-    assert capsys.readouterr().out.startswith("l2h: imported 9 paper(s), skipped 0 already present")
+    assert main(["import", "bibtex", str(FIXTURES / fixture), "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith(f"l2h: imported {len(venues)} paper(s), skipped 0 already present")
     written = {path.stem: _venue(path) for path in (root / "papers").iterdir()}
-    assert written == {
-        "weiss2008spectral": "NeurIPS", "gong2012angular": "NeurIPS", "gong2011iterative": "CVPR",
-        "yang2019distillhash": "CVPR", "liu2011hashing": "ICML", "charikar2002similarity": "STOC",
-        # as given: a workshop is not its conference, a journal named "Proceedings of the …" is no proceedings, and
-        # SIGMOD's other name is not one taxonomy.yml lists (l2h check says nothing of them either)
-        "lin2015deep": "2015 IEEE Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)",
-        "wang2016learning": "Proceedings of the IEEE",
-        "kraska2018case": "Proceedings of the 2018 International Conference on Management of Data"}
-    # the venues the review gives these papers, but for the two kept as given (CVPR Workshops, SIGMOD)
+    assert written == venues
+    # the venues the review gives these papers, but for those kept as given
     review = {key: _venue(REPO / "papers" / f"{key}.md") for key in written}
-    assert sorted(key for key in written if written[key] != review[key]) == ["kraska2018case", "lin2015deep"]
+    assert sorted(key for key in written if written[key] != review[key]) == kept
     assert [d for d in check_site(root).diagnostics if d.code.startswith("venue")] == []
+
+
+def test_a_venue_with_its_acronym_in_brackets_is_the_venue_either_names_and_only_one_taxonomy_yml_lists(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the acronym alone (NIPS), or the name alone, is enough; a workshop, an acronym taxonomy.yml does not list, or
+    # a name and an acronym of two venues are kept as written: never a guess
+    venues = "venues:\n  NeurIPS:\n    aliases: [NIPS]\n  CVPR:\n    aliases: [Conference on Computer Vision and " \
+             "Pattern Recognition]\n"
+    booktitles = {"ann": "Neural Information Processing Systems (NIPS)",
+                  "bo": "Proceedings of the 2019 Conference on Computer Vision and Pattern Recognition [CVPR]",
+                  "cy": "Conference on Computer Vision and Pattern Recognition (CVPR 2019)",
+                  "di": "Workshop on Hashing (NIPS)", "ed": "Conference on Hashing (HASH)",
+                  "fe": "Conference on Computer Vision and Pattern Recognition (NIPS)"}
+    bib = "".join(f"@inproceedings{{{name}, title = {{Codes of {name}}}, author = {{{name.title()} Lee}}, "
+                  f"year = {{2019}}, booktitle = {{{title}}}}}\n" for name, title in booktitles.items())
+    root = site({"taxonomy.yml": FACETS_ONLY + venues, "refs.bib": bib})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 0
+    capsys.readouterr()
+    assert {path.stem: _venue(path) for path in (root / "papers").iterdir()} == {
+        "lee2019codes": "NeurIPS", "lee2019codesb": "CVPR", "lee2019codesc": "CVPR",
+        "lee2019codesd": "Workshop on Hashing (NIPS)", "lee2019codese": "Conference on Hashing (HASH)",
+        "lee2019codesf": "Conference on Computer Vision and Pattern Recognition (NIPS)"}
 
 
 def _venue(path: Path) -> str:

@@ -102,27 +102,62 @@ def test_titles_round_trip_through_the_parser(site: Site, capsys: pytest.Capture
     assert [d.code for d in diagnostics] == []
 
 
-def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue(
+def test_a_venue_by_another_name_is_written_as_the_taxonomy_s_venue_and_a_note_says_so(
         site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    # as l2h check reads it: a venue alias, given or read from BibTeX, was written as it came, a venue of its own
+    # as l2h check reads it: a venue alias, given or read from BibTeX, was written as it came, a venue of its own;
+    # then it was written as the venue without a word, where --tag MIPS says which tag it writes (canonical_tags)
     taxonomy = MINIMAL_TAXONOMY + "venues:\n  NeurIPS:\n    aliases: [NIPS, Advances in Neural Information Processing " \
                                   "Systems]\n"
     root = site({"taxonomy.yml": taxonomy})
     assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "2008", "--venue", "nips",
                "--tag", "Image Retrieval", "--facet", "family=supervised", "--no-fetch") == 0
     assert "\nvenue: NeurIPS\n" in (root / "papers/lee2008small.md").read_text(encoding="utf-8")
+    assert capsys.readouterr().err == \
+        '--venue: note[venue-alias]: venue "nips" is written "NeurIPS", its name in taxonomy.yml\n'
     monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{x, title = {Short Codes}, author = {Cy Dee}, year = "
                                                  "{2010}, booktitle = {Advances in Neural Information Processing "
                                                  "Systems}}"))
     assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
     assert "\nvenue: NeurIPS\n" in (root / "papers/dee2010short.md").read_text(encoding="utf-8")
+    assert capsys.readouterr().err == ('the BibTeX input entry x: note[venue-alias]: venue "Advances in Neural '
+                                       'Information Processing Systems" is written "NeurIPS", its name in taxonomy.yml\n')
     # and one edition of it, as BibTeX writes them, as l2h import reads it (validate.edition_venue)
     monkeypatch.setattr("sys.stdin", io.StringIO("@inproceedings{x, title = {Long Codes}, author = {Di Fox}, year = "
                                                  "{2009}, booktitle = {Advances in Neural Information Processing "
                                                  "Systems 22}}"))
     assert run(root, "--bibtex", "-", "--facet", "family=supervised") == 0
     assert "\nvenue: NeurIPS\n" in (root / "papers/fox2009long.md").read_text(encoding="utf-8")
-    assert "venue" not in capsys.readouterr().err
+    assert capsys.readouterr().err == ('the BibTeX input entry x: note[venue-alias]: venue "Advances in Neural '
+                                       'Information Processing Systems 22" is written "NeurIPS", its name in '
+                                       "taxonomy.yml\n")
+    # the venue's own name is written without a note
+    assert run(root, "--title", "Tiny Codes", "--authors", "Ann Lee", "--year", "2008", "--venue", "NeurIPS",
+               "--tag", "Image Retrieval", "--facet", "family=supervised", "--no-fetch") == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_venue_spelt_unlike_the_other_papers_of_the_review_is_said_when_the_paper_is_written(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # l2h new checked the file alone: only `l2h check` said, later, that its venue is spelt unlike the review's
+    root = site({"papers/weiss2008spectral.md": SPECTRAL.replace("venue: NeurIPS", "venue: Information Systems")})
+    flags = ["--authors", "Ann Lee", "--year", "2008", "--tag", "Image Retrieval", "--facet", "family=supervised"]
+    assert run(root, "--title", "Small Codes", "--venue", "Information systems", *flags) == 0
+    assert capsys.readouterr().err == (
+        '--venue: warning[venue-spelling]: venue "Information systems" is written "Information Systems" by 1 other '
+        "paper: the papers page would list it as a venue of its own\n"
+        "  help: give --venue 'Information Systems'\n"
+        "l2h: papers/lee2008small.md was written with 1 warning(s): fix them too, before `l2h build --strict` or CI "
+        "fails on them\n")
+    assert run(root, "--title", "Tiny Codes", "--venue", "Information Systems 2008", *flags) == 0
+    assert capsys.readouterr().err.startswith(
+        '--venue: warning[venue-spelling]: venue "Information Systems 2008" is written "Information Systems" by 1 '
+        "other paper: the papers page would list it as a venue of its own\n"
+        "  help: give --venue 'Information Systems' (the year goes in --year)\n")
+    # the same that l2h check says of them
+    said = [(d.path, d.message) for d in check_site(root).diagnostics if d.code == "venue-spelling"]
+    end = 'is written "Information Systems" by 1 other paper: the papers page would list it as a venue of its own'
+    assert said == [(f"papers/lee2008{key}.md", f'venue "{venue}" {end}')
+                    for key, venue in (("small", "Information systems"), ("tiny", "Information Systems 2008"))]
 
 
 def test_from_bibtex_on_stdin_turns_latex_accents_into_unicode(

@@ -34,11 +34,13 @@ from l2h_site.names import family_given, first_name_first, is_literal, read_give
 from l2h_site.parse import bibtex_names, joined_pairs, parse_paper_bytes, split_authors, split_pairs, without_et_al
 from l2h_site.textutil import closest, quote_list
 from l2h_site.validate import (
+    YEAR_APART,
     TagIndex,
     canonical_venue,
     derive_key,
     identities,
     is_declared_distinct,
+    validate_corpus,
     validate_paper,
     venue_names,
 )
@@ -406,6 +408,8 @@ def flag_hint(hint: str, name: str, flag: str) -> str:
         return f"give --tag {shlex.quote(tag.group(1))}{tag.group(2)}"
     if name not in _SCALAR_FLAGS:
         return hint
+    if hint.endswith(YEAR_APART):  # venue-spelling of a venue with its year (VISAPP 2019): the year has its flag
+        return flag_hint(hint.removesuffix(YEAR_APART), name, flag) + " (the year goes in --year)"
     written = re.fullmatch(rf"write (?:[^:]+: )?(?:{re.escape(name)}: |it in straight quotes: )(.*)", hint)
     if written:
         value = written.group(1)
@@ -514,6 +518,7 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
     problems += canonical_tags(draft, taxonomy)
+    problems += canonical_draft_venue(draft, taxonomy, "--venue" if options.venue else draft.source)
     facets, facet_problems = parse_facet_flags(options.facets, taxonomy)
     draft.facets.update(facets)
     problems += facet_problems
@@ -538,6 +543,20 @@ def canonical_tags(draft: PaperDraft, taxonomy: Taxonomy) -> list[Diagnostic]:
     return said
 
 
+def canonical_draft_venue(draft: PaperDraft, taxonomy: Taxonomy, given_by: str) -> list[Diagnostic]:
+    """Write a venue given by another name (NIPS) or as one edition of a venue of taxonomy.yml (NIPS 2011) by its name
+    there, as front_matter writes it; say so in a note of one line, as canonical_tags says it of a tag (given_by: the
+    flag, or the BibTeX entry or record it was read from)."""
+    if not draft.venue:
+        return []
+    venue = canonical_venue(draft.venue, venue_names(taxonomy), editions=True)
+    if venue == draft.venue:
+        return []
+    said = note(given_by, 0, 0, "venue-alias", f'venue "{draft.venue}" is written "{venue}", its name in taxonomy.yml')
+    draft.venue = venue
+    return [said]
+
+
 _FLAGS = {"title": "--title", "authors": "--authors", "year": "--year", "venue": "--venue", "tags": "--tag",
           "arxiv": "--arxiv", "doi": "--doi"}
 
@@ -554,7 +573,12 @@ def check_draft(draft: PaperDraft, source: SourceFile, check: CheckResult, optio
     parsed, diagnostics = parse_paper_bytes(text.encode("utf-8"), source, facet_ids)
     if parsed is not None:
         usage = Counter(tag for paper in check.papers for tag in paper.tags)
-        diagnostics += validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))[1]
+        paper, problems = validate_paper(parsed, taxonomy, TagIndex(taxonomy, usage))
+        diagnostics += problems
+        if parsed.complete:  # and what l2h check would say of it beside the other papers (a venue spelt unlike theirs)
+            review = validate_corpus([*check.papers, paper], {source.relpath: parsed.positions},
+                                     venues=venue_names(taxonomy))
+            diagnostics += [d for d in review if d.path == source.relpath]
     lines = text.split("\n")
     found = []
     braces = authors_flag_braces(options.authors) if options.authors else None

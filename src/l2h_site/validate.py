@@ -61,15 +61,17 @@ def canonical_venue(venue: str, names: Mapping[str, str], editions: bool = False
 _EDITION_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\w)|['’]\d\d(?!\w)")
 """The year of an edition, as a word of its own or after the name: NIPS 2011, CVPR '19, CVPR'11, CVPR-2011, NIPS2011,
 Proceedings of the 2011 IEEE Conference on …"""
-_PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+of\s+(?:the\s+)?")
+_PROCEEDINGS = re.compile(r"(?i)^(?:in\s+)?proceedings\s+o[fn]\s+(?:the\s+)?")
+"""What an edition's name starts with: Proceedings of the …, or as DBLP names STOC 2002, Proceedings on 34th …"""
 _ORDINAL = re.compile(r"""(?ix)^(?:the\s+)?(?:
     (?:\d+(?:st|nd|rd|th)
-     |(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
+     |(?:(?:twenty|thirty|thiry|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?
       (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)
      |(?:ten|eleven|twelf|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)tie)th
     )\s+(?:annual\s+)?
    |annual\s+)""")
-"""The number of an edition at the start of its name (after "Proceedings of the"): 25th, Twenty-Fifth Annual."""
+"""The number of an edition at the start of its name (after "Proceedings of the"): 25th, Twenty-Fifth Annual; also
+"Thiry-Fourth", as the ACM Digital Library misspells STOC 2002's (and BibTeX exported from it keeps)."""
 _VOLUME = re.compile(r"\s\d{1,3}$")
 """A volume number at the end: Advances in Neural Information Processing Systems 22."""
 
@@ -88,9 +90,38 @@ def undated_venue(venue: str) -> str:
 def edition_venue(venue: str, names: Mapping[str, str]) -> str | None:
     """The venue of taxonomy.yml (names: venue_names) that a venue names one edition of ("NIPS 2011", "Advances in
     Neural Information Processing Systems 22", "Proceedings of the 2011 IEEE Conference on Computer Vision and Pattern
-    Recognition": undated_venue, then without "Proceedings of the"); None when what is left is no venue of it."""
+    Recognition": undated_venue, then without "Proceedings of the"), or that one of its parts does (venue_parts); None
+    when what is left is no venue of it, or when its parts name two."""
+    whole = _edition_of(venue, names)
+    if whole or _WORKSHOP.search(venue):
+        return whole
+    found = {_edition_of(part, names) for part in venue_parts(venue)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _edition_of(venue: str, names: Mapping[str, str]) -> str | None:
     undated = undated_venue(venue)
     return names.get(venue_form(undated)) or names.get(venue_form(_PROCEEDINGS.sub("", undated)))
+
+
+_WORKSHOP = re.compile(r"(?i)\b(?:workshops?|companion)\b")
+"""A workshop, or a companion volume of workshops and posters, is not its conference, whose name its parts may hold
+("Workshop on Hashing (CVPR)", DBLP's "Companion of the The Web Conference 2018 on The Web Conference 2018, {WWW} 2018,
+Lyon, France, …")."""
+_BRACKETED = re.compile(r"(.+?)\s*[(\[]([^()\[\]]+)[)\]]")
+"""A name with its acronym after it in brackets: "Proceedings of the IEEE Conference on Computer Vision and Pattern
+Recognition (CVPR)"."""
+
+
+def venue_parts(venue: str) -> list[str]:
+    """The parts of a venue that may each name it whole: a trailing bracketed acronym and the name before it; and as
+    DBLP writes a booktitle ("The 24th IEEE Conference on Computer Vision and Pattern Recognition, {CVPR} 2011, Colorado
+    Springs, …", "Advances in Neural Information Processing Systems 24: 25th Annual Conference …"), what comes before
+    the first comma or colon, the acronym and year after the first comma, and the parts between the dashes of
+    Springer's titles ("Computer Vision - {ECCV} 2018 - 15th European Conference, Munich, …")."""
+    bracketed = _BRACKETED.fullmatch(venue.strip())
+    head = re.split(r"[,:]\s", venue, maxsplit=1)[0]
+    return [*(bracketed.groups() if bracketed else ()), head, *venue.split(", ")[1:2], *re.split(r"\s[-–]\s", head)]
 
 
 class TagIndex:
@@ -480,6 +511,10 @@ _VENUE_ARXIV = re.compile(r"(?:arxiv(?:\s+preprint)?(?:\s+arxiv)?\s*:?|corr,?\s+
 arXiv:1509.02897, DBLP's CoRR abs/1509.02897."""
 
 
+YEAR_APART = " (the year goes in year:)"
+"""The end of a venue-spelling hint for a venue written with its year (CVPR 2011)."""
+
+
 def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
                  known: Mapping[str, str] | None = None) -> list[Diagnostic]:
     """Find a venue written otherwise than the other papers of the review write it: in other case or punctuation
@@ -512,7 +547,7 @@ def check_venues(papers: Sequence[Paper], at: Callable[..., tuple[int, int]],
         count = spellings.get(venue_form(meant), Counter())[meant]  # not a new form: this runs over the forms
         written = f"written \"{meant}\" by {count} other paper{'s' if count != 1 else ''}" if count else \
             f'the venue "{meant}" of taxonomy.yml'
-        year = " (the year goes in year:)" if _EDITION_YEAR.search(venue) and venue_form(meant) != form else ""
+        year = YEAR_APART if _EDITION_YEAR.search(venue) and venue_form(meant) != form else ""
         return f'venue "{venue}" is {written}: the papers page would list it as a venue of its own', meant + year, None
 
     verdicts = {venue: verdict(venue) for counts in spellings.values() for venue in counts}  # once per spelling
