@@ -399,17 +399,18 @@
       var worker = new Worker(siteUrl("static/search-worker.js"));
       var asked = {}, next = 0, ready = false;
       var gone = false, page = null;  // the worker has died; promise of Pagefind in the page, which searches instead
-      var watched = false, heard = 0;  // whether the worker's lock tells that it is gone (see watch); when it last spoke
+      var heard = 0;  // when the worker last spoke
       function find(q) {
         if (gone) return searchInPage(q);
         return new Promise(function (resolveQuery, rejectQuery) {
           asked[++next] = { q: q, resolve: resolveQuery, reject: rejectQuery };
           worker.postMessage({ id: next, q: q });
-          if (!watched) waitFor(next);
+          waitFor(next);
         });
       }
-      // Without its lock, a worker that is gone is known by its silence: a query unanswered while it has said nothing
-      // for 10 s (a worker working through earlier queries answers them meanwhile).
+      // A worker that is gone without its lock, or that hangs holding it (its lock then tells nothing), is known by its
+      // silence: a query unanswered while it has said nothing for 10 s (a worker working through earlier queries
+      // answers them meanwhile).
       function waitFor(id) {
         setTimeout(function () {
           if (gone || !asked[id]) return;
@@ -430,8 +431,7 @@
         if (!message.id) {
           ready = message.ready;
           if (!ready) { worker.terminate(); reject(new Error("no Pagefind in the worker")); return; }
-          watched = message.locked;
-          if (watched) watch();
+          if (message.locked) watch();  // its lock tells at once that it is gone
           resolve(find);
           return;
         }

@@ -132,6 +132,36 @@ def test_a_worker_without_its_lock_that_closes_itself_is_known_by_its_silence(pa
     assert "quantization" in page.evaluate("self.askedOfPagefind")
 
 
+HANGING_WORKER = WORKER.replace(ANSWER, ANSWER + " self.answered = true;").replace(
+    ASK, "  if (self.answered) { for (;;) {} }\n" + ASK)
+"""The finder's worker, which answers its first query, then hangs in a loop when asked the next one: alive, it still
+holds its lock, and says nothing."""
+
+
+def test_a_worker_that_hangs_holding_its_lock_is_known_by_its_silence(page: Any, typing_url: str) -> None:  # noqa: F811
+    """A worker that hangs keeps its lock, which then tells the page nothing: the query it hangs on waits 10 s of its
+    silence, then is asked in the page, not "Searching…" for ever; so is the next."""
+    count_queries(page)
+    page.add_init_script(WATCH_WORKER)
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(content_type="text/javascript",
+                                                                         body=HANGING_WORKER))
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "hashing")
+    assert shown_for(page, "hashing") == HASHING
+    assert page.evaluate("window.fromWorker[0]") == {"ready": True, "locked": True}  # the lock is held
+    assert page.evaluate("self.askedOfPagefind") is None
+    page.fill("#f-q", "quantization")
+    page.wait_for_timeout(8000)
+    assert page.locator("#finder-status").get_attribute("aria-busy") is not None  # waits for the worker meanwhile
+    assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    expect(page.locator("#finder-status")).to_have_text("Showing 3 of 15 papers matching \u201cquantization\u201d.")
+    assert "quantization" in page.evaluate("self.askedOfPagefind")
+    page.fill("#f-q", "quantisation")  # and the page searches from then on
+    assert shown_for(page, "quantisation") == ["ann2001compound", "eel2005quant", "fox2006quant"]
+    assert "quantisation" in page.evaluate("self.askedOfPagefind")
+
+
 FAILING_PAGEFIND = COUNTED_PAGEFIND.replace("self.askedOfPagefind = [];", """\
 self.askedOfPagefind = [];
 self.pagefindFails = true;""").replace("  return pagefind.search(term, options);", """\
