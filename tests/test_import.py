@@ -71,7 +71,7 @@ def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
     # "Unsupervised" names a value of the facet family, and becomes it.
     assert (root / "papers/weiss2008spectral.md").read_bytes() == (
         b"---\ntitle: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\nvenue: NIPS\nyear: 2008\n"
-        b"tags: [Image Retrieval]\nfamily: unsupervised\nlinks:\n- name: Code\n  url: https://example.org/spectral-hashing\n"
+        b"tags: [Image Retrieval]\nfamily: unsupervised\nlinks:\n- name: Code\n  url: https://arxiv.org/abs/0801.0001\n"
         b"---\nCodes from thresholded eigenfunctions of a graph Laplacian.\n")
     # Empty venue and missing tags: no venue line, no tags line; journal becomes venue; variants unified.
     assert (root / "papers/salakhutdinov2009semantic.md").read_text(encoding="utf-8") == (
