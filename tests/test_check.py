@@ -13,6 +13,8 @@ from conftest import MINIMAL_TAXONOMY, git, snapshot, write_tree
 
 from l2h_site.cli import main
 from l2h_site.diagnostics import Diagnostic, format_github, format_markdown
+from l2h_site.parse import is_example_url
+from l2h_site.validate import EXAMPLE_SUMMARY
 
 Site = Callable[[dict[str, "str | bytes"]], Path]
 
@@ -1270,16 +1272,76 @@ def test_a_setting_of_the_wrong_type_is_described_in_plain_words(site: Site, cap
         "2 error(s), 0 warning(s) in 1 file\n"))
 
 
-def test_the_contributing_example_passes_and_borrows_no_other_papers_identifiers(
+def test_the_contributing_example_copied_as_it_is_fails_on_its_made_up_link_and_summary_until_they_are_replaced(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A contributor who copies the example and forgets to replace its link and summary published a made-up code
+    link and the example's instructions as the paper's summary; the rest of the example is a valid paper."""
     repo = Path(__file__).resolve().parent.parent
     text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert "arxiv:" not in example and "doi:" not in example, "a copied identifier would be another paper's"
     assert "https URLs only" not in text and "or in the future" not in text, "http links and next year are accepted"
-    root = site({"papers/weiss2008spectral.md": example,
-                 "taxonomy.yml": (repo / "taxonomy.yml").read_text(encoding="utf-8")})
+    head, body = example.split("---\n", 2)[1:]
+    assert tuple(body.strip().split("\n")) == EXAMPLE_SUMMARY, "validate.EXAMPLE_SUMMARY is the example's summary"
+    taxonomy = (repo / "taxonomy.yml").read_text(encoding="utf-8")
+    root = site({"papers/weiss2008spectral.md": example, "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == (1, (
+        "papers/weiss2008spectral.md:14:10: error[placeholder]: links still holds the example address "
+        '"https://github.com/example/spectral-hashing"\n'
+        "  help: put the real address in its place, or delete the link\n"
+        "papers/weiss2008spectral.md:16:1: error[placeholder]: summary still holds the example text of CONTRIBUTING.md: "
+        '"Two to four sentences in your own words: what the method does and why it mattered"\n'
+        "  help: write in its place two to four sentences of your own: what the paper does and why it matters\n"
+        "papers/weiss2008spectral.md:17:1: error[placeholder]: summary still holds the example text of CONTRIBUTING.md: "
+        '"Inline math such as $\\{x_i\\}_{i=1}^n$ and display math $$\\sum_i x_i$$ are rendered"\n'
+        "  help: delete it: it tells how to write math, and is no part of the summary\n"
+        "3 error(s), 0 warning(s) in 1 file\n"))
+    # rewrapped by an editor, in another case, after a sentence of the contributor's own: still the example's text
+    rewrapped = ("Codes from thresholded eigenfunctions.  two to four\nsentences in YOUR own words: what the method does"
+                 "\n  and why it mattered\n")
+    (root / "papers/weiss2008spectral.md").write_text(f"---\n{head}---\n{rewrapped}", encoding="utf-8")
+    assert run(root, capsys=capsys) == (1, (
+        "papers/weiss2008spectral.md:14:10: error[placeholder]: links still holds the example address "
+        '"https://github.com/example/spectral-hashing"\n'
+        "  help: put the real address in its place, or delete the link\n"
+        "papers/weiss2008spectral.md:16:41: error[placeholder]: summary still holds the example text of "
+        'CONTRIBUTING.md: "two to four sentences in YOUR own words: what the method does and why it mattered"\n'
+        "  help: write in its place two to four sentences of your own: what the paper does and why it matters\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))
+    # the fixes followed: the link deleted, a summary of one's own
+    own = head.split("links:")[0] + "---\nCodes from thresholded eigenfunctions of the graph Laplacian.\n"
+    (root / "papers/weiss2008spectral.md").write_text(f"---\n{own}", encoding="utf-8")
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("url", "made_up"), [
+    ("https://example.org/code", True), ("https://EXAMPLE.com", True), ("http://www.example.net:8080/x", True),
+    ("https://docs.example.org./a", True), ("https://code.example/x", True), ("https://my.test/", True),
+    ("https://nowhere.invalid/", True), ("http://localhost:8000/", True), ("https://app.localhost/", True),
+    ("https://github.com/example/spectral-hashing", True), ("https://www.github.com/Example/x", True),
+    ("https://gitlab.com/example/x", True), ("https://github.com/example", True),
+    ("https://github.com/yaircw/spectral-hashing", False), ("https://github.com/examples/x", False),
+    ("https://github.com/ann/example", False), ("https://counterexample.org/", False),
+    ("https://example.org.uk/", False), ("https://arxiv.org/abs/0801.0001", False), ("https://testing.com/", False),
+    ("https://bitbucket.org/example/x", False),
+])
+def test_an_address_made_up_for_examples_is_told_apart(url: str, made_up: bool) -> None:
+    assert is_example_url(url) is made_up
+
+
+def test_a_made_up_link_is_an_error_at_its_url_in_either_list_of_links(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"papers/weiss2008spectral.md": paper(extra=(
+        "links:\n  - name: arXiv\n    url: https://arxiv.org/abs/0801.0001\n  - name: Code\n"
+        "    url: https://example.org/code\nadditional_links:\n  - {name: Slides, url: 'http://localhost:4000/s.pdf'}\n"))})
+    assert run(root, capsys=capsys) == (1, (
+        'papers/weiss2008spectral.md:12:10: error[placeholder]: links still holds the example address '
+        '"https://example.org/code"\n'
+        "  help: put the real address in its place, or delete the link\n"
+        'papers/weiss2008spectral.md:14:25: error[placeholder]: links still holds the example address '
+        '"http://localhost:4000/s.pdf"\n'
+        "  help: put the real address in its place, or delete the link\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))
 
 
 def test_every_diagnostic_code_is_in_the_contributing_table() -> None:

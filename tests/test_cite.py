@@ -389,7 +389,7 @@ venue: TPAMI
 year: 2019
 links:
   - {name: code, url: "https://github.com/doe/code"}
-  - {name: pdf, url: "https://example.org/doe_2019.pdf"}
+  - {name: pdf, url: "https://arxiv.org/abs/1901.00001"}
 tags: [Image Retrieval]
 family: supervised
 ---
@@ -413,14 +413,14 @@ def test_built_exports_cite_each_paper_by_its_own_address(site: Site) -> None:
         "id": "roe2021preprint", "type": "article", "title": "A Preprint", "author": [{"given": "Jane", "family": "Roe"}],
         "issued": {"date-parts": [[2021]]}, "URL": "https://arxiv.org/abs/2101.00001", "publisher": "arXiv",
         "number": "arXiv:2101.00001", "keyword": "Image Retrieval"}
-    assert items["doe2019linked"]["URL"] == "https://example.org/doe_2019.pdf"
+    assert items["doe2019linked"]["URL"] == "https://arxiv.org/abs/1901.00001"
     assert (root / "_site/papers.bib").read_text(encoding="utf-8") == """\
 @article{doe2019linked,
   title = {{A Linked Paper}},
   author = {John Doe},
   journal = {TPAMI},
   year = {2019},
-  url = {https://example.org/doe_2019.pdf}
+  url = {https://arxiv.org/abs/1901.00001}
 }
 
 @misc{roe2021preprint,

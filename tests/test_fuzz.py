@@ -125,7 +125,7 @@ def test_hostile_front_matter_values(review: Path, fields: dict[str, object]) ->
 @given(title=hostile_text, venue=hostile_text, link_name=hostile_text, body=hostile_text)
 def test_hostile_strings_in_a_valid_paper(review: Path, title: str, venue: str, link_name: str, body: str) -> None:
     """Hostile text in the places that reach a page, in a paper that otherwise builds."""
-    extra = f"links:\n  - name: {quoted(link_name)}\n    url: https://example.org/\n"
+    extra = f"links:\n  - name: {quoted(link_name)}\n    url: https://arxiv.org/abs/0801.0001\n"
     text = paper(extra, body=body + "\n", title=quoted("Spectral " + title), venue=quoted("NeurIPS " + venue))
     check_build(review, text.encode("utf-8", "surrogatepass"))
 
@@ -135,6 +135,6 @@ def test_payloads_reach_the_rendered_page(review: Path) -> None:
     for payload in PAYLOADS:
         # Fields reject characters that cannot be seen (control-character); the summary still carries them.
         field = "" if invisible_character(payload) else payload
-        extra = f"links:\n  - name: {quoted('Code ' + field)}\n    url: https://example.org/\n"
+        extra = f"links:\n  - name: {quoted('Code ' + field)}\n    url: https://arxiv.org/abs/0801.0001\n"
         text = paper(extra, body=f"Before {payload} after.\n", title=quoted("Spectral Hashing " + field))
         assert check_build(review, text.encode("utf-8")), payload

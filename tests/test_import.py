@@ -71,7 +71,7 @@ def test_jekyll_import_converts_every_quirk_and_proposes_a_taxonomy(
     # "Unsupervised" names a value of the facet family, and becomes it.
     assert (root / "papers/weiss2008spectral.md").read_bytes() == (
         b"---\ntitle: Spectral Hashing\nauthors: Yair Weiss, Antonio Torralba, Rob Fergus\nvenue: NIPS\nyear: 2008\n"
-        b"tags: [Image Retrieval]\nfamily: unsupervised\nlinks:\n- name: Code\n  url: https://example.org/spectral-hashing\n"
+        b"tags: [Image Retrieval]\nfamily: unsupervised\nlinks:\n- name: Code\n  url: https://arxiv.org/abs/0801.0001\n"
         b"---\nCodes from thresholded eigenfunctions of a graph Laplacian.\n")
     # Empty venue and missing tags: no venue line, no tags line; journal becomes venue; variants unified.
     assert (root / "papers/salakhutdinov2009semantic.md").read_text(encoding="utf-8") == (
@@ -499,14 +499,17 @@ def test_bibtex_import_lists_a_url_it_does_not_carry_over(site: Site, capsys: py
     # a url with a password in it was published as the paper's link; one without its https:// was dropped unsaid
     root = site({"urls.bib": (
         "@article{a, title={Hashing Alpha}, author={Ann Lee}, year={2019}, url={https://ann:s3cret@example.org/a.pdf}}\n"
-        "@article{b, title={Hashing Beta}, author={Bo Kim}, year={2019}, url={www.example.org/b.pdf}}\n")})
+        "@article{b, title={Hashing Beta}, author={Bo Kim}, year={2019}, url={www.example.org/b.pdf}}\n"
+        "@article{c, title={Hashing Gamma}, author={Cy Ng}, year={2019}, url={https://github.com/example/gamma}}\n")})
     assert main(["import", "bibtex", str(root / "urls.bib"), "--root", str(root)]) == 0
     assert capsys.readouterr().out == (
-        "l2h: imported 2 paper(s), skipped 0 already present, could not convert 0\n"
+        "l2h: imported 3 paper(s), skipped 0 already present, could not convert 0\n"
         "to check by hand:\n"
         '  urls.bib entry a: url "https://ann:s3cret@example.org/a.pdf" is not carried over: it holds a user name or '
         "password before the host name (user:password@)\n"
-        '  urls.bib entry b: url "www.example.org/b.pdf" is not carried over: it is not an absolute http(s) URL\n')
+        '  urls.bib entry b: url "www.example.org/b.pdf" is not carried over: it is not an absolute http(s) URL\n'
+        '  urls.bib entry c: url "https://github.com/example/gamma" is not carried over: it is an address made up for '
+        "examples, not the paper's\n")
     assert "links" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
 
 

@@ -59,10 +59,10 @@ def test_a_broken_link_of_a_template_a_paper_link_a_static_page_or_the_repositor
     """A template's link is named by its template and line, once for all the pages it is on; a paper's `links:`,
     a static HTML file and l2h.yml's repository at their own lines."""
     paper = GOOD_PAPER.replace("modality: [image]\n", "modality: [image]\nlinks:\n  - name: Slides\n"
-                               "    url: https://example.org/slides/spectral.pdf\n")
+                               "    url: https://learning2hash.github.io/slides/spectral.pdf\n")
     root = site({"papers/weiss2008spectral.md": paper, "static/demo.html":
                  "<!doctype html><title>Demo</title>\n<p><a href=\"../papers/\">all</a> <a href=\"missing.html\">x</a>\n",
-                 "l2h.yml": "base_url: https://example.org/\nsearch: false\nrepository: https://example.org/code/review\n"})
+                 "l2h.yml": "base_url: https://learning2hash.github.io/\nsearch: false\nrepository: https://learning2hash.github.io/code/review\n"})
     tag = root / "templates" / "tag.html"
     tag.write_text(tag.read_text(encoding="utf-8").replace(
         "{% block content %}", "{% block content %}<a href=\"{{ url('nowhere/') }}\">x</a>", 1), encoding="utf-8")
@@ -75,13 +75,13 @@ def test_a_broken_link_of_a_template_a_paper_link_a_static_page_or_the_repositor
                   "(in the built page _site/{page})\n"
                   "  help: point repository at the repository's own web address, e.g. https://github.com/OWNER/REPO\n")
     assert (code, err) == (1, (
-        "l2h.yml:3:13: " + repository.format(href="https://example.org/code/review", target="code/review",
+        "l2h.yml:3:13: " + repository.format(href="https://learning2hash.github.io/code/review", target="code/review",
                                              page="404.html and 14 other pages")
         + "l2h.yml:3:13: " + repository.format(
-            href="https://example.org/code/review/blob/main/papers/weiss2008spectral.md",
+            href="https://learning2hash.github.io/code/review/blob/main/papers/weiss2008spectral.md",
             target="code/review/blob/main/papers/weiss2008spectral.md",
             page="publications/weiss2008spectral/index.html")
-        + 'papers/weiss2008spectral.md:11:10: error[broken-link]: link "https://example.org/slides/spectral.pdf" '
+        + 'papers/weiss2008spectral.md:11:10: error[broken-link]: link "https://learning2hash.github.io/slides/spectral.pdf" '
         "points to slides/spectral.pdf, which is not in the site "
         "(in the built page _site/publications/weiss2008spectral/index.html)\n"
         "  help: fix the url of this link under links:, or remove the link\n"

@@ -211,6 +211,15 @@ def test_from_bibtex_a_url_that_is_not_carried_over_is_said(site: Site, capsys: 
         'l2h: the BibTeX entry\'s url "https://ann:s3cret@example.org/a.pdf" is not carried over: it holds a user name '
         "or password before the host name (user:password@)\nl2h: wrote papers/lee2019hashing.md\n")
     assert "s3cret" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
+    # an address made up for examples, which l2h check rejects: the file is written without it (it was refused)
+    (root / "papers/lee2019hashing.md").unlink()
+    (root / "lee.bib").write_text("@article{lee2019hashing, title = {Hashing Alpha}, author = {Ann Lee}, year = {2019}, "
+                                  "url = {https://example.org/a.pdf}}\n", encoding="utf-8")
+    assert run(root, "--bibtex", str(root / "lee.bib"), "--facet", "family=supervised", "--facet", "modality=text") == 0
+    assert capsys.readouterr().out.startswith(
+        'l2h: the BibTeX entry\'s url "https://example.org/a.pdf" is not carried over: it is an address made up for '
+        "examples, not the paper's\nl2h: wrote papers/lee2019hashing.md\n")
+    assert "links" not in (root / "papers/lee2019hashing.md").read_text(encoding="utf-8")
 
 
 def test_from_bibtex_a_family_name_in_braces_is_written_family_given_with_its_braces(

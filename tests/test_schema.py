@@ -138,7 +138,7 @@ def test_schema_and_check_agree_on_bad_front_matter(site: Site, case: str, chang
 
 def test_schema_and_check_agree_on_good_front_matter(site: Site) -> None:
     data = {**GOOD, "tags": ["Transformer"], "arxiv": "1509.02897v2", "doi": "https://doi.org/10.1000/x",
-            "links": [{"name": "Code", "url": "https://example.org/code"}], "added": dt.date(2024, 5, 31),
+            "links": [{"name": "Code", "url": "https://arxiv.org/abs/1509.02897"}], "added": dt.date(2024, 5, 31),
             "conference": "NIPS", "bibkey": "weiss2008spectral", "layout": "publication",
             "former_keys": ["weiss2007spectral"]}
     text = "---\n" + yaml.safe_dump(data, sort_keys=False) + "---\nA summary.\n"

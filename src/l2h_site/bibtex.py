@@ -20,7 +20,7 @@ from bibtexparser.model import Block, Entry
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import Link, NameSplit
 from l2h_site.names import family_given, first_name_first, is_literal, read_family_given, split_name
-from l2h_site.parse import check_url
+from l2h_site.parse import check_url, is_example_url
 from l2h_site.textutil import decode_utf8, without_typographic_quotes
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})",
@@ -424,6 +424,8 @@ def _identifiers(draft: PaperDraft, fields: dict[str, str]) -> None:
         draft.venue = "arXiv"
     url = fields.get("url", "")
     problem = check_url(url) if url else None
+    if url and not problem and is_example_url(url):  # l2h check rejects it: a placeholder
+        problem = "it is an address made up for examples, not the paper's"
     if problem:
         draft.left_out.append(f'url "{url}" is not carried over: {problem}')
     elif url and "arxiv.org/" not in url and "doi.org/" not in url:

@@ -63,6 +63,11 @@ KNOWN_FIELDS = frozenset({
 LEGACY_EXTRA = frozenset({"citations", "short_authors"})
 """Legacy fields kept in `extra` without a warning."""
 
+EXAMPLE_HOSTS = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$")
+"""Host names reserved for examples and tests (RFC 2606, RFC 6761): no paper's page is there."""
+EXAMPLE_ACCOUNTS = frozenset({"github.com", "www.github.com", "gitlab.com", "www.gitlab.com"})
+"""Code hosts whose account "example" (github.com/example/…) stands in for an address in examples."""
+
 NO_VENUE = frozenset({"", "no venue", "none", "n/a", "na", "-", "unknown", "null"})
 _ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -728,6 +733,15 @@ def check_url(url: str) -> str | None:
     if "@" in parts.netloc:  # a password pasted along would be published; `https://arxiv.org@evil.example/` misleads
         return "it holds a user name or password before the host name (user:password@)"
     return None
+
+
+def is_example_url(url: str) -> bool:
+    """Tell whether a link (one check_url accepts) points at an address made up for examples (example.org, *.test,
+    github.com/example/…)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    return bool(EXAMPLE_HOSTS.search(host)) or (
+        host in EXAMPLE_ACCOUNTS and parts.path.lower().split("/")[1:2] == ["example"])
 
 
 def _url_meant(url: str, problem: str) -> str | None:

@@ -83,8 +83,8 @@ def test_hostile_summary_renders_inert(name: str, build_paper: Callable[[str], t
 FIELDS = {
     "title-script": {"title": '"Spectral Hashing <script>alert(1)</script>"'},
     "title-math-script": {"title": '"Spectral Hashing $x</script><script>alert(1)</script>$"'},
-    "link-name-script": {"extra": 'links:\n  - name: "Code <img src=x onerror=alert(1)>"\n    url: https://example.org/\n'},
-    "link-url-quote-breakout": {"extra": 'links:\n  - name: Code\n    url: "https://example.org/?a=\\"><script>alert(1)</script>"\n'},
+    "link-name-script": {"extra": 'links:\n  - name: "Code <img src=x onerror=alert(1)>"\n    url: https://arxiv.org/abs/0801.0001\n'},
+    "link-url-quote-breakout": {"extra": 'links:\n  - name: Code\n    url: "https://arxiv.org/abs/0801.0001?a=\\"><script>alert(1)</script>"\n'},
     "doi-quote-breakout": {"extra": 'doi: "10.1234/\\"><script>alert(1)</script>"\n'},
 }
 
