@@ -177,21 +177,17 @@ class CorpusGenerator:
             values = [v.id for v in facet.values]
             chosen = _pick(rng, values, self.facet_weights[facet.id], rng.choice((1, 1, 1, 2)) if facet.multiple else 1)
             lines.append(f"{facet.id}: [{', '.join(chosen)}]" if facet.multiple else f"{facet.id}: {chosen[0]}")
-        arxiv = ""
         if rng.random() < 0.7:
             month = rng.randint(1, 12)
             if year >= 2015:  # YYMM.NNNNN
-                arxiv = f"{year % 100:02d}{month:02d}.{index:05d}"
+                lines.append(f'arxiv: "{year % 100:02d}{month:02d}.{index:05d}"')
             elif year >= 2007:  # YYMM.NNNN, from April 2007: the month and number are the index, so that ids differ
                 month = 4 + index // 9999 % 9 if year == 2007 else 1 + index // 9999 % 12
-                arxiv = f"{year % 100:02d}{month:02d}.{index % 9999 + 1:04d}"
-            if arxiv:
-                lines.append(f'arxiv: "{arxiv}"')
+                lines.append(f'arxiv: "{year % 100:02d}{month:02d}.{index % 9999 + 1:04d}"')
         if rng.random() < 0.5:
             lines.append(f"doi: 10.{1000 + index % 9000}/synthetic.{index}")
-        # a link to the paper's own arXiv page: l2h check rejects made-up ones (github.com/example/…)
-        if rng.random() < 0.4 and arxiv:
-            lines += ["links:", "  - name: Paper", f"    url: https://arxiv.org/abs/{arxiv}"]
+        if rng.random() < 0.4:  # under an account of its own: l2h check rejects the examples' github.com/example/…
+            lines += ["links:", "  - name: Code", f"    url: https://github.com/l2h-synthetic/{key}"]
         lines += ["---", self.summary(), ""]
         return key, "\n".join(lines)
 
