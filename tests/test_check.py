@@ -633,13 +633,19 @@ def test_placeholders_left_from_the_template_are_errors(site: Site, capsys: pyte
         "  help: replace it with tags from taxonomy.yml\n"
         'papers/weiss2008spectral.md:7:9: error[placeholder]: family still holds the placeholder "TODO"\n'
         '  help: choose one of "unsupervised", "supervised"\n'
-        'papers/weiss2008spectral.md:9:3: error[placeholder]: links still holds the placeholder "Optional"\n'
-        "  help: replace it with the real links, or remove the line if it is optional\n"
-        'papers/weiss2008spectral.md:9:3: error[placeholder]: links still holds the placeholder "https://blah/blah"\n'
-        "  help: replace it with the real links, or remove the line if it is optional\n"
+        'papers/weiss2008spectral.md:9:11: error[placeholder]: links still holds the placeholder "Optional"\n'
+        "  help: name the link by what it leads to (Code, Slides, Project page), or delete the link\n"
+        'papers/weiss2008spectral.md:10:10: error[placeholder]: links still holds the placeholder "https://blah/blah"\n'
+        "  help: put the real address in its place, or delete the link\n"
         "papers/weiss2008spectral.md:12:1: error[placeholder]: summary still holds a TODO\n"
         "  help: write two to four sentences in your own words\n"
         "6 error(s), 0 warning(s) in 1 file\n")
+    # each fix followed: the link named and given its address, the rest filled in
+    (root / "papers/weiss2008spectral.md").write_text(
+        "---\ntitle: Spectral Hashing\nauthors: Yair Weiss\nvenue: NeurIPS\nyear: 2008\ntags: [Image Retrieval]\n"
+        "family: unsupervised\nlinks:\n  - name: Code\n    url: https://github.com/l2h-synthetic/weiss2008spectral\n"
+        "---\nCodes from thresholded eigenfunctions.\n", encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
 def test_fields_left_blank_are_reported_empty_at_their_lines(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -413,11 +413,13 @@ def is_placeholder(value: str) -> bool:
     return bool(PLACEHOLDERS.search(value.strip()))
 
 
-def _link_positions(paper: Paper, positions: Mapping[tuple[object, ...], tuple[int, int]]) -> list[tuple[int, int]]:
-    """Where the url of each of the paper's links is written, in the order of paper.links; empty when a link was
-    dropped for an error of its own (its error is reported), so that the order cannot be told."""
-    found = [positions[(name, i, "url")] for name in ("links", "additional_links")
-             for i in range(len(paper.links) + 1) if (name, i, "url") in positions]
+def _link_positions(paper: Paper, positions: Mapping[tuple[object, ...], tuple[int, int]],
+                    part: str) -> list[tuple[int, int]]:
+    """Where the url (part "url") or the name ("name") of each of the paper's links is written, in the order of
+    paper.links; empty when a link was dropped for an error of its own (its error is reported), so that the order
+    cannot be told."""
+    found = [positions[(name, i, part)] for name in ("links", "additional_links")
+             for i in range(len(paper.links) + 1) if (name, i, part) in positions]
     return found if len(found) == len(paper.links) else []
 
 
@@ -426,7 +428,6 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]],
     found = []
     fields: list[tuple[str, str]] = [("title", paper.title), ("venue", paper.venue or "")]
     fields += [("authors", a) for a in paper.authors]
-    fields += [("links", link.url) for link in paper.links] + [("links", link.name) for link in paper.links]
     for name, value in fields:
         if value and is_placeholder(value):
             found.append(error(paper.source, *at(name), "placeholder",
@@ -442,10 +443,19 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]],
             before, text = paper.summary[:match.start()], " ".join(match.group().split())
             found.append(error(paper.source, paper.summary_line + before.count("\n"), len(before) - before.rfind("\n"),
                                "placeholder", f'summary still holds the example text of CONTRIBUTING.md: "{text}"', fix))
-    where = _link_positions(paper, positions)
-    for i, link in enumerate(paper.links):
-        if is_example_url(link.url):
-            found.append(error(paper.source, *(where[i] if where else at("links")), "placeholder",
+    urls, names = _link_positions(paper, positions, "url"), _link_positions(paper, positions, "name")
+    for i, link in enumerate(paper.links):  # each at its own line: a link is two
+        url_at = urls[i] if urls else at("links")
+        if is_placeholder(link.name):
+            found.append(error(paper.source, *(names[i] if names else at("links")), "placeholder",
+                               f'links still holds the placeholder "{link.name}"',
+                               "name the link by what it leads to (Code, Slides, Project page), or delete the link"))
+        if is_placeholder(link.url):
+            found.append(error(paper.source, *url_at, "placeholder",
+                               f'links still holds the placeholder "{clip(link.url)}"',
+                               "put the real address in its place, or delete the link"))
+        elif is_example_url(link.url):
+            found.append(error(paper.source, *url_at, "placeholder",
                                f'links still holds the example address "{clip(link.url)}"',
                                "put the real address in its place, or delete the link"))
     return found
