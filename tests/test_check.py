@@ -700,6 +700,26 @@ def test_a_link_with_a_user_name_or_password_is_rejected_with_the_address_withou
         "2 error(s), 0 warning(s) in 1 file\n")
 
 
+def test_a_link_to_a_local_or_private_network_address_is_rejected(site: Site,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # copied from the author's own machine or network, or an example address: no reader can open it
+    root = site({"papers/weiss2008spectral.md": paper(extra=(
+        "links:\n  - name: Code\n    url: http://127.0.0.1:8000/code\n"
+        "  - name: Demo\n    url: http://192.168.1.20/demo\n"
+        "  - name: Data\n    url: https://[::1]/data\n"
+        "  - name: Slides\n    url: http://192.0.2.7/slides\n"
+        "  - name: Mirror\n    url: https://8.8.8.8/ok\n"))})
+    code, out = run(root, capsys=capsys)
+    assert code == 1
+    assert out == "".join(
+        f'papers/weiss2008spectral.md:{line}:10: error[unsafe-url]: link "{url}" is rejected: its host is a local or '
+        "private network address, which readers cannot reach\n"
+        "  help: give the full https:// address of the page\n"
+        for line, url in ((10, "http://127.0.0.1:8000/code"), (12, "http://192.168.1.20/demo"),
+                          (14, "https://[::1]/data"), (16, "http://192.0.2.7/slides"))) + \
+        "4 error(s), 0 warning(s) in 1 file\n"
+
+
 def test_a_name_in_quotes_in_a_line_of_names_is_an_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # YAML keeps the quotes of a name after the first as text: the pages showed the name "Antonio Torralba" in quotes
     root = site({"papers/weiss2008spectral.md": paper(authors='Yair Weiss, "Antonio Torralba"')})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import ipaddress
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -732,6 +733,12 @@ def check_url(url: str) -> str | None:
         return "it has no valid host name"
     if "@" in parts.netloc:  # a password pasted along would be published; `https://arxiv.org@evil.example/` misleads
         return "it holds a user name or password before the host name (user:password@)"
+    try:
+        address = ipaddress.ip_address(parts.hostname or "")
+    except ValueError:
+        return None  # a host name
+    if not address.is_global:  # the author's own machine, a home or office network, or an example (192.0.2.1)
+        return "its host is a local or private network address, which readers cannot reach"
     return None
 
 
