@@ -269,6 +269,26 @@ def test_jekyll_import_reports_a_paper_with_a_bad_field_instead_of_writing_it(
     assert not (root / "papers/weiss2008spectral.md").exists()
 
 
+def test_jekyll_import_leaves_out_a_made_up_link_and_lists_it(site: Site, capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    # as l2h import bibtex does: l2h check would reject the paper for it (a placeholder)
+    root = site({"taxonomy.yml": FACETS_ONLY})
+    source = tmp_path / "_publications"
+    source.mkdir()
+    (source / "weiss2008spectral.markdown").write_text(
+        "---\ntitle: Spectral Hashing\nauthors: Yair Weiss\nyear: 2008\ntags: [Hashing]\nadditional_links:\n"
+        "  - name: Code\n    url: https://github.com/example/spectral-hashing\n"
+        "  - name: Project\n    url: https://github.com/l2h-synthetic/weiss2008spectral\n---\nS\n",
+        encoding="utf-8")
+    main(["import", "jekyll", str(source), "--root", str(root)])
+    out = capsys.readouterr().out
+    assert ('  _publications/weiss2008spectral.markdown: link "https://github.com/example/spectral-hashing" is not '
+            "carried over: it is an address made up for examples, not the paper's\n") in out
+    written = (root / "papers/weiss2008spectral.md").read_text(encoding="utf-8")
+    assert "github.com/example" not in written
+    assert "links:\n- name: Project\n  url: https://github.com/l2h-synthetic/weiss2008spectral\n---" in written
+
+
 CAPITALISED = "@Article{roe2018scaling,\n  Title = {Scaling Hashing},\n  Author = {Roe, Jane and Poe, Ed},\n  Year = {2018},\n  Journal = {TPAMI}\n}\n"
 
 

@@ -30,7 +30,7 @@ from l2h_site.new import (
     usable_taxonomy,
     write_new_file,
 )
-from l2h_site.parse import parse_paper_bytes
+from l2h_site.parse import is_example_url, parse_paper_bytes
 from l2h_site.textutil import describe_value, normalise_term
 from l2h_site.validate import check_distinct_from, check_former_keys
 from l2h_site.yamlsafe import load_yaml_file
@@ -190,10 +190,17 @@ def _read_jekyll(path: Path, rel: str, facet_ids: frozenset[str], report: Import
         if d.code in ("bibkey-mismatch", "unknown-field", "conflicting-venue", "conflicting-authors", "yaml-coercion",
                       "incomplete-authors", "authors-split-pairs"):
             report.notes.append((rel, d.message))
+    links = []
+    for link in paper.links:  # as l2h import bibtex leaves out such a url: l2h check would reject it
+        if is_example_url(link.url):
+            why = "it is an address made up for examples, not the paper's"
+            report.notes.append((rel, f'link "{link.url}" is not carried over: {why}'))
+        else:
+            links.append(link)
     draft = PaperDraft(title=paper.title, authors=list(paper.authors), name_splits=list(paper.name_splits),
                        year=paper.year, venue=paper.venue,
                        tags=list(paper.tags), facets={k: list(v) for k, v in paper.facets.items() if v},
-                       arxiv=paper.arxiv, doi=paper.doi, links=list(paper.links), added=paper.added,
+                       arxiv=paper.arxiv, doi=paper.doi, links=links, added=paper.added,
                        distinct_from=list(paper.distinct_from), former_keys=list(paper.former_keys),
                        summary=paper.summary, source=rel)
     return _Item(rel, paper.key, draft, paper.extra.get(REDIRECT_FIELD))
