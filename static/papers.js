@@ -178,14 +178,16 @@
   }
 
   // Every paper's title, authors, venue, year, tags and facet labels, folded: for matching words
-  // locally, which a small review (one card file) always does and a large one only without Pagefind.
+  // locally, which a small review (one card file) always does and a large one only without Pagefind. The names, and
+  // the title's words, also in the ASCII readers type for them, as paper.html gives them to Pagefind.
   function loadTexts() {
     return cardsOf(allCards()).then(function (cards) {
       var out = [];
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
         knownKeys[i] = row[0];
-        var words = [plainText(row[1]), row[2], l2hSearch.asciiNames(row[2]),
+        var title = plainText(row[1]);
+        var words = [title, l2hSearch.asciiWords(title), row[2], l2hSearch.asciiNames(row[2]),
                      data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
         data.paperTags[i].forEach(function (tag) { words.push(tag.name); });
         Object.keys(data.facets).forEach(function (facet) {
@@ -372,14 +374,15 @@
     return l2hSearch.open(root.href, data.count);
   }
 
-  // Load what words are matched in locally without Pagefind: every card's text and the abstracts (papers.json).
+  // Load what words are matched in locally without Pagefind: every card's text and the abstracts (papers.json), the
+  // abstracts' words also in the ASCII readers type for them (asciiWords), as paper.html gives them to Pagefind.
   // Resolves, loaded or not: what did not load matches nothing, and is asked for again next time.
   function loadLocal() {
     if (!localLoading) {
       localLoading = Promise.all([texts ? null : loadTexts(), abstracts ? null : getJson("papers.json").then(function (items) {
         var folded = {}, ids = {};
         items.forEach(function (item) {
-          folded[item.id] = fold(item.abstract || "");
+          folded[item.id] = fold((item.abstract || "") + " " + l2hSearch.asciiWords(item.abstract || ""));
           // The ids as a paper's page shows them, which Pagefind indexes: the arXiv id is in the item's URL (cite.py's
           // paper_url), the abstract page's.
           var arxiv = /^https?:\/\/arxiv\.org\/abs\/(.+)$/.exec(item.URL || "");

@@ -85,6 +85,22 @@
     return spell(GERMAN) + " " + spell(PLAIN);
   }
 
+  // The words of a title or summary that readers type in other letters, in those spellings, as paper.html gives them
+  // to the search index (textutil.ascii_words): "aumueller" for "Aumüller", "soeren soren" for "Søren", each once and
+  // only where it is not the word itself; "" for none.
+  function asciiWords(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return "";
+    var spellings = [];
+    (String(text).normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
+      if (!/[^\x00-\x7f]/.test(word)) return;
+      [GERMAN, PLAIN].forEach(function (table) {
+        var spelling = word.replace(/[^\x00-\x7f]/g, function (letter) { return table[letter] || letter; });
+        if (spelling !== word && spellings.indexOf(spelling) < 0) spellings.push(spelling);
+      });
+    });
+    return spellings.join(" ");
+  }
+
   // A word of a query as Pagefind reads it: folded, without punctuation (but "+" and the like stay).
   var PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
   function queryWord(word) { return fold(word).replace(PUNCTUATION, ""); }
@@ -497,5 +513,5 @@
 
   scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, contentWords: contentWords,
                       bareIdentifiers: bareIdentifiers,
-                      searchedText: searchedText, asciiNames: asciiNames, open: open };
+                      searchedText: searchedText, asciiNames: asciiNames, asciiWords: asciiWords, open: open };
 })(self);

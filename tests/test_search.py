@@ -81,6 +81,25 @@ def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
     assert "Scholar" not in spectral["content"]  # the links every page has would match every search
 
 
+def test_the_index_has_the_words_of_a_title_and_summary_in_the_ascii_readers_type_for_them(site: Site) -> None:
+    """A reader types "Goedel", "Weiss", "Aumueller" or "Soren" (Pagefind folds "é" to "e", not these): the paper's
+    page gives the index those spellings of the title's and summary's words in an attribute, and shows them as written."""
+    paper = PAPER.replace("Spectral Hashing", "Gödel Codes for Weiß").replace(
+        "Codes from", "Extends Aumüller et al.'s benchmark with Søren's and Jégou's codes from")
+    root = site({"papers/weiss2008spectral.md": paper})
+    result = build(root, out_dir=root / "_site", use_cache=False)
+    assert result.written and not result.diagnostics
+    page = (root / "_site/publications/weiss2008spectral/index.html").read_text(encoding="utf-8")
+    assert ('<h1 id="paper-title" data-pagefind-index-attrs="data-words" data-words="goedel weiss">Gödel Codes for '
+            'Weiß</h1>') in page
+    assert ('<section class="summary prose" aria-label="Summary" data-pagefind-index-attrs="data-words" '
+            'data-words="aumueller soeren soren">\n    <p>Extends Aumüller et al.\'s benchmark') in page
+    fragment = next((root / "_site/pagefind/fragment").iterdir())
+    content = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["content"]
+    assert content.startswith("goedel weiss. Gödel Codes for Weiß. Yair Weiss")  # what Pagefind indexed
+    assert "aumueller soeren soren. Extends Aumüller et al.'s benchmark" in content
+
+
 def test_a_large_review_is_indexed_in_bundles_each_cached_alone(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 papers: 3 bundles of at most about 2 pages
     papers = {f"papers/paper{n}2008spectral.md": PAPER.replace("Spectral Hashing", f"Spectral Hashing {n}")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from l2h_site import textutil
-from l2h_site.textutil import ascii_names
+from l2h_site.textutil import ascii_names, ascii_words
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,15 @@ def test_names_are_given_in_the_ascii_readers_type_for_them() -> None:
     assert ascii_names(["Hervé Jégou", "Ke\u0301vin Łukasz"]) == "hervé jégou kévin łukasz hervé jégou kévin lukasz"
     assert ascii_names(["Yair Weiss", "Rob Fergus"]) == ""  # nothing to add to what the index has
     assert ascii_names(["Ju\u0308rgen"]) == "juergen jürgen"  # a letter and its combining mark, composed first
+
+
+def test_the_words_of_a_title_or_summary_not_in_ascii_are_given_in_the_ascii_readers_type_for_them() -> None:
+    assert ascii_words("Extends Aumüller et al.'s benchmark of Søren's Gödel codes, Weiß and Aumüller") == (
+        "aumueller soeren soren goedel weiss")  # each once, only the words that need it; "aumüller" is indexed
+    assert ascii_words("Łukasz's Straße") == "lukasz strasse"
+    assert ascii_words("Hervé Jégou, naïve") == ""  # the index folds these accents itself
+    assert ascii_words("Spectral Hashing") == ""
+    assert ascii_words("Go\u0308del") == "goedel"  # a letter and its combining mark, composed first
 
 
 def _js_table(name: str) -> dict[str, str]:

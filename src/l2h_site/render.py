@@ -38,7 +38,7 @@ from l2h_site.progress import QUIET, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
-from l2h_site.textutil import ascii_names, counted, thousands
+from l2h_site.textutil import ascii_names, ascii_words, counted, thousands
 from l2h_site.write import Listed, check_page_path
 
 LATEST = 100
@@ -192,7 +192,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None,
                        jsonattr=_tojson_attr, urlpath=lambda s: quote(s, safe="/"), bibtex=cite.bibtex_entry,
                        citation_authors=cite.citation_authors, atom_date=atom_date, by_year=by_year,
                        title_heading=title_heading, feed_html=unfocusable_boxes, thousands=thousands,
-                       counted=counted, ascii_names=ascii_names)
+                       counted=counted, ascii_names=ascii_names, ascii_words=ascii_words)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if bytecode_dir is not None:
         env.bytecode_cache = _bytecode_cache(env, bytecode_dir)

@@ -82,6 +82,26 @@ def ascii_names(names: Iterable[str]) -> str:
     return f"{text.translate(_TRANSLITERATED)} {text.translate(_PLAIN)}"
 
 
+_WORD = re.compile(r"[^\W_]+")
+"""A word as ascii_words cuts text into them: a run of letters and digits, as search-rules.js's asciiWords does."""
+
+
+def ascii_words(text: str) -> str:
+    """The words of text (a title, a summary) that readers type in other letters, in those spellings, lower case and
+    each once: "aumueller" for "Aumüller", "soeren soren" for "Søren"; "" when there are none. Unlike ascii_names,
+    only such words: a spelling that the index already folds to ("jégou") is not repeated. static/search-rules.js's
+    asciiWords does the same for the page's own matching."""
+    if text.isascii():
+        return ""
+    spellings: dict[str, None] = {}  # in the order of the text, for the page to be the same each build
+    for word in _WORD.findall(unicodedata.normalize("NFC", text).lower()):
+        if not word.isascii():
+            for spelling in (word.translate(_TRANSLITERATED), word.translate(_PLAIN)):
+                if spelling != word:
+                    spellings[spelling] = None
+    return " ".join(spellings)
+
+
 def slugify(text: str) -> str:
     """Make a URL slug: lowercase ASCII words joined by hyphens ('C++' -> 'c')."""
     return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-")

@@ -6,6 +6,7 @@
 // after which R1 begins (emerg-, inter-, later-, organ-, past-, univers-), a stem ending in "past" counts as a short
 // syllable, Step 1b keeps succeed/proceed/exceed, inning/outing/canning/herring/earring/evening and the double of
 // add/ebb/err and makes dying/lying/tying die/lie/tie (so exception2 is gone), and Step 2 stems -ogist to -og.
+// Letters are counted as code points, as Snowball counts them, not as UTF-16 units (marked "[l2h: code points]").
 // Made an ES module: its `Object.defineProperty(exports, '__esModule', ...)` line left out and
 // `exports.stem = function stem` written `export function stem`. tests/e2e/test_stemmer.py compares it with Python's
 // snowballstemmer 3.1.1. Its licence:
@@ -97,7 +98,10 @@ function starts_with(w, l, start) {
 var R1_STARTS = ['arsen', 'commun', 'emerg', 'gener', 'inter', 'later', 'organ', 'past', 'univers']
 
 export function stem(word) {
-  if (word.length < 3)
+  // [l2h: code points] the letters of the word as Snowball counts them: a letter outside the Basic Multilingual
+  // Plane ("😀", "𝒙") is one, not the two UTF-16 units of a JavaScript string ("😀ies" is "😀ie", as Snowball's)
+  var letters = Array.from(word)
+  if (letters.length < 3)
     return word
   // exception1
   if (word.length <= 6) {
@@ -122,12 +126,12 @@ export function stem(word) {
     }
   }
   var initial_offset = word.charCodeAt(0) === 39 /* ' */ ? 1 : 0
-  var l = word.length - initial_offset
+  var l = letters.length - initial_offset
   var w = new Array(l)
   var y_found = false
   for (var i = 0; i < l; ++i) {
     // var ch = word[i + initial_offset]
-    var ch = word.charCodeAt(i + initial_offset)
+    var ch = letters[i + initial_offset].codePointAt(0)  // [l2h: code points]
     if (ch === 121 && (i === 0 || is_v(w[i - 1]))) {
       y_found = true
       w[i] = 89
@@ -473,12 +477,12 @@ export function stem(word) {
   var out = ''
   if (y_found) {
     for (var i = 0; i < l; ++i) {
-      out += String.fromCharCode(w[i] === 89 ? 121 : w[i])
+      out += String.fromCodePoint(w[i] === 89 ? 121 : w[i])  // [l2h: code points]
     }
   } else {
     for (var i = 0; i < l; ++i)
       // out += w[i]
-      out += String.fromCharCode(w[i])
+      out += String.fromCodePoint(w[i])  // [l2h: code points]
   }
   return out
 }
