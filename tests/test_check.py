@@ -1193,16 +1193,22 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
-@pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19)])
-def test_a_tag_added_to_the_taxonomy_as_a_list_item_gets_the_lines_to_write_and_following_them_works(
-        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int) -> None:
-    item = "  - Graph Search\n"
+@pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19), ("before venues", 24)])
+@pytest.mark.parametrize(("item", "shape"), [
+    ("  - Graph Search\n", "'- Graph Search' is a list item"),
+    # YAML fails on a later line (the next tag, the file's end, a comment after a blank line), where l2h said
+    # "could not find expected ':'" or "mapping values are not allowed" with a fix for another line
+    ("  Graph Search\n", "'Graph Search' is a name without a colon")])
+def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_the_lines_to_write_and_they_work(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str) -> None:
     taxonomy = {"end": MINIMAL_TAXONOMY + item,
+                "before venues": MINIMAL_TAXONOMY + item + "\n# Other names of venues.\nvenues:\n  NeurIPS:\n"
+                                 "    aliases: [NIPS]\n",
                 "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + item),
                 "middle": MINIMAL_TAXONOMY.replace("  Transformers:", item + "  Transformers:")}[where]
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
     assert run(root, capsys=capsys) == (1, (
-        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: '- Graph Search' is a list item, but each tag of "
+        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: {shape}, but each tag of "
         "taxonomy.yml is its name and a colon, with its description indented below it\n"
         "  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, "
         "'    description:' followed by one sentence a newcomer understands\n"

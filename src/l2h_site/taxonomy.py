@@ -137,13 +137,15 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
 
 _TAG_ENTRY = re.compile(r"(?P<indent> +)[^\s#-][^#]*:(?: .*)?")
 """A line of the tags section that starts an entry of its mapping ('  Image Retrieval:', '    description: …')."""
-_TAG_ITEM = re.compile(r"(?P<indent> *)- +(?P<name>[^\s#:'\"\[{][^#:]*?) *:? *(?:#.*)?")
-"""A tag written as a list item, '- New Tag' (or '- New Tag:')."""
+_TAG_ITEM = re.compile(r"(?P<indent> *)(?P<item>- +)?(?P<name>[^\s#:'\"\[\]{}-][^#:\[\]{}]*?) *(?P<colon>:?) *(?:#.*)?")
+"""A tag written as a list item, '- New Tag' (or '- New Tag:'), or as its name alone, 'New Tag' (an entry without its
+colon)."""
 
 
 def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnostic | None:
-    """Blame a tag added to the tags section as a list item ('- New Tag'), where tags are a mapping of names, when it is
-    what YAML failed on (at its line, or the next when the section starts with it); None otherwise."""
+    """Blame a tag added to the tags section as a list item ('- New Tag') or without its colon ('New Tag'), where tags
+    are a mapping of names, when it is what YAML failed on (at its line, or as late as the next line of text, where
+    YAML finds out when the section starts with an item or a name has no colon); None otherwise."""
     start = next((i for i, text in enumerate(lines) if re.fullmatch(r"tags: *(?:#.*)?", text)), None)
     if start is None:
         return None
@@ -151,14 +153,15 @@ def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnost
     depths = [len(entry["indent"]) for entry in map(_TAG_ENTRY.fullmatch, lines[start + 1:end]) if entry]
     for number in range(start + 1, end):
         item = _TAG_ITEM.fullmatch(lines[number].rstrip())
-        if item is None or not depths or len(item["indent"]) > min(depths):
-            continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
-        following = next((i for i in range(number + 1, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
-                         number)
-        if failed_at not in (number, following):
+        if item is None or (not item["item"] and item["colon"]) or not depths or len(item["indent"]) > min(depths):
+            continue  # a tag, an item of its aliases, or a section of items only (which YAML reads: 'must be a mapping')
+        following = next((i for i in range(number + 1, len(lines))
+                          if lines[i].strip() and not lines[i].lstrip().startswith("#")), len(lines) - 1)
+        if not number <= failed_at <= following:
             return None
+        shape = f"'- {item['name']}' is a list item" if item["item"] else f"'{item['name']}' is a name without a colon"
         return error(rel, number + 1, len(item["indent"]) + 1, "yaml-syntax",
-                     f"invalid YAML: '- {item['name']}' is a list item, but each tag of {rel} is its name and a colon, "
+                     f"invalid YAML: {shape}, but each tag of {rel} is its name and a colon, "
                      "with its description indented below it",
                      f"write the tag as the others are, in place of this line: {_tag_lines(item['name'], min(depths))}")
     return None
