@@ -1194,13 +1194,16 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
 
 
 @pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19), ("before venues", 24)])
-@pytest.mark.parametrize(("item", "shape"), [
-    ("  - Graph Search\n", "'- Graph Search' is a list item"),
+@pytest.mark.parametrize(("item", "shape", "key"), [
+    ("  - Graph Search\n", "'- Graph Search' is a list item", "Graph Search"),
     # YAML fails on a later line (the next tag, the file's end, a comment after a blank line), where l2h said
     # "could not find expected ':'" or "mapping values are not allowed" with a fix for another line
-    ("  Graph Search\n", "'Graph Search' is a name without a colon")])
+    ("  Graph Search\n", "'Graph Search' is a name without a colon", "Graph Search"),
+    # quoted, it was "did not find expected key": "check the quoting and indentation of this line"
+    ('  - "C++"\n', "'- \"C++\"' is a list item", "C++"),
+    ('  - "Search: Graphs"\n', "'- \"Search: Graphs\"' is a list item", '"Search: Graphs"')])
 def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_the_lines_to_write_and_they_work(
-        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str) -> None:
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str, key: str) -> None:
     taxonomy = {"end": MINIMAL_TAXONOMY + item,
                 "before venues": MINIMAL_TAXONOMY + item + "\n# Other names of venues.\nvenues:\n  NeurIPS:\n"
                                  "    aliases: [NIPS]\n",
@@ -1210,19 +1213,20 @@ def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_th
     assert run(root, capsys=capsys) == (1, (
         f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: {shape}, but each tag of "
         "taxonomy.yml is its name and a colon, with its description indented below it\n"
-        "  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, "
+        f"  help: write the tag as the others are, in place of this line: '  {key}:' and, below it, "
         "'    description:' followed by one sentence a newcomer understands\n"
         "1 error(s), 0 warning(s) in 1 file\n"
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
     # the lines written as the fix says, the check asks for the description, and once it is written passes
-    (root / "taxonomy.yml").write_text(taxonomy.replace(item, "  Graph Search:\n    description:\n"), encoding="utf-8")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, f"  {key}:\n    description:\n"), encoding="utf-8")
+    name = key.strip('"')
     assert run(root, capsys=capsys) == (1, (
-        f"taxonomy.yml:{line + 1}:5: error[taxonomy-missing]: tags/Graph Search has an empty description\n"
+        f"taxonomy.yml:{line + 1}:5: error[taxonomy-missing]: tags/{name} has an empty description\n"
         "  help: write a short description after 'description:'\n"
         "1 error(s), 0 warning(s) in 1 file\n"
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
     (root / "taxonomy.yml").write_text(taxonomy.replace(
-        item, "  Graph Search:\n    description: Search over a proximity graph of the data.\n"), encoding="utf-8")
+        item, f"  {key}:\n    description: Search over a proximity graph of the data.\n"), encoding="utf-8")
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 

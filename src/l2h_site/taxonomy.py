@@ -137,9 +137,9 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
 
 _TAG_ENTRY = re.compile(r"(?P<indent> +)[^\s#-][^#]*:(?: .*)?")
 """A line of the tags section that starts an entry of its mapping ('  Image Retrieval:', '    description: …')."""
-_TAG_ITEM = re.compile(r"(?P<indent> *)(?P<item>- +)?(?P<name>[^\s#:'\"\[\]{}-][^#:\[\]{}]*?) *(?P<colon>:?) *(?:#.*)?")
-"""A tag written as a list item, '- New Tag' (or '- New Tag:'), or as its name alone, 'New Tag' (an entry without its
-colon)."""
+_TAG_ITEM = re.compile(r"(?P<indent> *)(?P<item>- +)?(?P<written>[^\s#].*)")
+"""A line of the tags section that may be a tag written as a list item ('- New Tag', '- "C++"', '- New Tag:') or as
+its name alone ('New Tag', an entry without its colon)."""
 
 
 def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnostic | None:
@@ -152,19 +152,30 @@ def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnost
     end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#", "-")), len(lines))
     depths = [len(entry["indent"]) for entry in map(_TAG_ENTRY.fullmatch, lines[start + 1:end]) if entry]
     for number in range(start + 1, end):
-        item = _TAG_ITEM.fullmatch(lines[number].rstrip())
-        if item is None or (not item["item"] and item["colon"]) or not depths or len(item["indent"]) > min(depths):
-            continue  # a tag, an item of its aliases, or a section of items only (which YAML reads: 'must be a mapping')
+        line = _TAG_ITEM.fullmatch(lines[number].rstrip())
+        if line is None or not depths or len(line["indent"]) > min(depths):
+            continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
         following = next((i for i in range(number + 1, len(lines))
                           if lines[i].strip() and not lines[i].lstrip().startswith("#")), len(lines) - 1)
-        if not number <= failed_at <= following:
-            return None
-        shape = f"'- {item['name']}' is a list item" if item["item"] else f"'{item['name']}' is a name without a colon"
-        return error(rel, number + 1, len(item["indent"]) + 1, "yaml-syntax",
-                     f"invalid YAML: {shape}, but each tag of {rel} is its name and a colon, "
-                     "with its description indented below it",
-                     f"write the tag as the others are, in place of this line: {_tag_lines(item['name'], min(depths))}")
+        name = _written_tag(line["written"], bool(line["item"])) if number <= failed_at <= following else None
+        if name is None:
+            continue  # a tag, or a line YAML did not fail on
+        shape = "a list item" if line["item"] else "a name without a colon"
+        return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
+                     f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, but each tag of {rel} is its name "
+                     "and a colon, with its description indented below it",
+                     f"write the tag as the others are, in place of this line: {_tag_lines(name, min(depths))}")
     return None
+
+
+def _written_tag(written: str, item: bool) -> str | None:
+    """The name of the tag a line of the tags section writes as a list item ('- "C++"', '- New Tag:') or without its
+    colon ('New Tag'), as YAML reads it (a quoted name unquoted); None when it writes anything else."""
+    doc = load_yaml(written + "\n")
+    value = doc.raw.get((), doc.value)  # '- 2020' is a name too
+    if item and isinstance(value, dict) and list(value.values()) == [None]:
+        value = next(iter(value))
+    return value if isinstance(value, str) and not doc.problems else None
 
 
 def _tag_lines(name: str, indent: int) -> str:
