@@ -1193,6 +1193,16 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+def taxonomy_with_tag(line: str, where: str) -> str:
+    """MINIMAL_TAXONOMY with a line added to its tags: at their end, before a venues section, at their start, or in
+    their middle."""
+    return {"end": MINIMAL_TAXONOMY + line,
+            "before venues": MINIMAL_TAXONOMY + line + "\n# Other names of venues.\nvenues:\n  NeurIPS:\n"
+                             "    aliases: [NIPS]\n",
+            "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + line),
+            "middle": MINIMAL_TAXONOMY.replace("  Transformers:", line + "  Transformers:")}[where]
+
+
 @pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19), ("before venues", 24)])
 @pytest.mark.parametrize(("item", "shape", "key"), [
     ("  - Graph Search\n", "'- Graph Search' is a list item", "Graph Search"),
@@ -1204,11 +1214,7 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
     ('  - "Search: Graphs"\n', "'- \"Search: Graphs\"' is a list item", '"Search: Graphs"')])
 def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_the_lines_to_write_and_they_work(
         site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str, key: str) -> None:
-    taxonomy = {"end": MINIMAL_TAXONOMY + item,
-                "before venues": MINIMAL_TAXONOMY + item + "\n# Other names of venues.\nvenues:\n  NeurIPS:\n"
-                                 "    aliases: [NIPS]\n",
-                "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + item),
-                "middle": MINIMAL_TAXONOMY.replace("  Transformers:", item + "  Transformers:")}[where]
+    taxonomy = taxonomy_with_tag(item, where)
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
     assert run(root, capsys=capsys) == (1, (
         f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: {shape}, but each tag of "
@@ -1230,16 +1236,43 @@ def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_th
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize("where", ["end", "start", "middle", "before venues"])
+@pytest.mark.parametrize(("item", "below"), [
+    ("  - Graph Search: Search over a proximity graph of the data.\n",
+     "'    description: Search over a proximity graph of the data.'"),
+    ('  - Graph Search: "Search: over a graph."\n', "'    description: \"Search: over a graph.\"'")])
+def test_a_tag_added_as_a_list_item_with_its_description_after_a_colon_gets_the_lines_to_write_with_it(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, item: str, below: str) -> None:
+    # it was YAML's 'did not find expected key' (or ''-' indicator'), "check the quoting and indentation of this line"
+    taxonomy = taxonomy_with_tag(item, where)
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    line = taxonomy.splitlines().index(item.rstrip("\n")) + 1
+    assert run(root, capsys=capsys) == (1, (
+        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: '{item.strip()}' is a list item, but each tag of "
+        "taxonomy.yml is its name and a colon, with its description indented below it\n"
+        f"  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, {below}\n"
+        "1 error(s), 0 warning(s) in 1 file\n"
+        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    description = below.strip("'")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, f"  Graph Search:\n{description}\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("items", "below"), [
+    ("  - Image Retrieval\n  - Quantisation\n", "'    description:' followed by one sentence a newcomer understands"),
+    # each with its description after a colon: "tags must be a mapping", "indent its entries under it as 'name: …'"
+    ("  - Image Retrieval: Retrieval of images.\n  - Quantisation: Codebooks.\n",
+     "'    description: Retrieval of images.'")])
 def test_tags_written_as_a_list_of_names_get_the_lines_to_write_for_the_first(
-        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+        site: Site, capsys: pytest.CaptureFixture[str], items: str, below: str) -> None:
     tags = MINIMAL_TAXONOMY[MINIMAL_TAXONOMY.index("tags:"):]
-    taxonomy = MINIMAL_TAXONOMY.replace(tags, "tags:\n  - Image Retrieval\n  - Quantisation\n")
+    taxonomy = MINIMAL_TAXONOMY.replace(tags, "tags:\n" + items)
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
     assert run(root, capsys=capsys) == (1, (
         "taxonomy.yml:17:3: error[taxonomy-type]: tags must be a mapping of each tag's name to its description, not a "
         "list\n"
-        "  help: write each item as its name and a colon, with its description below it: '  Image Retrieval:' and, "
-        "below it, '    description:' followed by one sentence a newcomer understands\n"
+        f"  help: write each item as its name and a colon, with its description below it: '  Image Retrieval:' and, "
+        f"below it, {below}\n"
         "1 error(s), 0 warning(s) in 1 file\n"
         "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
     (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY.replace(tags, (
@@ -1250,7 +1283,7 @@ def test_tags_written_as_a_list_of_names_get_the_lines_to_write_for_the_first(
 
 @pytest.mark.parametrize("taxonomy", [
     MINIMAL_TAXONOMY.replace("aliases: [Transformer]", "aliases:\n      - Transformer"),  # a list where one belongs
-    MINIMAL_TAXONOMY + "  - Graph: Search\n"])  # not a name alone: YAML's own message
+    MINIMAL_TAXONOMY + "  - [Graph Search, Hashing]\n"])  # no name: YAML's own message
 def test_list_items_that_are_no_tag_written_as_an_item_are_not_blamed_as_one(
         site: Site, capsys: pytest.CaptureFixture[str], taxonomy: str) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})

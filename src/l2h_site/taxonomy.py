@@ -119,9 +119,10 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     check.known_keys(root, (), {"tags", "facets", "venues"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
     written = root.get("tags")
-    if isinstance(written, list) and written and all(isinstance(item, str) for item in written):  # the names alone
+    items = [_item_tag(item) for item in written] if isinstance(written, list) else []
+    if items and all(items) and items[0] is not None:  # '- Name' or '- Name: description' each
         check.fail(("tags",), "taxonomy-type", "tags must be a mapping of each tag's name to its description, not a list",
-                   f"write each item as its name and a colon, with its description below it: {_tag_lines(written[0], 2)}")
+                   f"write each item as its name and a colon, with its description below it: {_tag_lines(*items[0], 2)}")
         written = None
     tags = _tags(check, check.mapping(written, ("tags",), "tags"))
     venues = _venues(check, check.mapping(root.get("venues"), ("venues",), "venues"))
@@ -157,32 +158,46 @@ def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnost
             continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
         following = next((i for i in range(number + 1, len(lines))
                           if lines[i].strip() and not lines[i].lstrip().startswith("#")), len(lines) - 1)
-        name = _written_tag(line["written"], bool(line["item"])) if number <= failed_at <= following else None
-        if name is None:
+        tag = _written_tag(line["written"], bool(line["item"])) if number <= failed_at <= following else None
+        if tag is None:
             continue  # a tag, or a line YAML did not fail on
         shape = "a list item" if line["item"] else "a name without a colon"
         return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
                      f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, but each tag of {rel} is its name "
                      "and a colon, with its description indented below it",
-                     f"write the tag as the others are, in place of this line: {_tag_lines(name, min(depths))}")
+                     f"write the tag as the others are, in place of this line: {_tag_lines(*tag, min(depths))}")
     return None
 
 
-def _written_tag(written: str, item: bool) -> str | None:
-    """The name of the tag a line of the tags section writes as a list item ('- "C++"', '- New Tag:') or without its
-    colon ('New Tag'), as YAML reads it (a quoted name unquoted); None when it writes anything else."""
+def _written_tag(written: str, item: bool) -> tuple[str, str] | None:
+    """The name and description ("" if none) of the tag a line of the tags section writes as a list item ('- "C++"',
+    '- New Tag: Its description.') or without its colon ('New Tag'), as YAML reads it (a quoted name unquoted); None
+    when it writes anything else."""
     doc = load_yaml(written + "\n")
     value = doc.raw.get((), doc.value)  # '- 2020' is a name too
-    if item and isinstance(value, dict) and list(value.values()) == [None]:
-        value = next(iter(value))
-    return value if isinstance(value, str) and not doc.problems else None
+    return _item_tag(value) if not doc.problems and (item or isinstance(value, str)) else None
 
 
-def _tag_lines(name: str, indent: int) -> str:
-    """The lines that declare a tag, as a fix says them: an empty description, which the check then asks for."""
-    key = name if load_yaml(f"{name}:\n").value == {name: None} else json.dumps(name, ensure_ascii=False)
-    return (f"'{' ' * indent}{key}:' and, below it, '{' ' * (indent + 2)}description:' followed by one sentence a "
-            "newcomer understands")
+def _item_tag(item: object) -> tuple[str, str] | None:
+    """The name and description ("" if none) of a tag written as a list item, as YAML reads the item: a name ('C++') or
+    a mapping of the name to its description ({'Graph Search': 'Search over …'}, or None); None for anything else."""
+    name, description = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, "")
+    if isinstance(name, str) and name.strip() and isinstance(description, str | None):
+        return name, description or ""
+    return None
+
+
+def _tag_lines(name: str, description: str, indent: int) -> str:
+    """The lines that declare a tag, as a fix says them: with its description, or an empty one, which the check then
+    asks for."""
+    below = f"'{' ' * (indent + 2)}description:"
+    below += f" {_yaml_text(description)}'" if description else "' followed by one sentence a newcomer understands"
+    return f"'{' ' * indent}{_yaml_text(name)}:' and, below it, {below}"
+
+
+def _yaml_text(text: str) -> str:
+    """Write text as YAML reads it back, as a key or a value: as it is, or in double quotes."""
+    return text if load_yaml(f"{text}: {text}\n").value == {text: text} else json.dumps(text, ensure_ascii=False)
 
 
 def renamed_tags(path: Path, tags: Sequence[TagDef]) -> tuple[tuple[str, str], ...]:
