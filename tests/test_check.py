@@ -1311,6 +1311,34 @@ def test_a_facet_value_added_as_a_list_item_or_without_its_colon_gets_the_lines_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize(("before", "item", "below", "diagnostic", "key"), [
+    ("  Transformers:", "  - Graph Search:", "    description: Greedy.",
+     (":3: error[yaml-syntax]: invalid YAML: '- Graph Search:' is a list item, but each tag of taxonomy.yml is its name "
+      "and a colon, with its description indented below it\n"
+      "  help: write the tag as the others are, in place of this line: '  Graph Search:', with the lines below it as "
+      "they are\n"), "  Graph Search:"),
+    ("  Transformers:", "  Graph Search", "    description: Greedy.",
+     (":3: error[yaml-syntax]: invalid YAML: 'Graph Search' is a name without a colon, but each tag of taxonomy.yml is "
+      "its name and a colon, with its description indented below it\n"
+      "  help: write the tag as the others are, in place of this line: '  Graph Search:', with the lines below it as "
+      "they are\n"), "  Graph Search:"),
+    ("      supervised:", "      - graph:", "          label: Graph\n          description: Greedy.",
+     (":7: error[yaml-syntax]: invalid YAML: '- graph:' is a list item, but each value of facet 'family' is its id and "
+      "a colon, with its label and description indented below it\n"
+      "  help: write the value as the others are, in place of this line: '      graph:', with the lines below it as "
+      "they are\n"), "      graph:")])
+def test_an_entry_written_as_a_list_item_or_without_its_colon_above_its_fields_gets_its_name_line_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str], before: str, item: str, below: str, diagnostic: str,
+        key: str) -> None:
+    # the fix said to write 'description:' below it too: followed, the tag had it twice (duplicate-key)
+    taxonomy = MINIMAL_TAXONOMY.replace(before, f"{item}\n{below}\n{before}")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    line = taxonomy.splitlines().index(item) + 1
+    assert run(root, capsys=capsys) == one_taxonomy_error(f"taxonomy.yml:{line}{diagnostic}")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item + "\n", key + "\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 def test_a_facet_s_values_written_as_a_list_get_the_lines_to_write_for_the_first(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # it was "values of facet 'family' must be a mapping", "indent its entries under it as 'name: …'", and "facet

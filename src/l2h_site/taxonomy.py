@@ -158,12 +158,13 @@ def _entry_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagno
                 continue  # an entry, or a line YAML did not fail on
             shape = "a list item" if line["item"] else "a name without a colon"
             kind, key, below = _entry_words(facet)
+            body = following < end and _indent(lines[following]) > len(line["indent"])  # its description written below
             return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
                          f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, but each {kind} of "
                          f"{rel if facet is None else f'facet {facet!r}'} is its {key} and a colon, with its {below} "
                          "indented below it",
                          f"write the {kind} as the others are, in place of this line: "
-                         f"{_entry_lines(*entry, min(depths), facet)}")
+                         f"{_entry_lines(*entry, min(depths), facet, body)}")
     return None
 
 
@@ -243,13 +244,16 @@ def _entry_words(facet: str | None) -> tuple[str, str, str]:
     return ("tag", "name", "description") if facet is None else ("value", "id", "label and description")
 
 
-def _entry_lines(name: str, description: str, indent: int, facet: str | None) -> str:
+def _entry_lines(name: str, description: str, indent: int, facet: str | None, body: bool = False) -> str:
     """The lines that declare a tag, or a value of a facet, as a fix says them: with its description, or an empty one,
-    which the check then asks for; a value's id is its name, or made from the name, which becomes its label."""
+    which the check then asks for, or (body) above the lines already written below it; a value's id is its name, or
+    made from the name, which becomes its label."""
     key, fields = name, [("description", description, "one sentence a newcomer understands")]
     if facet is not None:
         key, label = (name, "") if _VALUE_ID.match(name) or not slugify(name) else (slugify(name), name)
         fields.insert(0, ("label", label, "a short label"))
+    if body and not description:
+        return f"'{' ' * indent}{_yaml_text(key)}:', with the lines below it as they are"
     pad = " " * (indent + 2)
     below = " and ".join(f"'{pad}{field}: {_yaml_text(text)}'" if text else f"'{pad}{field}:' followed by {what}"
                          for field, text, what in fields)
