@@ -1221,54 +1221,174 @@ def test_a_tag_s_blank_description_and_aliases_on_one_line_get_the_fix_for_what_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
-@pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19)])
-def test_a_tag_added_to_the_taxonomy_as_a_list_item_gets_the_lines_to_write_and_following_them_works(
-        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int) -> None:
-    item = "  - Graph Search\n"
-    taxonomy = {"end": MINIMAL_TAXONOMY + item,
-                "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + item),
-                "middle": MINIMAL_TAXONOMY.replace("  Transformers:", item + "  Transformers:")}[where]
+def one_taxonomy_error(diagnostic: str) -> tuple[int, str]:
+    """What l2h check prints, and its exit code, for a review whose taxonomy.yml has one error (the diagnostic)."""
+    return 1, (diagnostic + "1 error(s), 0 warning(s) in 1 file\n"
+               "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n")
+
+
+def taxonomy_with_tag(line: str, where: str) -> str:
+    """MINIMAL_TAXONOMY with a line added to its tags: at their end, before a venues section, at their start, or in
+    their middle."""
+    return {"end": MINIMAL_TAXONOMY + line,
+            "before venues": MINIMAL_TAXONOMY + line + "\n# Other names of venues.\nvenues:\n  NeurIPS:\n"
+                             "    aliases: [NIPS]\n",
+            "start": MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n" + line),
+            "middle": MINIMAL_TAXONOMY.replace("  Transformers:", line + "  Transformers:")}[where]
+
+
+@pytest.mark.parametrize(("where", "line"), [("end", 24), ("start", 17), ("middle", 19), ("before venues", 24)])
+@pytest.mark.parametrize(("item", "shape", "key"), [
+    ("  - Graph Search\n", "'- Graph Search' is a list item", "Graph Search"),
+    # YAML fails on a later line (the next tag, the file's end, a comment after a blank line), where l2h said
+    # "could not find expected ':'" or "mapping values are not allowed" with a fix for another line
+    ("  Graph Search\n", "'Graph Search' is a name without a colon", "Graph Search"),
+    # quoted, it was "did not find expected key": "check the quoting and indentation of this line"
+    ('  - "C++"\n', "'- \"C++\"' is a list item", "C++"),
+    ('  - "Search: Graphs"\n', "'- \"Search: Graphs\"' is a list item", '"Search: Graphs"')])
+def test_a_tag_added_to_the_taxonomy_as_a_list_item_or_without_its_colon_gets_the_lines_to_write_and_they_work(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str, key: str) -> None:
+    taxonomy = taxonomy_with_tag(item, where)
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
-    assert run(root, capsys=capsys) == (1, (
-        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: '- Graph Search' is a list item, but each tag of "
+    assert run(root, capsys=capsys) == one_taxonomy_error(
+        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: {shape}, but each tag of "
         "taxonomy.yml is its name and a colon, with its description indented below it\n"
-        "  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, "
-        "'    description:' followed by one sentence a newcomer understands\n"
-        "1 error(s), 0 warning(s) in 1 file\n"
-        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+        f"  help: write the tag as the others are, in place of this line: '  {key}:' and, below it, "
+        "'    description:' followed by one sentence a newcomer understands\n")
     # the lines written as the fix says, the check asks for the description, and once it is written passes
-    (root / "taxonomy.yml").write_text(taxonomy.replace(item, "  Graph Search:\n    description:\n"), encoding="utf-8")
-    assert run(root, capsys=capsys) == (1, (
-        f"taxonomy.yml:{line + 1}:5: error[taxonomy-missing]: tags/Graph Search has an empty description\n"
-        "  help: write a short description after 'description:'\n"
-        "1 error(s), 0 warning(s) in 1 file\n"
-        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, f"  {key}:\n    description:\n"), encoding="utf-8")
+    name = key.strip('"')
+    assert run(root, capsys=capsys) == one_taxonomy_error(
+        f"taxonomy.yml:{line + 1}:5: error[taxonomy-missing]: tags/{name} has an empty description\n"
+        "  help: write a short description after 'description:'\n")
     (root / "taxonomy.yml").write_text(taxonomy.replace(
-        item, "  Graph Search:\n    description: Search over a proximity graph of the data.\n"), encoding="utf-8")
+        item, f"  {key}:\n    description: Search over a proximity graph of the data.\n"), encoding="utf-8")
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
-def test_tags_written_as_a_list_of_names_get_the_lines_to_write_for_the_first(
-        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    tags = MINIMAL_TAXONOMY[MINIMAL_TAXONOMY.index("tags:"):]
-    taxonomy = MINIMAL_TAXONOMY.replace(tags, "tags:\n  - Image Retrieval\n  - Quantisation\n")
+@pytest.mark.parametrize("where", ["end", "start", "middle", "before venues"])
+@pytest.mark.parametrize(("item", "below"), [
+    ("  - Graph Search: Search over a proximity graph of the data.\n",
+     "'    description: Search over a proximity graph of the data.'"),
+    ('  - Graph Search: "Search: over a graph."\n', "'    description: \"Search: over a graph.\"'")])
+def test_a_tag_added_as_a_list_item_with_its_description_after_a_colon_gets_the_lines_to_write_with_it(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, item: str, below: str) -> None:
+    # it was YAML's 'did not find expected key' (or ''-' indicator'), "check the quoting and indentation of this line"
+    taxonomy = taxonomy_with_tag(item, where)
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
-    assert run(root, capsys=capsys) == (1, (
+    line = taxonomy.splitlines().index(item.rstrip("\n")) + 1
+    assert run(root, capsys=capsys) == one_taxonomy_error(
+        f"taxonomy.yml:{line}:3: error[yaml-syntax]: invalid YAML: '{item.strip()}' is a list item, but each tag of "
+        "taxonomy.yml is its name and a colon, with its description indented below it\n"
+        f"  help: write the tag as the others are, in place of this line: '  Graph Search:' and, below it, {below}\n")
+    description = below.strip("'")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, f"  Graph Search:\n{description}\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("items", "below"), [
+    ("  - Image Retrieval\n  - Quantisation\n", "'    description:' followed by one sentence a newcomer understands"),
+    # each with its description after a colon: "tags must be a mapping", "indent its entries under it as 'name: …'"
+    ("  - Image Retrieval: Retrieval of images.\n  - Quantisation: Codebooks.\n",
+     "'    description: Retrieval of images.'")])
+def test_tags_written_as_a_list_of_names_get_the_lines_to_write_for_the_first(
+        site: Site, capsys: pytest.CaptureFixture[str], items: str, below: str) -> None:
+    tags = MINIMAL_TAXONOMY[MINIMAL_TAXONOMY.index("tags:"):]
+    taxonomy = MINIMAL_TAXONOMY.replace(tags, "tags:\n" + items)
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == one_taxonomy_error(
         "taxonomy.yml:17:3: error[taxonomy-type]: tags must be a mapping of each tag's name to its description, not a "
         "list\n"
-        "  help: write each item as its name and a colon, with its description below it: '  Image Retrieval:' and, "
-        "below it, '    description:' followed by one sentence a newcomer understands\n"
-        "1 error(s), 0 warning(s) in 1 file\n"
-        "l2h: 1 paper was not checked against taxonomy.yml, which has errors; fix them and check again\n"))
+        f"  help: write each item as its name and a colon, with its description below it: '  Image Retrieval:' and, "
+        f"below it, {below}\n")
     (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY.replace(tags, (
         "tags:\n  Image Retrieval:\n    description: Retrieval of images.\n"
         "  Quantisation:\n    description: Codebooks.\n")), encoding="utf-8")
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize(("where", "line"), [("start", 7), ("middle", 8), ("end", 9)])
+@pytest.mark.parametrize(("item", "shape", "fix", "fixed"), [
+    ("      - graph\n", "'- graph' is a list item",
+     ("'      graph:' and, below it, '        label:' followed by a short label and '        description:' followed "
+      "by one sentence a newcomer understands"), "      graph:\n        label: Graph\n        description: Greedy.\n"),
+    ("      graph\n", "'graph' is a name without a colon",
+     ("'      graph:' and, below it, '        label:' followed by a short label and '        description:' followed "
+      "by one sentence a newcomer understands"), "      graph:\n        label: Graph\n        description: Greedy.\n"),
+    # a name that is no id: the id is made from it, and it is the label
+    ('      - "Graph Search"\n', "'- \"Graph Search\"' is a list item",
+     ("'      graph-search:' and, below it, '        label: Graph Search' and '        description:' followed by "
+      "one sentence a newcomer understands"),
+     "      graph-search:\n        label: Graph Search\n        description: Greedy.\n"),
+    ("      - Graph Search: Greedy.\n", "'- Graph Search: Greedy.' is a list item",
+     "'      graph-search:' and, below it, '        label: Graph Search' and '        description: Greedy.'",
+     "      graph-search:\n        label: Graph Search\n        description: Greedy.\n")])
+def test_a_facet_value_added_as_a_list_item_or_without_its_colon_gets_the_lines_to_write_and_they_work(
+        site: Site, capsys: pytest.CaptureFixture[str], where: str, line: int, item: str, shape: str, fix: str,
+        fixed: str) -> None:
+    # each was YAML's message at the line ('did not find expected key') or the next ('could not find expected ':'')
+    taxonomy = {"start": MINIMAL_TAXONOMY.replace("    values:\n", "    values:\n" + item, 1),
+                "middle": MINIMAL_TAXONOMY.replace("      supervised:", item + "      supervised:"),
+                "end": MINIMAL_TAXONOMY.replace("  modality:", item + "  modality:")}[where]
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == one_taxonomy_error(
+        f"taxonomy.yml:{line}:7: error[yaml-syntax]: invalid YAML: {shape}, but each value of facet 'family' is its "
+        "id and a colon, with its label and description indented below it\n"
+        f"  help: write the value as the others are, in place of this line: {fix}\n")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item, fixed), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("before", "item", "below", "diagnostic", "key"), [
+    ("  Transformers:", "  - Graph Search:", "    description: Greedy.",
+     (":3: error[yaml-syntax]: invalid YAML: '- Graph Search:' is a list item, but each tag of taxonomy.yml is its name "
+      "and a colon, with its description indented below it\n"
+      "  help: write the tag as the others are, in place of this line: '  Graph Search:', with the lines below it as "
+      "they are\n"), "  Graph Search:"),
+    ("  Transformers:", "  Graph Search", "    description: Greedy.",
+     (":3: error[yaml-syntax]: invalid YAML: 'Graph Search' is a name without a colon, but each tag of taxonomy.yml is "
+      "its name and a colon, with its description indented below it\n"
+      "  help: write the tag as the others are, in place of this line: '  Graph Search:', with the lines below it as "
+      "they are\n"), "  Graph Search:"),
+    ("      supervised:", "      - graph:", "          label: Graph\n          description: Greedy.",
+     (":7: error[yaml-syntax]: invalid YAML: '- graph:' is a list item, but each value of facet 'family' is its id and "
+      "a colon, with its label and description indented below it\n"
+      "  help: write the value as the others are, in place of this line: '      graph:', with the lines below it as "
+      "they are\n"), "      graph:")])
+def test_an_entry_written_as_a_list_item_or_without_its_colon_above_its_fields_gets_its_name_line_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str], before: str, item: str, below: str, diagnostic: str,
+        key: str) -> None:
+    # the fix said to write 'description:' below it too: followed, the tag had it twice (duplicate-key)
+    taxonomy = MINIMAL_TAXONOMY.replace(before, f"{item}\n{below}\n{before}")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    line = taxonomy.splitlines().index(item) + 1
+    assert run(root, capsys=capsys) == one_taxonomy_error(f"taxonomy.yml:{line}{diagnostic}")
+    (root / "taxonomy.yml").write_text(taxonomy.replace(item + "\n", key + "\n"), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_a_facet_s_values_written_as_a_list_get_the_lines_to_write_for_the_first(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # it was "values of facet 'family' must be a mapping", "indent its entries under it as 'name: …'", and "facet
+    # 'family' has no values", "add a 'values:' mapping"
+    values = ("      unsupervised: {label: Unsupervised, description: Learned without labels.}\n"
+              "      supervised: {label: Supervised, description: Learned from labels.}\n")
+    taxonomy = MINIMAL_TAXONOMY.replace(values, "      - unsupervised: Learned without labels.\n      - supervised\n")
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == one_taxonomy_error(
+        "taxonomy.yml:7:7: error[taxonomy-type]: values of facet 'family' must be a mapping of each value's id to its "
+        "label and description, not a list\n"
+        "  help: write each item as its id and a colon, with its label and description below it: '      unsupervised:' "
+        "and, below it, '        label:' followed by a short label and '        description: Learned without labels.'\n")
+    (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY.replace(values, (
+        "      unsupervised:\n        label: Unsupervised\n        description: Learned without labels.\n"
+        "      supervised:\n        label: Supervised\n        description: Learned from labels.\n")), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 @pytest.mark.parametrize("taxonomy", [
     MINIMAL_TAXONOMY.replace("aliases: [Transformer]", "aliases:\n      - Transformer"),  # a list where one belongs
-    MINIMAL_TAXONOMY + "  - Graph: Search\n"])  # not a name alone: YAML's own message
+    MINIMAL_TAXONOMY + "  - [Graph Search, Hashing]\n"])  # no name: YAML's own message
 def test_list_items_that_are_no_tag_written_as_an_item_are_not_blamed_as_one(
         site: Site, capsys: pytest.CaptureFixture[str], taxonomy: str) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
                              "create it with 'tags:' and 'facets:' sections (see CONTRIBUTING.md)")]
     if reads is not None and not any(p.code == "taxonomy-unreadable" for p in doc.problems):
         reads.note(path, doc.text.encode())  # the file's very bytes: it was read as UTF-8 (one that is not fails)
-    problems = [(p.code == "yaml-syntax" and _tag_written_as_item(rel, doc.lines, p.line - 1))
+    problems = [(p.code == "yaml-syntax" and _entry_written_as_item(rel, doc.lines, p.line - 1))
                 or error(rel, p.line, p.column, p.code, p.message, p.hint) for p in doc.problems]
     if problems and not isinstance(doc.value, dict):
         return EMPTY, problems
@@ -118,12 +118,7 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     root = check.mapping(doc.value, (), "the taxonomy")
     check.known_keys(root, (), {"tags", "facets", "venues"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
-    written = root.get("tags")
-    if isinstance(written, list) and written and all(isinstance(item, str) for item in written):  # the names alone
-        check.fail(("tags",), "taxonomy-type", "tags must be a mapping of each tag's name to its description, not a list",
-                   f"write each item as its name and a colon, with its description below it: {_tag_lines(written[0], 2)}")
-        written = None
-    tags = _tags(check, check.mapping(written, ("tags",), "tags"))
+    tags = _tags(check, check.mapping(_unlisted(check, root.get("tags"), ("tags",), None), ("tags",), "tags"))
     venues = _venues(check, check.mapping(root.get("venues"), ("venues",), "venues"))
     if not tags and not facets and not check.diagnostics:
         # Without a vocabulary no paper could be checked, and a build would publish a review of none.
@@ -135,40 +130,139 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     return Taxonomy(tags=tuple(tags), facets=tuple(facets), venues=tuple(venues)), []  # renamed: see renamed_tags
 
 
-_TAG_ENTRY = re.compile(r"(?P<indent> +)[^\s#-][^#]*:(?: .*)?")
-"""A line of the tags section that starts an entry of its mapping ('  Image Retrieval:', '    description: …')."""
-_TAG_ITEM = re.compile(r"(?P<indent> *)- +(?P<name>[^\s#:'\"\[{][^#:]*?) *:? *(?:#.*)?")
-"""A tag written as a list item, '- New Tag' (or '- New Tag:')."""
+_ENTRY = re.compile(r"(?P<indent> +)[^\s#-][^#]*:(?: .*)?")
+"""A line of the tags section or of a facet's values that starts an entry of its mapping ('  Image Retrieval:',
+'    description: …')."""
+_ITEM = re.compile(r"(?P<indent> *)(?P<item>- +)?(?P<written>[^\s#].*)")
+"""A line that may be a tag or a facet's value written as a list item ('- New Tag', '- "C++"', '- New Tag:') or as
+its name alone ('New Tag', an entry without its colon)."""
 
 
-def _tag_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnostic | None:
-    """Blame a tag added to the tags section as a list item ('- New Tag'), where tags are a mapping of names, when it is
-    what YAML failed on (at its line, or the next when the section starts with it); None otherwise."""
-    start = next((i for i, text in enumerate(lines) if re.fullmatch(r"tags: *(?:#.*)?", text)), None)
-    if start is None:
-        return None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "#", "-")), len(lines))
-    depths = [len(entry["indent"]) for entry in map(_TAG_ENTRY.fullmatch, lines[start + 1:end]) if entry]
-    for number in range(start + 1, end):
-        item = _TAG_ITEM.fullmatch(lines[number].rstrip())
-        if item is None or not depths or len(item["indent"]) > min(depths):
-            continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
-        following = next((i for i in range(number + 1, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
-                         number)
-        if failed_at not in (number, following):
-            return None
-        return error(rel, number + 1, len(item["indent"]) + 1, "yaml-syntax",
-                     f"invalid YAML: '- {item['name']}' is a list item, but each tag of {rel} is its name and a colon, "
-                     "with its description indented below it",
-                     f"write the tag as the others are, in place of this line: {_tag_lines(item['name'], min(depths))}")
+def _entry_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagnostic | None:
+    """Blame a tag added to the tags section, or a value to a facet's values, as a list item ('- New Tag') or without
+    its colon ('New Tag'), where they are a mapping of names, when it is what YAML failed on (at its line, or as late
+    as the next line of text, where YAML finds out when the section starts with an item or a name has no colon); None
+    otherwise."""
+    for start, facet in _sections(lines):
+        indent = _indent(lines[start])
+        end = next((i for i in range(start + 1, len(lines)) if _is_text(lines[i]) and (
+            _indent(lines[i]) < indent or _indent(lines[i]) == indent and lines[i][indent] != "-")), len(lines))
+        depths = [len(entry["indent"]) for entry in map(_ENTRY.fullmatch, lines[start + 1:end]) if entry]
+        for number in range(start + 1, end):
+            line = _ITEM.fullmatch(lines[number].rstrip())
+            if line is None or not depths or len(line["indent"]) > min(depths):
+                continue  # an item of a tag's aliases, or a section of items only (which YAML reads: 'must be a mapping')
+            following = next((i for i in range(number + 1, len(lines)) if _is_text(lines[i])), len(lines) - 1)
+            entry = _written_entry(line["written"], bool(line["item"])) if number <= failed_at <= following else None
+            if entry is None:
+                continue  # an entry, or a line YAML did not fail on
+            shape = "a list item" if line["item"] else "a name without a colon"
+            kind, key, below = _entry_words(facet)
+            body = following < end and _indent(lines[following]) > len(line["indent"])  # its description written below
+            return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
+                         f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, but each {kind} of "
+                         f"{rel if facet is None else f'facet {facet!r}'} is its {key} and a colon, with its {below} "
+                         "indented below it",
+                         f"write the {kind} as the others are, in place of this line: "
+                         f"{_entry_lines(*entry, min(depths), facet, body)}")
     return None
 
 
-def _tag_lines(name: str, indent: int) -> str:
-    """The lines that declare a tag, as a fix says them: an empty description, which the check then asks for."""
-    key = name if load_yaml(f"{name}:\n").value == {name: None} else json.dumps(name, ensure_ascii=False)
-    return (f"'{' ' * indent}{key}:' and, below it, '{' ' * (indent + 2)}description:' followed by one sentence a "
-            "newcomer understands")
+def _sections(lines: list[str]) -> Iterator[tuple[int, str | None]]:
+    """The lines that open the tags section (with None) and each facet's values (with the facet's id)."""
+    for number, text in enumerate(lines):
+        key = _KEY.fullmatch(text)
+        above = _keys_above(lines, number) if key and key["key"] in ("tags", "values") else None
+        if key and key["key"] == "tags" and above == []:
+            yield number, None
+        elif key and key["key"] == "values" and above is not None and len(above) == 2 and above[0] == "facets":
+            yield number, above[1]
+
+
+_KEY = re.compile(r" *(?P<key>[^\s#:'\"-][^#:]*?): *(?:#.*)?")
+"""A line that is a key alone, whose value is indented below it ('facets:', '  family:')."""
+
+
+def _keys_above(lines: list[str], number: int) -> list[str]:
+    """The keys a line is indented under, outermost first (['facets', 'family'] for a facet's 'values:'); "" for a
+    line it is under that is not a key alone."""
+    keys: list[str] = []
+    indent = _indent(lines[number])
+    for i in range(number - 1, -1, -1):
+        if not indent:
+            break
+        if _is_text(lines[i]) and _indent(lines[i]) < indent:
+            key = _KEY.fullmatch(lines[i])
+            keys.insert(0, key["key"] if key else "")
+            indent = _indent(lines[i])
+    return keys
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_text(line: str) -> bool:
+    """Tell whether a line of YAML is more than spaces and a comment."""
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _written_entry(written: str, item: bool) -> tuple[str, str] | None:
+    """The name and description ("" if none) of the tag (or facet value) a line writes as a list item ('- "C++"',
+    '- New Tag: Its description.') or without its colon ('New Tag'), as YAML reads it (a quoted name unquoted); None
+    when it writes anything else."""
+    doc = load_yaml(written + "\n")
+    value = doc.raw.get((), doc.value)  # '- 2020' is a name too
+    return _item_entry(value) if not doc.problems and (item or isinstance(value, str)) else None
+
+
+def _item_entry(item: object) -> tuple[str, str] | None:
+    """The name and description ("" if none) of a tag (or facet value) written as a list item, as YAML reads the item: a name ('C++') or
+    a mapping of the name to its description ({'Graph Search': 'Search over …'}, or None); None for anything else."""
+    name, description = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, "")
+    if isinstance(name, str) and name.strip() and isinstance(description, str | None):
+        return name, description or ""
+    return None
+
+
+def _unlisted(check: _Checker, written: Any, path: tuple[Any, ...], facet: str | None) -> Any:
+    """Report the tags, or a facet's values, written as a list of names ('- Name', '- Name: description') where they
+    are a mapping, with the lines to write for the first; return what was written, or None when it was such a list."""
+    items = [_item_entry(item) for item in written] if isinstance(written, list) else []
+    if not items or not all(items) or items[0] is None:
+        return written
+    kind, key, below = _entry_words(facet)
+    check.fail(path, "taxonomy-type", f"{'tags' if facet is None else f'values of facet {facet!r}'} must be a mapping "
+               f"of each {kind}'s {key} to its {below}, not a list",
+               f"write each item as its {key} and a colon, with its {below} below it: "
+               f"{_entry_lines(*items[0], check.doc.key_positions.get(path, (1, 1))[1] + 1, facet)}")
+    return None
+
+
+def _entry_words(facet: str | None) -> tuple[str, str, str]:
+    """What an entry of the tags (facet None) or of a facet's values is, what its key is, and what is below it."""
+    return ("tag", "name", "description") if facet is None else ("value", "id", "label and description")
+
+
+def _entry_lines(name: str, description: str, indent: int, facet: str | None, body: bool = False) -> str:
+    """The lines that declare a tag, or a value of a facet, as a fix says them: with its description, or an empty one,
+    which the check then asks for, or (body) above the lines already written below it; a value's id is its name, or
+    made from the name, which becomes its label."""
+    key, fields = name, [("description", description, "one sentence a newcomer understands")]
+    if facet is not None:
+        key, label = (name, "") if _VALUE_ID.match(name) or not slugify(name) else (slugify(name), name)
+        fields.insert(0, ("label", label, "a short label"))
+    if body and not description:
+        return f"'{' ' * indent}{_yaml_text(key)}:', with the lines below it as they are"
+    pad = " " * (indent + 2)
+    below = " and ".join(f"'{pad}{field}: {_yaml_text(text)}'" if text else f"'{pad}{field}:' followed by {what}"
+                         for field, text, what in fields)
+    return f"'{' ' * indent}{_yaml_text(key)}:' and, below it, {below}"
+
+
+def _yaml_text(text: str) -> str:
+    """Write text as YAML reads it back, as a key or a value: as it is, or in double quotes."""
+    return text if load_yaml(f"{text}: {text}\n").value == {text: text} else json.dumps(text, ensure_ascii=False)
 
 
 def renamed_tags(path: Path, tags: Sequence[TagDef]) -> tuple[tuple[str, str], ...]:
@@ -213,8 +307,9 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
         body = check.mapping(body, path, f"facet '{facet_id}'")
         check.known_keys(body, path, {"label", "description", "required", "multiple", "values"})
         values = []
-        raw_values = check.mapping(body.get("values"), path + ("values",), f"values of facet '{facet_id}'")
-        if not raw_values:
+        raw_values = check.mapping(_unlisted(check, body.get("values"), path + ("values",), facet_id), path + ("values",),
+                                   f"values of facet '{facet_id}'")
+        if not body.get("values"):  # (values that are not a mapping were told so)
             check.fail(path, "taxonomy-missing", f"facet '{facet_id}' has no values", "add a 'values:' mapping", key=True)
         for value_id, vbody in raw_values.items():
             vpath = path + ("values", value_id)
