@@ -111,5 +111,7 @@ def test_the_papers_page_loads_the_stemmer_only_once_the_reader_searches(page: A
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if url.endswith("/porter2.js")]
     page.fill("#f-q", "hashing")
+    # the answer of the search index, not the page's own first matches (said while it is busy, before the stemmer)
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#finder-status")).to_contain_text("matching \u201chashing\u201d")
     assert base_url + "static/vendor/porter2.js" in requested
