@@ -19,6 +19,7 @@
   var status = document.getElementById("finder-status");
   var query = document.getElementById("f-q");
   var sortSelect = document.getElementById("f-sort");
+  var bestOption = sortSelect.querySelector('option[value="best"]');
   var fromInput = document.getElementById("f-from");
   var toInput = document.getElementById("f-to");
   var facetSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
@@ -68,7 +69,7 @@
       (state.from || state.to ? 1 : 0);
     var sort = sortSelect.selectedOptions[0];
     setText(filtersCount, (chosen ? " (" + chosen + ")" : "") +
-      (state.sort !== "year" && sort ? " \u00b7 sorted by " + sort.textContent.trim().toLowerCase() : ""));
+      (state.order !== defaultOrder(state.q) && sort ? " \u00b7 sorted by " + sort.textContent.trim().toLowerCase() : ""));
   }
 
   function siteUrl(path) { return new URL(path, root).href; }
@@ -202,12 +203,34 @@
   }
 
   // ----- state <-> controls <-> URL -----
+  // The order of the papers: the one the reader chose (state.sort, in the URL), or else the default (""): the best
+  // match first for a search that the index answers with scores, newest first otherwise. A search matched locally
+  // (without Pagefind, or after it failed) has no scores, so its default stays newest first and "Best match" is not
+  // offered. Newest first chosen for a search is no choice once the query is cleared: the next search is in best-match
+  // order again. state.order is the order shown.
+  var chosenSort = "";
+  function isRanked(q) {
+    return !!q && find !== false && !(fullText.failed && fullText.q === q);
+  }
+  function defaultOrder(q) { return isRanked(q) ? "best" : "year"; }
+
   function readControls() {
     var tags = tagBoxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
-    var state = { q: query.value.trim(), tags: tags, venue: form.elements.venue.value,
-                  from: fromInput.value.trim(), to: toInput.value.trim(), sort: sortSelect.value, facets: {} };
+    var q = query.value.trim();
+    if (!q && chosenSort === "year") chosenSort = "";
+    var state = { q: q, tags: tags, venue: form.elements.venue.value, from: fromInput.value.trim(),
+                  to: toInput.value.trim(), sort: chosenSort, order: "", facets: {} };
+    state.order = state.sort || defaultOrder(q);
     facetSelects.forEach(function (select) { if (select.value) state.facets[select.dataset.facet] = select.value; });
     return state;
+  }
+
+  // Show the order of a view in its list, which offers "Best match" only where a search can be ordered so. Disabled
+  // rather than removed: the list keeps its options and their places (a screen reader reads it as unavailable, and
+  // the keys that move through the list pass over it), and the option says that searches have that order.
+  function showOrder(state) {
+    bestOption.disabled = !isRanked(state.q);
+    sortSelect.value = state.order;
   }
 
   // A value of a link is matched whatever its case ("?tag=cnn", "?venue=cvpr"): links are typed by hand too.
@@ -252,7 +275,8 @@
       span = yearSpan({ from: fromInput.value, to: toInput.value });
       fromInput.value = toInput.value = "";
     }
-    setSelect(sortSelect, params.get("sort"), "year");  // an unknown sort is the default one
+    // an unknown sort is the default one, as "best" is: a search's default (showOrder shows the order in the list)
+    chosenSort = setSelect(sortSelect, params.get("sort"), "year") && sortSelect.value !== "best" ? sortSelect.value : "";
     facetSelects.forEach(function (select) {
       var value = params.get(select.dataset.facet);
       if (!setSelect(select, value) && value) unknown.push(facetName(select) + " \u201c" + value + "\u201d");
@@ -298,7 +322,7 @@
     if (state.from) params.set("from", state.from);
     if (state.to) params.set("to", state.to);
     if (state.venue) params.set("venue", state.venue);
-    if (state.sort && state.sort !== "year") params.set("sort", state.sort);
+    if (state.sort) params.set("sort", state.sort);
     var text = params.toString();
     return text ? "?" + text : "";
   }
@@ -471,16 +495,17 @@
     });
   }
 
-  // Which papers a search found, as the filters test them (1 for each paper found): the numbers, and the papers of
-  // the hits that the ids file does not know, by key, which costs every card file.
+  // Which papers a search found, as the filters test them, and in which order: each paper found has its place in the
+  // best-match order, from 1, and the others 0. The numbers, and then the papers of the hits that the ids file does
+  // not know, by key, which costs every card file.
   function hitsOf(found) {
-    var hits = new Uint8Array(data.count);
-    found.numbers.forEach(function (i) { hits[i] = 1; });
+    var hits = new Int32Array(data.count);
+    found.numbers.forEach(function (i, k) { hits[i] = k + 1; });
     if (!found.keys.length) return Promise.resolve(hits);
-    var keys = {};
-    found.keys.forEach(function (key) { keys[key] = true; });
+    var keys = new Map();
+    found.keys.forEach(function (key, k) { keys.set(key, found.numbers.length + k + 1); });
     return cardsOf(allCards()).then(function (cards) {
-      Object.keys(cards).forEach(function (i) { if (keys[cards[i][0]] === true) hits[i] = 1; });
+      Object.keys(cards).forEach(function (i) { if (keys.has(cards[i][0]) && !hits[i]) hits[i] = keys.get(cards[i][0]); });
       return hits;
     });
   }
@@ -638,8 +663,14 @@
     return out;
   }
 
-  function sorted(numbers, sort) {
+  // The papers in an order; "best" by their places in hits (see hitsOf), and those matched only in the page after
+  // them, newest first.
+  function sorted(numbers, sort, hits) {
     if (sort === "year") return Promise.resolve(numbers);
+    if (sort === "best") {
+      var last = data.count + 1;
+      return Promise.resolve(numbers.slice().sort(function (a, b) { return (hits[a] || last) - (hits[b] || last) || a - b; }));
+    }
     // Within a year both year orders keep the page's order, the server's (by citation key).
     if (sort === "oldest") {
       return Promise.resolve(numbers.slice().sort(function (a, b) { return data.year[a] - data.year[b] || a - b; }));
@@ -1145,13 +1176,16 @@
   var applySeq = 0;
   var moreAsked = 0;  // "Show more" clicks since the order being loaded was asked for: kept in the new list
   function apply(refetch) {
-    var state = readControls();
-    showTicked(state.tags);
-    showFilterCount(state);
     if (refetch) {
       clearTimeout(fullTextTimer);
       fullTextSeq++;  // an answer to an earlier query is of no use now
       if (fullText.failed) fullText = { q: "", hits: null, failed: false };  // a failed search is asked again
+    }
+    var state = readControls();
+    showTicked(state.tags);
+    showOrder(state);
+    showFilterCount(state);
+    if (refetch) {
       if (state.q && state.q !== fullText.q) {
         loadPagefind();  // during the pause for typing, if the reader has not been in the field before (a link's ?q=)
         fullTextTimer = setTimeout(function () { searchFullText(state.q); }, 150);
@@ -1177,7 +1211,10 @@
       return state;
     }
     showCounts(found);
-    sorted(numbers, state.sort).then(function (ordered) {
+    // In best-match order once the search has answered; newest first while the papers matched here are shown before.
+    var places = state.order === "best" && !searching && !fullText.failed ? fullText.hits : null;
+    var order = state.order === "best" && !places ? "year" : state.order;
+    sorted(numbers, order, places).then(function (ordered) {
       if (seq !== applySeq) return;
       var empty = numbers.length || searching ? null : emptyView(state, found, unavailable);
       var place = searching ? null : returning;  // the final view of a step come back to (and not left since)
@@ -1185,7 +1222,7 @@
         returning = null;
         moreAsked = Math.max(moreAsked, place.more);
       }
-      view = { numbers: ordered, sort: state.sort, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
+      view = { numbers: ordered, sort: order, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
       highlightMap(numbers, filtered);
       // A large review's suggestion comes later, from its word list and the search index: the status stays busy
       // until then, so that a screen reader reads the view once, with the suggestion if there is one.
@@ -1267,6 +1304,9 @@
     });
     form.addEventListener("change", function (event) {
       if (event.target === query) return;
+      if (event.target === sortSelect) {  // the default order chosen is no choice: it follows the query
+        chosenSort = sortSelect.value === defaultOrder(query.value.trim()) ? "" : sortSelect.value;
+      }
       if (event.target === keyed && event.target.tagName === "SELECT") {
         browsed = browsed || { url: location.href, state: history.state };
         returning = null;  // the reader's own change, as in saveUrl
@@ -1279,6 +1319,7 @@
       input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
     });
     form.addEventListener("reset", function () {
+      chosenSort = "";
       setTimeout(function () { fullText = { q: "", hits: null, failed: false }; saveUrl(apply(true), "commit"); }, 0);
     });
     window.addEventListener("popstate", function () {

@@ -153,8 +153,9 @@
   // Load the review's Pagefind index to search it in this thread: its module with every bundle merged, and each
   // paper's Pagefind id (papers/finder-search.json) for its `count` papers, so that every hit maps to its paper
   // without a request. root: the address of the review's home. Resolves to find(q), which resolves to the papers that
-  // query q finds, {numbers: an Int32Array of their paper numbers, keys: the keys of the papers whose hits the ids
-  // file does not know}; rejects if Pagefind or its stemmer cannot be loaded.
+  // query q finds, best match first (see bestFirst), {numbers: an Int32Array of their paper numbers, keys: the keys of
+  // the papers whose hits the ids file does not know}, each in that order; rejects if Pagefind or its stemmer cannot be
+  // loaded.
   function open(root, count) {
     function url(path) { return new URL(path, root).href; }
     var searchIds = {};           // Pagefind page id -> paper number
@@ -189,7 +190,7 @@
       return function find(q) {
         return fullTextResults(q).then(function (found) {
           var numbers = [], unknown = [];
-          found.forEach(function (r) {
+          bestFirst(found, searchIds).forEach(function (r) {
             if (Object.prototype.hasOwnProperty.call(searchIds, r.id)) numbers.push(searchIds[r.id]);
             else if (r.page) unknown.push(r.page);
           });
@@ -203,6 +204,17 @@
           });
         });
       };
+    });
+  }
+
+  // The hits of a query, best match first: by score, and equal scores by paper number (the page's order, newest
+  // first), then by Pagefind id, so that the order never depends on which word or bundle answered first.
+  function bestFirst(hits, searchIds) {
+    function number(r) {
+      return Object.prototype.hasOwnProperty.call(searchIds, r.id) ? searchIds[r.id] : Infinity;
+    }
+    return hits.slice().sort(function (a, b) {
+      return b.score - a.score || number(a) - number(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
   }
 
@@ -277,7 +289,8 @@
         return pagefind.search(text);
       }).then(function (search) {
         var hits = (search && search.results ? search.results : []).map(function (r) {
-          return { id: r.id, at: r.words.join(","), page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
+          return { id: r.id, at: r.words.join(","), score: r.score || 0,
+                   page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
         });
         if (answers.get(text) === answer) {
           answer.count = hits.length;
@@ -303,15 +316,28 @@
       }
     }
     function locations(hit) { return hit.at; }
+    // Each hit's score is Pagefind's for its page (higher: a better match), which orders the papers found (see open).
+    // A page found by several forms of a word (spellings, stems, a phrase hyphenated or not) keeps its best score;
+    // a page that has every word of a query adds up its words' scores. Both make new hits: an answer's are kept and
+    // shared (searchPagefind).
     function union(lists) {
-      var seen = {};
-      return [].concat.apply([], lists).filter(function (r) { return seen[r.id] ? false : (seen[r.id] = true); });
+      var seen = {}, out = [];
+      lists.forEach(function (list) {
+        list.forEach(function (r) {
+          var had = seen[r.id];
+          if (!had) out.push(seen[r.id] = { id: r.id, at: r.at, score: r.score, page: r.page });
+          else if (r.score > had.score) had.score = r.score;
+        });
+      });
+      return out;
     }
     function intersection(lists) {
       return lists.slice(1).reduce(function (kept, list) {
-        var ids = {};
-        list.forEach(function (r) { ids[r.id] = true; });
-        return kept.filter(function (r) { return ids[r.id]; });
+        var scores = {};
+        list.forEach(function (r) { scores[r.id] = r.score; });
+        return kept.filter(function (r) { return Object.prototype.hasOwnProperty.call(scores, r.id); }).map(function (r) {
+          return { id: r.id, at: r.at, score: r.score + scores[r.id], page: r.page };
+        });
       }, lists[0] || []);
     }
 

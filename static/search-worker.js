@@ -3,8 +3,8 @@
 // worker holds that lock while it lives (the page is granted it once the worker is gone: closed, crashed or killed,
 // which no message says). It answers {ready: true, locked} once it has loaded Pagefind, locked whether it holds the
 // lock; or {ready: false}. Then each message is a query, {id, q}, answered with {id, numbers, keys}:
-// the numbers of the papers it finds as an Int32Array, transferred, and the keys of those the ids file does not know;
-// or with {id, failed: true}.
+// the numbers of the papers it finds as an Int32Array, transferred, and the keys of those the ids file does not know,
+// each best match first; or with {id, failed: true}.
 "use strict";
 importScripts("search-rules.js");
 var finding = null;  // promise of find(q), once the first message has said where the review is

@@ -1,0 +1,174 @@
+"""The all-papers page's "Best match" order: a search's papers best match first, unless the reader chooses an order.
+
+In this review the best match of each query is older than the papers that have its words once in their summaries:
+newest first would show it last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import _QuietHandler, build_in_mode, serving, write_review
+from .test_papers_page import visible_keys
+from .test_typing import TAXONOMY
+
+# key: (title, year, summary)
+PAPERS = {
+    "old2009proximity": ("Proximity Graph Search", 2009,
+                         "Greedy search over a proximity graph: each graph node links to its neighbours in the graph."),
+    "jeg2011product": ("Product Quantization for Nearest Neighbor Search", 2011,
+                       "Splits vectors into subvectors, each quantized with a codebook of its own."),
+    "mid2015delta": ("Delta Codes", 2015, "Binary codes learned from labels."),
+    "new2021alpha": ("Alpha Codes", 2021, "Binary codes for images, with a graph of their labels."),
+    "new2022beta": ("Beta Codes", 2022, "Learned codes for text, smoothed over a graph."),
+    "new2023gamma": ("Gamma Codes", 2023, "Codes with a graph regulariser."),
+    "new2024library": ("The Vector Library", 2024, "A library of product codes and of quantization methods."),
+}
+GRAPH_NEWEST = ["new2023gamma", "new2022beta", "new2021alpha", "old2009proximity"]
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def review_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build this review (in one card file and one search bundle, or paged: 3 papers a page, in several card files
+    and search bundles) and serve it."""
+    root = write_review(tmp_path_factory.mktemp("best") / "review", TAXONOMY, {
+        key: f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n---\n{summary}\n" for key, (title, year, summary) in PAPERS.items()})
+    if request.param == "paged":
+        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+def is_best_first(keys: list[str]) -> bool:
+    """Whether the papers of "graph" are shown best match first: the paper with the word in its title and thrice in its
+    summary, then the others (their order is Pagefind's scores', which depend on how the index is split)."""
+    return keys[0] == "old2009proximity" and sorted(keys) == sorted(GRAPH_NEWEST)
+
+
+def shown_in_order(page: Any, query: str, count: int, first: str) -> list[str]:
+    """Keys of the papers the finder shows once it has answered this query and drawn them with `first` first, in the
+    page's order (all of them). A new order is drawn after the status is written (its cards or ranks may be fetched)."""
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#finder-status")).to_contain_text(f"Showing {count} of {len(PAPERS)} papers matching "
+                                                           f"\u201c{query}\u201d.")
+    expect(page.locator("#finder-results li.paper-item").first).to_have_attribute("data-key", first)
+    return visible_keys(page)
+
+
+def type_query(page: Any, query: str) -> None:
+    """Type a query into the search box, as a reader does."""
+    page.get_by_label("Search the papers").click()
+    page.keyboard.type(query)
+
+
+def sort_options(page: Any) -> list[tuple[str, str, bool]]:
+    """The sort list's options: (value, label, disabled)."""
+    return [tuple(option) for option in page.eval_on_selector_all(
+        "#f-sort option", "options => options.map(o => [o.value, o.textContent, o.disabled])")]
+
+
+def test_a_search_shows_the_best_match_first_and_says_so(page: Any, review_url: str) -> None:
+    page.goto(review_url + "papers/")
+    expect(page.locator("#f-sort")).to_have_value("year")
+    assert ("best", "Best match", True) in sort_options(page)  # not offered without a search
+    type_query(page, "graph")
+    assert is_best_first(shown_in_order(page, "graph", 4, "old2009proximity"))
+    expect(page.locator("#f-sort")).to_have_value("best")
+    assert ("best", "Best match", False) in sort_options(page)
+    assert page.url.endswith("/papers/?q=graph")  # the default order of a search: no sort in the URL
+    page.get_by_label("Search the papers").fill("product quantization")
+    assert shown_in_order(page, "product quantization", 2, "jeg2011product") == ["jeg2011product", "new2024library"]
+
+
+def test_newest_first_chosen_for_a_search_stays_through_back_forward_and_reload(page: Any, review_url: str) -> None:
+    page.goto(review_url + "papers/?q=graph")
+    assert is_best_first(shown_in_order(page, "graph", 4, "old2009proximity"))
+    page.select_option("#f-sort", "year")
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    assert page.url.endswith("/papers/?q=graph&sort=year")
+    page.select_option("#f-sort", "title")
+    assert shown_in_order(page, "graph", 4, "new2021alpha") == ["new2021alpha", "new2022beta", "new2023gamma", "old2009proximity"]
+    page.go_back()
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    expect(page.locator("#f-sort")).to_have_value("year")
+    page.go_back()
+    assert is_best_first(shown_in_order(page, "graph", 4, "old2009proximity"))
+    expect(page.locator("#f-sort")).to_have_value("best")
+    page.go_forward()
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    page.reload()
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    expect(page.locator("#f-sort")).to_have_value("year")
+    page.select_option("#f-sort", "best")  # chosen back: the default again, which the URL leaves out
+    assert is_best_first(shown_in_order(page, "graph", 4, "old2009proximity"))
+    assert page.url.endswith("/papers/?q=graph")
+
+
+def test_clearing_the_query_returns_to_newest_first_without_best_match(page: Any, review_url: str) -> None:
+    page.goto(review_url + "papers/?q=graph&sort=year")
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    page.get_by_label("Search the papers").fill("")
+    expect(page.locator("#finder-status")).to_have_text(f"Showing all {len(PAPERS)} papers.")
+    expect(page.locator("#finder-results li.paper-item").first).to_have_attribute("data-key", "new2024library")
+    assert visible_keys(page) == ["new2024library", "new2023gamma", "new2022beta", "new2021alpha", "mid2015delta",
+                                  "jeg2011product", "old2009proximity"]
+    expect(page.locator("#f-sort")).to_have_value("year")
+    assert ("best", "Best match", True) in sort_options(page)
+    assert page.url.endswith("/papers/")
+    type_query(page, "graph")  # a new search is in best-match order again
+    assert is_best_first(shown_in_order(page, "graph", 4, "old2009proximity"))
+
+
+def test_without_the_search_index_a_search_stays_newest_first(page: Any, review_url: str) -> None:
+    """Words matched in the page have no scores: the order is newest first, and "Best match" is not offered."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.abort())
+    page.goto(review_url + "papers/?q=graph")
+    assert shown_in_order(page, "graph", 4, "new2023gamma") == GRAPH_NEWEST
+    expect(page.locator("#f-sort")).to_have_value("year")
+    assert ("best", "Best match", True) in sort_options(page)
+    assert page.url.endswith("/papers/?q=graph")
+
+
+# A stand-in for Pagefind's module that answers each text with fixed hits and scores, by paper key (pages the ids file
+# does not know, so found by their addresses), and nothing for any other text.
+FAKE_PAGEFIND = """
+const answers = %s;
+export async function options() {}
+export async function mergeIndex() {}
+export async function preload() {}
+export async function search(text) {
+  return { results: (answers[text] || []).map(([key, score]) => ({
+    id: "fake_" + key, score, words: [0], data: async () => ({ url: "/publications/" + key + "/" }) })) };
+}
+"""
+
+
+def test_a_paper_s_score_is_its_best_form_s_for_a_word_and_the_sum_of_its_words(page: Any, review_url: str) -> None:
+    """Each spelling of "colour" is a search of its own, as is "graph": a paper keeps the best score of its spellings
+    and adds up its words'; a phrase keeps its forms' best. Taking the first form's score ("new2021alpha" last), adding
+    up the forms' (it first), or a paper's best word instead of the sum ("new2023gamma" after "new2022beta") would
+    each order these papers otherwise."""
+    answers = {
+        "colour": [["new2021alpha", 1], ["jeg2011product", 7.5], ["mid2015delta", 1], ["new2023gamma", 3]],
+        "color": [["new2021alpha", 6], ["new2022beta", 0.5]],
+        "graph": [["new2021alpha", 1], ["jeg2011product", 0.1], ["new2022beta", 5], ["mid2015delta", 2],
+                  ["new2023gamma", 3], ["old2009proximity", 9]],
+        '"colour graph"': [["mid2015delta", 9]],
+        '"color graph"': [["mid2015delta", 2], ["new2021alpha", 1]],
+    }
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=FAKE_PAGEFIND % json.dumps(answers)))
+    page.goto(review_url + "papers/")
+    found = page.evaluate("""async ([root, count]) => {
+        const find = await window.l2hSearch.open(root, count);
+        const words = await find("colour graph"), phrase = await find('"colour graph"');
+        return [Array.from(words.numbers), words.keys, Array.from(phrase.numbers), phrase.keys];
+    }""", [review_url, len(PAPERS)])
+    assert found == [[], ["jeg2011product", "new2021alpha", "new2023gamma", "new2022beta", "mid2015delta"],
+                     [], ["mid2015delta", "new2021alpha"]]
