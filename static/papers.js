@@ -1223,6 +1223,7 @@
         moreAsked = Math.max(moreAsked, place.more);
       }
       view = { numbers: ordered, sort: order, filtered: filtered, limit: PAGE * (1 + moreAsked), empty: empty };
+      if (exportLine) exportLine.hidden = !filtered || !numbers.length;  // all of them: the links above the finder
       highlightMap(numbers, filtered);
       // A large review's suggestion comes later, from its word list and the search index: the status stays busy
       // until then, so that a screen reader reads the view once, with the suggestion if there is one.
@@ -1265,6 +1266,55 @@
     if (mapCount) mapCount.textContent = filtered ? " \u2014 " + number(numbers.length) + " of " + number(data.count) + " highlighted" : "";
   }
 
+  // ----- the papers found, as a file -----
+  // Once the list is narrowed (a search, a filter), the papers it holds, in the order shown, can be downloaded as
+  // BibTeX or CSL-JSON: their entries of the review's whole files (papers.bib, papers.json, fetched on the first
+  // download), found by the papers' keys (their cards).
+  var exportLine = document.getElementById("finder-export");
+  var EXPORTS = {
+    bib: { path: "papers.bib", name: "papers-selected.bib", type: "application/x-bibtex", pick: bibEntries },
+    csl: { path: "papers.json", name: "papers-selected.json", type: "application/vnd.citationstyles.csl+json",
+           pick: cslItems }
+  };
+  var wholeFiles = {};          // path -> promise of the file's text
+  function wholeFile(path) {
+    if (!wholeFiles[path]) {
+      wholeFiles[path] = fetch(siteUrl(path)).then(function (response) {
+        if (!response.ok) throw new Error(path + ": " + response.status);
+        return response.text();
+      });
+      wholeFiles[path].catch(function () { delete wholeFiles[path]; });  // the next download asks again
+    }
+    return wholeFiles[path];
+  }
+  // Each entry of papers.bib starts a line, "@type{key,"; its fields are indented.
+  function bibEntries(text, keys) {
+    var byKey = {};
+    text.split(/\n(?=@[A-Za-z]+\{)/).forEach(function (entry) {
+      var head = /^@[A-Za-z]+\{([^,\s]+),/.exec(entry);
+      if (head) byKey[head[1]] = entry.replace(/\s+$/, "");
+    });
+    return keys.map(function (key) { return byKey[key]; }).filter(Boolean).join("\n\n") + "\n";
+  }
+  function cslItems(text, keys) {
+    var byId = {};
+    JSON.parse(text).forEach(function (item) { byId[item.id] = item; });
+    return JSON.stringify(keys.map(function (key) { return byId[key]; }).filter(Boolean), null, 2) + "\n";
+  }
+  function download(kind) {
+    var format = EXPORTS[kind], numbers = view.numbers.slice();
+    return Promise.all([cardsOf(numbers), wholeFile(format.path)]).then(function (got) {
+      var keys = numbers.map(function (i) { return got[0][i][0]; });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([format.pick(got[1], keys)], { type: format.type }));
+      link.download = format.name;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
+    });
+  }
+
   // ----- events -----
   function listen() {
     // The note on a link's unknown values goes with the first change the reader makes.
@@ -1275,6 +1325,16 @@
       event.preventDefault();
       saveUrl(apply(true), "commit");
     });
+    if (exportLine) {
+      Array.prototype.forEach.call(exportLine.querySelectorAll("button[data-export]"), function (button) {
+        button.addEventListener("click", function () {
+          download(button.dataset.export).catch(function () {
+            announce("The download failed: the review\u2019s " + EXPORTS[button.dataset.export].path +
+                     " could not be loaded.", false);
+          });
+        });
+      });
+    }
     // Enter commits a query or a year (the form has several fields and no submit button, so it is not
     // submitted) and asks for the results: they are brought into view if they are below the fold. The
     // focus stays in the field, and typing on scrolls it back into view.
