@@ -73,12 +73,13 @@
   }
 
   function siteUrl(path) { return new URL(path, root).href; }
-  function getJson(path) {
+  function fetched(path) {
     return fetch(siteUrl(path)).then(function (response) {
       if (!response.ok) throw new Error(path + ": " + response.status);
-      return response.json();
+      return response;
     });
   }
+  function getJson(path) { return fetched(path).then(function (response) { return response.json(); }); }
   // A count as the pages and the build write it, whatever the browser's language: 5,000 (and 500).
   function number(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -1279,10 +1280,7 @@
   var wholeFiles = {};          // path -> promise of the file's text
   function wholeFile(path) {
     if (!wholeFiles[path]) {
-      wholeFiles[path] = fetch(siteUrl(path)).then(function (response) {
-        if (!response.ok) throw new Error(path + ": " + response.status);
-        return response.text();
-      });
+      wholeFiles[path] = fetched(path).then(function (response) { return response.text(); });
       wholeFiles[path].catch(function () { delete wholeFiles[path]; });  // the next download asks again
     }
     return wholeFiles[path];

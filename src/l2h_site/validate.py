@@ -445,18 +445,14 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]],
                                "placeholder", f'summary still holds the example text of CONTRIBUTING.md: "{text}"', fix))
     urls, names = _link_positions(paper, positions, "url"), _link_positions(paper, positions, "name")
     for i, link in enumerate(paper.links):  # each at its own line: a link is two
-        url_at = urls[i] if urls else at("links")
         if is_placeholder(link.name):
             found.append(error(paper.source, *(names[i] if names else at("links")), "placeholder",
                                f'links still holds the placeholder "{link.name}"',
                                "name the link by what it leads to (Code, Slides, Project page), or delete the link"))
-        if is_placeholder(link.url):
-            found.append(error(paper.source, *url_at, "placeholder",
-                               f'links still holds the placeholder "{clip(link.url)}"',
-                               "put the real address in its place, or delete the link"))
-        elif is_example_url(link.url):
-            found.append(error(paper.source, *url_at, "placeholder",
-                               f'links still holds the example address "{clip(link.url)}"',
+        made_up = "placeholder" if is_placeholder(link.url) else "example address" if is_example_url(link.url) else ""
+        if made_up:
+            found.append(error(paper.source, *(urls[i] if urls else at("links")), "placeholder",
+                               f'links still holds the {made_up} "{clip(link.url)}"',
                                "put the real address in its place, or delete the link"))
     return found
 
