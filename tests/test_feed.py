@@ -66,7 +66,7 @@ def test_feed_content_has_the_formulas_without_their_boxes_tab_stops_and_names(
     """The boxes' role, tabindex and names are for a browser's keyboard and screen reader, meaningless in a feed
     reader: the feed's content has none (parsed back), and each formula, table and code block as on the page. So
     too with a review's own feed.xml that does not use the feed_html filter: the feed's summaries come clean."""
-    summary = ("The loss\n\n$$\nx^2\n$$\n\nof $b$ and $a+b+c+d+e+f+g$, [in $y$](https://example.org/y).\n\n"
+    summary = ("The loss\n\n$$\nx^2\n$$\n\nof $b$ and $a+b+c+d+e+f+g$, [in $y$](https://www.acm.org/y).\n\n"
                "| a |\n|---|\n| 1 |\n\n```\ncode\n```\n")
     root = site({"papers/author2020alpha.md": paper_text("Alpha", 2020, "2024-03-01").replace(
         "A summary of Alpha with <script>alert(1)</script> & more.\n", summary), **templates})

@@ -21,17 +21,17 @@ Start with [Spectral Hashing](../publications/weiss2008spectral/).
 - [Again](../publications/weis2008spectral/), [home](../)
 """
 SUMMARY = ("Codes from thresholded eigenfunctions (compare\n"
-           "[the survey](https://example.org/publications/wang2018survey/)).\n")
+           "[the survey](https://hashing.github.io/publications/wang2018survey/)).\n")
 
 
 def test_a_broken_link_in_resources_or_a_summary_is_reported_at_its_line_there(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     root = site({"papers/weiss2008spectral.md": GOOD_PAPER.replace(
                      "Codes from thresholded eigenfunctions of the graph Laplacian.\n", SUMMARY),
-                 "resources.md": RESOURCES, "l2h.yml": "base_url: https://example.org/\nsearch: false\n"})
+                 "resources.md": RESOURCES, "l2h.yml": "base_url: https://hashing.github.io/\nsearch: false\n"})
     code, _, err = run_cli("build", "--root", str(root), "--check-links")
     assert (code, err) == (1, (
-        'papers/weiss2008spectral.md:12:14: error[broken-link]: link "https://example.org/publications/wang2018survey/" '
+        'papers/weiss2008spectral.md:12:14: error[broken-link]: link "https://hashing.github.io/publications/wang2018survey/" '
         "points to publications/wang2018survey/index.html, which is not in the site "
         "(in the built page _site/publications/weiss2008spectral/index.html)\n"
         '  help: fix the link in papers/weiss2008spectral.md: no paper has the key "wang2018survey"\n'

@@ -62,6 +62,27 @@ STRIPPED = {
     "html-link": ('<a href="mailto:a@b.org">mail</a>', 1, 10,
                   "the link to 'mailto:a@b.org' was removed, its text kept: it is not a web address",
                   "links must start with https:// (or http://): write the full address"),
+    # the links a paper's url: may not have (parse.check_url), and an example's address left in
+    "private-host-link": ("Our [code](http://192.168.1.20:8000/hash) runs.", 1, 12,
+                          ("the link to 'http://192.168.1.20:8000/hash' was removed, its text kept: its host is a local "
+                           "or private network address, which readers cannot reach"),
+                          "link to the page on the public web, or remove the link and keep its words"),
+    "localhost-link": ("Runs\nat <http://localhost:8888/notebook>.", 2, 5,
+                       ("the link to 'http://localhost:8888/notebook' was removed, its text kept: its host is the "
+                        "writer's own machine (localhost), which readers cannot reach"),
+                       "link to the page on the public web, or remove the link and keep its words"),
+    "password-link": ("[repo](https://me:secret@gitlab.com/me/hash)", 1, 8,
+                      ("the link to 'https://me:secret@gitlab.com/me/hash' was removed, its text kept: it holds a user "
+                       "name or password before the host name (user:password@)"),
+                      "write the address without them: https://gitlab.com/me/hash"),
+    "example-link": ("Code: [here](https://github.com/example/hashing).", 1, 14,
+                     ("the link to 'https://github.com/example/hashing' was removed, its text kept: it is an address "
+                      "made up for examples, not a real page"),
+                     "link to the real page, or remove the link and keep its words"),
+    "example-host-link": ('<a href="https://www.example.com/paper.pdf">PDF</a>', 1, 10,
+                          ("the link to 'https://www.example.com/paper.pdf' was removed, its text kept: it is an "
+                           "address made up for examples, not a real page"),
+                          "link to the real page, or remove the link and keep its words"),
     "stray-end-tag": ("A summary with </script> in it.", 1, 16,
                       "<script> is not allowed in a summary and was removed with what it contains",
                       "summaries are plain prose with links and math: remove the <script>"),
@@ -220,7 +241,7 @@ def test_a_papers_summary_text_is_that_of_its_html_with_math_as_latex_however_it
     renderer = MarkdownRenderer()
     papers = check_site(Path(__file__).resolve().parent.parent).papers
     extra = [dataclasses.replace(papers[0], summary=s) for s in (
-        "Plain words, **bold** and a [link](https://example.org/).", "Math $x_i^2$ inline and $$\\sum_i x_i$$ shown.",
+        "Plain words, **bold** and a [link](https://www.acm.org/).", "Math $x_i^2$ inline and $$\\sum_i x_i$$ shown.",
         "Broken math $\\frac{1}{$ stays.", "", "<b>kept</b> and <script>gone()</script> text")]
     with_math = 0
     for paper in [*papers, *extra]:
@@ -333,12 +354,12 @@ def test_math_within_a_link_gets_a_box_that_is_no_tab_stop() -> None:
     that scrolls (a long formula in a link would widen a phone's page) with no role, tabindex or name, and is not
     counted among the formulas of the summary; theme.js leaves it so."""
     html = MarkdownRenderer().render(
-        '[the $\\ell_2$ case](https://example.org/l2) and <a href="https://example.org/x"><math display="block">'
+        '[the $\\ell_2$ case](https://www.acm.org/l2) and <a href="https://www.acm.org/x"><math display="block">'
         "<mi>x</mi></math></a> <abbr title=\"a\">LSH</abbr>, then $y$.").html
     assert html == (
-        '<p><a href="https://example.org/l2" rel="noopener noreferrer nofollow">the '
+        '<p><a href="https://www.acm.org/l2" rel="noopener noreferrer nofollow">the '
         f'<span class="math-inline">{MATHML}<msub><mi>ℓ</mi><mn>2</mn></msub>'
-        '</mrow></math></span> case</a> and <a href="https://example.org/x" rel="noopener noreferrer nofollow">'
+        '</mrow></math></span> case</a> and <a href="https://www.acm.org/x" rel="noopener noreferrer nofollow">'
         '<span class="math-scroll"><math display="block"><mi>x</mi></math></span></a> <abbr title="a">LSH</abbr>, then '
         f'<span class="math-inline" data-label="Formula in the summary">{MATHML}<mi>y</mi></mrow></math></span>.</p>')
 

@@ -20,7 +20,7 @@ import markdown
 import nh3
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
-from l2h_site.parse import find_deep_nesting
+from l2h_site.parse import check_url, find_deep_nesting, is_example_url, without_userinfo
 
 MATHML_TAGS = frozenset({
     "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac",
@@ -99,10 +99,31 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "id":
         return None
     if attribute == "href":
-        return value if re.match(r"https?://[^\s]", value) else None
+        return value if _link_problem(value) is None else None
     if attribute == "class" and tag in ("span", "div", "code"):
         return value if re.fullmatch(r"(math|math-error|language-[a-z0-9+-]+)", value) else None
     return value
+
+
+_NOT_WEB = ("it is not a web address", "links must start with https:// (or http://): write the full address")
+
+
+def _link_problem(href: str) -> tuple[str, str] | None:
+    """Why a summary's link is removed, and the fix; None for a link kept: one to a web address readers can reach,
+    as a paper's url must be (parse.check_url), and not an example's (a placeholder left in)."""
+    problem = check_url(href)
+    if problem is None and re.search(r"(^|\.)localhost$", (urlsplit(href).hostname or "").rstrip(".")):
+        problem = "its host is the writer's own machine (localhost), which readers cannot reach"
+    if problem is None:
+        return (("it is an address made up for examples, not a real page",
+                 "link to the real page, or remove the link and keep its words") if is_example_url(href) else None)
+    if "user:password@" in problem:
+        return problem, f"write the address without them: {without_userinfo(href)[:80]}"
+    if "readers cannot reach" in problem:
+        return problem, "link to the page on the public web, or remove the link and keep its words"
+    if "http(s)" in problem:
+        return _NOT_WEB
+    return problem, "write the full address, starting with https://"
 
 
 @dataclass(frozen=True)
@@ -422,9 +443,10 @@ def removed_markup(text: str, fragment: str, trusted: bool = False) -> list[Note
     for href, count in links.items():
         times = f" ({count} times)" if count > 1 else ""
         line, column = _find(text, re.compile(re.escape(href))) or (1, 1)
+        # a trusted page's link is dropped only for its scheme (it may link within the site)
+        problem, fix = (None if trusted else _link_problem(href)) or _NOT_WEB
         notes.append(Note("summary-stripped", line, column,
-                          f"the link to {href[:60]!r} was removed, its text kept{times}: it is not a web address",
-                          "links must start with https:// (or http://): write the full address"))
+                          f"the link to {href[:60]!r} was removed, its text kept{times}: {problem}", fix))
     return notes
 
 
