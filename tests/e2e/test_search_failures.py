@@ -6,6 +6,7 @@ in the page tell apart where a query was answered.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -115,6 +116,15 @@ HANGING_WORKER = WORKER.replace(ANSWER, ANSWER + " self.answered = true;").repla
     ASK, "  if (self.answered) { for (;;) {} }\n" + ASK)
 """The finder's worker, which answers its first query, then hangs in a loop when asked the next one: alive, it still
 holds its lock, and says nothing."""
+TO_WORKER = """
+window.toWorker = [];
+const postToWorker = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.q !== undefined) window.toWorker.push(message.q);
+  return postToWorker.call(this, message, ...rest);
+};
+"""
+"""Record the queries that the page asks of its worker."""
 SILENT_WORKERS = {
     "gone, without Web Locks": (True, "delete WorkerNavigator.prototype.locks;\n" + CLOSING_WORKERS["when it is asked again"]),
     "hanging, holding its lock": (False, HANGING_WORKER),
@@ -128,9 +138,12 @@ Web Locks are taken away too, and the worker's script."""
 def test_a_worker_whose_lock_tells_nothing_is_known_by_its_silence(page: Any, typing_url: str,  # noqa: F811
                                                                   worker: str) -> None:
     """A worker that is gone, or hangs, is known when a query waits 10 s while it says nothing: the query is then
-    asked in the page, not "Searching…" for ever, and so is the next."""
+    asked in the page, not "Searching…" for ever, and so is the next. The page's clock is Playwright's, moved on by
+    the test: the 10 s pass at once."""
     no_locks, body = SILENT_WORKERS[worker]
+    page.clock.install()
     count_queries(page)
+    page.add_init_script(TO_WORKER)  # before WATCH_WORKER replaces window.Worker
     page.add_init_script(WATCH_WORKER)
     if no_locks:
         page.add_init_script("delete Navigator.prototype.locks")
@@ -142,8 +155,17 @@ def test_a_worker_whose_lock_tells_nothing_is_known_by_its_silence(page: Any, ty
     assert page.evaluate("window.fromWorker[0]") == {"ready": True, "locked": not no_locks}
     assert page.evaluate("self.askedOfPagefind") is None
     page.fill("#f-q", "quantization")
-    page.wait_for_timeout(8000)
+    for _ in range(100):  # the query reaches the worker once the reader has paused (the 10 s count from then on)
+        if "quantization" in page.evaluate("window.toWorker"):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"the worker was never asked: {page.evaluate('window.toWorker')}")
+    page.clock.fast_forward(9500)
+    time.sleep(1)  # long enough for the page to load Pagefind and ask it, had it given up on the worker
     assert page.locator("#finder-status").get_attribute("aria-busy") is not None  # waits for the worker meanwhile
+    assert page.evaluate("self.askedOfPagefind") is None
+    page.clock.fast_forward(1000)
     assert shown_for(page, "quantization") == ["ann2001compound", "eel2005quant", "fox2006quant"]
     assert "quantization" in page.evaluate("self.askedOfPagefind")
     page.fill("#f-q", "quantisation")
