@@ -402,16 +402,21 @@ def shades(box: Any) -> list[int]:
     difference of a colour channel, within 16 px of each side, from the same box with a transparent shade. The rows
     of a rounded box's corners are left out: there the shade tints the anti-aliased pixels of the curve (by up to 8
     of 255) whatever it shows."""
-    box.scroll_into_view_if_needed()
-    x, y, width, height, corner = box.evaluate("""el => { const r = el.getBoundingClientRect();
-        return [r.left + scrollX, r.top + scrollY, r.width, r.height, parseFloat(getComputedStyle(el).borderTopLeftRadius)]; }""")
+    # The box's top a quarter of the window down, below the sticky header, and the strips within the window: a
+    # screenshot of the window is quick, one of the whole page took seconds (the long Contributing page, at two device
+    # pixels to the CSS pixel).
+    x, y, width, height, corner, window = box.evaluate("""el => {
+        scrollBy({left: 0, top: el.getBoundingClientRect().top - innerHeight / 4, behavior: "instant"});
+        const r = el.getBoundingClientRect();
+        return [r.left, r.top, r.width, r.height, parseFloat(getComputedStyle(el).borderTopLeftRadius), innerHeight]; }""")
     strips = [{"x": left, "y": y + corner, "width": 16, "height": min(height - 2 * corner, 300)}
               for left in (x, x + width - 16)]
+    assert 0 <= strips[0]["y"] and strips[0]["y"] + strips[0]["height"] <= window, (strips, window)
     found = []
     for strip in strips:
-        shown = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        shown = _rgb_rows(box.page.screenshot(clip=strip, animations="disabled"))
         box.evaluate("el => el.style.setProperty('--scroll-shade', 'transparent')")
-        plain = _rgb_rows(box.page.screenshot(full_page=True, clip=strip, animations="disabled"))
+        plain = _rgb_rows(box.page.screenshot(clip=strip, animations="disabled"))
         box.evaluate("el => el.style.removeProperty('--scroll-shade')")
         found.append(max(abs(a - b) for row, other in zip(shown, plain) for a, b in zip(row, other)))
     return found
