@@ -62,9 +62,11 @@ focused is hidden by what is sticky or fixed on the page."""
 HOVERED = (Path(__file__).parent / "hovered.js").read_text(encoding="utf-8")
 """Defines l2hHover: the elements whose look a :hover rule changes (one of each kind not yet hovered), and the colours
 a hovered element's text is seen in."""
-WALK_STOPS = 150
-"""The stops walked through each way: a long page (the review's list of all papers) is walked through from its top and
-from its bottom, not in the middle, where it repeats the kinds of stop that its ends and the small site's pages have."""
+WALK_STOPS = 60
+"""The stops walked through each way: a long page (the review's list of all papers, a tag's) is walked through from
+its top and from its bottom, not in the middle, where it repeats the kinds of stop that its ends and the small site's
+pages have: from the top the header, the finder's controls and the first papers' cards; from the bottom the footer, the
+pages' links and the last cards. (Each press of a key is a round trip to the browser, some 15 ms.)"""
 WALK_LIMIT = 1000
 """Presses of Tab (or of Shift+Tab) after which a walk that has not come out of the page or met WALK_STOPS stops is a
 failure."""
@@ -495,8 +497,8 @@ def hidden_focus(page: Any, where: str) -> list[str]:
     2.1.2), and one whose two ways, each through the whole page, met different stops."""
     page.evaluate(COLOURS)
     page.evaluate(OBSCURED, WALK_STOPS)
-    for key, seek, until, batch in (("Tab", "false", "held", 25), ("Tab", "true", "backward", 1),
-                                    ("Shift+Tab", None, "held", 25)):
+    for key, seek, until, batch in (("Tab", "false", "held", 20), ("Tab", "true", "backward", 1),
+                                    ("Shift+Tab", None, "held", 20)):
         if seek is not None:
             page.bring_to_front()  # the focus into the page: the walk of the page before left it in the browser
             page.evaluate(f"l2hFocusWalk.start({seek})")
