@@ -207,14 +207,23 @@
     });
   }
 
-  // The hits of a query, best match first: by score, and equal scores by paper number (the page's order, newest
-  // first), then by Pagefind id, so that the order never depends on which word or bundle answered first.
+  // The hits of a query, best match first: those whose title starts with the words of the query close together and
+  // in its order (see near in rules: a phrase, or nearly), then those whose title has them so further on, then those
+  // that have them so elsewhere, then those that have them apart; each by score, and equal scores by paper number (the page's order, newest first), then by Pagefind id, so
+  // that the order never depends on which word or bundle answered first. (Pagefind's scores of pages that have the
+  // words in their titles differ by little: "product quantization" found "Quantization based Fast Inner Product
+  // Search" first, and "Product Quantization for Nearest Neighbor Search" tenth.)
   function bestFirst(hits, searchIds) {
     function number(r) {
       return Object.prototype.hasOwnProperty.call(searchIds, r.id) ? searchIds[r.id] : Infinity;
     }
+    function close(r) {
+      if (r.title && r.title.length) return r.leads ? 3 : 2;
+      return r.words && r.words.length ? 1 : 0;
+    }
     return hits.slice().sort(function (a, b) {
-      return b.score - a.score || number(a) - number(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return close(b) - close(a) || b.score - a.score || number(a) - number(b) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
   }
 
@@ -289,8 +298,9 @@
         return pagefind.search(text);
       }).then(function (search) {
         var hits = (search && search.results ? search.results : []).map(function (r) {
-          return { id: r.id, at: r.words.join(","), score: r.score || 0,
-                   page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
+          var title = inTitle(r);
+          return { id: r.id, at: r.words.join(","), score: r.score || 0, words: r.words || [], title: title,
+                   leads: title[0] === 0, page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
         });
         if (answers.get(text) === answer) {
           answer.count = hits.length;
@@ -320,25 +330,55 @@
     // A page found by several forms of a word (spellings, stems, a phrase hyphenated or not) keeps its best score;
     // a page that has every word of a query adds up its words' scores. Both make new hits: an answer's are kept and
     // shared (searchPagefind).
+    // Each hit also has `words`, the locations (word numbers in the page) of what it matched: of any of a word's
+    // forms, and for the words of a query, where the last of them stands close after the one before, and so on
+    // (see near): a page that has them so, a phrase or nearly, comes first (bestFirst).
+    // And `title`: the same in the paper's title alone (see inTitle); a title that starts with the (first) word has
+    // it at 0.
     function union(lists) {
       var seen = {}, out = [];
       lists.forEach(function (list) {
         list.forEach(function (r) {
           var had = seen[r.id];
-          if (!had) out.push(seen[r.id] = { id: r.id, at: r.at, score: r.score, page: r.page });
-          else if (r.score > had.score) had.score = r.score;
+          if (!had) {
+            out.push(seen[r.id] = { id: r.id, at: r.at, score: r.score, words: r.words, title: r.title, page: r.page,
+                                    leads: r.leads });
+            return;
+          }
+          if (r.score > had.score) had.score = r.score;
+          had.leads = had.leads || r.leads;
+          had.words = had.words.concat(r.words);
+          had.title = had.title.concat(r.title);
         });
       });
       return out;
     }
+    // Where a hit matched in its page's title: Pagefind says whether the title matched (matchedMetaFields, from 1.4),
+    // and the title is the first text indexed of a paper's page (its h1), so the first location matched is the
+    // title's. None where the title did not match, or Pagefind does not say.
+    function inTitle(r) {
+      if (!r.words || !r.words.length || (r.matchedMetaFields || []).indexOf("title") < 0) return [];
+      var first = r.words[0];
+      r.words.forEach(function (at) { if (at < first) first = at; });
+      return [first];
+    }
     function intersection(lists) {
       return lists.slice(1).reduce(function (kept, list) {
-        var scores = {};
-        list.forEach(function (r) { scores[r.id] = r.score; });
-        return kept.filter(function (r) { return Object.prototype.hasOwnProperty.call(scores, r.id); }).map(function (r) {
-          return { id: r.id, at: r.at, score: r.score + scores[r.id], page: r.page };
+        var next = {};
+        list.forEach(function (r) { next[r.id] = r; });
+        return kept.filter(function (r) { return Object.prototype.hasOwnProperty.call(next, r.id); }).map(function (r) {
+          return { id: r.id, at: r.at, score: r.score + next[r.id].score, words: near(r.words, next[r.id].words),
+                   title: near(r.title, next[r.id].title), page: r.page, leads: r.leads };
         });
       }, lists[0] || []);
+    }
+    // The locations of `after` that follow one of `before` closely: next to it, or with a word or two between them
+    // (the words a query leaves out, "hashing for retrieval", or a page puts in, "product and additive quantization").
+    var NEAR = 3;
+    function near(before, after) {
+      return after.filter(function (at) {
+        return before.some(function (from) { return at > from && at - from <= NEAR; });
+      });
     }
 
     // Whether the rest of a word after its first `length` letters is (the start of) an ending that Pagefind's

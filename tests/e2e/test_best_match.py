@@ -135,16 +135,18 @@ def test_without_the_search_index_a_search_stays_newest_first(page: Any, review_
     assert page.url.endswith("/papers/?q=graph")
 
 
-# A stand-in for Pagefind's module that answers each text with fixed hits and scores, by paper key (pages the ids file
-# does not know, so found by their addresses), and nothing for any other text.
+# A stand-in for Pagefind's module that answers each text with fixed hits, scores, word locations (by default [0]: all
+# words at one place, none next to another) and whether the title matched, by paper key (pages the ids file does not
+# know, so found by their addresses), and nothing for any other text.
 FAKE_PAGEFIND = """
 const answers = %s;
 export async function options() {}
 export async function mergeIndex() {}
 export async function preload() {}
 export async function search(text) {
-  return { results: (answers[text] || []).map(([key, score]) => ({
-    id: "fake_" + key, score, words: [0], data: async () => ({ url: "/publications/" + key + "/" }) })) };
+  return { results: (answers[text] || []).map(([key, score, words, title]) => ({
+    id: "fake_" + key, score, words: words || [0], matchedMetaFields: title ? ["title"] : [],
+    data: async () => ({ url: "/publications/" + key + "/" }) })) };
 }
 """
 
@@ -172,3 +174,87 @@ def test_a_paper_s_score_is_its_best_form_s_for_a_word_and_the_sum_of_its_words(
     }""", [review_url, len(PAPERS)])
     assert found == [[], ["jeg2011product", "new2021alpha", "new2023gamma", "new2022beta", "mid2015delta"],
                      [], ["mid2015delta", "new2021alpha"]]
+
+
+def keys_found(page: Any, review_url: str, answers: dict[str, list[list[object]]], query: str) -> list[str]:
+    """The keys of the papers that the finder's search finds for a query, in its order, where Pagefind is
+    FAKE_PAGEFIND with these answers."""
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=FAKE_PAGEFIND % json.dumps(answers)))
+    page.goto(review_url + "papers/")
+    keys: list[str] = page.evaluate("""async ([root, count, query]) => {
+        const find = await window.l2hSearch.open(root, count);
+        return (await find(query)).keys;
+    }""", [review_url, len(PAPERS), query])
+    return keys
+
+
+def test_papers_with_the_words_close_together_and_in_order_come_first(page: Any, review_url: str) -> None:
+    """Pagefind gives each hit the locations of its words: a paper whose words of the query stand in its order, next
+    to each other or with a word or two between them (in one spelling of a word or another), comes before those that
+    have them apart or the other way round, whatever their scores; among each, the higher score first."""
+    answers = {
+        "colour": [["new2021alpha", 1, [3]], ["jeg2011product", 7.5, [4]], ["mid2015delta", 1, [5]],
+                   ["new2023gamma", 3, [10]], ["old2009proximity", 1, [1, 30]]],
+        "color": [["new2021alpha", 6, [40]], ["new2022beta", 0.5, [2]]],
+        "graph": [["new2021alpha", 1, [4]], ["jeg2011product", 0.1, [9]], ["new2022beta", 5, [3]],
+                  ["mid2015delta", 2, [3]], ["new2023gamma", 3, [13]], ["old2009proximity", 0.5, [31, 60]]],
+    }
+    found = keys_found(page, review_url, answers, "colour graph")
+    # close: alpha (next to each other; 6 + 1), gamma (two words between; 3 + 3), beta (in "color"; 0.5 + 5),
+    # proximity (at 30 and 31; 1 + 0.5); apart: jeg (four words between; 7.5 + 0.1), delta (the other way; 1 + 2)
+    assert found == ["new2021alpha", "new2023gamma", "new2022beta", "old2009proximity", "jeg2011product",
+                     "mid2015delta"]
+
+
+def test_papers_whose_title_has_the_words_close_together_come_first(page: Any, review_url: str) -> None:
+    """A paper whose title starts with the words of the query, close together and in its order, comes first; then those
+    whose title has them so further on; then those that have them so elsewhere (a title is the first text of its page:
+    a word's first location is in the title where the title matched); each by score."""
+    answers = {
+        "spectral": [["new2021alpha", 9, [20]], ["jeg2011product", 1, [2, 20], True], ["mid2015delta", 1, [0], True],
+                     ["new2022beta", 1, [1], True], ["old2009proximity", 1, [0, 30], True]],
+        "hashing": [["new2021alpha", 9, [21]], ["jeg2011product", 1, [3], True], ["mid2015delta", 1, [1], True],
+                    ["new2022beta", 2, [9, 2], True], ["old2009proximity", 1, [5, 31], True]],
+    }
+    found = keys_found(page, review_url, answers, "spectral hashing")
+    # delta: its title starts with them; beta (1 + 2) and jeg (1 + 1): further on in the title; alpha (9 + 9) and
+    # proximity (at 30 and 31, its title's at 0 and 5): elsewhere
+    assert found == ["mid2015delta", "new2022beta", "jeg2011product", "new2021alpha", "old2009proximity"]
+
+
+def test_pagefind_s_word_locations_put_a_phrase_before_a_better_scored_page(page: Any, tmp_path: Any) -> None:
+    """With a real index: the long page that has "product quantization" comes before the short one that has the two
+    words apart, which Pagefind scores higher (a short page's words count for more)."""
+    summaries = {
+        "near2010long": ("Nearest Neighbour Search at Scale", 2010,
+                         ("A system for search in large collections of vectors, with an inverted file over coarse "
+                         "centroids and product quantization of the residuals, then a reranking step over the short "
+                         "list that the inverted file proposes, measured on a billion vectors against brute force "
+                         "and against trees, with a study of memory, speed and recall at many sizes of the lists.")),
+        "apart2020short": ("Codes", 2020, "Product codes, then a quantization step."),
+    }
+    root = write_review(tmp_path / "review", TAXONOMY, {
+        key: f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n---\n{summary}\n" for key, (title, year, summary) in summaries.items()})
+    with serving(build_in_mode(root, "full"), _QuietHandler) as address:
+        page.goto(address + "papers/")
+        scores = page.evaluate("""async () => {
+            const pagefind = await import("/pagefind/pagefind.js");
+            const scores = {};
+            for (const word of ["product", "quantization"]) {
+                for (const hit of (await pagefind.search(word)).results) {
+                    const key = (await hit.data()).url.split("/").filter(Boolean).pop();
+                    scores[key] = (scores[key] || 0) + hit.score;
+                }
+            }
+            return scores;
+        }""")
+        assert scores["apart2020short"] > scores["near2010long"], scores
+        expect(page.locator("#finder")).to_have_attribute("data-count", "2")
+        page.fill("#f-q", "product quantization")
+        expect(page.locator("#finder-status")).to_contain_text("\u201cproduct quantization\u201d")
+        expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
+        expect(page.locator("#finder-results li.paper-item").first).to_have_attribute("data-key", "near2010long")
+        assert visible_keys(page) == ["near2010long", "apart2020short"]
+        expect(page.locator("#f-sort")).to_have_value("best")
