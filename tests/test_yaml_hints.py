@@ -498,3 +498,47 @@ def test_scalars_are_read_as_yaml_reads_them(written: str, read: object) -> None
 def test_a_tag_on_a_key_is_named_as_written() -> None:
     p = only("!!python/str title: Spectral Hashing\n")
     assert (p.code, p.message) == ("yaml-tag", "YAML tag '!!python/str' is not allowed")
+
+
+# --- a field indented as the list items above it ----------------------------------------------
+
+
+PAPER_FIELDS = ("title", "tags", "family", "venue")
+
+
+@pytest.mark.parametrize(("text", "where", "first", "owner", "fix"), [
+    ("title: T\ntags:\n  - Theory\n  family: lsh\n", (5, 3), "- Theory", "tags",
+     "write 'family:' at the start of the line, like 'tags:'"),
+    ("tags:\n  - Theory\n  # a comment\n  - Image\n    Retrieval\n  venue: CVPR\n", (7, 3), "- Theory", "tags",
+     "write 'venue:' at the start of the line, like 'tags:'"),
+    ("venue: CVPR\nlinks:\n  - name: Code\n    url: https://x.org\n    tags:\n      - a\n      title: x\n", (8, 7),
+     "- a", "tags", "indent 'title:' by 4 spaces, like 'tags:'"),
+])
+def test_a_paper_s_field_indented_as_the_list_above_is_told_to_line_up_with_the_list_s_field(
+        text: str, where: tuple[int, int], first: str, owner: str, fix: str) -> None:
+    p = load_yaml(text, first_line=2, fields=PAPER_FIELDS).problems
+    assert len(p) == 1, p
+    assert ((p[0].line, p[0].column), p[0].code, p[0].hint) == (where, "yaml-syntax", fix)
+    key = fix.split("'")[1]
+    assert p[0].message == (f"invalid YAML: '{key}' is indented as the items of the list under '{owner}:' above it are "
+                            f"('{first}'), and a YAML block holds list items or fields, not both")
+    fixed = text.replace("  " + key, key) if fix.startswith("write") else text.replace("      title:", "    title:")
+    assert load_yaml(fixed, first_line=2, fields=PAPER_FIELDS).problems == []
+
+
+def test_a_field_among_a_taxonomy_s_list_items_is_told_both_fixes() -> None:
+    text = "facets:\n  learning:\n    - none\n    label: Learning\n    values: {none: {label: None}}\n"
+    p = only(text)
+    assert (p.line, p.column) == (5, 5)
+    assert p.message.startswith("invalid YAML: 'label:' is indented as the items of the list under 'learning:'")
+    assert p.hint == ("indent 'label:' by 2 spaces, like 'learning:', if it is not one of the list's; or, if the items "
+                      "belong to a field of their own, write that field's name on a line of its own above them")
+    assert load_yaml(text.replace("    - none\n", "    other:\n    - none\n")).problems == []
+
+
+def test_a_list_item_written_without_its_dash_is_told_to_start_with_one() -> None:
+    text = "links:\n  - name: Code\n    url: https://x.org\n  name: Data\n  url: https://y.org\n"
+    p = load_yaml(text, first_line=2, fields=("links",)).problems
+    assert [(x.line, x.column, x.hint) for x in p] == [
+        (5, 3, "start it with '- ' if it begins another item, as '- name: Code' does: - name: Data")]
+    assert load_yaml(text.replace("  name: Data\n  url", "  - name: Data\n    url"), first_line=2).problems == []

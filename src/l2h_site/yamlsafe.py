@@ -261,6 +261,7 @@ def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = ()) -> Y
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
         explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line)
+                     or (_field_among_items(lines, line, fields) if "expected '-' indicator" in problem else None)
                      or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
                      or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
                      or _unindented_continuation(lines, line)
@@ -323,6 +324,49 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"indent '{key}:' by {depth} spaces, like '{other}:' above it")
     return (line, len(here["indent"]), "yaml-syntax",
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
+
+
+def _field_among_items(lines: list[str], line: int, fields: Collection[str]) -> tuple[int, int, str, str, str] | None:
+    """Blame a field indented as the items of the list above it are (`tags:`, `  - Theory`, `  family: …`): YAML
+    reads a block as a list or as fields, not both, and fails at the field ("did not find expected '-' indicator").
+    Where the field is one of a paper's (fields) the fix is to line it up with the field the list is under; else it
+    may be that or the list that is misplaced (a facet's `- none` above its `label:`), and both fixes are told.
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    here = _INDENTED_KEY.fullmatch(lines[line]) if line < len(lines) else None
+    if here is None:
+        return None
+    indent = len(here["indent"])
+    item = parent = None
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        depth = len(text) - len(text.lstrip(" "))
+        if depth > indent:
+            continue  # an item's own lines
+        if depth == indent and text.lstrip().startswith("- "):
+            item = number
+            continue
+        parent = number if depth < indent and item is not None else None
+        break
+    owner = _FIELD_LINE.fullmatch(lines[parent]) if parent is not None else None
+    if owner is None or item is None:
+        return None
+    key, other, first = here["key"], owner["key"], lines[item].strip()
+    said = (f"invalid YAML: '{key}:' is indented as the items of the list under '{other}:' above it are "
+            f"('{first[:40]}'), and a YAML block holds list items or fields, not both")
+    align = f"write '{key}:' at the start of the line, like '{other}:'" if not owner["indent"] and not owner["dashes"] \
+        else f"indent '{key}:' by {len(owner['indent']) + len(owner['dashes'])} spaces, like '{other}:'"
+    if re.match(rf"- +{re.escape(key)}:", first):  # the items are fields too, and this one starts with the same
+        return (line, indent, "yaml-syntax", said,
+                f"start it with '- ' if it begins another item, as '{first[:40]}' does: - {lines[line].strip()[:60]}")
+    if key in fields:
+        return line, indent, "yaml-syntax", said, align
+    return (line, indent, "yaml-syntax", said,
+            (f"{align}, if it is not one of the list's; or, if the items belong to a field of their own, write that "
+             f"field's name on a line of its own above them"))
 
 
 _UNSPACED_FIELD = re.compile(r"(?P<prefix> *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)(?P<value>(?!//)[^\s#].*)")
