@@ -16,6 +16,7 @@ from urllib.parse import quote_plus
 
 import pytest
 from conftest import ServeProcess, generate_review
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from l2h_site.build import build
@@ -68,6 +69,17 @@ def searched(page: Any, site: str, query: str) -> list[str]:
     return keys
 
 
+def searched_through_reloads(page: Any, site: str, query: str) -> list[str] | None:
+    """searched(), or None where the page was reloaded meanwhile: l2h serve reloads its pages once a rebuild is served,
+    which may be while the page is read."""
+    try:
+        return searched(page, site, query)
+    except PlaywrightError as error:
+        if "context was destroyed" not in str(error):
+            raise
+        return None
+
+
 def found(page: Any, site: str, query: str) -> list[str]:
     """The keys the papers page shows for this query, of which there must be some."""
     keys = searched(page, site, query)
@@ -98,7 +110,7 @@ def test_the_served_search_finds_what_the_built_one_does_before_and_after_an_edi
         edited = max((root / "papers").glob("*.md"))
         _append_to_summary(edited, f"Its codes index {NEW}.")
         deadline = time.monotonic() + 300
-        while (shown := searched(page, server.url, NEW)) != [edited.stem]:  # once the rebuild is served
+        while (shown := searched_through_reloads(page, server.url, NEW)) != [edited.stem]:  # once the rebuild is served
             assert time.monotonic() < deadline, f"l2h serve's site never found the new word: {shown}"
             time.sleep(0.5)
         with serving(_built(root, tmp_path / "built-after"), _QuietHandler) as built:
