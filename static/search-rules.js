@@ -209,10 +209,11 @@
 
   // The hits of a query, best match first: those whose title starts with the words of the query close together and
   // in its order (see near in rules: a phrase, or nearly), then those whose title has them so further on, then those
-  // that have them so elsewhere, then those that have them apart; each by score, and equal scores by paper number (the page's order, newest first), then by Pagefind id, so
-  // that the order never depends on which word or bundle answered first. (Pagefind's scores of pages that have the
-  // words in their titles differ by little: "product quantization" found "Quantization based Fast Inner Product
-  // Search" first, and "Product Quantization for Nearest Neighbor Search" tenth.)
+  // that have them so elsewhere, then those that have them apart; each by score, and equal scores by paper number
+  // (the page's order, newest first), then by Pagefind id, so that the order never depends on which word or bundle
+  // answered first. (Pagefind's scores of pages that have the words in their titles differ by little: "product
+  // quantization" found "Quantization based Fast Inner Product Search" first, and "Product Quantization for Nearest
+  // Neighbor Search" tenth.)
   function bestFirst(hits, searchIds) {
     function number(r) {
       return Object.prototype.hasOwnProperty.call(searchIds, r.id) ? searchIds[r.id] : Infinity;
@@ -353,7 +354,7 @@
       });
       return out;
     }
-    // Where a hit matched in its page's title: Pagefind says whether the title matched (matchedMetaFields, from 1.4),
+    // Where a hit matched in its page's title: Pagefind says whether the title matched (matchedMetaFields, in 1.5),
     // and the title is the first text indexed of a paper's page (its h1), so the first location matched is the
     // title's. None where the title did not match, or Pagefind does not say.
     function inTitle(r) {
