@@ -300,7 +300,7 @@
       }).then(function (search) {
         var hits = (search && search.results ? search.results : []).map(function (r) {
           var title = inTitle(r);
-          return { id: r.id, at: r.words.join(","), score: r.score || 0, words: r.words || [], title: title,
+          return { id: r.id, at: r.words.join(","), score: r.score || 0, words: r.words, title: title,
                    leads: title[0] === 0, page: Object.prototype.hasOwnProperty.call(searchIds, r.id) ? null : r };
         });
         if (answers.get(text) === answer) {
@@ -358,7 +358,7 @@
     // and the title is the first text indexed of a paper's page (its h1), so the first location matched is the
     // title's. None where the title did not match, or Pagefind does not say.
     function inTitle(r) {
-      if (!r.words || !r.words.length || (r.matchedMetaFields || []).indexOf("title") < 0) return [];
+      if (!r.words.length || (r.matchedMetaFields || []).indexOf("title") < 0) return [];
       var first = r.words[0];
       r.words.forEach(function (at) { if (at < first) first = at; });
       return [first];
