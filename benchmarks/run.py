@@ -149,9 +149,9 @@ def corpus(n: int, seed: int, work: Path) -> Path:
     return root
 
 
-def edit_one_paper(root: Path) -> None:
-    """Change one sentence of one paper's summary, as a contributor would."""
-    paper = sorted((root / "papers").iterdir())[len(os.listdir(root / "papers")) // 2]
+def edit_one_paper(root: Path, papers: str = "papers") -> None:
+    """Change one sentence of one paper's summary (in root's folder `papers`), as a contributor would."""
+    paper = sorted((root / papers).iterdir())[len(os.listdir(root / papers)) // 2]
     text = paper.read_text(encoding="utf-8")
     marker = "\nEdited for the benchmark."
     text = text.replace(marker, "") if marker in text else text.rstrip("\n") + marker + "\n"
