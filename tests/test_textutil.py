@@ -41,3 +41,16 @@ def test_the_page_spells_names_as_the_index_does() -> None:
     # those paper.html gives the index (textutil.ascii_names), or a name found one way is missed the other.
     for js, table in (("GERMAN", textutil._TRANSLITERATED), ("PLAIN", textutil._PLAIN)):
         assert _js_table(js) == {chr(k): v for k, v in table.items()}, js
+
+
+def test_an_invisible_character_is_found_alike_in_ascii_and_other_text() -> None:
+    # first_invisible searches ASCII text with one pattern and other text character by character: both must find the
+    # same characters (controls but tab and newline, DEL, C1 controls, format characters such as U+200B), first first
+    for code in range(0x250):
+        c = chr(code)
+        expected = c if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0 or c == "\u00ad" else None
+        for text in (f"key{c}word", f"J\u00e9gou{c}word"):
+            assert textutil.first_invisible(text) == expected, (hex(code), text)
+    assert textutil.first_invisible("a\tb\nc\x7fd\x01") == "\x7f"
+    assert textutil.first_invisible("J\u00e9gou\u200bx\x01") == "\u200b"
+    assert textutil.invisible_character("Kernel\x7fMethods") == "the control character U+007F"

@@ -41,8 +41,15 @@ def invisible_character(text: str) -> str | None:
     return f"the invisible character U+{code:04X}" + (f" ({name})" if name else "")
 
 
+_ASCII_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""The characters of ASCII that first_invisible finds (no format character is ASCII)."""
+
+
 def first_invisible(text: str) -> str | None:
     """The first character of text that invisible_character names, or None."""
+    if text.isascii():  # most fields: one search instead of a look-up per character
+        found = _ASCII_INVISIBLE.search(text)
+        return found.group() if found else None
     for c in text:
         code = ord(c)
         if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0 or unicodedata.category(c) == "Cf":
