@@ -145,23 +145,22 @@ def bench(n: int, args: argparse.Namespace, hugo: Path | None, jekyll: str | Non
     """Build one corpus with every tool, args.repeat rounds, and print each kind of build's figures."""
     print(f"N = {n}", flush=True)
     root = corpus(n, args.seed, args.work)
-    sites: dict[str, Path] = {}
-    if hugo:
-        layouts = {f"layouts/{name}": text for name, text in HUGO_LAYOUTS.items()}
-        sites["hugo"] = reference_site(root / "papers", args.work / f"hugo-{n}", "content/papers",
-                                       {"hugo.toml": HUGO_CONFIG, **layouts})
-    if jekyll:
-        sites["jekyll"] = reference_site(root / "papers", args.work / f"jekyll-{n}", "_papers",
-                                         {"_config.yml": JEKYLL_CONFIG, **JEKYLL_FILES})
+    outputs = {"l2h": root / "_site"}
     builds: list[tuple[str, Callable[[], Run]]] = [
         ("l2h cold", lambda: timed([*L2H, "build", "--quiet"], cold(root, "_site", ".l2h-cache"), args.timeout)),
         ("l2h warm", lambda: timed([*L2H, "build", "--quiet"], root, args.timeout)),
     ]
     if hugo:
-        builds.append(("Hugo cold", lambda: timed([str(hugo), "--quiet"], cold(sites["hugo"], "public", "resources",
+        layouts = {f"layouts/{name}": text for name, text in HUGO_LAYOUTS.items()}
+        hugo_site = reference_site(root / "papers", args.work / f"hugo-{n}", "content/papers",
+                                   {"hugo.toml": HUGO_CONFIG, **layouts})
+        outputs["Hugo"] = hugo_site / "public"
+        builds.append(("Hugo cold", lambda: timed([str(hugo), "--quiet"], cold(hugo_site, "public", "resources",
                                                                                 ".hugo_build.lock"), args.timeout)))
     if jekyll:
-        jekyll_site = sites["jekyll"]
+        jekyll_site = reference_site(root / "papers", args.work / f"jekyll-{n}", "_papers",
+                                     {"_config.yml": JEKYLL_CONFIG, **JEKYLL_FILES})
+        outputs["Jekyll"] = jekyll_site / "_site"
         build = [jekyll, "build", "--quiet", "--incremental"]
 
         def incremental() -> Run:
@@ -180,9 +179,7 @@ def bench(n: int, args: argparse.Namespace, hugo: Path | None, jekyll: str | Non
             print(f"  ({name}: {results[name][-1].seconds:.2f} s)", flush=True)
     for name, runs in results.items():
         print(f"  {name:38} {summary(runs)}", flush=True)
-    outputs = {"l2h": root / "_site", "Hugo": sites["hugo"] / "public" if hugo else None,
-               "Jekyll": sites["jekyll"] / "_site" if jekyll else None}
-    written = ", ".join(f"{tool} {count_files(folder):,}" for tool, folder in outputs.items() if folder and folder.is_dir())
+    written = ", ".join(f"{tool} {count_files(folder):,}" for tool, folder in outputs.items() if folder.is_dir())
     print(f"  files written: {written}")
 
 
