@@ -113,7 +113,10 @@ class Serve:
         """The processes the server started that run now (its warm child)."""
         found: list[int] = []
         for task in os.listdir(f"/proc/{self.proc.pid}/task"):
-            found += [int(pid) for pid in Path(f"/proc/{self.proc.pid}/task/{task}/children").read_text().split()]
+            try:
+                found += [int(pid) for pid in Path(f"/proc/{self.proc.pid}/task/{task}/children").read_text().split()]
+            except FileNotFoundError:  # a thread that ended since the folder was listed
+                pass
         return found
 
     def kill(self) -> None:
@@ -148,6 +151,14 @@ class Serve:
             stat = Path(f"/proc/{pid}/stat")
             assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", f"child {pid} runs on"
         return seconds
+
+
+def _command_line(pid: int) -> bytes:
+    """A process's command line, NUL-separated; empty once it has ended (it may end after it was listed)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 def _staged_pages(root: Path, pattern: str) -> bool:
@@ -279,7 +290,7 @@ def test_ctrl_c_while_pagefind_runs_terminates_it(review: Path, tmp_path: Path) 
     _edit_summary(root)
 
     def pagefind_waits() -> bool:
-        return any(Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep\0") for pid in server.children())
+        return any(_command_line(pid).startswith(b"sleep\0") for pid in server.children())
 
     try:
         _wait(pagefind_waits)

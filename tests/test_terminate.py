@@ -52,9 +52,17 @@ def _workers(pid: int) -> list[int]:
 
 
 def _descendants(pid: int) -> list[int]:
-    found = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:  # ended since its parent listed it
+        return found
+    for task in tasks:
+        try:
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+        except FileNotFoundError:  # a thread, or the process, that ended since the folder was listed
+            continue
+        for child in children:
             found += [int(child), *_descendants(int(child))]
     return found
 
