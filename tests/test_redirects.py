@@ -1,4 +1,5 @@
-"""A renamed paper's old addresses (`former_keys`): their checks, the redirect pages, and incremental builds."""
+"""A renamed paper's old addresses (`former_keys`): their checks, the redirect pages, and incremental builds; and the
+pages of folders with no page of their own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import MINIMAL_TAXONOMY, snapshot
 from test_check import paper, run
 
 from l2h_site import render, search
@@ -149,6 +150,40 @@ def test_the_redirect_page_sends_readers_to_the_paper_and_is_no_page_of_its_own(
     # the link checker follows the refresh (and the canonical link): both point at the paper's page
     pages = [RenderedPage(name, content) for name, content in site_files.items()]
     assert check_pages(pages, "https://example.org/review/") == []
+
+
+def test_every_folder_of_pages_has_an_index_that_sends_readers_on(site: Site, tmp_path: Path) -> None:
+    """A reader who shortens an address (publications/weiss2008spectral/ to publications/) lands on a page."""
+    taxonomy = MINIMAL_TAXONOMY.replace("label: Method family", 'label: "Method <b>family</b> & co"')
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy,
+                 "l2h.yml": "base_url: https://example.org/review/\n"})
+    result = build(root, out_dir=tmp_path / "site")
+    assert result.written, result.diagnostics
+    site_files = snapshot(tmp_path / "site")
+    pages = {name for name in site_files if name.endswith(".html")}
+    # every folder above a page has a page of its own (but the assets' folders, which hold no page)
+    folders = {posixpath.dirname(name) for name in pages} - {""}
+    above = {posixpath.join(*parts[:i]) for folder in folders for parts in [folder.split("/")]
+             for i in range(1, len(parts) + 1)}
+    assert {folder for folder in above if f"{folder}/index.html" not in pages} == set()
+    expected = {"publications/index.html": ("papers/", "", "Papers"),
+                "taxonomy/family/index.html": ("taxonomy/", "#facet-family", "Method &lt;b&gt;family&lt;/b&gt; &amp; co"),
+                "taxonomy/modality/index.html": ("taxonomy/", "#facet-modality", "Data modality")}
+    for name, (target, fragment, label) in expected.items():
+        page = site_files[name].decode()
+        refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"#]+)(#[^"]*)?">', page)
+        assert refresh is not None, name
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(name), refresh.group(1))) + "/" == target
+        assert (refresh.group(2) or "") == fragment
+        assert f'<link rel="canonical" href="https://example.org/review/{target}{fragment}">' in page
+        assert '<meta name="robots" content="noindex">' in page
+        assert f"<h1>{label}</h1>" in page and "<b>" not in page
+        assert f"/review/{name.removesuffix('index.html')}</loc>".encode() not in site_files["sitemap.xml"], name
+    # the facet's section is the anchor of its values' breadcrumb too; the link checker follows both to it
+    assert '<a href="../../../taxonomy/#facet-modality">Data modality</a></p>' in site_files[
+        "taxonomy/modality/image/index.html"].decode()
+    assert check_pages([RenderedPage(name, content) for name, content in site_files.items()],
+                       "https://example.org/review/") == []
 
 
 def test_the_link_checker_follows_a_refresh_to_a_missing_page() -> None:

@@ -208,8 +208,8 @@ def site_environment(config: Config, cache: BuildCache | None = None,
                             reads)
 
 
-SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "home.html", "paper.html", "papers.html",
-                  "sitemap.xml", "stats.html", "tag.html", "tags.html", "taxonomy.html", "topic-map.svg", "year.html")
+SITE_TEMPLATES = ("404.html", "_card.html", "facet_value.html", "feed.xml", "folder.html", "home.html", "paper.html",
+                  "papers.html", "sitemap.xml", "stats.html", "tag.html", "tags.html", "taxonomy.html", "topic-map.svg", "year.html")
 """The templates render_site renders pages with in every review: a templates folder must have each of them. page.html
 and redirect.html are needed only by a review that has what they render (needed_templates)."""
 
@@ -739,6 +739,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
     moved = redirects(site)
     r.many([(address, "redirect.html", {"view": view}, None) for address, view in moved.items()])
+    # Folders with no page of their own send a reader who shortens an address to the page listing what they hold.
+    folders = folder_pages(site)
+    r.many([(address, "folder.html", values, None) for address, values in folders.items()])
     if config.search and not search_later:
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.
@@ -756,7 +759,7 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     if site.topic_map:
         r.page("papers/topic-map.svg", "topic-map.svg")
     r.page("sitemap.xml", "sitemap.xml", urls=sorted(
-        p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved))
+        p for p in sink.paths() if p.endswith(".html") and p != "404.html" and p not in moved and p not in folders))
     sink.add(RenderedPage("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()))
     return _once_per_fault(r.diagnostics)
 
@@ -799,6 +802,20 @@ def redirects(site: SiteContext) -> dict[str, PaperView]:
     by address."""
     moved = {f"publications/{former}/index.html": view for view in site.papers for former in view.paper.former_keys}
     return dict(sorted(moved.items()))
+
+
+def folder_pages(site: SiteContext) -> dict[str, dict[str, Any]]:
+    """The folders of the site's addresses that have no page of their own, by the address of their index.html, each
+    with the values of folder.html: what the folder holds (label, holds) and the page that lists it (target, fragment:
+    its section there, page: its name)."""
+    folders: dict[str, dict[str, Any]] = {"publications/index.html": {
+        "label": "Papers", "holds": "The pages of the review's papers", "target": "papers/", "fragment": "",
+        "page": "the all-papers page"}}
+    for facet in site.taxonomy.facets:
+        folders[f"taxonomy/{facet.id}/index.html"] = {
+            "label": facet.label, "holds": f"The values of {facet.label.lower()}", "target": "taxonomy/",
+            "fragment": f"#facet-{facet.id}", "page": "the taxonomy page"}
+    return folders
 
 
 def _exports(views: Sequence[PaperView], base_url: str, digests: dict[str, str],

@@ -1,4 +1,5 @@
-"""A renamed paper's old address in a real headless Chromium: the browser lands on the paper's page."""
+"""A renamed paper's old address, and a folder with no page of its own, in a real headless Chromium: the browser lands
+on the page they point to."""
 
 from __future__ import annotations
 
@@ -36,3 +37,12 @@ def test_the_old_address_of_a_renamed_paper_lands_on_its_page(page: Any, site_ur
 def test_without_javascript_too(page_without_js: Any, site_url: str) -> None:
     page_without_js.goto(site_url + "publications/gong2010iterative/index.html")
     page_without_js.wait_for_url(site_url + "publications/gong2011iterative/")
+
+
+def test_a_shortened_address_lands_on_the_page_that_lists_the_folder(page: Any, site_url: str) -> None:
+    page.goto(site_url + "publications/")
+    page.wait_for_url(site_url + "papers/")
+    assert page.locator("h1").first.inner_text().startswith("All papers")
+    page.goto(site_url + "taxonomy/family/")
+    page.wait_for_url(site_url + "taxonomy/#facet-family")
+    assert page.locator("#facet-family").inner_text() == "Method family"
