@@ -76,7 +76,7 @@ def test_a_broken_link_of_a_template_a_paper_link_a_static_page_or_the_repositor
                   "  help: point repository at the repository's own web address, e.g. https://github.com/OWNER/REPO\n")
     assert (code, err) == (1, (
         "l2h.yml:3:13: " + repository.format(href="https://learning2hash.github.io/code/review", target="code/review",
-                                             page="404.html and 14 other pages")
+                                             page="404.html and 17 other pages")
         + "l2h.yml:3:13: " + repository.format(
             href="https://learning2hash.github.io/code/review/blob/main/papers/weiss2008spectral.md",
             target="code/review/blob/main/papers/weiss2008spectral.md",

@@ -365,10 +365,13 @@ def test_a_folder_without_index_is_not_listed(serving: Callable[..., Running]) -
     assert not (running.site_dir / "static" / "index.html").exists()
     not_found = running.get("/no-such-page/")
     assert not_found[0] == 404
-    for path in ("/static/", "/static", "/publications/"):
+    assert (running.site_dir / "pagefind").is_dir() and not (running.site_dir / "pagefind" / "index.html").exists()
+    for path in ("/static/", "/static", "/pagefind/"):
         status, _, body = running.get(path)
         assert status == 404, path
         assert body == not_found[2], path  # the site's 404 page, not a listing
+    status, _, body = running.get("/publications/")  # a folder of pages has a page of its own (folder.html)
+    assert status == 200 and '<meta http-equiv="refresh" content="0; url=../papers/">' in body
 
 
 def test_a_site_with_a_base_path_is_served_there_too(serving: Callable[..., Running]) -> None:

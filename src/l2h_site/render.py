@@ -691,6 +691,9 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     r.many([job for tag in site.taxonomy.tags for job in r.listing_jobs(
         f"tags/{tag.slug}", "tag.html", site.tag_papers[tag.name], store and (common, tag.name), tag=tag)])
     r.page("taxonomy/index.html", "taxonomy.html", latest=min(LATEST, config.list_limit))
+    # Folders with no page of their own send a reader who shortens an address to the page listing what they hold.
+    folders = folder_pages(site)
+    r.many([(address, "folder.html", values, None) for address, values in folders.items()])
     r.many([job for facet in site.taxonomy.facets for value in facet.values for job in r.listing_jobs(
         f"taxonomy/{facet.id}/{value.id}", "facet_value.html", site.facet_papers[(facet.id, value.id)],
         store and (common, facet.id, value.id), facet=facet, value=value)])
@@ -739,9 +742,6 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     # entry, no sitemap entry). Rendered every time: a review has few, and each shows the page it points to.
     moved = redirects(site)
     r.many([(address, "redirect.html", {"view": view}, None) for address, view in moved.items()])
-    # Folders with no page of their own send a reader who shortens an address to the page listing what they hold.
-    folders = folder_pages(site)
-    r.many([(address, "folder.html", values, None) for address, values in folders.items()])
     if config.search and not search_later:
         if len(site.papers) >= threshold():
             # Pagefind holds about 80 KB a page: in a large review it does not run beside the child computing the map.

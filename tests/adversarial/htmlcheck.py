@@ -36,11 +36,16 @@ def _is_site_script(src: str, page_path: str) -> bool:
 
 
 def _is_site_redirect(content: str, page_path: str) -> bool:
-    """Tell whether a refresh is a renamed paper's old address sending the browser to the paper's page: at once,
-    to a relative link from this page to a paper page of the site."""
-    prefix = "../" * page_path.count("/")
-    return re.fullmatch(rf"0; url={re.escape(prefix)}publications/[a-z0-9]+/", content) is not None \
-        and re.fullmatch(r"publications/[a-z0-9]+/index\.html", page_path) is not None
+    """Tell whether a refresh is one the site puts there, at once, to a relative link from this page: a renamed
+    paper's old address sending the browser to the paper's page, publications/ to the all-papers page, or a facet's
+    folder under taxonomy/ to its section of the taxonomy page."""
+    prefix = re.escape("../" * page_path.count("/"))
+    if re.fullmatch(r"publications/[a-z0-9]+/index\.html", page_path):
+        return re.fullmatch(rf"0; url={prefix}publications/[a-z0-9]+/", content) is not None
+    if page_path == "publications/index.html":
+        return content == "0; url=../papers/"
+    facet = re.fullmatch(r"taxonomy/([a-z0-9-]+)/index\.html", page_path)
+    return facet is not None and content == f"0; url=../../taxonomy/#facet-{facet.group(1)}"
 
 
 def unsafe_markup(html: bytes | str, page_path: str) -> list[str]:
