@@ -150,12 +150,32 @@ def test_notified_watching_looks_at_the_files_only_when_told(review: Path, monke
 
     monkeypatch.setattr(serve_module, "snapshot", counted)
     running = Watching(review, events=True)
+    looks_when_called: list[int] = []
+    called = running.watcher.on_change
+
+    def call(changed: set[Path]) -> None:
+        looks_when_called.append(len(looks))
+        called(changed)
+
+    running.watcher.on_change = call
     try:
         running.nothing()
         assert looks == [1], "only the first look, when watching started"
         (review / "papers" / "a.md").write_text("edited", encoding="utf-8")
         assert running.next() == {Path("papers/a.md")}
-        assert len(looks) == 2
+        assert looks_when_called == [1], "one saved file is measured from the path the system told of"
+        running.nothing()
+        assert len(looks) == 2, "then every file is looked at once, in case the system dropped an event"
+        (review / "papers" / "a.md").write_text("edited again", encoding="utf-8")
+        assert running.next() == {Path("papers/a.md")}
+        running.nothing()
+        assert len(looks) == 3
+        (review / "papers" / "new.md").write_text("new", encoding="utf-8")  # a new file: only a look measures it
+        assert running.next() == {Path("papers/new.md")}
+        # a look at once, and one after the quiet time a new file gets (it may be an editor's, renamed over a paper)
+        assert looks_when_called == [1, 2, 5]
+        running.nothing()
+        assert len(looks) == 5, "no look after a burst measured by looks"
     finally:
         running.watcher.stop()
     polling = Watching(review, events=False)
@@ -164,6 +184,45 @@ def test_notified_watching_looks_at_the_files_only_when_told(review: Path, monke
         assert len(looks) > 4, "the polling watcher looks again and again"
     finally:
         polling.watcher.stop()
+
+
+def test_a_change_whose_event_was_dropped_is_found_by_the_look_after(review: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operating system may drop events (its queue full): the one told of is previewed from its path, and the
+    look at every file that follows finds the other change."""
+    real = serve_module._Notifications.take
+
+    def dropping(self: Any) -> set[Path] | None:
+        told = real(self)
+        return None if told is None else {path for path in told if path.name != "b.md"}
+
+    monkeypatch.setattr(serve_module._Notifications, "take", dropping)
+    (review / "papers" / "b.md").write_text("b", encoding="utf-8")
+    running = Watching(review, events=True)
+    try:
+        running.nothing()
+        (review / "papers" / "b.md").write_text("b edited", encoding="utf-8")
+        (review / "papers" / "a.md").write_text("a edited", encoding="utf-8")
+        assert running.next() == {Path("papers/a.md")}
+        assert running.next() == {Path("papers/b.md")}
+        running.nothing()
+    finally:
+        running.watcher.stop()
+
+
+def test_told_snapshot_measures_only_what_it_can(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("a", encoding="utf-8")
+    (tmp_path / "b.md").write_text("b", encoding="utf-8")
+    last = serve_module.snapshot([tmp_path])
+    (tmp_path / "a.md").write_text("a, longer", encoding="utf-8")
+    (tmp_path / "b.md").unlink()
+    gone_again = tmp_path / "a.md.tmp"  # an editor's temporary file, written and renamed or deleted since
+    told = serve_module.told_snapshot(last, [tmp_path / "a.md", tmp_path / "b.md", gone_again])
+    assert told == serve_module.snapshot([tmp_path])
+    (tmp_path / "c.md").write_text("c", encoding="utf-8")
+    assert serve_module.told_snapshot(last, [tmp_path / "c.md"]) is None, "a new file: a look at every file"
+    (tmp_path / "sub").mkdir()
+    assert serve_module.told_snapshot(last, [tmp_path / "sub"]) is None, "a new folder: likewise"
 
 
 def test_watching_falls_back_to_polling_when_the_system_refuses(review: Path,
