@@ -1230,9 +1230,13 @@
       // until then, so that a screen reader reads the view once, with the suggestion if there is one.
       var later = empty && !empty.suggested && isSuggestedLater(state) ? suggestFromList(state) : null;
       if (later) status.setAttribute("aria-busy", "true");
+      // The query is named when it has words to match (not for a lone quote or "-"), also when every paper matches it,
+      // so that a screen reader confirms what was searched for.
+      var matching = found.parts.some(function (part) { return part.part.kind === "search"; })
+        ? " matching \u201c" + state.q + "\u201d" : "";
       announce(unavailable + (empty ? empty.text : (filtered
-        ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + (state.q ? " matching \u201c" + state.q + "\u201d" : "") + "."
-        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + ".")) + linkNote,
+        ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + matching + "."
+        : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + matching + ".")) + linkNote,
         searching || !!later);
       var drawn = render();
       if (place) drawn.then(function () { if (seq === applySeq) window.scrollBy(0, place.below - belowList()); });

@@ -138,6 +138,25 @@ def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: s
     assert search(page, forms_url, query) == found
 
 
+def test_a_query_every_paper_matches_is_named_and_one_without_words_is_not(page: Any, forms_url: str) -> None:
+    """The status, which a screen reader reads, confirms what was searched for also when every paper matches it (it
+    said "Showing all 12 papers." as if nothing had been typed); a query with no word to match (a lone quote) is not
+    named, with a filter beside it either."""
+    status = page.locator("#finder-status")
+    page.goto(forms_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    page.fill("#f-q", "cvpr")  # every paper's venue
+    expect(status).to_have_text(f"Showing all {len(PAPERS)} papers matching \u201ccvpr\u201d.")
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(len(PAPERS))
+    page.fill("#f-q", "images")
+    expect(status).to_have_text(f"Showing 6 of {len(PAPERS)} papers matching \u201cimages\u201d.")
+    page.fill("#f-q", '"')
+    expect(status).to_have_text(f"Showing all {len(PAPERS)} papers.")
+    page.goto(forms_url + "papers/?q=%22&from=2005")
+    expect(status).to_have_text(f"Showing 8 of {len(PAPERS)} papers.")
+    expect(page.locator("#finder-results li.paper-item")).to_have_count(8)
+
+
 def test_the_opening_quote_of_a_phrase_shows_every_paper_not_none(page: Any, forms_url: str) -> None:
     """A query of punctuation alone has no word to search for: while a phrase is begun, or for a lone "-", every paper
     stays shown (it said "No papers match" and showed the empty view's buttons for a keystroke)."""
