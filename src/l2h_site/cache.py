@@ -145,10 +145,14 @@ class BuildCache:
         memo.begin()
         return memo
 
-    def save_memos(self) -> None:
-        """Write every memo that a build saved since (with save_later)."""
+    def save_memos(self, until: Callable[[], bool] | None = None) -> bool:
+        """Write every memo that a build saved since (with save_later), or, once until() says so, stop before the
+        next one (a later call writes it). Returns whether every memo is written."""
         for memo in self._memos.values():
+            if until is not None and until():
+                return False
             memo.save(now=True)
+        return True
 
     def _path(self, kind: str, key: str) -> Path | None:
         return self.folder / kind / key if self.folder is not None else None
@@ -580,10 +584,14 @@ class Memo:
         """The entries kept differ from what the file holds (see save)."""
         self._keys = RememberedDigests()
         """The keys key() made (the last build's and this build's), by their parts."""
+        self._file: _MemoFile | None = None
+        """What the file holds, as this memo last read or wrote it (None: unknown, so the next save writes it whole)."""
         if self.path is not None:
             try:
                 with self.path.open("rb") as handle:
-                    self.entries = _read_entries(handle)
+                    self.entries, records, whole = _read_entries(handle)
+                    if whole:
+                        self._file = _MemoFile(os.fstat(handle.fileno()), set(self.entries), records)
             except Exception:  # noqa: BLE001 - a torn or foreign file is an empty memo
                 self.entries = {}
 
@@ -620,23 +628,68 @@ class Memo:
         if self.path is None or not self.unwritten or (self.cache.save_later and not now):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                _write_entries(handle, self.entries)
-            os.replace(tmp, self.path)
+            if not self._append():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+                self._file = None
+                with os.fdopen(fd, "wb") as handle:
+                    _write_entries(handle, self.entries)
+                    handle.flush()
+                    written = _MemoFile(os.fstat(handle.fileno()), set(self.entries), len(self.entries))
+                os.replace(tmp, self.path)
+                self._file = written
         except OSError:
+            self._file = None
             return
         self.unwritten = False
+
+    def _append(self) -> bool:
+        """Append to the file what changed since this memo read or wrote it, if the file is still that one and would
+        hold no more records of entries gone than of entries kept: after one edit at 20,000 papers, a few entries
+        instead of 40 MB (0.5-0.7 s for the papers' memo alone). Returns whether it did."""
+        known = self._file
+        if known is None or self.path is None:
+            return False
+        try:
+            now = os.stat(self.path)
+        except OSError:
+            return False
+        if not known.same(now):  # written or replaced by another build: write it whole
+            return False
+        added = {key: value for key, value in self.entries.items() if key not in known.keys}
+        gone = sorted(known.keys - self.entries.keys())
+        records = known.records + len(added)
+        if records - len(self.entries) > len(self.entries):
+            return False
+        self._file = None  # until the records are all written
+        with self.path.open("ab") as handle:
+            _append_changes(handle, added, gone)
+            handle.flush()
+            self._file = _MemoFile(os.fstat(handle.fileno()), set(self.entries), records)
+        return True
 
     def release(self) -> None:
         """Forget every entry (after save): a one-off build needs them no more, and frees their memory."""
         self.entries, self.used, self._keys = {}, {}, RememberedDigests()
 
 
-MEMO_FORMAT = ("l2h-memo", 2)
-"""First record of a memo file, with the CODE_VERSION that wrote it; the entries follow as one (key, value) pickle
-each."""
+MEMO_FORMAT = ("l2h-memo", 3)
+"""First record of a memo file, with the CODE_VERSION that wrote it; then one pickle per record: (key, value), an
+entry, which replaces an earlier record of that key, or (None, keys), entries that are gone (_append_changes)."""
+
+
+class _MemoFile(NamedTuple):
+    """A memo file as a Memo last read or wrote it: which file (its stat), the keys it holds, and how many entry
+    records it has, those replaced or gone included."""
+
+    stat: os.stat_result
+    keys: set[str]
+    records: int
+
+    def same(self, now: os.stat_result) -> bool:
+        """Whether now is the stat of that file, unchanged since."""
+        return (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) == (
+            self.stat.st_dev, self.stat.st_ino, self.stat.st_size, self.stat.st_mtime_ns)
 
 
 def _write_entries(handle: Any, entries: dict[str, Any]) -> None:
@@ -646,16 +699,33 @@ def _write_entries(handle: Any, entries: dict[str, Any]) -> None:
         pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read_entries(handle: Any) -> dict[str, Any]:
-    """Read what _write_entries wrote; a file of another format is an empty memo, a cut one ends early. So is a
-    file l2h's code of another version wrote: none of its keys (digest) can match, and loading them took 100 MB
-    at 20,000 papers for nothing."""
+def _append_changes(handle: Any, added: dict[str, Any], gone: list[str]) -> None:
+    """Append to a file _write_entries wrote the keys of entries gone, then the entries added."""
+    if gone:
+        pickle.dump((None, gone), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    for item in added.items():
+        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_entries(handle: Any) -> tuple[dict[str, Any], int, bool]:
+    """Read what _write_entries and _append_changes wrote: the entries, how many entry records the file has, and
+    whether it was read whole (not cut short: only then may records be appended to it). A file of another format
+    is an empty memo, a cut one ends early. So is a file l2h's code of another version wrote: none of its keys
+    (digest) can match, and loading them took 100 MB at 20,000 papers for nothing."""
     if pickle.load(handle) != (*MEMO_FORMAT, CODE_VERSION):
-        return {}
+        return {}, 0, False
     entries: dict[str, Any] = {}
+    records = 0
+    size = os.fstat(handle.fileno()).st_size
     while True:
+        start = handle.tell()
         try:
             key, value = pickle.load(handle)
         except Exception:  # noqa: BLE001 - the end of the file, or an entry cut short: keep the whole ones
-            return entries
-        entries[key] = value
+            return entries, records, start == size
+        if key is None:
+            for gone in value:
+                entries.pop(gone, None)
+        else:
+            entries[key] = value
+            records += 1
