@@ -684,6 +684,56 @@ def test_the_edited_page_reaches_the_browser_while_the_rest_of_the_site_rebuilds
     in_browser(running, check)
 
 
+def test_a_save_during_a_rebuild_is_previewed_before_the_memos_are_written(
+        serving: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a rebuild the server prepares the previews, writes the cache's memos and sets what lasts aside (about
+    1.3 s at 20,000 papers); when the operating system has told of a save meanwhile, the memos and the setting aside
+    wait, and the save is previewed first. The memos are written after the next rebuild that no save follows."""
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    if not running.server.watcher.events:
+        pytest.skip("the operating system does not tell of file changes here")
+    wait_for(lambda: running.server.builder.previewer is not None)
+    builder = running.server.builder
+    real_save, real_ready = builder.save_memos, builder.ready_previews
+    saved_after: list[int] = []
+    set_aside_after: list[int] = []
+    gate, held = threading.Event(), threading.Event()
+
+    def save_memos(until: Callable[[], bool] | None = None) -> None:
+        saved_after.append(builder.builds)
+        real_save(until)
+
+    def ready_previews() -> None:  # the first rebuild's is held, while the test saves again
+        if not gate.is_set():
+            held.set()
+            assert gate.wait(60), "the test never let the previews go"
+        real_ready()
+
+    def set_aside_what_lasts() -> None:
+        set_aside_after.append(builder.builds)
+        real_set_aside()
+
+    real_set_aside = serve_module.set_aside_what_lasts
+    monkeypatch.setattr(builder, "save_memos", save_memos)
+    monkeypatch.setattr(builder, "ready_previews", ready_previews)
+    monkeypatch.setattr(serve_module, "set_aside_what_lasts", set_aside_what_lasts)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    builds, log = running.builds, running.log
+    try:
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing One"), encoding="utf-8")
+        assert held.wait(30)  # rebuilt, with "One"
+        assert running.builds == builds + 1 and "Spectral Hashing One" in running.get("/papers/")[2]
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Two"), encoding="utf-8")
+        wait_for(lambda: running.server.watcher.pending)
+    finally:
+        gate.set()
+    wait_for(lambda: log.getvalue().count("page(s) updated in") == 2)  # "Two" previewed
+    assert not saved_after and not set_aside_after  # no memos written, nothing set aside before that
+    wait_for(lambda: set_aside_after == [builds + 2])  # after the second rebuild, which no save followed
+    assert saved_after == [builds + 2] and not running.server.watcher.pending
+    assert "Spectral Hashing Two" in running.get("/papers/")[2]
+
+
 def test_a_request_waits_while_the_site_on_disk_changes(serving: Callable[..., Running]) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     answers: list[int] = []

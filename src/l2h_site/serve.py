@@ -392,11 +392,12 @@ class SiteBuilder:
         except Exception:  # noqa: BLE001 - previews are an extra: without them, a save gets the full build at once
             self.previewer = None
 
-    def save_memos(self) -> None:
+    def save_memos(self, until: Callable[[], bool] | None = None) -> None:
         """Write the cache's memos, which builds keep in memory (BuildCache.save_later): after each build, once the
-        browsers were told to reload, so that the next `l2h build` or `l2h serve` finds them."""
+        browsers were told to reload, so that the next `l2h build` or `l2h serve` finds them. until: stop before the
+        next memo once this says so (the rest are written by a later call)."""
         if self.cache is not None:
-            self.cache.save_memos()
+            self.cache.save_memos(until)
 
     def close(self) -> None:
         """Stop the warm child, if one runs, and write the memos, unless a build (or prepare_previews) did not end:
@@ -608,6 +609,13 @@ class _Notifications:
                 self.error = f"{type(exc).__name__}: {exc}"
                 self._wake.set()
 
+    @property
+    def pending(self) -> bool:
+        """Whether a change was told of since the last take() (or notifications may have missed one)."""
+        with self._told_lock:
+            told = self._told
+        return told is None or bool(told) or self.stale or self.error is not None
+
     def take(self) -> set[Path] | None:
         """The source paths told of since the last call, or None where they may not be all that changed (a watched
         folder changed, more than TOLD_LIMIT paths, notifications failed): then every file must be looked at.
@@ -684,6 +692,13 @@ class Watcher:
         if not self._forced.is_set():
             self._forced.set()
             self._wake.set()
+
+    @property
+    def pending(self) -> bool:
+        """Whether the operating system told of a change not yet called back for (or force() asked for a call):
+        l2h serve then defers what can wait. Always False when polling, which finds changes only by looking."""
+        notifications = self._notifications
+        return self._forced.is_set() or (self.events and notifications is not None and notifications.pending)
 
     @property
     def running(self) -> bool:
@@ -1053,8 +1068,15 @@ class DevServer:
         if stopping.is_set():  # the server stops: it writes the memos itself (close), and sets nothing aside
             return
         self.builder.ready_previews()  # once the browsers were told: it is not in the way of the new site
-        self.builder.save_memos()  # nor is this
-        set_aside_what_lasts()  # nor this
+        # Nor is this, but it can wait while a save waits for its preview (0.65-0.88 s and 0.35 s at 20,000 papers):
+        # memos not written now are written after a later build or when the server stops (SiteBuilder.close).
+        if not self._change_waiting():
+            self.builder.save_memos(until=self._change_waiting)
+        if not self._change_waiting():
+            set_aside_what_lasts()
+
+    def _change_waiting(self) -> bool:
+        return self.watcher.pending
 
     def _reload_and_wait(self) -> None:
         """Reload the browsers, and give them up to RELOAD_GRACE_SECONDS to load the page before the full build.
