@@ -621,7 +621,8 @@ class _Notifications:
         folder changed, more than TOLD_LIMIT paths, notifications failed): then every file must be looked at.
 
         The operating system can also drop events (a full queue) without saying so here; the watcher therefore
-        trusts these paths only for one burst after a look at every file, and looks at every file after it.
+        looks at every file after each burst it measured from these paths (unless the next save was told of
+        meanwhile: then after that one's).
         """
         with self._told_lock:
             told, self._told = self._told, set()
@@ -643,7 +644,8 @@ class Watcher:
     measured by comparing snapshot()s, so what the callback gets does not depend on which events
     were delivered. One exception, for speed: a burst that the notifications say changed or deleted a
     single file seen before is measured from that path alone (told_snapshot), and every file is looked
-    at right after the callback, so that a change whose event the system dropped is the next burst.
+    at right after the callback (or after the next such burst's, if a save was told of during it), so
+    that a change whose event the system dropped is the next burst.
     Where notifications cannot be had, or with events=False (`l2h serve --poll`), the watcher polls
     instead, at most POLL_SHARE of a core.
     """
@@ -665,8 +667,6 @@ class Watcher:
         self._thread = threading.Thread(target=self._run, name="l2h-watcher", daemon=True)
         self._watched: list[Path] = []
         self._last: dict[str, tuple[int, int]] = {}
-        self._looked = True
-        """Whether the last burst was measured by a look at every file (not only at the paths told of)."""
         self.pause = poll
         """Seconds between two looks at the files when polling, from the time the last look took (poll_pause)."""
 
@@ -772,17 +772,18 @@ class Watcher:
                 if notifications is not None and notifications.error is not None:
                     break
                 told = notifications.take() if notifications is not None else None
-                if told and quiet < BULK_QUIET_SECONDS and self._looked:
+                if told and quiet < BULK_QUIET_SECONDS:
                     # One saved file, as the notifications tell: measured from its path alone, the edited page
                     # previewed without waiting for a look at every file. Then that look, at once (the wake), in
-                    # case the operating system dropped an event: what it finds is the next burst.
+                    # case the operating system dropped an event: what it finds is the next burst. A save told of
+                    # during the callback goes first (0.15-0.2 s sooner at 20,000 papers), and the look after it:
+                    # the rebuild that follows each callback reads every source, a change whose event was dropped
+                    # included, and the look then finds it (one more rebuild, which changes nothing).
                     current_told = told_snapshot(last, told)
                     if current_told is not None and current_told != last and not may_go_on(last, current_told):
-                        self._looked = False
                         self._wake.set()
                         return current_told
                 current = self._look(watched)
-                self._looked = True
                 if quiet >= BULK_QUIET_SECONDS or not may_go_on(last, current):
                     return current
                 quiet = BULK_QUIET_SECONDS
