@@ -670,7 +670,7 @@ class Memo:
 
     def release(self) -> None:
         """Forget every entry (after save): a one-off build needs them no more, and frees their memory."""
-        self.entries, self.used, self._keys = {}, {}, RememberedDigests()
+        self.entries, self.used, self._keys, self._file = {}, {}, RememberedDigests(), None
 
 
 MEMO_FORMAT = ("l2h-memo", 3)
