@@ -381,7 +381,8 @@ def test_a_memo_file_gets_what_changed_appended_and_is_written_whole_when_mostly
     inode = path.stat().st_ino
 
     def read() -> dict[str, Any]:
-        return Memo(BuildCache(tmp_path), "papers").entries
+        entries: dict[str, Any] = Memo(BuildCache(tmp_path), "papers").entries
+        return entries
 
     assert read() == {key: ("value of", key) for key in keys}
     keys[3] = "edited3"  # an edit: one entry gone, one new
