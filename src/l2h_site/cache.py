@@ -631,7 +631,6 @@ class Memo:
             if not self._append():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-                self._file = None
                 with os.fdopen(fd, "wb") as handle:
                     _write_entries(handle, self.entries)
                     handle.flush()
