@@ -734,6 +734,48 @@ def test_a_save_during_a_rebuild_is_previewed_before_the_memos_are_written(
     assert "Spectral Hashing Two" in running.get("/papers/")[2]
 
 
+def _hold_the_next_build(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the dev server's next build wait, once called, for the first event returned; the second is set when
+    it waits (later builds run at once)."""
+    gate, held = threading.Event(), threading.Event()
+    real = serve_module.build
+
+    def hold(*args: Any, **kwargs: Any) -> Any:
+        if not gate.is_set():
+            held.set()
+            assert gate.wait(60), "the test never let the build go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", hold)
+    return gate, held
+
+
+def test_a_save_during_a_rebuild_is_previewed_and_the_rebuild_starts_again(
+        serving: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    if not running.server.watcher.events:
+        pytest.skip("the operating system does not tell of file changes here")
+    wait_for(lambda: running.server.builder.previewer is not None)
+    gate, held = _hold_the_next_build(monkeypatch)
+    paper = running.root / "papers" / "weiss2008spectral.md"
+    builds, log = running.builds, running.log
+    try:
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing One"), encoding="utf-8")
+        assert held.wait(30)  # "One" previewed, its rebuild waits
+        assert "Spectral Hashing One" in running.get("/publications/weiss2008spectral/")[2]
+        paper.write_text(GOOD_PAPER.replace("Spectral Hashing", "Spectral Hashing Two"), encoding="utf-8")
+        wait_for(lambda: running.server.watcher.pending)
+    finally:
+        gate.set()
+    wait_for(lambda: "Spectral Hashing Two" in running.get("/papers/")[2])
+    text = log.getvalue()
+    assert text.count("l2h: a source changed again; rebuilding for that change\n") == 1, text
+    assert text.count("page(s) updated in") == 2, text  # "Two" previewed too, before its rebuild
+    assert text.index("a source changed again") < text.rindex("page(s) updated in") < text.index("l2h: rebuilt")
+    assert running.builds == builds + 1  # "One"'s rebuild was given up, not finished
+    assert "Spectral Hashing One" not in running.get("/papers/")[2]
+
+
 def test_a_request_waits_while_the_site_on_disk_changes(serving: Callable[..., Running]) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     answers: list[int] = []

@@ -107,8 +107,16 @@ class BuildStopped(BaseException):
     """
 
 
+class BuildAbandoned(BuildStopped):
+    """A rebuild of the dev server gave up, before it put its site in place, because a source changed meanwhile
+    (StopPoints' abandon): the server previews that change at once and then rebuilds for it, where it waited for a
+    rebuild whose site was out of date before it was written (seconds at 20,000 papers). As a stopped build, it
+    leaves the site, the cache and the page store as the last good build left them."""
+
+
 class StopPoints(Progress):
-    """A progress that shows nothing and raises BuildStopped at the next stage or item once `stopping` is set.
+    """A progress that shows nothing and raises BuildStopped at the next stage or item once `stopping` is set, and
+    BuildAbandoned once `abandon` says so, until the build puts its site in place (committed).
 
     A build reports each stage, each paper read and each page written, and, while Pagefind runs, nothing every
     search.STOP_POLL_SECONDS (advance(0): Pagefind is then terminated); it reports nothing while it puts the new site
@@ -116,20 +124,27 @@ class StopPoints(Progress):
     place) or after it: those are the points where it can stop and leave nothing half written.
     """
 
-    def __init__(self, stopping: threading.Event) -> None:
+    def __init__(self, stopping: threading.Event, abandon: Callable[[], bool] | None = None) -> None:
         super().__init__(enabled=False)
         self.stopping = stopping
+        self.abandon = abandon
+        self.committed = False
+        """The build has put its site in place: from then on it is finished, not abandoned (it records the site)."""
 
-    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
-        """Start a stage, unless the build is to stop."""
+    def _go_on(self) -> None:
         if self.stopping.is_set():
             raise BuildStopped
+        if self.abandon is not None and not self.committed and self.abandon():
+            raise BuildAbandoned
+
+    def stage(self, name: str, total: int = 0, done: int = 0) -> None:
+        """Start a stage, unless the build is to stop (or to be abandoned)."""
+        self._go_on()
         super().stage(name, total, done)
 
     def advance(self, count: int = 1) -> None:
-        """Count items as done, unless the build is to stop."""
-        if self.stopping.is_set():
-            raise BuildStopped
+        """Count items as done, unless the build is to stop (or to be abandoned)."""
+        self._go_on()
         super().advance(count)
 
 
@@ -301,14 +316,20 @@ class SiteBuilder:
                  config.resources, config.contributing)
         return sorted({config_path, *(config.path(n) for n in names)})
 
-    def rebuild(self, previews_later: bool = False) -> BuildOutcome:
+    def rebuild(self, previews_later: bool = False, abandon: Callable[[], bool] | None = None) -> BuildOutcome:
         """Build the site; a failure is recorded and reported, never raised. previews_later: if the site is found up
         to date, what it was built from (for previews) is computed by prepare_previews, not here (l2h serve's start:
-        it serves meanwhile). Raises BuildStopped once `stopping` is set (and KeyboardInterrupt on Ctrl-C)."""
+        it serves meanwhile). Raises BuildStopped once `stopping` is set (and KeyboardInterrupt on Ctrl-C), and
+        BuildAbandoned at the build's next step once abandon() says so, unless it has put its site in place."""
         if self.stopping.is_set():
             raise BuildStopped
         started = time.perf_counter()
         self._unfinished = True
+        steps = StopPoints(self.stopping, abandon)
+
+        def committed() -> None:
+            steps.committed = True
+            self._committed()
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root,
@@ -321,8 +342,7 @@ class SiteBuilder:
             try:
                 result = build(self.root, out_dir=self.output_dir(), strict=self.strict,
                                config_file=self.config_file, cache=self.cache, site_lock=self.serving_lock(),
-                               on_commit=self._committed, warm=self.warm, serving=True,
-                               progress=StopPoints(self.stopping))
+                               on_commit=committed, warm=self.warm, serving=True, progress=steps)
             finally:
                 self.recording = False
             if self.stopping.is_set():  # the site is in place and recorded: the rest is for a server that goes on
@@ -1060,7 +1080,13 @@ class DevServer:
             else:
                 self._say("l2h: change detected, rebuilding\n")
             was_ok = self.builder.last.ok
-            outcome = self.builder.rebuild()
+            outcome = self.builder.rebuild(abandon=self._change_waiting)
+        except BuildAbandoned:
+            # The next burst is the change told of: previewed at once, then this rebuild again for it. Called back
+            # even if that change turns out to be none (a file saved as it was, an event of this one's save).
+            self._say("l2h: a source changed again; rebuilding for that change\n")
+            self.watcher.force()
+            return
         except BuildStopped:
             return
         self._report(outcome, first=False)

@@ -1,0 +1,132 @@
+"""l2h serve gives up a rebuild when a source changes again before the rebuild has put its site in place
+(serve.BuildAbandoned): the new change is previewed at once, and the next rebuild is exactly a clean build.
+
+The rebuilds here are given up at chosen steps (StopPoints calls abandon at each stage, paper read and page
+written, and every few tenths of a second while Pagefind runs), with the warm child that computes related papers
+and the topic map kept from one rebuild to the next.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import generate_review, snapshot
+
+from l2h_site.build import build
+from l2h_site.serve import BuildAbandoned, SiteBuilder
+
+PAPERS = 30
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_review(PAPERS, tmp_path_factory.mktemp("abandon") / "review", seed=4)
+
+
+class Steps:
+    """An abandon callable for SiteBuilder.rebuild: counts the steps at which it is asked, and says yes at the
+    step numbered `at` (never, if None)."""
+
+    def __init__(self, at: int | None = None) -> None:
+        self.at = at
+        self.asked = 0
+
+    def __call__(self) -> bool:
+        self.asked += 1
+        return self.asked == self.at
+
+
+def _papers(root: Path) -> list[Path]:
+    return sorted((root / "papers").glob("*.md"))
+
+
+def _add_sentence(paper: Path, words: str) -> None:
+    paper.write_text(paper.read_text(encoding="utf-8").rstrip("\n") + f"\n{words}\n", encoding="utf-8")
+
+
+def _clean(root: Path, out: Path) -> dict[str, bytes]:
+    assert build(root, out_dir=out, serving=True, use_cache=False).written
+    return snapshot(out)
+
+
+def test_a_rebuild_given_up_at_any_step_leaves_the_next_one_exact(review: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given up at steps spread over a whole rebuild (the first, the last before its site is put in place, and
+    between), each time after the edited page was previewed: the site on disk is left as it was, the warm child
+    is the same process throughout, and the rebuild after the next edit writes what a clean build writes."""
+    monkeypatch.setenv("L2H_JOBS", "2")  # the warm child is kept on a machine with two cores or more
+    root = tmp_path / "review"
+    shutil.copytree(review, root)
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and builder.warm is not None and builder.previewer is not None
+        child = builder.warm.process
+        papers = _papers(root)
+        counted = Steps()
+        _add_sentence(papers[0], "Counting the steps of a rebuild.")
+        assert builder.rebuild(abandon=counted).ok
+        steps = counted.asked
+        assert steps > 20, steps
+        in_flight = 0
+        for round_, at in enumerate(sorted({1, 2, steps // 4, steps // 2, 3 * steps // 4, steps - 1, steps})):
+            edited, then = papers[(2 * round_ + 1) % len(papers)], papers[(2 * round_ + 2) % len(papers)]
+            original = edited.read_text(encoding="utf-8")
+            _add_sentence(edited, f"Quantised lattice codes, round {round_}.")
+            preview = builder.preview({edited})
+            assert preview is not None and preview.files >= 1
+            before = snapshot(builder.output_dir())
+            builds = builder.builds
+            try:
+                outcome = builder.rebuild(abandon=Steps(at))
+            except BuildAbandoned:
+                assert builder.builds == builds and builder.last.ok  # the last good build stays the last
+                assert snapshot(builder.output_dir()) == before
+                current = builder.warm.current
+                in_flight += current is not None and not current.complete
+            else:  # asked fewer times than before: this edit's rebuild had fewer steps before its site was in place
+                assert outcome.ok and at >= steps - 2
+            if round_ % 2:
+                edited.write_text(original, encoding="utf-8")  # taken back, as an editor's undo would
+            else:
+                _add_sentence(then, f"Graph search over neighbours, round {round_}.")
+            assert builder.preview({edited, then}) is not None
+            assert builder.rebuild().ok
+            assert snapshot(builder.output_dir()) == _clean(root, tmp_path / f"clean-{round_}")
+        assert builder.warm.process is child and child is not None and child.poll() is None
+        assert in_flight, "no rebuild was given up while the warm child computed its job"
+    finally:
+        builder.close()
+
+
+def test_a_rebuild_after_one_given_up_while_its_child_computed_waits_for_that_child(
+        review: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm child finishes the job of a rebuild given up (nobody reads it) and then takes the next one: no
+    second child imports scikit-learn and analyses every document again."""
+    monkeypatch.setenv("L2H_JOBS", "2")
+    root = tmp_path / "review"
+    shutil.copytree(review, root)
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and builder.warm is not None
+        child, jobs = builder.warm.process, builder.warm.jobs
+        papers = _papers(root)
+        _add_sentence(papers[3], "A summary with new words: cuckoo filters.")
+
+        def given_up_while_the_job_is_computed() -> bool:
+            job = builder.warm.current if builder.warm is not None else None
+            return job is not None and builder.warm is not None and builder.warm.jobs == jobs + 1 and not job.complete
+
+        with pytest.raises(BuildAbandoned):
+            builder.rebuild(abandon=given_up_while_the_job_is_computed)
+        abandoned = builder.warm.current
+        assert abandoned is not None and not abandoned.complete
+        folder = Path(abandoned.folder.name)
+        _add_sentence(papers[4], "Another with other new words: bloom sketches.")
+        assert builder.rebuild().ok
+        assert builder.warm.jobs == jobs + 2 and builder.warm.process is child and child is not None and child.poll() is None
+        assert abandoned.complete and not folder.exists()  # waited for, and its files removed
+        assert snapshot(builder.output_dir()) == _clean(root, tmp_path / "clean")
+    finally:
+        builder.close()
