@@ -56,12 +56,15 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=1.0,
                         help="seconds between the whole site rebuilt and the next edit, with --browser (at 20,000 papers"
                              " the server writes its memos for about 1.3 s after each rebuild, and a save meanwhile waits)")
+    parser.add_argument("--during", type=float, default=None,
+                        help="with --browser: save each edit after the first this many seconds after the browser showed"
+                             " the one before, while the server rebuilds the whole site for that one")
     parser.add_argument("--serve-args", default="", help="extra arguments for l2h serve (with --idle, --browser)")
     args = parser.parse_args()
     root = corpus(args.n, args.seed, args.work)
     if args.browser:
         print(f"N = {args.n}: save to browser, in l2h serve {args.serve_args}".rstrip())
-        in_browser(root, args.n, args.edits, args.serve_args.split(), args.pause)
+        in_browser(root, args.n, args.edits, args.serve_args.split(), args.pause, args.during)
         return
     if args.idle:
         print(f"N = {args.n}: an idle l2h serve used {idle_cpu(root, args.idle, args.serve_args.split()):.1%} of one core "
@@ -114,8 +117,11 @@ def start_server(root: Path, extra: list[str]) -> tuple[subprocess.Popen[str], s
     raise SystemExit(f"l2h serve ended with exit code {server.returncode} before serving")
 
 
-def in_browser(root: Path, n: int, edits: int, extra: list[str], pause: float = 1.0) -> None:
-    """Time save-to-browser and save-to-whole-site in a real l2h serve with a headless Chromium page open."""
+def in_browser(root: Path, n: int, edits: int, extra: list[str], pause: float = 1.0, during: float | None = None,
+               ) -> None:
+    """Time save-to-browser and save-to-whole-site in a real l2h serve with a headless Chromium page open. during:
+    save each edit after the first that many seconds after the one before was shown, while its rebuild runs (the
+    whole site is then waited for after the last edit only)."""
     from playwright.sync_api import sync_playwright
 
     server, url = start_server(root, extra)
@@ -157,16 +163,21 @@ def in_browser(root: Path, n: int, edits: int, extra: list[str], pause: float = 
                 reloading = (f"reload began after {loaded[0] - saved * 1000:.0f} ms, page received "
                              f"{loaded[1]:.0f} ms, parsed {loaded[2]:.0f} ms and first painted {loaded[3]:.0f} ms later"
                              f" ({', '.join(loaded[4])}): {painted}")
-                swapped = "no preview"
+                swapped, last = "no preview", during is None or i == edits - 1
                 while True:
                     at, line = lines.get(timeout=600)
+                    if at < started:  # the rebuild for the edit before (--during)
+                        continue
                     if " page(s) updated in " in line:
                         swapped = f"page swapped in after {(at - started) * 1000:.0f} ms"
-                    if line.startswith(("l2h: rebuilt ", "l2h: build failed")):
+                        if not last:
+                            break
+                    if line.startswith(("l2h: rebuilt ", "l2h: build failed")) and last:
                         break
+                whole = f"whole site after {at - started:.2f} s ({line.strip()})" if last else "the next edit follows"
                 print(f"  edit {i + 1}: {swapped}; {reloading}; Playwright saw the words after {shown * 1000:.0f} ms; "
-                      f"whole site after {at - started:.2f} s ({line.strip()})")
-                time.sleep(pause)
+                      f"{whole}")
+                time.sleep(pause if during is None else during)
             browser.close()
     finally:
         paper.write_bytes(original)
