@@ -9,11 +9,13 @@ and the topic map kept from one rebuild to the next.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from conftest import generate_review, snapshot
 
+import l2h_site.corpus as corpus_module
 from l2h_site.build import build
 from l2h_site.serve import BuildAbandoned, SiteBuilder
 
@@ -128,5 +130,41 @@ def test_a_rebuild_after_one_given_up_while_its_child_computed_waits_for_that_ch
         assert builder.warm.jobs == jobs + 2 and builder.warm.process is child and child is not None and child.poll() is None
         assert abandoned.complete and not folder.exists()  # waited for, and its files removed
         assert snapshot(builder.output_dir()) == _clean(root, tmp_path / "clean")
+    finally:
+        builder.close()
+
+
+def test_a_rebuild_waiting_for_its_child_is_given_up_without_waiting_for_the_result(
+        review: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait for related papers and the topic map has a step every corpus.TICK_SECONDS: a child that takes a
+    minute over its job does not keep a rebuild from being given up."""
+    monkeypatch.setenv("L2H_JOBS", "2")
+    root = tmp_path / "review"
+    shutil.copytree(review, root)
+    builder = SiteBuilder(root=root)
+    try:
+        assert builder.rebuild().ok and builder.warm is not None
+        builder.warm.stop()  # the next job starts a child that sleeps a minute before each job
+        monkeypatch.setattr(corpus_module, "_CHILD", corpus_module._CHILD.replace(
+            "from l2h_site.corpus import child_main; ",
+            "import time, l2h_site.corpus as c; job = c.run_job; c.run_job = lambda *a: (time.sleep(60), job(*a)); "
+            "from l2h_site.corpus import child_main; "))
+        _add_sentence(_papers(root)[5], "Words the related papers have not seen: sketch trees.")
+        waited: list[float] = []
+
+        def given_up_after_waiting() -> bool:
+            job = builder.warm.current if builder.warm is not None else None
+            if job is None or job.complete:
+                return False
+            waited.append(time.monotonic())
+            return waited[-1] - waited[0] > 0.5
+
+        started = time.monotonic()
+        with pytest.raises(BuildAbandoned):
+            builder.rebuild(abandon=given_up_after_waiting)
+        assert time.monotonic() - started < 30
+        assert len(waited) > 5  # asked while it waited
+        child = builder.warm.process
+        assert child is not None and child.poll() is None and not builder.warm.current.complete
     finally:
         builder.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -41,7 +42,7 @@ from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage, SourceFile, Taxonomy
 from l2h_site.parallel import is_parallel, iter_ordered, reserve_cores, threshold
 from l2h_site.parse import MAX_FILE_BYTES, ParsedPaper, parse_paper, parse_paper_bytes
-from l2h_site.progress import QUIET, Progress
+from l2h_site.progress import QUIET, TICK_EVERY, Progress
 from l2h_site.related import related_stored_at
 from l2h_site.render import (
     PageList,
@@ -193,7 +194,9 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         tags = TagIndex(taxonomy, usage)
         # A paper's checks depend on it, the taxonomy and how often each tag is used (for hints).
         against = digest("validate: tags, venue and problems", repr(taxonomy), sorted(usage.items()))
-        for key, item in parsed:
+        for number, (key, item) in enumerate(parsed):
+            if number % TICK_EVERY == TICK_EVERY - 1:
+                progress.advance(0)
             # The memo keeps what validation changes (the tags, the venue) and finds, not a second copy of the paper.
             known = memo.get(memo.key(against, key)) if memo is not None and key is not None else None
             if known is None:
@@ -207,8 +210,10 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                 # most tags and venues are written canonical: a copy of each paper per rebuild took 40 ms at 5,000
                 papers.append(item.paper if canonical_tags == item.paper.tags and venue == item.paper.venue
                               else dataclasses.replace(item.paper, tags=canonical_tags, venue=venue))
+        progress.advance(0)
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
                                        file_keys={source.key: source.relpath for source in sources}, venues=tags.venues)
+    progress.advance(0)
     diagnostics += compile_templates(templates, config.templates_dir, needed_templates(config, papers))
     failing = summaries is None and strict is not None and is_failure(diagnostics, strict)
     if summaries is not None or failing:  # papers with errors too: every problem of a file at once
@@ -299,13 +304,14 @@ def _advanced(progress: Progress, value: T) -> T:
     return value
 
 
-def _summaries(papers: Sequence[Paper], memo: Memo | None) -> MarkdownRenderer:
-    """Return a renderer that knows every summary and title the memo had, and those it lacked, rendered now."""
+def _summaries(papers: Sequence[Paper], memo: Memo | None, tick: Callable[[], None] | None = None) -> MarkdownRenderer:
+    """Return a renderer that knows every summary and title the memo had, and those it lacked, rendered now. tick:
+    called every TICK_EVERY texts (a step at which l2h serve's rebuild can stop)."""
     if memo is None:
         return MarkdownRenderer()
     renderer = MarkdownRenderer()
-    summaries = _memoised(memo, _SUMMARY_MEMO, [p.summary for p in papers], renderer.render)
-    titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title)
+    summaries = _memoised(memo, _SUMMARY_MEMO, [p.summary for p in papers], renderer.render, tick)
+    titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title, tick)
     return _KnownSummaries(summaries, titles, memo)
 
 
@@ -313,11 +319,15 @@ _SUMMARY_MEMO = "summary: html, own text and notes"
 """The kind of a summary's rendering in the summaries memo."""
 
 
-def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str], R]) -> dict[str, R]:
-    """Map each distinct text to its rendering: from the memo, or rendered now (on every core) and memoised."""
+def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str], R],
+              tick: Callable[[], None] | None = None) -> dict[str, R]:
+    """Map each distinct text to its rendering: from the memo, or rendered now (on every core) and memoised. tick:
+    called every TICK_EVERY texts looked up."""
     known: dict[str, R] = {}
     missing = []
-    for text in dict.fromkeys(texts):
+    for number, text in enumerate(dict.fromkeys(texts)):
+        if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
+            tick()
         found = memo.get(memo.key(kind, text))
         if found is None:
             missing.append(text)
@@ -433,19 +443,25 @@ def _early_child(config: Config, cache: BuildCache | None) -> WarmChild | None:
 
 def _context(check: CheckResult, cache: BuildCache | None, memo: Memo | None,
              history: dict[str, dt.datetime], warm: WarmChild | None = None,
-             early: WarmChild | None = None, reads: InputReads | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+             early: WarmChild | None = None, reads: InputReads | None = None,
+             progress: Progress = QUIET) -> tuple[SiteContext, list[Diagnostic]]:
     """Compute what the pages are rendered from, once the content passed its checks. early: a child started before
     the checks in case it was needed, which is stopped at once if it gets no job; reads: told what is read of the
-    extra pages."""
-    corpus = CorpusWide(check.papers, cache, warm=warm or early)  # related papers and the map, beside the summaries
+    extra pages; progress: told of nothing (advance(0)) every TICK_EVERY papers (0.3-0.6 s at 5,000 papers in all),
+    and every corpus.TICK_SECONDS while related papers or the topic map are waited for."""
+    tick = functools.partial(progress.advance, 0)
+    # related papers and the map, beside the summaries; waited for with a tick, where l2h serve's rebuild can stop
+    corpus = CorpusWide(check.papers, cache, warm=warm or early, tick=tick)
     if early is not None and early.current is None:  # both results were in the cache: stop it importing now
         early.stop()
     if corpus.computing:
         release_freed_memory()  # the documents sent to the child
     try:
         with reserve_cores(1 if corpus.computing else 0):  # 20,000 papers: -100 MB, no slower (the child is longer)
-            return build_context(check.config, check.taxonomy, check.papers, renderer=_summaries(check.papers, memo),
-                                 cache=cache, history=history, corpus=corpus, reads=reads)
+            tick()
+            return build_context(check.config, check.taxonomy, check.papers,
+                                 renderer=_summaries(check.papers, memo, tick), cache=cache, history=history,
+                                 corpus=corpus, reads=reads, tick=tick)
     except BaseException:  # stopped or failed: a child of its own (not a warm one, kept for the next build) goes too
         if warm is None:
             corpus.close()
@@ -534,7 +550,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             return result
         progress.stage("preparing pages")
         rendered = cache.memo("summaries") if cache is not None else None
-        context, problems = _context(check, cache, rendered, history, warm, early, reads)
+        context, problems = _context(check, cache, rendered, history, warm, early, reads, progress)
         problems += shallow_history_note(config.root, config.papers_dir, history)
         problems += empty_feed_note(config.papers_dir, len(context.papers), context.added)
         if rendered is not None:
@@ -542,6 +558,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             if given is None:
                 rendered.release()
         release_freed_memory()  # the summaries memo and the corpus-wide steps' temporaries
+        progress.advance(0)
         store = PageStore(cache, page_inputs[0]) if cache is not None else None
         if cache is not None:
             cache.keep_out_of_git()

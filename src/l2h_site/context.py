@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +17,7 @@ from l2h_site.feed import added_dates
 from l2h_site.markup import MarkdownRenderer, Rendered, plain_text, unfocusable_boxes
 from l2h_site.model import Config, Facet, FacetValue, Paper, TagDef, Taxonomy
 from l2h_site.parallel import iter_ordered
+from l2h_site.progress import TICK_EVERY
 from l2h_site.stats import MapPoint
 
 
@@ -188,13 +189,14 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
                   cache: BuildCache | None = None,
                   history: dict[str, dt.datetime] | None = None,
                   corpus: CorpusWide | None = None,
-                  reads: InputReads | None = None) -> tuple[SiteContext, list[Diagnostic]]:
+                  reads: InputReads | None = None,
+                  tick: Callable[[], None] | None = None) -> tuple[SiteContext, list[Diagnostic]]:
     """Render summaries and index the papers by tag, facet, venue and year.
 
     corpus is the related papers and topic map of these papers, if the caller started them already
     (to overlap them with its own work); otherwise they are started here. The context waits for each
     only when it is first used (SiteContext.related, SiteContext.topic_map). reads, if given, is told what was read
-    of the extra pages' files (a build's InputReads).
+    of the extra pages' files (a build's InputReads). tick, if given, is called every TICK_EVERY papers.
     """
     corpus = corpus if corpus is not None else CorpusWide(papers, cache)
     renderer = renderer or MarkdownRenderer()
@@ -204,7 +206,9 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     # summaries looked up (precomputed) are no work for a pool: at 20,000 papers its workers held 200 MB for nothing
     rendered = iter_ordered(lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)),
                             by_key_order, work=0 if renderer.precomputed else None)
-    for paper, (summary, title_html) in zip(by_key_order, rendered):
+    for number, (paper, (summary, title_html)) in enumerate(zip(by_key_order, rendered)):
+        if tick is not None and number % TICK_EVERY == TICK_EVERY - 1 and renderer.precomputed:
+            tick()  # not while a pool renders (see build._parse_papers): none does in l2h serve's rebuilds
         diagnostics += summary_warnings(paper, summary)
         views.append(paper_view(paper, title_html, summary))
     ordered = _newest_first(views)
@@ -224,6 +228,8 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     venue_counts = Counter(v.paper.venue for v in ordered if v.paper.venue)
     venues = tuple(sorted(venue_counts.items(), key=lambda item: (-item[1], item[0].lower())))
     years = tuple(sorted({v.paper.year for v in ordered}, reverse=True))
+    if tick is not None:
+        tick()
     pages = {}
     for name, relative, default in (("resources", config.resources, "Resources"),
                                     ("contributing", config.contributing, "Contributing")):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
@@ -48,9 +49,14 @@ _CHILD = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); fir
 """The child's program: read the first message before importing anything slow, so that the parent's write never
 waits; anything a library prints goes to stderr, so that standard output carries only the names of finished
 results."""
+STOP_READ_SECONDS = 5.0
+"""Longest that stop() waits for the thread reading a killed child's output to end (at once, normally)."""
 PRELOAD = "preload"
 """A first message that asks the child to import scikit-learn before its first job comes."""
 _PRELOADED = ("sklearn.feature_extraction.text", "sklearn.decomposition", "sklearn.manifold")
+TICK_SECONDS = 0.05
+"""How often a wait for the child's result calls its tick (CorpusWide's: a step at which l2h serve's rebuild can stop
+or be given up)."""
 
 
 def child_main(first: Any, jobs: IO[bytes], out: IO[bytes]) -> None:
@@ -115,6 +121,11 @@ class WarmChild:
 
     def __init__(self, one_job: bool = False) -> None:
         self.process: subprocess.Popen[bytes] | None = None
+        self.lines: queue.Queue[bytes] | None = None
+        """The lines of a warm child's standard output, as a thread of their own reads them (b"" at its end): a wait
+        for a result can then do something else every TICK_SECONDS. None for a one-off build's child: a second thread
+        would keep that build from forking a pool of workers (parallel.is_parallel)."""
+        self._reader: threading.Thread | None = None
         self.jobs = 0
         self.current: _Job | None = None
         self.one_job = one_job
@@ -134,6 +145,11 @@ class WarmChild:
         if self.process is None:
             self.process = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            if not self.one_job:
+                self.lines = queue.Queue()
+                self._reader = threading.Thread(target=_read_lines, args=(self.process.stdout, self.lines),
+                                                name="l2h-corpus-child", daemon=True)
+                self._reader.start()
             assert self.process.stdin is not None
             pickle.dump([p for p in sys.path if p], self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         assert self.process.stdin is not None
@@ -171,17 +187,20 @@ class WarmChild:
             folder.cleanup()
             self.stop()
             return None
-        self.current = _Job(self, process, folder, self.jobs, wanted, self.one_job)
+        self.current = _Job(self, process, self.lines, folder, self.jobs, wanted, self.one_job)
         return self.current
 
     def stop(self) -> None:
         """Stop the child, at once: a thread waiting for its result (_Job.result) gets none."""
         process, self.process, self.current = self.process, None, None
+        reader, self._reader = self._reader, None
         if process is not None:
             if process.poll() is None:
                 # Killed before its pipes are closed: closing the pipe a thread reads from (or writes to) waits until
                 # that read returns, which was when the child had finished its result (the topic map: seconds).
                 process.kill()
+            if reader is not None:
+                reader.join(STOP_READ_SECONDS)  # its read ends with the child
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
                     try:
@@ -207,10 +226,13 @@ class CorpusWide:
     """
 
     def __init__(self, papers: Sequence[Paper], cache: BuildCache | None = None, seed: int = 0,
-                 separate: bool | None = None, warm: WarmChild | None = None) -> None:
+                 separate: bool | None = None, warm: WarmChild | None = None,
+                 tick: Callable[[], None] | None = None) -> None:
         self.vectors = PaperVectors(papers)
         self.cache = cache
         self.seed = seed
+        self.tick = tick
+        """Called every TICK_SECONDS while a result is waited for (a build's progress.advance(0), say)."""
         self._related = stored_related(self.vectors, cache)
         self._map = stored_topic_map(self.vectors, seed, cache)
         self._child: _Job | None = None
@@ -240,7 +262,7 @@ class CorpusWide:
     def related(self) -> Related:
         """Wait for each paper's related paper keys, most similar first."""
         if self._related is None:
-            found = self._child.result("related") if self._child is not None else None
+            found = self._child.result("related", self.tick) if self._child is not None else None
             if _is_related(found, self.vectors.keys):
                 found = shared_keys(found, self.vectors.keys)
             else:
@@ -254,7 +276,7 @@ class CorpusWide:
     def topic_map(self) -> tuple[MapPoint, ...]:
         """Wait for the topic map: every paper placed on a plane, in key order."""
         if self._map is None:
-            found = self._child.result("map") if self._child is not None else None
+            found = self._child.result("map", self.tick) if self._child is not None else None
             if not _is_map(found, self.vectors.keys):
                 found = compute_topic_map(self.vectors, self.seed, self.cache)
             store_topic_map(self.vectors, self.seed, self.cache, found)
@@ -282,10 +304,11 @@ class _Job:
     """One job of a child process, computed into a temporary folder; the child's standard output names each
     finished result with the job's number."""
 
-    def __init__(self, owner: WarmChild, process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[str],
-                 number: int, wanted: Sequence[str], last: bool) -> None:
+    def __init__(self, owner: WarmChild, process: subprocess.Popen[bytes], lines: queue.Queue[bytes] | None,
+                 folder: tempfile.TemporaryDirectory[str], number: int, wanted: Sequence[str], last: bool) -> None:
         self.owner = owner
         self.process = process
+        self.lines = lines
         self.folder = folder
         self.number = number
         self.wanted = set(wanted)
@@ -299,9 +322,11 @@ class _Job:
         """Tell whether every result asked for has been written, or the child ended."""
         return self.ended or self.wanted <= self.finished
 
-    def result(self, name: str) -> Any:
-        """Wait until the child has written the result name, and read it; None if the child failed first."""
-        self._read_until(lambda: name in self.finished)
+    def result(self, name: str, tick: Callable[[], None] | None = None) -> Any:
+        """Wait until the child has written the result name, and read it; None if the child failed first. tick:
+        called every TICK_SECONDS meanwhile (what it raises ends the wait, and the job goes on without a reader), if
+        the child is a warm one (WarmChild.lines)."""
+        self._read_until(lambda: name in self.finished, tick)
         if name not in self.finished:
             return None
         try:
@@ -313,10 +338,20 @@ class _Job:
         """Wait until the child has written every result asked for, or ended."""
         self._read_until(lambda: self.complete)
 
-    def _read_until(self, done: Callable[[], bool]) -> None:
+    def _read_until(self, done: Callable[[], bool], tick: Callable[[], None] | None = None) -> None:
         stdout: IO[bytes] | None = self.process.stdout
         while not done() and not self.ended:
-            line = stdout.readline() if stdout is not None and not stdout.closed else b""
+            if self.lines is None:
+                line = stdout.readline() if stdout is not None and not stdout.closed else b""
+            else:
+                try:
+                    line = self.lines.get(timeout=TICK_SECONDS if tick is not None else None)
+                except queue.Empty:
+                    if tick is not None:
+                        tick()
+                    continue
+                if not line:
+                    self.lines.put(line)  # the end, for whoever reads next
             if not line:
                 self.ended = True
                 break
@@ -329,6 +364,17 @@ class _Job:
         if self.owner.current is self and (self.last or not self.complete):
             self.owner.stop()
         self.folder.cleanup()
+
+
+def _read_lines(stdout: IO[bytes] | None, lines: queue.Queue[bytes]) -> None:
+    """Put each line of the child's standard output on lines, then b"" (its end, or a read that failed)."""
+    try:
+        if stdout is not None:
+            for line in iter(stdout.readline, b""):
+                lines.put(line)
+    except (OSError, ValueError):  # closed: the child was stopped
+        pass
+    lines.put(b"")
 
 
 def _is_related(found: Any, keys: Sequence[str]) -> TypeGuard[Related]:

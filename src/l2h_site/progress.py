@@ -19,6 +19,9 @@ REDRAW_SECONDS = 0.1
 """Shortest time between two redraws of the line."""
 BAR_WIDTH = 24
 """Characters of the bar itself."""
+TICK_EVERY = 1000
+"""Items of a loop that reports no progress of its own between two calls of its tick (Progress.advance(0): a step at
+which l2h serve's rebuild can stop or be given up, serve.StopPoints), about 0.05 s at most."""
 
 
 def wants_progress(stream: TextIO, quiet: bool = False) -> bool:

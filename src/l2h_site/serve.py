@@ -1146,12 +1146,11 @@ class DevServer:
         """Stop the watcher, a rebuild and the warm child, promptly, leaving the site, the page store and the cache
         consistent.
 
-        A rebuild gives up at its next step (BuildStopped), Pagefind's run included (search.py terminates it). One
-        that waits where it has no steps (for the warm child's related papers or topic map) longer than
-        STOP_WAIT_SECONDS is left behind in the watcher's thread, a daemon: the site lock, taken here and kept, lets it
-        never put a site in place (ServingLock: it gives up when it comes to the lock, deleting what it staged). Its
-        wait ends when the warm child is stopped here (close): in a process that goes on (tests), it then computes
-        what it waited for itself and gives up at its next step. A rebuild that has put its site in place is waited for
+        A rebuild gives up at its next step (BuildStopped), Pagefind's run included (search.py terminates it), as
+        does its wait for the warm child's related papers or topic map (a step every corpus.TICK_SECONDS). One that
+        has no step for longer than STOP_WAIT_SECONDS is left behind in the watcher's thread, a daemon: the site lock,
+        taken here and kept, lets it never put a site in place (ServingLock: it gives up when it comes to the lock,
+        deleting what it staged). A rebuild that has put its site in place is waited for
         while it records that site in the build cache, so that the next build finds the site as this one left it; then
         it gives up. The previews are left to themselves (prepare_previews), but for the warm child they use. Neither
         writes the memos then (close).
