@@ -116,7 +116,8 @@ class WarmChild:
 
     l2h serve keeps one up between rebuilds, so that a rebuild does not import scikit-learn again; a
     one-off build's child (one_job=True) gets a single job, after which it exits. A job nobody waits for
-    any more, or a child that died, makes the next job start a new child. stop() ends it.
+    any more (that of a rebuild given up) is finished before the next is sent; a child that died makes the next
+    job start a new child. stop() ends it.
     """
 
     def __init__(self, one_job: bool = False) -> None:
