@@ -95,6 +95,8 @@ def test_a_rebuild_given_up_at_any_step_leaves_the_next_one_exact(builder: SiteB
         except BuildAbandoned:
             assert builder.builds == builds and builder.last.ok  # the last good build stays the last
             assert snapshot(builder.output_dir()) == before
+            staged = [entry.name for entry in (builder.root / ".l2h-cache").iterdir() if ".l2h-" in entry.name]
+            assert not staged, staged  # what it staged beside the site is deleted
             current = builder.warm.current
             in_flight += current is not None and not current.complete
         else:  # asked fewer times than before: this edit's rebuild had fewer steps before its site was in place
