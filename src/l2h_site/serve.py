@@ -116,7 +116,7 @@ class BuildAbandoned(BuildStopped):
 
 class StopPoints(Progress):
     """A progress that shows nothing and raises BuildStopped at the next stage or item once `stopping` is set, and
-    BuildAbandoned once `abandon` says so, until the build puts its site in place (committed).
+    BuildAbandoned once `abandon` says so.
 
     A build reports each stage, each paper read and each page written, and, while Pagefind runs, nothing every
     search.STOP_POLL_SECONDS (advance(0): Pagefind is then terminated); it reports nothing while it puts the new site
@@ -128,13 +128,11 @@ class StopPoints(Progress):
         super().__init__(enabled=False)
         self.stopping = stopping
         self.abandon = abandon
-        self.committed = False
-        """The build has put its site in place: from then on it is finished, not abandoned (it records the site)."""
 
     def _go_on(self) -> None:
         if self.stopping.is_set():
             raise BuildStopped
-        if self.abandon is not None and not self.committed and self.abandon():
+        if self.abandon is not None and self.abandon():
             raise BuildAbandoned
 
     def stage(self, name: str, total: int = 0, done: int = 0) -> None:
@@ -325,11 +323,8 @@ class SiteBuilder:
             raise BuildStopped
         started = time.perf_counter()
         self._unfinished = True
-        steps = StopPoints(self.stopping, abandon)
-
-        def committed() -> None:
-            steps.committed = True
-            self._committed()
+        # Never once the site is in place (recording): the build then finishes, and records the site.
+        steps = StopPoints(self.stopping, (lambda: not self.recording and abandon()) if abandon is not None else None)
         try:
             if self.cache is None:
                 self.cache = BuildCache((self.config or load_config(self.root, self.config_file)[0]).root,
@@ -342,7 +337,7 @@ class SiteBuilder:
             try:
                 result = build(self.root, out_dir=self.output_dir(), strict=self.strict,
                                config_file=self.config_file, cache=self.cache, site_lock=self.serving_lock(),
-                               on_commit=committed, warm=self.warm, serving=True, progress=steps)
+                               on_commit=self._committed, warm=self.warm, serving=True, progress=steps)
             finally:
                 self.recording = False
             if self.stopping.is_set():  # the site is in place and recorded: the rest is for a server that goes on
