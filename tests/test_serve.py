@@ -647,24 +647,27 @@ def test_what_lasts_between_rebuilds_is_left_out_of_their_garbage_collections(
     assert gc.get_freeze_count() == 0
 
 
-def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Make every later build of the dev server wait, once started, for the returned event (previews run at once)."""
-    gate = threading.Event()
+def _hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make every later build of the dev server wait, once started, for the first event returned (previews run at
+    once); the second is set when a build waits."""
+    gate, held = threading.Event(), threading.Event()
     real = serve_module.build
 
-    def held(*args: Any, **kwargs: Any) -> Any:
+    def hold(*args: Any, **kwargs: Any) -> Any:
+        if not gate.is_set():
+            held.set()
         assert gate.wait(60), "the test never let the build go"
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(serve_module, "build", held)
-    return gate
+    monkeypatch.setattr(serve_module, "build", hold)
+    return gate, held
 
 
 def test_the_edited_page_reaches_the_browser_while_the_rest_of_the_site_rebuilds(
         serving: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     wait_for(lambda: running.server.builder.previewer is not None)
-    gate = _hold_builds(monkeypatch)
+    gate, _ = _hold_builds(monkeypatch)
     paper = running.root / "papers" / "weiss2008spectral.md"
 
     def check(page: Any) -> None:
@@ -734,29 +737,13 @@ def test_a_save_during_a_rebuild_is_previewed_before_the_memos_are_written(
     assert "Spectral Hashing Two" in running.get("/papers/")[2]
 
 
-def _hold_the_next_build(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
-    """Make the dev server's next build wait, once called, for the first event returned; the second is set when
-    it waits (later builds run at once)."""
-    gate, held = threading.Event(), threading.Event()
-    real = serve_module.build
-
-    def hold(*args: Any, **kwargs: Any) -> Any:
-        if not gate.is_set():
-            held.set()
-            assert gate.wait(60), "the test never let the build go"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(serve_module, "build", hold)
-    return gate, held
-
-
 def test_a_save_during_a_rebuild_is_previewed_and_the_rebuild_starts_again(
         serving: Callable[..., Running], monkeypatch: pytest.MonkeyPatch) -> None:
     running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
     if not running.server.watcher.events:
         pytest.skip("the operating system does not tell of file changes here")
     wait_for(lambda: running.server.builder.previewer is not None)
-    gate, held = _hold_the_next_build(monkeypatch)
+    gate, held = _hold_builds(monkeypatch)
     paper = running.root / "papers" / "weiss2008spectral.md"
     builds, log = running.builds, running.log
     try:
