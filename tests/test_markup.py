@@ -396,3 +396,36 @@ def test_a_formula_of_the_repositorys_own_pages_is_named_by_its_place_on_the_pag
     assert html.count('<span class="math-scroll" role="region" tabindex="0" ') == 2
     assert 'aria-label="Formula 1 of 2 on this page"><math' in html and 'aria-label="Formula 2 of 2 on this page"' in html
     assert html.count("</math></span>") == 2
+
+
+_NEEDLE_TEXTS = [
+    "Plain prose with *emphasis* and a [link](https://example.org/x).",
+    "`code` in a paragraph, then\n\n- a list item with $x^2$\n- and one with \\(y\\) only",
+    "\\(a + b\\) written with parentheses, \\\\(not math\\) after an escaped backslash",
+    "An escaped \\$5, two \\\\`x` backslashes before a backtick, `` a ` b `` and a lone ` here",
+    "Money: $5 and $6, and math $h(x)$ in *emphasis with `code` and $z$ inside*.",
+    "| a | b |\n|---|---|\n| `c` | $d$ |\n\n> quoted \\(e\\)\n\n```\n$not math$ `nor code`\n```",
+]
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_inline_patterns_looked_for_only_in_text_with_their_characters_render_as_markdown_does(
+        trusted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer skips looking for code where a text has no backtick and for inline math where it has no dollar nor
+    '\\(' (markup._INLINE_NEEDLES): the repository's papers and pages, and texts that mix them in blocks, render
+    exactly as with Python-Markdown's own expressions."""
+    from pathlib import Path
+
+    import frontmatter
+
+    from l2h_site import markup
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = [*_NEEDLE_TEXTS, *(frontmatter.loads(path.read_text(encoding="utf-8")).content
+                               for path in sorted((repo / "papers").glob("*.md")))]
+    texts += [(repo / name).read_text(encoding="utf-8") for name in ("CONTRIBUTING.md", "resources.md", "README.md")]
+    assert any("`" in text for text in texts) and any("\\(" in text for text in texts)
+    fast = MarkdownRenderer(trusted)
+    monkeypatch.setattr(markup, "_INLINE_NEEDLES", {})
+    own = MarkdownRenderer(trusted)
+    assert [fast.render(text) for text in texts] == [own.render(text) for text in texts]
