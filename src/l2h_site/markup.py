@@ -203,9 +203,12 @@ class MarkdownRenderer:
             extension_configs={"pymdownx.arithmatex": {"generic": True, "smart_dollar": True}},
             output_format="html",
         )
-        for name, needles in _INLINE_NEEDLES.items():
+        for name, needles in _INLINE_NEEDLES.items():  # as they are, should another Markdown lack or rename them
+            if name not in self._md.inlinePatterns:  # a Registry, which has no get()
+                continue
             pattern = self._md.inlinePatterns[name]
-            pattern.compiled_re = _Needing(pattern.compiled_re, needles)  # type: ignore[assignment]
+            if isinstance(getattr(pattern, "compiled_re", None), re.Pattern):
+                pattern.compiled_re = _Needing(pattern.compiled_re, needles)  # type: ignore[assignment]
 
     def render(self, text: str) -> Rendered:
         """Render markdown to safe HTML; note what the sanitiser removed and the math that could not be read."""
