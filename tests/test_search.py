@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import GOOD_PAPER, snapshot
@@ -122,8 +123,13 @@ def test_a_large_review_is_indexed_in_bundles_each_cached_alone(site: Site, monk
     assert ids["bundles"] == ["pagefind-1/", "pagefind-2/"] and len(ids["digits"]) == 5 * ids["width"]
     # Editing one paper rebuilds its bundle only: the others come from the cache unchanged.
     calls: list[int] = []
-    real = search._index
-    monkeypatch.setattr(search, "_index", lambda pages, progress: calls.append(len(pages)) or real(pages, progress))
+    real = search._Run
+
+    def counted(pages: Sequence[RenderedPage], number: int = 0, key: str = "") -> Any:
+        calls.append(len(pages))
+        return real(pages, number, key)
+
+    monkeypatch.setattr(search, "_Run", counted)
     (root / "papers/paper32008spectral.md").write_text(PAPER.replace("eigenfunctions", "eigenvectors"), encoding="utf-8")
     assert build(root, out_dir=root / "_site").written
     assert len(calls) == 1
@@ -201,3 +207,110 @@ def test_the_dev_server_reads_again_only_the_pages_whose_files_changed_to_key_th
     served, clean = snapshot(builder.output_dir()), snapshot(root / "clean")
     served.pop(".l2h-site"), clean.pop(".l2h-site")
     assert served == clean
+
+
+def _papers(count: int) -> dict[str, str | bytes]:
+    return {f"papers/paper{n}2008spectral.md": PAPER.replace("Spectral Hashing", f"Spectral Hashing {n}")
+            for n in range(count)}
+
+
+def test_the_next_bundle_is_written_while_pagefind_indexes_one_and_pagefind_runs_once_at_a_time(
+        site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The build process writes a bundle's pages, and reads back and caches the bundle before, while Pagefind indexes
+    (index_search): never two Pagefinds at once (each holds about 80 KB a page). With some bundles cached between
+    the others, the site is the one a clean build makes, and no temporary folder is left."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 8 papers: 4 bundles
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(search, "_scratch_dir", lambda size: str(scratch))
+    events: list[tuple[str, int]] = []
+    numbers: dict[Any, int] = {}  # each run's folder of pages, and then its Pagefind, to its bundle's number
+    real_run, real_start, real_wait = search._Run, search._start_pagefind, search._wait_pagefind
+
+    def run(pages: Sequence[RenderedPage], number: int = 0, key: str = "") -> Any:
+        made = real_run(pages, number, key)
+        numbers[made.source] = number
+        events.append(("written", number))
+        return made
+
+    def start(source: Path, bundle: Path) -> Any:
+        events.append(("start", numbers[source]))
+        process = real_start(source, bundle)
+        numbers[process] = numbers[source]
+        return process
+
+    def wait(process: Any, progress: Any = search.QUIET) -> None:
+        real_wait(process, progress)
+        events.append(("end", numbers[process]))
+
+    monkeypatch.setattr(search, "_Run", run)
+    monkeypatch.setattr(search, "_start_pagefind", start)
+    monkeypatch.setattr(search, "_wait_pagefind", wait)
+    root = site(_papers(8))
+    shards = search._shards([RenderedPage(f"publications/paper{n}2008spectral/index.html", b"") for n in range(8)], 2)
+    bundles = len(shards)
+    assert bundles >= 3
+    assert build(root, out_dir=root / "_site").written
+    assert [event for event in events if event[0] != "written"] == [
+        (what, number) for number in range(bundles) for what in ("start", "end")]
+    for number in range(1, bundles):  # written before the bundle before it was done
+        assert events.index(("written", number)) < events.index(("end", number - 1))
+    assert list(scratch.iterdir()) == []
+    # Papers of the first and last bundles edited: those between come from the cache, Pagefind runs twice.
+    for page in shards[0] + shards[-1]:
+        paper = root / "papers" / f"{page.path.split('/')[1]}.md"
+        paper.write_text(paper.read_text(encoding="utf-8").replace("eigenfunctions", "eigenvectors"), encoding="utf-8")
+    events.clear()
+    assert build(root, out_dir=root / "_site").written
+    assert [event for event in events if event[0] != "written"] == [
+        ("start", 0), ("end", 0), ("start", bundles - 1), ("end", bundles - 1)]
+    assert build(root, out_dir=root / "clean", use_cache=False).written
+    built, clean = snapshot(root / "_site"), snapshot(root / "clean")
+    built.pop(".l2h-site"), clean.pop(".l2h-site")  # each records its own output folder
+    assert built == clean
+    assert list(scratch.iterdir()) == []
+
+
+FAILING_PAGEFIND = """#!/bin/sh
+count=$(cat "{count}" 2>/dev/null || echo 0)
+echo $((count + 1)) > "{count}"
+if [ "$count" -ge {runs} ]; then echo "index broken" >&2; exit 3; fi
+exec "{real}" "$@"
+"""
+"""Pagefind for the first `runs` runs, then a program that fails."""
+
+
+@pytest.mark.parametrize("runs", [0, 1, 2])
+def test_a_pagefind_that_fails_leaves_a_site_without_search_a_warning_and_no_temporary_folder(
+        runs: int, site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Pagefind failing on the first bundle, or on a later one while the build process writes the next, is a warning
+    that names it; the site is built without search, nothing of Pagefind's is left running or on disk."""
+    import pagefind_bin
+
+    fake, count = tmp_path / "pagefind", tmp_path / "count"
+    fake.write_text(FAILING_PAGEFIND.format(count=count, runs=runs, real=pagefind_bin.get_executable()),
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: fake)
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 6 papers: 3 bundles
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(search, "_scratch_dir", lambda size: str(scratch))
+    runs_made: list[Any] = []  # held, so that no folder is removed only when its run is garbage
+    real = search._Run
+
+    def held(pages: Sequence[RenderedPage], number: int = 0, key: str = "") -> Any:
+        runs_made.append(real(pages, number, key))
+        return runs_made[-1]
+
+    monkeypatch.setattr(search, "_Run", held)
+    root = site(_papers(6))
+    result = build(root, out_dir=root / "_site")
+    assert result.written
+    warnings = [d for d in result.diagnostics if d.code == "search-unavailable"]
+    assert len(warnings) == 1 and "Pagefind failed" in warnings[0].message and "index broken" in warnings[0].message
+    assert int(count.read_text()) == runs + 1  # no Pagefind started after the one that failed
+    assert not any(path.name.startswith("pagefind") for path in (root / "_site").iterdir())
+    assert (root / "_site/publications/paper02008spectral/index.html").is_file()
+    assert list(scratch.iterdir()) == [] and all(run.process is None or run.process.returncode is not None
+                                                  for run in runs_made)

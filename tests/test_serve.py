@@ -986,11 +986,13 @@ def test_serve_writes_its_own_site_and_leaves_the_one_l2h_build_wrote(site: Call
     assert [p.name for p in (root / "_site").iterdir() if p.name.startswith("pagefind")] == ["pagefind"]
     ran: list[int] = []
 
-    def index(pages: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-        ran.append(len(pages))
-        return [], []
+    real = search_module._Run
 
-    monkeypatch.setattr(search_module, "_index", index)
+    def counted(pages: Sequence[Any], number: int = 0, key: str = "") -> Any:  # a Pagefind run for a bundle
+        ran.append(len(pages))
+        return real(pages, number, key)
+
+    monkeypatch.setattr(search_module, "_Run", counted)
     assert build(root).unchanged  # l2h build again, after l2h serve: nothing to do
     again = SiteBuilder(root=root, keep_warm=False)
     try:

@@ -16,7 +16,8 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from l2h_site.cache import BuildCache, FileHashes, digest
@@ -38,7 +39,8 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
     Pagefind is handed only the searchable part of each page (see searchable_part), under the
     page's own path, so results link to the real pages. Pagefind holds about 80 KB per page
     while it indexes, so a large review is indexed in bundles of at most SHARD_PAGES pages, one
-    Pagefind run at a time: the first in pagefind/, the others in pagefind-1/, pagefind-2/, ...,
+    Pagefind run at a time (while it runs, the build process writes the next bundle's pages and reads back and
+    caches the bundle before: see _Run): the first in pagefind/, the others in pagefind-1/, pagefind-2/, ...,
     which the page merges in the browser (Pagefind's mergeIndex). A paper's bundle follows from a
     hash of its path, so adding or editing a paper changes one bundle. Each bundle depends only on
     its pages' searchable parts and Pagefind's version, and is cached under their hash: a changed
@@ -57,38 +59,65 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
     known = cache.searchable if cache is not None and locate is not None else None
     # Kept in memory between builds only by a cache kept between them (l2h serve's: it gives locate).
     kept = cache.bundles if cache is not None and locate is not None else None
-    found: list[RenderedPage] = []
+    found: dict[int, list[RenderedPage]] = {}  # each bundle's files by its number: bundles finish out of order
     shards = _shards(indexed, bundle_pages or SHARD_PAGES)
     bundles = len(shards)
-    for number, pages_of_shard in enumerate(shards):
-        progress.advance(0)
-        # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
-        parts: dict[str, bytes] = {}
-        hashes = [_part_hash(page, parts, locate, known) for page in pages_of_shard]
-        folder = bundle_folder(number)
-        key = digest("pagefind", _pagefind_version(), number, [p.path for p in pages_of_shard], hashes)
-        last = kept.get(number) if kept is not None else None
-        if last is not None and last[0] == key:  # the same key: the very files the cache holds under it
-            found += last[1]
-            continue
-        stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
-        if stored is not None:
-            found += _keep(kept, number, key, [RenderedPage(f"{folder}/{name}", content) for name, content in stored])
-            continue
-        shard = [RenderedPage(p.path, parts[p.path] if p.path in parts else searchable_part(p.content))
-                 for p in pages_of_shard]
-        del parts
-        files, problems = _index(shard, progress)
-        if problems:
-            return [], problems
-        kept_files = [(name, content) for name, content in files if number == 0 or not _is_runtime(name)]
-        if cache is not None and kept_files:
-            cache.put_files(f"pagefind-{number}", key, kept_files)
-        found += _keep(kept, number, key, [RenderedPage(f"{folder}/{name}", content) for name, content in kept_files])
+    running: _Run | None = None  # the bundle Pagefind indexes
+    ready: _Run | None = None  # the next one, its pages written meanwhile
+    try:
+        for number, pages_of_shard in enumerate(shards):
+            progress.advance(0)
+            # One bundle's pages at a time are read (pages may come from disk) and cut down in memory.
+            parts: dict[str, bytes] = {}
+            hashes = [_part_hash(page, parts, locate, known) for page in pages_of_shard]
+            key = digest("pagefind", _pagefind_version(), number, [p.path for p in pages_of_shard], hashes)
+            last = kept.get(number) if kept is not None else None
+            if last is not None and last[0] == key:  # the same key: the very files the cache holds under it
+                found[number] = last[1]
+                continue
+            stored = cache.get_files(f"pagefind-{number}", key) if cache is not None else None
+            if stored is not None:
+                found[number] = _keep(kept, number, key,
+                                      [RenderedPage(f"{bundle_folder(number)}/{name}", content) for name, content in stored])
+                continue
+            # Written while Pagefind indexes the bundle before, which is collected while Pagefind indexes this one:
+            # Pagefind uses one core, and the build process does its share of each bundle (cutting the pages down,
+            # writing them, reading the bundle back and caching it) on the other. One Pagefind runs at a time.
+            ready = _Run([RenderedPage(p.path, parts[p.path] if p.path in parts else searchable_part(p.content))
+                          for p in pages_of_shard], number, key)
+            del parts
+            if running is not None:
+                running.wait(progress)
+            finished, running, ready = running, ready.start(), None
+            if finished is not None:
+                _collect(finished, found, kept, cache)
+        if running is not None:
+            running.wait(progress)
+            _collect(running, found, kept, cache)
+    except _PagefindFailed as failed:  # the site still works without it
+        return [], [_unavailable(str(failed))]
+    finally:  # a build stopped, or Pagefind failed: no Pagefind is left running, no temporary folder is left
+        for run in (running, ready):
+            if run is not None:
+                run.close()
     if kept is not None:
         for number in [n for n in kept if n >= bundles]:  # fewer bundles than the last build had
             del kept[number]
-    return found, []
+    return [page for number in sorted(found) for page in found[number]], []
+
+
+def _collect(run: _Run, found: dict[int, list[RenderedPage]], kept: dict[int, tuple[str, list[RenderedPage]]] | None,
+             cache: BuildCache | None) -> None:
+    """Read a finished run's bundle into found, keep it for the next build and cache it; remove its folder."""
+    try:
+        files = run.files()
+    finally:
+        run.close()
+    kept_files = [(name, content) for name, content in files if run.number == 0 or not _is_runtime(name)]
+    if cache is not None and kept_files:
+        cache.put_files(f"pagefind-{run.number}", run.key, kept_files)
+    found[run.number] = _keep(kept, run.number, run.key,
+                              [RenderedPage(f"{bundle_folder(run.number)}/{name}", content) for name, content in kept_files])
 
 
 def _keep(kept: dict[int, tuple[str, list[RenderedPage]]] | None, number: int, key: str,
@@ -197,25 +226,73 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _index(pages: Sequence[RenderedPage], progress: Progress = QUIET) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
-    """Run Pagefind over these pages; return its bundle's files (name inside the bundle, bytes). An exception
-    while it runs (a build told to stop: see _run_pagefind) leaves no temporary folder behind."""
-    with tempfile.TemporaryDirectory(prefix="l2h-search-", dir=_scratch_dir(sum(len(p.content) for p in pages))) as tmp:
-        source = Path(tmp) / "site"
-        bundle = Path(tmp) / "bundle"
-        for page in pages:  # index_search passes only the paper pages
-            target = source / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.content)
-        if not source.is_dir():
-            return [], []
+class _Run:
+    """One bundle's Pagefind run: its pages written into a temporary folder of its own when it is made, then Pagefind
+    started on them (start), waited for (wait) and its bundle's files read back (files). close() terminates a
+    Pagefind still running and removes the folder, whatever happened before."""
+
+    def __init__(self, pages: Sequence[RenderedPage], number: int = 0, key: str = "") -> None:
+        self.number, self.key = number, key
+        self.process: subprocess.Popen[str] | None = None
+        self._folder = tempfile.TemporaryDirectory(prefix="l2h-search-",
+                                                   dir=_scratch_dir(sum(len(p.content) for p in pages)))
+        self.source, self.bundle = Path(self._folder.name) / "site", Path(self._folder.name) / "bundle"
         try:
-            _run_pagefind(source, bundle, progress)
-        except (OSError, subprocess.SubprocessError, ImportError) as exc:  # the site still works without it
-            return [], [_unavailable(f"Pagefind failed: {type(exc).__name__}: {exc}")]
-        found = [(path.relative_to(bundle).as_posix(), path.read_bytes()) for path in sorted(bundle.rglob("*"))
-                 if path.is_file() and not _is_unused_ui(path.relative_to(bundle).as_posix())]
-    return found, []
+            for page in pages:  # index_search passes only the paper pages
+                target = self.source / page.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(page.content)
+        except BaseException:
+            self.close()
+            raise
+
+    def start(self) -> _Run:
+        """Start Pagefind on the pages (_PagefindFailed if it cannot be run)."""
+        with _failing():
+            self.process = _start_pagefind(self.source, self.bundle)
+        return self
+
+    def wait(self, progress: Progress = QUIET) -> None:
+        """Wait for Pagefind to end (see _wait_pagefind; _PagefindFailed if it failed)."""
+        assert self.process is not None, "start() first"
+        with _failing():
+            _wait_pagefind(self.process, progress)
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """The files of the bundle Pagefind wrote (name inside the bundle, bytes), but its ready-made UIs."""
+        return [(path.relative_to(self.bundle).as_posix(), path.read_bytes()) for path in sorted(self.bundle.rglob("*"))
+                if path.is_file() and not _is_unused_ui(path.relative_to(self.bundle).as_posix())]
+
+    def close(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            _end(self.process)
+        self._folder.cleanup()
+
+
+def _index(pages: Sequence[RenderedPage], progress: Progress = QUIET) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
+    """Run Pagefind over these pages alone; return its bundle's files (name inside the bundle, bytes). An exception
+    while it runs (a build told to stop: see _wait_pagefind) leaves no temporary folder behind."""
+    run = _Run(pages)
+    try:
+        run.start().wait(progress)
+        return run.files(), []
+    except _PagefindFailed as failed:  # the site still works without it
+        return [], [_unavailable(str(failed))]
+    finally:
+        run.close()
+
+
+class _PagefindFailed(Exception):
+    """Pagefind could not be run, or failed; the message says how, for a warning (the site works without search)."""
+
+
+@contextmanager
+def _failing() -> Iterator[None]:
+    """Turn what running Pagefind may raise into _PagefindFailed (not what the build's progress raises)."""
+    try:
+        yield
+    except (OSError, subprocess.SubprocessError, ImportError) as exc:
+        raise _PagefindFailed(f"Pagefind failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _scratch_dir(size: int) -> str | None:
@@ -239,28 +316,34 @@ def _is_unused_ui(rel: str) -> bool:
 
 
 STOP_POLL_SECONDS = 0.05
-"""How often a running Pagefind's build is asked whether it is to stop (see _run_pagefind)."""
+"""How often a running Pagefind's build is asked whether it is to stop (see _wait_pagefind)."""
 PAGEFIND_SECONDS = 1800
 """Longest one Pagefind run may take before it is stopped and the site built without search."""
 
 
-def _run_pagefind(source: Path, bundle: Path, progress: Progress = QUIET) -> None:
-    """Run the Pagefind binary (shipped by the pagefind[bin] package) to completion.
+def _start_pagefind(source: Path, bundle: Path) -> subprocess.Popen[str]:
+    """Start the Pagefind binary (shipped by the pagefind[bin] package) on the site in source, its bundle to go in
+    bundle.
 
     Pagefind's Python service API is not used: closing it terminates the binary, which could cut
     its last files short while they were still being written, and fetching the files through its
     pipe deadlocks on large reviews. A process that exits has written everything.
+    """
+    from pagefind_bin import get_executable
+
+    return subprocess.Popen(
+        [str(get_executable()), "--site", str(source), "--output-path", str(bundle), "--glob", INDEXED_GLOB,
+         "--force-language", "en", "--silent"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_pagefind(process: subprocess.Popen[str], progress: Progress = QUIET) -> None:
+    """Wait for a Pagefind run to complete (OSError if it failed, TimeoutExpired after PAGEFIND_SECONDS).
 
     Meanwhile progress is told of nothing (advance(0)) every STOP_POLL_SECONDS. Whatever that raises (l2h serve's
     BuildStopped: the server stops), or any other exception here (Ctrl-C), terminates Pagefind and waits for its end
     before it is passed on: the caller then removes the folders Pagefind was reading and writing.
     """
-    from pagefind_bin import get_executable
-
-    process = subprocess.Popen(
-        [str(get_executable()), "--site", str(source), "--output-path", str(bundle), "--glob", INDEXED_GLOB,
-         "--force-language", "en", "--silent"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + PAGEFIND_SECONDS
     try:
         while True:
