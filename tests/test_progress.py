@@ -45,6 +45,17 @@ def test_short_builds_and_disabled_progress_draw_nothing() -> None:
     assert out.getvalue() == ""
 
 
+def test_a_tick_before_the_first_stage_draws_nothing() -> None:
+    """The fingerprint, hashed before the first stage, tells the progress of nothing every TICK_EVERY files (a step
+    at which l2h serve's rebuild can stop): no line without a stage's name."""
+    out = Terminal()
+    progress = Progress(out, enabled=True, delay=0)
+    progress.advance(0)
+    assert out.getvalue() == ""
+    progress.stage("reading papers", 10)
+    assert out.getvalue().endswith("reading papers   [------------------------] 0/10")
+
+
 def test_only_a_terminal_gets_a_progress_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("L2H_PROGRESS", raising=False)
     assert wants_progress(Terminal()) and not wants_progress(io.StringIO())

@@ -164,3 +164,33 @@ def test_a_rebuild_waiting_for_its_child_is_given_up_without_waiting_for_the_res
     assert len(waited) > 5  # asked while it waited
     assert warm.process is not None and warm.process.poll() is None
     assert warm.current is not None and not warm.current.complete
+
+
+@pytest.mark.parametrize("inside", ["files_digest", "validate_corpus", "_view_digests"])
+def test_a_rebuild_is_given_up_within_the_fingerprint_the_validation_and_the_hashing_of_the_views(
+        inside: str, builder: SiteBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three passes over every paper that take up to a second at 20,000 papers tell the build's progress of nothing
+    every TICK_EVERY items (here every one): a rebuild can be given up within each, and the next is exact."""
+    import sys
+
+    import l2h_site.cache as cache_module
+    import l2h_site.render as render_module
+    import l2h_site.validate as validate_module
+
+    for module in (cache_module, render_module, validate_module):
+        monkeypatch.setattr(module, "TICK_EVERY", 1)
+
+    def within() -> bool:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name != inside:
+            frame = frame.f_back  # type: ignore[assignment]
+        return frame is not None
+
+    paper = _papers(builder.root)[5]
+    _add_sentence(paper, "Learned Bloom filters with a backup filter.")
+    before = snapshot(builder.output_dir())
+    with pytest.raises(BuildAbandoned):
+        builder.rebuild(abandon=within)
+    assert snapshot(builder.output_dir()) == before
+    assert builder.rebuild().ok
+    assert snapshot(builder.output_dir()) == _clean(builder.root, tmp_path / "clean")

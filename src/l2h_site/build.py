@@ -212,7 +212,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                               else dataclasses.replace(item.paper, tags=canonical_tags, venue=venue))
         progress.advance(0)
         diagnostics += validate_corpus(papers, {item.paper.source: item.positions for _, item in parsed},
-                                       file_keys={source.key: source.relpath for source in sources}, venues=tags.venues)
+                                       file_keys={source.key: source.relpath for source in sources}, venues=tags.venues,
+                                       tick=lambda: progress.advance(0))
     progress.advance(0)
     diagnostics += compile_templates(templates, config.templates_dir, needed_templates(config, papers))
     failing = summaries is None and strict is not None and is_failure(diagnostics, strict)
@@ -373,19 +374,20 @@ class _KnownSummaries(MarkdownRenderer):
 
 def build_fingerprint(config: Config, config_file: Path | None, history: dict[str, dt.datetime],
                       hashes: FileHashes | None = None, strays: Sequence[Diagnostic] = (), looked: Looked | None = None,
-                      pages: list[str] | None = None, **options: object) -> str:
+                      pages: list[str] | None = None, progress: Progress = QUIET, **options: object) -> str:
     """Hash everything a build's output can depend on: every input file, git history, versions, options, and which
     files are papers beside the papers folder (strays: stray_papers' errors, which every build reports). looked, if
     given, gets the size and hash of every regular file hashed (files_digest); pages, if given, the hash of what every
     page can depend on besides its own data (config, taxonomy, templates, static files, extra pages, versions), for
     the page store: of the same files as hashed here, not of those a moment later (which a file saved meanwhile makes
-    other bytes than the pages were rendered from)."""
+    other bytes than the pages were rendered from). progress is told of nothing (advance(0)) every TICK_EVERY files."""
     root = config.root
     inputs = [config.path(p) for p in (config.papers_dir, config.taxonomy, config.templates_dir, config.static_dir,
                                          config.resources, config.contributing)]
     config_path = config_file if config_file is not None else root / CONFIG_NAME
     starts: list[int] = []
-    listed = files_digest([config_path, *inputs], root, hashes, forget_others=True, looked=looked, starts=starts)
+    listed = files_digest([config_path, *inputs], root, hashes, forget_others=True, looked=looked, starts=starts,
+                          tick=lambda: progress.advance(0))
     if pages is not None:  # every file but the papers' (the second path's)
         pages.append(digest("pages", listed[:starts[1]] + listed[starts[2]:], dt.date.today().year, sys.version,
                             _dependency_versions()))
@@ -515,7 +517,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
     looked: Looked | None = {} if cache is not None else None
     page_inputs: list[str] = []  # for the page store's keys: what every page depends on, as the fingerprint hashed it
     stamp = build_fingerprint(config, config_file, history, cache.hashes if cache is not None else None, strays,
-                              looked, page_inputs, strict=strict, check_links=check_links, serving=serving)
+                              looked, page_inputs, progress, strict=strict, check_links=check_links, serving=serving)
     if cache is not None and write:
         stored = cache.get_json("build", stamp)
         if isinstance(stored, dict):

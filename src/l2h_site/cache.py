@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from l2h_site import __version__
+from l2h_site.progress import TICK_EVERY
 
 if TYPE_CHECKING:
     from l2h_site.write import Listed
@@ -319,12 +320,13 @@ class InputReads:
 
 def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None,
                  forget_others: bool = False, looked: Looked | None = None,
-                 starts: list[int] | None = None) -> list[tuple[str, str]]:
+                 starts: list[int] | None = None, tick: Callable[[], None] | None = None) -> list[tuple[str, str]]:
     """Name and hash every file under the given files or folders, in sorted order (a symbolic link by its target,
     a folder it points to not entered). hashes: remembered hashes, for files unchanged since (l2h serve);
     forget_others: these paths are every source, and hashes forget the files no longer among them; looked, if given,
     gets the size and hash of every regular file; starts, if given, the index in the list returned where the files of
-    each path begin.
+    each path begin; tick, if given, is called every TICK_EVERY files listed and hashed (a step at which l2h serve's
+    rebuild can stop: 0.4-1 s in all at 20,000 papers).
 
     Paths are strings here, not pathlib's: every rebuild of l2h serve names each paper file twice (5,000 papers:
     0.1 s with a Path for each).
@@ -336,7 +338,9 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     for top in paths:
         if starts is not None:
             starts.append(len(out))
-        for path, entry in _files_under(top):
+        for number, (path, entry) in enumerate(_files_under(top, tick)):
+            if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
+                tick()
             rel = path.removeprefix(under)
             value = known.of(path, entry)
             out.append((rel.replace(os.sep, "/"), value))
@@ -348,9 +352,9 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     return out
 
 
-def _files_under(top: Path) -> list[tuple[str, os.stat_result | None]]:
+def _files_under(top: Path, tick: Callable[[], None] | None = None) -> list[tuple[str, os.stat_result | None]]:
     """Every file and symbolic link under the folder top (followed if top is a link), or top itself, sorted by
-    path, each with its lstat()."""
+    path, each with its lstat(); tick, if given, is called every TICK_EVERY files found."""
     try:
         if not top.is_dir():
             st = top.lstat()
@@ -370,6 +374,8 @@ def _files_under(top: Path) -> list[tuple[str, os.stat_result | None]]:
                     scan(entry.path)
                 elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
                     found.append((entry.path, entry.stat(follow_symlinks=False)))
+                    if tick is not None and len(found) % TICK_EVERY == 0:
+                        tick()
             except OSError:
                 found.append((entry.path, None))
 

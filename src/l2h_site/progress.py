@@ -75,7 +75,7 @@ class Progress:
         return f"l2h: {self.name:<16} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done:,}/{self.total:,}"
 
     def _draw(self, force: bool) -> None:
-        if not self.enabled:
+        if not self.enabled or not self.name:  # nothing to show before the first stage (the fingerprint ticks)
             return
         now = time.monotonic()
         if now - self.started < self.delay or (not force and now - self._drawn_at < REDRAW_SECONDS):

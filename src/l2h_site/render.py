@@ -34,7 +34,7 @@ from l2h_site.markup import title_heading, unfocusable_boxes
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
-from l2h_site.progress import QUIET, Progress
+from l2h_site.progress import QUIET, TICK_EVERY, Progress
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
@@ -407,14 +407,15 @@ class _Renderer:
     def __init__(self, site: SiteContext, env: jinja2.Environment, sink: PageSink,
                  store: PageStore | None = None, templates: dict[str, str] | None = None,
                  kept_cards: dict[tuple[str, str, int], str] | None = None,
-                 kept_views: dict[str, tuple[Any, str]] | None = None) -> None:
+                 kept_views: dict[str, tuple[Any, str]] | None = None,
+                 tick: Callable[[], None] | None = None) -> None:
         self.site = site
         self.env = env
         self.sink = sink
         self.store = store
         self.diagnostics: list[Diagnostic] = []
         self.templates_rel = site.config.templates_dir.rstrip("/")
-        self.views = _view_digests(site, kept_views) if store is not None else {}
+        self.views = _view_digests(site, kept_views, tick) if store is not None else {}
         self.cards: dict[tuple[str, int], Markup] = {}
         """_card.html of each paper (by key) on pages that many folders deep, rendered once."""
         self.kept_cards = kept_cards if store is not None else None
@@ -668,7 +669,8 @@ def render_site(site: SiteContext, sink: PageSink, cache: BuildCache | None = No
     config = site.config
     env = env if env is not None else site_environment(config, cache)
     kept = cache if keep_memos else None
-    r = _Renderer(site, env, sink, store, templates, kept.cards if kept else None, kept.views if kept else None)
+    r = _Renderer(site, env, sink, store, templates, kept.cards if kept else None, kept.views if kept else None,
+                  lambda: progress.advance(0))
     views = r.views
     common = r.common
     progress.stage("writing pages", 2 * len(site.papers) + len(site.taxonomy.tags)
@@ -857,16 +859,20 @@ def _stored_pages(sink: PageSink) -> list[RenderedPage]:
     return [_StoredPage(sink, path) for path in sorted(sink.paths())]
 
 
-def _view_digests(site: SiteContext, kept: dict[str, tuple[Any, str]] | None = None) -> dict[str, str]:
+def _view_digests(site: SiteContext, kept: dict[str, tuple[Any, str]] | None = None,
+                  tick: Callable[[], None] | None = None) -> dict[str, str]:
     """Hash each paper as templates see it (every field of the paper, its title and summary HTML, its URL).
 
     kept: the views of the last build with their digests, updated with this build's (l2h serve): a view equal to
     the last one has its digest (comparing is cheaper than hashing its repr: 0.1 s at 5,000 papers). Every field of
     a view is a string, a number or a tuple or mapping of them, equal only where their repr is, but for the paper's
-    extra front matter, where 1 == True == 1.0: that is compared by its repr.
+    extra front matter, where 1 == True == 1.0: that is compared by its repr. tick, if given, is called every TICK_EVERY
+    papers (0.45 s in all at 20,000 papers, hashed or compared).
     """
     digests = {}
-    for view in site.papers:
+    for number, view in enumerate(site.papers):
+        if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
+            tick()
         last = kept.get(view.paper.key) if kept is not None else None
         same = last is not None and last[0] == view and repr(last[0].paper.extra) == repr(view.paper.extra)
         digests[view.paper.key] = last[1] if last is not None and same else hashlib.sha256(repr(view).encode()).hexdigest()

@@ -13,6 +13,7 @@ from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, stand_in
+from l2h_site.progress import TICK_EVERY
 from l2h_site.textutil import ascii_fold, clip, closest, normalise_term, quote_list, venue_form
 
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
@@ -481,15 +482,17 @@ FIELD_OF_IDENTITY = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}
 
 def validate_corpus(papers: Sequence[Paper],
                     positions: Mapping[str, Mapping[tuple[object, ...], tuple[int, int]]] | None = None,
-                    file_keys: Mapping[str, str] | None = None, venues: Mapping[str, str] | None = None
-                    ) -> list[Diagnostic]:
+                    file_keys: Mapping[str, str] | None = None, venues: Mapping[str, str] | None = None,
+                    tick: Callable[[], None] = lambda: None) -> list[Diagnostic]:
     """Find problems between papers: one key twice, or the same paper under two keys.
 
     positions maps a paper's source file to where its fields are written (ParsedPaper.positions), for the
     line of each problem; without it, problems are reported for the whole file. file_keys maps the key of
     every paper file to its path, also of those that have errors of their own: a distinct_from naming one of them
     is fine (its own errors are reported on it, not on every paper that names it), a former key naming one is not.
-    venues are the taxonomy's (venue_names), for a venue written with its year.
+    venues are the taxonomy's (venue_names), for a venue written with its year. tick is called every TICK_EVERY
+    papers grouped and after each check, a pass over every paper (0.3-0.6 s in all at 20,000 papers): a step at
+    which l2h serve's rebuild can stop.
     """
     diagnostics: list[Diagnostic] = []
 
@@ -497,15 +500,22 @@ def validate_corpus(papers: Sequence[Paper],
         return (positions or {}).get(paper.source, {}).get(path, (0, 0))
 
     groups: dict[tuple[str, str], list[Paper]] = defaultdict(list)
-    for paper in papers:
+    for number, paper in enumerate(papers):
+        if number % TICK_EVERY == TICK_EVERY - 1:
+            tick()
         for identity in identities(paper):
             groups[identity].append(paper)
     files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
     diagnostics += check_distinct_from(papers, files, at)
+    tick()
     diagnostics += check_former_keys(papers, files, at)
+    tick()
     diagnostics += check_name_splits(papers, at)
+    tick()
     diagnostics += check_two_names(papers, at)
+    tick()
     diagnostics += check_venues(papers, at, venues)
+    tick()
     # a group of one paper is no problem (most of them: 15,000 at 5,000 papers, sorted for nothing after each save)
     for (kind, value), members in sorted(item for item in groups.items() if len(item[1]) > 1):
         if kind != "key":
