@@ -166,18 +166,22 @@ def test_a_rebuild_waiting_for_its_child_is_given_up_without_waiting_for_the_res
     assert warm.current is not None and not warm.current.complete
 
 
-@pytest.mark.parametrize("inside", ["files_digest", "validate_corpus", "_view_digests"])
-def test_a_rebuild_is_given_up_within_the_fingerprint_the_validation_and_the_hashing_of_the_views(
+@pytest.mark.parametrize("inside", ["files_digest", "discover_papers", "validate_corpus", "_files", "_view_digests"])
+def test_a_rebuild_is_given_up_within_each_pass_over_every_input_file_paper_or_page(
         inside: str, builder: SiteBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three passes over every paper that take up to a second at 20,000 papers tell the build's progress of nothing
-    every TICK_EVERY items (here every one): a rebuild can be given up within each, and the next is exact."""
+    """Passes over every input file, paper or file of the site that take up to a second at 20,000 papers (the
+    fingerprint, finding the paper files, the checks of the whole review, listing the site, hashing the views) tell
+    the build's progress of nothing every TICK_EVERY items (here every one): a rebuild can be given up within each,
+    and the next is exact."""
     import sys
 
     import l2h_site.cache as cache_module
+    import l2h_site.discover as discover_module
     import l2h_site.render as render_module
     import l2h_site.validate as validate_module
+    import l2h_site.write as write_module
 
-    for module in (cache_module, render_module, validate_module):
+    for module in (cache_module, discover_module, render_module, validate_module, write_module):
         monkeypatch.setattr(module, "TICK_EVERY", 1)
 
     def within() -> bool:

@@ -164,7 +164,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy, reads)
     diagnostics += problems
     usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
-    sources, problems = discover_papers(config.path(config.papers_dir), config.root)
+    sources, problems = discover_papers(config.path(config.papers_dir), config.root, lambda: progress.advance(0))
     diagnostics += problems
     diagnostics += strays if strays is not None else stray_papers(config.root, config.path(config.papers_dir))
     diagnostics += static_files(config.path(config.static_dir), config.static_dir)[1]  # names the build would refuse

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, SourceFile
+from l2h_site.progress import TICK_EVERY
 from l2h_site.vcs import git_tracked
 
 PAPER_SUFFIXES = (".md", ".markdown")
@@ -54,8 +56,10 @@ def is_readme(stem: str) -> bool:
     return stem.lower() == "readme"
 
 
-def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """List paper files in sorted order; anything that is not a paper is an error."""
+def discover_papers(papers_dir: Path, root: Path,
+                    tick: Callable[[], None] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """List paper files in sorted order; anything that is not a paper is an error. tick, if given, is called every
+    TICK_EVERY files (a step at which l2h serve's rebuild can stop: 0.2-0.5 s in all at 20,000 papers)."""
     rel_dir = _relative(papers_dir, root)
     if not papers_dir.is_dir():
         return [], [error(rel_dir, 0, 0, "papers-missing", f"the papers folder {rel_dir}/ does not exist",
@@ -63,7 +67,9 @@ def discover_papers(papers_dir: Path, root: Path) -> tuple[list[SourceFile], lis
     sources: list[SourceFile] = []
     diagnostics: list[Diagnostic] = []
     with os.scandir(papers_dir) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
+        for number, entry in enumerate(sorted(entries, key=lambda e: e.name)):
+            if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
+                tick()
             rel = f"{rel_dir}/{entry.name}"
             if entry.name in IGNORED_NAMES:
                 continue

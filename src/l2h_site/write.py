@@ -21,7 +21,7 @@ import stat
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, final
@@ -29,7 +29,7 @@ from typing import NamedTuple, final
 from l2h_site.cache import CACHE_DIR, SERVE_DIR, FileHashes, Kept
 from l2h_site.diagnostics import L2hError
 from l2h_site.model import RenderedPage
-from l2h_site.progress import QUIET, Progress
+from l2h_site.progress import QUIET, TICK_EVERY, Progress
 from l2h_site.textutil import WINDOWS_RESERVED
 
 _SWAPS = itertools.count()
@@ -325,7 +325,7 @@ class SiteUpdater(_SiteOutput):
     def __enter__(self) -> SiteUpdater:
         with self._errors():
             _remove_leftovers(self.out.parent, self.out.name)
-            self.live = _files(self.out, self.empty)
+            self.live = _files(self.out, self.empty, lambda: self.progress.advance(0))  # 0.2-0.5 s at 20,000 papers
             self.tmp.mkdir()
             self._open = True
             (self.tmp / STAGING).write_bytes(b"")
@@ -470,9 +470,10 @@ class Listed(NamedTuple):
         return cls(st.st_mode, st.st_size, st.st_ino, st.st_dev, st.st_mtime_ns)
 
 
-def _files(folder: Path, empty: list[Path] | None = None) -> dict[str, Listed]:
+def _files(folder: Path, empty: list[Path] | None = None, tick: Callable[[], None] | None = None) -> dict[str, Listed]:
     """Map every file under folder (symbolic links included as files, never followed) to its lstat; add the
-    folders that hold nothing at all to empty, if given, deepest first."""
+    folders that hold nothing at all to empty, if given, deepest first. tick, if given, is called every TICK_EVERY
+    files (a step at which l2h serve's rebuild can stop)."""
     found: dict[str, Listed] = {}
 
     def scan(directory: str, prefix: str) -> None:
@@ -484,6 +485,8 @@ def _files(folder: Path, empty: list[Path] | None = None) -> dict[str, Listed]:
                     scan(entry.path, f"{prefix}{entry.name}/")
                 else:
                     found[prefix + entry.name] = Listed.of(entry.stat(follow_symlinks=False))
+                    if tick is not None and len(found) % TICK_EVERY == 0:
+                        tick()
         if not held and empty is not None and prefix:
             empty.append(Path(directory))
 
