@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import pytest
 
@@ -426,8 +427,10 @@ def test_inline_patterns_looked_for_only_in_text_with_their_characters_render_as
     texts += [(repo / name).read_text(encoding="utf-8") for name in ("CONTRIBUTING.md", "resources.md", "README.md")]
     assert any("`" in text for text in texts) and any("\\(" in text for text in texts)
     fast = MarkdownRenderer(trusted)
+    copied = pickle.loads(pickle.dumps(MarkdownRenderer(trusted)))  # a new renderer pickles, as before the guard
     # with the Markdown this project installs, both patterns are guarded (another one would leave them as they are)
     assert all(isinstance(fast._md.inlinePatterns[name].compiled_re, markup._Needing) for name in markup._INLINE_NEEDLES)
     monkeypatch.setattr(markup, "_INLINE_NEEDLES", {})
     own = MarkdownRenderer(trusted)
     assert [fast.render(text) for text in texts] == [own.render(text) for text in texts]
+    assert [copied.render(text) for text in _NEEDLE_TEXTS] == [own.render(text) for text in _NEEDLE_TEXTS]

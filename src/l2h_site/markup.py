@@ -187,6 +187,8 @@ class _Needing:
         return iter(())
 
     def __getattr__(self, name: str) -> Any:
+        if name == "regex":  # not set yet (unpickling): not the expression's, nor a lookup that calls this again
+            raise AttributeError(name)
         return getattr(self.regex, name)
 
 
