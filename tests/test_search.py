@@ -14,7 +14,7 @@ from conftest import GOOD_PAPER, snapshot
 from l2h_site import search
 from l2h_site.build import build
 from l2h_site.model import RenderedPage
-from l2h_site.search import _index, index_search, searchable_part
+from l2h_site.search import index_search, searchable_part
 
 Site = Callable[[dict[str, str | bytes]], Path]
 
@@ -68,7 +68,12 @@ def test_the_index_of_slimmed_pages_links_to_the_real_pages(site: Site) -> None:
     result = build(root, write=False)
     pages = [RenderedPage(path, result.read(path)) for path in result.paths if path.startswith("publications/")]
     slim, problems = index_search(pages)
-    whole, _ = _index(pages)  # Pagefind on the whole pages, as before slimming
+    run = search._Run(pages)  # Pagefind on the whole pages, as before slimming
+    try:
+        run.start().wait()
+        whole = run.files()
+    finally:
+        run.close()
     assert not problems
     fragments = {p.path: p.content for p in slim if p.path.startswith("pagefind/fragment/")}
     assert fragments == {f"pagefind/{name}": content for name, content in whole if name.startswith("fragment/")}

@@ -269,19 +269,6 @@ class _Run:
         self._folder.cleanup()
 
 
-def _index(pages: Sequence[RenderedPage], progress: Progress = QUIET) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
-    """Run Pagefind over these pages alone; return its bundle's files (name inside the bundle, bytes). An exception
-    while it runs (a build told to stop: see _wait_pagefind) leaves no temporary folder behind."""
-    run = _Run(pages)
-    try:
-        run.start().wait(progress)
-        return run.files(), []
-    except _PagefindFailed as failed:  # the site still works without it
-        return [], [_unavailable(str(failed))]
-    finally:
-        run.close()
-
-
 class _PagefindFailed(Exception):
     """Pagefind could not be run, or failed; the message says how, for a warning (the site works without search)."""
 
