@@ -1339,6 +1339,34 @@ def test_a_facet_value_added_as_a_list_item_or_without_its_colon_gets_the_lines_
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize(("before", "item", "diagnostic"), [
+    # each was told to write the entry again: followed, it was YAML's duplicate key
+    ("      supervised:", "      - Unsupervised\n",
+     (":8:7: error[yaml-syntax]: invalid YAML: '- Unsupervised' is a list item, and facet 'family' already declares "
+      "'Unsupervised' as value 'unsupervised' at line 7\n"
+      "  help: delete this line: value 'unsupervised' is declared at line 7, and any change to it is made there\n")),
+    ("      supervised:", "      unsupervised\n",
+     (":8:7: error[yaml-syntax]: invalid YAML: 'unsupervised' is a name without a colon, and facet 'family' already "
+      "declares value 'unsupervised' at line 7\n"
+      "  help: delete this line: value 'unsupervised' is declared at line 7, and any change to it is made there\n")),
+    ("  Quantisation:", "  - transformer: Attention.\n",
+     (":22:3: error[yaml-syntax]: invalid YAML: '- transformer: Attention.' is a list item, and taxonomy.yml already "
+      "declares 'Transformer' as an alias of tag 'Transformers' at line 19\n"
+      "  help: delete this line: tag 'Transformers' is declared at line 19, and any change to it is made there\n")),
+    ("  Quantisation:", "  - image retrieval\n    description: Again.\n",
+     (":22:3: error[yaml-syntax]: invalid YAML: '- image retrieval' is a list item, and taxonomy.yml already declares "
+      "'image retrieval' as tag 'Image Retrieval' at line 17\n"
+      "  help: delete this line and the lines indented below it: tag 'Image Retrieval' is declared at line 17, and any "
+      "change to it is made there\n"))])
+def test_an_entry_written_as_a_list_item_that_is_already_declared_is_to_be_deleted_not_written_again(
+        site: Site, capsys: pytest.CaptureFixture[str], before: str, item: str, diagnostic: str) -> None:
+    taxonomy = MINIMAL_TAXONOMY.replace(before, item + before, 1)
+    root = site({"papers/weiss2008spectral.md": paper(), "taxonomy.yml": taxonomy})
+    assert run(root, capsys=capsys) == one_taxonomy_error("taxonomy.yml" + diagnostic)
+    (root / "taxonomy.yml").write_text(MINIMAL_TAXONOMY, encoding="utf-8")  # the lines deleted, as the fix says
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
 @pytest.mark.parametrize(("before", "item", "below", "diagnostic", "key"), [
     ("  Transformers:", "  - Graph Search:", "    description: Greedy.",
      (":3: error[yaml-syntax]: invalid YAML: '- Graph Search:' is a list item, but each tag of taxonomy.yml is its name "

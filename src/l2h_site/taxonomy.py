@@ -159,6 +159,16 @@ def _entry_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagno
             shape = "a list item" if line["item"] else "a name without a colon"
             kind, key, below = _entry_words(facet)
             body = following < end and _indent(lines[following]) > len(line["indent"])  # its description written below
+            if (declared := _declared_as(entry[0], facet, lines, start + 1, end, min(depths))) is not None:
+                at, name, alias = declared
+                where = rel if facet is None else f"facet {facet!r}"
+                what = (f"{alias!r} as an alias of tag {name!r}" if alias is not None else f"{kind} {name!r}"
+                        if name == entry[0] else f"{entry[0]!r} as {kind} {name!r}")
+                return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
+                             f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, and {where} already "
+                             f"declares {what} at line {at}",
+                             f"delete this line{' and the lines indented below it' if body else ''}: {kind} "
+                             f"{name!r} is declared at line {at}, and any change to it is made there")
             return error(rel, number + 1, len(line["indent"]) + 1, "yaml-syntax",
                          f"invalid YAML: '{clip(lines[number].strip(), 60)}' is {shape}, but each {kind} of "
                          f"{rel if facet is None else f'facet {facet!r}'} is its {key} and a colon, with its {below} "
@@ -166,6 +176,38 @@ def _entry_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagno
                          f"write the {kind} as the others are, in place of this line: "
                          f"{_entry_lines(*entry, min(depths), facet, body)}")
     return None
+
+
+def _declared_as(name: str, facet: str | None, lines: list[str], start: int, end: int,
+                 depth: int) -> tuple[int, str, str | None] | None:
+    """Find a tag (facet None), or a value of a facet, that the section's lines start..end already declare as the
+    entries at indent depth, for a name written as a list item: a tag whose name or alias is the name in any case
+    (with the alias), or a value whose id is the name or made from it or whose label is the name in any case (with
+    None); its line (1-based) and key; None when none is."""
+    wanted = _folded(name)
+    for number in range(start, end):
+        if not ((entry := _ENTRY.fullmatch(lines[number])) and len(entry["indent"]) == depth):
+            continue
+        after = next((i for i in range(number + 1, end) if _is_text(lines[i]) and _indent(lines[i]) <= depth), end)
+        block = load_yaml("\n".join(line[depth:] for line in lines[number:after]) + "\n").value
+        if not isinstance(block, dict) or len(block) != 1 or not isinstance(key := next(iter(block)), str):
+            continue  # an entry YAML cannot read on its own: the check reports it once the file reads
+        body = block[key] if isinstance(block[key], dict) else {}
+        if facet is None:
+            aliases = body.get("aliases")
+            spellings = [str(a) for a in aliases] if isinstance(aliases, list) else [str(aliases or "")]
+            if _folded(key) == wanted:
+                return number + 1, key, None
+            if (alias := next((a for a in spellings if a and _folded(a) == wanted), None)) is not None:
+                return number + 1, key, alias
+        elif key in (name, slugify(name)) or _folded(str(body.get("label") or "")) == wanted:
+            return number + 1, key, None
+    return None
+
+
+def _folded(name: str) -> str:
+    """A name as two spellings of it compare: in any case, its spaces collapsed."""
+    return " ".join(name.casefold().split())
 
 
 def _sections(lines: list[str]) -> Iterator[tuple[int, str | None]]:
