@@ -137,6 +137,51 @@ def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_p
     assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
 
 
+ONE_WORKER_IDLE = """
+import os, sys, time
+from l2h_site.cli import Terminated, _stopped_by_sigterm
+from l2h_site.parallel import iter_ordered
+def work(i):
+    if i == 0:
+        time.sleep(60)
+    elif i == 3:  # the other worker's last item: it then waits for a task that does not come
+        open(os.environ["L2H_TEST_MARK"], "w").close()
+    return i
+try:
+    with _stopped_by_sigterm():
+        print(list(iter_ordered(work, range(4))))
+except Terminated:
+    sys.exit(143)
+"""
+"""A pool of two workers over four items, one per task: one worker takes the first item, which lasts a minute, the
+other the three others, and then waits for a next task (marking the file L2H_TEST_MARK names as it begins the
+last). The build process runs the pool as l2h build does, SIGTERM turned into Terminated."""
+
+
+def test_sigterm_to_the_group_while_a_worker_waits_for_a_task_stops_the_pool(tmp_path: Path) -> None:
+    """A worker waiting for a task holds the lock of the pool's task queue. Ended by the group's SIGTERM there (the
+    workers let SIGTERM end them), it never let go of the lock, and the build process, stopping the pool, waited for
+    it without end: `l2h build` hung until SIGKILL (seen once in the build test above, whose workers render pages
+    of different lengths). The workers now ignore SIGTERM, and the pool ends them as on Ctrl-C."""
+    mark = tmp_path / "last-item"
+    proc = subprocess.Popen([sys.executable, "-c", ONE_WORKER_IDLE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, **POOL, "L2H_TEST_MARK": str(mark)})
+    try:
+        _wait(lambda: proc.poll() is not None or mark.exists())
+        time.sleep(0.5)  # the worker is back waiting for a task
+        workers = _workers(proc.pid)
+        assert len(workers) == 2, proc.communicate()
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=STOPPED_WITHIN * 4)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, out, err) == (143, "", "")
+    time.sleep(0.2)  # a killed worker is reaped by its parent's wait, as it ends
+    assert not [pid for pid in workers if _runs(pid)]
+
+
 SLOW_CHILD_BUILD = """
 import os, sys
 import l2h_site.corpus as corpus

@@ -255,8 +255,8 @@ def _stopped_by_sigterm() -> Iterator[None]:
     """Turn SIGTERM into Terminated while the block runs, in this process alone.
 
     By default SIGTERM ends the process at once, leaving its staging folder and stopping no child (Pagefind, the
-    related papers' child). A pool worker forked while the handler is set inherits it; the workers set SIGTERM back to
-    its default (parallel.py), and one that gets it before doing so (sent to the whole group) dies of it here as by
+    related papers' child). A pool worker forked while the handler is set inherits it; the workers ignore SIGTERM,
+    and are ended by the build process as it stops (parallel.py); any other fork that gets it dies of it here as by
     default. A second SIGTERM while stopping is ignored, so that it cannot cut the tidying short (SIGKILL remains for
     that).
 

@@ -93,14 +93,16 @@ _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that only the build
-    process stops (and stops its pool), instead of each worker printing its own traceback. SIGTERM ends a worker as
-    by default (not as the build process's handler, inherited, would), also one that came while the signals were
-    held back (_pool); ignored by whoever started l2h, it stays ignored, as in the build process (cli.py): one sent to
-    the whole group ended the workers amid their items, whose results the pool then waited for without end."""
+    """Ctrl-C and SIGTERM reach every process of a group (a terminal's, a service's, a CI job's): a worker ignores
+    both, so that only the build process stops, and stops its pool, which ends the workers with SIGKILL (_Worker).
+
+    A worker that handled SIGTERM as the build process does (inherited) ended amid its items, whose results the pool
+    then waited for without end. One ended by it as by default could die waiting for its next task, holding the
+    lock of the pool's task queue, which the build process then waited for without end as it stopped the pool (its
+    terminate() takes that lock first): `l2h build` hung on a SIGTERM sent to its group while one worker had
+    finished its tasks and the other had not. One that came while the signals were held back (_pool) is dropped."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
 
 
