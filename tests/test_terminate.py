@@ -137,49 +137,125 @@ def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_p
     assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
 
 
+KILLED_WORKER = ("a worker process was killed by SIGKILL (the system ends a process so when memory runs out) amid its "
+                 "work, which was lost: l2h stopped, and left the previous site as it was. Run it again; if memory is "
+                 "short, with fewer workers (environment variable L2H_JOBS=1: all in one process)")
+
+
 ONE_WORKER_IDLE = """
 import os, sys, time
 from l2h_site.cli import Terminated, _stopped_by_sigterm
+from l2h_site.diagnostics import L2hError
 from l2h_site.parallel import iter_ordered
 def work(i):
     if i == 0:
         time.sleep(60)
     elif i == 3:  # the other worker's last item: it then waits for a task that does not come
-        open(os.environ["L2H_TEST_MARK"], "w").close()
+        with open(os.environ["L2H_TEST_MARK"], "w") as mark:
+            mark.write(str(os.getpid()))
     return i
 try:
     with _stopped_by_sigterm():
         print(list(iter_ordered(work, range(4))))
 except Terminated:
     sys.exit(143)
+except L2hError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(2)
 """
 """A pool of two workers over four items, one per task: one worker takes the first item, which lasts a minute, the
-other the three others, and then waits for a next task (marking the file L2H_TEST_MARK names as it begins the
-last). The build process runs the pool as l2h build does, SIGTERM turned into Terminated."""
+other the three others, and then waits for a next task (writing its pid to the file L2H_TEST_MARK names as it begins
+the last). The build process runs the pool as l2h build does, SIGTERM turned into Terminated."""
 
 
-def test_sigterm_to_the_group_while_a_worker_waits_for_a_task_stops_the_pool(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGTERM to the group", "SIGKILL to the worker"])
+def test_a_worker_that_waits_for_a_task_ended_by_a_signal_does_not_hang_the_build(tmp_path: Path, stop: str) -> None:
     """A worker waiting for a task holds the lock of the pool's task queue. Ended by the group's SIGTERM there (the
     workers let SIGTERM end them), it never let go of the lock, and the build process, stopping the pool, waited for
     it without end: `l2h build` hung until SIGKILL (seen once in the build test above, whose workers render pages
-    of different lengths). The workers now ignore SIGTERM, and the pool ends them as on Ctrl-C."""
+    of different lengths). The workers now ignore SIGTERM, and the pool ends them as on Ctrl-C. Killed there (as the
+    kernel does when memory runs out), the worker leaves the lock held as well: the build stops with an error, and
+    gives up waiting for the pool."""
     mark = tmp_path / "last-item"
     proc = subprocess.Popen([sys.executable, "-c", ONE_WORKER_IDLE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True, env={**os.environ, **POOL, "L2H_TEST_MARK": str(mark)})
     try:
-        _wait(lambda: proc.poll() is not None or mark.exists())
+        _wait(lambda: proc.poll() is not None or bool(mark.exists() and mark.read_text()))
         time.sleep(0.5)  # the worker is back waiting for a task
         workers = _workers(proc.pid)
         assert len(workers) == 2, proc.communicate()
-        os.killpg(proc.pid, signal.SIGTERM)
+        if stop == "SIGTERM to the group":
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            os.kill(int(mark.read_text()), signal.SIGKILL)
         out, err = proc.communicate(timeout=STOPPED_WITHIN * 4)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert (proc.returncode, out, err) == (143, "", "")
+    assert (proc.returncode, out, err) == ((143, "", "") if stop == "SIGTERM to the group" else (2, "", (
+        f"{KILLED_WORKER}\n")))
     time.sleep(0.2)  # a killed worker is reaped by its parent's wait, as it ends
     assert not [pid for pid in workers if _runs(pid)]
+    assert not _group(proc.pid)  # nor any worker started in place of the killed one
+
+
+def _group(pgid: int) -> list[str]:
+    """The processes of a process group that run (not ended, as a zombie that nobody has reaped yet is)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(_cmdline(int(entry.name)))
+    return found
+
+
+def test_a_worker_killed_amid_its_pages_stops_the_build_with_an_error_and_leaves_the_site_as_it_was(
+        review: Path, tmp_path: Path) -> None:
+    """A worker killed while it renders (by the kernel when memory runs out, or by hand) lost its pages, and the pool,
+    which replaced it, waited for them without end: the build hung, printing nothing. It now stops, says so, and
+    tidies up as on SIGTERM."""
+    root, before = _edited_copy(review, tmp_path)
+    _slow_papers(root, slow=True)
+    proc = subprocess.Popen([*BUILD, "--quiet"], cwd=root, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, **POOL})
+    try:
+        since: dict[int, float] = {}  # each worker running now, from when it was first seen
+
+        def rendering() -> bool:
+            """Whether the same two workers have run for 0.3 s: the pages' (the other pools are over sooner), each
+            amid its first 8 pages, 1.6 s of them (a worker killed once its pages are done loses nothing, and the
+            build goes on)."""
+            now, workers = time.monotonic(), _workers(proc.pid)
+            for pid in set(since) - set(workers):
+                del since[pid]
+            for pid in workers:
+                since.setdefault(pid, now)
+            return len(since) == 2 and all(now - seen >= 0.3 for seen in since.values())
+
+        _wait(lambda: proc.poll() is not None or rendering())
+        assert proc.poll() is None, proc.communicate()
+        children = _descendants(proc.pid)
+        os.kill(min(since), signal.SIGKILL)
+        _, err = proc.communicate(timeout=STOPPED_WITHIN * 4)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (2, (
+        f"l2h: error: {KILLED_WORKER}\n"))
+    time.sleep(0.2)  # a killed child is reaped by its parent's wait, as it ends
+    assert not [_cmdline(pid) for pid in children if _runs(pid)]
+    assert snapshot(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
+    _slow_papers(root, slow=False)  # the next build carries on from what is left
+    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
+    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                   timeout=300)
+    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
 
 
 SLOW_CHILD_BUILD = """

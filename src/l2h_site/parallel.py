@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from l2h_site.diagnostics import L2hError
 from l2h_site.memory import release_freed_memory
 
 T = TypeVar("T")
@@ -106,9 +107,22 @@ def _leave_interrupts_to_the_parent() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
 
 
+WORKER_CHECK_SECONDS = 0.5
+"""How often the build process, waiting for a pool's results, looks whether one of its workers has ended."""
+STOP_AFTER_AN_ENDED_WORKER_SECONDS = 2.0
+"""Longest the build process waits for a pool to stop after one of its workers ended amid its work."""
+_WORKERS: list[Any] = []
+"""The workers the running pool has started (_Worker): those it replaced too, for an ended worker is replaced."""
+
+
 if sys.platform != "win32":  # where fork is, and a pool is used (is_parallel)
     class _Worker(multiprocessing.context.ForkProcess):
-        """A pool's worker, ended with SIGKILL: Pool.terminate() sends SIGTERM, which the worker may ignore."""
+        """A pool's worker, ended with SIGKILL: Pool.terminate() sends SIGTERM, which the worker ignores; each one
+        started is listed in _WORKERS."""
+
+        def start(self) -> None:
+            super().start()
+            _WORKERS.append(self)
 
         def terminate(self) -> None:
             self.kill()
@@ -129,12 +143,75 @@ def _pool(jobs: int) -> Iterator[Any]:
     too: those threads never take them from the thread that runs the pool, and a worker lets them in once it is set.
     """
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    _WORKERS.clear()
     try:
         with _Forking().Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one that came meanwhile is raised here, in the block
-            yield pool
+            try:
+                yield pool
+            except _WorkerEnded:
+                _stop_after_a_worker_ended(pool)
+                raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        # Any worker still running: one started as a stop was cut short (a second Ctrl-C) or given up on. Workers
+        # ignore SIGTERM, which is all Python's exit sends its children before it waits for them.
+        for worker in _WORKERS:
+            if worker.exitcode is None:
+                worker.kill()
+        _WORKERS.clear()
+
+
+class _WorkerEnded(L2hError):
+    """A worker of the running pool ended before the pool was stopped (see _results)."""
+
+
+def _stop_after_a_worker_ended(pool: Any) -> None:
+    """Stop a pool one of whose workers ended amid its work: every other worker is killed, and the pool stopped in a
+    thread, waited for STOP_AFTER_AN_ENDED_WORKER_SECONDS at most. The worker may have ended holding a lock of the
+    pool's queues (the tasks' as it waited for a task, the results' as it sent some), which Pool.terminate() takes,
+    and waits for, without end. Given up on, the thread is left waiting; the workers are all killed by then."""
+    for worker in _WORKERS:
+        if worker.exitcode is None:
+            worker.kill()
+    stopping = threading.Thread(target=pool.terminate, name="l2h-pool-stop", daemon=True)
+    stopping.start()
+    stopping.join(STOP_AFTER_AN_ENDED_WORKER_SECONDS)
+
+
+def _results(pool: Any, chunks: list[tuple[int, int]]) -> Iterator[list[Any]]:
+    """The results of the chunks, in order, from the pool's workers; an L2hError if a worker ends meanwhile.
+
+    A worker killed amid its work (by the kernel when memory runs out, by a signal sent to it alone) takes its
+    chunk with it, and the pool starts another worker and waits for that chunk's results without end: the build
+    hung. Its exit code is looked at every WORKER_CHECK_SECONDS while the results are awaited; no worker ends
+    before the pool is stopped, unless it is killed or crashes."""
+    results = pool.imap(_run_chunk, chunks, chunksize=1)
+    while True:
+        try:
+            yield results.next(WORKER_CHECK_SECONDS)
+        except StopIteration:
+            return
+        except multiprocessing.TimeoutError:
+            ended = next((worker.exitcode for worker in _WORKERS if worker.exitcode is not None), None)
+            if ended is not None:
+                raise _WorkerEnded(_ended_worker(ended)) from None
+
+
+def _ended_worker(exitcode: int) -> str:
+    """Say that a worker ended with this exit code (negative: the signal that ended it) and what to do."""
+    if exitcode < 0:
+        try:
+            how = f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"was killed by signal {-exitcode}"
+        if -exitcode == signal.SIGKILL:
+            how += " (the system ends a process so when memory runs out)"
+    else:
+        how = f"ended with exit code {exitcode}"
+    return (f"a worker process {how} amid its work, which was lost: l2h stopped, and left the previous site as it "
+            "was. Run it again; if memory is short, with fewer workers (environment variable L2H_JOBS=1: all in one "
+            "process)")
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
@@ -172,7 +249,7 @@ def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = 
             # with the workers, and copied for whichever process allocates in them first (see ROUND_CHUNKS).
             release_freed_memory()
             with _pool(jobs) as pool:
-                for chunk in pool.imap(_run_chunk, chunks[first:first + step], chunksize=1):
+                for chunk in _results(pool, chunks[first:first + step]):
                     yield from chunk
     finally:
         _TASK = None
