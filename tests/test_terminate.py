@@ -123,18 +123,24 @@ def _rendering(pid: int) -> bool:
     return True
 
 
+def _left_as_it_was_and_built_on(root: Path, before: dict[str, bytes], tmp_path: Path) -> None:
+    """Check that a stopped build left the site as it was (before) and nothing staged, and that the next build
+    carries on from what is left, to the site a clean build makes."""
+    assert snapshot(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
+    _slow_papers(root, slow=False)
+    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
+    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                   timeout=300)
+    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
+
+
 @pytest.mark.parametrize("whole_group", [False, True], ids=["the build process", "its process group"])
 def test_sigterm_stops_a_build_and_leaves_the_site_as_it_was(review: Path, tmp_path: Path, whole_group: bool) -> None:
     root, before = _edited_copy(review, tmp_path)
     _slow_papers(root, slow=True)
     _terminate([*BUILD, "--quiet"], root, _rendering, whole_group)
-    assert snapshot(root / "_site") == before
-    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
-    _slow_papers(root, slow=False)  # the next build carries on from what is left
-    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
-    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
-                   timeout=300)
-    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
+    _left_as_it_was_and_built_on(root, before, tmp_path)
 
 
 KILLED_WORKER = ("a worker process was killed by SIGKILL (the system ends a process so when memory runs out) amid its "
@@ -245,17 +251,10 @@ def test_a_worker_killed_amid_its_pages_stops_the_build_with_an_error_and_leaves
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert (proc.returncode, err) == (2, (
-        f"l2h: error: {KILLED_WORKER}\n"))
+    assert (proc.returncode, err) == (2, f"l2h: error: {KILLED_WORKER}\n")
     time.sleep(0.2)  # a killed child is reaped by its parent's wait, as it ends
     assert not [_cmdline(pid) for pid in children if _runs(pid)]
-    assert snapshot(root / "_site") == before
-    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
-    _slow_papers(root, slow=False)  # the next build carries on from what is left
-    subprocess.run([*BUILD, "--quiet"], cwd=root, check=True, timeout=300)
-    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
-                   timeout=300)
-    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before
+    _left_as_it_was_and_built_on(root, before, tmp_path)
 
 
 SLOW_CHILD_BUILD = """
