@@ -279,10 +279,33 @@ def test_the_next_bundle_is_written_while_pagefind_indexes_one_and_pagefind_runs
 FAILING_PAGEFIND = """#!/bin/sh
 count=$(cat "{count}" 2>/dev/null || echo 0)
 echo $((count + 1)) > "{count}"
-if [ "$count" -ge {runs} ]; then echo "index broken" >&2; exit 3; fi
+if [ "$count" -ge {runs} ]; then {fail}; fi
 exec "{real}" "$@"
 """
-"""Pagefind for the first `runs` runs, then a program that fails."""
+"""Pagefind for the first `runs` runs, then a program that fails (fail: how)."""
+BROKEN_INDEX = 'echo "index broken" >&2; exit 3'
+
+
+def test_a_pagefind_killed_by_the_system_is_said_to_be_so(site: Site, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    """Killed (the kernel kills a process so when memory runs out), Pagefind was said to have "exited with -9", and
+    the fix was to install it."""
+    import pagefind_bin
+
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAILING_PAGEFIND.format(count=tmp_path / "count", runs=0, real=pagefind_bin.get_executable(),
+                                            fail="kill -9 $$"), encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: fake)
+    root = site(_papers(2))
+    result = build(root, out_dir=root / "_site")
+    assert result.written
+    message = ("full-text search was not built: Pagefind failed: OSError: pagefind was killed by SIGKILL (the system "
+               "ends a process so when memory runs out); the papers page filters titles, authors and tags only")
+    hint = ("build again; if Pagefind fails again, reinstall it (pip install --force-reinstall 'pagefind[bin]'), or set "
+            "search: false in l2h.yml")
+    assert [(d.message, d.hint) for d in result.diagnostics if d.code == "search-unavailable"] == [(message, hint)]
+    assert not any(path.name.startswith("pagefind") for path in (root / "_site").iterdir())
 
 
 @pytest.mark.parametrize("runs", [0, 1, 2])
@@ -293,8 +316,8 @@ def test_a_pagefind_that_fails_leaves_a_site_without_search_a_warning_and_no_tem
     import pagefind_bin
 
     fake, count = tmp_path / "pagefind", tmp_path / "count"
-    fake.write_text(FAILING_PAGEFIND.format(count=count, runs=runs, real=pagefind_bin.get_executable()),
-                    encoding="utf-8")
+    fake.write_text(FAILING_PAGEFIND.format(count=count, runs=runs, real=pagefind_bin.get_executable(),
+                                            fail=BROKEN_INDEX), encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(pagefind_bin, "get_executable", lambda: fake)
     monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 6 papers: 3 bundles

@@ -198,18 +198,21 @@ def _results(pool: Any, chunks: list[tuple[int, int]]) -> Iterator[list[Any]]:
                 raise _WorkerEnded(_ended_worker(ended)) from None
 
 
+def ended_how(exitcode: int) -> str:
+    """Say how a process ended with this exit code (negative: the signal that ended it), as "was killed by SIGKILL
+    (…)" or "ended with exit code 3"."""
+    if exitcode >= 0:
+        return f"ended with exit code {exitcode}"
+    try:
+        how = f"was killed by {signal.Signals(-exitcode).name}"
+    except ValueError:
+        how = f"was killed by signal {-exitcode}"
+    return how + (" (the system ends a process so when memory runs out)" if -exitcode == signal.SIGKILL else "")
+
+
 def _ended_worker(exitcode: int) -> str:
-    """Say that a worker ended with this exit code (negative: the signal that ended it) and what to do."""
-    if exitcode < 0:
-        try:
-            how = f"was killed by {signal.Signals(-exitcode).name}"
-        except ValueError:
-            how = f"was killed by signal {-exitcode}"
-        if -exitcode == signal.SIGKILL:
-            how += " (the system ends a process so when memory runs out)"
-    else:
-        how = f"ended with exit code {exitcode}"
-    return (f"a worker process {how} amid its work, which was lost: l2h stopped, and left the previous site as it "
+    """Say that a worker ended with this exit code (see ended_how) and what to do."""
+    return (f"a worker process {ended_how(exitcode)} amid its work, which was lost: l2h stopped, and left the previous site as it "
             "was. Run it again; if memory is short, with fewer workers (environment variable L2H_JOBS=1: all in one "
             "process)")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from l2h_site.cache import BuildCache, FileHashes, digest
 from l2h_site.diagnostics import Diagnostic, warning
 from l2h_site.model import RenderedPage
+from l2h_site.parallel import ended_how
 from l2h_site.progress import QUIET, Progress
 
 SEARCH_DIR = "pagefind"
@@ -95,7 +96,8 @@ def index_search(pages: Sequence[RenderedPage], cache: BuildCache | None = None,
             running.wait(progress)
             _collect(running, found, kept, cache)
     except _PagefindFailed as failed:  # the site still works without it
-        return [], [_unavailable(str(failed))]
+        return [], [_unavailable(str(failed), "build again; if Pagefind fails again, reinstall it (pip install "
+                                 "--force-reinstall 'pagefind[bin]'), or set search: false in l2h.yml")]
     finally:  # a build stopped, or Pagefind failed: no Pagefind is left running, no temporary folder is left
         for run in (running, ready):
             if run is not None:
@@ -344,6 +346,8 @@ def _wait_pagefind(process: subprocess.Popen[str], progress: Progress = QUIET) -
     except BaseException:
         _end(process)
         raise
+    if process.returncode < 0:  # killed: by the kernel when memory runs out, say
+        raise OSError(f"pagefind {ended_how(process.returncode)}")
     if process.returncode != 0:
         raise OSError(f"pagefind exited with {process.returncode}: {stderr.strip()[:300]}")
 
@@ -358,7 +362,7 @@ def _end(process: subprocess.Popen[str]) -> None:
         process.communicate()
 
 
-def _unavailable(reason: str) -> Diagnostic:
+def _unavailable(reason: str, hint: str = "pip install 'pagefind[bin]', or set search: false in l2h.yml") -> Diagnostic:
     return warning("l2h.yml", 0, 0, "search-unavailable",
                    f"full-text search was not built: {reason}; the papers page filters titles, authors and tags only",
-                   "pip install 'pagefind[bin]', or set search: false in l2h.yml")
+                   hint)
