@@ -152,10 +152,12 @@ ONE_WORKER_IDLE = """
 import os, sys, time
 from l2h_site.cli import Terminated, _stopped_by_sigterm
 from l2h_site.diagnostics import L2hError
+import l2h_site.parallel as parallel
 from l2h_site.parallel import iter_ordered
+parallel.WORKER_CHECK_SECONDS = float(os.environ["L2H_TEST_CHECK"])
 def work(i):
     if i == 0:
-        time.sleep(60)
+        time.sleep(float(os.environ["L2H_TEST_FIRST"]))
     elif i == 3:  # the other worker's last item: it then waits for a task that does not come
         with open(os.environ["L2H_TEST_MARK"], "w") as mark:
             mark.write(str(os.getpid()))
@@ -169,22 +171,28 @@ except L2hError as exc:
     print(exc, file=sys.stderr)
     sys.exit(2)
 """
-"""A pool of two workers over four items, one per task: one worker takes the first item, which lasts a minute, the
-other the three others, and then waits for a next task (writing its pid to the file L2H_TEST_MARK names as it begins
-the last). The build process runs the pool as l2h build does, SIGTERM turned into Terminated."""
+"""A pool of two workers over four items, one per task: one worker takes the first item, which lasts L2H_TEST_FIRST
+seconds, the other the three others, and then waits for a next task (writing its pid to the file L2H_TEST_MARK names
+as it begins the last). The build process runs the pool as l2h build does, SIGTERM turned into Terminated, and looks
+at the workers every L2H_TEST_CHECK seconds."""
 
 
-@pytest.mark.parametrize("stop", ["SIGTERM to the group", "SIGKILL to the worker"])
+@pytest.mark.parametrize("stop", ["SIGTERM to the group", "SIGKILL to the worker", "SIGKILL, every result sent"])
 def test_a_worker_that_waits_for_a_task_ended_by_a_signal_does_not_hang_the_build(tmp_path: Path, stop: str) -> None:
     """A worker waiting for a task holds the lock of the pool's task queue. Ended by the group's SIGTERM there (the
     workers let SIGTERM end them), it never let go of the lock, and the build process, stopping the pool, waited for
     it without end: `l2h build` hung until SIGKILL (seen once in the build test above, whose workers render pages
     of different lengths). The workers now ignore SIGTERM, and the pool ends them as on Ctrl-C. Killed there (as the
     kernel does when memory runs out), the worker leaves the lock held as well: the build stops with an error, and
-    gives up waiting for the pool."""
+    gives up waiting for the pool. Killed once every result was sent, it lost nothing (the other worker's result
+    comes before the build process looks at the workers): the build goes on, and did not hang as it stopped the
+    pool."""
     mark = tmp_path / "last-item"
+    timing = {"L2H_TEST_FIRST": "2", "L2H_TEST_CHECK": "60"} if stop == "SIGKILL, every result sent" else {
+        "L2H_TEST_FIRST": "60", "L2H_TEST_CHECK": "0.5"}
     proc = subprocess.Popen([sys.executable, "-c", ONE_WORKER_IDLE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True, env={**os.environ, **POOL, "L2H_TEST_MARK": str(mark)})
+                            text=True, start_new_session=True,
+                            env={**os.environ, **POOL, **timing, "L2H_TEST_MARK": str(mark)})
     try:
         _wait(lambda: proc.poll() is not None or bool(mark.exists() and mark.read_text()))
         time.sleep(0.5)  # the worker is back waiting for a task
@@ -199,8 +207,9 @@ def test_a_worker_that_waits_for_a_task_ended_by_a_signal_does_not_hang_the_buil
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert (proc.returncode, out, err) == ((143, "", "") if stop == "SIGTERM to the group" else (2, "", (
-        f"{KILLED_WORKER}\n")))
+    assert (proc.returncode, out, err) == {"SIGTERM to the group": (143, "", ""),
+                                           "SIGKILL to the worker": (2, "", f"{KILLED_WORKER}\n"),
+                                           "SIGKILL, every result sent": (0, "[0, 1, 2, 3]\n", "")}[stop]
     time.sleep(0.2)  # a killed worker is reaped by its parent's wait, as it ends
     assert not [pid for pid in workers if _runs(pid)]
     assert not _group(proc.pid)  # nor any worker started in place of the killed one

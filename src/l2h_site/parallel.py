@@ -149,9 +149,10 @@ def _pool(jobs: int) -> Iterator[Any]:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one that came meanwhile is raised here, in the block
             try:
                 yield pool
-            except _WorkerEnded:
-                _stop_after_a_worker_ended(pool)
-                raise
+            finally:  # however the block ends, after the last result too: a worker killed once its tasks were
+                # done may hold a lock as well
+                if any(worker.exitcode is not None for worker in _WORKERS):
+                    _stop_after_a_worker_ended(pool)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         # Any worker still running: one started as a stop was cut short (a second Ctrl-C) or given up on. Workers
@@ -167,10 +168,12 @@ class _WorkerEnded(L2hError):
 
 
 def _stop_after_a_worker_ended(pool: Any) -> None:
-    """Stop a pool one of whose workers ended amid its work: every other worker is killed, and the pool stopped in a
-    thread, waited for STOP_AFTER_AN_ENDED_WORKER_SECONDS at most. The worker may have ended holding a lock of the
-    pool's queues (the tasks' as it waited for a task, the results' as it sent some), which Pool.terminate() takes,
-    and waits for, without end. Given up on, the thread is left waiting; the workers are all killed by then."""
+    """Stop a pool one of whose workers ended before it was stopped: every other worker is killed, and the pool
+    stopped in a thread, waited for STOP_AFTER_AN_ENDED_WORKER_SECONDS at most. The worker may have ended holding a
+    lock of the pool's queues (the tasks' as it waited for a task, the results' as it sent some), which
+    Pool.terminate() takes, and waits for, without end: also when every result had come (a worker killed once its
+    tasks were done), and the build goes on. Given up on, the thread is left waiting; the workers are all killed by
+    then."""
     for worker in _WORKERS:
         if worker.exitcode is None:
             worker.kill()
