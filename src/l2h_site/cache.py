@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from l2h_site import __version__
-from l2h_site.progress import TICK_EVERY
+from l2h_site.progress import TICK_EVERY, ticking
 
 if TYPE_CHECKING:
     from l2h_site.write import Listed
@@ -338,9 +338,7 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     for top in paths:
         if starts is not None:
             starts.append(len(out))
-        for number, (path, entry) in enumerate(_files_under(top, tick)):
-            if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
-                tick()
+        for path, entry in ticking(_files_under(top, tick), tick):
             rel = path.removeprefix(under)
             value = known.of(path, entry)
             out.append((rel.replace(os.sep, "/"), value))

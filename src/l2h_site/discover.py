@@ -10,7 +10,7 @@ from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, SourceFile
-from l2h_site.progress import TICK_EVERY
+from l2h_site.progress import ticking
 from l2h_site.vcs import git_tracked
 
 PAPER_SUFFIXES = (".md", ".markdown")
@@ -67,9 +67,7 @@ def discover_papers(papers_dir: Path, root: Path,
     sources: list[SourceFile] = []
     diagnostics: list[Diagnostic] = []
     with os.scandir(papers_dir) as entries:
-        for number, entry in enumerate(sorted(entries, key=lambda e: e.name)):
-            if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
-                tick()
+        for entry in ticking(sorted(entries, key=lambda e: e.name), tick):
             rel = f"{rel_dir}/{entry.name}"
             if entry.name in IGNORED_NAMES:
                 continue

@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 DELAY_SECONDS = 0.5
 """A build shorter than this shows no progress line at all."""
@@ -22,6 +25,14 @@ BAR_WIDTH = 24
 TICK_EVERY = 1000
 """Items of a loop that reports no progress of its own between two calls of its tick (Progress.advance(0): a step at
 which l2h serve's rebuild can stop or be given up, serve.StopPoints), about 0.05 s at most."""
+
+
+def ticking(items: Iterable[T], tick: Callable[[], None] | None) -> Iterator[T]:
+    """The items, with tick (if given) called after every TICK_EVERY of them, before the next one."""
+    for number, item in enumerate(items):
+        if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
+            tick()
+        yield item
 
 
 def wants_progress(stream: TextIO, quiet: bool = False) -> bool:

@@ -34,7 +34,7 @@ from l2h_site.markup import title_heading, unfocusable_boxes
 from l2h_site.memory import release_freed_memory
 from l2h_site.model import Config, Paper, RenderedPage
 from l2h_site.parallel import is_parallel, iter_ordered, threshold
-from l2h_site.progress import QUIET, TICK_EVERY, Progress
+from l2h_site.progress import QUIET, Progress, ticking
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
 from l2h_site.templatecheck import check_title_heading
@@ -870,9 +870,7 @@ def _view_digests(site: SiteContext, kept: dict[str, tuple[Any, str]] | None = N
     papers (0.45 s in all at 20,000 papers, hashed or compared).
     """
     digests = {}
-    for number, view in enumerate(site.papers):
-        if tick is not None and number % TICK_EVERY == TICK_EVERY - 1:
-            tick()
+    for view in ticking(site.papers, tick):
         last = kept.get(view.paper.key) if kept is not None else None
         same = last is not None and last[0] == view and repr(last[0].paper.extra) == repr(view.paper.extra)
         digests[view.paper.key] = last[1] if last is not None and same else hashlib.sha256(repr(view).encode()).hexdigest()

@@ -13,7 +13,7 @@ from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, stand_in
-from l2h_site.progress import TICK_EVERY
+from l2h_site.progress import ticking
 from l2h_site.textutil import ascii_fold, clip, closest, normalise_term, quote_list, venue_form
 
 TITLE_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "at", "to", "for", "and", "or", "with", "from",
@@ -500,9 +500,7 @@ def validate_corpus(papers: Sequence[Paper],
         return (positions or {}).get(paper.source, {}).get(path, (0, 0))
 
     groups: dict[tuple[str, str], list[Paper]] = defaultdict(list)
-    for number, paper in enumerate(papers):
-        if number % TICK_EVERY == TICK_EVERY - 1:
-            tick()
+    for paper in ticking(papers, tick):
         for identity in identities(paper):
             groups[identity].append(paper)
     files = {**(file_keys or {}), **{paper.key: paper.source for paper in papers}}
