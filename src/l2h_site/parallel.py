@@ -151,7 +151,7 @@ def _pool(jobs: int) -> Iterator[Any]:
                 yield pool
             finally:  # however the block ends, after the last result too: a worker killed once its tasks were
                 # done may hold a lock as well
-                if any(worker.exitcode is not None for worker in _WORKERS):
+                if _ended() is not None:
                     _stop_after_a_worker_ended(pool)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
@@ -163,8 +163,10 @@ def _pool(jobs: int) -> Iterator[Any]:
         _WORKERS.clear()
 
 
-class _WorkerEnded(L2hError):
-    """A worker of the running pool ended before the pool was stopped (see _results)."""
+def _ended() -> int | None:
+    """The exit code of a worker of the running pool that has ended (None: none has); none ends before the pool is
+    stopped, unless it is killed or crashes."""
+    return next((code for code in (worker.exitcode for worker in _WORKERS) if code is not None), None)
 
 
 def _stop_after_a_worker_ended(pool: Any) -> None:
@@ -187,8 +189,7 @@ def _results(pool: Any, chunks: list[tuple[int, int]]) -> Iterator[list[Any]]:
 
     A worker killed amid its work (by the kernel when memory runs out, by a signal sent to it alone) takes its
     chunk with it, and the pool starts another worker and waits for that chunk's results without end: the build
-    hung. Its exit code is looked at every WORKER_CHECK_SECONDS while the results are awaited; no worker ends
-    before the pool is stopped, unless it is killed or crashes."""
+    hung. The workers' exit codes are looked at every WORKER_CHECK_SECONDS while the results are awaited (_ended)."""
     results = pool.imap(_run_chunk, chunks, chunksize=1)
     while True:
         try:
@@ -196,9 +197,8 @@ def _results(pool: Any, chunks: list[tuple[int, int]]) -> Iterator[list[Any]]:
         except StopIteration:
             return
         except multiprocessing.TimeoutError:
-            ended = next((worker.exitcode for worker in _WORKERS if worker.exitcode is not None), None)
-            if ended is not None:
-                raise _WorkerEnded(_ended_worker(ended)) from None
+            if (ended := _ended()) is not None:
+                raise L2hError(_ended_worker(ended)) from None
 
 
 def ended_how(exitcode: int) -> str:
