@@ -1353,6 +1353,11 @@ def test_a_facet_value_added_as_a_list_item_or_without_its_colon_gets_the_lines_
      (":22:3: error[yaml-syntax]: invalid YAML: '- transformer: Attention.' is a list item, and taxonomy.yml already "
       "declares 'Transformer' as an alias of tag 'Transformers' at line 19\n"
       "  help: delete this line: tag 'Transformers' is declared at line 19, and any change to it is made there\n")),
+    # another spelling of a tag, as tag drift is found (normalise_term): American, plural
+    ("  Quantisation:", "  - Quantizations\n",
+     (":22:3: error[yaml-syntax]: invalid YAML: '- Quantizations' is a list item, and taxonomy.yml already declares "
+      "'Quantizations' as tag 'Quantisation' at line 23\n"
+      "  help: delete this line: tag 'Quantisation' is declared at line 23, and any change to it is made there\n")),
     ("  Quantisation:", "  - image retrieval\n    description: Again.\n",
      (":22:3: error[yaml-syntax]: invalid YAML: '- image retrieval' is a list item, and taxonomy.yml already declares "
       "'image retrieval' as tag 'Image Retrieval' at line 17\n"

@@ -181,10 +181,10 @@ def _entry_written_as_item(rel: str, lines: list[str], failed_at: int) -> Diagno
 def _declared_as(name: str, facet: str | None, lines: list[str], start: int, end: int,
                  depth: int) -> tuple[int, str, str | None] | None:
     """Find a tag (facet None), or a value of a facet, that the section's lines start..end already declare as the
-    entries at indent depth, for a name written as a list item: a tag whose name or alias is the name in any case
-    (with the alias), or a value whose id is the name or made from it or whose label is the name in any case (with
-    None); its line (1-based) and key; None when none is."""
-    wanted = _folded(name)
+    entries at indent depth, for a name written as a list item: a tag whose name or alias is a spelling of the name
+    (normalise_term, as tag drift is found), with the alias (the one written, in any case, first), or a value whose id
+    or label is, with None; its line (1-based) and key; None when none is."""
+    wanted = normalise_term(name)
     for number in range(start, end):
         if not ((entry := _ENTRY.fullmatch(lines[number])) and len(entry["indent"]) == depth):
             continue
@@ -195,19 +195,14 @@ def _declared_as(name: str, facet: str | None, lines: list[str], start: int, end
         body = block[key] if isinstance(block[key], dict) else {}
         if facet is None:
             aliases = body.get("aliases")
-            spellings = [str(a) for a in aliases] if isinstance(aliases, list) else [str(aliases or "")]
-            if _folded(key) == wanted:
-                return number + 1, key, None
-            if (alias := next((a for a in spellings if a and _folded(a) == wanted), None)) is not None:
-                return number + 1, key, alias
-        elif key in (name, slugify(name)) or _folded(str(body.get("label") or "")) == wanted:
+            spellings = [key, *map(str, aliases if isinstance(aliases, list) else [aliases] if aliases else [])]
+            matching = [spelling for spelling in spellings if normalise_term(spelling) == wanted]
+            if matching:
+                spelling = min(matching, key=lambda s: s.casefold() != name.casefold())  # stable: the name first
+                return number + 1, key, None if spelling == key else spelling
+        elif wanted in (normalise_term(key), normalise_term(str(body.get("label") or ""))):
             return number + 1, key, None
     return None
-
-
-def _folded(name: str) -> str:
-    """A name as two spellings of it compare: in any case, its spaces collapsed."""
-    return " ".join(name.casefold().split())
 
 
 def _sections(lines: list[str]) -> Iterator[tuple[int, str | None]]:
