@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -103,6 +104,26 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"  # single quotes: LaTeX backslashes stay as written
 
 
+BLOCK_START = re.compile(r"[>#]|[-+*=]$|\d+[.)]$")
+"""A word Markdown would read, at the start of a line, as the start of a block (a quote, a heading, a list item) or
+a heading's underline: "$p_1 > p_2$" wrapped before its ">" turns the line into a quote, and the math is broken."""
+
+
+def wrap(words: list[str], width: int = 95) -> str:
+    """Join words into lines of about width columns, like the hand-written papers; a word BLOCK_START matches is
+    never the first of a line (its line runs longer instead), so that the summary stays one paragraph."""
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width and not BLOCK_START.match(word):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+
 class CorpusGenerator:
     """Draws papers from seeded distributions over the taxonomy."""
 
@@ -144,15 +165,7 @@ class CorpusGenerator:
         rng = self.rng
         math_at = rng.randrange(6) if rng.random() < 0.33 else -1
         sentences = [self.sentence(i == math_at) for i in range(rng.randint(3, 6))]
-        words, lines, line = " ".join(sentences).split(), [], ""
-        for word in words:  # wrap at ~95 columns like the hand-written papers
-            if line and len(line) + 1 + len(word) > 95:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        lines.append(line)
-        return "\n".join(lines)
+        return wrap(" ".join(sentences).split())
 
     def paper(self, index: int) -> tuple[str, str]:
         """Return (key, file text) of one paper."""
