@@ -204,6 +204,7 @@ def main() -> None:
             print(f"{name}: {found}: {version[0] if version else '?'}")
         else:
             print(f"{name}: not found, left out (to measure it: {how})")
+    timed([*L2H, "--version"], args.work, 60)  # compiles l2h's modules once, as installing it does (run.ENV)
     for n in args.sizes:
         bench(n, args, hugo, jekyll if n <= args.jekyll_max else None)
 
