@@ -104,9 +104,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"  # single quotes: LaTeX backslashes stay as written
 
 
-BLOCK_START = re.compile(r"[>#]|[-+*=]$|\d+[.)]$")
-"""A word Markdown would read, at the start of a line, as the start of a block (a quote, a heading, a list item) or
-a heading's underline: "$p_1 > p_2$" wrapped before its ">" turns the line into a quote, and the math is broken."""
+BLOCK_START = re.compile(r"[>#]|[-+*]$|\d+[.)]$")
+"""A word Markdown would read, at the start of a line, as the start of a block (a quote, a heading, a list item):
+"$p_1 > p_2$" wrapped before its ">" turns the line into a quote, and the math is broken."""
 
 
 def wrap(words: list[str], width: int = 95) -> str:
