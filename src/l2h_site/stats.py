@@ -14,9 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from threadpoolctl import threadpool_limits
-
+# NumPy and threadpoolctl are imported in the functions that compute the topic map (see related.py).
 from l2h_site.cache import BuildCache, digest
 from l2h_site.model import Paper
 from l2h_site.vectors import PaperVectors, tfidf, vector_inputs
@@ -148,6 +146,7 @@ def landmark_rows(keys: Sequence[str]) -> list[int]:
 
 def _reduce(matrix: Any, seed: int) -> Any:
     """Reduce TF-IDF rows to at most 50 dimensions (truncated SVD fitted on them), rounded to 6 decimals."""
+    import numpy as np
     from sklearn.decomposition import TruncatedSVD
 
     components = max(1, min(50, matrix.shape[1] - 1, matrix.shape[0] - 1))
@@ -167,6 +166,7 @@ def _embed(matrix: Any, seed: int, cache: BuildCache | None = None) -> Any:
     Identical rows are embedded once and share a position: t-SNE's Barnes-Hut code divides by
     the spread of the points and crashes the process on degenerate input.
     """
+    import numpy as np
     n = matrix.shape[0]
     reduced = _reduce(matrix, seed)
     unique, inverse = np.unique(reduced, axis=0, return_inverse=True)
@@ -180,6 +180,7 @@ def _embed_landmarks(vectors: PaperVectors, matrix: Any, seed: int, cache: Build
     """Place the papers of a review larger than LANDMARKS: the landmarks by _embed of their own TF-IDF (weighed
     by the landmarks alone), every other paper at the similarity-weighted mean of the NEIGHBOURS landmarks most
     similar to it in the review's TF-IDF (matrix, vectors.matrix)."""
+    import numpy as np
     n = matrix.shape[0]
     rows = np.array(landmark_rows(vectors.keys))
     own = tfidf(vectors.documents_of(rows.tolist()), vectors.analyses)
@@ -225,6 +226,7 @@ def _tsne(points: Any, seed: int, cache: BuildCache | None = None) -> Any:
 def _stored_tsne(stored: Any, count: int) -> Any | None:
     """A t-SNE result as _tsne stores it, in its own type (float32: the map's arithmetic rounds as it did when t-SNE
     ran), or None if none was stored or it is not one of count points."""
+    import numpy as np
     try:
         found = np.array(stored["points"], dtype=np.dtype(stored["dtype"]))
     except (TypeError, KeyError, ValueError):
@@ -283,6 +285,8 @@ def store_topic_map(vectors: PaperVectors, seed: int, cache: BuildCache | None, 
 
 
 def _compute_map(vectors: PaperVectors, seed: int, cache: BuildCache | None = None) -> tuple[MapPoint, ...]:
+    import numpy as np
+    from threadpoolctl import threadpool_limits
     keys = vectors.keys
     n = len(keys)
     if vectors.matrix is None:  # no words at all

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
-import numpy as np
-
+# NumPy is imported in tfidf, which computes (see related.py).
 from l2h_site.cache import digest, package_versions
 from l2h_site.model import Paper
 
@@ -116,6 +115,7 @@ def tfidf(documents: Sequence[str], analyses: Analyses | None = None) -> Any | N
     """The L2-normalised float32 TF-IDF rows (scipy CSR) of these documents, weighed by them alone, or None when no
     document has a word. Words in more than half of the documents (of 20 or more) are dropped as uninformative.
     analyses: the words of documents analysed before, kept between the jobs of l2h serve's child (see Analyses)."""
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: it takes a second to load
 
     words: dict[str, Any] = {"stop_words": "english", "token_pattern": r"(?u)\b\w\w+\b"}
