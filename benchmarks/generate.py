@@ -123,7 +123,6 @@ def wrap(words: list[str], width: int = 95) -> str:
     return "\n".join(lines)
 
 
-
 class CorpusGenerator:
     """Draws papers from seeded distributions over the taxonomy."""
 

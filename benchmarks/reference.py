@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import L2H, Run, corpus, count_files, edit_one_paper, machine, timed
+from run import L2H, Run, compile_l2h, corpus, count_files, edit_one_paper, machine, timed
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
 <body>{body}</body></html>
@@ -204,7 +204,7 @@ def main() -> None:
             print(f"{name}: {found}: {version[0] if version else '?'}")
         else:
             print(f"{name}: not found, left out (to measure it: {how})")
-    timed([*L2H, "--version"], args.work, 60)  # compiles l2h's modules once, as installing it does (run.ENV)
+    compile_l2h()
     for n in args.sizes:
         bench(n, args, hugo, jekyll if n <= args.jekyll_max else None)
 

@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from run import corpus
+from run import ENV, L2H, corpus
 from stages import TIMES, instrument
 
 from l2h_site.memory import set_aside_what_lasts
@@ -106,9 +106,8 @@ def main() -> None:
 
 def start_server(root: Path, extra: list[str]) -> tuple[subprocess.Popen[str], str]:
     """Start `l2h serve` (this checkout's code) on the corpus; return it and its address once it serves."""
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
-    server = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0", *extra],
-                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    server = subprocess.Popen([*L2H, "serve", "--root", str(root), "--port", "0", *extra],
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=ENV)
     assert server.stderr is not None
     for line in server.stderr:
         if line.startswith("l2h: serving "):

@@ -28,17 +28,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import corpus, edit_one_paper
+from run import ENV, L2H, corpus, edit_one_paper
 
 
 class Server:
     """A running `l2h serve`, with the lines it printed as they come."""
 
     def __init__(self, root: Path, group: bool) -> None:
-        env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src"), "PYTHONUNBUFFERED": "1"}
         self.group = group
-        self.proc = subprocess.Popen([sys.executable, "-m", "l2h_site", "serve", "--root", str(root), "--port", "0"],
-                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+        self.proc = subprocess.Popen([*L2H, "serve", "--root", str(root), "--port", "0"],
+                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                                     env={**ENV, "PYTHONUNBUFFERED": "1"},
                                      start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.text: list[str] = []
