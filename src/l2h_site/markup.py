@@ -12,17 +12,17 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import latex2mathml.converter
-import markdown
 import nh3
-from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from l2h_site.parse import check_url, find_deep_nesting, is_example_url, without_userinfo
+
+if TYPE_CHECKING:
+    import markdown
 
 MATHML_TAGS = frozenset({
     "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac",
@@ -59,6 +59,8 @@ _INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$")
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str | None:
     """Convert LaTeX to MathML, or None when latex2mathml cannot read it."""
+    import latex2mathml.converter  # here, not at the top: its import (about 0.05 s) is needed only for math
+
     try:
         return latex2mathml.converter.convert(latex, display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - latex2mathml raises many kinds; any means 'unreadable'
@@ -200,17 +202,25 @@ class MarkdownRenderer:
 
     def __init__(self, trusted: bool = False) -> None:
         self.trusted = trusted
-        self._md = markdown.Markdown(
-            extensions=["pymdownx.arithmatex", "fenced_code", "tables", "sane_lists", *(["toc"] if trusted else [])],
+
+    @cached_property
+    def _md(self) -> markdown.Markdown:
+        """Python-Markdown, made at the first render: a build whose summaries are all memoised (an unchanged
+        review's) then never imports it (about 0.04 s)."""
+        import markdown
+
+        md = markdown.Markdown(
+            extensions=["pymdownx.arithmatex", "fenced_code", "tables", "sane_lists", *(["toc"] if self.trusted else [])],
             extension_configs={"pymdownx.arithmatex": {"generic": True, "smart_dollar": True}},
             output_format="html",
         )
         for name, needles in _INLINE_NEEDLES.items():  # as they are, should another Markdown lack or rename them
-            if name not in self._md.inlinePatterns:  # a Registry, which has no get()
+            if name not in md.inlinePatterns:  # a Registry, which has no get()
                 continue
-            pattern = self._md.inlinePatterns[name]
+            pattern = md.inlinePatterns[name]
             if isinstance(getattr(pattern, "compiled_re", None), re.Pattern):
                 pattern.compiled_re = _Needing(pattern.compiled_re, needles)  # type: ignore[assignment]
+        return md
 
     def render(self, text: str) -> Rendered:
         """Render markdown to safe HTML; note what the sanitiser removed and the math that could not be read."""
@@ -223,7 +233,7 @@ class MarkdownRenderer:
         except RecursionError:
             return Rendered(f"<p>{html.escape(text)}</p>", " ".join(text.split()))
         notes = removed_markup(text, rendered, self.trusted)
-        if not self.trusted and rendered.count("<pre>") > len(FencedBlockPreprocessor.FENCED_BLOCK_RE.findall(text)):
+        if not self.trusted and rendered.count("<pre>") > len(_fenced_blocks().findall(text)):
             notes += _indented_code(text, rendered)
         # With math, the text is that of the HTML sanitised with each formula as its LaTeX source instead of MathML.
         source = html_text(sanitise(_MATH_SPAN.sub(_latex_source, rendered), self.trusted)) \
@@ -505,7 +515,7 @@ def _unclosed_math(text: str, safe: str) -> list[Note]:
     text: the sanitised HTML still shows '$$' (or '$' before a command, a letter or a bracket) outside code."""
     if not _LEFT_DOLLARS.search(html_text(_CODE.sub(" ", safe))):
         return []
-    prose = re.sub(r"`[^`\n]*`", _blank, FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(_blank, text))
+    prose = re.sub(r"`[^`\n]*`", _blank, _fenced_blocks().sub(_blank, text))
     # the dollars of closed formulas are not those shown: "$$x$$ and $$y" is open at its second "$$"
     closed = _CLOSED_INLINE.sub(_blank, _CLOSED_DISPLAY.sub(_blank, prose))
     where = _find(closed, _LEFT_DOLLARS) or _find(prose, _LEFT_DOLLARS)
@@ -534,7 +544,7 @@ def _indented_code(text: str, rendered: str) -> list[Note]:
     fenced ones): pasted text indented by four spaces is shown as code, which its contributor rarely means. Of the
     lines indented after a blank line, it is the first that Markdown's output shows in a code block: a list item's
     indented paragraph before it is prose."""
-    prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    prose = _fenced_blocks().sub(lambda m: "\n" * m.group(0).count("\n"), text)
     code = "".join(_CODE_BLOCK.findall(rendered))
     candidates = list(_INDENTED.finditer(prose))
     found = next((c for c in candidates if html.escape(_line_at(prose, c.start("indent")).strip(), quote=False) in code),
@@ -571,6 +581,13 @@ def _find(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
 _INLINE_DISPLAY = re.compile(r"(?<![$\\])\$\$(?!\$)([^\n$]+?)\$\$")
 
 
+def _fenced_blocks() -> re.Pattern[str]:
+    """Python-Markdown's pattern of a fenced code block (imported with Markdown, when a summary is first rendered)."""
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+    return FencedBlockPreprocessor.FENCED_BLOCK_RE
+
+
 def _separate_display_math(text: str) -> str:
     """Give $$…$$ blocks the blank lines arithmatex needs; $$…$$ inside a sentence stays inline.
 
@@ -581,7 +598,7 @@ def _separate_display_math(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads it, so that its fences are found
     parts = []
     last = 0
-    for fenced in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+    for fenced in _fenced_blocks().finditer(text):
         parts += [_separate_in_prose(text[last:fenced.start()]), fenced.group(0)]
         last = fenced.end()
     parts.append(_separate_in_prose(text[last:]))
