@@ -89,6 +89,19 @@ def test_fresh_workers_take_over_after_a_few_chunks_and_the_order_is_kept() -> N
     assert (ordered, here) == ("True", "False") and 4 <= int(workers) <= 8, printed
 
 
+def test_workers_rendering_summaries_inherit_markdown_from_the_process_that_forks_them() -> None:
+    # markup.py imports Markdown and latex2mathml at the first render: workers, forked afresh every ROUND_CHUNKS
+    # chunks, would each import them again (at 20,000 papers, 40 of them) unless they are imported before the fork
+    script = ("import sys; from l2h_site.markup import MarkdownRenderer; r = MarkdownRenderer()\n"
+              "seen = set(iter_ordered(lambda text: (os.getpid(), '_md' in vars(r), 'latex2mathml' in sys.modules, "
+              "r.render(text).html.count('<math')), ['Codes of $b$ bits.'] * 40, prepare=r.prepare if PREPARE else None))\n"
+              "print(os.getpid() in {s[0] for s in seen}, sorted({s[1:] for s in seen}))")
+    assert _run("PREPARE = True\n" + script, L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10") == "False [(True, True, 1)]\n"
+    # without it, each worker made its own
+    assert _run("PREPARE = False\n" + script, L2H_JOBS="2", L2H_PARALLEL_THRESHOLD="10") == \
+        "False [(False, False, 1), (True, True, 1)]\n"
+
+
 def test_cores_reserved_for_another_process_are_left_to_it() -> None:
     # while the child computing related papers keeps a core busy, the summaries are rendered without a pool
     printed = _run("\nwith reserve_cores(1): two = set(map_ordered(lambda _: os.getpid(), range(40)))\n"
@@ -110,9 +123,9 @@ def test_summaries_known_before_the_context_are_looked_up_without_a_pool(tmp_pat
     script = ("import sys, l2h_site.context as c; from pathlib import Path\n"
               "from l2h_site.build import build\n"
               "calls = []; real = c.iter_ordered\n"
-              "def spy(f, items, work=None):\n"
+              "def spy(f, items, work=None, prepare=None):\n"
               "    if work != 0: calls.append(len(items))\n"
-              "    return real(f, items, work)\n"
+              "    return real(f, items, work, prepare)\n"
               "c.iter_ordered = spy\n"
               "build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=sys.argv[3] == 'cache'); print(calls)")
     for cache, expected in (("cache", "[]"), ("no cache", "[30]")):
@@ -179,9 +192,9 @@ def test_every_pool_a_build_starts_is_run_to_its_end(
     started: list[str] = []
     ended: list[str] = []
 
-    def tracked(func: Any, items: Any, work: int | None = None) -> Any:
+    def tracked(func: Any, items: Any, work: int | None = None, prepare: Any = None) -> Any:
         started.append(repr(func))
-        yield from parallel.iter_ordered(func, items, work)
+        yield from parallel.iter_ordered(func, items, work, prepare)
         ended.append(repr(func))  # reached only when the caller asks for more after the last item
 
     monkeypatch.setattr(build_module, "iter_ordered", tracked)

@@ -224,10 +224,10 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         texts = [p.summary for p in readable]
         renderer = MarkdownRenderer()
         if failing and cache is not None:  # most were rendered by an earlier build (at 5,000 papers: 6 s of CPU)
-            known = _memoised(cache.memo("summaries"), _SUMMARY_MEMO, texts, renderer.render)
+            known = _memoised(cache.memo("summaries"), _SUMMARY_MEMO, texts, renderer.render, prepare=renderer.prepare)
             rendered: Iterable[Rendered] = [known[text] for text in texts]
         else:
-            rendered = iter_ordered(renderer.render, texts)
+            rendered = iter_ordered(renderer.render, texts, prepare=renderer.prepare)
         for paper, summary in zip(readable, rendered, strict=True):  # to its end (see _parse_papers)
             diagnostics += summary_warnings(paper, summary)
     return CheckResult(config=config, taxonomy=taxonomy, papers=papers, diagnostics=sort_diagnostics(diagnostics),
@@ -311,8 +311,8 @@ def _summaries(papers: Sequence[Paper], memo: Memo | None, tick: Callable[[], No
     if memo is None:
         return MarkdownRenderer()
     renderer = MarkdownRenderer()
-    summaries = _memoised(memo, _SUMMARY_MEMO, [p.summary for p in papers], renderer.render, tick)
-    titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title, tick)
+    summaries = _memoised(memo, _SUMMARY_MEMO, [p.summary for p in papers], renderer.render, tick, renderer.prepare)
+    titles = _memoised(memo, "title", [p.title for p in papers], renderer.render_title, tick, renderer.prepare)
     return _KnownSummaries(summaries, titles, memo)
 
 
@@ -321,9 +321,9 @@ _SUMMARY_MEMO = "summary: html, own text and notes"
 
 
 def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str], R],
-              tick: Callable[[], None] | None = None) -> dict[str, R]:
+              tick: Callable[[], None] | None = None, prepare: Callable[[], object] | None = None) -> dict[str, R]:
     """Map each distinct text to its rendering: from the memo, or rendered now (on every core) and memoised. tick:
-    called every TICK_EVERY texts looked up."""
+    called every TICK_EVERY texts looked up; prepare: before a pool of processes forks (iter_ordered)."""
     known: dict[str, R] = {}
     missing = []
     for number, text in enumerate(dict.fromkeys(texts)):
@@ -334,7 +334,7 @@ def _memoised(memo: Memo, kind: str, texts: Sequence[str], render: Callable[[str
             missing.append(text)
         else:
             known[text] = found
-    for text, result in zip(missing, iter_ordered(render, missing), strict=True):  # to its end (see above)
+    for text, result in zip(missing, iter_ordered(render, missing, prepare=prepare), strict=True):  # to its end (see above)
         known[text] = result
         memo.put(memo.key(kind, text), result)
     return known

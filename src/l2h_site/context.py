@@ -205,7 +205,7 @@ def build_context(config: Config, taxonomy: Taxonomy, papers: Sequence[Paper],
     by_key_order = sorted(papers, key=lambda p: p.key)
     # summaries looked up (precomputed) are no work for a pool: at 20,000 papers its workers held 200 MB for nothing
     rendered = iter_ordered(lambda paper: (renderer.render(paper.summary), renderer.render_title(paper.title)),
-                            by_key_order, work=0 if renderer.precomputed else None)
+                            by_key_order, work=0 if renderer.precomputed else None, prepare=renderer.prepare)
     for number, (paper, (summary, title_html)) in enumerate(zip(by_key_order, rendered)):
         if tick is not None and number % TICK_EVERY == TICK_EVERY - 1 and renderer.precomputed:
             tick()  # not while a pool renders (see build._parse_papers): none does in l2h serve's rebuilds

@@ -222,6 +222,13 @@ class MarkdownRenderer:
                 pattern.compiled_re = _Needing(pattern.compiled_re, needles)  # type: ignore[assignment]
         return md
 
+    def prepare(self) -> None:
+        """Import and make now what rendering needs (Markdown, latex2mathml): before a pool of processes forks to
+        render, so that its workers inherit them instead of each importing them (build.py, context.py)."""
+        import latex2mathml.converter  # noqa: F401
+
+        self._md  # noqa: B018 - made, and kept (a cached property)
+
     def render(self, text: str) -> Rendered:
         """Render markdown to safe HTML; note what the sanitiser removed and the math that could not be read."""
         self._md.reset()

@@ -228,18 +228,23 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
-def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = None) -> Iterator[R]:
+def iter_ordered(func: Callable[[T], R], items: Sequence[T], work: int | None = None,
+                 prepare: Callable[[], object] | None = None) -> Iterator[R]:
     """Apply func to every item and yield the results in order as they come, in parallel for many items.
 
     Results are yielded while the workers go on, so a caller can write each one away instead
     of holding all of them. `work` counts the items' work in the units of the threshold (a
-    page listing 1,000 papers is 1,000 of them) where it is not one unit an item.
+    page listing 1,000 papers is 1,000 of them) where it is not one unit an item. prepare, if given, is called
+    once before the first worker is forked, for what func would otherwise do first in every worker (import a
+    library, say: fresh workers are forked every ROUND_CHUNKS chunks each).
     """
     global _TASK
     if len(items) < 2 or not is_parallel(len(items) if work is None else work):
         for item in items:
             yield func(item)
         return
+    if prepare is not None:
+        prepare()
     jobs = job_count()
     size = max(1, -(-len(items) // (jobs * 4)))  # a few chunks per worker evens out slow ones
     size = min(size, CHUNK_LIMIT)
