@@ -206,6 +206,41 @@ def test_the_command_line_and_a_check_never_load_numpy(tmp_path: Path) -> None:
     assert done.stdout.split() == [str(len(list((root / "papers").iterdir()))), "False"]
 
 
+_LAZY = ("markdown", "latex2mathml", "bibtexparser", "urllib.request")
+"""Libraries that l2h imports only where it uses them: Markdown and latex2mathml to render a summary or a title with
+math, bibtexparser to read BibTeX, urllib.request to fetch metadata (l2h new)."""
+
+
+def _loaded_by(root: Path, *args: str) -> tuple[int, set[str]]:
+    """Run an l2h command in a fresh process; return its exit code and which of _LAZY it loaded."""
+    script = ("import sys; from l2h_site.cli import main; code = main(sys.argv[1:]); "
+              f"print(code, *[name for name in {_LAZY!r} if name in sys.modules], file=sys.__stderr__)")
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=False,
+                          timeout=300, cwd=root)
+    code, *loaded = done.stderr.splitlines()[-1].split()
+    return int(code), set(loaded)
+
+
+def test_an_unchanged_build_and_the_version_load_no_markdown_and_only_bibtex_input_loads_bibtexparser(
+        tmp_path: Path) -> None:
+    root = golden_review(tmp_path)
+    assert _loaded_by(root, "--version") == (0, set())
+    rendering = {"markdown", "latex2mathml"}
+    code, loaded = _loaded_by(root, "build", "--quiet")  # the first renders every summary, and titles with math
+    assert code == 0 and rendering <= loaded and "bibtexparser" not in loaded
+    assert _loaded_by(root, "build", "--quiet") == (0, set())  # the next takes them all from its memo
+    paper = root / "papers" / "weiss2008spectral.md"
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    code, loaded = _loaded_by(root, "build", "--quiet")
+    assert code == 0 and rendering <= loaded and "bibtexparser" not in loaded
+    code, loaded = _loaded_by(root, "check", "papers/weiss2008spectral.md")  # renders the summary it checks
+    assert code == 0 and rendering <= loaded and "bibtexparser" not in loaded
+    (tmp_path / "refs.bib").write_text("@article{lee2020codes, title = {Short Codes}, author = {Lee, Ann}, "
+                                       "year = {2020}}\n", encoding="utf-8")
+    code, loaded = _loaded_by(root, "import", "bibtex", "--dry-run", str(tmp_path / "refs.bib"))
+    assert code == 0 and "bibtexparser" in loaded
+
+
 _RECORD_WAITS = """
 import json, sys, threading
 from collections.abc import Sequence
