@@ -52,6 +52,14 @@ def test_the_preview_of_an_edit_is_the_page_the_full_build_then_writes(site: Sit
     assert (root / "_site/publications/weiss2008spectral/index.html").read_bytes() == pages[0].content
 
 
+def test_preparing_makes_the_markdown_of_the_first_preview_beforehand(site: Site) -> None:
+    # a build that took every summary from its memo made no Markdown: the first edit's preview would make it (and
+    # import it, with latex2mathml) unless l2h serve's Previewer.prepare does
+    _, previewer = built(site)
+    previewer.prepare()
+    assert "_md" in vars(previewer.renderer)
+
+
 def test_a_second_preview_builds_on_the_first(site: Site) -> None:
     root, previewer = built(site)
     path = root / "papers/gong2008iterative.md"

@@ -59,7 +59,9 @@ class Previewer:
         for view in site.papers:
             self._index(view.paper)
         self._prepared = True
-        # Compile the templates and load the markdown extensions now, not on the first edit.
+        # Import Markdown and latex2mathml, compile the templates and load the markdown extensions now, not on the
+        # first edit (a build that took every summary from its memo imported neither).
+        self.renderer.prepare()
         if site.papers:
             render_page(site, site.papers[0].url + "index.html", "paper.html", {"view": site.papers[0]}, self.env)
 
