@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_TAXONOMY, git, snapshot, write_tree
@@ -1851,3 +1852,52 @@ def test_a_local_tag_on_a_number_or_a_boolean_is_told_to_be_removed(site: Site,
     mended: dict[str, str | bytes] = {name: text.replace("!x ", "") for name, text in tagged.items()}
     site(mended)  # as the hints say
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_a_check_after_a_build_reuses_its_memos_sees_what_changed_since_and_writes_no_cache(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import l2h_site.build as build_module
+    from l2h_site import markup
+
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/gong2013iterative.md": paper(title="Iterative Quantization", authors="Yunchao Gong",
+                                                      year=2013).replace("A summary in our own words.",
+                                                                         "Codes of $b bits, learned.")})
+    parsed: list[str] = []
+    rendered: list[str] = []
+    def counted(real: Callable[..., Any], source_at: int) -> Callable[..., Any]:
+        def wrapper(*args: Any) -> Any:
+            parsed.append(args[source_at].relpath)
+            return real(*args)
+        return wrapper
+
+    monkeypatch.setattr(build_module, "parse_paper", counted(build_module.parse_paper, 0))
+    monkeypatch.setattr(build_module, "parse_paper_bytes", counted(build_module.parse_paper_bytes, 1))
+    render = markup.MarkdownRenderer.render
+
+    def render_counted(self: markup.MarkdownRenderer, text: str) -> markup.Rendered:
+        rendered.append(text)
+        return render(self, text)
+
+    monkeypatch.setattr(markup.MarkdownRenderer, "render", render_counted)
+    before = run(root, capsys=capsys)
+    assert before[0] == 0 and "gong2013iterative.md:9:10: warning[math-unclosed]" in before[1], before
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    capsys.readouterr()
+    cache = {path: (path.read_bytes(), path.stat().st_mtime_ns)
+             for path in sorted((root / ".l2h-cache").rglob("*")) if path.is_file()}
+    assert any(path.name == "papers.pickle" for path in cache) and any(path.name == "summaries.pickle" for path in cache)
+    parsed.clear()
+    rendered.clear()
+    # the same report, from the build's memos: no paper parsed, no summary rendered again
+    assert run(root, capsys=capsys) == before
+    assert (parsed, rendered) == ([], [])
+    # a paper edited since is parsed and its summary rendered; the other is still the memo's
+    edited = root / "papers/weiss2008spectral.md"
+    edited.write_text(paper().replace("A summary in our own words.", "Then $$x$$ and $$y."), encoding="utf-8")
+    code, out = run(root, capsys=capsys)
+    assert code == 0 and "weiss2008spectral.md:9:16: warning[math-unclosed]" in out
+    assert "gong2013iterative.md:9:10: warning[math-unclosed]" in out
+    assert parsed == ["papers/weiss2008spectral.md"] and rendered == ["Then $$x$$ and $$y."]
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted((root / ".l2h-cache").rglob("*")) if path.is_file()} == cache

@@ -149,7 +149,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                cache: BuildCache | None = None, strays: list[Diagnostic] | None = None,
                looked: Looked | None = None, reads: InputReads | None = None, strict: bool | None = None) -> CheckResult:
     """Load and validate all content and compile the templates, without rendering pages; a memo keeps parsed
-    files by content, a cache the compiled templates. strays: the papers beside the papers folder, if a build looked
+    files by content, a cache the compiled templates and the summaries rendered (its summaries memo, which a check
+    does not save: l2h check reads a build's). strays: the papers beside the papers folder, if a build looked
     for them already (stray_papers), for its fingerprint; looked: the size and hash of each file that fingerprint
     hashed (build_fingerprint); reads: told what is read of the other inputs, and, with looked, given what the
     fingerprint hashed of them (InputReads.compare).
@@ -223,7 +224,7 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
                     if selected(item.paper.source) and "summary" not in item.unread and item.paper.summary.strip()]
         texts = [p.summary for p in readable]
         renderer = MarkdownRenderer()
-        if failing and cache is not None:  # most were rendered by an earlier build (at 5,000 papers: 6 s of CPU)
+        if cache is not None:  # most were rendered by an earlier build (at 5,000 papers: 6 s of CPU)
             known = _memoised(cache.memo("summaries"), _SUMMARY_MEMO, texts, renderer.render, prepare=renderer.prepare)
             rendered: Iterable[Rendered] = [known[text] for text in texts]
         else:
