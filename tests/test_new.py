@@ -747,3 +747,36 @@ def test_flags_typed_with_a_cjk_input_method_get_the_flags_to_give(
     assert run(root, "--title", "Zeta Hashing", "--year", "2020", "--no-fetch", *flags) == 1
     assert capsys.readouterr().err == said + "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n"
     assert not (root / "papers").exists()
+
+
+def test_after_a_build_new_and_import_take_the_papers_from_its_cache_and_still_refuse_a_duplicate(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import l2h_site.build as build_module
+
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    cache = {path: path.read_bytes() for path in sorted((root / ".l2h-cache").rglob("*")) if path.is_file()}
+    parsed: list[str] = []
+    real, real_bytes = build_module.parse_paper, build_module.parse_paper_bytes
+
+    def counted(source: SourceFile, facet_ids: frozenset[str] | None) -> object:
+        parsed.append(source.relpath)
+        return real(source, facet_ids)
+
+    def counted_bytes(data: bytes, source: SourceFile, facet_ids: frozenset[str] | None) -> object:
+        parsed.append(source.relpath)
+        return real_bytes(data, source, facet_ids)
+
+    monkeypatch.setattr(build_module, "parse_paper", counted)
+    monkeypatch.setattr(build_module, "parse_paper_bytes", counted_bytes)
+    capsys.readouterr()
+    assert run(root, "--title", "Spectral hashing", "--authors", "Yair Weiss", "--year", "2008") == 2
+    assert capsys.readouterr().err.startswith("l2h: error: this paper is already in the review as "
+                                              "papers/weiss2008spectral.md (same key and title)")
+    (tmp_path / "refs.bib").write_text("@inproceedings{w, title = {Spectral Hashing}, author = {Weiss, Yair}, "
+                                       "year = {2008}}\n", encoding="utf-8")
+    assert main(["import", "bibtex", str(tmp_path / "refs.bib"), "--root", str(root), "--dry-run"]) == 0
+    assert "papers/weiss2008spectral.md" in capsys.readouterr().out  # already there: listed, not written
+    assert parsed == []  # the build's memo had the paper
+    assert {path: path.read_bytes() for path in sorted((root / ".l2h-cache").rglob("*")) if path.is_file()} == cache
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
-from l2h_site.build import CheckResult, check_site
+from l2h_site.build import CheckResult, check_with_cache
 from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import L2hError
 from l2h_site.discover import PAPER_SUFFIXES
@@ -74,7 +74,7 @@ class _Item:
 def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportReport:
     """Write one paper file per BibTeX entry that the review does not have yet."""
     text = read_bib_file(bib_file)
-    check = check_site(root)
+    check = check_with_cache(root)
     usable_taxonomy(check)
     drafts, problems = read_bibtex(text, bib_file.name)
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])
@@ -89,7 +89,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
     pubs = site_dir / "_publications" if (site_dir / "_publications").is_dir() else site_dir
     if not pubs.is_dir():
         raise L2hError(f"{site_dir} is neither a Jekyll site with _publications/ nor such a folder")
-    check = check_site(root)
+    check = check_with_cache(root)
     usable_config(check)
     report = ImportReport()
     if any(d.code == "taxonomy-missing-file" for d in check.diagnostics):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from l2h_site.bibtex import PaperDraft, read_bib_file, read_bibtex
-from l2h_site.build import CheckResult, check_site
+from l2h_site.build import CheckResult, check_with_cache
 from l2h_site.config import CONFIG_NAME
 from l2h_site.diagnostics import Diagnostic, L2hError, error, format_text, is_failure, note, visible
 from l2h_site.model import Paper, SourceFile, Taxonomy
@@ -666,7 +666,7 @@ def new_paper(root: Path, options: NewOptions, fetch: Fetch | None = None,
     placeholders): they are returned, all at once with the warnings and notes, instead of a path.
     """
     fetch = fetch or fetch_url  # looked up at call time, so that tests can replace it
-    check = check_site(root)
+    check = check_with_cache(root)
     config = check.config
     taxonomy = usable_taxonomy(check)
     draft, problems = draft_from_options(options, taxonomy, fetch, say)
