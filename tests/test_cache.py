@@ -934,6 +934,18 @@ def test_unchanged_build_is_recognised_and_hand_edits_are_undone(tmp_path: Path)
     (root / "_site" / "extra.html").write_text("stray")
     fourth = build(root, out_dir=root / "_site")
     assert not fourth.unchanged and snapshot(root / "_site") == before
+    # deeper in the site: a page edited, a stray file, an empty folder, a file replaced by a link to its copy
+    page = next((root / "_site" / "publications").glob("*/index.html"))
+    robots = root / "_site" / "robots.txt"
+    (tmp_path / "robots.txt").write_bytes(robots.read_bytes())
+    for change in (lambda: page.write_text("tampered"), lambda: (page.parent / "notes.txt").write_text("stray"),
+                   lambda: (page.parent / "empty").mkdir(),
+                   lambda: (robots.unlink(), robots.symlink_to(tmp_path / "robots.txt"))):
+        change()
+        assert not build(root, out_dir=root / "_site").unchanged
+        assert snapshot(root / "_site") == before and not (page.parent / "empty").exists()
+        assert not robots.is_symlink()
+    assert build(root, out_dir=root / "_site").unchanged
 
 
 def test_cached_topic_map_equals_computed(tmp_path: Path) -> None:
