@@ -329,6 +329,24 @@ def test_double_quote_inside_double_quotes_asks_to_escape_it() -> None:
                       "or use single quotes: title: 'The \"Best\" Hashing'")
 
 
+@pytest.mark.parametrize(("title", "escape"), [
+    ("Hashing with $\\mathcal{H}$", "\\mathcal"), ("$\\xi$-codes", "\\xi"), ("99\\% Recall", "\\%"),
+    ("$a\\,b$ Hashing", "\\,"), ("$\\{x\\}$ Sets", "\\{"), ("Hashing $a\\_b$", "\\_"),
+    ("Hashing $\\alpha$", "\\alpha"),
+])
+def test_latex_in_double_quotes_is_told_to_take_single_quotes(title: str, escape: str) -> None:
+    # A backslash YAML refuses (\mathcal, \%, \xi) was a syntax error whose fix was "wrap values with special
+    # characters in double quotes", the cause; \_, which YAML reads as a no-break space, passed. Each is now told as
+    # \alpha is, at the value's start.
+    written = f'title: "{title}"\nyear: 2020\n'
+    p = only(written)
+    assert (p.line, p.column, p.code) == (2, 8, "yaml-escape")
+    assert p.message == f'inside double quotes YAML reads "{escape}" as an escape sequence, not as LaTeX'
+    assert p.hint == "use single quotes around this value (write a ' inside it as ''), or double each backslash"
+    fixed = load_yaml(f"title: '{title}'\nyear: 2020\n")  # the fix works, and keeps the LaTeX as written
+    assert (fixed.problems, fixed.value) == ([], {"title": title, "year": 2020})
+
+
 def test_quoted_items_without_brackets_are_given_the_list_to_write() -> None:
     # the fix was to escape the quotes between them: one author `Yair Weiss", "Antonio Torralba`, which l2h read as two
     # names with a stray quote each, and passed

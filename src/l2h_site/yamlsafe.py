@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -48,8 +48,12 @@ Path = tuple[Any, ...]
 
 _LATEX_IN_DOUBLE_QUOTES = re.compile(
     r"(?<!\\)(?:\\\\)*"  # an even number of backslashes (escaped backslashes), then one more:
-    r"(\\(?!u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})[a-zA-Z]{2,})")  # not a \uXXXX-style escape
-"""A LaTeX command such as \\frac inside double quotes, where YAML reads '\\f' as an escape."""
+    r"(\\(?:(?!u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2})[a-zA-Z]{2,}|_))")  # not a \uXXXX-style escape
+"""A LaTeX command such as \\frac inside double quotes, where YAML reads '\\f' as an escape; or LaTeX's \\_, which YAML
+reads as a no-break space (no title means one)."""
+_ESCAPE_REFUSED = ("unknown escape", "hexdecimal", "hexadecimal")
+"""What YAML says of a backslash in double quotes that is no escape of its own (\\mathcal, \\%, \\xi): libyaml's
+words and PyYAML's."""
 
 _MAPPING_VALUE_PREFIX = re.compile(r" *(?:- +)*[^\s#'\"{}\[\],&*!|>%@`-][^#]*?: *")
 """What stands on a line before a value of a block mapping: indentation, list dashes, then 'key: '."""
@@ -260,7 +264,7 @@ def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = ()) -> Y
         if mark is not None and any(p.line == doc.at(line, 0)[0] for p in doc.problems):
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
-        explained = (_lookalike_colon(lines, line) or _bullet_item(lines, line)
+        explained = (_refused_escape(exc, lines) or _lookalike_colon(lines, line) or _bullet_item(lines, line)
                      or (_field_among_items(lines, line, fields) if "expected '-' indicator" in problem else None)
                      or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
                      or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
@@ -819,6 +823,25 @@ def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int,
             (f"invalid YAML: this value starts with '{source_line[start]}', so YAML reads a {kind} up to "
              f"'{source_line[closed]}' and cannot read the text after it"),
             f"quote the value: {fix}")
+
+
+def _refused_escape(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, int, str, str, str] | None:
+    """A double-quoted value with a backslash YAML has no escape for (LaTeX: "$\\mathcal{H}$", "99\\%"): the yaml-escape
+    problem that a backslash YAML does read as an escape gets (_walk), at the value's start, not a syntax error whose
+    generic fix (double quotes) is what caused it."""
+    problem, start, mark = str(exc.problem or ""), exc.context_mark, exc.problem_mark
+    if (start is None or mark is None or mark.line >= len(lines) or "quoted scalar" not in str(exc.context or "")
+            or not any(words in problem for words in _ESCAPE_REFUSED)):
+        return None
+    line = lines[mark.line]
+    backslash = line.rfind("\\", 0, mark.column + 1)
+    if backslash < 0:
+        return None
+    written = re.match(r"\\(?:[A-Za-z]+|.?)", line[backslash:])
+    assert written is not None  # a backslash, then anything or nothing
+    return (start.line, start.column, "yaml-escape",
+            f"inside double quotes YAML reads \"{written.group(0)}\" as an escape sequence, not as LaTeX",
+            "use single quotes around this value (write a ' inside it as ''), or double each backslash")
 
 
 def _closing_bracket(text: str, start: int) -> int | None:
