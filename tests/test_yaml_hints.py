@@ -560,3 +560,20 @@ def test_a_list_item_written_without_its_dash_is_told_to_start_with_one() -> Non
     assert [(x.line, x.column, x.hint) for x in p] == [
         (5, 3, "start it with '- ' if it begins another item, as '- name: Code' does: - name: Data")]
     assert load_yaml(text.replace("  name: Data\n  url", "  - name: Data\n    url"), first_line=2).problems == []
+
+
+def test_a_second_link_without_its_dash_is_told_to_take_one() -> None:
+    # The two keys met again were told only "delete line 6 ... or delete line 4", either of which lost a link
+    written = ("title: T\nlinks:\n  - name: Code\n    url: https://github.com/alice/x\n    name: Data\n"
+               "    url: https://github.com/alice/y\nyear: 2020\n")
+    name, url = problems(written)
+    assert (name.line, name.column, name.code, url.line, url.code) == (6, 5, "duplicate-key", 7, "duplicate-key")
+    assert name.hint == ("if it begins another item, write it as '  - name: Data' (the lines under it stay as they "
+                         "are); if not, delete line 6 to keep the first, or delete line 4 to keep this one")
+    assert url.hint == ("if line 6 begins another item (see there), this line is part of it; if not, delete line 7 to "
+                        "keep the first, or delete line 5 to keep this one")
+    fixed = load_yaml(written.replace("    name: Data", "  - name: Data"))  # the fix, as the hint writes it
+    assert fixed.problems == []
+    assert fixed.value["links"] == [{"name": "Code", "url": "https://github.com/alice/x"},
+                                    {"name": "Data", "url": "https://github.com/alice/y"}]
+    assert only("title: T\nyear: 2020\ntitle: U\n").hint == "delete line 4 to keep the first, or delete line 2 to keep this one"

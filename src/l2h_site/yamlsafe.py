@@ -910,6 +910,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
     written: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
     """Each key read -> its key and value nodes, for a fix to name the lines of its entry (rarely: not worked out
     for every key of every paper)."""
+    another_item: int | None = None
+    """The file line of the first key met again in this mapping, when it is a list's item: another item, maybe."""
     for key_node, value_node in node.value:
         kline, kcol = key_node.start_mark.line, key_node.start_mark.column
         if not isinstance(key_node, yaml.ScalarNode):
@@ -930,12 +932,23 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
         if key in result:
             # the first is read: a second's value is not even walked (YAML alone would keep the last, unsaid)
             first = doc.key_positions.get(path + (key,), (0, 0))
+            deletion = (f"delete {_entry_lines(key_node, value_node, doc)} to keep the first, or delete "
+                        f"{_entry_lines(*written[key], doc)} to keep this one")
+            source = doc.lines[kline] if kline < len(doc.lines) else ""
+            if another_item is not None:  # after a key again that may begin another item: this is that item's
+                deletion = f"if line {another_item} begins another item (see there), this line is part of it; if not, " \
+                           f"{deletion}"
+            elif path and isinstance(path[-1], int) and source[:kcol] == " " * kcol and kcol >= 2:
+                # a key again in a list's item (links: a second name and url): most often another item without its
+                # dash, which "- " in place of its indentation's last two spaces makes, the lines under it as they are
+                dashed = f"{' ' * (kcol - 2)}- {source.strip()}"
+                deletion = (f"if it begins another item, write it as '{clip(dashed, 70)}' (the lines under it stay as "
+                            f"they are); if not, {deletion}")
+                another_item = doc.at(kline, kcol)[0]
             doc.problem(
                 kline, kcol, "duplicate-key",
                 f"key '{key}' appears twice (first on line {first[0]}); l2h reads line {first[0]}'s value and ignores this "
-                "one",
-                f"delete {_entry_lines(key_node, value_node, doc)} to keep the first, or delete "
-                f"{_entry_lines(*written[key], doc)} to keep this one")
+                "one", deletion)
             continue
         doc.key_positions[path + (key,)] = doc.at(kline, kcol)
         written[key] = (key_node, value_node)
