@@ -577,3 +577,20 @@ def test_a_second_link_without_its_dash_is_told_to_take_one() -> None:
     assert fixed.value["links"] == [{"name": "Code", "url": "https://github.com/alice/x"},
                                     {"name": "Data", "url": "https://github.com/alice/y"}]
     assert only("title: T\nyear: 2020\ntitle: U\n").hint == "delete line 4 to keep the first, or delete line 2 to keep this one"
+
+
+def test_a_links_url_under_indented_is_told_to_line_up_with_its_name() -> None:
+    # The fix was "write 'url:' at the start of the line, like 'links:'", after which the check said that url is no
+    # field of a paper's and that the link has no url
+    from l2h_site.parse import KNOWN_FIELDS, LINK_FIELDS
+
+    written = "title: T\nlinks:\n  - name: Code\n  url: https://github.com/alice/x\nyear: 2020\n"
+    p, = load_yaml(written, first_line=2, fields=KNOWN_FIELDS | LINK_FIELDS, item_fields=LINK_FIELDS).problems
+    assert (p.line, p.column, p.code) == (5, 3, "yaml-syntax")
+    assert p.hint == "indent 'url:' by 4 spaces, like 'name:' in '- name: Code' above it"
+    fixed = load_yaml(written.replace("  url:", "    url:"))
+    assert (fixed.problems, fixed.value["links"]) == ([], [{"name": "Code", "url": "https://github.com/alice/x"}])
+    # a paper's own field after a list is still lined up with the field the list is under
+    year, = load_yaml("title: T\ntags:\n  - Hashing\n  year: 2020\n", first_line=2,
+                      fields=KNOWN_FIELDS | LINK_FIELDS, item_fields=LINK_FIELDS).problems
+    assert year.hint == "write 'year:' at the start of the line, like 'tags:'"

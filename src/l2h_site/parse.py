@@ -54,6 +54,8 @@ MAX_TITLE_CHARS = 500
 """Longest title accepted."""
 
 VENUE_FIELDS = ("venue", "conference", "journal")
+LINK_FIELDS = frozenset({"name", "url"})
+"""The fields of an entry of links."""
 """The fields a paper's venue may be written in; the first written is the one shown (_Reader.venue)."""
 
 KNOWN_FIELDS = frozenset({
@@ -208,7 +210,7 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     if closing is None:
         return None, diagnostics + [_unclosed(rel, lines)]
     doc = load_yaml("\n".join(lines[1:closing]) + "\n", first_line=2,
-                    fields=KNOWN_FIELDS | (facet_ids or frozenset()) | {"name", "url"})  # and those of a link
+                    fields=KNOWN_FIELDS | (facet_ids or frozenset()) | LINK_FIELDS, item_fields=LINK_FIELDS)
     prose = _summary_in_front_matter(lines, closing) if any(p.code == "yaml-syntax" for p in doc.problems) else None
     if prose is not None:  # the '---' taken for the closing one is further down, in the summary
         return None, diagnostics + [error(

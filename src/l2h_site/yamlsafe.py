@@ -225,9 +225,10 @@ def load_yaml_file(path: pathlib.Path, rel: str, unreadable: str) -> YamlDoc:
     return load_yaml(text)
 
 
-def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = ()) -> YamlDoc:
+def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = (), item_fields: Collection[str] = ()) -> YamlDoc:
     """Load one YAML document strictly; problems are returned, never raised. fields: the names of the fields the
-    document may have (a paper's), for a line that starts with one and no colon (`venue NeurIPS`) to be blamed."""
+    document may have (a paper's), for a line that starts with one and no colon (`venue NeurIPS`) to be blamed;
+    item_fields: those of which only a list's items have (a link's name and url)."""
     doc = YamlDoc(first_line=first_line, text=text)
     lines = doc.lines
     for number, source_line in enumerate(lines):
@@ -265,7 +266,7 @@ def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = ()) -> Y
             return doc  # the anchor or alias reported on this line is what broke it: one fault, one problem
         # the first of the mistakes that YAML reports as something else (or elsewhere) that explains this failure
         explained = (_refused_escape(exc, lines) or _lookalike_colon(lines, line) or _bullet_item(lines, line)
-                     or (_field_among_items(lines, line, fields) if "expected '-' indicator" in problem else None)
+                     or (_field_among_items(lines, line, fields, item_fields) if "expected '-' indicator" in problem else None)
                      or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
                      or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
                      or _unindented_continuation(lines, line)
@@ -330,11 +331,14 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
 
 
-def _field_among_items(lines: list[str], line: int, fields: Collection[str]) -> tuple[int, int, str, str, str] | None:
+def _field_among_items(lines: list[str], line: int, fields: Collection[str],
+                       item_fields: Collection[str] = ()) -> tuple[int, int, str, str, str] | None:
     """Blame a field indented as the items of the list above it are (`tags:`, `  - Theory`, `  family: …`): YAML
     reads a block as a list or as fields, not both, and fails at the field ("did not find expected '-' indicator").
     Where the field is one of a paper's (fields) the fix is to line it up with the field the list is under; else it
     may be that or the list that is misplaced (a facet's `- none` above its `label:`), and both fixes are told.
+    Where it is a field only an item has (item_fields: a link's url under `- name: Code`), it is lined up with the
+    item's first field.
 
     Returns the arguments of YamlDoc.problem.
     """
@@ -366,6 +370,12 @@ def _field_among_items(lines: list[str], line: int, fields: Collection[str]) -> 
     if re.match(rf"- +{re.escape(key)}:", first):  # the items are fields too, and this one starts with the same
         return (line, indent, "yaml-syntax", said,
                 f"start it with '- ' if it begins another item, as '{first[:40]}' does: - {lines[line].strip()[:60]}")
+    item_key = re.match(r"(- +)[A-Za-z_][\w-]*:", first)
+    if key in item_fields and item_key:  # '  - name: Code' then '  url: …': the item's, short of two spaces
+        within = indent + len(item_key.group(1))
+        return (line, indent, "yaml-syntax", said,
+                (f"indent '{key}:' by {within} spaces, like '{first[len(item_key.group(1)):].split(':')[0]}:' in "
+                 f"'{first[:40]}' above it"))
     if key in fields:
         return line, indent, "yaml-syntax", said, align
     return (line, indent, "yaml-syntax", said,
