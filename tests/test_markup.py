@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 
 import pytest
 
@@ -106,6 +107,20 @@ def test_what_the_sanitiser_removes_is_noted_where_it_was_written(name: str) -> 
     notes = MarkdownRenderer().render(markdown).notes
     assert [(n.code, n.line, n.column, n.message, n.hint) for n in notes] == [
         ("summary-stripped", line, column, message, hint)]
+
+
+@pytest.mark.parametrize("name", ["javascript-link", "data-link", "relative-link", "html-link", "private-host-link",
+                                  "example-link"])
+def test_a_link_whose_address_is_removed_is_shown_as_its_words(name: str) -> None:
+    # The sanitiser left <a rel="…"> with no href: coloured and underlined as a link, and dead when clicked
+    markdown = STRIPPED[name][0]
+    rendered = MarkdownRenderer().render(markdown)
+    assert "<a" not in rendered.html
+    words = re.search(r"\[([^]]*)\]|>([^<]*)</a>|<(http[^>]*)>", markdown)
+    assert words is not None
+    assert next(w for w in words.groups() if w) in rendered.text
+    kept = MarkdownRenderer().render("[code](https://github.com/a/b), [title](https://a.org/ 'T') and <b>x</b>").html
+    assert kept.count("<a href=") == 2 and 'title="T"' in kept
 
 
 def test_a_summary_indented_as_a_code_block_is_noted_at_its_first_indented_line() -> None:

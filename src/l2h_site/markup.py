@@ -73,7 +73,13 @@ def sanitise(fragment: str, trusted: bool = False) -> str:
     Trusted fragments (the repository's own pages) may also link within the site and
     give headings an id to link to.
     """
-    return _cleaner(trusted).clean(fragment)
+    clean = _cleaner(trusted).clean(fragment)
+    # a link whose address was removed (javascript:, a relative one) is its words: not a link to nothing, shown as one
+    return _DEAD_LINK.sub(r"\1", clean) if "<a" in clean else clean
+
+
+_DEAD_LINK = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>((?:(?!</a>).)*)</a>", re.DOTALL)
+"""A link of the sanitiser's output with no href (the sanitiser's attributes are quoted, '>' in them escaped)."""
 
 
 @lru_cache(maxsize=2)
