@@ -937,6 +937,18 @@ def test_a_link_moved_into_links_as_told_is_read() -> None:
         assert parsed.paper.links[-1].name == "Code" and parsed.paper.links[-1].url == "https://github.com/a/b"
 
 
+def test_a_key_a_link_does_not_have_is_a_warning_at_its_line() -> None:
+    # urll: and desc: were dropped unsaid, the link kept without them
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\nlinks:\n  - name: Code\n"
+                                "    url: https://github.com/a/b\n    urll: https://github.com/a/c\n    desc: hello\n"
+                                "---\nS\n")
+    assert [(d.line, d.column, d.severity, d.code, d.message, d.hint) for d in diagnostics] == [
+        (9, 5, "warning", "unknown-field", 'unknown field "urll" in an entry of links is ignored', 'did you mean "url"?'),
+        (10, 5, "warning", "unknown-field", 'unknown field "desc" in an entry of links is ignored',
+         "a link has a name and a url only: remove this line")]
+    assert parsed is not None and [(k.name, k.url) for k in parsed.paper.links] == [("Code", "https://github.com/a/b")]
+
+
 def test_tags_written_one_a_line_without_dashes_are_one_error_with_the_list_as_the_fix() -> None:
     # the fix was tags: [X Y], one tag, and "X Y" was said to be no tag of the taxonomy
     parsed, diagnostics = parse(paper_with(4, "tags:", "  Image Retrieval", "  Transformers"))

@@ -1335,6 +1335,13 @@ class _Reader:
                     self.fail((name, i), "wrong-type", f"each entry of {name} needs a name and a url",
                               "write " + "; ".join(_link_entries([item], dash)))
                     continue
+                for written in item:  # a mistyped key (urll:) would be dropped unsaid
+                    if written not in LINK_FIELDS and self.warn_unknown:
+                        guess = closest(str(written), sorted(LINK_FIELDS))
+                        self.warn((name, i, written), "unknown-field",
+                                  f'unknown field "{written}" in an entry of {name} is ignored',
+                                  f'did you mean "{guess}"?' if guess else
+                                  "a link has a name and a url only: remove this line", key=True)
                 url = self.string((name, i, "url"), item.get("url"), "url")
                 label = self.string((name, i, "name"), item.get("name", "Link"), "link name") or "Link"
                 if url is None:
