@@ -76,6 +76,24 @@ def test_a_mistyped_command_or_option_gets_a_suggestion(
     assert err.startswith(f"usage: l2h {command} [-h] [--root ROOT]" if command else "usage: l2h [-h] [--version]")
 
 
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_report_longer_than_the_pipe_holds_to_a_reader_that_stopped_ends_quietly(site: Site, form: str) -> None:
+    """`l2h check | head -1` with a report of more than the 64 KB a pipe holds: the write cut short as head went
+    raised nothing, and l2h ended with 1, the rest of its report dropped unsaid."""
+    tags = ", ".join(f"Bogus Tag {n}" for n in range(20))
+    root = site({f"papers/weiss2008spectral{chr(97 + n // 26)}{chr(97 + n % 26)}.md":
+                 PAPER.replace("[Image Retrieval]", f"[{tags}]") for n in range(60)})
+    command = [sys.executable, "-m", "l2h_site", "check", "--format", form, "--root", str(root)]
+    env = {**os.environ, "PYTHONPATH": str(Path(l2h_site.__file__).parent.parent)}
+    whole = subprocess.run(command, check=False, capture_output=True, env=env, timeout=120)
+    assert whole.returncode == 1 and len(whole.stdout) > 2 * 65536, "a report longer than a pipe holds"
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as running:
+        assert running.stdout is not None and running.stderr is not None
+        assert running.stdout.readline() == whole.stdout.splitlines(keepends=True)[0]
+        running.stdout.close()  # as head -1 does, with l2h still writing
+        assert (running.wait(timeout=120), running.stderr.read()) == (141, b"")
+
+
 @pytest.mark.parametrize("command", [
     ["check", "--format", "json"],
     ["schema"],

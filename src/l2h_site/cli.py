@@ -171,7 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _stopped_by_sigterm():
             code = _run(parser, args)
             sys.stdout.flush()  # a reader gone is found here, not by Python's last flush (a traceback, exit code 120)
-            return code
+            # A write cut short as the reader went (a report longer than the pipe holds, `| head -1`) raises nothing
+            # in Python: the rest is dropped unsaid. The pipe tells.
+            return _output_closed() if _reader_gone(sys.stdout) else code
     except Terminated:  # came as the handler was set or set back, outside _run's own except clauses
         return _stopped()
     except BrokenPipeError:
