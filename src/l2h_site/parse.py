@@ -54,9 +54,9 @@ MAX_TITLE_CHARS = 500
 """Longest title accepted."""
 
 VENUE_FIELDS = ("venue", "conference", "journal")
+"""The fields a paper's venue may be written in; the first written is the one shown (_Reader.venue)."""
 LINK_FIELDS = frozenset({"name", "url"})
 """The fields of an entry of links."""
-"""The fields a paper's venue may be written in; the first written is the one shown (_Reader.venue)."""
 
 KNOWN_FIELDS = frozenset({
     "title", "authors", "author", "venue", "conference", "journal", "year", "tags", "links",

@@ -370,12 +370,10 @@ def _field_among_items(lines: list[str], line: int, fields: Collection[str],
     if re.match(rf"- +{re.escape(key)}:", first):  # the items are fields too, and this one starts with the same
         return (line, indent, "yaml-syntax", said,
                 f"start it with '- ' if it begins another item, as '{first[:40]}' does: - {lines[line].strip()[:60]}")
-    item_key = re.match(r"(- +)[A-Za-z_][\w-]*:", first)
-    if key in item_fields and item_key:  # '  - name: Code' then '  url: …': the item's, short of two spaces
-        within = indent + len(item_key.group(1))
+    entry = re.match(r"(?P<dash>- +)(?P<key>[A-Za-z_][\w-]*):", first)
+    if key in item_fields and entry:  # '  - name: Code' then '  url: …': the item's, short of two spaces
         return (line, indent, "yaml-syntax", said,
-                (f"indent '{key}:' by {within} spaces, like '{first[len(item_key.group(1)):].split(':')[0]}:' in "
-                 f"'{first[:40]}' above it"))
+                f"indent '{key}:' by {indent + len(entry['dash'])} spaces, like '{entry['key']}:' in '{first[:40]}' above it")
     if key in fields:
         return line, indent, "yaml-syntax", said, align
     return (line, indent, "yaml-syntax", said,
@@ -849,8 +847,12 @@ def _refused_escape(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[in
         return None
     written = re.match(r"\\(?:[A-Za-z]+|.?)", line[backslash:])
     assert written is not None  # a backslash, then anything or nothing
-    return (start.line, start.column, "yaml-escape",
-            f"inside double quotes YAML reads \"{written.group(0)}\" as an escape sequence, not as LaTeX",
+    return start.line, start.column, *_escape_problem(written.group(0))
+
+
+def _escape_problem(escape: str) -> tuple[str, str, str]:
+    """The code, message and fix of LaTeX's backslash (escape: '\\alpha') in a double-quoted value."""
+    return ("yaml-escape", f"inside double quotes YAML reads \"{escape}\" as an escape sequence, not as LaTeX",
             "use single quotes around this value (write a ' inside it as ''), or double each backslash")
 
 
@@ -897,11 +899,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, seen: set[int], depth: int)
             source = doc.text[node.start_mark.index:node.end_mark.index]
             latex = _LATEX_IN_DOUBLE_QUOTES.search(source)
             if latex:
-                doc.value_problem(path, line, column, "yaml-escape",
-                                  f"inside double quotes YAML reads \"{latex.group(1)}\" as an escape sequence, "
-                                  "not as LaTeX",
-                                  "use single quotes around this value (write a ' inside it as ''), "
-                                  "or double each backslash")
+                doc.value_problem(path, line, column, *_escape_problem(latex.group(1)))
                 return None
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
