@@ -374,11 +374,15 @@
       }, lists[0] || []);
     }
     // The locations of `after` that follow one of `before` closely: next to it, or with a word or two between them
-    // (the words a query leaves out, "hashing for retrieval", or a page puts in, "product and additive quantization").
+    // (the words a query leaves out, "hashing for retrieval", or a page puts in, "product and additive quantization"),
+    // or at the same location: Pagefind indexes a hyphenated word's parts at the location of the whole
+    // ("Locality-Sensitive Hashing" has "locality" and "sensitive" at 0, "hashing" at 1), so that "locality sensitive
+    // hashing" typed without the hyphen put the titles that start with "Locality-Sensitive Hashing" after those that
+    // have it further on.
     var NEAR = 3;
     function near(before, after) {
       return after.filter(function (at) {
-        return before.some(function (from) { return at > from && at - from <= NEAR; });
+        return before.some(function (from) { return at >= from && at - from <= NEAR; });
       });
     }
 
@@ -558,8 +562,32 @@
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
         // the phrase as typed first: a long one's forms are not every choice of its gaps (phraseForms)
         var phrases = ['"' + typed + '"'].concat(phraseForms(words), phraseForms(other));
-        return Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union);
+        return Promise.all([
+          Promise.all(phrases.filter(function (p, i) { return phrases.indexOf(p) === i; }).map(searchPagefind)).then(union),
+          wordsResults(typed),
+        ]).then(function (found) { return rankedPhrase(found[0], found[1]); });
       }
+      return wordsResults(q);
+    }
+
+    // A phrase's hits, ranked as the same words without quotes rank them. Pagefind gives every page that has a phrase
+    // the same score, says nothing of where in the page (matchedMetaFields) and gives the locations of one of its
+    // occurrences only, not always the title's ("Spectral Hashing" came last of six for "spectral hashing" in quotes):
+    // each hit takes the score, locations and title of its hit for the words (which has them close together where the
+    // page has the phrase), and keeps its own where the words did not find it.
+    function rankedPhrase(hits, wordHits) {
+      var byId = {};
+      wordHits.forEach(function (r) { byId[r.id] = r; });
+      return hits.map(function (r) {
+        var w = byId[r.id];
+        if (!w) return r;
+        return { id: r.id, at: r.at, score: w.score, words: w.words.length ? w.words : r.words, title: w.title,
+                 page: r.page, leads: w.leads };
+      });
+    }
+
+    // The hits of a query's words, not a phrase: the papers that have every word.
+    function wordsResults(q) {
       function termResults(term) {
         return Promise.all(spellings(term).map(wordResults)).then(union);
       }

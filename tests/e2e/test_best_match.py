@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,17 +33,22 @@ PAPERS = {
 GRAPH_NEWEST = ["new2023gamma", "new2022beta", "new2021alpha", "old2009proximity"]
 
 
+def served_review(folder: Path, papers: dict[str, tuple[str, int, str]], mode: str) -> Iterator[str]:
+    """Build a review of these papers (in one card file and one search bundle, or paged: 3 papers a page, in several
+    card files and search bundles) and serve it."""
+    root = write_review(folder / "review", TAXONOMY, {
+        key: f"---\ntitle: '{title}'\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n---\n{summary}\n" for key, (title, year, summary) in papers.items()})
+    if mode == "paged":
+        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    with serving(build_in_mode(root, mode), _QuietHandler) as address:
+        yield address
+
+
 @pytest.fixture(scope="module", params=["full", "paged"])
 def review_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build this review (in one card file and one search bundle, or paged: 3 papers a page, in several card files
-    and search bundles) and serve it."""
-    root = write_review(tmp_path_factory.mktemp("best") / "review", TAXONOMY, {
-        key: f"---\ntitle: {title}\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
-             f"family: binary\n---\n{summary}\n" for key, (title, year, summary) in PAPERS.items()})
-    if request.param == "paged":
-        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
-    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
-        yield address
+    """PAPERS, built and served (see served_review)."""
+    yield from served_review(tmp_path_factory.mktemp("best"), PAPERS, request.param)
 
 
 def is_best_first(keys: list[str]) -> bool:
@@ -51,11 +57,12 @@ def is_best_first(keys: list[str]) -> bool:
     return keys[0] == "old2009proximity" and sorted(keys) == sorted(GRAPH_NEWEST)
 
 
-def shown_in_order(page: Any, query: str, count: int, first: str) -> list[str]:
+def shown_in_order(page: Any, query: str, count: int, first: str, total: int = len(PAPERS)) -> list[str]:
     """Keys of the papers the finder shows once it has answered this query and drawn them with `first` first, in the
-    page's order (all of them). A new order is drawn after the status is written (its cards or ranks may be fetched)."""
+    page's order (all of them), of a review of `total` papers. A new order is drawn after the status is written (its
+    cards or ranks may be fetched)."""
     expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
-    expect(page.locator("#finder-status")).to_contain_text(f"Showing {count} of {len(PAPERS)} papers matching "
+    expect(page.locator("#finder-status")).to_contain_text(f"Showing {count} of {total} papers matching "
                                                            f"\u201c{query}\u201d.")
     expect(page.locator("#finder-results li.paper-item").first).to_have_attribute("data-key", first)
     return visible_keys(page)
@@ -136,8 +143,8 @@ def test_without_the_search_index_a_search_stays_newest_first(page: Any, review_
 
 
 # A stand-in for Pagefind's module that answers each text with fixed hits, scores, word locations (by default [0]: all
-# words at one place, none next to another) and whether the title matched, by paper key (pages the ids file does not
-# know, so found by their addresses), and nothing for any other text.
+# words at one place, as the parts of a hyphenated word are, so close together) and whether the title matched, by paper
+# key (pages the ids file does not know, so found by their addresses), and nothing for any other text.
 FAKE_PAGEFIND = """
 const answers = %s;
 export async function options() {}
@@ -153,15 +160,17 @@ export async function search(text) {
 
 def test_a_paper_s_score_is_its_best_form_s_for_a_word_and_the_sum_of_its_words(page: Any, review_url: str) -> None:
     """Each spelling of "colour" is a search of its own, as is "graph": a paper keeps the best score of its spellings
-    and adds up its words'; a phrase keeps its forms' best. Taking the first form's score ("new2021alpha" last), adding
-    up the forms' (it first), or a paper's best word instead of the sum ("new2023gamma" after "new2022beta") would
-    each order these papers otherwise."""
+    and adds up its words'. Taking the first form's score ("new2021alpha" last), adding up the forms' (it first), or a
+    paper's best word instead of the sum ("new2023gamma" after "new2022beta") would each order these papers otherwise.
+    A phrase's papers are those of its forms, ranked by the scores of its words without quotes (alpha's 7 before
+    delta's 3), not by the phrase's own (delta's 9); "new2022beta", which the words did not find, keeps its phrase's
+    score (2)."""
     answers = {
         "colour": [["new2021alpha", 1], ["jeg2011product", 7.5], ["mid2015delta", 1], ["new2023gamma", 3]],
         "color": [["new2021alpha", 6], ["new2022beta", 0.5]],
-        "graph": [["new2021alpha", 1], ["jeg2011product", 0.1], ["new2022beta", 5], ["mid2015delta", 2],
+        "graph": [["new2021alpha", 1], ["jeg2011product", 0.1], ["mid2015delta", 2],
                   ["new2023gamma", 3], ["old2009proximity", 9]],
-        '"colour graph"': [["mid2015delta", 9]],
+        '"colour graph"': [["mid2015delta", 9], ["new2022beta", 2]],
         '"color graph"': [["mid2015delta", 2], ["new2021alpha", 1]],
     }
     page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(
@@ -172,8 +181,8 @@ def test_a_paper_s_score_is_its_best_form_s_for_a_word_and_the_sum_of_its_words(
         const words = await find("colour graph"), phrase = await find('"colour graph"');
         return [Array.from(words.numbers), words.keys, Array.from(phrase.numbers), phrase.keys];
     }""", [review_url, len(PAPERS)])
-    assert found == [[], ["jeg2011product", "new2021alpha", "new2023gamma", "new2022beta", "mid2015delta"],
-                     [], ["mid2015delta", "new2021alpha"]]
+    assert found == [[], ["jeg2011product", "new2021alpha", "new2023gamma", "mid2015delta"],
+                     [], ["new2021alpha", "mid2015delta", "new2022beta"]]
 
 
 def keys_found(page: Any, review_url: str, answers: dict[str, list[list[object]]], query: str) -> list[str]:
@@ -261,3 +270,53 @@ def test_pagefind_s_word_locations_put_a_phrase_before_a_better_scored_page(page
         expect(page.locator("#finder-status")).to_have_text("Showing all 2 papers matching \u201cproduct quantization\u201d.")
         assert visible_keys(page) == ["near2010long", "apart2020short"]
         expect(page.locator("#f-sort")).to_have_value("best")
+
+
+# key: (title, year, summary): the best matches are the oldest papers, so that newest first shows them last.
+PHRASE_PAPERS = {
+    "wei2008spectral": ("Spectral Hashing", 2008, "Codes from thresholded eigenfunctions of a graph Laplacian."),
+    "wei2012multi": ("Multidimensional Spectral Hashing", 2012, "Extends spectral hashing to many dimensions."),
+    "liu2014graphs": ("Hashing with Graphs", 2014, "An anchor graph, then codes as in spectral hashing."),
+    "kum2016cross": ("Cross-View Codes", 2016, "Codes shared across views, related to spectral hashing."),
+    "dat2004pstable": ("Locality-Sensitive Hashing Scheme Based on p-Stable Distributions", 2004,
+                       "Random projections whose values follow stable laws."),
+    "pau2010compare": ("Locality sensitive hashing: A comparison of hash function types", 2010,
+                       "Compares families of hash functions."),
+    "fast2015lsh": ("Fast Locality-Sensitive Hashing", 2015, "Builds the tables faster."),
+    "new2020beyond": ("Beyond Locality-Sensitive Hashing", 2020, "Data-dependent partitions."),
+    "new2022survey": ("Hashing Survey", 2022, "Covers locality-sensitive hashing and its variants at length."),
+}
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def phrase_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """PHRASE_PAPERS, built and served (see served_review)."""
+    yield from served_review(tmp_path_factory.mktemp("phrase"), PHRASE_PAPERS, request.param)
+
+
+def test_a_phrase_in_quotes_is_in_best_match_order(page: Any, phrase_url: str) -> None:
+    """Pagefind scores every page that has a phrase alike and does not say where it has it: the paper whose title is
+    the phrase comes first, then the one whose title has it further on, then those that have it in their summaries,
+    not newest first ("Spectral Hashing", the oldest, came last)."""
+    page.goto(phrase_url + "papers/?q=%22spectral+hashing%22")
+    keys = shown_in_order(page, '"spectral hashing"', 4, "wei2008spectral", len(PHRASE_PAPERS))
+    assert keys[:2] == ["wei2008spectral", "wei2012multi"]
+    assert sorted(keys[2:]) == ["kum2016cross", "liu2014graphs"]
+    expect(page.locator("#f-sort")).to_have_value("best")
+
+
+@pytest.mark.parametrize("query", ["locality sensitive hashing", '"locality sensitive hashing"'])
+def test_a_title_that_starts_with_the_words_hyphenated_comes_first(page: Any, phrase_url: str, query: str) -> None:
+    """Pagefind indexes the parts of "Locality-Sensitive" at one location: the titles that start with the words,
+    with a hyphen or without, come first; then those that have them further on; then the summary that has them."""
+    page.goto(phrase_url + "papers/")
+    page.get_by_label("Search the papers").fill(query)
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#finder-status")).to_contain_text(f"Showing 5 of {len(PHRASE_PAPERS)} papers matching "
+                                                           f"\u201c{query}\u201d.")
+    page.wait_for_function("""() => ["dat2004pstable", "pau2010compare"].includes(
+        document.querySelector("#finder-results li.paper-item").dataset.key)""")
+    keys = visible_keys(page)
+    assert sorted(keys[:2]) == ["dat2004pstable", "pau2010compare"], keys
+    assert sorted(keys[2:4]) == ["fast2015lsh", "new2020beyond"], keys
+    assert keys[4] == "new2022survey", keys
