@@ -234,13 +234,20 @@
     sortSelect.value = state.order;
   }
 
-  // A value of a link is matched whatever its case ("?tag=cnn", "?venue=cvpr"): links are typed by hand too.
-  function sameValue(a, b) { return fold(a) === fold(b); }
+  // Whether a link's value names this option or tag box: its value or one of its other names in the taxonomy
+  // (data-aliases: "?venue=NIPS" is NeurIPS, as a paper that writes NIPS is shown under NeurIPS), whatever its case
+  // ("?tag=cnn", "?venue=cvpr"): links are typed by hand too, or kept from before a name changed.
+  function isNamed(element, value) {
+    var folded = fold(value);
+    return [element.value].concat(JSON.parse(element.dataset.aliases || "[]")).some(function (name) {
+      return fold(name) === folded;
+    });
+  }
 
-  // Choose the option of this value (in any case) and return true; else choose `otherwise` and return false.
+  // Choose the option that this value names (see isNamed) and return true; else choose `otherwise` and return false.
   function setSelect(select, value, otherwise) {
     var found = value ? Array.prototype.filter.call(select.options, function (option) {
-      return option.value && sameValue(option.value, value);
+      return option.value && isNamed(option, value);
     })[0] : null;
     select.value = found ? found.value : otherwise || "";
     return !!found;
@@ -257,10 +264,10 @@
     query.value = params.get("q") || "";
     var tags = params.getAll("tag").filter(Boolean);
     tagBoxes.forEach(function (box) {
-      box.checked = tags.some(function (tag) { return sameValue(tag, box.value); });
+      box.checked = tags.some(function (tag) { return isNamed(box, tag); });
     });
     tags.forEach(function (tag) {
-      if (!tagBoxes.some(function (box) { return sameValue(tag, box.value); })) unknown.push("tag \u201c" + tag + "\u201d");
+      if (!tagBoxes.some(function (box) { return isNamed(box, tag); })) unknown.push("tag \u201c" + tag + "\u201d");
     });
     var venue = params.get("venue");
     if (!setSelect(form.elements.venue, venue) && venue) unknown.push("venue \u201c" + venue + "\u201d");
@@ -374,6 +381,8 @@
   // then on; a search that fails is answered with those local matches, and the reader is told (see apply), until a
   // later search is answered.
   var find = null;              // query -> promise of its papers, {numbers, keys} (see l2hSearch.open); false: none
+  // A review built without a search index (search: false in l2h.yml) matches words in the page, and asks for no index.
+  var indexed = form.dataset.search !== "off";
   var findLoading = null;
   var fullText = { q: "", hits: null, failed: false };  // failed: the search of q failed, hits are the local matches
   var fullTextTimer = 0;
@@ -384,7 +393,8 @@
 
   function loadPagefind() {
     if (!findLoading) {
-      findLoading = inWorker().catch(inPage).then(function (found) {
+      var loading = indexed ? inWorker().catch(inPage) : Promise.reject(new Error("no search index"));
+      findLoading = loading.then(function (found) {
         find = found;
       }, function () {
         find = false;
@@ -563,12 +573,7 @@
       list.push({ counts: { venue: true }, part: { kind: "venue", value: state.venue },
                   test: function (i) { return data.venue[i] === venue; } });
     }
-    // Each word in each spelling; a "word" of punctuation alone is none (the search index ignores it): the opening
-    // quote of a phrase being typed shows every paper, not "No papers match".
-    // An id pasted as a link or with its prefix is matched as the bare id, and TeX as its symbols, as the index is asked.
-    // Words that nearly every paper has are left out of a query of several, as the index is asked (contentWords).
-    var terms = l2hSearch.contentWords(fold(l2hSearch.searchedText(state.q)).split(/\s+/).filter(l2hSearch.queryWord))
-      .map(spellings);
+    var terms = localTerms(state.q);
     if (terms.length) {  // last: the dearest test, of the papers that the others left in the count
       var hits = searched ? searched.hits : fullText.hits && fullText.q === state.q ? fullText.hits : null;
       list.push({ counts: null, part: { kind: "search", value: state.q }, test: function (i) {
@@ -578,12 +583,36 @@
         if (abstracts && !hits) {  // Pagefind has them if it answers
           text = text + " " + (abstracts[knownKeys[i]] || "") + " \u0001 " + (identifiers[knownKeys[i]] || "");
         }
-        return terms.every(function (term) {
-          return term.some(function (spelling) { return text.indexOf(spelling) >= 0; });
-        });
+        return terms.every(function (term) { return term(text); });
       } });
     }
     return list;
+  }
+
+  // The tests of a query's terms in a paper's (folded) text, as the page matches them: each word in each spelling,
+  // without the quote marks around it (a phrase being typed: '"spectral hash'); a "word" of punctuation alone is none
+  // (the search index ignores it): the opening quote of a phrase being typed shows every paper, not "No papers match".
+  // A whole query in quotes is a phrase: its words in a row, each in each spelling, with spaces, hyphens or other
+  // punctuation between them, as the index is asked for it (search-rules.js).
+  // An id pasted as a link or with its prefix is matched as the bare id, and TeX as its symbols, as the index is asked.
+  // Words that nearly every paper has are left out of a query of several words, not of a phrase, as the index is asked
+  // (contentWords).
+  function localTerms(q) {
+    var text = fold(l2hSearch.searchedText(q));
+    if (/^\s*".+"\s*$/.test(text)) {
+      var words = text.trim().slice(1, -1).split(/[\s\p{Pd}]+/u).map(l2hSearch.queryWord).filter(Boolean);
+      if (!words.length) return [];
+      var phrase = new RegExp(words.map(function (word) {
+        return "(?:" + spellings(word).map(function (form) { return form.replace(/[\\^$.*+?()[\]{}|\/]/g, "\\$&"); })
+          .join("|") + ")";
+      }).join("[^\\p{L}\\p{N}\u0001]+"), "u");  // between two words, what Pagefind skips: not a field's end
+      return [function (text) { return phrase.test(text); }];
+    }
+    return l2hSearch.contentWords(text.split(/\s+/).map(function (word) { return word.replace(/^"+|"+$/g, ""); })
+      .filter(l2hSearch.queryWord)).map(function (word) {
+      var forms = spellings(word);
+      return function (text) { return forms.some(function (form) { return text.indexOf(form) >= 0; }); };
+    });
   }
 
   // The papers of a view, and the counts of its options: {numbers, venues, facets, tags, any, parts, without}. any
@@ -1078,7 +1107,8 @@
     saveUrl(apply(true), "commit");
   }
 
-  // What a search that failed leaves: the words matched as typed (no stems, but each spelling) in what the page has.
+  // What a search that failed, or an index that could not be loaded, leaves: the words matched as typed (no stems, but
+  // each spelling) in what the page has.
   function unavailableNote() {
     return "Full-text search is not available: words are matched as typed in titles, authors, venues, tags" +
       (abstracts ? " and summaries." : ".");
@@ -1196,7 +1226,8 @@
     // status is busy, so that a screen reader waits for the answer, and "no papers" is not said yet.
     var searching = !!state.q && state.q !== fullText.q;
     if (searching) status.setAttribute("aria-busy", "true");
-    var unavailable = !!state.q && !searching && fullText.failed ? unavailableNote() + " " : "";
+    // The reader is told where the index could not be loaded or a search of it failed: not where the review has none.
+    var unavailable = !!state.q && !searching && (fullText.failed || find === false && indexed) ? unavailableNote() + " " : "";
     var found = selectPapers(state);
     var numbers = found.numbers;
     var filtered = numbers.length !== data.count;

@@ -220,6 +220,10 @@ class Taxonomy:
                 return f
         return None
 
+    def venue_aliases(self, name: str) -> tuple[str, ...]:
+        """The other names of the venue shown as `name` (none for a venue the taxonomy does not list)."""
+        return next((venue.aliases for venue in self.venues if venue.name == name), ())
+
 
 @dataclass(frozen=True)
 class RenderedPage:

@@ -45,8 +45,12 @@ tags:
     description: Retrieval of images.
   Deep Learning:
     description: Neural networks.
+    aliases: [Neural Networks]
   Cross-Modal:
     description: Across modalities.
+venues:
+  NeurIPS:
+    aliases: [NIPS, Neural Information Processing Systems]
 """
 
 # key: (title, authors, venue, year, tags, family, modality, summary)

@@ -591,6 +591,26 @@ def test_a_link_matches_values_in_any_case_and_says_what_it_left_out(page: Any, 
     expect(page.locator("#finder-status")).to_have_text("Showing all 8 papers.")
 
 
+def test_a_link_that_uses_another_name_of_a_tag_or_venue_chooses_it(page: Any, base_url: str) -> None:
+    """The taxonomy's aliases name their tag or venue in a link too, in any case (papers that write NIPS are shown
+    under NeurIPS): the filter is chosen under its own name, not named as "not in this review"."""
+    page.goto(base_url + "papers/?venue=nips")
+    wait_count(page, 1)
+    assert visible_keys(page) == ["weiss2008spectral"]
+    expect(page.locator("#f-venue")).to_have_value("NeurIPS")
+    expect(page.locator("#finder-status")).to_have_text("Showing 1 of 8 papers.")
+    assert page.url.endswith("papers/?venue=NeurIPS")
+    page.goto(base_url + "papers/?tag=Neural+Networks&venue=Neural+Information+Processing+Systems")
+    wait_count(page, 0)
+    expect(tag_box(page, "Deep Learning")).to_be_checked()
+    expect(page.locator("#f-venue")).to_have_value("NeurIPS")
+    page.goto(base_url + "papers/?tag=neural+networks")
+    wait_count(page, 4)
+    expect(tag_box(page, "Deep Learning")).to_be_checked()
+    expect(page.locator("#finder-status")).to_have_text("Showing 4 of 8 papers.")
+    assert page.url.endswith("papers/?tag=Deep+Learning")
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)

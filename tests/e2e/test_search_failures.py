@@ -1,4 +1,5 @@
-"""The finder when its search goes wrong: the worker dies once it searches, or a search fails.
+"""The finder when its search goes wrong: the worker dies once it searches, a search fails, or the index cannot be
+loaded; and the finder of a review built without a search index.
 
 The review is test_typing's, whose words are in the summaries: the papers found through Pagefind and those matched
 in the page tell apart where a query was answered.
@@ -7,17 +8,19 @@ in the page tell apart where a query was answered.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO
+from .conftest import REPO, _QuietHandler, build_in_mode, serving
 from .test_typing import (
     COUNTED_PAGEFIND,
     WATCH_WORKER,
     count_queries,
     finder_worker,
+    make_typing_review,
     shown_for,
     typing_url,  # noqa: F401  (a fixture, redefined as the tests' argument: F811)
 )
@@ -216,3 +219,56 @@ def test_a_failed_search_says_so_shows_the_local_matches_and_is_asked_again(page
     assert shown_for(page, "hashes") == HASHING
     expect(status).to_have_text("Showing 4 of 15 papers matching \u201chashes\u201d.")
     assert "hashes" in thread.evaluate("self.askedOfPagefind")[asked:]
+
+
+# (query, keys found by matching in the page): a phrase in quotes is its words in a row, in either spelling, with a
+# space or a hyphen between them; a phrase being typed (no closing quote yet) is its words.
+PHRASES = [('"hashing images"', ["bee2002hashing"]),
+           ('"quantization error"', ["fox2006quant"]),
+           ('"quantization based ranker"', ["ann2001compound"]),
+           ('"grey level"', ["hen2008grey"]),
+           ('"images hashing"', []),
+           ('"hashing', HASHING)]
+
+
+def test_without_the_index_a_phrase_finds_its_papers_and_the_status_says_so(page: Any, typing_url: str) -> None:  # noqa: F811
+    """Where the search index cannot be loaded (a network failure, a blocked folder), words are matched in the page,
+    and the status says that full-text search is not available; a phrase in quotes is matched as a phrase, not as
+    words with quote marks that no paper has."""
+    page.route("**/pagefind/**", lambda route: route.abort())
+    page.goto(typing_url + "papers/")
+    expect(page.locator("#finder")).to_be_visible()
+    for query, keys in PHRASES:
+        page.fill("#f-q", query)
+        assert shown_for(page, query) == keys, query
+        said = (f"Showing {len(keys)} of 15 papers matching \u201c{query}\u201d." if keys
+                else f"No papers match \u201c{query}\u201d.")
+        expect(page.locator("#finder-status")).to_have_text(UNAVAILABLE + " " + said)
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def unindexed_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """test_typing's review built with search: false (in one card file, or several), served."""
+    root = make_typing_review(tmp_path_factory.mktemp("unindexed") / "review")
+    (root / "l2h.yml").write_text("search: false\n", encoding="utf-8")
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+def test_a_review_without_a_search_index_matches_in_the_page_and_asks_for_no_index(page: Any,
+                                                                                  unindexed_url: str) -> None:
+    """search: false: the page matches words and phrases itself, asks for no search index and no ids of it (no 404s
+    in the console), and does not call full-text search unavailable: the review has none."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(unindexed_url + "papers/?q=hashing")
+    assert shown_for(page, "hashing") == HASHING
+    expect(page.locator("#finder-status")).to_have_text("Showing 4 of 15 papers matching \u201chashing\u201d.")
+    for query, keys in PHRASES:
+        page.fill("#f-q", query)
+        assert shown_for(page, query) == keys, query
+        expect(page.locator("#finder-status")).not_to_contain_text("Full-text search")
+    assert not [url for url in asked if "pagefind" in url or "finder-search" in url or "search-worker" in url], asked
+    assert errors == []

@@ -75,7 +75,7 @@ def test_a_misspelt_word_is_corrected_from_the_word_list(page: Any, large_url: s
 def test_the_closest_word_of_the_list_is_suggested(page: Any, large_url: str, query: str, suggested: str) -> None:
     """Following the suggestion shows the papers that typing the corrected query shows."""
     page.goto(large_url + "papers/?q=" + quote_plus(suggested))
-    assert_suggestion_shows_typed(page, large_url, query, suggested)
+    assert_suggestion_shows_typed(page, large_url, True, query, suggested)
 
 
 @pytest.mark.parametrize(("search", "status"), [
