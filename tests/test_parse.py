@@ -241,6 +241,20 @@ def test_summary_position_counts_blank_lines() -> None:
     ("https://example.org/\x07", "it contains spaces or control characters"),
     ("HTTPS://example.org", None),
     ("https://", "it has no valid host name"),
+    # an IPv4 address as browsers read it, also written short or in another base, and a port out of range
+    ("https://127.1/", "its host is a local or private network address, which readers cannot reach"),
+    ("https://2130706433/", "its host is a local or private network address, which readers cannot reach"),
+    ("https://0x7f000001/", "its host is a local or private network address, which readers cannot reach"),
+    ("http://0177.0.0.1./x", "its host is a local or private network address, which readers cannot reach"),
+    ("https://192.168.1.1:8080/", "its host is a local or private network address, which readers cannot reach"),
+    ("https://8.8.8.8/", None),
+    ("https://134744072/", None),  # 8.8.8.8
+    ("https://1.2.3.4.5/", "it has no valid host name"),
+    ("https://github.com:99999/a", "its port is not a number from 0 to 65535"),
+    ("https://github.com:x/a", "its port is not a number from 0 to 65535"),
+    ("https://github.com:8443/a", None),
+    ("https://arxiv.org/abs/1234.5678", None),
+    ("https://x.0xfoo/", None),  # not a number: a host name
 ])
 def test_check_url(url: str, problem: str | None) -> None:
     assert check_url(url) == problem
@@ -915,6 +929,19 @@ def test_a_link_without_its_scheme_or_in_angle_brackets_gets_the_address_meant(u
                            "tags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
         (7, "unsafe-url", f'link "{url}" is rejected: it is not an absolute http(s) URL', hint)]
+
+
+@pytest.mark.parametrize("url, problem, hint", [
+    ("https://127.1:8000/", "its host is a local or private network address, which readers cannot reach",
+     "link the page's address on the public web"),
+    ("https://github.com:99999/a/b", "its port is not a number from 0 to 65535",
+     "correct the port after the host name, or remove it"),
+])
+def test_a_link_to_a_local_host_or_a_wrong_port_gets_a_fix_of_its_own(url: str, problem: str, hint: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
+                           "tags: [X]\n---\nS\n")
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
+        (7, "unsafe-url", f'link "{url}" is rejected: {problem}', hint)]
 
 
 @pytest.mark.parametrize("line, expected", [

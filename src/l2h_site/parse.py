@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import ipaddress
 import re
+import socket
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -736,12 +737,28 @@ def check_url(url: str) -> str | None:
     if "@" in parts.netloc:  # a password pasted along would be published; `https://arxiv.org@evil.example/` misleads
         return "it holds a user name or password before the host name (user:password@)"
     try:
-        address = ipaddress.ip_address(parts.hostname or "")
+        parts.port  # noqa: B018 - raises on a port that is not a number, or out of range
     except ValueError:
-        return None  # a host name
+        return "its port is not a number from 0 to 65535"
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+    except ValueError:
+        if not _NUMERIC_LABEL.match(host.rpartition(".")[2]):
+            return None  # a host name
+        # A browser reads a host whose last label is a number as an IPv4 address, also in short or other bases
+        # (`127.1`, `2130706433`, `0x7f000001`: 127.0.0.1), as inet_aton does.
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return "it has no valid host name"
     if not address.is_global:  # the author's own machine, a home or office network, or an example (192.0.2.1)
         return "its host is a local or private network address, which readers cannot reach"
     return None
+
+
+_NUMERIC_LABEL = re.compile(r"(?i)^(?:0x[0-9a-f]*|[0-9]+)$")
+"""A host name's last label that makes a browser read the host as an IPv4 address (WHATWG URL's "ends in a number")."""
 
 
 def is_example_url(url: str) -> bool:
@@ -1352,6 +1369,8 @@ class _Reader:
                     bare = _url_meant(url, problem)
                     self.fail((name, i, "url"), "unsafe-url", f'link "{clip(url)}" is rejected: {problem}',
                               f"write url: {bare}" if bare and check_url(bare) is None else
+                              "link the page's address on the public web" if "local or private" in problem else
+                              "correct the port after the host name, or remove it" if "port" in problem else
                               "give the full https:// address of the page")
                     continue
                 label = re.sub(r"\s+", " ", label).strip() or "Link"
