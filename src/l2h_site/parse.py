@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from l2h_site.diagnostics import Diagnostic, error, warning
-from l2h_site.model import Link, NameSplit, Paper, SourceFile
+from l2h_site.model import KEY_FORM, Link, NameSplit, Paper, SourceFile
 from l2h_site.names import (
     NameProblem,
     braces_problem,
@@ -165,7 +165,24 @@ def parse_paper(source: SourceFile, facet_ids: frozenset[str] | None = frozenset
 
 def parse_paper_bytes(data: bytes, source: SourceFile,
                       facet_ids: frozenset[str] | None = frozenset()) -> tuple[ParsedPaper | None, list[Diagnostic]]:
-    """Parse the bytes of a paper file; see parse_paper."""
+    """Parse the bytes of a paper file; see parse_paper. A file whose front matter cannot be read at all is also
+    reported for a file name that is no paper key, which needs no front matter, so that both are fixed in one round."""
+    parsed, diagnostics = _parse_paper_bytes(data, source, facet_ids)
+    if parsed is None and not KEY_FORM.match(source.key):
+        lower = source.key.lower()
+        diagnostics.append(key_form_error(source.relpath, source.key, lower if KEY_FORM.match(lower) else None))
+    return parsed, diagnostics
+
+
+def key_form_error(rel: str, key: str, name: str | None) -> Diagnostic:
+    """The error of a file name that is no paper key, with the name it should have, if known."""
+    return error(rel, 0, 0, "key-form", f'file name "{key}" is not a valid paper key',
+                 f"name the file {name or '<key>'}.md (first author's last name, year, first word of the title, "
+                 "lowercase)" + ("" if name else ", e.g. weiss2008spectral.md"))
+
+
+def _parse_paper_bytes(data: bytes, source: SourceFile,
+                       facet_ids: frozenset[str] | None) -> tuple[ParsedPaper | None, list[Diagnostic]]:
     rel = source.relpath
     diagnostics: list[Diagnostic] = []
     text, problem = _decode(data, rel)

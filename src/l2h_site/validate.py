@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache, partial
 
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
 from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
-from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, stand_in
+from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, key_form_error, stand_in
 from l2h_site.progress import ticking
 from l2h_site.textutil import ascii_fold, clip, closest, normalise_term, quote_list, venue_form
 
@@ -215,15 +215,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
     if not KEY_FORM.match(paper.key):
         # the name to suggest is derived from the title, authors and year: without them, the form is described
-        name = "<key>" if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title, first_split(paper))
-        diagnostics.append(error(rel, 0, 0, "key-form", f'file name "{paper.key}" is not a valid paper key',
-                                 f"name the file {name}.md (first author's last name, year, first word of the "
-                                 "title, lowercase)" + (", e.g. weiss2008spectral.md" if name == "<key>" else "")))
-    elif parsed.unread & KEY_FIELDS:
-        pass  # the key is checked against these fields once they can be read
-    else:
+        name = None if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title, first_split(paper))
+        diagnostics.append(key_form_error(rel, paper.key, name))
+    else:  # the parts of the key whose fields can be read; the others once they can be
         diagnostics.extend(_check_key_agrees(paper, at("authors" if ("authors",) in parsed.positions else "author"),
-                                             at("year")))
+                                             at("year"), parsed.unread & KEY_FIELDS))
 
     for i, former in enumerate(paper.former_keys):
         if former == paper.key:
@@ -369,16 +365,22 @@ def author_item_at(at: Callable[..., tuple[int, int]], field: str, index: int, c
     return at(field, index)
 
 
-def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int]) -> list[Diagnostic]:
-    expected = derive_key(paper.authors, paper.year, paper.title, first_split(paper))
-    match = re.match(r"^([a-z]+)([0-9]{4})", paper.key)
+def _check_key_agrees(paper: Paper, authors_at: tuple[int, int], year_at: tuple[int, int],
+                      unread: Collection[str] = ()) -> list[Diagnostic]:
+    """Check that the key's name and year are the first author's and the paper's, where those fields could be read
+    (unread: those that could not, of KEY_FIELDS); the key proposed keeps the parts of the key that are not known."""
+    match = re.match(r"^([a-z]+)([0-9]{4})(.*)$", paper.key)
     assert match
-    name, year = match.group(1), int(match.group(2))
-    exp_name = re.match(r"^[a-z]+", expected)
+    name, year, word = match.group(1), int(match.group(2)), match.group(3)
+    derived = re.match(r"^([a-z]+)[0-9]+(.*)$", derive_key(paper.authors, paper.year, paper.title, first_split(paper)))
+    assert derived
+    authors_read, year_read = not {"authors", "author"} & set(unread), "year" not in unread
+    expected = (f"{derived.group(1) if authors_read else name}{paper.year if year_read else year}"
+                f"{word if 'title' in unread else derived.group(2)}")
     problems = []
-    if exp_name and name != exp_name.group(0):
+    if authors_read and paper.authors and name != derived.group(1):
         problems.append(f'first author "{paper.authors[0]}"')
-    if year != paper.year:
+    if year_read and year != paper.year:
         problems.append(f"year {paper.year}")
     if not problems:
         return []
