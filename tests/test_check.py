@@ -444,8 +444,8 @@ def test_a_file_name_that_is_no_key_is_reported_with_front_matter_that_cannot_be
         'papers/Weiss2008Spectral.md: error[key-form]: file name "Weiss2008Spectral" is not a valid paper key',
         "  help: name the file weiss2008spectral.md (first author's last name, year, first word of the title, lowercase)",
         'papers/spectral-hashing.md: error[key-form]: file name "spectral-hashing" is not a valid paper key',
-        "  help: name the file <key>.md (first author's last name, year, first word of the title, lowercase), e.g. "
-        "weiss2008spectral.md"]
+        ("  help: name the file <key>.md (first author's last name, year, first word of the title, lowercase), e.g. "
+        "weiss2008spectral.md")]
     assert "error[yaml-syntax]" in out and "error[missing-front-matter]" in out
 
 

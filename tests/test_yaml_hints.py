@@ -594,3 +594,39 @@ def test_a_links_url_under_indented_is_told_to_line_up_with_its_name() -> None:
     year, = load_yaml("title: T\ntags:\n  - Hashing\n  year: 2020\n", first_line=2,
                       fields=KNOWN_FIELDS | LINK_FIELDS, item_fields=LINK_FIELDS).problems
     assert year.hint == "write 'year:' at the start of the line, like 'tags:'"
+
+
+@pytest.mark.parametrize("written, at, message, hint", [
+    ("  title: Deep Hashing\nauthors: Alice Smith\nyear: 2020\n", (2, 3),
+     "'title:' is indented, but 'authors:' below it is not",
+     "write 'title:' at the start of the line, like the other fields (remove 2 spaces)"),
+    ("# a comment\n title: T\n authors: A B\nyear: 2020\n", (3, 2),
+     "'title:' and 'authors:' are indented, but 'year:' below them is not",
+     "write 'title:' and 'authors:' at the start of the lines, like the other fields (remove 1 space)"),
+    ("  tags:\n    - Survey\nyear: 2020\n", (2, 3), "'tags:' is indented, but 'year:' below it is not",
+     ("write 'tags:' at the start of the line, like the other fields (remove 2 spaces, and as many from each line "
+     "under 'tags:')")),
+])
+def test_the_first_fields_indented_are_told_where_they_are_and_what_to_remove(
+        written: str, at: tuple[int, int], message: str, hint: str) -> None:
+    # The error was at the first field that is not indented ("did not find expected <document start>"), with the
+    # generic fix of quoting and indentation; a later field indented already had a fix of its own
+    p = only(written)
+    assert ((p.line, p.column), p.code, p.message, p.hint) == (
+        at, "yaml-syntax", f"invalid YAML: {message}: the fields must all start at the start of their lines", hint)
+    fixed = load_yaml("\n".join(line.lstrip() for line in written.split("\n")).replace("- Survey", "  - Survey"))
+    assert fixed.problems == [] and fixed.value["year"] == 2020
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("---\ntitle: Hashing\n---\n", ("delete the line (and line 1, the --- at the top): the file is YAML alone, "
+                                   "without the '---' lines of a paper's front matter")),
+    ("title: Hashing\n---\nbase_url: https://a.org/\n", ("delete the line: the file is YAML alone, without the '---' "
+                                                         "lines of a paper's front matter")),
+])
+def test_a_settings_file_written_as_front_matter_is_told_to_lose_its_dashes(written: str, hint: str) -> None:
+    # the fix was "check the quoting and indentation of this line; wrap values with special characters in double quotes"
+    p, = load_yaml(written).problems
+    assert (p.line, p.code, p.message, p.hint) == (
+        written.split("\n").index("---", 1) + 1, "yaml-syntax",
+        "invalid YAML: the line '---' starts a second document, which the file cannot hold", hint)

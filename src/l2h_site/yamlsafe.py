@@ -268,6 +268,7 @@ def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = (), item
         explained = (_refused_escape(exc, lines) or _lookalike_colon(lines, line) or _bullet_item(lines, line)
                      or (_field_among_items(lines, line, fields, item_fields) if "expected '-' indicator" in problem else None)
                      or _unclosed_opener(exc, text, lines) or _indented_field(lines, line)
+                     or _indented_first_fields(problem, lines, line) or _second_document(problem, lines, line, first_line)
                      or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
                      or _unindented_continuation(lines, line)
                      or _quote_closed_early(lines, line, column) or _text_after_brackets(lines, line, column))
@@ -329,6 +330,46 @@ def _indented_field(lines: list[str], line: int) -> tuple[int, int, str, str, st
             f"indent '{key}:' by {depth} spaces, like '{other}:' above it")
     return (line, len(here["indent"]), "yaml-syntax",
             f"invalid YAML: '{key}:' is indented deeper than '{other}:' above it, so it is not read as a field", hint)
+
+
+def _indented_first_fields(problem: str, lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame the first fields of a document indented where the field after them is not: YAML reads the document as
+    their block and fails at the field that leaves it ("did not find expected <document start>").
+
+    Returns the arguments of YamlDoc.problem, at the first of them: each is named, with the spaces to remove.
+    """
+    here = _FIELD_LINE.fullmatch(lines[line]) if line < len(lines) else None
+    if "expected <document start>" not in problem or here is None or here["indent"] or here["dashes"]:
+        return None
+    content = [(i, text) for i, text in enumerate(lines[:line]) if text.strip() and not text.lstrip().startswith("#")]
+    first = _INDENTED_KEY.fullmatch(content[0][1]) if content else None
+    if first is None:
+        return None
+    depth = len(first["indent"])
+    keys = [found["key"] for _, text in content if (found := _INDENTED_KEY.fullmatch(text)) and len(found["indent"]) == depth]
+    under = any(len(text) - len(text.lstrip(" ")) > depth for _, text in content)
+    named = ", ".join(f"'{key}:'" for key in keys[:-1]) + f" and '{keys[-1]}:'" if len(keys) > 1 else f"'{keys[0]}:'"
+    spaces = f"{depth} space{'s' if depth > 1 else ''}"
+    return (content[0][0], depth, "yaml-syntax",
+            (f"invalid YAML: {named} {'is' if len(keys) == 1 else 'are'} indented, but '{here['key']}:' below "
+            f"{'it' if len(keys) == 1 else 'them'} is not: the fields must all start at the start of their lines"),
+            (f"write {named} at the start of the line{'s' if len(keys) > 1 else ''}, like the other fields (remove "
+            f"{spaces}{f', and as many from each line under {named}' if under else ''})"))
+
+
+def _second_document(problem: str, lines: list[str], line: int, first_line: int) -> tuple[int, int, str, str, str] | None:
+    """Blame a '---' line inside a settings file written as front matter is (`---`, `title: …`, `---`): YAML reads
+    what follows it as a second document, which the file cannot hold ("but found another document").
+
+    Returns the arguments of YamlDoc.problem.
+    """
+    if "found another document" not in problem or line >= len(lines) or lines[line].strip() not in ("---", "..."):
+        return None
+    opening = lines[0].strip() == "---" and line > 0
+    return (line, 0, "yaml-syntax",
+            f"invalid YAML: the line '{lines[line].strip()}' starts a second document, which the file cannot hold",
+            (f"delete the line{f' (and line {first_line}, the --- at the top)' if opening else ''}: the file is YAML "
+            "alone, without the '---' lines of a paper's front matter"))
 
 
 def _field_among_items(lines: list[str], line: int, fields: Collection[str],
