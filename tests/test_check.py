@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -958,6 +959,18 @@ def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.Capture
         "papers/old: error[not-a-paper]: papers/old/ is a folder; papers/ must be flat\n"
         "  help: move its paper files directly into papers/\n"
         "3 error(s), 0 warning(s) in 3 files\n")
+
+
+def test_a_named_pipe_among_the_papers_is_an_error_not_a_check_that_waits_for_ever(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # reading it waited for a writer: `l2h check` never ended
+    root = site({"papers/weiss2008spectral.md": paper()})
+    os.mkfifo(root / "papers/torralba2008small.md")
+    assert run(root, capsys=capsys) == (1, (
+        "papers/torralba2008small.md: error[not-a-paper]: torralba2008small.md is not a regular file (a named pipe, "
+        "socket or device), which git cannot hold\n"
+        "  help: delete it, and write the paper as a plain file, papers/<key>.md\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
 
 
 def test_editors_temporary_files_are_notes_that_never_fail_a_local_strict_check(

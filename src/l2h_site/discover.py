@@ -96,6 +96,11 @@ def discover_papers(papers_dir: Path, root: Path,
                 diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{rel}/ is a folder; {rel_dir}/ must be flat",
                                          f"move its paper files directly into {rel_dir}/"))
                 continue
+            if not entry.is_file():  # a named pipe would wait for a writer for ever; a socket or device holds no text
+                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a regular file (a named "
+                                         "pipe, socket or device), which git cannot hold",
+                                         f"delete it, and write the paper as a plain file, {rel_dir}/<key>.md"))
+                continue
             stem, dot, suffix = entry.name.rpartition(".")
             if not dot or f".{suffix}" not in PAPER_SUFFIXES:
                 key = _key_meant(entry.name)
