@@ -36,6 +36,18 @@ def test_the_default_config_file_stays_optional(site: Site, capsys: pytest.Captu
     assert main(["build", "--root", str(root), "-q"]) == 0
 
 
+@pytest.mark.parametrize("before", [["--root", "{root}"], ["--root={root}"], ["--root", "elsewhere", "--root", "{root}"]])
+def test_root_given_before_the_command_is_the_command_s(site: Site, capsys: pytest.CaptureFixture[str],
+                                                        before: list[str]) -> None:
+    # "every command takes --root DIR": `l2h --root DIR check` was "unknown command 'DIR'"
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main([word.format(root=root) for word in before] + ["check"]) == 0
+    assert capsys.readouterr().out == "l2h: 1 paper checked, no problems found\n"
+    assert main(["--root", str(root)]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"l2h: error: no command: give one with --root {root}, e.g. l2h build --root {root}\n")
+
+
 @pytest.mark.parametrize("port", ["99999", "65536", "-1", "80x"])
 def test_a_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str], port: str) -> None:
     assert main(["serve", f"--port={port}"]) == 2

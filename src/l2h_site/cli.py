@@ -74,7 +74,11 @@ class _Parser(argparse.ArgumentParser):
             choices = re.findall(r"'([^']*)'", listed) or [c.strip() for c in listed.split(",")]
             message = (f"unknown command '{given}'; the commands are {', '.join(choices)}" if argument == "COMMAND" else
                        f"argument {argument}: '{given}' is not one of {', '.join(choices)}")  # --format xml
-            message += _did_you_mean(given, choices)
+            words = list(self.words)
+            if argument == "COMMAND" and given in words and words.index(given) > 0 and words[words.index(given) - 1] == "--root":
+                message = f"no command: give one with --root {given}, e.g. l2h build --root {given}"  # `l2h --root DIR`
+            else:
+                message += _did_you_mean(given, choices)
         unknown = re.match(r"unrecognized arguments: (.*)$", message)
         if unknown:
             commands = {name: p for a in self._actions if isinstance(a, argparse._SubParsersAction)
@@ -162,9 +166,9 @@ def _parser() -> _Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
-    parser.words = list(sys.argv[1:] if argv is None else argv)
+    parser.words = _root_after_command(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(parser.words)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
@@ -180,6 +184,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not any(map(_reader_gone, (sys.stdout, sys.stderr))):
             raise  # another pipe (a child's): a fault of l2h's, not the reader's
         return _output_closed()
+
+
+def _root_after_command(words: Sequence[str]) -> list[str]:
+    """The command line with a --root given before the command (`l2h --root DIR build`, as "every command takes
+    --root DIR" may be read) moved after it, where the command reads it: it was "unknown command 'DIR'"."""
+    moved: list[str] = []
+    rest = list(words)
+    while len(rest) > 1 and (rest[0].startswith("--root=") or rest[0] == "--root" and len(rest) > 2):
+        count = 1 if rest[0].startswith("--root=") else 2
+        moved, rest = moved + rest[:count], rest[count:]
+    return [rest[0], *moved, *rest[1:]] if moved and not rest[0].startswith("-") else list(words)
 
 
 def _reader_gone(stream: object) -> bool:
