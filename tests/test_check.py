@@ -92,6 +92,19 @@ def test_a_doi_copied_percent_encoded_from_an_address_gets_the_decoded_doi_as_it
     assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
 
 
+@pytest.mark.parametrize("title", ["Practical and Optimal LSH for Angular\u2013Distance",
+                                   "Practical and optimal LSH for angular\u2014distance",
+                                   "Practical and Optimal LSH for Angular/Distance"])
+def test_a_title_that_differs_in_a_dash_or_slash_between_words_is_a_duplicate(
+        site: Site, capsys: pytest.CaptureFixture[str], title: str) -> None:
+    # an en dash without spaces joined the two words ("angulardistance"): the second file was not found
+    code, out = run(site({
+        "papers/andoni2015practical.md": paper("Practical and Optimal LSH for Angular Distance", "Alexandr Andoni", 2015),
+        "papers/andoni2015optimal.md": paper(title, "Alexandr Andoni", 2015)}), capsys=capsys)
+    assert code == 1 and ("papers/andoni2015optimal.md:2:8: error[duplicate-paper]: papers/andoni2015practical.md has "
+                          "a near-identical title: the same paper appears twice\n") in out
+
+
 def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     files: dict[str, str | bytes] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache, partial
@@ -464,7 +465,9 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]],
 def normalise_title(title: str) -> str:
     """Reduce a title to its words, for spotting the same paper twice (kept: l2h serve checks every paper's title after
     each save, 0.1 s at 5,000 papers)."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
+    # what is no letter or digit parts words before ascii_fold drops it: "Angular–Distance" (an en dash) is two words,
+    # as "Angular-Distance" is
+    words = re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFC", title))).lower())
     return " ".join(normalise_term(w) for w in words if w not in TITLE_STOPWORDS)
 
 
