@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 import os
 import re
@@ -103,6 +104,23 @@ def test_a_title_that_differs_in_a_dash_or_slash_between_words_is_a_duplicate(
         "papers/andoni2015optimal.md": paper(title, "Alexandr Andoni", 2015)}), capsys=capsys)
     assert code == 1 and ("papers/andoni2015optimal.md:2:8: error[duplicate-paper]: papers/andoni2015practical.md has "
                           "a near-identical title: the same paper appears twice\n") in out
+
+
+def test_an_added_date_of_a_later_year_and_a_distinct_from_of_the_paper_itself_are_errors(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # both passed: the paper headed the feed for years, and distinct_from declared nothing
+    later = dt.date.today().year + 1
+    code, out = run(site({"papers/weiss2008spectral.md": paper(
+        extra=f"added: {later}-01-01\ndistinct_from: [weiss2008spectral]\n")}), capsys=capsys)
+    assert (code, out) == (1, (
+        f"papers/weiss2008spectral.md:8:8: error[year-range]: added: {later}-01-01 is in the future\n"
+        "  help: write the day the paper joined the review, or remove the line (git history is used)\n"
+        'papers/weiss2008spectral.md:9:17: error[distinct-from-own]: distinct_from lists "weiss2008spectral", the '
+        "paper's own key\n"
+        "  help: write the key of the other paper, the one with a near-identical title, or remove the line\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))
+    this_year = paper(extra=f"added: {dt.date.today().year}-01-01\n")
+    assert run(site({"papers/weiss2008spectral.md": this_year}), capsys=capsys)[0] == 0
 
 
 def test_near_identical_titles_are_a_duplicate_unless_declared_distinct(
@@ -1627,7 +1645,8 @@ def test_distinct_from_naming_a_renamed_paper_by_its_former_key_declares_them_di
 
 def test_a_paper_with_a_distinct_from_key_not_in_the_review_is_warned_at_its_line(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    root = site({"papers/weiss2008spectral.md": paper(extra="distinct_from: [weiss2008spectral, nobody2000x]\n")})
+    root = site({"papers/weiss2008spectral.md": paper(extra="distinct_from: [gong2011iterative, nobody2000x]\n"),
+                 "papers/gong2011iterative.md": paper("Iterative Quantization", "Yunchao Gong", 2011)})
     assert run(root, capsys=capsys) == (0, (
         'papers/weiss2008spectral.md:8:36: warning[unknown-key]: distinct_from names "nobody2000x", which is not a '
         "paper of the review\n"

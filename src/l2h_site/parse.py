@@ -1464,8 +1464,14 @@ class _Reader:
             return None
         value = self.data["added"]
         if isinstance(value, dt.datetime):
-            return value.date()
+            value = value.date()
         if isinstance(value, dt.date):
+            # a year ahead at least: the paper would head the feed until then. (Told by the year, as year-range is: a
+            # check's result is kept for a file's bytes until the year changes.)
+            if value.year > dt.date.today().year:
+                self.fail(("added",), "year-range", f"added: {value.isoformat()} is in the future",
+                          "write the day the paper joined the review, or remove the line (git history is used)")
+                return None
             return value
         hint = "write added: YYYY-MM-DD, or remove the line (git history is used)"
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):  # in quotes: YAML reads text

@@ -222,6 +222,12 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         diagnostics.extend(_check_key_agrees(paper, at("authors" if ("authors",) in parsed.positions else "author"),
                                              at("year"), parsed.unread & KEY_FIELDS))
 
+    for i, other in enumerate(paper.distinct_from):
+        if other == paper.key:
+            diagnostics.append(error(rel, *at("distinct_from", i), "distinct-from-own",
+                                     f'distinct_from lists "{other}", the paper\'s own key',
+                                     "write the key of the other paper, the one with a near-identical title, or "
+                                     "remove the line"))
     for i, former in enumerate(paper.former_keys):
         if former == paper.key:
             diagnostics.append(error(rel, *at("former_keys", i), "former-key-own",
