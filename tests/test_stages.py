@@ -302,6 +302,20 @@ def test_unreadable_math_is_shown_as_code_and_reported() -> None:
     assert '<code class="math-error">' in rendered.html
 
 
+def test_a_math_command_the_site_cannot_show_is_reported_with_the_command_meant() -> None:
+    # all passed: the page showed "\lamda" as written, and left "\mathbbb" out (R, not ℝ)
+    rendered = MarkdownRenderer().render("A $\\lamda$-weighted loss over\n$\\mathbbb{R}^d$, with $\\arg\\min_x f$ "
+                                         "and $a \\\\ b$ and $\\lambda \\operatorname{sgn}$.")
+    assert [(n.code, n.line, n.column, n.message, n.hint) for n in rendered.notes] == [
+        ("math-error", 1, 4, "the math command \\lamda is not one the site can show: it is shown as written, or left out",
+         "did you mean \\lambda?"),
+        ("math-error", 2, 2, ("the math command \\mathbbb is not one the site can show: it is shown as written, or left "
+         "out"), "did you mean \\mathbb?"),
+        ("math-error", 2, 24, "the math command \\arg is not one the site can show: it is shown as written, or left out",
+         "check its spelling, or write it another way (\\operatorname{name} for the name of an operator)")]
+    assert rendered.html.count("<math") == 5  # each is still shown as MathML
+
+
 def test_unreadable_math_is_reported_where_it_is_written() -> None:
     rendered = MarkdownRenderer().render("First line $x$.\n\nThen display math\n$$\n\\frac{a}{\n$$\nand more.")
     assert [(n.code, n.line, n.column) for n in rendered.notes] == [("math-error", 5, 1)]

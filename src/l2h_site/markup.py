@@ -7,6 +7,7 @@ raw HTML from a pull request never reaches the page as live markup.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections import Counter
@@ -65,6 +66,33 @@ def latex_to_mathml(latex: str, display: bool) -> str | None:
         return latex2mathml.converter.convert(latex, display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - latex2mathml raises many kinds; any means 'unreadable'
         return None
+
+
+@lru_cache(maxsize=1)
+def _known_commands() -> frozenset[str]:
+    """The LaTeX commands latex2mathml shows (its commands and symbols): another is shown as written (`\\lamda`), or
+    dropped (`\\mathbbb{R}` is R)."""
+    import latex2mathml.commands
+    import latex2mathml.symbols_parser
+
+    found: set[str] = set()
+    for value in [*vars(latex2mathml.commands).values(), latex2mathml.symbols_parser.SYMBOLS]:
+        for item in ([value] if isinstance(value, str) else value if isinstance(value, (dict, list, tuple, set, frozenset))
+                     else []):
+            if isinstance(item, str) and re.fullmatch(r"\\[A-Za-z]+", item):
+                found.add(item)
+    return frozenset(found)
+
+
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
+"""A LaTeX command, or an escaped character (`\\\\`, a line break, is one: the letters after it are no command)."""
+
+
+def unknown_commands(latex: str) -> list[str]:
+    """The commands of a formula that latex2mathml does not know, in their order, each once."""
+    known = _known_commands()
+    found = [match.group(0) for match in _COMMAND.finditer(latex) if match.group(0)[1:].isalpha()]
+    return list(dict.fromkeys(command for command in found if command not in known))
 
 
 def sanitise(fragment: str, trusted: bool = False) -> str:
@@ -263,6 +291,16 @@ class MarkdownRenderer:
                                   f"cannot read the math '{written[:60]}'; it is shown as code",
                                   "check the LaTeX: braces balanced, commands spelled right"))
                 return f'<code class="math-error">{html.escape(latex)}</code>'
+            for command in unknown_commands(latex):  # shown as written, or dropped
+                line, column = _find(text, re.compile(re.escape(command) + r"(?![A-Za-z])")) or (1, 1)
+                near = [known for known in sorted(_known_commands()) if abs(len(known) - len(command)) <= 1]
+                meant = next(iter(difflib.get_close_matches(command, near, n=1, cutoff=0.8)), None)  # a letter wrong
+                notes.append(Note("math-error", line, column,
+                                  f"the math command {command} is not one the site can show: it is shown as written, "
+                                  "or left out",
+                                  f"did you mean {meant}?" if meant else
+                                  "check its spelling, or write it another way (\\operatorname{name} for the name of "
+                                  "an operator)"))
             return mathml
 
         safe = sanitise(_MATH_SPAN.sub(replace, rendered), self.trusted)
