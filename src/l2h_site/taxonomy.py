@@ -16,6 +16,7 @@ from l2h_site.parse import flow_item
 from l2h_site.textutil import (
     WINDOWS_RESERVED,
     clip,
+    closest,
     describe_value,
     invisible_character,
     normalise_term,
@@ -92,9 +93,11 @@ class _Checker:
     def known_keys(self, data: dict[str, Any], path: tuple[Any, ...], allowed: set[str]) -> None:
         for key in data:
             if key not in allowed:
+                meant = closest(str(key), sorted(allowed))
                 self.fail(path + (key,), "taxonomy-unknown-key",
                           f"unknown key '{key}' in {'/'.join(map(str, path)) or 'taxonomy'}",
-                          f"allowed keys: {', '.join(sorted(allowed))}", key=True)
+                          (f"did you mean '{meant}'? " if meant else "") + f"allowed keys: {', '.join(sorted(allowed))}",
+                          key=True)
 
 
 def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tuple[Taxonomy, list[Diagnostic]]:
@@ -377,9 +380,25 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
     aliases_at: dict[str, tuple[str, tuple[Any, ...]]] = {}
     """Each alias (normalised) -> the alias as written and where it is in the file."""
     slugs: dict[str, str] = {}
-    for name, body in data.items():
+    entries = list(data.items())
+    for at, (name, body) in enumerate(entries):
         path = ("tags", name)
+        if at and name in _TAG_KEYS and entries[at - 1][1] is None and isinstance(entries[at - 1][0], str):
+            continue  # a tag's description (or aliases) written at the tags' own indentation: told with that tag
         if not _is_name(check, name, path, "tag", "Image Retrieval"):
+            continue
+        if at + 1 < len(entries) and body is None and entries[at + 1][0] in _TAG_KEYS:
+            key = entries[at + 1][0]
+            column = check.doc.key_positions.get(path, (1, 1))[1] - 1
+            check.fail(("tags", key), "taxonomy-type",
+                       f"'{key}:' is read as a tag of its own, not as the {key} of tag '{name}' above it",
+                       f"indent it under '{name}:', {column + 2} spaces from the start of the line, as the other "
+                       f"tags' {'descriptions' if key == 'description' else key} are", key=True)
+            continue
+        if isinstance(body, str) and body.strip():  # `Graph Search: Search over a graph.`: the description meant
+            check.fail(path, "taxonomy-type", f"tag '{name}' must be a mapping, with its description under it",
+                       f"write '{name}:' alone on its line, and below it, indented by 2 more spaces, "
+                       f"'description: {clip(body.strip(), 60)}'")
             continue
         body = check.mapping(body, path, f"tag '{name}'")
         check.known_keys(body, path, {"description", "aliases"})
@@ -416,9 +435,14 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             spellings.setdefault(norm, name)
             if spelling != name:
                 aliases_at.setdefault(norm, (spelling, where[spelling]))
-        tags.append(TagDef(name=name, description=check.text(body, path, "description"),
+        misspelt = any(closest(str(key), ["description"]) for key in body if key not in _TAG_KEYS)  # told: unknown key
+        tags.append(TagDef(name=name, description=check.text(body, path, "description", required=not misspelt),
                            aliases=tuple(a.strip() for a in aliases), slug=slug))
     return tags
+
+
+_TAG_KEYS = ("description", "aliases")
+"""The keys of a tag's entry."""
 
 
 def _is_name(check: _Checker, name: object, path: tuple[Any, ...], kind: str, example: str) -> bool:
