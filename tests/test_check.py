@@ -424,19 +424,19 @@ venues:
     # the description at the tags' own indentation: "has no description" twice, and "tag 'description' must be a
     # mapping" with the help to "indent its entries under it as 'name: …'"
     ("  Graph Search:\n  description: Search over a graph.\n",
-     "taxonomy.yml:20:3: error[taxonomy-type]: 'description:' is read as a tag of its own, not as the description of "
+     ("taxonomy.yml:20:3: error[taxonomy-type]: 'description:' is read as a tag of its own, not as the description of "
      "tag 'Graph Search' above it\n"
      "  help: indent it under 'Graph Search:', 4 spaces from the start of the line, as the other tags' descriptions "
-     "are\n"),
+     "are\n")),
     # on the tag's line: "has no description", and "must be a mapping" with the help of 'name: …'
     ("  Graph Search: Search over a graph.\n",
-     "taxonomy.yml:19:17: error[taxonomy-type]: tag 'Graph Search' must be a mapping, with its description under it\n"
+     ("taxonomy.yml:19:17: error[taxonomy-type]: tag 'Graph Search' must be a mapping, with its description under it\n"
      "  help: write 'Graph Search:' alone on its line, and below it, indented by 2 more spaces, 'description: Search "
-     "over a graph.'\n"),
+     "over a graph.'\n")),
     # misspelt: "has no description" besides, and no did-you-mean
     ("  Graph Search:\n    descriptio: Search over a graph.\n",
-     "taxonomy.yml:20:5: error[taxonomy-unknown-key]: unknown key 'descriptio' in tags/Graph Search\n"
-     "  help: did you mean 'description'? allowed keys: aliases, description\n"),
+     ("taxonomy.yml:20:5: error[taxonomy-unknown-key]: unknown key 'descriptio' in tags/Graph Search\n"
+     "  help: did you mean 'description'? allowed keys: aliases, description\n")),
 ])
 def test_a_tag_proposed_with_its_description_misplaced_gets_one_error_with_the_layout_to_write(
         site: Site, capsys: pytest.CaptureFixture[str], proposed: str, expected: str) -> None:
