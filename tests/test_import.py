@@ -818,6 +818,37 @@ def test_a_bibtex_field_without_its_comma_is_named_not_the_field_it_swallowed(
     assert not (root / "papers").exists()
 
 
+def test_a_repeated_key_or_field_and_a_year_that_is_no_year_are_named_as_such(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "no year" for a year written wrong, and a repeated key "cannot parse the entry … (check that its braces { } and
+    # quotes " are balanced)"
+    root = site({"refs.bib": "@article{lee2020hashing, title={Hashing}, author={Ann Lee}, year={20x0}}\n"
+                             "@article{chen2021codes, title={Codes}, author={Bo Chen}, year={2021}}\n"
+                             "@article{chen2021codes, title={Other Codes}, author={Bo Chen}, year={2021}}\n"
+                             "@article{kim2022trees, title={Trees}, year={2022}, author={Cy Kim}, year={2023}}\n"
+                             "@article{ng2023, title={Graphs}}\n"})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root), "--dry-run"]) == 1
+    assert capsys.readouterr().out == (
+        "l2h: would import 1 paper(s), skipped 0 already present, could not convert 4\n"
+        "not converted (fix and import again):\n"
+        "  refs.bib line 3: the entry key chen2021codes is that of the entry at line 2: give each entry a key of its "
+        "own, or delete the one that repeats the other\n"
+        "  refs.bib line 4: the entry has the field year twice: keep the right one and delete the other\n"
+        '  refs.bib entry lee2020hashing: the year "20x0" is no four-digit year\n'
+        "  refs.bib entry ng2023: no author and no year\n")
+
+
+@pytest.mark.parametrize("text", ["", "TY  - JOUR\nTI  - Hashing\nER  - \n"])
+def test_a_bib_file_without_an_entry_is_a_usage_error(site: Site, capsys: pytest.CaptureFixture[str],
+                                                      text: str) -> None:
+    # an empty file or a RIS export: "imported 0 paper(s)", and exit 0
+    root = site({"refs.bib": text})
+    assert main(["import", "bibtex", str(root / "refs.bib"), "--root", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: {root / 'refs.bib'} holds no BibTeX entry (@article{{key, …}}, @inproceedings{{key, …}}): give "
+        "the BibTeX file exported from the reference manager\n")
+
+
 def test_a_field_name_and_equals_sign_in_a_wrapped_abstract_is_text(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     # a valid entry: the missing-comma check must not read a line of prose as a swallowed field

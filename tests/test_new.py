@@ -739,6 +739,10 @@ def test_names_with_the_marks_of_a_byline_get_the_flag_to_give(site: Site, capsy
     (["--authors", "Ann Lee", "--facet", "family\uff1dsupervised"],
      ('--facet: error[unknown-facet]: "family\uff1dsupervised" is not ID=VALUE with ID one of "family", "modality"\n'
      "  help: use an ASCII '=': --facet family=supervised\n")),
+    # not CJK, but also a facet id without its value: the fix was 'did you mean "family"?', the id given
+    (["--authors", "Ann Lee", "--facet", "family"],
+     ('--facet: error[unknown-facet]: "family" names facet family without a value (ID=VALUE)\n'
+      '  help: give it a value: --facet family=unsupervised (one of "unsupervised", "supervised")\n')),
 ])
 def test_flags_typed_with_a_cjk_input_method_get_the_flags_to_give(
         site: Site, capsys: pytest.CaptureFixture[str], flags: list[str], said: str) -> None:

@@ -14,13 +14,13 @@ import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import NameParts
-from bibtexparser.model import Block, Entry
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from l2h_site.bibtex import BibProblem, PaperDraft, clean_text, unquoted
 from l2h_site.model import Link, NameSplit
 from l2h_site.names import family_given, first_name_first, is_literal, read_family_given, split_name
 from l2h_site.parse import check_url, is_example_url
-from l2h_site.textutil import without_typographic_quotes
+from l2h_site.textutil import clip, without_typographic_quotes
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})",
                             re.IGNORECASE)
@@ -205,10 +205,18 @@ def _quiet_bibtexparser() -> Iterator[None]:
 
 
 def _block_problem(origin: str, block: Block) -> BibProblem:
+    where = f"{origin} line {(block.start_line or 0) + 1}"
+    if isinstance(block, DuplicateBlockKeyBlock):  # its braces are fine: the fix was to balance them
+        first = block.previous_block.start_line if block.previous_block is not None else None
+        return BibProblem(where, f"the entry key {block.key} is that of the entry"
+                                 f"{f' at line {first + 1}' if first is not None else ' before it'}: give each entry a "
+                                 "key of its own, or delete the one that repeats the other")
+    if isinstance(block, DuplicateFieldKeyBlock):
+        fields = ", ".join(sorted(block.duplicate_keys))
+        return BibProblem(where, f"the entry has the field {fields} twice: keep the right one and delete the other")
     error = getattr(block, "error", None)
     reason = str(getattr(error, "abort_reason", "") or error or type(error).__name__).strip().replace("\n", " ")
-    return BibProblem(f"{origin} line {(block.start_line or 0) + 1}",
-                      f"cannot parse the entry: {reason} (check that its braces {{ }} and quotes \" are balanced)")
+    return BibProblem(where, f"cannot parse the entry: {reason} (check that its braces {{ }} and quotes \" are balanced)")
 
 
 _FIELD_SWALLOWED = re.compile(
@@ -280,12 +288,16 @@ def read_entries(text: str, origin: str = "BibTeX") -> tuple[list[PaperDraft], l
         if not draft.authors:
             missing.append("author")
         year = re.search(r"\d{4}", str(fields["year"].value)) if "year" in fields else None
+        written = clean_text(str(fields["year"].value)).strip() if "year" in fields else ""
         if year:
             draft.year = int(year.group(0))
-        else:
+        elif not written:
             missing.append("year")
-        if missing:
-            problems.append(BibProblem(where, f"no {' and no '.join(missing)}"))
+        if missing or not year:
+            said = [f"no {' and no '.join(missing)}"] if missing else []
+            if not year and written:  # `year = {20x0}`: a year there, but none that can be read
+                said.append(f'the year "{clip(written, 40)}" is no four-digit year')
+            problems.append(BibProblem(where, "; ".join(said)))
             continue
         venues = (unquoted(clean_text(str(fields[name].value))) for name in ("booktitle", "journal") if name in fields)
         draft.venue = next((venue for venue in venues if venue), None)

@@ -77,6 +77,9 @@ def import_bibtex(root: Path, bib_file: Path, dry_run: bool = False) -> ImportRe
     check = check_with_cache(root)
     usable_taxonomy(check)
     drafts, problems = read_bibtex(text, bib_file.name)
+    if not drafts and not problems:  # an empty file, or another kind (a .ris export): it was "imported 0 paper(s)"
+        raise L2hError(f"{bib_file} holds no BibTeX entry (@article{{key, …}}, @inproceedings{{key, …}}): give the "
+                       "BibTeX file exported from the reference manager")
     report = ImportReport(failed=[(p.where, p.reason) for p in problems])
     report.notes.extend((d.source, why) for d in drafts for why in d.left_out)
     items = [_Item(d.source, draft_key(d), d) for d in drafts]

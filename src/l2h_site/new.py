@@ -329,8 +329,13 @@ def parse_facet_flags(flags: Sequence[str], taxonomy: Taxonomy) -> tuple[dict[st
             hint = f'did you mean "{guess}"?' if guess else ""
             if not eq and "\uff1d" in flag:  # a full-width '=', as a CJK input method types it
                 hint = f"use an ASCII '=': --facet {shlex.quote(flag.replace(chr(0xFF1D), '=', 1))}"
-            problems.append(error("--facet", 0, 0, "unknown-facet", f'"{flag}" is not ID=VALUE with ID one of '
-                                  f"{quote_list(ids)}", hint))
+            elif not eq and facet is not None:  # `--facet family`: the id is right, its value left out
+                values = [v.id for v in facet.values]
+                hint = (f"give it a value: --facet {facet.id}={values[0] if values else 'VALUE'}"
+                        + (f" (one of {quote_list(values)})" if values else ""))
+            message = (f'"{flag}" names facet {facet.id} without a value (ID=VALUE)' if not eq and facet is not None
+                       else f'"{flag}" is not ID=VALUE with ID one of {quote_list(ids)}')
+            problems.append(error("--facet", 0, 0, "unknown-facet", message, hint))
             continue
         for item in (v.strip() for v in value.split(",") if v.strip()):
             facets.setdefault(facet.id, []).append(item)
