@@ -8,6 +8,7 @@ import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -400,8 +401,10 @@ def test_resolve_request_stays_inside(tmp_path: Path) -> None:
 
 
 def test_hosts_other_machines_can_reach_need_allow_remote() -> None:
-    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+    # ::ffff:127.0.0.1, the IPv4 loopback as an IPv6 socket has it, was refused as reachable by other machines
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"):
         assert is_loopback(host) and check_host(host, False) is None
+    assert not is_loopback("::ffff:10.0.0.1")
     with pytest.raises(L2hError) as exc:
         check_host("0.0.0.0", False)
     assert str(exc.value) == ("refusing to serve on 0.0.0.0: other machines could reach the development server; "
@@ -415,6 +418,33 @@ def test_hosts_other_machines_can_reach_need_allow_remote() -> None:
     assert check_host("0.0.0.0", True) == (
         "l2h: warning: serving on 0.0.0.0: anyone who can reach this machine can read the site; "
         "the development server is not hardened for the internet")
+
+
+def test_an_ipv6_address_given_in_brackets_is_served_on(site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """--host [::1], as a URL writes the address: it was "Name or service not known"."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as exc:
+        pytest.skip(f"this machine has no IPv6 loopback: {exc}")
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    process = subprocess.Popen(_l2h("serve", "--root", str(root), "--host", "[::1]", "--port", "0"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        said = ""
+        while "serving" not in said:
+            line = process.stderr.readline()
+            assert line, f"l2h serve ended: {said}"
+            said += line
+        port = int(re.search(r"serving http://\[::1\]:(\d+)/", said).group(1))  # type: ignore[union-attr]
+        conn = http.client.HTTPConnection("::1", port, timeout=30)
+        conn.request("GET", "/")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 def _l2h(*args: str) -> list[str]:

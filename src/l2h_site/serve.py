@@ -180,9 +180,11 @@ def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None  # ::ffff:127.0.0.1
+    return (mapped or address).is_loopback
 
 
 def check_host(host: str, allow_remote: bool) -> str | None:
@@ -1225,6 +1227,8 @@ def serve(root: Path, config_file: Path | None = None, out_dir: Path | None = No
           port: int = DEFAULT_PORT, allow_remote: bool = False, open_browser: bool = False,
           strict: bool = False, poll: bool = False) -> None:
     """Run `l2h serve` until Ctrl-C."""
+    if host.startswith("[") and host.endswith("]"):  # an IPv6 address as a URL writes it, [::1]: bound without them
+        host = host[1:-1]
     warning = check_host(host, allow_remote)
     if warning:
         print(warning, file=sys.stderr)
