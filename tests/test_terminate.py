@@ -483,3 +483,34 @@ def test_sigterm_as_the_command_begins_or_ends_stops_l2h_cleanly(review: Path, t
     printed = "" if at == "as the handler is set" else ran  # the build's notes (no paper has an added: date)
     assert (proc.returncode, proc.stdout, proc.stderr) == (143, "handler set back: True\n",
                                                            printed + "l2h: stopped by SIGTERM\n")
+
+
+def _writing_to_a_full_pipe(pid: int) -> bool:
+    """Whether the process waits to write to a pipe whose reader does not read."""
+    try:
+        return "pipe_write" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+def test_sigterm_stops_a_build_whose_report_waits_for_a_reader_that_does_not_read(tmp_path: Path) -> None:
+    """A report larger than a pipe holds, to a reader that has stopped emptying it (a stalled CI log): SIGTERM stopped
+    nothing, as the message it prints waited for the same pipe, and a second SIGTERM was ignored; only SIGKILL ended
+    l2h. It ends with 143, the message sent nowhere."""
+    root = generate_review(200, tmp_path / "review", seed=7)
+    for path in (root / "papers").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("tags: [", "tags: [No Such Tag, Nor This, ", 1),
+                        encoding="utf-8")
+    proc = subprocess.Popen([*BUILD, "--quiet"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _wait(lambda: proc.poll() is not None or _writing_to_a_full_pipe(proc.pid))
+        assert proc.poll() is None, "the build ended before its report filled the pipe"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=STOPPED_WITHIN * 4) == 143
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from l2h_site import __version__, importer, new, schema
 from l2h_site.build import BuildResult, CheckResult, build, check_with_cache
@@ -224,8 +224,27 @@ def _output_closed() -> int:
 
 def _stopped() -> int:
     """Say that SIGTERM stopped l2h; return its exit code."""
-    print("l2h: stopped by SIGTERM", file=sys.stderr)
+    _say_at_once(sys.stderr, "l2h: stopped by SIGTERM\n")
     return 143
+
+
+def _say_at_once(stream: TextIO, text: str) -> None:
+    """Write text to the stream where it can take it now; else (a pipe that its reader has stopped emptying, full with
+    the report that SIGTERM cut short) send the stream, and what it still holds, nowhere: a write that waits for the
+    reader would hold l2h for ever after SIGTERM, which no second SIGTERM can end."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        descriptor = None
+    if descriptor is not None:
+        watched = select.poll()
+        watched.register(descriptor, select.POLLOUT)
+        if not any(events & select.POLLOUT for _, events in watched.poll(0)):
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, descriptor)
+            os.close(nowhere)
+    stream.write(text)
+    stream.flush()
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
