@@ -1028,3 +1028,18 @@ def test_tags_in_full_width_brackets_are_one_error_with_ascii_brackets_as_the_fi
         (6, 7, "wrong-type", ("tags must be a list, got the text \"\uff3bX\uff0c Y\uff3d\": full-width brackets "
          "'\uff3b \uff3d' are not YAML's '[ ]'"), "write tags: [X, Y]")]
     assert parsed is not None and parsed.paper.tags == ("X", "Y")
+
+
+@pytest.mark.parametrize("authors, expected", [
+    # as some schemas write them: the fix was "write a single line of text", after which the name was "name: Alice
+    # Smith"
+    ("authors:\n  - name: Alice Smith\n  - Bob Jones\n",
+     [(4, 5, "author must be a name, got a mapping (name: Alice Smith)", "write the name alone as the item: '- Alice Smith'")]),
+    ("authors: [[Alice Smith], Bob Jones]\n",
+     [(3, 11, "author must be a name, got a list ([Alice Smith])",
+       "write the names without inner brackets: authors: [Alice Smith, Bob Jones]")]),
+])
+def test_an_author_written_as_a_mapping_or_a_list_of_one_name_gets_the_item_to_write(
+        authors: str, expected: list[tuple[int, int, str, str]]) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\n{authors}year: 2000\ntags: [X]\n---\nS\n")
+    assert [(d.line, d.column, d.message, d.hint) for d in diagnostics if d.code == "wrong-type"] == expected

@@ -739,6 +739,18 @@ def _percent_decoded_doi(text: str) -> tuple[str, str] | None:
     return escape.group(0), decoded
 
 
+def _name_in_a_shape(item: object) -> tuple[str, str] | None:
+    """An author written as a mapping of one name (`- name: Alice Smith`, as some schemas have it) or as a list of one
+    (`[[Alice Smith]]`): what YAML read it as, and the name; None for any other item."""
+    if isinstance(item, dict) and len(item) == 1:
+        (key, value), = item.items()
+        if isinstance(value, str) and value.strip() and isinstance(key, str):
+            return f"a mapping ({key}: {clip(value.strip(), 40)})", value.strip()
+    if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str) and item[0].strip():
+        return f"a list ([{clip(item[0].strip(), 40)}])", item[0].strip()
+    return None
+
+
 def check_url(url: str) -> str | None:
     """Return why a URL is not a safe absolute http(s) link, or None when it is."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
@@ -1092,6 +1104,15 @@ class _Reader:
                     self.fail((name, i), "author-braces", f'author "{{{group}}}" is read by YAML as a mapping, for '
                               "it starts with a brace", "quote the item: " + quoted_item(
                                   f"{{{group}}}, {given}" if given else f"{{{group}}}"))
+                    told = True
+                    continue
+                shaped = _name_in_a_shape(item)
+                if shaped is not None:  # `- name: Alice Smith` or `[[Alice Smith], …]`: the fix was a line of text
+                    kind, meant = shaped
+                    names_meant = [(_name_in_a_shape(v) or ("", str(v)))[1] for v in value]
+                    self.fail((name, i), "wrong-type", f"author must be a name, got {kind}",
+                              f"write the name alone as the item: '- {meant}'" if kind.startswith("a mapping") else
+                              f"write the names without inner brackets: {name}: [{', '.join(names_meant)}]")
                     told = True
                     continue
                 text = self.string((name, i), item, "author")
