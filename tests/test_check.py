@@ -1158,6 +1158,12 @@ def test_github_format_escapes_every_special_character() -> None:
     odd = Diagnostic("papers/we`ird|x``.md", 1, 1, "error", "key-form", "bad", "rename it")
     assert format_markdown([odd]).splitlines()[-1] == (
         "| ``` papers/we`ird\\|x``.md:1:1 ``` | error | `key-form` | bad | rename it |")  # a backtick ends no span
+    # a user's value in a message or fix is shown as written: it was the markdown and HTML it holds, an image here
+    hostile = Diagnostic("papers/x.md", 1, 1, "error", "unknown-tag", 'tag "a`b`<img src=x>" is *new* & [odd]',
+                         "write \\lambda_1 | or __x__")
+    assert format_markdown([hostile]).splitlines()[-1] == (
+        '| `papers/x.md:1:1` | error | `unknown-tag` | tag "a\\`b\\`&lt;img src=x&gt;" is \\*new\\* &amp; \\[odd\\] '
+        "| write \\\\lambda\\_1 \\| or \\_\\_x\\_\\_ |")
 
 
 def test_json_format_is_the_documented_shape(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -213,6 +214,10 @@ def format_markdown(diagnostics: Sequence[Diagnostic], notices: Sequence[str] = 
     def cell(text: str) -> str:
         return visible(text.replace("|", "\\|").replace("\n", " "))
 
+    def prose(text: str) -> str:  # a user's value is shown as written: no markup of its own, no HTML
+        text = html.escape(text, quote=False)
+        return cell(re.sub(r"([\\`*_\[\]#~])", r"\\\1", text))
+
     def code(text: str) -> str:  # a code span that a backtick in the text cannot end (CommonMark: a longer fence)
         fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
         return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
@@ -220,7 +225,7 @@ def format_markdown(diagnostics: Sequence[Diagnostic], notices: Sequence[str] = 
     rows = ["### l2h check", "", said + summary_line(diagnostics), "",
             "| location | severity | code | message | fix |", "|---|---|---|---|---|"]
     for d in diagnostics:
-        rows.append(f"| {code(cell(_location(d)))} | {d.severity} | `{d.code}` | {cell(d.message)} | {cell(d.hint)} |")
+        rows.append(f"| {code(cell(_location(d)))} | {d.severity} | `{d.code}` | {prose(d.message)} | {prose(d.hint)} |")
     return "\n".join(rows) + "\n"
 
 
