@@ -229,6 +229,23 @@ def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsy
         "1 error(s), 0 warning(s) in 1 file\n"))
 
 
+@pytest.mark.parametrize("tag, hint", [
+    # the closest spelling was one of them: 'did you mean "Video Retrieval"?'
+    ("Retrieval", 'tags with the word "Retrieval": "Image Retrieval" (used by 1 paper), "Video Retrieval"; if none '
+                  "fits, propose a new one in taxonomy.yml with a description"),
+    # no hint but the generic one: the tag is in its words
+    ("Survey Paper", 'did you mean "Survey"?'),
+])
+def test_an_unknown_tag_gets_every_tag_with_its_word_or_the_tag_within_it(
+        site: Site, capsys: pytest.CaptureFixture[str], tag: str, hint: str) -> None:
+    taxonomy = MINIMAL_TAXONOMY + ("  Video Retrieval:\n    description: Videos.\n"
+                                   "  Survey:\n    description: An overview.\n")
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(tags=f"[{tag}, Image Retrieval]")})
+    assert run(root, capsys=capsys) == (1, (
+        f'papers/weiss2008spectral.md:6:8: error[unknown-tag]: tag "{tag}" is not in taxonomy.yml\n'
+        f"  help: {hint}\n1 error(s), 0 warning(s) in 1 file\n"))
+
+
 def venue_papers(*venues: str, extra: str = "") -> dict[str, str | bytes]:
     """Papers of 2008 to 2011, each with its venue line (venue: NeurIPS, journal: tpami), in this order."""
     papers = [("weiss2008spectral", "Spectral Hashing", "Yair Weiss", 2008), ("lee2009small", "Small Codes", "Ann Lee", 2009),

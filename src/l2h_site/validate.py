@@ -156,15 +156,22 @@ class TagIndex:
         count = self.usage.get(tag, 0)
         return f" (used by {count} paper{'s' if count != 1 else ''})" if count else ""
 
-    def with_words(self, tag: str) -> str:
-        """The hint for an unknown tag that is a word or two of at most three tags (`Kernel` of Kernel Methods), or ""."""
+    def with_words(self, tag: str, least: int = 1) -> str:
+        """The hint for an unknown tag that is a word or two of at most three tags (`Kernel` of Kernel Methods), and
+        of `least` at least, or ""."""
         words = set(_term_words(tag))
         found = [name for name in self.canonical if words and words <= set(_term_words(name))]
-        if not found or len(found) > 3:
+        if len(found) < least or not found or len(found) > 3:
             return ""
         listed = ", ".join(f'"{name}"{self.used(name)}' for name in found)
         return (f"tags with the word{'s' if len(words) > 1 else ''} \"{tag}\": {listed}; if none fits, propose a new "
                 "one in taxonomy.yml with a description")
+
+    def within(self, tag: str) -> str:
+        """The hint for an unknown tag that holds the words of one tag and more ("Survey Paper" of Survey), or ""."""
+        words = set(_term_words(tag))
+        found = [name for name in self.canonical if set(_term_words(name)) and set(_term_words(name)) < words]
+        return f'did you mean "{found[0]}"?{self.used(found[0])}' if len(found) == 1 else ""
 
 
 _GENERIC_WORDS = frozenset({"learning", "hashing", "hash", "to", "based", "method", "code", "and"})
@@ -259,9 +266,11 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
                                      f'write "{target}"{tags.used(target)}'))
         else:
             guess = closest(tag, tags.canonical)
-            hint = (facet_value_hint(tag, paper, taxonomy) or (f'did you mean "{guess}"?{tags.used(guess)}' if guess
-                    else tags.with_words(tag)) or
-                    "use a tag listed in taxonomy.yml, or propose a new one there with a description")
+            # several tags with its words ("Retrieval") are listed rather than the one closest in spelling
+            hint = (facet_value_hint(tag, paper, taxonomy) or tags.with_words(tag, least=2) or
+                    (f'did you mean "{guess}"?{tags.used(guess)}' if guess else "") or tags.within(tag) or
+                    tags.with_words(tag) or "use a tag listed in taxonomy.yml, or propose a new one there with a "
+                    "description")
             renamed = dict(taxonomy.renamed).get(tag)
             if renamed:
                 hint = (f'taxonomy.yml renamed it "{renamed}" since the last commit: write "{renamed}", or keep the '
