@@ -231,8 +231,8 @@ def test_an_unknown_tag_that_is_a_word_of_known_ones_gets_them(site: Site, capsy
 
 @pytest.mark.parametrize("tag, hint", [
     # the closest spelling was one of them: 'did you mean "Video Retrieval"?'
-    ("Retrieval", 'tags with the word "Retrieval": "Image Retrieval" (used by 1 paper), "Video Retrieval"; if none '
-                  "fits, propose a new one in taxonomy.yml with a description"),
+    ("Retrieval", ('tags with the word "Retrieval": "Image Retrieval" (used by 1 paper), "Video Retrieval"; if none '
+                  "fits, propose a new one in taxonomy.yml with a description")),
     # no hint but the generic one: the tag is in its words
     ("Survey Paper", 'did you mean "Survey"?'),
 ])
