@@ -630,3 +630,31 @@ def test_a_settings_file_written_as_front_matter_is_told_to_lose_its_dashes(writ
     assert (p.line, p.code, p.message, p.hint) == (
         written.split("\n").index("---", 1) + 1, "yaml-syntax",
         "invalid YAML: the line '---' starts a second document, which the file cannot hold", hint)
+
+
+@pytest.mark.parametrize("line, column, message, hint", [
+    # each had the generic fix, "check the quoting and indentation of this line; …", where a sibling had its own
+    ("title: 'Deep' Hashing Revisited", 15, "this text follows a whole value in quotes, and YAML cannot read it",
+     ("write the whole value in quotes: title: \"Deep Hashing Revisited\", or, to keep these quotes as part of it, "
+     "title: \"'Deep' Hashing Revisited\"")),
+    ("title: | Hashing", 8, ("this value starts with '|', which YAML reads as the mark of a value on the lines below, "
+     "not as text"), 'quote the value: title: "| Hashing"'),
+    ("title: > Hashing", 8, ("this value starts with '>', which YAML reads as the mark of a value on the lines below, "
+     "not as text"), 'quote the value: title: "> Hashing"'),
+    ("title: - Hashing", 8, "this value starts with '-', which YAML reads as a list item, not as text",
+     'quote the value: title: "- Hashing"'),
+    ("title: ? Hashing", 8, "this value starts with '?', which YAML reads as a key, not as text",
+     'quote the value: title: "? Hashing"'),
+])
+def test_a_value_that_starts_with_a_mark_of_yaml_gets_the_value_quoted(line: str, column: int, message: str,
+                                                                       hint: str) -> None:
+    p = only(line + "\nyear: 2020\n")
+    assert (p.line, p.column, p.code, p.message, p.hint) == (2, column, "yaml-syntax", f"invalid YAML: {message}", hint)
+    fixed = load_yaml(hint.split(": ", 1)[1].split(", or,")[0] + "\n")
+    assert fixed.problems == [] and isinstance(fixed.value["title"], str)
+
+
+def test_an_anchor_alone_as_a_value_is_text_to_quote() -> None:
+    # "write the value out in full instead of referring to an anchor": nothing refers to it
+    p = only("title: &Hashing\nyear: 2020\n")
+    assert (p.code, p.hint) == ("yaml-alias", 'quote the value: title: "&Hashing"')

@@ -271,7 +271,8 @@ def load_yaml(text: str, first_line: int = 1, fields: Collection[str] = (), item
                      or _indented_first_fields(problem, lines, line) or _second_document(problem, lines, line, first_line)
                      or _unspaced_field(lines, line) or _field_without_colon(lines, line, fields)
                      or _unindented_continuation(lines, line)
-                     or _quote_closed_early(lines, line, column) or _text_after_brackets(lines, line, column))
+                     or _quote_closed_early(lines, line, column) or _text_after_brackets(lines, line, column)
+                     or _block_indicator_as_text(lines, line))
         if explained is not None:
             doc.problem(*explained)
             return doc
@@ -634,13 +635,14 @@ def _quote_closed_early(lines: list[str], line: int, column: int) -> tuple[int, 
     closed = value[-1] == quote and len(value) > end + 1
     if not closed and not (quote == "'" and value[end - 1].isalpha() and value[end + 1].isalpha()):
         # `venue: "CVPR" 2008`, `title: "DeepBit" Hashing`: not a quote inside a value, but text after a whole one
-        if quote == "'" or "'" in value or "\\" in value or prefix is None or not prefix.endswith(":"):
+        other = "'" if quote == '"' else '"'
+        if other in value or "\\" in value or prefix is None or not prefix.endswith(":"):
             return None
         inner, after = value[1:end], value[end + 1:]
         return (line, start + end + 1 + len(after) - len(after.lstrip()), "yaml-syntax",
                 'invalid YAML: this text follows a whole value in quotes, and YAML cannot read it',
                 (f"write the whole value in quotes: {prefix} {_quoted(inner + after)}, or, to keep these quotes "
-                 f"as part of it, {prefix} '{value}'"))
+                 f"as part of it, {prefix} {other}{value}{other}"))
     inner = value[1:-1] if closed else value[1:]
     if quote == "'":
         text = inner.replace("''", "'")
@@ -803,8 +805,8 @@ def _alias_meant_as_text(event: yaml.NodeEvent, lines: list[str],
             if event.anchor in defined:
                 return None
             return _quoted_line(source_line, start.column, source_line[start.column:end.column])
-    elif not (isinstance(event, yaml.ScalarEvent) and not event.style and event.value and event.anchor not in used):
-        return None
+    elif not (isinstance(event, yaml.ScalarEvent) and not event.style and event.anchor not in used):
+        return None  # `title: &Hashing` alone is an anchor on an empty value: text meant, as `&Amp Hashing` is
     return _quoted_line(source_line, start.column, source_line[start.column:].rstrip())
 
 
@@ -851,6 +853,23 @@ def _indicator_meant_as_text(lines: list[str], line: int, column: int) -> str | 
     if source_line[column:column + 1] not in ("@", "`", "%", "&", "*"):
         return None
     return _quoted_line(source_line, column, source_line[column:].rstrip())
+
+
+def _block_indicator_as_text(lines: list[str], line: int) -> tuple[int, int, str, str, str] | None:
+    """A value that starts with a character YAML reads as the start of a block (`title: | Hashing`, `> Hashing`,
+    `- Hashing`, `? Hashing`), then text on the same line, which YAML refuses: the value quoted is the fix."""
+    source_line = lines[line] if line < len(lines) else ""
+    prefix = _MAPPING_VALUE_PREFIX.match(source_line)
+    start = prefix.end() if prefix is not None else -1
+    if start < 0 or not re.match(r"[|>?-][ \t]+[^\s#]", source_line[start:]):
+        return None
+    fix = _quoted_line(source_line, start, source_line[start:].rstrip())
+    if fix is None:
+        return None
+    read = {"-": "a list item", "?": "a key"}.get(source_line[start], "the mark of a value on the lines below")
+    return (line, start, "yaml-syntax",
+            f"invalid YAML: this value starts with '{source_line[start]}', which YAML reads as {read}, not as text",
+            f"quote the value: {fix}")
 
 
 def _text_after_brackets(lines: list[str], line: int, column: int) -> tuple[int, int, str, str, str] | None:
