@@ -490,6 +490,13 @@ def test_key_disagreeing_with_year_or_first_author_is_a_warning(
     assert run(root, "--strict", capsys=capsys) == (1, expected + STRICT)
 
 
+def test_markup_in_a_name_or_title_is_no_part_of_the_key_proposed(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fix was "rename the file to bsmithb2008i.md"
+    root = site({"papers/jones2008deep.md": paper(title="<i>Deep</i> Hashing", authors="Alice <b>Smith</b>")})
+    code, out = run(root, capsys=capsys)
+    assert code == 0 and "  help: rename the file to smith2008deep.md, unless the key is kept on purpose" in out
+
+
 def test_a_key_is_checked_against_the_fields_that_could_be_read(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """A year that cannot be read leaves the key's first author to check in the same round (it was reported only once
     the year was fixed); the name proposed keeps the key's year. The year is not judged."""

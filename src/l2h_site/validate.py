@@ -47,13 +47,18 @@ def derive_key(authors: Sequence[str], year: int, title: str, first_split: NameS
     "steele", not the suffix, as "Guy L. Steele Jr." does (its last word is a suffix, as cite.bibtex_name reads it). A
     whole name in braces, which does not split ("{Barnes, Inc.}", an organisation's), gives its first word, "barnes".
     """
-    words = (first_split.family if first_split else authors[0] if authors else "").split()
+    # markup is no part of a name or word (`Alice <b>Smith</b>` gave "bsmithb", `<i>Deep</i> Hashing` "i")
+    words = _MARKUP.sub(" ", first_split.family if first_split else authors[0] if authors else "").split()
     if not first_split and len(words) > 2 and words[-1] in SUFFIXES:
         words.pop()
     last = words[0 if first_split and is_literal(first_split) else -1] if words else "anon"
     lastname = re.sub(r"[^a-z]", "", ascii_fold(last).lower()) or "anon"
-    words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(title).lower()) if w not in TITLE_STOPWORDS]
+    words = [w for w in re.findall(r"[a-z0-9]+", ascii_fold(_MARKUP.sub(" ", title)).lower()) if w not in TITLE_STOPWORDS]
     return f"{lastname}{year}{words[0] if words else 'untitled'}"
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
+"""An HTML tag in a name or title."""
 
 
 def first_split(paper: Paper) -> NameSplit | None:
