@@ -1025,6 +1025,36 @@ def test_a_paper_saved_under_another_ending_gets_its_name_with_md(
     assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
 
 
+def test_a_paper_saved_under_another_ending_has_its_own_problems_reported_with_its_name(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # they were reported only after the rename: a contributor fixed the name, pushed, and got a second round
+    root = site({"papers/weiss2008spectral.md": paper(),
+                 "papers/lee2009small.md.txt": paper("Small Codes", "Ann Lee", 2009, tags="[Image Retreival]")})
+    assert run(root, capsys=capsys) == (1, (
+        "papers/lee2009small.md.txt: error[not-a-paper]: lee2009small.md.txt is not a paper file\n"
+        "  help: paper files end in .md; rename it to lee2009small.md or move it out of papers/\n"
+        "papers/lee2009small.md.txt:6:8: error[unknown-tag]: tag \"Image Retreival\" is not in taxonomy.yml\n"
+        "  help: did you mean \"Image Retrieval\"? (used by 1 paper)\n"
+        "2 error(s), 0 warning(s) in 1 file\n"))
+    # the build fails on it as the check does: the paper is on no page until it is renamed
+    assert main(["build", "--root", str(root), "--quiet"]) == 1
+    assert not (root / "_site").exists()
+    capsys.readouterr()
+    # a copy beside the paper itself is no second paper (it was a duplicate-key error), and renaming it is no fix
+    root = site({"papers/lee2009small.md": paper("Small Codes", "Ann Lee", 2009)})
+    assert run(root, capsys=capsys) == (1, (
+        "papers/lee2009small.md.txt: error[not-a-paper]: lee2009small.md.txt is not a paper file\n"
+        "  help: lee2009small.md is there too: delete this copy, or move it out of papers/\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+    # a file without a paper's front matter is not read as one: a name alone is no paper
+    (root / "papers/lee2009small.md").unlink()
+    (root / "papers/lee2009small.md.txt").write_text("Notes on small codes.\n", encoding="utf-8")
+    assert run(root, capsys=capsys) == (1, (
+        "papers/lee2009small.md.txt: error[not-a-paper]: lee2009small.md.txt is not a paper file\n"
+        "  help: paper files end in .md; rename it to lee2009small.md or move it out of papers/\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+
+
 def test_files_that_are_not_papers_are_errors(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     root = site({"papers/weiss2008spectral.md": paper(), "papers/notes.txt": "x",
                  "papers/old/weiss2008spectral.md": paper(), "papers/.gitkeep": "", "papers/.keep": "",

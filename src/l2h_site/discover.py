@@ -58,7 +58,9 @@ def is_readme(stem: str) -> bool:
 
 def discover_papers(papers_dir: Path, root: Path,
                     tick: Callable[[], None] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """List paper files in sorted order; anything that is not a paper is an error. tick, if given, is called every
+    """List paper files in sorted order; anything that is not a paper is an error. A paper saved under another ending
+    (lee2009small.md.txt, with a paper's front matter and no lee2009small.md beside it) is listed too, under the key
+    its name means, so that its content is checked in the same round as its name. tick, if given, is called every
     TICK_EVERY files (a step at which l2h serve's rebuild can stop: 0.2-0.5 s in all at 20,000 papers)."""
     rel_dir = _relative(papers_dir, root)
     if not papers_dir.is_dir():
@@ -66,55 +68,63 @@ def discover_papers(papers_dir: Path, root: Path,
                           "create it, or set papers_dir in l2h.yml")]
     sources: list[SourceFile] = []
     diagnostics: list[Diagnostic] = []
-    with os.scandir(papers_dir) as entries:
-        for entry in ticking(sorted(entries, key=lambda e: e.name), tick):
-            rel = f"{rel_dir}/{entry.name}"
-            if entry.name in IGNORED_NAMES:
-                continue
-            if CONTROL.search(entry.name):
-                shown = entry.name.encode("unicode_escape").decode("ascii")  # never print raw escapes to a terminal
-                diagnostics.append(error(f"{rel_dir}/{shown}", 0, 0, "not-a-paper",
-                                         f"file name {shown} contains control characters",
-                                         "rename it to <key>.md, e.g. weiss2008spectral.md"))
-                continue
-            if is_editor_file(entry.name):
-                diagnostics.append(note(rel, 0, 0, "editor-file",
-                                        f"{entry.name} looks like an editor's temporary file; it is not read",
-                                        "it goes away when the editor closes the paper; never commit it"))
-                continue
-            kind = os_file_kind(entry.name)
-            if kind is not None:
-                ignore = "._*" if entry.name.startswith("._") else entry.name
-                diagnostics.append(note(rel, 0, 0, "os-file", f"{entry.name} is a file {kind}; it is not read",
-                                        f"delete it, and add {ignore} to .gitignore so that it is never committed"))
-                continue
-            if entry.is_symlink():
-                diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
-                                         "replace the link with the file itself"))
-                continue
-            if entry.is_dir():
-                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{rel}/ is a folder; {rel_dir}/ must be flat",
-                                         f"move its paper files directly into {rel_dir}/"))
-                continue
-            if not entry.is_file():  # a named pipe would wait for a writer for ever; a socket or device holds no text
-                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a regular file (a named "
-                                         "pipe, socket or device), which git cannot hold",
-                                         f"delete it, and write the paper as a plain file, {rel_dir}/<key>.md"))
-                continue
-            stem, dot, suffix = entry.name.rpartition(".")
-            if not dot or f".{suffix}" not in PAPER_SUFFIXES:
-                key = _key_meant(entry.name)
-                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
-                                         f"paper files end in .md; rename it to {key or '<key>'}.md or move it out of "
-                                         f"{rel_dir}/"))
-                continue
-            if is_readme(stem):  # notes for the folder's readers: no paper, and not the front matter's fault
-                diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is in {rel_dir}/, where every "
-                                         "markdown file is read as a paper",
-                                         f"move it out of {rel_dir}/ (what it says of adding papers belongs in "
-                                         "CONTRIBUTING.md)"))
-                continue
-            sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=stem))
+    with os.scandir(papers_dir) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    names = {entry.name for entry in entries}
+    for entry in ticking(entries, tick):
+        rel = f"{rel_dir}/{entry.name}"
+        if entry.name in IGNORED_NAMES:
+            continue
+        if CONTROL.search(entry.name):
+            shown = entry.name.encode("unicode_escape").decode("ascii")  # never print raw escapes to a terminal
+            diagnostics.append(error(f"{rel_dir}/{shown}", 0, 0, "not-a-paper",
+                                     f"file name {shown} contains control characters",
+                                     "rename it to <key>.md, e.g. weiss2008spectral.md"))
+            continue
+        if is_editor_file(entry.name):
+            diagnostics.append(note(rel, 0, 0, "editor-file",
+                                    f"{entry.name} looks like an editor's temporary file; it is not read",
+                                    "it goes away when the editor closes the paper; never commit it"))
+            continue
+        kind = os_file_kind(entry.name)
+        if kind is not None:
+            ignore = "._*" if entry.name.startswith("._") else entry.name
+            diagnostics.append(note(rel, 0, 0, "os-file", f"{entry.name} is a file {kind}; it is not read",
+                                    f"delete it, and add {ignore} to .gitignore so that it is never committed"))
+            continue
+        if entry.is_symlink():
+            diagnostics.append(error(rel, 0, 0, "symlink", "paper files may not be symbolic links",
+                                     "replace the link with the file itself"))
+            continue
+        if entry.is_dir():
+            diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{rel}/ is a folder; {rel_dir}/ must be flat",
+                                     f"move its paper files directly into {rel_dir}/"))
+            continue
+        if not entry.is_file():  # a named pipe would wait for a writer for ever; a socket or device holds no text
+            diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a regular file (a named "
+                                     "pipe, socket or device), which git cannot hold",
+                                     f"delete it, and write the paper as a plain file, {rel_dir}/<key>.md"))
+            continue
+        stem, dot, suffix = entry.name.rpartition(".")
+        if not dot or f".{suffix}" not in PAPER_SUFFIXES:
+            key = _key_meant(entry.name)
+            twin = key is not None and any(f"{key}{ending}" in names for ending in PAPER_SUFFIXES)
+            diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
+                                     f"{key}.md is there too: delete this copy, or move it out of {rel_dir}/"
+                                     if twin else f"paper files end in .md; rename it to {key or '<key>'}.md or "
+                                     f"move it out of {rel_dir}/"))
+            if key is not None and not twin and _looks_like_a_paper(Path(entry.path)):
+                # a paper saved under another ending (Notepad's .md.txt): its own problems are reported now, with
+                # the name's, not in a second round after the rename
+                sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=key))
+            continue
+        if is_readme(stem):  # notes for the folder's readers: no paper, and not the front matter's fault
+            diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is in {rel_dir}/, where every "
+                                     "markdown file is read as a paper",
+                                     f"move it out of {rel_dir}/ (what it says of adding papers belongs in "
+                                     "CONTRIBUTING.md)"))
+            continue
+        sources.append(SourceFile(path=Path(entry.path), relpath=rel, key=stem))
     if not sources:
         diagnostics.append(warning(rel_dir, 0, 0, "no-papers", f"{rel_dir}/ holds no paper files",
                                    f"add a paper as {rel_dir}/<key>.md (see CONTRIBUTING.md), or set papers_dir "
