@@ -109,7 +109,11 @@ def discover_papers(papers_dir: Path, root: Path,
         if not dot or f".{suffix}" not in PAPER_SUFFIXES:
             key = _key_meant(entry.name)
             twin = key is not None and any(f"{key}{ending}" in names for ending in PAPER_SUFFIXES)
-            diagnostics.append(error(rel, 0, 0, "not-a-paper", f"{entry.name} is not a paper file",
+            spaced = entry.name != entry.name.strip()  # invisible in a file manager and in the message
+            diagnostics.append(error(rel, 0, 0, "not-a-paper",
+                                     f"'{entry.name}' is not a paper file: its name "
+                                     f"{'starts' if entry.name[:1].isspace() else 'ends'} with a space"
+                                     if spaced else f"{entry.name} is not a paper file",
                                      f"{key}.md is there too: delete this copy, or move it out of {rel_dir}/"
                                      if twin else f"paper files end in .md; rename it to {key or '<key>'}.md or "
                                      f"move it out of {rel_dir}/"))
@@ -134,8 +138,8 @@ def discover_papers(papers_dir: Path, root: Path,
 
 def _key_meant(name: str) -> str | None:
     """The key of a paper file saved under another ending (joly2011random.MD, joly2011random, Notepad's
-    joly2011random.md.txt), or None."""
-    stem = re.sub(r"(\.(md|markdown))?(\.[A-Za-z]+)?$", "", name.removesuffix(".txt"), flags=re.IGNORECASE)
+    joly2011random.md.txt, 'joly2011random.md ' with a space at its end), or None."""
+    stem = re.sub(r"(\.(md|markdown))?(\.[A-Za-z]+)?$", "", name.strip().removesuffix(".txt"), flags=re.IGNORECASE)
     return stem if KEY_FORM.match(stem) else None
 
 
