@@ -936,8 +936,14 @@ def test_a_link_without_its_scheme_or_in_angle_brackets_gets_the_address_meant(u
      "link the page's address on the public web"),
     ("https://github.com:99999/a/b", "its port is not a number from 0 to 65535",
      "correct the port after the host name, or remove it"),
+    # a space in the path, as a page's title in its address has: the fix was the generic "give the full address"
+    ("https://example.org/Spectral Hashing.pdf?a=b c", "it contains spaces or control characters",
+     "write url: https://example.org/Spectral%20Hashing.pdf?a=b%20c"),
+    # a space in the host name is no typing of a space the browser would send: nothing to propose
+    ("https://exa mple.org/a b", "it contains spaces or control characters", "give the full https:// address of the page"),
+    ("https:// example.org/a", "it contains spaces or control characters", "give the full https:// address of the page"),
 ])
-def test_a_link_to_a_local_host_or_a_wrong_port_gets_a_fix_of_its_own(url: str, problem: str, hint: str) -> None:
+def test_a_link_to_a_local_host_a_wrong_port_or_with_a_space_gets_a_fix_of_its_own(url: str, problem: str, hint: str) -> None:
     _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\nlinks:\n  - name: Code\n    url: '{url}'\n"
                            "tags: [X]\n---\nS\n")
     assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [
