@@ -888,6 +888,13 @@
     return box;
   }
 
+  // A query as the status says it: “spectral hashing”, and a phrase in quotes as one, the phrase “product
+  // quantization”, not in quotes within quotes (“"product quantization"”).
+  function quotedQuery(q) {
+    var phrase = /^\s*"([^"]*\S[^"]*)"\s*$/.exec(q);
+    return phrase ? "the phrase \u201c" + phrase[1].trim() + "\u201d" : "\u201c" + q + "\u201d";
+  }
+
   // "Did you mean “…”?": a link to the view it leads to, which can be opened in a tab of its own too.
   function suggestionLine(suggested) {
     var mean = element("p", "finder-suggestion", "Did you mean ");
@@ -1119,7 +1126,7 @@
     if (from > to) return "No papers match: the From year, " + from + ", is after the To year, " + to + ".";
     var filters = state.tags.length || Object.keys(state.facets).length || state.venue || state.from || state.to;
     if (!state.q) return "No papers match these filters.";
-    return "No papers match \u201c" + state.q + "\u201d" + (filters ? " with these filters." : ".");
+    return "No papers match " + quotedQuery(state.q) + (filters ? " with these filters." : ".");
   }
 
   // "Papers here are from 2008 to 2018.", where the years asked for are all before or all after the papers' years.
@@ -1239,7 +1246,7 @@
       results.classList.add("is-stale");
       // An empty view's ways out count the papers of the last query: not to be read, or clicked, for this one.
       Array.prototype.forEach.call(results.querySelectorAll(".finder-loosen"), function (node) { node.hidden = true; });
-      announce("Searching for \u201c" + state.q + "\u201d\u2026", true);
+      announce("Searching for " + quotedQuery(state.q) + "\u2026", true);
       return state;
     }
     showCounts(found);
@@ -1264,7 +1271,7 @@
       // The query is named when it has words to match (not for a lone quote or "-"), also when every paper matches it,
       // so that a screen reader confirms what was searched for.
       var matching = found.parts.some(function (part) { return part.part.kind === "search"; })
-        ? " matching \u201c" + state.q + "\u201d" : "";
+        ? " matching " + quotedQuery(state.q) : "";
       announce(unavailable + (empty ? empty.text : (filtered
         ? "Showing " + number(numbers.length) + " of " + number(data.count) + " papers" + matching + "."
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + matching + ".")) + linkNote,

@@ -40,7 +40,7 @@ from l2h_site.build import build, check_site
 from l2h_site.diagnostics import format_text
 from l2h_site.serve import error_page, inject, overlay_html
 
-from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, serving
+from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, quoted, serving
 from .test_layout import _rgb_rows
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
@@ -125,7 +125,7 @@ def search(query: str) -> Callable[[Any], None]:
     def act(page: Any) -> None:
         finder_ready(page)
         page.fill("#f-q", query)
-        expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
+        expect(page.locator("#finder-status")).to_contain_text(quoted(query))
         finder_ready(page)
 
     return act
@@ -146,7 +146,7 @@ def search_held(query: str) -> Callable[[Any], None]:
         page.context.route("**/pagefind/**", lambda route: held.append(route), times=1)
         page.once("load", release)
         page.fill("#f-q", query)
-        expect(page.locator("#finder-status")).to_have_text(f"Searching for \u201c{query}\u201d\u2026")
+        expect(page.locator("#finder-status")).to_have_text(f"Searching for {quoted(query)}\u2026")
         expect(page.locator("#finder-results")).to_have_class(re.compile(r"\bis-stale\b"))
         expect(page.locator("#finder-results li.paper-item").first).to_be_visible()
         for _ in range(50):  # the request may follow the status by the pause for typing

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import _QuietHandler, build_in_mode, serving, write_review
+from .conftest import _QuietHandler, build_in_mode, quoted, serving, write_review
 from .test_papers_page import visible_keys
 from .test_typing import TAXONOMY
 
@@ -63,7 +63,7 @@ def shown_in_order(page: Any, query: str, count: int, first: str, total: int = l
     cards or ranks may be fetched)."""
     expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#finder-status")).to_contain_text(f"Showing {count} of {total} papers matching "
-                                                           f"\u201c{query}\u201d.")
+                                                           f"{quoted(query)}.")
     expect(page.locator("#finder-results li.paper-item").first).to_have_attribute("data-key", first)
     return visible_keys(page)
 
@@ -300,6 +300,9 @@ def test_a_phrase_in_quotes_is_in_best_match_order(page: Any, phrase_url: str) -
     not newest first ("Spectral Hashing", the oldest, came last)."""
     page.goto(phrase_url + "papers/?q=%22spectral+hashing%22")
     keys = shown_in_order(page, '"spectral hashing"', 4, "wei2008spectral", len(PHRASE_PAPERS))
+    # the status names the phrase as one: it was matching “"spectral hashing"”, quotes within quotes
+    expect(page.locator("#finder-status")).to_have_text(
+        f"Showing 4 of {len(PHRASE_PAPERS)} papers matching the phrase \u201cspectral hashing\u201d.")
     assert keys[:2] == ["wei2008spectral", "wei2012multi"]
     assert sorted(keys[2:]) == ["kum2016cross", "liu2014graphs"]
     expect(page.locator("#f-sort")).to_have_value("best")
@@ -313,7 +316,7 @@ def test_a_title_that_starts_with_the_words_hyphenated_comes_first(page: Any, ph
     page.get_by_label("Search the papers").fill(query)
     expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#finder-status")).to_contain_text(f"Showing 5 of {len(PHRASE_PAPERS)} papers matching "
-                                                           f"\u201c{query}\u201d.")
+                                                           f"{quoted(query)}.")
     page.wait_for_function("""() => ["dat2004pstable", "pau2010compare"].includes(
         document.querySelector("#finder-results li.paper-item").dataset.key)""")
     keys = visible_keys(page)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import quoted
 from .test_papers_page import tag_box, visible_keys, wait_count
 
 INTRO = "To see papers, remove one choice:"
@@ -95,7 +96,7 @@ def search_part(page: Any, base_url: str, query: str) -> Part:
     page.goto(base_url + "papers/")
     wait_count(page, 8)
     page.fill("#f-q", query)
-    expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
+    expect(page.locator("#finder-status")).to_contain_text(quoted(query))
     expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
     found = set(visible_keys(page))
     assert found, query
@@ -138,7 +139,7 @@ def test_an_empty_view_offers_each_choice_whose_removal_alone_shows_papers(
         assert loosen_buttons(page) == expected, link
         expect(results.get_by_role("button", name="Clear the search and filters")).to_be_visible()
         query = link.split("&")[0][2:] if link.startswith("q=") else ""
-        status = f"No papers match \u201c{query}\u201d with these filters." if query else "No papers match these filters."
+        status = f"No papers match {quoted(query)} with these filters." if query else "No papers match these filters."
         expect(page.locator("#finder-status")).to_have_text(status)
 
 

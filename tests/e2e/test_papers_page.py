@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import quoted
+
 ALL = 8
 PAPER_KEYS = ["cao2017hashnet", "chaidaroon2017variational", "gong2011iterative", "jegou2011product", "jiang2017deep",
               "liu2012supervised", "shen2018unsupervised", "weiss2008spectral"]
@@ -64,7 +66,7 @@ def search_for(page: Any, query: str, count: int) -> list[str]:
     page.fill("#f-q", query)
     wait_count(page, count)
     if query:
-        expect(page.locator("#finder-status")).to_contain_text(f"\u201c{query}\u201d")
+        expect(page.locator("#finder-status")).to_contain_text(quoted(query))
     return sorted(visible_keys(page))
 
 
@@ -459,7 +461,7 @@ def test_words_that_match_nothing_find_nothing(page: Any, base_url: str) -> None
     wait_count(page, ALL)
     for query in ("deepfake", "hashnetwork", "spectral wavelet", "zebra", "kubernetes", "c++"):
         assert search_for(page, query, 0) == []
-        expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
+        expect(page.locator("#finder-status")).to_have_text(f"No papers match {quoted(query)}.")
     # Search as you type still matches the start of words, and words whose ending is being typed.
     page.fill("#f-q", "")
     wait_count(page, ALL)

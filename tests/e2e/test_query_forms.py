@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import _QuietHandler, build_in_mode, serving, write_review
+from .conftest import _QuietHandler, build_in_mode, quoted, serving, write_review
 from .test_search_failures import UNAVAILABLE
 from .test_typing import TAXONOMY, shown_for
 
@@ -124,7 +124,7 @@ def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str
     and not the papers that have its words apart."""
     assert search(page, forms_url, query) == found
     if not found:
-        expect(page.locator("#finder-status")).to_have_text(f"No papers match \u201c{query}\u201d.")
+        expect(page.locator("#finder-status")).to_have_text(f"No papers match {quoted(query)}.")
 
 
 @pytest.mark.parametrize(("query", "found"), [
@@ -202,4 +202,4 @@ def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, for
     assert search(page, forms_url, query) == found
     if not found:
         expect(page.locator("#finder-status")).to_have_text(
-            ("" if index == "Pagefind" else UNAVAILABLE + " ") + f"No papers match \u201c{query}\u201d.")
+            ("" if index == "Pagefind" else UNAVAILABLE + " ") + f"No papers match {quoted(query)}.")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .conftest import REPO, _QuietHandler, build_in_mode, quoted, serving
 from .test_typing import (
     COUNTED_PAGEFIND,
     WATCH_WORKER,
@@ -241,8 +241,8 @@ def test_without_the_index_a_phrase_finds_its_papers_and_the_status_says_so(page
     for query, keys in PHRASES:
         page.fill("#f-q", query)
         assert shown_for(page, query) == keys, query
-        said = (f"Showing {len(keys)} of 15 papers matching \u201c{query}\u201d." if keys
-                else f"No papers match \u201c{query}\u201d.")
+        said = (f"Showing {len(keys)} of 15 papers matching {quoted(query)}." if keys
+                else f"No papers match {quoted(query)}.")
         expect(page.locator("#finder-status")).to_have_text(UNAVAILABLE + " " + said)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO, _QuietHandler, build_in_mode, serving
+from .conftest import REPO, _QuietHandler, build_in_mode, quoted, serving
 
 TAXONOMY = """\
 facets:
@@ -76,8 +76,8 @@ def shown_for(page: Any, query: str) -> list[str]:
     page.wait_for_function(
         """q => { const s = document.getElementById('finder-status');
             return !s.hasAttribute('aria-busy') &&
-              (s.textContent.includes('\\u201c' + q + '\\u201d') || s.textContent.startsWith('Showing all')); }""",
-        arg=query)
+              (s.textContent.includes(q) || s.textContent.startsWith('Showing all')); }""",
+        arg=quoted(query))
     expect(page.locator("#finder-more")).to_be_hidden()  # the review is smaller than a page of results
     return sorted(page.eval_on_selector_all("#finder-results li.paper-item", "items => items.map(li => li.dataset.key)"))
 
