@@ -598,15 +598,15 @@
   // Words that nearly every paper has are left out of a query of several words, not of a phrase, as the index is asked
   // (contentWords).
   function localTerms(q) {
-    var text = fold(l2hSearch.searchedText(q));
-    if (/^\s*".+"\s*$/.test(text)) {
-      var words = text.trim().slice(1, -1).split(/[\s\p{Pd}]+/u).map(l2hSearch.queryWord).filter(Boolean);
+    var text = fold(l2hSearch.searchedText(q)), phrase = l2hSearch.phraseText(text);
+    if (phrase !== null) {
+      var words = phrase.split(/[\s\p{Pd}]+/u).map(l2hSearch.queryWord).filter(Boolean);
       if (!words.length) return [];
-      var phrase = new RegExp(words.map(function (word) {
+      var inRow = new RegExp(words.map(function (word) {
         return "(?:" + spellings(word).map(function (form) { return form.replace(/[\\^$.*+?()[\]{}|\/]/g, "\\$&"); })
           .join("|") + ")";
       }).join("[^\\p{L}\\p{N}\u0001]+"), "u");  // between two words, what Pagefind skips: not a field's end
-      return [function (text) { return phrase.test(text); }];
+      return [function (text) { return inRow.test(text); }];
     }
     return l2hSearch.contentWords(text.split(/\s+/).map(function (word) { return word.replace(/^"+|"+$/g, ""); })
       .filter(l2hSearch.queryWord)).map(function (word) {
@@ -891,8 +891,8 @@
   // A query as the status says it: “spectral hashing”, and a phrase in quotes as one, the phrase “product
   // quantization”, not in quotes within quotes (“"product quantization"”).
   function quotedQuery(q) {
-    var phrase = /^\s*"([^"]*\S[^"]*)"\s*$/.exec(q);
-    return phrase ? "the phrase \u201c" + phrase[1].trim() + "\u201d" : "\u201c" + q + "\u201d";
+    var phrase = l2hSearch.phraseText(q);
+    return phrase ? "the phrase \u201c" + phrase + "\u201d" : "\u201c" + q + "\u201d";
   }
 
   // "Did you mean “…”?": a link to the view it leads to, which can be opened in a tab of its own too.

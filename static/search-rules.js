@@ -144,6 +144,13 @@
   // A query as it is searched for: its ids bare, its TeX symbols as they are shown.
   function searchedText(q) { return texSymbols(bareIdentifiers(q)); }
 
+  // The words of a query that is a phrase in quotes as a whole ('"spectral hashing"' gives "spectral hashing"), to be
+  // found in a row; else null. The full-text search, the page's own matching and the status all ask this.
+  function phraseText(q) {
+    var phrase = /^\s*"(.+)"\s*$/.exec(q);
+    return phrase ? phrase[1].trim() : null;
+  }
+
   // Where a Pagefind result's page is: the key of the paper, from the address of its page.
   function keyOfUrl(url) {
     var match = /publications\/([^\/?#]+)\/?(?:index\.html)?(?:[?#].*)?$/.exec(url || "");
@@ -555,8 +562,9 @@
 
     function fullTextResults(q) {
       q = searchedText(q);
-      if (/^\s*".+"\s*$/.test(q)) {  // a phrase, in each spelling, hyphenated or not
-        var typed = q.trim().slice(1, -1).trim().replace(/\s+/g, " ");
+      var typed = phraseText(q);
+      if (typed !== null) {  // a phrase, in each spelling, hyphenated or not
+        typed = typed.replace(/\s+/g, " ");
         var words = typed.split(/[\s\p{Pd}]+/u).filter(Boolean);
         if (!words.length) return Promise.resolve([]);  // punctuation alone: nothing to search for
         var other = words.map(function (word) { return spellings(queryWord(word))[1] || word; });
@@ -608,5 +616,5 @@
 
   scope.l2hSearch = { fold: fold, spellings: spellings, queryWord: queryWord, contentWords: contentWords,
                       bareIdentifiers: bareIdentifiers,
-                      searchedText: searchedText, asciiNames: asciiNames, asciiWords: asciiWords, open: open };
+                      searchedText: searchedText, phraseText: phraseText, asciiNames: asciiNames, asciiWords: asciiWords, open: open };
 })(self);

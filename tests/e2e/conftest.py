@@ -85,8 +85,8 @@ PAPERS = {
 def quoted(query: str) -> str:
     """A query as the finder's status names it (quotedQuery in static/papers.js): in quotes, and a phrase in quotes
     as the phrase, not in quotes within quotes."""
-    phrase = re.fullmatch(r'\s*"([^"]*\S[^"]*)"\s*', query)
-    return f"the phrase \u201c{phrase[1].strip()}\u201d" if phrase else f"\u201c{query}\u201d"
+    phrase = re.fullmatch(r'\s*"(.+)"\s*', query)
+    return f"the phrase \u201c{phrase[1].strip()}\u201d" if phrase and phrase[1].strip() else f"\u201c{query}\u201d"
 
 
 def paper_file(title: str, authors: str, venue: str, year: int, tags: list[str], family: str,
