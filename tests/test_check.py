@@ -1054,10 +1054,9 @@ def test_a_paper_saved_under_another_ending_has_its_own_problems_reported_with_i
         "space\n"
         "  help: paper files end in .md; rename it to lee2009small.md or move it out of papers/\n"
         "1 error(s), 0 warning(s) in 1 file\n"))
-    (root / "papers/lee2009small.md ").rename(root / "papers/lee2009small.md")
-    (root / "papers/lee2009small.md.txt").write_text("Notes on small codes.\n", encoding="utf-8")
     # a file without a paper's front matter is not read as one: a name alone is no paper
-    (root / "papers/lee2009small.md").unlink()
+    (root / "papers/lee2009small.md ").unlink()
+    (root / "papers/lee2009small.md.txt").write_text("Notes on small codes.\n", encoding="utf-8")
     assert run(root, capsys=capsys) == (1, (
         "papers/lee2009small.md.txt: error[not-a-paper]: lee2009small.md.txt is not a paper file\n"
         "  help: paper files end in .md; rename it to lee2009small.md or move it out of papers/\n"

@@ -109,14 +109,13 @@ def discover_papers(papers_dir: Path, root: Path,
         if not dot or f".{suffix}" not in PAPER_SUFFIXES:
             key = _key_meant(entry.name)
             twin = key is not None and any(f"{key}{ending}" in names for ending in PAPER_SUFFIXES)
-            spaced = entry.name != entry.name.strip()  # invisible in a file manager and in the message
-            diagnostics.append(error(rel, 0, 0, "not-a-paper",
-                                     f"'{entry.name}' is not a paper file: its name "
-                                     f"{'starts' if entry.name[:1].isspace() else 'ends'} with a space"
-                                     if spaced else f"{entry.name} is not a paper file",
-                                     f"{key}.md is there too: delete this copy, or move it out of {rel_dir}/"
-                                     if twin else f"paper files end in .md; rename it to {key or '<key>'}.md or "
-                                     f"move it out of {rel_dir}/"))
+            message = f"{entry.name} is not a paper file"
+            if entry.name != entry.name.strip():  # invisible in a file manager, and in the message as it was
+                message = (f"'{entry.name}' is not a paper file: its name "
+                           f"{'starts' if entry.name[:1].isspace() else 'ends'} with a space")
+            hint = (f"{key}.md is there too: delete this copy, or move it out of {rel_dir}/" if twin else
+                    f"paper files end in .md; rename it to {key or '<key>'}.md or move it out of {rel_dir}/")
+            diagnostics.append(error(rel, 0, 0, "not-a-paper", message, hint))
             if key is not None and not twin and _looks_like_a_paper(Path(entry.path)):
                 # a paper saved under another ending (Notepad's .md.txt): its own problems are reported now, with
                 # the name's, not in a second round after the rename

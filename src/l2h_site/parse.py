@@ -803,13 +803,10 @@ def _url_meant(url: str, problem: str) -> str | None:
     """Return the address a rejected link's url was meant as, where it can be told (check_url says if it is one)."""
     if "user:password@" in problem:
         return without_userinfo(url)
-    if "spaces" in problem and " " in url and not re.search(r"[\x00-\x1f\x7f]", url):
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return None
-        if parts.scheme and " " not in parts.scheme + parts.netloc:  # a space in the path, as a page title has
-            return url.replace(" ", "%20")
+    if " " in url:  # in the path, as a page title in the address has; one in the host name is no address to mend
+        fixed = url.replace(" ", "%20")
+        if check_url(fixed) is None and "%20" not in urlsplit(fixed).netloc:
+            return fixed
     if url.startswith("<") and url.endswith(">"):  # Markdown's <https://…>, which a url: field does not need
         url = url[1:-1].strip()
         if check_url(url) is None:
