@@ -2076,3 +2076,20 @@ def test_a_check_after_a_build_reuses_its_memos_sees_what_changed_since_and_writ
     assert parsed == ["papers/weiss2008spectral.md"] and rendered == ["Then $$x$$ and $$y."]
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns)
             for path in sorted((root / ".l2h-cache").rglob("*")) if path.is_file()} == cache
+
+
+def test_check_of_a_paper_in_a_subfolder_of_the_papers_folder_fails_with_the_folders_error(
+        site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # the paper is on no page: checking it alone passed ("0 papers checked, no problems found")
+    root = site({"papers/weiss2008spectral.md": paper(), "papers/2017/blalock2017bolt.md": paper(title="Bolt")})
+    for given in (str(root / "papers/2017/blalock2017bolt.md"), str(root / "papers/2017")):
+        code, out = run(root, given, capsys=capsys)
+        assert (code, out) == (1, ("papers/2017: error[not-a-paper]: papers/2017/ is a folder; papers/ must be flat\n"
+                                   "  help: move its paper files directly into papers/\n"
+                                   "1 error(s), 0 warning(s) in 1 file\n"))
+    monkeypatch.chdir(root / "papers/2017")
+    assert main(["check", "--root", str(root), "blalock2017bolt.md"]) == 1
+    assert "papers/2017/ is a folder" in capsys.readouterr().out
+    # a paper of the papers folder itself is not blamed for the subfolder
+    assert run(root, str(root / "papers/weiss2008spectral.md"), capsys=capsys) == (
+        0, "l2h: 1 paper checked, no problems found\n")

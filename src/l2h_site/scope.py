@@ -46,8 +46,13 @@ def paths_filter(config: Config, paths: Sequence[Path]) -> Callable[[str], bool]
                            f"move the paper there, then check it")
         wanted.add(_relative(path.absolute().parent, root) + "/" + path.name)
 
+    papers_rel = _relative(papers_dir, root)
+
     def selected(rel: str) -> bool:
-        return rel in wanted or any(rel.startswith(w + "/") for w in wanted)
+        # a folder inside the papers folder that holds a file asked about: its not-a-paper error is that file's
+        # (papers/2017/x.md is on no page, and its check must not pass)
+        return rel in wanted or any(rel.startswith(w + "/") or (rel != papers_rel and w.startswith(rel + "/"))
+                                    for w in wanted)
 
     return selected
 
