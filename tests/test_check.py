@@ -421,9 +421,11 @@ venues:
         "'NeurIPS'\n"
         "  help: delete 'NIPS' from the aliases of 'TPAMI' or of 'NeurIPS': a spelling can stand for one venue only\n"
         "taxonomy.yml:28:27: error[venue-alias-clash]: alias 'NeurIPS' of venue 'TPAMI' is venue 'NeurIPS'\n"
-        "  help: delete 'NeurIPS' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
+        "  help: delete 'NeurIPS' from the aliases of 'TPAMI', or delete venue 'NeurIPS' (line 25), whose papers are "
+        "then shown under 'TPAMI': a spelling can stand for one venue only\n"
         "taxonomy.yml:29:3: error[venue-alias-clash]: venue 'ICML' is an alias of venue 'TPAMI' (line 28)\n"
-        "  help: delete 'ICML' from the aliases of 'TPAMI': a spelling can stand for one venue only\n"
+        "  help: delete 'ICML' from the aliases of 'TPAMI', or delete venue 'ICML', whose papers are then shown under "
+        "'TPAMI': a spelling can stand for one venue only\n"
         "taxonomy.yml:30:14: error[taxonomy-type]: aliases of venue 'ICML' must be a list of names\n"
         "  help: write aliases: [PMLR]\n"
         "taxonomy.yml:31:3: error[venue-alias-clash]: venue 'Neurips' is venue 'NeurIPS' (line 25) in another case or "
@@ -1785,6 +1787,44 @@ def test_a_tag_that_clashes_with_another_is_reported_once(
     code, out = run(root, capsys=capsys)
     assert code == 1
     assert out.startswith(expected + "1 error(s)")
+
+
+@pytest.mark.parametrize(("papers", "expected"), [
+    (2, ("taxonomy.yml:17:3: error[tag-drift]: tag 'Image retrieval' is a variant spelling of tag 'Image Retrieval' "
+        "(line 19), which 2 papers give\n"
+        "  help: merge them: keep 'Image Retrieval' and list 'Image retrieval' under its aliases\n")),
+    (1, ("taxonomy.yml:17:3: error[tag-drift]: tag 'Image retrieval' is a variant spelling of tag 'Image Retrieval' "
+        "(line 19), which 1 paper gives\n"
+        "  help: merge them: keep 'Image Retrieval' and list 'Image retrieval' under its aliases\n")),
+    (0, ("taxonomy.yml:19:3: error[tag-drift]: 'Image Retrieval' (tag 'Image Retrieval') is a variant spelling of tag "
+        "'Image retrieval'\n"
+        "  help: merge them: keep 'Image retrieval' and list 'Image Retrieval' under its aliases\n")),
+])
+def test_a_tag_added_above_its_variant_spelling_is_the_one_to_merge_when_papers_give_the_other(
+        site: Site, capsys: pytest.CaptureFixture[str], papers: int, expected: str) -> None:
+    # it was blamed on the tag below it, the one the papers give, with the fix to alias that one to the new spelling
+    from conftest import MINIMAL_TAXONOMY
+    taxonomy = MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n  Image retrieval:\n    description: New.\n")
+    files = {"taxonomy.yml": taxonomy, "papers/jegou2011product.md": paper(title="Product", tags="[Quantisation]")}
+    files.update({f"papers/weiss200{n}spectral.md": paper(year=2000 + n) for n in range(papers)})
+    root = site(files)
+    assert run(root, capsys=capsys) == (1, expected + "1 error(s), 0 warning(s) in 1 file\n" + (
+        f"l2h: {papers + 1} paper{'s were' if papers else ' was'} not checked against taxonomy.yml, which has errors; "
+        "fix them and check again\n"))
+
+
+def test_a_tag_added_that_is_another_tags_alias_may_be_the_one_to_delete(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import MINIMAL_TAXONOMY
+    taxonomy = MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n  Transformer:\n    description: New.\n")
+    root = site({"taxonomy.yml": taxonomy, "papers/weiss2008spectral.md": paper(tags="[Transformers]")})
+    assert run(root, capsys=capsys)[1].splitlines()[:4] == [
+        ("taxonomy.yml:17:3: error[tag-drift]: tag 'Transformer' is a variant spelling of tag 'Transformers' (line 21), "
+         "which 1 paper gives"),
+        "  help: merge them: keep 'Transformers' and list 'Transformer' under its aliases",
+        "taxonomy.yml:23:15: error[tag-alias-clash]: alias 'Transformer' of tag 'Transformers' is tag 'Transformer'",
+        ("  help: delete 'Transformer' from the aliases of 'Transformers', or delete tag 'Transformer' (line 17), whose "
+         "papers are then shown under 'Transformers': a spelling can stand for one tag only")]
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [

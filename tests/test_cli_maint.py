@@ -241,7 +241,8 @@ def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
          "spelling can stand for one tag only")]
     assert out[:6] + out[8:10] == [
         "taxonomy.yml:22:3: error[tag-alias-clash]: tag 'Quantisation' is an alias of tag 'Transformers' (line 21)",
-        "  help: delete 'Quantisation' from the aliases of 'Transformers': a spelling can stand for one tag only",
+        ("  help: delete 'Quantisation' from the aliases of 'Transformers', or delete tag 'Quantisation', whose papers "
+         "are then shown under 'Transformers': a spelling can stand for one tag only"),
         ("taxonomy.yml:26:15: error[tag-alias-clash]: alias 'Transformer' of tag 'Streams' is also an alias of tag "
         "'Transformers'"),
         ("  help: delete 'Transformer' from the aliases of 'Streams' or of 'Transformers': a spelling can stand for one "

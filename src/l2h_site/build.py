@@ -163,9 +163,8 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
     """
     config, diagnostics = load_config(root, config_file, reads)
     templates = site_environment(config, cache, reads)  # compiled below, once the papers say which templates they need
-    taxonomy, problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy, reads)
-    diagnostics += problems
-    usable = not is_failure(problems, False)  # on errors the taxonomy is empty: nothing to check papers against
+    taxonomy, taxonomy_problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy, reads)
+    usable = not is_failure(taxonomy_problems, False)  # on errors the taxonomy is empty: nothing to check papers against
     sources, problems = discover_papers(config.path(config.papers_dir), config.root, lambda: progress.advance(0))
     diagnostics += problems
     diagnostics += strays if strays is not None else stray_papers(config.root, config.path(config.papers_dir))
@@ -187,6 +186,10 @@ def check_site(root: Path, config_file: Path | None = None, progress: Progress =
         diagnostics += problems
         if result is not None:
             parsed.append((key, result))
+    if any(problem.code == "tag-drift" for problem in taxonomy_problems):  # which spelling to keep: the papers say
+        written = Counter(tag for _, item in parsed for tag in item.paper.tags)
+        taxonomy_problems = load_taxonomy(config.path(config.taxonomy), config.taxonomy, usage=written)[1]
+    diagnostics += taxonomy_problems
     papers: list[Paper] = []
     if usable:
         spelt = {spelling for tag in taxonomy.tags for spelling in (tag.name, *tag.aliases)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +100,11 @@ class _Checker:
                           key=True)
 
 
-def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tuple[Taxonomy, list[Diagnostic]]:
+def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None,
+                  usage: Mapping[str, int] | None = None) -> tuple[Taxonomy, list[Diagnostic]]:
     """Read and check the taxonomy file; on errors the taxonomy returned is empty. reads, if given, is told what was
-    read (a build's InputReads)."""
+    read (a build's InputReads); usage, if given, how many papers give each tag as written: of two variant spellings
+    of one tag (tag-drift), the one fewer papers use is the one to merge into the other, wherever it is in the file."""
     try:
         doc = load_yaml_file(path, rel, "taxonomy-unreadable")
     except FileNotFoundError:
@@ -121,7 +123,8 @@ def load_taxonomy(path: Path, rel: str, reads: InputReads | None = None) -> tupl
     root = check.mapping(doc.value, (), "the taxonomy")
     check.known_keys(root, (), {"tags", "facets", "venues"})
     facets = _facets(check, check.mapping(root.get("facets"), ("facets",), "facets"))
-    tags = _tags(check, check.mapping(_unlisted(check, root.get("tags"), ("tags",), None), ("tags",), "tags"))
+    tags = _tags(check, check.mapping(_unlisted(check, root.get("tags"), ("tags",), None), ("tags",), "tags"),
+                 usage or {})
     venues = _venues(check, check.mapping(root.get("venues"), ("venues",), "venues"))
     if not tags and not facets and not check.diagnostics:
         # Without a vocabulary no paper could be checked, and a build would publish a review of none.
@@ -373,7 +376,7 @@ def _facets(check: _Checker, data: dict[str, Any]) -> list[Facet]:
     return facets
 
 
-def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
+def _tags(check: _Checker, data: dict[str, Any], usage: Mapping[str, int]) -> list[TagDef]:
     tags: list[TagDef] = []
     spellings: dict[str, str] = {}
     """Each spelling (normalised) of a tag or an alias -> the tag it stands for."""
@@ -429,9 +432,8 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
             elif norm in spellings and spellings[norm] != name and (spelling != name or norm in aliases_at):
                 _alias_clash(check, name, spelling, path, spellings[norm], aliases_at.get(norm), where.get(spelling))
             elif norm in spellings and spellings[norm] != name:
-                check.fail(path, "tag-drift",
-                           f"'{spelling}' (tag '{name}') is a variant spelling of tag '{spellings[norm]}'",
-                           f"merge them: keep '{spellings[norm]}' and list '{spelling}' under its aliases", key=True)
+                _drift(check, TagDef(name, "", tuple(aliases), slug), spelling,
+                       next(tag for tag in tags if tag.name == spellings[norm]), usage)
             spellings.setdefault(norm, name)
             if spelling != name:
                 aliases_at.setdefault(norm, (spelling, where[spelling]))
@@ -439,6 +441,22 @@ def _tags(check: _Checker, data: dict[str, Any]) -> list[TagDef]:
         tags.append(TagDef(name=name, description=check.text(body, path, "description", required=not misspelt),
                            aliases=tuple(a.strip() for a in aliases), slug=slug))
     return tags
+
+
+def _drift(check: _Checker, tag: TagDef, spelling: str, earlier: TagDef, usage: Mapping[str, int]) -> None:
+    """Report spelling, tag's name or alias, as a variant spelling of tag earlier, above it in the file. The fix
+    keeps the tag more papers give (a tag added beside one the review has, above it or below); earlier on a tie."""
+    uses = sum(usage.get(s, 0) for s in (tag.name, *tag.aliases))
+    if spelling == tag.name and uses > sum(usage.get(s, 0) for s in (earlier.name, *earlier.aliases)):
+        line = check.doc.key_positions.get(("tags", tag.name), (0, 0))[0]
+        check.fail(("tags", earlier.name), "tag-drift",
+                   f"tag '{earlier.name}' is a variant spelling of tag '{tag.name}' (line {line}), which "
+                   f"{uses:,} paper{'s' if uses != 1 else ''} give{'s' if uses == 1 else ''}",
+                   f"merge them: keep '{tag.name}' and list '{earlier.name}' under its aliases", key=True)
+        return
+    check.fail(("tags", tag.name), "tag-drift",
+               f"'{spelling}' (tag '{tag.name}') is a variant spelling of tag '{earlier.name}'",
+               f"merge them: keep '{earlier.name}' and list '{spelling}' under its aliases", key=True)
 
 
 _TAG_KEYS = ("description", "aliases")
@@ -544,6 +562,9 @@ def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...
             same = f"a variant spelling of {kind} '{owner}'"
         where = f"'{name}'" if earlier is None else f"'{name}' or of '{owner}'" if earlier[0] == spelling else \
             f"'{name}', or '{earlier[0]}' from those of '{owner}'"  # owner's alias is spelt otherwise
+        if earlier is None and owner == spelling:  # or owner is the one added by mistake (`Transformer:` added above the alias)
+            line = check.doc.key_positions.get((path[0], owner), (0, 0))[0]
+            where += f", or delete {kind} '{owner}' (line {line}), whose papers are then shown under '{name}'"
         check.fail(at, code, f"alias '{spelling}' of {kind} '{name}' is {same}",
                    f"delete '{spelling}' from the aliases of {where}: {only}")
         return
@@ -551,8 +572,9 @@ def _alias_clash(check: _Checker, name: str, spelling: str, path: tuple[Any, ...
     alias, alias_path = earlier
     line = check.doc.positions.get(alias_path, (0, 0))[0]
     same = "an alias" if alias == name else f"a variant spelling of alias '{alias}'"
+    other = f", or delete {kind} '{name}', whose papers are then shown under '{owner}'" if alias == name else ""
     check.fail(path, code, f"{kind} '{name}' is {same} of {kind} '{owner}' (line {line})",
-               f"delete '{alias}' from the aliases of '{owner}': {only}", key=True)
+               f"delete '{alias}' from the aliases of '{owner}'{other}: {only}", key=True)
 
 
 def _marks(name: str) -> str:
