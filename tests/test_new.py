@@ -469,6 +469,26 @@ def test_a_year_of_two_digits_is_told_as_the_flag_with_four(site: Site, capsys: 
                                        "l2h: nothing written: 1 error(s); fix them and run `l2h new` again\n")
 
 
+def test_a_year_that_is_not_a_number_is_told_with_the_other_flags_problems(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse stopped at it ("argument --year: invalid int value: 'twenty'", exit 2): the tag's typo was told after
+    root = site({"papers/weiss2008spectral.md": SPECTRAL})
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "twenty", "--tag", "Image Retreival",
+               "--facet", "family=supervised", "--no-fetch") == 1
+    assert capsys.readouterr() == ("", (
+        '--year: error[wrong-type]: --year "twenty" is not a year\n'
+        "  help: give the year the paper was published in digits, e.g. --year 2017\n"
+        '--tag: error[unknown-tag]: tag "Image Retreival" is not in taxonomy.yml\n'
+        '  help: did you mean "Image Retrieval"? (used by 1 paper)\n'
+        "l2h: nothing written: 2 error(s); fix them and run `l2h new` again\n"))
+    assert sorted(p.name for p in (root / "papers").iterdir()) == ["weiss2008spectral.md"]
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", "'2008 or 2009'", "--no-fetch") == 1
+    assert capsys.readouterr().err.startswith("--year: error[wrong-type]: --year \"'2008 or 2009'\" is not a year\n")
+    assert run(root, "--title", "Small Codes", "--authors", "Ann Lee", "--year", " 2008", "--tag", "Image Retrieval",
+               "--facet", "family=supervised", "--no-fetch") == 0
+    assert "\nyear: 2008\n" in (root / "papers/lee2008small.md").read_text(encoding="utf-8")
+
+
 def test_warnings_are_printed_with_the_errors_that_refuse_a_paper_and_when_it_is_written(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     """What `l2h check` would say of the paper beside its errors (a warning, a note) is said at once, not after

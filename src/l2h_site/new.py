@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import html
 import json
 import re
@@ -348,7 +349,8 @@ class NewOptions:
 
     title: str | None = None
     authors: list[str] = field(default_factory=list)
-    year: int | None = None
+    year: int | str | None = None
+    """The year, or --year as typed when it is not a number (told with the other flags' problems)."""
     venue: str | None = None
     tags: list[str] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
@@ -524,7 +526,10 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
         splits = [read_given_group(name) or read_literal(name) for name in flagged]
         draft.authors = [first_name_first(split) if split else name for name, split in zip(flagged, splits)]
         draft.name_splits = splits if any(splits) else []
-    draft.year = options.year or draft.year
+    year = _year_flag(options.year, problems)
+    draft.year = year or draft.year
+    if draft.year is None and year != options.year:  # --year twenty: a year to check the other flags with (their
+        draft.year = dt.date.today().year  # problems are told with its own), and the error writes nothing
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags
     problems += canonical_tags(draft, taxonomy)
@@ -541,6 +546,17 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
     if missing:
         raise L2hError(f"cannot name the paper without {' and '.join(missing)}; give them as flags")
     return draft, problems
+
+
+def _year_flag(year: int | str | None, problems: list[Diagnostic]) -> int | None:
+    """Read --year; one that is not a number (--year twenty) is a problem told beside the other flags'."""
+    if not isinstance(year, str):
+        return year
+    if re.fullmatch(r"\s*[0-9]+\s*", year):
+        return int(year)
+    problems.append(error("--year", 0, 0, "wrong-type", f'--year "{year}" is not a year',
+                          "give the year the paper was published in digits, e.g. --year 2017"))
+    return None
 
 
 def canonical_tags(draft: PaperDraft, taxonomy: Taxonomy) -> list[Diagnostic]:
@@ -720,7 +736,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="title as published (quotes around it in the shell)")
     parser.add_argument("--authors", action="append", default=[],
                         help='all authors, e.g. "Yair Weiss, Antonio Torralba, Rob Fergus"')
-    parser.add_argument("--year", type=int, help="year of publication")
+    parser.add_argument("--year", help="year of publication")  # not a number: told with the other flags' problems
     parser.add_argument("--venue", help="conference or journal, e.g. NeurIPS")
     parser.add_argument("--tag", action="append", default=[], help="a tag from taxonomy.yml (repeat for more)")
     parser.add_argument("--facet", action="append", default=[], metavar="ID=VALUE",
