@@ -160,10 +160,13 @@ class CorpusGenerator:
                 f"so as to {rng.choice(GOALS)}, while it {rng.choice(VERBS)} the {rng.choice(NOUNS)} "
                 f"to {rng.choice(GOALS)}.")
 
-    def summary(self) -> str:
+    def summary(self, title: str) -> str:
+        """A summary that names its paper first: drawn from few words, two summaries could otherwise be one, or begin
+        alike, which l2h check reports as a summary copied from another paper (copied-summary)."""
         rng = self.rng
         math_at = rng.randrange(6) if rng.random() < 0.33 else -1
-        sentences = [self.sentence(i == math_at) for i in range(rng.randint(3, 6))]
+        sentences = [f"The paper \"{title}\" proposes a method."]
+        sentences += [self.sentence(i == math_at) for i in range(rng.randint(3, 6))]
         return wrap(" ".join(sentences).split())
 
     def paper(self, index: int) -> tuple[str, str]:
@@ -200,7 +203,7 @@ class CorpusGenerator:
             lines.append(f"doi: 10.{1000 + index % 9000}/synthetic.{index}")
         if rng.random() < 0.4:  # under an account of its own: l2h check rejects the examples' github.com/example/…
             lines += ["links:", "  - name: Code", f"    url: https://github.com/l2h-synthetic/{key}"]
-        lines += ["---", self.summary(), ""]
+        lines += ["---", self.summary(title), ""]
         return key, "\n".join(lines)
 
 

@@ -2133,3 +2133,70 @@ def test_check_of_a_paper_in_a_subfolder_of_the_papers_folder_fails_with_the_fol
     # a paper of the papers folder itself is not blamed for the subfolder
     assert run(root, str(root / "papers/weiss2008spectral.md"), capsys=capsys) == (
         0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_ligatures_copied_from_a_pdf_are_told_with_the_letters_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    # "Eﬃcient" was published as is: a search for "Efficient" did not find it, on the site or in papers.bib
+    root = site({"papers/weiss2008spectral.md": paper(title="Eﬃcient Hashing", authors="Yair Weiss, Antonio Torralba")
+                 .replace("A summary in our own words.", "We deﬁne a ﬁlter for ﬂoating point\nlookups, and ﬁnd it.")})
+    code, out = run(root, capsys=capsys)
+    assert (code, out) == (0, (
+        'papers/weiss2008spectral.md:2:8: warning[ligature]: title "Eﬃcient Hashing" holds the ligature "ﬃ" of text '
+        "copied from a PDF, which a search for its letters does not find\n"
+        '  help: write the letters: "Efficient Hashing"\n'
+        'papers/weiss2008spectral.md:9:6: warning[ligature]: summary "deﬁne" holds the ligatures "ﬁ", "ﬂ" of text '
+        "copied from a PDF, which a search for its letters does not find\n"
+        '  help: write the letters: "define" (and the same for the others)\n'
+        "0 error(s), 2 warning(s) in 1 file\n"))
+
+
+@pytest.mark.parametrize(("summary", "at", "shown"), [
+    ("Abstract: Hashing maps points to short codes.", "9:1", "Abstract"),
+    ("**Abstract**\n\nHashing maps points to short codes.", "9:3", "Abstract"),
+    ("Codes are short.\nIn this paper, we propose a way to learn them.", "10:1", "In this paper, we"),
+    ("Codes are short. Here we present a way to learn them.", "9:23", "we present"),
+])
+def test_a_summary_that_reads_like_the_abstract_is_a_warning(
+        site: Site, capsys: pytest.CaptureFixture[str], summary: str, at: str, shown: str) -> None:
+    root = site({"papers/weiss2008spectral.md": paper().replace("A summary in our own words.", summary)})
+    assert run(root, capsys=capsys) == (0, (
+        f'papers/weiss2008spectral.md:{at}: warning[abstract-like]: the summary reads like the paper\'s abstract: '
+        f'"{shown}"\n'
+        "  help: write it in your own words and in the third person, what the paper does and why it matters "
+        "(CONTRIBUTING.md: never paste the abstract)\n"
+        "0 error(s), 1 warning(s) in 1 file\n"))
+    # the words alone, in a summary in the third person, are no abstract
+    root = site({"papers/weiss2008spectral.md": paper().replace(
+        "A summary in our own words.", "An abstract view of hashing: the authors present codes, which we use.")})
+    assert run(root, capsys=capsys) == (0, "l2h: 1 paper checked, no problems found\n")
+
+
+def test_a_summary_copied_from_another_paper_is_an_error_and_its_opening_a_warning(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    text = ("Spectral hashing finds short binary codes by thresholding the eigenfunctions of a graph Laplacian "
+            "built over the data, so that points close in the input space get codes a few bits apart. It assumes "
+            "a uniform distribution to make out-of-sample codes cheap.")
+    root = site({"papers/weiss2008spectral.md": paper().replace("A summary in our own words.", text),
+                 "papers/jegou2011product.md": paper(title="Product Quantization", authors="Herve Jegou", year=2011)
+                 .replace("A summary in our own words.", text.upper().replace(". ", ".\n"))})
+    code, out = run(root, str(root / "papers/jegou2011product.md"), capsys=capsys)
+    hint = ("  help: give each paper its own summary, in your own words: a file begun as a copy of another keeps that "
+            "paper's summary until it is rewritten\n")
+    assert (code, out) == (1, (
+        "papers/jegou2011product.md:9:1: error[copied-summary]: the summary is the same as the summary of "
+        "papers/weiss2008spectral.md\n" + hint +
+        "papers/weiss2008spectral.md:9:1: error[copied-summary]: the summary is the same as the summary of "
+        "papers/jegou2011product.md\n" + hint + "2 error(s), 0 warning(s) in 2 files\n"))
+    edited = text.replace("It assumes", "Product quantisation splits vectors instead, and")
+    (root / "papers/jegou2011product.md").write_text(
+        paper(title="Product Quantization", authors="Herve Jegou", year=2011).replace(
+            "A summary in our own words.", edited), encoding="utf-8")
+    code, out = run(root, capsys=capsys)
+    assert (code, out.splitlines()[0]) == (0, (
+        "papers/jegou2011product.md:9:1: warning[copied-summary]: the summary begins with the same 25 words as the "
+        "summary of papers/weiss2008spectral.md"))
+    (root / "papers/jegou2011product.md").write_text(
+        paper(title="Product Quantization", authors="Herve Jegou", year=2011).replace(
+            "A summary in our own words.", "Product quantisation " + text), encoding="utf-8")
+    assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")

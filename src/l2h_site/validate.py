@@ -354,7 +354,65 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
 
     diagnostics.extend(_check_placeholders(paper, at, parsed.positions))
     diagnostics.extend(_check_repeated_authors(paper, parsed.positions))
+    diagnostics.extend(_check_ligatures(paper, at, parsed.positions))
+    diagnostics.extend(_check_abstract(paper))
     return dataclasses.replace(paper, tags=tuple(canonical_tags), venue=venue), diagnostics
+
+
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+"""The Latin ligatures (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) text copied from a PDF holds: "Eﬃcient" is not found by a search for "Efficient"."""
+
+
+def _unligatured(text: str) -> str:
+    return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _summary_at(paper: Paper, index: int) -> tuple[int, int]:
+    """The line and column of the summary's character at index."""
+    before = paper.summary[:index]
+    return paper.summary_line + before.count("\n"), index - before.rfind("\n")
+
+
+def _check_ligatures(paper: Paper, at: Callable[..., tuple[int, int]],
+                     positions: Mapping[tuple[object, ...], tuple[int, int]]) -> list[Diagnostic]:
+    found = []
+    fields: list[tuple[tuple[object, ...], str, str]] = [(("title",), "title", paper.title),
+                                                          (("venue",), "venue", paper.venue or "")]
+    fields += [(("authors", i) if ("authors", i) in positions else ("authors",), "author", name)
+               for i, name in enumerate(paper.authors)]
+    fields.append((("summary",), "summary", paper.summary))
+    for path, name, value in fields:
+        first = None if value.isascii() else _LIGATURES.search(value)
+        if first is None:
+            continue
+        letters = quote_list(sorted(set(_LIGATURES.findall(value))))
+        where = _summary_at(paper, first.start()) if name == "summary" else at(*path)
+        word = value[value.rfind(" ", 0, first.start()) + 1:].split(maxsplit=1)[0]  # the summary's: the word with it
+        shown = clip(value) if name != "summary" else word
+        found.append(warning(paper.source, *where, "ligature",
+                             f'{name} "{shown}" holds the ligature{"s" if "," in letters else ""} {letters} of text '
+                             "copied from a PDF, which a search for its letters does not find",
+                             f'write the letters: "{clip(_unligatured(shown))}"' +
+                             (" (and the same for the others)" if name == "summary" and
+                              len(_LIGATURES.findall(value)) > 1 else "")))
+    return found
+
+
+_ABSTRACT = re.compile(r"\A\W*abstract\b\W*?(?:\n|[:.\u2013\u2014-])|\b(?:in this (?:paper|work|article),? we|"
+                       r"we (?:propose|present|introduce))\b", re.IGNORECASE)
+"""How a paper's abstract reads and a summary in the review's own words does not: its heading, and the authors'
+"In this paper, we propose"."""
+
+
+def _check_abstract(paper: Paper) -> list[Diagnostic]:
+    found = _ABSTRACT.search(paper.summary)
+    if found is None:
+        return []
+    shown = " ".join(found.group().split()).strip(" :.-\u2013\u2014*#")
+    return [warning(paper.source, *_summary_at(paper, found.start() + len(found.group()) - len(
+        found.group().lstrip(" \n*#"))), "abstract-like", f'the summary reads like the paper\'s abstract: "{shown}"',
+                    "write it in your own words and in the third person, what the paper does and why it matters "
+                    "(CONTRIBUTING.md: never paste the abstract)")]
 
 
 def _check_repeated_authors(paper: Paper, positions: Mapping[tuple[object, ...], tuple[int, int]]) -> list[Diagnostic]:
@@ -539,6 +597,8 @@ def validate_corpus(papers: Sequence[Paper],
     tick()
     diagnostics += check_venues(papers, at, venues)
     tick()
+    diagnostics += check_copied_summaries(papers)
+    tick()
     # a group of one paper is no problem (most of them: 15,000 at 5,000 papers, sorted for nothing after each save)
     for (kind, value), members in sorted(item for item in groups.items() if len(item[1]) > 1):
         if kind != "key":
@@ -560,6 +620,38 @@ def validate_corpus(papers: Sequence[Paper],
                                          _duplicate_hint(paper, [p for p in members if p is not paper], kind, files),
                                          related))
     return diagnostics
+
+
+OPENING_WORDS = 25
+"""Two summaries that begin with as many words alike are one summary copied and then edited in part."""
+
+
+def check_copied_summaries(papers: Sequence[Paper]) -> list[Diagnostic]:
+    """Find a summary that is another paper's (a new file begun as a copy of another), in any case or line breaks:
+    an error; or that begins with the same OPENING_WORDS words as another's: a warning."""
+    same: dict[str, list[Paper]] = defaultdict(list)
+    opening: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        words = paper.summary.lower().split()
+        if len(words) >= 8:  # shorter ones are placeholders, told as such
+            same[" ".join(words)].append(paper)
+            if len(words) > OPENING_WORDS:
+                opening[" ".join(words[:OPENING_WORDS])].append(paper)
+    found = []
+    told: set[str] = set()
+    for groups, severity in ((same, error), (opening, warning)):
+        for members in groups.values():
+            if len(members) < 2 or all(p.source in told for p in members):
+                continue
+            for paper in members:
+                told.add(paper.source)
+                others = tuple(sorted(p.source for p in members if p is not paper))
+                what = "is the same as" if severity is error else f"begins with the same {OPENING_WORDS} words as"
+                found.append(severity(paper.source, paper.summary_line, 1, "copied-summary",
+                                      f"the summary {what} the summary of {', '.join(others)}",
+                                      "give each paper its own summary, in your own words: a file begun as a copy "
+                                      "of another keeps that paper's summary until it is rewritten", others))
+    return found
 
 
 def _duplicate_hint(paper: Paper, others: Sequence[Paper], kind: str, files: Mapping[str, str]) -> str:
