@@ -1049,3 +1049,31 @@ def test_an_author_written_as_a_mapping_or_a_list_of_one_name_gets_the_item_to_w
         authors: str, expected: list[tuple[int, int, str, str]]) -> None:
     _, diagnostics = parse(f"---\ntitle: T\n{authors}year: 2000\ntags: [X]\n---\nS\n")
     assert [(d.line, d.column, d.message, d.hint) for d in diagnostics if d.code == "wrong-type"] == expected
+
+
+@pytest.mark.parametrize(("field", "written", "expected"), [
+    ("doi", "10.1145/3097983.3098195)",
+     (6, "doi-format", 'doi "10.1145/3097983.3098195)" is not a DOI: it ends with ")", which closes no "(" in it',
+      "write doi: 10.1145/3097983.3098195")),
+    ("url", "https://github.com/dblalock/bolt)",
+     (7, "url-bracket", ('link "https://github.com/dblalock/bolt)" ends with ")", which closes no "(" in it: the address '
+      "was copied with the bracket around it"), "write url: https://github.com/dblalock/bolt")),
+    ("url", "https://arxiv.org/abs/1706.10283]",
+     (7, "url-bracket", ('link "https://arxiv.org/abs/1706.10283]" ends with "]", which closes no "[" in it: the address '
+      "was copied with the bracket around it"), "write url: https://arxiv.org/abs/1706.10283")),
+])
+def test_a_doi_or_link_copied_with_a_closing_bracket_gets_it_without(
+        field: str, written: str, expected: tuple[object, ...]) -> None:
+    # it was accepted, and the page linked https://doi.org/10.1145/3097983.3098195%29, a DOI that does not exist
+    links = f"links:\n  - name: Code\n    url: '{written}'\n" if field == "url" else ""
+    doi = f"doi: '{written}'\n" if field == "doi" else ""
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\n{links}tags: [X]\n{doi}---\nS\n")
+    assert [(d.line, d.code, d.message, d.hint) for d in diagnostics] == [expected]
+
+
+@pytest.mark.parametrize("written", ["doi: 10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+                                     "links:\n  - name: Wiki\n    url: https://en.wikipedia.org/wiki/Hash_(computing)",
+                                     "links:\n  - name: Doc\n    url: https://example.net/a[1]"])
+def test_brackets_in_pairs_are_part_of_a_doi_or_address(written: str) -> None:
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{written}\n---\nS\n")
+    assert parsed is not None and parsed.complete and diagnostics == []

@@ -718,6 +718,16 @@ def arxiv_problem(arxiv: str) -> str | None:
 _AFTER_DOI = ".,;:"
 """Punctuation a DOI copied from a sentence or a reference list often ends with; no DOI a publisher gives does."""
 
+_OPENING = {")": "(", "]": "["}
+
+
+def unbalanced_end(text: str) -> str | None:
+    """The bracket text ends with if it closes none opened in it: a DOI or address copied from "(see …)" or
+    Markdown's [name](address). DOIs and addresses may hold brackets, in pairs: 10.1002/(SICI)1097-…, /wiki/X_(y)."""
+    last = text[-1:]
+    opening = _OPENING.get(last)
+    return last if opening is not None and text.count(opening) < text.count(last) else None
+
 
 def _identifier_within(name: str, text: str) -> str | None:
     """Find the arXiv id (written quoted) or DOI within a value that is not one, such as the address of its PDF."""
@@ -1415,6 +1425,12 @@ class _Reader:
                               "correct the port after the host name, or remove it" if "port" in problem else
                               "give the full https:// address of the page")
                     continue
+                close = unbalanced_end(url)
+                if close is not None:  # the page's address and a bracket, which makes it one that does not exist
+                    self.fail((name, i, "url"), "url-bracket", f'link "{clip(url)}" ends with "{close}", which closes '
+                              f'no "{_OPENING[close]}" in it: the address was copied with the bracket around it',
+                              f"write url: {url[:-1]}")
+                    continue
                 label = re.sub(r"\s+", " ", label).strip() or "Link"
                 links.append(Link(name=_LINK_NAMES.get(label.lower(), label), url=url))
         return links
@@ -1443,6 +1459,9 @@ class _Reader:
         elif name == "doi" and text[-1] in _AFTER_DOI:  # copied with the end of the sentence or reference around it
             why = f': it ends with "{text[-1]}", which is not part of it'
             hint = f"write {name}: {text.rstrip(_AFTER_DOI)}"
+        elif name == "doi" and (close := unbalanced_end(text)):
+            why = f': it ends with "{close}", which closes no "{_OPENING[close]}" in it'
+            hint = f"write {name}: {text[:-1]}"
         elif name == "arxiv" and (problem := arxiv_problem(text)):
             why = f": {problem}"
         else:
