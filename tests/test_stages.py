@@ -316,6 +316,16 @@ def test_a_math_command_the_site_cannot_show_is_reported_with_the_command_meant(
     assert rendered.html.count("<math") == 5  # each is still shown as MathML
 
 
+def test_math_whose_braces_are_not_in_pairs_is_reported() -> None:
+    # latex2mathml showed the stray "}" as text (<mi>}</mi>) and closed the "{" itself: no warning
+    rendered = MarkdownRenderer().render("We use $\\frac{1}{2}}$ here,\nand $\\frac{1}{2$ and $\\{x\\}$ and $a_{i}$.")
+    assert [(n.code, n.line, n.column, n.message, n.hint) for n in rendered.notes] == [
+        ("math-error", 1, 9, "the math '\\frac{1}{2}}' has a '}' that closes no '{'",
+         "check the LaTeX: each { needs its } (write \\{ and \\} for braces to show)"),
+        ("math-error", 2, 6, "the math '\\frac{1}{2' has a '{' that is never closed",
+         "check the LaTeX: each { needs its } (write \\{ and \\} for braces to show)")]
+
+
 def test_unreadable_math_is_reported_where_it_is_written() -> None:
     rendered = MarkdownRenderer().render("First line $x$.\n\nThen display math\n$$\n\\frac{a}{\n$$\nand more.")
     assert [(n.code, n.line, n.column) for n in rendered.notes] == [("math-error", 5, 1)]

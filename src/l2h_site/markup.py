@@ -291,6 +291,13 @@ class MarkdownRenderer:
                                   f"cannot read the math '{written[:60]}'; it is shown as code",
                                   "check the LaTeX: braces balanced, commands spelled right"))
                 return f'<code class="math-error">{html.escape(latex)}</code>'
+            unbalanced = unbalanced_brace(latex)
+            if unbalanced is not None:  # latex2mathml shows a stray '}' as text, and closes a '{' where it likes
+                written = re.sub(r"^\\displaystyle\s*", "", latex)
+                line, column = (_find(text, re.compile(re.escape(written) + r"\s*\$"))  # the whole of it, if it can
+                                or _find(text, re.compile(re.escape(written))) or (1, 1))
+                notes.append(Note("math-error", line, column, f"the math '{written[:60]}' has {unbalanced}",
+                                  "check the LaTeX: each { needs its } (write \\{ and \\} for braces to show)"))
             for command in unknown_commands(latex):  # shown as written, or dropped
                 line, column = _find(text, re.compile(re.escape(command) + r"(?![A-Za-z])")) or (1, 1)
                 near = [known for known in sorted(_known_commands()) if abs(len(known) - len(command)) <= 1]
@@ -324,6 +331,19 @@ _BOX = re.compile(r'<h[2-6] id="(?P<heading>[a-z0-9_-]+)"|<table>|<pre>|</table>
 end tags of links, and those of math (quoted attribute values read whole, so that no '>' in them ends a tag early)."""
 _DISPLAY_BLOCK = re.compile(r'\sdisplay="block"', re.IGNORECASE)
 """A math element's attribute that makes it display math (the value is ASCII case-insensitive, as browsers read it)."""
+
+
+def unbalanced_brace(latex: str) -> str | None:
+    """Say what is wrong with the braces of LaTeX if they are not in pairs ({ } grouping; \\{ and \\} are shown)."""
+    depth = 0
+    for token in re.findall(r"\\.|[{}]", latex, re.DOTALL):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return "a '}' that closes no '{'"
+    return "a '{' that is never closed" if depth else None
 
 
 def focusable_boxes(fragment: str, where: str) -> str:
