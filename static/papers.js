@@ -1416,7 +1416,11 @@
       }
     });
     [fromInput, toInput].forEach(function (input) {
-      input.addEventListener("input", function () { saveUrl(apply(true), "typing"); });
+      input.addEventListener("input", function () {
+        // "2", "20", "201" on the way to 2010 emptied the list at each key: a year is applied once it has four
+        // digits, or is cleared (the change event applies what is left when the reader leaves the box)
+        if (input.value === "" || /^\d{4,}$/.test(input.value)) saveUrl(apply(true), "typing");
+      });
     });
     form.addEventListener("reset", function () {
       chosenSort = "";

@@ -295,3 +295,28 @@ def test_the_ways_out_fit_a_phone_and_a_desktop_and_are_readable_in_both_themes(
         assert contrast(rgb(colours[0]), rgb(colours[1])) >= 4.5, colours
     finally:
         context.close()
+
+
+def test_a_year_being_typed_is_applied_at_its_fourth_digit_not_at_each_key(
+        page: Any, base_url: str, built_site: Path) -> None:
+    # "2", "20", "201" on the way to 2010 were each applied: the list went empty and every count read (0)
+    items = site_items(built_site)
+    page.goto(base_url + "papers/")
+    wait_count(page, len(items))
+    box = page.locator("#f-to")
+    box.click()
+    for digit in "201":
+        box.press(digit)  # the input event is handled before press returns; a year applied shows at once
+        assert page.locator("#finder").get_attribute("data-count") == str(len(items))
+        assert "to=" not in page.url
+    box.press("0")
+    wait_count(page, sum(i.year <= 2010 for i in items))
+    assert page.url.endswith("?to=2010")
+    for _ in range(4):
+        box.press("Backspace")
+    wait_count(page, len(items))  # a year cleared is applied at once
+    box.press("2")
+    box.press("0")
+    box.press("Tab")  # leaving the box applies what the reader left in it
+    wait_count(page, 0)
+    assert page.url.endswith("?to=20")
