@@ -182,16 +182,28 @@
   // Every paper's title, authors, venue, year, tags and facet labels, folded: for matching words
   // locally, which a small review (one card file) always does and a large one only without Pagefind. The names, and
   // the title's words, also in the ASCII readers type for them, as paper.html gives them to Pagefind.
+  // The other names taxonomy.yml gives a venue or tag (data-aliases of its option or box), which a reader may search
+  // by: "NIPS", "PAMI", "SIGKDD" find the papers of NeurIPS, TPAMI and KDD, as "?venue=NIPS" selects NeurIPS.
+  function otherNames(elements) {
+    var names = {};
+    Array.prototype.forEach.call(elements, function (element) {
+      if (element.dataset.aliases) names[element.value] = JSON.parse(element.dataset.aliases).join(" ");
+    });
+    return names;
+  }
+
   function loadTexts() {
+    var venueNames = otherNames(form.elements.venue.options), tagNames = otherNames(tagBoxes);
     return cardsOf(allCards()).then(function (cards) {
       var out = [];
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
         knownKeys[i] = row[0];
         var title = plainText(row[1]);
-        var words = [title, l2hSearch.asciiWords(title), row[2], l2hSearch.asciiNames(row[2]),
-                     data.venue[i] >= 0 ? data.venues[data.venue[i]] : "", data.year[i]];
-        data.paperTags[i].forEach(function (tag) { words.push(tag.name); });
+        var venue = data.venue[i] >= 0 ? data.venues[data.venue[i]] : "";
+        var words = [title, l2hSearch.asciiWords(title), row[2], l2hSearch.asciiNames(row[2]), venue,
+                     venueNames[venue] || "", data.year[i]];
+        data.paperTags[i].forEach(function (tag) { words.push(tag.name, tagNames[tag.name] || ""); });
         Object.keys(data.facets).forEach(function (facet) {
           Object.keys(data.facets[facet]).forEach(function (value) {
             if (data.facets[facet][value][i]) words.push(value, (facetLabels[facet] || {})[value] || "");

@@ -613,6 +613,19 @@ def test_a_link_that_uses_another_name_of_a_tag_or_venue_chooses_it(page: Any, b
     assert page.url.endswith("papers/?tag=Deep+Learning")
 
 
+def test_a_search_for_another_name_of_a_venue_or_tag_finds_its_papers(page: Any, base_url: str) -> None:
+    """"NIPS" found nothing ("Did you mean mips?") though the NeurIPS papers are those that write NIPS, and the
+    search box promises venues and tags: the other names taxonomy.yml gives them are searched too."""
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    assert search_for(page, "NIPS", 1) == ["weiss2008spectral"]
+    assert search_for(page, "neural information processing", 1) == ["weiss2008spectral"]
+    deep = search_for(page, '"neural networks"', 4)  # the alias of Deep Learning: no summary says it
+    page.goto(base_url + "papers/?tag=Deep+Learning")
+    wait_count(page, 4)
+    assert sorted(visible_keys(page)) == deep
+
+
 def test_no_results_say_so_and_offer_to_clear(page: Any, base_url: str) -> None:
     page.goto(base_url + "papers/?q=wavelet&tag=Deep+Learning")
     wait_count(page, 0)
