@@ -790,6 +790,10 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
     return diagnostics
 
 
+_INNER_INITIAL = re.compile(r"(?:^|\s)([^\W\d_])\.\s+\S")
+"""An initial followed by a word, as in "Davis W. Blalock": what the family side of "Family, Given" never holds."""
+
+
 def check_two_names(papers: Sequence[Paper], at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
     """Find a list item read as one name "Family, Given" that is likely two names first name first ("Yair Weiss,
     Antonio Torralba", read as "Antonio Torralba Yair Weiss").
@@ -797,7 +801,8 @@ def check_two_names(papers: Sequence[Paper], at: Callable[..., tuple[int, int]])
     Only names the review lists tell the two apart ("Das Sarma, Anish Kumar" is one name): the item is an error
     when both its sides are authors of the review (of any paper, this one too), and a warning when its family side
     is one, reads as a whole name first name first (a given name, then a one-word family name), and both sides
-    have two words or more. An item whose family side is no author of the review is never flagged.
+    have two words or more. An item whose family side is no author of the review is flagged only when that side holds
+    an initial before a word ("Davis W. Blalock, John V. Guttag"): a warning.
     """
     if not any(paper.name_splits for paper in papers):
         return []
@@ -809,18 +814,31 @@ def check_two_names(papers: Sequence[Paper], at: Callable[..., tuple[int, int]])
     for paper in papers:
         for index, split in enumerate(paper.name_splits):
             family = " ".join(filter(None, split[1:3])) if split is not None and not split.suffix else ""
-            if family not in listed or split is None:
+            if split is None or not family:
+                continue
+            # "Davis W. Blalock, John V. Guttag", two new authors: a family name holds no initial before a word
+            inner = None if family in listed else _INNER_INITIAL.search(family)
+            if family not in listed and (inner is None or not inner.group(1).isupper()):
                 continue
             given, written = split.given, family_given(split)
             both = given in listed
-            if not both and not (len(family.split()) > 1 and len(given.split()) > 1 and is_whole_name(family)):
+            if family in listed and not both and not (
+                    len(family.split()) > 1 and len(given.split()) > 1 and is_whole_name(family)):
                 continue
             line, column = at(paper, "name", index)
             if (line, column) == (0, 0):
                 line, column = at(paper, "authors") if at(paper, "authors") != (0, 0) else at(paper, "author")
+            fix = f"write each name as its own item: [{quoted_item(family)}, {quoted_item(given)}]"
+            if inner is not None:
+                diagnostics.append(warning(
+                    paper.source, line, column, "author-two-names",
+                    f'author "{written}" is read as one name, "{paper.authors[index]}", but "{family}" has the '
+                    f'initial "{inner.group(1)}." before a word, as a name written first name first has: it looks '
+                    "like two names",
+                    f'{fix} (or, if it is one name, write it first name first, "{paper.authors[index]}")'))
+                continue
             sources = sorted({listed[family], listed.get(given, listed[family])})
             where = " and ".join(sources)
-            fix = f"write each name as its own item: [{quoted_item(family)}, {quoted_item(given)}]"
             if both:
                 diagnostics.append(error(
                     paper.source, line, column, "author-two-names",
