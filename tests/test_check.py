@@ -2219,3 +2219,23 @@ def test_a_summary_copied_from_another_paper_is_an_error_and_its_opening_a_warni
         paper(title="Product Quantization", authors="Herve Jegou", year=2011).replace(
             "A summary in our own words.", "Product quantisation " + text), encoding="utf-8")
     assert run(root, capsys=capsys) == (0, "l2h: 2 papers checked, no problems found\n")
+
+
+@pytest.mark.parametrize(("tags", "at", "written", "why"), [
+    ("[Image Retrieval; Transformer]", "6:8", "Image Retrieval; Transformer",
+     "tags are separated by commas, not semicolons: "),
+    ("\n- Image Retrieval\n  - Transformers", "7:3", "Image Retrieval - Transformers",
+     ('a "- " line indented deeper than the one above it is read as part of it: write each "- tag" line at the same '
+     "indentation, or ")),
+])
+def test_tags_joined_by_a_semicolon_or_an_indented_dash_get_the_list_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str], tags: str, at: str, written: str, why: str) -> None:
+    # the hint was "use a tag listed in taxonomy.yml…", though both tags are
+    root = site({"papers/weiss2008spectral.md": paper(tags=tags)})
+    assert run(root, capsys=capsys) == (1, (
+        f'papers/weiss2008spectral.md:{at}: error[unknown-tag]: tag "{written}" is not in taxonomy.yml\n'
+        f"  help: {why}write tags: [{written.replace(';', ',').replace(' -', ',')}]\n"
+        "1 error(s), 0 warning(s) in 1 file\n"))
+    # a part that is no tag: nothing sure to propose
+    root = site({"papers/weiss2008spectral.md": paper(tags="[Image Retrieval; Wavelets]")})
+    assert "write tags:" not in run(root, capsys=capsys)[1]

@@ -272,7 +272,8 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
         else:
             guess = closest(tag, tags.canonical)
             # several tags with its words ("Retrieval") are listed rather than the one closest in spelling
-            hint = (facet_value_hint(tag, paper, taxonomy) or tags.with_words(tag, least=2) or
+            hint = (_joined_tags_hint(paper.tags, i, tags) or facet_value_hint(tag, paper, taxonomy) or
+                    tags.with_words(tag, least=2) or
                     (f'did you mean "{guess}"?{tags.used(guess)}' if guess else "") or tags.within(tag) or
                     tags.with_words(tag) or "use a tag listed in taxonomy.yml, or propose a new one there with a "
                     "description")
@@ -788,6 +789,21 @@ def check_name_splits(papers: Sequence[Paper], at: Callable[..., tuple[int, int]
                                        f'write it "{family_given(first)}" here too, as an item of a YAML list of '
                                        f"authors (or, if {source} splits it wrongly, correct it there)", (source,)))
     return diagnostics
+
+
+def _joined_tags_hint(written: Sequence[str], index: int, tags: TagIndex) -> str:
+    """The fix of tag written[index] if it is tags of the taxonomy joined: by semicolons ("A; B") or, from a list item
+    indented deeper than the one above ("- A" then "  - B"), which YAML reads as the text "A - B"; else ""."""
+    tag = written[index]
+    for separator, why in (";", "tags are separated by commas, not semicolons: "), (
+            " - ", ('a "- " line indented deeper than the one above it is read as part of it: write each "- tag" line '
+                   "at the same indentation, or ")):
+        parts = [part.strip() for part in tag.split(separator)]
+        if len(parts) > 1 and all(part in tags.canonical or part in tags.aliases or
+                                  normalise_term(part) in tags.normalised for part in parts):
+            listed = [*written[:index], *parts, *written[index + 1:]]
+            return f"{why}write tags: [{', '.join(map(flow_item, listed))}]"
+    return ""
 
 
 _INNER_INITIAL = re.compile(r"(?:^|\s)([^\W\d_])\.\s+\S")
