@@ -57,6 +57,21 @@ def test_no_page_scrolls_sideways_on_a_phone(page: Any, site_url: str, width: in
     assert wider == {}
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_search_box_placeholder_is_read_whole_on_a_phone(page: Any, site_url: str, width: int) -> None:
+    # "Title, author, venue, tag or words from the summary" showed as "Title, author, venue, tag or wor" at 390 px
+    page.set_viewport_size({"width": width, "height": 667})
+    page.goto(site_url + "papers/")
+    expect(page.locator("#f-q")).to_be_visible()
+    text, room = page.evaluate("""() => {
+        const box = document.getElementById("f-q"), style = getComputedStyle(box);
+        const pen = document.createElement("canvas").getContext("2d");
+        pen.font = style.font;
+        return [pen.measureText(box.placeholder).width,
+                box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)]; }""")
+    assert 0 < text <= room
+
+
 def test_the_404_page_is_styled_and_links_work_below_the_root(page: Any, site_url: str) -> None:
     response = page.goto(site_url + "publications/no-such-paper/")
     assert response.status == 404
