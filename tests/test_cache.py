@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -569,7 +570,7 @@ def test_a_paper_whose_venue_has_another_name_in_the_taxonomy_keeps_it_on_each_r
         cache.save_memos()
         assert {paper.key: paper.venue for paper in result.check.papers}["weiss2008spectral"] == shown
         page = (root / "_site" / "publications" / "weiss2008spectral" / "index.html").read_text()
-        assert f'<p class="venue">{shown} 2008</p>' in page
+        assert re.search(f'<p class="venue"[^>]*>{shown} 2008</p>', page)  # (its other names: for the search index)
         edit_summary(root, 4 + step)  # another paper: the named one is validated from the memo
 
 
