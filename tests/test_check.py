@@ -1826,7 +1826,7 @@ def test_a_tag_added_above_its_variant_spelling_is_the_one_to_merge_when_papers_
     # it was blamed on the tag below it, the one the papers give, with the fix to alias that one to the new spelling
     from conftest import MINIMAL_TAXONOMY
     taxonomy = MINIMAL_TAXONOMY.replace("tags:\n", "tags:\n  Image retrieval:\n    description: New.\n")
-    files = {"taxonomy.yml": taxonomy, "papers/jegou2011product.md": paper(title="Product", tags="[Quantisation]")}
+    files: dict[str, str | bytes] = {"taxonomy.yml": taxonomy, "papers/jegou2011product.md": paper(title="Product", tags="[Quantisation]")}
     files.update({f"papers/weiss200{n}spectral.md": paper(year=2000 + n) for n in range(papers)})
     root = site(files)
     assert run(root, capsys=capsys) == (1, expected + "1 error(s), 0 warning(s) in 1 file\n" + (
