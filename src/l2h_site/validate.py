@@ -631,31 +631,33 @@ OPENING_WORDS = 25
 
 def check_copied_summaries(papers: Sequence[Paper]) -> list[Diagnostic]:
     """Find a summary that is another paper's (a new file begun as a copy of another), in any case or line breaks:
-    an error; or that begins with the same OPENING_WORDS words as another's: a warning."""
-    same: dict[str, list[Paper]] = defaultdict(list)
+    an error; or that begins with the same OPENING_WORDS words as another's: a warning. Summaries are grouped by their
+    opening alone, which a copy shares too: the whole of one is read again only beside another of the same opening
+    (reading every summary whole took 0.25 s at 20,000 papers, at each rebuild of l2h serve)."""
     opening: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        words = paper.summary.lower().split()
-        if _TODO.search(paper.summary):  # l2h new's "TODO: in two to four sentences…", a placeholder told as such
-            continue
+        words = paper.summary.split(None, OPENING_WORDS)[:OPENING_WORDS]
         if len(words) >= 12:  # fewer words cannot tell a copy from two papers said alike in a few words
-            same[" ".join(words)].append(paper)
-            if len(words) > OPENING_WORDS:
-                opening[" ".join(words[:OPENING_WORDS])].append(paper)
+            opening[" ".join(words).lower()].append(paper)
     found = []
-    told: set[str] = set()
-    for groups, severity in ((same, error), (opening, warning)):
-        for members in groups.values():
-            if len(members) < 2 or all(p.source in told for p in members):
-                continue
-            for paper in members:
-                told.add(paper.source)
-                others = tuple(sorted(p.source for p in members if p is not paper))
-                what = "is the same as" if severity is error else f"begins with the same {OPENING_WORDS} words as"
-                found.append(severity(paper.source, paper.summary_line, 1, "copied-summary",
-                                      f"the summary {what} the summary of {', '.join(others)}",
-                                      "give each paper its own summary, in your own words: a file begun as a copy "
-                                      "of another keeps that paper's summary until it is rewritten", others))
+    hint = ("give each paper its own summary, in your own words: a file begun as a copy of another keeps that paper's "
+            "summary until it is rewritten")
+    for members in opening.values():
+        if len(members) < 2:
+            continue
+        members = [paper for paper in members if not _TODO.search(paper.summary)]  # l2h new's, told as a placeholder
+        whole = {paper.source: " ".join(paper.summary.lower().split()) for paper in members}
+        for paper in members:
+            others = [p.source for p in members if p is not paper]
+            twins = tuple(sorted(other for other in others if whole[other] == whole[paper.source]))
+            alike = tuple(sorted(other for other in others if whole[other] != whole[paper.source]))
+            if twins:
+                found.append(error(paper.source, paper.summary_line, 1, "copied-summary",
+                                   f"the summary is the same as the summary of {', '.join(twins)}", hint, twins))
+            if alike:
+                found.append(warning(paper.source, paper.summary_line, 1, "copied-summary",
+                                     f"the summary begins with the same {OPENING_WORDS} words as the summary of "
+                                     f"{', '.join(alike)}", hint, alike))
     return found
 
 
