@@ -528,7 +528,7 @@ def draft_from_options(options: NewOptions, taxonomy: Taxonomy, fetch: Fetch,
         draft.name_splits = splits if any(splits) else []
     year = _year_flag(options.year, problems)
     draft.year = year or draft.year
-    if draft.year is None and year != options.year:  # --year twenty: a year to check the other flags with (their
+    if draft.year is None and isinstance(options.year, str):  # --year twenty: a year to check the other flags with (their
         draft.year = dt.date.today().year  # problems are told with its own), and the error writes nothing
     draft.venue = options.venue or draft.venue
     draft.tags = list(dict.fromkeys(t.strip() for t in options.tags if t.strip())) or draft.tags

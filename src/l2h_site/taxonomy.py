@@ -432,8 +432,7 @@ def _tags(check: _Checker, data: dict[str, Any], usage: Mapping[str, int]) -> li
             elif norm in spellings and spellings[norm] != name and (spelling != name or norm in aliases_at):
                 _alias_clash(check, name, spelling, path, spellings[norm], aliases_at.get(norm), where.get(spelling))
             elif norm in spellings and spellings[norm] != name:
-                _drift(check, TagDef(name, "", tuple(aliases), slug), spelling,
-                       next(tag for tag in tags if tag.name == spellings[norm]), usage)
+                _drift(check, name, aliases, spelling, next(tag for tag in tags if tag.name == spellings[norm]), usage)
             spellings.setdefault(norm, name)
             if spelling != name:
                 aliases_at.setdefault(norm, (spelling, where[spelling]))
@@ -443,19 +442,21 @@ def _tags(check: _Checker, data: dict[str, Any], usage: Mapping[str, int]) -> li
     return tags
 
 
-def _drift(check: _Checker, tag: TagDef, spelling: str, earlier: TagDef, usage: Mapping[str, int]) -> None:
-    """Report spelling, tag's name or alias, as a variant spelling of tag earlier, above it in the file. The fix
-    keeps the tag more papers give (a tag added beside one the review has, above it or below); earlier on a tie."""
-    uses = sum(usage.get(s, 0) for s in (tag.name, *tag.aliases))
-    if spelling == tag.name and uses > sum(usage.get(s, 0) for s in (earlier.name, *earlier.aliases)):
-        line = check.doc.key_positions.get(("tags", tag.name), (0, 0))[0]
+def _drift(check: _Checker, name: str, aliases: Sequence[str], spelling: str, earlier: TagDef,
+           usage: Mapping[str, int]) -> None:
+    """Report spelling, the name or an alias of tag name, as a variant spelling of tag earlier, above it in the file.
+    The fix keeps the tag more papers give (a tag added beside one the review has, above it or below); earlier on a
+    tie."""
+    uses = sum(usage.get(s, 0) for s in (name, *aliases))
+    if spelling == name and uses > sum(usage.get(s, 0) for s in (earlier.name, *earlier.aliases)):
+        line = check.doc.key_positions.get(("tags", name), (0, 0))[0]
         check.fail(("tags", earlier.name), "tag-drift",
-                   f"tag '{earlier.name}' is a variant spelling of tag '{tag.name}' (line {line}), which "
+                   f"tag '{earlier.name}' is a variant spelling of tag '{name}' (line {line}), which "
                    f"{uses:,} paper{'s' if uses != 1 else ''} give{'s' if uses == 1 else ''}",
-                   f"merge them: keep '{tag.name}' and list '{earlier.name}' under its aliases", key=True)
+                   f"merge them: keep '{name}' and list '{earlier.name}' under its aliases", key=True)
         return
-    check.fail(("tags", tag.name), "tag-drift",
-               f"'{spelling}' (tag '{tag.name}') is a variant spelling of tag '{earlier.name}'",
+    check.fail(("tags", name), "tag-drift",
+               f"'{spelling}' (tag '{name}') is a variant spelling of tag '{earlier.name}'",
                f"merge them: keep '{earlier.name}' and list '{spelling}' under its aliases", key=True)
 
 

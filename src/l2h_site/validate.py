@@ -390,8 +390,8 @@ def _check_ligatures(paper: Paper, at: Callable[..., tuple[int, int]],
             continue
         letters = quote_list(sorted(set(_LIGATURES.findall(value))))
         where = _summary_at(paper, first.start()) if name == "summary" else at(*path)
-        word = value[value.rfind(" ", 0, first.start()) + 1:].split(maxsplit=1)[0]  # the summary's: the word with it
-        shown = clip(value) if name != "summary" else word
+        # of the summary, the word that holds the first
+        shown = value[value.rfind(" ", 0, first.start()) + 1:].split()[0] if name == "summary" else clip(value)
         found.append(warning(paper.source, *where, "ligature",
                              f'{name} "{shown}" holds the ligature{"s" if "," in letters else ""} {letters} of text '
                              "copied from a PDF, which a search for its letters does not find",
@@ -401,7 +401,7 @@ def _check_ligatures(paper: Paper, at: Callable[..., tuple[int, int]],
     return found
 
 
-_ABSTRACT = re.compile(r"\A\W*abstract\b\W*?(?:\n|[:.\u2013\u2014-])|\b(?:in this (?:paper|work|article),? we|"
+_ABSTRACT = re.compile(r"\A\W*(abstract)\b\W*?(?:\n|[:.\u2013\u2014-])|\b(in this (?:paper|work|article),? we|"
                        r"we (?:propose|present|introduce))\b", re.IGNORECASE)
 """How a paper's abstract reads and a summary in the review's own words does not: its heading, and the authors'
 "In this paper, we propose"."""
@@ -411,9 +411,9 @@ def _check_abstract(paper: Paper) -> list[Diagnostic]:
     found = _ABSTRACT.search(paper.summary)
     if found is None:
         return []
-    shown = " ".join(found.group().split()).strip(" :.-\u2013\u2014*#")
-    return [warning(paper.source, *_summary_at(paper, found.start() + len(found.group()) - len(
-        found.group().lstrip(" \n*#"))), "abstract-like", f'the summary reads like the paper\'s abstract: "{shown}"',
+    said = 1 if found.group(1) else 2  # the heading, or the authors' words
+    return [warning(paper.source, *_summary_at(paper, found.start(said)), "abstract-like",
+                    f'the summary reads like the paper\'s abstract: "{" ".join(found.group(said).split())}"',
                     "write it in your own words and in the third person, what the paper does and why it matters "
                     "(CONTRIBUTING.md: never paste the abstract)")]
 
@@ -525,9 +525,9 @@ def _check_placeholders(paper: Paper, at: Callable[..., tuple[int, int]],
     for (word, line), fix in zip(_EXAMPLE_LINES, _EXAMPLE_FIXES):
         match = line.search(paper.summary) if word in lowered else None
         if match:
-            before, text = paper.summary[:match.start()], " ".join(match.group().split())
-            found.append(error(paper.source, paper.summary_line + before.count("\n"), len(before) - before.rfind("\n"),
-                               "placeholder", f'summary still holds the example text of CONTRIBUTING.md: "{text}"', fix))
+            text = " ".join(match.group().split())
+            found.append(error(paper.source, *_summary_at(paper, match.start()), "placeholder",
+                               f'summary still holds the example text of CONTRIBUTING.md: "{text}"', fix))
     urls, names = _link_positions(paper, positions, "url"), _link_positions(paper, positions, "name")
     for i, link in enumerate(paper.links):  # each at its own line: a link is two
         if is_placeholder(link.name):
