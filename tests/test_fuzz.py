@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -96,6 +97,9 @@ def check_build(root: Path, content: bytes) -> bool:
     pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert set(pages) == set(result.paths) | {".l2h-site"}
     assert unsafe_pages(pages.items()) == {}
+    for name in ("feed.xml", "sitemap.xml", "papers/topic-map.svg"):  # a feed reader refuses a feed that is not XML
+        if name in pages:
+            ElementTree.fromstring(pages[name])
     return True
 
 

@@ -1077,3 +1077,45 @@ def test_a_doi_or_link_copied_with_a_closing_bracket_gets_it_without(
 def test_brackets_in_pairs_are_part_of_a_doi_or_address(written: str) -> None:
     parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n{written}\n---\nS\n")
     assert parsed is not None and parsed.complete and diagnostics == []
+
+
+@pytest.mark.parametrize("year, code, message", [
+    ("9" * 5000, "wrong-type", 'year must be a whole number, got the text "' + "9" * 60 + '…"'),
+    ('"' + "9" * 4301 + '"', "wrong-type", 'year must be a whole number, got the text "' + "9" * 60 + '…"'),
+    ("0x" + "9" * 5000, "year-range", "year is a number of more than 19 digits, not a year"),
+    ("999999999999", "year-range", "year is the number 999999999999, not a year"),
+])
+def test_a_year_of_thousands_of_digits_is_a_diagnostic_not_a_traceback(year: str, code: str, message: str) -> None:
+    """Python refuses to turn a number of more than 4,300 digits into text, or such text into a number."""
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: {year}\ntags: [X]\n---\nS\n")
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [(4, code, message)]
+    assert parsed is not None and not parsed.complete
+
+
+@pytest.mark.parametrize("character, named", [
+    ("\x01", "the control character U+0001"), ("\x1b", "the control character U+001B"),
+    ("\x7f", "the control character U+007F"), ("\x85", "the control character U+0085"),
+    ("\ufffe", "the non-character U+FFFE"), ("\uffff", "the non-character U+FFFF"),
+    ("\ufdd0", "the non-character U+FDD0"),
+])
+def test_a_character_no_feed_can_hold_in_the_summary_is_an_error_at_its_place(character: str, named: str) -> None:
+    """Such a summary once built a feed.xml that is not well-formed XML, which feed readers refuse whole."""
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n\nFirst line.\n"
+                                f"Hello {character} world.\n")
+    assert [(d.line, d.column, d.code, d.message) for d in diagnostics] == [
+        (9, 7, "control-character", (f"summary contains {named}, which has no place in a summary (it can make the "
+         "site's feed invalid XML)"))]
+    assert parsed is not None and parsed.paper.summary == ""
+
+
+def test_tabs_line_breaks_and_format_characters_in_a_summary_are_text() -> None:
+    parsed, diagnostics = parse("---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n"
+                                "Hash\u00adcodes\tand \u200dwords.\r\nMore.\n")
+    assert diagnostics == []
+    assert parsed is not None and "Hash\u00adcodes\tand" in parsed.paper.summary
+
+
+def test_a_non_character_in_a_field_is_an_error() -> None:
+    _parsed, diagnostics = parse('---\ntitle: "Title \\uFFFE end"\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n')
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (2, "control-character", "title contains the non-character U+FFFE")]

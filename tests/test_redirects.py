@@ -229,3 +229,18 @@ def test_a_former_key_that_is_a_path_or_markup_is_refused_and_nothing_is_written
     assert not result.written and not (tmp_path / "site").exists()
     assert [(d.column, d.code) for d in result.diagnostics] == [
         (15, "former-key-form"), (30, "former-key-form"), (48, "former-key-form"), (67, "former-key-form")]
+
+
+def test_a_former_key_with_a_final_newline_or_longer_than_a_file_name_is_refused_by_check(
+        site: Site, tmp_path: Path) -> None:
+    """Both once passed check and then failed the build with no file or line: "…\n/index.html" is not a plain
+    path, and a folder name of 305 characters is more than the file system takes."""
+    long_key = "a" * 300 + "2020x"
+    root = site({"papers/weiss2008spectral.md": paper(extra=f'former_keys: ["weiss2007spectral\\n", {long_key}]\n')})
+    result = build(root, out_dir=tmp_path / "site")
+    assert not result.written and not (tmp_path / "site").exists()
+    assert [(d.line, d.column, d.code, d.message) for d in result.diagnostics] == [
+        (8, 15, "former-key-form", 'former key "weiss2007spectral\n" is not a valid paper key'),
+        (8, 38, "former-key-form", (f"former key {'a' * 40}… is 305 characters long, longer than a file name can be "
+         "(at most 250)"))]
+    assert result.diagnostics[1].hint == "write the file name the paper had, without .md"

@@ -139,7 +139,7 @@ def _key_meant(name: str) -> str | None:
     """The key of a paper file saved under another ending (joly2011random.MD, joly2011random, Notepad's
     joly2011random.md.txt, 'joly2011random.md ' with a space at its end), or None."""
     stem = re.sub(r"(\.(md|markdown))?(\.[A-Za-z]+)?$", "", name.strip().removesuffix(".txt"), flags=re.IGNORECASE)
-    return stem if KEY_FORM.match(stem) else None
+    return stem if KEY_FORM.fullmatch(stem) else None
 
 
 JUNK = frozenset({"editor-file", "os-file"})

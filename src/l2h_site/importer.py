@@ -117,7 +117,7 @@ def import_jekyll(root: Path, site_dir: Path, dry_run: bool = False, proposal_na
             _carry_redirects(item, baseurl, report)
     items = _select_new(check, items, report, keep_keys=True)
     for item in items:
-        if not KEY_FORM.match(item.key):
+        if not KEY_FORM.fullmatch(item.key):
             suggested = draft_key(item.draft)
             report.notes.append((item.origin, (f'key "{item.key}" is kept because it is the page URL; `l2h check` '
                                                f"will ask to rename it to {suggested}")))
@@ -257,7 +257,7 @@ def _carry_redirects(item: _Item, baseurl: str, report: ImportReport) -> None:
         elif match.group(1) == item.key:
             report.notes.append((item.origin, (f'{REDIRECT_FIELD} "{shown}" is the paper\'s own address: there is '
                                                "nothing to carry over")))
-        elif not KEY_FORM.match(match.group(1)):
+        elif not KEY_FORM.fullmatch(match.group(1)):
             report.notes.append((item.origin, f'{REDIRECT_FIELD} "{shown}" is not carried over: '
                                               + _not_a_key(match.group(1))))
         elif match.group(1) not in item.draft.former_keys:
@@ -449,7 +449,7 @@ def _carry_skipped_addresses(check: CheckResult, selected: list[_Item], twins: l
             if key == kept.key or key in kept.former_keys:
                 continue
             address = f"/publications/{key}/"
-            if not KEY_FORM.match(key):
+            if not KEY_FORM.fullmatch(key):
                 report.notes.append((item.origin, f"its old address {address} is not carried over: " + _not_a_key(key)))
                 continue
             others = [paper for source, paper in papers.items() if source != rel]

@@ -55,6 +55,8 @@ class Config:
 
 KEY_FORM = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]+$")
 """The form of a paper's key, its file name: <firstauthorlastname><year><firstword>, lowercase ASCII letters and digits."""
+MAX_KEY_LENGTH = 250
+"""The longest key: a paper's file is the key and .md, and most file systems take names of at most 255 bytes."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from l2h_site.textutil import (
     first_invisible,
     invisible_character,
     quote_list,
+    unsafe_in_text,
     without_typographic_quotes,
 )
 from l2h_site.yamlsafe import YamlDoc, load_yaml
@@ -168,9 +169,9 @@ def parse_paper_bytes(data: bytes, source: SourceFile,
     """Parse the bytes of a paper file; see parse_paper. A file whose front matter cannot be read at all is also
     reported for a file name that is no paper key, which needs no front matter, so that both are fixed in one round."""
     parsed, diagnostics = _parse_paper_bytes(data, source, facet_ids)
-    if parsed is None and not KEY_FORM.match(source.key):
+    if parsed is None and not KEY_FORM.fullmatch(source.key):
         lower = source.key.lower()
-        diagnostics.append(key_form_error(source.relpath, source.key, lower if KEY_FORM.match(lower) else None))
+        diagnostics.append(key_form_error(source.relpath, source.key, lower if KEY_FORM.fullmatch(lower) else None))
     return parsed, diagnostics
 
 
@@ -1003,6 +1004,13 @@ class _Reader:
                                           f"summary is {len(summary):,} characters; at most {MAX_SUMMARY_CHARS:,} are allowed",
                                           "write two to four sentences in your own words"))
             summary = ""
+        elif (unsafe := unsafe_in_text(body)) is not None:
+            line = self.closing + 2 + body.count("\n", 0, unsafe)
+            self.diagnostics.append(error(self.rel, line, unsafe - body.rfind("\n", 0, unsafe), "control-character",
+                                          f"summary contains {invisible_character(body[unsafe])}, which has no place in a "
+                                          "summary (it can make the site's feed invalid XML)",
+                                          "delete the invisible character (retype the text if needed)"))
+            summary = ""
         elif (deep := find_deep_nesting(body)) is not None:
             line = self.closing + 2 + body.count("\n", 0, deep)
             self.diagnostics.append(error(self.rel, line, deep - body.rfind("\n", 0, deep), "summary-too-deep",
@@ -1271,17 +1279,21 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int):
             within = _year_within(value)
             hint = (f"write the year as a number without quotes: year: {int(value)}"
-                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]*", value.strip()) else
+                    if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]{0,5}", value.strip()) else
                     f"write the year alone: year: {within}" + (
                         " (a letter that tells two papers of one year apart goes at the end of the file name, as in "
                         "weiss2008spectralb.md)" if re.search(r"\d{4}[a-z]\b", str(value)) else "") if within else
                     "write the four-digit year, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be a whole number, got {describe_value(value)}", hint)
             return None
+        if value.bit_length() > 32:  # str() of a number of more than 4,300 digits raises
+            self.fail(("year",), "year-range", f"year is {describe_value(value)}, not a year",
+                      "write the four-digit year, e.g. year: 2008")
+            return None
         raw = self.doc.raw.get(("year",), str(value))
         if not re.fullmatch(r"[1-9][0-9]*", raw):  # YAML 1.1 also reads 0x7E3, 2_019, +2019 and 33:39 as 2019,
             plain = raw.replace("_", "").lstrip("+")  # and 02015 as the octal number 1037
-            hint = (f"write year: {int(plain)}" if plain.isdigit() and int(plain) else
+            hint = (f"write year: {int(plain)}" if plain.isdigit() and len(plain) <= 6 and int(plain) else
                     "write the four-digit year in plain digits, e.g. year: 2008")
             self.fail(("year",), "wrong-type", f"year must be written in plain digits, got {raw} "
                       f"(YAML reads it as the number {value})", hint)

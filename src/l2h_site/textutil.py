@@ -35,6 +35,8 @@ def invisible_character(text: str) -> str | None:
     if c is None:
         return None
     code = ord(c)
+    if code in NONCHARACTERS:
+        return f"the non-character U+{code:04X}"
     if unicodedata.category(c) != "Cf":
         return f"the control character U+{code:04X}"
     name = unicodedata.name(c, "").lower()
@@ -52,9 +54,26 @@ def first_invisible(text: str) -> str | None:
         return found.group() if found else None
     for c in text:
         code = ord(c)
-        if (code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0 or unicodedata.category(c) == "Cf":
+        if ((code < 32 and c not in "\t\n") or 0x7F <= code < 0xA0 or code in NONCHARACTERS
+                or unicodedata.category(c) == "Cf"):
             return c
     return None
+
+
+NONCHARACTERS = frozenset([*range(0xFDD0, 0xFDF0), 0xFFFE, 0xFFFF])
+"""The non-characters of the Basic Multilingual Plane, which Unicode keeps out of text: U+FFFE and U+FFFF are not
+allowed in XML at all (an Atom feed or SVG file holding one is not well-formed)."""
+
+_TEXT_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+"""What a paper's summary may not hold: control characters other than tab and line breaks (the ones XML 1.0 forbids,
+and DEL and the C1 controls, which a terminal runs as commands) and the non-characters. Format characters (a soft
+hyphen, a zero-width joiner) are text a summary may need, unlike a field, where they make two spellings look alike."""
+
+
+def unsafe_in_text(text: str) -> int | None:
+    """The offset of the first character of a summary that _TEXT_UNSAFE names, or None."""
+    found = _TEXT_UNSAFE.search(text)
+    return found.start() if found else None
 
 
 def decode_utf8(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
@@ -171,6 +190,8 @@ def describe_value(value: Any) -> str:
         return "an empty value"
     if isinstance(value, bool):
         return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a number of more than 4,300 digits raises
+        return "a number of more than 19 digits"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, dt.datetime):
@@ -181,7 +202,8 @@ def describe_value(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f'the text "{value}"'
+    text = str(value)
+    return f'the text "{text if len(text) <= 80 else text[:60] + "…"}"'
 
 
 TYPOGRAPHIC_QUOTES = re.compile(

@@ -11,7 +11,7 @@ from functools import lru_cache, partial
 
 from l2h_site.cite import author_splits
 from l2h_site.diagnostics import Diagnostic, error, note, warning
-from l2h_site.model import KEY_FORM, NameSplit, Paper, Taxonomy
+from l2h_site.model import KEY_FORM, MAX_KEY_LENGTH, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, key_form_error, stand_in
 from l2h_site.progress import ticking
@@ -228,7 +228,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
     def at(*path: object) -> tuple[int, int]:
         return parsed.positions.get(path, parsed.positions.get(("key",) + path, (1, 1)))
 
-    if not KEY_FORM.match(paper.key):
+    if not KEY_FORM.fullmatch(paper.key):
         # the name to suggest is derived from the title, authors and year: without them, the form is described
         name = None if parsed.unread & KEY_FIELDS else derive_key(paper.authors, paper.year, paper.title, first_split(paper))
         diagnostics.append(key_form_error(rel, paper.key, name))
@@ -247,11 +247,16 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             diagnostics.append(error(rel, *at("former_keys", i), "former-key-own",
                                      f'former_keys lists "{former}", the paper\'s own key',
                                      "remove it: only the keys the file had before it was renamed belong there"))
-        elif not KEY_FORM.match(former):
+        elif not KEY_FORM.fullmatch(former):
             diagnostics.append(error(rel, *at("former_keys", i), "former-key-form",
                                      f'former key "{former}" is not a valid paper key',
                                      "write the file name the paper had, without .md: lowercase letters, a year and "
                                      "a word, e.g. weiss2008spectral"))
+        elif len(former) > MAX_KEY_LENGTH:  # its redirect page is a folder of that name, as long as a file name can be
+            diagnostics.append(error(rel, *at("former_keys", i), "former-key-form",
+                                     f"former key {former[:40]}… is {len(former)} characters long, longer than a "
+                                     f"file name can be (at most {MAX_KEY_LENGTH})",
+                                     "write the file name the paper had, without .md"))
 
     canonical_tags: list[str] = []
     for i, tag in enumerate(paper.tags):
