@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,3 +128,24 @@ def test_json_and_github_say_how_many_papers_a_broken_taxonomy_left_unchecked(
     said = "2 papers were not checked against taxonomy.yml, which has errors; fix them and check again"
     assert capsys.readouterr().out.splitlines()[-1] == f"::notice title=l2h check::{said}"
     assert summary.read_text(encoding="utf-8").startswith(f"### l2h check\n\n{said}\n\n1 error(s), 0 warning(s)")
+
+
+CTRL_C_WHILE_LOADING = """
+import os, signal, sys
+class CtrlC:  # Ctrl-C as the command's modules load: as jinja2 is imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "jinja2":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlC())
+from l2h_site.entry import main
+sys.exit(main(["check"]))
+"""
+
+
+def test_ctrl_c_while_the_command_loads_is_interrupted_not_a_traceback(tmp_path: Path) -> None:
+    """The console script (pyproject's [project.scripts]) runs l2h_site.entry, which loads the command's modules:
+    a Ctrl-C in the first few tenths of a second came as a KeyboardInterrupt traceback from cli.py's imports."""
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_LOADING], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "l2h: interrupted\n")

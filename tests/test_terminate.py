@@ -514,3 +514,33 @@ def test_sigterm_stops_a_build_whose_report_waits_for_a_reader_that_does_not_rea
             proc.wait()
         assert proc.stderr is not None
         proc.stderr.close()
+
+
+SIGNAL_WHILE_MOVING_IN = """
+import os, signal, sys
+import l2h_site.write as write
+from l2h_site.cli import main
+real = write._finish_update
+def finish(tmp, out):  # the signal comes as the first page is moved in, as a Ctrl-C a moment too late does
+    os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+    real(tmp, out)
+write._finish_update = finish
+sys.exit(main(sys.argv[2:]))
+"""
+"""l2h, getting the signal argv[1] names while its update moves the staged pages into the site."""
+
+
+@pytest.mark.parametrize("name, code, said", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "stopped by SIGTERM")])
+def test_a_signal_while_the_new_site_is_put_in_place_waits_until_it_is_and_says_so(
+        review: Path, tmp_path: Path, name: str, code: int, said: str) -> None:
+    """Before, the signal stopped the moves midway: a site part old, part new, the staging folder left beside it, and
+    the message "interrupted" (documented as: the previous site is left as it was)."""
+    root, before = _edited_copy(review, tmp_path)
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_MOVING_IN, name, "build", "--quiet"], cwd=root,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert (proc.returncode, proc.stderr) == (
+        code, f"l2h: {said} once the new site was in place: _site holds this build's site\n")
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.l2h-")]  # nothing staged left
+    subprocess.run([*BUILD, "--quiet", "--no-cache", "--out", str(tmp_path / "clean")], cwd=root, check=True,
+                   timeout=300)
+    assert snapshot(root / "_site") == snapshot(tmp_path / "clean") != before

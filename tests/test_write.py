@@ -391,7 +391,8 @@ def test_an_update_that_cannot_be_finished_is_an_error_naming_the_folder_not_a_t
     # the message names the file in the site that could not be replaced, not l2h's staging copy
     prefix = f"cannot write the site to {root / '_site'}: Permission denied ({root / '_site'}/"
     assert str(first.value).startswith(prefix) and str(first.value).endswith(
-        "); the previous site was left as it was; make the folder writable for you, or give --out another folder")
+        "); the site is now part old, part new: the next l2h build finishes putting the new one in place once it can "
+        "write there; make the folder writable for you, or give --out another folder")
     failed = str(first.value)[len(prefix) - len(f"{root / '_site'}/"):].split(")")[0]
     assert Path(failed).parent.is_dir() and ".l2h-new-" not in failed
     with pytest.raises(L2hError) as again:  # the next build tries to finish the update first
@@ -401,6 +402,28 @@ def test_an_update_that_cannot_be_finished_is_an_error_naming_the_folder_not_a_t
     monkeypatch.setattr(write_module.os, "replace", real_replace)
     assert build(root).written and "More words." in target.read_text()
     assert leftovers(root) == []
+
+
+def test_a_folder_of_the_site_that_cannot_be_written_fails_the_update_before_any_page_moves(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder left read-only (by a build run as root in a container, say) once failed the update midway: the
+    site was left part old, part new, and the message said that the previous site was left as it was."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/weiss2009spectral.md": SECOND_PAPER})
+    assert build(root).written
+    before = snapshot(root / "_site")
+    (root / "l2h.yml").write_text("title: Another Title\n")  # every page changes
+    blocked = root / "_site" / "publications"
+    real_access = os.access
+    monkeypatch.setattr(write_module.os, "access",  # as access() answers for a folder without write permission
+                        lambda path, mode: not (Path(path) == blocked and mode & os.W_OK) and real_access(path, mode))
+    with pytest.raises(L2hError) as failed:
+        build(root)
+    assert str(failed.value) == (
+        f"cannot write the site to {root / '_site'}: Permission denied ({blocked}); the previous site was left as it "
+        "was; make the folder writable for you, or give --out another folder")
+    assert snapshot(root / "_site") == before and leftovers(root) == []
+    monkeypatch.setattr(write_module.os, "access", real_access)
+    assert build(root).written and "Another Title" in (root / "_site" / "index.html").read_text()
 
 
 def test_a_temporary_folder_of_a_process_that_is_gone_is_tidied_away_without_its_marker(site: Site) -> None:

@@ -2,6 +2,6 @@
 
 import sys
 
-from l2h_site.cli import main
+from l2h_site.entry import main
 
 sys.exit(main())

@@ -33,7 +33,14 @@ from l2h_site.cache import (
 from l2h_site.config import CONFIG_NAME, load_config, source_folders
 from l2h_site.context import SiteContext, build_context, summary_warnings
 from l2h_site.corpus import CorpusWide, WarmChild, separate_by_default
-from l2h_site.diagnostics import Diagnostic, folder_under, is_failure, sort_diagnostics
+from l2h_site.diagnostics import (
+    Diagnostic,
+    StoppedAfterWrite,
+    Terminated,
+    folder_under,
+    is_failure,
+    sort_diagnostics,
+)
 from l2h_site.discover import PAPER_SUFFIXES, discover_papers, reads_as_paper, stray_papers
 from l2h_site.feed import empty_feed_note, git_added_dates, shallow_history_note
 from l2h_site.linkcheck import find_broken_links
@@ -62,6 +69,7 @@ from l2h_site.write import (
     SiteUpdater,
     check_output_dir,
     exclusive,
+    interrupts_held,
     is_site_current,
     open_site,
     restore_interrupted,
@@ -552,6 +560,7 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
                                page_count=files, reused=files, seconds=time.perf_counter() - started)
     early = _early_child(config, cache) if warm is None else None
     context: SiteContext | None = None
+    committed = False
     try:
         memo = cache.memo("papers") if cache is not None else None
         check = check_site(root, config_file, progress, memo, cache=cache, strays=strays, looked=looked, reads=reads,
@@ -632,8 +641,9 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
             if unsettled:  # built from other bytes than the fingerprint hashed: no later build may take it as current
                 stamp = digest("changed while it was built", stamp, unsettled)
                 writer.stamp = stamp  # the site's marker says so
-            with site_lock:
+            with site_lock, interrupts_held():
                 writer.commit()
+                committed = True
                 if on_commit is not None:
                     on_commit()
             result.changed, result.deleted_paths = writer.changed, tuple(writer.gone)
@@ -651,11 +661,13 @@ def _build(root: Path, out_dir: Path | None, strict: bool, config_file: Path | N
         result.context = context
         result.seconds = time.perf_counter() - started
         return result
-    except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: what the child computes is wanted no more
+    except BaseException as exc:  # stopped (Ctrl-C, SIGTERM) or failed: what the child computes is wanted no more
         if early is not None:
             early.stop()
         if warm is None and context is not None and context.corpus is not None:
             context.corpus.close()  # the child it started itself, when none was started before the checks
+        if committed and isinstance(exc, KeyboardInterrupt) and not isinstance(exc, StoppedAfterWrite):
+            raise StoppedAfterWrite(target, isinstance(exc, Terminated)) from exc
         raise
     finally:
         if early is not None and early.current is None:  # started, but given no job: the checks failed, say

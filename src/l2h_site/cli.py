@@ -27,6 +27,8 @@ from l2h_site.config import load_config
 from l2h_site.diagnostics import (
     Diagnostic,
     L2hError,
+    StoppedAfterWrite,
+    Terminated,
     folder_under,
     format_github,
     format_json,
@@ -271,6 +273,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except L2hError as exc:
         print(f"l2h: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StoppedAfterWrite as exc:
+        said = "stopped by SIGTERM" if exc.terminated else "interrupted"
+        try:  # from the working folder, where it is in it, as --out is given
+            shown: Path = exc.out_dir.resolve().relative_to(Path.cwd().resolve())
+        except (OSError, ValueError):
+            shown = exc.out_dir
+        _say_at_once(sys.stderr, f"l2h: {said} once the new site was in place: {shown} holds this build's site\n")
+        return 143 if exc.terminated else 130
     except Terminated:
         return _stopped()
     except KeyboardInterrupt:
@@ -278,11 +288,6 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 130
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM came (a cancelled CI job, `kill`, `timeout`, a service manager): l2h stops as on Ctrl-C, tidying what
-    it staged and leaving the previous site as it was (l2h serve: stopping the server cleanly)."""
 
 
 @contextmanager

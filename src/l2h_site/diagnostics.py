@@ -41,6 +41,21 @@ class L2hError(Exception):
     """An environment or usage failure that is not a problem in the content."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM came (a cancelled CI job, `kill`, `timeout`, a service manager): l2h stops as on Ctrl-C, tidying what
+    it staged and leaving the previous site as it was (l2h serve: stopping the server cleanly)."""
+
+
+class StoppedAfterWrite(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM came once the build had begun to put its new site in place: held back until every page was
+    moved in (write.interrupts_held), it stops l2h with the new site written, which the message says."""
+
+    def __init__(self, out_dir: Path, terminated: bool) -> None:
+        super().__init__(str(out_dir))
+        self.out_dir = out_dir
+        self.terminated = terminated
+
+
 def error(path: str, line: int, column: int, code: str, message: str, hint: str = "",
           related: tuple[str, ...] = ()) -> Diagnostic:
     """Make an error diagnostic."""

@@ -17,8 +17,10 @@ import os
 import posixpath
 import re
 import shutil
+import signal
 import stat
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -382,16 +384,39 @@ class SiteUpdater(_SiteOutput):
         with self._errors():
             if not self._has(MARKER, self._marker()):
                 self._place(self.staged, MARKER).write_bytes(self._marker())
+            blocked = self._unwritable()
+            if blocked is not None:  # found before the first move: the site is still the previous one
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(blocked))
             journal = self.tmp / f"{JOURNAL}.part"
             journal.write_text(json.dumps(self.gone), encoding="utf-8")
             journal.rename(self.tmp / JOURNAL)
             self._open = False
+            # from here a failure leaves a site part old, part new, which the next build finishes (restore_interrupted)
+            self._left = ("the site is now part old, part new: the next l2h build finishes putting the new one in place "
+                          "once it can write there")
             _finish_update(self.tmp, self.out)
             for folder in self.empty:  # deepest first; one a page has moved into since stays
                 _prune(self.out, folder)
         if self.known is not None:  # the files found unchanged (a staged one is new: not trusted until read again)
             self.known.clear()
             self.known.update((path, found) for path, found in self._confirmed.items() if path not in self._staged)
+
+    def _unwritable(self) -> Path | None:
+        """The first folder of the site that moving the staged pages in, or deleting the pages gone, must change and
+        this process may not (a subfolder left read-only, or owned by another user), or None.
+
+        Found when a page was moved in, it left the site part old, part new. Checked before the first move, the build
+        fails with the previous site whole. A folder a page makes is made in the nearest one that is there."""
+        seen: set[Path] = set()
+        for rel in sorted({posixpath.dirname(path) for path in (*self._staged, *self.gone, MARKER)}):
+            folder = self.out / rel
+            while folder != self.out and not folder.is_dir():
+                folder = folder.parent
+            if folder not in seen:
+                seen.add(folder)
+                if not os.access(folder, os.W_OK | os.X_OK):
+                    return folder
+        return None
 
     @property
     def changed(self) -> int:
@@ -423,6 +448,27 @@ class SiteUpdater(_SiteOutput):
         if time.time_ns() - current.mtime_ns > FileHashes.RACY_NS:
             self._confirmed[path] = (current, value)
         return True
+
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block puts a new site in place; one that came meanwhile comes as it ends.
+
+    Stopped amid its renames, a build left a site of which some pages were new and some old, and said it was
+    interrupted with the previous site left as it was. Held back, the signal stops l2h once the site is the new one
+    (build says so: StoppedAfterWrite). The renames take a fraction of a second at 20,000 papers. Signals reach the
+    main thread alone, which alone can hold them back: in another thread the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def open_site(out_dir: Path, root: Path, protected: Sequence[Path] = (), stamp: str = "",
