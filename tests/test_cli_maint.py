@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git
+from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, git, snapshot
 
 from l2h_site import build
 from l2h_site.cli import main
@@ -224,6 +224,77 @@ def test_page_and_redirect_templates_are_needed_only_by_a_review_that_renders_th
         "  help: restore redirect.html in templates/",
         "2 error(s), 0 warning(s) in 2 files"]
 
+
+
+def _built_site(site: Site, capsys: pytest.CaptureFixture[str]) -> tuple[Path, dict[str, bytes]]:
+    """A review built once: its root and what its _site holds."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    assert main(["build", "--root", str(root), "-q"]) == 0
+    capsys.readouterr()
+    return root, snapshot(root / "_site")
+
+
+def _fails_check_and_build_alike(root: Path, site_before: dict[str, bytes], capsys: pytest.CaptureFixture[str],
+                                 expected: list[str]) -> None:
+    """`l2h check` and `l2h build` both fail with the expected lines, and the build leaves the last site as it was."""
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == expected
+    assert main(["build", "--root", str(root), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[:len(expected)] == expected
+    assert snapshot(root / "_site") == site_before
+
+
+def test_a_mistyped_extends_is_reported_at_its_line_with_the_name_meant(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was reported at templates/bas.html, with "restore bas.html" (a file that never was), by the build only."""
+    root, before = _built_site(site, capsys)
+    paper = root / "templates" / "paper.html"
+    first, rest = paper.read_text(encoding="utf-8").split("\n", 1)
+    assert first == '{% extends "base.html" %}'
+    paper.write_text('{% extends "bas.html" %}\n' + rest, encoding="utf-8")
+    _fails_check_and_build_alike(root, before, capsys, [
+        'templates/paper.html:1:12: error[template-missing]: extends "bas.html", which does not exist',
+        '  help: did you mean "base.html"?',
+        "1 error(s), 0 warning(s) in 1 file"])
+
+
+def test_an_include_of_a_missing_template_is_found_by_check_at_its_line(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    root, before = _built_site(site, capsys)
+    home = root / "templates" / "home.html"
+    text = home.read_text(encoding="utf-8")
+    home.write_text(text + '<p>{% include "nope.html" %}</p>\n', encoding="utf-8")
+    line = text.count("\n") + 1
+    _fails_check_and_build_alike(root, before, capsys, [
+        f'templates/home.html:{line}:15: error[template-missing]: includes "nope.html", which does not exist',
+        "  help: create templates/nope.html, or name a template that templates/ has",
+        "1 error(s), 0 warning(s) in 1 file"])
+    home.write_text(text + '<p>{% include "nope.html" ignore missing %}</p>\n', encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 0  # what it asks for: nothing if there is none
+
+
+def test_imports_of_missing_templates_are_told_apart_and_each_reported_once(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A statement of each kind, in a template no page is rendered from directly (_macros.html, which pages import):
+    each at its own line and column, once, though many pages would meet it."""
+    root, before = _built_site(site, capsys)
+    macros = root / "templates" / "_macros.html"
+    text = macros.read_text(encoding="utf-8")
+    macros.write_text('{% import "card.html" as c %}{% from "templates/_map.html" import topic_map %}\n'
+                      '{% from "../nope.html" import map_svg %}{% import "macros.html" as m %}\n' + text,
+                      encoding="utf-8")
+    _fails_check_and_build_alike(root, before, capsys, [
+        'templates/_macros.html:1:11: error[template-missing]: imports "card.html", which does not exist',
+        '  help: did you mean "_card.html"?',
+        ('templates/_macros.html:1:38: error[template-missing]: imports from "templates/_map.html", which does not '
+         "exist"),
+        '  help: did you mean "_map.html"?',
+        'templates/_macros.html:2:9: error[template-missing]: imports from "../nope.html", which does not exist',
+        "  help: name a template of templates/ by its path in that folder",
+        # not the template itself, which would import itself
+        'templates/_macros.html:2:51: error[template-missing]: imports "macros.html", which does not exist',
+        "  help: create templates/macros.html, or name a template that templates/ has",
+        "4 error(s), 0 warning(s) in 1 file"])
 
 def test_an_alias_that_is_another_tag_says_which_alias_to_delete(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:

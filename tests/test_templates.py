@@ -14,7 +14,7 @@ import jinja2
 import pytest
 from conftest import GOOD_PAPER, MINIMAL_TAXONOMY, REPO, generate_review, snapshot
 
-from l2h_site import render
+from l2h_site import render, templatecheck
 from l2h_site.build import build
 from l2h_site.cli import main
 from l2h_site.context import PaperView
@@ -291,3 +291,93 @@ def test_the_compiled_templates_kept_are_the_newest_few(monkeypatch: pytest.Monk
         assert env.from_string(f"{{{{ {n} + x }}}}").render(x=1) == str(n + 1)
     assert [key[2] for key in render._COMPILED] == ["{{ 2 + x }}", "{{ 3 + x }}", "{{ 4 + x }}"]
     assert env.from_string("{{ 4 + x }}").render(x=2) == "6" and len(render._COMPILED) == 3
+
+
+def test_the_templates_a_template_names_are_found_with_their_statement_line_and_column() -> None:
+    source = ('{% extends "base.html" %}\n'
+              '{% import "_macros.html" as m %}{% from "_map.html" import topic_map %}{% import "_macros.html" as n %}\n'
+              "{% include 'x.html' %} {% include \"x.html\" %}\n"
+              '{% include\n   "_card.html" %}\n'
+              '{% include "gone.html" ignore missing %}{% include ["a.html", "b.html"] %}{% include name %}'
+              '{% include "a" ~ ".html" %}{% from "\\x41.html" import y %}\n')
+    assert templatecheck.template_names(source) == (
+        templatecheck.NamedTemplate("base.html", "extends", 1, 12, 1),
+        templatecheck.NamedTemplate("_macros.html", "imports", 2, 11, 2),
+        templatecheck.NamedTemplate("_map.html", "imports from", 2, 41, 2),
+        templatecheck.NamedTemplate("_macros.html", "imports", 2, 82, 2),  # the second on its line, not the first
+        templatecheck.NamedTemplate("x.html", "includes", 3, 12, 3),
+        templatecheck.NamedTemplate("x.html", "includes", 3, 35, 3),
+        templatecheck.NamedTemplate("_card.html", "includes", 5, 4, 4),
+        templatecheck.NamedTemplate("A.html", "imports from", 6, 0, 6))  # written with an escape: no column
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("bas.html", 'did you mean "base.html"?'), ("card.html", 'did you mean "_card.html"?'),
+    ("paper.htm", 'did you mean "paper.html"?'), ("templates/base.html", 'did you mean "base.html"?'),
+    ("Base.html", 'did you mean "base.html"?'),
+    ("nope.html", "create templates/nope.html, or name a template that templates/ has"),
+    ("../../etc/passwd", "name a template of templates/ by its path in that folder"),
+    ("home.htm", "create templates/home.htm, or name a template that templates/ has")])  # not itself
+def test_a_missing_template_gets_the_closest_name_the_folder_has_or_the_way_to_make_it(
+        tmp_path: Path, written: str, hint: str) -> None:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "templates" / ".bas.html.swp").write_bytes(b"")  # an editor's swap file is no name to suggest
+    (tmp_path / "templates" / "home.html").write_text(f'{{% include "{written}" %}}\n', encoding="utf-8")
+    env = make_environment(tmp_path / "templates")
+    assert templatecheck.check_template_names(env, "templates", ["home.html"]) == [Diagnostic(
+        "templates/home.html", 1, 12, "error", "template-missing", f'includes "{written}", which does not exist',
+        hint)]
+
+
+@pytest.mark.parametrize(("template", "old", "new"), [
+    ("paper.html", '{% extends "base.html" %}', '{% extends "bas.html" %}'),
+    ("_macros.html", "{% macro ", '{% from "nom.html" import x %}{% macro ')])
+def test_a_missing_template_met_while_rendering_is_reported_as_the_check_reports_it(
+        site: Site, monkeypatch: pytest.MonkeyPatch, template: str, old: str, new: str) -> None:
+    """Were the check to miss it, the pages rendered from it (every paper page, every page importing the macros) would
+    report it as the check does: at its line, once, not at the missing name."""
+    root, before = _built(site)
+    line = _break(root / "templates" / template, old, new)
+    checked = templatecheck.check_template_names(make_environment(root / "templates"), "templates", [template])
+    assert [(d.path, d.line) for d in checked] == [(f"templates/{template}", line)]
+    monkeypatch.setattr(render, "check_template_names", lambda *args: [])
+    result = build(root)
+    assert not result.written and snapshot(root / "_site") == before
+    assert result.diagnostics == checked
+
+
+def test_a_template_name_computed_while_rendering_is_reported_at_its_line_by_the_build(site: Site) -> None:
+    """Not by the check, which cannot know the name: the page that meets it names it."""
+    root, before = _built(site)
+    home = root / "templates" / "home.html"
+    text = home.read_text(encoding="utf-8")
+    home.write_text(text + '{% include "no" ~ "pe.html" %}\n', encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 0
+    result = build(root)
+    assert not result.written and snapshot(root / "_site") == before
+    assert result.diagnostics == [Diagnostic(
+        "templates/home.html", text.count("\n") + 1, 0, "error", "template-missing",
+        'while rendering index.html: template "nope.html" does not exist',
+        "name a template that templates/ has, or create templates/nope.html")]
+
+
+@pytest.mark.parametrize("written", ['{% include"nope.html" %}', '{%- include ("nope.html") -%}',
+                                     '{%+ include "nope\\x2ehtml" %}', "{% include\n'nope.html' %}",
+                                     '{% include "base.html" %}{% include "nope.html" %}'])
+def test_a_missing_name_is_found_however_the_statement_is_written(tmp_path: Path, written: str) -> None:
+    (tmp_path / "base.html").write_text("", encoding="utf-8")
+    (tmp_path / "home.html").write_text(written, encoding="utf-8")
+    problems = templatecheck.check_template_names(make_environment(tmp_path), "templates", ["home.html", "base.html"])
+    assert [(d.path, d.message) for d in problems] == [
+        ("templates/home.html", 'includes "nope.html", which does not exist')]
+
+
+def test_templates_that_name_only_templates_the_folder_has_are_not_parsed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing the repository's templates took 0.1-0.3 s of each build and check, whose compiled templates come from
+    the build cache: a template whose every statement plainly names a template there needs none."""
+    parsed: list[str] = []
+    monkeypatch.setattr(templatecheck, "template_names", lambda source: parsed.append(source) or ())
+    env = make_environment(REPO / "templates")
+    assert templatecheck.check_template_names(env, "templates", env.list_templates()) == []
+    assert parsed == []

@@ -37,7 +37,7 @@ from l2h_site.parallel import is_parallel, iter_ordered, threshold
 from l2h_site.progress import QUIET, Progress, ticking
 from l2h_site.search import index_search
 from l2h_site.stats import review_stats
-from l2h_site.templatecheck import check_title_heading
+from l2h_site.templatecheck import check_template_names, check_title_heading, missing_template_at
 from l2h_site.textutil import ascii_names, ascii_words, counted, thousands
 from l2h_site.write import Listed, check_page_path
 
@@ -236,8 +236,9 @@ def compile_templates(env: jinja2.Environment, templates_rel: str,
     content's, not after them; the environment keeps the compiled templates for rendering.
     Hidden files (an editor's swap file) are skipped. A missing folder, or a missing template that the site
     needs (SITE_TEMPLATES, and those of needed_templates, named with the file that needs each), is reported here
-    too, so that `l2h check` fails where the build would. A paper.html that misses the title_heading filter (a
-    review's older copy) is warned of (templatecheck).
+    too, so that `l2h check` fails where the build would, and so is a template that another names as text (extends,
+    include, import) at the line naming it (templatecheck.check_template_names). A paper.html that misses the
+    title_heading filter (a review's older copy) is warned of (templatecheck).
     """
     problems: list[Diagnostic] = []
     rel = templates_rel.rstrip("/")
@@ -261,7 +262,7 @@ def compile_templates(env: jinja2.Environment, templates_rel: str,
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(error(f"{rel}/{name}", 0, 0, "template-error", f"template {name} cannot be read: {exc}",
                                   "save it as UTF-8 text"))
-    return problems + check_title_heading(env, rel)
+    return problems + check_template_names(env, rel, names) + check_title_heading(env, rel)
 
 
 def template_syntax_error(exc: jinja2.TemplateSyntaxError, templates_rel: str, template: str) -> Diagnostic:
@@ -531,9 +532,7 @@ class _Renderer:
         except jinja2.TemplateSyntaxError as exc:
             return None, [template_syntax_error(exc, self.templates_rel, template)]
         except jinja2.TemplateNotFound as exc:
-            return None, [error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
-                                f"template {exc.name} does not exist",
-                                f"restore {exc.name} in {self.templates_rel}/")]
+            return None, [self._missing(exc, path, template)]
         except jinja2.UndefinedError as exc:
             name, line = self._where(exc, template)
             hint = ("the paper card sees only view, site and url: it is rendered once and shown on many pages"
@@ -546,6 +545,24 @@ class _Renderer:
                                 f"while rendering {path}: {type(exc).__name__}: {exc}",
                                 "fix the template expression on this line")]
         return RenderedPage(path=path, content=html.encode("utf-8")), []
+
+    def _missing(self, exc: jinja2.TemplateNotFound, path: str, template: str) -> Diagnostic:
+        """Report a template missing while rendering a page: at the line of the template that names it, as
+        compile_templates reports it (check_template_names: the same diagnostic, once), or as one the site renders
+        (the page's own, the paper card: a template the site needs, which compile_templates reported too)."""
+        config = self.site.config
+        where = _template_where(exc, config.path(config.templates_dir))
+        found = missing_template_at(self.env, self.templates_rel, *where, str(exc.name)) if where else None
+        if found is not None:
+            return found
+        if where is None or exc.name in SITE_TEMPLATES:
+            return error(f"{self.templates_rel}/{exc.name}", 0, 0, "template-missing",
+                         f"template {exc.name} does not exist", f"restore {exc.name} in {self.templates_rel}/")
+        name, line = where
+        # a name computed when rendering, e.g. {% include page_kind ~ ".html" %}: it may differ from page to page
+        return error(f"{self.templates_rel}/{name}", line, 0, "template-missing",
+                     f'while rendering {path}: template "{exc.name}" does not exist',
+                     f"name a template that {self.templates_rel}/ has, or create {self.templates_rel}/{exc.name}")
 
     def _where(self, exc: BaseException, template: str) -> tuple[str, int]:
         """The template file and line an error was raised from: the page's template, line 0, if none is known."""

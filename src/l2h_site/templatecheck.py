@@ -4,17 +4,26 @@ A review may keep its own templates (templates_dir); a copy made before l2h adde
 what the filter does. What the data can carry whatever the template does, it carries (the feed's summaries are
 made clean for a feed reader: context.feed_view); what depends on where the template puts a value is checked here
 and warned of, with the line and the fix.
+
+A template may also name another (extends, include, import, from ... import) that the folder lacks: Jinja finds that
+out only when a page is rendered from it, and names the missing template, not the line naming it. The names written
+as text are checked here, with the build's and `l2h check`'s other checks (check_template_names).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import jinja2
 from jinja2 import nodes
+from jinja2.loaders import split_template_path
 
-from l2h_site.diagnostics import Diagnostic, warning
+from l2h_site.diagnostics import Diagnostic, error, warning
+from l2h_site.textutil import closest
 
 PAPER_TEMPLATE = "paper.html"
 """The template of a paper's page, whose heading shows the paper's title."""
@@ -81,3 +90,144 @@ def _own_titles(node: nodes.Node) -> Iterator[nodes.Getattr]:
 def _binds_view(target: nodes.Node) -> bool:
     return any(name.name == "view" for name in target.find_all(nodes.Name)) or \
         (isinstance(target, nodes.Name) and target.name == "view")
+
+
+_NAMING: tuple[tuple[type[nodes.Node], str], ...] = (
+    (nodes.Extends, "extends"), (nodes.Include, "includes"), (nodes.FromImport, "imports from"),
+    (nodes.Import, "imports"))
+"""The statements that name another template, each with the word a message says it with."""
+
+
+@dataclass(frozen=True)
+class NamedTemplate:
+    """Another template a template names as text in an extends, include, import or from ... import statement."""
+
+    name: str
+    """The template named, as written."""
+    how: str
+    """How it is named: extends, includes, imports or imports from."""
+    line: int
+    """The line of the name (1-based)."""
+    column: int
+    """The column of the name's opening quote (1-based; 0 when not found on its line, as one escaped)."""
+    statement_line: int
+    """The line of the statement, which Jinja's traceback names at render time (the name's, but for a statement
+    written over several lines)."""
+
+
+def check_template_names(env: jinja2.Environment, templates_rel: str, names: Iterable[str]) -> list[Diagnostic]:
+    """Report each template that one of names (the templates folder's, as compile_templates compiles them) names as
+    text in an extends, include, import or from ... import statement and that the folder lacks, at the line naming
+    it. A name computed when rendering is not known here, and an include with `ignore missing` may name none; a
+    template that cannot be read or parsed is left to compile_templates, which reports it."""
+    assert env.loader is not None
+    there = _loadable(env)
+    problems = []
+    for template in names:
+        try:
+            source = env.loader.get_source(env, template)[0]
+            if _plainly_there(source, there):
+                continue
+            named = template_names(source)
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            continue
+        problems += [missing_template(templates_rel, template, found, there) for found in named
+                     if _normal(found.name) not in there]
+    return problems
+
+
+def missing_template_at(env: jinja2.Environment, templates_rel: str, template: str, line: int,
+                        missing: str) -> Diagnostic | None:
+    """The diagnostic check_template_names makes for the name missing written at this line of template (Jinja's
+    TemplateNotFound while rendering, whose traceback names that line), or None if the template names it there in
+    no way that check finds (a name computed when rendering)."""
+    assert env.loader is not None
+    try:
+        named = template_names(env.loader.get_source(env, template)[0])
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+        return None
+    for found in named:
+        if found.name == missing and line in (found.line, found.statement_line):
+            return missing_template(templates_rel, template, found, _loadable(env))
+    return None
+
+
+def missing_template(templates_rel: str, template: str, found: NamedTemplate, there: set[str]) -> Diagnostic:
+    """Report a template named at a line of another that the templates folder lacks, with the fix: the name of a
+    template it has that is close to the name written (not the template's own), else to create it."""
+    rel = templates_rel.rstrip("/")
+    others = sorted(name for name in there - {template}  # an editor's swap file is no name to suggest
+                    if not any(part.startswith(".") for part in name.split("/")))
+    close = _close(found.name, others)
+    if close is not None:
+        hint = f'did you mean "{close}"?'
+    elif _normal(found.name) == "":  # a name that cannot be a file of the folder: ../x.html, x/../../y
+        hint = f"name a template of {rel}/ by its path in that folder"
+    else:
+        hint = f"create {rel}/{_normal(found.name)}, or name a template that {rel}/ has"
+    return error(f"{rel}/{template}", found.line, found.column, "template-missing",
+                 f'{found.how} "{found.name}", which does not exist', hint)
+
+
+def _close(name: str, others: list[str]) -> str | None:
+    """The template of others most like name: by the name before the extension among those of its extension (the
+    .html all share makes any two names look alike: nope.html and page.html), else one of the same name with another
+    extension (paper.htm, paper), else one that name names with the folder before it (templates/base.html)."""
+    stem, extension = posixpath.splitext(name)
+    alike = {posixpath.splitext(other)[0]: other for other in others if posixpath.splitext(other)[1] == extension}
+    match = closest(stem, alike) if stem else None
+    if match is not None:
+        return alike[match]
+    return next((other for other in others if posixpath.splitext(other)[0] == stem), None) or \
+        next((other for other in others if name.endswith("/" + other)), None)
+
+
+_STATEMENT = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\b(?:\s+(["'])([^"'\\]*)\1)?""")
+"""A statement that may name a template (as text in quotes, then the name: group 2), however it is written (by the
+default syntax, which the site's environment keeps); what the parser sees as one is always found (and more: one in
+a comment or a raw block)."""
+
+
+def _plainly_there(source: str, there: set[str]) -> bool:
+    """Tell whether every statement of a template's source that may name a template names one of there, plainly (in
+    quotes, no escape): the template is then not parsed (parsing the repository's templates took 0.1-0.3 s, most of
+    compiling them, which a build reads from its cache)."""
+    return all(match[2] is not None and _normal(match[2]) in there for match in _STATEMENT.finditer(source))
+
+
+def _loadable(env: jinja2.Environment) -> set[str]:
+    """The names of every file of the templates folder (what a statement can name)."""
+    return set(env.list_templates())
+
+
+def _normal(name: str) -> str:
+    """The name of the file the loader reads for a template's name (x/./y.html: x/y.html), or "" if it reads none."""
+    try:
+        return "/".join(split_template_path(name))
+    except jinja2.TemplateNotFound:
+        return ""
+
+
+@functools.lru_cache(maxsize=256)
+def template_names(source: str) -> tuple[NamedTemplate, ...]:
+    """The templates a template's source names as text, in the order written, but in an include with `ignore
+    missing`; kept by source, for every build and l2h serve rebuild checks the same templates. Parsing needs none of
+    the site's filters or settings: a plain environment reads the same tree (TemplateSyntaxError if it cannot)."""
+    tree = jinja2.Environment().parse(source)
+    lines = source.split("\n")
+    searched: dict[int, int] = {}
+    """Where on a line the next name is looked for: after the one found before it (two includes on a line)."""
+    found = []
+    for node in tree.find_all(tuple(kind for kind, _ in _NAMING)):
+        named = node.template  # type: ignore[attr-defined]
+        if not isinstance(named, nodes.Const) or not isinstance(named.value, str) or \
+                getattr(node, "ignore_missing", False):
+            continue
+        text = lines[named.lineno - 1] if 0 < named.lineno <= len(lines) else ""
+        start = searched.get(named.lineno, 0)
+        at = min((i for i in (text.find(f"{q}{named.value}{q}", start) for q in "\"'") if i >= 0), default=-1)
+        if at >= 0:
+            searched[named.lineno] = at + len(named.value) + 2
+        how = next(word for kind, word in _NAMING if isinstance(node, kind))
+        found.append(NamedTemplate(named.value, how, named.lineno, at + 1, node.lineno))
+    return tuple(found)
