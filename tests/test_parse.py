@@ -1119,3 +1119,23 @@ def test_a_non_character_in_a_field_is_an_error() -> None:
     _parsed, diagnostics = parse('---\ntitle: "Title \\uFFFE end"\nauthors: A B\nyear: 2000\ntags: [X]\n---\nS\n')
     assert [(d.line, d.code, d.message) for d in diagnostics] == [
         (2, "control-character", "title contains the non-character U+FFFE")]
+
+
+def test_a_summary_markdown_would_take_minutes_to_read_is_an_error_at_its_paragraph() -> None:
+    """9,950 '[`' (19,900 characters, under the summary's length limit) took Python-Markdown 105 s to render."""
+    body = "First paragraph, with [a link](https://example.org/) and a <b>bold</b> word.\n\n" + "[`" * 9950 + "\n"
+    parsed, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n{body}")
+    assert [(d.line, d.column, d.code, d.message) for d in diagnostics] == [
+        (9, 1, "summary-too-complex", ("summary has a paragraph of 19,900 characters with 9,950 '[' and '<' in it, "
+         "more than Markdown can read in good time (it reads on to the paragraph's end from each one it cannot close)"))]
+    assert parsed is not None and parsed.paper.summary == ""
+
+
+@pytest.mark.parametrize("body", [
+    "A summary of 1,500 characters in one paragraph, with [twenty-five links](https://example.org/). " * 16,
+    "\\[escaped brackets\\] are text. " * 600,
+    "[a](https://example.org/) <i>b</i> " * 12 + "\n\n" + "Words. " * 2700,
+])
+def test_summaries_with_links_and_markup_a_summary_needs_are_read(body: str) -> None:
+    _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n{body}\n")
+    assert diagnostics == []
