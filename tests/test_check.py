@@ -1198,6 +1198,12 @@ def test_check_paths_outside_the_papers_folder_is_a_usage_error(
     assert main(["check", "--root", str(root), str(root / "draft.md")]) == 2
     assert capsys.readouterr().err == (
         f"l2h: error: {root / 'draft.md'} is not in the papers folder papers/; move the paper there, then check it\n")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "paper.html").write_text("x")
+    assert main(["check", "--root", str(root), str(root / "templates/paper.html")]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: {root / 'templates/paper.html'} is not a paper: PATHS name papers (or taxonomy.yml, l2h.yml); "
+        "a plain `l2h check` checks the templates and the rest of the review too\n")
     assert main(["check", "--root", str(root), str(root / "papers/missing.md")]) == 2
     assert capsys.readouterr().err == f"l2h: error: {root / 'papers/missing.md'} does not exist\n"
 

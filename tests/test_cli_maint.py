@@ -171,7 +171,8 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["--help"], ["build", "--help"], ["check", "--help"]):
         assert main(command) == 0
         assert ("exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted, "
-                "143 stopped by SIGTERM") in " ".join(capsys.readouterr().out.split())
+                "141 what reads the output stopped reading it, 143 stopped by SIGTERM"
+                ) in " ".join(capsys.readouterr().out.split())
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
@@ -377,7 +378,7 @@ def test_every_command_s_help_lists_the_exit_codes(command: str, capsys: pytest.
     said = " ".join(capsys.readouterr().out.split())  # as argparse wraps it to the terminal's width
     # Ctrl-C is how a server is stopped, not a failure: l2h serve then exits with 0
     interrupted = ("; Ctrl-C or SIGTERM stops the server with 0" if command == "serve" else
-                   ", 130 interrupted, 143 stopped by SIGTERM")
+                   ", 130 interrupted, 141 what reads the output stopped reading it, 143 stopped by SIGTERM")
     assert f"exit codes: 0 success, 1 problems in the content, 2 usage or environment errors{interrupted}" in said
 
 
@@ -392,11 +393,49 @@ def test_a_base_url_without_its_scheme_gets_the_address_to_write(
         f"  help: write the absolute address: base_url: {proposed}"]
 
 
+@pytest.mark.parametrize(("written", "shown", "problem", "fix"), [
+    ("https://deploy:s3cret@example.org/review/", "https://deploy:***@example.org/review/",
+     "holds a user name or password, which every page of the site would publish",
+     "write the site's address without it: base_url: https://example.org/review/"),
+    ("https://deploy@example.org", "https://deploy@example.org",
+     "holds a user name or password, which every page of the site would publish",
+     "write the site's address without it: base_url: https://example.org/"),
+    ("HTTPS://EXAMPLE.ORG/", "HTTPS://EXAMPLE.ORG/", "writes its scheme in capitals",
+     "write the scheme in lowercase: base_url: https://EXAMPLE.ORG/"),
+])
+def test_a_base_url_with_a_password_or_a_scheme_in_capitals_is_refused_with_the_address_to_write(
+        site: Site, capsys: pytest.CaptureFixture[str], written: str, shown: str, problem: str, fix: str) -> None:
+    """A password in base_url went into the sitemap, the feed, canonical links and JSON-LD of every page; the error
+    does not print it either (CI logs are often public)."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": f"base_url: {written}\n"})
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        f'l2h.yml:1:11: error[config-base-url]: base_url "{shown}" {problem}', f"  help: {fix}"]
+    assert main(["build", "--root", str(root)]) == 1
+    assert not (root / "_site").exists() and "s3cret" not in "".join(capsys.readouterr())
+
+
 def test_a_config_folder_is_a_usage_error(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "l2h.yml": "title: T\n"})
     assert main(["check", "--config", str(root)]) == 2
     assert capsys.readouterr() == ("", (f"l2h: error: config file {root} is a folder; name the file: "
                                        f"--config {root / 'l2h.yml'}\n"))
+    (root / "templates").mkdir(exist_ok=True)  # a folder without an l2h.yml: no file of that name to propose
+    assert main(["check", "--config", str(root / "templates")]) == 2
+    assert capsys.readouterr() == ("", (f"l2h: error: config file {root / 'templates'} is a folder, with no l2h.yml "
+                                       "in it; name the review's config file, e.g. --config l2h.yml, or give the "
+                                       "review's folder as --root\n"))
+
+
+def test_an_out_folder_inside_a_file_is_refused_as_such(
+        site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was the raw "File exists (…)" of the mkdir."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    (tmp_path / "afile").write_text("x")
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "afile" / "sub")]) == 2
+    assert capsys.readouterr().err == (
+        f"l2h: error: refusing to write the site to {tmp_path / 'afile' / 'sub'}: it is inside {tmp_path / 'afile'}, "
+        "which is a file, not a folder; give --out a folder, such as _site\n")
 
 
 def test_a_tag_renamed_since_the_last_commit_proposes_its_new_name_and_an_alias(

@@ -1,6 +1,7 @@
 """The `l2h` command: parse arguments, call one function, map the result to an exit code.
 
-Exit codes: 0 ok, 1 content problems, 2 usage or environment errors; 130 after Ctrl-C, 143 after SIGTERM.
+Exit codes: 0 ok, 1 content problems, 2 usage or environment errors; 130 after Ctrl-C, 141 when the reader of the
+output went, 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ TOOLS = {"new": new, "import": importer, "schema": schema}
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 EXIT_CODES = ("exit codes: 0 success, 1 problems in the content, 2 usage or environment errors, 130 interrupted, "
-              "143 stopped by SIGTERM")
+              "141 what reads the output stopped reading it, 143 stopped by SIGTERM")
 
-SERVE_EXIT_CODES = EXIT_CODES.replace(", 130 interrupted, 143 stopped by SIGTERM",
-                                      "; Ctrl-C or SIGTERM stops the server with 0")
+SERVE_EXIT_CODES = EXIT_CODES.replace(", 130 interrupted, 141 what reads the output stopped reading it, "
+                                      "143 stopped by SIGTERM", "; Ctrl-C or SIGTERM stops the server with 0")
 
 _HERE = Path(".")
 """The default of --root: the object itself, so that main can tell it from a --root given."""
@@ -151,7 +152,7 @@ def _parser() -> _Parser:
     p_serve.add_argument("--out", type=Path, default=None,
                          help="output folder (default: .l2h-cache/serve, so that _site stays as l2h build wrote it)")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 0-65535; 0 picks a free one")
+    p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 0-65535; 0 picks a free one (default: 8000)")
     p_serve.add_argument("--allow-remote", action="store_true", help="allow a --host other machines can reach")
     p_serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     p_serve.add_argument("--poll", action="store_true",

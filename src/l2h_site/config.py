@@ -35,12 +35,19 @@ def web_address_problem(url: str) -> str | None:
     return None
 
 
+_CAPITAL_SCHEME = re.compile(r"(?i)(https?)(://)")
+
+
 def base_url_problem(base_url: str) -> str | None:
     """Say why base_url is not the plain http(s) address of a site (it goes into every page's links), or None."""
+    if _CAPITAL_SCHEME.match(base_url) and not base_url.startswith(("https://", "http://")):
+        return "writes its scheme in capitals"  # which every link of the site would repeat
     problem = web_address_problem(base_url)
     if problem:
         return problem
     parts = urlsplit(base_url)
+    if "@" in parts.netloc:
+        return "holds a user name or password, which every page of the site would publish"
     if parts.query or parts.fragment or base_url.endswith(("?", "#")):
         return "has a ?query or #fragment; the site's address ends with its folder"
     try:
@@ -50,8 +57,20 @@ def base_url_problem(base_url: str) -> str | None:
     return None
 
 
+def _masked(base_url: str) -> str:
+    """base_url with a password in it shown as ***, for a CI log to show (the password may be a real one)."""
+    return re.sub(r"^([A-Za-z]+://[^/@:]*:)[^/@]*@", r"\1***@", base_url)
+
+
 def _base_url_fix(base_url: str) -> str:
     """Propose the address a base_url without its scheme (learning2hash.github.io, //x.org/) stands for."""
+    if _CAPITAL_SCHEME.match(base_url) and not base_url.startswith(("https://", "http://")):
+        return "write the scheme in lowercase: base_url: " + _CAPITAL_SCHEME.sub(
+            lambda m: m.group(1).lower() + m.group(2), base_url, count=1)
+    parts = urlsplit(base_url)
+    if base_url.startswith(("https://", "http://")) and "@" in parts.netloc:
+        return (f"write the site's address without it: base_url: {parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+                f"{parts.path or '/'}")
     bare = base_url.strip().removeprefix("//")
     if bare and "://" not in bare and web_address_problem("https://" + bare) is None:
         return f"write the absolute address: base_url: https://{bare.rstrip('/')}/"
@@ -129,7 +148,11 @@ def load_config(root: Path, config_file: Path | None = None,
     path = config_file if config_file is not None else root / CONFIG_NAME
     if config_file is not None:
         if path.is_dir():  # else reported as unreadable, beside a papers folder missing from the folder above it
-            raise L2hError(f"config file {config_file} is a folder; name the file: --config {config_file / CONFIG_NAME}")
+            if (path / CONFIG_NAME).is_file():
+                raise L2hError(f"config file {config_file} is a folder; name the file: "
+                               f"--config {config_file / CONFIG_NAME}")
+            raise L2hError(f"config file {config_file} is a folder, with no {CONFIG_NAME} in it; name the review's "
+                           f"config file, e.g. --config {CONFIG_NAME}, or give the review's folder as --root")
         root = path.resolve().parent
     default = Config(root=root)
     rel = path.name
@@ -216,7 +239,7 @@ def load_config(root: Path, config_file: Path | None = None,
         problem = base_url_problem(base_url)
         if problem:
             line, column = doc.positions.get(("base_url",), (1, 1))
-            diagnostics.append(error(rel, line, column, "config-base-url", f'base_url "{base_url}" {problem}',
+            diagnostics.append(error(rel, line, column, "config-base-url", f'base_url "{_masked(base_url)}" {problem}',
                                      _base_url_fix(base_url)))
         elif not base_url.endswith("/"):
             values["base_url"] = base_url + "/"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from l2h_site.diagnostics import Diagnostic, L2hError
+from l2h_site.discover import PAPER_SUFFIXES
 from l2h_site.model import Config
 
 
@@ -42,6 +43,9 @@ def paths_filter(config: Config, paths: Sequence[Path]) -> Callable[[str], bool]
         if resolved in everything:
             return None
         if papers_dir not in resolved.parents and papers_dir not in path.absolute().parents:
+            if path.suffix.lower() not in PAPER_SUFFIXES:  # a template, a static file: no paper to move
+                raise L2hError(f"{path} is not a paper: PATHS name papers (or taxonomy.yml, l2h.yml); a plain "
+                               "`l2h check` checks the templates and the rest of the review too")
             raise L2hError(f"{path} is not in the papers folder {config.papers_dir}/; "
                            f"move the paper there, then check it")
         wanted.add(_relative(path.absolute().parent, root) + "/" + path.name)

@@ -65,6 +65,10 @@ def check_output_dir(out_dir: Path, root: Path, protected: Sequence[Path] = ()) 
     if out.exists() and not out.is_dir():
         raise L2hError(f"refusing to write the site to {out_dir}: it is a file, not a folder; give --out a folder, "
                        "such as _site")
+    blocking = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # else the raw "File exists" of the mkdir
+        raise L2hError(f"refusing to write the site to {out_dir}: it is inside {blocking}, which is a file, not a "
+                       "folder; give --out a folder, such as _site")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise L2hError(f"refusing to replace {out_dir}: it is not empty and was not written by l2h "
                        f"(no {MARKER} file); move its contents away or choose another folder")
