@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import importlib.util
 import io
+import json
 import os
 import re
 import shutil
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tornado.httpclient
+import tornado.websocket
 
 import l2h_site.search as search_module
 import l2h_site.serve as serve_module
@@ -201,6 +205,93 @@ def test_requests_for_another_host_name_are_refused(serving: Callable[..., Runni
     for host in (f"127.0.0.1:{running.port}", f"localhost:{running.port}", "localhost", f"[::1]:{running.port}",
                  f"localhost.:{running.port}"):
         assert status_for(host)[0] == 200, host
+
+
+def live_reload(port: int, headers: dict[str, str], *messages: str | bytes) -> int | str | None:
+    """Open the live-reload websocket with these headers (as a web page's browser would send them) and send the
+    messages (bytes as binary ones); return the status its handshake was refused with, or else the first message
+    the server sent back (None if it closed the connection)."""
+
+    async def talk() -> int | str | None:
+        request = tornado.httpclient.HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers=headers,
+                                                 connect_timeout=10, request_timeout=10)
+        try:
+            connection = await tornado.websocket.websocket_connect(request)
+        except tornado.httpclient.HTTPClientError as exc:
+            return exc.code
+        try:
+            for message in messages:
+                await connection.write_message(message, binary=isinstance(message, bytes))
+            reply = await asyncio.wait_for(connection.read_message(), 10)
+            return reply if reply is None else str(reply)
+        finally:
+            connection.close()
+
+    return asyncio.run(talk())
+
+
+HELLO = '{"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}'
+
+
+def is_hello(reply: int | str | None) -> bool:
+    return isinstance(reply, str) and json.loads(reply)["command"] == "hello"
+
+
+def test_live_reload_answers_only_this_servers_own_pages(serving: Callable[..., Running],
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A web page of another site the developer visits could open the live-reload websocket (livereload accepts
+    any Origin) and watch the saves, and a page that points its own host name at 127.0.0.1 (DNS rebinding) could
+    fetch its script, as the site's pages could not be (test_requests_for_another_host_name_are_refused)."""
+    running = serving({"papers/weiss2008spectral.md": GOOD_PAPER})
+    port = running.port
+    own = f"http://127.0.0.1:{port}"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", "/livereload.js", skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", "evil.com")
+        conn.endheaders()
+        response = conn.getresponse()
+        assert (response.status, response.read().decode()) == (
+            400, "400: this server answers to 127.0.0.1, not to evil.com\n")
+    finally:
+        conn.close()
+    # the audit's reproduction: another site's page, its host name pointed at 127.0.0.1
+    assert live_reload(port, {"Origin": "http://evil.com", "Host": "evil.com"}, HELLO) == 400
+    assert live_reload(port, {"Host": f"evil.com:{port}"}, HELLO) == 400, "a foreign Host, even without Origin"
+    for origin in ("http://evil.com", f"http://evil.com:{port}", "http://localhost:3000",  # another local server
+                   f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}", "null", "http://[::1"):  # no URL: tornado's own comparison with the Host raised on it
+        assert live_reload(port, {"Origin": origin}, HELLO) == 403, origin
+    # tornado 6.6 leaves a same-site request (another port of the same host) to check_origin
+    assert live_reload(port, {"Origin": "http://127.0.0.1:3000", "Sec-Fetch-Site": "same-site"}, HELLO) == 403
+    assert running.server.browsers == 0
+    # this server's own pages, by the names it answers to, and a client that is no browser (no Origin)
+    assert is_hello(live_reload(port, {"Origin": own}, HELLO))
+    assert is_hello(live_reload(port, {"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"}, HELLO))
+    assert is_hello(live_reload(port, {"Origin": f"http://[::1]:{port}", "Host": f"[::1]:{port}"}, HELLO))
+    assert is_hello(live_reload(port, {}, HELLO))
+    assert not [record for record in caplog.records if record.exc_info or record.levelname == "ERROR"]
+
+
+def test_a_live_reload_message_that_is_not_a_json_object_is_ignored(
+        site: Callable[[dict[str, str | bytes]], Path]) -> None:
+    """`1` made livereload raise ('int' object is not iterable), which tornado printed as a traceback in the
+    developer's terminal, and closed the connection; now such a message is ignored and the connection lasts."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER})
+    server = ServeProcess(root)
+    try:
+        own = {"Origin": f"http://127.0.0.1:{server.port}"}
+        junk: list[str | bytes] = ["1", "[]", '"x"', "null", "{}", '{"url": "x"}', "not json", "{", b"\xff", "[" * 100_000]
+        assert is_hello(live_reload(server.port, own, *junk, HELLO))
+        for message in junk:  # each on a connection of its own: nothing of it reaches the terminal
+            assert is_hello(live_reload(server.port, own, message, HELLO)), message
+        status, _, body = get(server.port, "/")  # the server still serves
+        assert status == 200 and "livereload.js" in body
+        said = server.stop()
+    finally:
+        server.kill()
+    assert server.proc.returncode == 0
+    assert "Traceback" not in said and "Uncaught exception" not in said and "Error" not in said, said
+    assert said.endswith("l2h: server stopped\n")
 
 
 def test_no_etag_not_even_that_of_an_empty_body_for_head(serving: Callable[..., Running]) -> None:

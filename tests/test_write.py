@@ -426,6 +426,31 @@ def test_a_folder_of_the_site_that_cannot_be_written_fails_the_update_before_any
     assert build(root).written and "Another Title" in (root / "_site" / "index.html").read_text()
 
 
+def test_a_site_folder_deleted_while_an_update_runs_is_an_error_not_a_site_of_the_changed_pages_alone(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rm -rf _site during a build (as l2h serve's user may): the update moved its changed pages into a new, empty
+    folder, a site of a few pages with the marker of a whole one."""
+    root = site({"papers/weiss2008spectral.md": GOOD_PAPER, "papers/weiss2009spectral.md": SECOND_PAPER})
+    assert build(root).written
+    (root / "papers" / "weiss2008spectral.md").write_text(GOOD_PAPER + "More words.\n")
+    real_commit = write_module.SiteUpdater.commit
+
+    def deleted_first(self: write_module.SiteUpdater) -> None:
+        shutil.rmtree(root / "_site")
+        real_commit(self)
+
+    monkeypatch.setattr(write_module.SiteUpdater, "commit", deleted_first)
+    with pytest.raises(L2hError) as failed:
+        build(root)
+    assert str(failed.value) == (f"the site folder {root / '_site'} was deleted while the site was built; build again "
+                                 "to write it anew")
+    assert not (root / "_site").exists() and leftovers(root) == []
+    monkeypatch.setattr(write_module.SiteUpdater, "commit", real_commit)
+    assert build(root).written
+    assert build(root, out_dir=root / "clean", use_cache=False).written
+    assert snapshot(root / "_site") == snapshot(root / "clean")
+
+
 def test_a_temporary_folder_of_a_process_that_is_gone_is_tidied_away_without_its_marker(site: Site) -> None:
     """A build killed before it wrote the marker into its temporary folder left it for good."""
     import subprocess

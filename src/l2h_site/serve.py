@@ -1,8 +1,9 @@
 """`l2h serve`: build, serve the output folder, rebuild on change and reload the browser.
 
 livereload (and the tornado server under it) is used only in this module: its websocket
-handler and its browser script carry the reload; the files are served by a handler of our
-own that answers only for files inside the output folder.
+handler and its browser script carry the reload, behind this module's checks of the Host
+and Origin headers; the files are served by a handler of our own that answers only for
+files inside the output folder.
 
 A failed rebuild never stops the server: the last good site stays on disk and is served,
 with the diagnostics laid over every page and printed in the terminal. The next good build
@@ -16,6 +17,7 @@ import errno
 import gc
 import html
 import ipaddress
+import json
 import mimetypes
 import os
 import platform
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TextIO
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import tornado.httpserver
 import tornado.netutil
@@ -686,6 +688,8 @@ class Watcher:
         self._last: dict[str, tuple[int, int]] = {}
         self.pause = poll
         """Seconds between two looks at the files when polling, from the time the last look took (poll_pause)."""
+        self.calling = False
+        """Whether a callback (a rebuild) runs now."""
 
     def prime(self) -> None:
         """Start watching, and record the sources as they are now: later changes are measured against this."""
@@ -765,7 +769,11 @@ class Watcher:
                 self._forced.clear()
                 changed = changed_files(last, current)
                 last = current
-                self.on_change(changed)
+                self.calling = True
+                try:
+                    self.on_change(changed)
+                finally:
+                    self.calling = False
                 if self._stop.is_set():  # stopped meanwhile: no watching anew (stop() has closed the notifications)
                     return
             watched = self.paths()  # the config may have moved a folder; its files are measured against the last look
@@ -913,13 +921,80 @@ def inject(body: bytes, head: str, overlay: str) -> bytes:
     return text.encode("utf-8", errors="surrogateescape")
 
 
-class _SiteHandler(tornado.web.RequestHandler):
-    """Serve files of the output folder, with the reload script and any error overlay."""
+class _ThisServerOnly(tornado.web.RequestHandler):
+    """A handler that answers only requests addressed to this server: every route has one, live reload's included."""
 
     server: DevServer
 
     def initialize(self, server: DevServer) -> None:
         self.server = server
+
+    def prepare(self) -> None:
+        """Answer only requests addressed to this server: a web page that points its own host name at 127.0.0.1
+        (DNS rebinding) must not read the site, nor whatever else a mistaken output folder would hold, nor watch
+        the saves through the live-reload websocket (whose handshake this refuses too)."""
+        if not self.server.accepts_host(self.request.host_name):
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"400: this server answers to {self.server.host}, not to {self.request.host_name}\n")
+
+
+class _LiveReloadSocket(_ThisServerOnly, LiveReloadHandler):  # type: ignore[misc]  # livereload has no types
+    """livereload's websocket, for this server's own pages only, and deaf to messages outside its protocol.
+
+    livereload's handler accepts a connection from any web page (its check_origin says yes to every Origin):
+    a page of another site the developer visits could watch the saves, and would count as a browser to reload
+    (DevServer._reload_and_wait). And it lets a message that is not a JSON object with a command raise out of
+    on_message, which tornado prints as a traceback in the developer's terminal.
+    """
+
+    def check_origin(self, origin: str) -> bool:
+        """Accept a browser's connection only from a page of this server: the Origin is the address the browser
+        reached this server at (its Host, port included, as tornado's own same-origin rule has it; a forwarded
+        port is the port the browser knows), and that address names this server (accepts_host, checked on the
+        Host in prepare). Another site's page, or a local server's on another port, is refused (403).
+
+        Called only when the request has an Origin header: every browser sends one, and a client that is not a
+        browser is no web page (tornado accepts it, as it does by default).
+        """
+        try:
+            parts = urlsplit(origin)
+            name = parts.hostname or ""
+        except ValueError:  # "http://[::1" and the like
+            return False
+        return parts.netloc.lower() == self.request.host.lower() and self.server.accepts_host(name)
+
+    def prepare(self) -> None:
+        """Refuse an Origin that is no URL at all (403; tornado's own comparison of the Origin with the Host, made
+        before check_origin, would raise on it and print a traceback), then a foreign Host (400)."""
+        origin = self.request.headers.get("Origin")
+        if origin is not None:
+            try:
+                urlsplit(origin)
+            except ValueError:
+                self.set_status(403)
+                self.finish("Cross origin websockets not allowed")
+                return
+        super().prepare()
+
+    def on_message(self, message: str | bytes) -> None:
+        """Pass livereload the messages of its protocol, JSON objects with a command ({"command": "hello"} and
+        {"command": "info", ...} from its browser script); ignore anything else, which livereload would fail on
+        (`1`, `[]`, `"x"`, `{}`, text that is not JSON), keeping the connection open."""
+        try:
+            decoded = json.loads(message)
+        except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested past Python's recursion limit
+            return
+        if isinstance(decoded, dict) and "command" in decoded:
+            super().on_message(message)
+
+
+class _LiveReloadScript(_ThisServerOnly, LiveReloadJSHandler):  # type: ignore[misc]  # livereload has no types
+    """livereload's browser script, for requests addressed to this server only."""
+
+
+class _SiteHandler(_ThisServerOnly):
+    """Serve files of the output folder, with the reload script and any error overlay."""
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -929,14 +1004,6 @@ class _SiteHandler(tornado.web.RequestHandler):
     def compute_etag(self) -> str | None:
         """No ETag: nothing is cached (no-store), and a HEAD request's would be that of an empty body."""
         return None
-
-    def prepare(self) -> None:
-        """Answer only requests addressed to this server: a web page that points its own host name at 127.0.0.1
-        (DNS rebinding) must not read the site, nor whatever else a mistaken output folder would hold."""
-        if not self.server.accepts_host(self.request.host_name):
-            self.set_status(400)
-            self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish(f"400: this server answers to {self.server.host}, not to {self.request.host_name}\n")
 
     async def head(self, *args: Any) -> None:
         await self.get(*args)
@@ -961,7 +1028,11 @@ class _SiteHandler(tornado.web.RequestHandler):
             self._send(500, "text/html; charset=utf-8", error_page(last.overlay, self.server.script).encode())
             return
         if not out.is_dir():  # deleted by hand (rm -rf _site): built again, and the browser reloads into it
-            self.server.watcher.force()
+            # Not while a rebuild runs: it writes the folder anew (or fails for its loss, and the browsers reload
+            # into this page again). Forced then, it was abandoned for another, as often as a browser asked: a page
+            # asked for every 0.1 s kept a rebuild of a second from ever ending.
+            if not self.server.watcher.calling:
+                self.server.watcher.force()
             self._send(503, "text/html; charset=utf-8", error_page(
                 f"l2h: the site folder {out} is gone; building it again\n", self.server.script,
                 "l2h: building the site again").encode())
@@ -1197,8 +1268,8 @@ class DevServer:
         LiveReloadHandler.live_css = False
         LiveReloadHandler.watcher = SimpleNamespace(filepath="*")  # reload_waiters logs watcher.filepath
         app = tornado.web.Application([
-            (r"/livereload", LiveReloadHandler),
-            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/livereload", _LiveReloadSocket, {"server": self}),
+            (r"/livereload\.js", _LiveReloadScript, {"server": self}),
             (r"/.*", _SiteHandler, {"server": self}),
         ])
         http = tornado.httpserver.HTTPServer(app)

@@ -388,6 +388,9 @@ class SiteUpdater(_SiteOutput):
         with self._errors():
             if not self._has(MARKER, self._marker()):
                 self._place(self.staged, MARKER).write_bytes(self._marker())
+            if not self.out.is_dir():  # deleted by hand meanwhile (rm -rf _site): the pages staged are not a site
+                raise L2hError(f"the site folder {self.out_dir} was deleted while the site was built; build again to "
+                               "write it anew")
             blocked = self._unwritable()
             if blocked is not None:  # found before the first move: the site is still the previous one
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(blocked))
