@@ -130,22 +130,26 @@ def test_json_and_github_say_how_many_papers_a_broken_taxonomy_left_unchecked(
     assert summary.read_text(encoding="utf-8").startswith(f"### l2h check\n\n{said}\n\n1 error(s), 0 warning(s)")
 
 
-CTRL_C_WHILE_LOADING = """
+SIGNAL_WHILE_LOADING = """
 import os, signal, sys
-class CtrlC:  # Ctrl-C as the command's modules load: as jinja2 is imported
+class Signal:  # the signal argv[1] names as the command's modules load: as jinja2 is imported
     def find_spec(self, name, path=None, target=None):
         if name == "jinja2":
-            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), getattr(signal, sys.argv[1]))
         return None
-sys.meta_path.insert(0, CtrlC())
+sys.meta_path.insert(0, Signal())
 from l2h_site.entry import main
 sys.exit(main(["check"]))
 """
 
 
-def test_ctrl_c_while_the_command_loads_is_interrupted_not_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name, code, said", [("SIGINT", 130, "l2h: interrupted\n"),
+                                              ("SIGTERM", 143, "l2h: stopped by SIGTERM\n")])
+def test_a_signal_while_the_command_loads_is_said_not_a_traceback(
+        tmp_path: Path, name: str, code: int, said: str) -> None:
     """The console script (pyproject's [project.scripts]) runs l2h_site.entry, which loads the command's modules:
-    a Ctrl-C in the first few tenths of a second came as a KeyboardInterrupt traceback from cli.py's imports."""
-    proc = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_LOADING], cwd=tmp_path, capture_output=True, text=True,
-                          check=False, timeout=60)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "l2h: interrupted\n")
+    a Ctrl-C in the first few tenths of a second came as a KeyboardInterrupt traceback from cli.py's imports, and a
+    SIGTERM ended l2h without a word."""
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_LOADING, name], cwd=tmp_path, capture_output=True,
+                          text=True, check=False, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (code, "", said)
