@@ -87,6 +87,74 @@ def test_bibtex_escapes_specials_but_keeps_balanced_math() -> None:
     assert _balanced(entry)
 
 
+EXPLOIT = "Fast $\\input{/etc/passwd}\\immediate\\write18{touch /tmp/pwn}$ hashing codes"
+"""A title whose math would read a reader's /etc/passwd and run a program (with shell escape) as they cite it."""
+_ESCAPED = re.compile(r"\\(?:textbackslash\{\}|textasciitilde\{\}|textasciicircum\{\}|[$%{}&#_])")
+"""What bibtex_escape writes for a special character of text."""
+
+
+def _no_tex(text: str) -> bool:
+    """Tell whether BibTeX text holds no TeX of the contributor's: every backslash escapes a character."""
+    return "\\" not in _ESCAPED.sub("", text) and "$" not in _ESCAPED.sub("", text)
+
+
+def test_title_math_that_a_readers_tex_could_run_is_written_as_text() -> None:
+    assert bibtex_escape(EXPLOIT) == ("Fast \\$\\textbackslash{}input\\{/etc/passwd\\}\\textbackslash{}immediate"
+                                      "\\textbackslash{}write18\\{touch /tmp/pwn\\}\\$ hashing codes")
+    entry = bibtex_entry(paper(title=EXPLOIT, venue="Venue $\\input{x}$"))
+    assert "title = {{Fast \\$\\textbackslash{}input" in entry and "booktitle = {Venue \\$\\textbackslash{}input" in entry
+    assert _balanced(entry)
+
+
+@pytest.mark.parametrize("latex", [
+    "\\input{/etc/passwd}", "\\include{x}", "\\openout1=x \\write1{y}", "\\immediate\\write18{id}", "\\def\\x{y}",
+    "\\edef\\x{y}", "\\let\\x=y", "\\csname input\\endcsname{x}", "\\catcode`\\@=11", "\\read16 to\\x",
+    "\\openin1=x", "\\newcommand{\\x}{y}", "\\renewcommand{\\x}{y}", "\\usepackage{shellesc}", "\\special{x}",
+    "\\makeatletter", "\\^^69nput{x}", "^^5cinput{x}", "\\begin{filecontents*}{x.tex}y\\end{filecontents*}",
+    "\\href{run:rm}{x}", "\\verb|x|", "\\lamda", "x % y", "x\\",
+])
+def test_title_math_with_anything_but_known_commands_is_no_tex_in_bibtex(latex: str) -> None:
+    escaped = bibtex_escape(f"A ${latex}$ b")
+    assert escaped.startswith("A \\$") and escaped.endswith("\\$ b")
+    assert _no_tex(escaped), escaped
+
+
+@pytest.mark.parametrize("title", [
+    "$k$-NN graphs", "Hashing in $\\ell_p$ spaces", "Search in $\\mathcal{O}(n \\log n)$ time",
+    "Sets $\\{x_i\\}_{i=1}^n$", "Codes $\\|y\\|^2$ and $\\operatorname{sgn}(W^\\top x)$", "$50\\%$ of $\\text{<b>}$",
+    "$\\begin{pmatrix}a & b\\\\ c & d\\end{pmatrix}$", "$\\\\{x}$",
+])
+def test_plain_title_math_stays_tex_in_bibtex(title: str) -> None:
+    assert bibtex_escape(title) == title
+
+
+def test_title_math_whose_braces_bibtex_or_tex_would_pair_otherwise_is_text() -> None:
+    """BibTeX counts every brace, \\} too: `$a\\}$` would end the title field early; TeX reads `\\\\{` as a line break
+    and a group never closed."""
+    assert bibtex_escape("Bad $a\\}$ x") == "Bad \\$a\\textbackslash{}\\}\\$ x"
+    assert bibtex_escape("Bad $\\\\{$ x") == "Bad \\$\\textbackslash{}\\textbackslash{}\\{\\$ x"
+
+
+def test_check_reports_title_math_that_is_no_plain_math_at_the_titles_line(site: Site) -> None:
+    root = site({"papers/weiss2008spectral.md": GOOD.replace("title: Spectral Hashing", f"title: '{EXPLOIT}'"),
+                 "papers/weiss2009lambda.md": GOOD.replace("title: Spectral Hashing", "title: 'Hashing $\\lamda$-codes'")
+                 .replace("2008", "2009"),
+                 "papers/weiss2010plain.md": GOOD.replace("title: Spectral Hashing", "title: 'Hashing in $\\ell_p$'")
+                 .replace("2008", "2010")})
+    assert format_text(check_site(root).diagnostics) == (
+        'papers/weiss2008spectral.md:2:8: error[title-math]: the title\'s math "$\\input{/etc/passwd}\\immediate\\write18'
+        '{touch /tmp/pwn}$" holds \\input, a TeX command that may read or write files, run programs, define commands or '
+        "change how TeX reads what follows (and \\immediate, \\write): papers.bib gives this formula as text, not as "
+        "TeX, which every reader who cites the paper would run\n"
+        "  help: remove \\input and \\immediate and \\write: a title's math holds only commands that typeset math "
+        "(\\ell, \\mathcal, \\log …); write anything else as words\n"
+        'papers/weiss2009lambda.md:2:8: error[title-math]: the title\'s math "$\\lamda$" holds \\lamda, a command the site '
+        "does not know: papers.bib gives this formula as text, not as TeX, which every reader who cites the paper "
+        "would run\n"
+        "  help: did you mean \\lambda?\n"
+        "2 error(s), 0 warning(s) in 2 files\n")
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for char in re.sub(r"\\[{}]", "", text):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ from l2h_site.markup import (
     sanitise,
     title_heading,
     unfocusable_boxes,
+    unsafe_tex,
 )
 
 
@@ -449,3 +453,140 @@ def test_inline_patterns_looked_for_only_in_text_with_their_characters_render_as
     own = MarkdownRenderer(trusted)
     assert [fast.render(text) for text in texts] == [own.render(text) for text in texts]
     assert [copied.render(text) for text in _NEEDLE_TEXTS] == [own.render(text) for text in _NEEDLE_TEXTS]
+
+
+class _Elements(HTMLParser):
+    """The elements of an HTML fragment, in order, and whether every one is closed in the order it was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.started: list[str] = []
+        self.open: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.started.append(tag)
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.balanced = self.balanced and bool(self.open) and self.open.pop() == tag
+
+
+def _elements(fragment: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    assert parser.balanced and not parser.open, fragment
+    return parser
+
+
+def test_the_text_of_title_math_is_shown_as_written_never_as_markup() -> None:
+    """latex2mathml leaves the text of \\text{…} unescaped: a title could hold a table and headings in every card,
+    heading and table of the site (sanitised, but there)."""
+    html = render_inline("Title $\\text{<table><tr><td>cell</td></tr></table><h2>H</h2>}$ end")
+    assert html == (f'Title <span class="math-inline">{MATHML}<mtext>&lt;table&gt;&lt;tr&gt;&lt;td&gt;cell&lt;/td&gt;'
+                    "&lt;/tr&gt;&lt;/table&gt;&lt;h2&gt;H&lt;/h2&gt;</mtext></mrow></math></span> end")
+    assert _elements(html).started == ["span", "math", "mrow", "mtext"]
+
+
+def test_markup_nested_in_title_math_stays_text_and_the_formulas_balanced() -> None:
+    html = render_inline("A $\\text{<math><mtext><table>}$ b $\\text{</mtext></math></span><table>}$ c")
+    assert _elements(html).started == ["span", "math", "mrow", "mtext"] * 2
+    assert "<mtext>&lt;math&gt;&lt;mtext&gt;&lt;table&gt;</mtext>" in html
+    assert "<mtext>&lt;/mtext&gt;&lt;/math&gt;&lt;/span&gt;&lt;table&gt;</mtext>" in html
+    heading = title_heading(html)  # each formula's box found whole: these are wide, so tab stops
+    assert heading.count('<span class="math-inline" tabindex="0"><math') == 2
+    assert _elements(heading).started == ["span", "math", "mrow", "mtext"] * 2
+
+
+@pytest.mark.parametrize("latex, text", [
+    ("\\textbf{<b>x</b>}", "&lt;b&gt;x&lt;/b&gt;"),
+    ("\\mbox{<u>}", "&lt;u&gt;"),
+    ("\\hbox{<i>}", "&lt;i&gt;"),
+    ("\\texttt{a > b}", "a&nbsp;&gt;&nbsp;b"),
+    ("\\verb|<s>|", "&lt;s&gt;"),
+    ("\\fbox{<br>}", "&lt;br&gt;"),
+    ("\\text{a & b &amp; c}", "a&nbsp;&amp;&nbsp;b&nbsp;&amp;amp;&nbsp;c"),  # an entity written is text too
+])
+def test_every_text_argument_of_math_is_escaped(latex: str, text: str) -> None:
+    html = render_inline(f"${latex}$")
+    assert re.search(r"<mtext[^>]*>" + re.escape(text) + "</mtext>", html), html
+    assert all(tag in ("span", "math", "mrow", "mtext", "mstyle", "menclose") for tag in _elements(html).started)
+
+
+def test_math_keeps_the_characters_latex2mathml_writes_as_references() -> None:
+    assert latex_to_mathml("x < y \\leq \\infty", False) == (
+        f"{MATHML}<mi>x</mi><mo>&#x0003C;</mo><mi>y</mi><mo>&#x02264;</mo><mo>&#x0221E;</mo></mrow></math>")
+
+
+def test_a_summarys_text_math_with_an_image_shows_it_as_written_and_drops_nothing() -> None:
+    """Its <img> was removed without a summary-stripped note: the notes look at Markdown's output, before the math
+    is MathML. Now nothing of it is markup, so nothing is removed."""
+    rendered = MarkdownRenderer().render("Also $\\text{<img src=x onerror=alert(1)>}$ here.")
+    assert rendered.html == (
+        '<p>Also <span class="math-inline" role="region" tabindex="0" aria-label="Formula in the summary">'
+        f"{MATHML}<mtext>&lt;img&nbsp;src=x&nbsp;onerror=alert(1)&gt;</mtext></mrow></math></span> here.</p>")
+    assert rendered.notes == ()
+    assert rendered.text == "Also $\\text{<img src=x onerror=alert(1)>}$ here."
+
+
+@pytest.mark.parametrize("latex, found", [
+    ("\\input{/etc/passwd}\\immediate\\write18{touch /tmp/pwn}", ["\\input", "\\immediate", "\\write"]),
+    ("\\def\\x{\\input y}\\x", ["\\def", "\\x", "\\input"]),  # \def: latex2mathml knows it, and would define \x
+    ("\\newcommand{\\x}{y}", ["\\newcommand", "\\x"]),
+    ("\\csname input\\endcsname", ["\\csname", "\\endcsname"]),
+    ("\\^^69nput{x}", ["^^"]),  # ^^69 is "i": TeX reads \input
+    ("^^5cinput{x}", ["^^"]),  # ^^5c is a backslash
+    ("\\begin{filecontents*}{x.tex}", ["\\begin{filecontents*}"]),
+    ("\\begin x", ["\\begin"]),  # environment x
+    ("\\href{run:rm}{x} \\verb|x| \\url{x}", ["\\href", "\\verb", "\\url"]),
+    ("50% x", ["%"]),
+    ("x\\", ["\\"]),  # it would escape the $ that closes the formula
+    ("\\lamda", ["\\lamda"]),
+])
+def test_unsafe_tex_names_what_a_readers_tex_could_run(latex: str, found: list[str]) -> None:
+    assert [piece for piece, _ in unsafe_tex(latex)] == found
+
+
+@pytest.mark.parametrize("latex", [
+    "k", "\\ell_p", "\\mathcal{O}(n \\log n)", "\\{x_i\\}_{i=1}^n", "\\|y\\|^2", "50\\%", "a\\,b\\;c\\!d\\ e",
+    "\\begin{pmatrix}a & b\\\\ c & d\\end{pmatrix}", "\\text{<table>}", "\\operatorname{sgn}(W^\\top x)",
+])
+def test_plain_math_is_safe_tex(latex: str) -> None:
+    assert unsafe_tex(latex) == []
+
+
+TABLE_TITLE = """\
+---
+title: 'Title $\\text{<table><tr><td>cell</td></tr></table><h2>H</h2>}$ end'
+authors: Yair Weiss
+venue: NeurIPS
+year: 2008
+tags: [Image Retrieval]
+family: unsupervised
+---
+Also $\\text{<img src=x onerror=alert(1)>}$ here.
+"""
+
+
+def test_a_built_site_shows_the_markup_of_title_math_as_text_everywhere(site: Callable[[dict[str, str]], Path]) -> None:
+    """The title's HTML is the paper page's heading, every card (pages, and papers/cards/*.json that papers.js puts in
+    with innerHTML) and the taxonomy's table: none of them holds the table; only the LaTeX source (papers.bib,
+    papers.json) does. The summary's <img> is shown as written, and so not warned of as removed."""
+    from l2h_site.build import build
+
+    root = site({"papers/weiss2008spectral.md": TABLE_TITLE})
+    result = build(root, out_dir=root / "_site", use_cache=False)
+    assert result.written and [d.code for d in result.diagnostics if d.severity != "note"] == []
+    files = {path.relative_to(root / "_site").as_posix(): path.read_bytes()
+             for path in (root / "_site").rglob("*") if path.is_file()}
+    assert sorted(name for name, data in files.items() if b"<table><tr>" in data) == ["papers.bib", "papers.json"]
+    assert [name for name, data in files.items() if b"<img src=x" in data] == ["papers.json"]  # the abstract's LaTeX
+    text = b"<mtext>&lt;table&gt;&lt;tr&gt;&lt;td&gt;cell&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h2&gt;H&lt;/h2&gt;</mtext>"
+    page = files["publications/weiss2008spectral/index.html"]
+    assert re.search(rb'<h1 id="paper-title">Title <span class="math-inline"[^>]*><math [^>]*><mrow>'
+                     + re.escape(text) + rb"</mrow></math></span> end</h1>", page)
+    assert b"<mtext>&lt;img&nbsp;src=x&nbsp;onerror=alert(1)&gt;</mtext>" in page
+    cards = [data for name, data in files.items() if name.startswith("papers/cards/")]
+    assert cards and all(text in data for data in cards)
+    assert text in files["papers/index.html"] and text in files["taxonomy/index.html"]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from l2h_site.markup import plain_text
+from l2h_site.markup import plain_text, unbalanced_brace, unsafe_tex
 from l2h_site.model import NameSplit, Paper
 from l2h_site.names import is_grouped, is_literal, is_lowercase, split_name
 
@@ -45,15 +45,31 @@ def is_preprint(venue: str | None) -> bool:
 
 
 def bibtex_escape(text: str) -> str:
-    """Escape BibTeX's special characters; $…$ math with balanced braces is kept as LaTeX."""
+    """Escape BibTeX's special characters; $…$ math is kept as LaTeX when it is plain math (is_tex_math).
+
+    Whoever cites a paper runs its title's TeX: math with a command such as \\input or \\write18 is written as text,
+    dollars and backslashes escaped, so that it shows as written and does nothing."""
     out = []
     last = 0
     for match in _INLINE_MATH.finditer(text):
         out.append(_escape_plain(text[last:match.start()]))
-        out.append(match.group(0) if _is_balanced(match.group(1)) else _escape_plain(match.group(0)))
+        out.append(match.group(0) if is_tex_math(match.group(1)) else _escape_plain(match.group(0)))
         last = match.end()
     out.append(_escape_plain(text[last:]))
     return "".join(out)
+
+
+def is_tex_math(latex: str) -> bool:
+    """Tell whether a formula goes to BibTeX as TeX: its braces balanced, and nothing of it that a reader's TeX
+    could run (markup.unsafe_tex), only commands that typeset math."""
+    return _is_balanced(latex) and not unsafe_tex(latex)
+
+
+def untexed_math(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The formulas ($…$, as bibtex_escape finds them) of a title that BibTeX gets as text for what of them a reader's
+    TeX could run, each with that and why (markup.unsafe_tex), in order: for l2h check to say so."""
+    found = [(match.group(0), unsafe_tex(match.group(1))) for match in _INLINE_MATH.finditer(text)]
+    return [(formula, pieces) for formula, pieces in found if pieces]
 
 
 def _escape_plain(text: str) -> str:
@@ -61,12 +77,14 @@ def _escape_plain(text: str) -> str:
 
 
 def _is_balanced(text: str) -> bool:
+    """Tell whether a formula's braces are in pairs both as TeX reads them (\\{ is a brace shown, \\\\{ a group) and
+    as BibTeX counts them (every brace: `$a\\}$` would end the field, and what follows would be read as entries)."""
     depth = 0
-    for char in text.replace("\\{", "").replace("\\}", ""):
+    for char in text:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
             return False
-    return depth == 0
+    return depth == 0 and unbalanced_brace(text) is None
 
 
 def bibtex_verbatim(text: str) -> str:

@@ -59,13 +59,26 @@ _INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$")
 
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str | None:
-    """Convert LaTeX to MathML, or None when latex2mathml cannot read it."""
+    """Convert LaTeX to MathML, or None when latex2mathml cannot read it.
+
+    The text of \\text{…} (and of \\mbox, \\textbf, \\verb …) is shown as written: latex2mathml's own convert() undoes
+    the escaping of the whole of its output, which made `\\text{<table>}` a table in a title or an <img> the sanitiser
+    silently dropped from a summary. Its tree is written out here instead, escaped, and only the character references
+    latex2mathml writes into it as text (&#x0003C; for `<`) are made references again."""
+    from xml.etree import ElementTree
+
     import latex2mathml.converter  # here, not at the top: its import (about 0.05 s) is needed only for math
 
     try:
-        return latex2mathml.converter.convert(latex, display="block" if display else "inline")
+        tree = latex2mathml.converter.convert_to_element(latex, display="block" if display else "inline")
+        written = ElementTree.tostring(tree, encoding="unicode")
     except Exception:  # noqa: BLE001 - latex2mathml raises many kinds; any means 'unreadable'
         return None
+    return _ESCAPED_REFERENCE.sub(r"&\1", written)
+
+
+_ESCAPED_REFERENCE = re.compile(r"&amp;(#x[0-9A-Fa-f]+;|#[0-9]+;)")
+"""A character reference of latex2mathml's tree, as ElementTree escapes it (its text holds them as written)."""
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +106,67 @@ def unknown_commands(latex: str) -> list[str]:
     known = _known_commands()
     found = [match.group(0) for match in _COMMAND.finditer(latex) if match.group(0)[1:].isalpha()]
     return list(dict.fromkeys(command for command in found if command not in known))
+
+
+def meant_command(command: str) -> str | None:
+    """The known command a letter away from an unknown one (`\\lamda`: `\\lambda`), if there is one."""
+    near = [known for known in sorted(_known_commands()) if abs(len(known) - len(command)) <= 1]
+    return next(iter(difflib.get_close_matches(command, near, n=1, cutoff=0.8)), None)
+
+
+UNSAFE_TEX_COMMANDS = frozenset({
+    r"\input", r"\include", r"\InputIfFileExists", r"\IfFileExists", r"\openin", r"\read", r"\readline",
+    r"\closein", r"\openout", r"\write", r"\closeout", r"\immediate", r"\ShellEscape", r"\directlua", r"\latelua",
+    r"\luaexec", r"\special", r"\pdfliteral", r"\pdfobj", r"\shipout", r"\output", r"\def", r"\edef", r"\gdef",
+    r"\xdef", r"\let", r"\futurelet", r"\csname", r"\endcsname", r"\expandafter", r"\scantokens", r"\catcode",
+    r"\lccode", r"\uccode", r"\lowercase", r"\uppercase", r"\string", r"\jobname", r"\everypar", r"\everymath",
+    r"\newcommand", r"\renewcommand", r"\providecommand", r"\DeclareRobustCommand", r"\newenvironment",
+    r"\renewenvironment", r"\DeclareMathOperator", r"\usepackage", r"\RequirePackage", r"\documentclass",
+    r"\makeatletter", r"\makeatother", r"\href", r"\url", r"\verb", r"\class", r"\style",
+})
+"""TeX commands that read or write files, run programs, define commands, build command names or change how TeX reads
+its input, and the commands of links and of HTML: what must never reach the TeX of a reader who cites a paper
+(papers.bib), although latex2mathml knows some of them (\\def, \\newcommand, \\href, \\verb)."""
+_TEX_PIECE = re.compile(r"\\(?:begin|end)\s*\{(?P<environment>[^{}]*)\}|\\[A-Za-z]+|\\(?!\^\^)[ -~]?|%|(?=\^\^)")
+"""What of a formula TeX may read otherwise than latex2mathml: a command, an environment, an escaped character, a
+backslash before no character it escapes (the last of a formula escapes the $ that closes it), a comment, and TeX's ^^
+notation for a character by its code, wherever it stands (^^5cinput is \\input, \\^^69nput too)."""
+_UNSAFE_WHY = ("a TeX command that may read or write files, run programs, define commands or change how TeX reads "
+               "what follows")
+_TEX_PROBLEMS = {"^^": "TeX's notation for a character by its code, which can spell any command",
+                 "%": "a TeX comment, which hides the rest of its line",
+                 "\\": "a backslash before no command (write \\backslash for one to show)"}
+
+
+def unsafe_tex(latex: str) -> list[tuple[str, str]]:
+    """What of a formula must not be handed to a reader's TeX as TeX (papers.bib), each once, in order, with why: a
+    command of UNSAFE_TEX_COMMANDS or one that latex2mathml does not know (an unknown one may be defined by the
+    reader's packages to do anything), an environment it does not know, ^^, a comment, a backslash before no command.
+    A formula without any is plain math: known commands that only typeset."""
+    known, environments = _known_commands(), _known_environments()
+    found: dict[str, str] = {}
+    for match in _TEX_PIECE.finditer(latex):
+        piece = match.group(0) or "^^"
+        environment = match.group("environment")
+        if environment is not None or piece in (r"\begin", r"\end"):  # \begin x is environment x
+            if (environment or "").strip() not in environments:
+                found.setdefault(piece, "an environment the site does not know")
+        elif piece in UNSAFE_TEX_COMMANDS:
+            found.setdefault(piece, _UNSAFE_WHY)
+        elif piece[1:].isalpha() and piece not in known:
+            found.setdefault(piece, "a command the site does not know")
+        elif piece in _TEX_PROBLEMS:
+            found.setdefault(piece, _TEX_PROBLEMS[piece])
+    return list(found.items())
+
+
+@lru_cache(maxsize=1)
+def _known_environments() -> frozenset[str]:
+    """The environments latex2mathml shows (matrix, pmatrix, cases, array, align …): \\begin{…} of another is TeX's
+    to do anything with (filecontents writes a file)."""
+    import latex2mathml.commands
+
+    return frozenset(name[1:] for name in latex2mathml.commands.MATRICES)
 
 
 def sanitise(fragment: str, trusted: bool = False) -> str:
@@ -300,8 +374,7 @@ class MarkdownRenderer:
                                   "check the LaTeX: each { needs its } (write \\{ and \\} for braces to show)"))
             for command in unknown_commands(latex):  # shown as written, or dropped
                 line, column = _find(text, re.compile(re.escape(command) + r"(?![A-Za-z])")) or (1, 1)
-                near = [known for known in sorted(_known_commands()) if abs(len(known) - len(command)) <= 1]
-                meant = next(iter(difflib.get_close_matches(command, near, n=1, cutoff=0.8)), None)  # a letter wrong
+                meant = meant_command(command)
                 notes.append(Note("math-error", line, column,
                                   f"the math command {command} is not one the site can show: it is shown as written, "
                                   "or left out",

@@ -9,8 +9,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache, partial
 
-from l2h_site.cite import author_splits
+from l2h_site.cite import author_splits, untexed_math
 from l2h_site.diagnostics import Diagnostic, error, note, warning
+from l2h_site.markup import UNSAFE_TEX_COMMANDS, meant_command, unknown_commands
 from l2h_site.model import KEY_FORM, MAX_KEY_LENGTH, NameSplit, Paper, Taxonomy
 from l2h_site.names import SUFFIXES, family_given, is_literal, is_whole_name, quoted_item
 from l2h_site.parse import KNOWN_FIELDS, VENUE_FIELDS, ParsedPaper, flow_item, is_example_url, key_form_error, stand_in
@@ -360,6 +361,7 @@ def validate_paper(parsed: ParsedPaper, taxonomy: Taxonomy, tags: TagIndex) -> t
             diagnostics.append(warning(rel, line, column, "duplicate-facet-value",
                                        f'facet "{facet.id}" lists a value twice', "remove the repeat"))
 
+    diagnostics.extend(_check_title_math(paper, at))
     diagnostics.extend(_check_placeholders(paper, at, parsed.positions))
     diagnostics.extend(_check_repeated_authors(paper, parsed.positions))
     diagnostics.extend(_check_ligatures(paper, at, parsed.positions))
@@ -403,6 +405,24 @@ def _check_ligatures(paper: Paper, at: Callable[..., tuple[int, int]],
                              f'write the letters: "{clip(_unligatured(shown))}"' +
                              (" (and the same for the others)" if name == "summary" and
                               len(_LIGATURES.findall(value)) > 1 else "")))
+    return found
+
+
+def _check_title_math(paper: Paper, at: Callable[..., tuple[int, int]]) -> list[Diagnostic]:
+    """Report title math that papers.bib gives as text, not as TeX, for what of it a reader's TeX could run
+    (cite.untexed_math): an error, for \\input or \\write18 in a title is an attack on whoever cites the paper, and
+    a command the site does not know is not shown as meant either."""
+    found = []
+    for formula, pieces in untexed_math(paper.title) if "$" in paper.title else ():
+        piece, why = pieces[0]
+        more = f" (and {', '.join(other for other, _ in pieces[1:])})" if len(pieces) > 1 else ""
+        meant = meant_command(piece) if piece not in UNSAFE_TEX_COMMANDS and unknown_commands(piece) else None
+        fix = (f"did you mean {meant}?" if meant and len(pieces) == 1 else
+               f"remove {' and '.join(p for p, _ in pieces[:3])}: a title's math holds only commands that typeset math "
+               "(\\ell, \\mathcal, \\log …); write anything else as words")
+        found.append(error(paper.source, *at("title"), "title-math",
+                           f'the title\'s math "{clip(formula, 60)}" holds {piece}, {why}{more}: papers.bib gives '
+                           "this formula as text, not as TeX, which every reader who cites the paper would run", fix))
     return found
 
 
