@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_PAPER
 
 from l2h_site.markup import (
     MarkdownRenderer,
@@ -556,17 +557,9 @@ def test_plain_math_is_safe_tex(latex: str) -> None:
     assert unsafe_tex(latex) == []
 
 
-TABLE_TITLE = """\
----
-title: 'Title $\\text{<table><tr><td>cell</td></tr></table><h2>H</h2>}$ end'
-authors: Yair Weiss
-venue: NeurIPS
-year: 2008
-tags: [Image Retrieval]
-family: unsupervised
----
-Also $\\text{<img src=x onerror=alert(1)>}$ here.
-"""
+TABLE_TITLE = GOOD_PAPER.replace(
+    "title: Spectral Hashing", "title: 'Title $\\text{<table><tr><td>cell</td></tr></table><h2>H</h2>}$ end'").replace(
+    "Codes from thresholded eigenfunctions of the graph Laplacian.", "Also $\\text{<img src=x onerror=alert(1)>}$ here.")
 
 
 def test_a_built_site_shows_the_markup_of_title_math_as_text_everywhere(site: Callable[[dict[str, str]], Path]) -> None:
