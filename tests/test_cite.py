@@ -80,11 +80,19 @@ def test_bibtex_of_a_preprint_and_of_a_paper_without_venue() -> None:
 def test_bibtex_escapes_specials_but_keeps_balanced_math() -> None:
     assert bibtex_escape("R&D 100% of {x}_#") == r"R\&D 100\% of \{x\}\_\#"
     assert bibtex_escape("Hashing in $\\ell_{p}$ spaces") == "Hashing in $\\ell_{p}$ spaces"
-    assert bibtex_escape("Bad $a}$ math") == r"Bad \$a\}\$ math"
+    assert bibtex_escape("Bad $a}$ math") == r"Bad \$a\textbraceright{}\$ math"  # a } alone: see below
     entry = bibtex_entry(paper(title="} @misc{evil, title={x", authors=("A } B",)))
     assert entry.count("@") == 2  # the entry's own, and the escaped-in-braces one inside the title
-    assert "title = {{\\} @misc\\{evil, title=\\{x}}," in entry
-    assert _balanced(entry)
+    # BibTeX pairs \\{ and \\} too: written as them, the braces of that title ran the field on into the entries after it
+    assert "title = {{\\textbraceright{} @misc\\textbraceleft{}evil, title=\\textbraceleft{}x}}," in entry
+    assert _balanced(entry) and _bibtex_balanced(entry)
+    assert bibtex_escape("Sets $\\{x\\}$ and a } alone") == (  # kept math keeps its \\{, which TeX reads in math
+        "Sets $\\{x\\}$ and a \\textbraceright{} alone")
+
+
+def _bibtex_balanced(text: str) -> bool:
+    """Whether every brace is in a pair as BibTeX counts them: all of them, escaped or not."""
+    return _balanced(text.replace("\\{", "{").replace("\\}", "}"))
 
 
 EXPLOIT = "Fast $\\input{/etc/passwd}\\immediate\\write18{touch /tmp/pwn}$ hashing codes"
@@ -131,8 +139,8 @@ def test_plain_title_math_stays_tex_in_bibtex(title: str) -> None:
 def test_title_math_whose_braces_bibtex_or_tex_would_pair_otherwise_is_text() -> None:
     """BibTeX counts every brace, \\} too: `$a\\}$` would end the title field early; TeX reads `\\\\{` as a line break
     and a group never closed."""
-    assert bibtex_escape("Bad $a\\}$ x") == "Bad \\$a\\textbackslash{}\\}\\$ x"
-    assert bibtex_escape("Bad $\\\\{$ x") == "Bad \\$\\textbackslash{}\\textbackslash{}\\{\\$ x"
+    assert bibtex_escape("Bad $a\\}$ x") == "Bad \\$a\\textbackslash{}\\textbraceright{}\\$ x"
+    assert bibtex_escape("Bad $\\\\{$ x") == "Bad \\$\\textbackslash{}\\textbackslash{}\\textbraceleft{}\\$ x"
 
 
 def test_check_reports_title_math_that_is_no_plain_math_at_the_titles_line(site: Site) -> None:

@@ -48,15 +48,30 @@ def bibtex_escape(text: str) -> str:
     """Escape BibTeX's special characters; $…$ math is kept as LaTeX when it is plain math (is_tex_math).
 
     Whoever cites a paper runs its title's TeX: math with a command such as \\input or \\write18 is written as text,
-    dollars and backslashes escaped, so that it shows as written and does nothing."""
-    out = []
+    dollars and backslashes escaped, so that it shows as written and does nothing. BibTeX pairs every brace, \\{ too:
+    where the text's braces are not in pairs (`} @misc{evil`, which would end the field early or run it on into the
+    entries after it), those of the text are written as TeX's commands for a brace, which BibTeX reads as text."""
+    pieces: list[tuple[str, bool]] = []  # (text, is kept math)
     last = 0
     for match in _INLINE_MATH.finditer(text):
-        out.append(_escape_plain(text[last:match.start()]))
-        out.append(match.group(0) if is_tex_math(match.group(1)) else _escape_plain(match.group(0)))
+        pieces.append((text[last:match.start()], False))
+        pieces.append((match.group(0), is_tex_math(match.group(1))))
         last = match.end()
-    out.append(_escape_plain(text[last:]))
-    return "".join(out)
+    pieces.append((text[last:], False))
+    written = "".join(piece if math else _escape_plain(piece) for piece, math in pieces)
+    if _bibtex_depths_ok(written):
+        return written
+    return "".join(piece if math else _escape_plain(piece, _TEXT_BRACES) for piece, math in pieces)
+
+
+def _bibtex_depths_ok(text: str) -> bool:
+    """Tell whether every brace of text is in a pair as BibTeX counts them (all of them, \\{ included)."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def is_tex_math(latex: str) -> bool:
@@ -72,19 +87,19 @@ def untexed_math(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(formula, pieces) for formula, pieces in found if pieces]
 
 
-def _escape_plain(text: str) -> str:
-    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], re.sub(r"\s+", " ", text))
+def _escape_plain(text: str, braces: dict[str, str] | None = None) -> str:
+    special = {**_BIBTEX_SPECIAL, **braces} if braces else _BIBTEX_SPECIAL
+    return _BIBTEX_SPECIAL_RE.sub(lambda m: special[m.group(0)], re.sub(r"\s+", " ", text))
+
+
+_TEXT_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+"""Braces of the text written so that BibTeX does not pair them (see bibtex_escape)."""
 
 
 def _is_balanced(text: str) -> bool:
     """Tell whether a formula's braces are in pairs both as TeX reads them (\\{ is a brace shown, \\\\{ a group) and
     as BibTeX counts them (every brace: `$a\\}$` would end the field, and what follows would be read as entries)."""
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0 and unbalanced_brace(text) is None
+    return _bibtex_depths_ok(text) and unbalanced_brace(text) is None
 
 
 def bibtex_verbatim(text: str) -> str:
