@@ -1037,6 +1037,12 @@ class _Reader:
                                           "summary (it can make the site's feed invalid XML)",
                                           "delete the invisible character (retype the text if needed)"))
             summary = ""
+        elif (deep := find_deep_nesting(body)) is not None:
+            line = self.closing + 2 + body.count("\n", 0, deep)
+            self.diagnostics.append(error(self.rel, line, deep - body.rfind("\n", 0, deep), "summary-too-deep",
+                                          f"summary nests quotes or brackets more than {MAX_NESTING} levels deep",
+                                          "write plain sentences; a summary needs no deeply nested quotes or lists"))
+            summary = ""
         elif (costly := find_costly_paragraph(body)) is not None:
             at, openers, length = costly
             line = self.closing + 2 + body.count("\n", 0, at)
@@ -1046,12 +1052,6 @@ class _Reader:
                                           "the paragraph's end from each one it cannot close)",
                                           "write plain sentences: a summary needs a few links, not hundreds of "
                                           "brackets (write \\[ for a bracket that is text)"))
-            summary = ""
-        elif (deep := find_deep_nesting(body)) is not None:
-            line = self.closing + 2 + body.count("\n", 0, deep)
-            self.diagnostics.append(error(self.rel, line, deep - body.rfind("\n", 0, deep), "summary-too-deep",
-                                          f"summary nests quotes or brackets more than {MAX_NESTING} levels deep",
-                                          "write plain sentences; a summary needs no deeply nested quotes or lists"))
             summary = ""
         elif in_field is not None:
             self.diagnostics.append(warning(self.rel, *self.at((in_field,), key=True), "empty-summary",

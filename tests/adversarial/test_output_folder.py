@@ -114,8 +114,8 @@ def test_out_below_a_file_is_an_error_not_a_traceback(review: Path) -> None:
     target = review / "taxonomy.yml" / "site"
     code, _, err = run_cli("build", "--root", str(review), "--out", str(target))
     assert code == 2
-    assert err.startswith(f"l2h: error: cannot write the site to {target}: ")
-    assert err.endswith("; no site was written\n")  # --out names a new folder: there was no site there
+    assert err == (f"l2h: error: refusing to write the site to {target}: it is inside {review / 'taxonomy.yml'}, "
+                   "which is a file, not a folder; give --out a folder, such as _site\n")
     assert snapshot(review) == before
 
 
