@@ -10,7 +10,7 @@ in those spellings too (paper.html), and the page matches them itself where it c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from l2h_site.textutil import ascii_words
 
 from .conftest import _QuietHandler, build_in_mode, serving, write_review
-from .test_typing import TAXONOMY, shown_for
+from .test_typing import TAXONOMY, shown_for_each
 
 # key: (authors, year)
 PAPERS = {
@@ -70,25 +70,21 @@ WORD_QUERIES = [
 """Words of a title or summary as typed, and the paper each finds (its only one)."""
 
 
-def found_by(page: Any, url: str, where: str, query: str) -> list[str]:
-    """Search the all-papers page for query through Pagefind ("index") or where it cannot be loaded ("page", which
-    then matches words itself); return the keys of the papers shown once it has answered."""
+def found_each(page: Any, url: str, where: str, queries: Iterable[str]) -> dict[str, list[str]]:
+    """Search the all-papers page for each query in turn (test_typing.shown_for_each), through Pagefind ("index") or
+    where it cannot be loaded ("page", which then matches words itself); return the keys each query shows."""
     if where == "page":
         page.route("**/static/search-worker.js", lambda route: route.abort())
         page.route("**/pagefind*/**", lambda route: route.abort())
-    page.goto(url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    return shown_for(page, query)
+    return shown_for_each(page, url, queries)
 
 
 @pytest.mark.parametrize("where", ["index", "page"])
-@pytest.mark.parametrize(("query", "key"), QUERIES)
-def test_a_name_is_found_transliterated_or_without_its_accents(page: Any, names_url: str, where: str, query: str,
-                                                               key: str) -> None:
+def test_a_name_is_found_transliterated_or_without_its_accents(page: Any, names_url: str, where: str) -> None:
     """Through Pagefind ("index"), and where it cannot be loaded ("page"), each spelling finds its author's paper and
     only it ("Aumueller", "Joerg", "Weiss" and "Soren" found nothing)."""
-    assert found_by(page, names_url, where, query) == [key]
+    assert found_each(page, names_url, where, (query for query, _ in QUERIES)) == {
+        query: [key] for query, key in QUERIES}
 
 
 def test_a_papers_page_shows_its_names_once(page: Any, names_url: str) -> None:
@@ -101,13 +97,12 @@ def test_a_papers_page_shows_its_names_once(page: Any, names_url: str) -> None:
 
 
 @pytest.mark.parametrize("where", ["index", "page"])
-@pytest.mark.parametrize(("query", "key"), WORD_QUERIES)
 def test_a_word_of_a_title_or_summary_is_found_transliterated_or_in_plain_letters(page: Any, names_url: str,
-                                                                                  where: str, query: str,
-                                                                                  key: str) -> None:
+                                                                                  where: str) -> None:
     """Through Pagefind and where it cannot be loaded, each spelling finds the paper whose title or summary has the
     word, and only it ("Goedel", "Bjornstad", "Strasse" and "Lukasiewicz" found nothing)."""
-    assert found_by(page, names_url, where, query) == [key]
+    assert found_each(page, names_url, where, (query for query, _ in WORD_QUERIES)) == {
+        query: [key] for query, key in WORD_QUERIES}
 
 
 def test_a_papers_page_shows_its_title_and_summary_as_written(page: Any, names_url: str) -> None:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from .conftest import _QuietHandler, build_in_mode, quoted, serving, write_review
 from .test_search_failures import UNAVAILABLE
-from .test_typing import TAXONOMY, shown_for
+from .test_typing import TAXONOMY, shown_for, shown_for_each
 
 # key: (title, year, identifiers in the front matter, summary)
 PAPERS = {
@@ -45,14 +45,6 @@ def forms_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield address
 
 
-def search(page: Any, forms_url: str, query: str) -> list[str]:
-    """Search the all-papers page for query; return the keys of the papers shown once it has answered."""
-    page.goto(forms_url + "papers/")
-    expect(page.locator("#finder")).to_be_visible()
-    page.fill("#f-q", query)
-    return shown_for(page, query)
-
-
 IDENTIFIERS = [
     ("2304.04759", ["ann2001alpha"]),
     ("arXiv:2304.04759", ["ann2001alpha"]),
@@ -74,15 +66,12 @@ IDENTIFIERS = [
 """Queries of ids as readers paste them, and the papers each finds."""
 
 
-@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
-def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str, found: list[str]) -> None:
+def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str) -> None:
     """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
-    assert search(page, forms_url, query) == found
+    assert shown_for_each(page, forms_url, (query for query, _ in IDENTIFIERS)) == dict(IDENTIFIERS)
 
 
-@pytest.mark.parametrize(("query", "found"), IDENTIFIERS)
-def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str, query: str,
-                                                                         found: list[str]) -> None:
+def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str) -> None:
     """Where Pagefind cannot be loaded, the page matches words itself, in the cards and the summaries of papers.json,
     whose items have the DOI and the arXiv id (in the URL) too: each form of an id finds its paper as with Pagefind,
     and no other file is loaded for it. The status says that full-text search is not available: other words may find
@@ -91,7 +80,7 @@ def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: 
     page.route("**/pagefind*/**", lambda route: route.abort())
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url.removeprefix(forms_url)))
-    assert search(page, forms_url, query) == found
+    assert shown_for_each(page, forms_url, (query for query, _ in IDENTIFIERS)) == dict(IDENTIFIERS)
     data = {name for name in loaded if name.endswith(".json")} - {"papers/finder-search.json"}  # asked with Pagefind
     assert data <= {"papers/finder.json", "papers/cards/0.json", "papers/cards/1.json", "papers/cards/2.json",
                     "papers/cards/3.json", "papers.json"}, data
@@ -108,7 +97,7 @@ def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> 
     expect(page.locator("p.identifiers")).to_have_count(0)
 
 
-@pytest.mark.parametrize(("query", "found"), [
+PHRASES = [
     ('"locality sensitive hashing"', ["eel2005hyphen", "fox2006space"]),
     ('"Locality-Sensitive Hashing"', ["eel2005hyphen", "fox2006space"]),
     ('"locality sensitive"', ["eel2005hyphen", "fox2006space"]),
@@ -118,26 +107,32 @@ def test_a_papers_page_shows_its_arxiv_id_and_doi(page: Any, forms_url: str) -> 
     ('"hashing locality"', []),
     # longer than four words: every choice of gaps would be too many searches, but the phrase as typed is one
     ('"fast multi-probe graph-based bucket index"', ["kit2011probe"]),
-])
-def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str, query: str, found: list[str]) -> None:
+]
+"""Phrases in quotes, and the papers each finds."""
+
+
+def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str) -> None:
     """A phrase finds the papers with its words in a row, with a space or a hyphen between them (in either spelling),
-    and not the papers that have its words apart."""
-    assert search(page, forms_url, query) == found
-    if not found:
-        expect(page.locator("#finder-status")).to_have_text(f"No papers match {quoted(query)}.")
+    and not the papers that have its words apart (the last phrase: "No papers match")."""
+    statuses: dict[str, str] = {}
+    assert shown_for_each(page, forms_url, (query for query, _ in PHRASES), statuses) == dict(PHRASES)
+    assert {query: statuses[query] for query, found in PHRASES if not found} == {
+        query: f"No papers match {quoted(query)}." for query, found in PHRASES if not found}
 
 
-@pytest.mark.parametrize(("query", "found"), [
+HYPHENATED = [
     ("nearest-neighbour", ["ibis2009nearest", "jay2010nearest"]),
     ("nearest-neighbor graphs", ["ibis2009nearest", "jay2010nearest"]),
     ("nearest neighbour", ["ibis2009nearest", "jay2010nearest"]),
     ("locality-sensitive", ["eel2005hyphen", "fox2006space", "gnu2007apart"]),
     ("k-means", ["hen2008quant"]),
-])
-def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str, query: str,
-                                                         found: list[str]) -> None:
+]
+"""Hyphenated words and words apart, and the papers each finds."""
+
+
+def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str) -> None:
     """As the words apart would, whether the papers hyphenate them or not."""
-    assert search(page, forms_url, query) == found
+    assert shown_for_each(page, forms_url, (query for query, _ in HYPHENATED)) == dict(HYPHENATED)
 
 
 def test_a_query_every_paper_matches_is_named_and_one_without_words_is_not(page: Any, forms_url: str) -> None:
@@ -188,10 +183,8 @@ STOP_WORD_QUERIES = [
 """Queries with words that nearly every summary has, which a query of several words leaves out."""
 
 
-@pytest.mark.parametrize(("query", "found"), STOP_WORD_QUERIES)
 @pytest.mark.parametrize("index", ["Pagefind", "no index"])
-def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, forms_url: str, query: str,
-                                                                  found: list[str], index: str) -> None:
+def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, forms_url: str, index: str) -> None:
     """As search engines do: "graphs of nearest neighbour" finds the papers about nearest-neighbour graphs whether
     they write "of" or not. At 20,000 papers the search of such a word, which every page has, took most of the
     time of a query of four words (benchmarks/HISTORY.md, round 20). Alike where Pagefind cannot be loaded and the
@@ -199,7 +192,8 @@ def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, for
     if index == "no index":
         page.route("**/static/search-worker.js", lambda route: route.abort())
         page.route("**/pagefind*/**", lambda route: route.abort())
-    assert search(page, forms_url, query) == found
-    if not found:
-        expect(page.locator("#finder-status")).to_have_text(
-            ("" if index == "Pagefind" else UNAVAILABLE + " ") + f"No papers match {quoted(query)}.")
+    statuses: dict[str, str] = {}
+    assert shown_for_each(page, forms_url, (query for query, _ in STOP_WORD_QUERIES), statuses) == dict(STOP_WORD_QUERIES)
+    assert {query: statuses[query] for query, found in STOP_WORD_QUERIES if not found} == {
+        query: ("" if index == "Pagefind" else UNAVAILABLE + " ") + f"No papers match {quoted(query)}."
+        for query, found in STOP_WORD_QUERIES if not found}

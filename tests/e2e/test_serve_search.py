@@ -31,13 +31,13 @@ RARE = "sketchbooks"
 """A word of one paper's summary alone; other bundles have words that start as it does ("sketching")."""
 NEW = "hashtables"
 """The word the edit adds to another paper's summary; other bundles have words that start as it does ("hashing")."""
-QUERIES = ("sift", "quantizati", '"nearest neighbor"', "Aumüller", "aumuller", RARE, "hashing&family=supervised",
-           "deep&tag=Image+Retrieval")
-"""A word of summaries, one being typed (its stem's hits), a phrase, an author's name with and without its diacritic,
-the rare word, and words with a facet or a tag chosen: typed into both sites after the edit."""
 BEFORE = ("quantizati", '"nearest neighbor"', "aumuller", "hashing&family=supervised")
-"""Those of QUERIES typed into both sites before the edit too (each query into both sites costs a few seconds): one of
-each kind but the rare word, which is checked on its own."""
+"""Typed into both sites before the edit: a word being typed (its stem's hits), a phrase, an author's name without its
+diacritic and a word with a facet chosen (the rare word is checked on its own)."""
+AFTER = ("sift", "Aumüller", RARE, "deep&tag=Image+Retrieval")
+"""Typed into both sites after the edit, with the new word (each query into both sites costs a few seconds): a word of
+summaries, the name with its diacritic, the rare word, and a word with a tag chosen; the edit changed one bundle of
+three, and what BEFORE checked of the merging of bundles is checked again by these."""
 
 
 def _append_to_summary(paper: Path, words: str) -> None:
@@ -114,7 +114,7 @@ def test_the_served_search_finds_what_the_built_one_does_before_and_after_an_edi
             assert time.monotonic() < deadline, f"l2h serve's site never found the new word: {shown}"
             time.sleep(0.5)
         with serving(_built(root, tmp_path / "built-after"), _QuietHandler) as built:
-            for query in (NEW, *QUERIES):
+            for query in (NEW, *AFTER):
                 assert sorted(found(page, server.url, query)) == sorted(found(page, built, query)), query
         server.stop()
     finally:
