@@ -876,6 +876,7 @@ def test_a_save_during_a_rebuild_is_previewed_and_the_rebuild_starts_again(
     finally:
         gate.set()
     wait_for(lambda: "Spectral Hashing Two" in running.get("/papers/")[2])
+    wait_for(lambda: "l2h: rebuilt " in log.getvalue())  # said once the site it served is in place
     text = log.getvalue()
     assert text.count("l2h: a source changed again; rebuilding for that change\n") == 1, text
     assert text.count("page(s) updated in") == 2, text  # "Two" previewed too, before its rebuild
