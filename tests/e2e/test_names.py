@@ -83,7 +83,7 @@ def found_each(page: Any, url: str, where: str, queries: Iterable[str]) -> dict[
 def test_a_name_is_found_transliterated_or_without_its_accents(page: Any, names_url: str, where: str) -> None:
     """Through Pagefind ("index"), and where it cannot be loaded ("page"), each spelling finds its author's paper and
     only it ("Aumueller", "Joerg", "Weiss" and "Soren" found nothing)."""
-    assert found_each(page, names_url, where, (query for query, _ in QUERIES)) == {
+    assert found_each(page, names_url, where, dict(QUERIES)) == {
         query: [key] for query, key in QUERIES}
 
 
@@ -101,7 +101,7 @@ def test_a_word_of_a_title_or_summary_is_found_transliterated_or_in_plain_letter
                                                                                   where: str) -> None:
     """Through Pagefind and where it cannot be loaded, each spelling finds the paper whose title or summary has the
     word, and only it ("Goedel", "Bjornstad", "Strasse" and "Lukasiewicz" found nothing)."""
-    assert found_each(page, names_url, where, (query for query, _ in WORD_QUERIES)) == {
+    assert found_each(page, names_url, where, dict(WORD_QUERIES)) == {
         query: [key] for query, key in WORD_QUERIES}
 
 

@@ -68,7 +68,7 @@ IDENTIFIERS = [
 
 def test_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str) -> None:
     """Each form of an id finds its paper, and only it; "arxiv" or "doi" alone does not find every paper with one."""
-    assert shown_for_each(page, forms_url, (query for query, _ in IDENTIFIERS)) == dict(IDENTIFIERS)
+    assert shown_for_each(page, forms_url, dict(IDENTIFIERS)) == dict(IDENTIFIERS)
 
 
 def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: Any, forms_url: str) -> None:
@@ -80,7 +80,7 @@ def test_without_the_search_index_a_paper_is_found_by_its_arxiv_id_or_doi(page: 
     page.route("**/pagefind*/**", lambda route: route.abort())
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url.removeprefix(forms_url)))
-    assert shown_for_each(page, forms_url, (query for query, _ in IDENTIFIERS)) == dict(IDENTIFIERS)
+    assert shown_for_each(page, forms_url, dict(IDENTIFIERS)) == dict(IDENTIFIERS)
     data = {name for name in loaded if name.endswith(".json")} - {"papers/finder-search.json"}  # asked with Pagefind
     assert data <= {"papers/finder.json", "papers/cards/0.json", "papers/cards/1.json", "papers/cards/2.json",
                     "papers/cards/3.json", "papers.json"}, data
@@ -113,9 +113,9 @@ PHRASES = [
 
 def test_a_phrase_in_quotes_finds_it_hyphenated_or_not(page: Any, forms_url: str) -> None:
     """A phrase finds the papers with its words in a row, with a space or a hyphen between them (in either spelling),
-    and not the papers that have its words apart (the last phrase: "No papers match")."""
+    and not the papers that have its words apart; where it finds none, the status says "No papers match"."""
     statuses: dict[str, str] = {}
-    assert shown_for_each(page, forms_url, (query for query, _ in PHRASES), statuses) == dict(PHRASES)
+    assert shown_for_each(page, forms_url, dict(PHRASES), statuses) == dict(PHRASES)
     assert {query: statuses[query] for query, found in PHRASES if not found} == {
         query: f"No papers match {quoted(query)}." for query, found in PHRASES if not found}
 
@@ -132,7 +132,7 @@ HYPHENATED = [
 
 def test_a_hyphenated_word_finds_its_parts_written_apart(page: Any, forms_url: str) -> None:
     """As the words apart would, whether the papers hyphenate them or not."""
-    assert shown_for_each(page, forms_url, (query for query, _ in HYPHENATED)) == dict(HYPHENATED)
+    assert shown_for_each(page, forms_url, dict(HYPHENATED)) == dict(HYPHENATED)
 
 
 def test_a_query_every_paper_matches_is_named_and_one_without_words_is_not(page: Any, forms_url: str) -> None:
@@ -193,7 +193,7 @@ def test_words_every_paper_has_are_left_out_of_a_query_of_several(page: Any, for
         page.route("**/static/search-worker.js", lambda route: route.abort())
         page.route("**/pagefind*/**", lambda route: route.abort())
     statuses: dict[str, str] = {}
-    assert shown_for_each(page, forms_url, (query for query, _ in STOP_WORD_QUERIES), statuses) == dict(STOP_WORD_QUERIES)
+    assert shown_for_each(page, forms_url, dict(STOP_WORD_QUERIES), statuses) == dict(STOP_WORD_QUERIES)
     assert {query: statuses[query] for query, found in STOP_WORD_QUERIES if not found} == {
         query: ("" if index == "Pagefind" else UNAVAILABLE + " ") + f"No papers match {quoted(query)}."
         for query, found in STOP_WORD_QUERIES if not found}

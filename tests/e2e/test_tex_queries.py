@@ -45,4 +45,4 @@ TEX_QUERIES = [
 @pytest.mark.parametrize("where", ["index", "page"])
 def test_tex_typed_finds_the_symbols_shown(page: Any, tex_url: str, where: str) -> None:
     """"\\ell_2" found nothing: the page shows, and the index has, "ℓ2"."""
-    assert found_each(page, tex_url, where, (query for query, _ in TEX_QUERIES)) == dict(TEX_QUERIES)
+    assert found_each(page, tex_url, where, dict(TEX_QUERIES)) == dict(TEX_QUERIES)
