@@ -308,6 +308,7 @@ def test_the_templates_a_template_names_are_found_with_their_statement_line_and_
         templatecheck.NamedTemplate("x.html", "includes", 3, 12, 3),
         templatecheck.NamedTemplate("x.html", "includes", 3, 35, 3),
         templatecheck.NamedTemplate("_card.html", "includes", 5, 4, 4),
+        templatecheck.NamedTemplate("a.html", "includes", 6, 53, 6, ("b.html",)),  # a list: the first and the rest
         templatecheck.NamedTemplate("A.html", "imports from", 6, 0, 6))  # written with an escape: no column
 
 
@@ -329,9 +330,31 @@ def test_a_missing_template_gets_the_closest_name_the_folder_has_or_the_way_to_m
         hint)]
 
 
+NONE_THERE = 'includes the first there of "{}", "{}", none of which exists'
+"""The message of an include of a list of two templates, none of which the folder has."""
+
+
+@pytest.mark.parametrize(("written", "found"), [
+    ('["nope.html", "base.html"]', []), ('("base.html", "nope.html")', []),  # one of them is there: it is included
+    ('["nope.html", "gone.html"]', [(1, 13, NONE_THERE.format("nope.html", "gone.html"),
+                                     "create templates/nope.html, or name a template that templates/ has")]),
+    ("('bse.html',\n 'nope.html')", [(1, 13, NONE_THERE.format("bse.html", "nope.html"), 'did you mean "base.html"?')]),
+    ('["nope.html", "gone.html"] ignore missing', []),  # includes nothing if none is there
+    ('["nope.html", name]', [])])  # a name computed when rendering: not known here
+def test_an_include_of_a_list_of_templates_is_missing_when_none_of_them_is_there(
+        tmp_path: Path, written: str, found: list[tuple[int, int, str, str]]) -> None:
+    """Jinja includes the first template of the list that the folder has, and fails only if it has none."""
+    (tmp_path / "base.html").write_text("", encoding="utf-8")
+    (tmp_path / "home.html").write_text(f"{{% include {written} %}}", encoding="utf-8")
+    problems = templatecheck.check_template_names(make_environment(tmp_path), "templates", ["home.html"])
+    assert [(d.line, d.column, d.message, d.hint) for d in problems] == found
+    assert all((d.path, d.code) == ("templates/home.html", "template-missing") for d in problems)
+
+
 @pytest.mark.parametrize(("template", "old", "new"), [
     ("paper.html", '{% extends "base.html" %}', '{% extends "bas.html" %}'),
-    ("_macros.html", "{% macro ", '{% from "nom.html" import x %}{% macro ')])
+    ("_macros.html", "{% macro ", '{% from "nom.html" import x %}{% macro '),
+    ("paper.html", "{% block content %}", '{% block content %}{% include ["crad.html", "cadr.html"] %}')])
 def test_a_missing_template_met_while_rendering_is_reported_as_the_check_reports_it(
         site: Site, monkeypatch: pytest.MonkeyPatch, template: str, old: str, new: str) -> None:
     """Were the check to miss it, the pages rendered from it (every paper page, every page importing the macros) would

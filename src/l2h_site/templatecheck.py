@@ -113,6 +113,14 @@ class NamedTemplate:
     statement_line: int
     """The line of the statement, which Jinja's traceback names at render time (the name's, but for a statement
     written over several lines)."""
+    others: tuple[str, ...] = ()
+    """The names after the first of an include of a list of templates (`{% include ["a.html", "b.html"] %}`, which
+    includes the first the folder has): name is the first, and the include is missing only if none of them is there."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every template named: one, or the list an include chooses from."""
+        return (self.name, *self.others)
 
 
 def check_template_names(env: jinja2.Environment, templates_rel: str, names: Iterable[str]) -> list[Diagnostic]:
@@ -132,7 +140,7 @@ def check_template_names(env: jinja2.Environment, templates_rel: str, names: Ite
         except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             continue
         problems += [missing_template(templates_rel, template, found, there) for found in named
-                     if _normal(found.name) not in there]
+                     if all(_normal(name) not in there for name in found.names)]
     return problems
 
 
@@ -147,7 +155,7 @@ def missing_template_at(env: jinja2.Environment, templates_rel: str, template: s
     except (jinja2.TemplateError, OSError, UnicodeDecodeError):
         return None
     for found in named:
-        if found.name == missing and line in (found.line, found.statement_line):
+        if missing in found.names and line in (found.line, found.statement_line):
             return missing_template(templates_rel, template, found, _loadable(env))
     return None
 
@@ -158,15 +166,20 @@ def missing_template(templates_rel: str, template: str, found: NamedTemplate, th
     rel = templates_rel.rstrip("/")
     others = sorted(name for name in there - {template}  # an editor's swap file is no name to suggest
                     if not any(part.startswith(".") for part in name.split("/")))
-    close = _close(found.name, others)
+    close = next((match for match in (_close(name, others) for name in found.names) if match is not None), None)
+    made = next((_normal(name) for name in found.names if _normal(name)), "")
     if close is not None:
         hint = f'did you mean "{close}"?'
-    elif _normal(found.name) == "":  # a name that cannot be a file of the folder: ../x.html, x/../../y
+    elif made == "":  # names that cannot be files of the folder: ../x.html, x/../../y
         hint = f"name a template of {rel}/ by its path in that folder"
     else:
-        hint = f"create {rel}/{_normal(found.name)}, or name a template that {rel}/ has"
-    return error(f"{rel}/{template}", found.line, found.column, "template-missing",
-                 f'{found.how} "{found.name}", which does not exist', hint)
+        hint = f"create {rel}/{made}, or name a template that {rel}/ has"
+    if found.others:
+        listed = ", ".join(f'"{name}"' for name in found.names)
+        message = f"{found.how} the first there of {listed}, none of which exists"
+    else:
+        message = f'{found.how} "{found.name}", which does not exist'
+    return error(f"{rel}/{template}", found.line, found.column, "template-missing", message, hint)
 
 
 def _close(name: str, others: list[str]) -> str | None:
@@ -211,8 +224,9 @@ def _normal(name: str) -> str:
 @functools.lru_cache(maxsize=256)
 def template_names(source: str) -> tuple[NamedTemplate, ...]:
     """The templates a template's source names as text, in the order written, but in an include with `ignore
-    missing`; kept by source, for every build and l2h serve rebuild checks the same templates. Parsing needs none of
-    the site's filters or settings: a plain environment reads the same tree (TemplateSyntaxError if it cannot)."""
+    missing`; an include of a list or tuple of names written as text is one (NamedTemplate.others). Kept by source,
+    for every build and l2h serve rebuild checks the same templates. Parsing needs none of the site's filters or
+    settings: a plain environment reads the same tree (TemplateSyntaxError if it cannot)."""
     tree = jinja2.Environment().parse(source)
     lines = source.split("\n")
     searched: dict[int, int] = {}
@@ -220,14 +234,27 @@ def template_names(source: str) -> tuple[NamedTemplate, ...]:
     found = []
     for node in tree.find_all(tuple(kind for kind, _ in _NAMING)):
         named = node.template  # type: ignore[attr-defined]
+        others: tuple[str, ...] = ()
+        if isinstance(node, nodes.Include) and isinstance(named, (nodes.List, nodes.Tuple)) and named.items and \
+                all(isinstance(item, nodes.Const) and isinstance(item.value, str) for item in named.items):
+            named, others = named.items[0], tuple(item.value for item in named.items[1:])  # type: ignore[attr-defined]
         if not isinstance(named, nodes.Const) or not isinstance(named.value, str) or \
                 getattr(node, "ignore_missing", False):
             continue
         text = lines[named.lineno - 1] if 0 < named.lineno <= len(lines) else ""
         start = searched.get(named.lineno, 0)
-        at = min((i for i in (text.find(f"{q}{named.value}{q}", start) for q in "\"'") if i >= 0), default=-1)
+        at = _quoted_at(text, named.value, start)
         if at >= 0:
             searched[named.lineno] = at + len(named.value) + 2
+            for other in others:  # past the list's other names, where on the same line
+                after = _quoted_at(text, other, searched[named.lineno])
+                if after >= 0:
+                    searched[named.lineno] = after + len(other) + 2
         how = next(word for kind, word in _NAMING if isinstance(node, kind))
-        found.append(NamedTemplate(named.value, how, named.lineno, at + 1, node.lineno))
+        found.append(NamedTemplate(named.value, how, named.lineno, at + 1, node.lineno, others))
     return tuple(found)
+
+
+def _quoted_at(text: str, name: str, start: int) -> int:
+    """Where in a line, from start on, the name is first written in quotes (double or single), or -1."""
+    return min((i for i in (text.find(f"{q}{name}{q}", start) for q in "\"'") if i >= 0), default=-1)
