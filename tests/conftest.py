@@ -12,7 +12,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from functools import cache
 from pathlib import Path
 
@@ -28,16 +28,14 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """How many workers `-n auto` (pyproject.toml) starts: two per core, at most 4 (--maxprocesses), or
-    PYTEST_XDIST_AUTO_NUM_WORKERS. Much of a test's time is spent waiting (on Chromium, on a served site, on the
-    processes a test starts and stops), in which one worker per core left the cores idle: on 2 cores, 19 % idle over
-    the whole run, which took 15 min 02 s (twice: 901 s and 903 s); with 4 workers, 2 % idle and 12 min 50 s."""
-    given = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    return 2 * len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2 * (os.cpu_count() or 1)
+@pytest.hookimpl(wrapper=True, optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> Generator[None, int, int]:
+    """How many workers `-n auto` (pyproject.toml) starts: twice the cores xdist counts, at most 4 (--maxprocesses),
+    or PYTEST_XDIST_AUTO_NUM_WORKERS as given. Much of a test's time is spent waiting (on Chromium, on a served site,
+    on the processes a test starts and stops), in which one worker per core left the cores idle: on 2 cores, 19 % idle
+    over the whole run, which took 15 min 02 s (twice: 901 s and 903 s); with 4 workers, 2 % idle and 12 min 50 s."""
+    cores = yield
+    return cores if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") else 2 * cores
 
 
 MINIMAL_TAXONOMY = """\
