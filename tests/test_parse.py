@@ -9,7 +9,7 @@ import pytest
 
 from l2h_site.diagnostics import Diagnostic
 from l2h_site.model import NameSplit, SourceFile
-from l2h_site.parse import ParsedPaper, check_url, parse_paper_bytes, split_authors
+from l2h_site.parse import ParsedPaper, check_url, find_deep_nesting, parse_paper_bytes, split_authors
 
 FACETS = frozenset({"family", "modality"})
 
@@ -1139,3 +1139,18 @@ def test_a_summary_markdown_would_take_minutes_to_read_is_an_error_at_its_paragr
 def test_summaries_with_links_and_markup_a_summary_needs_are_read(body: str) -> None:
     _, diagnostics = parse(f"---\ntitle: T\nauthors: A B\nyear: 2000\ntags: [X]\n---\n{body}\n")
     assert diagnostics == []
+
+
+@pytest.mark.parametrize(("text", "at"), [
+    ("plain prose, a > b and f(x) [1]", None),
+    ("> " * 40 + "forty quote markers are allowed", None),
+    ("intro\n" + "> " * 41 + "deep", 6),
+    ("a" + ">\t>" + ">" * 39, 1),
+    ("[" * 40 + "x", None),
+    ("text " + "[" * 41, 5),
+    ("(" * 199, None),
+    ("ok (" + "(" * 200, 3),
+    ("[" * 40 + "> " * 41, 40),  # the first deep run, of either kind
+])
+def test_deep_nesting_is_found_at_the_first_run_over_the_limit(text: str, at: int | None) -> None:
+    assert find_deep_nesting(text) == at

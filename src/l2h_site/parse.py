@@ -49,7 +49,10 @@ MAX_TAGS = 20
 """Most tags one paper may carry."""
 MAX_NESTING = 40
 """Longest run of '>' quote markers or '[' brackets in a summary (markdown recurses on each one)."""
-_DEEP_NESTING = re.compile(rf"(>[ \t]*){{{MAX_NESTING + 1},}}|\[{{{MAX_NESTING + 1},}}|\({{{5 * MAX_NESTING},}}")
+_DEEP_NESTING = re.compile(rf"(?=[>\[(])(?:(?:>[ \t]*){{{MAX_NESTING + 1},}}|\[{{{MAX_NESTING + 1},}}|"
+                           rf"\({{{5 * MAX_NESTING},}})")
+"""The lookahead lets the search skip to the next '>', '[' or '(' (a third of the time of trying the three at every
+character: 0.07 s against 0.22 s for 5,000 summaries of about 1,100 characters, each read twice by check and build)."""
 MAX_MARKUP_WORK = 500_000
 """Most '[' and '<' a summary may hold, each counted times the length of its paragraph. Python-Markdown reads on from
 each '[' (and '<') it cannot close to the end of its paragraph, once per one (Python-Markdown issue #798): 9,950 '[`'
