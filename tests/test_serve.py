@@ -227,7 +227,9 @@ def live_reload(port: int, headers: dict[str, str], *messages: str | bytes) -> i
         finally:
             connection.close()
 
-    return asyncio.run(talk())
+    replies: list[int | str | None] = []
+    run_outside_asyncio(lambda: replies.append(asyncio.run(talk())))  # after a browser test, the thread has a loop
+    return replies[0]
 
 
 HELLO = '{"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}'
@@ -614,7 +616,9 @@ def test_cli_serves_rebuilds_and_stops_cleanly_on_ctrl_c(site: Callable[[dict[st
 
 
 def run_outside_asyncio(func: Callable[[], None]) -> None:
-    """Run func in a fresh thread: Playwright's sync API refuses a thread with a running event loop."""
+    """Run func in a fresh thread, which runs no event loop: Playwright's sync API refuses a thread that does, and
+    asyncio.run too; the thread of a test that follows a browser test in the same worker does (the session's
+    Playwright keeps its loop there)."""
     failures: list[BaseException] = []
 
     def target() -> None:
