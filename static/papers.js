@@ -103,6 +103,7 @@
   var cardFiles = {};           // card file number -> promise of its rows
   var ranks = null;             // promise of finder-sort.json
   var texts = null;             // paper number -> folded text, when every card is loaded (small reviews)
+  var textAccents = null;       // the words of texts written with accents, as written (see countAccented)
   var knownKeys = {};           // paper number -> key, of the cards loaded so far
 
   function decode(raw) {
@@ -195,7 +196,7 @@
   function loadTexts() {
     var venueNames = otherNames(form.elements.venue.options), tagNames = otherNames(tagBoxes);
     return cardsOf(allCards()).then(function (cards) {
-      var out = [];
+      var out = [], accents = { forms: new Map(), copies: new Map() };
       for (var i = 0; i < data.count; i++) {
         var row = cards[i] || ["", "", ""];
         knownKeys[i] = row[0];
@@ -209,8 +210,11 @@
             if (data.facets[facet][value][i]) words.push(value, (facetLabels[facet] || {})[value] || "");
           });
         });
-        out.push(fold(words.join(" \u0001 ")));
+        var text = words.join(" \u0001 ");
+        countAccented(text, words[1] + " " + words[3], accents);
+        out.push(fold(text));
       }
+      textAccents = accents;
       texts = out;
     });
   }
@@ -400,6 +404,7 @@
   var fullTextTimer = 0;
   var fullTextSeq = 0;
   var abstracts = null;         // fallback when Pagefind is missing or fails: folded abstracts by key
+  var abstractAccents = null;   // the words of abstracts written with accents, as written (see countAccented)
   var identifiers = {};         // with them: each paper's DOI and arXiv id, folded, by key (from the same file)
   var localLoading = null;      // promise of the cards' texts and the abstracts, once asked for
 
@@ -427,15 +432,18 @@
   function loadLocal() {
     if (!localLoading) {
       localLoading = Promise.all([texts ? null : loadTexts(), abstracts ? null : getJson("papers.json").then(function (items) {
-        var folded = {}, ids = {};
+        var folded = {}, ids = {}, accents = { forms: new Map(), copies: new Map() };
         items.forEach(function (item) {
-          folded[item.id] = fold((item.abstract || "") + " " + l2hSearch.asciiWords(item.abstract || ""));
+          var copies = l2hSearch.asciiWords(item.abstract || "");
+          countAccented(item.abstract || "", copies, accents);
+          folded[item.id] = fold((item.abstract || "") + " " + copies);
           // The ids as a paper's page shows them, which Pagefind indexes: the arXiv id is in the item's URL (cite.py's
           // paper_url), the abstract page's.
           var arxiv = /^https?:\/\/arxiv\.org\/abs\/(.+)$/.exec(item.URL || "");
           ids[item.id] = fold([item.DOI || "", arxiv ? arxiv[1] : ""].join(" "));
         });
         identifiers = ids;
+        abstractAccents = accents;
         abstracts = folded;
       })]).catch(function () { localLoading = null; });
     }
@@ -970,11 +978,53 @@
   // they are (too many words are that close to them). The words are those of the texts that words are matched in
   // locally (see loadTexts and loadLocal): a small review's, or any review's once the search index cannot be used,
   // and the suggestion is checked by matching it there. A large review searched through Pagefind holds no such texts:
-  // its words are those of papers/finder-words.json (finder.py's word_list: the same texts' words, folded, of 4
-  // letters or more, with their counts), fetched the first time a search finds nothing, and the suggestion is
+  // its words are those of papers/finder-words.json (finder.py's word_list: the same texts' words, in lower case, of
+  // 4 letters or more, with their counts), fetched the first time a search finds nothing, and the suggestion is
   // searched through Pagefind as a query typed is (see suggestFromList). Without that file, nothing is suggested.
+  // Words are compared folded, and a word suggested is shown as the papers write it most: "jégou", not "jegou".
   var SUGGESTED_PAPERS = 20000;  // the papers whose words are read: bounds the work at the largest reviews
-  var vocabulary = null;         // {texts, abstracts: what it was made of, byLength: length -> [[word, count]]}
+  var vocabulary = null;         // {texts, abstracts: what it was made of, byLength: length -> [[word, count, shown]]}
+
+  // Count the words of a text that are written with accents, in lower case as written ("jégou", composed), into
+  // accents.forms: Map of the folded word -> Map of each form -> how often; and the words of the ASCII copies that
+  // the matched text adds to it ("jegou" for "Jégou": asciiWords, asciiNames), folded, into accents.copies, which no
+  // paper writes. "Did you mean …?" shows a word as the papers write it most (shownForm), as the word list of a large
+  // review lists it (finder.py's word_list).
+  function countAccented(text, copies, accents) {
+    if (!/[^\x00-\x7f]/.test(text)) return;
+    var words = text.normalize("NFC").toLowerCase().match(/\p{L}+/gu) || [];
+    for (var i = 0; i < words.length; i++) {
+      var word = words[i], folded = fold(word);
+      if (folded === word || folded.length < 4 || !/^\p{L}+$/u.test(folded)) continue;
+      var forms = accents.forms.get(folded) || new Map();
+      forms.set(word, (forms.get(word) || 0) + 1);
+      accents.forms.set(folded, forms);
+    }
+    (fold(copies).match(/\p{L}+/gu) || []).forEach(function (copy) {
+      accents.copies.set(copy, (accents.copies.get(copy) || 0) + 1);
+    });
+  }
+
+  // How to show a (folded) word that the matched texts hold `count` times: the form with accents that the papers
+  // write more often than they write the word without accents (of forms as often, the first in alphabetical order),
+  // else as it is. accentsOf: what countAccented counted in those texts.
+  function shownForm(word, count, accentsOf) {
+    var counts = null, plain = count;
+    for (var m = 0; m < accentsOf.length; m++) {
+      var forms = accentsOf[m] && accentsOf[m].forms.get(word);
+      if (!forms) continue;
+      counts = counts || new Map();
+      forms.forEach(function (times, form) { counts.set(form, (counts.get(form) || 0) + times); });
+      plain -= accentsOf[m].copies.get(word) || 0;
+    }
+    if (!counts) return word;  // most words: never written with accents
+    var best = word, most = 0;
+    counts.forEach(function (times, form) {
+      plain -= times;
+      if (times > most || (times === most && form < best)) { best = form; most = times; }
+    });
+    return most > plain ? best : word;
+  }
 
   // The words of what is matched locally, by length, with how often each occurs; made once, and again only when
   // the abstracts have come since.
@@ -991,8 +1041,10 @@
       add(texts[i]);
       if (abstracts && abstracts[knownKeys[i]]) add(abstracts[knownKeys[i]]);
     }
-    var byLength = {};
-    counts.forEach(function (count, word) { (byLength[word.length] = byLength[word.length] || []).push([word, count]); });
+    var byLength = {}, accentsOf = [textAccents, abstracts ? abstractAccents : null];
+    counts.forEach(function (count, word) {
+      (byLength[word.length] = byLength[word.length] || []).push([word, count, shownForm(word, count, accentsOf)]);
+    });
     vocabulary = { texts: texts, abstracts: abstracts, byLength: byLength, papers: n };
     return vocabulary;
   }
@@ -1032,10 +1084,10 @@
     return false;
   }
 
-  // The closest word of the vocabulary to a (folded) word of 4 letters or more, or "".
+  // The closest word of the vocabulary to a (folded) word of 4 letters or more, as it is shown (see shownForm), or "".
   function closestWord(word, words) {
     var limit = word.length > 7 ? 2 : 1;
-    var best = "", bestDistance = limit + 1, bestCount = 0;
+    var best = "", bestDistance = limit + 1, bestCount = 0, shown = "";
     for (var length = word.length - limit; length <= word.length + limit; length++) {
       (words.byLength[length] || []).forEach(function (entry) {
         var d = editDistance(word, entry[0], limit);
@@ -1044,10 +1096,11 @@
           best = entry[0];
           bestDistance = d;
           bestCount = entry[1];
+          shown = entry[2];
         }
       });
     }
-    return best;
+    return shown;
   }
 
   // The query to suggest for a view that shows no papers: state.q with each misspelt word corrected, if that
@@ -1083,16 +1136,17 @@
     return !!state.q && !texts && typeof find === "function" && !fullText.failed;
   }
 
-  var listed = null;             // promise of the word list, {byLength, held: Set of its words}
+  var listed = null;             // promise of the word list, {byLength, held: Set of its words, folded}
   function listWords() {
     if (!listed) {
       listed = getJson("papers/finder-words.json").then(function (file) {
         var byLength = {}, held = new Set();
         file.words.forEach(function (group) {
-          group[1].split(" ").forEach(function (word) {
-            if (!word) return;
+          group[1].split(" ").forEach(function (shown) {  // in lower case, a word with accents as written
+            if (!shown) return;
+            var word = fold(shown);
             held.add(word);
-            (byLength[word.length] = byLength[word.length] || []).push([word, group[0]]);
+            (byLength[word.length] = byLength[word.length] || []).push([word, group[0], shown]);
           });
         });
         return { byLength: byLength, held: held };

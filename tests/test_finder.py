@@ -13,6 +13,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import numpy as np
+import pytest
 from conftest import snapshot
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from l2h_site import finder
 from l2h_site.build import build, check_site
 from l2h_site.context import PaperView
 from l2h_site.diagnostics import format_text
-from l2h_site.finder import _base36, _ranks, count_words, fixed_width, fold, posting, search_id_file
+from l2h_site.finder import _base36, _ranks, accented_words, count_words, fixed_width, fold, posting, search_id_file
 from l2h_site.model import Paper
 from l2h_site.serve import SiteBuilder
 
@@ -182,27 +183,28 @@ def test_without_search_there_is_no_ids_file_but_the_finder_works(site: Site) ->
     assert "papers/finder.json" in files and "papers/cards/0.json" in files
 
 
-WORDS: dict[str, Any] = {"version": 1, "words": [
+WORDS: dict[str, Any] = {"version": 2, "words": [
     [10, "image"],  # each paper's modality (its value and label) and two papers' tag "Image Retrieval"
     [6, "unsupervised"],
     [3, "quantisation"],
     [2, "quantization retrieval supervised"],
-    [1, ("antonio codebooks codes cvpr data eclair eigenfunctions error fergus gong graph hashing herve iterative jane "
-         "jegou laplacian lazebnik nearest neighbor neurips preprint product projected quantised reduce rotates search "
+    [1, ("antonio codebooks codes cvpr data éclair eigenfunctions error fergus gong graph hashing hervé iterative jane "
+         "jégou laplacian lazebnik nearest neighbor neurips preprint product projected quantised reduce rotates search "
          "small spectral subvectors svetlana thresholded torralba tpami transformers venue weiss with without yair "
          "yunchao")],
 ]}
 """The word list of PAPERS: words of 4 letters or more of the titles, authors, venues, tags, facet values and labels
-and summaries, folded ("Éclair", "Hervé Jégou"), the most frequent first and alike ones in alphabetical order."""
+and summaries, in lower case, with their accents ("Éclair", "Hervé Jégou"), the most frequent first and alike ones in
+the alphabetical order of their folded form ("éclair" as "eclair")."""
 
 
-def test_the_word_list_holds_the_papers_words_folded_with_their_counts(site: Site) -> None:
+def test_the_word_list_holds_the_papers_words_in_lower_case_with_their_counts(site: Site) -> None:
     root = site(PAPERS)
     first = build(root, out_dir=root / "one", use_cache=False)
     assert first.written, [d.message for d in first.diagnostics]
     words = (root / "one" / "papers" / "finder-words.json").read_bytes()
     assert json.loads(words) == WORDS
-    assert words.startswith(b'{"version":1,"words":[[10,"image"],[6,"unsupervised"]')  # compact, keys sorted
+    assert words.startswith(b'{"version":2,"words":[[10,"image"],[6,"unsupervised"]')  # compact, keys sorted
     # Deterministic: the same bytes from a second build, and from a build through the cache, which lists it.
     assert build(root, out_dir=root / "two", use_cache=False).written
     assert (root / "two" / "papers" / "finder-words.json").read_bytes() == words
@@ -215,7 +217,7 @@ def test_the_word_list_keeps_the_most_frequent_words_in_whole_groups(site: Site,
     # Of 4 words at most: the words counted once or twice would make 7, so none of them is kept.
     monkeypatch.setattr(finder, "MAX_WORDS", 4)
     words = json.loads(built(site, PAPERS)["papers/finder-words.json"])
-    assert words == {"version": 1, "words": WORDS["words"][:3]}
+    assert words == {"version": 2, "words": WORDS["words"][:3]}
 
 
 def test_a_served_rebuild_counts_again_only_the_changed_papers_words(site: Site, monkeypatch: Any) -> None:
@@ -272,6 +274,32 @@ def test_words_are_folded_runs_of_letters_of_4_or_more_as_the_page_reads_them() 
     assert count_words("Hervé Jégou, x² Straße: naïve ab abc abcd²efgh 1234 l2hash ℓ₁-norm NORM efgh²abcd") == {
         "herve": 1, "jegou": 1, "straße": 1, "naive": 1, "abcd": 2, "efgh": 2, "hash": 1, "norm": 2}
     assert count_words("Spectral Hashing, by Y. Weiss: hashing") == {"spectral": 1, "hashing": 2, "weiss": 1}
+
+
+def test_words_written_with_accents_are_counted_as_written_in_lower_case() -> None:
+    assert accented_words("Spectral hashing, by Y. Weiss") == {}  # no accents: nothing to count
+    assert accented_words("Hervé JÉGOU, Jégou and Jegou: naïve² x² Straße ÉTÉ Œuvre") == {
+        "hervé": 1, "jégou": 2, "naïve": 1}  # "été": 3 letters; "straße", "œuvre": fold keeps them as they are
+    # Written decomposed (NFD), a word is counted composed, as the page writes it; a mark that fold keeps is no letter.
+    assert accented_words(unicodedata.normalize("NFD", "Jégou")) == {"jégou": 1}
+    assert accented_words("मानक हिन्दी") == {}
+
+
+@pytest.mark.parametrize(("summaries", "shown"), [
+    (["Jégou", "Jegou"], "jegou"),  # as often: the folded form
+    (["Jégou", "Jégou", "Jegou"], "jégou"),
+    (["Jégou", "Jegou", "Jegou"], "jegou"),
+    (["Jégou", "JEGOU", "Jégóu", "Jégóu"], "jégóu"),  # the accented form written most
+    (["Jégou", "Jégóu"], "jégou"),  # as often: the first in alphabetical order
+])
+def test_a_word_is_listed_as_the_papers_write_it_most(site: Site, summaries: list[str], shown: str) -> None:
+    """The page folds each word of the list to match it, and shows it as listed in its "Did you mean …?"."""
+    papers = {f"papers/doe20{10 + i}word.md": paper(f"Word {i}", "Jane Doe", 2010 + i, "Transformers", "supervised",
+                                                    "NeurIPS", f"A summary that names {name}.")
+              for i, name in enumerate(summaries)}
+    words = json.loads(built(site, papers)["papers/finder-words.json"])["words"]
+    listed = [word for _, group in words for word in group.split(" ")]
+    assert [word for word in listed if fold(word) == "jegou"] == [shown]
 
 
 def test_words_are_counted_a_piece_of_the_text_at_a_time() -> None:

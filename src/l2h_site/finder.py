@@ -13,8 +13,9 @@ The page fetches, in this order and only when needed:
   that every search hit is mapped to its paper without loading the hit's fragment (the ids' hex
   digits run together: 7 characters a paper).
 - ``papers/finder-words.json``: the words of the papers' titles, authors, venues, tags, facets and
-  summaries, folded as the search folds them, with how often each occurs: fetched only when a search of
-  a review whose papers' text the page does not hold finds nothing, for its "Did you mean …?".
+  summaries, in lower case (a word with accents as the papers write it most, which the page folds as the search
+  folds words), with how often each occurs: fetched only when a search of a review whose papers' text the page
+  does not hold finds nothing, for its "Did you mean …?".
 
 All of it is computed from the SiteContext, sorted and serialised with fixed options: deterministic.
 """
@@ -217,6 +218,8 @@ repository's review (3,135 words of 4 letters or more in its 239 papers)."""
 _ASCII_WORD = re.compile(f"[a-z]{{{WORD_LETTERS},}}")
 _WORD = re.compile(f"[^\\W\\d_]{{{WORD_LETTERS},}}")
 """Runs of letters, and of other word characters that are no digit (a rare "²"): count_words keeps only the letters."""
+_LETTERS = re.compile(r"[^\W\d_]+")
+"""Runs of letters (and of the other word characters that are no digit), of any length: accented_words's."""
 _TAG = re.compile(r"<[^>]*>")
 PIECE_CHARACTERS = 100_000
 """count_words lists the words of a text piece by piece, each this long and up to the next line break: listed all at
@@ -244,6 +247,29 @@ def count_words(text: str) -> Counter[str]:
     return counts
 
 
+def accented_words(text: str) -> Counter[str]:
+    """Count the words of a text that are written with accents, in lower case as the text writes them ("jégou",
+    composed: NFC), where count_words counts them folded ("jegou"). The word list writes a word in its most frequent
+    such form, which the page folds again to match it, so that "Did you mean …?" shows the word as the papers write
+    it. Only letters: a form whose folded form keeps a mark (of a script whose marks fold leaves) is not counted."""
+    if text.isascii():
+        return Counter()
+    lowered = unicodedata.normalize("NFC", text).lower()
+    runs: Counter[str] = Counter()
+    start = 0
+    while start < len(lowered):  # a piece at a time, as count_words
+        end = lowered.find("\n", start + PIECE_CHARACTERS) + 1 or len(lowered)
+        runs.update(run for run in _LETTERS.findall(lowered, start, end) if not run.isascii())
+        start = end
+    counts: Counter[str] = Counter()
+    for run, times in runs.items():
+        for word in [run] if run.isalpha() else "".join(c if c.isalpha() else " " for c in run).split():
+            folded = fold(word)
+            if folded != word and len(folded) >= WORD_LETTERS and folded.isalpha():
+                counts[word] += times
+    return counts
+
+
 def _summary_text(view: PaperView) -> str:
     """The words of a paper's summary: its text as PaperView.summary_text, at a tenth of the cost (html_text's
     sanitiser takes 0.4 s at 20,000 papers); the HTML is sanitised, so each "<" is a tag's."""
@@ -263,6 +289,7 @@ class WordCounts:
         self.labels: dict[tuple[str, str], str] = {}
         self.papers: dict[str, tuple[str, PaperView]] = {}
         self.total: Counter[str] = Counter()
+        self.accented: Counter[str] = Counter()
 
 
 def _paper_texts(view: PaperView, labels: dict[tuple[str, str], str]) -> list[str]:
@@ -273,24 +300,27 @@ def _paper_texts(view: PaperView, labels: dict[tuple[str, str], str]) -> list[st
     return [view.title_text, *paper.authors, paper.venue or "", *paper.tags, *facets, _summary_text(view)]
 
 
-def _count_papers(views: Sequence[PaperView], labels: dict[tuple[str, str], str]) -> Counter[str]:
-    """The words of these papers' texts, counted."""
+def _count_papers(views: Sequence[PaperView], labels: dict[tuple[str, str], str]) -> tuple[Counter[str], Counter[str]]:
+    """The words of these papers' texts, counted: folded (count_words), and those written with accents as written
+    (accented_words)."""
     texts = [text for view in views for text in _paper_texts(view, labels)]
     # Folded and cut in one go, the ASCII texts apart from the others (paper by paper, with the Unicode rules for
     # every text, took three times as long).
     counts = count_words("\n".join(text for text in texts if text.isascii()))
-    counts.update(count_words("\n".join(text for text in texts if not text.isascii())))
-    return counts
+    others = "\n".join(text for text in texts if not text.isascii())
+    counts.update(count_words(others))
+    return counts, accented_words(others)
 
 
 def _counted(site: SiteContext, labels: dict[tuple[str, str], str], kept: WordCounts | None,
-             digests: dict[str, str] | None) -> Counter[str]:
-    """The words of every paper, counted: all of them, or (kept and digests given) only those of the papers that
-    changed since the build kept counted, their old words taken off and their new ones added."""
+             digests: dict[str, str] | None) -> tuple[Counter[str], Counter[str]]:
+    """The words of every paper, counted, and those written with accents (see _count_papers): all of them, or (kept
+    and digests given) only those of the papers that changed since the build kept counted, their old words taken off
+    and their new ones added."""
     if kept is None or digests is None:
         return _count_papers(site.papers, labels)
     if kept.labels != labels:  # a facet's label changed: every paper holding its value counts other words
-        kept.labels, kept.papers, kept.total = labels, {}, Counter()
+        kept.labels, kept.papers, kept.total, kept.accented = labels, {}, Counter(), Counter()
     last = kept.papers
     papers: dict[str, tuple[str, PaperView]] = {}
     gone: list[PaperView] = []
@@ -304,19 +334,32 @@ def _counted(site: SiteContext, labels: dict[tuple[str, str], str], kept: WordCo
         papers[view.paper.key] = (digest, view)
     gone += [view for _, view in last.values()]  # papers no longer in the review
     # Counter's "-" keeps the words still counted: no count falls below 0, and those at 0 are gone
-    kept.total = kept.total - _count_papers(gone, labels) + _count_papers(new, labels)
+    (gone_words, gone_accented), (new_words, new_accented) = _count_papers(gone, labels), _count_papers(new, labels)
+    kept.total = kept.total - gone_words + new_words
+    kept.accented = kept.accented - gone_accented + new_accented
     kept.papers = papers
-    return kept.total
+    return kept.total, kept.accented
 
 
 def word_list(site: SiteContext, kept: WordCounts | None = None, digests: dict[str, str] | None = None,
               ) -> dict[str, Any]:
     """The words of what the page matches (titles, authors, venues, tags, facet values and labels, summaries) of
     WORD_LETTERS letters or more, with how often each occurs: [[count, "word word ..."], ...], the most frequent
-    first, each group's words in alphabetical order (what gzip packs best: no count is written per word).
+    first, each group's words in alphabetical order of their folded form (what gzip packs best: no count is written
+    per word). A word is counted folded, and written in lower case as the papers write it most often: folded
+    ("hashing", "jegou"), or with its accents ("jégou", which the page folds to match it and shows in its "Did you
+    mean …?"); of forms written as often, the folded one, else the first in alphabetical order.
     kept, digests: the counts of the last build and each paper view's digest (l2h serve: see WordCounts)."""
     labels = {(facet.id, value.id): value.label for facet in site.taxonomy.facets for value in facet.values}
-    counts = _counted(site, labels, kept, digests)
+    counts, accented = _counted(site, labels, kept, digests)
+    forms: dict[str, list[tuple[int, str]]] = {}
+    for form, times in accented.items():
+        forms.setdefault(fold(form), []).append((-times, form))
+    shown: dict[str, str] = {}
+    for word, written in forms.items():
+        most, form = min(written)
+        if -most > counts[word] + sum(times for times, _ in written):  # more often than written without accents
+            shown[word] = form
     groups: dict[int, list[str]] = {}
     for word, count in counts.items():
         groups.setdefault(count, []).append(word)
@@ -325,8 +368,8 @@ def word_list(site: SiteContext, kept: WordCounts | None = None, digests: dict[s
         held += len(groups[count])
         if held > MAX_WORDS:
             break
-        kept_words.append([count, " ".join(sorted(groups[count]))])
-    return {"version": 1, "words": kept_words}
+        kept_words.append([count, " ".join(shown.get(word, word) for word in sorted(groups[count]))])
+    return {"version": 2, "words": kept_words}
 
 
 def finder_files(site: SiteContext, words: WordCounts | None = None, digests: dict[str, str] | None = None,

@@ -71,6 +71,7 @@ def test_a_misspelt_word_is_corrected_and_the_suggestion_searches(page: Any, bas
     ("quantisaton", "quantisation"),  # 11 letters: up to 2 edits away
     ("Spectral Hashign", "Spectral hashing"),  # the other words stay as typed
     ("supervsied hashing", "supervised hashing"),  # "unsupervised" is 3 edits away
+    ("Jegoo", "jégou"),  # shown as the papers write it ("Hervé Jégou"), though compared folded
 ])
 def test_the_closest_word_is_suggested(page: Any, base_url: str, mode: str, query: str, suggested: str) -> None:
     """Following the suggestion shows the papers that typing the corrected query shows."""

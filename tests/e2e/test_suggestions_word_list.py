@@ -71,6 +71,7 @@ def test_a_misspelt_word_is_corrected_from_the_word_list(page: Any, large_url: s
     ("Spectral Hashign", "Spectral hashing"),  # the other words stay as typed
     ("supervsied hashing", "supervised hashing"),  # "unsupervised" is 3 edits away
     ("eigenfuntions", "eigenfunctions"),  # a word of a summary alone
+    ("Jegoo", "jégou"),  # shown as the papers write it ("Hervé Jégou"), though compared folded
 ])
 def test_the_closest_word_of_the_list_is_suggested(page: Any, large_url: str, query: str, suggested: str) -> None:
     """Following the suggestion shows the papers that typing the corrected query shows."""
