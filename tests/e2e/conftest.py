@@ -6,12 +6,14 @@ import functools
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,10 +203,18 @@ def build_in_mode(root: Path, mode: str) -> Path:
     return root / "_site"
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing of a connection the browser closed while it was answered (a page left, a fetch aborted):
+        socketserver printed its traceback amid pytest's dots. Any other error is printed as before."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(folder: Path, handler: type[SimpleHTTPRequestHandler]) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 from a thread with this request handler; yield its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
