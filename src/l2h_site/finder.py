@@ -218,8 +218,6 @@ repository's review (3,135 words of 4 letters or more in its 239 papers)."""
 _ASCII_WORD = re.compile(f"[a-z]{{{WORD_LETTERS},}}")
 _WORD = re.compile(f"[^\\W\\d_]{{{WORD_LETTERS},}}")
 """Runs of letters, and of other word characters that are no digit (a rare "²"): count_words keeps only the letters."""
-_LETTERS = re.compile(r"[^\W\d_]+")
-"""Runs of letters (and of the other word characters that are no digit), of any length: accented_words's."""
 _TAG = re.compile(r"<[^>]*>")
 PIECE_CHARACTERS = 100_000
 """count_words lists the words of a text piece by piece, each this long and up to the next line break: listed all at
@@ -230,21 +228,7 @@ def count_words(text: str) -> Counter[str]:
     """Count the words of WORD_LETTERS letters or more of a text, as the page's suggestion reads them: folded, runs of
     letters (papers.js: /\\p{L}+/u)."""
     folded = fold(text)
-    pattern = _ASCII_WORD if folded.isascii() else _WORD
-    counts: Counter[str] = Counter()
-    start = 0
-    while start < len(folded):  # no word holds a line break: a piece ends after one
-        end = folded.find("\n", start + PIECE_CHARACTERS) + 1 or len(folded)
-        counts.update(pattern.findall(folded, start, end))
-        start = end
-    if pattern is _ASCII_WORD:
-        return counts
-    for run in [run for run in counts if not run.isalpha()]:  # each such word once, not each time it occurs
-        times = counts.pop(run)
-        for word in "".join(c if c.isalpha() else " " for c in run).split():
-            if len(word) >= WORD_LETTERS:
-                counts[word] += times
-    return counts
+    return _letter_words(folded, _ASCII_WORD if folded.isascii() else _WORD)
 
 
 def accented_words(text: str) -> Counter[str]:
@@ -254,18 +238,26 @@ def accented_words(text: str) -> Counter[str]:
     it. Only letters: a form whose folded form keeps a mark (of a script whose marks fold leaves) is not counted."""
     if text.isascii():
         return Counter()
-    lowered = unicodedata.normalize("NFC", text).lower()
-    runs: Counter[str] = Counter()
-    start = 0
-    while start < len(lowered):  # a piece at a time, as count_words
-        end = lowered.find("\n", start + PIECE_CHARACTERS) + 1 or len(lowered)
-        runs.update(run for run in _LETTERS.findall(lowered, start, end) if not run.isascii())
-        start = end
+    words = _letter_words(unicodedata.normalize("NFC", text).lower(), _WORD)
+    return Counter({word: times for word, times in words.items()
+                    if (folded := fold(word)) != word and len(folded) >= WORD_LETTERS and folded.isalpha()})
+
+
+def _letter_words(text: str, pattern: re.Pattern[str]) -> Counter[str]:
+    """Count the words of WORD_LETTERS letters or more of a text (_ASCII_WORD's, or _WORD's cut into runs of letters),
+    a piece at a time (PIECE_CHARACTERS)."""
     counts: Counter[str] = Counter()
-    for run, times in runs.items():
-        for word in [run] if run.isalpha() else "".join(c if c.isalpha() else " " for c in run).split():
-            folded = fold(word)
-            if folded != word and len(folded) >= WORD_LETTERS and folded.isalpha():
+    start = 0
+    while start < len(text):  # no word holds a line break: a piece ends after one
+        end = text.find("\n", start + PIECE_CHARACTERS) + 1 or len(text)
+        counts.update(pattern.findall(text, start, end))
+        start = end
+    if pattern is _ASCII_WORD:
+        return counts
+    for run in [run for run in counts if not run.isalpha()]:  # each such word once, not each time it occurs
+        times = counts.pop(run)
+        for word in "".join(c if c.isalpha() else " " for c in run).split():
+            if len(word) >= WORD_LETTERS:
                 counts[word] += times
     return counts
 
@@ -352,13 +344,13 @@ def word_list(site: SiteContext, kept: WordCounts | None = None, digests: dict[s
     kept, digests: the counts of the last build and each paper view's digest (l2h serve: see WordCounts)."""
     labels = {(facet.id, value.id): value.label for facet in site.taxonomy.facets for value in facet.values}
     counts, accented = _counted(site, labels, kept, digests)
-    forms: dict[str, list[tuple[int, str]]] = {}
+    forms: dict[str, Counter[str]] = {}
     for form, times in accented.items():
-        forms.setdefault(fold(form), []).append((-times, form))
+        forms.setdefault(fold(form), Counter())[form] = times
     shown: dict[str, str] = {}
     for word, written in forms.items():
-        most, form = min(written)
-        if -most > counts[word] + sum(times for times, _ in written):  # more often than written without accents
+        form, times = min(written.items(), key=lambda item: (-item[1], item[0]))
+        if times > counts[word] - written.total():  # more often than written without accents
             shown[word] = form
     groups: dict[int, list[str]] = {}
     for word, count in counts.items():
