@@ -166,7 +166,7 @@ def missing_template(templates_rel: str, template: str, found: NamedTemplate, th
     rel = templates_rel.rstrip("/")
     others = sorted(name for name in there - {template}  # an editor's swap file is no name to suggest
                     if not any(part.startswith(".") for part in name.split("/")))
-    close = next((match for match in (_close(name, others) for name in found.names) if match is not None), None)
+    close = next(filter(None, (_close(name, others) for name in found.names)), None)
     made = next(filter(None, map(_normal, found.names)), "")  # the first name that can be a file of the folder
     if close is not None:
         hint = f'did you mean "{close}"?'
