@@ -69,13 +69,17 @@ def searched(page: Any, site: str, query: str) -> list[str]:
     return keys
 
 
+RELOADED = ("context was destroyed", "net::ERR_ABORTED", "interrupted by another navigation")
+"""What Playwright says of a page that l2h serve reloaded while it was read, or while it was being opened."""
+
+
 def searched_through_reloads(page: Any, site: str, query: str) -> list[str] | None:
     """searched(), or None where the page was reloaded meanwhile: l2h serve reloads its pages once a rebuild is served,
-    which may be while the page is read."""
+    which may be while the page is read, or while the next one is opened (its navigation is then aborted)."""
     try:
         return searched(page, site, query)
     except PlaywrightError as error:
-        if "context was destroyed" not in str(error):
+        if not any(said in str(error) for said in RELOADED):
             raise
         return None
 
