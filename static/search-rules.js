@@ -214,9 +214,11 @@
     });
   }
 
-  // The hits of a query, best match first: those whose title starts with the words of the query close together and
-  // in its order (see near in rules: a phrase, or nearly), then those whose title has them so further on, then those
-  // that have them so elsewhere, then those that have them apart; each by score, and equal scores by paper number
+  // The hits of a query, best match first: those that have more of the query's words themselves, not only longer words
+  // that start with them ("Li" the surname, not "Limitations": see wholeFirst in rules), first; among them, those whose
+  // title starts with the words of the query close together and in its order (see near in rules: a phrase, or nearly),
+  // then those whose title has them so further on, then those that have them so elsewhere, then those that have them
+  // apart; each by score, and equal scores by paper number
   // (the page's order, newest first), then by Pagefind id, so that the order never depends on which word or bundle
   // answered first. (Pagefind's scores of pages that have the words in their titles differ by little: "product
   // quantization" found "Quantization based Fast Inner Product Search" first, and "Product Quantization for Nearest
@@ -230,7 +232,7 @@
       return r.words && r.words.length ? 1 : 0;
     }
     return hits.slice().sort(function (a, b) {
-      return close(b) - close(a) || b.score - a.score || number(a) - number(b) ||
+      return (b.whole || 0) - (a.whole || 0) || close(b) - close(a) || b.score - a.score || number(a) - number(b) ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
   }
@@ -350,10 +352,11 @@
           var had = seen[r.id];
           if (!had) {
             out.push(seen[r.id] = { id: r.id, at: r.at, score: r.score, words: r.words, title: r.title, page: r.page,
-                                    leads: r.leads });
+                                    leads: r.leads, whole: r.whole || 0 });
             return;
           }
           if (r.score > had.score) had.score = r.score;
+          if (r.whole > had.whole) had.whole = r.whole;
           had.leads = had.leads || r.leads;
           had.words = had.words.concat(r.words);
           had.title = had.title.concat(r.title);
@@ -376,7 +379,8 @@
         list.forEach(function (r) { next[r.id] = r; });
         return kept.filter(function (r) { return Object.prototype.hasOwnProperty.call(next, r.id); }).map(function (r) {
           return { id: r.id, at: r.at, score: r.score + next[r.id].score, words: near(r.words, next[r.id].words),
-                   title: near(r.title, next[r.id].title), page: r.page, leads: r.leads };
+                   title: near(r.title, next[r.id].title), page: r.page, leads: r.leads,
+                   whole: (r.whole || 0) + (next[r.id].whole || 0) };
         });
       }, lists[0] || []);
     }
@@ -457,7 +461,24 @@
           return isWholeEndingAt(word, k) ? [] : plainResults(word.slice(0, k));
         });
       }
-      return Promise.all([own.then(function (o) { return o.results; }), stemFrom(word.length - 1)]).then(union);
+      return Promise.all([own.then(function (o) { return o.results; }), stemFrom(word.length - 1),
+                          searchPagefind('"' + word + '"')]).then(function (found) {
+        return wholeFirst(union([found[0], found[1]]), found[2]);
+      });
+    }
+
+    // The hits of a word, each with `whole`: 1 where the page has the word itself (as Pagefind stems it: "hash" in
+    // "hashes" or "hashing"), which the word in quotes finds (never a longer word that starts with it, nor a
+    // fallback), and 0 where it has only longer words that start with it: "Li" is the surname of 16 authors of the
+    // review, and the start of "Limitations", "Linear", "Lindenstrauss" in 100 titles, which came first (see
+    // bestFirst). Copies: an answer's hits are shared.
+    function wholeFirst(hits, exact) {
+      var whole = {};
+      exact.forEach(function (r) { whole[r.id] = true; });
+      return hits.map(function (r) {
+        return { id: r.id, at: r.at, score: r.score, words: r.words, title: r.title, page: r.page, leads: r.leads,
+                 whole: whole[r.id] ? 1 : 0 };
+      });
     }
 
     // Whether some bundle of the index has this very word: followed by PROBE, Pagefind falls back to the
@@ -590,7 +611,7 @@
         var w = byId[r.id];
         if (!w) return r;
         return { id: r.id, at: r.at, score: w.score, words: w.words.length ? w.words : r.words, title: w.title,
-                 page: r.page, leads: w.leads };
+                 page: r.page, leads: w.leads, whole: 0 };
       });
     }
 

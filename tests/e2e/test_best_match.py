@@ -323,3 +323,68 @@ def test_a_title_that_starts_with_the_words_hyphenated_comes_first(page: Any, ph
     assert sorted(keys[:2]) == ["dat2004pstable", "pau2010compare"], keys
     assert sorted(keys[2:4]) == ["fast2015lsh", "new2020beyond"], keys
     assert keys[4] == "new2022survey", keys
+
+
+def test_a_page_with_the_word_itself_comes_before_those_with_only_longer_words(page: Any, review_url: str) -> None:
+    """Pagefind matches a word with every word that starts with it: "li" finds "Limits" and "Linear" as well as the
+    surname "Li". A page that has the word itself (the word in quotes finds it) comes first, whatever its title or
+    score; the others follow in the order they had (title, then score). With several words, the more of them a page
+    has themselves, the earlier it comes."""
+    answers = {
+        "li": [["new2021alpha", 9, [0], True], ["jeg2011product", 1, [7]], ["mid2015delta", 5, [0], True],
+               ["new2023gamma", 2, [12]]],
+        '"li"': [["jeg2011product", 1, [7]], ["new2023gamma", 2, [12]]],
+        "codes": [["new2021alpha", 1, [1], True], ["jeg2011product", 1, [9]], ["mid2015delta", 1, [1], True],
+                  ["new2023gamma", 1, [20]]],
+        '"codes"': [["new2021alpha", 1, [1], True], ["mid2015delta", 1, [1], True], ["new2023gamma", 1, [20]]],
+    }
+    # gamma and jeg have "li" itself (gamma scores higher); alpha and delta only "Li..." words, at the start of
+    # their titles (alpha scores higher)
+    assert keys_found(page, review_url, answers, "li") == ["new2023gamma", "jeg2011product", "new2021alpha",
+                                                          "mid2015delta"]
+    # gamma has both words themselves; jeg "li" and alpha and delta "codes" (both in their titles: by score); jeg's
+    # "codes" is a longer word ("codesign"), as are alpha's and delta's "li"
+    assert keys_found(page, review_url, answers, "li codes") == ["new2023gamma", "new2021alpha", "mid2015delta",
+                                                                "jeg2011product"]
+
+
+# key: (title, year, authors): "Li" is a surname of some, and the start of a word in the titles of others, which lead
+# with it and are newer.
+SURNAME_PAPERS = {
+    "li2012codes": ("Binary Codes for Retrieval", 2012, "Wei Li and Ann Author"),
+    "ann2014trees": ("Search Trees", 2014, "Ann Author and Jun Li"),
+    "ann2020limits": ("Limits of Retrieval", 2020, "Ann Author"),
+    "ann2021linear": ("Linear Search Trees", 2021, "Ann Author"),
+    "lim2022codes": ("Codes for Retrieval", 2022, "Bo Lim"),
+}
+
+
+@pytest.fixture(scope="module", params=["full", "paged"])
+def surname_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SURNAME_PAPERS, built and served (in one card file and search bundle, or paged: 3 papers a page)."""
+    root = write_review(tmp_path_factory.mktemp("surname") / "review", TAXONOMY, {
+        key: f"---\ntitle: '{title}'\nauthors: {authors}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+             f"family: binary\n---\nA method for search.\n" for key, (title, year, authors) in SURNAME_PAPERS.items()})
+    if request.param == "paged":
+        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
+    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
+        yield address
+
+
+def test_a_short_surname_finds_its_authors_papers_first(page: Any, surname_url: str) -> None:
+    """With a real index: "Li" finds the papers of Wei Li and Jun Li first, before the titles that start with "Limits",
+    "Linear" and the surname "Lim", which Pagefind also matches; "li retrieval" the paper of Wei Li with "Retrieval"
+    first."""
+    page.goto(surname_url + "papers/")
+    type_query(page, "Li")
+    expect(page.locator("#finder-status")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#finder-status")).to_have_text(f"Showing all 5 papers matching {quoted('Li')}.")
+    # the page's own matching may show them newest first before the search answers
+    page.wait_for_function("""() => ["li2012codes", "ann2014trees"].includes(
+        document.querySelector("#finder-results li.paper-item").dataset.key)""")
+    keys = visible_keys(page)
+    assert sorted(keys[:2]) == ["ann2014trees", "li2012codes"], keys
+    assert sorted(keys[2:]) == ["ann2020limits", "ann2021linear", "lim2022codes"], keys
+    page.get_by_label("Search the papers").fill("li retrieval")
+    keys = shown_in_order(page, "li retrieval", 3, "li2012codes", len(SURNAME_PAPERS))
+    assert sorted(keys[1:]) == ["ann2020limits", "lim2022codes"], keys
