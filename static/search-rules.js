@@ -215,7 +215,7 @@
   }
 
   // The hits of a query, best match first: those that have more of the query's words themselves, not only longer words
-  // that start with them ("Li" the surname, not "Limitations": see wholeFirst in rules), first; among them, those whose
+  // that start with them ("Li" the surname, not "Limitations": see markWhole in rules), first; among them, those whose
   // title starts with the words of the query close together and in its order (see near in rules: a phrase, or nearly),
   // then those whose title has them so further on, then those that have them so elsewhere, then those that have them
   // apart; each by score, and equal scores by paper number
@@ -232,7 +232,7 @@
       return r.words && r.words.length ? 1 : 0;
     }
     return hits.slice().sort(function (a, b) {
-      return (b.whole || 0) - (a.whole || 0) || close(b) - close(a) || b.score - a.score || number(a) - number(b) ||
+      return b.whole - a.whole || close(b) - close(a) || b.score - a.score || number(a) - number(b) ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
   }
@@ -380,7 +380,7 @@
         return kept.filter(function (r) { return Object.prototype.hasOwnProperty.call(next, r.id); }).map(function (r) {
           return { id: r.id, at: r.at, score: r.score + next[r.id].score, words: near(r.words, next[r.id].words),
                    title: near(r.title, next[r.id].title), page: r.page, leads: r.leads,
-                   whole: (r.whole || 0) + (next[r.id].whole || 0) };
+                   whole: r.whole + next[r.id].whole };
         });
       }, lists[0] || []);
     }
@@ -463,22 +463,20 @@
       }
       return Promise.all([own.then(function (o) { return o.results; }), stemFrom(word.length - 1),
                           searchPagefind('"' + word + '"')]).then(function (found) {
-        return wholeFirst(union([found[0], found[1]]), found[2]);
+        return markWhole(union([found[0], found[1]]), found[2]);
       });
     }
 
-    // The hits of a word, each with `whole`: 1 where the page has the word itself (as Pagefind stems it: "hash" in
-    // "hashes" or "hashing"), which the word in quotes finds (never a longer word that starts with it, nor a
-    // fallback), and 0 where it has only longer words that start with it: "Li" is the surname of 16 authors of the
-    // review, and the start of "Limitations", "Linear", "Lindenstrauss" in 100 titles, which came first (see
-    // bestFirst). Copies: an answer's hits are shared.
-    function wholeFirst(hits, exact) {
+    // A word's hits (union's, its own), each with `whole` set: 1 where the page has the word itself (as Pagefind stems
+    // it: "hash" in "hashes" or "hashing"), which the word in quotes finds (never a longer word that starts with it,
+    // nor a fallback), and 0 where it has only longer words that start with it: "Li" is the surname of 16 authors of
+    // the review, and the start of "Limitations", "Linear", "Lindenstrauss" in 100 titles, which came first (see
+    // bestFirst).
+    function markWhole(hits, exact) {
       var whole = {};
       exact.forEach(function (r) { whole[r.id] = true; });
-      return hits.map(function (r) {
-        return { id: r.id, at: r.at, score: r.score, words: r.words, title: r.title, page: r.page, leads: r.leads,
-                 whole: whole[r.id] ? 1 : 0 };
-      });
+      hits.forEach(function (r) { r.whole = whole[r.id] ? 1 : 0; });
+      return hits;
     }
 
     // Whether some bundle of the index has this very word: followed by PROBE, Pagefind falls back to the

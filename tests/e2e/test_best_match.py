@@ -33,11 +33,12 @@ PAPERS = {
 GRAPH_NEWEST = ["new2023gamma", "new2022beta", "new2021alpha", "old2009proximity"]
 
 
-def served_review(folder: Path, papers: dict[str, tuple[str, int, str]], mode: str) -> Iterator[str]:
-    """Build a review of these papers (in one card file and one search bundle, or paged: 3 papers a page, in several
-    card files and search bundles) and serve it."""
+def served_review(folder: Path, papers: dict[str, tuple[str, int, str]], mode: str,
+                  authors: dict[str, str] | None = None) -> Iterator[str]:
+    """Build a review of these papers, each by Ann Author unless `authors` names others (in one card file and one
+    search bundle, or paged: 3 papers a page, in several card files and search bundles) and serve it."""
     root = write_review(folder / "review", TAXONOMY, {
-        key: f"---\ntitle: '{title}'\nauthors: Ann Author\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
+        key: f"---\ntitle: '{title}'\nauthors: {(authors or {}).get(key, 'Ann Author')}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
              f"family: binary\n---\n{summary}\n" for key, (title, year, summary) in papers.items()})
     if mode == "paged":
         (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
@@ -348,27 +349,23 @@ def test_a_page_with_the_word_itself_comes_before_those_with_only_longer_words(p
                                                                 "jeg2011product"]
 
 
-# key: (title, year, authors): "Li" is a surname of some, and the start of a word in the titles of others, which lead
-# with it and are newer.
+# key: (title, year, summary): "Li" is a surname of the authors of some (SURNAME_AUTHORS), and the start of a word in
+# the titles of others, which lead with it and are newer.
 SURNAME_PAPERS = {
-    "li2012codes": ("Binary Codes for Retrieval", 2012, "Wei Li and Ann Author"),
-    "ann2014trees": ("Search Trees", 2014, "Ann Author and Jun Li"),
-    "ann2020limits": ("Limits of Retrieval", 2020, "Ann Author"),
-    "ann2021linear": ("Linear Search Trees", 2021, "Ann Author"),
-    "lim2022codes": ("Codes for Retrieval", 2022, "Bo Lim"),
+    "li2012codes": ("Binary Codes for Retrieval", 2012, "A method for search."),
+    "ann2014trees": ("Search Trees", 2014, "A method for search."),
+    "ann2020limits": ("Limits of Retrieval", 2020, "A method for search."),
+    "ann2021linear": ("Linear Search Trees", 2021, "A method for search."),
+    "lim2022codes": ("Codes for Retrieval", 2022, "A method for search."),
 }
+SURNAME_AUTHORS = {"li2012codes": "Wei Li and Ann Author", "ann2014trees": "Ann Author and Jun Li",
+                   "lim2022codes": "Bo Lim"}
 
 
 @pytest.fixture(scope="module", params=["full", "paged"])
 def surname_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """SURNAME_PAPERS, built and served (in one card file and search bundle, or paged: 3 papers a page)."""
-    root = write_review(tmp_path_factory.mktemp("surname") / "review", TAXONOMY, {
-        key: f"---\ntitle: '{title}'\nauthors: {authors}\nvenue: CVPR\nyear: {year}\ntags: [Survey]\n"
-             f"family: binary\n---\nA method for search.\n" for key, (title, year, authors) in SURNAME_PAPERS.items()})
-    if request.param == "paged":
-        (root / "l2h.yml").write_text("list_limit: 3\n", encoding="utf-8")
-    with serving(build_in_mode(root, request.param), _QuietHandler) as address:
-        yield address
+    """SURNAME_PAPERS, built and served (see served_review)."""
+    yield from served_review(tmp_path_factory.mktemp("surname"), SURNAME_PAPERS, request.param, SURNAME_AUTHORS)
 
 
 def test_a_short_surname_finds_its_authors_papers_first(page: Any, surname_url: str) -> None:
