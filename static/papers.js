@@ -367,16 +367,16 @@
     var target = location.pathname + toSearch(state) + location.hash;
     var same = target === location.pathname + location.search + location.hash;
     if (how === "replace") {
-      if (!same) history.replaceState(stepState(null), "", target);
+      if (!same) history.replaceState(stepState(placeOf(history.state)), "", target);
     } else if (how === "typing") {
       if (same) return;
       var deleting = !!last && ["q", "from", "to"].every(function (k) { return last[k].indexOf(state[k]) === 0; });
       var emptied = !!last && ["q", "from", "to"].some(function (k) { return last[k] && !state[k]; });
       if (emptied && typing && typing.kept) {
-        history.replaceState(stepState(null), "", typing.kept);
+        history.replaceState(stepState(placeOf(history.state)), "", typing.kept);
         typing = null;
       }
-      if (typing) history.replaceState(stepState(null), "", target);
+      if (typing) history.replaceState(stepState(placeOf(history.state)), "", target);
       else history.pushState(stepState(null), "", target);
       typing = typing || { kept: null };
       if (!deleting) typing.kept = target;
@@ -780,6 +780,9 @@
   // step of the history keeps its "Show more" clicks and scroll (history.state), and the view drawn from it uses them.
   // The scroll is kept from the top of the list, not of the page: what is above the list may be taller or shorter
   // when the reader comes back (the topic map closed by a reload, the status not yet written).
+  // The browser does not restore the scroll itself (history.scrollRestoration "manual", once the finder runs): it
+  // restores it again once the page has grown tall enough for it, which may be after the view is drawn and put in
+  // its place, and that place is then lost.
   var returning = null;         // {more, below} of the step come back to, until its view is drawn
   function placeOf(state) {
     return state && typeof state.more === "number" && typeof state.below === "number" ? state : null;
@@ -1343,7 +1346,13 @@
         : "Showing " + (data.count === 1 ? "" : "all ") + counted(data.count, "paper") + matching + ".")) + linkNote,
         searching || !!later);
       var drawn = render();
-      if (place) drawn.then(function () { if (seq === applySeq) window.scrollBy(0, place.below - belowList()); });
+      // A view of the reader's own keeps its place once drawn, as a scroll would: Back to a view only looked at comes
+      // back where it was too.
+      drawn.then(function () {
+        if (seq !== applySeq) return;
+        if (place) window.scrollBy(0, place.below - belowList());
+        else keepPlace();
+      });
       if (later) {
         Promise.all([later, drawn]).then(function (answers) {
           if (seq !== applySeq || view.empty !== empty) return;  // the reader has moved on
@@ -1561,6 +1570,7 @@
   }).then(function () {
     noteUnknown(writeControls(new URLSearchParams(location.search), true));
     returning = placeOf(history.state);
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
     form.hidden = false;
     var mapNote = document.getElementById("finder-map-note");  // what the map does with the filters shown here
     if (mapNote) mapNote.hidden = false;

@@ -152,11 +152,55 @@ def test_back_from_a_search_brings_the_list_back_as_long_and_where_it_was(page: 
     page.go_back()
     wait_count(page, ALL)
     expect(items).to_have_count(6)
+    # The search's status took two lines, the list's takes one: the place is compared once it is written, and once the
+    # page has grown long enough for the place the browser remembers (which it no longer restores over the finder's).
+    expect(page.locator("#finder-status")).to_have_text(f"Showing all {ALL} papers.")
+    page.wait_for_timeout(300)
     expect(link).to_be_in_viewport()
     assert abs(page.evaluate("window.scrollY") - scrolled) <= 1
     page.go_forward()
     wait_count(page, 1)
     expect(page.locator("#f-q")).to_have_value("spectral")
+
+
+def sort_by(page: Any, order: str, count: int) -> None:
+    """Choose an order as the reader would with the keyboard or the mouse, without scrolling the page to the list."""
+    page.evaluate("""order => {
+        const select = document.getElementById("f-sort");
+        select.value = order;
+        select.dispatchEvent(new Event("change", {bubbles: true}));
+    }""", order)
+    expect(page.locator("#finder-results li.paper-item").first).to_be_attached()
+    wait_count(page, count)
+
+
+def scroll_to(page: Any, y: int) -> None:
+    """Scroll the window and wait until the place is kept (once the scrolling stops)."""
+    page.evaluate("y => window.scrollTo(0, y)", y)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") == y
+
+
+def test_back_to_a_view_not_scrolled_in_comes_back_where_it_was_left(page: Any, base_url: str) -> None:
+    """A view the reader only looked at (no scroll of their own) is left where its step began: Back to it comes back
+    there, not where the view after it was scrolled to."""
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    scroll_to(page, 200)
+    sort_by(page, "title", ALL)
+    sort_by(page, "venue", ALL)
+    scroll_to(page, 0)
+    page.go_back()
+    wait_count(page, ALL)
+    expect(page.locator("#f-sort")).to_have_value("title")
+    page.wait_for_timeout(300)
+    assert abs(page.evaluate("window.scrollY") - 200) <= 1
+    page.go_forward()
+    wait_count(page, ALL)
+    expect(page.locator("#f-sort")).to_have_value("venue")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") == 0
 
 
 
