@@ -361,7 +361,10 @@
   var typing = null;            // the step being typed: {kept}, its URL with the text last typed (not deleted)
   var saved = null;             // the state of the step shown, to tell letters typed from letters deleted
   function saveUrl(state, how) {
-    if (how !== "replace") returning = null;  // the reader's own change: a view of its own, drawn from its start
+    if (how !== "replace") {    // the reader's own change: a view of its own, drawn from its start
+      leaveStep();
+      returning = null;
+    }
     var last = saved;
     saved = state;
     var target = location.pathname + toSearch(state) + location.hash;
@@ -784,6 +787,7 @@
   // restores it again once the page has grown tall enough for it, which may be after the view is drawn and put in
   // its place, and that place is then lost.
   var returning = null;         // {more, below} of the step come back to, until its view is drawn
+  var placeTimer = 0;           // a scroll's place is kept once the scrolling stops (see listen)
   function placeOf(state) {
     return state && typeof state.more === "number" && typeof state.below === "number" ? state : null;
   }
@@ -805,6 +809,12 @@
     var kept = placeOf(history.state);
     history.replaceState(stepState({ more: more === undefined ? (kept ? kept.more : 0) : more, below: belowList() }),
       "", location.href);
+  }
+  // The step the reader leaves for a view of their own keeps where they were when they left it: a place still waiting
+  // for the scrolling to stop would otherwise be lost, or written on the new step.
+  function leaveStep() {
+    clearTimeout(placeTimer);
+    keepPlace();
   }
   var renderSeq = 0;
 
@@ -1483,7 +1493,10 @@
         chosenSort = sortSelect.value === defaultOrder(query.value.trim()) ? "" : sortSelect.value;
       }
       if (event.target === keyed && event.target.tagName === "SELECT") {
-        browsed = browsed || { url: location.href, state: history.state };
+        if (!browsed) {
+          leaveStep();
+          browsed = { url: location.href, state: history.state };
+        }
         returning = null;  // the reader's own change, as in saveUrl
         saveUrl(apply(true), "replace");
       } else {
@@ -1503,6 +1516,7 @@
     });
     window.addEventListener("popstate", function () {
       typing = browsed = null;
+      clearTimeout(placeTimer);   // the place of the step left, not of this one
       returning = placeOf(history.state);
       if (filtersBox) keepFold();
       noteUnknown(writeControls(new URLSearchParams(location.search)));
@@ -1553,12 +1567,11 @@
         render();
       }
     });
-    var placeTimer = 0;
     window.addEventListener("scroll", function () {
       clearTimeout(placeTimer);
       placeTimer = setTimeout(function () { keepPlace(); }, 150);
     }, { passive: true });
-    results.addEventListener("click", function () { clearTimeout(placeTimer); keepPlace(); });  // a paper followed at once
+    results.addEventListener("click", leaveStep);  // a paper followed at once
     // Warm up the search index while the reader looks at the page.
     query.addEventListener("focus", function () { loadPagefind(); }, { once: true });
   }

@@ -163,13 +163,18 @@ def test_back_from_a_search_brings_the_list_back_as_long_and_where_it_was(page: 
     expect(page.locator("#f-q")).to_have_value("spectral")
 
 
-def sort_by(page: Any, order: str, count: int) -> None:
-    """Choose an order as the reader would with the keyboard or the mouse, without scrolling the page to the list."""
-    page.evaluate("""order => {
-        const select = document.getElementById("f-sort");
+CHOOSE = """orders => {
+    const select = document.getElementById("f-sort");
+    for (const order of orders) {
         select.value = order;
         select.dispatchEvent(new Event("change", {bubbles: true}));
-    }""", order)
+    }
+}"""
+
+
+def sort_by(page: Any, order: str, count: int) -> None:
+    """Choose an order as the reader would with the keyboard or the mouse, without scrolling the page to the list."""
+    page.evaluate(CHOOSE, [order])
     expect(page.locator("#finder-results li.paper-item").first).to_be_attached()
     wait_count(page, count)
 
@@ -179,6 +184,14 @@ def scroll_to(page: Any, y: int) -> None:
     page.evaluate("y => window.scrollTo(0, y)", y)
     page.wait_for_timeout(300)
     assert page.evaluate("window.scrollY") == y
+
+
+def step_to_order(page: Any, move: str, order: str, y: int) -> None:
+    """Go Back or Forward one step to the view of all papers in this order; check that the window is at y."""
+    step(page, move, ALL, "")
+    expect(page.locator("#f-sort")).to_have_value(order)
+    page.wait_for_timeout(300)  # anything that would still move the window
+    assert abs(page.evaluate("window.scrollY") - y) <= 1
 
 
 def test_back_to_a_view_not_scrolled_in_comes_back_where_it_was_left(page: Any, base_url: str) -> None:
@@ -191,17 +204,38 @@ def test_back_to_a_view_not_scrolled_in_comes_back_where_it_was_left(page: Any, 
     sort_by(page, "title", ALL)
     sort_by(page, "venue", ALL)
     scroll_to(page, 0)
-    page.go_back()
-    wait_count(page, ALL)
-    expect(page.locator("#f-sort")).to_have_value("title")
-    page.wait_for_timeout(300)
-    assert abs(page.evaluate("window.scrollY") - 200) <= 1
-    page.go_forward()
-    wait_count(page, ALL)
-    expect(page.locator("#f-sort")).to_have_value("venue")
-    page.wait_for_timeout(300)
-    assert page.evaluate("window.scrollY") == 0
+    step_to_order(page, "back", "title", 200)
+    step_to_order(page, "forward", "venue", 0)
 
+
+def test_a_view_left_while_its_scroll_settles_keeps_where_it_was_left(page: Any, base_url: str) -> None:
+    """A view's place is kept once the scrolling stops: a view left for another before then (the order changed from the
+    keyboard the moment the reader stops) keeps where it was left, and the new view does not take that place."""
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    page.wait_for_timeout(300)  # the place of the view as drawn is kept
+    page.evaluate("window.scrollTo(0, 300)")
+    page.evaluate(CHOOSE, ["title"])  # before the scroll has stopped for 150 ms
+    expect(page.locator("#f-sort")).to_have_value("title")
+    wait_count(page, ALL)
+    scroll_to(page, 0)
+    step_to_order(page, "back", "year", 300)
+    step_to_order(page, "forward", "title", 0)
+
+
+def test_a_view_left_before_it_is_drawn_keeps_where_it_was_left(page: Any, base_url: str) -> None:
+    """A view left before its papers are drawn keeps the place the reader left it at, measured from the top of the
+    list, which is where it is whatever the list's first line (a year's heading in one order, a paper in another)."""
+    page.set_viewport_size({"width": 390, "height": 500})
+    page.goto(base_url + "papers/")
+    wait_count(page, ALL)
+    scroll_to(page, 200)
+    page.evaluate(CHOOSE, ["title", "venue"])  # in one task: the view by title is left before it is drawn
+    expect(page.locator("#f-sort")).to_have_value("venue")
+    wait_count(page, ALL)
+    scroll_to(page, 0)
+    step_to_order(page, "back", "title", 200)
 
 
 def screen_top(link: Any) -> float:
