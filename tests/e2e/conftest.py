@@ -254,12 +254,30 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
+CPU_THROTTLE = os.environ.get("L2H_E2E_CPU_THROTTLE", "")
+"""Slow each page's CPU down this many times (Chromium's CPU throttling), to bring out the timing races a
+faster or busier machine hits once in a thousand runs: `L2H_E2E_CPU_THROTTLE=4 python -m pytest tests/e2e`."""
+
+
+def throttled(page: Any) -> Any:
+    """The page, its CPU slowed down by L2H_E2E_CPU_THROTTLE times if that is set."""
+    if CPU_THROTTLE:
+        try:
+            rate = float(CPU_THROTTLE)
+        except ValueError:
+            rate = 0.0
+        if rate < 1:
+            pytest.fail(f"L2H_E2E_CPU_THROTTLE={CPU_THROTTLE!r}: give how many times slower, a number from 1 up (4)")
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return page
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     """A fresh page in its own context, allowed to use the clipboard."""
     context = browser.new_context()  # type: ignore[attr-defined]
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+    page = throttled(context.new_page())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
@@ -275,6 +293,6 @@ def page_without_js(browser: object) -> Iterator[object]:
     """A fresh page in its own context with JavaScript turned off."""
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     try:
-        yield context.new_page()
+        yield throttled(context.new_page())
     finally:
         context.close()

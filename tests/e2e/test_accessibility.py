@@ -40,7 +40,7 @@ from l2h_site.build import build, check_site
 from l2h_site.diagnostics import format_text
 from l2h_site.serve import error_page, inject, overlay_html
 
-from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, quoted, serving
+from .conftest import REPO, PagesHandler, build_in_mode, make_layout_review, make_review, quoted, serving, throttled
 from .test_layout import _rgb_rows
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
@@ -324,7 +324,7 @@ def test_axe_finds_no_violations(browser: Any, site: Site, variant: str) -> None
     chosen = VARIANTS[variant]
     context = browser.new_context(viewport={"width": chosen.width, "height": 800}, color_scheme=chosen.scheme)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+    page = throttled(context.new_page())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     site.route(page)

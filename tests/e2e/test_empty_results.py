@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import quoted
+from .conftest import quoted, throttled
 from .test_papers_page import tag_box, visible_keys, wait_count
 
 INTRO = "To see papers, remove one choice:"
@@ -281,7 +281,7 @@ def test_the_ways_out_fit_a_phone_and_a_desktop_and_are_readable_in_both_themes(
 
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.goto(base_url + "papers/?q=deep&tag=Deep+Learning&family=unsupervised&venue=CVPR&modality=image")
         wait_count(page, 0)
         buttons = page.get_by_role("list", name=INTRO).get_by_role("button")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from l2h_site.build import build
 
-from .conftest import REPO, PagesHandler, build_in_mode, make_review, serving
+from .conftest import REPO, PagesHandler, build_in_mode, make_review, serving, throttled
 from .test_history import screen_top
 from .test_papers_page import ALL, tag_box, visible_keys, wait_count
 from .test_suggestions import open_finder
@@ -69,7 +69,7 @@ def test_on_a_phone_the_search_its_count_and_the_first_paper_are_on_the_first_sc
     the years on one line, the first paper begins on the first screen."""
     context = browser.new_context(viewport=PHONE)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.goto(review_url + "papers/")
         expect(page.locator("#finder-status")).to_have_text(re.compile(r"^Showing all \d+ papers\.$"))
         assert_folded(page, "Filters")
@@ -216,7 +216,7 @@ def test_a_new_tab_and_a_link_followed_find_the_filters_folded(page: Any, base_u
     wait_count(page, 3)
     page.locator(SUMMARY).click()
     assert_unfolded(page, "Filters (1)")
-    tab = page.context.new_page()
+    tab = throttled(page.context.new_page())
     tab.set_viewport_size(PHONE)
     tab.goto(page.url)
     wait_count(tab, 3)

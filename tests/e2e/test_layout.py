@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from l2h_site.build import build
 
-from .conftest import PagesHandler, make_layout_review, serving
+from .conftest import PagesHandler, make_layout_review, serving, throttled
 
 PAGES = {
     "home": "",
@@ -140,6 +140,8 @@ def test_printed_pages_are_dark_on_white_without_the_controls(page: Any, site_ur
     if theme == "chosen":
         page.add_init_script("localStorage.setItem('l2h-theme', 'dark')")
     page.goto(site_url + "publications/gong2011iterative/")
+    # set again once loaded: under L2H_E2E_CPU_THROTTLE, Chromium drops on a load the media set before it
+    page.emulate_media(media="print", color_scheme="dark")
     colours = page.evaluate("""() => [document.body, document.querySelector("h1"), document.querySelector(".breadcrumb a")]
         .map(el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor])""")
     assert colours[0] == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
@@ -150,6 +152,7 @@ def test_printed_pages_are_dark_on_white_without_the_controls(page: Any, site_ur
         assert "arxiv.org/abs/" in arxiv.evaluate("a => getComputedStyle(a, '::after').content")
     page.goto(site_url + "papers/")
     page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print", color_scheme="dark")
     assert page.locator("#finder").is_hidden() and page.locator("#finder-map").is_hidden()
     title = page.locator("a.paper-title").first
     assert title.evaluate("a => getComputedStyle(a).color") == "rgb(0, 0, 0)"
@@ -309,7 +312,7 @@ def test_a_long_formula_in_a_title_stays_in_its_box_and_never_widens_the_page(
     is cut at the box's edge, whole on the paper's page."""
     context = browser.new_context(color_scheme=scheme, java_script_enabled=script)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.set_viewport_size({"width": 375, "height": 667})
         seen = {}
         for path in ("publications/jegou2011product/", "papers/2011/", "publications/gong2011iterative/"):
@@ -337,7 +340,7 @@ def test_without_javascript_a_keyboard_stops_only_at_the_formulas_that_may_scrol
     stop."""
     context = browser.new_context(java_script_enabled=script)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.set_viewport_size({"width": 375, "height": 667})
         page.goto(site_url + "publications/gong2011iterative/")
         page.wait_for_load_state("networkidle")
@@ -453,7 +456,7 @@ def test_a_box_that_scrolls_sideways_shows_a_shade_where_more_of_it_is_and_none_
         pytest.skip("a paper's page and the Contributing page have the same boxes in both modes")
     context = browser.new_context(color_scheme=scheme, device_scale_factor=2)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.set_viewport_size({"width": 375, "height": 667})
         boxes = {"publications/gong2011iterative/": [".summary .math-scroll", ".summary p:last-child .math-inline",
                                                      "pre.bibtex"],
@@ -496,7 +499,7 @@ def test_the_topic_map_on_a_phone_shows_its_scroll_shade(browser: Any, site_url:
     folded; a large review's map file loaded on demand)."""
     context = browser.new_context(color_scheme=scheme, device_scale_factor=2)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.set_viewport_size({"width": 375, "height": 667})
         for path, box in phone_topic_maps(page, site_url):
             assert_shade_follows_scrolling(box, path)
@@ -519,7 +522,7 @@ def test_the_topic_maps_legend_stays_in_view_while_the_map_scrolls_on_a_phone(
     map; a large review's map file loaded on demand)."""
     context = browser.new_context(color_scheme=scheme)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.set_viewport_size({"width": 375, "height": 667})
         legend = [[name, True] for name in ("Unsupervised", "Supervised", "Quantisation")]
         for path, box in phone_topic_maps(page, site_url):
@@ -562,7 +565,7 @@ def test_the_theme_toggle_says_whether_the_dark_theme_is_on(browser: Any, site_u
     for scheme, initially in (("light", "false"), ("dark", "true")):
         context = browser.new_context(color_scheme=scheme)
         try:
-            page = context.new_page()
+            page = throttled(context.new_page())
             page.goto(site_url)
             toggle = page.get_by_role("button", name="Dark theme")
             expect(toggle).to_have_attribute("aria-pressed", initially)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import quoted
+from .conftest import quoted, throttled
 
 ALL = 8
 PAPER_KEYS = ["cao2017hashnet", "chaidaroon2017variational", "gong2011iterative", "jegou2011product", "jiang2017deep",
@@ -950,7 +950,7 @@ def test_a_keyboard_skips_the_tag_boxes_to_the_results(browser: Any, base_url: s
 
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.goto(base_url + "papers/")
         wait_count(page, ALL)
         if width < 641:  # a phone's filters are folded (test_folded_filters.py)
@@ -997,7 +997,7 @@ def test_options_that_would_show_no_papers_are_greyed_readable_and_still_chosen(
 
     context = browser.new_context(color_scheme=scheme)
     try:
-        page = context.new_page()
+        page = throttled(context.new_page())
         page.goto(base_url + "papers/?venue=CVPR&tag=Deep+Learning")
         wait_count(page, 1)
         empty = {"family": ["Unsupervised (0)", "Quantisation (0)"], "venue": ["NeurIPS (0)"],
