@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import shutil
@@ -266,7 +267,7 @@ def throttled(page: Any) -> Any:
             rate = float(CPU_THROTTLE)
         except ValueError:
             rate = 0.0
-        if rate < 1:
+        if not (rate >= 1 and math.isfinite(rate)):  # "nan" and "inf" are floats too
             pytest.fail(f"L2H_E2E_CPU_THROTTLE={CPU_THROTTLE!r}: give how many times slower, a number from 1 up (4)")
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
     return page
