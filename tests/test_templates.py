@@ -308,7 +308,7 @@ def test_the_templates_a_template_names_are_found_with_their_statement_line_and_
         templatecheck.NamedTemplate("x.html", "includes", 3, 12, 3),
         templatecheck.NamedTemplate("x.html", "includes", 3, 35, 3),
         templatecheck.NamedTemplate("_card.html", "includes", 5, 4, 4),
-        templatecheck.NamedTemplate("a.html", "includes", 6, 53, 6, ("b.html",)),  # a list: the first and the rest
+        templatecheck.NamedTemplate("a.html", "includes", 6, 53, 6, ("b.html",), True),  # a list: the first, the rest
         templatecheck.NamedTemplate("A.html", "imports from", 6, 0, 6))  # written with an escape: no column
 
 
@@ -349,6 +349,59 @@ def test_an_include_of_a_list_of_templates_is_missing_when_none_of_them_is_there
     problems = templatecheck.check_template_names(make_environment(tmp_path), "templates", ["home.html"])
     assert [(d.line, d.column, d.message, d.hint) for d in problems] == found
     assert all((d.path, d.code) == ("templates/home.html", "template-missing") for d in problems)
+
+
+LISTED = "{} a list of templates ({}), but Jinja {} one template only and fails on a list when it renders a page"
+"""The message of an extends or import of a list of templates (only an include takes one)."""
+
+
+@pytest.mark.parametrize(("written", "found"), [
+    ('{% extends ["nope.html", "base.html"] %}', [
+        (1, 13, LISTED.format("extends", '"nope.html", "base.html"', "extends"),
+         'name one template instead of the list: "base.html", the first of them that templates/ has')]),
+    ('{% extends ("base.html",) %}', [
+        (1, 13, LISTED.format("extends", '"base.html"', "extends"),
+         'name one template instead of the list: "base.html", the first of them that templates/ has')]),
+    ('{% import ["nope.html"] as m %}', [
+        (1, 12, LISTED.format("imports", '"nope.html"', "imports"),
+         "name one template of templates/ instead of the list (it has none of these)")]),
+    ('{% include "base.html" %}\n{% from [\n "x.html", "./base.html"] import y %}', [
+        (3, 2, LISTED.format("imports from", '"x.html", "./base.html"', "imports from"),
+         'name one template instead of the list: "./base.html", the first of them that templates/ has')]),
+    ('{% extends ["nope.html", name] %}', []),  # a list computed when rendering: not known here
+    ('{% extends "base.html" %}{% include ["nope.html", "base.html"] %}', [])])  # an include takes a list
+def test_an_extends_or_import_of_a_list_of_templates_is_an_error(
+        tmp_path: Path, written: str, found: list[tuple[int, int, str, str]]) -> None:
+    """Jinja's include takes the first template of a list that the folder has; its extends and import take one name
+    only, and fail on a list when a page is rendered (the check reports it at the list, whether or not the folder
+    has the templates)."""
+    (tmp_path / "base.html").write_text("", encoding="utf-8")
+    (tmp_path / "home.html").write_text(written, encoding="utf-8")
+    problems = templatecheck.check_template_names(make_environment(tmp_path), "templates", ["home.html"])
+    assert [(d.line, d.column, d.message, d.hint) for d in problems] == found
+    assert all((d.path, d.code, d.severity) == ("templates/home.html", "template-error", "error") for d in problems)
+
+
+@pytest.mark.parametrize("new", ['{% extends ["base.html"] %}', '{% extends ("nope.html", "base.html") %}'])
+def test_check_fails_where_the_build_fails_on_an_extends_of_a_list(
+        site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], new: str) -> None:
+    """`l2h check` used to pass such a template, whose every page then failed to render."""
+    root, before = _built(site)
+    line = _break(root / "templates" / "paper.html", '{% extends "base.html" %}', new)
+    capsys.readouterr()
+    assert main(["check", "--root", str(root)]) == 1
+    out = capsys.readouterr()
+    assert f"templates/paper.html:{line}:13" in out.out + out.err and "a list of templates" in out.out + out.err
+    result = build(root)
+    assert not result.written and snapshot(root / "_site") == before
+    assert [(d.path, d.line, d.code) for d in result.diagnostics] == [("templates/paper.html", line, "template-error")]
+    assert "extends a list of templates" in result.diagnostics[0].message
+    # Without the check, the pages rendered from it fail, at the same line: what the check spares a maintainer.
+    monkeypatch.setattr(render, "check_template_names", lambda *args: [])
+    result = build(root)
+    assert not result.written and snapshot(root / "_site") == before
+    assert {(d.path, d.line, d.code) for d in result.diagnostics} == {("templates/paper.html", line, "template-error")}
+    assert all("TypeError" in d.message or "AttributeError" in d.message for d in result.diagnostics)
 
 
 @pytest.mark.parametrize(("template", "old", "new"), [

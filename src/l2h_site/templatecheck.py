@@ -7,7 +7,8 @@ and warned of, with the line and the fix.
 
 A template may also name another (extends, include, import, from ... import) that the folder lacks: Jinja finds that
 out only when a page is rendered from it, and names the missing template, not the line naming it. The names written
-as text are checked here, with the build's and `l2h check`'s other checks (check_template_names).
+as text are checked here, with the build's and `l2h check`'s other checks (check_template_names), and so is an extends
+or import of a list of names, which Jinja takes in an include only and fails on elsewhere when it renders a page.
 """
 
 from __future__ import annotations
@@ -117,10 +118,19 @@ class NamedTemplate:
     """The names after the first of an include of a list of templates (`{% include ["a.html", "b.html"] %}`, which
     includes the first the folder has): name is the first, and the include is missing only if none of them is there."""
 
+    listed: bool = False
+    """Named in a list (or tuple) of names, of one name or more."""
+
     @property
     def names(self) -> tuple[str, ...]:
         """Every template named: one, or the list an include chooses from."""
         return (self.name, *self.others)
+
+    @property
+    def wrongly_listed(self) -> bool:
+        """Named in a list where Jinja takes one template: only an include chooses the first there of a list; an
+        extends or import of one fails when a page is rendered (Jinja 3.1: TypeError, unhashable type: 'list')."""
+        return self.listed and self.how != "includes"
 
 
 def check_template_names(env: jinja2.Environment, templates_rel: str, names: Iterable[str]) -> list[Diagnostic]:
@@ -139,9 +149,23 @@ def check_template_names(env: jinja2.Environment, templates_rel: str, names: Ite
             named = template_names(source)
         except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             continue
-        problems += [missing_template(templates_rel, template, found, there) for found in named
-                     if all(_normal(name) not in there for name in found.names)]
+        problems += [listed_template(templates_rel, template, found, there) if found.wrongly_listed else
+                     missing_template(templates_rel, template, found, there) for found in named
+                     if found.wrongly_listed or all(_normal(name) not in there for name in found.names)]
     return problems
+
+
+def listed_template(templates_rel: str, template: str, found: NamedTemplate, there: set[str]) -> Diagnostic:
+    """Report an extends or import of a list of templates (Jinja takes a list in an include only), with the fix: the
+    first of them that the templates folder has, named alone."""
+    rel = templates_rel.rstrip("/")
+    listed = ", ".join(f'"{name}"' for name in found.names)
+    first = next((name for name in found.names if _normal(name) in there), None)
+    hint = (f'name one template instead of the list: "{first}", the first of them that {rel}/ has' if first else
+            f"name one template of {rel}/ instead of the list (it has none of these)")
+    return error(f"{rel}/{template}", found.line, found.column, "template-error",
+                 f"{found.how} a list of templates ({listed}), but Jinja {found.how} one template only and fails on "
+                 "a list when it renders a page", hint)
 
 
 def missing_template_at(env: jinja2.Environment, templates_rel: str, template: str, line: int,
@@ -224,7 +248,8 @@ def _normal(name: str) -> str:
 @functools.lru_cache(maxsize=256)
 def template_names(source: str) -> tuple[NamedTemplate, ...]:
     """The templates a template's source names as text, in the order written, but in an include with `ignore
-    missing`; an include of a list or tuple of names written as text is one (NamedTemplate.others). Kept by source,
+    missing`; a list or tuple of names written as text is one (NamedTemplate.others, .listed: an include's, or an
+    extends or import of a list, which Jinja fails on). Kept by source,
     for every build and l2h serve rebuild checks the same templates. Parsing needs none of the site's filters or
     settings: a plain environment reads the same tree (TemplateSyntaxError if it cannot)."""
     tree = jinja2.Environment().parse(source)
@@ -235,9 +260,10 @@ def template_names(source: str) -> tuple[NamedTemplate, ...]:
     for node in tree.find_all(tuple(kind for kind, _ in _NAMING)):
         named = node.template  # type: ignore[attr-defined]
         others: tuple[str, ...] = ()
-        if isinstance(node, nodes.Include) and isinstance(named, (nodes.List, nodes.Tuple)) and named.items and \
-                all(isinstance(item, nodes.Const) and isinstance(item.value, str) for item in named.items):
-            named, others = named.items[0], tuple(item.value for item in named.items[1:])  # type: ignore[attr-defined]
+        listed = isinstance(named, (nodes.List, nodes.Tuple)) and bool(named.items) and \
+            all(isinstance(item, nodes.Const) and isinstance(item.value, str) for item in named.items)
+        if listed:
+            named, others = named.items[0], tuple(item.value for item in named.items[1:])
         if not isinstance(named, nodes.Const) or not isinstance(named.value, str) or \
                 getattr(node, "ignore_missing", False):
             continue
@@ -251,7 +277,7 @@ def template_names(source: str) -> tuple[NamedTemplate, ...]:
                 if after >= 0:
                     searched[named.lineno] = after + len(other) + 2
         how = next(word for kind, word in _NAMING if isinstance(node, kind))
-        found.append(NamedTemplate(named.value, how, named.lineno, at + 1, node.lineno, others))
+        found.append(NamedTemplate(named.value, how, named.lineno, at + 1, node.lineno, others, listed))
     return tuple(found)
 
 
