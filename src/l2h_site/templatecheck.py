@@ -149,9 +149,11 @@ def check_template_names(env: jinja2.Environment, templates_rel: str, names: Ite
             named = template_names(source)
         except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             continue
-        problems += [listed_template(templates_rel, template, found, there) if found.wrongly_listed else
-                     missing_template(templates_rel, template, found, there) for found in named
-                     if found.wrongly_listed or all(_normal(name) not in there for name in found.names)]
+        for found in named:
+            if found.wrongly_listed:
+                problems.append(listed_template(templates_rel, template, found, there))
+            elif all(_normal(name) not in there for name in found.names):
+                problems.append(missing_template(templates_rel, template, found, there))
     return problems
 
 
@@ -249,9 +251,9 @@ def _normal(name: str) -> str:
 def template_names(source: str) -> tuple[NamedTemplate, ...]:
     """The templates a template's source names as text, in the order written, but in an include with `ignore
     missing`; a list or tuple of names written as text is one (NamedTemplate.others, .listed: an include's, or an
-    extends or import of a list, which Jinja fails on). Kept by source,
-    for every build and l2h serve rebuild checks the same templates. Parsing needs none of the site's filters or
-    settings: a plain environment reads the same tree (TemplateSyntaxError if it cannot)."""
+    extends or import of a list, which Jinja fails on). Kept by source, for every build and l2h serve rebuild checks
+    the same templates. Parsing needs none of the site's filters or settings: a plain environment reads the same tree
+    (TemplateSyntaxError if it cannot)."""
     tree = jinja2.Environment().parse(source)
     lines = source.split("\n")
     searched: dict[int, int] = {}
